@@ -1,0 +1,40 @@
+# ngosurvey_module(NAME DEPS dep1 dep2 ... [LIBS lib1 ...])
+#
+# Declares the static library ngosurvey_NAME from every *.cpp in the calling folder
+# and its subfolders (tests excluded), and a test binary ngosurvey_NAME_tests from
+# every *_test.cpp there. DEPS are other ngosurvey modules (below this one in the
+# layering); LIBS are third-party targets. Folders are globbed so that adding a file
+# needs no CMake edit; CONFIGURE_DEPENDS re-runs the glob on every build.
+function(ngosurvey_module name)
+  cmake_parse_arguments(ARG "" "" "DEPS;LIBS;TEST_LIBS" ${ARGN})
+  file(GLOB_RECURSE all_sources CONFIGURE_DEPENDS
+       "${CMAKE_CURRENT_SOURCE_DIR}/*.cpp")
+  set(sources "")
+  set(tests "")
+  foreach(src IN LISTS all_sources)
+    if(src MATCHES "_test\\.cpp$")
+      list(APPEND tests ${src})
+    else()
+      list(APPEND sources ${src})
+    endif()
+  endforeach()
+
+  add_library(ngosurvey_${name} STATIC ${sources})
+  target_include_directories(ngosurvey_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  set(dep_targets "")
+  foreach(dep IN LISTS ARG_DEPS)
+    list(APPEND dep_targets ngosurvey_${dep})
+  endforeach()
+  target_link_libraries(ngosurvey_${name} PUBLIC ${dep_targets} ${ARG_LIBS})
+
+  if(NGOSURVEY_TESTS AND tests)
+    add_executable(ngosurvey_${name}_tests ${tests})
+    target_link_libraries(ngosurvey_${name}_tests PRIVATE ngosurvey_${name}
+                          ${ARG_TEST_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
+    target_compile_definitions(ngosurvey_${name}_tests PRIVATE
+                               NGOSURVEY_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+    gtest_discover_tests(ngosurvey_${name}_tests
+                         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
+                         DISCOVERY_TIMEOUT 60)
+  endif()
+endfunction()

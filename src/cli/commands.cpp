@@ -1,0 +1,16 @@
+// The subcommand table: one registration function per command group, in the order
+// `ngosurvey --help` lists them.
+#include "cli/commands.h"
+
+namespace ngosurvey::cli {
+
+
+
+const std::vector<RegisterFn>& CommandGroups() {
+  static const std::vector<RegisterFn> groups = {
+
+  };
+  return groups;
+}
+
+}  // namespace ngosurvey::cli

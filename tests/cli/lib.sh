@@ -1,0 +1,21 @@
+# Helpers for the end-to-end scripts in this folder (sourced, not a test itself).
+set -euo pipefail
+: "${NGOSURVEY:?set NGOSURVEY to the ngosurvey binary}"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+# expect_status WANT CMD...: runs CMD, checks its exit status, keeps stdout/stderr in $TMP.
+expect_status() {
+  local want=$1; shift
+  set +e
+  "$@" >"$TMP/stdout" 2>"$TMP/stderr"
+  local got=$?
+  set -e
+  if [ "$got" != "$want" ]; then
+    echo "--- stdout"; cat "$TMP/stdout"; echo "--- stderr"; cat "$TMP/stderr"
+    fail "exit status $got, wanted $want: $*"
+  fi
+}
+expect_contains() {  # expect_contains FILE TEXT
+  grep -qF -- "$2" "$1" || { echo "--- $1"; cat "$1"; fail "missing: $2"; }
+}
