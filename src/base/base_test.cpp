@@ -121,3 +121,25 @@ TEST(FileTest, ReadFileLimitsSize) {
 
 }  // namespace
 }  // namespace ngosurvey
+
+namespace ngosurvey {
+namespace {
+
+Status CheckEven(int x) {
+  if (x % 2) return MakeError("T2", "odd");
+  return Ok();
+}
+
+Result<int> DoubleIfEven(int x) {
+  NGO_TRY(CheckEven(x));
+  const Result<int> named = x * 2;
+  return NGO_TRY(named);
+}
+
+TEST(ResultTest, TryWorksOnStatusAndNamedResults) {
+  EXPECT_EQ(DoubleIfEven(4).value(), 8);
+  EXPECT_EQ(DoubleIfEven(3).error().code, "T2");
+}
+
+}  // namespace
+}  // namespace ngosurvey

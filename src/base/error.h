@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include <tl/expected.hpp>
@@ -56,11 +57,25 @@ inline Status Ok() { return {}; }
 
 }  // namespace ngosurvey
 
-// NGO_TRY(expr): evaluates a Result; on error returns the error from the enclosing
-// function, otherwise yields the value. (GCC/clang statement expression.)
-#define NGO_TRY(expr)                                                   \
-  ({                                                                    \
-    auto&& ngo_try_result_ = (expr);                                    \
-    if (!ngo_try_result_) return tl::unexpected(std::move(ngo_try_result_).error()); \
-    std::move(ngo_try_result_).value();                                 \
+namespace ngosurvey::detail {
+// The value of a successful Result, by value (nothing for Status); used by NGO_TRY.
+template <typename R>
+auto TakeValue(R&& result) {
+  using T = typename std::remove_cvref_t<R>::value_type;
+  if constexpr (std::is_void_v<T>) {
+    return;
+  } else {
+    return T(std::forward<R>(result).value());
+  }
+}
+}  // namespace ngosurvey::detail
+
+// NGO_TRY(expr): evaluates a Result or Status; on error returns the error from the
+// enclosing function, otherwise yields the value (moved out of a temporary, copied
+// from a named const result). (GCC/clang statement expression.)
+#define NGO_TRY(expr)                                                                   \
+  ({                                                                                    \
+    auto&& ngo_try_result_ = (expr);                                                    \
+    if (!ngo_try_result_) return tl::unexpected(std::move(ngo_try_result_).error());     \
+    ::ngosurvey::detail::TakeValue(std::forward<decltype(ngo_try_result_)>(ngo_try_result_)); \
   })
