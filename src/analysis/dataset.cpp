@@ -1,0 +1,167 @@
+#include "analysis/dataset.h"
+
+#include <cmath>
+#include <cstdlib>
+
+#include "base/text.h"
+
+namespace ngosurvey::analysis {
+
+uint8_t StateCode(form::AnswerState state) {
+  switch (state) {
+    case form::AnswerState::kAnswered: return kCodeAnswered;
+    case form::AnswerState::kRefused: return kCodeRefused;
+    case form::AnswerState::kDontKnow: return kCodeDontKnow;
+    case form::AnswerState::kNotAsked: return kCodeNotAsked;
+    case form::AnswerState::kMissing: return kCodeMissing;
+  }
+  return kCodeMissing;
+}
+
+form::AnswerState StateOfCode(uint8_t code) {
+  switch (code) {
+    case kCodeRefused: return form::AnswerState::kRefused;
+    case kCodeDontKnow: return form::AnswerState::kDontKnow;
+    case kCodeNotAsked: return form::AnswerState::kNotAsked;
+    case kCodeMissing: return form::AnswerState::kMissing;
+    default: return form::AnswerState::kAnswered;
+  }
+}
+
+size_t Column::size() const {
+  if (kind == ColumnKind::kNumber) return numbers.size();
+  return planes.empty() ? 0 : planes[0].size();
+}
+
+size_t Column::ByteSize() const {
+  size_t bytes = numbers.size() * sizeof(double) + states.size();
+  for (const auto& plane : planes) bytes += plane.size();
+  return bytes;
+}
+
+Status Dataset::AddColumn(Column column) {
+  if (Find(column.name) >= 0) {
+    return MakeError("D001", "column '" + column.name + "' is already in the dataset");
+  }
+  size_t expected_planes =
+      column.kind == ColumnKind::kSingle   ? 1
+      : column.kind == ColumnKind::kMulti ? (column.options.size() + kOptionsPerPlane - 1) /
+                                                std::max<size_t>(kOptionsPerPlane, 1)
+                                          : 0;
+  if (column.kind == ColumnKind::kMulti && expected_planes == 0) expected_planes = 1;
+  if (column.planes.size() != expected_planes) {
+    return MakeError("D002", "column '" + column.name + "' has " +
+                                 std::to_string(column.planes.size()) + " byte planes, expected " +
+                                 std::to_string(expected_planes));
+  }
+  if (column.kind == ColumnKind::kSingle && column.options.size() > kMaxSingleOptions) {
+    return MakeError("D002", "column '" + column.name + "' has " +
+                                 std::to_string(column.options.size()) +
+                                 " options; a single-choice column holds at most " +
+                                 std::to_string(kMaxSingleOptions));
+  }
+  for (const auto& plane : column.planes) {
+    if (plane.size() != column.size()) {
+      return MakeError("D001", "column '" + column.name + "' has planes of different lengths");
+    }
+  }
+  if (column.kind == ColumnKind::kNumber && column.states.size() != column.numbers.size()) {
+    return MakeError("D001", "column '" + column.name + "' has " +
+                                 std::to_string(column.states.size()) + " states for " +
+                                 std::to_string(column.numbers.size()) + " values");
+  }
+  if (columns_.empty() && rows_ == 0) rows_ = column.size();
+  if (column.size() != rows_) {
+    return MakeError("D001", "column '" + column.name + "' has " + std::to_string(column.size()) +
+                                 " rows, the dataset " + std::to_string(rows_));
+  }
+  columns_.push_back(std::move(column));
+  return Ok();
+}
+
+int Dataset::Find(std::string_view name) const {
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    if (columns_[i].name == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+size_t Dataset::ByteSize() const {
+  size_t bytes = 0;
+  for (const auto& column : columns_) bytes += column.ByteSize();
+  return bytes;
+}
+
+ColumnBuilder::ColumnBuilder(std::string name, ColumnKind kind, std::vector<std::string> options) {
+  column_.name = std::move(name);
+  column_.kind = kind;
+  column_.options = std::move(options);
+  size_t planes = kind == ColumnKind::kSingle ? 1
+                  : kind == ColumnKind::kMulti
+                      ? std::max<size_t>(1, (column_.options.size() + kOptionsPerPlane - 1) /
+                                                kOptionsPerPlane)
+                      : 0;
+  column_.planes.resize(planes);
+}
+
+Status ColumnBuilder::Append(const form::Answer& answer) {
+  size_t row = rows_++;
+  auto option_index = [&](std::string_view value) -> int {
+    for (size_t i = 0; i < column_.options.size(); ++i) {
+      if (column_.options[i] == value) return static_cast<int>(i);
+    }
+    return -1;
+  };
+  auto not_an_option = [&](std::string_view value) {
+    return MakeError("D003", "row " + std::to_string(row + 1) + ": '" + std::string(value) +
+                                 "' is not an option of '" + column_.name + "'");
+  };
+  bool answered = answer.state == form::AnswerState::kAnswered;
+  switch (column_.kind) {
+    case ColumnKind::kSingle: {
+      uint8_t code = StateCode(answer.state);
+      if (answered) {
+        int index = option_index(answer.value);
+        if (index < 0) return not_an_option(answer.value);
+        code = static_cast<uint8_t>(index);
+      }
+      column_.planes[0].push_back(code);
+      break;
+    }
+    case ColumnKind::kMulti: {
+      std::vector<uint8_t> bytes(column_.planes.size(), 0);
+      if (answered) {
+        for (std::string_view token : text::Split(answer.value, ' ')) {
+          if (token.empty()) continue;
+          int index = option_index(token);
+          if (index < 0) return not_an_option(token);
+          bytes[index / kOptionsPerPlane] |= static_cast<uint8_t>(1u << (index % kOptionsPerPlane));
+        }
+      } else {
+        bytes[0] = StateCode(answer.state);
+      }
+      for (size_t p = 0; p < bytes.size(); ++p) column_.planes[p].push_back(bytes[p]);
+      break;
+    }
+    case ColumnKind::kNumber: {
+      double number = std::nan("");
+      if (answered) {
+        char* end = nullptr;
+        std::string text(answer.value);
+        number = std::strtod(text.c_str(), &end);
+        if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(number)) {
+          return MakeError("D003", "row " + std::to_string(row + 1) + ": '" + text +
+                                       "' is not a number ('" + column_.name + "')");
+        }
+      }
+      column_.numbers.push_back(number);
+      column_.states.push_back(StateCode(answer.state));
+      break;
+    }
+  }
+  return Ok();
+}
+
+Column ColumnBuilder::Finish() && { return std::move(column_); }
+
+}  // namespace ngosurvey::analysis

@@ -1,0 +1,253 @@
+#include "analysis/group_counts.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <limits>
+#include <thread>
+
+namespace ngosurvey::analysis {
+namespace {
+
+// Rows per block: the group codes of a block (64 KiB) stay in L2 while every
+// column is counted over it.
+constexpr size_t kBlockRows = size_t{1} << 16;
+
+// Four interleaved histograms so that runs of equal codes do not serialise on one
+// counter (store-to-load forwarding); summed at the end of each block.
+struct ByteHistogram {
+  explicit ByteHistogram(int groups) : bins(static_cast<size_t>(groups) * 256 * 4, 0) {}
+  std::vector<uint32_t> bins;  // [lane][group*256 + code]
+
+  void Count(const uint8_t* group_codes, const uint8_t* values, size_t n, int group_count,
+             size_t lane_stride) {
+    uint32_t* lane0 = bins.data();
+    uint32_t* lane1 = lane0 + lane_stride;
+    uint32_t* lane2 = lane1 + lane_stride;
+    uint32_t* lane3 = lane2 + lane_stride;
+    size_t i = 0;
+    if (group_codes == nullptr) {
+      for (; i + 4 <= n; i += 4) {
+        ++lane0[values[i]];
+        ++lane1[values[i + 1]];
+        ++lane2[values[i + 2]];
+        ++lane3[values[i + 3]];
+      }
+      for (; i < n; ++i) ++lane0[values[i]];
+      return;
+    }
+    for (; i + 4 <= n; i += 4) {
+      ++lane0[(static_cast<size_t>(group_codes[i]) << 8) | values[i]];
+      ++lane1[(static_cast<size_t>(group_codes[i + 1]) << 8) | values[i + 1]];
+      ++lane2[(static_cast<size_t>(group_codes[i + 2]) << 8) | values[i + 2]];
+      ++lane3[(static_cast<size_t>(group_codes[i + 3]) << 8) | values[i + 3]];
+    }
+    for (; i < n; ++i) ++lane0[(static_cast<size_t>(group_codes[i]) << 8) | values[i]];
+  }
+
+  // Adds the lanes into `out` and clears them.
+  void FlushInto(std::vector<uint64_t>* out, size_t lane_stride) {
+    for (size_t bin = 0; bin < lane_stride; ++bin) {
+      (*out)[bin] += uint64_t{bins[bin]} + bins[bin + lane_stride] + bins[bin + 2 * lane_stride] +
+                     bins[bin + 3 * lane_stride];
+    }
+    std::fill(bins.begin(), bins.end(), 0);
+  }
+};
+
+size_t StateSlot(uint8_t code) {
+  switch (code) {
+    case kCodeNotAsked: return 0;
+    case kCodeDontKnow: return 1;
+    case kCodeRefused: return 2;
+    default: return 3;
+  }
+}
+
+// Counts rows [begin, end) into `result` (this thread's own copy).
+void CountRange(const Dataset& data, int group_column, const std::vector<int>& columns,
+                int group_count, size_t begin, size_t end, GroupedCounts* result,
+                Progress* progress) {
+  const int slots = group_count + (group_column >= 0 ? 1 : 0);
+  const size_t lane_stride = static_cast<size_t>(slots) * 256;
+  ByteHistogram histogram(slots);
+  std::vector<uint8_t> groups(kBlockRows);
+  const uint8_t* group_plane =
+      group_column >= 0 ? data.column(group_column).planes[0].data() : nullptr;
+
+  for (size_t block = begin; block < end; block += kBlockRows) {
+    size_t n = std::min(kBlockRows, end - block);
+    const uint8_t* block_groups = nullptr;
+    if (group_plane) {
+      // Map the grouping column's non-answers to the "no group" slot.
+      for (size_t i = 0; i < n; ++i) {
+        uint8_t g = group_plane[block + i];
+        groups[i] = g < group_count ? g : static_cast<uint8_t>(group_count);
+      }
+      block_groups = groups.data();
+    }
+    for (size_t c = 0; c < columns.size(); ++c) {
+      const Column& column = data.column(columns[c]);
+      ColumnCounts& out = result->columns[c];
+      if (column.kind == ColumnKind::kNumber) {
+        const double* values = column.numbers.data() + block;
+        const uint8_t* states = column.states.data() + block;
+        for (size_t i = 0; i < n; ++i) {
+          NumberSummary& s = out.numbers[block_groups ? block_groups[i] : 0];
+          if (states[i] == kCodeAnswered) {
+            double v = values[i];
+            if (s.n == 0 || v < s.min) s.min = v;
+            if (s.n == 0 || v > s.max) s.max = v;
+            ++s.n;
+            s.sum += v;
+            s.sum_squares += v * v;
+          } else {
+            ++s.state_counts[StateSlot(states[i])];
+          }
+        }
+        continue;
+      }
+      for (size_t p = 0; p < column.planes.size(); ++p) {
+        histogram.Count(block_groups, column.planes[p].data() + block, n, slots, lane_stride);
+        histogram.FlushInto(&out.planes[p].counts, lane_stride);
+      }
+    }
+    if (progress) progress->Update(block + n - begin);
+  }
+}
+
+void MergeInto(GroupedCounts* total, const GroupedCounts& part) {
+  for (size_t c = 0; c < total->columns.size(); ++c) {
+    ColumnCounts& to = total->columns[c];
+    const ColumnCounts& from = part.columns[c];
+    for (size_t p = 0; p < to.planes.size(); ++p) {
+      for (size_t bin = 0; bin < to.planes[p].counts.size(); ++bin) {
+        to.planes[p].counts[bin] += from.planes[p].counts[bin];
+      }
+    }
+    for (size_t g = 0; g < to.numbers.size(); ++g) {
+      NumberSummary& a = to.numbers[g];
+      const NumberSummary& b = from.numbers[g];
+      if (b.n > 0) {
+        a.min = a.n == 0 ? b.min : std::min(a.min, b.min);
+        a.max = a.n == 0 ? b.max : std::max(a.max, b.max);
+      }
+      a.n += b.n;
+      a.sum += b.sum;
+      a.sum_squares += b.sum_squares;
+      for (int k = 0; k < 4; ++k) a.state_counts[k] += b.state_counts[k];
+    }
+  }
+}
+
+GroupedCounts EmptyCounts(const Dataset& data, const std::vector<int>& columns, int slots,
+                          int group_count) {
+  GroupedCounts counts;
+  counts.group_count = group_count;
+  for (int index : columns) {
+    const Column& column = data.column(index);
+    ColumnCounts cc;
+    cc.column = index;
+    cc.planes.resize(column.planes.size());
+    for (auto& plane : cc.planes) plane.counts.assign(static_cast<size_t>(slots) * 256, 0);
+    if (column.kind == ColumnKind::kNumber) cc.numbers.resize(slots);
+    counts.columns.push_back(std::move(cc));
+  }
+  return counts;
+}
+
+}  // namespace
+
+Result<GroupedCounts> CountByGroup(const Dataset& data, int group_column,
+                                   const std::vector<int>& columns, unsigned threads,
+                                   Progress& progress) {
+  int column_count = static_cast<int>(data.columns().size());
+  for (int index : columns) {
+    if (index < 0 || index >= column_count) {
+      return MakeError("T001", "column index " + std::to_string(index) + " is out of range");
+    }
+  }
+  int group_count = 1;
+  if (group_column >= 0) {
+    if (group_column >= column_count || data.column(group_column).kind != ColumnKind::kSingle) {
+      return MakeError("T001", "the grouping column must be a single-choice column");
+    }
+    group_count = static_cast<int>(data.column(group_column).options.size());
+  }
+  const int slots = group_count + (group_column >= 0 ? 1 : 0);
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  // Threads only pay off for large inputs.
+  size_t rows = data.rows();
+  threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(1, rows / kBlockRows)));
+
+  progress.Start("counting", rows);
+  std::vector<GroupedCounts> parts;
+  for (unsigned t = 0; t < threads; ++t) parts.push_back(EmptyCounts(data, columns, slots, group_count));
+  // Split on block boundaries so that every thread but the last counts whole blocks.
+  size_t blocks = (rows + kBlockRows - 1) / kBlockRows;
+  auto range_of = [&](unsigned t) {
+    size_t first = blocks * t / threads * kBlockRows;
+    size_t last = std::min(rows, blocks * (t + 1) / threads * kBlockRows);
+    return std::make_pair(first, last);
+  };
+  std::vector<std::thread> workers;
+  for (unsigned t = 1; t < threads; ++t) {
+    auto [first, last] = range_of(t);
+    workers.emplace_back(CountRange, std::cref(data), group_column, std::cref(columns), group_count,
+                         first, last, &parts[t], nullptr);
+  }
+  auto [first, last] = range_of(0);
+  CountRange(data, group_column, columns, group_count, first, last, &parts[0], &progress);
+  for (auto& worker : workers) worker.join();
+  for (unsigned t = 1; t < threads; ++t) MergeInto(&parts[0], parts[t]);
+  progress.Finish();
+  return std::move(parts[0]);
+}
+
+uint64_t SingleOptionCount(const ColumnCounts& counts, int group, int option) {
+  return counts.planes[0].at(group, option);
+}
+
+uint64_t MultiOptionCount(const ColumnCounts& counts, int group, int option) {
+  const PlaneCounts& plane = counts.planes[option / kOptionsPerPlane];
+  int bit = 1 << (option % kOptionsPerPlane);
+  uint64_t total = 0;
+  for (int code = 0; code < 0x80; ++code) {
+    if (code & bit) total += plane.at(group, code);
+  }
+  return total;
+}
+
+uint64_t MultiMentions(const ColumnCounts& counts, int group) {
+  uint64_t total = 0;
+  for (const PlaneCounts& plane : counts.planes) {
+    for (int code = 1; code < 0x80; ++code) {
+      total += static_cast<uint64_t>(std::popcount(static_cast<unsigned>(code))) * plane.at(group, code);
+    }
+  }
+  return total;
+}
+
+uint64_t StateCount(const ColumnCounts& counts, ColumnKind kind, int group,
+                    form::AnswerState state) {
+  if (kind == ColumnKind::kNumber) {
+    const NumberSummary& s = counts.numbers[group];
+    switch (state) {
+      case form::AnswerState::kAnswered: return s.n;
+      case form::AnswerState::kNotAsked: return s.state_counts[0];
+      case form::AnswerState::kDontKnow: return s.state_counts[1];
+      case form::AnswerState::kRefused: return s.state_counts[2];
+      case form::AnswerState::kMissing: return s.state_counts[3];
+    }
+    return 0;
+  }
+  const PlaneCounts& plane = counts.planes[0];
+  if (state == form::AnswerState::kAnswered) {
+    uint64_t total = 0;
+    for (int code = 0; code < kCodeNotAsked; ++code) total += plane.at(group, code);
+    return total;
+  }
+  return plane.at(group, StateCode(state));
+}
+
+}  // namespace ngosurvey::analysis

@@ -1,0 +1,166 @@
+#include "analysis/group_counts.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace ngosurvey::analysis {
+namespace {
+
+using form::Answer;
+using form::AnswerState;
+
+Column Build(std::string name, ColumnKind kind, std::vector<std::string> options,
+             const std::vector<Answer>& answers) {
+  ColumnBuilder builder(std::move(name), kind, std::move(options));
+  for (const Answer& a : answers) EXPECT_TRUE(builder.Append(a));
+  return std::move(builder).Finish();
+}
+
+TEST(DatasetTest, EncodesStatesAndOptions) {
+  Column c = Build("q", ColumnKind::kSingle, {"yes", "no"},
+                   {Answer::Answered("no"), Answer::Refused(), Answer::DontKnow(),
+                    Answer::NotAsked("yes"), Answer::Missing()});
+  EXPECT_EQ(c.planes[0], (std::vector<uint8_t>{1, kCodeRefused, kCodeDontKnow, kCodeNotAsked,
+                                               kCodeMissing}));
+}
+
+TEST(DatasetTest, RejectsValuesThatAreNotOptions) {
+  ColumnBuilder builder("q", ColumnKind::kSingle, {"yes", "no"});
+  auto status = builder.Append(Answer::Answered("maybe"));
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().code, "D003");
+  EXPECT_EQ(status.error().message, "row 1: 'maybe' is not an option of 'q'");
+}
+
+TEST(DatasetTest, MultiUsesSevenOptionsPerPlane) {
+  std::vector<std::string> options;
+  for (int i = 0; i < 9; ++i) options.push_back("o" + std::to_string(i));
+  Column c = Build("m", ColumnKind::kMulti, options,
+                   {Answer::Answered("o0 o8"), Answer::Refused()});
+  ASSERT_EQ(c.planes.size(), 2u);
+  EXPECT_EQ(c.planes[0][0], 1);
+  EXPECT_EQ(c.planes[1][0], 2);  // o8 = plane 1, bit 1
+  EXPECT_EQ(c.planes[0][1], kCodeRefused);
+  EXPECT_EQ(c.planes[1][1], 0);
+}
+
+TEST(DatasetTest, ColumnsMustHaveEqualLength) {
+  Dataset data;
+  ASSERT_TRUE(data.AddColumn(Build("a", ColumnKind::kSingle, {"x"}, {Answer::Answered("x")})));
+  auto status = data.AddColumn(Build("b", ColumnKind::kSingle, {"x"}, {}));
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().code, "D001");
+  EXPECT_FALSE(data.AddColumn(Build("a", ColumnKind::kSingle, {"x"}, {Answer::Answered("x")})));
+}
+
+// Random data big enough to span several blocks and both threads, counted by the
+// kernel and by a plain loop over the answers.
+TEST(GroupCountsTest, AgreesWithANaiveCountOnRandomData) {
+  const size_t rows = 200000;
+  std::mt19937 rng(42);
+  std::vector<std::string> countries = {"KH", "VN", "LA"};
+  std::vector<std::string> single = {"a", "b", "c", "d"};
+  std::vector<std::string> multi = {"m0", "m1", "m2", "m3", "m4", "m5", "m6", "m7"};
+  auto random_state = [&]() -> Answer {
+    switch (rng() % 20) {
+      case 0: return Answer::Refused();
+      case 1: return Answer::DontKnow();
+      case 2: return Answer::NotAsked();
+      case 3: return Answer::Missing();
+      default: return Answer::Answered("");
+    }
+  };
+  std::vector<Answer> group_answers, single_answers, multi_answers, number_answers;
+  for (size_t i = 0; i < rows; ++i) {
+    group_answers.push_back(rng() % 50 == 0 ? Answer::Missing()
+                                            : Answer::Answered(countries[rng() % 3]));
+    Answer s = random_state();
+    if (s.state == AnswerState::kAnswered) s.value = single[rng() % 4];
+    single_answers.push_back(s);
+    Answer m = random_state();
+    if (m.state == AnswerState::kAnswered) {
+      for (size_t o = 0; o < multi.size(); ++o) {
+        if (rng() % 3 == 0) m.value += (m.value.empty() ? "" : " ") + multi[o];
+      }
+    }
+    multi_answers.push_back(m);
+    Answer x = random_state();
+    if (x.state == AnswerState::kAnswered) x.value = std::to_string(static_cast<int>(rng() % 1000) - 500);
+    number_answers.push_back(x);
+  }
+  Dataset data;
+  ASSERT_TRUE(data.AddColumn(Build("country", ColumnKind::kSingle, countries, group_answers)));
+  ASSERT_TRUE(data.AddColumn(Build("s", ColumnKind::kSingle, single, single_answers)));
+  ASSERT_TRUE(data.AddColumn(Build("m", ColumnKind::kMulti, multi, multi_answers)));
+  ASSERT_TRUE(data.AddColumn(Build("x", ColumnKind::kNumber, {}, number_answers)));
+
+  auto counts = CountByGroup(data, 0, {1, 2, 3}, 2);
+  ASSERT_TRUE(counts) << counts.error().ToString();
+  ASSERT_EQ(counts->group_count, 3);
+
+  auto group_of = [&](size_t i) -> int {
+    if (group_answers[i].state != AnswerState::kAnswered) return 3;
+    for (int g = 0; g < 3; ++g) {
+      if (countries[g] == group_answers[i].value) return g;
+    }
+    return -1;
+  };
+  for (int g = 0; g <= 3; ++g) {
+    std::vector<uint64_t> single_expected(4, 0), multi_expected(8, 0);
+    uint64_t refused = 0, mentions = 0, n = 0, multi_missing = 0;
+    double sum = 0, min = 1e9, max = -1e9;
+    for (size_t i = 0; i < rows; ++i) {
+      if (group_of(i) != g) continue;
+      if (single_answers[i].state == AnswerState::kAnswered) {
+        for (int o = 0; o < 4; ++o) single_expected[o] += single_answers[i].value == single[o];
+      }
+      refused += single_answers[i].state == AnswerState::kRefused;
+      if (multi_answers[i].state == AnswerState::kAnswered) {
+        for (int o = 0; o < 8; ++o) {
+          bool has = (" " + multi_answers[i].value + " ").find(" " + multi[o] + " ") != std::string::npos;
+          multi_expected[o] += has;
+          mentions += has;
+        }
+      }
+      multi_missing += multi_answers[i].state == AnswerState::kMissing;
+      if (number_answers[i].state == AnswerState::kAnswered) {
+        double v = std::stod(number_answers[i].value);
+        ++n, sum += v, min = std::min(min, v), max = std::max(max, v);
+      }
+    }
+    for (int o = 0; o < 4; ++o) EXPECT_EQ(SingleOptionCount(counts->columns[0], g, o), single_expected[o]);
+    EXPECT_EQ(StateCount(counts->columns[0], ColumnKind::kSingle, g, AnswerState::kRefused), refused);
+    for (int o = 0; o < 8; ++o) EXPECT_EQ(MultiOptionCount(counts->columns[1], g, o), multi_expected[o]);
+    EXPECT_EQ(MultiMentions(counts->columns[1], g), mentions);
+    EXPECT_EQ(StateCount(counts->columns[1], ColumnKind::kMulti, g, AnswerState::kMissing), multi_missing);
+    const NumberSummary& s = counts->columns[2].numbers[g];
+    EXPECT_EQ(s.n, n);
+    EXPECT_DOUBLE_EQ(s.sum, sum);  // integers: exact in any order
+    if (n > 0) {
+      EXPECT_EQ(s.min, min);
+      EXPECT_EQ(s.max, max);
+    }
+  }
+}
+
+TEST(GroupCountsTest, NoGroupingColumnGivesOneGroup) {
+  Dataset data;
+  ASSERT_TRUE(data.AddColumn(Build("s", ColumnKind::kSingle, {"a", "b"},
+                                   {Answer::Answered("a"), Answer::Answered("b"),
+                                    Answer::Answered("b")})));
+  auto counts = CountByGroup(data, -1, {0});
+  ASSERT_TRUE(counts);
+  EXPECT_EQ(counts->group_count, 1);
+  EXPECT_EQ(SingleOptionCount(counts->columns[0], 0, 1), 2u);
+}
+
+TEST(GroupCountsTest, RejectsBadColumns) {
+  Dataset data;
+  ASSERT_TRUE(data.AddColumn(Build("x", ColumnKind::kNumber, {}, {Answer::Answered("1")})));
+  EXPECT_EQ(CountByGroup(data, 0, {0}).error().code, "T001");
+  EXPECT_EQ(CountByGroup(data, -1, {7}).error().code, "T001");
+}
+
+}  // namespace
+}  // namespace ngosurvey::analysis
