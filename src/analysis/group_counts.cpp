@@ -65,26 +65,27 @@ size_t StateSlot(uint8_t code) {
 }
 
 // Counts rows [begin, end) into `result` (this thread's own copy).
-void CountRange(const Dataset& data, int group_column, const std::vector<int>& columns,
-                int group_count, size_t begin, size_t end, GroupedCounts* result,
-                Progress* progress) {
-  const int slots = group_count + (group_column >= 0 ? 1 : 0);
+// `group_plane` is null (one group), a grouping column's codes (`map_codes`: codes
+// >= group_count go to slot group_count), or caller-made slot codes (< slots).
+void CountRange(const Dataset& data, const uint8_t* group_plane, bool map_codes,
+                const std::vector<int>& columns, int group_count, int slots, size_t begin,
+                size_t end, GroupedCounts* result, Progress* progress) {
   const size_t lane_stride = static_cast<size_t>(slots) * 256;
   ByteHistogram histogram(slots);
-  std::vector<uint8_t> groups(kBlockRows);
-  const uint8_t* group_plane =
-      group_column >= 0 ? data.column(group_column).planes[0].data() : nullptr;
+  std::vector<uint8_t> groups(map_codes ? kBlockRows : 0);
 
   for (size_t block = begin; block < end; block += kBlockRows) {
     size_t n = std::min(kBlockRows, end - block);
     const uint8_t* block_groups = nullptr;
-    if (group_plane) {
+    if (group_plane && map_codes) {
       // Map the grouping column's non-answers to the "no group" slot.
       for (size_t i = 0; i < n; ++i) {
         uint8_t g = group_plane[block + i];
         groups[i] = g < group_count ? g : static_cast<uint8_t>(group_count);
       }
       block_groups = groups.data();
+    } else if (group_plane) {
+      block_groups = group_plane + block;
     }
     for (size_t c = 0; c < columns.size(); ++c) {
       const Column& column = data.column(columns[c]);
@@ -158,23 +159,22 @@ GroupedCounts EmptyCounts(const Dataset& data, const std::vector<int>& columns, 
 
 }  // namespace
 
-Result<GroupedCounts> CountByGroup(const Dataset& data, int group_column,
-                                   const std::vector<int>& columns, unsigned threads,
-                                   Progress& progress) {
+namespace {
+
+Status CheckColumns(const Dataset& data, const std::vector<int>& columns) {
   int column_count = static_cast<int>(data.columns().size());
   for (int index : columns) {
     if (index < 0 || index >= column_count) {
       return MakeError("T001", "column index " + std::to_string(index) + " is out of range");
     }
   }
-  int group_count = 1;
-  if (group_column >= 0) {
-    if (group_column >= column_count || data.column(group_column).kind != ColumnKind::kSingle) {
-      return MakeError("T001", "the grouping column must be a single-choice column");
-    }
-    group_count = static_cast<int>(data.column(group_column).options.size());
-  }
-  const int slots = group_count + (group_column >= 0 ? 1 : 0);
+  return Ok();
+}
+
+// Runs CountRange over all rows on up to `threads` threads and merges the parts.
+GroupedCounts CountParallel(const Dataset& data, const uint8_t* group_plane, bool map_codes,
+                            const std::vector<int>& columns, int group_count, int slots,
+                            unsigned threads, Progress& progress) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   // Threads only pay off for large inputs.
   size_t rows = data.rows();
@@ -182,7 +182,9 @@ Result<GroupedCounts> CountByGroup(const Dataset& data, int group_column,
 
   progress.Start("counting", rows);
   std::vector<GroupedCounts> parts;
-  for (unsigned t = 0; t < threads; ++t) parts.push_back(EmptyCounts(data, columns, slots, group_count));
+  for (unsigned t = 0; t < threads; ++t) {
+    parts.push_back(EmptyCounts(data, columns, slots, group_count));
+  }
   // Split on block boundaries so that every thread but the last counts whole blocks.
   size_t blocks = (rows + kBlockRows - 1) / kBlockRows;
   auto range_of = [&](unsigned t) {
@@ -193,15 +195,44 @@ Result<GroupedCounts> CountByGroup(const Dataset& data, int group_column,
   std::vector<std::thread> workers;
   for (unsigned t = 1; t < threads; ++t) {
     auto [first, last] = range_of(t);
-    workers.emplace_back(CountRange, std::cref(data), group_column, std::cref(columns), group_count,
-                         first, last, &parts[t], nullptr);
+    workers.emplace_back(CountRange, std::cref(data), group_plane, map_codes, std::cref(columns),
+                         group_count, slots, first, last, &parts[t], nullptr);
   }
   auto [first, last] = range_of(0);
-  CountRange(data, group_column, columns, group_count, first, last, &parts[0], &progress);
+  CountRange(data, group_plane, map_codes, columns, group_count, slots, first, last, &parts[0],
+             &progress);
   for (auto& worker : workers) worker.join();
   for (unsigned t = 1; t < threads; ++t) MergeInto(&parts[0], parts[t]);
   progress.Finish();
   return std::move(parts[0]);
+}
+
+}  // namespace
+
+Result<GroupedCounts> CountByGroup(const Dataset& data, int group_column,
+                                   const std::vector<int>& columns, unsigned threads,
+                                   Progress& progress) {
+  NGO_TRY(CheckColumns(data, columns));
+  int column_count = static_cast<int>(data.columns().size());
+  if (group_column < 0) {
+    return CountParallel(data, nullptr, false, columns, 1, 1, threads, progress);
+  }
+  if (group_column >= column_count || data.column(group_column).kind != ColumnKind::kSingle) {
+    return MakeError("T001", "the grouping column must be a single-choice column");
+  }
+  int group_count = static_cast<int>(data.column(group_column).options.size());
+  return CountParallel(data, data.column(group_column).planes[0].data(), true, columns,
+                       group_count, group_count + 1, threads, progress);
+}
+
+Result<GroupedCounts> CountBySlots(const Dataset& data, const std::vector<uint8_t>& group_codes,
+                                   int slots, const std::vector<int>& columns, unsigned threads,
+                                   Progress& progress) {
+  NGO_TRY(CheckColumns(data, columns));
+  if (group_codes.size() != data.rows() || slots < 1 || slots > 256) {
+    return MakeError("T001", "group codes must have one byte per row and 1..256 slots");
+  }
+  return CountParallel(data, group_codes.data(), false, columns, slots, slots, threads, progress);
 }
 
 uint64_t SingleOptionCount(const ColumnCounts& counts, int group, int option) {

@@ -52,6 +52,16 @@ Result<GroupedCounts> CountByGroup(const Dataset& data, int group_column,
                                    const std::vector<int>& columns, unsigned threads = 0,
                                    Progress& progress = NullProgress::Instance());
 
+// The same with group codes computed by the caller (e.g. the product of several
+// grouping columns, or a filter that sends excluded rows to a slot of their own):
+// `group_codes` has one byte per row, each < `slots`; the result has
+// group_count == slots and no implicit "no group" slot. Error "T001" when
+// group_codes has the wrong length or slots is not in 1..256.
+Result<GroupedCounts> CountBySlots(const Dataset& data, const std::vector<uint8_t>& group_codes,
+                                   int slots, const std::vector<int>& columns,
+                                   unsigned threads = 0,
+                                   Progress& progress = NullProgress::Instance());
+
 // Derived counts, for one group of one column's counts.
 // kSingle: respondents who chose option `option`.
 uint64_t SingleOptionCount(const ColumnCounts& counts, int group, int option);

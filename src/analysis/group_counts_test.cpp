@@ -164,3 +164,24 @@ TEST(GroupCountsTest, RejectsBadColumns) {
 
 }  // namespace
 }  // namespace ngosurvey::analysis
+
+namespace ngosurvey::analysis {
+namespace {
+
+TEST(GroupCountsTest, CallerMadeSlotsKeepExcludedRowsApart) {
+  Dataset data;
+  ColumnBuilder builder("s", ColumnKind::kSingle, {"a", "b"});
+  for (const char* v : {"a", "b", "b", "a", "b"}) ASSERT_TRUE(builder.Append(form::Answer::Answered(v)));
+  ASSERT_TRUE(data.AddColumn(std::move(builder).Finish()));
+  // Slot 0 and 1 are groups, slot 2 rows were filtered out.
+  auto counts = CountBySlots(data, {0, 1, 2, 0, 2}, 3, {0});
+  ASSERT_TRUE(counts) << counts.error().ToString();
+  EXPECT_EQ(counts->group_count, 3);
+  EXPECT_EQ(SingleOptionCount(counts->columns[0], 0, 0), 2u);
+  EXPECT_EQ(SingleOptionCount(counts->columns[0], 1, 1), 1u);
+  EXPECT_EQ(SingleOptionCount(counts->columns[0], 2, 1), 2u);
+  EXPECT_EQ(CountBySlots(data, {0, 1}, 3, {0}).error().code, "T001");
+}
+
+}  // namespace
+}  // namespace ngosurvey::analysis
