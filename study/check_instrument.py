@@ -11,7 +11,7 @@ groups balanced; every row that shows text has it in all three languages (Khmer 
 script); hints and constraint messages complete in all languages.
 Study rules: every item_id of published_tables.csv is a question with that name, every printed
 option_id is a choice of that question's list; the program items are inside the program group;
-refused/dont_know lists as documented in study/README.md.
+question kinds agree with the response kinds of study/bases.toml.
 Prints one line per problem and exits 1 if there is any.
 """
 import csv
@@ -196,6 +196,23 @@ def main(argv):
                 bad(where, f"single-value item has type '{row['type']}'")
     else:
         bad(tables, "not found: table mapping not checked")
+
+    # Study rule: the question kind agrees with the response kind in study/bases.toml.
+    bases_path = os.path.join(os.path.dirname(tables), "bases.toml")
+    if os.path.exists(bases_path):
+        import tomllib
+        with open(bases_path, "rb") as handle:
+            bases = tomllib.load(handle)
+        expected = {"single": ("select_one",), "multiple": ("select_multiple",),
+                    "binary": ("select_one", "calculate"), "mean": ("integer", "decimal")}
+        for table in bases.get("tables", {}).values():
+            for item, spec in table.get("items", {}).items():
+                response = spec.get("response")
+                if item not in names or response not in expected:
+                    continue
+                kind = survey[names[item] - 2]["type"].split()[0]
+                if kind not in expected[response]:
+                    bad(f"bases.toml {item}", f"response '{response}' but the question is '{kind}'")
 
     for line in problems:
         print(line)
