@@ -1,0 +1,195 @@
+#include "store/memory/memory_store_internal.h"
+
+#include <algorithm>
+#include <mutex>
+
+#include "store/store_internal.h"
+
+namespace ngosurvey::store::memory {
+namespace {
+
+using internal::ChainHead;
+
+// Every write works on the stored objects only after every check has passed, and
+// the changes it then makes cannot fail, so a failed call leaves nothing behind.
+class MemoryStore final : public Store {
+ public:
+  explicit MemoryStore(const OpenOptions& options) : options_(options) {}
+
+  Status PutForm(const FormVersion& form) override {
+    std::lock_guard lock(mu_);
+    NGO_TRY(CheckWritable());
+    NGO_TRY(internal::CheckFormForPut(form));
+    std::string sha = internal::Sha256Hex(form.xlsx);
+    for (const FormVersion& existing : forms_) {
+      if (existing.form_id == form.form_id && existing.version == form.version) {
+        if (existing.xlsx_sha256 == sha) return Ok();
+        return MakeError("ST003", "form \"" + form.form_id + "\" version " + form.version +
+                                      " is already stored with different contents");
+      }
+    }
+    FormVersion stored = form;
+    stored.xlsx_sha256 = sha;
+    stored.uploaded_at_ms = options_.clock->NowMillis();
+    forms_.push_back(std::move(stored));
+    return Ok();
+  }
+
+  Result<FormVersion> GetForm(const std::string& form_id,
+                              const std::string& version) const override {
+    std::lock_guard lock(mu_);
+    for (const FormVersion& form : forms_) {
+      if (form.form_id == form_id && form.version == version) return form;
+    }
+    return internal::NotFound("form \"" + form_id + "\" version " + version);
+  }
+
+  Result<std::vector<FormVersion>> ListForms(const std::string& form_id) const override {
+    std::lock_guard lock(mu_);
+    std::vector<FormVersion> out;
+    for (const FormVersion& form : forms_) {
+      if (!form_id.empty() && form.form_id != form_id) continue;
+      out.push_back(form);
+      out.back().xlsx.clear();
+    }
+    return out;
+  }
+
+  Status CreateSubmission(const Submission& submission) override {
+    std::lock_guard lock(mu_);
+    NGO_TRY(CheckWritable());
+    NGO_TRY(internal::CheckNewSubmission(submission));
+    bool form_known = std::any_of(forms_.begin(), forms_.end(), [&](const FormVersion& f) {
+      return f.form_id == submission.form_id && f.version == submission.form_version;
+    });
+    if (!form_known) {
+      return internal::NotFound("form \"" + submission.form_id + "\" version " +
+                                submission.form_version);
+    }
+    if (submissions_.count(submission.instance_id)) {
+      return MakeError("ST003", "submission " + submission.instance_id + " already exists");
+    }
+    Submission stored = submission;
+    stored.updated_at_ms = options_.clock->NowMillis();
+    if (stored.status == SubmissionStatus::kComplete) {
+      AppendAudit({internal::CompletionEntry(stored.instance_id, stored.interviewer, false,
+                                             stored.updated_at_ms)});
+    }
+    submissions_.emplace(stored.instance_id, std::move(stored));
+    return Ok();
+  }
+
+  Status SaveDraft(const std::string& instance_id,
+                   const std::vector<AnswerChange>& changes) override {
+    std::lock_guard lock(mu_);
+    NGO_TRY(CheckWritable());
+    NGO_TRY(internal::CheckChanges(changes));
+    Submission* s = NGO_TRY(Find(instance_id));
+    if (s->status == SubmissionStatus::kComplete) {
+      return MakeError("ST004", "submission " + instance_id +
+                                    " is complete; its answers change only through an amendment");
+    }
+    internal::ApplyChanges(changes, &s->answers);
+    s->updated_at_ms = options_.clock->NowMillis();
+    return Ok();
+  }
+
+  Status CompleteSubmission(const std::string& instance_id, int64_t ended_at_ms) override {
+    std::lock_guard lock(mu_);
+    NGO_TRY(CheckWritable());
+    Submission* s = NGO_TRY(Find(instance_id));
+    if (s->status == SubmissionStatus::kComplete) {
+      return MakeError("ST004", "submission " + instance_id + " is already complete");
+    }
+    int64_t now = options_.clock->NowMillis();
+    AppendAudit({internal::CompletionEntry(instance_id, s->interviewer, true, now)});
+    s->status = SubmissionStatus::kComplete;
+    s->ended_at_ms = ended_at_ms;
+    s->updated_at_ms = now;
+    return Ok();
+  }
+
+  Status Amend(const Amendment& amendment) override {
+    std::lock_guard lock(mu_);
+    NGO_TRY(CheckWritable());
+    NGO_TRY(internal::CheckAmendment(amendment));
+    Submission* s = NGO_TRY(Find(amendment.instance_id));
+    if (s->status != SubmissionStatus::kComplete) {
+      return MakeError("ST006", "submission " + amendment.instance_id +
+                                    " is a draft; save drafts with SaveDraft");
+    }
+    int64_t now = options_.clock->NowMillis();
+    std::vector<AuditEntry> entries =
+        NGO_TRY(internal::AmendmentEntries(s->answers, amendment, now));
+    AppendAudit(std::move(entries));
+    internal::ApplyChanges(amendment.changes, &s->answers);
+    s->updated_at_ms = now;
+    return Ok();
+  }
+
+  Result<Submission> GetSubmission(const std::string& instance_id) const override {
+    std::lock_guard lock(mu_);
+    auto it = submissions_.find(instance_id);
+    if (it == submissions_.end()) return internal::NotFound("submission " + instance_id);
+    return it->second;
+  }
+
+  Result<std::vector<Submission>> ListSubmissions(const SubmissionFilter& filter) const override {
+    std::lock_guard lock(mu_);
+    std::vector<Submission> out;
+    for (const auto& [id, s] : submissions_) {
+      if (internal::Matches(s, filter)) out.push_back(s);
+    }
+    std::stable_sort(out.begin(), out.end(), [](const Submission& a, const Submission& b) {
+      if (a.started_at_ms != b.started_at_ms) return a.started_at_ms < b.started_at_ms;
+      return a.instance_id < b.instance_id;
+    });
+    return out;
+  }
+
+  Result<std::vector<AuditEntry>> ReadAudit(const std::string& instance_id) const override {
+    std::lock_guard lock(mu_);
+    std::vector<AuditEntry> out;
+    for (const AuditEntry& entry : audit_) {
+      if (instance_id.empty() || entry.instance_id == instance_id) out.push_back(entry);
+    }
+    return out;
+  }
+
+  Result<AuditVerification> VerifyAudit() const override {
+    std::lock_guard lock(mu_);
+    return internal::VerifyChain(audit_, head_);
+  }
+
+ private:
+  Status CheckWritable() const {
+    if (options_.read_only) return MakeError("IO104", "the in-memory store was opened read-only");
+    return Ok();
+  }
+
+  Result<Submission*> Find(const std::string& instance_id) {
+    auto it = submissions_.find(instance_id);
+    if (it == submissions_.end()) return internal::NotFound("submission " + instance_id);
+    return &it->second;
+  }
+
+  void AppendAudit(std::vector<AuditEntry> entries) {
+    head_ = internal::LinkEntries(head_, &entries);
+    for (AuditEntry& entry : entries) audit_.push_back(std::move(entry));
+  }
+
+  OpenOptions options_;
+  mutable std::mutex mu_;
+  std::vector<FormVersion> forms_;  // in upload order
+  std::map<std::string, Submission> submissions_;
+  std::vector<AuditEntry> audit_;
+  ChainHead head_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenMemoryStore(const OpenOptions& options) {
+  return std::unique_ptr<Store>(new MemoryStore(options));
+}
+
+}  // namespace ngosurvey::store::memory

@@ -1,0 +1,76 @@
+#include "store/store.h"
+
+#include <cctype>
+#include <random>
+
+#include "store/memory/memory_store_internal.h"
+#include "store/sqlite/sqlite_store_internal.h"
+
+namespace ngosurvey::store {
+
+std::string_view StatusName(SubmissionStatus status) {
+  return status == SubmissionStatus::kComplete ? "complete" : "draft";
+}
+
+std::string_view WaveName(Wave wave) { return wave == Wave::kPretest ? "pretest" : "main"; }
+
+Result<SubmissionStatus> ParseStatus(std::string_view name) {
+  if (name == "draft") return SubmissionStatus::kDraft;
+  if (name == "complete") return SubmissionStatus::kComplete;
+  return MakeError("ST001", "unknown submission status \"" + std::string(name) +
+                                "\" (expected draft or complete)");
+}
+
+Result<Wave> ParseWave(std::string_view name) {
+  if (name == "pretest") return Wave::kPretest;
+  if (name == "main") return Wave::kMain;
+  return MakeError("ST001", "unknown wave \"" + std::string(name) + "\" (expected pretest or main)");
+}
+
+Result<std::unique_ptr<Store>> OpenStore(const std::string& location, const OpenOptions& options) {
+  if (location == "memory:") return memory::OpenMemoryStore(options);
+  static constexpr std::string_view kSqlitePrefix = "sqlite:";
+  std::string path = location;
+  if (location.rfind(kSqlitePrefix, 0) == 0) path = location.substr(kSqlitePrefix.size());
+  if (path.empty()) return MakeError("IO101", "no database file given");
+  if (path.find("://") != std::string::npos) {
+    return MakeError("IO101", "unsupported store location \"" + location +
+                                  "\" (expected a file path, sqlite:PATH or memory:)");
+  }
+  return sqlite::OpenSqliteStore(path, options);
+}
+
+std::string NewInstanceId() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  uint64_t hi = rng();
+  uint64_t lo = rng();
+  hi = (hi & ~uint64_t{0xf000}) | 0x4000;                     // version 4
+  lo = (lo & ~(uint64_t{0xc} << 60)) | (uint64_t{0x8} << 60);  // RFC 4122 variant
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "uuid:";
+  for (int i = 0; i < 32; ++i) {
+    uint64_t word = i < 16 ? hi : lo;
+    int shift = 60 - 4 * (i % 16);
+    if (i == 8 || i == 12 || i == 16 || i == 20) out += '-';
+    out += kHex[(word >> shift) & 0xf];
+  }
+  return out;
+}
+
+bool IsValidInstanceId(std::string_view id) {
+  static constexpr std::string_view kPrefix = "uuid:";
+  if (id.substr(0, kPrefix.size()) != kPrefix) return false;
+  std::string_view uuid = id.substr(kPrefix.size());
+  if (uuid.size() != 36) return false;
+  for (size_t i = 0; i < uuid.size(); ++i) {
+    char c = uuid[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return false;
+    } else if (!std::isxdigit(static_cast<unsigned char>(c))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace ngosurvey::store

@@ -1,0 +1,257 @@
+// store: where interviews live. Owns forms with their versions, submissions
+// (drafts and completed ones, with their answers), and the append-only audit trail
+// of changes to completed submissions. It must not know how a form is parsed or
+// walked (form/ and interview/ do that) and it never prints.
+//
+// One interface, several back ends, chosen by a location string in OpenStore():
+//   "memory:"             in-memory (tests of other modules; nothing persists)
+//   "sqlite:PATH" or PATH the default: one SQLite file (store/sqlite/)
+// A PostgreSQL back end (store/postgres/, for a central server) would implement the
+// same Store class and be selected by a "postgresql://" location in OpenStore()
+// (store.cpp). The interface was designed for it: no SQLite types or SQL leak out,
+// every write is one method (one transaction), timestamps come from a Clock, and the
+// audit chain is computed by shared code (audit_internal.h) from portable values, so
+// a server database would serialise chain appends on the chain's head row
+// (SELECT ... FOR UPDATE) where SQLite relies on its single writer lock.
+//
+// Every write is all-or-nothing: when a method returns an error, the store is as it
+// was before the call (nothing half-written, no audit entry without its change). A
+// write that returned success is durable: on the SQLite back end it has been
+// fsynced (WAL, synchronous=FULL) and survives a crash or power cut.
+//
+// Thread safety: a Store object may be used from several threads; its calls are
+// serialised internally. For parallel writers open one Store per thread or process
+// on the same file: the back end's locking orders their transactions and each
+// waits (up to OpenOptions::busy_timeout_ms) for the others, so every writer keeps
+// all it wrote.
+//
+// Error codes (Error::code). IO1xx concern the database file itself, and the CLI
+// maps them to exit status 3; ST0xx concern a request.
+//   IO101 cannot open or create the database file
+//   IO102 the file is not an ngosurvey store (another SQLite database or no database)
+//   IO103 the store was written by a newer ngosurvey (schema version too new)
+//   IO104 the store is read-only (file permissions, or opened read-only) and a write
+//         or a schema migration was needed
+//   IO105 the file is damaged (integrity check failed or a page cannot be read)
+//   IO106 the store stayed locked by another writer longer than busy_timeout_ms
+//   IO107 another storage error (disk full, I/O error)
+//   IO108 opened read-only, but the store's schema is older and needs a migration
+//   ST001 invalid request (malformed id, path, answer or filter)
+//   ST002 not found (form version, submission)
+//   ST003 conflict: the form id + version exists with other bytes, or the instance
+//         id is already used
+//   ST004 the submission is complete: drafts cannot change it (use Amend)
+//   ST005 an amendment needs a non-empty reason and author
+//   ST006 the submission is a draft: amend only completed submissions
+//   ST007 the amendment changes nothing
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/error.h"
+#include "form/answer.h"
+
+namespace ngosurvey::store {
+
+// One version of one form: the XLSForm workbook as uploaded. Uploading the same
+// form_id with another version adds a version; submissions stay tied to the
+// version they were collected with.
+struct FormVersion {
+  std::string form_id;  // XLSForm settings!form_id; non-empty
+  std::string version;  // XLSForm settings!version; non-empty
+  std::string title;
+  std::string xlsx;     // the workbook's bytes (empty in ListForms results)
+  // Set by the store: SHA-256 of `xlsx` in lower-case hex, and the upload time.
+  std::string xlsx_sha256;
+  int64_t uploaded_at_ms = 0;
+};
+
+enum class SubmissionStatus { kDraft, kComplete };
+// Fieldwork wave: pretest interviews are kept but excluded from analysis.
+enum class Wave { kPretest, kMain };
+
+std::string_view StatusName(SubmissionStatus status);  // "draft", "complete"
+std::string_view WaveName(Wave wave);                  // "pretest", "main"
+Result<SubmissionStatus> ParseStatus(std::string_view name);  // ST001 if unknown
+Result<Wave> ParseWave(std::string_view name);                // ST001 if unknown
+
+// Answers keyed by answer path ("age", "programs[2]/name"; see form/answer.h).
+using Answers = std::map<std::string, form::Answer>;
+
+// One interview.
+struct Submission {
+  std::string instance_id;   // "uuid:" + a UUID (OpenRosa instanceID)
+  std::string form_id;
+  std::string form_version;  // must name an uploaded FormVersion
+  SubmissionStatus status = SubmissionStatus::kDraft;
+  Wave wave = Wave::kMain;
+  std::string org_id;        // the organisation interviewed
+  std::string interviewer;
+  int64_t started_at_ms = 0;
+  std::optional<int64_t> ended_at_ms;  // set when completed
+  int64_t updated_at_ms = 0;           // set by the store on every write
+  Answers answers;
+
+  friend bool operator==(const Submission&, const Submission&) = default;
+};
+
+// A change to one answer: set it, or (answer == nullopt) remove the path, e.g.
+// when a repeat instance is deleted.
+struct AnswerChange {
+  std::string path;
+  std::optional<form::Answer> answer;
+};
+
+// A change to a completed submission, recorded in the audit trail.
+struct Amendment {
+  std::string instance_id;
+  std::string who;     // the person making the change; non-empty
+  std::string reason;  // why; non-empty
+  std::vector<AnswerChange> changes;
+};
+
+// Which submissions ListSubmissions returns. Unset fields match everything.
+struct SubmissionFilter {
+  std::optional<std::string> form_id;
+  std::optional<std::string> form_version;
+  std::optional<SubmissionStatus> status;
+  std::optional<Wave> wave;
+  std::optional<std::string> org_id;
+  // When false, pretest submissions are left out (the analysis default). Ignored
+  // when `wave` is set.
+  bool include_pretest = true;
+};
+
+// One entry of the audit trail. Entries form one chain over the whole store:
+// hash = SHA-256(prev_hash and every other field, length-prefixed), and prev_hash is
+// the previous entry's hash (64 zeros for the first). Changing, inserting or
+// deleting an entry breaks the chain at that entry.
+struct AuditEntry {
+  int64_t seq = 0;  // 1, 2, 3... in the order of the changes
+  std::string instance_id;
+  int64_t at_ms = 0;
+  std::string who;
+  std::string field;  // an answer path, or "status" for completion
+  std::optional<form::Answer> old_answer;  // nullopt: there was no answer
+  std::optional<form::Answer> new_answer;  // nullopt: the answer was removed
+  std::string reason;
+  std::string prev_hash;
+  std::string hash;
+
+  friend bool operator==(const AuditEntry&, const AuditEntry&) = default;
+};
+
+// The outcome of VerifyAudit.
+struct AuditVerification {
+  int64_t entries_checked = 0;
+  // The first entry whose hash, link or sequence number is wrong, or that is
+  // missing (then `first_broken->seq` is the missing number and other fields are
+  // empty); nullopt when the whole chain is intact.
+  std::optional<AuditEntry> first_broken;
+  std::string problem;  // what is wrong with first_broken, for people
+  bool ok() const { return !first_broken.has_value(); }
+};
+
+struct OpenOptions {
+  // Source of every timestamp the store sets. Not owned; must outlive the Store.
+  const Clock* clock = &SystemClock::Instance();
+  // Open without writing anything, ever: writes fail with IO104, and a store that
+  // needs a migration fails to open with IO108.
+  bool read_only = false;
+  // Create an empty store when the file does not exist (or is empty).
+  bool create_if_missing = true;
+  // How long a writer waits for another process's transaction.
+  int busy_timeout_ms = 30000;
+  // Run SQLite's quick_check when opening (refuses a damaged file with IO105).
+  bool check_integrity_on_open = true;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // --- Forms ---
+
+  // Stores a form version; sets xlsx_sha256 and uploaded_at_ms. Uploading the
+  // same id+version with the same bytes again succeeds and changes nothing; with
+  // different bytes it fails with ST003. All-or-nothing.
+  virtual Status PutForm(const FormVersion& form) = 0;
+
+  // One version, with its bytes. ST002 when absent.
+  virtual Result<FormVersion> GetForm(const std::string& form_id,
+                                      const std::string& version) const = 0;
+
+  // Every version of `form_id` (every form when empty), without bytes, in upload
+  // order.
+  virtual Result<std::vector<FormVersion>> ListForms(const std::string& form_id = "") const = 0;
+
+  // --- Submissions ---
+
+  // Adds a new submission (usually a draft with no answers yet). Its form version
+  // must exist (ST002); the instance id must be new (ST003). A submission created
+  // complete (received from a device) starts its audit trail with a "status"
+  // entry. Sets updated_at_ms. All-or-nothing.
+  virtual Status CreateSubmission(const Submission& submission) = 0;
+
+  // Saves answers of a draft: the interview engine calls it after every accepted
+  // answer. The changes are applied in order in one transaction, so a crash keeps
+  // either all of them or none. ST004 if the submission is complete, ST002 if it
+  // does not exist, ST001 for a malformed path or answer or a path named twice.
+  virtual Status SaveDraft(const std::string& instance_id,
+                           const std::vector<AnswerChange>& changes) = 0;
+
+  // Marks a draft complete at `ended_at_ms` and records a "status" audit entry by
+  // the interviewer. ST004 if already complete. All-or-nothing.
+  virtual Status CompleteSubmission(const std::string& instance_id, int64_t ended_at_ms) = 0;
+
+  // Changes answers of a completed submission and appends one audit entry per
+  // changed answer (who, when, field, old, new, reason), in one transaction.
+  // Changes that set an answer to what it already is are not recorded; if nothing
+  // changes, ST007. ST005 for an empty reason or author, ST006 for a draft.
+  virtual Status Amend(const Amendment& amendment) = 0;
+
+  // One submission with all its answers. ST002 when absent.
+  virtual Result<Submission> GetSubmission(const std::string& instance_id) const = 0;
+
+  // The submissions that match, with their answers, ordered by started_at_ms and
+  // then instance_id.
+  virtual Result<std::vector<Submission>> ListSubmissions(
+      const SubmissionFilter& filter = {}) const = 0;
+
+  // --- Audit trail ---
+
+  // The entries of one submission (all entries when empty), in sequence order.
+  virtual Result<std::vector<AuditEntry>> ReadAudit(const std::string& instance_id = "") const = 0;
+
+  // Recomputes the whole chain and returns the first broken entry, if any. An
+  // error result means the chain could not be read, not that it is broken.
+  virtual Result<AuditVerification> VerifyAudit() const = 0;
+
+ protected:
+  Store() = default;
+};
+
+// Opens (and creates or migrates, unless read-only) the store at `location` (see the
+// top of this file). A file that is not an ngosurvey store, is from a newer
+// version, is damaged, or cannot be written when a migration is needed is refused
+// with an IO1xx error naming the file, and its bytes are left exactly as they were:
+// the file is inspected through a read-only connection before anything is written.
+Result<std::unique_ptr<Store>> OpenStore(const std::string& location,
+                                         const OpenOptions& options = {});
+
+// A new random instance id, "uuid:" + a version-4 UUID in lower case.
+std::string NewInstanceId();
+
+// True for "uuid:" followed by a UUID in 8-4-4-4-12 hex form (any case).
+bool IsValidInstanceId(std::string_view instance_id);
+
+}  // namespace ngosurvey::store

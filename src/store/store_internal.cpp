@@ -1,0 +1,248 @@
+#include "store/store_internal.h"
+
+#include <openssl/evp.h>
+
+#include <set>
+
+namespace ngosurvey::store::internal {
+namespace {
+
+void AppendField(std::string_view field, std::string* out) {
+  *out += std::to_string(field.size());
+  *out += ':';
+  *out += field;
+}
+
+void AppendAnswer(const std::optional<form::Answer>& answer, std::string* out) {
+  if (!answer) {
+    AppendField("-", out);
+    return;
+  }
+  AppendField(form::AnswerStateName(answer->state), out);
+  AppendField(answer->value, out);
+}
+
+std::string Describe(const std::optional<form::Answer>& answer) {
+  if (!answer) return "(none)";
+  return std::string(form::AnswerStateName(answer->state)) + " \"" + answer->value + "\"";
+}
+
+}  // namespace
+
+std::string Sha256Hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  // EVP_Digest can only fail on allocation failure inside OpenSSL; an empty hash
+  // then never matches, so verification reports the entry rather than passing it.
+  if (EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
+    return "";
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(length * 2);
+  for (unsigned int i = 0; i < length; ++i) {
+    hex += kHex[digest[i] >> 4];
+    hex += kHex[digest[i] & 0xf];
+  }
+  return hex;
+}
+
+std::string AuditHash(const AuditEntry& entry) {
+  std::string encoded = "ngosurvey-audit-v1\n";
+  AppendField(std::to_string(entry.seq), &encoded);
+  AppendField(entry.instance_id, &encoded);
+  AppendField(std::to_string(entry.at_ms), &encoded);
+  AppendField(entry.who, &encoded);
+  AppendField(entry.field, &encoded);
+  AppendAnswer(entry.old_answer, &encoded);
+  AppendAnswer(entry.new_answer, &encoded);
+  AppendField(entry.reason, &encoded);
+  AppendField(entry.prev_hash, &encoded);
+  return Sha256Hex(encoded);
+}
+
+ChainHead LinkEntries(const ChainHead& head, std::vector<AuditEntry>* entries) {
+  ChainHead next = head;
+  for (AuditEntry& entry : *entries) {
+    entry.seq = next.seq + 1;
+    entry.prev_hash = next.hash;
+    entry.hash = AuditHash(entry);
+    next.seq = entry.seq;
+    next.hash = entry.hash;
+  }
+  return next;
+}
+
+AuditVerification VerifyChain(const std::vector<AuditEntry>& entries, const ChainHead& head) {
+  AuditVerification result;
+  ChainHead expected;
+  for (const AuditEntry& entry : entries) {
+    auto broken = [&](std::string problem) {
+      result.first_broken = entry;
+      result.problem = std::move(problem);
+      return result;
+    };
+    if (entry.seq != expected.seq + 1) {
+      if (entry.seq > expected.seq + 1) {
+        AuditEntry missing;
+        missing.seq = expected.seq + 1;
+        result.first_broken = missing;
+        result.problem = "entry " + std::to_string(missing.seq) + " is missing (the next is " +
+                         std::to_string(entry.seq) + ")";
+        return result;
+      }
+      return broken("entry number " + std::to_string(entry.seq) + " is out of sequence");
+    }
+    if (entry.prev_hash != expected.hash) {
+      return broken("its link to entry " + std::to_string(expected.seq) +
+                    " does not match that entry's hash");
+    }
+    if (AuditHash(entry) != entry.hash) {
+      return broken("its contents do not match its hash (the entry was changed)");
+    }
+    expected.seq = entry.seq;
+    expected.hash = entry.hash;
+    ++result.entries_checked;
+  }
+  if (head.seq != expected.seq || head.hash != expected.hash) {
+    AuditEntry missing;
+    missing.seq = expected.seq + 1;
+    if (head.seq > expected.seq) {
+      result.first_broken = missing;
+      result.problem = "the trail ends at entry " + std::to_string(expected.seq) +
+                       " but the recorded head is entry " + std::to_string(head.seq) +
+                       " (entries were deleted)";
+    } else if (head.seq < expected.seq) {
+      // Entries are contiguous from 1 here, so entry head.seq + 1 sits at index head.seq.
+      result.first_broken = entries[static_cast<size_t>(head.seq)];
+      result.problem = "entry " + std::to_string(head.seq + 1) +
+                       " was added outside the store (the recorded head is entry " +
+                       std::to_string(head.seq) + ")";
+    } else {
+      result.first_broken = entries.back();
+      result.problem = "the recorded head hash does not match entry " +
+                       std::to_string(expected.seq) + " (the entry or the head was changed)";
+    }
+  }
+  return result;
+}
+
+Status CheckFormForPut(const FormVersion& form) {
+  if (form.form_id.empty()) return MakeError("ST001", "a form needs a form_id");
+  if (form.version.empty()) {
+    return MakeError("ST001", "form \"" + form.form_id + "\" needs a version");
+  }
+  if (form.xlsx.empty()) {
+    return MakeError("ST001", "form \"" + form.form_id + "\" version " + form.version +
+                                  " has no workbook bytes");
+  }
+  return Ok();
+}
+
+Status CheckNewSubmission(const Submission& s) {
+  if (!IsValidInstanceId(s.instance_id)) {
+    return MakeError("ST001", "instance id \"" + s.instance_id + "\" is not \"uuid:\" + a UUID");
+  }
+  if (s.form_id.empty() || s.form_version.empty()) {
+    return MakeError("ST001", "submission " + s.instance_id + " needs a form id and version");
+  }
+  if (s.status == SubmissionStatus::kComplete && !s.ended_at_ms) {
+    return MakeError("ST001", "complete submission " + s.instance_id + " needs an end time");
+  }
+  if (s.status == SubmissionStatus::kDraft && s.ended_at_ms) {
+    return MakeError("ST001", "draft " + s.instance_id + " cannot have an end time");
+  }
+  std::vector<AnswerChange> as_changes;
+  as_changes.reserve(s.answers.size());
+  for (const auto& [path, answer] : s.answers) as_changes.push_back({path, answer});
+  return CheckChanges(as_changes);
+}
+
+Status CheckChanges(const std::vector<AnswerChange>& changes) {
+  std::set<std::string_view> seen;
+  for (const AnswerChange& change : changes) {
+    auto path = form::ParseAnswerPath(change.path);
+    if (!path) return MakeError("ST001", path.error().message);
+    if (!seen.insert(change.path).second) {
+      return MakeError("ST001", "answer path \"" + change.path + "\" is changed twice in one save");
+    }
+    if (change.answer) {
+      auto ok = form::CheckAnswer(*change.answer);
+      if (!ok) return MakeError("ST001", "answer \"" + change.path + "\": " + ok.error().message);
+    }
+  }
+  return Ok();
+}
+
+Status CheckAmendment(const Amendment& amendment) {
+  if (amendment.who.empty()) {
+    return MakeError("ST005", "a change to " + amendment.instance_id + " needs the author's name");
+  }
+  bool blank = amendment.reason.find_first_not_of(" \t\r\n") == std::string::npos;
+  if (blank) {
+    return MakeError("ST005", "a change to " + amendment.instance_id + " needs a reason");
+  }
+  return CheckChanges(amendment.changes);
+}
+
+void ApplyChanges(const std::vector<AnswerChange>& changes, Answers* answers) {
+  for (const AnswerChange& change : changes) {
+    if (change.answer) {
+      (*answers)[change.path] = *change.answer;
+    } else {
+      answers->erase(change.path);
+    }
+  }
+}
+
+Result<std::vector<AuditEntry>> AmendmentEntries(const Answers& current, const Amendment& amendment,
+                                                 int64_t at_ms) {
+  std::vector<AuditEntry> entries;
+  for (const AnswerChange& change : amendment.changes) {
+    std::optional<form::Answer> old_answer;
+    if (auto it = current.find(change.path); it != current.end()) old_answer = it->second;
+    if (old_answer == change.answer) continue;
+    AuditEntry entry;
+    entry.instance_id = amendment.instance_id;
+    entry.at_ms = at_ms;
+    entry.who = amendment.who;
+    entry.field = change.path;
+    entry.old_answer = old_answer;
+    entry.new_answer = change.answer;
+    entry.reason = amendment.reason;
+    entries.push_back(std::move(entry));
+  }
+  if (entries.empty()) {
+    std::string what;
+    for (const AnswerChange& change : amendment.changes) {
+      what += (what.empty() ? "" : ", ") + change.path + " = " + Describe(change.answer);
+    }
+    return MakeError("ST007", "the change to " + amendment.instance_id +
+                                  " leaves every answer as it was (" + what + ")");
+  }
+  return entries;
+}
+
+AuditEntry CompletionEntry(const std::string& instance_id, const std::string& interviewer,
+                           bool was_draft, int64_t at_ms) {
+  AuditEntry entry;
+  entry.instance_id = instance_id;
+  entry.at_ms = at_ms;
+  entry.who = interviewer.empty() ? "(unknown interviewer)" : interviewer;
+  entry.field = "status";
+  if (was_draft) entry.old_answer = form::Answer::Answered("draft");
+  entry.new_answer = form::Answer::Answered("complete");
+  entry.reason = was_draft ? "interview completed" : "submission received complete";
+  return entry;
+}
+
+bool Matches(const Submission& s, const SubmissionFilter& filter) {
+  if (filter.form_id && s.form_id != *filter.form_id) return false;
+  if (filter.form_version && s.form_version != *filter.form_version) return false;
+  if (filter.status && s.status != *filter.status) return false;
+  if (filter.org_id && s.org_id != *filter.org_id) return false;
+  if (filter.wave) return s.wave == *filter.wave;
+  return filter.include_pretest || s.wave != Wave::kPretest;
+}
+
+}  // namespace ngosurvey::store::internal
