@@ -1,0 +1,599 @@
+// Small-sample statistics. The formulas and the R functions they reproduce are in
+// stats.h and docs/statistics.md; this file says why the code is shaped as it is.
+#include "analysis/stats.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <numeric>
+#include <unordered_map>
+#include <utility>
+
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/policies/policy.hpp>
+#include <boost/math/special_functions/beta.hpp>
+#include <boost/math/special_functions/gamma.hpp>
+
+namespace ngosurvey::analysis {
+namespace {
+
+// Boost reports trouble through errno and a NaN instead of exceptions, so that a
+// failure becomes an Error (STA007) rather than an exception through the caller.
+using StatsPolicy = boost::math::policies::policy<
+    boost::math::policies::domain_error<boost::math::policies::errno_on_error>,
+    boost::math::policies::pole_error<boost::math::policies::errno_on_error>,
+    boost::math::policies::overflow_error<boost::math::policies::errno_on_error>,
+    boost::math::policies::evaluation_error<boost::math::policies::errno_on_error>>;
+
+// R's fisher.test compares 2x2 probabilities with this relative tolerance.
+constexpr double kFisher2x2RelativeTolerance = 1e-7;
+// FEXACT's TOL (fexact.c), added to the observed table's log-probability.
+constexpr double kFexactLogTolerance = 3.45254e-7;
+// Partial tables whose past log-weights differ by less than this are merged: the
+// difference is rounding (sums of ~100 log-factorials carry errors near 1e-13), and
+// merging changes no probability by more than this relative amount.
+constexpr double kPastMergeTolerance = 1e-10;
+// Deeper than this the bound recursion could exhaust the stack; such tables are far
+// beyond what an exact test can enumerate anyway.
+constexpr size_t kMaxStages = 1000;
+
+Status CheckCounts(int64_t k, int64_t n) {
+  if (n < 0 || k < 0 || k > n) {
+    return MakeError("STA001", "invalid counts: " + std::to_string(k) + " successes of " +
+                                   std::to_string(n) + " trials");
+  }
+  return Ok();
+}
+
+Result<double> TwoSidedZ(double level) {
+  if (!(level > 0.0 && level < 1.0)) {
+    return MakeError("STA002", "confidence level " + FormatRoundTrip(level) +
+                                   " is not strictly between 0 and 1");
+  }
+  boost::math::normal_distribution<double, StatsPolicy> normal;
+  // The upper alpha/2 quantile through the complement keeps accuracy for small alpha.
+  double z = boost::math::quantile(boost::math::complement(normal, (1.0 - level) / 2.0));
+  if (!std::isfinite(z)) return MakeError("STA007", "normal quantile failed");
+  return z;
+}
+
+Result<double> BetaQuantileLower(double a, double b, double tail) {
+  double x = boost::math::ibeta_inv(a, b, tail, StatsPolicy());
+  if (!std::isfinite(x)) return MakeError("STA007", "beta quantile failed");
+  return x;
+}
+
+Result<double> BetaQuantileUpper(double a, double b, double tail) {
+  double x = boost::math::ibetac_inv(a, b, tail, StatsPolicy());
+  if (!std::isfinite(x)) return MakeError("STA007", "beta quantile failed");
+  return x;
+}
+
+Interval Clamped(double lower, double upper, int64_t k, int64_t n) {
+  lower = std::clamp(lower, 0.0, 1.0);
+  upper = std::clamp(upper, 0.0, 1.0);
+  if (k == 0) lower = 0.0;
+  if (k == n) upper = 1.0;
+  return Interval{lower, std::max(lower, upper)};
+}
+
+double LogFactorial(int64_t n) {
+  return boost::math::lgamma(static_cast<double>(n) + 1.0, StatsPolicy());
+}
+
+// ---- r x c Fisher: network algorithm over stages --------------------------------
+//
+// The table is filled one "stage" (a column of the longer dimension) at a time. A
+// node is the multiset of what remains of the other dimension's margins (sorted, so
+// that permuted remainders share one node). A path's weight is the sum of
+// -log(x!) over the cells placed so far; a table's probability is exp(weight + K).
+// For each node we know exactly the largest and smallest weight any completion can
+// add (memoised), and the total probability of all completions in closed form
+// (n! / (prod r! prod c!)), so a partial table whose every completion is at most as
+// likely as the observed table is counted whole, one whose every completion is more
+// likely is dropped, and only the rest is expanded.
+
+struct Bounds {
+  double max = 0;
+  double min = 0;
+};
+
+struct Past {
+  double weight;
+  double multiplicity;
+};
+
+// Nodes are keyed by their sorted remaining margins.
+struct MarginsHash {
+  size_t operator()(const std::vector<int>& margins) const {
+    size_t h = 0xcbf29ce484222325u;
+    for (int value : margins) h = (h ^ static_cast<size_t>(value)) * 0x100000001b3u;
+    return h;
+  }
+};
+
+class RxcFisher {
+ public:
+  RxcFisher(std::vector<int> state_margins, std::vector<int> stage_margins, int total,
+            int64_t max_work)
+      : state_(std::move(state_margins)),
+        stages_(std::move(stage_margins)),
+        total_(total),
+        max_work_(max_work),
+        memo_(stages_.size()),
+        scratch_(stages_.size()) {
+    log_fact_.resize(static_cast<size_t>(total_) + 1);
+    for (int i = 0; i <= total_; ++i) log_fact_[i] = LogFactorial(i);
+    stage_log_fact_suffix_.assign(stages_.size() + 1, 0.0);
+    for (size_t j = stages_.size(); j-- > 0;) {
+      stage_log_fact_suffix_[j] = stage_log_fact_suffix_[j + 1] + log_fact_[stages_[j]];
+    }
+  }
+
+  // The two-sided p-value for a table whose -sum log(x!) is observed_weight, or
+  // nullopt when the work limit was reached.
+  std::optional<double> PValue(double observed_weight) {
+    double threshold = observed_weight + kFexactLogTolerance;
+    double log_k = -LogTotal(0, state_);  // log of prod r! prod c! / N!
+    double p_value = 0.0;
+
+    struct Node {
+      std::vector<int> remaining;
+      std::vector<Past> pasts;
+    };
+    using Level = std::unordered_map<std::vector<int>, Node, MarginsHash>;
+    Level current;
+    std::vector<int> root = state_;
+    std::sort(root.begin(), root.end(), std::greater<>());
+    current.emplace(root, Node{root, {Past{0.0, 1.0}}});
+
+    for (size_t level = 0; level < stages_.size() && !current.empty(); ++level) {
+      Level next;
+      for (auto& [key, node] : current) {
+        MergePasts(&node.pasts);
+        std::optional<Bounds> bounds = GetBounds(level, node.remaining);
+        if (!bounds) return std::nullopt;
+        double log_total = LogTotal(level, node.remaining);
+        std::vector<Past> undecided;
+        for (const Past& past : node.pasts) {
+          if (!Spend(1)) return std::nullopt;
+          if (past.weight + bounds->max <= threshold) {
+            p_value += past.multiplicity * std::exp(past.weight + log_total + log_k);
+          } else if (past.weight + bounds->min > threshold) {
+            // Every completion is more likely than the observed table.
+          } else {
+            undecided.push_back(past);
+          }
+        }
+        if (undecided.empty()) continue;
+        // At the last stage max == min, so every past was decided above.
+        std::vector<int> child(node.remaining.size());
+        bool ok = ForEachComposition(
+            node.remaining, stages_[level], [&](const std::vector<int>& x) {
+              double w = 0.0;
+              for (size_t i = 0; i < x.size(); ++i) {
+                w -= log_fact_[x[i]];
+                child[i] = node.remaining[i] - x[i];
+              }
+              std::sort(child.begin(), child.end(), std::greater<>());
+              if (!Spend(static_cast<int64_t>(undecided.size()))) return false;
+              auto it = next.find(child);
+              if (it == next.end()) it = next.emplace(child, Node{child, {}}).first;
+              for (const Past& past : undecided) {
+                it->second.pasts.push_back(Past{past.weight + w, past.multiplicity});
+              }
+              return true;
+            });
+        if (!ok) return std::nullopt;
+      }
+      current = std::move(next);
+    }
+    return p_value;
+  }
+
+  int64_t work() const { return work_; }
+
+ private:
+  bool Spend(int64_t units) {
+    work_ += units;
+    return work_ <= max_work_;
+  }
+
+
+  // log of the sum over all completions from this node of prod 1/x!, i.e.
+  // log(n! / (prod remaining! prod stage margins from `level` on!)).
+  double LogTotal(size_t level, const std::vector<int>& remaining) const {
+    int n = std::accumulate(remaining.begin(), remaining.end(), 0);
+    double value = log_fact_[n] - stage_log_fact_suffix_[level];
+    for (int r : remaining) value -= log_fact_[r];
+    return value;
+  }
+
+  static void MergePasts(std::vector<Past>* pasts) {
+    if (pasts->size() < 2) return;
+    std::sort(pasts->begin(), pasts->end(),
+              [](const Past& a, const Past& b) { return a.weight < b.weight; });
+    size_t out = 0;
+    for (size_t i = 1; i < pasts->size(); ++i) {
+      if ((*pasts)[i].weight - (*pasts)[out].weight <= kPastMergeTolerance) {
+        (*pasts)[out].multiplicity += (*pasts)[i].multiplicity;
+      } else {
+        (*pasts)[++out] = (*pasts)[i];
+      }
+    }
+    pasts->resize(out + 1);
+  }
+
+  // Calls visit(x) for every x with sum(x) == total and 0 <= x[i] <= cap[i], until
+  // visit returns false or the work limit is reached (then returns false).
+  template <typename Visit>
+  bool ForEachComposition(const std::vector<int>& cap, int total, Visit&& visit) {
+    std::vector<int> suffix(cap.size() + 1, 0);
+    for (size_t i = cap.size(); i-- > 0;) suffix[i] = suffix[i + 1] + cap[i];
+    if (total > suffix[0]) return true;
+    std::vector<int> x(cap.size(), 0);
+    return Compose(cap, suffix, 0, total, &x, visit);
+  }
+
+  template <typename Visit>
+  bool Compose(const std::vector<int>& cap, const std::vector<int>& suffix, size_t index,
+               int remaining, std::vector<int>* x, Visit& visit) {
+    if (index + 1 == cap.size()) {
+      (*x)[index] = remaining;  // feasible: remaining <= cap[index] by the suffix check
+      if (!Spend(1)) return false;
+      return visit(*x);
+    }
+    int lo = std::max(0, remaining - suffix[index + 1]);
+    int hi = std::min(cap[index], remaining);
+    for (int value = lo; value <= hi; ++value) {
+      (*x)[index] = value;
+      if (!Compose(cap, suffix, index + 1, remaining - value, x, visit)) return false;
+    }
+    return true;
+  }
+
+  // Largest and smallest weight that completing the table from this node adds.
+  std::optional<Bounds> GetBounds(size_t level, const std::vector<int>& remaining) {
+    if (level + 1 == stages_.size()) {
+      double w = 0.0;
+      for (int r : remaining) w -= log_fact_[r];
+      return Bounds{w, w};
+    }
+    if (auto it = memo_[level].find(remaining); it != memo_[level].end()) return it->second;
+    Bounds bounds{-std::numeric_limits<double>::infinity(),
+                  std::numeric_limits<double>::infinity()};
+    // One scratch vector per level: the recursion below reuses the next level's.
+    std::vector<int>& child = scratch_[level];
+    child.resize(remaining.size());
+    bool ok = ForEachComposition(remaining, stages_[level], [&](const std::vector<int>& x) {
+      double w = 0.0;
+      for (size_t i = 0; i < x.size(); ++i) {
+        w -= log_fact_[x[i]];
+        child[i] = remaining[i] - x[i];
+      }
+      std::sort(child.begin(), child.end(), std::greater<>());
+      std::optional<Bounds> below = GetBounds(level + 1, child);
+      if (!below) return false;
+      bounds.max = std::max(bounds.max, w + below->max);
+      bounds.min = std::min(bounds.min, w + below->min);
+      return true;
+    });
+    if (!ok) return std::nullopt;
+    memo_[level].emplace(remaining, bounds);
+    return bounds;
+  }
+
+  std::vector<int> state_;
+  std::vector<int> stages_;
+  int total_;
+  int64_t max_work_;
+  int64_t work_ = 0;
+  std::vector<double> log_fact_;
+  std::vector<double> stage_log_fact_suffix_;
+  std::vector<std::unordered_map<std::vector<int>, Bounds, MarginsHash>> memo_;
+  std::vector<std::vector<int>> scratch_;
+};
+
+Error TooLarge(int64_t max_work) {
+  return Error{"STA004",
+               "not computed: table too large for the exact test (work limit " +
+                   std::to_string(max_work) + " reached)",
+               {}};
+}
+
+}  // namespace
+
+// ---- Binomial intervals -----------------------------------------------------------
+
+std::string_view IntervalMethodName(IntervalMethod method) {
+  switch (method) {
+    case IntervalMethod::kWilson: return "wilson";
+    case IntervalMethod::kClopperPearson: return "clopper-pearson";
+    case IntervalMethod::kJeffreys: return "jeffreys";
+    case IntervalMethod::kAgrestiCoull: return "agresti-coull";
+  }
+  return "unknown";
+}
+
+Result<std::optional<Interval>> BinomialInterval(IntervalMethod method, int64_t k, int64_t n,
+                                                 double level) {
+  switch (method) {
+    case IntervalMethod::kWilson: return WilsonInterval(k, n, level);
+    case IntervalMethod::kClopperPearson: return ClopperPearsonInterval(k, n, level);
+    case IntervalMethod::kJeffreys: return JeffreysInterval(k, n, level);
+    case IntervalMethod::kAgrestiCoull: return AgrestiCoullInterval(k, n, level);
+  }
+  return MakeError("STA007", "unknown interval method");
+}
+
+Result<std::optional<Interval>> WilsonInterval(int64_t k, int64_t n, double level) {
+  NGO_TRY(CheckCounts(k, n));
+  double z = NGO_TRY(TwoSidedZ(level));
+  if (n == 0) return std::optional<Interval>();
+  double nn = static_cast<double>(n);
+  double p = static_cast<double>(k) / nn;
+  double z2 = z * z;
+  double center = (p + z2 / (2.0 * nn)) / (1.0 + z2 / nn);
+  double half = z * std::sqrt(p * (1.0 - p) / nn + z2 / (4.0 * nn * nn)) / (1.0 + z2 / nn);
+  return std::optional<Interval>(Clamped(center - half, center + half, k, n));
+}
+
+Result<std::optional<Interval>> ClopperPearsonInterval(int64_t k, int64_t n, double level) {
+  NGO_TRY(CheckCounts(k, n));
+  NGO_TRY(TwoSidedZ(level));  // validates the level
+  if (n == 0) return std::optional<Interval>();
+  double tail = (1.0 - level) / 2.0;
+  double kk = static_cast<double>(k);
+  double nn = static_cast<double>(n);
+  double lower = k == 0 ? 0.0 : NGO_TRY(BetaQuantileLower(kk, nn - kk + 1.0, tail));
+  double upper = k == n ? 1.0 : NGO_TRY(BetaQuantileUpper(kk + 1.0, nn - kk, tail));
+  return std::optional<Interval>(Clamped(lower, upper, k, n));
+}
+
+Result<std::optional<Interval>> JeffreysInterval(int64_t k, int64_t n, double level) {
+  NGO_TRY(CheckCounts(k, n));
+  NGO_TRY(TwoSidedZ(level));
+  if (n == 0) return std::optional<Interval>();
+  double tail = (1.0 - level) / 2.0;
+  double a = static_cast<double>(k) + 0.5;
+  double b = static_cast<double>(n - k) + 0.5;
+  double lower = k == 0 ? 0.0 : NGO_TRY(BetaQuantileLower(a, b, tail));
+  double upper = k == n ? 1.0 : NGO_TRY(BetaQuantileUpper(a, b, tail));
+  return std::optional<Interval>(Clamped(lower, upper, k, n));
+}
+
+Result<std::optional<Interval>> AgrestiCoullInterval(int64_t k, int64_t n, double level) {
+  NGO_TRY(CheckCounts(k, n));
+  double z = NGO_TRY(TwoSidedZ(level));
+  if (n == 0) return std::optional<Interval>();
+  double z2 = z * z;
+  double n_tilde = static_cast<double>(n) + z2;
+  double p_tilde = (static_cast<double>(k) + z2 / 2.0) / n_tilde;
+  double half = z * std::sqrt(p_tilde * (1.0 - p_tilde) / n_tilde);
+  return std::optional<Interval>(Clamped(p_tilde - half, p_tilde + half, k, n));
+}
+
+// ---- Fisher's exact test ----------------------------------------------------------
+
+Result<FisherResult> FisherExact2x2(int64_t a, int64_t b, int64_t c, int64_t d,
+                                   const FisherOptions& options) {
+  if (a < 0 || b < 0 || c < 0 || d < 0) {
+    return MakeError("STA003", "a 2x2 table has a negative cell");
+  }
+  constexpr int64_t kMaxTotal = std::numeric_limits<int32_t>::max();
+  if (a > kMaxTotal || b > kMaxTotal || c > kMaxTotal || d > kMaxTotal ||
+      a + b + c + d > kMaxTotal) {
+    return MakeError("STA003", "a 2x2 table's total is above 2^31");
+  }
+  // R's names: m and n are the column totals, k the first row's total, x = a.
+  int64_t m = a + c;
+  int64_t n = b + d;
+  int64_t k = a + b;
+  int64_t lo = std::max<int64_t>(0, k - n);
+  int64_t hi = std::min(k, m);
+  FisherResult result;
+  result.effective_rows = (k > 0) + (c + d > 0);
+  result.effective_columns = (m > 0) + (n > 0);
+  result.informative = hi > lo;
+  result.work = hi - lo + 1;
+  if (result.work > options.max_work) return tl::unexpected(TooLarge(options.max_work));
+  if (!result.informative) {
+    result.p_value = 1.0;
+    return result;
+  }
+  // Log-probabilities up to a common constant; R normalises by the largest.
+  std::vector<double> log_d(static_cast<size_t>(hi - lo + 1));
+  for (int64_t x = lo; x <= hi; ++x) {
+    log_d[x - lo] =
+        -(LogFactorial(x) + LogFactorial(m - x) + LogFactorial(k - x) + LogFactorial(n - k + x));
+  }
+  double top = *std::max_element(log_d.begin(), log_d.end());
+  double sum = 0.0;
+  for (double& v : log_d) {
+    v = std::exp(v - top);
+    sum += v;
+  }
+  double limit = log_d[a - lo] * (1.0 + kFisher2x2RelativeTolerance);
+  double tail = 0.0;
+  for (double v : log_d) {
+    if (v <= limit) tail += v;
+  }
+  result.p_value = std::min(1.0, tail / sum);
+  return result;
+}
+
+Result<FisherResult> FisherExact(const std::vector<std::vector<int64_t>>& table,
+                                 const FisherOptions& options) {
+  if (table.empty() || table[0].empty()) {
+    return MakeError("STA003", "the contingency table has no cells");
+  }
+  size_t columns = table[0].size();
+  int64_t total = 0;
+  constexpr int64_t kMaxTotal = std::numeric_limits<int32_t>::max();
+  for (size_t row_idx = 0; row_idx < table.size(); ++row_idx) {
+    if (table[row_idx].size() != columns) {
+      return MakeError("STA003", "row " + std::to_string(row_idx + 1) + " has " +
+                                     std::to_string(table[row_idx].size()) +
+                                     " cells, the first row has " + std::to_string(columns));
+    }
+    for (int64_t cell : table[row_idx]) {
+      if (cell < 0) return MakeError("STA003", "the contingency table has a negative cell");
+      if (cell > kMaxTotal || (total += cell) > kMaxTotal) {
+        return MakeError("STA003", "the contingency table's total is above 2^31");
+      }
+    }
+  }
+  if (table.size() == 2 && columns == 2) {
+    return FisherExact2x2(table[0][0], table[0][1], table[1][0], table[1][1], options);
+  }
+
+  // Margins, without the rows and columns nobody is in.
+  std::vector<size_t> rows_kept;
+  std::vector<size_t> columns_kept;
+  std::vector<int> row_totals;
+  std::vector<int> column_totals;
+  for (size_t row_idx = 0; row_idx < table.size(); ++row_idx) {
+    int64_t sum = std::accumulate(table[row_idx].begin(), table[row_idx].end(), int64_t{0});
+    if (sum > 0) {
+      rows_kept.push_back(row_idx);
+      row_totals.push_back(static_cast<int>(sum));
+    }
+  }
+  for (size_t column_idx = 0; column_idx < columns; ++column_idx) {
+    int64_t sum = 0;
+    for (const auto& row : table) sum += row[column_idx];
+    if (sum > 0) {
+      columns_kept.push_back(column_idx);
+      column_totals.push_back(static_cast<int>(sum));
+    }
+  }
+  FisherResult result;
+  result.effective_rows = static_cast<int>(rows_kept.size());
+  result.effective_columns = static_cast<int>(columns_kept.size());
+  if (rows_kept.size() < 2 || columns_kept.size() < 2) {
+    result.p_value = 1.0;
+    result.informative = false;
+    return result;
+  }
+  result.informative = true;
+  if (total > options.max_work) return tl::unexpected(TooLarge(options.max_work));
+
+  // The shorter dimension is the node state, the longer one the stages.
+  bool rows_are_state = rows_kept.size() <= columns_kept.size();
+  std::vector<int> state = rows_are_state ? row_totals : column_totals;
+  std::vector<int> stages = rows_are_state ? column_totals : row_totals;
+  if (stages.size() > kMaxStages) return tl::unexpected(TooLarge(options.max_work));
+  std::sort(stages.begin(), stages.end(), std::greater<>());
+
+  double observed_weight = 0.0;
+  for (size_t row_idx : rows_kept) {
+    for (size_t column_idx : columns_kept) observed_weight -= LogFactorial(table[row_idx][column_idx]);
+  }
+  RxcFisher fisher(std::move(state), std::move(stages), static_cast<int>(total), options.max_work);
+  std::optional<double> p_value = fisher.PValue(observed_weight);
+  result.work = fisher.work();
+  if (!p_value) return tl::unexpected(TooLarge(options.max_work));
+  result.p_value = std::clamp(*p_value, 0.0, 1.0);
+  return result;
+}
+
+// ---- p-value adjustment -----------------------------------------------------------
+
+std::string_view PAdjustMethodName(PAdjustMethod method) {
+  switch (method) {
+    case PAdjustMethod::kHolm: return "holm";
+    case PAdjustMethod::kBenjaminiHochberg: return "BH";
+  }
+  return "unknown";
+}
+
+Result<std::vector<double>> AdjustPValues(std::span<const double> p, PAdjustMethod method) {
+  for (size_t i = 0; i < p.size(); ++i) {
+    if (!(p[i] >= 0.0 && p[i] <= 1.0)) {
+      return MakeError("STA005", "p-value " + std::to_string(i + 1) + " is " +
+                                     FormatRoundTrip(p[i]) + ", not in [0, 1]");
+    }
+  }
+  size_t n = p.size();
+  std::vector<double> adjusted(n);
+  if (n == 0) return adjusted;
+  std::vector<size_t> order(n);
+  std::iota(order.begin(), order.end(), size_t{0});
+  if (method == PAdjustMethod::kHolm) {
+    // Ascending; the i-th smallest (1-based) is multiplied by n - i + 1, then a
+    // running maximum keeps the adjusted values in the p-values' order.
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return p[a] < p[b]; });
+    double running = 0.0;
+    for (size_t i = 0; i < n; ++i) {
+      running = std::max(running, static_cast<double>(n - i) * p[order[i]]);
+      adjusted[order[i]] = std::min(1.0, running);
+    }
+  } else {
+    // Descending; the i-th smallest is multiplied by n / i, then a running minimum
+    // from the largest down.
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return p[a] > p[b]; });
+    double running = std::numeric_limits<double>::infinity();
+    for (size_t j = 0; j < n; ++j) {
+      double rank = static_cast<double>(n - j);
+      running = std::min(running, static_cast<double>(n) / rank * p[order[j]]);
+      adjusted[order[j]] = std::min(1.0, running);
+    }
+  }
+  return adjusted;
+}
+
+Result<std::vector<std::optional<double>>> AdjustPValuesWithMissing(
+    std::span<const std::optional<double>> p, PAdjustMethod method) {
+  std::vector<double> present;
+  for (const auto& value : p) {
+    if (value) present.push_back(*value);
+  }
+  std::vector<double> adjusted = NGO_TRY(AdjustPValues(present, method));
+  std::vector<std::optional<double>> out(p.size());
+  size_t next = 0;
+  for (size_t i = 0; i < p.size(); ++i) {
+    if (p[i]) out[i] = adjusted[next++];
+  }
+  return out;
+}
+
+// ---- Printing ---------------------------------------------------------------------
+
+Result<std::string> RoundPercentHalfUp(int64_t k, int64_t n, int decimals) {
+  if (n <= 0 || k < 0 || decimals < 0 || decimals > 9) {
+    return MakeError("STA006", "cannot round " + std::to_string(k) + "/" + std::to_string(n) +
+                                   " as a percent to " + std::to_string(decimals) +
+                                   " decimals");
+  }
+  unsigned __int128 scale = 1;
+  for (int i = 0; i < decimals; ++i) scale *= 10;
+  // round(100 k scale / n) half-up = floor((200 k scale + n) / (2 n)); the largest
+  // numerator, 200 * 2^63 * 10^9, is far below 2^128.
+  unsigned __int128 numerator =
+      static_cast<unsigned __int128>(200) * static_cast<unsigned __int128>(k) * scale +
+      static_cast<unsigned __int128>(n);
+  unsigned __int128 q = numerator / (static_cast<unsigned __int128>(2) * n);
+  unsigned __int128 whole = q / scale;
+  unsigned __int128 fraction = q % scale;
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(whole % 10)));
+    whole /= 10;
+  } while (whole > 0);
+  if (decimals == 0) return digits;
+  std::string fraction_digits(static_cast<size_t>(decimals), '0');
+  for (int i = decimals - 1; i >= 0; --i) {
+    fraction_digits[i] = static_cast<char>('0' + static_cast<int>(fraction % 10));
+    fraction /= 10;
+  }
+  return digits + "." + fraction_digits;
+}
+
+std::string FormatRoundTrip(double value) {
+  char buffer[40];
+  int length = std::snprintf(buffer, sizeof buffer, "%.17g", value);
+  return std::string(buffer, static_cast<size_t>(std::max(length, 0)));
+}
+
+}  // namespace ngosurvey::analysis
