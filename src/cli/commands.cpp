@@ -4,10 +4,12 @@
 
 namespace ngosurvey::cli {
 
+void RegisterAuditCommands(CLI::App& root, CommandContext& ctx);
 
 
 const std::vector<RegisterFn>& CommandGroups() {
   static const std::vector<RegisterFn> groups = {
+      RegisterAuditCommands,
 
   };
   return groups;
