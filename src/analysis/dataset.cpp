@@ -33,6 +33,11 @@ size_t Column::size() const {
   return planes.empty() ? 0 : planes[0].size();
 }
 
+const std::string& Column::OptionLabel(size_t index) const {
+  if (index < option_labels.size() && !option_labels[index].empty()) return option_labels[index];
+  return options[index];
+}
+
 size_t Column::ByteSize() const {
   size_t bytes = numbers.size() * sizeof(double) + states.size();
   for (const auto& plane : planes) bytes += plane.size();

@@ -52,13 +52,18 @@ enum class ColumnKind { kSingle, kMulti, kNumber };
 // many threads.
 struct Column {
   std::string name;
+  std::string label;                          // question text in the chosen language
   ColumnKind kind = ColumnKind::kSingle;
   std::vector<std::string> options;           // kSingle, kMulti: option names in order
+  std::vector<std::string> option_labels;     // same length as options, or empty
+  std::string relevant;                       // the question's relevance, as written
   std::vector<std::vector<uint8_t>> planes;   // kSingle: 1 plane; kMulti: ceil(options/7)
   std::vector<double> numbers;                // kNumber
   std::vector<uint8_t> states;                // kNumber: state code per respondent
 
   size_t size() const;
+  // The label of option `index`: option_labels[index] when set, else the name.
+  const std::string& OptionLabel(size_t index) const;
   // Bytes of memory the column's values occupy (what a pass over it touches).
   size_t ByteSize() const;
 };

@@ -1,0 +1,218 @@
+#include "analysis/load_data.h"
+
+#include <algorithm>
+#include <set>
+
+#include "base/text.h"
+#include "form/expr/expr.h"
+
+namespace ngosurvey::analysis {
+namespace {
+
+using form::Answer;
+using form::Question;
+using form::QuestionType;
+
+bool Contains(const std::vector<std::string>& list, std::string_view value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+// The CSV column of a question: its name, or its path without the root element
+// ("grp/q"), or with it ("data/grp/q"), as ODK and Kobo write them.
+std::optional<size_t> FindColumn(const csv::Table& table, const Question& question) {
+  if (auto index = table.ColumnIndex(question.name)) return index;
+  std::string_view path = question.path;
+  if (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  if (auto index = table.ColumnIndex(path)) return index;
+  size_t slash = path.find('/');
+  if (slash != std::string_view::npos) {
+    if (auto index = table.ColumnIndex(path.substr(slash + 1))) return index;
+  }
+  return std::nullopt;
+}
+
+// Relevance over one CSV row: names are questions, values the row's raw text.
+class CsvRowContext final : public form::expr::EvalContext, public form::expr::NameResolver {
+ public:
+  CsvRowContext(const form::Form& form, const csv::Table& table) : form_(form), table_(table) {
+    columns_.resize(form.questions.size());
+    for (const Question& q : form.questions) columns_[q.index] = FindColumn(table, q);
+  }
+  void SetRow(size_t row) { row_ = row; }
+
+  std::optional<form::expr::Symbol> Resolve(std::string_view name) const override {
+    const Question* q = form_.FindQuestion(name);
+    if (!q) return std::nullopt;
+    using form::expr::TypeHint;
+    TypeHint hint = q->type == QuestionType::kSelectMultiple ? TypeHint::kSelectMultiple
+                    : (q->type == QuestionType::kInteger || q->type == QuestionType::kDecimal)
+                        ? TypeHint::kNumber
+                        : TypeHint::kString;
+    return form::expr::Symbol{q->index, hint};
+  }
+  size_t ValueCount(int) const override { return 1; }
+  std::string_view ValueAt(int slot, size_t) const override {
+    const auto& column = columns_[slot];
+    if (!column) return {};
+    return table_.rows[row_][*column];
+  }
+  void RandomBytes(uint8_t* out, size_t n) const override { std::fill(out, out + n, 0x5A); }
+
+ private:
+  const form::Form& form_;
+  const csv::Table& table_;
+  std::vector<std::optional<size_t>> columns_;
+  size_t row_ = 0;
+};
+
+// The relevance conditions that apply to a question: its own and its ancestors'.
+std::vector<form::expr::BoundExpr> RelevanceChain(const form::Form& form, const Question& question,
+                                                  const CsvRowContext& resolver, Diagnostics* diags) {
+  std::vector<form::expr::BoundExpr> chain;
+  for (const Question* q = &question; q; q = q->parent >= 0 ? &form.questions[q->parent] : nullptr) {
+    if (q->relevant.empty()) continue;
+    auto bound = form::expr::Compile(q->relevant, resolver);
+    if (!bound) {
+      Error error = bound.error();
+      Location cell = form.SurveyCell(q->row, "relevant");
+      error.where.file = cell.file, error.where.sheet = cell.sheet;
+      error.where.row = cell.row, error.where.column = cell.column;
+      diags->AddWarning("D006",
+                        "relevance of '" + q->name + "' cannot be evaluated on the data (" +
+                            error.message + "); its empty cells count as missing",
+                        error.where);
+      continue;
+    }
+    chain.push_back(*bound);
+  }
+  return chain;
+}
+
+bool Loadable(QuestionType type) {
+  return type == QuestionType::kSelectOne || type == QuestionType::kSelectMultiple ||
+         type == QuestionType::kInteger || type == QuestionType::kDecimal ||
+         type == QuestionType::kRange;
+}
+
+}  // namespace
+
+Result<Dataset> LoadCsvWithForm(const form::Form& form, const csv::Table& table,
+                                const LoadDataOptions& options, Diagnostics* diags) {
+  Dataset data(table.rows.size());
+  CsvRowContext context(form, table);
+  form::expr::Evaluator evaluator;
+  auto is_refused = [&](std::string_view v) { return Contains(options.refused_codes, v); };
+  auto is_dont_know = [&](std::string_view v) { return Contains(options.dont_know_codes, v); };
+
+  std::vector<const Question*> questions;
+  if (options.items.empty()) {
+    for (const Question& q : form.questions) {
+      if (Loadable(q.type) && FindColumn(table, q)) questions.push_back(&q);
+    }
+  } else {
+    for (const std::string& name : options.items) {
+      const Question* q = form.FindQuestion(name);
+      if (!q) {
+        return MakeError("D004", "'" + name + "' is not a question of the form", Location{.file = form.file});
+      }
+      if (!Loadable(q->type)) {
+        return MakeError("D005", "'" + name + "' is a " + std::string(form::TypeName(q->type)) +
+                                     "; only select and numeric questions are tabulated",
+                         form.SurveyCell(q->row, "type"));
+      }
+      if (!FindColumn(table, *q)) {
+        return MakeError("D004", "'" + name + "' has no column in the data",
+                         Location{.file = table.file, .row = 1});
+      }
+      questions.push_back(q);
+    }
+  }
+
+  for (const Question* q : questions) {
+    size_t column_index = *FindColumn(table, *q);
+    ColumnKind kind = q->type == QuestionType::kSelectOne      ? ColumnKind::kSingle
+                      : q->type == QuestionType::kSelectMultiple ? ColumnKind::kMulti
+                                                                 : ColumnKind::kNumber;
+    std::vector<std::string> options_list, option_labels;
+    if (kind != ColumnKind::kNumber) {
+      const form::ChoiceList* list = form.FindChoiceList(q->list_name);
+      if (list) {
+        for (const form::Choice& choice : list->choices) {
+          if (is_refused(choice.name) || is_dont_know(choice.name)) continue;
+          options_list.push_back(choice.name);
+          option_labels.push_back(form.Text(choice.label, options.language));
+        }
+      }
+      if (q->or_other) {
+        options_list.push_back("other");
+        option_labels.push_back("Other");
+      }
+    }
+    ColumnBuilder builder(q->name, kind, options_list);
+    std::vector<form::expr::BoundExpr> relevance = RelevanceChain(form, *q, context, diags);
+    for (size_t row = 0; row < table.rows.size(); ++row) {
+      std::string_view raw = text::Trim(table.rows[row][column_index]);
+      Answer answer;
+      if (raw.empty()) {
+        answer = Answer::Missing();
+        context.SetRow(row);
+        for (const auto& condition : relevance) {
+          auto relevant = evaluator.EvaluateBoolean(condition, context);
+          if (relevant && !*relevant) {
+            answer = Answer::NotAsked();
+            break;
+          }
+        }
+      } else if (is_refused(raw)) {
+        answer = Answer::Refused();
+      } else if (is_dont_know(raw)) {
+        answer = Answer::DontKnow();
+      } else {
+        answer = Answer::Answered(std::string(raw));
+      }
+      Status appended = builder.Append(answer);
+      if (!appended) {
+        Error error = appended.error();
+        error.where = table.Where(row, column_index);
+        error.message = "'" + std::string(raw) + "' is not " +
+                        (kind == ColumnKind::kNumber ? "a number" : "an option of " + q->list_name) +
+                        " (question '" + q->name + "')";
+        return tl::unexpected(error);
+      }
+    }
+    Column column = std::move(builder).Finish();
+    column.label = form.Text(q->label, options.language);
+    column.option_labels = std::move(option_labels);
+    column.relevant = q->relevant;
+    NGO_TRY(data.AddColumn(std::move(column)));
+  }
+
+  for (const std::string& name : options.extra_single) {
+    if (data.Find(name) >= 0) continue;
+    auto column_index = table.ColumnIndex(name);
+    if (!column_index) {
+      return MakeError("D004", "'" + name + "' has no column in the data",
+                       Location{.file = table.file, .row = 1});
+    }
+    std::set<std::string> values;
+    for (const auto& row : table.rows) {
+      std::string_view v = text::Trim(row[*column_index]);
+      if (!v.empty() && !is_refused(v) && !is_dont_know(v)) values.emplace(v);
+    }
+    ColumnBuilder builder(name, ColumnKind::kSingle, {values.begin(), values.end()});
+    for (const auto& row : table.rows) {
+      std::string_view v = text::Trim(row[*column_index]);
+      Answer answer = v.empty()        ? Answer::Missing()
+                      : is_refused(v)   ? Answer::Refused()
+                      : is_dont_know(v) ? Answer::DontKnow()
+                                        : Answer::Answered(std::string(v));
+      NGO_TRY(builder.Append(answer));
+    }
+    Column column = std::move(builder).Finish();
+    column.label = name;
+    NGO_TRY(data.AddColumn(std::move(column)));
+  }
+  return data;
+}
+
+}  // namespace ngosurvey::analysis

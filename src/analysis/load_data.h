@@ -1,0 +1,48 @@
+// Building a Dataset from a CSV export and its form: ngosurvey's own export, ODK
+// Central's (headers are group paths such as "grp/q") and KoboToolbox's (the same
+// with "/"). The form says what each column is (select_one, select_multiple,
+// integer, decimal) and its labels; the codes for refused and don't know, and
+// relevance, say what an empty or coded cell means:
+//
+//   a value equal to a refused code       -> refused
+//   a value equal to a don't-know code    -> dont_know
+//   empty, and the question (or a group around it) is not relevant for the row,
+//   judged by its `relevant` expression over the row's other values -> not_asked
+//   empty otherwise                       -> missing
+//
+// A choice whose name is a refused or don't-know code (a form that lists
+// "refused" or "98" as a choice) is a non-answer, not an option: it is not shown
+// as an option in tables and does not count in the base of "answered".
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "analysis/dataset.h"
+#include "base/csv.h"
+#include "base/diagnostic.h"
+#include "form/form.h"
+
+namespace ngosurvey::analysis {
+
+struct LoadDataOptions {
+  std::string language;                   // labels; empty = the form's default
+  std::vector<std::string> refused_codes = {"refused"};
+  std::vector<std::string> dont_know_codes = {"dont_know"};
+  // Columns to load by question name; empty = every select_one, select_multiple,
+  // integer, decimal and range question found in the data.
+  std::vector<std::string> items;
+  // Extra single-choice columns to load even if the form does not define them (a
+  // grouping column such as "country" added to an export): their options are the
+  // distinct values, sorted.
+  std::vector<std::string> extra_single;
+};
+
+// Loads the dataset. Errors name the file, line and column: "D003" a value that is
+// not an option or not a number, "D004" a listed item with no column in the data,
+// "D005" an item that is not a select or numeric question. Problems that do not
+// stop the load (a relevance expression that does not compile) go to `diags`.
+Result<Dataset> LoadCsvWithForm(const form::Form& form, const csv::Table& table,
+                                const LoadDataOptions& options, Diagnostics* diags);
+
+}  // namespace ngosurvey::analysis

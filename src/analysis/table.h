@@ -1,0 +1,168 @@
+// Tables: what a table spec asks for (TableSpec, read from TOML by
+// ParseTableSpecs; docs/formats/table-spec.md) and what tabulation computes
+// (TableResult). A TableResult knows nothing of formats: src/report renders it as
+// Markdown, CSV, HTML, XLSX or LaTeX.
+//
+// Every percentage comes with its count and base, four binomial intervals, the
+// nonresponse of its item by kind, between-group Fisher tests and disclosure flags,
+// because the tables of a study with 13 and 14 respondents per column must let a
+// reader tell one organisation from a finding.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analysis/dataset.h"
+#include "analysis/stats.h"
+#include "base/error.h"
+#include "base/progress.h"
+
+namespace ngosurvey::analysis {
+
+// Who counts in the base of a percentage.
+enum class DenominatorRule {
+  kAnswered,  // respondents who answered (refused, don't know, missing, not asked excluded)
+  kAll,       // every respondent in the column ("% of NGOs surveyed")
+  kEligible,  // respondents for whom the `eligible` expression is true
+};
+
+// "answered", "all", "eligible".
+std::string_view DenominatorRuleName(DenominatorRule rule);
+
+// One row block of a table: an item (select_one, select_multiple, numeric) or a
+// derived variable.
+struct RowSpec {
+  std::string item;                  // column name; for derived rows, the new name
+  std::string label;                 // shown label; empty = the column's label
+  std::vector<std::string> options;  // options to show, in order; empty = all
+  std::string derived;               // expression: a derived yes/no variable
+  std::string filter;                // expression: only respondents for whom it is true
+  DenominatorRule denominator = DenominatorRule::kAnswered;
+  std::string eligible;              // expression, with DenominatorRule::kEligible
+  // Numeric items: the statistics to show (n, mean, sd, median, min, max); empty =
+  // all six. With `bins`, the item is shown as the share in each bin instead.
+  std::vector<std::string> statistics;
+  std::vector<double> bins;          // edges e0 < e1 < ...: bins [e0,e1), [e1,e2), ...
+  bool mentions = false;             // select_multiple: add "% of mentions"
+  int line = 0;                      // spec line, for error locations
+};
+
+struct TableSpec {
+  std::string file;                  // for error locations
+  int line = 0;
+  std::string id;
+  std::string title;
+  std::vector<std::string> notes;
+  std::vector<std::string> by;       // grouping columns, outermost first; empty = one column
+  bool total = false;                // add a Total column
+  int percent_decimals = 1;
+  double level = 0.95;               // confidence level of the intervals
+  DenominatorRule denominator = DenominatorRule::kAnswered;  // default for rows
+  std::string filter;                // applies to every row, and'ed with the row's
+  int min_count = 3;                 // disclosure: flag cells with 0 < count < min_count
+  int min_base = 0;                  // disclosure: flag cells whose base < min_base
+  bool suppress = false;             // suppress flagged cells (with complementary cells)
+  std::vector<RowSpec> rows;
+};
+
+// Reads every [[table]] of a TOML spec (docs/formats/table-spec.md). Errors name the
+// file and line: "TS001" TOML syntax, "TS002" a missing or mistyped key, "TS003" a
+// value out of range.
+Result<std::vector<TableSpec>> ParseTableSpecs(std::string_view toml_text, const std::string& file);
+Result<std::vector<TableSpec>> ReadTableSpecs(const std::string& path);
+
+// --- Results --------------------------------------------------------------------
+
+// One column of a table: a group (or combination of groups) or the Total.
+struct ColumnHeader {
+  std::string key;     // machine key: "KH", "KH/female", "total"
+  std::string label;   // shown label: "Cambodia", "Total"
+  bool is_total = false;
+};
+
+// One percentage cell.
+struct Cell {
+  uint64_t count = 0;
+  uint64_t base = 0;
+  std::optional<double> prop;                 // count / base; none when base == 0
+  std::string percent;                        // exact half-up text; "" when base == 0
+  std::optional<Interval> wilson, clopper_pearson, jeffreys, agresti_coull;
+  bool small_count = false;                   // 0 < count < min_count
+  bool small_base = false;                    // base < min_base
+  bool suppressed = false;                    // hidden; primary or complementary
+};
+
+// Item nonresponse in one column, by kind (form/answer.h).
+struct Nonresponse {
+  uint64_t total = 0;  // respondents in the column (after the row's filter)
+  uint64_t answered = 0, refused = 0, dont_know = 0, not_asked = 0, missing = 0;
+};
+
+// A test between two columns (or across all group columns when `groups` has more
+// than two): p-values raw and adjusted across the options of the item.
+struct GroupTest {
+  std::vector<std::string> groups;            // column keys compared
+  std::optional<double> p;                    // none: not computed (see note)
+  std::optional<double> p_holm, p_bh;
+  std::string note;                           // why no p, e.g. "no test: one group answered"
+};
+
+// One option of a select item, one bin of a binned numeric, or the "yes" of a
+// derived variable.
+struct OptionRow {
+  std::string option;                         // option name ("" for a derived yes)
+  std::string label;
+  std::vector<Cell> cells;                    // one per ColumnHeader
+  std::vector<Cell> mention_cells;            // select_multiple with mentions: share of mentions
+  std::vector<GroupTest> tests;               // 2x2 Fisher per pair of group columns
+};
+
+// The summary statistics of a numeric item in one column.
+struct NumericCell {
+  uint64_t n = 0;
+  std::optional<double> mean, sd, median, min, max;
+  bool small_base = false;
+  bool suppressed = false;
+};
+
+enum class ItemKind { kSingle, kMulti, kNumeric, kDerived };
+
+struct ItemResult {
+  std::string item;
+  std::string label;
+  ItemKind kind = ItemKind::kSingle;
+  DenominatorRule denominator = DenominatorRule::kAnswered;
+  std::string filter;                          // as written, for footnotes
+  std::vector<OptionRow> options;
+  std::vector<NumericCell> numeric;            // kNumeric without bins: one per column
+  std::vector<std::string> statistics;         // kNumeric: which statistics to show
+  std::vector<Nonresponse> nonresponse;        // one per column
+  std::vector<uint64_t> mentions_total;        // kMulti: options chosen, per column
+  std::optional<GroupTest> item_test;          // r x c Fisher over the group columns
+};
+
+struct TableResult {
+  std::string id;
+  std::string title;
+  std::vector<std::string> notes;
+  std::vector<std::string> by;
+  std::vector<ColumnHeader> columns;
+  std::vector<ItemResult> items;
+  int percent_decimals = 1;
+  double level = 0.95;
+  int min_count = 3;
+  int min_base = 0;
+  bool suppress = false;
+};
+
+// Computes a table from a dataset. Errors: "T002" an unknown item or grouping
+// column (with the spec line), an expression that does not compile (the engine's
+// E040-E059, with its caret and the spec line), "T004" a grouping with more than
+// 250 combined groups, "T005" an item whose kind does not fit the row (bins on a
+// select, mentions on a select_one).
+Result<TableResult> Tabulate(const Dataset& data, const TableSpec& spec,
+                             Progress& progress = NullProgress::Instance());
+
+}  // namespace ngosurvey::analysis

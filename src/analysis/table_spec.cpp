@@ -1,0 +1,250 @@
+// Table specs in TOML (docs/formats/table-spec.md):
+//
+//   [[table]]                 one per table, in order
+//   id, title, notes, by, total, percent_decimals, level, denominator, filter,
+//   min_count, min_base, suppress
+//   [[table.row]]             one per row block, in order
+//   item, label, options, derived, filter, denominator, eligible, statistics,
+//   bins, mentions
+//
+// Unknown keys are errors, so a misspelt key never silently does nothing.
+#include <toml++/toml.h>
+
+#include <set>
+
+#include "analysis/table.h"
+#include "base/file.h"
+
+namespace ngosurvey::analysis {
+namespace {
+
+Location LineOf(const std::string& file, const toml::node& node) {
+  Location where;
+  where.file = file;
+  where.row = static_cast<int>(node.source().begin.line);
+  return where;
+}
+
+class SpecReader {
+ public:
+  explicit SpecReader(std::string file) : file_(std::move(file)) {}
+
+  Result<std::vector<TableSpec>> Read(const toml::table& root) {
+    NGO_TRY(CheckKeys(root, {"table", "title", "description"}, "the spec"));
+    const toml::node* tables = root.get("table");
+    if (!tables || !tables->is_array_of_tables()) {
+      Location where;
+      where.file = file_;
+      where.row = 1;
+      return MakeError("TS002", "no [[table]] in the spec", where);
+    }
+    std::vector<TableSpec> specs;
+    std::set<std::string> ids;
+    for (const toml::node& node : *tables->as_array()) {
+      TableSpec spec = NGO_TRY(ReadTable(*node.as_table()));
+      if (!ids.insert(spec.id).second) {
+        return MakeError("TS003", "table id '" + spec.id + "' is used twice", LineOf(file_, node));
+      }
+      specs.push_back(std::move(spec));
+    }
+    return specs;
+  }
+
+ private:
+  Status CheckKeys(const toml::table& table, std::initializer_list<std::string_view> known,
+                   std::string_view what) {
+    for (const auto& [key, value] : table) {
+      bool ok = false;
+      for (std::string_view k : known) ok |= key.str() == k;
+      if (!ok) {
+        std::string list;
+        for (std::string_view k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+        return MakeError("TS002",
+                         "unknown key '" + std::string(key.str()) + "' in " + std::string(what) +
+                             " (known: " + list + ")",
+                         LineOf(file_, value));
+      }
+    }
+    return Ok();
+  }
+
+  Result<std::string> String(const toml::table& t, std::string_view key, bool required = false) {
+    const toml::node* node = t.get(key);
+    if (!node) {
+      if (required) {
+        return MakeError("TS002", "missing key '" + std::string(key) + "'", LineOf(file_, t));
+      }
+      return std::string();
+    }
+    if (!node->is_string()) {
+      return MakeError("TS002", "'" + std::string(key) + "' must be a string", LineOf(file_, *node));
+    }
+    return std::string(*node->value<std::string>());
+  }
+
+  // A string or an array of strings.
+  Result<std::vector<std::string>> Strings(const toml::table& t, std::string_view key) {
+    std::vector<std::string> out;
+    const toml::node* node = t.get(key);
+    if (!node) return out;
+    if (node->is_string()) {
+      out.push_back(*node->value<std::string>());
+      return out;
+    }
+    if (node->is_array()) {
+      for (const toml::node& item : *node->as_array()) {
+        if (!item.is_string()) {
+          return MakeError("TS002", "'" + std::string(key) + "' must hold strings", LineOf(file_, item));
+        }
+        out.push_back(*item.value<std::string>());
+      }
+      return out;
+    }
+    return MakeError("TS002", "'" + std::string(key) + "' must be a string or an array of strings",
+                     LineOf(file_, *node));
+  }
+
+  Result<int64_t> Integer(const toml::table& t, std::string_view key, int64_t fallback, int64_t lo,
+                          int64_t hi) {
+    const toml::node* node = t.get(key);
+    if (!node) return fallback;
+    if (!node->is_integer()) {
+      return MakeError("TS002", "'" + std::string(key) + "' must be a whole number", LineOf(file_, *node));
+    }
+    int64_t value = *node->value<int64_t>();
+    if (value < lo || value > hi) {
+      return MakeError("TS003",
+                       "'" + std::string(key) + "' must be between " + std::to_string(lo) +
+                           " and " + std::to_string(hi),
+                       LineOf(file_, *node));
+    }
+    return value;
+  }
+
+  Result<bool> Boolean(const toml::table& t, std::string_view key, bool fallback) {
+    const toml::node* node = t.get(key);
+    if (!node) return fallback;
+    if (!node->is_boolean()) {
+      return MakeError("TS002", "'" + std::string(key) + "' must be true or false", LineOf(file_, *node));
+    }
+    return *node->value<bool>();
+  }
+
+  Result<DenominatorRule> Denominator(const toml::table& t, DenominatorRule fallback) {
+    const toml::node* node = t.get("denominator");
+    if (!node) return fallback;
+    std::string text = NGO_TRY(String(t, "denominator"));
+    if (text == "answered") return DenominatorRule::kAnswered;
+    if (text == "all") return DenominatorRule::kAll;
+    if (text == "eligible") return DenominatorRule::kEligible;
+    return MakeError("TS003", "denominator must be \"answered\", \"all\" or \"eligible\", not \"" + text + "\"",
+                     LineOf(file_, *node));
+  }
+
+  Result<TableSpec> ReadTable(const toml::table& t) {
+    NGO_TRY(CheckKeys(t,
+                      {"id", "title", "notes", "by", "total", "percent_decimals", "level",
+                       "denominator", "filter", "min_count", "min_base", "suppress", "row"},
+                      "[[table]]"));
+    TableSpec spec;
+    spec.file = file_;
+    spec.line = LineOf(file_, t).row;
+    spec.id = NGO_TRY(String(t, "id", true));
+    spec.title = NGO_TRY(String(t, "title"));
+    spec.notes = NGO_TRY(Strings(t, "notes"));
+    spec.by = NGO_TRY(Strings(t, "by"));
+    spec.total = NGO_TRY(Boolean(t, "total", false));
+    spec.percent_decimals = static_cast<int>(NGO_TRY(Integer(t, "percent_decimals", 1, 0, 6)));
+    spec.min_count = static_cast<int>(NGO_TRY(Integer(t, "min_count", 3, 0, 1000000)));
+    spec.min_base = static_cast<int>(NGO_TRY(Integer(t, "min_base", 0, 0, 1000000)));
+    spec.suppress = NGO_TRY(Boolean(t, "suppress", false));
+    spec.filter = NGO_TRY(String(t, "filter"));
+    spec.denominator = NGO_TRY(Denominator(t, DenominatorRule::kAnswered));
+    if (const toml::node* level = t.get("level")) {
+      std::optional<double> value = level->value<double>();
+      if (!value || *value <= 0 || *value >= 1) {
+        return MakeError("TS003", "'level' must be a number strictly between 0 and 1 (0.95)",
+                         LineOf(file_, *level));
+      }
+      spec.level = *value;
+    }
+    const toml::node* rows = t.get("row");
+    if (!rows || !rows->is_array_of_tables()) {
+      return MakeError("TS002", "table '" + spec.id + "' has no [[table.row]]", LineOf(file_, t));
+    }
+    for (const toml::node& node : *rows->as_array()) {
+      spec.rows.push_back(NGO_TRY(ReadRow(*node.as_table(), spec)));
+    }
+    return spec;
+  }
+
+  Result<RowSpec> ReadRow(const toml::table& t, const TableSpec& table) {
+    NGO_TRY(CheckKeys(t,
+                      {"item", "label", "options", "derived", "filter", "denominator", "eligible",
+                       "statistics", "bins", "mentions"},
+                      "[[table.row]]"));
+    RowSpec row;
+    row.line = LineOf(file_, t).row;
+    row.item = NGO_TRY(String(t, "item", true));
+    row.label = NGO_TRY(String(t, "label"));
+    row.options = NGO_TRY(Strings(t, "options"));
+    row.derived = NGO_TRY(String(t, "derived"));
+    row.filter = NGO_TRY(String(t, "filter"));
+    row.denominator = NGO_TRY(Denominator(t, table.denominator));
+    row.eligible = NGO_TRY(String(t, "eligible"));
+    if (row.denominator == DenominatorRule::kEligible && row.eligible.empty()) {
+      return MakeError("TS002", "denominator = \"eligible\" needs an 'eligible' expression",
+                       LineOf(file_, t));
+    }
+    row.statistics = NGO_TRY(Strings(t, "statistics"));
+    for (const std::string& stat : row.statistics) {
+      static const std::set<std::string> kKnown = {"n", "mean", "sd", "median", "min", "max"};
+      if (!kKnown.count(stat)) {
+        return MakeError("TS003", "unknown statistic '" + stat + "' (n, mean, sd, median, min, max)",
+                         LineOf(file_, *t.get("statistics")));
+      }
+    }
+    if (const toml::node* bins = t.get("bins")) {
+      if (!bins->is_array()) {
+        return MakeError("TS002", "'bins' must be an array of numbers", LineOf(file_, *bins));
+      }
+      for (const toml::node& edge : *bins->as_array()) {
+        std::optional<double> value = edge.value<double>();
+        if (!value) return MakeError("TS002", "'bins' must hold numbers", LineOf(file_, edge));
+        if (!row.bins.empty() && *value <= row.bins.back()) {
+          return MakeError("TS003", "bin edges must increase", LineOf(file_, edge));
+        }
+        row.bins.push_back(*value);
+      }
+      if (row.bins.size() < 2) {
+        return MakeError("TS003", "'bins' needs at least two edges", LineOf(file_, *bins));
+      }
+    }
+    row.mentions = NGO_TRY(Boolean(t, "mentions", false));
+    return row;
+  }
+
+  std::string file_;
+};
+
+}  // namespace
+
+Result<std::vector<TableSpec>> ParseTableSpecs(std::string_view toml_text, const std::string& file) {
+  try {
+    toml::table root = toml::parse(toml_text, file);
+    return SpecReader(file).Read(root);
+  } catch (const toml::parse_error& error) {
+    Location where;
+    where.file = file;
+    where.row = static_cast<int>(error.source().begin.line);
+    where.column = static_cast<int>(error.source().begin.column);
+    return MakeError("TS001", std::string(error.description()), where);
+  }
+}
+
+Result<std::vector<TableSpec>> ReadTableSpecs(const std::string& path) {
+  std::string text = NGO_TRY(ReadFile(path));
+  return ParseTableSpecs(text, path);
+}
+
+}  // namespace ngosurvey::analysis

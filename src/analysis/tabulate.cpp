@@ -1,0 +1,541 @@
+// Tabulate(): from a TableSpec and a Dataset to a TableResult.
+//
+// For each row block the respondents are sorted into slots in one byte per row:
+// slot g (0..G-1) is group combination g, slot G holds respondents with no group
+// (they count in the Total only) and slot G+1 those the row's filter excludes.
+// The kernel (group_counts.h) counts the item by slot in one pass; every cell,
+// base, nonresponse count and test is derived from those counts.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include <fmt/format.h>
+
+#include "analysis/group_counts.h"
+#include "analysis/row_context.h"
+#include "analysis/table.h"
+
+namespace ngosurvey::analysis {
+namespace {
+
+using form::AnswerState;
+
+Location SpecLine(const TableSpec& spec, int line) {
+  Location where;
+  where.file = spec.file;
+  where.row = line > 0 ? line : spec.line;
+  return where;
+}
+
+// The grouping of a table: the combined slot of every row, and the headers.
+struct Grouping {
+  int groups = 1;                       // G
+  std::vector<uint8_t> slots;           // per row: 0..G-1, or G when a group is unanswered
+  std::vector<ColumnHeader> headers;    // G group headers (+ Total added by the caller)
+};
+
+Result<Grouping> MakeGrouping(const Dataset& data, const TableSpec& spec) {
+  Grouping grouping;
+  grouping.slots.assign(data.rows(), 0);
+  std::vector<int> columns;
+  for (const std::string& name : spec.by) {
+    int index = data.Find(name);
+    if (index < 0) {
+      return MakeError("T002", "unknown grouping column '" + name + "'", SpecLine(spec, 0));
+    }
+    if (data.column(index).kind != ColumnKind::kSingle) {
+      return MakeError("T002", "grouping column '" + name + "' is not a single-choice item",
+                       SpecLine(spec, 0));
+    }
+    columns.push_back(index);
+  }
+  int groups = 1;
+  for (int index : columns) {
+    groups *= std::max<int>(1, static_cast<int>(data.column(index).options.size()));
+    if (groups > 250) {
+      return MakeError("T004", "the grouping has more than 250 combined groups", SpecLine(spec, 0));
+    }
+  }
+  grouping.groups = groups;
+  // Headers: every combination, outermost column varying slowest.
+  for (int combo = 0; combo < groups; ++combo) {
+    ColumnHeader header;
+    int rest = combo;
+    std::vector<std::pair<std::string, std::string>> parts;
+    for (auto it = columns.rbegin(); it != columns.rend(); ++it) {
+      const Column& column = data.column(*it);
+      int size = static_cast<int>(column.options.size());
+      int option = rest % size;
+      rest /= size;
+      parts.insert(parts.begin(), {column.options[option], column.OptionLabel(option)});
+    }
+    for (size_t i = 0; i < parts.size(); ++i) {
+      header.key += (i ? "/" : "") + parts[i].first;
+      header.label += (i ? " / " : "") + parts[i].second;
+    }
+    if (columns.empty()) header.key = "all", header.label = "All";
+    grouping.headers.push_back(header);
+  }
+  for (size_t row = 0; row < data.rows(); ++row) {
+    int combo = 0;
+    bool known = true;
+    for (int index : columns) {
+      const Column& column = data.column(index);
+      uint8_t code = column.planes[0][row];
+      if (code >= column.options.size()) {
+        known = false;
+        break;
+      }
+      combo = combo * static_cast<int>(column.options.size()) + code;
+    }
+    grouping.slots[row] = static_cast<uint8_t>(known ? combo : groups);
+  }
+  return grouping;
+}
+
+// A derived yes/no variable: the expression per row; a row where a referenced
+// column is not answered takes that column's state (the first such in column order).
+Result<Column> MakeDerivedColumn(const Dataset& data, const RowSpec& row, const TableSpec& spec) {
+  auto bound = NGO_TRY(CompileForDataset(data, row.derived, SpecLine(spec, row.line)));
+  RowContext context(data);
+  form::expr::Evaluator evaluator;
+  Column column;
+  column.name = row.item;
+  column.label = row.label.empty() ? row.derived : row.label;
+  column.kind = ColumnKind::kSingle;
+  column.options = {"yes", "no"};
+  column.planes.assign(1, std::vector<uint8_t>(data.rows()));
+  const std::vector<int>& deps = bound.dependencies();
+  for (size_t r = 0; r < data.rows(); ++r) {
+    uint8_t state = kCodeAnswered;
+    for (int dep : deps) {
+      const Column& source = data.column(dep);
+      uint8_t code = source.kind == ColumnKind::kNumber ? source.states[r] : source.planes[0][r];
+      if (code >= kCodeNotAsked) {
+        state = code;
+        break;
+      }
+    }
+    if (state != kCodeAnswered) {
+      column.planes[0][r] = state;
+      continue;
+    }
+    context.SetRow(r);
+    bool value = NGO_TRY(evaluator.EvaluateBoolean(bound, context));
+    column.planes[0][r] = value ? 0 : 1;
+  }
+  return column;
+}
+
+// Per-column state counts from the kernel's slot counts; `slot` = -1 sums groups
+// and the no-group slot (the Total column).
+Nonresponse NonresponseOf(const ColumnCounts& counts, ColumnKind kind, int slot, int groups) {
+  Nonresponse nr;
+  auto add = [&](int s) {
+    nr.answered += StateCount(counts, kind, s, AnswerState::kAnswered);
+    nr.refused += StateCount(counts, kind, s, AnswerState::kRefused);
+    nr.dont_know += StateCount(counts, kind, s, AnswerState::kDontKnow);
+    nr.not_asked += StateCount(counts, kind, s, AnswerState::kNotAsked);
+    nr.missing += StateCount(counts, kind, s, AnswerState::kMissing);
+  };
+  if (slot >= 0) {
+    add(slot);
+  } else {
+    for (int s = 0; s <= groups; ++s) add(s);
+  }
+  nr.total = nr.answered + nr.refused + nr.dont_know + nr.not_asked + nr.missing;
+  return nr;
+}
+
+Result<Cell> MakeCell(uint64_t count, uint64_t base, const TableSpec& spec) {
+  Cell cell;
+  cell.count = count;
+  cell.base = base;
+  if (base > 0) {
+    auto k = static_cast<int64_t>(count);
+    auto n = static_cast<int64_t>(base);
+    cell.prop = static_cast<double>(count) / static_cast<double>(base);
+    cell.percent = NGO_TRY(RoundPercentHalfUp(k, n, spec.percent_decimals));
+    cell.wilson = NGO_TRY(WilsonInterval(k, n, spec.level));
+    cell.clopper_pearson = NGO_TRY(ClopperPearsonInterval(k, n, spec.level));
+    cell.jeffreys = NGO_TRY(JeffreysInterval(k, n, spec.level));
+    cell.agresti_coull = NGO_TRY(AgrestiCoullInterval(k, n, spec.level));
+  }
+  cell.small_count = count > 0 && count < static_cast<uint64_t>(std::max(spec.min_count, 0));
+  cell.small_base = base < static_cast<uint64_t>(std::max(spec.min_base, 0));
+  return cell;
+}
+
+uint64_t BaseOf(const Nonresponse& nr, DenominatorRule rule) {
+  return rule == DenominatorRule::kAnswered ? nr.answered : nr.total;
+}
+
+// 2x2 Fisher tests for every pair of group columns, adjusted across the options of
+// the item (per pair) by Holm and Benjamini-Hochberg.
+Status AddPairTests(ItemResult* item, const std::vector<ColumnHeader>& headers, int groups) {
+  for (int a = 0; a < groups; ++a) {
+    for (int b = a + 1; b < groups; ++b) {
+      std::vector<std::optional<double>> raw;
+      for (OptionRow& option : item->options) {
+        const Cell& x = option.cells[a];
+        const Cell& y = option.cells[b];
+        GroupTest test;
+        test.groups = {headers[a].key, headers[b].key};
+        if (x.base == 0 || y.base == 0) {
+          test.note = "no test: a column has no respondents";
+        } else {
+          auto fisher = FisherExact2x2(static_cast<int64_t>(x.count),
+                                       static_cast<int64_t>(x.base - x.count),
+                                       static_cast<int64_t>(y.count),
+                                       static_cast<int64_t>(y.base - y.count));
+          if (!fisher) {
+            test.note = "not computed: " + fisher.error().message;
+          } else if (!fisher->informative) {
+            test.note = "no test: every respondent gave the same answer";
+          } else {
+            test.p = fisher->p_value;
+          }
+        }
+        raw.push_back(test.p);
+        option.tests.push_back(test);
+      }
+      auto holm = NGO_TRY(AdjustPValuesWithMissing(raw, PAdjustMethod::kHolm));
+      auto bh = NGO_TRY(AdjustPValuesWithMissing(raw, PAdjustMethod::kBenjaminiHochberg));
+      for (size_t i = 0; i < item->options.size(); ++i) {
+        item->options[i].tests.back().p_holm = holm[i];
+        item->options[i].tests.back().p_bh = bh[i];
+      }
+    }
+  }
+  return Ok();
+}
+
+// The r x c test of a single-choice item over its options x the group columns.
+GroupTest ItemTest(const ColumnCounts& counts, const Column& column,
+                   const std::vector<ColumnHeader>& headers, int groups) {
+  GroupTest test;
+  for (int g = 0; g < groups; ++g) test.groups.push_back(headers[g].key);
+  std::vector<std::vector<int64_t>> table;
+  for (size_t option = 0; option < column.options.size(); ++option) {
+    std::vector<int64_t> row;
+    for (int g = 0; g < groups; ++g) {
+      row.push_back(static_cast<int64_t>(SingleOptionCount(counts, g, static_cast<int>(option))));
+    }
+    table.push_back(row);
+  }
+  auto fisher = FisherExact(table);
+  if (!fisher) {
+    test.note = "not computed: " + fisher.error().message;
+  } else if (!fisher->informative) {
+    test.note = "no test: fewer than two answered options or groups";
+  } else {
+    test.p = fisher->p_value;
+  }
+  return test;
+}
+
+// Suppresses flagged cells and then, until nothing changes, one more cell in any
+// row (across group columns, when a Total is shown) or column (across the options
+// of a single-choice item) where exactly one cell is suppressed, so a hidden count
+// cannot be recovered by subtraction. The complement is the smallest visible count.
+void Suppress(ItemResult* item, bool has_total, int groups) {
+  for (OptionRow& option : item->options) {
+    for (Cell& cell : option.cells) cell.suppressed = cell.small_count || cell.small_base;
+  }
+  auto suppress_one_more = [](std::vector<Cell*> cells) {
+    int hidden = 0;
+    Cell* smallest = nullptr;
+    for (Cell* cell : cells) {
+      if (cell->suppressed) {
+        ++hidden;
+      } else if (!smallest || cell->count < smallest->count) {
+        smallest = cell;
+      }
+    }
+    if (hidden == 1 && smallest) {
+      smallest->suppressed = true;
+      return true;
+    }
+    return false;
+  };
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    if (has_total) {
+      for (OptionRow& option : item->options) {
+        std::vector<Cell*> row;
+        for (int g = 0; g < groups; ++g) row.push_back(&option.cells[g]);
+        changed |= suppress_one_more(row);
+      }
+    }
+    if (item->kind == ItemKind::kSingle && item->denominator == DenominatorRule::kAnswered) {
+      for (size_t c = 0; c < item->nonresponse.size(); ++c) {
+        std::vector<Cell*> column;
+        for (OptionRow& option : item->options) column.push_back(&option.cells[c]);
+        changed |= suppress_one_more(column);
+      }
+    }
+  }
+}
+
+// Median of the answered values of `column` in each slot (only computed when asked).
+std::vector<std::optional<double>> Medians(const Column& column, const std::vector<uint8_t>& slots,
+                                           int groups) {
+  // values[groups] is the Total: every included respondent, with or without a group.
+  std::vector<std::vector<double>> values(groups + 1);
+  for (size_t r = 0; r < slots.size(); ++r) {
+    if (column.states[r] != kCodeAnswered || slots[r] > groups) continue;
+    if (slots[r] < groups) values[slots[r]].push_back(column.numbers[r]);
+    values[groups].push_back(column.numbers[r]);
+  }
+  std::vector<std::optional<double>> medians;
+  for (auto& v : values) {
+    if (v.empty()) {
+      medians.push_back(std::nullopt);
+      continue;
+    }
+    size_t mid = v.size() / 2;
+    std::nth_element(v.begin(), v.begin() + mid, v.end());
+    double upper = v[mid];
+    if (v.size() % 2 == 1) {
+      medians.push_back(upper);
+    } else {
+      double lower = *std::max_element(v.begin(), v.begin() + mid);
+      medians.push_back((lower + upper) / 2);
+    }
+  }
+  return medians;
+}
+
+NumericCell MakeNumericCell(const NumberSummary& s, std::optional<double> median,
+                            const TableSpec& spec) {
+  NumericCell cell;
+  cell.n = s.n;
+  if (s.n > 0) {
+    double n = static_cast<double>(s.n);
+    cell.mean = s.sum / n;
+    cell.min = s.min;
+    cell.max = s.max;
+    cell.median = median;
+    if (s.n > 1) {
+      double variance = (s.sum_squares - s.sum * s.sum / n) / (n - 1);
+      cell.sd = std::sqrt(std::max(variance, 0.0));
+    }
+  }
+  cell.small_base = s.n < static_cast<uint64_t>(std::max(spec.min_base, 0));
+  cell.suppressed = spec.suppress && cell.small_base;
+  return cell;
+}
+
+NumberSummary SumSummaries(const std::vector<NumberSummary>& parts, int upto) {
+  NumberSummary total;
+  for (int s = 0; s <= upto; ++s) {
+    const NumberSummary& p = parts[s];
+    if (p.n > 0) {
+      total.min = total.n == 0 ? p.min : std::min(total.min, p.min);
+      total.max = total.n == 0 ? p.max : std::max(total.max, p.max);
+    }
+    total.n += p.n;
+    total.sum += p.sum;
+    total.sum_squares += p.sum_squares;
+    for (int k = 0; k < 4; ++k) total.state_counts[k] += p.state_counts[k];
+  }
+  return total;
+}
+
+}  // namespace
+
+std::string_view DenominatorRuleName(DenominatorRule rule) {
+  switch (rule) {
+    case DenominatorRule::kAnswered: return "answered";
+    case DenominatorRule::kAll: return "all";
+    case DenominatorRule::kEligible: return "eligible";
+  }
+  return "answered";
+}
+
+Result<TableResult> Tabulate(const Dataset& data, const TableSpec& spec, Progress& progress) {
+  TableResult result;
+  result.id = spec.id;
+  result.title = spec.title;
+  result.notes = spec.notes;
+  result.by = spec.by;
+  result.percent_decimals = spec.percent_decimals;
+  result.level = spec.level;
+  result.min_count = spec.min_count;
+  result.min_base = spec.min_base;
+  result.suppress = spec.suppress;
+
+  Grouping grouping = NGO_TRY(MakeGrouping(data, spec));
+  const int groups = grouping.groups;
+  result.columns = grouping.headers;
+  if (spec.total) result.columns.push_back({"total", "Total", true});
+  const int column_count = static_cast<int>(result.columns.size());
+  // Column c's slot, or -1 for the Total (all included slots 0..G).
+  auto slot_of = [&](int c) { return result.columns[c].is_total ? -1 : c; };
+
+  std::optional<std::vector<uint8_t>> table_filter;
+  if (!spec.filter.empty()) {
+    auto bound = NGO_TRY(CompileForDataset(data, spec.filter, SpecLine(spec, 0)));
+    table_filter = NGO_TRY(EvaluateForRows(data, bound));
+  }
+
+  progress.Start("tabulating " + spec.id, spec.rows.size());
+  for (size_t row_index = 0; row_index < spec.rows.size(); ++row_index) {
+    const RowSpec& row = spec.rows[row_index];
+    // The item's column: a dataset column, or a derived one built here.
+    Dataset scratch(data.rows());
+    const Dataset* source = &data;
+    int column_index = -1;
+    if (!row.derived.empty()) {
+      NGO_TRY(scratch.AddColumn(NGO_TRY(MakeDerivedColumn(data, row, spec))));
+      source = &scratch;
+      column_index = 0;
+    } else {
+      column_index = data.Find(row.item);
+      if (column_index < 0) {
+        return MakeError("T002", "unknown item '" + row.item + "'", SpecLine(spec, row.line));
+      }
+    }
+    const Column& column = source->column(column_index);
+    if (!row.bins.empty() && column.kind != ColumnKind::kNumber) {
+      return MakeError("T005", "bins are for numeric items; '" + row.item + "' is not numeric",
+                       SpecLine(spec, row.line));
+    }
+    if (row.mentions && column.kind != ColumnKind::kMulti) {
+      return MakeError("T005", "mentions are for select_multiple items; '" + row.item + "' is not one",
+                       SpecLine(spec, row.line));
+    }
+
+    // Slots: groups, G = no group, G+1 = excluded by a filter or not eligible.
+    std::vector<uint8_t> slots = grouping.slots;
+    auto exclude_unless = [&](const std::vector<uint8_t>& keep) {
+      for (size_t r = 0; r < slots.size(); ++r) {
+        if (!keep[r]) slots[r] = static_cast<uint8_t>(groups + 1);
+      }
+    };
+    if (table_filter) exclude_unless(*table_filter);
+    for (const std::string* expression : {&row.filter, &row.eligible}) {
+      if (expression->empty()) continue;
+      if (expression == &row.eligible && row.denominator != DenominatorRule::kEligible) continue;
+      auto bound = NGO_TRY(CompileForDataset(data, *expression, SpecLine(spec, row.line)));
+      exclude_unless(NGO_TRY(EvaluateForRows(data, bound)));
+    }
+
+    // Binned numerics are counted as a single-choice column of bins.
+    Dataset binned(data.rows());
+    const Column* counted = &column;
+    if (!row.bins.empty()) {
+      Column bins;
+      bins.name = column.name;
+      bins.kind = ColumnKind::kSingle;
+      for (size_t e = 0; e + 1 < row.bins.size(); ++e) {
+        bins.options.push_back(fmt::format("[{}, {})", row.bins[e], row.bins[e + 1]));
+      }
+      bins.planes.assign(1, std::vector<uint8_t>(data.rows()));
+      for (size_t r = 0; r < data.rows(); ++r) {
+        uint8_t code = column.states[r];
+        if (code == kCodeAnswered) {
+          auto it = std::upper_bound(row.bins.begin(), row.bins.end(), column.numbers[r]);
+          size_t bin = static_cast<size_t>(it - row.bins.begin());
+          // Values outside the edges count as answered but in no bin.
+          code = (bin == 0 || bin >= row.bins.size()) ? static_cast<uint8_t>(bins.options.size())
+                                                      : static_cast<uint8_t>(bin - 1);
+        }
+        bins.planes[0][r] = code;
+      }
+      NGO_TRY(binned.AddColumn(std::move(bins)));
+      counted = &binned.column(0);
+    }
+    const Dataset& counted_data = counted == &column ? *source : binned;
+    int counted_index = counted == &column ? column_index : 0;
+    GroupedCounts grouped = NGO_TRY(CountBySlots(counted_data, slots, groups + 2, {counted_index}));
+    const ColumnCounts& counts = grouped.columns[0];
+
+    ItemResult item;
+    item.item = row.item;
+    item.label = row.label.empty() ? (column.label.empty() ? column.name : column.label) : row.label;
+    item.kind = !row.derived.empty()                    ? ItemKind::kDerived
+                : counted->kind == ColumnKind::kSingle ? ItemKind::kSingle
+                : counted->kind == ColumnKind::kMulti  ? ItemKind::kMulti
+                                                       : ItemKind::kNumeric;
+    if (!row.bins.empty()) item.kind = ItemKind::kSingle;
+    item.denominator = row.denominator;
+    item.filter = row.filter;
+    for (int c = 0; c < column_count; ++c) {
+      item.nonresponse.push_back(NonresponseOf(counts, counted->kind, slot_of(c), groups));
+    }
+
+    if (counted->kind == ColumnKind::kNumber) {
+      item.statistics = row.statistics.empty()
+                            ? std::vector<std::string>{"n", "mean", "sd", "median", "min", "max"}
+                            : row.statistics;
+      bool want_median = std::find(item.statistics.begin(), item.statistics.end(), "median") !=
+                         item.statistics.end();
+      std::vector<std::optional<double>> medians(groups + 1);
+      if (want_median) medians = Medians(*counted, slots, groups);
+      for (int c = 0; c < column_count; ++c) {
+        int slot = slot_of(c);
+        NumberSummary summary = slot >= 0 ? counts.numbers[slot] : SumSummaries(counts.numbers, groups);
+        item.numeric.push_back(MakeNumericCell(summary, medians[slot >= 0 ? slot : groups], spec));
+      }
+    } else {
+      // Options to show: the spec's list (checked) or all; derived rows show "yes".
+      std::vector<int> shown;
+      if (item.kind == ItemKind::kDerived) {
+        shown = {0};
+      } else if (row.options.empty()) {
+        shown.resize(counted->options.size());
+        std::iota(shown.begin(), shown.end(), 0);
+      } else {
+        for (const std::string& name : row.options) {
+          auto it = std::find(counted->options.begin(), counted->options.end(), name);
+          if (it == counted->options.end()) {
+            return MakeError("T002", "'" + name + "' is not an option of '" + row.item + "'",
+                             SpecLine(spec, row.line));
+          }
+          shown.push_back(static_cast<int>(it - counted->options.begin()));
+        }
+      }
+      if (counted->kind == ColumnKind::kMulti) {
+        for (int c = 0; c < column_count; ++c) {
+          int slot = slot_of(c);
+          uint64_t mentions = 0;
+          for (int s = (slot >= 0 ? slot : 0); s <= (slot >= 0 ? slot : groups); ++s) {
+            mentions += MultiMentions(counts, s);
+          }
+          item.mentions_total.push_back(mentions);
+        }
+      }
+      for (int option : shown) {
+        OptionRow out;
+        out.option = item.kind == ItemKind::kDerived ? "yes" : counted->options[option];
+        out.label = item.kind == ItemKind::kDerived ? item.label : counted->OptionLabel(option);
+        for (int c = 0; c < column_count; ++c) {
+          int slot = slot_of(c);
+          uint64_t count = 0;
+          for (int s = (slot >= 0 ? slot : 0); s <= (slot >= 0 ? slot : groups); ++s) {
+            count += counted->kind == ColumnKind::kMulti ? MultiOptionCount(counts, s, option)
+                                                         : SingleOptionCount(counts, s, option);
+          }
+          out.cells.push_back(NGO_TRY(MakeCell(count, BaseOf(item.nonresponse[c], row.denominator), spec)));
+          if (row.mentions) {
+            out.mention_cells.push_back(NGO_TRY(MakeCell(count, item.mentions_total[c], spec)));
+          }
+        }
+        item.options.push_back(std::move(out));
+      }
+      NGO_TRY(AddPairTests(&item, result.columns, groups));
+      if (counted->kind == ColumnKind::kSingle && groups >= 2) {
+        item.item_test = ItemTest(counts, *counted, result.columns, groups);
+      }
+      if (spec.suppress) Suppress(&item, spec.total, groups);
+    }
+    result.items.push_back(std::move(item));
+    progress.Update(row_index + 1);
+  }
+  progress.Finish();
+  return result;
+}
+
+}  // namespace ngosurvey::analysis

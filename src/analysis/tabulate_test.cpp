@@ -1,0 +1,254 @@
+#include <gtest/gtest.h>
+
+#include "analysis/table.h"
+
+namespace ngosurvey::analysis {
+namespace {
+
+using form::Answer;
+
+Column Build(std::string name, ColumnKind kind, std::vector<std::string> options,
+             const std::vector<Answer>& answers) {
+  ColumnBuilder builder(std::move(name), kind, std::move(options));
+  for (const Answer& a : answers) EXPECT_TRUE(builder.Append(a));
+  return std::move(builder).Finish();
+}
+
+std::vector<Answer> Repeat(std::vector<std::pair<Answer, int>> runs) {
+  std::vector<Answer> out;
+  for (auto& [answer, times] : runs) {
+    for (int i = 0; i < times; ++i) out.push_back(answer);
+  }
+  return out;
+}
+
+// 14 "KH" and 13 "VN" respondents, as in the reference study's Tables 2-10.
+Dataset StudyLike() {
+  Dataset data;
+  auto kh = Answer::Answered("KH");
+  auto vn = Answer::Answered("VN");
+  EXPECT_TRUE(data.AddColumn(Build("country", ColumnKind::kSingle, {"KH", "VN"},
+                                   Repeat({{kh, 14}, {vn, 13}}))));
+  // training: KH 14 yes; VN 5 yes, 7 no, 1 refused.
+  EXPECT_TRUE(data.AddColumn(Build(
+      "training", ColumnKind::kSingle, {"yes", "no"},
+      Repeat({{Answer::Answered("yes"), 14}, {Answer::Answered("yes"), 5},
+              {Answer::Answered("no"), 7}, {Answer::Refused(), 1}}))));
+  // funding (multi): KH: 4 "un", 10 "own un"; VN: 13 "own".
+  EXPECT_TRUE(data.AddColumn(Build(
+      "funding", ColumnKind::kMulti, {"own", "un", "other"},
+      Repeat({{Answer::Answered("un"), 4}, {Answer::Answered("own un"), 10},
+              {Answer::Answered("own"), 13}}))));
+  // staff: KH 1..14, VN 10 each, one VN don't know.
+  std::vector<Answer> staff;
+  for (int i = 1; i <= 14; ++i) staff.push_back(Answer::Answered(std::to_string(i)));
+  for (int i = 0; i < 12; ++i) staff.push_back(Answer::Answered("10"));
+  staff.push_back(Answer::DontKnow());
+  EXPECT_TRUE(data.AddColumn(Build("staff", ColumnKind::kNumber, {}, staff)));
+  return data;
+}
+
+TableSpec Spec(std::vector<RowSpec> rows) {
+  TableSpec spec;
+  spec.id = "t";
+  spec.by = {"country"};
+  spec.total = true;
+  spec.rows = std::move(rows);
+  return spec;
+}
+
+RowSpec Row(std::string item) {
+  RowSpec row;
+  row.item = std::move(item);
+  return row;
+}
+
+TEST(TabulateTest, CountsBasesPercentsAndNonresponse) {
+  Dataset data = StudyLike();
+  auto result = Tabulate(data, Spec({Row("training")}));
+  ASSERT_TRUE(result) << result.error().ToString();
+  ASSERT_EQ(result->columns.size(), 3u);
+  EXPECT_EQ(result->columns[2].key, "total");
+  const ItemResult& item = result->items[0];
+  ASSERT_EQ(item.options.size(), 2u);
+  const Cell& vn_yes = item.options[0].cells[1];
+  EXPECT_EQ(vn_yes.count, 5u);
+  EXPECT_EQ(vn_yes.base, 12u);  // the refusal is not in the base of "answered"
+  EXPECT_EQ(vn_yes.percent, "41.7");
+  EXPECT_EQ(item.options[0].cells[2].count, 19u);
+  EXPECT_EQ(item.options[0].cells[2].base, 26u);
+  EXPECT_EQ(item.nonresponse[1].refused, 1u);
+  EXPECT_EQ(item.nonresponse[1].total, 13u);
+  EXPECT_EQ(item.nonresponse[0].refused, 0u);
+  // The Fisher test KH-VN on "yes": 14/14 vs 5/12.
+  ASSERT_EQ(item.options[0].tests.size(), 1u);
+  auto direct = FisherExact2x2(14, 0, 5, 7);
+  ASSERT_TRUE(direct);
+  ASSERT_TRUE(item.options[0].tests[0].p);
+  EXPECT_DOUBLE_EQ(*item.options[0].tests[0].p, direct->p_value);
+  EXPECT_EQ(item.options[0].tests[0].groups, (std::vector<std::string>{"KH", "VN"}));
+  ASSERT_TRUE(item.item_test && item.item_test->p);
+}
+
+TEST(TabulateTest, DenominatorAllCountsEveryRespondent) {
+  Dataset data = StudyLike();
+  RowSpec row = Row("training");
+  row.denominator = DenominatorRule::kAll;
+  auto result = Tabulate(data, Spec({row}));
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->items[0].options[0].cells[1].base, 13u);
+  EXPECT_EQ(result->items[0].options[0].cells[1].percent, "38.5");
+}
+
+TEST(TabulateTest, MultiOptionsAndMentions) {
+  Dataset data = StudyLike();
+  RowSpec row = Row("funding");
+  row.mentions = true;
+  auto result = Tabulate(data, Spec({row}));
+  ASSERT_TRUE(result) << result.error().ToString();
+  const ItemResult& item = result->items[0];
+  EXPECT_EQ(item.options[0].cells[0].count, 10u);  // own, KH
+  EXPECT_EQ(item.options[1].cells[0].count, 14u);  // un, KH
+  EXPECT_EQ(item.mentions_total[0], 24u);
+  EXPECT_EQ(item.options[1].mention_cells[0].percent, "58.3");  // 14 of 24 mentions
+  EXPECT_FALSE(item.item_test);  // no r x c test for a multiple-response item
+}
+
+TEST(TabulateTest, NumericSummaries) {
+  Dataset data = StudyLike();
+  auto result = Tabulate(data, Spec({Row("staff")}));
+  ASSERT_TRUE(result);
+  const ItemResult& item = result->items[0];
+  ASSERT_EQ(item.numeric.size(), 3u);
+  EXPECT_EQ(item.numeric[0].n, 14u);
+  EXPECT_DOUBLE_EQ(*item.numeric[0].mean, 7.5);
+  EXPECT_DOUBLE_EQ(*item.numeric[0].median, 7.5);
+  EXPECT_NEAR(*item.numeric[0].sd, 4.183300132670378, 1e-12);
+  EXPECT_EQ(item.numeric[1].n, 12u);
+  EXPECT_DOUBLE_EQ(*item.numeric[1].sd, 0.0);
+  EXPECT_EQ(item.nonresponse[1].dont_know, 1u);
+  EXPECT_EQ(*item.numeric[2].min, 1);
+  EXPECT_EQ(*item.numeric[2].max, 14);
+}
+
+TEST(TabulateTest, DerivedVariableFilterAndBins) {
+  Dataset data = StudyLike();
+  RowSpec derived = Row("big");
+  derived.derived = "${staff} > 10";
+  RowSpec filtered = Row("training");
+  filtered.filter = "${staff} >= 12";
+  RowSpec binned = Row("staff");
+  binned.bins = {0, 5, 20};
+  auto result = Tabulate(data, Spec({derived, filtered, binned}));
+  ASSERT_TRUE(result) << result.error().ToString();
+  // KH: 11..14 are > 10 (4 of 14); VN: none of 12 answered (the don't know stays out).
+  EXPECT_EQ(result->items[0].options[0].cells[0].count, 4u);
+  EXPECT_EQ(result->items[0].options[0].cells[0].base, 14u);
+  EXPECT_EQ(result->items[0].options[0].cells[1].base, 12u);
+  EXPECT_EQ(result->items[0].nonresponse[1].dont_know, 1u);
+  // Filter: only KH respondents with 12..14 staff remain.
+  EXPECT_EQ(result->items[1].nonresponse[0].total, 3u);
+  EXPECT_EQ(result->items[1].nonresponse[1].total, 0u);
+  EXPECT_EQ(result->items[1].options[0].cells[1].percent, "");
+  // Bins [0,5) and [5,20): KH 4 and 10.
+  EXPECT_EQ(result->items[2].options[0].cells[0].count, 4u);
+  EXPECT_EQ(result->items[2].options[1].cells[0].count, 10u);
+}
+
+TEST(TabulateTest, SmallCellsAreFlaggedAndSuppressedWithComplements) {
+  Dataset data = StudyLike();
+  TableSpec spec = Spec({Row("training")});
+  spec.suppress = true;
+  auto result = Tabulate(data, spec);
+  ASSERT_TRUE(result);
+  const ItemResult& item = result->items[0];
+  // KH "no" = 0 (not small), VN "yes" = 5, nothing below 3 in this item...
+  EXPECT_FALSE(item.options[0].cells[1].small_count);
+  // ...so nothing is hidden.
+  for (const OptionRow& option : item.options) {
+    for (const Cell& cell : option.cells) EXPECT_FALSE(cell.suppressed);
+  }
+  spec.min_count = 6;  // now VN yes (5) is small
+  result = Tabulate(data, spec);
+  ASSERT_TRUE(result);
+  const ItemResult& strict = result->items[0];
+  EXPECT_TRUE(strict.options[0].cells[1].small_count);
+  EXPECT_TRUE(strict.options[0].cells[1].suppressed);
+  // Complement in the row (Total shown): the smaller other group cell, KH yes (14).
+  EXPECT_TRUE(strict.options[0].cells[0].suppressed);
+  // Complement in the VN column (yes + no = base): VN no.
+  EXPECT_TRUE(strict.options[1].cells[1].suppressed);
+}
+
+TEST(TabulateTest, ErrorsNameTheSpecLine) {
+  Dataset data = StudyLike();
+  RowSpec row = Row("trainingg");
+  row.line = 7;
+  TableSpec spec = Spec({row});
+  spec.file = "tables.toml";
+  auto result = Tabulate(data, spec);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().ToString(), "tables.toml:7: T002: unknown item 'trainingg'");
+  RowSpec bad = Row("big");
+  bad.derived = "${staf} > 1";
+  bad.line = 9;
+  spec.rows = {bad};
+  result = Tabulate(data, spec);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().where.row, 9);
+  EXPECT_EQ(result.error().where.expr_offset, 0);
+}
+
+TEST(TableSpecTest, ParsesTablesAndRows) {
+  auto specs = ParseTableSpecs(R"(
+[[table]]
+id = "t2"
+title = "Funding"
+by = "country"
+total = true
+percent_decimals = 1
+min_count = 2
+
+[[table.row]]
+item = "funding"
+mentions = true
+
+[[table.row]]
+item = "staff"
+statistics = ["n", "mean"]
+denominator = "all"
+)",
+                               "spec.toml");
+  ASSERT_TRUE(specs) << specs.error().ToString();
+  ASSERT_EQ(specs->size(), 1u);
+  const TableSpec& spec = (*specs)[0];
+  EXPECT_EQ(spec.by, (std::vector<std::string>{"country"}));
+  EXPECT_EQ(spec.min_count, 2);
+  ASSERT_EQ(spec.rows.size(), 2u);
+  EXPECT_TRUE(spec.rows[0].mentions);
+  EXPECT_EQ(spec.rows[1].denominator, DenominatorRule::kAll);
+  EXPECT_EQ(spec.rows[1].line, 14);  // the [[table.row]] header line
+}
+
+TEST(TableSpecTest, UnknownKeysAndBadValuesAreErrorsWithLines) {
+  auto typo = ParseTableSpecs("[[table]]\nid = \"a\"\n[[table.row]]\nitme = \"x\"\n", "s.toml");
+  ASSERT_FALSE(typo);
+  EXPECT_EQ(typo.error().code, "TS002");
+  EXPECT_EQ(typo.error().where.row, 4);
+  auto syntax = ParseTableSpecs("[[table]\n", "s.toml");
+  ASSERT_FALSE(syntax);
+  EXPECT_EQ(syntax.error().code, "TS001");
+  EXPECT_EQ(syntax.error().where.row, 1);
+  auto range = ParseTableSpecs(
+      "[[table]]\nid = \"a\"\npercent_decimals = 12\n[[table.row]]\nitem = \"x\"\n", "s.toml");
+  ASSERT_FALSE(range);
+  EXPECT_EQ(range.error().code, "TS003");
+  EXPECT_EQ(range.error().where.row, 3);
+  auto denominator = ParseTableSpecs(
+      "[[table]]\nid = \"a\"\n[[table.row]]\nitem = \"x\"\ndenominator = \"eligible\"\n", "s.toml");
+  ASSERT_FALSE(denominator);
+  EXPECT_EQ(denominator.error().message, "denominator = \"eligible\" needs an 'eligible' expression");
+}
+
+}  // namespace
+}  // namespace ngosurvey::analysis
