@@ -1,0 +1,408 @@
+// The contract of store.h, run against every back end: the in-memory store must
+// behave exactly like the SQLite one, since other modules test against it.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <thread>
+
+#include "store/store.h"
+#include "store/store_internal.h"
+#include "store/store_test_util.h"
+
+namespace ngosurvey::store {
+namespace {
+
+using form::Answer;
+using testing::TempDir;
+using testing::TestDraft;
+using testing::TestForm;
+using testing::Uuid;
+
+struct MemoryBackEnd {
+  static std::string Location(const TempDir&) { return "memory:"; }
+};
+struct SqliteBackEnd {
+  static std::string Location(const TempDir& dir) { return dir.File("store.db"); }
+};
+
+template <typename BackEnd>
+class StoreConformanceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    options_.clock = &clock_;
+    auto opened = OpenStore(BackEnd::Location(dir_), options_);
+    ASSERT_TRUE(opened) << opened.error().ToString();
+    store_ = std::move(*opened);
+    ASSERT_TRUE(store_->PutForm(TestForm()));
+  }
+
+  // Creates a completed submission with two answers.
+  void MakeComplete(const std::string& id) {
+    Submission s = TestDraft(id);
+    s.answers["age"] = Answer::Answered("34");
+    s.answers["programs[1]/name"] = Answer::Answered("shelter");
+    ASSERT_TRUE(store_->CreateSubmission(s));
+    ASSERT_TRUE(store_->CompleteSubmission(id, 5000));
+  }
+
+  Store& store() { return *store_; }
+
+  TempDir dir_;
+  FixedClock clock_{1700000000000};
+  OpenOptions options_;
+  std::unique_ptr<Store> store_;
+};
+
+using BackEnds = ::testing::Types<MemoryBackEnd, SqliteBackEnd>;
+class BackEndNames {
+ public:
+  template <typename T>
+  static std::string GetName(int) {
+    return std::is_same_v<T, MemoryBackEnd> ? "Memory" : "Sqlite";
+  }
+};
+TYPED_TEST_SUITE(StoreConformanceTest, BackEnds, BackEndNames);
+
+TYPED_TEST(StoreConformanceTest, FormVersionsRoundTrip) {
+  Store& store = this->store();
+  auto got = store.GetForm("ngo_staff", "1");
+  ASSERT_TRUE(got) << got.error().ToString();
+  EXPECT_EQ(got->xlsx, TestForm().xlsx);
+  EXPECT_EQ(got->title, "NGO staff survey");
+  EXPECT_EQ(got->uploaded_at_ms, 1700000000000);
+  EXPECT_EQ(got->xlsx_sha256, internal::Sha256Hex(TestForm().xlsx));
+
+  this->clock_.Set(1700000005000);
+  ASSERT_TRUE(store.PutForm(TestForm("ngo_staff", "2", std::string("v2\0bytes", 8))));
+  ASSERT_TRUE(store.PutForm(TestForm("other", "1")));
+  auto v2 = store.GetForm("ngo_staff", "2");
+  ASSERT_TRUE(v2);
+  EXPECT_EQ(v2->xlsx, std::string("v2\0bytes", 8)) << "blobs keep NUL bytes";
+  EXPECT_EQ(v2->uploaded_at_ms, 1700000005000);
+
+  auto versions = store.ListForms("ngo_staff");
+  ASSERT_TRUE(versions);
+  ASSERT_EQ(versions->size(), 2u);
+  EXPECT_EQ((*versions)[0].version, "1");
+  EXPECT_EQ((*versions)[1].version, "2");
+  EXPECT_TRUE((*versions)[0].xlsx.empty()) << "listings carry no bytes";
+  EXPECT_FALSE((*versions)[0].xlsx_sha256.empty());
+  auto all = store.ListForms();
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->size(), 3u);
+}
+
+TYPED_TEST(StoreConformanceTest, SameFormVersionWithOtherBytesIsRefused) {
+  Store& store = this->store();
+  EXPECT_TRUE(store.PutForm(TestForm())) << "the same bytes again is fine";
+  auto clash = store.PutForm(TestForm("ngo_staff", "1", "different bytes"));
+  ASSERT_FALSE(clash);
+  EXPECT_EQ(clash.error().code, "ST003");
+  EXPECT_EQ(store.GetForm("ngo_staff", "1")->xlsx, TestForm().xlsx);
+  EXPECT_EQ(store.ListForms()->size(), 1u);
+
+  EXPECT_EQ(store.PutForm(TestForm("", "1")).error().code, "ST001");
+  EXPECT_EQ(store.PutForm(TestForm("x", "")).error().code, "ST001");
+  EXPECT_EQ(store.GetForm("ngo_staff", "9").error().code, "ST002");
+}
+
+TYPED_TEST(StoreConformanceTest, SubmissionRoundTripsWithRepeatsAndStates) {
+  Store& store = this->store();
+  Submission s = TestDraft(Uuid(1));
+  s.wave = Wave::kPretest;
+  s.answers["name"] = Answer::Answered("ស្រីពៅ");  // Khmer text
+  s.answers["services"] = Answer::Answered("shelter legal");
+  s.answers["income"] = Answer::Refused();
+  s.answers["staff_count"] = Answer::DontKnow();
+  s.answers["funding_detail"] = Answer::NotAsked("kept aside");
+  s.answers["programs[1]/name"] = Answer::Answered("hotline");
+  s.answers["programs[2]/name"] = Answer::Missing();
+  s.answers["programs[2]/staff[3]/role"] = Answer::Answered("lawyer");
+  ASSERT_TRUE(store.CreateSubmission(s));
+
+  auto got = store.GetSubmission(Uuid(1));
+  ASSERT_TRUE(got) << got.error().ToString();
+  Submission want = s;
+  want.updated_at_ms = 1700000000000;
+  EXPECT_EQ(*got, want);
+  EXPECT_EQ(store.GetSubmission(Uuid(2)).error().code, "ST002");
+}
+
+TYPED_TEST(StoreConformanceTest, CreateSubmissionChecksItsInput) {
+  Store& store = this->store();
+  EXPECT_EQ(store.CreateSubmission(TestDraft("not-a-uuid")).error().code, "ST001");
+  EXPECT_EQ(store.CreateSubmission(TestDraft(Uuid(1), 0, "ngo_staff", "7")).error().code, "ST002");
+  Submission bad_answer = TestDraft(Uuid(1));
+  bad_answer.answers["age"] = Answer{"", form::AnswerState::kAnswered};
+  EXPECT_EQ(store.CreateSubmission(bad_answer).error().code, "ST001");
+  Submission bad_path = TestDraft(Uuid(1));
+  bad_path.answers["programs[0]/name"] = Answer::Answered("x");
+  EXPECT_EQ(store.CreateSubmission(bad_path).error().code, "ST001");
+  Submission draft_with_end = TestDraft(Uuid(1));
+  draft_with_end.ended_at_ms = 5;
+  EXPECT_EQ(store.CreateSubmission(draft_with_end).error().code, "ST001");
+  EXPECT_TRUE(store.ListSubmissions()->empty()) << "nothing of the failed calls was kept";
+
+  ASSERT_TRUE(store.CreateSubmission(TestDraft(Uuid(1))));
+  EXPECT_EQ(store.CreateSubmission(TestDraft(Uuid(1))).error().code, "ST003");
+}
+
+TYPED_TEST(StoreConformanceTest, DraftSavesApplyInOrderAndAllOrNothing) {
+  Store& store = this->store();
+  ASSERT_TRUE(store.CreateSubmission(TestDraft(Uuid(1))));
+  this->clock_.Set(1700000001000);
+  ASSERT_TRUE(store.SaveDraft(Uuid(1), {{"age", Answer::Answered("30")},
+                                        {"programs[1]/name", Answer::Answered("a")},
+                                        {"programs[2]/name", Answer::Answered("b")}}));
+  ASSERT_TRUE(store.SaveDraft(Uuid(1), {{"age", Answer::Answered("31")},
+                                        {"programs[2]/name", std::nullopt}}));
+  auto got = store.GetSubmission(Uuid(1));
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->answers, (Answers{{"age", Answer::Answered("31")},
+                                   {"programs[1]/name", Answer::Answered("a")}}));
+  EXPECT_EQ(got->updated_at_ms, 1700000001000);
+
+  // A save whose last change is bad keeps none of its changes.
+  auto bad = store.SaveDraft(Uuid(1), {{"age", Answer::Answered("99")},
+                                       {"x y", Answer::Answered("1")}});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, "ST001");
+  auto twice = store.SaveDraft(Uuid(1), {{"age", Answer::Answered("98")},
+                                         {"age", Answer::Answered("97")}});
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(twice.error().code, "ST001");
+  EXPECT_EQ(store.GetSubmission(Uuid(1))->answers.at("age"), Answer::Answered("31"));
+  EXPECT_EQ(store.SaveDraft(Uuid(9), {{"age", Answer::Answered("1")}}).error().code, "ST002");
+  EXPECT_TRUE(store.ReadAudit()->empty()) << "drafts leave no audit entries";
+}
+
+TYPED_TEST(StoreConformanceTest, CompletionIsAuditedAndFreezesDrafts) {
+  Store& store = this->store();
+  ASSERT_TRUE(store.CreateSubmission(TestDraft(Uuid(1))));
+  ASSERT_TRUE(store.CompleteSubmission(Uuid(1), 4242));
+  auto got = store.GetSubmission(Uuid(1));
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->status, SubmissionStatus::kComplete);
+  EXPECT_EQ(got->ended_at_ms, 4242);
+
+  auto again = store.CompleteSubmission(Uuid(1), 5000);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, "ST004");
+  auto save = store.SaveDraft(Uuid(1), {{"age", Answer::Answered("1")}});
+  ASSERT_FALSE(save);
+  EXPECT_EQ(save.error().code, "ST004");
+  EXPECT_TRUE(store.GetSubmission(Uuid(1))->answers.empty());
+
+  auto audit = store.ReadAudit(Uuid(1));
+  ASSERT_TRUE(audit);
+  ASSERT_EQ(audit->size(), 1u);
+  EXPECT_EQ((*audit)[0].field, "status");
+  EXPECT_EQ((*audit)[0].who, "sokha");
+  EXPECT_EQ((*audit)[0].old_answer, Answer::Answered("draft"));
+  EXPECT_EQ((*audit)[0].new_answer, Answer::Answered("complete"));
+  EXPECT_EQ((*audit)[0].seq, 1);
+  EXPECT_EQ((*audit)[0].prev_hash, internal::kGenesisHash);
+}
+
+TYPED_TEST(StoreConformanceTest, SubmissionReceivedCompleteStartsItsTrail) {
+  Store& store = this->store();
+  Submission s = TestDraft(Uuid(3));
+  s.status = SubmissionStatus::kComplete;
+  s.ended_at_ms = 9000;
+  ASSERT_TRUE(store.CreateSubmission(s));
+  auto audit = store.ReadAudit(Uuid(3));
+  ASSERT_TRUE(audit);
+  ASSERT_EQ(audit->size(), 1u);
+  EXPECT_FALSE((*audit)[0].old_answer.has_value());
+  EXPECT_EQ((*audit)[0].reason, "submission received complete");
+}
+
+TYPED_TEST(StoreConformanceTest, AmendmentsRecordWhoWhenWhatAndWhy) {
+  Store& store = this->store();
+  this->MakeComplete(Uuid(1));
+  this->clock_.Set(1700000009000);
+  Amendment change{Uuid(1), "supervisor-lina", "respondent corrected her age on callback",
+                   {{"age", Answer::Answered("43")},
+                    {"programs[1]/name", Answer::Answered("shelter")},  // unchanged: not recorded
+                    {"programs[2]/name", Answer::Answered("legal aid")},
+                    {"income", Answer::Refused()}}};
+  ASSERT_TRUE(store.Amend(change));
+  auto got = store.GetSubmission(Uuid(1));
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->answers.at("age"), Answer::Answered("43"));
+  EXPECT_EQ(got->answers.at("programs[2]/name"), Answer::Answered("legal aid"));
+  EXPECT_EQ(got->answers.at("income"), Answer::Refused());
+  EXPECT_EQ(got->updated_at_ms, 1700000009000);
+
+  auto audit = store.ReadAudit(Uuid(1));
+  ASSERT_TRUE(audit);
+  ASSERT_EQ(audit->size(), 4u);  // completion + three changed answers
+  const AuditEntry& age = (*audit)[1];
+  EXPECT_EQ(age.seq, 2);
+  EXPECT_EQ(age.field, "age");
+  EXPECT_EQ(age.who, "supervisor-lina");
+  EXPECT_EQ(age.at_ms, 1700000009000);
+  EXPECT_EQ(age.old_answer, Answer::Answered("34"));
+  EXPECT_EQ(age.new_answer, Answer::Answered("43"));
+  EXPECT_EQ(age.reason, "respondent corrected her age on callback");
+  EXPECT_EQ(age.prev_hash, (*audit)[0].hash);
+  EXPECT_EQ((*audit)[2].field, "programs[2]/name");
+  EXPECT_FALSE((*audit)[2].old_answer.has_value());
+  EXPECT_EQ((*audit)[3].field, "income");
+
+  ASSERT_TRUE(store.Amend({Uuid(1), "lina", "duplicate repeat instance",
+                           {{"programs[2]/name", std::nullopt}}}));
+  EXPECT_EQ(store.GetSubmission(Uuid(1))->answers.count("programs[2]/name"), 0u);
+  auto last = store.ReadAudit(Uuid(1))->back();
+  EXPECT_EQ(last.old_answer, Answer::Answered("legal aid"));
+  EXPECT_FALSE(last.new_answer.has_value());
+
+  auto verified = store.VerifyAudit();
+  ASSERT_TRUE(verified);
+  EXPECT_TRUE(verified->ok()) << verified->problem;
+  EXPECT_EQ(verified->entries_checked, 5);
+}
+
+TYPED_TEST(StoreConformanceTest, RefusedAmendmentsChangeNothing) {
+  Store& store = this->store();
+  this->MakeComplete(Uuid(1));
+  ASSERT_TRUE(store.CreateSubmission(TestDraft(Uuid(2))));
+  auto before = store.GetSubmission(Uuid(1));
+  ASSERT_TRUE(before);
+
+  auto code_of = [&](const Amendment& a) { return store.Amend(a).error().code; };
+  EXPECT_EQ(code_of({Uuid(1), "lina", "", {{"age", Answer::Answered("1")}}}), "ST005");
+  EXPECT_EQ(code_of({Uuid(1), "lina", "  \n", {{"age", Answer::Answered("1")}}}), "ST005");
+  EXPECT_EQ(code_of({Uuid(1), "", "typo", {{"age", Answer::Answered("1")}}}), "ST005");
+  EXPECT_EQ(code_of({Uuid(2), "lina", "typo", {{"age", Answer::Answered("1")}}}), "ST006");
+  EXPECT_EQ(code_of({Uuid(9), "lina", "typo", {{"age", Answer::Answered("1")}}}), "ST002");
+  EXPECT_EQ(code_of({Uuid(1), "lina", "typo", {{"age", Answer::Answered("34")}}}), "ST007");
+  EXPECT_EQ(code_of({Uuid(1), "lina", "typo", {{"age", Answer::Answered("1")},
+                                               {"bad path", Answer::Answered("1")}}}),
+            "ST001");
+
+  EXPECT_EQ(*store.GetSubmission(Uuid(1)), *before);
+  EXPECT_EQ(store.ReadAudit()->size(), 1u) << "only the completion entry";
+}
+
+TYPED_TEST(StoreConformanceTest, ListingFiltersAndOrders) {
+  Store& store = this->store();
+  ASSERT_TRUE(store.PutForm(TestForm("ngo_staff", "2", "v2")));
+  ASSERT_TRUE(store.PutForm(TestForm("other", "1")));
+  Submission a = TestDraft(Uuid(1), 300);
+  Submission b = TestDraft(Uuid(2), 100, "ngo_staff", "2");
+  b.wave = Wave::kPretest;
+  Submission c = TestDraft(Uuid(3), 200, "other", "1");
+  c.org_id = "org-9";
+  Submission d = TestDraft(Uuid(4), 100);
+  for (const Submission& s : {a, b, c, d}) ASSERT_TRUE(store.CreateSubmission(s));
+  ASSERT_TRUE(store.CompleteSubmission(Uuid(1), 400));
+
+  auto ids = [&](const SubmissionFilter& filter) {
+    std::vector<std::string> out;
+    auto list = store.ListSubmissions(filter);
+    EXPECT_TRUE(list) << list.error().ToString();
+    for (const Submission& s : *list) out.push_back(s.instance_id);
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(ids({}), (V{Uuid(2), Uuid(4), Uuid(3), Uuid(1)})) << "by start time, then id";
+  EXPECT_EQ(ids({.form_id = "ngo_staff"}), (V{Uuid(2), Uuid(4), Uuid(1)}));
+  EXPECT_EQ(ids({.form_id = "ngo_staff", .form_version = "1"}), (V{Uuid(4), Uuid(1)}));
+  EXPECT_EQ(ids({.status = SubmissionStatus::kComplete}), (V{Uuid(1)}));
+  EXPECT_EQ(ids({.status = SubmissionStatus::kDraft}), (V{Uuid(2), Uuid(4), Uuid(3)}));
+  EXPECT_EQ(ids({.wave = Wave::kPretest}), (V{Uuid(2)}));
+  EXPECT_EQ(ids({.wave = Wave::kMain}), (V{Uuid(4), Uuid(3), Uuid(1)}));
+  EXPECT_EQ(ids({.include_pretest = false}), (V{Uuid(4), Uuid(3), Uuid(1)}));
+  EXPECT_EQ(ids({.wave = Wave::kPretest, .include_pretest = false}), (V{Uuid(2)}))
+      << "an explicit wave wins";
+  EXPECT_EQ(ids({.org_id = "org-9"}), (V{Uuid(3)}));
+  EXPECT_TRUE(ids({.form_id = "nothing"}).empty());
+}
+
+TYPED_TEST(StoreConformanceTest, OldSubmissionsStayWithTheirFormVersion) {
+  Store& store = this->store();
+  ASSERT_TRUE(store.CreateSubmission(TestDraft(Uuid(1))));
+  ASSERT_TRUE(store.PutForm(TestForm("ngo_staff", "2", "v2 bytes")));
+  ASSERT_TRUE(store.CreateSubmission(TestDraft(Uuid(2), 1000, "ngo_staff", "2")));
+  EXPECT_EQ(store.GetSubmission(Uuid(1))->form_version, "1");
+  EXPECT_EQ(store.GetSubmission(Uuid(2))->form_version, "2");
+  EXPECT_EQ(store.GetForm("ngo_staff", "1")->xlsx, TestForm().xlsx);
+}
+
+TYPED_TEST(StoreConformanceTest, ThreadsSharingOneStoreKeepEverything) {
+  Store& store = this->store();
+  constexpr int kThreads = 4;
+  constexpr int kSaves = 25;
+  for (int t = 0; t < kThreads; ++t) ASSERT_TRUE(store.CreateSubmission(TestDraft(Uuid(t + 1))));
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kSaves; ++i) {
+        auto saved = store.SaveDraft(
+            Uuid(t + 1), {{"q" + std::to_string(i), Answer::Answered(std::to_string(t * 100 + i))}});
+        if (!saved) ++failures;
+      }
+      if (!store.CompleteSubmission(Uuid(t + 1), 1)) ++failures;
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  for (int t = 0; t < kThreads; ++t) {
+    auto s = store.GetSubmission(Uuid(t + 1));
+    ASSERT_TRUE(s);
+    ASSERT_EQ(s->answers.size(), size_t{kSaves});
+    EXPECT_EQ(s->answers.at("q7"), Answer::Answered(std::to_string(t * 100 + 7)));
+  }
+  auto verified = store.VerifyAudit();
+  ASSERT_TRUE(verified);
+  EXPECT_TRUE(verified->ok());
+  EXPECT_EQ(verified->entries_checked, kThreads);
+}
+
+TYPED_TEST(StoreConformanceTest, ReadOnlyStoreRefusesWrites) {
+  // Writes through a read-only handle fail with IO104 and change nothing.
+  OpenOptions ro = this->options_;
+  ro.read_only = true;
+  std::unique_ptr<Store> reader;
+  if constexpr (std::is_same_v<TypeParam, MemoryBackEnd>) {
+    reader = std::move(*OpenStore("memory:", ro));
+  } else {
+    auto opened = OpenStore(TypeParam::Location(this->dir_), ro);
+    ASSERT_TRUE(opened) << opened.error().ToString();
+    reader = std::move(*opened);
+  }
+  auto put = reader->PutForm(TestForm("x", "1"));
+  ASSERT_FALSE(put);
+  EXPECT_EQ(put.error().code, "IO104");
+  EXPECT_EQ(reader->CreateSubmission(TestDraft(Uuid(1))).error().code, "IO104");
+}
+
+// Both back ends, given the same calls at the same clock, produce the same audit
+// trail, hashes included: the chain is a property of the data, not of the back end.
+TEST(StoreBackEndsTest, SameCallsGiveTheSameAuditChain) {
+  TempDir dir;
+  FixedClock clock(1700000000000);
+  OpenOptions options;
+  options.clock = &clock;
+  std::vector<std::vector<AuditEntry>> trails;
+  for (std::string location : {std::string("memory:"), dir.File("same.db")}) {
+    clock.Set(1700000000000);
+    auto store = OpenStore(location, options);
+    ASSERT_TRUE(store) << store.error().ToString();
+    ASSERT_TRUE((*store)->PutForm(TestForm()));
+    Submission s = TestDraft(Uuid(1));
+    s.answers["age"] = Answer::Answered("20");
+    ASSERT_TRUE((*store)->CreateSubmission(s));
+    ASSERT_TRUE((*store)->CompleteSubmission(Uuid(1), 10));
+    clock.Set(1700000000777);
+    ASSERT_TRUE((*store)->Amend({Uuid(1), "lina", "typo", {{"age", Answer::Answered("21")}}}));
+    trails.push_back(*(*store)->ReadAudit());
+  }
+  ASSERT_EQ(trails[0].size(), 2u);
+  EXPECT_EQ(trails[0], trails[1]);
+}
+
+}  // namespace
+}  // namespace ngosurvey::store
