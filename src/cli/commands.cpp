@@ -4,11 +4,13 @@
 
 namespace ngosurvey::cli {
 
+void RegisterFormCommands(CLI::App& root, CommandContext& ctx);
 void RegisterAuditCommands(CLI::App& root, CommandContext& ctx);
 
 
 const std::vector<RegisterFn>& CommandGroups() {
   static const std::vector<RegisterFn> groups = {
+      RegisterFormCommands,
       RegisterAuditCommands,
 
   };

@@ -1,0 +1,236 @@
+// `ngosurvey form ...`: check XLSForms and show their structure.
+//   form check FILE...        every diagnostic (errors, then warnings), a summary per file
+//   form show FILE            an outline (text) or the public JSON layout (docs/cli.md)
+//   form diagnostics          the diagnostics catalogue as Markdown (docs/diagnostics.md)
+#include <algorithm>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/command.h"
+#include "form/diagnostics.h"
+#include "form/form.h"
+
+namespace ngosurvey::cli {
+namespace {
+
+using form::Form;
+using form::Question;
+
+struct CheckOptions {
+  std::vector<std::string> files;
+  bool strict = false;
+};
+
+struct ShowOptions {
+  std::string file;
+  std::string format = "text";
+  std::string lang;
+};
+
+std::string Plural(size_t n, const char* word) {
+  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
+}
+
+// Errors first (in the order found), then warnings.
+void PrintSorted(std::ostream& out, const Diagnostics& diags) {
+  for (Severity severity : {Severity::kError, Severity::kWarning}) {
+    for (const Diagnostic& d : diags.items()) {
+      if (d.severity != severity) continue;
+      out << (severity == Severity::kError ? "error: " : "warning: ") << d.ToString() << "\n";
+    }
+  }
+}
+
+void RunCheck(CommandContext& ctx, const CheckOptions& opts) {
+  int status = kExitSuccess;
+  for (const std::string& file : opts.files) {
+    Diagnostics diags;
+    Result<Form> form = form::LoadFormFile(file, &diags);
+    if (!form) diags.Add(Severity::kError, form.error());
+    PrintSorted(*ctx.out, diags);
+    size_t errors = diags.error_count(), warnings = diags.warning_count();
+    bool failed = errors > 0 || (opts.strict && warnings > 0);
+    std::string summary = fmt::format("{}: {}, {}, {}", file, failed ? "invalid" : "valid",
+                                      Plural(errors, "error"), Plural(warnings, "warning"));
+    if (form) {
+      summary += fmt::format(" ({}, {}, {})", Plural(form->questions.size(), "question"),
+                             Plural(form->choice_lists.size(), "choice list"),
+                             Plural(form->languages.size(), "language"));
+    }
+    if (opts.strict && errors == 0 && warnings > 0) summary += " [--strict: warnings fail]";
+    *ctx.out << summary << "\n";
+    if (!form && form.error().code.rfind("IO", 0) == 0) {
+      status = std::max<int>(status, kExitIo);
+    } else if (failed) {
+      status = std::max<int>(status, kExitFailure);
+    }
+  }
+  ctx.exit_status = status;
+}
+
+nlohmann::ordered_json Labels(const form::Translations& texts) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  for (const auto& [lang, text] : texts) out[lang] = text;
+  return out;
+}
+
+nlohmann::ordered_json TextOrNull(const std::string& text) {
+  return text.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(text);
+}
+
+std::string ShowJson(const Form& form) {
+  nlohmann::ordered_json out;
+  out["form_id"] = form.settings.form_id;
+  out["title"] = form.title;
+  out["version"] = form.settings.version;
+  out["default_language"] = form.default_language;
+  nlohmann::ordered_json languages = nlohmann::ordered_json::array();
+  for (const form::Language& language : form.languages) languages.push_back(language.code);
+  out["languages"] = languages;
+  nlohmann::ordered_json questions = nlohmann::ordered_json::array();
+  for (const Question& q : form.questions) {
+    if (q.name.empty()) continue;
+    nlohmann::ordered_json item;
+    item["name"] = q.name;
+    item["type"] = form::TypeName(q.type);
+    item["list"] = TextOrNull(q.list_name);
+    item["path"] = q.path;
+    item["label"] = Labels(q.label);
+    item["relevant"] = TextOrNull(q.relevant);
+    item["constraint"] = TextOrNull(q.constraint);
+    item["calculation"] = TextOrNull(q.calculation);
+    item["required"] = TextOrNull(q.required);
+    questions.push_back(std::move(item));
+  }
+  out["questions"] = questions;
+  nlohmann::ordered_json lists = nlohmann::ordered_json::object();
+  for (const form::ChoiceList& list : form.choice_lists) {
+    nlohmann::ordered_json choices = nlohmann::ordered_json::array();
+    for (const form::Choice& choice : list.choices) {
+      nlohmann::ordered_json item;
+      item["name"] = choice.name;
+      item["label"] = Labels(choice.label);
+      choices.push_back(std::move(item));
+    }
+    lists[list.name] = choices;
+  }
+  out["choice_lists"] = lists;
+  // Invalid UTF-8 in a cell must not throw: replace it.
+  return out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
+int Depth(const Form& form, const Question& q) {
+  int depth = 0;
+  for (int p = q.parent; p >= 0; p = form.questions[static_cast<size_t>(p)].parent) ++depth;
+  return depth;
+}
+
+std::string ShowText(const Form& form, const std::string& lang) {
+  std::string out = fmt::format("{} (form_id {}, version {})\n",
+                                form.title.empty() ? "(untitled)" : form.title,
+                                form.settings.form_id.empty() ? "-" : form.settings.form_id,
+                                form.settings.version.empty() ? "-" : form.settings.version);
+  std::string languages;
+  for (const form::Language& language : form.languages) {
+    languages += (languages.empty() ? "" : ", ") + language.code;
+    if (language.name != language.code) languages += " (" + language.name + ")";
+  }
+  out += fmt::format("Languages: {}; default {}\n\n", languages.empty() ? "none" : languages,
+                     form.default_language);
+  for (const Question& q : form.questions) {
+    std::string indent(static_cast<size_t>(Depth(form, q)) * 2, ' ');
+    std::string type(form::TypeName(q.type));
+    if (!q.list_name.empty()) type += " " + q.list_name;
+    if (q.or_other) type += " or_other";
+    std::string marker = q.is_repeat() ? "* " : q.is_group() ? "+ " : "- ";
+    out += fmt::format("{}{}{} ({})", indent, marker, q.name, type);
+    std::string label = form.Text(q.label, lang);
+    if (!label.empty()) out += ": " + label;
+    if (q.IsRequiredConstant()) out += " [required]";
+    out += "\n";
+    std::string detail_indent = indent + "    ";
+    if (!q.relevant.empty()) out += detail_indent + "if " + q.relevant + "\n";
+    if (!q.calculation.empty()) out += detail_indent + "= " + q.calculation + "\n";
+    if (!q.constraint.empty()) out += detail_indent + "check " + q.constraint + "\n";
+    if (!q.choice_filter.empty()) out += detail_indent + "choices where " + q.choice_filter + "\n";
+    if (!q.repeat_count.empty()) out += detail_indent + "count " + q.repeat_count + "\n";
+  }
+  if (!form.choice_lists.empty()) out += "\nChoice lists:\n";
+  for (const form::ChoiceList& list : form.choice_lists) {
+    std::string items;
+    for (const form::Choice& choice : list.choices) {
+      std::string label = form.Text(choice.label, lang);
+      items += (items.empty() ? "" : ", ") + choice.name;
+      if (!label.empty()) items += " (" + label + ")";
+    }
+    out += fmt::format("  {}: {}\n", list.name, items);
+  }
+  return out;
+}
+
+void RunShow(CommandContext& ctx, const ShowOptions& opts) {
+  Diagnostics diags;
+  Result<Form> form = form::LoadFormFile(opts.file, &diags);
+  if (!form) {
+    ctx.exit_status = ReportError(ctx, form.error());
+    return;
+  }
+  PrintSorted(*ctx.err, diags);
+  if (diags.has_errors()) {
+    *ctx.err << opts.file << ": invalid, " << Plural(diags.error_count(), "error")
+             << "; run `ngosurvey form check` for details\n";
+    ctx.exit_status = kExitFailure;
+    return;
+  }
+  if (!opts.lang.empty() && !form->HasLanguage(opts.lang)) {
+    std::string known;
+    for (const form::Language& language : form->languages) {
+      known += (known.empty() ? "" : ", ") + language.code;
+    }
+    *ctx.err << "error: --lang " << opts.lang << ": the form has no such language (it has: "
+             << (known.empty() ? "none" : known) << ")\n";
+    ctx.exit_status = kExitUsage;
+    return;
+  }
+  *ctx.out << (opts.format == "json" ? ShowJson(*form) : ShowText(*form, opts.lang));
+}
+
+}  // namespace
+
+void RegisterFormCommands(CLI::App& root, CommandContext& ctx) {
+  CLI::App* group = root.add_subcommand("form", "Check and describe XLSForm questionnaires");
+  group->require_subcommand(1);
+
+  auto check_opts = std::make_shared<CheckOptions>();
+  CLI::App* check = group->add_subcommand(
+      "check",
+      "Validate XLSForms: print every problem (errors, then warnings) with its cell and code,\n"
+      "then a summary line per file. Exit 0 when valid, 1 when any file has errors.");
+  check->add_option("files", check_opts->files, "XLSForm workbooks (.xlsx)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  check->add_flag("--strict", check_opts->strict, "Warnings fail the check too");
+  check->callback([&ctx, check_opts] { RunCheck(ctx, *check_opts); });
+
+  auto show_opts = std::make_shared<ShowOptions>();
+  CLI::App* show = group->add_subcommand(
+      "show", "Print a form's questions, groups and choice lists (outline or JSON)");
+  show->add_option("file", show_opts->file, "XLSForm workbook (.xlsx)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  show->add_option("--format", show_opts->format, "text (outline) or json (see docs/cli.md)")
+      ->check(CLI::IsMember({"text", "json"}));
+  show->add_option("--lang", show_opts->lang,
+                   "Language code or name for labels in the text outline");
+  show->callback([&ctx, show_opts] { RunShow(ctx, *show_opts); });
+
+  CLI::App* catalogue = group->add_subcommand(
+      "diagnostics", "Print the catalogue of diagnostic codes as Markdown (docs/diagnostics.md)");
+  catalogue->callback([&ctx] { *ctx.out << form::DiagnosticsMarkdown(); });
+}
+
+}  // namespace ngosurvey::cli

@@ -1,0 +1,138 @@
+#include "form/diagnostics.h"
+
+#include <algorithm>
+#include <array>
+
+#include <fmt/format.h>
+
+#include "form/expr/errors.h"
+
+namespace ngosurvey::form {
+namespace {
+
+constexpr Severity kE = Severity::kError;
+constexpr Severity kW = Severity::kWarning;
+
+constexpr std::array kCatalogue = {
+    DiagnosticInfo{"X001", kE, "The file is not an .xlsx workbook, or the zip archive is damaged or truncated.",
+                   "Save the form from Excel or LibreOffice as \"Excel Workbook (.xlsx)\"; .xls and .ods are not read."},
+    DiagnosticInfo{"X002", kE, "A part every workbook needs (such as xl/workbook.xml) is missing from the archive.",
+                   "Open the file in a spreadsheet program and save it again as .xlsx."},
+    DiagnosticInfo{"X003", kE, "A part of the workbook is not well-formed XML (part name, line and column given).",
+                   "Re-save the workbook from a spreadsheet program; a file edited by hand or by a script is damaged."},
+    DiagnosticInfo{"X004", kE, "A part decompresses to more than the size limit (a damaged file or a zip bomb).",
+                   "Check the file's origin; an XLSForm is a few hundred kilobytes at most."},
+    DiagnosticInfo{"X005", kE, "A cell holds more text than the limit.",
+                   "Shorten the cell; long texts belong in a media file or a note split over rows."},
+    DiagnosticInfo{"X006", kE, "A row number, cell reference or shared-string index in a sheet is invalid.",
+                   "Re-save the workbook from a spreadsheet program."},
+
+    DiagnosticInfo{"E001", kE, "The workbook has no sheet named \"survey\".",
+                   "Name the questionnaire sheet \"survey\" (any case)."},
+    DiagnosticInfo{"E002", kE, "The survey sheet has no \"type\" or no \"name\" column in its first row.",
+                   "Put the column headers (type, name, label, ...) in row 1 of the survey sheet."},
+    DiagnosticInfo{"E003", kE, "The type cell is empty on a row that has content, or names an unknown type.",
+                   "Use a type of the XLSForm specification (text, integer, select_one LIST, begin_group, ...)."},
+    DiagnosticInfo{"E004", kE, "A question, group or repeat has no name.",
+                   "Give every row a name: letters, digits, '_', '-', '.', starting with a letter or '_'."},
+    DiagnosticInfo{"E005", kE, "A name is not a valid XML element name.",
+                   "Start with a letter or '_'; use only letters, digits, '_', '-' and '.'; no spaces or ':'."},
+    DiagnosticInfo{"E006", kE, "Two questions in the same group (or both at the top level) have the same name.",
+                   "Rename one of them; names must be unique among siblings."},
+    DiagnosticInfo{"E007", kE, "An end group or end repeat row has no matching begin row.",
+                   "Remove the extra end row, or add the begin row it closes."},
+    DiagnosticInfo{"E008", kE, "A begin group or begin repeat row is never closed.",
+                   "Add the matching end group / end repeat row."},
+    DiagnosticInfo{"E009", kE, "An end row closes the wrong kind of block (end repeat for a group or the reverse).",
+                   "Match each begin group with end group and each begin repeat with end repeat."},
+    DiagnosticInfo{"E010", kE, "A select or rank question does not name its choice list.",
+                   "Write the list name after the type: \"select_one yes_no\"."},
+    DiagnosticInfo{"E011", kE, "A select question names a choice list the choices sheet does not have.",
+                   "Add the list to the choices sheet, or correct the list name (the message suggests one)."},
+    DiagnosticInfo{"E012", kE, "An expression refers to ${name}, but no question has that name.",
+                   "Correct the name (the message suggests the closest one) or add the question."},
+    DiagnosticInfo{"E013", kE, "An expression refers to ${name}, but several questions have that name.",
+                   "Give the questions distinct names so that ${name} means one of them."},
+    DiagnosticInfo{"E014", kE, "Two choices in the same list have the same name.",
+                   "Rename one, or set allow_choice_duplicates to yes in settings if that is intended."},
+    DiagnosticInfo{"E015", kE, "A choice row has a list name but no choice name.",
+                   "Fill in the name column of the choice (the value stored in the data)."},
+    DiagnosticInfo{"E016", kE, "A choice list has no choices with a name.",
+                   "Add choices to the list, or remove the rows."},
+    DiagnosticInfo{"E017", kE, "A choice row has a name but no list name.",
+                   "Fill in the list_name column so the choice belongs to a list."},
+    DiagnosticInfo{"E018", kE, "A question shown to the interviewer has no label and no hint.",
+                   "Add a label (in every language of the form)."},
+    DiagnosticInfo{"E019", kE, "Calculations depend on each other in a circle (the cycle is listed).",
+                   "Break the cycle: one of the calculations must not use the others."},
+    DiagnosticInfo{"E020", kE, "A choice_filter uses a column the choices sheet does not have.",
+                   "Add the column to the choices sheet (e.g. \"province\"), or correct the filter."},
+    DiagnosticInfo{"E021", kE, "Select questions need choice lists, but the workbook has no choices sheet.",
+                   "Add a sheet named \"choices\" with list_name, name and label columns."},
+    DiagnosticInfo{"E022", kE, "The choices sheet has no \"list_name\" or no \"name\" column.",
+                   "Put list_name, name and label in row 1 of the choices sheet."},
+    DiagnosticInfo{"E023", kE, "or_other is written after a type that is not select_one or select_multiple.",
+                   "Remove or_other, or change the type to a select."},
+    DiagnosticInfo{"E024", kE, "A calculate row has no calculation.",
+                   "Write the expression in the calculation column, or change the type."},
+    DiagnosticInfo{"E025", kE, "repeat_count is set on a row that is not begin repeat.",
+                   "Move repeat_count to the begin repeat row."},
+
+    DiagnosticInfo{"W101", kW, "A sheet's name is close to survey, choices or settings but not equal.",
+                   "Rename the sheet (\"survery\" -> \"survey\") or it is ignored."},
+    DiagnosticInfo{"W102", kW, "A translated column has no text on some rows that have text in another language.",
+                   "Add the missing translations; interviewers in that language see the default text."},
+    DiagnosticInfo{"W103", kW, "The question type loads, but the ngosurvey interview cannot run it yet.",
+                   "Keep it for other tools, or use a supported type for interviews run by ngosurvey."},
+    DiagnosticInfo{"W104", kW, "A column header is close to a known XLSForm column but not equal; it is ignored.",
+                   "Correct the spelling (\"relevent\" -> \"relevant\")."},
+    DiagnosticInfo{"W105", kW, "Two columns of a sheet have the same header; the later one is ignored.",
+                   "Delete or rename one of the columns."},
+    DiagnosticInfo{"W106", kW, "A group or repeat contains no questions.",
+                   "Add questions to it or remove the begin and end rows."},
+    DiagnosticInfo{"W107", kW, "A choice list is not used by any question.",
+                   "Remove it, or check the list name of the select that should use it."},
+    DiagnosticInfo{"W108", kW, "A name that other questions may refer to contains '-' or '.', which XPath reads as an operator in paths.",
+                   "Prefer letters, digits and '_' in names."},
+};
+
+}  // namespace
+
+std::span<const DiagnosticInfo> DiagnosticCatalogue() { return kCatalogue; }
+
+const DiagnosticInfo* FindDiagnostic(std::string_view code) {
+  for (const DiagnosticInfo& info : kCatalogue) {
+    if (info.code == code) return &info;
+  }
+  return nullptr;
+}
+
+std::string DiagnosticsMarkdown() {
+  std::string out =
+      "# Form diagnostics\n\n"
+      "Every problem `ngosurvey form check` reports has a stable code. Messages have the form\n"
+      "`FILE:SHEET!CELL: CODE: message`; for expressions the expression follows with a caret\n"
+      "under the offending place. Errors make a form invalid (exit status 1); warnings do not,\n"
+      "unless `--strict` is given.\n\n"
+      "This page is generated from `src/form/diagnostics.cpp` and the expression engine's\n"
+      "catalogue (`ngosurvey form diagnostics`); a test keeps it up to date.\n\n"
+      "| Code | Severity | Meaning | Fix |\n|---|---|---|---|\n";
+  for (const DiagnosticInfo& info : kCatalogue) {
+    out += fmt::format("| {} | {} | {} | {} |\n", info.code,
+                       info.severity == Severity::kError ? "error" : "warning", info.meaning,
+                       info.fix);
+  }
+  out +=
+      "\n## Expression errors\n\n"
+      "Reported for relevant, constraint, calculation, required, read_only, choice_filter,\n"
+      "repeat_count, trigger and default cells, with a caret under the offending token.\n\n"
+      "| Code | Message template |\n|---|---|\n";
+  for (const expr::ErrorSpec& spec : expr::ErrorCatalogue()) {
+    std::string message(spec.message);
+    std::replace(message.begin(), message.end(), '|', '/');
+    out += fmt::format("| {} | {} |\n", spec.id, message);
+  }
+  return out;
+}
+
+}  // namespace ngosurvey::form

@@ -1,0 +1,79 @@
+// The catalogue of every diagnostic the XLSForm reader and validator emit: a stable
+// code, its severity, a one-line meaning and the fix. Codes never change meaning;
+// tests and users rely on them. docs/diagnostics.md is generated from this table
+// (`ngosurvey form diagnostics`), and a test keeps the two equal.
+//
+//   X001-X009  the .xlsx file itself (zip, XML, limits)         errors
+//   E001-E039  form structure (sheets, types, names, choices)   errors
+//   E040-E059  expressions (from form/expr; see expr/errors.h)   errors
+//   W101-W199  things that work but are probably mistakes       warnings
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "base/diagnostic.h"
+
+namespace ngosurvey::form {
+
+struct DiagnosticInfo {
+  std::string_view code;
+  Severity severity;
+  std::string_view meaning;  // one line
+  std::string_view fix;      // what the form author should do
+};
+
+// Every entry, in code order.
+std::span<const DiagnosticInfo> DiagnosticCatalogue();
+// The entry for `code`, or nullptr.
+const DiagnosticInfo* FindDiagnostic(std::string_view code);
+// docs/diagnostics.md: a Markdown table of the catalogue.
+std::string DiagnosticsMarkdown();
+
+// Codes, named for the code that emits them.
+namespace code {
+inline constexpr const char kNotZip[] = "X001";
+inline constexpr const char kMissingPart[] = "X002";
+inline constexpr const char kBadXml[] = "X003";
+inline constexpr const char kPartTooBig[] = "X004";
+inline constexpr const char kCellTooLong[] = "X005";
+inline constexpr const char kBadCellRef[] = "X006";
+
+inline constexpr const char kNoSurveySheet[] = "E001";
+inline constexpr const char kNoTypeColumn[] = "E002";
+inline constexpr const char kUnknownType[] = "E003";
+inline constexpr const char kMissingName[] = "E004";
+inline constexpr const char kBadName[] = "E005";
+inline constexpr const char kDuplicateName[] = "E006";
+inline constexpr const char kUnmatchedEnd[] = "E007";
+inline constexpr const char kUnclosedBegin[] = "E008";
+inline constexpr const char kMismatchedEnd[] = "E009";
+inline constexpr const char kMissingListName[] = "E010";
+inline constexpr const char kUnknownList[] = "E011";
+inline constexpr const char kUnknownReference[] = "E012";
+inline constexpr const char kAmbiguousReference[] = "E013";
+inline constexpr const char kDuplicateChoice[] = "E014";
+inline constexpr const char kChoiceWithoutName[] = "E015";
+inline constexpr const char kEmptyChoiceList[] = "E016";
+inline constexpr const char kChoiceWithoutList[] = "E017";
+inline constexpr const char kMissingLabel[] = "E018";
+inline constexpr const char kCircularCalculation[] = "E019";
+inline constexpr const char kUnknownFilterColumn[] = "E020";
+inline constexpr const char kNoChoicesSheet[] = "E021";
+inline constexpr const char kNoChoiceNameColumn[] = "E022";
+inline constexpr const char kOrOtherNotSelect[] = "E023";
+inline constexpr const char kCalculateWithoutCalculation[] = "E024";
+inline constexpr const char kBadRepeatCount[] = "E025";
+
+inline constexpr const char kNearMissSheet[] = "W101";
+inline constexpr const char kMissingTranslation[] = "W102";
+inline constexpr const char kNotInterviewReady[] = "W103";
+inline constexpr const char kNearMissColumn[] = "W104";
+inline constexpr const char kDuplicateColumn[] = "W105";
+inline constexpr const char kEmptyGroup[] = "W106";
+inline constexpr const char kUnusedChoiceList[] = "W107";
+inline constexpr const char kNameNotIdentifier[] = "W108";
+}  // namespace code
+
+}  // namespace ngosurvey::form

@@ -1,0 +1,245 @@
+// Expression-level validation of a Form: every expression cell is parsed by the
+// expression engine (form/expr), its function calls checked, its ${name}
+// references resolved against the form's names, choice filters checked against
+// the choices sheet's columns, and calculations checked for cycles. Every problem
+// is reported, each at its cell with the expression and a caret.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "base/text.h"
+#include "form/diagnostics.h"
+#include "form/expr/expr.h"
+#include "form/validate_internal.h"
+
+namespace ngosurvey::form {
+namespace {
+
+// A constant required/read_only cell is not an expression.
+bool IsYesNo(std::string_view value) {
+  std::string lower = text::AsciiLower(text::Trim(value));
+  return lower == "yes" || lower == "no" || lower == "true" || lower == "false" ||
+         lower == "true()" || lower == "false()" || lower == "1" || lower == "0" ||
+         lower.empty();
+}
+
+class Validator {
+ public:
+  Validator(const Form& form, Diagnostics* diags) : form_(form), diags_(diags) {
+    for (const auto& [name, indexes] : form.name_index) names_.push_back(name);
+    std::sort(names_.begin(), names_.end());
+    for (const auto& [key, column] : form.choices_columns) {
+      size_t sep = key.find("::");
+      choice_columns_.insert(key);
+      if (sep != std::string::npos) choice_columns_.insert(key.substr(0, sep));
+    }
+  }
+
+  void Run();
+
+ private:
+  // Checks one expression cell; fills `refs` with the questions it references.
+  void CheckExpression(const Question& q, std::string_view column_key, const std::string& text,
+                       bool choice_filter, std::vector<int>* refs);
+  // Checks ${name} inside label/hint texts (no expression syntax there).
+  void CheckTextReferences(const Question& q, std::string_view base, const Translations& texts);
+  // Resolves one ${name}; reports E012/E013; returns the question index or -1.
+  int Resolve(const std::string& name, const Location& cell, const std::string& text, int offset);
+  void CheckCycles();
+
+  Location At(const Question& q, std::string_view column_key, const std::string& text,
+              int offset) const {
+    Location where = form_.SurveyCell(q.row, column_key);
+    where.expression = text;
+    where.expr_offset = std::clamp(offset, 0, static_cast<int>(text.size()));
+    return where;
+  }
+
+  const Form& form_;
+  Diagnostics* diags_;
+  std::vector<std::string_view> names_;
+  std::set<std::string> choice_columns_;
+  std::map<int, std::vector<int>> calc_deps_;  // question -> questions its calculation reads
+};
+
+int Validator::Resolve(const std::string& name, const Location& cell, const std::string& text,
+                       int offset) {
+  Location where = cell;
+  where.expression = text;
+  where.expr_offset = std::clamp(offset, 0, static_cast<int>(text.size()));
+  const std::vector<int>& found = form_.QuestionsNamed(name);
+  if (found.empty()) {
+    std::string hint = ClosestName(name, names_);
+    diags_->AddError(code::kUnknownReference,
+                     fmt::format("unknown reference ${{{}}}{}", name,
+                                 hint.empty() ? "" : fmt::format("; did you mean ${{{}}}?", hint)),
+                     std::move(where));
+    return -1;
+  }
+  if (found.size() > 1) {
+    std::string rows;
+    for (int index : found) {
+      rows += (rows.empty() ? "" : ", ") +
+              std::to_string(form_.questions[static_cast<size_t>(index)].row);
+    }
+    diags_->AddError(code::kAmbiguousReference,
+                     fmt::format("ambiguous reference ${{{}}}: {} questions have that name "
+                                 "(rows {})",
+                                 name, found.size(), rows),
+                     std::move(where));
+    return -1;
+  }
+  return found[0];
+}
+
+void Validator::CheckExpression(const Question& q, std::string_view column_key,
+                                const std::string& text, bool choice_filter,
+                                std::vector<int>* refs) {
+  Result<expr::ParsedExpr> parsed = expr::Parse(text);
+  if (!parsed) {
+    Error error = parsed.error();
+    Location where = At(q, column_key, text, error.where.expr_offset);
+    diags_->AddError(error.code, error.message, std::move(where));
+    return;
+  }
+  for (const Error& error : expr::CheckFunctions(*parsed)) {
+    diags_->AddError(error.code, error.message, At(q, column_key, text, error.where.expr_offset));
+  }
+  for (const expr::Reference& ref : parsed->references()) {
+    if (ref.syntax == expr::Reference::Syntax::kDollar) {
+      int index = Resolve(ref.name, form_.SurveyCell(q.row, column_key), text, ref.offset);
+      if (index >= 0 && refs != nullptr) refs->push_back(index);
+    } else if (choice_filter && choice_columns_.count(ref.name) == 0 &&
+               form_.QuestionsNamed(ref.name).empty()) {
+      // In a choice_filter, a bare name is a column of the choices sheet.
+      std::vector<std::string_view> columns(choice_columns_.begin(), choice_columns_.end());
+      std::string hint = ClosestName(ref.name, columns);
+      diags_->AddError(code::kUnknownFilterColumn,
+                       fmt::format("choice_filter uses column \"{}\", which the choices sheet "
+                                   "does not have{}",
+                                   ref.name,
+                                   hint.empty() ? "" : fmt::format("; did you mean \"{}\"?", hint)),
+                       At(q, column_key, text, ref.offset));
+    }
+  }
+}
+
+void Validator::CheckTextReferences(const Question& q, std::string_view base,
+                                    const Translations& texts) {
+  for (const auto& [lang, text] : texts) {
+    size_t pos = 0;
+    while ((pos = text.find("${", pos)) != std::string::npos) {
+      size_t close = text.find('}', pos + 2);
+      if (close == std::string::npos) break;
+      std::string name(text::Trim(std::string_view(text).substr(pos + 2, close - pos - 2)));
+      if (!name.empty()) {
+        Resolve(name, form_.SurveyCell(q.row, std::string(base) + "::" + lang), text,
+                static_cast<int>(pos));
+      }
+      pos = close + 1;
+    }
+  }
+}
+
+void Validator::Run() {
+  for (const Question& q : form_.questions) {
+    if (!q.relevant.empty()) CheckExpression(q, "relevant", q.relevant, false, nullptr);
+    if (!q.constraint.empty()) CheckExpression(q, "constraint", q.constraint, false, nullptr);
+    if (!q.calculation.empty()) {
+      std::vector<int> deps;
+      CheckExpression(q, "calculation", q.calculation, false, &deps);
+      calc_deps_[q.index] = std::move(deps);
+    }
+    if (!IsYesNo(q.required)) CheckExpression(q, "required", q.required, false, nullptr);
+    if (!IsYesNo(q.read_only)) CheckExpression(q, "read_only", q.read_only, false, nullptr);
+    if (!q.choice_filter.empty()) {
+      CheckExpression(q, "choice_filter", q.choice_filter, true, nullptr);
+    }
+    if (!q.repeat_count.empty()) {
+      CheckExpression(q, "repeat_count", q.repeat_count, false, nullptr);
+    }
+    if (!q.trigger.empty()) CheckExpression(q, "trigger", q.trigger, false, nullptr);
+    // A default is a literal unless it refers to answers (a dynamic default).
+    if (q.default_value.find("${") != std::string::npos) {
+      CheckExpression(q, "default", q.default_value, false, nullptr);
+    }
+    CheckTextReferences(q, "label", q.label);
+    CheckTextReferences(q, "hint", q.hint);
+    CheckTextReferences(q, "constraint_message", q.constraint_message);
+  }
+  CheckCycles();
+}
+
+// Tarjan-free cycle search: an iterative depth-first search over calculations,
+// reporting each cycle once, at the row of its first member in sheet order.
+void Validator::CheckCycles() {
+  enum class Mark : uint8_t { kNew, kActive, kDone };
+  std::map<int, Mark> marks;
+  for (const auto& [start, deps] : calc_deps_) {
+    if (marks[start] != Mark::kNew) continue;
+    // Stack of (node, next dependency index).
+    std::vector<std::pair<int, size_t>> stack{{start, 0}};
+    marks[start] = Mark::kActive;
+    while (!stack.empty()) {
+      auto& [node, next] = stack.back();
+      auto deps_it = calc_deps_.find(node);
+      if (deps_it == calc_deps_.end() || next >= deps_it->second.size()) {
+        marks[node] = Mark::kDone;
+        stack.pop_back();
+        continue;
+      }
+      int dep = deps_it->second[next++];
+      if (calc_deps_.count(dep) == 0) continue;  // not a calculation: no edges out
+      Mark& mark = marks[dep];
+      if (mark == Mark::kNew) {
+        mark = Mark::kActive;
+        stack.emplace_back(dep, 0);
+      } else if (mark == Mark::kActive) {
+        // The cycle is the stack from `dep` to the top.
+        auto from = std::find_if(stack.begin(), stack.end(),
+                                 [dep = dep](const auto& entry) { return entry.first == dep; });
+        std::vector<int> cycle;
+        for (auto it = from; it != stack.end(); ++it) cycle.push_back(it->first);
+        auto first = std::min_element(cycle.begin(), cycle.end());
+        std::rotate(cycle.begin(), first, cycle.end());
+        std::string path;
+        for (int index : cycle) path += form_.questions[static_cast<size_t>(index)].name + " -> ";
+        path += form_.questions[static_cast<size_t>(cycle[0])].name;
+        const Question& q = form_.questions[static_cast<size_t>(cycle[0])];
+        diags_->AddError(code::kCircularCalculation,
+                         fmt::format("circular calculation: {}", path),
+                         form_.SurveyCell(q.row, "calculation"));
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::string ClosestName(std::string_view name, const std::vector<std::string_view>& candidates) {
+  std::string best;
+  size_t best_distance = 0;
+  // Edit distance is quadratic: skip candidates whose length alone rules them out.
+  size_t limit = std::max<size_t>(1, std::min<size_t>(3, name.size() / 3 + 1));
+  for (std::string_view candidate : candidates) {
+    size_t diff = candidate.size() > name.size() ? candidate.size() - name.size()
+                                                 : name.size() - candidate.size();
+    if (diff > limit || candidate.size() > 256 || name.size() > 256) continue;
+    size_t distance = text::EditDistance(name, candidate);
+    if (distance == 0 || distance > limit) continue;
+    if (best.empty() || distance < best_distance) {
+      best = std::string(candidate);
+      best_distance = distance;
+    }
+  }
+  return best;
+}
+
+void ValidateExpressions(const Form& form, Diagnostics* diags) {
+  Validator validator(form, diags);
+  validator.Run();
+}
+
+}  // namespace ngosurvey::form
