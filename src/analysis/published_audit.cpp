@@ -775,7 +775,7 @@ class Auditor {
       }
       if (members.size() < 2) continue;
       // Sums in units of 1 / (2 * 10^D).
-      i128 printed = 0, lowest = 0, tolerance = 0;
+      i128 printed = 0, lowest = 0;
       bool all_fit = true;
       int64_t min_count = 0, base = report_.cells[members.front()].base;
       bool same_base = true;
@@ -785,7 +785,6 @@ class Auditor {
         printed += 2 * static_cast<i128>(c.value->scaled) * up;
         i128 low = (2 * static_cast<i128>(c.value->scaled) - 1) * up;
         lowest += low < 0 ? 0 : low;
-        tolerance += up;
         auto k = SmallestCount(*c.value, c.base);
         if (!k) all_fit = false; else min_count += *k;
         if (c.base != base) same_base = false;
@@ -809,9 +808,10 @@ class Auditor {
           "Table {} {} {} is single-choice, but its {} shares add to {}", table, item_id, country,
           members.size(), half_units(printed));
       if (over_rounding) {
-        message += fmt::format("; even lowered by their rounding tolerance (±{} in all) they add "
+        // Lowering stops at 0, so the tolerance used is what was actually taken off.
+        message += fmt::format("; even lowered by their rounding tolerance ({} in all) they add "
                                "to at least {}, more than 100",
-                               half_units(tolerance), half_units(lowest));
+                               half_units(printed - lowest), half_units(lowest));
       }
       if (all_fit && same_base) {
         message += fmt::format("; the fewest units that print these shares add to {} of N = {}",

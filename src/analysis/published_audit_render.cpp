@@ -58,7 +58,12 @@ std::vector<std::pair<std::string, std::string>> TablesInOrder(const AuditReport
 std::string MdEscape(std::string_view s) {
   std::string out;
   for (char ch : s) {
-    if (ch == '|' || ch == '\\' || ch == '*' || ch == '_' || ch == '`') out += '\\';
+    // Underscores inside identifiers are not emphasis in CommonMark; leave them readable.
+    if (ch == '|' || ch == '\\' || ch == '*' || ch == '`') out += '\\';
+    if (ch == '<') {
+      out += "&lt;";
+      continue;
+    }
     if (ch == '\n' || ch == '\r') {
       out += ' ';
       continue;
