@@ -5,12 +5,14 @@
 namespace ngosurvey::cli {
 
 void RegisterFormCommands(CLI::App& root, CommandContext& ctx);
+void RegisterFieldworkCommands(CLI::App& root, CommandContext& ctx);
 void RegisterAuditCommands(CLI::App& root, CommandContext& ctx);
 
 
 const std::vector<RegisterFn>& CommandGroups() {
   static const std::vector<RegisterFn> groups = {
       RegisterFormCommands,
+      RegisterFieldworkCommands,
       RegisterAuditCommands,
 
   };
