@@ -743,6 +743,18 @@ void Builder::CheckQuestions() {
   bool has_choices_sheet = !form_.choices_columns.empty();
   std::vector<std::string_view> list_names;
   for (const ChoiceList& list : form_.choice_lists) list_names.push_back(list.name);
+  // Where a missing label is reported: the default language's label column, else
+  // the first label column.
+  std::string label_key = "label::" + form_.default_language;
+  if (form_.survey_columns.count(label_key) == 0) {
+    int best = 0;
+    for (const auto& [key, column] : form_.survey_columns) {
+      if (key.rfind("label::", 0) == 0 && (best == 0 || column < best)) {
+        best = column;
+        label_key = key;
+      }
+    }
+  }
 
   for (Question& q : form_.questions) {
     Location name_cell = form_.SurveyCell(q.row, "name");
@@ -795,12 +807,12 @@ void Builder::CheckQuestions() {
       diags_->AddError(code::kMissingLabel,
                        fmt::format("\"{}\" is shown to the interviewer but has no label",
                                    q.name),
-                       form_.SurveyCell(q.row, "label::" + form_.default_language));
+                       form_.SurveyCell(q.row, label_key));
     }
     if (q.type == QuestionType::kNote && q.label.empty() && q.hint.empty()) {
       diags_->AddError(code::kMissingLabel,
                        fmt::format("note \"{}\" has no label to show", q.name),
-                       form_.SurveyCell(q.row, "label::" + form_.default_language));
+                       form_.SurveyCell(q.row, label_key));
     }
     if (q.type == QuestionType::kCalculate && q.calculation.empty()) {
       diags_->AddError(code::kCalculateWithoutCalculation,

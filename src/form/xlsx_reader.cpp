@@ -709,6 +709,9 @@ Result<Workbook> ReadXlsx(std::string_view data, const std::string& file_name,
     zip_source_free(source);
     int code = zip_error_code_zip(&error);
     zip_error_fini(&error);
+    // A zip that starts like one but has no central directory was cut short.
+    bool zip_start = data.size() >= 4 && data.substr(0, 4) == std::string_view("PK\x03\x04", 4);
+    if (code == ZIP_ER_NOZIP && zip_start) code = ZIP_ER_INCONS;
     std::string why = code == ZIP_ER_NOZIP ? "not an .xlsx workbook (not a zip archive)"
                       : code == ZIP_ER_INCONS || code == ZIP_ER_EOF
                           ? "damaged or truncated .xlsx workbook (the zip archive is inconsistent)"

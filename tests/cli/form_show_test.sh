@@ -1,0 +1,67 @@
+# `ngosurvey form show`: the JSON layout is a public interface (docs/cli.md) and
+# is pinned here, key by key and in order; the text outline honours --lang.
+source "$(dirname "$0")/lib.sh"
+cd "${SOURCE_DIR:-.}"
+
+# The whole JSON of a small form, byte for byte.
+expect_status 0 "$NGOSURVEY" form show --format json tests/forms/cascading.xlsx
+diff -u tests/forms/cascading.json "$TMP/stdout" || fail "form show --format json changed"
+
+# The layout of the example form: keys, their order and their types.
+expect_status 0 "$NGOSURVEY" form show --format json examples/ngo_profile.xlsx
+/usr/bin/python3 - "$TMP/stdout" <<'PY' || fail "JSON layout"
+import json, sys
+doc = json.load(open(sys.argv[1]), object_pairs_hook=lambda pairs: pairs)
+keys = [k for k, _ in doc]
+assert keys == ["form_id", "title", "version", "default_language", "languages", "questions",
+                "choice_lists"], keys
+d = dict(doc)
+assert d["form_id"] == "ngo_profile" and d["title"] == "NGO profile", d
+assert d["default_language"] == "en" and d["languages"] == ["en", "km", "vi"], d["languages"]
+questions = [dict(q) for q in d["questions"]]
+for q in d["questions"]:
+    assert [k for k, _ in q] == ["name", "type", "list", "path", "label", "relevant",
+                                 "constraint", "calculation", "required"], q
+names = [q["name"] for q in questions]
+assert names[:5] == ["start", "end", "today", "organisation", "org_name"], names
+by = {q["name"]: q for q in questions}
+assert by["organisation"]["type"] == "begin_group" and by["programme"]["type"] == "begin_repeat"
+assert by["org_type"]["type"] == "select_one" and by["org_type"]["list"] == "org_type"
+assert by["org_name"]["list"] is None and by["org_name"]["required"] == "yes"
+assert by["district"]["path"] == "/data/location/district"
+assert dict(by["org_name"]["label"]) == {"en": "Name of the organisation", "km": "ឈ្មោះអង្គការ",
+                                         "vi": "Tên tổ chức"}
+assert by["staff_total"]["calculation"] == "${staff_paid} + ${staff_volunteer}"
+assert by["website"]["relevant"] == "${has_website} = 'yes'" and by["website"]["required"] is None
+lists = dict(d["choice_lists"])
+assert [k for k, _ in d["choice_lists"]] == ["yes_no", "org_type", "province", "district", "sector"]
+assert [dict(c)["name"] for c in lists["yes_no"]] == ["yes", "no"]
+assert [k for k, _ in lists["yes_no"][0]] == ["name", "label"]
+PY
+
+# Text outline: groups indented, labels in the language asked for.
+expect_status 0 "$NGOSURVEY" form show --lang km examples/ngo_profile.xlsx
+expect_contains "$TMP/stdout" "+ organisation (begin_group): អង្គការ"
+expect_contains "$TMP/stdout" "  - org_name (text): ឈ្មោះអង្គការ [required]"
+expect_contains "$TMP/stdout" "* programme (begin_repeat): កម្មវិធី"
+expect_contains "$TMP/stdout" "    choices where province = \${province}"
+expect_status 0 "$NGOSURVEY" form show --lang Vietnamese examples/ngo_profile.xlsx
+expect_contains "$TMP/stdout" "  - org_name (text): Tên tổ chức [required]"
+expect_status 0 "$NGOSURVEY" form show examples/ngo_profile.xlsx
+expect_contains "$TMP/stdout" "NGO profile (form_id ngo_profile, version 2026112501)"
+expect_contains "$TMP/stdout" "Languages: en (English), km (Khmer), vi (Vietnamese); default en"
+
+# Wrong language, wrong format, invalid form, unreadable file.
+expect_status 2 "$NGOSURVEY" form show --lang fr examples/ngo_profile.xlsx
+expect_contains "$TMP/stderr" "the form has no such language (it has: en, km, vi)"
+expect_status 2 "$NGOSURVEY" form show --format xml examples/ngo_profile.xlsx
+expect_status 1 "$NGOSURVEY" form show tests/forms/errors/unknown_ref.xlsx
+expect_contains "$TMP/stderr" "E012: unknown reference \${agee}; did you mean \${age}?"
+expect_status 1 "$NGOSURVEY" form show tests/forms/not_a_zip.xlsx
+expect_contains "$TMP/stderr" "error: tests/forms/not_a_zip.xlsx: X001: not an .xlsx workbook"
+
+# The diagnostics page is generated from the catalogue and kept in sync.
+expect_status 0 "$NGOSURVEY" form diagnostics
+diff -u docs/diagnostics.md "$TMP/stdout" || fail "docs/diagnostics.md is stale: run ngosurvey form diagnostics > docs/diagnostics.md"
+
+echo "form_show_test: ok"
