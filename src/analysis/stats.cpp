@@ -488,7 +488,9 @@ Result<FisherResult> FisherExact(const std::vector<std::vector<int64_t>>& table,
 
   double observed_weight = 0.0;
   for (size_t row_idx : rows_kept) {
-    for (size_t column_idx : columns_kept) observed_weight -= LogFactorial(table[row_idx][column_idx]);
+    for (size_t column_idx : columns_kept) {
+      observed_weight -= LogFactorial(table[row_idx][column_idx]);
+    }
   }
   RxcFisher fisher(std::move(state), std::move(stages), static_cast<int>(total), options.max_work);
   std::optional<double> p_value = fisher.PValue(observed_weight);

@@ -153,8 +153,9 @@ Result<std::vector<std::optional<double>>> AdjustPValuesWithMissing(
 // Errors: STA006 (n <= 0, k < 0, decimals outside [0, 9]).
 Result<std::string> RoundPercentHalfUp(int64_t k, int64_t n, int decimals);
 
-// printf("%.17g"): enough digits that parsing the text gives back the same double
-// (for machine-readable outputs and test diagnostics). "nan" and "inf" as printf.
+// The C library's "%.17g" format: enough digits that parsing the text gives back
+// the same double (for machine-readable outputs and test diagnostics). NaN and
+// infinity print as "nan" and "inf" (with a sign when negative).
 std::string FormatRoundTrip(double value);
 
 }  // namespace ngosurvey::analysis

@@ -37,7 +37,8 @@ double MustFisher(const std::vector<std::vector<int64_t>>& table, FisherOptions 
 // [0, 1], so this is at least as strict as an absolute 1e-9, and stays meaningful
 // for tiny p-values.
 bool Near(double actual, double expected, double tolerance = 1e-9) {
-  return std::fabs(actual - expected) <= tolerance * std::max(std::fabs(actual), std::fabs(expected));
+  double scale = std::max(std::fabs(actual), std::fabs(expected));
+  return std::fabs(actual - expected) <= tolerance * scale;
 }
 
 constexpr IntervalMethod kAllMethods[] = {IntervalMethod::kWilson, IntervalMethod::kClopperPearson,
@@ -564,7 +565,8 @@ for (k1 in 0:14) for (k2 in 0:13) {
     EXPECT_EQ(MustFisher({{k1, k2}, {14 - k1, 13 - k2}}), direct->p_value);
     double padded = MustFisher({{k1, k2}, {14 - k1, 13 - k2}, {0, 0}});
     EXPECT_TRUE(Near(padded, D(f[4])))
-        << "with empty row " << k1 << " " << k2 << ": " << FormatRoundTrip(padded) << " vs " << f[4];
+        << "with empty row " << k1 << " " << k2 << ": " << FormatRoundTrip(padded) << " vs "
+        << f[4];
   }
 }
 
