@@ -7,6 +7,7 @@ namespace ngosurvey::cli {
 void RegisterFormCommands(CLI::App& root, CommandContext& ctx);
 void RegisterFieldworkCommands(CLI::App& root, CommandContext& ctx);
 void RegisterAuditCommands(CLI::App& root, CommandContext& ctx);
+void RegisterExprCommands(CLI::App& root, CommandContext& ctx);
 
 
 const std::vector<RegisterFn>& CommandGroups() {
@@ -14,6 +15,7 @@ const std::vector<RegisterFn>& CommandGroups() {
       RegisterFormCommands,
       RegisterFieldworkCommands,
       RegisterAuditCommands,
+      RegisterExprCommands,
 
   };
   return groups;

@@ -42,7 +42,10 @@ namespace ngosurvey::form::expr {
 inline constexpr size_t kMaxExpressionBytes = size_t{1} << 20;  // E045
 inline constexpr size_t kMaxTokens = 100000;                     // E046
 inline constexpr int kMaxDepth = 100;                            // E044: nesting levels
-inline constexpr size_t kMaxRegexInputChars = 10000;             // regex() subject cap
+// regex() runs in polynomial time (libstdc++'s breadth-first matcher; patterns with
+// back-references are refused), and its subject is capped (E057) so that the
+// quadratic worst case of an unanchored search stays well under a second.
+inline constexpr size_t kMaxRegexInputChars = 4096;
 
 // ---------------------------------------------------------------------------
 // Parsing.
@@ -145,6 +148,8 @@ struct BoundExprData;  // defined in bound_internal.h
 class BoundExpr {
  public:
   BoundExpr() = default;
+  // False for a default-constructed BoundExpr (Evaluate then fails with E047).
+  bool valid() const { return data_ != nullptr; }
   const std::string& text() const;
   // The distinct slots the expression reads (for dependency graphs), sorted.
   const std::vector<int>& dependencies() const;
@@ -202,8 +207,11 @@ struct Value {
   // kDateTime: milliseconds since 1970-01-01T00:00Z.
   double number = 0;
   std::string_view text;               // kString
-  const NodeRef* nodes = nullptr;      // kNodeSet
-  uint32_t node_count = 0;             // kNodeSet
+  // kNodeSet: the nodes, or, when nodes == nullptr, the values 0..node_count-1 of
+  // `slot` (a reference such as ${name}).
+  const NodeRef* nodes = nullptr;
+  uint32_t node_count = 0;
+  int32_t slot = -1;
 
   static Value String(std::string_view s) { Value v; v.text = s; return v; }
   static Value Number(double d) { Value v; v.kind = ValueKind::kNumber; v.number = d; return v; }

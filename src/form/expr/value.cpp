@@ -1,0 +1,245 @@
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+#include "form/expr/value_internal.h"
+
+namespace ngosurvey::form::expr {
+
+namespace {
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+std::string_view TrimSpaces(std::string_view s) {
+  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
+  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// Reads exactly `n` digits at s[*pos].
+bool ReadDigits(std::string_view s, size_t* pos, int n, int* out) {
+  if (*pos + n > s.size()) return false;
+  int value = 0;
+  for (int i = 0; i < n; ++i) {
+    char c = s[*pos + i];
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  *pos += n;
+  *out = value;
+  return true;
+}
+
+unsigned DaysInMonth(int64_t y, unsigned m) {
+  static const unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
+  return kDays[m - 1];
+}
+
+// Parses "HH:MM[:SS[.fff]]" at *pos; returns milliseconds into the day.
+bool ReadTime(std::string_view s, size_t* pos, double* millis) {
+  int h, mi, sec = 0;
+  if (!ReadDigits(s, pos, 2, &h)) return false;
+  if (*pos >= s.size() || s[*pos] != ':') return false;
+  ++*pos;
+  if (!ReadDigits(s, pos, 2, &mi)) return false;
+  double frac = 0;
+  if (*pos < s.size() && s[*pos] == ':') {
+    ++*pos;
+    if (!ReadDigits(s, pos, 2, &sec)) return false;
+    if (*pos < s.size() && s[*pos] == '.') {
+      ++*pos;
+      double scale = 0.1;
+      size_t start = *pos;
+      while (*pos < s.size() && s[*pos] >= '0' && s[*pos] <= '9') {
+        frac += (s[*pos] - '0') * scale;
+        scale /= 10;
+        ++*pos;
+      }
+      if (*pos == start) return false;
+    }
+  }
+  if (h > 24 || mi > 59 || sec > 60 || (h == 24 && (mi != 0 || sec != 0 || frac != 0))) return false;
+  *millis = ((h * 60.0 + mi) * 60.0 + sec + frac) * 1000.0;
+  *millis = std::round(*millis);
+  return true;
+}
+
+// Parses an optional zone at *pos: Z, +HH:MM, +HHMM, +HH.
+bool ReadZone(std::string_view s, size_t* pos, int* minutes, bool* has_tz) {
+  *minutes = 0;
+  *has_tz = false;
+  if (*pos >= s.size()) return true;
+  char c = s[*pos];
+  if (c == 'Z') {
+    ++*pos;
+    *has_tz = true;
+    return true;
+  }
+  if (c != '+' && c != '-') return false;
+  ++*pos;
+  int h, m = 0;
+  if (!ReadDigits(s, pos, 2, &h)) return false;
+  if (*pos < s.size() && s[*pos] == ':') ++*pos;
+  if (*pos < s.size()) {
+    if (!ReadDigits(s, pos, 2, &m)) return false;
+  }
+  if (h > 14 || m > 59) return false;
+  *minutes = (c == '-' ? -1 : 1) * (h * 60 + m);
+  *has_tz = true;
+  return true;
+}
+
+}  // namespace
+
+double ParseXPathNumber(std::string_view s) {
+  s = TrimSpaces(s);
+  if (s.empty()) return NAN;
+  size_t i = 0;
+  bool negative = false;
+  if (s[0] == '-') {
+    negative = true;
+    i = 1;
+  }
+  size_t digits = 0;
+  bool dot = false;
+  for (size_t j = i; j < s.size(); ++j) {
+    char c = s[j];
+    if (c >= '0' && c <= '9') {
+      ++digits;
+    } else if (c == '.' && !dot) {
+      dot = true;
+    } else {
+      return NAN;
+    }
+  }
+  if (digits == 0) return NAN;
+  double value = 0;
+  std::string_view body = s.substr(i);
+  auto [ptr, ec] = std::from_chars(body.data(), body.data() + body.size(), value);
+  if (ec == std::errc::result_out_of_range) {
+    value = std::strtod(std::string(body).c_str(), nullptr);
+  } else if (ec != std::errc() || ptr != body.data() + body.size()) {
+    return NAN;
+  }
+  return negative ? -value : value;
+}
+
+size_t FormatNumber(double d, char* buf) {
+  if (std::isnan(d)) {
+    std::memcpy(buf, "NaN", 3);
+    return 3;
+  }
+  if (std::isinf(d)) {
+    if (d > 0) {
+      std::memcpy(buf, "Infinity", 8);
+      return 8;
+    }
+    std::memcpy(buf, "-Infinity", 9);
+    return 9;
+  }
+  if (d == 0) {  // also -0
+    buf[0] = '0';
+    return 1;
+  }
+  auto [ptr, ec] = std::to_chars(buf, buf + kNumberBufferSize, d, std::chars_format::fixed);
+  if (ec != std::errc()) {
+    int n = std::snprintf(buf, kNumberBufferSize, "%.17g", d);
+    return n > 0 ? static_cast<size_t>(n) : 0;
+  }
+  return static_cast<size_t>(ptr - buf);
+}
+
+std::string FormatNumber(double d) {
+  char buf[kNumberBufferSize];
+  return std::string(buf, FormatNumber(d, buf));
+}
+
+// Howard Hinnant's days_from_civil / civil_from_days (public-domain algorithms).
+int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t yy = static_cast<int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp < 10 ? mp + 3 : mp - 9;
+  *y = yy + (*m <= 2);
+}
+
+std::optional<ParsedDateTime> ParseIsoDateTime(std::string_view s) {
+  s = TrimSpaces(s);
+  size_t pos = 0;
+  int y, m, d;
+  if (!ReadDigits(s, &pos, 4, &y)) return std::nullopt;
+  if (pos >= s.size() || s[pos] != '-') return std::nullopt;
+  ++pos;
+  if (!ReadDigits(s, &pos, 2, &m)) return std::nullopt;
+  if (pos >= s.size() || s[pos] != '-') return std::nullopt;
+  ++pos;
+  if (!ReadDigits(s, &pos, 2, &d)) return std::nullopt;
+  if (m < 1 || m > 12 || d < 1 || static_cast<unsigned>(d) > DaysInMonth(y, m)) return std::nullopt;
+  ParsedDateTime out;
+  double day_millis = 0;
+  if (pos < s.size() && (s[pos] == 'T' || s[pos] == ' ')) {
+    ++pos;
+    if (!ReadTime(s, &pos, &day_millis)) return std::nullopt;
+    if (!ReadZone(s, &pos, &out.tz_minutes, &out.has_tz)) return std::nullopt;
+    out.has_time = true;
+  }
+  if (pos != s.size()) return std::nullopt;
+  out.millis = static_cast<double>(DaysFromCivil(y, m, d)) * kMillisPerDay + day_millis -
+               out.tz_minutes * 60000.0;
+  return out;
+}
+
+std::optional<double> ParseIsoTimeFraction(std::string_view s) {
+  s = TrimSpaces(s);
+  size_t pos = 0;
+  double millis;
+  if (!ReadTime(s, &pos, &millis)) return std::nullopt;
+  int tz;
+  bool has_tz;
+  if (!ReadZone(s, &pos, &tz, &has_tz) || pos != s.size()) return std::nullopt;
+  return millis / kMillisPerDay;
+}
+
+size_t FormatDate(double days, char* buf) {
+  if (!std::isfinite(days) || std::fabs(days) > 1e9) return 0;
+  int64_t y;
+  unsigned m, d;
+  CivilFromDays(static_cast<int64_t>(std::floor(days)), &y, &m, &d);
+  int n = std::snprintf(buf, 40, "%04lld-%02u-%02u", static_cast<long long>(y), m, d);
+  return n > 0 ? static_cast<size_t>(n) : 0;
+}
+
+size_t FormatDateTime(double millis, int tz_minutes, char* buf) {
+  if (!std::isfinite(millis) || std::fabs(millis) > 1e9 * kMillisPerDay) return 0;
+  double local = millis + tz_minutes * 60000.0;
+  double days = std::floor(local / kMillisPerDay);
+  int64_t ms_of_day = static_cast<int64_t>(local - days * kMillisPerDay);
+  int64_t y;
+  unsigned m, d;
+  CivilFromDays(static_cast<int64_t>(days), &y, &m, &d);
+  int tz_abs = tz_minutes < 0 ? -tz_minutes : tz_minutes;
+  int n = std::snprintf(buf, 48, "%04lld-%02u-%02uT%02d:%02d:%02d.%03d%c%02d:%02d",
+                        static_cast<long long>(y), m, d,
+                        static_cast<int>(ms_of_day / 3600000), static_cast<int>(ms_of_day / 60000 % 60),
+                        static_cast<int>(ms_of_day / 1000 % 60), static_cast<int>(ms_of_day % 1000),
+                        tz_minutes < 0 ? '-' : '+', tz_abs / 60, tz_abs % 60);
+  return n > 0 ? static_cast<size_t>(n) : 0;
+}
+
+}  // namespace ngosurvey::form::expr

@@ -1,0 +1,50 @@
+// Conversions between XPath values and text (internal to form/expr): XPath number
+// syntax, number formatting, ISO 8601 dates, times and date-times.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ngosurvey::form::expr {
+
+inline constexpr double kMillisPerDay = 86400000.0;
+
+// XPath number(): optional spaces, optional '-', digits with an optional '.', and
+// optional spaces; anything else (including "" and exponents) is NaN.
+double ParseXPathNumber(std::string_view s);
+
+// XPath string() of a number: "NaN", "Infinity", "-Infinity", integers without a
+// decimal point, otherwise the shortest decimal that reads back the same, never
+// with an exponent. Writes into `buf` (at least kNumberBufferSize bytes); returns
+// the length.
+inline constexpr size_t kNumberBufferSize = 400;
+size_t FormatNumber(double d, char* buf);
+std::string FormatNumber(double d);
+
+// Days since 1970-01-01 of a proleptic Gregorian date, and back.
+int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
+void CivilFromDays(int64_t days, int64_t* y, unsigned* m, unsigned* d);
+
+// A parsed ISO 8601 date or date-time.
+struct ParsedDateTime {
+  double millis = 0;        // since 1970-01-01T00:00Z (local time minus tz)
+  int tz_minutes = 0;       // offset written in the text (0 when none)
+  bool has_time = false;
+  bool has_tz = false;
+};
+
+// "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS[.fff]]" with optional "Z" or "+HH:MM"/"-HH:MM"
+// (or "+HHMM"/"+HH"). Leading and trailing spaces are ignored. nullopt otherwise.
+std::optional<ParsedDateTime> ParseIsoDateTime(std::string_view s);
+
+// "HH:MM[:SS[.fff]]" with an optional zone: fraction of a day as written (the zone
+// is not applied). nullopt when malformed.
+std::optional<double> ParseIsoTimeFraction(std::string_view s);
+
+// Formats into buf (>= 40 bytes), returns the length.
+size_t FormatDate(double days, char* buf);                         // YYYY-MM-DD
+size_t FormatDateTime(double millis, int tz_minutes, char* buf);   // ...THH:MM:SS.fff+HH:MM
+
+}  // namespace ngosurvey::form::expr
