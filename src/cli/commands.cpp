@@ -8,6 +8,7 @@ void RegisterFormCommands(CLI::App& root, CommandContext& ctx);
 void RegisterFieldworkCommands(CLI::App& root, CommandContext& ctx);
 void RegisterAuditCommands(CLI::App& root, CommandContext& ctx);
 void RegisterExprCommands(CLI::App& root, CommandContext& ctx);
+void RegisterStoreCommands(CLI::App& root, CommandContext& ctx);
 
 
 const std::vector<RegisterFn>& CommandGroups() {
@@ -15,6 +16,7 @@ const std::vector<RegisterFn>& CommandGroups() {
       RegisterFormCommands,
       RegisterFieldworkCommands,
       RegisterAuditCommands,
+      RegisterStoreCommands,
       RegisterExprCommands,
 
   };

@@ -1,0 +1,223 @@
+// `ngosurvey submissions list` and `ngosurvey audit show|verify`: read a store
+// (store/store.h) and print. The store is always opened read-only here, so these
+// commands never change a file, whatever state it is in.
+#include <ctime>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <string>
+
+#include "base/csv.h"
+#include "cli/command.h"
+#include "store/store.h"
+
+namespace ngosurvey::cli {
+namespace {
+
+struct ListOptions {
+  std::string db;
+  std::string form;
+  std::string status;
+  std::string wave;
+  std::string format = "text";
+};
+
+struct AuditOptions {
+  std::string db;
+  std::string instance_id;
+};
+
+Result<std::unique_ptr<store::Store>> OpenForReading(const std::string& db) {
+  store::OpenOptions options;
+  options.read_only = true;
+  options.create_if_missing = false;
+  return store::OpenStore(db, options);
+}
+
+// "2026-11-25T07:00:00.123Z"
+std::string IsoTime(int64_t millis) {
+  std::time_t seconds = static_cast<std::time_t>(millis / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[48];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(millis % 1000));
+  return out;
+}
+
+// Only answered values leave the store: a not_asked answer's kept-aside value is
+// never exported, and refused/dont_know/missing have none.
+nlohmann::json ValueJson(const form::Answer& answer) {
+  if (!answer.HasReportableValue()) return nullptr;
+  return answer.value;
+}
+
+void PrintJson(CommandContext& ctx, const std::vector<store::Submission>& submissions) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const store::Submission& s : submissions) {
+    nlohmann::json answers = nlohmann::json::object();
+    for (const auto& [path, answer] : s.answers) {
+      answers[path] = {{"value", ValueJson(answer)},
+                       {"state", std::string(form::AnswerStateName(answer.state))}};
+    }
+    out.push_back({{"instance_id", s.instance_id},
+                   {"form_id", s.form_id},
+                   {"version", s.form_version},
+                   {"status", std::string(store::StatusName(s.status))},
+                   {"wave", std::string(store::WaveName(s.wave))},
+                   {"org", s.org_id},
+                   {"answers", std::move(answers)}});
+  }
+  *ctx.out << out.dump(2) << "\n";
+}
+
+// Long format: one row per answer, so repeats need no column naming scheme.
+void PrintCsv(CommandContext& ctx, const std::vector<store::Submission>& submissions) {
+  std::string text;
+  csv::AppendRow({"instance_id", "form_id", "version", "status", "wave", "org", "name", "state",
+                  "value"},
+                 &text);
+  for (const store::Submission& s : submissions) {
+    for (const auto& [path, answer] : s.answers) {
+      csv::AppendRow({s.instance_id, s.form_id, s.form_version,
+                      std::string(store::StatusName(s.status)),
+                      std::string(store::WaveName(s.wave)), s.org_id, path,
+                      std::string(form::AnswerStateName(answer.state)),
+                      answer.HasReportableValue() ? answer.value : ""},
+                     &text);
+    }
+  }
+  *ctx.out << text;
+}
+
+void PrintText(CommandContext& ctx, const std::vector<store::Submission>& submissions) {
+  for (const store::Submission& s : submissions) {
+    *ctx.out << s.instance_id << "  " << s.form_id << " v" << s.form_version << "  "
+             << store::StatusName(s.status) << "  " << store::WaveName(s.wave) << "  org "
+             << s.org_id << "  " << s.interviewer << "  started " << IsoTime(s.started_at_ms)
+             << "  " << s.answers.size() << " answers\n";
+  }
+  *ctx.out << submissions.size() << " submission" << (submissions.size() == 1 ? "" : "s")
+           << "\n";
+}
+
+void RunList(CommandContext& ctx, const ListOptions& opts) {
+  store::SubmissionFilter filter;
+  if (!opts.form.empty()) filter.form_id = opts.form;
+  if (!opts.status.empty()) filter.status = *store::ParseStatus(opts.status);  // checked by CLI11
+  if (!opts.wave.empty()) filter.wave = *store::ParseWave(opts.wave);
+  auto db = OpenForReading(opts.db);
+  if (!db) {
+    ctx.exit_status = ReportError(ctx, db.error());
+    return;
+  }
+  auto submissions = (*db)->ListSubmissions(filter);
+  if (!submissions) {
+    ctx.exit_status = ReportError(ctx, submissions.error());
+    return;
+  }
+  if (opts.format == "json") {
+    PrintJson(ctx, *submissions);
+  } else if (opts.format == "csv") {
+    PrintCsv(ctx, *submissions);
+  } else {
+    PrintText(ctx, *submissions);
+  }
+}
+
+std::string Describe(const std::optional<form::Answer>& answer) {
+  if (!answer) return "(none)";
+  std::string out(form::AnswerStateName(answer->state));
+  if (!answer->value.empty()) out += " \"" + answer->value + "\"";
+  return out;
+}
+
+void RunShow(CommandContext& ctx, const AuditOptions& opts) {
+  auto db = OpenForReading(opts.db);
+  if (!db) {
+    ctx.exit_status = ReportError(ctx, db.error());
+    return;
+  }
+  auto entries = (*db)->ReadAudit(opts.instance_id);
+  if (!entries) {
+    ctx.exit_status = ReportError(ctx, entries.error());
+    return;
+  }
+  for (const store::AuditEntry& e : *entries) {
+    *ctx.out << "#" << e.seq << "  " << IsoTime(e.at_ms) << "  " << e.instance_id << "  " << e.who
+             << "  " << e.field << ": " << Describe(e.old_answer) << " -> "
+             << Describe(e.new_answer) << "  reason: " << e.reason << "  hash "
+             << e.hash.substr(0, 16) << "\n";
+  }
+  *ctx.out << entries->size() << " audit entr" << (entries->size() == 1 ? "y" : "ies") << "\n";
+}
+
+void RunVerify(CommandContext& ctx, const AuditOptions& opts) {
+  auto db = OpenForReading(opts.db);
+  if (!db) {
+    ctx.exit_status = ReportError(ctx, db.error());
+    return;
+  }
+  auto verified = (*db)->VerifyAudit();
+  if (!verified) {
+    ctx.exit_status = ReportError(ctx, verified.error());
+    return;
+  }
+  if (!verified->ok()) {
+    const store::AuditEntry& bad = *verified->first_broken;
+    *ctx.out << "audit trail BROKEN at entry #" << bad.seq
+             << (bad.instance_id.empty() ? "" : " (" + bad.instance_id + ", field " + bad.field + ")")
+             << ": " << verified->problem << "\n";
+    ctx.exit_status = kExitFailure;
+    return;
+  }
+  *ctx.out << "audit trail intact: " << verified->entries_checked << " entries";
+  if (!opts.instance_id.empty()) {
+    auto mine = (*db)->ReadAudit(opts.instance_id);
+    if (!mine) {
+      ctx.exit_status = ReportError(ctx, mine.error());
+      return;
+    }
+    *ctx.out << ", " << mine->size() << " of them for " << opts.instance_id;
+  }
+  *ctx.out << "\n";
+}
+
+}  // namespace
+
+void RegisterStoreCommands(CLI::App& root, CommandContext& ctx) {
+  CLI::App* submissions =
+      root.add_subcommand("submissions", "List the interviews kept in a store");
+  submissions->require_subcommand(1);
+  auto list_opts = std::make_shared<ListOptions>();
+  CLI::App* list = submissions->add_subcommand(
+      "list", "List submissions with their answers (read-only; never changes the file)");
+  list->add_option("--db", list_opts->db, "The store (SQLite file)")->required();
+  list->add_option("--form", list_opts->form, "Only this form id");
+  list->add_option("--status", list_opts->status, "Only draft or complete submissions")
+      ->check(CLI::IsMember({"draft", "complete"}));
+  list->add_option("--wave", list_opts->wave, "Only the pretest or the main wave")
+      ->check(CLI::IsMember({"pretest", "main"}));
+  list->add_option("--format", list_opts->format,
+                   "text (one line each), json (answers with states) or csv (one row per answer)")
+      ->check(CLI::IsMember({"text", "json", "csv"}));
+  list->callback([&ctx, list_opts] { RunList(ctx, *list_opts); });
+
+  CLI::App* audit = root.add_subcommand(
+      "audit", "The audit trail of changes to completed submissions (hash-chained)");
+  audit->require_subcommand(1);
+  auto audit_opts = std::make_shared<AuditOptions>();
+  CLI::App* show = audit->add_subcommand("show", "Print audit entries, oldest first");
+  show->add_option("--db", audit_opts->db, "The store (SQLite file)")->required();
+  show->add_option("instance_id", audit_opts->instance_id, "Only this submission (uuid:...)");
+  show->callback([&ctx, audit_opts] { RunShow(ctx, *audit_opts); });
+  CLI::App* verify = audit->add_subcommand(
+      "verify", "Recompute the hash chain; exit 1 naming the first broken entry");
+  verify->add_option("--db", audit_opts->db, "The store (SQLite file)")->required();
+  verify->add_option("instance_id", audit_opts->instance_id,
+                     "Also count this submission's entries (the whole chain is checked)");
+  verify->callback([&ctx, audit_opts] { RunVerify(ctx, *audit_opts); });
+}
+
+}  // namespace ngosurvey::cli
