@@ -16,8 +16,8 @@ const std::vector<RegisterFn>& CommandGroups() {
       RegisterFormCommands,
       RegisterFieldworkCommands,
       RegisterAuditCommands,
-      RegisterStoreCommands,
       RegisterExprCommands,
+      RegisterStoreCommands,
 
   };
   return groups;
