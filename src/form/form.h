@@ -90,7 +90,8 @@ struct Question {
   // name ("districts.csv"); otherwise empty.
   std::string list_name;
   bool or_other = false;  // "select_one list or_other"
-  // "/<form_id>/group/name": the root element is settings form_id (or "data").
+  // "/data/group/name": the instance root is always "data" (the form_id is an
+  // attribute of it in XForms), then the enclosing groups and repeats.
   std::string path;
   int parent = -1;             // index of the enclosing begin_group/begin_repeat, -1 at top
   std::vector<int> children;   // groups and repeats: indexes of direct children, in order
