@@ -1,0 +1,150 @@
+// The long CSV layout of tables, one statistic per line:
+//
+//   item,option,group,statistic,value[,table]
+//
+// per option and group:   n (the base), count, percent (rounded text), prop,
+//                         wilson_lo/hi, cp_lo/hi, jeffreys_lo/hi, ac_lo/hi,
+//                         prop_of_mentions (select_multiple), flags (when any)
+// per option, per pair:   fisher_p, fisher_p_holm, fisher_p_bh (group "KH-VN")
+// per item (option ""):   fisher_p of the r x c table (group: the groups joined by -)
+// per item and group:     n_total, n_missing, n_refused, n_dont_know, n_not_asked,
+//                         n_answered; mentions_total (select_multiple); for numeric
+//                         items n, mean, sd, median, min, max
+//
+// Reals are printed %.17g (round-trip exact); a statistic that cannot be computed
+// (a base of 0) has an empty value; a suppressed cell prints only n and flags.
+#include <fmt/format.h>
+
+#include "base/csv.h"
+#include "report/table_render.h"
+
+namespace ngosurvey::report {
+namespace {
+
+using analysis::Cell;
+using analysis::FormatRoundTrip;
+using analysis::ItemKind;
+using analysis::TableResult;
+
+class LongWriter {
+ public:
+  LongWriter(std::string* out, const RenderOptions& options, const TableResult& table)
+      : out_(out), options_(options), table_(table) {}
+
+  void Line(const std::string& item, const std::string& option, const std::string& group,
+            std::string_view statistic, const std::string& value) {
+    std::vector<std::string> fields = {item, option, group, std::string(statistic), value};
+    if (options_.csv_table_column) fields.push_back(table_.id);
+    csv::AppendRow(fields, out_);
+  }
+
+ private:
+  std::string* out_;
+  const RenderOptions& options_;
+  const TableResult& table_;
+};
+
+std::string Real(const std::optional<double>& value) {
+  return value ? FormatRoundTrip(*value) : std::string();
+}
+
+std::string Flags(const Cell& cell) {
+  std::string flags;
+  auto add = [&](bool on, const char* name) {
+    if (on) flags += (flags.empty() ? "" : ";") + std::string(name);
+  };
+  add(cell.small_count, "small_count");
+  add(cell.small_base, "small_base");
+  add(cell.suppressed, "suppressed");
+  return flags;
+}
+
+void CellLines(LongWriter& w, const std::string& item, const std::string& option,
+               const std::string& group, const Cell& cell) {
+  w.Line(item, option, group, "n", std::to_string(cell.base));
+  if (!cell.suppressed) {
+    w.Line(item, option, group, "count", std::to_string(cell.count));
+    w.Line(item, option, group, "percent", cell.percent);
+    w.Line(item, option, group, "prop", Real(cell.prop));
+    auto interval = [&](const std::optional<analysis::Interval>& ci, const char* lo, const char* hi) {
+      w.Line(item, option, group, lo, ci ? FormatRoundTrip(ci->lower) : "");
+      w.Line(item, option, group, hi, ci ? FormatRoundTrip(ci->upper) : "");
+    };
+    interval(cell.wilson, "wilson_lo", "wilson_hi");
+    interval(cell.clopper_pearson, "cp_lo", "cp_hi");
+    interval(cell.jeffreys, "jeffreys_lo", "jeffreys_hi");
+    interval(cell.agresti_coull, "ac_lo", "ac_hi");
+  }
+  std::string flags = Flags(cell);
+  if (!flags.empty()) w.Line(item, option, group, "flags", flags);
+}
+
+std::string Joined(const std::vector<std::string>& groups) {
+  std::string out;
+  for (const std::string& g : groups) out += (out.empty() ? "" : "-") + g;
+  return out;
+}
+
+}  // namespace
+
+std::string RenderCsvLong(const std::vector<TableResult>& tables, const RenderOptions& options) {
+  std::string out;
+  std::vector<std::string> header = {"item", "option", "group", "statistic", "value"};
+  if (options.csv_table_column) header.push_back("table");
+  csv::AppendRow(header, &out);
+  for (const TableResult& table : tables) {
+    LongWriter w(&out, options, table);
+    for (const analysis::ItemResult& item : table.items) {
+      for (const analysis::OptionRow& option : item.options) {
+        for (size_t c = 0; c < table.columns.size(); ++c) {
+          const std::string& group = table.columns[c].key;
+          CellLines(w, item.item, option.option, group, option.cells[c]);
+          if (c < option.mention_cells.size() && !option.mention_cells[c].suppressed) {
+            w.Line(item.item, option.option, group, "prop_of_mentions",
+                   Real(option.mention_cells[c].prop));
+          }
+        }
+        for (const analysis::GroupTest& test : option.tests) {
+          std::string group = Joined(test.groups);
+          w.Line(item.item, option.option, group, "fisher_p", Real(test.p));
+          w.Line(item.item, option.option, group, "fisher_p_holm", Real(test.p_holm));
+          w.Line(item.item, option.option, group, "fisher_p_bh", Real(test.p_bh));
+        }
+      }
+      if (item.item_test) w.Line(item.item, "", Joined(item.item_test->groups), "fisher_p", Real(item.item_test->p));
+      for (size_t c = 0; c < table.columns.size(); ++c) {
+        const std::string& group = table.columns[c].key;
+        const analysis::Nonresponse& nr = item.nonresponse[c];
+        w.Line(item.item, "", group, "n_total", std::to_string(nr.total));
+        w.Line(item.item, "", group, "n_missing", std::to_string(nr.missing));
+        w.Line(item.item, "", group, "n_refused", std::to_string(nr.refused));
+        w.Line(item.item, "", group, "n_dont_know", std::to_string(nr.dont_know));
+        w.Line(item.item, "", group, "n_not_asked", std::to_string(nr.not_asked));
+        w.Line(item.item, "", group, "n_answered", std::to_string(nr.answered));
+        if (item.kind == ItemKind::kMulti && c < item.mentions_total.size()) {
+          w.Line(item.item, "", group, "mentions_total", std::to_string(item.mentions_total[c]));
+        }
+        if (item.kind == ItemKind::kNumeric && c < item.numeric.size()) {
+          const analysis::NumericCell& cell = item.numeric[c];
+          if (cell.suppressed) {
+            w.Line(item.item, "", group, "flags", "small_base;suppressed");
+            continue;
+          }
+          for (const std::string& stat : item.statistics) {
+            std::string value;
+            if (stat == "n") value = std::to_string(cell.n);
+            if (stat == "mean") value = Real(cell.mean);
+            if (stat == "sd") value = Real(cell.sd);
+            if (stat == "median") value = Real(cell.median);
+            if (stat == "min") value = Real(cell.min);
+            if (stat == "max") value = Real(cell.max);
+            w.Line(item.item, "", group, stat, value);
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace ngosurvey::report

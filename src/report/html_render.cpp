@@ -1,0 +1,498 @@
+// Self-contained HTML for TableResults: a page shell with one inline stylesheet,
+// one <section> per table (banner, <table>, SVG charts, footnotes). No scripts and
+// no external requests; the page's Content-Security-Policy forbids both.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "base/text.h"
+#include "report/html.h"
+#include "report/render_internal.h"
+
+namespace ngosurvey::report {
+namespace {
+
+using analysis::Cell;
+using analysis::ItemKind;
+using analysis::ItemResult;
+using analysis::TableResult;
+namespace in = internal;
+
+// Okabe & Ito's palette, in an order whose neighbours differ for deuteranopes,
+// protanopes and tritanopes; the Total column is grey.
+constexpr std::string_view kGroupColours[] = {"#0072B2", "#E69F00", "#009E73",
+                                              "#CC79A7", "#56B4E9", "#D55E00"};
+constexpr std::string_view kTotalColour = "#8C8C8C";  // 3.4:1 on white
+constexpr std::string_view kFontStack =
+    "'Noto Sans', 'Noto Sans Khmer', 'Khmer UI', 'Khmer Sangam MN', 'Leelawadee UI', "
+    "'Segoe UI', system-ui, 'DejaVu Sans', sans-serif";
+
+constexpr std::string_view kStyles = R"css(
+:root { --ink: #1b1b1b; --muted: #595959; --rule: #1b1b1b; --light: #dcdcdc; --alert: #b00020; }
+* { box-sizing: border-box; }
+body { margin: 0; padding: 24px; color: var(--ink); background: #fff; line-height: 1.4;
+  font-size: 15px;
+  font-family: "Noto Sans", "Noto Sans Khmer", "Khmer UI", "Khmer Sangam MN", "Leelawadee UI",
+    "Segoe UI", system-ui, "DejaVu Sans", sans-serif; }
+main { max-width: 1120px; margin: 0 auto; }
+.ngo-table { margin: 0 0 56px; }
+.banner { display: inline-block; margin: 0 0 10px; padding: 2px 10px; border: 2px solid var(--alert);
+  color: var(--alert); font-weight: 700; letter-spacing: 0.06em; }
+.table-wrap { overflow-x: auto; }
+table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+caption { caption-side: top; text-align: left; font-weight: 700; font-size: 1.15em; padding: 0 0 8px; }
+caption .table-id { font-weight: 400; color: var(--muted); font-size: 0.8em; margin-left: 0.6em; }
+thead th { border-top: 2px solid var(--rule); border-bottom: 1px solid var(--rule);
+  vertical-align: bottom; text-align: right; padding: 6px 12px; font-weight: 700; }
+thead th.stub { text-align: left; }
+thead .n { display: block; font-weight: 400; font-size: 0.8em; color: var(--muted); }
+tbody.item:last-of-type tr:last-child > * { border-bottom: 2px solid var(--rule); }
+tr.item-head > * { padding-top: 12px; border-top: 1px solid var(--light); }
+tr.item-head th { text-align: left; font-weight: 700; }
+tbody:first-of-type tr.item-head > * { border-top: none; }
+.base-rule { font-weight: 400; color: var(--muted); font-size: 0.85em; margin-left: 0.4em; }
+tbody th[scope="row"] { text-align: left; font-weight: 400; padding: 4px 12px 4px 24px;
+  min-width: 12em; max-width: 30em; vertical-align: top; }
+td { text-align: right; padding: 4px 12px; vertical-align: top; white-space: nowrap; }
+.pct { font-weight: 600; }
+.cnt { color: var(--muted); font-size: 0.85em; margin-left: 0.35em; }
+.ci, .mentions { display: block; color: var(--muted); font-size: 0.78em; }
+sup.mark { color: var(--alert); font-weight: 700; margin-left: 1px; }
+td.suppressed .pct { color: var(--muted); font-style: italic; font-weight: 400; }
+td.empty { color: var(--muted); }
+tr.nonresponse > * { font-size: 0.8em; color: var(--muted); white-space: normal; padding-bottom: 8px; }
+tr.nonresponse th { font-style: italic; }
+td.p { font-size: 0.9em; }
+td.p .holm, td.p .rxc { color: var(--muted); }
+tr.numeric td { font-weight: 600; }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(400px, 1fr));
+  gap: 20px 36px; margin-top: 22px; }
+figure.chart { margin: 0; }
+figure.chart figcaption { font-weight: 600; font-size: 0.95em; margin-bottom: 4px; }
+svg.bar-chart { max-width: 100%; height: auto; display: block; }
+ul.notes { font-size: 0.85em; color: #333; margin: 16px 0 0; padding: 0; list-style: none; max-width: 80ch; }
+ul.notes li { margin: 3px 0; padding-left: 1.5em; text-indent: -1.5em; }
+ul.notes .mark { display: inline-block; width: 1.5em; text-indent: 0; color: var(--alert); font-weight: 700; }
+@media print { body { padding: 0; } .ngo-table { break-inside: avoid-page; } }
+)css";
+
+std::string Num(double value) { return fmt::format("{:.1f}", value); }
+
+// Roughly the width in pixels of `text` at 12px (combining marks take none).
+double TextWidth(std::string_view text) { return 7.0 * static_cast<double>(text::DisplayWidth(text)); }
+
+// Cuts `text` to at most `columns` display columns, ending with "…" when cut;
+// combining marks stay with their base character.
+std::string Truncate(std::string_view text, size_t columns) {
+  if (text::DisplayWidth(text) <= columns) return std::string(text);
+  std::string out;
+  size_t used = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t start = pos;
+    text::DecodeOne(text, &pos);
+    std::string_view one = text.substr(start, pos - start);
+    size_t width = text::DisplayWidth(one);
+    if (width > 0 && used + width > columns - 1) break;
+    used += width;
+    out += one;
+  }
+  return out + "…";
+}
+
+std::string IntervalText(const std::optional<analysis::Interval>& ci, int decimals) {
+  if (!ci) return "";
+  return in::PercentText(ci->lower, decimals) + "–" + in::PercentText(ci->upper, decimals);
+}
+
+// The whole value of a cell in words, for <title> and <desc>.
+std::string CellDescription(const Cell& cell, double level, int decimals) {
+  if (cell.suppressed) return "suppressed";
+  if (cell.base == 0) return "no respondents in the base";
+  std::string text = fmt::format("{}% ({} of {})", cell.percent, cell.count, cell.base);
+  if (cell.wilson) {
+    text += fmt::format(", {:.0f}% interval {}%", 100 * level, IntervalText(cell.wilson, decimals));
+  }
+  if (cell.small_count) text += ", small count";
+  if (cell.small_base) text += ", small base";
+  return text;
+}
+
+std::string MarksHtml(const Cell& cell) {
+  std::string out;
+  for (std::string_view mark : in::CellMarks(cell)) {
+    const char* what = mark == in::kSmallCountMark ? "small count" : "small base";
+    out += fmt::format("<sup class=\"mark\" title=\"{}\">{}</sup>", what, mark);
+  }
+  return out;
+}
+
+std::string CellHtml(const Cell& cell, const Cell* mentions, const TableResult& table) {
+  if (cell.suppressed) {
+    return "<td class=\"cell suppressed\"><span class=\"pct\" title=\"suppressed\">s</span></td>";
+  }
+  if (cell.base == 0) {
+    return "<td class=\"cell empty\" title=\"no respondents in the base\">–</td>";
+  }
+  std::string out = fmt::format(
+      "<td class=\"cell\"><span class=\"pct\">{}%</span>{}<span class=\"cnt\">{}/{}</span>",
+      HtmlEscape(cell.percent), MarksHtml(cell), cell.count, cell.base);
+  if (cell.wilson) {
+    out += fmt::format("<span class=\"ci\" title=\"{:.0f}% Wilson interval\">{}</span>",
+                       100 * table.level, IntervalText(cell.wilson, table.percent_decimals));
+  }
+  if (mentions != nullptr && !mentions->suppressed && mentions->prop) {
+    out += fmt::format("<span class=\"mentions\">{}% of mentions</span>",
+                       in::PercentText(*mentions->prop, table.percent_decimals));
+  }
+  return out + "</td>";
+}
+
+std::string PHtml(const analysis::GroupTest& test) {
+  if (!test.p) {
+    return fmt::format("<span title=\"{}\">–</span>",
+                       HtmlEscape(test.note.empty() ? "no test" : test.note));
+  }
+  std::string out = HtmlEscape(in::PValueText(test.p));
+  if (test.p_holm) out += " <span class=\"holm\">(" + HtmlEscape(in::PValueText(test.p_holm)) + ")</span>";
+  return out;
+}
+
+std::string OptionTestsHtml(const TableResult& table, const analysis::OptionRow& option,
+                            size_t groups) {
+  if (option.tests.empty()) return "<td class=\"p\">–</td>";
+  if (groups == 2) return "<td class=\"p\">" + PHtml(option.tests.front()) + "</td>";
+  std::string out = "<td class=\"p\">";
+  for (size_t i = 0; i < option.tests.size(); ++i) {
+    if (i > 0) out += "<br>";
+    out += HtmlEscape(in::TestColumnsText(table, option.tests[i])) + ": " + PHtml(option.tests[i]);
+  }
+  return out + "</td>";
+}
+
+void ItemRows(const TableResult& table, const ItemResult& item, size_t groups, std::string* out) {
+  bool tests = groups >= 2;
+  *out += "<tbody class=\"item\">\n<tr class=\"item-head\"><th scope=\"rowgroup\" colspan=\"" +
+          std::to_string(1 + table.columns.size()) + "\">" + HtmlEscape(item.label);
+  if (item.denominator != analysis::DenominatorRule::kAnswered) {
+    *out += fmt::format("<span class=\"base-rule\">(base: {})</span>",
+                        analysis::DenominatorRuleName(item.denominator));
+  }
+  *out += "</th>";
+  if (tests) {
+    *out += "<td class=\"p\">";
+    if (item.item_test) {
+      *out += "<span class=\"rxc\" title=\"exact test of all options\">all options</span> " +
+              PHtml(*item.item_test);
+    }
+    *out += "</td>";
+  }
+  *out += "</tr>\n";
+
+  if (item.kind == ItemKind::kNumeric && item.options.empty()) {
+    for (const std::string& stat : in::NumericStatistics(item)) {
+      *out += "<tr class=\"numeric\"><th scope=\"row\">" + HtmlEscape(stat) + "</th>";
+      for (size_t c = 0; c < table.columns.size(); ++c) {
+        if (c >= item.numeric.size()) {
+          *out += "<td class=\"empty\">–</td>";
+          continue;
+        }
+        const analysis::NumericCell& cell = item.numeric[c];
+        if (cell.suppressed) {
+          *out += "<td class=\"cell suppressed\"><span class=\"pct\" title=\"suppressed\">s</span></td>";
+          continue;
+        }
+        std::string value = in::NumberText(in::NumericValue(cell, stat));
+        *out += "<td>" + (value.empty() ? std::string("–") : HtmlEscape(value));
+        if (stat == "n" && cell.small_base) {
+          *out += fmt::format("<sup class=\"mark\" title=\"small base\">{}</sup>", in::kSmallBaseMark);
+        }
+        *out += "</td>";
+      }
+      if (tests) *out += "<td class=\"p\"></td>";
+      *out += "</tr>\n";
+    }
+  } else {
+    for (const analysis::OptionRow& option : item.options) {
+      *out += "<tr><th scope=\"row\">" + HtmlEscape(option.label) + "</th>";
+      for (size_t c = 0; c < option.cells.size(); ++c) {
+        const Cell* mentions = c < option.mention_cells.size() ? &option.mention_cells[c] : nullptr;
+        *out += CellHtml(option.cells[c], mentions, table);
+      }
+      if (tests) *out += OptionTestsHtml(table, option, groups);
+      *out += "</tr>\n";
+    }
+  }
+
+  *out += "<tr class=\"nonresponse\"><th scope=\"row\">Nonresponse</th>";
+  for (size_t c = 0; c < table.columns.size(); ++c) {
+    *out += "<td>";
+    if (c < item.nonresponse.size()) *out += HtmlEscape(in::NonresponseText(item.nonresponse[c], "; "));
+    *out += "</td>";
+  }
+  if (tests) *out += "<td class=\"p\"></td>";
+  *out += "</tr>\n</tbody>\n";
+}
+
+}  // namespace
+
+std::string HtmlEscape(std::string_view input) {
+  std::string out;
+  out.reserve(input.size() + input.size() / 8);
+  size_t pos = 0;
+  while (pos < input.size()) {
+    unsigned char byte = static_cast<unsigned char>(input[pos]);
+    if (byte < 0x80) {
+      ++pos;
+      switch (byte) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&#39;"; break;
+        case '\t': case '\n': case '\r': out += static_cast<char>(byte); break;
+        default: out += (byte < 0x20 || byte == 0x7F) ? ' ' : static_cast<char>(byte);
+      }
+      continue;
+    }
+    size_t start = pos;
+    char32_t cp = text::DecodeOne(input, &pos);
+    if (cp == 0xFFFD && input.substr(start, pos - start) != "\xEF\xBF\xBD") {
+      out += "\xEF\xBF\xBD";  // a malformed byte
+    } else {
+      out.append(input.substr(start, pos - start));
+    }
+  }
+  return out;
+}
+
+std::string HtmlId(std::string_view input) {
+  std::string out;
+  for (char c : input) {
+    bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                c == '-' || c == '_';
+    out += keep ? c : '-';
+  }
+  if (out.empty() || (out[0] >= '0' && out[0] <= '9') || out[0] == '-' || out[0] == '_') {
+    out = "t-" + out;
+  }
+  return out;
+}
+
+std::string_view HtmlStyles() { return kStyles; }
+
+std::string HtmlPageStart(const HtmlPageOptions& options) {
+  return fmt::format(
+      "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+      "style-src 'unsafe-inline'; img-src data:\">\n"
+      "<meta name=\"generator\" content=\"ngosurvey\">\n"
+      "<title>{}</title>\n<style>{}{}</style>\n</head>\n<body>\n<main>\n",
+      HtmlEscape(options.lang), HtmlEscape(options.title), kStyles, options.extra_css);
+}
+
+std::string HtmlPageEnd() { return "</main>\n</body>\n</html>\n"; }
+
+std::string SvgBarChart(const std::vector<analysis::ColumnHeader>& columns, const ItemResult& item,
+                        const SvgChartOptions& options) {
+  if (item.options.empty()) return "";
+  // The columns drawn, with their colours.
+  struct Series {
+    size_t column;
+    std::string_view colour;
+  };
+  std::vector<Series> series;
+  size_t group_index = 0;
+  for (size_t c = 0; c < columns.size(); ++c) {
+    if (columns[c].is_total) {
+      if (options.include_total) series.push_back({c, kTotalColour});
+    } else {
+      series.push_back({c, kGroupColours[group_index++ % std::size(kGroupColours)]});
+    }
+  }
+  const std::string id = HtmlId(options.id.empty() ? "chart-" + item.item : options.id);
+  const double width = std::max(options.width, 240);
+  const double left = 8, right = width - 66;  // the 0% and 100% positions
+  const double plot = right - left;
+  constexpr double kBar = 12, kBarGap = 3, kLabel = 17, kBlockGap = 9;
+  const int level = static_cast<int>(100 * options.level + 0.5);
+
+  std::string body;
+  double y = 4;
+  if (!options.banner.empty()) {
+    body += fmt::format(
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"11\" font-weight=\"700\" "
+        "fill=\"#b00020\" class=\"banner\">{}</text>\n",
+        Num(width - 4), Num(y + 11), HtmlEscape(options.banner));
+    y += 18;
+  }
+  // Legend, wrapped onto as many lines as it needs.
+  double legend_x = left;
+  y += 2;
+  for (const Series& s : series) {
+    const std::string& label = columns[s.column].label;
+    double item_width = 16 + TextWidth(label) + 18;
+    if (legend_x > left && legend_x + item_width > width) {
+      legend_x = left;
+      y += 18;
+    }
+    body += fmt::format(
+        "<g class=\"legend\"><rect x=\"{}\" y=\"{}\" width=\"11\" height=\"11\" fill=\"{}\"/>"
+        "<text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#1b1b1b\">{}</text></g>\n",
+        Num(legend_x), Num(y), s.colour, Num(legend_x + 16), Num(y + 10), HtmlEscape(label));
+    legend_x += item_width;
+  }
+  y += 24;
+  const double plot_top = y;
+
+  // Option blocks: the label, then one bar per series.
+  std::string bars;
+  std::string desc;
+  const size_t label_columns = static_cast<size_t>((width - 2 * left) / 7.0);
+  for (const analysis::OptionRow& option : item.options) {
+    std::string shown = Truncate(option.label, label_columns);
+    bars += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#1b1b1b\" "
+                        "class=\"option-label\">{}{}</text>\n",
+                        Num(left), Num(y + 12), HtmlEscape(shown),
+                        shown == option.label ? "" : "<title>" + HtmlEscape(option.label) + "</title>");
+    y += kLabel;
+    desc += option.label + ": ";
+    for (size_t s = 0; s < series.size(); ++s) {
+      size_t c = series[s].column;
+      if (c >= option.cells.size()) continue;
+      const Cell& cell = option.cells[c];
+      const std::string& column_label = columns[c].label;
+      std::string what = CellDescription(cell, options.level, options.percent_decimals);
+      desc += (s > 0 ? "; " : "") + column_label + " " + what;
+      const double mid = y + kBar / 2;
+      if (cell.suppressed) {
+        bars += fmt::format(
+            "<text x=\"{}\" y=\"{}\" font-size=\"11\" fill=\"#595959\" class=\"suppressed\">"
+            "<tspan font-size=\"12\" font-weight=\"700\" fill=\"{}\">s</tspan> suppressed"
+            "<title>{}: suppressed</title></text>\n",
+            Num(left + 3), Num(mid + 4), series[s].colour, HtmlEscape(column_label));
+      } else if (cell.base == 0 || !cell.prop) {
+        bars += fmt::format(
+            "<text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#595959\" class=\"no-base\">–"
+            "<title>{}: no respondents in the base</title></text>\n",
+            Num(left + 3), Num(mid + 4), HtmlEscape(column_label));
+      } else {
+        double prop = std::clamp(*cell.prop, 0.0, 1.0);
+        // A zero bar is drawn one pixel wide so that "0%" is seen, not guessed.
+        double bar_width = std::max(prop * plot, 1.0);
+        bars += fmt::format(
+            "<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\">"
+            "<title>{}: {}</title></rect>\n",
+            Num(left), Num(y), Num(bar_width), Num(kBar), series[s].colour,
+            HtmlEscape(column_label), HtmlEscape(what));
+        double text_x = left + bar_width;
+        if (cell.wilson) {
+          double lo = left + std::clamp(cell.wilson->lower, 0.0, 1.0) * plot;
+          double hi = left + std::clamp(cell.wilson->upper, 0.0, 1.0) * plot;
+          std::string d = fmt::format("M{} {}H{}M{} {}V{}M{} {}V{}", Num(lo), Num(mid), Num(hi),
+                                      Num(lo), Num(mid - 4), Num(mid + 4), Num(hi), Num(mid - 4),
+                                      Num(mid + 4));
+          // Near-black on every palette colour has a contrast of at least 3.6:1.
+          bars += fmt::format(
+              "<path class=\"whisker\" d=\"{}\" stroke=\"#111111\" stroke-width=\"1.5\" "
+              "fill=\"none\"><title>{}: {}% interval {}%</title></path>\n",
+              d, HtmlEscape(column_label), level,
+              IntervalText(cell.wilson, options.percent_decimals));
+          text_x = std::max(text_x, hi);
+        }
+        bars += fmt::format(
+            "<text x=\"{}\" y=\"{}\" font-size=\"11\" fill=\"#1b1b1b\" class=\"value\" "
+            "aria-hidden=\"true\">{}%</text>\n",
+            Num(text_x + 5), Num(mid + 4), HtmlEscape(cell.percent));
+      }
+      y += kBar + kBarGap;
+    }
+    desc += ". ";
+    y += kBlockGap;
+  }
+  const double plot_bottom = y - kBlockGap + 2;
+
+  // Grid lines and axis ticks every 25%.
+  std::string grid;
+  for (int tick = 0; tick <= 100; tick += 25) {
+    double x = left + plot * tick / 100.0;
+    grid += fmt::format(
+        "<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{3}\" stroke-width=\"1\"/>\n"
+        "<text x=\"{0}\" y=\"{4}\" font-size=\"10\" fill=\"#595959\" text-anchor=\"{5}\">{6}%</text>\n",
+        Num(x), Num(plot_top - 4), Num(plot_bottom), tick == 0 ? "#8a8a8a" : "#e2e2e2",
+        Num(plot_bottom + 13), tick == 0 ? "start" : "middle", tick);
+  }
+  const double height = plot_bottom + 20;
+
+  std::string title = fmt::format("{}: percentage by column with {}% Wilson intervals",
+                                  item.label, level);
+  return fmt::format(
+      "<svg class=\"bar-chart\" role=\"img\" aria-labelledby=\"{0}-title {0}-desc\" width=\"{1}\" "
+      "height=\"{2}\" viewBox=\"0 0 {1} {2}\" font-family=\"{3}\">\n"
+      "<title id=\"{0}-title\">{4}</title>\n<desc id=\"{0}-desc\">{5}</desc>\n"
+      "{6}{7}{8}</svg>\n",
+      id, Num(width), Num(height), kFontStack, HtmlEscape(title), HtmlEscape(desc), grid, body,
+      bars);
+}
+
+std::string HtmlTableSection(const TableResult& table, const RenderOptions& options, size_t index) {
+  const std::string sid = HtmlId(fmt::format("table-{}-{}", table.id, index));
+  const size_t groups = in::GroupColumnCount(table);
+  const bool tests = groups >= 2;
+  std::string out = fmt::format("<section class=\"ngo-table\" id=\"{0}\" aria-labelledby=\"{0}-caption\">\n",
+                                sid);
+  if (!options.banner.empty()) {
+    out += "<p class=\"banner\" role=\"note\">" + HtmlEscape(options.banner) + "</p>\n";
+  }
+  out += "<div class=\"table-wrap\">\n<table>\n";
+  out += fmt::format("<caption id=\"{}-caption\">{}", sid,
+                     HtmlEscape(table.title.empty() ? table.id : table.title));
+  if (!table.title.empty() && !table.id.empty()) {
+    out += "<span class=\"table-id\">" + HtmlEscape(table.id) + "</span>";
+  }
+  out += "</caption>\n<thead><tr><th scope=\"col\" class=\"stub\"></th>";
+  for (size_t c = 0; c < table.columns.size(); ++c) {
+    out += fmt::format("<th scope=\"col\">{}<span class=\"n\">N = {}</span></th>",
+                       HtmlEscape(table.columns[c].label), in::ColumnN(table, c));
+  }
+  if (tests) out += "<th scope=\"col\" class=\"p\">Fisher p<span class=\"n\">(Holm)</span></th>";
+  out += "</tr></thead>\n";
+  for (const ItemResult& item : table.items) ItemRows(table, item, groups, &out);
+  out += "</table>\n</div>\n";
+
+  std::string charts;
+  for (size_t i = 0; i < table.items.size(); ++i) {
+    const ItemResult& item = table.items[i];
+    SvgChartOptions chart;
+    chart.id = fmt::format("{}-chart-{}", sid, i);
+    chart.banner = options.banner;
+    chart.level = table.level;
+    chart.percent_decimals = table.percent_decimals;
+    std::string svg = SvgBarChart(table.columns, item, chart);
+    if (svg.empty()) continue;
+    charts += "<figure class=\"chart\">\n<figcaption>" + HtmlEscape(item.label) + "</figcaption>\n" +
+              svg + "</figure>\n";
+  }
+  if (!charts.empty()) out += "<div class=\"charts\">\n" + charts + "</div>\n";
+
+  out += "<ul class=\"notes\">\n";
+  for (const in::Footnote& note : in::TableFootnotes(table)) {
+    out += "<li><span class=\"mark\">" + HtmlEscape(note.marker) + "</span>" +
+           HtmlEscape(note.text) + "</li>\n";
+  }
+  out += "</ul>\n</section>\n";
+  return out;
+}
+
+Result<std::string> RenderHtml(const std::vector<TableResult>& tables, const RenderOptions& options) {
+  HtmlPageOptions page;
+  page.title = tables.size() == 1 && !tables[0].title.empty() ? tables[0].title : "Tables";
+  if (!options.banner.empty()) page.title = options.banner + ": " + page.title;
+  std::string out = HtmlPageStart(page);
+  for (size_t i = 0; i < tables.size(); ++i) out += HtmlTableSection(tables[i], options, i);
+  out += HtmlPageEnd();
+  return out;
+}
+
+}  // namespace ngosurvey::report

@@ -1,0 +1,228 @@
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include <regex>
+#include <set>
+
+#include "report/html.h"
+#include "report/render_internal.h"
+#include "report/sample_tables_test.h"
+
+namespace ngosurvey::report {
+namespace {
+
+using testing::SampleTable;
+using testing::SecondTable;
+
+size_t Count(const std::string& haystack, std::string_view needle) {
+  size_t n = 0;
+  for (size_t at = haystack.find(needle); at != std::string::npos;
+       at = haystack.find(needle, at + needle.size())) {
+    ++n;
+  }
+  return n;
+}
+
+struct CellTally {
+  size_t visible = 0, intervals = 0, suppressed = 0;
+};
+
+CellTally Tally(const analysis::TableResult& table) {
+  CellTally t;
+  for (const auto& item : table.items) {
+    for (const auto& option : item.options) {
+      for (const auto& cell : option.cells) {
+        if (cell.suppressed) ++t.suppressed;
+        else if (cell.base > 0) ++t.visible;
+        if (!cell.suppressed && cell.wilson) ++t.intervals;
+      }
+    }
+  }
+  return t;
+}
+
+std::string Page(const std::vector<analysis::TableResult>& tables, std::string banner = "") {
+  RenderOptions options;
+  options.banner = std::move(banner);
+  auto html = RenderTables(tables, TableFormat::kHtml, options);
+  EXPECT_TRUE(html) << html.error().ToString();
+  return html ? *html : std::string();
+}
+
+TEST(HtmlEscapeTest, EscapesMarkupAndQuotes) {
+  EXPECT_EQ(HtmlEscape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&#39;");
+  EXPECT_EQ(HtmlEscape("Việt Nam កម្ពុជា"), "Việt Nam កម្ពុជា");
+}
+
+TEST(HtmlEscapeTest, ReplacesMalformedUtf8AndControls) {
+  EXPECT_EQ(HtmlEscape(std::string("a\xFF" "b")), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(HtmlEscape(std::string("a\x01" "b\tc", 5)), "a b\tc");
+  EXPECT_EQ(HtmlEscape("\xEF\xBF\xBD"), "\xEF\xBF\xBD");  // a real U+FFFD stays one
+}
+
+TEST(HtmlIdTest, KeepsSafeCharactersOnly) {
+  EXPECT_EQ(HtmlId("table2"), "table2");
+  EXPECT_EQ(HtmlId("Q3/Q4: x"), "Q3-Q4--x");
+  EXPECT_EQ(HtmlId("2x"), "t-2x");
+  EXPECT_EQ(HtmlId(""), "t-");
+  EXPECT_EQ(HtmlId("កម្ពុជា").find_first_not_of("t-"), std::string::npos);
+}
+
+TEST(HtmlRenderTest, SelfContainedPageWithoutNetworkReferences) {
+  std::string html = Page({SampleTable(), SecondTable()}, testing::kBanner);
+  ASSERT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(html.find("<meta charset=\"utf-8\">"), std::string::npos);
+  EXPECT_EQ(html.find("http://"), std::string::npos);
+  EXPECT_EQ(html.find("https://"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("<link"), std::string::npos);
+  EXPECT_EQ(html.find("url("), std::string::npos);
+  EXPECT_NE(html.find("default-src 'none'"), std::string::npos);
+  EXPECT_NE(html.find("\"Noto Sans Khmer\""), std::string::npos);
+  EXPECT_EQ(html.substr(html.size() - 8), "</html>\n");
+}
+
+TEST(HtmlRenderTest, EscapesLabelsEverywhere) {
+  std::string html = Page({SampleTable(), SecondTable()});
+  EXPECT_EQ(html.find("<on>"), std::string::npos);
+  EXPECT_EQ(html.find("<only>"), std::string::npos);
+  EXPECT_NE(html.find("Staff trained &lt;on&gt; trafficking &amp; &quot;victims&quot;"),
+            std::string::npos);
+  EXPECT_NE(html.find("One column &lt;only&gt;"), std::string::npos);
+  // Every '<' opens a tag or a comment: no text '<' leaked unescaped.
+  std::regex stray("<[^a-zA-Z/!]");
+  EXPECT_FALSE(std::regex_search(html, stray));
+  // Every '&' starts an entity.
+  std::regex bare_amp("&(?!(amp|lt|gt|quot|#39);)");
+  EXPECT_FALSE(std::regex_search(html, bare_amp));
+}
+
+TEST(HtmlRenderTest, TableShowsCountsBasesIntervalsFlagsAndTests) {
+  analysis::TableResult table = SampleTable();
+  std::string html = Page({table}, testing::kBanner);
+  EXPECT_EQ(Count(html, "<table>"), 1u);
+  EXPECT_NE(html.find("<caption id=\"table-table2-0-caption\">Services of NGOs by country"),
+            std::string::npos);
+  EXPECT_NE(html.find("Cambodia (កម្ពុជា)<span class=\"n\">N = 14</span>"), std::string::npos);
+  EXPECT_NE(html.find("Việt Nam<span class=\"n\">N = 13</span>"), std::string::npos);
+  EXPECT_NE(html.find("Total<span class=\"n\">N = 27</span>"), std::string::npos);
+  EXPECT_NE(html.find(testing::kYesLabel), std::string::npos);
+  EXPECT_NE(html.find(testing::kLegalLabel), std::string::npos);
+  // KH yes: 6/14 with its Wilson interval, computed here from the cell.
+  const analysis::Cell& kh_yes = table.items[0].options[0].cells[0];
+  std::string interval = internal::PercentText(kh_yes.wilson->lower, 1) + "–" +
+                         internal::PercentText(kh_yes.wilson->upper, 1);
+  EXPECT_NE(html.find("<span class=\"pct\">42.9%</span><span class=\"cnt\">6/14</span>"
+                      "<span class=\"ci\" title=\"95% Wilson interval\">" + interval + "</span>"),
+            std::string::npos);
+  // VN yes: 2/12 is a small count.
+  EXPECT_NE(html.find("<span class=\"pct\">16.7%</span><sup class=\"mark\" title=\"small count\">"
+                      "†</sup><span class=\"cnt\">2/12</span>"),
+            std::string::npos);
+  // Suppressed cells: two in the percentage rows, one numeric cell (6 statistics).
+  EXPECT_EQ(Count(html, "<td class=\"cell suppressed\">"), 2u + 6u);
+  EXPECT_EQ(html.find("1/13"), std::string::npos);  // the hidden count never appears
+  // Fisher p with Holm per option, the r x c p on the heading row.
+  const analysis::GroupTest& test = table.items[0].options[0].tests[0];
+  EXPECT_NE(html.find("<td class=\"p\">" + internal::PValueText(test.p) + " <span class=\"holm\">(" +
+                      internal::PValueText(test.p_holm) + ")</span></td>"),
+            std::string::npos);
+  EXPECT_NE(html.find("all options</span> " + internal::PValueText(table.items[0].item_test->p)),
+            std::string::npos);
+  // Nonresponse by kind; numeric statistics; the base rule of "services".
+  EXPECT_NE(html.find("12 of 13 answered; refused 1"), std::string::npos);
+  EXPECT_NE(html.find("12 of 13 answered; don&#39;t know 1"), std::string::npos);
+  EXPECT_EQ(Count(html, "<tr class=\"nonresponse\">"), table.items.size());
+  EXPECT_NE(html.find("<tr class=\"numeric\"><th scope=\"row\">mean</th>"
+                      "<td class=\"cell suppressed\"><span class=\"pct\" title=\"suppressed\">s</span>"
+                      "</td><td>10.25</td><td>9.56</td>"),
+            std::string::npos);
+  EXPECT_NE(html.find("(base: all)"), std::string::npos);
+}
+
+TEST(HtmlRenderTest, BannerOnEveryTableAndFootnotes) {
+  std::string html = Page({SampleTable(), SecondTable()}, testing::kBanner);
+  EXPECT_EQ(Count(html, "<p class=\"banner\" role=\"note\">SYNTHETIC DATA</p>"), 2u);
+  EXPECT_EQ(Count(html, "<section class=\"ngo-table\""), 2u);
+  // The banner is also drawn in each chart (3 charts: 2 + 1).
+  EXPECT_EQ(Count(html, "class=\"banner\">SYNTHETIC DATA</text>"), 3u);
+  EXPECT_NE(html.find("<span class=\"mark\">†</span>Count of 1 to 2"), std::string::npos);
+  EXPECT_NE(html.find("<span class=\"mark\">‡</span>Base below 5"), std::string::npos);
+  EXPECT_NE(html.find("<span class=\"mark\">s</span>Suppressed"), std::string::npos);
+  EXPECT_NE(html.find("95% Wilson score interval"), std::string::npos);
+  EXPECT_NE(html.find("Fisher exact test"), std::string::npos);
+  EXPECT_NE(html.find("Source: synthetic data"), std::string::npos);
+  // Ids stay unique although both sections derive them from table ids.
+  std::regex id_re("id=\"([^\"]+)\"");
+  std::set<std::string> ids;
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), id_re); it != std::sregex_iterator();
+       ++it) {
+    EXPECT_TRUE(ids.insert((*it)[1]).second) << "duplicate id " << (*it)[1];
+  }
+  EXPECT_GT(ids.size(), 6u);
+}
+
+TEST(HtmlRenderTest, NoTestColumnWithOneGroup) {
+  std::string html = Page({SecondTable()});
+  EXPECT_EQ(html.find("Fisher p<span"), std::string::npos);
+  EXPECT_EQ(html.find("Fisher exact test"), std::string::npos);
+}
+
+TEST(SvgBarChartTest, OneBarPerVisibleCellAndOneWhiskerPerInterval) {
+  analysis::TableResult table = SampleTable();
+  std::string html = Page({table});
+  CellTally tally = Tally(table);
+  ASSERT_EQ(tally.visible, 10u);  // 12 cells, 2 suppressed
+  ASSERT_EQ(tally.suppressed, 2u);
+  EXPECT_EQ(Count(html, "<svg"), 2u);  // training and services; staff is numeric
+  EXPECT_EQ(Count(html, "<rect class=\"bar\""), tally.visible);
+  EXPECT_EQ(Count(html, "<path class=\"whisker\""), tally.intervals);
+  EXPECT_EQ(Count(html, "class=\"suppressed\">"), tally.suppressed);
+}
+
+TEST(SvgBarChartTest, GeometryFollowsProportionsAndIntervals) {
+  analysis::TableResult table = SampleTable();
+  SvgChartOptions options;
+  options.id = "c";
+  options.width = 566;  // a plot of 566 - 66 - 8 = 492 pixels
+  std::string svg = SvgBarChart(table.columns, table.items[0], options);
+  const analysis::Cell& kh_yes = table.items[0].options[0].cells[0];
+  std::string width = fmt::format("width=\"{:.1f}\"", *kh_yes.prop * 492);
+  EXPECT_NE(svg.find("<rect class=\"bar\" x=\"8.0\" y=\"") , std::string::npos);
+  EXPECT_NE(svg.find(width), std::string::npos) << svg;
+  std::string whisker = fmt::format("d=\"M{:.1f} ", 8 + kh_yes.wilson->lower * 492);
+  EXPECT_NE(svg.find(whisker), std::string::npos);
+  EXPECT_NE(svg.find("role=\"img\" aria-labelledby=\"c-title c-desc\""), std::string::npos);
+  EXPECT_NE(svg.find("<title id=\"c-title\">"), std::string::npos);
+  EXPECT_NE(svg.find("<desc id=\"c-desc\">"), std::string::npos);
+  EXPECT_NE(svg.find("Việt Nam 16.7% (2 of 12)"), std::string::npos);
+  // Colours: two Okabe-Ito group colours and the Total's grey, one legend entry each.
+  EXPECT_EQ(Count(svg, "<g class=\"legend\">"), 3u);
+  EXPECT_NE(svg.find("fill=\"#0072B2\""), std::string::npos);
+  EXPECT_NE(svg.find("fill=\"#E69F00\""), std::string::npos);
+  EXPECT_EQ(svg.find("xmlns"), std::string::npos);
+}
+
+TEST(SvgBarChartTest, TotalCanBeLeftOutAndNumericItemsHaveNoChart) {
+  analysis::TableResult table = SampleTable();
+  SvgChartOptions options;
+  options.include_total = false;
+  std::string svg = SvgBarChart(table.columns, table.items[1], options);
+  // services without Total: KH shelter, VN shelter, KH legal visible; VN legal suppressed.
+  EXPECT_EQ(Count(svg, "<rect class=\"bar\""), 3u);
+  EXPECT_EQ(Count(svg, "class=\"suppressed\""), 1u);
+  EXPECT_EQ(Count(svg, "<g class=\"legend\">"), 2u);
+  EXPECT_EQ(SvgBarChart(table.columns, table.items[2], options), "");
+}
+
+TEST(SvgBarChartTest, LongLabelsAreCutWithTheFullLabelInATitle) {
+  analysis::TableResult table = SampleTable();
+  std::string long_label(200, 'x');
+  table.items[0].options[1].label = long_label;
+  std::string svg = SvgBarChart(table.columns, table.items[0]);
+  EXPECT_NE(svg.find("…<title>" + long_label + "</title>"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ngosurvey::report

@@ -1,0 +1,185 @@
+#include "report/render_internal.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace ngosurvey::report::internal {
+
+using analysis::ItemKind;
+using analysis::TableResult;
+
+size_t GroupColumnCount(const TableResult& table) {
+  return static_cast<size_t>(std::count_if(table.columns.begin(), table.columns.end(),
+                                            [](const auto& column) { return !column.is_total; }));
+}
+
+uint64_t ColumnN(const TableResult& table, size_t column) {
+  uint64_t n = 0;
+  for (const analysis::ItemResult& item : table.items) {
+    if (column < item.nonresponse.size()) n = std::max(n, item.nonresponse[column].total);
+  }
+  return n;
+}
+
+std::string PercentText(double prop, int decimals) {
+  return fmt::format("{:.{}f}", 100 * prop, std::clamp(decimals, 0, 9));
+}
+
+std::string PValueText(const std::optional<double>& p) {
+  if (!p) return "";
+  if (*p < 0.001) return "<0.001";
+  return fmt::format("{:.3f}", *p);
+}
+
+std::string NumberText(const std::optional<double>& value) {
+  if (!value) return "";
+  std::string text = fmt::format("{:.2f}", *value);
+  while (!text.empty() && text.back() == '0') text.pop_back();
+  if (!text.empty() && text.back() == '.') text.pop_back();
+  if (text == "-0") text = "0";
+  return text;
+}
+
+std::vector<std::string> NumericStatistics(const analysis::ItemResult& item) {
+  if (!item.statistics.empty()) return item.statistics;
+  return {"mean", "sd", "median", "min", "max", "n"};
+}
+
+std::optional<double> NumericValue(const analysis::NumericCell& cell, std::string_view name) {
+  if (name == "n") return static_cast<double>(cell.n);
+  if (name == "mean") return cell.mean;
+  if (name == "sd") return cell.sd;
+  if (name == "median") return cell.median;
+  if (name == "min") return cell.min;
+  if (name == "max") return cell.max;
+  return std::nullopt;
+}
+
+std::string NonresponseText(const analysis::Nonresponse& nr, std::string_view separator) {
+  std::string text = fmt::format("{} of {} answered", nr.answered, nr.total);
+  auto add = [&](uint64_t count, std::string_view what) {
+    if (count > 0) text += fmt::format("{}{} {}", separator, what, count);
+  };
+  add(nr.refused, "refused");
+  add(nr.dont_know, "don't know");
+  add(nr.not_asked, "not asked");
+  add(nr.missing, "missing");
+  return text;
+}
+
+std::vector<std::string_view> CellMarks(const analysis::Cell& cell) {
+  std::vector<std::string_view> marks;
+  if (cell.suppressed) return marks;
+  if (cell.small_count) marks.push_back(kSmallCountMark);
+  if (cell.small_base) marks.push_back(kSmallBaseMark);
+  return marks;
+}
+
+std::string TestColumnsText(const TableResult& table, const analysis::GroupTest& test) {
+  std::string text;
+  for (const std::string& key : test.groups) {
+    std::string label = key;
+    for (const auto& column : table.columns) {
+      if (column.key == key) label = column.label;
+    }
+    text += (text.empty() ? "" : " vs ") + label;
+  }
+  return text;
+}
+
+namespace {
+
+bool AnyCell(const TableResult& table, bool (*pred)(const analysis::Cell&)) {
+  for (const auto& item : table.items) {
+    for (const auto& option : item.options) {
+      if (std::any_of(option.cells.begin(), option.cells.end(), pred)) return true;
+    }
+  }
+  return false;
+}
+
+bool AnyNumeric(const TableResult& table, bool (*pred)(const analysis::NumericCell&)) {
+  for (const auto& item : table.items) {
+    if (std::any_of(item.numeric.begin(), item.numeric.end(), pred)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<Footnote> TableFootnotes(const TableResult& table) {
+  std::vector<Footnote> notes;
+  int level = static_cast<int>(100 * table.level + 0.5);
+  notes.push_back({FootnoteKind::kCells, "",
+                   fmt::format("Each cell: the percentage, its count and base (count/base), and "
+                               "below it the {}% Wilson score interval of the percentage. With "
+                               "bases of a dozen organisations these intervals are wide: a "
+                               "difference of a few organisations is within chance.",
+                               level)});
+  if (table.min_count > 1) {
+    notes.push_back({FootnoteKind::kSmallCount, std::string(kSmallCountMark),
+                     fmt::format("Count of 1 to {}: few enough to identify an organisation; "
+                                 "read it as a case, not a share.",
+                                 table.min_count - 1)});
+  }
+  bool small_base = AnyCell(table, [](const analysis::Cell& c) { return c.small_base; }) ||
+                    AnyNumeric(table, [](const analysis::NumericCell& c) { return c.small_base; });
+  if (table.min_base > 0 || small_base) {
+    notes.push_back({FootnoteKind::kSmallBase, std::string(kSmallBaseMark),
+                     fmt::format("Base below {} respondents: the percentage rests on too few "
+                                 "answers to compare.",
+                                 table.min_base)});
+  }
+  bool suppressed = AnyCell(table, [](const analysis::Cell& c) { return c.suppressed; }) ||
+                    AnyNumeric(table, [](const analysis::NumericCell& c) { return c.suppressed; });
+  if (table.suppress || suppressed) {
+    notes.push_back({FootnoteKind::kSuppressed, std::string(kSuppressedMark),
+                     "Suppressed: the cell is hidden to protect respondents, together with the "
+                     "complementary cells that would let a reader work it out."});
+  }
+  size_t groups = GroupColumnCount(table);
+  if (groups >= 2) {
+    notes.push_back(
+        {FootnoteKind::kTests, "",
+         groups == 2
+             ? "p: two-sided Fisher exact test of each option between the two group columns, "
+               "with the Holm adjustment across the options of the item in brackets; on the "
+               "item's own row, the exact r x c test of all its options. A dash means no test "
+               "was possible (for example when only one group answered)."
+             : "p: two-sided Fisher exact tests between pairs of group columns, with the Holm "
+               "adjustment across the options of the item in brackets; on the item's own row, "
+               "the exact r x c test of all its options over the group columns."});
+  }
+  notes.push_back({FootnoteKind::kNonresponse, "",
+                   "Nonresponse: of the respondents in the column, how many answered, and how "
+                   "many refused, did not know, were not asked (skipped by the questionnaire's "
+                   "logic) or are missing. Only kinds that occur are listed."});
+  bool numeric = std::any_of(table.items.begin(), table.items.end(), [](const auto& item) {
+    return item.kind == ItemKind::kNumeric && item.options.empty();
+  });
+  if (numeric) {
+    notes.push_back({FootnoteKind::kNumeric, "",
+                     "Numeric items: mean, standard deviation (sd), median, minimum, maximum and "
+                     "the number of respondents who gave a number (n)."});
+  }
+  for (const analysis::ItemResult& item : table.items) {
+    if (item.denominator != analysis::DenominatorRule::kAnswered) {
+      notes.push_back({FootnoteKind::kDenominator, "",
+                       fmt::format("{}: base = {} respondents{}.", item.label,
+                                   analysis::DenominatorRuleName(item.denominator),
+                                   item.denominator == analysis::DenominatorRule::kAll
+                                       ? ", nonresponse included"
+                                       : "")});
+    }
+    if (!item.filter.empty()) {
+      notes.push_back({FootnoteKind::kFilter, "",
+                       fmt::format("{}: only respondents for whom {} holds.", item.label,
+                                   item.filter)});
+    }
+  }
+  for (const std::string& note : table.notes) notes.push_back({FootnoteKind::kNote, "", note});
+  return notes;
+}
+
+}  // namespace ngosurvey::report::internal

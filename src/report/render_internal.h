@@ -1,0 +1,82 @@
+// Helpers shared by the table renderers of src/report (HTML, XLSX, LaTeX): the
+// numbers they print and the footnotes they explain, worded once so every format
+// says the same thing. Private to report/: other modules include table_render.h.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analysis/table.h"
+
+namespace ngosurvey::report::internal {
+
+// The footnote symbols of every format (table_render.cpp's Markdown uses the same).
+inline constexpr std::string_view kSmallCountMark = "†";
+inline constexpr std::string_view kSmallBaseMark = "‡";
+inline constexpr std::string_view kSuppressedMark = "s";
+
+// Columns that are groups (not the Total).
+size_t GroupColumnCount(const analysis::TableResult& table);
+
+// The number of respondents in a column: the largest item total (nonresponse
+// `total`, which counts everyone the row's filter keeps) over the table's items.
+// 0 for a table without items.
+uint64_t ColumnN(const analysis::TableResult& table, size_t column);
+
+// 100 * prop with `decimals` places ("21.4"); used for interval bounds, which are
+// not exact rationals (the cell's own percent is Cell::percent).
+std::string PercentText(double prop, int decimals);
+
+// "<0.001", or three decimals ("0.046"); "" when no p-value was computed.
+std::string PValueText(const std::optional<double>& p);
+
+// A summary statistic: up to two decimals, trailing zeros dropped ("7.5", "4.18",
+// "1288"); "" for none.
+std::string NumberText(const std::optional<double>& value);
+
+// The statistics of a numeric item in display order; an empty list means all six.
+std::vector<std::string> NumericStatistics(const analysis::ItemResult& item);
+
+// The statistic `name` ("n", "mean", "sd", "median", "min", "max") of a cell.
+std::optional<double> NumericValue(const analysis::NumericCell& cell, std::string_view name);
+
+// "13 of 14 answered; refused 1, don't know 0 ..." shortened to the kinds that
+// occur: "13 of 14 answered · refused 1". `separator` joins the parts.
+std::string NonresponseText(const analysis::Nonresponse& nr, std::string_view separator);
+
+// The markers of a cell, in order († small count, ‡ small base); empty for a
+// suppressed cell (it prints "s" instead) or an unflagged one.
+std::vector<std::string_view> CellMarks(const analysis::Cell& cell);
+
+// "Cambodia vs Viet Nam" for a test, naming columns by their labels.
+std::string TestColumnsText(const analysis::TableResult& table, const analysis::GroupTest& test);
+
+// What a footnote explains; renderers draw the marker in their own syntax.
+enum class FootnoteKind { kCells, kSmallCount, kSmallBase, kSuppressed, kTests, kNonresponse,
+                          kNumeric, kDenominator, kFilter, kNote };
+
+struct Footnote {
+  FootnoteKind kind;
+  std::string marker;  // "†", "‡", "s" or "" (plain text)
+  std::string text;    // plain UTF-8 text: escape it for the target format
+};
+
+// The footnotes a table needs, in order: how to read a cell, the disclosure
+// symbols (the small-base one only when the table sets min_base or flags a cell,
+// the suppression one only when a cell is suppressed or suppression is on), the
+// tests (when there are at least two group columns), nonresponse, numeric items,
+// bases other than "answered", item filters, then the spec's notes.
+std::vector<Footnote> TableFootnotes(const analysis::TableResult& table);
+
+// A valid, unique Excel sheet name made from `wanted`: the characters []:*?/\ and
+// control characters become '_', leading and trailing apostrophes are dropped,
+// "History" (reserved) gets a '_', an empty name becomes "Table", and the result
+// is cut to 31 UTF-16 units without splitting a character. When the name is taken
+// (ASCII case-insensitively, as Excel compares) " (2)", " (3)"... is appended within
+// the 31 units.
+std::string XlsxSheetName(std::string_view wanted, const std::vector<std::string>& taken);
+
+}  // namespace ngosurvey::report::internal

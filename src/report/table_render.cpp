@@ -1,0 +1,182 @@
+// The table of formats and the Markdown renderer.
+#include "report/table_render.h"
+
+#include <fmt/format.h>
+
+#include "base/file.h"
+
+namespace ngosurvey::report {
+
+Result<std::string> RenderHtml(const std::vector<analysis::TableResult>& tables,
+                               const RenderOptions& options);
+Result<std::string> RenderLatex(const std::vector<analysis::TableResult>& tables,
+                                const RenderOptions& options);
+Status WriteXlsx(const std::vector<analysis::TableResult>& tables, const std::string& path,
+                 const RenderOptions& options);
+
+namespace {
+
+using analysis::Cell;
+using analysis::ItemKind;
+using analysis::TableResult;
+
+struct FormatEntry {
+  TableFormat format;
+  std::string_view name;
+};
+constexpr FormatEntry kFormats[] = {
+    {TableFormat::kMarkdown, "md"}, {TableFormat::kCsv, "csv"}, {TableFormat::kHtml, "html"},
+    {TableFormat::kXlsx, "xlsx"},   {TableFormat::kLatex, "tex"},
+};
+
+// Markdown cells must not contain a bare '|'.
+std::string Escape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') out += "\\|";
+    else if (c == '\n') out += ' ';
+    else out += c;
+  }
+  return out;
+}
+
+std::string Percent(double prop) { return fmt::format("{:.1f}", 100 * prop); }
+
+std::string PValue(const std::optional<double>& p) {
+  if (!p) return "–";
+  if (*p < 0.001) return "<0.001";
+  return fmt::format("{:.3f}", *p);
+}
+
+std::string CellText(const Cell& cell) {
+  if (cell.suppressed) return "s";
+  if (cell.base == 0) return "–";
+  std::string text = fmt::format("{}% ({}/{})", cell.percent, cell.count, cell.base);
+  if (cell.wilson) {
+    text += fmt::format(" [{}–{}]", Percent(cell.wilson->lower), Percent(cell.wilson->upper));
+  }
+  if (cell.small_count) text += " †";
+  if (cell.small_base) text += " ‡";
+  return text;
+}
+
+std::string NumberText(const std::optional<double>& value) {
+  return value ? fmt::format("{:.4g}", *value) : "–";
+}
+
+std::string NonresponseText(const analysis::Nonresponse& nr) {
+  return fmt::format("refused {} · don't know {} · missing {} · not asked {}", nr.refused,
+                     nr.dont_know, nr.missing, nr.not_asked);
+}
+
+void RenderTable(const TableResult& table, const RenderOptions& options, std::string* out) {
+  *out += fmt::format("## {}\n\n", Escape(table.title.empty() ? table.id : table.title));
+  if (!options.banner.empty()) *out += fmt::format("> **{}**\n\n", options.banner);
+  // Header: the item column, one column per group/Total, and the tests.
+  size_t group_columns = 0;
+  for (const auto& column : table.columns) group_columns += column.is_total ? 0 : 1;
+  bool has_tests = group_columns == 2;
+  *out += "| Item |";
+  for (const auto& column : table.columns) *out += " " + Escape(column.label) + " |";
+  if (has_tests) *out += " Fisher p |";
+  *out += "\n|---|";
+  for (size_t c = 0; c < table.columns.size(); ++c) *out += "---|";
+  if (has_tests) *out += "---|";
+  *out += "\n";
+  auto blank_row = [&](const std::string& first, const std::string& last) {
+    *out += "| " + first + " |";
+    for (size_t c = 0; c < table.columns.size(); ++c) *out += " |";
+    if (has_tests) *out += " " + last + " |";
+    *out += "\n";
+  };
+  for (const analysis::ItemResult& item : table.items) {
+    std::string heading = "**" + Escape(item.label) + "**";
+    if (item.denominator != analysis::DenominatorRule::kAnswered) {
+      heading += fmt::format(" (base: {})", analysis::DenominatorRuleName(item.denominator));
+    }
+    if (item.kind == ItemKind::kNumeric && item.options.empty()) {
+      *out += "| " + heading + " |";
+      for (const analysis::NumericCell& cell : item.numeric) {
+        if (cell.suppressed) {
+          *out += " s |";
+          continue;
+        }
+        *out += fmt::format(" mean {} (sd {}; median {}; {}–{}; n {}){} |", NumberText(cell.mean),
+                            NumberText(cell.sd), NumberText(cell.median), NumberText(cell.min),
+                            NumberText(cell.max), cell.n, cell.small_base ? " ‡" : "");
+      }
+      if (has_tests) *out += " |";
+      *out += "\n";
+    } else {
+      blank_row(heading, item.item_test ? "all options: " + PValue(item.item_test->p) : "");
+      for (const analysis::OptionRow& option : item.options) {
+        *out += "| " + Escape(option.label) + " |";
+        for (const Cell& cell : option.cells) *out += " " + CellText(cell) + " |";
+        if (has_tests) {
+          std::string p = option.tests.empty() ? "–" : PValue(option.tests[0].p);
+          if (!option.tests.empty() && option.tests[0].p_holm) {
+            p += " (Holm " + PValue(option.tests[0].p_holm) + ")";
+          }
+          *out += " " + p + " |";
+        }
+        *out += "\n";
+      }
+    }
+    *out += "| *Nonresponse* |";
+    for (const analysis::Nonresponse& nr : item.nonresponse) *out += " " + NonresponseText(nr) + " |";
+    if (has_tests) *out += " |";
+    *out += "\n";
+  }
+  *out += "\n";
+  *out += fmt::format(
+      "Cells: percent (count/base) [{:.0f}% Wilson interval]. † count below {} (could identify "
+      "an organisation); ‡ base below {}; s suppressed (with complementary cells). Fisher p: "
+      "exact test between the two columns, Holm-adjusted across the options of the item.\n",
+      100 * table.level, table.min_count, table.min_base);
+  for (const std::string& note : table.notes) *out += "\n" + note + "\n";
+  *out += "\n";
+}
+
+}  // namespace
+
+Result<TableFormat> ParseTableFormat(std::string_view name) {
+  for (const FormatEntry& entry : kFormats) {
+    if (entry.name == name) return entry.format;
+  }
+  return MakeError("R001", "unknown format '" + std::string(name) + "' (md, csv, html, xlsx, tex)");
+}
+
+std::string_view TableFormatName(TableFormat format) {
+  for (const FormatEntry& entry : kFormats) {
+    if (entry.format == format) return entry.name;
+  }
+  return "md";
+}
+
+std::string RenderMarkdown(const std::vector<TableResult>& tables, const RenderOptions& options) {
+  std::string out;
+  for (const TableResult& table : tables) RenderTable(table, options, &out);
+  return out;
+}
+
+Result<std::string> RenderTables(const std::vector<TableResult>& tables, TableFormat format,
+                                 const RenderOptions& options) {
+  switch (format) {
+    case TableFormat::kMarkdown: return RenderMarkdown(tables, options);
+    case TableFormat::kCsv: return RenderCsvLong(tables, options);
+    case TableFormat::kHtml: return RenderHtml(tables, options);
+    case TableFormat::kLatex: return RenderLatex(tables, options);
+    case TableFormat::kXlsx:
+      return MakeError("R002", "xlsx is a binary format: write it to a file (-o PATH)");
+  }
+  return MakeError("R001", "unknown format");
+}
+
+Status WriteTables(const std::vector<TableResult>& tables, TableFormat format,
+                   const std::string& path, const RenderOptions& options) {
+  if (format == TableFormat::kXlsx) return WriteXlsx(tables, path, options);
+  std::string text = NGO_TRY(RenderTables(tables, format, options));
+  return WriteFileAtomic(path, text);
+}
+
+}  // namespace ngosurvey::report

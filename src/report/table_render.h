@@ -1,0 +1,46 @@
+// report: turns computed results (analysis::TableResult, the audit, the study's
+// report) into files people read: Markdown, CSV, self-contained HTML with SVG
+// charts, XLSX and LaTeX. It computes nothing: every figure comes from analysis/.
+//
+// One renderer per format behind one entry point (RenderTables), chosen from a
+// table of formats, so adding a format touches one file and the table.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analysis/table.h"
+#include "base/error.h"
+
+namespace ngosurvey::report {
+
+enum class TableFormat { kMarkdown, kCsv, kHtml, kXlsx, kLatex };
+
+// "md", "csv", "html", "xlsx", "tex" (the --format values); error "R001" otherwise.
+Result<TableFormat> ParseTableFormat(std::string_view name);
+std::string_view TableFormatName(TableFormat format);
+
+struct RenderOptions {
+  // CSV: add a last column `table` with the table id (several tables in one file).
+  bool csv_table_column = false;
+  // A line every page/table carries, e.g. "SYNTHETIC DATA" (empty: none).
+  std::string banner;
+};
+
+// Renders text formats (md, csv, html, tex) to a string. Error "R002" for xlsx,
+// which is binary: use WriteTables.
+Result<std::string> RenderTables(const std::vector<analysis::TableResult>& tables,
+                                 TableFormat format, const RenderOptions& options = {});
+
+// Renders to `path` all-or-nothing (temporary file + rename), any format.
+Status WriteTables(const std::vector<analysis::TableResult>& tables, TableFormat format,
+                   const std::string& path, const RenderOptions& options = {});
+
+// The long CSV layout: item,option,group,statistic,value (docs/cli.md "tabulate").
+std::string RenderCsvLong(const std::vector<analysis::TableResult>& tables,
+                          const RenderOptions& options = {});
+std::string RenderMarkdown(const std::vector<analysis::TableResult>& tables,
+                           const RenderOptions& options = {});
+
+}  // namespace ngosurvey::report
