@@ -9,6 +9,7 @@ void RegisterFieldworkCommands(CLI::App& root, CommandContext& ctx);
 void RegisterAuditCommands(CLI::App& root, CommandContext& ctx);
 void RegisterExprCommands(CLI::App& root, CommandContext& ctx);
 void RegisterStoreCommands(CLI::App& root, CommandContext& ctx);
+void RegisterTabulateCommands(CLI::App& root, CommandContext& ctx);
 
 
 const std::vector<RegisterFn>& CommandGroups() {
@@ -18,6 +19,7 @@ const std::vector<RegisterFn>& CommandGroups() {
       RegisterAuditCommands,
       RegisterExprCommands,
       RegisterStoreCommands,
+      RegisterTabulateCommands,
 
   };
   return groups;

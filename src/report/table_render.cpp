@@ -128,11 +128,13 @@ void RenderTable(const TableResult& table, const RenderOptions& options, std::st
     *out += "\n";
   }
   *out += "\n";
+  std::string base_note =
+      table.min_base > 0 ? fmt::format("; ‡ base below {}", table.min_base) : std::string();
   *out += fmt::format(
       "Cells: percent (count/base) [{:.0f}% Wilson interval]. † count below {} (could identify "
-      "an organisation); ‡ base below {}; s suppressed (with complementary cells). Fisher p: "
-      "exact test between the two columns, Holm-adjusted across the options of the item.\n",
-      100 * table.level, table.min_count, table.min_base);
+      "an organisation){}; s suppressed (with complementary cells). Fisher p: exact test between "
+      "the two columns, Holm-adjusted across the options of the item.\n",
+      100 * table.level, table.min_count, base_note);
   for (const std::string& note : table.notes) *out += "\n" + note + "\n";
   *out += "\n";
 }

@@ -1,0 +1,184 @@
+// `ngosurvey tabulate`: tables from a spec, or the quick form without one.
+//   tabulate --spec SPEC.toml --data DATA.csv --form FORM --format md|csv|html|xlsx|tex [-o PATH]
+//   tabulate --form FORM --data DATA.csv --by COLUMN [--items a,b] [--denominator R]
+//            [--refused V] [--dont-know V] --format csv
+#include <fmt/format.h>
+
+#include <ostream>
+
+#include "analysis/load_data.h"
+#include "analysis/table.h"
+#include "cli/command.h"
+#include "cli/progress.h"
+#include "form/form.h"
+#include "report/table_render.h"
+
+namespace ngosurvey::cli {
+namespace {
+
+struct TabulateOptions {
+  std::string spec;
+  std::string data;
+  std::string form;
+  std::string format = "md";
+  std::string output;
+  std::string by;
+  std::vector<std::string> items;
+  std::string denominator = "answered";
+  std::vector<std::string> refused = {"refused"};
+  std::vector<std::string> dont_know = {"dont_know"};
+  std::string lang;
+  bool total = false;
+  std::string banner;
+};
+
+// The quick form's spec: every loaded item by one column, mentions for multiples.
+analysis::TableSpec QuickSpec(const analysis::Dataset& data, const TabulateOptions& opts) {
+  analysis::TableSpec spec;
+  spec.id = "tabulate";
+  spec.title = "All items by " + opts.by;
+  spec.by = {opts.by};
+  spec.total = opts.total;
+  spec.denominator = opts.denominator == "all" ? analysis::DenominatorRule::kAll
+                                               : analysis::DenominatorRule::kAnswered;
+  for (const analysis::Column& column : data.columns()) {
+    if (column.name == opts.by) continue;
+    analysis::RowSpec row;
+    row.item = column.name;
+    row.denominator = spec.denominator;
+    row.mentions = column.kind == analysis::ColumnKind::kMulti;
+    spec.rows.push_back(row);
+  }
+  return spec;
+}
+
+void Run(CommandContext& ctx, const TabulateOptions& opts) {
+  auto format = report::ParseTableFormat(opts.format);
+  if (!format) {
+    ctx.exit_status = ReportError(ctx, format.error());
+    return;
+  }
+  if (*format == report::TableFormat::kXlsx && opts.output.empty()) {
+    *ctx.err << "error: --format xlsx needs -o PATH\n";
+    ctx.exit_status = kExitUsage;
+    return;
+  }
+  if (opts.spec.empty() && opts.by.empty()) {
+    *ctx.err << "error: give --spec SPEC.toml, or --by COLUMN for the quick form\n";
+    ctx.exit_status = kExitUsage;
+    return;
+  }
+
+  Diagnostics diags;
+  auto form = form::LoadFormFile(opts.form, &diags);
+  if (!form) {
+    ctx.exit_status = ReportError(ctx, form.error());
+    return;
+  }
+  if (diags.has_errors()) {
+    PrintDiagnostics(ctx, diags);
+    *ctx.err << "error: " << opts.form << " has errors; fix them first (ngosurvey form check)\n";
+    ctx.exit_status = kExitFailure;
+    return;
+  }
+  auto table = csv::ReadTable(opts.data);
+  if (!table) {
+    ctx.exit_status = ReportError(ctx, table.error());
+    return;
+  }
+
+  std::vector<analysis::TableSpec> specs;
+  analysis::LoadDataOptions load;
+  load.language = opts.lang;
+  load.refused_codes = opts.refused;
+  load.dont_know_codes = opts.dont_know;
+  if (!opts.spec.empty()) {
+    auto read = analysis::ReadTableSpecs(opts.spec);
+    if (!read) {
+      ctx.exit_status = ReportError(ctx, read.error());
+      return;
+    }
+    specs = std::move(*read);
+    for (const auto& spec : specs) {
+      for (const std::string& by : spec.by) load.extra_single.push_back(by);
+    }
+  } else {
+    load.items = opts.items;
+    if (!load.items.empty() && form->FindQuestion(opts.by)) load.items.push_back(opts.by);
+    load.extra_single.push_back(opts.by);
+  }
+  // Grouping columns that the form defines are loaded as questions, not extras.
+  std::erase_if(load.extra_single, [&](const std::string& name) {
+    return form->FindQuestion(name) != nullptr && table->ColumnIndex(name).has_value() &&
+           (load.items.empty() || std::find(load.items.begin(), load.items.end(), name) != load.items.end());
+  });
+  Diagnostics load_diags;
+  auto data = analysis::LoadCsvWithForm(*form, *table, load, &load_diags);
+  PrintDiagnostics(ctx, load_diags);
+  if (!data) {
+    ctx.exit_status = ReportError(ctx, data.error());
+    return;
+  }
+  if (specs.empty()) specs.push_back(QuickSpec(*data, opts));
+
+  TerminalProgress progress(ctx);
+  std::vector<analysis::TableResult> results;
+  for (const auto& spec : specs) {
+    auto result = analysis::Tabulate(*data, spec, progress);
+    if (!result) {
+      ctx.exit_status = ReportError(ctx, result.error());
+      return;
+    }
+    results.push_back(std::move(*result));
+  }
+  report::RenderOptions render;
+  render.csv_table_column = !opts.spec.empty();
+  render.banner = opts.banner;
+  if (!opts.output.empty()) {
+    Status written = report::WriteTables(results, *format, opts.output, render);
+    if (!written) ctx.exit_status = ReportError(ctx, written.error());
+    return;
+  }
+  auto text = report::RenderTables(results, *format, render);
+  if (!text) {
+    ctx.exit_status = ReportError(ctx, text.error());
+    return;
+  }
+  *ctx.out << *text;
+}
+
+}  // namespace
+
+void RegisterTabulateCommands(CLI::App& root, CommandContext& ctx) {
+  auto opts = std::make_shared<TabulateOptions>();
+  CLI::App* cmd = root.add_subcommand(
+      "tabulate",
+      "Tables of counts, bases, percentages, intervals, Fisher tests and nonresponse by group");
+  cmd->add_option("--spec", opts->spec, "Table spec (TOML; docs/formats/table-spec.md)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--data", opts->data, "Data: a CSV export (ngosurvey, ODK Central or Kobo)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--form", opts->form, "The XLSForm the data were collected with")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--format", opts->format, "md, csv, html, xlsx or tex")
+      ->check(CLI::IsMember({"md", "csv", "html", "xlsx", "tex"}));
+  cmd->add_option("-o,--output", opts->output, "Write to PATH (all-or-nothing) instead of stdout");
+  cmd->add_option("--by", opts->by, "Quick form: the grouping column (e.g. country)");
+  cmd->add_option("--items", opts->items, "Quick form: only these items (comma-separated)")
+      ->delimiter(',');
+  cmd->add_option("--denominator", opts->denominator,
+                  "Quick form: answered (default) or all (every respondent in the column)")
+      ->check(CLI::IsMember({"answered", "all"}));
+  cmd->add_option("--refused", opts->refused, "Value(s) meaning refused (default: refused)")
+      ->delimiter(',');
+  cmd->add_option("--dont-know", opts->dont_know, "Value(s) meaning don't know (default: dont_know)")
+      ->delimiter(',');
+  cmd->add_option("--lang", opts->lang, "Language of labels (a code of the form)");
+  cmd->add_flag("--total", opts->total, "Quick form: add a Total column");
+  cmd->add_option("--banner", opts->banner, "A line shown with every table (e.g. SYNTHETIC DATA)");
+  cmd->callback([&ctx, opts] { Run(ctx, *opts); });
+}
+
+}  // namespace ngosurvey::cli
