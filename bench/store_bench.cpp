@@ -23,16 +23,21 @@ using ngosurvey::store::Submission;
 
 // One folder for the run, removed at exit. NGOSURVEY_BENCH_DIR chooses the disk.
 const std::string& BenchDir() {
-  static const std::string dir = [] {
+  // Never destroyed, so that the exit handler below can still read it.
+  static const std::string& dir = *new std::string([] {
     const char* base = std::getenv("NGOSURVEY_BENCH_DIR");
     std::string pattern =
         (std::filesystem::path(base ? base : std::filesystem::temp_directory_path().string()) /
          "ngostore-bench-XXXXXX")
             .string();
     std::string made = ::mkdtemp(pattern.data());
-    std::atexit([] { std::filesystem::remove_all(BenchDir()); });
     return made;
-  }();
+  }());
+  static const int registered = std::atexit([] {
+    std::error_code ignored;
+    std::filesystem::remove_all(BenchDir(), ignored);
+  });
+  (void)registered;
   return dir;
 }
 
