@@ -96,7 +96,7 @@ void PrintText(CommandContext& ctx, const std::vector<store::Submission>& submis
     *ctx.out << s.instance_id << "  " << s.form_id << " v" << s.form_version << "  "
              << store::StatusName(s.status) << "  " << store::WaveName(s.wave) << "  org "
              << s.org_id << "  " << s.interviewer << "  started " << IsoTime(s.started_at_ms)
-             << "  " << s.answers.size() << " answers\n";
+             << "  " << s.answers.size() << (s.answers.size() == 1 ? " answer\n" : " answers\n");
   }
   *ctx.out << submissions.size() << " submission" << (submissions.size() == 1 ? "" : "s")
            << "\n";
@@ -126,8 +126,10 @@ void RunList(CommandContext& ctx, const ListOptions& opts) {
   }
 }
 
-std::string Describe(const std::optional<form::Answer>& answer) {
+// "answered \"34\"", "refused", "(none)"; the status field shows its value alone.
+std::string Describe(const std::string& field, const std::optional<form::Answer>& answer) {
   if (!answer) return "(none)";
+  if (field == "status") return answer->value;
   std::string out(form::AnswerStateName(answer->state));
   if (!answer->value.empty()) out += " \"" + answer->value + "\"";
   return out;
@@ -146,8 +148,8 @@ void RunShow(CommandContext& ctx, const AuditOptions& opts) {
   }
   for (const store::AuditEntry& e : *entries) {
     *ctx.out << "#" << e.seq << "  " << IsoTime(e.at_ms) << "  " << e.instance_id << "  " << e.who
-             << "  " << e.field << ": " << Describe(e.old_answer) << " -> "
-             << Describe(e.new_answer) << "  reason: " << e.reason << "  hash "
+             << "  " << e.field << ": " << Describe(e.field, e.old_answer) << " -> "
+             << Describe(e.field, e.new_answer) << "  reason: " << e.reason << "  hash "
              << e.hash.substr(0, 16) << "\n";
   }
   *ctx.out << entries->size() << " audit entr" << (entries->size() == 1 ? "y" : "ies") << "\n";

@@ -47,6 +47,7 @@ expect_status 0 "$NGOSURVEY" audit show --db "$DB" uuid:11111111-1111-4111-8111-
 expect_contains "$TMP/stdout" 'programs[2]/name: answered "safe house" -> answered "safe house (Phnom Penh)"'
 expect_contains "$TMP/stdout" "reason: respondent corrected on callback"
 expect_contains "$TMP/stdout" "2 audit entries"
+expect_contains "$TMP/stdout" "status: draft -> complete  reason: interview completed"
 expect_status 0 "$NGOSURVEY" audit verify --db "$DB"
 expect_contains "$TMP/stdout" "audit trail intact: 2 entries"
 
