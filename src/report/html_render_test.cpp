@@ -169,6 +169,44 @@ TEST(HtmlRenderTest, NoTestColumnWithOneGroup) {
   EXPECT_EQ(html.find("Fisher exact test"), std::string::npos);
 }
 
+TEST(HtmlRenderTest, SharesOfMentionsForMultipleChoice) {
+  analysis::TableResult table = SampleTable();
+  analysis::OptionRow& shelter = table.items[1].options[0];
+  shelter.mention_cells = {testing::MakeCell(9, 13), testing::MakeCell(7, 8),
+                           testing::MakeCell(16, 21)};
+  std::string html = Page({table});
+  EXPECT_NE(html.find("<span class=\"mentions\">69.2% of mentions</span>"), std::string::npos);
+  EXPECT_NE(html.find("<span class=\"mentions\">87.5% of mentions</span>"), std::string::npos);
+  EXPECT_EQ(Count(html, "of mentions</span>"), 3u);
+}
+
+TEST(HtmlRenderTest, PairwiseTestsWithThreeGroups) {
+  analysis::TableResult table = SampleTable();
+  table.columns.insert(table.columns.begin() + 2, {"TH", "Thailand", false});
+  for (analysis::ItemResult& item : table.items) {
+    item.nonresponse.insert(item.nonresponse.begin() + 2, testing::MakeNonresponse(5, 0, 0));
+    if (!item.numeric.empty()) item.numeric.insert(item.numeric.begin() + 2, item.numeric[1]);
+    for (analysis::OptionRow& option : item.options) {
+      option.cells.insert(option.cells.begin() + 2, testing::MakeCell(1, 5));
+      analysis::GroupTest kh_th = option.tests[0];
+      kh_th.groups = {"KH", "TH"};
+      kh_th.p = std::nullopt;
+      kh_th.p_holm = std::nullopt;
+      kh_th.note = "no test: too few";
+      option.tests.push_back(kh_th);
+    }
+  }
+  std::string html = Page({table});
+  const analysis::GroupTest& test = table.items[0].options[0].tests[0];
+  EXPECT_NE(html.find("Cambodia (កម្ពុជា) vs Việt Nam: " + internal::PValueText(test.p)),
+            std::string::npos);
+  EXPECT_NE(html.find("<br>Cambodia (កម្ពុជា) vs Thailand: <span title=\"no test: too few\">–</span>"),
+            std::string::npos);
+  EXPECT_NE(html.find("Fisher exact tests between pairs of group columns"), std::string::npos);
+  // Three groups and the Total in every chart: a fourth legend entry.
+  EXPECT_EQ(Count(html, "<g class=\"legend\">"), 2u * 4u);
+}
+
 TEST(SvgBarChartTest, OneBarPerVisibleCellAndOneWhiskerPerInterval) {
   analysis::TableResult table = SampleTable();
   std::string html = Page({table});
