@@ -118,6 +118,15 @@ std::string CellDescription(const Cell& cell, double level, int decimals) {
   return text;
 }
 
+// The flag markers after a bar's value, in the footnotes' colour.
+std::string ChartMarks(const Cell& cell) {
+  std::string out;
+  for (std::string_view mark : in::CellMarks(cell)) {
+    out += fmt::format("<tspan fill=\"#b00020\" font-weight=\"700\" class=\"mark\">{}</tspan>", mark);
+  }
+  return out;
+}
+
 std::string MarksHtml(const Cell& cell) {
   std::string out;
   for (std::string_view mark : in::CellMarks(cell)) {
@@ -403,8 +412,8 @@ std::string SvgBarChart(const std::vector<analysis::ColumnHeader>& columns, cons
         }
         bars += fmt::format(
             "<text x=\"{}\" y=\"{}\" font-size=\"11\" fill=\"#1b1b1b\" class=\"value\" "
-            "aria-hidden=\"true\">{}%</text>\n",
-            Num(text_x + 5), Num(mid + 4), HtmlEscape(cell.percent));
+            "aria-hidden=\"true\">{}%{}</text>\n",
+            Num(text_x + 5), Num(mid + 4), HtmlEscape(cell.percent), ChartMarks(cell));
       }
       y += kBar + kBarGap;
     }

@@ -235,6 +235,9 @@ TEST(SvgBarChartTest, GeometryFollowsProportionsAndIntervals) {
   EXPECT_NE(svg.find("<title id=\"c-title\">"), std::string::npos);
   EXPECT_NE(svg.find("<desc id=\"c-desc\">"), std::string::npos);
   EXPECT_NE(svg.find("Việt Nam 16.7% (2 of 12)"), std::string::npos);
+  EXPECT_NE(svg.find(">16.7%<tspan fill=\"#b00020\" font-weight=\"700\" class=\"mark\">†</tspan>"),
+            std::string::npos);
+  EXPECT_EQ(Count(svg, "class=\"mark\">"), 1u);  // only VN yes is flagged in this item
   // Colours: two Okabe-Ito group colours and the Total's grey, one legend entry each.
   EXPECT_EQ(Count(svg, "<g class=\"legend\">"), 3u);
   EXPECT_NE(svg.find("fill=\"#0072B2\""), std::string::npos);
