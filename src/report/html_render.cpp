@@ -157,6 +157,9 @@ std::string CellHtml(const Cell& cell, const Cell* mentions, const TableResult& 
   return out + "</td>";
 }
 
+constexpr const char* kHiddenTest =
+    "<span class=\"hidden-test\" title=\"hidden: a cell of this item is suppressed\">s</span>";
+
 std::string PHtml(const analysis::GroupTest& test) {
   if (!test.p) {
     return fmt::format("<span title=\"{}\">–</span>",
@@ -169,6 +172,7 @@ std::string PHtml(const analysis::GroupTest& test) {
 
 std::string OptionTestsHtml(const TableResult& table, const analysis::OptionRow& option,
                             size_t groups) {
+  if (in::HidesTests(option)) return std::string("<td class=\"p\">") + kHiddenTest + "</td>";
   if (option.tests.empty()) return "<td class=\"p\">–</td>";
   if (groups == 2) return "<td class=\"p\">" + PHtml(option.tests.front()) + "</td>";
   std::string out = "<td class=\"p\">";
@@ -192,7 +196,7 @@ void ItemRows(const TableResult& table, const ItemResult& item, size_t groups, s
     *out += "<td class=\"p\">";
     if (item.item_test) {
       *out += "<span class=\"rxc\" title=\"exact test of all options\">all options</span> " +
-              PHtml(*item.item_test);
+              (in::HidesTests(item) ? std::string(kHiddenTest) : PHtml(*item.item_test));
     }
     *out += "</td>";
   }

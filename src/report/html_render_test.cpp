@@ -139,6 +139,14 @@ TEST(HtmlRenderTest, TableShowsCountsBasesIntervalsFlagsAndTests) {
                       "</td><td>10.25</td><td>9.56</td>"),
             std::string::npos);
   EXPECT_NE(html.find("(base: all)"), std::string::npos);
+  // The tests of the row and item with a suppressed cell are hidden too.
+  const std::string hidden = "title=\"hidden: a cell of this item is suppressed\">s</span>";
+  EXPECT_EQ(Count(html, hidden), 1u);
+  analysis::TableResult with_item_test = table;
+  with_item_test.items[1].item_test = table.items[0].item_test;
+  EXPECT_EQ(Count(Page({with_item_test}), hidden), 2u);
+  const analysis::GroupTest& legal = table.items[1].options[1].tests[0];
+  EXPECT_EQ(html.find(internal::PValueText(legal.p) + " <span class=\"holm\">"), std::string::npos);
 }
 
 TEST(HtmlRenderTest, BannerOnEveryTableAndFootnotes) {

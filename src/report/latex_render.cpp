@@ -118,7 +118,9 @@ void ItemRows(const TableResult& table, const ItemResult& item, size_t groups, s
   *out += fmt::format("\\multicolumn{{{}}}{{@{{}}l}}{{{}}}", 1 + columns, heading);
   if (tests) {
     *out += " & ";
-    if (item.item_test) *out += "{\\footnotesize all: " + TestLatex(*item.item_test) + "}";
+    if (item.item_test) {
+      *out += "{\\footnotesize all: " + (in::HidesTests(item) ? "s" : TestLatex(*item.item_test)) + "}";
+    }
   }
   *out += " \\\\\n";
 
@@ -148,7 +150,9 @@ void ItemRows(const TableResult& table, const ItemResult& item, size_t groups, s
       }
       if (tests) {
         *out += " & ";
-        if (groups == 2 && !option.tests.empty()) {
+        if (in::HidesTests(option)) {
+          *out += "s";
+        } else if (groups == 2 && !option.tests.empty()) {
           *out += TestLatex(option.tests.front());
         } else {
           std::string joined;

@@ -76,6 +76,16 @@ std::vector<std::string_view> CellMarks(const analysis::Cell& cell) {
   return marks;
 }
 
+bool HidesTests(const analysis::OptionRow& option) {
+  return std::any_of(option.cells.begin(), option.cells.end(),
+                     [](const analysis::Cell& cell) { return cell.suppressed; });
+}
+
+bool HidesTests(const analysis::ItemResult& item) {
+  return std::any_of(item.options.begin(), item.options.end(),
+                     [](const analysis::OptionRow& option) { return HidesTests(option); });
+}
+
 std::string TestColumnsText(const TableResult& table, const analysis::GroupTest& test) {
   std::string text;
   for (const std::string& key : test.groups) {
@@ -136,7 +146,8 @@ std::vector<Footnote> TableFootnotes(const TableResult& table) {
   if (table.suppress || suppressed) {
     notes.push_back({FootnoteKind::kSuppressed, std::string(kSuppressedMark),
                      "Suppressed: the cell is hidden to protect respondents, together with the "
-                     "complementary cells that would let a reader work it out."});
+                     "complementary cells that would let a reader work it out, and the tests "
+                     "of its row and item (a p-value with known margins can reveal a count)."});
   }
   size_t groups = GroupColumnCount(table);
   if (groups >= 2) {

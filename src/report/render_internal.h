@@ -51,6 +51,12 @@ std::string NonresponseText(const analysis::Nonresponse& nr, std::string_view se
 // suppressed cell (it prints "s" instead) or an unflagged one.
 std::vector<std::string_view> CellMarks(const analysis::Cell& cell);
 
+// True when a cell of the option (or of any option of the item) is suppressed: its
+// tests are then hidden as well, because a p-value with known margins can give
+// the hidden count away.
+bool HidesTests(const analysis::OptionRow& option);
+bool HidesTests(const analysis::ItemResult& item);
+
 // "Cambodia vs Viet Nam" for a test, naming columns by their labels.
 std::string TestColumnsText(const analysis::TableResult& table, const analysis::GroupTest& test);
 

@@ -262,7 +262,10 @@ int WritePercentBlock(SheetWriter& w, const TableResult& table,
       heading += fmt::format(" (base: {})", analysis::DenominatorRuleName(item.denominator));
     }
     w.Text(row, 0, heading, f.item);
-    if (item.item_test && !pairs.empty()) WriteTest(w, row, test_col, *item.item_test);
+    if (item.item_test && !pairs.empty()) {
+      if (in::HidesTests(item)) w.Text(row, test_col, in::kSuppressedMark);
+      else WriteTest(w, row, test_col, *item.item_test);
+    }
     ++row;
     for (const analysis::OptionRow& option : item.options) {
       w.Text(row, 0, option.label, f.option);
@@ -271,7 +274,9 @@ int WritePercentBlock(SheetWriter& w, const TableResult& table,
       }
       for (const analysis::GroupTest& test : option.tests) {
         auto at = std::find(pairs.begin(), pairs.end(), test.groups);
-        WriteTest(w, row, test_col + 2 * static_cast<int>(at - pairs.begin()), test);
+        int col = test_col + 2 * static_cast<int>(at - pairs.begin());
+        if (in::HidesTests(option)) w.Text(row, col, in::kSuppressedMark);
+        else WriteTest(w, row, col, test);
       }
       ++row;
     }

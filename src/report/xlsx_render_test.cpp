@@ -150,6 +150,7 @@ TEST(XlsxRenderTest, WritesSheetsLabelsNumbersAndFormats) {
   EXPECT_FALSE(HasValue(values, 1.0 / 13));
   const analysis::Cell& vn_legal = first.items[1].options[1].cells[1];
   EXPECT_FALSE(HasValue(values, vn_legal.wilson->upper));
+  EXPECT_FALSE(HasValue(values, *first.items[1].options[1].tests[0].p));  // its test too
 }
 
 TEST(XlsxRenderTest, ErrorsAreR003AndLeaveNothingBehind) {
