@@ -276,6 +276,24 @@ void Suppress(ItemResult* item, bool has_total, int groups) {
       }
     }
   }
+  // A test computed from a hidden count could give it away (the p-value of a 2x2
+  // table with known margins pins the count): withhold the tests that use one.
+  const std::string withheld = "withheld: the test would reveal a suppressed cell";
+  bool any_hidden = false;
+  for (OptionRow& option : item->options) {
+    bool hidden = std::any_of(option.cells.begin(), option.cells.end(),
+                              [](const Cell& cell) { return cell.suppressed; });
+    any_hidden |= hidden;
+    if (!hidden) continue;
+    for (GroupTest& test : option.tests) {
+      test.p.reset(), test.p_holm.reset(), test.p_bh.reset();
+      test.note = withheld;
+    }
+  }
+  if (any_hidden && item->item_test) {
+    item->item_test->p.reset();
+    item->item_test->note = withheld;
+  }
 }
 
 // Median of the answered values of `column` in each slot (only computed when asked).

@@ -178,6 +178,12 @@ TEST(TabulateTest, SmallCellsAreFlaggedAndSuppressedWithComplements) {
   EXPECT_TRUE(strict.options[0].cells[0].suppressed);
   // Complement in the VN column (yes + no = base): VN no.
   EXPECT_TRUE(strict.options[1].cells[1].suppressed);
+  // Tests that would reveal a hidden count are withheld.
+  EXPECT_FALSE(strict.options[0].tests[0].p);
+  EXPECT_FALSE(strict.options[0].tests[0].p_holm);
+  EXPECT_EQ(strict.options[0].tests[0].note, "withheld: the test would reveal a suppressed cell");
+  ASSERT_TRUE(strict.item_test);
+  EXPECT_FALSE(strict.item_test->p);
 }
 
 TEST(TabulateTest, ErrorsNameTheSpecLine) {
