@@ -87,8 +87,8 @@ class RowReader {
   int record_line_ = 0;
 };
 
-// Quotes a field for output when it needs it (delimiter, quote, CR or LF, or
-// leading/trailing space); doubles inner quotes.
+// Quotes a field for output when it needs it (delimiter, quote, CR or LF,
+// leading/trailing space, or a leading U+FEFF); doubles inner quotes.
 std::string Quote(std::string_view field, char delimiter = ',');
 
 // Appends one CSV record (fields quoted as needed) and "\n".

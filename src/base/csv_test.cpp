@@ -107,6 +107,18 @@ TEST(CsvTest, QuoteRoundTrips) {
   EXPECT_EQ(t.rows[0], fields);
 }
 
+// Regression (csv_fuzzer): UTF-16 text whose first character is U+FEFF after the
+// byte-order mark. The header cell keeps the U+FEFF, and writing it back quotes it so
+// that a re-read does not take it for a UTF-8 byte-order mark.
+TEST(CsvTest, LeadingZeroWidthNoBreakSpaceSurvivesARoundTrip) {
+  Table t = MustParse(std::string("\xFF\xFE\xFF\xFE", 4));
+  ASSERT_EQ(t.header.size(), 1u);
+  EXPECT_EQ(t.header[0], "\xEF\xBB\xBF");
+  std::string out;
+  AppendRow(t.header, &out);
+  EXPECT_EQ(MustParse(out).header, t.header);
+}
+
 TEST(CsvTest, RowReaderStreamsRecords) {
   std::string data = "a,b\n1,2\n3,4\n";
   RowReader reader(data, "s.csv");
