@@ -150,7 +150,10 @@ class RxcFisher {
 
     for (size_t level = 0; level < stages_.size() && !current.empty(); ++level) {
       Level next;
-      for (auto& [key, node] : current) {
+      // Not a structured binding: clang 14 (the fuzz preset) cannot capture one in
+      // the lambda below.
+      for (auto& entry : current) {
+        Node& node = entry.second;
         MergePasts(&node.pasts);
         std::optional<Bounds> bounds = GetBounds(level, node.remaining);
         if (!bounds) return std::nullopt;
