@@ -102,6 +102,14 @@ struct Submission {
   friend bool operator==(const Submission&, const Submission&) = default;
 };
 
+// An import: an optional form version and submissions, stored together by
+// CreateSubmissions in one transaction.
+struct SubmissionBatch {
+  // Stored as by PutForm first (the same bytes again change nothing) when set.
+  std::optional<FormVersion> form;
+  std::vector<Submission> submissions;
+};
+
 // A change to one answer: set it, or (answer == nullopt) remove the path, e.g.
 // when a repeat instance is deleted.
 struct AnswerChange {
@@ -201,6 +209,13 @@ class Store {
   // complete (received from a device) starts its audit trail with a "status"
   // entry. Sets updated_at_ms. All-or-nothing.
   virtual Status CreateSubmission(const Submission& submission) = 0;
+
+  // Stores a batch (a CSV import): the form when given, as PutForm does, then every
+  // submission, as CreateSubmission does (complete ones start their audit trail), in
+  // one transaction. Any failure (ST001 malformed, ST002 unknown form version, ST003
+  // an instance id already stored or named twice in the batch, or form bytes that
+  // differ) stores nothing of the batch; the error names the submission at fault.
+  virtual Status CreateSubmissions(const SubmissionBatch& batch) = 0;
 
   // Saves answers of a draft: the interview engine calls it after every accepted
   // answer. The changes are applied in order in one transaction, so a crash keeps

@@ -147,6 +147,55 @@ TYPED_TEST(StoreConformanceTest, CreateSubmissionChecksItsInput) {
   EXPECT_EQ(store.CreateSubmission(TestDraft(Uuid(1))).error().code, "ST003");
 }
 
+TYPED_TEST(StoreConformanceTest, BatchesAreStoredWholeOrNotAtAll) {
+  Store& store = this->store();
+  ASSERT_TRUE(store.CreateSubmission(TestDraft(Uuid(9))));
+  auto complete = [](int n) {
+    Submission s = TestDraft(Uuid(n), 100 + n, "ngo_census", "2");
+    s.status = SubmissionStatus::kComplete;
+    s.ended_at_ms = 200 + n;
+    s.answers["name"] = Answer::Answered("Tổ chức " + std::to_string(n));
+    s.answers["programs[1]/name"] = Answer::Refused();
+    return s;
+  };
+  SubmissionBatch batch;
+  batch.form = TestForm("ngo_census", "2", "PK\x03\x04 census");
+  batch.submissions = {complete(1), complete(2), complete(9)};  // 9 is already stored
+  auto clash = store.CreateSubmissions(batch);
+  ASSERT_FALSE(clash);
+  EXPECT_EQ(clash.error().code, "ST003");
+  EXPECT_NE(clash.error().message.find(Uuid(9)), std::string::npos) << clash.error().message;
+  EXPECT_EQ(store.ListSubmissions()->size(), 1u) << "nothing of the failed batch was kept";
+  EXPECT_EQ(store.ListForms("ngo_census")->size(), 0u) << "nor its form";
+  EXPECT_EQ(store.ReadAudit()->size(), 0u);
+
+  batch.submissions = {complete(1), complete(1)};  // named twice
+  EXPECT_EQ(store.CreateSubmissions(batch).error().code, "ST003");
+  batch.submissions = {complete(1), TestDraft(Uuid(3), 0, "ngo_census", "7")};
+  EXPECT_EQ(store.CreateSubmissions(batch).error().code, "ST002");
+  EXPECT_EQ(store.ListSubmissions()->size(), 1u);
+
+  batch.submissions = {complete(1), complete(2)};
+  ASSERT_TRUE(store.CreateSubmissions(batch));
+  EXPECT_EQ(store.ListForms("ngo_census")->size(), 1u);
+  auto got = store.GetSubmission(Uuid(2));
+  ASSERT_TRUE(got) << got.error().ToString();
+  Submission want = complete(2);
+  want.updated_at_ms = 1700000000000;
+  EXPECT_EQ(*got, want);
+  auto trail = store.ReadAudit();
+  ASSERT_EQ(trail->size(), 2u) << "each complete submission starts its trail";
+  EXPECT_EQ((*trail)[1].instance_id, Uuid(2));
+  EXPECT_TRUE(store.VerifyAudit()->ok());
+
+  SubmissionBatch other_bytes;
+  other_bytes.form = TestForm("ngo_census", "2", "PK\x03\x04 changed");
+  other_bytes.submissions = {complete(5)};
+  EXPECT_EQ(store.CreateSubmissions(other_bytes).error().code, "ST003");
+  EXPECT_EQ(store.GetSubmission(Uuid(5)).error().code, "ST002");
+  EXPECT_TRUE(store.CreateSubmissions(SubmissionBatch{})) << "an empty batch is fine";
+}
+
 TYPED_TEST(StoreConformanceTest, DraftSavesApplyInOrderAndAllOrNothing) {
   Store& store = this->store();
   ASSERT_TRUE(store.CreateSubmission(TestDraft(Uuid(1))));

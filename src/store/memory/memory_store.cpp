@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <set>
 
 #include "store/store_internal.h"
 
@@ -76,6 +77,61 @@ class MemoryStore final : public Store {
                                              stored.updated_at_ms)});
     }
     submissions_.emplace(stored.instance_id, std::move(stored));
+    return Ok();
+  }
+
+  Status CreateSubmissions(const SubmissionBatch& batch) override {
+    std::lock_guard lock(mu_);
+    NGO_TRY(CheckWritable());
+    // Every check first, on the batch and the stored state; then changes that cannot fail.
+    std::optional<FormVersion> new_form;
+    if (batch.form) {
+      NGO_TRY(internal::CheckFormForPut(*batch.form));
+      std::string sha = internal::Sha256Hex(batch.form->xlsx);
+      bool stored = false;
+      for (const FormVersion& existing : forms_) {
+        if (existing.form_id == batch.form->form_id && existing.version == batch.form->version) {
+          if (existing.xlsx_sha256 != sha) {
+            return MakeError("ST003", "form \"" + batch.form->form_id + "\" version " +
+                                          batch.form->version +
+                                          " is already stored with different contents");
+          }
+          stored = true;
+        }
+      }
+      if (!stored) {
+        new_form = *batch.form;
+        new_form->xlsx_sha256 = sha;
+        new_form->uploaded_at_ms = options_.clock->NowMillis();
+      }
+    }
+    std::set<std::string> ids;
+    for (const Submission& submission : batch.submissions) {
+      NGO_TRY(internal::CheckNewSubmission(submission));
+      bool form_known =
+          (new_form && new_form->form_id == submission.form_id &&
+           new_form->version == submission.form_version) ||
+          std::any_of(forms_.begin(), forms_.end(), [&](const FormVersion& f) {
+            return f.form_id == submission.form_id && f.version == submission.form_version;
+          });
+      if (!form_known) {
+        return internal::NotFound("form \"" + submission.form_id + "\" version " +
+                                  submission.form_version);
+      }
+      if (submissions_.count(submission.instance_id) || !ids.insert(submission.instance_id).second) {
+        return MakeError("ST003", "submission " + submission.instance_id + " already exists");
+      }
+    }
+    int64_t now = options_.clock->NowMillis();
+    if (new_form) forms_.push_back(std::move(*new_form));
+    for (const Submission& submission : batch.submissions) {
+      Submission stored = submission;
+      stored.updated_at_ms = now;
+      if (stored.status == SubmissionStatus::kComplete) {
+        AppendAudit({internal::CompletionEntry(stored.instance_id, stored.interviewer, false, now)});
+      }
+      submissions_.emplace(stored.instance_id, std::move(stored));
+    }
     return Ok();
   }
 

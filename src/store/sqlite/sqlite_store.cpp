@@ -385,25 +385,8 @@ class SqliteStore final : public Store {
 
   Status PutForm(const FormVersion& form) override {
     NGO_TRY(internal::CheckFormForPut(form));
-    std::string sha = internal::Sha256Hex(form.xlsx);
-    return Write("cannot store form \"" + form.form_id + "\"", [&]() -> Status {
-      auto find = NGO_TRY(
-          conn_->Prepare("SELECT xlsx_sha256 FROM forms WHERE form_id = ? AND version = ?"));
-      find.Bind(1, form.form_id).Bind(2, form.version);
-      int rc = find.Step();
-      if (rc == SQLITE_ROW) {
-        if (find.Text(0) == sha) return Ok();
-        return MakeError("ST003", "form \"" + form.form_id + "\" version " + form.version +
-                                      " is already stored with different contents");
-      }
-      NGO_TRY(conn_->Done(rc, "cannot look up the form"));
-      auto insert = NGO_TRY(conn_->Prepare(
-          "INSERT INTO forms(form_id, version, title, xlsx, xlsx_sha256, uploaded_at_ms) "
-          "VALUES(?, ?, ?, ?, ?, ?)"));
-      insert.Bind(1, form.form_id).Bind(2, form.version).Bind(3, form.title);
-      insert.BindBlob(4, form.xlsx).Bind(5, sha).Bind(6, options_.clock->NowMillis());
-      return conn_->Done(insert.Step(), "cannot store the form");
-    });
+    return Write("cannot store form \"" + form.form_id + "\"",
+                 [&]() -> Status { return InsertForm(form); });
   }
 
   Result<FormVersion> GetForm(const std::string& form_id,
@@ -440,41 +423,16 @@ class SqliteStore final : public Store {
 
   Status CreateSubmission(const Submission& s) override {
     NGO_TRY(internal::CheckNewSubmission(s));
-    return Write("cannot create submission " + s.instance_id, [&]() -> Status {
-      auto form = NGO_TRY(conn_->Prepare("SELECT 1 FROM forms WHERE form_id = ? AND version = ?"));
-      form.Bind(1, s.form_id).Bind(2, s.form_version);
-      int rc = form.Step();
-      NGO_TRY(conn_->Done(rc, "cannot look up the form"));
-      if (rc != SQLITE_ROW) {
-        return internal::NotFound("form \"" + s.form_id + "\" version " + s.form_version);
-      }
-      auto existing = NGO_TRY(conn_->Prepare("SELECT 1 FROM submissions WHERE instance_id = ?"));
-      existing.Bind(1, s.instance_id);
-      rc = existing.Step();
-      NGO_TRY(conn_->Done(rc, "cannot look up the submission"));
-      if (rc == SQLITE_ROW) {
-        return MakeError("ST003", "submission " + s.instance_id + " already exists");
-      }
-      int64_t now = options_.clock->NowMillis();
-      auto insert = NGO_TRY(conn_->Prepare(
-          "INSERT INTO submissions(instance_id, form_id, form_version, status, wave, org_id, "
-          "interviewer, started_at_ms, ended_at_ms, updated_at_ms) "
-          "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-      insert.Bind(1, s.instance_id).Bind(2, s.form_id).Bind(3, s.form_version);
-      insert.Bind(4, StatusName(s.status)).Bind(5, WaveName(s.wave)).Bind(6, s.org_id);
-      insert.Bind(7, s.interviewer).Bind(8, s.started_at_ms);
-      if (s.ended_at_ms) {
-        insert.Bind(9, *s.ended_at_ms);
-      } else {
-        insert.BindNull(9);
-      }
-      insert.Bind(10, now);
-      NGO_TRY(conn_->Done(insert.Step(), "cannot store the submission"));
-      int64_t id = conn_->LastInsertRowid();
-      for (const auto& [path, answer] : s.answers) NGO_TRY(PutAnswer(id, path, answer));
-      if (s.status == SubmissionStatus::kComplete) {
-        NGO_TRY(AppendAudit({internal::CompletionEntry(s.instance_id, s.interviewer, false, now)}));
-      }
+    return Write("cannot create submission " + s.instance_id,
+                 [&]() -> Status { return InsertSubmission(s); });
+  }
+
+  Status CreateSubmissions(const SubmissionBatch& batch) override {
+    if (batch.form) NGO_TRY(internal::CheckFormForPut(*batch.form));
+    for (const Submission& s : batch.submissions) NGO_TRY(internal::CheckNewSubmission(s));
+    return Write("cannot import submissions", [&]() -> Status {
+      if (batch.form) NGO_TRY(InsertForm(*batch.form));
+      for (const Submission& s : batch.submissions) NGO_TRY(InsertSubmission(s));
       return Ok();
     });
   }
@@ -608,6 +566,66 @@ class SqliteStore final : public Store {
   }
 
  private:
+  // The body of PutForm, inside the caller's transaction.
+  Status InsertForm(const FormVersion& form) {
+    std::string sha = internal::Sha256Hex(form.xlsx);
+    auto find = NGO_TRY(
+        conn_->Prepare("SELECT xlsx_sha256 FROM forms WHERE form_id = ? AND version = ?"));
+    find.Bind(1, form.form_id).Bind(2, form.version);
+    int rc = find.Step();
+    if (rc == SQLITE_ROW) {
+      if (find.Text(0) == sha) return Ok();
+      return MakeError("ST003", "form \"" + form.form_id + "\" version " + form.version +
+                                    " is already stored with different contents");
+    }
+    NGO_TRY(conn_->Done(rc, "cannot look up the form"));
+    auto insert = NGO_TRY(conn_->Prepare(
+        "INSERT INTO forms(form_id, version, title, xlsx, xlsx_sha256, uploaded_at_ms) "
+        "VALUES(?, ?, ?, ?, ?, ?)"));
+    insert.Bind(1, form.form_id).Bind(2, form.version).Bind(3, form.title);
+    insert.BindBlob(4, form.xlsx).Bind(5, sha).Bind(6, options_.clock->NowMillis());
+    return conn_->Done(insert.Step(), "cannot store the form");
+  }
+
+  // The body of CreateSubmission, inside the caller's transaction.
+  Status InsertSubmission(const Submission& s) {
+    auto form = NGO_TRY(conn_->Prepare("SELECT 1 FROM forms WHERE form_id = ? AND version = ?"));
+    form.Bind(1, s.form_id).Bind(2, s.form_version);
+    int rc = form.Step();
+    NGO_TRY(conn_->Done(rc, "cannot look up the form"));
+    if (rc != SQLITE_ROW) {
+      return internal::NotFound("form \"" + s.form_id + "\" version " + s.form_version);
+    }
+    auto existing = NGO_TRY(conn_->Prepare("SELECT 1 FROM submissions WHERE instance_id = ?"));
+    existing.Bind(1, s.instance_id);
+    rc = existing.Step();
+    NGO_TRY(conn_->Done(rc, "cannot look up the submission"));
+    if (rc == SQLITE_ROW) {
+      return MakeError("ST003", "submission " + s.instance_id + " already exists");
+    }
+    int64_t now = options_.clock->NowMillis();
+    auto insert = NGO_TRY(conn_->Prepare(
+        "INSERT INTO submissions(instance_id, form_id, form_version, status, wave, org_id, "
+        "interviewer, started_at_ms, ended_at_ms, updated_at_ms) "
+        "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    insert.Bind(1, s.instance_id).Bind(2, s.form_id).Bind(3, s.form_version);
+    insert.Bind(4, StatusName(s.status)).Bind(5, WaveName(s.wave)).Bind(6, s.org_id);
+    insert.Bind(7, s.interviewer).Bind(8, s.started_at_ms);
+    if (s.ended_at_ms) {
+      insert.Bind(9, *s.ended_at_ms);
+    } else {
+      insert.BindNull(9);
+    }
+    insert.Bind(10, now);
+    NGO_TRY(conn_->Done(insert.Step(), "cannot store the submission"));
+    int64_t id = conn_->LastInsertRowid();
+    for (const auto& [path, answer] : s.answers) NGO_TRY(PutAnswer(id, path, answer));
+    if (s.status == SubmissionStatus::kComplete) {
+      NGO_TRY(AppendAudit({internal::CompletionEntry(s.instance_id, s.interviewer, false, now)}));
+    }
+    return Ok();
+  }
+
   struct Row {
     int64_t id = 0;
     bool complete = false;
