@@ -57,6 +57,7 @@
 #include "base/clock.h"
 #include "base/error.h"
 #include "form/answer.h"
+#include "store/fieldwork_log.h"
 
 namespace ngosurvey::store {
 
@@ -181,7 +182,9 @@ struct OpenOptions {
   bool check_integrity_on_open = true;
 };
 
-class Store {
+// Every Store also keeps the fieldwork log (sample frame and contacts):
+// store/fieldwork_log.h.
+class Store : public FieldworkLog {
  public:
   virtual ~Store() = default;
   Store(const Store&) = delete;

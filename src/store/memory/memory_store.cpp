@@ -4,6 +4,7 @@
 #include <mutex>
 #include <set>
 
+#include "store/fieldwork_log_internal.h"
 #include "store/store_internal.h"
 
 namespace ngosurvey::store::memory {
@@ -217,6 +218,94 @@ class MemoryStore final : public Store {
     return internal::VerifyChain(audit_, head_);
   }
 
+  // --- Fieldwork log (fieldwork_log.h) ---
+
+  Result<FrameImportResult> ImportFrame(const FrameImport& import) override {
+    std::lock_guard lock(mu_);
+    NGO_TRY(CheckWritable());
+    NGO_TRY(internal::CheckFrameImport(import));
+    if (!frame_.stratum_column.empty() && frame_.stratum_column != import.stratum_column) {
+      return MakeError("ST003", "the stored frame groups by '" + frame_.stratum_column +
+                                    "', the import by '" + import.stratum_column + "'");
+    }
+    // Build the new frame aside, then swap it in: nothing can fail after the checks.
+    StoredFrame next = frame_;
+    next.stratum_column = import.stratum_column;
+    next.has_address_column = frame_.has_address_column || import.has_address_column;
+    next.has_contact_person_column =
+        frame_.has_contact_person_column || import.has_contact_person_column;
+    next.has_disposition_column = frame_.has_disposition_column || import.has_disposition_column;
+    next.extra_columns = internal::MergeColumns(frame_.extra_columns, import.extra_columns);
+    FrameImportResult result;
+    int64_t now = options_.clock->NowMillis();
+    std::set<std::string> in_import;
+    for (const FrameEntry& entry : import.entries) {
+      in_import.insert(entry.org_id);
+      auto stored = std::find_if(next.entries.begin(), next.entries.end(),
+                                 [&](const FrameEntry& e) { return e.org_id == entry.org_id; });
+      if (stored == next.entries.end()) {
+        FrameEntry added = internal::WithColumns(entry, import.extra_columns);
+        added.position = static_cast<int64_t>(next.entries.size()) + 1;
+        added.updated_at_ms = now;
+        next.entries.push_back(std::move(added));
+        ++result.added;
+        continue;
+      }
+      std::vector<std::string> changed;
+      FrameEntry merged = internal::MergeEntry(*stored, entry, import, &changed);
+      if (changed.empty()) {
+        ++result.unchanged;
+        continue;
+      }
+      merged.updated_at_ms = now;
+      *stored = std::move(merged);
+      result.updated.emplace_back(entry.org_id, std::move(changed));
+    }
+    for (const FrameEntry& e : frame_.entries) {
+      if (!in_import.count(e.org_id)) result.kept.push_back(e.org_id);
+    }
+    frame_ = std::move(next);
+    return result;
+  }
+
+  Result<StoredFrame> ReadFrame() const override {
+    std::lock_guard lock(mu_);
+    StoredFrame out = frame_;
+    for (FrameEntry& e : out.entries) e = internal::WithColumns(std::move(e), out.extra_columns);
+    return out;
+  }
+
+  Result<ContactRecord> AddContact(const ContactRecord& contact) override {
+    std::lock_guard lock(mu_);
+    NGO_TRY(CheckWritable());
+    NGO_TRY(internal::CheckContact(contact));
+    bool known = std::any_of(frame_.entries.begin(), frame_.entries.end(),
+                             [&](const FrameEntry& e) { return e.org_id == contact.org_id; });
+    if (!known) return internal::NotFound("organisation '" + contact.org_id + "' in the frame");
+    std::string latest;
+    for (const ContactRecord& c : contacts_) {
+      if (c.org_id == contact.org_id && c.date > latest) latest = c.date;
+    }
+    if (contact.date < latest) {
+      return MakeError("ST008", "contact date " + contact.date + " is before the latest contact "
+                                "with '" + contact.org_id + "' (" + latest + ")");
+    }
+    ContactRecord stored = contact;
+    stored.seq = static_cast<int64_t>(contacts_.size()) + 1;
+    stored.recorded_at_ms = options_.clock->NowMillis();
+    contacts_.push_back(stored);
+    return stored;
+  }
+
+  Result<std::vector<ContactRecord>> ListContacts(const std::string& org_id) const override {
+    std::lock_guard lock(mu_);
+    std::vector<ContactRecord> out;
+    for (const ContactRecord& c : contacts_) {
+      if (org_id.empty() || c.org_id == org_id) out.push_back(c);
+    }
+    return out;
+  }
+
  private:
   Status CheckWritable() const {
     if (options_.read_only) return MakeError("IO104", "the in-memory store was opened read-only");
@@ -240,6 +329,8 @@ class MemoryStore final : public Store {
   std::map<std::string, Submission> submissions_;
   std::vector<AuditEntry> audit_;
   ChainHead head_;
+  StoredFrame frame_;                   // entries in position order
+  std::vector<ContactRecord> contacts_;  // in seq order
 };
 
 }  // namespace

@@ -1,0 +1,136 @@
+// Schema migration 2 (the fieldwork log) applied to a store that an ngosurvey with
+// schema version 1 wrote: its data survives, the new tables work, and a read-only
+// open refuses it untouched until it is migrated.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include "base/file.h"
+#include "store/sqlite/sqlite_store_internal.h"
+#include "store/store.h"
+#include "store/store_internal.h"
+#include "store/store_test_util.h"
+
+namespace ngosurvey::store {
+namespace {
+
+using form::Answer;
+using testing::TempDir;
+
+void Sql(sqlite3* db, const std::string& sql) {
+  char* message = nullptr;
+  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
+  ASSERT_EQ(rc, SQLITE_OK) << sql << ": " << (message ? message : "");
+}
+
+std::string Query(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  std::string out;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
+      sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0) != nullptr) {
+    out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return out;
+}
+
+// A schema-1 store exactly as ngosurvey 1 created it (migration 1's script), with a
+// form and a completed submission written by hand.
+std::string MakeVersion1Store(const TempDir& dir) {
+  std::string path = dir.File("v1.db");
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  Sql(db, "PRAGMA application_id = " + std::to_string(sqlite::kApplicationId));
+  Sql(db, sqlite::MigrationSql(1));
+  Sql(db,
+      "INSERT INTO schema_migrations VALUES(1, 'forms, submissions, answers, audit trail', 1);"
+      "INSERT INTO forms(form_id, version, title, xlsx, xlsx_sha256, uploaded_at_ms) "
+      "VALUES('ngo_staff', '1', 'NGO staff survey', x'504b0304', 'sha', 5);"
+      "INSERT INTO submissions(instance_id, form_id, form_version, status, wave, org_id, "
+      "interviewer, started_at_ms, ended_at_ms, updated_at_ms) VALUES("
+      "'uuid:00000000-0000-4000-8000-000000000001', 'ngo_staff', '1', 'complete', 'main', "
+      "'KH01', 'sokha', 1000, 2000, 2000);"
+      "INSERT INTO answers VALUES(1, 'age', 'answered', '34');"
+      "PRAGMA user_version = 1;");
+  sqlite3_close(db);
+  return path;
+}
+
+TEST(SqliteFieldworkMigrationTest, Version1StoreIsMigratedToVersion2) {
+  ASSERT_EQ(sqlite::kSchemaVersion, 2);
+  ASSERT_NE(sqlite::MigrationSql(2), nullptr);
+  EXPECT_EQ(sqlite::MigrationSql(3), nullptr);
+  TempDir dir;
+  std::string path = MakeVersion1Store(dir);
+
+  // Read-only: refused, untouched (IO108), as for any older schema.
+  std::string before = internal::Sha256Hex(*ReadFile(path));
+  OpenOptions ro;
+  ro.read_only = true;
+  auto reader = OpenStore(path, ro);
+  ASSERT_FALSE(reader);
+  EXPECT_EQ(reader.error().code, "IO108");
+  EXPECT_EQ(internal::Sha256Hex(*ReadFile(path)), before);
+
+  {
+    auto store = OpenStore(path);
+    ASSERT_TRUE(store) << store.error().ToString();
+    auto s = (*store)->GetSubmission("uuid:00000000-0000-4000-8000-000000000001");
+    ASSERT_TRUE(s) << s.error().ToString();
+    EXPECT_EQ(s->org_id, "KH01");
+    EXPECT_EQ(s->answers.at("age"), Answer::Answered("34"));
+    FrameImport import;
+    import.stratum_column = "country";
+    import.entries = {{ "KH01", "Center A", "KH", "", "", "", {}, 0, 0 }};
+    ASSERT_TRUE((*store)->ImportFrame(import));
+    ContactRecord contact;
+    contact.org_id = "KH01";
+    contact.date = "2026-03-02";
+    contact.mode = "letter";
+    contact.outcome = "no-reply";
+    contact.disposition = "3.11";
+    ASSERT_TRUE((*store)->AddContact(contact));
+  }
+  EXPECT_EQ(Query(path, "PRAGMA user_version"), "2");
+  EXPECT_EQ(Query(path, "SELECT group_concat(version) FROM schema_migrations"), "1,2");
+  EXPECT_EQ(Query(path, "SELECT description FROM schema_migrations WHERE version = 2"),
+            "fieldwork log: sample frame and contacts");
+  EXPECT_EQ(Query(path, "SELECT count(*) FROM submissions"), "1");
+  EXPECT_EQ(Query(path, "SELECT org_id || ' ' || contact_date FROM contacts"), "KH01 2026-03-02");
+
+  // Opened again: nothing to migrate, the log is there, read-only now works.
+  auto again = OpenStore(path, ro);
+  ASSERT_TRUE(again) << again.error().ToString();
+  auto frame = (*again)->ReadFrame();
+  ASSERT_TRUE(frame);
+  ASSERT_EQ(frame->entries.size(), 1u);
+  EXPECT_EQ(frame->entries[0].name, "Center A");
+}
+
+TEST(SqliteFieldworkMigrationTest, ContactsMustPointAtTheFrameEvenThroughSql) {
+  TempDir dir;
+  std::string path = dir.File("store.db");
+  ASSERT_TRUE(OpenStore(path));
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  Sql(db, "PRAGMA foreign_keys = ON");
+  int rc = sqlite3_exec(db,
+                        "INSERT INTO contacts(org_id, contact_date, mode, outcome, disposition, "
+                        "note, made_by, recorded_at_ms) VALUES('XX', '2026-03-02', 'visit', "
+                        "'refusal', '2.11', '', '', 1)",
+                        nullptr, nullptr, nullptr);
+  EXPECT_NE(rc, SQLITE_OK) << "a contact for an organisation outside the frame";
+  rc = sqlite3_exec(db,
+                    "INSERT INTO frame_entries VALUES(1, 'KH01', 'A', 'KH', '', '', '', 1);"
+                    "INSERT INTO contacts(org_id, contact_date, mode, outcome, disposition, "
+                    "note, made_by, recorded_at_ms) VALUES('KH01', '2026-03-02', 'fax', "
+                    "'refusal', '2.11', '', '', 1)",
+                    nullptr, nullptr, nullptr);
+  EXPECT_NE(rc, SQLITE_OK) << "an unknown mode";
+  sqlite3_close(db);
+}
+
+}  // namespace
+}  // namespace ngosurvey::store
