@@ -1,10 +1,12 @@
-// fieldwork: the module's front header, for other modules (cli, server, and the
-// store-backed contact log to come). It owns the sample frame, AAPOR case
-// dispositions and outcome rates, and the Dillman follow-up schedule; it must not
-// know about questionnaire content, output formats or terminals.
+// fieldwork: the module's front header, for other modules (cli, server, report).
+// It owns the sample frame, AAPOR case dispositions and outcome rates, the Dillman
+// follow-up schedule and the store-backed fieldwork log (log.h); it reads forms only
+// to tell complete from partial interviews, and knows nothing of output formats or
+// terminals.
 #pragma once
 
 #include "fieldwork/dispositions.h"  // IWYU pragma: export
 #include "fieldwork/frame.h"         // IWYU pragma: export
+#include "fieldwork/log.h"           // IWYU pragma: export
 #include "fieldwork/rates.h"         // IWYU pragma: export
 #include "fieldwork/schedule.h"      // IWYU pragma: export

@@ -92,6 +92,7 @@ Result<Frame> ParseFrame(const csv::Table& table, Diagnostics* diagnostics) {
     }
     extra_cols.push_back(col);
     frame.extra_columns.push_back(table.header[col]);
+    frame.extra_column_numbers.push_back(static_cast<int>(col) + 1);
   }
 
   std::map<std::string, int, std::less<>> first_line;  // org_id -> line

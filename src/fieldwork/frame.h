@@ -43,6 +43,7 @@ struct Frame {
   bool has_disposition_column = false;
   int disposition_column = 0;              // 1-based, when present
   std::vector<std::string> extra_columns;  // header names of the extra columns
+  std::vector<int> extra_column_numbers;   // their 1-based columns in the file (0: not a file)
   std::vector<FrameCase> cases;            // in file order
 
   // The case with `org_id`, or nullptr.

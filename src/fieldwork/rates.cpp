@@ -4,6 +4,7 @@
 //   unknown eligibility      = UH + UO
 #include "fieldwork/rates.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <map>
@@ -160,6 +161,91 @@ Result<std::vector<GroupRates>> RatesByGroup(const Frame& frame, std::string_vie
   for (const auto& [name, counts] : groups) out.push_back({name, ComputeRates(counts, e_spec)});
   out.push_back({std::string(kOverallGroup), ComputeRates(overall, e_spec)});
   return out;
+}
+
+Result<std::vector<DispositionOverride>> AlternativeDispositions(
+    const Frame& frame, std::string_view column, std::span<const std::string> org_ids) {
+  Location file_only;
+  file_only.file = frame.file;
+  if (!frame.HasColumn(column)) {
+    return MakeError("FW012", "no column '" + std::string(column) + "' in the sample frame",
+                     file_only);
+  }
+  int column_number = 0;
+  for (size_t i = 0; i < frame.extra_columns.size() && i < frame.extra_column_numbers.size();
+       ++i) {
+    if (frame.extra_columns[i] == column) column_number = frame.extra_column_numbers[i];
+  }
+  auto read = [&](const FrameCase& c) -> Result<std::optional<DispositionOverride>> {
+    std::string value(text::Trim(*frame.Value(c, column)));
+    if (value.empty()) return std::optional<DispositionOverride>();
+    const DispositionCode* code = FindDisposition(value);
+    if (code == nullptr) {
+      Location where = file_only;
+      where.row = c.line;
+      where.column = column_number;
+      std::string message = "unknown disposition code '" + value + "' in column '" +
+                            std::string(column) + "'";
+      if (auto suggestion = SuggestDisposition(value)) {
+        message += " (did you mean '" + std::string(*suggestion) + "'?)";
+      }
+      return MakeError("FW003", message, where);
+    }
+    return std::optional<DispositionOverride>(DispositionOverride{c.org_id, code});
+  };
+  std::vector<DispositionOverride> out;
+  if (org_ids.empty()) {
+    for (const FrameCase& c : frame.cases) {
+      auto one = NGO_TRY(read(c));
+      if (one) out.push_back(*one);
+    }
+    return out;
+  }
+  for (const std::string& id : org_ids) {
+    const FrameCase* c = frame.Find(id);
+    if (c == nullptr) {
+      return MakeError("FW013", "case '" + id + "' is not in the sample frame", file_only);
+    }
+    auto one = NGO_TRY(read(*c));
+    if (!one) {
+      Location where = file_only;
+      where.row = c->line;
+      where.column = column_number;
+      return MakeError("FW013", "case '" + id + "' has no alternative code in column '" +
+                                    std::string(column) + "'",
+                       where);
+    }
+    out.push_back(*one);
+  }
+  return out;
+}
+
+Result<Frame> WithDispositions(const Frame& frame, std::span<const DispositionOverride> overrides) {
+  Frame out = frame;
+  Location file_only;
+  file_only.file = frame.file;
+  for (const DispositionOverride& o : overrides) {
+    auto it = std::find_if(out.cases.begin(), out.cases.end(),
+                           [&](const FrameCase& c) { return c.org_id == o.org_id; });
+    if (it == out.cases.end() || o.code == nullptr) {
+      return MakeError("FW013", "cannot override the disposition of case '" + o.org_id +
+                                    (o.code == nullptr ? "': no code" : "': not in the frame"),
+                       file_only);
+    }
+    it->disposition = o.code;
+  }
+  if (!overrides.empty()) out.has_disposition_column = true;
+  return out;
+}
+
+Result<std::vector<GroupRates>> AlternativeRatesByGroup(const Frame& frame, std::string_view by,
+                                                        const ESpec& e_spec,
+                                                        std::string_view column,
+                                                        std::span<const std::string> org_ids) {
+  std::vector<DispositionOverride> overrides =
+      NGO_TRY(AlternativeDispositions(frame, column, org_ids));
+  Frame alternative = NGO_TRY(WithDispositions(frame, overrides));
+  return RatesByGroup(alternative, by, e_spec);
 }
 
 }  // namespace ngosurvey::fieldwork

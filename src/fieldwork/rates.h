@@ -104,4 +104,42 @@ inline constexpr std::string_view kOverallGroup = "overall";
 Result<std::vector<GroupRates>> RatesByGroup(const Frame& frame, std::string_view by,
                                              const ESpec& e_spec);
 
+// --- Alternative readings of the dispositions ---------------------------------
+//
+// A study may code some cases two defensible ways (the reference study's two
+// Vietnamese decliners: not eligible, 4.10, or refusals, 2.11; study/README.md) and
+// report rates under both. The frame keeps the other code in an extra column
+// (study/frame.csv: `disposition_alt`).
+
+// One case read with another final code.
+struct DispositionOverride {
+  std::string org_id;
+  const DispositionCode* code = nullptr;  // never nullptr in results of this module
+};
+
+// Reads alternative final codes from `column` of the frame: one override for each
+// case with a non-empty value there or, when `org_ids` is not empty, for exactly
+// those cases. Errors: FW012 the frame has no such column; FW003 an unknown code
+// (located at its line and column); FW013 an org_id of `org_ids` that is not in
+// the frame or has no alternative code.
+Result<std::vector<DispositionOverride>> AlternativeDispositions(
+    const Frame& frame, std::string_view column, std::span<const std::string> org_ids = {});
+
+// A copy of `frame` in which each overridden case has the override's code (the
+// frame then counts as having a disposition column). FW013 for an org_id not in
+// the frame or an override without a code.
+Result<Frame> WithDispositions(const Frame& frame,
+                               std::span<const DispositionOverride> overrides);
+
+// Rates under the alternative reading: RatesByGroup of the frame with the
+// alternative codes of `column` (for `org_ids`, or every case that has one)
+// replacing the final codes. The study report calls it with
+// (frame, "country", e, "disposition_alt", {"VN-X1", "VN-X2"}) to count the two
+// decliners as refusals instead of not eligible. Errors: those of
+// AlternativeDispositions and RatesByGroup.
+Result<std::vector<GroupRates>> AlternativeRatesByGroup(const Frame& frame, std::string_view by,
+                                                        const ESpec& e_spec,
+                                                        std::string_view column,
+                                                        std::span<const std::string> org_ids = {});
+
 }  // namespace ngosurvey::fieldwork

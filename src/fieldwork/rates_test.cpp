@@ -263,5 +263,86 @@ TEST(RatesByGroupTest, Errors) {
   EXPECT_EQ(no_col.error().code, "FW010");
 }
 
+// The reference study's frame under both readings of the two Vietnamese decliners.
+// Hand counts from study/frame.csv:
+//   disposition:  KH I=25; VN I=13 NC=5 (VN-U1..U5, 2.20) NE=2 (VN-X1/X2, 4.10)
+//     VN: RR1 = 13/18, REF1 = 0/18, COOP1 = 13/13; overall RR1 = 38/43
+//   decliners as refusals (X1/X2 -> 2.11): VN I=13 R=2 NC=5:
+//     RR1 = 13/20 = 0.65, REF1 = 2/20, COOP1 = 13/15, CON1 = 15/20; e = 20/20 = 1;
+//     overall I=38 R=2 NC=5: RR1 = 38/45
+//   every alternative (U1..U5 too -> 2.11): VN I=13 R=7: RR1 = 0.65, REF1 = 7/20,
+//     CON1 = 20/20, COOP1 = 13/20.
+TEST(AlternativeRatesTest, StudyDeclinersAsRefusalsAndAsNotEligible) {
+  Diagnostics diags;
+  auto frame = ReadFrame(std::string(NGOSURVEY_SOURCE_DIR) + "/study/frame.csv", &diags);
+  ASSERT_TRUE(frame) << frame.error().ToString();
+  auto find = [](const std::vector<GroupRates>& groups, const std::string& name) {
+    for (const GroupRates& g : groups) {
+      if (g.group == name) return g.rates;
+    }
+    ADD_FAILURE() << "no group " << name;
+    return OutcomeRates{};
+  };
+
+  auto main_reading = RatesByGroup(*frame, "country", Proportional());
+  ASSERT_TRUE(main_reading);
+  OutcomeRates vn = find(*main_reading, "VN");
+  EXPECT_EQ(vn.counts[RC::kNotEligible], 2);
+  EXPECT_DOUBLE_EQ(*vn[Measure::kRR1].value, 13.0 / 18);
+  EXPECT_DOUBLE_EQ(*vn[Measure::kREF1].value, 0);
+  EXPECT_DOUBLE_EQ(*find(*main_reading, "overall")[Measure::kRR1].value, 38.0 / 43);
+
+  const std::vector<std::string> decliners = {"VN-X1", "VN-X2"};
+  auto alt = AlternativeRatesByGroup(*frame, "country", Proportional(), "disposition_alt",
+                                     decliners);
+  ASSERT_TRUE(alt) << alt.error().ToString();
+  OutcomeRates vn_alt = find(*alt, "VN");
+  EXPECT_EQ(vn_alt.counts[RC::kRefusal], 2);
+  EXPECT_EQ(vn_alt.counts[RC::kNonContact], 5);
+  EXPECT_EQ(vn_alt.counts[RC::kNotEligible], 0);
+  EXPECT_DOUBLE_EQ(*vn_alt.e, 1);
+  EXPECT_DOUBLE_EQ(*vn_alt[Measure::kRR1].value, 0.65);
+  EXPECT_DOUBLE_EQ(*vn_alt[Measure::kREF1].value, 0.1);
+  EXPECT_DOUBLE_EQ(*vn_alt[Measure::kCOOP1].value, 13.0 / 15);
+  EXPECT_DOUBLE_EQ(*vn_alt[Measure::kCON1].value, 0.75);
+  EXPECT_DOUBLE_EQ(*find(*alt, "overall")[Measure::kRR1].value, 38.0 / 45);
+  EXPECT_DOUBLE_EQ(*find(*alt, "KH")[Measure::kRR1].value, 1) << "KH has no alternatives";
+
+  auto every = AlternativeRatesByGroup(*frame, "country", Proportional(), "disposition_alt");
+  ASSERT_TRUE(every);
+  OutcomeRates vn_every = find(*every, "VN");
+  EXPECT_EQ(vn_every.counts[RC::kRefusal], 7);
+  EXPECT_DOUBLE_EQ(*vn_every[Measure::kRR1].value, 0.65);
+  EXPECT_DOUBLE_EQ(*vn_every[Measure::kREF1].value, 0.35);
+  EXPECT_DOUBLE_EQ(*vn_every[Measure::kCOOP1].value, 0.65);
+  EXPECT_DOUBLE_EQ(*vn_every[Measure::kCON1].value, 1);
+}
+
+TEST(AlternativeRatesTest, Errors) {
+  Diagnostics diags;
+  auto table = csv::ParseTable(
+      "org_id,name,country,disposition,alt\nA,a,KH,1.1,\nB,b,KH,4.10,2.2\n", "f.csv");
+  auto frame = ParseFrame(*table, &diags);
+  ASSERT_TRUE(frame);
+  EXPECT_EQ(AlternativeDispositions(*frame, "nope").error().code, "FW012");
+  auto bad = AlternativeDispositions(*frame, "alt");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().ToString(),
+            "f.csv:3:5: FW003: unknown disposition code '2.2' in column 'alt' (did you mean "
+            "'2.20'?)");
+  const std::vector<std::string> no_alt = {"A"};
+  EXPECT_EQ(AlternativeDispositions(*frame, "alt", no_alt).error().ToString(),
+            "f.csv:2:5: FW013: case 'A' has no alternative code in column 'alt'");
+  const std::vector<std::string> unknown = {"Z"};
+  EXPECT_EQ(AlternativeDispositions(*frame, "alt", unknown).error().code, "FW013");
+  const DispositionOverride bogus[] = {{"Z", FindDisposition("2.11")}};
+  EXPECT_EQ(WithDispositions(*frame, bogus).error().code, "FW013");
+  const DispositionOverride b_refused[] = {{"B", FindDisposition("2.11")}};
+  auto changed = WithDispositions(*frame, b_refused);
+  ASSERT_TRUE(changed);
+  EXPECT_EQ(changed->cases[1].disposition->code, "2.11");
+  EXPECT_EQ(frame->cases[1].disposition->code, "4.10") << "the original is untouched";
+}
+
 }  // namespace
 }  // namespace ngosurvey::fieldwork

@@ -6,6 +6,10 @@
 
 #include <fmt/format.h>
 
+#include <toml++/toml.h>
+
+#include "base/file.h"
+
 namespace ngosurvey::fieldwork {
 namespace {
 
@@ -130,8 +134,9 @@ Result<DueReport> ComputeDue(const Frame& frame, const std::vector<Contact>& con
       item.mode = ContactMode::kVisit;
       item.due = *last->appointment;
     } else if (made.size() >= schedule.steps.size()) {
-      report.exhausted.push_back({c.org_id, static_cast<int>(made.size()),
-                                  Describe(last->outcome).final_code});
+      report.exhausted.push_back(
+          {c.org_id, static_cast<int>(made.size()),
+           last->code != nullptr ? last->code->code : Describe(last->outcome).final_code});
       continue;
     } else {
       const ScheduleStep& step = schedule.steps[made.size()];
@@ -151,6 +156,145 @@ Result<DueReport> ComputeDue(const Frame& frame, const std::vector<Contact>& con
     return a.due != b.due ? a.due < b.due : a.org_id < b.org_id;
   });
   return report;
+}
+
+namespace {
+
+Location TomlWhere(const std::string& file, const toml::source_region& source) {
+  Location where;
+  where.file = file;
+  where.row = static_cast<int>(source.begin.line);
+  where.column = static_cast<int>(source.begin.column);
+  return where;
+}
+
+// Reads one schedule file's table; throws nothing (toml++ accessors only).
+class ScheduleReader {
+ public:
+  explicit ScheduleReader(std::string file) : file_(std::move(file)) {}
+
+  Result<ScheduleConfig> Read(const toml::table& root) {
+    ScheduleConfig config;
+    config.schedule.steps.clear();
+    for (const auto& [key, node] : root) {
+      std::string_view k = key.str();
+      if (k == "grace_days") {
+        config.schedule.grace_days = NGO_TRY(Int(node, "grace_days"));
+      } else if (k == "start") {
+        config.start = NGO_TRY(StartDate(node));
+      } else if (k == "steps") {
+        const toml::array* steps = node.as_array();
+        if (steps == nullptr) return Fail(node, "'steps' must be an array of tables ([[steps]])");
+        for (const toml::node& step : *steps) {
+          config.schedule.steps.push_back(NGO_TRY(Step(step)));
+        }
+      } else {
+        return Fail(node, "unknown key '" + std::string(k) +
+                              "' (expected start, grace_days, [[steps]])");
+      }
+    }
+    if (config.schedule.steps.empty()) {
+      Location where;
+      where.file = file_;
+      return MakeError("FW033", "the schedule has no [[steps]]", where);
+    }
+    Status valid = ValidateSchedule(config.schedule);
+    if (!valid) {
+      Error error = valid.error();
+      error.where.file = file_;
+      return tl::unexpected(std::move(error));
+    }
+    return config;
+  }
+
+ private:
+  Result<ScheduleStep> Step(const toml::node& node) {
+    const toml::table* table = node.as_table();
+    if (table == nullptr) return Fail(node, "each [[steps]] entry must be a table");
+    ScheduleStep step{"", ContactMode::kVisit, 0};
+    bool have_name = false;
+    bool have_mode = false;
+    bool have_days = false;
+    for (const auto& [key, value] : *table) {
+      std::string_view k = key.str();
+      if (k == "name") {
+        if (!value.is_string()) return Fail(value, "'name' must be a string");
+        step.name = *value.value<std::string>();
+        have_name = true;
+      } else if (k == "mode") {
+        if (!value.is_string()) return Fail(value, "'mode' must be a string");
+        std::string mode = *value.value<std::string>();
+        auto found = FindMode(mode);
+        if (!found) {
+          return Fail(value, "unknown mode '" + mode + "' (expected letter, visit, phone, email)");
+        }
+        step.mode = *found;
+        have_mode = true;
+      } else if (k == "days_after_previous") {
+        step.days_after_previous = NGO_TRY(Int(value, "days_after_previous"));
+        have_days = true;
+      } else {
+        return Fail(value, "unknown key '" + std::string(k) +
+                               "' in a step (expected name, mode, days_after_previous)");
+      }
+    }
+    if (!have_name || !have_mode || !have_days) {
+      return Fail(node, std::string("a step needs ") +
+                            (!have_name ? "a name" : !have_mode ? "a mode" : "days_after_previous"));
+    }
+    return step;
+  }
+
+  Result<int> Int(const toml::node& node, std::string_view key) {
+    if (!node.is_integer()) return Fail(node, "'" + std::string(key) + "' must be an integer");
+    int64_t value = *node.value<int64_t>();
+    if (value < -100000 || value > 100000) {
+      return Fail(node, "'" + std::string(key) + "' is out of range");
+    }
+    return static_cast<int>(value);
+  }
+
+  Result<Date> StartDate(const toml::node& node) {
+    std::string text;
+    if (const auto* date = node.as_date()) {
+      const toml::date& d = date->get();
+      text = fmt::format("{:04d}-{:02d}-{:02d}", d.year, d.month, d.day);
+    } else if (node.is_string()) {
+      text = *node.value<std::string>();
+    } else {
+      return Fail(node, "'start' must be a date (2026-03-02)");
+    }
+    auto parsed = ParseDate(text);
+    if (!parsed) {
+      Error error = parsed.error();
+      error.where = TomlWhere(file_, node.source());
+      return tl::unexpected(std::move(error));
+    }
+    return *parsed;
+  }
+
+  tl::unexpected<Error> Fail(const toml::node& node, const std::string& message) {
+    return MakeError("FW033", message, TomlWhere(file_, node.source()));
+  }
+
+  std::string file_;
+};
+
+}  // namespace
+
+Result<ScheduleConfig> ParseScheduleToml(std::string_view text, const std::string& file) {
+  try {
+    toml::table root = toml::parse(text, file);
+    return ScheduleReader(file).Read(root);
+  } catch (const toml::parse_error& error) {
+    return MakeError("FW033", std::string(error.description()),
+                     TomlWhere(file, error.source()));
+  }
+}
+
+Result<ScheduleConfig> ReadScheduleFile(const std::string& path) {
+  std::string text = NGO_TRY(ReadFile(path));
+  return ParseScheduleToml(text, path);
 }
 
 }  // namespace ngosurvey::fieldwork

@@ -60,6 +60,20 @@ Schedule DefaultSchedule();
 // or grace_days is negative.
 Status ValidateSchedule(const Schedule& schedule);
 
+// A schedule file (TOML; docs/formats/schedule.md): the sequence, grace_days and
+// optionally the first day of fieldwork (when step 1 is due for every case).
+struct ScheduleConfig {
+  Schedule schedule;
+  std::optional<Date> start;
+};
+
+// Parses a schedule file. Errors, each with the file and the TOML line and column:
+// FW033 TOML syntax, an unknown key, a missing or ill-typed value, an unknown mode;
+// FW030 a start that is not a date; FW031 what ValidateSchedule refuses.
+Result<ScheduleConfig> ParseScheduleToml(std::string_view text, const std::string& file);
+// Reads and parses `path` (IO001 when it cannot be read).
+Result<ScheduleConfig> ReadScheduleFile(const std::string& path);
+
 // One contact made with a case.
 struct Contact {
   std::string org_id;
@@ -67,6 +81,9 @@ struct Contact {
   ContactMode mode = ContactMode::kVisit;
   ContactOutcome outcome = ContactOutcome::kNoReply;
   std::optional<Date> appointment;  // with kAppointment: when the interview is set for
+  // When the contact was logged with an AAPOR code rather than an outcome name: that
+  // code (it is the final code of an exhausted case instead of the outcome's).
+  const DispositionCode* code = nullptr;
 };
 
 enum class DueStatus {

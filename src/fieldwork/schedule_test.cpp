@@ -224,5 +224,106 @@ TEST(ScheduleTest, ModeNames) {
   EXPECT_EQ(DueStatusName(DueStatus::kOverdue), "overdue");
 }
 
+TEST(ScheduleFileTest, ReadsStepsGraceDaysAndStart) {
+  auto config = ParseScheduleToml(R"(
+start = 2026-03-02
+grace_days = 2
+
+[[steps]]
+name = "pre-notice"
+mode = "letter"
+days_after_previous = 0
+
+[[steps]]
+name = "visit"
+mode = "visit"
+days_after_previous = 10
+)",
+                                  "s.toml");
+  ASSERT_TRUE(config) << config.error().ToString();
+  EXPECT_EQ(config->schedule.grace_days, 2);
+  ASSERT_EQ(config->schedule.steps.size(), 2u);
+  EXPECT_EQ(config->schedule.steps[1].name, "visit");
+  EXPECT_EQ(config->schedule.steps[1].mode, ContactMode::kVisit);
+  EXPECT_EQ(config->schedule.steps[1].days_after_previous, 10);
+  ASSERT_TRUE(config->start);
+  EXPECT_EQ(FormatDate(*config->start), "2026-03-02");
+
+  auto quoted = ParseScheduleToml(
+      "start = \"2026-03-02\"\n[[steps]]\nname = \"a\"\nmode = \"phone\"\n"
+      "days_after_previous = 0\n",
+      "s.toml");
+  ASSERT_TRUE(quoted) << quoted.error().ToString();
+  EXPECT_EQ(quoted->schedule.grace_days, 3) << "the default";
+}
+
+TEST(ScheduleFileTest, ErrorsAreLocated) {
+  auto syntax = ParseScheduleToml("grace_days = \n", "s.toml");
+  ASSERT_FALSE(syntax);
+  EXPECT_EQ(syntax.error().code, "FW033");
+  EXPECT_EQ(syntax.error().where.row, 1);
+  auto mode = ParseScheduleToml(
+      "[[steps]]\nname = \"a\"\nmode = \"fax\"\ndays_after_previous = 0\n", "s.toml");
+  ASSERT_FALSE(mode);
+  EXPECT_EQ(mode.error().ToString(),
+            "s.toml:3:8: FW033: unknown mode 'fax' (expected letter, visit, phone, email)");
+  auto unknown = ParseScheduleToml("graces = 3\n", "s.toml");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, "FW033");
+  EXPECT_EQ(unknown.error().where.row, 1);
+  auto missing = ParseScheduleToml("[[steps]]\nname = \"a\"\nmode = \"visit\"\n", "s.toml");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().message, "a step needs days_after_previous");
+  auto negative = ParseScheduleToml(
+      "[[steps]]\nname = \"a\"\nmode = \"visit\"\ndays_after_previous = -1\n", "s.toml");
+  ASSERT_FALSE(negative);
+  EXPECT_EQ(negative.error().code, "FW031");
+  EXPECT_EQ(ParseScheduleToml("grace_days = 1\n", "s.toml").error().message,
+            "the schedule has no [[steps]]");
+  auto bad_start = ParseScheduleToml(
+      "start = \"2026-02-30\"\n[[steps]]\nname = \"a\"\nmode = \"visit\"\n"
+      "days_after_previous = 0\n",
+      "s.toml");
+  ASSERT_FALSE(bad_start);
+  EXPECT_EQ(bad_start.error().code, "FW030");
+  EXPECT_EQ(bad_start.error().where.row, 1);
+  EXPECT_EQ(ReadScheduleFile("/nonexistent/s.toml").error().code, "IO001");
+}
+
+TEST(ScheduleFileTest, DocumentedDefaultFileEqualsTheBuiltInDefault) {
+  auto config = ReadScheduleFile(std::string(NGOSURVEY_SOURCE_DIR) +
+                                 "/tests/data/fieldwork/schedule_default.toml");
+  ASSERT_TRUE(config) << config.error().ToString();
+  Schedule builtin = DefaultSchedule();
+  ASSERT_EQ(config->schedule.steps.size(), builtin.steps.size());
+  for (size_t i = 0; i < builtin.steps.size(); ++i) {
+    EXPECT_EQ(config->schedule.steps[i].name, builtin.steps[i].name);
+    EXPECT_EQ(config->schedule.steps[i].mode, builtin.steps[i].mode);
+    EXPECT_EQ(config->schedule.steps[i].days_after_previous, builtin.steps[i].days_after_previous);
+  }
+  EXPECT_EQ(config->schedule.grace_days, builtin.grace_days);
+}
+
+TEST(ScheduleTest, ExhaustedCaseLoggedWithACodeKeepsTheCode) {
+  Diagnostics diags;
+  auto table = csv::ParseTable("org_id,name,country\nA,a,KH\n", "f.csv");
+  auto frame = ParseFrame(*table, &diags);
+  ASSERT_TRUE(frame);
+  Schedule one;
+  one.steps = {{"only", ContactMode::kVisit, 0}};
+  Contact c;
+  c.org_id = "A";
+  c.date = *ParseDate("2026-03-02");
+  c.outcome = ContactOutcome::kNonContact;
+  c.code = FindDisposition("2.24");
+  auto report = ComputeDue(*frame, {c}, *ParseDate("2026-03-03"), one);
+  ASSERT_TRUE(report);
+  ASSERT_EQ(report->exhausted.size(), 1u);
+  EXPECT_EQ(report->exhausted[0].final_code, "2.24");
+  c.code = nullptr;
+  report = ComputeDue(*frame, {c}, *ParseDate("2026-03-03"), one);
+  EXPECT_EQ(report->exhausted[0].final_code, "2.20");
+}
+
 }  // namespace
 }  // namespace ngosurvey::fieldwork
