@@ -1,9 +1,11 @@
 #include "analysis/load_data.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <set>
 
 #include "base/text.h"
+#include "form/columns.h"
 #include "form/expr/expr.h"
 
 namespace ngosurvey::analysis {
@@ -17,19 +19,7 @@ bool Contains(const std::vector<std::string>& list, std::string_view value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 
-// The CSV column of a question: its name, or its path without the root element
-// ("grp/q"), or with it ("data/grp/q"), as ODK and Kobo write them.
-std::optional<size_t> FindColumn(const csv::Table& table, const Question& question) {
-  if (auto index = table.ColumnIndex(question.name)) return index;
-  std::string_view path = question.path;
-  if (!path.empty() && path.front() == '/') path.remove_prefix(1);
-  if (auto index = table.ColumnIndex(path)) return index;
-  size_t slash = path.find('/');
-  if (slash != std::string_view::npos) {
-    if (auto index = table.ColumnIndex(path.substr(slash + 1))) return index;
-  }
-  return std::nullopt;
-}
+using form::FindColumn;  // the header matching shared with imports (form/columns.h)
 
 // Relevance over one CSV row: names are questions, values the row's raw text.
 class CsvRowContext final : public form::expr::EvalContext, public form::expr::NameResolver {
@@ -91,10 +81,37 @@ std::vector<form::expr::BoundExpr> RelevanceChain(const form::Form& form, const 
 bool Loadable(QuestionType type) {
   return type == QuestionType::kSelectOne || type == QuestionType::kSelectMultiple ||
          type == QuestionType::kInteger || type == QuestionType::kDecimal ||
-         type == QuestionType::kRange;
+         type == QuestionType::kRange || type == QuestionType::kCalculate;
+}
+
+// A calculate is tabulated as a number only when every value it took is one (a
+// calculate that builds a text, such as an instance name, is not an item).
+bool NumericColumn(const csv::Table& table, size_t column, const LoadDataOptions& options) {
+  for (const auto& row : table.rows) {
+    std::string_view raw = text::Trim(row[column]);
+    if (raw.empty() || Contains(options.refused_codes, raw) || Contains(options.dont_know_codes, raw)) {
+      continue;
+    }
+    char* end = nullptr;
+    std::string copy(raw);
+    std::strtod(copy.c_str(), &end);
+    if (end != copy.c_str() + copy.size()) return false;
+  }
+  return true;
 }
 
 }  // namespace
+
+void AddGroupingColumns(const form::Form& form, const csv::Table& table,
+                        const std::vector<TableSpec>& specs, LoadDataOptions* options) {
+  for (const TableSpec& spec : specs) {
+    for (const std::string& by : spec.by) {
+      bool defined = form.FindQuestion(by) != nullptr && table.ColumnIndex(by).has_value() &&
+                     (options->items.empty() || Contains(options->items, by));
+      if (!defined && !Contains(options->extra_single, by)) options->extra_single.push_back(by);
+    }
+  }
+}
 
 Result<Dataset> LoadCsvWithForm(const form::Form& form, const csv::Table& table,
                                 const LoadDataOptions& options, Diagnostics* diags) {
@@ -107,7 +124,11 @@ Result<Dataset> LoadCsvWithForm(const form::Form& form, const csv::Table& table,
   std::vector<const Question*> questions;
   if (options.items.empty()) {
     for (const Question& q : form.questions) {
-      if (Loadable(q.type) && FindColumn(table, q)) questions.push_back(&q);
+      if (!Loadable(q.type)) continue;
+      auto column = FindColumn(table, q);
+      if (!column) continue;
+      if (q.type == QuestionType::kCalculate && !NumericColumn(table, *column, options)) continue;
+      questions.push_back(&q);
     }
   } else {
     for (const std::string& name : options.items) {
@@ -117,7 +138,7 @@ Result<Dataset> LoadCsvWithForm(const form::Form& form, const csv::Table& table,
       }
       if (!Loadable(q->type)) {
         return MakeError("D005", "'" + name + "' is a " + std::string(form::TypeName(q->type)) +
-                                     "; only select and numeric questions are tabulated",
+                                     "; only select, numeric and numeric calculate questions are tabulated",
                          form.SurveyCell(q->row, "type"));
       }
       if (!FindColumn(table, *q)) {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "analysis/dataset.h"
+#include "analysis/table.h"
 #include "base/csv.h"
 #include "base/diagnostic.h"
 #include "form/form.h"
@@ -30,7 +31,8 @@ struct LoadDataOptions {
   std::vector<std::string> refused_codes = {"refused"};
   std::vector<std::string> dont_know_codes = {"dont_know"};
   // Columns to load by question name; empty = every select_one, select_multiple,
-  // integer, decimal and range question found in the data.
+  // integer, decimal and range question found in the data, and every calculate
+  // whose values are all numbers (a listed calculate must be numeric: D003).
   std::vector<std::string> items;
   // Extra single-choice columns to load even if the form does not define them (a
   // grouping column such as "country" added to an export): their options are the
@@ -42,6 +44,12 @@ struct LoadDataOptions {
 // not an option or not a number, "D004" a listed item with no column in the data,
 // "D005" an item that is not a select or numeric question. Problems that do not
 // stop the load (a relevance expression that does not compile) go to `diags`.
+// Adds to options->extra_single the grouping columns of `specs` that the data has
+// but the form does not define as questions (a "country" column added to an
+// export): loaded as single-choice columns whose options are the values seen.
+void AddGroupingColumns(const form::Form& form, const csv::Table& table,
+                        const std::vector<TableSpec>& specs, LoadDataOptions* options);
+
 Result<Dataset> LoadCsvWithForm(const form::Form& form, const csv::Table& table,
                                 const LoadDataOptions& options, Diagnostics* diags);
 

@@ -10,6 +10,7 @@ void RegisterAuditCommands(CLI::App& root, CommandContext& ctx);
 void RegisterExprCommands(CLI::App& root, CommandContext& ctx);
 void RegisterStoreCommands(CLI::App& root, CommandContext& ctx);
 void RegisterTabulateCommands(CLI::App& root, CommandContext& ctx);
+void RegisterStudyCommands(CLI::App& root, CommandContext& ctx);
 
 
 const std::vector<RegisterFn>& CommandGroups() {
@@ -20,6 +21,7 @@ const std::vector<RegisterFn>& CommandGroups() {
       RegisterExprCommands,
       RegisterStoreCommands,
       RegisterTabulateCommands,
+      RegisterStudyCommands,
 
   };
   return groups;

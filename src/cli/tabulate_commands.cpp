@@ -99,9 +99,7 @@ void Run(CommandContext& ctx, const TabulateOptions& opts) {
       return;
     }
     specs = std::move(*read);
-    for (const auto& spec : specs) {
-      for (const std::string& by : spec.by) load.extra_single.push_back(by);
-    }
+    analysis::AddGroupingColumns(*form, *table, specs, &load);
   } else {
     load.items = opts.items;
     if (!load.items.empty() && form->FindQuestion(opts.by)) load.items.push_back(opts.by);

@@ -9,6 +9,16 @@ namespace ngosurvey::report::internal {
 using analysis::ItemKind;
 using analysis::TableResult;
 
+std::string MarkdownEscape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') out += "\\|";
+    else if (c == '\n') out += ' ';
+    else out += c;
+  }
+  return out;
+}
+
 size_t GroupColumnCount(const TableResult& table) {
   return static_cast<size_t>(std::count_if(table.columns.begin(), table.columns.end(),
                                             [](const auto& column) { return !column.is_total; }));

@@ -18,6 +18,9 @@ inline constexpr std::string_view kSmallCountMark = "†";
 inline constexpr std::string_view kSmallBaseMark = "‡";
 inline constexpr std::string_view kSuppressedMark = "s";
 
+// A Markdown table cell's text: '|' escaped, line breaks as spaces.
+std::string MarkdownEscape(std::string_view text);
+
 // Columns that are groups (not the Total).
 size_t GroupColumnCount(const analysis::TableResult& table);
 

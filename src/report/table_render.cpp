@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "base/file.h"
+#include "report/render_internal.h"
 
 namespace ngosurvey::report {
 
@@ -15,6 +16,8 @@ Status WriteXlsx(const std::vector<analysis::TableResult>& tables, const std::st
                  const RenderOptions& options);
 
 namespace {
+
+namespace in = internal;
 
 using analysis::Cell;
 using analysis::ItemKind;
@@ -29,16 +32,6 @@ constexpr FormatEntry kFormats[] = {
     {TableFormat::kXlsx, "xlsx"},   {TableFormat::kLatex, "tex"},
 };
 
-// Markdown cells must not contain a bare '|'.
-std::string Escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n') out += ' ';
-    else out += c;
-  }
-  return out;
-}
 
 std::string Percent(double prop) { return fmt::format("{:.1f}", 100 * prop); }
 
@@ -70,14 +63,14 @@ std::string NonresponseText(const analysis::Nonresponse& nr) {
 }
 
 void RenderTable(const TableResult& table, const RenderOptions& options, std::string* out) {
-  *out += fmt::format("## {}\n\n", Escape(table.title.empty() ? table.id : table.title));
+  *out += fmt::format("## {}\n\n", in::MarkdownEscape(table.title.empty() ? table.id : table.title));
   if (!options.banner.empty()) *out += fmt::format("> **{}**\n\n", options.banner);
   // Header: the item column, one column per group/Total, and the tests.
   size_t group_columns = 0;
   for (const auto& column : table.columns) group_columns += column.is_total ? 0 : 1;
   bool has_tests = group_columns == 2;
   *out += "| Item |";
-  for (const auto& column : table.columns) *out += " " + Escape(column.label) + " |";
+  for (const auto& column : table.columns) *out += " " + in::MarkdownEscape(column.label) + " |";
   if (has_tests) *out += " Fisher p |";
   *out += "\n|---|";
   for (size_t c = 0; c < table.columns.size(); ++c) *out += "---|";
@@ -90,7 +83,7 @@ void RenderTable(const TableResult& table, const RenderOptions& options, std::st
     *out += "\n";
   };
   for (const analysis::ItemResult& item : table.items) {
-    std::string heading = "**" + Escape(item.label) + "**";
+    std::string heading = "**" + in::MarkdownEscape(item.label) + "**";
     if (item.denominator != analysis::DenominatorRule::kAnswered) {
       heading += fmt::format(" (base: {})", analysis::DenominatorRuleName(item.denominator));
     }
@@ -110,7 +103,7 @@ void RenderTable(const TableResult& table, const RenderOptions& options, std::st
     } else {
       blank_row(heading, item.item_test ? "all options: " + PValue(item.item_test->p) : "");
       for (const analysis::OptionRow& option : item.options) {
-        *out += "| " + Escape(option.label) + " |";
+        *out += "| " + in::MarkdownEscape(option.label) + " |";
         for (const Cell& cell : option.cells) *out += " " + CellText(cell) + " |";
         if (has_tests) {
           std::string p = option.tests.empty() ? "–" : PValue(option.tests[0].p);

@@ -1,0 +1,103 @@
+// `ngosurvey synth STUDY_DIR` (synthetic microdata from published tables) and
+// `ngosurvey report STUDY_DIR -o OUT` (the study report). The study folder is
+// described by its study.toml (docs/formats/study.md; report/study.h).
+#include <filesystem>
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "analysis/synth.h"
+#include "base/file.h"
+#include "cli/command.h"
+#include "cli/progress.h"
+#include "report/study.h"
+#include "report/study_report.h"
+
+namespace ngosurvey::cli {
+namespace {
+
+struct SynthOptions {
+  std::string dir;
+  std::string output;  // folder; default: the folder of the study's `data`
+  std::optional<uint64_t> seed;
+};
+
+void RunSynth(CommandContext& ctx, const SynthOptions& opts) {
+  auto inputs = report::LoadStudyInputs(opts.dir);
+  if (!inputs) {
+    ctx.exit_status = ReportError(ctx, inputs.error());
+    return;
+  }
+  if (opts.seed) inputs->config.seed = *opts.seed;
+  auto result = report::SynthesizeStudy(*inputs);
+  if (!result) {
+    ctx.exit_status = ReportError(ctx, result.error());
+    return;
+  }
+  std::filesystem::path data = inputs->config.data;
+  std::filesystem::path folder = opts.output.empty() ? data.parent_path() : std::filesystem::path(opts.output);
+  if (auto made = MakeDirectories(folder.string()); !made) {
+    ctx.exit_status = ReportError(ctx, made.error());
+    return;
+  }
+  std::string data_path = (folder / data.filename()).string();
+  std::string targets_path = (folder / "targets_SYNTHETIC.csv").string();
+  for (const auto& [path, text] : {std::pair{data_path, analysis::SynthCsv(*result)},
+                                   std::pair{targets_path, analysis::SynthTargetsCsv(*result)}}) {
+    if (auto written = WriteFileAtomic(path, text); !written) {
+      ctx.exit_status = ReportError(ctx, written.error());
+      return;
+    }
+  }
+  size_t unreachable = 0, unmet = 0;
+  for (const auto& t : result->targets) {
+    unreachable += !t.reachable;
+    unmet += !t.met;
+  }
+  *ctx.err << "SYNTHETIC data: " << result->rows.size() << " respondents, seed " << result->seed << "\n"
+           << result->targets.size() << " published cells: " << unreachable
+           << " that no count of their base gives, " << unmet << " not met (see " << targets_path << ")\n"
+           << "written to " << data_path << "\n";
+}
+
+struct ReportOptions {
+  std::string dir;
+  std::string output = "out";
+};
+
+void RunReport(CommandContext& ctx, const ReportOptions& opts) {
+  TerminalProgress progress(ctx);
+  auto written = report::WriteStudyReport(opts.dir, opts.output, progress);
+  if (!written) {
+    ctx.exit_status = ReportError(ctx, written.error());
+    return;
+  }
+  *ctx.err << "report written: " << written->html_path << " and " << written->markdown_path << "\n";
+  for (const std::string& line : written->summary) *ctx.err << "  " << line << "\n";
+}
+
+}  // namespace
+
+void RegisterStudyCommands(CLI::App& root, CommandContext& ctx) {
+  auto synth_opts = std::make_shared<SynthOptions>();
+  CLI::App* synth = root.add_subcommand(
+      "synth",
+      "Generate SYNTHETIC microdata that reproduce a study's published tables (deterministic; "
+      "respects the instrument's skip logic and choices)");
+  synth->add_option("STUDY_DIR", synth_opts->dir, "Study folder with a study.toml")->required();
+  synth->add_option("-o,--output", synth_opts->output,
+                    "Folder to write to (default: the folder of the study's `data` file)");
+  synth->add_option("--seed", synth_opts->seed, "Seed (default: [synth] seed of study.toml)");
+  synth->callback([&ctx, synth_opts] { RunSynth(ctx, *synth_opts); });
+
+  auto report_opts = std::make_shared<ReportOptions>();
+  CLI::App* report = root.add_subcommand(
+      "report",
+      "Write a study's report: design and fieldwork with response rates, every table with the "
+      "published value beside the reproduced one, the audit, item nonresponse, charts");
+  report->add_option("STUDY_DIR", report_opts->dir, "Study folder with a study.toml")->required();
+  report->add_option("-o,--output", report_opts->output, "Output folder (default: out)");
+  report->callback([&ctx, report_opts] { RunReport(ctx, *report_opts); });
+}
+
+}  // namespace ngosurvey::cli

@@ -1,0 +1,75 @@
+// A study folder: the files that make one survey-based assessment study, named by
+// its `study.toml` (docs/formats/study.md), and everything read from them. The
+// reference study (study/) is one; a new wave or another country's study is
+// another folder with its own study.toml.
+//
+//   title      = "..."                     the report's title
+//   instrument = "instrument.xlsx"         the XLSForm
+//   tables     = "tables.toml"             table specs (docs/formats/table-spec.md)
+//   frame      = "frame.csv"               the sample frame with final dispositions
+//   data       = "synthetic/x.csv"         responses (CSV export layout)
+//   synthetic  = true                      the data are synthetic: say so everywhere
+//   published  = "published_tables.csv"   optional: published cells to compare with
+//   bases      = "bases.toml"              with `published`: their bases (audit)
+//   group      = "country"                 the column the tables group by
+//   [synth]    seed = 1, fixed = { consent = "yes" }   for `ngosurvey synth`
+//
+// Paths are relative to the folder. Errors name study.toml and the line: "SD001"
+// malformed TOML, "SD002" a missing or mistyped key, an unknown key, or a file that
+// does not exist.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analysis/published_audit.h"
+#include "analysis/synth.h"
+#include "analysis/table.h"
+#include "base/diagnostic.h"
+#include "base/error.h"
+#include "fieldwork/frame.h"
+#include "form/form.h"
+
+namespace ngosurvey::report {
+
+struct StudyConfig {
+  std::string dir;         // the folder, as given
+  std::string config_file;  // dir + "/study.toml"
+  std::string title;
+  std::string instrument, tables, frame, data;  // resolved paths
+  std::string published, bases;                  // resolved; empty when not set
+  bool synthetic = false;
+  std::string group = "country";
+  uint64_t seed = 1;
+  std::map<std::string, std::string> fixed;  // [synth] fixed answers
+  std::string source;                        // citation of the study, for the report
+};
+
+Result<StudyConfig> ReadStudyConfig(const std::string& dir);
+
+// Everything but the responses, read and checked: the form (its diagnostics in
+// `form_diagnostics`; an invalid form is an error), the specs, the frame, and the
+// audit of the published tables when the study has them.
+struct StudyInputs {
+  StudyConfig config;
+  form::Form form;
+  Diagnostics form_diagnostics;
+  std::vector<analysis::TableSpec> specs;
+  fieldwork::Frame frame;
+  Diagnostics frame_diagnostics;
+  std::optional<analysis::AuditReport> audit;
+};
+
+Result<StudyInputs> LoadStudyInputs(const std::string& dir);
+
+// The frame's completed interviews (final disposition 1.1 or a sub-code of it), in
+// frame order, as respondents to synthesise.
+std::vector<analysis::SynthRespondent> CompletedInterviews(const StudyInputs& inputs);
+
+// Synthesises the study's data from its inputs and config (seed, fixed answers).
+Result<analysis::SynthResult> SynthesizeStudy(const StudyInputs& inputs);
+
+}  // namespace ngosurvey::report

@@ -1,0 +1,603 @@
+#include "report/study_report.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "analysis/load_data.h"
+#include "base/csv.h"
+#include "base/file.h"
+#include "report/html.h"
+#include "report/render_internal.h"
+
+namespace ngosurvey::report {
+namespace {
+
+using analysis::CellAudit;
+using analysis::ItemKind;
+using analysis::ItemResult;
+using analysis::TableResult;
+namespace in = internal;
+
+constexpr std::string_view kSyntheticBanner =
+    "SYNTHETIC DATA: the respondents in this report are generated, not real NGOs' answers";
+
+// --- Reproduction -------------------------------------------------------------
+
+std::string PrintedPercent(uint64_t count, uint64_t base, int decimals) {
+  return analysis::FormatScaled(
+      analysis::RoundHalfUpScaled(static_cast<int64_t>(count) * 100, static_cast<int64_t>(base), decimals),
+      decimals);
+}
+
+std::string PrintedMean(double mean, uint64_t n, int decimals) {
+  // The data are whole numbers or one-decimal shares: mean * n * 10^6 is the exact
+  // total in millionths, so the half-up rounding is exact as in the audit.
+  int64_t total = std::llround(mean * static_cast<double>(n) * 1e6);
+  return analysis::FormatScaled(
+      analysis::RoundHalfUpScaled(total, static_cast<int64_t>(n) * 1'000'000, decimals), decimals);
+}
+
+int ColumnOf(const TableResult& table, std::string_view key) {
+  for (size_t c = 0; c < table.columns.size(); ++c) {
+    if (table.columns[c].key == key) return static_cast<int>(c);
+  }
+  return -1;
+}
+
+CellComparison Compare(const CellAudit& published, const std::vector<TableResult>& tables) {
+  CellComparison out;
+  out.published = &published;
+  for (const TableResult& table : tables) {
+    if (table.id != published.table) continue;
+    for (const ItemResult& item : table.items) {
+      if (item.item != published.item_id) continue;
+      out.item = &item;
+      int column = ColumnOf(table, published.country);
+      if (column < 0) return out;
+      if (published.verdict == analysis::Verdict::kNoResponse) {
+        const auto& nr = item.nonresponse[static_cast<size_t>(column)];
+        out.reproduced = nr.answered == 0 ? "no response" : std::to_string(nr.answered) + " answered";
+        out.match = nr.answered == 0;
+        return out;
+      }
+      int decimals = published.value ? published.value->decimals : 1;
+      if (item.kind == ItemKind::kNumeric) {
+        const auto& numeric = item.numeric[static_cast<size_t>(column)];
+        out.numeric = &numeric;
+        if (numeric.mean) out.reproduced = PrintedMean(*numeric.mean, numeric.n, decimals);
+      } else {
+        std::string option = published.option_id == "value" ? "yes" : published.option_id;
+        for (const auto& row : item.options) {
+          if (row.option != option) continue;
+          out.cell = &row.cells[static_cast<size_t>(column)];
+          if (out.cell->base > 0) out.reproduced = PrintedPercent(out.cell->count, out.cell->base, decimals);
+        }
+      }
+      out.match = published.value && out.reproduced == analysis::FormatScaled(published.value->scaled, decimals);
+      return out;
+    }
+  }
+  return out;
+}
+
+// --- Fieldwork -----------------------------------------------------------------
+
+// The frame with every case that has a `disposition_alt` code read that way.
+fieldwork::Frame AlternativeFrame(const fieldwork::Frame& frame, size_t* changed) {
+  fieldwork::Frame alt = frame;
+  *changed = 0;
+  for (auto& c : alt.cases) {
+    auto value = alt.Value(c, "disposition_alt");
+    if (!value || value->empty()) continue;
+    if (const auto* code = fieldwork::FindDisposition(*value)) {
+      c.disposition = code;
+      ++*changed;
+    }
+  }
+  return alt;
+}
+
+std::string CasesWithAlternative(const fieldwork::Frame& frame) {
+  std::string names;
+  for (const auto& c : frame.cases) {
+    auto value = frame.Value(c, "disposition_alt");
+    if (!value || value->empty()) continue;
+    if (!names.empty()) names += ", ";
+    names += c.name + " (" + c.org_id + ")";
+  }
+  return names;
+}
+
+constexpr fieldwork::Measure kShownMeasures[] = {
+    fieldwork::Measure::kRR1,   fieldwork::Measure::kRR3,  fieldwork::Measure::kRR5,
+    fieldwork::Measure::kCOOP1, fieldwork::Measure::kREF1, fieldwork::Measure::kCON1,
+};
+constexpr fieldwork::RateCategory kCategories[] = {
+    fieldwork::RateCategory::kComplete,         fieldwork::RateCategory::kPartial,
+    fieldwork::RateCategory::kRefusal,          fieldwork::RateCategory::kNonContact,
+    fieldwork::RateCategory::kOther,            fieldwork::RateCategory::kUnknownHousehold,
+    fieldwork::RateCategory::kUnknownOther,     fieldwork::RateCategory::kNotEligible,
+};
+
+std::string RateText(const fieldwork::RateValue& rate) {
+  if (!rate.value) return "n/a";
+  return fmt::format("{:.1f}%", *rate.value * 100);
+}
+
+// --- Small helpers ----------------------------------------------------------------
+
+std::string GroupLabel(const TableResult& table, std::string_view key) {
+  int c = ColumnOf(table, key);
+  return c < 0 ? std::string(key) : table.columns[static_cast<size_t>(c)].label;
+}
+
+std::string CountText(const CellComparison& cmp) {
+  if (cmp.cell) return fmt::format("{}/{}", cmp.cell->count, cmp.cell->base);
+  if (cmp.numeric) return fmt::format("n={}", cmp.numeric->n);
+  return "";
+}
+
+std::string IntervalText(const CellComparison& cmp, int decimals) {
+  if (!cmp.cell || !cmp.cell->wilson) return "";
+  return fmt::format("{:.{}f}–{:.{}f}", cmp.cell->wilson->lower * 100, decimals, cmp.cell->wilson->upper * 100,
+                     decimals);
+}
+
+const analysis::GroupTest* TestOf(const CellComparison& cmp) {
+  if (!cmp.item) return nullptr;
+  if (cmp.item->kind == ItemKind::kSingle && cmp.cell == nullptr) return nullptr;
+  std::string option = cmp.published->option_id == "value" ? "yes" : cmp.published->option_id;
+  for (const auto& row : cmp.item->options) {
+    if (row.option == option && !row.tests.empty()) return &row.tests.front();
+  }
+  return nullptr;
+}
+
+std::string PText(const analysis::GroupTest* test) {
+  if (!test) return "";
+  if (!test->p) return test->note.empty() ? "–" : test->note;
+  std::string text = in::PValueText(*test->p);
+  if (test->p_holm) text += " (Holm " + in::PValueText(*test->p_holm) + ")";
+  return text;
+}
+
+std::vector<std::string> GroupsOf(const StudyReport& report) {
+  std::vector<std::string> groups;
+  for (const auto& cmp : report.comparisons) {
+    if (std::find(groups.begin(), groups.end(), cmp.published->country) == groups.end()) {
+      groups.push_back(cmp.published->country);
+    }
+  }
+  return groups;
+}
+
+// Comparisons of one table, grouped by (item, option) in CSV order.
+struct ComparisonRow {
+  std::string item_label, option_label;
+  std::map<std::string, const CellComparison*> by_group;
+  const CellComparison* first = nullptr;
+};
+
+std::vector<ComparisonRow> RowsOf(const StudyReport& report, std::string_view table) {
+  std::vector<ComparisonRow> rows;
+  for (const auto& cmp : report.comparisons) {
+    if (cmp.published->table != table) continue;
+    auto it = std::find_if(rows.begin(), rows.end(), [&](const ComparisonRow& r) {
+      return r.first->published->item_id == cmp.published->item_id &&
+             r.first->published->option_id == cmp.published->option_id;
+    });
+    if (it == rows.end()) {
+      rows.push_back({cmp.published->item_label, cmp.published->option_label, {}, &cmp});
+      it = rows.end() - 1;
+    }
+    it->by_group[cmp.published->country] = &cmp;
+  }
+  return rows;
+}
+
+std::string Flags(const CellComparison& cmp) {
+  std::string flags;
+  if (cmp.cell && cmp.cell->small_count) flags += "†";
+  if (cmp.published->verdict == analysis::Verdict::kInconsistent) flags += "‡";
+  if (!cmp.match) flags += "✗";
+  return flags;
+}
+
+constexpr std::string_view kFlagLegend =
+    "† fewer than 3 NGOs: a cell this small could identify an organisation. "
+    "‡ no count of the base gives the published value (see the audit). "
+    "✗ the data do not reproduce the published value.";
+
+}  // namespace
+
+// --- Building -----------------------------------------------------------------------
+
+Result<StudyReport> BuildStudyReport(StudyInputs inputs, Progress& progress) {
+  StudyReport report;
+  report.inputs = std::move(inputs);
+  const StudyInputs& in = report.inputs;
+  auto table = NGO_TRY(csv::ReadTable(in.config.data));
+  analysis::LoadDataOptions load;
+  auto refused = in.form.settings.values.find("missing_refused");
+  if (refused != in.form.settings.values.end() && !refused->second.empty()) load.refused_codes = {refused->second};
+  auto dont_know = in.form.settings.values.find("missing_dont_know");
+  if (dont_know != in.form.settings.values.end() && !dont_know->second.empty()) {
+    load.dont_know_codes = {dont_know->second};
+  }
+  analysis::AddGroupingColumns(in.form, table, in.specs, &load);
+  Diagnostics load_diags;
+  auto data = NGO_TRY(analysis::LoadCsvWithForm(in.form, table, load, &load_diags));
+  report.respondents = data.rows();
+  for (const auto& spec : in.specs) report.tables.push_back(NGO_TRY(analysis::Tabulate(data, spec, progress)));
+
+  if (in.audit) {
+    for (const CellAudit& cell : in.audit->cells) report.comparisons.push_back(Compare(cell, report.tables));
+  }
+
+  auto e = NGO_TRY(fieldwork::ParseESpec("proportional"));
+  RatesScenario as_recorded{"Final dispositions as recorded", "", {}};
+  as_recorded.groups = NGO_TRY(fieldwork::RatesByGroup(in.frame, in.config.group, e));
+  size_t changed = 0;
+  fieldwork::Frame alt = AlternativeFrame(in.frame, &changed);
+  if (changed > 0) {
+    std::string cases = CasesWithAlternative(in.frame);
+    as_recorded.explanation = "As recorded in the frame's disposition column: " + cases +
+                              " counted with their recorded code (not eligible).";
+    RatesScenario alternative{"Alternative reading", "", {}};
+    alternative.explanation = "The same frame with the `disposition_alt` codes of " + cases +
+                              " (refusals): organisations that declined because they do not see themselves as NGOs "
+                              "count against the response rate.";
+    alternative.groups = NGO_TRY(fieldwork::RatesByGroup(alt, in.config.group, e));
+    report.fieldwork.push_back(std::move(as_recorded));
+    report.fieldwork.push_back(std::move(alternative));
+  } else {
+    report.fieldwork.push_back(std::move(as_recorded));
+  }
+
+  size_t matched = 0, reachable = 0, reachable_matched = 0;
+  for (const auto& cmp : report.comparisons) {
+    matched += cmp.match;
+    bool ok = cmp.published->verdict != analysis::Verdict::kInconsistent;
+    reachable += ok;
+    reachable_matched += ok && cmp.match;
+  }
+  report.summary.push_back(fmt::format("{} respondents{}; {} tables", report.respondents,
+                                       in.config.synthetic ? " (SYNTHETIC)" : "", report.tables.size()));
+  if (!report.comparisons.empty()) {
+    report.summary.push_back(fmt::format(
+        "{} of {} published cells reproduced; {} of the {} that some count of their base can give",
+        matched, report.comparisons.size(), reachable_matched, reachable));
+  }
+  return report;
+}
+
+// --- HTML ----------------------------------------------------------------------
+
+namespace {
+
+constexpr std::string_view kReportCss = R"css(
+.synthetic-banner{position:fixed;top:0;left:0;right:0;z-index:10;background:#8a1c1c;color:#fff;
+  font-weight:600;text-align:center;padding:.35rem .5rem;font-size:.9rem}
+body{padding-top:2.4rem}
+nav.toc ol{columns:2}
+table.cmp{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.9rem}
+table.cmp th,table.cmp td{border-bottom:1px solid #ddd;padding:.2rem .45rem;text-align:right;vertical-align:top}
+table.cmp th[scope=row],table.cmp td.label{text-align:left}
+table.cmp td.miss{background:#fde8e8}
+table.cmp .pub{color:#555}
+.flag{color:#8a1c1c;font-weight:600}
+.charts{display:flex;flex-wrap:wrap;gap:1rem}
+@media print{.synthetic-banner{position:fixed}}
+)css";
+
+void HtmlComparisonTable(const StudyReport& report, const TableResult& table, std::string* out) {
+  std::vector<std::string> groups = GroupsOf(report);
+  std::vector<ComparisonRow> rows = RowsOf(report, table.id);
+  if (rows.empty()) return;
+  *out += "<table class=\"cmp\"><thead><tr><th scope=\"col\">Item</th><th scope=\"col\">Option</th>";
+  for (const std::string& g : groups) {
+    *out += fmt::format("<th scope=\"col\" colspan=\"4\">{}</th>", HtmlEscape(GroupLabel(table, g)));
+  }
+  *out += "<th scope=\"col\">Fisher p</th></tr><tr><th></th><th></th>";
+  for (size_t i = 0; i < groups.size(); ++i) {
+    *out += "<th>Published</th><th>Reproduced</th><th>n/N</th><th>95% CI</th>";
+  }
+  *out += "<th></th></tr></thead><tbody>\n";
+  std::string last_item;
+  for (const ComparisonRow& row : rows) {
+    bool new_item = row.item_label != last_item;
+    last_item = row.item_label;
+    *out += "<tr><td class=\"label\">" + (new_item ? HtmlEscape(row.item_label) : std::string()) +
+            "</td><td class=\"label\">" + HtmlEscape(row.option_label) + "</td>";
+    const analysis::GroupTest* test = nullptr;
+    for (const std::string& g : groups) {
+      auto it = row.by_group.find(g);
+      if (it == row.by_group.end()) {
+        *out += "<td></td><td></td><td></td><td></td>";
+        continue;
+      }
+      const CellComparison& cmp = *it->second;
+      if (!test) test = TestOf(cmp);
+      int decimals = cmp.published->value ? cmp.published->value->decimals : 1;
+      std::string published = cmp.published->published_value.empty() ? "no response" : cmp.published->published_value;
+      *out += fmt::format("<td class=\"pub\">{}</td><td class=\"{}\">{} <span class=\"flag\">{}</span></td>"
+                          "<td>{}</td><td>{}</td>",
+                          HtmlEscape(published), cmp.match ? "" : "miss", HtmlEscape(cmp.reproduced),
+                          Flags(cmp), CountText(cmp), IntervalText(cmp, std::max(decimals, 1)));
+    }
+    *out += "<td>" + HtmlEscape(PText(test)) + "</td></tr>\n";
+  }
+  *out += "</tbody></table>\n";
+}
+
+void HtmlNonresponse(const StudyReport& report, std::string* out) {
+  *out += "<table class=\"cmp\"><thead><tr><th scope=\"col\">Table</th><th scope=\"col\">Item</th>"
+          "<th scope=\"col\">Group</th><th>In base</th><th>Answered</th><th>Refused</th><th>Don't know</th>"
+          "<th>Missing</th><th>Not asked</th></tr></thead><tbody>\n";
+  size_t shown = 0;
+  for (const TableResult& table : report.tables) {
+    for (const ItemResult& item : table.items) {
+      for (size_t c = 0; c < item.nonresponse.size() && c < table.columns.size(); ++c) {
+        const auto& nr = item.nonresponse[c];
+        if (nr.refused + nr.dont_know + nr.missing == 0) continue;
+        ++shown;
+        *out += fmt::format(
+            "<tr><td class=\"label\">{}</td><td class=\"label\">{}</td><td class=\"label\">{}</td><td>{}</td>"
+            "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            HtmlEscape(table.id), HtmlEscape(item.label), HtmlEscape(table.columns[c].label), nr.total,
+            nr.answered, nr.refused, nr.dont_know, nr.missing, nr.not_asked);
+      }
+    }
+  }
+  *out += "</tbody></table>\n";
+  if (shown == 0) *out += "<p>No item has a refusal, don't know or missing answer in any group.</p>\n";
+}
+
+}  // namespace
+
+std::string RenderStudyReportHtml(const StudyReport& report) {
+  const StudyInputs& in = report.inputs;
+  HtmlPageOptions page;
+  page.title = in.config.title + (in.config.synthetic ? " (SYNTHETIC DATA)" : "");
+  page.extra_css = std::string(kReportCss);
+  std::string out = HtmlPageStart(page);
+  if (in.config.synthetic) {
+    out += "<div class=\"synthetic-banner\" role=\"note\">" + HtmlEscape(kSyntheticBanner) + "</div>\n";
+  }
+  out += "<h1>" + HtmlEscape(in.config.title) + "</h1>\n";
+  if (in.config.synthetic) {
+    out += "<p class=\"flag\">The paper published percentages but no microdata. Every table below is computed from "
+           "<strong>synthetic</strong> respondents generated by <code>ngosurvey synth</code> to reproduce the "
+           "published tables where whole counts can; they show what the study's tables should have printed "
+           "(counts, bases, intervals, tests, nonresponse), not new findings.</p>\n";
+  }
+  if (!in.config.source.empty()) out += "<p>" + HtmlEscape(in.config.source) + "</p>\n";
+  out += "<nav class=\"toc\"><ol><li><a href=\"#design\">Study design</a></li>"
+         "<li><a href=\"#fieldwork\">Fieldwork and response rates</a></li>";
+  for (const TableResult& t : report.tables) {
+    out += "<li><a href=\"#" + HtmlId("table-" + t.id) + "\">" + HtmlEscape(t.title) + "</a></li>";
+  }
+  out += "<li><a href=\"#audit\">Audit of the published tables</a></li>"
+         "<li><a href=\"#unreproduced\">Cells not reproduced</a></li>"
+         "<li><a href=\"#nonresponse\">Item nonresponse</a></li></ol></nav>\n";
+
+  // Design.
+  size_t questions = 0;
+  for (const auto& q : in.form.questions) questions += !q.is_container() && q.type != form::QuestionType::kNote;
+  std::string languages;
+  for (const auto& l : in.form.languages) languages += (languages.empty() ? "" : ", ") + l.name;
+  auto status = in.form.settings.values.find("translation_status");
+  out += "<section id=\"design\"><h2>Study design</h2>\n<ul>";
+  out += "<li>Instrument: <em>" + HtmlEscape(in.form.title) + "</em>, version " +
+         HtmlEscape(in.form.settings.version) + ", " + std::to_string(questions) +
+         " questions and calculations, an XLSForm administered face to face.</li>";
+  out += "<li>Languages: " + HtmlEscape(languages) +
+         (status != in.form.settings.values.end() ? " (translations: " + HtmlEscape(status->second) + ")" : "") +
+         ".</li>";
+  std::map<std::string, std::pair<int, int>> per_group;  // cases, completed
+  for (const auto& c : in.frame.cases) {
+    auto& [cases, done] = per_group[c.stratum];
+    ++cases;
+    done += c.disposition && c.disposition->code.starts_with("1.1");
+  }
+  out += "<li>Sample frame: ";
+  bool first = true;
+  for (const auto& [group, counts] : per_group) {
+    out += fmt::format("{}{}: {} organisations, {} interviewed", first ? "" : "; ", HtmlEscape(group), counts.first,
+                       counts.second);
+    first = false;
+  }
+  out += ".</li>";
+  out += "<li>Data: " + std::to_string(report.respondents) + " respondents" +
+         (in.config.synthetic ? " (<strong>SYNTHETIC</strong>)" : "") + ".</li></ul></section>\n";
+
+  // Fieldwork.
+  out += "<section id=\"fieldwork\"><h2>Fieldwork and response rates</h2>\n"
+         "<p>AAPOR Standard Definitions outcome rates from the frame's final dispositions; e (the share of cases of "
+         "unknown eligibility that are eligible) estimated proportionally. Counts: I complete, P partial, R refusal "
+         "and break-off, NC non-contact, O other, UH/UO unknown eligibility, NE not eligible.</p>\n";
+  for (const RatesScenario& s : report.fieldwork) {
+    out += "<h3>" + HtmlEscape(s.title) + "</h3>\n";
+    if (!s.explanation.empty()) out += "<p>" + HtmlEscape(s.explanation) + "</p>\n";
+    out += "<table class=\"cmp\"><thead><tr><th scope=\"col\">Group</th>";
+    for (auto cat : kCategories) out += "<th>" + HtmlEscape(fieldwork::CategoryAbbreviation(cat)) + "</th>";
+    for (auto m : kShownMeasures) out += "<th>" + HtmlEscape(fieldwork::Describe(m).name) + "</th>";
+    out += "</tr></thead><tbody>\n";
+    for (const auto& g : s.groups) {
+      out += "<tr><td class=\"label\">" + HtmlEscape(g.group) + "</td>";
+      for (auto cat : kCategories) out += "<td>" + std::to_string(g.rates.counts[cat]) + "</td>";
+      for (auto m : kShownMeasures) out += "<td>" + HtmlEscape(RateText(g.rates[m])) + "</td>";
+      out += "</tr>\n";
+    }
+    out += "</tbody></table>\n";
+  }
+  out += "</section>\n";
+
+  // Tables.
+  for (size_t t = 0; t < report.tables.size(); ++t) {
+    const TableResult& table = report.tables[t];
+    out += "<section id=\"" + HtmlId("table-" + table.id) + "\"><h2>" + HtmlEscape(table.title) + "</h2>\n";
+    for (const std::string& note : table.notes) out += "<p class=\"note\">" + HtmlEscape(note) + "</p>\n";
+    HtmlComparisonTable(report, table, &out);
+    out += "<p class=\"note\">" + HtmlEscape(kFlagLegend) +
+           " Fisher p: exact test between the groups for the option, adjusted across the item's options by Holm.</p>\n";
+    out += "<div class=\"charts\">";
+    for (const ItemResult& item : table.items) {
+      SvgChartOptions chart;
+      chart.id = "chart-" + table.id + "-" + item.item;
+      chart.banner = in.config.synthetic ? "SYNTHETIC DATA" : "";
+      chart.level = table.level;
+      chart.percent_decimals = table.percent_decimals;
+      chart.include_total = false;
+      std::string svg = SvgBarChart(table.columns, item, chart);
+      if (!svg.empty()) out += "<figure>" + svg + "<figcaption>" + HtmlEscape(item.label) + "</figcaption></figure>";
+    }
+    out += "</div></section>\n";
+  }
+
+  // Audit.
+  out += "<section id=\"audit\"><h2>Audit of the published tables</h2>\n";
+  if (in.audit) {
+    const auto& a = *in.audit;
+    out += fmt::format("<p>{} published cells checked against their bases (study/bases.toml) with exact arithmetic: "
+                       "{} consistent, {} that no count of their base gives, {} printed as no response.</p>\n",
+                       a.cells.size(), a.CountVerdict(analysis::Verdict::kConsistent),
+                       a.CountVerdict(analysis::Verdict::kInconsistent), a.CountVerdict(analysis::Verdict::kNoResponse));
+    out += "<ul>";
+    for (const auto& f : a.findings) {
+      out += "<li><strong>" + HtmlEscape(analysis::FindingKindName(f.kind)) + "</strong> (Table " + HtmlEscape(f.table) +
+             "): " + HtmlEscape(f.message) + "</li>";
+    }
+    out += "</ul>";
+  } else {
+    out += "<p>The study has no published tables to audit.</p>";
+  }
+  out += "</section>\n";
+
+  // Unreproduced.
+  out += "<section id=\"unreproduced\"><h2>Cells not reproduced</h2>\n<ul>";
+  size_t unreproduced = 0;
+  for (const auto& cmp : report.comparisons) {
+    if (cmp.match) continue;
+    ++unreproduced;
+    const auto& p = *cmp.published;
+    std::string why = p.verdict == analysis::Verdict::kInconsistent
+                          ? "no count of the base " + std::to_string(p.base) + " gives it (nearest " +
+                                p.nearest_value + ")"
+                          : "the data give another value";
+    out += fmt::format("<li>Table {}, {} – {}, {}: published {}, reproduced {} ({}).</li>", HtmlEscape(p.table),
+                       HtmlEscape(p.item_label), HtmlEscape(p.option_label), HtmlEscape(p.country),
+                       HtmlEscape(p.published_value), HtmlEscape(cmp.reproduced.empty() ? "–" : cmp.reproduced),
+                       HtmlEscape(why));
+  }
+  out += "</ul>";
+  if (unreproduced == 0) out += "<p>Every published cell is reproduced.</p>";
+  out += "</section>\n";
+
+  out += "<section id=\"nonresponse\"><h2>Item nonresponse</h2>\n"
+         "<p>Respondents in each item's base who did not answer it, by kind. Refusals are answers too: the "
+         "study's respondents declined confidential items to protect victims.</p>\n";
+  HtmlNonresponse(report, &out);
+  out += "</section>\n";
+  out += "<footer><p>Generated by ngosurvey from " + HtmlEscape(in.config.config_file) +
+         (in.config.synthetic ? ". SYNTHETIC DATA." : ".") + "</p></footer>\n";
+  out += HtmlPageEnd();
+  return out;
+}
+
+// --- Markdown ----------------------------------------------------------------------
+
+std::string RenderStudyReportMarkdown(const StudyReport& report) {
+  const StudyInputs& in = report.inputs;
+  std::string out;
+  if (in.config.synthetic) out += "> **" + std::string(kSyntheticBanner) + "**\n\n";
+  out += "# " + in.config.title + "\n\n";
+  for (const std::string& line : report.summary) out += "- " + line + "\n";
+  out += "\n## Fieldwork and response rates\n\n";
+  for (const RatesScenario& s : report.fieldwork) {
+    out += "### " + s.title + "\n\n";
+    if (!s.explanation.empty()) out += s.explanation + "\n\n";
+    out += "| Group |";
+    for (auto cat : kCategories) out += " " + std::string(fieldwork::CategoryAbbreviation(cat)) + " |";
+    for (auto m : kShownMeasures) out += " " + std::string(fieldwork::Describe(m).name) + " |";
+    out += "\n|---|";
+    for (size_t i = 0; i < std::size(kCategories) + std::size(kShownMeasures); ++i) out += "---:|";
+    out += "\n";
+    for (const auto& g : s.groups) {
+      out += "| " + g.group + " |";
+      for (auto cat : kCategories) out += " " + std::to_string(g.rates.counts[cat]) + " |";
+      for (auto m : kShownMeasures) out += " " + RateText(g.rates[m]) + " |";
+      out += "\n";
+    }
+    out += "\n";
+  }
+  std::vector<std::string> groups = GroupsOf(report);
+  for (const TableResult& table : report.tables) {
+    out += "## " + table.title + "\n\n";
+    if (in.config.synthetic) out += "*SYNTHETIC DATA*\n\n";
+    std::vector<ComparisonRow> rows = RowsOf(report, table.id);
+    out += "| Item | Option |";
+    for (const std::string& g : groups) out += " " + GroupLabel(table, g) + " published | reproduced | n/N |";
+    out += " Fisher p |\n|---|---|";
+    for (size_t i = 0; i < groups.size(); ++i) out += "---:|---:|---:|";
+    out += "---:|\n";
+    for (const ComparisonRow& row : rows) {
+      out += "| " + in::MarkdownEscape(row.item_label) + " | " + in::MarkdownEscape(row.option_label) + " |";
+      const analysis::GroupTest* test = nullptr;
+      for (const std::string& g : groups) {
+        auto it = row.by_group.find(g);
+        if (it == row.by_group.end()) {
+          out += " | | |";
+          continue;
+        }
+        const CellComparison& cmp = *it->second;
+        if (!test) test = TestOf(cmp);
+        out += " " + (cmp.published->published_value.empty() ? "no response" : cmp.published->published_value) +
+               " | " + cmp.reproduced + " " + Flags(cmp) + " | " + CountText(cmp) + " |";
+      }
+      out += " " + PText(test) + " |\n";
+    }
+    out += "\n" + std::string(kFlagLegend) + "\n\n";
+  }
+  out += "## Cells not reproduced\n\n";
+  size_t unreproduced = 0;
+  for (const auto& cmp : report.comparisons) {
+    if (cmp.match) continue;
+    ++unreproduced;
+    const auto& p = *cmp.published;
+    out += "- Table " + p.table + ", " + p.item_label + " – " + p.option_label + ", " + p.country + ": published " +
+           p.published_value + ", reproduced " + (cmp.reproduced.empty() ? "–" : cmp.reproduced) +
+           (p.verdict == analysis::Verdict::kInconsistent ? " (no count of its base gives it)" : "") + "\n";
+  }
+  if (unreproduced == 0) out += "Every published cell is reproduced.\n";
+  if (in.audit) {
+    out += "\n## Audit of the published tables\n\n";
+    for (const auto& f : in.audit->findings) {
+      out += "- **" + std::string(analysis::FindingKindName(f.kind)) + "** (Table " + f.table + "): " + f.message + "\n";
+    }
+  }
+  return out;
+}
+
+Result<StudyReportFiles> WriteStudyReport(const std::string& study_dir, const std::string& out_dir,
+                                          Progress& progress) {
+  StudyInputs inputs = NGO_TRY(LoadStudyInputs(study_dir));
+  StudyReport report = NGO_TRY(BuildStudyReport(std::move(inputs), progress));
+  std::string html = RenderStudyReportHtml(report);
+  std::string markdown = RenderStudyReportMarkdown(report);
+  NGO_TRY(MakeDirectories(out_dir));
+  StudyReportFiles files;
+  files.html_path = (std::filesystem::path(out_dir) / "report.html").string();
+  files.markdown_path = (std::filesystem::path(out_dir) / "report.md").string();
+  NGO_TRY(WriteFileAtomic(files.html_path, html));
+  NGO_TRY(WriteFileAtomic(files.markdown_path, markdown));
+  files.summary = report.summary;
+  return files;
+}
+
+}  // namespace ngosurvey::report

@@ -1,0 +1,210 @@
+// The reference study as an acceptance test: its synthetic data are made by the
+// synthesiser, tabulated by the ordinary tabulation engine, and compared with the
+// published cells. The synthesiser's own account of which cells it met is checked
+// against what tabulation finds, so neither can fool the other.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "analysis/synth.h"
+#include "base/file.h"
+#include "report/study.h"
+#include "report/study_report.h"
+
+namespace ngosurvey::report {
+namespace {
+
+const std::string kStudy = std::string(NGOSURVEY_SOURCE_DIR) + "/study";
+
+class TempFolder {
+ public:
+  TempFolder() {
+    std::random_device rd;
+    path_ = std::filesystem::temp_directory_path() / ("ngosurvey-study-" + std::to_string(rd()));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempFolder() { std::filesystem::remove_all(path_); }
+  std::string Path(const std::string& name) const { return (path_ / name).string(); }
+  std::string str() const { return path_.string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// A copy of the study folder to break.
+void CopyStudy(const TempFolder& dir) {
+  std::filesystem::copy(kStudy, dir.str(),
+                        std::filesystem::copy_options::recursive | std::filesystem::copy_options::overwrite_existing);
+}
+
+void Replace(const std::string& path, const std::string& from, const std::string& to) {
+  std::string text = *ReadFile(path);
+  size_t at = text.find(from);
+  ASSERT_NE(at, std::string::npos) << from;
+  text.replace(at, from.size(), to);
+  ASSERT_TRUE(WriteFileAtomic(path, text));
+}
+
+TEST(StudyTest, ConfigNamesTheStudyFiles) {
+  auto config = ReadStudyConfig(kStudy);
+  ASSERT_TRUE(config) << config.error().ToString();
+  EXPECT_TRUE(config->synthetic);
+  EXPECT_EQ(config->group, "country");
+  EXPECT_EQ(config->fixed.at("consent"), "yes");
+  EXPECT_TRUE(config->instrument.ends_with("instrument.xlsx"));
+}
+
+TEST(StudyTest, SynthesisIsDeterministicAndTheShippedDataAreItsOutput) {
+  auto inputs = LoadStudyInputs(kStudy);
+  ASSERT_TRUE(inputs) << inputs.error().ToString();
+  auto first = SynthesizeStudy(*inputs);
+  auto second = SynthesizeStudy(*inputs);
+  ASSERT_TRUE(first) << first.error().ToString();
+  ASSERT_TRUE(second);
+  EXPECT_TRUE(analysis::SynthCsv(*first) == analysis::SynthCsv(*second));
+  EXPECT_EQ(first->rows.size(), 38u);  // 25 Cambodian + 13 Vietnamese NGOs interviewed
+  for (const auto& row : first->rows) EXPECT_EQ(row.front(), "SYNTHETIC");
+  // study/synthetic/ must be exactly what `ngosurvey synth study/` writes today.
+  auto shipped = ReadFile(inputs->config.data);
+  ASSERT_TRUE(shipped) << shipped.error().ToString();
+  EXPECT_TRUE(*shipped == analysis::SynthCsv(*first))
+      << inputs->config.data << " is not what synthesis gives today: run `ngosurvey synth study/`";
+  // Another seed gives other respondents but the same published figures.
+  inputs->config.seed += 1;
+  auto other = SynthesizeStudy(*inputs);
+  ASSERT_TRUE(other);
+  EXPECT_FALSE(analysis::SynthCsv(*other) == analysis::SynthCsv(*first));
+}
+
+TEST(StudyTest, TabulatedSyntheticDataReproduceEveryReachablePublishedCell) {
+  TempFolder dir;
+  auto inputs = LoadStudyInputs(kStudy);
+  ASSERT_TRUE(inputs) << inputs.error().ToString();
+  auto synth = SynthesizeStudy(*inputs);
+  ASSERT_TRUE(synth) << synth.error().ToString();
+  inputs->config.data = dir.Path("data.csv");
+  ASSERT_TRUE(WriteFileAtomic(inputs->config.data, analysis::SynthCsv(*synth)));
+  // The targets point into inputs->audit: keep a copy of the verdicts by position.
+  std::vector<std::pair<bool, bool>> reachable_met;
+  for (const auto& t : synth->targets) reachable_met.push_back({t.reachable, t.met});
+
+  auto report = BuildStudyReport(std::move(*inputs), NullProgress::Instance());
+  ASSERT_TRUE(report) << report.error().ToString();
+  ASSERT_EQ(report->tables.size(), 10u);
+  ASSERT_EQ(report->comparisons.size(), reachable_met.size());
+  size_t reproduced = 0, unreachable = 0;
+  for (size_t i = 0; i < reachable_met.size(); ++i) {
+    const CellComparison& cmp = report->comparisons[i];
+    const auto& p = *cmp.published;
+    auto [reachable, met] = reachable_met[i];
+    std::string where = "table " + p.table + " " + p.item_id + "/" + p.option_id + " " + p.country;
+    ASSERT_TRUE(cmp.item) << where << ": no table row shows it";
+    if (reachable && met) {
+      EXPECT_TRUE(cmp.match) << where << ": published " << p.published_value << ", tabulated " << cmp.reproduced;
+      reproduced += cmp.match;
+    }
+    if (!reachable) {
+      EXPECT_FALSE(cmp.match) << where << ": no count of its base gives it, yet it matched";
+      ++unreachable;
+    }
+    if (cmp.cell) {
+      // The table's base is the audit's base for every published percentage.
+      EXPECT_EQ(static_cast<int64_t>(cmp.cell->base), p.base) << where;
+    }
+  }
+  // Most of the study is reproducible; a regression in synthesis or tabulation
+  // would show here as a drop.
+  EXPECT_GT(reproduced, 150u);
+  EXPECT_EQ(unreachable, report->inputs.audit->CountVerdict(analysis::Verdict::kInconsistent));
+}
+
+TEST(StudyTest, ReportSaysSyntheticAndHasEveryTable) {
+  TempFolder dir;
+  auto inputs = LoadStudyInputs(kStudy);
+  ASSERT_TRUE(inputs);
+  auto report = BuildStudyReport(std::move(*inputs), NullProgress::Instance());
+  ASSERT_TRUE(report) << report.error().ToString();
+  std::string html = RenderStudyReportHtml(*report);
+  std::string md = RenderStudyReportMarkdown(*report);
+  EXPECT_NE(html.find("class=\"synthetic-banner\""), std::string::npos);
+  EXPECT_TRUE(md.starts_with("> **SYNTHETIC DATA"));
+  for (const auto& table : report->tables) {
+    EXPECT_NE(html.find(table.title.substr(0, 20)), std::string::npos) << table.title;
+    EXPECT_NE(md.find("## " + table.title), std::string::npos) << table.title;
+  }
+  // Both readings of the two organisations that declined as "not NGOs".
+  ASSERT_EQ(report->fieldwork.size(), 2u);
+  EXPECT_NE(html.find("Alternative reading"), std::string::npos);
+  EXPECT_EQ(html.find("http://"), std::string::npos);  // self-contained: no external requests
+  EXPECT_EQ(html.find("https://"), std::string::npos);
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+}
+
+TEST(StudyTest, RatesDifferBetweenTheTwoReadings) {
+  auto inputs = LoadStudyInputs(kStudy);
+  ASSERT_TRUE(inputs);
+  auto report = BuildStudyReport(std::move(*inputs), NullProgress::Instance());
+  ASSERT_TRUE(report);
+  auto rr1 = [&](size_t scenario, std::string_view group) {
+    for (const auto& g : report->fieldwork[scenario].groups) {
+      if (g.group == group) return g.rates[fieldwork::Measure::kRR1].value.value_or(-1);
+    }
+    return -1.0;
+  };
+  // As recorded, the two are not eligible; read as refusals, they lower VN's RR1.
+  EXPECT_GT(rr1(0, "VN"), rr1(1, "VN"));
+  EXPECT_DOUBLE_EQ(rr1(0, "KH"), rr1(1, "KH"));
+}
+
+TEST(StudyTest, BadStudyFilesNameWhereAndWriteNothing) {
+  TempFolder dir;
+  CopyStudy(dir);
+  Replace(dir.Path("published_tables.csv"), ",KH,56,pct,", ",KH,56%,pct,");
+  auto written = WriteStudyReport(dir.str(), dir.Path("out"), NullProgress::Instance());
+  ASSERT_FALSE(written);
+  EXPECT_EQ(written.error().code, "AUD002");
+  EXPECT_EQ(written.error().where.row, 2);
+  EXPECT_TRUE(written.error().where.file.ends_with("published_tables.csv"));
+  EXPECT_FALSE(std::filesystem::exists(dir.Path("out/report.html")));
+  EXPECT_FALSE(std::filesystem::exists(dir.Path("out/report.md")));
+}
+
+TEST(StudyTest, MissingKeyAndMissingFileAreNamed) {
+  TempFolder dir;
+  CopyStudy(dir);
+  Replace(dir.Path("study.toml"), "tables = \"tables.toml\"", "tables = \"no-such-file.toml\"");
+  auto config = ReadStudyConfig(dir.str());
+  ASSERT_FALSE(config);
+  EXPECT_EQ(config.error().code, "SD002");
+  EXPECT_NE(config.error().message.find("no-such-file.toml"), std::string::npos);
+  EXPECT_GT(config.error().where.row, 1);
+
+  Replace(dir.Path("study.toml"), "tables = \"no-such-file.toml\"", "");
+  config = ReadStudyConfig(dir.str());
+  ASSERT_FALSE(config);
+  EXPECT_NE(config.error().message.find("missing key 'tables'"), std::string::npos);
+}
+
+TEST(StudyTest, DataThatDoNotFitTheFormAreNamedByRowAndColumn) {
+  TempFolder dir;
+  CopyStudy(dir);
+  auto config = ReadStudyConfig(dir.str());
+  ASSERT_TRUE(config);
+  std::string text = *ReadFile(config->data);
+  // The first data row's country becomes a value that is not an option.
+  size_t line2 = text.find('\n') + 1;
+  size_t kh = text.find(",KH,", line2);
+  ASSERT_NE(kh, std::string::npos);
+  text.replace(kh, 4, ",XX,");
+  ASSERT_TRUE(WriteFileAtomic(config->data, text));
+  auto written = WriteStudyReport(dir.str(), dir.Path("out"), NullProgress::Instance());
+  ASSERT_FALSE(written);
+  EXPECT_EQ(written.error().where.row, 2);
+  EXPECT_GT(written.error().where.column, 0);
+  EXPECT_FALSE(std::filesystem::exists(dir.Path("out/report.html")));
+}
+
+}  // namespace
+}  // namespace ngosurvey::report
