@@ -11,6 +11,7 @@ void RegisterExprCommands(CLI::App& root, CommandContext& ctx);
 void RegisterStoreCommands(CLI::App& root, CommandContext& ctx);
 void RegisterTabulateCommands(CLI::App& root, CommandContext& ctx);
 void RegisterStudyCommands(CLI::App& root, CommandContext& ctx);
+void RegisterExchangeCommands(CLI::App& root, CommandContext& ctx);
 
 
 const std::vector<RegisterFn>& CommandGroups() {
@@ -22,6 +23,7 @@ const std::vector<RegisterFn>& CommandGroups() {
       RegisterStoreCommands,
       RegisterTabulateCommands,
       RegisterStudyCommands,
+      RegisterExchangeCommands,
 
   };
   return groups;

@@ -1,0 +1,260 @@
+// `ngosurvey import` and `ngosurvey export`: survey data in and out of a store
+// (exchange/import.h, exchange/export.h; docs/exchange.md).
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "base/csv.h"
+#include "base/file.h"
+#include "cli/command.h"
+#include "exchange/export.h"
+#include "exchange/import.h"
+#include "exchange/pseudonymise.h"
+#include "form/form.h"
+#include "store/store.h"
+
+namespace ngosurvey::cli {
+namespace {
+
+struct ImportOptions {
+  std::string db;
+  std::string form;
+  std::string file;
+  std::vector<std::string> repeats;  // NAME=FILE.csv
+  std::string wave;
+  std::string skip_invalid;  // rejects CSV path
+};
+
+struct ExportOptions {
+  std::string db;
+  std::string form;
+  std::string format;
+  std::string lang;
+  std::string wave;
+  bool include_pretest = false;
+  bool pseudonymise = false;
+  std::string key_file;
+  std::string output;
+};
+
+void Usage(CommandContext& ctx, const std::string& message) {
+  *ctx.err << "error: " << message << "\n";
+  ctx.exit_status = kExitUsage;
+}
+
+// The form to import into: an XLSForm file (stored with the import), or the id of a
+// form in the store (its latest version).
+struct FormSource {
+  form::Form form;
+  store::FormVersion version;
+  bool from_file = false;
+};
+
+Result<FormSource> LoadFormFrom(const std::string& spec, const store::Store& db) {
+  FormSource source;
+  Diagnostics diags;
+  if (spec.size() > 5 && spec.substr(spec.size() - 5) == ".xlsx") {
+    std::string bytes = NGO_TRY(ReadFile(spec));
+    source.form = NGO_TRY(form::LoadForm(bytes, spec, &diags));
+    if (diags.has_errors()) {
+      Error first;
+      for (const Diagnostic& d : diags.items()) {
+        if (d.severity == Severity::kError) {
+          first = d.error;
+          break;
+        }
+      }
+      first.message = "the form has errors (run `ngosurvey form check`): " + first.message;
+      return tl::unexpected(first);
+    }
+    source.version.form_id = source.form.settings.form_id;
+    source.version.version = source.form.settings.version;
+    source.version.title = source.form.title;
+    source.version.xlsx = std::move(bytes);
+    if (source.version.form_id.empty() || source.version.version.empty()) {
+      return MakeError("IMP006", "the form needs settings form_id and version to be stored",
+                       Location{.file = spec});
+    }
+    source.from_file = true;
+    return source;
+  }
+  auto versions = NGO_TRY(db.ListForms(spec));
+  if (versions.empty()) {
+    return MakeError("ST002", "form '" + spec + "' is not in the store (give the .xlsx file)");
+  }
+  source.version = NGO_TRY(db.GetForm(spec, versions.back().version));
+  source.form = NGO_TRY(form::LoadForm(source.version.xlsx, spec + ".xlsx", &diags));
+  return source;
+}
+
+void RunImport(CommandContext& ctx, const ImportOptions& opts) {
+  exchange::ImportOptions options;
+  if (!opts.wave.empty()) {
+    auto wave = store::ParseWave(opts.wave);
+    if (!wave) return Usage(ctx, "--wave must be pretest or main, not '" + opts.wave + "'");
+    options.wave = *wave;
+  }
+  store::OpenOptions open;
+  open.create_if_missing = true;
+  auto db = store::OpenStore(opts.db, open);
+  if (!db) {
+    ctx.exit_status = ReportError(ctx, db.error());
+    return;
+  }
+  auto source = LoadFormFrom(opts.form, **db);
+  if (!source) {
+    ctx.exit_status = ReportError(ctx, source.error());
+    return;
+  }
+  auto main = csv::ReadTable(opts.file, exchange::ImportCsvOptions());
+  if (!main) {
+    ctx.exit_status = ReportError(ctx, main.error());
+    return;
+  }
+  std::vector<exchange::RepeatTable> repeats;
+  for (const std::string& spec : opts.repeats) {
+    size_t eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
+      return Usage(ctx, "--repeat takes NAME=FILE.csv, not '" + spec + "'");
+    }
+    auto table = csv::ReadTable(spec.substr(eq + 1), exchange::ImportCsvOptions());
+    if (!table) {
+      ctx.exit_status = ReportError(ctx, table.error());
+      return;
+    }
+    repeats.push_back({spec.substr(0, eq), std::move(*table)});
+  }
+  auto plan = exchange::PlanImport(source->form, source->version, *main, repeats, options, **db);
+  if (!plan) {
+    ctx.exit_status = ReportError(ctx, plan.error());
+    return;
+  }
+  if (!source->from_file) plan->batch.form.reset();
+  PrintDiagnostics(ctx, plan->warnings);
+  for (const exchange::RejectedRow& row : plan->rejected) {
+    for (const Error& reason : row.reasons) {
+      Error shown = reason;
+      if (shown.where.file.empty()) shown.where = Location{.file = row.file, .row = row.line};
+      *ctx.err << "error: " << shown.ToString() << "\n";
+    }
+  }
+  size_t rejected = plan->rejected.size();
+  if (rejected > 0 && opts.skip_invalid.empty()) {
+    *ctx.err << "import refused: " << rejected << " of " << main->rows.size()
+             << " rows have errors; nothing was stored (fix them, or use --skip-invalid "
+                "REJECTS.csv to store the valid rows)\n";
+    ctx.exit_status = kExitFailure;
+    return;
+  }
+  if (rejected > 0) {
+    if (auto written = WriteFileAtomic(opts.skip_invalid, exchange::RejectsCsv(plan->rejected));
+        !written) {
+      ctx.exit_status = ReportError(ctx, written.error());
+      return;
+    }
+  }
+  if (auto stored = (*db)->CreateSubmissions(plan->batch); !stored) {
+    ctx.exit_status = ReportError(ctx, stored.error());
+    return;
+  }
+  *ctx.out << "imported " << plan->batch.submissions.size() << " submissions ("
+           << plan->layout << " layout) into form '" << source->version.form_id << "' version "
+           << source->version.version << "; " << plan->unchanged << " already stored, "
+           << rejected << " rejected";
+  if (rejected > 0) *ctx.out << " (reasons in " << opts.skip_invalid << ")";
+  *ctx.out << "\n";
+}
+
+void RunExport(CommandContext& ctx, const ExportOptions& opts) {
+  auto format = exchange::ParseExportFormat(opts.format);
+  if (!format) return Usage(ctx, format.error().message);
+  if (opts.pseudonymise != !opts.key_file.empty()) {
+    return Usage(ctx, "--pseudonymise and --key-file go together");
+  }
+  store::SubmissionFilter filter;
+  filter.form_id = opts.form;
+  filter.status = store::SubmissionStatus::kComplete;
+  filter.include_pretest = opts.include_pretest;
+  if (!opts.wave.empty()) {
+    auto wave = store::ParseWave(opts.wave);
+    if (!wave) return Usage(ctx, "--wave must be pretest or main, not '" + opts.wave + "'");
+    filter.wave = *wave;
+  }
+  exchange::ExportOptions options;
+  options.format = *format;
+  options.language = opts.lang;
+  if (opts.pseudonymise) {
+    auto key = exchange::ReadPseudonymKey(opts.key_file);
+    if (!key) {
+      ctx.exit_status = ReportError(ctx, key.error());
+      return;
+    }
+    options.pseudonym_key = *key;
+  }
+  store::OpenOptions open;
+  open.read_only = true;
+  open.create_if_missing = false;
+  auto db = store::OpenStore(opts.db, open);
+  if (!db) {
+    ctx.exit_status = ReportError(ctx, db.error());
+    return;
+  }
+  auto source = LoadFormFrom(opts.form, **db);
+  if (!source) {
+    ctx.exit_status = ReportError(ctx, source.error());
+    return;
+  }
+  auto submissions = (*db)->ListSubmissions(filter);
+  if (!submissions) {
+    ctx.exit_status = ReportError(ctx, submissions.error());
+    return;
+  }
+  auto result = exchange::ExportSubmissions(source->form, *submissions, options, opts.output);
+  if (!result) {
+    ctx.exit_status = ReportError(ctx, result.error());
+    return;
+  }
+  *ctx.out << "exported " << result->submissions << " submissions, " << result->variables
+           << " variables" << (opts.pseudonymise ? " (pseudonymised)" : "") << ":\n";
+  for (const std::string& file : result->files) *ctx.out << "  " << file << "\n";
+}
+
+}  // namespace
+
+void RegisterExchangeCommands(CLI::App& root, CommandContext& ctx) {
+  auto imp = std::make_shared<ImportOptions>();
+  CLI::App* import = root.add_subcommand(
+      "import",
+      "Import an ODK Central, KoboToolbox or ngosurvey CSV export into a store, every value "
+      "checked against the form; all rows or none (docs/exchange.md)");
+  import->add_option("--db", imp->db, "Store (SQLite file)")->required();
+  import->add_option("--form", imp->form, "XLSForm .xlsx (stored with the data), or a form id in the store")
+      ->required();
+  import->add_option("file", imp->file, "The main CSV file")->required();
+  import->add_option("--repeat", imp->repeats, "A repeat's CSV: NAME=FILE.csv (repeatable)");
+  import->add_option("--wave", imp->wave, "pretest or main (default: the file's wave column, else main)");
+  import->add_option("--skip-invalid", imp->skip_invalid,
+                     "Store the valid rows and write the rejected ones, with reasons, to this CSV");
+  import->callback([&ctx, imp]() { RunImport(ctx, *imp); });
+
+  auto exp = std::make_shared<ExportOptions>();
+  CLI::App* exporter = root.add_subcommand(
+      "export",
+      "Export a form's complete submissions as CSV (ODK layout), XLSX, Stata .dta or SPSS .sav, "
+      "with a codebook (docs/exchange.md)");
+  exporter->add_option("--db", exp->db, "Store (SQLite file)")->required();
+  exporter->add_option("--form", exp->form, "Form id")->required();
+  exporter->add_option("--format", exp->format, "csv, xlsx, dta or sav")->required();
+  exporter->add_option("--lang", exp->lang, "Language of labels (code or name; default: the form's)");
+  exporter->add_option("--wave", exp->wave, "Only this wave: pretest or main");
+  exporter->add_flag("--include-pretest", exp->include_pretest, "Include pretest interviews");
+  exporter->add_flag("--pseudonymise", exp->pseudonymise,
+                     "Replace org and interviewer ids by keyed pseudonyms; drop sensitive questions");
+  exporter->add_option("--key-file", exp->key_file, "Secret key for --pseudonymise (>= 16 bytes)");
+  exporter->add_option("-o,--output", exp->output, "Output file (repeats and codebook beside it)")
+      ->required();
+  exporter->callback([&ctx, exp]() { RunExport(ctx, *exp); });
+}
+
+}  // namespace ngosurvey::cli

@@ -1,0 +1,66 @@
+// Exports of a form's submissions (see import.h for the module's scope):
+//
+//   csv   the ODK Central layout: PATH for the top level, PATH-REPEAT.csv for each
+//         repeat (rows linked by KEY / PARENT_KEY); refused and don't know as the
+//         form's codes, not asked and missing as empty cells
+//   xlsx  one sheet per level and a codebook sheet, header row frozen
+//   dta   Stata 118 (Unicode), one file per level; value labels, refused = .a,
+//         don't know = .b, not asked / missing = . (system missing)
+//   sav   SPSS, one file per level; value labels, refused = -97 and don't know = -98
+//         declared user-missing, not asked / missing = system missing
+//
+// Every format also writes the codebook beside the output, PATH-codebook.md and
+// PATH-codebook.html: each variable's names in every format, question text in the
+// chosen language, type, choices with codes, relevance and missing-value codes.
+// Every file is written atomically (temporary file + rename); an error leaves the
+// files not yet written untouched. docs/exchange.md has the details.
+//
+// Error codes: EXP001 unknown format, EXP002 unknown language, EXP003 a value
+// that cannot be written (ReadStat's or libxlsxwriter's message), EXP010-EXP011
+// pseudonymisation key (pseudonymise.h); IO0xx from base/file.h.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/error.h"
+#include "form/form.h"
+#include "store/store.h"
+
+namespace ngosurvey::exchange {
+
+enum class ExportFormat { kCsv, kXlsx, kDta, kSav };
+
+// "csv", "xlsx", "dta", "sav"; EXP001 otherwise.
+Result<ExportFormat> ParseExportFormat(std::string_view name);
+
+struct ExportOptions {
+  ExportFormat format = ExportFormat::kCsv;
+  std::string language;  // a Language code or name of the form; empty = default
+  // When set, org and interviewer ids become keyed pseudonyms and sensitive
+  // questions are left out (pseudonymise.h). The key's bytes.
+  std::optional<std::string> pseudonym_key;
+};
+
+struct ExportResult {
+  std::vector<std::string> files;  // every file written, data files first
+  size_t submissions = 0;
+  size_t variables = 0;  // in all levels
+};
+
+// Writes `submissions` (all of form `form`; the caller filters wave and pretest)
+// to `path` and the files beside it named above.
+Result<ExportResult> ExportSubmissions(const form::Form& form,
+                                       const std::vector<store::Submission>& submissions,
+                                       const ExportOptions& options, const std::string& path);
+
+// The name a variable gets in a format: ASCII letters, digits and '_' (Stata, at
+// most 32 bytes, not a reserved word) or also '.', '@', '#', '$' after the first
+// letter (SPSS, at most 64 bytes, not a reserved word). `taken` holds the names
+// already given (compared case-insensitively); the result is added to it.
+std::string StataName(std::string_view wanted, std::vector<std::string>* taken);
+std::string SpssName(std::string_view wanted, std::vector<std::string>* taken);
+
+}  // namespace ngosurvey::exchange

@@ -1,0 +1,731 @@
+#include "exchange/import.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "base/text.h"
+#include "exchange/values_internal.h"
+#include "form/columns.h"
+#include "form/expr/expr.h"
+
+namespace ngosurvey::exchange {
+namespace {
+
+using form::Answer;
+using form::AnswerState;
+using form::Form;
+using form::Question;
+using form::QuestionType;
+
+// Metadata columns of the three layouts, and what they hold.
+enum class Meta {
+  kNone,
+  kInstanceId,      // meta/instanceID, meta-instanceID, instanceID, _uuid
+  kKey,             // KEY (ODK: the instance id on main rows, the row's key on repeats)
+  kParentKey,       // PARENT_KEY
+  kIndex,           // _index (Kobo)
+  kParentIndex,     // _parent_index (Kobo)
+  kSubmissionTime,  // SubmissionDate, _submission_time
+  kSubmitter,       // SubmitterName, _submitted_by, interviewer
+  kWave,            // wave (ngosurvey)
+  kOrg,             // org (ngosurvey)
+  kIgnored,         // other known metadata
+};
+
+Meta MetaColumn(std::string_view header) {
+  static const std::map<std::string_view, Meta> known = {
+      {"meta/instanceID", Meta::kInstanceId}, {"meta-instanceID", Meta::kInstanceId},
+      {"instanceID", Meta::kInstanceId},      {"_uuid", Meta::kInstanceId},
+      {"KEY", Meta::kKey},                    {"PARENT_KEY", Meta::kParentKey},
+      {"_index", Meta::kIndex},               {"_parent_index", Meta::kParentIndex},
+      {"SubmissionDate", Meta::kSubmissionTime}, {"_submission_time", Meta::kSubmissionTime},
+      {"SubmitterName", Meta::kSubmitter},    {"_submitted_by", Meta::kSubmitter},
+      {"interviewer", Meta::kSubmitter},      {"wave", Meta::kWave},
+      {"org", Meta::kOrg},
+  };
+  static const std::set<std::string_view> ignored = {
+      "SubmitterID", "AttachmentsPresent", "AttachmentsExpected", "Status", "ReviewState",
+      "DeviceID",    "Edits",              "FormVersion",         "started_at", "ended_at",
+      "__version__", "formhub/uuid",       "meta/deprecatedID",   "meta/instanceName",
+      "meta-instanceName"};
+  if (auto it = known.find(header); it != known.end()) return it->second;
+  if (ignored.count(header)) return Meta::kIgnored;
+  // Kobo adds many "_..." columns (_id, _status, _tags, _notes, _geolocation...).
+  if (!header.empty() && header.front() == '_') return Meta::kIgnored;
+  return Meta::kNone;
+}
+
+// The innermost begin_repeat around a question (or the repeat itself for a
+// begin_repeat), -1 at the top level.
+int EnclosingRepeat(const Form& form, const Question& q) {
+  for (int p = q.parent; p >= 0; p = form.questions[p].parent) {
+    if (form.questions[p].is_repeat()) return p;
+  }
+  return -1;
+}
+
+// How the columns of one file map to the form.
+struct ColumnPlan {
+  int level = -1;  // -1 main, else the repeat's question index
+  std::vector<std::pair<int, size_t>> values;  // (question, column)
+  // select_multiple option columns: question -> (choice name, column)
+  std::map<int, std::vector<std::pair<std::string, size_t>>> options;
+  std::map<Meta, size_t> meta;
+  std::optional<size_t> Column(Meta m) const {
+    auto it = meta.find(m);
+    return it == meta.end() ? std::nullopt : std::optional<size_t>(it->second);
+  }
+};
+
+Result<ColumnPlan> PlanColumns(const Form& form, const csv::Table& table, int level) {
+  // Header name -> question, for the questions of this level. Paths first, so that a
+  // bare name shared by two questions never wins over an exact path.
+  std::unordered_map<std::string, int> names;
+  std::unordered_map<std::string, std::pair<int, std::string>> option_names;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const Question& q : form.questions) {
+      if (q.is_container() || EnclosingRepeat(form, q) != level) continue;
+      std::vector<std::string> candidates = form::ColumnNames(q);
+      for (const std::string& name : candidates) {
+        bool bare = name == q.name;
+        if ((pass == 0) == bare) continue;
+        if (bare && form.QuestionsNamed(q.name).size() != 1) continue;
+        names.emplace(name, q.index);
+        if (q.type == QuestionType::kSelectMultiple) {
+          if (const form::ChoiceList* list = form.FindChoiceList(q.list_name)) {
+            for (const form::Choice& choice : list->choices) {
+              option_names.emplace(name + "/" + choice.name, std::pair{q.index, choice.name});
+              option_names.emplace(name + "-" + choice.name, std::pair{q.index, choice.name});
+            }
+          }
+        }
+      }
+    }
+  }
+  ColumnPlan plan;
+  plan.level = level;
+  std::vector<size_t> unknown;
+  for (size_t col = 0; col < table.header.size(); ++col) {
+    const std::string& header = table.header[col];
+    if (auto it = names.find(header); it != names.end()) {
+      plan.values.emplace_back(it->second, col);
+    } else if (auto opt = option_names.find(header); opt != option_names.end()) {
+      plan.options[opt->second.first].emplace_back(opt->second.second, col);
+    } else if (Meta m = MetaColumn(header); m != Meta::kNone) {
+      if (m != Meta::kIgnored) plan.meta.emplace(m, col);
+    } else if (header.rfind("meta/", 0) == 0 || header.rfind("meta-", 0) == 0) {
+      // other metadata of the instance (audit, deprecatedID...)
+    } else {
+      unknown.push_back(col);
+    }
+  }
+  if (!unknown.empty()) {
+    std::string message = "column '" + table.header[unknown[0]] + "' is not a question of form '" +
+                          form.settings.form_id + "'";
+    if (level >= 0) message += " in repeat '" + form.questions[level].name + "'";
+    if (unknown.size() > 1) {
+      message += " (nor are " + std::to_string(unknown.size() - 1) + " other columns:";
+      for (size_t i = 1; i < unknown.size() && i < 6; ++i) message += " '" + table.header[unknown[i]] + "'";
+      message += unknown.size() > 6 ? " ...)" : ")";
+    }
+    if (plan.values.empty() && plan.options.empty()) {
+      message += "; no column matches the form: is this an export of another form?";
+    }
+    return MakeError("IMP001", message,
+                     Location{.file = table.file, .row = 1, .column = static_cast<int>(unknown[0] + 1)});
+  }
+  return plan;
+}
+
+// One repeat instance: the row it came from and its path prefix.
+struct Instance {
+  const csv::Table* table = nullptr;
+  const ColumnPlan* plan = nullptr;
+  size_t row = 0;
+  std::string prefix;  // "programs[2]/" (the repeat's path from its parent level)
+  int repeat = -1;     // question index of the repeat
+};
+
+// Names are questions (slot = question index) and repeats; values are the raw text
+// of the current submission, per instance for questions inside repeats.
+class ImportContext final : public form::expr::EvalContext, public form::expr::NameResolver {
+ public:
+  explicit ImportContext(const Form& form) : form_(form), values_(form.questions.size()) {}
+
+  void Clear() {
+    for (auto& v : values_) v.clear();
+  }
+  void Add(int question, std::string_view value) { values_[question].push_back(value); }
+  // Evaluations now happen in instance `instance` (0-based, among the instances of
+  // `repeat` in this submission), or at the top level when repeat == -1.
+  void SetCurrentNode(int repeat, size_t instance, std::string_view current) {
+    repeat_ = repeat, instance_ = instance, current_ = current;
+  }
+
+  std::optional<form::expr::Symbol> Resolve(std::string_view name) const override {
+    const Question* q = form_.FindQuestion(name);
+    if (!q) return std::nullopt;
+    return form::expr::Symbol{q->index, HintFor(*q)};
+  }
+  size_t ValueCount(int slot) const override {
+    const Question& q = form_.questions[slot];
+    if (q.is_repeat()) return values_[slot].size();
+    if (repeat_ >= 0 && EnclosingRepeat(form_, q) == repeat_) return 1;
+    return values_[slot].size();
+  }
+  std::string_view ValueAt(int slot, size_t index) const override {
+    const Question& q = form_.questions[slot];
+    const auto& values = values_[slot];
+    if (repeat_ >= 0 && EnclosingRepeat(form_, q) == repeat_) {
+      return instance_ < values.size() ? values[instance_] : std::string_view{};
+    }
+    return index < values.size() ? values[index] : std::string_view{};
+  }
+  std::string_view CurrentValue() const override { return current_; }
+  int Position(int) const override { return repeat_ >= 0 ? static_cast<int>(instance_) + 1 : 0; }
+  void RandomBytes(uint8_t* out, size_t n) const override { std::fill(out, out + n, 0x5A); }
+
+  static form::expr::TypeHint HintFor(const Question& q) {
+    using form::expr::TypeHint;
+    switch (q.type) {
+      case QuestionType::kInteger:
+      case QuestionType::kDecimal:
+      case QuestionType::kRange: return TypeHint::kNumber;
+      case QuestionType::kDate:
+      case QuestionType::kToday: return TypeHint::kDate;
+      case QuestionType::kDateTime:
+      case QuestionType::kStart:
+      case QuestionType::kEnd: return TypeHint::kDateTime;
+      case QuestionType::kTime: return TypeHint::kTime;
+      case QuestionType::kSelectOne: return TypeHint::kSelectOne;
+      case QuestionType::kSelectMultiple: return TypeHint::kSelectMultiple;
+      case QuestionType::kBeginRepeat: return TypeHint::kRepeat;
+      case QuestionType::kBeginGroup: return TypeHint::kGroup;
+      default: return TypeHint::kString;
+    }
+  }
+
+ private:
+  const Form& form_;
+  std::vector<std::vector<std::string_view>> values_;
+  int repeat_ = -1;
+  size_t instance_ = 0;
+  std::string_view current_;
+};
+
+// Compiled relevance and constraint of each question, compiled once per import.
+struct Expressions {
+  std::vector<std::optional<form::expr::BoundExpr>> relevant, constraint;
+};
+
+Expressions CompileExpressions(const Form& form, const ImportContext& resolver, Diagnostics* warnings) {
+  Expressions out;
+  out.relevant.resize(form.questions.size());
+  out.constraint.resize(form.questions.size());
+  auto compile = [&](const Question& q, const std::string& text, const char* column,
+                     std::optional<form::expr::BoundExpr>* slot) {
+    if (text.empty()) return;
+    auto bound = form::expr::Compile(text, resolver);
+    if (bound) {
+      *slot = *bound;
+      return;
+    }
+    Location where = form.SurveyCell(q.row, column);
+    where.expression = text;
+    where.expr_offset = bound.error().where.expr_offset;
+    warnings->AddWarning("IMP031",
+                         std::string(column) + " of '" + q.name +
+                             "' cannot be evaluated on imported data (" + bound.error().message +
+                             "); it is not checked",
+                         where);
+  };
+  for (const Question& q : form.questions) {
+    compile(q, q.relevant, "relevant", &out.relevant[q.index]);
+    compile(q, q.constraint, "constraint", &out.constraint[q.index]);
+  }
+  return out;
+}
+
+bool Contains(const std::vector<std::string>& list, std::string_view value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+std::vector<std::string> CodesSetting(const Form& form, const char* key, const char* fallback) {
+  std::vector<std::string> codes;
+  auto it = form.settings.values.find(key);
+  if (it == form.settings.values.end() || text::Trim(it->second).empty()) return {fallback};
+  for (std::string_view part : text::Split(it->second, ',')) {
+    part = text::Trim(part);
+    if (!part.empty()) codes.emplace_back(part);
+  }
+  return codes;
+}
+
+bool IsOne(std::string_view v) { return v == "1" || v == "True" || v == "true" || v == "TRUE"; }
+bool IsZero(std::string_view v) {
+  return v == "0" || v == "False" || v == "false" || v == "FALSE";
+}
+
+// Rows of one submission being built.
+struct Draft {
+  size_t main_row = 0;
+  store::Submission submission;
+  std::vector<Error> errors;
+  std::vector<Instance> instances;  // repeat rows, in file order
+};
+
+class Importer {
+ public:
+  Importer(const Form& form, const store::FormVersion& version, const ImportOptions& options,
+           const store::Store& store)
+      : form_(form), version_(version), options_(options), store_(store), context_(form),
+        refused_(RefusedCodes(form)), dont_know_(DontKnowCodes(form)) {}
+
+  Result<ImportPlan> Run(const csv::Table& main, const std::vector<RepeatTable>& repeats) {
+    ImportPlan plan;
+    plan.batch.form = version_;
+    ColumnPlan main_plan = NGO_TRY(PlanColumns(form_, main, -1));
+    plan.layout = main_plan.Column(Meta::kWave) || main_plan.Column(Meta::kOrg) ? "ngosurvey"
+                  : main.ColumnIndex("_uuid") || main.ColumnIndex("_submission_time")
+                      ? "kobo"
+                      : "odk";
+    std::optional<size_t> id_column = main_plan.Column(Meta::kInstanceId);
+    if (!id_column) id_column = main_plan.Column(Meta::kKey);
+    if (!id_column) {
+      return MakeError("IMP002",
+                       "no instance id column (meta/instanceID, KEY or _uuid): rows cannot be "
+                       "told apart, so a re-import would duplicate them",
+                       Location{.file = main.file, .row = 1});
+    }
+    if (main.rows.empty()) {
+      return MakeError("IMP005", "no data rows: nothing to import",
+                       Location{.file = main.file, .row = 1});
+    }
+    expressions_ = CompileExpressions(form_, context_, &plan.warnings);
+
+    // Main rows.
+    std::vector<Draft> drafts(main.rows.size());
+    std::map<std::string, size_t> first_row_of_id;
+    // Parent lookups per level: key text -> (draft, path prefix of the parent node).
+    std::map<int, std::map<std::string, std::pair<size_t, std::string>>> parents;
+    for (size_t row = 0; row < main.rows.size(); ++row) {
+      Draft& d = drafts[row];
+      d.main_row = row;
+      std::string id(text::Trim(main.rows[row][*id_column]));
+      if (!id.empty() && id.rfind("uuid:", 0) != 0 &&
+          main.header[*id_column] == "_uuid") {
+        id = "uuid:" + id;
+      }
+      d.submission.instance_id = id;
+      if (!store::IsValidInstanceId(id)) {
+        d.errors.push_back(Error{"IMP010",
+                                 id.empty() ? "no instance id"
+                                            : "instance id '" + id + "' is not \"uuid:\" + a UUID",
+                                 main.Where(row, *id_column)});
+      } else if (auto [it, inserted] = first_row_of_id.emplace(id, row); !inserted) {
+        d.errors.push_back(Error{"IMP011",
+                                 "instance id " + id + " is also on line " +
+                                     std::to_string(main.row_lines[it->second]),
+                                 main.Where(row, *id_column)});
+      }
+      auto& main_keys = parents[-1];
+      main_keys.emplace(id, std::pair{row, std::string()});
+      for (Meta m : {Meta::kKey, Meta::kIndex}) {
+        if (auto col = main_plan.Column(m)) {
+          main_keys.emplace(std::string(text::Trim(main.rows[row][*col])), std::pair{row, std::string()});
+        }
+      }
+    }
+
+    // Repeat rows, outer repeats first so that nested ones find their parents.
+    std::vector<std::pair<int, const RepeatTable*>> repeat_files;
+    std::set<int> seen_repeats;
+    for (const RepeatTable& r : repeats) {
+      const Question* q = form_.FindQuestion(r.repeat);
+      if (!q || !q->is_repeat() || !seen_repeats.insert(q->index).second) {
+        return MakeError("IMP003",
+                         "'" + r.repeat + "' " +
+                             (!q || !q->is_repeat() ? "is not a repeat of form '" + form_.settings.form_id + "'"
+                                                    : "is given twice"),
+                         Location{.file = r.table.file});
+      }
+      repeat_files.emplace_back(q->index, &r);
+    }
+    auto depth = [&](int index) {
+      int n = 0;
+      for (int p = index; p >= 0; p = EnclosingRepeat(form_, form_.questions[p])) ++n;
+      return n;
+    };
+    std::stable_sort(repeat_files.begin(), repeat_files.end(),
+                     [&](const auto& a, const auto& b) { return depth(a.first) < depth(b.first); });
+    std::vector<ColumnPlan> repeat_plans;
+    repeat_plans.reserve(repeat_files.size());
+    for (const auto& [repeat, file] : repeat_files) {
+      repeat_plans.push_back(NGO_TRY(PlanColumns(form_, file->table, repeat)));
+    }
+    for (size_t f = 0; f < repeat_files.size(); ++f) {
+      const auto& [repeat, file] = repeat_files[f];
+      const ColumnPlan& rplan = repeat_plans[f];
+      const csv::Table& table = file->table;
+      const Question& rq = form_.questions[repeat];
+      int parent_level = EnclosingRepeat(form_, rq);
+      std::optional<size_t> link = rplan.Column(Meta::kParentKey);
+      std::optional<size_t> key = rplan.Column(Meta::kKey);
+      if (!link) {
+        link = rplan.Column(Meta::kParentIndex);
+        key = rplan.Column(Meta::kIndex);
+      }
+      if (!link) {
+        return MakeError("IMP004",
+                         "repeat '" + rq.name + "' has no PARENT_KEY (or _parent_index) column",
+                         Location{.file = table.file, .row = 1});
+      }
+      if (parent_level >= 0 && !seen_repeats.count(parent_level)) {
+        return MakeError("IMP004",
+                         "repeat '" + rq.name + "' is inside repeat '" +
+                             form_.questions[parent_level].name + "', which has no file",
+                         Location{.file = table.file});
+      }
+      // The repeat's path relative to its parent node: "programs" or "grp/programs".
+      std::string parent_path =
+          parent_level >= 0 ? form_.questions[parent_level].path : "/data";
+      std::string relative = rq.path.substr(std::min(rq.path.size(), parent_path.size() + 1));
+      std::map<std::string, int> counts;  // parent key -> instances so far
+      for (size_t row = 0; row < table.rows.size(); ++row) {
+        std::string parent_key(text::Trim(table.rows[row][*link]));
+        auto& lookup = parents[parent_level];
+        auto parent = lookup.find(parent_key);
+        if (parent == lookup.end()) {
+          RejectedRow rejected{table.file, table.row_lines[row], "", {}};
+          rejected.reasons.push_back(Error{
+              "IMP018", "no row of the " + std::string(parent_level >= 0 ? "parent repeat" : "main file") +
+                            " has key '" + parent_key + "'",
+              table.Where(row, *link)});
+          orphans_.push_back(std::move(rejected));
+          continue;
+        }
+        int index = ++counts[parent_key];
+        std::string own_key = key ? std::string(text::Trim(table.rows[row][*key])) : "";
+        // ODK keys end with the instance number: "uuid:...x/programs[2]".
+        if (own_key.size() > 2 && own_key.back() == ']') {
+          size_t open = own_key.rfind('[');
+          int n = 0;
+          auto [ptr, ec] = std::from_chars(own_key.data() + open + 1, own_key.data() + own_key.size() - 1, n);
+          if (open != std::string::npos && ec == std::errc() && n > 0) index = n;
+        }
+        Instance instance{&table, &rplan, row,
+                          parent->second.second + relative + "[" + std::to_string(index) + "]/",
+                          repeat};
+        if (!own_key.empty()) parents[repeat].emplace(own_key, std::pair{parent->second.first, instance.prefix});
+        drafts[parent->second.first].instances.push_back(std::move(instance));
+      }
+    }
+
+    // Check and build each submission.
+    for (Draft& d : drafts) {
+      BuildSubmission(main, main_plan, &d, &plan.warnings);
+      if (d.errors.empty()) CheckAgainstStore(&d);
+      if (d.errors.empty()) {
+        if (d.submission.instance_id.empty()) continue;  // unchanged: already stored
+        plan.batch.submissions.push_back(std::move(d.submission));
+      } else {
+        plan.rejected.push_back(RejectedRow{main.file, main.row_lines[d.main_row],
+                                            d.submission.instance_id, std::move(d.errors)});
+      }
+    }
+    plan.unchanged = unchanged_;
+    for (RejectedRow& r : orphans_) plan.rejected.push_back(std::move(r));
+    if (store_error_) return tl::unexpected(*store_error_);
+    return plan;
+  }
+
+ private:
+  // The answer for one cell: validates the raw text against the question.
+  void CheckCell(const Question& q, std::string_view raw, const Location& where, Answer* answer,
+                 std::vector<Error>* errors) {
+    if (Contains(refused_, raw)) {
+      *answer = Answer::Refused();
+      return;
+    }
+    if (Contains(dont_know_, raw)) {
+      *answer = Answer::DontKnow();
+      return;
+    }
+    if (auto problem = CheckValue(form_, q, raw, refused_, dont_know_)) {
+      errors->push_back(Error{problem->code, problem->message, where});
+      return;
+    }
+    *answer = Answer::Answered(std::string(raw));
+  }
+
+  bool Relevant(const Question& q, std::vector<Error>* errors, const Location& where) {
+    for (const Question* node = &q; node;
+         node = node->parent >= 0 ? &form_.questions[node->parent] : nullptr) {
+      const auto& expr = expressions_.relevant[node->index];
+      if (!expr) continue;
+      auto relevant = evaluator_.EvaluateBoolean(*expr, context_);
+      if (relevant && !*relevant) return false;
+    }
+    return true;
+  }
+
+  // Reads the raw text of each question column of one row into `raws` (the
+  // select_multiple list rebuilt from option columns when needed).
+  void ReadRow(const csv::Table& table, const ColumnPlan& plan, size_t row,
+               std::map<int, std::pair<std::string, Location>>* raws, std::vector<Error>* errors) {
+    for (const auto& [question, col] : plan.values) {
+      (*raws)[question] = {std::string(text::Trim(table.rows[row][col])), table.Where(row, col)};
+    }
+    for (const auto& [question, columns] : plan.options) {
+      std::vector<std::string> chosen;
+      bool any_cell = false;
+      for (const auto& [choice, col] : columns) {
+        std::string_view cell = text::Trim(table.rows[row][col]);
+        // ngosurvey's own export repeats a refused / don't know code in every option
+        // column; the list column says the same.
+        if (cell.empty() || Contains(refused_, cell) || Contains(dont_know_, cell)) continue;
+        any_cell = true;
+        if (IsOne(cell)) {
+          chosen.push_back(choice);
+        } else if (!IsZero(cell)) {
+          errors->push_back(Error{"IMP017", "option column cell '" + std::string(cell) +
+                                                "' is not 0 or 1",
+                                  table.Where(row, col)});
+        }
+      }
+      auto it = raws->find(question);
+      if (it == raws->end()) {
+        if (any_cell) {
+          (*raws)[question] = {form::JoinSelected(chosen), table.Where(row, columns.front().second)};
+        }
+        continue;
+      }
+      std::string_view listed = it->second.first;
+      if (!any_cell || Contains(refused_, listed) || Contains(dont_know_, listed)) continue;
+      std::vector<std::string> in_list = form::SplitSelected(listed);
+      std::sort(in_list.begin(), in_list.end());
+      std::sort(chosen.begin(), chosen.end());
+      if (in_list != chosen) {
+        errors->push_back(Error{"IMP016",
+                                "'" + std::string(listed) + "' but the option columns say '" +
+                                    form::JoinSelected(chosen) + "'",
+                                it->second.second});
+      }
+    }
+  }
+
+  void BuildSubmission(const csv::Table& main, const ColumnPlan& plan, Draft* d,
+                       Diagnostics* warnings) {
+    store::Submission& s = d->submission;
+    s.form_id = version_.form_id;
+    s.form_version = version_.version;
+    s.status = store::SubmissionStatus::kComplete;
+    s.wave = options_.wave.value_or(store::Wave::kMain);
+    const auto& cells = main.rows[d->main_row];
+    auto meta = [&](Meta m) -> std::string {
+      auto col = plan.Column(m);
+      return col ? std::string(text::Trim(cells[*col])) : std::string();
+    };
+    if (!options_.wave && plan.Column(Meta::kWave) && !meta(Meta::kWave).empty()) {
+      auto wave = store::ParseWave(meta(Meta::kWave));
+      if (wave) {
+        s.wave = *wave;
+      } else {
+        d->errors.push_back(Error{"IMP013", "wave '" + meta(Meta::kWave) + "' is not pretest or main",
+                                  main.Where(d->main_row, *plan.Column(Meta::kWave))});
+      }
+    }
+    s.org_id = meta(Meta::kOrg);
+    s.interviewer = meta(Meta::kSubmitter);
+    std::optional<int64_t> submitted = ParseDateTimeMillis(meta(Meta::kSubmissionTime));
+
+    // Raw values of the main row and of every repeat row.
+    std::map<int, std::pair<std::string, Location>> main_raw;
+    ReadRow(main, plan, d->main_row, &main_raw, &d->errors);
+    std::vector<std::map<int, std::pair<std::string, Location>>> instance_raw(d->instances.size());
+    for (size_t i = 0; i < d->instances.size(); ++i) {
+      const Instance& in = d->instances[i];
+      ReadRow(*in.table, *in.plan, in.row, &instance_raw[i], &d->errors);
+    }
+    context_.Clear();
+    for (const auto& [q, raw] : main_raw) context_.Add(q, raw.first);
+    std::map<int, size_t> instances_of;  // repeat -> count, and per-instance ordinal
+    std::vector<size_t> ordinal(d->instances.size());
+    for (size_t i = 0; i < d->instances.size(); ++i) {
+      int repeat = d->instances[i].repeat;
+      ordinal[i] = instances_of[repeat]++;
+      context_.Add(repeat, "");
+      for (const auto& [q, raw] : instance_raw[i]) context_.Add(q, raw.first);
+    }
+
+    auto answer_all = [&](const std::map<int, std::pair<std::string, Location>>& raws,
+                          const std::string& prefix, int repeat, size_t ordinal_in_repeat) {
+      for (const auto& [qi, raw] : raws) {
+        const Question& q = form_.questions[qi];
+        const auto& [text_value, where] = raw;
+        context_.SetCurrentNode(repeat, ordinal_in_repeat, text_value);
+        Answer answer;
+        bool relevant = Relevant(q, &d->errors, where);
+        if (text_value.empty()) {
+          answer = relevant ? Answer::Missing() : Answer::NotAsked();
+        } else {
+          CheckCell(q, text_value, where, &answer, &d->errors);
+          if (!relevant) {
+            warnings->AddWarning("IMP030",
+                                 "'" + q.name + "' has a value but is not relevant for this row (" +
+                                     q.relevant + ")",
+                                 where);
+          }
+          const auto& constraint = expressions_.constraint[qi];
+          if (constraint && answer.state == AnswerState::kAnswered) {
+            auto ok = evaluator_.EvaluateBoolean(*constraint, context_);
+            if (ok && !*ok) {
+              std::string message = form_.Text(q.constraint_message);
+              d->errors.push_back(Error{"IMP015",
+                                        "'" + text_value + "' breaks the constraint of '" + q.name +
+                                            "' (" + q.constraint + ")" +
+                                            (message.empty() ? "" : ": " + message),
+                                        where});
+            }
+          }
+        }
+        std::string relative = form::RelativePath(q);
+        if (repeat >= 0) {
+          const std::string& rpath = form_.questions[repeat].path;
+          relative = q.path.substr(std::min(q.path.size(), rpath.size() + 1));
+        }
+        s.answers[prefix + relative] = answer;
+        if (answer.state == AnswerState::kAnswered) {
+          if (q.type == QuestionType::kStart) {
+            if (auto ms = ParseDateTimeMillis(answer.value)) s.started_at_ms = *ms;
+          } else if (q.type == QuestionType::kEnd) {
+            if (auto ms = ParseDateTimeMillis(answer.value)) s.ended_at_ms = *ms;
+          } else if (q.type == QuestionType::kUsername && s.interviewer.empty()) {
+            s.interviewer = answer.value;
+          } else if (q.name == "org_id" && repeat < 0 && s.org_id.empty()) {
+            s.org_id = answer.value;
+          }
+        }
+      }
+    };
+    answer_all(main_raw, "", -1, 0);
+    for (size_t i = 0; i < d->instances.size(); ++i) {
+      answer_all(instance_raw[i], d->instances[i].prefix, d->instances[i].repeat, ordinal[i]);
+    }
+    if (s.started_at_ms == 0 && submitted) s.started_at_ms = *submitted;
+    if (!s.ended_at_ms) s.ended_at_ms = submitted ? *submitted : s.started_at_ms;
+  }
+
+  // Only what leaves the store counts when comparing: answered values, refused and
+  // don't know. Missing and not asked are the same absence.
+  static std::map<std::string, Answer> Reportable(const store::Answers& answers) {
+    std::map<std::string, Answer> out;
+    for (const auto& [path, a] : answers) {
+      if (a.state == AnswerState::kAnswered || a.state == AnswerState::kRefused ||
+          a.state == AnswerState::kDontKnow) {
+        out.emplace(path, a);
+      }
+    }
+    return out;
+  }
+
+  void CheckAgainstStore(Draft* d) {
+    auto stored = store_.GetSubmission(d->submission.instance_id);
+    if (!stored) {
+      if (stored.error().code != "ST002" && !store_error_) store_error_ = stored.error();
+      return;
+    }
+    auto mine = Reportable(d->submission.answers), theirs = Reportable(stored->answers);
+    if (stored->form_id == d->submission.form_id && mine == theirs) {
+      ++unchanged_;
+      d->submission.instance_id.clear();
+      return;
+    }
+    std::string difference;
+    if (stored->form_id != d->submission.form_id) {
+      difference = "it belongs to form '" + stored->form_id + "'";
+    } else {
+      for (auto a = mine.begin(), b = theirs.begin(); a != mine.end() || b != theirs.end();) {
+        auto describe = [](const Answer* x) {
+          if (!x) return std::string("no answer");
+          if (x->state == AnswerState::kAnswered) return "'" + x->value + "'";
+          return std::string(form::AnswerStateName(x->state));
+        };
+        if (b == theirs.end() || (a != mine.end() && a->first < b->first)) {
+          difference = a->first + ": stored " + describe(nullptr) + ", file " + describe(&a->second);
+          break;
+        }
+        if (a == mine.end() || b->first < a->first) {
+          difference = b->first + ": stored " + describe(&b->second) + ", file " + describe(nullptr);
+          break;
+        }
+        if (!(a->second == b->second)) {
+          difference = a->first + ": stored " + describe(&b->second) + ", file " + describe(&a->second);
+          break;
+        }
+        ++a, ++b;
+      }
+    }
+    d->errors.push_back(Error{"IMP019",
+                              "instance id " + d->submission.instance_id +
+                                  " is already stored with other answers (" + difference +
+                                  "); it is not overwritten",
+                              Location{}});
+  }
+
+  const Form& form_;
+  const store::FormVersion& version_;
+  const ImportOptions& options_;
+  const store::Store& store_;
+  ImportContext context_;
+  Expressions expressions_;
+  form::expr::Evaluator evaluator_;
+  std::vector<std::string> refused_, dont_know_;
+  std::vector<RejectedRow> orphans_;
+  size_t unchanged_ = 0;
+  std::optional<Error> store_error_;
+};
+
+}  // namespace
+
+csv::Options ImportCsvOptions() {
+  csv::Options options;
+  options.max_field_bytes = size_t{1} << 20;
+  return options;
+}
+
+std::vector<std::string> RefusedCodes(const Form& form) {
+  return CodesSetting(form, "missing_refused", "refused");
+}
+std::vector<std::string> DontKnowCodes(const Form& form) {
+  return CodesSetting(form, "missing_dont_know", "dont_know");
+}
+
+Result<ImportPlan> PlanImport(const Form& form, const store::FormVersion& version,
+                              const csv::Table& main, const std::vector<RepeatTable>& repeats,
+                              const ImportOptions& options, const store::Store& store) {
+  Importer importer(form, version, options, store);
+  return importer.Run(main, repeats);
+}
+
+std::string RejectsCsv(const std::vector<RejectedRow>& rejected) {
+  std::string out;
+  csv::AppendRow({"file", "line", "column", "instance_id", "code", "reason"}, &out);
+  for (const RejectedRow& row : rejected) {
+    for (const Error& reason : row.reasons) {
+      int line = reason.where.row ? reason.where.row : row.line;
+      std::string file = reason.where.file.empty() ? row.file : reason.where.file;
+      csv::AppendRow({file, std::to_string(line),
+                      reason.where.column ? std::to_string(reason.where.column) : "",
+                      row.instance_id, reason.code, reason.message},
+                     &out);
+    }
+  }
+  return out;
+}
+
+}  // namespace ngosurvey::exchange

@@ -1,0 +1,140 @@
+#include "exchange/pseudonymise.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <algorithm>
+
+#include "base/file.h"
+#include "base/text.h"
+#include "form/answer.h"
+#include "form/columns.h"
+#include "form/expr/expr.h"
+
+namespace ngosurvey::exchange {
+namespace {
+
+using form::QuestionType;
+
+bool Identifying(QuestionType type) {
+  return type == QuestionType::kDeviceId || type == QuestionType::kSubscriberId ||
+         type == QuestionType::kSimSerial || type == QuestionType::kPhoneNumber ||
+         type == QuestionType::kEmail;
+}
+
+// The path inside its repeat (or from the root): what an answer path ends with.
+std::string PathTail(const form::Form& form, const form::Question& q) {
+  for (int p = q.parent; p >= 0; p = form.questions[p].parent) {
+    if (form.questions[p].is_repeat()) {
+      return q.path.substr(std::min(q.path.size(), form.questions[p].path.size() + 1));
+    }
+  }
+  return form::RelativePath(q);
+}
+
+// True when answer path `path` is an answer of a question whose tail is `tail`
+// ("programs[2]/name" and "name" inside programs).
+bool PathIs(std::string_view path, const std::string& tail, bool in_repeat) {
+  if (!in_repeat) return path == tail;
+  if (path.size() < tail.size() + 1) return false;
+  if (path.substr(path.size() - tail.size()) != tail) return false;
+  return path[path.size() - tail.size() - 1] == '/';
+}
+
+}  // namespace
+
+Result<std::string> ReadPseudonymKey(const std::string& path) {
+  std::string bytes = NGO_TRY(ReadFile(path, 1 << 20));
+  std::string key(text::Trim(bytes));
+  if (key.size() < 16) {
+    return MakeError("EXP010",
+                     "the pseudonymisation key has " + std::to_string(key.size()) +
+                         " bytes; use at least 16 random bytes (e.g. openssl rand -hex 32)",
+                     Location{.file = path});
+  }
+  return key;
+}
+
+std::string Pseudonym(std::string_view key, std::string_view kind, std::string_view id) {
+  if (id.empty()) return "";
+  std::string message = std::string(kind) + ":" + std::string(id);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
+  static const char* hex = "0123456789abcdef";
+  std::string out = std::string(kind) + "-";
+  for (unsigned i = 0; i < 8 && i < length; ++i) {
+    out += hex[digest[i] >> 4];
+    out += hex[digest[i] & 15];
+  }
+  return out;
+}
+
+bool IsSensitive(const form::Question& question) {
+  const std::string* value = question.ExtraColumn("sensitive");
+  if (!value) return false;
+  std::string v = text::AsciiLower(text::Trim(*value));
+  return v == "yes" || v == "true" || v == "1" || v == "true()";
+}
+
+void PseudonymiseSubmissions(const form::Form& form, std::string_view key,
+                             std::vector<store::Submission>* submissions,
+                             std::vector<bool>* dropped) {
+  dropped->assign(form.questions.size(), false);
+  std::vector<int> org_questions, user_questions;
+  std::vector<bool> replaced(form.questions.size(), false);
+  for (const form::Question& q : form.questions) {
+    if (IsSensitive(q) || Identifying(q.type)) (*dropped)[q.index] = true;
+    if (q.name == "org_id") org_questions.push_back(q.index), replaced[q.index] = true;
+    if (q.type == QuestionType::kUsername) user_questions.push_back(q.index), replaced[q.index] = true;
+  }
+  // Calculations that read a replaced or dropped question, until nothing changes
+  // (a calculation of a dropped calculation is dropped too).
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (const form::Question& q : form.questions) {
+      if ((*dropped)[q.index] || q.calculation.empty()) continue;
+      auto parsed = form::expr::Parse(q.calculation);
+      if (!parsed) continue;
+      for (const form::expr::Reference& ref : parsed->references()) {
+        for (int other : form.QuestionsNamed(ref.name)) {
+          if ((*dropped)[other] || replaced[other]) {
+            (*dropped)[q.index] = true;
+            changed = true;
+          }
+        }
+        if ((*dropped)[q.index]) break;
+      }
+    }
+  }
+  auto in_repeat = [&](const form::Question& q) {
+    for (int p = q.parent; p >= 0; p = form.questions[p].parent) {
+      if (form.questions[p].is_repeat()) return true;
+    }
+    return false;
+  };
+  for (store::Submission& s : *submissions) {
+    s.org_id = Pseudonym(key, "org", s.org_id);
+    s.interviewer = Pseudonym(key, "int", s.interviewer);
+    for (auto it = s.answers.begin(); it != s.answers.end();) {
+      bool erase = false;
+      for (const form::Question& q : form.questions) {
+        if (q.is_container()) continue;
+        if (!PathIs(it->first, PathTail(form, q), in_repeat(q))) continue;
+        if ((*dropped)[q.index]) {
+          erase = true;
+        } else if (replaced[q.index] && it->second.state == form::AnswerState::kAnswered) {
+          bool org = std::find(org_questions.begin(), org_questions.end(), q.index) != org_questions.end();
+          it->second.value = Pseudonym(key, org ? "org" : "int", it->second.value);
+        } else if (replaced[q.index]) {
+          it->second.value.clear();  // a kept-aside not_asked text
+        }
+        break;
+      }
+      it = erase ? s.answers.erase(it) : std::next(it);
+    }
+  }
+}
+
+}  // namespace ngosurvey::exchange
