@@ -883,15 +883,62 @@ Status Interview::Set(int prompt, std::string_view raw) {
     return MakeError("IV006", "no question " + std::to_string(prompt + 1) + " on this screen",
                      Location{s.form->file});
   }
-  int node = screen_.prompts[prompt].node;
+  NGO_TRY(SetNode(screen_.prompts[prompt].node, s.cur.key, raw));
+  Refresh();
+  return Ok();
+}
+
+Status Interview::SetAt(std::string_view name_or_path, std::string_view value) {
+  State& s = *state_;
+  auto missing = [&](std::string why) {
+    return MakeError("IV012", "\"" + std::string(name_or_path) + "\" " + why, Location{s.form->file});
+  };
+  int node = -1;
+  Key key;
+  if (name_or_path.find('/') == std::string_view::npos &&
+      name_or_path.find('[') == std::string_view::npos) {
+    auto it = s.d->by_name.find(std::string(name_or_path));
+    if (it == s.d->by_name.end()) return missing("is not a question of this form");
+    node = it->second;
+    if (s.d->nodes[node].key_len != 0) return missing("is inside a repeat: give its path, e.g. " + s.d->nodes[node].steps[0] + "[1]/...");
+  } else {
+    auto steps = form::ParseAnswerPath(name_or_path);
+    if (!steps) return missing("is not a valid path");
+    std::string plain;
+    for (size_t i = 0; i < steps->size(); ++i) {
+      plain += (i ? "/" : "") + (*steps)[i].name;
+      if ((*steps)[i].index > 0) key.push_back((*steps)[i].index);
+    }
+    auto it = s.d->by_plain_path.find(plain);
+    if (it == s.d->by_plain_path.end()) return missing("is not a question of this form");
+    node = it->second;
+  }
+  const Cell* cell = s.CellAt(node, key);
+  if (!cell || !s.d->nodes[node].input) return missing("is not a question that takes an answer here");
+  if (!cell->relevant) return missing("does not apply to this interview (its relevance is false)");
+  if (value == ":refused" || value == ":dont_know") {
+    bool refused = value == ":refused";
+    const Node& n = s.d->nodes[node];
+    if (refused ? !n.can_refuse : !n.can_dont_know) {
+      return s.Fail("IV005", Message(refused ? Msg::kNoRefuse : Msg::kNoDontKnow, s.lang), node);
+    }
+    s.Apply(node, key, refused ? Answer::Refused() : Answer::DontKnow());
+  } else {
+    NGO_TRY(SetNode(node, key, value));
+  }
+  Refresh();
+  return Ok();
+}
+
+Status Interview::SetNode(int node, const std::vector<int>& key_in, std::string_view raw) {
+  State& s = *state_;
   const Node& n = s.d->nodes[node];
-  const Key key = s.cur.key;
-  if (!n.supported) return s.Fail("IV007", Message(Msg::kUnsupported, s.lang, screen_.prompts[prompt].type_name), node, "type");
+  const Key key = key_in;
+  if (!n.supported) return s.Fail("IV007", Message(Msg::kUnsupported, s.lang, form::TypeName(n.type)), node, "type");
   if (!n.input) return s.Fail("IV001", Message(Msg::kNoteNoAnswer, s.lang), node, "type");
   std::string_view value = text::Trim(raw);
   if (value.empty()) {
     s.Apply(node, key, std::nullopt);
-    Refresh();
     return Ok();
   }
   std::string canonical;
@@ -936,7 +983,6 @@ Status Interview::Set(int prompt, std::string_view raw) {
   if (select && n.list_has_refused && canonical == s.d->refused_code) answer = Answer::Refused();
   if (select && n.list_has_dont_know && canonical == s.d->dont_know_code) answer = Answer::DontKnow();
   s.Apply(node, key, std::move(answer));
-  Refresh();
   return Ok();
 }
 

@@ -30,6 +30,7 @@
 //   IV009 a stored answer's path does not fit the form (Resume)
 //   IV010 the interview is not at its end (Complete) or is already complete
 //   IV011 an expression of the form could not be compiled (CompileForm)
+//   IV012 SetAt: no such question, or it does not apply (its relevance is false)
 //
 // Ownership: the CompiledForm keeps a reference to the Form, which must outlive it;
 // an Interview shares the CompiledForm. Thread-safety: a CompiledForm may be shared
@@ -175,6 +176,11 @@ class Interview {
   // dates). An empty value clears the answer. On error nothing changes. On success
   // everything that depends on it is re-evaluated (only that).
   Status Set(int prompt, std::string_view value);
+  // Answers the question at `name_or_path` ("org_name", "programme[2]/budget")
+  // wherever the interview is, with the same checks as Set (for corrections of a
+  // stored submission). IV012 when there is no such question or it does not apply.
+  // The special values ":refused" and ":dont_know" record those states.
+  Status SetAt(std::string_view name_or_path, std::string_view value);
   // Records refused / don't know on a prompt (IV005 when the form forbids it).
   Status Refuse(int prompt);
   Status DontKnow(int prompt);
@@ -219,6 +225,7 @@ class Interview {
  private:
   explicit Interview(std::unique_ptr<State> state);
   void Refresh();
+  Status SetNode(int node, const std::vector<int>& key, std::string_view value);
   std::unique_ptr<State> state_;
   Screen screen_;
   std::string language_;

@@ -454,6 +454,35 @@ TEST(Interview, ResumeRebuildsAnswersAndPosition) {
   EXPECT_EQ(bad.error().code, "IV009");
 }
 
+TEST(Interview, SetAtCorrectsAnyQuestionAndItsDependents) {
+  auto r = Start({{"type", "name", "label", "calculation", "relevant", "repeat_count"},
+                  {"integer", "a", "A", "", "", ""},
+                  {"calculate", "twice", "", "${a} * 2", "", ""},
+                  {"text", "big", "Big", "", "${a} > 100", ""},
+                  {"begin_repeat", "r", "R", "", "", "2"},
+                  {"integer", "x", "X", "", "", ""},
+                  {"end_repeat", "", "", "", "", ""}});
+  r->Answer1("5");
+  r->Answer1("1");
+  r->Answer1("2");
+  ASSERT_TRUE(r->iv->AtEnd());
+  ASSERT_TRUE(r->iv->Complete());
+  r->iv->TakeChanges();
+  ASSERT_TRUE(r->iv->SetAt("a", "7"));
+  auto changes = r->iv->TakeChanges();
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(changes[1].path, "twice");
+  EXPECT_EQ(*changes[1].answer, Answer::Answered("14"));
+  ASSERT_TRUE(r->iv->SetAt("r[2]/x", "9"));
+  EXPECT_EQ(r->At("r[2]/x"), Answer::Answered("9"));
+  EXPECT_EQ(r->iv->SetAt("r[2]/x", "nine").error().code, "IV001");
+  EXPECT_EQ(r->iv->SetAt("x", "1").error().code, "IV012");      // inside a repeat
+  EXPECT_EQ(r->iv->SetAt("big", "yes").error().code, "IV012");  // does not apply
+  EXPECT_EQ(r->iv->SetAt("nope", "1").error().code, "IV012");
+  ASSERT_TRUE(r->iv->SetAt("a", ":refused"));
+  EXPECT_EQ(r->At("a"), Answer::Refused());
+}
+
 TEST(Interview, ExampleFormRunsInKhmer) {
   Diagnostics diags;
   auto form = form::LoadFormFile(std::string(NGOSURVEY_SOURCE_DIR) + "/examples/ngo_profile.xlsx", &diags);
