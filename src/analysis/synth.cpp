@@ -472,7 +472,11 @@ class Synthesizer {
           rows_[i][q.name] = option, done[i] = true;
           ++got;
         }
-        Met(cell, got, "too few NGOs are asked this question (skip logic), or the published shares add to more than 100");
+        Met(cell, got,
+            pool.size() < g.base.size()
+                ? "only " + std::to_string(pool.size()) + " of the base are asked this question (skip logic)"
+                : "the item's published shares add to more than 100%: every NGO of the base already has an "
+                  "option printed before this one");
       }
       // The rest of the base takes options the table does not print; when the table
       // prints every option, the published shares add to less than 100 and the rest

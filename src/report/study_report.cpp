@@ -87,30 +87,38 @@ CellComparison Compare(const CellAudit& published, const std::vector<TableResult
 
 // --- Fieldwork -----------------------------------------------------------------
 
-// The frame with every case that has a `disposition_alt` code read that way.
-fieldwork::Frame AlternativeFrame(const fieldwork::Frame& frame, size_t* changed) {
-  fieldwork::Frame alt = frame;
-  *changed = 0;
-  for (auto& c : alt.cases) {
-    auto value = alt.Value(c, "disposition_alt");
-    if (!value || value->empty()) continue;
-    if (const auto* code = fieldwork::FindDisposition(*value)) {
-      c.disposition = code;
-      ++*changed;
-    }
-  }
-  return alt;
-}
+// Cases the frame lets be read two ways (a `disposition_alt` code), grouped by the
+// pair (recorded code, alternative code): each group is one question a reader may
+// answer either way, such as "are organisations that declined because they are
+// not NGOs out of scope (4.10) or refusals (2.11)?".
+struct AlternativeGroup {
+  std::string recorded, alternative;  // codes
+  std::vector<std::string> org_ids;
+  std::string names;                  // "Name (ID), ..."
+};
 
-std::string CasesWithAlternative(const fieldwork::Frame& frame) {
-  std::string names;
+std::vector<AlternativeGroup> AlternativeGroups(const fieldwork::Frame& frame) {
+  std::vector<AlternativeGroup> groups;
   for (const auto& c : frame.cases) {
     auto value = frame.Value(c, "disposition_alt");
-    if (!value || value->empty()) continue;
-    if (!names.empty()) names += ", ";
-    names += c.name + " (" + c.org_id + ")";
+    if (!value || value->empty() || !c.disposition) continue;
+    std::string recorded(c.disposition->code);
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const AlternativeGroup& g) {
+      return g.recorded == recorded && g.alternative == *value;
+    });
+    if (it == groups.end()) {
+      groups.push_back({recorded, *value, {}, {}});
+      it = groups.end() - 1;
+    }
+    it->org_ids.push_back(c.org_id);
+    it->names += (it->names.empty() ? "" : ", ") + c.name + " (" + c.org_id + ")";
   }
-  return names;
+  return groups;
+}
+
+std::string CodeText(std::string_view code) {
+  const auto* d = fieldwork::FindDisposition(code);
+  return std::string(code) + (d ? " " + std::string(d->label) : std::string());
 }
 
 constexpr fieldwork::Measure kShownMeasures[] = {
@@ -242,21 +250,19 @@ Result<StudyReport> BuildStudyReport(StudyInputs inputs, Progress& progress) {
   auto e = NGO_TRY(fieldwork::ParseESpec("proportional"));
   RatesScenario as_recorded{"Final dispositions as recorded", "", {}};
   as_recorded.groups = NGO_TRY(fieldwork::RatesByGroup(in.frame, in.config.group, e));
-  size_t changed = 0;
-  fieldwork::Frame alt = AlternativeFrame(in.frame, &changed);
-  if (changed > 0) {
-    std::string cases = CasesWithAlternative(in.frame);
-    as_recorded.explanation = "As recorded in the frame's disposition column: " + cases +
-                              " counted with their recorded code (not eligible).";
-    RatesScenario alternative{"Alternative reading", "", {}};
-    alternative.explanation = "The same frame with the `disposition_alt` codes of " + cases +
-                              " (refusals): organisations that declined because they do not see themselves as NGOs "
-                              "count against the response rate.";
-    alternative.groups = NGO_TRY(fieldwork::RatesByGroup(alt, in.config.group, e));
-    report.fieldwork.push_back(std::move(as_recorded));
-    report.fieldwork.push_back(std::move(alternative));
-  } else {
-    report.fieldwork.push_back(std::move(as_recorded));
+  std::vector<AlternativeGroup> alternatives = AlternativeGroups(in.frame);
+  if (!alternatives.empty()) {
+    as_recorded.explanation = "The frame's final disposition codes, as the study team recorded them.";
+  }
+  report.fieldwork.push_back(std::move(as_recorded));
+  for (const AlternativeGroup& g : alternatives) {
+    RatesScenario s;
+    s.title = "Read as " + CodeText(g.alternative) + " instead of " + CodeText(g.recorded);
+    s.explanation = g.names + ": recorded as " + CodeText(g.recorded) + "; the frame notes that they may be read as " +
+                    CodeText(g.alternative) + " (the disposition_alt column). These rates count them that way, "
+                    "everything else as recorded.";
+    s.groups = NGO_TRY(fieldwork::AlternativeRatesByGroup(in.frame, in.config.group, e, "disposition_alt", g.org_ids));
+    report.fieldwork.push_back(std::move(s));
   }
 
   size_t matched = 0, reachable = 0, reachable_matched = 0;
@@ -558,7 +564,7 @@ std::string RenderStudyReportMarkdown(const StudyReport& report) {
         const CellComparison& cmp = *it->second;
         if (!test) test = TestOf(cmp);
         out += " " + (cmp.published->published_value.empty() ? "no response" : cmp.published->published_value) +
-               " | " + cmp.reproduced + " " + Flags(cmp) + " | " + CountText(cmp) + " |";
+               " | " + cmp.reproduced + (Flags(cmp).empty() ? "" : " " + Flags(cmp)) + " | " + CountText(cmp) + " |";
       }
       out += " " + PText(test) + " |\n";
     }
