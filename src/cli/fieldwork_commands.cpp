@@ -1,5 +1,5 @@
-// `ngosurvey fieldwork ...`: outcome rates from a sample frame, and the AAPOR
-// disposition code table. Output layouts are documented in docs/cli.md
+// `ngosurvey fieldwork ...`: outcome rates from a sample frame or a store, and the
+// AAPOR disposition code table (due and status: fieldwork_log_commands.cpp). Output layouts are documented in docs/cli.md
 // ("fieldwork rates") and docs/fieldwork.md.
 #include <fmt/format.h>
 
@@ -13,8 +13,13 @@
 #include "base/text.h"
 #include "cli/command.h"
 #include "fieldwork/fieldwork.h"
+#include "store/store.h"
 
 namespace ngosurvey::cli {
+
+// fieldwork_log_commands.cpp: frame import|list, contact add, fieldwork due|status.
+void RegisterFieldworkLogCommands(CLI::App& root, CLI::App* fieldwork, CommandContext& ctx);
+
 namespace {
 
 namespace fw = fieldwork;
@@ -172,21 +177,46 @@ std::string RatesText(const std::string& frame_path, const std::string& by,
   return out;
 }
 
-void RunRates(CommandContext& ctx, const std::string& frame_path, const std::string& by,
-              const std::string& e_text, const std::string& format) {
+void RunRates(CommandContext& ctx, const std::string& frame_path, const std::string& db,
+              const std::string& by, const std::string& e_text, const std::string& format) {
+  if (frame_path.empty() == db.empty()) {
+    *ctx.err << "error: give exactly one of --frame FRAME.csv and --db DB\n";
+    ctx.exit_status = kExitUsage;
+    return;
+  }
   auto e_spec = fw::ParseESpec(e_text);
   if (!e_spec) {
     ReportError(ctx, e_spec.error());
     ctx.exit_status = kExitUsage;
     return;
   }
-  Diagnostics diags;
-  auto frame = fw::ReadFrame(frame_path, &diags);
-  if (!frame) {
-    PrintDiagnostics(ctx, diags);
-    ctx.exit_status = ReportError(ctx, frame.error());
-    return;
+  Result<fw::Frame> frame = MakeError("FW040", "no frame");
+  if (!db.empty()) {
+    // The store's frame, each case with its current disposition (docs/fieldwork.md).
+    store::OpenOptions options;
+    options.read_only = true;
+    options.create_if_missing = false;
+    auto store = store::OpenStore(db, options);
+    if (!store) {
+      ctx.exit_status = ReportError(ctx, store.error());
+      return;
+    }
+    auto state = fw::LoadFieldworkState(**store, db);
+    if (!state) {
+      ctx.exit_status = ReportError(ctx, state.error());
+      return;
+    }
+    frame = fw::RatesFrame(*state);
+  } else {
+    Diagnostics diags;
+    frame = fw::ReadFrame(frame_path, &diags);
+    if (!frame) {
+      PrintDiagnostics(ctx, diags);
+      ctx.exit_status = ReportError(ctx, frame.error());
+      return;
+    }
   }
+  const std::string& source = db.empty() ? frame_path : db;
   auto groups = fw::RatesByGroup(*frame, by, *e_spec);
   if (!groups) {
     int status = ReportError(ctx, groups.error());
@@ -196,9 +226,19 @@ void RunRates(CommandContext& ctx, const std::string& frame_path, const std::str
   if (format == "csv") {
     *ctx.out << RatesCsv(*groups);
   } else if (format == "json") {
-    *ctx.out << RatesJson(frame_path, by, *e_spec, *groups).dump(2) << "\n";
+    nlohmann::ordered_json doc = RatesJson(frame_path, by, *e_spec, *groups);
+    if (!db.empty()) {
+      // "frame": null, then "db", then the rest as for --frame.
+      nlohmann::ordered_json with_db;
+      for (auto& [key, value] : doc.items()) {
+        with_db[key] = key == "frame" ? nlohmann::ordered_json(nullptr) : value;
+        if (key == "frame") with_db["db"] = db;
+      }
+      doc = std::move(with_db);
+    }
+    *ctx.out << doc.dump(2) << "\n";
   } else {
-    *ctx.out << RatesText(frame_path, by, *e_spec, *groups);
+    *ctx.out << RatesText(source, by, *e_spec, *groups);
   }
 }
 
@@ -238,6 +278,7 @@ void RegisterFieldworkCommands(CLI::App& root, CommandContext& ctx) {
 
   struct RatesOptions {
     std::string frame;
+    std::string db;
     std::string by;
     std::string e = "proportional";
     std::string format = "text";
@@ -245,8 +286,9 @@ void RegisterFieldworkCommands(CLI::App& root, CommandContext& ctx) {
   auto rates_opts = std::make_shared<RatesOptions>();
   CLI::App* rates = group->add_subcommand(
       "rates", "AAPOR response, cooperation, refusal and contact rates from a sample frame");
-  rates->add_option("--frame", rates_opts->frame, "Sample frame CSV with a 'disposition' column")
-      ->required();
+  rates->add_option("--frame", rates_opts->frame, "Sample frame CSV with a 'disposition' column");
+  rates->add_option("--db", rates_opts->db,
+                    "Store: its frame, contacts and interviews give the dispositions");
   rates->add_option("--by", rates_opts->by, "Column to group by (e.g. country); overall always");
   rates->add_option("--e", rates_opts->e,
                     "Share of unknown-eligibility cases taken as eligible: a number from 0 to 1, "
@@ -254,7 +296,8 @@ void RegisterFieldworkCommands(CLI::App& root, CommandContext& ctx) {
   rates->add_option("--format", rates_opts->format, "Output format")
       ->check(CLI::IsMember({"text", "csv", "json"}));
   rates->callback([&ctx, rates_opts] {
-    RunRates(ctx, rates_opts->frame, rates_opts->by, rates_opts->e, rates_opts->format);
+    RunRates(ctx, rates_opts->frame, rates_opts->db, rates_opts->by, rates_opts->e,
+             rates_opts->format);
   });
 
   auto disp_format = std::make_shared<std::string>("text");
@@ -263,6 +306,8 @@ void RegisterFieldworkCommands(CLI::App& root, CommandContext& ctx) {
   dispositions->add_option("--format", *disp_format, "Output format")
       ->check(CLI::IsMember({"text", "csv"}));
   dispositions->callback([&ctx, disp_format] { RunDispositions(ctx, *disp_format); });
+
+  RegisterFieldworkLogCommands(root, group, ctx);
 }
 
 }  // namespace ngosurvey::cli

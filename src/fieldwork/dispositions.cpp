@@ -20,7 +20,7 @@ constexpr DispositionCode kCodes[] = {
     {"2.11", "Refusal", RC::kRefusal},
     {"2.111", "Household-level / organization-level refusal", RC::kRefusal},
     {"2.112", "Known-respondent refusal", RC::kRefusal},
-    {"2.12", "Break-off", RC::kRefusal},
+    {"2.12", "Break-off / partial with insufficient information", RC::kRefusal},
     {"2.20", "Non-contact", RC::kNonContact},
     {"2.23", "Unable to enter building / reach housing unit or office", RC::kNonContact},
     {"2.24", "No one at residence / office", RC::kNonContact},
