@@ -10,6 +10,7 @@ void RegisterAuditCommands(CLI::App& root, CommandContext& ctx);
 void RegisterExprCommands(CLI::App& root, CommandContext& ctx);
 void RegisterStoreCommands(CLI::App& root, CommandContext& ctx);
 void RegisterTabulateCommands(CLI::App& root, CommandContext& ctx);
+void RegisterInterviewCommands(CLI::App& root, CommandContext& ctx);
 void RegisterStudyCommands(CLI::App& root, CommandContext& ctx);
 void RegisterExchangeCommands(CLI::App& root, CommandContext& ctx);
 
@@ -22,6 +23,7 @@ const std::vector<RegisterFn>& CommandGroups() {
       RegisterExprCommands,
       RegisterStoreCommands,
       RegisterTabulateCommands,
+      RegisterInterviewCommands,
       RegisterStudyCommands,
       RegisterExchangeCommands,
 

@@ -1,0 +1,556 @@
+// `ngosurvey interview` (the terminal interviewer) and `ngosurvey edit` (audited
+// corrections of a completed submission). The engine (interview/interview.h) walks
+// the form; this file shows its screens, reads one answer or command per line, and
+// saves a draft (one Store::SaveDraft transaction) after every accepted answer, so
+// that a process killed at any moment resumes where it stopped. Every "saved" line
+// is printed only after its transaction committed.
+#include <unistd.h>
+
+#include <iostream>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "base/file.h"
+#include "base/text.h"
+#include "cli/command.h"
+#include "form/form.h"
+#include "interview/interview.h"
+#include "store/store.h"
+
+namespace ngosurvey::cli {
+namespace {
+
+struct InterviewOptions {
+  std::string form_path, db, lang, org, interviewer, wave = "main", resume;
+};
+
+struct EditOptions {
+  std::string db, instance_id, reason, by;
+  std::vector<std::string> sets;
+};
+
+// The form, loaded from a file or from the stored workbook bytes, kept alive with
+// its compiled form.
+struct LoadedForm {
+  std::string xlsx;
+  std::unique_ptr<form::Form> form;
+  std::shared_ptr<const interview::CompiledForm> compiled;
+};
+
+Result<LoadedForm> LoadAndCompile(CommandContext& ctx, std::string bytes, const std::string& name) {
+  LoadedForm out;
+  out.xlsx = std::move(bytes);
+  Diagnostics diags;
+  auto form = form::LoadForm(out.xlsx, name, &diags);
+  if (!form) return tl::unexpected(form.error());
+  if (diags.has_errors()) {
+    PrintDiagnostics(ctx, diags);
+    return MakeError("IV011", "the form has errors (see `ngosurvey form check`)", Location{name});
+  }
+  out.form = std::make_unique<form::Form>(std::move(*form));
+  out.compiled = NGO_TRY(interview::CompileForm(*out.form));
+  return out;
+}
+
+std::vector<store::AnswerChange> ToStore(std::vector<interview::Change> changes) {
+  std::vector<store::AnswerChange> out;
+  out.reserve(changes.size());
+  for (interview::Change& c : changes) out.push_back({std::move(c.path), std::move(c.answer)});
+  return out;
+}
+
+std::string Describe(const form::Answer& a) {
+  if (a.state == form::AnswerState::kAnswered) return a.value;
+  return "(" + std::string(form::AnswerStateName(a.state)) + ")";
+}
+
+const char* kHelp =
+    "Type the answer and press Enter (a choice by its number or name; several choices\n"
+    "separated by spaces; an empty line keeps the answer shown, or skips an optional\n"
+    "question). Commands:\n"
+    "  :back          previous question\n"
+    "  :jump NAME     back to an earlier question\n"
+    "  :refuse        the respondent refuses to answer\n"
+    "  :dk            the respondent does not know\n"
+    "  :clear         remove the answer of this question\n"
+    "  :remove NAME N remove instance N of repeat NAME\n"
+    "  :lang CODE     show the form in another language (answers are kept)\n"
+    "  :review        every question with its answer or state\n"
+    "  :save          save now (every accepted answer is saved already)\n"
+    "  :quit          stop; resume later with --resume ID\n"
+    "  :help          this text\n";
+
+class Session {
+ public:
+  Session(CommandContext& ctx, store::Store& db, std::string instance_id,
+          std::unique_ptr<interview::Interview> iv)
+      : ctx_(ctx), db_(db), id_(std::move(instance_id)), iv_(std::move(iv)) {}
+
+  // Runs until the form is complete, :quit or the end of input. Returns the exit status.
+  int Run(std::istream& in) {
+    if (!Save()) return status_;
+    std::string line;
+    while (true) {
+      if (iv_->complete()) return kExitSuccess;
+      Show();
+      Out() << "> " << std::flush;
+      if (!std::getline(in, line)) {
+        Out() << "\ninput ended; the draft is saved. Resume with: ngosurvey interview --db DB --resume "
+              << id_ << "\n";
+        return kExitSuccess;
+      }
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      std::string_view cmd = text::Trim(line);
+      if (!cmd.empty() && cmd[0] == ':') {
+        if (!Command(cmd)) return status_;
+      } else {
+        if (!Input(line)) return status_;
+      }
+    }
+  }
+
+ private:
+  std::ostream& Out() { return *ctx_.out; }
+
+  // Persists the pending changes in one transaction; false (and status_) on failure.
+  bool Save() {
+    auto changes = iv_->TakeChanges();
+    if (changes.empty()) return true;
+    std::vector<std::string> shown;
+    for (const interview::Change& c : changes) {
+      shown.push_back(c.path + "=" + (c.answer ? Describe(*c.answer) : "(removed)"));
+    }
+    auto st = db_.SaveDraft(id_, ToStore(std::move(changes)));
+    if (!st) {
+      status_ = ReportError(ctx_, st.error());
+      return false;
+    }
+    for (const std::string& s : shown) Out() << "saved " << s << "\n";
+    Out() << std::flush;
+    return true;
+  }
+
+  void Feedback(const Error& e) { Out() << "  ! " << e.message << "\n"; }
+
+  void Show() {
+    const interview::Screen& s = iv_->screen();
+    Out() << "\n";
+    std::string where;
+    for (const std::string& g : s.group_path) where += (where.empty() ? "" : " > ") + g;
+    if (s.kind == interview::ScreenKind::kEnd) {
+      Out() << "End of the form. Complete the interview? [y = complete, or a command]\n";
+      return;
+    }
+    Out() << "[" << s.position << "/" << s.question_count << "]" << (where.empty() ? "" : " " + where)
+          << "\n";
+    if (s.kind == interview::ScreenKind::kRepeatPrompt) {
+      Out() << "Add " << s.repeat_label << " " << s.repeat_instance << "? [y/n]\n";
+      return;
+    }
+    if (s.prompts.empty()) {  // a field list whose questions no longer apply
+      Out() << "(nothing to answer here; press Enter)\n";
+      return;
+    }
+    if (s.prompts.size() > 1) {
+      Out() << "(" << s.prompts.size() << " questions on this screen, answered in turn)\n";
+    }
+    const interview::Prompt& p = s.prompts[std::min(prompt_, s.prompts.size() - 1)];
+    Out() << p.name << " (" << p.type_name << (p.required ? ", required" : "") << ")\n";
+    Out() << p.label << "\n";
+    if (!p.hint.empty()) Out() << "  hint: " << p.hint << "\n";
+    for (size_t i = 0; i < p.choices.size(); ++i) {
+      Out() << "  " << i + 1 << ". " << p.choices[i].label << " [" << p.choices[i].name << "]\n";
+    }
+    if (!p.supported) Out() << "  ! " << p.unsupported << "\n";
+    if (p.type == form::QuestionType::kNote) Out() << "  (press Enter)\n";
+    if (p.answer) Out() << "  current: " << Describe(*p.answer) << "\n";
+  }
+
+  // A choice typed by number or name -> its name; names win over numbers.
+  std::string ChoiceInput(const interview::Prompt& p, std::string_view raw) {
+    auto one = [&](std::string_view token) -> std::string {
+      for (const auto& c : p.choices) {
+        if (c.name == token) return c.name;
+      }
+      bool digits = !token.empty() && token.find_first_not_of("0123456789") == std::string_view::npos;
+      if (digits && token.size() < 6) {
+        size_t n = std::stoul(std::string(token));
+        if (n >= 1 && n <= p.choices.size()) return p.choices[n - 1].name;
+      }
+      return std::string(token);
+    };
+    if (!p.multiple) return one(text::Trim(raw));
+    std::string spaced(raw);
+    for (char& c : spaced) {
+      if (c == ',') c = ' ';
+    }
+    std::string out;
+    for (std::string_view token : text::Split(spaced, ' ')) {
+      if (token.empty()) continue;
+      out += (out.empty() ? "" : " ") + one(token);
+    }
+    return out;
+  }
+
+  // Leaves the current prompt: the next prompt of a field list, or the next screen.
+  bool Advance() {
+    const interview::Screen& s = iv_->screen();
+    if (prompt_ + 1 < s.prompts.size()) {
+      ++prompt_;
+      return Save();
+    }
+    auto st = iv_->Next();
+    if (!st) {
+      Feedback(st.error());
+      prompt_ = 0;
+    } else {
+      prompt_ = 0;
+    }
+    return Save();
+  }
+
+  bool Input(const std::string& line) {
+    const interview::Screen& s = iv_->screen();
+    std::string_view answer = text::Trim(line);
+    if (s.kind == interview::ScreenKind::kEnd) {
+      std::string a = text::AsciiLower(answer);
+      if (a == "y" || a == "yes" || a.empty()) return Finish();
+      Out() << "  ! type y to complete, or :back, :review, :quit\n";
+      return true;
+    }
+    if (s.kind == interview::ScreenKind::kRepeatPrompt) {
+      std::string a = text::AsciiLower(answer);
+      Status st = (a == "y" || a == "yes") ? iv_->AddRepeat()
+                  : (a == "n" || a == "no") ? iv_->Next()
+                                            : Status(MakeError("IV006", "type y or n"));
+      if (!st) Feedback(st.error());
+      prompt_ = 0;
+      return Save();
+    }
+    if (s.prompts.empty()) return Advance();
+    if (prompt_ >= s.prompts.size()) prompt_ = 0;
+    const interview::Prompt& p = s.prompts[prompt_];
+    if (!answer.empty() && p.type != form::QuestionType::kNote) {
+      std::string value = p.choices.empty() ? line : ChoiceInput(p, answer);
+      auto st = iv_->Set(static_cast<int>(prompt_), value);
+      if (!st) {
+        Feedback(st.error());
+        return true;  // nothing changed
+      }
+    }
+    return Advance();
+  }
+
+  bool Finish() {
+    auto st = iv_->Complete();
+    if (!st) {
+      Feedback(st.error());
+      return true;
+    }
+    if (!Save()) return false;
+    auto done = db_.CompleteSubmission(id_, SystemClock::Instance().NowMillis());
+    if (!done) {
+      status_ = ReportError(ctx_, done.error());
+      return false;
+    }
+    Out() << "complete " << id_ << "\n" << std::flush;
+    return true;
+  }
+
+  bool Command(std::string_view cmd) {
+    std::string_view name = cmd.substr(0, cmd.find(' '));
+    std::string_view arg = name.size() < cmd.size() ? text::Trim(cmd.substr(name.size())) : "";
+    Status st;
+    int prompt = static_cast<int>(prompt_);
+    if (name == ":help") {
+      Out() << kHelp;
+      return true;
+    } else if (name == ":back") {
+      if (prompt_ > 0) {
+        --prompt_;
+        return true;
+      }
+      st = iv_->Back();
+      prompt_ = 0;
+    } else if (name == ":jump") {
+      st = iv_->JumpTo(arg);
+      prompt_ = 0;
+      if (st) {
+        const auto& ps = iv_->screen().prompts;
+        for (size_t i = 0; i < ps.size(); ++i) {
+          if (ps[i].name == arg) prompt_ = i;
+        }
+      }
+    } else if (name == ":refuse" || name == ":dk" || name == ":clear") {
+      st = name == ":refuse" ? iv_->Refuse(prompt) : name == ":dk" ? iv_->DontKnow(prompt)
+                                                                   : iv_->Set(prompt, "");
+      if (st) {
+        if (name == ":clear") return Save();
+        return Advance();
+      }
+    } else if (name == ":remove") {
+      auto parts = text::Split(arg, ' ');
+      int n = parts.size() == 2 ? std::atoi(std::string(parts[1]).c_str()) : 0;
+      st = iv_->RemoveRepeat(parts.empty() ? "" : parts[0], n);
+      prompt_ = 0;
+    } else if (name == ":lang") {
+      st = iv_->SetLanguage(arg);
+      if (st) Out() << "language: " << iv_->language() << "\n";
+    } else if (name == ":review") {
+      for (const interview::ReviewItem& item : iv_->Review()) {
+        Out() << "  " << item.path << ": "
+              << (item.state == form::AnswerState::kAnswered
+                      ? item.value
+                      : "(" + std::string(form::AnswerStateName(item.state)) + ")")
+              << "\n";
+      }
+      return true;
+    } else if (name == ":save") {
+      if (!Save()) return false;
+      Out() << "draft saved\n";
+      return true;
+    } else if (name == ":quit") {
+      if (!Save()) return false;
+      Out() << "stopped; the draft is saved. Resume with: ngosurvey interview --db DB --resume "
+            << id_ << "\n";
+      quit_ = true;
+      status_ = kExitSuccess;
+      return false;
+    } else {
+      Out() << "  ! unknown command " << name << " (:help lists them)\n";
+      return true;
+    }
+    if (!st) Feedback(st.error());
+    return Save();
+  }
+
+  CommandContext& ctx_;
+  store::Store& db_;
+  std::string id_;
+  std::unique_ptr<interview::Interview> iv_;
+  size_t prompt_ = 0;
+  int status_ = kExitSuccess;
+  bool quit_ = false;
+};
+
+// An unknown --lang is a usage error (2), like `form show --lang`.
+int ReportStartError(CommandContext& ctx, const Error& error) {
+  int status = ReportError(ctx, error);
+  return error.code == "IV008" ? kExitUsage : status;
+}
+
+Result<std::unique_ptr<store::Store>> OpenWritable(const std::string& db, bool create) {
+  store::OpenOptions options;
+  options.create_if_missing = create;
+  return store::OpenStore(db, options);
+}
+
+std::string Hostname() {
+  char buf[256] = {0};
+  if (::gethostname(buf, sizeof buf - 1) != 0) return "";
+  return buf;
+}
+
+void RunInterview(CommandContext& ctx, const InterviewOptions& opts) {
+  if (opts.resume.empty() && opts.form_path.empty()) {
+    *ctx.err << "error: --form is required for a new interview (or --resume INSTANCE_ID)\n";
+    ctx.exit_status = kExitUsage;
+    return;
+  }
+  auto db = OpenWritable(opts.db, opts.resume.empty());
+  if (!db) {
+    ctx.exit_status = ReportError(ctx, db.error());
+    return;
+  }
+  store::Store& store = **db;
+  interview::Options iv_options;
+  iv_options.language = opts.lang;
+  iv_options.username = opts.interviewer;
+  iv_options.device_id = Hostname();
+
+  std::string instance_id;
+  LoadedForm loaded;
+  std::unique_ptr<interview::Interview> iv;
+  if (!opts.resume.empty()) {
+    auto sub = store.GetSubmission(opts.resume);
+    if (!sub) {
+      ctx.exit_status = ReportError(ctx, sub.error());
+      return;
+    }
+    if (sub->status != store::SubmissionStatus::kDraft) {
+      *ctx.err << "error: " << opts.resume
+               << " is complete; change it with `ngosurvey edit` (audited)\n";
+      ctx.exit_status = kExitFailure;
+      return;
+    }
+    // The submission's own form version, from the store: resuming with another
+    // version of the workbook would misplace answers.
+    auto version = store.GetForm(sub->form_id, sub->form_version);
+    if (!version) {
+      ctx.exit_status = ReportError(ctx, version.error());
+      return;
+    }
+    auto l = LoadAndCompile(ctx, std::move(version->xlsx), sub->form_id + ".xlsx");
+    if (!l) {
+      ctx.exit_status = ReportError(ctx, l.error());
+      return;
+    }
+    loaded = std::move(*l);
+    if (iv_options.username.empty()) iv_options.username = sub->interviewer;
+    auto r = interview::Interview::Resume(loaded.compiled, sub->answers, iv_options);
+    if (!r) {
+      ctx.exit_status = ReportStartError(ctx, r.error());
+      return;
+    }
+    iv = std::move(*r);
+    instance_id = opts.resume;
+    *ctx.out << "resuming " << instance_id << "\n";
+  } else {
+    auto bytes = ReadFile(opts.form_path);
+    if (!bytes) {
+      ctx.exit_status = ReportError(ctx, bytes.error());
+      return;
+    }
+    auto l = LoadAndCompile(ctx, std::move(*bytes), opts.form_path);
+    if (!l) {
+      ctx.exit_status = ReportError(ctx, l.error());
+      return;
+    }
+    loaded = std::move(*l);
+    const form::Settings& settings = loaded.form->settings;
+    if (settings.form_id.empty() || settings.version.empty()) {
+      *ctx.err << "error: " << opts.form_path
+               << ": the settings sheet needs form_id and version to store interviews\n";
+      ctx.exit_status = kExitFailure;
+      return;
+    }
+    store::FormVersion version;
+    version.form_id = settings.form_id;
+    version.version = settings.version;
+    version.title = loaded.form->title;
+    version.xlsx = loaded.xlsx;
+    if (auto st = store.PutForm(version); !st) {
+      ctx.exit_status = ReportError(ctx, st.error());
+      return;
+    }
+    auto r = interview::Interview::Start(loaded.compiled, iv_options);
+    if (!r) {
+      ctx.exit_status = ReportStartError(ctx, r.error());
+      return;
+    }
+    iv = std::move(*r);
+    store::Submission sub;
+    sub.instance_id = store::NewInstanceId();
+    sub.form_id = settings.form_id;
+    sub.form_version = settings.version;
+    sub.wave = opts.wave == "pretest" ? store::Wave::kPretest : store::Wave::kMain;
+    sub.org_id = opts.org;
+    sub.interviewer = opts.interviewer;
+    sub.started_at_ms = SystemClock::Instance().NowMillis();
+    if (auto st = store.CreateSubmission(sub); !st) {
+      ctx.exit_status = ReportError(ctx, st.error());
+      return;
+    }
+    instance_id = sub.instance_id;
+    *ctx.out << "instance " << instance_id << "\n";
+  }
+  *ctx.out << "form " << loaded.form->settings.form_id << " version "
+           << loaded.form->settings.version << ", language " << iv->language()
+           << " (:help lists the commands)\n"
+           << std::flush;
+  Session session(ctx, store, instance_id, std::move(iv));
+  ctx.exit_status = session.Run(std::cin);
+}
+
+void RunEdit(CommandContext& ctx, const EditOptions& opts) {
+  auto db = OpenWritable(opts.db, false);
+  if (!db) {
+    ctx.exit_status = ReportError(ctx, db.error());
+    return;
+  }
+  store::Store& store = **db;
+  auto sub = store.GetSubmission(opts.instance_id);
+  if (!sub) {
+    ctx.exit_status = ReportError(ctx, sub.error());
+    return;
+  }
+  auto version = store.GetForm(sub->form_id, sub->form_version);
+  if (!version) {
+    ctx.exit_status = ReportError(ctx, version.error());
+    return;
+  }
+  auto loaded = LoadAndCompile(ctx, std::move(version->xlsx), sub->form_id + ".xlsx");
+  if (!loaded) {
+    ctx.exit_status = ReportError(ctx, loaded.error());
+    return;
+  }
+  auto iv = interview::Interview::Resume(loaded->compiled, sub->answers, {});
+  if (!iv) {
+    ctx.exit_status = ReportError(ctx, iv.error());
+    return;
+  }
+  (*iv)->TakeChanges();  // only the edits and what follows from them are amended
+  for (const std::string& set : opts.sets) {
+    size_t eq = set.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      *ctx.err << "error: --set wants NAME=VALUE, got \"" << set << "\"\n";
+      ctx.exit_status = kExitUsage;
+      return;
+    }
+    auto st = (*iv)->SetAt(set.substr(0, eq), set.substr(eq + 1));
+    if (!st) {
+      ctx.exit_status = ReportError(ctx, st.error());
+      return;
+    }
+  }
+  store::Amendment amendment;
+  amendment.instance_id = opts.instance_id;
+  amendment.who = opts.by;
+  amendment.reason = opts.reason;
+  amendment.changes = ToStore((*iv)->TakeChanges());
+  std::vector<std::string> shown;
+  for (const auto& c : amendment.changes) {
+    shown.push_back(c.path + " = " + (c.answer ? Describe(*c.answer) : "(removed)"));
+  }
+  auto st = store.Amend(amendment);
+  if (!st) {
+    ctx.exit_status = ReportError(ctx, st.error());
+    return;
+  }
+  for (const std::string& s : shown) *ctx.out << "amended " << s << "\n";
+  *ctx.out << opts.instance_id << ": " << shown.size() << " answer" << (shown.size() == 1 ? "" : "s")
+           << " changed (audited)\n";
+}
+
+}  // namespace
+
+void RegisterInterviewCommands(CLI::App& root, CommandContext& ctx) {
+  auto iv_opts = std::make_shared<InterviewOptions>();
+  CLI::App* iv = root.add_subcommand(
+      "interview", "Run an interview in the terminal; saves a draft after every answer");
+  iv->add_option("--form", iv_opts->form_path, "The XLSForm (.xlsx) of a new interview");
+  iv->add_option("--db", iv_opts->db, "The store (SQLite file; created if missing)")->required();
+  iv->add_option("--lang", iv_opts->lang, "Language code or name (default: the form's)");
+  iv->add_option("--org", iv_opts->org, "The organisation interviewed");
+  iv->add_option("--interviewer", iv_opts->interviewer, "Who interviews (the username metadata)");
+  iv->add_option("--wave", iv_opts->wave, "pretest or main (pretests are kept, never tabulated)")
+      ->check(CLI::IsMember({"pretest", "main"}));
+  iv->add_option("--resume", iv_opts->resume, "Resume the draft INSTANCE_ID where it stopped");
+  iv->callback([&ctx, iv_opts] { RunInterview(ctx, *iv_opts); });
+
+  auto edit_opts = std::make_shared<EditOptions>();
+  CLI::App* edit = root.add_subcommand(
+      "edit", "Correct answers of a completed submission (validated, audited)");
+  edit->add_option("--db", edit_opts->db, "The store (SQLite file)")->required();
+  edit->add_option("instance_id", edit_opts->instance_id, "The submission (uuid:...)")->required();
+  edit->add_option("--set", edit_opts->sets,
+                   "NAME=VALUE (or PATH=VALUE inside repeats; VALUE :refused or :dont_know)")
+      ->required();
+  edit->add_option("--reason", edit_opts->reason, "Why (kept in the audit trail)")->required();
+  edit->add_option("--by", edit_opts->by, "Who makes the change")->required();
+  edit->callback([&ctx, edit_opts] { RunEdit(ctx, *edit_opts); });
+}
+
+}  // namespace ngosurvey::cli
