@@ -1,17 +1,20 @@
 // `ngosurvey tabulate`: tables from a spec, or the quick form without one.
-//   tabulate --spec SPEC.toml --data DATA.csv --form FORM --format md|csv|html|xlsx|tex [-o PATH]
+//   tabulate --spec SPEC.toml (--db DB | --data DATA.csv --form FORM) --format md|csv|html|xlsx|tex [-o PATH]
 //   tabulate --form FORM --data DATA.csv --by COLUMN [--items a,b] [--denominator R]
 //            [--refused V] [--dont-know V] --format csv
 #include <fmt/format.h>
 
+#include <optional>
 #include <ostream>
 
 #include "analysis/load_data.h"
+#include "analysis/load_store.h"
 #include "analysis/table.h"
 #include "cli/command.h"
 #include "cli/progress.h"
 #include "form/form.h"
 #include "report/table_render.h"
+#include "store/store.h"
 
 namespace ngosurvey::cli {
 namespace {
@@ -20,6 +23,9 @@ struct TabulateOptions {
   std::string spec;
   std::string data;
   std::string form;
+  std::string db;       // instead of --data/--form: the store
+  std::string form_id;  // with --db: which form (default: the store's only one)
+  bool include_pretest = false;
   std::string format = "md";
   std::string output;
   std::string by;
@@ -52,53 +58,31 @@ analysis::TableSpec QuickSpec(const analysis::Dataset& data, const TabulateOptio
   return spec;
 }
 
-void Run(CommandContext& ctx, const TabulateOptions& opts) {
-  auto format = report::ParseTableFormat(opts.format);
-  if (!format) {
-    ctx.exit_status = ReportError(ctx, format.error());
-    return;
-  }
-  if (*format == report::TableFormat::kXlsx && opts.output.empty()) {
-    *ctx.err << "error: --format xlsx needs -o PATH\n";
-    ctx.exit_status = kExitUsage;
-    return;
-  }
-  if (opts.spec.empty() && opts.by.empty()) {
-    *ctx.err << "error: give --spec SPEC.toml, or --by COLUMN for the quick form\n";
-    ctx.exit_status = kExitUsage;
-    return;
-  }
-
+// The dataset from a CSV export and its form; nullopt after reporting an error.
+std::optional<analysis::Dataset> LoadCsv(CommandContext& ctx, const TabulateOptions& opts,
+                                         const std::vector<analysis::TableSpec>& specs) {
   Diagnostics diags;
   auto form = form::LoadFormFile(opts.form, &diags);
   if (!form) {
     ctx.exit_status = ReportError(ctx, form.error());
-    return;
+    return std::nullopt;
   }
   if (diags.has_errors()) {
     PrintDiagnostics(ctx, diags);
     *ctx.err << "error: " << opts.form << " has errors; fix them first (ngosurvey form check)\n";
     ctx.exit_status = kExitFailure;
-    return;
+    return std::nullopt;
   }
   auto table = csv::ReadTable(opts.data);
   if (!table) {
     ctx.exit_status = ReportError(ctx, table.error());
-    return;
+    return std::nullopt;
   }
-
-  std::vector<analysis::TableSpec> specs;
   analysis::LoadDataOptions load;
   load.language = opts.lang;
   load.refused_codes = opts.refused;
   load.dont_know_codes = opts.dont_know;
-  if (!opts.spec.empty()) {
-    auto read = analysis::ReadTableSpecs(opts.spec);
-    if (!read) {
-      ctx.exit_status = ReportError(ctx, read.error());
-      return;
-    }
-    specs = std::move(*read);
+  if (!specs.empty()) {
     analysis::AddGroupingColumns(*form, *table, specs, &load);
   } else {
     load.items = opts.items;
@@ -115,8 +99,95 @@ void Run(CommandContext& ctx, const TabulateOptions& opts) {
   PrintDiagnostics(ctx, load_diags);
   if (!data) {
     ctx.exit_status = ReportError(ctx, data.error());
+    return std::nullopt;
+  }
+  return std::move(*data);
+}
+
+// The dataset from the store: completed main-wave interviews of one form, with the
+// states the interviews recorded; nullopt after reporting an error.
+std::optional<analysis::Dataset> LoadStore(CommandContext& ctx, const TabulateOptions& opts,
+                                           const std::vector<analysis::TableSpec>& specs) {
+  store::OpenOptions open;
+  open.read_only = true;
+  auto db = store::OpenStore(opts.db, open);
+  if (!db) {
+    ctx.exit_status = ReportError(ctx, db.error());
+    return std::nullopt;
+  }
+  analysis::StoreDataOptions load;
+  load.form_id = opts.form_id;
+  load.include_pretest = opts.include_pretest;
+  load.language = opts.lang;
+  for (const auto& spec : specs) load.extra_single.insert(load.extra_single.end(), spec.by.begin(), spec.by.end());
+  if (specs.empty()) load.extra_single.push_back(opts.by);
+  Diagnostics diags;
+  auto loaded = analysis::LoadFromStore(**db, load, &diags);
+  if (!loaded) {
+    PrintDiagnostics(ctx, diags);
+    ctx.exit_status = ReportError(ctx, loaded.error());
+    return std::nullopt;
+  }
+  if (loaded->pretest_left_out > 0) {
+    *ctx.err << "note: " << loaded->pretest_left_out
+             << " pretest interview(s) not counted (--include-pretest counts them)\n";
+  }
+  if (loaded->drafts_left_out > 0) {
+    *ctx.err << "note: " << loaded->drafts_left_out << " unfinished interview(s) not counted\n";
+  }
+  analysis::Dataset data = std::move(loaded->data);
+  if (specs.empty() && !opts.items.empty()) {
+    // The quick form's --items: keep those and the grouping column.
+    analysis::Dataset kept(data.rows());
+    for (const auto& column : data.columns()) {
+      bool wanted = column.name == opts.by ||
+                    std::find(opts.items.begin(), opts.items.end(), column.name) != opts.items.end();
+      if (wanted) {
+        if (Status added = kept.AddColumn(column); !added) {
+          ctx.exit_status = ReportError(ctx, added.error());
+          return std::nullopt;
+        }
+      }
+    }
+    data = std::move(kept);
+  }
+  return data;
+}
+
+void Run(CommandContext& ctx, const TabulateOptions& opts) {
+  auto format = report::ParseTableFormat(opts.format);
+  if (!format) {
+    ctx.exit_status = ReportError(ctx, format.error());
     return;
   }
+  if (*format == report::TableFormat::kXlsx && opts.output.empty()) {
+    *ctx.err << "error: --format xlsx needs -o PATH\n";
+    ctx.exit_status = kExitUsage;
+    return;
+  }
+  if (opts.db.empty() == (opts.data.empty() || opts.form.empty())) {
+    *ctx.err << "error: give either --db DB, or --data DATA.csv with --form FORM\n";
+    ctx.exit_status = kExitUsage;
+    return;
+  }
+  if (opts.spec.empty() && opts.by.empty()) {
+    *ctx.err << "error: give --spec SPEC.toml, or --by COLUMN for the quick form\n";
+    ctx.exit_status = kExitUsage;
+    return;
+  }
+
+  std::vector<analysis::TableSpec> specs;
+  if (!opts.spec.empty()) {
+    auto read = analysis::ReadTableSpecs(opts.spec);
+    if (!read) {
+      ctx.exit_status = ReportError(ctx, read.error());
+      return;
+    }
+    specs = std::move(*read);
+  }
+  std::optional<analysis::Dataset> data =
+      opts.db.empty() ? LoadCsv(ctx, opts, specs) : LoadStore(ctx, opts, specs);
+  if (!data) return;
   if (specs.empty()) specs.push_back(QuickSpec(*data, opts));
 
   TerminalProgress progress(ctx);
@@ -155,11 +226,15 @@ void RegisterTabulateCommands(CLI::App& root, CommandContext& ctx) {
   cmd->add_option("--spec", opts->spec, "Table spec (TOML; docs/formats/table-spec.md)")
       ->check(CLI::ExistingFile);
   cmd->add_option("--data", opts->data, "Data: a CSV export (ngosurvey, ODK Central or Kobo)")
-      ->required()
       ->check(CLI::ExistingFile);
   cmd->add_option("--form", opts->form, "The XLSForm the data were collected with")
-      ->required()
       ->check(CLI::ExistingFile);
+  cmd->add_option("--db", opts->db,
+                  "Data: the store's completed interviews (instead of --data/--form; the form comes "
+                  "from the store)");
+  cmd->add_option("--form-id", opts->form_id, "With --db: the form to tabulate (default: the only one)");
+  cmd->add_flag("--include-pretest", opts->include_pretest,
+                "With --db: count pretest interviews too (left out by default)");
   cmd->add_option("--format", opts->format, "md, csv, html, xlsx or tex")
       ->check(CLI::IsMember({"md", "csv", "html", "xlsx", "tex"}));
   cmd->add_option("-o,--output", opts->output, "Write to PATH (all-or-nothing) instead of stdout");

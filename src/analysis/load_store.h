@@ -1,0 +1,45 @@
+// Building a Dataset from the store: the submissions of one form, with the states
+// the interview (or an import) recorded, so nothing has to be guessed from codes.
+//
+// The form is the newest uploaded version of `form_id` (its workbook is in the
+// store); submissions of every version are read through it, by answer path
+// ("grp/q" for /data/grp/q), so a question a version lacks is missing there.
+// Completed submissions of the main wave only, unless asked: pretest interviews are
+// kept in the store but never counted in tables by default.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "analysis/dataset.h"
+#include "analysis/load_data.h"
+#include "base/diagnostic.h"
+#include "form/form.h"
+#include "store/store.h"
+
+namespace ngosurvey::analysis {
+
+struct StoreDataOptions {
+  std::string form_id;           // empty: the store's only form (error when several)
+  bool include_pretest = false;  // count pretest interviews too
+  bool include_drafts = false;   // count unfinished interviews too
+  std::string language;          // labels; empty = the form's default
+  // Single-choice columns to add from submission metadata when a spec groups by
+  // them and the form has no such question: "org", "interviewer", "wave", "status".
+  std::vector<std::string> extra_single;
+};
+
+struct StoreData {
+  form::Form form;
+  Dataset data;
+  size_t pretest_left_out = 0;  // pretest submissions not counted
+  size_t drafts_left_out = 0;   // drafts not counted
+};
+
+// Errors: "D010" no form in the store, or several and none named; ST002 an unknown
+// form id; a form whose workbook does not load (its own errors); "D003" an answer
+// that is not an option of the current version (with the instance id).
+Result<StoreData> LoadFromStore(const store::Store& store, const StoreDataOptions& options,
+                                Diagnostics* diags);
+
+}  // namespace ngosurvey::analysis
