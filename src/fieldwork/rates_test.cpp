@@ -65,6 +65,11 @@ struct WorkedExample {
 //    matter): RR1..RR6 = 13/18, COOP = 13/13 = 1, REF = 0/18, CON = 13/18.
 // G': the same with the 2 decliners counted as refusals (2.11) instead:
 //    I=13 R=2 NC=5: RR = 13/20, COOP1..4 = 13/15, REF = 2/20, CON = 15/20.
+// H: UH=3 NE=2: proportional e = 0/2 = 0 is defined, yet the e-denominators
+//    (I+P)+(R+NC+O)+0*3 = 0 and (I+P)+R+O+NC+0*3 = 0: RR3, RR4, REF2, CON2 cannot be
+//    computed although e can; RR1 = RR2 = REF1 = CON1 = 0/3 = 0; the rest 0/0.
+// I: only partials and refusals, P=2 R=1, e fixed 1: RR1 = 0/3, RR2 = 2/3 (every
+//    even RR the same), COOP1 = COOP3 = 0/3, COOP2 = COOP4 = 2/3, REF = 1/3, CON = 3/3.
 const WorkedExample kExamples[] = {
     {"A", Counts(20, 5, 10, 5, 5, 10, 5, 10), Fixed(0.5), 0.5,
      {20.0 / 60, 25.0 / 60, 20 / 52.5, 25 / 52.5, 20.0 / 45, 25.0 / 45,  //
@@ -99,6 +104,13 @@ const WorkedExample kExamples[] = {
       13.0 / 15, 13.0 / 15, 13.0 / 15, 13.0 / 15,  //
       0.1, 0.1, 0.1,                           //
       0.75, 0.75, 0.75}},
+    {"H", Counts(0, 0, 0, 0, 0, 3, 0, 2), Proportional(), 0,
+     {0, 0, kNA, kNA, kNA, kNA, kNA, kNA, kNA, kNA, 0, kNA, kNA, 0, kNA, kNA}},
+    {"I", Counts(0, 2, 1, 0, 0, 0, 0, 0), Fixed(1), 1,
+     {0, 2.0 / 3, 0, 2.0 / 3, 0, 2.0 / 3,  //
+      0, 2.0 / 3, 0, 2.0 / 3,              //
+      1.0 / 3, 1.0 / 3, 1.0 / 3,           //
+      1, 1, 1}},
 };
 
 TEST(RatesTest, WorkedExamplesFromAaporFormulas) {
