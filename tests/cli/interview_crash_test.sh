@@ -2,7 +2,11 @@
 # Crash safety of `ngosurvey interview`: interviews of examples/ngo_profile.xlsx are
 # SIGKILLed at random moments (NGOSURVEY_INTERVIEW_KILLS, default 200); after each
 # kill the store passes PRAGMA integrity_check and holds every answer the
-# interviewer had seen saved; killed drafts are resumed and completed.
+# interviewer had seen saved; killed drafts are resumed and completed. Six
+# interviewers run at once (tests/cli/interview_driver.py). Each kill costs a start of
+# the ASan binary: 200 kills took 505 s on the shared 2-core machine under a load
+# average of 10-14 (2026-11-25), far above the ~60 s aimed at; an idle machine is
+# several times faster. NGOSURVEY_INTERVIEW_KILLS=5000 for the long run.
 source "$(dirname "$0")/lib.sh"
 command -v sqlite3 >/dev/null || fail "the sqlite3 shell is needed"
 python3 "$(dirname "$0")/interview_driver.py" crash --db "$TMP/crash.db" \
