@@ -565,7 +565,13 @@ class Synthesizer {
         if (!value.empty()) value += ' ';
         value += o;
       }
-      if (value.empty()) continue;  // nothing to choose: left unanswered
+      if (value.empty()) {
+        // Every option this NGO could choose is one whose published count is already
+        // met without it: it answers "don't know" (a non-answer; the base of "% of
+        // NGOs surveyed" is unchanged).
+        rows_[i][q.name] = options_.dont_know_code;
+        continue;
+      }
       if (!NGO_TRY(Valid(q, i, value))) {
         return MakeError("SY004", "synthetic answer '" + value + "' of " + respondents_[i].org_id +
                                       " fails the constraint of '" + q.name + "'",

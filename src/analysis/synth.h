@@ -46,6 +46,7 @@ struct SynthOptions {
   uint64_t seed = 20090601;
   std::string group_column = "country";  // the question the specs group by
   std::string refused_code = "refused";  // written for a refusal (form setting)
+  std::string dont_know_code = "dont_know";  // written for don't know (form setting)
   std::string date = "2008-06-02";       // fieldwork date written to start/end/today
   // Questions every respondent answers the same way where relevant (the consent of
   // an NGO that completed the interview is "yes").

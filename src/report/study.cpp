@@ -177,6 +177,10 @@ Result<analysis::SynthResult> SynthesizeStudy(const StudyInputs& inputs) {
   if (refused != inputs.form.settings.values.end() && !refused->second.empty()) {
     options.refused_code = refused->second;
   }
+  auto dont_know = inputs.form.settings.values.find("missing_dont_know");
+  if (dont_know != inputs.form.settings.values.end() && !dont_know->second.empty()) {
+    options.dont_know_code = dont_know->second;
+  }
   return analysis::Synthesize(inputs.form, inputs.specs, *inputs.audit, CompletedInterviews(inputs), options);
 }
 
