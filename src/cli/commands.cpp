@@ -11,8 +11,8 @@ void RegisterExprCommands(CLI::App& root, CommandContext& ctx);
 void RegisterStoreCommands(CLI::App& root, CommandContext& ctx);
 void RegisterTabulateCommands(CLI::App& root, CommandContext& ctx);
 void RegisterInterviewCommands(CLI::App& root, CommandContext& ctx);
-void RegisterStudyCommands(CLI::App& root, CommandContext& ctx);
 void RegisterExchangeCommands(CLI::App& root, CommandContext& ctx);
+void RegisterStudyCommands(CLI::App& root, CommandContext& ctx);
 
 
 const std::vector<RegisterFn>& CommandGroups() {
@@ -24,8 +24,8 @@ const std::vector<RegisterFn>& CommandGroups() {
       RegisterStoreCommands,
       RegisterTabulateCommands,
       RegisterInterviewCommands,
-      RegisterStudyCommands,
       RegisterExchangeCommands,
+      RegisterStudyCommands,
 
   };
   return groups;
