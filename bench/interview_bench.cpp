@@ -62,7 +62,8 @@ struct Fixture {
   static Fixture& Get() {
     static Fixture* f = [] {
       auto* fx = new Fixture;
-      auto form = interview::testing::MakeForm(SurveyRows(), {}, {{"form_id", "version"}, {"bench", "1"}});
+      auto form =
+          interview::testing::MakeForm(SurveyRows(), {}, {{"form_id", "version"}, {"bench", "1"}});
       if (!form) std::abort();
       fx->form = std::move(*form);
       auto compiled = interview::CompileForm(fx->form);
@@ -123,16 +124,18 @@ void BM_ReevaluateAfterAnswer(benchmark::State& state) {
   }
   state.counters["median_us"] = Percentile(us, 0.5);
   state.counters["p99_us"] = Percentile(us, 0.99);
-  state.counters["evals_per_answer"] = static_cast<double>(evaluations) / static_cast<double>(us.size());
+  state.counters["evals_per_answer"] =
+      static_cast<double>(evaluations) / static_cast<double>(us.size());
 }
 BENCHMARK(BM_ReevaluateAfterAnswer)->Iterations(20000);
 
 const std::string& BenchDir() {
   static const std::string& dir = *new std::string([] {
     const char* base = std::getenv("NGOSURVEY_BENCH_DIR");
-    std::string pattern = (std::filesystem::path(base ? base : std::filesystem::temp_directory_path().string()) /
-                           "ngointerview-bench-XXXXXX")
-                              .string();
+    std::string pattern =
+        (std::filesystem::path(base ? base : std::filesystem::temp_directory_path().string()) /
+         "ngointerview-bench-XXXXXX")
+            .string();
     return std::string(::mkdtemp(pattern.data()));
   }());
   static const int registered = std::atexit([] {

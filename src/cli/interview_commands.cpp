@@ -97,7 +97,8 @@ class Session {
       Show();
       Out() << "> " << std::flush;
       if (!std::getline(in, line)) {
-        Out() << "\ninput ended; the draft is saved. Resume with: ngosurvey interview --db DB --resume "
+        Out() << "\ninput ended; the draft is saved. Resume with: ngosurvey interview --db DB "
+                 "--resume "
               << id_ << "\n";
         return kExitSuccess;
       }
@@ -143,8 +144,8 @@ class Session {
       Out() << "End of the form. Complete the interview? [y = complete, or a command]\n";
       return;
     }
-    Out() << "[" << s.position << "/" << s.question_count << "]" << (where.empty() ? "" : " " + where)
-          << "\n";
+    Out() << "[" << s.position << "/" << s.question_count << "]"
+          << (where.empty() ? "" : " " + where) << "\n";
     if (s.kind == interview::ScreenKind::kRepeatPrompt) {
       Out() << "Add " << s.repeat_label << " " << s.repeat_instance << "? [y/n]\n";
       return;
@@ -174,7 +175,8 @@ class Session {
       for (const auto& c : p.choices) {
         if (c.name == token) return c.name;
       }
-      bool digits = !token.empty() && token.find_first_not_of("0123456789") == std::string_view::npos;
+      bool digits =
+          !token.empty() && token.find_first_not_of("0123456789") == std::string_view::npos;
       if (digits && token.size() < 6) {
         size_t n = std::stoul(std::string(token));
         if (n >= 1 && n <= p.choices.size()) return p.choices[n - 1].name;
@@ -222,7 +224,7 @@ class Session {
     }
     if (s.kind == interview::ScreenKind::kRepeatPrompt) {
       std::string a = text::AsciiLower(answer);
-      Status st = (a == "y" || a == "yes") ? iv_->AddRepeat()
+      Status st = (a == "y" || a == "yes")  ? iv_->AddRepeat()
                   : (a == "n" || a == "no") ? iv_->Next()
                                             : Status(MakeError("IV006", "type y or n"));
       if (!st) Feedback(st.error());
@@ -284,8 +286,9 @@ class Session {
         }
       }
     } else if (name == ":refuse" || name == ":dk" || name == ":clear") {
-      st = name == ":refuse" ? iv_->Refuse(prompt) : name == ":dk" ? iv_->DontKnow(prompt)
-                                                                   : iv_->Set(prompt, "");
+      st = name == ":refuse" ? iv_->Refuse(prompt)
+           : name == ":dk"   ? iv_->DontKnow(prompt)
+                             : iv_->Set(prompt, "");
       if (st) {
         if (name == ":clear") return Save();
         return Advance();
@@ -520,8 +523,8 @@ void RunEdit(CommandContext& ctx, const EditOptions& opts) {
     return;
   }
   for (const std::string& s : shown) *ctx.out << "amended " << s << "\n";
-  *ctx.out << opts.instance_id << ": " << shown.size() << " answer" << (shown.size() == 1 ? "" : "s")
-           << " changed (audited)\n";
+  *ctx.out << opts.instance_id << ": " << shown.size() << " answer"
+           << (shown.size() == 1 ? "" : "s") << " changed (audited)\n";
 }
 
 }  // namespace
@@ -541,8 +544,8 @@ void RegisterInterviewCommands(CLI::App& root, CommandContext& ctx) {
   iv->callback([&ctx, iv_opts] { RunInterview(ctx, *iv_opts); });
 
   auto edit_opts = std::make_shared<EditOptions>();
-  CLI::App* edit = root.add_subcommand(
-      "edit", "Correct answers of a completed submission (validated, audited)");
+  CLI::App* edit =
+      root.add_subcommand("edit", "Correct answers of a completed submission (validated, audited)");
   edit->add_option("--db", edit_opts->db, "The store (SQLite file)")->required();
   edit->add_option("instance_id", edit_opts->instance_id, "The submission (uuid:...)")->required();
   edit->add_option("--set", edit_opts->sets,

@@ -18,23 +18,33 @@ ex::TypeHint HintOf(QuestionType type) {
   switch (type) {
     case QuestionType::kInteger:
     case QuestionType::kDecimal:
-    case QuestionType::kRange: return ex::TypeHint::kNumber;
+    case QuestionType::kRange:
+      return ex::TypeHint::kNumber;
     case QuestionType::kDate:
-    case QuestionType::kToday: return ex::TypeHint::kDate;
+    case QuestionType::kToday:
+      return ex::TypeHint::kDate;
     case QuestionType::kDateTime:
     case QuestionType::kStart:
-    case QuestionType::kEnd: return ex::TypeHint::kDateTime;
-    case QuestionType::kTime: return ex::TypeHint::kTime;
+    case QuestionType::kEnd:
+      return ex::TypeHint::kDateTime;
+    case QuestionType::kTime:
+      return ex::TypeHint::kTime;
     case QuestionType::kSelectOne:
-    case QuestionType::kSelectOneFromFile: return ex::TypeHint::kSelectOne;
+    case QuestionType::kSelectOneFromFile:
+      return ex::TypeHint::kSelectOne;
     case QuestionType::kSelectMultiple:
     case QuestionType::kSelectMultipleFromFile:
-    case QuestionType::kRank: return ex::TypeHint::kSelectMultiple;
-    case QuestionType::kBeginRepeat: return ex::TypeHint::kRepeat;
-    case QuestionType::kBeginGroup: return ex::TypeHint::kGroup;
+    case QuestionType::kRank:
+      return ex::TypeHint::kSelectMultiple;
+    case QuestionType::kBeginRepeat:
+      return ex::TypeHint::kRepeat;
+    case QuestionType::kBeginGroup:
+      return ex::TypeHint::kGroup;
     case QuestionType::kCalculate:
-    case QuestionType::kHidden: return ex::TypeHint::kUnknown;
-    default: return ex::TypeHint::kString;
+    case QuestionType::kHidden:
+      return ex::TypeHint::kUnknown;
+    default:
+      return ex::TypeHint::kString;
   }
 }
 

@@ -75,9 +75,9 @@ std::string IsoDateTime(int64_t millis, int offset_minutes) {
   gmtime_r(&seconds, &tm);
   char buf[64];
   int off = std::abs(offset_minutes);
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03d%c%02d:%02d",
-                tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                ms, offset_minutes < 0 ? '-' : '+', off / 60, off % 60);
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03d%c%02d:%02d", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms,
+                offset_minutes < 0 ? '-' : '+', off / 60, off % 60);
   return buf;
 }
 
@@ -215,8 +215,8 @@ struct Interview::State final : ex::EvalContext {
     }
     return 0;
   }
-  std::optional<std::string_view> IndexedValue(int slot,
-                                               std::span<const ex::RepeatIndex> path) const override {
+  std::optional<std::string_view> IndexedValue(
+      int slot, std::span<const ex::RepeatIndex> path) const override {
     const Node& s = d->nodes[slot];
     size_t common = Common(s);
     Key key;
@@ -407,7 +407,8 @@ struct Interview::State final : ex::EvalContext {
       const Node& n = d->nodes[m];
       if (m != repeat && n.key_len != r.key_len) continue;
       Cell cell;
-      if (!n.displayed && !n.default_literal.empty()) cell.record = Answer::Answered(n.default_literal);
+      if (!n.displayed && !n.default_literal.empty())
+        cell.record = Answer::Answered(n.default_literal);
       auto [it, inserted] = cells[m].emplace(key, std::move(cell));
       if (it->second.record) MarkDirty(m, key);
       if (created) created->push_back(m);
@@ -423,7 +424,8 @@ struct Interview::State final : ex::EvalContext {
     for (int m = repeat; m < r.subtree_end; ++m) {
       auto& map = cells[m];
       std::vector<std::pair<Key, Cell>> moved;
-      for (auto it = map.lower_bound(parent_key); it != map.end() && StartsWith(it->first, parent_key);) {
+      for (auto it = map.lower_bound(parent_key);
+           it != map.end() && StartsWith(it->first, parent_key);) {
         if (it->first.size() <= level || it->first[level] < index) {
           ++it;
           continue;
@@ -672,7 +674,8 @@ struct Interview::State final : ex::EvalContext {
     if (value.empty()) return;
     for (size_t i = 0; i < d->nodes.size(); ++i) {
       if (d->nodes[i].type != type) continue;
-      for (auto& [key, cell] : cells[i]) SetRecord(static_cast<int>(i), key, cell, Answer::Answered(value));
+      for (auto& [key, cell] : cells[i])
+        SetRecord(static_cast<int>(i), key, cell, Answer::Answered(value));
     }
   }
 };
@@ -698,8 +701,10 @@ Result<std::unique_ptr<Interview::State>> NewState(std::shared_ptr<const Compile
     s->lang = s->form->LanguageCode(options.language);
     if (s->lang.empty()) {
       std::string known;
-      for (const form::Language& l : s->form->languages) known += (known.empty() ? "" : ", ") + l.code;
-      return MakeError("IV008", "unknown language \"" + options.language + "\"; the form has: " + known,
+      for (const form::Language& l : s->form->languages)
+        known += (known.empty() ? "" : ", ") + l.code;
+      return MakeError("IV008",
+                       "unknown language \"" + options.language + "\"; the form has: " + known,
                        Location{s->form->file});
     }
   }
@@ -711,7 +716,8 @@ Result<std::unique_ptr<Interview::State>> NewState(std::shared_ptr<const Compile
     const Node& node = s->d->nodes[i];
     if (node.key_len != 0) continue;
     Cell cell;
-    if (!node.displayed && !node.default_literal.empty()) cell.record = Answer::Answered(node.default_literal);
+    if (!node.displayed && !node.default_literal.empty())
+      cell.record = Answer::Answered(node.default_literal);
     s->cells[i].emplace(Key{}, std::move(cell));
     if (s->cells[i].begin()->second.record) s->MarkDirty(static_cast<int>(i), {});
   }
@@ -736,7 +742,8 @@ Result<std::unique_ptr<Interview>> Interview::Start(std::shared_ptr<const Compil
     const Node& n = s->d->nodes[i];
     if (n.displayed || !n.default_expr.valid() || n.key_len != 0) continue;
     std::string v = s->EvalString(n.default_expr, static_cast<int>(i), {});
-    if (!v.empty()) s->SetRecord(static_cast<int>(i), {}, s->cells[i].begin()->second, Answer::Answered(v));
+    if (!v.empty())
+      s->SetRecord(static_cast<int>(i), {}, s->cells[i].begin()->second, Answer::Answered(v));
   }
   s->Run(AllNodes(*s->d));
   s->cur = s->d->nodes.empty() ? Pos{} : s->FindScreen({0, {}, false});
@@ -822,8 +829,8 @@ void Interview::Refresh() {
     // Enclosing groups and repeats (the current field-list group itself is shown too).
     std::vector<int> chain;
     for (int p = s.cur.kind == ScreenKind::kRepeatPrompt ? at.parent
-                 : at.type == QuestionType::kBeginGroup ? s.cur.node
-                                                        : at.parent;
+                 : at.type == QuestionType::kBeginGroup  ? s.cur.node
+                                                         : at.parent;
          p >= 0; p = s.d->nodes[p].parent) {
       chain.push_back(p);
     }
@@ -891,7 +898,8 @@ Status Interview::Set(int prompt, std::string_view raw) {
 Status Interview::SetAt(std::string_view name_or_path, std::string_view value) {
   State& s = *state_;
   auto missing = [&](std::string why) {
-    return MakeError("IV012", "\"" + std::string(name_or_path) + "\" " + why, Location{s.form->file});
+    return MakeError("IV012", "\"" + std::string(name_or_path) + "\" " + why,
+                     Location{s.form->file});
   };
   int node = -1;
   Key key;
@@ -900,7 +908,9 @@ Status Interview::SetAt(std::string_view name_or_path, std::string_view value) {
     auto it = s.d->by_name.find(std::string(name_or_path));
     if (it == s.d->by_name.end()) return missing("is not a question of this form");
     node = it->second;
-    if (s.d->nodes[node].key_len != 0) return missing("is inside a repeat: give its path, e.g. " + s.d->nodes[node].steps[0] + "[1]/...");
+    if (s.d->nodes[node].key_len != 0)
+      return missing("is inside a repeat: give its path, e.g. " + s.d->nodes[node].steps[0] +
+                     "[1]/...");
   } else {
     auto steps = form::ParseAnswerPath(name_or_path);
     if (!steps) return missing("is not a valid path");
@@ -914,7 +924,8 @@ Status Interview::SetAt(std::string_view name_or_path, std::string_view value) {
     node = it->second;
   }
   const Cell* cell = s.CellAt(node, key);
-  if (!cell || !s.d->nodes[node].input) return missing("is not a question that takes an answer here");
+  if (!cell || !s.d->nodes[node].input)
+    return missing("is not a question that takes an answer here");
   if (!cell->relevant) return missing("does not apply to this interview (its relevance is false)");
   if (value == ":refused" || value == ":dont_know") {
     bool refused = value == ":refused";
@@ -934,7 +945,9 @@ Status Interview::SetNode(int node, const std::vector<int>& key_in, std::string_
   State& s = *state_;
   const Node& n = s.d->nodes[node];
   const Key key = key_in;
-  if (!n.supported) return s.Fail("IV007", Message(Msg::kUnsupported, s.lang, form::TypeName(n.type)), node, "type");
+  if (!n.supported)
+    return s.Fail("IV007", Message(Msg::kUnsupported, s.lang, form::TypeName(n.type)), node,
+                  "type");
   if (!n.input) return s.Fail("IV001", Message(Msg::kNoteNoAnswer, s.lang), node, "type");
   std::string_view value = text::Trim(raw);
   if (value.empty()) {
@@ -951,10 +964,12 @@ Status Interview::SetNode(int node, const std::vector<int>& key_in, std::string_
                          [&](const ChoiceView& c) { return c.name == name; });
     };
     std::vector<std::string> names;
-    for (std::string_view part : text::Split(value, n.type == QuestionType::kSelectOne ? '\n' : ' ')) {
+    for (std::string_view part :
+         text::Split(value, n.type == QuestionType::kSelectOne ? '\n' : ' ')) {
       part = text::Trim(part);
       if (part.empty()) continue;
-      if (!known(part)) return s.Fail("IV002", Message(Msg::kNotChoice, s.lang, part), node, "type");
+      if (!known(part))
+        return s.Fail("IV002", Message(Msg::kNotChoice, s.lang, part), node, "type");
       if (std::find(names.begin(), names.end(), part) != names.end()) {
         return s.Fail("IV002", Message(Msg::kChosenTwice, s.lang, part), node, "type");
       }
@@ -981,7 +996,8 @@ Status Interview::SetNode(int node, const std::vector<int>& key_in, std::string_
   // The form's own codes for the non-answers become their states.
   Answer answer = Answer::Answered(canonical);
   if (select && n.list_has_refused && canonical == s.d->refused_code) answer = Answer::Refused();
-  if (select && n.list_has_dont_know && canonical == s.d->dont_know_code) answer = Answer::DontKnow();
+  if (select && n.list_has_dont_know && canonical == s.d->dont_know_code)
+    answer = Answer::DontKnow();
   s.Apply(node, key, std::move(answer));
   return Ok();
 }
@@ -1033,7 +1049,8 @@ Status Interview::Next() {
                     cell->record->state != AnswerState::kNotAsked;
     if (!answered && n.default_literal.empty() && s.Required(node, s.cur.key)) {
       std::string message;
-      if (n.question >= 0) message = s.form->Text(s.form->questions[n.question].required_message, s.lang);
+      if (n.question >= 0)
+        message = s.form->Text(s.form->questions[n.question].required_message, s.lang);
       if (message.empty()) message = Message(Msg::kRequired, s.lang);
       return s.Fail("IV004", message + " (" + n.name + ")", node, "required");
     }
@@ -1065,7 +1082,8 @@ Status Interview::AddRepeat() {
   std::vector<int> created;
   s.CreateInstance(repeat, s.cur.key, index, &created);
   std::vector<int> seeds = created;
-  seeds.insert(seeds.end(), s.d->nodes[repeat].dependents.begin(), s.d->nodes[repeat].dependents.end());
+  seeds.insert(seeds.end(), s.d->nodes[repeat].dependents.begin(),
+               s.d->nodes[repeat].dependents.end());
   s.evaluations = 0;
   s.Run(seeds);
   s.history.push_back(s.cur);
@@ -1080,7 +1098,8 @@ Status Interview::RemoveRepeat(std::string_view repeat_name, int instance) {
   State& s = *state_;
   auto it = s.d->by_name.find(std::string(repeat_name));
   if (it == s.d->by_name.end() || s.d->nodes[it->second].type != QuestionType::kBeginRepeat) {
-    return MakeError("IV006", Message(Msg::kNotInRepeat, s.lang, repeat_name), Location{s.form->file});
+    return MakeError("IV006", Message(Msg::kNotInRepeat, s.lang, repeat_name),
+                     Location{s.form->file});
   }
   int repeat = it->second;
   const Node& r = s.d->nodes[repeat];
@@ -1090,7 +1109,8 @@ Status Interview::RemoveRepeat(std::string_view repeat_name, int instance) {
   }
   Key parent_key = Prefix(s.cur.key, level);
   if (instance < 1 || instance > s.Count(repeat, parent_key)) {
-    return s.Fail("IV006", Message(Msg::kNoInstance, s.lang, std::to_string(instance), repeat_name), repeat);
+    return s.Fail("IV006", Message(Msg::kNoInstance, s.lang, std::to_string(instance), repeat_name),
+                  repeat);
   }
   s.RemoveInstance(repeat, parent_key, instance);
   std::vector<int> seeds;
@@ -1157,7 +1177,8 @@ Status Interview::SetLanguage(std::string_view language) {
   if (code.empty()) {
     std::string known;
     for (const form::Language& l : s.form->languages) known += (known.empty() ? "" : ", ") + l.code;
-    return MakeError("IV008", "unknown language \"" + std::string(language) + "\"; the form has: " + known,
+    return MakeError("IV008",
+                     "unknown language \"" + std::string(language) + "\"; the form has: " + known,
                      Location{s.form->file});
   }
   s.lang = code;
@@ -1167,7 +1188,8 @@ Status Interview::SetLanguage(std::string_view language) {
 
 Status Interview::Complete() {
   State& s = *state_;
-  if (complete_) return MakeError("IV010", "the interview is already complete", Location{s.form->file});
+  if (complete_)
+    return MakeError("IV010", "the interview is already complete", Location{s.form->file});
   if (s.cur.kind != ScreenKind::kEnd) {
     return MakeError("IV010", "the interview is not at its end", Location{s.form->file});
   }

@@ -98,8 +98,8 @@ struct ChoiceView {
 
 // One question on the current screen.
 struct Prompt {
-  int node = -1;          // node index in the CompiledForm
-  std::string path;       // answer path ("programme[2]/programme_name")
+  int node = -1;     // node index in the CompiledForm
+  std::string path;  // answer path ("programme[2]/programme_name")
   std::string name;
   form::QuestionType type = form::QuestionType::kText;
   std::string type_name;  // "select_one", ...
@@ -109,7 +109,7 @@ struct Prompt {
   bool required = false;
   bool multiple = false;  // select_multiple / rank: several names separated by spaces
   bool can_refuse = false, can_dont_know = false;
-  bool supported = true;        // false: IV007, `unsupported` says why; Next skips it
+  bool supported = true;  // false: IV007, `unsupported` says why; Next skips it
   std::string unsupported;
   std::optional<form::Answer> answer;  // the current answer, if any
 };
@@ -162,9 +162,9 @@ class Interview {
   // with the screens before it as history (so Back works). Nothing is pending in
   // TakeChanges() unless evaluation changes a stored value (e.g. a calculation of a
   // newer form). IV009 for a path the form does not have.
-  static Result<std::unique_ptr<Interview>> Resume(std::shared_ptr<const CompiledForm> form,
-                                                   const std::map<std::string, form::Answer>& answers,
-                                                   const Options& options);
+  static Result<std::unique_ptr<Interview>> Resume(
+      std::shared_ptr<const CompiledForm> form, const std::map<std::string, form::Answer>& answers,
+      const Options& options);
 
   const Screen& screen() const { return screen_; }
   bool AtEnd() const { return screen_.kind == ScreenKind::kEnd; }

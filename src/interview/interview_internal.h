@@ -24,20 +24,20 @@ struct Node {
   int key_len = 0;                 // repeats.size(): the length of a cell key
   std::vector<std::string> steps;  // path steps from the root (self included)
   std::vector<bool> step_is_repeat;
-  std::string plain_path;          // "programme/programme_name" (no indexes)
+  std::string plain_path;  // "programme/programme_name" (no indexes)
   form::expr::TypeHint hint = form::expr::TypeHint::kString;
 
   form::expr::BoundExpr relevant, constraint, calculation, required, default_expr;
   form::expr::BoundExpr repeat_count, choice_filter;
-  std::string default_literal;     // a default that is not an expression
+  std::string default_literal;  // a default that is not an expression
   bool required_constant = false;
   bool has_required_expr = false;
-  bool displayed = false;          // shown on a screen (input, note, acknowledge)
-  bool input = false;              // holds an answer given by the interviewer
-  bool supported = true;           // the engine can capture it (else IV007)
-  bool field_list = false;         // a group shown on one screen
+  bool displayed = false;   // shown on a screen (input, note, acknowledge)
+  bool input = false;       // holds an answer given by the interviewer
+  bool supported = true;    // the engine can capture it (else IV007)
+  bool field_list = false;  // a group shown on one screen
   bool can_refuse = true, can_dont_know = true;
-  int list = -1;                   // index in Form::choice_lists, -1 when none
+  int list = -1;  // index in Form::choice_lists, -1 when none
   bool list_has_refused = false, list_has_dont_know = false;
   // Synthetic "_other": the texts shown.
   form::Translations other_label;
@@ -52,8 +52,8 @@ struct Node {
 struct CompiledFormData {
   const form::Form* form = nullptr;
   std::vector<Node> nodes;
-  std::unordered_map<std::string, int> by_name;        // first node of each name
-  std::unordered_map<std::string, int> by_plain_path;  // "g/r/q" -> node
+  std::unordered_map<std::string, int> by_name;          // first node of each name
+  std::unordered_map<std::string, int> by_plain_path;    // "g/r/q" -> node
   std::vector<form::expr::SecondaryInstance> instances;  // one per choice list
   std::string refused_code = "refused", dont_know_code = "dont_know";
   int question_count = 0;  // displayed nodes outside repeats

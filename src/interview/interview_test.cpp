@@ -108,9 +108,9 @@ TEST(Interview, IrrelevantAnswerIsKeptAsideAndRestored) {
 }
 
 TEST(Interview, ConstraintMessageInTheInterviewLanguage) {
-  Rows survey = {{"type", "name", "label::English (en)", "label::Khmer (km)", "label::Vietnamese (vi)",
-                  "constraint", "constraint_message::English (en)", "constraint_message::Khmer (km)",
-                  "constraint_message::Vietnamese (vi)"},
+  Rows survey = {{"type", "name", "label::English (en)", "label::Khmer (km)",
+                  "label::Vietnamese (vi)", "constraint", "constraint_message::English (en)",
+                  "constraint_message::Khmer (km)", "constraint_message::Vietnamese (vi)"},
                  {"integer", "year", "Year", "ឆ្នាំ", "Năm", ". >= 1950 and . <= 2026",
                   "Between 1950 and 2026", "ចន្លោះ ១៩៥០ និង ២០២៦", "Từ 1950 đến 2026"}};
   Options options;
@@ -485,7 +485,8 @@ TEST(Interview, SetAtCorrectsAnyQuestionAndItsDependents) {
 
 TEST(Interview, ExampleFormRunsInKhmer) {
   Diagnostics diags;
-  auto form = form::LoadFormFile(std::string(NGOSURVEY_SOURCE_DIR) + "/examples/ngo_profile.xlsx", &diags);
+  auto form =
+      form::LoadFormFile(std::string(NGOSURVEY_SOURCE_DIR) + "/examples/ngo_profile.xlsx", &diags);
   ASSERT_TRUE(form) << form.error().ToString();
   auto compiled = CompileForm(*form);
   ASSERT_TRUE(compiled) << compiled.error().ToString();

@@ -12,9 +12,27 @@
 namespace ngosurvey::interview {
 
 enum class Msg {
-  kNotInteger, kNotDecimal, kNotDate, kNotTime, kNotDateTime, kNotChoice, kChosenTwice,
-  kOutOfRange, kConstraint, kRequired, kNoRefuse, kNoDontKnow, kUnsupported, kNoteNoAnswer,
-  kAcknowledge, kOther, kSpecifyOther, kFirstScreen, kNotEarlier, kNotInRepeat, kNoInstance,
+  kNotInteger,
+  kNotDecimal,
+  kNotDate,
+  kNotTime,
+  kNotDateTime,
+  kNotChoice,
+  kChosenTwice,
+  kOutOfRange,
+  kConstraint,
+  kRequired,
+  kNoRefuse,
+  kNoDontKnow,
+  kUnsupported,
+  kNoteNoAnswer,
+  kAcknowledge,
+  kOther,
+  kSpecifyOther,
+  kFirstScreen,
+  kNotEarlier,
+  kNotInRepeat,
+  kNoInstance,
 };
 
 // The message in `language` (a form language code; km and vi are translated, any
