@@ -80,7 +80,10 @@ expect_status 0 "$NGOSURVEY" tabulate --spec "$TMP/spec.toml" --form $D/form.xls
 [ "$(head -1 "$TMP/stdout")" = "item,option,group,statistic,value,table" ] || fail "spec csv header"
 grep -q '^big,yes,KH,count,4,t1$' "$TMP/stdout" || fail "derived variable count"
 expect_status 0 "$NGOSURVEY" tabulate --spec "$TMP/spec.toml" --form $D/form.xlsx --data $D/data.csv --format xlsx -o "$TMP/t.xlsx"
-unzip -l "$TMP/t.xlsx" | grep -q 'xl/workbook.xml' || fail "xlsx is not a workbook"
+# (unzip's listing goes to a file first: with pipefail, grep -q closing the pipe early
+# would fail the pipeline with SIGPIPE whenever unzip writes after the match.)
+unzip -l "$TMP/t.xlsx" > "$TMP/listing" || fail "xlsx is not a zip"
+grep -q 'xl/workbook.xml' "$TMP/listing" || fail "xlsx is not a workbook"
 
 # Bad input: a misspelt key names its line; nothing is written to -o.
 printf '[[table]]\nid = "a"\n[[table.row]]\nitme = "training"\n' > "$TMP/bad.toml"
