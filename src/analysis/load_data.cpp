@@ -78,11 +78,6 @@ std::vector<form::expr::BoundExpr> RelevanceChain(const form::Form& form, const 
   return chain;
 }
 
-bool Loadable(QuestionType type) {
-  return type == QuestionType::kSelectOne || type == QuestionType::kSelectMultiple ||
-         type == QuestionType::kInteger || type == QuestionType::kDecimal ||
-         type == QuestionType::kRange || type == QuestionType::kCalculate;
-}
 
 // A calculate is tabulated as a number only when every value it took is one (a
 // calculate that builds a text, such as an instance name, is not an item).
@@ -101,6 +96,34 @@ bool NumericColumn(const csv::Table& table, size_t column, const LoadDataOptions
 }
 
 }  // namespace
+
+bool IsTabulable(QuestionType type) {
+  return type == QuestionType::kSelectOne || type == QuestionType::kSelectMultiple ||
+         type == QuestionType::kInteger || type == QuestionType::kDecimal ||
+         type == QuestionType::kRange || type == QuestionType::kCalculate;
+}
+
+ColumnKind ColumnKindOf(QuestionType type) {
+  return type == QuestionType::kSelectOne      ? ColumnKind::kSingle
+         : type == QuestionType::kSelectMultiple ? ColumnKind::kMulti
+                                                 : ColumnKind::kNumber;
+}
+
+void ChoiceOptions(const form::Form& form, const Question& q, const LoadDataOptions& options,
+                   std::vector<std::string>* names, std::vector<std::string>* labels) {
+  if (ColumnKindOf(q.type) == ColumnKind::kNumber) return;
+  if (const form::ChoiceList* list = form.FindChoiceList(q.list_name)) {
+    for (const form::Choice& choice : list->choices) {
+      if (Contains(options.refused_codes, choice.name) || Contains(options.dont_know_codes, choice.name)) continue;
+      names->push_back(choice.name);
+      labels->push_back(form.Text(choice.label, options.language));
+    }
+  }
+  if (q.or_other) {
+    names->push_back("other");
+    labels->push_back("Other");
+  }
+}
 
 void AddGroupingColumns(const form::Form& form, const csv::Table& table,
                         const std::vector<TableSpec>& specs, LoadDataOptions* options) {
@@ -124,7 +147,7 @@ Result<Dataset> LoadCsvWithForm(const form::Form& form, const csv::Table& table,
   std::vector<const Question*> questions;
   if (options.items.empty()) {
     for (const Question& q : form.questions) {
-      if (!Loadable(q.type)) continue;
+      if (!IsTabulable(q.type)) continue;
       auto column = FindColumn(table, q);
       if (!column) continue;
       if (q.type == QuestionType::kCalculate && !NumericColumn(table, *column, options)) continue;
@@ -136,7 +159,7 @@ Result<Dataset> LoadCsvWithForm(const form::Form& form, const csv::Table& table,
       if (!q) {
         return MakeError("D004", "'" + name + "' is not a question of the form", Location{.file = form.file});
       }
-      if (!Loadable(q->type)) {
+      if (!IsTabulable(q->type)) {
         return MakeError("D005", "'" + name + "' is a " + std::string(form::TypeName(q->type)) +
                                      "; only select, numeric and numeric calculate questions are tabulated",
                          form.SurveyCell(q->row, "type"));
@@ -151,24 +174,9 @@ Result<Dataset> LoadCsvWithForm(const form::Form& form, const csv::Table& table,
 
   for (const Question* q : questions) {
     size_t column_index = *FindColumn(table, *q);
-    ColumnKind kind = q->type == QuestionType::kSelectOne      ? ColumnKind::kSingle
-                      : q->type == QuestionType::kSelectMultiple ? ColumnKind::kMulti
-                                                                 : ColumnKind::kNumber;
+    ColumnKind kind = ColumnKindOf(q->type);
     std::vector<std::string> options_list, option_labels;
-    if (kind != ColumnKind::kNumber) {
-      const form::ChoiceList* list = form.FindChoiceList(q->list_name);
-      if (list) {
-        for (const form::Choice& choice : list->choices) {
-          if (is_refused(choice.name) || is_dont_know(choice.name)) continue;
-          options_list.push_back(choice.name);
-          option_labels.push_back(form.Text(choice.label, options.language));
-        }
-      }
-      if (q->or_other) {
-        options_list.push_back("other");
-        option_labels.push_back("Other");
-      }
-    }
+    ChoiceOptions(form, *q, options, &options_list, &option_labels);
     ColumnBuilder builder(q->name, kind, options_list);
     std::vector<form::expr::BoundExpr> relevance = RelevanceChain(form, *q, context, diags);
     for (size_t row = 0; row < table.rows.size(); ++row) {

@@ -44,6 +44,19 @@ struct LoadDataOptions {
 // not an option or not a number, "D004" a listed item with no column in the data,
 // "D005" an item that is not a select or numeric question. Problems that do not
 // stop the load (a relevance expression that does not compile) go to `diags`.
+// Questions a table can show: select_one, select_multiple, integer, decimal, range,
+// and calculate (when its values are numbers).
+bool IsTabulable(form::QuestionType type);
+
+// The dataset column kind of a tabulable question.
+ColumnKind ColumnKindOf(form::QuestionType type);
+
+// A select question's options as dataset options: its choices without the refused
+// and don't-know codes of `options` (non-answers, not options), then "other" for
+// or_other; labels in options.language. Nothing for a numeric question.
+void ChoiceOptions(const form::Form& form, const form::Question& q, const LoadDataOptions& options,
+                   std::vector<std::string>* names, std::vector<std::string>* labels);
+
 // Adds to options->extra_single the grouping columns of `specs` that the data has
 // but the form does not define as questions (a "country" column added to an
 // export): loaded as single-choice columns whose options are the values seen.

@@ -11,12 +11,6 @@ using form::AnswerState;
 using form::Question;
 using form::QuestionType;
 
-bool Tabulable(QuestionType type) {
-  return type == QuestionType::kSelectOne || type == QuestionType::kSelectMultiple ||
-         type == QuestionType::kInteger || type == QuestionType::kDecimal || type == QuestionType::kRange ||
-         type == QuestionType::kCalculate;
-}
-
 // "/data/grp/q" -> "grp/q": the store's answer path of a question outside repeats.
 std::string AnswerPath(const Question& q) {
   std::string_view path = q.path;
@@ -72,7 +66,7 @@ Result<StoreData> LoadFromStore(const store::Store& store, const StoreDataOption
 
   Dataset data(counted.size());
   for (const Question& q : out.form.questions) {
-    if (!Tabulable(q.type) || InRepeat(out.form, q)) continue;
+    if (!IsTabulable(q.type) || InRepeat(out.form, q)) continue;
     std::string path = AnswerPath(q);
     if (q.type == QuestionType::kCalculate) {
       // A calculate is an item only when every value it took is a number.
@@ -86,21 +80,13 @@ Result<StoreData> LoadFromStore(const store::Store& store, const StoreDataOption
       }
       if (!numeric) continue;
     }
-    ColumnKind kind = q.type == QuestionType::kSelectOne      ? ColumnKind::kSingle
-                      : q.type == QuestionType::kSelectMultiple ? ColumnKind::kMulti
-                                                                 : ColumnKind::kNumber;
+    ColumnKind kind = ColumnKindOf(q.type);
     std::vector<std::string> names, labels;
-    if (kind != ColumnKind::kNumber) {
-      if (const form::ChoiceList* list = out.form.FindChoiceList(q.list_name)) {
-        for (const form::Choice& choice : list->choices) {
-          // A form's own non-answer codes are states in the store, never options.
-          if (choice.name == "refused" || choice.name == "dont_know") continue;
-          names.push_back(choice.name);
-          labels.push_back(out.form.Text(choice.label, options.language));
-        }
-      }
-      if (q.or_other) names.push_back("other"), labels.push_back("Other");
-    }
+    // The store keeps non-answers as states: a form's "refused" / "dont_know"
+    // choices are never options (LoadDataOptions' default codes).
+    LoadDataOptions choice_options;
+    choice_options.language = options.language;
+    ChoiceOptions(out.form, q, choice_options, &names, &labels);
     ColumnBuilder builder(q.name, kind, names);
     for (const auto* s : counted) {
       auto it = s->answers.find(path);

@@ -8,7 +8,7 @@
 //   bins, mentions
 //
 // Unknown keys are errors, so a misspelt key never silently does nothing.
-#include <toml++/toml.h>
+#include "base/toml_location.h"
 
 #include <set>
 
@@ -17,13 +17,6 @@
 
 namespace ngosurvey::analysis {
 namespace {
-
-Location LineOf(const std::string& file, const toml::node& node) {
-  Location where;
-  where.file = file;
-  where.row = static_cast<int>(node.source().begin.line);
-  return where;
-}
 
 class SpecReader {
  public:
@@ -43,7 +36,7 @@ class SpecReader {
     for (const toml::node& node : *tables->as_array()) {
       TableSpec spec = NGO_TRY(ReadTable(*node.as_table()));
       if (!ids.insert(spec.id).second) {
-        return MakeError("TS003", "table id '" + spec.id + "' is used twice", LineOf(file_, node));
+        return MakeError("TS003", "table id '" + spec.id + "' is used twice", TomlLocation(file_, node));
       }
       specs.push_back(std::move(spec));
     }
@@ -62,7 +55,7 @@ class SpecReader {
         return MakeError("TS002",
                          "unknown key '" + std::string(key.str()) + "' in " + std::string(what) +
                              " (known: " + list + ")",
-                         LineOf(file_, value));
+                         TomlLocation(file_, value));
       }
     }
     return Ok();
@@ -72,12 +65,12 @@ class SpecReader {
     const toml::node* node = t.get(key);
     if (!node) {
       if (required) {
-        return MakeError("TS002", "missing key '" + std::string(key) + "'", LineOf(file_, t));
+        return MakeError("TS002", "missing key '" + std::string(key) + "'", TomlLocation(file_, t));
       }
       return std::string();
     }
     if (!node->is_string()) {
-      return MakeError("TS002", "'" + std::string(key) + "' must be a string", LineOf(file_, *node));
+      return MakeError("TS002", "'" + std::string(key) + "' must be a string", TomlLocation(file_, *node));
     }
     return std::string(*node->value<std::string>());
   }
@@ -94,14 +87,14 @@ class SpecReader {
     if (node->is_array()) {
       for (const toml::node& item : *node->as_array()) {
         if (!item.is_string()) {
-          return MakeError("TS002", "'" + std::string(key) + "' must hold strings", LineOf(file_, item));
+          return MakeError("TS002", "'" + std::string(key) + "' must hold strings", TomlLocation(file_, item));
         }
         out.push_back(*item.value<std::string>());
       }
       return out;
     }
     return MakeError("TS002", "'" + std::string(key) + "' must be a string or an array of strings",
-                     LineOf(file_, *node));
+                     TomlLocation(file_, *node));
   }
 
   Result<int64_t> Integer(const toml::table& t, std::string_view key, int64_t fallback, int64_t lo,
@@ -109,14 +102,14 @@ class SpecReader {
     const toml::node* node = t.get(key);
     if (!node) return fallback;
     if (!node->is_integer()) {
-      return MakeError("TS002", "'" + std::string(key) + "' must be a whole number", LineOf(file_, *node));
+      return MakeError("TS002", "'" + std::string(key) + "' must be a whole number", TomlLocation(file_, *node));
     }
     int64_t value = *node->value<int64_t>();
     if (value < lo || value > hi) {
       return MakeError("TS003",
                        "'" + std::string(key) + "' must be between " + std::to_string(lo) +
                            " and " + std::to_string(hi),
-                       LineOf(file_, *node));
+                       TomlLocation(file_, *node));
     }
     return value;
   }
@@ -125,7 +118,7 @@ class SpecReader {
     const toml::node* node = t.get(key);
     if (!node) return fallback;
     if (!node->is_boolean()) {
-      return MakeError("TS002", "'" + std::string(key) + "' must be true or false", LineOf(file_, *node));
+      return MakeError("TS002", "'" + std::string(key) + "' must be true or false", TomlLocation(file_, *node));
     }
     return *node->value<bool>();
   }
@@ -138,7 +131,7 @@ class SpecReader {
     if (text == "all") return DenominatorRule::kAll;
     if (text == "eligible") return DenominatorRule::kEligible;
     return MakeError("TS003", "denominator must be \"answered\", \"all\" or \"eligible\", not \"" + text + "\"",
-                     LineOf(file_, *node));
+                     TomlLocation(file_, *node));
   }
 
   Result<TableSpec> ReadTable(const toml::table& t) {
@@ -148,7 +141,7 @@ class SpecReader {
                       "[[table]]"));
     TableSpec spec;
     spec.file = file_;
-    spec.line = LineOf(file_, t).row;
+    spec.line = TomlLocation(file_, t).row;
     spec.id = NGO_TRY(String(t, "id", true));
     spec.title = NGO_TRY(String(t, "title"));
     spec.notes = NGO_TRY(Strings(t, "notes"));
@@ -164,13 +157,13 @@ class SpecReader {
       std::optional<double> value = level->value<double>();
       if (!value || *value <= 0 || *value >= 1) {
         return MakeError("TS003", "'level' must be a number strictly between 0 and 1 (0.95)",
-                         LineOf(file_, *level));
+                         TomlLocation(file_, *level));
       }
       spec.level = *value;
     }
     const toml::node* rows = t.get("row");
     if (!rows || !rows->is_array_of_tables()) {
-      return MakeError("TS002", "table '" + spec.id + "' has no [[table.row]]", LineOf(file_, t));
+      return MakeError("TS002", "table '" + spec.id + "' has no [[table.row]]", TomlLocation(file_, t));
     }
     for (const toml::node& node : *rows->as_array()) {
       spec.rows.push_back(NGO_TRY(ReadRow(*node.as_table(), spec)));
@@ -184,7 +177,7 @@ class SpecReader {
                        "statistics", "bins", "mentions"},
                       "[[table.row]]"));
     RowSpec row;
-    row.line = LineOf(file_, t).row;
+    row.line = TomlLocation(file_, t).row;
     row.item = NGO_TRY(String(t, "item", true));
     row.label = NGO_TRY(String(t, "label"));
     row.options = NGO_TRY(Strings(t, "options"));
@@ -194,30 +187,30 @@ class SpecReader {
     row.eligible = NGO_TRY(String(t, "eligible"));
     if (row.denominator == DenominatorRule::kEligible && row.eligible.empty()) {
       return MakeError("TS002", "denominator = \"eligible\" needs an 'eligible' expression",
-                       LineOf(file_, t));
+                       TomlLocation(file_, t));
     }
     row.statistics = NGO_TRY(Strings(t, "statistics"));
     for (const std::string& stat : row.statistics) {
       static const std::set<std::string> kKnown = {"n", "mean", "sd", "median", "min", "max"};
       if (!kKnown.count(stat)) {
         return MakeError("TS003", "unknown statistic '" + stat + "' (n, mean, sd, median, min, max)",
-                         LineOf(file_, *t.get("statistics")));
+                         TomlLocation(file_, *t.get("statistics")));
       }
     }
     if (const toml::node* bins = t.get("bins")) {
       if (!bins->is_array()) {
-        return MakeError("TS002", "'bins' must be an array of numbers", LineOf(file_, *bins));
+        return MakeError("TS002", "'bins' must be an array of numbers", TomlLocation(file_, *bins));
       }
       for (const toml::node& edge : *bins->as_array()) {
         std::optional<double> value = edge.value<double>();
-        if (!value) return MakeError("TS002", "'bins' must hold numbers", LineOf(file_, edge));
+        if (!value) return MakeError("TS002", "'bins' must hold numbers", TomlLocation(file_, edge));
         if (!row.bins.empty() && *value <= row.bins.back()) {
-          return MakeError("TS003", "bin edges must increase", LineOf(file_, edge));
+          return MakeError("TS003", "bin edges must increase", TomlLocation(file_, edge));
         }
         row.bins.push_back(*value);
       }
       if (row.bins.size() < 2) {
-        return MakeError("TS003", "'bins' needs at least two edges", LineOf(file_, *bins));
+        return MakeError("TS003", "'bins' needs at least two edges", TomlLocation(file_, *bins));
       }
     }
     row.mentions = NGO_TRY(Boolean(t, "mentions", false));
@@ -230,16 +223,8 @@ class SpecReader {
 }  // namespace
 
 Result<std::vector<TableSpec>> ParseTableSpecs(std::string_view toml_text, const std::string& file) {
-  try {
-    toml::table root = toml::parse(toml_text, file);
-    return SpecReader(file).Read(root);
-  } catch (const toml::parse_error& error) {
-    Location where;
-    where.file = file;
-    where.row = static_cast<int>(error.source().begin.line);
-    where.column = static_cast<int>(error.source().begin.column);
-    return MakeError("TS001", std::string(error.description()), where);
-  }
+  toml::table root = NGO_TRY(ParseToml(toml_text, file, "TS001"));
+  return SpecReader(file).Read(root);
 }
 
 Result<std::vector<TableSpec>> ReadTableSpecs(const std::string& path) {

@@ -1,20 +1,13 @@
 #include "report/study.h"
 
-#include <toml++/toml.h>
 
 #include <filesystem>
 
 #include "base/file.h"
+#include "base/toml_location.h"
 
 namespace ngosurvey::report {
 namespace {
-
-Location LineOf(const std::string& file, const toml::node& node) {
-  Location where;
-  where.file = file;
-  where.row = static_cast<int>(node.source().begin.line);
-  return where;
-}
 
 class ConfigReader {
  public:
@@ -27,7 +20,7 @@ class ConfigReader {
       for (std::string_view k : known) ok |= key.str() == k;
       if (!ok) {
         return MakeError("SD002", "unknown key '" + std::string(key.str()) + "' in " + std::string(where),
-                         LineOf(config_.config_file, value));
+                         TomlLocation(config_.config_file, value));
       }
     }
     return Ok();
@@ -41,7 +34,7 @@ class ConfigReader {
                        Location{.file = config_.config_file, .row = 1});
     }
     if (!node->is_string()) {
-      return MakeError("SD002", "'" + std::string(key) + "' must be a string", LineOf(config_.config_file, *node));
+      return MakeError("SD002", "'" + std::string(key) + "' must be a string", TomlLocation(config_.config_file, *node));
     }
     return std::string(node->as_string()->get());
   }
@@ -54,7 +47,7 @@ class ConfigReader {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) {
       return MakeError("SD002", "'" + std::string(key) + "' names " + path + ", which does not exist",
-                       LineOf(config_.config_file, *t.get(key)));
+                       TomlLocation(config_.config_file, *t.get(key)));
     }
     return path;
   }
@@ -70,16 +63,7 @@ Result<StudyConfig> ReadStudyConfig(const std::string& dir) {
   config.dir = dir;
   config.config_file = (std::filesystem::path(dir) / "study.toml").string();
   std::string text = NGO_TRY(ReadFile(config.config_file, 1 << 20));
-  toml::table root;
-  try {
-    root = toml::parse(text, config.config_file);
-  } catch (const toml::parse_error& error) {
-    Location where;
-    where.file = config.config_file;
-    where.row = static_cast<int>(error.source().begin.line);
-    where.column = static_cast<int>(error.source().begin.column);
-    return MakeError("SD001", std::string(error.description()), where);
-  }
+  toml::table root = NGO_TRY(ParseToml(text, config.config_file, "SD001"));
   ConfigReader reader(config);
   NGO_TRY(reader.CheckKeys(root, {"format", "title", "source", "instrument", "tables", "frame", "data",
                                   "synthetic", "published", "bases", "group", "synth"},
@@ -87,7 +71,7 @@ Result<StudyConfig> ReadStudyConfig(const std::string& dir) {
   std::string format = NGO_TRY(reader.String(root, "format", true));
   if (format != "ngosurvey-study/1") {
     return MakeError("SD002", "format must be \"ngosurvey-study/1\", not \"" + format + "\"",
-                     LineOf(config.config_file, *root.get("format")));
+                     TomlLocation(config.config_file, *root.get("format")));
   }
   config.title = NGO_TRY(reader.String(root, "title", true));
   config.source = NGO_TRY(reader.String(root, "source", false));
@@ -105,31 +89,31 @@ Result<StudyConfig> ReadStudyConfig(const std::string& dir) {
   }
   if (const toml::node* node = root.get("synthetic")) {
     if (!node->is_boolean()) {
-      return MakeError("SD002", "'synthetic' must be true or false", LineOf(config.config_file, *node));
+      return MakeError("SD002", "'synthetic' must be true or false", TomlLocation(config.config_file, *node));
     }
     config.synthetic = node->as_boolean()->get();
   }
   if (std::string group = NGO_TRY(reader.String(root, "group", false)); !group.empty()) config.group = group;
   if (const toml::node* node = root.get("synth")) {
     if (!node->is_table()) {
-      return MakeError("SD002", "[synth] must be a table", LineOf(config.config_file, *node));
+      return MakeError("SD002", "[synth] must be a table", TomlLocation(config.config_file, *node));
     }
     const toml::table& synth = *node->as_table();
     NGO_TRY(reader.CheckKeys(synth, {"seed", "fixed"}, "[synth]"));
     if (const toml::node* seed = synth.get("seed")) {
       if (!seed->is_integer() || seed->as_integer()->get() < 0) {
-        return MakeError("SD002", "[synth] seed must be a non-negative integer", LineOf(config.config_file, *seed));
+        return MakeError("SD002", "[synth] seed must be a non-negative integer", TomlLocation(config.config_file, *seed));
       }
       config.seed = static_cast<uint64_t>(seed->as_integer()->get());
     }
     if (const toml::node* fixed = synth.get("fixed")) {
       if (!fixed->is_table()) {
-        return MakeError("SD002", "[synth] fixed must be a table of answers", LineOf(config.config_file, *fixed));
+        return MakeError("SD002", "[synth] fixed must be a table of answers", TomlLocation(config.config_file, *fixed));
       }
       for (const auto& [key, value] : *fixed->as_table()) {
         if (!value.is_string()) {
           return MakeError("SD002", "[synth] fixed." + std::string(key.str()) + " must be a string",
-                           LineOf(config.config_file, value));
+                           TomlLocation(config.config_file, value));
         }
         config.fixed[std::string(key.str())] = std::string(value.as_string()->get());
       }
@@ -154,12 +138,14 @@ Result<StudyInputs> LoadStudyInputs(const std::string& dir) {
   return in;
 }
 
+bool IsCompletedInterview(const fieldwork::FrameCase& c) {
+  return c.disposition && c.disposition->category == fieldwork::RateCategory::kComplete;
+}
+
 std::vector<analysis::SynthRespondent> CompletedInterviews(const StudyInputs& inputs) {
   std::vector<analysis::SynthRespondent> out;
   for (const fieldwork::FrameCase& c : inputs.frame.cases) {
-    if (!c.disposition) continue;
-    std::string_view code = c.disposition->code;
-    if (code == "1.1" || code.starts_with("1.1")) out.push_back({c.org_id, c.stratum});
+    if (IsCompletedInterview(c)) out.push_back({c.org_id, c.stratum});
   }
   return out;
 }

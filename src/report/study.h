@@ -65,8 +65,10 @@ struct StudyInputs {
 
 Result<StudyInputs> LoadStudyInputs(const std::string& dir);
 
-// The frame's completed interviews (final disposition 1.1 or a sub-code of it), in
-// frame order, as respondents to synthesise.
+// True when a frame case's final disposition counts as a complete interview (I).
+bool IsCompletedInterview(const fieldwork::FrameCase& c);
+
+// The frame's completed interviews, in frame order, as respondents to synthesise.
 std::vector<analysis::SynthRespondent> CompletedInterviews(const StudyInputs& inputs);
 
 // Synthesises the study's data from its inputs and config (seed, fixed answers).

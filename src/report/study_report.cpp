@@ -216,6 +216,15 @@ std::string Flags(const CellComparison& cmp) {
   return flags;
 }
 
+// Why a published cell is not reproduced, for people.
+std::string UnreproducedReason(const CellComparison& cmp) {
+  const CellAudit& p = *cmp.published;
+  if (p.verdict == analysis::Verdict::kInconsistent) {
+    return "no count of the base " + std::to_string(p.base) + " gives it (nearest " + p.nearest_value + ")";
+  }
+  return "the data give another value";
+}
+
 constexpr std::string_view kFlagLegend =
     "† fewer than 3 NGOs: a cell this small could identify an organisation. "
     "‡ no count of the base gives the published value (see the audit). "
@@ -409,7 +418,7 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
   for (const auto& c : in.frame.cases) {
     auto& [cases, done] = per_group[c.stratum];
     ++cases;
-    done += c.disposition && c.disposition->code.starts_with("1.1");
+    done += IsCompletedInterview(c);
   }
   out += "<li>Sample frame: ";
   bool first = true;
@@ -492,14 +501,10 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
     if (cmp.match) continue;
     ++unreproduced;
     const auto& p = *cmp.published;
-    std::string why = p.verdict == analysis::Verdict::kInconsistent
-                          ? "no count of the base " + std::to_string(p.base) + " gives it (nearest " +
-                                p.nearest_value + ")"
-                          : "the data give another value";
     out += fmt::format("<li>Table {}, {} – {}, {}: published {}, reproduced {} ({}).</li>", HtmlEscape(p.table),
                        HtmlEscape(p.item_label), HtmlEscape(p.option_label), HtmlEscape(p.country),
                        HtmlEscape(p.published_value), HtmlEscape(cmp.reproduced.empty() ? "–" : cmp.reproduced),
-                       HtmlEscape(why));
+                       HtmlEscape(UnreproducedReason(cmp)));
   }
   out += "</ul>";
   if (unreproduced == 0) out += "<p>Every published cell is reproduced.</p>";
@@ -577,8 +582,8 @@ std::string RenderStudyReportMarkdown(const StudyReport& report) {
     ++unreproduced;
     const auto& p = *cmp.published;
     out += "- Table " + p.table + ", " + p.item_label + " – " + p.option_label + ", " + p.country + ": published " +
-           p.published_value + ", reproduced " + (cmp.reproduced.empty() ? "–" : cmp.reproduced) +
-           (p.verdict == analysis::Verdict::kInconsistent ? " (no count of its base gives it)" : "") + "\n";
+           p.published_value + ", reproduced " + (cmp.reproduced.empty() ? "–" : cmp.reproduced) + " (" +
+           UnreproducedReason(cmp) + ")\n";
   }
   if (unreproduced == 0) out += "Every published cell is reproduced.\n";
   if (in.audit) {
