@@ -21,7 +21,9 @@
 // below would then add the weight instead of 1 (see docs/ARCHITECTURE.md).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -48,6 +50,59 @@ form::AnswerState StateOfCode(uint8_t code);
 
 enum class ColumnKind { kSingle, kMulti, kNumber };
 
+// The values of one column: either owned (a std::vector, as builders and kernels
+// make them) or a read-only view of memory owned by someone else (a memory-mapped
+// cache file, kept alive by `owner`). Reading is the same either way; the mutating
+// members are only for owned buffers (a view is never written to).
+template <typename T>
+class Buffer {
+ public:
+  Buffer() = default;
+  Buffer(std::vector<T> values) : owned_(std::move(values)) {}  // NOLINT: implicit by design
+  Buffer(std::initializer_list<T> values) : owned_(values) {}
+
+  // A view of `size` values at `data`, valid while `owner` lives.
+  static Buffer View(const T* data, size_t size, std::shared_ptr<const void> owner) {
+    Buffer buffer;
+    buffer.view_ = data;
+    buffer.view_size_ = size;
+    buffer.owner_ = std::move(owner);
+    return buffer;
+  }
+
+  bool is_view() const { return owner_ != nullptr; }
+  const T* data() const { return owner_ ? view_ : owned_.data(); }
+  size_t size() const { return owner_ ? view_size_ : owned_.size(); }
+  bool empty() const { return size() == 0; }
+  const T& operator[](size_t i) const { return data()[i]; }
+  const T* begin() const { return data(); }
+  const T* end() const { return data() + size(); }
+
+  // Owned buffers only.
+  T* data() { return owned_.data(); }
+  T& operator[](size_t i) { return owned_[i]; }
+  T* begin() { return owned_.data(); }
+  T* end() { return owned_.data() + owned_.size(); }
+  void resize(size_t n, T value = T()) { owned_.resize(n, value); }
+  void assign(size_t n, T value) { owned_.assign(n, value); }
+  void push_back(T value) { owned_.push_back(value); }
+  void reserve(size_t n) { owned_.reserve(n); }
+  std::vector<T>& owned() { return owned_; }
+
+  friend bool operator==(const Buffer& a, const std::vector<T>& b) {
+    return a.size() == b.size() && std::equal(b.begin(), b.end(), a.begin());
+  }
+  friend bool operator==(const Buffer& a, const Buffer& b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
+  }
+
+ private:
+  std::vector<T> owned_;
+  const T* view_ = nullptr;
+  size_t view_size_ = 0;
+  std::shared_ptr<const void> owner_;
+};
+
 // One variable. Owned by its Dataset; not thread-safe to modify, safe to read from
 // many threads.
 struct Column {
@@ -57,9 +112,9 @@ struct Column {
   std::vector<std::string> options;           // kSingle, kMulti: option names in order
   std::vector<std::string> option_labels;     // same length as options, or empty
   std::string relevant;                       // the question's relevance, as written
-  std::vector<std::vector<uint8_t>> planes;   // kSingle: 1 plane; kMulti: ceil(options/7)
-  std::vector<double> numbers;                // kNumber
-  std::vector<uint8_t> states;                // kNumber: state code per respondent
+  std::vector<Buffer<uint8_t>> planes;        // kSingle: 1 plane; kMulti: ceil(options/7)
+  Buffer<double> numbers;                     // kNumber
+  Buffer<uint8_t> states;                     // kNumber: state code per respondent
 
   size_t size() const;
   // The label of option `index`: option_labels[index] when set, else the name.
