@@ -3,23 +3,8 @@
 // counting operator new reports heap allocations per evaluation (must be 0).
 #include <benchmark/benchmark.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
-
+#include "base/testing/counting_operator_new.h"
 #include "form/expr/expr.h"
-
-namespace {
-std::atomic<long> g_allocations{0};
-}  // namespace
-
-void* operator new(size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size ? size : 1)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, size_t) noexcept { std::free(p); }
 
 namespace {
 
@@ -45,13 +30,13 @@ void EvaluateExpression(benchmark::State& state, const char* text) {
   }
   Evaluator evaluator;
   for (int i = 0; i < 10; ++i) (void)evaluator.Evaluate(*bound, answers.ctx);  // warm up
-  long before = g_allocations.load();
+  long before = ngosurvey::alloc_count::g_allocations.load();
   for (auto _ : state) {
     auto value = evaluator.EvaluateBoolean(*bound, answers.ctx);
     benchmark::DoNotOptimize(value);
   }
   state.counters["allocs_per_eval"] =
-      static_cast<double>(g_allocations.load() - before) / static_cast<double>(state.iterations());
+      static_cast<double>(ngosurvey::alloc_count::g_allocations.load() - before) / static_cast<double>(state.iterations());
   state.SetItemsProcessed(state.iterations());
 }
 

@@ -64,7 +64,9 @@ TEST(AnswerPathTest, RejectsMalformedPaths) {
                           "programs[2]x"}) {
     auto steps = ParseAnswerPath(bad);
     EXPECT_FALSE(steps) << "accepted: " << bad;
-    if (!steps) EXPECT_EQ(steps.error().code, "A003");
+    if (!steps) {
+      EXPECT_EQ(steps.error().code, "A003");
+    }
   }
   EXPECT_TRUE(ParseAnswerPath("_x.y-z"));
 }

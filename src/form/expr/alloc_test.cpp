@@ -3,30 +3,8 @@
 // millions of rows. A counting global operator new checks it.
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
-
+#include "base/testing/counting_operator_new.h"
 #include "form/expr/expr.h"
-
-namespace {
-std::atomic<long> g_allocations{0};
-}  // namespace
-
-void* operator new(size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size ? size : 1)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size ? size : 1)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, size_t) noexcept { std::free(p); }
-void operator delete[](void* p, size_t) noexcept { std::free(p); }
 
 namespace ngosurvey::form::expr {
 namespace {
@@ -34,19 +12,19 @@ namespace {
 long AllocationsDuring(Evaluator& evaluator, const BoundExpr& bound, const EvalContext& ctx, int runs) {
   // Warm up: the arena and vector pool reach their working size.
   for (int i = 0; i < 3; ++i) EXPECT_TRUE(evaluator.Evaluate(bound, ctx).has_value());
-  long before = g_allocations.load();
+  long before = ngosurvey::alloc_count::g_allocations.load();
   for (int i = 0; i < runs; ++i) {
     auto v = evaluator.Evaluate(bound, ctx);
     if (!v) ADD_FAILURE() << v.error().ToString();
   }
-  return g_allocations.load() - before;
+  return ngosurvey::alloc_count::g_allocations.load() - before;
 }
 
 TEST(AllocationTest, CountingOperatorNewSeesAllocations) {
-  long before = g_allocations.load();
+  long before = ngosurvey::alloc_count::g_allocations.load();
   auto* p = new std::string(100, 'x');
   delete p;
-  EXPECT_GE(g_allocations.load() - before, 1);
+  EXPECT_GE(ngosurvey::alloc_count::g_allocations.load() - before, 1);
 }
 
 TEST(AllocationTest, WarmEvaluationAllocatesNothing) {

@@ -221,7 +221,9 @@ class CaseFile {
         return;
       }
       EXPECT_EQ(text, expected);
-      if (!kind.empty()) EXPECT_EQ(KindName(result->kind), kind);
+      if (!kind.empty()) {
+        EXPECT_EQ(KindName(result->kind), kind);
+      }
       return;
     }
     // "E052 at 4"

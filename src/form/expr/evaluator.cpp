@@ -174,6 +174,17 @@ struct Evaluator::State {
     return v;
   }
 
+  // A node set of exactly one node (the context node, an instance root).
+  Value OneNode(const NodeRef& ref) {
+    NodeRef* p = reinterpret_cast<NodeRef*>(arena.Alloc(sizeof(NodeRef), alignof(NodeRef)));
+    *p = ref;
+    Value v;
+    v.kind = ValueKind::kNodeSet;
+    v.nodes = p;
+    v.node_count = 1;
+    return v;
+  }
+
   // ---- nodes -------------------------------------------------------------
   static NodeRef NodeAt(const Value& v, uint32_t i) {
     if (v.nodes) return v.nodes[i];
@@ -381,13 +392,7 @@ struct Evaluator::State {
         return Value::String(ctx->CurrentValue());
       case BoundOp::kContextNode: {
         if (!in_predicate) return Value::String(ctx->CurrentValue());
-        NodeRef* p = reinterpret_cast<NodeRef*>(arena.Alloc(sizeof(NodeRef), alignof(NodeRef)));
-        *p = context;
-        Value v;
-        v.kind = ValueKind::kNodeSet;
-        v.nodes = p;
-        v.node_count = 1;
-        return v;
+        return OneNode(context);
       }
       case BoundOp::kNegate:
         return Value::Number(-NumberOf(Eval(node.args[0])));
@@ -528,11 +533,7 @@ struct Evaluator::State {
       }
     } else {
       if (!in_predicate) return Value::String(ctx->CurrentValue());
-      NodeRef* p = reinterpret_cast<NodeRef*>(arena.Alloc(sizeof(NodeRef), alignof(NodeRef)));
-      *p = context;
-      start.kind = ValueKind::kNodeSet;
-      start.nodes = p;
-      start.node_count = 1;
+      start = OneNode(context);
     }
     std::vector<NodeRef>* current = AcquireVector();
     for (uint32_t i = 0; i < start.node_count; ++i) current->push_back(NodeAt(start, i));
@@ -1116,13 +1117,7 @@ Value Evaluator::State::EvalCall(const BoundNode& node) {
         Fail(ErrorCode::kUnknownInstance, node.offset, std::to_string(node.instance));
         return {};
       }
-      NodeRef* p = reinterpret_cast<NodeRef*>(arena.Alloc(sizeof(NodeRef), alignof(NodeRef)));
-      *p = {NodeRef::Kind::kInstanceRoot, node.instance, 0, 0};
-      Value v;
-      v.kind = ValueKind::kNodeSet;
-      v.nodes = p;
-      v.node_count = 1;
-      return v;
+      return OneNode({NodeRef::Kind::kInstanceRoot, node.instance, 0, 0});
     }
     case FuncId::kCurrent:
       return Value::String(ctx->CurrentValue());
