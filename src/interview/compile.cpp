@@ -253,7 +253,8 @@ Result<std::shared_ptr<const CompiledForm>> CompileForm(const form::Form& form) 
   // reports) follow in sheet order.
   for (size_t i = 0; i < nodes.size(); ++i) {
     Node& n = nodes[i];
-    for (const ex::BoundExpr* e : {&n.relevant, &n.calculation, &n.repeat_count}) {
+    for (const ex::BoundExpr* e : {&n.relevant, &n.calculation, &n.repeat_count,
+                                     &n.choice_filter}) {
       if (!e->valid()) continue;
       for (int slot : e->dependencies()) nodes[slot].dependents.push_back(static_cast<int>(i));
     }

@@ -17,6 +17,7 @@
 #include "interview/interview.h"
 
 #include <algorithm>
+#include <cmath>
 #include <ctime>
 #include <queue>
 
@@ -298,6 +299,19 @@ struct Interview::State final : ex::EvalContext {
     }
     return std::move(*r);
   }
+  // A calculation's text: string() of its value, except that a number that is not
+  // a number (arithmetic on an empty answer) is empty, as ODK Collect (JavaRosa)
+  // stores it, never the text "NaN".
+  std::string EvalCalculation(const ex::BoundExpr& e, int node, const Key& key) {
+    At(node, key);
+    auto r = evaluator.Evaluate(e, *this);
+    if (!r) {
+      Record(r.error(), node);
+      return "";
+    }
+    if (r->kind == ex::ValueKind::kNumber && std::isnan(r->number)) return "";
+    return evaluator.ToString(*r, *this);
+  }
   bool ParentRelevant(int node, const Key& key) const {
     int p = d->nodes[node].parent;
     if (p < 0) return true;
@@ -353,8 +367,19 @@ struct Interview::State final : ex::EvalContext {
         SetRelevant(node, key, cell, relevant);
         changed = true;
       }
+      // A selection its choice_filter no longer offers is dropped, as ODK Collect
+      // (JavaRosa) does: a select_one is cleared, a select_multiple or rank keeps
+      // the choices still offered.
+      if (relevant && n.choice_filter.valid() && cell.record &&
+          cell.record->state == AnswerState::kAnswered) {
+        std::optional<Answer> kept = OfferedOnly(node, key, *cell.record);
+        if (kept != cell.record) {
+          SetRecord(node, key, cell, std::move(kept));
+          changed = true;
+        }
+      }
       if (relevant && n.calculation.valid()) {
-        std::string v = EvalString(n.calculation, node, key);
+        std::string v = EvalCalculation(n.calculation, node, key);
         std::optional<Answer> want;
         if (!v.empty()) want = Answer::Answered(std::move(v));
         if (want != cell.record) {
@@ -593,28 +618,55 @@ struct Interview::State final : ex::EvalContext {
   }
 
   // ---- choices and texts ----------------------------------------------------
+  // The names a select's choice_filter keeps at `key`.
+  std::vector<std::string> FilteredNames(int node, const Key& key) {
+    std::vector<std::string> allowed;
+    std::string names = EvalString(d->nodes[node].choice_filter, node, key);
+    for (std::string_view s : text::Split(names, ' ')) {
+      if (!s.empty()) allowed.emplace_back(s);
+    }
+    return allowed;
+  }
+  // or_other adds "other" (always offered) unless the list has its own "other".
+  bool AddsOther(const Node& n) const {
+    return n.question >= 0 && form->questions[n.question].or_other &&
+           form->choice_lists[n.list].Find("other") == nullptr;
+  }
   std::vector<ChoiceView> Choices(int node, const Key& key) {
     const Node& n = d->nodes[node];
     std::vector<ChoiceView> out;
     if (n.list < 0) return out;
     const form::ChoiceList& list = form->choice_lists[n.list];
-    std::vector<std::string> allowed;
     bool filtered = n.choice_filter.valid();
-    if (filtered) {
-      std::string names = EvalString(n.choice_filter, node, key);
-      for (std::string_view s : text::Split(names, ' ')) {
-        if (!s.empty()) allowed.emplace_back(s);
-      }
-    }
+    std::vector<std::string> allowed;
+    if (filtered) allowed = FilteredNames(node, key);
     for (const form::Choice& c : list.choices) {
       if (filtered && std::find(allowed.begin(), allowed.end(), c.name) == allowed.end()) continue;
       out.push_back({c.name, form->Text(c.label, lang)});
     }
-    const form::Question& q = form->questions[n.question];
-    if (q.or_other && list.Find("other") == nullptr) {
-      out.push_back({"other", Message(Msg::kOther, lang)});
-    }
+    if (AddsOther(n)) out.push_back({"other", Message(Msg::kOther, lang)});
     return out;
+  }
+  // `answer` (an answered select with a choice_filter) without the choices the
+  // filter no longer offers; nullopt when none is left.
+  std::optional<Answer> OfferedOnly(int node, const Key& key, const Answer& answer) {
+    const Node& n = d->nodes[node];
+    std::vector<std::string> allowed = FilteredNames(node, key);
+    bool other = AddsOther(n);
+    std::vector<std::string> kept;
+    auto offered = [&](std::string_view name) {
+      return (other && name == "other") ||
+             std::find(allowed.begin(), allowed.end(), name) != allowed.end();
+    };
+    if (n.type == QuestionType::kSelectOne) {
+      if (offered(answer.value)) return answer;
+      return std::nullopt;
+    }
+    for (std::string_view part : text::Split(answer.value, ' ')) {
+      if (!part.empty() && offered(part)) kept.emplace_back(part);
+    }
+    if (kept.empty()) return std::nullopt;
+    return Answer::Answered(form::JoinSelected(kept));
   }
   // Replaces each ${name} in a label with the value the name has from this node.
   std::string FillOutputs(const std::string& label, int node, const Key& key) {

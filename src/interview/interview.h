@@ -206,7 +206,7 @@ class Interview {
 
   // Every question that can hold an answer, in form order.
   std::vector<ReviewItem> Review() const;
-  // The changes since the last call, to persist, in form order.
+  // The changes since the last call, to persist, in path order.
   std::vector<Change> TakeChanges();
   // The answers as they are to be stored (what TakeChanges has handed out, plus
   // what is pending).

@@ -42,7 +42,7 @@ struct Node {
   // Synthetic "_other": the texts shown.
   form::Translations other_label;
 
-  // Nodes whose relevance, calculation or repeat_count read this node, and
+  // Nodes whose relevance, calculation, repeat_count or choice_filter read this node, and
   // (structurally) its children: what to re-evaluate when its value or relevance
   // changes.
   std::vector<int> dependents;

@@ -329,6 +329,69 @@ TEST(Interview, ChoiceFilterAndOrOther) {
   EXPECT_EQ(r->At("kind_other"), Answer::Answered("Faith group"));
 }
 
+// A selection the choice_filter no longer offers (an earlier answer changed) is
+// dropped, as ODK Collect does: the select_one is cleared (a removal to save), the
+// select_multiple keeps the choices still offered; "other" of or_other stays.
+TEST(Interview, ChoiceFilterDropsASelectionNoLongerOffered) {
+  Rows choices = {{"list_name", "name", "label", "province"},
+                  {"prov", "pp", "Phnom Penh", ""},
+                  {"prov", "sr", "Siem Reap", ""},
+                  {"dist", "cm", "Chamkar Mon", "pp"},
+                  {"dist", "puok", "Puok", "sr"},
+                  {"dist", "both", "Both", "pp sr"},
+                  {"dist", "sr2", "Siem Reap town", "sr"}};
+  auto r = Start({{"type", "name", "label", "choice_filter", "relevant"},
+                  {"select_one prov", "province", "Province", "", ""},
+                  {"select_one dist", "district", "District", "province = ${province}", ""},
+                  {"select_multiple dist or_other", "visited", "Visited",
+                   "contains(province, ${province})", ""},
+                  {"text", "why", "Why", "", "${district} = 'puok'"}},
+                 choices);
+  r->Answer1("sr");
+  r->Answer1("puok");
+  r->Answer1("puok both other");
+  r->Answer1("A market");  // visited_other
+  r->Answer1("Because");
+  (void)r->iv->TakeChanges();
+  ASSERT_TRUE(r->iv->JumpTo("province"));
+  ASSERT_TRUE(r->iv->Set(0, "pp"));
+  EXPECT_EQ(r->At("district").state, AnswerState::kMissing);  // absent: cleared
+  EXPECT_EQ(r->At("district").value, "<absent>");
+  EXPECT_EQ(r->At("visited"), Answer::Answered("both other"));
+  EXPECT_EQ(r->At("visited_other"), Answer::Answered("A market"));  // "other" stays
+  EXPECT_EQ(r->At("why"), Answer::NotAsked("Because"));  // read the cleared district
+  auto changes = r->iv->TakeChanges();
+  std::vector<Change> want = {{"district", std::nullopt},  // in path order
+                              {"province", Answer::Answered("pp")},
+                              {"visited", Answer::Answered("both other")},
+                              {"why", Answer::NotAsked("Because")}};
+  EXPECT_EQ(changes, want);
+  // The cleared question is asked again on the way forward.
+  ASSERT_TRUE(r->iv->Next());
+  EXPECT_EQ(r->Name(), "district");
+  EXPECT_FALSE(r->iv->screen().prompts[0].answer);
+  // Back to Siem Reap: the kept choices stay; a cleared selection does not come back.
+  ASSERT_TRUE(r->iv->JumpTo("province"));
+  ASSERT_TRUE(r->iv->Set(0, "sr"));
+  EXPECT_EQ(r->At("visited"), Answer::Answered("both other"));
+  EXPECT_EQ(r->At("district").value, "<absent>");
+}
+
+// Arithmetic on an empty answer is NaN in XPath; the calculation then has no value
+// (as in ODK Collect), not the text "NaN" that exports and tables would see.
+TEST(Interview, ArithmeticOnAnEmptyAnswerIsEmptyNotNaN) {
+  auto r = Start({{"type", "name", "label", "calculation"},
+                  {"integer", "paid", "Paid", ""},
+                  {"integer", "volunteers", "Volunteers", ""},
+                  {"calculate", "total", "", "${paid} + ${volunteers}"}});
+  for (const Change& c : r->iv->TakeChanges()) EXPECT_NE(c.path, "total");
+  EXPECT_EQ(r->At("total").value, "<absent>");
+  r->Answer1("2");
+  EXPECT_EQ(r->At("total").value, "<absent>");
+  r->Answer1("3");
+  EXPECT_EQ(r->At("total"), Answer::Answered("5"));
+}
+
 TEST(Interview, FieldListShowsAGroupOnOneScreen) {
   auto r = Start({{"type", "name", "label", "appearance", "relevant"},
                   {"begin_group", "contact", "Contact", "field-list", ""},
@@ -408,7 +471,8 @@ TEST(Interview, TypesAreCheckedAndCanonical) {
                   {"rank sectors", "rk", "Rank", ""}},
                  {{"list_name", "name", "label"}, {"sectors", "a", "A"}, {"sectors", "b", "B"}});
   EXPECT_EQ(r->iv->Set(0, "2026-02-30").error().code, "IV001");
-  r->Answer1("2026-02-28");
+  r->Answer1("២០២៦-០២-២៨");  // Khmer digits, as a Khmer keyboard types them
+  EXPECT_EQ(r->At("d"), Answer::Answered("2026-02-28"));
   EXPECT_EQ(r->iv->Set(0, "25:00").error().code, "IV001");
   r->Answer1("9:30");
   EXPECT_EQ(r->At("t"), Answer::Answered("09:30:00"));

@@ -155,11 +155,38 @@ std::string Message(Msg msg, std::string_view language, std::string_view arg1,
   return out;
 }
 
+namespace {
+
+// Khmer digits (U+17E0..U+17E9, UTF-8 E1 9F A0..A9) as ASCII digits: a Khmer keyboard
+// types them, and the example form's Khmer hints write numbers with them.
+std::string AsciiDigits(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (i + 2 < in.size() && static_cast<unsigned char>(in[i]) == 0xE1 &&
+        static_cast<unsigned char>(in[i + 1]) == 0x9F &&
+        static_cast<unsigned char>(in[i + 2]) >= 0xA0 &&
+        static_cast<unsigned char>(in[i + 2]) <= 0xA9) {
+      out += static_cast<char>('0' + (static_cast<unsigned char>(in[i + 2]) - 0xA0));
+      i += 2;
+    } else {
+      out += in[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 Canonical CanonicalValue(form::QuestionType type, std::string_view raw,
                          std::string_view parameters) {
   using form::QuestionType;
   Canonical c;
-  std::string_view value = text::Trim(raw);
+  bool numeric = type == QuestionType::kInteger || type == QuestionType::kDecimal ||
+                 type == QuestionType::kRange || type == QuestionType::kDate ||
+                 type == QuestionType::kTime || type == QuestionType::kDateTime;
+  std::string ascii = numeric ? AsciiDigits(raw) : std::string();
+  std::string_view value = text::Trim(numeric ? std::string_view(ascii) : raw);
   auto fail = [&](Msg msg, std::string a1 = "", std::string a2 = "") {
     c.ok = false;
     c.msg = msg;

@@ -32,7 +32,7 @@ expect_contains "$OUT" "[1/"
 expect_contains "$OUT" "អង្គការ"
 say "Hope Foundation"; wait_for "saved organisation/org_name=Hope Foundation"
 say "1800"; wait_for "ឆ្នាំត្រូវនៅចន្លោះ ១៩៥០ និង ២០២៦"     # the constraint message, in Khmer
-say "2005"; wait_for "saved organisation/year_founded=2005"
+say "២០០៥"; wait_for "saved organisation/year_founded=2005"  # Khmer digits, as the hint writes
 wait_for "1. អង្គការមិនមែនរដ្ឋាភិបាលក្នុងស្រុក [local_ngo]"  # numbered choices
 say "1"; wait_for "saved organisation/org_type=local_ngo"
 say "2"; wait_for "saved location/province=siem_reap"
@@ -72,6 +72,7 @@ Shelter
 1
 www.hope.example
 
+:review
 y
 EOF
 expect_status 0 "$NGOSURVEY" interview --db "$DB" --resume "$ID" --lang vi <"$TMP/rest"
@@ -84,6 +85,10 @@ expect_contains "$TMP/stdout" "saved programme[1]/programme_budget=(refused)"  #
 expect_contains "$TMP/stdout" "Cảm ơn. Tổng ngân sách hằng năm:"
 expect_contains "$TMP/stdout" "complete $ID"
 if grep -qF "org_name (" "$TMP/stdout"; then fail "resume asked org_name again"; fi
+expect_contains "$TMP/stdout" "  organisation/year_founded: 2005"       # :review
+expect_contains "$TMP/stdout" "  staff/staff_paid: (refused)"
+expect_contains "$TMP/stdout" "  organisation/org_type_other: (not_asked)"
+if grep -qF "NaN" "$OUT" "$TMP/stdout"; then fail "a calculation was saved as NaN"; fi
 
 # A completed submission is not resumed; it is edited, with a reason, validated.
 expect_status 1 "$NGOSURVEY" interview --db "$DB" --resume "$ID"
