@@ -12,6 +12,7 @@
 #include "exchange/table_internal.h"
 #include "exchange/values_internal.h"
 #include "form/columns.h"
+#include "form/describe.h"
 
 namespace ngosurvey::exchange {
 namespace {
@@ -157,7 +158,7 @@ void BuildTables(const form::Form& form, const std::vector<store::Submission>& s
     if (v.label.empty()) v.label = q.name;
     v.type = std::string(form::TypeName(q.type));
     v.question = q.index;
-    v.relevant = q.relevant;
+    v.relevant = form::DescribeRelevance(form, q, language);
     switch (q.type) {
       case QuestionType::kInteger: v.integer = true; [[fallthrough]];
       case QuestionType::kDecimal:
@@ -203,7 +204,7 @@ void BuildTables(const form::Form& form, const std::vector<store::Submission>& s
         o.type = "select_multiple option";
         o.question = q.index;
         o.option = name;
-        o.relevant = q.relevant;
+        o.relevant = v.relevant;
         level.variables.push_back(std::move(o));
       }
     }

@@ -38,7 +38,7 @@ struct Variable {
   int question = -1;     // index in Form::questions; -1 for keys and metadata
   std::string option;    // kOption: the choice name
   std::vector<Code> codes;  // kSelectOne: the choices and their numeric codes
-  std::string relevant;
+  std::string relevant;  // when it is asked, in words (form/describe.h); "" = always
   bool integer = false;  // kNumber from an integer question
 };
 

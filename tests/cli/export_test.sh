@@ -31,6 +31,7 @@ head -1 "$TMP/main.csv" | grep -q '^KEY,FormVersion,wave,org,interviewer,start,e
   fail "repeat header: $(head -1 "$TMP/main-programs.csv")"
 expect_contains "$TMP/main-codebook.md" "| number_of_partner_organisations_working_with_us_in_2026 | number_of_partner_organisation_2 | number_of_partner_organisations_working_with_us_in_2026 |"
 expect_contains "$TMP/main-codebook.html" "<td>1 = KH (Cambodia); 2 = VN (Viet Nam)</td>"
+expect_contains "$TMP/main-codebook.md" "| Asked if has_shelter is 'yes' (\"Yes\") |"   # relevance in words
 
 # XLSX: one sheet per level and a codebook, header frozen.
 expect_status 0 "$NGOSURVEY" export --db "$DB" --form exchange_demo --format xlsx --lang vi -o "$TMP/out.xlsx"

@@ -1,0 +1,248 @@
+#include "form/describe.h"
+
+#include <algorithm>
+#include <charconv>
+#include <vector>
+
+#include "form/expr/ast_internal.h"
+#include "form/expr/expr.h"
+
+namespace ngosurvey::form {
+namespace {
+
+using expr::AstKind;
+using expr::AstNode;
+using expr::BinaryOp;
+
+// Binding strength, to put parentheses where the words would otherwise mislead:
+// "(a or b) and c". XPath's order, with = and < on one level.
+enum Precedence { kOr = 1, kAnd, kCompare, kAdditive, kMultiplicative, kUnary, kUnion, kPrimary };
+
+Precedence PrecedenceOf(const AstNode& node) {
+  if (node.kind == AstKind::kNegate) return kUnary;
+  if (node.kind != AstKind::kBinary) return kPrimary;
+  switch (node.op) {
+    case BinaryOp::kOr: return kOr;
+    case BinaryOp::kAnd: return kAnd;
+    case BinaryOp::kEq: case BinaryOp::kNe: case BinaryOp::kLt: case BinaryOp::kLe:
+    case BinaryOp::kGt: case BinaryOp::kGe: return kCompare;
+    case BinaryOp::kAdd: case BinaryOp::kSub: return kAdditive;
+    case BinaryOp::kMul: case BinaryOp::kDiv: case BinaryOp::kMod: return kMultiplicative;
+    case BinaryOp::kUnion: return kUnion;
+  }
+  return kPrimary;
+}
+
+const char* ComparisonWords(BinaryOp op) {
+  switch (op) {
+    case BinaryOp::kEq: return "is";
+    case BinaryOp::kNe: return "is not";
+    case BinaryOp::kLt: return "is less than";
+    case BinaryOp::kLe: return "is at most";
+    case BinaryOp::kGt: return "is more than";
+    case BinaryOp::kGe: return "is at least";
+    default: return nullptr;
+  }
+}
+
+class Describer {
+ public:
+  Describer(const Form& form, std::string_view lang, const expr::ParsedExprData& tree)
+      : form_(form), lang_(lang), tree_(tree) {}
+
+  std::string Root() { return Node(tree_.root); }
+  bool RootIsOr() const {
+    const AstNode& root = tree_.nodes[tree_.root];
+    return root.kind == AstKind::kBinary && root.op == BinaryOp::kOr;
+  }
+
+ private:
+  const AstNode& At(int index) const { return tree_.nodes[index]; }
+
+  // The question a node names (${name}, or a path whose last step names one).
+  const Question* QuestionOf(int index) const {
+    const AstNode& node = At(index);
+    if (node.kind == AstKind::kDollarRef) return form_.FindQuestion(node.text);
+    if (node.kind == AstKind::kPath && node.head < 0 && !node.steps.empty() &&
+        node.steps.back().axis == expr::AstStep::Axis::kChild) {
+      return form_.FindQuestion(node.steps.back().name);
+    }
+    return nullptr;
+  }
+
+  // A question by its name: the variable name a codebook lists it under. (Its
+  // label is often a whole sentence; repeated in every condition it would bury
+  // the condition.)
+  static std::string QuestionWords(const Question& q) { return q.name; }
+
+  // A string literal; with the choice's label when it is compared with a select.
+  std::string Literal(const std::string& value, const Question* select) const {
+    std::string out = "'" + value + "'";
+    if (select == nullptr || select->list_name.empty()) return out;
+    const ChoiceList* list = form_.FindChoiceList(select->list_name);
+    const Choice* choice = list ? list->Find(value) : nullptr;
+    if (choice == nullptr) return out;
+    std::string label = form_.Text(choice->label, lang_);
+    if (!label.empty() && label != value) out += " (\"" + label + "\")";
+    return out;
+  }
+
+  // A child, in parentheses when it binds more loosely than its parent.
+  std::string Operand(int index, Precedence parent) {
+    std::string words = Node(index);
+    return PrecedenceOf(At(index)) < parent ? "(" + words + ")" : words;
+  }
+
+  // `index` as the second operand of something about `subject` (a string literal
+  // compared with a select gets its choice label).
+  std::string Against(int index, const Question* subject, Precedence parent) {
+    const AstNode& node = At(index);
+    if (node.kind == AstKind::kString) return Literal(node.text, subject);
+    return Operand(index, parent);
+  }
+
+  static bool IsEmptyString(const AstNode& node) {
+    return node.kind == AstKind::kString && node.text.empty();
+  }
+
+  std::string Binary(const AstNode& node) {
+    int left = node.children[0], right = node.children[1];
+    if (node.op == BinaryOp::kAnd || node.op == BinaryOp::kOr) {
+      Precedence mine = PrecedenceOf(node);
+      const char* word = node.op == BinaryOp::kAnd ? " and " : " or ";
+      return Operand(left, mine) + word + Operand(right, mine);
+    }
+    if (const char* words = ComparisonWords(node.op)) {
+      // `x = ''` and `x != ''`: whether x has an answer.
+      if ((node.op == BinaryOp::kEq || node.op == BinaryOp::kNe) && IsEmptyString(At(right))) {
+        return Operand(left, kCompare) +
+               (node.op == BinaryOp::kEq ? " is not answered" : " is answered");
+      }
+      return Operand(left, kCompare) + " " + words + " " +
+             Against(right, QuestionOf(left), kAdditive);
+    }
+    Precedence mine = PrecedenceOf(node);
+    return Operand(left, mine) + " " + expr::BinaryOpText(node.op) + " " +
+           Operand(right, static_cast<Precedence>(mine + 1));
+  }
+
+  std::string Call(const AstNode& node) {
+    const std::string& name = node.text;
+    const std::vector<int>& args = node.children;
+    if (name == "selected" && args.size() == 2) {
+      // On a select_one, selected() is equality.
+      const Question* subject = QuestionOf(args[0]);
+      bool single = subject != nullptr && subject->type == QuestionType::kSelectOne;
+      return Operand(args[0], kCompare) + (single ? " is " : " includes ") +
+             Against(args[1], subject, kCompare);
+    }
+    if (name == "not" && args.size() == 1) {
+      const AstNode& inner = At(args[0]);
+      if (inner.kind == AstKind::kCall && inner.text == "selected" && inner.children.size() == 2) {
+        return Operand(inner.children[0], kCompare) + " does not include " +
+               Against(inner.children[1], QuestionOf(inner.children[0]), kCompare);
+      }
+      return "not (" + Node(args[0]) + ")";
+    }
+    if (name == "count-selected" && args.size() == 1) {
+      return "the number of options chosen in " + Operand(args[0], kPrimary);
+    }
+    if (name == "string-length" && args.size() == 1) {
+      return "the length of " + Operand(args[0], kPrimary);
+    }
+    if ((name == "true" || name == "false" || name == "today" || name == "now") && args.empty()) {
+      return name;
+    }
+    std::string out = name + "(";
+    for (size_t i = 0; i < args.size(); ++i) out += (i ? ", " : "") + Node(args[i]);
+    return out + ")";
+  }
+
+  std::string Path(int index) {
+    const AstNode& node = At(index);
+    if (node.head < 0 && !node.absolute && node.steps.size() == 1 &&
+        node.steps[0].axis == expr::AstStep::Axis::kSelf && node.steps[0].predicates.empty()) {
+      return "the answer";
+    }
+    if (const Question* q = QuestionOf(index); q != nullptr && node.steps.back().predicates.empty()) {
+      return QuestionWords(*q);
+    }
+    if (node.length > 0) return tree_.text.substr(node.offset, node.length);
+    return "(an expression)";
+  }
+
+  std::string Node(int index) {
+    const AstNode& node = At(index);
+    switch (node.kind) {
+      case AstKind::kNumber: {
+        char buffer[32];
+        auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, node.number);
+        return ec == std::errc() ? std::string(buffer, end) : std::to_string(node.number);
+      }
+      case AstKind::kString:
+        return Literal(node.text, nullptr);
+      case AstKind::kDollarRef: {
+        const Question* q = form_.FindQuestion(node.text);
+        return q ? QuestionWords(*q) : node.text;
+      }
+      case AstKind::kBinary:
+        return Binary(node);
+      case AstKind::kNegate:
+        return "-" + Operand(node.children[0], kUnary);
+      case AstKind::kCall:
+        return Call(node);
+      case AstKind::kPath:
+        return Path(index);
+      case AstKind::kFilter: {
+        std::string out = Operand(node.children[0], kPrimary);
+        for (int predicate : node.predicates) out += " [where " + Node(predicate) + "]";
+        return out;
+      }
+    }
+    return "(an expression)";
+  }
+
+  const Form& form_;
+  std::string_view lang_;
+  const expr::ParsedExprData& tree_;
+};
+
+}  // namespace
+
+std::string DescribeExpression(const Form& form, std::string_view expression, std::string_view lang) {
+  auto parsed = expr::Parse(expression);
+  if (!parsed || parsed->data().root < 0) return std::string(expression);
+  return Describer(form, lang, parsed->data()).Root();
+}
+
+std::string DescribeRelevance(const Form& form, const Question& question, std::string_view lang) {
+  // Outermost container first: the order an interviewer meets the conditions in. A
+  // condition that nested groups repeat is said once.
+  std::vector<std::string_view> conditions;
+  for (const Question* q = &question; q != nullptr;
+       q = q->parent >= 0 ? &form.questions[q->parent] : nullptr) {
+    if (!q->relevant.empty()) conditions.insert(conditions.begin(), q->relevant);
+  }
+  std::vector<std::string_view> distinct;
+  for (std::string_view condition : conditions) {
+    if (std::find(distinct.begin(), distinct.end(), condition) == distinct.end()) {
+      distinct.push_back(condition);
+    }
+  }
+  std::string out;
+  for (std::string_view condition : distinct) {
+    auto parsed = expr::Parse(condition);
+    std::string words(condition);
+    bool is_or = true;  // unknown shape: parenthesise when joined
+    if (parsed && parsed->data().root >= 0) {
+      Describer describer(form, lang, parsed->data());
+      words = describer.Root();
+      is_or = describer.RootIsOr();
+    }
+    if (!out.empty()) out += " and ";
+    out += distinct.size() > 1 && is_or ? "(" + words + ")" : words;
+  }
+  return out.empty() ? out : "Asked if " + out;
+}
+
+}  // namespace ngosurvey::form
