@@ -297,6 +297,49 @@ TEST(FisherTest, TooLargeIsRefusedNotHung) {
   EXPECT_EQ(small.error().code, "STA004");
 }
 
+// Lines of whitespace-separated fields of a fixture file under tests/data/stats.
+std::vector<std::vector<std::string>> ReadFixture(const std::string& name) {
+  std::ifstream in(std::string(NGOSURVEY_SOURCE_DIR) + "/tests/data/stats/" + name);
+  EXPECT_TRUE(in) << "missing fixture " << name;
+  std::vector<std::vector<std::string>> lines;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::vector<std::string> row;
+    std::string field;
+    while (fields >> field) row.push_back(field);
+    if (!row.empty() && row[0][0] != '#') lines.push_back(std::move(row));
+  }
+  return lines;
+}
+
+TEST(FisherTest, TwoByTwoAtLargeNMatchesRFixture) {
+  // R's fisher.test at N up to 1e6 (tests/data/stats/fisher_2x2_large.R made the
+  // file). p-values below ~1e-308 are 0 in R (its densities underflow); they must
+  // be 0 (or as small) here too.
+  auto lines = ReadFixture("fisher_2x2_large.txt");
+  ASSERT_EQ(lines.size(), 89u);
+  for (const auto& f : lines) {
+    ASSERT_EQ(f.size(), 5u);
+    int64_t a = std::stoll(f[0]), b = std::stoll(f[1]), c = std::stoll(f[2]), d = std::stoll(f[3]);
+    auto result = FisherExact2x2(a, b, c, d);
+    ASSERT_TRUE(result) << result.error().ToString();
+    double expected = std::strtod(f[4].c_str(), nullptr);
+    std::string where = f[0] + " " + f[1] + " " + f[2] + " " + f[3];
+    if (expected == 0.0) {
+      EXPECT_LT(result->p_value, 1e-300) << where;
+    } else {
+      EXPECT_TRUE(Near(result->p_value, expected))
+          << where << ": " << FormatRoundTrip(result->p_value) << " vs R " << f[4];
+    }
+    // O(sqrt(N)) terms, not the support: at most ~20 standard deviations of the
+    // hypergeometric on each side plus the binary searches.
+    int64_t n = a + b + c + d;
+    EXPECT_LT(result->work, 200 + 40 * static_cast<int64_t>(std::sqrt(static_cast<double>(n))))
+        << where;
+  }
+}
+
 TEST(FisherTest, InvalidTables) {
   EXPECT_EQ(FisherExact({}).error().code, "STA003");
   EXPECT_EQ(FisherExact({{1, 2}, {3}}).error().code, "STA003");
