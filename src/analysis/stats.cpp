@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <limits>
 #include <numeric>
+#include <random>
 #include <unordered_map>
 #include <utility>
 
@@ -468,6 +469,159 @@ class RxcFisher {
   std::vector<std::vector<int>> scratch_;
 };
 
+// ---- r x c beyond the exact budget -------------------------------------------------
+
+// An upper bound on the nodes the exact enumeration may visit: at each stage a node
+// is a vector of remaining state margins (r_i + 1 values each, one fixed by the
+// sum). Bounds and merging prune far below this, so a table under max_work by this
+// estimate is always tried exactly; one far above it cannot finish anyway.
+double ExactWorkEstimate(const std::vector<int>& state, size_t stages) {
+  std::vector<int> sorted = state;
+  std::sort(sorted.begin(), sorted.end());
+  double nodes = 1.0;
+  for (size_t i = 0; i + 1 < sorted.size(); ++i) nodes *= static_cast<double>(sorted[i]) + 1.0;
+  return nodes * static_cast<double>(stages);
+}
+
+// Sampling steps of the Monte Carlo test: a cell of expected count E takes about
+// 1 + 2 sqrt(E) steps of the inversion walk, and sum sqrt(E) <= sqrt(cells * N).
+double SimulationWorkEstimate(size_t rows, size_t columns, int64_t total, int64_t replicates) {
+  double cells = static_cast<double>(rows * columns);
+  return static_cast<double>(replicates) *
+         (cells + 2.0 * std::sqrt(cells * static_cast<double>(total)));
+}
+
+// Random r x c tables with fixed margins, uniformly over the arrangements of the N
+// respondents (the multiple hypergeometric distribution), by Patefield's (1981,
+// AS 159) scheme as in R's rcont2: cell (i, j) of every row but the last and
+// column but the last is drawn from its hypergeometric distribution given what
+// remains of row i and of columns j.., the row's last cell and the last row take
+// what is left. A cell is drawn by inversion, walking from the mode outward
+// alternately up and down with the ratios of successive probabilities, so a draw
+// costs O(standard deviation) steps. The generator is std::mt19937_64 (its output
+// is fixed by the C++ standard) from a fixed seed: the same table always gets the
+// same p-value, on every platform.
+class TableSampler {
+ public:
+  TableSampler(std::vector<int> rows, std::vector<int> columns, int total, uint64_t seed)
+      : rows_(std::move(rows)), columns_(std::move(columns)), engine_(seed) {
+    log_fact_.resize(static_cast<size_t>(total) + 1);
+    for (int i = 0; i <= total; ++i) log_fact_[i] = LogFactorial(i);
+  }
+
+  // -sum log(x!) of one random table.
+  double Draw() {
+    std::vector<int>& left = column_left_;
+    left = columns_;
+    double weight = 0.0;
+    int rows_total_left = std::accumulate(rows_.begin(), rows_.end(), 0);
+    for (size_t i = 0; i + 1 < rows_.size(); ++i) {
+      int row_left = rows_[i];
+      int population = rows_total_left;  // what rows i.. hold in columns j..
+      rows_total_left -= rows_[i];
+      for (size_t j = 0; j + 1 < columns_.size() && row_left > 0; ++j) {
+        int successes = left[j];
+        int x = Hypergeometric(population, successes, row_left);
+        population -= successes;
+        row_left -= x;
+        left[j] -= x;
+        weight -= log_fact_[x];
+      }
+      // The row's last column takes the rest (0 when the row was filled early).
+      left[columns_.size() - 1] -= row_left;
+      weight -= log_fact_[row_left];
+    }
+    for (int x : left) weight -= log_fact_[x];
+    return weight;
+  }
+
+ private:
+  double Uniform() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }
+
+  // x successes among `draws` taken from `population` holding `successes`.
+  int Hypergeometric(int population, int successes, int draws) {
+    int failures = population - successes;
+    int lo = std::max(0, draws - failures);
+    int hi = std::min(draws, successes);
+    if (lo == hi) return lo;
+    int mode = static_cast<int>((static_cast<int64_t>(draws) + 1) * (successes + 1) /
+                                (static_cast<int64_t>(population) + 2));
+    mode = std::clamp(mode, lo, hi);
+    double p_mode = std::exp(log_fact_[successes] + log_fact_[failures] + log_fact_[draws] +
+                             log_fact_[population - draws] - log_fact_[population] -
+                             log_fact_[mode] - log_fact_[successes - mode] -
+                             log_fact_[draws - mode] - log_fact_[failures - draws + mode]);
+    double u = Uniform();
+    double cumulative = p_mode;
+    if (u <= cumulative) return mode;
+    // Walk up and down alternately; each side's probability from the previous one.
+    int up = mode;
+    int down = mode;
+    double p_up = p_mode;
+    double p_down = p_mode;
+    while (up < hi || down > lo) {
+      if (up < hi) {
+        p_up *= (static_cast<double>(successes - up) / static_cast<double>(up + 1)) *
+                (static_cast<double>(draws - up) / static_cast<double>(failures - draws + up + 1));
+        ++up;
+        cumulative += p_up;
+        if (u <= cumulative) return up;
+      }
+      if (down > lo) {
+        p_down *= (static_cast<double>(down) / static_cast<double>(successes - down + 1)) *
+                  (static_cast<double>(failures - draws + down) /
+                   static_cast<double>(draws - down + 1));
+        --down;
+        cumulative += p_down;
+        if (u <= cumulative) return down;
+      }
+    }
+    return mode;  // u beyond a total that rounding left just below 1
+  }
+
+  std::vector<int> rows_;
+  std::vector<int> columns_;
+  std::vector<int> column_left_;
+  std::vector<double> log_fact_;
+  std::mt19937_64 engine_;
+};
+
+// R's fisher.test(x, simulate.p.value = TRUE, B): (1 + #{STATISTIC_b <=
+// STATISTIC / almost.1}) / (B + 1) with STATISTIC = -sum(lfactorial(x)).
+double MonteCarloP(const std::vector<int>& rows, const std::vector<int>& columns, int total,
+                   double observed_weight, int64_t replicates, uint64_t seed) {
+  constexpr double kAlmostOne = 1.0 + 64.0 * std::numeric_limits<double>::epsilon();
+  TableSampler sampler(rows, columns, total, seed);
+  double limit = observed_weight / kAlmostOne;
+  int64_t as_extreme = 0;
+  for (int64_t b = 0; b < replicates; ++b) {
+    if (sampler.Draw() <= limit) ++as_extreme;
+  }
+  return static_cast<double>(1 + as_extreme) / static_cast<double>(replicates + 1);
+}
+
+// Pearson's X^2 = sum (O - E)^2 / E with E = row total x column total / N, and its
+// upper chi-square tail with (r-1)(c-1) degrees of freedom (R's chisq.test with
+// correct = FALSE on the table without its empty rows and columns).
+void PearsonChiSquare(const std::vector<std::vector<int64_t>>& table,
+                      const std::vector<size_t>& rows_kept, const std::vector<size_t>& columns_kept,
+                      const std::vector<int>& row_totals, const std::vector<int>& column_totals,
+                      int64_t total, FisherResult* result) {
+  double statistic = 0.0;
+  double n = static_cast<double>(total);
+  for (size_t i = 0; i < rows_kept.size(); ++i) {
+    for (size_t j = 0; j < columns_kept.size(); ++j) {
+      double expected = static_cast<double>(row_totals[i]) * static_cast<double>(column_totals[j]) / n;
+      double diff = static_cast<double>(table[rows_kept[i]][columns_kept[j]]) - expected;
+      statistic += diff * diff / expected;
+    }
+  }
+  int df = static_cast<int>((rows_kept.size() - 1) * (columns_kept.size() - 1));
+  result->chi_square = statistic;
+  result->degrees_of_freedom = df;
+  result->p_value = boost::math::gamma_q(static_cast<double>(df) / 2.0, statistic / 2.0, StatsPolicy());
+}
+
 Error TooLarge(int64_t max_work) {
   return Error{"STA004",
                "not computed: table too large for the exact test (work limit " +
@@ -548,6 +702,15 @@ Result<std::optional<Interval>> AgrestiCoullInterval(int64_t k, int64_t n, doubl
 }
 
 // ---- Fisher's exact test ----------------------------------------------------------
+
+std::string_view FisherMethodName(FisherMethod method) {
+  switch (method) {
+    case FisherMethod::kExact: return "exact";
+    case FisherMethod::kMonteCarlo: return "monte_carlo";
+    case FisherMethod::kAsymptotic: return "asymptotic";
+  }
+  return "unknown";
+}
 
 Result<FisherResult> FisherExact2x2(int64_t a, int64_t b, int64_t c, int64_t d,
                                    const FisherOptions& options) {
@@ -635,13 +798,11 @@ Result<FisherResult> FisherExact(const std::vector<std::vector<int64_t>>& table,
     return result;
   }
   result.informative = true;
-  if (total > options.max_work) return tl::unexpected(TooLarge(options.max_work));
 
   // The shorter dimension is the node state, the longer one the stages.
   bool rows_are_state = rows_kept.size() <= columns_kept.size();
   std::vector<int> state = rows_are_state ? row_totals : column_totals;
   std::vector<int> stages = rows_are_state ? column_totals : row_totals;
-  if (stages.size() > kMaxStages) return tl::unexpected(TooLarge(options.max_work));
   std::sort(stages.begin(), stages.end(), std::greater<>());
 
   double observed_weight = 0.0;
@@ -650,11 +811,31 @@ Result<FisherResult> FisherExact(const std::vector<std::vector<int64_t>>& table,
       observed_weight -= LogFactorial(table[row_idx][column_idx]);
     }
   }
-  RxcFisher fisher(std::move(state), std::move(stages), static_cast<int>(total), options.max_work);
-  std::optional<double> p_value = fisher.PValue(observed_weight);
-  result.work = fisher.work();
-  if (!p_value) return tl::unexpected(TooLarge(options.max_work));
-  result.p_value = std::clamp(*p_value, 0.0, 1.0);
+  bool try_exact = stages.size() <= kMaxStages &&
+                   ExactWorkEstimate(state, stages.size()) <= static_cast<double>(options.max_work);
+  if (try_exact) {
+    RxcFisher fisher(std::move(state), std::move(stages), static_cast<int>(total), options.max_work);
+    std::optional<double> p_value = fisher.PValue(observed_weight);
+    result.work = fisher.work();
+    if (p_value) {
+      result.p_value = std::clamp(*p_value, 0.0, 1.0);
+      return result;
+    }
+  }
+  if (!options.allow_fallback) return tl::unexpected(TooLarge(options.max_work));
+  if (options.replicates > 0 &&
+      SimulationWorkEstimate(rows_kept.size(), columns_kept.size(), total, options.replicates) <=
+          static_cast<double>(options.max_simulation_work)) {
+    result.method = FisherMethod::kMonteCarlo;
+    result.replicates = options.replicates;
+    result.p_value = MonteCarloP(row_totals, column_totals, static_cast<int>(total),
+                                 observed_weight, options.replicates, options.seed);
+    return result;
+  }
+  result.method = FisherMethod::kAsymptotic;
+  PearsonChiSquare(table, rows_kept, columns_kept, row_totals, column_totals, total, &result);
+  if (!std::isfinite(result.p_value)) return MakeError("STA007", "chi-square tail failed");
+  result.p_value = std::clamp(result.p_value, 0.0, 1.0);
   return result;
 }
 

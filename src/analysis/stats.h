@@ -6,14 +6,16 @@
 //
 // Nothing here returns NaN for a case that has no answer: a proportion of zero
 // respondents has no interval (std::nullopt), a test on a table that admits only
-// one arrangement is flagged as uninformative, and work beyond a limit is refused
-// with an error ("STA004") instead of running for hours.
+// one arrangement is flagged as uninformative, and an r x c table too large for
+// the exact test gets a Monte Carlo or asymptotic p-value, marked as such, instead
+// of running for hours.
 //
 // Error codes:
 //   STA001 invalid counts (negative, or more successes than trials)
 //   STA002 invalid confidence level (must be strictly between 0 and 1)
 //   STA003 invalid contingency table (empty, ragged, negative cells, too many cells)
 //   STA004 not computed: the exact test needs more work than the limit allows
+//          (only when FisherOptions::allow_fallback is false)
 //   STA005 invalid p-value (NaN or outside [0, 1])
 //   STA006 invalid rounding request (n <= 0, k < 0 or decimals outside [0, 9])
 //   STA007 numerical failure in a distribution function (should not happen)
@@ -78,11 +80,33 @@ Result<std::optional<Interval>> AgrestiCoullInterval(int64_t k, int64_t n, doubl
 // Fisher's exact test, two-sided.
 // ---------------------------------------------------------------------------
 
+// How an r x c p-value was obtained (docs/statistics.md, "r x c beyond the exact
+// budget"). A 2x2 test is always exact.
+enum class FisherMethod {
+  kExact,       // every table with the observed margins accounted for (R's FEXACT)
+  kMonteCarlo,  // random tables with the observed margins (R's simulate.p.value)
+  kAsymptotic,  // Pearson's chi-square (R's chisq.test(correct = FALSE))
+};
+
+// "exact", "monte_carlo", "asymptotic".
+std::string_view FisherMethodName(FisherMethod method);
+
 struct FisherOptions {
-  // Work units (tables or partial tables examined) after which the r x c test
-  // gives up with STA004. The default keeps the worst case to a few seconds; the
+  // Work units (tables or partial tables examined) after which the exact r x c
+  // enumeration gives up. The default keeps the worst case to a few seconds; the
   // study's tables (2 columns x up to ~10 rows, N up to ~60) need far less.
   int64_t max_work = 5'000'000;
+  // When the exact test does not fit max_work (estimated beforehand, or reached):
+  // false = error STA004; true = a Monte Carlo p-value, or the asymptotic one when
+  // even the simulation would exceed max_simulation_work.
+  bool allow_fallback = true;
+  // Monte Carlo: B random tables (Patefield's algorithm) from a fixed seed, so the
+  // same table always gives the same p-value.
+  int64_t replicates = 10'000;
+  uint64_t seed = 20261125;
+  // Estimated sampling steps (replicates x (cells + 2 sqrt(cells x N))) above which
+  // the asymptotic test is used instead of the simulation (~0.1 s).
+  int64_t max_simulation_work = 20'000'000;
 };
 
 struct FisherResult {
@@ -96,6 +120,10 @@ struct FisherResult {
   int effective_columns = 0;
   // Work units spent (for the caller's curiosity and for tests of the limit).
   int64_t work = 0;
+  FisherMethod method = FisherMethod::kExact;
+  int64_t replicates = 0;      // kMonteCarlo: B
+  double chi_square = 0;       // kAsymptotic: Pearson's statistic
+  int degrees_of_freedom = 0;  // kAsymptotic: (effective rows - 1)(effective columns - 1)
 };
 
 // The 2x2 table
@@ -104,8 +132,10 @@ struct FisherResult {
 //   row 2      c      d
 // exactly as R's fisher.test(matrix(c(a, c, b, d), 2))$p.value: the sum of the
 // hypergeometric probabilities of the tables with the observed margins whose
-// probability is <= the observed table's times (1 + 1e-7), capped at 1.
-// Errors: STA003 (a negative cell), STA004 (support larger than max_work).
+// probability is <= the observed table's times (1 + 1e-7), capped at 1. The sum
+// takes O(sqrt(variance)) terms (walks outward from the tails' inner ends with a
+// proven stopping bound), so any N up to 2^31 is quick; options.max_work is not used.
+// Errors: STA003 (a negative cell, a total above 2^31).
 Result<FisherResult> FisherExact2x2(int64_t a, int64_t b, int64_t c, int64_t d,
                                    const FisherOptions& options = {});
 
@@ -116,8 +146,14 @@ Result<FisherResult> FisherExact2x2(int64_t a, int64_t b, int64_t c, int64_t d,
 // the probability of the tables whose log-probability is <= the observed one's plus
 // 3.45254e-7 (FEXACT's tolerance), capped at 1. Rows and columns whose total is
 // zero are ignored, as FEXACT does.
+// When the enumeration's size, estimated from the margins, exceeds max_work (or the
+// enumeration reaches max_work) and fallback is allowed: R's
+// fisher.test(simulate.p.value = TRUE, B = replicates), i.e. (1 + #{random tables
+// at most as likely as the observed}) / (B + 1); or, when that simulation would
+// exceed max_simulation_work, Pearson's chi-square p. `method` says which.
 // Errors: STA003 (no rows, ragged rows, a negative cell, a total above 2^31),
-// STA004 (the work limit was reached: "not computed: table too large").
+// STA004 (fallback not allowed and the exact test does not fit:
+// "not computed: table too large").
 Result<FisherResult> FisherExact(const std::vector<std::vector<int64_t>>& table,
                                  const FisherOptions& options = {});
 

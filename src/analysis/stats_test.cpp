@@ -279,22 +279,90 @@ TEST(FisherTest, StudySizedTableIsQuick) {
   EXPECT_LT(result->work, 2'000'000);
 }
 
-TEST(FisherTest, TooLargeIsRefusedNotHung) {
+TEST(FisherTest, TooLargeIsRefusedWithoutFallback) {
   std::vector<std::vector<int64_t>> big(8, std::vector<int64_t>(8));
   for (size_t r = 0; r < 8; ++r) {
     for (size_t c = 0; c < 8; ++c) big[r][c] = static_cast<int64_t>(5 + (r * 3 + c * 7) % 11);
   }
-  auto result = FisherExact(big);
+  FisherOptions exact_only;
+  exact_only.allow_fallback = false;
+  auto result = FisherExact(big, exact_only);
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().code, "STA004");
   EXPECT_NE(result.error().message.find("not computed: table too large"), std::string::npos);
 
-  // A small table with a tiny budget is refused the same way.
-  FisherOptions tight;
-  tight.max_work = 10;
-  auto small = FisherExact({{3, 1, 4}, {1, 5, 9}, {2, 6, 5}}, tight);
+  // A small table with a tiny budget is refused the same way (the estimate fits,
+  // the enumeration reaches the limit).
+  exact_only.max_work = 10;
+  auto small = FisherExact({{3, 1, 4}, {1, 5, 9}, {2, 6, 5}}, exact_only);
   ASSERT_FALSE(small);
   EXPECT_EQ(small.error().code, "STA004");
+}
+
+TEST(FisherTest, TooLargeFallsBackToMonteCarloThenAsymptotic) {
+  std::vector<std::vector<int64_t>> big(8, std::vector<int64_t>(8));
+  for (size_t r = 0; r < 8; ++r) {
+    for (size_t c = 0; c < 8; ++c) big[r][c] = static_cast<int64_t>(5 + (r * 3 + c * 7) % 11);
+  }
+  auto mc = FisherExact(big);
+  ASSERT_TRUE(mc) << mc.error().ToString();
+  EXPECT_EQ(mc->method, FisherMethod::kMonteCarlo);
+  EXPECT_EQ(mc->replicates, 10'000);
+  EXPECT_TRUE(mc->informative);
+  // A p-value of (1 + k) / (B + 1) for an integer k.
+  double k = mc->p_value * 10'001.0 - 1.0;
+  EXPECT_NEAR(k, std::round(k), 1e-6);
+  EXPECT_GE(mc->p_value, 1.0 / 10'001.0);
+  // The same table and seed: the same p-value; another seed: (almost surely) not.
+  EXPECT_EQ(FisherExact(big)->p_value, mc->p_value);
+  FisherOptions other_seed;
+  other_seed.seed = 7;
+  EXPECT_NE(FisherExact(big, other_seed)->p_value, mc->p_value);
+
+  // The peers workload's item (6 answers x 5 groups, N = 1e6): asymptotic.
+  std::vector<std::vector<int64_t>> census(6, std::vector<int64_t>(5));
+  for (size_t r = 0; r < 6; ++r) {
+    for (size_t c = 0; c < 5; ++c) census[r][c] = static_cast<int64_t>(33'000 + 97 * r * c + 13 * c);
+  }
+  auto asymptotic = FisherExact(census);
+  ASSERT_TRUE(asymptotic) << asymptotic.error().ToString();
+  EXPECT_EQ(asymptotic->method, FisherMethod::kAsymptotic);
+  EXPECT_EQ(asymptotic->degrees_of_freedom, 20);
+  EXPECT_GT(asymptotic->chi_square, 0.0);
+  EXPECT_LT(asymptotic->work, 1000);
+  EXPECT_EQ(FisherMethodName(FisherMethod::kExact), "exact");
+  EXPECT_EQ(FisherMethodName(FisherMethod::kMonteCarlo), "monte_carlo");
+  EXPECT_EQ(FisherMethodName(FisherMethod::kAsymptotic), "asymptotic");
+}
+
+TEST(FisherTest, MonteCarloAgreesWithExactOnMidSizeTables) {
+  // Tables the exact test handles, forced through the simulation (max_work 1):
+  // the Monte Carlo p must lie within 4 binomial standard errors of the exact one.
+  std::mt19937 rng(2026);
+  for (int trial = 0; trial < 12; ++trial) {
+    size_t rows = 3 + trial % 2;
+    size_t columns = 3 + (trial / 2) % 2;
+    std::vector<std::vector<int64_t>> table(rows, std::vector<int64_t>(columns));
+    std::uniform_int_distribution<int> cell(0, 3 + trial / 3);
+    for (auto& row : table) {
+      for (auto& x : row) x = cell(rng);
+    }
+    for (size_t i = 0; i < rows; ++i) table[i][i % columns] += 1;
+    for (size_t j = 0; j < columns; ++j) table[j % rows][j] += 1;
+    auto exact = FisherExact(table);
+    ASSERT_TRUE(exact);
+    ASSERT_EQ(exact->method, FisherMethod::kExact) << "trial " << trial << " work " << exact->work;
+    FisherOptions simulate;
+    simulate.max_work = 1;
+    simulate.replicates = 20'000;
+    auto mc = FisherExact(table, simulate);
+    ASSERT_TRUE(mc);
+    ASSERT_EQ(mc->method, FisherMethod::kMonteCarlo);
+    double p = exact->p_value;
+    double se = std::sqrt(std::max(p * (1 - p), 1e-4) / 20'000.0);
+    EXPECT_LE(std::fabs(mc->p_value - p), 4 * se + 1.0 / 20'001.0)
+        << "trial " << trial << ": exact " << p << " vs Monte Carlo " << mc->p_value;
+  }
 }
 
 // Lines of whitespace-separated fields of a fixture file under tests/data/stats.
@@ -338,6 +406,64 @@ TEST(FisherTest, TwoByTwoAtLargeNMatchesRFixture) {
     EXPECT_LT(result->work, 200 + 40 * static_cast<int64_t>(std::sqrt(static_cast<double>(n))))
         << where;
   }
+}
+
+TEST(FisherTest, FallbacksMatchRFixture) {
+  // tests/data/stats/fisher_rxc_fallback.R: R's exact and simulated p-values
+  // (B = 20000) of mid-size tables, and chisq.test at N up to 1e6.
+  auto lines = ReadFixture("fisher_rxc_fallback.txt");
+  int simulated = 0;
+  int asymptotic = 0;
+  int exact_here = 0;
+  for (const auto& f : lines) {
+    size_t rows = static_cast<size_t>(std::stoll(f[1]));
+    size_t columns = static_cast<size_t>(std::stoll(f[2]));
+    std::vector<std::vector<int64_t>> table(rows, std::vector<int64_t>(columns));
+    for (size_t r = 0; r < rows; ++r) {
+      for (size_t c = 0; c < columns; ++c) table[r][c] = std::stoll(f[3 + r * columns + c]);
+    }
+    size_t next = 3 + rows * columns;
+    if (f[0] == "mc") {
+      ASSERT_EQ(f.size(), next + 3);
+      double exact = std::strtod(f[next].c_str(), nullptr);
+      double r_sim = std::strtod(f[next + 1].c_str(), nullptr);
+      double b = std::strtod(f[next + 2].c_str(), nullptr);
+      // Our exact enumeration gives up on some tables FEXACT manages (4 x 4, N ~ 90):
+      // those fall back to the simulation, checked below like the others.
+      auto ours = FisherExact(table);
+      ASSERT_TRUE(ours);
+      if (ours->method == FisherMethod::kExact) {
+        EXPECT_TRUE(Near(ours->p_value, exact)) << "line " << simulated;
+        ++exact_here;
+      }
+      FisherOptions simulate;
+      simulate.max_work = 1;
+      simulate.replicates = static_cast<int64_t>(b);
+      auto mc = FisherExact(table, simulate);
+      ASSERT_TRUE(mc);
+      EXPECT_EQ(mc->method, FisherMethod::kMonteCarlo);
+      // Two independent estimates of the same p: their difference has variance
+      // 2 p (1 - p) / B.
+      double se = std::sqrt(2 * std::max(exact * (1 - exact), 1e-4) / b);
+      EXPECT_LE(std::fabs(mc->p_value - r_sim), 4 * se)
+          << "simulated p " << mc->p_value << " vs R's " << r_sim << " (exact " << exact << ")";
+      EXPECT_LE(std::fabs(mc->p_value - exact), 4 * se);
+      ++simulated;
+    } else {
+      ASSERT_EQ(f[0], "chisq");
+      ASSERT_EQ(f.size(), next + 1);
+      auto result = FisherExact(table);
+      ASSERT_TRUE(result);
+      EXPECT_EQ(result->method, FisherMethod::kAsymptotic);
+      double expected = std::strtod(f[next].c_str(), nullptr);
+      EXPECT_TRUE(Near(result->p_value, expected, 1e-8))
+          << FormatRoundTrip(result->p_value) << " vs R " << f[next];
+      ++asymptotic;
+    }
+  }
+  EXPECT_GE(simulated, 15);
+  EXPECT_GE(exact_here, 10);
+  EXPECT_EQ(asymptotic, 20);
 }
 
 TEST(FisherTest, InvalidTables) {
