@@ -107,6 +107,11 @@ struct GroupTest {
   std::optional<double> p;                    // none: not computed (see note)
   std::optional<double> p_holm, p_bh;
   std::string note;                           // why no p, e.g. "no test: one group answered"
+  // How p was obtained: always exact for a 2x2 pair; an item's r x c test beyond
+  // the exact budget is a Monte Carlo estimate from `replicates` random tables or
+  // the asymptotic chi-square p (stats.h, docs/statistics.md).
+  FisherMethod method = FisherMethod::kExact;
+  int64_t replicates = 0;
 };
 
 // One option of a select item, one bin of a binned numeric, or the "yes" of a

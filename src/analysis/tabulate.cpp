@@ -230,6 +230,8 @@ GroupTest ItemTest(const ColumnCounts& counts, const Column& column,
     test.note = "no test: fewer than two answered options or groups";
   } else {
     test.p = fisher->p_value;
+    test.method = fisher->method;
+    test.replicates = fisher->replicates;
   }
   return test;
 }

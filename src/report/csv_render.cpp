@@ -6,7 +6,10 @@
 //                         wilson_lo/hi, cp_lo/hi, jeffreys_lo/hi, ac_lo/hi,
 //                         prop_of_mentions (select_multiple), flags (when any)
 // per option, per pair:   fisher_p, fisher_p_holm, fisher_p_bh (group "KH-VN")
-// per item (option ""):   fisher_p of the r x c table (group: the groups joined by -)
+// per item (option ""):   fisher_p of the r x c table (group: the groups joined by -),
+//                         then (an extension, when fisher_p has a value) fisher_method:
+//                         exact, monte_carlo or asymptotic, and with monte_carlo
+//                         fisher_replicates (B)
 // per item and group:     n_total, n_missing, n_refused, n_dont_know, n_not_asked,
 //                         n_answered; mentions_total (select_multiple); for numeric
 //                         items n, mean, sd, median, min, max
@@ -111,7 +114,17 @@ std::string RenderCsvLong(const std::vector<TableResult>& tables, const RenderOp
           w.Line(item.item, option.option, group, "fisher_p_bh", Real(test.p_bh));
         }
       }
-      if (item.item_test) w.Line(item.item, "", Joined(item.item_test->groups), "fisher_p", Real(item.item_test->p));
+      if (item.item_test) {
+        const analysis::GroupTest& test = *item.item_test;
+        std::string group = Joined(test.groups);
+        w.Line(item.item, "", group, "fisher_p", Real(test.p));
+        if (test.p) {
+          w.Line(item.item, "", group, "fisher_method", std::string(analysis::FisherMethodName(test.method)));
+          if (test.method == analysis::FisherMethod::kMonteCarlo) {
+            w.Line(item.item, "", group, "fisher_replicates", std::to_string(test.replicates));
+          }
+        }
+      }
       for (size_t c = 0; c < table.columns.size(); ++c) {
         const std::string& group = table.columns[c].key;
         const analysis::Nonresponse& nr = item.nonresponse[c];

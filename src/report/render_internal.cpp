@@ -1,5 +1,7 @@
 #include "report/render_internal.h"
 
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -128,6 +130,38 @@ bool AnyNumeric(const TableResult& table, bool (*pred)(const analysis::NumericCe
 
 }  // namespace
 
+std::vector<std::string> TestMethodNotes(const TableResult& table) {
+  std::string monte_carlo;
+  std::string asymptotic;
+  int64_t replicates = 0;
+  for (const analysis::ItemResult& item : table.items) {
+    if (!item.item_test || !item.item_test->p) continue;
+    const analysis::GroupTest& test = *item.item_test;
+    if (test.method == analysis::FisherMethod::kMonteCarlo) {
+      monte_carlo += (monte_carlo.empty() ? "" : ", ") + item.label;
+      replicates = std::max(replicates, test.replicates);
+    } else if (test.method == analysis::FisherMethod::kAsymptotic) {
+      asymptotic += (asymptotic.empty() ? "" : ", ") + item.label;
+    }
+  }
+  std::vector<std::string> notes;
+  if (!monte_carlo.empty()) {
+    notes.push_back(fmt::format(
+        "The p of all options of {} is a Monte Carlo estimate of Fisher's exact test from {} "
+        "random tables with the observed margins (fixed seed, so it is reproducible; standard "
+        "error at most {:.3f}): the exact test needs too much work at these counts.",
+        monte_carlo, replicates, 0.5 / std::sqrt(static_cast<double>(std::max<int64_t>(replicates, 1)))));
+  }
+  if (!asymptotic.empty()) {
+    notes.push_back(fmt::format(
+        "The p of all options of {} is from Pearson's chi-square test (asymptotic) instead of "
+        "Fisher's exact test: at these counts neither the exact test nor its simulation is "
+        "feasible, and the two agree closely when every expected count is large.",
+        asymptotic));
+  }
+  return notes;
+}
+
 std::vector<Footnote> TableFootnotes(const TableResult& table) {
   std::vector<Footnote> notes;
   int level = static_cast<int>(100 * table.level + 0.5);
@@ -166,11 +200,16 @@ std::vector<Footnote> TableFootnotes(const TableResult& table) {
          groups == 2
              ? "p: two-sided Fisher exact test of each option between the two group columns, "
                "with the Holm adjustment across the options of the item in brackets; on the "
-               "item's own row, the exact r x c test of all its options. A dash means no test "
+               "item's own row, the r x c test of all its options (exact unless a note below says "
+               "otherwise). A dash means no test "
                "was possible (for example when only one group answered)."
              : "p: two-sided Fisher exact tests between pairs of group columns, with the Holm "
                "adjustment across the options of the item in brackets; on the item's own row, "
-               "the exact r x c test of all its options over the group columns."});
+               "the r x c test of all its options over the group columns (exact unless a note below "
+               "says otherwise)."});
+  }
+  for (std::string& text : TestMethodNotes(table)) {
+    notes.push_back({FootnoteKind::kTestMethod, "", std::move(text)});
   }
   notes.push_back({FootnoteKind::kNonresponse, "",
                    "Nonresponse: of the respondents in the column, how many answered, and how "

@@ -64,8 +64,8 @@ bool HidesTests(const analysis::ItemResult& item);
 std::string TestColumnsText(const analysis::TableResult& table, const analysis::GroupTest& test);
 
 // What a footnote explains; renderers draw the marker in their own syntax.
-enum class FootnoteKind { kCells, kSmallCount, kSmallBase, kSuppressed, kTests, kNonresponse,
-                          kNumeric, kDenominator, kFilter, kNote };
+enum class FootnoteKind { kCells, kSmallCount, kSmallBase, kSuppressed, kTests, kTestMethod,
+                          kNonresponse, kNumeric, kDenominator, kFilter, kNote };
 
 struct Footnote {
   FootnoteKind kind;
@@ -73,10 +73,16 @@ struct Footnote {
   std::string text;    // plain UTF-8 text: escape it for the target format
 };
 
+// One sentence per method other than exact used by the items' r x c tests (Monte
+// Carlo, asymptotic), naming the items: "Whole-item p of Q1, Q2: a Monte Carlo
+// estimate from 10,000 random tables ...". Empty when every test was exact.
+std::vector<std::string> TestMethodNotes(const analysis::TableResult& table);
+
 // The footnotes a table needs, in order: how to read a cell, the disclosure
 // symbols (the small-base one only when the table sets min_base or flags a cell,
 // the suppression one only when a cell is suppressed or suppression is on), the
-// tests (when there are at least two group columns), nonresponse, numeric items,
+// tests (when there are at least two group columns), the tests that were not
+// exact (TestMethodNotes), nonresponse, numeric items,
 // bases other than "answered", item filters, then the spec's notes.
 std::vector<Footnote> TableFootnotes(const analysis::TableResult& table);
 

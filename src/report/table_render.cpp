@@ -128,6 +128,7 @@ void RenderTable(const TableResult& table, const RenderOptions& options, std::st
       "an organisation){}; s suppressed (with complementary cells). Fisher p: exact test between "
       "the two columns, Holm-adjusted across the options of the item.\n",
       100 * table.level, table.min_count, base_note);
+  for (const std::string& note : in::TestMethodNotes(table)) *out += "\n" + note + "\n";
   for (const std::string& note : table.notes) *out += "\n" + note + "\n";
   *out += "\n";
 }

@@ -153,6 +153,50 @@ TEST(XlsxRenderTest, WritesSheetsLabelsNumbersAndFormats) {
   EXPECT_FALSE(HasValue(values, *first.items[1].options[1].tests[0].p));  // its test too
 }
 
+TEST(TestMethodRenderTest, EveryFormatSaysWhenAnItemTestIsNotExact) {
+  analysis::TableResult table = SampleTable();
+  ASSERT_TRUE(table.items[0].item_test && table.items[0].item_test->p);
+  const std::string exact_note = "Monte Carlo estimate";
+  // Exact: no method note anywhere; the CSV says "exact".
+  {
+    auto md = RenderTables({table}, TableFormat::kMarkdown, {});
+    ASSERT_TRUE(md);
+    EXPECT_EQ(md->find(exact_note), std::string::npos);
+    auto csv = RenderTables({table}, TableFormat::kCsv, {});
+    ASSERT_TRUE(csv);
+    EXPECT_NE(csv->find("training,,KH-VN,fisher_method,exact\n"), std::string::npos) << *csv;
+    EXPECT_EQ(csv->find("fisher_replicates"), std::string::npos);
+  }
+  table.items[0].item_test->method = analysis::FisherMethod::kMonteCarlo;
+  table.items[0].item_test->replicates = 10000;
+  for (TableFormat format : {TableFormat::kMarkdown, TableFormat::kHtml, TableFormat::kLatex}) {
+    auto text = RenderTables({table}, format, {});
+    ASSERT_TRUE(text);
+    EXPECT_NE(text->find(exact_note), std::string::npos) << TableFormatName(format);
+    EXPECT_NE(text->find("10000 random tables"), std::string::npos) << TableFormatName(format);
+  }
+  auto csv = RenderTables({table}, TableFormat::kCsv, {});
+  ASSERT_TRUE(csv);
+  // The public columns are unchanged; the method follows the item's fisher_p.
+  size_t p_line = csv->find("training,,KH-VN,fisher_p,");
+  size_t method_line = csv->find("training,,KH-VN,fisher_method,monte_carlo\n");
+  ASSERT_NE(p_line, std::string::npos);
+  ASSERT_NE(method_line, std::string::npos) << *csv;
+  EXPECT_LT(p_line, method_line);
+  EXPECT_NE(csv->find("training,,KH-VN,fisher_replicates,10000\n"), std::string::npos);
+
+  table.items[0].item_test->method = analysis::FisherMethod::kAsymptotic;
+  TempDir dir;
+  std::string path = dir.File("tables.xlsx");
+  ASSERT_TRUE(WriteTables({table}, TableFormat::kXlsx, path, {}));
+  std::string strings = ZipMember(path, "xl/sharedStrings.xml");
+  EXPECT_NE(strings.find("Pearson's chi-square test (asymptotic)"), std::string::npos);
+  auto md = RenderTables({table}, TableFormat::kMarkdown, {});
+  EXPECT_NE(md->find("Pearson's chi-square test (asymptotic)"), std::string::npos);
+  csv = RenderTables({table}, TableFormat::kCsv, {});
+  EXPECT_NE(csv->find("training,,KH-VN,fisher_method,asymptotic\n"), std::string::npos);
+}
+
 TEST(XlsxRenderTest, ErrorsAreR003AndLeaveNothingBehind) {
   TempDir dir;
   std::string path = dir.File("missing-folder/tables.xlsx");
