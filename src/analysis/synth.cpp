@@ -195,7 +195,7 @@ class Synthesizer {
   void FindGates() {
     for (const Question& later : form_.questions) {
       if (!targets_by_item_.count(later.name)) continue;
-      for (const Question* q = &later; q; q = q->parent >= 0 ? &form_.questions[q->parent] : nullptr) {
+      for (const Question* q : form_.RelevanceChain(later)) {
         std::string_view text = q->relevant;
         for (size_t pos = text.find("${"); pos != std::string_view::npos; pos = text.find("${", pos + 2)) {
           size_t end = text.find('}', pos);
@@ -269,8 +269,7 @@ class Synthesizer {
   }
 
   Result<bool> Relevant(const Question& question, size_t i) {
-    for (const Question* q = &question; q; q = q->parent >= 0 ? &form_.questions[q->parent] : nullptr) {
-      if (q->relevant.empty()) continue;
+    for (const Question* q : form_.RelevanceChain(question)) {
       auto& bound = relevance_[q->index];
       if (!bound.valid()) bound = NGO_TRY(CompileForm(*q, q->relevant, "relevant"));
       context_.Set(&rows_[i]);

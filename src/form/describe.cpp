@@ -218,15 +218,11 @@ std::string DescribeExpression(const Form& form, std::string_view expression, st
 std::string DescribeRelevance(const Form& form, const Question& question, std::string_view lang) {
   // Outermost container first: the order an interviewer meets the conditions in. A
   // condition that nested groups repeat is said once.
-  std::vector<std::string_view> conditions;
-  for (const Question* q = &question; q != nullptr;
-       q = q->parent >= 0 ? &form.questions[q->parent] : nullptr) {
-    if (!q->relevant.empty()) conditions.insert(conditions.begin(), q->relevant);
-  }
+  std::vector<const Question*> chain = form.RelevanceChain(question);
   std::vector<std::string_view> distinct;
-  for (std::string_view condition : conditions) {
-    if (std::find(distinct.begin(), distinct.end(), condition) == distinct.end()) {
-      distinct.push_back(condition);
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    if (std::find(distinct.begin(), distinct.end(), (*it)->relevant) == distinct.end()) {
+      distinct.push_back((*it)->relevant);
     }
   }
   std::string out;

@@ -129,6 +129,15 @@ const ChoiceList* Form::FindChoiceList(std::string_view name) const {
   return nullptr;
 }
 
+std::vector<const Question*> Form::RelevanceChain(const Question& question) const {
+  std::vector<const Question*> chain;
+  for (const Question* q = &question; q != nullptr;
+       q = q->parent >= 0 ? &questions[q->parent] : nullptr) {
+    if (!q->relevant.empty()) chain.push_back(q);
+  }
+  return chain;
+}
+
 std::string Form::LanguageCode(std::string_view lang) const {
   for (const Language& language : languages) {
     if (language.code == lang) return language.code;

@@ -169,6 +169,9 @@ struct Form {
   // The only question named `name`, or nullptr when none or several.
   const Question* FindQuestion(std::string_view name) const;
   const ChoiceList* FindChoiceList(std::string_view name) const;
+  // The questions whose relevance decides whether `question` is asked: itself and
+  // its enclosing groups and repeats, those with a relevance only, innermost first.
+  std::vector<const Question*> RelevanceChain(const Question& question) const;
   // The text in `lang`, else in the default language, else in any language; "".
   std::string Text(const Translations& texts, std::string_view lang = {}) const;
   // True when `lang` is a Language::code or name of this form.
