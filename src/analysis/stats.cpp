@@ -103,7 +103,9 @@ double StirlingError(double n) {
   constexpr double kLogSqrt2Pi = 0.918938533204672741780329736406;
   if (n <= 15.0) {
     if (n <= 0.0) return 0.0;  // unused: the callers handle x = 0 and x = n apart
-    return std::lgamma(n + 1.0) - (n + 0.5) * std::log(n) + n - kLogSqrt2Pi;
+    // Boost's lgamma, not std::lgamma: glibc's writes the global signgam (a data
+    // race when items are tabulated on several threads).
+    return boost::math::lgamma(n + 1.0, StatsPolicy()) - (n + 0.5) * std::log(n) + n - kLogSqrt2Pi;
   }
   double nn = n * n;
   if (n > 500) return (kS0 - kS1 / nn) / n;

@@ -256,5 +256,84 @@ TEST(TableSpecTest, UnknownKeysAndBadValuesAreErrorsWithLines) {
   EXPECT_EQ(denominator.error().message, "denominator = \"eligible\" needs an 'eligible' expression");
 }
 
+// Records what Tabulate reports, as the CLI's terminal bar would receive it.
+class RecordingProgress final : public Progress {
+ public:
+  void Start(std::string_view what, uint64_t total) override {
+    phases.emplace_back(std::string(what), total);
+    last = 0;
+  }
+  void Update(uint64_t done) override {
+    EXPECT_GE(done, last) << "progress went backwards";
+    last = done;
+    ++updates;
+  }
+  void Finish() override { ++finishes; }
+  std::vector<std::pair<std::string, uint64_t>> phases;
+  uint64_t last = 0;
+  int updates = 0;
+  int finishes = 0;
+};
+
+TEST(TabulateTest, ReportsProgressPerRowBlock) {
+  Dataset data = StudyLike();
+  RecordingProgress progress;
+  auto result = Tabulate(data, Spec({Row("training"), Row("funding"), Row("staff")}), progress);
+  ASSERT_TRUE(result) << result.error().ToString();
+  ASSERT_EQ(progress.phases.size(), 1u);
+  EXPECT_EQ(progress.phases[0].first, "tabulating t");
+  EXPECT_EQ(progress.phases[0].second, 3u);
+  EXPECT_EQ(progress.updates, 3);
+  EXPECT_EQ(progress.last, 3u);
+  EXPECT_EQ(progress.finishes, 1);
+}
+
+// `rows` respondents in 5 groups answering a 4-option item, deterministically.
+Dataset FiveGroups(int rows) {
+  std::vector<Answer> groups;
+  std::vector<Answer> answers;
+  const std::vector<std::string> names = {"a", "b", "c", "d", "e"};
+  const std::vector<std::string> options = {"o1", "o2", "o3", "o4"};
+  for (int r = 0; r < rows; ++r) {
+    groups.push_back(Answer::Answered(names[r % 5]));
+    answers.push_back(Answer::Answered(options[(r * 7 + r / 5) % 4]));
+  }
+  Dataset data;
+  EXPECT_TRUE(data.AddColumn(Build("grp", ColumnKind::kSingle, names, groups)));
+  EXPECT_TRUE(data.AddColumn(Build("q", ColumnKind::kSingle, options, answers)));
+  return data;
+}
+
+TEST(TabulateTest, ItemTestCarriesItsMethod) {
+  // Study-sized: the r x c test is exact.
+  Dataset data = StudyLike();
+  auto result = Tabulate(data, Spec({Row("training")}));
+  ASSERT_TRUE(result) << result.error().ToString();
+  ASSERT_TRUE(result->items[0].item_test && result->items[0].item_test->p);
+  EXPECT_EQ(result->items[0].item_test->method, FisherMethod::kExact);
+  EXPECT_EQ(result->items[0].item_test->replicates, 0);
+
+  // 4 options x 5 groups of 600: beyond the exact budget, simulated.
+  TableSpec spec = Spec({Row("q")});
+  spec.by = {"grp"};
+  auto simulated = Tabulate(FiveGroups(3000), spec);
+  ASSERT_TRUE(simulated) << simulated.error().ToString();
+  const GroupTest& mc = *simulated->items[0].item_test;
+  ASSERT_TRUE(mc.p);
+  EXPECT_EQ(mc.method, FisherMethod::kMonteCarlo);
+  EXPECT_EQ(mc.replicates, 10'000);
+  EXPECT_GE(*mc.p, 1.0 / 10'001);
+  EXPECT_EQ(mc.groups.size(), 5u);
+  // The 2x2 pair tests stay exact whatever N is.
+  EXPECT_EQ(simulated->items[0].options[0].tests.size(), 10u);
+  EXPECT_EQ(simulated->items[0].options[0].tests[0].method, FisherMethod::kExact);
+
+  // 5 groups of 12,000: asymptotic.
+  auto asymptotic = Tabulate(FiveGroups(60'000), spec);
+  ASSERT_TRUE(asymptotic) << asymptotic.error().ToString();
+  EXPECT_EQ(asymptotic->items[0].item_test->method, FisherMethod::kAsymptotic);
+  EXPECT_TRUE(asymptotic->items[0].item_test->p);
+}
+
 }  // namespace
 }  // namespace ngosurvey::analysis
