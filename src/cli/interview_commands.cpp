@@ -459,9 +459,15 @@ void RunInterview(CommandContext& ctx, const InterviewOptions& opts) {
     instance_id = sub.instance_id;
     *ctx.out << "instance " << instance_id << "\n";
   }
+  std::string others;
+  for (const form::Language& l : loaded.form->languages) {
+    if (l.code != iv->language() && l.code != "default")
+      others += (others.empty() ? "" : ", ") + l.code;
+  }
   *ctx.out << "form " << loaded.form->settings.form_id << " version "
            << loaded.form->settings.version << ", language " << iv->language()
-           << " (:help lists the commands)\n"
+           << (others.empty() ? "" : " (also " + others + ": :lang CODE switches)")
+           << "; :help lists the commands\n"
            << std::flush;
   Session session(ctx, store, instance_id, std::move(iv));
   ctx.exit_status = session.Run(std::cin);

@@ -161,6 +161,7 @@ Result<std::shared_ptr<const CompiledForm>> CompileForm(const form::Form& form) 
     data->by_name.emplace(n.name, static_cast<int>(i));
     data->by_plain_path.emplace(n.plain_path, static_cast<int>(i));
     if (n.displayed && n.key_len == 0) ++data->question_count;
+    if (n.displayed && n.key_len > 0) data->displayed_in_repeats.push_back(static_cast<int>(i));
   }
   for (size_t i = nodes.size(); i-- > 0;) {
     Node& n = nodes[i];
@@ -253,8 +254,8 @@ Result<std::shared_ptr<const CompiledForm>> CompileForm(const form::Form& form) 
   // reports) follow in sheet order.
   for (size_t i = 0; i < nodes.size(); ++i) {
     Node& n = nodes[i];
-    for (const ex::BoundExpr* e : {&n.relevant, &n.calculation, &n.repeat_count,
-                                     &n.choice_filter}) {
+    for (const ex::BoundExpr* e :
+         {&n.relevant, &n.calculation, &n.repeat_count, &n.choice_filter}) {
       if (!e->valid()) continue;
       for (int slot : e->dependencies()) nodes[slot].dependents.push_back(static_cast<int>(i));
     }

@@ -875,7 +875,11 @@ void Interview::Refresh() {
   Screen screen;
   screen.kind = s.cur.kind;
   screen.position = static_cast<int>(s.history.size()) + 1;
-  screen.question_count = s.d->question_count;
+  // Questions outside repeats, plus those of the repeat instances there are; never
+  // below the position (repeat prompts are screens too).
+  int count = s.d->question_count;
+  for (int node : s.d->displayed_in_repeats) count += static_cast<int>(s.cells[node].size());
+  screen.question_count = std::max(count, screen.position);
   if (s.cur.kind != ScreenKind::kEnd) {
     const Node& at = s.d->nodes[s.cur.node];
     // Enclosing groups and repeats (the current field-list group itself is shown too).

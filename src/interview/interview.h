@@ -131,7 +131,8 @@ struct Screen {
   int repeat_node = -1;
   int repeat_instance = 0;
   // Screens passed so far + 1, and the number of questions the form shows at most
-  // (outside repeats), for "question 5 of 23".
+  // (outside repeats, plus those of the repeat instances created so far; never below
+  // the position), for "question 5 of 23".
   int position = 1;
   int question_count = 0;
 };

@@ -56,8 +56,9 @@ struct CompiledFormData {
   std::unordered_map<std::string, int> by_plain_path;    // "g/r/q" -> node
   std::vector<form::expr::SecondaryInstance> instances;  // one per choice list
   std::string refused_code = "refused", dont_know_code = "dont_know";
-  int question_count = 0;  // displayed nodes outside repeats
-  std::vector<int> order;  // node indexes in topological (rank) order
+  int question_count = 0;                 // displayed nodes outside repeats
+  std::vector<int> displayed_in_repeats;  // displayed nodes inside repeats
+  std::vector<int> order;                 // node indexes in topological (rank) order
 };
 
 }  // namespace ngosurvey::interview

@@ -235,10 +235,13 @@ TEST(Interview, RepeatCountCreatesAndRemovesInstances) {
                  {"calculate", "total", "", "", "sum(${budget})", ""},
                  {"calculate", "second", "", "", "indexed-repeat(${pname}, ${prog}, 2)", ""}};
   auto r = Start(survey);
+  EXPECT_EQ(r->iv->screen().question_count, 1);  // no instance yet
   EXPECT_EQ(r->iv->Set(0, "9").error().code, "IV003");
   r->Answer1("2");
   EXPECT_EQ(r->Name(), "pname");
   EXPECT_EQ(r->iv->screen().prompts[0].path, "prog[1]/pname");
+  EXPECT_EQ(r->iv->screen().position, 2);
+  EXPECT_EQ(r->iv->screen().question_count, 5);  // n + 2 instances x 2 questions
   ASSERT_EQ(r->iv->screen().group_path.size(), 1u);
   EXPECT_EQ(r->iv->screen().group_path[0], "Programme 1");
   r->Answer1("Shelter");
@@ -359,7 +362,7 @@ TEST(Interview, ChoiceFilterDropsASelectionNoLongerOffered) {
   EXPECT_EQ(r->At("district").value, "<absent>");
   EXPECT_EQ(r->At("visited"), Answer::Answered("both other"));
   EXPECT_EQ(r->At("visited_other"), Answer::Answered("A market"));  // "other" stays
-  EXPECT_EQ(r->At("why"), Answer::NotAsked("Because"));  // read the cleared district
+  EXPECT_EQ(r->At("why"), Answer::NotAsked("Because"));             // read the cleared district
   auto changes = r->iv->TakeChanges();
   std::vector<Change> want = {{"district", std::nullopt},  // in path order
                               {"province", Answer::Answered("pp")},

@@ -27,6 +27,7 @@ say() { echo "$1" >&3; }
 
 wait_for "instance uuid:"
 ID=$(sed -n 's/^instance \(uuid:.*\)$/\1/p' "$OUT")
+wait_for "language km (also en, vi: :lang CODE switches)"
 wait_for "ឈ្មោះអង្គការ"                        # org_name, in Khmer, with its group
 expect_contains "$OUT" "[1/"
 expect_contains "$OUT" "អង្គការ"
@@ -77,6 +78,7 @@ y
 EOF
 expect_status 0 "$NGOSURVEY" interview --db "$DB" --resume "$ID" --lang vi <"$TMP/rest"
 expect_contains "$TMP/stdout" "resuming $ID"
+expect_contains "$TMP/stdout" "[12/16] Chương trình 1"  # 13 questions at most + programme 1's three
 expect_contains "$TMP/stdout" "staff_volunteer (integer, required)"
 expect_contains "$TMP/stdout" "Số tình nguyện viên"
 expect_contains "$TMP/stdout" "saved staff/staff_volunteer=3"
