@@ -9,13 +9,18 @@
 //       from a missing one in a CSV export: it is written empty, so it reads as missing.
 //
 //   peers_bench compute FORM.xlsx DATA.csv REPS [CANON.csv]
-//       loads the CSV as `tabulate --refused 99` does (csv::ReadTable, then
-//       LoadCsvWithForm), then times CountByGroup over every item by grp with two
+//       loads the CSV as `tabulate --refused 99 --no-cache` does (the streaming
+//       loader, LoadCsvFile, on two threads), then times CountByGroup over every item by grp with two
 //       threads, and one two-thread memory pass over the same bytes, REPS times each.
 //       Prints one "name value" line per figure (seconds, bytes); medians. With
 //       CANON.csv, writes the counts (item,option,group,count,base,mean: count and
 //       answered base of every option in every group, n and mean of every decimal)
 //       that bench/peers/peers.py checks the peers against.
+//
+//   peers_bench cached FORM.xlsx DATA.csv
+//       loads as `tabulate --refused 99` does with its binary cache (DATA.csv.ngocache:
+//       mapped when it matches, else the CSV is parsed and the cache written), then one
+//       CountByGroup; prints the load time and whether the cache was used.
 #include <algorithm>
 #include <charconv>
 #include <chrono>
@@ -24,6 +29,8 @@
 #include <string>
 #include <vector>
 
+#include "analysis/csv_cache.h"
+#include "analysis/csv_load.h"
 #include "analysis/group_counts.h"
 #include "analysis/load_data.h"
 #include "base/csv.h"
@@ -163,22 +170,16 @@ int Compute(const std::string& form_path, const std::string& data_path, int reps
     return 1;
   }
   auto start = Clock::now();
-  auto table = csv::ReadTable(data_path);
-  if (!table) {
-    std::fprintf(stderr, "error: %s\n", table.error().message.c_str());
-    return 1;
-  }
-  double parse = Seconds(start);
-  start = Clock::now();
   LoadDataOptions options;
   options.refused_codes = {"99"};
-  auto data = LoadCsvWithForm(*form, *table, options, &diags);
+  CsvLoadSettings settings;
+  settings.threads = 2;
+  auto data = LoadCsvFile(*form, data_path, options, &diags, settings);
   if (!data) {
     std::fprintf(stderr, "error: %s\n", data.error().message.c_str());
     return 1;
   }
-  double build = Seconds(start);
-  table = csv::Table{};  // what tabulate keeps after loading: the dataset only
+  double load = Seconds(start);
 
   int group = data->Find("grp");
   std::vector<int> items;
@@ -209,11 +210,50 @@ int Compute(const std::string& form_path, const std::string& data_path, int reps
   }
   std::printf("rows %zu\n", data->rows());
   std::printf("dataset_bytes %zu\n", data->ByteSize());
-  std::printf("csv_parse_s %.4f\n", parse);
-  std::printf("dataset_build_s %.4f\n", build);
+  std::printf("load_s %.4f\n", load);
   std::printf("count_by_group_s %.4f\n", Median(count_times));
   std::printf("memory_pass_s %.4f\n", Median(pass_times));
   std::printf("checksum %llu\n", static_cast<unsigned long long>(checksum % 1000));
+  return 0;
+}
+
+int Cached(const std::string& form_path, const std::string& data_path) {
+  Diagnostics diags;
+  auto form = form::LoadFormFile(form_path, &diags);
+  if (!form) {
+    std::fprintf(stderr, "error: %s\n", form.error().message.c_str());
+    return 1;
+  }
+  auto start = Clock::now();
+  LoadDataOptions options;
+  options.refused_codes = {"99"};
+  CsvLoadSettings settings;
+  settings.threads = 2;
+  CachedLoad cache;
+  auto data = LoadCsvWithCache(*form, form_path, data_path, options, &diags, settings, &cache);
+  if (!data) {
+    std::fprintf(stderr, "error: %s\n", data.error().message.c_str());
+    return 1;
+  }
+  double load = Seconds(start);
+  int group = data->Find("grp");
+  std::vector<int> items;
+  for (int i = 0; i < static_cast<int>(data->columns().size()); ++i) {
+    if (i != group) items.push_back(i);
+  }
+  start = Clock::now();
+  auto counts = CountByGroup(*data, group, items, 2);
+  if (!counts) {
+    std::fprintf(stderr, "error: %s\n", counts.error().message.c_str());
+    return 1;
+  }
+  double count = Seconds(start);
+  std::printf("rows %zu\n", data->rows());
+  std::printf("dataset_bytes %zu\n", data->ByteSize());
+  std::printf("from_cache %d\n", cache.from_cache ? 1 : 0);
+  std::printf("cache_written %d\n", cache.cache_written ? 1 : 0);
+  std::printf("load_s %.4f\n", load);
+  std::printf("count_by_group_s %.4f\n", count);
   return 0;
 }
 
@@ -225,12 +265,14 @@ int main(int argc, char** argv) {
   if (args.size() == 3 && args[0] == "generate") {
     return ngosurvey::analysis::Generate(std::stoull(args[1]), args[2]);
   }
+  if (args.size() == 3 && args[0] == "cached") return ngosurvey::analysis::Cached(args[1], args[2]);
   if ((args.size() == 4 || args.size() == 5) && args[0] == "compute") {
     return ngosurvey::analysis::Compute(args[1], args[2], std::stoi(args[3]),
                                         args.size() == 5 ? args[4] : "");
   }
   std::fprintf(stderr,
                "usage: peers_bench generate ROWS DIR\n"
-               "       peers_bench compute FORM.xlsx DATA.csv REPS [CANON.csv]\n");
+               "       peers_bench compute FORM.xlsx DATA.csv REPS [CANON.csv]\n"
+               "       peers_bench cached FORM.xlsx DATA.csv\n");
   return 2;
 }

@@ -10,6 +10,13 @@
 # stopped and recorded as not finished (default 0: none), BUILD the release build folder with
 # ngosurvey and bench/peers_bench (default build/release), OUT the output folder
 # (default out/peers/ROWS; the data are generated there once and reused).
+# PEERS the peers to run (default "duckdb pandas datatable"); a peer whose expected
+# peak memory (its 1M-row peak scaled by ROWS, plus 20%) exceeds the machine's
+# MemAvailable at that moment is skipped and recorded as such, so that a large run
+# never drives the shared machine out of memory.
+# ngosurvey runs twice per round: `peers_bench compute` (the CSV parsed, no cache) and
+# `peers_bench cached` (the binary cache DATA.csv.ngocache, written once before the
+# first round, mapped).
 # Needs: `npm ci` done in bench/peers (DuckDB), /usr/bin/python3 with pandas,
 # Rscript with data.table, /usr/bin/time, tools/xlsform-from-csv (openpyxl).
 #
@@ -24,6 +31,7 @@ N=${N:-5}
 E2E_N=${E2E_N:-$N}
 E2E_TIMEOUT=${E2E_TIMEOUT:-0}
 BUILD=${BUILD:-build/release}
+PEERS_LIST=${PEERS:-duckdb pandas datatable}
 OUT=${OUT:-out/peers/$ROWS}
 PEERS=bench/peers
 TIME=(/usr/bin/time -v)
@@ -46,6 +54,33 @@ DATA=$OUT/data.csv
 FORM=$OUT/form.xlsx
 echo "data: $(du -h "$DATA" | cut -f1) $DATA; $(date -u '+%Y-%m-%d %H:%M UTC'); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
+# Peak RSS of each peer at 1M rows (MB, bench/README.md), to judge whether it fits.
+declare -A PEAK_1M=([duckdb]=1100 [pandas]=2200 [datatable]=1200)
+fits() {  # fits PEER: enough available memory for it now?
+  local need=$(( PEAK_1M[$1] * ROWS / 1000000 * 12 / 10 ))
+  local avail=$(( $(awk '/MemAvailable/ {print $2}' /proc/meminfo) / 1024 ))
+  [ "$need" -le "$avail" ] || { echo "$1 skipped: needs about $need MB, $avail MB available"; return 1; }
+}
+run_peer() {  # run_peer PEER ROUND
+  local cmd
+  case $1 in
+    duckdb) cmd=(node "$PEERS/duckdb_peer.mjs") ;;
+    pandas) cmd=(/usr/bin/python3 "$PEERS/pandas_peer.py") ;;
+    datatable) cmd=(Rscript "$PEERS/datatable_peer.R") ;;
+  esac
+  local why
+  if ! why=$(fits "$1"); then
+    echo "$why" | tee "$OUT/runs/$1.$2.skipped"
+    return 0
+  fi
+  "${TIME[@]}" -o "$OUT/runs/$1.$2.time" "${cmd[@]}" "$DATA" "$OUT/$1.canon.csv" > "$OUT/runs/$1.$2.out"
+}
+
+# The cache, written once (its load time is the parse plus the write).
+rm -f "$DATA.ngocache"
+"${TIME[@]}" -o "$OUT/runs/ngosurvey-cachewrite.1.time" "$BUILD/bench/peers_bench" cached "$FORM" "$DATA" \
+  > "$OUT/runs/ngosurvey-cachewrite.1.out"
+
 for i in $(seq 1 "$N"); do
   echo "round $i of $N"
   if [ "$i" -le "$E2E_N" ]; then
@@ -56,12 +91,9 @@ for i in $(seq 1 "$N"); do
   fi
   "${TIME[@]}" -o "$OUT/runs/ngosurvey-compute.$i.time" "$BUILD/bench/peers_bench" compute \
     "$FORM" "$DATA" 5 "$OUT/ngosurvey.canon.csv" > "$OUT/runs/ngosurvey-compute.$i.out"
-  "${TIME[@]}" -o "$OUT/runs/duckdb.$i.time" node "$PEERS/duckdb_peer.mjs" "$DATA" \
-    "$OUT/duckdb.canon.csv" > "$OUT/runs/duckdb.$i.out"
-  "${TIME[@]}" -o "$OUT/runs/pandas.$i.time" /usr/bin/python3 "$PEERS/pandas_peer.py" "$DATA" \
-    "$OUT/pandas.canon.csv" > "$OUT/runs/pandas.$i.out"
-  "${TIME[@]}" -o "$OUT/runs/datatable.$i.time" Rscript "$PEERS/datatable_peer.R" "$DATA" \
-    "$OUT/datatable.canon.csv" > "$OUT/runs/datatable.$i.out"
+  "${TIME[@]}" -o "$OUT/runs/ngosurvey-cached.$i.time" "$BUILD/bench/peers_bench" cached "$FORM" "$DATA" \
+    > "$OUT/runs/ngosurvey-cached.$i.out"
+  for peer in $PEERS_LIST; do run_peer "$peer" "$i"; done
 done
 
 # The reference: the kernel's counts (peers_bench); the end-to-end output must agree.
@@ -71,7 +103,8 @@ if [ -f "$OUT/ngosurvey.tabulate.csv" ] && ! ls "$OUT/runs/"ngosurvey-tabulate.*
   /usr/bin/python3 "$PEERS/peers.py" check "$OUT/ngosurvey.canon.csv" "ngosurvey tabulate" \
     "$OUT/tabulate.canon.csv" || status=1
 fi
-for peer in duckdb pandas datatable; do
+for peer in $PEERS_LIST; do
+  [ -f "$OUT/$peer.canon.csv" ] || continue
   /usr/bin/python3 "$PEERS/peers.py" check "$OUT/ngosurvey.canon.csv" "$peer" "$OUT/$peer.canon.csv" || status=1
 done
 /usr/bin/python3 "$PEERS/peers.py" summary "$OUT" | tee "$OUT/summary.md"

@@ -63,6 +63,8 @@ void ChoiceOptions(const form::Form& form, const form::Question& q, const LoadDa
 void AddGroupingColumns(const form::Form& form, const csv::Table& table,
                         const std::vector<TableSpec>& specs, LoadDataOptions* options);
 
+// The plain implementation over a parsed csv::Table: the reference that
+// csv_load_test compares the streaming loader (csv_load.h, what the CLI uses) with.
 Result<Dataset> LoadCsvWithForm(const form::Form& form, const csv::Table& table,
                                 const LoadDataOptions& options, Diagnostics* diags);
 

@@ -7,6 +7,8 @@
 #include <optional>
 #include <ostream>
 
+#include "analysis/csv_cache.h"
+#include "analysis/csv_load.h"
 #include "analysis/load_data.h"
 #include "analysis/load_store.h"
 #include "analysis/table.h"
@@ -36,6 +38,7 @@ struct TabulateOptions {
   std::string lang;
   bool total = false;
   std::string banner;
+  bool no_cache = false;
 };
 
 // The quick form's spec: every loaded item by one column, mentions for multiples.
@@ -73,7 +76,9 @@ std::optional<analysis::Dataset> LoadCsv(CommandContext& ctx, const TabulateOpti
     ctx.exit_status = kExitFailure;
     return std::nullopt;
   }
-  auto table = csv::ReadTable(opts.data);
+  // The header only: which grouping columns the data have. The rows are read by the
+  // streaming loader (or its cache) below.
+  auto table = analysis::ReadCsvHeader(opts.data);
   if (!table) {
     ctx.exit_status = ReportError(ctx, table.error());
     return std::nullopt;
@@ -95,7 +100,13 @@ std::optional<analysis::Dataset> LoadCsv(CommandContext& ctx, const TabulateOpti
            (load.items.empty() || std::find(load.items.begin(), load.items.end(), name) != load.items.end());
   });
   Diagnostics load_diags;
-  auto data = analysis::LoadCsvWithForm(*form, *table, load, &load_diags);
+  TerminalProgress progress(ctx);
+  analysis::CsvLoadSettings settings;
+  settings.progress = &progress;
+  analysis::CachedLoad cache;
+  cache.use_cache = !opts.no_cache;
+  auto data = analysis::LoadCsvWithCache(*form, opts.form, opts.data, load, &load_diags, settings, &cache);
+  progress.Finish();
   PrintDiagnostics(ctx, load_diags);
   if (!data) {
     ctx.exit_status = ReportError(ctx, data.error());
@@ -251,6 +262,9 @@ void RegisterTabulateCommands(CLI::App& root, CommandContext& ctx) {
   cmd->add_option("--lang", opts->lang, "Language of labels (a code of the form)");
   cmd->add_flag("--total", opts->total, "Quick form: add a Total column");
   cmd->add_option("--banner", opts->banner, "A line shown with every table (e.g. SYNTHETIC DATA)");
+  cmd->add_flag("--no-cache", opts->no_cache,
+                "With --data: neither read nor write the binary cache DATA.csv.ngocache "
+                "(docs/formats/ngocache.md)");
   cmd->callback([&ctx, opts] { Run(ctx, *opts); });
 }
 

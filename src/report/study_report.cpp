@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "analysis/csv_load.h"
 #include "analysis/load_data.h"
 #include "base/csv.h"
 #include "base/file.h"
@@ -238,7 +239,8 @@ Result<StudyReport> BuildStudyReport(StudyInputs inputs, Progress& progress) {
   StudyReport report;
   report.inputs = std::move(inputs);
   const StudyInputs& in = report.inputs;
-  auto table = NGO_TRY(csv::ReadTable(in.config.data));
+  // The header (for the grouping columns), then the rows by the streaming loader.
+  auto table = NGO_TRY(analysis::ReadCsvHeader(in.config.data));
   analysis::LoadDataOptions load;
   auto refused = in.form.settings.values.find("missing_refused");
   if (refused != in.form.settings.values.end() && !refused->second.empty()) load.refused_codes = {refused->second};
@@ -248,7 +250,9 @@ Result<StudyReport> BuildStudyReport(StudyInputs inputs, Progress& progress) {
   }
   analysis::AddGroupingColumns(in.form, table, in.specs, &load);
   Diagnostics load_diags;
-  auto data = NGO_TRY(analysis::LoadCsvWithForm(in.form, table, load, &load_diags));
+  analysis::CsvLoadSettings settings;
+  settings.progress = &progress;
+  auto data = NGO_TRY(analysis::LoadCsvFile(in.form, in.config.data, load, &load_diags, settings));
   report.respondents = data.rows();
   for (const auto& spec : in.specs) report.tables.push_back(NGO_TRY(analysis::Tabulate(data, spec, progress)));
 

@@ -4,9 +4,20 @@
 # spec form in every format, and bad input.
 source "$(dirname "$0")/lib.sh"
 D=tests/data/tabulate
+# The data in the test's folder: tabulate writes its cache (data.csv.ngocache) beside it.
+cp $D/data.csv "$TMP/data.csv"
 
-expect_status 0 "$NGOSURVEY" tabulate --form $D/form.xlsx --data $D/data.csv --by country --format csv
+expect_status 0 "$NGOSURVEY" tabulate --form $D/form.xlsx --data "$TMP/data.csv" --by country --format csv
 cp "$TMP/stdout" "$TMP/quick.csv"
+# The second run maps the binary cache the first one wrote, with the same output;
+# --no-cache parses the CSV again, with the same output too.
+[ -s "$TMP/data.csv.ngocache" ] || fail "no cache written beside the CSV"
+expect_status 0 "$NGOSURVEY" tabulate --form $D/form.xlsx --data "$TMP/data.csv" --by country --format csv
+cmp -s "$TMP/stdout" "$TMP/quick.csv" || fail "output from the cache differs"
+rm "$TMP/data.csv.ngocache"
+expect_status 0 "$NGOSURVEY" tabulate --form $D/form.xlsx --data "$TMP/data.csv" --by country --format csv --no-cache
+cmp -s "$TMP/stdout" "$TMP/quick.csv" || fail "output with --no-cache differs"
+[ ! -e "$TMP/data.csv.ngocache" ] || fail "--no-cache wrote a cache"
 [ "$(head -1 "$TMP/quick.csv")" = "item,option,group,statistic,value" ] || fail "header: $(head -1 "$TMP/quick.csv")"
 value() {  # value ITEM OPTION GROUP STATISTIC
   awk -F, -v i="$1" -v o="$2" -v g="$3" -v s="$4" '$1==i && $2==o && $3==g && $4==s {print $5}' "$TMP/quick.csv"
@@ -47,7 +58,7 @@ p=$(value training yes KH-VN fisher_p)
 awk -v p="$p" 'BEGIN { exit !(p > 0.0012040133 && p < 0.0012040134) }' || fail "fisher_p $p"
 
 # --items and --denominator all.
-expect_status 0 "$NGOSURVEY" tabulate --form $D/form.xlsx --data $D/data.csv --by country \
+expect_status 0 "$NGOSURVEY" tabulate --form $D/form.xlsx --data "$TMP/data.csv" --by country \
   --items training --denominator all --format csv
 grep -q '^training,yes,VN,n,13$' "$TMP/stdout" || fail "denominator all: base 13"
 ! grep -q '^funding,' "$TMP/stdout" || fail "--items training still shows funding"
@@ -73,13 +84,13 @@ derived = "${staff} > 10"
 label = "More than 10 staff"
 TOML
 for format in md csv html tex; do
-  expect_status 0 "$NGOSURVEY" tabulate --spec "$TMP/spec.toml" --form $D/form.xlsx --data $D/data.csv --format $format
+  expect_status 0 "$NGOSURVEY" tabulate --spec "$TMP/spec.toml" --form $D/form.xlsx --data "$TMP/data.csv" --format $format
   [ -s "$TMP/stdout" ] || fail "empty $format output"
 done
-expect_status 0 "$NGOSURVEY" tabulate --spec "$TMP/spec.toml" --form $D/form.xlsx --data $D/data.csv --format csv
+expect_status 0 "$NGOSURVEY" tabulate --spec "$TMP/spec.toml" --form $D/form.xlsx --data "$TMP/data.csv" --format csv
 [ "$(head -1 "$TMP/stdout")" = "item,option,group,statistic,value,table" ] || fail "spec csv header"
 grep -q '^big,yes,KH,count,4,t1$' "$TMP/stdout" || fail "derived variable count"
-expect_status 0 "$NGOSURVEY" tabulate --spec "$TMP/spec.toml" --form $D/form.xlsx --data $D/data.csv --format xlsx -o "$TMP/t.xlsx"
+expect_status 0 "$NGOSURVEY" tabulate --spec "$TMP/spec.toml" --form $D/form.xlsx --data "$TMP/data.csv" --format xlsx -o "$TMP/t.xlsx"
 # (unzip's listing goes to a file first: with pipefail, grep -q closing the pipe early
 # would fail the pipeline with SIGPIPE whenever unzip writes after the match.)
 unzip -l "$TMP/t.xlsx" > "$TMP/listing" || fail "xlsx is not a zip"
@@ -87,7 +98,7 @@ grep -q 'xl/workbook.xml' "$TMP/listing" || fail "xlsx is not a workbook"
 
 # Bad input: a misspelt key names its line; nothing is written to -o.
 printf '[[table]]\nid = "a"\n[[table.row]]\nitme = "training"\n' > "$TMP/bad.toml"
-expect_status 1 "$NGOSURVEY" tabulate --spec "$TMP/bad.toml" --form $D/form.xlsx --data $D/data.csv --format md -o "$TMP/out.md"
+expect_status 1 "$NGOSURVEY" tabulate --spec "$TMP/bad.toml" --form $D/form.xlsx --data "$TMP/data.csv" --format md -o "$TMP/out.md"
 expect_contains "$TMP/stderr" "bad.toml:4: TS002: unknown key 'itme'"
 [ ! -e "$TMP/out.md" ] || fail "a failed run wrote its output"
 # A value that is not an option names its line and column.

@@ -1,0 +1,59 @@
+// The binary cache of a loaded CSV: DATA.csv.ngocache beside DATA.csv, holding the
+// Dataset's columns as they are in memory, so that a second load maps the file
+// instead of parsing the CSV. Format and invalidation rule: docs/formats/ngocache.md.
+//
+// A cache is used only when everything that went into it is unchanged: the CSV's
+// size and modification time, a hash of its first and last 64 KiB, the form file's
+// bytes and the load options. Anything else (no file, another version, a bad
+// checksum, a truncated file, inconsistent sizes) means the cache is ignored and the
+// CSV loaded again; a cache is never partly trusted.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "analysis/csv_load.h"
+#include "analysis/dataset.h"
+#include "base/diagnostic.h"
+
+namespace ngosurvey::analysis {
+
+// What a cache must match.
+struct CacheKey {
+  uint64_t csv_size = 0;
+  int64_t csv_mtime_ns = 0;
+  uint64_t csv_probe = 0;  // hash of the CSV's first and last 64 KiB
+  uint64_t inputs = 0;     // hash of the form file's bytes and the load options
+};
+
+// DATA.csv -> DATA.csv.ngocache
+std::string CachePathFor(const std::string& csv_path);
+
+// The key of `csv_path` loaded with the form file `form_path` and `options`.
+// Errors IO001 (a file cannot be read).
+Result<CacheKey> ComputeCacheKey(const std::string& csv_path, const std::string& form_path,
+                                 const LoadDataOptions& options);
+
+// The cached dataset (its columns view the mapped file) and the load's diagnostics,
+// or nullopt when there is no usable cache for `key`.
+std::optional<Dataset> ReadCache(const std::string& cache_path, const CacheKey& key, Diagnostics* diags);
+
+// Writes the cache atomically (temporary file, then rename). Errors IO004.
+Status WriteCache(const std::string& cache_path, const CacheKey& key, const Dataset& data,
+                  const Diagnostics& diags);
+
+struct CachedLoad {
+  bool use_cache = true;  // false: neither read nor write a cache (--no-cache)
+  bool from_cache = false;  // out: the dataset came from the cache
+  bool cache_written = false;  // out
+};
+
+// LoadCsvFile with the cache: reads DATA.csv.ngocache when it matches, else loads
+// the CSV and writes the cache (not for standard input, and silently not when the
+// folder is not writable: the load itself has succeeded).
+Result<Dataset> LoadCsvWithCache(const form::Form& form, const std::string& form_path,
+                                 const std::string& csv_path, const LoadDataOptions& options,
+                                 Diagnostics* diags, const CsvLoadSettings& settings, CachedLoad* cache);
+
+}  // namespace ngosurvey::analysis

@@ -1,0 +1,157 @@
+// The CSV cache: written after a load, used on the next one with identical columns,
+// and ignored (then rebuilt) when the CSV, the form or the options change or the
+// cache file is damaged.
+#include "analysis/csv_cache.h"
+
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <filesystem>
+
+#include "base/file.h"
+
+namespace ngosurvey::analysis {
+namespace {
+
+class CsvCache : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = ::testing::TempDir() + "/csv_cache_" + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    std::string source = std::string(NGOSURVEY_SOURCE_DIR) + "/tests/data/tabulate/";
+    std::filesystem::copy_file(source + "form.xlsx", dir_ + "/form.xlsx");
+    std::filesystem::copy_file(source + "data.csv", dir_ + "/data.csv");
+    Diagnostics diags;
+    auto form = form::LoadFormFile(dir_ + "/form.xlsx", &diags);
+    ASSERT_TRUE(form.has_value());
+    form_ = std::move(*form);
+    options_.extra_single = {"country"};
+  }
+
+  Result<Dataset> Load(CachedLoad* cache) {
+    Diagnostics diags;
+    return LoadCsvWithCache(form_, dir_ + "/form.xlsx", dir_ + "/data.csv", options_, &diags, {}, cache);
+  }
+
+  static void ExpectEqual(const Dataset& a, const Dataset& b) {
+    ASSERT_EQ(a.rows(), b.rows());
+    ASSERT_EQ(a.columns().size(), b.columns().size());
+    for (size_t i = 0; i < a.columns().size(); ++i) {
+      const Column& x = a.columns()[i];
+      const Column& y = b.columns()[i];
+      EXPECT_EQ(x.name, y.name);
+      EXPECT_EQ(x.label, y.label);
+      EXPECT_EQ(x.options, y.options);
+      EXPECT_EQ(x.option_labels, y.option_labels);
+      EXPECT_EQ(x.relevant, y.relevant);
+      ASSERT_EQ(x.planes.size(), y.planes.size());
+      for (size_t p = 0; p < x.planes.size(); ++p) EXPECT_TRUE(x.planes[p] == y.planes[p]);
+      EXPECT_TRUE(x.states == y.states);
+      ASSERT_EQ(x.numbers.size(), y.numbers.size());
+      if (!x.numbers.empty()) EXPECT_EQ(0, std::memcmp(x.numbers.data(), y.numbers.data(), x.numbers.size() * 8));
+    }
+  }
+
+  std::string dir_;
+  form::Form form_;
+  LoadDataOptions options_;
+};
+
+TEST_F(CsvCache, SecondLoadMapsTheCache) {
+  CachedLoad first;
+  auto a = Load(&first);
+  ASSERT_TRUE(a.has_value()) << a.error().ToString();
+  EXPECT_FALSE(first.from_cache);
+  EXPECT_TRUE(first.cache_written);
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/data.csv.ngocache"));
+  CachedLoad second;
+  auto b = Load(&second);
+  ASSERT_TRUE(b.has_value());
+  EXPECT_TRUE(second.from_cache);
+  EXPECT_TRUE(b->columns()[0].planes[0].is_view());
+  ExpectEqual(*a, *b);
+  EXPECT_EQ(a->ByteSize(), b->ByteSize());
+}
+
+TEST_F(CsvCache, NoCacheNeitherReadsNorWrites) {
+  CachedLoad off;
+  off.use_cache = false;
+  ASSERT_TRUE(Load(&off).has_value());
+  EXPECT_FALSE(off.cache_written);
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/data.csv.ngocache"));
+}
+
+TEST_F(CsvCache, ChangedCsvOrOptionsRebuild) {
+  CachedLoad first;
+  ASSERT_TRUE(Load(&first).has_value());
+  // Same size, same modification time, other content: the probe hash sees it.
+  std::string path = dir_ + "/data.csv";
+  struct stat before {};
+  ASSERT_EQ(::stat(path.c_str(), &before), 0);
+  auto text = ReadFile(path);
+  ASSERT_TRUE(text.has_value());
+  size_t at = text->find(",KH,");
+  ASSERT_NE(at, std::string::npos);
+  text->replace(at, 4, ",VN,");
+  ASSERT_TRUE(WriteFileAtomic(path, *text).has_value());
+  struct timespec times[2] = {before.st_atim, before.st_mtim};
+  ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times, 0), 0);
+  CachedLoad second;
+  auto changed = Load(&second);
+  ASSERT_TRUE(changed.has_value());
+  EXPECT_FALSE(second.from_cache);
+  EXPECT_TRUE(second.cache_written);
+  CachedLoad third;
+  auto again = Load(&third);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_TRUE(third.from_cache);
+  ExpectEqual(*changed, *again);
+  // Other options: another dataset, so not this cache.
+  options_.refused_codes = {"99"};
+  CachedLoad fourth;
+  ASSERT_TRUE(Load(&fourth).has_value());
+  EXPECT_FALSE(fourth.from_cache);
+}
+
+TEST_F(CsvCache, DamagedCacheIsIgnoredAndRebuilt) {
+  CachedLoad first;
+  auto reference = Load(&first);
+  ASSERT_TRUE(reference.has_value());
+  std::string cache = dir_ + "/data.csv.ngocache";
+  auto bytes = ReadFile(cache);
+  ASSERT_TRUE(bytes.has_value());
+  // Truncated; a flipped byte in the header; in the meta; garbage.
+  std::vector<std::string> damaged = {bytes->substr(0, bytes->size() - 1), *bytes, *bytes, "NGOCACHE"};
+  damaged[1][20] ^= 1;
+  damaged[2][100] ^= 1;
+  for (const std::string& bad : damaged) {
+    ASSERT_TRUE(WriteFileAtomic(cache, bad).has_value());
+    CachedLoad load;
+    auto data = Load(&load);
+    ASSERT_TRUE(data.has_value());
+    EXPECT_FALSE(load.from_cache);
+    EXPECT_TRUE(load.cache_written);
+    ExpectEqual(*reference, *data);
+    auto rebuilt = ReadFile(cache);
+    ASSERT_TRUE(rebuilt.has_value());
+    EXPECT_EQ(*rebuilt, *bytes);
+  }
+}
+
+TEST_F(CsvCache, ReadOnlyFolderJustLoads) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root writes to read-only folders";
+  std::filesystem::permissions(dir_, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
+  CachedLoad load;
+  auto data = Load(&load);
+  std::filesystem::permissions(dir_, std::filesystem::perms::owner_all);
+  ASSERT_TRUE(data.has_value());
+  EXPECT_FALSE(load.cache_written);
+}
+
+}  // namespace
+}  // namespace ngosurvey::analysis

@@ -1,0 +1,1249 @@
+#include "analysis/csv_load.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <thread>
+#include <unordered_map>
+
+#include "base/file.h"
+#include "base/text.h"
+#include "form/columns.h"
+#include "form/expr/expr.h"
+
+namespace ngosurvey::analysis {
+namespace {
+
+using form::Question;
+using form::QuestionType;
+
+constexpr size_t kNone = static_cast<size_t>(-1);
+
+// ---------------------------------------------------------------------------
+// Input: the bytes of the file after a UTF-8 BOM (or converted from UTF-16).
+
+class Input {
+ public:
+  Input() = default;
+  Input(const Input&) = delete;
+  Input& operator=(const Input&) = delete;
+  ~Input() {
+    if (map_) ::munmap(map_, map_size_);
+  }
+
+  Status Open(const std::string& path) {
+    if (path == "-") {
+      std::string all;
+      char buffer[1 << 16];
+      while (true) {
+        ssize_t n = ::read(0, buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return MakeError("IO001", "cannot read standard input", Location{.file = path});
+        if (n == 0) break;
+        all.append(buffer, static_cast<size_t>(n));
+      }
+      return SetText(std::move(all), path);
+    }
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      return MakeError("IO001", std::string("cannot open: ") + std::strerror(errno), Location{.file = path});
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      // Not a regular file (a pipe): read it whole.
+      ::close(fd);
+      auto text = ReadFile(path, UINT64_MAX);
+      if (!text) return tl::unexpected(text.error());
+      return SetText(std::move(*text), path);
+    }
+    map_size_ = static_cast<size_t>(st.st_size);
+    if (map_size_ > 0) {
+      void* map = ::mmap(nullptr, map_size_, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (map == MAP_FAILED) {
+        ::close(fd);
+        return MakeError("IO001", std::string("cannot map: ") + std::strerror(errno), Location{.file = path});
+      }
+      map_ = static_cast<char*>(map);
+      ::madvise(map_, map_size_, MADV_SEQUENTIAL);
+    }
+    ::close(fd);
+    std::string_view all(map_, map_size_);
+    if (all.starts_with("\xFF\xFE") || all.starts_with("\xFE\xFF")) {
+      auto text = csv::NormalizeEncoding(all, path);
+      if (!text) return tl::unexpected(text.error());
+      ::munmap(map_, map_size_);
+      map_ = nullptr;
+      owned_ = std::move(*text);
+      data_ = owned_;
+      return Ok();
+    }
+    data_ = all.starts_with("\xEF\xBB\xBF") ? all.substr(3) : all;
+    return Ok();
+  }
+
+  Status SetText(std::string text, const std::string& name) {
+    std::string_view view = text;
+    if (view.starts_with("\xFF\xFE") || view.starts_with("\xFE\xFF")) {
+      owned_ = NGO_TRY(csv::NormalizeEncoding(view, name));
+      data_ = owned_;
+      return Ok();
+    }
+    owned_ = std::move(text);
+    data_ = owned_;
+    if (data_.starts_with("\xEF\xBB\xBF")) data_ = data_.substr(3);
+    return Ok();
+  }
+
+  void Borrow(std::string_view text, const std::string& name, Status* status) {
+    if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF")) {
+      *status = SetText(std::string(text), name);
+      return;
+    }
+    data_ = text.starts_with("\xEF\xBB\xBF") ? text.substr(3) : text;
+  }
+
+  std::string_view data() const { return data_; }
+
+  // Drops the mapped pages of data()[begin, end) from this process (the page cache
+  // keeps them): parsed bytes do not count against the peak memory.
+  void Release(size_t begin, size_t end) const {
+    if (!map_) return;
+    size_t offset = static_cast<size_t>(data_.data() - map_);
+    size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+    size_t from = (begin + offset + page - 1) / page * page;
+    size_t to = (end + offset) / page * page;
+    if (to > from) ::madvise(map_ + from, to - from, MADV_DONTNEED);
+  }
+
+ private:
+  char* map_ = nullptr;
+  size_t map_size_ = 0;
+  std::string owned_;
+  std::string_view data_;
+};
+
+// ---------------------------------------------------------------------------
+// Error positions. Errors are found as byte offsets and turned into lines only
+// when reported, by the rules of csv::RowReader.
+
+// 1-based line of byte `pos` as csv::RowReader counts: every \n, and outside quotes
+// a lone \r.
+int LineAt(std::string_view data, size_t pos) {
+  int line = 1;
+  bool quoted = false;
+  for (size_t i = 0; i < pos && i < data.size(); ++i) {
+    char c = data[i];
+    if (c == '"') {
+      quoted = !quoted;
+    } else if (c == '\n') {
+      ++line;
+    } else if (c == '\r' && !quoted && !(i + 1 < data.size() && data[i + 1] == '\n')) {
+      ++line;
+    }
+  }
+  return line;
+}
+
+struct CsvError {
+  std::string code;
+  std::string message;
+  size_t line_pos = kNone;  // the byte whose line the error names
+  int column = 0;
+};
+
+Error ToError(const CsvError& e, std::string_view data, const std::string& file) {
+  Error error;
+  error.code = e.code;
+  error.message = e.message;
+  error.where.file = file;
+  error.where.row = LineAt(data, e.line_pos);
+  error.where.column = e.column;
+  return error;
+}
+
+// UTF-8 check of data[pos, end) continuing from `pos` (always at a character start):
+// the offset of the first invalid byte, or kNone; *pos ends at or past `end`.
+size_t CheckUtf8(std::string_view data, size_t* pos, size_t end) {
+  size_t i = *pos;
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(data.data());
+  while (i < end) {
+    if (i + 8 <= end) {
+      uint64_t word;
+      std::memcpy(&word, p + i, 8);
+      if ((word & 0x8080808080808080ULL) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    if (p[i] < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t before = i;
+    char32_t cp = text::DecodeOne(data, &i);
+    if (cp == 0xFFFD && i - before != 3) {
+      *pos = before;
+      return before;
+    }
+  }
+  *pos = i;
+  return kNone;
+}
+
+CsvError Utf8Error(std::string_view data, size_t bad) {
+  // Line and column (in code points) as csv::ParseTable's check counts them.
+  int line = 1, column = 1;
+  for (size_t pos = 0; pos < bad;) {
+    char32_t cp = text::DecodeOne(data, &pos);
+    if (cp == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  CsvError e;
+  e.code = "CSV007";
+  e.message =
+      "not UTF-8 text (a spreadsheet saved it in another encoding, such as "
+      "Windows-1252?); save it as 'CSV UTF-8' and try again";
+  e.column = column;
+  e.line_pos = static_cast<size_t>(line);  // a line number here, not a position
+  return e;
+}
+
+// ---------------------------------------------------------------------------
+// Records. One record is parsed into views of its fields (a field with doubled
+// quotes is unescaped into a reused string), as csv::RowReader does.
+
+struct Record {
+  std::vector<std::string_view> fields;  // the first `capacity` fields
+  std::vector<std::string> unescaped;    // per field, when it had doubled quotes
+  size_t count = 0;                      // fields in the record (may exceed fields.size())
+};
+
+// Bytes that end or break a bare field.
+constexpr auto kSpecial = [] {
+  std::array<bool, 256> table{};
+  table[','] = table['\n'] = table['\r'] = table['"'] = true;
+  return table;
+}();
+
+// text::Trim, inline: the same whitespace set.
+inline std::string_view FastTrim(std::string_view s) {
+  auto space = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
+  size_t b = 0, e = s.size();
+  while (b < e && space(s[b])) ++b;
+  while (e > b && space(s[e - 1])) --e;
+  return s.substr(b, e - b);
+}
+
+// Parses the record at *pos (< end) with the defaults of csv::Options. Returns false
+// with *error set on malformed input.
+bool ParseRecord(std::string_view data, size_t* pos, size_t end, Record* record, CsvError* error) {
+  const csv::Options defaults;
+  const size_t max_field = defaults.max_field_bytes;
+  const size_t max_fields = defaults.max_fields_per_row;
+  const char* p = data.data();
+  size_t i = *pos;
+  size_t record_start = i;
+  record->count = 0;
+  const size_t capacity = record->fields.size();
+  while (true) {
+    if (record->count >= max_fields) {
+      error->code = "CSV004";
+      error->message = "more than " + std::to_string(max_fields) + " fields in one row";
+      error->line_pos = record_start;
+      error->column = static_cast<int>(record->count) + 1;
+      return false;
+    }
+    size_t index = record->count++;
+    int column = static_cast<int>(index) + 1;
+    std::string_view value;
+    if (i < end && p[i] == '"') {
+      size_t open = i;
+      ++i;
+      size_t start = i;
+      size_t length = 0;  // unescaped, checked at each quote as RowReader grows its field
+      bool doubled = false;
+      while (true) {
+        const void* q = std::memchr(p + i, '"', end - i);
+        if (!q) {
+          error->code = "CSV002";
+          error->message = "quoted field is never closed";
+          error->line_pos = open;
+          error->column = column;
+          return false;
+        }
+        size_t quote = static_cast<size_t>(static_cast<const char*>(q) - p);
+        if (length + (quote - i) > max_field) {
+          error->code = "CSV003";
+          error->message = "field longer than " + std::to_string(max_field) + " bytes";
+          error->line_pos = open;
+          error->column = column;
+          return false;
+        }
+        length += quote - i;
+        if (quote + 1 < end && p[quote + 1] == '"') {
+          doubled = true;
+          length += 1;
+          i = quote + 2;
+          continue;
+        }
+        i = quote;
+        break;
+      }
+      size_t close = i;
+      std::string_view raw(p + start, close - start);
+      if (doubled) {
+        std::string scratch;
+        std::string* out = index < capacity ? &record->unescaped[index] : &scratch;
+        out->clear();
+        for (size_t k = 0; k < raw.size(); ++k) {
+          out->push_back(raw[k]);
+          if (raw[k] == '"') ++k;  // the second quote of a pair
+        }
+        value = *out;
+      } else {
+        value = raw;
+      }
+      i = close + 1;
+      if (i < end && p[i] != ',' && p[i] != '\n' && p[i] != '\r') {
+        error->code = "CSV008";
+        error->message = "text after the closing quote of a quoted field";
+        error->line_pos = i;
+        error->column = column;
+        return false;
+      }
+    } else {
+      size_t start = i;
+      while (i < end) {
+        char c = p[i];
+        if (!kSpecial[static_cast<unsigned char>(c)]) {
+          ++i;
+          continue;
+        }
+        if (c == ',' || c == '\n' || c == '\r') break;
+        if (c == '"') {
+          error->code = "CSV008";
+          error->message = "quote inside an unquoted field (quote the whole field)";
+          error->line_pos = start;
+          error->column = column;
+          return false;
+        }
+        ++i;
+      }
+      if (i - start > max_field) {
+        error->code = "CSV003";
+        error->message = "field longer than " + std::to_string(max_field) + " bytes";
+        error->line_pos = start;
+        error->column = column;
+        return false;
+      }
+      value = std::string_view(p + start, i - start);
+    }
+    if (index < capacity) record->fields[index] = value;
+    if (i >= end) {
+      *pos = i;
+      return true;
+    }
+    char c = p[i];
+    if (c == ',') {
+      ++i;
+      continue;
+    }
+    ++i;
+    if (c == '\r' && i < end && p[i] == '\n') ++i;
+    *pos = i;
+    return true;
+  }
+}
+
+bool IsBlank(const Record& r) { return r.count == 1 && (r.fields.empty() || r.fields[0].empty()); }
+
+// ---------------------------------------------------------------------------
+// Value lookup: a small open-addressing hash from a cell's text to its code.
+
+class Lookup {
+ public:
+  static constexpr int kNotFound = -1;
+  static constexpr int kRefused = -2;
+  static constexpr int kDontKnow = -3;
+
+  // The keys and codes in order, to share one table between columns with the same.
+  std::string Signature() const {
+    std::string out;
+    for (size_t k = 0; k < keys_.size(); ++k) out += std::to_string(codes_[k]) + ":" + std::to_string(keys_[k].size()) + ":" + keys_[k];
+    return out;
+  }
+
+  void Add(std::string_view key, int code) {
+    if (Find(key) != kNotFound) return;  // the first entry wins, as a linear search would
+    keys_.emplace_back(key);
+    codes_.push_back(code);
+    Rebuild();
+  }
+
+  // Keys of up to 8 bytes (every code and option name of a typical export) are
+  // compared as one integer; longer ones as strings.
+  int Find(std::string_view key) const {
+    if (slots_.empty()) return kNotFound;
+    size_t mask = slots_.size() - 1;
+    if (key.size() <= 8) {
+      uint64_t word = Pack(key);
+      for (size_t h = Hash(word, key.size()) & mask;; h = (h + 1) & mask) {
+        const Slot& slot = slots_[h];
+        if (slot.word == word && slot.length == key.size()) return slot.code;
+        if (slot.index < 0) return kNotFound;
+      }
+    }
+    for (size_t h = Hash(Pack(key.substr(0, 8)), key.size()) & mask;; h = (h + 1) & mask) {
+      const Slot& slot = slots_[h];
+      if (slot.index < 0) return kNotFound;
+      if (slot.length == key.size() && keys_[slot.index] == key) return slot.code;
+    }
+  }
+
+ private:
+  struct Slot {
+    uint64_t word = 0;  // the first 8 bytes, little-endian, zero-padded
+    uint32_t length = 0xFFFFFFFF;  // no key has this length: an empty slot never matches
+    int32_t index = -1;
+    int32_t code = kNotFound;
+  };
+  static uint64_t Pack(std::string_view key) {
+    uint64_t word = 0;
+    for (size_t i = 0; i < key.size() && i < 8; ++i) {
+      word |= static_cast<uint64_t>(static_cast<unsigned char>(key[i])) << (8 * i);
+    }
+    return word;
+  }
+  static size_t Hash(uint64_t word, size_t length) {
+    uint64_t h = (word ^ (length * 0x9E3779B97F4A7C15ULL)) * 0xBF58476D1CE4E5B9ULL;
+    return static_cast<size_t>(h ^ (h >> 31));
+  }
+  void Rebuild() {
+    size_t size = 16;
+    while (size < keys_.size() * 4) size *= 2;
+    slots_.assign(size, Slot{});
+    for (size_t k = 0; k < keys_.size(); ++k) {
+      size_t mask = size - 1;
+      uint64_t word = Pack(keys_[k]);
+      size_t h = Hash(word, keys_[k].size()) & mask;
+      while (slots_[h].index >= 0) h = (h + 1) & mask;
+      slots_[h] = Slot{word, static_cast<uint32_t>(keys_[k].size()), static_cast<int32_t>(k), codes_[k]};
+    }
+  }
+  std::vector<std::string> keys_;
+  std::vector<int> codes_;
+  std::vector<Slot> slots_;
+};
+
+// strtod's verdict on a trimmed cell as LoadCsvWithForm reads it: *consumed when the
+// whole text is a number (what NumericColumn asks), the value in *out.
+void ParseNumber(std::string_view text, bool* consumed, double* out) {
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
+  if (ec == std::errc() && end == text.data() + text.size()) {
+    *consumed = true;
+    return;
+  }
+  std::string copy(text);
+  char* stop = nullptr;
+  *out = std::strtod(copy.c_str(), &stop);
+  *consumed = stop == copy.c_str() + copy.size();
+}
+
+// ---------------------------------------------------------------------------
+// The plan: which CSV field goes to which column.
+
+struct Target {
+  std::string name;
+  const Question* question = nullptr;  // null for an extra grouping column
+  size_t field = 0;
+  ColumnKind kind = ColumnKind::kSingle;
+  bool numeric_candidate = false;  // a calculate kept only if every value is a number
+  std::vector<std::string> options, option_labels;
+  const Lookup* lookup = nullptr;  // shared by columns with the same codes
+  std::vector<form::expr::BoundExpr> relevance;
+  Diagnostics relevance_diags;  // D006 warnings of this target's relevance
+  // Output (owned by `column`).
+  Column column;
+};
+
+// Per chunk and target: what a chunk found.
+struct TargetResult {
+  size_t bad_row = kNone;       // first row with a value that is not an option / number
+  size_t bad_row_pos = 0;       // its record's first byte
+  std::string bad_value;
+  bool non_numeric = false;     // a value strtod does not consume (numeric candidates)
+  // Extra grouping columns: the chunk's distinct values by first appearance.
+  std::unordered_map<std::string, int> dictionary;
+  std::vector<std::string> values;
+};
+
+struct Chunk {
+  size_t begin = 0, end = 0;   // bytes
+  size_t row_offset = 0;       // first row's index in the columns (upper bound layout)
+  size_t row_capacity = 0;     // rows reserved (record ends counted by the first pass)
+  size_t rows = 0;             // rows parsed
+  bool structural_error = false;
+  CsvError error;
+  size_t utf8_bad = kNone;
+  std::vector<TargetResult> results;
+};
+
+// Relevance over one parsed record: names are questions, values the row's raw text.
+class RecordContext final : public form::expr::EvalContext, public form::expr::NameResolver {
+ public:
+  RecordContext(const form::Form& form, const csv::Table& header) : form_(form) {
+    fields_.resize(form.questions.size(), kNone);
+    for (const Question& q : form.questions) {
+      if (auto c = form::FindColumn(header, q)) fields_[q.index] = *c;
+    }
+  }
+  void SetRecord(const Record* record) { record_ = record; }
+
+  std::optional<form::expr::Symbol> Resolve(std::string_view name) const override {
+    const Question* q = form_.FindQuestion(name);
+    if (!q) return std::nullopt;
+    using form::expr::TypeHint;
+    TypeHint hint = q->type == QuestionType::kSelectMultiple ? TypeHint::kSelectMultiple
+                    : (q->type == QuestionType::kInteger || q->type == QuestionType::kDecimal)
+                        ? TypeHint::kNumber
+                        : TypeHint::kString;
+    return form::expr::Symbol{q->index, hint};
+  }
+  size_t ValueCount(int) const override { return 1; }
+  std::string_view ValueAt(int slot, size_t) const override {
+    size_t field = fields_[slot];
+    if (field == kNone || !record_ || field >= record_->fields.size()) return {};
+    return record_->fields[field];
+  }
+  void RandomBytes(uint8_t* out, size_t n) const override { std::fill(out, out + n, 0x5A); }
+
+ private:
+  const form::Form& form_;
+  std::vector<size_t> fields_;
+  const Record* record_ = nullptr;
+};
+
+std::vector<form::expr::BoundExpr> RelevanceChain(const form::Form& form, const Question& question,
+                                                  const RecordContext& resolver, Diagnostics* diags) {
+  std::vector<form::expr::BoundExpr> chain;
+  for (const Question* q = &question; q; q = q->parent >= 0 ? &form.questions[q->parent] : nullptr) {
+    if (q->relevant.empty()) continue;
+    auto bound = form::expr::Compile(q->relevant, resolver);
+    if (!bound) {
+      Error error = bound.error();
+      Location cell = form.SurveyCell(q->row, "relevant");
+      error.where.file = cell.file, error.where.sheet = cell.sheet;
+      error.where.row = cell.row, error.where.column = cell.column;
+      diags->AddWarning("D006",
+                        "relevance of '" + q->name + "' cannot be evaluated on the data (" +
+                            error.message + "); its empty cells count as missing",
+                        error.where);
+      continue;
+    }
+    chain.push_back(*bound);
+  }
+  return chain;
+}
+
+class Loader {
+ public:
+  Loader(const form::Form& form, const LoadDataOptions& options, const CsvLoadSettings& settings,
+         const Input& input, std::string file)
+      : form_(form), options_(options), settings_(settings), input_(input), data_(input.data()),
+        file_(std::move(file)) {}
+
+  Result<Dataset> Run(Diagnostics* diags);
+
+ private:
+  // Header: the first non-blank record; sets header_ and body_begin_.
+  std::optional<CsvError> ReadHeader();
+  // The plan from the header; an error (D004, D005) to report if the CSV is sound.
+  std::optional<Error> Plan();
+  void FirstPass();
+  void ParseChunk(Chunk* chunk, bool report_progress);
+  void ParseAll(bool sequential);
+  void EncodeRow(const Record& record, size_t row, size_t record_pos, Chunk* chunk,
+                 form::expr::Evaluator* evaluator, RecordContext* context);
+  Result<Dataset> Finish(Diagnostics* diags);
+
+  const form::Form& form_;
+  const LoadDataOptions& options_;
+  const CsvLoadSettings& settings_;
+  const Input& input_;
+  std::string_view data_;
+  std::string file_;
+  csv::Table header_;
+  size_t body_begin_ = 0;
+  // One table per distinct list of codes (100 items on the same choice list share one).
+  const Lookup* Share(Lookup lookup) {
+    auto& slot = lookups_[lookup.Signature()];
+    if (!slot) slot = std::make_unique<Lookup>(std::move(lookup));
+    return slot.get();
+  }
+  std::map<std::string, std::unique_ptr<Lookup>> lookups_;
+  std::vector<Target> targets_;
+  size_t question_targets_ = 0;
+  // options.extra_single in order: its target, or -1 when the header lacks it (D004).
+  std::vector<std::pair<std::string, int>> extras_;
+  std::vector<Chunk> chunks_;
+  size_t total_capacity_ = 0;
+  std::atomic<uint64_t> parsed_bytes_{0};
+  int threads_ = 1;
+};
+
+// The header: the first non-blank record (CSV006 for a repeated name). Sets *header
+// and *body_begin (the offset after it).
+std::optional<CsvError> ReadHeaderRecord(std::string_view data, std::vector<std::string>* header,
+                                         size_t* body_begin) {
+  Record record;
+  record.fields.assign(csv::Options{}.max_fields_per_row, {});
+  record.unescaped.assign(record.fields.size(), {});
+  size_t pos = 0;
+  while (pos < data.size()) {
+    size_t start = pos;
+    CsvError error;
+    if (!ParseRecord(data, &pos, data.size(), &record, &error)) return error;
+    if (IsBlank(record)) continue;
+    header->assign(record.fields.begin(), record.fields.begin() + record.count);
+    for (size_t i = 0; i < header->size(); ++i) {
+      for (size_t j = 0; j < i; ++j) {
+        if ((*header)[i] == (*header)[j]) {
+          CsvError e;
+          e.code = "CSV006";
+          e.message = "duplicate column name '" + (*header)[i] + "' (also column " + std::to_string(j + 1) + ")";
+          e.line_pos = start;
+          e.column = static_cast<int>(i) + 1;
+          return e;
+        }
+      }
+    }
+    *body_begin = pos;
+    return std::nullopt;
+  }
+  CsvError e;
+  e.code = "CSV001";
+  e.message = "empty file: no header row";
+  return e;
+}
+
+// The first invalid UTF-8 byte of the whole text as csv::ParseTable reports it.
+std::optional<Error> FirstUtf8Error(std::string_view data, const std::string& file) {
+  size_t pos = 0;
+  size_t bad = CheckUtf8(data, &pos, data.size());
+  if (bad == kNone) return std::nullopt;
+  CsvError e = Utf8Error(data, bad);
+  return Error{e.code, e.message, Location{.file = file, .row = static_cast<int>(e.line_pos), .column = e.column}};
+}
+
+// A header error as csv::ParseTable reports it: a bad UTF-8 byte anywhere first.
+Error HeaderError(const CsvError& error, std::string_view data, const std::string& file) {
+  if (auto bad = FirstUtf8Error(data, file)) return *bad;
+  if (error.code == "CSV001") return Error{error.code, error.message, Location{.file = file}};
+  return ToError(error, data, file);
+}
+
+std::optional<CsvError> Loader::ReadHeader() {
+  return ReadHeaderRecord(data_, &header_.header, &body_begin_);
+}
+
+std::optional<Error> Loader::Plan() {
+  header_.file = file_;
+  std::vector<const Question*> questions;
+  bool listed = !options_.items.empty();
+  if (!listed) {
+    for (const Question& q : form_.questions) {
+      if (!IsTabulable(q.type)) continue;
+      if (!form::FindColumn(header_, q)) continue;
+      questions.push_back(&q);
+    }
+  } else {
+    for (const std::string& name : options_.items) {
+      const Question* q = form_.FindQuestion(name);
+      if (!q) {
+        return Error{"D004", "'" + name + "' is not a question of the form", Location{.file = form_.file}};
+      }
+      if (!IsTabulable(q->type)) {
+        return Error{"D005",
+                     "'" + name + "' is a " + std::string(form::TypeName(q->type)) +
+                         "; only select, numeric and numeric calculate questions are tabulated",
+                     form_.SurveyCell(q->row, "type")};
+      }
+      if (!form::FindColumn(header_, *q)) {
+        return Error{"D004", "'" + name + "' has no column in the data", Location{.file = file_, .row = 1}};
+      }
+      questions.push_back(q);
+    }
+  }
+  RecordContext resolver(form_, header_);
+  for (const Question* q : questions) {
+    Target t;
+    t.name = q->name;
+    t.question = q;
+    t.field = *form::FindColumn(header_, *q);
+    t.kind = ColumnKindOf(q->type);
+    t.numeric_candidate = !listed && q->type == QuestionType::kCalculate;
+    ChoiceOptions(form_, *q, options_, &t.options, &t.option_labels);
+    Lookup lookup;
+    for (const auto& code : options_.refused_codes) lookup.Add(code, Lookup::kRefused);
+    for (const auto& code : options_.dont_know_codes) lookup.Add(code, Lookup::kDontKnow);
+    for (size_t i = 0; i < t.options.size(); ++i) lookup.Add(t.options[i], static_cast<int>(i));
+    t.lookup = Share(std::move(lookup));
+    t.relevance = RelevanceChain(form_, *q, resolver, &t.relevance_diags);
+    targets_.push_back(std::move(t));
+  }
+  question_targets_ = targets_.size();
+  // Extra grouping columns. One named like a calculate that turns out not to be
+  // numeric is loaded as an extra (Finish skips it when the calculate is kept).
+  std::set<std::string> loaded;
+  for (const Target& t : targets_) {
+    if (!t.numeric_candidate) loaded.insert(t.name);
+  }
+  for (const std::string& name : options_.extra_single) {
+    if (loaded.count(name)) continue;
+    loaded.insert(name);
+    auto field = header_.ColumnIndex(name);
+    if (!field) {
+      extras_.emplace_back(name, -1);
+      continue;
+    }
+    Target t;
+    t.name = name;
+    t.field = *field;
+    t.kind = ColumnKind::kSingle;
+    Lookup lookup;
+    for (const auto& code : options_.refused_codes) lookup.Add(code, Lookup::kRefused);
+    for (const auto& code : options_.dont_know_codes) lookup.Add(code, Lookup::kDontKnow);
+    t.lookup = Share(std::move(lookup));
+    extras_.emplace_back(name, static_cast<int>(targets_.size()));
+    targets_.push_back(std::move(t));
+  }
+  return std::nullopt;
+}
+
+// The first pass: per byte range, quotes and record ends by quote parity; then each
+// range's state at its start, a record boundary in it, and the rows per chunk.
+void Loader::FirstPass() {
+  const size_t begin = body_begin_, end = data_.size();
+  size_t bytes = end - begin;
+  size_t range = settings_.range_bytes ? settings_.range_bytes
+                                       : std::max<size_t>(size_t{1} << 20, bytes / (threads_ * 4) + 1);
+  size_t ranges = bytes == 0 ? 0 : (bytes + range - 1) / range;
+  struct RangeCount {
+    size_t from = 0, to = 0;
+    uint64_t quotes = 0;
+    uint64_t ends[2] = {0, 0};          // record ends at even / odd quote parity
+    size_t first_end[2] = {kNone, kNone};  // offset after the first such end
+  };
+  std::vector<RangeCount> counts(ranges);
+  const char* p = data_.data();
+  // Bytes that matter here: quotes and line ends; 8 bytes at a time skip the rest
+  // (a word with none of them, by the has-zero-byte trick; false positives are only
+  // looked at byte by byte).
+  auto has = [](uint64_t word, unsigned char c) {
+    uint64_t x = word ^ (0x0101010101010101ULL * c);
+    return (x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL;
+  };
+  auto count_range = [&](RangeCount* r) {
+    uint64_t quotes = 0;
+    auto byte = [&](size_t i) {
+      char c = p[i];
+      if (c == '"') {
+        ++quotes;
+      } else if (c == '\n' || (c == '\r' && !(i + 1 < end && p[i + 1] == '\n'))) {
+        int parity = static_cast<int>(quotes & 1);
+        if (r->ends[parity]++ == 0) r->first_end[parity] = i + 1;
+      }
+    };
+    size_t i = r->from;
+    size_t released = r->from;
+    while (i + 8 <= r->to) {
+      uint64_t word;
+      std::memcpy(&word, p + i, 8);
+      if (has(word, '"') | has(word, '\n') | has(word, '\r')) {
+        for (size_t k = 0; k < 8; ++k) byte(i + k);
+      }
+      i += 8;
+      if (i - released >= (size_t{8} << 20)) {
+        input_.Release(released, i);
+        released = i;
+      }
+    }
+    for (; i < r->to; ++i) byte(i);
+    r->quotes = quotes;
+    input_.Release(r->from, r->to);
+  };
+  for (size_t k = 0; k < ranges; ++k) {
+    counts[k].from = begin + k * range;
+    counts[k].to = std::min(end, begin + (k + 1) * range);
+  }
+  {
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      for (size_t k; (k = next.fetch_add(1)) < ranges;) count_range(&counts[k]);
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads_; ++t) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
+  }
+  // Chunks: from the body's start to the first record end of each later range.
+  chunks_.clear();
+  Chunk current;
+  current.begin = begin;
+  uint64_t quotes = 0;
+  uint64_t ends_in_chunk = 0;
+  for (size_t k = 0; k < ranges; ++k) {
+    int parity = static_cast<int>(quotes & 1);  // 1: the range starts inside quotes
+    const RangeCount& r = counts[k];
+    // Ends of records in this range, with parity relative to the range's start.
+    uint64_t ends = r.ends[parity];
+    if (k > 0 && ends > 0) {
+      size_t boundary = r.first_end[parity];
+      // The chunk so far ends at this range's first record end.
+      current.end = boundary;
+      current.row_capacity = ends_in_chunk + 1;
+      chunks_.push_back(std::move(current));
+      current = Chunk{};
+      current.begin = boundary;
+      ends_in_chunk = ends - 1;
+    } else {
+      ends_in_chunk += ends;
+    }
+    quotes += r.quotes;
+  }
+  current.end = end;
+  current.row_capacity = ends_in_chunk + 1;  // a last record without a line end
+  chunks_.push_back(std::move(current));
+  total_capacity_ = 0;
+  for (Chunk& c : chunks_) {
+    c.row_offset = total_capacity_;
+    total_capacity_ += c.row_capacity;
+  }
+}
+
+void Loader::EncodeRow(const Record& record, size_t row, size_t record_pos, Chunk* chunk,
+                       form::expr::Evaluator* evaluator, RecordContext* context) {
+  for (size_t k = 0; k < targets_.size(); ++k) {
+    Target& t = targets_[k];
+    std::string_view raw = FastTrim(record.fields[t.field]);
+    size_t at = chunk->row_offset + row;
+    uint8_t state = 0;
+    bool answered = false;
+    if (raw.empty()) {
+      state = kCodeMissing;
+      if (!t.relevance.empty()) {
+        context->SetRecord(&record);
+        for (const auto& condition : t.relevance) {
+          auto relevant = evaluator->EvaluateBoolean(condition, *context);
+          if (relevant && !*relevant) {
+            state = kCodeNotAsked;
+            break;
+          }
+        }
+      }
+    } else {
+      answered = true;
+    }
+    TargetResult& result = chunk->results[k];
+    auto bad = [&](std::string_view value) {
+      if (result.bad_row == kNone) {
+        result.bad_row = row;
+        result.bad_row_pos = record_pos;
+        result.bad_value = std::string(value);
+      }
+    };
+    switch (t.kind) {
+      case ColumnKind::kSingle: {
+        uint8_t code = state;
+        if (answered) {
+          int found = t.lookup->Find(raw);
+          if (found == Lookup::kRefused) {
+            code = kCodeRefused;
+          } else if (found == Lookup::kDontKnow) {
+            code = kCodeDontKnow;
+          } else if (!t.question) {
+            // An extra grouping column: a chunk-local code, renumbered in Finish.
+            auto it = result.dictionary.find(std::string(raw));
+            int local;
+            if (it == result.dictionary.end()) {
+              local = static_cast<int>(result.values.size());
+              result.dictionary.emplace(std::string(raw), local);
+              result.values.emplace_back(raw);
+            } else {
+              local = it->second;
+            }
+            code = static_cast<uint8_t>(local < kMaxSingleOptions ? local : 0);
+          } else if (found >= 0) {
+            code = static_cast<uint8_t>(found);
+          } else {
+            bad(raw);
+          }
+        }
+        t.column.planes[0].data()[at] = code;
+        break;
+      }
+      case ColumnKind::kMulti: {
+        size_t planes = t.column.planes.size();
+        uint8_t bytes[64] = {};
+        std::vector<uint8_t> wide;
+        uint8_t* out = bytes;
+        if (planes > sizeof bytes) {
+          wide.assign(planes, 0);
+          out = wide.data();
+        }
+        if (answered) {
+          int found = t.lookup->Find(raw);
+          if (found == Lookup::kRefused) {
+            out[0] = kCodeRefused;
+          } else if (found == Lookup::kDontKnow) {
+            out[0] = kCodeDontKnow;
+          } else {
+            size_t i = 0;
+            while (i <= raw.size()) {
+              size_t space = raw.find(' ', i);
+              if (space == std::string_view::npos) space = raw.size();
+              std::string_view token = raw.substr(i, space - i);
+              i = space + 1;
+              if (token.empty()) continue;
+              int index = t.lookup->Find(token);
+              if (index < 0) {
+                bad(raw);
+                break;
+              }
+              out[index / kOptionsPerPlane] |= static_cast<uint8_t>(1u << (index % kOptionsPerPlane));
+            }
+          }
+        } else {
+          out[0] = state;
+        }
+        for (size_t p = 0; p < planes; ++p) t.column.planes[p].data()[at] = out[p];
+        break;
+      }
+      case ColumnKind::kNumber: {
+        double number = std::nan("");
+        uint8_t code = state;
+        if (answered) {
+          int found = t.lookup->Find(raw);
+          if (found == Lookup::kRefused) {
+            code = kCodeRefused;
+          } else if (found == Lookup::kDontKnow) {
+            code = kCodeDontKnow;
+          } else {
+            bool consumed = false;
+            ParseNumber(raw, &consumed, &number);
+            code = kCodeAnswered;
+            if (!consumed) result.non_numeric = true;
+            if (!consumed || !std::isfinite(number)) {
+              bad(raw);
+              number = std::nan("");
+            }
+          }
+        }
+        t.column.numbers.data()[at] = number;
+        t.column.states.data()[at] = code;
+        break;
+      }
+    }
+  }
+}
+
+void Loader::ParseChunk(Chunk* chunk, bool report_progress) {
+  chunk->results.assign(targets_.size(), TargetResult{});
+  Record record;
+  record.fields.assign(header_.header.size(), {});
+  record.unescaped.assign(header_.header.size(), {});
+  form::expr::Evaluator evaluator;
+  RecordContext context(form_, header_);
+  size_t pos = chunk->begin;
+  size_t utf8_pos = chunk->begin;
+  size_t released = chunk->begin;
+  size_t reported = chunk->begin;
+  constexpr size_t kBlock = size_t{1} << 18;
+  const size_t width = header_.header.size();
+  while (pos < chunk->end) {
+    if (utf8_pos < chunk->end && utf8_pos < pos + 4096) {
+      size_t bad = CheckUtf8(data_, &utf8_pos, std::min(chunk->end, pos + kBlock));
+      if (bad != kNone) {
+        chunk->utf8_bad = bad;
+        return;
+      }
+    }
+    size_t start = pos;
+    CsvError error;
+    if (!ParseRecord(data_, &pos, chunk->end, &record, &error)) {
+      chunk->structural_error = true;
+      chunk->error = std::move(error);
+      return;
+    }
+    if (IsBlank(record)) continue;
+    if (record.count != width) {
+      chunk->structural_error = true;
+      chunk->error.code = "CSV005";
+      chunk->error.message = "row has " + std::to_string(record.count) + " fields, the header has " +
+                             std::to_string(width);
+      chunk->error.line_pos = start;
+      chunk->error.column = static_cast<int>(std::min(record.count, width)) + 1;
+      return;
+    }
+    if (chunk->rows >= chunk->row_capacity) {  // the first pass's count was wrong: bad input
+      chunk->structural_error = true;
+      chunk->error.code = "CSV000";
+      return;
+    }
+    EncodeRow(record, chunk->rows, start, chunk, &evaluator, &context);
+    ++chunk->rows;
+    if (pos - released >= (size_t{8} << 20)) {
+      input_.Release(released, pos);
+      parsed_bytes_.fetch_add(pos - released, std::memory_order_relaxed);
+      released = pos;
+    }
+    if (report_progress && settings_.progress && pos - reported >= (size_t{16} << 20)) {
+      settings_.progress->Update(parsed_bytes_.load(std::memory_order_relaxed));
+      reported = pos;
+    }
+  }
+  if (utf8_pos < chunk->end) {
+    size_t bad = CheckUtf8(data_, &utf8_pos, chunk->end);
+    if (bad != kNone) chunk->utf8_bad = bad;
+  }
+  input_.Release(released, chunk->end);
+  parsed_bytes_.fetch_add(chunk->end - released, std::memory_order_relaxed);
+  if (pos != chunk->end) {  // a record ran past the chunk's end: bad input
+    chunk->structural_error = true;
+    chunk->error.code = "CSV000";
+  }
+}
+
+void Loader::ParseAll(bool sequential) {
+  // Columns at their final size (an upper bound: blank lines are dropped later).
+  for (Target& t : targets_) {
+    t.column = Column{};
+    t.column.kind = t.kind;
+    if (t.kind == ColumnKind::kNumber) {
+      t.column.numbers.resize(total_capacity_);
+      t.column.states.resize(total_capacity_);
+    } else {
+      size_t planes = t.kind == ColumnKind::kSingle
+                          ? 1
+                          : std::max<size_t>(1, (t.options.size() + kOptionsPerPlane - 1) / kOptionsPerPlane);
+      t.column.planes.resize(planes);
+      for (auto& plane : t.column.planes) plane.resize(total_capacity_);
+    }
+  }
+  if (settings_.progress) settings_.progress->Start("loading " + file_, data_.size());
+  if (sequential || chunks_.size() == 1 || threads_ == 1) {
+    for (Chunk& c : chunks_) ParseChunk(&c, true);
+  } else {
+    std::atomic<size_t> next{0};
+    auto work = [&](bool main) {
+      for (size_t k; (k = next.fetch_add(1)) < chunks_.size();) ParseChunk(&chunks_[k], main);
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads_; ++t) pool.emplace_back(work, false);
+    work(true);
+    for (auto& t : pool) t.join();
+  }
+  if (settings_.progress) settings_.progress->Finish();
+}
+
+Result<Dataset> Loader::Run(Diagnostics* diags) {
+  threads_ = settings_.threads > 0 ? settings_.threads
+                                   : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  // The whole-file UTF-8 check comes first in csv::ParseTable: an invalid byte
+  // anywhere is the error, even after a structural one.
+  auto utf8_first = [&] { return FirstUtf8Error(data_, file_); };
+  if (auto header_error = ReadHeader()) return tl::unexpected(HeaderError(*header_error, data_, file_));
+  {
+    size_t pos = 0;
+    if (CheckUtf8(data_, &pos, body_begin_) != kNone) return tl::unexpected(*utf8_first());
+  }
+  std::optional<Error> plan_error = Plan();
+  if (plan_error) targets_.clear();  // check the CSV only: its errors come first
+  FirstPass();
+  ParseAll(false);
+  bool structural = false, utf8 = false;
+  for (const Chunk& c : chunks_) {
+    structural |= c.structural_error;
+    utf8 |= c.utf8_bad != kNone;
+  }
+  if (utf8 || structural) {
+    if (auto bad = utf8_first()) return tl::unexpected(*bad);
+    // Parse once more from the start on one thread, checking only: the first error
+    // of the file, as csv::ParseTable finds it.
+    std::vector<Target> targets = std::move(targets_);
+    targets_.clear();
+    Chunk whole;
+    whole.begin = body_begin_;
+    whole.end = data_.size();
+    whole.row_capacity = total_capacity_ = data_.size() - body_begin_ + 1;
+    chunks_.assign(1, std::move(whole));
+    ParseAll(true);
+    if (chunks_[0].structural_error && chunks_[0].error.code != "CSV000") {
+      return tl::unexpected(ToError(chunks_[0].error, data_, file_));
+    }
+    // No error after all (the first pass misjudged a boundary): load on one thread.
+    total_capacity_ = chunks_[0].rows;
+    Chunk again;
+    again.begin = body_begin_;
+    again.end = data_.size();
+    again.row_capacity = total_capacity_;
+    chunks_.assign(1, std::move(again));
+    targets_ = std::move(targets);
+    ParseAll(true);
+    if (chunks_[0].structural_error) {
+      return MakeError("CSV000", "the file could not be parsed", Location{.file = file_});
+    }
+  }
+  if (plan_error) return tl::unexpected(*plan_error);
+  return Finish(diags);
+}
+
+Result<Dataset> Loader::Finish(Diagnostics* diags) {
+  // Rows: chunks are laid out by their capacity; close the gaps left by blank lines.
+  size_t rows = 0;
+  for (const Chunk& c : chunks_) rows += c.rows;
+  if (rows != total_capacity_) {
+    for (Target& t : targets_) {
+      auto compact = [&](auto& buffer) {
+        auto* base = buffer.data();
+        size_t to = 0;
+        for (const Chunk& c : chunks_) {
+          if (c.row_offset != to && c.rows) std::memmove(base + to, base + c.row_offset, c.rows * sizeof(*base));
+          to += c.rows;
+        }
+        buffer.resize(rows);
+        buffer.owned().shrink_to_fit();
+      };
+      if (t.kind == ColumnKind::kNumber) {
+        compact(t.column.numbers);
+        compact(t.column.states);
+      } else {
+        for (auto& plane : t.column.planes) compact(plane);
+      }
+    }
+  }
+  // Global row of a chunk's row, and its record's line.
+  auto where = [&](size_t chunk, const TargetResult& r, const Target& t) {
+    Location at;
+    at.file = file_;
+    at.row = LineAt(data_, r.bad_row_pos);
+    at.column = static_cast<int>(t.field) + 1;
+    (void)chunk;
+    return at;
+  };
+  Dataset data(rows);
+  for (size_t k = 0; k < question_targets_; ++k) {
+    Target& t = targets_[k];
+    if (t.numeric_candidate) {
+      bool numeric = true;
+      for (const Chunk& c : chunks_) numeric &= !c.results[k].non_numeric;
+      if (!numeric) continue;  // a calculate that builds text: not an item
+    }
+    diags->Append(t.relevance_diags);
+    for (size_t c = 0; c < chunks_.size(); ++c) {
+      const TargetResult& r = chunks_[c].results[k];
+      if (r.bad_row == kNone) continue;
+      const Question& q = *t.question;
+      Error error;
+      error.code = "D003";
+      error.where = where(c, r, t);
+      error.message = "'" + r.bad_value + "' is not " +
+                      (t.kind == ColumnKind::kNumber ? "a number" : "an option of " + q.list_name) +
+                      " (question '" + q.name + "')";
+      return tl::unexpected(error);
+    }
+    Column column = std::move(t.column);
+    column.name = t.name;
+    column.options = t.options;
+    column.label = form_.Text(t.question->label, options_.language);
+    column.option_labels = t.option_labels;
+    column.relevant = t.question->relevant;
+    NGO_TRY(data.AddColumn(std::move(column)));
+  }
+  for (const auto& [name, index] : extras_) {
+    if (data.Find(name) >= 0) continue;
+    if (index < 0) {
+      return MakeError("D004", "'" + name + "' has no column in the data", Location{.file = file_, .row = 1});
+    }
+    size_t k = static_cast<size_t>(index);
+    Target& t = targets_[k];
+    std::set<std::string> values;
+    for (const Chunk& c : chunks_) values.insert(c.results[k].values.begin(), c.results[k].values.end());
+    std::vector<std::string> sorted(values.begin(), values.end());
+    if (sorted.size() <= static_cast<size_t>(kMaxSingleOptions)) {
+      uint8_t* codes = t.column.planes[0].data();
+      size_t row = 0;
+      for (const Chunk& c : chunks_) {
+        const TargetResult& r = c.results[k];
+        uint8_t remap[256];
+        for (int i = 0; i < 256; ++i) remap[i] = static_cast<uint8_t>(i);
+        for (size_t local = 0; local < r.values.size(); ++local) {
+          auto it = std::lower_bound(sorted.begin(), sorted.end(), r.values[local]);
+          remap[local] = static_cast<uint8_t>(it - sorted.begin());
+        }
+        for (size_t i = 0; i < c.rows; ++i, ++row) codes[row] = remap[codes[row]];
+      }
+    }
+    Column column = std::move(t.column);
+    column.name = t.name;
+    column.options = std::move(sorted);
+    column.label = t.name;
+    NGO_TRY(data.AddColumn(std::move(column)));
+  }
+  return data;
+}
+
+}  // namespace
+
+Result<csv::Table> ReadCsvHeader(const std::string& path) {
+  Input input;
+  NGO_TRY(input.Open(path));
+  std::string_view data = input.data();
+  csv::Table table;
+  table.file = path;
+  size_t body_begin = 0;
+  if (auto error = ReadHeaderRecord(data, &table.header, &body_begin)) {
+    return tl::unexpected(HeaderError(*error, data, path));
+  }
+  size_t pos = 0;
+  if (CheckUtf8(data, &pos, body_begin) != kNone) return tl::unexpected(*FirstUtf8Error(data, path));
+  return table;
+}
+
+Result<Dataset> LoadCsvFile(const form::Form& form, const std::string& path, const LoadDataOptions& options,
+                            Diagnostics* diags, const CsvLoadSettings& settings) {
+  Input input;
+  NGO_TRY(input.Open(path));
+  Loader loader(form, options, settings, input, path);
+  return loader.Run(diags);
+}
+
+Result<Dataset> LoadCsvText(const form::Form& form, std::string_view text, const std::string& file_name,
+                            const LoadDataOptions& options, Diagnostics* diags, const CsvLoadSettings& settings) {
+  Input input;
+  Status status = Ok();
+  input.Borrow(text, file_name, &status);
+  NGO_TRY(status);
+  Loader loader(form, options, settings, input, file_name);
+  return loader.Run(diags);
+}
+
+}  // namespace ngosurvey::analysis

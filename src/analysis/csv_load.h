@@ -1,0 +1,59 @@
+// The streaming CSV loader: a CSV export plus its form straight into a Dataset,
+// without a std::string per cell. It gives the same Dataset, the same diagnostics
+// and the same first error (code, file, line, column) as csv::ReadTable followed by
+// LoadCsvWithForm (load_data.h, whose rules it follows: refused and don't-know codes,
+// relevance for empty cells, numeric calculates, extra grouping columns), on any input.
+//
+// How (docs/ARCHITECTURE.md, "Loading a CSV"):
+//   1. The file is memory-mapped (read into memory for stdin or UTF-16 input).
+//   2. A first parallel pass counts quotes and record ends per byte range; quote
+//      parity then gives every range a record boundary, and the counts the number of
+//      rows, so every column is allocated once at its final size.
+//   3. The chunks between boundaries are parsed in parallel (RFC 4180 as in base/csv:
+//      quotes, doubled quotes, quoted line breaks, CRLF, a UTF-8 BOM) and each field a
+//      table needs is encoded in place into its column (a small hash per column from
+//      option name to index; select_multiple tokens to bits; numbers with
+//      std::from_chars). Fields no table needs are skipped. UTF-8 is checked as the
+//      bytes are parsed. Mapped pages already parsed are released, so the file does
+//      not count against the peak memory.
+//   4. Malformed input (a structural CSV error) is parsed once more from the start on
+//      one thread, so that the error reported is the first one of the file.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "analysis/dataset.h"
+#include "analysis/load_data.h"
+#include "base/csv.h"
+#include "base/diagnostic.h"
+#include "base/progress.h"
+#include "form/form.h"
+
+namespace ngosurvey::analysis {
+
+struct CsvLoadSettings {
+  int threads = 0;                  // 0: the machine's cores
+  Progress* progress = nullptr;     // "loading DATA.csv" in bytes; none when null
+  // Bytes per parallel range of the first pass (tests make it small to exercise the
+  // boundaries); 0 = a default that gives a few ranges per thread.
+  size_t range_bytes = 0;
+};
+
+// The header row of a CSV file (the first non-blank record), as a csv::Table without
+// rows, for AddGroupingColumns and the CLI's column checks. Errors as csv::ReadTable
+// (IO001, CSV001..CSV008 of the header's bytes).
+Result<csv::Table> ReadCsvHeader(const std::string& path);
+
+// Loads `path` ("-" = standard input). Errors as csv::ReadTable then LoadCsvWithForm.
+Result<Dataset> LoadCsvFile(const form::Form& form, const std::string& path,
+                            const LoadDataOptions& options, Diagnostics* diags,
+                            const CsvLoadSettings& settings = {});
+
+// Loads CSV text already in memory (as read from a file: a BOM or UTF-16 is handled
+// here); `file_name` is for error locations.
+Result<Dataset> LoadCsvText(const form::Form& form, std::string_view text,
+                            const std::string& file_name, const LoadDataOptions& options,
+                            Diagnostics* diags, const CsvLoadSettings& settings = {});
+
+}  // namespace ngosurvey::analysis

@@ -1,0 +1,307 @@
+// The streaming loader against the reference path (csv::ParseTable then
+// LoadCsvWithForm): the same Dataset, diagnostics and first error on the test
+// datasets and on random CSVs with quotes, line breaks, CRLF, BOMs, codes, bad values
+// and malformed rows, parsed in one range and in many small ones on two threads.
+#include "analysis/csv_load.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <filesystem>
+#include <random>
+
+#include "base/file.h"
+#include "form/xlsx_reader.h"
+
+namespace ngosurvey::analysis {
+namespace {
+
+form::Sheet MakeSheet(const std::string& name, const std::vector<std::vector<std::string>>& rows) {
+  form::Sheet sheet;
+  sheet.name = name;
+  sheet.loaded = true;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    form::Row row;
+    row.number = static_cast<int>(r) + 1;
+    for (size_t c = 0; c < rows[r].size(); ++c) {
+      if (rows[r][c].empty()) continue;
+      form::Cell cell;
+      cell.row = row.number;
+      cell.column = static_cast<int>(c) + 1;
+      cell.value = rows[r][c];
+      row.cells.push_back(cell);
+    }
+    sheet.rows.push_back(row);
+  }
+  return sheet;
+}
+
+// A form with every kind of tabulable item, a group with relevance, a calculate.
+form::Form TestForm() {
+  form::Workbook workbook;
+  workbook.file = "form.xlsx";
+  workbook.sheets.push_back(MakeSheet(
+      "survey", {{"type", "name", "label", "relevant", "calculation"},
+                 {"select_one country", "country", "Country", "", ""},
+                 {"select_one abc", "s1", "S1", "", ""},
+                 {"select_one abc", "s2", "S2", "${s1} = 'a'", ""},
+                 {"begin_group", "g", "G", "${s1} != 'c'", ""},
+                 {"select_multiple many", "m1", "M1", "", ""},
+                 {"integer", "n1", "N1", "${s2} = 'b'", ""},
+                 {"end_group", "", "", "", ""},
+                 {"decimal", "d1", "D1", "", ""},
+                 {"text", "t1", "T1", "", ""},
+                 {"calculate", "c1", "", "", "1 + 1"},
+                 {"calculate", "c2", "", "", "concat('x', 'y')"}}));
+  std::vector<std::vector<std::string>> choices = {{"list_name", "name", "label"},
+                                                   {"country", "KH", "Cambodia"},
+                                                   {"country", "VN", "Viet Nam"},
+                                                   {"abc", "a", "A"},
+                                                   {"abc", "b", "B"},
+                                                   {"abc", "c", "C"},
+                                                   {"abc", "99", "Refused"}};
+  for (int i = 1; i <= 9; ++i) choices.push_back({"many", "o" + std::to_string(i), "Option " + std::to_string(i)});
+  workbook.sheets.push_back(MakeSheet("choices", choices));
+  Diagnostics diags;
+  auto form = form::BuildForm(workbook, &diags);
+  EXPECT_TRUE(form.has_value()) << (form ? "" : form.error().ToString());
+  EXPECT_FALSE(diags.has_errors());
+  return *form;
+}
+
+std::string Describe(const Diagnostics& diags) {
+  std::string out;
+  for (const auto& item : diags.items()) out += item.error.ToString() + "\n";
+  return out;
+}
+
+// Loads `text` both ways and expects the same outcome; returns the row count.
+size_t ExpectSame(const form::Form& form, const std::string& text, const LoadDataOptions& options,
+                  const CsvLoadSettings& settings, const std::string& context) {
+  SCOPED_TRACE(context);
+  Diagnostics old_diags, new_diags;
+  auto table = csv::ParseTable(text, "data.csv");
+  Result<Dataset> old_data =
+      table ? LoadCsvWithForm(form, *table, options, &old_diags) : Result<Dataset>(tl::unexpected(table.error()));
+  Result<Dataset> new_data = LoadCsvText(form, text, "data.csv", options, &new_diags, settings);
+  EXPECT_EQ(Describe(old_diags), Describe(new_diags));
+  EXPECT_EQ(old_data.has_value(), new_data.has_value())
+      << (old_data ? "" : "old: " + old_data.error().ToString())
+      << (new_data ? "" : "new: " + new_data.error().ToString());
+  if (!old_data || !new_data) {
+    if (!old_data && !new_data) EXPECT_EQ(old_data.error().ToString(), new_data.error().ToString());
+    return 0;
+  }
+  EXPECT_EQ(old_data->rows(), new_data->rows());
+  EXPECT_EQ(old_data->columns().size(), new_data->columns().size());
+  for (size_t i = 0; i < std::min(old_data->columns().size(), new_data->columns().size()); ++i) {
+    const Column& a = old_data->columns()[i];
+    const Column& b = new_data->columns()[i];
+    SCOPED_TRACE(a.name);
+    EXPECT_EQ(a.name, b.name);
+    EXPECT_EQ(a.label, b.label);
+    EXPECT_EQ(a.kind, b.kind);
+    EXPECT_EQ(a.options, b.options);
+    EXPECT_EQ(a.option_labels, b.option_labels);
+    EXPECT_EQ(a.relevant, b.relevant);
+    EXPECT_EQ(a.planes.size(), b.planes.size());
+    for (size_t p = 0; p < std::min(a.planes.size(), b.planes.size()); ++p) EXPECT_TRUE(a.planes[p] == b.planes[p]);
+    EXPECT_TRUE(a.states == b.states);
+    EXPECT_EQ(a.numbers.size(), b.numbers.size());
+    if (a.numbers.size() == b.numbers.size() && !a.numbers.empty()) {
+      EXPECT_EQ(0, std::memcmp(a.numbers.data(), b.numbers.data(), a.numbers.size() * sizeof(double)));
+    }
+  }
+  return old_data->rows();
+}
+
+void ExpectSameEverySplit(const form::Form& form, const std::string& text, const LoadDataOptions& options,
+                          const std::string& context) {
+  for (size_t range : {size_t{0}, size_t{7}, size_t{61}}) {
+    for (int threads : {1, 2}) {
+      CsvLoadSettings settings;
+      settings.threads = threads;
+      settings.range_bytes = range;
+      ExpectSame(form, text, options, settings,
+                 context + " range " + std::to_string(range) + " threads " + std::to_string(threads));
+    }
+  }
+}
+
+TEST(CsvLoad, TabulateTestDataset) {
+  Diagnostics diags;
+  auto form = form::LoadFormFile(std::string(NGOSURVEY_SOURCE_DIR) + "/tests/data/tabulate/form.xlsx", &diags);
+  ASSERT_TRUE(form.has_value());
+  auto text = ReadFile(std::string(NGOSURVEY_SOURCE_DIR) + "/tests/data/tabulate/data.csv");
+  ASSERT_TRUE(text.has_value());
+  LoadDataOptions options;
+  ExpectSameEverySplit(*form, *text, options, "all items");
+  options.items = {"training", "staff", "funding"};
+  options.extra_single = {"country"};
+  ExpectSameEverySplit(*form, *text, options, "listed items");
+  EXPECT_EQ(ExpectSame(*form, *text, options, {}, "rows"), 27u);
+}
+
+TEST(CsvLoad, FileAndHeader) {
+  std::string dir = ::testing::TempDir() + "/csv_load_file";
+  std::filesystem::create_directories(dir);
+  std::string path = dir + "/data.csv";
+  ASSERT_TRUE(WriteFileAtomic(path, "\xEF\xBB\xBF" "country,s1\r\nKH,a\r\n\r\nVN,\"b\"\r\n").has_value());
+  auto header = ReadCsvHeader(path);
+  ASSERT_TRUE(header.has_value());
+  EXPECT_EQ(header->header, (std::vector<std::string>{"country", "s1"}));
+  form::Form form = TestForm();
+  Diagnostics diags;
+  auto data = LoadCsvFile(form, path, {}, &diags);
+  ASSERT_TRUE(data.has_value()) << data.error().ToString();
+  EXPECT_EQ(data->rows(), 2u);
+  ASSERT_GE(data->Find("s1"), 0);
+  EXPECT_TRUE(data->column(data->Find("s1")).planes[0] == (std::vector<uint8_t>{0, 1}));
+  // Header errors as csv::ReadTable reports them (a bad byte anywhere comes first).
+  for (const char* text : {"a,b,a\n1,2,3\n", "a,b,a\n1,2,\xFF\n", "\n\n", "a,\"b\nc"}) {
+    ASSERT_TRUE(WriteFileAtomic(path, text).has_value());
+    auto mine = ReadCsvHeader(path);
+    auto reference = csv::ReadTable(path);
+    ASSERT_FALSE(mine.has_value());
+    ASSERT_FALSE(reference.has_value());
+    EXPECT_EQ(mine.error().ToString(), reference.error().ToString());
+  }
+  auto missing = LoadCsvFile(form, dir + "/none.csv", {}, &diags);
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().code, "IO001");
+}
+
+// Random CSVs over TestForm's columns.
+class RandomCsv {
+ public:
+  explicit RandomCsv(uint32_t seed) : rng_(seed) {}
+
+  std::string Make(bool allow_errors) {
+    std::vector<std::string> header = {"country", "s1", "s2", "g/m1", "g/n1", "d1", "t1", "c1", "c2", "region"};
+    std::shuffle(header.begin(), header.end(), rng_);
+    if (Chance(0.2)) header.pop_back();
+    std::string eol = Chance(0.3) ? "\r\n" : "\n";
+    std::string out = Chance(0.2) ? "\xEF\xBB\xBF" : "";
+    if (Chance(0.1)) out += eol;  // a blank line before the header
+    for (size_t i = 0; i < header.size(); ++i) out += (i ? "," : "") + header[i];
+    out += eol;
+    int rows = Pick(0, 40);
+    for (int r = 0; r < rows; ++r) {
+      if (Chance(0.05)) {
+        out += eol;  // blank line
+        continue;
+      }
+      size_t fields = header.size();
+      if (allow_errors && Chance(0.02)) fields += Chance(0.5) ? 1 : -1;
+      for (size_t i = 0; i < fields; ++i) {
+        if (i) out += ',';
+        out += Cell(i < header.size() ? header[i] : "t1", allow_errors);
+      }
+      if (r + 1 < rows || Chance(0.7)) out += Chance(0.1) ? (eol == "\n" ? "\r\n" : "\n") : eol;
+    }
+    if (allow_errors && Chance(0.05)) out.insert(Pick(0, static_cast<int>(out.size())), "\xC3(");
+    if (allow_errors && Chance(0.05)) out.insert(Pick(0, static_cast<int>(out.size())), "\"");
+    return out;
+  }
+
+ private:
+  bool Chance(double p) { return std::uniform_real_distribution<double>(0, 1)(rng_) < p; }
+  int Pick(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
+  template <typename T>
+  const T& OneOf(const std::vector<T>& values) {
+    return values[static_cast<size_t>(Pick(0, static_cast<int>(values.size()) - 1))];
+  }
+
+  std::string Quoted(const std::string& value) {
+    std::string out = "\"";
+    for (char c : value) {
+      if (c == '"') out += '"';
+      out += c;
+    }
+    return out + "\"";
+  }
+
+  std::string Cell(const std::string& column, bool allow_errors) {
+    std::string value;
+    double roll = std::uniform_real_distribution<double>(0, 1)(rng_);
+    if (roll < 0.12) {
+      value = OneOf<std::string>({"", " ", "refused", "dont_know", "99", " refused "});
+    } else if (column == "country" || column == "region") {
+      value = OneOf<std::string>({"KH", "VN", "KH ", "TH", "Lao PDR", "z\"q", "a,b"});
+      if (column == "country" && !allow_errors && value != "KH" && value != "VN") value = "KH";
+    } else if (column == "s1" || column == "s2") {
+      value = OneOf<std::string>({"a", "b", "c", " b"});
+      if (allow_errors && Chance(0.03)) value = "x";
+    } else if (column == "g/m1") {
+      int n = Pick(1, 3);
+      for (int k = 0; k < n; ++k) value += (k ? (Chance(0.2) ? "  " : " ") : "") + ("o" + std::to_string(Pick(1, 9)));
+      if (allow_errors && Chance(0.03)) value += " o10";
+    } else if (column == "g/n1" || column == "d1" || column == "c1") {
+      value = OneOf<std::string>({"1", "2.5", "-3", "1e3", " 7 ", "+4", "0x10", ".5", "5.", "1e-320", "12345678901234567890"});
+      if (allow_errors && Chance(0.03)) value = OneOf<std::string>({"inf", "abc", "1e999", "nan", "1,5"});
+    } else if (column == "c2") {
+      value = OneOf<std::string>({"xy", "1", "z"});
+    } else {
+      value = OneOf<std::string>({"plain", "with, comma", "with \"quotes\"", "two\nlines", "cr\r\nlf", "é ü",
+                                  "\xEF\xBF\xBD"});
+    }
+    bool needs = value.find_first_of(",\"\r\n") != std::string::npos;
+    if (needs || Chance(0.1)) return Quoted(value);
+    return value;
+  }
+
+  std::mt19937 rng_;
+};
+
+TEST(CsvLoad, RandomCsvsMatchTheReferencePath) {
+  form::Form form = TestForm();
+  size_t loaded = 0, refused = 0;
+  for (uint32_t seed = 1; seed <= 100; ++seed) {
+    RandomCsv random(seed);
+    bool errors = seed % 3 == 0;
+    std::string text = random.Make(errors);
+    LoadDataOptions options;
+    if (seed % 2) options.refused_codes = {"refused", "99"};
+    if (seed % 5 == 0) options.items = {"s1", "g", "m1"};  // "g" is a group: D005
+    if (seed % 5 == 1) options.items = {"s2", "n1", "c2"};
+    options.extra_single = {"region"};
+    if (seed % 4 == 0) options.extra_single.push_back("nowhere");
+    if (seed % 7 == 0) options.extra_single.push_back("c2");
+    for (size_t range : {size_t{0}, size_t{5}, size_t{37}}) {
+      CsvLoadSettings settings;
+      settings.threads = 2;
+      settings.range_bytes = range;
+      size_t rows = ExpectSame(form, text, options, settings, "seed " + std::to_string(seed) + " range " + std::to_string(range));
+      if (range == 0) (rows ? loaded : refused) += 1;
+    }
+    if (::testing::Test::HasFailure()) {
+      ADD_FAILURE() << "CSV of seed " << seed << ":\n" << text;
+      break;
+    }
+  }
+  // Both outcomes were exercised.
+  EXPECT_GT(loaded, 15u);
+  EXPECT_GT(refused, 15u);
+}
+
+TEST(CsvLoad, MalformedInputGivesTheFirstErrorOfTheFile) {
+  form::Form form = TestForm();
+  LoadDataOptions options;
+  for (const std::string& text : {
+           std::string("country,s1\nKH,a\nVN\nKH,\"b\nVN,c\n"),  // ragged, then unterminated
+           std::string("country,s1\nKH,a\"\nVN,b\n"),           // stray quote
+           std::string("country,s1\nKH,\"a\"x\nVN,b\n"),        // text after a closing quote
+           std::string("country,s1\nKH,\"a\nVN,b\n"),           // never closed
+           std::string("country,s1\nKH,a\nVN,\xFF\n"),          // not UTF-8
+           std::string("country,s1\nKH,a,\"\nx\"\nVN,\xC3\n"),  // ragged before bad UTF-8
+           std::string("country,country\nKH,KH\n"),             // duplicate header
+           std::string(""), std::string("\n\n"),                // no header
+           std::string("country,s1\nKH,x\nVN,\"b\n"),           // CSV error beats D003
+           std::string("country,s1\r\n\"K\r\nH\",a\r\nVN,zz\r\n"),  // D003 after a quoted CRLF
+       }) {
+    ExpectSameEverySplit(form, text, options, text);
+  }
+}
+
+}  // namespace
+}  // namespace ngosurvey::analysis
