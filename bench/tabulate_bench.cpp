@@ -1,4 +1,4 @@
-// Tabulation kernel at survey-census scale (issue "Analysis"): a grouping column of
+// Tabulation kernel and statistics at survey-census scale (issue "Analysis"): a grouping column of
 // 5 groups, 100 select_one items (6 options, a few % missing and refused), 30
 // select_multiple items with 5 options, 10 decimal items with about 5% missing.
 // Measures CountByGroup over every item (what the count, base and percent of every
@@ -13,6 +13,8 @@
 #include <memory>
 
 #include "analysis/group_counts.h"
+#include "analysis/stats.h"
+#include "analysis/table.h"
 #include "tabulate_workload.h"
 
 namespace ngosurvey::analysis {
@@ -55,6 +57,63 @@ void BM_MemoryPass(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * data.ByteSize());
 }
 
+// Tabulate() with every statistic, as `ngosurvey tabulate --by grp` computes it
+// (the quick form's spec: every item by grp): counts, bases, percents, four
+// intervals per cell, 2x2 Fisher tests between every pair of the 5 groups for every
+// option with Holm and BH, the r x c test of every select_one, nonresponse, and the
+// numeric summaries with medians. One thread.
+void BM_TabulateAllStatistics(benchmark::State& state) {
+  const Dataset& data = Workload(static_cast<size_t>(state.range(0)));
+  TableSpec spec;
+  spec.id = "tabulate";
+  spec.by = {data.column(0).name};
+  for (size_t i = 1; i < data.columns().size(); ++i) {
+    RowSpec row;
+    row.item = data.column(static_cast<int>(i)).name;
+    row.mentions = data.column(static_cast<int>(i)).kind == ColumnKind::kMulti;
+    spec.rows.push_back(row);
+  }
+  for (auto _ : state) {
+    auto result = Tabulate(data, spec);
+    if (!result) state.SkipWithError(result.error().message.c_str());
+    benchmark::DoNotOptimize(result);
+  }
+}
+
+// One 2x2 test between two groups of 200,000 (an option chosen by ~14%).
+void BM_Fisher2x2(benchmark::State& state) {
+  int64_t n = state.range(0) / 2;
+  int64_t a = n * 14 / 100;
+  for (auto _ : state) {
+    auto result = FisherExact2x2(a, n - a, a + 150, n - a - 150);
+    benchmark::DoNotOptimize(result);
+  }
+}
+
+// The r x c test of a 6-answer item over 5 groups of N/5 (the method it falls to
+// is in the label: exact at 100, Monte Carlo at 20,000, asymptotic at 1M).
+void BM_FisherRxc(benchmark::State& state) {
+  int64_t total = state.range(0);
+  std::vector<std::vector<int64_t>> table(6, std::vector<int64_t>(5));
+  for (size_t r = 0; r < 6; ++r) {
+    for (size_t c = 0; c < 5; ++c) {
+      table[r][c] = total / 30 + static_cast<int64_t>((r * 5 + c * 3) % 7) * (total / 3000 + 1) - 3;
+      if (table[r][c] < 0) table[r][c] = 0;
+    }
+  }
+  FisherMethod method = FisherMethod::kExact;
+  for (auto _ : state) {
+    auto result = FisherExact(table);
+    if (!result) state.SkipWithError(result.error().message.c_str());
+    method = result->method;
+    benchmark::DoNotOptimize(result);
+  }
+  state.SetLabel(std::string(FisherMethodName(method)));
+}
+
+BENCHMARK(BM_TabulateAllStatistics)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Fisher2x2)->Arg(400'000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_FisherRxc)->Arg(100)->Arg(20'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_CountByGroup)
     ->Arg(1'000'000)
     ->Arg(10'000'000)
