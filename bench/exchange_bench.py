@@ -1,7 +1,10 @@
 #!/usr/bin/python3
 """Timed comparison of ngosurvey import/export with peers on the same data.
 
-Usage: bench/exchange_bench.py NGOSURVEY ROWS REPEATS WORKDIR
+Usage: bench/exchange_bench.py NGOSURVEY ROWS REPEATS WORKDIR [CASE...]
+
+CASE (default: all) picks cases by prefix of their key: import, dta, sav, pandas, haven_dta,
+haven_sav. The data CSV is generated once per WORKDIR and ROWS (kept between runs).
 
 Generates (deterministically) a 261-column form and CSV: 100 select_one (5 choices), 30
 select_multiple x 5 options as 0/1 option columns (Kobo style), 10 decimals and a grouping
@@ -85,18 +88,27 @@ def timed(cmd, before=None):
     parts = [float(x) for x in wall.split(":")]
     seconds = sum(x * 60 ** i for i, x in enumerate(reversed(parts)))
     rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr).group(1))
-    return seconds, rss_kb / 1024
+    user = float(re.search(r"User time \(seconds\): (\S+)", p.stderr).group(1))
+    system = float(re.search(r"System time \(seconds\): (\S+)", p.stderr).group(1))
+    print("  %.2f s wall, %.2f s CPU, %.0f MB: %s" % (seconds, user + system, rss_kb / 1024,
+                                                    " ".join(cmd)[:100]), file=sys.stderr, flush=True)
+    return seconds, rss_kb / 1024, user + system
 
 
 def main(argv):
     ngosurvey, rows, repeats, work = argv[1], int(argv[2]), int(argv[3]), argv[4]
+    wanted = argv[5:]
     os.makedirs(work, exist_ok=True)
     make_form(os.path.join(work, "form"))
     form = os.path.join(work, "form.xlsx")
     subprocess.run([PY, os.path.join(ROOT, "tools", "xlsform-from-csv"), os.path.join(work, "form"), form],
                    check=True)
-    data = os.path.join(work, "data.csv")
-    columns = make_csv(data, rows)
+    data = os.path.join(work, "data-%d.csv" % rows)
+    if not os.path.exists(data):
+        make_csv(data + ".part", rows)
+        os.rename(data + ".part", data)
+    with open(data) as f:
+        columns = len(f.readline().split(","))
     db = os.path.join(work, "bench.db")
 
     def fresh_db():
@@ -112,27 +124,30 @@ def main(argv):
               "d.columns = [c.replace('/', '_') for c in d.columns]; "
               "d.to_stata('%s/peer_pandas.dta', version=118, write_index=False)" % (data, work))
     cases = [
-        ("ngosurvey import (CSV -> SQLite, checked)",
+        ("import", "ngosurvey import (CSV -> SQLite, checked)",
          [ngosurvey, "import", "--db", db, "--form", form, data], fresh_db),
-        ("ngosurvey export --format dta", [ngosurvey, "export", "--db", db, "--form", "bench261",
+        ("dta", "ngosurvey export --format dta", [ngosurvey, "export", "--db", db, "--form", "bench261",
                                            "--format", "dta", "-o", os.path.join(work, "out.dta")], None),
-        ("ngosurvey export --format sav", [ngosurvey, "export", "--db", db, "--form", "bench261",
+        ("sav", "ngosurvey export --format sav", [ngosurvey, "export", "--db", db, "--form", "bench261",
                                            "--format", "sav", "-o", os.path.join(work, "out.sav")], None),
-        ("pandas read_csv + to_stata (118)", [PY, "-c", py_dta], None),
-        ("R fread + haven::write_dta", ["Rscript", "-e", r_dta], None),
-        ("R fread + haven::write_sav", ["Rscript", "-e", r_sav], None),
+        ("pandas", "pandas read_csv + to_stata (118)", [PY, "-c", py_dta], None),
+        ("haven_dta", "R fread + haven::write_dta", ["Rscript", "-e", r_dta], None),
+        ("haven_sav", "R fread + haven::write_sav", ["Rscript", "-e", r_sav], None),
     ]
     results = []
-    for name, cmd, before in cases:
+    for key, name, cmd, before in cases:
+        if wanted and not any(key.startswith(w) for w in wanted):
+            continue
         runs = [timed(cmd, before) for _ in range(repeats)]
-        results.append((name, statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)))
+        results.append((name, statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs),
+                        statistics.median(r[2] for r in runs)))
     print("%d rows x %d columns (%.1f MB CSV), median of %d runs" %
           (rows, columns, os.path.getsize(data) / 1e6, repeats))
     print()
-    print("| Case | Wall time (s) | Rows/s | Peak RSS (MB) |")
-    print("|---|---|---|---|")
-    for name, seconds, rss in results:
-        print("| %s | %.2f | %.0f | %.0f |" % (name, seconds, rows / seconds if seconds else 0, rss))
+    print("| Case | Wall time (s) | CPU user+sys (s) | Rows/s (wall) | Peak RSS (MB) |")
+    print("|---|---|---|---|---|")
+    for name, seconds, rss, cpu in results:
+        print("| %s | %.2f | %.2f | %.0f | %.0f |" % (name, seconds, cpu, rows / seconds if seconds else 0, rss))
     return 0
 
 

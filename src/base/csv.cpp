@@ -26,6 +26,17 @@ std::optional<std::pair<int, int>> FirstInvalidUtf8(std::string_view data) {
   int line = 1;
   int column = 1;
   for (size_t pos = 0; pos < data.size();) {
+    unsigned char byte = static_cast<unsigned char>(data[pos]);
+    if (byte < 0x80) {  // ASCII: the common case, without decoding
+      ++pos;
+      if (byte == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+      continue;
+    }
     size_t before = pos;
     char32_t cp = text::DecodeOne(data, &pos);
     if (cp == 0xFFFD && pos - before != 3) return std::make_pair(line, column);
@@ -248,6 +259,86 @@ void AppendRow(const std::vector<std::string>& fields, std::string* out, char de
     out->append(Quote(fields[i], delimiter));
   }
   out->push_back('\n');
+}
+
+TableReader::TableReader(std::string_view data, std::string file_name, Options options)
+    : data_(data), file_(std::move(file_name)), options_(options) {}
+
+Status TableReader::Start() {
+  std::string_view data = data_;
+  bool utf16 = data.size() >= 2 && ((data[0] == '\xFF' && data[1] == '\xFE') ||
+                                    (data[0] == '\xFE' && data[1] == '\xFF'));
+  if (utf16) {
+    converted_ = NGO_TRY(NormalizeEncoding(data, file_));
+    data = converted_;
+  } else if (data.size() >= 3 && data.substr(0, 3) == "\xEF\xBB\xBF") {
+    skipped_ = 3;
+    data = data.substr(3);
+  }
+  if (auto bad = FirstInvalidUtf8(data)) {
+    return MakeError("CSV007",
+                     "not UTF-8 text (a spreadsheet saved it in another encoding, such as "
+                     "Windows-1252?); save it as 'CSV UTF-8' and try again",
+                     At(file_, bad->first, bad->second));
+  }
+  reader_.emplace(data, file_, options_);
+  while (true) {
+    bool more = NGO_TRY(reader_->Next(&fields_));
+    if (!more) return MakeError("CSV001", "empty file: no header row", At(file_, 0, 0));
+    if (fields_.size() == 1 && fields_[0].empty()) continue;
+    header_ = fields_;
+    break;
+  }
+  if (options_.require_unique_header) {
+    for (size_t i = 0; i < header_.size(); ++i) {
+      for (size_t j = 0; j < i; ++j) {
+        if (header_[i] == header_[j]) {
+          return MakeError("CSV006",
+                           "duplicate column name '" + header_[i] + "' (also column " +
+                               std::to_string(j + 1) + ")",
+                           At(file_, reader_->line(), static_cast<int>(i) + 1));
+        }
+      }
+    }
+  }
+  return Ok();
+}
+
+Result<bool> TableReader::Next(size_t max, Table* chunk) {
+  chunk->file = file_;
+  if (chunk->header != header_) chunk->header = header_;
+  chunk->row_lines.clear();
+  size_t used = 0;
+  while (used < max) {
+    bool more = NGO_TRY(reader_->Next(&fields_));
+    if (!more) break;
+    if (fields_.size() == 1 && fields_[0].empty()) continue;
+    if (fields_.size() != header_.size()) {
+      if (options_.require_rectangular) {
+        return MakeError("CSV005",
+                         "row has " + std::to_string(fields_.size()) + " fields, the header has " +
+                             std::to_string(header_.size()),
+                         At(file_, reader_->line(),
+                            static_cast<int>(std::min(fields_.size(), header_.size())) + 1));
+      }
+      if (fields_.size() < header_.size()) fields_.resize(header_.size());
+    }
+    // Reuse the chunk's row vectors and their strings' storage.
+    if (used < chunk->rows.size()) {
+      chunk->rows[used].swap(fields_);
+    } else {
+      chunk->rows.push_back(fields_);
+    }
+    chunk->row_lines.push_back(reader_->line());
+    ++used;
+  }
+  chunk->rows.resize(used);
+  return used > 0;
+}
+
+size_t TableReader::consumed() const {
+  if (!converted_.empty() || !reader_) return 0;
+  return skipped_ + reader_->offset();
 }
 
 }  // namespace ngosurvey::csv

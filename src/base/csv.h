@@ -77,6 +77,8 @@ class RowReader {
 
   // 1-based line on which the record last returned by Next() starts.
   int line() const { return record_line_; }
+  // Bytes consumed so far.
+  size_t offset() const { return pos_; }
 
  private:
   std::string_view data_;
@@ -85,6 +87,33 @@ class RowReader {
   size_t pos_ = 0;
   int line_ = 1;
   int record_line_ = 0;
+};
+
+// ParseTable's checks and results, a chunk of rows at a time, for files too large
+// to hold as a Table: the same encodings (UTF-16 converted, a UTF-8 BOM skipped),
+// the same UTF-8 check of the whole input up front, the same header and row rules
+// and error codes. `data` must outlive the reader (e.g. a mapped file).
+class TableReader {
+ public:
+  TableReader(std::string_view data, std::string file_name, Options options = {});
+  // Checks the encoding and reads the header (CSV001, CSV006, CSV007...).
+  Status Start();
+  const std::vector<std::string>& header() const { return header_; }
+  // Replaces chunk->rows and chunk->row_lines with the next rows (at most `max`);
+  // sets chunk->file and chunk->header. False when no row was left.
+  Result<bool> Next(size_t max, Table* chunk);
+  // Bytes of `data` consumed so far (to release a mapping behind the reader);
+  // 0 when the input was converted from UTF-16.
+  size_t consumed() const;
+
+ private:
+  std::string_view data_;
+  std::string converted_;  // UTF-16 input as UTF-8
+  std::string file_;
+  Options options_;
+  size_t skipped_ = 0;  // BOM bytes
+  std::optional<RowReader> reader_;
+  std::vector<std::string> header_, fields_;
 };
 
 // Quotes a field for output when it needs it (delimiter, quote, CR or LF,

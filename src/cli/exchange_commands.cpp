@@ -1,6 +1,14 @@
 // `ngosurvey import` and `ngosurvey export`: survey data in and out of a store
 // (exchange/import.h, exchange/export.h; docs/exchange.md).
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -88,6 +96,56 @@ Result<FormSource> LoadFormFrom(const std::string& spec, const store::Store& db)
   return source;
 }
 
+// A file mapped read-only, released behind the reader as it goes so that the
+// resident memory stays small however large the file is.
+class MappedFile {
+ public:
+  static Result<std::unique_ptr<MappedFile>> Open(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      return MakeError("IO001", std::string("cannot open: ") + std::strerror(errno),
+                       Location{.file = path});
+    }
+    struct stat st;
+    if (::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+      ::close(fd);
+      return MakeError("IO001", "cannot read: not a regular file", Location{.file = path});
+    }
+    auto file = std::make_unique<MappedFile>();
+    file->size_ = static_cast<size_t>(st.st_size);
+    if (file->size_ > 0) {
+      void* data = ::mmap(nullptr, file->size_, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (data == MAP_FAILED) {
+        ::close(fd);
+        return MakeError("IO001", std::string("cannot read: ") + std::strerror(errno),
+                         Location{.file = path});
+      }
+      file->data_ = static_cast<const char*>(data);
+      ::madvise(data, file->size_, MADV_SEQUENTIAL);
+    }
+    ::close(fd);
+    return file;
+  }
+  ~MappedFile() {
+    if (data_) ::munmap(const_cast<char*>(data_), size_);
+  }
+  std::string_view view() const { return {data_, size_}; }
+  // Drops the pages before `offset` from this process's memory (the page cache
+  // keeps them).
+  void Release(size_t offset) {
+    size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+    size_t end = offset / page * page;
+    if (!data_ || end <= released_) return;
+    ::madvise(const_cast<char*>(data_) + released_, end - released_, MADV_DONTNEED);
+    released_ = end;
+  }
+
+ private:
+  const char* data_ = nullptr;
+  size_t size_ = 0;
+  size_t released_ = 0;
+};
+
 void RunImport(CommandContext& ctx, const ImportOptions& opts) {
   exchange::ImportOptions options;
   if (!opts.wave.empty()) {
@@ -95,72 +153,74 @@ void RunImport(CommandContext& ctx, const ImportOptions& opts) {
     if (!wave) return Usage(ctx, "--wave must be pretest or main, not '" + opts.wave + "'");
     options.wave = *wave;
   }
-  store::OpenOptions open;
-  open.create_if_missing = true;
-  auto db = store::OpenStore(opts.db, open);
-  if (!db) {
-    ctx.exit_status = ReportError(ctx, db.error());
-    return;
-  }
-  auto source = LoadFormFrom(opts.form, **db);
-  if (!source) {
-    ctx.exit_status = ReportError(ctx, source.error());
-    return;
-  }
-  auto main = csv::ReadTable(opts.file, exchange::ImportCsvOptions());
-  if (!main) {
-    ctx.exit_status = ReportError(ctx, main.error());
-    return;
-  }
-  std::vector<exchange::RepeatTable> repeats;
+  std::vector<std::pair<std::string, std::string>> repeat_specs;
   for (const std::string& spec : opts.repeats) {
     size_t eq = spec.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
       return Usage(ctx, "--repeat takes NAME=FILE.csv, not '" + spec + "'");
     }
-    auto table = csv::ReadTable(spec.substr(eq + 1), exchange::ImportCsvOptions());
-    if (!table) {
-      ctx.exit_status = ReportError(ctx, table.error());
-      return;
-    }
-    repeats.push_back({spec.substr(0, eq), std::move(*table)});
+    repeat_specs.emplace_back(spec.substr(0, eq), spec.substr(eq + 1));
   }
-  auto plan = exchange::PlanImport(source->form, source->version, *main, repeats, options, **db);
-  if (!plan) {
-    ctx.exit_status = ReportError(ctx, plan.error());
-    return;
+  auto fail = [&](const Error& error) { ctx.exit_status = ReportError(ctx, error); };
+  store::OpenOptions open;
+  open.create_if_missing = true;
+  auto db = store::OpenStore(opts.db, open);
+  if (!db) return fail(db.error());
+  auto source = LoadFormFrom(opts.form, **db);
+  if (!source) return fail(source.error());
+  auto mapped = MappedFile::Open(opts.file);
+  if (!mapped) return fail(mapped.error());
+  csv::TableReader reader((*mapped)->view(), opts.file, exchange::ImportCsvOptions());
+  if (auto started = reader.Start(); !started) return fail(started.error());
+  // Repeat files are read whole (they are linked to their parents by key).
+  std::vector<exchange::RepeatTable> repeats;
+  for (const auto& [name, file] : repeat_specs) {
+    auto table = csv::ReadTable(file, exchange::ImportCsvOptions());
+    if (!table) return fail(table.error());
+    repeats.push_back({name, std::move(*table)});
   }
-  if (!source->from_file) plan->batch.form.reset();
-  PrintDiagnostics(ctx, plan->warnings);
-  for (const exchange::RejectedRow& row : plan->rejected) {
+  std::optional<store::FormVersion> form;
+  if (source->from_file) form = source->version;
+  auto writer = (*db)->BeginImport(form);
+  if (!writer) return fail(writer.error());
+  csv::Table chunk;
+  chunk.file = opts.file;
+  chunk.header = reader.header();
+  auto rows = [&](size_t max, csv::Table* out) -> Result<bool> {
+    bool more = NGO_TRY(reader.Next(max, out));
+    (*mapped)->Release(reader.consumed());
+    return more;
+  };
+  auto report = exchange::ImportRows(source->form, source->version, rows, &chunk, repeats,
+                                     options, writer->get());
+  if (!report) return fail(report.error());
+  PrintDiagnostics(ctx, report->warnings);
+  for (const exchange::RejectedRow& row : report->rejected) {
     for (const Error& reason : row.reasons) {
       Error shown = reason;
       if (shown.where.file.empty()) shown.where = Location{.file = row.file, .row = row.line};
       *ctx.err << "error: " << shown.ToString() << "\n";
     }
   }
-  size_t rejected = plan->rejected.size();
+  size_t rejected = report->rejected.size();
   if (rejected > 0 && opts.skip_invalid.empty()) {
-    *ctx.err << "import refused: " << rejected << " of " << main->rows.size()
+    // The writer is destroyed without Commit: the transaction is rolled back.
+    *ctx.err << "import refused: " << rejected << " of " << report->rows
              << " rows have errors; nothing was stored (fix them, or use --skip-invalid "
                 "REJECTS.csv to store the valid rows)\n";
     ctx.exit_status = kExitFailure;
     return;
   }
   if (rejected > 0) {
-    if (auto written = WriteFileAtomic(opts.skip_invalid, exchange::RejectsCsv(plan->rejected));
+    if (auto written = WriteFileAtomic(opts.skip_invalid, exchange::RejectsCsv(report->rejected));
         !written) {
-      ctx.exit_status = ReportError(ctx, written.error());
-      return;
+      return fail(written.error());
     }
   }
-  if (auto stored = (*db)->CreateSubmissions(plan->batch); !stored) {
-    ctx.exit_status = ReportError(ctx, stored.error());
-    return;
-  }
-  *ctx.out << "imported " << plan->batch.submissions.size() << " submissions ("
-           << plan->layout << " layout) into form '" << source->version.form_id << "' version "
-           << source->version.version << "; " << plan->unchanged << " already stored, "
+  if (auto stored = (*writer)->Commit(); !stored) return fail(stored.error());
+  *ctx.out << "imported " << report->stored << " submissions (" << report->layout
+           << " layout) into form '" << source->version.form_id << "' version "
+           << source->version.version << "; " << report->unchanged << " already stored, "
            << rejected << " rejected";
   if (rejected > 0) *ctx.out << " (reasons in " << opts.skip_invalid << ")";
   *ctx.out << "\n";
@@ -205,12 +265,11 @@ void RunExport(CommandContext& ctx, const ExportOptions& opts) {
     ctx.exit_status = ReportError(ctx, source.error());
     return;
   }
-  auto submissions = (*db)->ListSubmissions(filter);
-  if (!submissions) {
-    ctx.exit_status = ReportError(ctx, submissions.error());
-    return;
-  }
-  auto result = exchange::ExportSubmissions(source->form, *submissions, options, opts.output);
+  const store::Store& store = **db;
+  auto submissions = [&](const store::SubmissionVisitor& visit) {
+    return store.ForEachSubmission(filter, visit);
+  };
+  auto result = exchange::ExportStream(source->form, submissions, options, opts.output);
   if (!result) {
     ctx.exit_status = ReportError(ctx, result.error());
     return;

@@ -264,5 +264,120 @@ TEST(ExchangeExportTest, UnknownLanguageAndFormat) {
   EXPECT_EQ(ParseExportFormat("xls").error().code, "EXP001");
 }
 
+TEST(ExchangeExportTest, MultiFileExportIsAllOrNothing) {
+  // The codebook's path is taken by a folder: the data files (main and repeat) are
+  // written first, then the export fails; none of its files may be left behind.
+  Fixture f;
+  auto plan = f.Plan("odk/main.csv", "odk/programs.csv");
+  ASSERT_TRUE(plan);
+  TempDir dir;
+  std::filesystem::create_directory(dir.File("out-codebook.html"));
+  for (ExportFormat format : {ExportFormat::kCsv, ExportFormat::kDta, ExportFormat::kXlsx}) {
+    ExportOptions options;
+    options.format = format;
+    auto result = ExportSubmissions(f.form, plan->batch.submissions, options, dir.File("out.csv"));
+    ASSERT_FALSE(result);
+    EXPECT_EQ(result.error().code, "IO004");
+    EXPECT_EQ(result.error().where.file, dir.File("out-codebook.html"));
+    std::vector<std::string> left;
+    for (const auto& entry : std::filesystem::directory_iterator(dir.File(""))) {
+      left.push_back(entry.path().filename().string());
+    }
+    EXPECT_EQ(left, std::vector<std::string>{"out-codebook.html"}) << static_cast<int>(format);
+  }
+  // A repeat file's path taken by a folder fails before anything is written.
+  std::filesystem::remove(dir.File("out-codebook.html"));
+  std::filesystem::create_directory(dir.File("out-programs.csv"));
+  auto result = ExportSubmissions(f.form, plan->batch.submissions, {}, dir.File("out.csv"));
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().where.file, dir.File("out-programs.csv"));
+  EXPECT_FALSE(std::filesystem::exists(dir.File("out.csv")));
+}
+
+TEST(ExchangeExportTest, StreamsFromTheSqliteStoreLikeTheListedSubmissions) {
+  // ExportStream over Store::ForEachSubmission writes the same bytes as the
+  // in-memory path over ListSubmissions, repeats included.
+  Fixture f;
+  TempDir dir;
+  auto db = store::OpenStore(dir.File("s.db"));
+  ASSERT_TRUE(db) << db.error().ToString();
+  auto plan = f.Plan("odk/main.csv", "odk/programs.csv");
+  ASSERT_TRUE(plan);
+  ASSERT_TRUE((*db)->CreateSubmissions(plan->batch));
+  auto listed = (*db)->ListSubmissions();
+  ASSERT_TRUE(listed);
+  ASSERT_TRUE(ExportSubmissions(f.form, *listed, {}, dir.File("a.csv")));
+  const store::Store& s = **db;
+  auto streamed = ExportStream(
+      f.form, [&](const store::SubmissionVisitor& visit) { return s.ForEachSubmission({}, visit); },
+      {}, dir.File("b.csv"));
+  ASSERT_TRUE(streamed) << streamed.error().ToString();
+  EXPECT_EQ(streamed->submissions, 3u);
+  for (const char* suffix : {".csv", "-programs.csv", "-codebook.md"}) {
+    auto a = ReadFile(dir.File(std::string("a") + suffix));
+    auto b = ReadFile(dir.File(std::string("b") + suffix));
+    ASSERT_TRUE(a && b) << suffix;
+    std::string a_text = *a, b_text = *b;
+    if (std::string(suffix) == "-codebook.md") continue;  // names its own file
+    EXPECT_EQ(a_text, b_text) << suffix;
+  }
+  auto programs = csv::ReadTable(dir.File("b-programs.csv"));
+  ASSERT_TRUE(programs);
+  EXPECT_EQ(programs->rows.size(), 3u);
+}
+
+TEST(ExchangeImportTest, StreamingImportCommitsAllOrNothing) {
+  Fixture f;
+  TempDir dir;
+  auto db = store::OpenStore(dir.File("s.db"));
+  ASSERT_TRUE(db);
+  csv::Table main = *csv::ReadTable(kData + "odk/main.csv");
+  std::vector<RepeatTable> repeats = {{"programs", *csv::ReadTable(kData + "odk/programs.csv")}};
+  auto run = [&](bool commit, size_t chunk_rows) -> Result<ImportReport> {
+    auto writer = NGO_TRY((*db)->BeginImport(f.version));
+    csv::Table chunk;
+    chunk.file = main.file;
+    chunk.header = main.header;
+    size_t next = 0;
+    auto source = [&](size_t max, csv::Table* out) -> Result<bool> {
+      out->rows.clear();
+      out->row_lines.clear();
+      for (size_t n = 0; next < main.rows.size() && n < std::min(max, chunk_rows); ++n, ++next) {
+        out->rows.push_back(main.rows[next]);
+        out->row_lines.push_back(main.row_lines[next]);
+      }
+      return !out->rows.empty();
+    };
+    ImportReport report = NGO_TRY(ImportRows(f.form, f.version, source, &chunk, repeats, {}, writer.get()));
+    if (commit) NGO_TRY(writer->Commit());
+    return report;
+  };
+  // Not committed (as when rows were rejected): nothing is kept, not even the form.
+  auto dropped = run(false, 1);
+  ASSERT_TRUE(dropped) << dropped.error().ToString();
+  EXPECT_EQ(dropped->stored, 3u);
+  EXPECT_TRUE((*db)->ListSubmissions()->empty());
+  EXPECT_TRUE((*db)->ListForms()->empty());
+  // One row per chunk: repeat rows still find their parents across chunks.
+  auto kept = run(true, 1);
+  ASSERT_TRUE(kept) << kept.error().ToString();
+  EXPECT_TRUE(kept->rejected.empty());
+  auto stored = (*db)->ListSubmissions();
+  ASSERT_EQ(stored->size(), 3u);
+  auto planned = f.Plan("odk/main.csv", "odk/programs.csv");
+  ASSERT_TRUE(planned);
+  for (const store::Submission& p : planned->batch.submissions) {
+    auto got = (*db)->GetSubmission(p.instance_id);
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->answers, p.answers) << p.instance_id;
+  }
+  // Again: every row already stored with the same answers; nothing added.
+  auto again = run(true, 2);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->stored, 0u);
+  EXPECT_EQ(again->unchanged, 3u);
+  EXPECT_TRUE((*db)->VerifyAudit()->ok());
+}
+
 }  // namespace
 }  // namespace ngosurvey::exchange

@@ -20,6 +20,7 @@
 // pseudonymisation key (pseudonymise.h); IO0xx from base/file.h.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,6 +50,18 @@ struct ExportResult {
   size_t submissions = 0;
   size_t variables = 0;  // in all levels
 };
+
+// Where an export's submissions come from: calls the visitor once per submission
+// (Store::ForEachSubmission has this shape), returning its error if it fails.
+using SubmissionSource = std::function<Status(const store::SubmissionVisitor& visit)>;
+
+// Streams the submissions of `source` (all of form `form`; the caller filters wave
+// and pretest) to `path` and the files beside it named above (one per repeat level
+// for csv/dta/sav, and the codebook `-codebook.md` / `-codebook.html`). Memory does
+// not grow with the number of submissions. All files or none: they are written
+// as temporaries and renamed together once all are complete.
+Result<ExportResult> ExportStream(const form::Form& form, const SubmissionSource& source,
+                                  const ExportOptions& options, const std::string& path);
 
 // Writes `submissions` (all of form `form`; the caller filters wave and pretest)
 // to `path` and the files beside it named above.

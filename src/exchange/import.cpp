@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <functional>
 #include <unordered_map>
 
 #include "base/text.h"
@@ -148,6 +149,7 @@ struct Instance {
   size_t row = 0;
   std::string prefix;  // "programs[2]/" (the repeat's path from its parent level)
   int repeat = -1;     // question index of the repeat
+  size_t file_order = 0;  // position of its file among the repeat files
 };
 
 // Names are questions (slot = question index) and repeats; values are the raw text
@@ -270,6 +272,14 @@ bool IsZero(std::string_view v) {
   return v == "0" || v == "False" || v == "false" || v == "FALSE";
 }
 
+// Where a raw value came from; its Location is made only when a message needs it.
+struct CellRef {
+  const csv::Table* table = nullptr;
+  size_t row = 0, column = 0;
+  Location where() const { return table->Where(row, column); }
+};
+using RawValues = std::map<int, std::pair<std::string, CellRef>>;
+
 // Rows of one submission being built.
 struct Draft {
   size_t main_row = 0;
@@ -280,19 +290,25 @@ struct Draft {
 
 class Importer {
  public:
-  Importer(const Form& form, const store::FormVersion& version, const ImportOptions& options,
-           const store::Store& store)
-      : form_(form), version_(version), options_(options), store_(store), context_(form),
-        refused_(RefusedCodes(form)), dont_know_(DontKnowCodes(form)) {}
+  Importer(const Form& form, const store::FormVersion& version, const ImportOptions& options)
+      : form_(form), version_(version), options_(options), context_(form),
+        refused_(RefusedCodes(form)), dont_know_(DontKnowCodes(form)) {
+    for (const Question& q : form.questions) relative_paths_.push_back(form::RelativePath(q));
+  }
 
-  Result<ImportPlan> Run(const csv::Table& main, const std::vector<RepeatTable>& repeats) {
-    ImportPlan plan;
-    plan.batch.form = version_;
+  // Reads the main file's rows from `source` a chunk at a time (`chunk` holds the
+  // header already), checks each row with its repeat rows, and adds the valid new
+  // submissions to `writer`. Rejected rows and warnings go to `report`.
+  Status Run(const std::function<Result<bool>(size_t, csv::Table*)>& source, csv::Table* chunk,
+             const std::vector<RepeatTable>& repeats, store::ImportWriter* writer,
+             ImportReport* report) {
+    writer_ = writer;
+    const csv::Table& main = *chunk;
     ColumnPlan main_plan = NGO_TRY(PlanColumns(form_, main, -1));
-    plan.layout = main_plan.Column(Meta::kWave) || main_plan.Column(Meta::kOrg) ? "ngosurvey"
-                  : main.ColumnIndex("_uuid") || main.ColumnIndex("_submission_time")
-                      ? "kobo"
-                      : "odk";
+    report->layout = main_plan.Column(Meta::kWave) || main_plan.Column(Meta::kOrg) ? "ngosurvey"
+                     : main.ColumnIndex("_uuid") || main.ColumnIndex("_submission_time")
+                         ? "kobo"
+                         : "odk";
     std::optional<size_t> id_column = main_plan.Column(Meta::kInstanceId);
     if (!id_column) id_column = main_plan.Column(Meta::kKey);
     if (!id_column) {
@@ -301,48 +317,8 @@ class Importer {
                        "told apart, so a re-import would duplicate them",
                        Location{.file = main.file, .row = 1});
     }
-    if (main.rows.empty()) {
-      return MakeError("IMP005", "no data rows: nothing to import",
-                       Location{.file = main.file, .row = 1});
-    }
-    expressions_ = CompileExpressions(form_, context_, &plan.warnings);
 
-    // Main rows.
-    std::vector<Draft> drafts(main.rows.size());
-    std::map<std::string, size_t> first_row_of_id;
-    // Parent lookups per level: key text -> (draft, path prefix of the parent node).
-    std::map<int, std::map<std::string, std::pair<size_t, std::string>>> parents;
-    for (size_t row = 0; row < main.rows.size(); ++row) {
-      Draft& d = drafts[row];
-      d.main_row = row;
-      std::string id(text::Trim(main.rows[row][*id_column]));
-      if (!id.empty() && id.rfind("uuid:", 0) != 0 &&
-          main.header[*id_column] == "_uuid") {
-        id = "uuid:" + id;
-      }
-      d.submission.instance_id = id;
-      if (!store::IsValidInstanceId(id)) {
-        d.errors.push_back(Error{"IMP010",
-                                 id.empty() ? "no instance id"
-                                            : "instance id '" + id + "' is not \"uuid:\" + a UUID",
-                                 main.Where(row, *id_column)});
-      } else if (auto [it, inserted] = first_row_of_id.emplace(id, row); !inserted) {
-        d.errors.push_back(Error{"IMP011",
-                                 "instance id " + id + " is also on line " +
-                                     std::to_string(main.row_lines[it->second]),
-                                 main.Where(row, *id_column)});
-      }
-      auto& main_keys = parents[-1];
-      main_keys.emplace(id, std::pair{row, std::string()});
-      for (Meta m : {Meta::kKey, Meta::kIndex}) {
-        if (auto col = main_plan.Column(m)) {
-          main_keys.emplace(std::string(text::Trim(main.rows[row][*col])), std::pair{row, std::string()});
-        }
-      }
-    }
-
-    // Repeat rows, outer repeats first so that nested ones find their parents.
-    std::vector<std::pair<int, const RepeatTable*>> repeat_files;
+    // Repeat files, outer repeats first so that nested ones find their parents.
     std::set<int> seen_repeats;
     for (const RepeatTable& r : repeats) {
       const Question* q = form_.FindQuestion(r.repeat);
@@ -353,31 +329,26 @@ class Importer {
                                                     : "is given twice"),
                          Location{.file = r.table.file});
       }
-      repeat_files.emplace_back(q->index, &r);
+      repeat_files_.push_back(RepeatFile{q->index, &r, {}, {}, {}, {}, {}, {}});
     }
     auto depth = [&](int index) {
       int n = 0;
       for (int p = index; p >= 0; p = EnclosingRepeat(form_, form_.questions[p])) ++n;
       return n;
     };
-    std::stable_sort(repeat_files.begin(), repeat_files.end(),
-                     [&](const auto& a, const auto& b) { return depth(a.first) < depth(b.first); });
-    std::vector<ColumnPlan> repeat_plans;
-    repeat_plans.reserve(repeat_files.size());
-    for (const auto& [repeat, file] : repeat_files) {
-      repeat_plans.push_back(NGO_TRY(PlanColumns(form_, file->table, repeat)));
-    }
-    for (size_t f = 0; f < repeat_files.size(); ++f) {
-      const auto& [repeat, file] = repeat_files[f];
-      const ColumnPlan& rplan = repeat_plans[f];
-      const csv::Table& table = file->table;
-      const Question& rq = form_.questions[repeat];
+    std::stable_sort(repeat_files_.begin(), repeat_files_.end(), [&](const auto& x, const auto& y) {
+      return depth(x.repeat) < depth(y.repeat);
+    });
+    for (RepeatFile& f : repeat_files_) {
+      f.plan = NGO_TRY(PlanColumns(form_, f.file->table, f.repeat));
+      const csv::Table& table = f.file->table;
+      const Question& rq = form_.questions[f.repeat];
       int parent_level = EnclosingRepeat(form_, rq);
-      std::optional<size_t> link = rplan.Column(Meta::kParentKey);
-      std::optional<size_t> key = rplan.Column(Meta::kKey);
+      std::optional<size_t> link = f.plan.Column(Meta::kParentKey);
+      f.key = f.plan.Column(Meta::kKey);
       if (!link) {
-        link = rplan.Column(Meta::kParentIndex);
-        key = rplan.Column(Meta::kIndex);
+        link = f.plan.Column(Meta::kParentIndex);
+        f.key = f.plan.Column(Meta::kIndex);
       }
       if (!link) {
         return MakeError("IMP004",
@@ -390,62 +361,155 @@ class Importer {
                              form_.questions[parent_level].name + "', which has no file",
                          Location{.file = table.file});
       }
+      f.link = *link;
+      f.parent_level = parent_level;
       // The repeat's path relative to its parent node: "programs" or "grp/programs".
-      std::string parent_path =
-          parent_level >= 0 ? form_.questions[parent_level].path : "/data";
-      std::string relative = rq.path.substr(std::min(rq.path.size(), parent_path.size() + 1));
-      std::map<std::string, int> counts;  // parent key -> instances so far
+      std::string parent_path = parent_level >= 0 ? form_.questions[parent_level].path : "/data";
+      f.relative = rq.path.substr(std::min(rq.path.size(), parent_path.size() + 1));
+      f.matched.assign(table.rows.size(), false);
       for (size_t row = 0; row < table.rows.size(); ++row) {
-        std::string parent_key(text::Trim(table.rows[row][*link]));
-        auto& lookup = parents[parent_level];
-        auto parent = lookup.find(parent_key);
-        if (parent == lookup.end()) {
-          RejectedRow rejected{table.file, table.row_lines[row], "", {}};
-          rejected.reasons.push_back(Error{
-              "IMP018", "no row of the " + std::string(parent_level >= 0 ? "parent repeat" : "main file") +
-                            " has key '" + parent_key + "'",
-              table.Where(row, *link)});
-          orphans_.push_back(std::move(rejected));
-          continue;
+        f.by_parent[std::string(text::Trim(table.rows[row][f.link]))].push_back(row);
+      }
+    }
+    expressions_ = CompileExpressions(form_, context_, &report->warnings);
+
+    bool any_row = false;
+    std::vector<Draft> drafts;
+    while (true) {
+      bool more = NGO_TRY(source(kChunkRows, chunk));
+      if (!more) break;
+      any_row = true;
+      report->rows += main.rows.size();
+      drafts.resize(main.rows.size());
+      for (size_t row = 0; row < main.rows.size(); ++row) {
+        Draft& d = drafts[row];
+        d = Draft{};
+        d.main_row = row;
+        std::string id(text::Trim(main.rows[row][*id_column]));
+        if (!id.empty() && id.rfind("uuid:", 0) != 0 && main.header[*id_column] == "_uuid") {
+          id = "uuid:" + id;
         }
-        int index = ++counts[parent_key];
-        std::string own_key = key ? std::string(text::Trim(table.rows[row][*key])) : "";
+        d.submission.instance_id = id;
+        if (!store::IsValidInstanceId(id)) {
+          d.errors.push_back(Error{"IMP010",
+                                   id.empty() ? "no instance id"
+                                              : "instance id '" + id + "' is not \"uuid:\" + a UUID",
+                                   main.Where(row, *id_column)});
+        } else if (auto [it, inserted] = first_line_of_id_.emplace(id, main.row_lines[row]);
+                   !inserted) {
+          d.errors.push_back(Error{"IMP011",
+                                   "instance id " + id + " is also on line " +
+                                       std::to_string(it->second),
+                                   main.Where(row, *id_column)});
+        }
+        // The main row's keys (instance id, KEY, _index) name it in repeat files.
+        std::vector<std::string> keys = {id};
+        for (Meta m : {Meta::kKey, Meta::kIndex}) {
+          if (auto col = main_plan.Column(m)) keys.emplace_back(text::Trim(main.rows[row][*col]));
+        }
+        std::sort(keys.begin(), keys.end());
+        keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+        for (const std::string& key : keys) AttachChildren(-1, key, row, "", &d);
+        // Instances in file order (outer files first), as the checks count them.
+        std::stable_sort(d.instances.begin(), d.instances.end(), [](const Instance& x, const Instance& y) {
+          return x.file_order != y.file_order ? x.file_order < y.file_order : x.row < y.row;
+        });
+      }
+      for (Draft& d : drafts) {
+        BuildSubmission(main, main_plan, &d, &report->warnings);
+        if (d.errors.empty()) CheckAgainstStore(&d);
+        if (store_error_) return tl::unexpected(*store_error_);
+        if (d.errors.empty()) {
+          if (d.submission.instance_id.empty()) continue;  // unchanged: already stored
+          if (auto added = writer_->Add(d.submission); !added) {
+            Error e = added.error();
+            if (e.where.file.empty()) e.where = Location{.file = main.file, .row = main.row_lines[d.main_row]};
+            return tl::unexpected(e);
+          }
+          ++report->stored;
+        } else {
+          report->rejected.push_back(RejectedRow{main.file, main.row_lines[d.main_row],
+                                                 d.submission.instance_id, std::move(d.errors)});
+        }
+      }
+    }
+    if (!any_row) {
+      return MakeError("IMP005", "no data rows: nothing to import",
+                       Location{.file = main.file, .row = 1});
+    }
+    // Repeat rows whose parent never came.
+    for (const RepeatFile& f : repeat_files_) {
+      const csv::Table& table = f.file->table;
+      for (size_t row = 0; row < table.rows.size(); ++row) {
+        if (f.matched[row]) continue;
+        RejectedRow rejected{table.file, table.row_lines[row], "", {}};
+        rejected.reasons.push_back(Error{
+            "IMP018",
+            "no row of the " + std::string(f.parent_level >= 0 ? "parent repeat" : "main file") +
+                " has key '" + std::string(text::Trim(table.rows[row][f.link])) + "'",
+            table.Where(row, f.link)});
+        report->rejected.push_back(std::move(rejected));
+      }
+    }
+    report->unchanged = unchanged_;
+    return Ok();
+  }
+
+ private:
+  static constexpr size_t kChunkRows = 2048;
+
+  // A repeat's file, indexed by its link column.
+  struct RepeatFile {
+    int repeat = -1;
+    const RepeatTable* file = nullptr;
+    ColumnPlan plan;
+    std::optional<size_t> key;  // own key column (KEY, _index)
+    std::string relative;       // path from the parent node
+    std::unordered_map<std::string, std::vector<size_t>> by_parent;  // link -> rows
+    std::vector<bool> matched;
+    size_t link = 0;
+    int parent_level = -1;
+  };
+
+  // Adds to `d` the rows of every repeat file whose parent (at `level`: -1 main,
+  // else a repeat) has key `key`, with path prefix `prefix`, and their own
+  // children. A row belongs to the first parent that claims it.
+  void AttachChildren(int level, const std::string& key, size_t, const std::string& prefix,
+                      Draft* d) {
+    if (key.empty() && level >= 0) return;
+    for (size_t fi = 0; fi < repeat_files_.size(); ++fi) {
+      RepeatFile& f = repeat_files_[fi];
+      if (f.parent_level != level) continue;
+      auto it = f.by_parent.find(key);
+      if (it == f.by_parent.end()) continue;
+      int count = 0;
+      for (size_t row : it->second) {
+        if (f.matched[row]) continue;
+        f.matched[row] = true;
+        const csv::Table& table = f.file->table;
+        int index = ++count;
+        std::string own_key = f.key ? std::string(text::Trim(table.rows[row][*f.key])) : "";
         // ODK keys end with the instance number: "uuid:...x/programs[2]".
         if (own_key.size() > 2 && own_key.back() == ']') {
           size_t open = own_key.rfind('[');
           int n = 0;
-          auto [ptr, ec] = std::from_chars(own_key.data() + open + 1, own_key.data() + own_key.size() - 1, n);
-          if (open != std::string::npos && ec == std::errc() && n > 0) index = n;
+          if (open != std::string::npos) {
+            auto [ptr, ec] = std::from_chars(own_key.data() + open + 1,
+                                             own_key.data() + own_key.size() - 1, n);
+            if (ec == std::errc() && n > 0) index = n;
+          }
         }
-        Instance instance{&table, &rplan, row,
-                          parent->second.second + relative + "[" + std::to_string(index) + "]/",
-                          repeat};
-        if (!own_key.empty()) parents[repeat].emplace(own_key, std::pair{parent->second.first, instance.prefix});
-        drafts[parent->second.first].instances.push_back(std::move(instance));
+        Instance instance{&table, &f.plan, row, prefix + f.relative + "[" + std::to_string(index) + "]/",
+                          f.repeat, fi};
+        std::string child_prefix = instance.prefix;
+        d->instances.push_back(std::move(instance));
+        if (!own_key.empty()) AttachChildren(f.repeat, own_key, 0, child_prefix, d);
       }
     }
-
-    // Check and build each submission.
-    for (Draft& d : drafts) {
-      BuildSubmission(main, main_plan, &d, &plan.warnings);
-      if (d.errors.empty()) CheckAgainstStore(&d);
-      if (d.errors.empty()) {
-        if (d.submission.instance_id.empty()) continue;  // unchanged: already stored
-        plan.batch.submissions.push_back(std::move(d.submission));
-      } else {
-        plan.rejected.push_back(RejectedRow{main.file, main.row_lines[d.main_row],
-                                            d.submission.instance_id, std::move(d.errors)});
-      }
-    }
-    plan.unchanged = unchanged_;
-    for (RejectedRow& r : orphans_) plan.rejected.push_back(std::move(r));
-    if (store_error_) return tl::unexpected(*store_error_);
-    return plan;
   }
 
- private:
   // The answer for one cell: validates the raw text against the question.
-  void CheckCell(const Question& q, std::string_view raw, const Location& where, Answer* answer,
+  void CheckCell(const Question& q, std::string_view raw, const CellRef& where, Answer* answer,
                  std::vector<Error>* errors) {
     if (Contains(refused_, raw)) {
       *answer = Answer::Refused();
@@ -456,13 +520,13 @@ class Importer {
       return;
     }
     if (auto problem = CheckValue(form_, q, raw, refused_, dont_know_)) {
-      errors->push_back(Error{problem->code, problem->message, where});
+      errors->push_back(Error{problem->code, problem->message, where.where()});
       return;
     }
     *answer = Answer::Answered(std::string(raw));
   }
 
-  bool Relevant(const Question& q, std::vector<Error>* errors, const Location& where) {
+  bool Relevant(const Question& q) {
     for (const Question* node = &q; node;
          node = node->parent >= 0 ? &form_.questions[node->parent] : nullptr) {
       const auto& expr = expressions_.relevant[node->index];
@@ -476,9 +540,9 @@ class Importer {
   // Reads the raw text of each question column of one row into `raws` (the
   // select_multiple list rebuilt from option columns when needed).
   void ReadRow(const csv::Table& table, const ColumnPlan& plan, size_t row,
-               std::map<int, std::pair<std::string, Location>>* raws, std::vector<Error>* errors) {
+               RawValues* raws, std::vector<Error>* errors) {
     for (const auto& [question, col] : plan.values) {
-      (*raws)[question] = {std::string(text::Trim(table.rows[row][col])), table.Where(row, col)};
+      (*raws)[question] = {std::string(text::Trim(table.rows[row][col])), CellRef{&table, row, col}};
     }
     for (const auto& [question, columns] : plan.options) {
       std::vector<std::string> chosen;
@@ -500,7 +564,7 @@ class Importer {
       auto it = raws->find(question);
       if (it == raws->end()) {
         if (any_cell) {
-          (*raws)[question] = {form::JoinSelected(chosen), table.Where(row, columns.front().second)};
+          (*raws)[question] = {form::JoinSelected(chosen), CellRef{&table, row, columns.front().second}};
         }
         continue;
       }
@@ -513,7 +577,7 @@ class Importer {
         errors->push_back(Error{"IMP016",
                                 "'" + std::string(listed) + "' but the option columns say '" +
                                     form::JoinSelected(chosen) + "'",
-                                it->second.second});
+                                it->second.second.where()});
       }
     }
   }
@@ -544,9 +608,9 @@ class Importer {
     std::optional<int64_t> submitted = ParseDateTimeMillis(meta(Meta::kSubmissionTime));
 
     // Raw values of the main row and of every repeat row.
-    std::map<int, std::pair<std::string, Location>> main_raw;
+    RawValues main_raw;
     ReadRow(main, plan, d->main_row, &main_raw, &d->errors);
-    std::vector<std::map<int, std::pair<std::string, Location>>> instance_raw(d->instances.size());
+    std::vector<RawValues> instance_raw(d->instances.size());
     for (size_t i = 0; i < d->instances.size(); ++i) {
       const Instance& in = d->instances[i];
       ReadRow(*in.table, *in.plan, in.row, &instance_raw[i], &d->errors);
@@ -562,14 +626,14 @@ class Importer {
       for (const auto& [q, raw] : instance_raw[i]) context_.Add(q, raw.first);
     }
 
-    auto answer_all = [&](const std::map<int, std::pair<std::string, Location>>& raws,
+    auto answer_all = [&](const RawValues& raws,
                           const std::string& prefix, int repeat, size_t ordinal_in_repeat) {
       for (const auto& [qi, raw] : raws) {
         const Question& q = form_.questions[qi];
         const auto& [text_value, where] = raw;
         context_.SetCurrentNode(repeat, ordinal_in_repeat, text_value);
         Answer answer;
-        bool relevant = Relevant(q, &d->errors, where);
+        bool relevant = Relevant(q);
         if (text_value.empty()) {
           answer = relevant ? Answer::Missing() : Answer::NotAsked();
         } else {
@@ -578,7 +642,7 @@ class Importer {
             warnings->AddWarning("IMP030",
                                  "'" + q.name + "' has a value but is not relevant for this row (" +
                                      q.relevant + ")",
-                                 where);
+                                 where.where());
           }
           const auto& constraint = expressions_.constraint[qi];
           if (constraint && answer.state == AnswerState::kAnswered) {
@@ -589,11 +653,11 @@ class Importer {
                                         "'" + text_value + "' breaks the constraint of '" + q.name +
                                             "' (" + q.constraint + ")" +
                                             (message.empty() ? "" : ": " + message),
-                                        where});
+                                        where.where()});
             }
           }
         }
-        std::string relative = form::RelativePath(q);
+        std::string relative = repeat >= 0 ? std::string() : relative_paths_[qi];
         if (repeat >= 0) {
           const std::string& rpath = form_.questions[repeat].path;
           relative = q.path.substr(std::min(q.path.size(), rpath.size() + 1));
@@ -634,11 +698,13 @@ class Importer {
   }
 
   void CheckAgainstStore(Draft* d) {
-    auto stored = store_.GetSubmission(d->submission.instance_id);
-    if (!stored) {
-      if (stored.error().code != "ST002" && !store_error_) store_error_ = stored.error();
+    auto found = writer_->Find(d->submission.instance_id);
+    if (!found) {
+      if (!store_error_) store_error_ = found.error();
       return;
     }
+    if (!*found) return;
+    const store::Submission* stored = &**found;
     auto mine = Reportable(d->submission.answers), theirs = Reportable(stored->answers);
     if (stored->form_id == d->submission.form_id && mine == theirs) {
       ++unchanged_;
@@ -680,12 +746,14 @@ class Importer {
   const Form& form_;
   const store::FormVersion& version_;
   const ImportOptions& options_;
-  const store::Store& store_;
+  store::ImportWriter* writer_ = nullptr;
   ImportContext context_;
   Expressions expressions_;
   form::expr::Evaluator evaluator_;
   std::vector<std::string> refused_, dont_know_;
-  std::vector<RejectedRow> orphans_;
+  std::vector<RepeatFile> repeat_files_;
+  std::vector<std::string> relative_paths_;  // per question
+  std::unordered_map<std::string, int> first_line_of_id_;  // instance id -> line
   size_t unchanged_ = 0;
   std::optional<Error> store_error_;
 };
@@ -705,11 +773,68 @@ std::vector<std::string> DontKnowCodes(const Form& form) {
   return CodesSetting(form, "missing_dont_know", "dont_know");
 }
 
+Result<ImportReport> ImportRows(const Form& form, const store::FormVersion& version,
+                                const RowSource& main, csv::Table* chunk,
+                                const std::vector<RepeatTable>& repeats,
+                                const ImportOptions& options, store::ImportWriter* writer) {
+  Importer importer(form, version, options);
+  ImportReport report;
+  NGO_TRY(importer.Run(main, chunk, repeats, writer, &report));
+  return report;
+}
+
+namespace {
+
+// PlanImport's writer: collects the batch; finds stored submissions in the store.
+class PlanWriter final : public store::ImportWriter {
+ public:
+  PlanWriter(const store::Store& store, store::SubmissionBatch* batch) : store_(store), batch_(batch) {}
+  Result<std::optional<store::Submission>> Find(const std::string& instance_id) override {
+    auto stored = store_.GetSubmission(instance_id);
+    if (!stored) {
+      if (stored.error().code == "ST002") return std::optional<store::Submission>();
+      return tl::unexpected(stored.error());
+    }
+    return std::optional<store::Submission>(std::move(*stored));
+  }
+  Status Add(const store::Submission& s) override {
+    batch_->submissions.push_back(s);
+    return Ok();
+  }
+  Status Commit() override { return Ok(); }
+
+ private:
+  const store::Store& store_;
+  store::SubmissionBatch* batch_;
+};
+
+}  // namespace
+
 Result<ImportPlan> PlanImport(const Form& form, const store::FormVersion& version,
                               const csv::Table& main, const std::vector<RepeatTable>& repeats,
                               const ImportOptions& options, const store::Store& store) {
-  Importer importer(form, version, options, store);
-  return importer.Run(main, repeats);
+  ImportPlan plan;
+  plan.batch.form = version;
+  PlanWriter writer(store, &plan.batch);
+  csv::Table chunk;
+  chunk.file = main.file;
+  chunk.header = main.header;
+  size_t next = 0;
+  auto source = [&](size_t max, csv::Table* out) -> Result<bool> {
+    out->rows.clear();
+    out->row_lines.clear();
+    for (; next < main.rows.size() && out->rows.size() < max; ++next) {
+      out->rows.push_back(main.rows[next]);
+      out->row_lines.push_back(next < main.row_lines.size() ? main.row_lines[next] : 0);
+    }
+    return !out->rows.empty();
+  };
+  ImportReport report = NGO_TRY(ImportRows(form, version, source, &chunk, repeats, options, &writer));
+  plan.layout = report.layout;
+  plan.unchanged = report.unchanged;
+  plan.rejected = std::move(report.rejected);
+  plan.warnings = std::move(report.warnings);
+  return plan;
 }
 
 std::string RejectsCsv(const std::vector<RejectedRow>& rejected) {

@@ -45,6 +45,7 @@
 // IMP031 a constraint or relevance that cannot be evaluated on imported data.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -91,6 +92,34 @@ struct ImportPlan {
   std::vector<RejectedRow> rejected;
   Diagnostics warnings;  // IMP030, IMP031
 };
+
+// What a streaming import found.
+struct ImportReport {
+  std::string layout;     // "odk", "kobo" or "ngosurvey"
+  size_t rows = 0;        // data rows of the main file
+  size_t stored = 0;      // new submissions added to the writer
+  size_t unchanged = 0;   // rows already stored with the same answers (skipped)
+  std::vector<RejectedRow> rejected;
+  Diagnostics warnings;   // IMP030, IMP031
+};
+
+// The main file's rows, a chunk at a time: replaces chunk->rows and
+// chunk->row_lines with at most `max` rows; false when none was left
+// (csv::TableReader::Next has this shape).
+using RowSource = std::function<Result<bool>(size_t max, csv::Table* chunk)>;
+
+// The streaming import: checks the rows of `main` (whose header, file name and
+// first rows `chunk` receives; `chunk->header` must be set before the call) with
+// their repeat rows (`repeats`, held in memory) against `form`, and adds every
+// valid new submission to `writer` as it goes (memory stays bounded by a chunk,
+// plus one index entry per instance id to find duplicates). Never commits: the
+// caller commits when the report suits it (no rejected rows, or --skip-invalid),
+// otherwise destroys the writer, which stores nothing. An error result is a
+// file-level problem (IMP001-IMP005, CSV0xx) or a store error.
+Result<ImportReport> ImportRows(const form::Form& form, const store::FormVersion& version,
+                                const RowSource& main, csv::Table* chunk,
+                                const std::vector<RepeatTable>& repeats,
+                                const ImportOptions& options, store::ImportWriter* writer);
 
 // Checks every row of `main` (and the repeat tables) against `form`, whose stored
 // version is `version` (form_id + version; its bytes are not read). Reads `store`

@@ -78,36 +78,43 @@ bool IsSensitive(const form::Question& question) {
   return v == "yes" || v == "true" || v == "1" || v == "true()";
 }
 
-void PseudonymiseSubmissions(const form::Form& form, std::string_view key,
-                             std::vector<store::Submission>* submissions,
-                             std::vector<bool>* dropped) {
-  dropped->assign(form.questions.size(), false);
-  std::vector<int> org_questions, user_questions;
-  std::vector<bool> replaced(form.questions.size(), false);
+PseudonymPlan PlanPseudonyms(const form::Form& form) {
+  PseudonymPlan plan;
+  plan.dropped.assign(form.questions.size(), false);
+  plan.replaced.assign(form.questions.size(), PseudonymPlan::kKept);
+  std::vector<bool>& dropped = plan.dropped;
   for (const form::Question& q : form.questions) {
-    if (IsSensitive(q) || Identifying(q.type)) (*dropped)[q.index] = true;
-    if (q.name == "org_id") org_questions.push_back(q.index), replaced[q.index] = true;
-    if (q.type == QuestionType::kUsername) user_questions.push_back(q.index), replaced[q.index] = true;
+    if (IsSensitive(q) || Identifying(q.type)) dropped[q.index] = true;
+    if (q.name == "org_id") plan.replaced[q.index] = PseudonymPlan::kOrg;
+    if (q.type == QuestionType::kUsername) plan.replaced[q.index] = PseudonymPlan::kInterviewer;
   }
   // Calculations that read a replaced or dropped question, until nothing changes
   // (a calculation of a dropped calculation is dropped too).
   for (bool changed = true; changed;) {
     changed = false;
     for (const form::Question& q : form.questions) {
-      if ((*dropped)[q.index] || q.calculation.empty()) continue;
+      if (dropped[q.index] || q.calculation.empty()) continue;
       auto parsed = form::expr::Parse(q.calculation);
       if (!parsed) continue;
       for (const form::expr::Reference& ref : parsed->references()) {
         for (int other : form.QuestionsNamed(ref.name)) {
-          if ((*dropped)[other] || replaced[other]) {
-            (*dropped)[q.index] = true;
+          if (dropped[other] || plan.replaced[other] != PseudonymPlan::kKept) {
+            dropped[q.index] = true;
             changed = true;
           }
         }
-        if ((*dropped)[q.index]) break;
+        if (dropped[q.index]) break;
       }
     }
   }
+  return plan;
+}
+
+void PseudonymiseSubmissions(const form::Form& form, std::string_view key,
+                             std::vector<store::Submission>* submissions,
+                             std::vector<bool>* dropped) {
+  PseudonymPlan plan = PlanPseudonyms(form);
+  *dropped = plan.dropped;
   auto in_repeat = [&](const form::Question& q) {
     for (int p = q.parent; p >= 0; p = form.questions[p].parent) {
       if (form.questions[p].is_repeat()) return true;
@@ -124,10 +131,11 @@ void PseudonymiseSubmissions(const form::Form& form, std::string_view key,
         if (!PathIs(it->first, PathTail(form, q), in_repeat(q))) continue;
         if ((*dropped)[q.index]) {
           erase = true;
-        } else if (replaced[q.index] && it->second.state == form::AnswerState::kAnswered) {
-          bool org = std::find(org_questions.begin(), org_questions.end(), q.index) != org_questions.end();
+        } else if (plan.replaced[q.index] != PseudonymPlan::kKept &&
+                   it->second.state == form::AnswerState::kAnswered) {
+          bool org = plan.replaced[q.index] == PseudonymPlan::kOrg;
           it->second.value = Pseudonym(key, org ? "org" : "int", it->second.value);
-        } else if (replaced[q.index]) {
+        } else if (plan.replaced[q.index] != PseudonymPlan::kKept) {
           it->second.value.clear();  // a kept-aside not_asked text
         }
         break;

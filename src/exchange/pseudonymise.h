@@ -35,6 +35,15 @@ std::string Pseudonym(std::string_view key, std::string_view kind, std::string_v
 // True when the question's `sensitive` column says yes.
 bool IsSensitive(const form::Question& question);
 
+// What an export does to each question: left out (dropped), or its answered
+// values replaced by the pseudonym of an organisation or of an interviewer.
+struct PseudonymPlan {
+  enum Replace : char { kKept, kOrg, kInterviewer };
+  std::vector<bool> dropped;   // one flag per question
+  std::vector<Replace> replaced;  // one per question
+};
+PseudonymPlan PlanPseudonyms(const form::Form& form);
+
 // Replaces ids in `submissions` and marks in `dropped` (one flag per question) the
 // questions an export must leave out; their answers are removed too.
 void PseudonymiseSubmissions(const form::Form& form, std::string_view key,

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 
 #include "base/file.h"
@@ -64,13 +65,75 @@ std::optional<double> Numeric(const Variable& v, std::string_view text, bool sta
   return std::nullopt;
 }
 
-Status WriteLevel(const Tables& tables, const Level& level, bool stata, const std::string& path) {
-  return WriteFileAtomicWith(path, [&](const std::string& temp) -> Status {
+// One level's file. Rows are spooled to an unnamed temporary file as they come
+// (ReadStat needs the row count and the string widths before the first row), then
+// written through ReadStat at Finish: memory stays bounded by one row.
+class LevelFile {
+ public:
+  LevelFile(const Tables& tables, const Level& level, bool stata, std::string path,
+            std::string temp)
+      : tables_(tables), level_(level), stata_(stata), path_(std::move(path)),
+        temp_(std::move(temp)), widths_(level.variables.size(), 1) {}
+  ~LevelFile() {
+    if (spool_) std::fclose(spool_);
+  }
+
+  Status Open() {
+    spool_ = std::tmpfile();
+    if (!spool_) return MakeError("IO004", "cannot create a temporary file", Location{.file = path_});
+    return Ok();
+  }
+
+  // Spool record: uint32 byte count, then per variable a tag byte (kind of cell)
+  // and, for numbers a double, for texts a uint32 length and the bytes.
+  Status Row(const std::vector<Cell>& row) {
+    record_.assign(4, '\0');
+    for (size_t c = 0; c < row.size(); ++c) {
+      const Variable& v = level_.variables[c];
+      const Cell& cell = row[c];
+      if (v.kind == VarKind::kText) {
+        std::string_view text = CellText(tables_, cell);
+        widths_[c] = std::max(widths_[c], text.size());
+        uint32_t n = static_cast<uint32_t>(text.size());
+        record_.append(reinterpret_cast<const char*>(&n), 4);
+        record_.append(text);
+        continue;
+      }
+      char tag = kSystemMissing;
+      double value = 0;
+      if (cell.state == form::AnswerState::kRefused) {
+        tag = kRefused;
+      } else if (cell.state == form::AnswerState::kDontKnow) {
+        tag = kDontKnow;
+      } else if (cell.state == form::AnswerState::kAnswered) {
+        if (std::optional<double> number = Numeric(v, cell.text, stata_)) {
+          tag = kValue;
+          value = *number;
+        }
+      }
+      record_.push_back(tag);
+      if (tag == kValue) record_.append(reinterpret_cast<const char*>(&value), sizeof value);
+    }
+    uint32_t size = static_cast<uint32_t>(record_.size() - 4);
+    std::memcpy(record_.data(), &size, 4);
+    if (std::fwrite(record_.data(), 1, record_.size(), spool_) != record_.size()) {
+      return MakeError("IO004", "cannot write a temporary file (disk full?)", Location{.file = path_});
+    }
+    ++rows_;
+    return Ok();
+  }
+
+  Status Finish() {
+    if (std::fflush(spool_) != 0) {
+      return MakeError("IO004", "cannot write a temporary file (disk full?)", Location{.file = path_});
+    }
     std::unique_ptr<readstat_writer_t, WriterDeleter> writer(readstat_writer_init());
     readstat_writer_t* w = writer.get();
+    const std::string& path = path_;
+    bool stata = stata_;
     NGO_TRY(Check(readstat_set_data_writer(w, WriteToFile), path, "cannot set up the writer"));
     if (stata) NGO_TRY(Check(readstat_writer_set_file_format_version(w, 118), path, "version"));
-    readstat_writer_set_file_label(w, level.name.c_str());
+    readstat_writer_set_file_label(w, level_.name.c_str());
 
     readstat_label_set_t* selected = nullptr;  // shared by the 0/1 option columns
     readstat_type_t label_type = stata ? READSTAT_TYPE_INT32 : READSTAT_TYPE_DOUBLE;
@@ -83,23 +146,20 @@ Status WriteLevel(const Tables& tables, const Level& level, bool stata, const st
         readstat_label_double_value(set, kSpssDontKnow, "Don't know");
       }
     };
+    const auto& variables = level_.variables;
     std::vector<readstat_variable_t*> vars;
-    std::vector<std::vector<readstat_string_ref_t*>> refs(level.variables.size());
-    for (size_t c = 0; c < level.variables.size(); ++c) {
-      const Variable& v = level.variables[c];
+    std::vector<bool> strl(variables.size(), false);
+    bool any_strl = false;
+    for (size_t c = 0; c < variables.size(); ++c) {
+      const Variable& v = variables[c];
       const std::string& name = stata ? v.stata_name : v.spss_name;
       readstat_variable_t* var = nullptr;
       if (v.kind == VarKind::kText) {
-        size_t width = 1;
-        for (const auto& row : level.rows) width = std::max(width, CellText(tables, row[c]).size());
-        bool strl = stata && width > kDtaMaxStr;
+        strl[c] = stata && widths_[c] > kDtaMaxStr;
+        any_strl = any_strl || strl[c];
         var = readstat_add_variable(w, name.c_str(),
-                                    strl ? READSTAT_TYPE_STRING_REF : READSTAT_TYPE_STRING, width);
-        if (strl) {
-          for (const auto& row : level.rows) {
-            refs[c].push_back(readstat_add_string_ref(w, std::string(CellText(tables, row[c])).c_str()));
-          }
-        }
+                                    strl[c] ? READSTAT_TYPE_STRING_REF : READSTAT_TYPE_STRING,
+                                    widths_[c]);
       } else {
         bool coded = v.kind == VarKind::kSelectOne || v.kind == VarKind::kOption;
         readstat_type_t type = stata && coded ? READSTAT_TYPE_INT32 : READSTAT_TYPE_DOUBLE;
@@ -147,70 +207,151 @@ Status WriteLevel(const Tables& tables, const Level& level, bool stata, const st
       vars.push_back(var);
     }
 
-    std::FILE* file = std::fopen(temp.c_str(), "wbx");
+    // Texts longer than a Stata str# column are strL: ReadStat takes them all
+    // before the first row (the only part of the file held in memory).
+    std::vector<std::vector<readstat_string_ref_t*>> refs(variables.size());
+    if (any_strl) {
+      NGO_TRY(Replay([&](size_t, const std::vector<Value>& row) -> Status {
+        for (size_t c = 0; c < variables.size(); ++c) {
+          if (strl[c]) refs[c].push_back(readstat_add_string_ref(w, std::string(row[c].text).c_str()));
+        }
+        return Ok();
+      }));
+    }
+
+    std::FILE* file = std::fopen(temp_.c_str(), "wbx");
     if (!file) return MakeError("IO004", "cannot create the file", Location{.file = path});
+    std::vector<char> buffer(size_t{1} << 20);
+    std::setvbuf(file, buffer.data(), _IOFBF, buffer.size());
     auto close = [&](Status status) -> Status {
       if (std::fclose(file) != 0 && status) {
         return MakeError("IO004", "cannot write the file", Location{.file = path});
       }
       return status;
     };
-    long n = static_cast<long>(level.rows.size());
+    long n = static_cast<long>(rows_);
     readstat_error_t begun = stata ? readstat_begin_writing_dta(w, file, n)
                                    : readstat_begin_writing_sav(w, file, n);
     if (begun != READSTAT_OK) return close(Check(begun, path, "cannot start the file"));
-    for (size_t r = 0; r < level.rows.size(); ++r) {
-      if (auto s = Check(readstat_begin_row(w), path, "row"); !s) return close(s);
-      for (size_t c = 0; c < level.variables.size(); ++c) {
-        const Variable& v = level.variables[c];
-        const Cell& cell = level.rows[r][c];
+    std::string text;
+    Status replayed = Replay([&](size_t r, const std::vector<Value>& row) -> Status {
+      NGO_TRY(Check(readstat_begin_row(w), path, "row"));
+      for (size_t c = 0; c < variables.size(); ++c) {
         readstat_variable_t* var = vars[c];
+        const Value& value = row[c];
         readstat_error_t error = READSTAT_OK;
-        if (v.kind == VarKind::kText) {
-          std::string text(CellText(tables, cell));
-          error = refs[c].empty() ? readstat_insert_string_value(w, var, text.c_str())
-                                  : readstat_insert_string_ref(w, var, refs[c][r]);
-        } else if (cell.state == form::AnswerState::kRefused ||
-                   cell.state == form::AnswerState::kDontKnow) {
-          bool refused = cell.state == form::AnswerState::kRefused;
+        if (variables[c].kind == VarKind::kText) {
+          if (strl[c]) {
+            error = readstat_insert_string_ref(w, var, refs[c][r]);
+          } else {
+            text.assign(value.text);
+            error = readstat_insert_string_value(w, var, text.c_str());
+          }
+        } else if (value.tag == kRefused || value.tag == kDontKnow) {
+          bool refused = value.tag == kRefused;
           if (stata) {
             error = readstat_insert_tagged_missing_value(w, var, refused ? 'a' : 'b');
           } else {
             error = readstat_insert_double_value(w, var, refused ? kSpssRefused : kSpssDontKnow);
           }
-        } else if (cell.state != form::AnswerState::kAnswered) {
+        } else if (value.tag != kValue) {
           error = readstat_insert_missing_value(w, var);
+        } else if (readstat_variable_get_type(var) == READSTAT_TYPE_INT32) {
+          error = readstat_insert_int32_value(w, var, static_cast<int32_t>(value.number));
         } else {
-          std::optional<double> value = Numeric(v, cell.text, stata);
-          if (!value) {
-            error = readstat_insert_missing_value(w, var);
-          } else if (readstat_variable_get_type(var) == READSTAT_TYPE_INT32) {
-            error = readstat_insert_int32_value(w, var, static_cast<int32_t>(*value));
-          } else {
-            error = readstat_insert_double_value(w, var, *value);
-          }
+          error = readstat_insert_double_value(w, var, value.number);
         }
         if (error != READSTAT_OK) {
-          return close(Check(error, path,
-                             "cannot write " + v.csv_name + " of row " + std::to_string(r + 1)));
+          return Check(error, path,
+                       "cannot write " + variables[c].csv_name + " of row " + std::to_string(r + 1));
         }
       }
-      if (auto s = Check(readstat_end_row(w), path, "row"); !s) return close(s);
-    }
+      return Check(readstat_end_row(w), path, "row");
+    });
+    if (!replayed) return close(replayed);
     return close(Check(readstat_end_writing(w), path, "cannot finish the file"));
-  });
-}
+  }
+
+ private:
+  static constexpr char kSystemMissing = 0, kRefused = 1, kDontKnow = 2, kValue = 3;
+  struct Value {
+    char tag = kSystemMissing;
+    double number = 0;
+    std::string_view text;
+  };
+
+  // Reads the spooled rows back in order.
+  template <typename Visit>
+  Status Replay(Visit&& visit) {
+    std::rewind(spool_);
+    std::vector<Value> row(level_.variables.size());
+    auto damaged = [&]() {
+      return MakeError("IO004", "cannot read back a temporary file", Location{.file = path_});
+    };
+    for (size_t r = 0; r < rows_; ++r) {
+      uint32_t size = 0;
+      if (std::fread(&size, 4, 1, spool_) != 1) return damaged();
+      record_.resize(size);
+      if (size > 0 && std::fread(record_.data(), 1, size, spool_) != size) return damaged();
+      const char* p = record_.data();
+      const char* end = p + size;
+      for (size_t c = 0; c < row.size(); ++c) {
+        Value& value = row[c];
+        if (level_.variables[c].kind == VarKind::kText) {
+          uint32_t n = 0;
+          if (end - p < 4) return damaged();
+          std::memcpy(&n, p, 4);
+          p += 4;
+          if (static_cast<size_t>(end - p) < n) return damaged();
+          value.text = std::string_view(p, n);
+          p += n;
+          continue;
+        }
+        if (p >= end) return damaged();
+        value.tag = *p++;
+        if (value.tag == kValue) {
+          if (end - p < 8) return damaged();
+          std::memcpy(&value.number, p, 8);
+          p += 8;
+        }
+      }
+      NGO_TRY(visit(r, row));
+    }
+    return Ok();
+  }
+
+  const Tables& tables_;
+  const Level& level_;
+  bool stata_;
+  std::string path_, temp_;
+  std::vector<size_t> widths_;
+  std::FILE* spool_ = nullptr;
+  size_t rows_ = 0;
+  std::string record_;
+};
+
+class ReadStatWriter final : public RowWriter {
+ public:
+  Status Row(size_t level, const std::vector<Cell>& row) override { return files_[level]->Row(row); }
+  Status Finish() override {
+    for (auto& file : files_) NGO_TRY(file->Finish());
+    return Ok();
+  }
+  std::vector<std::unique_ptr<LevelFile>> files_;
+};
 
 }  // namespace
 
-Status WriteReadStat(const Tables& tables, bool stata, const std::string& path,
-                     std::vector<std::string>* files) {
+Result<std::unique_ptr<RowWriter>> OpenReadStat(const Tables& tables, bool stata,
+                                                const std::string& path, OutputFiles* files) {
+  auto writer = std::make_unique<ReadStatWriter>();
   for (const Level& level : tables.levels) {
     std::string file = level.repeat < 0 ? path : SiblingPath(path, level.name);
-    NGO_TRY(WriteLevel(tables, level, stata, file));
-    files->push_back(file);
+    std::string temp = NGO_TRY(files->Add(file));
+    writer->files_.push_back(std::make_unique<LevelFile>(tables, level, stata, file, temp));
+    NGO_TRY(writer->files_.back()->Open());
   }
-  return Ok();
+  return std::unique_ptr<RowWriter>(std::move(writer));
 }
 
 }  // namespace ngosurvey::exchange

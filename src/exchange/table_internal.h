@@ -1,13 +1,15 @@
 // The flat tables an export writes: one per level (the top level and each repeat),
-// with typed variables and one row per submission or repeat instance. Built once
-// from the submissions; every format's writer reads it. Private to exchange/.
+// with typed variables and one row per submission or repeat instance. The layout
+// is built once from the form; rows stream from the store through a RowWriter
+// (one per format), never all in memory. Private to exchange/.
 #pragma once
 
-#include <deque>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "base/error.h"
 #include "form/answer.h"
 #include "form/form.h"
 #include "store/store.h"
@@ -43,6 +45,7 @@ struct Variable {
 };
 
 // One cell: an answer state and its text (answered values, keys and metadata).
+// The text is a view valid during the RowWriter::Row call that receives it.
 struct Cell {
   form::AnswerState state = form::AnswerState::kMissing;
   std::string_view text;
@@ -52,32 +55,64 @@ struct Level {
   std::string name;  // "main", or the repeat's name
   int repeat = -1;   // the begin_repeat question, -1 for the top level
   std::vector<Variable> variables;
-  std::vector<std::vector<Cell>> rows;
+  size_t rows = 0;   // rows written so far (all of them once the export is done)
 };
 
 struct Tables {
   std::vector<Level> levels;
   std::vector<std::string> refused_codes, dont_know_codes;
   std::string language;  // Language::code used for labels
-  std::deque<std::string> strings;  // owns texts that cells point at (built keys)
 };
 
-// Builds the tables. Questions in `dropped` (indexes) are left out. Notes and
-// groups have no variables. Views in cells point into `submissions` and
-// `tables->strings`: `submissions` must outlive the tables.
-void BuildTables(const form::Form& form, const std::vector<store::Submission>& submissions,
-                 const std::vector<bool>& dropped, const std::string& language, Tables* tables);
+// Builds the levels and their variables (no rows). Questions in `dropped`
+// (indexes) are left out. Notes and groups have no variables.
+void BuildLayout(const form::Form& form, const std::vector<bool>& dropped,
+                 const std::string& language, Tables* tables);
 
 // The CSV text of a cell: answered text, the first refused / don't know code, or "".
 std::string_view CellText(const Tables& tables, const Cell& cell);
 
-// Writers, one per format; `path` is the output named by the user.
-Status WriteCsv(const Tables& tables, const std::string& path, std::vector<std::string>* files);
-Status WriteXlsx(const Tables& tables, const std::string& path, std::vector<std::string>* files);
-Status WriteReadStat(const Tables& tables, bool stata, const std::string& path,
-                     std::vector<std::string>* files);
+// The files of one export, written as temporaries beside their targets and renamed
+// all together by Commit (after an fsync of each), so that a failure leaves none of
+// them: the destructor removes every temporary not committed.
+class OutputFiles {
+ public:
+  OutputFiles() = default;
+  OutputFiles(const OutputFiles&) = delete;
+  OutputFiles& operator=(const OutputFiles&) = delete;
+  ~OutputFiles();
+  // Reserves `path`; returns the temporary path to write instead. IO004 when `path`
+  // is a folder (it could not be replaced).
+  Result<std::string> Add(const std::string& path);
+  Status Commit();
+  const std::vector<std::string>& paths() const { return paths_; }
+
+ private:
+  std::vector<std::string> paths_, temps_;
+  bool committed_ = false;
+};
+
+// A format's writer: takes the rows of every level in any interleaving (each
+// level's rows in order), then Finish writes what is left and closes the files.
+class RowWriter {
+ public:
+  virtual ~RowWriter() = default;
+  virtual Status Row(size_t level, const std::vector<Cell>& row) = 0;
+  virtual Status Finish() = 0;
+};
+
+// Writers, one per format; `path` is the output named by the user. Each registers
+// its files in `files`. `tables` must outlive the writer (Level::rows is read at
+// Finish).
+Result<std::unique_ptr<RowWriter>> OpenCsv(const Tables& tables, const std::string& path,
+                                           OutputFiles* files);
+Result<std::unique_ptr<RowWriter>> OpenXlsx(const Tables& tables, const std::string& path,
+                                            OutputFiles* files);
+Result<std::unique_ptr<RowWriter>> OpenReadStat(const Tables& tables, bool stata,
+                                                const std::string& path, OutputFiles* files);
+// The codebook (Markdown and HTML), written once the rows are counted.
 Status WriteCodebook(const form::Form& form, const Tables& tables, const std::string& path,
-                     std::vector<std::string>* files);
+                     OutputFiles* files);
 
 // "out.csv" + "programs" -> "out-programs.csv"; + "codebook", ".md" -> "out-codebook.md".
 std::string SiblingPath(const std::string& path, const std::string& suffix,

@@ -27,6 +27,60 @@ Result<Wave> ParseWave(std::string_view name) {
   return MakeError("ST001", "unknown wave \"" + std::string(name) + "\" (expected pretest or main)");
 }
 
+Status Store::ForEachSubmission(const SubmissionFilter& filter,
+                                const SubmissionVisitor& visit) const {
+  std::vector<Submission> all = NGO_TRY(ListSubmissions(filter));
+  std::vector<AnswerView> views;
+  for (Submission& s : all) {
+    Answers answers = std::move(s.answers);
+    s.answers.clear();
+    views.clear();
+    for (const auto& [path, answer] : answers) views.push_back({path, answer.state, answer.value});
+    NGO_TRY(visit(s, views));
+  }
+  return Ok();
+}
+
+namespace {
+
+// BeginImport's default: the batch in memory, stored by CreateSubmissions.
+class BatchImportWriter final : public ImportWriter {
+ public:
+  BatchImportWriter(Store& store, const std::optional<FormVersion>& form) : store_(store) {
+    batch_.form = form;
+  }
+  Result<std::optional<Submission>> Find(const std::string& instance_id) override {
+    if (auto it = added_.find(instance_id); it != added_.end()) {
+      return std::optional<Submission>(batch_.submissions[it->second]);
+    }
+    auto stored = store_.GetSubmission(instance_id);
+    if (!stored) {
+      if (stored.error().code == "ST002") return std::optional<Submission>();
+      return tl::unexpected(stored.error());
+    }
+    return std::optional<Submission>(std::move(*stored));
+  }
+  Status Add(const Submission& submission) override {
+    if (!added_.emplace(submission.instance_id, batch_.submissions.size()).second) {
+      return MakeError("ST003", "submission " + submission.instance_id + " is named twice");
+    }
+    batch_.submissions.push_back(submission);
+    return Ok();
+  }
+  Status Commit() override { return store_.CreateSubmissions(batch_); }
+
+ private:
+  Store& store_;
+  SubmissionBatch batch_;
+  std::map<std::string, size_t> added_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<ImportWriter>> Store::BeginImport(const std::optional<FormVersion>& form) {
+  return std::unique_ptr<ImportWriter>(std::make_unique<BatchImportWriter>(*this, form));
+}
+
 Result<std::unique_ptr<Store>> OpenStore(const std::string& location, const OpenOptions& options) {
   if (location == "memory:") return memory::OpenMemoryStore(options);
   static constexpr std::string_view kSqlitePrefix = "sqlite:";

@@ -47,6 +47,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -109,6 +110,36 @@ struct SubmissionBatch {
   // Stored as by PutForm first (the same bytes again change nothing) when set.
   std::optional<FormVersion> form;
   std::vector<Submission> submissions;
+};
+
+// One answer as ForEachSubmission hands it out: views valid during the visit only.
+struct AnswerView {
+  std::string_view path;
+  form::AnswerState state = form::AnswerState::kMissing;
+  std::string_view value;
+};
+
+// Called by ForEachSubmission with a submission (its `answers` map left empty) and
+// its answers in path order (byte order, as Answers sorts them). Returning an
+// error stops the walk and ForEachSubmission returns that error.
+using SubmissionVisitor =
+    std::function<Status(const Submission& submission, const std::vector<AnswerView>& answers)>;
+
+// A streaming import (Store::BeginImport): submissions are added one by one inside
+// one transaction; nothing is visible to others, nor kept, until Commit succeeds.
+// Destroying the writer without a successful Commit rolls everything back. While a
+// writer is open, its Store must not be used (its calls would wait for the writer).
+class ImportWriter {
+ public:
+  virtual ~ImportWriter() = default;
+  // The submission stored under `instance_id` (including those added through this
+  // writer), or nullopt.
+  virtual Result<std::optional<Submission>> Find(const std::string& instance_id) = 0;
+  // Adds one submission, checked as CreateSubmission does (ST001, ST002, ST003). On
+  // error nothing of the import will be kept: the writer only accepts Abort/destroy.
+  virtual Status Add(const Submission& submission) = 0;
+  // Makes everything added durable at once (one transaction).
+  virtual Status Commit() = 0;
 };
 
 // A change to one answer: set it, or (answer == nullopt) remove the path, e.g.
@@ -244,6 +275,19 @@ class Store : public FieldworkLog {
   // then instance_id.
   virtual Result<std::vector<Submission>> ListSubmissions(
       const SubmissionFilter& filter = {}) const = 0;
+
+  // The same submissions as ListSubmissions, in the same order, one at a time,
+  // without holding them all in memory (the SQLite back end reads them with one
+  // cursor inside one read transaction). `visit` must not call this Store.
+  virtual Status ForEachSubmission(const SubmissionFilter& filter,
+                                   const SubmissionVisitor& visit) const;
+
+  // Starts a streaming import of many submissions in one transaction: the form (when
+  // given) is stored as by PutForm, then each ImportWriter::Add stores one
+  // submission as CreateSubmission does; Commit keeps all of it, anything else
+  // nothing. The default keeps the batch in memory and calls CreateSubmissions at
+  // Commit; the SQLite back end writes as it goes (bounded memory).
+  virtual Result<std::unique_ptr<ImportWriter>> BeginImport(const std::optional<FormVersion>& form);
 
   // --- Audit trail ---
 

@@ -196,6 +196,92 @@ TYPED_TEST(StoreConformanceTest, BatchesAreStoredWholeOrNotAtAll) {
   EXPECT_TRUE(store.CreateSubmissions(SubmissionBatch{})) << "an empty batch is fine";
 }
 
+TYPED_TEST(StoreConformanceTest, StreamingImportsKeepAllOrNothing) {
+  Store& store = this->store();
+  ASSERT_TRUE(store.CreateSubmission(TestDraft(Uuid(9))));
+  auto complete = [](int n) {
+    Submission s = TestDraft(Uuid(n), 100 + n, "ngo_census", "2");
+    s.status = SubmissionStatus::kComplete;
+    s.ended_at_ms = 200 + n;
+    s.answers["name"] = Answer::Answered("Tổ chức " + std::to_string(n));
+    s.answers["programs[1]/name"] = Answer::Refused();
+    return s;
+  };
+  FormVersion census = TestForm("ngo_census", "2", "PK\x03\x04 census");
+  {
+    // Destroyed without Commit: nothing is kept, not even the form.
+    auto writer = store.BeginImport(census);
+    ASSERT_TRUE(writer) << writer.error().ToString();
+    ASSERT_TRUE((*writer)->Add(complete(1)));
+    auto found = (*writer)->Find(Uuid(1));
+    ASSERT_TRUE(found);
+    ASSERT_TRUE(found->has_value()) << "the writer sees what it added";
+    EXPECT_EQ((*found)->answers, complete(1).answers);
+    EXPECT_FALSE((*(*writer)->Find(Uuid(4))).has_value());
+    EXPECT_TRUE((*(*writer)->Find(Uuid(9))).has_value()) << "and what was stored before";
+  }
+  EXPECT_EQ(store.ListSubmissions()->size(), 1u);
+  EXPECT_EQ(store.ListForms("ngo_census")->size(), 0u);
+  {
+    // An instance id already stored fails at Add or at Commit; nothing is kept.
+    auto writer = store.BeginImport(census);
+    ASSERT_TRUE(writer);
+    ASSERT_TRUE((*writer)->Add(complete(1)));
+    Status added = (*writer)->Add(complete(9));
+    Status committed = added ? (*writer)->Commit() : added;
+    ASSERT_FALSE(committed);
+    EXPECT_EQ(committed.error().code, "ST003");
+  }
+  EXPECT_EQ(store.ListSubmissions()->size(), 1u);
+  {
+    auto writer = store.BeginImport(census);
+    ASSERT_TRUE(writer);
+    ASSERT_TRUE((*writer)->Add(complete(1)));
+    ASSERT_TRUE((*writer)->Add(complete(2)));
+    ASSERT_TRUE((*writer)->Commit());
+  }
+  auto got = store.GetSubmission(Uuid(2));
+  ASSERT_TRUE(got) << got.error().ToString();
+  Submission want = complete(2);
+  want.updated_at_ms = 1700000000000;
+  EXPECT_EQ(*got, want);
+  EXPECT_EQ(store.ReadAudit()->size(), 2u) << "each complete submission starts its trail";
+  EXPECT_TRUE(store.VerifyAudit()->ok());
+}
+
+TYPED_TEST(StoreConformanceTest, ForEachSubmissionMatchesListSubmissions) {
+  Store& store = this->store();
+  this->MakeComplete(Uuid(2));
+  this->MakeComplete(Uuid(1));
+  Submission draft = TestDraft(Uuid(3), 50);
+  draft.answers["b"] = Answer::NotAsked();
+  draft.answers["a"] = Answer::DontKnow();
+  ASSERT_TRUE(store.CreateSubmission(draft));
+  for (SubmissionFilter filter : {SubmissionFilter{}, SubmissionFilter{.status = SubmissionStatus::kComplete}}) {
+    auto listed = store.ListSubmissions(filter);
+    ASSERT_TRUE(listed);
+    std::vector<Submission> visited;
+    ASSERT_TRUE(store.ForEachSubmission(filter, [&](const Submission& s,
+                                                    const std::vector<AnswerView>& answers) {
+      EXPECT_TRUE(s.answers.empty());
+      Submission copy = s;
+      for (const AnswerView& a : answers) {
+        copy.answers.emplace(std::string(a.path), Answer{std::string(a.value), a.state});
+      }
+      EXPECT_TRUE(std::is_sorted(answers.begin(), answers.end(),
+                                 [](const AnswerView& x, const AnswerView& y) { return x.path < y.path; }));
+      visited.push_back(copy);
+      return Ok();
+    }));
+    EXPECT_EQ(visited, *listed);
+  }
+  auto stopped = store.ForEachSubmission({}, [](const Submission&, const std::vector<AnswerView>&) {
+    return Status(MakeError("X001", "stop"));
+  });
+  ASSERT_FALSE(stopped);
+  EXPECT_EQ(stopped.error().code, "X001");
+}
+
 TYPED_TEST(StoreConformanceTest, DraftSavesApplyInOrderAndAllOrNothing) {
   Store& store = this->store();
   ASSERT_TRUE(store.CreateSubmission(TestDraft(Uuid(1))));

@@ -214,6 +214,21 @@ class Statement {
     int size = sqlite3_column_bytes(stmt_, column);
     return blob == nullptr ? std::string() : std::string(static_cast<const char*>(blob), size);
   }
+  // The column's text without a copy: valid until the next Step() or reset.
+  std::string_view View(int column) const {
+    const unsigned char* text = sqlite3_column_text(stmt_, column);
+    int size = sqlite3_column_bytes(stmt_, column);
+    return text == nullptr ? std::string_view() : std::string_view(reinterpret_cast<const char*>(text), size);
+  }
+  // Binds text that stays valid until the statement is stepped and reset.
+  Statement& BindStatic(int index, std::string_view text) {
+    sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+    return *this;
+  }
+  void Reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
   int64_t Int(int column) const { return sqlite3_column_int64(stmt_, column); }
   bool IsNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
@@ -298,6 +313,13 @@ class Connection {
     return Fail(rc, doing);
   }
 
+  // Finalizes every cached statement (they are prepared again when next used,
+  // under the connection's settings of that time).
+  void ClearCache() {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    cache_.clear();
+  }
+
   bool InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
   int64_t LastInsertRowid() const { return sqlite3_last_insert_rowid(db_); }
   const std::string& path() const { return path_; }
@@ -372,6 +394,25 @@ Result<Inspection> Inspect(const std::string& path, const OpenOptions& options) 
     }
   }
   return found;
+}
+
+// Unset filters bind NULL, which the "?n IS NULL OR" arms turn into "match all".
+constexpr const char* kListSubmissionsSql =
+    "SELECT id, instance_id, form_id, form_version, status, wave, org_id, interviewer, "
+    "started_at_ms, ended_at_ms, updated_at_ms FROM submissions "
+    "WHERE (?1 IS NULL OR form_id = ?1) AND (?2 IS NULL OR form_version = ?2) "
+    "AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR org_id = ?4) "
+    "AND (CASE WHEN ?5 IS NOT NULL THEN wave = ?5 ELSE (?6 OR wave <> 'pretest') END) "
+    "ORDER BY started_at_ms, instance_id";
+
+std::optional<form::AnswerState> StateFromText(std::string_view text) {
+  using form::AnswerState;
+  if (text == "answered") return AnswerState::kAnswered;
+  if (text == "not_asked") return AnswerState::kNotAsked;
+  if (text == "missing") return AnswerState::kMissing;
+  if (text == "refused") return AnswerState::kRefused;
+  if (text == "dont_know") return AnswerState::kDontKnow;
+  return std::nullopt;
 }
 
 std::optional<form::Answer> AnswerFromColumns(const Statement& row, int state_column,
@@ -565,13 +606,7 @@ class SqliteStore final : public Store {
   Result<std::vector<Submission>> ListSubmissions(const SubmissionFilter& filter) const override {
     return Read("cannot list submissions", [&]() -> Result<std::vector<Submission>> {
       // Unset filters bind NULL, which the "?n IS NULL OR" arms turn into "match all".
-      auto list = NGO_TRY(conn_->Prepare(
-          "SELECT id, instance_id, form_id, form_version, status, wave, org_id, interviewer, "
-          "started_at_ms, ended_at_ms, updated_at_ms FROM submissions "
-          "WHERE (?1 IS NULL OR form_id = ?1) AND (?2 IS NULL OR form_version = ?2) "
-          "AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR org_id = ?4) "
-          "AND (CASE WHEN ?5 IS NOT NULL THEN wave = ?5 ELSE (?6 OR wave <> 'pretest') END) "
-          "ORDER BY started_at_ms, instance_id"));
+      auto list = NGO_TRY(conn_->Prepare(kListSubmissionsSql));
       if (filter.form_id) list.Bind(1, *filter.form_id);
       if (filter.form_version) list.Bind(2, *filter.form_version);
       if (filter.status) list.Bind(3, StatusName(*filter.status));
@@ -594,6 +629,87 @@ class SqliteStore final : public Store {
       }
       return out;
     });
+  }
+
+  Status ForEachSubmission(const SubmissionFilter& filter,
+                           const SubmissionVisitor& visit) const override {
+    {
+      // A long sequential read: map the file instead of copying pages (this
+      // connection only; harmless where mmap is unavailable).
+      std::lock_guard lock(mu_);
+      NGO_TRY(conn_->Exec("PRAGMA mmap_size = 68719476736", "cannot list submissions"));
+    }
+    return Read("cannot list submissions", [&]() -> Status {
+      auto list = NGO_TRY(conn_->Prepare(kListSubmissionsSql));
+      if (filter.form_id) list.Bind(1, *filter.form_id);
+      if (filter.form_version) list.Bind(2, *filter.form_version);
+      if (filter.status) list.Bind(3, StatusName(*filter.status));
+      if (filter.org_id) list.Bind(4, *filter.org_id);
+      if (filter.wave) list.Bind(5, WaveName(*filter.wave));
+      list.Bind(6, int64_t{filter.include_pretest ? 1 : 0});
+      auto answers = NGO_TRY(
+          conn_->Prepare("SELECT path, state, value FROM answers WHERE submission_id = ?"));
+      // The answers' bytes, copied out of SQLite's row buffers, and their views.
+      std::string arena;
+      std::vector<std::pair<size_t, size_t>> spans;  // path end, value end in arena
+      std::vector<form::AnswerState> states;
+      std::vector<AnswerView> views;
+      int rc;
+      while ((rc = list.Step()) == SQLITE_ROW) {
+        int64_t id = 0;
+        Submission s = NGO_TRY(SubmissionFromRow(list, &id));
+        arena.clear(), spans.clear(), states.clear(), views.clear();
+        answers.Bind(1, id);
+        int arc;
+        while ((arc = answers.Step()) == SQLITE_ROW) {
+          arena += answers.View(0);
+          size_t path_end = arena.size();
+          arena += answers.View(2);
+          spans.emplace_back(path_end, arena.size());
+          auto state = StateFromText(answers.View(1));
+          if (!state) {
+            return MakeError("IO105", "the store is damaged: answer state '" +
+                                          std::string(answers.View(1)) + "'",
+                             FileLocation(conn_->path()));
+          }
+          states.push_back(*state);
+        }
+        answers.Reset();
+        NGO_TRY(conn_->Done(arc, "cannot read answers"));
+        size_t start = 0;
+        for (size_t i = 0; i < spans.size(); ++i) {
+          auto [path_end, value_end] = spans[i];
+          std::string_view all(arena);
+          views.push_back({all.substr(start, path_end - start), states[i],
+                           all.substr(path_end, value_end - path_end)});
+          start = value_end;
+        }
+        NGO_TRY(visit(s, views));
+      }
+      return conn_->Done(rc, "cannot list submissions");
+    });
+  }
+
+  Result<std::unique_ptr<ImportWriter>> BeginImport(const std::optional<FormVersion>& form) override {
+    if (form) NGO_TRY(internal::CheckFormForPut(*form));
+    std::unique_lock lock(mu_);
+    const std::string doing = "cannot import submissions";
+    if (options_.read_only) {
+      return MakeError("IO104", doing + ": the store was opened read-only",
+                       FileLocation(conn_->path()));
+    }
+    // A large import touches many pages: a bigger page cache for this connection.
+    NGO_TRY(conn_->Exec("PRAGMA cache_size = -262144", doing));
+    // The writer's answer states come from form::AnswerStateName and statuses and
+    // waves from their enums, so the schema's CHECK(... IN (...)) lists hold by
+    // construction; SQLite evaluates each IN list by building a temporary b-tree per
+    // inserted row, which dominated the import's time (261 answers per row). The
+    // checks stay on for every other write (the writer turns them back on).
+    NGO_TRY(conn_->Exec("PRAGMA ignore_check_constraints = ON", doing));
+    auto writer = std::make_unique<SqliteImportWriter>(this, std::move(lock));
+    NGO_TRY(conn_->Exec("BEGIN IMMEDIATE", doing));
+    if (form) NGO_TRY(InsertForm(*form));
+    return std::unique_ptr<ImportWriter>(std::move(writer));
   }
 
   Result<std::vector<AuditEntry>> ReadAudit(const std::string& instance_id) const override {
@@ -756,6 +872,114 @@ class SqliteStore final : public Store {
   }
 
  private:
+  // BeginImport's writer: holds the store's lock and its open write transaction.
+  class SqliteImportWriter final : public ImportWriter {
+   public:
+    SqliteImportWriter(SqliteStore* store, std::unique_lock<std::mutex> lock)
+        : store_(store), lock_(std::move(lock)) {}
+    ~SqliteImportWriter() override {
+      if (store_->conn_->InTransaction()) (void)store_->conn_->Exec("ROLLBACK", "rollback");
+      (void)store_->conn_->Exec("PRAGMA ignore_check_constraints = OFF", "restore checks");
+      // Statements prepared during the import were compiled without CHECKs.
+      store_->conn_->ClearCache();
+    }
+
+    Result<std::optional<Submission>> Find(const std::string& instance_id) override {
+      NGO_TRY(Usable());
+      auto find = NGO_TRY(store_->conn_->Prepare(
+          "SELECT id, instance_id, form_id, form_version, status, wave, org_id, interviewer, "
+          "started_at_ms, ended_at_ms, updated_at_ms FROM submissions WHERE instance_id = ?"));
+      find.Bind(1, instance_id);
+      int rc = find.Step();
+      if (rc != SQLITE_ROW) {
+        NGO_TRY(store_->conn_->Done(rc, "cannot look up the submission"));
+        return std::optional<Submission>();
+      }
+      int64_t id = 0;
+      Submission s = NGO_TRY(store_->SubmissionFromRow(find, &id));
+      s.answers = NGO_TRY(store_->ReadAnswers(id));
+      return std::optional<Submission>(std::move(s));
+    }
+
+    Status Add(const Submission& s) override {
+      NGO_TRY(Usable());
+      Status added = Insert(s);
+      if (!added) failed_ = true;
+      return added;
+    }
+
+    Status Commit() override {
+      NGO_TRY(Usable());
+      Status done = store_->conn_->Exec("COMMIT", "cannot import submissions");
+      if (!done) failed_ = true;
+      return done;
+    }
+
+   private:
+    Status Usable() const {
+      if (failed_ || !store_->conn_->InTransaction()) {
+        return MakeError("ST001", "the import failed or was committed; start another");
+      }
+      return Ok();
+    }
+
+    // CreateSubmission's body with prepared statements and no per-answer upsert:
+    // the submission is new (the instance id's UNIQUE constraint says ST003).
+    Status Insert(const Submission& s) {
+      NGO_TRY(internal::CheckNewSubmission(s));
+      Connection& conn = *store_->conn_;
+      if (s.form_id != known_form_id_ || s.form_version != known_version_) {
+        auto form = NGO_TRY(conn.Prepare("SELECT 1 FROM forms WHERE form_id = ? AND version = ?"));
+        form.Bind(1, s.form_id).Bind(2, s.form_version);
+        int rc = form.Step();
+        NGO_TRY(conn.Done(rc, "cannot look up the form"));
+        if (rc != SQLITE_ROW) {
+          return internal::NotFound("form \"" + s.form_id + "\" version " + s.form_version);
+        }
+        known_form_id_ = s.form_id, known_version_ = s.form_version;
+      }
+      int64_t now = store_->options_.clock->NowMillis();
+      auto insert = NGO_TRY(conn.Prepare(
+          "INSERT INTO submissions(instance_id, form_id, form_version, status, wave, org_id, "
+          "interviewer, started_at_ms, ended_at_ms, updated_at_ms) "
+          "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      insert.BindStatic(1, s.instance_id).BindStatic(2, s.form_id).BindStatic(3, s.form_version);
+      insert.BindStatic(4, StatusName(s.status)).BindStatic(5, WaveName(s.wave));
+      insert.BindStatic(6, s.org_id).BindStatic(7, s.interviewer).Bind(8, s.started_at_ms);
+      if (s.ended_at_ms) {
+        insert.Bind(9, *s.ended_at_ms);
+      } else {
+        insert.BindNull(9);
+      }
+      insert.Bind(10, now);
+      int rc = insert.Step();
+      if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+        return MakeError("ST003", "submission " + s.instance_id + " already exists");
+      }
+      NGO_TRY(conn.Done(rc, "cannot store the submission"));
+      int64_t id = conn.LastInsertRowid();
+      auto put = NGO_TRY(conn.Prepare(
+          "INSERT INTO answers(submission_id, path, state, value) VALUES(?, ?, ?, ?)"));
+      for (const auto& [path, answer] : s.answers) {
+        put.Bind(1, id).BindStatic(2, path).BindStatic(3, form::AnswerStateName(answer.state));
+        put.BindStatic(4, answer.value);
+        rc = put.Step();
+        put.Reset();
+        NGO_TRY(conn.Done(rc, "cannot save answer \"" + path + "\""));
+      }
+      if (s.status == SubmissionStatus::kComplete) {
+        NGO_TRY(store_->AppendAudit(
+            {internal::CompletionEntry(s.instance_id, s.interviewer, false, now)}));
+      }
+      return Ok();
+    }
+
+    SqliteStore* store_;
+    std::unique_lock<std::mutex> lock_;
+    bool failed_ = false;
+    std::string known_form_id_, known_version_;
+  };
+
   // The body of PutForm, inside the caller's transaction.
   Status InsertForm(const FormVersion& form) {
     std::string sha = internal::Sha256Hex(form.xlsx);
