@@ -132,6 +132,11 @@ class MappedFile {
   std::string_view view() const { return {data_, size_}; }
   // Drops the pages before `offset` from this process's memory (the page cache
   // keeps them).
+  // Drops every page from this process's memory (after a whole-file scan); they
+  // come back from the page cache when read again.
+  void ReleaseAll() {
+    if (data_) ::madvise(const_cast<char*>(data_), size_, MADV_DONTNEED);
+  }
   void Release(size_t offset) {
     size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
     size_t end = offset / page * page;
@@ -172,6 +177,7 @@ void RunImport(CommandContext& ctx, const ImportOptions& opts) {
   if (!mapped) return fail(mapped.error());
   csv::TableReader reader((*mapped)->view(), opts.file, exchange::ImportCsvOptions());
   if (auto started = reader.Start(); !started) return fail(started.error());
+  (*mapped)->ReleaseAll();  // Start read the whole file (its UTF-8 check)
   // Repeat files are read whole (they are linked to their parents by key).
   std::vector<exchange::RepeatTable> repeats;
   for (const auto& [name, file] : repeat_specs) {

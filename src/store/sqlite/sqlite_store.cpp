@@ -699,7 +699,7 @@ class SqliteStore final : public Store {
                        FileLocation(conn_->path()));
     }
     // A large import touches many pages: a bigger page cache for this connection.
-    NGO_TRY(conn_->Exec("PRAGMA cache_size = -262144", doing));
+    NGO_TRY(conn_->Exec("PRAGMA cache_size = -65536", doing));
     // The writer's answer states come from form::AnswerStateName and statuses and
     // waves from their enums, so the schema's CHECK(... IN (...)) lists hold by
     // construction; SQLite evaluates each IN list by building a temporary b-tree per
