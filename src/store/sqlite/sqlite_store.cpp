@@ -633,12 +633,6 @@ class SqliteStore final : public Store {
 
   Status ForEachSubmission(const SubmissionFilter& filter,
                            const SubmissionVisitor& visit) const override {
-    {
-      // A long sequential read: map the file instead of copying pages (this
-      // connection only; harmless where mmap is unavailable).
-      std::lock_guard lock(mu_);
-      NGO_TRY(conn_->Exec("PRAGMA mmap_size = 68719476736", "cannot list submissions"));
-    }
     return Read("cannot list submissions", [&]() -> Status {
       auto list = NGO_TRY(conn_->Prepare(kListSubmissionsSql));
       if (filter.form_id) list.Bind(1, *filter.form_id);
