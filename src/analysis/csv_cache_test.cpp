@@ -53,7 +53,9 @@ class CsvCache : public ::testing::Test {
       for (size_t p = 0; p < x.planes.size(); ++p) EXPECT_TRUE(x.planes[p] == y.planes[p]);
       EXPECT_TRUE(x.states == y.states);
       ASSERT_EQ(x.numbers.size(), y.numbers.size());
-      if (!x.numbers.empty()) EXPECT_EQ(0, std::memcmp(x.numbers.data(), y.numbers.data(), x.numbers.size() * 8));
+      if (!x.numbers.empty()) {
+        EXPECT_EQ(0, std::memcmp(x.numbers.data(), y.numbers.data(), x.numbers.size() * 8));
+      }
     }
   }
 

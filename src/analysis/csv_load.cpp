@@ -541,28 +541,6 @@ class RecordContext final : public form::expr::EvalContext, public form::expr::N
   const Record* record_ = nullptr;
 };
 
-std::vector<form::expr::BoundExpr> RelevanceChain(const form::Form& form, const Question& question,
-                                                  const RecordContext& resolver, Diagnostics* diags) {
-  std::vector<form::expr::BoundExpr> chain;
-  for (const Question* q = &question; q; q = q->parent >= 0 ? &form.questions[q->parent] : nullptr) {
-    if (q->relevant.empty()) continue;
-    auto bound = form::expr::Compile(q->relevant, resolver);
-    if (!bound) {
-      Error error = bound.error();
-      Location cell = form.SurveyCell(q->row, "relevant");
-      error.where.file = cell.file, error.where.sheet = cell.sheet;
-      error.where.row = cell.row, error.where.column = cell.column;
-      diags->AddWarning("D006",
-                        "relevance of '" + q->name + "' cannot be evaluated on the data (" +
-                            error.message + "); its empty cells count as missing",
-                        error.where);
-      continue;
-    }
-    chain.push_back(*bound);
-  }
-  return chain;
-}
-
 class Loader {
  public:
   Loader(const form::Form& form, const LoadDataOptions& options, const CsvLoadSettings& settings,
@@ -706,7 +684,7 @@ std::optional<Error> Loader::Plan() {
     for (const auto& code : options_.dont_know_codes) lookup.Add(code, Lookup::kDontKnow);
     for (size_t i = 0; i < t.options.size(); ++i) lookup.Add(t.options[i], static_cast<int>(i));
     t.lookup = Share(std::move(lookup));
-    t.relevance = RelevanceChain(form_, *q, resolver, &t.relevance_diags);
+    t.relevance = BindRelevanceChain(form_, *q, resolver, &t.relevance_diags);
     targets_.push_back(std::move(t));
   }
   question_targets_ = targets_.size();

@@ -89,7 +89,9 @@ size_t ExpectSame(const form::Form& form, const std::string& text, const LoadDat
       << (old_data ? "" : "old: " + old_data.error().ToString())
       << (new_data ? "" : "new: " + new_data.error().ToString());
   if (!old_data || !new_data) {
-    if (!old_data && !new_data) EXPECT_EQ(old_data.error().ToString(), new_data.error().ToString());
+    if (!old_data && !new_data) {
+      EXPECT_EQ(old_data.error().ToString(), new_data.error().ToString());
+    }
     return 0;
   }
   EXPECT_EQ(old_data->rows(), new_data->rows());

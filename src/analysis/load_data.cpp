@@ -55,30 +55,6 @@ class CsvRowContext final : public form::expr::EvalContext, public form::expr::N
   size_t row_ = 0;
 };
 
-// The relevance conditions that apply to a question: its own and its ancestors'.
-std::vector<form::expr::BoundExpr> RelevanceChain(const form::Form& form, const Question& question,
-                                                  const CsvRowContext& resolver, Diagnostics* diags) {
-  std::vector<form::expr::BoundExpr> chain;
-  for (const Question* q = &question; q; q = q->parent >= 0 ? &form.questions[q->parent] : nullptr) {
-    if (q->relevant.empty()) continue;
-    auto bound = form::expr::Compile(q->relevant, resolver);
-    if (!bound) {
-      Error error = bound.error();
-      Location cell = form.SurveyCell(q->row, "relevant");
-      error.where.file = cell.file, error.where.sheet = cell.sheet;
-      error.where.row = cell.row, error.where.column = cell.column;
-      diags->AddWarning("D006",
-                        "relevance of '" + q->name + "' cannot be evaluated on the data (" +
-                            error.message + "); its empty cells count as missing",
-                        error.where);
-      continue;
-    }
-    chain.push_back(*bound);
-  }
-  return chain;
-}
-
-
 // A calculate is tabulated as a number only when every value it took is one (a
 // calculate that builds a text, such as an instance name, is not an item).
 bool NumericColumn(const csv::Table& table, size_t column, const LoadDataOptions& options) {
@@ -96,6 +72,28 @@ bool NumericColumn(const csv::Table& table, size_t column, const LoadDataOptions
 }
 
 }  // namespace
+
+std::vector<form::expr::BoundExpr> BindRelevanceChain(const form::Form& form, const Question& question,
+                                                      const form::expr::NameResolver& resolver,
+                                                      Diagnostics* diags) {
+  std::vector<form::expr::BoundExpr> chain;
+  for (const Question* q : form.RelevanceChain(question)) {
+    auto bound = form::expr::Compile(q->relevant, resolver);
+    if (!bound) {
+      Error error = bound.error();
+      Location cell = form.SurveyCell(q->row, "relevant");
+      error.where.file = cell.file, error.where.sheet = cell.sheet;
+      error.where.row = cell.row, error.where.column = cell.column;
+      diags->AddWarning("D006",
+                        "relevance of '" + q->name + "' cannot be evaluated on the data (" +
+                            error.message + "); its empty cells count as missing",
+                        error.where);
+      continue;
+    }
+    chain.push_back(*bound);
+  }
+  return chain;
+}
 
 bool IsTabulable(QuestionType type) {
   return type == QuestionType::kSelectOne || type == QuestionType::kSelectMultiple ||
@@ -178,7 +176,7 @@ Result<Dataset> LoadCsvWithForm(const form::Form& form, const csv::Table& table,
     std::vector<std::string> options_list, option_labels;
     ChoiceOptions(form, *q, options, &options_list, &option_labels);
     ColumnBuilder builder(q->name, kind, options_list);
-    std::vector<form::expr::BoundExpr> relevance = RelevanceChain(form, *q, context, diags);
+    std::vector<form::expr::BoundExpr> relevance = BindRelevanceChain(form, *q, context, diags);
     for (size_t row = 0; row < table.rows.size(); ++row) {
       std::string_view raw = text::Trim(table.rows[row][column_index]);
       Answer answer;

@@ -22,6 +22,7 @@
 #include "analysis/table.h"
 #include "base/csv.h"
 #include "base/diagnostic.h"
+#include "form/expr/expr.h"
 #include "form/form.h"
 
 namespace ngosurvey::analysis {
@@ -56,6 +57,14 @@ ColumnKind ColumnKindOf(form::QuestionType type);
 // or_other; labels in options.language. Nothing for a numeric question.
 void ChoiceOptions(const form::Form& form, const form::Question& q, const LoadDataOptions& options,
                    std::vector<std::string>* names, std::vector<std::string>* labels);
+
+// The relevance conditions that decide whether `q` was asked (its own and its
+// enclosing groups', form::Form::RelevanceChain), bound to a row of the data by
+// `resolver`. A condition that does not compile on the data is left out with
+// warning "D006" in `diags` (its empty cells then count as missing, not as not asked).
+std::vector<form::expr::BoundExpr> BindRelevanceChain(const form::Form& form, const form::Question& q,
+                                                      const form::expr::NameResolver& resolver,
+                                                      Diagnostics* diags);
 
 // Adds to options->extra_single the grouping columns of `specs` that the data has
 // but the form does not define as questions (a "country" column added to an
