@@ -26,6 +26,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -161,19 +162,38 @@ std::string Canonical(const Dataset& data, int group, const GroupedCounts& count
   return out;
 }
 
+// The workload's form, or a message on stderr.
+std::optional<form::Form> LoadFormOrSay(const std::string& path, Diagnostics* diags) {
+  auto form = form::LoadFormFile(path, diags);
+  if (!form) {
+    std::fprintf(stderr, "error: %s\n", form.error().message.c_str());
+    return std::nullopt;
+  }
+  return std::move(*form);
+}
+
+// How every run loads the workload: refused written as 99 (as peers.py reads it).
+LoadDataOptions PeerLoadOptions() {
+  LoadDataOptions options;
+  options.refused_codes = {"99"};
+  return options;
+}
+
+// Both cores, as the peers use them.
+CsvLoadSettings TwoThreads() {
+  CsvLoadSettings settings;
+  settings.threads = 2;
+  return settings;
+}
+
 int Compute(const std::string& form_path, const std::string& data_path, int reps,
             const std::string& canon_path) {
   Diagnostics diags;
-  auto form = form::LoadFormFile(form_path, &diags);
-  if (!form) {
-    std::fprintf(stderr, "error: %s\n", form.error().message.c_str());
-    return 1;
-  }
+  std::optional<form::Form> form = LoadFormOrSay(form_path, &diags);
+  if (!form) return 1;
   auto start = Clock::now();
-  LoadDataOptions options;
-  options.refused_codes = {"99"};
-  CsvLoadSettings settings;
-  settings.threads = 2;
+  LoadDataOptions options = PeerLoadOptions();
+  CsvLoadSettings settings = TwoThreads();
   auto data = LoadCsvFile(*form, data_path, options, &diags, settings);
   if (!data) {
     std::fprintf(stderr, "error: %s\n", data.error().message.c_str());
@@ -219,16 +239,11 @@ int Compute(const std::string& form_path, const std::string& data_path, int reps
 
 int Cached(const std::string& form_path, const std::string& data_path) {
   Diagnostics diags;
-  auto form = form::LoadFormFile(form_path, &diags);
-  if (!form) {
-    std::fprintf(stderr, "error: %s\n", form.error().message.c_str());
-    return 1;
-  }
+  std::optional<form::Form> form = LoadFormOrSay(form_path, &diags);
+  if (!form) return 1;
   auto start = Clock::now();
-  LoadDataOptions options;
-  options.refused_codes = {"99"};
-  CsvLoadSettings settings;
-  settings.threads = 2;
+  LoadDataOptions options = PeerLoadOptions();
+  CsvLoadSettings settings = TwoThreads();
   CachedLoad cache;
   auto data = LoadCsvWithCache(*form, form_path, data_path, options, &diags, settings, &cache);
   if (!data) {

@@ -518,14 +518,7 @@ class RecordContext final : public form::expr::EvalContext, public form::expr::N
   void SetRecord(const Record* record) { record_ = record; }
 
   std::optional<form::expr::Symbol> Resolve(std::string_view name) const override {
-    const Question* q = form_.FindQuestion(name);
-    if (!q) return std::nullopt;
-    using form::expr::TypeHint;
-    TypeHint hint = q->type == QuestionType::kSelectMultiple ? TypeHint::kSelectMultiple
-                    : (q->type == QuestionType::kInteger || q->type == QuestionType::kDecimal)
-                        ? TypeHint::kNumber
-                        : TypeHint::kString;
-    return form::expr::Symbol{q->index, hint};
+    return ResolveQuestion(form_, name);
   }
   size_t ValueCount(int) const override { return 1; }
   std::string_view ValueAt(int slot, size_t) const override {

@@ -11,30 +11,13 @@
 #include <random>
 
 #include "base/file.h"
+#include "form/testing/form_rows.h"
 #include "form/xlsx_reader.h"
 
 namespace ngosurvey::analysis {
 namespace {
 
-form::Sheet MakeSheet(const std::string& name, const std::vector<std::vector<std::string>>& rows) {
-  form::Sheet sheet;
-  sheet.name = name;
-  sheet.loaded = true;
-  for (size_t r = 0; r < rows.size(); ++r) {
-    form::Row row;
-    row.number = static_cast<int>(r) + 1;
-    for (size_t c = 0; c < rows[r].size(); ++c) {
-      if (rows[r][c].empty()) continue;
-      form::Cell cell;
-      cell.row = row.number;
-      cell.column = static_cast<int>(c) + 1;
-      cell.value = rows[r][c];
-      row.cells.push_back(cell);
-    }
-    sheet.rows.push_back(row);
-  }
-  return sheet;
-}
+using form::testing::MakeSheet;
 
 // A form with every kind of tabulable item, a group with relevance, a calculate.
 form::Form TestForm() {

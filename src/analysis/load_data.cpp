@@ -31,14 +31,7 @@ class CsvRowContext final : public form::expr::EvalContext, public form::expr::N
   void SetRow(size_t row) { row_ = row; }
 
   std::optional<form::expr::Symbol> Resolve(std::string_view name) const override {
-    const Question* q = form_.FindQuestion(name);
-    if (!q) return std::nullopt;
-    using form::expr::TypeHint;
-    TypeHint hint = q->type == QuestionType::kSelectMultiple ? TypeHint::kSelectMultiple
-                    : (q->type == QuestionType::kInteger || q->type == QuestionType::kDecimal)
-                        ? TypeHint::kNumber
-                        : TypeHint::kString;
-    return form::expr::Symbol{q->index, hint};
+    return ResolveQuestion(form_, name);
   }
   size_t ValueCount(int) const override { return 1; }
   std::string_view ValueAt(int slot, size_t) const override {
@@ -72,6 +65,17 @@ bool NumericColumn(const csv::Table& table, size_t column, const LoadDataOptions
 }
 
 }  // namespace
+
+std::optional<form::expr::Symbol> ResolveQuestion(const form::Form& form, std::string_view name) {
+  const Question* q = form.FindQuestion(name);
+  if (!q) return std::nullopt;
+  using form::expr::TypeHint;
+  TypeHint hint = q->type == QuestionType::kSelectMultiple ? TypeHint::kSelectMultiple
+                  : (q->type == QuestionType::kInteger || q->type == QuestionType::kDecimal)
+                      ? TypeHint::kNumber
+                      : TypeHint::kString;
+  return form::expr::Symbol{q->index, hint};
+}
 
 std::vector<form::expr::BoundExpr> BindRelevanceChain(const form::Form& form, const Question& question,
                                                       const form::expr::NameResolver& resolver,

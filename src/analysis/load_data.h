@@ -15,6 +15,7 @@
 // as an option in tables and does not count in the base of "answered".
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,10 @@ ColumnKind ColumnKindOf(form::QuestionType type);
 // or_other; labels in options.language. Nothing for a numeric question.
 void ChoiceOptions(const form::Form& form, const form::Question& q, const LoadDataOptions& options,
                    std::vector<std::string>* names, std::vector<std::string>* labels);
+
+// A question's name as an expression symbol over a row of the data: its index as
+// the slot, typed by the question (select_multiple, number, else text).
+std::optional<form::expr::Symbol> ResolveQuestion(const form::Form& form, std::string_view name);
 
 // The relevance conditions that decide whether `q` was asked (its own and its
 // enclosing groups', form::Form::RelevanceChain), bound to a row of the data by
