@@ -603,16 +603,22 @@ class SqliteStore final : public Store {
     });
   }
 
+  // The submissions query with `filter` bound (unset filters bind NULL, which the
+  // "?n IS NULL OR" arms turn into "match all").
+  Result<Statement> PrepareListSubmissions(const SubmissionFilter& filter) const {
+    auto list = NGO_TRY(conn_->Prepare(kListSubmissionsSql));
+    if (filter.form_id) list.Bind(1, *filter.form_id);
+    if (filter.form_version) list.Bind(2, *filter.form_version);
+    if (filter.status) list.Bind(3, StatusName(*filter.status));
+    if (filter.org_id) list.Bind(4, *filter.org_id);
+    if (filter.wave) list.Bind(5, WaveName(*filter.wave));
+    list.Bind(6, int64_t{filter.include_pretest ? 1 : 0});
+    return list;
+  }
+
   Result<std::vector<Submission>> ListSubmissions(const SubmissionFilter& filter) const override {
     return Read("cannot list submissions", [&]() -> Result<std::vector<Submission>> {
-      // Unset filters bind NULL, which the "?n IS NULL OR" arms turn into "match all".
-      auto list = NGO_TRY(conn_->Prepare(kListSubmissionsSql));
-      if (filter.form_id) list.Bind(1, *filter.form_id);
-      if (filter.form_version) list.Bind(2, *filter.form_version);
-      if (filter.status) list.Bind(3, StatusName(*filter.status));
-      if (filter.org_id) list.Bind(4, *filter.org_id);
-      if (filter.wave) list.Bind(5, WaveName(*filter.wave));
-      list.Bind(6, int64_t{filter.include_pretest ? 1 : 0});
+      auto list = NGO_TRY(PrepareListSubmissions(filter));
       std::vector<std::pair<int64_t, Submission>> rows;
       int rc;
       while ((rc = list.Step()) == SQLITE_ROW) {
@@ -634,13 +640,7 @@ class SqliteStore final : public Store {
   Status ForEachSubmission(const SubmissionFilter& filter,
                            const SubmissionVisitor& visit) const override {
     return Read("cannot list submissions", [&]() -> Status {
-      auto list = NGO_TRY(conn_->Prepare(kListSubmissionsSql));
-      if (filter.form_id) list.Bind(1, *filter.form_id);
-      if (filter.form_version) list.Bind(2, *filter.form_version);
-      if (filter.status) list.Bind(3, StatusName(*filter.status));
-      if (filter.org_id) list.Bind(4, *filter.org_id);
-      if (filter.wave) list.Bind(5, WaveName(*filter.wave));
-      list.Bind(6, int64_t{filter.include_pretest ? 1 : 0});
+      auto list = NGO_TRY(PrepareListSubmissions(filter));
       auto answers = NGO_TRY(
           conn_->Prepare("SELECT path, state, value FROM answers WHERE submission_id = ?"));
       // The answers' bytes, copied out of SQLite's row buffers, and their views.
