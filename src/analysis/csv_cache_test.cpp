@@ -155,5 +155,20 @@ TEST_F(CsvCache, ReadOnlyFolderJustLoads) {
   EXPECT_FALSE(load.cache_written);
 }
 
+// The same "cannot write the cache" path as the read-only folder, reachable as root
+// too (CI runs as root): a folder stands where the cache file would go.
+TEST_F(CsvCache, UnwritableCachePathJustLoads) {
+  std::filesystem::create_directories(dir_ + "/data.csv.ngocache/occupied");
+  CachedLoad load;
+  auto data = Load(&load);
+  ASSERT_TRUE(data.has_value()) << data.error().ToString();
+  EXPECT_FALSE(load.cache_written);
+  EXPECT_TRUE(std::filesystem::is_directory(dir_ + "/data.csv.ngocache/occupied"));
+  for (const auto& entry : std::filesystem::directory_iterator(dir_)) {  // no temporary left
+    std::string name = entry.path().filename().string();
+    EXPECT_TRUE(name == "form.xlsx" || name == "data.csv" || name == "data.csv.ngocache") << name;
+  }
+}
+
 }  // namespace
 }  // namespace ngosurvey::analysis
