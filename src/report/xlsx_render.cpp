@@ -7,17 +7,22 @@
 //     compared pair of group columns "p" | "Holm p";
 //   per item a bold heading row (its r x c p in the first p column), then per option
 //     a row of numbers: counts as integers, the percentage as the proportion with a
-//     percent number format, p-values with 0.000 ("<0.001" below it);
+//     percent number format, p-values with 0.000 ("<0.001" below it), a dash where
+//     no test was possible (the reason in the cell's comment);
 //     suppressed cells write "s" as the count and leave the rest blank;
-//   "Numeric items": per column n | mean | sd | median | min | max;
+//   "Numeric items": per column those of n | mean | sd | median | min | max that some
+//     numeric item shows;
 //   "Item nonresponse": per column N | answered | refused | don't know | not asked |
 //     missing;
-//   the footnotes, one per row.
+//   the footnotes, one per row, each wrapped across the table's width.
+// Printing (or a PDF) gives landscape A4 pages one table wide, with the labels and the
+// column headings repeated.
 #include <xlsxwriter.h>
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include "base/file.h"
@@ -86,6 +91,10 @@ using analysis::TableResult;
 namespace in = internal;
 
 constexpr int kSubColumns = 6;  // per table column: count base % lo hi flags
+constexpr double kLineHeight = 15;  // points per line of the default 11-point font
+constexpr double kFigureWidth = 9;  // characters: fits "Wilson lo", "answered", "100.0%"
+constexpr double kFlagsWidth = 14;
+constexpr double kLabelWidth = 46;
 
 struct Formats {
   lxw_format* title;
@@ -100,6 +109,8 @@ struct Formats {
   lxw_format* n_small_base;
   lxw_format* block;
   lxw_format* note;
+  lxw_format* wrapped;
+  lxw_format* centered;
 };
 
 Formats MakeFormats(lxw_workbook* book, int percent_decimals) {
@@ -137,6 +148,11 @@ Formats MakeFormats(lxw_workbook* book, int percent_decimals) {
   format_set_font_size(f.block, 12);
   f.note = workbook_add_format(book);
   format_set_italic(f.note);
+  f.wrapped = workbook_add_format(book);
+  format_set_text_wrap(f.wrapped);
+  format_set_align(f.wrapped, LXW_ALIGN_VERTICAL_TOP);
+  f.centered = workbook_add_format(book);
+  format_set_align(f.centered, LXW_ALIGN_CENTER);
   return f;
 }
 
@@ -156,8 +172,16 @@ class SheetWriter {
     Check(worksheet_merge_range(sheet_, row, first_col, row, last_col, std::string(value).c_str(),
                                 format));
   }
+  void Comment(int row, int col, std::string_view text) {
+    Check(worksheet_write_comment(sheet_, row, col, std::string(text).c_str()));
+  }
   void Width(int first_col, int last_col, double width) {
     Check(worksheet_set_column(sheet_, first_col, last_col, width, nullptr));
+  }
+  // Spreadsheets do not grow a row for wrapped text written by a program: a row of
+  // wrapped headings or notes gets its height here, in lines of the default font.
+  void Lines(int row, int lines) {
+    Check(worksheet_set_row(sheet_, row, kLineHeight * lines, nullptr));
   }
   lxw_worksheet* sheet() { return sheet_; }
   const Formats& f() const { return f_; }
@@ -219,7 +243,10 @@ void WriteTest(SheetWriter& w, int row, int col, const analysis::GroupTest& test
     w.Number(row, col, *test.p, w.f().p);
     if (test.p_holm) w.Number(row, col + 1, *test.p_holm, w.f().p);
   } else {
-    w.Text(row, col, test.note.empty() ? "no test" : test.note);
+    // A dash, as the notes say, with the reason in the cell's comment (the HTML puts it
+    // in a tooltip): a long reason in the cell would widen the printed page.
+    w.Text(row, col, "–", w.f().centered);
+    w.Comment(row, col, test.note.empty() ? "no test" : test.note);
   }
 }
 
@@ -238,6 +265,7 @@ int WritePercentBlock(SheetWriter& w, const TableResult& table,
     const char* sub[kSubColumns] = {"count", "base", "%", "Wilson lo", "Wilson hi", "flags"};
     for (int s = 0; s < kSubColumns; ++s) w.Text(row + 1, col + s, sub[s], f.header);
   }
+  w.Lines(row, 2);  // "Cambodia (N = 14)" over a narrow group, "Fisher: A vs B" over two
   for (size_t t = 0; t < pairs.size(); ++t) {
     int col = test_col + 2 * static_cast<int>(t);
     std::string label;
@@ -296,21 +324,38 @@ int WritePercentBlock(SheetWriter& w, const TableResult& table,
   return row;
 }
 
+// The numeric statistics any numeric item of the table shows, in the block's order:
+// a column nobody asked for is left out rather than printed empty.
+std::vector<std::string> NumericColumns(const TableResult& table) {
+  static const char* const kOrder[kSubColumns] = {"n", "mean", "sd", "median", "min", "max"};
+  std::vector<std::string> columns;
+  for (const char* name : kOrder) {
+    bool shown = std::any_of(table.items.begin(), table.items.end(), [&](const ItemResult& item) {
+      if (item.kind != ItemKind::kNumeric || !item.options.empty()) return false;
+      std::vector<std::string> stats = in::NumericStatistics(item);
+      return std::find(stats.begin(), stats.end(), name) != stats.end();
+    });
+    if (shown) columns.emplace_back(name);
+  }
+  return columns;
+}
+
 int WriteNumericBlock(SheetWriter& w, const TableResult& table, int row) {
   const Formats& f = w.f();
-  bool any = std::any_of(table.items.begin(), table.items.end(), [](const ItemResult& item) {
-    return item.kind == ItemKind::kNumeric && item.options.empty();
-  });
-  if (!any) return row;
+  const std::vector<std::string> stats = NumericColumns(table);
+  if (stats.empty()) return row;
   ++row;
   w.Text(row++, 0, "Numeric items", f.block);
-  const char* stats[kSubColumns] = {"n", "mean", "sd", "median", "min", "max"};
+  const int n_stats = static_cast<int>(stats.size());
   w.Text(row, 0, "Item", f.header_left);
   for (size_t c = 0; c < table.columns.size(); ++c) {
+    // Groups keep the percent block's stride so that a group's figures stay under its
+    // heading; only the statistics shown get a sub-column.
     int col = 1 + kSubColumns * static_cast<int>(c);
-    w.Merge(row, col, col + kSubColumns - 1, table.columns[c].label, f.header);
-    for (int s = 0; s < kSubColumns; ++s) w.Text(row + 1, col + s, stats[s], f.header);
+    w.Merge(row, col, col + n_stats - 1, table.columns[c].label, f.header);
+    for (int s = 0; s < n_stats; ++s) w.Text(row + 1, col + s, stats[s], f.header);
   }
+  w.Lines(row + 1, 1);
   w.Text(row + 1, 0, "", f.header_left);
   row += 2;
   for (const ItemResult& item : table.items) {
@@ -324,11 +369,11 @@ int WriteNumericBlock(SheetWriter& w, const TableResult& table, int row) {
         w.Text(row, col, in::kSuppressedMark);
         continue;
       }
-      for (int s = 0; s < kSubColumns; ++s) {
+      for (int s = 0; s < n_stats; ++s) {
         if (std::find(shown.begin(), shown.end(), stats[s]) == shown.end()) continue;
         std::optional<double> value = in::NumericValue(cell, stats[s]);
         if (!value) continue;
-        if (s == 0) w.Number(row, col, *value, cell.small_base ? f.n_small_base : nullptr);
+        if (stats[s] == "n") w.Number(row, col + s, *value, cell.small_base ? f.n_small_base : nullptr);
         else w.Number(row, col + s, *value, f.number);
       }
     }
@@ -348,6 +393,7 @@ int WriteNonresponseBlock(SheetWriter& w, const TableResult& table, int row) {
     w.Merge(row, col, col + kSubColumns - 1, table.columns[c].label, f.header);
     for (int s = 0; s < kSubColumns; ++s) w.Text(row + 1, col + s, kinds[s], f.header);
   }
+  w.Lines(row + 1, 2);  // "don't know", "not asked" wrap in a figure-wide column
   w.Text(row + 1, 0, "", f.header_left);
   row += 2;
   for (const ItemResult& item : table.items) {
@@ -373,24 +419,39 @@ lxw_error WriteSheet(lxw_workbook* book, lxw_worksheet* sheet, const TableResult
   w.Text(row++, 0, table.title.empty() ? table.id : table.title, formats.title);
   if (!options.banner.empty()) w.Text(row++, 0, options.banner, formats.banner);
   ++row;
-  w.Width(0, 0, 46);
+  w.Width(0, 0, kLabelWidth);
   for (size_t c = 0; c < table.columns.size(); ++c) {
     int col = 1 + kSubColumns * static_cast<int>(c);
-    w.Width(col, col + 1, 7);
-    w.Width(col + 2, col + 4, 9);
-    w.Width(col + 5, col + 5, 14);
+    w.Width(col, col + 4, kFigureWidth);
+    w.Width(col + 5, col + 5, kFlagsWidth);
   }
-  int test_col = 1 + kSubColumns * static_cast<int>(table.columns.size());
-  if (!pairs.empty()) w.Width(test_col, test_col + 2 * static_cast<int>(pairs.size()) - 1, 9);
+  const int test_col = 1 + kSubColumns * static_cast<int>(table.columns.size());
+  const int last_col = test_col + 2 * static_cast<int>(pairs.size()) - 1;
+  if (!pairs.empty()) w.Width(test_col, last_col, kFigureWidth);
+  // Printed (or made a PDF) as the reader sees it: landscape, one page wide, the labels
+  // and the column headings on every page.
+  worksheet_set_landscape(sheet);
+  worksheet_set_paper(sheet, 9);  // A4
+  worksheet_fit_to_pages(sheet, 1, 0);
+  worksheet_repeat_columns(sheet, 0, 0);
+  const int header_row = row;
+  worksheet_repeat_rows(sheet, header_row, header_row + 1);
 
   row = WritePercentBlock(w, table, pairs, row);
   row = WriteNumericBlock(w, table, row);
   row = WriteNonresponseBlock(w, table, row);
   ++row;
   w.Text(row++, 0, "Notes", formats.block);
+  // Each note wraps across the table's width, its row as high as its lines.
+  const int notes_last_col = std::max(last_col, test_col - 1);
+  double width_chars = kLabelWidth + (kSubColumns - 1) * kFigureWidth * table.columns.size() +
+                       kFlagsWidth * table.columns.size() + 2 * kFigureWidth * pairs.size();
   for (const in::Footnote& note : in::TableFootnotes(table)) {
     std::string line = note.marker.empty() ? note.text : note.marker + "  " + note.text;
-    w.Text(row++, 0, line);
+    w.Merge(row, 0, notes_last_col, line, formats.wrapped);
+    size_t chars = text::DisplayWidth(line);
+    w.Lines(row, std::max(1, static_cast<int>(std::ceil(chars * 1.1 / width_chars))));
+    ++row;
   }
   return w.error();
 }

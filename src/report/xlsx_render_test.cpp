@@ -197,6 +197,56 @@ TEST(TestMethodRenderTest, EveryFormatSaysWhenAnItemTestIsNotExact) {
   EXPECT_NE(csv->find("training,,KH-VN,fisher_method,asymptotic\n"), std::string::npos);
 }
 
+// The shared strings of a workbook, in index order (plain <si><t> entries).
+std::vector<std::string> SharedStrings(const std::string& strings_xml) {
+  std::vector<std::string> out;
+  std::regex si_re("<si><t[^>]*>([^<]*)</t></si>");
+  for (auto it = std::sregex_iterator(strings_xml.begin(), strings_xml.end(), si_re);
+       it != std::sregex_iterator(); ++it) {
+    out.push_back((*it)[1].str());
+  }
+  return out;
+}
+
+bool SheetHasString(const std::string& sheet_xml, const std::vector<std::string>& strings,
+                    const std::string& wanted) {
+  auto at = std::find(strings.begin(), strings.end(), wanted);
+  if (at == strings.end()) return false;
+  std::string ref = "t=\"s\"><v>" + std::to_string(at - strings.begin()) + "</v>";
+  return sheet_xml.find(ref) != std::string::npos;
+}
+
+TEST(XlsxRenderTest, NumericBlockShowsOnlyTheAskedStatisticsAndPagesPrintOneTableWide) {
+  analysis::TableResult table = SampleTable();
+  for (analysis::ItemResult& item : table.items) {
+    if (item.kind == analysis::ItemKind::kNumeric) item.statistics = {"n", "mean", "median"};
+  }
+  // An option test that could not be made: a dash in the cell, the reason in a comment.
+  analysis::GroupTest& test = table.items[0].options[0].tests[0];
+  test.p.reset();
+  test.p_holm.reset();
+  test.note = "no test: every respondent gave the same answer";
+  TempDir dir;
+  std::string path = dir.File("tables.xlsx");
+  ASSERT_TRUE(WriteTables({table}, TableFormat::kXlsx, path, {}));
+  std::string sheet = ZipMember(path, "xl/worksheets/sheet1.xml");
+  std::vector<std::string> strings = SharedStrings(ZipMember(path, "xl/sharedStrings.xml"));
+  EXPECT_TRUE(SheetHasString(sheet, strings, "median"));
+  EXPECT_TRUE(SheetHasString(sheet, strings, "mean"));
+  // "sd", "min" and "max" were not asked for: no empty columns under their names.
+  for (const char* absent : {"sd", "min", "max"}) {
+    EXPECT_FALSE(SheetHasString(sheet, strings, absent)) << absent;
+  }
+  EXPECT_TRUE(SheetHasString(sheet, strings, "–"));
+  EXPECT_FALSE(SheetHasString(sheet, strings, test.note));
+  std::string comments = ZipMember(path, "xl/comments1.xml");
+  EXPECT_NE(comments.find(test.note), std::string::npos) << comments;
+  EXPECT_NE(sheet.find("orientation=\"landscape\""), std::string::npos) << sheet;
+  EXPECT_NE(sheet.find("fitToHeight=\"0\""), std::string::npos);
+  std::string workbook = ZipMember(path, "xl/workbook.xml");
+  EXPECT_NE(workbook.find("_xlnm.Print_Titles"), std::string::npos) << workbook;
+}
+
 TEST(XlsxRenderTest, ErrorsAreR003AndLeaveNothingBehind) {
   TempDir dir;
   std::string path = dir.File("missing-folder/tables.xlsx");
