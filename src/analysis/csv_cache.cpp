@@ -247,6 +247,22 @@ std::optional<Dataset> ReadCache(const std::string& cache_path, const CacheKey& 
   return data;
 }
 
+void ResealCacheForTesting(std::string* bytes, const CacheKey& key) {
+  if (bytes->size() < kHeaderBytes) return;
+  Header h;
+  std::memcpy(&h, bytes->data(), sizeof h);
+  h.csv_size = key.csv_size;
+  h.csv_mtime_ns = key.csv_mtime_ns;
+  h.csv_probe = key.csv_probe;
+  h.inputs = key.inputs;
+  h.file_bytes = bytes->size();
+  if (h.meta_offset <= bytes->size() && h.meta_bytes <= bytes->size() - h.meta_offset) {
+    h.meta_hash = Fnv(bytes->data() + h.meta_offset, h.meta_bytes);
+  }
+  h.header_hash = Fnv(&h, offsetof(Header, header_hash));
+  std::memcpy(bytes->data(), &h, sizeof h);
+}
+
 Status WriteCache(const std::string& cache_path, const CacheKey& key, const Dataset& data,
                   const Diagnostics& diags) {
   // The meta first, with the data offsets it names: computed from its own size.

@@ -43,6 +43,12 @@ std::optional<Dataset> ReadCache(const std::string& cache_path, const CacheKey& 
 Status WriteCache(const std::string& cache_path, const CacheKey& key, const Dataset& data,
                   const Diagnostics& diags);
 
+// For the fuzz target and tests of damaged caches: rewrites `bytes` (a whole cache
+// file) so that its header names `key` and the file's length and its header and
+// metadata checksums are right whatever else it holds, i.e. so that ReadCache reaches
+// the metadata and column checks. Inputs shorter than the header are left alone.
+void ResealCacheForTesting(std::string* bytes, const CacheKey& key);
+
 struct CachedLoad {
   bool use_cache = true;  // false: neither read nor write a cache (--no-cache)
   bool from_cache = false;  // out: the dataset came from the cache

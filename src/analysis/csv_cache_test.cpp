@@ -145,6 +145,39 @@ TEST_F(CsvCache, DamagedCacheIsIgnoredAndRebuilt) {
   }
 }
 
+// What the fuzz target relies on: a resealed cache passes the checksums, so what
+// decides is ReadCache's structural checks of the metadata and the column offsets.
+TEST_F(CsvCache, ResealedCacheReachesTheStructuralChecks) {
+  CachedLoad first;
+  auto reference = Load(&first);
+  ASSERT_TRUE(reference.has_value());
+  auto bytes = ReadFile(dir_ + "/data.csv.ngocache");
+  ASSERT_TRUE(bytes.has_value());
+  CacheKey other{.csv_size = 1, .csv_mtime_ns = 2, .csv_probe = 3, .inputs = 4};
+  auto read_as = [&](std::string content) {
+    ResealCacheForTesting(&content, other);
+    std::string path = dir_ + "/resealed.ngocache";
+    EXPECT_TRUE(WriteFileAtomic(path, content).has_value());
+    Diagnostics diags;
+    return ReadCache(path, other, &diags);
+  };
+  auto same = read_as(*bytes);
+  ASSERT_TRUE(same.has_value());
+  ExpectEqual(*reference, *same);
+  // The metadata begins with the number of columns (a little-endian u64 right after
+  // the 96-byte header): one more column than described, or one fewer, is refused
+  // even with correct checksums; so is a row count larger than the data.
+  for (int delta : {+1, -1}) {
+    std::string changed = *bytes;
+    changed[96] = static_cast<char>(changed[96] + delta);
+    EXPECT_FALSE(read_as(changed).has_value()) << delta;
+  }
+  std::string more_rows = *bytes;
+  more_rows[48] = static_cast<char>(0x7F);  // Header::rows, low byte
+  more_rows[54] = static_cast<char>(0x01);
+  EXPECT_FALSE(read_as(more_rows).has_value());
+}
+
 TEST_F(CsvCache, ReadOnlyFolderJustLoads) {
   if (::geteuid() == 0) GTEST_SKIP() << "root writes to read-only folders";
   std::filesystem::permissions(dir_, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
