@@ -280,12 +280,7 @@ std::string HtmlEscape(std::string_view input) {
 }
 
 std::string HtmlId(std::string_view input) {
-  std::string out;
-  for (char c : input) {
-    bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                c == '-' || c == '_';
-    out += keep ? c : '-';
-  }
+  std::string out = internal::IdentifierText(input, "-_");
   if (out.empty() || (out[0] >= '0' && out[0] <= '9') || out[0] == '-' || out[0] == '_') {
     out = "t-" + out;
   }

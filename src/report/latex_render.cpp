@@ -56,15 +56,7 @@ std::string LatexEscape(std::string_view input) {
 }
 
 // A \label key: letters, digits, '-' and ':' kept, anything else '-'.
-std::string LabelKey(std::string_view id) {
-  std::string out;
-  for (char c : id) {
-    bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                c == '-' || c == ':';
-    out += keep ? c : '-';
-  }
-  return out;
-}
+std::string LabelKey(std::string_view id) { return in::IdentifierText(id, "-:"); }
 
 std::string Marks(const Cell& cell) {
   std::string out;

@@ -11,6 +11,16 @@ namespace ngosurvey::report::internal {
 using analysis::ItemKind;
 using analysis::TableResult;
 
+std::string IdentifierText(std::string_view input, std::string_view also_kept) {
+  std::string out;
+  for (char c : input) {
+    bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                also_kept.find(c) != std::string_view::npos;
+    out += keep ? c : '-';
+  }
+  return out;
+}
+
 std::string MarkdownEscape(std::string_view text) {
   std::string out;
   for (char c : text) {

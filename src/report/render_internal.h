@@ -21,6 +21,10 @@ inline constexpr std::string_view kSuppressedMark = "s";
 // A Markdown table cell's text: '|' escaped, line breaks as spaces.
 std::string MarkdownEscape(std::string_view text);
 
+// An identifier for HTML ids and LaTeX labels: ASCII letters and digits and the
+// characters of `also_kept` stay, every other byte becomes '-'.
+std::string IdentifierText(std::string_view input, std::string_view also_kept);
+
 // Columns that are groups (not the Total).
 size_t GroupColumnCount(const analysis::TableResult& table);
 
