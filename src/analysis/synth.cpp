@@ -396,7 +396,10 @@ class Synthesizer {
     std::vector<GroupTargets> out;
     auto it = targets_by_item_.find(q.name);
     if (it == targets_by_item_.end()) return out;
-    for (const auto& [cell, row] : it->second) {
+    for (const auto& target : it->second) {
+      // Named copies: clang 14 (the fuzz preset) cannot capture structured bindings.
+      const auto* cell = target.first;
+      const auto* row = target.second;
       auto found = std::find_if(out.begin(), out.end(), [&](const GroupTargets& g) {
         return g.row == row && g.group == cell->country;
       });
