@@ -20,6 +20,10 @@
 #include <thread>
 #include <unordered_map>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "base/file.h"
 #include "base/text.h"
 #include "form/columns.h"
@@ -32,6 +36,8 @@ using form::Question;
 using form::QuestionType;
 
 constexpr size_t kNone = static_cast<size_t>(-1);
+// The value of a missing number, as ColumnBuilder stores it.
+const double kNaN = std::nan("");
 
 // ---------------------------------------------------------------------------
 // Input: the bytes of the file after a UTF-8 BOM (or converted from UTF-16).
@@ -375,8 +381,65 @@ bool ParseRecord(std::string_view data, size_t* pos, size_t end, Record* record,
 
 bool IsBlank(const Record& r) { return r.count == 1 && (r.fields.empty() || r.fields[0].empty()); }
 
+// The common record: no quote, no lone carriage return, every field bare, 16 bytes
+// at a time (SSE2): a mask of the commas and of the other special bytes gives the
+// field ends directly. Returns false, having parsed nothing that counts, for any
+// record it does not handle (a quote, a lone \r, more than `width` fields, a field
+// over the size limit, fewer than 16 bytes to the chunk's end): ParseRecord then
+// parses it, with the same result as if it had parsed it from the start.
+bool FastRecord(std::string_view data, size_t* pos, size_t end, Record* record) {
+#if defined(__SSE2__)
+  static const size_t max_field = csv::Options{}.max_field_bytes;
+  const char* p = data.data();
+  const size_t width = record->fields.size();
+  size_t i = *pos;
+  size_t start = i;  // of the current field
+  size_t n = 0;      // fields done
+  const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'),
+                quote = _mm_set1_epi8('"');
+  while (i + 16 <= end) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    unsigned commas = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma)));
+    unsigned other = static_cast<unsigned>(_mm_movemask_epi8(
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr)), _mm_cmpeq_epi8(v, quote))));
+    unsigned stop = other & (0u - other);  // the first line end or quote, or 0
+    unsigned before = stop ? commas & (stop - 1) : commas;
+    while (before) {
+      size_t at = i + static_cast<size_t>(__builtin_ctz(before));
+      before &= before - 1;
+      if (n + 1 >= width || at - start > max_field) return false;
+      record->fields[n++] = std::string_view(p + start, at - start);
+      start = at + 1;
+    }
+    if (stop) {
+      size_t at = i + static_cast<size_t>(__builtin_ctz(stop));
+      char c = p[at];
+      if (c == '"' || at - start > max_field) return false;
+      size_t next = at + 1;
+      if (c == '\r') {
+        if (next >= end || p[next] != '\n') return false;
+        ++next;
+      }
+      record->fields[n++] = std::string_view(p + start, at - start);
+      record->count = n;
+      *pos = next;
+      return true;
+    }
+    i += 16;
+  }
+#else
+  (void)data, (void)pos, (void)end, (void)record;
+#endif
+  return false;
+}
+
 // ---------------------------------------------------------------------------
-// Value lookup: a small open-addressing hash from a cell's text to its code.
+// Value lookup: a cell's text to its code. Keys of up to 8 bytes (every code and
+// option name of a typical export) are packed into one integer and found with one
+// probe of a collision-free table (its multiplier and size are chosen when it is
+// built), so that the hot path is a few loads, a multiply and one compare, without a
+// loop or a string comparison; one-byte keys (codes 1-9, options a-z) are one load
+// from a table of 256; longer keys go to an ordinary hash map.
 
 class Lookup {
  public:
@@ -391,67 +454,131 @@ class Lookup {
     return out;
   }
 
+  // Adds a key (the first entry of a key wins, as a linear search would); Build()
+  // before the first Find().
   void Add(std::string_view key, int code) {
-    if (Find(key) != kNotFound) return;  // the first entry wins, as a linear search would
+    if (!long_.emplace(std::string(key), code).second) return;
     keys_.emplace_back(key);
     codes_.push_back(code);
-    Rebuild();
   }
 
-  // Keys of up to 8 bytes (every code and option name of a typical export) are
-  // compared as one integer; longer ones as strings.
   int Find(std::string_view key) const {
-    if (slots_.empty()) return kNotFound;
-    size_t mask = slots_.size() - 1;
-    if (key.size() <= 8) {
+    if (key.size() == 1) return one_byte_[static_cast<unsigned char>(key[0])];
+    if (key.size() - 1 < 8) {  // 2..8 bytes (an empty key is never looked up, nor found)
       uint64_t word = Pack(key);
-      for (size_t h = Hash(word, key.size()) & mask;; h = (h + 1) & mask) {
-        const Slot& slot = slots_[h];
-        if (slot.word == word && slot.length == key.size()) return slot.code;
-        if (slot.index < 0) return kNotFound;
-      }
+      const Slot& slot = slots_[Index(word, key.size())];
+      if (slot.word == word && slot.length == key.size()) return slot.code;
+      return perfect_ ? kNotFound : FindLong(key);
     }
-    for (size_t h = Hash(Pack(key.substr(0, 8)), key.size()) & mask;; h = (h + 1) & mask) {
-      const Slot& slot = slots_[h];
-      if (slot.index < 0) return kNotFound;
-      if (slot.length == key.size() && keys_[slot.index] == key) return slot.code;
-    }
+    return FindLong(key);
   }
 
  private:
   struct Slot {
-    uint64_t word = 0;  // the first 8 bytes, little-endian, zero-padded
+    uint64_t word = 0;             // the key's bytes, little-endian, zero-padded
     uint32_t length = 0xFFFFFFFF;  // no key has this length: an empty slot never matches
-    int32_t index = -1;
     int32_t code = kNotFound;
   };
+
+  // The bytes of a key of 1..8 bytes as an integer, without reading past its end.
   static uint64_t Pack(std::string_view key) {
-    uint64_t word = 0;
-    for (size_t i = 0; i < key.size() && i < 8; ++i) {
-      word |= static_cast<uint64_t>(static_cast<unsigned char>(key[i])) << (8 * i);
+    const char* p = key.data();
+    size_t n = key.size();
+    if (n >= 4) {
+      uint32_t lo, hi;
+      std::memcpy(&lo, p, 4);
+      std::memcpy(&hi, p + n - 4, 4);  // overlaps `lo` for n < 8 with the same bytes
+      return uint64_t{lo} | uint64_t{hi} << (8 * (n - 4));
     }
+    uint64_t word = static_cast<unsigned char>(p[0]);
+    if (n >= 2) word |= uint64_t{static_cast<unsigned char>(p[1])} << 8;
+    if (n == 3) word |= uint64_t{static_cast<unsigned char>(p[2])} << 16;
     return word;
   }
-  static size_t Hash(uint64_t word, size_t length) {
-    uint64_t h = (word ^ (length * 0x9E3779B97F4A7C15ULL)) * 0xBF58476D1CE4E5B9ULL;
-    return static_cast<size_t>(h ^ (h >> 31));
+  size_t Index(uint64_t word, size_t length) const {
+    return static_cast<size_t>(((word ^ (length << 59)) * multiplier_) >> shift_);
   }
-  void Rebuild() {
-    size_t size = 16;
-    while (size < keys_.size() * 4) size *= 2;
-    slots_.assign(size, Slot{});
+  int FindLong(std::string_view key) const {
+    if (key.empty() || long_.empty()) return kNotFound;
+    auto it = long_.find(std::string(key));
+    return it == long_.end() ? kNotFound : it->second;
+  }
+
+ public:
+  // A table of 2^bits slots where the short keys do not collide: bits grows until a
+  // multiplier among a few is found (the table stays at most 4x the keys or so). If
+  // none is found by 2^16 slots, short keys missing from the table are looked up in
+  // the map as well (every key is there).
+  void Build() {
+    static constexpr uint64_t kMultipliers[] = {0x9E3779B97F4A7C15ULL, 0xBF58476D1CE4E5B9ULL,
+                                                0x94D049BB133111EBULL, 0xD6E8FEB86659FD93ULL,
+                                                0xFF51AFD7ED558CCDULL, 0xC4CEB9FE1A85EC53ULL};
+    one_byte_.fill(kNotFound);
     for (size_t k = 0; k < keys_.size(); ++k) {
-      size_t mask = size - 1;
-      uint64_t word = Pack(keys_[k]);
-      size_t h = Hash(word, keys_[k].size()) & mask;
-      while (slots_[h].index >= 0) h = (h + 1) & mask;
-      slots_[h] = Slot{word, static_cast<uint32_t>(keys_[k].size()), static_cast<int32_t>(k), codes_[k]};
+      if (keys_[k].size() == 1) one_byte_[static_cast<unsigned char>(keys_[k][0])] = codes_[k];
+    }
+    size_t short_keys = 0;
+    for (const std::string& key : keys_) short_keys += key.size() - 1 < 8;
+    int bits = 4;
+    while ((size_t{1} << bits) < short_keys * 2) ++bits;
+    for (;; ++bits) {
+      perfect_ = bits <= 16;
+      for (uint64_t multiplier : kMultipliers) {
+        multiplier_ = multiplier;
+        shift_ = 64 - bits;
+        slots_.assign(size_t{1} << bits, Slot{});
+        bool clash = false;
+        for (size_t k = 0; k < keys_.size() && !clash; ++k) {
+          if (keys_[k].size() - 1 >= 8) continue;
+          uint64_t word = Pack(keys_[k]);
+          Slot& slot = slots_[Index(word, keys_[k].size())];
+          if (slot.length != 0xFFFFFFFF) {
+            clash = perfect_;  // past 2^16 slots: keep the first key in the slot
+            if (clash) break;
+            continue;
+          }
+          slot = Slot{word, static_cast<uint32_t>(keys_[k].size()), codes_[k]};
+        }
+        if (!clash) return;
+      }
     }
   }
+
+ private:
   std::vector<std::string> keys_;
   std::vector<int> codes_;
-  std::vector<Slot> slots_;
+  std::vector<Slot> slots_ = std::vector<Slot>(16);
+  uint64_t multiplier_ = 0x9E3779B97F4A7C15ULL;
+  int shift_ = 60;
+  bool perfect_ = true;
+  std::array<int32_t, 256> one_byte_{};        // keys of one byte: their codes, direct
+  std::unordered_map<std::string, int> long_;  // every key
 };
+
+// Clinger's fast path: a plain decimal -?D+(.D+)? with at most 15 digits is an exact
+// integer divided by an exact power of ten, and one IEEE division rounds it correctly,
+// so the value is the one strtod gives. False for anything else.
+inline bool FastDecimal(std::string_view text, double* out) {
+  static constexpr double kPowers[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                       1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  size_t i = 0, n = text.size();
+  bool negative = n > 0 && text[0] == '-';
+  i = negative ? 1 : 0;
+  uint64_t mantissa = 0;
+  size_t digits = 0, fraction = 0;
+  for (; i < n && text[i] >= '0' && text[i] <= '9'; ++i, ++digits) mantissa = mantissa * 10 + static_cast<unsigned>(text[i] - '0');
+  if (digits == 0) return false;
+  if (i < n) {
+    if (text[i] != '.') return false;
+    ++i;
+    for (; i < n && text[i] >= '0' && text[i] <= '9'; ++i, ++fraction) mantissa = mantissa * 10 + static_cast<unsigned>(text[i] - '0');
+    if (fraction == 0 || i < n) return false;
+  }
+  if (digits + fraction > 15) return false;
+  double value = static_cast<double>(mantissa) / kPowers[fraction];
+  *out = negative ? -value : value;
+  return true;
+}
 
 // strtod's verdict on a trimmed cell as LoadCsvWithForm reads it: *consumed when the
 // whole text is a number (what NumericColumn asks), the value in *out.
@@ -480,8 +607,31 @@ struct Target {
   const Lookup* lookup = nullptr;  // shared by columns with the same codes
   std::vector<form::expr::BoundExpr> relevance;
   Diagnostics relevance_diags;  // D006 warnings of this target's relevance
-  // Output (owned by `column`).
+  // Output: the column's values in the loader's arena (ColumnArena), written row by
+  // row; Finish makes `column` from them.
+  std::vector<uint8_t*> planes;  // kSingle: 1; kMulti: one per 7 options
+  double* numbers = nullptr;     // kNumber
+  uint8_t* states = nullptr;     // kNumber
   Column column;
+};
+
+// The columns' memory: one anonymous mapping for all of them, sized by the first
+// pass, left uninitialised (every row of every column is written once by the parse,
+// so nothing is zero-filled twice) and advised to use huge pages, which cuts the
+// page faults of filling it by up to 512x. Columns of the Dataset are views of it
+// (Buffer::View) that keep it alive.
+class ColumnArena {
+ public:
+  // Room for `bytes` (a multiple of 64 per column is the caller's business).
+  static std::shared_ptr<uint8_t> Map(size_t bytes) {
+    if (bytes == 0) return std::shared_ptr<uint8_t>(new uint8_t[1], std::default_delete<uint8_t[]>());
+    void* map = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (map == MAP_FAILED) throw std::bad_alloc();  // as a std::vector of that size would
+#ifdef MADV_HUGEPAGE
+    ::madvise(map, bytes, MADV_HUGEPAGE);
+#endif
+    return std::shared_ptr<uint8_t>(static_cast<uint8_t*>(map), [bytes](uint8_t* p) { ::munmap(p, bytes); });
+  }
 };
 
 // Per chunk and target: what a chunk found.
@@ -503,6 +653,7 @@ struct Chunk {
   bool structural_error = false;
   CsvError error;
   size_t utf8_bad = kNone;
+  bool ascii = false;          // the first pass saw no byte >= 0x80 here: no UTF-8 check
   std::vector<TargetResult> results;
 };
 
@@ -566,11 +717,15 @@ class Loader {
   // One table per distinct list of codes (100 items on the same choice list share one).
   const Lookup* Share(Lookup lookup) {
     auto& slot = lookups_[lookup.Signature()];
-    if (!slot) slot = std::make_unique<Lookup>(std::move(lookup));
+    if (!slot) {
+      slot = std::make_unique<Lookup>(std::move(lookup));
+      slot->Build();
+    }
     return slot.get();
   }
   std::map<std::string, std::unique_ptr<Lookup>> lookups_;
   std::vector<Target> targets_;
+  std::shared_ptr<uint8_t> arena_;  // the columns' values (ColumnArena)
   size_t question_targets_ = 0;
   // options.extra_single in order: its target, or -1 when the header lacks it (D004).
   std::vector<std::pair<std::string, int>> extras_;
@@ -722,6 +877,7 @@ void Loader::FirstPass() {
     uint64_t quotes = 0;
     uint64_t ends[2] = {0, 0};          // record ends at even / odd quote parity
     size_t first_end[2] = {kNone, kNone};  // offset after the first such end
+    bool ascii = false;                    // no byte >= 0x80
   };
   std::vector<RangeCount> counts(ranges);
   const char* p = data_.data();
@@ -745,9 +901,29 @@ void Loader::FirstPass() {
     };
     size_t i = r->from;
     size_t released = r->from;
+    uint64_t high = 0;  // the high bits of every byte: 0 for ASCII text
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"'), lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+    while (i + 16 <= r->to) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+      high |= static_cast<unsigned>(_mm_movemask_epi8(v));
+      unsigned special = static_cast<unsigned>(_mm_movemask_epi8(
+          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, lf)), _mm_cmpeq_epi8(v, cr))));
+      while (special) {
+        byte(i + static_cast<size_t>(__builtin_ctz(special)));
+        special &= special - 1;
+      }
+      i += 16;
+      if (i - released >= (size_t{8} << 20)) {
+        input_.Release(released, i);
+        released = i;
+      }
+    }
+#endif
     while (i + 8 <= r->to) {
       uint64_t word;
       std::memcpy(&word, p + i, 8);
+      high |= word & 0x8080808080808080ULL;
       if (has(word, '"') | has(word, '\n') | has(word, '\r')) {
         for (size_t k = 0; k < 8; ++k) byte(i + k);
       }
@@ -757,8 +933,12 @@ void Loader::FirstPass() {
         released = i;
       }
     }
-    for (; i < r->to; ++i) byte(i);
+    for (; i < r->to; ++i) {
+      high |= static_cast<unsigned char>(p[i]) & 0x80u;
+      byte(i);
+    }
     r->quotes = quotes;
+    r->ascii = high == 0;
     input_.Release(r->from, r->to);
   };
   for (size_t k = 0; k < ranges; ++k) {
@@ -775,12 +955,14 @@ void Loader::FirstPass() {
     work();
     for (auto& t : pool) t.join();
   }
-  // Chunks: from the body's start to the first record end of each later range.
+  // Chunks: from the body's start to the first record end of each later range. A
+  // chunk is ASCII when every range it overlaps is.
   chunks_.clear();
   Chunk current;
   current.begin = begin;
   uint64_t quotes = 0;
   uint64_t ends_in_chunk = 0;
+  bool ascii = true;
   for (size_t k = 0; k < ranges; ++k) {
     int parity = static_cast<int>(quotes & 1);  // 1: the range starts inside quotes
     const RangeCount& r = counts[k];
@@ -791,17 +973,24 @@ void Loader::FirstPass() {
       // The chunk so far ends at this range's first record end.
       current.end = boundary;
       current.row_capacity = ends_in_chunk + 1;
+      current.ascii = ascii && r.ascii;
       chunks_.push_back(std::move(current));
       current = Chunk{};
       current.begin = boundary;
       ends_in_chunk = ends - 1;
+      ascii = r.ascii;
     } else {
       ends_in_chunk += ends;
+      ascii = ascii && r.ascii;
     }
     quotes += r.quotes;
   }
   current.end = end;
-  current.row_capacity = ends_in_chunk + 1;  // a last record without a line end
+  // One more row for a last record without a line end (when the file does not end
+  // with one), so that no column needs to be moved when the count is right.
+  bool ends_with_line_end = end > begin && (p[end - 1] == '\n' || p[end - 1] == '\r');
+  current.row_capacity = ends_in_chunk + (end > begin && !ends_with_line_end ? 1 : 0);
+  current.ascii = ascii;
   chunks_.push_back(std::move(current));
   total_capacity_ = 0;
   for (Chunk& c : chunks_) {
@@ -812,14 +1001,13 @@ void Loader::FirstPass() {
 
 void Loader::EncodeRow(const Record& record, size_t row, size_t record_pos, Chunk* chunk,
                        form::expr::Evaluator* evaluator, RecordContext* context) {
+  const size_t at = chunk->row_offset + row;
   for (size_t k = 0; k < targets_.size(); ++k) {
     Target& t = targets_[k];
     std::string_view raw = FastTrim(record.fields[t.field]);
-    size_t at = chunk->row_offset + row;
-    uint8_t state = 0;
-    bool answered = false;
     if (raw.empty()) {
-      state = kCodeMissing;
+      // Missing, or not asked when a relevance of the chain is false on this row.
+      uint8_t state = kCodeMissing;
       if (!t.relevance.empty()) {
         context->SetRecord(&record);
         for (const auto& condition : t.relevance) {
@@ -830,9 +1018,20 @@ void Loader::EncodeRow(const Record& record, size_t row, size_t record_pos, Chun
           }
         }
       }
-    } else {
-      answered = true;
+      if (t.kind == ColumnKind::kNumber) {
+        t.numbers[at] = kNaN;
+        t.states[at] = state;
+      } else {
+        t.planes[0][at] = state;
+        for (size_t p = 1; p < t.planes.size(); ++p) t.planes[p][at] = 0;
+      }
+      continue;
     }
+    // One lookup gives the refused and don't-know codes and, for selects, the option.
+    const int found = t.lookup->Find(raw);
+    const uint8_t state = found == Lookup::kRefused    ? kCodeRefused
+                          : found == Lookup::kDontKnow ? kCodeDontKnow
+                                                       : kCodeAnswered;
     TargetResult& result = chunk->results[k];
     auto bad = [&](std::string_view value) {
       if (result.bad_row == kNone) {
@@ -843,36 +1042,36 @@ void Loader::EncodeRow(const Record& record, size_t row, size_t record_pos, Chun
     };
     switch (t.kind) {
       case ColumnKind::kSingle: {
-        uint8_t code = state;
-        if (answered) {
-          int found = t.lookup->Find(raw);
-          if (found == Lookup::kRefused) {
-            code = kCodeRefused;
-          } else if (found == Lookup::kDontKnow) {
-            code = kCodeDontKnow;
-          } else if (!t.question) {
-            // An extra grouping column: a chunk-local code, renumbered in Finish.
-            auto it = result.dictionary.find(std::string(raw));
-            int local;
-            if (it == result.dictionary.end()) {
-              local = static_cast<int>(result.values.size());
-              result.dictionary.emplace(std::string(raw), local);
-              result.values.emplace_back(raw);
-            } else {
-              local = it->second;
-            }
-            code = static_cast<uint8_t>(local < kMaxSingleOptions ? local : 0);
-          } else if (found >= 0) {
-            code = static_cast<uint8_t>(found);
+        uint8_t code = 0;
+        if (found >= 0 && t.question) {
+          code = static_cast<uint8_t>(found);
+        } else if (state != kCodeAnswered) {
+          code = state;
+        } else if (!t.question) {
+          // An extra grouping column: a chunk-local code, renumbered in Finish.
+          auto it = result.dictionary.find(std::string(raw));
+          int local;
+          if (it == result.dictionary.end()) {
+            local = static_cast<int>(result.values.size());
+            result.dictionary.emplace(std::string(raw), local);
+            result.values.emplace_back(raw);
           } else {
-            bad(raw);
+            local = it->second;
           }
+          code = static_cast<uint8_t>(local < kMaxSingleOptions ? local : 0);
+        } else {
+          bad(raw);
         }
-        t.column.planes[0].data()[at] = code;
+        t.planes[0][at] = code;
         break;
       }
       case ColumnKind::kMulti: {
-        size_t planes = t.column.planes.size();
+        size_t planes = t.planes.size();
+        if (state != kCodeAnswered) {
+          t.planes[0][at] = state;
+          for (size_t p = 1; p < planes; ++p) t.planes[p][at] = 0;
+          break;
+        }
         uint8_t bytes[64] = {};
         std::vector<uint8_t> wide;
         uint8_t* out = bytes;
@@ -880,56 +1079,38 @@ void Loader::EncodeRow(const Record& record, size_t row, size_t record_pos, Chun
           wide.assign(planes, 0);
           out = wide.data();
         }
-        if (answered) {
-          int found = t.lookup->Find(raw);
-          if (found == Lookup::kRefused) {
-            out[0] = kCodeRefused;
-          } else if (found == Lookup::kDontKnow) {
-            out[0] = kCodeDontKnow;
-          } else {
-            size_t i = 0;
-            while (i <= raw.size()) {
-              size_t space = raw.find(' ', i);
-              if (space == std::string_view::npos) space = raw.size();
-              std::string_view token = raw.substr(i, space - i);
-              i = space + 1;
-              if (token.empty()) continue;
-              int index = t.lookup->Find(token);
-              if (index < 0) {
-                bad(raw);
-                break;
-              }
-              out[index / kOptionsPerPlane] |= static_cast<uint8_t>(1u << (index % kOptionsPerPlane));
+        // Space-separated option names (empty tokens skipped), as ColumnBuilder reads them.
+        const char* p = raw.data();
+        const size_t n = raw.size();
+        for (size_t i = 0; i < n;) {
+          size_t end = i;
+          while (end < n && p[end] != ' ') ++end;
+          if (end > i) {
+            int index = end - i == n ? found : t.lookup->Find(std::string_view(p + i, end - i));
+            if (index < 0) {
+              bad(raw);
+              break;
             }
+            out[index / kOptionsPerPlane] |= static_cast<uint8_t>(1u << (index % kOptionsPerPlane));
           }
-        } else {
-          out[0] = state;
+          i = end + 1;
         }
-        for (size_t p = 0; p < planes; ++p) t.column.planes[p].data()[at] = out[p];
+        for (size_t q = 0; q < planes; ++q) t.planes[q][at] = out[q];
         break;
       }
       case ColumnKind::kNumber: {
-        double number = std::nan("");
-        uint8_t code = state;
-        if (answered) {
-          int found = t.lookup->Find(raw);
-          if (found == Lookup::kRefused) {
-            code = kCodeRefused;
-          } else if (found == Lookup::kDontKnow) {
-            code = kCodeDontKnow;
-          } else {
-            bool consumed = false;
-            ParseNumber(raw, &consumed, &number);
-            code = kCodeAnswered;
-            if (!consumed) result.non_numeric = true;
-            if (!consumed || !std::isfinite(number)) {
-              bad(raw);
-              number = std::nan("");
-            }
+        double number = kNaN;
+        if (state == kCodeAnswered && !FastDecimal(raw, &number)) {
+          bool consumed = false;
+          ParseNumber(raw, &consumed, &number);
+          if (!consumed) result.non_numeric = true;
+          if (!consumed || !std::isfinite(number)) {
+            bad(raw);
+            number = kNaN;
           }
         }
-        t.column.numbers.data()[at] = number;
-        t.column.states.data()[at] = code;
+        t.numbers[at] = number;
+        t.states[at] = state;
         break;
       }
     }
@@ -949,6 +1130,7 @@ void Loader::ParseChunk(Chunk* chunk, bool report_progress) {
   size_t reported = chunk->begin;
   constexpr size_t kBlock = size_t{1} << 18;
   const size_t width = header_.header.size();
+  if (chunk->ascii) utf8_pos = chunk->end;  // nothing to check
   while (pos < chunk->end) {
     if (utf8_pos < chunk->end && utf8_pos < pos + 4096) {
       size_t bad = CheckUtf8(data_, &utf8_pos, std::min(chunk->end, pos + kBlock));
@@ -959,7 +1141,7 @@ void Loader::ParseChunk(Chunk* chunk, bool report_progress) {
     }
     size_t start = pos;
     CsvError error;
-    if (!ParseRecord(data_, &pos, chunk->end, &record, &error)) {
+    if (!FastRecord(data_, &pos, chunk->end, &record) && !ParseRecord(data_, &pos, chunk->end, &record, &error)) {
       chunk->structural_error = true;
       chunk->error = std::move(error);
       return;
@@ -1004,19 +1186,40 @@ void Loader::ParseChunk(Chunk* chunk, bool report_progress) {
 }
 
 void Loader::ParseAll(bool sequential) {
-  // Columns at their final size (an upper bound: blank lines are dropped later).
+  // Columns at their final size (an upper bound: blank lines are dropped later), in
+  // one arena; each column's start is 64-byte aligned.
+  auto room = [](size_t bytes) { return (bytes + 63) / 64 * 64; };
+  size_t bytes = 0;
   for (Target& t : targets_) {
     t.column = Column{};
     t.column.kind = t.kind;
+    t.planes.clear();
+    t.numbers = nullptr;
+    t.states = nullptr;
     if (t.kind == ColumnKind::kNumber) {
-      t.column.numbers.resize(total_capacity_);
-      t.column.states.resize(total_capacity_);
+      bytes += room(total_capacity_ * sizeof(double)) + room(total_capacity_);
     } else {
       size_t planes = t.kind == ColumnKind::kSingle
                           ? 1
                           : std::max<size_t>(1, (t.options.size() + kOptionsPerPlane - 1) / kOptionsPerPlane);
-      t.column.planes.resize(planes);
-      for (auto& plane : t.column.planes) plane.resize(total_capacity_);
+      bytes += planes * room(total_capacity_);
+      t.planes.resize(planes);
+    }
+  }
+  arena_.reset();
+  arena_ = ColumnArena::Map(bytes);
+  uint8_t* next = arena_.get();
+  for (Target& t : targets_) {
+    if (t.kind == ColumnKind::kNumber) {
+      t.numbers = reinterpret_cast<double*>(next);
+      next += room(total_capacity_ * sizeof(double));
+      t.states = next;
+      next += room(total_capacity_);
+    } else {
+      for (uint8_t*& plane : t.planes) {
+        plane = next;
+        next += room(total_capacity_);
+      }
     }
   }
   if (settings_.progress) settings_.progress->Start("loading " + file_, data_.size());
@@ -1091,24 +1294,29 @@ Result<Dataset> Loader::Finish(Diagnostics* diags) {
   // Rows: chunks are laid out by their capacity; close the gaps left by blank lines.
   size_t rows = 0;
   for (const Chunk& c : chunks_) rows += c.rows;
-  if (rows != total_capacity_) {
-    for (Target& t : targets_) {
-      auto compact = [&](auto& buffer) {
-        auto* base = buffer.data();
-        size_t to = 0;
-        for (const Chunk& c : chunks_) {
-          if (c.row_offset != to && c.rows) std::memmove(base + to, base + c.row_offset, c.rows * sizeof(*base));
-          to += c.rows;
-        }
-        buffer.resize(rows);
-        buffer.owned().shrink_to_fit();
-      };
+  auto compact = [&](auto* base) {
+    size_t to = 0;
+    for (const Chunk& c : chunks_) {
+      if (c.row_offset != to && c.rows) std::memmove(base + to, base + c.row_offset, c.rows * sizeof(*base));
+      to += c.rows;
+    }
+  };
+  for (Target& t : targets_) {
+    if (rows != total_capacity_) {
       if (t.kind == ColumnKind::kNumber) {
-        compact(t.column.numbers);
-        compact(t.column.states);
+        compact(t.numbers);
+        compact(t.states);
       } else {
-        for (auto& plane : t.column.planes) compact(plane);
+        for (uint8_t* plane : t.planes) compact(plane);
       }
+    }
+    // The column: views of the arena.
+    if (t.kind == ColumnKind::kNumber) {
+      t.column.numbers = Buffer<double>::View(t.numbers, rows, arena_);
+      t.column.states = Buffer<uint8_t>::View(t.states, rows, arena_);
+    } else {
+      t.column.planes.clear();
+      for (uint8_t* plane : t.planes) t.column.planes.push_back(Buffer<uint8_t>::View(plane, rows, arena_));
     }
   }
   // Global row of a chunk's row, and its record's line.
@@ -1160,7 +1368,7 @@ Result<Dataset> Loader::Finish(Diagnostics* diags) {
     for (const Chunk& c : chunks_) values.insert(c.results[k].values.begin(), c.results[k].values.end());
     std::vector<std::string> sorted(values.begin(), values.end());
     if (sorted.size() <= static_cast<size_t>(kMaxSingleOptions)) {
-      uint8_t* codes = t.column.planes[0].data();
+      uint8_t* codes = t.planes[0];
       size_t row = 0;
       for (const Chunk& c : chunks_) {
         const TargetResult& r = c.results[k];

@@ -10,12 +10,16 @@
 //      parity then gives every range a record boundary, and the counts the number of
 //      rows, so every column is allocated once at its final size.
 //   3. The chunks between boundaries are parsed in parallel (RFC 4180 as in base/csv:
-//      quotes, doubled quotes, quoted line breaks, CRLF, a UTF-8 BOM) and each field a
-//      table needs is encoded in place into its column (a small hash per column from
-//      option name to index; select_multiple tokens to bits; numbers with
-//      std::from_chars). Fields no table needs are skipped. UTF-8 is checked as the
-//      bytes are parsed. Mapped pages already parsed are released, so the file does
-//      not count against the peak memory.
+//      quotes, doubled quotes, quoted line breaks, CRLF, a UTF-8 BOM; a record with
+//      none of these is split at its commas 16 bytes at a time) and each field a
+//      table needs is encoded in place into its column (one lookup per cell from its
+//      text to its code, shared by columns with the same choices; select_multiple
+//      tokens to bits; plain decimals by Clinger's exact fast path, others with
+//      std::from_chars). Fields no table needs are skipped. The columns live in one
+//      uninitialised arena (no zero-fill; huge pages). UTF-8 is checked as the bytes
+//      are parsed, except in ranges the first pass found to be pure ASCII. Mapped
+//      pages already parsed are released, so the file does not count against the
+//      peak memory.
 //   4. Malformed input (a structural CSV error) is parsed once more from the start on
 //      one thread, so that the error reported is the first one of the file.
 #pragma once

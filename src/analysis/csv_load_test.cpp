@@ -290,3 +290,160 @@ TEST(CsvLoad, MalformedInputGivesTheFirstErrorOfTheFile) {
 
 }  // namespace
 }  // namespace ngosurvey::analysis
+
+namespace ngosurvey::analysis {
+namespace {
+
+// A form for the loader's fast paths: one-byte and short codes, codes that differ
+// only by leading zeros or a decimal point, long option names, more than 127 choices
+// in a select_one, a select_multiple wider than 64 planes, numbers.
+form::Form FastPathForm() {
+  form::Workbook workbook;
+  workbook.file = "form.xlsx";
+  workbook.sheets.push_back(MakeSheet("survey", {{"type", "name", "label"},
+                                                 {"select_one big", "big", "Big"},
+                                                 {"select_one words", "w", "W"},
+                                                 {"select_multiple words", "mw", "MW"},
+                                                 {"select_multiple wide", "wide", "Wide"},
+                                                 {"decimal", "x", "X"},
+                                                 {"integer", "i", "I"}}));
+  std::vector<std::vector<std::string>> choices = {{"list_name", "name", "label"}};
+  for (int i = 1; i <= 200; ++i) choices.push_back({"big", std::to_string(i), "B" + std::to_string(i)});
+  for (const char* name : {"a", "bb", "ccc", "dddd", "eeeee", "ffffff", "ggggggg", "hhhhhhhh", "iiiiiiiii",
+                           "a_long_option_name", "01", "1", "-1", "1.0", "99x", "é"}) {
+    choices.push_back({"words", name, name});
+  }
+  for (int i = 0; i < 500; ++i) choices.push_back({"wide", "o" + std::to_string(i), "O" + std::to_string(i)});
+  workbook.sheets.push_back(MakeSheet("choices", choices));
+  Diagnostics diags;
+  auto form = form::BuildForm(workbook, &diags);
+  EXPECT_TRUE(form.has_value()) << (form ? "" : form.error().ToString());
+  return *form;
+}
+
+std::string FastPathCsv(uint32_t seed, bool allow_errors) {
+  std::mt19937 rng(seed);
+  auto pick = [&](const std::vector<std::string>& values) {
+    return values[std::uniform_int_distribution<size_t>(0, values.size() - 1)(rng)];
+  };
+  auto chance = [&](double p) { return std::uniform_real_distribution<double>(0, 1)(rng) < p; };
+  const std::vector<std::string> words = {"a",  "bb", "ccc", "dddd", "eeeee", "ffffff", "ggggggg", "hhhhhhhh",
+                                          "iiiiiiiii", "a_long_option_name", "01", "1", "-1", "é", "99x"};
+  const std::vector<std::string> non_answers = {"", " ", "99", "-99", "98", "1.0", " 99 "};
+  const std::vector<std::string> numbers = {"1",     "007",  "-0",       "-0.0", "1.5",  "0.1",
+                                            "-12.375", "123456789012345", "1234567890123456", "0.30000000000000004",
+                                            "1e5",  "+1",   ".5",      "5.",   " 42 ", "1.000"};
+  const std::vector<std::string> bad_words = {"001", "1.00", "A", "hhhhhhhhh", "iiiiiiii", "b", "\"1\"x"};
+  const std::vector<std::string> bad_numbers = {"-", "1.2.3", "1..2", "abc", "1e999", "--1"};
+  std::string eol = chance(0.3) ? "\r\n" : "\n";
+  std::string out = "big,w,mw,wide,x,i,note" + eol;
+  int rows = std::uniform_int_distribution<int>(1, 60)(rng);
+  for (int r = 0; r < rows; ++r) {
+    std::vector<std::string> cells;
+    auto value = [&](const std::string& column) -> std::string {
+      if (chance(0.1)) return pick(non_answers);
+      if (column == "big") {
+        std::string code = std::to_string(std::uniform_int_distribution<int>(1, 200)(rng));
+        if (chance(0.1)) code = (chance(0.5) ? " " : "") + code + (chance(0.5) ? " " : "");
+        if (allow_errors && chance(0.02)) code = pick({"0", "201", "01", "1.0", "2.0"});
+        return code;
+      }
+      if (column == "w") {
+        if (allow_errors && chance(0.02)) return pick(bad_words);
+        return pick(words);
+      }
+      if (column == "mw" || column == "wide") {
+        std::string v;
+        int n = std::uniform_int_distribution<int>(1, 4)(rng);
+        for (int k = 0; k < n; ++k) {
+          if (k) v += chance(0.2) ? "  " : " ";
+          v += column == "mw" ? pick(words) : "o" + std::to_string(std::uniform_int_distribution<int>(0, 499)(rng));
+        }
+        if (allow_errors && chance(0.03)) v += column == "mw" ? " 99" : " o500";
+        return v;
+      }
+      if (column == "note") return pick({"plain", "two words", "a longer note of more than sixteen bytes", "x"});
+      if (allow_errors && chance(0.02)) return pick(bad_numbers);
+      std::string v = pick(numbers);
+      if (column == "i" && v.find_first_of(".e") != std::string::npos) v = "3";
+      return v;
+    };
+    for (const char* column : {"big", "w", "mw", "wide", "x", "i", "note"}) cells.push_back(value(column));
+    if (allow_errors && chance(0.02)) cells.push_back("extra");
+    for (size_t i = 0; i < cells.size(); ++i) {
+      std::string cell = cells[i];
+      if (chance(0.03)) {  // quoted (the record leaves the fast path)
+        std::string quoted = "\"";
+        for (char c : cell) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+        cell = quoted + "\"";
+      } else if (cell.find('"') != std::string::npos && !allow_errors) {
+        cell = "x";
+      }
+      out += (i ? "," : "") + cell;
+    }
+    if (chance(0.02)) out += "\r";  // a lone carriage return ends the record too
+    if (r + 1 < rows || chance(0.5)) out += eol;
+    if (chance(0.03)) out += eol;  // a blank line
+  }
+  return out;
+}
+
+TEST(CsvLoad, FastPathsMatchTheReferencePath) {
+  form::Form form = FastPathForm();
+  size_t loaded = 0, refused = 0;
+  for (uint32_t seed = 1; seed <= 36; ++seed) {
+    bool errors = seed % 3 == 0;
+    std::string text = FastPathCsv(seed, errors);
+    LoadDataOptions options;
+    options.refused_codes = {"99", "-99"};
+    options.dont_know_codes = {"98", "1.0"};  // a don't-know code that looks like a number
+    if (seed % 4 == 0) options.refused_codes.push_back("1");  // also an option name: refused wins
+    for (size_t range : {size_t{0}, size_t{40}}) {
+      for (int threads : {1, 2}) {
+        CsvLoadSettings settings;
+        settings.threads = threads;
+        settings.range_bytes = range;
+        size_t rows = ExpectSame(form, text, options, settings,
+                                 "seed " + std::to_string(seed) + " range " + std::to_string(range) +
+                                     " threads " + std::to_string(threads));
+        if (range == 0 && threads == 1) (rows ? loaded : refused) += 1;
+      }
+    }
+    if (::testing::Test::HasFailure()) {
+      ADD_FAILURE() << "CSV of seed " << seed << ":\n" << text;
+      break;
+    }
+  }
+  EXPECT_GT(loaded, 12u);
+  EXPECT_GT(refused, 4u);
+}
+
+// Values the fast paths must tell apart, against the reference loader: the valid ones
+// in one file, each invalid one in a file of its own (the first error ends a load).
+TEST(CsvLoad, FastPathEdgeValues) {
+  form::Form form = FastPathForm();
+  LoadDataOptions options;
+  options.refused_codes = {"99"};
+  options.dont_know_codes = {"1.0"};
+  auto row = [](const std::string& w, const std::string& x) {
+    return "200," + w + "," + w + ",o499 o0 o7," + x + ",1,some note longer than sixteen bytes\n";
+  };
+  const std::string header = "big,w,mw,wide,x,i,note\n";
+  std::string valid = header;
+  for (const char* w : {"a", "01", "1", "-1", "99", "1.0", "99x", "hhhhhhhh", "iiiiiiiii", "a_long_option_name", "é"}) {
+    for (const char* x : {"1", "-0", "007", "1.5", "123456789012345", "1234567890123456", "9007199254740993",
+                          "0.1000000000000000055511151231257827", "6.4708321257442331", "103.03515748823385", "1e5", ".5", "5.", "99", "1.0", "-12.375"}) {
+      valid += row(w, x);
+    }
+  }
+  EXPECT_EQ(ExpectSame(form, valid, options, {}, "valid values"), 11u * 16u);
+  for (const char* w : {"001", "1.00", "aa", "iiiiiiii", "hhhhhhhhh", "-99"}) {
+    ExpectSame(form, header + row("a", "1") + row(w, "1"), options, {}, std::string("word ") + w);
+  }
+  for (const char* x : {"-", "1.2.3", "1..2", "abc", "1e999", "--1", "0x"}) {
+    ExpectSame(form, header + row("a", "1") + row("a", x), options, {}, std::string("number ") + x);
+  }
+}
+
+}  // namespace
+}  // namespace ngosurvey::analysis

@@ -51,8 +51,8 @@ form::AnswerState StateOfCode(uint8_t code);
 enum class ColumnKind { kSingle, kMulti, kNumber };
 
 // The values of one column: either owned (a std::vector, as builders and kernels
-// make them) or a read-only view of memory owned by someone else (a memory-mapped
-// cache file, kept alive by `owner`). Reading is the same either way; the mutating
+// make them) or a read-only view of memory owned by someone else and kept alive by
+// `owner` (a memory-mapped cache file, or the CSV loader's arena of columns). Reading is the same either way; the mutating
 // members are only for owned buffers (a view is never written to).
 template <typename T>
 class Buffer {
