@@ -135,38 +135,50 @@ class Session {
 
   void Feedback(const Error& e) { Out() << "  ! " << e.message << "\n"; }
 
+  // A word of the screen in the interview's current language.
+  std::string Word(interview::ScreenWord word, std::string_view arg1 = {},
+                   std::string_view arg2 = {}) const {
+    return interview::ScreenText(word, iv_->language(), arg1, arg2);
+  }
+
   void Show() {
     const interview::Screen& s = iv_->screen();
     Out() << "\n";
     std::string where;
     for (const std::string& g : s.group_path) where += (where.empty() ? "" : " > ") + g;
     if (s.kind == interview::ScreenKind::kEnd) {
-      Out() << "End of the form. Complete the interview? [y = complete, or a command]\n";
+      // "[end]" is the same in every language, as "[5/13]" is on a question's screen,
+      // so that a script driving the interviewer can tell the end in Khmer too.
+      Out() << "[end]\n" << Word(interview::ScreenWord::kEndOfForm) << "\n";
       return;
     }
     Out() << "[" << s.position << "/" << s.question_count << "]"
           << (where.empty() ? "" : " " + where) << "\n";
     if (s.kind == interview::ScreenKind::kRepeatPrompt) {
-      Out() << "Add " << s.repeat_label << " " << s.repeat_instance << "? [y/n]\n";
+      Out() << Word(interview::ScreenWord::kAddRepeat, s.repeat_label,
+                    std::to_string(s.repeat_instance))
+            << "\n";
       return;
     }
     if (s.prompts.empty()) {  // a field list whose questions no longer apply
-      Out() << "(nothing to answer here; press Enter)\n";
+      Out() << Word(interview::ScreenWord::kNothingHere) << "\n";
       return;
     }
     if (s.prompts.size() > 1) {
-      Out() << "(" << s.prompts.size() << " questions on this screen, answered in turn)\n";
+      Out() << Word(interview::ScreenWord::kQuestionsOnScreen, std::to_string(s.prompts.size()))
+            << "\n";
     }
     const interview::Prompt& p = s.prompts[std::min(prompt_, s.prompts.size() - 1)];
-    Out() << p.name << " (" << p.type_name << (p.required ? ", required" : "") << ")\n";
+    Out() << p.name << " (" << p.type_name
+          << (p.required ? ", " + Word(interview::ScreenWord::kRequired) : "") << ")\n";
     Out() << p.label << "\n";
-    if (!p.hint.empty()) Out() << "  hint: " << p.hint << "\n";
+    if (!p.hint.empty()) Out() << "  " << Word(interview::ScreenWord::kHint) << ": " << p.hint << "\n";
     for (size_t i = 0; i < p.choices.size(); ++i) {
       Out() << "  " << i + 1 << ". " << p.choices[i].label << " [" << p.choices[i].name << "]\n";
     }
     if (!p.supported) Out() << "  ! " << p.unsupported << "\n";
-    if (p.type == form::QuestionType::kNote) Out() << "  (press Enter)\n";
-    if (p.answer) Out() << "  current: " << Describe(*p.answer) << "\n";
+    if (p.type == form::QuestionType::kNote) Out() << "  " << Word(interview::ScreenWord::kPressEnter) << "\n";
+    if (p.answer) Out() << "  " << Word(interview::ScreenWord::kCurrent) << ": " << Describe(*p.answer) << "\n";
   }
 
   // A choice typed by number or name -> its name; names win over numbers.
@@ -219,14 +231,14 @@ class Session {
     if (s.kind == interview::ScreenKind::kEnd) {
       std::string a = text::AsciiLower(answer);
       if (a == "y" || a == "yes" || a.empty()) return Finish();
-      Out() << "  ! type y to complete, or :back, :review, :quit\n";
+      Out() << "  ! " << Word(interview::ScreenWord::kTypeYToComplete) << "\n";
       return true;
     }
     if (s.kind == interview::ScreenKind::kRepeatPrompt) {
       std::string a = text::AsciiLower(answer);
       Status st = (a == "y" || a == "yes")  ? iv_->AddRepeat()
                   : (a == "n" || a == "no") ? iv_->Next()
-                                            : Status(MakeError("IV006", "type y or n"));
+                                            : Status(MakeError("IV006", Word(interview::ScreenWord::kTypeYOrN)));
       if (!st) Feedback(st.error());
       prompt_ = 0;
       return Save();

@@ -146,6 +146,26 @@ struct ReviewItem {
   bool relevant = true;
 };
 
+// The words an interviewer's screen shows around the form's own texts, so that a
+// terminal or web front end speaks the interview's language too. Khmer (km) and
+// Vietnamese (vi) are translated (drafts awaiting native-speaker review, like the
+// engine's messages); any other language gets English. "{}" in the English texts
+// below stands for arg1, then arg2.
+enum class ScreenWord {
+  kRequired,            // "required" (after a question's type)
+  kHint,                // "hint"
+  kPressEnter,          // "(press Enter)" under a note
+  kCurrent,             // "current" (the answer shown)
+  kEndOfForm,           // "End of the form. Complete the interview? [y = complete, or a command]"
+  kAddRepeat,           // "Add {repeat label} {instance}? [y/n]"
+  kNothingHere,         // "(nothing to answer here; press Enter)"
+  kQuestionsOnScreen,   // "({count} questions on this screen, answered in turn)"
+  kTypeYToComplete,     // "type y to complete, or :back, :review, :quit"
+  kTypeYOrN,            // "type y or n"
+};
+std::string ScreenText(ScreenWord word, std::string_view language, std::string_view arg1 = {},
+                       std::string_view arg2 = {});
+
 class Interview {
  public:
   ~Interview();

@@ -595,5 +595,31 @@ TEST(Interview, ExampleFormRunsInKhmer) {
   EXPECT_TRUE(i.evaluation_errors().empty());
 }
 
+TEST(ScreenText, EveryWordInEnglishKhmerAndVietnamese) {
+  const ScreenWord words[] = {ScreenWord::kRequired,      ScreenWord::kHint,
+                              ScreenWord::kPressEnter,    ScreenWord::kCurrent,
+                              ScreenWord::kEndOfForm,     ScreenWord::kAddRepeat,
+                              ScreenWord::kNothingHere,   ScreenWord::kQuestionsOnScreen,
+                              ScreenWord::kTypeYToComplete, ScreenWord::kTypeYOrN};
+  for (ScreenWord word : words) {
+    std::string en = ScreenText(word, "en", "A", "2");
+    std::string km = ScreenText(word, "km", "A", "2");
+    std::string vi = ScreenText(word, "vi", "A", "2");
+    EXPECT_FALSE(en.empty());
+    EXPECT_NE(km, en) << en;
+    EXPECT_NE(vi, en) << en;
+    EXPECT_NE(km, vi) << en;
+    EXPECT_EQ(ScreenText(word, "fr", "A", "2"), en);  // untranslated languages: English
+    EXPECT_EQ(en.find("{}"), std::string::npos) << en;
+    EXPECT_EQ(km.find("{}"), std::string::npos) << km;
+  }
+  EXPECT_EQ(ScreenText(ScreenWord::kAddRepeat, "en", "Programme", "3"), "Add Programme 3? [y/n]");
+  EXPECT_EQ(ScreenText(ScreenWord::kAddRepeat, "vi", "Chương trình", "3"),
+            "Thêm Chương trình thứ 3? [y/n]");
+  EXPECT_EQ(ScreenText(ScreenWord::kRequired, "km"), "ត្រូវតែឆ្លើយ");
+  EXPECT_EQ(ScreenText(ScreenWord::kQuestionsOnScreen, "en", "4"),
+            "(4 questions on this screen, answered in turn)");
+}
+
 }  // namespace
 }  // namespace ngosurvey::interview

@@ -5,6 +5,7 @@
 
 #include "base/text.h"
 #include "form/answer.h"
+#include "interview/interview.h"
 #include "interview/messages_internal.h"
 
 namespace ngosurvey::interview {
@@ -57,6 +58,21 @@ constexpr Texts kTexts[] = {
      "{} không phải là nhóm lặp ở đây."},
     {Msg::kNoInstance, "There is no instance {} of {}.", "មិនមានលេខ {} នៃ {} ទេ។",
      "Không có mục số {} của {}."},
+    {Msg::kWordRequired, "required", "ត្រូវតែឆ្លើយ", "bắt buộc"},
+    {Msg::kWordHint, "hint", "ជំនួយ", "gợi ý"},
+    {Msg::kWordPressEnter, "(press Enter)", "(ចុច Enter)", "(nhấn Enter)"},
+    {Msg::kWordCurrent, "current", "ចម្លើយបច្ចុប្បន្ន", "hiện tại"},
+    {Msg::kWordEndOfForm, "End of the form. Complete the interview? [y = complete, or a command]",
+     "ចប់កម្រងសំណួរ។ បញ្ចប់ការសម្ភាសន៍? [y = បញ្ចប់ ឬវាយបញ្ជាមួយ]",
+     "Hết bảng hỏi. Hoàn thành cuộc phỏng vấn? [y = hoàn thành, hoặc gõ một lệnh]"},
+    {Msg::kWordAddRepeat, "Add {} {}? [y/n]", "បន្ថែម {} ទី {}? [y/n]", "Thêm {} thứ {}? [y/n]"},
+    {Msg::kWordNothingHere, "(nothing to answer here; press Enter)",
+     "(គ្មានអ្វីត្រូវឆ្លើយនៅទីនេះទេ; ចុច Enter)", "(không có gì để trả lời ở đây; nhấn Enter)"},
+    {Msg::kWordQuestionsOnScreen, "({} questions on this screen, answered in turn)",
+     "(សំណួរ {} នៅលើអេក្រង់នេះ ឆ្លើយម្តងមួយៗ)", "({} câu hỏi trên màn hình này, trả lời lần lượt)"},
+    {Msg::kWordTypeYToComplete, "type y to complete, or :back, :review, :quit",
+     "វាយ y ដើម្បីបញ្ចប់ ឬ :back, :review, :quit", "gõ y để hoàn thành, hoặc :back, :review, :quit"},
+    {Msg::kWordTypeYOrN, "type y or n", "វាយ y ឬ n", "gõ y hoặc n"},
 };
 
 bool AllDigits(std::string_view s) {
@@ -134,6 +150,15 @@ double RangeParameter(std::string_view parameters, std::string_view key, double 
 }
 
 }  // namespace
+
+std::string ScreenText(ScreenWord word, std::string_view language, std::string_view arg1,
+                       std::string_view arg2) {
+  constexpr Msg kWords[] = {Msg::kWordRequired,    Msg::kWordHint,           Msg::kWordPressEnter,
+                            Msg::kWordCurrent,     Msg::kWordEndOfForm,      Msg::kWordAddRepeat,
+                            Msg::kWordNothingHere, Msg::kWordQuestionsOnScreen,
+                            Msg::kWordTypeYToComplete, Msg::kWordTypeYOrN};
+  return Message(kWords[static_cast<size_t>(word)], language, arg1, arg2);
+}
 
 std::string Message(Msg msg, std::string_view language, std::string_view arg1,
                     std::string_view arg2) {

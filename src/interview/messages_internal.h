@@ -33,6 +33,18 @@ enum class Msg {
   kNotEarlier,
   kNotInRepeat,
   kNoInstance,
+  // The words of an interviewer's screen around the form's own texts
+  // (interview.h ScreenText).
+  kWordRequired,
+  kWordHint,
+  kWordPressEnter,
+  kWordCurrent,
+  kWordEndOfForm,
+  kWordAddRepeat,
+  kWordNothingHere,
+  kWordQuestionsOnScreen,
+  kWordTypeYToComplete,
+  kWordTypeYOrN,
 };
 
 // The message in `language` (a form language code; km and vi are translated, any

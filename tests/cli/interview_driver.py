@@ -91,7 +91,7 @@ class Interviewer:
 
     def _reply(self):
         last = self.lines[-1] if self.lines else ""
-        if last.startswith("End of the form"):
+        if "[end]" in self.lines[-2:]:
             return "y"
         m = re.match(r"^Add .* (\d+)\? \[y/n\]$", last)
         if m:

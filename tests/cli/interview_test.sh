@@ -31,7 +31,9 @@ wait_for "language km (also en, vi: :lang CODE switches)"
 wait_for "ឈ្មោះអង្គការ"                        # org_name, in Khmer, with its group
 expect_contains "$OUT" "[1/"
 expect_contains "$OUT" "អង្គការ"
+expect_contains "$OUT" "org_name (text, ត្រូវតែឆ្លើយ)"         # the screen's own words in Khmer too
 say "Hope Foundation"; wait_for "saved organisation/org_name=Hope Foundation"
+wait_for "ជំនួយ: "                                        # "hint:" in Khmer
 say "1800"; wait_for "ឆ្នាំត្រូវនៅចន្លោះ ១៩៥០ និង ២០២៦"     # the constraint message, in Khmer
 say "២០០៥"; wait_for "saved organisation/year_founded=2005"  # Khmer digits, as the hint writes
 wait_for "1. អង្គការមិនមែនរដ្ឋាភិបាលក្នុងស្រុក [local_ngo]"  # numbered choices
@@ -39,6 +41,7 @@ say "1"; wait_for "saved organisation/org_type=local_ngo"
 say "2"; wait_for "saved location/province=siem_reap"
 say ":lang vi"; wait_for "language: vi"                   # halfway: Vietnamese
 wait_for "Quận/Huyện"
+wait_for "(select_one, bắt buộc)"                          # "required" in Vietnamese
 wait_for "1. Thành phố Xiêm Riệp [krong_siem_reap]"      # choice_filter: Siem Reap only
 say "9"; wait_for "«9» không phải là một lựa chọn."
 say "2"; wait_for "saved location/district=puok"
@@ -79,7 +82,7 @@ EOF
 expect_status 0 "$NGOSURVEY" interview --db "$DB" --resume "$ID" --lang vi <"$TMP/rest"
 expect_contains "$TMP/stdout" "resuming $ID"
 expect_contains "$TMP/stdout" "[12/16] Chương trình 1"  # 13 questions at most + programme 1's three
-expect_contains "$TMP/stdout" "staff_volunteer (integer, required)"
+expect_contains "$TMP/stdout" "staff_volunteer (integer, bắt buộc)"
 expect_contains "$TMP/stdout" "Số tình nguyện viên"
 expect_contains "$TMP/stdout" "saved staff/staff_volunteer=3"
 expect_contains "$TMP/stdout" "saved programme[1]/sector=health rights"

@@ -50,7 +50,7 @@ def interview(db, row, lang):
         if buf == b"> ":
             buf = b""
             last = lines[-1] if lines else ""
-            if last.startswith("End of the form"):
+            if "[end]" in lines[-2:]:
                 reply = "y"
             elif question and question[1] in ("note", "acknowledge"):
                 reply = ""
