@@ -485,6 +485,32 @@ double ExactWorkEstimate(const std::vector<int>& state, size_t stages) {
   return nodes * static_cast<double>(stages);
 }
 
+// The estimate above counts nodes; each node also enumerates the ways its stage's
+// total can be split over the state margins (at most C(s + k - 1, k - 1) for a stage
+// of total s and k margins), and that work is what the budget counts. Nodes times
+// those splits bounds the whole enumeration from above: a table under max_work by
+// this bound certainly fits. Pruning usually keeps the real work far below it, so a
+// table over it is still tried, with a tenth of the budget when a fallback may answer
+// instead: a 6 x 5 table of 100
+// respondents used to spend the whole budget (a third of a second) before falling
+// back, for every such item of a table.
+double ExactWorkUpperBound(const std::vector<int>& state, const std::vector<int>& stages) {
+  std::vector<int> sorted = state;
+  std::sort(sorted.begin(), sorted.end());
+  double nodes = 1.0;
+  for (size_t i = 0; i + 1 < sorted.size(); ++i) nodes *= static_cast<double>(sorted[i]) + 1.0;
+  const double k = static_cast<double>(state.size());
+  double splits = 0.0;
+  for (int s : stages) {
+    // C(s + k - 1, k - 1) as a product, in doubles (only its size matters).
+    double c = 1.0;
+    for (double j = 1.0; j < k; j += 1.0) c *= (static_cast<double>(s) + j) / j;
+    splits += c;
+  }
+  return nodes * splits;
+}
+constexpr int64_t kUnlikelyBudgetDivisor = 10;
+
 // Sampling steps of the Monte Carlo test: a cell of expected count E takes about
 // 1 + 2 sqrt(E) steps of the inversion walk, and sum sqrt(E) <= sqrt(cells * N).
 double SimulationWorkEstimate(size_t rows, size_t columns, int64_t total, int64_t replicates) {
@@ -816,7 +842,13 @@ Result<FisherResult> FisherExact(const std::vector<std::vector<int64_t>>& table,
   bool try_exact = stages.size() <= kMaxStages &&
                    ExactWorkEstimate(state, stages.size()) <= static_cast<double>(options.max_work);
   if (try_exact) {
-    RxcFisher fisher(std::move(state), std::move(stages), static_cast<int>(total), options.max_work);
+    // Only when a fallback may answer instead: a caller who wants the exact test or
+    // nothing gets the whole budget.
+    const int64_t budget = !options.allow_fallback || ExactWorkUpperBound(state, stages) <=
+                                                          static_cast<double>(options.max_work)
+                               ? options.max_work
+                               : std::max<int64_t>(1, options.max_work / kUnlikelyBudgetDivisor);
+    RxcFisher fisher(std::move(state), std::move(stages), static_cast<int>(total), budget);
     std::optional<double> p_value = fisher.PValue(observed_weight);
     result.work = fisher.work();
     if (p_value) {

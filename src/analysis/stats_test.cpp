@@ -408,6 +408,27 @@ TEST(FisherTest, TwoByTwoAtLargeNMatchesRFixture) {
   }
 }
 
+TEST(FisherTest, TableTooLargeByTheUpperBoundSpendsATenthOfTheBudgetBeforeFallingBack) {
+  // 6 answers x 5 groups, 100 respondents (tabulate_bench's BM_FisherRxc/100): the node
+  // estimate lets it try the exact test, the enumeration cannot finish in the budget.
+  std::vector<std::vector<int64_t>> table(6, std::vector<int64_t>(5));
+  for (size_t r = 0; r < 6; ++r) {
+    for (size_t c = 0; c < 5; ++c) {
+      table[r][c] = std::max<int64_t>(0, 100 / 30 + static_cast<int64_t>((r * 5 + c * 3) % 7) - 3);
+    }
+  }
+  FisherOptions options;
+  auto result = FisherExact(table, options);
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->method, FisherMethod::kMonteCarlo);
+  EXPECT_LE(result->work, options.max_work / 10 + 1000);
+  // Exact or nothing: the whole budget is spent before giving up.
+  options.allow_fallback = false;
+  auto exact_only = FisherExact(table, options);
+  ASSERT_FALSE(exact_only);
+  EXPECT_EQ(exact_only.error().code, "STA004");
+}
+
 TEST(FisherTest, FallbacksMatchRFixture) {
   // tests/data/stats/fisher_rxc_fallback.R: R's exact and simulated p-values
   // (B = 20000) of mid-size tables, and chisq.test at N up to 1e6.
