@@ -152,17 +152,69 @@ def integrity(db):
         raise SystemExit(f"FAIL: integrity_check: {out.stdout.strip()} {out.stderr.strip()}")
 
 
+STATES = ("answered", "refused", "dont_know", "not_asked", "missing")
+
+
+def unpack(blob):
+    """Decodes a completed submission's packed answers (docs/formats/sqlite-schema.md,
+    "Packed answers", format 1): an independent reader of what the store writes."""
+    pos = 0
+
+    def varint():
+        nonlocal pos
+        n = shift = 0
+        while True:
+            b = blob[pos]
+            pos += 1
+            n |= (b & 0x7F) << shift
+            shift += 7
+            if b < 0x80:
+                return n
+
+    if blob[0] != 1:
+        raise SystemExit(f"FAIL: packed answers of format {blob[0]}")
+    pos = 1
+    out, previous = {}, b""
+    for _ in range(varint()):
+        shared = varint()
+        size = varint()
+        path = previous[:shared] + blob[pos:pos + size]
+        pos += size
+        state = STATES[blob[pos]]
+        pos += 1
+        size = varint()
+        out[path.decode()] = (state, blob[pos:pos + size].decode())
+        pos += size
+        previous = path
+    if pos != len(blob):
+        raise SystemExit("FAIL: bytes after the packed answers")
+    return out
+
+
 def stored(db, instance):
+    """The answers stored for `instance`: rows while a draft, the packed blob once complete."""
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
     try:
+        con.execute("BEGIN")
         rows = con.execute(
             "SELECT a.path, a.state, a.value FROM answers a JOIN submissions s ON s.id = a.submission_id"
             " WHERE s.instance_id = ?", (instance,)).fetchall()
+        packed = con.execute(
+            "SELECT p.data FROM packed_answers p JOIN submissions s ON s.id = p.submission_id"
+            " WHERE s.instance_id = ?", (instance,)).fetchone()
         status = con.execute("SELECT status FROM submissions WHERE instance_id = ?",
                              (instance,)).fetchone()
+        con.execute("COMMIT")
     finally:
         con.close()
-    return {p: (st, v or "") for p, st, v in rows}, (status[0] if status else None)
+    have = {p: (st, v or "") for p, st, v in rows}
+    if packed is not None:
+        if rows:
+            raise SystemExit(f"FAIL: {instance} has both answer rows and packed answers")
+        have = unpack(bytes(packed[0]))
+    if (status is not None and status[0] == "complete") != (packed is not None):
+        raise SystemExit(f"FAIL: {instance} is {status} with packed answers: {packed is not None}")
+    return have, (status[0] if status else None)
 
 
 def check_saved(db, instance, k, saved, what):

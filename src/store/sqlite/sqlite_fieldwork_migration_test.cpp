@@ -58,10 +58,9 @@ std::string MakeVersion1Store(const TempDir& dir) {
   return path;
 }
 
-TEST(SqliteFieldworkMigrationTest, Version1StoreIsMigratedToVersion2) {
-  ASSERT_EQ(sqlite::kSchemaVersion, 2);
+TEST(SqliteFieldworkMigrationTest, Version1StoreIsMigratedToTheCurrentVersion) {
+  ASSERT_EQ(sqlite::kSchemaVersion, 3);
   ASSERT_NE(sqlite::MigrationSql(2), nullptr);
-  EXPECT_EQ(sqlite::MigrationSql(3), nullptr);
   TempDir dir;
   std::string path = MakeVersion1Store(dir);
 
@@ -93,8 +92,11 @@ TEST(SqliteFieldworkMigrationTest, Version1StoreIsMigratedToVersion2) {
     contact.disposition = "3.11";
     ASSERT_TRUE((*store)->AddContact(contact));
   }
-  EXPECT_EQ(Query(path, "PRAGMA user_version"), "2");
-  EXPECT_EQ(Query(path, "SELECT group_concat(version) FROM schema_migrations"), "1,2");
+  EXPECT_EQ(Query(path, "PRAGMA user_version"), "3");
+  EXPECT_EQ(Query(path, "SELECT group_concat(version) FROM schema_migrations"), "1,2,3");
+  // Migration 3 packed the completed submission's answer row.
+  EXPECT_EQ(Query(path, "SELECT count(*) FROM answers"), "0");
+  EXPECT_EQ(Query(path, "SELECT count(*) FROM packed_answers"), "1");
   EXPECT_EQ(Query(path, "SELECT description FROM schema_migrations WHERE version = 2"),
             "fieldwork log: sample frame and contacts");
   EXPECT_EQ(Query(path, "SELECT count(*) FROM submissions"), "1");

@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "store/fieldwork_log_internal.h"
+#include "store/packed_answers.h"
 #include "store/store_internal.h"
 
 namespace ngosurvey::store::sqlite {
@@ -129,9 +130,21 @@ CREATE TABLE contacts(
 CREATE INDEX contacts_by_org ON contacts(org_id, contact_date);
 )sql";
 
+// Compact answers: a completed submission's answers are one packed BLOB
+// (store/packed_answers.h) instead of one `answers` row each; drafts keep their
+// rows. After this script, Migrate() packs the complete submissions already stored
+// (kPackMigration), in the same transaction.
+constexpr const char* kSchemaV3 = R"sql(
+CREATE TABLE packed_answers(
+  submission_id INTEGER PRIMARY KEY REFERENCES submissions(id),
+  data BLOB NOT NULL);
+)sql";
+constexpr int kPackMigration = 3;
+
 constexpr Migration kMigrations[] = {
     {1, "forms, submissions, answers, audit trail", kSchemaV1},
     {2, "fieldwork log: sample frame and contacts", kSchemaV2},
+    {3, "packed answers of completed submissions", kSchemaV3},
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,
               "one migration per schema version");
@@ -229,6 +242,13 @@ class Statement {
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
   }
+  // The column's bytes without a copy: valid until the next Step() or reset.
+  std::string_view BlobView(int column) const {
+    const void* blob = sqlite3_column_blob(stmt_, column);
+    int size = sqlite3_column_bytes(stmt_, column);
+    return blob == nullptr ? std::string_view() : std::string_view(static_cast<const char*>(blob), size);
+  }
+  sqlite3_stmt* raw() const { return stmt_; }
   int64_t Int(int column) const { return sqlite3_column_int64(stmt_, column); }
   bool IsNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
@@ -399,7 +419,8 @@ Result<Inspection> Inspect(const std::string& path, const OpenOptions& options) 
 // Unset filters bind NULL, which the "?n IS NULL OR" arms turn into "match all".
 constexpr const char* kListSubmissionsSql =
     "SELECT id, instance_id, form_id, form_version, status, wave, org_id, interviewer, "
-    "started_at_ms, ended_at_ms, updated_at_ms FROM submissions "
+    "started_at_ms, ended_at_ms, updated_at_ms, packed_answers.data FROM submissions "
+    "LEFT JOIN packed_answers ON packed_answers.submission_id = submissions.id "
     "WHERE (?1 IS NULL OR form_id = ?1) AND (?2 IS NULL OR form_version = ?2) "
     "AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR org_id = ?4) "
     "AND (CASE WHEN ?5 IS NOT NULL THEN wave = ?5 ELSE (?6 OR wave <> 'pretest') END) "
@@ -457,6 +478,7 @@ class SqliteStore final : public Store {
       for (const Migration& m : kMigrations) {
         if (m.version <= current) continue;
         NGO_TRY(conn_->Exec(m.sql, "cannot apply schema migration " + std::to_string(m.version)));
+        if (m.version == kPackMigration) NGO_TRY(PackCompletedSubmissions());
         auto insert = NGO_TRY(conn_->Prepare(
             "INSERT INTO schema_migrations(version, description, applied_at_ms) VALUES(?, ?, ?)"));
         insert.Bind(1, int64_t{m.version}).Bind(2, m.description);
@@ -554,6 +576,7 @@ class SqliteStore final : public Store {
           "WHERE id = ?"));
       update.Bind(1, ended_at_ms).Bind(2, now).Bind(3, row.id);
       NGO_TRY(conn_->Done(update.Step(), "cannot complete the submission"));
+      NGO_TRY(PackDraftAnswers(row.id));
       return AppendAudit({internal::CompletionEntry(instance_id, row.interviewer, true, now)});
     });
   }
@@ -566,20 +589,17 @@ class SqliteStore final : public Store {
         return MakeError("ST006", "submission " + amendment.instance_id +
                                       " is a draft; save drafts with SaveDraft");
       }
-      Answers current;
-      for (const AnswerChange& change : amendment.changes) {
-        auto answer = NGO_TRY(ReadAnswer(row.id, change.path));
-        if (answer) current.emplace(change.path, *answer);
-      }
+      Answers answers = NGO_TRY(ReadPackedAnswers(row.id, amendment.instance_id));
       int64_t now = options_.clock->NowMillis();
-      auto entries = NGO_TRY(internal::AmendmentEntries(current, amendment, now));
+      auto entries = NGO_TRY(internal::AmendmentEntries(answers, amendment, now));
       for (const AnswerChange& change : amendment.changes) {
         if (change.answer) {
-          NGO_TRY(PutAnswer(row.id, change.path, *change.answer));
+          answers.insert_or_assign(change.path, *change.answer);
         } else {
-          NGO_TRY(DeleteAnswer(row.id, change.path));
+          answers.erase(change.path);
         }
       }
+      NGO_TRY(WritePackedAnswers(row.id, answers, /*replace=*/true));
       NGO_TRY(Touch(row.id, now));
       return AppendAudit(std::move(entries));
     });
@@ -598,7 +618,7 @@ class SqliteStore final : public Store {
       }
       int64_t id = 0;
       Submission s = NGO_TRY(SubmissionFromRow(find, &id));
-      s.answers = NGO_TRY(ReadAnswers(id));
+      s.answers = NGO_TRY(ReadAnswersOf(id, s));
       return s;
     });
   }
@@ -624,13 +644,17 @@ class SqliteStore final : public Store {
       while ((rc = list.Step()) == SQLITE_ROW) {
         int64_t id = 0;
         Submission s = NGO_TRY(SubmissionFromRow(list, &id));
+        if (s.status == SubmissionStatus::kComplete) {
+          NGO_TRY(CheckPacked(list, s.instance_id));
+          s.answers = NGO_TRY(DecodePacked(list.BlobView(11), s.instance_id));
+        }
         rows.emplace_back(id, std::move(s));
       }
       NGO_TRY(conn_->Done(rc, "cannot list submissions"));
       std::vector<Submission> out;
       out.reserve(rows.size());
       for (auto& [id, s] : rows) {
-        s.answers = NGO_TRY(ReadAnswers(id));
+        if (s.status == SubmissionStatus::kDraft) s.answers = NGO_TRY(ReadAnswers(id));
         out.push_back(std::move(s));
       }
       return out;
@@ -652,6 +676,14 @@ class SqliteStore final : public Store {
       while ((rc = list.Step()) == SQLITE_ROW) {
         int64_t id = 0;
         Submission s = NGO_TRY(SubmissionFromRow(list, &id));
+        if (s.status == SubmissionStatus::kComplete) {
+          // Values point into SQLite's copy of the blob, valid until the next Step().
+          NGO_TRY(CheckPacked(list, s.instance_id));
+          Status decoded = packed::Decode(list.BlobView(11), &arena, &views);
+          if (!decoded) return DamagedAnswers(s.instance_id, decoded.error());
+          NGO_TRY(visit(s, views));
+          continue;
+        }
         arena.clear(), spans.clear(), states.clear(), views.clear();
         answers.Bind(1, id);
         int arc;
@@ -891,7 +923,7 @@ class SqliteStore final : public Store {
       }
       int64_t id = 0;
       Submission s = NGO_TRY(store_->SubmissionFromRow(find, &id));
-      s.answers = NGO_TRY(store_->ReadAnswers(id));
+      s.answers = NGO_TRY(store_->ReadAnswersOf(id, s));
       return std::optional<Submission>(std::move(s));
     }
 
@@ -952,6 +984,19 @@ class SqliteStore final : public Store {
       }
       NGO_TRY(conn.Done(rc, "cannot store the submission"));
       int64_t id = conn.LastInsertRowid();
+      if (s.status == SubmissionStatus::kComplete) {
+        packed_.clear();
+        packed::Encode(s.answers, &packed_);
+        auto pack = NGO_TRY(
+            conn.Prepare("INSERT INTO packed_answers(submission_id, data) VALUES(?, ?)"));
+        pack.Bind(1, id);
+        sqlite3_bind_blob(pack.raw(), 2, packed_.data(), static_cast<int>(packed_.size()),
+                          SQLITE_STATIC);
+        NGO_TRY(conn.Done(pack.Step(), "cannot store the answers"));
+        NGO_TRY(store_->AppendAudit(
+            {internal::CompletionEntry(s.instance_id, s.interviewer, false, now)}));
+        return Ok();
+      }
       auto put = NGO_TRY(conn.Prepare(
           "INSERT INTO answers(submission_id, path, state, value) VALUES(?, ?, ?, ?)"));
       for (const auto& [path, answer] : s.answers) {
@@ -972,6 +1017,7 @@ class SqliteStore final : public Store {
     std::unique_lock<std::mutex> lock_;
     bool failed_ = false;
     std::string known_form_id_, known_version_;
+    std::string packed_;  // the current submission's packed answers
   };
 
   // The body of PutForm, inside the caller's transaction.
@@ -1027,7 +1073,11 @@ class SqliteStore final : public Store {
     insert.Bind(10, now);
     NGO_TRY(conn_->Done(insert.Step(), "cannot store the submission"));
     int64_t id = conn_->LastInsertRowid();
-    for (const auto& [path, answer] : s.answers) NGO_TRY(PutAnswer(id, path, answer));
+    if (s.status == SubmissionStatus::kComplete) {
+      NGO_TRY(WritePackedAnswers(id, s.answers, /*replace=*/false));
+    } else {
+      for (const auto& [path, answer] : s.answers) NGO_TRY(PutAnswer(id, path, answer));
+    }
     if (s.status == SubmissionStatus::kComplete) {
       NGO_TRY(AppendAudit({internal::CompletionEntry(s.instance_id, s.interviewer, false, now)}));
     }
@@ -1149,19 +1199,75 @@ class SqliteStore final : public Store {
     return conn_->Done(touch.Step(), "cannot update the submission");
   }
 
-  Result<std::optional<form::Answer>> ReadAnswer(int64_t id, const std::string& path) const {
-    auto find = NGO_TRY(
-        conn_->Prepare("SELECT state, value FROM answers WHERE submission_id = ? AND path = ?"));
-    find.Bind(1, id).Bind(2, path);
+  // The error for a packed blob that does not decode: IO105 naming the submission.
+  tl::unexpected<Error> DamagedAnswers(const std::string& instance_id, const Error& cause) const {
+    return MakeError("IO105",
+                     "the store is damaged: the answers of submission " + instance_id + " (" +
+                         cause.message + ")",
+                     FileLocation(conn_->path()));
+  }
+
+  // A complete submission must have its packed answers (column 11 of the list query).
+  Status CheckPacked(const Statement& row, const std::string& instance_id) const {
+    if (!row.IsNull(11)) return Ok();
+    return DamagedAnswers(instance_id, Error{"IO105", "they are missing", {}});
+  }
+
+  Result<Answers> DecodePacked(std::string_view blob, const std::string& instance_id) const {
+    auto answers = packed::DecodeToMap(blob);
+    if (!answers) return DamagedAnswers(instance_id, answers.error());
+    return answers;
+  }
+
+  // The packed answers of complete submission `id`, decoded.
+  Result<Answers> ReadPackedAnswers(int64_t id, const std::string& instance_id) const {
+    auto find = NGO_TRY(conn_->Prepare("SELECT data FROM packed_answers WHERE submission_id = ?"));
+    find.Bind(1, id);
     int rc = find.Step();
     if (rc != SQLITE_ROW) {
-      NGO_TRY(conn_->Done(rc, "cannot read answer \"" + path + "\""));
-      return std::optional<form::Answer>();
+      NGO_TRY(conn_->Done(rc, "cannot read the answers of submission " + instance_id));
+      return DamagedAnswers(instance_id, Error{"IO105", "they are missing", {}});
     }
-    Status bad = Ok();
-    auto answer = AnswerFromColumns(find, 0, 1, &bad);
-    NGO_TRY(WithPath(bad));
-    return answer;
+    return DecodePacked(find.BlobView(0), instance_id);
+  }
+
+  // The answers of `s` (row `id`): packed when complete, rows when a draft.
+  Result<Answers> ReadAnswersOf(int64_t id, const Submission& s) const {
+    if (s.status == SubmissionStatus::kComplete) return ReadPackedAnswers(id, s.instance_id);
+    return ReadAnswers(id);
+  }
+
+  // Stores `answers` as the packed answers of submission `id` (replacing the
+  // stored ones when `replace`), inside the caller's transaction.
+  Status WritePackedAnswers(int64_t id, const Answers& answers, bool replace) {
+    std::string blob;
+    packed::Encode(answers, &blob);
+    auto put = NGO_TRY(conn_->Prepare(
+        replace ? "UPDATE packed_answers SET data = ?2 WHERE submission_id = ?1"
+                : "INSERT INTO packed_answers(submission_id, data) VALUES(?1, ?2)"));
+    put.Bind(1, id).BindBlob(2, blob);
+    return conn_->Done(put.Step(), "cannot store the answers");
+  }
+
+  // Moves the answer rows of draft `id` into its packed answers (completion).
+  Status PackDraftAnswers(int64_t id) {
+    Answers answers = NGO_TRY(ReadAnswers(id));
+    NGO_TRY(WritePackedAnswers(id, answers, /*replace=*/false));
+    auto del = NGO_TRY(conn_->Prepare("DELETE FROM answers WHERE submission_id = ?"));
+    del.Bind(1, id);
+    return conn_->Done(del.Step(), "cannot pack the answers");
+  }
+
+  // Migration 3: packs every complete submission stored by schema 2.
+  Status PackCompletedSubmissions() {
+    std::vector<int64_t> ids;
+    auto list = NGO_TRY(conn_->Prepare("SELECT id FROM submissions WHERE status = 'complete'"));
+    int rc;
+    while ((rc = list.Step()) == SQLITE_ROW) ids.push_back(list.Int(0));
+    NGO_TRY(conn_->Done(rc, "cannot list the complete submissions"));
+    list.Reset();
+    for (int64_t id : ids) NGO_TRY(PackDraftAnswers(id));
+    return Ok();
   }
 
   Result<Answers> ReadAnswers(int64_t id) const {

@@ -94,7 +94,7 @@ TEST(SqliteStoreTest, FileHasTheDocumentedSettings) {
   EXPECT_EQ(RawQuery(path, "PRAGMA application_id"), std::to_string(sqlite::kApplicationId));
   EXPECT_EQ(RawQuery(path, "PRAGMA user_version"), std::to_string(sqlite::kSchemaVersion));
   EXPECT_EQ(RawQuery(path, "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(RawQuery(path, "SELECT group_concat(version) FROM schema_migrations"), "1,2");
+  EXPECT_EQ(RawQuery(path, "SELECT group_concat(version) FROM schema_migrations"), "1,2,3");
   EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM audit"), "3");
   EXPECT_EQ(RawQuery(path, "PRAGMA foreign_key_check"), "") << "no dangling references";
 }
