@@ -340,8 +340,7 @@ class RowBuilder {
   void Put(size_t level, std::string_view relative, const store::AnswerView& a,
            std::vector<Cell>* row) {
     auto& targets = targets_[level];
-    lookup_.assign(relative);
-    auto it = targets.find(lookup_);
+    auto it = targets.find(relative);
     if (it == targets.end()) return;
     const Target& t = it->second;
     // A not_asked answer's kept-aside text never leaves the store.
@@ -419,13 +418,18 @@ class RowBuilder {
   const Tables& tables_;
   const PseudonymPlan* pseudonyms_;
   std::string_view key_;
-  std::vector<std::unordered_map<std::string, Target>> targets_;  // per level: relative path
+  // Looked up by string_view (no copy of the path per answer).
+  struct PathHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view path) const { return std::hash<std::string_view>()(path); }
+  };
+  using Targets = std::unordered_map<std::string, Target, PathHash, std::equal_to<>>;
+  std::vector<Targets> targets_;  // per level: relative path
   std::map<std::string, size_t> level_of_repeat_;                  // repeat path -> level
   std::vector<std::pair<size_t, size_t>> metadata_;                // (level, column)
   std::vector<std::vector<Cell>> rows_;
   std::vector<std::map<std::vector<int>, Instance>> instances_;   // per level
   std::deque<std::string> scratch_;  // texts cells point at (keys, pseudonyms)
-  std::string lookup_;
 };
 
 class CsvWriter final : public RowWriter {

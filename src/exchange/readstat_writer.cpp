@@ -85,7 +85,9 @@ class LevelFile {
   }
 
   // Spool record: uint32 byte count, then per variable a tag byte (kind of cell)
-  // and, for numbers a double, for texts a uint32 length and the bytes.
+  // and, for numbers a double, for texts a uint32 length and the bytes. A whole
+  // number from 0 to 255 - kSmall (codes, 0/1 option columns: most cells) is only
+  // its tag kSmall + number, which keeps the spool to a byte per such cell.
   Status Row(const std::vector<Cell>& row) {
     record_.assign(4, '\0');
     for (size_t c = 0; c < row.size(); ++c) {
@@ -110,6 +112,11 @@ class LevelFile {
           tag = kValue;
           value = *number;
         }
+      }
+      if (tag == kValue && !std::signbit(value) && value <= 255 - kSmall &&
+          value == static_cast<double>(static_cast<int>(value))) {
+        record_.push_back(static_cast<char>(kSmall + static_cast<int>(value)));
+        continue;
       }
       record_.push_back(tag);
       if (tag == kValue) record_.append(reinterpret_cast<const char*>(&value), sizeof value);
@@ -274,6 +281,7 @@ class LevelFile {
 
  private:
   static constexpr char kSystemMissing = 0, kRefused = 1, kDontKnow = 2, kValue = 3;
+  static constexpr int kSmall = 4;  // tags kSmall.. 255: the whole number tag - kSmall
   struct Value {
     char tag = kSystemMissing;
     double number = 0;
@@ -308,7 +316,13 @@ class LevelFile {
           continue;
         }
         if (p >= end) return damaged();
-        value.tag = *p++;
+        auto tag = static_cast<unsigned char>(*p++);
+        if (tag >= kSmall) {
+          value.tag = kValue;
+          value.number = tag - kSmall;
+          continue;
+        }
+        value.tag = static_cast<char>(tag);
         if (value.tag == kValue) {
           if (end - p < 8) return damaged();
           std::memcpy(&value.number, p, 8);

@@ -103,6 +103,8 @@ std::optional<int64_t> ParseTimeMillis(std::string_view text) {
 }
 
 std::optional<double> ParseNumber(std::string_view text) {
+  // One digit (0/1 option columns, most codes) without from_chars.
+  if (text.size() == 1 && text[0] >= '0' && text[0] <= '9') return double(text[0] - '0');
   if (text.empty() || text.size() > 64) return std::nullopt;
   double value = 0;
   const char* begin = text.data();
