@@ -632,6 +632,13 @@ class ColumnArena {
 #endif
     return std::shared_ptr<uint8_t>(static_cast<uint8_t*>(map), [bytes](uint8_t* p) { ::munmap(p, bytes); });
   }
+  // Gives back the whole pages of [data, data + bytes), which nothing reads again.
+  static void Drop(void* data, size_t bytes) {
+    size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+    uintptr_t from = (reinterpret_cast<uintptr_t>(data) + page - 1) / page * page;
+    uintptr_t to = (reinterpret_cast<uintptr_t>(data) + bytes) / page * page;
+    if (to > from) ::madvise(reinterpret_cast<void*>(from), to - from, MADV_DONTNEED);
+  }
 };
 
 // Per chunk and target: what a chunk found.
@@ -705,6 +712,13 @@ class Loader {
   void EncodeRow(const Record& record, size_t row, size_t record_pos, Chunk* chunk,
                  form::expr::Evaluator* evaluator, RecordContext* context);
   Result<Dataset> Finish(Diagnostics* diags);
+  // Returns the arena memory of a target that does not become a column (a calculate
+  // that turned out not to be numeric, an extra column that a question supplies).
+  void DropColumn(const Target& t) const {
+    if (t.numbers) ColumnArena::Drop(t.numbers, total_capacity_ * sizeof(double));
+    if (t.states) ColumnArena::Drop(t.states, total_capacity_);
+    for (uint8_t* plane : t.planes) ColumnArena::Drop(plane, total_capacity_);
+  }
 
   const form::Form& form_;
   const LoadDataOptions& options_;
@@ -1334,7 +1348,10 @@ Result<Dataset> Loader::Finish(Diagnostics* diags) {
     if (t.numeric_candidate) {
       bool numeric = true;
       for (const Chunk& c : chunks_) numeric &= !c.results[k].non_numeric;
-      if (!numeric) continue;  // a calculate that builds text: not an item
+      if (!numeric) {  // a calculate that builds text: not an item
+        DropColumn(t);
+        continue;
+      }
     }
     diags->Append(t.relevance_diags);
     for (size_t c = 0; c < chunks_.size(); ++c) {
@@ -1358,7 +1375,10 @@ Result<Dataset> Loader::Finish(Diagnostics* diags) {
     NGO_TRY(data.AddColumn(std::move(column)));
   }
   for (const auto& [name, index] : extras_) {
-    if (data.Find(name) >= 0) continue;
+    if (data.Find(name) >= 0) {
+      if (index >= 0) DropColumn(targets_[static_cast<size_t>(index)]);
+      continue;
+    }
     if (index < 0) {
       return MakeError("D004", "'" + name + "' has no column in the data", Location{.file = file_, .row = 1});
     }
