@@ -380,6 +380,10 @@ Status CheckHeader(const std::string& path) {
 Result<Inspection> Inspect(const std::string& path, const OpenOptions& options) {
   NGO_TRY(CheckHeader(path));
   auto conn = NGO_TRY(Connection::Open(path, SQLITE_OPEN_READONLY, options.busy_timeout_ms));
+  // One read transaction, so the header fields and the schema below are one snapshot:
+  // read one by one, another process's creation of the store could commit between
+  // them and the file would look like another program's database.
+  NGO_TRY(conn->Exec("BEGIN", "cannot read the header"));
   int64_t app_id = NGO_TRY(conn->QueryInt("PRAGMA application_id", "cannot read the header"));
   int64_t version = NGO_TRY(conn->QueryInt("PRAGMA user_version", "cannot read the header"));
   int64_t objects =

@@ -390,5 +390,39 @@ TEST(SqliteStoreTest, TwoProcessesOnOneFileKeepAllTheirAnswers) {
   EXPECT_EQ(verified->entries_checked, kProcesses * kSubmissions * 2);
 }
 
+// Interviewers started together on a store that does not exist yet: one creates it,
+// the others must open it, whatever moment of the creation they look at. (The
+// read-only inspection once read application_id, user_version and the schema in
+// separate snapshots, and refused a store whose creation committed in between as
+// "not an ngosurvey store".)
+TEST(SqliteStoreTest, ProcessesOpeningANewStoreTogetherAllSucceed) {
+  TempDir dir;
+  constexpr int kRounds = 20;
+  constexpr int kProcesses = 6;
+  int failed_opens = 0;
+  for (int round = 0; round < kRounds; ++round) {
+    std::string path = dir.File("new" + std::to_string(round) + ".db");
+    std::vector<pid_t> children;
+    for (int p = 0; p < kProcesses; ++p) {
+      pid_t pid = ::fork();
+      ASSERT_GE(pid, 0);
+      if (pid == 0) {
+        auto store = OpenStore(path);
+        ::_exit(store ? 0 : 1);
+      }
+      children.push_back(pid);
+    }
+    for (pid_t pid : children) {
+      int status = 0;
+      ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+      ASSERT_TRUE(WIFEXITED(status));
+      if (WEXITSTATUS(status) != 0) ++failed_opens;
+    }
+    auto store = OpenStore(path);
+    ASSERT_TRUE(store) << store.error().ToString();
+  }
+  EXPECT_EQ(failed_opens, 0) << "of " << kRounds * kProcesses << " simultaneous opens";
+}
+
 }  // namespace
 }  // namespace ngosurvey::store
