@@ -140,6 +140,11 @@ class LevelFile {
     bool stata = stata_;
     NGO_TRY(Check(readstat_set_data_writer(w, WriteToFile), path, "cannot set up the writer"));
     if (stata) NGO_TRY(Check(readstat_writer_set_file_format_version(w, 118), path, "version"));
+    // SPSS bytecode compression (what SPSS and haven write by default): whole numbers
+    // -99..151 and system missing become one byte, so the file is about half the size.
+    if (!stata) {
+      NGO_TRY(Check(readstat_writer_set_compression(w, READSTAT_COMPRESS_ROWS), path, "compression"));
+    }
     readstat_writer_set_file_label(w, level_.name.c_str());
 
     readstat_label_set_t* selected = nullptr;  // shared by the 0/1 option columns
