@@ -183,5 +183,45 @@ TEST(GroupCountsTest, CallerMadeSlotsKeepExcludedRowsApart) {
   EXPECT_EQ(CountBySlots(data, {0, 1}, 3, {0}).error().code, "T001");
 }
 
+// Every (slot, byte code) bin of every plane equals a naive count: codes over the
+// whole byte range, 256 caller-made slots, an odd number of planes (counted two at a
+// time, the last alone), a row count that is neither a multiple of a block nor of the
+// kernel's four lanes, and a plane where every row of one slot has the same code (the
+// most any 16-bit lane counter holds in a block).
+TEST(GroupCountsTest, EveryBinOfEveryPlaneAgreesWithANaiveCount) {
+  const size_t rows = 2 * 65536 + 7;
+  std::mt19937_64 random(7);
+  std::vector<uint8_t> slots(rows);
+  for (auto& s : slots) s = static_cast<uint8_t>(random() % 256);
+  std::vector<std::vector<uint8_t>> planes(3, std::vector<uint8_t>(rows));
+  for (size_t i = 0; i < rows; ++i) {
+    planes[0][i] = static_cast<uint8_t>(random());
+    planes[1][i] = static_cast<uint8_t>(random() % 3);
+    planes[2][i] = 0x2A;
+  }
+  std::vector<uint8_t> one_slot(rows, 5);
+  for (const auto* groups : {&slots, &one_slot}) {
+    Dataset data(rows);
+    for (size_t p = 0; p < planes.size(); ++p) {
+      Column column;
+      column.name = "c" + std::to_string(p);
+      column.kind = ColumnKind::kMulti;  // 7 options: one plane of raw bytes
+      column.options = {"a", "b", "c", "d", "e", "f", "g"};
+      column.planes.push_back(Buffer<uint8_t>(planes[p]));
+      ASSERT_TRUE(data.AddColumn(std::move(column)));
+    }
+    for (unsigned threads : {1u, 2u}) {
+      auto counts = CountBySlots(data, *groups, 256, {0, 1, 2}, threads);
+      ASSERT_TRUE(counts) << counts.error().ToString();
+      for (size_t p = 0; p < planes.size(); ++p) {
+        std::vector<uint64_t> expected(256 * 256, 0);
+        for (size_t i = 0; i < rows; ++i) ++expected[size_t{(*groups)[i]} * 256 + planes[p][i]];
+        ASSERT_EQ(counts->columns[p].planes.size(), 1u);
+        EXPECT_TRUE(counts->columns[p].planes[0].counts == expected) << "plane " << p;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace ngosurvey::analysis
