@@ -130,13 +130,13 @@ class MappedFile {
     if (data_) ::munmap(const_cast<char*>(data_), size_);
   }
   std::string_view view() const { return {data_, size_}; }
-  // Drops the pages before `offset` from this process's memory (the page cache
-  // keeps them).
   // Drops every page from this process's memory (after a whole-file scan); they
   // come back from the page cache when read again.
   void ReleaseAll() {
     if (data_) ::madvise(const_cast<char*>(data_), size_, MADV_DONTNEED);
   }
+  // Drops the pages before `offset` from this process's memory (the page cache
+  // keeps them).
   void Release(size_t offset) {
     size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
     size_t end = offset / page * page;
