@@ -8,32 +8,20 @@
 #include "store/sqlite/sqlite_store_internal.h"
 #include "store/store.h"
 #include "store/store_internal.h"
+#include "store/sqlite/sqlite_test_util.h"
 #include "store/store_test_util.h"
 
 namespace ngosurvey::store {
 namespace {
 
 using form::Answer;
+using testing::QueryText;
 using testing::TempDir;
 
 void Sql(sqlite3* db, const std::string& sql) {
   char* message = nullptr;
   int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
   ASSERT_EQ(rc, SQLITE_OK) << sql << ": " << (message ? message : "");
-}
-
-std::string Query(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  std::string out;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
-      sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0) != nullptr) {
-    out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return out;
 }
 
 // A schema-1 store exactly as ngosurvey 1 created it (migration 1's script), with a
@@ -92,15 +80,15 @@ TEST(SqliteFieldworkMigrationTest, Version1StoreIsMigratedToTheCurrentVersion) {
     contact.disposition = "3.11";
     ASSERT_TRUE((*store)->AddContact(contact));
   }
-  EXPECT_EQ(Query(path, "PRAGMA user_version"), "3");
-  EXPECT_EQ(Query(path, "SELECT group_concat(version) FROM schema_migrations"), "1,2,3");
+  EXPECT_EQ(QueryText(path, "PRAGMA user_version"), "3");
+  EXPECT_EQ(QueryText(path, "SELECT group_concat(version) FROM schema_migrations"), "1,2,3");
   // Migration 3 packed the completed submission's answer row.
-  EXPECT_EQ(Query(path, "SELECT count(*) FROM answers"), "0");
-  EXPECT_EQ(Query(path, "SELECT count(*) FROM packed_answers"), "1");
-  EXPECT_EQ(Query(path, "SELECT description FROM schema_migrations WHERE version = 2"),
+  EXPECT_EQ(QueryText(path, "SELECT count(*) FROM answers"), "0");
+  EXPECT_EQ(QueryText(path, "SELECT count(*) FROM packed_answers"), "1");
+  EXPECT_EQ(QueryText(path, "SELECT description FROM schema_migrations WHERE version = 2"),
             "fieldwork log: sample frame and contacts");
-  EXPECT_EQ(Query(path, "SELECT count(*) FROM submissions"), "1");
-  EXPECT_EQ(Query(path, "SELECT org_id || ' ' || contact_date FROM contacts"), "KH01 2026-03-02");
+  EXPECT_EQ(QueryText(path, "SELECT count(*) FROM submissions"), "1");
+  EXPECT_EQ(QueryText(path, "SELECT org_id || ' ' || contact_date FROM contacts"), "KH01 2026-03-02");
 
   // Opened again: nothing to migrate, the log is there, read-only now works.
   auto again = OpenStore(path, ro);

@@ -9,6 +9,7 @@
 #include "store/sqlite/sqlite_store_internal.h"
 #include "store/store.h"
 #include "store/store_internal.h"
+#include "store/sqlite/sqlite_test_util.h"
 #include "store/store_test_util.h"
 
 namespace ngosurvey::store {
@@ -18,46 +19,19 @@ using form::Answer;
 using testing::TempDir;
 using testing::TestDraft;
 using testing::TestForm;
+using testing::FileHash;
+using testing::QueryText;
+using testing::RawSql;
 using testing::Uuid;
-
-void Sql(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  char* message = nullptr;
-  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
-  EXPECT_EQ(rc, SQLITE_OK) << sql << ": " << (message ? message : "");
-  sqlite3_free(message);
-  sqlite3_close(db);
-}
-
-std::string Query(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  std::string out;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
-      sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0) != nullptr) {
-    out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return out;
-}
-
-std::string FileHash(const std::string& path) {
-  auto bytes = ReadFile(path);
-  EXPECT_TRUE(bytes) << path;
-  return bytes ? internal::Sha256Hex(*bytes) : "";
-}
 
 // A schema-2 store as ngosurvey with schema 2 left it: two complete submissions
 // (one without answers) and a draft, written by hand.
 std::string MakeVersion2Store(const TempDir& dir, const std::string& extra_sql = "") {
   std::string path = dir.File("v2.db");
-  Sql(path, "PRAGMA application_id = " + std::to_string(sqlite::kApplicationId));
-  Sql(path, sqlite::MigrationSql(1));
-  Sql(path, sqlite::MigrationSql(2));
-  Sql(path,
+  RawSql(path, "PRAGMA application_id = " + std::to_string(sqlite::kApplicationId));
+  RawSql(path, sqlite::MigrationSql(1));
+  RawSql(path, sqlite::MigrationSql(2));
+  RawSql(path,
       "INSERT INTO schema_migrations VALUES(1, 'forms, submissions, answers, audit trail', 1);"
       "INSERT INTO schema_migrations VALUES(2, 'fieldwork log: sample frame and contacts', 1);"
       "INSERT INTO forms(form_id, version, title, xlsx, xlsx_sha256, uploaded_at_ms) "
@@ -92,12 +66,12 @@ TEST(SqlitePackedAnswersTest, Version2StoreIsPackedOnceOpenedReadWrite) {
     auto store = OpenStore(path);
     ASSERT_TRUE(store) << store.error().ToString();
   }
-  EXPECT_EQ(Query(path, "PRAGMA user_version"), "3");
-  EXPECT_EQ(Query(path, "SELECT description FROM schema_migrations WHERE version = 3"),
+  EXPECT_EQ(QueryText(path, "PRAGMA user_version"), "3");
+  EXPECT_EQ(QueryText(path, "SELECT description FROM schema_migrations WHERE version = 3"),
             "packed answers of completed submissions");
   // Only the draft keeps answer rows; both complete submissions are packed.
-  EXPECT_EQ(Query(path, "SELECT group_concat(submission_id || ':' || path) FROM answers"), "2:age");
-  EXPECT_EQ(Query(path, "SELECT group_concat(submission_id) FROM packed_answers"), "1,3");
+  EXPECT_EQ(QueryText(path, "SELECT group_concat(submission_id || ':' || path) FROM answers"), "2:age");
+  EXPECT_EQ(QueryText(path, "SELECT group_concat(submission_id) FROM packed_answers"), "1,3");
 
   auto store = OpenStore(path, ro);
   ASSERT_TRUE(store) << store.error().ToString();
@@ -129,9 +103,9 @@ TEST(SqlitePackedAnswersTest, FailedMigrationLeavesVersion2Untouched) {
   auto store = OpenStore(path);
   ASSERT_FALSE(store);
   EXPECT_EQ(store.error().code, "IO105") << store.error().ToString();
-  EXPECT_EQ(Query(path, "PRAGMA user_version"), "2");
-  EXPECT_EQ(Query(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'packed_answers'"), "0");
-  EXPECT_EQ(Query(path, "SELECT count(*) FROM answers"), "6");
+  EXPECT_EQ(QueryText(path, "PRAGMA user_version"), "2");
+  EXPECT_EQ(QueryText(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'packed_answers'"), "0");
+  EXPECT_EQ(QueryText(path, "SELECT count(*) FROM answers"), "6");
 }
 
 class SqlitePackedStoreTest : public ::testing::Test {
@@ -162,18 +136,18 @@ TEST_F(SqlitePackedStoreTest, CompletionMovesTheDraftRowsIntoTheBlob) {
   ASSERT_TRUE(store_->CreateSubmission(TestDraft(Uuid(1))));
   ASSERT_TRUE(store_->SaveDraft(Uuid(1), {{"age", Answer::Answered("40")},
                                           {"name", Answer::Answered("Lan")}}));
-  EXPECT_EQ(Query(path_, "SELECT count(*) FROM answers"), "2");
+  EXPECT_EQ(QueryText(path_, "SELECT count(*) FROM answers"), "2");
   ASSERT_TRUE(store_->CompleteSubmission(Uuid(1), 5000));
-  EXPECT_EQ(Query(path_, "SELECT count(*) FROM answers"), "0");
-  EXPECT_EQ(Query(path_, "SELECT count(*) FROM packed_answers"), "1");
+  EXPECT_EQ(QueryText(path_, "SELECT count(*) FROM answers"), "0");
+  EXPECT_EQ(QueryText(path_, "SELECT count(*) FROM packed_answers"), "1");
   auto s = store_->GetSubmission(Uuid(1));
   ASSERT_TRUE(s) << s.error().ToString();
   EXPECT_EQ(s->answers.size(), 2u);
   EXPECT_EQ(s->answers.at("name"), Answer::Answered("Lan"));
   // A complete submission created directly (a device upload) is packed at once.
   ASSERT_TRUE(store_->CreateSubmission(Complete(2, 2000)));
-  EXPECT_EQ(Query(path_, "SELECT count(*) FROM answers"), "0");
-  EXPECT_EQ(Query(path_, "SELECT count(*) FROM packed_answers"), "2");
+  EXPECT_EQ(QueryText(path_, "SELECT count(*) FROM answers"), "0");
+  EXPECT_EQ(QueryText(path_, "SELECT count(*) FROM packed_answers"), "2");
 }
 
 TEST_F(SqlitePackedStoreTest, AmendmentRewritesTheBlobAndAudits) {
@@ -192,7 +166,7 @@ TEST_F(SqlitePackedStoreTest, AmendmentRewritesTheBlobAndAudits) {
   want["age"] = Answer::Answered("44");
   want["grp/q0"] = Answer::DontKnow();
   EXPECT_EQ(s->answers, want);
-  EXPECT_EQ(Query(path_, "SELECT count(*) FROM answers"), "0");
+  EXPECT_EQ(QueryText(path_, "SELECT count(*) FROM answers"), "0");
   auto audit = store_->ReadAudit(Uuid(1));
   ASSERT_TRUE(audit);
   ASSERT_EQ(audit->size(), 4u);  // completion + three changes
@@ -206,12 +180,12 @@ TEST_F(SqlitePackedStoreTest, AmendmentRewritesTheBlobAndAudits) {
   ASSERT_TRUE(verified);
   EXPECT_TRUE(verified->ok());
   // Setting what is already there changes nothing (ST007), the blob included.
-  std::string blob = Query(path_, "SELECT hex(data) FROM packed_answers");
+  std::string blob = QueryText(path_, "SELECT hex(data) FROM packed_answers");
   change.changes = {{"age", Answer::Answered("44")}};
   auto same = store_->Amend(change);
   ASSERT_FALSE(same);
   EXPECT_EQ(same.error().code, "ST007");
-  EXPECT_EQ(Query(path_, "SELECT hex(data) FROM packed_answers"), blob);
+  EXPECT_EQ(QueryText(path_, "SELECT hex(data) FROM packed_answers"), blob);
 }
 
 TEST_F(SqlitePackedStoreTest, DamagedBlobIsNamedNeverRead) {
@@ -219,7 +193,7 @@ TEST_F(SqlitePackedStoreTest, DamagedBlobIsNamedNeverRead) {
   ASSERT_TRUE(store_->CreateSubmission(Complete(2, 2000)));
   store_.reset();
   // A length that runs past the end of the blob.
-  Sql(path_, "UPDATE packed_answers SET data = x'010100ff0161' WHERE submission_id = 2");
+  RawSql(path_, "UPDATE packed_answers SET data = x'010100ff0161' WHERE submission_id = 2");
   auto store = OpenStore(path_);
   ASSERT_TRUE(store) << store.error().ToString();
   auto expect_damaged = [&](const Error& error) {
@@ -249,7 +223,7 @@ TEST_F(SqlitePackedStoreTest, DamagedBlobIsNamedNeverRead) {
   // The healthy submission still reads; a missing blob is damage too.
   EXPECT_TRUE((*store)->GetSubmission(Uuid(1)));
   store->reset();
-  Sql(path_, "DELETE FROM packed_answers WHERE submission_id = 1");
+  RawSql(path_, "DELETE FROM packed_answers WHERE submission_id = 1");
   store = OpenStore(path_);
   ASSERT_TRUE(store);
   auto gone = (*store)->GetSubmission(Uuid(1));
@@ -319,8 +293,8 @@ TEST_F(SqlitePackedStoreTest, ImportWriterPacksCompleteAndFindsThem) {
   EXPECT_EQ((*found)->answers, Complete(1, 1000).answers);
   ASSERT_TRUE((*writer)->Commit());
   writer->reset();
-  EXPECT_EQ(Query(path_, "SELECT count(*) FROM packed_answers"), "1");
-  EXPECT_EQ(Query(path_, "SELECT group_concat(path) FROM answers"), "age");
+  EXPECT_EQ(QueryText(path_, "SELECT count(*) FROM packed_answers"), "1");
+  EXPECT_EQ(QueryText(path_, "SELECT group_concat(path) FROM answers"), "age");
   auto s = store_->GetSubmission(Uuid(1));
   ASSERT_TRUE(s);
   EXPECT_EQ(s->answers, Complete(1, 1000).answers);

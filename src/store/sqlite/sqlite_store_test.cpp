@@ -15,6 +15,7 @@
 #include "store/sqlite/sqlite_store_internal.h"
 #include "store/store.h"
 #include "store/store_internal.h"
+#include "store/sqlite/sqlite_test_util.h"
 #include "store/store_test_util.h"
 
 namespace ngosurvey::store {
@@ -22,40 +23,12 @@ namespace {
 
 using form::Answer;
 using testing::TempDir;
+using testing::FileHash;
+using testing::QueryText;
+using testing::RawSql;
 using testing::TestDraft;
 using testing::TestForm;
 using testing::Uuid;
-
-std::string FileHash(const std::string& path) {
-  auto bytes = ReadFile(path);
-  EXPECT_TRUE(bytes) << path;
-  return bytes ? internal::Sha256Hex(*bytes) : "";
-}
-
-// Runs SQL on the file directly, as someone with the sqlite3 shell would.
-void RawSql(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  char* message = nullptr;
-  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
-  EXPECT_EQ(rc, SQLITE_OK) << sql << ": " << (message ? message : "");
-  sqlite3_free(message);
-  sqlite3_close(db);
-}
-
-std::string RawQuery(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  std::string out;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
-      sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0) != nullptr) {
-    out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return out;
-}
 
 // A closed store file with one completed, amended submission (3 audit entries).
 std::string MakeStore(const TempDir& dir, const std::string& name = "store.db") {
@@ -91,12 +64,12 @@ void ExpectRefused(const std::string& path, const std::string& code) {
 TEST(SqliteStoreTest, FileHasTheDocumentedSettings) {
   TempDir dir;
   std::string path = MakeStore(dir);
-  EXPECT_EQ(RawQuery(path, "PRAGMA application_id"), std::to_string(sqlite::kApplicationId));
-  EXPECT_EQ(RawQuery(path, "PRAGMA user_version"), std::to_string(sqlite::kSchemaVersion));
-  EXPECT_EQ(RawQuery(path, "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(RawQuery(path, "SELECT group_concat(version) FROM schema_migrations"), "1,2,3");
-  EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM audit"), "3");
-  EXPECT_EQ(RawQuery(path, "PRAGMA foreign_key_check"), "") << "no dangling references";
+  EXPECT_EQ(QueryText(path, "PRAGMA application_id"), std::to_string(sqlite::kApplicationId));
+  EXPECT_EQ(QueryText(path, "PRAGMA user_version"), std::to_string(sqlite::kSchemaVersion));
+  EXPECT_EQ(QueryText(path, "PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(QueryText(path, "SELECT group_concat(version) FROM schema_migrations"), "1,2,3");
+  EXPECT_EQ(QueryText(path, "SELECT count(*) FROM audit"), "3");
+  EXPECT_EQ(QueryText(path, "PRAGMA foreign_key_check"), "") << "no dangling references";
 }
 
 TEST(SqliteStoreTest, DataSurvivesReopening) {
@@ -146,7 +119,7 @@ TEST(SqliteStoreTest, RefusesAnotherSqliteDatabase) {
   std::string path = dir.File("other.db");
   RawSql(path, "CREATE TABLE people(name TEXT); INSERT INTO people VALUES('x');");
   ExpectRefused(path, "IO102");
-  EXPECT_EQ(RawQuery(path, "SELECT name FROM people"), "x");
+  EXPECT_EQ(QueryText(path, "SELECT name FROM people"), "x");
 }
 
 TEST(SqliteStoreTest, RefusesANewerSchema) {
@@ -196,7 +169,7 @@ TEST(SqliteStoreTest, OlderSchemaIsMigratedReadWriteButNotReadOnly) {
   ASSERT_TRUE(writer) << writer.error().ToString();
   EXPECT_TRUE((*writer)->PutForm(TestForm()));
   writer->reset();
-  EXPECT_EQ(RawQuery(path, "PRAGMA user_version"), std::to_string(sqlite::kSchemaVersion));
+  EXPECT_EQ(QueryText(path, "PRAGMA user_version"), std::to_string(sqlite::kSchemaVersion));
 }
 
 TEST(SqliteStoreTest, RefusesTruncatedFiles) {

@@ -1,0 +1,49 @@
+// Direct access to a store's file for the SQLite back end's tests: what someone with
+// the sqlite3 shell (or a damaged disk) could do to it, and what it holds.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <string>
+
+#include "base/file.h"
+#include "store/store_internal.h"
+
+namespace ngosurvey::store::testing {
+
+// Runs SQL on the file directly, outside the store.
+inline void RawSql(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* message = nullptr;
+  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
+  EXPECT_EQ(rc, SQLITE_OK) << sql << ": " << (message ? message : "");
+  sqlite3_free(message);
+  sqlite3_close(db);
+}
+
+// The first column of the first row of a query on a read-only connection ("" when
+// there is none).
+inline std::string QueryText(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  std::string out;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
+      sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0) != nullptr) {
+    out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return out;
+}
+
+// SHA-256 of the file's bytes: equal before and after means untouched.
+inline std::string FileHash(const std::string& path) {
+  auto bytes = ReadFile(path);
+  EXPECT_TRUE(bytes) << path;
+  return bytes ? internal::Sha256Hex(*bytes) : "";
+}
+
+}  // namespace ngosurvey::store::testing
