@@ -338,17 +338,8 @@ TEST(ExchangeImportTest, StreamingImportCommitsAllOrNothing) {
     csv::Table chunk;
     chunk.file = main.file;
     chunk.header = main.header;
-    size_t next = 0;
-    auto source = [&](size_t max, csv::Table* out) -> Result<bool> {
-      out->rows.clear();
-      out->row_lines.clear();
-      for (size_t n = 0; next < main.rows.size() && n < std::min(max, chunk_rows); ++n, ++next) {
-        out->rows.push_back(main.rows[next]);
-        out->row_lines.push_back(main.row_lines[next]);
-      }
-      return !out->rows.empty();
-    };
-    ImportReport report = NGO_TRY(ImportRows(f.form, f.version, source, &chunk, repeats, {}, writer.get()));
+    ImportReport report = NGO_TRY(ImportRows(f.form, f.version, TableRowSource(main, chunk_rows),
+                                             &chunk, repeats, {}, writer.get()));
     if (commit) NGO_TRY(writer->Commit());
     return report;
   };

@@ -810,6 +810,19 @@ class PlanWriter final : public store::ImportWriter {
 
 }  // namespace
 
+RowSource TableRowSource(const csv::Table& table, size_t max_chunk) {
+  return [&table, max_chunk, next = size_t{0}](size_t max, csv::Table* out) mutable -> Result<bool> {
+    out->rows.clear();
+    out->row_lines.clear();
+    const size_t limit = std::min(max, max_chunk);
+    for (; next < table.rows.size() && out->rows.size() < limit; ++next) {
+      out->rows.push_back(table.rows[next]);
+      out->row_lines.push_back(next < table.row_lines.size() ? table.row_lines[next] : 0);
+    }
+    return !out->rows.empty();
+  };
+}
+
 Result<ImportPlan> PlanImport(const Form& form, const store::FormVersion& version,
                               const csv::Table& main, const std::vector<RepeatTable>& repeats,
                               const ImportOptions& options, const store::Store& store) {
@@ -819,17 +832,8 @@ Result<ImportPlan> PlanImport(const Form& form, const store::FormVersion& versio
   csv::Table chunk;
   chunk.file = main.file;
   chunk.header = main.header;
-  size_t next = 0;
-  auto source = [&](size_t max, csv::Table* out) -> Result<bool> {
-    out->rows.clear();
-    out->row_lines.clear();
-    for (; next < main.rows.size() && out->rows.size() < max; ++next) {
-      out->rows.push_back(main.rows[next]);
-      out->row_lines.push_back(next < main.row_lines.size() ? main.row_lines[next] : 0);
-    }
-    return !out->rows.empty();
-  };
-  ImportReport report = NGO_TRY(ImportRows(form, version, source, &chunk, repeats, options, &writer));
+  ImportReport report =
+      NGO_TRY(ImportRows(form, version, TableRowSource(main), &chunk, repeats, options, &writer));
   plan.layout = report.layout;
   plan.unchanged = report.unchanged;
   plan.rejected = std::move(report.rejected);

@@ -45,6 +45,7 @@
 // IMP031 a constraint or relevance that cannot be evaluated on imported data.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -107,6 +108,10 @@ struct ImportReport {
 // chunk->row_lines with at most `max` rows; false when none was left
 // (csv::TableReader::Next has this shape).
 using RowSource = std::function<Result<bool>(size_t max, csv::Table* chunk)>;
+
+// A RowSource over a table already in memory, handing out at most `max_chunk` rows
+// at a time (and at most what each call asks for). `table` must outlive the source.
+RowSource TableRowSource(const csv::Table& table, size_t max_chunk = SIZE_MAX);
 
 // The streaming import: checks the rows of `main` (whose header, file name and
 // first rows `chunk` receives; `chunk->header` must be set before the call) with

@@ -641,28 +641,18 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<Submission>> ListSubmissions(const SubmissionFilter& filter) const override {
-    return Read("cannot list submissions", [&]() -> Result<std::vector<Submission>> {
-      auto list = NGO_TRY(PrepareListSubmissions(filter));
-      std::vector<std::pair<int64_t, Submission>> rows;
-      int rc;
-      while ((rc = list.Step()) == SQLITE_ROW) {
-        int64_t id = 0;
-        Submission s = NGO_TRY(SubmissionFromRow(list, &id));
-        if (s.status == SubmissionStatus::kComplete) {
-          NGO_TRY(CheckPacked(list, s.instance_id));
-          s.answers = NGO_TRY(DecodePacked(list.BlobView(11), s.instance_id));
-        }
-        rows.emplace_back(id, std::move(s));
+    // The same cursor as ForEachSubmission, each submission copied out with its answers.
+    std::vector<Submission> out;
+    NGO_TRY(ForEachSubmission(filter, [&](const Submission& s,
+                                          const std::vector<AnswerView>& answers) -> Status {
+      Submission& copy = out.emplace_back(s);
+      for (const AnswerView& a : answers) {
+        copy.answers.emplace_hint(copy.answers.end(), std::string(a.path),
+                                  form::Answer{std::string(a.value), a.state});
       }
-      NGO_TRY(conn_->Done(rc, "cannot list submissions"));
-      std::vector<Submission> out;
-      out.reserve(rows.size());
-      for (auto& [id, s] : rows) {
-        if (s.status == SubmissionStatus::kDraft) s.answers = NGO_TRY(ReadAnswers(id));
-        out.push_back(std::move(s));
-      }
-      return out;
-    });
+      return Ok();
+    }));
+    return out;
   }
 
   Status ForEachSubmission(const SubmissionFilter& filter,
