@@ -186,6 +186,15 @@ CsvLoadSettings TwoThreads() {
   return settings;
 }
 
+// Every column but the grouping one: what the peers count.
+std::vector<int> ItemColumns(const Dataset& data, int group) {
+  std::vector<int> items;
+  for (int i = 0; i < static_cast<int>(data.columns().size()); ++i) {
+    if (i != group) items.push_back(i);
+  }
+  return items;
+}
+
 int Compute(const std::string& form_path, const std::string& data_path, int reps,
             const std::string& canon_path) {
   Diagnostics diags;
@@ -202,10 +211,7 @@ int Compute(const std::string& form_path, const std::string& data_path, int reps
   double load = Seconds(start);
 
   int group = data->Find("grp");
-  std::vector<int> items;
-  for (int i = 0; i < static_cast<int>(data->columns().size()); ++i) {
-    if (i != group) items.push_back(i);
-  }
+  std::vector<int> items = ItemColumns(*data, group);
   std::vector<double> count_times, pass_times;
   uint64_t checksum = 0;
   for (int rep = 0; rep < reps; ++rep) {
@@ -252,10 +258,7 @@ int Cached(const std::string& form_path, const std::string& data_path) {
   }
   double load = Seconds(start);
   int group = data->Find("grp");
-  std::vector<int> items;
-  for (int i = 0; i < static_cast<int>(data->columns().size()); ++i) {
-    if (i != group) items.push_back(i);
-  }
+  std::vector<int> items = ItemColumns(*data, group);
   start = Clock::now();
   auto counts = CountByGroup(*data, group, items, 2);
   if (!counts) {

@@ -147,20 +147,23 @@ TYPED_TEST(StoreConformanceTest, CreateSubmissionChecksItsInput) {
   EXPECT_EQ(store.CreateSubmission(TestDraft(Uuid(1))).error().code, "ST003");
 }
 
+// Submission `n` of the "ngo_census" form version 2, complete, with a Vietnamese
+// answer and a refused one inside a repeat.
+Submission CompleteCensus(int n) {
+  Submission s = TestDraft(Uuid(n), 100 + n, "ngo_census", "2");
+  s.status = SubmissionStatus::kComplete;
+  s.ended_at_ms = 200 + n;
+  s.answers["name"] = Answer::Answered("Tổ chức " + std::to_string(n));
+  s.answers["programs[1]/name"] = Answer::Refused();
+  return s;
+}
+
 TYPED_TEST(StoreConformanceTest, BatchesAreStoredWholeOrNotAtAll) {
   Store& store = this->store();
   ASSERT_TRUE(store.CreateSubmission(TestDraft(Uuid(9))));
-  auto complete = [](int n) {
-    Submission s = TestDraft(Uuid(n), 100 + n, "ngo_census", "2");
-    s.status = SubmissionStatus::kComplete;
-    s.ended_at_ms = 200 + n;
-    s.answers["name"] = Answer::Answered("Tổ chức " + std::to_string(n));
-    s.answers["programs[1]/name"] = Answer::Refused();
-    return s;
-  };
   SubmissionBatch batch;
   batch.form = TestForm("ngo_census", "2", "PK\x03\x04 census");
-  batch.submissions = {complete(1), complete(2), complete(9)};  // 9 is already stored
+  batch.submissions = {CompleteCensus(1), CompleteCensus(2), CompleteCensus(9)};  // 9 is already stored
   auto clash = store.CreateSubmissions(batch);
   ASSERT_FALSE(clash);
   EXPECT_EQ(clash.error().code, "ST003");
@@ -169,18 +172,18 @@ TYPED_TEST(StoreConformanceTest, BatchesAreStoredWholeOrNotAtAll) {
   EXPECT_EQ(store.ListForms("ngo_census")->size(), 0u) << "nor its form";
   EXPECT_EQ(store.ReadAudit()->size(), 0u);
 
-  batch.submissions = {complete(1), complete(1)};  // named twice
+  batch.submissions = {CompleteCensus(1), CompleteCensus(1)};  // named twice
   EXPECT_EQ(store.CreateSubmissions(batch).error().code, "ST003");
-  batch.submissions = {complete(1), TestDraft(Uuid(3), 0, "ngo_census", "7")};
+  batch.submissions = {CompleteCensus(1), TestDraft(Uuid(3), 0, "ngo_census", "7")};
   EXPECT_EQ(store.CreateSubmissions(batch).error().code, "ST002");
   EXPECT_EQ(store.ListSubmissions()->size(), 1u);
 
-  batch.submissions = {complete(1), complete(2)};
+  batch.submissions = {CompleteCensus(1), CompleteCensus(2)};
   ASSERT_TRUE(store.CreateSubmissions(batch));
   EXPECT_EQ(store.ListForms("ngo_census")->size(), 1u);
   auto got = store.GetSubmission(Uuid(2));
   ASSERT_TRUE(got) << got.error().ToString();
-  Submission want = complete(2);
+  Submission want = CompleteCensus(2);
   want.updated_at_ms = 1700000000000;
   EXPECT_EQ(*got, want);
   auto trail = store.ReadAudit();
@@ -190,7 +193,7 @@ TYPED_TEST(StoreConformanceTest, BatchesAreStoredWholeOrNotAtAll) {
 
   SubmissionBatch other_bytes;
   other_bytes.form = TestForm("ngo_census", "2", "PK\x03\x04 changed");
-  other_bytes.submissions = {complete(5)};
+  other_bytes.submissions = {CompleteCensus(5)};
   EXPECT_EQ(store.CreateSubmissions(other_bytes).error().code, "ST003");
   EXPECT_EQ(store.GetSubmission(Uuid(5)).error().code, "ST002");
   EXPECT_TRUE(store.CreateSubmissions(SubmissionBatch{})) << "an empty batch is fine";
@@ -199,24 +202,16 @@ TYPED_TEST(StoreConformanceTest, BatchesAreStoredWholeOrNotAtAll) {
 TYPED_TEST(StoreConformanceTest, StreamingImportsKeepAllOrNothing) {
   Store& store = this->store();
   ASSERT_TRUE(store.CreateSubmission(TestDraft(Uuid(9))));
-  auto complete = [](int n) {
-    Submission s = TestDraft(Uuid(n), 100 + n, "ngo_census", "2");
-    s.status = SubmissionStatus::kComplete;
-    s.ended_at_ms = 200 + n;
-    s.answers["name"] = Answer::Answered("Tổ chức " + std::to_string(n));
-    s.answers["programs[1]/name"] = Answer::Refused();
-    return s;
-  };
   FormVersion census = TestForm("ngo_census", "2", "PK\x03\x04 census");
   {
     // Destroyed without Commit: nothing is kept, not even the form.
     auto writer = store.BeginImport(census);
     ASSERT_TRUE(writer) << writer.error().ToString();
-    ASSERT_TRUE((*writer)->Add(complete(1)));
+    ASSERT_TRUE((*writer)->Add(CompleteCensus(1)));
     auto found = (*writer)->Find(Uuid(1));
     ASSERT_TRUE(found);
     ASSERT_TRUE(found->has_value()) << "the writer sees what it added";
-    EXPECT_EQ((*found)->answers, complete(1).answers);
+    EXPECT_EQ((*found)->answers, CompleteCensus(1).answers);
     EXPECT_FALSE((*(*writer)->Find(Uuid(4))).has_value());
     EXPECT_TRUE((*(*writer)->Find(Uuid(9))).has_value()) << "and what was stored before";
   }
@@ -226,8 +221,8 @@ TYPED_TEST(StoreConformanceTest, StreamingImportsKeepAllOrNothing) {
     // An instance id already stored fails at Add or at Commit; nothing is kept.
     auto writer = store.BeginImport(census);
     ASSERT_TRUE(writer);
-    ASSERT_TRUE((*writer)->Add(complete(1)));
-    Status added = (*writer)->Add(complete(9));
+    ASSERT_TRUE((*writer)->Add(CompleteCensus(1)));
+    Status added = (*writer)->Add(CompleteCensus(9));
     Status committed = added ? (*writer)->Commit() : added;
     ASSERT_FALSE(committed);
     EXPECT_EQ(committed.error().code, "ST003");
@@ -236,13 +231,13 @@ TYPED_TEST(StoreConformanceTest, StreamingImportsKeepAllOrNothing) {
   {
     auto writer = store.BeginImport(census);
     ASSERT_TRUE(writer);
-    ASSERT_TRUE((*writer)->Add(complete(1)));
-    ASSERT_TRUE((*writer)->Add(complete(2)));
+    ASSERT_TRUE((*writer)->Add(CompleteCensus(1)));
+    ASSERT_TRUE((*writer)->Add(CompleteCensus(2)));
     ASSERT_TRUE((*writer)->Commit());
   }
   auto got = store.GetSubmission(Uuid(2));
   ASSERT_TRUE(got) << got.error().ToString();
-  Submission want = complete(2);
+  Submission want = CompleteCensus(2);
   want.updated_at_ms = 1700000000000;
   EXPECT_EQ(*got, want);
   EXPECT_EQ(store.ReadAudit()->size(), 2u) << "each complete submission starts its trail";
