@@ -12,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "analysis/testing/dataset_equal.h"
 #include "base/file.h"
 
 namespace ngosurvey::analysis {
@@ -38,26 +39,7 @@ class CsvCache : public ::testing::Test {
     return LoadCsvWithCache(form_, dir_ + "/form.xlsx", dir_ + "/data.csv", options_, &diags, {}, cache);
   }
 
-  static void ExpectEqual(const Dataset& a, const Dataset& b) {
-    ASSERT_EQ(a.rows(), b.rows());
-    ASSERT_EQ(a.columns().size(), b.columns().size());
-    for (size_t i = 0; i < a.columns().size(); ++i) {
-      const Column& x = a.columns()[i];
-      const Column& y = b.columns()[i];
-      EXPECT_EQ(x.name, y.name);
-      EXPECT_EQ(x.label, y.label);
-      EXPECT_EQ(x.options, y.options);
-      EXPECT_EQ(x.option_labels, y.option_labels);
-      EXPECT_EQ(x.relevant, y.relevant);
-      ASSERT_EQ(x.planes.size(), y.planes.size());
-      for (size_t p = 0; p < x.planes.size(); ++p) EXPECT_TRUE(x.planes[p] == y.planes[p]);
-      EXPECT_TRUE(x.states == y.states);
-      ASSERT_EQ(x.numbers.size(), y.numbers.size());
-      if (!x.numbers.empty()) {
-        EXPECT_EQ(0, std::memcmp(x.numbers.data(), y.numbers.data(), x.numbers.size() * 8));
-      }
-    }
-  }
+  static void ExpectEqual(const Dataset& a, const Dataset& b) { testing::ExpectSameDataset(a, b); }
 
   std::string dir_;
   form::Form form_;

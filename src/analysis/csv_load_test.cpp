@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <random>
 
+#include "analysis/testing/dataset_equal.h"
 #include "base/file.h"
 #include "form/testing/form_rows.h"
 #include "form/xlsx_reader.h"
@@ -77,26 +78,7 @@ size_t ExpectSame(const form::Form& form, const std::string& text, const LoadDat
     }
     return 0;
   }
-  EXPECT_EQ(old_data->rows(), new_data->rows());
-  EXPECT_EQ(old_data->columns().size(), new_data->columns().size());
-  for (size_t i = 0; i < std::min(old_data->columns().size(), new_data->columns().size()); ++i) {
-    const Column& a = old_data->columns()[i];
-    const Column& b = new_data->columns()[i];
-    SCOPED_TRACE(a.name);
-    EXPECT_EQ(a.name, b.name);
-    EXPECT_EQ(a.label, b.label);
-    EXPECT_EQ(a.kind, b.kind);
-    EXPECT_EQ(a.options, b.options);
-    EXPECT_EQ(a.option_labels, b.option_labels);
-    EXPECT_EQ(a.relevant, b.relevant);
-    EXPECT_EQ(a.planes.size(), b.planes.size());
-    for (size_t p = 0; p < std::min(a.planes.size(), b.planes.size()); ++p) EXPECT_TRUE(a.planes[p] == b.planes[p]);
-    EXPECT_TRUE(a.states == b.states);
-    EXPECT_EQ(a.numbers.size(), b.numbers.size());
-    if (a.numbers.size() == b.numbers.size() && !a.numbers.empty()) {
-      EXPECT_EQ(0, std::memcmp(a.numbers.data(), b.numbers.data(), a.numbers.size() * sizeof(double)));
-    }
-  }
+  testing::ExpectSameDataset(*old_data, *new_data);
   return old_data->rows();
 }
 
