@@ -21,6 +21,21 @@ Location At(const std::string& file, int line, int column) {
   return where;
 }
 
+// CSV006 at the second of two equal column names of the header row (line `line`).
+Status CheckUniqueHeader(const std::vector<std::string>& header, const std::string& file, int line) {
+  for (size_t i = 0; i < header.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (header[i] == header[j]) {
+        return MakeError("CSV006",
+                         "duplicate column name '" + header[i] + "' (also column " +
+                             std::to_string(j + 1) + ")",
+                         At(file, line, static_cast<int>(i) + 1));
+      }
+    }
+  }
+  return Ok();
+}
+
 // First invalid UTF-8 byte as (line, column in code points), or nullopt.
 std::optional<std::pair<int, int>> FirstInvalidUtf8(std::string_view data) {
   int line = 1;
@@ -201,18 +216,7 @@ Result<Table> ParseTable(std::string_view raw, const std::string& file_name,
     if (!have_header) {
       table.header = fields;
       have_header = true;
-      if (options.require_unique_header) {
-        for (size_t i = 0; i < fields.size(); ++i) {
-          for (size_t j = 0; j < i; ++j) {
-            if (fields[i] == fields[j]) {
-              return MakeError("CSV006",
-                               "duplicate column name '" + fields[i] + "' (also column " +
-                                   std::to_string(j + 1) + ")",
-                               At(file_name, reader.line(), static_cast<int>(i) + 1));
-            }
-          }
-        }
-      }
+      if (options.require_unique_header) NGO_TRY(CheckUniqueHeader(fields, file_name, reader.line()));
       continue;
     }
     if (fields.size() != table.header.size()) {
@@ -289,18 +293,7 @@ Status TableReader::Start() {
     header_ = fields_;
     break;
   }
-  if (options_.require_unique_header) {
-    for (size_t i = 0; i < header_.size(); ++i) {
-      for (size_t j = 0; j < i; ++j) {
-        if (header_[i] == header_[j]) {
-          return MakeError("CSV006",
-                           "duplicate column name '" + header_[i] + "' (also column " +
-                               std::to_string(j + 1) + ")",
-                           At(file_, reader_->line(), static_cast<int>(i) + 1));
-        }
-      }
-    }
-  }
+  if (options_.require_unique_header) NGO_TRY(CheckUniqueHeader(header_, file_, reader_->line()));
   return Ok();
 }
 
