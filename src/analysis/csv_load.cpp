@@ -728,6 +728,13 @@ class Loader {
   std::string file_;
   csv::Table header_;
   size_t body_begin_ = 0;
+  // The refused and don't-know codes: what every column's lookup starts with.
+  Lookup NonAnswerLookup() const {
+    Lookup lookup;
+    for (const auto& code : options_.refused_codes) lookup.Add(code, Lookup::kRefused);
+    for (const auto& code : options_.dont_know_codes) lookup.Add(code, Lookup::kDontKnow);
+    return lookup;
+  }
   // One table per distinct list of codes (100 items on the same choice list share one).
   const Lookup* Share(Lookup lookup) {
     auto& slot = lookups_[lookup.Signature()];
@@ -841,9 +848,7 @@ std::optional<Error> Loader::Plan() {
     t.kind = ColumnKindOf(q->type);
     t.numeric_candidate = !listed && q->type == QuestionType::kCalculate;
     ChoiceOptions(form_, *q, options_, &t.options, &t.option_labels);
-    Lookup lookup;
-    for (const auto& code : options_.refused_codes) lookup.Add(code, Lookup::kRefused);
-    for (const auto& code : options_.dont_know_codes) lookup.Add(code, Lookup::kDontKnow);
+    Lookup lookup = NonAnswerLookup();
     for (size_t i = 0; i < t.options.size(); ++i) lookup.Add(t.options[i], static_cast<int>(i));
     t.lookup = Share(std::move(lookup));
     t.relevance = BindRelevanceChain(form_, *q, resolver, &t.relevance_diags);
@@ -868,10 +873,7 @@ std::optional<Error> Loader::Plan() {
     t.name = name;
     t.field = *field;
     t.kind = ColumnKind::kSingle;
-    Lookup lookup;
-    for (const auto& code : options_.refused_codes) lookup.Add(code, Lookup::kRefused);
-    for (const auto& code : options_.dont_know_codes) lookup.Add(code, Lookup::kDontKnow);
-    t.lookup = Share(std::move(lookup));
+    t.lookup = Share(NonAnswerLookup());
     extras_.emplace_back(name, static_cast<int>(targets_.size()));
     targets_.push_back(std::move(t));
   }
