@@ -49,6 +49,7 @@ class Input {
   Input& operator=(const Input&) = delete;
   ~Input() {
     if (map_) ::munmap(map_, map_size_);
+    if (fd_ >= 0) ::close(fd_);
   }
 
   Status Open(const std::string& path) {
@@ -84,11 +85,10 @@ class Input {
         return MakeError("IO001", std::string("cannot map: ") + std::strerror(errno), Location{.file = path});
       }
       map_ = static_cast<char*>(map);
-      ::madvise(map_, map_size_, MADV_SEQUENTIAL);
     }
-    ::close(fd);
     std::string_view all(map_, map_size_);
     if (all.starts_with("\xFF\xFE") || all.starts_with("\xFE\xFF")) {
+      ::close(fd);
       auto text = csv::NormalizeEncoding(all, path);
       if (!text) return tl::unexpected(text.error());
       ::munmap(map_, map_size_);
@@ -98,6 +98,11 @@ class Input {
       return Ok();
     }
     data_ = all.starts_with("\xEF\xBB\xBF") ? all.substr(3) : all;
+    if (map_) {
+      fd_ = fd;  // the passes over the body read it (Read) rather than touch the mapping
+    } else {
+      ::close(fd);
+    }
     return Ok();
   }
 
@@ -124,6 +129,27 @@ class Input {
 
   std::string_view data() const { return data_; }
 
+  // Whether the bulk passes read data() with Read() into their own buffers: for a
+  // mapped file, whose pages would otherwise each be faulted in, mapped and given back
+  // (a buffer of a few hundred KiB read from the page cache stays in the CPU's cache
+  // and its TLB entries). The mapping then serves only the header and error positions.
+  bool streamed() const { return fd_ >= 0; }
+
+  // Copies data()[begin, end) to `out` (streamed input).
+  void Read(size_t begin, size_t end, char* out) const {
+    size_t offset = static_cast<size_t>(data_.data() - map_);
+    size_t done = 0, want = end - begin;
+    while (done < want) {
+      ssize_t n = ::pread(fd_, out + done, want - done, static_cast<off_t>(offset + begin + done));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      done += static_cast<size_t>(n);
+    }
+    // A read that fails or comes short (the file changed under us): what the mapping
+    // has, as the memory path would read it.
+    if (done < want) std::memcpy(out + done, data_.data() + begin + done, want - done);
+  }
+
   // Drops the mapped pages of data()[begin, end) from this process (the page cache
   // keeps them): parsed bytes do not count against the peak memory.
   void Release(size_t begin, size_t end) const {
@@ -138,6 +164,7 @@ class Input {
  private:
   char* map_ = nullptr;
   size_t map_size_ = 0;
+  int fd_ = -1;  // of the mapped file, for Read()
   std::string owned_;
   std::string_view data_;
 };
@@ -539,12 +566,72 @@ class Lookup {
           }
           slot = Slot{word, static_cast<uint32_t>(keys_[k].size()), codes_[k]};
         }
-        if (!clash) return;
+        if (!clash) {
+          BuildCells();
+          return;
+        }
       }
     }
   }
 
+  // Whole cells of one or two bytes (that need no trimming), to their final byte
+  // without a lookup: kSlow where the cell needs the general path (not a key, or a
+  // code that does not fit the column). `single` is for select_one columns (the
+  // option index, or the refused / don't-know state code); `multi` for
+  // select_multiple columns of one plane (the option's bit, or the state code).
+  static constexpr uint16_t kSlow = 0x100;
+  struct Cells {
+    std::array<uint16_t, 256> one;
+    std::vector<uint16_t> two;  // indexed by the two bytes, little-endian
+  };
+  const Cells& single_cells() const { return single_; }
+  const Cells& multi_cells() const { return multi_; }
+  // Per byte: the bit of the option of that one-byte name in a one-plane
+  // select_multiple, 0 when it is not such an option.
+  const std::array<uint8_t, 256>& option_bits() const { return bits_; }
+  // The longest key: a longer cell is no refused or don't-know code.
+  size_t max_key() const { return max_key_; }
+  // Whether a key has a space (a select_multiple cell could then be a whole key).
+  bool key_with_space() const { return key_with_space_; }
+
  private:
+  void BuildCells() {
+    auto single = [](int code) -> uint16_t {
+      if (code == kRefused) return kCodeRefused;
+      if (code == kDontKnow) return kCodeDontKnow;
+      return code >= 0 && code < kMaxSingleOptions ? static_cast<uint16_t>(code) : kSlow;
+    };
+    auto multi = [](int code) -> uint16_t {
+      if (code == kRefused) return kCodeRefused;
+      if (code == kDontKnow) return kCodeDontKnow;
+      return code >= 0 && code < kOptionsPerPlane ? static_cast<uint16_t>(1u << code) : kSlow;
+    };
+    single_.one.fill(kSlow);
+    multi_.one.fill(kSlow);
+    single_.two.assign(size_t{1} << 16, kSlow);
+    multi_.two.assign(size_t{1} << 16, kSlow);
+    bits_.fill(0);
+    max_key_ = 0;
+    key_with_space_ = false;
+    for (size_t k = 0; k < keys_.size(); ++k) {
+      const std::string& key = keys_[k];
+      max_key_ = std::max(max_key_, key.size());
+      key_with_space_ |= key.find(' ') != std::string::npos;
+      // Find gives the first entry of a key: keys_ holds only first entries.
+      int code = codes_[k];
+      if (key.size() == 1) {
+        unsigned char b = static_cast<unsigned char>(key[0]);
+        single_.one[b] = single(code);
+        multi_.one[b] = multi(code);
+        bits_[b] = code >= 0 && code < kOptionsPerPlane ? static_cast<uint8_t>(1u << code) : 0;
+      } else if (key.size() == 2) {
+        size_t w = static_cast<unsigned char>(key[0]) | static_cast<size_t>(static_cast<unsigned char>(key[1])) << 8;
+        single_.two[w] = single(code);
+        multi_.two[w] = multi(code);
+      }
+    }
+  }
+
   std::vector<std::string> keys_;
   std::vector<int> codes_;
   std::vector<Slot> slots_ = std::vector<Slot>(16);
@@ -553,6 +640,10 @@ class Lookup {
   bool perfect_ = true;
   std::array<int32_t, 256> one_byte_{};        // keys of one byte: their codes, direct
   std::unordered_map<std::string, int> long_;  // every key
+  Cells single_, multi_;
+  std::array<uint8_t, 256> bits_{};
+  size_t max_key_ = 0;
+  bool key_with_space_ = false;
 };
 
 // Clinger's fast path: a plain decimal -?D+(.D+)? with at most 15 digits is an exact
@@ -711,6 +802,10 @@ class Loader {
   void ParseAll(bool sequential);
   void EncodeRow(const Record& record, size_t row, size_t record_pos, Chunk* chunk,
                  form::expr::Evaluator* evaluator, RecordContext* context);
+  // The general path of one cell: trimming, relevance of empty cells, any lookup,
+  // extra columns, errors.
+  void EncodeCell(const Record& record, size_t k, size_t at, size_t row, size_t record_pos, Chunk* chunk,
+                  form::expr::Evaluator* evaluator, RecordContext* context);
   Result<Dataset> Finish(Diagnostics* diags);
   // Returns the arena memory of a target that does not become a column (a calculate
   // that turned out not to be numeric, an extra column that a question supplies).
@@ -746,6 +841,21 @@ class Loader {
   }
   std::map<std::string, std::unique_ptr<Lookup>> lookups_;
   std::vector<Target> targets_;
+  // What EncodeRow needs of each target, packed (one per target, same order).
+  struct HotTarget {
+    enum Mode : uint8_t { kGeneral, kSingle, kMulti, kNumber };
+    Mode mode = kGeneral;
+    size_t field = 0;
+    size_t max_key = 0;                        // kNumber: longer cells are no codes
+    const Lookup::Cells* cells = nullptr;      // kSingle, kMulti
+    const uint8_t* bits = nullptr;             // kMulti: option bits by byte
+    uint8_t* out = nullptr;                    // plane 0, or the states of kNumber
+    double* numbers = nullptr;                 // kNumber
+  };
+  std::vector<HotTarget> hot_;
+  void MakeHot();
+  // Bytes per read of a streamed file.
+  size_t ReadBytes() const { return settings_.read_bytes ? settings_.read_bytes : size_t{1} << 20; }
   std::shared_ptr<uint8_t> arena_;  // the columns' values (ColumnArena)
   size_t question_targets_ = 0;
   // options.extra_single in order: its target, or -1 when the header lacks it (D004).
@@ -904,24 +1014,26 @@ void Loader::FirstPass() {
     uint64_t x = word ^ (0x0101010101010101ULL * c);
     return (x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL;
   };
-  auto count_range = [&](RangeCount* r) {
-    uint64_t quotes = 0;
+  // Counts q[0, n), the bytes from `offset` on; q[n, avail) (a byte at most) is what
+  // follows, to tell CRLF from a lone CR at the end.
+  auto count_block = [&](RangeCount* r, const char* q, size_t n, size_t avail, size_t offset, uint64_t* quotes_io,
+                         uint64_t* high_io) {
+    uint64_t quotes = *quotes_io;
+    uint64_t high = *high_io;  // the high bits of every byte: 0 for ASCII text
     auto byte = [&](size_t i) {
-      char c = p[i];
+      char c = q[i];
       if (c == '"') {
         ++quotes;
-      } else if (c == '\n' || (c == '\r' && !(i + 1 < end && p[i + 1] == '\n'))) {
+      } else if (c == '\n' || (c == '\r' && !(i + 1 < avail && q[i + 1] == '\n'))) {
         int parity = static_cast<int>(quotes & 1);
-        if (r->ends[parity]++ == 0) r->first_end[parity] = i + 1;
+        if (r->ends[parity]++ == 0) r->first_end[parity] = offset + i + 1;
       }
     };
-    size_t i = r->from;
-    size_t released = r->from;
-    uint64_t high = 0;  // the high bits of every byte: 0 for ASCII text
+    size_t i = 0;
 #if defined(__SSE2__)
     const __m128i quote = _mm_set1_epi8('"'), lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
-    while (i + 16 <= r->to) {
-      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    while (i + 16 <= n) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + i));
       high |= static_cast<unsigned>(_mm_movemask_epi8(v));
       unsigned special = static_cast<unsigned>(_mm_movemask_epi8(
           _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, lf)), _mm_cmpeq_epi8(v, cr))));
@@ -930,32 +1042,40 @@ void Loader::FirstPass() {
         special &= special - 1;
       }
       i += 16;
-      if (i - released >= (size_t{8} << 20)) {
-        input_.Release(released, i);
-        released = i;
-      }
     }
 #endif
-    while (i + 8 <= r->to) {
+    while (i + 8 <= n) {
       uint64_t word;
-      std::memcpy(&word, p + i, 8);
+      std::memcpy(&word, q + i, 8);
       high |= word & 0x8080808080808080ULL;
       if (has(word, '"') | has(word, '\n') | has(word, '\r')) {
         for (size_t k = 0; k < 8; ++k) byte(i + k);
       }
       i += 8;
-      if (i - released >= (size_t{8} << 20)) {
-        input_.Release(released, i);
-        released = i;
-      }
     }
-    for (; i < r->to; ++i) {
-      high |= static_cast<unsigned char>(p[i]) & 0x80u;
+    for (; i < n; ++i) {
+      high |= static_cast<unsigned char>(q[i]) & 0x80u;
       byte(i);
+    }
+    *quotes_io = quotes;
+    *high_io = high;
+  };
+  const size_t block = ReadBytes();
+  auto count_range = [&](RangeCount* r) {
+    uint64_t quotes = 0, high = 0;
+    if (!input_.streamed()) {
+      count_block(r, p + r->from, r->to - r->from, std::min(end, r->to + 1) - r->from, r->from, &quotes, &high);
+    } else {
+      std::unique_ptr<char[]> buffer(new char[block + 1]);
+      for (size_t b = r->from; b < r->to; b += block) {
+        size_t e = std::min(r->to, b + block);
+        size_t avail = std::min(end, e + 1);
+        input_.Read(b, avail, buffer.get());
+        count_block(r, buffer.get(), e - b, avail - b, b, &quotes, &high);
+      }
     }
     r->quotes = quotes;
     r->ascii = high == 0;
-    input_.Release(r->from, r->to);
   };
   for (size_t k = 0; k < ranges; ++k) {
     counts[k].from = begin + k * range;
@@ -1018,7 +1138,65 @@ void Loader::FirstPass() {
 void Loader::EncodeRow(const Record& record, size_t row, size_t record_pos, Chunk* chunk,
                        form::expr::Evaluator* evaluator, RecordContext* context) {
   const size_t at = chunk->row_offset + row;
-  for (size_t k = 0; k < targets_.size(); ++k) {
+  const std::string_view* fields = record.fields.data();
+  // Locals: the byte stores below may alias anything, members would be reloaded.
+  const HotTarget* hot = hot_.data();
+  const size_t targets = hot_.size();
+  for (size_t k = 0; k < targets; ++k) {
+    const HotTarget& h = hot[k];
+    const std::string_view cell = fields[h.field];
+    const size_t n = cell.size();
+    const unsigned char* b = reinterpret_cast<const unsigned char*>(cell.data());
+    // The common cells, straight to their bytes: not empty, nothing to trim (no byte
+    // <= ' ' at either end, as text::Trim's whitespace is), short codes by table.
+    if (n != 0 && b[0] > ' ' && b[n - 1] > ' ') {
+      switch (h.mode) {
+        case HotTarget::kSingle: {
+          if (n > 2) break;
+          uint16_t code = n == 1 ? h.cells->one[b[0]] : h.cells->two[b[0] | size_t{b[1]} << 8];
+          if (code == Lookup::kSlow) break;
+          h.out[at] = static_cast<uint8_t>(code);
+          continue;
+        }
+        case HotTarget::kMulti: {
+          if (n <= 2) {
+            uint16_t code = n == 1 ? h.cells->one[b[0]] : h.cells->two[b[0] | size_t{b[1]} << 8];
+            if (code == Lookup::kSlow) break;
+            h.out[at] = static_cast<uint8_t>(code);
+            continue;
+          }
+          // One-byte option names separated by single spaces: "a c e".
+          if ((n & 1) == 0) break;
+          unsigned bits = h.bits[b[0]];
+          unsigned ok = bits;
+          for (size_t i = 1; i < n; i += 2) {
+            unsigned bit = h.bits[b[i + 1]];
+            ok = (ok != 0) & (bit != 0) & (b[i] == ' ');
+            bits |= bit;
+            if (!ok) break;
+          }
+          if (!ok) break;
+          h.out[at] = static_cast<uint8_t>(bits);
+          continue;
+        }
+        case HotTarget::kNumber: {
+          double number;
+          if (n <= h.max_key || !FastDecimal(cell, &number)) break;
+          h.numbers[at] = number;
+          h.out[at] = kCodeAnswered;
+          continue;
+        }
+        default:
+          break;
+      }
+    }
+    EncodeCell(record, k, at, row, record_pos, chunk, evaluator, context);
+  }
+}
+
+void Loader::EncodeCell(const Record& record, size_t k, size_t at, size_t row, size_t record_pos, Chunk* chunk,
+                        form::expr::Evaluator* evaluator, RecordContext* context) {
+  {
     Target& t = targets_[k];
     std::string_view raw = FastTrim(record.fields[t.field]);
     if (raw.empty()) {
@@ -1041,7 +1219,7 @@ void Loader::EncodeRow(const Record& record, size_t row, size_t record_pos, Chun
         t.planes[0][at] = state;
         for (size_t p = 1; p < t.planes.size(); ++p) t.planes[p][at] = 0;
       }
-      continue;
+      return;
     }
     // One lookup gives the refused and don't-know codes and, for selects, the option.
     const int found = t.lookup->Find(raw);
@@ -1140,28 +1318,72 @@ void Loader::ParseChunk(Chunk* chunk, bool report_progress) {
   record.unescaped.assign(header_.header.size(), {});
   form::expr::Evaluator evaluator;
   RecordContext context(form_, header_);
+  const size_t width = header_.header.size();
+  // The bytes parsed: data_ itself in memory, or for a streamed file a window
+  // data_[window_begin, window_end) read into `buffer`, which moves on (and grows
+  // for a record longer than it) as records are parsed. Positions are in data_.
+  const bool streamed = input_.streamed();
+  std::string buffer;
+  std::string_view window = data_;
+  size_t window_begin = 0, window_end = chunk->end;
   size_t pos = chunk->begin;
-  size_t utf8_pos = chunk->begin;
+  size_t utf8_pos = chunk->ascii ? chunk->end : chunk->begin;  // checked up to here
+  // Reads the window from `from` (<= pos): as much of the chunk as the buffer holds.
+  auto fill = [&](size_t from, size_t capacity) {
+    window_begin = from;
+    window_end = std::min(chunk->end, from + capacity);
+    buffer.resize(window_end - window_begin);
+    input_.Read(window_begin, window_end, buffer.data());
+    window = buffer;
+  };
+  // UTF-8 check of the window's bytes not yet checked (characters cut by the
+  // window's end wait for the next window); false at an invalid byte.
+  auto check_utf8 = [&]() {
+    if (utf8_pos >= chunk->end) return true;
+    size_t limit = window_end == chunk->end ? window_end : (window_end > 4 ? window_end - 4 : 0);
+    if (utf8_pos >= limit) return true;
+    size_t at = utf8_pos - window_begin;
+    size_t bad = CheckUtf8(window, &at, limit - window_begin);
+    utf8_pos = at + window_begin;
+    if (bad == kNone) return true;
+    chunk->utf8_bad = bad + window_begin;
+    return false;
+  };
+  size_t capacity = ReadBytes();
+  if (streamed && pos < chunk->end) fill(std::min(pos, utf8_pos), capacity);
   size_t released = chunk->begin;
   size_t reported = chunk->begin;
   constexpr size_t kBlock = size_t{1} << 18;
-  const size_t width = header_.header.size();
-  if (chunk->ascii) utf8_pos = chunk->end;  // nothing to check
   while (pos < chunk->end) {
-    if (utf8_pos < chunk->end && utf8_pos < pos + 4096) {
+    if (streamed) {
+      if (!check_utf8()) return;
+    } else if (utf8_pos < chunk->end && utf8_pos < pos + 4096) {
       size_t bad = CheckUtf8(data_, &utf8_pos, std::min(chunk->end, pos + kBlock));
       if (bad != kNone) {
         chunk->utf8_bad = bad;
         return;
       }
     }
-    size_t start = pos;
+    const size_t start = pos;
     CsvError error;
-    if (!FastRecord(data_, &pos, chunk->end, &record) && !ParseRecord(data_, &pos, chunk->end, &record, &error)) {
+    size_t at = pos - window_begin;
+    const size_t stop = window_end - window_begin;
+    bool parsed = FastRecord(window, &at, stop, &record) || ParseRecord(window, &at, stop, &record, &error);
+    if (window_end < chunk->end && (parsed ? at == stop : error.code == "CSV002")) {
+      // The record may go on past the window: read again from its start (or from
+      // the first byte not checked as UTF-8), further than before.
+      size_t from = std::min(start, utf8_pos);
+      while (from + capacity <= window_end) capacity *= 2;
+      fill(from, capacity);
+      continue;
+    }
+    if (!parsed) {
+      if (error.line_pos != kNone) error.line_pos += window_begin;
       chunk->structural_error = true;
       chunk->error = std::move(error);
       return;
     }
+    pos = at + window_begin;
     if (IsBlank(record)) continue;
     if (record.count != width) {
       chunk->structural_error = true;
@@ -1189,7 +1411,9 @@ void Loader::ParseChunk(Chunk* chunk, bool report_progress) {
       reported = pos;
     }
   }
-  if (utf8_pos < chunk->end) {
+  if (streamed) {
+    if (utf8_pos < chunk->end && !check_utf8()) return;
+  } else if (utf8_pos < chunk->end) {
     size_t bad = CheckUtf8(data_, &utf8_pos, chunk->end);
     if (bad != kNone) chunk->utf8_bad = bad;
   }
@@ -1198,6 +1422,40 @@ void Loader::ParseChunk(Chunk* chunk, bool report_progress) {
   if (pos != chunk->end) {  // a record ran past the chunk's end: bad input
     chunk->structural_error = true;
     chunk->error.code = "CSV000";
+  }
+}
+
+void Loader::MakeHot() {
+  hot_.assign(targets_.size(), HotTarget{});
+  for (size_t k = 0; k < targets_.size(); ++k) {
+    const Target& t = targets_[k];
+    HotTarget& h = hot_[k];
+    h.field = t.field;
+    if (!t.question) continue;  // an extra grouping column: its own codes, general path
+    switch (t.kind) {
+      case ColumnKind::kSingle:
+        h.mode = HotTarget::kSingle;
+        h.cells = &t.lookup->single_cells();
+        h.out = t.planes[0];
+        break;
+      case ColumnKind::kMulti:
+        // One plane, and no key with a space (a cell could be a whole key).
+        if (t.planes.size() != 1 || t.options.size() > static_cast<size_t>(kOptionsPerPlane) ||
+            t.lookup->key_with_space()) {
+          break;
+        }
+        h.mode = HotTarget::kMulti;
+        h.cells = &t.lookup->multi_cells();
+        h.bits = t.lookup->option_bits().data();
+        h.out = t.planes[0];
+        break;
+      case ColumnKind::kNumber:
+        h.mode = HotTarget::kNumber;
+        h.max_key = t.lookup->max_key();
+        h.out = t.states;
+        h.numbers = t.numbers;
+        break;
+    }
   }
 }
 
@@ -1238,6 +1496,7 @@ void Loader::ParseAll(bool sequential) {
       }
     }
   }
+  MakeHot();
   if (settings_.progress) settings_.progress->Start("loading " + file_, data_.size());
   if (sequential || chunks_.size() == 1 || threads_ == 1) {
     for (Chunk& c : chunks_) ParseChunk(&c, true);

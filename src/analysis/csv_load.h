@@ -42,6 +42,9 @@ struct CsvLoadSettings {
   // Bytes per parallel range of the first pass (tests make it small to exercise the
   // boundaries); 0 = a default that gives a few ranges per thread.
   size_t range_bytes = 0;
+  // Bytes per read of a file (the passes read it in pieces of this size into a buffer
+  // of their own; tests make it small to cut records at every place); 0 = 1 MiB.
+  size_t read_bytes = 0;
 };
 
 // The header row of a CSV file (the first non-blank record), as a csv::Table without
