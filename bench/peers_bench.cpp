@@ -17,6 +17,10 @@
 //       answered base of every option in every group, n and mean of every decimal)
 //       that bench/peers/peers.py checks the peers against.
 //
+//   peers_bench load FORM.xlsx DATA.csv THREADS
+//       the CSV load of `compute` alone on THREADS threads (for profiling the loader);
+//       prints the rows and the load time.
+//
 //   peers_bench cached FORM.xlsx DATA.csv
 //       loads as `tabulate --refused 99` does with its binary cache (DATA.csv.ngocache:
 //       mapped when it matches, else the CSV is parsed and the cache written), then one
@@ -243,6 +247,24 @@ int Compute(const std::string& form_path, const std::string& data_path, int reps
   return 0;
 }
 
+// The CSV load alone (as compute loads), on THREADS threads: for profiling the loader.
+int Load(const std::string& form_path, const std::string& data_path, int threads) {
+  Diagnostics diags;
+  std::optional<form::Form> form = LoadFormOrSay(form_path, &diags);
+  if (!form) return 1;
+  auto start = Clock::now();
+  CsvLoadSettings settings;
+  settings.threads = threads;
+  auto data = LoadCsvFile(*form, data_path, PeerLoadOptions(), &diags, settings);
+  if (!data) {
+    std::fprintf(stderr, "error: %s\n", data.error().message.c_str());
+    return 1;
+  }
+  std::printf("rows %zu\n", data->rows());
+  std::printf("load_s %.4f\n", Seconds(start));
+  return 0;
+}
+
 int Cached(const std::string& form_path, const std::string& data_path) {
   Diagnostics diags;
   std::optional<form::Form> form = LoadFormOrSay(form_path, &diags);
@@ -284,6 +306,9 @@ int main(int argc, char** argv) {
     return ngosurvey::analysis::Generate(std::stoull(args[1]), args[2]);
   }
   if (args.size() == 3 && args[0] == "cached") return ngosurvey::analysis::Cached(args[1], args[2]);
+  if (args.size() == 4 && args[0] == "load") {
+    return ngosurvey::analysis::Load(args[1], args[2], std::stoi(args[3]));
+  }
   if ((args.size() == 4 || args.size() == 5) && args[0] == "compute") {
     return ngosurvey::analysis::Compute(args[1], args[2], std::stoi(args[3]),
                                         args.size() == 5 ? args[4] : "");
@@ -291,6 +316,7 @@ int main(int argc, char** argv) {
   std::fprintf(stderr,
                "usage: peers_bench generate ROWS DIR\n"
                "       peers_bench compute FORM.xlsx DATA.csv REPS [CANON.csv]\n"
-               "       peers_bench cached FORM.xlsx DATA.csv\n");
+               "       peers_bench cached FORM.xlsx DATA.csv\n"
+               "       peers_bench load FORM.xlsx DATA.csv THREADS\n");
   return 2;
 }
