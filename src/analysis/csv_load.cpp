@@ -424,6 +424,46 @@ bool FastRecord(std::string_view data, size_t* pos, size_t end, Record* record) 
   size_t n = 0;      // fields done
   const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'),
                 quote = _mm_set1_epi8('"');
+  // 64 bytes at a time while they last: one mask of commas and one of the other
+  // special bytes per 64 bytes (fewer loop exits to mispredict), the field size
+  // checked once per record.
+  std::string_view* fields = record->fields.data();
+  const size_t record_start = i;
+  while (i + 64 <= end) {
+    uint64_t commas = 0, other = 0;
+    for (int k = 0; k < 4; ++k) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 16 * k));
+      commas |= uint64_t{static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma)))} << (16 * k);
+      other |= uint64_t{static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
+                   _mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr)), _mm_cmpeq_epi8(v, quote))))}
+               << (16 * k);
+    }
+    uint64_t stop = other & (0 - other);  // the first line end or quote, or 0
+    uint64_t before = stop ? commas & (stop - 1) : commas;
+    while (before) {
+      size_t at = i + static_cast<size_t>(__builtin_ctzll(before));
+      before &= before - 1;
+      if (n + 1 >= width) return false;
+      fields[n++] = std::string_view(p + start, at - start);
+      start = at + 1;
+    }
+    if (stop) {
+      size_t at = i + static_cast<size_t>(__builtin_ctzll(stop));
+      char c = p[at];
+      if (c == '"' || at - record_start > max_field) return false;
+      size_t next = at + 1;
+      if (c == '\r') {
+        if (next >= end || p[next] != '\n') return false;
+        ++next;
+      }
+      fields[n++] = std::string_view(p + start, at - start);
+      record->count = n;
+      *pos = next;
+      return true;
+    }
+    i += 64;
+  }
+  if (i - record_start > max_field) return false;
   while (i + 16 <= end) {
     __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
     unsigned commas = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma)));
@@ -800,8 +840,10 @@ class Loader {
   void FirstPass();
   void ParseChunk(Chunk* chunk, bool report_progress);
   void ParseAll(bool sequential);
+  // `readable_end`: the end of the memory the record's bytes are in (reading up to it
+  // past a cell is allowed).
   void EncodeRow(const Record& record, size_t row, size_t record_pos, Chunk* chunk,
-                 form::expr::Evaluator* evaluator, RecordContext* context);
+                 form::expr::Evaluator* evaluator, RecordContext* context, const char* readable_end);
   // The general path of one cell: trimming, relevance of empty cells, any lookup,
   // extra columns, errors.
   void EncodeCell(const Record& record, size_t k, size_t at, size_t row, size_t record_pos, Chunk* chunk,
@@ -847,10 +889,12 @@ class Loader {
     Mode mode = kGeneral;
     size_t field = 0;
     size_t max_key = 0;                        // kNumber: longer cells are no codes
+    const Lookup* lookup = nullptr;            // kNumber: the refused / don't-know codes
     const Lookup::Cells* cells = nullptr;      // kSingle, kMulti
     const uint8_t* bits = nullptr;             // kMulti: option bits by byte
     uint8_t* out = nullptr;                    // plane 0, or the states of kNumber
     double* numbers = nullptr;                 // kNumber
+    bool empty_missing = false;                // an empty cell is missing (no relevance)
   };
   std::vector<HotTarget> hot_;
   void MakeHot();
@@ -1136,7 +1180,7 @@ void Loader::FirstPass() {
 }
 
 void Loader::EncodeRow(const Record& record, size_t row, size_t record_pos, Chunk* chunk,
-                       form::expr::Evaluator* evaluator, RecordContext* context) {
+                       form::expr::Evaluator* evaluator, RecordContext* context, const char* readable_end) {
   const size_t at = chunk->row_offset + row;
   const std::string_view* fields = record.fields.data();
   // Locals: the byte stores below may alias anything, members would be reloaded.
@@ -1149,23 +1193,37 @@ void Loader::EncodeRow(const Record& record, size_t row, size_t record_pos, Chun
     const unsigned char* b = reinterpret_cast<const unsigned char*>(cell.data());
     // The common cells, straight to their bytes: not empty, nothing to trim (no byte
     // <= ' ' at either end, as text::Trim's whitespace is), short codes by table.
-    if (n != 0 && b[0] > ' ' && b[n - 1] > ' ') {
+    if (n == 0) {
+      if (h.empty_missing) {
+        h.out[at] = kCodeMissing;
+        if (h.mode == HotTarget::kNumber) h.numbers[at] = kNaN;
+        continue;
+      }
+    } else if (b[0] > ' ' && b[n - 1] > ' ' && cell.data() + 16 <= readable_end) {
+      // The 16 bytes from the cell's start can be read (the cell and what follows it):
+      // short cells without branches on their length.
       switch (h.mode) {
         case HotTarget::kSingle: {
-          if (n > 2) break;
-          uint16_t code = n == 1 ? h.cells->one[b[0]] : h.cells->two[b[0] | size_t{b[1]} << 8];
+          uint16_t one = h.cells->one[b[0]];
+          uint16_t two = h.cells->two[b[0] | size_t{b[1]} << 8];
+          uint16_t code = n == 1 ? one : two;
+          code = n > 2 ? Lookup::kSlow : code;
           if (code == Lookup::kSlow) break;
           h.out[at] = static_cast<uint8_t>(code);
           continue;
         }
         case HotTarget::kMulti: {
+          // A whole cell of one or two bytes by table (an option, or a refused or
+          // don't-know code), else one-byte option names separated by single spaces:
+          // "a c e".
           if (n <= 2) {
-            uint16_t code = n == 1 ? h.cells->one[b[0]] : h.cells->two[b[0] | size_t{b[1]} << 8];
+            uint16_t one = h.cells->one[b[0]];
+            uint16_t two = h.cells->two[b[0] | size_t{b[1]} << 8];
+            uint16_t code = n == 1 ? one : two;
             if (code == Lookup::kSlow) break;
             h.out[at] = static_cast<uint8_t>(code);
             continue;
           }
-          // One-byte option names separated by single spaces: "a c e".
           if ((n & 1) == 0) break;
           unsigned bits = h.bits[b[0]];
           unsigned ok = bits;
@@ -1181,7 +1239,7 @@ void Loader::EncodeRow(const Record& record, size_t row, size_t record_pos, Chun
         }
         case HotTarget::kNumber: {
           double number;
-          if (n <= h.max_key || !FastDecimal(cell, &number)) break;
+          if ((n <= h.max_key && h.lookup->Find(cell) != Lookup::kNotFound) || !FastDecimal(cell, &number)) break;
           h.numbers[at] = number;
           h.out[at] = kCodeAnswered;
           continue;
@@ -1325,6 +1383,8 @@ void Loader::ParseChunk(Chunk* chunk, bool report_progress) {
   const bool streamed = input_.streamed();
   std::string buffer;
   std::string_view window = data_;
+  constexpr size_t kPadding = 64;  // readable bytes after the window (EncodeRow)
+  const char* readable_end = data_.data() + data_.size();
   size_t window_begin = 0, window_end = chunk->end;
   size_t pos = chunk->begin;
   size_t utf8_pos = chunk->ascii ? chunk->end : chunk->begin;  // checked up to here
@@ -1332,9 +1392,10 @@ void Loader::ParseChunk(Chunk* chunk, bool report_progress) {
   auto fill = [&](size_t from, size_t capacity) {
     window_begin = from;
     window_end = std::min(chunk->end, from + capacity);
-    buffer.resize(window_end - window_begin);
+    buffer.resize(window_end - window_begin + kPadding);
     input_.Read(window_begin, window_end, buffer.data());
-    window = buffer;
+    window = std::string_view(buffer.data(), window_end - window_begin);
+    readable_end = buffer.data() + buffer.size();
   };
   // UTF-8 check of the window's bytes not yet checked (characters cut by the
   // window's end wait for the next window); false at an invalid byte.
@@ -1399,7 +1460,7 @@ void Loader::ParseChunk(Chunk* chunk, bool report_progress) {
       chunk->error.code = "CSV000";
       return;
     }
-    EncodeRow(record, chunk->rows, start, chunk, &evaluator, &context);
+    EncodeRow(record, chunk->rows, start, chunk, &evaluator, &context, readable_end);
     ++chunk->rows;
     if (pos - released >= (size_t{8} << 20)) {
       input_.Release(released, pos);
@@ -1452,10 +1513,12 @@ void Loader::MakeHot() {
       case ColumnKind::kNumber:
         h.mode = HotTarget::kNumber;
         h.max_key = t.lookup->max_key();
+        h.lookup = t.lookup;
         h.out = t.states;
         h.numbers = t.numbers;
         break;
     }
+    h.empty_missing = h.mode != HotTarget::kGeneral && t.relevance.empty();
   }
 }
 

@@ -568,7 +568,12 @@ std::string ShortCodeCsv(uint32_t seed, bool allow_errors) {
     return v;
   };
   std::string eol = chance(0.3) ? "\r\n" : "\n";
-  std::string out = "s,m7,m8,mx,x" + eol;
+  // Even seeds: 30 more columns no item reads, so that records span several 64-byte
+  // blocks of the record splitter.
+  const int fillers = seed % 2 == 0 ? 30 : 0;
+  std::string out = "s,m7,m8,mx,x";
+  for (int f = 0; f < fillers; ++f) out += ",f" + std::to_string(f);
+  out += eol;
   int rows = std::uniform_int_distribution<int>(1, 80)(rng);
   for (int r = 0; r < rows; ++r) {
     std::vector<std::string> cells;
@@ -594,11 +599,14 @@ std::string ShortCodeCsv(uint32_t seed, bool allow_errors) {
       }
       cells.push_back(v);
     }
+    for (int f = 0; f < fillers; ++f) cells.push_back(pick({"", "1", "abc", "a longer filler value"}));
+    if (allow_errors && chance(0.03)) cells.push_back("extra");  // one field too many
     for (size_t i = 0; i < cells.size(); ++i) {
       std::string cell = cells[i];
       if (chance(0.03)) cell = "\"" + cell + "\"";
       out += (i ? "," : "") + cell;
     }
+    if (chance(0.02)) out += "\r";  // a lone carriage return ends the record too
     if (r + 1 < rows || chance(0.5)) out += eol;
     if (chance(0.03)) out += eol;  // a blank line
   }
