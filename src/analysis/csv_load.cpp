@@ -150,17 +150,6 @@ class Input {
     if (done < want) std::memcpy(out + done, data_.data() + begin + done, want - done);
   }
 
-  // Drops the mapped pages of data()[begin, end) from this process (the page cache
-  // keeps them): parsed bytes do not count against the peak memory.
-  void Release(size_t begin, size_t end) const {
-    if (!map_) return;
-    size_t offset = static_cast<size_t>(data_.data() - map_);
-    size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
-    size_t from = (begin + offset + page - 1) / page * page;
-    size_t to = (end + offset) / page * page;
-    if (to > from) ::madvise(map_ + from, to - from, MADV_DONTNEED);
-  }
-
  private:
   char* map_ = nullptr;
   size_t map_size_ = 0;
@@ -1463,7 +1452,6 @@ void Loader::ParseChunk(Chunk* chunk, bool report_progress) {
     EncodeRow(record, chunk->rows, start, chunk, &evaluator, &context, readable_end);
     ++chunk->rows;
     if (pos - released >= (size_t{8} << 20)) {
-      input_.Release(released, pos);
       parsed_bytes_.fetch_add(pos - released, std::memory_order_relaxed);
       released = pos;
     }
@@ -1478,7 +1466,6 @@ void Loader::ParseChunk(Chunk* chunk, bool report_progress) {
     size_t bad = CheckUtf8(data_, &utf8_pos, chunk->end);
     if (bad != kNone) chunk->utf8_bad = bad;
   }
-  input_.Release(released, chunk->end);
   parsed_bytes_.fetch_add(chunk->end - released, std::memory_order_relaxed);
   if (pos != chunk->end) {  // a record ran past the chunk's end: bad input
     chunk->structural_error = true;

@@ -5,21 +5,26 @@
 // relevance for empty cells, numeric calculates, extra grouping columns), on any input.
 //
 // How (docs/ARCHITECTURE.md, "Loading a CSV"):
-//   1. The file is memory-mapped (read into memory for stdin or UTF-16 input).
+//   1. The file is memory-mapped (read into memory for stdin or UTF-16 input); the
+//      mapping serves the header and error positions, while both passes below read
+//      the body with pread() in pieces (CsvLoadSettings::read_bytes) into buffers of
+//      their own: no page faults, and the bytes are parsed from the CPU's cache.
 //   2. A first parallel pass counts quotes and record ends per byte range; quote
 //      parity then gives every range a record boundary, and the counts the number of
 //      rows, so every column is allocated once at its final size.
 //   3. The chunks between boundaries are parsed in parallel (RFC 4180 as in base/csv:
 //      quotes, doubled quotes, quoted line breaks, CRLF, a UTF-8 BOM; a record with
-//      none of these is split at its commas 16 bytes at a time) and each field a
-//      table needs is encoded in place into its column (one lookup per cell from its
-//      text to its code, shared by columns with the same choices; select_multiple
-//      tokens to bits; plain decimals by Clinger's exact fast path, others with
-//      std::from_chars). Fields no table needs are skipped. The columns live in one
-//      uninitialised arena (no zero-fill; huge pages). UTF-8 is checked as the bytes
-//      are parsed, except in ranges the first pass found to be pure ASCII. Mapped
-//      pages already parsed are released, so the file does not count against the
-//      peak memory.
+//      none of these is split at its commas 64 bytes at a time; a record cut by the
+//      end of a read is read again from its start) and each field a table needs is
+//      encoded in place into its column (cells of one or two bytes by a table of
+//      their final byte; one-byte select_multiple options separated by single
+//      spaces straight to bits; else one lookup per cell from its text to its code,
+//      shared by columns with the same choices; plain decimals by Clinger's exact
+//      fast path, others with std::from_chars). Fields no table needs are skipped.
+//      The columns live in one uninitialised arena (no zero-fill; huge pages). UTF-8
+//      is checked as the bytes are parsed, except in ranges the first pass found to
+//      be pure ASCII. A file does not count against the peak memory (read in
+//      pieces; standard input is read whole first).
 //   4. Malformed input (a structural CSV error) is parsed once more from the start on
 //      one thread, so that the error reported is the first one of the file.
 #pragma once
