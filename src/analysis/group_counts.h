@@ -3,8 +3,9 @@
 // gave each byte code (options, option bit patterns, non-answer states) and, for
 // numeric columns, the count, sum, sum of squares, minimum and maximum of the
 // answered values. Everything a table shows about a column is derived from these
-// counts (group_counts.cpp's accessors), so the raw data are read once, by both
-// cores, in cache-sized blocks.
+// counts (group_counts.cpp's accessors). Byte planes are counted several at a time
+// (one increment per row counts a pack of planes: their joint histogram), numeric
+// columns with AVX-512 where the CPU has it; both cores split the rows.
 #pragma once
 
 #include <cstdint>
@@ -56,11 +57,16 @@ Result<GroupedCounts> CountByGroup(const Dataset& data, int group_column,
 // grouping columns, or a filter that sends excluded rows to a slot of their own):
 // `group_codes` has one byte per row, each < `slots`; the result has
 // group_count == slots and no implicit "no group" slot. Error "T001" when
-// group_codes has the wrong length or slots is not in 1..256.
+// group_codes has the wrong length, slots is not in 1..256 or a code is not below
+// slots.
 Result<GroupedCounts> CountBySlots(const Dataset& data, const std::vector<uint8_t>& group_codes,
                                    int slots, const std::vector<int>& columns,
                                    unsigned threads = 0,
                                    Progress& progress = NullProgress::Instance());
+
+// For tests: run the portable numeric kernel even where the CPU has AVX-512 (so that
+// both paths are compared); false restores the default.
+void DisableWideVectorsForTesting(bool disable);
 
 // Derived counts, for one group of one column's counts.
 // kSingle: respondents who chose option `option`.
