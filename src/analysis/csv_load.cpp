@@ -888,7 +888,7 @@ class Loader {
   std::vector<HotTarget> hot_;
   void MakeHot();
   // Bytes per read of a streamed file.
-  size_t ReadBytes() const { return settings_.read_bytes ? settings_.read_bytes : size_t{1} << 20; }
+  size_t ReadBytes() const { return settings_.read_bytes ? settings_.read_bytes : size_t{1} << 18; }
   std::shared_ptr<uint8_t> arena_;  // the columns' values (ColumnArena)
   size_t question_targets_ = 0;
   // options.extra_single in order: its target, or -1 when the header lacks it (D004).

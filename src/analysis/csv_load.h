@@ -7,8 +7,9 @@
 // How (docs/ARCHITECTURE.md, "Loading a CSV"):
 //   1. The file is memory-mapped (read into memory for stdin or UTF-16 input); the
 //      mapping serves the header and error positions, while both passes below read
-//      the body with pread() in pieces (CsvLoadSettings::read_bytes) into buffers of
-//      their own: no page faults, and the bytes are parsed from the CPU's cache.
+//      the body with pread() in pieces (CsvLoadSettings::read_bytes, 256 KiB) into
+//      buffers of their own: no page faults, and the bytes are parsed from the CPU's
+//      cache.
 //   2. A first parallel pass counts quotes and record ends per byte range; quote
 //      parity then gives every range a record boundary, and the counts the number of
 //      rows, so every column is allocated once at its final size.
@@ -48,7 +49,7 @@ struct CsvLoadSettings {
   // boundaries); 0 = a default that gives a few ranges per thread.
   size_t range_bytes = 0;
   // Bytes per read of a file (the passes read it in pieces of this size into a buffer
-  // of their own; tests make it small to cut records at every place); 0 = 1 MiB.
+  // of their own; tests make it small to cut records at every place); 0 = 256 KiB.
   size_t read_bytes = 0;
 };
 
