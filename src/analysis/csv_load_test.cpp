@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <random>
 
+#include <unistd.h>
+
 #include "analysis/testing/dataset_equal.h"
 #include "base/file.h"
 #include "form/testing/form_rows.h"
@@ -60,6 +62,17 @@ std::string Describe(const Diagnostics& diags) {
   return out;
 }
 
+// A folder of this test's own: ctest runs the tests of this binary as separate
+// processes, two at a time, and a shared folder let one test truncate another's file
+// while it was being read (SIGBUS, or another test's rows).
+std::string OwnTempDir(const std::string& stem) {
+  std::string dir = ::testing::TempDir() + "/" + stem + "_" +
+                    ::testing::UnitTest::GetInstance()->current_test_info()->name() + "_" +
+                    std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
 // Loads `text` both ways and expects the same outcome; returns the row count.
 size_t ExpectSame(const form::Form& form, const std::string& text, const LoadDataOptions& options,
                   const CsvLoadSettings& settings, const std::string& context) {
@@ -89,8 +102,7 @@ size_t ExpectSameFromFile(const form::Form& form, const std::string& text, const
                           const CsvLoadSettings& settings, const std::string& context) {
   SCOPED_TRACE(context + " (file, read_bytes " + std::to_string(settings.read_bytes) + ")");
   static int counter = 0;
-  std::string dir = ::testing::TempDir() + "/csv_load_streamed";
-  std::filesystem::create_directories(dir);
+  std::string dir = OwnTempDir("csv_load_streamed");
   std::string path = dir + "/data" + std::to_string(++counter % 4) + ".csv";
   {
     std::FILE* out = std::fopen(path.c_str(), "wb");  // not WriteFileAtomic: no fsync per case
@@ -163,8 +175,7 @@ TEST(CsvLoad, TabulateTestDataset) {
 }
 
 TEST(CsvLoad, FileAndHeader) {
-  std::string dir = ::testing::TempDir() + "/csv_load_file";
-  std::filesystem::create_directories(dir);
+  std::string dir = OwnTempDir("csv_load_file");
   std::string path = dir + "/data.csv";
   ASSERT_TRUE(WriteFileAtomic(path, "\xEF\xBB\xBF" "country,s1\r\nKH,a\r\n\r\nVN,\"b\"\r\n").has_value());
   auto header = ReadCsvHeader(path);
