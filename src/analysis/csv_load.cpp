@@ -903,14 +903,23 @@ class Loader {
 // and *body_begin (the offset after it).
 std::optional<CsvError> ReadHeaderRecord(std::string_view data, std::vector<std::string>* header,
                                          size_t* body_begin) {
+  // Room for a usual header; a wider one is parsed again with room for all its
+  // fields (ParseRecord counts the fields past its room). Room for the largest
+  // header allowed (100,000 fields) cost every load, even of a 3-row file, 5 MB.
   Record record;
-  record.fields.assign(csv::Options{}.max_fields_per_row, {});
+  record.fields.assign(256, {});
   record.unescaped.assign(record.fields.size(), {});
   size_t pos = 0;
   while (pos < data.size()) {
     size_t start = pos;
     CsvError error;
     if (!ParseRecord(data, &pos, data.size(), &record, &error)) return error;
+    if (record.count > record.fields.size()) {
+      record.fields.assign(record.count, {});
+      record.unescaped.assign(record.count, {});
+      pos = start;
+      continue;
+    }
     if (IsBlank(record)) continue;
     header->assign(record.fields.begin(), record.fields.begin() + record.count);
     for (size_t i = 0; i < header->size(); ++i) {
@@ -1099,9 +1108,11 @@ void Loader::FirstPass() {
     if (!input_.streamed()) {
       count_block(r, p + r->from, r->to - r->from, std::min(end, r->to + 1) - r->from, r->from, &quotes, &high);
     } else {
-      std::unique_ptr<char[]> buffer(new char[block + 1]);
-      for (size_t b = r->from; b < r->to; b += block) {
-        size_t e = std::min(r->to, b + block);
+      // No bigger than the range: a small file must not cost a full-size buffer.
+      const size_t piece = std::min(block, r->to - r->from);
+      std::unique_ptr<char[]> buffer(new char[piece + 1]);
+      for (size_t b = r->from; b < r->to; b += piece) {
+        size_t e = std::min(r->to, b + piece);
         size_t avail = std::min(end, e + 1);
         input_.Read(b, avail, buffer.get());
         count_block(r, buffer.get(), e - b, avail - b, b, &quotes, &high);

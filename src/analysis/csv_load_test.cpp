@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "analysis/testing/dataset_equal.h"
+#include "analysis/testing/loader_forms.h"
 #include "base/file.h"
 #include "form/testing/form_rows.h"
 #include "form/xlsx_reader.h"
@@ -21,40 +22,17 @@
 namespace ngosurvey::analysis {
 namespace {
 
-using form::testing::MakeSheet;
 
-// A form with every kind of tabulable item, a group with relevance, a calculate.
-form::Form TestForm() {
-  form::Workbook workbook;
-  workbook.file = "form.xlsx";
-  workbook.sheets.push_back(MakeSheet(
-      "survey", {{"type", "name", "label", "relevant", "calculation"},
-                 {"select_one country", "country", "Country", "", ""},
-                 {"select_one abc", "s1", "S1", "", ""},
-                 {"select_one abc", "s2", "S2", "${s1} = 'a'", ""},
-                 {"begin_group", "g", "G", "${s1} != 'c'", ""},
-                 {"select_multiple many", "m1", "M1", "", ""},
-                 {"integer", "n1", "N1", "${s2} = 'b'", ""},
-                 {"end_group", "", "", "", ""},
-                 {"decimal", "d1", "D1", "", ""},
-                 {"text", "t1", "T1", "", ""},
-                 {"calculate", "c1", "", "", "1 + 1"},
-                 {"calculate", "c2", "", "", "concat('x', 'y')"}}));
-  std::vector<std::vector<std::string>> choices = {{"list_name", "name", "label"},
-                                                   {"country", "KH", "Cambodia"},
-                                                   {"country", "VN", "Viet Nam"},
-                                                   {"abc", "a", "A"},
-                                                   {"abc", "b", "B"},
-                                                   {"abc", "c", "C"},
-                                                   {"abc", "99", "Refused"}};
-  for (int i = 1; i <= 9; ++i) choices.push_back({"many", "o" + std::to_string(i), "Option " + std::to_string(i)});
-  workbook.sheets.push_back(MakeSheet("choices", choices));
+// A loader test form (analysis/testing/loader_forms.h) that must build without errors.
+form::Form Built(Result<form::Form> (*make)(Diagnostics*)) {
   Diagnostics diags;
-  auto form = form::BuildForm(workbook, &diags);
+  Result<form::Form> form = make(&diags);
   EXPECT_TRUE(form.has_value()) << (form ? "" : form.error().ToString());
   EXPECT_FALSE(diags.has_errors());
-  return *form;
+  return form ? *std::move(form) : form::Form{};
 }
+
+form::Form TestForm() { return Built(&testing::EveryKindForm); }
 
 std::string Describe(const Diagnostics& diags) {
   std::string out;
@@ -202,6 +180,34 @@ TEST(CsvLoad, FileAndHeader) {
   EXPECT_EQ(missing.error().code, "IO001");
 }
 
+// Headers wider than the room the header parse starts with (256 fields): read whole,
+// and a duplicate name far to the right is found, as csv::ReadTable does.
+TEST(CsvLoad, WideHeaders) {
+  std::string dir = OwnTempDir("csv_load_wide");
+  std::string path = dir + "/data.csv";
+  for (size_t width : {255u, 256u, 257u, 1000u}) {
+    SCOPED_TRACE(width);
+    std::string header = "country,s1";
+    for (size_t i = 2; i < width; ++i) header += ",x" + std::to_string(i);
+    std::string row = "KH,a" + std::string(width - 2, ',');
+    ASSERT_TRUE(WriteFileAtomic(path, header + "\n" + row + "\n").has_value());
+    auto mine = ReadCsvHeader(path);
+    ASSERT_TRUE(mine.has_value()) << mine.error().ToString();
+    EXPECT_EQ(mine->header.size(), width);
+    EXPECT_EQ(mine->header.back(), "x" + std::to_string(width - 1));
+    EXPECT_EQ(ExpectSameFromFile(TestForm(), header + "\n" + row + "\n", {}, {}, "wide"), 1u);
+
+    std::string duplicate = header + ",x" + std::to_string(width / 2) + "\n" + row + ",\n";
+    ASSERT_TRUE(WriteFileAtomic(path, duplicate).has_value());
+    auto refused = ReadCsvHeader(path);
+    auto reference = csv::ReadTable(path);
+    ASSERT_FALSE(refused.has_value());
+    ASSERT_FALSE(reference.has_value());
+    EXPECT_EQ(refused.error().code, "CSV006");
+    EXPECT_EQ(refused.error().ToString(), reference.error().ToString());
+  }
+}
+
 // Random CSVs over TestForm's columns.
 class RandomCsv {
  public:
@@ -345,32 +351,7 @@ TEST(CsvLoad, MalformedInputGivesTheFirstErrorOfTheFile) {
 namespace ngosurvey::analysis {
 namespace {
 
-// A form for the loader's fast paths: one-byte and short codes, codes that differ
-// only by leading zeros or a decimal point, long option names, more than 127 choices
-// in a select_one, a select_multiple wider than 64 planes, numbers.
-form::Form FastPathForm() {
-  form::Workbook workbook;
-  workbook.file = "form.xlsx";
-  workbook.sheets.push_back(MakeSheet("survey", {{"type", "name", "label"},
-                                                 {"select_one big", "big", "Big"},
-                                                 {"select_one words", "w", "W"},
-                                                 {"select_multiple words", "mw", "MW"},
-                                                 {"select_multiple wide", "wide", "Wide"},
-                                                 {"decimal", "x", "X"},
-                                                 {"integer", "i", "I"}}));
-  std::vector<std::vector<std::string>> choices = {{"list_name", "name", "label"}};
-  for (int i = 1; i <= 200; ++i) choices.push_back({"big", std::to_string(i), "B" + std::to_string(i)});
-  for (const char* name : {"a", "bb", "ccc", "dddd", "eeeee", "ffffff", "ggggggg", "hhhhhhhh", "iiiiiiiii",
-                           "a_long_option_name", "01", "1", "-1", "1.0", "99x", "é"}) {
-    choices.push_back({"words", name, name});
-  }
-  for (int i = 0; i < 500; ++i) choices.push_back({"wide", "o" + std::to_string(i), "O" + std::to_string(i)});
-  workbook.sheets.push_back(MakeSheet("choices", choices));
-  Diagnostics diags;
-  auto form = form::BuildForm(workbook, &diags);
-  EXPECT_TRUE(form.has_value()) << (form ? "" : form.error().ToString());
-  return *form;
-}
+form::Form FastPathForm() { return Built(&testing::FastPathForm); }
 
 std::string FastPathCsv(uint32_t seed, bool allow_errors) {
   std::mt19937 rng(seed);
@@ -387,7 +368,7 @@ std::string FastPathCsv(uint32_t seed, bool allow_errors) {
   const std::vector<std::string> bad_words = {"001", "1.00", "A", "hhhhhhhhh", "iiiiiiii", "b", "\"1\"x"};
   const std::vector<std::string> bad_numbers = {"-", "1.2.3", "1..2", "abc", "1e999", "--1"};
   std::string eol = chance(0.3) ? "\r\n" : "\n";
-  std::string out = "big,w,mw,wide,x,i,note" + eol;
+  std::string out = std::string(testing::kFastPathHeader) + eol;
   int rows = std::uniform_int_distribution<int>(1, 60)(rng);
   for (int r = 0; r < rows; ++r) {
     std::vector<std::string> cells;
@@ -530,31 +511,7 @@ TEST(CsvLoad, DroppedColumnsLeaveTheOthersIntact) {
 namespace ngosurvey::analysis {
 namespace {
 
-// A form for the whole-cell tables and the one-plane select_multiple path: one- and
-// two-byte codes (with a two-byte UTF-8 name), exactly 7 one-byte options (one plane),
-// 8 options (two planes: the general path), names of mixed lengths.
-form::Form ShortCodeForm() {
-  form::Workbook workbook;
-  workbook.file = "form.xlsx";
-  workbook.sheets.push_back(MakeSheet("survey", {{"type", "name", "label"},
-                                                 {"select_one short", "s", "S"},
-                                                 {"select_multiple seven", "m7", "M7"},
-                                                 {"select_multiple eight", "m8", "M8"},
-                                                 {"select_multiple mixed", "mx", "MX"},
-                                                 {"decimal", "x", "X"}}));
-  std::vector<std::vector<std::string>> choices = {{"list_name", "name", "label"}};
-  for (const char* name : {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "\xC3\xA9", "z"}) {
-    choices.push_back({"short", name, name});
-  }
-  for (const char* name : {"a", "b", "c", "d", "e", "f", "g"}) choices.push_back({"seven", name, name});
-  for (const char* name : {"a", "b", "c", "d", "e", "f", "g", "h"}) choices.push_back({"eight", name, name});
-  for (const char* name : {"x", "yy", "zzz"}) choices.push_back({"mixed", name, name});
-  workbook.sheets.push_back(MakeSheet("choices", choices));
-  Diagnostics diags;
-  auto form = form::BuildForm(workbook, &diags);
-  EXPECT_TRUE(form.has_value()) << (form ? "" : form.error().ToString());
-  return *form;
-}
+form::Form ShortCodeForm() { return Built(&testing::ShortCodeForm); }
 
 std::string ShortCodeCsv(uint32_t seed, bool allow_errors) {
   std::mt19937 rng(seed);
