@@ -145,15 +145,24 @@ class Input {
       if (n <= 0) break;
       done += static_cast<size_t>(n);
     }
-    // A read that fails or comes short (the file changed under us): what the mapping
-    // has, as the memory path would read it.
-    if (done < want) std::memcpy(out + done, data_.data() + begin + done, want - done);
+    // A read that fails or comes short: the file shrank (or became unreadable) since
+    // it was mapped. The mapping must not be read there (its pages past the new end
+    // raise SIGBUS); zeros stand in, and the loader reports the change (changed()).
+    if (done < want) {
+      std::memset(out + done, 0, want - done);
+      changed_.store(true, std::memory_order_relaxed);
+    }
   }
+
+  // Whether a Read() came short: the file changed while it was loaded, and what was
+  // parsed is not the file.
+  bool changed() const { return changed_.load(std::memory_order_relaxed); }
 
  private:
   char* map_ = nullptr;
   size_t map_size_ = 0;
   int fd_ = -1;  // of the mapped file, for Read()
+  mutable std::atomic<bool> changed_{false};
   std::string owned_;
   std::string_view data_;
 };
@@ -838,6 +847,13 @@ class Loader {
   void EncodeCell(const Record& record, size_t k, size_t at, size_t row, size_t record_pos, Chunk* chunk,
                   form::expr::Evaluator* evaluator, RecordContext* context);
   Result<Dataset> Finish(Diagnostics* diags);
+  // IO001 for a file that changed while it was read (Input::changed).
+  Error ChangedError() const {
+    return Error{"IO001",
+                 "the file changed while it was read (another program is writing it?); load it again "
+                 "when it is complete",
+                 Location{.file = file_}};
+  }
   // Returns the arena memory of a target that does not become a column (a calculate
   // that turned out not to be numeric, an extra column that a question supplies).
   void DropColumn(const Target& t) const {
@@ -1589,6 +1605,9 @@ Result<Dataset> Loader::Run(Diagnostics* diags) {
   if (plan_error) targets_.clear();  // check the CSV only: its errors come first
   FirstPass();
   ParseAll(false);
+  // Before anything reads the mapping again (the UTF-8 check of the whole file, error
+  // positions): a file that shrank would raise SIGBUS there.
+  if (input_.changed()) return tl::unexpected(ChangedError());
   bool structural = false, utf8 = false;
   for (const Chunk& c : chunks_) {
     structural |= c.structural_error;
@@ -1606,6 +1625,7 @@ Result<Dataset> Loader::Run(Diagnostics* diags) {
     whole.row_capacity = total_capacity_ = data_.size() - body_begin_ + 1;
     chunks_.assign(1, std::move(whole));
     ParseAll(true);
+    if (input_.changed()) return tl::unexpected(ChangedError());
     if (chunks_[0].structural_error && chunks_[0].error.code != "CSV000") {
       return tl::unexpected(ToError(chunks_[0].error, data_, file_));
     }
@@ -1618,6 +1638,7 @@ Result<Dataset> Loader::Run(Diagnostics* diags) {
     chunks_.assign(1, std::move(again));
     targets_ = std::move(targets);
     ParseAll(true);
+    if (input_.changed()) return tl::unexpected(ChangedError());
     if (chunks_[0].structural_error) {
       return MakeError("CSV000", "the file could not be parsed", Location{.file = file_});
     }

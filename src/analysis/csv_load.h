@@ -9,7 +9,8 @@
 //      mapping serves the header and error positions, while both passes below read
 //      the body with pread() in pieces (CsvLoadSettings::read_bytes, 256 KiB) into
 //      buffers of their own: no page faults, and the bytes are parsed from the CPU's
-//      cache.
+//      cache. A file that shrinks while it is read (another program rewriting it) is
+//      error IO001, found before anything reads the mapping past its new end.
 //   2. A first parallel pass counts quotes and record ends per byte range; quote
 //      parity then gives every range a record boundary, and the counts the number of
 //      rows, so every column is allocated once at its final size.

@@ -180,6 +180,45 @@ TEST(CsvLoad, FileAndHeader) {
   EXPECT_EQ(missing.error().code, "IO001");
 }
 
+// A file that shrinks while it is loaded (another program rewriting it): an IO001
+// naming the file, not a SIGBUS from reading its mapping past the new end (the loader
+// maps the file for the header and error positions and reads the body in pieces).
+TEST(CsvLoad, FileThatShrinksWhileLoadedIsAnError) {
+  // Truncates the file when the parse starts, after the first pass counted its rows.
+  class Truncate final : public Progress {
+   public:
+    explicit Truncate(std::string path) : path_(std::move(path)) {}
+    void Start(std::string_view, uint64_t) override { std::filesystem::resize_file(path_, 20); }
+    void Update(uint64_t) override {}
+    void Finish() override {}
+
+   private:
+    std::string path_;
+  };
+  std::string path = OwnTempDir("csv_load_shrinks") + "/data.csv";
+  std::string text = "country,s1,g/m1\n";
+  for (int i = 0; i < 20000; ++i) text += "KH,b,o1 o2\nVN,c,o3\n";
+  form::Form form = TestForm();
+  for (int threads : {1, 2}) {
+    for (bool malformed : {false, true}) {
+      SCOPED_TRACE(std::to_string(threads) + (malformed ? " malformed" : ""));
+      // A malformed file would have its first error looked for in the mapping.
+      ASSERT_TRUE(WriteFileAtomic(path, malformed ? text + "KH,\"b\n" : text).has_value());
+      Truncate truncate(path);
+      CsvLoadSettings settings;
+      settings.threads = threads;
+      settings.read_bytes = 4096;
+      settings.progress = &truncate;
+      Diagnostics diags;
+      auto data = LoadCsvFile(form, path, {}, &diags, settings);
+      ASSERT_FALSE(data.has_value());
+      EXPECT_EQ(data.error().code, "IO001");
+      EXPECT_EQ(data.error().where.file, path);
+      EXPECT_NE(data.error().message.find("changed while it was read"), std::string::npos);
+    }
+  }
+}
+
 // Headers wider than the room the header parse starts with (256 fields): read whole,
 // and a duplicate name far to the right is found, as csv::ReadTable does.
 TEST(CsvLoad, WideHeaders) {
