@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "analysis/group_counts.h"
+#include "analysis/medians.h"
 #include "analysis/row_context.h"
 #include "analysis/table.h"
 
@@ -298,43 +299,6 @@ void Suppress(ItemResult* item, bool has_total, int groups) {
   }
 }
 
-// Median of the answered values of `column` in each slot (only computed when asked).
-// `numbers` (the kernel's per-slot summaries) sizes the vectors up front: without
-// it, growing them was the largest cost of tabulating numeric items at 1M rows.
-std::vector<std::optional<double>> Medians(const Column& column, const std::vector<uint8_t>& slots,
-                                           int groups, const std::vector<NumberSummary>& numbers) {
-  // values[groups] is the Total: every included respondent, with or without a group.
-  std::vector<std::vector<double>> values(groups + 1);
-  uint64_t included = 0;
-  for (int s = 0; s <= groups && s < static_cast<int>(numbers.size()); ++s) {
-    if (s < groups) values[s].reserve(numbers[s].n);
-    included += numbers[s].n;
-  }
-  values[groups].reserve(included);
-  for (size_t r = 0; r < slots.size(); ++r) {
-    if (column.states[r] != kCodeAnswered || slots[r] > groups) continue;
-    if (slots[r] < groups) values[slots[r]].push_back(column.numbers[r]);
-    values[groups].push_back(column.numbers[r]);
-  }
-  std::vector<std::optional<double>> medians;
-  for (auto& v : values) {
-    if (v.empty()) {
-      medians.push_back(std::nullopt);
-      continue;
-    }
-    size_t mid = v.size() / 2;
-    std::nth_element(v.begin(), v.begin() + mid, v.end());
-    double upper = v[mid];
-    if (v.size() % 2 == 1) {
-      medians.push_back(upper);
-    } else {
-      double lower = *std::max_element(v.begin(), v.begin() + mid);
-      medians.push_back((lower + upper) / 2);
-    }
-  }
-  return medians;
-}
-
 NumericCell MakeNumericCell(const NumberSummary& s, std::optional<double> median,
                             const TableSpec& spec) {
   NumericCell cell;
@@ -501,7 +465,7 @@ Result<TableResult> Tabulate(const Dataset& data, const TableSpec& spec, Progres
       bool want_median = std::find(item.statistics.begin(), item.statistics.end(), "median") !=
                          item.statistics.end();
       std::vector<std::optional<double>> medians(groups + 1);
-      if (want_median) medians = Medians(*counted, slots, groups, counts.numbers);
+      if (want_median) medians = MediansBySlot(*counted, slots, groups);
       for (int c = 0; c < column_count; ++c) {
         int slot = slot_of(c);
         NumberSummary summary = slot >= 0 ? counts.numbers[slot] : SumSummaries(counts.numbers, groups);
