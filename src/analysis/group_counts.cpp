@@ -508,6 +508,24 @@ GroupedCounts EmptyCounts(const Dataset& data, const std::vector<int>& columns, 
 
 namespace {
 
+// The largest of `n` bytes, 16 at a time (std::max_element compiled to a byte-by-byte
+// loop: a sixth of `tabulate`'s time at 10M rows, which checks its codes per item).
+uint8_t HighestByte(const uint8_t* bytes, size_t n) {
+  uint8_t highest = 0;
+  size_t i = 0;
+#if defined(__SSE2__)
+  __m128i wide = _mm_setzero_si128();
+  for (; i + 16 <= n; i += 16) {
+    wide = _mm_max_epu8(wide, _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + i)));
+  }
+  alignas(16) uint8_t lanes[16];
+  _mm_store_si128(reinterpret_cast<__m128i*>(lanes), wide);
+  highest = *std::max_element(lanes, lanes + 16);
+#endif
+  for (; i < n; ++i) highest = std::max(highest, bytes[i]);
+  return highest;
+}
+
 Status CheckColumns(const Dataset& data, const std::vector<int>& columns) {
   int column_count = static_cast<int>(data.columns().size());
   for (int index : columns) {
@@ -583,7 +601,7 @@ Result<GroupedCounts> CountBySlots(const Dataset& data, const std::vector<uint8_
   if (group_codes.size() != data.rows() || slots < 1 || slots > 256) {
     return MakeError("T001", "group codes must have one byte per row and 1..256 slots");
   }
-  uint8_t highest = group_codes.empty() ? 0 : *std::max_element(group_codes.begin(), group_codes.end());
+  uint8_t highest = HighestByte(group_codes.data(), group_codes.size());
   if (highest >= slots) {
     return MakeError("T001", "group code " + std::to_string(highest) + " is not below the " +
                                  std::to_string(slots) + " slots");

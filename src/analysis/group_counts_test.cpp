@@ -184,6 +184,25 @@ TEST(GroupCountsTest, CallerMadeSlotsKeepExcludedRowsApart) {
   EXPECT_EQ(CountBySlots(data, {0, 1}, 3, {0}).error().code, "T001");
 }
 
+// A code not below the slot count is refused wherever it is (the check reads 16 codes
+// at a time, then the tail).
+TEST(GroupCountsTest, CountBySlotsFindsAStrayCodeAnywhere) {
+  const size_t rows = 41;
+  Dataset data;
+  ColumnBuilder builder("s", ColumnKind::kSingle, {"a"});
+  for (size_t r = 0; r < rows; ++r) ASSERT_TRUE(builder.Append(form::Answer::Answered("a")));
+  ASSERT_TRUE(data.AddColumn(std::move(builder).Finish()));
+  for (size_t at = 0; at < rows; ++at) {
+    std::vector<uint8_t> slots(rows, 2);
+    slots[at] = 3;
+    auto counts = CountBySlots(data, slots, 3, {0});
+    ASSERT_FALSE(counts.has_value()) << at;
+    EXPECT_EQ(counts.error().code, "T001");
+    slots[at] = 0;
+    EXPECT_TRUE(CountBySlots(data, slots, 3, {0}).has_value()) << at;
+  }
+}
+
 // Every (slot, byte code) bin of every plane equals a naive count: codes over the
 // whole byte range, 256 caller-made slots, an odd number of planes (counted two at a
 // time, the last alone), a row count that is neither a multiple of a block nor of the
