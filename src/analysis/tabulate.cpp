@@ -372,6 +372,35 @@ Result<TableResult> Tabulate(const Dataset& data, const TableSpec& spec, Progres
     table_filter = NGO_TRY(EvaluateForRows(data, bound));
   }
 
+  // Slots of a row with no filter of its own: groups 0..G-1, G = no group, G+1 =
+  // excluded by the table's filter.
+  std::vector<uint8_t> table_slots = grouping.slots;
+  if (table_filter) {
+    for (size_t r = 0; r < table_slots.size(); ++r) {
+      if (!(*table_filter)[r]) table_slots[r] = static_cast<uint8_t>(groups + 1);
+    }
+  }
+  // Rows of dataset columns with no filter, eligibility or bins of their own share
+  // those slots, so the kernel counts all their columns in one pass (its packs span
+  // items); a pass per row cost a pass over the group codes and the pack set-up each.
+  auto uses_table_slots = [](const RowSpec& row) {
+    return row.derived.empty() && row.bins.empty() && row.filter.empty() &&
+           (row.eligible.empty() || row.denominator != DenominatorRule::kEligible);
+  };
+  std::vector<int> shared_columns;
+  std::vector<int> shared_position(data.columns().size(), -1);  // by column index
+  for (const RowSpec& row : spec.rows) {
+    int index = uses_table_slots(row) ? data.Find(row.item) : -1;
+    if (index >= 0 && shared_position[index] < 0) {
+      shared_position[index] = static_cast<int>(shared_columns.size());
+      shared_columns.push_back(index);
+    }
+  }
+  GroupedCounts shared_counts;
+  if (!shared_columns.empty()) {
+    shared_counts = NGO_TRY(CountBySlots(data, table_slots, groups + 2, shared_columns));
+  }
+
   progress.Start("tabulating " + spec.id, spec.rows.size());
   for (size_t row_index = 0; row_index < spec.rows.size(); ++row_index) {
     const RowSpec& row = spec.rows[row_index];
@@ -399,20 +428,23 @@ Result<TableResult> Tabulate(const Dataset& data, const TableSpec& spec, Progres
                        SpecLine(spec, row.line));
     }
 
-    // Slots: groups, G = no group, G+1 = excluded by a filter or not eligible.
-    std::vector<uint8_t> slots = grouping.slots;
-    auto exclude_unless = [&](const std::vector<uint8_t>& keep) {
-      for (size_t r = 0; r < slots.size(); ++r) {
-        if (!keep[r]) slots[r] = static_cast<uint8_t>(groups + 1);
+    // Slots: the table's, and G+1 also for rows excluded by the row's filter or not
+    // eligible.
+    const bool shared = uses_table_slots(row);
+    std::vector<uint8_t> own_slots;
+    if (!shared) {
+      own_slots = table_slots;
+      for (const std::string* expression : {&row.filter, &row.eligible}) {
+        if (expression->empty()) continue;
+        if (expression == &row.eligible && row.denominator != DenominatorRule::kEligible) continue;
+        auto bound = NGO_TRY(CompileForDataset(data, *expression, SpecLine(spec, row.line)));
+        std::vector<uint8_t> keep = NGO_TRY(EvaluateForRows(data, bound));
+        for (size_t r = 0; r < own_slots.size(); ++r) {
+          if (!keep[r]) own_slots[r] = static_cast<uint8_t>(groups + 1);
+        }
       }
-    };
-    if (table_filter) exclude_unless(*table_filter);
-    for (const std::string* expression : {&row.filter, &row.eligible}) {
-      if (expression->empty()) continue;
-      if (expression == &row.eligible && row.denominator != DenominatorRule::kEligible) continue;
-      auto bound = NGO_TRY(CompileForDataset(data, *expression, SpecLine(spec, row.line)));
-      exclude_unless(NGO_TRY(EvaluateForRows(data, bound)));
     }
+    const std::vector<uint8_t>& slots = shared ? table_slots : own_slots;
 
     // Binned numerics are counted as a single-choice column of bins.
     Dataset binned(data.rows());
@@ -441,8 +473,10 @@ Result<TableResult> Tabulate(const Dataset& data, const TableSpec& spec, Progres
     }
     const Dataset& counted_data = counted == &column ? *source : binned;
     int counted_index = counted == &column ? column_index : 0;
-    GroupedCounts grouped = NGO_TRY(CountBySlots(counted_data, slots, groups + 2, {counted_index}));
-    const ColumnCounts& counts = grouped.columns[0];
+    GroupedCounts own_counts;
+    if (!shared) own_counts = NGO_TRY(CountBySlots(counted_data, slots, groups + 2, {counted_index}));
+    const ColumnCounts& counts =
+        shared ? shared_counts.columns[shared_position[column_index]] : own_counts.columns[0];
 
     ItemResult item;
     item.item = row.item;

@@ -155,6 +155,70 @@ TEST(TabulateTest, DerivedVariableFilterAndBins) {
   EXPECT_EQ(result->items[2].options[1].cells[0].count, 10u);
 }
 
+// Rows without filters of their own are counted together in one pass of the kernel;
+// every figure must be what the row gives alone (with the table's filter applied to
+// both, and rows with their own filter, bins or a derived variable between them).
+TEST(TabulateTest, RowsCountedTogetherEqualRowsAlone) {
+  Dataset data = StudyLike();
+  RowSpec mentions = Row("funding");
+  mentions.mentions = true;
+  RowSpec filtered = Row("training");
+  filtered.filter = "${staff} >= 5";
+  RowSpec binned = Row("staff");
+  binned.bins = {0, 5, 20};
+  RowSpec derived = Row("big");
+  derived.derived = "${staff} > 10";
+  RowSpec all = Row("training");
+  all.denominator = DenominatorRule::kAll;
+  const std::vector<RowSpec> rows = {Row("training"), filtered, mentions, binned, Row("staff"),
+                                     derived, all, Row("funding")};
+  for (const char* table_filter : {"", "${training} != 'no'"}) {
+    SCOPED_TRACE(table_filter);
+    TableSpec together = Spec(rows);
+    together.filter = table_filter;
+    auto whole = Tabulate(data, together);
+    ASSERT_TRUE(whole) << whole.error().ToString();
+    ASSERT_EQ(whole->items.size(), rows.size());
+    for (size_t i = 0; i < rows.size(); ++i) {
+      SCOPED_TRACE(i);
+      TableSpec alone = Spec({rows[i]});
+      alone.filter = table_filter;
+      auto one = Tabulate(data, alone);
+      ASSERT_TRUE(one) << one.error().ToString();
+      const ItemResult& a = whole->items[i];
+      const ItemResult& b = one->items[0];
+      ASSERT_EQ(a.options.size(), b.options.size());
+      for (size_t o = 0; o < a.options.size(); ++o) {
+        for (size_t c = 0; c < a.options[o].cells.size(); ++c) {
+          EXPECT_EQ(a.options[o].cells[c].count, b.options[o].cells[c].count);
+          EXPECT_EQ(a.options[o].cells[c].base, b.options[o].cells[c].base);
+          EXPECT_EQ(a.options[o].cells[c].percent, b.options[o].cells[c].percent);
+        }
+        for (size_t c = 0; c < a.options[o].mention_cells.size(); ++c) {
+          EXPECT_EQ(a.options[o].mention_cells[c].count, b.options[o].mention_cells[c].count);
+          EXPECT_EQ(a.options[o].mention_cells[c].base, b.options[o].mention_cells[c].base);
+        }
+      }
+      ASSERT_EQ(a.numeric.size(), b.numeric.size());
+      for (size_t c = 0; c < a.numeric.size(); ++c) {
+        EXPECT_EQ(a.numeric[c].n, b.numeric[c].n);
+        EXPECT_EQ(a.numeric[c].mean, b.numeric[c].mean);
+        EXPECT_EQ(a.numeric[c].median, b.numeric[c].median);
+      }
+      ASSERT_EQ(a.nonresponse.size(), b.nonresponse.size());
+      for (size_t c = 0; c < a.nonresponse.size(); ++c) {
+        EXPECT_EQ(a.nonresponse[c].total, b.nonresponse[c].total);
+        EXPECT_EQ(a.nonresponse[c].answered, b.nonresponse[c].answered);
+        EXPECT_EQ(a.nonresponse[c].refused, b.nonresponse[c].refused);
+        EXPECT_EQ(a.nonresponse[c].dont_know, b.nonresponse[c].dont_know);
+      }
+      EXPECT_EQ(a.mentions_total, b.mentions_total);
+    }
+    // The table's filter took effect (VN's 7 "no" are out; its refusal stays).
+    if (*table_filter) EXPECT_EQ(whole->items[0].nonresponse[1].total, 6u);
+  }
+}
+
 TEST(TabulateTest, SmallCellsAreFlaggedAndSuppressedWithComplements) {
   Dataset data = StudyLike();
   TableSpec spec = Spec({Row("training")});
