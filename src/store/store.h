@@ -96,6 +96,9 @@ struct Submission {
   Wave wave = Wave::kMain;
   std::string org_id;        // the organisation interviewed
   std::string interviewer;
+  // The form language code the interview was last shown in ("km"), so that a resumed
+  // interview continues in it; empty when unknown (imports) or the form's default.
+  std::string language;
   int64_t started_at_ms = 0;
   std::optional<int64_t> ended_at_ms;  // set when completed
   int64_t updated_at_ms = 0;           // set by the store on every write
@@ -253,10 +256,12 @@ class Store : public FieldworkLog {
 
   // Saves answers of a draft: the interview engine calls it after every accepted
   // answer. The changes are applied in order in one transaction, so a crash keeps
-  // either all of them or none. ST004 if the submission is complete, ST002 if it
-  // does not exist, ST001 for a malformed path or answer or a path named twice.
-  virtual Status SaveDraft(const std::string& instance_id,
-                           const std::vector<AnswerChange>& changes) = 0;
+  // either all of them or none. When `language` is set, the draft's language
+  // becomes it in the same transaction (the interviewer switched language since the
+  // last save; no write of its own). ST004 if the submission is complete, ST002 if
+  // it does not exist, ST001 for a malformed path or answer or a path named twice.
+  virtual Status SaveDraft(const std::string& instance_id, const std::vector<AnswerChange>& changes,
+                           const std::optional<std::string>& language = std::nullopt) = 0;
 
   // Marks a draft complete at `ended_at_ms` and records a "status" audit entry by
   // the interviewer. ST004 if already complete. All-or-nothing.

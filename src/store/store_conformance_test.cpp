@@ -306,6 +306,80 @@ TYPED_TEST(StoreConformanceTest, DraftSavesApplyInOrderAndAllOrNothing) {
   EXPECT_TRUE(store.ReadAudit()->empty()) << "drafts leave no audit entries";
 }
 
+TYPED_TEST(StoreConformanceTest, LanguageIsKeptThroughSavesCompletionAndListings) {
+  Store& store = this->store();
+  Submission s = TestDraft(Uuid(1));
+  s.language = "km";
+  ASSERT_TRUE(store.CreateSubmission(s));
+  EXPECT_EQ(store.GetSubmission(Uuid(1))->language, "km");
+
+  // A save without a language keeps it; a save with one changes it, with its answers.
+  ASSERT_TRUE(store.SaveDraft(Uuid(1), {{"age", Answer::Answered("30")}}));
+  EXPECT_EQ(store.GetSubmission(Uuid(1))->language, "km");
+  this->clock_.Set(1700000002000);
+  ASSERT_TRUE(store.SaveDraft(Uuid(1), {{"age", Answer::Answered("31")}}, "vi"));
+  auto got = store.GetSubmission(Uuid(1));
+  ASSERT_TRUE(got) << got.error().ToString();
+  EXPECT_EQ(got->language, "vi");
+  EXPECT_EQ(got->answers.at("age"), Answer::Answered("31"));
+  EXPECT_EQ(got->updated_at_ms, 1700000002000);
+  // A language alone (switched, then the interview stopped) is a save too.
+  ASSERT_TRUE(store.SaveDraft(Uuid(1), {}, "en"));
+  EXPECT_EQ(store.GetSubmission(Uuid(1))->language, "en");
+  EXPECT_EQ(store.GetSubmission(Uuid(1))->answers.size(), 1u);
+
+  // A failed save changes neither the answers nor the language.
+  auto bad = store.SaveDraft(Uuid(1), {{"x y", Answer::Answered("1")}}, "km");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, "ST001");
+  EXPECT_EQ(store.GetSubmission(Uuid(1))->language, "en");
+
+  ASSERT_TRUE(store.CompleteSubmission(Uuid(1), 4242));
+  auto frozen = store.SaveDraft(Uuid(1), {}, "vi");
+  ASSERT_FALSE(frozen);
+  EXPECT_EQ(frozen.error().code, "ST004");
+
+  // Imports carry it too, empty (unknown) or not.
+  SubmissionBatch batch;
+  batch.submissions = {TestDraft(Uuid(2), 2000), TestDraft(Uuid(3), 3000)};
+  batch.submissions[1].language = "vi";
+  batch.submissions[1].status = SubmissionStatus::kComplete;
+  batch.submissions[1].ended_at_ms = 3500;
+  ASSERT_TRUE(store.CreateSubmissions(batch));
+  {
+    auto writer = store.BeginImport(std::nullopt);
+    ASSERT_TRUE(writer) << writer.error().ToString();
+    Submission imported = TestDraft(Uuid(4), 4000);
+    imported.language = "km";
+    ASSERT_TRUE((*writer)->Add(imported));
+    auto found = (*writer)->Find(Uuid(4));
+    ASSERT_TRUE(found && found->has_value());
+    EXPECT_EQ((*found)->language, "km");
+    ASSERT_TRUE((*writer)->Commit());
+  }
+
+  auto listed = store.ListSubmissions();
+  ASSERT_TRUE(listed) << listed.error().ToString();
+  std::vector<std::string> languages;
+  for (const Submission& l : *listed) languages.push_back(l.language);
+  EXPECT_EQ(languages, (std::vector<std::string>{"en", "", "vi", "km"}));
+  std::vector<std::string> walked;
+  ASSERT_TRUE(store.ForEachSubmission({}, [&](const Submission& w, const std::vector<AnswerView>&) {
+    walked.push_back(w.language);
+    return Ok();
+  }));
+  EXPECT_EQ(walked, languages);
+  Submission want = s;
+  want.language = "en";
+  want.status = SubmissionStatus::kComplete;
+  want.ended_at_ms = 4242;
+  want.answers = {{"age", Answer::Answered("31")}};
+  want.updated_at_ms = 1700000002000;
+  EXPECT_EQ(*store.GetSubmission(Uuid(1)), want) << "the whole submission, language included";
+  want.language = "km";
+  EXPECT_NE(*store.GetSubmission(Uuid(1)), want) << "operator== compares the language";
+}
+
 TYPED_TEST(StoreConformanceTest, CompletionIsAuditedAndFreezesDrafts) {
   Store& store = this->store();
   ASSERT_TRUE(store.CreateSubmission(TestDraft(Uuid(1))));

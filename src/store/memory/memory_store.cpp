@@ -136,8 +136,8 @@ class MemoryStore final : public Store {
     return Ok();
   }
 
-  Status SaveDraft(const std::string& instance_id,
-                   const std::vector<AnswerChange>& changes) override {
+  Status SaveDraft(const std::string& instance_id, const std::vector<AnswerChange>& changes,
+                   const std::optional<std::string>& language) override {
     std::lock_guard lock(mu_);
     NGO_TRY(CheckWritable());
     NGO_TRY(internal::CheckChanges(changes));
@@ -147,6 +147,7 @@ class MemoryStore final : public Store {
                                     " is complete; its answers change only through an amendment");
     }
     internal::ApplyChanges(changes, &s->answers);
+    if (language) s->language = *language;
     s->updated_at_ms = options_.clock->NowMillis();
     return Ok();
   }

@@ -141,10 +141,17 @@ CREATE TABLE packed_answers(
 )sql";
 constexpr int kPackMigration = 3;
 
+// The language an interview was last shown in (Submission::language), so that a
+// resumed interview continues in it. Stores written before have '' (unknown).
+constexpr const char* kSchemaV4 = R"sql(
+ALTER TABLE submissions ADD COLUMN language TEXT NOT NULL DEFAULT '';
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "forms, submissions, answers, audit trail", kSchemaV1},
     {2, "fieldwork log: sample frame and contacts", kSchemaV2},
     {3, "packed answers of completed submissions", kSchemaV3},
+    {4, "the language of each submission's interview", kSchemaV4},
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,
               "one migration per schema version");
@@ -423,7 +430,7 @@ Result<Inspection> Inspect(const std::string& path, const OpenOptions& options) 
 // Unset filters bind NULL, which the "?n IS NULL OR" arms turn into "match all".
 constexpr const char* kListSubmissionsSql =
     "SELECT id, instance_id, form_id, form_version, status, wave, org_id, interviewer, "
-    "started_at_ms, ended_at_ms, updated_at_ms, packed_answers.data FROM submissions "
+    "started_at_ms, ended_at_ms, updated_at_ms, language, packed_answers.data FROM submissions "
     "LEFT JOIN packed_answers ON packed_answers.submission_id = submissions.id "
     "WHERE (?1 IS NULL OR form_id = ?1) AND (?2 IS NULL OR form_version = ?2) "
     "AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR org_id = ?4) "
@@ -548,8 +555,8 @@ class SqliteStore final : public Store {
     });
   }
 
-  Status SaveDraft(const std::string& instance_id,
-                   const std::vector<AnswerChange>& changes) override {
+  Status SaveDraft(const std::string& instance_id, const std::vector<AnswerChange>& changes,
+                   const std::optional<std::string>& language) override {
     NGO_TRY(internal::CheckChanges(changes));
     return Write("cannot save draft " + instance_id, [&]() -> Status {
       Row row = NGO_TRY(FindSubmission(instance_id));
@@ -564,7 +571,13 @@ class SqliteStore final : public Store {
           NGO_TRY(DeleteAnswer(row.id, change.path));
         }
       }
-      return Touch(row.id, options_.clock->NowMillis());
+      // The language rides on the row update every save makes anyway (NULL keeps it).
+      auto touch = NGO_TRY(conn_->Prepare(
+          "UPDATE submissions SET updated_at_ms = ?1, language = coalesce(?3, language) "
+          "WHERE id = ?2"));
+      touch.Bind(1, options_.clock->NowMillis()).Bind(2, row.id);
+      if (language) touch.Bind(3, *language);
+      return conn_->Done(touch.Step(), "cannot update the submission");
     });
   }
 
@@ -613,7 +626,8 @@ class SqliteStore final : public Store {
     return Read("cannot read submission " + instance_id, [&]() -> Result<Submission> {
       auto find = NGO_TRY(conn_->Prepare(
           "SELECT id, instance_id, form_id, form_version, status, wave, org_id, interviewer, "
-          "started_at_ms, ended_at_ms, updated_at_ms FROM submissions WHERE instance_id = ?"));
+          "started_at_ms, ended_at_ms, updated_at_ms, language "
+          "FROM submissions WHERE instance_id = ?"));
       find.Bind(1, instance_id);
       int rc = find.Step();
       if (rc != SQLITE_ROW) {
@@ -673,7 +687,7 @@ class SqliteStore final : public Store {
         if (s.status == SubmissionStatus::kComplete) {
           // Values point into SQLite's copy of the blob, valid until the next Step().
           NGO_TRY(CheckPacked(list, s.instance_id));
-          Status decoded = packed::Decode(list.BlobView(11), &arena, &views);
+          Status decoded = packed::Decode(list.BlobView(12), &arena, &views);
           if (!decoded) return DamagedAnswers(s.instance_id, decoded.error());
           NGO_TRY(visit(s, views));
           continue;
@@ -908,7 +922,8 @@ class SqliteStore final : public Store {
       NGO_TRY(Usable());
       auto find = NGO_TRY(store_->conn_->Prepare(
           "SELECT id, instance_id, form_id, form_version, status, wave, org_id, interviewer, "
-          "started_at_ms, ended_at_ms, updated_at_ms FROM submissions WHERE instance_id = ?"));
+          "started_at_ms, ended_at_ms, updated_at_ms, language "
+          "FROM submissions WHERE instance_id = ?"));
       find.Bind(1, instance_id);
       int rc = find.Step();
       if (rc != SQLITE_ROW) {
@@ -961,8 +976,8 @@ class SqliteStore final : public Store {
       int64_t now = store_->options_.clock->NowMillis();
       auto insert = NGO_TRY(conn.Prepare(
           "INSERT INTO submissions(instance_id, form_id, form_version, status, wave, org_id, "
-          "interviewer, started_at_ms, ended_at_ms, updated_at_ms) "
-          "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+          "interviewer, started_at_ms, ended_at_ms, updated_at_ms, language) "
+          "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
       insert.BindStatic(1, s.instance_id).BindStatic(2, s.form_id).BindStatic(3, s.form_version);
       insert.BindStatic(4, StatusName(s.status)).BindStatic(5, WaveName(s.wave));
       insert.BindStatic(6, s.org_id).BindStatic(7, s.interviewer).Bind(8, s.started_at_ms);
@@ -971,7 +986,7 @@ class SqliteStore final : public Store {
       } else {
         insert.BindNull(9);
       }
-      insert.Bind(10, now);
+      insert.Bind(10, now).BindStatic(11, s.language);
       int rc = insert.Step();
       if ((rc & 0xff) == SQLITE_CONSTRAINT) {
         return MakeError("ST003", "submission " + s.instance_id + " already exists");
@@ -1054,8 +1069,8 @@ class SqliteStore final : public Store {
     int64_t now = options_.clock->NowMillis();
     auto insert = NGO_TRY(conn_->Prepare(
         "INSERT INTO submissions(instance_id, form_id, form_version, status, wave, org_id, "
-        "interviewer, started_at_ms, ended_at_ms, updated_at_ms) "
-        "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        "interviewer, started_at_ms, ended_at_ms, updated_at_ms, language) "
+        "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     insert.Bind(1, s.instance_id).Bind(2, s.form_id).Bind(3, s.form_version);
     insert.Bind(4, StatusName(s.status)).Bind(5, WaveName(s.wave)).Bind(6, s.org_id);
     insert.Bind(7, s.interviewer).Bind(8, s.started_at_ms);
@@ -1064,7 +1079,7 @@ class SqliteStore final : public Store {
     } else {
       insert.BindNull(9);
     }
-    insert.Bind(10, now);
+    insert.Bind(10, now).Bind(11, s.language);
     NGO_TRY(conn_->Done(insert.Step(), "cannot store the submission"));
     int64_t id = conn_->LastInsertRowid();
     if (s.status == SubmissionStatus::kComplete) {
@@ -1201,9 +1216,9 @@ class SqliteStore final : public Store {
                      FileLocation(conn_->path()));
   }
 
-  // A complete submission must have its packed answers (column 11 of the list query).
+  // A complete submission must have its packed answers (column 12 of the list query).
   Status CheckPacked(const Statement& row, const std::string& instance_id) const {
-    if (!row.IsNull(11)) return Ok();
+    if (!row.IsNull(12)) return Ok();
     return DamagedAnswers(instance_id, Error{"IO105", "they are missing", {}});
   }
 
@@ -1293,6 +1308,7 @@ class SqliteStore final : public Store {
     s.started_at_ms = row.Int(8);
     if (!row.IsNull(9)) s.ended_at_ms = row.Int(9);
     s.updated_at_ms = row.Int(10);
+    s.language = row.Text(11);
     return s;
   }
 
