@@ -3,11 +3,14 @@
 // the form; this file shows its screens, reads one answer or command per line, and
 // saves a draft (one Store::SaveDraft transaction) after every accepted answer, so
 // that a process killed at any moment resumes where it stopped. Every "saved" line
-// is printed only after its transaction committed.
+// is printed only after its transaction committed. The submission also keeps the
+// language the interview is shown in, so that a resume continues in it.
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -84,9 +87,14 @@ const char* kHelp =
 
 class Session {
  public:
+  // `stored_language` is the submission's language in the store.
   Session(CommandContext& ctx, store::Store& db, std::string instance_id,
-          std::unique_ptr<interview::Interview> iv)
-      : ctx_(ctx), db_(db), id_(std::move(instance_id)), iv_(std::move(iv)) {}
+          std::unique_ptr<interview::Interview> iv, std::string stored_language)
+      : ctx_(ctx),
+        db_(db),
+        id_(std::move(instance_id)),
+        iv_(std::move(iv)),
+        stored_language_(std::move(stored_language)) {}
 
   // Runs until the form is complete, :quit or the end of input. Returns the exit status.
   int Run(std::istream& in) {
@@ -97,6 +105,7 @@ class Session {
       Show();
       Out() << "> " << std::flush;
       if (!std::getline(in, line)) {
+        if (!Save()) return status_;  // a :lang switch not saved yet
         Out() << "\ninput ended; the draft is saved. Resume with: ngosurvey interview --db DB "
                  "--resume "
               << id_ << "\n";
@@ -116,18 +125,23 @@ class Session {
   std::ostream& Out() { return *ctx_.out; }
 
   // Persists the pending changes in one transaction; false (and status_) on failure.
+  // A language switched since the last save goes into the same transaction: :lang
+  // writes nothing by itself, so switching costs no commit (fsync) of its own.
   bool Save() {
     auto changes = iv_->TakeChanges();
-    if (changes.empty()) return true;
+    std::optional<std::string> language;
+    if (iv_->language() != stored_language_) language = iv_->language();
+    if (changes.empty() && !language) return true;
     std::vector<std::string> shown;
     for (const interview::Change& c : changes) {
       shown.push_back(c.path + "=" + (c.answer ? Describe(*c.answer) : "(removed)"));
     }
-    auto st = db_.SaveDraft(id_, ToStore(std::move(changes)));
+    auto st = db_.SaveDraft(id_, ToStore(std::move(changes)), language);
     if (!st) {
       status_ = ReportError(ctx_, st.error());
       return false;
     }
+    if (language) stored_language_ = *language;
     for (const std::string& s : shown) Out() << "saved " << s << "\n";
     Out() << std::flush;
     return true;
@@ -311,8 +325,14 @@ class Session {
       st = iv_->RemoveRepeat(parts.empty() ? "" : parts[0], n);
       prompt_ = 0;
     } else if (name == ":lang") {
+      // Saved with the next answer (or :save, :quit, the end of input), not now.
       st = iv_->SetLanguage(arg);
-      if (st) Out() << "language: " << iv_->language() << "\n";
+      if (!st) {
+        Feedback(st.error());
+      } else {
+        Out() << "language: " << iv_->language() << "\n";
+      }
+      return true;
     } else if (name == ":review") {
       for (const interview::ReviewItem& item : iv_->Review()) {
         Out() << "  " << item.path << ": "
@@ -345,6 +365,7 @@ class Session {
   store::Store& db_;
   std::string id_;
   std::unique_ptr<interview::Interview> iv_;
+  std::string stored_language_;
   size_t prompt_ = 0;
   int status_ = kExitSuccess;
   bool quit_ = false;
@@ -386,6 +407,7 @@ void RunInterview(CommandContext& ctx, const InterviewOptions& opts) {
   iv_options.device_id = Hostname();
 
   std::string instance_id;
+  std::string stored_language;  // the submission's language in the store
   LoadedForm loaded;
   std::unique_ptr<interview::Interview> iv;
   if (!opts.resume.empty()) {
@@ -414,6 +436,21 @@ void RunInterview(CommandContext& ctx, const InterviewOptions& opts) {
     }
     loaded = std::move(*l);
     if (iv_options.username.empty()) iv_options.username = sub->interviewer;
+    // Without --lang, the language the interview was last shown in, if the form has it
+    // ("" is unknown: an import, or a store older than schema 4).
+    stored_language = sub->language;
+    if (opts.lang.empty() && !sub->language.empty() &&
+        sub->language != loaded.form->default_language) {
+      const auto& languages = loaded.form->languages;
+      bool known = std::any_of(languages.begin(), languages.end(),
+                               [&](const form::Language& l) { return l.code == sub->language; });
+      if (known) {
+        iv_options.language = sub->language;
+      } else {
+        *ctx.err << "note: " << opts.resume << " was shown in language \"" << sub->language
+                 << "\", which its form does not have; continuing in the form's default\n";
+      }
+    }
     auto r = interview::Interview::Resume(loaded.compiled, sub->answers, iv_options);
     if (!r) {
       ctx.exit_status = ReportStartError(ctx, r.error());
@@ -463,12 +500,14 @@ void RunInterview(CommandContext& ctx, const InterviewOptions& opts) {
     sub.wave = opts.wave == "pretest" ? store::Wave::kPretest : store::Wave::kMain;
     sub.org_id = opts.org;
     sub.interviewer = opts.interviewer;
+    sub.language = iv->language();
     sub.started_at_ms = SystemClock::Instance().NowMillis();
     if (auto st = store.CreateSubmission(sub); !st) {
       ctx.exit_status = ReportError(ctx, st.error());
       return;
     }
     instance_id = sub.instance_id;
+    stored_language = sub.language;
     *ctx.out << "instance " << instance_id << "\n";
   }
   std::string others;
@@ -481,7 +520,7 @@ void RunInterview(CommandContext& ctx, const InterviewOptions& opts) {
            << (others.empty() ? "" : " (also " + others + ": :lang CODE switches)")
            << "; :help lists the commands\n"
            << std::flush;
-  Session session(ctx, store, instance_id, std::move(iv));
+  Session session(ctx, store, instance_id, std::move(iv), std::move(stored_language));
   ctx.exit_status = session.Run(std::cin);
 }
 

@@ -67,6 +67,7 @@ void PrintJson(CommandContext& ctx, const std::vector<store::Submission>& submis
                    {"status", std::string(store::StatusName(s.status))},
                    {"wave", std::string(store::WaveName(s.wave))},
                    {"org", s.org_id},
+                   {"language", s.language},
                    {"answers", std::move(answers)}});
   }
   *ctx.out << out.dump(2) << "\n";
@@ -95,7 +96,8 @@ void PrintText(CommandContext& ctx, const std::vector<store::Submission>& submis
   for (const store::Submission& s : submissions) {
     *ctx.out << s.instance_id << "  " << s.form_id << " v" << s.form_version << "  "
              << store::StatusName(s.status) << "  " << store::WaveName(s.wave) << "  org "
-             << s.org_id << "  " << s.interviewer << "  started " << IsoTime(s.started_at_ms)
+             << s.org_id << "  " << s.interviewer << "  language "
+             << (s.language.empty() ? "-" : s.language) << "  started " << IsoTime(s.started_at_ms)
              << "  " << s.answers.size() << (s.answers.size() == 1 ? " answer\n" : " answers\n");
   }
   *ctx.out << submissions.size() << " submission" << (submissions.size() == 1 ? "" : "s")

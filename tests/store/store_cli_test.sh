@@ -12,11 +12,11 @@ import json, sys
 got = json.load(open(sys.argv[1]))
 want = [
   {"instance_id": "uuid:22222222-2222-4222-8222-222222222222", "form_id": "ngo_staff",
-   "version": "2025-11", "status": "draft", "wave": "pretest", "org": "org-03",
+   "version": "2025-11", "status": "draft", "wave": "pretest", "org": "org-03", "language": "",
    "answers": {"role": {"value": "manager", "state": "answered"}}},
   {"instance_id": "uuid:11111111-1111-4111-8111-111111111111", "form_id": "ngo_staff",
    "version": "2025-11", "status": "complete", "wave": "main", "org": "org-03",
-   "answers": {
+   "language": "km", "answers": {
      "comments": {"value": None, "state": "missing"},
      "funding_other": {"value": None, "state": "not_asked"},
      "programs[1]/name": {"value": "hotline", "state": "answered"},
@@ -36,7 +36,10 @@ expect_status 0 "$NGOSURVEY" submissions list --db "$DB" --status complete --wav
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert [s["instance_id"][5:13] for s in d]==["11111111"], d' "$TMP/stdout"
 expect_status 0 "$NGOSURVEY" submissions list --db "$DB" --wave pretest
 expect_contains "$TMP/stdout" "uuid:22222222-2222-4222-8222-222222222222"
+expect_contains "$TMP/stdout" "  sokha  language -  started 2025-11-25T05:53:20.000Z"  # unknown
 expect_contains "$TMP/stdout" "1 submission"
+expect_status 0 "$NGOSURVEY" submissions list --db "$DB" --wave main
+expect_contains "$TMP/stdout" "  sokha  language km  started 2025-11-25T07:00:00.000Z"
 expect_status 0 "$NGOSURVEY" submissions list --db "$DB" --format csv
 expect_contains "$TMP/stdout" "instance_id,form_id,version,status,wave,org,name,state,value"
 expect_contains "$TMP/stdout" "uuid:33333333-3333-4333-8333-333333333333,org_profile,1,draft,main,org-09,founded,answered,2004-05-01"

@@ -25,6 +25,7 @@ Status Build(const std::string& path) {
   a.form_version = "2025-11";
   a.org_id = "org-03";
   a.interviewer = "sokha";
+  a.language = "km";
   a.started_at_ms = 1764054000000;
   a.answers["role"] = Answer::Answered("outreach");
   a.answers["services"] = Answer::Answered("shelter legal");
@@ -43,6 +44,7 @@ Status Build(const std::string& path) {
   Submission b = a;
   b.instance_id = "uuid:22222222-2222-4222-8222-222222222222";
   b.wave = Wave::kPretest;
+  b.language = "";  // unknown, as for an import
   b.started_at_ms = 1764050000000;
   b.answers = {{"role", Answer::Answered("manager")}};
   NGO_TRY(db->CreateSubmission(b));
