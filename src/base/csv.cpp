@@ -7,6 +7,8 @@
 // usually means a broken export.
 #include "base/csv.h"
 
+#include <functional>
+
 #include "base/file.h"
 #include "base/text.h"
 
@@ -36,11 +38,19 @@ Status CheckUniqueHeader(const std::vector<std::string>& header, const std::stri
   return Ok();
 }
 
-// First invalid UTF-8 byte as (line, column in code points), or nullopt.
-std::optional<std::pair<int, int>> FirstInvalidUtf8(std::string_view data) {
+// First invalid UTF-8 byte as (line, column in code points), or nullopt. `scanned`,
+// when set, is told every few MiB how many bytes of `data` are behind the scan.
+std::optional<std::pair<int, int>> FirstInvalidUtf8(std::string_view data,
+                                                    const std::function<void(size_t)>& scanned = {}) {
+  constexpr size_t kReportEvery = size_t{8} << 20;
+  size_t next_report = kReportEvery;
   int line = 1;
   int column = 1;
   for (size_t pos = 0; pos < data.size();) {
+    if (pos >= next_report) {
+      if (scanned) scanned(pos);
+      next_report = pos + kReportEvery;
+    }
     unsigned char byte = static_cast<unsigned char>(data[pos]);
     if (byte < 0x80) {  // ASCII: the common case, without decoding
       ++pos;
@@ -268,7 +278,7 @@ void AppendRow(const std::vector<std::string>& fields, std::string* out, char de
 TableReader::TableReader(std::string_view data, std::string file_name, Options options)
     : data_(data), file_(std::move(file_name)), options_(options) {}
 
-Status TableReader::Start() {
+Status TableReader::Start(const std::function<void(size_t)>& scanned) {
   std::string_view data = data_;
   bool utf16 = data.size() >= 2 && ((data[0] == '\xFF' && data[1] == '\xFE') ||
                                     (data[0] == '\xFE' && data[1] == '\xFF'));
@@ -279,7 +289,10 @@ Status TableReader::Start() {
     skipped_ = 3;
     data = data.substr(3);
   }
-  if (auto bad = FirstInvalidUtf8(data)) {
+  // Offsets of data_ (the caller's bytes); converted UTF-16 is not the caller's.
+  std::function<void(size_t)> scanned_of_input;
+  if (scanned && !utf16) scanned_of_input = [&](size_t pos) { scanned(skipped_ + pos); };
+  if (auto bad = FirstInvalidUtf8(data, scanned_of_input)) {
     return MakeError("CSV007",
                      "not UTF-8 text (a spreadsheet saved it in another encoding, such as "
                      "Windows-1252?); save it as 'CSV UTF-8' and try again",

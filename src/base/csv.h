@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -96,8 +97,12 @@ class RowReader {
 class TableReader {
  public:
   TableReader(std::string_view data, std::string file_name, Options options = {});
-  // Checks the encoding and reads the header (CSV001, CSV006, CSV007...).
-  Status Start();
+  // Checks the encoding and reads the header (CSV001, CSV006, CSV007...). The
+  // encoding check reads the whole input first; `scanned`, when set, is told every
+  // few MiB how many bytes of `data` it has read, so that a caller with the input
+  // mapped can release the pages behind it (a whole-file check of a mapped file
+  // otherwise keeps the file in the process's resident memory).
+  Status Start(const std::function<void(size_t scanned)>& scanned = {});
   const std::vector<std::string>& header() const { return header_; }
   // Replaces chunk->rows and chunk->row_lines with the next rows (at most `max`);
   // sets chunk->file and chunk->header. False when no row was left.

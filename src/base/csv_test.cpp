@@ -128,5 +128,42 @@ TEST(CsvTest, RowReaderStreamsRecords) {
   EXPECT_EQ(records, 3);
 }
 
+// The encoding check tells how far it has read (the import releases a mapped file's
+// pages behind it): offsets of the caller's bytes (after a BOM too), rising, every few
+// MiB; the rows read after it are all there. UTF-16 input is converted first: its
+// offsets would not be the caller's, so none are told.
+TEST(TableReaderTest, StartTellsHowFarTheEncodingCheckRead) {
+  std::string text = "\xEF\xBB\xBFid,name\n";
+  const std::string row = "1,\xC3\xA9t\xC3\xA9 long enough to fill a few mebibytes of text\n";
+  while (text.size() < (size_t{20} << 20)) text += row;
+  const size_t rows = (text.size() - 11) / row.size();
+  TableReader reader(text, "big.csv");
+  std::vector<size_t> told;
+  ASSERT_TRUE(reader.Start([&](size_t scanned) { told.push_back(scanned); }));
+  ASSERT_GE(told.size(), 2u);
+  for (size_t i = 0; i < told.size(); ++i) {
+    EXPECT_LT(told[i], text.size());
+    if (i > 0) EXPECT_GT(told[i], told[i - 1]);
+  }
+  EXPECT_GE(told[0], size_t{8} << 20);
+  Table chunk;
+  size_t read = 0;
+  while (true) {
+    auto more = reader.Next(4096, &chunk);
+    ASSERT_TRUE(more);
+    if (!*more) break;
+    read += chunk.rows.size();
+  }
+  EXPECT_EQ(read, rows);
+
+  std::string utf16 = "\xFF\xFE";
+  for (char c : std::string("a,b\n1,2\n")) utf16 += std::string{c, '\0'};
+  TableReader converted(utf16, "utf16.csv");
+  bool any = false;
+  ASSERT_TRUE(converted.Start([&](size_t) { any = true; }));
+  EXPECT_FALSE(any);
+  EXPECT_EQ(converted.header(), (std::vector<std::string>{"a", "b"}));
+}
+
 }  // namespace
 }  // namespace ngosurvey::csv

@@ -130,10 +130,12 @@ class MappedFile {
     if (data_) ::munmap(const_cast<char*>(data_), size_);
   }
   std::string_view view() const { return {data_, size_}; }
-  // Drops every page from this process's memory (after a whole-file scan); they
-  // come back from the page cache when read again.
+  // Drops every page from this process's memory (after a whole-file scan) and starts
+  // the releases behind a reader from the beginning again; the pages come back from
+  // the page cache when read again.
   void ReleaseAll() {
     if (data_) ::madvise(const_cast<char*>(data_), size_, MADV_DONTNEED);
+    released_ = 0;
   }
   // Drops the pages before `offset` from this process's memory (the page cache
   // keeps them).
@@ -176,8 +178,12 @@ void RunImport(CommandContext& ctx, const ImportOptions& opts) {
   auto mapped = MappedFile::Open(opts.file);
   if (!mapped) return fail(mapped.error());
   csv::TableReader reader((*mapped)->view(), opts.file, exchange::ImportCsvOptions());
-  if (auto started = reader.Start(); !started) return fail(started.error());
-  (*mapped)->ReleaseAll();  // Start read the whole file (its UTF-8 check)
+  // Start reads the whole file (its UTF-8 check): the pages behind the check are
+  // released as it goes, or the whole file would be resident at once (610 MB at a
+  // million rows), then the reading below starts from the beginning again.
+  auto started = reader.Start([&](size_t scanned) { (*mapped)->Release(scanned); });
+  if (!started) return fail(started.error());
+  (*mapped)->ReleaseAll();
   // Repeat files are read whole (they are linked to their parents by key).
   std::vector<exchange::RepeatTable> repeats;
   for (const auto& [name, file] : repeat_specs) {
