@@ -8,6 +8,8 @@
 #include <string>
 
 #include "base/file.h"
+#include "store/sqlite/sqlite_store_internal.h"
+#include "store/store.h"
 #include "store/store_internal.h"
 
 namespace ngosurvey::store::testing {
@@ -44,6 +46,23 @@ inline std::string FileHash(const std::string& path) {
   auto bytes = ReadFile(path);
   EXPECT_TRUE(bytes) << path;
   return bytes ? internal::Sha256Hex(*bytes) : "";
+}
+
+// A store with an older schema: opened read-only it is refused (IO108) and left
+// untouched; opened read-write (then closed) it is at the current schema version.
+inline void ExpectMigratedOnlyWhenWritable(const std::string& path) {
+  std::string before = FileHash(path);
+  OpenOptions read_only;
+  read_only.read_only = true;
+  auto reader = OpenStore(path, read_only);
+  ASSERT_FALSE(reader);
+  EXPECT_EQ(reader.error().code, "IO108");
+  EXPECT_EQ(FileHash(path), before);
+  {
+    auto store = OpenStore(path);
+    ASSERT_TRUE(store) << store.error().ToString();
+  }
+  EXPECT_EQ(QueryText(path, "PRAGMA user_version"), std::to_string(sqlite::kSchemaVersion));
 }
 
 }  // namespace ngosurvey::store::testing
