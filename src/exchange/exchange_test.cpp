@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <unistd.h>
@@ -176,6 +178,41 @@ TEST(ExchangeImportTest, EveryBadCellIsReportedWithItsPlace) {
   EXPECT_EQ(got, want);
   EXPECT_FALSE(plan->warnings.items().empty()) << "shelter_beds given where not relevant";
   EXPECT_EQ(plan->warnings.items()[0].error.code, "IMP030");
+}
+
+// Instance ids are compared exactly (case too) among thousands of rows: a repeated
+// id names the line of its first row; an id that differs only in its capitals is
+// another id.
+TEST(ExchangeImportTest, RepeatedInstanceIdsAmongThousands) {
+  Fixture f;
+  csv::Table table = *csv::ReadTable(kData + "kobo/main.csv");
+  const size_t uuid = *table.ColumnIndex("_uuid"), index = *table.ColumnIndex("_index");
+  const std::vector<std::string> first = table.rows[0];
+  table.rows.clear();
+  table.row_lines.clear();
+  auto add = [&](const std::string& id) {
+    std::vector<std::string> row = first;
+    row[uuid] = id;
+    row[index] = std::to_string(table.rows.size() + 1);
+    table.rows.push_back(row);
+    table.row_lines.push_back(static_cast<int>(table.rows.size()) + 1);
+  };
+  auto id_of = [](int i) { return fmt::format("{:08x}-abcd-4000-8000-{:012x}", i, i * 7919); };
+  for (int i = 0; i < 3000; ++i) add(id_of(i));
+  std::string capitals = id_of(17);
+  std::transform(capitals.begin(), capitals.end(), capitals.begin(), ::toupper);
+  add(capitals);       // line 3002: another id
+  add(id_of(2500));    // line 3003: the id of line 2502
+  auto plan = PlanImport(f.form, f.version, table, {}, {}, *f.store);
+  ASSERT_TRUE(plan) << plan.error().ToString();
+  ASSERT_EQ(plan->rejected.size(), 1u);
+  ASSERT_EQ(plan->rejected[0].reasons.size(), 1u);
+  EXPECT_EQ(plan->rejected[0].reasons[0].code, "IMP011");
+  EXPECT_NE(plan->rejected[0].reasons[0].message.find("uuid:" + id_of(2500) + " is also on line 2502"),
+            std::string::npos)
+      << plan->rejected[0].reasons[0].message;
+  EXPECT_EQ(plan->rejected[0].line, 3003);
+  EXPECT_EQ(plan->batch.submissions.size(), 3001u);
 }
 
 TEST(ExchangeImportTest, FileLevelProblems) {

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 #include <functional>
 #include <unordered_map>
@@ -21,6 +22,75 @@ using form::AnswerState;
 using form::Form;
 using form::Question;
 using form::QuestionType;
+
+// The instance ids of one import and the line of each one's first row, to refuse a
+// repeated id (IMP011). An id is "uuid:" and 32 hex digits with dashes (checked before
+// it comes here); it is kept as those digits' 128 bits and which of them are capitals
+// (ids that differ in case are different ids, as strings are), 24 bytes in one flat
+// table. A string and a hash node per row cost about 135 bytes per row and one
+// allocation each, scattered through the heap for the whole import.
+class SeenInstanceIds {
+ public:
+  // The line of the first row with `id` when it was seen before; otherwise notes it
+  // on `line` and returns nullopt.
+  std::optional<int> FirstLineOrAdd(std::string_view id, int line) {
+    Slot key = Pack(id);
+    if ((count_ + 1) * 2 > slots_.size()) Grow();
+    for (size_t i = Hash(key) & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+      Slot& slot = slots_[i];
+      if (!slot.used()) {
+        key.line = std::max(line, 0);
+        slot = key;
+        ++count_;
+        return std::nullopt;
+      }
+      if (slot.high == key.high && slot.low == key.low && slot.capitals == key.capitals) return slot.line;
+    }
+  }
+
+ private:
+  struct Slot {
+    uint64_t high = 0, low = 0;
+    uint32_t capitals = 0;  // bit k: hex digit k is A-F rather than a-f
+    int32_t line = -1;      // -1: an empty slot (lines are >= 0)
+    bool used() const { return line >= 0; }
+  };
+
+  static Slot Pack(std::string_view id) {
+    Slot key;
+    int digit = 0;
+    for (char c : id.substr(5)) {  // after "uuid:"
+      if (c == '-') continue;
+      unsigned value = c <= '9' ? static_cast<unsigned>(c - '0')
+                       : c <= 'F' ? static_cast<unsigned>(c - 'A' + 10)
+                                  : static_cast<unsigned>(c - 'a' + 10);
+      if (c >= 'A' && c <= 'F') key.capitals |= uint32_t{1} << digit;
+      uint64_t& half = digit < 16 ? key.high : key.low;
+      half = half << 4 | value;
+      ++digit;
+    }
+    return key;
+  }
+
+  static size_t Hash(const Slot& key) {
+    uint64_t h = key.high * 0x9E3779B97F4A7C15ULL ^ (key.low + key.capitals) * 0xC2B2AE3D27D4EB4FULL;
+    return static_cast<size_t>(h ^ (h >> 29));
+  }
+
+  void Grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(std::max<size_t>(1024, old.size() * 2), Slot{});
+    for (const Slot& slot : old) {
+      if (!slot.used()) continue;
+      size_t i = Hash(slot) & (slots_.size() - 1);
+      while (slots_[i].used()) i = (i + 1) & (slots_.size() - 1);
+      slots_[i] = slot;
+    }
+  }
+
+  std::vector<Slot> slots_;
+  size_t count_ = 0;
+};
 
 // Metadata columns of the three layouts, and what they hold.
 enum class Meta {
@@ -395,11 +465,9 @@ class Importer {
                                    id.empty() ? "no instance id"
                                               : "instance id '" + id + "' is not \"uuid:\" + a UUID",
                                    main.Where(row, *id_column)});
-        } else if (auto [it, inserted] = first_line_of_id_.emplace(id, main.row_lines[row]);
-                   !inserted) {
+        } else if (auto first = seen_ids_.FirstLineOrAdd(id, main.row_lines[row])) {
           d.errors.push_back(Error{"IMP011",
-                                   "instance id " + id + " is also on line " +
-                                       std::to_string(it->second),
+                                   "instance id " + id + " is also on line " + std::to_string(*first),
                                    main.Where(row, *id_column)});
         }
         // The main row's keys (instance id, KEY, _index) name it in repeat files.
@@ -753,7 +821,7 @@ class Importer {
   std::vector<std::string> refused_, dont_know_;
   std::vector<RepeatFile> repeat_files_;
   std::vector<std::string> relative_paths_;  // per question
-  std::unordered_map<std::string, int> first_line_of_id_;  // instance id -> line
+  SeenInstanceIds seen_ids_;
   size_t unchanged_ = 0;
   std::optional<Error> store_error_;
 };
