@@ -16,6 +16,7 @@ namespace {
 
 using form::Answer;
 using testing::ExpectMigratedOnlyWhenWritable;
+using testing::MakeVersion2Store;
 using testing::QueryText;
 using testing::RawSql;
 using testing::TempDir;
@@ -105,23 +106,8 @@ TEST(SqliteLanguageMigrationTest, FailedMigration4UndoesTheWholeUpgrade) {
   TempDir dir;
   // A schema-2 store whose submissions table already has a `language` column (a
   // tool added it by hand): migration 3 succeeds, 4 cannot add the column, and the
-  // store must stay exactly at schema 2, its complete submission unpacked.
-  std::string path = dir.File("v2.db");
-  RawSql(path, "PRAGMA application_id = " + std::to_string(sqlite::kApplicationId));
-  RawSql(path, sqlite::MigrationSql(1));
-  RawSql(path, sqlite::MigrationSql(2));
-  RawSql(path,
-         "INSERT INTO schema_migrations VALUES(1, 'forms, submissions, answers, audit trail', 1);"
-         "INSERT INTO schema_migrations VALUES(2, 'fieldwork log: sample frame and contacts', 1);"
-         "ALTER TABLE submissions ADD COLUMN language TEXT;"
-         "INSERT INTO forms(form_id, version, title, xlsx, xlsx_sha256, uploaded_at_ms) "
-         "VALUES('ngo_staff', '1', 'NGO staff survey', x'504b0304', 'sha', 5);"
-         "INSERT INTO submissions(id, instance_id, form_id, form_version, status, wave, org_id, "
-         "interviewer, started_at_ms, ended_at_ms, updated_at_ms) VALUES"
-         "(1, '" + Uuid(1) + "', 'ngo_staff', '1', 'complete', 'main', 'KH01', 'sokha', 1000, "
-         "2000, 2000);"
-         "INSERT INTO answers VALUES(1, 'age', 'answered', '34');"
-         "PRAGMA user_version = 2;");
+  // store must stay exactly at schema 2, its complete submissions unpacked.
+  std::string path = MakeVersion2Store(dir, "ALTER TABLE submissions ADD COLUMN language TEXT;");
   auto store = OpenStore(path);
   ASSERT_FALSE(store);
   EXPECT_EQ(store.error().where.file, path) << store.error().ToString();
@@ -131,7 +117,7 @@ TEST(SqliteLanguageMigrationTest, FailedMigration4UndoesTheWholeUpgrade) {
   EXPECT_EQ(QueryText(path, "SELECT group_concat(version) FROM schema_migrations"), "1,2");
   EXPECT_EQ(QueryText(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'packed_answers'"),
             "0");
-  EXPECT_EQ(QueryText(path, "SELECT count(*) FROM answers"), "1");
+  EXPECT_EQ(QueryText(path, "SELECT count(*) FROM answers"), "5");  // every row, none packed
 }
 
 }  // namespace
