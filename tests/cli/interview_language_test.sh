@@ -62,15 +62,7 @@ mkfifo "$TMP/fifo"
 "$NGOSURVEY" interview --db "$DB" --resume "$ID" <"$TMP/fifo" >"$OUT" 2>"$TMP/live_err" &
 pid=$!
 exec 3>"$TMP/fifo"
-wait_for() {  # wait_for TEXT: until the interviewer has printed TEXT
-  for _ in $(seq 1 1200); do
-    grep -qF -- "$1" "$OUT" && return 0
-    kill -0 "$pid" 2>/dev/null || { cat "$OUT" "$TMP/live_err"; fail "interviewer ended early"; }
-    sleep 0.05
-  done
-  cat "$OUT" "$TMP/live_err"
-  fail "timeout waiting for: $1"
-}
+wait_for() { wait_for_output "$OUT" "$pid" "$TMP/live_err" "$1"; }  # until the interviewer printed $1
 wait_for "year_founded (integer, ត្រូវតែឆ្លើយ)"
 echo ":lang vi" >&3; wait_for "language: vi"
 wait_for "Năm thành lập tổ chức"

@@ -14,15 +14,7 @@ mkfifo "$TMP/in"
   <"$TMP/in" >"$OUT" 2>"$TMP/err1" &
 pid=$!
 exec 3>"$TMP/in"
-wait_for() {  # wait_for TEXT: until the interviewer has printed TEXT
-  for _ in $(seq 1 1200); do
-    grep -qF -- "$1" "$OUT" && return 0
-    kill -0 "$pid" 2>/dev/null || { cat "$OUT" "$TMP/err1"; fail "interviewer ended early"; }
-    sleep 0.05
-  done
-  cat "$OUT" "$TMP/err1"
-  fail "timeout waiting for: $1"
-}
+wait_for() { wait_for_output "$OUT" "$pid" "$TMP/err1" "$1"; }  # until the interviewer printed $1
 say() { echo "$1" >&3; }
 
 wait_for "instance uuid:"

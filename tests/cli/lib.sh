@@ -19,3 +19,16 @@ expect_status() {
 expect_contains() {  # expect_contains FILE TEXT
   grep -qF -- "$2" "$1" || { echo "--- $1"; cat "$1"; fail "missing: $2"; }
 }
+# wait_for_output FILE PID ERRFILE TEXT: until process PID has written TEXT to FILE (an
+# interviewer driven through a FIFO); fails, showing FILE and ERRFILE, if PID ends
+# first or after 60 s.
+wait_for_output() {
+  local file=$1 pid=$2 err=$3 text=$4
+  for _ in $(seq 1 1200); do
+    grep -qF -- "$text" "$file" && return 0
+    kill -0 "$pid" 2>/dev/null || { cat "$file" "$err"; fail "interviewer ended early"; }
+    sleep 0.05
+  done
+  cat "$file" "$err"
+  fail "timeout waiting for: $text"
+}
