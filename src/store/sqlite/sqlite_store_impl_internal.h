@@ -1,0 +1,160 @@
+// SqliteStore, the Store of the SQLite back end, declared once for the files that
+// define its parts:
+//   schema.cpp        the schema scripts, the migrations (Migrate) and the checks
+//                     of an existing file before it is opened (Inspect)
+//   sqlite_store.cpp  forms, submissions and their answers, the audit trail,
+//                     BeginImport's writer, and OpenSqliteStore
+//   sqlite_fieldwork_log.cpp  the fieldwork log: the sample frame and the contacts
+// Private to store/sqlite/: the rest of store/ uses sqlite_store_internal.h.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/sqlite/connection_internal.h"
+#include "store/sqlite/sqlite_store_internal.h"
+#include "store/store.h"
+#include "store/store_internal.h"
+
+namespace ngosurvey::store::sqlite {
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(std::unique_ptr<Connection> conn, const OpenOptions& options)
+      : conn_(std::move(conn)), options_(options) {}
+
+  // Brings the schema to kSchemaVersion in one transaction (schema.cpp). Another
+  // process may be doing the same, so the version is read again under the write lock.
+  Status Migrate();
+
+  // Store (sqlite_store.cpp).
+  Status PutForm(const FormVersion& form) override;
+  Result<FormVersion> GetForm(const std::string& form_id,
+                              const std::string& version) const override;
+  Result<std::vector<FormVersion>> ListForms(const std::string& form_id) const override;
+  Status CreateSubmission(const Submission& s) override;
+  Status CreateSubmissions(const SubmissionBatch& batch) override;
+  Status SaveDraft(const std::string& instance_id, const std::vector<AnswerChange>& changes,
+                   const std::optional<std::string>& language) override;
+  Status CompleteSubmission(const std::string& instance_id, int64_t ended_at_ms) override;
+  Status Amend(const Amendment& amendment) override;
+  Result<Submission> GetSubmission(const std::string& instance_id) const override;
+  Result<std::vector<Submission>> ListSubmissions(const SubmissionFilter& filter) const override;
+  Status ForEachSubmission(const SubmissionFilter& filter,
+                           const SubmissionVisitor& visit) const override;
+  Result<std::unique_ptr<ImportWriter>> BeginImport(
+      const std::optional<FormVersion>& form) override;
+  Result<std::vector<AuditEntry>> ReadAudit(const std::string& instance_id) const override;
+  Result<AuditVerification> VerifyAudit() const override;
+
+  // FieldworkLog (sqlite_fieldwork_log.cpp).
+  Result<FrameImportResult> ImportFrame(const FrameImport& import) override;
+  Result<StoredFrame> ReadFrame() const override;
+  Result<ContactRecord> AddContact(const ContactRecord& contact) override;
+  Result<std::vector<ContactRecord>> ListContacts(const std::string& org_id) const override;
+
+ private:
+  class SqliteImportWriter;  // BeginImport's writer (sqlite_store.cpp)
+
+  // A submission's row: what the write paths need to know.
+  struct Row {
+    int64_t id = 0;
+    bool complete = false;
+    std::string interviewer;
+  };
+
+  // Runs `body` inside BEGIN IMMEDIATE ... COMMIT: the write lock is taken up front,
+  // so a writer waits for others (busy_timeout) instead of failing half-way. On
+  // any error the transaction is rolled back and the error returned.
+  template <typename Body>
+  Status Write(const std::string& doing, Body&& body) {
+    std::lock_guard lock(mu_);
+    if (options_.read_only) {
+      return MakeError("IO104", doing + ": the store was opened read-only",
+                       FileLocation(conn_->path()));
+    }
+    NGO_TRY(conn_->Exec("BEGIN IMMEDIATE", doing));
+    Status result = body();
+    if (result) result = conn_->Exec("COMMIT", doing);
+    if (!result && conn_->InTransaction()) (void)conn_->Exec("ROLLBACK", doing);
+    return result;
+  }
+
+  // Runs `body` in a read transaction, so that it sees one consistent state.
+  template <typename Body>
+  auto Read(const std::string& doing, Body&& body) const -> decltype(body()) {
+    std::lock_guard lock(mu_);
+    NGO_TRY(conn_->Exec("BEGIN", doing));
+    auto result = body();
+    (void)conn_->Exec(result ? "COMMIT" : "ROLLBACK", doing);
+    return result;
+  }
+
+  // Forms and submissions, inside the caller's transaction (sqlite_store.cpp).
+  Status InsertForm(const FormVersion& form);
+  Status InsertSubmission(const Submission& s);
+  // NotFound (ST002) unless form `form_id` version `version` is stored.
+  Status CheckFormStored(const std::string& form_id, const std::string& version);
+  // The submission `instance_id` with its answers, or nothing; a SQLite error names
+  // what the caller was `doing`.
+  Result<std::optional<Submission>> LookUpSubmission(const std::string& instance_id,
+                                                     std::string_view doing) const;
+  Result<Statement> PrepareListSubmissions(const SubmissionFilter& filter) const;
+  Result<Row> FindSubmission(const std::string& instance_id);
+  Status PutAnswer(int64_t id, const std::string& path, const form::Answer& answer);
+  Status DeleteAnswer(int64_t id, const std::string& path);
+  Status Touch(int64_t id, int64_t now);
+  Result<Submission> SubmissionFromRow(const Statement& row, int64_t* id) const;
+
+  // Answers: rows for drafts, one packed blob for complete submissions.
+  tl::unexpected<Error> DamagedAnswers(const std::string& instance_id, const Error& cause) const;
+  Status CheckPacked(const Statement& row, const std::string& instance_id) const;
+  Result<Answers> DecodePacked(std::string_view blob, const std::string& instance_id) const;
+  Result<Answers> ReadPackedAnswers(int64_t id, const std::string& instance_id) const;
+  Result<Answers> ReadAnswersOf(int64_t id, const Submission& s) const;
+  Result<Answers> ReadAnswers(int64_t id) const;
+  Status WritePackedAnswers(int64_t id, const Answers& answers, bool replace);
+  Status PackDraftAnswers(int64_t id);
+  Status PackCompletedSubmissions();
+
+  // The audit trail.
+  Result<std::vector<AuditEntry>> ReadEntries(const std::string& instance_id) const;
+  Result<internal::ChainHead> ReadHead() const;
+  Status AppendAudit(std::vector<AuditEntry> entries);
+
+  // The stored frame, inside the caller's transaction (sqlite_fieldwork_log.cpp).
+  Result<StoredFrame> ReadFrameRows() const;
+
+  // Adds the file name to errors raised while decoding rows (a store code ST...
+  // becomes IO105: a row no ngosurvey writes means a damaged store).
+  template <typename T>
+  Result<T> WithPath(Result<T> result) const {
+    if (!result) {
+      Error error = result.error();
+      if (error.code.rfind("ST", 0) == 0) {
+        error.code = "IO105";
+        error.message = "the store is damaged: " + error.message;
+      }
+      error.where = FileLocation(conn_->path());
+      return tl::unexpected(std::move(error));
+    }
+    return result;
+  }
+  Status WithPath(Status status) const {
+    if (status) return status;
+    Error error = status.error();
+    error.where = FileLocation(conn_->path());
+    return tl::unexpected(std::move(error));
+  }
+
+  std::unique_ptr<Connection> conn_;
+  OpenOptions options_;
+  mutable std::mutex mu_;
+};
+
+}  // namespace ngosurvey::store::sqlite
