@@ -1,5 +1,7 @@
 #include "analysis/stats.h"
 
+#include "analysis/testing/run_r.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -620,51 +622,14 @@ TEST(FormatRoundTripTest, SeventeenDigitsRoundTrip) {
 
 // ---- Against R ----------------------------------------------------------------------------
 
-// Runs an R script with Rscript and returns its standard output as lines of
-// whitespace-separated fields; fails the test (returning nothing) if R fails.
-std::vector<std::vector<std::string>> RunR(const std::string& script) {
-  static int counter = 0;
-  std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                              ("ngosurvey_stats_" + std::to_string(getpid()) + "_" +
-                               std::to_string(counter++));
-  std::filesystem::create_directories(dir);
-  std::filesystem::path script_path = dir / "reference.R";
-  std::filesystem::path out_path = dir / "out.txt";
-  std::filesystem::path err_path = dir / "err.txt";
-  {
-    std::ofstream file(script_path);
-    file << script;
-  }
-  std::string command = "Rscript --vanilla '" + script_path.string() + "' > '" +
-                        out_path.string() + "' 2> '" + err_path.string() + "'";
-  int status = std::system(command.c_str());
-  std::ifstream out(out_path);
-  std::vector<std::vector<std::string>> lines;
-  std::string line;
-  while (std::getline(out, line)) {
-    std::istringstream fields(line);
-    std::vector<std::string> row;
-    std::string field;
-    while (fields >> field) row.push_back(field);
-    if (!row.empty()) lines.push_back(std::move(row));
-  }
-  if (status != 0) {
-    std::ifstream err(err_path);
-    std::stringstream message;
-    message << err.rdbuf();
-    ADD_FAILURE() << "Rscript failed (status " << status << "):\n" << message.str();
-    lines.clear();
-  }
-  std::filesystem::remove_all(dir);
-  return lines;
-}
+using ::ngosurvey::analysis::testing::RunR;
 
 class AgainstRTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (std::system("command -v Rscript > /dev/null 2>&1") != 0) {
-      GTEST_SKIP() << "Rscript not found: the comparison with R needs r-base-core "
-                      "(tools/install-deps installs it)";
+      FAIL() << "Rscript not found: the comparison with R needs r-base-core "
+                "(tools/install-deps installs it)";
     }
   }
 };

@@ -63,4 +63,25 @@ inline std::vector<std::vector<std::string>> RunRIn(const std::filesystem::path&
   return lines;
 }
 
+// RunRIn in a folder of its own, removed afterwards.
+inline std::vector<std::vector<std::string>> RunR(const std::string& script) {
+  std::filesystem::path dir = MakeRDir("r");
+  auto lines = RunRIn(dir, script);
+  std::filesystem::remove_all(dir);
+  return lines;
+}
+
+// A temporary folder for the files an R script reads, removed with the object.
+class RScratch {
+ public:
+  RScratch() : dir_(MakeRDir("r_data")) {}
+  ~RScratch() { std::filesystem::remove_all(dir_); }
+  RScratch(const RScratch&) = delete;
+  RScratch& operator=(const RScratch&) = delete;
+  const std::filesystem::path& dir() const { return dir_; }
+
+ private:
+  std::filesystem::path dir_;
+};
+
 }  // namespace ngosurvey::analysis::testing

@@ -1,0 +1,561 @@
+#include "analysis/survey_design.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <unordered_map>
+
+#include <Eigen/Dense>
+#include <boost/math/distributions/beta.hpp>
+#include <boost/math/distributions/fisher_f.hpp>
+#include <boost/math/distributions/students_t.hpp>
+#include <fmt/format.h>
+
+namespace ngosurvey::analysis {
+namespace {
+
+Location RowLocation(int64_t row) {
+  Location where;
+  where.row = static_cast<int>(row + 1);
+  return where;
+}
+
+std::string FormatNumber(double value) { return fmt::format("{}", value); }
+
+// R's qt(p, df) for the lower tail.
+double StudentQuantile(double p, double df) {
+  boost::math::students_t dist(df);
+  return boost::math::quantile(dist, p);
+}
+
+double Logit(double p) { return std::log(p / (1 - p)); }
+double Expit(double x) { return 1 / (1 + std::exp(-x)); }
+
+}  // namespace
+
+std::string_view LonelyPsuName(LonelyPsu lonely) {
+  switch (lonely) {
+    case LonelyPsu::kFail: return "fail";
+    case LonelyPsu::kCertainty: return "certainty";
+    case LonelyPsu::kRemove: return "remove";
+    case LonelyPsu::kAdjust: return "adjust";
+    case LonelyPsu::kAverage: return "average";
+  }
+  return "adjust";
+}
+
+Result<LonelyPsu> ParseLonelyPsu(std::string_view name) {
+  for (LonelyPsu lonely : {LonelyPsu::kFail, LonelyPsu::kCertainty, LonelyPsu::kRemove,
+                           LonelyPsu::kAdjust, LonelyPsu::kAverage}) {
+    if (name == LonelyPsuName(lonely)) return lonely;
+  }
+  return MakeError("SVY007", fmt::format("unknown lonely_psu '{}': expected fail, certainty, "
+                                         "remove, adjust or average",
+                                         name));
+}
+
+std::string_view ProportionIntervalName(ProportionInterval method) {
+  switch (method) {
+    case ProportionInterval::kLogit: return "logit";
+    case ProportionInterval::kKornGraubard: return "korn-graubard";
+  }
+  return "logit";
+}
+
+Result<ProportionInterval> ParseProportionInterval(std::string_view name) {
+  if (name == "logit") return ProportionInterval::kLogit;
+  if (name == "korn-graubard" || name == "beta") return ProportionInterval::kKornGraubard;
+  return MakeError("SVY007", fmt::format("unknown design-based interval '{}': expected logit "
+                                         "or korn-graubard",
+                                         name));
+}
+
+Result<Design> Design::Make(const DesignColumns& columns) {
+  const size_t n = columns.weights.size();
+  if (n == 0) return MakeError("SVY002", "a survey design needs at least one row");
+  auto check_length = [&](size_t size, std::string_view what) -> Status {
+    if (size != 0 && size != n) {
+      return MakeError("SVY002", fmt::format("the {} column has {} values for {} weights", what,
+                                             size, n));
+    }
+    return Ok();
+  };
+  NGO_TRY(check_length(columns.strata.size(), "strata"));
+  NGO_TRY(check_length(columns.clusters.size(), "cluster"));
+  NGO_TRY(check_length(columns.fpc.size(), "fpc"));
+
+  Design design;
+  design.lonely_psu_ = columns.lonely_psu;
+  design.weights_.assign(columns.weights.begin(), columns.weights.end());
+  for (size_t row = 0; row < n; ++row) {
+    double w = columns.weights[row];
+    if (!std::isfinite(w) || w <= 0) {
+      return MakeError("SVY001",
+                       fmt::format("row {}: the weight is {}; a sampling weight must be a "
+                                   "positive number",
+                                   row + 1, std::isnan(w) ? std::string("missing") : FormatNumber(w)),
+                       RowLocation(static_cast<int64_t>(row)));
+    }
+  }
+
+  // Strata and PSUs, numbered in order of first appearance.
+  std::vector<int32_t> stratum_of_row(n, 0);
+  if (!columns.strata.empty()) {
+    std::unordered_map<int64_t, int32_t> stratum_index;
+    for (size_t row = 0; row < n; ++row) {
+      auto [it, added] = stratum_index.try_emplace(columns.strata[row],
+                                                   static_cast<int32_t>(stratum_index.size()));
+      if (added) design.stratum_id_.push_back(columns.strata[row]);
+      stratum_of_row[row] = it->second;
+    }
+  } else {
+    design.stratum_id_.push_back(1);
+  }
+  design.psu_of_row_.resize(n);
+  if (!columns.clusters.empty()) {
+    struct KeyHash {
+      size_t operator()(const std::pair<int32_t, int64_t>& key) const {
+        return std::hash<int64_t>()(key.second * 1000003 + key.first);
+      }
+    };
+    std::unordered_map<std::pair<int32_t, int64_t>, int32_t, KeyHash> psu_index;
+    for (size_t row = 0; row < n; ++row) {
+      auto [it, added] = psu_index.try_emplace({stratum_of_row[row], columns.clusters[row]},
+                                               static_cast<int32_t>(psu_index.size()));
+      if (added) design.stratum_of_psu_.push_back(stratum_of_row[row]);
+      design.psu_of_row_[row] = it->second;
+    }
+  } else {
+    for (size_t row = 0; row < n; ++row) {
+      design.psu_of_row_[row] = static_cast<int32_t>(row);
+      design.stratum_of_psu_.push_back(stratum_of_row[row]);
+    }
+  }
+  design.psus_in_stratum_.assign(design.stratum_id_.size(), 0);
+  for (int32_t stratum : design.stratum_of_psu_) ++design.psus_in_stratum_[stratum];
+  if (columns.strata.empty() && design.psus() == 1) {
+    return MakeError("SVY005", "the design has only one primary sampling unit: no variance "
+                               "can be estimated");
+  }
+
+  // The finite population correction, one factor per stratum.
+  design.fpc_factor_.assign(design.stratum_id_.size(), 1.0);
+  if (!columns.fpc.empty()) {
+    bool any_above_one = false;
+    bool all_at_least_one = true;
+    for (size_t row = 0; row < n; ++row) {
+      double f = columns.fpc[row];
+      if (!std::isfinite(f) || f <= 0) {
+        return MakeError("SVY003",
+                         fmt::format("row {}: the fpc is {}; it must be a population size "
+                                     "(>= 1) or a sampling fraction (<= 1)",
+                                     row + 1, std::isnan(f) ? std::string("missing") : FormatNumber(f)),
+                         RowLocation(static_cast<int64_t>(row)));
+      }
+      any_above_one = any_above_one || f > 1;
+      all_at_least_one = all_at_least_one && f >= 1;
+    }
+    if (any_above_one != all_at_least_one) {
+      return MakeError("SVY003", "the fpc column mixes population sizes (> 1) and sampling "
+                                 "fractions (< 1)");
+    }
+    std::vector<double> stratum_fpc(design.stratum_id_.size(), -1);
+    for (size_t row = 0; row < n; ++row) {
+      double& seen = stratum_fpc[stratum_of_row[row]];
+      if (seen < 0) {
+        seen = columns.fpc[row];
+      } else if (seen != columns.fpc[row]) {
+        return MakeError(
+            "SVY003",
+            fmt::format("row {}: the fpc {} differs from {} given earlier for stratum {}",
+                        row + 1, FormatNumber(columns.fpc[row]), FormatNumber(seen),
+                        design.stratum_id_[stratum_of_row[row]]),
+            RowLocation(static_cast<int64_t>(row)));
+      }
+    }
+    for (size_t h = 0; h < stratum_fpc.size(); ++h) {
+      double sampled = design.psus_in_stratum_[h];
+      double population = any_above_one ? stratum_fpc[h] : sampled / stratum_fpc[h];
+      if (population < sampled) {
+        return MakeError("SVY003",
+                         fmt::format("stratum {}: the fpc gives a population of {} PSUs but {} "
+                                     "were sampled (more than 100%)",
+                                     design.stratum_id_[h], FormatNumber(population),
+                                     design.psus_in_stratum_[h]));
+      }
+      design.fpc_factor_[h] = (population - sampled) / population;
+    }
+  }
+  return design;
+}
+
+Result<DomainSums> Design::Sum(std::span<const double> y, std::span<const uint8_t> domain) const {
+  const int64_t n = rows();
+  if ((!y.empty() && static_cast<int64_t>(y.size()) != n) ||
+      (!domain.empty() && static_cast<int64_t>(domain.size()) != n)) {
+    return MakeError("SVY006", fmt::format("a variable or domain of {} values for a design of {} "
+                                           "rows",
+                                           y.empty() ? domain.size() : y.size(), n));
+  }
+  DomainSums sums;
+  sums.weight.assign(psus(), 0.0);
+  sums.weighted_y.assign(psus(), 0.0);
+  sums.weighted_yy.assign(psus(), 0.0);
+  sums.rows.assign(psus(), 0);
+  for (int64_t row = 0; row < n; ++row) {
+    if (!domain.empty() && domain[row] == 0) continue;
+    int32_t psu = psu_of_row_[row];
+    double w = weights_[row];
+    double value = y.empty() ? 1.0 : y[row];
+    sums.weight[psu] += w;
+    sums.weighted_y[psu] += w * value;
+    sums.weighted_yy[psu] += w * value * value;
+    ++sums.rows[psu];
+  }
+  return sums;
+}
+
+int Design::DegreesOfFreedom(std::span<const int64_t> rows_per_psu) const {
+  int psus_present = 0;
+  std::vector<char> stratum_present(strata(), 0);
+  for (int psu = 0; psu < psus(); ++psu) {
+    if (rows_per_psu[psu] == 0) continue;
+    ++psus_present;
+    stratum_present[stratum_of_psu_[psu]] = 1;
+  }
+  return psus_present - static_cast<int>(std::count(stratum_present.begin(),
+                                                    stratum_present.end(), 1));
+}
+
+Result<std::vector<double>> Design::Variance(std::span<const double> z, int k,
+                                             std::span<const int64_t> rows_per_psu) const {
+  // R's onestage: each stratum with a row of the domain contributes
+  //   scale_h * sum over its n_h PSUs of (z_c - mean_h)(z_c - mean_h)^T,
+  // scale_h = f_h n_h / (n_h - 1), where the PSUs without a row of the domain count as
+  // zero totals (subset() keeps the full design's n_h), and the sum over strata is scaled
+  // by (strata present) / (strata that could contribute) for lonely_psu = average.
+  std::vector<std::vector<int32_t>> present(strata());
+  for (int psu = 0; psu < psus(); ++psu) {
+    if (rows_per_psu[psu] > 0) present[stratum_of_psu_[psu]].push_back(psu);
+  }
+  std::vector<double> variance(static_cast<size_t>(k) * k, 0.0);
+  std::vector<double> mean(k);
+  int strata_present = 0;
+  int strata_contributing = 0;
+  for (int h = 0; h < strata(); ++h) {
+    const std::vector<int32_t>& psus_here = present[h];
+    if (psus_here.empty()) continue;
+    ++strata_present;
+    const double f = fpc_factor_[h];
+    if (f < 1e-7) {  // sampled with certainty (R: all(f < 1e-07))
+      ++strata_contributing;
+      continue;
+    }
+    const int n_h = psus_in_stratum_[h];
+    const int in_domain = static_cast<int>(psus_here.size());
+    if (n_h == 1) {
+      switch (lonely_psu_) {
+        case LonelyPsu::kFail:
+          return MakeError("SVY004",
+                           fmt::format("stratum {} has only one PSU (lonely_psu = fail; use "
+                                       "certainty, remove, adjust or average)",
+                                       stratum_id_[h]));
+        case LonelyPsu::kAverage:
+          continue;  // replaced by the average of the others
+        case LonelyPsu::kCertainty:
+        case LonelyPsu::kRemove:
+          ++strata_contributing;  // the PSU centred on itself: zero
+          continue;
+        case LonelyPsu::kAdjust:
+          ++strata_contributing;
+          // Centred at zero, the mean of the linearised values over the population.
+          for (int a = 0; a < k; ++a) {
+            for (int b = 0; b < k; ++b) {
+              variance[a * k + b] += f * z[psus_here[0] * k + a] * z[psus_here[0] * k + b];
+            }
+          }
+          continue;
+      }
+    }
+    ++strata_contributing;
+    const double scale = f * n_h / (n_h - 1);
+    std::fill(mean.begin(), mean.end(), 0.0);
+    for (int32_t psu : psus_here) {
+      for (int a = 0; a < k; ++a) mean[a] += z[psu * k + a];
+    }
+    for (int a = 0; a < k; ++a) mean[a] /= n_h;
+    const double absent = n_h - in_domain;  // zero totals: deviation -mean
+    for (int a = 0; a < k; ++a) {
+      for (int b = a; b < k; ++b) {
+        double sum = absent * mean[a] * mean[b];
+        for (int32_t psu : psus_here) {
+          sum += (z[psu * k + a] - mean[a]) * (z[psu * k + b] - mean[b]);
+        }
+        variance[a * k + b] += scale * sum;
+        if (b != a) variance[b * k + a] += scale * sum;
+      }
+    }
+  }
+  if (strata_contributing == 0) {
+    return MakeError("SVY004", "every stratum of the domain has only one PSU: lonely_psu = "
+                               "average has no other stratum to average");
+  }
+  if (strata_contributing != strata_present) {
+    double factor = static_cast<double>(strata_present) / strata_contributing;
+    for (double& v : variance) v *= factor;
+  }
+  return variance;
+}
+
+namespace {
+
+// svyvar * (N - n) / (N n): the variance of the mean under simple random sampling without
+// replacement of n rows from a population of N = sum of weights (svymean's deff = TRUE).
+std::optional<double> SrsVarianceOfMean(const DomainSums& sums, double mean, double weight_sum,
+                                        int64_t n) {
+  if (n < 2 || weight_sum < static_cast<double>(n)) return std::nullopt;
+  double weighted_yy = 0;
+  for (double v : sums.weighted_yy) weighted_yy += v;
+  double nd = static_cast<double>(n);
+  // sum w (y - mean)^2 / sum w, times n / (n - 1) (svyvar).
+  double population_variance = std::max(0.0, weighted_yy / weight_sum - mean * mean);
+  double svyvar = population_variance * nd / (nd - 1);
+  double srs = svyvar * (weight_sum - nd) / (weight_sum * nd);
+  if (!(srs > 0)) return std::nullopt;
+  return srs;
+}
+
+}  // namespace
+
+Result<DesignEstimate> Design::Mean(const DomainSums& sums) const {
+  DesignEstimate estimate;
+  double weighted_y = 0;
+  for (int psu = 0; psu < psus(); ++psu) {
+    estimate.weight_sum += sums.weight[psu];
+    weighted_y += sums.weighted_y[psu];
+    estimate.rows += sums.rows[psu];
+  }
+  if (estimate.rows == 0) return MakeError("SVY006", "the domain has no rows: no mean");
+  estimate.value = weighted_y / estimate.weight_sum;
+  std::vector<double> z(psus());
+  for (int psu = 0; psu < psus(); ++psu) {
+    z[psu] = (sums.weighted_y[psu] - estimate.value * sums.weight[psu]) / estimate.weight_sum;
+  }
+  std::vector<double> variance = NGO_TRY(Variance(z, 1, sums.rows));
+  estimate.se = std::sqrt(std::max(0.0, variance[0]));
+  estimate.degrees_of_freedom = DegreesOfFreedom(sums.rows);
+  std::optional<double> srs =
+      SrsVarianceOfMean(sums, estimate.value, estimate.weight_sum, estimate.rows);
+  if (srs) estimate.deff = variance[0] / *srs;
+  return estimate;
+}
+
+Result<DesignEstimate> Design::Total(const DomainSums& sums) const {
+  DesignEstimate estimate;
+  double weighted_y = 0;
+  for (int psu = 0; psu < psus(); ++psu) {
+    estimate.weight_sum += sums.weight[psu];
+    weighted_y += sums.weighted_y[psu];
+    estimate.rows += sums.rows[psu];
+  }
+  estimate.value = weighted_y;
+  std::vector<double> variance = NGO_TRY(Variance(sums.weighted_y, 1, sums.rows));
+  estimate.se = std::sqrt(std::max(0.0, variance[0]));
+  estimate.degrees_of_freedom = DegreesOfFreedom(sums.rows);
+  if (estimate.rows > 0) {
+    double mean = weighted_y / estimate.weight_sum;
+    std::optional<double> srs =
+        SrsVarianceOfMean(sums, mean, estimate.weight_sum, estimate.rows);
+    // svytotal: svyvar * N^2 * (N - n) / (N n).
+    if (srs) estimate.deff = variance[0] / (*srs * estimate.weight_sum * estimate.weight_sum);
+  }
+  return estimate;
+}
+
+Result<ProportionEstimate> Design::Proportion(const DomainSums& sums, ProportionInterval method,
+                                              double level) const {
+  if (!(level > 0 && level < 1)) {
+    return MakeError("SVY006", fmt::format("confidence level {} is not strictly between 0 and 1",
+                                           FormatNumber(level)));
+  }
+  ProportionEstimate result;
+  result.estimate = NGO_TRY(Mean(sums));
+  const double p = result.estimate.value;
+  const double variance = result.estimate.se * result.estimate.se;
+  const int df = result.estimate.degrees_of_freedom;
+  const double alpha = 1 - level;
+  if (df <= 0 || !(variance > 0)) return result;
+  switch (method) {
+    case ProportionInterval::kLogit: {
+      // svyglm(y ~ 1, family = quasibinomial)'s Wald interval on the logit scale with the
+      // design's degrees of freedom; the sandwich variance of the intercept is the
+      // linearised variance of the mean divided by (p (1 - p))^2.
+      if (!(p > 0 && p < 1)) return result;
+      double half = -StudentQuantile(alpha / 2, df) * std::sqrt(variance) / (p * (1 - p));
+      result.lower = Expit(Logit(p) - half);
+      result.upper = Expit(Logit(p) + half);
+      return result;
+    }
+    case ProportionInterval::kKornGraubard: {
+      // svyciprop(method = "beta"): a Clopper-Pearson interval at the effective sample size
+      // p (1 - p) / var, adjusted by (qt(a/2, n - 1) / qt(a/2, df))^2.
+      const double rows = static_cast<double>(result.estimate.rows);
+      if (rows < 2) return result;
+      double ratio = StudentQuantile(alpha / 2, rows - 1) / StudentQuantile(alpha / 2, df);
+      double n_eff = p * (1 - p) / variance * ratio * ratio;
+      if (!(n_eff > 0)) {
+        // p = 0 or 1 with a nonzero variance cannot happen; a zero n_eff has no interval.
+        return result;
+      }
+      double a = n_eff * p;
+      double b = n_eff * (1 - p);
+      result.lower = a > 0 ? boost::math::quantile(boost::math::beta_distribution<>(a, b + 1),
+                                                   alpha / 2)
+                           : 0.0;
+      result.upper = b > 0 ? boost::math::quantile(boost::math::beta_distribution<>(a + 1, b),
+                                                   1 - alpha / 2)
+                           : 1.0;
+      return result;
+    }
+  }
+  return result;
+}
+
+Result<RaoScottResult> Design::RaoScott(std::span<const int32_t> row_codes,
+                                        std::span<const int32_t> column_codes,
+                                        std::span<const uint8_t> domain) const {
+  const int64_t n = rows();
+  if (static_cast<int64_t>(row_codes.size()) != n ||
+      static_cast<int64_t>(column_codes.size()) != n ||
+      (!domain.empty() && static_cast<int64_t>(domain.size()) != n)) {
+    return MakeError("SVY006", "the Rao-Scott test needs one row code, one column code (and one "
+                               "domain byte) per row of the design");
+  }
+  // The levels present in the domain, in increasing order (R's factor levels).
+  std::vector<int32_t> row_levels;
+  std::vector<int32_t> column_levels;
+  for (int64_t row = 0; row < n; ++row) {
+    if (!domain.empty() && domain[row] == 0) continue;
+    if (row_codes[row] < 0 || column_codes[row] < 0) {
+      return MakeError("SVY006", fmt::format("row {}: a negative code inside the domain of a "
+                                             "Rao-Scott test",
+                                             row + 1),
+                       RowLocation(row));
+    }
+    row_levels.push_back(row_codes[row]);
+    column_levels.push_back(column_codes[row]);
+  }
+  auto unique_sorted = [](std::vector<int32_t>& v) {
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+  };
+  unique_sorted(row_levels);
+  unique_sorted(column_levels);
+  RaoScottResult result;
+  result.rows_present = static_cast<int>(row_levels.size());
+  result.columns_present = static_cast<int>(column_levels.size());
+  const int nr = result.rows_present;
+  const int nc = result.columns_present;
+  if (nr < 2 || nc < 2) return result;
+  auto index_of = [](const std::vector<int32_t>& levels, int32_t code) {
+    return static_cast<int>(std::lower_bound(levels.begin(), levels.end(), code) -
+                            levels.begin());
+  };
+
+  // Per-PSU weighted totals of each cell, cells numbered as R's interaction(rows, cols):
+  // the row level varies fastest.
+  const int cells = nr * nc;
+  std::vector<double> cell_totals(static_cast<size_t>(psus()) * cells, 0.0);
+  std::vector<double> psu_weight(psus(), 0.0);
+  std::vector<int64_t> psu_rows(psus(), 0);
+  std::vector<double> cell_weight(cells, 0.0);
+  double weight_sum = 0;
+  int64_t domain_rows = 0;
+  for (int64_t row = 0; row < n; ++row) {
+    if (!domain.empty() && domain[row] == 0) continue;
+    int cell = index_of(row_levels, row_codes[row]) + nr * index_of(column_levels, column_codes[row]);
+    int32_t psu = psu_of_row_[row];
+    double w = weights_[row];
+    cell_totals[static_cast<size_t>(psu) * cells + cell] += w;
+    psu_weight[psu] += w;
+    ++psu_rows[psu];
+    cell_weight[cell] += w;
+    weight_sum += w;
+    ++domain_rows;
+  }
+  const int nu = DegreesOfFreedom(psu_rows);
+  if (nu <= 0) return result;
+
+  // svymean of the cell indicators and its linearised covariance.
+  Eigen::VectorXd mean2(cells);
+  for (int cell = 0; cell < cells; ++cell) mean2[cell] = cell_weight[cell] / weight_sum;
+  std::vector<double> z(static_cast<size_t>(psus()) * cells);
+  for (int psu = 0; psu < psus(); ++psu) {
+    for (int cell = 0; cell < cells; ++cell) {
+      size_t at = static_cast<size_t>(psu) * cells + cell;
+      z[at] = (cell_totals[at] - mean2[cell] * psu_weight[psu]) / weight_sum;
+    }
+  }
+  std::vector<double> covariance = NGO_TRY(Variance(z, cells, psu_rows));
+  Eigen::MatrixXd v = Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic,
+                                               Eigen::RowMajor>>(covariance.data(), cells, cells);
+
+  // X1: the main-effects model matrix of the nr x nc grid (treatment contrasts); the
+  // interaction columns of X12 made orthogonal to it (qr.resid(qr(X1), X12[, -main])).
+  const int main_columns = nr + nc - 1;
+  const int interactions = (nr - 1) * (nc - 1);
+  Eigen::MatrixXd x1 = Eigen::MatrixXd::Zero(cells, main_columns);
+  Eigen::MatrixXd x12 = Eigen::MatrixXd::Zero(cells, interactions);
+  for (int c = 0; c < nc; ++c) {
+    for (int r = 0; r < nr; ++r) {
+      int cell = r + nr * c;
+      x1(cell, 0) = 1;
+      if (r > 0) x1(cell, r) = 1;
+      if (c > 0) x1(cell, nr - 1 + c) = 1;
+      if (r > 0 && c > 0) x12(cell, (r - 1) + (nr - 1) * (c - 1)) = 1;
+    }
+  }
+  Eigen::HouseholderQR<Eigen::MatrixXd> qr(x1);
+  Eigen::MatrixXd cmat = x12 - x1 * qr.solve(x12);
+
+  const double big_n = static_cast<double>(domain_rows);
+  Eigen::VectorXd inverse_mean(cells);
+  for (int cell = 0; cell < cells; ++cell) {
+    inverse_mean[cell] = mean2[cell] == 0 ? 0 : 1 / mean2[cell];
+  }
+  Eigen::MatrixXd scaled = inverse_mean.asDiagonal() * cmat;  // D^-1 C
+  Eigen::MatrixXd denominator = cmat.transpose() * scaled / big_n;
+  Eigen::MatrixXd numerator = scaled.transpose() * v * scaled;
+  Eigen::MatrixXd delta = denominator.fullPivLu().solve(numerator);
+  const double trace = delta.trace();
+  const double trace_squared = (delta * delta).trace();
+  if (!(trace > 0) || !(trace_squared > 0)) return result;
+
+  // Pearson's X^2 on the weighted table scaled to the domain's n (svytable(Ntotal = n)).
+  std::vector<double> row_share(nr, 0.0);
+  std::vector<double> column_share(nc, 0.0);
+  for (int c = 0; c < nc; ++c) {
+    for (int r = 0; r < nr; ++r) {
+      row_share[r] += mean2[r + nr * c];
+      column_share[c] += mean2[r + nr * c];
+    }
+  }
+  double pearson = 0;
+  for (int c = 0; c < nc; ++c) {
+    for (int r = 0; r < nr; ++r) {
+      double observed = big_n * mean2[r + nr * c];
+      double expected = big_n * row_share[r] * column_share[c];
+      pearson += (observed - expected) * (observed - expected) / expected;
+    }
+  }
+  result.pearson = pearson;
+  result.f_statistic = pearson / trace;
+  result.numerator_df = trace * trace / trace_squared;
+  result.denominator_df = result.numerator_df * nu;
+  boost::math::fisher_f dist(result.numerator_df, result.denominator_df);
+  result.p_value = boost::math::cdf(boost::math::complement(dist, result.f_statistic));
+  result.informative = true;
+  return result;
+}
+
+}  // namespace ngosurvey::analysis
