@@ -2,6 +2,8 @@
 //   form check FILE...        every diagnostic (errors, then warnings), a summary per file
 //   form show FILE            an outline (text) or the public JSON layout (docs/cli.md)
 //   form diagnostics          the diagnostics catalogue as Markdown (docs/diagnostics.md)
+//   form model FILE [-o OUT]  the lossless form model as JSON, what the WebAssembly
+//                             engine reads (docs/formats/form-json.md)
 #include <algorithm>
 #include <ostream>
 #include <string>
@@ -11,8 +13,10 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
+#include "base/file.h"
 #include "form/diagnostics.h"
 #include "form/form.h"
+#include "form/form_json.h"
 
 namespace ngosurvey::cli {
 namespace {
@@ -23,6 +27,10 @@ using form::Question;
 struct CheckOptions {
   std::vector<std::string> files;
   bool strict = false;
+};
+
+struct ModelOptions {
+  std::string file, output;
 };
 
 struct ShowOptions {
@@ -199,6 +207,30 @@ void RunShow(CommandContext& ctx, const ShowOptions& opts) {
   *ctx.out << (opts.format == "json" ? ShowJson(*form) : ShowText(*form, opts.lang));
 }
 
+// Only a valid form is written: the model is what interviews run, and the engine
+// that reads it trusts no more than its structure.
+void RunModel(CommandContext& ctx, const ModelOptions& opts) {
+  Diagnostics diags;
+  Result<Form> form = form::LoadFormFile(opts.file, &diags);
+  if (!form) {
+    ctx.exit_status = ReportError(ctx, form.error());
+    return;
+  }
+  PrintSorted(*ctx.err, diags);
+  if (diags.has_errors()) {
+    *ctx.err << opts.file << ": invalid, " << Plural(diags.error_count(), "error")
+             << "; run `ngosurvey form check` for details\n";
+    ctx.exit_status = kExitFailure;
+    return;
+  }
+  std::string json = form::FormToJson(*form) + "\n";
+  if (opts.output.empty()) {
+    *ctx.out << json;
+  } else if (auto written = WriteFileAtomic(opts.output, json); !written) {
+    ctx.exit_status = ReportError(ctx, written.error());
+  }
+}
+
 }  // namespace
 
 void RegisterFormCommands(CLI::App& root, CommandContext& ctx) {
@@ -227,6 +259,18 @@ void RegisterFormCommands(CLI::App& root, CommandContext& ctx) {
   show->add_option("--lang", show_opts->lang,
                    "Language code or name for labels in the text outline");
   show->callback([&ctx, show_opts] { RunShow(ctx, *show_opts); });
+
+  auto model_opts = std::make_shared<ModelOptions>();
+  CLI::App* model = group->add_subcommand(
+      "model",
+      "Write a valid form's model as JSON, lossless: what the WebAssembly interview engine\n"
+      "reads (docs/formats/form-json.md). Exit 1 when the form has errors.");
+  model->add_option("file", model_opts->file, "XLSForm workbook (.xlsx)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  model->add_option("-o,--output", model_opts->output,
+                    "Write to PATH (all-or-nothing) instead of stdout");
+  model->callback([&ctx, model_opts] { RunModel(ctx, *model_opts); });
 
   CLI::App* catalogue = group->add_subcommand(
       "diagnostics", "Print the catalogue of diagnostic codes as Markdown (docs/diagnostics.md)");

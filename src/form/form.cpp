@@ -2,7 +2,6 @@
 
 #include <array>
 
-#include "base/file.h"
 #include "base/text.h"
 
 namespace ngosurvey::form {
@@ -173,27 +172,6 @@ Location Form::ChoicesCell(int row, std::string_view column_key) const {
   auto it = choices_columns.find(std::string(column_key));
   if (it != choices_columns.end()) where.column = it->second;
   return where;
-}
-
-Result<Form> LoadForm(std::string_view data, const std::string& file_name, Diagnostics* diags,
-                      const LoadOptions& options) {
-  XlsxOptions xlsx = options.xlsx;
-  if (!xlsx.want_sheet) {
-    // Only the sheets an XLSForm uses (and their near-miss spellings, which are
-    // reported, not read) are worth decompressing.
-    xlsx.want_sheet = [](std::string_view name) {
-      std::string lower = text::AsciiLower(name);
-      return lower == "survey" || lower == "choices" || lower == "settings";
-    };
-  }
-  Workbook workbook = NGO_TRY(ReadXlsx(data, file_name, xlsx));
-  return BuildForm(workbook, diags, options);
-}
-
-Result<Form> LoadFormFile(const std::string& path, Diagnostics* diags,
-                          const LoadOptions& options) {
-  std::string data = NGO_TRY(ReadFile(path));
-  return LoadForm(data, path, diags, options);
 }
 
 }  // namespace ngosurvey::form

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "base/file.h"
 #include "base/text.h"
 #include "form/diagnostics.h"
 #include "form/form.h"
@@ -905,6 +906,29 @@ Result<Form> Builder::Build() {
 Result<Form> BuildForm(const Workbook& workbook, Diagnostics* diags, const LoadOptions& options) {
   Builder builder(workbook, diags, options);
   return builder.Build();
+}
+
+// LoadForm and LoadFormFile live here, with the reader, so that a build without
+// the xlsx reader (the WebAssembly engine, docs/web.md) links form.cpp alone.
+Result<Form> LoadForm(std::string_view data, const std::string& file_name, Diagnostics* diags,
+                      const LoadOptions& options) {
+  XlsxOptions xlsx = options.xlsx;
+  if (!xlsx.want_sheet) {
+    // Only the sheets an XLSForm uses (and their near-miss spellings, which are
+    // reported, not read) are worth decompressing.
+    xlsx.want_sheet = [](std::string_view name) {
+      std::string lower = text::AsciiLower(name);
+      return lower == "survey" || lower == "choices" || lower == "settings";
+    };
+  }
+  Workbook workbook = NGO_TRY(ReadXlsx(data, file_name, xlsx));
+  return BuildForm(workbook, diags, options);
+}
+
+Result<Form> LoadFormFile(const std::string& path, Diagnostics* diags,
+                          const LoadOptions& options) {
+  std::string data = NGO_TRY(ReadFile(path));
+  return LoadForm(data, path, diags, options);
 }
 
 }  // namespace ngosurvey::form

@@ -143,6 +143,7 @@ Result<std::shared_ptr<const CompiledForm>> CompileForm(const form::Form& form) 
       nodes.push_back(std::move(other));
     }
   }
+  int top_level_seen = 0;
   for (size_t i = 0; i < nodes.size(); ++i) {
     Node& n = nodes[i];
     if (n.parent >= 0) nodes[n.parent].children.push_back(static_cast<int>(i));
@@ -160,9 +161,17 @@ Result<std::shared_ptr<const CompiledForm>> CompileForm(const form::Form& form) 
     }
     data->by_name.emplace(n.name, static_cast<int>(i));
     data->by_plain_path.emplace(n.plain_path, static_cast<int>(i));
-    if (n.displayed && n.key_len == 0) ++data->question_count;
-    if (n.displayed && n.key_len > 0) data->displayed_in_repeats.push_back(static_cast<int>(i));
+    // The level: the innermost enclosing repeat, not counting the node itself.
+    size_t enclosing = n.repeats.size() - (n.type == QuestionType::kBeginRepeat ? 1 : 0);
+    n.level = enclosing > 0 ? n.repeats[enclosing - 1] : -1;
+    // A repeat takes one place at its level, whatever its instances hold; a group
+    // takes its first question's.
+    bool counted = n.displayed || n.type == QuestionType::kBeginRepeat;
+    int& seen = n.level < 0 ? top_level_seen : data->repeat_question_count[n.level];
+    if (counted) ++seen;
+    n.ordinal = counted ? seen : seen + 1;
   }
+  data->top_level_places = top_level_seen;
   for (size_t i = nodes.size(); i-- > 0;) {
     Node& n = nodes[i];
     n.subtree_end = std::max<int>(n.subtree_end, static_cast<int>(i) + 1);

@@ -809,7 +809,10 @@ Result<std::unique_ptr<Interview>> Interview::Resume(
     const Options& options) {
   auto s = NGO_TRY(NewState(std::move(form), options));
   const CompiledFormData& d = *s->d;
-  for (const auto& [path, answer] : answers) {
+  for (const auto& entry : answers) {
+    // Named, not a structured binding: clang before 16 cannot capture those.
+    const std::string& path = entry.first;
+    const form::Answer& answer = entry.second;
     auto bad = [&](std::string why) {
       return MakeError("IV009", "stored answer \"" + path + "\" " + why, Location{s->form->file});
     };
@@ -874,12 +877,20 @@ void Interview::Refresh() {
   language_ = s.lang;
   Screen screen;
   screen.kind = s.cur.kind;
-  screen.position = static_cast<int>(s.history.size()) + 1;
-  // Questions outside repeats, plus those of the repeat instances there are; never
-  // below the position (repeat prompts are screens too).
-  int count = s.d->question_count;
-  for (int node : s.d->displayed_in_repeats) count += static_cast<int>(s.cells[node].size());
-  screen.question_count = std::max(count, screen.position);
+  // The stable counter: places in form order, not screens passed, so that adding a
+  // repeat instance or skipping questions never changes the total.
+  screen.question_count = s.d->top_level_places;
+  screen.position = screen.question_count;
+  if (s.cur.kind != ScreenKind::kEnd) {
+    const Node& here = s.d->nodes[s.cur.node];
+    int top = here.level < 0 ? s.cur.node : here.repeats[0];
+    screen.position = std::min(s.d->nodes[top].ordinal, screen.question_count);
+    if (here.level >= 0) {
+      auto it = s.d->repeat_question_count.find(here.level);
+      screen.repeat_question_count = it == s.d->repeat_question_count.end() ? 0 : it->second;
+      screen.repeat_position = std::min(here.ordinal, screen.repeat_question_count);
+    }
+  }
   if (s.cur.kind != ScreenKind::kEnd) {
     const Node& at = s.d->nodes[s.cur.node];
     // Enclosing groups and repeats (the current field-list group itself is shown too).
@@ -1108,7 +1119,10 @@ Status Interview::Next() {
       if (n.question >= 0)
         message = s.form->Text(s.form->questions[n.question].required_message, s.lang);
       if (message.empty()) message = Message(Msg::kRequired, s.lang);
-      return s.Fail("IV004", message + " (" + n.name + ")", node, "required");
+      // Several questions on the screen: the message says which, by its label (the
+      // name is for developers; `where` keeps the cell).
+      if (prompts.size() > 1) message = s.LabelOf(node) + ": " + message;
+      return s.Fail("IV004", message, node, "required");
     }
   }
   for (int node : prompts) {
@@ -1270,7 +1284,11 @@ Status Interview::Complete() {
 
 std::vector<ReviewItem> Interview::Review() const {
   const State& s = *state_;
-  std::vector<ReviewItem> out;
+  struct Sorted {
+    std::vector<int> order;  // (repeat node, instance) per enclosing repeat, then the node
+    ReviewItem item;
+  };
+  std::vector<Sorted> all;
   for (size_t i = 0; i < s.d->nodes.size(); ++i) {
     const Node& n = s.d->nodes[i];
     if (n.type == QuestionType::kBeginGroup || n.type == QuestionType::kBeginRepeat ||
@@ -1278,19 +1296,56 @@ std::vector<ReviewItem> Interview::Review() const {
       continue;
     }
     for (const auto& [key, cell] : s.cells[i]) {
-      ReviewItem item;
+      Sorted sorted;
+      ReviewItem& item = sorted.item;
       item.path = s.Path(static_cast<int>(i), key);
+      item.name = n.name;
       item.label = s.LabelOf(static_cast<int>(i));
       item.relevant = cell.relevant;
+      item.displayed = n.displayed;
       if (cell.record) {
         item.state = cell.record->state;
         if (item.state == AnswerState::kAnswered) item.value = cell.record->value;
       } else {
         item.state = cell.relevant ? AnswerState::kMissing : AnswerState::kNotAsked;
       }
-      out.push_back(std::move(item));
+      item.shown = item.value;
+      if (n.list >= 0 && !item.value.empty()) {
+        const form::ChoiceList& list = s.form->choice_lists[n.list];
+        item.shown.clear();
+        for (const std::string& name : form::SplitSelected(item.value)) {
+          const form::Choice* c = list.Find(name);
+          std::string label = c ? s.form->Text(c->label, s.lang)
+                              : name == "other" ? Message(Msg::kOther, s.lang) : name;
+          item.shown += (item.shown.empty() ? "" : ", ") + (label.empty() ? name : label);
+        }
+      }
+      // Enclosing groups and repeats as labels, repeats with their instance number.
+      std::vector<int> chain;
+      for (int p = n.parent; p >= 0; p = s.d->nodes[p].parent) chain.push_back(p);
+      std::reverse(chain.begin(), chain.end());
+      for (int p : chain) {
+        const Node& g = s.d->nodes[p];
+        std::string label = s.LabelOf(p);
+        if (g.type == QuestionType::kBeginRepeat) {
+          int instance = key[static_cast<size_t>(g.key_len) - 1];
+          label += " " + std::to_string(instance);
+          sorted.order.push_back(p);
+          sorted.order.push_back(instance);
+        }
+        item.group_path.push_back(std::move(label));
+      }
+      sorted.order.push_back(static_cast<int>(i));
+      all.push_back(std::move(sorted));
     }
   }
+  // Form order, each repeat instance's questions together: (repeat, instance) pairs
+  // sort before the node, so prog[1]/a, prog[1]/b come before prog[2]/a.
+  std::stable_sort(all.begin(), all.end(),
+                   [](const Sorted& a, const Sorted& b) { return a.order < b.order; });
+  std::vector<ReviewItem> out;
+  out.reserve(all.size());
+  for (Sorted& sorted : all) out.push_back(std::move(sorted.item));
   return out;
 }
 

@@ -130,20 +130,34 @@ struct Screen {
   std::string repeat_label;
   int repeat_node = -1;
   int repeat_instance = 0;
-  // Screens passed so far + 1, and the number of questions the form shows at most
-  // (outside repeats, plus those of the repeat instances created so far; never below
-  // the position), for "question 5 of 23".
+  // A counter that stays put ("5 of 23"): the places of the form's top level, in
+  // form order, each question one place and each repeat one place however many
+  // instances it gets; a field list has its first question's place, a screen inside
+  // a repeat the repeat's, the end the last. Not screens passed: skipped questions
+  // jump ahead, Back goes back, and the total never changes during an interview.
   int position = 1;
   int question_count = 0;
+  // Inside a repeat instance, the same counter for one instance of the innermost
+  // repeat ("Programme 2, 1 of 3"); 0 and 0 outside repeats.
+  int repeat_position = 0;
+  int repeat_question_count = 0;
 };
 
-// One line of Review(): every question that can hold an answer, in form order.
+// One line of Review(): every question that can hold an answer, in form order with
+// each repeat instance's questions together (prog[1]/a, prog[1]/b, prog[2]/a).
 struct ReviewItem {
   std::string path;
-  std::string label;
+  std::string name;
+  std::string label;  // in the interview's language
   form::AnswerState state = form::AnswerState::kMissing;
   std::string value;  // answered only
+  // The value for people: a select's choice labels in the interview's language,
+  // separated by ", "; otherwise the value.
+  std::string shown;
+  // Enclosing groups and repeats, outermost first, as labels ("Programme 2").
+  std::vector<std::string> group_path;
   bool relevant = true;
+  bool displayed = true;  // shown on a screen (false: calculations, metadata)
 };
 
 // The words an interviewer's screen shows around the form's own texts, so that a
@@ -162,6 +176,22 @@ enum class ScreenWord {
   kQuestionsOnScreen,   // "({count} questions on this screen, answered in turn)"
   kTypeYToComplete,     // "type y to complete, or :back, :review, :quit"
   kTypeYOrN,            // "type y or n"
+  kSaved,               // "Saved: {question label} = {value in words}"
+  kRemoved,             // "Removed: {repeat label and instance}"
+  kRefused,             // "refused" (an answer's state, in words)
+  kDontKnow,            // "don't know"
+  kNotAsked,            // "not asked"
+  kNoAnswer,            // "no answer"
+  kReviewTitle,         // "Answers so far:"
+  kLanguage,            // "Language: {language name}"
+  kDraftSaved,          // "The draft is saved."
+  kStopped,             // "Stopped; the draft is saved. Resume with: {command}"
+  kInputEnded,          // "Input ended; the draft is saved. Resume with: {command}"
+  kCompleted,           // "The interview is complete and saved: {instance id}"
+  kInterview,           // "Interview {instance id}"
+  kUnknownCommand,      // "Unknown command {} (:help lists them)"
+  kSeveralChoices,      // "(several choices: separate them with spaces)"
+  kHelp,                // the terminal's :help text (several lines, no final newline)
 };
 std::string ScreenText(ScreenWord word, std::string_view language, std::string_view arg1 = {},
                        std::string_view arg2 = {});

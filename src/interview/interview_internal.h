@@ -33,6 +33,13 @@ struct Node {
   bool required_constant = false;
   bool has_required_expr = false;
   bool displayed = false;   // shown on a screen (input, note, acknowledge)
+  // The innermost repeat that holds this node (a repeat's own node: the one around
+  // it), -1 at the top level; and its place at that level in form order: displayed
+  // nodes and repeats (one place each, their questions are of another level) count;
+  // a group has its first question's place. What Screen::position and
+  // repeat_position show.
+  int level = -1;
+  int ordinal = 1;
   bool input = false;       // holds an answer given by the interviewer
   bool supported = true;    // the engine can capture it (else IV007)
   bool field_list = false;  // a group shown on one screen
@@ -56,8 +63,10 @@ struct CompiledFormData {
   std::unordered_map<std::string, int> by_plain_path;    // "g/r/q" -> node
   std::vector<form::expr::SecondaryInstance> instances;  // one per choice list
   std::string refused_code = "refused", dont_know_code = "dont_know";
-  int question_count = 0;                 // displayed nodes outside repeats
-  std::vector<int> displayed_in_repeats;  // displayed nodes inside repeats
+  // Places of the stable counter (Screen::position): displayed nodes and repeats at
+  // the top level, and per repeat node, at its level.
+  int top_level_places = 0;
+  std::unordered_map<int, int> repeat_question_count;
   std::vector<int> order;                 // node indexes in topological (rank) order
 };
 

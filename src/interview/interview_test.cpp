@@ -139,7 +139,7 @@ TEST(Interview, RequiredAndOptionalQuestions) {
   auto next = r->iv->Next();
   ASSERT_FALSE(next);
   EXPECT_EQ(next.error().code, "IV004");
-  EXPECT_EQ(next.error().message, "Please answer A (a)");
+  EXPECT_EQ(next.error().message, "Please answer A");  // the form's words, no name
   r->Answer1("x");
   ASSERT_TRUE(r->iv->Next());  // b is optional: recorded missing
   EXPECT_EQ(r->At("b"), Answer::Missing());
@@ -235,18 +235,27 @@ TEST(Interview, RepeatCountCreatesAndRemovesInstances) {
                  {"calculate", "total", "", "", "sum(${budget})", ""},
                  {"calculate", "second", "", "", "indexed-repeat(${pname}, ${prog}, 2)", ""}};
   auto r = Start(survey);
-  EXPECT_EQ(r->iv->screen().question_count, 1);  // no instance yet
+  // The counter's places: n, and the repeat (one place, whatever its instances).
+  EXPECT_EQ(r->iv->screen().position, 1);
+  EXPECT_EQ(r->iv->screen().question_count, 2);
+  EXPECT_EQ(r->iv->screen().repeat_question_count, 0);  // not in a repeat
   EXPECT_EQ(r->iv->Set(0, "9").error().code, "IV003");
   r->Answer1("2");
   EXPECT_EQ(r->Name(), "pname");
   EXPECT_EQ(r->iv->screen().prompts[0].path, "prog[1]/pname");
   EXPECT_EQ(r->iv->screen().position, 2);
-  EXPECT_EQ(r->iv->screen().question_count, 5);  // n + 2 instances x 2 questions
+  EXPECT_EQ(r->iv->screen().question_count, 2);  // two instances change nothing
+  EXPECT_EQ(r->iv->screen().repeat_position, 1);
+  EXPECT_EQ(r->iv->screen().repeat_question_count, 2);  // pname, budget
   ASSERT_EQ(r->iv->screen().group_path.size(), 1u);
   EXPECT_EQ(r->iv->screen().group_path[0], "Programme 1");
   r->Answer1("Shelter");
+  EXPECT_EQ(r->iv->screen().repeat_position, 2);
   r->Answer1("100.50");
   EXPECT_EQ(r->iv->screen().prompts[0].path, "prog[2]/pname");
+  EXPECT_EQ(r->iv->screen().position, 2);  // the second instance: the same place
+  EXPECT_EQ(r->iv->screen().repeat_position, 1);
+  EXPECT_EQ(r->iv->screen().question_count, 2);
   r->Answer1("Schools");
   r->Answer1("20");
   EXPECT_TRUE(r->iv->AtEnd());
@@ -600,7 +609,15 @@ TEST(ScreenText, EveryWordInEnglishKhmerAndVietnamese) {
                               ScreenWord::kPressEnter,    ScreenWord::kCurrent,
                               ScreenWord::kEndOfForm,     ScreenWord::kAddRepeat,
                               ScreenWord::kNothingHere,   ScreenWord::kQuestionsOnScreen,
-                              ScreenWord::kTypeYToComplete, ScreenWord::kTypeYOrN};
+                              ScreenWord::kTypeYToComplete, ScreenWord::kTypeYOrN,
+                              ScreenWord::kSaved,         ScreenWord::kRemoved,
+                              ScreenWord::kRefused,       ScreenWord::kDontKnow,
+                              ScreenWord::kNotAsked,      ScreenWord::kNoAnswer,
+                              ScreenWord::kReviewTitle,   ScreenWord::kLanguage,
+                              ScreenWord::kDraftSaved,    ScreenWord::kStopped,
+                              ScreenWord::kInputEnded,    ScreenWord::kCompleted,
+                              ScreenWord::kInterview,     ScreenWord::kUnknownCommand,
+                              ScreenWord::kSeveralChoices, ScreenWord::kHelp};
   for (ScreenWord word : words) {
     std::string en = ScreenText(word, "en", "A", "2");
     std::string km = ScreenText(word, "km", "A", "2");

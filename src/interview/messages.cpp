@@ -1,6 +1,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <iterator>
 #include <string>
 
 #include "base/text.h"
@@ -73,6 +74,71 @@ constexpr Texts kTexts[] = {
     {Msg::kWordTypeYToComplete, "type y to complete, or :back, :review, :quit",
      "វាយ y ដើម្បីបញ្ចប់ ឬ :back, :review, :quit", "gõ y để hoàn thành, hoặc :back, :review, :quit"},
     {Msg::kWordTypeYOrN, "type y or n", "វាយ y ឬ n", "gõ y hoặc n"},
+    {Msg::kWordSaved, "Saved: {} = {}", "បានរក្សាទុក៖ {} = {}", "Đã lưu: {} = {}"},
+    {Msg::kWordRemoved, "Removed: {}", "បានលុប៖ {}", "Đã xóa: {}"},
+    {Msg::kWordRefused, "refused", "បដិសេធមិនឆ្លើយ", "từ chối trả lời"},
+    {Msg::kWordDontKnow, "don't know", "មិនដឹង", "không biết"},
+    {Msg::kWordNotAsked, "not asked", "មិនបានសួរ", "không hỏi"},
+    {Msg::kWordNoAnswer, "no answer", "គ្មានចម្លើយ", "chưa trả lời"},
+    {Msg::kWordReviewTitle, "Answers so far:", "ចម្លើយរហូតមកដល់ពេលនេះ៖", "Các câu trả lời đến nay:"},
+    {Msg::kWordLanguage, "Language: {}", "ភាសា៖ {}", "Ngôn ngữ: {}"},
+    {Msg::kWordDraftSaved, "The draft is saved.", "សេចក្តីព្រាងត្រូវបានរក្សាទុក។",
+     "Bản nháp đã được lưu."},
+    {Msg::kWordStopped, "Stopped; the draft is saved. Resume with: {}",
+     "បានឈប់; សេចក្តីព្រាងត្រូវបានរក្សាទុក។ បន្តដោយ៖ {}",
+     "Đã dừng; bản nháp đã được lưu. Tiếp tục bằng: {}"},
+    {Msg::kWordInputEnded, "Input ended; the draft is saved. Resume with: {}",
+     "ការបញ្ចូលបានបញ្ចប់; សេចក្តីព្រាងត្រូវបានរក្សាទុក។ បន្តដោយ៖ {}",
+     "Đầu vào đã hết; bản nháp đã được lưu. Tiếp tục bằng: {}"},
+    {Msg::kWordCompleted, "The interview is complete and saved: {}",
+     "ការសម្ភាសន៍បានបញ្ចប់ និងរក្សាទុក៖ {}", "Cuộc phỏng vấn đã hoàn thành và được lưu: {}"},
+    {Msg::kWordInterview, "Interview {}", "ការសម្ភាសន៍ {}", "Cuộc phỏng vấn {}"},
+    {Msg::kWordUnknownCommand, "Unknown command {} (:help lists them)",
+     "មិនស្គាល់បញ្ជា {} (:help បង្ហាញបញ្ជីបញ្ជា)", "Lệnh không hợp lệ {} (:help liệt kê các lệnh)"},
+    {Msg::kWordSeveralChoices, "(several choices: separate them with spaces)",
+     "(ជម្រើសច្រើន៖ បំបែកដោយដកឃ្លា)", "(nhiều lựa chọn: cách nhau bằng dấu cách)"},
+    {Msg::kWordHelp,
+     "Type the answer and press Enter (a choice by its number or name; several choices\n"
+     "separated by spaces; an empty line keeps the answer shown, or skips an optional\n"
+     "question). Commands:\n"
+     "  :back          previous question\n"
+     "  :jump NAME     back to an earlier question\n"
+     "  :refuse        the respondent refuses to answer\n"
+     "  :dk            the respondent does not know\n"
+     "  :clear         remove the answer of this question\n"
+     "  :remove NAME N remove instance N of repeat NAME\n"
+     "  :lang CODE     show the form in another language (answers are kept)\n"
+     "  :review        every question with its answer\n"
+     "  :save          save now (every accepted answer is saved already)\n"
+     "  :quit          stop; resume later with --resume ID\n"
+     "  :help          this text",
+     "វាយចម្លើយ ហើយចុច Enter (ជម្រើសតាមលេខ ឬឈ្មោះរបស់វា; ជម្រើសច្រើនបំបែកដោយដកឃ្លា;\n"
+     "បន្ទាត់ទទេរក្សាចម្លើយដែលបង្ហាញ ឬរំលងសំណួរដែលមិនតម្រូវ)។ បញ្ជា៖\n"
+     "  :back          សំណួរមុន\n"
+     "  :jump NAME     ត្រឡប់ទៅសំណួរមុនមួយ\n"
+     "  :refuse        អ្នកឆ្លើយបដិសេធមិនឆ្លើយ\n"
+     "  :dk            អ្នកឆ្លើយមិនដឹង\n"
+     "  :clear         លុបចម្លើយនៃសំណួរនេះ\n"
+     "  :remove NAME N លុបលេខ N នៃក្រុមដដែលៗ NAME\n"
+     "  :lang CODE     បង្ហាញកម្រងសំណួរជាភាសាផ្សេង (ចម្លើយនៅដដែល)\n"
+     "  :review        សំណួរទាំងអស់ជាមួយចម្លើយរបស់វា\n"
+     "  :save          រក្សាទុកឥឡូវ (ចម្លើយដែលបានទទួលយកទាំងអស់ត្រូវបានរក្សាទុករួចហើយ)\n"
+     "  :quit          ឈប់; បន្តពេលក្រោយដោយ --resume ID\n"
+     "  :help          អត្ថបទនេះ",
+     "Gõ câu trả lời rồi nhấn Enter (một lựa chọn theo số hoặc tên; nhiều lựa chọn cách\n"
+     "nhau bằng dấu cách; một dòng trống giữ câu trả lời đang hiện, hoặc bỏ qua câu hỏi\n"
+     "không bắt buộc). Lệnh:\n"
+     "  :back          câu hỏi trước\n"
+     "  :jump NAME     quay lại một câu hỏi trước đó\n"
+     "  :refuse        người trả lời từ chối trả lời\n"
+     "  :dk            người trả lời không biết\n"
+     "  :clear         xóa câu trả lời của câu hỏi này\n"
+     "  :remove NAME N xóa mục số N của nhóm lặp NAME\n"
+     "  :lang CODE     hiện bảng hỏi bằng ngôn ngữ khác (giữ nguyên câu trả lời)\n"
+     "  :review        mọi câu hỏi cùng câu trả lời\n"
+     "  :save          lưu ngay (mọi câu trả lời được chấp nhận đã được lưu)\n"
+     "  :quit          dừng; tiếp tục sau bằng --resume ID\n"
+     "  :help          nội dung này"},
 };
 
 bool AllDigits(std::string_view s) {
@@ -153,10 +219,18 @@ double RangeParameter(std::string_view parameters, std::string_view key, double 
 
 std::string ScreenText(ScreenWord word, std::string_view language, std::string_view arg1,
                        std::string_view arg2) {
+  // In the order of ScreenWord.
   constexpr Msg kWords[] = {Msg::kWordRequired,    Msg::kWordHint,           Msg::kWordPressEnter,
                             Msg::kWordCurrent,     Msg::kWordEndOfForm,      Msg::kWordAddRepeat,
                             Msg::kWordNothingHere, Msg::kWordQuestionsOnScreen,
-                            Msg::kWordTypeYToComplete, Msg::kWordTypeYOrN};
+                            Msg::kWordTypeYToComplete, Msg::kWordTypeYOrN,
+                            Msg::kWordSaved,       Msg::kWordRemoved,        Msg::kWordRefused,
+                            Msg::kWordDontKnow,    Msg::kWordNotAsked,       Msg::kWordNoAnswer,
+                            Msg::kWordReviewTitle, Msg::kWordLanguage,       Msg::kWordDraftSaved,
+                            Msg::kWordStopped,     Msg::kWordInputEnded,     Msg::kWordCompleted,
+                            Msg::kWordInterview,   Msg::kWordUnknownCommand,
+                            Msg::kWordSeveralChoices, Msg::kWordHelp};
+  static_assert(std::size(kWords) == static_cast<size_t>(ScreenWord::kHelp) + 1);
   return Message(kWords[static_cast<size_t>(word)], language, arg1, arg2);
 }
 

@@ -45,6 +45,22 @@ enum class Msg {
   kWordQuestionsOnScreen,
   kWordTypeYToComplete,
   kWordTypeYOrN,
+  kWordSaved,
+  kWordRemoved,
+  kWordRefused,
+  kWordDontKnow,
+  kWordNotAsked,
+  kWordNoAnswer,
+  kWordReviewTitle,
+  kWordLanguage,
+  kWordDraftSaved,
+  kWordStopped,
+  kWordInputEnded,
+  kWordCompleted,
+  kWordInterview,
+  kWordUnknownCommand,
+  kWordSeveralChoices,
+  kWordHelp,
 };
 
 // The message in `language` (a form language code; km and vi are translated, any

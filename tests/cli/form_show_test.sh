@@ -64,4 +64,23 @@ expect_contains "$TMP/stderr" "error: tests/forms/not_a_zip.xlsx: X001: not an .
 expect_status 0 "$NGOSURVEY" form diagnostics
 diff -u docs/diagnostics.md "$TMP/stdout" || fail "docs/diagnostics.md is stale: run ngosurvey form diagnostics > docs/diagnostics.md"
 
+# form model: the lossless model as JSON (docs/formats/form-json.md), for the web engine.
+expect_status 0 "$NGOSURVEY" form model examples/ngo_profile.xlsx
+python3 - "$TMP/stdout" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+assert m["ngosurvey_form"] == 1 and m["settings"]["form_id"] == "ngo_profile", m["settings"]
+q = {x["name"]: x for x in m["questions"]}
+assert q["year_founded"]["label"]["km"] == "ឆ្នាំបង្កើតអង្គការ", q["year_founded"]
+assert q["programme_name"]["parent"] == [x["name"] for x in m["questions"]].index("programme")
+assert [l["code"] for l in m["languages"]] == ["en", "km", "vi"], m["languages"]
+PY
+expect_status 0 "$NGOSURVEY" form model study/instrument.xlsx -o "$TMP/instrument.json"
+[ -s "$TMP/instrument.json" ] && [ ! -s "$TMP/stdout" ] || fail "form model -o wrote to the wrong place"
+# A form with errors: refused, nothing written; a file that cannot be written: exit 3.
+expect_status 1 "$NGOSURVEY" form model tests/forms/errors/unknown_ref.xlsx -o "$TMP/bad.json"
+expect_contains "$TMP/stderr" "E012"
+[ ! -e "$TMP/bad.json" ] || fail "form model wrote the model of an invalid form"
+expect_status 3 "$NGOSURVEY" form model examples/ngo_profile.xlsx -o "$TMP/no/such/dir/x.json"
+
 echo "form_show_test: ok"

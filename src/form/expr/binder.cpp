@@ -285,7 +285,7 @@ class Binder {
         node.args.push_back(NGO_TRY(Bind(ast.children[1], in_predicate)));
         if (pattern.kind == AstKind::kString) {
           try {
-            node.regex = std::make_shared<const std::regex>(pattern.text, std::regex::ECMAScript | std::regex_constants::__polynomial);
+            node.regex = std::make_shared<const std::regex>(pattern.text, kRegexSyntax);
           } catch (const std::regex_error& e) {
             return tl::unexpected(MakeExprError(ErrorCode::kBadRegex, parsed_.text, pattern.offset,
                                                 pattern.text, e.what()));

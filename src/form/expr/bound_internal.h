@@ -18,6 +18,17 @@
 
 namespace ngosurvey::form::expr {
 
+// The syntax of regex() patterns: ECMAScript, with libstdc++'s polynomial-time
+// matcher (its extension against catastrophic backtracking). libc++ (the
+// WebAssembly build's library, docs/web.md) has no such flag; there the input
+// length limit (kMaxRegexInputChars) is the only bound.
+#if defined(__GLIBCXX__)
+inline constexpr std::regex_constants::syntax_option_type kRegexSyntax =
+    std::regex::ECMAScript | std::regex_constants::__polynomial;
+#else
+inline constexpr std::regex_constants::syntax_option_type kRegexSyntax = std::regex::ECMAScript;
+#endif
+
 enum class BoundOp : uint8_t {
   kConst,       // constant
   kSlot,        // slot (all its values seen from the current node: a node-set)

@@ -700,7 +700,7 @@ Value Evaluator::State::Regex(const BoundNode& node) {
     }
     if (!re) {
       try {
-        auto compiled = std::make_shared<const std::regex>(std::string(pattern), std::regex::ECMAScript | std::regex_constants::__polynomial);
+        auto compiled = std::make_shared<const std::regex>(std::string(pattern), kRegexSyntax);
         if (regex_cache.size() >= 16) regex_cache.erase(regex_cache.begin());
         regex_cache.emplace_back(std::string(pattern), compiled);
         re = compiled.get();

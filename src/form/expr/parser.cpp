@@ -26,6 +26,7 @@
 #include "form/expr/errors.h"
 #include "form/expr/expr.h"
 #include "form/expr/lexer.h"
+#include "form/expr/value_internal.h"
 
 namespace ngosurvey::form::expr {
 
@@ -395,7 +396,7 @@ class Parser {
       case TokenKind::kNumber: {
         Advance();
         node.kind = AstKind::kNumber;
-        auto [ptr, ec] = std::from_chars(t.text.data(), t.text.data() + t.text.size(), node.number);
+        auto [ptr, ec] = DecimalFromChars(t.text.data(), t.text.data() + t.text.size(), node.number);
         if (ec != std::errc()) {
           // Too many digits for a double: XPath reads it as the nearest value.
           if (ec == std::errc::result_out_of_range) {

@@ -1,6 +1,8 @@
+#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "form/expr/value_internal.h"
@@ -93,6 +95,25 @@ bool ReadZone(std::string_view s, size_t* pos, int* minutes, bool* has_tz) {
 
 }  // namespace
 
+std::from_chars_result DecimalFromChars(const char* first, const char* last, double& value) {
+#if defined(__GLIBCXX__)
+  return std::from_chars(first, last, value);
+#else
+  std::string text(first, last);
+  for (char c : text) {
+    if ((c < '0' || c > '9') && c != '.') return {first, std::errc::invalid_argument};
+  }
+  char* end = nullptr;
+  errno = 0;
+  double parsed = std::strtod(text.c_str(), &end);
+  if (end == text.c_str()) return {first, std::errc::invalid_argument};
+  const char* ptr = first + (end - text.c_str());
+  if (errno == ERANGE && std::isinf(parsed)) return {ptr, std::errc::result_out_of_range};
+  value = parsed;
+  return {ptr, std::errc()};
+#endif
+}
+
 double ParseXPathNumber(std::string_view s) {
   s = TrimSpaces(s);
   if (s.empty()) return NAN;
@@ -117,7 +138,7 @@ double ParseXPathNumber(std::string_view s) {
   if (digits == 0) return NAN;
   double value = 0;
   std::string_view body = s.substr(i);
-  auto [ptr, ec] = std::from_chars(body.data(), body.data() + body.size(), value);
+  auto [ptr, ec] = DecimalFromChars(body.data(), body.data() + body.size(), value);
   if (ec == std::errc::result_out_of_range) {
     value = std::strtod(std::string(body).c_str(), nullptr);
   } else if (ec != std::errc() || ptr != body.data() + body.size()) {
@@ -143,12 +164,54 @@ size_t FormatNumber(double d, char* buf) {
     buf[0] = '0';
     return 1;
   }
+#if defined(__GLIBCXX__)
   auto [ptr, ec] = std::to_chars(buf, buf + kNumberBufferSize, d, std::chars_format::fixed);
   if (ec != std::errc()) {
     int n = std::snprintf(buf, kNumberBufferSize, "%.17g", d);
     return n > 0 ? static_cast<size_t>(n) : 0;
   }
   return static_cast<size_t>(ptr - buf);
+#else
+  // The WebAssembly build's libc++ has no floating-point to_chars: the same text by
+  // hand. to_chars(fixed) gives the fewest characters that read back the same, the
+  // closest to the value on a tie: beyond 2^53 that is the exact integer (printf's
+  // %.0f); below, the shortest significant digits that read back, laid out without
+  // an exponent.
+  if (std::fabs(d) >= 9007199254740992.0) {
+    int n = std::snprintf(buf, kNumberBufferSize, "%.0f", d);
+    return n > 0 ? static_cast<size_t>(n) : 0;
+  }
+  char sci[40];
+  for (int precision = 0; precision <= 17; ++precision) {
+    std::snprintf(sci, sizeof sci, "%.*e", precision, d);
+    if (std::strtod(sci, nullptr) == d) break;
+  }
+  // sci is "[-]D[.DDD]e[+-]XX".
+  std::string digits;
+  const char* p = sci;
+  bool negative = *p == '-';
+  if (negative) ++p;
+  for (; *p != 'e'; ++p) {
+    if (*p != '.') digits += *p;
+  }
+  int exponent = std::atoi(p + 1);
+  std::string out = negative ? "-" : "";
+  if (exponent < 0) {
+    out += "0.";
+    out.append(static_cast<size_t>(-exponent - 1), '0');
+    out += digits;
+  } else {
+    size_t whole = static_cast<size_t>(exponent) + 1;
+    if (digits.size() <= whole) {
+      out += digits;
+      out.append(whole - digits.size(), '0');
+    } else {
+      out += digits.substr(0, whole) + "." + digits.substr(whole);
+    }
+  }
+  std::memcpy(buf, out.data(), out.size());
+  return out.size();
+#endif
 }
 
 std::string FormatNumber(double d) {

@@ -2,6 +2,7 @@
 // syntax, number formatting, ISO 8601 dates, times and date-times.
 #pragma once
 
+#include <charconv>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -10,6 +11,12 @@
 namespace ngosurvey::form::expr {
 
 inline constexpr double kMillisPerDay = 86400000.0;
+
+// std::from_chars for a double of plain decimal text ("12", "3.25"): libc++ before
+// version 17 (the WebAssembly build's, docs/web.md) has none, so there it is strtod,
+// correctly rounded in musl as in glibc; text with a sign, spaces, an exponent or
+// hex digits is not accepted by that path (callers pass digits and one dot).
+std::from_chars_result DecimalFromChars(const char* first, const char* last, double& value);
 
 // XPath number(): optional spaces, optional '-', digits with an optional '.', and
 // optional spaces; anything else (including "" and exponents) is NaN.
