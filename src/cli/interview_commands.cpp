@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -69,30 +70,15 @@ std::string Describe(const form::Answer& a) {
   return "(" + std::string(form::AnswerStateName(a.state)) + ")";
 }
 
-const char* kHelp =
-    "Type the answer and press Enter (a choice by its number or name; several choices\n"
-    "separated by spaces; an empty line keeps the answer shown, or skips an optional\n"
-    "question). Commands:\n"
-    "  :back          previous question\n"
-    "  :jump NAME     back to an earlier question\n"
-    "  :refuse        the respondent refuses to answer\n"
-    "  :dk            the respondent does not know\n"
-    "  :clear         remove the answer of this question\n"
-    "  :remove NAME N remove instance N of repeat NAME\n"
-    "  :lang CODE     show the form in another language (answers are kept)\n"
-    "  :review        every question with its answer or state\n"
-    "  :save          save now (every accepted answer is saved already)\n"
-    "  :quit          stop; resume later with --resume ID\n"
-    "  :help          this text\n";
-
 class Session {
  public:
   // `stored_language` is the submission's language in the store.
-  Session(CommandContext& ctx, store::Store& db, std::string instance_id,
+  Session(CommandContext& ctx, store::Store& db, std::string instance_id, const form::Form& form,
           std::unique_ptr<interview::Interview> iv, std::string stored_language)
       : ctx_(ctx),
         db_(db),
         id_(std::move(instance_id)),
+        form_(form),
         iv_(std::move(iv)),
         stored_language_(std::move(stored_language)) {}
 
@@ -106,9 +92,7 @@ class Session {
       Out() << "> " << std::flush;
       if (!std::getline(in, line)) {
         if (!Save()) return status_;  // a :lang switch not saved yet
-        Out() << "\ninput ended; the draft is saved. Resume with: ngosurvey interview --db DB "
-                 "--resume "
-              << id_ << "\n";
+        Out() << "\n" << Word(interview::ScreenWord::kInputEnded, ResumeCommand()) << "\n";
         return kExitSuccess;
       }
       if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -124,6 +108,43 @@ class Session {
  private:
   std::ostream& Out() { return *ctx_.out; }
 
+  std::string ResumeCommand() const { return "ngosurvey interview --db DB --resume " + id_; }
+
+  // An answer's state or value in words: a select's choice labels, the state's
+  // word in the interview's language.
+  std::string InWords(form::AnswerState state, const std::string& shown) const {
+    switch (state) {
+      case form::AnswerState::kAnswered: return shown;
+      case form::AnswerState::kRefused: return Word(interview::ScreenWord::kRefused);
+      case form::AnswerState::kDontKnow: return Word(interview::ScreenWord::kDontKnow);
+      case form::AnswerState::kNotAsked: return Word(interview::ScreenWord::kNotAsked);
+      case form::AnswerState::kMissing: return Word(interview::ScreenWord::kNoAnswer);
+    }
+    return shown;
+  }
+
+  // The prompt's current answer in words (choice labels for a select).
+  std::string InWords(const interview::Prompt& p, const form::Answer& a) const {
+    if (a.state != form::AnswerState::kAnswered || p.choices.empty()) return InWords(a.state, a.value);
+    std::string out;
+    for (const std::string& name : form::SplitSelected(a.value)) {
+      std::string label = name;
+      for (const auto& c : p.choices) {
+        if (c.name == name && !c.label.empty()) label = c.label;
+      }
+      out += (out.empty() ? "" : ", ") + label;
+    }
+    return out;
+  }
+
+  // "Khmer (km)": the language's name, and its code when that differs.
+  std::string LanguageName(const std::string& code) const {
+    for (const form::Language& l : form_.languages) {
+      if (l.code == code) return l.name == l.code ? l.code : l.name + " (" + l.code + ")";
+    }
+    return code;
+  }
+
   // Persists the pending changes in one transaction; false (and status_) on failure.
   // A language switched since the last save goes into the same transaction: :lang
   // writes nothing by itself, so switching costs no commit (fsync) of its own.
@@ -132,9 +153,21 @@ class Session {
     std::optional<std::string> language;
     if (iv_->language() != stored_language_) language = iv_->language();
     if (changes.empty() && !language) return true;
+    // What the interviewer sees saved: the questions on screens, by label, with the
+    // value in words; calculations and metadata are saved without a word.
     std::vector<std::string> shown;
-    for (const interview::Change& c : changes) {
-      shown.push_back(c.path + "=" + (c.answer ? Describe(*c.answer) : "(removed)"));
+    if (!changes.empty()) {
+      std::map<std::string, interview::ReviewItem> items;
+      for (interview::ReviewItem& item : iv_->Review()) items.emplace(item.path, std::move(item));
+      for (const interview::Change& c : changes) {
+        auto it = items.find(c.path);
+        if (!c.answer || it == items.end() || !it->second.displayed) continue;
+        const interview::ReviewItem& item = it->second;
+        std::string where;
+        for (const std::string& g : item.group_path) where += g + " > ";
+        shown.push_back(Word(interview::ScreenWord::kSaved, where + item.label,
+                             InWords(item.state, item.shown)));
+      }
     }
     auto st = db_.SaveDraft(id_, ToStore(std::move(changes)), language);
     if (!st) {
@@ -142,7 +175,7 @@ class Session {
       return false;
     }
     if (language) stored_language_ = *language;
-    for (const std::string& s : shown) Out() << "saved " << s << "\n";
+    for (const std::string& line : shown) Out() << "  " << line << "\n";
     Out() << std::flush;
     return true;
   }
@@ -166,8 +199,14 @@ class Session {
       Out() << "[end]\n" << Word(interview::ScreenWord::kEndOfForm) << "\n";
       return;
     }
+    // The counter stays put across repeats: the form's place, and inside a repeat
+    // the place within one instance ("[12/19] Programme 2 (1/3)").
     Out() << "[" << s.position << "/" << s.question_count << "]"
-          << (where.empty() ? "" : " " + where) << "\n";
+          << (where.empty() ? "" : " " + where);
+    if (s.repeat_question_count > 0) {
+      Out() << " (" << s.repeat_position << "/" << s.repeat_question_count << ")";
+    }
+    Out() << "\n";
     if (s.kind == interview::ScreenKind::kRepeatPrompt) {
       Out() << Word(interview::ScreenWord::kAddRepeat, s.repeat_label,
                     std::to_string(s.repeat_instance))
@@ -183,16 +222,20 @@ class Session {
             << "\n";
     }
     const interview::Prompt& p = s.prompts[std::min(prompt_, s.prompts.size() - 1)];
-    Out() << p.name << " (" << p.type_name
-          << (p.required ? ", " + Word(interview::ScreenWord::kRequired) : "") << ")\n";
-    Out() << p.label << "\n";
+    // The question as the respondent hears it: its label, "(required)" in words, no
+    // name, type or choice codes.
+    Out() << p.label
+          << (p.required ? " (" + Word(interview::ScreenWord::kRequired) + ")" : "") << "\n";
     if (!p.hint.empty()) Out() << "  " << Word(interview::ScreenWord::kHint) << ": " << p.hint << "\n";
     for (size_t i = 0; i < p.choices.size(); ++i) {
-      Out() << "  " << i + 1 << ". " << p.choices[i].label << " [" << p.choices[i].name << "]\n";
+      Out() << "  " << i + 1 << ". " << p.choices[i].label << "\n";
     }
+    if (p.multiple) Out() << "  " << Word(interview::ScreenWord::kSeveralChoices) << "\n";
     if (!p.supported) Out() << "  ! " << p.unsupported << "\n";
     if (p.type == form::QuestionType::kNote) Out() << "  " << Word(interview::ScreenWord::kPressEnter) << "\n";
-    if (p.answer) Out() << "  " << Word(interview::ScreenWord::kCurrent) << ": " << Describe(*p.answer) << "\n";
+    if (p.answer) {
+      Out() << "  " << Word(interview::ScreenWord::kCurrent) << ": " << InWords(p, *p.answer) << "\n";
+    }
   }
 
   // A choice typed by number or name -> its name; names win over numbers.
@@ -283,7 +326,7 @@ class Session {
       status_ = ReportError(ctx_, done.error());
       return false;
     }
-    Out() << "complete " << id_ << "\n" << std::flush;
+    Out() << Word(interview::ScreenWord::kCompleted, id_) << "\n" << std::flush;
     return true;
   }
 
@@ -293,7 +336,7 @@ class Session {
     Status st;
     int prompt = static_cast<int>(prompt_);
     if (name == ":help") {
-      Out() << kHelp;
+      Out() << Word(interview::ScreenWord::kHelp) << "\n";
       return true;
     } else if (name == ":back") {
       if (prompt_ > 0) {
@@ -324,37 +367,53 @@ class Session {
       int n = parts.size() == 2 ? std::atoi(std::string(parts[1]).c_str()) : 0;
       st = iv_->RemoveRepeat(parts.empty() ? "" : parts[0], n);
       prompt_ = 0;
+      if (st) {
+        if (!Save()) return false;
+        Out() << "  " << Word(interview::ScreenWord::kRemoved, arg) << "\n";
+        return true;
+      }
     } else if (name == ":lang") {
       // Saved with the next answer (or :save, :quit, the end of input), not now.
       st = iv_->SetLanguage(arg);
       if (!st) {
         Feedback(st.error());
       } else {
-        Out() << "language: " << iv_->language() << "\n";
+        Out() << Word(interview::ScreenWord::kLanguage, LanguageName(iv_->language())) << "\n";
       }
       return true;
     } else if (name == ":review") {
+      // By label, the questions of each group and repeat instance under its heading,
+      // values in words (choice labels, states).
+      Out() << Word(interview::ScreenWord::kReviewTitle) << "\n";
+      std::vector<std::string> heading;
       for (const interview::ReviewItem& item : iv_->Review()) {
-        Out() << "  " << item.path << ": "
-              << (item.state == form::AnswerState::kAnswered
-                      ? item.value
-                      : "(" + std::string(form::AnswerStateName(item.state)) + ")")
-              << "\n";
+        if (!item.displayed) continue;
+        if (item.group_path != heading) {
+          size_t same = 0;
+          while (same < heading.size() && same < item.group_path.size() &&
+                 heading[same] == item.group_path[same]) {
+            ++same;
+          }
+          for (size_t g = same; g < item.group_path.size(); ++g) {
+            Out() << std::string(2 * g + 2, ' ') << item.group_path[g] << "\n";
+          }
+          heading = item.group_path;
+        }
+        Out() << std::string(2 * item.group_path.size() + 2, ' ') << item.label << ": "
+              << InWords(item.state, item.shown) << "\n";
       }
-      return true;
-    } else if (name == ":save") {
+      return true;    } else if (name == ":save") {
       if (!Save()) return false;
-      Out() << "draft saved\n";
+      Out() << Word(interview::ScreenWord::kDraftSaved) << "\n";
       return true;
     } else if (name == ":quit") {
       if (!Save()) return false;
-      Out() << "stopped; the draft is saved. Resume with: ngosurvey interview --db DB --resume "
-            << id_ << "\n";
+      Out() << Word(interview::ScreenWord::kStopped, ResumeCommand()) << "\n";
       quit_ = true;
       status_ = kExitSuccess;
       return false;
     } else {
-      Out() << "  ! unknown command " << name << " (:help lists them)\n";
+      Out() << "  ! " << Word(interview::ScreenWord::kUnknownCommand, name) << "\n";
       return true;
     }
     if (!st) Feedback(st.error());
@@ -364,6 +423,7 @@ class Session {
   CommandContext& ctx_;
   store::Store& db_;
   std::string id_;
+  const form::Form& form_;
   std::unique_ptr<interview::Interview> iv_;
   std::string stored_language_;
   size_t prompt_ = 0;
@@ -458,7 +518,9 @@ void RunInterview(CommandContext& ctx, const InterviewOptions& opts) {
     }
     iv = std::move(*r);
     instance_id = opts.resume;
-    *ctx.out << "resuming " << instance_id << "\n";
+    *ctx.out << interview::ScreenText(interview::ScreenWord::kInterview, iv->language(),
+                                      instance_id)
+             << "\n";
   } else {
     auto bytes = ReadFile(opts.form_path);
     if (!bytes) {
@@ -508,19 +570,25 @@ void RunInterview(CommandContext& ctx, const InterviewOptions& opts) {
     }
     instance_id = sub.instance_id;
     stored_language = sub.language;
-    *ctx.out << "instance " << instance_id << "\n";
+    *ctx.out << interview::ScreenText(interview::ScreenWord::kInterview, iv->language(),
+                                      instance_id)
+             << "\n";
   }
+  // The form's title and the language, with the others a :lang switches to.
   std::string others;
   for (const form::Language& l : loaded.form->languages) {
-    if (l.code != iv->language() && l.code != "default")
-      others += (others.empty() ? "" : ", ") + l.code;
+    if (l.code != iv->language() && l.code != "default") others += " :lang " + l.code;
   }
-  *ctx.out << "form " << loaded.form->settings.form_id << " version "
-           << loaded.form->settings.version << ", language " << iv->language()
-           << (others.empty() ? "" : " (also " + others + ": :lang CODE switches)")
-           << "; :help lists the commands\n"
+  std::string language = iv->language();
+  for (const form::Language& l : loaded.form->languages) {
+    if (l.code == iv->language() && l.name != l.code) language = l.name + " (" + l.code + ")";
+  }
+  *ctx.out << loaded.form->title << "\n"
+           << interview::ScreenText(interview::ScreenWord::kLanguage, iv->language(), language)
+           << (others.empty() ? "" : " |" + others) << " | :help\n"
            << std::flush;
-  Session session(ctx, store, instance_id, std::move(iv), std::move(stored_language));
+  Session session(ctx, store, instance_id, *loaded.form, std::move(iv),
+                  std::move(stored_language));
   ctx.exit_status = session.Run(std::cin);
 }
 

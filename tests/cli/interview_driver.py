@@ -9,8 +9,9 @@ and concurrency tests (tests/cli/interview_crash_test.sh, interview_concurrent_t
   concurrent --db DB [--pairs N]       two interviewers on one file at once, N times;
                                        both keep every answer
 
-The interviewer prints "saved PATH=VALUE" only after the draft's transaction
-committed, so every such line read before the kill must be in the store.
+The interviewer prints "Saved: LABEL = VALUE" only after the draft's transaction
+committed, so every such line read before the kill must be in the store. The screen
+shows labels, not names or codes: screen_reader.py maps them back to the form.
 """
 import argparse
 import os
@@ -23,8 +24,18 @@ import subprocess
 import sys
 import time
 
+from screen_reader import FormScreens
+
 FORM = "examples/ngo_profile.xlsx"
 NGOSURVEY = os.environ.get("NGOSURVEY", "build/debug/ngosurvey")
+SCREENS = None  # FormScreens of FORM in English, made once
+
+
+def screens():
+    global SCREENS
+    if SCREENS is None:
+        SCREENS = FormScreens(NGOSURVEY, FORM, "en")
+    return SCREENS
 
 
 def oracle(k):
@@ -63,6 +74,7 @@ class Interviewer:
         self.buf = b""
         self.lines = []
         self.question = None
+        self.after_header = False  # the next line is a question's label
         self.instance = resume
         self.saved = {}  # path -> (state, value), as printed
         self.complete = False
@@ -73,20 +85,20 @@ class Interviewer:
             line, self.buf = self.buf.split(b"\n", 1)
             text = line.decode("utf-8", "replace")
             self.lines.append(text)
-            m = re.match(r"^instance (uuid:\S+)$", text)
-            if m:
-                self.instance = m.group(1)
-            m = re.match(r"^saved (\S+?)=(.*)$", text)
-            if m:
-                path, value = m.group(1), m.group(2)
-                if value.startswith("(") and value.endswith(")"):
-                    self.saved[path] = (value[1:-1], "")
-                else:
-                    self.saved[path] = ("answered", value)
-            m = re.match(r"^([a-z_]+) \((\w+)", text)
-            if m:
-                self.question = m.group(1)
-            if text.startswith("complete uuid:"):
+            reader = screens()
+            instance = reader.instance_line(text)
+            if instance:
+                self.instance = instance
+            saved = reader.saved_line(text)
+            if saved:
+                self.saved[saved[0]] = saved[1]
+            if self.after_header and text and not text.startswith("("):
+                asked = reader.question_line(text)
+                self.question = asked[0] if asked else None
+                self.after_header = False
+            if re.match(r"^\[\d+/\d+\]", text):
+                self.after_header = True
+            if reader.complete_line(text):
                 self.complete = True
 
     def _reply(self):

@@ -2,7 +2,10 @@
 # `ngosurvey interview` and `ngosurvey edit` end to end on examples/ngo_profile.xlsx:
 # an interview in Khmer that switches to Vietnamese halfway, refuses two questions,
 # is SIGKILLed once and resumed, completed, corrected with a reason, listed and
-# audited; plus a pretest interview.
+# audited; plus a pretest interview. The screen shows what a respondent and an
+# interviewer need, in the interview's language: labels, choices by label, "saved"
+# said in words, a counter that stays put in repeats; never names, types, choice
+# codes or metadata.
 source "$(dirname "$0")/lib.sh"
 DB="$TMP/survey.db"
 FORM=examples/ngo_profile.xlsx
@@ -17,27 +20,25 @@ exec 3>"$TMP/in"
 wait_for() { wait_for_output "$OUT" "$pid" "$TMP/err1" "$1"; }  # until the interviewer printed $1
 say() { echo "$1" >&3; }
 
-wait_for "instance uuid:"
-ID=$(sed -n 's/^instance \(uuid:.*\)$/\1/p' "$OUT")
-wait_for "language km (also en, vi: :lang CODE switches)"
-wait_for "ឈ្មោះអង្គការ"                        # org_name, in Khmer, with its group
-expect_contains "$OUT" "[1/"
-expect_contains "$OUT" "អង្គការ"
-expect_contains "$OUT" "org_name (text, ត្រូវតែឆ្លើយ)"         # the screen's own words in Khmer too
-say "Hope Foundation"; wait_for "saved organisation/org_name=Hope Foundation"
+wait_for "ការសម្ភាសន៍ uuid:"                              # "Interview uuid:..." in Khmer
+ID=$(grep -o 'uuid:[0-9a-f-]*' "$OUT" | head -1)
+wait_for "NGO profile"                                     # the form's title
+wait_for "ភាសា៖ Khmer (km) | :lang en :lang vi | :help"
+wait_for "ឈ្មោះអង្គការ (ត្រូវតែឆ្លើយ)"               # org_name's label, "required" in Khmer
+expect_contains "$OUT" "[1/14] អង្គការ"                   # place 1 of 14, in its group
+say "Hope Foundation"; wait_for "បានរក្សាទុក៖ អង្គការ > ឈ្មោះអង្គការ = Hope Foundation"
 wait_for "ជំនួយ: "                                        # "hint:" in Khmer
 say "1800"; wait_for "ឆ្នាំត្រូវនៅចន្លោះ ១៩៥០ និង ២០២៦"     # the constraint message, in Khmer
-say "២០០៥"; wait_for "saved organisation/year_founded=2005"  # Khmer digits, as the hint writes
-wait_for "1. អង្គការមិនមែនរដ្ឋាភិបាលក្នុងស្រុក [local_ngo]"  # numbered choices
-say "1"; wait_for "saved organisation/org_type=local_ngo"
-say "2"; wait_for "saved location/province=siem_reap"
-say ":lang vi"; wait_for "language: vi"                   # halfway: Vietnamese
-wait_for "Quận/Huyện"
-wait_for "(select_one, bắt buộc)"                          # "required" in Vietnamese
-wait_for "1. Thành phố Xiêm Riệp [krong_siem_reap]"      # choice_filter: Siem Reap only
+say "២០០៥"; wait_for "បានរក្សាទុក៖ អង្គការ > ឆ្នាំបង្កើតអង្គការ = 2005"  # Khmer digits
+wait_for "  1. អង្គការមិនមែនរដ្ឋាភិបាលក្នុងស្រុក"          # numbered choices, by label
+say "1"; wait_for "ប្រភេទអង្គការ = អង្គការមិនមែនរដ្ឋាភិបាលក្នុងស្រុក"  # saved: the choice's label
+say "2"; wait_for "បានរក្សាទុក៖ ទីតាំងការិយាល័យកណ្តាល > ខេត្ត = សៀមរាប"
+say ":lang vi"; wait_for "Ngôn ngữ: Vietnamese (vi)"      # halfway: Vietnamese
+wait_for "Quận/Huyện (bắt buộc)"                          # "required" in Vietnamese
+wait_for "  1. Thành phố Xiêm Riệp"                       # choice_filter: Siem Reap only
 say "9"; wait_for "«9» không phải là một lựa chọn."
-say "2"; wait_for "saved location/district=puok"
-say ":refuse"; wait_for "saved staff/staff_paid=(refused)"  # first refusal
+say "2"; wait_for "Đã lưu: Địa điểm trụ sở chính > Quận/Huyện = Puok"
+say ":refuse"; wait_for "Số nhân viên được trả lương = từ chối trả lời"  # first refusal, in words
 wait_for "Số tình nguyện viên"
 kill -9 "$pid"
 wait "$pid" 2>/dev/null || true
@@ -72,20 +73,35 @@ www.hope.example
 y
 EOF
 expect_status 0 "$NGOSURVEY" interview --db "$DB" --resume "$ID" --lang vi <"$TMP/rest"
-expect_contains "$TMP/stdout" "resuming $ID"
-expect_contains "$TMP/stdout" "[12/16] Chương trình 1"  # 13 questions at most + programme 1's three
-expect_contains "$TMP/stdout" "staff_volunteer (integer, bắt buộc)"
-expect_contains "$TMP/stdout" "Số tình nguyện viên"
-expect_contains "$TMP/stdout" "saved staff/staff_volunteer=3"
-expect_contains "$TMP/stdout" "saved programme[1]/sector=health rights"
-expect_contains "$TMP/stdout" "saved programme[1]/programme_budget=(refused)"  # second refusal
+expect_contains "$TMP/stdout" "Cuộc phỏng vấn $ID"          # resumed, in Vietnamese
+expect_contains "$TMP/stdout" "Số tình nguyện viên (bắt buộc)"
+expect_contains "$TMP/stdout" "Đã lưu: Nhân sự > Số tình nguyện viên = 3"
+# The counter stays at the repeat's place (11 of 14) through the instance, which has
+# its own (1/3 .. 3/3); the total never grows.
+expect_contains "$TMP/stdout" "[11/14] Chương trình 1 (1/3)"
+expect_contains "$TMP/stdout" "[11/14] Chương trình 1 (3/3)"
+expect_contains "$TMP/stdout" "[12/14]"
+if grep -E '^\[[0-9]+/' "$TMP/stdout" | grep -vqF '/14]'; then fail "the counter's total changed"; fi
+expect_contains "$TMP/stdout" "Đã lưu: Chương trình 1 > Các lĩnh vực của chương trình này = Y tế, Quyền con người"
+expect_contains "$TMP/stdout" "Ngân sách hằng năm (USD) = từ chối trả lời"  # second refusal
 expect_contains "$TMP/stdout" "Cảm ơn. Tổng ngân sách hằng năm:"
-expect_contains "$TMP/stdout" "complete $ID"
-if grep -qF "org_name (" "$TMP/stdout"; then fail "resume asked org_name again"; fi
-expect_contains "$TMP/stdout" "  organisation/year_founded: 2005"       # :review
-expect_contains "$TMP/stdout" "  staff/staff_paid: (refused)"
-expect_contains "$TMP/stdout" "  organisation/org_type_other: (not_asked)"
+expect_contains "$TMP/stdout" "Cuộc phỏng vấn đã hoàn thành và được lưu: $ID"
+if grep -qF "Tên tổ chức (" "$TMP/stdout"; then fail "resume asked org_name again"; fi
+# :review by label, each group and repeat instance under its heading, values in words.
+expect_contains "$TMP/stdout" "Các câu trả lời đến nay:"
+expect_contains "$TMP/stdout" "    Năm thành lập tổ chức: 2005"
+expect_contains "$TMP/stdout" "    Loại hình tổ chức: Tổ chức phi chính phủ trong nước"
+expect_contains "$TMP/stdout" "    Số nhân viên được trả lương: từ chối trả lời"
+expect_contains "$TMP/stdout" "    Loại hình khác, vui lòng ghi rõ: không hỏi"
+expect_contains "$TMP/stdout" "  Chương trình 1"
+expect_contains "$TMP/stdout" "    Tên chương trình: Shelter"
 if grep -qF "NaN" "$OUT" "$TMP/stdout"; then fail "a calculation was saved as NaN"; fi
+# No developer details anywhere on either screen: names, types, codes, paths,
+# metadata.
+for internal in "saved " "org_name" "staff_volunteer" "(integer" "(select_one" "[local_ngo]" \
+                "krong_siem_reap" "organisation/" "programme[1]" "deviceid" "(refused)" "(not_asked)"; do
+  if grep -qF -- "$internal" "$OUT" "$TMP/stdout"; then fail "the screen shows \"$internal\""; fi
+done
 
 # A completed submission is not resumed; it is edited, with a reason, validated.
 expect_status 1 "$NGOSURVEY" interview --db "$DB" --resume "$ID"
@@ -122,7 +138,7 @@ expect_contains "$TMP/stdout" "reason: typo in the founding year"
 # A pretest interview: stored and listed, apart from the main wave.
 printf 'Pretest org\n:quit\n' >"$TMP/pre"
 expect_status 0 "$NGOSURVEY" interview --form "$FORM" --db "$DB" --wave pretest <"$TMP/pre"
-expect_contains "$TMP/stdout" "stopped; the draft is saved"
+expect_contains "$TMP/stdout" "Stopped; the draft is saved. Resume with: ngosurvey interview"
 expect_status 0 "$NGOSURVEY" submissions list --db "$DB" --wave pretest
 expect_contains "$TMP/stdout" "1 submission"
 expect_contains "$TMP/stdout" "pretest"

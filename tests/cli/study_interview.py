@@ -15,6 +15,8 @@ import re
 import subprocess
 import sys
 
+from screen_reader import FormScreens
+
 NGOSURVEY = os.environ["NGOSURVEY"]
 FORM = "study/instrument.xlsx"
 DATA = "study/synthetic/ngo_trafficking_roles_SYNTHETIC.csv"
@@ -28,7 +30,8 @@ def interview(db, row, lang):
     proc = subprocess.Popen([NGOSURVEY, "interview", "--form", FORM, "--db", db, "--lang", lang,
                              "--org", row["org_id"], "--interviewer", "test"],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    buf, lines, question, asked, instance = b"", [], None, [], None
+    reader = FormScreens(NGOSURVEY, FORM, lang)
+    buf, lines, question, asked, instance, after_header = b"", [], None, [], None, False
     fd = proc.stdout.fileno()
     while True:
         chunk = os.read(fd, 65536)
@@ -39,12 +42,15 @@ def interview(db, row, lang):
             line, buf = buf.split(b"\n", 1)
             text = line.decode("utf-8")
             lines.append(text)
-            m = re.match(r"^instance (uuid:\S+)$", text)
-            if m:
-                instance = m.group(1)
-            m = re.match(r"^([a-z0-9_]+) \(([a-z_]+)", text)
-            if m:
-                question = (m.group(1), m.group(2))
+            instance = reader.instance_line(text) or instance
+            # The screen shows the question's label (in `lang`), not its name.
+            if after_header and text and not text.startswith("("):
+                question = reader.question_line(text)
+                if question is None:
+                    fail(f"{row['org_id']}: no question of the form has the label {text!r}")
+                after_header = False
+            if re.match(r"^\[\d+/\d+\]", text):
+                after_header = True
             if text.lstrip().startswith("! "):
                 fail(f"{row['org_id']}: the interviewer refused {question}: {text.strip()}")
         if buf == b"> ":
@@ -71,7 +77,7 @@ def interview(db, row, lang):
     proc.wait()
     if proc.returncode != 0:
         fail(f"{row['org_id']}: interview exited {proc.returncode}: {proc.stderr.read().decode()}")
-    if not any(l.startswith("complete uuid:") for l in lines):
+    if not any(reader.complete_line(l) for l in lines):
         fail(f"{row['org_id']}: the interview did not complete:\n" + "\n".join(lines[-20:]))
     return instance, asked
 
