@@ -1,12 +1,27 @@
-# ngosurvey_module(NAME DEPS dep1 dep2 ... [LIBS lib1 ...])
+# ngosurvey_module(NAME [LIBS lib1 ...])
 #
 # Declares the static library ngosurvey_NAME from every *.cpp in the calling folder
 # and its subfolders (tests excluded), and a test binary ngosurvey_NAME_tests from
-# every *_test.cpp there. DEPS are other ngosurvey modules (below this one in the
-# layering); LIBS are third-party targets. Folders are globbed so that adding a file
+# every *_test.cpp there. The library links the ngosurvey modules that
+# src/layering.txt lists for NAME (the same table tools/lint checks includes
+# against); LIBS are third-party targets. Folders are globbed so that adding a file
 # needs no CMake edit; CONFIGURE_DEPENDS re-runs the glob on every build.
+# ngosurvey_layering_deps(NAME OUT): the modules src/layering.txt lists for NAME.
+function(ngosurvey_layering_deps name out)
+  file(STRINGS "${PROJECT_SOURCE_DIR}/src/layering.txt" lines REGEX "^${name}:")
+  list(LENGTH lines found)
+  if(NOT found EQUAL 1)
+    message(FATAL_ERROR "src/layering.txt has no line '${name}: ...'")
+  endif()
+  string(REGEX REPLACE "^${name}:[ ]*" "" deps "${lines}")
+  string(STRIP "${deps}" deps)
+  separate_arguments(deps UNIX_COMMAND "${deps}")
+  set(${out} ${deps} PARENT_SCOPE)
+endfunction()
+
 function(ngosurvey_module name)
-  cmake_parse_arguments(ARG "" "" "DEPS;LIBS;TEST_LIBS" ${ARGN})
+  cmake_parse_arguments(ARG "" "" "LIBS;TEST_LIBS" ${ARGN})
+  ngosurvey_layering_deps(${name} ARG_DEPS)
   file(GLOB_RECURSE all_sources CONFIGURE_DEPENDS
        "${CMAKE_CURRENT_SOURCE_DIR}/*.cpp")
   set(sources "")

@@ -1,11 +1,11 @@
 // `ngosurvey audit-published`: checks a transcription of published percentage
-// tables against the bases they were computed on (analysis/published_audit.h;
+// tables against the bases they were computed on (study/published_audit.h;
 // the bases file format is docs/formats/bases.md).
 #include <memory>
 #include <ostream>
 #include <string>
 
-#include "analysis/published_audit.h"
+#include "study/published_audit.h"
 #include "base/file.h"
 #include "cli/command.h"
 
@@ -21,25 +21,25 @@ struct AuditOptions {
 };
 
 void RunAudit(CommandContext& ctx, const AuditOptions& opts) {
-  auto format = analysis::ParseAuditFormat(opts.format);
+  auto format = study::ParseAuditFormat(opts.format);
   if (!format) {
     *ctx.err << "error: --format must be md, csv or html, not '" << opts.format << "'\n";
     ctx.exit_status = kExitUsage;
     return;
   }
-  auto report = analysis::AuditPublishedFiles(opts.tables, opts.bases);
+  auto report = study::AuditPublishedFiles(opts.tables, opts.bases);
   if (!report) {
     ctx.exit_status = ReportError(ctx, report.error());
     return;
   }
-  std::string document = analysis::RenderAudit(*report, *format);
+  std::string document = study::RenderAudit(*report, *format);
   if (opts.output.empty() || opts.output == "-") {
     *ctx.out << document;
   } else if (auto written = WriteFileAtomic(opts.output, document); !written) {
     ctx.exit_status = ReportError(ctx, written.error());
     return;
   }
-  size_t inconsistent = report->CountVerdict(analysis::Verdict::kInconsistent);
+  size_t inconsistent = report->CountVerdict(study::Verdict::kInconsistent);
   if (!opts.output.empty() && opts.output != "-") {
     *ctx.err << report->cells.size() << " cells audited: " << inconsistent
              << " inconsistent with their base, " << report->findings.size()

@@ -1,17 +1,17 @@
 // `ngosurvey synth STUDY_DIR` (synthetic microdata from published tables) and
 // `ngosurvey report STUDY_DIR -o OUT` (the study report). The study folder is
-// described by its study.toml (docs/formats/study.md; report/study.h).
+// described by its study.toml (docs/formats/study.md; study/study.h).
 #include <filesystem>
 #include <memory>
 #include <ostream>
 #include <string>
 
-#include "analysis/synth.h"
+#include "study/synth.h"
 #include "base/file.h"
 #include "cli/command.h"
 #include "cli/progress.h"
-#include "report/study.h"
-#include "report/study_report.h"
+#include "study/study.h"
+#include "study/study_report.h"
 
 namespace ngosurvey::cli {
 namespace {
@@ -23,13 +23,13 @@ struct SynthOptions {
 };
 
 void RunSynth(CommandContext& ctx, const SynthOptions& opts) {
-  auto inputs = report::LoadStudyInputs(opts.dir);
+  auto inputs = study::LoadStudyInputs(opts.dir);
   if (!inputs) {
     ctx.exit_status = ReportError(ctx, inputs.error());
     return;
   }
   if (opts.seed) inputs->config.seed = *opts.seed;
-  auto result = report::SynthesizeStudy(*inputs);
+  auto result = study::SynthesizeStudy(*inputs);
   if (!result) {
     ctx.exit_status = ReportError(ctx, result.error());
     return;
@@ -42,8 +42,8 @@ void RunSynth(CommandContext& ctx, const SynthOptions& opts) {
   }
   std::string data_path = (folder / data.filename()).string();
   std::string targets_path = (folder / "targets_SYNTHETIC.csv").string();
-  for (const auto& [path, text] : {std::pair{data_path, analysis::SynthCsv(*result)},
-                                   std::pair{targets_path, analysis::SynthTargetsCsv(*result)}}) {
+  for (const auto& [path, text] : {std::pair{data_path, study::SynthCsv(*result)},
+                                   std::pair{targets_path, study::SynthTargetsCsv(*result)}}) {
     if (auto written = WriteFileAtomic(path, text); !written) {
       ctx.exit_status = ReportError(ctx, written.error());
       return;
@@ -67,7 +67,7 @@ struct ReportOptions {
 
 void RunReport(CommandContext& ctx, const ReportOptions& opts) {
   TerminalProgress progress(ctx);
-  auto written = report::WriteStudyReport(opts.dir, opts.output, progress);
+  auto written = study::WriteStudyReport(opts.dir, opts.output, progress);
   if (!written) {
     ctx.exit_status = ReportError(ctx, written.error());
     return;

@@ -6,7 +6,25 @@
 
 #include <algorithm>
 
-namespace ngosurvey::report::internal {
+namespace ngosurvey::report {
+
+std::string MarkdownEscape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') out += "\\|";
+    else if (c == '\n') out += ' ';
+    else out += c;
+  }
+  return out;
+}
+
+std::string PValueText(const std::optional<double>& p) {
+  if (!p) return "";
+  if (*p < 0.001) return "<0.001";
+  return fmt::format("{:.3f}", *p);
+}
+
+namespace internal {
 
 using analysis::ItemKind;
 using analysis::TableResult;
@@ -17,16 +35,6 @@ std::string IdentifierText(std::string_view input, std::string_view also_kept) {
     bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                 also_kept.find(c) != std::string_view::npos;
     out += keep ? c : '-';
-  }
-  return out;
-}
-
-std::string MarkdownEscape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n') out += ' ';
-    else out += c;
   }
   return out;
 }
@@ -46,12 +54,6 @@ uint64_t ColumnN(const TableResult& table, size_t column) {
 
 std::string PercentText(double prop, int decimals) {
   return fmt::format("{:.{}f}", 100 * prop, std::clamp(decimals, 0, 9));
-}
-
-std::string PValueText(const std::optional<double>& p) {
-  if (!p) return "";
-  if (*p < 0.001) return "<0.001";
-  return fmt::format("{:.3f}", *p);
 }
 
 std::string NumberText(const std::optional<double>& value) {
@@ -252,4 +254,5 @@ std::vector<Footnote> TableFootnotes(const TableResult& table) {
   return notes;
 }
 
-}  // namespace ngosurvey::report::internal
+}  // namespace internal
+}  // namespace ngosurvey::report

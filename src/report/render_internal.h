@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "analysis/table.h"
+#include "report/table_render.h"
 
 namespace ngosurvey::report::internal {
 
@@ -18,8 +19,9 @@ inline constexpr std::string_view kSmallCountMark = "†";
 inline constexpr std::string_view kSmallBaseMark = "‡";
 inline constexpr std::string_view kSuppressedMark = "s";
 
-// A Markdown table cell's text: '|' escaped, line breaks as spaces.
-std::string MarkdownEscape(std::string_view text);
+// MarkdownEscape and PValueText (table_render.h) are shared with the study report.
+using report::MarkdownEscape;
+using report::PValueText;
 
 // An identifier for HTML ids and LaTeX labels: ASCII letters and digits and the
 // characters of `also_kept` stay, every other byte becomes '-'.
@@ -37,8 +39,6 @@ uint64_t ColumnN(const analysis::TableResult& table, size_t column);
 // not exact rationals (the cell's own percent is Cell::percent).
 std::string PercentText(double prop, int decimals);
 
-// "<0.001", or three decimals ("0.046"); "" when no p-value was computed.
-std::string PValueText(const std::optional<double>& p);
 
 // A summary statistic: up to two decimals, trailing zeros dropped ("7.5", "4.18",
 // "1288"); "" for none.

@@ -1,11 +1,13 @@
-// report: turns computed results (analysis::TableResult, the audit, the study's
-// report) into files people read: Markdown, CSV, self-contained HTML with SVG
-// charts, XLSX and LaTeX. It computes nothing: every figure comes from analysis/.
+// report: turns computed tables (analysis::TableResult) into files people read:
+// Markdown, CSV, self-contained HTML with SVG charts, XLSX and LaTeX. It computes
+// nothing (every figure comes from analysis/) and knows nothing of studies or
+// fieldwork (study/ assembles the study report from these pieces).
 //
 // One renderer per format behind one entry point (RenderTables), chosen from a
 // table of formats, so adding a format touches one file and the table.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,5 +44,11 @@ std::string RenderCsvLong(const std::vector<analysis::TableResult>& tables,
                           const RenderOptions& options = {});
 std::string RenderMarkdown(const std::vector<analysis::TableResult>& tables,
                            const RenderOptions& options = {});
+
+// The wording every format shares, for pages that embed tables (the study report):
+// a Markdown table cell's text ('|' escaped, line breaks as spaces), and a p-value
+// ("<0.001", or three decimals: "0.046"; "" when none was computed).
+std::string MarkdownEscape(std::string_view text);
+std::string PValueText(const std::optional<double>& p);
 
 }  // namespace ngosurvey::report

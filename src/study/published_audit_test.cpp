@@ -1,4 +1,4 @@
-#include "analysis/published_audit.h"
+#include "study/published_audit.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 
 #include "base/csv.h"
 
-namespace ngosurvey::analysis {
+namespace ngosurvey::study {
 namespace {
 
 PrintedNumber P(std::string_view text) {
@@ -513,4 +513,4 @@ TEST(RenderTest, FormatNames) {
 }
 
 }  // namespace
-}  // namespace ngosurvey::analysis
+}  // namespace ngosurvey::study

@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <string>
 
-#include "analysis/published_audit.h"
+#include "study/published_audit.h"
 
-namespace ngosurvey::analysis {
+namespace ngosurvey::study {
 namespace {
 
 class StudyAuditTest : public ::testing::Test {
@@ -180,4 +180,4 @@ TEST_F(StudyAuditTest, NoResponseCell) {
 }
 
 }  // namespace
-}  // namespace ngosurvey::analysis
+}  // namespace ngosurvey::study

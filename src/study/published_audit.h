@@ -25,7 +25,7 @@
 #include "base/csv.h"
 #include "base/error.h"
 
-namespace ngosurvey::analysis {
+namespace ngosurvey::study {
 
 // ---------------------------------------------------------------------------
 // Exact arithmetic on printed numbers.
@@ -227,4 +227,4 @@ std::string RenderAuditHtml(const AuditReport& report);
 
 std::string RenderAudit(const AuditReport& report, AuditFormat format);
 
-}  // namespace ngosurvey::analysis
+}  // namespace ngosurvey::study

@@ -1,4 +1,4 @@
-#include "report/study_report.h"
+#include "study/study_report.h"
 
 #include <fmt/format.h>
 
@@ -13,16 +13,23 @@
 #include "base/csv.h"
 #include "base/file.h"
 #include "report/html.h"
-#include "report/render_internal.h"
+#include "report/table_render.h"
 
-namespace ngosurvey::report {
+namespace ngosurvey::study {
+
+using report::HtmlEscape;
+using report::HtmlId;
+using report::HtmlPageEnd;
+using report::HtmlPageOptions;
+using report::HtmlPageStart;
+using report::SvgBarChart;
+using report::SvgChartOptions;
+
 namespace {
 
-using analysis::CellAudit;
 using analysis::ItemKind;
 using analysis::ItemResult;
 using analysis::TableResult;
-namespace in = internal;
 
 constexpr std::string_view kSyntheticBanner =
     "SYNTHETIC DATA: the respondents in this report are generated, not real NGOs' answers";
@@ -30,8 +37,8 @@ constexpr std::string_view kSyntheticBanner =
 // --- Reproduction -------------------------------------------------------------
 
 std::string PrintedPercent(uint64_t count, uint64_t base, int decimals) {
-  return analysis::FormatScaled(
-      analysis::RoundHalfUpScaled(static_cast<int64_t>(count) * 100, static_cast<int64_t>(base), decimals),
+  return FormatScaled(
+      RoundHalfUpScaled(static_cast<int64_t>(count) * 100, static_cast<int64_t>(base), decimals),
       decimals);
 }
 
@@ -39,8 +46,8 @@ std::string PrintedMean(double mean, uint64_t n, int decimals) {
   // The data are whole numbers or one-decimal shares: mean * n * 10^6 is the exact
   // total in millionths, so the half-up rounding is exact as in the audit.
   int64_t total = std::llround(mean * static_cast<double>(n) * 1e6);
-  return analysis::FormatScaled(
-      analysis::RoundHalfUpScaled(total, static_cast<int64_t>(n) * 1'000'000, decimals), decimals);
+  return FormatScaled(
+      RoundHalfUpScaled(total, static_cast<int64_t>(n) * 1'000'000, decimals), decimals);
 }
 
 int ColumnOf(const TableResult& table, std::string_view key) {
@@ -60,7 +67,7 @@ CellComparison Compare(const CellAudit& published, const std::vector<TableResult
       out.item = &item;
       int column = ColumnOf(table, published.country);
       if (column < 0) return out;
-      if (published.verdict == analysis::Verdict::kNoResponse) {
+      if (published.verdict == Verdict::kNoResponse) {
         const auto& nr = item.nonresponse[static_cast<size_t>(column)];
         out.reproduced = nr.answered == 0 ? "no response" : std::to_string(nr.answered) + " answered";
         out.match = nr.answered == 0;
@@ -79,7 +86,7 @@ CellComparison Compare(const CellAudit& published, const std::vector<TableResult
           if (out.cell->base > 0) out.reproduced = PrintedPercent(out.cell->count, out.cell->base, decimals);
         }
       }
-      out.match = published.value && out.reproduced == analysis::FormatScaled(published.value->scaled, decimals);
+      out.match = published.value && out.reproduced == FormatScaled(published.value->scaled, decimals);
       return out;
     }
   }
@@ -170,8 +177,8 @@ const analysis::GroupTest* TestOf(const CellComparison& cmp) {
 std::string PText(const analysis::GroupTest* test) {
   if (!test) return "";
   if (!test->p) return test->note.empty() ? "–" : test->note;
-  std::string text = in::PValueText(*test->p);
-  if (test->p_holm) text += " (Holm " + in::PValueText(*test->p_holm) + ")";
+  std::string text = report::PValueText(*test->p);
+  if (test->p_holm) text += " (Holm " + report::PValueText(*test->p_holm) + ")";
   return text;
 }
 
@@ -212,7 +219,7 @@ std::vector<ComparisonRow> RowsOf(const StudyReport& report, std::string_view ta
 std::string Flags(const CellComparison& cmp) {
   std::string flags;
   if (cmp.cell && cmp.cell->small_count) flags += "†";
-  if (cmp.published->verdict == analysis::Verdict::kInconsistent) flags += "‡";
+  if (cmp.published->verdict == Verdict::kInconsistent) flags += "‡";
   if (!cmp.match) flags += "✗";
   return flags;
 }
@@ -220,7 +227,7 @@ std::string Flags(const CellComparison& cmp) {
 // Why a published cell is not reproduced, for people.
 std::string UnreproducedReason(const CellComparison& cmp) {
   const CellAudit& p = *cmp.published;
-  if (p.verdict == analysis::Verdict::kInconsistent) {
+  if (p.verdict == Verdict::kInconsistent) {
     return "no count of the base " + std::to_string(p.base) + " gives it (nearest " + p.nearest_value + ")";
   }
   return "the data give another value";
@@ -281,7 +288,7 @@ Result<StudyReport> BuildStudyReport(StudyInputs inputs, Progress& progress) {
   size_t matched = 0, reachable = 0, reachable_matched = 0;
   for (const auto& cmp : report.comparisons) {
     matched += cmp.match;
-    bool ok = cmp.published->verdict != analysis::Verdict::kInconsistent;
+    bool ok = cmp.published->verdict != Verdict::kInconsistent;
     reachable += ok;
     reachable_matched += ok && cmp.match;
   }
@@ -485,11 +492,11 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
     const auto& a = *in.audit;
     out += fmt::format("<p>{} published cells checked against their bases (study/bases.toml) with exact arithmetic: "
                        "{} consistent, {} that no count of their base gives, {} printed as no response.</p>\n",
-                       a.cells.size(), a.CountVerdict(analysis::Verdict::kConsistent),
-                       a.CountVerdict(analysis::Verdict::kInconsistent), a.CountVerdict(analysis::Verdict::kNoResponse));
+                       a.cells.size(), a.CountVerdict(Verdict::kConsistent),
+                       a.CountVerdict(Verdict::kInconsistent), a.CountVerdict(Verdict::kNoResponse));
     out += "<ul>";
     for (const auto& f : a.findings) {
-      out += "<li><strong>" + HtmlEscape(analysis::FindingKindName(f.kind)) + "</strong> (Table " + HtmlEscape(f.table) +
+      out += "<li><strong>" + HtmlEscape(FindingKindName(f.kind)) + "</strong> (Table " + HtmlEscape(f.table) +
              "): " + HtmlEscape(f.message) + "</li>";
     }
     out += "</ul>";
@@ -562,7 +569,7 @@ std::string RenderStudyReportMarkdown(const StudyReport& report) {
     for (size_t i = 0; i < groups.size(); ++i) out += "---:|---:|---:|";
     out += "---:|\n";
     for (const ComparisonRow& row : rows) {
-      out += "| " + in::MarkdownEscape(row.item_label) + " | " + in::MarkdownEscape(row.option_label) + " |";
+      out += "| " + report::MarkdownEscape(row.item_label) + " | " + report::MarkdownEscape(row.option_label) + " |";
       const analysis::GroupTest* test = nullptr;
       for (const std::string& g : groups) {
         auto it = row.by_group.find(g);
@@ -593,7 +600,7 @@ std::string RenderStudyReportMarkdown(const StudyReport& report) {
   if (in.audit) {
     out += "\n## Audit of the published tables\n\n";
     for (const auto& f : in.audit->findings) {
-      out += "- **" + std::string(analysis::FindingKindName(f.kind)) + "** (Table " + f.table + "): " + f.message + "\n";
+      out += "- **" + std::string(FindingKindName(f.kind)) + "** (Table " + f.table + "): " + f.message + "\n";
     }
   }
   return out;
@@ -615,4 +622,4 @@ Result<StudyReportFiles> WriteStudyReport(const std::string& study_dir, const st
   return files;
 }
 
-}  // namespace ngosurvey::report
+}  // namespace ngosurvey::study

@@ -1,4 +1,4 @@
-#include "report/study.h"
+#include "study/study.h"
 
 
 #include <filesystem>
@@ -6,7 +6,7 @@
 #include "base/file.h"
 #include "base/toml_location.h"
 
-namespace ngosurvey::report {
+namespace ngosurvey::study {
 namespace {
 
 class ConfigReader {
@@ -133,7 +133,7 @@ Result<StudyInputs> LoadStudyInputs(const std::string& dir) {
   in.specs = NGO_TRY(analysis::ReadTableSpecs(in.config.tables));
   in.frame = NGO_TRY(fieldwork::ReadFrame(in.config.frame, &in.frame_diagnostics));
   if (!in.config.published.empty()) {
-    in.audit = NGO_TRY(analysis::AuditPublishedFiles(in.config.published, in.config.bases));
+    in.audit = NGO_TRY(AuditPublishedFiles(in.config.published, in.config.bases));
   }
   return in;
 }
@@ -142,20 +142,20 @@ bool IsCompletedInterview(const fieldwork::FrameCase& c) {
   return c.disposition && c.disposition->category == fieldwork::RateCategory::kComplete;
 }
 
-std::vector<analysis::SynthRespondent> CompletedInterviews(const StudyInputs& inputs) {
-  std::vector<analysis::SynthRespondent> out;
+std::vector<SynthRespondent> CompletedInterviews(const StudyInputs& inputs) {
+  std::vector<SynthRespondent> out;
   for (const fieldwork::FrameCase& c : inputs.frame.cases) {
     if (IsCompletedInterview(c)) out.push_back({c.org_id, c.stratum});
   }
   return out;
 }
 
-Result<analysis::SynthResult> SynthesizeStudy(const StudyInputs& inputs) {
+Result<SynthResult> SynthesizeStudy(const StudyInputs& inputs) {
   if (!inputs.audit) {
     return MakeError("SD002", "synthesis needs the published tables: set 'published' and 'bases'",
                      Location{.file = inputs.config.config_file, .row = 1});
   }
-  analysis::SynthOptions options;
+  SynthOptions options;
   options.seed = inputs.config.seed;
   options.group_column = inputs.config.group;
   options.fixed = inputs.config.fixed;
@@ -167,7 +167,7 @@ Result<analysis::SynthResult> SynthesizeStudy(const StudyInputs& inputs) {
   if (dont_know != inputs.form.settings.values.end() && !dont_know->second.empty()) {
     options.dont_know_code = dont_know->second;
   }
-  return analysis::Synthesize(inputs.form, inputs.specs, *inputs.audit, CompletedInterviews(inputs), options);
+  return Synthesize(inputs.form, inputs.specs, *inputs.audit, CompletedInterviews(inputs), options);
 }
 
-}  // namespace ngosurvey::report
+}  // namespace ngosurvey::study

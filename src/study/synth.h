@@ -27,13 +27,13 @@
 #include <string>
 #include <vector>
 
-#include "analysis/published_audit.h"
+#include "study/published_audit.h"
 #include "analysis/table.h"
 #include "base/csv.h"
 #include "base/error.h"
 #include "form/form.h"
 
-namespace ngosurvey::analysis {
+namespace ngosurvey::study {
 
 // One respondent to synthesise: an organisation of the sample frame that completed
 // the interview, and its group (the value of the specs' `by` column).
@@ -75,7 +75,7 @@ struct SynthResult {
 // lay those tables out (table id = the CSV's `table`). Errors: "SY001" a table or
 // item of the published cells that no spec row shows, "SY002" an expression of the
 // form or specs that does not compile, "SY003" no respondents.
-Result<SynthResult> Synthesize(const form::Form& form, const std::vector<TableSpec>& specs,
+Result<SynthResult> Synthesize(const form::Form& form, const std::vector<analysis::TableSpec>& specs,
                                const AuditReport& published,
                                const std::vector<SynthRespondent>& respondents,
                                const SynthOptions& options = {});
@@ -87,4 +87,4 @@ std::string SynthCsv(const SynthResult& result);
 // base,target,reachable,met,note.
 std::string SynthTargetsCsv(const SynthResult& result);
 
-}  // namespace ngosurvey::analysis
+}  // namespace ngosurvey::study

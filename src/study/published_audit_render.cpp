@@ -4,10 +4,10 @@
 
 #include <algorithm>
 
-#include "analysis/published_audit.h"
+#include "study/published_audit.h"
 #include "base/csv.h"
 
-namespace ngosurvey::analysis {
+namespace ngosurvey::study {
 
 namespace {
 
@@ -253,4 +253,4 @@ std::string RenderAudit(const AuditReport& report, AuditFormat format) {
   return "";
 }
 
-}  // namespace ngosurvey::analysis
+}  // namespace ngosurvey::study

@@ -25,15 +25,15 @@
 #include <string>
 #include <vector>
 
-#include "analysis/published_audit.h"
-#include "analysis/synth.h"
+#include "study/published_audit.h"
+#include "study/synth.h"
 #include "analysis/table.h"
 #include "base/diagnostic.h"
 #include "base/error.h"
 #include "fieldwork/frame.h"
 #include "form/form.h"
 
-namespace ngosurvey::report {
+namespace ngosurvey::study {
 
 struct StudyConfig {
   std::string dir;         // the folder, as given
@@ -60,7 +60,7 @@ struct StudyInputs {
   std::vector<analysis::TableSpec> specs;
   fieldwork::Frame frame;
   Diagnostics frame_diagnostics;
-  std::optional<analysis::AuditReport> audit;
+  std::optional<AuditReport> audit;
 };
 
 Result<StudyInputs> LoadStudyInputs(const std::string& dir);
@@ -69,9 +69,9 @@ Result<StudyInputs> LoadStudyInputs(const std::string& dir);
 bool IsCompletedInterview(const fieldwork::FrameCase& c);
 
 // The frame's completed interviews, in frame order, as respondents to synthesise.
-std::vector<analysis::SynthRespondent> CompletedInterviews(const StudyInputs& inputs);
+std::vector<SynthRespondent> CompletedInterviews(const StudyInputs& inputs);
 
 // Synthesises the study's data from its inputs and config (seed, fixed answers).
-Result<analysis::SynthResult> SynthesizeStudy(const StudyInputs& inputs);
+Result<SynthResult> SynthesizeStudy(const StudyInputs& inputs);
 
-}  // namespace ngosurvey::report
+}  // namespace ngosurvey::study

@@ -20,18 +20,18 @@
 #include <string>
 #include <vector>
 
-#include "analysis/published_audit.h"
+#include "study/published_audit.h"
 #include "analysis/table.h"
 #include "base/error.h"
 #include "base/progress.h"
 #include "fieldwork/rates.h"
-#include "report/study.h"
+#include "study/study.h"
 
-namespace ngosurvey::report {
+namespace ngosurvey::study {
 
 // One published cell and its reproduction.
 struct CellComparison {
-  const analysis::CellAudit* published = nullptr;
+  const CellAudit* published = nullptr;
   const analysis::ItemResult* item = nullptr;   // the table row showing it
   const analysis::Cell* cell = nullptr;         // percentage cells
   const analysis::NumericCell* numeric = nullptr;
@@ -74,4 +74,4 @@ struct StudyReportFiles {
 Result<StudyReportFiles> WriteStudyReport(const std::string& study_dir, const std::string& out_dir,
                                           Progress& progress);
 
-}  // namespace ngosurvey::report
+}  // namespace ngosurvey::study

@@ -1,4 +1,4 @@
-#include "analysis/synth.h"
+#include "study/synth.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -11,7 +11,10 @@
 #include "base/text.h"
 #include "form/expr/expr.h"
 
-namespace ngosurvey::analysis {
+namespace ngosurvey::study {
+
+using analysis::RowSpec;
+using analysis::TableSpec;
 namespace {
 
 using form::Question;
@@ -820,4 +823,4 @@ std::string SynthTargetsCsv(const SynthResult& result) {
   return out;
 }
 
-}  // namespace ngosurvey::analysis
+}  // namespace ngosurvey::study

@@ -8,12 +8,12 @@
 #include <fstream>
 #include <random>
 
-#include "analysis/synth.h"
+#include "study/synth.h"
 #include "base/file.h"
-#include "report/study.h"
-#include "report/study_report.h"
+#include "study/study.h"
+#include "study/study_report.h"
 
-namespace ngosurvey::report {
+namespace ngosurvey::study {
 namespace {
 
 const std::string kStudy = std::string(NGOSURVEY_SOURCE_DIR) + "/study";
@@ -63,19 +63,19 @@ TEST(StudyTest, SynthesisIsDeterministicAndTheShippedDataAreItsOutput) {
   auto second = SynthesizeStudy(*inputs);
   ASSERT_TRUE(first) << first.error().ToString();
   ASSERT_TRUE(second);
-  EXPECT_TRUE(analysis::SynthCsv(*first) == analysis::SynthCsv(*second));
+  EXPECT_TRUE(SynthCsv(*first) == SynthCsv(*second));
   EXPECT_EQ(first->rows.size(), 38u);  // 25 Cambodian + 13 Vietnamese NGOs interviewed
   for (const auto& row : first->rows) EXPECT_EQ(row.front(), "SYNTHETIC");
   // study/synthetic/ must be exactly what `ngosurvey synth study/` writes today.
   auto shipped = ReadFile(inputs->config.data);
   ASSERT_TRUE(shipped) << shipped.error().ToString();
-  EXPECT_TRUE(*shipped == analysis::SynthCsv(*first))
+  EXPECT_TRUE(*shipped == SynthCsv(*first))
       << inputs->config.data << " is not what synthesis gives today: run `ngosurvey synth study/`";
   // Another seed gives other respondents but the same published figures.
   inputs->config.seed += 1;
   auto other = SynthesizeStudy(*inputs);
   ASSERT_TRUE(other);
-  EXPECT_FALSE(analysis::SynthCsv(*other) == analysis::SynthCsv(*first));
+  EXPECT_FALSE(SynthCsv(*other) == SynthCsv(*first));
 }
 
 TEST(StudyTest, TabulatedSyntheticDataReproduceEveryReachablePublishedCell) {
@@ -85,7 +85,7 @@ TEST(StudyTest, TabulatedSyntheticDataReproduceEveryReachablePublishedCell) {
   auto synth = SynthesizeStudy(*inputs);
   ASSERT_TRUE(synth) << synth.error().ToString();
   inputs->config.data = dir.Path("data.csv");
-  ASSERT_TRUE(WriteFileAtomic(inputs->config.data, analysis::SynthCsv(*synth)));
+  ASSERT_TRUE(WriteFileAtomic(inputs->config.data, SynthCsv(*synth)));
   // The targets point into inputs->audit: keep a copy of the verdicts by position.
   std::vector<std::pair<bool, bool>> reachable_met;
   for (const auto& t : synth->targets) reachable_met.push_back({t.reachable, t.met});
@@ -117,7 +117,7 @@ TEST(StudyTest, TabulatedSyntheticDataReproduceEveryReachablePublishedCell) {
   // Most of the study is reproducible; a regression in synthesis or tabulation
   // would show here as a drop.
   EXPECT_GT(reproduced, 150u);
-  EXPECT_EQ(unreachable, report->inputs.audit->CountVerdict(analysis::Verdict::kInconsistent));
+  EXPECT_EQ(unreachable, report->inputs.audit->CountVerdict(Verdict::kInconsistent));
 }
 
 TEST(StudyTest, ReportSaysSyntheticAndHasEveryTable) {
@@ -211,4 +211,4 @@ TEST(StudyTest, DataThatDoNotFitTheFormAreNamedByRowAndColumn) {
 }
 
 }  // namespace
-}  // namespace ngosurvey::report
+}  // namespace ngosurvey::study

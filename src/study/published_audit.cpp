@@ -5,7 +5,7 @@
 // floor((2*k*S*10^d + N) / (2*N)) with S = 100 for a percentage and S = 1 for a
 // mean (round half-up on the exact fraction). Products are formed in 128 bits;
 // ParsePrintedNumber's limits keep every operand far below that.
-#include "analysis/published_audit.h"
+#include "study/published_audit.h"
 
 #include <fmt/format.h>
 
@@ -17,7 +17,7 @@
 #include "base/file.h"
 #include "base/text.h"
 
-namespace ngosurvey::analysis {
+namespace ngosurvey::study {
 
 namespace {
 
@@ -841,4 +841,4 @@ Result<AuditReport> AuditPublishedFiles(const std::string& tables_path,
   return AuditPublished(tables, bases);
 }
 
-}  // namespace ngosurvey::analysis
+}  // namespace ngosurvey::study
