@@ -17,8 +17,8 @@
 //   kNumber    integer or decimal: a double per respondent plus a state byte
 //              (kCodeAnswered for a value).
 //
-// Weights would be one more kNumber column named by the table spec; the kernels
-// below would then add the weight instead of 1 (see docs/ARCHITECTURE.md).
+// Weights are kNumber columns named by a table's design (survey_design.h,
+// tabulate_design.h); the kernels here count unweighted rows.
 #pragma once
 
 #include <algorithm>

@@ -115,7 +115,8 @@ Result<Design> Design::Make(const DesignColumns& columns) {
   if (!columns.clusters.empty()) {
     struct KeyHash {
       size_t operator()(const std::pair<int32_t, int64_t>& key) const {
-        return std::hash<int64_t>()(key.second * 1000003 + key.first);
+        return std::hash<uint64_t>()(static_cast<uint64_t>(key.second) * 1000003u +
+                                     static_cast<uint32_t>(key.first));
       }
     };
     std::unordered_map<std::pair<int32_t, int64_t>, int32_t, KeyHash> psu_index;
@@ -466,22 +467,68 @@ Result<RaoScottResult> Design::RaoScott(std::span<const int32_t> row_codes,
   // the row level varies fastest.
   const int cells = nr * nc;
   std::vector<double> cell_totals(static_cast<size_t>(psus()) * cells, 0.0);
-  std::vector<double> psu_weight(psus(), 0.0);
+  std::vector<int64_t> cell_rows(cells, 0);
   std::vector<int64_t> psu_rows(psus(), 0);
+  for (int64_t row = 0; row < n; ++row) {
+    if (!domain.empty() && domain[row] == 0) continue;
+    int cell = index_of(row_levels, row_codes[row]) +
+               nr * index_of(column_levels, column_codes[row]);
+    int32_t psu = psu_of_row_[row];
+    cell_totals[static_cast<size_t>(psu) * cells + cell] += weights_[row];
+    ++cell_rows[cell];
+    ++psu_rows[psu];
+  }
+  return RaoScottFromTotals(cell_totals, cell_rows, nr, nc, psu_rows);
+}
+
+Result<RaoScottResult> Design::RaoScottFromTotals(std::span<const double> all_cell_weights,
+                                                  std::span<const int64_t> all_cell_rows,
+                                                  int all_rows, int all_columns,
+                                                  std::span<const int64_t> psu_rows) const {
+  const int all_cells = all_rows * all_columns;
+  if (static_cast<int>(all_cell_rows.size()) != all_cells ||
+      all_cell_weights.size() != static_cast<size_t>(psus()) * all_cells ||
+      static_cast<int>(psu_rows.size()) != psus()) {
+    return MakeError("SVY006", "Rao-Scott totals of the wrong size");
+  }
+  // Only the levels with a row of the domain count (R's factor levels of the subset).
+  std::vector<int> row_levels, column_levels;
+  for (int r = 0; r < all_rows; ++r) {
+    int64_t rows_here = 0;
+    for (int c = 0; c < all_columns; ++c) rows_here += all_cell_rows[r + all_rows * c];
+    if (rows_here > 0) row_levels.push_back(r);
+  }
+  for (int c = 0; c < all_columns; ++c) {
+    int64_t rows_here = 0;
+    for (int r = 0; r < all_rows; ++r) rows_here += all_cell_rows[r + all_rows * c];
+    if (rows_here > 0) column_levels.push_back(c);
+  }
+  RaoScottResult result;
+  result.rows_present = static_cast<int>(row_levels.size());
+  result.columns_present = static_cast<int>(column_levels.size());
+  const int nr = result.rows_present;
+  const int nc = result.columns_present;
+  if (nr < 2 || nc < 2) return result;
+  const int cells = nr * nc;
+  std::vector<double> cell_totals(static_cast<size_t>(psus()) * cells);
+  std::vector<double> psu_weight(psus(), 0.0);
   std::vector<double> cell_weight(cells, 0.0);
   double weight_sum = 0;
   int64_t domain_rows = 0;
-  for (int64_t row = 0; row < n; ++row) {
-    if (!domain.empty() && domain[row] == 0) continue;
-    int cell = index_of(row_levels, row_codes[row]) + nr * index_of(column_levels, column_codes[row]);
-    int32_t psu = psu_of_row_[row];
-    double w = weights_[row];
-    cell_totals[static_cast<size_t>(psu) * cells + cell] += w;
-    psu_weight[psu] += w;
-    ++psu_rows[psu];
-    cell_weight[cell] += w;
-    weight_sum += w;
-    ++domain_rows;
+  for (int r = 0; r < nr; ++r) {
+    for (int c = 0; c < nc; ++c) domain_rows += all_cell_rows[row_levels[r] + all_rows * column_levels[c]];
+  }
+  for (int psu = 0; psu < psus(); ++psu) {
+    for (int c = 0; c < nc; ++c) {
+      for (int r = 0; r < nr; ++r) {
+        double w = all_cell_weights[static_cast<size_t>(psu) * all_cells + row_levels[r] +
+                                    all_rows * column_levels[c]];
+        cell_totals[static_cast<size_t>(psu) * cells + r + nr * c] = w;
+        psu_weight[psu] += w;
+        cell_weight[r + nr * c] += w;
+        weight_sum += w;
+      }
+    }
   }
   const int nu = DegreesOfFreedom(psu_rows);
   if (nu <= 0) return result;

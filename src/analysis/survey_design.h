@@ -160,6 +160,16 @@ class Design {
                                   std::span<const int32_t> column_codes,
                                   std::span<const uint8_t> domain) const;
 
+  // The same test from per-PSU totals, for callers that have them already (a table's
+  // kernel): `cell_weights` holds psus() x (rows * columns) weighted totals, row-major by
+  // PSU, cell (r, c) at r + rows * c; `cell_rows` the domain's rows in each cell (a level
+  // with no row is absent, as R's factor levels of the subset); `rows_per_psu` the domain's
+  // rows in each PSU. Errors: SVY004, SVY006 (sizes).
+  Result<RaoScottResult> RaoScottFromTotals(std::span<const double> cell_weights,
+                                            std::span<const int64_t> cell_rows, int rows,
+                                            int columns,
+                                            std::span<const int64_t> rows_per_psu) const;
+
   // degf of the domain's subset design: the PSUs with a row of the domain minus the strata
   // with a row of the domain.
   int DegreesOfFreedom(std::span<const int64_t> rows_per_psu) const;

@@ -16,6 +16,7 @@
 
 #include "analysis/dataset.h"
 #include "analysis/stats.h"
+#include "analysis/survey_design.h"
 #include "base/error.h"
 #include "base/progress.h"
 
@@ -49,6 +50,20 @@ struct RowSpec {
   int line = 0;                      // spec line, for error locations
 };
 
+// The sampling design of the data (docs/statistics.md, "Weighted, stratified and clustered
+// samples"): column names, empty when not used. Any key set makes the table design-based:
+// weighted percentages with linearised standard errors, design effects and design-based
+// intervals, and Rao-Scott tests between groups instead of Fisher's.
+struct DesignSpec {
+  std::string weight;   // a numeric column of sampling weights (empty: every weight 1)
+  std::string strata;   // a single-choice or numeric column
+  std::string cluster;  // the PSU: a single-choice or numeric column, nested in the strata
+  std::string fpc;      // a numeric column: PSUs in the stratum's population, or the fraction
+  LonelyPsu lonely_psu = LonelyPsu::kAdjust;
+  ProportionInterval interval = ProportionInterval::kLogit;
+  bool used() const { return !weight.empty() || !strata.empty() || !cluster.empty() || !fpc.empty(); }
+};
+
 struct TableSpec {
   std::string file;                  // for error locations
   int line = 0;
@@ -64,6 +79,7 @@ struct TableSpec {
   int min_count = 3;                 // disclosure: flag cells with 0 < count < min_count
   int min_base = 0;                  // disclosure: flag cells whose base < min_base
   bool suppress = false;             // suppress flagged cells (with complementary cells)
+  DesignSpec design;                 // weights, strata, clusters, fpc (none: a census or SRS)
   std::vector<RowSpec> rows;
 };
 
@@ -83,12 +99,23 @@ struct ColumnHeader {
 };
 
 // One percentage cell.
+// A cell's design-based figures (a table with a DesignSpec): Cell::prop and Cell::percent
+// are then the weighted proportion, and the binomial intervals are absent.
+struct DesignCell {
+  double n_weighted = 0;                      // the weighted base
+  double weighted_count = 0;
+  double se = 0;                              // of the proportion
+  std::optional<double> deff;                 // against SRS without replacement
+  std::optional<Interval> interval;           // design-based (logit or Korn-Graubard)
+};
+
 struct Cell {
-  uint64_t count = 0;
-  uint64_t base = 0;
-  std::optional<double> prop;                 // count / base; none when base == 0
-  std::string percent;                        // exact half-up text; "" when base == 0
+  uint64_t count = 0;                         // unweighted, also in a weighted table
+  uint64_t base = 0;                          // unweighted n
+  std::optional<double> prop;                 // count / base (weighted: the weighted share)
+  std::string percent;                        // half-up text; "" when base == 0
   std::optional<Interval> wilson, clopper_pearson, jeffreys, agresti_coull;
+  std::optional<DesignCell> design;           // set in a weighted table
   bool small_count = false;                   // 0 < count < min_count
   bool small_base = false;                    // base < min_base
   bool suppressed = false;                    // hidden; primary or complementary
@@ -112,6 +139,7 @@ struct GroupTest {
   // the asymptotic chi-square p (stats.h, docs/statistics.md).
   FisherMethod method = FisherMethod::kExact;
   int64_t replicates = 0;
+  bool rao_scott = false;                     // a weighted table: svychisq's Rao-Scott F p
 };
 
 // One option of a select item, one bin of a binned numeric, or the "yes" of a
@@ -127,7 +155,9 @@ struct OptionRow {
 // The summary statistics of a numeric item in one column.
 struct NumericCell {
   uint64_t n = 0;
-  std::optional<double> mean, sd, median, min, max;
+  std::optional<double> mean, sd, median, min, max;  // weighted table: weighted mean, sd, median
+  std::optional<double> mean_se;              // weighted table: the mean's linearised se
+  std::optional<double> n_weighted;           // weighted table: the weighted n
   bool small_base = false;
   bool suppressed = false;
 };
@@ -160,13 +190,21 @@ struct TableResult {
   int min_count = 3;
   int min_base = 0;
   bool suppress = false;
+  DesignSpec design;                           // used() when the figures are design-based
 };
+
+// The interval a table shows for a cell: the design-based one in a weighted table, else
+// Wilson's.
+inline const std::optional<Interval>& ShownInterval(const Cell& cell) {
+  return cell.design ? cell.design->interval : cell.wilson;
+}
 
 // Computes a table from a dataset. Errors: "T002" an unknown item or grouping
 // column (with the spec line), an expression that does not compile (the engine's
 // E040-E059, with its caret and the spec line), "T004" a grouping with more than
 // 250 combined groups, "T005" an item whose kind does not fit the row (bins on a
-// select, mentions on a select_one).
+// select, mentions on a select_one) or a design column of the wrong kind, the design's
+// SVY001-SVY007 (a bad weight names the data row).
 Result<TableResult> Tabulate(const Dataset& data, const TableSpec& spec,
                              Progress& progress = NullProgress::Instance());
 

@@ -2,7 +2,8 @@
 //
 //   [[table]]                 one per table, in order
 //   id, title, notes, by, total, percent_decimals, level, denominator, filter,
-//   min_count, min_base, suppress
+//   min_count, min_base, suppress,
+//   weight, strata, cluster, fpc, lonely_psu, design_interval (the sampling design)
 //   [[table.row]]             one per row block, in order
 //   item, label, options, derived, filter, denominator, eligible, statistics,
 //   bins, mentions
@@ -137,7 +138,8 @@ class SpecReader {
   Result<TableSpec> ReadTable(const toml::table& t) {
     NGO_TRY(CheckKeys(t,
                       {"id", "title", "notes", "by", "total", "percent_decimals", "level",
-                       "denominator", "filter", "min_count", "min_base", "suppress", "row"},
+                       "denominator", "filter", "min_count", "min_base", "suppress", "weight",
+                       "strata", "cluster", "fpc", "lonely_psu", "design_interval", "row"},
                       "[[table]]"));
     TableSpec spec;
     spec.file = file_;
@@ -153,6 +155,24 @@ class SpecReader {
     spec.suppress = NGO_TRY(Boolean(t, "suppress", false));
     spec.filter = NGO_TRY(String(t, "filter"));
     spec.denominator = NGO_TRY(Denominator(t, DenominatorRule::kAnswered));
+    spec.design.weight = NGO_TRY(String(t, "weight"));
+    spec.design.strata = NGO_TRY(String(t, "strata"));
+    spec.design.cluster = NGO_TRY(String(t, "cluster"));
+    spec.design.fpc = NGO_TRY(String(t, "fpc"));
+    if (const toml::node* node = t.get("lonely_psu")) {
+      auto lonely = ParseLonelyPsu(NGO_TRY(String(t, "lonely_psu")));
+      if (!lonely) {
+        return MakeError("TS003", lonely.error().message, TomlLocation(file_, *node));
+      }
+      spec.design.lonely_psu = *lonely;
+    }
+    if (const toml::node* node = t.get("design_interval")) {
+      auto method = ParseProportionInterval(NGO_TRY(String(t, "design_interval")));
+      if (!method) {
+        return MakeError("TS003", method.error().message, TomlLocation(file_, *node));
+      }
+      spec.design.interval = *method;
+    }
     if (const toml::node* level = t.get("level")) {
       std::optional<double> value = level->value<double>();
       if (!value || *value <= 0 || *value >= 1) {

@@ -15,6 +15,7 @@
 #include "analysis/medians.h"
 #include "analysis/row_context.h"
 #include "analysis/table.h"
+#include "analysis/tabulate_design.h"
 
 namespace ngosurvey::analysis {
 namespace {
@@ -357,8 +358,12 @@ Result<TableResult> Tabulate(const Dataset& data, const TableSpec& spec, Progres
   result.min_count = spec.min_count;
   result.min_base = spec.min_base;
   result.suppress = spec.suppress;
+  result.design = spec.design;
 
   Grouping grouping = NGO_TRY(MakeGrouping(data, spec));
+  // Weights, strata and clusters: design-based figures replace the proportions and tests
+  // computed from the counts below (tabulate_design.h).
+  std::optional<Design> design = NGO_TRY(MakeTableDesign(data, spec));
   const int groups = grouping.groups;
   result.columns = grouping.headers;
   if (spec.total) result.columns.push_back({"total", "Total", true});
@@ -505,6 +510,9 @@ Result<TableResult> Tabulate(const Dataset& data, const TableSpec& spec, Progres
         NumberSummary summary = slot >= 0 ? counts.numbers[slot] : SumSummaries(counts.numbers, groups);
         item.numeric.push_back(MakeNumericCell(summary, medians[slot >= 0 ? slot : groups], spec));
       }
+      if (design) {
+        NGO_TRY(ApplyDesignToNumbers(*design, *counted, slots, groups, result.columns, &item));
+      }
     } else {
       // Options to show: the spec's list (checked) or all; derived rows show "yes".
       std::vector<int> shown;
@@ -554,6 +562,10 @@ Result<TableResult> Tabulate(const Dataset& data, const TableSpec& spec, Progres
       NGO_TRY(AddPairTests(&item, result.columns, groups));
       if (counted->kind == ColumnKind::kSingle && groups >= 2) {
         item.item_test = ItemTest(counts, *counted, result.columns, groups);
+      }
+      if (design) {
+        NGO_TRY(ApplyDesignToOptions(*design, *counted, slots, groups, result.columns, shown, spec,
+                                     &item));
       }
       if (spec.suppress) Suppress(&item, spec.total, groups);
     }

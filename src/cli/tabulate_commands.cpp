@@ -2,6 +2,8 @@
 //   tabulate --spec SPEC.toml (--db DB | --data DATA.csv --form FORM) --format md|csv|html|xlsx|tex [-o PATH]
 //   tabulate --form FORM --data DATA.csv --by COLUMN [--items a,b] [--denominator R]
 //            [--refused V] [--dont-know V] --format csv
+//   either form: [--weight W] [--strata S] [--cluster C] [--fpc F] [--lonely-psu RULE]
+//            [--design-interval logit|korn-graubard] (a sampling design; overrides the spec's)
 #include <fmt/format.h>
 
 #include <optional>
@@ -39,7 +41,43 @@ struct TabulateOptions {
   bool total = false;
   std::string banner;
   bool no_cache = false;
+  // The sampling design: each given flag overrides the spec's key of the same name.
+  std::string weight, strata, cluster, fpc, lonely_psu, design_interval;
 };
+
+// The design flags applied to a spec (flags win over its keys). Errors: SVY007.
+Status ApplyDesignFlags(const TabulateOptions& opts, analysis::TableSpec* spec) {
+  if (!opts.weight.empty()) spec->design.weight = opts.weight;
+  if (!opts.strata.empty()) spec->design.strata = opts.strata;
+  if (!opts.cluster.empty()) spec->design.cluster = opts.cluster;
+  if (!opts.fpc.empty()) spec->design.fpc = opts.fpc;
+  if (!opts.lonely_psu.empty()) spec->design.lonely_psu = NGO_TRY(analysis::ParseLonelyPsu(opts.lonely_psu));
+  if (!opts.design_interval.empty()) {
+    spec->design.interval = NGO_TRY(analysis::ParseProportionInterval(opts.design_interval));
+  }
+  return Ok();
+}
+
+// The designs the tables will use (the quick form's from the flags alone).
+std::vector<analysis::DesignSpec> SpecDesigns(const TabulateOptions& opts,
+                                              const std::vector<analysis::TableSpec>& specs) {
+  std::vector<analysis::DesignSpec> designs;
+  for (const analysis::TableSpec& spec : specs) designs.push_back(spec.design);
+  if (specs.empty()) {
+    analysis::TableSpec quick;
+    if (ApplyDesignFlags(opts, &quick)) designs.push_back(quick.design);
+  }
+  return designs;
+}
+
+// The columns a spec's design needs, for the loaders.
+std::vector<std::string> DesignColumns(const analysis::DesignSpec& design) {
+  std::vector<std::string> names;
+  for (const std::string* name : {&design.weight, &design.strata, &design.cluster, &design.fpc}) {
+    if (!name->empty()) names.push_back(*name);
+  }
+  return names;
+}
 
 // The quick form's spec: every loaded item by one column, mentions for multiples.
 analysis::TableSpec QuickSpec(const analysis::Dataset& data, const TabulateOptions& opts) {
@@ -52,6 +90,11 @@ analysis::TableSpec QuickSpec(const analysis::Dataset& data, const TabulateOptio
                                                : analysis::DenominatorRule::kAnswered;
   for (const analysis::Column& column : data.columns()) {
     if (column.name == opts.by) continue;
+    // The design's columns describe the sample, not its answers.
+    if (column.name == opts.weight || column.name == opts.strata || column.name == opts.cluster ||
+        column.name == opts.fpc) {
+      continue;
+    }
     analysis::RowSpec row;
     row.item = column.name;
     row.denominator = spec.denominator;
@@ -93,6 +136,17 @@ std::optional<analysis::Dataset> LoadCsv(CommandContext& ctx, const TabulateOpti
     load.items = opts.items;
     if (!load.items.empty() && form->FindQuestion(opts.by)) load.items.push_back(opts.by);
     load.extra_single.push_back(opts.by);
+  }
+  // The design's columns: questions of the form are loaded as such (with --items too);
+  // strata and clusters the form does not define are read as extra single-choice columns.
+  for (const analysis::DesignSpec& design : SpecDesigns(opts, specs)) {
+    for (const std::string& name : DesignColumns(design)) {
+      if (form->FindQuestion(name)) {
+        if (!load.items.empty()) load.items.push_back(name);
+      } else if (name == design.strata || name == design.cluster) {
+        load.extra_single.push_back(name);
+      }
+    }
   }
   // Grouping columns that the form defines are loaded as questions, not extras.
   std::erase_if(load.extra_single, [&](const std::string& name) {
@@ -153,6 +207,9 @@ std::optional<analysis::Dataset> LoadStore(CommandContext& ctx, const TabulateOp
     for (const auto& column : data.columns()) {
       bool wanted = column.name == opts.by ||
                     std::find(opts.items.begin(), opts.items.end(), column.name) != opts.items.end();
+      for (const analysis::DesignSpec& design : SpecDesigns(opts, specs)) {
+        for (const std::string& name : DesignColumns(design)) wanted |= column.name == name;
+      }
       if (wanted) {
         if (Status added = kept.AddColumn(column); !added) {
           ctx.exit_status = ReportError(ctx, added.error());
@@ -196,10 +253,22 @@ void Run(CommandContext& ctx, const TabulateOptions& opts) {
     }
     specs = std::move(*read);
   }
+  for (analysis::TableSpec& spec : specs) {
+    if (Status applied = ApplyDesignFlags(opts, &spec); !applied) {
+      ctx.exit_status = ReportError(ctx, applied.error());
+      return;
+    }
+  }
   std::optional<analysis::Dataset> data =
       opts.db.empty() ? LoadCsv(ctx, opts, specs) : LoadStore(ctx, opts, specs);
   if (!data) return;
-  if (specs.empty()) specs.push_back(QuickSpec(*data, opts));
+  if (specs.empty()) {
+    specs.push_back(QuickSpec(*data, opts));
+    if (Status applied = ApplyDesignFlags(opts, &specs.back()); !applied) {
+      ctx.exit_status = ReportError(ctx, applied.error());
+      return;
+    }
+  }
 
   TerminalProgress progress(ctx);
   std::vector<analysis::TableResult> results;
@@ -262,6 +331,22 @@ void RegisterTabulateCommands(CLI::App& root, CommandContext& ctx) {
   cmd->add_option("--lang", opts->lang, "Language of labels (a code of the form)");
   cmd->add_flag("--total", opts->total, "Quick form: add a Total column");
   cmd->add_option("--banner", opts->banner, "A line shown with every table (e.g. SYNTHETIC DATA)");
+  cmd->add_option("--weight", opts->weight,
+                  "A numeric column of sampling weights: weighted percentages with design-based "
+                  "standard errors, intervals and Rao-Scott tests (docs/statistics.md)");
+  cmd->add_option("--strata", opts->strata, "The design's strata column");
+  cmd->add_option("--cluster", opts->cluster,
+                  "The design's primary sampling units (clusters, nested in the strata)");
+  cmd->add_option("--fpc", opts->fpc,
+                  "Finite population correction: PSUs in the stratum's population, or the "
+                  "sampling fraction (default: sampling with replacement)");
+  cmd->add_option("--lonely-psu", opts->lonely_psu,
+                  "A stratum with one PSU: fail, certainty, remove, adjust (default) or average")
+      ->check(CLI::IsMember({"fail", "certainty", "remove", "adjust", "average"}));
+  cmd->add_option("--design-interval", opts->design_interval,
+                  "Interval of a weighted proportion: logit (default, svyciprop's) or "
+                  "korn-graubard")
+      ->check(CLI::IsMember({"logit", "korn-graubard", "beta"}));
   cmd->add_flag("--no-cache", opts->no_cache,
                 "With --data: neither read nor write the binary cache DATA.csv.ngocache "
                 "(docs/formats/ngocache.md)");

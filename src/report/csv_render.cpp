@@ -5,14 +5,19 @@
 // per option and group:   n (the base), count, percent (rounded text), prop,
 //                         wilson_lo/hi, cp_lo/hi, jeffreys_lo/hi, ac_lo/hi,
 //                         prop_of_mentions (select_multiple), flags (when any)
-// per option, per pair:   fisher_p, fisher_p_holm, fisher_p_bh (group "KH-VN")
+//                         (a weighted table: n and count unweighted, percent and prop
+//                         weighted, then se, deff, ci_lo, ci_hi (the design-based
+//                         interval) and n_weighted instead of the binomial intervals)
+// per option, per pair:   fisher_p, fisher_p_holm, fisher_p_bh (group "KH-VN"); a weighted
+//                         table: rao_scott_p, rao_scott_p_holm, rao_scott_p_bh
 // per item (option ""):   fisher_p of the r x c table (group: the groups joined by -),
 //                         then (an extension, when fisher_p has a value) fisher_method:
 //                         exact, monte_carlo or asymptotic, and with monte_carlo
 //                         fisher_replicates (B)
 // per item and group:     n_total, n_missing, n_refused, n_dont_know, n_not_asked,
 //                         n_answered; mentions_total (select_multiple); for numeric
-//                         items n, mean, sd, median, min, max
+//                         items n, mean, sd, median, min, max (a weighted table: mean,
+//                         sd and median weighted, se after mean, n_weighted after n)
 //
 // Reals are printed %.17g (round-trip exact); a statistic that cannot be computed
 // (a base of 0) has an empty value; a suppressed cell prints only n and flags.
@@ -69,6 +74,18 @@ void CellLines(LongWriter& w, const std::string& item, const std::string& option
     w.Line(item, option, group, "count", std::to_string(cell.count));
     w.Line(item, option, group, "percent", cell.percent);
     w.Line(item, option, group, "prop", Real(cell.prop));
+    if (cell.design) {
+      const analysis::DesignCell& d = *cell.design;
+      bool any = cell.base > 0;
+      w.Line(item, option, group, "se", any ? FormatRoundTrip(d.se) : "");
+      w.Line(item, option, group, "deff", Real(d.deff));
+      w.Line(item, option, group, "ci_lo", d.interval ? FormatRoundTrip(d.interval->lower) : "");
+      w.Line(item, option, group, "ci_hi", d.interval ? FormatRoundTrip(d.interval->upper) : "");
+      w.Line(item, option, group, "n_weighted", FormatRoundTrip(d.n_weighted));
+      std::string flags = Flags(cell);
+      if (!flags.empty()) w.Line(item, option, group, "flags", flags);
+      return;
+    }
     auto interval = [&](const std::optional<analysis::Interval>& ci, const char* lo, const char* hi) {
       w.Line(item, option, group, lo, ci ? FormatRoundTrip(ci->lower) : "");
       w.Line(item, option, group, hi, ci ? FormatRoundTrip(ci->upper) : "");
@@ -109,16 +126,21 @@ std::string RenderCsvLong(const std::vector<TableResult>& tables, const RenderOp
         }
         for (const analysis::GroupTest& test : option.tests) {
           std::string group = Joined(test.groups);
-          w.Line(item.item, option.option, group, "fisher_p", Real(test.p));
-          w.Line(item.item, option.option, group, "fisher_p_holm", Real(test.p_holm));
-          w.Line(item.item, option.option, group, "fisher_p_bh", Real(test.p_bh));
+          std::string name = test.rao_scott ? "rao_scott_p" : "fisher_p";
+          w.Line(item.item, option.option, group, name, Real(test.p));
+          w.Line(item.item, option.option, group, name + "_holm", Real(test.p_holm));
+          w.Line(item.item, option.option, group, name + "_bh", Real(test.p_bh));
         }
       }
       if (item.item_test) {
         const analysis::GroupTest& test = *item.item_test;
         std::string group = Joined(test.groups);
-        w.Line(item.item, "", group, "fisher_p", Real(test.p));
-        if (test.p) {
+        if (test.rao_scott) {
+          w.Line(item.item, "", group, "rao_scott_p", Real(test.p));
+        } else {
+          w.Line(item.item, "", group, "fisher_p", Real(test.p));
+        }
+        if (test.p && !test.rao_scott) {
           w.Line(item.item, "", group, "fisher_method", std::string(analysis::FisherMethodName(test.method)));
           if (test.method == analysis::FisherMethod::kMonteCarlo) {
             w.Line(item.item, "", group, "fisher_replicates", std::to_string(test.replicates));
@@ -152,6 +174,10 @@ std::string RenderCsvLong(const std::vector<TableResult>& tables, const RenderOp
             if (stat == "min") value = Real(cell.min);
             if (stat == "max") value = Real(cell.max);
             w.Line(item.item, "", group, stat, value);
+            if (stat == "mean" && cell.mean_se) w.Line(item.item, "", group, "se", Real(cell.mean_se));
+            if (stat == "n" && cell.n_weighted) {
+              w.Line(item.item, "", group, "n_weighted", Real(cell.n_weighted));
+            }
           }
         }
       }

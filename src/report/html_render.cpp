@@ -110,8 +110,8 @@ std::string CellDescription(const Cell& cell, double level, int decimals) {
   if (cell.suppressed) return "suppressed";
   if (cell.base == 0) return "no respondents in the base";
   std::string text = fmt::format("{}% ({} of {})", cell.percent, cell.count, cell.base);
-  if (cell.wilson) {
-    text += fmt::format(", {:.0f}% interval {}%", 100 * level, IntervalText(cell.wilson, decimals));
+  if (const auto& ci = analysis::ShownInterval(cell)) {
+    text += fmt::format(", {:.0f}% interval {}%", 100 * level, IntervalText(ci, decimals));
   }
   if (cell.small_count) text += ", small count";
   if (cell.small_base) text += ", small base";
@@ -146,9 +146,10 @@ std::string CellHtml(const Cell& cell, const Cell* mentions, const TableResult& 
   std::string out = fmt::format(
       "<td class=\"cell\"><span class=\"pct\">{}%</span>{}<span class=\"cnt\">{}/{}</span>",
       HtmlEscape(cell.percent), MarksHtml(cell), cell.count, cell.base);
-  if (cell.wilson) {
-    out += fmt::format("<span class=\"ci\" title=\"{:.0f}% Wilson interval\">{}</span>",
-                       100 * table.level, IntervalText(cell.wilson, table.percent_decimals));
+  if (const auto& ci = analysis::ShownInterval(cell)) {
+    out += fmt::format("<span class=\"ci\" title=\"{:.0f}% {} interval\">{}</span>",
+                       100 * table.level, cell.design ? "design-based" : "Wilson",
+                       IntervalText(ci, table.percent_decimals));
   }
   if (mentions != nullptr && !mentions->suppressed && mentions->prop) {
     out += fmt::format("<span class=\"mentions\">{}% of mentions</span>",
@@ -395,9 +396,9 @@ std::string SvgBarChart(const std::vector<analysis::ColumnHeader>& columns, cons
             Num(left), Num(y), Num(bar_width), Num(kBar), series[s].colour,
             HtmlEscape(column_label), HtmlEscape(what));
         double text_x = left + bar_width;
-        if (cell.wilson) {
-          double lo = left + std::clamp(cell.wilson->lower, 0.0, 1.0) * plot;
-          double hi = left + std::clamp(cell.wilson->upper, 0.0, 1.0) * plot;
+        if (const auto& ci = analysis::ShownInterval(cell)) {
+          double lo = left + std::clamp(ci->lower, 0.0, 1.0) * plot;
+          double hi = left + std::clamp(ci->upper, 0.0, 1.0) * plot;
           std::string d = fmt::format("M{} {}H{}M{} {}V{}M{} {}V{}", Num(lo), Num(mid), Num(hi),
                                       Num(lo), Num(mid - 4), Num(mid + 4), Num(hi), Num(mid - 4),
                                       Num(mid + 4));
@@ -406,7 +407,7 @@ std::string SvgBarChart(const std::vector<analysis::ColumnHeader>& columns, cons
               "<path class=\"whisker\" d=\"{}\" stroke=\"#111111\" stroke-width=\"1.5\" "
               "fill=\"none\"><title>{}: {}% interval {}%</title></path>\n",
               d, HtmlEscape(column_label), level,
-              IntervalText(cell.wilson, options.percent_decimals));
+              IntervalText(ci, options.percent_decimals));
           text_x = std::max(text_x, hi);
         }
         bars += fmt::format(
@@ -464,7 +465,10 @@ std::string HtmlTableSection(const TableResult& table, const RenderOptions& opti
     out += fmt::format("<th scope=\"col\">{}<span class=\"n\">N = {}</span></th>",
                        HtmlEscape(table.columns[c].label), in::ColumnN(table, c));
   }
-  if (tests) out += "<th scope=\"col\" class=\"p\">Fisher p<span class=\"n\">(Holm)</span></th>";
+  if (tests) {
+    out += fmt::format("<th scope=\"col\" class=\"p\">{} p<span class=\"n\">(Holm)</span></th>",
+                       table.design.used() ? "Rao-Scott" : "Fisher");
+  }
   out += "</tr></thead>\n";
   for (const ItemResult& item : table.items) ItemRows(table, item, groups, &out);
   out += "</table>\n</div>\n";

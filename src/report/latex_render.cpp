@@ -95,9 +95,10 @@ std::string PercentCell(const Cell& cell) {
 }
 
 std::string IntervalCell(const Cell& cell, int decimals) {
-  if (cell.suppressed || cell.base == 0 || !cell.wilson) return "";
-  return fmt::format("{{\\footnotesize {}--{}}}", in::PercentText(cell.wilson->lower, decimals),
-                     in::PercentText(cell.wilson->upper, decimals));
+  const auto& ci = analysis::ShownInterval(cell);
+  if (cell.suppressed || cell.base == 0 || !ci) return "";
+  return fmt::format("{{\\footnotesize {}--{}}}", in::PercentText(ci->lower, decimals),
+                     in::PercentText(ci->upper, decimals));
 }
 
 void ItemRows(const TableResult& table, const ItemResult& item, size_t groups, std::string* out) {
@@ -193,7 +194,7 @@ void RenderTable(const TableResult& table, const RenderOptions& options, std::st
   *out += "\\small\n\\begin{tabular}{@{}l" + std::string(table.columns.size(), 'r') +
           (tests ? "r" : "") + "@{}}\n\\toprule\n";
   for (const auto& column : table.columns) *out += " & " + LatexEscape(column.label);
-  if (tests) *out += " & Fisher $p$";
+  if (tests) *out += table.design.used() ? " & Rao-Scott $p$" : " & Fisher $p$";
   *out += " \\\\\n";
   for (size_t c = 0; c < table.columns.size(); ++c) {
     *out += fmt::format(" & {{\\footnotesize $N = {}$}}", in::ColumnN(table, c));

@@ -174,15 +174,44 @@ std::vector<std::string> TestMethodNotes(const TableResult& table) {
   return notes;
 }
 
+std::string DesignText(const analysis::DesignSpec& design) {
+  std::string text;
+  auto add = [&](std::string_view what, const std::string& column) {
+    if (!column.empty()) text += fmt::format("{}{} {}", text.empty() ? "" : ", ", what, column);
+  };
+  add("weight", design.weight);
+  add("strata", design.strata);
+  add("clusters", design.cluster);
+  add("fpc", design.fpc);
+  if (design.weight.empty()) text += text.empty() ? "equal weights" : ", equal weights";
+  if (!design.strata.empty()) {
+    text += fmt::format(", lonely PSU: {}", analysis::LonelyPsuName(design.lonely_psu));
+  }
+  return text;
+}
+
 std::vector<Footnote> TableFootnotes(const TableResult& table) {
   std::vector<Footnote> notes;
   int level = static_cast<int>(100 * table.level + 0.5);
+  if (table.design.used()) {
+    notes.push_back(
+        {FootnoteKind::kCells, "",
+         fmt::format("Weighted estimates ({}), with Taylor-linearised standard errors as R's "
+                     "survey package computes them. Each cell: the weighted percentage, the "
+                     "unweighted count and base (count/base), and below it the {}% design-based "
+                     "interval ({} method, with the design's degrees of freedom). A stratum with "
+                     "one PSU is handled by the '{}' rule.",
+                     DesignText(table.design), level,
+                     analysis::ProportionIntervalName(table.design.interval),
+                     analysis::LonelyPsuName(table.design.lonely_psu))});
+  } else {
   notes.push_back({FootnoteKind::kCells, "",
                    fmt::format("Each cell: the percentage, its count and base (count/base), and "
                                "below it the {}% Wilson score interval of the percentage. With "
                                "bases of a dozen organisations these intervals are wide: a "
                                "difference of a few organisations is within chance.",
                                level)});
+  }
   if (table.min_count > 1) {
     notes.push_back({FootnoteKind::kSmallCount, std::string(kSmallCountMark),
                      fmt::format("Count of 1 to {}: few enough to identify an organisation; "
@@ -206,7 +235,14 @@ std::vector<Footnote> TableFootnotes(const TableResult& table) {
                      "of its row and item (a p-value with known margins can reveal a count)."});
   }
   size_t groups = GroupColumnCount(table);
-  if (groups >= 2) {
+  if (groups >= 2 && table.design.used()) {
+    notes.push_back(
+        {FootnoteKind::kTests, "",
+         "p: the Rao-Scott second-order corrected F test (R's svychisq) of each option between "
+         "group columns, with the Holm adjustment across the options of the item in brackets; "
+         "on the item's own row, the test of all its options over the group columns. A dash "
+         "means no test was possible."});
+  } else if (groups >= 2) {
     notes.push_back(
         {FootnoteKind::kTests, "",
          groups == 2

@@ -82,6 +82,10 @@ struct Footnote {
 // estimate from 10,000 random tables ...". Empty when every test was exact.
 std::vector<std::string> TestMethodNotes(const analysis::TableResult& table);
 
+// The design in words for notes: "weight w, strata region, clusters village, lonely PSU:
+// adjust".
+std::string DesignText(const analysis::DesignSpec& design);
+
 // The footnotes a table needs, in order: how to read a cell, the disclosure
 // symbols (the small-base one only when the table sets min_base or flags a cell,
 // the suppression one only when a cell is suppressed or suppression is on), the

@@ -45,8 +45,8 @@ std::string CellText(const Cell& cell) {
   if (cell.suppressed) return "s";
   if (cell.base == 0) return "–";
   std::string text = fmt::format("{}% ({}/{})", cell.percent, cell.count, cell.base);
-  if (cell.wilson) {
-    text += fmt::format(" [{}–{}]", Percent(cell.wilson->lower), Percent(cell.wilson->upper));
+  if (const auto& ci = analysis::ShownInterval(cell)) {
+    text += fmt::format(" [{}–{}]", Percent(ci->lower), Percent(ci->upper));
   }
   if (cell.small_count) text += " †";
   if (cell.small_base) text += " ‡";
@@ -71,7 +71,7 @@ void RenderTable(const TableResult& table, const RenderOptions& options, std::st
   bool has_tests = group_columns == 2;
   *out += "| Item |";
   for (const auto& column : table.columns) *out += " " + in::MarkdownEscape(column.label) + " |";
-  if (has_tests) *out += " Fisher p |";
+  if (has_tests) *out += table.design.used() ? " Rao-Scott p |" : " Fisher p |";
   *out += "\n|---|";
   for (size_t c = 0; c < table.columns.size(); ++c) *out += "---|";
   if (has_tests) *out += "---|";
@@ -123,11 +123,21 @@ void RenderTable(const TableResult& table, const RenderOptions& options, std::st
   *out += "\n";
   std::string base_note =
       table.min_base > 0 ? fmt::format("; ‡ base below {}", table.min_base) : std::string();
-  *out += fmt::format(
-      "Cells: percent (count/base) [{:.0f}% Wilson interval]. † count below {} (could identify "
-      "an organisation){}; s suppressed (with complementary cells). Fisher p: exact test between "
-      "the two columns, Holm-adjusted across the options of the item.\n",
-      100 * table.level, table.min_count, base_note);
+  if (table.design.used()) {
+    *out += fmt::format(
+        "Weighted ({}). Cells: weighted percent (unweighted count/base) [{:.0f}% design-based "
+        "{} interval]. † count below {} (could identify an organisation){}; s suppressed (with "
+        "complementary cells). Rao-Scott p: design-based test between the two columns, "
+        "Holm-adjusted across the options of the item.\n",
+        in::DesignText(table.design), 100 * table.level,
+        analysis::ProportionIntervalName(table.design.interval), table.min_count, base_note);
+  } else {
+    *out += fmt::format(
+        "Cells: percent (count/base) [{:.0f}% Wilson interval]. † count below {} (could identify "
+        "an organisation){}; s suppressed (with complementary cells). Fisher p: exact test between "
+        "the two columns, Holm-adjusted across the options of the item.\n",
+        100 * table.level, table.min_count, base_note);
+  }
   for (const std::string& note : in::TestMethodNotes(table)) *out += "\n" + note + "\n";
   for (const std::string& note : table.notes) *out += "\n" + note + "\n";
   *out += "\n";

@@ -232,9 +232,9 @@ void WriteCell(SheetWriter& w, int row, int col, const Cell& cell) {
   }
   w.Number(row, col, static_cast<double>(cell.count));
   if (cell.prop) w.Number(row, col + 2, *cell.prop, f.percent);
-  if (cell.wilson) {
-    w.Number(row, col + 3, cell.wilson->lower, f.percent);
-    w.Number(row, col + 4, cell.wilson->upper, f.percent);
+  if (const auto& ci = analysis::ShownInterval(cell)) {
+    w.Number(row, col + 3, ci->lower, f.percent);
+    w.Number(row, col + 4, ci->upper, f.percent);
   }
 }
 
@@ -263,6 +263,7 @@ int WritePercentBlock(SheetWriter& w, const TableResult& table,
     w.Merge(row, col, col + kSubColumns - 1,
             fmt::format("{} (N = {})", table.columns[c].label, in::ColumnN(table, c)), f.header);
     const char* sub[kSubColumns] = {"count", "base", "%", "Wilson lo", "Wilson hi", "flags"};
+    if (table.design.used()) sub[3] = "CI lo", sub[4] = "CI hi";  // design-based
     for (int s = 0; s < kSubColumns; ++s) w.Text(row + 1, col + s, sub[s], f.header);
   }
   w.Lines(row, 2);  // "Cambodia (N = 14)" over a narrow group, "Fisher: A vs B" over two
@@ -276,7 +277,8 @@ int WritePercentBlock(SheetWriter& w, const TableResult& table,
       }
       label += (label.empty() ? "" : " vs ") + name;
     }
-    w.Merge(row, col, col + 1, "Fisher: " + label, f.header);
+    w.Merge(row, col, col + 1, (table.design.used() ? "Rao-Scott: " : "Fisher: ") + label,
+            f.header);
     w.Text(row + 1, col, "p", f.header);
     w.Text(row + 1, col + 1, "Holm p", f.header);
   }

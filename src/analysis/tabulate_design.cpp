@@ -1,0 +1,410 @@
+#include "analysis/tabulate_design.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+namespace ngosurvey::analysis {
+namespace {
+
+// Beyond this many options the per-PSU totals of every option (needed by the item's r x c
+// test and by the weighted share of mentions) are not kept: only the shown options' are.
+constexpr int kMaxDesignOptions = 64;
+
+Location SpecLocation(const TableSpec& spec) {
+  Location where;
+  where.file = spec.file;
+  where.row = spec.line;
+  return where;
+}
+
+// The percentage text of a weighted share, rounded half-up at `decimals`.
+std::string WeightedPercentText(double prop, int decimals) {
+  double scale = std::pow(10.0, decimals);
+  double rounded = std::floor(prop * 100 * scale + 0.5) / scale;
+  return fmt::format("{:.{}f}", rounded, decimals);
+}
+
+// One identifier per row from a single-choice or numeric column; T005 for another kind or a
+// row without an answer.
+Result<std::vector<int64_t>> IdentifierColumn(const Dataset& data, const std::string& name,
+                                              std::string_view role, const TableSpec& spec) {
+  int index = data.Find(name);
+  if (index < 0) {
+    return MakeError("T002", fmt::format("unknown {} column '{}'", role, name), SpecLocation(spec));
+  }
+  const Column& column = data.column(index);
+  std::vector<int64_t> ids(data.rows());
+  for (size_t r = 0; r < data.rows(); ++r) {
+    bool answered = false;
+    if (column.kind == ColumnKind::kSingle) {
+      uint8_t code = column.planes[0][r];
+      answered = code < kCodeNotAsked;
+      ids[r] = code;
+    } else if (column.kind == ColumnKind::kNumber) {
+      answered = column.states[r] == kCodeAnswered;
+      // Equal numbers are one identifier (+0.0 for -0.0).
+      ids[r] = std::bit_cast<int64_t>(column.numbers[r] + 0.0);
+    } else {
+      return MakeError("T005", fmt::format("the {} column '{}' must be a single-choice or a "
+                                           "numeric item",
+                                           role, name),
+                       SpecLocation(spec));
+    }
+    if (!answered) {
+      Location where = SpecLocation(spec);
+      return MakeError("T005", fmt::format("row {} of the data has no {} ('{}' is not answered)",
+                                           r + 1, role, name),
+                       where);
+    }
+  }
+  return ids;
+}
+
+// A numeric column's values, NaN where not answered (the design reports the row).
+Result<std::vector<double>> NumberColumn(const Dataset& data, const std::string& name,
+                                         std::string_view role, const TableSpec& spec) {
+  int index = data.Find(name);
+  if (index < 0) {
+    return MakeError("T002", fmt::format("unknown {} column '{}'", role, name), SpecLocation(spec));
+  }
+  const Column& column = data.column(index);
+  if (column.kind != ColumnKind::kNumber) {
+    return MakeError("T005", fmt::format("the {} column '{}' must be numeric", role, name),
+                     SpecLocation(spec));
+  }
+  std::vector<double> values(data.rows());
+  for (size_t r = 0; r < data.rows(); ++r) {
+    values[r] = column.states[r] == kCodeAnswered ? column.numbers[r]
+                                                  : std::numeric_limits<double>::quiet_NaN();
+  }
+  return values;
+}
+
+// Is row r answered, and is option o chosen, in a single- or multiple-choice column.
+bool Answered(const Column& column, size_t r) { return column.planes[0][r] < kCodeNotAsked; }
+bool Chosen(const Column& column, size_t r, int option) {
+  if (column.kind == ColumnKind::kSingle) return column.planes[0][r] == option;
+  if (!Answered(column, r)) return false;
+  return (column.planes[option / kOptionsPerPlane][r] >> (option % kOptionsPerPlane)) & 1;
+}
+
+// Per (slot, PSU) sums of the item's base and of each kept option.
+struct SlotTotals {
+  int slots = 0, psus = 0, kept = 0;
+  std::vector<double> base_weight;     // [slot][psu]
+  std::vector<int64_t> base_rows;
+  std::vector<double> option_weight;   // [slot][psu][kept option]
+  std::vector<int64_t> option_rows;
+  size_t At(int slot, int psu) const { return static_cast<size_t>(slot) * psus + psu; }
+  size_t At(int slot, int psu, int k) const { return At(slot, psu) * kept + k; }
+};
+
+// The slots a column sums: its own, or 0..groups for the Total.
+std::pair<int, int> SlotRange(const std::vector<ColumnHeader>& columns, int c, int groups) {
+  return columns[c].is_total ? std::pair<int, int>{0, groups} : std::pair<int, int>{c, c};
+}
+
+void FillCell(const ProportionEstimate& estimate, double weighted_count, int decimals,
+              Cell* cell) {
+  DesignCell design;
+  design.n_weighted = estimate.estimate.weight_sum;
+  design.weighted_count = weighted_count;
+  design.se = estimate.estimate.se;
+  design.deff = estimate.estimate.deff;
+  if (estimate.lower && estimate.upper) design.interval = Interval{*estimate.lower, *estimate.upper};
+  cell->prop = estimate.estimate.value;
+  cell->percent = WeightedPercentText(estimate.estimate.value, decimals);
+  cell->wilson.reset();
+  cell->clopper_pearson.reset();
+  cell->jeffreys.reset();
+  cell->agresti_coull.reset();
+  cell->design = design;
+}
+
+}  // namespace
+
+std::optional<double> WeightedMedian(std::vector<std::pair<double, double>> values) {
+  if (values.empty()) return std::nullopt;
+  std::sort(values.begin(), values.end());
+  double total = 0;
+  for (const auto& [value, weight] : values) total += weight;
+  // Ties are one value (rowsum over the distinct values, as R's qrule "math").
+  double cumulative = 0;
+  for (size_t i = 0; i < values.size(); ++i) {
+    cumulative += values[i].second;
+    if (i + 1 < values.size() && values[i + 1].first == values[i].first) continue;
+    if (cumulative / total >= 0.5) return values[i].first;
+  }
+  return values.back().first;
+}
+
+Result<std::optional<Design>> MakeTableDesign(const Dataset& data, const TableSpec& spec) {
+  const DesignSpec& d = spec.design;
+  if (!d.used()) return std::optional<Design>();
+  std::vector<double> weights(data.rows(), 1.0);
+  if (!d.weight.empty()) weights = NGO_TRY(NumberColumn(data, d.weight, "weight", spec));
+  std::vector<int64_t> strata, clusters;
+  std::vector<double> fpc;
+  if (!d.strata.empty()) strata = NGO_TRY(IdentifierColumn(data, d.strata, "strata", spec));
+  if (!d.cluster.empty()) clusters = NGO_TRY(IdentifierColumn(data, d.cluster, "cluster", spec));
+  if (!d.fpc.empty()) fpc = NGO_TRY(NumberColumn(data, d.fpc, "fpc", spec));
+  auto design = Design::Make({.weights = weights,
+                              .strata = strata,
+                              .clusters = clusters,
+                              .fpc = fpc,
+                              .lonely_psu = d.lonely_psu});
+  if (!design) {
+    Error error = design.error();
+    if (error.where.row > 0) error.message = "in the data, " + error.message;
+    error.where.file = spec.file;
+    error.where.row = spec.line;
+    return tl::unexpected(std::move(error));
+  }
+  return std::optional<Design>(std::move(*design));
+}
+
+Status ApplyDesignToOptions(const Design& design, const Column& counted,
+                            const std::vector<uint8_t>& slots, int groups,
+                            const std::vector<ColumnHeader>& columns,
+                            const std::vector<int>& shown, const TableSpec& spec,
+                            ItemResult* item) {
+  const int options = static_cast<int>(counted.options.size());
+  const bool keep_all = options <= kMaxDesignOptions;
+  std::vector<int> kept_options;
+  if (keep_all) {
+    for (int o = 0; o < options; ++o) kept_options.push_back(o);
+  } else {
+    kept_options = shown;
+  }
+  std::vector<int> kept_position(options, -1);
+  for (size_t k = 0; k < kept_options.size(); ++k) kept_position[kept_options[k]] = static_cast<int>(k);
+
+  SlotTotals t;
+  t.slots = groups + 1;
+  t.psus = design.psus();
+  t.kept = static_cast<int>(kept_options.size());
+  t.base_weight.assign(static_cast<size_t>(t.slots) * t.psus, 0.0);
+  t.base_rows.assign(t.base_weight.size(), 0);
+  t.option_weight.assign(t.base_weight.size() * t.kept, 0.0);
+  t.option_rows.assign(t.option_weight.size(), 0);
+  const bool answered_base = item->denominator == DenominatorRule::kAnswered;
+  std::span<const int32_t> psu_of_row = design.psu_of_row();
+  for (size_t r = 0; r < slots.size(); ++r) {
+    int slot = slots[r];
+    if (slot > groups) continue;
+    bool answered = Answered(counted, r);
+    if (answered_base && !answered) continue;
+    int psu = psu_of_row[r];
+    double w = design.weight(static_cast<int64_t>(r));
+    t.base_weight[t.At(slot, psu)] += w;
+    ++t.base_rows[t.At(slot, psu)];
+    if (!answered) continue;
+    if (counted.kind == ColumnKind::kSingle) {
+      uint8_t code = counted.planes[0][r];
+      if (code < options && kept_position[code] >= 0) {
+        t.option_weight[t.At(slot, psu, kept_position[code])] += w;
+        ++t.option_rows[t.At(slot, psu, kept_position[code])];
+      }
+    } else {
+      for (int k = 0; k < t.kept; ++k) {
+        if (Chosen(counted, r, kept_options[k])) {
+          t.option_weight[t.At(slot, psu, k)] += w;
+          ++t.option_rows[t.At(slot, psu, k)];
+        }
+      }
+    }
+  }
+
+  // The cells.
+  const int column_count = static_cast<int>(columns.size());
+  for (size_t i = 0; i < item->options.size(); ++i) {
+    const int k = kept_position[shown[i]];
+    for (int c = 0; c < column_count; ++c) {
+      auto [first, last] = SlotRange(columns, c, groups);
+      DomainSums sums;
+      sums.weight.assign(t.psus, 0.0);
+      sums.weighted_y.assign(t.psus, 0.0);
+      sums.rows.assign(t.psus, 0);
+      int64_t rows = 0;
+      double weighted_count = 0;
+      for (int s = first; s <= last; ++s) {
+        for (int p = 0; p < t.psus; ++p) {
+          sums.weight[p] += t.base_weight[t.At(s, p)];
+          sums.rows[p] += t.base_rows[t.At(s, p)];
+          sums.weighted_y[p] += t.option_weight[t.At(s, p, k)];
+          rows += t.base_rows[t.At(s, p)];
+          weighted_count += t.option_weight[t.At(s, p, k)];
+        }
+      }
+      sums.weighted_yy = sums.weighted_y;  // a 0/1 variable
+      Cell& cell = item->options[i].cells[c];
+      if (rows == 0) {
+        cell.design = DesignCell{};
+        continue;
+      }
+      ProportionEstimate estimate = NGO_TRY(design.Proportion(sums, spec.design.interval, spec.level));
+      FillCell(estimate, weighted_count, spec.percent_decimals, &cell);
+    }
+  }
+  // The weighted share of mentions (every option's totals are needed).
+  if (!item->options.empty() && !item->options[0].mention_cells.empty()) {
+    for (int c = 0; c < column_count; ++c) {
+      auto [first, last] = SlotRange(columns, c, groups);
+      double all_mentions = 0;
+      if (keep_all) {
+        for (int s = first; s <= last; ++s) {
+          for (int p = 0; p < t.psus; ++p) {
+            for (int k = 0; k < t.kept; ++k) all_mentions += t.option_weight[t.At(s, p, k)];
+          }
+        }
+      }
+      for (size_t i = 0; i < item->options.size(); ++i) {
+        Cell& mention = item->options[i].mention_cells[c];
+        mention.wilson.reset(), mention.clopper_pearson.reset(), mention.jeffreys.reset(),
+            mention.agresti_coull.reset();
+        mention.design = DesignCell{};
+        if (!keep_all || all_mentions <= 0) {
+          mention.prop.reset();
+          mention.percent.clear();
+          continue;
+        }
+        double share = item->options[i].cells[c].design->weighted_count / all_mentions;
+        mention.design->n_weighted = all_mentions;
+        mention.design->weighted_count = item->options[i].cells[c].design->weighted_count;
+        mention.prop = share;
+        mention.percent = WeightedPercentText(share, spec.percent_decimals);
+      }
+    }
+  }
+
+  // Rao-Scott tests for every pair of group columns, adjusted across the options.
+  for (OptionRow& option : item->options) option.tests.clear();
+  for (int a = 0; a < groups; ++a) {
+    for (int b = a + 1; b < groups; ++b) {
+      std::vector<std::optional<double>> raw;
+      for (size_t i = 0; i < item->options.size(); ++i) {
+        const int k = kept_position[shown[i]];
+        GroupTest test;
+        test.rao_scott = true;
+        test.groups = {columns[a].key, columns[b].key};
+        std::vector<double> cell_weights(static_cast<size_t>(t.psus) * 4, 0.0);
+        std::vector<int64_t> cell_rows(4, 0);
+        std::vector<int64_t> psu_rows(t.psus, 0);
+        int64_t base_a = 0, base_b = 0;
+        for (int side = 0; side < 2; ++side) {
+          int slot = side == 0 ? a : b;
+          for (int p = 0; p < t.psus; ++p) {
+            double yes = t.option_weight[t.At(slot, p, k)];
+            int64_t yes_rows = t.option_rows[t.At(slot, p, k)];
+            cell_weights[static_cast<size_t>(p) * 4 + 0 + 2 * side] = yes;
+            cell_weights[static_cast<size_t>(p) * 4 + 1 + 2 * side] = t.base_weight[t.At(slot, p)] - yes;
+            cell_rows[0 + 2 * side] += yes_rows;
+            cell_rows[1 + 2 * side] += t.base_rows[t.At(slot, p)] - yes_rows;
+            psu_rows[p] += t.base_rows[t.At(slot, p)];
+            (side == 0 ? base_a : base_b) += t.base_rows[t.At(slot, p)];
+          }
+        }
+        if (base_a == 0 || base_b == 0) {
+          test.note = "no test: a column has no respondents";
+        } else {
+          RaoScottResult rs = NGO_TRY(design.RaoScottFromTotals(cell_weights, cell_rows, 2, 2, psu_rows));
+          if (!rs.informative) {
+            test.note = rs.rows_present < 2 ? "no test: every respondent gave the same answer"
+                                            : "no test: no degrees of freedom";
+          } else {
+            test.p = rs.p_value;
+          }
+        }
+        raw.push_back(test.p);
+        item->options[i].tests.push_back(test);
+      }
+      auto holm = NGO_TRY(AdjustPValuesWithMissing(raw, PAdjustMethod::kHolm));
+      auto bh = NGO_TRY(AdjustPValuesWithMissing(raw, PAdjustMethod::kBenjaminiHochberg));
+      for (size_t i = 0; i < item->options.size(); ++i) {
+        item->options[i].tests.back().p_holm = holm[i];
+        item->options[i].tests.back().p_bh = bh[i];
+      }
+    }
+  }
+
+  // The item's test: its options by the group columns, over the answered rows in a group.
+  if (item->item_test) {
+    GroupTest test;
+    test.rao_scott = true;
+    test.groups = item->item_test->groups;
+    if (!keep_all) {
+      test.note = fmt::format("no test: more than {} options", kMaxDesignOptions);
+    } else {
+      const int cells = options * groups;
+      std::vector<double> cell_weights(static_cast<size_t>(t.psus) * cells, 0.0);
+      std::vector<int64_t> cell_rows(cells, 0);
+      std::vector<int64_t> psu_rows(t.psus, 0);
+      for (int g = 0; g < groups; ++g) {
+        for (int p = 0; p < t.psus; ++p) {
+          for (int o = 0; o < options; ++o) {
+            cell_weights[static_cast<size_t>(p) * cells + o + options * g] =
+                t.option_weight[t.At(g, p, o)];
+            cell_rows[o + options * g] += t.option_rows[t.At(g, p, o)];
+            psu_rows[p] += t.option_rows[t.At(g, p, o)];
+          }
+        }
+      }
+      RaoScottResult rs =
+          NGO_TRY(design.RaoScottFromTotals(cell_weights, cell_rows, options, groups, psu_rows));
+      if (!rs.informative) {
+        test.note = (rs.rows_present < 2 || rs.columns_present < 2)
+                        ? "no test: fewer than two answered options or groups"
+                        : "no test: no degrees of freedom";
+      } else {
+        test.p = rs.p_value;
+      }
+    }
+    item->item_test = test;
+  }
+  return Ok();
+}
+
+Status ApplyDesignToNumbers(const Design& design, const Column& counted,
+                            const std::vector<uint8_t>& slots, int groups,
+                            const std::vector<ColumnHeader>& columns, ItemResult* item) {
+  for (size_t c = 0; c < columns.size(); ++c) {
+    auto [first, last] = SlotRange(columns, static_cast<int>(c), groups);
+    std::vector<uint8_t> domain(slots.size(), 0);
+    std::vector<std::pair<double, double>> values;
+    for (size_t r = 0; r < slots.size(); ++r) {
+      if (slots[r] < first || slots[r] > last || counted.states[r] != kCodeAnswered) continue;
+      domain[r] = 1;
+      values.emplace_back(counted.numbers[r], design.weight(static_cast<int64_t>(r)));
+    }
+    NumericCell& cell = item->numeric[c];
+    if (values.empty()) continue;
+    std::vector<double> y(counted.numbers.begin(), counted.numbers.end());
+    for (size_t r = 0; r < y.size(); ++r) {
+      if (!domain[r]) y[r] = 0;  // not answered: no value (and outside the domain anyway)
+    }
+    DomainSums sums = NGO_TRY(design.Sum(y, domain));
+    DesignEstimate mean = NGO_TRY(design.Mean(sums));
+    cell.mean = mean.value;
+    cell.mean_se = mean.se;
+    cell.n_weighted = mean.weight_sum;
+    cell.median = WeightedMedian(std::move(values));
+    if (mean.rows > 1) {
+      // sqrt(svyvar): sum w (y - mean)^2 / sum w * n / (n - 1).
+      double weighted_yy = 0;
+      for (double v : sums.weighted_yy) weighted_yy += v;
+      double n = static_cast<double>(mean.rows);
+      double variance =
+          std::max(0.0, weighted_yy / mean.weight_sum - mean.value * mean.value) * n / (n - 1);
+      cell.sd = std::sqrt(variance);
+    } else {
+      cell.sd.reset();
+    }
+  }
+  return Ok();
+}
+
+}  // namespace ngosurvey::analysis

@@ -1,0 +1,46 @@
+// The design-based part of Tabulate() (internal to src/analysis): when a table names a
+// sampling design (TableSpec::design), each cell's proportion becomes the weighted one with
+// its linearised standard error, design effect and design-based interval, numeric items get
+// weighted means (with their se), standard deviations and medians, and the tests between
+// groups become Rao-Scott F tests (svychisq) over the same domains the Fisher tests use:
+// the option's base in the two columns of a pair, the answered rows of the groups for an
+// item. Counts and bases stay unweighted. docs/statistics.md has the formulas; every figure
+// is R survey's on the subset design of the cell's domain.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "analysis/dataset.h"
+#include "analysis/survey_design.h"
+#include "analysis/table.h"
+
+namespace ngosurvey::analysis {
+
+// The design of a table's data, or nullopt when the spec names none. Errors: T002 (an
+// unknown column), T005 (a weight or fpc that is not numeric, strata or cluster that are
+// neither single-choice nor numeric, a design value that is not answered), SVY001-SVY005
+// (the row named is the data's row, 1 = the first respondent).
+Result<std::optional<Design>> MakeTableDesign(const Dataset& data, const TableSpec& spec);
+
+// Replaces the proportions of `item`'s shown options (`shown`: option indexes of `counted`,
+// in the order of item->options) and its tests by design-based ones. `slots` as Tabulate
+// made them for the row: 0..groups-1 a group, `groups` no group (Total only), above that
+// excluded. Call before suppression.
+Status ApplyDesignToOptions(const Design& design, const Column& counted,
+                            const std::vector<uint8_t>& slots, int groups,
+                            const std::vector<ColumnHeader>& columns,
+                            const std::vector<int>& shown, const TableSpec& spec,
+                            ItemResult* item);
+
+// The weighted mean (with its se), sd and median of a numeric item per column.
+Status ApplyDesignToNumbers(const Design& design, const Column& counted,
+                            const std::vector<uint8_t>& slots, int groups,
+                            const std::vector<ColumnHeader>& columns, ItemResult* item);
+
+// The weighted median of the domain's values: the smallest value whose cumulative share of
+// the weight reaches 1/2 (svyquantile's default qrule = "math"). nullopt for no rows.
+std::optional<double> WeightedMedian(std::vector<std::pair<double, double>> values_and_weights);
+
+}  // namespace ngosurvey::analysis

@@ -1,0 +1,278 @@
+// Weighted tables end to end: every design-based figure Tabulate() puts in a table (the
+// cells of a select_one, a select_multiple and a numeric item in every group column and the
+// Total, the pairwise and item Rao-Scott tests) against R's survey package on the subset
+// design of that cell's domain.
+#include "analysis/tabulate_design.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "analysis/table.h"
+#include "analysis/testing/run_r.h"
+
+namespace ngosurvey::analysis {
+namespace {
+
+using form::Answer;
+using ::ngosurvey::analysis::testing::RScratch;
+using ::ngosurvey::analysis::testing::RunR;
+
+Column Build(std::string name, ColumnKind kind, std::vector<std::string> options,
+             const std::vector<Answer>& answers) {
+  ColumnBuilder builder(std::move(name), kind, std::move(options));
+  for (const Answer& a : answers) EXPECT_TRUE(builder.Append(a));
+  return std::move(builder).Finish();
+}
+
+// A generated stratified cluster sample of 300 rows: a group (three values, some rows
+// without one), a select_one with refusals, a select_multiple, a number with don't-knows.
+struct Generated {
+  Dataset data;
+  std::string csv;  // the same data for R (NA for no answer)
+};
+
+Generated Generate(uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> unit(0, 1);
+  std::vector<Answer> group, item, multi, number, weight, stratum, cluster;
+  std::string csv = "grp,item,own,un,other,multi_answered,x,w,st,cl\n";
+  int cluster_id = 0;
+  for (int h = 0; h < 6; ++h) {
+    int clusters = h == 5 ? 1 : 3 + static_cast<int>(rng() % 3);  // stratum 5: one PSU
+    for (int c = 0; c < clusters; ++c) {
+      ++cluster_id;
+      int size = 5 + static_cast<int>(rng() % 12);
+      for (int i = 0; i < size; ++i) {
+        std::string g = unit(rng) < 0.05 ? "" : std::string(1, "abc"[rng() % 3]);
+        group.push_back(g.empty() ? Answer::Missing() : Answer::Answered(g));
+        double u = unit(rng);
+        std::string it = u < 0.08 ? "" : (u < 0.3 + 0.05 * h ? "yes" : (u < 0.8 ? "no" : "maybe"));
+        item.push_back(it.empty() ? Answer::Refused() : Answer::Answered(it));
+        bool own = unit(rng) < 0.5, un = unit(rng) < 0.2 + 0.1 * (c % 2), other = unit(rng) < 0.1;
+        bool multi_answered = unit(rng) > 0.05;
+        std::string chosen;
+        if (own) chosen += "own ";
+        if (un) chosen += "un ";
+        if (other) chosen += "other";
+        while (!chosen.empty() && chosen.back() == ' ') chosen.pop_back();
+        multi.push_back(multi_answered ? Answer::Answered(chosen) : Answer::DontKnow());
+        bool x_known = unit(rng) > 0.07;
+        double x = std::round(10 * (h + 3 * unit(rng) + (c % 3))) / 10;
+        number.push_back(x_known ? Answer::Answered(fmt::format("{}", x)) : Answer::DontKnow());
+        double w = std::round(100 * (1 + 9 * unit(rng))) / 100;
+        weight.push_back(Answer::Answered(fmt::format("{}", w)));
+        stratum.push_back(Answer::Answered("s" + std::to_string(h)));
+        cluster.push_back(Answer::Answered(std::to_string(cluster_id)));
+        csv += fmt::format("{},{},{},{},{},{},{},{},s{},{}\n", g.empty() ? "NA" : g,
+                           it.empty() ? "NA" : it, multi_answered ? (own ? 1 : 0) : 0,
+                           multi_answered ? (un ? 1 : 0) : 0, multi_answered ? (other ? 1 : 0) : 0,
+                           multi_answered ? 1 : 0, x_known ? fmt::format("{}", x) : "NA", w, h,
+                           cluster_id);
+      }
+    }
+  }
+  Generated out;
+  out.csv = csv;
+  EXPECT_TRUE(out.data.AddColumn(Build("grp", ColumnKind::kSingle, {"a", "b", "c"}, group)));
+  EXPECT_TRUE(out.data.AddColumn(Build("item", ColumnKind::kSingle, {"yes", "no", "maybe"}, item)));
+  EXPECT_TRUE(out.data.AddColumn(Build("multi", ColumnKind::kMulti, {"own", "un", "other"}, multi)));
+  EXPECT_TRUE(out.data.AddColumn(Build("x", ColumnKind::kNumber, {}, number)));
+  EXPECT_TRUE(out.data.AddColumn(Build("w", ColumnKind::kNumber, {}, weight)));
+  std::vector<std::string> strata_names;
+  for (int h = 0; h < 6; ++h) strata_names.push_back("s" + std::to_string(h));
+  EXPECT_TRUE(out.data.AddColumn(Build("st", ColumnKind::kSingle, strata_names, stratum)));
+  EXPECT_TRUE(out.data.AddColumn(Build("cl", ColumnKind::kNumber, {}, cluster)));
+  return out;
+}
+
+TableSpec WeightedSpec() {
+  TableSpec spec;
+  spec.id = "w";
+  spec.by = {"grp"};
+  spec.total = true;
+  spec.design.weight = "w";
+  spec.design.strata = "st";
+  spec.design.cluster = "cl";
+  for (const char* name : {"item", "multi", "x"}) {
+    RowSpec row;
+    row.item = name;
+    spec.rows.push_back(row);
+  }
+  return spec;
+}
+
+// R prints, per domain and variable, "cell ITEM OPTION COLUMN prop se deff lo hi nw" and
+// "test ITEM OPTION a-b p", "itemtest ITEM p", "num COLUMN mean se sd median nw".
+constexpr const char* kReference = R"R(
+suppressMessages(library(survey))
+options(survey.lonely.psu = "adjust")
+d <- read.csv("%DATA%", na.strings = "NA")
+des <- svydesign(ids = ~cl, strata = ~st, weights = ~w, data = d, nest = TRUE)
+fmt <- function(v) ifelse(is.na(v), "NA", sprintf("%.17g", v))
+cols <- list(a = !is.na(d$grp) & d$grp == "a", b = !is.na(d$grp) & d$grp == "b",
+             c = !is.na(d$grp) & d$grp == "c", total = rep(TRUE, nrow(d)))
+cell <- function(item, option, col, y, sub) {
+  m <- svymean(y, sub, deff = TRUE)
+  ci <- attr(svyciprop(y, sub, method = "logit"), "ci")
+  cat("cell", item, option, col, fmt(c(coef(m), SE(m), deff(m), ci, sum(weights(sub)))), "\n")
+}
+for (col in names(cols)) {
+  sub <- des[cols[[col]] & !is.na(d$item), ]
+  for (o in c("yes", "no", "maybe")) {
+    sub$variables$y <- as.numeric(sub$variables$item == o)
+    cell("item", o, col, ~y, sub)
+  }
+  sub <- des[cols[[col]] & d$multi_answered == 1, ]
+  for (o in c("own", "un", "other")) {
+    sub$variables$y <- sub$variables[[o]]
+    cell("multi", o, col, ~y, sub)
+  }
+  sub <- des[cols[[col]] & !is.na(d$x), ]
+  m <- svymean(~x, sub)
+  v <- svyvar(~x, sub)
+  q <- coef(svyquantile(~x, sub, 0.5))
+  cat("num", col, fmt(c(coef(m), SE(m), sqrt(coef(v)), q, sum(weights(sub)))), "\n")
+}
+pairs <- list(c("a", "b"), c("a", "c"), c("b", "c"))
+for (pr in pairs) {
+  sub <- des[!is.na(d$grp) & d$grp %in% pr & !is.na(d$item), ]
+  for (o in c("yes", "no", "maybe")) {
+    sub$variables$y <- factor(sub$variables$item == o)
+    cat("test item", o, paste(pr, collapse = "-"), fmt(svychisq(~y + grp, sub)$p.value), "\n")
+  }
+  sub <- des[!is.na(d$grp) & d$grp %in% pr & d$multi_answered == 1, ]
+  for (o in c("own", "un", "other")) {
+    sub$variables$y <- factor(sub$variables[[o]])
+    cat("test multi", o, paste(pr, collapse = "-"), fmt(svychisq(~y + grp, sub)$p.value), "\n")
+  }
+}
+sub <- des[!is.na(d$grp) & !is.na(d$item), ]
+cat("itemtest item", fmt(svychisq(~item + grp, sub)$p.value), "\n")
+)R";
+
+void ExpectNear(double ours, const std::string& r, const std::string& what) {
+  ASSERT_NE(r, "NA") << what;
+  double expected = std::strtod(r.c_str(), nullptr);
+  EXPECT_NEAR(ours, expected, 1e-9 * std::max(std::abs(expected), 1e-4)) << what;
+}
+
+TEST(TabulateDesignTest, EveryFigureOfAWeightedTableAgreesWithRSurvey) {
+  if (std::system("Rscript -e 'library(survey)' > /dev/null 2>&1") != 0) {
+    FAIL() << "R's survey package is needed (tools/install-deps installs r-cran-survey)";
+  }
+  Generated g = Generate(2026);
+  auto result = Tabulate(g.data, WeightedSpec());
+  ASSERT_TRUE(result) << result.error().ToString();
+  RScratch scratch;
+  std::string path = (scratch.dir() / "data.csv").string();
+  std::ofstream(path) << g.csv;
+  std::string script = kReference;
+  script.replace(script.find("%DATA%"), 6, path);
+  auto lines = RunR(script);
+  ASSERT_EQ(lines.size(), 4u * 6 + 4 + 3 * 6 + 1);
+
+  std::map<std::string, int> column_index;
+  for (size_t c = 0; c < result->columns.size(); ++c) column_index[result->columns[c].key] = c;
+  auto item_of = [&](const std::string& name) -> const ItemResult& {
+    for (const ItemResult& item : result->items) {
+      if (item.item == name) return item;
+    }
+    ADD_FAILURE() << "no item " << name;
+    return result->items[0];
+  };
+  auto option_of = [&](const ItemResult& item, const std::string& name) -> const OptionRow& {
+    for (const OptionRow& option : item.options) {
+      if (option.option == name) return option;
+    }
+    ADD_FAILURE() << "no option " << name;
+    return item.options[0];
+  };
+  int checked = 0;
+  for (const auto& line : lines) {
+    const std::string where = [&] {
+      std::string s;
+      for (const auto& f : line) s += f + " ";
+      return s;
+    }();
+    if (line[0] == "cell") {
+      ASSERT_EQ(line.size(), 10u);
+      const Cell& cell = option_of(item_of(line[1]), line[2]).cells[column_index.at(line[3])];
+      ASSERT_TRUE(cell.design && cell.prop) << where;
+      ExpectNear(*cell.prop, line[4], where + "prop");
+      ExpectNear(cell.design->se, line[5], where + "se");
+      ASSERT_TRUE(cell.design->deff) << where;
+      ExpectNear(*cell.design->deff, line[6], where + "deff");
+      ASSERT_TRUE(cell.design->interval) << where;
+      // svyciprop's logit interval stops at glm's epsilon: 1e-7 (see survey_design_test).
+      EXPECT_NEAR(cell.design->interval->lower, std::strtod(line[7].c_str(), nullptr), 1e-7) << where;
+      EXPECT_NEAR(cell.design->interval->upper, std::strtod(line[8].c_str(), nullptr), 1e-7) << where;
+      ExpectNear(cell.design->n_weighted, line[9], where + "n_weighted");
+      EXPECT_FALSE(cell.wilson) << where;
+      ++checked;
+    } else if (line[0] == "num") {
+      ASSERT_EQ(line.size(), 7u);
+      const NumericCell& cell = item_of("x").numeric[column_index.at(line[1])];
+      ASSERT_TRUE(cell.mean && cell.mean_se && cell.sd && cell.median && cell.n_weighted) << where;
+      ExpectNear(*cell.mean, line[2], where + "mean");
+      ExpectNear(*cell.mean_se, line[3], where + "se");
+      ExpectNear(*cell.sd, line[4], where + "sd");
+      ExpectNear(*cell.median, line[5], where + "median");
+      ExpectNear(*cell.n_weighted, line[6], where + "n_weighted");
+      ++checked;
+    } else if (line[0] == "test") {
+      ASSERT_EQ(line.size(), 5u);
+      const OptionRow& option = option_of(item_of(line[1]), line[2]);
+      bool found = false;
+      for (const GroupTest& test : option.tests) {
+        if (test.groups.size() == 2 && test.groups[0] + "-" + test.groups[1] == line[3]) {
+          found = true;
+          EXPECT_TRUE(test.rao_scott);
+          ASSERT_TRUE(test.p) << where << test.note;
+          ExpectNear(*test.p, line[4], where + "p");
+        }
+      }
+      EXPECT_TRUE(found) << where;
+      ++checked;
+    } else if (line[0] == "itemtest") {
+      const ItemResult& item = item_of(line[1]);
+      ASSERT_TRUE(item.item_test && item.item_test->p) << where;
+      EXPECT_TRUE(item.item_test->rao_scott);
+      ExpectNear(*item.item_test->p, line[2], where + "p");
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 47);
+}
+
+TEST(TabulateDesignTest, ADesignColumnThatIsNotThereOrNotNumericIsAnError) {
+  Generated g = Generate(7);
+  TableSpec spec = WeightedSpec();
+  spec.design.weight = "nonexistent";
+  EXPECT_EQ(Tabulate(g.data, spec).error().code, "T002");
+  spec.design.weight = "grp";
+  EXPECT_EQ(Tabulate(g.data, spec).error().code, "T005");
+  spec.design.weight = "x";  // has don't-knows: a missing weight
+  auto missing = Tabulate(g.data, spec);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, "SVY001");
+  EXPECT_NE(missing.error().message.find("missing"), std::string::npos);
+}
+
+TEST(TabulateDesignTest, WeightedMedianIsTheFirstValueReachingHalfTheWeight) {
+  EXPECT_EQ(WeightedMedian({{1, 1}, {2, 1}, {3, 1}}), 2.0);
+  EXPECT_EQ(WeightedMedian({{1, 1}, {2, 1}}), 1.0);  // the cumulative share reaches 1/2 at 1
+  EXPECT_EQ(WeightedMedian({{5, 10}, {1, 1}, {2, 1}}), 5.0);
+  EXPECT_EQ(WeightedMedian({{2, 1}, {2, 1}, {1, 1}}), 2.0);  // ties are one value
+  EXPECT_FALSE(WeightedMedian({}));
+}
+
+}  // namespace
+}  // namespace ngosurvey::analysis
