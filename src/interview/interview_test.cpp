@@ -415,12 +415,34 @@ TEST(Interview, FieldListShowsAGroupOnOneScreen) {
   ASSERT_EQ(r->iv->screen().prompts.size(), 3u);
   EXPECT_EQ(r->iv->screen().group_path, std::vector<std::string>{"Contact"});
   EXPECT_EQ(r->iv->screen().prompts[0].path, "contact/phone");
+  // The screen's place is its first question's; the next screen's counts the three.
+  EXPECT_EQ(r->iv->screen().position, 1);
+  EXPECT_EQ(r->iv->screen().question_count, 4);
+  EXPECT_EQ(r->iv->screen().repeat_question_count, 0);
   ASSERT_TRUE(r->iv->Set(0, "012 345"));
   ASSERT_EQ(r->iv->screen().prompts.size(), 2u);  // email is no longer relevant
   ASSERT_TRUE(r->iv->Set(1, "12"));
   ASSERT_TRUE(r->iv->Next());
   EXPECT_EQ(r->Name(), "after");
+  EXPECT_EQ(r->iv->screen().position, 4);
   EXPECT_EQ(r->At("contact/ext"), Answer::Answered("12"));
+}
+
+TEST(Interview, RequiredOnAScreenOfSeveralNamesTheQuestionByLabel) {
+  auto r = Start({{"type", "name", "label::English (en)", "label::Khmer (km)", "appearance",
+                   "required", "required_message::English (en)"},
+                  {"begin_group", "contact", "Contact", "ទំនាក់ទំនង", "field-list", "", ""},
+                  {"text", "phone", "Phone", "ទូរស័ព្ទ", "", "", ""},
+                  {"text", "email", "Email", "អ៊ីមែល", "", "yes", "An email, please"},
+                  {"end_group", "", "", "", "", "", ""}},
+                 {}, {}, Options{.language = "km"});
+  auto next = r->iv->Next();
+  ASSERT_FALSE(next);
+  EXPECT_EQ(next.error().code, "IV004");
+  // The label in the interview's language, then the form's message (English only);
+  // never the name.
+  EXPECT_EQ(next.error().message, "អ៊ីមែល: An email, please");
+  EXPECT_EQ(next.error().where.row, 4);
 }
 
 TEST(Interview, MetadataDefaultsAndCompletion) {
