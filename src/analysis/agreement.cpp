@@ -9,7 +9,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <random>
+#include <set>
 
 namespace ngosurvey::analysis {
 
@@ -330,6 +332,48 @@ Result<std::vector<CodeAgreement>> ComputeCodingAgreement(const std::vector<Codi
     out.push_back(std::move(row));
   }
   return out;
+}
+
+Result<std::vector<CodeAgreement>> ComputeQuestionAgreement(const store::Store& store,
+                                                            const std::string& question,
+                                                            const form::Codebook* codebook,
+                                                            const AgreementOptions& options) {
+  std::vector<store::AnswerCoding> codings = NGO_TRY(store.ListCodings(question));
+  std::vector<std::string> codes;
+  if (codebook != nullptr) {
+    for (const form::Theme& theme : codebook->themes) codes.push_back(theme.id);
+  } else {
+    std::set<std::string> used;
+    for (const store::AnswerCoding& c : codings) {
+      if (c.coder == store::kReconciledCoder) continue;
+      for (const store::CodedSegment& s : c.segments) {
+        if (!s.code.empty()) used.insert(s.code);
+      }
+    }
+    codes.assign(used.begin(), used.end());
+  }
+  std::map<std::string, int32_t> code_index;
+  for (size_t i = 0; i < codes.size(); ++i) code_index.emplace(codes[i], static_cast<int32_t>(i));
+  std::map<std::string, uint32_t> units, coders;
+  std::vector<Coding> flat;
+  for (const store::AnswerCoding& c : codings) {
+    if (c.coder == store::kReconciledCoder) continue;
+    uint32_t unit = units.emplace(c.instance_id, static_cast<uint32_t>(units.size())).first->second;
+    uint32_t coder = coders.emplace(c.coder, static_cast<uint32_t>(coders.size())).first->second;
+    for (const store::CodedSegment& s : c.segments) {
+      int32_t code = kNoCode;
+      if (!s.code.empty()) {
+        auto it = code_index.find(s.code);
+        if (it == code_index.end()) {
+          return MakeError("AG003", "code '" + s.code + "' of coder '" + c.coder + "' on " + c.instance_id +
+                                        " is not in the codebook (version " + codebook->version + ")");
+        }
+        code = it->second;
+      }
+      flat.push_back({unit, coder, code});
+    }
+  }
+  return ComputeCodingAgreement(flat, units.size(), coders.size(), codes, options);
 }
 
 }  // namespace ngosurvey::analysis

@@ -23,6 +23,8 @@
 #include <vector>
 
 #include "base/error.h"
+#include "form/codebook.h"
+#include "store/store.h"
 
 namespace ngosurvey::analysis {
 
@@ -108,5 +110,14 @@ Result<std::vector<CodeAgreement>> ComputeCodingAgreement(const std::vector<Codi
                                                           size_t n_units, size_t n_coders,
                                                           const std::vector<std::string>& codes,
                                                           const AgreementOptions& options = {});
+
+// The agreement of the coders of `question` in the store (reconciled codes left
+// out): units are the answers anyone coded, codes are the codebook's themes in its
+// order when a codebook is given (AG003 for a stored code it does not have), else
+// the codes used, sorted. Store errors are passed on.
+Result<std::vector<CodeAgreement>> ComputeQuestionAgreement(const store::Store& store,
+                                                            const std::string& question,
+                                                            const form::Codebook* codebook,
+                                                            const AgreementOptions& options = {});
 
 }  // namespace ngosurvey::analysis

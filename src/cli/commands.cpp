@@ -13,6 +13,7 @@ void RegisterTabulateCommands(CLI::App& root, CommandContext& ctx);
 void RegisterInterviewCommands(CLI::App& root, CommandContext& ctx);
 void RegisterExchangeCommands(CLI::App& root, CommandContext& ctx);
 void RegisterStudyCommands(CLI::App& root, CommandContext& ctx);
+void RegisterQualCommands(CLI::App& root, CommandContext& ctx);
 
 
 const std::vector<RegisterFn>& CommandGroups() {
@@ -26,6 +27,7 @@ const std::vector<RegisterFn>& CommandGroups() {
       RegisterInterviewCommands,
       RegisterExchangeCommands,
       RegisterStudyCommands,
+      RegisterQualCommands,
 
   };
   return groups;

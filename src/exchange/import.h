@@ -2,7 +2,8 @@
 // Central, KoboToolbox and ngosurvey itself into submissions checked against their
 // form (this file), writing a form's submissions as CSV, XLSX, Stata and SPSS files
 // with a codebook (export.h), and pseudonymising them (pseudonymise.h). It must not
-// print, and it changes the store only through Store::CreateSubmissions.
+// print, and it changes the store only through Store::CreateSubmissions (and, for the
+// codings of open answers, codings.h, through Store::PutCodings).
 //
 // Import, in two steps so that nothing is written before everything is checked:
 //   ImportPlan plan = PlanImport(form, version, main_csv, repeats, options, store);

@@ -58,6 +58,7 @@
 #include "base/clock.h"
 #include "base/error.h"
 #include "form/answer.h"
+#include "store/codings.h"
 #include "store/fieldwork_log.h"
 
 namespace ngosurvey::store {
@@ -216,9 +217,9 @@ struct OpenOptions {
   bool check_integrity_on_open = true;
 };
 
-// Every Store also keeps the fieldwork log (sample frame and contacts):
-// store/fieldwork_log.h.
-class Store : public FieldworkLog {
+// Every Store also keeps the fieldwork log (sample frame and contacts,
+// store/fieldwork_log.h) and the codings of open answers (store/codings.h).
+class Store : public FieldworkLog, public CodingLog {
  public:
   virtual ~Store() = default;
   Store(const Store&) = delete;

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <mutex>
 #include <set>
+#include <tuple>
 
+#include "store/codings_internal.h"
 #include "store/fieldwork_log_internal.h"
 #include "store/store_internal.h"
 
@@ -307,6 +309,57 @@ class MemoryStore final : public Store {
     return out;
   }
 
+  // --- Codings (codings.h) ---
+
+  Status PutCodings(const std::vector<AnswerCoding>& codings) override {
+    std::lock_guard lock(mu_);
+    NGO_TRY(CheckWritable());
+    std::vector<AnswerCoding> checked = NGO_TRY(internal::CheckCodings(codings));
+    for (const AnswerCoding& c : checked) NGO_TRY(Find(c.instance_id));
+    int64_t now = options_.clock->NowMillis();
+    for (AnswerCoding& c : checked) {
+      c.coded_at_ms = now;
+      auto key = std::make_tuple(c.question, c.instance_id, c.coder);
+      codings_[key] = std::move(c);
+    }
+    return Ok();
+  }
+
+  Result<std::vector<AnswerCoding>> ListCodings(const std::string& question,
+                                                const std::string& coder) const override {
+    std::lock_guard lock(mu_);
+    std::vector<AnswerCoding> out;
+    for (auto it = codings_.lower_bound(std::make_tuple(question, std::string(), std::string()));
+         it != codings_.end() && std::get<0>(it->first) == question; ++it) {
+      if (coder.empty() || it->second.coder == coder) out.push_back(it->second);
+    }
+    return out;
+  }
+
+  Status Reconcile(const Reconciliation& reconciliation) override {
+    std::lock_guard lock(mu_);
+    NGO_TRY(CheckWritable());
+    std::vector<CodedSegment> after = NGO_TRY(internal::CheckReconciliation(reconciliation));
+    NGO_TRY(Find(reconciliation.instance_id));
+    auto key = std::make_tuple(reconciliation.question, reconciliation.instance_id, std::string(kReconciledCoder));
+    auto it = codings_.find(key);
+    std::vector<CodedSegment> before = it == codings_.end() ? std::vector<CodedSegment>() : it->second.segments;
+    if (before == after) {
+      return MakeError("ST007", "the reconciled codes of " + reconciliation.instance_id + " / " +
+                                    reconciliation.question + " are already these");
+    }
+    int64_t now = options_.clock->NowMillis();
+    AppendAudit({internal::ReconciliationEntry(reconciliation, before, after, now)});
+    AnswerCoding stored;
+    stored.instance_id = reconciliation.instance_id;
+    stored.question = reconciliation.question;
+    stored.coder = kReconciledCoder;
+    stored.segments = std::move(after);
+    stored.coded_at_ms = now;
+    codings_[key] = std::move(stored);
+    return Ok();
+  }
+
  private:
   Status CheckWritable() const {
     if (options_.read_only) return MakeError("IO104", "the in-memory store was opened read-only");
@@ -332,6 +385,8 @@ class MemoryStore final : public Store {
   ChainHead head_;
   StoredFrame frame_;                   // entries in position order
   std::vector<ContactRecord> contacts_;  // in seq order
+  // Codings by (question, instance id, coder).
+  std::map<std::tuple<std::string, std::string, std::string>, AnswerCoding> codings_;
 };
 
 }  // namespace

@@ -142,11 +142,29 @@ constexpr const char* kSchemaV4 = R"sql(
 ALTER TABLE submissions ADD COLUMN language TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Codings of open answers (store/codings.h): one row per code and segment of an
+// answer by a coder; start_cp/end_cp are code-point offsets, both NULL for the
+// whole answer; code '' means read, no code. Coder '(reconciled)' holds the agreed
+// codes, whose changes are audit entries.
+constexpr const char* kSchemaV5 = R"sql(
+CREATE TABLE codings(
+  submission_id INTEGER NOT NULL REFERENCES submissions(id),
+  question TEXT NOT NULL CHECK(question <> ''),
+  coder TEXT NOT NULL CHECK(coder <> ''),
+  code TEXT NOT NULL,
+  start_cp INTEGER CHECK(start_cp >= 0),
+  end_cp INTEGER CHECK(end_cp > start_cp),
+  coded_at_ms INTEGER NOT NULL,
+  CHECK((start_cp IS NULL) = (end_cp IS NULL)));
+CREATE INDEX codings_by_question ON codings(question, submission_id, coder);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "forms, submissions, answers, audit trail", kSchemaV1},
     {2, "fieldwork log: sample frame and contacts", kSchemaV2},
     {3, "packed answers of completed submissions", kSchemaV3},
     {4, "the language of each submission's interview", kSchemaV4},
+    {5, "codings of open answers", kSchemaV5},
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,
               "one migration per schema version");

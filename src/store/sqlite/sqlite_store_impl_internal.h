@@ -5,6 +5,7 @@
 //   sqlite_store.cpp  forms, submissions and their answers, the audit trail,
 //                     BeginImport's writer, and OpenSqliteStore
 //   sqlite_fieldwork_log.cpp  the fieldwork log: the sample frame and the contacts
+//   sqlite_codings.cpp  the codings of open answers and their reconciliation
 // Private to store/sqlite/: the rest of store/ uses sqlite_store_internal.h.
 #pragma once
 
@@ -57,6 +58,12 @@ class SqliteStore final : public Store {
   Result<StoredFrame> ReadFrame() const override;
   Result<ContactRecord> AddContact(const ContactRecord& contact) override;
   Result<std::vector<ContactRecord>> ListContacts(const std::string& org_id) const override;
+
+  // CodingLog (sqlite_codings.cpp).
+  Status PutCodings(const std::vector<AnswerCoding>& codings) override;
+  Result<std::vector<AnswerCoding>> ListCodings(const std::string& question,
+                                                const std::string& coder) const override;
+  Status Reconcile(const Reconciliation& reconciliation) override;
 
  private:
   class SqliteImportWriter;  // BeginImport's writer (sqlite_store.cpp)
@@ -129,6 +136,14 @@ class SqliteStore final : public Store {
 
   // The stored frame, inside the caller's transaction (sqlite_fieldwork_log.cpp).
   Result<StoredFrame> ReadFrameRows() const;
+
+  // Codings, inside the caller's transaction (sqlite_codings.cpp): those of a
+  // question (one coder's, one submission's when set), and the replacement of one
+  // (submission, question, coder)'s segments.
+  Result<std::vector<AnswerCoding>> ReadCodings(const std::string& question, const std::string& coder,
+                                                const std::string& instance_id) const;
+  Status ReplaceCodings(int64_t submission_id, const std::string& question, const std::string& coder,
+                        const std::vector<CodedSegment>& segments, int64_t now);
 
   // Adds the file name to errors raised while decoding rows (a store code ST...
   // becomes IO105: a row no ngosurvey writes means a damaged store).
