@@ -154,7 +154,7 @@ std::string ShowText(const Form& form, const std::string& lang) {
     std::string type(form::TypeName(q.type));
     if (!q.list_name.empty()) type += " " + q.list_name;
     if (q.or_other) type += " or_other";
-    std::string marker = q.is_repeat() ? "* " : q.is_group() ? "+ " : "- ";
+    std::string marker = q.is_repeat() ? "* " : q.is_container() ? "+ " : "- ";
     out += fmt::format("{}{}{} ({})", indent, marker, q.name, type);
     std::string label = form.Text(q.label, lang);
     if (!label.empty()) out += ": " + label;

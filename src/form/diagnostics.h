@@ -59,12 +59,21 @@ inline constexpr const char kEmptyChoiceList[] = "E016";
 inline constexpr const char kChoiceWithoutList[] = "E017";
 inline constexpr const char kMissingLabel[] = "E018";
 inline constexpr const char kCircularCalculation[] = "E019";
-inline constexpr const char kUnknownFilterColumn[] = "E020";
+// E020 (a choice_filter column the choices sheet lacks) is no longer an error:
+// pyxform and ODK accept it (an empty value for every choice); see W110.
 inline constexpr const char kNoChoicesSheet[] = "E021";
 inline constexpr const char kNoChoiceNameColumn[] = "E022";
 inline constexpr const char kOrOtherNotSelect[] = "E023";
 inline constexpr const char kCalculateWithoutCalculation[] = "E024";
-inline constexpr const char kBadRepeatCount[] = "E025";
+// E025 (repeat_count on a row that is not a repeat) is warning W112 now: pyxform
+// ignores the cell.
+inline constexpr const char kOrOtherWithFilter[] = "E026";
+inline constexpr const char kSpaceInMultipleChoice[] = "E027";
+inline constexpr const char kAuditName[] = "E028";
+inline constexpr const char kReservedName[] = "E029";
+inline constexpr const char kDuplicateRepeatName[] = "E030";
+inline constexpr const char kUnknownExternalList[] = "E031";
+inline constexpr const char kBadFileName[] = "E032";
 
 inline constexpr const char kNearMissSheet[] = "W101";
 inline constexpr const char kMissingTranslation[] = "W102";
@@ -74,6 +83,10 @@ inline constexpr const char kDuplicateColumn[] = "W105";
 inline constexpr const char kEmptyGroup[] = "W106";
 inline constexpr const char kUnusedChoiceList[] = "W107";
 inline constexpr const char kNameNotIdentifier[] = "W108";
+inline constexpr const char kRowWithoutType[] = "W109";
+inline constexpr const char kFilterColumnMissing[] = "W110";
+inline constexpr const char kPathToNothing[] = "W111";
+inline constexpr const char kRepeatCountIgnored[] = "W112";
 }  // namespace code
 
 }  // namespace ngosurvey::form

@@ -36,6 +36,7 @@ constexpr std::array kTypes = {
     TypeEntry{QuestionType::kSelectMultipleFromFile, "select_multiple_from_file",
               TypeTraits{false, true, false, true, false}},
     TypeEntry{QuestionType::kRank, "rank", TypeTraits{true, false, false, true, false}},
+    TypeEntry{QuestionType::kSelectOneExternal, "select_one_external", kInputLater},
     TypeEntry{QuestionType::kNote, "note", kInput},
     TypeEntry{QuestionType::kCalculate, "calculate", kSilent},
     TypeEntry{QuestionType::kHidden, "hidden", kSilent},
@@ -51,6 +52,8 @@ constexpr std::array kTypes = {
     TypeEntry{QuestionType::kBackgroundAudio, "background-audio", kMetaLater},
     TypeEntry{QuestionType::kXmlExternal, "xml-external", kMetaLater},
     TypeEntry{QuestionType::kCsvExternal, "csv-external", kMetaLater},
+    TypeEntry{QuestionType::kOsm, "osm", kInputLater},
+    TypeEntry{QuestionType::kBackgroundGeopoint, "background-geopoint", kMetaLater},
     TypeEntry{QuestionType::kStart, "start", kMeta},
     TypeEntry{QuestionType::kEnd, "end", kMeta},
     TypeEntry{QuestionType::kToday, "today", kMeta},
@@ -64,6 +67,7 @@ constexpr std::array kTypes = {
     TypeEntry{QuestionType::kStartGeopoint, "start-geopoint", kMetaLater},
     TypeEntry{QuestionType::kBeginGroup, "begin_group", kSilent},
     TypeEntry{QuestionType::kBeginRepeat, "begin_repeat", kSilent},
+    TypeEntry{QuestionType::kBeginLoop, "begin_loop", TypeTraits{false, false, false, false, false}},
 };
 
 const TypeEntry& Entry(QuestionType type) {

@@ -57,14 +57,18 @@ struct Language {
 enum class QuestionType {
   kText, kInteger, kDecimal, kRange, kDate, kTime, kDateTime,
   kSelectOne, kSelectMultiple, kSelectOneFromFile, kSelectMultipleFromFile, kRank,
+  kSelectOneExternal,  // select_one_external LIST: choices from the external_choices sheet
   kNote, kCalculate, kHidden, kAcknowledge,
   kGeopoint, kGeotrace, kGeoshape, kImage, kAudio, kVideo, kFile, kBarcode,
   kBackgroundAudio, kXmlExternal, kCsvExternal,
+  kOsm,                 // osm [LIST]: an OpenStreetMap feature; LIST names tags (osm sheet)
+  kBackgroundGeopoint,  // a geopoint taken when the question in `trigger` changes
   // metadata
   kStart, kEnd, kToday, kDeviceId, kSubscriberId, kSimSerial, kPhoneNumber, kUsername,
   kEmail, kAudit, kStartGeopoint,
   // structure
   kBeginGroup, kBeginRepeat,
+  kBeginLoop,  // begin loop over LIST: the children once per choice of LIST (a group each)
 };
 
 // "select_one", "dateTime", "begin_group", ...
@@ -86,8 +90,10 @@ struct Question {
   QuestionType type = QuestionType::kText;
   std::string type_text;  // the type cell as written ("select one yes_no or_other")
   std::string name;
-  // select_one/select_multiple/rank: the choice list name; *_from_file: the file
-  // name ("districts.csv"); otherwise empty.
+  // select_one/select_multiple/rank/begin_loop: the choice list name;
+  // select_one_external: the list of the external_choices sheet; osm: the list of
+  // the osm sheet (may be empty); *_from_file: the file name ("districts.csv");
+  // otherwise empty.
   std::string list_name;
   bool or_other = false;  // "select_one list or_other"
   // "/data/group/name": the instance root is always "data" (the form_id is an
@@ -111,7 +117,8 @@ struct Question {
 
   bool is_group() const { return type == QuestionType::kBeginGroup; }
   bool is_repeat() const { return type == QuestionType::kBeginRepeat; }
-  bool is_container() const { return is_group() || is_repeat(); }
+  bool is_loop() const { return type == QuestionType::kBeginLoop; }
+  bool is_container() const { return is_group() || is_repeat() || is_loop(); }
   // required is "yes", "true", "true()" or an expression other than no/false.
   bool IsRequiredConstant() const;
   // The value of an extra column or nullptr.
@@ -157,12 +164,15 @@ struct Form {
   std::vector<Language> languages;  // default first, then in column order
   std::vector<Question> questions;
   std::vector<ChoiceList> choice_lists;  // in order of first appearance
+  // The lists of the external_choices sheet (select_one_external), same layout.
+  std::vector<ChoiceList> external_choice_lists;
 
   // Sheet names as written in the workbook ("Survey"), for locations.
   std::string survey_sheet = "survey", choices_sheet = "choices", settings_sheet = "settings";
+  std::string external_choices_sheet = "external_choices";
   // Column numbers of each field by canonical key: "relevant", "label::en",
   // "choice_filter", or an extra column's header. Per sheet.
-  std::map<std::string, int> survey_columns, choices_columns;
+  std::map<std::string, int> survey_columns, choices_columns, external_choices_columns;
 
   // The questions named `name` (there can be several at different levels).
   const std::vector<int>& QuestionsNamed(std::string_view name) const;

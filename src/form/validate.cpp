@@ -35,6 +35,11 @@ class Validator {
       choice_columns_.insert(key);
       if (sep != std::string::npos) choice_columns_.insert(key.substr(0, sep));
     }
+    for (const auto& [key, column] : form.external_choices_columns) {
+      size_t sep = key.find("::");
+      external_columns_.insert(key);
+      if (sep != std::string::npos) external_columns_.insert(key.substr(0, sep));
+    }
   }
 
   void Run();
@@ -61,6 +66,7 @@ class Validator {
   Diagnostics* diags_;
   std::vector<std::string_view> names_;
   std::set<std::string> choice_columns_;
+  std::set<std::string> external_columns_;     // of the external_choices sheet
   std::map<int, std::vector<int>> calc_deps_;  // question -> questions its calculation reads
 };
 
@@ -111,17 +117,35 @@ void Validator::CheckExpression(const Question& q, std::string_view column_key,
     if (ref.syntax == expr::Reference::Syntax::kDollar) {
       int index = Resolve(ref.name, form_.SurveyCell(q.row, column_key), text, ref.offset);
       if (index >= 0 && refs != nullptr) refs->push_back(index);
-    } else if (choice_filter && choice_columns_.count(ref.name) == 0 &&
-               form_.QuestionsNamed(ref.name).empty()) {
-      // In a choice_filter, a bare name is a column of the choices sheet.
-      std::vector<std::string_view> columns(choice_columns_.begin(), choice_columns_.end());
+    } else if (choice_filter) {
+      // In a choice_filter, a bare name is a column of the choices sheet (of the
+      // external_choices sheet for select_one_external). A column that is not
+      // there is empty for every choice (pyxform and ODK accept it).
+      const std::set<std::string>& sheet_columns =
+          q.type == QuestionType::kSelectOneExternal ? external_columns_ : choice_columns_;
+      if (sheet_columns.count(ref.name) != 0 || !form_.QuestionsNamed(ref.name).empty()) continue;
+      std::vector<std::string_view> columns(sheet_columns.begin(), sheet_columns.end());
       std::string hint = ClosestName(ref.name, columns);
-      diags_->AddError(code::kUnknownFilterColumn,
-                       fmt::format("choice_filter uses column \"{}\", which the choices sheet "
-                                   "does not have{}",
-                                   ref.name,
-                                   hint.empty() ? "" : fmt::format("; did you mean \"{}\"?", hint)),
-                       At(q, column_key, text, ref.offset));
+      diags_->AddWarning(
+          code::kFilterColumnMissing,
+          fmt::format("choice_filter uses column \"{}\", which the {} sheet "
+                      "does not have: it is empty for every choice{}",
+                      ref.name,
+                      q.type == QuestionType::kSelectOneExternal ? "external_choices" : "choices",
+                      hint.empty() ? "" : fmt::format("; did you mean \"{}\"?", hint)),
+          At(q, column_key, text, ref.offset));
+    } else if (form_.QuestionsNamed(ref.name).empty()) {
+      // XPath reads a bare word as a path: with no such question it is an empty
+      // node-set, which compares false with anything (as ODK clients evaluate it).
+      std::string hint = ClosestName(ref.name, names_);
+      std::string_view written = std::string_view(text).substr(static_cast<size_t>(ref.offset),
+                                                               static_cast<size_t>(ref.length));
+      diags_->AddWarning(
+          code::kPathToNothing,
+          fmt::format("'{}' is no question, so XPath reads it as a path to nothing (an empty "
+                      "node-set: comparisons with it are false); did you mean '{}'?{}",
+                      written, ref.name, hint.empty() ? "" : fmt::format(" or ${{{}}}?", hint)),
+          At(q, column_key, text, ref.offset));
     }
   }
 }

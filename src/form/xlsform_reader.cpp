@@ -27,13 +27,18 @@ struct ColumnAlias {
 };
 constexpr std::array kSurveyAliases = {
     ColumnAlias{"type", "type"},
+    ColumnAlias{"command", "type"},
     ColumnAlias{"name", "name"},
+    ColumnAlias{"value", "name"},
+    ColumnAlias{"tag", "name"},
     ColumnAlias{"label", "label"},
+    ColumnAlias{"caption", "label"},
     ColumnAlias{"hint", "hint"},
     ColumnAlias{"guidance_hint", "guidance_hint"},
     ColumnAlias{"guidance hint", "guidance_hint"},
     ColumnAlias{"constraint_message", "constraint_message"},
     ColumnAlias{"constraint message", "constraint_message"},
+    ColumnAlias{"constraining_message", "constraint_message"},
     ColumnAlias{"jr:constraintmsg", "constraint_message"},
     ColumnAlias{"constraintmsg", "constraint_message"},
     ColumnAlias{"required_message", "required_message"},
@@ -66,8 +71,9 @@ constexpr std::array kSurveyAliases = {
 constexpr std::array kChoicesAliases = {
     ColumnAlias{"list_name", "list_name"}, ColumnAlias{"list name", "list_name"},
     ColumnAlias{"name", "name"},           ColumnAlias{"value", "name"},
-    ColumnAlias{"label", "label"},         ColumnAlias{"image", "image"},
-    ColumnAlias{"audio", "audio"},         ColumnAlias{"video", "video"},
+    ColumnAlias{"label", "label"},         ColumnAlias{"caption", "label"},
+    ColumnAlias{"image", "image"},         ColumnAlias{"audio", "audio"},
+    ColumnAlias{"video", "video"},
 };
 constexpr std::array<std::string_view, 8> kTranslatable = {
     "label", "hint", "guidance_hint", "constraint_message", "required_message",
@@ -100,6 +106,56 @@ struct ColumnSpec {
   bool extra = false;
 };
 
+// pyxform's clean_text_values: typographic quotes (Excel's autocorrect) become
+// straight quotes in every cell, so that 'yes' in an expression is a string; with
+// `collapse_spaces`, runs of spaces become one. Ends are trimmed.
+std::string CleanText(std::string_view raw, bool collapse_spaces) {
+  std::string_view s = text::Trim(raw);
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    // U+2018/U+2019 (E2 80 98/99) -> '; U+201C/U+201D (E2 80 9C/9D) -> ".
+    if (static_cast<unsigned char>(s[i]) == 0xE2 && i + 2 < s.size() &&
+        static_cast<unsigned char>(s[i + 1]) == 0x80) {
+      auto third = static_cast<unsigned char>(s[i + 2]);
+      if (third == 0x98 || third == 0x99) {
+        out += '\'';
+        i += 2;
+        continue;
+      }
+      if (third == 0x9C || third == 0x9D) {
+        out += '"';
+        i += 2;
+        continue;
+      }
+    }
+    if (collapse_spaces && s[i] == ' ' && !out.empty() && out.back() == ' ') continue;
+    out += s[i];
+  }
+  return out;
+}
+
+bool IsNoText(std::string_view value) {
+  std::string lower = text::AsciiLower(text::Trim(value));
+  return lower == "no" || lower == "false" || lower == "false()";
+}
+
+// pyxform's to_snake_case: runs of whitespace become one '_', ends trimmed.
+std::string SnakeCase(std::string_view s) {
+  std::string out;
+  bool gap = false;
+  for (char c : text::Trim(s)) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      gap = true;
+      continue;
+    }
+    if (gap && !out.empty()) out += '_';
+    gap = false;
+    out += c;
+  }
+  return out;
+}
+
 template <size_t N>
 std::optional<std::string_view> LookupAlias(const std::array<ColumnAlias, N>& aliases,
                                             std::string_view lower) {
@@ -130,7 +186,7 @@ class Builder {
                                      std::map<std::string, int>* columns);
   const Language& AddLanguage(const Language& language);
   Status ReadSurvey(const Sheet& sheet);
-  void ReadChoices(const Sheet& sheet);
+  void ReadChoices(const Sheet& sheet, bool external);
   void CheckQuestions();
   void CheckTranslations(const Sheet& sheet, const std::vector<ColumnSpec>& specs);
   std::string LanguageFor(std::string_view lang_text);
@@ -224,6 +280,11 @@ std::vector<ColumnSpec> Builder::ReadHeader(const Sheet& sheet,
   if (sheet.rows.empty()) return specs;
   const Row& header = sheet.rows[0];
   std::set<std::string> seen;
+  // As pyxform: headers are split on "::", or on a single ':' ("label:English",
+  // legacy) when no header of the row uses "::" (jr:count stays whole).
+  bool double_colon = std::any_of(header.cells.begin(), header.cells.end(), [](const Cell& c) {
+    return c.value.find("::") != std::string::npos;
+  });
   for (const Cell& cell : header.cells) {
     ColumnSpec spec;
     spec.column = cell.column;
@@ -237,12 +298,20 @@ std::vector<ColumnSpec> Builder::ReadHeader(const Sheet& sheet,
       }
     }
     size_t sep = lower.find("::");
-    std::string base = std::string(text::Trim(lower.substr(0, sep)));
+    size_t sep_width = 2;
+    if (sep == std::string::npos && !double_colon) {
+      size_t from = lower.rfind("jr:", 0) == 0 ? 3 : 0;
+      sep = lower.find(':', from);
+      sep_width = 1;
+    }
+    // "Constraint Message" -> "constraint_message" (pyxform's snake case).
+    std::string base = SnakeCase(lower.substr(0, sep));
     std::string lang_text;
     if (sep != std::string::npos) {
-      // The language keeps its case: take it from the original header.
-      size_t original_sep = spec.header.rfind("::");
-      lang_text = std::string(text::Trim(spec.header.substr(original_sep + 2)));
+      // The language keeps its case: take it from the original header, whose
+      // prefix (if any) had the same length.
+      size_t offset = spec.header.size() - lower.size();
+      lang_text = std::string(text::Trim(spec.header.substr(offset + sep + sep_width)));
     }
     std::optional<std::string_view> key = LookupAlias(aliases, base);
     if (key && (sep == std::string::npos || IsTranslatable(*key))) {
@@ -284,84 +353,127 @@ std::vector<ColumnSpec> Builder::ReadHeader(const Sheet& sheet,
 // ---- Types ----------------------------------------------------------------------
 
 struct ParsedType {
-  enum class Kind { kQuestion, kEndGroup, kEndRepeat, kUnknown } kind = Kind::kUnknown;
-  QuestionType type = QuestionType::kText;
+  enum class Kind { kQuestion, kEnd, kUnknown } kind = Kind::kUnknown;
+  QuestionType type = QuestionType::kText;  // kEnd: the container type it closes
   std::string list_name;
   bool or_other = false;
   bool or_other_misplaced = false;
+  std::string suggestion;  // kUnknown: the type it would be in lower case ("Integer")
 };
 
 struct TypeAlias {
   std::string_view alias;
   QuestionType type;
 };
+// Every type cell pyxform accepts without a list, as written (types are
+// case-sensitive in pyxform: "Integer" is an unknown type): its question type
+// dictionary and its aliases (pyxform/question_type_dictionary.py, aliases.py).
 constexpr std::array kTypeAliases = {
     TypeAlias{"text", QuestionType::kText},
     TypeAlias{"string", QuestionType::kText},
     TypeAlias{"add text prompt", QuestionType::kText},
+    TypeAlias{"q string", QuestionType::kText},
+    TypeAlias{"phone number", QuestionType::kText},
     TypeAlias{"integer", QuestionType::kInteger},
     TypeAlias{"int", QuestionType::kInteger},
     TypeAlias{"add integer prompt", QuestionType::kInteger},
+    TypeAlias{"q int", QuestionType::kInteger},
+    TypeAlias{"percentage", QuestionType::kInteger},
+    TypeAlias{"number of days in last month", QuestionType::kInteger},
+    TypeAlias{"number of days in last six months", QuestionType::kInteger},
+    TypeAlias{"number of days in last year", QuestionType::kInteger},
     TypeAlias{"decimal", QuestionType::kDecimal},
     TypeAlias{"add decimal prompt", QuestionType::kDecimal},
+    TypeAlias{"q decimal", QuestionType::kDecimal},
     TypeAlias{"range", QuestionType::kRange},
     TypeAlias{"date", QuestionType::kDate},
     TypeAlias{"add date prompt", QuestionType::kDate},
+    TypeAlias{"q date", QuestionType::kDate},
     TypeAlias{"time", QuestionType::kTime},
-    TypeAlias{"add time prompt", QuestionType::kTime},
+    TypeAlias{"dateTime", QuestionType::kDateTime},
     TypeAlias{"datetime", QuestionType::kDateTime},
-    TypeAlias{"add datetime prompt", QuestionType::kDateTime},
+    TypeAlias{"date time", QuestionType::kDateTime},
+    TypeAlias{"add date time prompt", QuestionType::kDateTime},
+    TypeAlias{"add dateTime prompt", QuestionType::kDateTime},
+    TypeAlias{"q date time", QuestionType::kDateTime},
+    TypeAlias{"q dateTime", QuestionType::kDateTime},
     TypeAlias{"note", QuestionType::kNote},
     TypeAlias{"add note prompt", QuestionType::kNote},
+    TypeAlias{"q note", QuestionType::kNote},
     TypeAlias{"calculate", QuestionType::kCalculate},
+    TypeAlias{"add calculate prompt", QuestionType::kCalculate},
+    TypeAlias{"q calculate", QuestionType::kCalculate},
     TypeAlias{"hidden", QuestionType::kHidden},
     TypeAlias{"acknowledge", QuestionType::kAcknowledge},
-    TypeAlias{"trigger", QuestionType::kAcknowledge},
     TypeAlias{"add acknowledge prompt", QuestionType::kAcknowledge},
+    TypeAlias{"q acknowledge", QuestionType::kAcknowledge},
+    TypeAlias{"trigger", QuestionType::kAcknowledge},
     TypeAlias{"geopoint", QuestionType::kGeopoint},
     TypeAlias{"gps", QuestionType::kGeopoint},
     TypeAlias{"location", QuestionType::kGeopoint},
     TypeAlias{"add location prompt", QuestionType::kGeopoint},
+    TypeAlias{"q geopoint", QuestionType::kGeopoint},
+    TypeAlias{"q location", QuestionType::kGeopoint},
     TypeAlias{"geotrace", QuestionType::kGeotrace},
+    TypeAlias{"q geotrace", QuestionType::kGeotrace},
     TypeAlias{"geoshape", QuestionType::kGeoshape},
+    TypeAlias{"q geoshape", QuestionType::kGeoshape},
     TypeAlias{"image", QuestionType::kImage},
     TypeAlias{"photo", QuestionType::kImage},
     TypeAlias{"add photo prompt", QuestionType::kImage},
     TypeAlias{"add image prompt", QuestionType::kImage},
+    TypeAlias{"q image", QuestionType::kImage},
+    TypeAlias{"q picture", QuestionType::kImage},
     TypeAlias{"audio", QuestionType::kAudio},
     TypeAlias{"add audio prompt", QuestionType::kAudio},
+    TypeAlias{"q audio", QuestionType::kAudio},
     TypeAlias{"video", QuestionType::kVideo},
     TypeAlias{"add video prompt", QuestionType::kVideo},
+    TypeAlias{"q video", QuestionType::kVideo},
     TypeAlias{"file", QuestionType::kFile},
+    TypeAlias{"add file prompt", QuestionType::kFile},
     TypeAlias{"barcode", QuestionType::kBarcode},
     TypeAlias{"add barcode prompt", QuestionType::kBarcode},
+    TypeAlias{"q barcode", QuestionType::kBarcode},
+    TypeAlias{"osm", QuestionType::kOsm},
     TypeAlias{"background-audio", QuestionType::kBackgroundAudio},
+    TypeAlias{"background-geopoint", QuestionType::kBackgroundGeopoint},
     TypeAlias{"xml-external", QuestionType::kXmlExternal},
     TypeAlias{"csv-external", QuestionType::kCsvExternal},
     TypeAlias{"start", QuestionType::kStart},
     TypeAlias{"start time", QuestionType::kStart},
+    TypeAlias{"get start time", QuestionType::kStart},
     TypeAlias{"end", QuestionType::kEnd},
     TypeAlias{"end time", QuestionType::kEnd},
+    TypeAlias{"get end time", QuestionType::kEnd},
     TypeAlias{"today", QuestionType::kToday},
+    TypeAlias{"get today", QuestionType::kToday},
     TypeAlias{"deviceid", QuestionType::kDeviceId},
+    TypeAlias{"device id", QuestionType::kDeviceId},
+    TypeAlias{"get device id", QuestionType::kDeviceId},
     TypeAlias{"imei", QuestionType::kDeviceId},
+    TypeAlias{"uri:deviceid", QuestionType::kDeviceId},
     TypeAlias{"subscriberid", QuestionType::kSubscriberId},
+    TypeAlias{"subscriber id", QuestionType::kSubscriberId},
+    TypeAlias{"get subscriber id", QuestionType::kSubscriberId},
+    TypeAlias{"uri:subscriberid", QuestionType::kSubscriberId},
     TypeAlias{"simserial", QuestionType::kSimSerial},
+    TypeAlias{"sim id", QuestionType::kSimSerial},
+    TypeAlias{"get sim id", QuestionType::kSimSerial},
+    TypeAlias{"uri:simserial", QuestionType::kSimSerial},
     TypeAlias{"phonenumber", QuestionType::kPhoneNumber},
+    TypeAlias{"get phone number", QuestionType::kPhoneNumber},
+    TypeAlias{"uri:phonenumber", QuestionType::kPhoneNumber},
     TypeAlias{"username", QuestionType::kUsername},
+    TypeAlias{"uri:username", QuestionType::kUsername},
     TypeAlias{"email", QuestionType::kEmail},
+    TypeAlias{"uri:email", QuestionType::kEmail},
     TypeAlias{"audit", QuestionType::kAudit},
     TypeAlias{"start-geopoint", QuestionType::kStartGeopoint},
-    TypeAlias{"begin group", QuestionType::kBeginGroup},
-    TypeAlias{"begin_group", QuestionType::kBeginGroup},
-    TypeAlias{"begin repeat", QuestionType::kBeginRepeat},
-    TypeAlias{"begin_repeat", QuestionType::kBeginRepeat},
-    TypeAlias{"begin looped group", QuestionType::kBeginRepeat},
-    TypeAlias{"begin lgroup", QuestionType::kBeginRepeat},
 };
 
-// Select-like prefixes, longest first so "select one from file" wins over
-// "select one".
+// Select-like prefixes followed by " LIST" (pyxform's aliases.select), longest
+// first so that "select one from file" wins over "select one".
 constexpr std::array kSelectPrefixes = {
     TypeAlias{"add select multiple prompt using", QuestionType::kSelectMultiple},
     TypeAlias{"add select one prompt using", QuestionType::kSelectOne},
@@ -370,14 +482,27 @@ constexpr std::array kSelectPrefixes = {
     TypeAlias{"select all that apply from", QuestionType::kSelectMultiple},
     TypeAlias{"select_one_from_file", QuestionType::kSelectOneFromFile},
     TypeAlias{"select one from file", QuestionType::kSelectOneFromFile},
+    TypeAlias{"select_one_external", QuestionType::kSelectOneExternal},
     TypeAlias{"select all that apply", QuestionType::kSelectMultiple},
     TypeAlias{"select_multiple", QuestionType::kSelectMultiple},
-    TypeAlias{"select multiple", QuestionType::kSelectMultiple},
     TypeAlias{"select one from", QuestionType::kSelectOne},
     TypeAlias{"select_one", QuestionType::kSelectOne},
     TypeAlias{"select one", QuestionType::kSelectOne},
     TypeAlias{"select1", QuestionType::kSelectOne},
     TypeAlias{"rank", QuestionType::kRank},
+};
+
+// The containers of begin/end rows: pyxform's aliases.control.
+struct ControlAlias {
+  std::string_view alias;
+  QuestionType type;
+};
+constexpr std::array kControls = {
+    ControlAlias{"looped group", QuestionType::kBeginRepeat},
+    ControlAlias{"group", QuestionType::kBeginGroup},
+    ControlAlias{"lgroup", QuestionType::kBeginRepeat},
+    ControlAlias{"repeat", QuestionType::kBeginRepeat},
+    ControlAlias{"loop", QuestionType::kBeginLoop},
 };
 
 // Collapses runs of whitespace into one space and trims.
@@ -396,58 +521,136 @@ std::string CollapseSpaces(std::string_view s) {
   return out;
 }
 
-ParsedType ParseType(std::string_view cell) {
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
+}
+
+// "begin group", "begin_repeat", "begin loop over LIST", "end lgroup": the
+// container named after `verb` and '_' or ' ', and what follows it.
+std::optional<std::pair<QuestionType, std::string_view>> ParseControl(std::string_view written,
+                                                                      std::string_view verb) {
+  if (!StartsWith(written, verb) || written.size() <= verb.size()) return std::nullopt;
+  char gap = written[verb.size()];
+  if (gap != ' ' && gap != '_') return std::nullopt;
+  std::string_view rest = written.substr(verb.size() + 1);
+  for (const ControlAlias& control : kControls) {
+    if (!StartsWith(rest, control.alias)) continue;
+    std::string_view after = rest.substr(control.alias.size());
+    if (!after.empty() && after[0] != ' ') continue;
+    return std::make_pair(control.type, after);
+  }
+  return std::nullopt;
+}
+
+ParsedType ParseTypeExact(const std::string& written) {
   ParsedType parsed;
-  std::string written = CollapseSpaces(cell);
-  std::string lower = text::AsciiLower(written);
-  // Old formhub forms prefix types with "q ": "q integer", "q select_one yes_no".
-  if (lower.rfind("q ", 0) == 0) {
-    lower = lower.substr(2);
-    written = written.substr(2);
+  if (auto end = ParseControl(written, "end"); end && end->second.empty()) {
+    parsed.kind = ParsedType::Kind::kEnd;
+    parsed.type = end->first;
+    return parsed;
   }
-  for (std::string_view end : {"end group", "end_group", "end lgroup"}) {
-    if (lower == end) return {ParsedType::Kind::kEndGroup};
-  }
-  for (std::string_view end : {"end repeat", "end_repeat", "end looped group"}) {
-    if (lower == end) return {ParsedType::Kind::kEndRepeat};
+  if (auto begin = ParseControl(written, "begin")) {
+    // "begin loop over LIST" / "begin loop LIST"; a list after another container
+    // is ignored, as pyxform does.
+    std::string_view after = text::Trim(begin->second);
+    if (StartsWith(after, "over ")) after = text::Trim(after.substr(5));
+    if (after.find(' ') != std::string_view::npos) return parsed;
+    parsed.kind = ParsedType::Kind::kQuestion;
+    parsed.type = begin->first;
+    if (parsed.type == QuestionType::kBeginLoop) parsed.list_name = std::string(after);
+    return parsed;
   }
   for (const TypeAlias& prefix : kSelectPrefixes) {
-    if (lower.rfind(prefix.alias, 0) != 0) continue;
-    if (lower.size() > prefix.alias.size() && lower[prefix.alias.size()] != ' ') continue;
-    parsed.kind = ParsedType::Kind::kQuestion;
-    parsed.type = prefix.type;
-    // The list name keeps its case (list names are case-sensitive).
-    std::string rest = written.size() > prefix.alias.size()
-                           ? std::string(text::Trim(written.substr(prefix.alias.size())))
-                           : std::string();
-    for (std::string_view suffix : {" or_other", " or specify other"}) {
-      std::string rest_lower = text::AsciiLower(rest);
-      if (rest_lower.size() >= suffix.size() &&
-          rest_lower.compare(rest_lower.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    if (!StartsWith(written, prefix.alias) || written.size() <= prefix.alias.size() + 1 ||
+        written[prefix.alias.size()] != ' ') {
+      continue;
+    }
+    std::string rest(written.substr(prefix.alias.size() + 1));
+    for (std::string_view suffix : {" or_other", " or specify other", " or other"}) {
+      if (rest.size() > suffix.size() &&
+          rest.compare(rest.size() - suffix.size(), suffix.size(), suffix) == 0) {
         parsed.or_other = true;
-        rest = std::string(text::Trim(rest.substr(0, rest.size() - suffix.size())));
+        rest = rest.substr(0, rest.size() - suffix.size());
+        break;
       }
     }
-    if (parsed.or_other && !(prefix.type == QuestionType::kSelectOne ||
-                             prefix.type == QuestionType::kSelectMultiple)) {
+    // The list name is one word (pyxform: \S+); it keeps its case.
+    if (rest.find(' ') != std::string::npos) continue;
+    parsed.kind = ParsedType::Kind::kQuestion;
+    parsed.type = prefix.type;
+    // pyxform adds the "other" choice to a list of the choices sheet only.
+    if (parsed.or_other &&
+        !(prefix.type == QuestionType::kSelectOne || prefix.type == QuestionType::kSelectMultiple ||
+          prefix.type == QuestionType::kRank)) {
       parsed.or_other_misplaced = true;
     }
     parsed.list_name = rest;
     return parsed;
   }
+  // "osm LIST": the tags of the osm sheet's list LIST.
+  if (StartsWith(written, "osm ") && written.find(' ', 4) == std::string::npos) {
+    parsed.kind = ParsedType::Kind::kQuestion;
+    parsed.type = QuestionType::kOsm;
+    parsed.list_name = written.substr(4);
+    return parsed;
+  }
   for (const TypeAlias& alias : kTypeAliases) {
-    if (alias.alias == lower) {
+    if (alias.alias == written) {
       parsed.kind = ParsedType::Kind::kQuestion;
       parsed.type = alias.type;
       return parsed;
     }
   }
   // "integer or_other" and friends.
-  if (lower.size() > 9 && lower.compare(lower.size() - 9, 9, " or_other") == 0) {
-    ParsedType inner = ParseType(written.substr(0, written.size() - 9));
-    if (inner.kind == ParsedType::Kind::kQuestion) {
-      inner.or_other_misplaced = true;
-      return inner;
+  for (std::string_view suffix : {" or_other", " or specify other", " or other"}) {
+    if (written.size() > suffix.size() &&
+        written.compare(written.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      ParsedType inner = ParseTypeExact(written.substr(0, written.size() - suffix.size()));
+      if (inner.kind == ParsedType::Kind::kQuestion) {
+        inner.or_other_misplaced = true;
+        return inner;
+      }
+    }
+  }
+  return parsed;
+}
+
+// pyxform: a select_*_from_file names a file with exactly one extension, one of
+// .csv, .xml and .geojson.
+bool HasOneFileExtension(std::string_view file) {
+  size_t slash = file.find_last_of('/');
+  std::string_view base = slash == std::string_view::npos ? file : file.substr(slash + 1);
+  size_t dot = base.find('.');
+  if (dot == std::string_view::npos || dot == 0 ||
+      base.find('.', dot + 1) != std::string_view::npos) {
+    return false;
+  }
+  std::string_view ext = base.substr(dot);
+  return ext == ".csv" || ext == ".xml" || ext == ".geojson";
+}
+
+// Survey rows that set a setting (pyxform's aliases.settings_header as types):
+// the settings key, or "".
+std::string_view SurveyRowSetting(std::string_view type_text) {
+  std::string_view type = text::Trim(type_text);
+  if (type == "form_title" || type == "set_form_title") return "form_title";
+  if (type == "form_id" || type == "set_form_id") return "form_id";
+  if (type == "prefix") return "prefix";
+  return "";
+}
+
+ParsedType ParseType(std::string_view cell) {
+  std::string written = CollapseSpaces(cell);
+  ParsedType parsed = ParseTypeExact(written);
+  if (parsed.kind == ParsedType::Kind::kUnknown) {
+    // pyxform reads types as written; say so when the lower-case spelling is one.
+    std::string lower = text::AsciiLower(written);
+    // Keep the list name as written: only the words before it are lowered.
+    ParsedType retry = ParseTypeExact(lower);
+    if (retry.kind != ParsedType::Kind::kUnknown && lower != written) {
+      size_t list_at = retry.list_name.empty() ? std::string::npos : lower.rfind(retry.list_name);
+      parsed.suggestion =
+          list_at == std::string::npos ? lower : lower.substr(0, list_at) + written.substr(list_at);
     }
   }
   return parsed;
@@ -470,14 +673,18 @@ bool IsValidName(std::string_view name) {
 Status Builder::ReadSurvey(const Sheet& sheet) {
   form_.survey_sheet = sheet.name;
   survey_specs_ = ReadHeader(sheet, kSurveyAliases, &form_.survey_columns);
-  if (form_.survey_columns.count("type") == 0 || form_.survey_columns.count("name") == 0) {
-    std::string missing = form_.survey_columns.count("type") == 0 ? "type" : "name";
+  // pyxform requires only "type": without "name", every row but a note lacks a name.
+  if (form_.survey_columns.count("type") == 0) {
     return MakeError(code::kNoTypeColumn,
-                     fmt::format("the survey sheet has no \"{}\" column in its first row",
-                                 missing),
+                     "the survey sheet has no \"type\" column in its first row",
                      SheetWhere(sheet.name, sheet.rows.empty() ? 1 : sheet.rows[0].number));
   }
   int type_column = form_.survey_columns["type"];
+  // pyxform's clean_text_values (on unless the setting says no): runs of spaces in
+  // survey cells become one.
+  auto clean_setting = form_.settings.values.find("clean_text_values");
+  bool collapse_spaces =
+      clean_setting == form_.settings.values.end() || !IsNoText(clean_setting->second);
 
   struct Open {
     int question;  // index in questions
@@ -495,7 +702,7 @@ Status Builder::ReadSurvey(const Sheet& sheet) {
           survey_specs_.begin(), survey_specs_.end(), cell.column,
           [](const ColumnSpec& s, int column) { return s.column < column; });
       if (spec == survey_specs_.end() || spec->column != cell.column) continue;
-      std::string value(text::Trim(cell.value));
+      std::string value = CleanText(cell.value, collapse_spaces);
       if (value.empty()) continue;
       if (spec->extra) {
         q.extra_columns.emplace_back(spec->header, value);
@@ -525,32 +732,54 @@ Status Builder::ReadSurvey(const Sheet& sheet) {
       else if (key == "repeat_count") q.repeat_count = value;
       else if (key == "trigger") q.trigger = value;
     }
+    // A "disabled" row (a legacy column pyxform still reads) is not part of the form.
+    if (const std::string* disabled = q.ExtraColumn("disabled"); disabled != nullptr) {
+      std::string lower = text::AsciiLower(*disabled);
+      if (lower == "yes" || lower == "true" || lower == "true()") continue;
+    }
     if (type_text.empty()) {
-      if (has_content) {
+      // As pyxform: a row with a name or a label needs a type; any other row
+      // without a type is a comment, skipped with a warning.
+      if (!q.name.empty() || !q.label.empty()) {
         diags_->AddError(code::kUnknownType,
-                         q.name.empty() ? "the row has content but no type"
+                         q.name.empty() ? "the row has a label but no type"
                                         : fmt::format("\"{}\" has no type", q.name),
                          SheetWhere(sheet.name, row.number, type_column));
+      } else if (has_content || !q.extra_columns.empty()) {
+        diags_->AddWarning(code::kRowWithoutType,
+                           "the row has no type, name or label and is skipped",
+                           SheetWhere(sheet.name, row.number, type_column));
       }
       continue;
     }
     ParsedType parsed = ParseType(type_text);
     Location type_cell = SheetWhere(sheet.name, row.number, type_column);
-    if (parsed.kind == ParsedType::Kind::kEndGroup || parsed.kind == ParsedType::Kind::kEndRepeat) {
-      bool repeat = parsed.kind == ParsedType::Kind::kEndRepeat;
+    // Settings written as survey rows (pyxform's settings aliases): the name cell
+    // holds the value.
+    if (std::string_view setting = SurveyRowSetting(type_text); !setting.empty()) {
+      form_.settings.values[std::string(setting)] = q.name;
+      if (setting == "form_id") form_.settings.form_id = q.name;
+      if (setting == "form_title") form_.settings.form_title = q.name;
+      continue;
+    }
+    if (parsed.kind == ParsedType::Kind::kEnd) {
+      auto kind = [](QuestionType type) {
+        return type == QuestionType::kBeginRepeat ? "repeat"
+               : type == QuestionType::kBeginLoop ? "loop"
+                                                  : "group";
+      };
       if (open.empty()) {
-        diags_->AddError(code::kUnmatchedEnd,
-                         fmt::format("\"{}\" without a matching begin {}", type_text,
-                                     repeat ? "repeat" : "group"),
-                         type_cell);
+        diags_->AddError(
+            code::kUnmatchedEnd,
+            fmt::format("\"{}\" without a matching begin {}", type_text, kind(parsed.type)),
+            type_cell);
         continue;
       }
       Question& begin = form_.questions[static_cast<size_t>(open.back().question)];
-      if (begin.is_repeat() != repeat) {
+      if (begin.type != parsed.type) {
         diags_->AddError(code::kMismatchedEnd,
                          fmt::format("\"{}\" closes {} \"{}\" (row {}), which is a {}", type_text,
-                                     begin.is_repeat() ? "repeat" : "group", begin.name,
-                                     begin.row, begin.is_repeat() ? "repeat" : "group"),
+                                     kind(begin.type), begin.name, begin.row, kind(begin.type)),
                          type_cell);
       }
       begin.end_row = row.number;
@@ -558,9 +787,30 @@ Status Builder::ReadSurvey(const Sheet& sheet) {
       continue;
     }
     if (parsed.kind == ParsedType::Kind::kUnknown) {
-      diags_->AddError(code::kUnknownType, fmt::format("unknown question type \"{}\"", type_text),
-                       type_cell);
+      diags_->AddError(
+          code::kUnknownType,
+          fmt::format("unknown question type \"{}\"{}", type_text,
+                      parsed.suggestion.empty() ? ""
+                                                : fmt::format("; types are written in lower case: "
+                                                              "did you mean \"{}\"?",
+                                                              parsed.suggestion)),
+          type_cell);
       continue;
+    }
+    // pyxform names unnamed notes after their row.
+    if (parsed.type == QuestionType::kNote && q.name.empty()) {
+      q.name = "generated_note_name_" + std::to_string(row.number);
+    }
+    if (parsed.type == QuestionType::kAudit) {
+      // The XForms spec fixes the audit's name.
+      if (!q.name.empty() && q.name != "audit") {
+        diags_->AddError(code::kAuditName,
+                         fmt::format("an audit is always named \"audit\", not \"{}\"; leave "
+                                     "the name empty",
+                                     q.name),
+                         form_.SurveyCell(row.number, "name"));
+      }
+      q.name = "audit";
     }
     q.type = parsed.type;
     q.type_text = type_text;
@@ -574,7 +824,25 @@ Status Builder::ReadSurvey(const Sheet& sheet) {
                                    type_text),
                        type_cell);
     }
-    if ((traits.has_list || traits.from_file) && q.list_name.empty()) {
+    if (q.or_other && !q.choice_filter.empty()) {
+      // pyxform: "Choice filter not supported with or_other."
+      diags_->AddError(code::kOrOtherWithFilter,
+                       fmt::format("\"{}\" has or_other and a choice_filter, which cannot go "
+                                   "together; add an \"other\" choice to the list instead of "
+                                   "or_other",
+                                   q.name),
+                       form_.SurveyCell(row.number, "choice_filter"));
+    }
+    if (traits.from_file && !q.list_name.empty() && !HasOneFileExtension(q.list_name)) {
+      diags_->AddError(code::kBadFileName,
+                       fmt::format("the file of \"{}\" must end with .csv, .xml or .geojson "
+                                   "(one extension), not \"{}\"",
+                                   type_text, q.list_name),
+                       type_cell);
+    }
+    if ((traits.has_list || traits.from_file || q.type == QuestionType::kSelectOneExternal ||
+         q.is_loop()) &&
+        q.list_name.empty()) {
       diags_->AddError(code::kMissingListName,
                        fmt::format("\"{}\" needs a choice list name after the type, e.g. "
                                    "\"{} yes_no\"",
@@ -600,9 +868,11 @@ Status Builder::ReadSurvey(const Sheet& sheet) {
   for (auto it = open.rbegin(); it != open.rend(); ++it) {
     const Question& begin = form_.questions[static_cast<size_t>(it->question)];
     diags_->AddError(code::kUnclosedBegin,
-                     fmt::format("{} \"{}\" is never closed; add an \"end {}\" row",
-                                 begin.is_repeat() ? "repeat" : "group", begin.name,
-                                 begin.is_repeat() ? "repeat" : "group"),
+                     fmt::format("{0} \"{1}\" is never closed; add an \"end {0}\" row",
+                                 begin.is_repeat() ? "repeat"
+                                 : begin.is_loop() ? "loop"
+                                                   : "group",
+                                 begin.name),
                      SheetWhere(sheet.name, begin.row, type_column));
   }
   CheckTranslations(sheet, survey_specs_);
@@ -652,22 +922,31 @@ void Builder::CheckTranslations(const Sheet& sheet, const std::vector<ColumnSpec
 
 // ---- Choices --------------------------------------------------------------------
 
-void Builder::ReadChoices(const Sheet& sheet) {
-  form_.choices_sheet = sheet.name;
-  choices_specs_ = ReadHeader(sheet, kChoicesAliases, &form_.choices_columns);
+void Builder::ReadChoices(const Sheet& sheet, bool external) {
+  // The external_choices sheet has the same layout; its lists feed
+  // select_one_external questions only.
+  std::map<std::string, int>& columns =
+      external ? form_.external_choices_columns : form_.choices_columns;
+  std::vector<ChoiceList>& lists = external ? form_.external_choice_lists : form_.choice_lists;
+  std::vector<ColumnSpec> external_specs;
+  std::vector<ColumnSpec>& specs = external ? external_specs : choices_specs_;
+  if (external)
+    form_.external_choices_sheet = sheet.name;
+  else
+    form_.choices_sheet = sheet.name;
+  specs = ReadHeader(sheet, kChoicesAliases, &columns);
   if (sheet.rows.empty()) return;
-  if (form_.choices_columns.count("list_name") == 0 || form_.choices_columns.count("name") == 0) {
+  if (columns.count("list_name") == 0 || columns.count("name") == 0) {
     diags_->AddError(code::kNoChoiceNameColumn,
-                     fmt::format("the choices sheet has no \"{}\" column in its first row",
-                                 form_.choices_columns.count("list_name") == 0 ? "list_name"
-                                                                                : "name"),
+                     fmt::format("the {} sheet has no \"{}\" column in its first row", sheet.name,
+                                 columns.count("list_name") == 0 ? "list_name" : "name"),
                      SheetWhere(sheet.name, sheet.rows[0].number));
     return;
   }
   std::map<std::string, size_t> list_index;
   std::map<std::pair<size_t, std::string>, int> seen;  // (list, choice) -> row
-  int list_column = form_.choices_columns["list_name"];
-  int name_column = form_.choices_columns["name"];
+  int list_column = columns["list_name"];
+  int name_column = columns["name"];
   for (size_t row_idx = 1; row_idx < sheet.rows.size(); ++row_idx) {
     const Row& row = sheet.rows[row_idx];
     Choice choice;
@@ -675,11 +954,11 @@ void Builder::ReadChoices(const Sheet& sheet) {
     std::string list_name;
     bool has_label = false;
     for (const Cell& cell : row.cells) {
-      auto spec = std::lower_bound(
-          choices_specs_.begin(), choices_specs_.end(), cell.column,
-          [](const ColumnSpec& s, int column) { return s.column < column; });
-      if (spec == choices_specs_.end() || spec->column != cell.column) continue;
-      std::string value(text::Trim(cell.value));
+      auto spec =
+          std::lower_bound(specs.begin(), specs.end(), cell.column,
+                           [](const ColumnSpec& s, int column) { return s.column < column; });
+      if (spec == specs.end() || spec->column != cell.column) continue;
+      std::string value = CleanText(cell.value, false);
       if (value.empty()) continue;
       if (spec->extra) {
         choice.extra_columns.emplace_back(spec->header, value);
@@ -706,9 +985,9 @@ void Builder::ReadChoices(const Sheet& sheet) {
       }
       continue;
     }
-    auto [it, inserted] = list_index.emplace(list_name, form_.choice_lists.size());
-    if (inserted) form_.choice_lists.push_back(ChoiceList{list_name, row.number, {}});
-    ChoiceList& list = form_.choice_lists[it->second];
+    auto [it, inserted] = list_index.emplace(list_name, lists.size());
+    if (inserted) lists.push_back(ChoiceList{list_name, row.number, {}});
+    ChoiceList& list = lists[it->second];
     if (choice.name.empty()) {
       diags_->AddError(code::kChoiceWithoutName,
                        fmt::format("a choice of list \"{}\" has no name", list_name),
@@ -725,14 +1004,14 @@ void Builder::ReadChoices(const Sheet& sheet) {
     }
     list.choices.push_back(std::move(choice));
   }
-  for (const ChoiceList& list : form_.choice_lists) {
+  for (const ChoiceList& list : lists) {
     if (list.choices.empty()) {
       diags_->AddError(code::kEmptyChoiceList,
                        fmt::format("choice list \"{}\" has no choices with a name", list.name),
                        SheetWhere(sheet.name, list.row, list_column));
     }
   }
-  CheckTranslations(sheet, choices_specs_);
+  if (!external) CheckTranslations(sheet, specs);
 }
 
 // ---- Whole-form structure checks ------------------------------------------------
@@ -740,7 +1019,14 @@ void Builder::ReadChoices(const Sheet& sheet) {
 void Builder::CheckQuestions() {
   const std::string root = "/data";
   std::map<int, std::map<std::string, int>> names_at_level;
+  std::map<std::string, int> repeat_rows;  // repeat name -> row
+  auto root_setting = form_.settings.values.find("name");
+  std::string root_name =
+      root_setting == form_.settings.values.end() || root_setting->second.empty()
+          ? "data"
+          : root_setting->second;
   std::set<std::string> used_lists;
+  std::set<std::string> multiple_lists;  // lists of select_multiple questions
   bool has_choices_sheet = !form_.choices_columns.empty();
   std::vector<std::string_view> list_names;
   for (const ChoiceList& list : form_.choice_lists) list_names.push_back(list.name);
@@ -776,7 +1062,24 @@ void Builder::CheckQuestions() {
                                    "use only letters, digits, '_', '-' and '.'",
                                    q.name),
                        name_cell);
+    } else if (q.name == "meta") {
+      diags_->AddError(code::kReservedName,
+                       "the name \"meta\" is reserved for the form's metadata; rename it",
+                       name_cell);
     } else {
+      if (q.is_repeat()) {
+        auto [it, fresh] = repeat_rows.emplace(q.name, q.row);
+        if (!fresh || q.name == root_name) {
+          diags_->AddError(code::kDuplicateRepeatName,
+                           !fresh ? fmt::format("a repeat is already named \"{}\" (row {}); "
+                                                "repeat names must be unique in the whole form",
+                                                q.name, it->second)
+                                  : fmt::format("a repeat may not have the name of the form's "
+                                                "root element, \"{}\"",
+                                                q.name),
+                           name_cell);
+        }
+      }
       auto [it, fresh] = names_at_level[q.parent].emplace(q.name, q.row);
       if (!fresh) {
         diags_->AddError(code::kDuplicateName,
@@ -786,6 +1089,32 @@ void Builder::CheckQuestions() {
       }
       form_.name_index[q.name].push_back(q.index);
     }
+    if (q.is_loop() && !q.list_name.empty()) {
+      used_lists.insert(q.list_name);
+      if (form_.FindChoiceList(q.list_name) == nullptr) {
+        std::string hint = ClosestName(q.list_name, list_names);
+        diags_->AddError(code::kUnknownList,
+                         fmt::format("loop over unknown choice list \"{}\"{}", q.list_name,
+                                     hint.empty() ? "" : "; did you mean \"" + hint + "\"?"),
+                         type_cell);
+      }
+    }
+    if (q.type == QuestionType::kSelectOneExternal && !q.list_name.empty()) {
+      bool found =
+          std::any_of(form_.external_choice_lists.begin(), form_.external_choice_lists.end(),
+                      [&](const ChoiceList& list) { return list.name == q.list_name; });
+      if (!found) {
+        diags_->AddError(
+            code::kUnknownExternalList,
+            form_.external_choices_columns.empty()
+                ? fmt::format("\"{}\" uses external list \"{}\", but the workbook "
+                              "has no external_choices sheet",
+                              q.name, q.list_name)
+                : fmt::format("the external_choices sheet has no list \"{}\"", q.list_name),
+            type_cell);
+      }
+    }
+    if (q.type == QuestionType::kSelectMultiple) multiple_lists.insert(q.list_name);
     if (traits.has_list && !q.list_name.empty()) {
       used_lists.insert(q.list_name);
       if (form_.FindChoiceList(q.list_name) == nullptr) {
@@ -821,15 +1150,32 @@ void Builder::CheckQuestions() {
                        form_.SurveyCell(q.row, "calculation"));
     }
     if (!q.repeat_count.empty() && !q.is_repeat()) {
-      diags_->AddError(code::kBadRepeatCount,
-                       fmt::format("repeat_count is set on \"{}\", which is not a repeat", q.name),
-                       form_.SurveyCell(q.row, "repeat_count"));
+      // pyxform ignores it there.
+      diags_->AddWarning(code::kRepeatCountIgnored,
+                         fmt::format("repeat_count is set on \"{}\", which is not a repeat; it "
+                                     "is ignored",
+                                     q.name),
+                         form_.SurveyCell(q.row, "repeat_count"));
     }
     if (q.is_container() && q.children.empty() && !q.name.empty()) {
       diags_->AddWarning(code::kEmptyGroup,
                          fmt::format("{} \"{}\" contains no questions",
                                      q.is_repeat() ? "repeat" : "group", q.name),
                          type_cell);
+    }
+  }
+  // select_multiple answers are space-separated: a choice name with a space
+  // cannot be told apart (pyxform refuses it).
+  for (const ChoiceList& list : form_.choice_lists) {
+    if (multiple_lists.count(list.name) == 0) continue;
+    for (const Choice& choice : list.choices) {
+      if (choice.name.find(' ') == std::string::npos) continue;
+      diags_->AddError(code::kSpaceInMultipleChoice,
+                       fmt::format("choice \"{}\" of list \"{}\" has a space in its name, but "
+                                   "the list is used by a select_multiple, whose answers are "
+                                   "separated by spaces",
+                                   choice.name, list.name),
+                       form_.ChoicesCell(choice.row, "name"));
     }
   }
   for (const ChoiceList& list : form_.choice_lists) {
@@ -844,6 +1190,10 @@ void Builder::CheckQuestions() {
 Result<Form> Builder::Build() {
   CheckSheetNames();
   const Sheet* survey = workbook_.FindSheet("survey");
+  // pyxform reads a workbook's only sheet as the survey, whatever its name.
+  if (survey == nullptr && workbook_.sheets.size() == 1 && workbook_.sheets[0].loaded) {
+    survey = &workbook_.sheets[0];
+  }
   if (survey == nullptr) {
     std::string names;
     for (const Sheet& sheet : workbook_.sheets) {
@@ -855,6 +1205,17 @@ Result<Form> Builder::Build() {
                      Location{form_.file});
   }
   if (const Sheet* settings = workbook_.FindSheet("settings")) ReadSettings(*settings);
+  if (form_.settings.form_id.empty()) {
+    // pyxform's fallback: the file's name without folder and extension.
+    std::string_view base = form_.file;
+    if (size_t slash = base.find_last_of("/\\"); slash != std::string_view::npos) {
+      base = base.substr(slash + 1);
+    }
+    if (size_t dot = base.rfind('.'); dot != std::string_view::npos && dot > 0) {
+      base = base.substr(0, dot);
+    }
+    form_.settings.form_id = std::string(base);
+  }
   form_.default_language = "default";
   if (!form_.settings.default_language.empty()) {
     Language language = ParseLanguage(form_.settings.default_language);
@@ -863,7 +1224,10 @@ Result<Form> Builder::Build() {
   // The default language goes first in the list once some column uses it.
   Status status = ReadSurvey(*survey);
   if (!status) return tl::unexpected(status.error());
-  if (const Sheet* choices = workbook_.FindSheet("choices")) ReadChoices(*choices);
+  if (const Sheet* choices = workbook_.FindSheet("choices")) ReadChoices(*choices, false);
+  if (const Sheet* external = workbook_.FindSheet("external_choices")) {
+    ReadChoices(*external, true);
+  }
 
   // Put the default language first; drop it when nothing uses it.
   std::set<std::string> used;
@@ -877,6 +1241,22 @@ Result<Form> Builder::Build() {
   }
   for (const ChoiceList& list : form_.choice_lists) {
     for (const Choice& c : list.choices) collect(c.label), collect(c.image);
+  }
+  // Without a default_language setting and without untranslated texts, the
+  // default is the language of the first label column (as pyxform and Kobo show
+  // the form), else of the first translated column.
+  if (form_.settings.default_language.empty() && used.count(form_.default_language) == 0 &&
+      !used.empty()) {
+    const ColumnSpec* first = nullptr;
+    for (const ColumnSpec& spec : survey_specs_) {
+      if (spec.lang.empty() || used.count(spec.lang) == 0) continue;
+      if (first == nullptr || (spec.key == "label" && first->key != "label")) first = &spec;
+      if (first->key == "label") break;
+    }
+    if (first != nullptr)
+      form_.default_language = first->lang;
+    else if (!form_.languages.empty())
+      form_.default_language = form_.languages[0].code;
   }
   std::vector<Language> ordered;
   for (const Language& language : form_.languages) {
@@ -918,8 +1298,10 @@ Result<Form> LoadForm(std::string_view data, const std::string& file_name, Diagn
     // reported, not read) are worth decompressing.
     xlsx.want_sheet = [](std::string_view name) {
       std::string lower = text::AsciiLower(name);
-      return lower == "survey" || lower == "choices" || lower == "settings";
+      return lower == "survey" || lower == "choices" || lower == "settings" ||
+             lower == "external_choices";
     };
+    xlsx.read_lone_sheet = true;  // a workbook whose only sheet is the survey
   }
   Workbook workbook = NGO_TRY(ReadXlsx(data, file_name, xlsx));
   return BuildForm(workbook, diags, options);

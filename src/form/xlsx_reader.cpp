@@ -771,9 +771,13 @@ Result<Workbook> ReadXlsx(std::string_view data, const std::string& file_name,
     workbook.sheets.push_back(std::move(sheet));
   }
 
+  bool lone = options.read_lone_sheet && workbook.sheets.size() == 1;
+  auto wanted = [&](const Sheet& sheet) {
+    return lone || !options.want_sheet || options.want_sheet(sheet.name);
+  };
   bool any_wanted = false;
   for (const Sheet& sheet : workbook.sheets) {
-    if (!options.want_sheet || options.want_sheet(sheet.name)) any_wanted = true;
+    if (wanted(sheet)) any_wanted = true;
   }
   if (!any_wanted) return workbook;
 
@@ -788,7 +792,7 @@ Result<Workbook> ReadXlsx(std::string_view data, const std::string& file_name,
   std::vector<DateStyle> styles = styles_xml.Resolve();
 
   for (Sheet& sheet : workbook.sheets) {
-    if (options.want_sheet && !options.want_sheet(sheet.name)) continue;
+    if (!wanted(sheet)) continue;
     SheetHandler handler(ctx, sheet, strings, styles, workbook_xml.date1904, &sheet.rows);
     if (Status status = StreamPart(ctx, sheet.part, handler); !status) return tl::unexpected(status.error());
     Normalize(&sheet.rows);

@@ -79,6 +79,9 @@ struct XlsxOptions {
   // Called with each sheet name; sheets for which it returns false are listed
   // (name and part) but their cells are not read. Empty: read every sheet.
   std::function<bool(std::string_view sheet_name)> want_sheet;
+  // When true, a workbook of a single sheet has it read whatever want_sheet says
+  // (an XLSForm whose only sheet is the survey, named "Sheet1").
+  bool read_lone_sheet = false;
 };
 
 // Reads a workbook from `data`, which need only live during the call. `file_name`

@@ -112,7 +112,7 @@ Result<std::shared_ptr<const CompiledForm>> CompileForm(const form::Form& form) 
     n.displayed = !container && !traits.metadata && q.type != QuestionType::kCalculate &&
                   q.type != QuestionType::kHidden;
     n.input = n.displayed && q.type != QuestionType::kNote;
-    n.supported = container || Captured(q.type);
+    n.supported = (container && !q.is_loop()) || Captured(q.type);
     n.field_list = q.is_group() && q.appearance.find("field-list") != std::string::npos;
     const std::string* own_refused = q.ExtraColumn("allow_refused");
     const std::string* own_dk = q.ExtraColumn("allow_dont_know");

@@ -86,6 +86,22 @@ TEST(Interview, RelevanceSkipsAndBackReturns) {
   EXPECT_EQ(r->iv->Back().error().code, "IV006");
 }
 
+// `${heard} = yes` (quotes forgotten) passes form check with a warning, so the
+// interview runs it as ODK clients do: `yes` is a path to nothing, the comparison is
+// false, and the question is never asked, whatever the answer.
+TEST(Interview, BareWordIsAnEmptyNodeSetNotAnError) {
+  for (const char* answer : {"yes", "no"}) {
+    auto r = Start({{"type", "name", "label", "relevant"},
+                    {"select_one yn", "heard", "Heard?", ""},
+                    {"text", "how", "How?", "${heard} = yes"},
+                    {"text", "quoted", "Quoted?", "${heard} = 'yes'"}},
+                   kYesNo);
+    EXPECT_EQ(r->Name(), "heard");
+    r->Answer1(answer);
+    EXPECT_EQ(r->Name(), std::string(answer) == "yes" ? "quoted" : "(end)") << answer;
+  }
+}
+
 TEST(Interview, IrrelevantAnswerIsKeptAsideAndRestored) {
   auto r = Start({{"type", "name", "label", "relevant"},
                   {"integer", "age", "Age", ""},

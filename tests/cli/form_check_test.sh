@@ -29,6 +29,29 @@ while IFS= read -r expected; do
 done < <(find tests/forms -name '*.expected' | sort)
 [ "$count" -ge 6 ] || fail "expected at least 6 golden files, found $count"
 
+# pyxform parity (docs/pyxform-parity.md): form check accepts exactly the forms pyxform
+# accepts and refuses the ones pyxform or ODK Validate refuses, as tests/forms/parity/cases.tsv
+# records them; every case folder is listed there and has its golden output.
+parity=0
+while IFS=$'\t' read -r name verdict what; do
+  case "$name" in '' | '#'*) continue ;; esac
+  form="tests/forms/parity/$name.xlsx"
+  [ -f "$form" ] && [ -f "tests/forms/parity/$name.expected" ] || fail "parity case $name: no $form or .expected"
+  set +e
+  "$NGOSURVEY" form check "$form" >/dev/null 2>&1
+  status=$?
+  set -e
+  want=1
+  [ "$verdict" = accepts ] && want=0
+  [ "$status" = "$want" ] || fail "parity case $name ($what): pyxform $verdict it, form check exited $status"
+  parity=$((parity + 1))
+done < tests/forms/parity/cases.tsv
+for dir in tests/forms/parity/*/; do
+  name=$(basename "$dir")
+  grep -q "^$name	" tests/forms/parity/cases.tsv || fail "parity case $name is not in cases.tsv"
+done
+[ "$parity" -ge 38 ] || fail "expected at least 38 parity cases, found $parity"
+
 # Warnings pass unless --strict.
 expect_status 0 "$NGOSURVEY" form check tests/forms/default_language.xlsx
 expect_contains "$TMP/stdout" "warning: tests/forms/default_language.xlsx:survey!D1: W102:"
@@ -65,4 +88,4 @@ expect_contains "$TMP/stdout" "valid, 0 errors, 0 warnings (1 question, 0 choice
 # Generous bound: the debug build runs under the sanitizers on a shared machine.
 [ "$elapsed_ms" -lt 20000 ] || fail "a million empty rows took ${elapsed_ms} ms"
 
-echo "form_check_test: ok ($count golden files)"
+echo "form_check_test: ok ($count golden files, $parity pyxform parity cases)"

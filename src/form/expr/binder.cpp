@@ -153,6 +153,15 @@ class Binder {
         return Unsupported(s.offset, "'//' and '@' on the form's data");
       }
     }
+    // XPath: a path to a node that does not exist is an empty node-set, not an
+    // error (`${x} = yes` compares with nothing and is false, as in ODK clients).
+    if (!resolver_.Resolve(last.name)) {
+      BoundNode node;
+      node.op = BoundOp::kConst;
+      node.offset = ast.offset;
+      node.constant.kind = ValueKind::kNodeSet;
+      return Add(std::move(node));
+    }
     return BindName(last.name, ast.offset);
   }
 

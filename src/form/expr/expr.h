@@ -135,7 +135,9 @@ class NameResolver {
  public:
   virtual ~NameResolver() = default;
   // The slot of `name` (a ${name} or the last step of a path), or nullopt when the
-  // name is unknown (Bind then fails with E052 at the reference).
+  // name is unknown: Bind then fails with E052 at a ${name} reference, while a
+  // path (`yes`, `../name`, `/data/name`) to an unknown name is an empty node-set,
+  // as XPath defines it.
   virtual std::optional<Symbol> Resolve(std::string_view name) const = 0;
   // The index of secondary instance `id` (instance('id'), usually a choice list), or
   // nullopt when unknown (E053). Default: none.
@@ -165,7 +167,8 @@ class BoundExpr {
 };
 
 // Resolves every reference and function. Errors: E050/E051 as CheckFunctions
-// (the first one), E052 unknown name (offset of the reference), E053 unknown
+// (the first one), E052 unknown ${name} (offset of the reference; an unknown
+// path is an empty node-set, not an error), E053 unknown
 // secondary instance or a path the engine cannot evaluate. Thread-safe.
 Result<BoundExpr> Bind(const ParsedExpr& parsed, const NameResolver& resolver);
 
