@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -171,8 +172,27 @@ void RunImport(CommandContext& ctx, const ImportOptions& opts) {
   auto fail = [&](const Error& error) { ctx.exit_status = ReportError(ctx, error); };
   store::OpenOptions open;
   open.create_if_missing = true;
+  std::error_code exists_error;
+  bool store_existed = std::filesystem::exists(opts.db, exists_error) || exists_error;
   auto db = store::OpenStore(opts.db, open);
   if (!db) return fail(db.error());
+  // A refused import into a store it created leaves no file behind: the store is
+  // closed and its files removed unless the import commits. Declared after `db`
+  // and before the writer, so it runs after the writer's rollback and before the
+  // store would close itself.
+  struct RemoveNewStore {
+    const std::string& path;
+    Result<std::unique_ptr<store::Store>>& db;
+    bool armed;
+    ~RemoveNewStore() {
+      if (!armed) return;
+      db->reset();
+      std::error_code ignored;
+      for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+        std::filesystem::remove(path + suffix, ignored);
+      }
+    }
+  } remove_new_store{opts.db, db, !store_existed};
   auto source = LoadFormFrom(opts.form, **db);
   if (!source) return fail(source.error());
   auto mapped = MappedFile::Open(opts.file);
@@ -230,6 +250,7 @@ void RunImport(CommandContext& ctx, const ImportOptions& opts) {
     }
   }
   if (auto stored = (*writer)->Commit(); !stored) return fail(stored.error());
+  remove_new_store.armed = false;
   *ctx.out << "imported " << report->stored << " submissions (" << report->layout
            << " layout) into form '" << source->version.form_id << "' version "
            << source->version.version << "; " << report->unchanged << " already stored, "

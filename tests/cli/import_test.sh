@@ -68,6 +68,15 @@ refused 1 "header_only.csv:1: IMP005: no data rows" $D/bad/header_only.csv
 refused 1 "other_form.csv:1:2: IMP001: column 'hh_id' is not a question of form 'exchange_demo' (nor are 2 other columns: 'hh_size' 'respondent/age'); no column matches the form: is this an export of another form?" $D/bad/other_form.csv
 refused 1 "orphan_programs.csv:2:4: IMP018: no row of the main file has key 'uuid:99999999-9999-4999-8999-999999999999'" $D/odk/main.csv --repeat programs=$D/bad/orphan_programs.csv
 refused 1 "IMP003: 'staff' is not a repeat of form 'exchange_demo'" $D/odk/main.csv --repeat staff=$D/odk/programs.csv
+
+# A refused import into a store that did not exist leaves no file behind (nor -wal/-shm).
+expect_status 1 "$NGOSURVEY" import --db "$TMP/new.db" --form $D/form.xlsx $D/bad/ragged.csv
+expect_contains "$TMP/stderr" "CSV005"
+for f in "$TMP/new.db" "$TMP/new.db-wal" "$TMP/new.db-shm"; do
+  [ ! -e "$f" ] || fail "a refused import left $f behind"
+done
+expect_status 0 "$NGOSURVEY" import --db "$TMP/new.db" --form $D/form.xlsx $D/odk/main.csv --repeat programs=$D/odk/programs.csv
+[ -s "$TMP/new.db" ] || fail "a successful import into a new store must keep it"
 refused 2 "--repeat takes NAME=FILE.csv" $D/odk/main.csv --repeat programs
 
 # A 10 MB cell is refused with its place, not loaded.
