@@ -69,6 +69,7 @@ enum class QuestionType {
   // structure
   kBeginGroup, kBeginRepeat,
   kBeginLoop,  // begin loop over LIST: the children once per choice of LIST (a group each)
+  // (kBeginLoop is the last type: form_json's TypeByName walks up to it.)
 };
 
 // "select_one", "dateTime", "begin_group", ...

@@ -197,7 +197,7 @@ class FieldReader {
 };
 
 Result<QuestionType> TypeByName(std::string_view name) {
-  for (int t = 0; t <= static_cast<int>(QuestionType::kBeginRepeat); ++t) {
+  for (int t = 0; t <= static_cast<int>(QuestionType::kBeginLoop); ++t) {  // the last type
     auto type = static_cast<QuestionType>(t);
     if (TypeName(type) == name) return type;
   }
