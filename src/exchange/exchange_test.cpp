@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <readstat.h>
 #include <unistd.h>
 
 #include "base/file.h"
+#include "base/text.h"
 #include "exchange/export.h"
 #include "exchange/import.h"
 #include "exchange/pseudonymise.h"
@@ -329,6 +331,69 @@ TEST(ExchangeExportTest, MultiFileExportIsAllOrNothing) {
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().where.file, dir.File("out-programs.csv"));
   EXPECT_FALSE(std::filesystem::exists(dir.File("out.csv")));
+}
+
+// The variable labels of a written .dta or .sav, by variable name, read back with
+// ReadStat's own parser.
+std::map<std::string, std::string> VariableLabels(const std::string& path, bool stata) {
+  std::map<std::string, std::string> labels;
+  readstat_parser_t* parser = readstat_parser_init();
+  readstat_set_variable_handler(
+      parser, [](int, readstat_variable_t* var, const char*, void* ctx) -> int {
+        const char* label = readstat_variable_get_label(var);
+        (*static_cast<std::map<std::string, std::string>*>(ctx))[readstat_variable_get_name(var)] =
+            label ? label : "";
+        return READSTAT_HANDLER_OK;
+      });
+  readstat_error_t error = stata ? readstat_parse_dta(parser, path.c_str(), &labels)
+                                 : readstat_parse_sav(parser, path.c_str(), &labels);
+  readstat_parser_free(parser);
+  EXPECT_EQ(error, READSTAT_OK) << path;
+  return labels;
+}
+
+TEST(ExchangeExportTest, LongLabelsAreCutOnACharacterBoundary) {
+  // Arabic letters are 2 bytes and Khmer ones 3: 80 and 255 bytes fall inside a
+  // character at some offset; every offset 0-2 is tried.
+  for (std::string lead : {"", "a", "ab"}) {
+    Fixture f;
+    std::string arabic, khmer;
+    for (int i = 0; i < 150; ++i) arabic += "\u0645";  // U+0645, 2 bytes
+    for (int i = 0; i < 100; ++i) khmer += "\u1780";   // U+1780, 3 bytes
+    form::Question* remarks = nullptr;
+    for (form::Question& q : f.form.questions) {
+      if (q.name == "remarks") remarks = &q;
+      if (q.name == "org_id") {
+        for (auto& [lang, text] : q.label) text = lead + arabic;
+      }
+    }
+    ASSERT_NE(remarks, nullptr);
+    for (auto& [lang, text] : remarks->label) text = lead + khmer;
+    auto plan = f.Plan("odk/main.csv", "odk/programs.csv");
+    ASSERT_TRUE(plan);
+    TempDir dir;
+    for (bool stata : {true, false}) {
+      ExportOptions options;
+      options.format = stata ? ExportFormat::kDta : ExportFormat::kSav;
+      std::string out = dir.File(stata ? "out.dta" : "out.sav");
+      auto result = ExportSubmissions(f.form, plan->batch.submissions, options, out);
+      ASSERT_TRUE(result) << result.error().ToString();
+      std::map<std::string, std::string> labels = VariableLabels(out, stata);
+      size_t limit = stata ? 80 : 255;
+      for (const char* name : {"org_id", "remarks"}) {
+        std::string full = lead + (std::string(name) == "org_id" ? arabic : khmer);
+        ASSERT_EQ(labels.count(name), 1u) << name;
+        const std::string& got = labels[name];
+        EXPECT_TRUE(text::IsValidUtf8(got)) << name << " " << stata << " lead " << lead.size();
+        EXPECT_EQ(full.compare(0, got.size(), got), 0) << name;  // a prefix of the text
+        EXPECT_LE(got.size(), limit) << name;
+        // The longest such prefix: one more character would not fit.
+        size_t next = got.size();
+        text::DecodeOne(full, &next);
+        EXPECT_GT(next, limit) << name << " " << stata << " lead " << lead.size();
+      }
+    }
+  }
 }
 
 TEST(ExchangeExportTest, StreamsFromTheSqliteStoreLikeTheListedSubmissions) {

@@ -17,6 +17,17 @@
 namespace ngosurvey::exchange {
 namespace {
 
+// The longest prefix of `s` of at most `max_bytes` bytes that does not cut a UTF-8
+// character in two (ReadStat and the file formats count bytes, not characters).
+std::string Utf8Prefix(std::string_view s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return std::string(s);
+  size_t end = max_bytes;
+  // s[end] is the first byte left out: while it continues a character, so must
+  // the start of that character be left out.
+  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+  return std::string(s.substr(0, end));
+}
+
 constexpr double kSpssRefused = -97;
 constexpr double kSpssDontKnow = -98;
 // Days from 1960-01-01 (Stata's epoch) to 1970-01-01, and from 1582-10-14 (SPSS's).
@@ -215,7 +226,9 @@ class LevelFile {
         }
       }
       if (!var) return MakeError("EXP003", "cannot add variable " + name, Location{.file = path});
-      readstat_variable_set_label(var, v.label.substr(0, stata ? 80 : 255).c_str());
+      // Stata keeps 80 bytes of a variable label, SPSS 255: cut on a character
+      // boundary (the codebook has the whole text).
+      readstat_variable_set_label(var, Utf8Prefix(v.label, stata ? 80 : 255).c_str());
       vars.push_back(var);
     }
 
