@@ -3,15 +3,14 @@
 // RegisterFieldworkCommands (fieldwork_commands.cpp). Output layouts: docs/cli.md.
 #include <fmt/format.h>
 
-#include <ctime>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <ostream>
-#include <set>
 #include <string>
 #include <vector>
 
+#include "base/clock.h"
 #include "base/csv.h"
 #include "base/text.h"
 #include "cli/command.h"
@@ -22,15 +21,6 @@ namespace ngosurvey::cli {
 namespace {
 
 namespace fw = fieldwork;
-
-fw::Date LocalToday() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&now, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return *fw::ParseDate(buf);
-}
 
 Result<std::unique_ptr<store::Store>> Open(const std::string& db, bool read_only, bool create) {
   store::OpenOptions options;
@@ -173,7 +163,7 @@ void RunContactAdd(CommandContext& ctx, const ContactOptions& opts) {
   request.by = opts.by;
   auto store = Open(opts.db, false, false);
   if (!store) return Fail(ctx, store.error());
-  auto record = fw::LogContact(**store, request, LocalToday());
+  auto record = fw::LogContact(**store, request, fw::Today(SystemClock::Instance()));
   if (!record) return Fail(ctx, record.error());
   auto outcome = fw::ResolveOutcome(record->outcome);
   *ctx.out << fmt::format("contact #{} with {} on {} ({}): {} -> {} {}{}{}\n", record->seq,
@@ -196,7 +186,7 @@ struct StateOptions {
 // Loads what due and status need; false (with the exit status set) on error.
 bool LoadState(CommandContext& ctx, const StateOptions& opts, fw::FieldworkState* state,
                fw::Date* today, fw::ScheduleConfig* config) {
-  *today = LocalToday();
+  *today = fw::Today(SystemClock::Instance());
   if (!opts.date.empty() && !ParseDateOption(ctx, "--date", opts.date, today)) return false;
   config->schedule = fw::DefaultSchedule();
   if (!opts.schedule.empty()) {
@@ -274,48 +264,13 @@ void RunStatus(CommandContext& ctx, const StateOptions& opts) {
   fw::Date today;
   fw::ScheduleConfig config;
   if (!LoadState(ctx, opts, &state, &today, &config)) return;
-  if (!opts.by.empty() && !state.frame.HasColumn(opts.by)) {
-    Fail(ctx, MakeError("FW012", "no column '" + opts.by + "' in the sample frame").value());
-    ctx.exit_status = kExitUsage;
+  auto summary = fw::SummariseStatus(state, today, config, opts.by);
+  if (!summary) {
+    Fail(ctx, summary.error());
+    if (summary.error().code == "FW012") ctx.exit_status = kExitUsage;
     return;
   }
-  auto due = fw::DueFromState(state, today, config);
-  if (!due) return Fail(ctx, due.error());
-
-  // Groups: the values of --by (sorted), then "overall".
-  std::vector<std::string> groups;
-  std::vector<std::string> group_of;
-  {
-    std::set<std::string> names;
-    for (const fw::FrameCase& c : state.frame.cases) {
-      group_of.push_back(opts.by.empty() ? "" : *state.frame.Value(c, opts.by));
-      names.insert(group_of.back());
-    }
-    if (!opts.by.empty()) groups.assign(names.begin(), names.end());
-    groups.push_back(std::string(fw::kOverallGroup));
-  }
-  // code -> group -> count, in the code table's order.
-  std::map<std::string, std::map<std::string, int>> by_code;
-  std::map<std::string, int> open_per_group;
-  for (size_t i = 0; i < state.cases.size(); ++i) {
-    const fw::CaseState& cs = state.cases[i];
-    std::vector<std::string> counted_in = {std::string(fw::kOverallGroup)};
-    if (!opts.by.empty()) counted_in.insert(counted_in.begin(), group_of[i]);
-    for (const std::string& g : counted_in) {
-      ++by_code[std::string(cs.code->code)][g];
-      if (!cs.closed) ++open_per_group[g];
-    }
-  }
-  std::map<std::string, std::map<std::string, int>> per_interviewer;  // name -> code -> n
-  std::map<std::string, int> per_day;
-  for (const fw::InterviewResult& r : state.interviews) {
-    ++per_interviewer[r.interviewer][std::string(r.code->code)];
-    ++per_day[fw::FormatDate(r.day)];
-  }
-  std::vector<const fw::DueItem*> overdue;
-  for (const fw::DueItem& item : due->items) {
-    if (item.status == fw::DueStatus::kOverdue) overdue.push_back(&item);
-  }
+  auto& [groups, by_code, open_per_group, per_interviewer, per_day, overdue] = *summary;
 
   if (opts.format == "json") {
     nlohmann::ordered_json doc;
@@ -345,11 +300,11 @@ void RunStatus(CommandContext& ctx, const StateOptions& opts) {
     doc["interviews_per_day"] = per_day;
     doc["interviews_outside_frame"] = state.interviews_outside_frame;
     nlohmann::ordered_json late = nlohmann::ordered_json::array();
-    for (const fw::DueItem* item : overdue) {
-      late.push_back({{"org_id", item->org_id},
-                      {"action", item->action},
-                      {"due", fw::FormatDate(item->due)},
-                      {"days_late", item->days_late}});
+    for (const fw::DueItem& item : overdue) {
+      late.push_back({{"org_id", item.org_id},
+                      {"action", item.action},
+                      {"due", fw::FormatDate(item.due)},
+                      {"days_late", item.days_late}});
     }
     doc["overdue"] = late;
     *ctx.out << doc.dump(2) << "\n";
@@ -398,9 +353,9 @@ void RunStatus(CommandContext& ctx, const StateOptions& opts) {
   }
   out += fmt::format("\nOverdue follow-ups ({} schedule): {}\n",
                      opts.schedule.empty() ? "default" : opts.schedule, overdue.size());
-  for (const fw::DueItem* item : overdue) {
-    out += fmt::format("  {:<9} {:<15} due {}  {} days late\n", item->org_id, item->action,
-                       fw::FormatDate(item->due), item->days_late);
+  for (const fw::DueItem& item : overdue) {
+    out += fmt::format("  {:<9} {:<15} due {}  {} days late\n", item.org_id, item.action,
+                       fw::FormatDate(item.due), item.days_late);
   }
   *ctx.out << out;
 }

@@ -10,3 +10,4 @@
 #include "fieldwork/log.h"           // IWYU pragma: export
 #include "fieldwork/rates.h"         // IWYU pragma: export
 #include "fieldwork/schedule.h"      // IWYU pragma: export
+#include "fieldwork/status.h"        // IWYU pragma: export

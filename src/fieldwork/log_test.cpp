@@ -1,8 +1,11 @@
 #include "fieldwork/log.h"
+#include "fieldwork/status.h"
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
+#include <vector>
 
 #include "base/file.h"
 
@@ -240,6 +243,50 @@ TEST_F(LogTest, FrameDispositionCountsWhenNothingWasLogged) {
   auto due = DueFromState(*state, D("2026-03-20"), ScheduleConfig{DefaultSchedule(), {}});
   ASSERT_TRUE(due);
   EXPECT_EQ(due->closed, std::vector<std::string>{"VN01"});
+}
+
+TEST_F(LogTest, StatusSummarisesDispositionsInterviewsAndOverdueByGroup) {
+  ASSERT_TRUE(Log("KH01", "2026-03-02", "refusal"));
+  ASSERT_TRUE(Log("VN01", "2026-03-03", "respondent-unavailable"));
+  Interview("KH02", 1, 6);
+  auto state = LoadFieldworkState(*store_, "db");
+  ASSERT_TRUE(state) << state.error().ToString();
+  ScheduleConfig config{DefaultSchedule(), {}};
+  auto summary = SummariseStatus(*state, D("2026-03-20"), config, "country");
+  ASSERT_TRUE(summary) << summary.error().ToString();
+  EXPECT_EQ(summary->groups, (std::vector<std::string>{"KH", "VN", "overall"}));
+  EXPECT_EQ(summary->by_code["2.11"]["KH"], 1);
+  EXPECT_EQ(summary->by_code["2.11"]["overall"], 1);
+  EXPECT_EQ(summary->by_code["2.11"].count("VN"), 0u);
+  EXPECT_EQ(summary->by_code["1.2"]["KH"], 1);
+  EXPECT_EQ(summary->by_code["2.25"]["VN"], 1);
+  EXPECT_EQ(summary->open_per_group["overall"],
+            summary->open_per_group["KH"] + summary->open_per_group["VN"]);
+  EXPECT_GE(summary->open_per_group["VN"], 1);  // VN01 is still in the field
+  EXPECT_EQ(summary->per_interviewer["minh"]["1.2"], 1);
+  EXPECT_EQ(summary->per_day, (std::map<std::string, int>{{"2026-03-19", 1}}));
+  ASSERT_EQ(summary->overdue.size(), 1u);
+  EXPECT_EQ(summary->overdue[0].org_id, "VN01");
+  EXPECT_EQ(summary->overdue[0].days_late, 10);
+
+  // Without a grouping column there is only "overall".
+  auto plain = SummariseStatus(*state, D("2026-03-20"), config, "");
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->groups, (std::vector<std::string>{"overall"}));
+  EXPECT_EQ(plain->by_code["2.11"], (std::map<std::string, int>{{"overall", 1}}));
+
+  auto unknown = SummariseStatus(*state, D("2026-03-20"), config, "region");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, "FW012");
+}
+
+TEST(TodayTest, IsTheClocksLocalDate) {
+  const int64_t kMorning = 1773900000000;  // 2026-03-19T06:00:00Z
+  EXPECT_EQ(FormatDate(Today(FixedClock(kMorning))), "2026-03-19");
+  EXPECT_EQ(FormatDate(Today(FixedClock(kMorning, -7 * 60))), "2026-03-18");
+  EXPECT_EQ(FormatDate(Today(FixedClock(kMorning, 18 * 60))), "2026-03-20");
+  EXPECT_EQ(FormatDate(Today(FixedClock(-1))), "1969-12-31");
+  EXPECT_EQ(FormatDate(Today(FixedClock(0))), "1970-01-01");
 }
 
 }  // namespace
