@@ -1,7 +1,10 @@
 // The flat tables an export writes: one per level (the top level and each repeat),
 // with typed variables and one row per submission or repeat instance. The layout
 // is built once from the form; rows stream from the store through a RowWriter
-// (one per format), never all in memory. Private to exchange/.
+// (one per format), never all in memory. Private to exchange/. Defined in
+// table.cpp (the layout, CellText, SiblingPath, OutputFiles), csv_writer.cpp,
+// xlsx_writer.cpp, readstat_writer.cpp (one writer each) and codebook.cpp; export.cpp
+// drives them and nothing here calls back into it.
 #pragma once
 
 #include <memory>
@@ -110,6 +113,11 @@ Result<std::unique_ptr<RowWriter>> OpenXlsx(const Tables& tables, const std::str
                                             OutputFiles* files);
 Result<std::unique_ptr<RowWriter>> OpenReadStat(const Tables& tables, bool stata,
                                                 const std::string& path, OutputFiles* files);
+// The codebook's columns, and one variable's fields under them (codebook.cpp): the
+// codebook files and the XLSX export's codebook sheet show the same.
+const std::vector<std::string_view>& CodebookColumns();
+std::vector<std::string> CodebookFields(const Tables& tables, const Variable& variable);
+
 // The codebook (Markdown and HTML), written once the rows are counted.
 Status WriteCodebook(const form::Form& form, const Tables& tables, const std::string& path,
                      OutputFiles* files);

@@ -1,0 +1,275 @@
+// The export's flat tables: the layout built from the form (levels, variables and
+// their names in each format), the text of a cell, and the files of one export
+// written all together (table_internal.h).
+#include "exchange/table_internal.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <random>
+#include <set>
+
+#include "base/text.h"
+#include "exchange/export.h"
+#include "exchange/import.h"
+#include "exchange/values_internal.h"
+#include "form/columns.h"
+#include "form/describe.h"
+
+namespace ngosurvey::exchange {
+namespace {
+
+using form::AnswerState;
+using form::Question;
+using form::QuestionType;
+
+int EnclosingRepeat(const form::Form& form, const Question& q) {
+  for (int p = q.parent; p >= 0; p = form.questions[p].parent) {
+    if (form.questions[p].is_repeat()) return p;
+  }
+  return -1;
+}
+
+bool IsCode(const Tables& t, std::string_view name) {
+  return std::find(t.refused_codes.begin(), t.refused_codes.end(), name) != t.refused_codes.end() ||
+         std::find(t.dont_know_codes.begin(), t.dont_know_codes.end(), name) !=
+             t.dont_know_codes.end();
+}
+
+std::string Lower(std::string_view s) { return text::AsciiLower(s); }
+
+std::string MakeName(std::string_view wanted, size_t limit, bool spss,
+                     std::vector<std::string>* taken) {
+  static const std::set<std::string> stata_reserved = {
+      "_all", "_b", "byte", "_coef", "_cons", "double", "float", "if", "in", "int", "long",
+      "_n", "_N", "_pi", "_pred", "_rc", "_skip", "str", "strL", "using", "with"};
+  static const std::set<std::string> spss_reserved = {"all", "and", "by", "eq", "ge", "gt", "le",
+                                                      "lt", "ne", "not", "or", "to", "with"};
+  std::string name;
+  for (char c : wanted) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || (spss && (c == '.' || c == '@' || c == '#' || c == '$'));
+    char out = ok ? c : '_';
+    if (out == '_' && !name.empty() && name.back() == '_') continue;  // no runs of '_'
+    name.push_back(out);
+  }
+  if (spss) {
+    while (!name.empty() && (name.back() == '.' || name.back() == '_')) name.pop_back();
+  }
+  // Both formats allow more first characters (Stata '_', SPSS '@#$'), but those names
+  // are reserved for system variables or mean something special: a letter first.
+  bool letter_first = !name.empty() && ((name[0] >= 'a' && name[0] <= 'z') ||
+                                        (name[0] >= 'A' && name[0] <= 'Z'));
+  if (!letter_first) name = "v" + name;
+  if (name.size() > limit) name.resize(limit);
+  bool reserved = spss ? spss_reserved.count(Lower(name)) > 0 : stata_reserved.count(name) > 0;
+  if (reserved) name = (name.size() + 1 > limit ? name.substr(0, limit - 1) : name) + "_";
+  auto is_taken = [&](const std::string& candidate) {
+    std::string lower = Lower(candidate);
+    return std::any_of(taken->begin(), taken->end(),
+                       [&](const std::string& t) { return Lower(t) == lower; });
+  };
+  std::string unique = name;
+  for (int n = 2; is_taken(unique); ++n) {
+    std::string suffix = "_" + std::to_string(n);
+    unique = name.substr(0, std::min(name.size(), limit - suffix.size())) + suffix;
+  }
+  taken->push_back(unique);
+  return unique;
+}
+
+}  // namespace
+
+std::string StataName(std::string_view wanted, std::vector<std::string>* taken) {
+  return MakeName(wanted, 32, false, taken);
+}
+
+std::string SpssName(std::string_view wanted, std::vector<std::string>* taken) {
+  return MakeName(wanted, 64, true, taken);
+}
+
+std::string SiblingPath(const std::string& path, const std::string& suffix,
+                        const std::string& extension) {
+  size_t slash = path.find_last_of('/');
+  size_t dot = path.find_last_of('.');
+  bool has_ext = dot != std::string::npos && (slash == std::string::npos || dot > slash);
+  std::string stem = has_ext ? path.substr(0, dot) : path;
+  std::string ext = extension.empty() ? (has_ext ? path.substr(dot) : "") : extension;
+  return stem + "-" + suffix + ext;
+}
+
+std::string_view CellText(const Tables& tables, const Cell& cell) {
+  switch (cell.state) {
+    case AnswerState::kAnswered: return cell.text;
+    case AnswerState::kRefused: return tables.refused_codes.front();
+    case AnswerState::kDontKnow: return tables.dont_know_codes.front();
+    default: return {};
+  }
+}
+
+void BuildLayout(const form::Form& form, const std::vector<bool>& dropped,
+                 const std::string& language, Tables* t) {
+  t->refused_codes = RefusedCodes(form);
+  t->dont_know_codes = DontKnowCodes(form);
+  t->language = language;
+  // Levels: the top, then every repeat in form order.
+  std::map<int, size_t> level_of;  // repeat index (-1 top) -> position in t->levels
+  t->levels.push_back(Level{"main", -1, {}, 0});
+  level_of[-1] = 0;
+  for (const Question& q : form.questions) {
+    if (!q.is_repeat() || dropped[q.index]) continue;
+    level_of[q.index] = t->levels.size();
+    t->levels.push_back(Level{q.name, q.index, {}, 0});
+  }
+  auto meta = [](std::string name, std::string label) {
+    Variable v;
+    v.csv_name = std::move(name);
+    v.label = std::move(label);
+    v.type = "metadata";
+    return v;
+  };
+  for (Level& level : t->levels) {
+    level.variables.push_back(meta("KEY", level.repeat < 0 ? "Instance id" : "Key of this repeat row"));
+    if (level.repeat >= 0) {
+      level.variables.push_back(meta("PARENT_KEY", "Key of the parent row"));
+    } else {
+      level.variables.push_back(meta("FormVersion", "Form version"));
+      level.variables.push_back(meta("wave", "Wave (pretest or main)"));
+      level.variables.push_back(meta("org", "Organisation id"));
+      level.variables.push_back(meta("interviewer", "Interviewer"));
+    }
+  }
+  for (const Question& q : form.questions) {
+    if (q.is_container() || q.type == QuestionType::kNote || dropped[q.index]) continue;
+    int repeat = EnclosingRepeat(form, q);
+    auto it = level_of.find(repeat);
+    if (it == level_of.end()) continue;  // inside a dropped repeat
+    Level& level = t->levels[it->second];
+    Variable v;
+    v.csv_name = form::RelativePath(q);
+    v.label = form.Text(q.label, language);
+    if (v.label.empty()) v.label = q.name;
+    v.type = std::string(form::TypeName(q.type));
+    v.question = q.index;
+    v.relevant = form::DescribeRelevance(form, q, language);
+    switch (q.type) {
+      case QuestionType::kInteger: v.integer = true; [[fallthrough]];
+      case QuestionType::kDecimal:
+      case QuestionType::kRange: v.kind = VarKind::kNumber; break;
+      case QuestionType::kDate:
+      case QuestionType::kToday: v.kind = VarKind::kDate; break;
+      case QuestionType::kDateTime:
+      case QuestionType::kStart:
+      case QuestionType::kEnd: v.kind = VarKind::kDateTime; break;
+      case QuestionType::kSelectOne: v.kind = VarKind::kSelectOne; break;
+      default: v.kind = VarKind::kText; break;
+    }
+    std::vector<const form::Choice*> choices;
+    if (const form::ChoiceList* list = form.FindChoiceList(q.list_name);
+        list && (q.type == QuestionType::kSelectOne || q.type == QuestionType::kSelectMultiple)) {
+      for (const form::Choice& c : list->choices) {
+        if (!IsCode(*t, c.name)) choices.push_back(&c);
+      }
+    }
+    if (q.type == QuestionType::kSelectOne) {
+      // Numeric choice names keep their value; otherwise 1, 2, 3... in list order.
+      bool numeric = !choices.empty() && std::all_of(choices.begin(), choices.end(), [](auto* c) {
+        return IsInteger(c->name) && c->name.size() < 10;
+      });
+      double next = 1;
+      for (const form::Choice* c : choices) {
+        double value = numeric ? std::stod(c->name) : next++;
+        std::string label = form.Text(c->label, language);
+        v.codes.push_back(Code{value, c->name, label.empty() ? c->name : label});
+      }
+      if (q.or_other) v.codes.push_back(Code{numeric ? 9999 : next, "other", "Other"});
+    }
+    level.variables.push_back(v);
+    if (q.type == QuestionType::kSelectMultiple) {
+      std::vector<std::pair<std::string, std::string>> options;
+      for (const form::Choice* c : choices) options.emplace_back(c->name, form.Text(c->label, language));
+      if (q.or_other) options.emplace_back("other", "Other");
+      for (const auto& [name, label] : options) {
+        Variable o;
+        o.kind = VarKind::kOption;
+        o.csv_name = v.csv_name + "/" + name;
+        o.label = v.label + ": " + (label.empty() ? name : label);
+        o.type = "select_multiple option";
+        o.question = q.index;
+        o.option = name;
+        o.relevant = v.relevant;
+        level.variables.push_back(std::move(o));
+      }
+    }
+  }
+  // Names per format, unique within each file.
+  for (Level& level : t->levels) {
+    std::vector<std::string> stata_taken, spss_taken;
+    for (Variable& v : level.variables) {
+      std::string wanted = v.question >= 0 ? form.questions[v.question].name : Lower(v.csv_name);
+      if (v.kind == VarKind::kOption) wanted += "_" + v.option;
+      v.stata_name = StataName(wanted, &stata_taken);
+      v.spss_name = SpssName(wanted, &spss_taken);
+    }
+  }
+
+}
+
+OutputFiles::~OutputFiles() {
+  if (committed_) return;
+  for (const std::string& temp : temps_) ::unlink(temp.c_str());
+}
+
+Result<std::string> OutputFiles::Add(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return MakeError("IO004", "cannot write the file: a folder has this name", Location{.file = path});
+  }
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::string temp = path + ".tmp-" + std::to_string(::getpid()) + "-" +
+                     std::to_string(rng() % 1000000000);
+  paths_.push_back(path);
+  temps_.push_back(temp);
+  return temp;
+}
+
+Status OutputFiles::Commit() {
+  for (size_t i = 0; i < temps_.size(); ++i) {
+    int fd = ::open(temps_[i].c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || ::fsync(fd) != 0) {
+      std::string why = std::strerror(errno);
+      if (fd >= 0) ::close(fd);
+      return MakeError("IO003", "cannot sync to disk: " + why, Location{.file = paths_[i]});
+    }
+    ::close(fd);
+  }
+  // Every file is complete: rename them all. A rename fails only when the folder
+  // became unwritable since the files were created there.
+  for (size_t i = 0; i < temps_.size(); ++i) {
+    if (::rename(temps_[i].c_str(), paths_[i].c_str()) != 0) {
+      std::string why = std::strerror(errno);
+      for (size_t j = 0; j < i; ++j) ::unlink(paths_[j].c_str());
+      return MakeError("IO004", "cannot replace file: " + why, Location{.file = paths_[i]});
+    }
+  }
+  committed_ = true;
+  std::set<std::string> folders;
+  for (const std::string& path : paths_) {
+    std::string parent = std::filesystem::path(path).parent_path().string();
+    folders.insert(parent.empty() ? "." : parent);
+  }
+  for (const std::string& folder : folders) {
+    int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) continue;
+    (void)::fsync(fd);
+    ::close(fd);
+  }
+  return Ok();
+}
+
+}  // namespace ngosurvey::exchange
