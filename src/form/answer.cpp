@@ -1,6 +1,7 @@
 #include "form/answer.h"
 
 #include <cctype>
+#include "base/text.h"
 
 namespace ngosurvey::form {
 namespace {
@@ -67,6 +68,9 @@ Status CheckAnswer(const Answer& answer) {
   switch (answer.state) {
     case AnswerState::kAnswered:
       if (answer.value.empty()) return MakeError("A002", "an answered question needs a value");
+      if (!text::IsValidUtf8(answer.value)) {
+        return MakeError("A002", "the value is not valid UTF-8 text");
+      }
       return Ok();
     case AnswerState::kNotAsked:
       return Ok();

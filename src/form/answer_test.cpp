@@ -38,6 +38,12 @@ TEST(AnswerTest, StateAndValuePairing) {
   EXPECT_FALSE(CheckAnswer(Answer{"3", AnswerState::kRefused}));
   EXPECT_FALSE(CheckAnswer(Answer{"3", AnswerState::kDontKnow}));
   EXPECT_FALSE(CheckAnswer(Answer{"3", AnswerState::kMissing}));
+  // An answered value is UTF-8 text: a stray byte is refused, Khmer is not.
+  auto stray = CheckAnswer(Answer::Answered("Hope\xff"));
+  ASSERT_FALSE(stray);
+  EXPECT_EQ(stray.error().code, "A002");
+  EXPECT_FALSE(CheckAnswer(Answer::Answered("abc\xE2\x82")));
+  EXPECT_TRUE(CheckAnswer(Answer::Answered("ភាសាខ្មែរ Việt")));
 }
 
 TEST(AnswerTest, OnlyAnsweredValuesAreReportable) {

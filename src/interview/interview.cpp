@@ -1016,6 +1016,9 @@ Status Interview::SetNode(int node, const std::vector<int>& key_in, std::string_
     return s.Fail("IV007", Message(Msg::kUnsupported, s.lang, form::TypeName(n.type)), node,
                   "type");
   if (!n.input) return s.Fail("IV001", Message(Msg::kNoteNoAnswer, s.lang), node, "type");
+  // Typed text reaches the store only as UTF-8 (a stray byte from a terminal in
+  // another encoding would make every later JSON listing of the store fail).
+  if (!text::IsValidUtf8(raw)) return s.Fail("IV013", Message(Msg::kNotUtf8, s.lang), node, "type");
   std::string_view value = text::Trim(raw);
   if (value.empty()) {
     s.Apply(node, key, std::nullopt);

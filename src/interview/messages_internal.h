@@ -26,6 +26,7 @@ enum class Msg {
   kNoDontKnow,
   kUnsupported,
   kNoteNoAnswer,
+  kNotUtf8,
   kAcknowledge,
   kOther,
   kSpecifyOther,

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <set>
+#include "base/text.h"
 
 namespace ngosurvey::store::internal {
 namespace {
@@ -152,6 +153,12 @@ Status CheckNewSubmission(const Submission& s) {
   if (s.status == SubmissionStatus::kDraft && s.ended_at_ms) {
     return MakeError("ST001", "draft " + s.instance_id + " cannot have an end time");
   }
+  for (const std::string* field : {&s.org_id, &s.interviewer, &s.language}) {
+    if (!text::IsValidUtf8(*field)) {
+      return MakeError("ST001", "submission " + s.instance_id +
+                                    ": organisation, interviewer and language must be valid UTF-8");
+    }
+  }
   // CheckChanges without copying the answers (a map: no path twice).
   for (const auto& [path, answer] : s.answers) {
     auto parsed = form::ParseAnswerPath(path);
@@ -185,6 +192,10 @@ Status CheckAmendment(const Amendment& amendment) {
   bool blank = amendment.reason.find_first_not_of(" \t\r\n") == std::string::npos;
   if (blank) {
     return MakeError("ST005", "a change to " + amendment.instance_id + " needs a reason");
+  }
+  if (!text::IsValidUtf8(amendment.who) || !text::IsValidUtf8(amendment.reason)) {
+    return MakeError("ST005", "the author's name and the reason of a change to " +
+                                  amendment.instance_id + " must be valid UTF-8 text");
   }
   return CheckChanges(amendment.changes);
 }
