@@ -7,8 +7,10 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 
@@ -160,14 +162,38 @@ TEST_F(CsvCache, ResealedCacheReachesTheStructuralChecks) {
   EXPECT_FALSE(read_as(more_rows).has_value());
 }
 
+// A folder nobody may write to: the data load, no cache is written. Root writes to
+// read-only folders, so when the suite runs as root (CI) the load runs in a child
+// process that has given up root for `nobody` (uid/gid 65534), for whom the
+// permission bits hold; the child reports by its exit status.
 TEST_F(CsvCache, ReadOnlyFolderJustLoads) {
-  if (::geteuid() == 0) GTEST_SKIP() << "root writes to read-only folders";
-  std::filesystem::permissions(dir_, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
-  CachedLoad load;
-  auto data = Load(&load);
-  std::filesystem::permissions(dir_, std::filesystem::perms::owner_all);
-  ASSERT_TRUE(data.has_value());
-  EXPECT_FALSE(load.cache_written);
+  namespace fs = std::filesystem;
+  fs::permissions(dir_, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
+                            fs::perms::group_exec | fs::perms::others_read |
+                            fs::perms::others_exec);
+  int outcome = -1;  // 0 loaded without a cache, 3 load failed, 4 cache written
+  if (::geteuid() != 0) {
+    CachedLoad load;
+    auto data = Load(&load);
+    outcome = !data ? 3 : load.cache_written ? 4 : 0;
+  } else {
+    pid_t pid = ::fork();
+    ASSERT_GE(pid, 0) << std::strerror(errno);
+    if (pid == 0) {
+      if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(2);
+      CachedLoad load;
+      auto data = Load(&load);
+      ::_exit(!data ? 3 : load.cache_written ? 4 : 0);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status)) << "the child ended by signal " << WTERMSIG(status);
+    outcome = WEXITSTATUS(status);
+    ASSERT_NE(outcome, 2) << "could not become nobody";
+  }
+  fs::permissions(dir_, fs::perms::owner_all);
+  EXPECT_EQ(outcome, 0) << "3: the load failed, 4: a cache was written";
+  EXPECT_FALSE(fs::exists(dir_ + "/data.csv.ngocache"));
 }
 
 // The same "cannot write the cache" path as the read-only folder, reachable as root

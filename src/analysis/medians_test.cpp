@@ -52,7 +52,9 @@ void ExpectSameMedians(const std::vector<double>& values, const std::vector<uint
   for (int g = 0; g <= groups; ++g) {
     SCOPED_TRACE("slot " + std::to_string(g));
     ASSERT_EQ(mine[g].has_value(), reference[g].has_value());
-    if (mine[g]) EXPECT_EQ(*mine[g], *reference[g]);  // exactly: the same two values
+    if (mine[g]) {
+      EXPECT_EQ(*mine[g], *reference[g]);  // exactly: the same two values
+    }
   }
 }
 

@@ -215,7 +215,9 @@ TEST(TabulateTest, RowsCountedTogetherEqualRowsAlone) {
       EXPECT_EQ(a.mentions_total, b.mentions_total);
     }
     // The table's filter took effect (VN's 7 "no" are out; its refusal stays).
-    if (*table_filter) EXPECT_EQ(whole->items[0].nonresponse[1].total, 6u);
+    if (*table_filter) {
+      EXPECT_EQ(whole->items[0].nonresponse[1].total, 6u);
+    }
   }
 }
 

@@ -143,7 +143,9 @@ TEST(TableReaderTest, StartTellsHowFarTheEncodingCheckRead) {
   ASSERT_GE(told.size(), 2u);
   for (size_t i = 0; i < told.size(); ++i) {
     EXPECT_LT(told[i], text.size());
-    if (i > 0) EXPECT_GT(told[i], told[i - 1]);
+    if (i > 0) {
+      EXPECT_GT(told[i], told[i - 1]);
+    }
   }
   EXPECT_GE(told[0], size_t{8} << 20);
   Table chunk;

@@ -3,14 +3,15 @@
 # package-lock.json when node_modules is missing (never a browser: the tests drive
 # Debian's /usr/bin/chromium), then node's built-in test runner.
 # Environment: RENDER_FIXTURE (the fixture binary), OUT_DIR (HTML and screenshot).
-# Exit 77 (CTest "skipped") when node or chromium is not installed.
+# Fails (exit 1) when node or chromium is not installed: tools/install-deps installs
+# them, so a missing one is a broken set-up, not a reason to skip.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 for tool in node npm /usr/bin/chromium; do
   if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "browser tests skipped: $tool is not installed (run tools/install-deps)" >&2
-    exit 77
+    echo "browser tests cannot run: $tool is not installed (run tools/install-deps)" >&2
+    exit 1
   fi
 done
 
