@@ -8,10 +8,12 @@
 #include "analysis/agreement.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <map>
 #include <random>
 #include <set>
+#include <thread>
 
 namespace ngosurvey::analysis {
 
@@ -275,6 +277,8 @@ Result<std::vector<CodeAgreement>> ComputeCodingAgreement(const std::vector<Codi
 
   std::vector<CodeAgreement> out;
   out.reserve(n_codes + 1);
+  std::vector<std::vector<Pattern>> patterns_of;  // per row of `out`
+  patterns_of.reserve(n_codes + 1);
   std::vector<Pattern> overall_patterns(tri_size);
   std::vector<int64_t> overall_cohen(4, 0);
   for (size_t code = 0; code <= n_codes; ++code) {
@@ -324,12 +328,28 @@ Result<std::vector<CodeAgreement>> ComputeCodingAgreement(const std::vector<Codi
       }
       row.cohen_kappa = CohenKappa(t, 2);
     }
-    if (options.replicates > 0) {
-      // Each code's own stream, so that its interval does not depend on the others.
-      std::mt19937_64 rng(options.seed ^ Fnv1a(row.code));
-      BootstrapAlpha(use, options, rng, &row);
-    }
     out.push_back(std::move(row));
+    if (overall) {
+      patterns_of.push_back(overall_patterns);
+    } else {
+      patterns_of.push_back(std::move(patterns));
+    }
+  }
+  // The bootstraps, the bulk of the work, on every core: each code draws from its own
+  // stream (seeded from its name), so the intervals do not depend on the threads.
+  if (options.replicates > 0) {
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      for (size_t i = next++; i < out.size(); i = next++) {
+        std::mt19937_64 rng(options.seed ^ Fnv1a(out[i].code));
+        BootstrapAlpha(patterns_of[i], options, rng, &out[i]);
+      }
+    };
+    size_t threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), out.size());
+    std::vector<std::thread> pool;
+    for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+    work();
+    for (std::thread& t : pool) t.join();
   }
   return out;
 }

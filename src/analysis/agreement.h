@@ -14,7 +14,8 @@
 // Units that fewer than two coders judged carry no information about agreement and
 // are left out of every coefficient and of n_units.
 //
-// Pure functions: no state, safe from any thread.
+// Pure functions: no state, safe from any thread. ComputeCodingAgreement runs the
+// bootstraps of the codes on every core.
 #pragma once
 
 #include <cstdint>
