@@ -111,6 +111,11 @@ struct ColumnSpec {
 // `collapse_spaces`, runs of spaces become one. Ends are trimmed.
 std::string CleanText(std::string_view raw, bool collapse_spaces) {
   std::string_view s = text::Trim(raw);
+  // Most cells have neither: one copy, as before this cleaning existed.
+  if (s.find('\xE2') == std::string_view::npos &&
+      (!collapse_spaces || s.find("  ") == std::string_view::npos)) {
+    return std::string(s);
+  }
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size(); ++i) {

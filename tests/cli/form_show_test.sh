@@ -51,6 +51,18 @@ expect_status 0 "$NGOSURVEY" form show examples/ngo_profile.xlsx
 expect_contains "$TMP/stdout" "NGO profile (form_id ngo_profile, version 2026112501)"
 expect_contains "$TMP/stdout" "Languages: en (English), km (Khmer), vi (Vietnamese); default en"
 
+# Types the interview does not run are shown, under their canonical names (pyxform parity).
+expect_status 0 "$NGOSURVEY" form show tests/forms/parity/begin_loop.xlsx
+expect_contains "$TMP/stdout" "begin_loop (form_id begin_loop, version -)"
+expect_contains "$TMP/stdout" "+ fruit_loop (begin_loop fruits): Fruit"
+expect_contains "$TMP/stdout" "  - eaten (integer): How many eaten?"
+expect_contains "$TMP/stderr" "W103: type \"begin_loop\" is kept in the form"
+expect_status 0 "$NGOSURVEY" form show tests/forms/parity/select_one_external.xlsx
+expect_contains "$TMP/stdout" "- city (select_one_external city): City?"
+expect_status 0 "$NGOSURVEY" form show --format json tests/forms/parity/osm.xlsx
+expect_contains "$TMP/stdout" '"type": "osm"'
+expect_contains "$TMP/stdout" '"list": "building"'
+
 # Wrong language, wrong format, invalid form, unreadable file.
 expect_status 2 "$NGOSURVEY" form show --lang fr examples/ngo_profile.xlsx
 expect_contains "$TMP/stderr" "the form has no such language (it has: en, km, vi)"
