@@ -4,6 +4,7 @@
 //   form diagnostics          the diagnostics catalogue as Markdown (docs/diagnostics.md)
 //   form model FILE [-o OUT]  the lossless form model as JSON, what the WebAssembly
 //                             engine reads (docs/formats/form-json.md)
+//   form xform FILE [-o OUT]  the ODK XForm (XML) of a valid form, as pyxform writes it
 #include <algorithm>
 #include <ostream>
 #include <string>
@@ -15,8 +16,10 @@
 #include "cli/command.h"
 #include "base/file.h"
 #include "form/diagnostics.h"
+#include "base/file.h"
 #include "form/form.h"
 #include "form/form_json.h"
+#include "form/xform_writer.h"
 
 namespace ngosurvey::cli {
 namespace {
@@ -31,6 +34,11 @@ struct CheckOptions {
 
 struct ModelOptions {
   std::string file, output;
+};
+
+struct XFormCommandOptions {
+  std::string file;
+  std::string output;
 };
 
 struct ShowOptions {
@@ -231,6 +239,42 @@ void RunModel(CommandContext& ctx, const ModelOptions& opts) {
   }
 }
 
+// The form id pyxform falls back on: the file name without folder and extension.
+std::string FileStem(const std::string& path) {
+  size_t slash = path.find_last_of("/\\");
+  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  size_t dot = name.rfind('.');
+  return dot == std::string::npos || dot == 0 ? name : name.substr(0, dot);
+}
+
+void RunXForm(CommandContext& ctx, const XFormCommandOptions& opts) {
+  Diagnostics diags;
+  Result<Form> form = form::LoadFormFile(opts.file, &diags);
+  if (!form) diags.Add(Severity::kError, form.error());
+  if (diags.has_errors()) {
+    // The same report as `form check`.
+    PrintSorted(*ctx.err, diags);
+    *ctx.err << fmt::format("{}: invalid, {}, {}\n", opts.file,
+                            Plural(diags.error_count(), "error"),
+                            Plural(diags.warning_count(), "warning"));
+    ctx.exit_status =
+        !form && form.error().code.rfind("IO", 0) == 0 ? kExitIo : kExitFailure;
+    return;
+  }
+  PrintSorted(*ctx.err, diags);  // warnings only
+  Result<std::string> xml = form::WriteXForm(*form, {FileStem(opts.file)});
+  if (!xml) {
+    ctx.exit_status = ReportError(ctx, xml.error());
+    return;
+  }
+  if (opts.output.empty() || opts.output == "-") {
+    *ctx.out << *xml;
+    return;
+  }
+  Status written = WriteFileAtomic(opts.output, *xml);
+  if (!written) ctx.exit_status = ReportError(ctx, written.error());
+}
+
 }  // namespace
 
 void RegisterFormCommands(CLI::App& root, CommandContext& ctx) {
@@ -271,6 +315,19 @@ void RegisterFormCommands(CLI::App& root, CommandContext& ctx) {
   model->add_option("-o,--output", model_opts->output,
                     "Write to PATH (all-or-nothing) instead of stdout");
   model->callback([&ctx, model_opts] { RunModel(ctx, *model_opts); });
+
+  auto xform_opts = std::make_shared<XFormCommandOptions>();
+  CLI::App* xform = group->add_subcommand(
+      "xform",
+      "Write the ODK XForm (XML) of an XLSForm, as pyxform would, for ODK Collect, Enketo\n"
+      "and ODK Web Forms (differences: docs/xform.md). Exit 1 on an invalid form, with the\n"
+      "diagnostics of `form check`.");
+  xform->add_option("file", xform_opts->file, "XLSForm workbook (.xlsx)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  xform->add_option("-o,--output", xform_opts->output,
+                    "Write the XForm to this file (atomically) instead of standard output");
+  xform->callback([&ctx, xform_opts] { RunXForm(ctx, *xform_opts); });
 
   CLI::App* catalogue = group->add_subcommand(
       "diagnostics", "Print the catalogue of diagnostic codes as Markdown (docs/diagnostics.md)");

@@ -29,6 +29,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -174,6 +175,10 @@ struct Form {
   // Column numbers of each field by canonical key: "relevant", "label::en",
   // "choice_filter", or an extra column's header. Per sheet.
   std::map<std::string, int> survey_columns, choices_columns, external_choices_columns;
+  // Translatable columns written without a language ("label", "hint", "image"), by
+  // base key, per sheet: their texts are keyed by default_language, and pyxform
+  // writes a text that only such a column gives inline rather than as itext.
+  std::set<std::string> untranslated_survey_columns, untranslated_choices_columns;
 
   // The questions named `name` (there can be several at different levels).
   const std::vector<int>& QuestionsNamed(std::string_view name) const;

@@ -188,7 +188,8 @@ class Builder {
   void ReadSettings(const Sheet& sheet);
   template <size_t N>
   std::vector<ColumnSpec> ReadHeader(const Sheet& sheet, const std::array<ColumnAlias, N>& aliases,
-                                     std::map<std::string, int>* columns);
+                                     std::map<std::string, int>* columns,
+                                     std::set<std::string>* untranslated);
   const Language& AddLanguage(const Language& language);
   Status ReadSurvey(const Sheet& sheet);
   void ReadChoices(const Sheet& sheet, bool external);
@@ -280,7 +281,8 @@ std::string Builder::LanguageFor(std::string_view lang_text) {
 template <size_t N>
 std::vector<ColumnSpec> Builder::ReadHeader(const Sheet& sheet,
                                             const std::array<ColumnAlias, N>& aliases,
-                                            std::map<std::string, int>* columns) {
+                                            std::map<std::string, int>* columns,
+                                            std::set<std::string>* untranslated) {
   std::vector<ColumnSpec> specs;
   if (sheet.rows.empty()) return specs;
   const Row& header = sheet.rows[0];
@@ -321,7 +323,10 @@ std::vector<ColumnSpec> Builder::ReadHeader(const Sheet& sheet,
     std::optional<std::string_view> key = LookupAlias(aliases, base);
     if (key && (sep == std::string::npos || IsTranslatable(*key))) {
       spec.key = std::string(*key);
-      if (IsTranslatable(spec.key)) spec.lang = LanguageFor(lang_text);
+      if (IsTranslatable(spec.key)) {
+        spec.lang = LanguageFor(lang_text);
+        if (sep == std::string::npos) untranslated->insert(spec.key);
+      }
     } else {
       spec.extra = true;
       spec.key = spec.header;
@@ -677,7 +682,8 @@ bool IsValidName(std::string_view name) {
 
 Status Builder::ReadSurvey(const Sheet& sheet) {
   form_.survey_sheet = sheet.name;
-  survey_specs_ = ReadHeader(sheet, kSurveyAliases, &form_.survey_columns);
+  survey_specs_ = ReadHeader(sheet, kSurveyAliases, &form_.survey_columns,
+                             &form_.untranslated_survey_columns);
   // pyxform requires only "type": without "name", every row but a note lacks a name.
   if (form_.survey_columns.count("type") == 0) {
     return MakeError(code::kNoTypeColumn,
@@ -935,11 +941,13 @@ void Builder::ReadChoices(const Sheet& sheet, bool external) {
   std::vector<ChoiceList>& lists = external ? form_.external_choice_lists : form_.choice_lists;
   std::vector<ColumnSpec> external_specs;
   std::vector<ColumnSpec>& specs = external ? external_specs : choices_specs_;
+  std::set<std::string> external_untranslated;  // not used by the XForm writer
   if (external)
     form_.external_choices_sheet = sheet.name;
   else
     form_.choices_sheet = sheet.name;
-  specs = ReadHeader(sheet, kChoicesAliases, &columns);
+  specs = ReadHeader(sheet, kChoicesAliases, &columns,
+                     external ? &external_untranslated : &form_.untranslated_choices_columns);
   if (sheet.rows.empty()) return;
   if (columns.count("list_name") == 0 || columns.count("name") == 0) {
     diags_->AddError(code::kNoChoiceNameColumn,
