@@ -2,6 +2,7 @@
 //   {"ngosurvey_form": 1, "file": S, "title": S, "default_language": S,
 //    "languages": [{"code": S, "name": S}], "settings": {...}, "sheets": {...},
 //    "survey_columns": {S: N}, "choices_columns": {S: N},
+//    "untranslated_survey_columns": [S], "untranslated_choices_columns": [S],
 //    "questions": [{"row": N, "type": S, "name": S, ... "parent": N, "children": [N]}],
 //    "choice_lists": [{"name": S, "row": N, "choices": [{"row": N, "name": S, ...}]}]}
 // A question's index is its position in "questions". Absent texts are empty.
@@ -11,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <set>
 #include <utility>
 
 namespace ngosurvey::form {
@@ -181,6 +183,19 @@ class FieldReader {
     return Ok();
   }
 
+  Status StringSet(std::string_view key, std::set<std::string>* out) const {
+    const Json* v = Get(key);
+    if (!v) return Ok();
+    if (!v->is_array()) return Fail(key, "expected an array of strings");
+    for (size_t i = 0; i < v->size(); ++i) {
+      if (!(*v)[i].is_string()) {
+        return Fail(std::string(key) + "[" + std::to_string(i) + "]", "expected a string");
+      }
+      out->insert((*v)[i].get<std::string>());
+    }
+    return Ok();
+  }
+
   // The array at `key` (absent: empty), or an error when it is something else.
   Result<const Json*> Array(std::string_view key) const {
     static const Json kEmpty = Json::array();
@@ -337,6 +352,12 @@ std::string FormToJson(const Form& form) {
                    {"settings", form.settings_sheet}};
   PutColumns(doc, "survey_columns", form.survey_columns);
   PutColumns(doc, "choices_columns", form.choices_columns);
+  if (!form.untranslated_survey_columns.empty()) {
+    doc["untranslated_survey_columns"] = OrderedJson(form.untranslated_survey_columns);
+  }
+  if (!form.untranslated_choices_columns.empty()) {
+    doc["untranslated_choices_columns"] = OrderedJson(form.untranslated_choices_columns);
+  }
   OrderedJson questions = OrderedJson::array();
   for (const Question& q : form.questions) questions.push_back(QuestionJson(q));
   doc["questions"] = std::move(questions);
@@ -452,6 +473,8 @@ Result<Form> FormFromJson(std::string_view json, const std::string& file_name, s
   }
   NGO_TRY(r.Columns("survey_columns", &form.survey_columns));
   NGO_TRY(r.Columns("choices_columns", &form.choices_columns));
+  NGO_TRY(r.StringSet("untranslated_survey_columns", &form.untranslated_survey_columns));
+  NGO_TRY(r.StringSet("untranslated_choices_columns", &form.untranslated_choices_columns));
 
   const Json* questions = NGO_TRY(r.Array("questions"));
   int count = static_cast<int>(questions->size());

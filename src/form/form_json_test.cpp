@@ -38,6 +38,8 @@ void ExpectSameForm(const Form& a, const Form& b) {
   EXPECT_EQ(a.settings_sheet, b.settings_sheet);
   EXPECT_EQ(a.survey_columns, b.survey_columns);
   EXPECT_EQ(a.choices_columns, b.choices_columns);
+  EXPECT_EQ(a.untranslated_survey_columns, b.untranslated_survey_columns);
+  EXPECT_EQ(a.untranslated_choices_columns, b.untranslated_choices_columns);
   EXPECT_EQ(a.name_index, b.name_index);
   ASSERT_EQ(a.questions.size(), b.questions.size());
   for (size_t i = 0; i < a.questions.size(); ++i) {
@@ -114,7 +116,8 @@ INSTANTIATE_TEST_SUITE_P(Forms, FormJsonRoundTrip,
                                            // the types pyxform has that the interview does not run
                                            "tests/forms/parity/begin_loop.xlsx",
                                            "tests/forms/parity/osm.xlsx",
-                                           "tests/forms/parity/legacy_types.xlsx"));
+                                           "tests/forms/parity/legacy_types.xlsx",
+                                           "tests/forms/xform_plain.xlsx"));
 
 TEST(FormJson, FieldsTheExamplesDoNotUse) {
   // or_other, extra columns on both sheets, media, every text column, settings values.
