@@ -31,11 +31,12 @@ bool Has(const std::string& xml, std::string_view part) {
 }
 
 TEST(XFormWriter, WholeDocumentOfAPlainForm) {
-  std::string xml = XForm(
-      {{"type", "name", "label", "hint", "required"},
-       {"text", "village", "Village", "As on the map", "yes"},
-       {"select_one yn", "school", "School in ${village}?", "", ""}},
-      {{"list_name", "name", "label"}, {"yn", "yes", "Yes"}, {"yn", "no", "No"}}, {}, {"villages"});
+  std::string xml =
+      XForm({{"type", "name", "label", "hint", "required"},
+             {"text", "village", "Village", "As on the map", "yes"},
+             {"select_one yn", "school", "School in ${village}?", "", ""}},
+            {{"list_name", "name", "label"}, {"yn", "yes", "Yes"}, {"yn", "no", "No"}},
+            {{"form_id"}, {"villages"}});
   EXPECT_EQ(xml,
             R"x(<?xml version="1.0"?>
 <h:html xmlns="http://www.w3.org/2002/xforms" xmlns:h="http://www.w3.org/1999/xhtml" xmlns:ev="http://www.w3.org/2001/xml-events" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:jr="http://openrosa.org/javarosa" xmlns:orx="http://openrosa.org/xforms" xmlns:odk="http://www.opendatakit.org/xforms">
@@ -280,9 +281,13 @@ TEST(XFormWriter, UnknownReferenceIsAnErrorNamingTheRow) {
 }
 
 TEST(XFormWriter, FormIdFallsBackOnTheFileNameThenData) {
-  EXPECT_TRUE(Has(XForm({{"type", "name", "label"}, {"text", "a", "A"}}, {}, {}, {"survey_2"}),
-                  R"x(<data id="survey_2">)x"));
-  EXPECT_TRUE(Has(XForm({{"type", "name", "label"}, {"text", "a", "A"}}), R"x(<data id="data">)x"));
+  // The reader fills form_id from the file name ("test"); a model without one (from
+  // JSON, or built by hand) takes the option, then "data", as pyxform does.
+  EXPECT_TRUE(Has(XForm({{"type", "name", "label"}, {"text", "a", "A"}}), R"x(<data id="test">)x"));
+  Form form = *MakeForm({{"type", "name", "label"}, {"text", "a", "A"}});
+  form.settings.form_id.clear();
+  EXPECT_TRUE(Has(*WriteXForm(form, {"survey_2"}), R"x(<data id="survey_2">)x"));
+  EXPECT_TRUE(Has(*WriteXForm(form), R"x(<data id="data">)x"));
 }
 
 }  // namespace
