@@ -22,6 +22,18 @@ Location RowLocation(int64_t row) {
 
 std::string FormatNumber(double value) { return fmt::format("{}", value); }
 
+// `value` of row `row` when it is a finite positive number, else `code` with "row N: the
+// WHAT is VALUE; RULE".
+Status CheckPositive(double value, size_t row, std::string_view code, std::string_view what,
+                     std::string_view rule) {
+  if (std::isfinite(value) && value > 0) return Ok();
+  return MakeError(std::string(code),
+                   fmt::format("row {}: the {} is {}; {}", row + 1, what,
+                               std::isnan(value) ? std::string("missing") : FormatNumber(value),
+                               rule),
+                   RowLocation(static_cast<int64_t>(row)));
+}
+
 // R's qt(p, df) for the lower tail.
 double StudentQuantile(double p, double df) {
   boost::math::students_t dist(df);
@@ -88,14 +100,8 @@ Result<Design> Design::Make(const DesignColumns& columns) {
   design.lonely_psu_ = columns.lonely_psu;
   design.weights_.assign(columns.weights.begin(), columns.weights.end());
   for (size_t row = 0; row < n; ++row) {
-    double w = columns.weights[row];
-    if (!std::isfinite(w) || w <= 0) {
-      return MakeError("SVY001",
-                       fmt::format("row {}: the weight is {}; a sampling weight must be a "
-                                   "positive number",
-                                   row + 1, std::isnan(w) ? std::string("missing") : FormatNumber(w)),
-                       RowLocation(static_cast<int64_t>(row)));
-    }
+    NGO_TRY(CheckPositive(columns.weights[row], row, "SVY001", "weight",
+                          "a sampling weight must be a positive number"));
   }
 
   // Strata and PSUs, numbered in order of first appearance.
@@ -146,13 +152,8 @@ Result<Design> Design::Make(const DesignColumns& columns) {
     bool all_at_least_one = true;
     for (size_t row = 0; row < n; ++row) {
       double f = columns.fpc[row];
-      if (!std::isfinite(f) || f <= 0) {
-        return MakeError("SVY003",
-                         fmt::format("row {}: the fpc is {}; it must be a population size "
-                                     "(>= 1) or a sampling fraction (<= 1)",
-                                     row + 1, std::isnan(f) ? std::string("missing") : FormatNumber(f)),
-                         RowLocation(static_cast<int64_t>(row)));
-      }
+      NGO_TRY(CheckPositive(f, row, "SVY003", "fpc",
+                            "it must be a population size (>= 1) or a sampling fraction (<= 1)"));
       any_above_one = any_above_one || f > 1;
       all_at_least_one = all_at_least_one && f >= 1;
     }

@@ -5,6 +5,7 @@
 //   form model FILE [-o OUT]  the lossless form model as JSON, what the WebAssembly
 //                             engine reads (docs/formats/form-json.md)
 //   form xform FILE [-o OUT]  the ODK XForm (XML) of a valid form, as pyxform writes it
+#include <optional>
 #include <algorithm>
 #include <ostream>
 #include <string>
@@ -188,20 +189,29 @@ std::string ShowText(const Form& form, const std::string& lang) {
   return out;
 }
 
-void RunShow(CommandContext& ctx, const ShowOptions& opts) {
+// The form at `file` when it loads without errors (its warnings printed); otherwise the
+// problems are reported, the exit status set, and nothing is returned. Commands that
+// turn a form into something else (show, model) accept only a valid one.
+std::optional<Form> LoadValidForm(CommandContext& ctx, const std::string& file) {
   Diagnostics diags;
-  Result<Form> form = form::LoadFormFile(opts.file, &diags);
+  Result<Form> form = form::LoadFormFile(file, &diags);
   if (!form) {
     ctx.exit_status = ReportError(ctx, form.error());
-    return;
+    return std::nullopt;
   }
   PrintSorted(*ctx.err, diags);
   if (diags.has_errors()) {
-    *ctx.err << opts.file << ": invalid, " << Plural(diags.error_count(), "error")
+    *ctx.err << file << ": invalid, " << Plural(diags.error_count(), "error")
              << "; run `ngosurvey form check` for details\n";
     ctx.exit_status = kExitFailure;
-    return;
+    return std::nullopt;
   }
+  return std::move(*form);
+}
+
+void RunShow(CommandContext& ctx, const ShowOptions& opts) {
+  std::optional<Form> form = LoadValidForm(ctx, opts.file);
+  if (!form) return;
   if (!opts.lang.empty() && !form->HasLanguage(opts.lang)) {
     std::string known;
     for (const form::Language& language : form->languages) {
@@ -218,19 +228,8 @@ void RunShow(CommandContext& ctx, const ShowOptions& opts) {
 // Only a valid form is written: the model is what interviews run, and the engine
 // that reads it trusts no more than its structure.
 void RunModel(CommandContext& ctx, const ModelOptions& opts) {
-  Diagnostics diags;
-  Result<Form> form = form::LoadFormFile(opts.file, &diags);
-  if (!form) {
-    ctx.exit_status = ReportError(ctx, form.error());
-    return;
-  }
-  PrintSorted(*ctx.err, diags);
-  if (diags.has_errors()) {
-    *ctx.err << opts.file << ": invalid, " << Plural(diags.error_count(), "error")
-             << "; run `ngosurvey form check` for details\n";
-    ctx.exit_status = kExitFailure;
-    return;
-  }
+  std::optional<Form> form = LoadValidForm(ctx, opts.file);
+  if (!form) return;
   std::string json = form::FormToJson(*form) + "\n";
   if (opts.output.empty()) {
     *ctx.out << json;
