@@ -36,7 +36,8 @@ void EvaluateExpression(benchmark::State& state, const char* text) {
     benchmark::DoNotOptimize(value);
   }
   state.counters["allocs_per_eval"] =
-      static_cast<double>(ngosurvey::alloc_count::g_allocations.load() - before) / static_cast<double>(state.iterations());
+      static_cast<double>(ngosurvey::alloc_count::g_allocations.load() - before) /
+      static_cast<double>(state.iterations());
   state.SetItemsProcessed(state.iterations());
 }
 

@@ -18,10 +18,14 @@ namespace {
 std::string InlineCell(const std::string& ref, const std::string& text) {
   std::string escaped;
   for (char c : text) {
-    if (c == '<') escaped += "&lt;";
-    else if (c == '&') escaped += "&amp;";
-    else if (c == '>') escaped += "&gt;";
-    else escaped += c;
+    if (c == '<')
+      escaped += "&lt;";
+    else if (c == '&')
+      escaped += "&amp;";
+    else if (c == '>')
+      escaped += "&gt;";
+    else
+      escaped += c;
   }
   return "<c r=\"" + ref + "\" t=\"inlineStr\"><is><t>" + escaped + "</t></is></c>";
 }
@@ -69,9 +73,9 @@ std::string Zip(const std::vector<std::pair<std::string, std::string>>& parts) {
 int g_expressions = 0;  // how many MakeForm made
 
 std::string MakeForm(int rows, int expressions) {
-  std::vector<std::vector<std::string>> survey = {
-      {"type", "name", "label::English (en)", "label::Khmer (km)", "relevant", "constraint",
-       "calculation"}};
+  std::vector<std::vector<std::string>> survey = {{"type", "name", "label::English (en)",
+                                                   "label::Khmer (km)", "relevant", "constraint",
+                                                   "calculation"}};
   int made = 0, questions = 0;
   // Groups take a row each; every fourth question carries an expression until
   // `expressions` are made.
@@ -104,7 +108,8 @@ std::string MakeForm(int rows, int expressions) {
       {"list_name", "name", "label::English (en)", "label::Khmer (km)"}};
   for (int list = 0; list < 20; ++list) {
     for (int c = 0; c < 5; ++c) {
-      choices.push_back({"list" + std::to_string(list), "c" + std::to_string(c), "Choice", "ជម្រើស"});
+      choices.push_back(
+          {"list" + std::to_string(list), "c" + std::to_string(c), "Choice", "ជម្រើស"});
     }
   }
   const std::string ns =
@@ -112,14 +117,19 @@ std::string MakeForm(int rows, int expressions) {
       "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"";
   const std::string rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/";
   return Zip({
-      {"xl/workbook.xml", "<workbook " + ns +
-                              "><sheets><sheet name=\"survey\" sheetId=\"1\" r:id=\"rId1\"/>"
-                              "<sheet name=\"choices\" sheetId=\"2\" r:id=\"rId2\"/></sheets></workbook>"},
+      {"xl/workbook.xml",
+       "<workbook " + ns +
+           "><sheets><sheet name=\"survey\" sheetId=\"1\" r:id=\"rId1\"/>"
+           "<sheet name=\"choices\" sheetId=\"2\" r:id=\"rId2\"/></sheets></workbook>"},
       {"xl/_rels/workbook.xml.rels",
        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-       "<Relationship Id=\"rId1\" Type=\"" + rel + "worksheet\" Target=\"worksheets/sheet1.xml\"/>"
-       "<Relationship Id=\"rId2\" Type=\"" + rel + "worksheet\" Target=\"worksheets/sheet2.xml\"/>"
-       "</Relationships>"},
+       "<Relationship Id=\"rId1\" Type=\"" +
+           rel +
+           "worksheet\" Target=\"worksheets/sheet1.xml\"/>"
+           "<Relationship Id=\"rId2\" Type=\"" +
+           rel +
+           "worksheet\" Target=\"worksheets/sheet2.xml\"/>"
+           "</Relationships>"},
       {"xl/worksheets/sheet1.xml", SheetXml(survey)},
       {"xl/worksheets/sheet2.xml", SheetXml(choices)},
   });

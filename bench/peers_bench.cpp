@@ -10,12 +10,11 @@
 //
 //   peers_bench compute FORM.xlsx DATA.csv REPS [CANON.csv]
 //       loads the CSV as `tabulate --refused 99 --no-cache` does (the streaming
-//       loader, LoadCsvFile, on two threads), then times CountByGroup over every item by grp with two
-//       threads, and one two-thread memory pass over the same bytes, REPS times each.
-//       Prints one "name value" line per figure (seconds, bytes); medians. With
-//       CANON.csv, writes the counts (item,option,group,count,base,mean: count and
-//       answered base of every option in every group, n and mean of every decimal)
-//       that bench/peers/peers.py checks the peers against.
+//       loader, LoadCsvFile, on two threads), then times CountByGroup over every item by grp with
+//       two threads, and one two-thread memory pass over the same bytes, REPS times each. Prints
+//       one "name value" line per figure (seconds, bytes); medians. With CANON.csv, writes the
+//       counts (item,option,group,count,base,mean: count and answered base of every option in every
+//       group, n and mean of every decimal) that bench/peers/peers.py checks the peers against.
 //
 //   peers_bench load FORM.xlsx DATA.csv THREADS
 //       the CSV load of `compute` alone on THREADS threads (for profiling the loader);

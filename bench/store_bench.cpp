@@ -94,8 +94,8 @@ void BM_DraftSave(benchmark::State& state) {
     ++saves;
   }
   // Rates add up over threads: commits_per_s is the total for all writers.
-  state.counters["commits_per_s"] = benchmark::Counter(static_cast<double>(saves),
-                                                       benchmark::Counter::kIsRate);
+  state.counters["commits_per_s"] =
+      benchmark::Counter(static_cast<double>(saves), benchmark::Counter::kIsRate);
   state.counters["p50_ms"] =
       benchmark::Counter(Percentile(latencies_ms, 0.50), benchmark::Counter::kAvgThreads);
   state.counters["p99_ms"] =
@@ -131,18 +131,35 @@ void BM_RawWriteFdatasync(benchmark::State& state) {
   }
   ::close(fd);
   ::unlink(path.c_str());
-  state.counters["syncs_per_s"] = benchmark::Counter(static_cast<double>(latencies_ms.size()),
-                                                     benchmark::Counter::kIsRate);
+  state.counters["syncs_per_s"] =
+      benchmark::Counter(static_cast<double>(latencies_ms.size()), benchmark::Counter::kIsRate);
   state.counters["p50_ms"] = Percentile(latencies_ms, 0.50);
   state.counters["p99_ms"] = Percentile(latencies_ms, 0.99);
 }
-BENCHMARK(BM_RawWriteFdatasync)->Name("RawWriteFdatasync")->UseRealTime()->MinTime(3.0)
-    ->Repetitions(5)->ReportAggregatesOnly(true)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RawWriteFdatasync)
+    ->Name("RawWriteFdatasync")
+    ->UseRealTime()
+    ->MinTime(3.0)
+    ->Repetitions(5)
+    ->ReportAggregatesOnly(true)
+    ->Unit(benchmark::kMillisecond);
 
-BENCHMARK(BM_DraftSave)->Name("DraftSave/writers:1")->Threads(1)->UseRealTime()
-    ->MinTime(3.0)->Repetitions(5)->ReportAggregatesOnly(true)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_DraftSave)->Name("DraftSave/writers:4")->Threads(4)->UseRealTime()
-    ->MinTime(3.0)->Repetitions(5)->ReportAggregatesOnly(true)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DraftSave)
+    ->Name("DraftSave/writers:1")
+    ->Threads(1)
+    ->UseRealTime()
+    ->MinTime(3.0)
+    ->Repetitions(5)
+    ->ReportAggregatesOnly(true)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DraftSave)
+    ->Name("DraftSave/writers:4")
+    ->Threads(4)
+    ->UseRealTime()
+    ->MinTime(3.0)
+    ->Repetitions(5)
+    ->ReportAggregatesOnly(true)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "study/published_audit.h"
 #include "base/csv.h"
+#include "study/published_audit.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);

@@ -77,7 +77,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   for (const Reference& ref : parsed->references()) {
-    if (ref.offset < 0 || static_cast<size_t>(ref.offset + ref.length) > text.size()) __builtin_trap();
+    if (ref.offset < 0 || static_cast<size_t>(ref.offset + ref.length) > text.size())
+      __builtin_trap();
   }
   for (const ngosurvey::Error& error : CheckFunctions(*parsed)) CheckError(error, text);
   AnyNameResolver resolver(fixture.ctx);

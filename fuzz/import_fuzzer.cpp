@@ -39,25 +39,28 @@ const form::Form& TheForm() {
   static const form::Form form = [] {
     form::Workbook workbook;
     workbook.file = "fuzz.xlsx";
-    workbook.sheets.push_back(SheetFromCsv("survey",
-        "type,name,label,relevant,constraint\n"
-        "start,start,,,\n"
-        "text,org_id,Org,,\"regex(., '^[A-Z]{2}[0-9]{2}$')\"\n"
-        "begin_group,profile,Profile,,\n"
-        "integer,staff_n,Staff,,. >= 0\n"
-        "decimal,budget,Budget,,\n"
-        "select_one yn,shelter,Shelter,,\n"
-        "integer,beds,Beds,${shelter} = 'yes',. > 0\n"
-        "end_group,,,,\n"
-        "select_multiple svc,services,Services,,\"not(selected(., 'none') and count-selected(.) > 1)\"\n"
-        "date,founded,Founded,,\n"
-        "begin_repeat,programs,Programmes,,\n"
-        "text,pname,Name,,\n"
-        "integer,pstaff,Staff,count(${programs}) > 0,. >= 0\n"
-        "end_repeat,,,,\n"));
-    workbook.sheets.push_back(SheetFromCsv("choices",
-        "list_name,name,label\nyn,yes,Yes\nyn,no,No\nyn,refused,Refused\n"
-        "svc,shelter,Shelter\nsvc,legal,Legal\nsvc,none,None\n"));
+    workbook.sheets.push_back(
+        SheetFromCsv("survey",
+                     "type,name,label,relevant,constraint\n"
+                     "start,start,,,\n"
+                     "text,org_id,Org,,\"regex(., '^[A-Z]{2}[0-9]{2}$')\"\n"
+                     "begin_group,profile,Profile,,\n"
+                     "integer,staff_n,Staff,,. >= 0\n"
+                     "decimal,budget,Budget,,\n"
+                     "select_one yn,shelter,Shelter,,\n"
+                     "integer,beds,Beds,${shelter} = 'yes',. > 0\n"
+                     "end_group,,,,\n"
+                     "select_multiple svc,services,Services,,\"not(selected(., 'none') and "
+                     "count-selected(.) > 1)\"\n"
+                     "date,founded,Founded,,\n"
+                     "begin_repeat,programs,Programmes,,\n"
+                     "text,pname,Name,,\n"
+                     "integer,pstaff,Staff,count(${programs}) > 0,. >= 0\n"
+                     "end_repeat,,,,\n"));
+    workbook.sheets.push_back(
+        SheetFromCsv("choices",
+                     "list_name,name,label\nyn,yes,Yes\nyn,no,No\nyn,refused,Refused\n"
+                     "svc,shelter,Shelter\nsvc,legal,Legal\nsvc,none,None\n"));
     workbook.sheets.push_back(SheetFromCsv("settings", "form_id,version\nfuzz_form,1\n"));
     Diagnostics diags;
     auto built = form::BuildForm(workbook, &diags);

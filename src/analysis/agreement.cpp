@@ -345,7 +345,8 @@ Result<std::vector<CodeAgreement>> ComputeCodingAgreement(const std::vector<Codi
         BootstrapAlpha(patterns_of[i], options, rng, &out[i]);
       }
     };
-    size_t threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), out.size());
+    size_t threads =
+        std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), out.size());
     std::vector<std::thread> pool;
     for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
     work();
@@ -385,8 +386,9 @@ Result<std::vector<CodeAgreement>> ComputeQuestionAgreement(const store::Store& 
       if (!s.code.empty()) {
         auto it = code_index.find(s.code);
         if (it == code_index.end()) {
-          return MakeError("AG003", "code '" + s.code + "' of coder '" + c.coder + "' on " + c.instance_id +
-                                        " is not in the codebook (version " + codebook->version + ")");
+          return MakeError("AG003", "code '" + s.code + "' of coder '" + c.coder + "' on " +
+                                        c.instance_id + " is not in the codebook (version " +
+                                        codebook->version + ")");
         }
         code = it->second;
       }

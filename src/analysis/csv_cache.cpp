@@ -132,11 +132,14 @@ Result<CacheKey> ComputeCacheKey(const std::string& csv_path, const std::string&
                                  const LoadDataOptions& options) {
   CacheKey key;
   int fd = ::open(csv_path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return MakeError("IO001", std::string("cannot open: ") + std::strerror(errno), Location{.file = csv_path});
+  if (fd < 0)
+    return MakeError("IO001", std::string("cannot open: ") + std::strerror(errno),
+                     Location{.file = csv_path});
   struct stat st {};
   if (::fstat(fd, &st) != 0) {
     ::close(fd);
-    return MakeError("IO001", std::string("cannot stat: ") + std::strerror(errno), Location{.file = csv_path});
+    return MakeError("IO001", std::string("cannot stat: ") + std::strerror(errno),
+                     Location{.file = csv_path});
   }
   key.csv_size = static_cast<uint64_t>(st.st_size);
   key.csv_mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
@@ -155,7 +158,8 @@ Result<CacheKey> ComputeCacheKey(const std::string& csv_path, const std::string&
   if (!form_bytes) return tl::unexpected(form_bytes.error());
   uint64_t h = FnvString(*form_bytes, 1469598103934665603ULL);
   h = FnvString(options.language, h);
-  for (const auto* list : {&options.refused_codes, &options.dont_know_codes, &options.items, &options.extra_single}) {
+  for (const auto* list :
+       {&options.refused_codes, &options.dont_know_codes, &options.items, &options.extra_single}) {
     h = FnvString("|", h);
     for (const auto& s : *list) h = FnvString(s, h);
   }
@@ -163,7 +167,8 @@ Result<CacheKey> ComputeCacheKey(const std::string& csv_path, const std::string&
   return key;
 }
 
-std::optional<Dataset> ReadCache(const std::string& cache_path, const CacheKey& key, Diagnostics* diags) {
+std::optional<Dataset> ReadCache(const std::string& cache_path, const CacheKey& key,
+                                 Diagnostics* diags) {
   int fd = ::open(cache_path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
   struct stat st {};
@@ -182,15 +187,18 @@ std::optional<Dataset> ReadCache(const std::string& cache_path, const CacheKey& 
   std::memcpy(&h, base, sizeof h);
   if (std::memcmp(h.magic, kMagic, sizeof kMagic) != 0 || h.version != kVersion ||
       h.header_hash != Fnv(&h, offsetof(Header, header_hash)) || h.file_bytes != mapping->size ||
-      h.csv_size != key.csv_size || h.csv_mtime_ns != key.csv_mtime_ns || h.csv_probe != key.csv_probe ||
-      h.inputs != key.inputs || h.meta_offset != kHeaderBytes || h.meta_bytes > mapping->size - kHeaderBytes ||
+      h.csv_size != key.csv_size || h.csv_mtime_ns != key.csv_mtime_ns ||
+      h.csv_probe != key.csv_probe || h.inputs != key.inputs || h.meta_offset != kHeaderBytes ||
+      h.meta_bytes > mapping->size - kHeaderBytes ||
       h.meta_hash != Fnv(base + h.meta_offset, h.meta_bytes)) {
     return std::nullopt;
   }
   MetaReader meta(base + h.meta_offset, h.meta_bytes);
   const size_t data_begin = kHeaderBytes + h.meta_bytes;
   auto view = [&](uint64_t offset, uint64_t bytes, const void** out) {
-    if (offset % kAlign || offset < data_begin || offset > mapping->size || bytes > mapping->size - offset) return false;
+    if (offset % kAlign || offset < data_begin || offset > mapping->size ||
+        bytes > mapping->size - offset)
+      return false;
     *out = base + offset;
     return true;
   };
@@ -202,8 +210,8 @@ std::optional<Dataset> ReadCache(const std::string& cache_path, const CacheKey& 
     Column column;
     uint64_t kind = 0, planes = 0;
     if (!meta.Str(&column.name) || !meta.Str(&column.label) || !meta.U64(&kind) || kind > 2 ||
-        !meta.Strs(&column.options) || !meta.Strs(&column.option_labels) || !meta.Str(&column.relevant) ||
-        !meta.U64(&planes) || planes > 64) {
+        !meta.Strs(&column.options) || !meta.Strs(&column.option_labels) ||
+        !meta.Str(&column.relevant) || !meta.U64(&planes) || planes > 64) {
       return std::nullopt;
     }
     column.kind = static_cast<ColumnKind>(kind);
@@ -211,7 +219,8 @@ std::optional<Dataset> ReadCache(const std::string& cache_path, const CacheKey& 
       uint64_t offset = 0;
       const void* at = nullptr;
       if (!meta.U64(&offset) || !view(offset, h.rows, &at)) return std::nullopt;
-      column.planes.push_back(Buffer<uint8_t>::View(static_cast<const uint8_t*>(at), h.rows, owner));
+      column.planes.push_back(
+          Buffer<uint8_t>::View(static_cast<const uint8_t*>(at), h.rows, owner));
     }
     if (column.kind == ColumnKind::kNumber) {
       uint64_t numbers = 0, states = 0;
@@ -232,9 +241,9 @@ std::optional<Dataset> ReadCache(const std::string& cache_path, const CacheKey& 
   for (uint64_t i = 0; i < count; ++i) {
     uint64_t severity = 0, row = 0, column = 0, offset = 0;
     Error e;
-    if (!meta.U64(&severity) || !meta.Str(&e.code) || !meta.Str(&e.message) || !meta.Str(&e.where.file) ||
-        !meta.Str(&e.where.sheet) || !meta.U64(&row) || !meta.U64(&column) || !meta.U64(&offset) ||
-        !meta.Str(&e.where.expression)) {
+    if (!meta.U64(&severity) || !meta.Str(&e.code) || !meta.Str(&e.message) ||
+        !meta.Str(&e.where.file) || !meta.Str(&e.where.sheet) || !meta.U64(&row) ||
+        !meta.U64(&column) || !meta.U64(&offset) || !meta.Str(&e.where.expression)) {
       return std::nullopt;
     }
     e.where.row = static_cast<int>(row), e.where.column = static_cast<int>(column);
@@ -319,7 +328,9 @@ Status WriteCache(const std::string& cache_path, const CacheKey& key, const Data
   h.header_hash = Fnv(&h, offsetof(Header, header_hash));
   return WriteFileAtomicWith(cache_path, [&](const std::string& temp) -> Status {
     int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) return MakeError("IO004", std::string("cannot create: ") + std::strerror(errno), Location{.file = cache_path});
+    if (fd < 0)
+      return MakeError("IO004", std::string("cannot create: ") + std::strerror(errno),
+                       Location{.file = cache_path});
     size_t written = 0;
     bool ok = true;
     auto put = [&](const void* bytes, size_t size) {
@@ -349,14 +360,16 @@ Status WriteCache(const std::string& cache_path, const CacheKey& key, const Data
     pad();
     std::string why = ok ? "" : std::strerror(errno);
     if (::close(fd) != 0 && ok) ok = false, why = std::strerror(errno);
-    if (!ok || written != end) return MakeError("IO004", "cannot write: " + why, Location{.file = cache_path});
+    if (!ok || written != end)
+      return MakeError("IO004", "cannot write: " + why, Location{.file = cache_path});
     return Ok();
   });
 }
 
 Result<Dataset> LoadCsvWithCache(const form::Form& form, const std::string& form_path,
                                  const std::string& csv_path, const LoadDataOptions& options,
-                                 Diagnostics* diags, const CsvLoadSettings& settings, CachedLoad* cache) {
+                                 Diagnostics* diags, const CsvLoadSettings& settings,
+                                 CachedLoad* cache) {
   std::optional<CacheKey> key;
   std::string cache_path = CachePathFor(csv_path);
   if (cache->use_cache && csv_path != "-") {

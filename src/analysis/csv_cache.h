@@ -37,7 +37,8 @@ Result<CacheKey> ComputeCacheKey(const std::string& csv_path, const std::string&
 
 // The cached dataset (its columns view the mapped file) and the load's diagnostics,
 // or nullopt when there is no usable cache for `key`.
-std::optional<Dataset> ReadCache(const std::string& cache_path, const CacheKey& key, Diagnostics* diags);
+std::optional<Dataset> ReadCache(const std::string& cache_path, const CacheKey& key,
+                                 Diagnostics* diags);
 
 // Writes the cache atomically (temporary file, then rename). Errors IO004.
 Status WriteCache(const std::string& cache_path, const CacheKey& key, const Dataset& data,
@@ -50,8 +51,8 @@ Status WriteCache(const std::string& cache_path, const CacheKey& key, const Data
 void ResealCacheForTesting(std::string* bytes, const CacheKey& key);
 
 struct CachedLoad {
-  bool use_cache = true;  // false: neither read nor write a cache (--no-cache)
-  bool from_cache = false;  // out: the dataset came from the cache
+  bool use_cache = true;       // false: neither read nor write a cache (--no-cache)
+  bool from_cache = false;     // out: the dataset came from the cache
   bool cache_written = false;  // out
 };
 
@@ -60,6 +61,7 @@ struct CachedLoad {
 // folder is not writable: the load itself has succeeded).
 Result<Dataset> LoadCsvWithCache(const form::Form& form, const std::string& form_path,
                                  const std::string& csv_path, const LoadDataOptions& options,
-                                 Diagnostics* diags, const CsvLoadSettings& settings, CachedLoad* cache);
+                                 Diagnostics* diags, const CsvLoadSettings& settings,
+                                 CachedLoad* cache);
 
 }  // namespace ngosurvey::analysis

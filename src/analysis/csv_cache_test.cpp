@@ -3,9 +3,8 @@
 // cache file is damaged.
 #include "analysis/csv_cache.h"
 
-#include <gtest/gtest.h>
-
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -23,7 +22,8 @@ namespace {
 class CsvCache : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = ::testing::TempDir() + "/csv_cache_" + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    dir_ = ::testing::TempDir() + "/csv_cache_" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name();
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     std::string source = std::string(NGOSURVEY_SOURCE_DIR) + "/tests/data/tabulate/";
@@ -38,7 +38,8 @@ class CsvCache : public ::testing::Test {
 
   Result<Dataset> Load(CachedLoad* cache) {
     Diagnostics diags;
-    return LoadCsvWithCache(form_, dir_ + "/form.xlsx", dir_ + "/data.csv", options_, &diags, {}, cache);
+    return LoadCsvWithCache(form_, dir_ + "/form.xlsx", dir_ + "/data.csv", options_, &diags, {},
+                            cache);
   }
 
   static void ExpectEqual(const Dataset& a, const Dataset& b) { testing::ExpectSameDataset(a, b); }
@@ -112,7 +113,8 @@ TEST_F(CsvCache, DamagedCacheIsIgnoredAndRebuilt) {
   auto bytes = ReadFile(cache);
   ASSERT_TRUE(bytes.has_value());
   // Truncated; a flipped byte in the header; in the meta; garbage.
-  std::vector<std::string> damaged = {bytes->substr(0, bytes->size() - 1), *bytes, *bytes, "NGOCACHE"};
+  std::vector<std::string> damaged = {bytes->substr(0, bytes->size() - 1), *bytes, *bytes,
+                                      "NGOCACHE"};
   damaged[1][20] ^= 1;
   damaged[2][100] ^= 1;
   for (const std::string& bad : damaged) {

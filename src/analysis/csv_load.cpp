@@ -67,7 +67,8 @@ class Input {
     }
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-      return MakeError("IO001", std::string("cannot open: ") + std::strerror(errno), Location{.file = path});
+      return MakeError("IO001", std::string("cannot open: ") + std::strerror(errno),
+                       Location{.file = path});
     }
     struct stat st {};
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -82,7 +83,8 @@ class Input {
       void* map = ::mmap(nullptr, map_size_, PROT_READ, MAP_PRIVATE, fd, 0);
       if (map == MAP_FAILED) {
         ::close(fd);
-        return MakeError("IO001", std::string("cannot map: ") + std::strerror(errno), Location{.file = path});
+        return MakeError("IO001", std::string("cannot map: ") + std::strerror(errno),
+                         Location{.file = path});
       }
       map_ = static_cast<char*>(map);
     }
@@ -431,9 +433,11 @@ bool FastRecord(std::string_view data, size_t* pos, size_t end, Record* record) 
     uint64_t commas = 0, other = 0;
     for (int k = 0; k < 4; ++k) {
       __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 16 * k));
-      commas |= uint64_t{static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma)))} << (16 * k);
-      other |= uint64_t{static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
-                   _mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr)), _mm_cmpeq_epi8(v, quote))))}
+      commas |= uint64_t{static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma)))}
+                << (16 * k);
+      other |= uint64_t{static_cast<unsigned>(_mm_movemask_epi8(
+                   _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr)),
+                                _mm_cmpeq_epi8(v, quote))))}
                << (16 * k);
     }
     uint64_t stop = other & (0 - other);  // the first line end or quote, or 0
@@ -465,8 +469,8 @@ bool FastRecord(std::string_view data, size_t* pos, size_t end, Record* record) 
   while (i + 16 <= end) {
     __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
     unsigned commas = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma)));
-    unsigned other = static_cast<unsigned>(_mm_movemask_epi8(
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr)), _mm_cmpeq_epi8(v, quote))));
+    unsigned other = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr)), _mm_cmpeq_epi8(v, quote))));
     unsigned stop = other & (0u - other);  // the first line end or quote, or 0
     unsigned before = stop ? commas & (stop - 1) : commas;
     while (before) {
@@ -515,7 +519,8 @@ class Lookup {
   // The keys and codes in order, to share one table between columns with the same.
   std::string Signature() const {
     std::string out;
-    for (size_t k = 0; k < keys_.size(); ++k) out += std::to_string(codes_[k]) + ":" + std::to_string(keys_[k].size()) + ":" + keys_[k];
+    for (size_t k = 0; k < keys_.size(); ++k)
+      out += std::to_string(codes_[k]) + ":" + std::to_string(keys_[k].size()) + ":" + keys_[k];
     return out;
   }
 
@@ -663,7 +668,8 @@ class Lookup {
         multi_.one[b] = multi(code);
         bits_[b] = code >= 0 && code < kOptionsPerPlane ? static_cast<uint8_t>(1u << code) : 0;
       } else if (key.size() == 2) {
-        size_t w = static_cast<unsigned char>(key[0]) | static_cast<size_t>(static_cast<unsigned char>(key[1])) << 8;
+        size_t w = static_cast<unsigned char>(key[0]) |
+                   static_cast<size_t>(static_cast<unsigned char>(key[1])) << 8;
         single_.two[w] = single(code);
         multi_.two[w] = multi(code);
       }
@@ -695,12 +701,14 @@ inline bool FastDecimal(std::string_view text, double* out) {
   i = negative ? 1 : 0;
   uint64_t mantissa = 0;
   size_t digits = 0, fraction = 0;
-  for (; i < n && text[i] >= '0' && text[i] <= '9'; ++i, ++digits) mantissa = mantissa * 10 + static_cast<unsigned>(text[i] - '0');
+  for (; i < n && text[i] >= '0' && text[i] <= '9'; ++i, ++digits)
+    mantissa = mantissa * 10 + static_cast<unsigned>(text[i] - '0');
   if (digits == 0) return false;
   if (i < n) {
     if (text[i] != '.') return false;
     ++i;
-    for (; i < n && text[i] >= '0' && text[i] <= '9'; ++i, ++fraction) mantissa = mantissa * 10 + static_cast<unsigned>(text[i] - '0');
+    for (; i < n && text[i] >= '0' && text[i] <= '9'; ++i, ++fraction)
+      mantissa = mantissa * 10 + static_cast<unsigned>(text[i] - '0');
     if (fraction == 0 || i < n) return false;
   }
   if (digits + fraction > 15) return false;
@@ -753,13 +761,15 @@ class ColumnArena {
  public:
   // Room for `bytes` (a multiple of 64 per column is the caller's business).
   static std::shared_ptr<uint8_t> Map(size_t bytes) {
-    if (bytes == 0) return std::shared_ptr<uint8_t>(new uint8_t[1], std::default_delete<uint8_t[]>());
+    if (bytes == 0)
+      return std::shared_ptr<uint8_t>(new uint8_t[1], std::default_delete<uint8_t[]>());
     void* map = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (map == MAP_FAILED) throw std::bad_alloc();  // as a std::vector of that size would
 #ifdef MADV_HUGEPAGE
     ::madvise(map, bytes, MADV_HUGEPAGE);
 #endif
-    return std::shared_ptr<uint8_t>(static_cast<uint8_t*>(map), [bytes](uint8_t* p) { ::munmap(p, bytes); });
+    return std::shared_ptr<uint8_t>(static_cast<uint8_t*>(map),
+                                    [bytes](uint8_t* p) { ::munmap(p, bytes); });
   }
   // Gives back the whole pages of [data, data + bytes), which nothing reads again.
   static void Drop(void* data, size_t bytes) {
@@ -772,24 +782,24 @@ class ColumnArena {
 
 // Per chunk and target: what a chunk found.
 struct TargetResult {
-  size_t bad_row = kNone;       // first row with a value that is not an option / number
-  size_t bad_row_pos = 0;       // its record's first byte
+  size_t bad_row = kNone;  // first row with a value that is not an option / number
+  size_t bad_row_pos = 0;  // its record's first byte
   std::string bad_value;
-  bool non_numeric = false;     // a value strtod does not consume (numeric candidates)
+  bool non_numeric = false;  // a value strtod does not consume (numeric candidates)
   // Extra grouping columns: the chunk's distinct values by first appearance.
   std::unordered_map<std::string, int> dictionary;
   std::vector<std::string> values;
 };
 
 struct Chunk {
-  size_t begin = 0, end = 0;   // bytes
-  size_t row_offset = 0;       // first row's index in the columns (upper bound layout)
-  size_t row_capacity = 0;     // rows reserved (record ends counted by the first pass)
-  size_t rows = 0;             // rows parsed
+  size_t begin = 0, end = 0;  // bytes
+  size_t row_offset = 0;      // first row's index in the columns (upper bound layout)
+  size_t row_capacity = 0;    // rows reserved (record ends counted by the first pass)
+  size_t rows = 0;            // rows parsed
   bool structural_error = false;
   CsvError error;
   size_t utf8_bad = kNone;
-  bool ascii = false;          // the first pass saw no byte >= 0x80 here: no UTF-8 check
+  bool ascii = false;  // the first pass saw no byte >= 0x80 here: no UTF-8 check
   std::vector<TargetResult> results;
 };
 
@@ -825,7 +835,11 @@ class Loader {
  public:
   Loader(const form::Form& form, const LoadDataOptions& options, const CsvLoadSettings& settings,
          const Input& input, std::string file)
-      : form_(form), options_(options), settings_(settings), input_(input), data_(input.data()),
+      : form_(form),
+        options_(options),
+        settings_(settings),
+        input_(input),
+        data_(input.data()),
         file_(std::move(file)) {}
 
   Result<Dataset> Run(Diagnostics* diags);
@@ -841,18 +855,20 @@ class Loader {
   // `readable_end`: the end of the memory the record's bytes are in (reading up to it
   // past a cell is allowed).
   void EncodeRow(const Record& record, size_t row, size_t record_pos, Chunk* chunk,
-                 form::expr::Evaluator* evaluator, RecordContext* context, const char* readable_end);
+                 form::expr::Evaluator* evaluator, RecordContext* context,
+                 const char* readable_end);
   // The general path of one cell: trimming, relevance of empty cells, any lookup,
   // extra columns, errors.
-  void EncodeCell(const Record& record, size_t k, size_t at, size_t row, size_t record_pos, Chunk* chunk,
-                  form::expr::Evaluator* evaluator, RecordContext* context);
+  void EncodeCell(const Record& record, size_t k, size_t at, size_t row, size_t record_pos,
+                  Chunk* chunk, form::expr::Evaluator* evaluator, RecordContext* context);
   Result<Dataset> Finish(Diagnostics* diags);
   // IO001 for a file that changed while it was read (Input::changed).
   Error ChangedError() const {
-    return Error{"IO001",
-                 "the file changed while it was read (another program is writing it?); load it again "
-                 "when it is complete",
-                 Location{.file = file_}};
+    return Error{
+        "IO001",
+        "the file changed while it was read (another program is writing it?); load it again "
+        "when it is complete",
+        Location{.file = file_}};
   }
   // Returns the arena memory of a target that does not become a column (a calculate
   // that turned out not to be numeric, an extra column that a question supplies).
@@ -893,13 +909,13 @@ class Loader {
     enum Mode : uint8_t { kGeneral, kSingle, kMulti, kNumber };
     Mode mode = kGeneral;
     size_t field = 0;
-    size_t max_key = 0;                        // kNumber: longer cells are no codes
-    const Lookup* lookup = nullptr;            // kNumber: the refused / don't-know codes
-    const Lookup::Cells* cells = nullptr;      // kSingle, kMulti
-    const uint8_t* bits = nullptr;             // kMulti: option bits by byte
-    uint8_t* out = nullptr;                    // plane 0, or the states of kNumber
-    double* numbers = nullptr;                 // kNumber
-    bool empty_missing = false;                // an empty cell is missing (no relevance)
+    size_t max_key = 0;                    // kNumber: longer cells are no codes
+    const Lookup* lookup = nullptr;        // kNumber: the refused / don't-know codes
+    const Lookup::Cells* cells = nullptr;  // kSingle, kMulti
+    const uint8_t* bits = nullptr;         // kMulti: option bits by byte
+    uint8_t* out = nullptr;                // plane 0, or the states of kNumber
+    double* numbers = nullptr;             // kNumber
+    bool empty_missing = false;            // an empty cell is missing (no relevance)
   };
   std::vector<HotTarget> hot_;
   void MakeHot();
@@ -943,7 +959,8 @@ std::optional<CsvError> ReadHeaderRecord(std::string_view data, std::vector<std:
         if ((*header)[i] == (*header)[j]) {
           CsvError e;
           e.code = "CSV006";
-          e.message = "duplicate column name '" + (*header)[i] + "' (also column " + std::to_string(j + 1) + ")";
+          e.message = "duplicate column name '" + (*header)[i] + "' (also column " +
+                      std::to_string(j + 1) + ")";
           e.line_pos = start;
           e.column = static_cast<int>(i) + 1;
           return e;
@@ -965,7 +982,8 @@ std::optional<Error> FirstUtf8Error(std::string_view data, const std::string& fi
   size_t bad = CheckUtf8(data, &pos, data.size());
   if (bad == kNone) return std::nullopt;
   CsvError e = Utf8Error(data, bad);
-  return Error{e.code, e.message, Location{.file = file, .row = static_cast<int>(e.line_pos), .column = e.column}};
+  return Error{e.code, e.message,
+               Location{.file = file, .row = static_cast<int>(e.line_pos), .column = e.column}};
 }
 
 // A header error as csv::ParseTable reports it: a bad UTF-8 byte anywhere first.
@@ -993,7 +1011,8 @@ std::optional<Error> Loader::Plan() {
     for (const std::string& name : options_.items) {
       const Question* q = form_.FindQuestion(name);
       if (!q) {
-        return Error{"D004", "'" + name + "' is not a question of the form", Location{.file = form_.file}};
+        return Error{"D004", "'" + name + "' is not a question of the form",
+                     Location{.file = form_.file}};
       }
       if (!IsTabulable(q->type)) {
         return Error{"D005",
@@ -1002,7 +1021,8 @@ std::optional<Error> Loader::Plan() {
                      form_.SurveyCell(q->row, "type")};
       }
       if (!form::FindColumn(header_, *q)) {
-        return Error{"D004", "'" + name + "' has no column in the data", Location{.file = file_, .row = 1}};
+        return Error{"D004", "'" + name + "' has no column in the data",
+                     Location{.file = file_, .row = 1}};
       }
       questions.push_back(q);
     }
@@ -1053,13 +1073,14 @@ std::optional<Error> Loader::Plan() {
 void Loader::FirstPass() {
   const size_t begin = body_begin_, end = data_.size();
   size_t bytes = end - begin;
-  size_t range = settings_.range_bytes ? settings_.range_bytes
-                                       : std::max<size_t>(size_t{1} << 20, bytes / (threads_ * 4) + 1);
+  size_t range = settings_.range_bytes
+                     ? settings_.range_bytes
+                     : std::max<size_t>(size_t{1} << 20, bytes / (threads_ * 4) + 1);
   size_t ranges = bytes == 0 ? 0 : (bytes + range - 1) / range;
   struct RangeCount {
     size_t from = 0, to = 0;
     uint64_t quotes = 0;
-    uint64_t ends[2] = {0, 0};          // record ends at even / odd quote parity
+    uint64_t ends[2] = {0, 0};             // record ends at even / odd quote parity
     size_t first_end[2] = {kNone, kNone};  // offset after the first such end
     bool ascii = false;                    // no byte >= 0x80
   };
@@ -1074,8 +1095,8 @@ void Loader::FirstPass() {
   };
   // Counts q[0, n), the bytes from `offset` on; q[n, avail) (a byte at most) is what
   // follows, to tell CRLF from a lone CR at the end.
-  auto count_block = [&](RangeCount* r, const char* q, size_t n, size_t avail, size_t offset, uint64_t* quotes_io,
-                         uint64_t* high_io) {
+  auto count_block = [&](RangeCount* r, const char* q, size_t n, size_t avail, size_t offset,
+                         uint64_t* quotes_io, uint64_t* high_io) {
     uint64_t quotes = *quotes_io;
     uint64_t high = *high_io;  // the high bits of every byte: 0 for ASCII text
     auto byte = [&](size_t i) {
@@ -1093,8 +1114,8 @@ void Loader::FirstPass() {
     while (i + 16 <= n) {
       __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + i));
       high |= static_cast<unsigned>(_mm_movemask_epi8(v));
-      unsigned special = static_cast<unsigned>(_mm_movemask_epi8(
-          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, lf)), _mm_cmpeq_epi8(v, cr))));
+      unsigned special = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
+          _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, lf)), _mm_cmpeq_epi8(v, cr))));
       while (special) {
         byte(i + static_cast<size_t>(__builtin_ctz(special)));
         special &= special - 1;
@@ -1122,7 +1143,8 @@ void Loader::FirstPass() {
   auto count_range = [&](RangeCount* r) {
     uint64_t quotes = 0, high = 0;
     if (!input_.streamed()) {
-      count_block(r, p + r->from, r->to - r->from, std::min(end, r->to + 1) - r->from, r->from, &quotes, &high);
+      count_block(r, p + r->from, r->to - r->from, std::min(end, r->to + 1) - r->from, r->from,
+                  &quotes, &high);
     } else {
       // No bigger than the range: a small file must not cost a full-size buffer.
       const size_t piece = std::min(block, r->to - r->from);
@@ -1196,7 +1218,8 @@ void Loader::FirstPass() {
 }
 
 void Loader::EncodeRow(const Record& record, size_t row, size_t record_pos, Chunk* chunk,
-                       form::expr::Evaluator* evaluator, RecordContext* context, const char* readable_end) {
+                       form::expr::Evaluator* evaluator, RecordContext* context,
+                       const char* readable_end) {
   const size_t at = chunk->row_offset + row;
   const std::string_view* fields = record.fields.data();
   // Locals: the byte stores below may alias anything, members would be reloaded.
@@ -1255,7 +1278,9 @@ void Loader::EncodeRow(const Record& record, size_t row, size_t record_pos, Chun
         }
         case HotTarget::kNumber: {
           double number;
-          if ((n <= h.max_key && h.lookup->Find(cell) != Lookup::kNotFound) || !FastDecimal(cell, &number)) break;
+          if ((n <= h.max_key && h.lookup->Find(cell) != Lookup::kNotFound) ||
+              !FastDecimal(cell, &number))
+            break;
           h.numbers[at] = number;
           h.out[at] = kCodeAnswered;
           continue;
@@ -1268,8 +1293,8 @@ void Loader::EncodeRow(const Record& record, size_t row, size_t record_pos, Chun
   }
 }
 
-void Loader::EncodeCell(const Record& record, size_t k, size_t at, size_t row, size_t record_pos, Chunk* chunk,
-                        form::expr::Evaluator* evaluator, RecordContext* context) {
+void Loader::EncodeCell(const Record& record, size_t k, size_t at, size_t row, size_t record_pos,
+                        Chunk* chunk, form::expr::Evaluator* evaluator, RecordContext* context) {
   {
     Target& t = targets_[k];
     std::string_view raw = FastTrim(record.fields[t.field]);
@@ -1445,7 +1470,8 @@ void Loader::ParseChunk(Chunk* chunk, bool report_progress) {
     CsvError error;
     size_t at = pos - window_begin;
     const size_t stop = window_end - window_begin;
-    bool parsed = FastRecord(window, &at, stop, &record) || ParseRecord(window, &at, stop, &record, &error);
+    bool parsed =
+        FastRecord(window, &at, stop, &record) || ParseRecord(window, &at, stop, &record, &error);
     if (window_end < chunk->end && (parsed ? at == stop : error.code == "CSV002")) {
       // The record may go on past the window: read again from its start (or from
       // the first byte not checked as UTF-8), further than before.
@@ -1465,8 +1491,8 @@ void Loader::ParseChunk(Chunk* chunk, bool report_progress) {
     if (record.count != width) {
       chunk->structural_error = true;
       chunk->error.code = "CSV005";
-      chunk->error.message = "row has " + std::to_string(record.count) + " fields, the header has " +
-                             std::to_string(width);
+      chunk->error.message = "row has " + std::to_string(record.count) +
+                             " fields, the header has " + std::to_string(width);
       chunk->error.line_pos = start;
       chunk->error.column = static_cast<int>(std::min(record.count, width)) + 1;
       return;
@@ -1550,9 +1576,10 @@ void Loader::ParseAll(bool sequential) {
     if (t.kind == ColumnKind::kNumber) {
       bytes += room(total_capacity_ * sizeof(double)) + room(total_capacity_);
     } else {
-      size_t planes = t.kind == ColumnKind::kSingle
-                          ? 1
-                          : std::max<size_t>(1, (t.options.size() + kOptionsPerPlane - 1) / kOptionsPerPlane);
+      size_t planes =
+          t.kind == ColumnKind::kSingle
+              ? 1
+              : std::max<size_t>(1, (t.options.size() + kOptionsPerPlane - 1) / kOptionsPerPlane);
       bytes += planes * room(total_capacity_);
       t.planes.resize(planes);
     }
@@ -1591,12 +1618,14 @@ void Loader::ParseAll(bool sequential) {
 }
 
 Result<Dataset> Loader::Run(Diagnostics* diags) {
-  threads_ = settings_.threads > 0 ? settings_.threads
-                                   : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  threads_ = settings_.threads > 0
+                 ? settings_.threads
+                 : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   // The whole-file UTF-8 check comes first in csv::ParseTable: an invalid byte
   // anywhere is the error, even after a structural one.
   auto utf8_first = [&] { return FirstUtf8Error(data_, file_); };
-  if (auto header_error = ReadHeader()) return tl::unexpected(HeaderError(*header_error, data_, file_));
+  if (auto header_error = ReadHeader())
+    return tl::unexpected(HeaderError(*header_error, data_, file_));
   {
     size_t pos = 0;
     if (CheckUtf8(data_, &pos, body_begin_) != kNone) return tl::unexpected(*utf8_first());
@@ -1654,7 +1683,8 @@ Result<Dataset> Loader::Finish(Diagnostics* diags) {
   auto compact = [&](auto* base) {
     size_t to = 0;
     for (const Chunk& c : chunks_) {
-      if (c.row_offset != to && c.rows) std::memmove(base + to, base + c.row_offset, c.rows * sizeof(*base));
+      if (c.row_offset != to && c.rows)
+        std::memmove(base + to, base + c.row_offset, c.rows * sizeof(*base));
       to += c.rows;
     }
   };
@@ -1673,7 +1703,8 @@ Result<Dataset> Loader::Finish(Diagnostics* diags) {
       t.column.states = Buffer<uint8_t>::View(t.states, rows, arena_);
     } else {
       t.column.planes.clear();
-      for (uint8_t* plane : t.planes) t.column.planes.push_back(Buffer<uint8_t>::View(plane, rows, arena_));
+      for (uint8_t* plane : t.planes)
+        t.column.planes.push_back(Buffer<uint8_t>::View(plane, rows, arena_));
     }
   }
   // Global row of a chunk's row, and its record's line.
@@ -1723,12 +1754,14 @@ Result<Dataset> Loader::Finish(Diagnostics* diags) {
       continue;
     }
     if (index < 0) {
-      return MakeError("D004", "'" + name + "' has no column in the data", Location{.file = file_, .row = 1});
+      return MakeError("D004", "'" + name + "' has no column in the data",
+                       Location{.file = file_, .row = 1});
     }
     size_t k = static_cast<size_t>(index);
     Target& t = targets_[k];
     std::set<std::string> values;
-    for (const Chunk& c : chunks_) values.insert(c.results[k].values.begin(), c.results[k].values.end());
+    for (const Chunk& c : chunks_)
+      values.insert(c.results[k].values.begin(), c.results[k].values.end());
     std::vector<std::string> sorted(values.begin(), values.end());
     if (sorted.size() <= static_cast<size_t>(kMaxSingleOptions)) {
       uint8_t* codes = t.planes[0];
@@ -1766,20 +1799,23 @@ Result<csv::Table> ReadCsvHeader(const std::string& path) {
     return tl::unexpected(HeaderError(*error, data, path));
   }
   size_t pos = 0;
-  if (CheckUtf8(data, &pos, body_begin) != kNone) return tl::unexpected(*FirstUtf8Error(data, path));
+  if (CheckUtf8(data, &pos, body_begin) != kNone)
+    return tl::unexpected(*FirstUtf8Error(data, path));
   return table;
 }
 
-Result<Dataset> LoadCsvFile(const form::Form& form, const std::string& path, const LoadDataOptions& options,
-                            Diagnostics* diags, const CsvLoadSettings& settings) {
+Result<Dataset> LoadCsvFile(const form::Form& form, const std::string& path,
+                            const LoadDataOptions& options, Diagnostics* diags,
+                            const CsvLoadSettings& settings) {
   Input input;
   NGO_TRY(input.Open(path));
   Loader loader(form, options, settings, input, path);
   return loader.Run(diags);
 }
 
-Result<Dataset> LoadCsvText(const form::Form& form, std::string_view text, const std::string& file_name,
-                            const LoadDataOptions& options, Diagnostics* diags, const CsvLoadSettings& settings) {
+Result<Dataset> LoadCsvText(const form::Form& form, std::string_view text,
+                            const std::string& file_name, const LoadDataOptions& options,
+                            Diagnostics* diags, const CsvLoadSettings& settings) {
   Input input;
   Status status = Ok();
   input.Borrow(text, file_name, &status);

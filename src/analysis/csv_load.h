@@ -44,8 +44,8 @@
 namespace ngosurvey::analysis {
 
 struct CsvLoadSettings {
-  int threads = 0;                  // 0: the machine's cores
-  Progress* progress = nullptr;     // "loading DATA.csv" in bytes; none when null
+  int threads = 0;               // 0: the machine's cores
+  Progress* progress = nullptr;  // "loading DATA.csv" in bytes; none when null
   // Bytes per parallel range of the first pass (tests make it small to exercise the
   // boundaries); 0 = a default that gives a few ranges per thread.
   size_t range_bytes = 0;

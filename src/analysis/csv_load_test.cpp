@@ -5,13 +5,12 @@
 #include "analysis/csv_load.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <random>
-
-#include <unistd.h>
 
 #include "analysis/testing/dataset_equal.h"
 #include "analysis/testing/loader_forms.h"
@@ -21,7 +20,6 @@
 
 namespace ngosurvey::analysis {
 namespace {
-
 
 // A loader test form (analysis/testing/loader_forms.h) that must build without errors.
 form::Form Built(Result<form::Form> (*make)(Diagnostics*)) {
@@ -57,8 +55,8 @@ size_t ExpectSame(const form::Form& form, const std::string& text, const LoadDat
   SCOPED_TRACE(context);
   Diagnostics old_diags, new_diags;
   auto table = csv::ParseTable(text, "data.csv");
-  Result<Dataset> old_data =
-      table ? LoadCsvWithForm(form, *table, options, &old_diags) : Result<Dataset>(tl::unexpected(table.error()));
+  Result<Dataset> old_data = table ? LoadCsvWithForm(form, *table, options, &old_diags)
+                                   : Result<Dataset>(tl::unexpected(table.error()));
   Result<Dataset> new_data = LoadCsvText(form, text, "data.csv", options, &new_diags, settings);
   EXPECT_EQ(Describe(old_diags), Describe(new_diags));
   EXPECT_EQ(old_data.has_value(), new_data.has_value())
@@ -76,8 +74,9 @@ size_t ExpectSame(const form::Form& form, const std::string& text, const LoadDat
 
 // As ExpectSame, with the text in a file loaded by LoadCsvFile (which reads a file in
 // pieces of settings.read_bytes instead of touching its mapping).
-size_t ExpectSameFromFile(const form::Form& form, const std::string& text, const LoadDataOptions& options,
-                          const CsvLoadSettings& settings, const std::string& context) {
+size_t ExpectSameFromFile(const form::Form& form, const std::string& text,
+                          const LoadDataOptions& options, const CsvLoadSettings& settings,
+                          const std::string& context) {
   SCOPED_TRACE(context + " (file, read_bytes " + std::to_string(settings.read_bytes) + ")");
   static int counter = 0;
   std::string dir = OwnTempDir("csv_load_streamed");
@@ -91,8 +90,8 @@ size_t ExpectSameFromFile(const form::Form& form, const std::string& text, const
   }
   Diagnostics old_diags, new_diags;
   auto table = csv::ParseTable(text, path);
-  Result<Dataset> old_data =
-      table ? LoadCsvWithForm(form, *table, options, &old_diags) : Result<Dataset>(tl::unexpected(table.error()));
+  Result<Dataset> old_data = table ? LoadCsvWithForm(form, *table, options, &old_diags)
+                                   : Result<Dataset>(tl::unexpected(table.error()));
   Result<Dataset> new_data = LoadCsvFile(form, path, options, &new_diags, settings);
   EXPECT_EQ(Describe(old_diags), Describe(new_diags));
   EXPECT_EQ(old_data.has_value(), new_data.has_value())
@@ -110,35 +109,38 @@ size_t ExpectSameFromFile(const form::Form& form, const std::string& text, const
 
 // From a file, with reads of a few bytes (records cut everywhere, buffers that grow)
 // and of the default size, on one and two threads.
-void ExpectSameFromFileEveryRead(const form::Form& form, const std::string& text, const LoadDataOptions& options,
-                                 const std::string& context) {
+void ExpectSameFromFileEveryRead(const form::Form& form, const std::string& text,
+                                 const LoadDataOptions& options, const std::string& context) {
   for (size_t read : {size_t{1}, size_t{6}, size_t{0}}) {
     for (int threads : {1, 2}) {
       CsvLoadSettings settings;
       settings.threads = threads;
       settings.range_bytes = threads == 2 ? 23 : 0;
       settings.read_bytes = read;
-      ExpectSameFromFile(form, text, options, settings, context + " threads " + std::to_string(threads));
+      ExpectSameFromFile(form, text, options, settings,
+                         context + " threads " + std::to_string(threads));
     }
   }
 }
 
-void ExpectSameEverySplit(const form::Form& form, const std::string& text, const LoadDataOptions& options,
-                          const std::string& context) {
+void ExpectSameEverySplit(const form::Form& form, const std::string& text,
+                          const LoadDataOptions& options, const std::string& context) {
   for (size_t range : {size_t{0}, size_t{7}, size_t{61}}) {
     for (int threads : {1, 2}) {
       CsvLoadSettings settings;
       settings.threads = threads;
       settings.range_bytes = range;
-      ExpectSame(form, text, options, settings,
-                 context + " range " + std::to_string(range) + " threads " + std::to_string(threads));
+      ExpectSame(
+          form, text, options, settings,
+          context + " range " + std::to_string(range) + " threads " + std::to_string(threads));
     }
   }
 }
 
 TEST(CsvLoad, TabulateTestDataset) {
   Diagnostics diags;
-  auto form = form::LoadFormFile(std::string(NGOSURVEY_SOURCE_DIR) + "/tests/data/tabulate/form.xlsx", &diags);
+  auto form = form::LoadFormFile(
+      std::string(NGOSURVEY_SOURCE_DIR) + "/tests/data/tabulate/form.xlsx", &diags);
   ASSERT_TRUE(form.has_value());
   auto text = ReadFile(std::string(NGOSURVEY_SOURCE_DIR) + "/tests/data/tabulate/data.csv");
   ASSERT_TRUE(text.has_value());
@@ -155,7 +157,10 @@ TEST(CsvLoad, TabulateTestDataset) {
 TEST(CsvLoad, FileAndHeader) {
   std::string dir = OwnTempDir("csv_load_file");
   std::string path = dir + "/data.csv";
-  ASSERT_TRUE(WriteFileAtomic(path, "\xEF\xBB\xBF" "country,s1\r\nKH,a\r\n\r\nVN,\"b\"\r\n").has_value());
+  ASSERT_TRUE(WriteFileAtomic(path,
+                              "\xEF\xBB\xBF"
+                              "country,s1\r\nKH,a\r\n\r\nVN,\"b\"\r\n")
+                  .has_value());
   auto header = ReadCsvHeader(path);
   ASSERT_TRUE(header.has_value());
   EXPECT_EQ(header->header, (std::vector<std::string>{"country", "s1"}));
@@ -253,7 +258,8 @@ class RandomCsv {
   explicit RandomCsv(uint32_t seed) : rng_(seed) {}
 
   std::string Make(bool allow_errors) {
-    std::vector<std::string> header = {"country", "s1", "s2", "g/m1", "g/n1", "d1", "t1", "c1", "c2", "region"};
+    std::vector<std::string> header = {"country", "s1", "s2", "g/m1", "g/n1",
+                                       "d1",      "t1", "c1", "c2",   "region"};
     std::shuffle(header.begin(), header.end(), rng_);
     if (Chance(0.2)) header.pop_back();
     std::string eol = Chance(0.3) ? "\r\n" : "\n";
@@ -310,16 +316,19 @@ class RandomCsv {
       if (allow_errors && Chance(0.03)) value = "x";
     } else if (column == "g/m1") {
       int n = Pick(1, 3);
-      for (int k = 0; k < n; ++k) value += (k ? (Chance(0.2) ? "  " : " ") : "") + ("o" + std::to_string(Pick(1, 9)));
+      for (int k = 0; k < n; ++k)
+        value += (k ? (Chance(0.2) ? "  " : " ") : "") + ("o" + std::to_string(Pick(1, 9)));
       if (allow_errors && Chance(0.03)) value += " o10";
     } else if (column == "g/n1" || column == "d1" || column == "c1") {
-      value = OneOf<std::string>({"1", "2.5", "-3", "1e3", " 7 ", "+4", "0x10", ".5", "5.", "1e-320", "12345678901234567890"});
-      if (allow_errors && Chance(0.03)) value = OneOf<std::string>({"inf", "abc", "1e999", "nan", "1,5"});
+      value = OneOf<std::string>({"1", "2.5", "-3", "1e3", " 7 ", "+4", "0x10", ".5", "5.",
+                                  "1e-320", "12345678901234567890"});
+      if (allow_errors && Chance(0.03))
+        value = OneOf<std::string>({"inf", "abc", "1e999", "nan", "1,5"});
     } else if (column == "c2") {
       value = OneOf<std::string>({"xy", "1", "z"});
     } else {
-      value = OneOf<std::string>({"plain", "with, comma", "with \"quotes\"", "two\nlines", "cr\r\nlf", "é ü",
-                                  "\xEF\xBF\xBD"});
+      value = OneOf<std::string>({"plain", "with, comma", "with \"quotes\"", "two\nlines",
+                                  "cr\r\nlf", "é ü", "\xEF\xBF\xBD"});
     }
     bool needs = value.find_first_of(",\"\r\n") != std::string::npos;
     if (needs || Chance(0.1)) return Quoted(value);
@@ -347,11 +356,13 @@ TEST(CsvLoad, RandomCsvsMatchTheReferencePath) {
       CsvLoadSettings settings;
       settings.threads = 2;
       settings.range_bytes = range;
-      size_t rows = ExpectSame(form, text, options, settings, "seed " + std::to_string(seed) + " range " + std::to_string(range));
+      size_t rows = ExpectSame(form, text, options, settings,
+                               "seed " + std::to_string(seed) + " range " + std::to_string(range));
       if (range == 0) (rows ? loaded : refused) += 1;
       if (range != 5) {
         settings.read_bytes = range == 0 ? 0 : seed % 9 + 1;
-        ExpectSameFromFile(form, text, options, settings, "seed " + std::to_string(seed) + " range " + std::to_string(range));
+        ExpectSameFromFile(form, text, options, settings,
+                           "seed " + std::to_string(seed) + " range " + std::to_string(range));
       }
     }
     if (::testing::Test::HasFailure()) {
@@ -368,15 +379,15 @@ TEST(CsvLoad, MalformedInputGivesTheFirstErrorOfTheFile) {
   form::Form form = TestForm();
   LoadDataOptions options;
   for (const std::string& text : {
-           std::string("country,s1\nKH,a\nVN\nKH,\"b\nVN,c\n"),  // ragged, then unterminated
-           std::string("country,s1\nKH,a\"\nVN,b\n"),           // stray quote
-           std::string("country,s1\nKH,\"a\"x\nVN,b\n"),        // text after a closing quote
-           std::string("country,s1\nKH,\"a\nVN,b\n"),           // never closed
-           std::string("country,s1\nKH,a\nVN,\xFF\n"),          // not UTF-8
-           std::string("country,s1\nKH,a,\"\nx\"\nVN,\xC3\n"),  // ragged before bad UTF-8
-           std::string("country,country\nKH,KH\n"),             // duplicate header
-           std::string(""), std::string("\n\n"),                // no header
-           std::string("country,s1\nKH,x\nVN,\"b\n"),           // CSV error beats D003
+           std::string("country,s1\nKH,a\nVN\nKH,\"b\nVN,c\n"),     // ragged, then unterminated
+           std::string("country,s1\nKH,a\"\nVN,b\n"),               // stray quote
+           std::string("country,s1\nKH,\"a\"x\nVN,b\n"),            // text after a closing quote
+           std::string("country,s1\nKH,\"a\nVN,b\n"),               // never closed
+           std::string("country,s1\nKH,a\nVN,\xFF\n"),              // not UTF-8
+           std::string("country,s1\nKH,a,\"\nx\"\nVN,\xC3\n"),      // ragged before bad UTF-8
+           std::string("country,country\nKH,KH\n"),                 // duplicate header
+           std::string(""), std::string("\n\n"),                    // no header
+           std::string("country,s1\nKH,x\nVN,\"b\n"),               // CSV error beats D003
            std::string("country,s1\r\n\"K\r\nH\",a\r\nVN,zz\r\n"),  // D003 after a quoted CRLF
        }) {
     ExpectSameEverySplit(form, text, options, text);
@@ -398,13 +409,29 @@ std::string FastPathCsv(uint32_t seed, bool allow_errors) {
     return values[std::uniform_int_distribution<size_t>(0, values.size() - 1)(rng)];
   };
   auto chance = [&](double p) { return std::uniform_real_distribution<double>(0, 1)(rng) < p; };
-  const std::vector<std::string> words = {"a",  "bb", "ccc", "dddd", "eeeee", "ffffff", "ggggggg", "hhhhhhhh",
-                                          "iiiiiiiii", "a_long_option_name", "01", "1", "-1", "é", "99x"};
+  const std::vector<std::string> words = {
+      "a",      "bb",      "ccc",      "dddd",      "eeeee",
+      "ffffff", "ggggggg", "hhhhhhhh", "iiiiiiiii", "a_long_option_name",
+      "01",     "1",       "-1",       "é",         "99x"};
   const std::vector<std::string> non_answers = {"", " ", "99", "-99", "98", "1.0", " 99 "};
-  const std::vector<std::string> numbers = {"1",     "007",  "-0",       "-0.0", "1.5",  "0.1",
-                                            "-12.375", "123456789012345", "1234567890123456", "0.30000000000000004",
-                                            "1e5",  "+1",   ".5",      "5.",   " 42 ", "1.000"};
-  const std::vector<std::string> bad_words = {"001", "1.00", "A", "hhhhhhhhh", "iiiiiiii", "b", "\"1\"x"};
+  const std::vector<std::string> numbers = {"1",
+                                            "007",
+                                            "-0",
+                                            "-0.0",
+                                            "1.5",
+                                            "0.1",
+                                            "-12.375",
+                                            "123456789012345",
+                                            "1234567890123456",
+                                            "0.30000000000000004",
+                                            "1e5",
+                                            "+1",
+                                            ".5",
+                                            "5.",
+                                            " 42 ",
+                                            "1.000"};
+  const std::vector<std::string> bad_words = {"001",      "1.00", "A",     "hhhhhhhhh",
+                                              "iiiiiiii", "b",    "\"1\"x"};
   const std::vector<std::string> bad_numbers = {"-", "1.2.3", "1..2", "abc", "1e999", "--1"};
   std::string eol = chance(0.3) ? "\r\n" : "\n";
   std::string out = std::string(testing::kFastPathHeader) + eol;
@@ -428,18 +455,22 @@ std::string FastPathCsv(uint32_t seed, bool allow_errors) {
         int n = std::uniform_int_distribution<int>(1, 4)(rng);
         for (int k = 0; k < n; ++k) {
           if (k) v += chance(0.2) ? "  " : " ";
-          v += column == "mw" ? pick(words) : "o" + std::to_string(std::uniform_int_distribution<int>(0, 499)(rng));
+          v += column == "mw"
+                   ? pick(words)
+                   : "o" + std::to_string(std::uniform_int_distribution<int>(0, 499)(rng));
         }
         if (allow_errors && chance(0.03)) v += column == "mw" ? " 99" : " o500";
         return v;
       }
-      if (column == "note") return pick({"plain", "two words", "a longer note of more than sixteen bytes", "x"});
+      if (column == "note")
+        return pick({"plain", "two words", "a longer note of more than sixteen bytes", "x"});
       if (allow_errors && chance(0.02)) return pick(bad_numbers);
       std::string v = pick(numbers);
       if (column == "i" && v.find_first_of(".e") != std::string::npos) v = "3";
       return v;
     };
-    for (const char* column : {"big", "w", "mw", "wide", "x", "i", "note"}) cells.push_back(value(column));
+    for (const char* column : {"big", "w", "mw", "wide", "x", "i", "note"})
+      cells.push_back(value(column));
     if (allow_errors && chance(0.02)) cells.push_back("extra");
     for (size_t i = 0; i < cells.size(); ++i) {
       std::string cell = cells[i];
@@ -475,13 +506,13 @@ TEST(CsvLoad, FastPathsMatchTheReferencePath) {
         settings.threads = threads;
         settings.range_bytes = range;
         size_t rows = ExpectSame(form, text, options, settings,
-                                 "seed " + std::to_string(seed) + " range " + std::to_string(range) +
-                                     " threads " + std::to_string(threads));
+                                 "seed " + std::to_string(seed) + " range " +
+                                     std::to_string(range) + " threads " + std::to_string(threads));
         if (range == 0 && threads == 1) (rows ? loaded : refused) += 1;
         settings.read_bytes = range == 0 ? 0 : seed % 13 + 1;
         ExpectSameFromFile(form, text, options, settings,
-                           "seed " + std::to_string(seed) + " range " + std::to_string(range) + " threads " +
-                               std::to_string(threads));
+                           "seed " + std::to_string(seed) + " range " + std::to_string(range) +
+                               " threads " + std::to_string(threads));
       }
     }
     if (::testing::Test::HasFailure()) {
@@ -505,9 +536,12 @@ TEST(CsvLoad, FastPathEdgeValues) {
   };
   const std::string header = "big,w,mw,wide,x,i,note\n";
   std::string valid = header;
-  for (const char* w : {"a", "01", "1", "-1", "99", "1.0", "99x", "hhhhhhhh", "iiiiiiiii", "a_long_option_name", "é"}) {
-    for (const char* x : {"1", "-0", "007", "1.5", "123456789012345", "1234567890123456", "9007199254740993",
-                          "0.1000000000000000055511151231257827", "6.4708321257442331", "103.03515748823385", "1e5", ".5", "5.", "99", "1.0", "-12.375"}) {
+  for (const char* w : {"a", "01", "1", "-1", "99", "1.0", "99x", "hhhhhhhh", "iiiiiiiii",
+                        "a_long_option_name", "é"}) {
+    for (const char* x :
+         {"1", "-0", "007", "1.5", "123456789012345", "1234567890123456", "9007199254740993",
+          "0.1000000000000000055511151231257827", "6.4708321257442331", "103.03515748823385", "1e5",
+          ".5", "5.", "99", "1.0", "-12.375"}) {
       valid += row(w, x);
     }
   }
@@ -534,8 +568,8 @@ TEST(CsvLoad, DroppedColumnsLeaveTheOthersIntact) {
   form::Form form = TestForm();
   std::string text = "country,c2,s1,d1,c1\n";
   for (int r = 0; r < 30000; ++r) {
-    text += std::string(r % 3 ? "KH" : "VN") + "," + (r % 5 ? "xy" : "1") + "," + "abc"[r % 3] + "," +
-            std::to_string(r % 97) + ".5," + std::to_string(r % 7) + "\n";
+    text += std::string(r % 3 ? "KH" : "VN") + "," + (r % 5 ? "xy" : "1") + "," + "abc"[r % 3] +
+            "," + std::to_string(r % 97) + ".5," + std::to_string(r % 7) + "\n";
   }
   LoadDataOptions options;
   options.extra_single = {"country", "c2"};
@@ -606,7 +640,8 @@ std::string ShortCodeCsv(uint32_t seed, bool allow_errors) {
       }
       cells.push_back(v);
     }
-    for (int f = 0; f < fillers; ++f) cells.push_back(pick({"", "1", "abc", "a longer filler value"}));
+    for (int f = 0; f < fillers; ++f)
+      cells.push_back(pick({"", "1", "abc", "a longer filler value"}));
     if (allow_errors && chance(0.03)) cells.push_back("extra");  // one field too many
     for (size_t i = 0; i < cells.size(); ++i) {
       std::string cell = cells[i];
@@ -629,7 +664,8 @@ TEST(CsvLoad, ShortCodesMatchTheReferencePath) {
     LoadDataOptions options;
     options.refused_codes = {"99", "z"};  // "z" is also an option of s: refused wins
     options.dont_know_codes = {"1.0"};
-    if (seed % 6 == 0) options.dont_know_codes.push_back("g");  // an option of m7 and m8 (then not in the data)
+    if (seed % 6 == 0)
+      options.dont_know_codes.push_back("g");  // an option of m7 and m8 (then not in the data)
     if (seed % 4 == 0) options.refused_codes.push_back("a b");  // a code with a space
     if (seed % 5 == 0) options.refused_codes = {"9"};           // a one-byte code, an option of s
     for (size_t range : {size_t{0}, size_t{40}}) {
@@ -637,8 +673,8 @@ TEST(CsvLoad, ShortCodesMatchTheReferencePath) {
         CsvLoadSettings settings;
         settings.threads = threads;
         settings.range_bytes = range;
-        std::string context = "seed " + std::to_string(seed) + " range " + std::to_string(range) + " threads " +
-                              std::to_string(threads);
+        std::string context = "seed " + std::to_string(seed) + " range " + std::to_string(range) +
+                              " threads " + std::to_string(threads);
         size_t rows = ExpectSame(form, text, options, settings, context);
         if (range == 0 && threads == 1) (rows ? loaded : refused) += 1;
 
@@ -660,8 +696,10 @@ TEST(CsvLoad, ShortCodesMatchTheReferencePath) {
 TEST(CsvLoad, LongRecordsFromAFile) {
   form::Form form = ShortCodeForm();
   std::string note(3 << 20, 'n');
-  std::string quoted = "\"" + std::string(1 << 20, 'q') + "\"\"\n\r\n" + std::string(1 << 20, 'r') + "\"";
-  std::string text = "s,note,m7,x\n5," + note + ",a c,1.5\n1," + quoted + ",g,2\n\xC3\xA9,x,b,3\n2,y,a b c d e f g,4";
+  std::string quoted =
+      "\"" + std::string(1 << 20, 'q') + "\"\"\n\r\n" + std::string(1 << 20, 'r') + "\"";
+  std::string text = "s,note,m7,x\n5," + note + ",a c,1.5\n1," + quoted +
+                     ",g,2\n\xC3\xA9,x,b,3\n2,y,a b c d e f g,4";
   LoadDataOptions options;
   options.refused_codes = {"99"};
   for (size_t read : {size_t{0}, size_t{4096}}) {
@@ -669,7 +707,8 @@ TEST(CsvLoad, LongRecordsFromAFile) {
       CsvLoadSettings settings;
       settings.threads = threads;
       settings.read_bytes = read;
-      EXPECT_EQ(ExpectSameFromFile(form, text, options, settings, "long records threads " + std::to_string(threads)),
+      EXPECT_EQ(ExpectSameFromFile(form, text, options, settings,
+                                   "long records threads " + std::to_string(threads)),
                 4u);
     }
   }

@@ -9,22 +9,32 @@ namespace ngosurvey::analysis {
 
 uint8_t StateCode(form::AnswerState state) {
   switch (state) {
-    case form::AnswerState::kAnswered: return kCodeAnswered;
-    case form::AnswerState::kRefused: return kCodeRefused;
-    case form::AnswerState::kDontKnow: return kCodeDontKnow;
-    case form::AnswerState::kNotAsked: return kCodeNotAsked;
-    case form::AnswerState::kMissing: return kCodeMissing;
+    case form::AnswerState::kAnswered:
+      return kCodeAnswered;
+    case form::AnswerState::kRefused:
+      return kCodeRefused;
+    case form::AnswerState::kDontKnow:
+      return kCodeDontKnow;
+    case form::AnswerState::kNotAsked:
+      return kCodeNotAsked;
+    case form::AnswerState::kMissing:
+      return kCodeMissing;
   }
   return kCodeMissing;
 }
 
 form::AnswerState StateOfCode(uint8_t code) {
   switch (code) {
-    case kCodeRefused: return form::AnswerState::kRefused;
-    case kCodeDontKnow: return form::AnswerState::kDontKnow;
-    case kCodeNotAsked: return form::AnswerState::kNotAsked;
-    case kCodeMissing: return form::AnswerState::kMissing;
-    default: return form::AnswerState::kAnswered;
+    case kCodeRefused:
+      return form::AnswerState::kRefused;
+    case kCodeDontKnow:
+      return form::AnswerState::kDontKnow;
+    case kCodeNotAsked:
+      return form::AnswerState::kNotAsked;
+    case kCodeMissing:
+      return form::AnswerState::kMissing;
+    default:
+      return form::AnswerState::kAnswered;
   }
 }
 
@@ -49,10 +59,10 @@ Status Dataset::AddColumn(Column column) {
     return MakeError("D001", "column '" + column.name + "' is already in the dataset");
   }
   size_t expected_planes =
-      column.kind == ColumnKind::kSingle   ? 1
-      : column.kind == ColumnKind::kMulti ? (column.options.size() + kOptionsPerPlane - 1) /
-                                                std::max<size_t>(kOptionsPerPlane, 1)
-                                          : 0;
+      column.kind == ColumnKind::kSingle ? 1
+      : column.kind == ColumnKind::kMulti
+          ? (column.options.size() + kOptionsPerPlane - 1) / std::max<size_t>(kOptionsPerPlane, 1)
+          : 0;
   if (column.kind == ColumnKind::kMulti && expected_planes == 0) expected_planes = 1;
   if (column.planes.size() != expected_planes) {
     return MakeError("D002", "column '" + column.name + "' has " +
@@ -101,11 +111,11 @@ ColumnBuilder::ColumnBuilder(std::string name, ColumnKind kind, std::vector<std:
   column_.name = std::move(name);
   column_.kind = kind;
   column_.options = std::move(options);
-  size_t planes = kind == ColumnKind::kSingle ? 1
-                  : kind == ColumnKind::kMulti
-                      ? std::max<size_t>(1, (column_.options.size() + kOptionsPerPlane - 1) /
-                                                kOptionsPerPlane)
-                      : 0;
+  size_t planes =
+      kind == ColumnKind::kSingle ? 1
+      : kind == ColumnKind::kMulti
+          ? std::max<size_t>(1, (column_.options.size() + kOptionsPerPlane - 1) / kOptionsPerPlane)
+          : 0;
   column_.planes.resize(planes);
 }
 

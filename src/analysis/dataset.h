@@ -52,8 +52,8 @@ enum class ColumnKind { kSingle, kMulti, kNumber };
 
 // The values of one column: either owned (a std::vector, as builders and kernels
 // make them) or a read-only view of memory owned by someone else and kept alive by
-// `owner` (a memory-mapped cache file, or the CSV loader's arena of columns). Reading is the same either way; the mutating
-// members are only for owned buffers (a view is never written to).
+// `owner` (a memory-mapped cache file, or the CSV loader's arena of columns). Reading is the same
+// either way; the mutating members are only for owned buffers (a view is never written to).
 template <typename T>
 class Buffer {
  public:
@@ -107,14 +107,14 @@ class Buffer {
 // many threads.
 struct Column {
   std::string name;
-  std::string label;                          // question text in the chosen language
+  std::string label;  // question text in the chosen language
   ColumnKind kind = ColumnKind::kSingle;
-  std::vector<std::string> options;           // kSingle, kMulti: option names in order
-  std::vector<std::string> option_labels;     // same length as options, or empty
-  std::string relevant;                       // the question's relevance, as written
-  std::vector<Buffer<uint8_t>> planes;        // kSingle: 1 plane; kMulti: ceil(options/7)
-  Buffer<double> numbers;                     // kNumber
-  Buffer<uint8_t> states;                     // kNumber: state code per respondent
+  std::vector<std::string> options;        // kSingle, kMulti: option names in order
+  std::vector<std::string> option_labels;  // same length as options, or empty
+  std::string relevant;                    // the question's relevance, as written
+  std::vector<Buffer<uint8_t>> planes;     // kSingle: 1 plane; kMulti: ceil(options/7)
+  Buffer<double> numbers;                  // kNumber
+  Buffer<uint8_t> states;                  // kNumber: state code per respondent
 
   size_t size() const;
   // The label of option `index`: option_labels[index] when set, else the name.

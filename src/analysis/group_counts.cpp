@@ -22,7 +22,8 @@ std::atomic<bool> wide_vectors_allowed{true};
 // and tests have not turned them off (they compare both paths).
 bool UseWideVectors() {
 #if defined(__x86_64__) && defined(__GNUC__)
-  static const bool supported = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
+  static const bool supported =
+      __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
   return supported && wide_vectors_allowed.load(std::memory_order_relaxed);
 #else
   return false;
@@ -51,8 +52,8 @@ bool UseWideVectors() {
 // prefetches the next chunk's bytes.
 
 constexpr size_t kMaxKeySpace = size_t{1} << 16;
-constexpr size_t kChunkRows = 4096;  // keys of a chunk (8 KiB) stay in L1
-constexpr size_t kMaxPackPlanes = 8;    // every radix is >= 4: 4^8 = 65,536
+constexpr size_t kChunkRows = 4096;   // keys of a chunk (8 KiB) stay in L1
+constexpr size_t kMaxPackPlanes = 8;  // every radix is >= 4: 4^8 = 65,536
 
 // Where a row's group slot comes from.
 struct GroupSource {
@@ -98,8 +99,7 @@ std::vector<Pack> MakePacks(const std::vector<PlaneTask>& planes, int slots, siz
 // compile-time count, so that the planes' pointers and strides live in registers);
 // false when a byte does not fit its plane's radix (the keys are then meaningless).
 template <size_t kPlanes>
-bool MakeKeys(const Pack& pack, const GroupSource& groups, size_t begin, size_t n,
-              uint16_t* keys) {
+bool MakeKeys(const Pack& pack, const GroupSource& groups, size_t begin, size_t n, uint16_t* keys) {
   const uint8_t* data[kPlanes];
   for (size_t q = 0; q < kPlanes; ++q) data[q] = pack.planes[q]->data + begin;
   size_t i = 0;
@@ -155,9 +155,9 @@ bool MakeKeys(const Pack& pack, const GroupSource& groups, size_t begin, size_t 
 // The same 64 rows at a time with AVX-512 (BW): a quarter of the instructions.
 template <size_t kPlanes>
 __attribute__((target("avx512f,avx512bw"))) bool MakeKeysWide(const Pack& pack,
-                                                                const GroupSource& groups,
-                                                                size_t begin, size_t n,
-                                                                uint16_t* keys) {
+                                                              const GroupSource& groups,
+                                                              size_t begin, size_t n,
+                                                              uint16_t* keys) {
   const uint8_t* data[kPlanes];
   for (size_t q = 0; q < kPlanes; ++q) data[q] = pack.planes[q]->data + begin;
   const __m512i four = _mm512_set1_epi8(4);
@@ -180,8 +180,11 @@ __attribute__((target("avx512f,avx512bw"))) bool MakeKeysWide(const Pack& pack,
     for (size_t q = 0; q < kPlanes; ++q) {
       __m512i digits = _mm512_add_epi8(_mm512_loadu_si512(data[q] + i), four);
       highest[q] = _mm512_max_epu8(highest[q], digits);
-      lo = _mm512_add_epi16(lo, _mm512_mullo_epi16(_mm512_cvtepu8_epi16(_mm512_castsi512_si256(digits)), strides[q]));
-      hi = _mm512_add_epi16(hi, _mm512_mullo_epi16(_mm512_cvtepu8_epi16(_mm512_extracti64x4_epi64(digits, 1)), strides[q]));
+      lo = _mm512_add_epi16(
+          lo, _mm512_mullo_epi16(_mm512_cvtepu8_epi16(_mm512_castsi512_si256(digits)), strides[q]));
+      hi = _mm512_add_epi16(
+          hi, _mm512_mullo_epi16(_mm512_cvtepu8_epi16(_mm512_extracti64x4_epi64(digits, 1)),
+                                 strides[q]));
     }
     _mm512_storeu_si512(keys + i, lo);
     _mm512_storeu_si512(keys + i + 32, hi);
@@ -189,7 +192,8 @@ __attribute__((target("avx512f,avx512bw"))) bool MakeKeysWide(const Pack& pack,
   bool fits = true;
   for (size_t q = 0; q < kPlanes && i > 0; ++q) {
     const uint32_t radix = pack.planes[q]->radix;  // 256: every byte fits
-    if (radix < 256 && _mm512_cmpge_epu8_mask(highest[q], _mm512_set1_epi8(static_cast<char>(radix))) != 0) {
+    if (radix < 256 &&
+        _mm512_cmpge_epu8_mask(highest[q], _mm512_set1_epi8(static_cast<char>(radix))) != 0) {
       fits = false;
     }
   }
@@ -200,7 +204,8 @@ __attribute__((target("avx512f,avx512bw"))) bool MakeKeysWide(const Pack& pack,
 using MakeKeysFunction = bool (*)(const Pack&, const GroupSource&, size_t, size_t, uint16_t*);
 
 template <size_t... kCounts>
-constexpr std::array<MakeKeysFunction, sizeof...(kCounts)> MakeKeysTable(std::index_sequence<kCounts...>) {
+constexpr std::array<MakeKeysFunction, sizeof...(kCounts)> MakeKeysTable(
+    std::index_sequence<kCounts...>) {
   return {&MakeKeys<kCounts + 1>...};
 }
 // MakeKeys for 1..kMaxPackPlanes planes.
@@ -208,7 +213,8 @@ constexpr auto kMakeKeys = MakeKeysTable(std::make_index_sequence<kMaxPackPlanes
 
 #if defined(__x86_64__) && defined(__GNUC__)
 template <size_t... kCounts>
-constexpr std::array<MakeKeysFunction, sizeof...(kCounts)> MakeKeysWideTable(std::index_sequence<kCounts...>) {
+constexpr std::array<MakeKeysFunction, sizeof...(kCounts)> MakeKeysWideTable(
+    std::index_sequence<kCounts...>) {
   return {&MakeKeysWide<kCounts + 1>...};
 }
 constexpr auto kMakeKeysWide = MakeKeysWideTable(std::make_index_sequence<kMaxPackPlanes>());
@@ -247,7 +253,8 @@ void CountPack(const Pack& pack, const GroupSource& groups, int slots, size_t be
     std::fill(bins.begin(), bins.end(), 0u);
   };
   // u32 bins: flushed before any could overflow.
-  constexpr size_t kRowsPerFlush = size_t{std::numeric_limits<uint32_t>::max()} / kChunkRows * kChunkRows;
+  constexpr size_t kRowsPerFlush =
+      size_t{std::numeric_limits<uint32_t>::max()} / kChunkRows * kChunkRows;
   size_t since_flush = 0;
   for (size_t chunk = begin; chunk < end; chunk += kChunkRows) {
     const size_t n = std::min(kChunkRows, end - chunk);
@@ -278,7 +285,8 @@ void CountPack(const Pack& pack, const GroupSource& groups, int slots, size_t be
     } else {
       for (const PlaneTask* plane : pack.planes) {
         uint64_t* out = plane->counts->data();
-        for (size_t i = chunk; i < chunk + n; ++i) ++out[size_t{groups.at(i)} * 256 + plane->data[i]];
+        for (size_t i = chunk; i < chunk + n; ++i)
+          ++out[size_t{groups.at(i)} * 256 + plane->data[i]];
       }
     }
     since_flush += n;
@@ -322,9 +330,11 @@ constexpr int kWideMaxSlots = 8;
 // register each and looked up per lane by the lane's slot: only a value below its
 // slot's minimum or above its maximum (rare after the first rows) is applied, one by
 // one. Requires slots <= 8 and finite answered values (as every loader makes them).
-__attribute__((target("avx512f,avx512bw"))) void SumNumbersWide(
-    const double* values, const uint8_t* states, const GroupSource& groups, size_t begin,
-    size_t end, int slots, NumberSums* sums) {
+__attribute__((target("avx512f,avx512bw"))) void SumNumbersWide(const double* values,
+                                                                const uint8_t* states,
+                                                                const GroupSource& groups,
+                                                                size_t begin, size_t end, int slots,
+                                                                NumberSums* sums) {
   __m512d sum[kWideMaxSlots], squares[kWideMaxSlots];
   for (int k = 0; k < slots; ++k) sum[k] = squares[k] = _mm512_setzero_pd();
   alignas(64) double mins[8], maxs[8];
@@ -338,12 +348,14 @@ __attribute__((target("avx512f,avx512bw"))) void SumNumbersWide(
   for (; i + 64 <= end; i += 64) {
     __m512i g = groups.codes ? _mm512_min_epu8(_mm512_loadu_si512(groups.codes + i), clamp)
                              : _mm512_setzero_si512();
-    __mmask64 answered = _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(states + i), _mm512_setzero_si512());
+    __mmask64 answered =
+        _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(states + i), _mm512_setzero_si512());
     if (answered == 0) continue;
     __m512d x[8];
     for (int j = 0; j < 8; ++j) x[j] = _mm512_loadu_pd(values + i + 8 * j);
     for (int k = 0; k < slots; ++k) {
-      __mmask64 in_slot = _mm512_mask_cmpeq_epi8_mask(answered, g, _mm512_set1_epi8(static_cast<char>(k)));
+      __mmask64 in_slot =
+          _mm512_mask_cmpeq_epi8_mask(answered, g, _mm512_set1_epi8(static_cast<char>(k)));
       if (in_slot == 0) continue;
       for (int j = 0; j < 8; ++j) {
         __mmask8 lanes = static_cast<__mmask8>(in_slot >> (8 * j));
@@ -358,8 +370,10 @@ __attribute__((target("avx512f,avx512bw"))) void SumNumbersWide(
       __mmask8 lanes = static_cast<__mmask8>(answered >> (8 * j));
       __m512i slot = _mm512_cvtepu8_epi64(
           _mm_loadl_epi64(reinterpret_cast<const __m128i*>(slot_bytes + 8 * j)));
-      __mmask8 below = _mm512_mask_cmp_pd_mask(lanes, x[j], _mm512_permutexvar_pd(slot, min_by_slot), _CMP_LT_OQ);
-      __mmask8 above = _mm512_mask_cmp_pd_mask(lanes, x[j], _mm512_permutexvar_pd(slot, max_by_slot), _CMP_GT_OQ);
+      __mmask8 below = _mm512_mask_cmp_pd_mask(
+          lanes, x[j], _mm512_permutexvar_pd(slot, min_by_slot), _CMP_LT_OQ);
+      __mmask8 above = _mm512_mask_cmp_pd_mask(
+          lanes, x[j], _mm512_permutexvar_pd(slot, max_by_slot), _CMP_GT_OQ);
       extremes |= uint64_t{static_cast<uint8_t>(below | above)} << (8 * j);
     }
     if (extremes != 0) {
@@ -417,7 +431,8 @@ void CountRange(const Dataset& data, const GroupSource& groups, const std::vecto
       if (column.kind == ColumnKind::kSingle) {
         radix = static_cast<uint32_t>(std::min<size_t>(column.options.size() + 4, 256));
       } else {
-        size_t options = std::min<size_t>(kOptionsPerPlane, column.options.size() - kOptionsPerPlane * p);
+        size_t options =
+            std::min<size_t>(kOptionsPerPlane, column.options.size() - kOptionsPerPlane * p);
         radix = (uint32_t{1} << options) + 4;
       }
       planes.push_back({column.planes[p].data(), radix, &result->columns[c].planes[p].counts});
@@ -544,7 +559,8 @@ GroupedCounts CountParallel(const Dataset& data, const GroupSource& groups,
   // Threads only pay off for large inputs.
   constexpr size_t kRowsPerThread = size_t{1} << 16;
   size_t rows = data.rows();
-  threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(1, rows / kRowsPerThread)));
+  threads =
+      static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(1, rows / kRowsPerThread)));
 
   progress.Start("counting", rows);
   std::vector<GroupedCounts> parts;
@@ -628,7 +644,8 @@ uint64_t MultiMentions(const ColumnCounts& counts, int group) {
   uint64_t total = 0;
   for (const PlaneCounts& plane : counts.planes) {
     for (int code = 1; code < 0x80; ++code) {
-      total += static_cast<uint64_t>(std::popcount(static_cast<unsigned>(code))) * plane.at(group, code);
+      total +=
+          static_cast<uint64_t>(std::popcount(static_cast<unsigned>(code))) * plane.at(group, code);
     }
   }
   return total;
@@ -639,11 +656,16 @@ uint64_t StateCount(const ColumnCounts& counts, ColumnKind kind, int group,
   if (kind == ColumnKind::kNumber) {
     const NumberSummary& s = counts.numbers[group];
     switch (state) {
-      case form::AnswerState::kAnswered: return s.n;
-      case form::AnswerState::kNotAsked: return s.state_counts[0];
-      case form::AnswerState::kDontKnow: return s.state_counts[1];
-      case form::AnswerState::kRefused: return s.state_counts[2];
-      case form::AnswerState::kMissing: return s.state_counts[3];
+      case form::AnswerState::kAnswered:
+        return s.n;
+      case form::AnswerState::kNotAsked:
+        return s.state_counts[0];
+      case form::AnswerState::kDontKnow:
+        return s.state_counts[1];
+      case form::AnswerState::kRefused:
+        return s.state_counts[2];
+      case form::AnswerState::kMissing:
+        return s.state_counts[3];
     }
     return 0;
   }

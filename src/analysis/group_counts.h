@@ -23,18 +23,18 @@ struct PlaneCounts {
 };
 
 struct NumberSummary {
-  uint64_t n = 0;           // answered values
+  uint64_t n = 0;  // answered values
   double sum = 0;
   double sum_squares = 0;
-  double min = 0, max = 0;  // meaningful when n > 0
+  double min = 0, max = 0;                  // meaningful when n > 0
   uint64_t state_counts[4] = {0, 0, 0, 0};  // not asked, don't know, refused, missing
 };
 
 // The kernel's result for one column.
 struct ColumnCounts {
   int column = -1;
-  std::vector<PlaneCounts> planes;      // kSingle, kMulti
-  std::vector<NumberSummary> numbers;   // kNumber: one per group
+  std::vector<PlaneCounts> planes;     // kSingle, kMulti
+  std::vector<NumberSummary> numbers;  // kNumber: one per group
 };
 
 // The result of CountByGroup. Group g in 0..group_count-1 is option g of the
@@ -60,8 +60,7 @@ Result<GroupedCounts> CountByGroup(const Dataset& data, int group_column,
 // group_codes has the wrong length, slots is not in 1..256 or a code is not below
 // slots.
 Result<GroupedCounts> CountBySlots(const Dataset& data, const std::vector<uint8_t>& group_codes,
-                                   int slots, const std::vector<int>& columns,
-                                   unsigned threads = 0,
+                                   int slots, const std::vector<int>& columns, unsigned threads = 0,
                                    Progress& progress = NullProgress::Instance());
 
 // For tests: run the portable numeric kernel even where the CPU has AVX-512 (so that
@@ -77,6 +76,7 @@ uint64_t MultiOptionCount(const ColumnCounts& counts, int group, int option);
 uint64_t MultiMentions(const ColumnCounts& counts, int group);
 // Respondents of the group in each state (kAnswered counts answered respondents;
 // for kMulti an answer with no option ticked counts as answered).
-uint64_t StateCount(const ColumnCounts& counts, ColumnKind kind, int group, form::AnswerState state);
+uint64_t StateCount(const ColumnCounts& counts, ColumnKind kind, int group,
+                    form::AnswerState state);
 
 }  // namespace ngosurvey::analysis

@@ -22,8 +22,8 @@ TEST(DatasetTest, EncodesStatesAndOptions) {
   Column c = Build("q", ColumnKind::kSingle, {"yes", "no"},
                    {Answer::Answered("no"), Answer::Refused(), Answer::DontKnow(),
                     Answer::NotAsked("yes"), Answer::Missing()});
-  EXPECT_EQ(c.planes[0], (std::vector<uint8_t>{1, kCodeRefused, kCodeDontKnow, kCodeNotAsked,
-                                               kCodeMissing}));
+  EXPECT_EQ(c.planes[0],
+            (std::vector<uint8_t>{1, kCodeRefused, kCodeDontKnow, kCodeNotAsked, kCodeMissing}));
 }
 
 TEST(DatasetTest, RejectsValuesThatAreNotOptions) {
@@ -37,8 +37,8 @@ TEST(DatasetTest, RejectsValuesThatAreNotOptions) {
 TEST(DatasetTest, MultiUsesSevenOptionsPerPlane) {
   std::vector<std::string> options;
   for (int i = 0; i < 9; ++i) options.push_back("o" + std::to_string(i));
-  Column c = Build("m", ColumnKind::kMulti, options,
-                   {Answer::Answered("o0 o8"), Answer::Refused()});
+  Column c =
+      Build("m", ColumnKind::kMulti, options, {Answer::Answered("o0 o8"), Answer::Refused()});
   ASSERT_EQ(c.planes.size(), 2u);
   EXPECT_EQ(c.planes[0][0], 1);
   EXPECT_EQ(c.planes[1][0], 2);  // o8 = plane 1, bit 1
@@ -65,11 +65,16 @@ TEST(GroupCountsTest, AgreesWithANaiveCountOnRandomData) {
   std::vector<std::string> multi = {"m0", "m1", "m2", "m3", "m4", "m5", "m6", "m7"};
   auto random_state = [&]() -> Answer {
     switch (rng() % 20) {
-      case 0: return Answer::Refused();
-      case 1: return Answer::DontKnow();
-      case 2: return Answer::NotAsked();
-      case 3: return Answer::Missing();
-      default: return Answer::Answered("");
+      case 0:
+        return Answer::Refused();
+      case 1:
+        return Answer::DontKnow();
+      case 2:
+        return Answer::NotAsked();
+      case 3:
+        return Answer::Missing();
+      default:
+        return Answer::Answered("");
     }
   };
   std::vector<Answer> group_answers, single_answers, multi_answers, number_answers;
@@ -87,7 +92,8 @@ TEST(GroupCountsTest, AgreesWithANaiveCountOnRandomData) {
     }
     multi_answers.push_back(m);
     Answer x = random_state();
-    if (x.state == AnswerState::kAnswered) x.value = std::to_string(static_cast<int>(rng() % 1000) - 500);
+    if (x.state == AnswerState::kAnswered)
+      x.value = std::to_string(static_cast<int>(rng() % 1000) - 500);
     number_answers.push_back(x);
   }
   Dataset data;
@@ -119,7 +125,8 @@ TEST(GroupCountsTest, AgreesWithANaiveCountOnRandomData) {
       refused += single_answers[i].state == AnswerState::kRefused;
       if (multi_answers[i].state == AnswerState::kAnswered) {
         for (int o = 0; o < 8; ++o) {
-          bool has = (" " + multi_answers[i].value + " ").find(" " + multi[o] + " ") != std::string::npos;
+          bool has =
+              (" " + multi_answers[i].value + " ").find(" " + multi[o] + " ") != std::string::npos;
           multi_expected[o] += has;
           mentions += has;
         }
@@ -130,11 +137,15 @@ TEST(GroupCountsTest, AgreesWithANaiveCountOnRandomData) {
         ++n, sum += v, min = std::min(min, v), max = std::max(max, v);
       }
     }
-    for (int o = 0; o < 4; ++o) EXPECT_EQ(SingleOptionCount(counts->columns[0], g, o), single_expected[o]);
-    EXPECT_EQ(StateCount(counts->columns[0], ColumnKind::kSingle, g, AnswerState::kRefused), refused);
-    for (int o = 0; o < 8; ++o) EXPECT_EQ(MultiOptionCount(counts->columns[1], g, o), multi_expected[o]);
+    for (int o = 0; o < 4; ++o)
+      EXPECT_EQ(SingleOptionCount(counts->columns[0], g, o), single_expected[o]);
+    EXPECT_EQ(StateCount(counts->columns[0], ColumnKind::kSingle, g, AnswerState::kRefused),
+              refused);
+    for (int o = 0; o < 8; ++o)
+      EXPECT_EQ(MultiOptionCount(counts->columns[1], g, o), multi_expected[o]);
     EXPECT_EQ(MultiMentions(counts->columns[1], g), mentions);
-    EXPECT_EQ(StateCount(counts->columns[1], ColumnKind::kMulti, g, AnswerState::kMissing), multi_missing);
+    EXPECT_EQ(StateCount(counts->columns[1], ColumnKind::kMulti, g, AnswerState::kMissing),
+              multi_missing);
     const NumberSummary& s = counts->columns[2].numbers[g];
     EXPECT_EQ(s.n, n);
     EXPECT_DOUBLE_EQ(s.sum, sum);  // integers: exact in any order
@@ -147,9 +158,9 @@ TEST(GroupCountsTest, AgreesWithANaiveCountOnRandomData) {
 
 TEST(GroupCountsTest, NoGroupingColumnGivesOneGroup) {
   Dataset data;
-  ASSERT_TRUE(data.AddColumn(Build("s", ColumnKind::kSingle, {"a", "b"},
-                                   {Answer::Answered("a"), Answer::Answered("b"),
-                                    Answer::Answered("b")})));
+  ASSERT_TRUE(
+      data.AddColumn(Build("s", ColumnKind::kSingle, {"a", "b"},
+                           {Answer::Answered("a"), Answer::Answered("b"), Answer::Answered("b")})));
   auto counts = CountByGroup(data, -1, {0});
   ASSERT_TRUE(counts);
   EXPECT_EQ(counts->group_count, 1);
@@ -172,7 +183,8 @@ namespace {
 TEST(GroupCountsTest, CallerMadeSlotsKeepExcludedRowsApart) {
   Dataset data;
   ColumnBuilder builder("s", ColumnKind::kSingle, {"a", "b"});
-  for (const char* v : {"a", "b", "b", "a", "b"}) ASSERT_TRUE(builder.Append(form::Answer::Answered(v)));
+  for (const char* v : {"a", "b", "b", "a", "b"})
+    ASSERT_TRUE(builder.Append(form::Answer::Answered(v)));
   ASSERT_TRUE(data.AddColumn(std::move(builder).Finish()));
   // Slot 0 and 1 are groups, slot 2 rows were filtered out.
   auto counts = CountBySlots(data, {0, 1, 2, 0, 2}, 3, {0});
@@ -269,7 +281,8 @@ Dataset RandomCodedDataset(size_t rows, uint64_t seed) {
   };
   add_single("group", 3);
   for (size_t options : {1, 2, 6, 6, 6, 6, 6, 12, 13, 60, 252}) {
-    add_single("s" + std::to_string(options) + "_" + std::to_string(data.columns().size()), options);
+    add_single("s" + std::to_string(options) + "_" + std::to_string(data.columns().size()),
+               options);
   }
   for (size_t options : {1, 5, 5, 7, 8, 15}) {
     Column column;
@@ -304,7 +317,8 @@ Dataset RandomCodedDataset(size_t rows, uint64_t seed) {
       values[i] = !answered ? std::nan("")
                   : x == 0  ? static_cast<double>(static_cast<int64_t>(random() % 2001) - 1000) / 8
                   : x == 1  ? -static_cast<double>(i) + static_cast<double>(random() % 5)
-                            : std::ldexp(static_cast<double>(random() % 1000), static_cast<int>(random() % 40) - 20);
+                            : std::ldexp(static_cast<double>(random() % 1000),
+                                         static_cast<int>(random() % 40) - 20);
     }
     column.numbers = Buffer<double>(std::move(values));
     column.states = Buffer<uint8_t>(std::move(codes));
@@ -337,18 +351,23 @@ void ExpectNaiveCounts(const Dataset& data, const GroupedCounts& counts,
         }
         const NumberSummary& got = cc.numbers[slot];
         ASSERT_EQ(got.n, expected.n) << column.name << " slot " << slot;
-        for (int k = 0; k < 4; ++k) EXPECT_EQ(got.state_counts[k], expected.state_counts[k]) << column.name;
+        for (int k = 0; k < 4; ++k)
+          EXPECT_EQ(got.state_counts[k], expected.state_counts[k]) << column.name;
         if (expected.n == 0) continue;
         EXPECT_EQ(got.min, min) << column.name << " slot " << slot;
         EXPECT_EQ(got.max, max) << column.name << " slot " << slot;
-        EXPECT_NEAR(got.sum, expected.sum, 1e-9 * std::max(1.0, std::abs(expected.sum)) + 1e-12 * expected.n) << column.name;
-        EXPECT_NEAR(got.sum_squares, expected.sum_squares, 1e-9 * expected.sum_squares) << column.name;
+        EXPECT_NEAR(got.sum, expected.sum,
+                    1e-9 * std::max(1.0, std::abs(expected.sum)) + 1e-12 * expected.n)
+            << column.name;
+        EXPECT_NEAR(got.sum_squares, expected.sum_squares, 1e-9 * expected.sum_squares)
+            << column.name;
       }
       continue;
     }
     for (size_t p = 0; p < column.planes.size(); ++p) {
       std::vector<uint64_t> expected(static_cast<size_t>(slots) * 256, 0);
-      for (size_t i = 0; i < data.rows(); ++i) ++expected[size_t{slot_of_row[i]} * 256 + column.planes[p][i]];
+      for (size_t i = 0; i < data.rows(); ++i)
+        ++expected[size_t{slot_of_row[i]} * 256 + column.planes[p][i]];
       ASSERT_TRUE(cc.planes[p].counts == expected) << column.name << " plane " << p;
     }
   }
@@ -363,7 +382,8 @@ TEST(GroupCountsTest, PackedCountsAgreeWithANaiveCountAtEveryShape) {
     std::vector<int> columns;
     for (int c = 1; c < static_cast<int>(data.columns().size()); ++c) columns.push_back(c);
     std::vector<uint8_t> slot_of_row(rows);
-    for (size_t i = 0; i < rows; ++i) slot_of_row[i] = std::min<uint8_t>(data.column(0).planes[0][i], 3);
+    for (size_t i = 0; i < rows; ++i)
+      slot_of_row[i] = std::min<uint8_t>(data.column(0).planes[0][i], 3);
     for (bool portable : {false, true}) {
       DisableWideVectorsForTesting(portable);
       for (unsigned threads : {1u, 2u}) {
@@ -398,7 +418,8 @@ TEST(GroupCountsTest, BytesOutsideTheCodesAreStillCountedExactly) {
     ASSERT_TRUE(damaged.AddColumn(std::move(column)));
   }
   std::vector<uint8_t> slot_of_row(rows);
-  for (size_t i = 0; i < rows; ++i) slot_of_row[i] = std::min<uint8_t>(data.column(0).planes[0][i], 3);
+  for (size_t i = 0; i < rows; ++i)
+    slot_of_row[i] = std::min<uint8_t>(data.column(0).planes[0][i], 3);
   for (bool portable : {false, true}) {
     DisableWideVectorsForTesting(portable);
     auto counts = CountByGroup(damaged, 0, columns, 1);
@@ -415,7 +436,8 @@ TEST(GroupCountsTest, CallerMadeSlotsMustBeBelowTheSlotCount) {
   auto counts = CountBySlots(data, slots, 4, {1});
   ASSERT_FALSE(counts);
   EXPECT_EQ(counts.error().code, "T001");
-  EXPECT_NE(counts.error().message.find("group code 4"), std::string::npos) << counts.error().message;
+  EXPECT_NE(counts.error().message.find("group code 4"), std::string::npos)
+      << counts.error().message;
   slots[9] = 3;
   EXPECT_TRUE(CountBySlots(data, slots, 4, {1}));
 }

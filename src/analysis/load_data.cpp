@@ -53,7 +53,8 @@ class CsvRowContext final : public form::expr::EvalContext, public form::expr::N
 bool NumericColumn(const csv::Table& table, size_t column, const LoadDataOptions& options) {
   for (const auto& row : table.rows) {
     std::string_view raw = text::Trim(row[column]);
-    if (raw.empty() || Contains(options.refused_codes, raw) || Contains(options.dont_know_codes, raw)) {
+    if (raw.empty() || Contains(options.refused_codes, raw) ||
+        Contains(options.dont_know_codes, raw)) {
       continue;
     }
     char* end = nullptr;
@@ -77,7 +78,8 @@ std::optional<form::expr::Symbol> ResolveQuestion(const form::Form& form, std::s
   return form::expr::Symbol{q->index, hint};
 }
 
-std::vector<form::expr::BoundExpr> BindRelevanceChain(const form::Form& form, const Question& question,
+std::vector<form::expr::BoundExpr> BindRelevanceChain(const form::Form& form,
+                                                      const Question& question,
                                                       const form::expr::NameResolver& resolver,
                                                       Diagnostics* diags) {
   std::vector<form::expr::BoundExpr> chain;
@@ -106,7 +108,7 @@ bool IsTabulable(QuestionType type) {
 }
 
 ColumnKind ColumnKindOf(QuestionType type) {
-  return type == QuestionType::kSelectOne      ? ColumnKind::kSingle
+  return type == QuestionType::kSelectOne        ? ColumnKind::kSingle
          : type == QuestionType::kSelectMultiple ? ColumnKind::kMulti
                                                  : ColumnKind::kNumber;
 }
@@ -116,7 +118,9 @@ void ChoiceOptions(const form::Form& form, const Question& q, const LoadDataOpti
   if (ColumnKindOf(q.type) == ColumnKind::kNumber) return;
   if (const form::ChoiceList* list = form.FindChoiceList(q.list_name)) {
     for (const form::Choice& choice : list->choices) {
-      if (Contains(options.refused_codes, choice.name) || Contains(options.dont_know_codes, choice.name)) continue;
+      if (Contains(options.refused_codes, choice.name) ||
+          Contains(options.dont_know_codes, choice.name))
+        continue;
       names->push_back(choice.name);
       labels->push_back(form.Text(choice.label, options.language));
     }
@@ -159,11 +163,13 @@ Result<Dataset> LoadCsvWithForm(const form::Form& form, const csv::Table& table,
     for (const std::string& name : options.items) {
       const Question* q = form.FindQuestion(name);
       if (!q) {
-        return MakeError("D004", "'" + name + "' is not a question of the form", Location{.file = form.file});
+        return MakeError("D004", "'" + name + "' is not a question of the form",
+                         Location{.file = form.file});
       }
       if (!IsTabulable(q->type)) {
-        return MakeError("D005", "'" + name + "' is a " + std::string(form::TypeName(q->type)) +
-                                     "; only select, numeric and numeric calculate questions are tabulated",
+        return MakeError("D005",
+                         "'" + name + "' is a " + std::string(form::TypeName(q->type)) +
+                             "; only select, numeric and numeric calculate questions are tabulated",
                          form.SurveyCell(q->row, "type"));
       }
       if (!FindColumn(table, *q)) {
@@ -205,9 +211,10 @@ Result<Dataset> LoadCsvWithForm(const form::Form& form, const csv::Table& table,
       if (!appended) {
         Error error = appended.error();
         error.where = table.Where(row, column_index);
-        error.message = "'" + std::string(raw) + "' is not " +
-                        (kind == ColumnKind::kNumber ? "a number" : "an option of " + q->list_name) +
-                        " (question '" + q->name + "')";
+        error.message =
+            "'" + std::string(raw) + "' is not " +
+            (kind == ColumnKind::kNumber ? "a number" : "an option of " + q->list_name) +
+            " (question '" + q->name + "')";
         return tl::unexpected(error);
       }
     }
@@ -233,7 +240,7 @@ Result<Dataset> LoadCsvWithForm(const form::Form& form, const csv::Table& table,
     ColumnBuilder builder(name, ColumnKind::kSingle, {values.begin(), values.end()});
     for (const auto& row : table.rows) {
       std::string_view v = text::Trim(row[*column_index]);
-      Answer answer = v.empty()        ? Answer::Missing()
+      Answer answer = v.empty()         ? Answer::Missing()
                       : is_refused(v)   ? Answer::Refused()
                       : is_dont_know(v) ? Answer::DontKnow()
                                         : Answer::Answered(std::string(v));

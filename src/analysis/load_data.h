@@ -29,7 +29,7 @@
 namespace ngosurvey::analysis {
 
 struct LoadDataOptions {
-  std::string language;                   // labels; empty = the form's default
+  std::string language;  // labels; empty = the form's default
   std::vector<std::string> refused_codes = {"refused"};
   std::vector<std::string> dont_know_codes = {"dont_know"};
   // Columns to load by question name; empty = every select_one, select_multiple,
@@ -67,7 +67,8 @@ std::optional<form::expr::Symbol> ResolveQuestion(const form::Form& form, std::s
 // enclosing groups', form::Form::RelevanceChain), bound to a row of the data by
 // `resolver`. A condition that does not compile on the data is left out with
 // warning "D006" in `diags` (its empty cells then count as missing, not as not asked).
-std::vector<form::expr::BoundExpr> BindRelevanceChain(const form::Form& form, const form::Question& q,
+std::vector<form::expr::BoundExpr> BindRelevanceChain(const form::Form& form,
+                                                      const form::Question& q,
                                                       const form::expr::NameResolver& resolver,
                                                       Diagnostics* diags);
 

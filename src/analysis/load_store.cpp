@@ -35,19 +35,22 @@ Result<std::string> PickForm(const store::Store& store, const std::string& wante
   std::string list;
   for (const auto& id : ids) list += (list.empty() ? "" : ", ") + id;
   return MakeError("D010", ids.empty() ? "the store holds no form"
-                                       : "the store holds several forms (" + list + "): name one with --form-id");
+                                       : "the store holds several forms (" + list +
+                                             "): name one with --form-id");
 }
 
 }  // namespace
 
-Result<StoreData> LoadFromStore(const store::Store& store, const StoreDataOptions& options, Diagnostics* diags) {
+Result<StoreData> LoadFromStore(const store::Store& store, const StoreDataOptions& options,
+                                Diagnostics* diags) {
   std::string form_id = NGO_TRY(PickForm(store, options.form_id));
   auto versions = NGO_TRY(store.ListForms(form_id));
   if (versions.empty()) return MakeError("ST002", "the store has no form '" + form_id + "'");
   const store::FormVersion& newest = versions.back();
   auto workbook = NGO_TRY(store.GetForm(form_id, newest.version));
   StoreData out;
-  out.form = NGO_TRY(form::LoadForm(workbook.xlsx, form_id + " version " + newest.version + " (from the store)", diags));
+  out.form = NGO_TRY(form::LoadForm(
+      workbook.xlsx, form_id + " version " + newest.version + " (from the store)", diags));
 
   store::SubmissionFilter filter;
   filter.form_id = form_id;
@@ -76,7 +79,8 @@ Result<StoreData> LoadFromStore(const store::Store& store, const StoreDataOption
         if (it == s->answers.end() || it->second.state != AnswerState::kAnswered) continue;
         char* end = nullptr;
         std::strtod(it->second.value.c_str(), &end);
-        numeric &= end == it->second.value.c_str() + it->second.value.size() && !it->second.value.empty();
+        numeric &=
+            end == it->second.value.c_str() + it->second.value.size() && !it->second.value.empty();
       }
       if (!numeric) continue;
     }
@@ -91,12 +95,14 @@ Result<StoreData> LoadFromStore(const store::Store& store, const StoreDataOption
     for (const auto* s : counted) {
       auto it = s->answers.find(path);
       Answer answer = it == s->answers.end() ? Answer::Missing() : it->second;
-      if (answer.state == AnswerState::kNotAsked) answer = Answer::NotAsked();  // a kept-aside value is not data
+      if (answer.state == AnswerState::kNotAsked)
+        answer = Answer::NotAsked();  // a kept-aside value is not data
       Status appended = builder.Append(answer);
       if (!appended) {
         Error error = appended.error();
-        error.message = "submission " + s->instance_id + ", question '" + q.name + "': '" + answer.value +
-                        "' is not " + (kind == ColumnKind::kNumber ? "a number" : "an option of " + q.list_name) +
+        error.message = "submission " + s->instance_id + ", question '" + q.name + "': '" +
+                        answer.value + "' is not " +
+                        (kind == ColumnKind::kNumber ? "a number" : "an option of " + q.list_name) +
                         " in version " + newest.version;
         return tl::unexpected(error);
       }
@@ -118,7 +124,9 @@ Result<StoreData> LoadFromStore(const store::Store& store, const StoreDataOption
       return {};
     };
     if (name != "org" && name != "interviewer" && name != "wave" && name != "status") {
-      return MakeError("D004", "'" + name + "' is neither a question of the form nor org, interviewer, wave or status");
+      return MakeError(
+          "D004",
+          "'" + name + "' is neither a question of the form nor org, interviewer, wave or status");
     }
     std::set<std::string> values;
     for (const auto* s : counted) {

@@ -1,11 +1,12 @@
 // LoadFromStore: the states the interviews recorded reach the dataset unchanged,
 // pretest interviews and drafts are left out unless asked for, and a grouping
 // column can come from the submissions' metadata.
+#include "analysis/load_store.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
 
-#include "analysis/load_store.h"
 #include "analysis/table.h"
 #include "base/file.h"
 
@@ -61,11 +62,15 @@ TEST_F(LoadStoreTest, StatesArriveAsRecordedAndPretestIsLeftOut) {
   using W = store::Wave;
   using S = store::SubmissionStatus;
   Add(1, W::kMain, S::kComplete, "KH01",
-      {{"country", Answer::Answered("KH")}, {"prog/training", Answer::Answered("yes")},
-       {"prog/staff", Answer::Refused()}, {"prog/media", Answer::Answered("no")}});
+      {{"country", Answer::Answered("KH")},
+       {"prog/training", Answer::Answered("yes")},
+       {"prog/staff", Answer::Refused()},
+       {"prog/media", Answer::Answered("no")}});
   Add(2, W::kMain, S::kComplete, "KH02",
-      {{"country", Answer::Answered("KH")}, {"prog/training", Answer::Answered("no")},
-       {"prog/staff", Answer::Answered("12")}, {"prog/media", Answer::NotAsked("yes")}});
+      {{"country", Answer::Answered("KH")},
+       {"prog/training", Answer::Answered("no")},
+       {"prog/staff", Answer::Answered("12")},
+       {"prog/media", Answer::NotAsked("yes")}});
   Add(3, W::kPretest, S::kComplete, "VN01",
       {{"country", Answer::Answered("VN")}, {"prog/training", Answer::DontKnow()}});
   Add(4, W::kMain, S::kDraft, "VN02", {{"country", Answer::Answered("VN")}});
@@ -85,7 +90,7 @@ TEST_F(LoadStoreTest, StatesArriveAsRecordedAndPretestIsLeftOut) {
   spec.rows.push_back({.item = "staff", .statistics = {"n", "mean"}});
   auto table = Tabulate(loaded->data, spec);
   ASSERT_TRUE(table) << table.error().ToString();
-  ASSERT_EQ(table->columns.size(), 2u);  // the country options: KH and VN
+  ASSERT_EQ(table->columns.size(), 2u);                 // the country options: KH and VN
   EXPECT_EQ(table->items[0].nonresponse[1].total, 0u);  // the VN interviews were not counted
   const auto& media = table->items[1].nonresponse[0];
   EXPECT_EQ(media.answered, 1u);

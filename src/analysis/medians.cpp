@@ -18,7 +18,8 @@ uint64_t OrderKey(double value) {
 // rows, and a histogram of at most 1 MiB over every slot (it stays in the L2 cache).
 int BucketBits(size_t rows, int slots) {
   int bits = std::clamp(static_cast<int>(std::bit_width(rows)) - 4, 4, 16);
-  while (bits > 4 && (static_cast<size_t>(slots) << bits) * sizeof(uint64_t) > (size_t{1} << 20)) --bits;
+  while (bits > 4 && (static_cast<size_t>(slots) << bits) * sizeof(uint64_t) > (size_t{1} << 20))
+    --bits;
   return bits;
 }
 
@@ -26,15 +27,15 @@ int BucketBits(size_t rows, int slots) {
 // among a target's values (a group's, or the Total's), and where they are.
 struct Wanted {
   uint64_t count = 0;
-  uint32_t bucket[2] = {0, 0};   // of rank low, rank high
-  uint64_t rank[2] = {0, 0};     // inside its bucket
-  std::vector<double> values[2]; // gathered from the bucket (one vector when the same)
+  uint32_t bucket[2] = {0, 0};    // of rank low, rank high
+  uint64_t rank[2] = {0, 0};      // inside its bucket
+  std::vector<double> values[2];  // gathered from the bucket (one vector when the same)
 };
 
 }  // namespace
 
-std::vector<std::optional<double>> MediansBySlot(const Column& column, const std::vector<uint8_t>& slots,
-                                                 int groups) {
+std::vector<std::optional<double>> MediansBySlot(const Column& column,
+                                                 const std::vector<uint8_t>& slots, int groups) {
   const size_t rows = std::min(slots.size(), column.numbers.size());
   const int slot_count = groups + 1;  // groups, then "no group" (Total only)
   const int bits = BucketBits(rows, slot_count);
@@ -101,7 +102,8 @@ std::vector<std::optional<double>> MediansBySlot(const Column& column, const std
       std::vector<double>& values = w.values[w.bucket[k] == w.bucket[0] ? 0 : 1];
       // Selection by key order (a total order; -0.0 before 0.0), not by operator<.
       auto by_key = [](double a, double b) { return OrderKey(a) < OrderKey(b); };
-      std::nth_element(values.begin(), values.begin() + static_cast<ptrdiff_t>(w.rank[k]), values.end(), by_key);
+      std::nth_element(values.begin(), values.begin() + static_cast<ptrdiff_t>(w.rank[k]),
+                       values.end(), by_key);
       middle[k] = values[w.rank[k]];
     }
     medians.push_back(middle[0] == middle[1] ? middle[1] : (middle[0] + middle[1]) / 2);

@@ -26,7 +26,7 @@ namespace ngosurvey::analysis {
 // row with a slot <= groups); nullopt where there is no answered value. The median of
 // an even count is the mean of the two middle values. Answered values are finite (as
 // every loader makes them).
-std::vector<std::optional<double>> MediansBySlot(const Column& column, const std::vector<uint8_t>& slots,
-                                                 int groups);
+std::vector<std::optional<double>> MediansBySlot(const Column& column,
+                                                 const std::vector<uint8_t>& slots, int groups);
 
 }  // namespace ngosurvey::analysis

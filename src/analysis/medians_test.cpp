@@ -23,8 +23,8 @@ Column NumberColumn(const std::vector<double>& values) {
 }
 
 // The plain way: every answered value of a slot gathered and sorted.
-std::vector<std::optional<double>> SortedMedians(const Column& column, const std::vector<uint8_t>& slots,
-                                                 int groups) {
+std::vector<std::optional<double>> SortedMedians(const Column& column,
+                                                 const std::vector<uint8_t>& slots, int groups) {
   std::vector<std::vector<double>> values(groups + 1);
   for (size_t r = 0; r < slots.size(); ++r) {
     if (column.states[r] != kCodeAnswered || slots[r] > groups) continue;
@@ -44,7 +44,8 @@ std::vector<std::optional<double>> SortedMedians(const Column& column, const std
   return out;
 }
 
-void ExpectSameMedians(const std::vector<double>& values, const std::vector<uint8_t>& slots, int groups) {
+void ExpectSameMedians(const std::vector<double>& values, const std::vector<uint8_t>& slots,
+                       int groups) {
   Column column = NumberColumn(values);
   auto mine = MediansBySlot(column, slots, groups);
   auto reference = SortedMedians(column, slots, groups);
@@ -77,18 +78,29 @@ TEST(MediansBySlot, RandomColumnsMatchSorting) {
     SCOPED_TRACE(trial);
     const int groups = std::uniform_int_distribution<int>(1, trial % 10 == 0 ? 250 : 6)(rng);
     // Sizes around the steps of the bucket count, up to 300,000 rows.
-    const size_t rows = std::uniform_int_distribution<size_t>(0, trial % 3 == 0 ? 300000 : 2000)(rng);
+    const size_t rows =
+        std::uniform_int_distribution<size_t>(0, trial % 3 == 0 ? 300000 : 2000)(rng);
     std::vector<double> values(rows);
     std::vector<uint8_t> slots(rows);
     const int shape = trial % 5;
     for (size_t r = 0; r < rows; ++r) {
       switch (shape) {
-        case 0: values[r] = std::uniform_int_distribution<int>(0, 9)(rng); break;  // many ties
-        case 1: values[r] = std::normal_distribution<double>(0, 1e6)(rng); break;
-        case 2: values[r] = std::round(std::uniform_real_distribution<double>(0, 1000)(rng) * 1000) / 1000; break;
-        case 3: values[r] = 7.25; break;  // every value in one bucket
-        default: values[r] = std::ldexp(1.0, std::uniform_int_distribution<int>(-1000, 1000)(rng)) *
-                             (rng() % 2 ? 1 : -1);
+        case 0:
+          values[r] = std::uniform_int_distribution<int>(0, 9)(rng);
+          break;  // many ties
+        case 1:
+          values[r] = std::normal_distribution<double>(0, 1e6)(rng);
+          break;
+        case 2:
+          values[r] =
+              std::round(std::uniform_real_distribution<double>(0, 1000)(rng) * 1000) / 1000;
+          break;
+        case 3:
+          values[r] = 7.25;
+          break;  // every value in one bucket
+        default:
+          values[r] = std::ldexp(1.0, std::uniform_int_distribution<int>(-1000, 1000)(rng)) *
+                      (rng() % 2 ? 1 : -1);
       }
       if (rng() % 20 == 0) values[r] = std::nan("");  // refused
       // Mostly groups; some rows in no group, some excluded.

@@ -12,9 +12,15 @@ std::optional<form::expr::Symbol> RowContext::Resolve(std::string_view name) con
   using form::expr::TypeHint;
   TypeHint hint = TypeHint::kString;
   switch (data_.column(index).kind) {
-    case ColumnKind::kSingle: hint = TypeHint::kSelectOne; break;
-    case ColumnKind::kMulti: hint = TypeHint::kSelectMultiple; break;
-    case ColumnKind::kNumber: hint = TypeHint::kNumber; break;
+    case ColumnKind::kSingle:
+      hint = TypeHint::kSelectOne;
+      break;
+    case ColumnKind::kMulti:
+      hint = TypeHint::kSelectMultiple;
+      break;
+    case ColumnKind::kNumber:
+      hint = TypeHint::kNumber;
+      break;
   }
   return form::expr::Symbol{index, hint};
 }

@@ -3,6 +3,10 @@
 #include "analysis/stats.h"
 
 #include <algorithm>
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/policies/policy.hpp>
+#include <boost/math/special_functions/beta.hpp>
+#include <boost/math/special_functions/gamma.hpp>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -10,11 +14,6 @@
 #include <random>
 #include <unordered_map>
 #include <utility>
-
-#include <boost/math/distributions/normal.hpp>
-#include <boost/math/policies/policy.hpp>
-#include <boost/math/special_functions/beta.hpp>
-#include <boost/math/special_functions/gamma.hpp>
 
 namespace ngosurvey::analysis {
 namespace {
@@ -345,8 +344,8 @@ class RxcFisher {
         if (undecided.empty()) continue;
         // At the last stage max == min, so every past was decided above.
         std::vector<int> child(node.remaining.size());
-        bool ok = ForEachComposition(
-            node.remaining, stages_[level], [&](const std::vector<int>& x) {
+        bool ok =
+            ForEachComposition(node.remaining, stages_[level], [&](const std::vector<int>& x) {
               double w = 0.0;
               for (size_t i = 0; i < x.size(); ++i) {
                 w -= log_fact_[x[i]];
@@ -375,7 +374,6 @@ class RxcFisher {
     work_ += units;
     return work_ <= max_work_;
   }
-
 
   // log of the sum over all completions from this node of prod 1/x!, i.e.
   // log(n! / (prod remaining! prod stage margins from `level` on!)).
@@ -596,9 +594,9 @@ class TableSampler {
         if (u <= cumulative) return up;
       }
       if (down > lo) {
-        p_down *= (static_cast<double>(down) / static_cast<double>(successes - down + 1)) *
-                  (static_cast<double>(failures - draws + down) /
-                   static_cast<double>(draws - down + 1));
+        p_down *=
+            (static_cast<double>(down) / static_cast<double>(successes - down + 1)) *
+            (static_cast<double>(failures - draws + down) / static_cast<double>(draws - down + 1));
         --down;
         cumulative += p_down;
         if (u <= cumulative) return down;
@@ -639,7 +637,8 @@ void PearsonChiSquare(const std::vector<std::vector<int64_t>>& table,
   double n = static_cast<double>(total);
   for (size_t i = 0; i < rows_kept.size(); ++i) {
     for (size_t j = 0; j < columns_kept.size(); ++j) {
-      double expected = static_cast<double>(row_totals[i]) * static_cast<double>(column_totals[j]) / n;
+      double expected =
+          static_cast<double>(row_totals[i]) * static_cast<double>(column_totals[j]) / n;
       double diff = static_cast<double>(table[rows_kept[i]][columns_kept[j]]) - expected;
       statistic += diff * diff / expected;
     }
@@ -647,7 +646,8 @@ void PearsonChiSquare(const std::vector<std::vector<int64_t>>& table,
   int df = static_cast<int>((rows_kept.size() - 1) * (columns_kept.size() - 1));
   result->chi_square = statistic;
   result->degrees_of_freedom = df;
-  result->p_value = boost::math::gamma_q(static_cast<double>(df) / 2.0, statistic / 2.0, StatsPolicy());
+  result->p_value =
+      boost::math::gamma_q(static_cast<double>(df) / 2.0, statistic / 2.0, StatsPolicy());
 }
 
 Error TooLarge(int64_t max_work) {
@@ -663,10 +663,14 @@ Error TooLarge(int64_t max_work) {
 
 std::string_view IntervalMethodName(IntervalMethod method) {
   switch (method) {
-    case IntervalMethod::kWilson: return "wilson";
-    case IntervalMethod::kClopperPearson: return "clopper-pearson";
-    case IntervalMethod::kJeffreys: return "jeffreys";
-    case IntervalMethod::kAgrestiCoull: return "agresti-coull";
+    case IntervalMethod::kWilson:
+      return "wilson";
+    case IntervalMethod::kClopperPearson:
+      return "clopper-pearson";
+    case IntervalMethod::kJeffreys:
+      return "jeffreys";
+    case IntervalMethod::kAgrestiCoull:
+      return "agresti-coull";
   }
   return "unknown";
 }
@@ -674,10 +678,14 @@ std::string_view IntervalMethodName(IntervalMethod method) {
 Result<std::optional<Interval>> BinomialInterval(IntervalMethod method, int64_t k, int64_t n,
                                                  double level) {
   switch (method) {
-    case IntervalMethod::kWilson: return WilsonInterval(k, n, level);
-    case IntervalMethod::kClopperPearson: return ClopperPearsonInterval(k, n, level);
-    case IntervalMethod::kJeffreys: return JeffreysInterval(k, n, level);
-    case IntervalMethod::kAgrestiCoull: return AgrestiCoullInterval(k, n, level);
+    case IntervalMethod::kWilson:
+      return WilsonInterval(k, n, level);
+    case IntervalMethod::kClopperPearson:
+      return ClopperPearsonInterval(k, n, level);
+    case IntervalMethod::kJeffreys:
+      return JeffreysInterval(k, n, level);
+    case IntervalMethod::kAgrestiCoull:
+      return AgrestiCoullInterval(k, n, level);
   }
   return MakeError("STA007", "unknown interval method");
 }
@@ -733,15 +741,18 @@ Result<std::optional<Interval>> AgrestiCoullInterval(int64_t k, int64_t n, doubl
 
 std::string_view FisherMethodName(FisherMethod method) {
   switch (method) {
-    case FisherMethod::kExact: return "exact";
-    case FisherMethod::kMonteCarlo: return "monte_carlo";
-    case FisherMethod::kAsymptotic: return "asymptotic";
+    case FisherMethod::kExact:
+      return "exact";
+    case FisherMethod::kMonteCarlo:
+      return "monte_carlo";
+    case FisherMethod::kAsymptotic:
+      return "asymptotic";
   }
   return "unknown";
 }
 
 Result<FisherResult> FisherExact2x2(int64_t a, int64_t b, int64_t c, int64_t d,
-                                   const FisherOptions& options) {
+                                    const FisherOptions& options) {
   (void)options;  // the 2x2 test needs O(sqrt(N)) terms: no work limit applies
   if (a < 0 || b < 0 || c < 0 || d < 0) {
     return MakeError("STA003", "a 2x2 table has a negative cell");
@@ -877,8 +888,10 @@ Result<FisherResult> FisherExact(const std::vector<std::vector<int64_t>>& table,
 
 std::string_view PAdjustMethodName(PAdjustMethod method) {
   switch (method) {
-    case PAdjustMethod::kHolm: return "holm";
-    case PAdjustMethod::kBenjaminiHochberg: return "BH";
+    case PAdjustMethod::kHolm:
+      return "holm";
+    case PAdjustMethod::kBenjaminiHochberg:
+      return "BH";
   }
   return "unknown";
 }
@@ -938,8 +951,7 @@ Result<std::vector<std::optional<double>>> AdjustPValuesWithMissing(
 Result<std::string> RoundPercentHalfUp(int64_t k, int64_t n, int decimals) {
   if (n <= 0 || k < 0 || decimals < 0 || decimals > 9) {
     return MakeError("STA006", "cannot round " + std::to_string(k) + "/" + std::to_string(n) +
-                                   " as a percent to " + std::to_string(decimals) +
-                                   " decimals");
+                                   " as a percent to " + std::to_string(decimals) + " decimals");
   }
   unsigned __int128 scale = 1;
   for (int i = 0; i < decimals; ++i) scale *= 10;

@@ -137,7 +137,7 @@ struct FisherResult {
 // proven stopping bound), so any N up to 2^31 is quick; options.max_work is not used.
 // Errors: STA003 (a negative cell, a total above 2^31).
 Result<FisherResult> FisherExact2x2(int64_t a, int64_t b, int64_t c, int64_t d,
-                                   const FisherOptions& options = {});
+                                    const FisherOptions& options = {});
 
 // An r x c table given as rows of cells (table[row][column]). A table given as
 // 2x2 is computed as FisherExact2x2 (R does the same). Any other shape follows R's

@@ -1,7 +1,5 @@
 #include "analysis/stats.h"
 
-#include "analysis/testing/run_r.h"
-
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -13,6 +11,8 @@
 #include <map>
 #include <random>
 #include <sstream>
+
+#include "analysis/testing/run_r.h"
 
 namespace ngosurvey::analysis {
 namespace {
@@ -44,8 +44,7 @@ bool Near(double actual, double expected, double tolerance = 1e-9) {
 }
 
 constexpr IntervalMethod kAllMethods[] = {IntervalMethod::kWilson, IntervalMethod::kClopperPearson,
-                                          IntervalMethod::kJeffreys,
-                                          IntervalMethod::kAgrestiCoull};
+                                          IntervalMethod::kJeffreys, IntervalMethod::kAgrestiCoull};
 
 // ---- Binomial intervals: edge cases and properties -----------------------------------
 
@@ -273,8 +272,8 @@ TEST(FisherTest, RxcMatchesBruteForceEnumeration) {
 
 TEST(FisherTest, StudySizedTableIsQuick) {
   // 10 answers x 2 countries, 60 NGOs: the largest item the study has.
-  auto result = FisherExact({{3, 2}, {4, 1}, {2, 5}, {6, 3}, {1, 4},
-                             {5, 2}, {2, 2}, {3, 4}, {4, 3}, {0, 4}});
+  auto result =
+      FisherExact({{3, 2}, {4, 1}, {2, 5}, {6, 3}, {1, 4}, {5, 2}, {2, 2}, {3, 4}, {4, 3}, {0, 4}});
   ASSERT_TRUE(result) << result.error().ToString();
   EXPECT_GT(result->p_value, 0.0);
   EXPECT_LE(result->p_value, 1.0);
@@ -324,7 +323,8 @@ TEST(FisherTest, TooLargeFallsBackToMonteCarloThenAsymptotic) {
   // The peers workload's item (6 answers x 5 groups, N = 1e6): asymptotic.
   std::vector<std::vector<int64_t>> census(6, std::vector<int64_t>(5));
   for (size_t r = 0; r < 6; ++r) {
-    for (size_t c = 0; c < 5; ++c) census[r][c] = static_cast<int64_t>(33'000 + 97 * r * c + 13 * c);
+    for (size_t c = 0; c < 5; ++c)
+      census[r][c] = static_cast<int64_t>(33'000 + 97 * r * c + 13 * c);
   }
   auto asymptotic = FisherExact(census);
   ASSERT_TRUE(asymptotic) << asymptotic.error().ToString();
@@ -518,8 +518,7 @@ TEST(PAdjustTest, HandExamples) {
 TEST(PAdjustTest, CappedAtOneAndEmptyAndSingle) {
   std::vector<double> p = {0.6, 0.7};
   EXPECT_EQ(*AdjustPValues(p, PAdjustMethod::kHolm), (std::vector<double>{1.0, 1.0}));
-  EXPECT_EQ(*AdjustPValues(p, PAdjustMethod::kBenjaminiHochberg),
-            (std::vector<double>{0.7, 0.7}));
+  EXPECT_EQ(*AdjustPValues(p, PAdjustMethod::kBenjaminiHochberg), (std::vector<double>{0.7, 0.7}));
   EXPECT_TRUE(AdjustPValues(std::vector<double>{}, PAdjustMethod::kHolm)->empty());
   EXPECT_EQ(*AdjustPValues(std::vector<double>{0.2}, PAdjustMethod::kHolm),
             std::vector<double>{0.2});
@@ -535,16 +534,12 @@ TEST(PAdjustTest, MissingEntriesStayMissingAndDoNotCount) {
 }
 
 TEST(PAdjustTest, InvalidPValues) {
-  EXPECT_EQ(AdjustPValues(std::vector<double>{0.1, std::nan("")}, PAdjustMethod::kHolm)
-                .error()
-                .code,
+  EXPECT_EQ(
+      AdjustPValues(std::vector<double>{0.1, std::nan("")}, PAdjustMethod::kHolm).error().code,
+      "STA005");
+  EXPECT_EQ(AdjustPValues(std::vector<double>{1.5}, PAdjustMethod::kBenjaminiHochberg).error().code,
             "STA005");
-  EXPECT_EQ(AdjustPValues(std::vector<double>{1.5}, PAdjustMethod::kBenjaminiHochberg)
-                .error()
-                .code,
-            "STA005");
-  EXPECT_EQ(AdjustPValues(std::vector<double>{-0.1}, PAdjustMethod::kHolm).error().code,
-            "STA005");
+  EXPECT_EQ(AdjustPValues(std::vector<double>{-0.1}, PAdjustMethod::kHolm).error().code, "STA005");
   EXPECT_EQ(PAdjustMethodName(PAdjustMethod::kBenjaminiHochberg), "BH");
 }
 
@@ -557,18 +552,18 @@ std::string Percent(int64_t k, int64_t n, int decimals) {
 }
 
 TEST(RoundPercentTest, Examples) {
-  EXPECT_EQ(Percent(1, 8, 0), "13");      // 12.5 rounds up
+  EXPECT_EQ(Percent(1, 8, 0), "13");  // 12.5 rounds up
   EXPECT_EQ(Percent(1, 8, 1), "12.5");
-  EXPECT_EQ(Percent(1, 14, 1), "7.1");    // 7.142857...
+  EXPECT_EQ(Percent(1, 14, 1), "7.1");  // 7.142857...
   EXPECT_EQ(Percent(0, 13, 1), "0.0");
   EXPECT_EQ(Percent(13, 13, 1), "100.0");
-  EXPECT_EQ(Percent(1, 16, 1), "6.3");    // 6.25: printf("%.1f") gives "6.2"
-  EXPECT_EQ(Percent(1, 40, 0), "3");      // 2.5
+  EXPECT_EQ(Percent(1, 16, 1), "6.3");  // 6.25: printf("%.1f") gives "6.2"
+  EXPECT_EQ(Percent(1, 40, 0), "3");    // 2.5
   EXPECT_EQ(Percent(2, 3, 2), "66.67");
   EXPECT_EQ(Percent(1, 3, 0), "33");
-  EXPECT_EQ(Percent(1, 200, 0), "1");     // 0.5
-  EXPECT_EQ(Percent(1, 201, 0), "0");     // 0.497...
-  EXPECT_EQ(Percent(3, 2, 0), "150");     // k > n is allowed
+  EXPECT_EQ(Percent(1, 200, 0), "1");  // 0.5
+  EXPECT_EQ(Percent(1, 201, 0), "0");  // 0.497...
+  EXPECT_EQ(Percent(3, 2, 0), "150");  // k > n is allowed
   EXPECT_EQ(Percent(7, 14, 9), "50.000000000");
   int64_t big = std::numeric_limits<int64_t>::max();
   EXPECT_EQ(Percent(big, big, 9), "100.000000000");
@@ -675,14 +670,14 @@ for (level in c(0.95, 0.90, 0.99)) for (n in c(13, 14, 25)) for (k in 0:n) {
     int64_t k = I(f[3]);
     std::string where = f[1] + " " + f[3] + "/" + f[2];
     Interval wilson = MustInterval(IntervalMethod::kWilson, k, n, level);
-    EXPECT_TRUE(Near(wilson.lower, D(f[4]))) << "wilson lower " << where << ": "
-                                             << FormatRoundTrip(wilson.lower) << " vs " << f[4];
+    EXPECT_TRUE(Near(wilson.lower, D(f[4])))
+        << "wilson lower " << where << ": " << FormatRoundTrip(wilson.lower) << " vs " << f[4];
     EXPECT_TRUE(Near(wilson.upper, D(f[5]))) << "wilson upper " << where;
     EXPECT_TRUE(Near(wilson.lower, D(f[6]))) << "prop.test lower " << where;
     EXPECT_TRUE(Near(wilson.upper, D(f[7]))) << "prop.test upper " << where;
     Interval cp = MustInterval(IntervalMethod::kClopperPearson, k, n, level);
-    EXPECT_TRUE(Near(cp.lower, D(f[8]))) << "clopper-pearson lower " << where << ": "
-                                         << FormatRoundTrip(cp.lower) << " vs " << f[8];
+    EXPECT_TRUE(Near(cp.lower, D(f[8])))
+        << "clopper-pearson lower " << where << ": " << FormatRoundTrip(cp.lower) << " vs " << f[8];
     EXPECT_TRUE(Near(cp.upper, D(f[9]))) << "clopper-pearson upper " << where;
     Interval jeffreys = MustInterval(IntervalMethod::kJeffreys, k, n, level);
     EXPECT_TRUE(Near(jeffreys.lower, D(f[10]))) << "jeffreys lower " << where;
@@ -719,9 +714,8 @@ for (k1 in 0:14) for (k2 in 0:13) {
     EXPECT_EQ(direct->informative, k1 + k2 > 0 && k1 + k2 < 27) << k1 << " " << k2;
     EXPECT_EQ(MustFisher({{k1, k2}, {14 - k1, 13 - k2}}), direct->p_value);
     double padded = MustFisher({{k1, k2}, {14 - k1, 13 - k2}, {0, 0}});
-    EXPECT_TRUE(Near(padded, D(f[4])))
-        << "with empty row " << k1 << " " << k2 << ": " << FormatRoundTrip(padded) << " vs "
-        << f[4];
+    EXPECT_TRUE(Near(padded, D(f[4]))) << "with empty row " << k1 << " " << k2 << ": "
+                                       << FormatRoundTrip(padded) << " vs " << f[4];
   }
 }
 
@@ -793,8 +787,8 @@ for (p in fams) for (method in c("holm", "BH"))
   auto lines = RunR(script);
   ASSERT_EQ(lines.size(), 122u);
   for (const auto& f : lines) {
-    PAdjustMethod method = f[1] == "holm" ? PAdjustMethod::kHolm
-                                          : PAdjustMethod::kBenjaminiHochberg;
+    PAdjustMethod method =
+        f[1] == "holm" ? PAdjustMethod::kHolm : PAdjustMethod::kBenjaminiHochberg;
     size_t m = static_cast<size_t>(I(f[2]));
     ASSERT_EQ(f.size(), 3 + 2 * m);
     std::vector<std::optional<double>> p(m);

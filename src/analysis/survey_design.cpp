@@ -1,15 +1,15 @@
 #include "analysis/survey_design.h"
 
-#include <algorithm>
-#include <cmath>
-#include <string>
-#include <unordered_map>
+#include <fmt/format.h>
 
 #include <Eigen/Dense>
+#include <algorithm>
 #include <boost/math/distributions/beta.hpp>
 #include <boost/math/distributions/fisher_f.hpp>
 #include <boost/math/distributions/students_t.hpp>
-#include <fmt/format.h>
+#include <cmath>
+#include <string>
+#include <unordered_map>
 
 namespace ngosurvey::analysis {
 namespace {
@@ -27,11 +27,11 @@ std::string FormatNumber(double value) { return fmt::format("{}", value); }
 Status CheckPositive(double value, size_t row, std::string_view code, std::string_view what,
                      std::string_view rule) {
   if (std::isfinite(value) && value > 0) return Ok();
-  return MakeError(std::string(code),
-                   fmt::format("row {}: the {} is {}; {}", row + 1, what,
-                               std::isnan(value) ? std::string("missing") : FormatNumber(value),
-                               rule),
-                   RowLocation(static_cast<int64_t>(row)));
+  return MakeError(
+      std::string(code),
+      fmt::format("row {}: the {} is {}; {}", row + 1, what,
+                  std::isnan(value) ? std::string("missing") : FormatNumber(value), rule),
+      RowLocation(static_cast<int64_t>(row)));
 }
 
 // R's qt(p, df) for the lower tail.
@@ -47,11 +47,16 @@ double Expit(double x) { return 1 / (1 + std::exp(-x)); }
 
 std::string_view LonelyPsuName(LonelyPsu lonely) {
   switch (lonely) {
-    case LonelyPsu::kFail: return "fail";
-    case LonelyPsu::kCertainty: return "certainty";
-    case LonelyPsu::kRemove: return "remove";
-    case LonelyPsu::kAdjust: return "adjust";
-    case LonelyPsu::kAverage: return "average";
+    case LonelyPsu::kFail:
+      return "fail";
+    case LonelyPsu::kCertainty:
+      return "certainty";
+    case LonelyPsu::kRemove:
+      return "remove";
+    case LonelyPsu::kAdjust:
+      return "adjust";
+    case LonelyPsu::kAverage:
+      return "average";
   }
   return "adjust";
 }
@@ -68,8 +73,10 @@ Result<LonelyPsu> ParseLonelyPsu(std::string_view name) {
 
 std::string_view ProportionIntervalName(ProportionInterval method) {
   switch (method) {
-    case ProportionInterval::kLogit: return "logit";
-    case ProportionInterval::kKornGraubard: return "korn-graubard";
+    case ProportionInterval::kLogit:
+      return "logit";
+    case ProportionInterval::kKornGraubard:
+      return "korn-graubard";
   }
   return "logit";
 }
@@ -87,8 +94,8 @@ Result<Design> Design::Make(const DesignColumns& columns) {
   if (n == 0) return MakeError("SVY002", "a survey design needs at least one row");
   auto check_length = [&](size_t size, std::string_view what) -> Status {
     if (size != 0 && size != n) {
-      return MakeError("SVY002", fmt::format("the {} column has {} values for {} weights", what,
-                                             size, n));
+      return MakeError("SVY002",
+                       fmt::format("the {} column has {} values for {} weights", what, size, n));
     }
     return Ok();
   };
@@ -141,8 +148,9 @@ Result<Design> Design::Make(const DesignColumns& columns) {
   design.psus_in_stratum_.assign(design.stratum_id_.size(), 0);
   for (int32_t stratum : design.stratum_of_psu_) ++design.psus_in_stratum_[stratum];
   if (columns.strata.empty() && design.psus() == 1) {
-    return MakeError("SVY005", "the design has only one primary sampling unit: no variance "
-                               "can be estimated");
+    return MakeError("SVY005",
+                     "the design has only one primary sampling unit: no variance "
+                     "can be estimated");
   }
 
   // The finite population correction, one factor per stratum.
@@ -158,8 +166,9 @@ Result<Design> Design::Make(const DesignColumns& columns) {
       all_at_least_one = all_at_least_one && f >= 1;
     }
     if (any_above_one != all_at_least_one) {
-      return MakeError("SVY003", "the fpc column mixes population sizes (> 1) and sampling "
-                                 "fractions (< 1)");
+      return MakeError("SVY003",
+                       "the fpc column mixes population sizes (> 1) and sampling "
+                       "fractions (< 1)");
     }
     std::vector<double> stratum_fpc(design.stratum_id_.size(), -1);
     for (size_t row = 0; row < n; ++row) {
@@ -169,8 +178,8 @@ Result<Design> Design::Make(const DesignColumns& columns) {
       } else if (seen != columns.fpc[row]) {
         return MakeError(
             "SVY003",
-            fmt::format("row {}: the fpc {} differs from {} given earlier for stratum {}",
-                        row + 1, FormatNumber(columns.fpc[row]), FormatNumber(seen),
+            fmt::format("row {}: the fpc {} differs from {} given earlier for stratum {}", row + 1,
+                        FormatNumber(columns.fpc[row]), FormatNumber(seen),
                         design.stratum_id_[stratum_of_row[row]]),
             RowLocation(static_cast<int64_t>(row)));
       }
@@ -225,8 +234,8 @@ int Design::DegreesOfFreedom(std::span<const int64_t> rows_per_psu) const {
     ++psus_present;
     stratum_present[stratum_of_psu_[psu]] = 1;
   }
-  return psus_present - static_cast<int>(std::count(stratum_present.begin(),
-                                                    stratum_present.end(), 1));
+  return psus_present -
+         static_cast<int>(std::count(stratum_present.begin(), stratum_present.end(), 1));
 }
 
 Result<std::vector<double>> Design::Variance(std::span<const double> z, int k,
@@ -299,8 +308,9 @@ Result<std::vector<double>> Design::Variance(std::span<const double> z, int k,
     }
   }
   if (strata_contributing == 0) {
-    return MakeError("SVY004", "every stratum of the domain has only one PSU: lonely_psu = "
-                               "average has no other stratum to average");
+    return MakeError("SVY004",
+                     "every stratum of the domain has only one PSU: lonely_psu = "
+                     "average has no other stratum to average");
   }
   if (strata_contributing != strata_present) {
     double factor = static_cast<double>(strata_present) / strata_contributing;
@@ -366,8 +376,7 @@ Result<DesignEstimate> Design::Total(const DomainSums& sums) const {
   estimate.degrees_of_freedom = DegreesOfFreedom(sums.rows);
   if (estimate.rows > 0) {
     double mean = weighted_y / estimate.weight_sum;
-    std::optional<double> srs =
-        SrsVarianceOfMean(sums, mean, estimate.weight_sum, estimate.rows);
+    std::optional<double> srs = SrsVarianceOfMean(sums, mean, estimate.weight_sum, estimate.rows);
     // svytotal: svyvar * N^2 * (N - n) / (N n).
     if (srs) estimate.deff = variance[0] / (*srs * estimate.weight_sum * estimate.weight_sum);
   }
@@ -411,12 +420,12 @@ Result<ProportionEstimate> Design::Proportion(const DomainSums& sums, Proportion
       }
       double a = n_eff * p;
       double b = n_eff * (1 - p);
-      result.lower = a > 0 ? boost::math::quantile(boost::math::beta_distribution<>(a, b + 1),
-                                                   alpha / 2)
-                           : 0.0;
-      result.upper = b > 0 ? boost::math::quantile(boost::math::beta_distribution<>(a + 1, b),
-                                                   1 - alpha / 2)
-                           : 1.0;
+      result.lower =
+          a > 0 ? boost::math::quantile(boost::math::beta_distribution<>(a, b + 1), alpha / 2)
+                : 0.0;
+      result.upper =
+          b > 0 ? boost::math::quantile(boost::math::beta_distribution<>(a + 1, b), 1 - alpha / 2)
+                : 1.0;
       return result;
     }
   }
@@ -430,8 +439,9 @@ Result<RaoScottResult> Design::RaoScott(std::span<const int32_t> row_codes,
   if (static_cast<int64_t>(row_codes.size()) != n ||
       static_cast<int64_t>(column_codes.size()) != n ||
       (!domain.empty() && static_cast<int64_t>(domain.size()) != n)) {
-    return MakeError("SVY006", "the Rao-Scott test needs one row code, one column code (and one "
-                               "domain byte) per row of the design");
+    return MakeError("SVY006",
+                     "the Rao-Scott test needs one row code, one column code (and one "
+                     "domain byte) per row of the design");
   }
   // The levels present in the domain, in increasing order (R's factor levels).
   std::vector<int32_t> row_levels;
@@ -439,9 +449,10 @@ Result<RaoScottResult> Design::RaoScott(std::span<const int32_t> row_codes,
   for (int64_t row = 0; row < n; ++row) {
     if (!domain.empty() && domain[row] == 0) continue;
     if (row_codes[row] < 0 || column_codes[row] < 0) {
-      return MakeError("SVY006", fmt::format("row {}: a negative code inside the domain of a "
-                                             "Rao-Scott test",
-                                             row + 1),
+      return MakeError("SVY006",
+                       fmt::format("row {}: a negative code inside the domain of a "
+                                   "Rao-Scott test",
+                                   row + 1),
                        RowLocation(row));
     }
     row_levels.push_back(row_codes[row]);
@@ -460,8 +471,7 @@ Result<RaoScottResult> Design::RaoScott(std::span<const int32_t> row_codes,
   const int nc = result.columns_present;
   if (nr < 2 || nc < 2) return result;
   auto index_of = [](const std::vector<int32_t>& levels, int32_t code) {
-    return static_cast<int>(std::lower_bound(levels.begin(), levels.end(), code) -
-                            levels.begin());
+    return static_cast<int>(std::lower_bound(levels.begin(), levels.end(), code) - levels.begin());
   };
 
   // Per-PSU weighted totals of each cell, cells numbered as R's interaction(rows, cols):
@@ -472,8 +482,8 @@ Result<RaoScottResult> Design::RaoScott(std::span<const int32_t> row_codes,
   std::vector<int64_t> psu_rows(psus(), 0);
   for (int64_t row = 0; row < n; ++row) {
     if (!domain.empty() && domain[row] == 0) continue;
-    int cell = index_of(row_levels, row_codes[row]) +
-               nr * index_of(column_levels, column_codes[row]);
+    int cell =
+        index_of(row_levels, row_codes[row]) + nr * index_of(column_levels, column_codes[row]);
     int32_t psu = psu_of_row_[row];
     cell_totals[static_cast<size_t>(psu) * cells + cell] += weights_[row];
     ++cell_rows[cell];
@@ -517,7 +527,8 @@ Result<RaoScottResult> Design::RaoScottFromTotals(std::span<const double> all_ce
   double weight_sum = 0;
   int64_t domain_rows = 0;
   for (int r = 0; r < nr; ++r) {
-    for (int c = 0; c < nc; ++c) domain_rows += all_cell_rows[row_levels[r] + all_rows * column_levels[c]];
+    for (int c = 0; c < nc; ++c)
+      domain_rows += all_cell_rows[row_levels[r] + all_rows * column_levels[c]];
   }
   for (int psu = 0; psu < psus(); ++psu) {
     for (int c = 0; c < nc; ++c) {
@@ -545,8 +556,9 @@ Result<RaoScottResult> Design::RaoScottFromTotals(std::span<const double> all_ce
     }
   }
   std::vector<double> covariance = NGO_TRY(Variance(z, cells, psu_rows));
-  Eigen::MatrixXd v = Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic,
-                                               Eigen::RowMajor>>(covariance.data(), cells, cells);
+  Eigen::MatrixXd v =
+      Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+          covariance.data(), cells, cells);
 
   // X1: the main-effects model matrix of the nr x nc grid (treatment contrasts); the
   // interaction columns of X12 made orthogonal to it (qr.resid(qr(X1), X12[, -main])).

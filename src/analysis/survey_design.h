@@ -90,8 +90,8 @@ struct DesignEstimate {
   double value = 0;
   double se = 0;
   std::optional<double> deff;
-  int64_t rows = 0;          // the domain's rows (unweighted n)
-  double weight_sum = 0;     // the domain's weighted size
+  int64_t rows = 0;            // the domain's rows (unweighted n)
+  double weight_sum = 0;       // the domain's weighted size
   int degrees_of_freedom = 0;  // degf of the domain's subset design: PSUs - strata
 };
 

@@ -107,10 +107,8 @@ TEST(SurveyDesignTest, LonelyPsuFailNamesTheStratum) {
   std::vector<double> weights = {1, 1, 1, 1, 1};
   std::vector<int64_t> strata = {1, 1, 1, 9, 9};
   std::vector<int64_t> clusters = {1, 2, 2, 5, 5};  // stratum 9 has one PSU
-  auto design = Design::Make({.weights = weights,
-                              .strata = strata,
-                              .clusters = clusters,
-                              .lonely_psu = LonelyPsu::kFail});
+  auto design = Design::Make(
+      {.weights = weights, .strata = strata, .clusters = clusters, .lonely_psu = LonelyPsu::kFail});
   ASSERT_TRUE(design);
   auto sums = design->Sum({}, {});
   ASSERT_TRUE(sums);
@@ -283,7 +281,8 @@ for (k in 0:3) one(paste0("g", k), subset(des, g == k))
 )R";
 
 std::string Replace(std::string text, const std::string& key, const std::string& value) {
-  for (size_t at = text.find(key); at != std::string::npos; at = text.find(key, at + value.size())) {
+  for (size_t at = text.find(key); at != std::string::npos;
+       at = text.find(key, at + value.size())) {
     text.replace(at, key.size(), value);
   }
   return text;
@@ -304,8 +303,8 @@ TEST_P(AgainstRSurveyTest, EstimatesIntervalsAndRaoScottAgreeWithR) {
   RScratch scratch;
   std::string data_path = (scratch.dir() / "sample.csv").string();
   WriteSample(s, data_path);
-  std::string script = Replace(kReferenceScript, "%LONELY%",
-                               std::string(LonelyPsuName(scenario.lonely)));
+  std::string script =
+      Replace(kReferenceScript, "%LONELY%", std::string(LonelyPsuName(scenario.lonely)));
   script = Replace(script, "%DATA%", data_path);
   script = Replace(script, "%DESIGN%", DesignCall(scenario));
   auto lines = RunR(script);
@@ -386,16 +385,27 @@ INSTANTIATE_TEST_SUITE_P(
         Scenario{.name = "strata_rows_fraction", .use_clusters = false, .fpc_kind = 2, .seed = 13},
         Scenario{.name = "clusters_only", .use_strata = false, .seed = 14},
         Scenario{.name = "weights_only", .use_strata = false, .use_clusters = false, .seed = 15},
-        Scenario{.name = "lonely_adjust", .lonely = LonelyPsu::kAdjust, .lonely_stratum = true,
+        Scenario{.name = "lonely_adjust",
+                 .lonely = LonelyPsu::kAdjust,
+                 .lonely_stratum = true,
                  .seed = 16},
-        Scenario{.name = "lonely_certainty", .lonely = LonelyPsu::kCertainty,
-                 .lonely_stratum = true, .seed = 17},
-        Scenario{.name = "lonely_remove", .lonely = LonelyPsu::kRemove, .lonely_stratum = true,
+        Scenario{.name = "lonely_certainty",
+                 .lonely = LonelyPsu::kCertainty,
+                 .lonely_stratum = true,
+                 .seed = 17},
+        Scenario{.name = "lonely_remove",
+                 .lonely = LonelyPsu::kRemove,
+                 .lonely_stratum = true,
                  .seed = 18},
-        Scenario{.name = "lonely_average", .lonely = LonelyPsu::kAverage,
-                 .lonely_stratum = true, .seed = 19},
-        Scenario{.name = "lonely_adjust_popsize", .fpc_kind = 1, .lonely = LonelyPsu::kAdjust,
-                 .lonely_stratum = true, .seed = 20}),
+        Scenario{.name = "lonely_average",
+                 .lonely = LonelyPsu::kAverage,
+                 .lonely_stratum = true,
+                 .seed = 19},
+        Scenario{.name = "lonely_adjust_popsize",
+                 .fpc_kind = 1,
+                 .lonely = LonelyPsu::kAdjust,
+                 .lonely_stratum = true,
+                 .seed = 20}),
     [](const ::testing::TestParamInfo<Scenario>& info) { return info.param.name; });
 
 }  // namespace

@@ -41,13 +41,13 @@ struct RowSpec {
   std::string derived;               // expression: a derived yes/no variable
   std::string filter;                // expression: only respondents for whom it is true
   DenominatorRule denominator = DenominatorRule::kAnswered;
-  std::string eligible;              // expression, with DenominatorRule::kEligible
+  std::string eligible;  // expression, with DenominatorRule::kEligible
   // Numeric items: the statistics to show (n, mean, sd, median, min, max); empty =
   // all six. With `bins`, the item is shown as the share in each bin instead.
   std::vector<std::string> statistics;
-  std::vector<double> bins;          // edges e0 < e1 < ...: bins [e0,e1), [e1,e2), ...
-  bool mentions = false;             // select_multiple: add "% of mentions"
-  int line = 0;                      // spec line, for error locations
+  std::vector<double> bins;  // edges e0 < e1 < ...: bins [e0,e1), [e1,e2), ...
+  bool mentions = false;     // select_multiple: add "% of mentions"
+  int line = 0;              // spec line, for error locations
 };
 
 // The sampling design of the data (docs/statistics.md, "Weighted, stratified and clustered
@@ -61,25 +61,27 @@ struct DesignSpec {
   std::string fpc;      // a numeric column: PSUs in the stratum's population, or the fraction
   LonelyPsu lonely_psu = LonelyPsu::kAdjust;
   ProportionInterval interval = ProportionInterval::kLogit;
-  bool used() const { return !weight.empty() || !strata.empty() || !cluster.empty() || !fpc.empty(); }
+  bool used() const {
+    return !weight.empty() || !strata.empty() || !cluster.empty() || !fpc.empty();
+  }
 };
 
 struct TableSpec {
-  std::string file;                  // for error locations
+  std::string file;  // for error locations
   int line = 0;
   std::string id;
   std::string title;
   std::vector<std::string> notes;
-  std::vector<std::string> by;       // grouping columns, outermost first; empty = one column
-  bool total = false;                // add a Total column
+  std::vector<std::string> by;  // grouping columns, outermost first; empty = one column
+  bool total = false;           // add a Total column
   int percent_decimals = 1;
-  double level = 0.95;               // confidence level of the intervals
+  double level = 0.95;                                       // confidence level of the intervals
   DenominatorRule denominator = DenominatorRule::kAnswered;  // default for rows
-  std::string filter;                // applies to every row, and'ed with the row's
-  int min_count = 3;                 // disclosure: flag cells with 0 < count < min_count
-  int min_base = 0;                  // disclosure: flag cells whose base < min_base
-  bool suppress = false;             // suppress flagged cells (with complementary cells)
-  DesignSpec design;                 // weights, strata, clusters, fpc (none: a census or SRS)
+  std::string filter;     // applies to every row, and'ed with the row's
+  int min_count = 3;      // disclosure: flag cells with 0 < count < min_count
+  int min_base = 0;       // disclosure: flag cells whose base < min_base
+  bool suppress = false;  // suppress flagged cells (with complementary cells)
+  DesignSpec design;      // weights, strata, clusters, fpc (none: a census or SRS)
   std::vector<RowSpec> rows;
 };
 
@@ -93,8 +95,8 @@ Result<std::vector<TableSpec>> ReadTableSpecs(const std::string& path);
 
 // One column of a table: a group (or combination of groups) or the Total.
 struct ColumnHeader {
-  std::string key;     // machine key: "KH", "KH/female", "total"
-  std::string label;   // shown label: "Cambodia", "Total"
+  std::string key;    // machine key: "KH", "KH/female", "total"
+  std::string label;  // shown label: "Cambodia", "Total"
   bool is_total = false;
 };
 
@@ -102,23 +104,23 @@ struct ColumnHeader {
 // A cell's design-based figures (a table with a DesignSpec): Cell::prop and Cell::percent
 // are then the weighted proportion, and the binomial intervals are absent.
 struct DesignCell {
-  double n_weighted = 0;                      // the weighted base
+  double n_weighted = 0;  // the weighted base
   double weighted_count = 0;
-  double se = 0;                              // of the proportion
-  std::optional<double> deff;                 // against SRS without replacement
-  std::optional<Interval> interval;           // design-based (logit or Korn-Graubard)
+  double se = 0;                     // of the proportion
+  std::optional<double> deff;        // against SRS without replacement
+  std::optional<Interval> interval;  // design-based (logit or Korn-Graubard)
 };
 
 struct Cell {
-  uint64_t count = 0;                         // unweighted, also in a weighted table
-  uint64_t base = 0;                          // unweighted n
-  std::optional<double> prop;                 // count / base (weighted: the weighted share)
-  std::string percent;                        // half-up text; "" when base == 0
+  uint64_t count = 0;          // unweighted, also in a weighted table
+  uint64_t base = 0;           // unweighted n
+  std::optional<double> prop;  // count / base (weighted: the weighted share)
+  std::string percent;         // half-up text; "" when base == 0
   std::optional<Interval> wilson, clopper_pearson, jeffreys, agresti_coull;
-  std::optional<DesignCell> design;           // set in a weighted table
-  bool small_count = false;                   // 0 < count < min_count
-  bool small_base = false;                    // base < min_base
-  bool suppressed = false;                    // hidden; primary or complementary
+  std::optional<DesignCell> design;  // set in a weighted table
+  bool small_count = false;          // 0 < count < min_count
+  bool small_base = false;           // base < min_base
+  bool suppressed = false;           // hidden; primary or complementary
 };
 
 // Item nonresponse in one column, by kind (form/answer.h).
@@ -130,34 +132,34 @@ struct Nonresponse {
 // A test between two columns (or across all group columns when `groups` has more
 // than two): p-values raw and adjusted across the options of the item.
 struct GroupTest {
-  std::vector<std::string> groups;            // column keys compared
-  std::optional<double> p;                    // none: not computed (see note)
+  std::vector<std::string> groups;  // column keys compared
+  std::optional<double> p;          // none: not computed (see note)
   std::optional<double> p_holm, p_bh;
-  std::string note;                           // why no p, e.g. "no test: one group answered"
+  std::string note;  // why no p, e.g. "no test: one group answered"
   // How p was obtained: always exact for a 2x2 pair; an item's r x c test beyond
   // the exact budget is a Monte Carlo estimate from `replicates` random tables or
   // the asymptotic chi-square p (stats.h, docs/statistics.md).
   FisherMethod method = FisherMethod::kExact;
   int64_t replicates = 0;
-  bool rao_scott = false;                     // a weighted table: svychisq's Rao-Scott F p
+  bool rao_scott = false;  // a weighted table: svychisq's Rao-Scott F p
 };
 
 // One option of a select item, one bin of a binned numeric, or the "yes" of a
 // derived variable.
 struct OptionRow {
-  std::string option;                         // option name ("" for a derived yes)
+  std::string option;  // option name ("" for a derived yes)
   std::string label;
-  std::vector<Cell> cells;                    // one per ColumnHeader
-  std::vector<Cell> mention_cells;            // select_multiple with mentions: share of mentions
-  std::vector<GroupTest> tests;               // 2x2 Fisher per pair of group columns
+  std::vector<Cell> cells;          // one per ColumnHeader
+  std::vector<Cell> mention_cells;  // select_multiple with mentions: share of mentions
+  std::vector<GroupTest> tests;     // 2x2 Fisher per pair of group columns
 };
 
 // The summary statistics of a numeric item in one column.
 struct NumericCell {
   uint64_t n = 0;
   std::optional<double> mean, sd, median, min, max;  // weighted table: weighted mean, sd, median
-  std::optional<double> mean_se;              // weighted table: the mean's linearised se
-  std::optional<double> n_weighted;           // weighted table: the weighted n
+  std::optional<double> mean_se;                     // weighted table: the mean's linearised se
+  std::optional<double> n_weighted;                  // weighted table: the weighted n
   bool small_base = false;
   bool suppressed = false;
 };
@@ -169,13 +171,13 @@ struct ItemResult {
   std::string label;
   ItemKind kind = ItemKind::kSingle;
   DenominatorRule denominator = DenominatorRule::kAnswered;
-  std::string filter;                          // as written, for footnotes
+  std::string filter;  // as written, for footnotes
   std::vector<OptionRow> options;
-  std::vector<NumericCell> numeric;            // kNumeric without bins: one per column
-  std::vector<std::string> statistics;         // kNumeric: which statistics to show
-  std::vector<Nonresponse> nonresponse;        // one per column
-  std::vector<uint64_t> mentions_total;        // kMulti: options chosen, per column
-  std::optional<GroupTest> item_test;          // r x c Fisher over the group columns
+  std::vector<NumericCell> numeric;      // kNumeric without bins: one per column
+  std::vector<std::string> statistics;   // kNumeric: which statistics to show
+  std::vector<Nonresponse> nonresponse;  // one per column
+  std::vector<uint64_t> mentions_total;  // kMulti: options chosen, per column
+  std::optional<GroupTest> item_test;    // r x c Fisher over the group columns
 };
 
 struct TableResult {
@@ -190,7 +192,7 @@ struct TableResult {
   int min_count = 3;
   int min_base = 0;
   bool suppress = false;
-  DesignSpec design;                           // used() when the figures are design-based
+  DesignSpec design;  // used() when the figures are design-based
 };
 
 // The interval a table shows for a cell: the design-based one in a weighted table, else

@@ -9,12 +9,11 @@
 //   bins, mentions
 //
 // Unknown keys are errors, so a misspelt key never silently does nothing.
-#include "base/toml_location.h"
-
 #include <set>
 
 #include "analysis/table.h"
 #include "base/file.h"
+#include "base/toml_location.h"
 
 namespace ngosurvey::analysis {
 namespace {
@@ -37,7 +36,8 @@ class SpecReader {
     for (const toml::node& node : *tables->as_array()) {
       TableSpec spec = NGO_TRY(ReadTable(*node.as_table()));
       if (!ids.insert(spec.id).second) {
-        return MakeError("TS003", "table id '" + spec.id + "' is used twice", TomlLocation(file_, node));
+        return MakeError("TS003", "table id '" + spec.id + "' is used twice",
+                         TomlLocation(file_, node));
       }
       specs.push_back(std::move(spec));
     }
@@ -71,7 +71,8 @@ class SpecReader {
       return std::string();
     }
     if (!node->is_string()) {
-      return MakeError("TS002", "'" + std::string(key) + "' must be a string", TomlLocation(file_, *node));
+      return MakeError("TS002", "'" + std::string(key) + "' must be a string",
+                       TomlLocation(file_, *node));
     }
     return std::string(*node->value<std::string>());
   }
@@ -88,7 +89,8 @@ class SpecReader {
     if (node->is_array()) {
       for (const toml::node& item : *node->as_array()) {
         if (!item.is_string()) {
-          return MakeError("TS002", "'" + std::string(key) + "' must hold strings", TomlLocation(file_, item));
+          return MakeError("TS002", "'" + std::string(key) + "' must hold strings",
+                           TomlLocation(file_, item));
         }
         out.push_back(*item.value<std::string>());
       }
@@ -103,7 +105,8 @@ class SpecReader {
     const toml::node* node = t.get(key);
     if (!node) return fallback;
     if (!node->is_integer()) {
-      return MakeError("TS002", "'" + std::string(key) + "' must be a whole number", TomlLocation(file_, *node));
+      return MakeError("TS002", "'" + std::string(key) + "' must be a whole number",
+                       TomlLocation(file_, *node));
     }
     int64_t value = *node->value<int64_t>();
     if (value < lo || value > hi) {
@@ -119,7 +122,8 @@ class SpecReader {
     const toml::node* node = t.get(key);
     if (!node) return fallback;
     if (!node->is_boolean()) {
-      return MakeError("TS002", "'" + std::string(key) + "' must be true or false", TomlLocation(file_, *node));
+      return MakeError("TS002", "'" + std::string(key) + "' must be true or false",
+                       TomlLocation(file_, *node));
     }
     return *node->value<bool>();
   }
@@ -131,8 +135,9 @@ class SpecReader {
     if (text == "answered") return DenominatorRule::kAnswered;
     if (text == "all") return DenominatorRule::kAll;
     if (text == "eligible") return DenominatorRule::kEligible;
-    return MakeError("TS003", "denominator must be \"answered\", \"all\" or \"eligible\", not \"" + text + "\"",
-                     TomlLocation(file_, *node));
+    return MakeError(
+        "TS003", "denominator must be \"answered\", \"all\" or \"eligible\", not \"" + text + "\"",
+        TomlLocation(file_, *node));
   }
 
   Result<TableSpec> ReadTable(const toml::table& t) {
@@ -183,7 +188,8 @@ class SpecReader {
     }
     const toml::node* rows = t.get("row");
     if (!rows || !rows->is_array_of_tables()) {
-      return MakeError("TS002", "table '" + spec.id + "' has no [[table.row]]", TomlLocation(file_, t));
+      return MakeError("TS002", "table '" + spec.id + "' has no [[table.row]]",
+                       TomlLocation(file_, t));
     }
     for (const toml::node& node : *rows->as_array()) {
       spec.rows.push_back(NGO_TRY(ReadRow(*node.as_table(), spec)));
@@ -213,7 +219,8 @@ class SpecReader {
     for (const std::string& stat : row.statistics) {
       static const std::set<std::string> kKnown = {"n", "mean", "sd", "median", "min", "max"};
       if (!kKnown.count(stat)) {
-        return MakeError("TS003", "unknown statistic '" + stat + "' (n, mean, sd, median, min, max)",
+        return MakeError("TS003",
+                         "unknown statistic '" + stat + "' (n, mean, sd, median, min, max)",
                          TomlLocation(file_, *t.get("statistics")));
       }
     }
@@ -223,7 +230,8 @@ class SpecReader {
       }
       for (const toml::node& edge : *bins->as_array()) {
         std::optional<double> value = edge.value<double>();
-        if (!value) return MakeError("TS002", "'bins' must hold numbers", TomlLocation(file_, edge));
+        if (!value)
+          return MakeError("TS002", "'bins' must hold numbers", TomlLocation(file_, edge));
         if (!row.bins.empty() && *value <= row.bins.back()) {
           return MakeError("TS003", "bin edges must increase", TomlLocation(file_, edge));
         }
@@ -242,7 +250,8 @@ class SpecReader {
 
 }  // namespace
 
-Result<std::vector<TableSpec>> ParseTableSpecs(std::string_view toml_text, const std::string& file) {
+Result<std::vector<TableSpec>> ParseTableSpecs(std::string_view toml_text,
+                                               const std::string& file) {
   toml::table root = NGO_TRY(ParseToml(toml_text, file, "TS001"));
   return SpecReader(file).Read(root);
 }

@@ -5,11 +5,11 @@
 // (they count in the Total only) and slot G+1 those the row's filter excludes.
 // The kernel (group_counts.h) counts the item by slot in one pass; every cell,
 // base, nonresponse count and test is derived from those counts.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-
-#include <fmt/format.h>
 
 #include "analysis/group_counts.h"
 #include "analysis/medians.h"
@@ -31,9 +31,9 @@ Location SpecLine(const TableSpec& spec, int line) {
 
 // The grouping of a table: the combined slot of every row, and the headers.
 struct Grouping {
-  int groups = 1;                       // G
-  std::vector<uint8_t> slots;           // per row: 0..G-1, or G when a group is unanswered
-  std::vector<ColumnHeader> headers;    // G group headers (+ Total added by the caller)
+  int groups = 1;                     // G
+  std::vector<uint8_t> slots;         // per row: 0..G-1, or G when a group is unanswered
+  std::vector<ColumnHeader> headers;  // G group headers (+ Total added by the caller)
 };
 
 Result<Grouping> MakeGrouping(const Dataset& data, const TableSpec& spec) {
@@ -186,10 +186,9 @@ Status AddPairTests(ItemResult* item, const std::vector<ColumnHeader>& headers, 
         if (x.base == 0 || y.base == 0) {
           test.note = "no test: a column has no respondents";
         } else {
-          auto fisher = FisherExact2x2(static_cast<int64_t>(x.count),
-                                       static_cast<int64_t>(x.base - x.count),
-                                       static_cast<int64_t>(y.count),
-                                       static_cast<int64_t>(y.base - y.count));
+          auto fisher =
+              FisherExact2x2(static_cast<int64_t>(x.count), static_cast<int64_t>(x.base - x.count),
+                             static_cast<int64_t>(y.count), static_cast<int64_t>(y.base - y.count));
           if (!fisher) {
             test.note = "not computed: " + fisher.error().message;
           } else if (!fisher->informative) {
@@ -340,9 +339,12 @@ NumberSummary SumSummaries(const std::vector<NumberSummary>& parts, int upto) {
 
 std::string_view DenominatorRuleName(DenominatorRule rule) {
   switch (rule) {
-    case DenominatorRule::kAnswered: return "answered";
-    case DenominatorRule::kAll: return "all";
-    case DenominatorRule::kEligible: return "eligible";
+    case DenominatorRule::kAnswered:
+      return "answered";
+    case DenominatorRule::kAll:
+      return "all";
+    case DenominatorRule::kEligible:
+      return "eligible";
   }
   return "answered";
 }
@@ -429,7 +431,8 @@ Result<TableResult> Tabulate(const Dataset& data, const TableSpec& spec, Progres
                        SpecLine(spec, row.line));
     }
     if (row.mentions && column.kind != ColumnKind::kMulti) {
-      return MakeError("T005", "mentions are for select_multiple items; '" + row.item + "' is not one",
+      return MakeError("T005",
+                       "mentions are for select_multiple items; '" + row.item + "' is not one",
                        SpecLine(spec, row.line));
     }
 
@@ -479,14 +482,16 @@ Result<TableResult> Tabulate(const Dataset& data, const TableSpec& spec, Progres
     const Dataset& counted_data = counted == &column ? *source : binned;
     int counted_index = counted == &column ? column_index : 0;
     GroupedCounts own_counts;
-    if (!shared) own_counts = NGO_TRY(CountBySlots(counted_data, slots, groups + 2, {counted_index}));
+    if (!shared)
+      own_counts = NGO_TRY(CountBySlots(counted_data, slots, groups + 2, {counted_index}));
     const ColumnCounts& counts =
         shared ? shared_counts.columns[shared_position[column_index]] : own_counts.columns[0];
 
     ItemResult item;
     item.item = row.item;
-    item.label = row.label.empty() ? (column.label.empty() ? column.name : column.label) : row.label;
-    item.kind = !row.derived.empty()                    ? ItemKind::kDerived
+    item.label =
+        row.label.empty() ? (column.label.empty() ? column.name : column.label) : row.label;
+    item.kind = !row.derived.empty()                   ? ItemKind::kDerived
                 : counted->kind == ColumnKind::kSingle ? ItemKind::kSingle
                 : counted->kind == ColumnKind::kMulti  ? ItemKind::kMulti
                                                        : ItemKind::kNumeric;
@@ -507,7 +512,8 @@ Result<TableResult> Tabulate(const Dataset& data, const TableSpec& spec, Progres
       if (want_median) medians = MediansBySlot(*counted, slots, groups);
       for (int c = 0; c < column_count; ++c) {
         int slot = slot_of(c);
-        NumberSummary summary = slot >= 0 ? counts.numbers[slot] : SumSummaries(counts.numbers, groups);
+        NumberSummary summary =
+            slot >= 0 ? counts.numbers[slot] : SumSummaries(counts.numbers, groups);
         item.numeric.push_back(MakeNumericCell(summary, medians[slot >= 0 ? slot : groups], spec));
       }
       if (design) {
@@ -552,7 +558,8 @@ Result<TableResult> Tabulate(const Dataset& data, const TableSpec& spec, Progres
             count += counted->kind == ColumnKind::kMulti ? MultiOptionCount(counts, s, option)
                                                          : SingleOptionCount(counts, s, option);
           }
-          out.cells.push_back(NGO_TRY(MakeCell(count, BaseOf(item.nonresponse[c], row.denominator), spec)));
+          out.cells.push_back(
+              NGO_TRY(MakeCell(count, BaseOf(item.nonresponse[c], row.denominator), spec)));
           if (row.mentions) {
             out.mention_cells.push_back(NGO_TRY(MakeCell(count, item.mentions_total[c], spec)));
           }

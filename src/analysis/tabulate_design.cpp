@@ -1,11 +1,11 @@
 #include "analysis/tabulate_design.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
 #include <limits>
-
-#include <fmt/format.h>
 
 namespace ngosurvey::analysis {
 namespace {
@@ -49,16 +49,18 @@ Result<std::vector<int64_t>> IdentifierColumn(const Dataset& data, const std::st
       // Equal numbers are one identifier (+0.0 for -0.0).
       ids[r] = std::bit_cast<int64_t>(column.numbers[r] + 0.0);
     } else {
-      return MakeError("T005", fmt::format("the {} column '{}' must be a single-choice or a "
-                                           "numeric item",
-                                           role, name),
+      return MakeError("T005",
+                       fmt::format("the {} column '{}' must be a single-choice or a "
+                                   "numeric item",
+                                   role, name),
                        SpecLocation(spec));
     }
     if (!answered) {
       Location where = SpecLocation(spec);
-      return MakeError("T005", fmt::format("row {} of the data has no {} ('{}' is not answered)",
-                                           r + 1, role, name),
-                       where);
+      return MakeError(
+          "T005",
+          fmt::format("row {} of the data has no {} ('{}' is not answered)", r + 1, role, name),
+          where);
     }
   }
   return ids;
@@ -95,9 +97,9 @@ bool Chosen(const Column& column, size_t r, int option) {
 // Per (slot, PSU) sums of the item's base and of each kept option.
 struct SlotTotals {
   int slots = 0, psus = 0, kept = 0;
-  std::vector<double> base_weight;     // [slot][psu]
+  std::vector<double> base_weight;  // [slot][psu]
   std::vector<int64_t> base_rows;
-  std::vector<double> option_weight;   // [slot][psu][kept option]
+  std::vector<double> option_weight;  // [slot][psu][kept option]
   std::vector<int64_t> option_rows;
   size_t At(int slot, int psu) const { return static_cast<size_t>(slot) * psus + psu; }
   size_t At(int slot, int psu, int k) const { return At(slot, psu) * kept + k; }
@@ -108,14 +110,14 @@ std::pair<int, int> SlotRange(const std::vector<ColumnHeader>& columns, int c, i
   return columns[c].is_total ? std::pair<int, int>{0, groups} : std::pair<int, int>{c, c};
 }
 
-void FillCell(const ProportionEstimate& estimate, double weighted_count, int decimals,
-              Cell* cell) {
+void FillCell(const ProportionEstimate& estimate, double weighted_count, int decimals, Cell* cell) {
   DesignCell design;
   design.n_weighted = estimate.estimate.weight_sum;
   design.weighted_count = weighted_count;
   design.se = estimate.estimate.se;
   design.deff = estimate.estimate.deff;
-  if (estimate.lower && estimate.upper) design.interval = Interval{*estimate.lower, *estimate.upper};
+  if (estimate.lower && estimate.upper)
+    design.interval = Interval{*estimate.lower, *estimate.upper};
   cell->prop = estimate.estimate.value;
   cell->percent = WeightedPercentText(estimate.estimate.value, decimals);
   cell->wilson.reset();
@@ -169,9 +171,8 @@ Result<std::optional<Design>> MakeTableDesign(const Dataset& data, const TableSp
 
 Status ApplyDesignToOptions(const Design& design, const Column& counted,
                             const std::vector<uint8_t>& slots, int groups,
-                            const std::vector<ColumnHeader>& columns,
-                            const std::vector<int>& shown, const TableSpec& spec,
-                            ItemResult* item) {
+                            const std::vector<ColumnHeader>& columns, const std::vector<int>& shown,
+                            const TableSpec& spec, ItemResult* item) {
   const int options = static_cast<int>(counted.options.size());
   const bool keep_all = options <= kMaxDesignOptions;
   std::vector<int> kept_options;
@@ -181,7 +182,8 @@ Status ApplyDesignToOptions(const Design& design, const Column& counted,
     kept_options = shown;
   }
   std::vector<int> kept_position(options, -1);
-  for (size_t k = 0; k < kept_options.size(); ++k) kept_position[kept_options[k]] = static_cast<int>(k);
+  for (size_t k = 0; k < kept_options.size(); ++k)
+    kept_position[kept_options[k]] = static_cast<int>(k);
 
   SlotTotals t;
   t.slots = groups + 1;
@@ -246,7 +248,8 @@ Status ApplyDesignToOptions(const Design& design, const Column& counted,
         cell.design = DesignCell{};
         continue;
       }
-      ProportionEstimate estimate = NGO_TRY(design.Proportion(sums, spec.design.interval, spec.level));
+      ProportionEstimate estimate =
+          NGO_TRY(design.Proportion(sums, spec.design.interval, spec.level));
       FillCell(estimate, weighted_count, spec.percent_decimals, &cell);
     }
   }
@@ -301,7 +304,8 @@ Status ApplyDesignToOptions(const Design& design, const Column& counted,
             double yes = t.option_weight[t.At(slot, p, k)];
             int64_t yes_rows = t.option_rows[t.At(slot, p, k)];
             cell_weights[static_cast<size_t>(p) * 4 + 0 + 2 * side] = yes;
-            cell_weights[static_cast<size_t>(p) * 4 + 1 + 2 * side] = t.base_weight[t.At(slot, p)] - yes;
+            cell_weights[static_cast<size_t>(p) * 4 + 1 + 2 * side] =
+                t.base_weight[t.At(slot, p)] - yes;
             cell_rows[0 + 2 * side] += yes_rows;
             cell_rows[1 + 2 * side] += t.base_rows[t.At(slot, p)] - yes_rows;
             psu_rows[p] += t.base_rows[t.At(slot, p)];
@@ -311,7 +315,8 @@ Status ApplyDesignToOptions(const Design& design, const Column& counted,
         if (base_a == 0 || base_b == 0) {
           test.note = "no test: a column has no respondents";
         } else {
-          RaoScottResult rs = NGO_TRY(design.RaoScottFromTotals(cell_weights, cell_rows, 2, 2, psu_rows));
+          RaoScottResult rs =
+              NGO_TRY(design.RaoScottFromTotals(cell_weights, cell_rows, 2, 2, psu_rows));
           if (!rs.informative) {
             test.note = rs.rows_present < 2 ? "no test: every respondent gave the same answer"
                                             : "no test: no degrees of freedom";

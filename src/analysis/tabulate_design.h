@@ -30,9 +30,8 @@ Result<std::optional<Design>> MakeTableDesign(const Dataset& data, const TableSp
 // excluded. Call before suppression.
 Status ApplyDesignToOptions(const Design& design, const Column& counted,
                             const std::vector<uint8_t>& slots, int groups,
-                            const std::vector<ColumnHeader>& columns,
-                            const std::vector<int>& shown, const TableSpec& spec,
-                            ItemResult* item);
+                            const std::vector<ColumnHeader>& columns, const std::vector<int>& shown,
+                            const TableSpec& spec, ItemResult* item);
 
 // The weighted mean (with its se), sd and median of a numeric item per column.
 Status ApplyDesignToNumbers(const Design& design, const Column& counted,

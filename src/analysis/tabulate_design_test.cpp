@@ -4,6 +4,7 @@
 // design of that cell's domain.
 #include "analysis/tabulate_design.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -12,8 +13,6 @@
 #include <random>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "analysis/table.h"
 #include "analysis/testing/run_r.h"
@@ -83,7 +82,8 @@ Generated Generate(uint64_t seed) {
   out.csv = csv;
   EXPECT_TRUE(out.data.AddColumn(Build("grp", ColumnKind::kSingle, {"a", "b", "c"}, group)));
   EXPECT_TRUE(out.data.AddColumn(Build("item", ColumnKind::kSingle, {"yes", "no", "maybe"}, item)));
-  EXPECT_TRUE(out.data.AddColumn(Build("multi", ColumnKind::kMulti, {"own", "un", "other"}, multi)));
+  EXPECT_TRUE(
+      out.data.AddColumn(Build("multi", ColumnKind::kMulti, {"own", "un", "other"}, multi)));
   EXPECT_TRUE(out.data.AddColumn(Build("x", ColumnKind::kNumber, {}, number)));
   EXPECT_TRUE(out.data.AddColumn(Build("w", ColumnKind::kNumber, {}, weight)));
   std::vector<std::string> strata_names;
@@ -212,8 +212,10 @@ TEST(TabulateDesignTest, EveryFigureOfAWeightedTableAgreesWithRSurvey) {
       ExpectNear(*cell.design->deff, line[6], where + "deff");
       ASSERT_TRUE(cell.design->interval) << where;
       // svyciprop's logit interval stops at glm's epsilon: 1e-7 (see survey_design_test).
-      EXPECT_NEAR(cell.design->interval->lower, std::strtod(line[7].c_str(), nullptr), 1e-7) << where;
-      EXPECT_NEAR(cell.design->interval->upper, std::strtod(line[8].c_str(), nullptr), 1e-7) << where;
+      EXPECT_NEAR(cell.design->interval->lower, std::strtod(line[7].c_str(), nullptr), 1e-7)
+          << where;
+      EXPECT_NEAR(cell.design->interval->upper, std::strtod(line[8].c_str(), nullptr), 1e-7)
+          << where;
       ExpectNear(cell.design->n_weighted, line[9], where + "n_weighted");
       EXPECT_FALSE(cell.wilson) << where;
       ++checked;

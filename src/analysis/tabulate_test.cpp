@@ -27,18 +27,19 @@ Dataset StudyLike() {
   Dataset data;
   auto kh = Answer::Answered("KH");
   auto vn = Answer::Answered("VN");
-  EXPECT_TRUE(data.AddColumn(Build("country", ColumnKind::kSingle, {"KH", "VN"},
-                                   Repeat({{kh, 14}, {vn, 13}}))));
+  EXPECT_TRUE(data.AddColumn(
+      Build("country", ColumnKind::kSingle, {"KH", "VN"}, Repeat({{kh, 14}, {vn, 13}}))));
   // training: KH 14 yes; VN 5 yes, 7 no, 1 refused.
-  EXPECT_TRUE(data.AddColumn(Build(
-      "training", ColumnKind::kSingle, {"yes", "no"},
-      Repeat({{Answer::Answered("yes"), 14}, {Answer::Answered("yes"), 5},
-              {Answer::Answered("no"), 7}, {Answer::Refused(), 1}}))));
+  EXPECT_TRUE(data.AddColumn(Build("training", ColumnKind::kSingle, {"yes", "no"},
+                                   Repeat({{Answer::Answered("yes"), 14},
+                                           {Answer::Answered("yes"), 5},
+                                           {Answer::Answered("no"), 7},
+                                           {Answer::Refused(), 1}}))));
   // funding (multi): KH: 4 "un", 10 "own un"; VN: 13 "own".
-  EXPECT_TRUE(data.AddColumn(Build(
-      "funding", ColumnKind::kMulti, {"own", "un", "other"},
-      Repeat({{Answer::Answered("un"), 4}, {Answer::Answered("own un"), 10},
-              {Answer::Answered("own"), 13}}))));
+  EXPECT_TRUE(data.AddColumn(Build("funding", ColumnKind::kMulti, {"own", "un", "other"},
+                                   Repeat({{Answer::Answered("un"), 4},
+                                           {Answer::Answered("own un"), 10},
+                                           {Answer::Answered("own"), 13}}))));
   // staff: KH 1..14, VN 10 each, one VN don't know.
   std::vector<Answer> staff;
   for (int i = 1; i <= 14; ++i) staff.push_back(Answer::Answered(std::to_string(i)));
@@ -170,8 +171,8 @@ TEST(TabulateTest, RowsCountedTogetherEqualRowsAlone) {
   derived.derived = "${staff} > 10";
   RowSpec all = Row("training");
   all.denominator = DenominatorRule::kAll;
-  const std::vector<RowSpec> rows = {Row("training"), filtered, mentions, binned, Row("staff"),
-                                     derived, all, Row("funding")};
+  const std::vector<RowSpec> rows = {Row("training"), filtered, mentions, binned,
+                                     Row("staff"),    derived,  all,      Row("funding")};
   for (const char* table_filter : {"", "${training} != 'no'"}) {
     SCOPED_TRACE(table_filter);
     TableSpec together = Spec(rows);
@@ -319,7 +320,8 @@ TEST(TableSpecTest, UnknownKeysAndBadValuesAreErrorsWithLines) {
   auto denominator = ParseTableSpecs(
       "[[table]]\nid = \"a\"\n[[table.row]]\nitem = \"x\"\ndenominator = \"eligible\"\n", "s.toml");
   ASSERT_FALSE(denominator);
-  EXPECT_EQ(denominator.error().message, "denominator = \"eligible\" needs an 'eligible' expression");
+  EXPECT_EQ(denominator.error().message,
+            "denominator = \"eligible\" needs an 'eligible' expression");
 }
 
 // Records what Tabulate reports, as the CLI's terminal bar would receive it.

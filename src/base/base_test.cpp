@@ -30,8 +30,12 @@ TEST(LocationTest, ColumnLettersPastZ) {
 
 TEST(ErrorTest, CaretUnderExpressionOffset) {
   Error error{"E012", "unknown reference ${agee}; did you mean ${age}?",
-              Location{.file = "form.xlsx", .sheet = "survey", .row = 14, .column = 6,
-                       .expr_offset = 4, .expression = "1 + ${agee}"}};
+              Location{.file = "form.xlsx",
+                       .sheet = "survey",
+                       .row = 14,
+                       .column = 6,
+                       .expr_offset = 4,
+                       .expression = "1 + ${agee}"}};
   EXPECT_EQ(error.ToString(),
             "form.xlsx:survey!F14: E012: unknown reference ${agee}; did you mean ${age}?\n"
             "    1 + ${agee}\n"
@@ -65,9 +69,9 @@ TEST(ResultTest, TryPropagatesErrors) {
 TEST(TextTest, Utf8Validity) {
   EXPECT_TRUE(text::IsValidUtf8("Việt Nam ភាសាខ្មែរ"));
   EXPECT_TRUE(text::IsValidUtf8("\xEF\xBF\xBD"));
-  EXPECT_FALSE(text::IsValidUtf8("\xC0\x80"));       // overlong
-  EXPECT_FALSE(text::IsValidUtf8("\xED\xA0\x80"));   // surrogate
-  EXPECT_FALSE(text::IsValidUtf8("abc\xE2\x82"));     // truncated
+  EXPECT_FALSE(text::IsValidUtf8("\xC0\x80"));      // overlong
+  EXPECT_FALSE(text::IsValidUtf8("\xED\xA0\x80"));  // surrogate
+  EXPECT_FALSE(text::IsValidUtf8("abc\xE2\x82"));   // truncated
 }
 
 TEST(TextTest, CodePointsAndWidth) {
@@ -92,16 +96,16 @@ TEST(DiagnosticsTest, CountsBySeverity) {
 }
 
 TEST(FileTest, AtomicWriteReplacesAndLeavesNoTemporary) {
-  auto dir = std::filesystem::temp_directory_path() / ("ngo_file_test_" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("ngo_file_test_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::string path = (dir / "out.txt").string();
   ASSERT_TRUE(WriteFileAtomic(path, "first"));
   ASSERT_TRUE(WriteFileAtomic(path, "second"));
   EXPECT_EQ(ReadFile(path).value(), "second");
   // A failing writer leaves the old contents and no temporary file.
-  Status failed = WriteFileAtomicWith(path, [](const std::string&) -> Status {
-    return MakeError("T", "boom");
-  });
+  Status failed = WriteFileAtomicWith(
+      path, [](const std::string&) -> Status { return MakeError("T", "boom"); });
   EXPECT_FALSE(failed);
   EXPECT_EQ(ReadFile(path).value(), "second");
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir), {}), 1);

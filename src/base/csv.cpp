@@ -24,14 +24,15 @@ Location At(const std::string& file, int line, int column) {
 }
 
 // CSV006 at the second of two equal column names of the header row (line `line`).
-Status CheckUniqueHeader(const std::vector<std::string>& header, const std::string& file, int line) {
+Status CheckUniqueHeader(const std::vector<std::string>& header, const std::string& file,
+                         int line) {
   for (size_t i = 0; i < header.size(); ++i) {
     for (size_t j = 0; j < i; ++j) {
       if (header[i] == header[j]) {
-        return MakeError("CSV006",
-                         "duplicate column name '" + header[i] + "' (also column " +
-                             std::to_string(j + 1) + ")",
-                         At(file, line, static_cast<int>(i) + 1));
+        return MakeError(
+            "CSV006",
+            "duplicate column name '" + header[i] + "' (also column " + std::to_string(j + 1) + ")",
+            At(file, line, static_cast<int>(i) + 1));
       }
     }
   }
@@ -40,8 +41,8 @@ Status CheckUniqueHeader(const std::vector<std::string>& header, const std::stri
 
 // First invalid UTF-8 byte as (line, column in code points), or nullopt. `scanned`,
 // when set, is told every few MiB how many bytes of `data` are behind the scan.
-std::optional<std::pair<int, int>> FirstInvalidUtf8(std::string_view data,
-                                                    const std::function<void(size_t)>& scanned = {}) {
+std::optional<std::pair<int, int>> FirstInvalidUtf8(
+    std::string_view data, const std::function<void(size_t)>& scanned = {}) {
   constexpr size_t kReportEvery = size_t{8} << 20;
   size_t next_report = kReportEvery;
   int line = 1;
@@ -98,7 +99,8 @@ Result<std::string> NormalizeEncoding(std::string_view data, const std::string& 
     char32_t cp = unit_at(i);
     if (cp >= 0xD800 && cp <= 0xDBFF) {
       if (i + 2 >= data.size()) {
-        return MakeError("CSV007", "UTF-16 text ends inside a surrogate pair", At(file_name, line, 0));
+        return MakeError("CSV007", "UTF-16 text ends inside a surrogate pair",
+                         At(file_name, line, 0));
       }
       char32_t low = unit_at(i + 2);
       if (low < 0xDC00 || low > 0xDFFF) {
@@ -126,10 +128,10 @@ Result<bool> RowReader::Next(std::vector<std::string>* fields) {
   const size_t n = data_.size();
   while (true) {
     if (fields->size() >= options_.max_fields_per_row) {
-      return MakeError("CSV004",
-                       "more than " + std::to_string(options_.max_fields_per_row) +
-                           " fields in one row",
-                       At(file_, record_line_, static_cast<int>(fields->size()) + 1));
+      return MakeError(
+          "CSV004",
+          "more than " + std::to_string(options_.max_fields_per_row) + " fields in one row",
+          At(file_, record_line_, static_cast<int>(fields->size()) + 1));
     }
     std::string& field = fields->emplace_back();
     int column = static_cast<int>(fields->size());
@@ -144,9 +146,9 @@ Result<bool> RowReader::Next(std::vector<std::string>* fields) {
         std::string_view chunk = data_.substr(pos_, quote - pos_);
         for (char c : chunk) line_ += (c == '\n');
         if (field.size() + chunk.size() > options_.max_field_bytes) {
-          return MakeError("CSV003",
-                           "field longer than " + std::to_string(options_.max_field_bytes) + " bytes",
-                           At(file_, open_line, column));
+          return MakeError(
+              "CSV003", "field longer than " + std::to_string(options_.max_field_bytes) + " bytes",
+              At(file_, open_line, column));
         }
         field.append(chunk);
         pos_ = quote + 1;
@@ -226,7 +228,8 @@ Result<Table> ParseTable(std::string_view raw, const std::string& file_name,
     if (!have_header) {
       table.header = fields;
       have_header = true;
-      if (options.require_unique_header) NGO_TRY(CheckUniqueHeader(fields, file_name, reader.line()));
+      if (options.require_unique_header)
+        NGO_TRY(CheckUniqueHeader(fields, file_name, reader.line()));
       continue;
     }
     if (fields.size() != table.header.size()) {
@@ -254,9 +257,10 @@ Result<Table> ReadTable(const std::string& path, const Options& options) {
 std::string Quote(std::string_view field, char delimiter) {
   // A field that starts with U+FEFF is quoted too: unquoted at the start of a file it
   // would be read back as a byte-order mark and dropped (found by csv_fuzzer).
-  bool needs = field.find_first_of(std::string{delimiter, '"', '\r', '\n'}) != std::string_view::npos ||
-               (!field.empty() && (field.front() == ' ' || field.back() == ' ')) ||
-               field.starts_with("\xEF\xBB\xBF");
+  bool needs =
+      field.find_first_of(std::string{delimiter, '"', '\r', '\n'}) != std::string_view::npos ||
+      (!field.empty() && (field.front() == ' ' || field.back() == ' ')) ||
+      field.starts_with("\xEF\xBB\xBF");
   if (!needs) return std::string(field);
   std::string out = "\"";
   for (char c : field) {

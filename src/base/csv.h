@@ -34,10 +34,10 @@ struct Options {
 
 // A whole CSV file in memory: the header row and the data rows.
 struct Table {
-  std::string file;                          // for error locations
+  std::string file;  // for error locations
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;
-  std::vector<int> row_lines;                // 1-based line where each data row starts
+  std::vector<int> row_lines;  // 1-based line where each data row starts
 
   // Index of the header cell equal to `name`, or nullopt.
   std::optional<size_t> ColumnIndex(std::string_view name) const;

@@ -44,7 +44,8 @@ std::string Error::ToString() const {
     out += "\n    " + text::OneLine(where.expression) + "\n    ";
     // The caret goes under the display column of the byte offset.
     size_t offset = std::min(static_cast<size_t>(where.expr_offset), where.expression.size());
-    out += std::string(text::DisplayWidth(std::string_view(where.expression).substr(0, offset)), ' ');
+    out +=
+        std::string(text::DisplayWidth(std::string_view(where.expression).substr(0, offset)), ' ');
     out += '^';
   }
   return out;

@@ -5,10 +5,9 @@
 
 #include <string>
 #include <string_view>
+#include <tl/expected.hpp>
 #include <type_traits>
 #include <utility>
-
-#include <tl/expected.hpp>
 
 namespace ngosurvey {
 
@@ -20,8 +19,8 @@ struct Location {
   std::string sheet;  // XLSForm sheet ("survey"), or empty for text files.
   int row = 0;
   int column = 0;
-  int expr_offset = -1;     // Byte offset within the expression text, -1 if none.
-  std::string expression;   // The expression text, for the caret display.
+  int expr_offset = -1;    // Byte offset within the expression text, -1 if none.
+  std::string expression;  // The expression text, for the caret display.
 
   // "form.xlsx:survey!F14" when a sheet is known, "data.csv:14:3" for text files,
   // "form.xlsx" alone, or "" when nothing is known.
@@ -48,8 +47,7 @@ template <typename T>
 using Result = tl::expected<T, Error>;
 using Status = tl::expected<void, Error>;
 
-inline tl::unexpected<Error> MakeError(std::string code, std::string message,
-                                       Location where = {}) {
+inline tl::unexpected<Error> MakeError(std::string code, std::string message, Location where = {}) {
   return tl::unexpected<Error>(Error{std::move(code), std::move(message), std::move(where)});
 }
 
@@ -73,9 +71,9 @@ auto TakeValue(R&& result) {
 // NGO_TRY(expr): evaluates a Result or Status; on error returns the error from the
 // enclosing function, otherwise yields the value (moved out of a temporary, copied
 // from a named const result). (GCC/clang statement expression.)
-#define NGO_TRY(expr)                                                                   \
-  ({                                                                                    \
-    auto&& ngo_try_result_ = (expr);                                                    \
-    if (!ngo_try_result_) return tl::unexpected(std::move(ngo_try_result_).error());     \
+#define NGO_TRY(expr)                                                                         \
+  ({                                                                                          \
+    auto&& ngo_try_result_ = (expr);                                                          \
+    if (!ngo_try_result_) return tl::unexpected(std::move(ngo_try_result_).error());          \
     ::ngosurvey::detail::TakeValue(std::forward<decltype(ngo_try_result_)>(ngo_try_result_)); \
   })

@@ -104,7 +104,8 @@ Status WriteFileAtomic(const std::string& path, std::string_view contents) {
       }
       done += static_cast<size_t>(n);
     }
-    if (::close(fd) != 0) return MakeError("IO004", "cannot write: " + ErrnoText(), FileLocation(path));
+    if (::close(fd) != 0)
+      return MakeError("IO004", "cannot write: " + ErrnoText(), FileLocation(path));
     return Ok();
   });
 }

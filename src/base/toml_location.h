@@ -20,7 +20,8 @@ inline Location TomlLocation(const std::string& file, const toml::node& node) {
 }
 
 // Parses TOML text; a syntax error becomes Error `code` at its file, line and column.
-inline Result<toml::table> ParseToml(std::string_view text, const std::string& file, std::string code) {
+inline Result<toml::table> ParseToml(std::string_view text, const std::string& file,
+                                     std::string code) {
   try {
     return toml::parse(text, file);
   } catch (const toml::parse_error& error) {

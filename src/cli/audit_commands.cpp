@@ -5,9 +5,9 @@
 #include <ostream>
 #include <string>
 
-#include "study/published_audit.h"
 #include "base/file.h"
 #include "cli/command.h"
+#include "study/published_audit.h"
 
 namespace ngosurvey::cli {
 namespace {
@@ -56,12 +56,12 @@ void RegisterAuditCommands(CLI::App& root, CommandContext& ctx) {
       "audit-published",
       "Check published percentages against their bases: which counts give each printed value, "
       "transposed cells, single-choice shares over 100, impossible means");
-  audit->add_option("--tables", opts->tables,
-                    "Published cells CSV (table,item_id,option_id,country,published_value,unit,"
-                    "base_note,...)")
+  audit
+      ->add_option("--tables", opts->tables,
+                   "Published cells CSV (table,item_id,option_id,country,published_value,unit,"
+                   "base_note,...)")
       ->required();
-  audit->add_option("--bases", opts->bases, "Bases file (TOML, docs/formats/bases.md)")
-      ->required();
+  audit->add_option("--bases", opts->bases, "Bases file (TOML, docs/formats/bases.md)")->required();
   audit->add_option("--format", opts->format, "Output format: md, csv or html")
       ->check(CLI::IsMember({"md", "csv", "html"}));
   audit->add_option("-o,--output", opts->output,

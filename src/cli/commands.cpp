@@ -15,18 +15,11 @@ void RegisterExchangeCommands(CLI::App& root, CommandContext& ctx);
 void RegisterStudyCommands(CLI::App& root, CommandContext& ctx);
 void RegisterQualCommands(CLI::App& root, CommandContext& ctx);
 
-
 const std::vector<RegisterFn>& CommandGroups() {
   static const std::vector<RegisterFn> groups = {
-      RegisterFormCommands,
-      RegisterFieldworkCommands,
-      RegisterAuditCommands,
-      RegisterExprCommands,
-      RegisterStoreCommands,
-      RegisterTabulateCommands,
-      RegisterInterviewCommands,
-      RegisterExchangeCommands,
-      RegisterStudyCommands,
+      RegisterFormCommands,      RegisterFieldworkCommands, RegisterAuditCommands,
+      RegisterExprCommands,      RegisterStoreCommands,     RegisterTabulateCommands,
+      RegisterInterviewCommands, RegisterExchangeCommands,  RegisterStudyCommands,
       RegisterQualCommands,
 
   };

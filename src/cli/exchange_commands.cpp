@@ -223,8 +223,8 @@ void RunImport(CommandContext& ctx, const ImportOptions& opts) {
     (*mapped)->Release(reader.consumed());
     return more;
   };
-  auto report = exchange::ImportRows(source->form, source->version, rows, &chunk, repeats,
-                                     options, writer->get());
+  auto report = exchange::ImportRows(source->form, source->version, rows, &chunk, repeats, options,
+                                     writer->get());
   if (!report) return fail(report.error());
   PrintDiagnostics(ctx, report->warnings);
   for (const exchange::RejectedRow& row : report->rejected) {
@@ -321,32 +321,36 @@ void RegisterExchangeCommands(CLI::App& root, CommandContext& ctx) {
       "Import an ODK Central, KoboToolbox or ngosurvey CSV export into a store, every value "
       "checked against the form; all rows or none (docs/exchange.md)");
   import->add_option("--db", imp->db, "Store (SQLite file)")->required();
-  import->add_option("--form", imp->form, "XLSForm .xlsx (stored with the data), or a form id in the store")
+  import
+      ->add_option("--form", imp->form,
+                   "XLSForm .xlsx (stored with the data), or a form id in the store")
       ->required();
   import->add_option("file", imp->file, "The main CSV file")->required();
   import->add_option("--repeat", imp->repeats, "A repeat's CSV: NAME=FILE.csv (repeatable)");
-  import->add_option("--wave", imp->wave, "pretest or main (default: the file's wave column, else main)");
+  import->add_option("--wave", imp->wave,
+                     "pretest or main (default: the file's wave column, else main)");
   import->add_option("--skip-invalid", imp->skip_invalid,
                      "Store the valid rows and write the rejected ones, with reasons, to this CSV");
-  import->callback([&ctx, imp]() { RunImport(ctx, *imp); });
+  import->callback([&ctx, imp]() { RunImport(ctx, *imp);
+});
 
-  auto exp = std::make_shared<ExportOptions>();
-  CLI::App* exporter = root.add_subcommand(
-      "export",
-      "Export a form's complete submissions as CSV (ODK layout), XLSX, Stata .dta or SPSS .sav, "
-      "with a codebook (docs/exchange.md)");
-  exporter->add_option("--db", exp->db, "Store (SQLite file)")->required();
-  exporter->add_option("--form", exp->form, "Form id")->required();
-  exporter->add_option("--format", exp->format, "csv, xlsx, dta or sav")->required();
-  exporter->add_option("--lang", exp->lang, "Language of labels (code or name; default: the form's)");
-  exporter->add_option("--wave", exp->wave, "Only this wave: pretest or main");
-  exporter->add_flag("--include-pretest", exp->include_pretest, "Include pretest interviews");
-  exporter->add_flag("--pseudonymise", exp->pseudonymise,
-                     "Replace org and interviewer ids by keyed pseudonyms; drop sensitive questions");
-  exporter->add_option("--key-file", exp->key_file, "Secret key for --pseudonymise (>= 16 bytes)");
-  exporter->add_option("-o,--output", exp->output, "Output file (repeats and codebook beside it)")
-      ->required();
-  exporter->callback([&ctx, exp]() { RunExport(ctx, *exp); });
-}
+auto exp = std::make_shared<ExportOptions>();
+CLI::App* exporter = root.add_subcommand(
+    "export",
+    "Export a form's complete submissions as CSV (ODK layout), XLSX, Stata .dta or SPSS .sav, "
+    "with a codebook (docs/exchange.md)");
+exporter->add_option("--db", exp->db, "Store (SQLite file)")->required();
+exporter->add_option("--form", exp->form, "Form id")->required();
+exporter->add_option("--format", exp->format, "csv, xlsx, dta or sav")->required();
+exporter->add_option("--lang", exp->lang, "Language of labels (code or name; default: the form's)");
+exporter->add_option("--wave", exp->wave, "Only this wave: pretest or main");
+exporter->add_flag("--include-pretest", exp->include_pretest, "Include pretest interviews");
+exporter->add_flag("--pseudonymise", exp->pseudonymise,
+                   "Replace org and interviewer ids by keyed pseudonyms; drop sensitive questions");
+exporter->add_option("--key-file", exp->key_file, "Secret key for --pseudonymise (>= 16 bytes)");
+exporter->add_option("-o,--output", exp->output, "Output file (repeats and codebook beside it)")
+    ->required();
+exporter->callback([&ctx, exp]() { RunExport(ctx, *exp); });
+}  // namespace ngosurvey::cli
 
 }  // namespace ngosurvey::cli

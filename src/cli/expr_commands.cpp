@@ -56,7 +56,8 @@ void RunEval(CommandContext& ctx, const ExprOptions& opts) {
     }
     fixed = std::make_unique<FixedClock>(static_cast<int64_t>(*days * 86400000.0 + 0.5), offset);
   }
-  form::expr::MapContext answers(fixed.get(), static_cast<uint64_t>(SystemClock::Instance().NowMillis()));
+  form::expr::MapContext answers(fixed.get(),
+                                 static_cast<uint64_t>(SystemClock::Instance().NowMillis()));
   for (const std::string& set : opts.sets) {
     size_t eq = set.find('=');
     if (eq == std::string::npos || eq == 0) {
@@ -96,24 +97,30 @@ void RunEval(CommandContext& ctx, const ExprOptions& opts) {
 }  // namespace
 
 void RegisterExprCommands(CLI::App& root, CommandContext& ctx) {
-  CLI::App* expr = root.add_subcommand("expr", "Evaluate ODK XPath expressions; list the functions");
+  CLI::App* expr =
+      root.add_subcommand("expr", "Evaluate ODK XPath expressions; list the functions");
   expr->require_subcommand(1);
 
   auto opts = std::make_shared<ExprOptions>();
   CLI::App* eval = expr->add_subcommand(
       "eval", "Evaluate an expression and print its value (errors show a caret; exit 1)");
-  eval->add_option("expression", opts->expression, "The expression, e.g. \"${age} >= 18\"")->required();
-  eval->add_option("--set", opts->sets,
-                   "An answer: name=value or name:type=value (type: string, number, date, datetime, "
-                   "time, select_one, select_multiple); repeatable");
-  eval->add_option("--now", opts->now, "The clock for today() and now(), e.g. 2024-03-15T10:30:00+07:00");
+  eval->add_option("expression", opts->expression, "The expression, e.g. \"${age} >= 18\"")
+      ->required();
+  eval->add_option(
+      "--set", opts->sets,
+      "An answer: name=value or name:type=value (type: string, number, date, datetime, "
+      "time, select_one, select_multiple); repeatable");
+  eval->add_option("--now", opts->now,
+                   "The clock for today() and now(), e.g. 2024-03-15T10:30:00+07:00");
   eval->callback([&ctx, opts] { RunEval(ctx, *opts); });
 
   CLI::App* functions = expr->add_subcommand(
       "functions", "Print the function table (--format md is docs/expressions.md)");
-  functions->add_option("--format", opts->format, "md or text")->check(CLI::IsMember({"md", "text"}));
+  functions->add_option("--format", opts->format, "md or text")
+      ->check(CLI::IsMember({"md", "text"}));
   functions->callback([&ctx, opts] {
-    *ctx.out << (opts->format == "md" ? form::expr::FunctionsMarkdown() : form::expr::FunctionsText());
+    *ctx.out << (opts->format == "md" ? form::expr::FunctionsMarkdown()
+                                      : form::expr::FunctionsText());
   });
 }
 

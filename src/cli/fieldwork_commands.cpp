@@ -1,5 +1,6 @@
 // `ngosurvey fieldwork ...`: outcome rates from a sample frame or a store, and the
-// AAPOR disposition code table (due and status: fieldwork_log_commands.cpp). Output layouts are documented in docs/cli.md
+// AAPOR disposition code table (due and status: fieldwork_log_commands.cpp). Output layouts are
+// documented in docs/cli.md
 // ("fieldwork rates") and docs/fieldwork.md.
 #include <fmt/format.h>
 
@@ -25,10 +26,10 @@ namespace {
 namespace fw = fieldwork;
 
 constexpr fw::RateCategory kCategories[] = {
-    fw::RateCategory::kComplete,         fw::RateCategory::kPartial,
-    fw::RateCategory::kRefusal,          fw::RateCategory::kNonContact,
-    fw::RateCategory::kOther,            fw::RateCategory::kUnknownHousehold,
-    fw::RateCategory::kUnknownOther,     fw::RateCategory::kNotEligible,
+    fw::RateCategory::kComplete,     fw::RateCategory::kPartial,
+    fw::RateCategory::kRefusal,      fw::RateCategory::kNonContact,
+    fw::RateCategory::kOther,        fw::RateCategory::kUnknownHousehold,
+    fw::RateCategory::kUnknownOther, fw::RateCategory::kNotEligible,
 };
 
 std::string Fixed6(double value) { return fmt::format("{:.6f}", value); }
@@ -101,8 +102,8 @@ nlohmann::ordered_json RatesJson(const std::string& frame_path, const std::strin
   return doc;
 }
 
-std::string RatesText(const std::string& frame_path, const std::string& by,
-                      const fw::ESpec& e_spec, const std::vector<fw::GroupRates>& groups) {
+std::string RatesText(const std::string& frame_path, const std::string& by, const fw::ESpec& e_spec,
+                      const std::vector<fw::GroupRates>& groups) {
   std::string out = "AAPOR outcome rates for " + frame_path;
   out += by.empty() ? "\n" : ", by " + by + "\n";
   if (e_spec.method == fw::ESpec::Method::kFixed) {
@@ -116,7 +117,8 @@ std::string RatesText(const std::string& frame_path, const std::string& by,
   std::vector<std::pair<std::string, std::vector<std::string>>> rows;
   for (fw::RateCategory category : kCategories) {
     std::vector<std::string> cells;
-    for (const fw::GroupRates& g : groups) cells.push_back(std::to_string(g.rates.counts[category]));
+    for (const fw::GroupRates& g : groups)
+      cells.push_back(std::to_string(g.rates.counts[category]));
     rows.emplace_back(std::string(fw::CategoryAbbreviation(category)), cells);
   }
   {
@@ -143,7 +145,8 @@ std::string RatesText(const std::string& frame_path, const std::string& by,
 
   size_t label_width = 5;
   std::vector<size_t> widths;
-  for (const fw::GroupRates& g : groups) widths.push_back(std::max<size_t>(7, text::DisplayWidth(g.group)));
+  for (const fw::GroupRates& g : groups)
+    widths.push_back(std::max<size_t>(7, text::DisplayWidth(g.group)));
   out += PadRight("", label_width);
   for (size_t i = 0; i < groups.size(); ++i) out += "  " + PadLeft(groups[i].group, widths[i]);
   out += "\n";
@@ -171,9 +174,10 @@ std::string RatesText(const std::string& frame_path, const std::string& by,
     }
   }
   if (!notes.empty()) out += "\nn/a = cannot be computed:\n" + notes;
-  out += "\nI complete, P partial, R refusal and break-off, NC non-contact, O other, UH/UO "
-         "unknown eligibility,\nNE not eligible (AAPOR Standard Definitions; formulas in "
-         "docs/fieldwork.md).\n";
+  out +=
+      "\nI complete, P partial, R refusal and break-off, NC non-contact, O other, UH/UO "
+      "unknown eligibility,\nNE not eligible (AAPOR Standard Definitions; formulas in "
+      "docs/fieldwork.md).\n";
   return out;
 }
 
@@ -258,14 +262,15 @@ void RunDispositions(CommandContext& ctx, const std::string& format) {
               "households)\n\ncode   rate  label\n";
   for (const fw::DispositionCode& row : fw::FinalDispositions()) {
     *ctx.out << PadRight(std::string(row.code), 6) << " "
-             << PadRight(std::string(fw::CategoryAbbreviation(row.category)), 5) << " "
-             << row.label << "\n";
+             << PadRight(std::string(fw::CategoryAbbreviation(row.category)), 5) << " " << row.label
+             << "\n";
   }
   *ctx.out << "\nContact outcomes (contact log) and the final code each becomes at close-out\n\n"
               "outcome                 code   closes  meaning\n";
   for (const fw::OutcomeInfo& info : fw::ContactOutcomes()) {
-    *ctx.out << PadRight(std::string(info.name), 23) << " " << PadRight(std::string(info.final_code), 6)
-             << " " << PadRight(info.closes_case ? "yes" : "no", 7) << " " << info.label << "\n";
+    *ctx.out << PadRight(std::string(info.name), 23) << " "
+             << PadRight(std::string(info.final_code), 6) << " "
+             << PadRight(info.closes_case ? "yes" : "no", 7) << " " << info.label << "\n";
   }
 }
 

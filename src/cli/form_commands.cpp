@@ -5,19 +5,18 @@
 //   form model FILE [-o OUT]  the lossless form model as JSON, what the WebAssembly
 //                             engine reads (docs/formats/form-json.md)
 //   form xform FILE [-o OUT]  the ODK XForm (XML) of a valid form, as pyxform writes it
-#include <optional>
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
-
+#include "base/file.h"
 #include "cli/command.h"
-#include "base/file.h"
 #include "form/diagnostics.h"
-#include "base/file.h"
 #include "form/form.h"
 #include "form/form_json.h"
 #include "form/xform_writer.h"
@@ -147,10 +146,10 @@ int Depth(const Form& form, const Question& q) {
 }
 
 std::string ShowText(const Form& form, const std::string& lang) {
-  std::string out = fmt::format("{} (form_id {}, version {})\n",
-                                form.title.empty() ? "(untitled)" : form.title,
-                                form.settings.form_id.empty() ? "-" : form.settings.form_id,
-                                form.settings.version.empty() ? "-" : form.settings.version);
+  std::string out =
+      fmt::format("{} (form_id {}, version {})\n", form.title.empty() ? "(untitled)" : form.title,
+                  form.settings.form_id.empty() ? "-" : form.settings.form_id,
+                  form.settings.version.empty() ? "-" : form.settings.version);
   std::string languages;
   for (const form::Language& language : form.languages) {
     languages += (languages.empty() ? "" : ", ") + language.code;
@@ -217,8 +216,9 @@ void RunShow(CommandContext& ctx, const ShowOptions& opts) {
     for (const form::Language& language : form->languages) {
       known += (known.empty() ? "" : ", ") + language.code;
     }
-    *ctx.err << "error: --lang " << opts.lang << ": the form has no such language (it has: "
-             << (known.empty() ? "none" : known) << ")\n";
+    *ctx.err << "error: --lang " << opts.lang
+             << ": the form has no such language (it has: " << (known.empty() ? "none" : known)
+             << ")\n";
     ctx.exit_status = kExitUsage;
     return;
   }
@@ -256,8 +256,7 @@ void RunXForm(CommandContext& ctx, const XFormCommandOptions& opts) {
     *ctx.err << fmt::format("{}: invalid, {}, {}\n", opts.file,
                             Plural(diags.error_count(), "error"),
                             Plural(diags.warning_count(), "warning"));
-    ctx.exit_status =
-        !form && form.error().code.rfind("IO", 0) == 0 ? kExitIo : kExitFailure;
+    ctx.exit_status = !form && form.error().code.rfind("IO", 0) == 0 ? kExitIo : kExitFailure;
     return;
   }
   PrintSorted(*ctx.err, diags);  // warnings only

@@ -114,18 +114,24 @@ class Session {
   // word in the interview's language.
   std::string InWords(form::AnswerState state, const std::string& shown) const {
     switch (state) {
-      case form::AnswerState::kAnswered: return shown;
-      case form::AnswerState::kRefused: return Word(interview::ScreenWord::kRefused);
-      case form::AnswerState::kDontKnow: return Word(interview::ScreenWord::kDontKnow);
-      case form::AnswerState::kNotAsked: return Word(interview::ScreenWord::kNotAsked);
-      case form::AnswerState::kMissing: return Word(interview::ScreenWord::kNoAnswer);
+      case form::AnswerState::kAnswered:
+        return shown;
+      case form::AnswerState::kRefused:
+        return Word(interview::ScreenWord::kRefused);
+      case form::AnswerState::kDontKnow:
+        return Word(interview::ScreenWord::kDontKnow);
+      case form::AnswerState::kNotAsked:
+        return Word(interview::ScreenWord::kNotAsked);
+      case form::AnswerState::kMissing:
+        return Word(interview::ScreenWord::kNoAnswer);
     }
     return shown;
   }
 
   // The prompt's current answer in words (choice labels for a select).
   std::string InWords(const interview::Prompt& p, const form::Answer& a) const {
-    if (a.state != form::AnswerState::kAnswered || p.choices.empty()) return InWords(a.state, a.value);
+    if (a.state != form::AnswerState::kAnswered || p.choices.empty())
+      return InWords(a.state, a.value);
     std::string out;
     for (const std::string& name : form::SplitSelected(a.value)) {
       std::string label = name;
@@ -224,17 +230,20 @@ class Session {
     const interview::Prompt& p = s.prompts[std::min(prompt_, s.prompts.size() - 1)];
     // The question as the respondent hears it: its label, "(required)" in words, no
     // name, type or choice codes.
-    Out() << p.label
-          << (p.required ? " (" + Word(interview::ScreenWord::kRequired) + ")" : "") << "\n";
-    if (!p.hint.empty()) Out() << "  " << Word(interview::ScreenWord::kHint) << ": " << p.hint << "\n";
+    Out() << p.label << (p.required ? " (" + Word(interview::ScreenWord::kRequired) + ")" : "")
+          << "\n";
+    if (!p.hint.empty())
+      Out() << "  " << Word(interview::ScreenWord::kHint) << ": " << p.hint << "\n";
     for (size_t i = 0; i < p.choices.size(); ++i) {
       Out() << "  " << i + 1 << ". " << p.choices[i].label << "\n";
     }
     if (p.multiple) Out() << "  " << Word(interview::ScreenWord::kSeveralChoices) << "\n";
     if (!p.supported) Out() << "  ! " << p.unsupported << "\n";
-    if (p.type == form::QuestionType::kNote) Out() << "  " << Word(interview::ScreenWord::kPressEnter) << "\n";
+    if (p.type == form::QuestionType::kNote)
+      Out() << "  " << Word(interview::ScreenWord::kPressEnter) << "\n";
     if (p.answer) {
-      Out() << "  " << Word(interview::ScreenWord::kCurrent) << ": " << InWords(p, *p.answer) << "\n";
+      Out() << "  " << Word(interview::ScreenWord::kCurrent) << ": " << InWords(p, *p.answer)
+            << "\n";
     }
   }
 
@@ -293,9 +302,10 @@ class Session {
     }
     if (s.kind == interview::ScreenKind::kRepeatPrompt) {
       std::string a = text::AsciiLower(answer);
-      Status st = (a == "y" || a == "yes")  ? iv_->AddRepeat()
-                  : (a == "n" || a == "no") ? iv_->Next()
-                                            : Status(MakeError("IV006", Word(interview::ScreenWord::kTypeYOrN)));
+      Status st = (a == "y" || a == "yes") ? iv_->AddRepeat()
+                  : (a == "n" || a == "no")
+                      ? iv_->Next()
+                      : Status(MakeError("IV006", Word(interview::ScreenWord::kTypeYOrN)));
       if (!st) Feedback(st.error());
       prompt_ = 0;
       return Save();
@@ -402,7 +412,8 @@ class Session {
         Out() << std::string(2 * item.group_path.size() + 2, ' ') << item.label << ": "
               << InWords(item.state, item.shown) << "\n";
       }
-      return true;    } else if (name == ":save") {
+      return true;
+    } else if (name == ":save") {
       if (!Save()) return false;
       Out() << Word(interview::ScreenWord::kDraftSaved) << "\n";
       return true;
@@ -587,8 +598,7 @@ void RunInterview(CommandContext& ctx, const InterviewOptions& opts) {
            << interview::ScreenText(interview::ScreenWord::kLanguage, iv->language(), language)
            << (others.empty() ? "" : " |" + others) << " | :help\n"
            << std::flush;
-  Session session(ctx, store, instance_id, *loaded.form, std::move(iv),
-                  std::move(stored_language));
+  Session session(ctx, store, instance_id, *loaded.form, std::move(iv), std::move(stored_language));
   ctx.exit_status = session.Run(std::cin);
 }
 

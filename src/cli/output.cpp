@@ -12,8 +12,7 @@ int ReportError(CommandContext& ctx, const Error& error) {
 
 void PrintDiagnostics(CommandContext& ctx, const Diagnostics& diags) {
   for (const Diagnostic& d : diags.items()) {
-    *ctx.err << (d.severity == Severity::kError ? "error: " : "warning: ") << d.ToString()
-             << "\n";
+    *ctx.err << (d.severity == Severity::kError ? "error: " : "warning: ") << d.ToString() << "\n";
   }
 }
 

@@ -76,17 +76,17 @@ void PrintJson(CommandContext& ctx, const std::vector<store::Submission>& submis
 // Long format: one row per answer, so repeats need no column naming scheme.
 void PrintCsv(CommandContext& ctx, const std::vector<store::Submission>& submissions) {
   std::string text;
-  csv::AppendRow({"instance_id", "form_id", "version", "status", "wave", "org", "name", "state",
-                  "value"},
-                 &text);
+  csv::AppendRow(
+      {"instance_id", "form_id", "version", "status", "wave", "org", "name", "state", "value"},
+      &text);
   for (const store::Submission& s : submissions) {
     for (const auto& [path, answer] : s.answers) {
-      csv::AppendRow({s.instance_id, s.form_id, s.form_version,
-                      std::string(store::StatusName(s.status)),
-                      std::string(store::WaveName(s.wave)), s.org_id, path,
-                      std::string(form::AnswerStateName(answer.state)),
-                      answer.HasReportableValue() ? answer.value : ""},
-                     &text);
+      csv::AppendRow(
+          {s.instance_id, s.form_id, s.form_version, std::string(store::StatusName(s.status)),
+           std::string(store::WaveName(s.wave)), s.org_id, path,
+           std::string(form::AnswerStateName(answer.state)),
+           answer.HasReportableValue() ? answer.value : ""},
+          &text);
     }
   }
   *ctx.out << text;
@@ -100,8 +100,7 @@ void PrintText(CommandContext& ctx, const std::vector<store::Submission>& submis
              << (s.language.empty() ? "-" : s.language) << "  started " << IsoTime(s.started_at_ms)
              << "  " << s.answers.size() << (s.answers.size() == 1 ? " answer\n" : " answers\n");
   }
-  *ctx.out << submissions.size() << " submission" << (submissions.size() == 1 ? "" : "s")
-           << "\n";
+  *ctx.out << submissions.size() << " submission" << (submissions.size() == 1 ? "" : "s") << "\n";
 }
 
 void RunList(CommandContext& ctx, const ListOptions& opts) {
@@ -171,7 +170,8 @@ void RunVerify(CommandContext& ctx, const AuditOptions& opts) {
   if (!verified->ok()) {
     const store::AuditEntry& bad = *verified->first_broken;
     *ctx.out << "audit trail BROKEN at entry #" << bad.seq
-             << (bad.instance_id.empty() ? "" : " (" + bad.instance_id + ", field " + bad.field + ")")
+             << (bad.instance_id.empty() ? ""
+                                         : " (" + bad.instance_id + ", field " + bad.field + ")")
              << ": " << verified->problem << "\n";
     ctx.exit_status = kExitFailure;
     return;
@@ -191,8 +191,7 @@ void RunVerify(CommandContext& ctx, const AuditOptions& opts) {
 }  // namespace
 
 void RegisterStoreCommands(CLI::App& root, CommandContext& ctx) {
-  CLI::App* submissions =
-      root.add_subcommand("submissions", "List the interviews kept in a store");
+  CLI::App* submissions = root.add_subcommand("submissions", "List the interviews kept in a store");
   submissions->require_subcommand(1);
   auto list_opts = std::make_shared<ListOptions>();
   CLI::App* list = submissions->add_subcommand(

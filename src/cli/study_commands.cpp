@@ -6,12 +6,12 @@
 #include <ostream>
 #include <string>
 
-#include "study/synth.h"
 #include "base/file.h"
 #include "cli/command.h"
 #include "cli/progress.h"
 #include "study/study.h"
 #include "study/study_report.h"
+#include "study/synth.h"
 
 namespace ngosurvey::cli {
 namespace {
@@ -35,7 +35,8 @@ void RunSynth(CommandContext& ctx, const SynthOptions& opts) {
     return;
   }
   std::filesystem::path data = inputs->config.data;
-  std::filesystem::path folder = opts.output.empty() ? data.parent_path() : std::filesystem::path(opts.output);
+  std::filesystem::path folder =
+      opts.output.empty() ? data.parent_path() : std::filesystem::path(opts.output);
   if (auto made = MakeDirectories(folder.string()); !made) {
     ctx.exit_status = ReportError(ctx, made.error());
     return;
@@ -54,9 +55,11 @@ void RunSynth(CommandContext& ctx, const SynthOptions& opts) {
     unreachable += !t.reachable;
     unmet += !t.met;
   }
-  *ctx.err << "SYNTHETIC data: " << result->rows.size() << " respondents, seed " << result->seed << "\n"
+  *ctx.err << "SYNTHETIC data: " << result->rows.size() << " respondents, seed " << result->seed
+           << "\n"
            << result->targets.size() << " published cells: " << unreachable
-           << " that no count of their base gives, " << unmet << " not met (see " << targets_path << ")\n"
+           << " that no count of their base gives, " << unmet << " not met (see " << targets_path
+           << ")\n"
            << "written to " << data_path << "\n";
 }
 

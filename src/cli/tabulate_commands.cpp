@@ -1,6 +1,6 @@
 // `ngosurvey tabulate`: tables from a spec, or the quick form without one.
-//   tabulate --spec SPEC.toml (--db DB | --data DATA.csv --form FORM) --format md|csv|html|xlsx|tex [-o PATH]
-//   tabulate --form FORM --data DATA.csv --by COLUMN [--items a,b] [--denominator R]
+//   tabulate --spec SPEC.toml (--db DB | --data DATA.csv --form FORM) --format md|csv|html|xlsx|tex
+//   [-o PATH] tabulate --form FORM --data DATA.csv --by COLUMN [--items a,b] [--denominator R]
 //            [--refused V] [--dont-know V] --format csv
 //   either form: [--weight W] [--strata S] [--cluster C] [--fpc F] [--lonely-psu RULE]
 //            [--design-interval logit|korn-graubard] (a sampling design; overrides the spec's)
@@ -51,7 +51,8 @@ Status ApplyDesignFlags(const TabulateOptions& opts, analysis::TableSpec* spec) 
   if (!opts.strata.empty()) spec->design.strata = opts.strata;
   if (!opts.cluster.empty()) spec->design.cluster = opts.cluster;
   if (!opts.fpc.empty()) spec->design.fpc = opts.fpc;
-  if (!opts.lonely_psu.empty()) spec->design.lonely_psu = NGO_TRY(analysis::ParseLonelyPsu(opts.lonely_psu));
+  if (!opts.lonely_psu.empty())
+    spec->design.lonely_psu = NGO_TRY(analysis::ParseLonelyPsu(opts.lonely_psu));
   if (!opts.design_interval.empty()) {
     spec->design.interval = NGO_TRY(analysis::ParseProportionInterval(opts.design_interval));
   }
@@ -151,7 +152,8 @@ std::optional<analysis::Dataset> LoadCsv(CommandContext& ctx, const TabulateOpti
   // Grouping columns that the form defines are loaded as questions, not extras.
   std::erase_if(load.extra_single, [&](const std::string& name) {
     return form->FindQuestion(name) != nullptr && table->ColumnIndex(name).has_value() &&
-           (load.items.empty() || std::find(load.items.begin(), load.items.end(), name) != load.items.end());
+           (load.items.empty() ||
+            std::find(load.items.begin(), load.items.end(), name) != load.items.end());
   });
   Diagnostics load_diags;
   TerminalProgress progress(ctx);
@@ -159,7 +161,8 @@ std::optional<analysis::Dataset> LoadCsv(CommandContext& ctx, const TabulateOpti
   settings.progress = &progress;
   analysis::CachedLoad cache;
   cache.use_cache = !opts.no_cache;
-  auto data = analysis::LoadCsvWithCache(*form, opts.form, opts.data, load, &load_diags, settings, &cache);
+  auto data =
+      analysis::LoadCsvWithCache(*form, opts.form, opts.data, load, &load_diags, settings, &cache);
   progress.Finish();
   PrintDiagnostics(ctx, load_diags);
   if (!data) {
@@ -184,7 +187,8 @@ std::optional<analysis::Dataset> LoadStore(CommandContext& ctx, const TabulateOp
   load.form_id = opts.form_id;
   load.include_pretest = opts.include_pretest;
   load.language = opts.lang;
-  for (const auto& spec : specs) load.extra_single.insert(load.extra_single.end(), spec.by.begin(), spec.by.end());
+  for (const auto& spec : specs)
+    load.extra_single.insert(load.extra_single.end(), spec.by.begin(), spec.by.end());
   if (specs.empty()) load.extra_single.push_back(opts.by);
   Diagnostics diags;
   auto loaded = analysis::LoadFromStore(**db, load, &diags);
@@ -205,8 +209,8 @@ std::optional<analysis::Dataset> LoadStore(CommandContext& ctx, const TabulateOp
     // The quick form's --items: keep those and the grouping column.
     analysis::Dataset kept(data.rows());
     for (const auto& column : data.columns()) {
-      bool wanted = column.name == opts.by ||
-                    std::find(opts.items.begin(), opts.items.end(), column.name) != opts.items.end();
+      bool wanted = column.name == opts.by || std::find(opts.items.begin(), opts.items.end(),
+                                                        column.name) != opts.items.end();
       for (const analysis::DesignSpec& design : SpecDesigns(opts, specs)) {
         for (const std::string& name : DesignColumns(design)) wanted |= column.name == name;
       }
@@ -309,10 +313,12 @@ void RegisterTabulateCommands(CLI::App& root, CommandContext& ctx) {
       ->check(CLI::ExistingFile);
   cmd->add_option("--form", opts->form, "The XLSForm the data were collected with")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--db", opts->db,
-                  "Data: the store's completed interviews (instead of --data/--form; the form comes "
-                  "from the store)");
-  cmd->add_option("--form-id", opts->form_id, "With --db: the form to tabulate (default: the only one)");
+  cmd->add_option(
+      "--db", opts->db,
+      "Data: the store's completed interviews (instead of --data/--form; the form comes "
+      "from the store)");
+  cmd->add_option("--form-id", opts->form_id,
+                  "With --db: the form to tabulate (default: the only one)");
   cmd->add_flag("--include-pretest", opts->include_pretest,
                 "With --db: count pretest interviews too (left out by default)");
   cmd->add_option("--format", opts->format, "md, csv, html, xlsx or tex")
@@ -326,7 +332,8 @@ void RegisterTabulateCommands(CLI::App& root, CommandContext& ctx) {
       ->check(CLI::IsMember({"answered", "all"}));
   cmd->add_option("--refused", opts->refused, "Value(s) meaning refused (default: refused)")
       ->delimiter(',');
-  cmd->add_option("--dont-know", opts->dont_know, "Value(s) meaning don't know (default: dont_know)")
+  cmd->add_option("--dont-know", opts->dont_know,
+                  "Value(s) meaning don't know (default: dont_know)")
       ->delimiter(',');
   cmd->add_option("--lang", opts->lang, "Language of labels (a code of the form)");
   cmd->add_flag("--total", opts->total, "Quick form: add a Total column");

@@ -36,9 +36,12 @@ std::string MissingCodes(const Tables& t, const Variable& v) {
 std::string MdEscape(std::string_view s) {
   std::string out;
   for (char c : s) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n' || c == '\r') out += ' ';
-    else out += c;
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n' || c == '\r')
+      out += ' ';
+    else
+      out += c;
   }
   return out;
 }
@@ -47,11 +50,20 @@ std::string HtmlEscape(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -65,24 +77,25 @@ std::string LevelFile(const Level& level) {
 
 const std::vector<std::string_view>& CodebookColumns() {
   static const std::vector<std::string_view> kColumns = {
-      "CSV / XLSX", "Stata", "SPSS", "Label", "Type", "Choices (codes)", "Relevance",
-      "Missing values"};
+      "CSV / XLSX", "Stata",           "SPSS",      "Label",
+      "Type",       "Choices (codes)", "Relevance", "Missing values"};
   return kColumns;
 }
 
 std::vector<std::string> CodebookFields(const Tables& t, const Variable& v) {
-  return {v.csv_name, v.stata_name, v.spss_name, v.label, v.type, Choices(v), v.relevant,
-          MissingCodes(t, v)};
+  return {v.csv_name, v.stata_name, v.spss_name, v.label,
+          v.type,     Choices(v),   v.relevant,  MissingCodes(t, v)};
 }
 
 Status WriteCodebook(const form::Form& form, const Tables& tables, const std::string& path,
                      OutputFiles* files) {
   std::string title = "Codebook: " + form.title + " (" + form.settings.form_id + ", version " +
                       form.settings.version + ")";
-  std::string intro = "Labels in language '" + tables.language +
-                      "'. Refused is stored as '" + tables.refused_codes.front() +
+  std::string intro = "Labels in language '" + tables.language + "'. Refused is stored as '" +
+                      tables.refused_codes.front() +
                       "' in CSV and XLSX, .a in Stata and -97 (user-missing) in SPSS; don't know "
-                      "as '" + tables.dont_know_codes.front() +
+                      "as '" +
+                      tables.dont_know_codes.front() +
                       "', .b and -98. Not asked (skipped by relevance) and missing are empty / "
                       "system missing. Dates are Stata %td / SPSS DATE, date-times %tc / DATETIME.";
   std::string md = "# " + MdEscape(title) + "\n\n" + intro + "\n";
@@ -90,8 +103,8 @@ Status WriteCodebook(const form::Form& form, const Tables& tables, const std::st
                      HtmlEscape(title) +
                      "</title><style>body{font-family:sans-serif}table{border-collapse:collapse}"
                      "td,th{border:1px solid #999;padding:2px 6px;vertical-align:top}"
-                     "</style></head><body>\n<h1>" + HtmlEscape(title) + "</h1>\n<p>" +
-                     HtmlEscape(intro) + "</p>\n";
+                     "</style></head><body>\n<h1>" +
+                     HtmlEscape(title) + "</h1>\n<p>" + HtmlEscape(intro) + "</p>\n";
   for (const Level& level : tables.levels) {
     md += "\n## " + MdEscape(level.name) + " (" + LevelFile(level) + ", " +
           std::to_string(level.rows) + " rows)\n\n|";

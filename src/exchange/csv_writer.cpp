@@ -94,5 +94,4 @@ Result<std::unique_ptr<RowWriter>> OpenCsv(const Tables& tables, const std::stri
   return CsvWriter::Open(tables, path, files);
 }
 
-
 }  // namespace ngosurvey::exchange

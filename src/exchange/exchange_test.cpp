@@ -1,11 +1,10 @@
-#include <gtest/gtest.h>
-
 #include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <readstat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
-#include <readstat.h>
-#include <unistd.h>
 
 #include "base/file.h"
 #include "base/text.h"
@@ -141,8 +140,9 @@ TEST(ExchangeImportTest, OdkExportWithRepeatAndSelectMultiple) {
   ASSERT_TRUE(conflict);
   ASSERT_EQ(conflict->rejected.size(), 1u);
   EXPECT_EQ(conflict->rejected[0].reasons[0].code, "IMP019");
-  EXPECT_NE(conflict->rejected[0].reasons[0].message.find("profile/staff_n: stored '25', file '26'"),
-            std::string::npos)
+  EXPECT_NE(
+      conflict->rejected[0].reasons[0].message.find("profile/staff_n: stored '25', file '26'"),
+      std::string::npos)
       << conflict->rejected[0].reasons[0].message;
 }
 
@@ -203,15 +203,16 @@ TEST(ExchangeImportTest, RepeatedInstanceIdsAmongThousands) {
   for (int i = 0; i < 3000; ++i) add(id_of(i));
   std::string capitals = id_of(17);
   std::transform(capitals.begin(), capitals.end(), capitals.begin(), ::toupper);
-  add(capitals);       // line 3002: another id
-  add(id_of(2500));    // line 3003: the id of line 2502
+  add(capitals);     // line 3002: another id
+  add(id_of(2500));  // line 3003: the id of line 2502
   auto plan = PlanImport(f.form, f.version, table, {}, {}, *f.store);
   ASSERT_TRUE(plan) << plan.error().ToString();
   ASSERT_EQ(plan->rejected.size(), 1u);
   ASSERT_EQ(plan->rejected[0].reasons.size(), 1u);
   EXPECT_EQ(plan->rejected[0].reasons[0].code, "IMP011");
-  EXPECT_NE(plan->rejected[0].reasons[0].message.find("uuid:" + id_of(2500) + " is also on line 2502"),
-            std::string::npos)
+  EXPECT_NE(
+      plan->rejected[0].reasons[0].message.find("uuid:" + id_of(2500) + " is also on line 2502"),
+      std::string::npos)
       << plan->rejected[0].reasons[0].message;
   EXPECT_EQ(plan->rejected[0].line, 3003);
   EXPECT_EQ(plan->batch.submissions.size(), 3001u);

@@ -88,11 +88,16 @@ class RowBuilder {
       if (l != 0) continue;
       const std::string& name = tables_.levels[l].variables[c].csv_name;
       std::string_view value;
-      if (name == "KEY") value = s.instance_id;
-      else if (name == "FormVersion") value = s.form_version;
-      else if (name == "wave") value = store::WaveName(s.wave);
-      else if (name == "org") value = org;
-      else if (name == "interviewer") value = interviewer;
+      if (name == "KEY")
+        value = s.instance_id;
+      else if (name == "FormVersion")
+        value = s.form_version;
+      else if (name == "wave")
+        value = store::WaveName(s.wave);
+      else if (name == "org")
+        value = org;
+      else if (name == "interviewer")
+        value = interviewer;
       main[c] = value.empty() ? Cell{} : Cell{AnswerState::kAnswered, value};
     }
     NGO_TRY(writer->Row(0, main));
@@ -113,7 +118,7 @@ class RowBuilder {
 
  private:
   struct Target {
-    int column = -1;    // the question's own column
+    int column = -1;  // the question's own column
     int question = -1;
     std::vector<std::pair<std::string, size_t>> options;  // select_multiple 0/1 columns
   };
@@ -221,14 +226,13 @@ class RowBuilder {
     size_t operator()(std::string_view path) const { return std::hash<std::string_view>()(path); }
   };
   using Targets = std::unordered_map<std::string, Target, PathHash, std::equal_to<>>;
-  std::vector<Targets> targets_;  // per level: relative path
-  std::map<std::string, size_t> level_of_repeat_;                  // repeat path -> level
-  std::vector<std::pair<size_t, size_t>> metadata_;                // (level, column)
+  std::vector<Targets> targets_;                     // per level: relative path
+  std::map<std::string, size_t> level_of_repeat_;    // repeat path -> level
+  std::vector<std::pair<size_t, size_t>> metadata_;  // (level, column)
   std::vector<std::vector<Cell>> rows_;
-  std::vector<std::map<std::vector<int>, Instance>> instances_;   // per level
+  std::vector<std::map<std::vector<int>, Instance>> instances_;  // per level
   std::deque<std::string> scratch_;  // texts cells point at (keys, pseudonyms)
 };
-
 
 }  // namespace
 
@@ -237,8 +241,8 @@ Result<ExportFormat> ParseExportFormat(std::string_view name) {
   if (name == "xlsx") return ExportFormat::kXlsx;
   if (name == "dta") return ExportFormat::kDta;
   if (name == "sav") return ExportFormat::kSav;
-  return MakeError("EXP001", "unknown export format '" + std::string(name) +
-                                 "' (csv, xlsx, dta or sav)");
+  return MakeError("EXP001",
+                   "unknown export format '" + std::string(name) + "' (csv, xlsx, dta or sav)");
 }
 
 Result<ExportResult> ExportStream(const form::Form& form, const SubmissionSource& source,
@@ -266,10 +270,18 @@ Result<ExportResult> ExportStream(const form::Form& form, const SubmissionSource
   OutputFiles files;
   std::unique_ptr<RowWriter> writer;
   switch (options.format) {
-    case ExportFormat::kCsv: writer = NGO_TRY(OpenCsv(tables, path, &files)); break;
-    case ExportFormat::kXlsx: writer = NGO_TRY(OpenXlsx(tables, path, &files)); break;
-    case ExportFormat::kDta: writer = NGO_TRY(OpenReadStat(tables, true, path, &files)); break;
-    case ExportFormat::kSav: writer = NGO_TRY(OpenReadStat(tables, false, path, &files)); break;
+    case ExportFormat::kCsv:
+      writer = NGO_TRY(OpenCsv(tables, path, &files));
+      break;
+    case ExportFormat::kXlsx:
+      writer = NGO_TRY(OpenXlsx(tables, path, &files));
+      break;
+    case ExportFormat::kDta:
+      writer = NGO_TRY(OpenReadStat(tables, true, path, &files));
+      break;
+    case ExportFormat::kSav:
+      writer = NGO_TRY(OpenReadStat(tables, false, path, &files));
+      break;
   }
   RowBuilder builder(form, tables, pseudonyms ? &*pseudonyms : nullptr,
                      options.pseudonym_key ? std::string_view(*options.pseudonym_key) : "");

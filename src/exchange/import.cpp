@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
-#include <functional>
 #include <unordered_map>
 
 #include "base/text.h"
@@ -44,7 +44,8 @@ class SeenInstanceIds {
         ++count_;
         return std::nullopt;
       }
-      if (slot.high == key.high && slot.low == key.low && slot.capitals == key.capitals) return slot.line;
+      if (slot.high == key.high && slot.low == key.low && slot.capitals == key.capitals)
+        return slot.line;
     }
   }
 
@@ -61,7 +62,7 @@ class SeenInstanceIds {
     int digit = 0;
     for (char c : id.substr(5)) {  // after "uuid:"
       if (c == '-') continue;
-      unsigned value = c <= '9' ? static_cast<unsigned>(c - '0')
+      unsigned value = c <= '9'   ? static_cast<unsigned>(c - '0')
                        : c <= 'F' ? static_cast<unsigned>(c - 'A' + 10)
                                   : static_cast<unsigned>(c - 'a' + 10);
       if (c >= 'A' && c <= 'F') key.capitals |= uint32_t{1} << digit;
@@ -73,7 +74,8 @@ class SeenInstanceIds {
   }
 
   static size_t Hash(const Slot& key) {
-    uint64_t h = key.high * 0x9E3779B97F4A7C15ULL ^ (key.low + key.capitals) * 0xC2B2AE3D27D4EB4FULL;
+    uint64_t h =
+        key.high * 0x9E3779B97F4A7C15ULL ^ (key.low + key.capitals) * 0xC2B2AE3D27D4EB4FULL;
     return static_cast<size_t>(h ^ (h >> 29));
   }
 
@@ -109,20 +111,37 @@ enum class Meta {
 
 Meta MetaColumn(std::string_view header) {
   static const std::map<std::string_view, Meta> known = {
-      {"meta/instanceID", Meta::kInstanceId}, {"meta-instanceID", Meta::kInstanceId},
-      {"instanceID", Meta::kInstanceId},      {"_uuid", Meta::kInstanceId},
-      {"KEY", Meta::kKey},                    {"PARENT_KEY", Meta::kParentKey},
-      {"_index", Meta::kIndex},               {"_parent_index", Meta::kParentIndex},
-      {"SubmissionDate", Meta::kSubmissionTime}, {"_submission_time", Meta::kSubmissionTime},
-      {"SubmitterName", Meta::kSubmitter},    {"_submitted_by", Meta::kSubmitter},
-      {"interviewer", Meta::kSubmitter},      {"wave", Meta::kWave},
+      {"meta/instanceID", Meta::kInstanceId},
+      {"meta-instanceID", Meta::kInstanceId},
+      {"instanceID", Meta::kInstanceId},
+      {"_uuid", Meta::kInstanceId},
+      {"KEY", Meta::kKey},
+      {"PARENT_KEY", Meta::kParentKey},
+      {"_index", Meta::kIndex},
+      {"_parent_index", Meta::kParentIndex},
+      {"SubmissionDate", Meta::kSubmissionTime},
+      {"_submission_time", Meta::kSubmissionTime},
+      {"SubmitterName", Meta::kSubmitter},
+      {"_submitted_by", Meta::kSubmitter},
+      {"interviewer", Meta::kSubmitter},
+      {"wave", Meta::kWave},
       {"org", Meta::kOrg},
   };
-  static const std::set<std::string_view> ignored = {
-      "SubmitterID", "AttachmentsPresent", "AttachmentsExpected", "Status", "ReviewState",
-      "DeviceID",    "Edits",              "FormVersion",         "started_at", "ended_at",
-      "__version__", "formhub/uuid",       "meta/deprecatedID",   "meta/instanceName",
-      "meta-instanceName"};
+  static const std::set<std::string_view> ignored = {"SubmitterID",
+                                                     "AttachmentsPresent",
+                                                     "AttachmentsExpected",
+                                                     "Status",
+                                                     "ReviewState",
+                                                     "DeviceID",
+                                                     "Edits",
+                                                     "FormVersion",
+                                                     "started_at",
+                                                     "ended_at",
+                                                     "__version__",
+                                                     "formhub/uuid",
+                                                     "meta/deprecatedID",
+                                                     "meta/instanceName",
+                                                     "meta-instanceName"};
   if (auto it = known.find(header); it != known.end()) return it->second;
   if (ignored.count(header)) return Meta::kIgnored;
   // Kobo adds many "_..." columns (_id, _status, _tags, _notes, _geolocation...).
@@ -141,7 +160,7 @@ int EnclosingRepeat(const Form& form, const Question& q) {
 
 // How the columns of one file map to the form.
 struct ColumnPlan {
-  int level = -1;  // -1 main, else the repeat's question index
+  int level = -1;                              // -1 main, else the repeat's question index
   std::vector<std::pair<int, size_t>> values;  // (question, column)
   // select_multiple option columns: question -> (choice name, column)
   std::map<int, std::vector<std::pair<std::string, size_t>>> options;
@@ -200,14 +219,16 @@ Result<ColumnPlan> PlanColumns(const Form& form, const csv::Table& table, int le
     if (level >= 0) message += " in repeat '" + form.questions[level].name + "'";
     if (unknown.size() > 1) {
       message += " (nor are " + std::to_string(unknown.size() - 1) + " other columns:";
-      for (size_t i = 1; i < unknown.size() && i < 6; ++i) message += " '" + table.header[unknown[i]] + "'";
+      for (size_t i = 1; i < unknown.size() && i < 6; ++i)
+        message += " '" + table.header[unknown[i]] + "'";
       message += unknown.size() > 6 ? " ...)" : ")";
     }
     if (plan.values.empty() && plan.options.empty()) {
       message += "; no column matches the form: is this an export of another form?";
     }
-    return MakeError("IMP001", message,
-                     Location{.file = table.file, .row = 1, .column = static_cast<int>(unknown[0] + 1)});
+    return MakeError(
+        "IMP001", message,
+        Location{.file = table.file, .row = 1, .column = static_cast<int>(unknown[0] + 1)});
   }
   return plan;
 }
@@ -217,8 +238,8 @@ struct Instance {
   const csv::Table* table = nullptr;
   const ColumnPlan* plan = nullptr;
   size_t row = 0;
-  std::string prefix;  // "programs[2]/" (the repeat's path from its parent level)
-  int repeat = -1;     // question index of the repeat
+  std::string prefix;     // "programs[2]/" (the repeat's path from its parent level)
+  int repeat = -1;        // question index of the repeat
   size_t file_order = 0;  // position of its file among the repeat files
 };
 
@@ -266,18 +287,27 @@ class ImportContext final : public form::expr::EvalContext, public form::expr::N
     switch (q.type) {
       case QuestionType::kInteger:
       case QuestionType::kDecimal:
-      case QuestionType::kRange: return TypeHint::kNumber;
+      case QuestionType::kRange:
+        return TypeHint::kNumber;
       case QuestionType::kDate:
-      case QuestionType::kToday: return TypeHint::kDate;
+      case QuestionType::kToday:
+        return TypeHint::kDate;
       case QuestionType::kDateTime:
       case QuestionType::kStart:
-      case QuestionType::kEnd: return TypeHint::kDateTime;
-      case QuestionType::kTime: return TypeHint::kTime;
-      case QuestionType::kSelectOne: return TypeHint::kSelectOne;
-      case QuestionType::kSelectMultiple: return TypeHint::kSelectMultiple;
-      case QuestionType::kBeginRepeat: return TypeHint::kRepeat;
-      case QuestionType::kBeginGroup: return TypeHint::kGroup;
-      default: return TypeHint::kString;
+      case QuestionType::kEnd:
+        return TypeHint::kDateTime;
+      case QuestionType::kTime:
+        return TypeHint::kTime;
+      case QuestionType::kSelectOne:
+        return TypeHint::kSelectOne;
+      case QuestionType::kSelectMultiple:
+        return TypeHint::kSelectMultiple;
+      case QuestionType::kBeginRepeat:
+        return TypeHint::kRepeat;
+      case QuestionType::kBeginGroup:
+        return TypeHint::kGroup;
+      default:
+        return TypeHint::kString;
     }
   }
 
@@ -294,7 +324,8 @@ struct Expressions {
   std::vector<std::optional<form::expr::BoundExpr>> relevant, constraint;
 };
 
-Expressions CompileExpressions(const Form& form, const ImportContext& resolver, Diagnostics* warnings) {
+Expressions CompileExpressions(const Form& form, const ImportContext& resolver,
+                               Diagnostics* warnings) {
   Expressions out;
   out.relevant.resize(form.questions.size());
   out.constraint.resize(form.questions.size());
@@ -338,9 +369,7 @@ std::vector<std::string> CodesSetting(const Form& form, const char* key, const c
 }
 
 bool IsOne(std::string_view v) { return v == "1" || v == "True" || v == "true" || v == "TRUE"; }
-bool IsZero(std::string_view v) {
-  return v == "0" || v == "False" || v == "false" || v == "FALSE";
-}
+bool IsZero(std::string_view v) { return v == "0" || v == "False" || v == "false" || v == "FALSE"; }
 
 // Where a raw value came from; its Location is made only when a message needs it.
 struct CellRef {
@@ -361,8 +390,12 @@ struct Draft {
 class Importer {
  public:
   Importer(const Form& form, const store::FormVersion& version, const ImportOptions& options)
-      : form_(form), version_(version), options_(options), context_(form),
-        refused_(RefusedCodes(form)), dont_know_(DontKnowCodes(form)) {
+      : form_(form),
+        version_(version),
+        options_(options),
+        context_(form),
+        refused_(RefusedCodes(form)),
+        dont_know_(DontKnowCodes(form)) {
     for (const Question& q : form.questions) relative_paths_.push_back(form::RelativePath(q));
   }
 
@@ -376,9 +409,8 @@ class Importer {
     const csv::Table& main = *chunk;
     ColumnPlan main_plan = NGO_TRY(PlanColumns(form_, main, -1));
     report->layout = main_plan.Column(Meta::kWave) || main_plan.Column(Meta::kOrg) ? "ngosurvey"
-                     : main.ColumnIndex("_uuid") || main.ColumnIndex("_submission_time")
-                         ? "kobo"
-                         : "odk";
+                     : main.ColumnIndex("_uuid") || main.ColumnIndex("_submission_time") ? "kobo"
+                                                                                         : "odk";
     std::optional<size_t> id_column = main_plan.Column(Meta::kInstanceId);
     if (!id_column) id_column = main_plan.Column(Meta::kKey);
     if (!id_column) {
@@ -393,11 +425,12 @@ class Importer {
     for (const RepeatTable& r : repeats) {
       const Question* q = form_.FindQuestion(r.repeat);
       if (!q || !q->is_repeat() || !seen_repeats.insert(q->index).second) {
-        return MakeError("IMP003",
-                         "'" + r.repeat + "' " +
-                             (!q || !q->is_repeat() ? "is not a repeat of form '" + form_.settings.form_id + "'"
-                                                    : "is given twice"),
-                         Location{.file = r.table.file});
+        return MakeError(
+            "IMP003",
+            "'" + r.repeat + "' " +
+                (!q || !q->is_repeat() ? "is not a repeat of form '" + form_.settings.form_id + "'"
+                                       : "is given twice"),
+            Location{.file = r.table.file});
       }
       repeat_files_.push_back(RepeatFile{q->index, &r, {}, {}, {}, {}, {}, {}});
     }
@@ -461,14 +494,14 @@ class Importer {
         }
         d.submission.instance_id = id;
         if (!store::IsValidInstanceId(id)) {
-          d.errors.push_back(Error{"IMP010",
-                                   id.empty() ? "no instance id"
-                                              : "instance id '" + id + "' is not \"uuid:\" + a UUID",
-                                   main.Where(row, *id_column)});
+          d.errors.push_back(Error{
+              "IMP010",
+              id.empty() ? "no instance id" : "instance id '" + id + "' is not \"uuid:\" + a UUID",
+              main.Where(row, *id_column)});
         } else if (auto first = seen_ids_.FirstLineOrAdd(id, main.row_lines[row])) {
-          d.errors.push_back(Error{"IMP011",
-                                   "instance id " + id + " is also on line " + std::to_string(*first),
-                                   main.Where(row, *id_column)});
+          d.errors.push_back(
+              Error{"IMP011", "instance id " + id + " is also on line " + std::to_string(*first),
+                    main.Where(row, *id_column)});
         }
         // The main row's keys (instance id, KEY, _index) name it in repeat files.
         std::vector<std::string> keys = {id};
@@ -479,9 +512,10 @@ class Importer {
         keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
         for (const std::string& key : keys) AttachChildren(-1, key, row, "", &d);
         // Instances in file order (outer files first), as the checks count them.
-        std::stable_sort(d.instances.begin(), d.instances.end(), [](const Instance& x, const Instance& y) {
-          return x.file_order != y.file_order ? x.file_order < y.file_order : x.row < y.row;
-        });
+        std::stable_sort(
+            d.instances.begin(), d.instances.end(), [](const Instance& x, const Instance& y) {
+              return x.file_order != y.file_order ? x.file_order < y.file_order : x.row < y.row;
+            });
       }
       for (Draft& d : drafts) {
         BuildSubmission(main, main_plan, &d, &report->warnings);
@@ -491,7 +525,8 @@ class Importer {
           if (d.submission.instance_id.empty()) continue;  // unchanged: already stored
           if (auto added = writer_->Add(d.submission); !added) {
             Error e = added.error();
-            if (e.where.file.empty()) e.where = Location{.file = main.file, .row = main.row_lines[d.main_row]};
+            if (e.where.file.empty())
+              e.where = Location{.file = main.file, .row = main.row_lines[d.main_row]};
             return tl::unexpected(e);
           }
           ++report->stored;
@@ -531,8 +566,8 @@ class Importer {
     int repeat = -1;
     const RepeatTable* file = nullptr;
     ColumnPlan plan;
-    std::optional<size_t> key;  // own key column (KEY, _index)
-    std::string relative;       // path from the parent node
+    std::optional<size_t> key;                                       // own key column (KEY, _index)
+    std::string relative;                                            // path from the parent node
     std::unordered_map<std::string, std::vector<size_t>> by_parent;  // link -> rows
     std::vector<bool> matched;
     size_t link = 0;
@@ -562,12 +597,13 @@ class Importer {
           size_t open = own_key.rfind('[');
           int n = 0;
           if (open != std::string::npos) {
-            auto [ptr, ec] = std::from_chars(own_key.data() + open + 1,
-                                             own_key.data() + own_key.size() - 1, n);
+            auto [ptr, ec] =
+                std::from_chars(own_key.data() + open + 1, own_key.data() + own_key.size() - 1, n);
             if (ec == std::errc() && n > 0) index = n;
           }
         }
-        Instance instance{&table, &f.plan, row, prefix + f.relative + "[" + std::to_string(index) + "]/",
+        Instance instance{&table,   &f.plan,
+                          row,      prefix + f.relative + "[" + std::to_string(index) + "]/",
                           f.repeat, fi};
         std::string child_prefix = instance.prefix;
         d->instances.push_back(std::move(instance));
@@ -607,10 +643,11 @@ class Importer {
 
   // Reads the raw text of each question column of one row into `raws` (the
   // select_multiple list rebuilt from option columns when needed).
-  void ReadRow(const csv::Table& table, const ColumnPlan& plan, size_t row,
-               RawValues* raws, std::vector<Error>* errors) {
+  void ReadRow(const csv::Table& table, const ColumnPlan& plan, size_t row, RawValues* raws,
+               std::vector<Error>* errors) {
     for (const auto& [question, col] : plan.values) {
-      (*raws)[question] = {std::string(text::Trim(table.rows[row][col])), CellRef{&table, row, col}};
+      (*raws)[question] = {std::string(text::Trim(table.rows[row][col])),
+                           CellRef{&table, row, col}};
     }
     for (const auto& [question, columns] : plan.options) {
       std::vector<std::string> chosen;
@@ -624,15 +661,16 @@ class Importer {
         if (IsOne(cell)) {
           chosen.push_back(choice);
         } else if (!IsZero(cell)) {
-          errors->push_back(Error{"IMP017", "option column cell '" + std::string(cell) +
-                                                "' is not 0 or 1",
+          errors->push_back(Error{"IMP017",
+                                  "option column cell '" + std::string(cell) + "' is not 0 or 1",
                                   table.Where(row, col)});
         }
       }
       auto it = raws->find(question);
       if (it == raws->end()) {
         if (any_cell) {
-          (*raws)[question] = {form::JoinSelected(chosen), CellRef{&table, row, columns.front().second}};
+          (*raws)[question] = {form::JoinSelected(chosen),
+                               CellRef{&table, row, columns.front().second}};
         }
         continue;
       }
@@ -667,7 +705,8 @@ class Importer {
       if (wave) {
         s.wave = *wave;
       } else {
-        d->errors.push_back(Error{"IMP013", "wave '" + meta(Meta::kWave) + "' is not pretest or main",
+        d->errors.push_back(Error{"IMP013",
+                                  "wave '" + meta(Meta::kWave) + "' is not pretest or main",
                                   main.Where(d->main_row, *plan.Column(Meta::kWave))});
       }
     }
@@ -694,8 +733,8 @@ class Importer {
       for (const auto& [q, raw] : instance_raw[i]) context_.Add(q, raw.first);
     }
 
-    auto answer_all = [&](const RawValues& raws,
-                          const std::string& prefix, int repeat, size_t ordinal_in_repeat) {
+    auto answer_all = [&](const RawValues& raws, const std::string& prefix, int repeat,
+                          size_t ordinal_in_repeat) {
       for (const auto& [qi, raw] : raws) {
         const Question& q = form_.questions[qi];
         const auto& [text_value, where] = raw;
@@ -790,15 +829,18 @@ class Importer {
           return std::string(form::AnswerStateName(x->state));
         };
         if (b == theirs.end() || (a != mine.end() && a->first < b->first)) {
-          difference = a->first + ": stored " + describe(nullptr) + ", file " + describe(&a->second);
+          difference =
+              a->first + ": stored " + describe(nullptr) + ", file " + describe(&a->second);
           break;
         }
         if (a == mine.end() || b->first < a->first) {
-          difference = b->first + ": stored " + describe(&b->second) + ", file " + describe(nullptr);
+          difference =
+              b->first + ": stored " + describe(&b->second) + ", file " + describe(nullptr);
           break;
         }
         if (!(a->second == b->second)) {
-          difference = a->first + ": stored " + describe(&b->second) + ", file " + describe(&a->second);
+          difference =
+              a->first + ": stored " + describe(&b->second) + ", file " + describe(&a->second);
           break;
         }
         ++a, ++b;
@@ -856,7 +898,8 @@ namespace {
 // PlanImport's writer: collects the batch; finds stored submissions in the store.
 class PlanWriter final : public store::ImportWriter {
  public:
-  PlanWriter(const store::Store& store, store::SubmissionBatch* batch) : store_(store), batch_(batch) {}
+  PlanWriter(const store::Store& store, store::SubmissionBatch* batch)
+      : store_(store), batch_(batch) {}
   Result<std::optional<store::Submission>> Find(const std::string& instance_id) override {
     auto stored = store_.GetSubmission(instance_id);
     if (!stored) {
@@ -879,16 +922,17 @@ class PlanWriter final : public store::ImportWriter {
 }  // namespace
 
 RowSource TableRowSource(const csv::Table& table, size_t max_chunk) {
-  return [&table, max_chunk, next = size_t{0}](size_t max, csv::Table* out) mutable -> Result<bool> {
-    out->rows.clear();
-    out->row_lines.clear();
-    const size_t limit = std::min(max, max_chunk);
-    for (; next < table.rows.size() && out->rows.size() < limit; ++next) {
-      out->rows.push_back(table.rows[next]);
-      out->row_lines.push_back(next < table.row_lines.size() ? table.row_lines[next] : 0);
-    }
-    return !out->rows.empty();
-  };
+  return
+      [&table, max_chunk, next = size_t{0}](size_t max, csv::Table* out) mutable -> Result<bool> {
+        out->rows.clear();
+        out->row_lines.clear();
+        const size_t limit = std::min(max, max_chunk);
+        for (; next < table.rows.size() && out->rows.size() < limit; ++next) {
+          out->rows.push_back(table.rows[next]);
+          out->row_lines.push_back(next < table.row_lines.size() ? table.row_lines[next] : 0);
+        }
+        return !out->rows.empty();
+      };
 }
 
 Result<ImportPlan> PlanImport(const Form& form, const store::FormVersion& version,

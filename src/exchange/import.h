@@ -97,12 +97,12 @@ struct ImportPlan {
 
 // What a streaming import found.
 struct ImportReport {
-  std::string layout;     // "odk", "kobo" or "ngosurvey"
-  size_t rows = 0;        // data rows of the main file
-  size_t stored = 0;      // new submissions added to the writer
-  size_t unchanged = 0;   // rows already stored with the same answers (skipped)
+  std::string layout;    // "odk", "kobo" or "ngosurvey"
+  size_t rows = 0;       // data rows of the main file
+  size_t stored = 0;     // new submissions added to the writer
+  size_t unchanged = 0;  // rows already stored with the same answers (skipped)
   std::vector<RejectedRow> rejected;
-  Diagnostics warnings;   // IMP030, IMP031
+  Diagnostics warnings;  // IMP030, IMP031
 };
 
 // The main file's rows, a chunk at a time: replaces chunk->rows and

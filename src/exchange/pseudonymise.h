@@ -39,7 +39,7 @@ bool IsSensitive(const form::Question& question);
 // values replaced by the pseudonym of an organisation or of an interviewer.
 struct PseudonymPlan {
   enum Replace : char { kKept, kOrg, kInterviewer };
-  std::vector<bool> dropped;   // one flag per question
+  std::vector<bool> dropped;      // one flag per question
   std::vector<Replace> replaced;  // one per question
 };
 PseudonymPlan PlanPseudonyms(const form::Form& form);

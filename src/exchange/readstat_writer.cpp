@@ -54,7 +54,8 @@ Status Check(readstat_error_t error, const std::string& path, const std::string&
 std::optional<double> Numeric(const Variable& v, std::string_view text, bool stata) {
   switch (v.kind) {
     case VarKind::kNumber:
-    case VarKind::kOption: return ParseNumber(text);
+    case VarKind::kOption:
+      return ParseNumber(text);
     case VarKind::kSelectOne:
       for (const Code& c : v.codes) {
         if (c.name == text) return c.value;
@@ -71,7 +72,8 @@ std::optional<double> Numeric(const Variable& v, std::string_view text, bool sta
       return stata ? double(*ms + kStataEpochDays * 86400000)
                    : double(*ms) / 1000 + double(kSpssEpochDays) * 86400;
     }
-    case VarKind::kText: return std::nullopt;
+    case VarKind::kText:
+      return std::nullopt;
   }
   return std::nullopt;
 }
@@ -83,15 +85,20 @@ class LevelFile {
  public:
   LevelFile(const Tables& tables, const Level& level, bool stata, std::string path,
             std::string temp)
-      : tables_(tables), level_(level), stata_(stata), path_(std::move(path)),
-        temp_(std::move(temp)), widths_(level.variables.size(), 1) {}
+      : tables_(tables),
+        level_(level),
+        stata_(stata),
+        path_(std::move(path)),
+        temp_(std::move(temp)),
+        widths_(level.variables.size(), 1) {}
   ~LevelFile() {
     if (spool_) std::fclose(spool_);
   }
 
   Status Open() {
     spool_ = std::tmpfile();
-    if (!spool_) return MakeError("IO004", "cannot create a temporary file", Location{.file = path_});
+    if (!spool_)
+      return MakeError("IO004", "cannot create a temporary file", Location{.file = path_});
     return Ok();
   }
 
@@ -135,7 +142,8 @@ class LevelFile {
     uint32_t size = static_cast<uint32_t>(record_.size() - 4);
     std::memcpy(record_.data(), &size, 4);
     if (std::fwrite(record_.data(), 1, record_.size(), spool_) != record_.size()) {
-      return MakeError("IO004", "cannot write a temporary file (disk full?)", Location{.file = path_});
+      return MakeError("IO004", "cannot write a temporary file (disk full?)",
+                       Location{.file = path_});
     }
     ++rows_;
     return Ok();
@@ -143,7 +151,8 @@ class LevelFile {
 
   Status Finish() {
     if (std::fflush(spool_) != 0) {
-      return MakeError("IO004", "cannot write a temporary file (disk full?)", Location{.file = path_});
+      return MakeError("IO004", "cannot write a temporary file (disk full?)",
+                       Location{.file = path_});
     }
     std::unique_ptr<readstat_writer_t, WriterDeleter> writer(readstat_writer_init());
     readstat_writer_t* w = writer.get();
@@ -154,7 +163,8 @@ class LevelFile {
     // SPSS bytecode compression (what SPSS and haven write by default): whole numbers
     // -99..151 and system missing become one byte, so the file is about half the size.
     if (!stata) {
-      NGO_TRY(Check(readstat_writer_set_compression(w, READSTAT_COMPRESS_ROWS), path, "compression"));
+      NGO_TRY(
+          Check(readstat_writer_set_compression(w, READSTAT_COMPRESS_ROWS), path, "compression"));
     }
     readstat_writer_set_file_label(w, level_.name.c_str());
 
@@ -180,9 +190,8 @@ class LevelFile {
       if (v.kind == VarKind::kText) {
         strl[c] = stata && widths_[c] > kDtaMaxStr;
         any_strl = any_strl || strl[c];
-        var = readstat_add_variable(w, name.c_str(),
-                                    strl[c] ? READSTAT_TYPE_STRING_REF : READSTAT_TYPE_STRING,
-                                    widths_[c]);
+        var = readstat_add_variable(
+            w, name.c_str(), strl[c] ? READSTAT_TYPE_STRING_REF : READSTAT_TYPE_STRING, widths_[c]);
       } else {
         bool coded = v.kind == VarKind::kSelectOne || v.kind == VarKind::kOption;
         readstat_type_t type = stata && coded ? READSTAT_TYPE_INT32 : READSTAT_TYPE_DOUBLE;
@@ -191,8 +200,10 @@ class LevelFile {
         if (v.kind == VarKind::kSelectOne) {
           set = readstat_add_label_set(w, label_type, ("l_" + name).substr(0, 32).c_str());
           for (const Code& code : v.codes) {
-            if (stata) readstat_label_int32_value(set, static_cast<int32_t>(code.value), code.label.c_str());
-            else readstat_label_double_value(set, code.value, code.label.c_str());
+            if (stata)
+              readstat_label_int32_value(set, static_cast<int32_t>(code.value), code.label.c_str());
+            else
+              readstat_label_double_value(set, code.value, code.label.c_str());
           }
           add_missing_labels(set);
         } else if (v.kind == VarKind::kOption) {
@@ -238,7 +249,8 @@ class LevelFile {
     if (any_strl) {
       NGO_TRY(Replay([&](size_t, const std::vector<Value>& row) -> Status {
         for (size_t c = 0; c < variables.size(); ++c) {
-          if (strl[c]) refs[c].push_back(readstat_add_string_ref(w, std::string(row[c].text).c_str()));
+          if (strl[c])
+            refs[c].push_back(readstat_add_string_ref(w, std::string(row[c].text).c_str()));
         }
         return Ok();
       }));
@@ -255,8 +267,8 @@ class LevelFile {
       return status;
     };
     long n = static_cast<long>(rows_);
-    readstat_error_t begun = stata ? readstat_begin_writing_dta(w, file, n)
-                                   : readstat_begin_writing_sav(w, file, n);
+    readstat_error_t begun =
+        stata ? readstat_begin_writing_dta(w, file, n) : readstat_begin_writing_sav(w, file, n);
     if (begun != READSTAT_OK) return close(Check(begun, path, "cannot start the file"));
     std::string text;
     Status replayed = Replay([&](size_t r, const std::vector<Value>& row) -> Status {
@@ -287,8 +299,9 @@ class LevelFile {
           error = readstat_insert_double_value(w, var, value.number);
         }
         if (error != READSTAT_OK) {
-          return Check(error, path,
-                       "cannot write " + variables[c].csv_name + " of row " + std::to_string(r + 1));
+          return Check(
+              error, path,
+              "cannot write " + variables[c].csv_name + " of row " + std::to_string(r + 1));
         }
       }
       return Check(readstat_end_row(w), path, "row");
@@ -364,7 +377,9 @@ class LevelFile {
 
 class ReadStatWriter final : public RowWriter {
  public:
-  Status Row(size_t level, const std::vector<Cell>& row) override { return files_[level]->Row(row); }
+  Status Row(size_t level, const std::vector<Cell>& row) override {
+    return files_[level]->Row(row);
+  }
   Status Finish() override {
     for (auto& file : files_) NGO_TRY(file->Finish());
     return Ok();

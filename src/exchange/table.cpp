@@ -1,8 +1,6 @@
 // The export's flat tables: the layout built from the form (levels, variables and
 // their names in each format), the text of a cell, and the files of one export
 // written all together (table_internal.h).
-#include "exchange/table_internal.h"
-
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -17,6 +15,7 @@
 #include "base/text.h"
 #include "exchange/export.h"
 #include "exchange/import.h"
+#include "exchange/table_internal.h"
 #include "exchange/values_internal.h"
 #include "form/columns.h"
 #include "form/describe.h"
@@ -46,10 +45,10 @@ std::string Lower(std::string_view s) { return text::AsciiLower(s); }
 std::string MakeName(std::string_view wanted, size_t limit, bool spss,
                      std::vector<std::string>* taken) {
   static const std::set<std::string> stata_reserved = {
-      "_all", "_b", "byte", "_coef", "_cons", "double", "float", "if", "in", "int", "long",
-      "_n", "_N", "_pi", "_pred", "_rc", "_skip", "str", "strL", "using", "with"};
-  static const std::set<std::string> spss_reserved = {"all", "and", "by", "eq", "ge", "gt", "le",
-                                                      "lt", "ne", "not", "or", "to", "with"};
+      "_all", "_b", "byte", "_coef", "_cons", "double", "float", "if",   "in",    "int", "long",
+      "_n",   "_N", "_pi",  "_pred", "_rc",   "_skip",  "str",   "strL", "using", "with"};
+  static const std::set<std::string> spss_reserved = {"all", "and", "by",  "eq", "ge", "gt",  "le",
+                                                      "lt",  "ne",  "not", "or", "to", "with"};
   std::string name;
   for (char c : wanted) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -63,8 +62,8 @@ std::string MakeName(std::string_view wanted, size_t limit, bool spss,
   }
   // Both formats allow more first characters (Stata '_', SPSS '@#$'), but those names
   // are reserved for system variables or mean something special: a letter first.
-  bool letter_first = !name.empty() && ((name[0] >= 'a' && name[0] <= 'z') ||
-                                        (name[0] >= 'A' && name[0] <= 'Z'));
+  bool letter_first =
+      !name.empty() && ((name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z'));
   if (!letter_first) name = "v" + name;
   if (name.size() > limit) name.resize(limit);
   bool reserved = spss ? spss_reserved.count(Lower(name)) > 0 : stata_reserved.count(name) > 0;
@@ -105,10 +104,14 @@ std::string SiblingPath(const std::string& path, const std::string& suffix,
 
 std::string_view CellText(const Tables& tables, const Cell& cell) {
   switch (cell.state) {
-    case AnswerState::kAnswered: return cell.text;
-    case AnswerState::kRefused: return tables.refused_codes.front();
-    case AnswerState::kDontKnow: return tables.dont_know_codes.front();
-    default: return {};
+    case AnswerState::kAnswered:
+      return cell.text;
+    case AnswerState::kRefused:
+      return tables.refused_codes.front();
+    case AnswerState::kDontKnow:
+      return tables.dont_know_codes.front();
+    default:
+      return {};
   }
 }
 
@@ -134,7 +137,8 @@ void BuildLayout(const form::Form& form, const std::vector<bool>& dropped,
     return v;
   };
   for (Level& level : t->levels) {
-    level.variables.push_back(meta("KEY", level.repeat < 0 ? "Instance id" : "Key of this repeat row"));
+    level.variables.push_back(
+        meta("KEY", level.repeat < 0 ? "Instance id" : "Key of this repeat row"));
     if (level.repeat >= 0) {
       level.variables.push_back(meta("PARENT_KEY", "Key of the parent row"));
     } else {
@@ -158,16 +162,28 @@ void BuildLayout(const form::Form& form, const std::vector<bool>& dropped,
     v.question = q.index;
     v.relevant = form::DescribeRelevance(form, q, language);
     switch (q.type) {
-      case QuestionType::kInteger: v.integer = true; [[fallthrough]];
+      case QuestionType::kInteger:
+        v.integer = true;
+        [[fallthrough]];
       case QuestionType::kDecimal:
-      case QuestionType::kRange: v.kind = VarKind::kNumber; break;
+      case QuestionType::kRange:
+        v.kind = VarKind::kNumber;
+        break;
       case QuestionType::kDate:
-      case QuestionType::kToday: v.kind = VarKind::kDate; break;
+      case QuestionType::kToday:
+        v.kind = VarKind::kDate;
+        break;
       case QuestionType::kDateTime:
       case QuestionType::kStart:
-      case QuestionType::kEnd: v.kind = VarKind::kDateTime; break;
-      case QuestionType::kSelectOne: v.kind = VarKind::kSelectOne; break;
-      default: v.kind = VarKind::kText; break;
+      case QuestionType::kEnd:
+        v.kind = VarKind::kDateTime;
+        break;
+      case QuestionType::kSelectOne:
+        v.kind = VarKind::kSelectOne;
+        break;
+      default:
+        v.kind = VarKind::kText;
+        break;
     }
     std::vector<const form::Choice*> choices;
     if (const form::ChoiceList* list = form.FindChoiceList(q.list_name);
@@ -192,7 +208,8 @@ void BuildLayout(const form::Form& form, const std::vector<bool>& dropped,
     level.variables.push_back(v);
     if (q.type == QuestionType::kSelectMultiple) {
       std::vector<std::pair<std::string, std::string>> options;
-      for (const form::Choice* c : choices) options.emplace_back(c->name, form.Text(c->label, language));
+      for (const form::Choice* c : choices)
+        options.emplace_back(c->name, form.Text(c->label, language));
       if (q.or_other) options.emplace_back("other", "Other");
       for (const auto& [name, label] : options) {
         Variable o;
@@ -217,7 +234,6 @@ void BuildLayout(const form::Form& form, const std::vector<bool>& dropped,
       v.spss_name = SpssName(wanted, &spss_taken);
     }
   }
-
 }
 
 OutputFiles::~OutputFiles() {
@@ -228,11 +244,12 @@ OutputFiles::~OutputFiles() {
 Result<std::string> OutputFiles::Add(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
-    return MakeError("IO004", "cannot write the file: a folder has this name", Location{.file = path});
+    return MakeError("IO004", "cannot write the file: a folder has this name",
+                     Location{.file = path});
   }
   static thread_local std::mt19937_64 rng{std::random_device{}()};
-  std::string temp = path + ".tmp-" + std::to_string(::getpid()) + "-" +
-                     std::to_string(rng() % 1000000000);
+  std::string temp =
+      path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(rng() % 1000000000);
   paths_.push_back(path);
   temps_.push_back(temp);
   return temp;

@@ -20,12 +20,12 @@
 namespace ngosurvey::exchange {
 
 enum class VarKind {
-  kText,      // strings (keys, metadata, text, calculations, times, other types)
-  kSelectOne, // numeric code with value labels
-  kOption,    // 0/1 column of one select_multiple option
-  kNumber,    // integer, decimal, range
-  kDate,      // date, today
-  kDateTime,  // dateTime, start, end
+  kText,       // strings (keys, metadata, text, calculations, times, other types)
+  kSelectOne,  // numeric code with value labels
+  kOption,     // 0/1 column of one select_multiple option
+  kNumber,     // integer, decimal, range
+  kDate,       // date, today
+  kDateTime,   // dateTime, start, end
 };
 
 struct Code {
@@ -38,13 +38,13 @@ struct Variable {
   VarKind kind = VarKind::kText;
   std::string csv_name;  // ODK header: "grp/q", "q/option", "KEY"
   std::string stata_name, spss_name;
-  std::string label;     // question text (option: "question: option")
-  std::string type;      // the XLSForm type, or "metadata"
-  int question = -1;     // index in Form::questions; -1 for keys and metadata
-  std::string option;    // kOption: the choice name
+  std::string label;        // question text (option: "question: option")
+  std::string type;         // the XLSForm type, or "metadata"
+  int question = -1;        // index in Form::questions; -1 for keys and metadata
+  std::string option;       // kOption: the choice name
   std::vector<Code> codes;  // kSelectOne: the choices and their numeric codes
-  std::string relevant;  // when it is asked, in words (form/describe.h); "" = always
-  bool integer = false;  // kNumber from an integer question
+  std::string relevant;     // when it is asked, in words (form/describe.h); "" = always
+  bool integer = false;     // kNumber from an integer question
 };
 
 // One cell: an answer state and its text (answered values, keys and metadata).
@@ -58,7 +58,7 @@ struct Level {
   std::string name;  // "main", or the repeat's name
   int repeat = -1;   // the begin_repeat question, -1 for the top level
   std::vector<Variable> variables;
-  size_t rows = 0;   // rows written so far (all of them once the export is done)
+  size_t rows = 0;  // rows written so far (all of them once the export is done)
 };
 
 struct Tables {

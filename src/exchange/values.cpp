@@ -134,23 +134,34 @@ std::optional<ValueProblem> CheckValue(const form::Form& form, const form::Quest
   };
   switch (q.type) {
     case QuestionType::kInteger:
-      if (!IsInteger(raw)) return ValueProblem{"IMP012", "'" + value + "' is not an integer (question '" + q.name + "')"};
+      if (!IsInteger(raw))
+        return ValueProblem{"IMP012",
+                            "'" + value + "' is not an integer (question '" + q.name + "')"};
       return std::nullopt;
     case QuestionType::kDecimal:
     case QuestionType::kRange:
-      if (!ParseNumber(raw)) return ValueProblem{"IMP012", "'" + value + "' is not a number (question '" + q.name + "')"};
+      if (!ParseNumber(raw))
+        return ValueProblem{"IMP012",
+                            "'" + value + "' is not a number (question '" + q.name + "')"};
       return std::nullopt;
     case QuestionType::kDate:
     case QuestionType::kToday:
-      if (!ParseDateDays(raw)) return ValueProblem{"IMP014", "'" + value + "' is not a date YYYY-MM-DD (question '" + q.name + "')"};
+      if (!ParseDateDays(raw))
+        return ValueProblem{"IMP014",
+                            "'" + value + "' is not a date YYYY-MM-DD (question '" + q.name + "')"};
       return std::nullopt;
     case QuestionType::kDateTime:
     case QuestionType::kStart:
     case QuestionType::kEnd:
-      if (!ParseDateTimeMillis(raw)) return ValueProblem{"IMP014", "'" + value + "' is not a date-time YYYY-MM-DDTHH:MM:SS (question '" + q.name + "')"};
+      if (!ParseDateTimeMillis(raw))
+        return ValueProblem{
+            "IMP014",
+            "'" + value + "' is not a date-time YYYY-MM-DDTHH:MM:SS (question '" + q.name + "')"};
       return std::nullopt;
     case QuestionType::kTime:
-      if (!ParseTimeMillis(raw)) return ValueProblem{"IMP014", "'" + value + "' is not a time HH:MM:SS (question '" + q.name + "')"};
+      if (!ParseTimeMillis(raw))
+        return ValueProblem{"IMP014",
+                            "'" + value + "' is not a time HH:MM:SS (question '" + q.name + "')"};
       return std::nullopt;
     case QuestionType::kSelectOne:
     case QuestionType::kSelectMultiple: {
@@ -162,11 +173,16 @@ std::optional<ValueProblem> CheckValue(const form::Form& form, const form::Quest
       for (const std::string& name : chosen) {
         if (list->Find(name) || (q.or_other && name == "other")) {
           if (chosen.size() > 1 && is_code(name)) {
-            return ValueProblem{"IMP020", "'" + name + "' is a non-answer and cannot be chosen with other options (question '" + q.name + "')"};
+            return ValueProblem{
+                "IMP020",
+                "'" + name +
+                    "' is a non-answer and cannot be chosen with other options (question '" +
+                    q.name + "')"};
           }
           continue;
         }
-        return ValueProblem{"IMP013", "'" + name + "' is not a choice of list '" + q.list_name + "' (question '" + q.name + "')"};
+        return ValueProblem{"IMP013", "'" + name + "' is not a choice of list '" + q.list_name +
+                                          "' (question '" + q.name + "')"};
       }
       return std::nullopt;
     }

@@ -27,7 +27,8 @@ class XlsxWriter final : public RowWriter {
     lxw_workbook_options options = {};
     options.constant_memory = LXW_TRUE;
     workbook_ = workbook_new_opt(temp.c_str(), &options);
-    if (!workbook_) return MakeError("EXP003", "cannot create the workbook", Location{.file = path_});
+    if (!workbook_)
+      return MakeError("EXP003", "cannot create the workbook", Location{.file = path_});
     bold_ = workbook_add_format(workbook_);
     format_set_bold(bold_);
     for (const Level& level : tables_.levels) {
@@ -49,7 +50,8 @@ class XlsxWriter final : public RowWriter {
         fields.insert(fields.begin(), level.name);
         for (size_t c = 0; c < fields.size(); ++c) {
           if (!fields[c].empty()) {
-            worksheet_write_string(codebook, r, static_cast<lxw_col_t>(c), fields[c].c_str(), nullptr);
+            worksheet_write_string(codebook, r, static_cast<lxw_col_t>(c), fields[c].c_str(),
+                                   nullptr);
           }
         }
         ++r;

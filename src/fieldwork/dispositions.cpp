@@ -38,8 +38,7 @@ constexpr DispositionCode kCodes[] = {
     {"3.11", "Not attempted or worked", RC::kUnknownHousehold},
     {"3.17", "Unable to reach / unsafe area", RC::kUnknownHousehold},
     {"3.18", "Unable to locate address", RC::kUnknownHousehold},
-    {"3.20", "Housing unit or organization, unknown if eligible respondent",
-     RC::kUnknownOther},
+    {"3.20", "Housing unit or organization, unknown if eligible respondent", RC::kUnknownOther},
     {"3.21", "No screener completed", RC::kUnknownOther},
     {"3.90", "Other (unknown eligibility)", RC::kUnknownOther},
     {"4.10", "Out of sample", RC::kNotEligible},
@@ -61,13 +60,11 @@ using CO = ContactOutcome;
 // Final codes for outcomes that leave a case open are the codes AAPOR converts
 // such temporary dispositions to at the end of fieldwork.
 constexpr OutcomeInfo kOutcomes[] = {
-    {CO::kNoReply, "no-reply", "letter, message or visit made; nothing heard yet", false,
-     "3.11"},
+    {CO::kNoReply, "no-reply", "letter, message or visit made; nothing heard yet", false, "3.11"},
     {CO::kNonContact, "non-contact", "could not reach the organization", false, "2.20"},
     {CO::kRespondentUnavailable, "respondent-unavailable",
      "reached the organization; the respondent was away or busy", false, "2.25"},
-    {CO::kAppointment, "appointment", "an appointment for the interview was made", false,
-     "2.25"},
+    {CO::kAppointment, "appointment", "an appointment for the interview was made", false, "2.25"},
     {CO::kUnableToLocate, "unable-to-locate", "the address could not be found", false, "3.18"},
     {CO::kUnknownEligibility, "unknown-eligibility",
      "reached, but eligibility could not be established", false, "3.20"},
@@ -75,8 +72,7 @@ constexpr OutcomeInfo kOutcomes[] = {
     {CO::kComplete, "complete", "interview completed", true, "1.1"},
     {CO::kPartial, "partial", "interview partly completed", true, "1.2"},
     {CO::kRefusal, "refusal", "the organization or respondent refused", true, "2.11"},
-    {CO::kBreakOff, "break-off", "interview started, then stopped by the respondent", true,
-     "2.12"},
+    {CO::kBreakOff, "break-off", "interview started, then stopped by the respondent", true, "2.12"},
     {CO::kNotEligible, "not-eligible", "not eligible (e.g. not an NGO)", true, "4.10"},
     {CO::kOtherEligible, "other", "eligible, no interview, another reason", true, "2.36"},
 };
@@ -94,8 +90,9 @@ std::string_view CategoryAbbreviation(RateCategory category) {
 
 std::string_view CategoryName(RateCategory category) {
   static constexpr std::array<std::string_view, kRateCategoryCount> kNames = {
-      "complete interview",       "partial interview",     "refusal and break-off",
-      "non-contact",              "other non-interview",   "unknown if unit exists/operates",
+      "complete interview",         "partial interview",
+      "refusal and break-off",      "non-contact",
+      "other non-interview",        "unknown if unit exists/operates",
       "unknown eligibility, other", "not eligible"};
   return kNames[static_cast<size_t>(category)];
 }

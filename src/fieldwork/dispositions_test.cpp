@@ -13,7 +13,7 @@ using RC = RateCategory;
 TEST(DispositionsTest, ReferenceStudyCodesHaveTheRightCategories) {
   // The codes study/frame.csv uses.
   const std::pair<const char*, RC> kStudy[] = {
-      {"1.1", RC::kComplete},      {"2.11", RC::kRefusal},      {"2.20", RC::kNonContact},
+      {"1.1", RC::kComplete},      {"2.11", RC::kRefusal},     {"2.20", RC::kNonContact},
       {"3.20", RC::kUnknownOther}, {"4.10", RC::kNotEligible},
   };
   for (const auto& [code, category] : kStudy) {
@@ -27,13 +27,20 @@ TEST(DispositionsTest, ReferenceStudyCodesHaveTheRightCategories) {
 TEST(DispositionsTest, CategoriesFollowAaporStructure) {
   // Sub-codes count where their parents do; spot checks across the table.
   const std::pair<const char*, RC> kMore[] = {
-      {"1.2", RC::kPartial},          {"2.10", RC::kRefusal},
-      {"2.111", RC::kRefusal},        {"2.112", RC::kRefusal},
-      {"2.12", RC::kRefusal},         {"2.25", RC::kNonContact},
-      {"2.30", RC::kOther},           {"2.333", RC::kOther},
-      {"3.10", RC::kUnknownHousehold}, {"3.18", RC::kUnknownHousehold},
-      {"3.21", RC::kUnknownOther},    {"3.90", RC::kUnknownOther},
-      {"4.70", RC::kNotEligible},     {"4.90", RC::kNotEligible},
+      {"1.2", RC::kPartial},
+      {"2.10", RC::kRefusal},
+      {"2.111", RC::kRefusal},
+      {"2.112", RC::kRefusal},
+      {"2.12", RC::kRefusal},
+      {"2.25", RC::kNonContact},
+      {"2.30", RC::kOther},
+      {"2.333", RC::kOther},
+      {"3.10", RC::kUnknownHousehold},
+      {"3.18", RC::kUnknownHousehold},
+      {"3.21", RC::kUnknownOther},
+      {"3.90", RC::kUnknownOther},
+      {"4.70", RC::kNotEligible},
+      {"4.90", RC::kNotEligible},
   };
   for (const auto& [code, category] : kMore) {
     SCOPED_TRACE(code);
@@ -55,8 +62,11 @@ TEST(DispositionsTest, CategoriesFollowAaporStructure) {
       case '3':
         EXPECT_TRUE(row.category == RC::kUnknownHousehold || row.category == RC::kUnknownOther);
         break;
-      case '4': EXPECT_EQ(row.category, RC::kNotEligible); break;
-      default: ADD_FAILURE() << "unexpected code";
+      case '4':
+        EXPECT_EQ(row.category, RC::kNotEligible);
+        break;
+      default:
+        ADD_FAILURE() << "unexpected code";
     }
   }
 }

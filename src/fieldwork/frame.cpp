@@ -66,8 +66,7 @@ Result<Frame> ParseFrame(const csv::Table& table, Diagnostics* diagnostics) {
   if (!id_col) local.AddError("FW001", "missing required column 'org_id'", HeaderWhere(table));
   if (!name_col) local.AddError("FW001", "missing required column 'name'", HeaderWhere(table));
   if (!country_col && !stratum_col) {
-    local.AddError("FW001", "missing required column 'country' (or 'stratum')",
-                   HeaderWhere(table));
+    local.AddError("FW001", "missing required column 'country' (or 'stratum')", HeaderWhere(table));
   }
   if (country_col && stratum_col) {
     Location where = HeaderWhere(table);
@@ -147,10 +146,10 @@ Result<Frame> ParseFrame(const csv::Table& table, Diagnostics* diagnostics) {
   if (errors > 0) {
     Location where;
     where.file = table.file;
-    return MakeError("FW000",
-                     "the sample frame has " + std::to_string(errors) +
-                         (errors == 1 ? " error" : " errors"),
-                     where);
+    return MakeError(
+        "FW000",
+        "the sample frame has " + std::to_string(errors) + (errors == 1 ? " error" : " errors"),
+        where);
   }
   return frame;
 }

@@ -129,8 +129,8 @@ TEST(FrameTest, CsvAndFileErrorsPassThrough) {
 
 TEST(FrameTest, ReadsTheFixture) {
   Diagnostics diags;
-  auto frame = ReadFrame(std::string(NGOSURVEY_SOURCE_DIR) + "/tests/data/fieldwork/frame.csv",
-                         &diags);
+  auto frame =
+      ReadFrame(std::string(NGOSURVEY_SOURCE_DIR) + "/tests/data/fieldwork/frame.csv", &diags);
   ASSERT_TRUE(frame) << frame.error().ToString();
   EXPECT_EQ(frame->cases.size(), 13u);
   EXPECT_EQ(frame->cases[3].name, "Youth Network, Battambang");

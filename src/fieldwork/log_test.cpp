@@ -1,5 +1,4 @@
 #include "fieldwork/log.h"
-#include "fieldwork/status.h"
 
 #include <gtest/gtest.h>
 
@@ -8,6 +7,7 @@
 #include <vector>
 
 #include "base/file.h"
+#include "fieldwork/status.h"
 
 namespace ngosurvey::fieldwork {
 namespace {

@@ -139,8 +139,7 @@ Result<std::vector<GroupRates>> RatesByGroup(const Frame& frame, std::string_vie
                      file_only);
   }
   if (!by.empty() && !frame.HasColumn(by)) {
-    return MakeError("FW012", "no column '" + std::string(by) + "' in the sample frame",
-                     file_only);
+    return MakeError("FW012", "no column '" + std::string(by) + "' in the sample frame", file_only);
   }
   std::map<std::string, DispositionCounts> groups;
   DispositionCounts overall;
@@ -149,10 +148,9 @@ Result<std::vector<GroupRates>> RatesByGroup(const Frame& frame, std::string_vie
       Location where = file_only;
       where.row = c.line;
       where.column = frame.disposition_column;
-      return MakeError("FW011",
-                       "case '" + c.org_id +
-                           "' has no final disposition; rates need one for every case",
-                       where);
+      return MakeError(
+          "FW011",
+          "case '" + c.org_id + "' has no final disposition; rates need one for every case", where);
     }
     overall.Add(c.disposition->category);
     if (!by.empty()) groups[*frame.Value(c, by)].Add(c.disposition->category);
@@ -172,8 +170,7 @@ Result<std::vector<DispositionOverride>> AlternativeDispositions(
                      file_only);
   }
   int column_number = 0;
-  for (size_t i = 0; i < frame.extra_columns.size() && i < frame.extra_column_numbers.size();
-       ++i) {
+  for (size_t i = 0; i < frame.extra_columns.size() && i < frame.extra_column_numbers.size(); ++i) {
     if (frame.extra_columns[i] == column) column_number = frame.extra_column_numbers[i];
   }
   auto read = [&](const FrameCase& c) -> Result<std::optional<DispositionOverride>> {
@@ -184,8 +181,8 @@ Result<std::vector<DispositionOverride>> AlternativeDispositions(
       Location where = file_only;
       where.row = c.line;
       where.column = column_number;
-      std::string message = "unknown disposition code '" + value + "' in column '" +
-                            std::string(column) + "'";
+      std::string message =
+          "unknown disposition code '" + value + "' in column '" + std::string(column) + "'";
       if (auto suggestion = SuggestDisposition(value)) {
         message += " (did you mean '" + std::string(*suggestion) + "'?)";
       }
@@ -211,9 +208,10 @@ Result<std::vector<DispositionOverride>> AlternativeDispositions(
       Location where = file_only;
       where.row = c->line;
       where.column = column_number;
-      return MakeError("FW013", "case '" + id + "' has no alternative code in column '" +
-                                    std::string(column) + "'",
-                       where);
+      return MakeError(
+          "FW013",
+          "case '" + id + "' has no alternative code in column '" + std::string(column) + "'",
+          where);
     }
     out.push_back(*one);
   }
@@ -228,8 +226,9 @@ Result<Frame> WithDispositions(const Frame& frame, std::span<const DispositionOv
     auto it = std::find_if(out.cases.begin(), out.cases.end(),
                            [&](const FrameCase& c) { return c.org_id == o.org_id; });
     if (it == out.cases.end() || o.code == nullptr) {
-      return MakeError("FW013", "cannot override the disposition of case '" + o.org_id +
-                                    (o.code == nullptr ? "': no code" : "': not in the frame"),
+      return MakeError("FW013",
+                       "cannot override the disposition of case '" + o.org_id +
+                           (o.code == nullptr ? "': no code" : "': not in the frame"),
                        file_only);
     }
     it->disposition = o.code;

@@ -50,10 +50,22 @@ Result<ESpec> ParseESpec(std::string_view text);
 
 // The rates, in the order they are reported.
 enum class Measure {
-  kRR1, kRR2, kRR3, kRR4, kRR5, kRR6,
-  kCOOP1, kCOOP2, kCOOP3, kCOOP4,
-  kREF1, kREF2, kREF3,
-  kCON1, kCON2, kCON3,
+  kRR1,
+  kRR2,
+  kRR3,
+  kRR4,
+  kRR5,
+  kRR6,
+  kCOOP1,
+  kCOOP2,
+  kCOOP3,
+  kCOOP4,
+  kREF1,
+  kREF2,
+  kREF3,
+  kCON1,
+  kCON2,
+  kCON3,
 };
 inline constexpr int kMeasureCount = 16;
 
@@ -79,9 +91,7 @@ struct OutcomeRates {
   std::string e_reason;     // why e is absent
   std::array<RateValue, kMeasureCount> rates;
 
-  const RateValue& operator[](Measure measure) const {
-    return rates[static_cast<size_t>(measure)];
-  }
+  const RateValue& operator[](Measure measure) const { return rates[static_cast<size_t>(measure)]; }
 };
 
 // Computes every rate from `counts`. Pure; never fails.
@@ -128,8 +138,7 @@ Result<std::vector<DispositionOverride>> AlternativeDispositions(
 // A copy of `frame` in which each overridden case has the override's code (the
 // frame then counts as having a disposition column). FW013 for an org_id not in
 // the frame or an override without a code.
-Result<Frame> WithDispositions(const Frame& frame,
-                               std::span<const DispositionOverride> overrides);
+Result<Frame> WithDispositions(const Frame& frame, std::span<const DispositionOverride> overrides);
 
 // Rates under the alternative reading: RatesByGroup of the frame with the
 // alternative codes of `column` (for `org_ids`, or every case that has one)

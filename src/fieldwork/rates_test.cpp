@@ -71,42 +71,75 @@ struct WorkedExample {
 // I: only partials and refusals, P=2 R=1, e fixed 1: RR1 = 0/3, RR2 = 2/3 (every
 //    even RR the same), COOP1 = COOP3 = 0/3, COOP2 = COOP4 = 2/3, REF = 1/3, CON = 3/3.
 const WorkedExample kExamples[] = {
-    {"A", Counts(20, 5, 10, 5, 5, 10, 5, 10), Fixed(0.5), 0.5,
+    {"A",
+     Counts(20, 5, 10, 5, 5, 10, 5, 10),
+     Fixed(0.5),
+     0.5,
      {20.0 / 60, 25.0 / 60, 20 / 52.5, 25 / 52.5, 20.0 / 45, 25.0 / 45,  //
       20.0 / 40, 25.0 / 40, 20.0 / 35, 25.0 / 35,                        //
       10.0 / 60, 10 / 52.5, 10.0 / 45,                                   //
       40.0 / 60, 40 / 52.5, 40.0 / 45}},
-    {"A'", Counts(20, 5, 10, 5, 5, 10, 5, 10), Proportional(), 9.0 / 11,
+    {"A'",
+     Counts(20, 5, 10, 5, 5, 10, 5, 10),
+     Proportional(),
+     9.0 / 11,
      {20.0 / 60, 25.0 / 60, 220.0 / 630, 275.0 / 630, 20.0 / 45, 25.0 / 45,  //
       20.0 / 40, 25.0 / 40, 20.0 / 35, 25.0 / 35,                            //
       10.0 / 60, 110.0 / 630, 10.0 / 45,                                     //
       40.0 / 60, 440.0 / 630, 40.0 / 45}},
-    {"B", Counts(10, 0, 0, 0, 0, 0, 0, 2), Proportional(), 10.0 / 12,
+    {"B",
+     Counts(10, 0, 0, 0, 0, 0, 0, 2),
+     Proportional(),
+     10.0 / 12,
      {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1}},
-    {"C", Counts(0, 0, 0, 0, 0, 0, 0, 0), Proportional(), kNA,
+    {"C",
+     Counts(0, 0, 0, 0, 0, 0, 0, 0),
+     Proportional(),
+     kNA,
      {kNA, kNA, kNA, kNA, kNA, kNA, kNA, kNA, kNA, kNA, kNA, kNA, kNA, kNA, kNA, kNA}},
-    {"D", Counts(0, 0, 0, 0, 0, 2, 2, 0), Proportional(), kNA,
+    {"D",
+     Counts(0, 0, 0, 0, 0, 2, 2, 0),
+     Proportional(),
+     kNA,
      {0, 0, kNA, kNA, kNA, kNA, kNA, kNA, kNA, kNA, 0, kNA, kNA, 0, kNA, kNA}},
-    {"E", Counts(0, 0, 0, 4, 0, 0, 0, 0), Fixed(1), 1,
+    {"E",
+     Counts(0, 0, 0, 4, 0, 0, 0, 0),
+     Fixed(1),
+     1,
      {0, 0, 0, 0, 0, 0, kNA, kNA, kNA, kNA, 0, 0, 0, 0, 0, 0}},
-    {"F", Counts(5, 0, 5, 0, 0, 10, 0, 0), Fixed(0), 0,
+    {"F",
+     Counts(5, 0, 5, 0, 0, 10, 0, 0),
+     Fixed(0),
+     0,
      {5.0 / 20, 5.0 / 20, 0.5, 0.5, 0.5, 0.5,  //
       0.5, 0.5, 0.5, 0.5,                      //
       5.0 / 20, 0.5, 0.5,                      //
       10.0 / 20, 1, 1}},
-    {"G", Counts(13, 0, 0, 5, 0, 0, 0, 2), Proportional(), 0.9,
+    {"G",
+     Counts(13, 0, 0, 5, 0, 0, 0, 2),
+     Proportional(),
+     0.9,
      {13.0 / 18, 13.0 / 18, 13.0 / 18, 13.0 / 18, 13.0 / 18, 13.0 / 18,  //
       1, 1, 1, 1,                                                        //
       0, 0, 0,                                                           //
       13.0 / 18, 13.0 / 18, 13.0 / 18}},
-    {"G'", Counts(13, 0, 2, 5, 0, 0, 0, 0), Proportional(), 1,
-     {0.65, 0.65, 0.65, 0.65, 0.65, 0.65,      //
+    {"G'",
+     Counts(13, 0, 2, 5, 0, 0, 0, 0),
+     Proportional(),
+     1,
+     {0.65, 0.65, 0.65, 0.65, 0.65, 0.65,          //
       13.0 / 15, 13.0 / 15, 13.0 / 15, 13.0 / 15,  //
-      0.1, 0.1, 0.1,                           //
+      0.1, 0.1, 0.1,                               //
       0.75, 0.75, 0.75}},
-    {"H", Counts(0, 0, 0, 0, 0, 3, 0, 2), Proportional(), 0,
+    {"H",
+     Counts(0, 0, 0, 0, 0, 3, 0, 2),
+     Proportional(),
+     0,
      {0, 0, kNA, kNA, kNA, kNA, kNA, kNA, kNA, kNA, 0, kNA, kNA, 0, kNA, kNA}},
-    {"I", Counts(0, 2, 1, 0, 0, 0, 0, 0), Fixed(1), 1,
+    {"I",
+     Counts(0, 2, 1, 0, 0, 0, 0, 0),
+     Fixed(1),
+     1,
      {0, 2.0 / 3, 0, 2.0 / 3, 0, 2.0 / 3,  //
       0, 2.0 / 3, 0, 2.0 / 3,              //
       1.0 / 3, 1.0 / 3, 1.0 / 3,           //
@@ -143,8 +176,7 @@ TEST(RatesTest, WorkedExamplesFromAaporFormulas) {
 TEST(RatesTest, ReasonsSayWhy) {
   OutcomeRates d = ComputeRates(Counts(0, 0, 0, 0, 0, 2, 2, 0), Proportional());
   EXPECT_EQ(d[Measure::kRR5].reason, "denominator is zero");
-  EXPECT_EQ(d[Measure::kRR3].reason,
-            "proportional e is undefined: no case of known eligibility");
+  EXPECT_EQ(d[Measure::kRR3].reason, "proportional e is undefined: no case of known eligibility");
   // With a fixed e the same counts give RR3 = 0 / (0 + 0 + 0.25*4) = 0.
   OutcomeRates fixed = ComputeRates(Counts(0, 0, 0, 0, 0, 2, 2, 0), Fixed(0.25));
   ASSERT_TRUE(fixed[Measure::kRR3].value.has_value());
@@ -251,8 +283,8 @@ TEST(RatesByGroupTest, GroupsSortedThenOverall) {
 
 TEST(RatesByGroupTest, Errors) {
   Diagnostics diags;
-  auto frame = ParseFrame(FrameTable({{"V1", "a", "VN", "1.1", ""}, {"V2", "b", "VN", "", ""}}),
-                          &diags);
+  auto frame =
+      ParseFrame(FrameTable({{"V1", "a", "VN", "1.1", ""}, {"V2", "b", "VN", "", ""}}), &diags);
   ASSERT_TRUE(frame);
   auto missing = RatesByGroup(*frame, "country", Proportional());
   ASSERT_FALSE(missing);
@@ -305,8 +337,8 @@ TEST(AlternativeRatesTest, StudyDeclinersAsRefusalsAndAsNotEligible) {
   EXPECT_DOUBLE_EQ(*find(*main_reading, "overall")[Measure::kRR1].value, 38.0 / 43);
 
   const std::vector<std::string> decliners = {"VN-X1", "VN-X2"};
-  auto alt = AlternativeRatesByGroup(*frame, "country", Proportional(), "disposition_alt",
-                                     decliners);
+  auto alt =
+      AlternativeRatesByGroup(*frame, "country", Proportional(), "disposition_alt", decliners);
   ASSERT_TRUE(alt) << alt.error().ToString();
   OutcomeRates vn_alt = find(*alt, "VN");
   EXPECT_EQ(vn_alt.counts[RC::kRefusal], 2);

@@ -1,12 +1,11 @@
 #include "fieldwork/schedule.h"
 
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <chrono>
 #include <map>
-
-#include <fmt/format.h>
-
-#include <toml++/toml.h>
 
 #include "base/file.h"
 
@@ -60,9 +59,12 @@ std::optional<ContactMode> FindMode(std::string_view name) {
 
 std::string_view DueStatusName(DueStatus status) {
   switch (status) {
-    case DueStatus::kUpcoming: return "upcoming";
-    case DueStatus::kDue: return "due";
-    case DueStatus::kOverdue: return "overdue";
+    case DueStatus::kUpcoming:
+      return "upcoming";
+    case DueStatus::kDue:
+      return "due";
+    case DueStatus::kOverdue:
+      return "overdue";
   }
   return "";
 }
@@ -70,10 +72,8 @@ std::string_view DueStatusName(DueStatus status) {
 Schedule DefaultSchedule() {
   Schedule schedule;
   schedule.steps = {
-      {"pre-notice", ContactMode::kLetter, 0},
-      {"first-visit", ContactMode::kVisit, 7},
-      {"reminder", ContactMode::kPhone, 7},
-      {"replacement", ContactMode::kVisit, 14},
+      {"pre-notice", ContactMode::kLetter, 0},     {"first-visit", ContactMode::kVisit, 7},
+      {"reminder", ContactMode::kPhone, 7},        {"replacement", ContactMode::kVisit, 14},
       {"final-contact", ContactMode::kLetter, 21},
   };
   schedule.grace_days = 3;
@@ -88,7 +88,8 @@ Status ValidateSchedule(const Schedule& schedule) {
   for (size_t i = 0; i < schedule.steps.size(); ++i) {
     const ScheduleStep& step = schedule.steps[i];
     if (step.name.empty()) {
-      return MakeError("FW031", fmt::format("step {} of the follow-up schedule has no name", i + 1));
+      return MakeError("FW031",
+                       fmt::format("step {} of the follow-up schedule has no name", i + 1));
     }
     if (step.days_after_previous < 0) {
       return MakeError("FW031", fmt::format("step '{}' has a negative interval ({} days)",
@@ -117,9 +118,8 @@ Result<DueReport> ComputeDue(const Frame& frame, const std::vector<Contact>& con
     std::stable_sort(made.begin(), made.end(),
                      [](const Contact* a, const Contact* b) { return a->date < b->date; });
     bool closed = c.disposition != nullptr ||
-                  std::any_of(made.begin(), made.end(), [](const Contact* k) {
-                    return Describe(k->outcome).closes_case;
-                  });
+                  std::any_of(made.begin(), made.end(),
+                              [](const Contact* k) { return Describe(k->outcome).closes_case; });
     if (closed) {
       report.closed.push_back(c.org_id);
       continue;
@@ -147,14 +147,15 @@ Result<DueReport> ComputeDue(const Frame& frame, const std::vector<Contact>& con
     }
     int late = today.days - item.due.days;
     item.days_late = std::max(0, late);
-    item.status = late < 0                        ? DueStatus::kUpcoming
+    item.status = late < 0                     ? DueStatus::kUpcoming
                   : late > schedule.grace_days ? DueStatus::kOverdue
                                                : DueStatus::kDue;
     report.items.push_back(std::move(item));
   }
-  std::stable_sort(report.items.begin(), report.items.end(), [](const DueItem& a, const DueItem& b) {
-    return a.due != b.due ? a.due < b.due : a.org_id < b.org_id;
-  });
+  std::stable_sort(report.items.begin(), report.items.end(),
+                   [](const DueItem& a, const DueItem& b) {
+                     return a.due != b.due ? a.due < b.due : a.org_id < b.org_id;
+                   });
   return report;
 }
 
@@ -189,8 +190,8 @@ class ScheduleReader {
           config.schedule.steps.push_back(NGO_TRY(Step(step)));
         }
       } else {
-        return Fail(node, "unknown key '" + std::string(k) +
-                              "' (expected start, grace_days, [[steps]])");
+        return Fail(node,
+                    "unknown key '" + std::string(k) + "' (expected start, grace_days, [[steps]])");
       }
     }
     if (config.schedule.steps.empty()) {
@@ -239,8 +240,9 @@ class ScheduleReader {
       }
     }
     if (!have_name || !have_mode || !have_days) {
-      return Fail(node, std::string("a step needs ") +
-                            (!have_name ? "a name" : !have_mode ? "a mode" : "days_after_previous"));
+      return Fail(node, std::string("a step needs ") + (!have_name   ? "a name"
+                                                        : !have_mode ? "a mode"
+                                                                     : "days_after_previous"));
     }
     return step;
   }
@@ -287,8 +289,7 @@ Result<ScheduleConfig> ParseScheduleToml(std::string_view text, const std::strin
     toml::table root = toml::parse(text, file);
     return ScheduleReader(file).Read(root);
   } catch (const toml::parse_error& error) {
-    return MakeError("FW033", std::string(error.description()),
-                     TomlWhere(file, error.source()));
+    return MakeError("FW033", std::string(error.description()), TomlWhere(file, error.source()));
   }
 }
 

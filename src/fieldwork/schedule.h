@@ -42,7 +42,7 @@ std::string_view ModeName(ContactMode mode);
 std::optional<ContactMode> FindMode(std::string_view name);
 
 struct ScheduleStep {
-  std::string name;         // "reminder"
+  std::string name;  // "reminder"
   ContactMode mode;
   int days_after_previous;  // after the previous contact made (ignored for step 1)
 };
@@ -95,12 +95,12 @@ std::string_view DueStatusName(DueStatus status);  // "upcoming", "due", "overdu
 
 struct DueItem {
   std::string org_id;
-  std::string action;   // a step name, or "appointment"
-  int step = 0;         // 1-based step number; 0 for an appointment
+  std::string action;  // a step name, or "appointment"
+  int step = 0;        // 1-based step number; 0 for an appointment
   ContactMode mode;
   Date due;
   DueStatus status;
-  int days_late = 0;    // today - due when positive, else 0
+  int days_late = 0;  // today - due when positive, else 0
 };
 
 // A case whose schedule is used up without a closing outcome: fieldwork should

@@ -96,8 +96,8 @@ TEST(ScheduleTest, Validation) {
 TEST(ScheduleTest, DueOverdueUpcomingClosedExhausted) {
   using CO = ContactOutcome;
   using M = ContactMode;
-  Frame frame = MakeFrame({{"A", ""}, {"B", ""}, {"C", ""}, {"D", ""}, {"E", ""}, {"F", ""},
-                           {"G", "1.1"}, {"H", ""}});
+  Frame frame = MakeFrame(
+      {{"A", ""}, {"B", ""}, {"C", ""}, {"D", ""}, {"E", ""}, {"F", ""}, {"G", "1.1"}, {"H", ""}});
   std::vector<Contact> contacts = {
       // B: pre-notice only; first visit was due 03-08, 12 days ago: overdue.
       C("B", "2026-03-01", M::kLetter, CO::kNoReply),
@@ -210,9 +210,9 @@ TEST(ScheduleTest, AppointmentWithoutDateFallsBackToTheSchedule) {
 
 TEST(ScheduleTest, ContactForUnknownOrganizationIsAnError) {
   Frame frame = MakeFrame({{"A", ""}});
-  auto report = ComputeDue(frame, {C("Z9", "2026-03-01", ContactMode::kVisit,
-                                     ContactOutcome::kNoReply)},
-                           D("2026-03-09"), DefaultSchedule());
+  auto report =
+      ComputeDue(frame, {C("Z9", "2026-03-01", ContactMode::kVisit, ContactOutcome::kNoReply)},
+                 D("2026-03-09"), DefaultSchedule());
   ASSERT_FALSE(report);
   EXPECT_EQ(report.error().ToString(), "FW032: contact for 'Z9', which is not in the frame");
 }

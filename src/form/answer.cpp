@@ -1,14 +1,13 @@
 #include "form/answer.h"
 
 #include <cctype>
+
 #include "base/text.h"
 
 namespace ngosurvey::form {
 namespace {
 
-bool IsNameStart(char c) {
-  return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
-}
+bool IsNameStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
 bool IsNameChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
 }
@@ -47,11 +46,16 @@ Result<PathStep> ParseStep(std::string_view step, std::string_view path) {
 
 std::string_view AnswerStateName(AnswerState state) {
   switch (state) {
-    case AnswerState::kAnswered: return "answered";
-    case AnswerState::kRefused: return "refused";
-    case AnswerState::kDontKnow: return "dont_know";
-    case AnswerState::kNotAsked: return "not_asked";
-    case AnswerState::kMissing: return "missing";
+    case AnswerState::kAnswered:
+      return "answered";
+    case AnswerState::kRefused:
+      return "refused";
+    case AnswerState::kDontKnow:
+      return "dont_know";
+    case AnswerState::kNotAsked:
+      return "not_asked";
+    case AnswerState::kMissing:
+      return "missing";
   }
   return "missing";
 }
@@ -92,7 +96,8 @@ Result<std::vector<PathStep>> ParseAnswerPath(std::string_view path) {
   size_t start = 0;
   while (true) {
     size_t slash = path.find('/', start);
-    std::string_view step = path.substr(start, slash == std::string_view::npos ? slash : slash - start);
+    std::string_view step =
+        path.substr(start, slash == std::string_view::npos ? slash : slash - start);
     steps.push_back(NGO_TRY(ParseStep(step, path)));
     if (slash == std::string_view::npos) break;
     start = slash + 1;

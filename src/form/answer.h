@@ -36,9 +36,9 @@ namespace ngosurvey::form {
 enum class AnswerState { kAnswered, kRefused, kDontKnow, kNotAsked, kMissing };
 
 // Every state, in the order above (for tables and tests).
-inline constexpr AnswerState kAllAnswerStates[] = {
-    AnswerState::kAnswered, AnswerState::kRefused, AnswerState::kDontKnow,
-    AnswerState::kNotAsked, AnswerState::kMissing};
+inline constexpr AnswerState kAllAnswerStates[] = {AnswerState::kAnswered, AnswerState::kRefused,
+                                                   AnswerState::kDontKnow, AnswerState::kNotAsked,
+                                                   AnswerState::kMissing};
 
 // The name used in JSON, CSV and the store: "answered", "refused", "dont_know",
 // "not_asked", "missing".
@@ -59,7 +59,9 @@ struct Answer {
   static Answer DontKnow() { return {"", AnswerState::kDontKnow}; }
   static Answer Missing() { return {"", AnswerState::kMissing}; }
   // `kept` is the answer given before the question became irrelevant, if any.
-  static Answer NotAsked(std::string kept = "") { return {std::move(kept), AnswerState::kNotAsked}; }
+  static Answer NotAsked(std::string kept = "") {
+    return {std::move(kept), AnswerState::kNotAsked};
+  }
 
   // True when the value may be exported or tabulated: only answered values are.
   bool HasReportableValue() const { return state == AnswerState::kAnswered; }

@@ -65,9 +65,9 @@ TEST(AnswerPathTest, ParsesPlainGroupAndRepeatSteps) {
 }
 
 TEST(AnswerPathTest, RejectsMalformedPaths) {
-  for (const char* bad : {"", "/age", "age/", "a//b", "1st", "programs[0]/name", "programs[]/x",
-                          "programs[2/x", "programs[02]/x", "programs[x]/y", "na me",
-                          "programs[2]x"}) {
+  for (const char* bad :
+       {"", "/age", "age/", "a//b", "1st", "programs[0]/name", "programs[]/x", "programs[2/x",
+        "programs[02]/x", "programs[x]/y", "na me", "programs[2]x"}) {
     auto steps = ParseAnswerPath(bad);
     EXPECT_FALSE(steps) << "accepted: " << bad;
     if (!steps) {

@@ -22,26 +22,46 @@ Precedence PrecedenceOf(const AstNode& node) {
   if (node.kind == AstKind::kNegate) return kUnary;
   if (node.kind != AstKind::kBinary) return kPrimary;
   switch (node.op) {
-    case BinaryOp::kOr: return kOr;
-    case BinaryOp::kAnd: return kAnd;
-    case BinaryOp::kEq: case BinaryOp::kNe: case BinaryOp::kLt: case BinaryOp::kLe:
-    case BinaryOp::kGt: case BinaryOp::kGe: return kCompare;
-    case BinaryOp::kAdd: case BinaryOp::kSub: return kAdditive;
-    case BinaryOp::kMul: case BinaryOp::kDiv: case BinaryOp::kMod: return kMultiplicative;
-    case BinaryOp::kUnion: return kUnion;
+    case BinaryOp::kOr:
+      return kOr;
+    case BinaryOp::kAnd:
+      return kAnd;
+    case BinaryOp::kEq:
+    case BinaryOp::kNe:
+    case BinaryOp::kLt:
+    case BinaryOp::kLe:
+    case BinaryOp::kGt:
+    case BinaryOp::kGe:
+      return kCompare;
+    case BinaryOp::kAdd:
+    case BinaryOp::kSub:
+      return kAdditive;
+    case BinaryOp::kMul:
+    case BinaryOp::kDiv:
+    case BinaryOp::kMod:
+      return kMultiplicative;
+    case BinaryOp::kUnion:
+      return kUnion;
   }
   return kPrimary;
 }
 
 const char* ComparisonWords(BinaryOp op) {
   switch (op) {
-    case BinaryOp::kEq: return "is";
-    case BinaryOp::kNe: return "is not";
-    case BinaryOp::kLt: return "is less than";
-    case BinaryOp::kLe: return "is at most";
-    case BinaryOp::kGt: return "is more than";
-    case BinaryOp::kGe: return "is at least";
-    default: return nullptr;
+    case BinaryOp::kEq:
+      return "is";
+    case BinaryOp::kNe:
+      return "is not";
+    case BinaryOp::kLt:
+      return "is less than";
+    case BinaryOp::kLe:
+      return "is at most";
+    case BinaryOp::kGt:
+      return "is more than";
+    case BinaryOp::kGe:
+      return "is at least";
+    default:
+      return nullptr;
   }
 }
 
@@ -164,7 +184,8 @@ class Describer {
         node.steps[0].axis == expr::AstStep::Axis::kSelf && node.steps[0].predicates.empty()) {
       return "the answer";
     }
-    if (const Question* q = QuestionOf(index); q != nullptr && node.steps.back().predicates.empty()) {
+    if (const Question* q = QuestionOf(index);
+        q != nullptr && node.steps.back().predicates.empty()) {
       return QuestionWords(*q);
     }
     if (node.length > 0) return tree_.text.substr(node.offset, node.length);
@@ -209,7 +230,8 @@ class Describer {
 
 }  // namespace
 
-std::string DescribeExpression(const Form& form, std::string_view expression, std::string_view lang) {
+std::string DescribeExpression(const Form& form, std::string_view expression,
+                               std::string_view lang) {
   auto parsed = expr::Parse(expression);
   if (!parsed || parsed->data().root < 0) return std::string(expression);
   return Describer(form, lang, parsed->data()).Root();

@@ -56,13 +56,11 @@ TEST(DescribeExpression, PlainWordsWithLabelsInTheLanguage) {
       {"${has_shelter} = 'yes'", "en", "has_shelter is 'yes' (\"Yes\")"},
       {"${has_shelter} = 'yes'", "km", "has_shelter is 'yes' (\"បាទ/ចាស\")"},
       {"${has_shelter} != 'no'", "en", "has_shelter is not 'no' (\"No\")"},
-      {"selected(${services}, 'legal')", "en",
-       "services includes 'legal' (\"Legal aid\")"},
+      {"selected(${services}, 'legal')", "en", "services includes 'legal' (\"Legal aid\")"},
       {"selected(${has_shelter}, 'yes')", "km", "has_shelter is 'yes' (\"បាទ/ចាស\")"},
       {"not(selected(${services}, 'legal'))", "en",
        "services does not include 'legal' (\"Legal aid\")"},
-      {"${staff} > 10 and ${staff} <= 50", "en",
-       "staff is more than 10 and staff is at most 50"},
+      {"${staff} > 10 and ${staff} <= 50", "en", "staff is more than 10 and staff is at most 50"},
       {"(${staff} < 5 or ${staff} >= 100) and ${code} != ''", "en",
        "(staff is less than 5 or staff is at least 100) and code is "
        "answered"},
@@ -71,8 +69,7 @@ TEST(DescribeExpression, PlainWordsWithLabelsInTheLanguage) {
        "the number of options chosen in services is more than 1"},
       {". >= 0 and . <= 100", "en", "the answer is at least 0 and the answer is at most 100"},
       // Arithmetic keeps its operators; parentheses only where the tree needs them.
-      {"(${staff} + 1) * 2 > 10 - (3 - 1)", "en",
-       "(staff + 1) * 2 is more than 10 - (3 - 1)"},
+      {"(${staff} + 1) * 2 > 10 - (3 - 1)", "en", "(staff + 1) * 2 is more than 10 - (3 - 1)"},
       {"-${staff} < 0", "en", "-staff is less than 0"},
       // A name the form does not have, and a function without words, stay as written.
       {"${unknown} = 'x' and regex(${code}, '^[A-Z]+$')", "en",

@@ -1,9 +1,9 @@
 #include "form/diagnostics.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
-
-#include <fmt/format.h>
 
 #include "form/expr/errors.h"
 
@@ -14,47 +14,69 @@ constexpr Severity kE = Severity::kError;
 constexpr Severity kW = Severity::kWarning;
 
 constexpr std::array kCatalogue = {
-    DiagnosticInfo{"X001", kE, "The file is not an .xlsx workbook, or the zip archive is damaged or truncated.",
-                   "Save the form from Excel or LibreOffice as \"Excel Workbook (.xlsx)\"; .xls and .ods are not read."},
-    DiagnosticInfo{"X002", kE, "A part every workbook needs (such as xl/workbook.xml) is missing from the archive.",
-                   "Open the file in a spreadsheet program and save it again as .xlsx."},
-    DiagnosticInfo{"X003", kE, "A part of the workbook is not well-formed XML (part name, line and column given).",
-                   "Re-save the workbook from a spreadsheet program; a file edited by hand or by a script is damaged."},
-    DiagnosticInfo{"X004", kE, "A part decompresses to more than the size limit (a damaged file or a zip bomb).",
-                   "Check the file's origin; an XLSForm is a few hundred kilobytes at most."},
-    DiagnosticInfo{"X005", kE, "A cell holds more text than the limit.",
-                   "Shorten the cell; long texts belong in a media file or a note split over rows."},
-    DiagnosticInfo{"X006", kE, "A row number, cell reference or shared-string index in a sheet is invalid.",
+    DiagnosticInfo{"X001", kE,
+                   "The file is not an .xlsx workbook, or the zip archive is damaged or truncated.",
+                   "Save the form from Excel or LibreOffice as \"Excel Workbook (.xlsx)\"; .xls "
+                   "and .ods are not read."},
+    DiagnosticInfo{
+        "X002", kE,
+        "A part every workbook needs (such as xl/workbook.xml) is missing from the archive.",
+        "Open the file in a spreadsheet program and save it again as .xlsx."},
+    DiagnosticInfo{
+        "X003", kE,
+        "A part of the workbook is not well-formed XML (part name, line and column given).",
+        "Re-save the workbook from a spreadsheet program; a file edited by hand or by a script is "
+        "damaged."},
+    DiagnosticInfo{
+        "X004", kE,
+        "A part decompresses to more than the size limit (a damaged file or a zip bomb).",
+        "Check the file's origin; an XLSForm is a few hundred kilobytes at most."},
+    DiagnosticInfo{
+        "X005", kE, "A cell holds more text than the limit.",
+        "Shorten the cell; long texts belong in a media file or a note split over rows."},
+    DiagnosticInfo{"X006", kE,
+                   "A row number, cell reference or shared-string index in a sheet is invalid.",
                    "Re-save the workbook from a spreadsheet program."},
 
     DiagnosticInfo{"E001", kE, "The workbook has no sheet named \"survey\".",
                    "Name the questionnaire sheet \"survey\" (any case)."},
-    DiagnosticInfo{"E002", kE, "The survey sheet has no \"type\" or no \"name\" column in its first row.",
+    DiagnosticInfo{"E002", kE,
+                   "The survey sheet has no \"type\" or no \"name\" column in its first row.",
                    "Put the column headers (type, name, label, ...) in row 1 of the survey sheet."},
-    DiagnosticInfo{"E003", kE, "The type cell is empty on a row that has content, or names an unknown type.",
-                   "Use a type of the XLSForm specification (text, integer, select_one LIST, begin_group, ...)."},
-    DiagnosticInfo{"E004", kE, "A question, group or repeat has no name.",
-                   "Give every row a name: letters, digits, '_', '-', '.', starting with a letter or '_'."},
+    DiagnosticInfo{"E003", kE,
+                   "The type cell is empty on a row that has content, or names an unknown type.",
+                   "Use a type of the XLSForm specification (text, integer, select_one LIST, "
+                   "begin_group, ...)."},
+    DiagnosticInfo{
+        "E004", kE, "A question, group or repeat has no name.",
+        "Give every row a name: letters, digits, '_', '-', '.', starting with a letter or '_'."},
     DiagnosticInfo{"E005", kE, "A name is not a valid XML element name.",
-                   "Start with a letter or '_'; use only letters, digits, '_', '-' and '.'; no spaces or ':'."},
-    DiagnosticInfo{"E006", kE, "Two questions in the same group (or both at the top level) have the same name.",
+                   "Start with a letter or '_'; use only letters, digits, '_', '-' and '.'; no "
+                   "spaces or ':'."},
+    DiagnosticInfo{"E006", kE,
+                   "Two questions in the same group (or both at the top level) have the same name.",
                    "Rename one of them; names must be unique among siblings."},
     DiagnosticInfo{"E007", kE, "An end group or end repeat row has no matching begin row.",
                    "Remove the extra end row, or add the begin row it closes."},
     DiagnosticInfo{"E008", kE, "A begin group or begin repeat row is never closed.",
                    "Add the matching end group / end repeat row."},
-    DiagnosticInfo{"E009", kE, "An end row closes the wrong kind of block (end repeat for a group or the reverse).",
-                   "Match each begin group with end group and each begin repeat with end repeat."},
+    DiagnosticInfo{
+        "E009", kE,
+        "An end row closes the wrong kind of block (end repeat for a group or the reverse).",
+        "Match each begin group with end group and each begin repeat with end repeat."},
     DiagnosticInfo{"E010", kE, "A select or rank question does not name its choice list.",
                    "Write the list name after the type: \"select_one yes_no\"."},
-    DiagnosticInfo{"E011", kE, "A select question names a choice list the choices sheet does not have.",
-                   "Add the list to the choices sheet, or correct the list name (the message suggests one)."},
+    DiagnosticInfo{
+        "E011", kE, "A select question names a choice list the choices sheet does not have.",
+        "Add the list to the choices sheet, or correct the list name (the message suggests one)."},
     DiagnosticInfo{"E012", kE, "An expression refers to ${name}, but no question has that name.",
                    "Correct the name (the message suggests the closest one) or add the question."},
-    DiagnosticInfo{"E013", kE, "An expression refers to ${name}, but several questions have that name.",
+    DiagnosticInfo{"E013", kE,
+                   "An expression refers to ${name}, but several questions have that name.",
                    "Give the questions distinct names so that ${name} means one of them."},
-    DiagnosticInfo{"E014", kE, "Two choices in the same list have the same name.",
-                   "Rename one, or set allow_choice_duplicates to yes in settings if that is intended."},
+    DiagnosticInfo{
+        "E014", kE, "Two choices in the same list have the same name.",
+        "Rename one, or set allow_choice_duplicates to yes in settings if that is intended."},
     DiagnosticInfo{"E015", kE, "A choice row has a list name but no choice name.",
                    "Fill in the name column of the choice (the value stored in the data)."},
     DiagnosticInfo{"E016", kE, "A choice list has no choices with a name.",
@@ -63,58 +85,96 @@ constexpr std::array kCatalogue = {
                    "Fill in the list_name column so the choice belongs to a list."},
     DiagnosticInfo{"E018", kE, "A question shown to the interviewer has no label and no hint.",
                    "Add a label (in every language of the form)."},
-    DiagnosticInfo{"E019", kE, "Calculations depend on each other in a circle (the cycle is listed).",
+    DiagnosticInfo{"E019", kE,
+                   "Calculations depend on each other in a circle (the cycle is listed).",
                    "Break the cycle: one of the calculations must not use the others."},
-    DiagnosticInfo{"E020", kE, "No longer reported (a choice_filter column the choices sheet lacks is warning W110, as pyxform accepts it).",
+    DiagnosticInfo{"E020", kE,
+                   "No longer reported (a choice_filter column the choices sheet lacks is warning "
+                   "W110, as pyxform accepts it).",
                    "Nothing: the code is kept so that it keeps its meaning."},
-    DiagnosticInfo{"E021", kE, "Select questions need choice lists, but the workbook has no choices sheet.",
+    DiagnosticInfo{"E021", kE,
+                   "Select questions need choice lists, but the workbook has no choices sheet.",
                    "Add a sheet named \"choices\" with list_name, name and label columns."},
     DiagnosticInfo{"E022", kE, "The choices sheet has no \"list_name\" or no \"name\" column.",
                    "Put list_name, name and label in row 1 of the choices sheet."},
-    DiagnosticInfo{"E023", kE, "or_other is written after a type that is not select_one or select_multiple.",
+    DiagnosticInfo{"E023", kE,
+                   "or_other is written after a type that is not select_one or select_multiple.",
                    "Remove or_other, or change the type to a select."},
     DiagnosticInfo{"E024", kE, "A calculate row has no calculation.",
                    "Write the expression in the calculation column, or change the type."},
-    DiagnosticInfo{"E025", kE, "No longer reported (repeat_count on a row that is not a repeat is warning W112, as pyxform ignores it).",
+    DiagnosticInfo{"E025", kE,
+                   "No longer reported (repeat_count on a row that is not a repeat is warning "
+                   "W112, as pyxform ignores it).",
                    "Nothing: the code is kept so that it keeps its meaning."},
-    DiagnosticInfo{"E026", kE, "A select has or_other and a choice_filter; pyxform refuses the pair.",
-                   "Add an \"other\" choice to the list (and a text question relevant when it is selected) instead of or_other."},
-    DiagnosticInfo{"E027", kE, "A choice of a list used by a select_multiple has a space in its name (answers are space-separated).",
+    DiagnosticInfo{"E026", kE,
+                   "A select has or_other and a choice_filter; pyxform refuses the pair.",
+                   "Add an \"other\" choice to the list (and a text question relevant when it is "
+                   "selected) instead of or_other."},
+    DiagnosticInfo{"E027", kE,
+                   "A choice of a list used by a select_multiple has a space in its name (answers "
+                   "are space-separated).",
                    "Replace the space with '_' in the choice name."},
-    DiagnosticInfo{"E028", kE, "An audit row has a name other than \"audit\" (the XForms spec fixes it).",
+    DiagnosticInfo{"E028", kE,
+                   "An audit row has a name other than \"audit\" (the XForms spec fixes it).",
                    "Leave the name of the audit row empty or write \"audit\"."},
-    DiagnosticInfo{"E029", kE, "A question, group or repeat is named \"meta\", which XForms reserve for the form's metadata.",
+    DiagnosticInfo{"E029", kE,
+                   "A question, group or repeat is named \"meta\", which XForms reserve for the "
+                   "form's metadata.",
                    "Rename it."},
-    DiagnosticInfo{"E030", kE, "Two repeats have the same name, or a repeat has the name of the form's root element; repeat names must be unique in the whole form.",
+    DiagnosticInfo{"E030", kE,
+                   "Two repeats have the same name, or a repeat has the name of the form's root "
+                   "element; repeat names must be unique in the whole form.",
                    "Rename one of the repeats."},
-    DiagnosticInfo{"E031", kE, "A select_one_external names a list the external_choices sheet does not have, or there is no such sheet.",
-                   "Add the list to the external_choices sheet (list_name, name, label and the filter columns)."},
-    DiagnosticInfo{"E032", kE, "A select_one_from_file or select_multiple_from_file names a file without one .csv, .xml or .geojson extension.",
+    DiagnosticInfo{"E031", kE,
+                   "A select_one_external names a list the external_choices sheet does not have, "
+                   "or there is no such sheet.",
+                   "Add the list to the external_choices sheet (list_name, name, label and the "
+                   "filter columns)."},
+    DiagnosticInfo{"E032", kE,
+                   "A select_one_from_file or select_multiple_from_file names a file without one "
+                   ".csv, .xml or .geojson extension.",
                    "Name the file with its extension: \"districts.csv\"."},
 
-    DiagnosticInfo{"W101", kW, "A sheet's name is close to survey, choices or settings but not equal.",
+    DiagnosticInfo{"W101", kW,
+                   "A sheet's name is close to survey, choices or settings but not equal.",
                    "Rename the sheet (\"survery\" -> \"survey\") or it is ignored."},
-    DiagnosticInfo{"W102", kW, "A translated column has no text on some rows that have text in another language.",
-                   "Add the missing translations; interviewers in that language see the default text."},
-    DiagnosticInfo{"W103", kW, "The question type loads, but the ngosurvey interview cannot run it yet.",
-                   "Keep it for other tools, or use a supported type for interviews run by ngosurvey."},
-    DiagnosticInfo{"W104", kW, "A column header is close to a known XLSForm column but not equal; it is ignored.",
-                   "Correct the spelling (\"relevent\" -> \"relevant\")."},
-    DiagnosticInfo{"W105", kW, "Two columns of a sheet have the same header; the later one is ignored.",
+    DiagnosticInfo{
+        "W102", kW,
+        "A translated column has no text on some rows that have text in another language.",
+        "Add the missing translations; interviewers in that language see the default text."},
+    DiagnosticInfo{
+        "W103", kW, "The question type loads, but the ngosurvey interview cannot run it yet.",
+        "Keep it for other tools, or use a supported type for interviews run by ngosurvey."},
+    DiagnosticInfo{
+        "W104", kW,
+        "A column header is close to a known XLSForm column but not equal; it is ignored.",
+        "Correct the spelling (\"relevent\" -> \"relevant\")."},
+    DiagnosticInfo{"W105", kW,
+                   "Two columns of a sheet have the same header; the later one is ignored.",
                    "Delete or rename one of the columns."},
     DiagnosticInfo{"W106", kW, "A group or repeat contains no questions.",
                    "Add questions to it or remove the begin and end rows."},
     DiagnosticInfo{"W107", kW, "A choice list is not used by any question.",
                    "Remove it, or check the list name of the select that should use it."},
-    DiagnosticInfo{"W108", kW, "A name that other questions may refer to contains '-' or '.', which XPath reads as an operator in paths.",
+    DiagnosticInfo{"W108", kW,
+                   "A name that other questions may refer to contains '-' or '.', which XPath "
+                   "reads as an operator in paths.",
                    "Prefer letters, digits and '_' in names."},
-    DiagnosticInfo{"W109", kW, "A survey row has content but no type, name or label; it is skipped as a comment (as pyxform does).",
+    DiagnosticInfo{"W109", kW,
+                   "A survey row has content but no type, name or label; it is skipped as a "
+                   "comment (as pyxform does).",
                    "Delete the row, or give it a type, name and label if it is a question."},
-    DiagnosticInfo{"W110", kW, "A choice_filter uses a column the choices sheet does not have: it is empty for every choice.",
-                   "Add the column to the choices sheet (e.g. \"province\"), or correct the filter."},
-    DiagnosticInfo{"W111", kW, "An expression has a bare word that names no question: XPath reads it as a path to nothing (an empty node-set), so a comparison with it is false.",
+    DiagnosticInfo{
+        "W110", kW,
+        "A choice_filter uses a column the choices sheet does not have: it is empty for every "
+        "choice.",
+        "Add the column to the choices sheet (e.g. \"province\"), or correct the filter."},
+    DiagnosticInfo{"W111", kW,
+                   "An expression has a bare word that names no question: XPath reads it as a path "
+                   "to nothing (an empty node-set), so a comparison with it is false.",
                    "Quote a literal ('yes'), or write ${name} for a question."},
-    DiagnosticInfo{"W112", kW, "repeat_count is set on a row that is not begin repeat; it is ignored.",
+    DiagnosticInfo{"W112", kW,
+                   "repeat_count is set on a row that is not begin repeat; it is ignored.",
                    "Move repeat_count to the begin repeat row."},
 };
 

@@ -67,7 +67,8 @@ constexpr std::array kTypes = {
     TypeEntry{QuestionType::kStartGeopoint, "start-geopoint", kMetaLater},
     TypeEntry{QuestionType::kBeginGroup, "begin_group", kSilent},
     TypeEntry{QuestionType::kBeginRepeat, "begin_repeat", kSilent},
-    TypeEntry{QuestionType::kBeginLoop, "begin_loop", TypeTraits{false, false, false, false, false}},
+    TypeEntry{QuestionType::kBeginLoop, "begin_loop",
+              TypeTraits{false, false, false, false, false}},
 };
 
 const TypeEntry& Entry(QuestionType type) {

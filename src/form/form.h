@@ -56,19 +56,51 @@ struct Language {
 
 // Every question type of the XLSForm spec, canonical names in TypeName().
 enum class QuestionType {
-  kText, kInteger, kDecimal, kRange, kDate, kTime, kDateTime,
-  kSelectOne, kSelectMultiple, kSelectOneFromFile, kSelectMultipleFromFile, kRank,
+  kText,
+  kInteger,
+  kDecimal,
+  kRange,
+  kDate,
+  kTime,
+  kDateTime,
+  kSelectOne,
+  kSelectMultiple,
+  kSelectOneFromFile,
+  kSelectMultipleFromFile,
+  kRank,
   kSelectOneExternal,  // select_one_external LIST: choices from the external_choices sheet
-  kNote, kCalculate, kHidden, kAcknowledge,
-  kGeopoint, kGeotrace, kGeoshape, kImage, kAudio, kVideo, kFile, kBarcode,
-  kBackgroundAudio, kXmlExternal, kCsvExternal,
+  kNote,
+  kCalculate,
+  kHidden,
+  kAcknowledge,
+  kGeopoint,
+  kGeotrace,
+  kGeoshape,
+  kImage,
+  kAudio,
+  kVideo,
+  kFile,
+  kBarcode,
+  kBackgroundAudio,
+  kXmlExternal,
+  kCsvExternal,
   kOsm,                 // osm [LIST]: an OpenStreetMap feature; LIST names tags (osm sheet)
   kBackgroundGeopoint,  // a geopoint taken when the question in `trigger` changes
   // metadata
-  kStart, kEnd, kToday, kDeviceId, kSubscriberId, kSimSerial, kPhoneNumber, kUsername,
-  kEmail, kAudit, kStartGeopoint,
+  kStart,
+  kEnd,
+  kToday,
+  kDeviceId,
+  kSubscriberId,
+  kSimSerial,
+  kPhoneNumber,
+  kUsername,
+  kEmail,
+  kAudit,
+  kStartGeopoint,
   // structure
-  kBeginGroup, kBeginRepeat,
+  kBeginGroup,
+  kBeginRepeat,
   kBeginLoop,  // begin loop over LIST: the children once per choice of LIST (a group each)
   // (kBeginLoop is the last type: form_json's TypeByName walks up to it.)
 };
@@ -101,9 +133,9 @@ struct Question {
   // "/data/group/name": the instance root is always "data" (the form_id is an
   // attribute of it in XForms), then the enclosing groups and repeats.
   std::string path;
-  int parent = -1;             // index of the enclosing begin_group/begin_repeat, -1 at top
-  std::vector<int> children;   // groups and repeats: indexes of direct children, in order
-  int end_row = 0;             // groups and repeats: the row of the matching end, 0 if none
+  int parent = -1;            // index of the enclosing begin_group/begin_repeat, -1 at top
+  std::vector<int> children;  // groups and repeats: indexes of direct children, in order
+  int end_row = 0;            // groups and repeats: the row of the matching end, 0 if none
 
   Translations label, hint, guidance_hint, constraint_message, required_message;
   Translations image, audio, video;
@@ -140,7 +172,7 @@ struct Choice {
 
 struct ChoiceList {
   std::string name;
-  int row = 0;  // row of its first choice
+  int row = 0;                  // row of its first choice
   std::vector<Choice> choices;  // in sheet order
   const Choice* Find(std::string_view choice_name) const;
 };
@@ -161,8 +193,8 @@ enum class SheetKind { kSurvey, kChoices, kSettings };
 struct Form {
   std::string file;  // the name used in diagnostics
   Settings settings;
-  std::string title;             // settings form_title, else form_id
-  std::string default_language;  // a Language::code, "default" when not set
+  std::string title;                // settings form_title, else form_id
+  std::string default_language;     // a Language::code, "default" when not set
   std::vector<Language> languages;  // default first, then in column order
   std::vector<Question> questions;
   std::vector<ChoiceList> choice_lists;  // in order of first appearance

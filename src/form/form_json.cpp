@@ -11,7 +11,6 @@
 #include "form/form_json.h"
 
 #include <nlohmann/json.hpp>
-
 #include <set>
 #include <utility>
 
@@ -304,9 +303,12 @@ bool NestingWithin(std::string_view text, int limit) {
   bool in_string = false, escaped = false;
   for (char c : text) {
     if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
@@ -327,7 +329,8 @@ std::string FormToJson(const Form& form) {
   doc["title"] = form.title;
   doc["default_language"] = form.default_language;
   OrderedJson languages = OrderedJson::array();
-  for (const Language& l : form.languages) languages.push_back({{"code", l.code}, {"name", l.name}});
+  for (const Language& l : form.languages)
+    languages.push_back({{"code", l.code}, {"name", l.name}});
   doc["languages"] = std::move(languages);
 
   const Settings& s = form.settings;
@@ -380,14 +383,13 @@ std::string FormToJson(const Form& form) {
 Result<Form> FormFromJson(std::string_view json, const std::string& file_name, size_t max_bytes) {
   Location where{file_name};
   if (json.size() > max_bytes) {
-    return MakeError("FJ001",
-                     "the form model is larger than " + std::to_string(max_bytes) + " bytes",
-                     where);
+    return MakeError(
+        "FJ001", "the form model is larger than " + std::to_string(max_bytes) + " bytes", where);
   }
   if (!NestingWithin(json, kMaxDepth)) {
-    return MakeError("FJ001",
-                     "the form model is nested deeper than " + std::to_string(kMaxDepth) + " levels",
-                     where);
+    return MakeError(
+        "FJ001", "the form model is nested deeper than " + std::to_string(kMaxDepth) + " levels",
+        where);
   }
   // Exceptions off: a syntax error gives a discarded value. Its offset comes from a
   // second pass with a SAX handler that records where parsing stopped.

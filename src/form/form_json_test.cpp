@@ -9,7 +9,9 @@
 namespace ngosurvey::form {
 namespace {
 
-std::string Source(const std::string& path) { return std::string(NGOSURVEY_SOURCE_DIR) + "/" + path; }
+std::string Source(const std::string& path) {
+  return std::string(NGOSURVEY_SOURCE_DIR) + "/" + path;
+}
 
 // Every field of the model, one by one (not through FormToJson, which could drop a
 // field on both sides).
@@ -124,8 +126,7 @@ TEST(FormJson, FieldsTheExamplesDoNotUse) {
   auto form = testing::MakeForm(
       {{"type", "name", "label::English (en)", "label::Khmer (km)", "image::en", "default",
         "read_only", "trigger", "guidance_hint", "body::accuracyThreshold"},
-       {"select_one yn or_other", "q1", "Q1", "សំណួរ", "q1.png", "y", "false()", "${q2}", "g",
-        "5"},
+       {"select_one yn or_other", "q1", "Q1", "សំណួរ", "q1.png", "y", "false()", "${q2}", "g", "5"},
        {"text", "q2", "Q2", "", "", "", "", "", "", ""}},
       {{"list_name", "name", "label::en", "audio::en", "province"},
        {"yn", "y", "Yes", "yes.mp3", "KH"},
@@ -168,9 +169,11 @@ TEST(FormJson, BadInputNamesThePlace) {
   // disagree with the parents.
   e = ReadError(R"({"ngosurvey_form":1,"questions":[{"type":"text"},{"type":"text","parent":0}]})");
   EXPECT_EQ(e.message, "questions[1].parent: is not a group or repeat");
-  e = ReadError(R"({"ngosurvey_form":1,"questions":[{"type":"text","parent":1},{"type":"begin_group"}]})");
+  e = ReadError(
+      R"({"ngosurvey_form":1,"questions":[{"type":"text","parent":1},{"type":"begin_group"}]})");
   EXPECT_EQ(e.message, "questions[0].parent: must come before the question");
-  e = ReadError(R"({"ngosurvey_form":1,"questions":[{"type":"begin_group","children":[1]},{"type":"text"}]})");
+  e = ReadError(
+      R"({"ngosurvey_form":1,"questions":[{"type":"begin_group","children":[1]},{"type":"text"}]})");
   EXPECT_EQ(e.message, "questions[0].children: differ from the questions that name it as parent");
   e = ReadError(R"({"ngosurvey_form":1,"questions":[{"type":"text","label":{"en":3}}]})");
   EXPECT_EQ(e.message, "questions[0].label.en: expected a string");
@@ -188,10 +191,10 @@ TEST(FormJson, BadInputNamesThePlace) {
 
 TEST(FormJson, BracketsInsideStringsAreNotNesting) {
   std::string label(100, '[');
-  auto form = FormFromJson(
-      R"({"ngosurvey_form":1,"questions":[{"type":"note","name":"n","label":{"en":")" + label +
-          R"(\"{"}}]})",
-      "ok.json");
+  auto form =
+      FormFromJson(R"({"ngosurvey_form":1,"questions":[{"type":"note","name":"n","label":{"en":")" +
+                       label + R"(\"{"}}]})",
+                   "ok.json");
   ASSERT_TRUE(form) << form.error().ToString();
   EXPECT_EQ(form->questions[0].label.at("en"), label + "\"{");
 }

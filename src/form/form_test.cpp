@@ -52,7 +52,7 @@ TEST(Form, MultilingualEverySpelling) {
   ASSERT_NE(age, nullptr);
   EXPECT_EQ(age->type, QuestionType::kInteger);  // "int"
   EXPECT_EQ(age->label.at("km"), "អាយុ");
-  EXPECT_EQ(age->hint.at("en"), "In years");      // hint::English(en)
+  EXPECT_EQ(age->hint.at("en"), "In years");       // hint::English(en)
   EXPECT_EQ(age->hint.at("vi"), "Tính bằng năm");  // hint::vi
   EXPECT_EQ(age->constraint_message.at("vi"), "Tuổi phải từ 15 đến 99");
   EXPECT_EQ(age->required_message.at("km"), "សូមឆ្លើយ");
@@ -147,8 +147,7 @@ TEST(Form, InlineStringWorkbookWithNearMissSheet) {
   EXPECT_EQ(yn->choices[0].name, "1");  // a number cell as a choice name
   EXPECT_EQ(l.form->FindQuestion("ok")->label.at("km"), "តើវាល្អទេ?");  // Label::Khmer(km)
   ASSERT_EQ(Codes(l.diags), std::vector<std::string>{"W101"}) << All(l.diags);
-  EXPECT_NE(l.diags.items()[0].error.message.find("did you mean \"settings\""),
-            std::string::npos);
+  EXPECT_NE(l.diags.items()[0].error.message.find("did you mean \"settings\""), std::string::npos);
 }
 
 TEST(Form, LibreOfficeSavedWorkbooksMatchTheOriginals) {
@@ -190,9 +189,8 @@ TEST(Form, ReportsEveryProblemInOnePass) {
   ASSERT_TRUE(l.form) << l.form.error().ToString();
   std::set<std::string> codes;
   for (const std::string& c : Codes(l.diags)) codes.insert(c);
-  for (const char* want : {"E003", "E005", "E006", "E008", "E009", "E011", "E012", "E014",
-                           "E015", "E016", "E017", "E018", "E019", "E050", "E051",
-                           "W102", "W110"}) {
+  for (const char* want : {"E003", "E005", "E006", "E008", "E009", "E011", "E012", "E014", "E015",
+                           "E016", "E017", "E018", "E019", "E050", "E051", "W102", "W110"}) {
     EXPECT_EQ(codes.count(want), 1u) << want << "\n" << All(l.diags);
   }
   for (const Diagnostic& d : l.diags.items()) {

@@ -3,11 +3,11 @@
 // references resolved against the form's names, choice filters checked against
 // the choices sheet's columns, and calculations checked for cycles. Every problem
 // is reported, each at its cell with the expression and a caret.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "base/text.h"
 #include "form/diagnostics.h"
@@ -21,8 +21,7 @@ namespace {
 bool IsYesNo(std::string_view value) {
   std::string lower = text::AsciiLower(text::Trim(value));
   return lower == "yes" || lower == "no" || lower == "true" || lower == "false" ||
-         lower == "true()" || lower == "false()" || lower == "1" || lower == "0" ||
-         lower.empty();
+         lower == "true()" || lower == "false()" || lower == "1" || lower == "0" || lower.empty();
 }
 
 class Validator {
@@ -232,8 +231,7 @@ void Validator::CheckCycles() {
         for (int index : cycle) path += form_.questions[static_cast<size_t>(index)].name + " -> ";
         path += form_.questions[static_cast<size_t>(cycle[0])].name;
         const Question& q = form_.questions[static_cast<size_t>(cycle[0])];
-        diags_->AddError(code::kCircularCalculation,
-                         fmt::format("circular calculation: {}", path),
+        diags_->AddError(code::kCircularCalculation, fmt::format("circular calculation: {}", path),
                          form_.SurveyCell(q.row, "calculation"));
       }
     }

@@ -2,12 +2,12 @@
 // headers and type cells accept the spellings pyxform accepts (see the alias tables
 // below); translated columns are "base::Language (code)", "base::Language(code)",
 // "base::code" or "base" alone (the default language).
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <optional>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "base/file.h"
 #include "base/text.h"
@@ -76,7 +76,7 @@ constexpr std::array kChoicesAliases = {
     ColumnAlias{"video", "video"},
 };
 constexpr std::array<std::string_view, 8> kTranslatable = {
-    "label", "hint", "guidance_hint", "constraint_message", "required_message",
+    "label", "hint",  "guidance_hint", "constraint_message", "required_message",
     "image", "audio", "video"};
 
 bool IsTranslatable(std::string_view key) {
@@ -219,10 +219,10 @@ void Builder::CheckSheetNames() {
       size_t distance = text::EditDistance(lower, wanted);
       // "survery", "choice", "setting", "Survey " (trailing space).
       if (distance <= 2 && lower.size() >= 4) {
-        diags_->AddWarning(code::kNearMissSheet,
-                           fmt::format("sheet \"{}\" is ignored; did you mean \"{}\"?",
-                                       sheet.name, wanted),
-                           Location{form_.file, sheet.name});
+        diags_->AddWarning(
+            code::kNearMissSheet,
+            fmt::format("sheet \"{}\" is ignored; did you mean \"{}\"?", sheet.name, wanted),
+            Location{form_.file, sheet.name});
         break;
       }
     }
@@ -348,10 +348,10 @@ std::vector<ColumnSpec> Builder::ReadHeader(const Sheet& sheet,
     }
     std::string column_key = spec.lang.empty() ? spec.key : spec.key + "::" + spec.lang;
     if (!seen.insert(column_key).second) {
-      diags_->AddWarning(code::kDuplicateColumn,
-                         fmt::format("column \"{}\" appears twice; this one is ignored",
-                                     spec.header),
-                         SheetWhere(sheet.name, header.number, cell.column));
+      diags_->AddWarning(
+          code::kDuplicateColumn,
+          fmt::format("column \"{}\" appears twice; this one is ignored", spec.header),
+          SheetWhere(sheet.name, header.number, cell.column));
       continue;
     }
     (*columns)[column_key] = cell.column;
@@ -682,8 +682,8 @@ bool IsValidName(std::string_view name) {
 
 Status Builder::ReadSurvey(const Sheet& sheet) {
   form_.survey_sheet = sheet.name;
-  survey_specs_ = ReadHeader(sheet, kSurveyAliases, &form_.survey_columns,
-                             &form_.untranslated_survey_columns);
+  survey_specs_ =
+      ReadHeader(sheet, kSurveyAliases, &form_.survey_columns, &form_.untranslated_survey_columns);
   // pyxform requires only "type": without "name", every row but a note lacks a name.
   if (form_.survey_columns.count("type") == 0) {
     return MakeError(code::kNoTypeColumn,
@@ -709,9 +709,9 @@ Status Builder::ReadSurvey(const Sheet& sheet) {
     std::string type_text;
     bool has_content = false;
     for (const Cell& cell : row.cells) {
-      auto spec = std::lower_bound(
-          survey_specs_.begin(), survey_specs_.end(), cell.column,
-          [](const ColumnSpec& s, int column) { return s.column < column; });
+      auto spec =
+          std::lower_bound(survey_specs_.begin(), survey_specs_.end(), cell.column,
+                           [](const ColumnSpec& s, int column) { return s.column < column; });
       if (spec == survey_specs_.end() || spec->column != cell.column) continue;
       std::string value = CleanText(cell.value, collapse_spaces);
       if (value.empty()) continue;
@@ -721,27 +721,48 @@ Status Builder::ReadSurvey(const Sheet& sheet) {
       }
       has_content = true;
       const std::string& key = spec->key;
-      if (key == "type") type_text = value;
-      else if (key == "name") q.name = value;
-      else if (key == "label") q.label[spec->lang] = value;
-      else if (key == "hint") q.hint[spec->lang] = value;
-      else if (key == "guidance_hint") q.guidance_hint[spec->lang] = value;
-      else if (key == "constraint_message") q.constraint_message[spec->lang] = value;
-      else if (key == "required_message") q.required_message[spec->lang] = value;
-      else if (key == "image") q.image[spec->lang] = value;
-      else if (key == "audio") q.audio[spec->lang] = value;
-      else if (key == "video") q.video[spec->lang] = value;
-      else if (key == "relevant") q.relevant = value;
-      else if (key == "constraint") q.constraint = value;
-      else if (key == "calculation") q.calculation = value;
-      else if (key == "required") q.required = value;
-      else if (key == "read_only") q.read_only = value;
-      else if (key == "default") q.default_value = value;
-      else if (key == "appearance") q.appearance = value;
-      else if (key == "parameters") q.parameters = value;
-      else if (key == "choice_filter") q.choice_filter = value;
-      else if (key == "repeat_count") q.repeat_count = value;
-      else if (key == "trigger") q.trigger = value;
+      if (key == "type")
+        type_text = value;
+      else if (key == "name")
+        q.name = value;
+      else if (key == "label")
+        q.label[spec->lang] = value;
+      else if (key == "hint")
+        q.hint[spec->lang] = value;
+      else if (key == "guidance_hint")
+        q.guidance_hint[spec->lang] = value;
+      else if (key == "constraint_message")
+        q.constraint_message[spec->lang] = value;
+      else if (key == "required_message")
+        q.required_message[spec->lang] = value;
+      else if (key == "image")
+        q.image[spec->lang] = value;
+      else if (key == "audio")
+        q.audio[spec->lang] = value;
+      else if (key == "video")
+        q.video[spec->lang] = value;
+      else if (key == "relevant")
+        q.relevant = value;
+      else if (key == "constraint")
+        q.constraint = value;
+      else if (key == "calculation")
+        q.calculation = value;
+      else if (key == "required")
+        q.required = value;
+      else if (key == "read_only")
+        q.read_only = value;
+      else if (key == "default")
+        q.default_value = value;
+      else if (key == "appearance")
+        q.appearance = value;
+      else if (key == "parameters")
+        q.parameters = value;
+      else if (key == "choice_filter")
+        q.choice_filter = value;
+      else if (key == "repeat_count")
+        q.repeat_count = value;
+      else if (key == "trigger")
+        q.trigger = value;
     }
     // A "disabled" row (a legacy column pyxform still reads) is not part of the form.
     if (const std::string* disabled = q.ExtraColumn("disabled"); disabled != nullptr) {
@@ -924,8 +945,7 @@ void Builder::CheckTranslations(const Sheet& sheet, const std::vector<ColumnSpec
           fmt::format("column \"{}\" is empty on {} row{} that {} a {} in another language "
                       "(row{} {})",
                       spec->header, rows.size(), rows.size() == 1 ? "" : "s",
-                      rows.size() == 1 ? "has" : "have", base, rows.size() == 1 ? "" : "s",
-                      list),
+                      rows.size() == 1 ? "has" : "have", base, rows.size() == 1 ? "" : "s", list),
           SheetWhere(sheet.name, sheet.rows[0].number, spec->column));
     }
   }
@@ -1064,11 +1084,12 @@ void Builder::CheckQuestions() {
         q.parent < 0 ? root : form_.questions[static_cast<size_t>(q.parent)].path;
     q.path = parent_path + "/" + q.name;
     if (q.name.empty()) {
-      diags_->AddError(code::kMissingName,
-                       fmt::format("this {} has no name", q.is_container()
-                                                              ? std::string(q.is_repeat() ? "repeat" : "group")
-                                                              : "\"" + q.type_text + "\" question"),
-                       name_cell);
+      diags_->AddError(
+          code::kMissingName,
+          fmt::format("this {} has no name", q.is_container()
+                                                 ? std::string(q.is_repeat() ? "repeat" : "group")
+                                                 : "\"" + q.type_text + "\" question"),
+          name_cell);
     } else if (!IsValidName(q.name)) {
       diags_->AddError(code::kBadName,
                        fmt::format("\"{}\" is not a valid name: start with a letter or '_' and "
@@ -1148,13 +1169,11 @@ void Builder::CheckQuestions() {
     }
     if (traits.needs_label && q.label.empty() && q.hint.empty() && q.type != QuestionType::kNote) {
       diags_->AddError(code::kMissingLabel,
-                       fmt::format("\"{}\" is shown to the interviewer but has no label",
-                                   q.name),
+                       fmt::format("\"{}\" is shown to the interviewer but has no label", q.name),
                        form_.SurveyCell(q.row, label_key));
     }
     if (q.type == QuestionType::kNote && q.label.empty() && q.hint.empty()) {
-      diags_->AddError(code::kMissingLabel,
-                       fmt::format("note \"{}\" has no label to show", q.name),
+      diags_->AddError(code::kMissingLabel, fmt::format("note \"{}\" has no label to show", q.name),
                        form_.SurveyCell(q.row, label_key));
     }
     if (q.type == QuestionType::kCalculate && q.calculation.empty()) {
@@ -1273,22 +1292,24 @@ Result<Form> Builder::Build() {
   }
   std::vector<Language> ordered;
   for (const Language& language : form_.languages) {
-    if (language.code == form_.default_language) ordered.insert(ordered.begin(), language);
-    else ordered.push_back(language);
+    if (language.code == form_.default_language)
+      ordered.insert(ordered.begin(), language);
+    else
+      ordered.push_back(language);
   }
   form_.languages = std::move(ordered);
-  bool default_listed = std::any_of(form_.languages.begin(), form_.languages.end(),
-                                    [&](const Language& l) { return l.code == form_.default_language; });
+  bool default_listed =
+      std::any_of(form_.languages.begin(), form_.languages.end(),
+                  [&](const Language& l) { return l.code == form_.default_language; });
   if (!default_listed && used.count(form_.default_language) != 0) {
-    Language language = ParseLanguage(form_.settings.default_language.empty()
-                                          ? "default"
-                                          : form_.settings.default_language);
+    Language language = ParseLanguage(
+        form_.settings.default_language.empty() ? "default" : form_.settings.default_language);
     form_.languages.insert(form_.languages.begin(), language);
   }
   // Columns without "::" may have been added under "default" before the settings
   // were known; they are keyed by default_language already (LanguageFor).
-  form_.title = !form_.settings.form_title.empty() ? form_.settings.form_title
-                                                   : form_.settings.form_id;
+  form_.title =
+      !form_.settings.form_title.empty() ? form_.settings.form_title : form_.settings.form_id;
   CheckQuestions();
   if (options_.check_expressions) ValidateExpressions(form_, diags_);
   return std::move(form_);
@@ -1320,8 +1341,7 @@ Result<Form> LoadForm(std::string_view data, const std::string& file_name, Diagn
   return BuildForm(workbook, diags, options);
 }
 
-Result<Form> LoadFormFile(const std::string& path, Diagnostics* diags,
-                          const LoadOptions& options) {
+Result<Form> LoadFormFile(const std::string& path, Diagnostics* diags, const LoadOptions& options) {
   std::string data = NGO_TRY(ReadFile(path));
   return LoadForm(data, path, diags, options);
 }

@@ -9,6 +9,7 @@
 #include "form/xlsx_reader.h"
 
 #include <expat.h>
+#include <fmt/format.h>
 #include <zip.h>
 
 #include <algorithm>
@@ -18,8 +19,6 @@
 #include <map>
 #include <memory>
 #include <unordered_set>
-
-#include <fmt/format.h>
 
 #include "base/file.h"
 #include "base/text.h"
@@ -95,7 +94,7 @@ std::string DirName(const std::string& path) {
 // Resolves a relationship target against the folder of the part that names it.
 std::string ResolveTarget(const std::string& base_dir, std::string_view target) {
   std::string joined = !target.empty() && target[0] == '/' ? std::string(target.substr(1))
-                                                          : base_dir + std::string(target);
+                                                           : base_dir + std::string(target);
   std::vector<std::string> parts;
   for (std::string_view piece : text::Split(joined, '/')) {
     if (piece.empty() || piece == ".") continue;
@@ -182,8 +181,7 @@ Status StreamPart(ReadContext& ctx, const std::string& part, XmlHandler& handler
   }
   std::unique_ptr<zip_file_t, ZipFileCloser> entry(zip_fopen_index(ctx.zip, index, 0));
   if (!entry) {
-    return MakeError("X001",
-                     fmt::format("cannot open part {}: {}", part, zip_strerror(ctx.zip)),
+    return MakeError("X001", fmt::format("cannot open part {}: {}", part, zip_strerror(ctx.zip)),
                      {ctx.file});
   }
   std::unique_ptr<XML_ParserStruct, ParserDeleter> parser(XML_ParserCreate("UTF-8"));
@@ -195,11 +193,11 @@ Status StreamPart(ReadContext& ctx, const std::string& part, XmlHandler& handler
   handler.set_parser(parser.get());
 
   auto xml_error = [&](std::string what) {
-    return MakeError("X003",
-                     fmt::format("{} line {}, column {}: {}", part,
-                                 XML_GetCurrentLineNumber(parser.get()),
-                                 XML_GetCurrentColumnNumber(parser.get()) + 1, what),
-                     {ctx.file});
+    return MakeError(
+        "X003",
+        fmt::format("{} line {}, column {}: {}", part, XML_GetCurrentLineNumber(parser.get()),
+                    XML_GetCurrentColumnNumber(parser.get()) + 1, what),
+        {ctx.file});
   };
   uint64_t part_bytes = 0;
   std::vector<char> buffer(kChunkBytes);
@@ -432,7 +430,11 @@ class SheetHandler : public XmlHandler {
  public:
   SheetHandler(const ReadContext& ctx, const Sheet& sheet, const SharedStringsHandler& strings,
                const std::vector<DateStyle>& styles, bool date1904, std::vector<Row>* rows)
-      : ctx_(ctx), sheet_(sheet), strings_(strings), styles_(styles), date1904_(date1904),
+      : ctx_(ctx),
+        sheet_(sheet),
+        strings_(strings),
+        styles_(styles),
+        date1904_(date1904),
         rows_(rows) {}
 
   void Start(std::string_view name, const char** attrs) override {
@@ -446,10 +448,9 @@ class SheetHandler : public XmlHandler {
       if (r != nullptr) {
         auto [end, ec] = std::from_chars(r, r + std::strlen(r), number);
         if (ec != std::errc() || *end != '\0' || number < 1 || number > kMaxRow) {
-          return Fail(Error{"X006",
-                            fmt::format("bad row number \"{}\" in {} line {}", r, sheet_.part,
-                                        line()),
-                            Where(0, 0)});
+          return Fail(Error{
+              "X006", fmt::format("bad row number \"{}\" in {} line {}", r, sheet_.part, line()),
+              Where(0, 0)});
         }
       }
       row_ = number;
@@ -458,10 +459,9 @@ class SheetHandler : public XmlHandler {
       const char* r = Attribute(attrs, "r");
       int row = row_ == 0 ? 1 : row_, column = column_ + 1;
       if (r != nullptr && !ParseCellRef(r, &row, &column)) {
-        return Fail(Error{"X006",
-                          fmt::format("bad cell reference \"{}\" in {} line {}", r, sheet_.part,
-                                      line()),
-                          Where(0, 0)});
+        return Fail(Error{
+            "X006", fmt::format("bad cell reference \"{}\" in {} line {}", r, sheet_.part, line()),
+            Where(0, 0)});
       }
       if (row_ == 0) row_ = row;
       cell_row_ = row;
@@ -534,8 +534,7 @@ class SheetHandler : public XmlHandler {
       size_t index = 0;
       auto [end, ec] = std::from_chars(value_.data(), value_.data() + value_.size(), index);
       if (ec != std::errc() || index >= strings_.strings.size()) {
-        return Fail(Error{"X006",
-                          fmt::format("shared string index \"{}\" does not exist", value_),
+        return Fail(Error{"X006", fmt::format("shared string index \"{}\" does not exist", value_),
                           Where(cell_row_, column_)});
       }
       if (strings_.too_long.count(index) != 0) return TooLong();
@@ -676,9 +675,8 @@ const Cell* Sheet::Find(int row, int column) const {
   auto row_it = std::lower_bound(rows.begin(), rows.end(), row,
                                  [](const Row& r, int number) { return r.number < number; });
   if (row_it == rows.end() || row_it->number != row) return nullptr;
-  auto cell_it =
-      std::lower_bound(row_it->cells.begin(), row_it->cells.end(), column,
-                       [](const Cell& c, int col) { return c.column < col; });
+  auto cell_it = std::lower_bound(row_it->cells.begin(), row_it->cells.end(), column,
+                                  [](const Cell& c, int col) { return c.column < col; });
   if (cell_it == row_it->cells.end() || cell_it->column != column) return nullptr;
   return &*cell_it;
 }
@@ -725,7 +723,8 @@ Result<Workbook> ReadXlsx(std::string_view data, const std::string& file_name,
   std::string workbook_part = "xl/workbook.xml";
   if (HasPart(ctx, "_rels/.rels")) {
     RelsHandler root_rels;
-    if (Status status = StreamPart(ctx, "_rels/.rels", root_rels); !status) return tl::unexpected(status.error());
+    if (Status status = StreamPart(ctx, "_rels/.rels", root_rels); !status)
+      return tl::unexpected(status.error());
     for (const Relationship& rel : root_rels.rels) {
       if (TypeEndsWith(rel.type, "/officeDocument")) {
         workbook_part = ResolveTarget("", rel.target);
@@ -739,7 +738,8 @@ Result<Workbook> ReadXlsx(std::string_view data, const std::string& file_name,
                      {file_name});
   }
   WorkbookHandler workbook_xml;
-  if (Status status = StreamPart(ctx, workbook_part, workbook_xml); !status) return tl::unexpected(status.error());
+  if (Status status = StreamPart(ctx, workbook_part, workbook_xml); !status)
+    return tl::unexpected(status.error());
 
   std::string base = DirName(workbook_part);
   std::string rels_part = base + "_rels/" + workbook_part.substr(base.size()) + ".rels";
@@ -747,7 +747,8 @@ Result<Workbook> ReadXlsx(std::string_view data, const std::string& file_name,
   std::string shared_part, styles_part;
   if (HasPart(ctx, rels_part)) {
     RelsHandler rels;
-    if (Status status = StreamPart(ctx, rels_part, rels); !status) return tl::unexpected(status.error());
+    if (Status status = StreamPart(ctx, rels_part, rels); !status)
+      return tl::unexpected(status.error());
     for (const Relationship& rel : rels.rels) {
       std::string target = ResolveTarget(base, rel.target);
       targets[rel.id] = target;
@@ -766,8 +767,8 @@ Result<Workbook> ReadXlsx(std::string_view data, const std::string& file_name,
     Sheet sheet;
     sheet.name = workbook_xml.sheets[i].name;
     auto it = targets.find(workbook_xml.sheets[i].rel_id);
-    sheet.part = it != targets.end() ? it->second
-                                     : fmt::format("{}worksheets/sheet{}.xml", base, i + 1);
+    sheet.part =
+        it != targets.end() ? it->second : fmt::format("{}worksheets/sheet{}.xml", base, i + 1);
     workbook.sheets.push_back(std::move(sheet));
   }
 
@@ -783,18 +784,21 @@ Result<Workbook> ReadXlsx(std::string_view data, const std::string& file_name,
 
   SharedStringsHandler strings(options.max_cell_bytes);
   if (!shared_part.empty() && HasPart(ctx, shared_part)) {
-    if (Status status = StreamPart(ctx, shared_part, strings); !status) return tl::unexpected(status.error());
+    if (Status status = StreamPart(ctx, shared_part, strings); !status)
+      return tl::unexpected(status.error());
   }
   StylesHandler styles_xml;
   if (!styles_part.empty() && HasPart(ctx, styles_part)) {
-    if (Status status = StreamPart(ctx, styles_part, styles_xml); !status) return tl::unexpected(status.error());
+    if (Status status = StreamPart(ctx, styles_part, styles_xml); !status)
+      return tl::unexpected(status.error());
   }
   std::vector<DateStyle> styles = styles_xml.Resolve();
 
   for (Sheet& sheet : workbook.sheets) {
     if (!wanted(sheet)) continue;
     SheetHandler handler(ctx, sheet, strings, styles, workbook_xml.date1904, &sheet.rows);
-    if (Status status = StreamPart(ctx, sheet.part, handler); !status) return tl::unexpected(status.error());
+    if (Status status = StreamPart(ctx, sheet.part, handler); !status)
+      return tl::unexpected(status.error());
     Normalize(&sheet.rows);
     sheet.loaded = true;
   }

@@ -42,8 +42,8 @@ struct Cell {
   int row = 0;     // 1-based sheet row
   int column = 0;  // 1-based column (A = 1)
   CellKind kind = CellKind::kString;
-  std::string value;   // display text as described above; never empty
-  double number = 0;   // the numeric value for kNumber, kDate and kBoolean
+  std::string value;  // display text as described above; never empty
+  double number = 0;  // the numeric value for kNumber, kDate and kBoolean
 };
 
 struct Row {
@@ -52,9 +52,9 @@ struct Row {
 };
 
 struct Sheet {
-  std::string name;  // as written in the workbook (any case)
-  std::string part;  // zip entry, e.g. "xl/worksheets/sheet1.xml"
-  bool loaded = false;  // false when XlsxOptions::want_sheet declined it
+  std::string name;       // as written in the workbook (any case)
+  std::string part;       // zip entry, e.g. "xl/worksheets/sheet1.xml"
+  bool loaded = false;    // false when XlsxOptions::want_sheet declined it
   std::vector<Row> rows;  // rows with at least one cell, in increasing row order
 
   // The cell at (row, column) or nullptr. O(log rows + log cells).

@@ -24,13 +24,13 @@ TEST(XlsxReader, ExcelStyleSharedStringsRichTextFormulasAndSparseRows) {
   ASSERT_NE(survey, nullptr);
   EXPECT_EQ(survey->part, "xl/worksheets/sheet1.xml");
   EXPECT_EQ(CellText(*survey, 1, 1), "type");
-  EXPECT_EQ(CellText(*survey, 2, 4), "30");          // a number without ".0"
-  EXPECT_EQ(CellText(*survey, 3, 2), "first_name");  // formula string: cached value
-  EXPECT_EQ(CellText(*survey, 3, 3), "Your name");   // rich text runs concatenated
-  EXPECT_EQ(CellText(*survey, 3, 4), "Name");        // phonetic run dropped
-  EXPECT_EQ(CellText(*survey, 9, 5), "line\rbreak"); // _x000D_ decoded
-  EXPECT_EQ(CellText(*survey, 14, 5), "2");          // formula number: cached value
-  EXPECT_EQ(CellText(*survey, 14, 6), "TRUE");       // boolean
+  EXPECT_EQ(CellText(*survey, 2, 4), "30");           // a number without ".0"
+  EXPECT_EQ(CellText(*survey, 3, 2), "first_name");   // formula string: cached value
+  EXPECT_EQ(CellText(*survey, 3, 3), "Your name");    // rich text runs concatenated
+  EXPECT_EQ(CellText(*survey, 3, 4), "Name");         // phonetic run dropped
+  EXPECT_EQ(CellText(*survey, 9, 5), "line\rbreak");  // _x000D_ decoded
+  EXPECT_EQ(CellText(*survey, 14, 5), "2");           // formula number: cached value
+  EXPECT_EQ(CellText(*survey, 14, 6), "TRUE");        // boolean
   const Cell* f14 = survey->Find(14, 6);
   ASSERT_NE(f14, nullptr);
   EXPECT_EQ(f14->row, 14);
@@ -62,8 +62,8 @@ TEST(XlsxReader, NumbersBooleansDatesErrors) {
   EXPECT_EQ(CellText(*values, 2, 5), "7");                    // "day" quoted: not a date
   EXPECT_EQ(CellText(*values, 2, 6), "2024-03-01T10:00:00");  // t="d"
   EXPECT_EQ(CellText(*values, 3, 1), "#N/A");
-  EXPECT_EQ(values->Find(3, 2), nullptr);                     // formula without a value
-  EXPECT_EQ(CellText(*values, 3, 3), "1900-01-01");           // serial 1
+  EXPECT_EQ(values->Find(3, 2), nullptr);            // formula without a value
+  EXPECT_EQ(CellText(*values, 3, 3), "1900-01-01");  // serial 1
   const Cell* date = values->Find(2, 1);
   ASSERT_NE(date, nullptr);
   EXPECT_EQ(date->kind, CellKind::kDate);

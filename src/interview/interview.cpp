@@ -1318,8 +1318,9 @@ std::vector<ReviewItem> Interview::Review() const {
         item.shown.clear();
         for (const std::string& name : form::SplitSelected(item.value)) {
           const form::Choice* c = list.Find(name);
-          std::string label = c ? s.form->Text(c->label, s.lang)
-                              : name == "other" ? Message(Msg::kOther, s.lang) : name;
+          std::string label = c                 ? s.form->Text(c->label, s.lang)
+                              : name == "other" ? Message(Msg::kOther, s.lang)
+                                                : name;
           item.shown += (item.shown.empty() ? "" : ", ") + (label.empty() ? name : label);
         }
       }

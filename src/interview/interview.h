@@ -166,32 +166,32 @@ struct ReviewItem {
 // engine's messages); any other language gets English. "{}" in the English texts
 // below stands for arg1, then arg2.
 enum class ScreenWord {
-  kRequired,            // "required" (after a question's type)
-  kHint,                // "hint"
-  kPressEnter,          // "(press Enter)" under a note
-  kCurrent,             // "current" (the answer shown)
-  kEndOfForm,           // "End of the form. Complete the interview? [y = complete, or a command]"
-  kAddRepeat,           // "Add {repeat label} {instance}? [y/n]"
-  kNothingHere,         // "(nothing to answer here; press Enter)"
-  kQuestionsOnScreen,   // "({count} questions on this screen, answered in turn)"
-  kTypeYToComplete,     // "type y to complete, or :back, :review, :quit"
-  kTypeYOrN,            // "type y or n"
-  kSaved,               // "Saved: {question label} = {value in words}"
-  kRemoved,             // "Removed: {repeat label and instance}"
-  kRefused,             // "refused" (an answer's state, in words)
-  kDontKnow,            // "don't know"
-  kNotAsked,            // "not asked"
-  kNoAnswer,            // "no answer"
-  kReviewTitle,         // "Answers so far:"
-  kLanguage,            // "Language: {language name}"
-  kDraftSaved,          // "The draft is saved."
-  kStopped,             // "Stopped; the draft is saved. Resume with: {command}"
-  kInputEnded,          // "Input ended; the draft is saved. Resume with: {command}"
-  kCompleted,           // "The interview is complete and saved: {instance id}"
-  kInterview,           // "Interview {instance id}"
-  kUnknownCommand,      // "Unknown command {} (:help lists them)"
-  kSeveralChoices,      // "(several choices: separate them with spaces)"
-  kHelp,                // the terminal's :help text (several lines, no final newline)
+  kRequired,           // "required" (after a question's type)
+  kHint,               // "hint"
+  kPressEnter,         // "(press Enter)" under a note
+  kCurrent,            // "current" (the answer shown)
+  kEndOfForm,          // "End of the form. Complete the interview? [y = complete, or a command]"
+  kAddRepeat,          // "Add {repeat label} {instance}? [y/n]"
+  kNothingHere,        // "(nothing to answer here; press Enter)"
+  kQuestionsOnScreen,  // "({count} questions on this screen, answered in turn)"
+  kTypeYToComplete,    // "type y to complete, or :back, :review, :quit"
+  kTypeYOrN,           // "type y or n"
+  kSaved,              // "Saved: {question label} = {value in words}"
+  kRemoved,            // "Removed: {repeat label and instance}"
+  kRefused,            // "refused" (an answer's state, in words)
+  kDontKnow,           // "don't know"
+  kNotAsked,           // "not asked"
+  kNoAnswer,           // "no answer"
+  kReviewTitle,        // "Answers so far:"
+  kLanguage,           // "Language: {language name}"
+  kDraftSaved,         // "The draft is saved."
+  kStopped,            // "Stopped; the draft is saved. Resume with: {command}"
+  kInputEnded,         // "Input ended; the draft is saved. Resume with: {command}"
+  kCompleted,          // "The interview is complete and saved: {instance id}"
+  kInterview,          // "Interview {instance id}"
+  kUnknownCommand,     // "Unknown command {} (:help lists them)"
+  kSeveralChoices,     // "(several choices: separate them with spaces)"
+  kHelp,               // the terminal's :help text (several lines, no final newline)
 };
 std::string ScreenText(ScreenWord word, std::string_view language, std::string_view arg1 = {},
                        std::string_view arg2 = {});

@@ -32,7 +32,7 @@ struct Node {
   std::string default_literal;  // a default that is not an expression
   bool required_constant = false;
   bool has_required_expr = false;
-  bool displayed = false;   // shown on a screen (input, note, acknowledge)
+  bool displayed = false;  // shown on a screen (input, note, acknowledge)
   // The innermost repeat that holds this node (a repeat's own node: the one around
   // it), -1 at the top level; and its place at that level in form order: displayed
   // nodes and repeats (one place each, their questions are of another level) count;
@@ -67,7 +67,7 @@ struct CompiledFormData {
   // the top level, and per repeat node, at its level.
   int top_level_places = 0;
   std::unordered_map<int, int> repeat_question_count;
-  std::vector<int> order;                 // node indexes in topological (rank) order
+  std::vector<int> order;  // node indexes in topological (rank) order
 };
 
 }  // namespace ngosurvey::interview

@@ -643,19 +643,19 @@ TEST(Interview, ExampleFormRunsInKhmer) {
 }
 
 TEST(ScreenText, EveryWordInEnglishKhmerAndVietnamese) {
-  const ScreenWord words[] = {ScreenWord::kRequired,      ScreenWord::kHint,
-                              ScreenWord::kPressEnter,    ScreenWord::kCurrent,
-                              ScreenWord::kEndOfForm,     ScreenWord::kAddRepeat,
-                              ScreenWord::kNothingHere,   ScreenWord::kQuestionsOnScreen,
+  const ScreenWord words[] = {ScreenWord::kRequired,        ScreenWord::kHint,
+                              ScreenWord::kPressEnter,      ScreenWord::kCurrent,
+                              ScreenWord::kEndOfForm,       ScreenWord::kAddRepeat,
+                              ScreenWord::kNothingHere,     ScreenWord::kQuestionsOnScreen,
                               ScreenWord::kTypeYToComplete, ScreenWord::kTypeYOrN,
-                              ScreenWord::kSaved,         ScreenWord::kRemoved,
-                              ScreenWord::kRefused,       ScreenWord::kDontKnow,
-                              ScreenWord::kNotAsked,      ScreenWord::kNoAnswer,
-                              ScreenWord::kReviewTitle,   ScreenWord::kLanguage,
-                              ScreenWord::kDraftSaved,    ScreenWord::kStopped,
-                              ScreenWord::kInputEnded,    ScreenWord::kCompleted,
-                              ScreenWord::kInterview,     ScreenWord::kUnknownCommand,
-                              ScreenWord::kSeveralChoices, ScreenWord::kHelp};
+                              ScreenWord::kSaved,           ScreenWord::kRemoved,
+                              ScreenWord::kRefused,         ScreenWord::kDontKnow,
+                              ScreenWord::kNotAsked,        ScreenWord::kNoAnswer,
+                              ScreenWord::kReviewTitle,     ScreenWord::kLanguage,
+                              ScreenWord::kDraftSaved,      ScreenWord::kStopped,
+                              ScreenWord::kInputEnded,      ScreenWord::kCompleted,
+                              ScreenWord::kInterview,       ScreenWord::kUnknownCommand,
+                              ScreenWord::kSeveralChoices,  ScreenWord::kHelp};
   for (ScreenWord word : words) {
     std::string en = ScreenText(word, "en", "A", "2");
     std::string km = ScreenText(word, "km", "A", "2");

@@ -1,7 +1,6 @@
 #include "interview/json_engine.h"
 
 #include <nlohmann/json.hpp>
-
 #include <utility>
 #include <vector>
 
@@ -33,9 +32,12 @@ Json AnswerJson(const form::Answer& a) {
 
 std::string_view KindName(ScreenKind kind) {
   switch (kind) {
-    case ScreenKind::kQuestions: return "questions";
-    case ScreenKind::kRepeatPrompt: return "repeat_prompt";
-    case ScreenKind::kEnd: return "end";
+    case ScreenKind::kQuestions:
+      return "questions";
+    case ScreenKind::kRepeatPrompt:
+      return "repeat_prompt";
+    case ScreenKind::kEnd:
+      return "end";
   }
   return "end";
 }
@@ -251,7 +253,8 @@ struct JsonEngine::Impl {
       }
       for (const auto& [path, a] : it->items()) {
         if (!a.is_object() || !a.contains("state") || !a["state"].is_string()) {
-          return tl::unexpected(RequestError("answers." + path + ": expected {\"state\", \"value\"}"));
+          return tl::unexpected(
+              RequestError("answers." + path + ": expected {\"state\", \"value\"}"));
         }
         form::AnswerState state = NGO_TRY(form::ParseAnswerState(a["state"].get<std::string>()));
         std::string value;
@@ -280,7 +283,8 @@ struct JsonEngine::Impl {
     if (op == "unload_form") {
       int64_t id = NGO_TRY(r.Int("form"));
       // A form stays while an interview uses it (the interview shares it).
-      if (forms.erase(id) == 0) return tl::unexpected(RequestError("no form " + std::to_string(id)));
+      if (forms.erase(id) == 0)
+        return tl::unexpected(RequestError("no form " + std::to_string(id)));
       return Dump({{"ok", true}});
     }
     if (op == "words") {

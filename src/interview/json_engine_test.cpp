@@ -15,17 +15,16 @@ using testing::MakeForm;
 
 // The same small form as a JSON model, as the browser gets it.
 std::string FormJson() {
-  auto form = MakeForm(
-      {{"type", "name", "label::English (en)", "label::Khmer (km)", "constraint",
-        "constraint_message::English (en)", "required", "relevant"},
-       {"integer", "age", "Age", "អាយុ", ". < 120", "Too old", "yes", ""},
-       {"select_one yn", "paid", "Paid?", "បង់?", "", "", "", "${age} >= 18"},
-       {"begin_repeat", "kid", "Child", "កូន", "", "", "", ""},
-       {"text", "kid_name", "Name", "ឈ្មោះ", "", "", "", ""},
-       {"end_repeat", "", "", "", "", "", "", ""}},
-      {{"list_name", "name", "label::English (en)", "label::Khmer (km)"},
-       {"yn", "yes", "Yes", "បាទ/ចាស"},
-       {"yn", "no", "No", "ទេ"}});
+  auto form = MakeForm({{"type", "name", "label::English (en)", "label::Khmer (km)", "constraint",
+                         "constraint_message::English (en)", "required", "relevant"},
+                        {"integer", "age", "Age", "អាយុ", ". < 120", "Too old", "yes", ""},
+                        {"select_one yn", "paid", "Paid?", "បង់?", "", "", "", "${age} >= 18"},
+                        {"begin_repeat", "kid", "Child", "កូន", "", "", "", ""},
+                        {"text", "kid_name", "Name", "ឈ្មោះ", "", "", "", ""},
+                        {"end_repeat", "", "", "", "", "", "", ""}},
+                       {{"list_name", "name", "label::English (en)", "label::Khmer (km)"},
+                        {"yn", "yes", "Yes", "បាទ/ចាស"},
+                        {"yn", "no", "No", "ទេ"}});
   EXPECT_TRUE(form);
   return form::FormToJson(*form);
 }
@@ -41,7 +40,10 @@ TEST(JsonEngine, AnInterviewThroughJson) {
   EXPECT_EQ(loaded["languages"].size(), 2u);
   int64_t form = loaded["form"];
 
-  json r = Call(engine, {{"op", "start"}, {"form", form}, {"language", "km"}, {"now_ms", 1795597200000},
+  json r = Call(engine, {{"op", "start"},
+                         {"form", form},
+                         {"language", "km"},
+                         {"now_ms", 1795597200000},
                          {"seed", 7}});
   ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
   int64_t id = r["interview"];
@@ -101,8 +103,9 @@ TEST(JsonEngine, AnInterviewThroughJson) {
 
 TEST(JsonEngine, BadRequestsAreJE001) {
   JsonEngine engine;
-  for (const char* bad : {"", "[]", "{\"op\": 3}", "{\"op\":\"next\"}", "{\"op\":\"next\",\"interview\":9}",
-                          "{\"op\":\"start\",\"form\":1}", "{\"op\":\"fly\",\"interview\":1}"}) {
+  for (const char* bad :
+       {"", "[]", "{\"op\": 3}", "{\"op\":\"next\"}", "{\"op\":\"next\",\"interview\":9}",
+        "{\"op\":\"start\",\"form\":1}", "{\"op\":\"fly\",\"interview\":1}"}) {
     json r = json::parse(engine.Handle(bad));
     EXPECT_FALSE(r["ok"].get<bool>()) << bad;
     EXPECT_EQ(r["error"]["code"], "JE001") << bad;

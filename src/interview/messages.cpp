@@ -223,16 +223,19 @@ double RangeParameter(std::string_view parameters, std::string_view key, double 
 std::string ScreenText(ScreenWord word, std::string_view language, std::string_view arg1,
                        std::string_view arg2) {
   // In the order of ScreenWord.
-  constexpr Msg kWords[] = {Msg::kWordRequired,    Msg::kWordHint,           Msg::kWordPressEnter,
-                            Msg::kWordCurrent,     Msg::kWordEndOfForm,      Msg::kWordAddRepeat,
-                            Msg::kWordNothingHere, Msg::kWordQuestionsOnScreen,
+  constexpr Msg kWords[] = {Msg::kWordRequired,        Msg::kWordHint,
+                            Msg::kWordPressEnter,      Msg::kWordCurrent,
+                            Msg::kWordEndOfForm,       Msg::kWordAddRepeat,
+                            Msg::kWordNothingHere,     Msg::kWordQuestionsOnScreen,
                             Msg::kWordTypeYToComplete, Msg::kWordTypeYOrN,
-                            Msg::kWordSaved,       Msg::kWordRemoved,        Msg::kWordRefused,
-                            Msg::kWordDontKnow,    Msg::kWordNotAsked,       Msg::kWordNoAnswer,
-                            Msg::kWordReviewTitle, Msg::kWordLanguage,       Msg::kWordDraftSaved,
-                            Msg::kWordStopped,     Msg::kWordInputEnded,     Msg::kWordCompleted,
-                            Msg::kWordInterview,   Msg::kWordUnknownCommand,
-                            Msg::kWordSeveralChoices, Msg::kWordHelp};
+                            Msg::kWordSaved,           Msg::kWordRemoved,
+                            Msg::kWordRefused,         Msg::kWordDontKnow,
+                            Msg::kWordNotAsked,        Msg::kWordNoAnswer,
+                            Msg::kWordReviewTitle,     Msg::kWordLanguage,
+                            Msg::kWordDraftSaved,      Msg::kWordStopped,
+                            Msg::kWordInputEnded,      Msg::kWordCompleted,
+                            Msg::kWordInterview,       Msg::kWordUnknownCommand,
+                            Msg::kWordSeveralChoices,  Msg::kWordHelp};
   static_assert(std::size(kWords) == static_cast<size_t>(ScreenWord::kHelp) + 1);
   return Message(kWords[static_cast<size_t>(word)], language, arg1, arg2);
 }

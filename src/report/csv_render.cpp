@@ -86,7 +86,8 @@ void CellLines(LongWriter& w, const std::string& item, const std::string& option
       if (!flags.empty()) w.Line(item, option, group, "flags", flags);
       return;
     }
-    auto interval = [&](const std::optional<analysis::Interval>& ci, const char* lo, const char* hi) {
+    auto interval = [&](const std::optional<analysis::Interval>& ci, const char* lo,
+                        const char* hi) {
       w.Line(item, option, group, lo, ci ? FormatRoundTrip(ci->lower) : "");
       w.Line(item, option, group, hi, ci ? FormatRoundTrip(ci->upper) : "");
     };
@@ -141,7 +142,8 @@ std::string RenderCsvLong(const std::vector<TableResult>& tables, const RenderOp
           w.Line(item.item, "", group, "fisher_p", Real(test.p));
         }
         if (test.p && !test.rao_scott) {
-          w.Line(item.item, "", group, "fisher_method", std::string(analysis::FisherMethodName(test.method)));
+          w.Line(item.item, "", group, "fisher_method",
+                 std::string(analysis::FisherMethodName(test.method)));
           if (test.method == analysis::FisherMethod::kMonteCarlo) {
             w.Line(item.item, "", group, "fisher_replicates", std::to_string(test.replicates));
           }
@@ -174,7 +176,8 @@ std::string RenderCsvLong(const std::vector<TableResult>& tables, const RenderOp
             if (stat == "min") value = Real(cell.min);
             if (stat == "max") value = Real(cell.max);
             w.Line(item.item, "", group, stat, value);
-            if (stat == "mean" && cell.mean_se) w.Line(item.item, "", group, "se", Real(cell.mean_se));
+            if (stat == "mean" && cell.mean_se)
+              w.Line(item.item, "", group, "se", Real(cell.mean_se));
             if (stat == "n" && cell.n_weighted) {
               w.Line(item.item, "", group, "n_weighted", Real(cell.n_weighted));
             }

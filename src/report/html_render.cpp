@@ -79,7 +79,9 @@ ul.notes .mark { display: inline-block; width: 1.5em; text-indent: 0; color: var
 std::string Num(double value) { return fmt::format("{:.1f}", value); }
 
 // Roughly the width in pixels of `text` at 12px (combining marks take none).
-double TextWidth(std::string_view text) { return 7.0 * static_cast<double>(text::DisplayWidth(text)); }
+double TextWidth(std::string_view text) {
+  return 7.0 * static_cast<double>(text::DisplayWidth(text));
+}
 
 // Cuts `text` to at most `columns` display columns, ending with "…" when cut;
 // combining marks stay with their base character.
@@ -122,7 +124,8 @@ std::string CellDescription(const Cell& cell, double level, int decimals) {
 std::string ChartMarks(const Cell& cell) {
   std::string out;
   for (std::string_view mark : in::CellMarks(cell)) {
-    out += fmt::format("<tspan fill=\"#b00020\" font-weight=\"700\" class=\"mark\">{}</tspan>", mark);
+    out +=
+        fmt::format("<tspan fill=\"#b00020\" font-weight=\"700\" class=\"mark\">{}</tspan>", mark);
   }
   return out;
 }
@@ -167,7 +170,8 @@ std::string PHtml(const analysis::GroupTest& test) {
                        HtmlEscape(test.note.empty() ? "no test" : test.note));
   }
   std::string out = HtmlEscape(in::PValueText(test.p));
-  if (test.p_holm) out += " <span class=\"holm\">(" + HtmlEscape(in::PValueText(test.p_holm)) + ")</span>";
+  if (test.p_holm)
+    out += " <span class=\"holm\">(" + HtmlEscape(in::PValueText(test.p_holm)) + ")</span>";
   return out;
 }
 
@@ -213,13 +217,16 @@ void ItemRows(const TableResult& table, const ItemResult& item, size_t groups, s
         }
         const analysis::NumericCell& cell = item.numeric[c];
         if (cell.suppressed) {
-          *out += "<td class=\"cell suppressed\"><span class=\"pct\" title=\"suppressed\">s</span></td>";
+          *out +=
+              "<td class=\"cell suppressed\"><span class=\"pct\" "
+              "title=\"suppressed\">s</span></td>";
           continue;
         }
         std::string value = in::NumberText(in::NumericValue(cell, stat));
         *out += "<td>" + (value.empty() ? std::string("–") : HtmlEscape(value));
         if (stat == "n" && cell.small_base) {
-          *out += fmt::format("<sup class=\"mark\" title=\"small base\">{}</sup>", in::kSmallBaseMark);
+          *out +=
+              fmt::format("<sup class=\"mark\" title=\"small base\">{}</sup>", in::kSmallBaseMark);
         }
         *out += "</td>";
       }
@@ -241,7 +248,8 @@ void ItemRows(const TableResult& table, const ItemResult& item, size_t groups, s
   *out += "<tr class=\"nonresponse\"><th scope=\"row\">Nonresponse</th>";
   for (size_t c = 0; c < table.columns.size(); ++c) {
     *out += "<td>";
-    if (c < item.nonresponse.size()) *out += HtmlEscape(in::NonresponseText(item.nonresponse[c], "; "));
+    if (c < item.nonresponse.size())
+      *out += HtmlEscape(in::NonresponseText(item.nonresponse[c], "; "));
     *out += "</td>";
   }
   if (tests) *out += "<td class=\"p\"></td>";
@@ -259,13 +267,28 @@ std::string HtmlEscape(std::string_view input) {
     if (byte < 0x80) {
       ++pos;
       switch (byte) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        case '\t': case '\n': case '\r': out += static_cast<char>(byte); break;
-        default: out += (byte < 0x20 || byte == 0x7F) ? ' ' : static_cast<char>(byte);
+        case '&':
+          out += "&amp;";
+          break;
+        case '<':
+          out += "&lt;";
+          break;
+        case '>':
+          out += "&gt;";
+          break;
+        case '"':
+          out += "&quot;";
+          break;
+        case '\'':
+          out += "&#39;";
+          break;
+        case '\t':
+        case '\n':
+        case '\r':
+          out += static_cast<char>(byte);
+          break;
+        default:
+          out += (byte < 0x20 || byte == 0x7F) ? ' ' : static_cast<char>(byte);
       }
       continue;
     }
@@ -361,10 +384,11 @@ std::string SvgBarChart(const std::vector<analysis::ColumnHeader>& columns, cons
   const size_t label_columns = static_cast<size_t>((width - 2 * left) / 7.0);
   for (const analysis::OptionRow& option : item.options) {
     std::string shown = Truncate(option.label, label_columns);
-    bars += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#1b1b1b\" "
-                        "class=\"option-label\">{}{}</text>\n",
-                        Num(left), Num(y + 12), HtmlEscape(shown),
-                        shown == option.label ? "" : "<title>" + HtmlEscape(option.label) + "</title>");
+    bars += fmt::format(
+        "<text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#1b1b1b\" "
+        "class=\"option-label\">{}{}</text>\n",
+        Num(left), Num(y + 12), HtmlEscape(shown),
+        shown == option.label ? "" : "<title>" + HtmlEscape(option.label) + "</title>");
     y += kLabel;
     desc += option.label + ": ";
     for (size_t s = 0; s < series.size(); ++s) {
@@ -399,15 +423,14 @@ std::string SvgBarChart(const std::vector<analysis::ColumnHeader>& columns, cons
         if (const auto& ci = analysis::ShownInterval(cell)) {
           double lo = left + std::clamp(ci->lower, 0.0, 1.0) * plot;
           double hi = left + std::clamp(ci->upper, 0.0, 1.0) * plot;
-          std::string d = fmt::format("M{} {}H{}M{} {}V{}M{} {}V{}", Num(lo), Num(mid), Num(hi),
-                                      Num(lo), Num(mid - 4), Num(mid + 4), Num(hi), Num(mid - 4),
-                                      Num(mid + 4));
+          std::string d =
+              fmt::format("M{} {}H{}M{} {}V{}M{} {}V{}", Num(lo), Num(mid), Num(hi), Num(lo),
+                          Num(mid - 4), Num(mid + 4), Num(hi), Num(mid - 4), Num(mid + 4));
           // Near-black on every palette colour has a contrast of at least 3.6:1.
           bars += fmt::format(
               "<path class=\"whisker\" d=\"{}\" stroke=\"#111111\" stroke-width=\"1.5\" "
               "fill=\"none\"><title>{}: {}% interval {}%</title></path>\n",
-              d, HtmlEscape(column_label), level,
-              IntervalText(ci, options.percent_decimals));
+              d, HtmlEscape(column_label), level, IntervalText(ci, options.percent_decimals));
           text_x = std::max(text_x, hi);
         }
         bars += fmt::format(
@@ -428,14 +451,15 @@ std::string SvgBarChart(const std::vector<analysis::ColumnHeader>& columns, cons
     double x = left + plot * tick / 100.0;
     grid += fmt::format(
         "<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{3}\" stroke-width=\"1\"/>\n"
-        "<text x=\"{0}\" y=\"{4}\" font-size=\"10\" fill=\"#595959\" text-anchor=\"{5}\">{6}%</text>\n",
+        "<text x=\"{0}\" y=\"{4}\" font-size=\"10\" fill=\"#595959\" "
+        "text-anchor=\"{5}\">{6}%</text>\n",
         Num(x), Num(plot_top - 4), Num(plot_bottom), tick == 0 ? "#8a8a8a" : "#e2e2e2",
         Num(plot_bottom + 13), tick == 0 ? "start" : "middle", tick);
   }
   const double height = plot_bottom + 20;
 
-  std::string title = fmt::format("{}: percentage by column with {}% Wilson intervals",
-                                  item.label, level);
+  std::string title =
+      fmt::format("{}: percentage by column with {}% Wilson intervals", item.label, level);
   return fmt::format(
       "<svg class=\"bar-chart\" role=\"img\" aria-labelledby=\"{0}-title {0}-desc\" width=\"{1}\" "
       "height=\"{2}\" viewBox=\"0 0 {1} {2}\" font-family=\"{3}\">\n"
@@ -449,8 +473,8 @@ std::string HtmlTableSection(const TableResult& table, const RenderOptions& opti
   const std::string sid = HtmlId(fmt::format("table-{}-{}", table.id, index));
   const size_t groups = in::GroupColumnCount(table);
   const bool tests = groups >= 2;
-  std::string out = fmt::format("<section class=\"ngo-table\" id=\"{0}\" aria-labelledby=\"{0}-caption\">\n",
-                                sid);
+  std::string out = fmt::format(
+      "<section class=\"ngo-table\" id=\"{0}\" aria-labelledby=\"{0}-caption\">\n", sid);
   if (!options.banner.empty()) {
     out += "<p class=\"banner\" role=\"note\">" + HtmlEscape(options.banner) + "</p>\n";
   }
@@ -483,8 +507,8 @@ std::string HtmlTableSection(const TableResult& table, const RenderOptions& opti
     chart.percent_decimals = table.percent_decimals;
     std::string svg = SvgBarChart(table.columns, item, chart);
     if (svg.empty()) continue;
-    charts += "<figure class=\"chart\">\n<figcaption>" + HtmlEscape(item.label) + "</figcaption>\n" +
-              svg + "</figure>\n";
+    charts += "<figure class=\"chart\">\n<figcaption>" + HtmlEscape(item.label) +
+              "</figcaption>\n" + svg + "</figure>\n";
   }
   if (!charts.empty()) out += "<div class=\"charts\">\n" + charts + "</div>\n";
 
@@ -497,7 +521,8 @@ std::string HtmlTableSection(const TableResult& table, const RenderOptions& opti
   return out;
 }
 
-Result<std::string> RenderHtml(const std::vector<TableResult>& tables, const RenderOptions& options) {
+Result<std::string> RenderHtml(const std::vector<TableResult>& tables,
+                               const RenderOptions& options) {
   HtmlPageOptions page;
   page.title = tables.size() == 1 && !tables[0].title.empty() ? tables[0].title : "Tables";
   if (!options.banner.empty()) page.title = options.banner + ": " + page.title;

@@ -1,6 +1,5 @@
-#include <gtest/gtest.h>
-
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include <regex>
 #include <set>
@@ -33,8 +32,10 @@ CellTally Tally(const analysis::TableResult& table) {
   for (const auto& item : table.items) {
     for (const auto& option : item.options) {
       for (const auto& cell : option.cells) {
-        if (cell.suppressed) ++t.suppressed;
-        else if (cell.base > 0) ++t.visible;
+        if (cell.suppressed)
+          ++t.suppressed;
+        else if (cell.base > 0)
+          ++t.visible;
         if (!cell.suppressed && cell.wilson) ++t.intervals;
       }
     }
@@ -56,8 +57,14 @@ TEST(HtmlEscapeTest, EscapesMarkupAndQuotes) {
 }
 
 TEST(HtmlEscapeTest, ReplacesMalformedUtf8AndControls) {
-  EXPECT_EQ(HtmlEscape(std::string("a\xFF" "b")), "a\xEF\xBF\xBD" "b");
-  EXPECT_EQ(HtmlEscape(std::string("a\x01" "b\tc", 5)), "a b\tc");
+  EXPECT_EQ(HtmlEscape(std::string("a\xFF"
+                                   "b")),
+            "a\xEF\xBF\xBD"
+            "b");
+  EXPECT_EQ(HtmlEscape(std::string("a\x01"
+                                   "b\tc",
+                                   5)),
+            "a b\tc");
   EXPECT_EQ(HtmlEscape("\xEF\xBF\xBD"), "\xEF\xBF\xBD");  // a real U+FFFD stays one
 }
 
@@ -114,7 +121,8 @@ TEST(HtmlRenderTest, TableShowsCountsBasesIntervalsFlagsAndTests) {
   std::string interval = internal::PercentText(kh_yes.wilson->lower, 1) + "–" +
                          internal::PercentText(kh_yes.wilson->upper, 1);
   EXPECT_NE(html.find("<span class=\"pct\">42.9%</span><span class=\"cnt\">6/14</span>"
-                      "<span class=\"ci\" title=\"95% Wilson interval\">" + interval + "</span>"),
+                      "<span class=\"ci\" title=\"95% Wilson interval\">" +
+                      interval + "</span>"),
             std::string::npos);
   // VN yes: 2/12 is a small count.
   EXPECT_NE(html.find("<span class=\"pct\">16.7%</span><sup class=\"mark\" title=\"small count\">"
@@ -125,19 +133,21 @@ TEST(HtmlRenderTest, TableShowsCountsBasesIntervalsFlagsAndTests) {
   EXPECT_EQ(html.find("1/13"), std::string::npos);  // the hidden count never appears
   // Fisher p with Holm per option, the r x c p on the heading row.
   const analysis::GroupTest& test = table.items[0].options[0].tests[0];
-  EXPECT_NE(html.find("<td class=\"p\">" + internal::PValueText(test.p) + " <span class=\"holm\">(" +
-                      internal::PValueText(test.p_holm) + ")</span></td>"),
-            std::string::npos);
+  EXPECT_NE(
+      html.find("<td class=\"p\">" + internal::PValueText(test.p) + " <span class=\"holm\">(" +
+                internal::PValueText(test.p_holm) + ")</span></td>"),
+      std::string::npos);
   EXPECT_NE(html.find("all options</span> " + internal::PValueText(table.items[0].item_test->p)),
             std::string::npos);
   // Nonresponse by kind; numeric statistics; the base rule of "services".
   EXPECT_NE(html.find("12 of 13 answered; refused 1"), std::string::npos);
   EXPECT_NE(html.find("12 of 13 answered; don&#39;t know 1"), std::string::npos);
   EXPECT_EQ(Count(html, "<tr class=\"nonresponse\">"), table.items.size());
-  EXPECT_NE(html.find("<tr class=\"numeric\"><th scope=\"row\">mean</th>"
-                      "<td class=\"cell suppressed\"><span class=\"pct\" title=\"suppressed\">s</span>"
-                      "</td><td>10.25</td><td>9.56</td>"),
-            std::string::npos);
+  EXPECT_NE(
+      html.find("<tr class=\"numeric\"><th scope=\"row\">mean</th>"
+                "<td class=\"cell suppressed\"><span class=\"pct\" title=\"suppressed\">s</span>"
+                "</td><td>10.25</td><td>9.56</td>"),
+      std::string::npos);
   EXPECT_NE(html.find("(base: all)"), std::string::npos);
   // The tests of the row and item with a suppressed cell are hidden too.
   const std::string hidden = "title=\"hidden: a cell of this item is suppressed\">s</span>";
@@ -164,8 +174,8 @@ TEST(HtmlRenderTest, BannerOnEveryTableAndFootnotes) {
   // Ids stay unique although both sections derive them from table ids.
   std::regex id_re("id=\"([^\"]+)\"");
   std::set<std::string> ids;
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), id_re); it != std::sregex_iterator();
-       ++it) {
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), id_re);
+       it != std::sregex_iterator(); ++it) {
     EXPECT_TRUE(ids.insert((*it)[1]).second) << "duplicate id " << (*it)[1];
   }
   EXPECT_GT(ids.size(), 6u);
@@ -208,8 +218,9 @@ TEST(HtmlRenderTest, PairwiseTestsWithThreeGroups) {
   const analysis::GroupTest& test = table.items[0].options[0].tests[0];
   EXPECT_NE(html.find("Cambodia (កម្ពុជា) vs Việt Nam: " + internal::PValueText(test.p)),
             std::string::npos);
-  EXPECT_NE(html.find("<br>Cambodia (កម្ពុជា) vs Thailand: <span title=\"no test: too few\">–</span>"),
-            std::string::npos);
+  EXPECT_NE(
+      html.find("<br>Cambodia (កម្ពុជា) vs Thailand: <span title=\"no test: too few\">–</span>"),
+      std::string::npos);
   EXPECT_NE(html.find("Fisher exact tests between pairs of group columns"), std::string::npos);
   // Three groups and the Total in every chart: a fourth legend entry.
   EXPECT_EQ(Count(html, "<g class=\"legend\">"), 2u * 4u);
@@ -235,7 +246,7 @@ TEST(SvgBarChartTest, GeometryFollowsProportionsAndIntervals) {
   std::string svg = SvgBarChart(table.columns, table.items[0], options);
   const analysis::Cell& kh_yes = table.items[0].options[0].cells[0];
   std::string width = fmt::format("width=\"{:.1f}\"", *kh_yes.prop * 492);
-  EXPECT_NE(svg.find("<rect class=\"bar\" x=\"8.0\" y=\"") , std::string::npos);
+  EXPECT_NE(svg.find("<rect class=\"bar\" x=\"8.0\" y=\""), std::string::npos);
   EXPECT_NE(svg.find(width), std::string::npos) << svg;
   std::string whisker = fmt::format("d=\"M{:.1f} ", 8 + kh_yes.wilson->lower * 492);
   EXPECT_NE(svg.find(whisker), std::string::npos);

@@ -36,18 +36,42 @@ std::string LatexEscape(std::string_view input) {
   out.reserve(input.size() + input.size() / 8);
   for (char ch : input) {
     switch (ch) {
-      case '\\': out += "\\textbackslash{}"; break;
-      case '&': out += "\\&"; break;
-      case '%': out += "\\%"; break;
-      case '$': out += "\\$"; break;
-      case '#': out += "\\#"; break;
-      case '_': out += "\\_"; break;
-      case '{': out += "\\{"; break;
-      case '}': out += "\\}"; break;
-      case '~': out += "\\textasciitilde{}"; break;
-      case '^': out += "\\textasciicircum{}"; break;
-      case '<': out += "\\textless{}"; break;
-      case '>': out += "\\textgreater{}"; break;
+      case '\\':
+        out += "\\textbackslash{}";
+        break;
+      case '&':
+        out += "\\&";
+        break;
+      case '%':
+        out += "\\%";
+        break;
+      case '$':
+        out += "\\$";
+        break;
+      case '#':
+        out += "\\#";
+        break;
+      case '_':
+        out += "\\_";
+        break;
+      case '{':
+        out += "\\{";
+        break;
+      case '}':
+        out += "\\}";
+        break;
+      case '~':
+        out += "\\textasciitilde{}";
+        break;
+      case '^':
+        out += "\\textasciicircum{}";
+        break;
+      case '<':
+        out += "\\textless{}";
+        break;
+      case '>':
+        out += "\\textgreater{}";
+        break;
       default:
         out += (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7F) ? ' ' : ch;
     }
@@ -112,7 +136,8 @@ void ItemRows(const TableResult& table, const ItemResult& item, size_t groups, s
   if (tests) {
     *out += " & ";
     if (item.item_test) {
-      *out += "{\\footnotesize all: " + (in::HidesTests(item) ? "s" : TestLatex(*item.item_test)) + "}";
+      *out +=
+          "{\\footnotesize all: " + (in::HidesTests(item) ? "s" : TestLatex(*item.item_test)) + "}";
     }
   }
   *out += " \\\\\n";
@@ -172,7 +197,8 @@ void ItemRows(const TableResult& table, const ItemResult& item, size_t groups, s
   for (size_t c = 0; c < columns; ++c) {
     *out += " & ";
     if (c < item.nonresponse.size()) {
-      *out += "{\\footnotesize " + LatexEscape(in::NonresponseText(item.nonresponse[c], "; ")) + "}";
+      *out +=
+          "{\\footnotesize " + LatexEscape(in::NonresponseText(item.nonresponse[c], "; ")) + "}";
     }
   }
   if (tests) *out += " &";
@@ -187,8 +213,8 @@ void RenderTable(const TableResult& table, const RenderOptions& options, std::st
   if (options.banner.empty()) {
     *out += "\\caption{" + title + "}\n";
   } else {
-    *out += "\\caption[" + title + "]{" + title + " \\textbf{(" + LatexEscape(options.banner) +
-            ")}}\n";
+    *out +=
+        "\\caption[" + title + "]{" + title + " \\textbf{(" + LatexEscape(options.banner) + ")}}\n";
   }
   if (!table.id.empty()) *out += "\\label{tab:" + LabelKey(table.id) + "}\n";
   *out += "\\small\n\\begin{tabular}{@{}l" + std::string(table.columns.size(), 'r') +
@@ -214,7 +240,8 @@ void RenderTable(const TableResult& table, const RenderOptions& options, std::st
 
 }  // namespace
 
-Result<std::string> RenderLatex(const std::vector<TableResult>& tables, const RenderOptions& options) {
+Result<std::string> RenderLatex(const std::vector<TableResult>& tables,
+                                const RenderOptions& options) {
   std::string out(kPreamble);
   if (!options.banner.empty()) out += "% " + text::OneLine(options.banner) + "\n";
   for (const TableResult& table : tables) RenderTable(table, options, &out);

@@ -94,8 +94,8 @@ TEST(LatexRenderTest, EscapesSpecialCharacters) {
     size_t allowed = 0;
     if (special == '&') allowed = Count(body, " & ");  // column separators
     if (special == '~') allowed = Count(body, "}~");   // after footnote markers
-    if (special == '$') allowed = 2 * (Count(body, "$N = ") + Count(body, "Fisher $p$") +
-                                       Count(body, "$<$"));
+    if (special == '$')
+      allowed = 2 * (Count(body, "$N = ") + Count(body, "Fisher $p$") + Count(body, "$<$"));
     EXPECT_EQ(CountUnescaped(body, special), allowed) << special;
   }
   EXPECT_NE(tex.find(testing::kLegalLabel), std::string::npos);
@@ -134,12 +134,13 @@ TEST(LatexRenderTest, CellsMarkersTestsAndBanner) {
   EXPECT_NE(tex.find("{\\footnotesize " + internal::PercentText(kh_yes.wilson->lower, 1) + "--" +
                      internal::PercentText(kh_yes.wilson->upper, 1) + "}"),
             std::string::npos);
-  EXPECT_EQ(tex.find("(1/13)"), std::string::npos);  // suppressed
+  EXPECT_EQ(tex.find("(1/13)"), std::string::npos);             // suppressed
   EXPECT_NE(tex.find(" & s & s & s \\\\"), std::string::npos);  // VN, Total and the test hidden
   const analysis::GroupTest& test = table.items[0].options[0].tests[0];
   EXPECT_NE(tex.find(internal::PValueText(test.p) + " (" + internal::PValueText(test.p_holm) + ")"),
             std::string::npos);
-  EXPECT_NE(tex.find("all: " + internal::PValueText(table.items[0].item_test->p)), std::string::npos);
+  EXPECT_NE(tex.find("all: " + internal::PValueText(table.items[0].item_test->p)),
+            std::string::npos);
   EXPECT_NE(tex.find("\\caption[Services of NGOs by country"), std::string::npos);
   EXPECT_NE(tex.find("\\textbf{(SYNTHETIC DATA)}}"), std::string::npos);
   EXPECT_NE(tex.find("\\textsuperscript{\\dag}~Count of 1 to 2"), std::string::npos);

@@ -1,19 +1,21 @@
 #include "report/render_internal.h"
 
-#include <cmath>
-
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace ngosurvey::report {
 
 std::string MarkdownEscape(std::string_view text) {
   std::string out;
   for (char c : text) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n') out += ' ';
-    else out += c;
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n')
+      out += ' ';
+    else
+      out += c;
   }
   return out;
 }
@@ -41,7 +43,7 @@ std::string IdentifierText(std::string_view input, std::string_view also_kept) {
 
 size_t GroupColumnCount(const TableResult& table) {
   return static_cast<size_t>(std::count_if(table.columns.begin(), table.columns.end(),
-                                            [](const auto& column) { return !column.is_total; }));
+                                           [](const auto& column) { return !column.is_total; }));
 }
 
 uint64_t ColumnN(const TableResult& table, size_t column) {
@@ -162,7 +164,8 @@ std::vector<std::string> TestMethodNotes(const TableResult& table) {
         "The p of all options of {} is a Monte Carlo estimate of Fisher's exact test from {} "
         "random tables with the observed margins (fixed seed, so it is reproducible; standard "
         "error at most {:.3f}): the exact test needs too much work at these counts.",
-        monte_carlo, replicates, 0.5 / std::sqrt(static_cast<double>(std::max<int64_t>(replicates, 1)))));
+        monte_carlo, replicates,
+        0.5 / std::sqrt(static_cast<double>(std::max<int64_t>(replicates, 1)))));
   }
   if (!asymptotic.empty()) {
     notes.push_back(fmt::format(
@@ -205,12 +208,12 @@ std::vector<Footnote> TableFootnotes(const TableResult& table) {
                      analysis::ProportionIntervalName(table.design.interval),
                      analysis::LonelyPsuName(table.design.lonely_psu))});
   } else {
-  notes.push_back({FootnoteKind::kCells, "",
-                   fmt::format("Each cell: the percentage, its count and base (count/base), and "
-                               "below it the {}% Wilson score interval of the percentage. With "
-                               "bases of a dozen organisations these intervals are wide: a "
-                               "difference of a few organisations is within chance.",
-                               level)});
+    notes.push_back({FootnoteKind::kCells, "",
+                     fmt::format("Each cell: the percentage, its count and base (count/base), and "
+                                 "below it the {}% Wilson score interval of the percentage. With "
+                                 "bases of a dozen organisations these intervals are wide: a "
+                                 "difference of a few organisations is within chance.",
+                                 level)});
   }
   if (table.min_count > 1) {
     notes.push_back({FootnoteKind::kSmallCount, std::string(kSmallCountMark),
@@ -253,7 +256,8 @@ std::vector<Footnote> TableFootnotes(const TableResult& table) {
                "was possible (for example when only one group answered)."
              : "p: two-sided Fisher exact tests between pairs of group columns, with the Holm "
                "adjustment across the options of the item in brackets; on the item's own row, "
-               "the r x c test of all its options over the group columns (exact unless a note below "
+               "the r x c test of all its options over the group columns (exact unless a note "
+               "below "
                "says otherwise)."});
   }
   for (std::string& text : TestMethodNotes(table)) {
@@ -281,9 +285,9 @@ std::vector<Footnote> TableFootnotes(const TableResult& table) {
                                        : "")});
     }
     if (!item.filter.empty()) {
-      notes.push_back({FootnoteKind::kFilter, "",
-                       fmt::format("{}: only respondents for whom {} holds.", item.label,
-                                   item.filter)});
+      notes.push_back(
+          {FootnoteKind::kFilter, "",
+           fmt::format("{}: only respondents for whom {} holds.", item.label, item.filter)});
     }
   }
   for (const std::string& note : table.notes) notes.push_back({FootnoteKind::kNote, "", note});

@@ -39,7 +39,6 @@ uint64_t ColumnN(const analysis::TableResult& table, size_t column);
 // not exact rationals (the cell's own percent is Cell::percent).
 std::string PercentText(double prop, int decimals);
 
-
 // A summary statistic: up to two decimals, trailing zeros dropped ("7.5", "4.18",
 // "1288"); "" for none.
 std::string NumberText(const std::optional<double>& value);
@@ -68,8 +67,19 @@ bool HidesTests(const analysis::ItemResult& item);
 std::string TestColumnsText(const analysis::TableResult& table, const analysis::GroupTest& test);
 
 // What a footnote explains; renderers draw the marker in their own syntax.
-enum class FootnoteKind { kCells, kSmallCount, kSmallBase, kSuppressed, kTests, kTestMethod,
-                          kNonresponse, kNumeric, kDenominator, kFilter, kNote };
+enum class FootnoteKind {
+  kCells,
+  kSmallCount,
+  kSmallBase,
+  kSuppressed,
+  kTests,
+  kTestMethod,
+  kNonresponse,
+  kNumeric,
+  kDenominator,
+  kFilter,
+  kNote
+};
 
 struct Footnote {
   FootnoteKind kind;

@@ -76,10 +76,11 @@ inline void AdjustItem(analysis::ItemResult* item) {
 }
 
 // Labels with characters that HTML and LaTeX must escape.
-inline constexpr const char* kTrainingLabel = "Staff trained <on> trafficking & \"victims\" (50% _of_ $1 #2 {a} ~ ^)";
-inline constexpr const char* kYesLabel = "Có / បាទ";           // Vietnamese and Khmer "yes"
+inline constexpr const char* kTrainingLabel =
+    "Staff trained <on> trafficking & \"victims\" (50% _of_ $1 #2 {a} ~ ^)";
+inline constexpr const char* kYesLabel = "Có / បាទ";                 // Vietnamese and Khmer "yes"
 inline constexpr const char* kShelterLabel = "Nơi tạm trú an toàn";  // Vietnamese: safe shelter
-inline constexpr const char* kLegalLabel = "ជំនួយផ្នែកច្បាប់";        // Khmer: legal aid
+inline constexpr const char* kLegalLabel = "ជំនួយផ្នែកច្បាប់";            // Khmer: legal aid
 inline constexpr const char* kStaffLabel = "Số nhân viên (ចំនួនបុគ្គលិក)";
 inline constexpr const char* kBanner = "SYNTHETIC DATA";
 
@@ -94,9 +95,8 @@ inline analysis::TableResult SampleTable() {
   table.title = "Services of NGOs by country — Dịch vụ / សេវាកម្ម";
   table.notes = {"Source: synthetic data shaped like the reference study's Table 2."};
   table.by = {"country"};
-  table.columns = {{"KH", "Cambodia (កម្ពុជា)", false},
-                   {"VN", "Việt Nam", false},
-                   {"total", "Total", true}};
+  table.columns = {
+      {"KH", "Cambodia (កម្ពុជា)", false}, {"VN", "Việt Nam", false}, {"total", "Total", true}};
   table.min_count = kMinCount;
   table.min_base = 5;
   table.suppress = true;
@@ -138,10 +138,17 @@ inline analysis::TableResult SampleTable() {
   staff.label = kStaffLabel;
   staff.kind = analysis::ItemKind::kNumeric;
   staff.statistics = {"n", "mean", "sd", "median", "min", "max"};
-  analysis::NumericCell kh{.n = 4, .mean = 7.5, .sd = 4.18, .median = 7.5, .min = 1, .max = 14,
-                           .small_base = true, .suppressed = true};
+  analysis::NumericCell kh{.n = 4,
+                           .mean = 7.5,
+                           .sd = 4.18,
+                           .median = 7.5,
+                           .min = 1,
+                           .max = 14,
+                           .small_base = true,
+                           .suppressed = true};
   analysis::NumericCell vn{.n = 12, .mean = 10.25, .sd = 0.5, .median = 10, .min = 10, .max = 11};
-  analysis::NumericCell total{.n = 16, .mean = 9.5625, .sd = 2.4, .median = 10, .min = 1, .max = 14};
+  analysis::NumericCell total{
+      .n = 16, .mean = 9.5625, .sd = 2.4, .median = 10, .min = 1, .max = 14};
   staff.numeric = {kh, vn, total};
   staff.nonresponse = {MakeNonresponse(14, 10, 0), MakeNonresponse(13, 0, 1),
                        MakeNonresponse(27, 10, 1)};

@@ -28,10 +28,9 @@ struct FormatEntry {
   std::string_view name;
 };
 constexpr FormatEntry kFormats[] = {
-    {TableFormat::kMarkdown, "md"}, {TableFormat::kCsv, "csv"}, {TableFormat::kHtml, "html"},
+    {TableFormat::kMarkdown, "md"}, {TableFormat::kCsv, "csv"},   {TableFormat::kHtml, "html"},
     {TableFormat::kXlsx, "xlsx"},   {TableFormat::kLatex, "tex"},
 };
-
 
 std::string Percent(double prop) { return fmt::format("{:.1f}", 100 * prop); }
 
@@ -63,7 +62,8 @@ std::string NonresponseText(const analysis::Nonresponse& nr) {
 }
 
 void RenderTable(const TableResult& table, const RenderOptions& options, std::string* out) {
-  *out += fmt::format("## {}\n\n", in::MarkdownEscape(table.title.empty() ? table.id : table.title));
+  *out +=
+      fmt::format("## {}\n\n", in::MarkdownEscape(table.title.empty() ? table.id : table.title));
   if (!options.banner.empty()) *out += fmt::format("> **{}**\n\n", options.banner);
   // Header: the item column, one column per group/Total, and the tests.
   size_t group_columns = 0;
@@ -116,7 +116,8 @@ void RenderTable(const TableResult& table, const RenderOptions& options, std::st
       }
     }
     *out += "| *Nonresponse* |";
-    for (const analysis::Nonresponse& nr : item.nonresponse) *out += " " + NonresponseText(nr) + " |";
+    for (const analysis::Nonresponse& nr : item.nonresponse)
+      *out += " " + NonresponseText(nr) + " |";
     if (has_tests) *out += " |";
     *out += "\n";
   }
@@ -168,10 +169,14 @@ std::string RenderMarkdown(const std::vector<TableResult>& tables, const RenderO
 Result<std::string> RenderTables(const std::vector<TableResult>& tables, TableFormat format,
                                  const RenderOptions& options) {
   switch (format) {
-    case TableFormat::kMarkdown: return RenderMarkdown(tables, options);
-    case TableFormat::kCsv: return RenderCsvLong(tables, options);
-    case TableFormat::kHtml: return RenderHtml(tables, options);
-    case TableFormat::kLatex: return RenderLatex(tables, options);
+    case TableFormat::kMarkdown:
+      return RenderMarkdown(tables, options);
+    case TableFormat::kCsv:
+      return RenderCsvLong(tables, options);
+    case TableFormat::kHtml:
+      return RenderHtml(tables, options);
+    case TableFormat::kLatex:
+      return RenderLatex(tables, options);
     case TableFormat::kXlsx:
       return MakeError("R002", "xlsx is a binary format: write it to a file (-o PATH)");
   }

@@ -17,9 +17,8 @@
 //   the footnotes, one per row, each wrapped across the table's width.
 // Printing (or a PDF) gives landscape A4 pages one table wide, with the labels and the
 // column headings repeated.
-#include <xlsxwriter.h>
-
 #include <fmt/format.h>
+#include <xlsxwriter.h>
 
 #include <algorithm>
 #include <cmath>
@@ -41,8 +40,8 @@ std::string XlsxSheetName(std::string_view wanted, const std::vector<std::string
   while (pos < wanted.size()) {
     size_t start = pos;
     char32_t cp = text::DecodeOne(wanted, &pos);
-    if (cp < 0x20 || cp == 0x7F || cp == 0xFFFD || std::u32string_view(U"[]:*?/\\").find(cp) !=
-                                                       std::u32string_view::npos) {
+    if (cp < 0x20 || cp == 0x7F || cp == 0xFFFD ||
+        std::u32string_view(U"[]:*?/\\").find(cp) != std::u32string_view::npos) {
       clean += '_';
     } else {
       clean.append(wanted.substr(start, pos - start));
@@ -90,7 +89,7 @@ using analysis::ItemResult;
 using analysis::TableResult;
 namespace in = internal;
 
-constexpr int kSubColumns = 6;  // per table column: count base % lo hi flags
+constexpr int kSubColumns = 6;      // per table column: count base % lo hi flags
 constexpr double kLineHeight = 15;  // points per line of the default 11-point font
 constexpr double kFigureWidth = 9;  // characters: fits "Wilson lo", "answered", "100.0%"
 constexpr double kFlagsWidth = 14;
@@ -293,8 +292,10 @@ int WritePercentBlock(SheetWriter& w, const TableResult& table,
     }
     w.Text(row, 0, heading, f.item);
     if (item.item_test && !pairs.empty()) {
-      if (in::HidesTests(item)) w.Text(row, test_col, in::kSuppressedMark);
-      else WriteTest(w, row, test_col, *item.item_test);
+      if (in::HidesTests(item))
+        w.Text(row, test_col, in::kSuppressedMark);
+      else
+        WriteTest(w, row, test_col, *item.item_test);
     }
     ++row;
     for (const analysis::OptionRow& option : item.options) {
@@ -305,8 +306,10 @@ int WritePercentBlock(SheetWriter& w, const TableResult& table,
       for (const analysis::GroupTest& test : option.tests) {
         auto at = std::find(pairs.begin(), pairs.end(), test.groups);
         int col = test_col + 2 * static_cast<int>(at - pairs.begin());
-        if (in::HidesTests(option)) w.Text(row, col, in::kSuppressedMark);
-        else WriteTest(w, row, col, test);
+        if (in::HidesTests(option))
+          w.Text(row, col, in::kSuppressedMark);
+        else
+          WriteTest(w, row, col, test);
       }
       ++row;
     }
@@ -375,8 +378,10 @@ int WriteNumericBlock(SheetWriter& w, const TableResult& table, int row) {
         if (std::find(shown.begin(), shown.end(), stats[s]) == shown.end()) continue;
         std::optional<double> value = in::NumericValue(cell, stats[s]);
         if (!value) continue;
-        if (stats[s] == "n") w.Number(row, col + s, *value, cell.small_base ? f.n_small_base : nullptr);
-        else w.Number(row, col + s, *value, f.number);
+        if (stats[s] == "n")
+          w.Number(row, col + s, *value, cell.small_base ? f.n_small_base : nullptr);
+        else
+          w.Number(row, col + s, *value, f.number);
       }
     }
     ++row;
@@ -388,7 +393,8 @@ int WriteNonresponseBlock(SheetWriter& w, const TableResult& table, int row) {
   const Formats& f = w.f();
   ++row;
   w.Text(row++, 0, "Item nonresponse", f.block);
-  const char* kinds[kSubColumns] = {"N", "answered", "refused", "don't know", "not asked", "missing"};
+  const char* kinds[kSubColumns] = {"N",          "answered",  "refused",
+                                    "don't know", "not asked", "missing"};
   w.Text(row, 0, "Item", f.header_left);
   for (size_t c = 0; c < table.columns.size(); ++c) {
     int col = 1 + kSubColumns * static_cast<int>(c);
@@ -483,8 +489,7 @@ Status WriteXlsx(const std::vector<TableResult>& tables, const std::string& path
     }
     std::vector<std::string> names;
     for (const TableResult& table : tables) {
-      std::string name =
-          in::XlsxSheetName(table.id.empty() ? table.title : table.id, names);
+      std::string name = in::XlsxSheetName(table.id.empty() ? table.title : table.id, names);
       lxw_worksheet* sheet = workbook_add_worksheet(book, name.c_str());
       if (sheet == nullptr) {
         lxw_workbook_free(book);

@@ -111,7 +111,8 @@ TEST(XlsxRenderTest, WritesSheetsLabelsNumbersAndFormats) {
   ASSERT_TRUE(written) << written.error().ToString();
   // Nothing but the workbook is left in the folder (no temporary file).
   size_t files = 0;
-  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path())) ++files;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path()))
+    ++files;
   EXPECT_EQ(files, 1u);
 
   std::string workbook = ZipMember(path, "xl/workbook.xml");
@@ -120,10 +121,10 @@ TEST(XlsxRenderTest, WritesSheetsLabelsNumbersAndFormats) {
   EXPECT_NE(workbook.find("<sheet name=\"table2 (2)\" sheetId=\"3\""), std::string::npos);
 
   std::string strings = ZipMember(path, "xl/sharedStrings.xml");
-  for (const char* label : {testing::kYesLabel, testing::kShelterLabel, testing::kLegalLabel,
-                            testing::kStaffLabel, testing::kBanner, "Cambodia (កម្ពុជា) (N = 14)",
-                            "Wilson lo", "† small count", "s suppressed", "Item nonresponse",
-                            "Numeric items", "don't know"}) {
+  for (const char* label :
+       {testing::kYesLabel, testing::kShelterLabel, testing::kLegalLabel, testing::kStaffLabel,
+        testing::kBanner, "Cambodia (កម្ពុជា) (N = 14)", "Wilson lo", "† small count", "s suppressed",
+        "Item nonresponse", "Numeric items", "don't know"}) {
     EXPECT_NE(strings.find(label), std::string::npos) << label;
   }
   EXPECT_NE(strings.find("Staff trained &lt;on&gt; trafficking &amp; \"victims\""),

@@ -51,10 +51,14 @@ inline VarintProblem ReadVarint(const unsigned char** p, const unsigned char* en
 [[gnu::cold, gnu::noinline]] tl::unexpected<Error> BadVarint(size_t at, const char* what,
                                                              VarintProblem problem) {
   switch (problem) {
-    case kVarintTruncated: return Bad(at, std::string("truncated ") + what);
-    case kVarintTooLong: return Bad(at, std::string(what) + " longer than 5 bytes");
-    case kVarintTooBig: return Bad(at, std::string(what) + " out of range");
-    default: return Bad(at, std::string(what) + " not in its shortest form");
+    case kVarintTruncated:
+      return Bad(at, std::string("truncated ") + what);
+    case kVarintTooLong:
+      return Bad(at, std::string(what) + " longer than 5 bytes");
+    case kVarintTooBig:
+      return Bad(at, std::string(what) + " out of range");
+    default:
+      return Bad(at, std::string(what) + " not in its shortest form");
   }
 }
 
@@ -166,7 +170,8 @@ Status Decode(std::string_view blob, std::string* arena, std::vector<AnswerView>
   if (p != end) return Bad(offset(p), "bytes after the last answer");
   views->reserve(spans.size());
   for (const Span& s : spans) {
-    views->push_back({std::string_view(arena->data() + s.path_start, s.path_size), s.state, s.value});
+    views->push_back(
+        {std::string_view(arena->data() + s.path_start, s.path_size), s.state, s.value});
   }
   return Ok();
 }
@@ -177,7 +182,8 @@ Result<Answers> DecodeToMap(std::string_view blob) {
   NGO_TRY(Decode(blob, &arena, &views));
   Answers answers;
   for (const AnswerView& v : views) {
-    answers.emplace_hint(answers.end(), std::string(v.path), form::Answer{std::string(v.value), v.state});
+    answers.emplace_hint(answers.end(), std::string(v.path),
+                         form::Answer{std::string(v.value), v.state});
   }
   return answers;
 }

@@ -54,7 +54,12 @@ TEST(PackedAnswersTest, BytesAreAsDocumented) {
   Encode(a, &blob);
   // version 1, 2 answers; "grp/a": shares 0, 5 bytes, answered, "7"; "grp/b": shares
   // 4 ("grp/"), 1 byte "b", refused, empty value.
-  EXPECT_EQ(blob, std::string("\x01\x02" "\x00\x05grp/a\x00\x01" "7" "\x04\x01" "b\x01\x00", 17));
+  EXPECT_EQ(blob, std::string("\x01\x02"
+                              "\x00\x05grp/a\x00\x01"
+                              "7"
+                              "\x04\x01"
+                              "b\x01\x00",
+                              17));
 }
 
 TEST(PackedAnswersTest, LongValuesUseMultiByteLengths) {
@@ -93,14 +98,28 @@ TEST(PackedAnswersTest, DamageIsNamed) {
   ExpectRejected(std::string("\x02\x00", 2), "unknown format version 2");
   ExpectRejected(std::string("\x01\x00\x00", 3), "bytes after the last answer");
   ExpectRejected(std::string("\x01\x7f", 2), "larger than the data");
-  ExpectRejected(std::string("\x01\x01\x00\x01" "a\x05\x00", 7), "unknown answer state 5");
-  ExpectRejected(std::string("\x01\x01\x00\x09" "a\x00\x00", 7), "runs past the end");
+  ExpectRejected(std::string("\x01\x01\x00\x01"
+                             "a\x05\x00",
+                             7),
+                 "unknown answer state 5");
+  ExpectRejected(std::string("\x01\x01\x00\x09"
+                             "a\x00\x00",
+                             7),
+                 "runs past the end");
   ExpectRejected(std::string("\x01\x01\x00\x00\x00\x00", 6), "empty or repeated path");
   // "ab" then "ac" sharing only "" (not the longest shared prefix).
-  ExpectRejected(std::string("\x01\x02\x00\x02" "ab\x00\x00" "\x00\x02" "ac\x00\x00", 14),
+  ExpectRejected(std::string("\x01\x02\x00\x02"
+                             "ab\x00\x00"
+                             "\x00\x02"
+                             "ac\x00\x00",
+                             14),
                  "not the longest");
   // A value length of 1 written in two bytes (0x81 0x00).
-  ExpectRejected(std::string("\x01\x01\x00\x01" "a\x00\x81\x00" "x", 9), "shortest form");
+  ExpectRejected(std::string("\x01\x01\x00\x01"
+                             "a\x00\x81\x00"
+                             "x",
+                             9),
+                 "shortest form");
   // Each path the previous one plus "a", from 2000 bytes on: 20,000 of them would
   // rebuild 240 MB of paths from a 120 kB blob. Bounded instead.
   auto varint = [](uint32_t n) {
@@ -111,14 +130,27 @@ TEST(PackedAnswersTest, DamageIsNamed) {
   std::string greedy = "\x01" + varint(20000) + std::string(1, '\0') + varint(2000) +
                        std::string(2000, 'a') + std::string(2, '\0');
   for (uint32_t i = 1; i < 20000; ++i) {
-    greedy += varint(1999 + i) + "\x01" "a" + std::string(2, '\0');
+    greedy += varint(1999 + i) +
+              "\x01"
+              "a" +
+              std::string(2, '\0');
   }
   ExpectRejected(greedy, "in all");
-  ExpectRejected(std::string("\x01\x01\x03\x01" "a\x00\x00", 7), "shares 3 bytes");
+  ExpectRejected(std::string("\x01\x01\x03\x01"
+                             "a\x00\x00",
+                             7),
+                 "shares 3 bytes");
   // "b" then "a": out of order; "a" then "a": repeated.
-  ExpectRejected(std::string("\x01\x02\x00\x01" "b\x00\x00" "\x00\x01" "a\x00\x00", 12),
+  ExpectRejected(std::string("\x01\x02\x00\x01"
+                             "b\x00\x00"
+                             "\x00\x01"
+                             "a\x00\x00",
+                             12),
                  "out of order");
-  ExpectRejected(std::string("\x01\x02\x00\x01" "a\x00\x00" "\x01\x00\x00\x00", 11),
+  ExpectRejected(std::string("\x01\x02\x00\x01"
+                             "a\x00\x00"
+                             "\x01\x00\x00\x00",
+                             11),
                  "repeated");
   ExpectRejected(std::string("\x01\xff\xff\xff\xff\xff\x01", 7), "longer than 5 bytes");
   ExpectRejected(std::string("\x01\xff\xff\xff\xff\x7f", 6), "out of range");

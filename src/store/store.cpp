@@ -24,7 +24,8 @@ Result<SubmissionStatus> ParseStatus(std::string_view name) {
 Result<Wave> ParseWave(std::string_view name) {
   if (name == "pretest") return Wave::kPretest;
   if (name == "main") return Wave::kMain;
-  return MakeError("ST001", "unknown wave \"" + std::string(name) + "\" (expected pretest or main)");
+  return MakeError("ST001",
+                   "unknown wave \"" + std::string(name) + "\" (expected pretest or main)");
 }
 
 Status Store::ForEachSubmission(const SubmissionFilter& filter,
@@ -98,7 +99,7 @@ std::string NewInstanceId() {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
   uint64_t hi = rng();
   uint64_t lo = rng();
-  hi = (hi & ~uint64_t{0xf000}) | 0x4000;                     // version 4
+  hi = (hi & ~uint64_t{0xf000}) | 0x4000;                      // version 4
   lo = (lo & ~(uint64_t{0xc} << 60)) | (uint64_t{0x8} << 60);  // RFC 4122 variant
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out = "uuid:";

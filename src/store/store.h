@@ -70,7 +70,7 @@ struct FormVersion {
   std::string form_id;  // XLSForm settings!form_id; non-empty
   std::string version;  // XLSForm settings!version; non-empty
   std::string title;
-  std::string xlsx;     // the workbook's bytes (empty in ListForms results)
+  std::string xlsx;  // the workbook's bytes (empty in ListForms results)
   // Set by the store: SHA-256 of `xlsx` in lower-case hex, and the upload time.
   std::string xlsx_sha256;
   int64_t uploaded_at_ms = 0;
@@ -80,8 +80,8 @@ enum class SubmissionStatus { kDraft, kComplete };
 // Fieldwork wave: pretest interviews are kept but excluded from analysis.
 enum class Wave { kPretest, kMain };
 
-std::string_view StatusName(SubmissionStatus status);  // "draft", "complete"
-std::string_view WaveName(Wave wave);                  // "pretest", "main"
+std::string_view StatusName(SubmissionStatus status);         // "draft", "complete"
+std::string_view WaveName(Wave wave);                         // "pretest", "main"
 Result<SubmissionStatus> ParseStatus(std::string_view name);  // ST001 if unknown
 Result<Wave> ParseWave(std::string_view name);                // ST001 if unknown
 
@@ -90,12 +90,12 @@ using Answers = std::map<std::string, form::Answer>;
 
 // One interview.
 struct Submission {
-  std::string instance_id;   // "uuid:" + a UUID (OpenRosa instanceID)
+  std::string instance_id;  // "uuid:" + a UUID (OpenRosa instanceID)
   std::string form_id;
   std::string form_version;  // must name an uploaded FormVersion
   SubmissionStatus status = SubmissionStatus::kDraft;
   Wave wave = Wave::kMain;
-  std::string org_id;        // the organisation interviewed
+  std::string org_id;  // the organisation interviewed
   std::string interviewer;
   // The form language code the interview was last shown in ("km"), so that a resumed
   // interview continues in it; empty when unknown (imports) or the form's default.
@@ -182,7 +182,7 @@ struct AuditEntry {
   std::string instance_id;
   int64_t at_ms = 0;
   std::string who;
-  std::string field;  // an answer path, or "status" for completion
+  std::string field;                       // an answer path, or "status" for completion
   std::optional<form::Answer> old_answer;  // nullopt: there was no answer
   std::optional<form::Answer> new_answer;  // nullopt: the answer was removed
   std::string reason;

@@ -163,7 +163,8 @@ TYPED_TEST(StoreConformanceTest, BatchesAreStoredWholeOrNotAtAll) {
   ASSERT_TRUE(store.CreateSubmission(TestDraft(Uuid(9))));
   SubmissionBatch batch;
   batch.form = TestForm("ngo_census", "2", "PK\x03\x04 census");
-  batch.submissions = {CompleteCensus(1), CompleteCensus(2), CompleteCensus(9)};  // 9 is already stored
+  batch.submissions = {CompleteCensus(1), CompleteCensus(2),
+                       CompleteCensus(9)};  // 9 is already stored
   auto clash = store.CreateSubmissions(batch);
   ASSERT_FALSE(clash);
   EXPECT_EQ(clash.error().code, "ST003");
@@ -252,22 +253,24 @@ TYPED_TEST(StoreConformanceTest, ForEachSubmissionMatchesListSubmissions) {
   draft.answers["b"] = Answer::NotAsked();
   draft.answers["a"] = Answer::DontKnow();
   ASSERT_TRUE(store.CreateSubmission(draft));
-  for (SubmissionFilter filter : {SubmissionFilter{}, SubmissionFilter{.status = SubmissionStatus::kComplete}}) {
+  for (SubmissionFilter filter :
+       {SubmissionFilter{}, SubmissionFilter{.status = SubmissionStatus::kComplete}}) {
     auto listed = store.ListSubmissions(filter);
     ASSERT_TRUE(listed);
     std::vector<Submission> visited;
-    ASSERT_TRUE(store.ForEachSubmission(filter, [&](const Submission& s,
-                                                    const std::vector<AnswerView>& answers) {
-      EXPECT_TRUE(s.answers.empty());
-      Submission copy = s;
-      for (const AnswerView& a : answers) {
-        copy.answers.emplace(std::string(a.path), Answer{std::string(a.value), a.state});
-      }
-      EXPECT_TRUE(std::is_sorted(answers.begin(), answers.end(),
-                                 [](const AnswerView& x, const AnswerView& y) { return x.path < y.path; }));
-      visited.push_back(copy);
-      return Ok();
-    }));
+    ASSERT_TRUE(store.ForEachSubmission(
+        filter, [&](const Submission& s, const std::vector<AnswerView>& answers) {
+          EXPECT_TRUE(s.answers.empty());
+          Submission copy = s;
+          for (const AnswerView& a : answers) {
+            copy.answers.emplace(std::string(a.path), Answer{std::string(a.value), a.state});
+          }
+          EXPECT_TRUE(std::is_sorted(
+              answers.begin(), answers.end(),
+              [](const AnswerView& x, const AnswerView& y) { return x.path < y.path; }));
+          visited.push_back(copy);
+          return Ok();
+        }));
     EXPECT_EQ(visited, *listed);
   }
   auto stopped = store.ForEachSubmission({}, [](const Submission&, const std::vector<AnswerView>&) {
@@ -284,8 +287,8 @@ TYPED_TEST(StoreConformanceTest, DraftSavesApplyInOrderAndAllOrNothing) {
   ASSERT_TRUE(store.SaveDraft(Uuid(1), {{"age", Answer::Answered("30")},
                                         {"programs[1]/name", Answer::Answered("a")},
                                         {"programs[2]/name", Answer::Answered("b")}}));
-  ASSERT_TRUE(store.SaveDraft(Uuid(1), {{"age", Answer::Answered("31")},
-                                        {"programs[2]/name", std::nullopt}}));
+  ASSERT_TRUE(store.SaveDraft(
+      Uuid(1), {{"age", Answer::Answered("31")}, {"programs[2]/name", std::nullopt}}));
   auto got = store.GetSubmission(Uuid(1));
   ASSERT_TRUE(got);
   EXPECT_EQ(got->answers, (Answers{{"age", Answer::Answered("31")},
@@ -293,12 +296,12 @@ TYPED_TEST(StoreConformanceTest, DraftSavesApplyInOrderAndAllOrNothing) {
   EXPECT_EQ(got->updated_at_ms, 1700000001000);
 
   // A save whose last change is bad keeps none of its changes.
-  auto bad = store.SaveDraft(Uuid(1), {{"age", Answer::Answered("99")},
-                                       {"x y", Answer::Answered("1")}});
+  auto bad =
+      store.SaveDraft(Uuid(1), {{"age", Answer::Answered("99")}, {"x y", Answer::Answered("1")}});
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, "ST001");
-  auto twice = store.SaveDraft(Uuid(1), {{"age", Answer::Answered("98")},
-                                         {"age", Answer::Answered("97")}});
+  auto twice =
+      store.SaveDraft(Uuid(1), {{"age", Answer::Answered("98")}, {"age", Answer::Answered("97")}});
   ASSERT_FALSE(twice);
   EXPECT_EQ(twice.error().code, "ST001");
   EXPECT_EQ(store.GetSubmission(Uuid(1))->answers.at("age"), Answer::Answered("31"));
@@ -425,7 +428,9 @@ TYPED_TEST(StoreConformanceTest, AmendmentsRecordWhoWhenWhatAndWhy) {
   Store& store = this->store();
   this->MakeComplete(Uuid(1));
   this->clock_.Set(1700000009000);
-  Amendment change{Uuid(1), "supervisor-lina", "respondent corrected her age on callback",
+  Amendment change{Uuid(1),
+                   "supervisor-lina",
+                   "respondent corrected her age on callback",
                    {{"age", Answer::Answered("43")},
                     {"programs[1]/name", Answer::Answered("shelter")},  // unchanged: not recorded
                     {"programs[2]/name", Answer::Answered("legal aid")},
@@ -454,8 +459,8 @@ TYPED_TEST(StoreConformanceTest, AmendmentsRecordWhoWhenWhatAndWhy) {
   EXPECT_FALSE((*audit)[2].old_answer.has_value());
   EXPECT_EQ((*audit)[3].field, "income");
 
-  ASSERT_TRUE(store.Amend({Uuid(1), "lina", "duplicate repeat instance",
-                           {{"programs[2]/name", std::nullopt}}}));
+  ASSERT_TRUE(store.Amend(
+      {Uuid(1), "lina", "duplicate repeat instance", {{"programs[2]/name", std::nullopt}}}));
   EXPECT_EQ(store.GetSubmission(Uuid(1))->answers.count("programs[2]/name"), 0u);
   auto last = store.ReadAudit(Uuid(1))->back();
   EXPECT_EQ(last.old_answer, Answer::Answered("legal aid"));
@@ -481,8 +486,10 @@ TYPED_TEST(StoreConformanceTest, RefusedAmendmentsChangeNothing) {
   EXPECT_EQ(code_of({Uuid(2), "lina", "typo", {{"age", Answer::Answered("1")}}}), "ST006");
   EXPECT_EQ(code_of({Uuid(9), "lina", "typo", {{"age", Answer::Answered("1")}}}), "ST002");
   EXPECT_EQ(code_of({Uuid(1), "lina", "typo", {{"age", Answer::Answered("34")}}}), "ST007");
-  EXPECT_EQ(code_of({Uuid(1), "lina", "typo", {{"age", Answer::Answered("1")},
-                                               {"bad path", Answer::Answered("1")}}}),
+  EXPECT_EQ(code_of({Uuid(1),
+                     "lina",
+                     "typo",
+                     {{"age", Answer::Answered("1")}, {"bad path", Answer::Answered("1")}}}),
             "ST001");
 
   EXPECT_EQ(*store.GetSubmission(Uuid(1)), *before);
@@ -545,7 +552,8 @@ TYPED_TEST(StoreConformanceTest, ThreadsSharingOneStoreKeepEverything) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kSaves; ++i) {
         auto saved = store.SaveDraft(
-            Uuid(t + 1), {{"q" + std::to_string(i), Answer::Answered(std::to_string(t * 100 + i))}});
+            Uuid(t + 1),
+            {{"q" + std::to_string(i), Answer::Answered(std::to_string(t * 100 + i))}});
         if (!saved) ++failures;
       }
       if (!store.CompleteSubmission(Uuid(t + 1), 1)) ++failures;

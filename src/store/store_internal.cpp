@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <set>
+
 #include "base/text.h"
 
 namespace ngosurvey::store::internal {

@@ -8,11 +8,11 @@
 #include "study/published_audit.h"
 
 #include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include <algorithm>
 #include <map>
 #include <set>
-#include <toml++/toml.h>
 
 #include "base/file.h"
 #include "base/text.h"
@@ -131,31 +131,44 @@ std::optional<int64_t> SmallestCount(const PrintedNumber& value, int64_t base) {
 
 std::string_view ResponseKindName(ResponseKind kind) {
   switch (kind) {
-    case ResponseKind::kBinary: return "binary";
-    case ResponseKind::kSingle: return "single";
-    case ResponseKind::kMultiple: return "multiple";
-    case ResponseKind::kMean: return "mean";
+    case ResponseKind::kBinary:
+      return "binary";
+    case ResponseKind::kSingle:
+      return "single";
+    case ResponseKind::kMultiple:
+      return "multiple";
+    case ResponseKind::kMean:
+      return "mean";
   }
   return "?";
 }
 
 std::string_view VerdictName(Verdict verdict) {
   switch (verdict) {
-    case Verdict::kConsistent: return "consistent";
-    case Verdict::kInconsistent: return "inconsistent";
-    case Verdict::kNoResponse: return "no response";
+    case Verdict::kConsistent:
+      return "consistent";
+    case Verdict::kInconsistent:
+      return "inconsistent";
+    case Verdict::kNoResponse:
+      return "no response";
   }
   return "?";
 }
 
 std::string_view FindingKindName(FindingKind kind) {
   switch (kind) {
-    case FindingKind::kInconsistentCell: return "inconsistent cell";
-    case FindingKind::kTransposed: return "transposed cells";
-    case FindingKind::kOtherBase: return "fits another cell's base";
-    case FindingKind::kColumnBase: return "column computed on another base";
-    case FindingKind::kSumOver100: return "single-choice shares over 100";
-    case FindingKind::kImpossibleMean: return "impossible mean";
+    case FindingKind::kInconsistentCell:
+      return "inconsistent cell";
+    case FindingKind::kTransposed:
+      return "transposed cells";
+    case FindingKind::kOtherBase:
+      return "fits another cell's base";
+    case FindingKind::kColumnBase:
+      return "column computed on another base";
+    case FindingKind::kSumOver100:
+      return "single-choice shares over 100";
+    case FindingKind::kImpossibleMean:
+      return "impossible mean";
   }
   return "?";
 }
@@ -290,9 +303,9 @@ class BasesReader {
         std::string list;
         for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
         const auto& begin = key.source().begin;
-        return MakeError("AUD006",
-                         fmt::format("unknown key '{}' in {} (allowed: {})", key.str(), where, list),
-                         At(static_cast<int>(begin.line), static_cast<int>(begin.column)));
+        return MakeError(
+            "AUD006", fmt::format("unknown key '{}' in {} (allowed: {})", key.str(), where, list),
+            At(static_cast<int>(begin.line), static_cast<int>(begin.column)));
       }
     }
     return Ok();
@@ -314,8 +327,8 @@ class BasesReader {
     for (const auto& [key, value] : *t) {
       auto n = value.value<int64_t>();
       if (!value.is_integer() || !n || *n < 1 || *n > kMaxBase) {
-        return Fail(value, fmt::format("base for {} must be an integer from 1 to {}", key.str(),
-                                       kMaxBase));
+        return Fail(
+            value, fmt::format("base for {} must be an integer from 1 to {}", key.str(), kMaxBase));
       }
       out.bases.emplace_back(std::string(key.str()), *n);
     }
@@ -333,10 +346,11 @@ class BasesReader {
     NGO_TRY(CheckStrings(*t, {"note", "response"}));
     const toml::node* response = t->get("response");
     if (response == nullptr) {
-      return MakeError("AUD006",
-                       fmt::format("item {} has no response kind (binary, single, multiple or mean)",
-                                   item.item_id),
-                       At(item.line, 0));
+      return MakeError(
+          "AUD006",
+          fmt::format("item {} has no response kind (binary, single, multiple or mean)",
+                      item.item_id),
+          At(item.line, 0));
     }
     auto kind = ParseResponseKind(*response->value<std::string>());
     if (!kind) {
@@ -352,11 +366,13 @@ class BasesReader {
       for (const auto& [option_key, option_node] : *options_table) {
         const toml::table* ot = option_node.as_table();
         if (ot == nullptr) return Fail(option_node, "an option must be a table");
-        NGO_TRY(CheckKeys(*ot, {"base", "note"}, where + " option " + std::string(option_key.str())));
+        NGO_TRY(
+            CheckKeys(*ot, {"base", "note"}, where + " option " + std::string(option_key.str())));
         NGO_TRY(CheckStrings(*ot, {"note"}));
         OptionBases option;
         option.option_id = std::string(option_key.str());
-        if (const toml::node* base = ot->get("base")) option.base = NGO_TRY(ReadCountryBases(*base));
+        if (const toml::node* base = ot->get("base"))
+          option.base = NGO_TRY(ReadCountryBases(*base));
         item.options.push_back(std::move(option));
       }
     }
@@ -391,8 +407,8 @@ Result<BasesSpec> ReadBases(const std::string& path) {
 // The audit.
 
 size_t AuditReport::CountVerdict(Verdict verdict) const {
-  return static_cast<size_t>(std::count_if(cells.begin(), cells.end(),
-                                           [&](const CellAudit& c) { return c.verdict == verdict; }));
+  return static_cast<size_t>(std::count_if(
+      cells.begin(), cells.end(), [&](const CellAudit& c) { return c.verdict == verdict; }));
 }
 
 size_t AuditReport::CountFindings(FindingKind kind) const {
@@ -422,9 +438,9 @@ std::string CellName(const CellAudit& c) {
 // "6/14 = 42.9"
 std::string CountText(const CellAudit& c, int64_t count, int64_t base) {
   int64_t scale = c.unit == "mean" ? 1 : 100;
-  return fmt::format("{}/{} = {}", count, base,
-                     FormatScaled(RoundHalfUpScaled(count * scale, base, c.value->decimals),
-                                  c.value->decimals));
+  return fmt::format(
+      "{}/{} = {}", count, base,
+      FormatScaled(RoundHalfUpScaled(count * scale, base, c.value->decimals), c.value->decimals));
 }
 
 std::string BasesList(const std::vector<int64_t>& bases) {
@@ -535,22 +551,21 @@ class Auditor {
                   fmt::format("unit must be pct or mean, not '{}'", cell.unit));
     }
     if ((cell.unit == "mean") != (item->response == ResponseKind::kMean)) {
-      return Fail("AUD008", row_idx, cols_.unit,
-                  fmt::format("unit '{}' disagrees with item {}'s response kind '{}' in {}",
-                              cell.unit, cell.item_id, ResponseKindName(item->response),
-                              bases_.file));
+      return Fail(
+          "AUD008", row_idx, cols_.unit,
+          fmt::format("unit '{}' disagrees with item {}'s response kind '{}' in {}", cell.unit,
+                      cell.item_id, ResponseKindName(item->response), bases_.file));
     }
     auto base = bases_.BaseFor(cell.table, cell.item_id, cell.option_id, cell.country);
     if (!base) {
       return Fail("AUD004", row_idx, cols_.country,
                   fmt::format("no base for country '{}' of {} {}: set it under [tables.{}] or the "
                               "item in {}",
-                              cell.country, cell.item_id, cell.option_id, cell.table,
-                              bases_.file));
+                              cell.country, cell.item_id, cell.option_id, cell.table, bases_.file));
     }
     cell.base = *base;
-    std::string key = cell.table + '\x1f' + cell.item_id + '\x1f' + cell.option_id + '\x1f' +
-                      cell.country;
+    std::string key =
+        cell.table + '\x1f' + cell.item_id + '\x1f' + cell.option_id + '\x1f' + cell.country;
     if (auto [it, inserted] = keys_.emplace(key, cell.line); !inserted) {
       return Fail("AUD009", row_idx, cols_.option_id,
                   fmt::format("cell ({}, {}, {}, {}) is already printed on line {}", cell.table,
@@ -652,8 +667,8 @@ class Auditor {
         const CellAudit& b = cells[j];
         if (b.table != a.table || b.item_id != a.item_id || !b.value || b.unit != "pct") continue;
         bool other_country = b.option_id == a.option_id && b.country != a.country;
-        bool adjacent_option = b.country == a.country && b.option_id != a.option_id &&
-                               AdjacentOptions(i, j);
+        bool adjacent_option =
+            b.country == a.country && b.option_id != a.option_id && AdjacentOptions(i, j);
         if ((other_country || adjacent_option) && b.base != a.base) neighbours.push_back(j);
       }
       bool reported = false;
@@ -786,7 +801,10 @@ class Auditor {
         i128 low = (2 * static_cast<i128>(c.value->scaled) - 1) * up;
         lowest += low < 0 ? 0 : low;
         auto k = SmallestCount(*c.value, c.base);
-        if (!k) all_fit = false; else min_count += *k;
+        if (!k)
+          all_fit = false;
+        else
+          min_count += *k;
         if (c.base != base) same_base = false;
       }
       const i128 hundred = 2 * 100 * Pow10(max_decimals);
@@ -804,14 +822,15 @@ class Auditor {
         return FormatScaled(scaled, decimals);
       };
       const CellAudit& first = report_.cells[members.front()];
-      std::string message = fmt::format(
-          "Table {} {} {} is single-choice, but its {} shares add to {}", table, item_id, country,
-          members.size(), half_units(printed));
+      std::string message =
+          fmt::format("Table {} {} {} is single-choice, but its {} shares add to {}", table,
+                      item_id, country, members.size(), half_units(printed));
       if (over_rounding) {
         // Lowering stops at 0, so the tolerance used is what was actually taken off.
-        message += fmt::format("; even lowered by their rounding tolerance ({} in all) they add "
-                               "to at least {}, more than 100",
-                               half_units(printed - lowest), half_units(lowest));
+        message += fmt::format(
+            "; even lowered by their rounding tolerance ({} in all) they add "
+            "to at least {}, more than 100",
+            half_units(printed - lowest), half_units(lowest));
       }
       if (all_fit && same_base) {
         message += fmt::format("; the fewest units that print these shares add to {} of N = {}",

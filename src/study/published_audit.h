@@ -153,9 +153,9 @@ struct CellAudit {
   Verdict verdict = Verdict::kConsistent;
   std::optional<PrintedNumber> value;  // absent for no response
   int64_t nearest_count = 0;
-  std::string nearest_value;           // percentage or mean at the printed precision
-  std::vector<int64_t> other_bases;    // candidate bases, except `base`, the value fits
-  int line = 0;                        // line of the cell's row in the tables CSV
+  std::string nearest_value;         // percentage or mean at the printed precision
+  std::vector<int64_t> other_bases;  // candidate bases, except `base`, the value fits
+  int line = 0;                      // line of the cell's row in the tables CSV
 };
 
 enum class FindingKind {
@@ -179,7 +179,7 @@ struct Finding {
 struct AuditReport {
   std::string tables_file, bases_file;
   int64_t candidate_min = 10, candidate_max = 30;
-  std::vector<CellAudit> cells;  // in the order of the tables CSV
+  std::vector<CellAudit> cells;   // in the order of the tables CSV
   std::vector<Finding> findings;  // grouped by kind, then in CSV order
 
   size_t CountVerdict(Verdict verdict) const;

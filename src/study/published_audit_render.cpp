@@ -4,15 +4,15 @@
 
 #include <algorithm>
 
-#include "study/published_audit.h"
 #include "base/csv.h"
+#include "study/published_audit.h"
 
 namespace ngosurvey::study {
 
 namespace {
 
 constexpr FindingKind kAllKinds[] = {
-    FindingKind::kInconsistentCell, FindingKind::kTransposed,  FindingKind::kOtherBase,
+    FindingKind::kInconsistentCell, FindingKind::kTransposed, FindingKind::kOtherBase,
     FindingKind::kColumnBase,       FindingKind::kSumOver100, FindingKind::kImpossibleMean,
 };
 
@@ -27,9 +27,12 @@ std::string JoinBases(const std::vector<int64_t>& bases, std::string_view sep) {
 
 std::string ConsistentField(const CellAudit& c) {
   switch (c.verdict) {
-    case Verdict::kConsistent: return "yes";
-    case Verdict::kInconsistent: return "no";
-    case Verdict::kNoResponse: return "no_response";
+    case Verdict::kConsistent:
+      return "yes";
+    case Verdict::kInconsistent:
+      return "no";
+    case Verdict::kNoResponse:
+      return "no_response";
   }
   return "";
 }
@@ -49,7 +52,8 @@ std::string Label(const std::string& label, const std::string& id) {
 std::vector<std::pair<std::string, std::string>> TablesInOrder(const AuditReport& report) {
   std::vector<std::pair<std::string, std::string>> out;
   for (const CellAudit& c : report.cells) {
-    bool seen = std::any_of(out.begin(), out.end(), [&](const auto& t) { return t.first == c.table; });
+    bool seen =
+        std::any_of(out.begin(), out.end(), [&](const auto& t) { return t.first == c.table; });
     if (!seen) out.emplace_back(c.table, c.table_title);
   }
   return out;
@@ -77,12 +81,23 @@ std::string HtmlEscape(std::string_view s) {
   std::string out;
   for (char ch : s) {
     switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += ch;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += ch;
     }
   }
   return out;
@@ -104,11 +119,11 @@ std::string RenderAuditCsv(const AuditReport& report) {
                  &out);
   for (const CellAudit& c : report.cells) {
     bool has_value = c.verdict != Verdict::kNoResponse;
-    csv::AppendRow({c.table, c.item_id, c.option_id, c.country, c.published_value,
-                    std::to_string(c.base), ConsistentField(c),
-                    has_value ? std::to_string(c.nearest_count) : "",
-                    has_value ? c.nearest_value : "", JoinBases(c.other_bases, ";")},
-                   &out);
+    csv::AppendRow(
+        {c.table, c.item_id, c.option_id, c.country, c.published_value, std::to_string(c.base),
+         ConsistentField(c), has_value ? std::to_string(c.nearest_count) : "",
+         has_value ? c.nearest_value : "", JoinBases(c.other_bases, ";")},
+        &out);
   }
   return out;
 }
@@ -223,8 +238,9 @@ std::string RenderAuditHtml(const AuditReport& report) {
   out += "<h2>Cells</h2>\n";
   for (const auto& [table, title] : TablesInOrder(report)) {
     out += fmt::format("<h3>Table {}: {}</h3>\n<table>\n", HtmlEscape(table), HtmlEscape(title));
-    out += "<tr><th>item</th><th>option</th><th>country</th><th>printed</th><th>N</th>"
-           "<th>verdict</th><th>nearest</th><th>other bases</th></tr>\n";
+    out +=
+        "<tr><th>item</th><th>option</th><th>country</th><th>printed</th><th>N</th>"
+        "<th>verdict</th><th>nearest</th><th>other bases</th></tr>\n";
     for (const CellAudit& c : report.cells) {
       if (c.table != table) continue;
       const char* row_class = c.verdict == Verdict::kInconsistent ? " class=\"inconsistent\""
@@ -246,9 +262,12 @@ std::string RenderAuditHtml(const AuditReport& report) {
 
 std::string RenderAudit(const AuditReport& report, AuditFormat format) {
   switch (format) {
-    case AuditFormat::kMarkdown: return RenderAuditMarkdown(report);
-    case AuditFormat::kCsv: return RenderAuditCsv(report);
-    case AuditFormat::kHtml: return RenderAuditHtml(report);
+    case AuditFormat::kMarkdown:
+      return RenderAuditMarkdown(report);
+    case AuditFormat::kCsv:
+      return RenderAuditCsv(report);
+    case AuditFormat::kHtml:
+      return RenderAuditHtml(report);
   }
   return "";
 }

@@ -14,8 +14,9 @@ namespace {
 class StudyAuditTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto result = AuditPublishedFiles(std::string(NGOSURVEY_SOURCE_DIR) + "/study/published_tables.csv",
-                                      std::string(NGOSURVEY_SOURCE_DIR) + "/study/bases.toml");
+    auto result =
+        AuditPublishedFiles(std::string(NGOSURVEY_SOURCE_DIR) + "/study/published_tables.csv",
+                            std::string(NGOSURVEY_SOURCE_DIR) + "/study/bases.toml");
     ASSERT_TRUE(result.has_value()) << result.error().ToString();
     report_ = new AuditReport(std::move(*result));
   }

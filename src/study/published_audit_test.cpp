@@ -212,8 +212,8 @@ TEST(BasesTest, InheritsTableItemOption) {
 }
 
 TEST(BasesTest, MalformedTomlNamesTheLine) {
-  auto spec = ParseBases("format = \"ngosurvey-bases/1\"\n[tables.1]\nbase = { KH = 14,\n",
-                         "b.toml");
+  auto spec =
+      ParseBases("format = \"ngosurvey-bases/1\"\n[tables.1]\nbase = { KH = 14,\n", "b.toml");
   ASSERT_FALSE(spec.has_value());
   EXPECT_EQ(spec.error().code, "AUD005");
   EXPECT_EQ(spec.error().where.file, "b.toml");

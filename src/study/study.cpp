@@ -1,6 +1,5 @@
 #include "study/study.h"
 
-
 #include <filesystem>
 
 #include "base/file.h"
@@ -19,7 +18,8 @@ class ConfigReader {
       bool ok = false;
       for (std::string_view k : known) ok |= key.str() == k;
       if (!ok) {
-        return MakeError("SD002", "unknown key '" + std::string(key.str()) + "' in " + std::string(where),
+        return MakeError("SD002",
+                         "unknown key '" + std::string(key.str()) + "' in " + std::string(where),
                          TomlLocation(config_.config_file, value));
       }
     }
@@ -34,7 +34,8 @@ class ConfigReader {
                        Location{.file = config_.config_file, .row = 1});
     }
     if (!node->is_string()) {
-      return MakeError("SD002", "'" + std::string(key) + "' must be a string", TomlLocation(config_.config_file, *node));
+      return MakeError("SD002", "'" + std::string(key) + "' must be a string",
+                       TomlLocation(config_.config_file, *node));
     }
     return std::string(node->as_string()->get());
   }
@@ -46,7 +47,8 @@ class ConfigReader {
     std::string path = (std::filesystem::path(config_.dir) / relative).string();
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) {
-      return MakeError("SD002", "'" + std::string(key) + "' names " + path + ", which does not exist",
+      return MakeError("SD002",
+                       "'" + std::string(key) + "' names " + path + ", which does not exist",
                        TomlLocation(config_.config_file, *t.get(key)));
     }
     return path;
@@ -65,8 +67,9 @@ Result<StudyConfig> ReadStudyConfig(const std::string& dir) {
   std::string text = NGO_TRY(ReadFile(config.config_file, 1 << 20));
   toml::table root = NGO_TRY(ParseToml(text, config.config_file, "SD001"));
   ConfigReader reader(config);
-  NGO_TRY(reader.CheckKeys(root, {"format", "title", "source", "instrument", "tables", "frame", "data",
-                                  "synthetic", "published", "bases", "group", "synth"},
+  NGO_TRY(reader.CheckKeys(root,
+                           {"format", "title", "source", "instrument", "tables", "frame", "data",
+                            "synthetic", "published", "bases", "group", "synth"},
                            "study.toml"));
   std::string format = NGO_TRY(reader.String(root, "format", true));
   if (format != "ngosurvey-study/1") {
@@ -89,11 +92,13 @@ Result<StudyConfig> ReadStudyConfig(const std::string& dir) {
   }
   if (const toml::node* node = root.get("synthetic")) {
     if (!node->is_boolean()) {
-      return MakeError("SD002", "'synthetic' must be true or false", TomlLocation(config.config_file, *node));
+      return MakeError("SD002", "'synthetic' must be true or false",
+                       TomlLocation(config.config_file, *node));
     }
     config.synthetic = node->as_boolean()->get();
   }
-  if (std::string group = NGO_TRY(reader.String(root, "group", false)); !group.empty()) config.group = group;
+  if (std::string group = NGO_TRY(reader.String(root, "group", false)); !group.empty())
+    config.group = group;
   if (const toml::node* node = root.get("synth")) {
     if (!node->is_table()) {
       return MakeError("SD002", "[synth] must be a table", TomlLocation(config.config_file, *node));
@@ -102,13 +107,15 @@ Result<StudyConfig> ReadStudyConfig(const std::string& dir) {
     NGO_TRY(reader.CheckKeys(synth, {"seed", "fixed"}, "[synth]"));
     if (const toml::node* seed = synth.get("seed")) {
       if (!seed->is_integer() || seed->as_integer()->get() < 0) {
-        return MakeError("SD002", "[synth] seed must be a non-negative integer", TomlLocation(config.config_file, *seed));
+        return MakeError("SD002", "[synth] seed must be a non-negative integer",
+                         TomlLocation(config.config_file, *seed));
       }
       config.seed = static_cast<uint64_t>(seed->as_integer()->get());
     }
     if (const toml::node* fixed = synth.get("fixed")) {
       if (!fixed->is_table()) {
-        return MakeError("SD002", "[synth] fixed must be a table of answers", TomlLocation(config.config_file, *fixed));
+        return MakeError("SD002", "[synth] fixed must be a table of answers",
+                         TomlLocation(config.config_file, *fixed));
       }
       for (const auto& [key, value] : *fixed->as_table()) {
         if (!value.is_string()) {
@@ -127,8 +134,10 @@ Result<StudyInputs> LoadStudyInputs(const std::string& dir) {
   in.config = NGO_TRY(ReadStudyConfig(dir));
   in.form = NGO_TRY(form::LoadFormFile(in.config.instrument, &in.form_diagnostics));
   if (in.form_diagnostics.error_count() > 0) {
-    return MakeError("SD003", "the instrument has errors; run `ngosurvey form check " + in.config.instrument + "`",
-                     Location{.file = in.config.instrument});
+    return MakeError(
+        "SD003",
+        "the instrument has errors; run `ngosurvey form check " + in.config.instrument + "`",
+        Location{.file = in.config.instrument});
   }
   in.specs = NGO_TRY(analysis::ReadTableSpecs(in.config.tables));
   in.frame = NGO_TRY(fieldwork::ReadFrame(in.config.frame, &in.frame_diagnostics));

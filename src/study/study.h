@@ -25,22 +25,22 @@
 #include <string>
 #include <vector>
 
-#include "study/published_audit.h"
-#include "study/synth.h"
 #include "analysis/table.h"
 #include "base/diagnostic.h"
 #include "base/error.h"
 #include "fieldwork/frame.h"
 #include "form/form.h"
+#include "study/published_audit.h"
+#include "study/synth.h"
 
 namespace ngosurvey::study {
 
 struct StudyConfig {
-  std::string dir;         // the folder, as given
+  std::string dir;          // the folder, as given
   std::string config_file;  // dir + "/study.toml"
   std::string title;
   std::string instrument, tables, frame, data;  // resolved paths
-  std::string published, bases;                  // resolved; empty when not set
+  std::string published, bases;                 // resolved; empty when not set
   bool synthetic = false;
   std::string group = "country";
   uint64_t seed = 1;

@@ -46,8 +46,8 @@ std::string PrintedMean(double mean, uint64_t n, int decimals) {
   // The data are whole numbers or one-decimal shares: mean * n * 10^6 is the exact
   // total in millionths, so the half-up rounding is exact as in the audit.
   int64_t total = std::llround(mean * static_cast<double>(n) * 1e6);
-  return FormatScaled(
-      RoundHalfUpScaled(total, static_cast<int64_t>(n) * 1'000'000, decimals), decimals);
+  return FormatScaled(RoundHalfUpScaled(total, static_cast<int64_t>(n) * 1'000'000, decimals),
+                      decimals);
 }
 
 int ColumnOf(const TableResult& table, std::string_view key) {
@@ -69,7 +69,8 @@ CellComparison Compare(const CellAudit& published, const std::vector<TableResult
       if (column < 0) return out;
       if (published.verdict == Verdict::kNoResponse) {
         const auto& nr = item.nonresponse[static_cast<size_t>(column)];
-        out.reproduced = nr.answered == 0 ? "no response" : std::to_string(nr.answered) + " answered";
+        out.reproduced =
+            nr.answered == 0 ? "no response" : std::to_string(nr.answered) + " answered";
         out.match = nr.answered == 0;
         return out;
       }
@@ -83,10 +84,12 @@ CellComparison Compare(const CellAudit& published, const std::vector<TableResult
         for (const auto& row : item.options) {
           if (row.option != option) continue;
           out.cell = &row.cells[static_cast<size_t>(column)];
-          if (out.cell->base > 0) out.reproduced = PrintedPercent(out.cell->count, out.cell->base, decimals);
+          if (out.cell->base > 0)
+            out.reproduced = PrintedPercent(out.cell->count, out.cell->base, decimals);
         }
       }
-      out.match = published.value && out.reproduced == FormatScaled(published.value->scaled, decimals);
+      out.match =
+          published.value && out.reproduced == FormatScaled(published.value->scaled, decimals);
       return out;
     }
   }
@@ -102,7 +105,7 @@ CellComparison Compare(const CellAudit& published, const std::vector<TableResult
 struct AlternativeGroup {
   std::string recorded, alternative;  // codes
   std::vector<std::string> org_ids;
-  std::string names;                  // "Name (ID), ..."
+  std::string names;  // "Name (ID), ..."
 };
 
 std::vector<AlternativeGroup> AlternativeGroups(const fieldwork::Frame& frame) {
@@ -134,10 +137,10 @@ constexpr fieldwork::Measure kShownMeasures[] = {
     fieldwork::Measure::kCOOP1, fieldwork::Measure::kREF1, fieldwork::Measure::kCON1,
 };
 constexpr fieldwork::RateCategory kCategories[] = {
-    fieldwork::RateCategory::kComplete,         fieldwork::RateCategory::kPartial,
-    fieldwork::RateCategory::kRefusal,          fieldwork::RateCategory::kNonContact,
-    fieldwork::RateCategory::kOther,            fieldwork::RateCategory::kUnknownHousehold,
-    fieldwork::RateCategory::kUnknownOther,     fieldwork::RateCategory::kNotEligible,
+    fieldwork::RateCategory::kComplete,     fieldwork::RateCategory::kPartial,
+    fieldwork::RateCategory::kRefusal,      fieldwork::RateCategory::kNonContact,
+    fieldwork::RateCategory::kOther,        fieldwork::RateCategory::kUnknownHousehold,
+    fieldwork::RateCategory::kUnknownOther, fieldwork::RateCategory::kNotEligible,
 };
 
 std::string RateText(const fieldwork::RateValue& rate) {
@@ -160,8 +163,8 @@ std::string CountText(const CellComparison& cmp) {
 
 std::string IntervalText(const CellComparison& cmp, int decimals) {
   if (!cmp.cell || !cmp.cell->wilson) return "";
-  return fmt::format("{:.{}f}–{:.{}f}", cmp.cell->wilson->lower * 100, decimals, cmp.cell->wilson->upper * 100,
-                     decimals);
+  return fmt::format("{:.{}f}–{:.{}f}", cmp.cell->wilson->lower * 100, decimals,
+                     cmp.cell->wilson->upper * 100, decimals);
 }
 
 const analysis::GroupTest* TestOf(const CellComparison& cmp) {
@@ -228,7 +231,8 @@ std::string Flags(const CellComparison& cmp) {
 std::string UnreproducedReason(const CellComparison& cmp) {
   const CellAudit& p = *cmp.published;
   if (p.verdict == Verdict::kInconsistent) {
-    return "no count of the base " + std::to_string(p.base) + " gives it (nearest " + p.nearest_value + ")";
+    return "no count of the base " + std::to_string(p.base) + " gives it (nearest " +
+           p.nearest_value + ")";
   }
   return "the data give another value";
 }
@@ -250,7 +254,8 @@ Result<StudyReport> BuildStudyReport(StudyInputs inputs, Progress& progress) {
   auto table = NGO_TRY(analysis::ReadCsvHeader(in.config.data));
   analysis::LoadDataOptions load;
   auto refused = in.form.settings.values.find("missing_refused");
-  if (refused != in.form.settings.values.end() && !refused->second.empty()) load.refused_codes = {refused->second};
+  if (refused != in.form.settings.values.end() && !refused->second.empty())
+    load.refused_codes = {refused->second};
   auto dont_know = in.form.settings.values.find("missing_dont_know");
   if (dont_know != in.form.settings.values.end() && !dont_know->second.empty()) {
     load.dont_know_codes = {dont_know->second};
@@ -261,10 +266,12 @@ Result<StudyReport> BuildStudyReport(StudyInputs inputs, Progress& progress) {
   settings.progress = &progress;
   auto data = NGO_TRY(analysis::LoadCsvFile(in.form, in.config.data, load, &load_diags, settings));
   report.respondents = data.rows();
-  for (const auto& spec : in.specs) report.tables.push_back(NGO_TRY(analysis::Tabulate(data, spec, progress)));
+  for (const auto& spec : in.specs)
+    report.tables.push_back(NGO_TRY(analysis::Tabulate(data, spec, progress)));
 
   if (in.audit) {
-    for (const CellAudit& cell : in.audit->cells) report.comparisons.push_back(Compare(cell, report.tables));
+    for (const CellAudit& cell : in.audit->cells)
+      report.comparisons.push_back(Compare(cell, report.tables));
   }
 
   auto e = NGO_TRY(fieldwork::ParseESpec("proportional"));
@@ -272,16 +279,19 @@ Result<StudyReport> BuildStudyReport(StudyInputs inputs, Progress& progress) {
   as_recorded.groups = NGO_TRY(fieldwork::RatesByGroup(in.frame, in.config.group, e));
   std::vector<AlternativeGroup> alternatives = AlternativeGroups(in.frame);
   if (!alternatives.empty()) {
-    as_recorded.explanation = "The frame's final disposition codes, as the study team recorded them.";
+    as_recorded.explanation =
+        "The frame's final disposition codes, as the study team recorded them.";
   }
   report.fieldwork.push_back(std::move(as_recorded));
   for (const AlternativeGroup& g : alternatives) {
     RatesScenario s;
     s.title = "Read as " + CodeText(g.alternative) + " instead of " + CodeText(g.recorded);
-    s.explanation = g.names + ": recorded as " + CodeText(g.recorded) + "; the frame notes that they may be read as " +
-                    CodeText(g.alternative) + " (the disposition_alt column). These rates count them that way, "
+    s.explanation = g.names + ": recorded as " + CodeText(g.recorded) +
+                    "; the frame notes that they may be read as " + CodeText(g.alternative) +
+                    " (the disposition_alt column). These rates count them that way, "
                     "everything else as recorded.";
-    s.groups = NGO_TRY(fieldwork::AlternativeRatesByGroup(in.frame, in.config.group, e, "disposition_alt", g.org_ids));
+    s.groups = NGO_TRY(fieldwork::AlternativeRatesByGroup(in.frame, in.config.group, e,
+                                                          "disposition_alt", g.org_ids));
     report.fieldwork.push_back(std::move(s));
   }
 
@@ -293,7 +303,8 @@ Result<StudyReport> BuildStudyReport(StudyInputs inputs, Progress& progress) {
     reachable_matched += ok && cmp.match;
   }
   report.summary.push_back(fmt::format("{} respondents{}; {} tables", report.respondents,
-                                       in.config.synthetic ? " (SYNTHETIC)" : "", report.tables.size()));
+                                       in.config.synthetic ? " (SYNTHETIC)" : "",
+                                       report.tables.size()));
   if (!report.comparisons.empty()) {
     report.summary.push_back(fmt::format(
         "{} of {} published cells reproduced; {} of the {} that some count of their base can give",
@@ -325,9 +336,11 @@ void HtmlComparisonTable(const StudyReport& report, const TableResult& table, st
   std::vector<std::string> groups = GroupsOf(report);
   std::vector<ComparisonRow> rows = RowsOf(report, table.id);
   if (rows.empty()) return;
-  *out += "<table class=\"cmp\"><thead><tr><th scope=\"col\">Item</th><th scope=\"col\">Option</th>";
+  *out +=
+      "<table class=\"cmp\"><thead><tr><th scope=\"col\">Item</th><th scope=\"col\">Option</th>";
   for (const std::string& g : groups) {
-    *out += fmt::format("<th scope=\"col\" colspan=\"4\">{}</th>", HtmlEscape(GroupLabel(table, g)));
+    *out +=
+        fmt::format("<th scope=\"col\" colspan=\"4\">{}</th>", HtmlEscape(GroupLabel(table, g)));
   }
   *out += "<th scope=\"col\">Fisher p</th></tr><tr><th></th><th></th>";
   for (size_t i = 0; i < groups.size(); ++i) {
@@ -350,11 +363,13 @@ void HtmlComparisonTable(const StudyReport& report, const TableResult& table, st
       const CellComparison& cmp = *it->second;
       if (!test) test = TestOf(cmp);
       int decimals = cmp.published->value ? cmp.published->value->decimals : 1;
-      std::string published = cmp.published->published_value.empty() ? "no response" : cmp.published->published_value;
-      *out += fmt::format("<td class=\"pub\">{}</td><td class=\"{}\">{} <span class=\"flag\">{}</span></td>"
-                          "<td>{}</td><td>{}</td>",
-                          HtmlEscape(published), cmp.match ? "" : "miss", HtmlEscape(cmp.reproduced),
-                          Flags(cmp), CountText(cmp), IntervalText(cmp, std::max(decimals, 1)));
+      std::string published =
+          cmp.published->published_value.empty() ? "no response" : cmp.published->published_value;
+      *out += fmt::format(
+          "<td class=\"pub\">{}</td><td class=\"{}\">{} <span class=\"flag\">{}</span></td>"
+          "<td>{}</td><td>{}</td>",
+          HtmlEscape(published), cmp.match ? "" : "miss", HtmlEscape(cmp.reproduced), Flags(cmp),
+          CountText(cmp), IntervalText(cmp, std::max(decimals, 1)));
     }
     *out += "<td>" + HtmlEscape(PText(test)) + "</td></tr>\n";
   }
@@ -362,9 +377,11 @@ void HtmlComparisonTable(const StudyReport& report, const TableResult& table, st
 }
 
 void HtmlNonresponse(const StudyReport& report, std::string* out) {
-  *out += "<table class=\"cmp\"><thead><tr><th scope=\"col\">Table</th><th scope=\"col\">Item</th>"
-          "<th scope=\"col\">Group</th><th>In base</th><th>Answered</th><th>Refused</th><th>Don't know</th>"
-          "<th>Missing</th><th>Not asked</th></tr></thead><tbody>\n";
+  *out +=
+      "<table class=\"cmp\"><thead><tr><th scope=\"col\">Table</th><th scope=\"col\">Item</th>"
+      "<th scope=\"col\">Group</th><th>In base</th><th>Answered</th><th>Refused</th><th>Don't "
+      "know</th>"
+      "<th>Missing</th><th>Not asked</th></tr></thead><tbody>\n";
   size_t shown = 0;
   for (const TableResult& table : report.tables) {
     for (const ItemResult& item : table.items) {
@@ -373,15 +390,17 @@ void HtmlNonresponse(const StudyReport& report, std::string* out) {
         if (nr.refused + nr.dont_know + nr.missing == 0) continue;
         ++shown;
         *out += fmt::format(
-            "<tr><td class=\"label\">{}</td><td class=\"label\">{}</td><td class=\"label\">{}</td><td>{}</td>"
+            "<tr><td class=\"label\">{}</td><td class=\"label\">{}</td><td "
+            "class=\"label\">{}</td><td>{}</td>"
             "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-            HtmlEscape(table.id), HtmlEscape(item.label), HtmlEscape(table.columns[c].label), nr.total,
-            nr.answered, nr.refused, nr.dont_know, nr.missing, nr.not_asked);
+            HtmlEscape(table.id), HtmlEscape(item.label), HtmlEscape(table.columns[c].label),
+            nr.total, nr.answered, nr.refused, nr.dont_know, nr.missing, nr.not_asked);
       }
     }
   }
   *out += "</tbody></table>\n";
-  if (shown == 0) *out += "<p>No item has a refusal, don't know or missing answer in any group.</p>\n";
+  if (shown == 0)
+    *out += "<p>No item has a refusal, don't know or missing answer in any group.</p>\n";
 }
 
 }  // namespace
@@ -393,28 +412,36 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
   page.extra_css = std::string(kReportCss);
   std::string out = HtmlPageStart(page);
   if (in.config.synthetic) {
-    out += "<div class=\"synthetic-banner\" role=\"note\">" + HtmlEscape(kSyntheticBanner) + "</div>\n";
+    out += "<div class=\"synthetic-banner\" role=\"note\">" + HtmlEscape(kSyntheticBanner) +
+           "</div>\n";
   }
   out += "<h1>" + HtmlEscape(in.config.title) + "</h1>\n";
   if (in.config.synthetic) {
-    out += "<p class=\"flag\">The paper published percentages but no microdata. Every table below is computed from "
-           "<strong>synthetic</strong> respondents generated by <code>ngosurvey synth</code> to reproduce the "
-           "published tables where whole counts can; they show what the study's tables should have printed "
-           "(counts, bases, intervals, tests, nonresponse), not new findings.</p>\n";
+    out +=
+        "<p class=\"flag\">The paper published percentages but no microdata. Every table below is "
+        "computed from "
+        "<strong>synthetic</strong> respondents generated by <code>ngosurvey synth</code> to "
+        "reproduce the "
+        "published tables where whole counts can; they show what the study's tables should have "
+        "printed "
+        "(counts, bases, intervals, tests, nonresponse), not new findings.</p>\n";
   }
   if (!in.config.source.empty()) out += "<p>" + HtmlEscape(in.config.source) + "</p>\n";
-  out += "<nav class=\"toc\"><ol><li><a href=\"#design\">Study design</a></li>"
-         "<li><a href=\"#fieldwork\">Fieldwork and response rates</a></li>";
+  out +=
+      "<nav class=\"toc\"><ol><li><a href=\"#design\">Study design</a></li>"
+      "<li><a href=\"#fieldwork\">Fieldwork and response rates</a></li>";
   for (const TableResult& t : report.tables) {
     out += "<li><a href=\"#" + HtmlId("table-" + t.id) + "\">" + HtmlEscape(t.title) + "</a></li>";
   }
-  out += "<li><a href=\"#audit\">Audit of the published tables</a></li>"
-         "<li><a href=\"#unreproduced\">Cells not reproduced</a></li>"
-         "<li><a href=\"#nonresponse\">Item nonresponse</a></li></ol></nav>\n";
+  out +=
+      "<li><a href=\"#audit\">Audit of the published tables</a></li>"
+      "<li><a href=\"#unreproduced\">Cells not reproduced</a></li>"
+      "<li><a href=\"#nonresponse\">Item nonresponse</a></li></ol></nav>\n";
 
   // Design.
   size_t questions = 0;
-  for (const auto& q : in.form.questions) questions += !q.is_container() && q.type != form::QuestionType::kNote;
+  for (const auto& q : in.form.questions)
+    questions += !q.is_container() && q.type != form::QuestionType::kNote;
   std::string languages;
   for (const auto& l : in.form.languages) languages += (languages.empty() ? "" : ", ") + l.name;
   auto status = in.form.settings.values.find("translation_status");
@@ -423,7 +450,9 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
          HtmlEscape(in.form.settings.version) + ", " + std::to_string(questions) +
          " questions and calculations, an XLSForm administered face to face.</li>";
   out += "<li>Languages: " + HtmlEscape(languages) +
-         (status != in.form.settings.values.end() ? " (translations: " + HtmlEscape(status->second) + ")" : "") +
+         (status != in.form.settings.values.end()
+              ? " (translations: " + HtmlEscape(status->second) + ")"
+              : "") +
          ".</li>";
   std::map<std::string, std::pair<int, int>> per_group;  // cases, completed
   for (const auto& c : in.frame.cases) {
@@ -434,8 +463,8 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
   out += "<li>Sample frame: ";
   bool first = true;
   for (const auto& [group, counts] : per_group) {
-    out += fmt::format("{}{}: {} organisations, {} interviewed", first ? "" : "; ", HtmlEscape(group), counts.first,
-                       counts.second);
+    out += fmt::format("{}{}: {} organisations, {} interviewed", first ? "" : "; ",
+                       HtmlEscape(group), counts.first, counts.second);
     first = false;
   }
   out += ".</li>";
@@ -443,15 +472,19 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
          (in.config.synthetic ? " (<strong>SYNTHETIC</strong>)" : "") + ".</li></ul></section>\n";
 
   // Fieldwork.
-  out += "<section id=\"fieldwork\"><h2>Fieldwork and response rates</h2>\n"
-         "<p>AAPOR Standard Definitions outcome rates from the frame's final dispositions; e (the share of cases of "
-         "unknown eligibility that are eligible) estimated proportionally. Counts: I complete, P partial, R refusal "
-         "and break-off, NC non-contact, O other, UH/UO unknown eligibility, NE not eligible.</p>\n";
+  out +=
+      "<section id=\"fieldwork\"><h2>Fieldwork and response rates</h2>\n"
+      "<p>AAPOR Standard Definitions outcome rates from the frame's final dispositions; e (the "
+      "share of cases of "
+      "unknown eligibility that are eligible) estimated proportionally. Counts: I complete, P "
+      "partial, R refusal "
+      "and break-off, NC non-contact, O other, UH/UO unknown eligibility, NE not eligible.</p>\n";
   for (const RatesScenario& s : report.fieldwork) {
     out += "<h3>" + HtmlEscape(s.title) + "</h3>\n";
     if (!s.explanation.empty()) out += "<p>" + HtmlEscape(s.explanation) + "</p>\n";
     out += "<table class=\"cmp\"><thead><tr><th scope=\"col\">Group</th>";
-    for (auto cat : kCategories) out += "<th>" + HtmlEscape(fieldwork::CategoryAbbreviation(cat)) + "</th>";
+    for (auto cat : kCategories)
+      out += "<th>" + HtmlEscape(fieldwork::CategoryAbbreviation(cat)) + "</th>";
     for (auto m : kShownMeasures) out += "<th>" + HtmlEscape(fieldwork::Describe(m).name) + "</th>";
     out += "</tr></thead><tbody>\n";
     for (const auto& g : s.groups) {
@@ -467,11 +500,14 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
   // Tables.
   for (size_t t = 0; t < report.tables.size(); ++t) {
     const TableResult& table = report.tables[t];
-    out += "<section id=\"" + HtmlId("table-" + table.id) + "\"><h2>" + HtmlEscape(table.title) + "</h2>\n";
-    for (const std::string& note : table.notes) out += "<p class=\"note\">" + HtmlEscape(note) + "</p>\n";
+    out += "<section id=\"" + HtmlId("table-" + table.id) + "\"><h2>" + HtmlEscape(table.title) +
+           "</h2>\n";
+    for (const std::string& note : table.notes)
+      out += "<p class=\"note\">" + HtmlEscape(note) + "</p>\n";
     HtmlComparisonTable(report, table, &out);
     out += "<p class=\"note\">" + HtmlEscape(kFlagLegend) +
-           " Fisher p: exact test between the groups for the option, adjusted across the item's options by Holm.</p>\n";
+           " Fisher p: exact test between the groups for the option, adjusted across the item's "
+           "options by Holm.</p>\n";
     out += "<div class=\"charts\">";
     for (const ItemResult& item : table.items) {
       SvgChartOptions chart;
@@ -481,7 +517,9 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
       chart.percent_decimals = table.percent_decimals;
       chart.include_total = false;
       std::string svg = SvgBarChart(table.columns, item, chart);
-      if (!svg.empty()) out += "<figure>" + svg + "<figcaption>" + HtmlEscape(item.label) + "</figcaption></figure>";
+      if (!svg.empty())
+        out +=
+            "<figure>" + svg + "<figcaption>" + HtmlEscape(item.label) + "</figcaption></figure>";
     }
     out += "</div></section>\n";
   }
@@ -490,14 +528,16 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
   out += "<section id=\"audit\"><h2>Audit of the published tables</h2>\n";
   if (in.audit) {
     const auto& a = *in.audit;
-    out += fmt::format("<p>{} published cells checked against their bases (study/bases.toml) with exact arithmetic: "
-                       "{} consistent, {} that no count of their base gives, {} printed as no response.</p>\n",
-                       a.cells.size(), a.CountVerdict(Verdict::kConsistent),
-                       a.CountVerdict(Verdict::kInconsistent), a.CountVerdict(Verdict::kNoResponse));
+    out += fmt::format(
+        "<p>{} published cells checked against their bases (study/bases.toml) with exact "
+        "arithmetic: "
+        "{} consistent, {} that no count of their base gives, {} printed as no response.</p>\n",
+        a.cells.size(), a.CountVerdict(Verdict::kConsistent),
+        a.CountVerdict(Verdict::kInconsistent), a.CountVerdict(Verdict::kNoResponse));
     out += "<ul>";
     for (const auto& f : a.findings) {
-      out += "<li><strong>" + HtmlEscape(FindingKindName(f.kind)) + "</strong> (Table " + HtmlEscape(f.table) +
-             "): " + HtmlEscape(f.message) + "</li>";
+      out += "<li><strong>" + HtmlEscape(FindingKindName(f.kind)) + "</strong> (Table " +
+             HtmlEscape(f.table) + "): " + HtmlEscape(f.message) + "</li>";
     }
     out += "</ul>";
   } else {
@@ -512,18 +552,21 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
     if (cmp.match) continue;
     ++unreproduced;
     const auto& p = *cmp.published;
-    out += fmt::format("<li>Table {}, {} – {}, {}: published {}, reproduced {} ({}).</li>", HtmlEscape(p.table),
-                       HtmlEscape(p.item_label), HtmlEscape(p.option_label), HtmlEscape(p.country),
-                       HtmlEscape(p.published_value), HtmlEscape(cmp.reproduced.empty() ? "–" : cmp.reproduced),
+    out += fmt::format("<li>Table {}, {} – {}, {}: published {}, reproduced {} ({}).</li>",
+                       HtmlEscape(p.table), HtmlEscape(p.item_label), HtmlEscape(p.option_label),
+                       HtmlEscape(p.country), HtmlEscape(p.published_value),
+                       HtmlEscape(cmp.reproduced.empty() ? "–" : cmp.reproduced),
                        HtmlEscape(UnreproducedReason(cmp)));
   }
   out += "</ul>";
   if (unreproduced == 0) out += "<p>Every published cell is reproduced.</p>";
   out += "</section>\n";
 
-  out += "<section id=\"nonresponse\"><h2>Item nonresponse</h2>\n"
-         "<p>Respondents in each item's base who did not answer it, by kind. Refusals are answers too: the "
-         "study's respondents declined confidential items to protect victims.</p>\n";
+  out +=
+      "<section id=\"nonresponse\"><h2>Item nonresponse</h2>\n"
+      "<p>Respondents in each item's base who did not answer it, by kind. Refusals are answers "
+      "too: the "
+      "study's respondents declined confidential items to protect victims.</p>\n";
   HtmlNonresponse(report, &out);
   out += "</section>\n";
   out += "<footer><p>Generated by ngosurvey from " + HtmlEscape(in.config.config_file) +
@@ -545,7 +588,8 @@ std::string RenderStudyReportMarkdown(const StudyReport& report) {
     out += "### " + s.title + "\n\n";
     if (!s.explanation.empty()) out += s.explanation + "\n\n";
     out += "| Group |";
-    for (auto cat : kCategories) out += " " + std::string(fieldwork::CategoryAbbreviation(cat)) + " |";
+    for (auto cat : kCategories)
+      out += " " + std::string(fieldwork::CategoryAbbreviation(cat)) + " |";
     for (auto m : kShownMeasures) out += " " + std::string(fieldwork::Describe(m).name) + " |";
     out += "\n|---|";
     for (size_t i = 0; i < std::size(kCategories) + std::size(kShownMeasures); ++i) out += "---:|";
@@ -564,12 +608,14 @@ std::string RenderStudyReportMarkdown(const StudyReport& report) {
     if (in.config.synthetic) out += "*SYNTHETIC DATA*\n\n";
     std::vector<ComparisonRow> rows = RowsOf(report, table.id);
     out += "| Item | Option |";
-    for (const std::string& g : groups) out += " " + GroupLabel(table, g) + " published | reproduced | n/N |";
+    for (const std::string& g : groups)
+      out += " " + GroupLabel(table, g) + " published | reproduced | n/N |";
     out += " Fisher p |\n|---|---|";
     for (size_t i = 0; i < groups.size(); ++i) out += "---:|---:|---:|";
     out += "---:|\n";
     for (const ComparisonRow& row : rows) {
-      out += "| " + report::MarkdownEscape(row.item_label) + " | " + report::MarkdownEscape(row.option_label) + " |";
+      out += "| " + report::MarkdownEscape(row.item_label) + " | " +
+             report::MarkdownEscape(row.option_label) + " |";
       const analysis::GroupTest* test = nullptr;
       for (const std::string& g : groups) {
         auto it = row.by_group.find(g);
@@ -579,8 +625,11 @@ std::string RenderStudyReportMarkdown(const StudyReport& report) {
         }
         const CellComparison& cmp = *it->second;
         if (!test) test = TestOf(cmp);
-        out += " " + (cmp.published->published_value.empty() ? "no response" : cmp.published->published_value) +
-               " | " + cmp.reproduced + (Flags(cmp).empty() ? "" : " " + Flags(cmp)) + " | " + CountText(cmp) + " |";
+        out += " " +
+               (cmp.published->published_value.empty() ? "no response"
+                                                       : cmp.published->published_value) +
+               " | " + cmp.reproduced + (Flags(cmp).empty() ? "" : " " + Flags(cmp)) + " | " +
+               CountText(cmp) + " |";
       }
       out += " " + PText(test) + " |\n";
     }
@@ -592,15 +641,16 @@ std::string RenderStudyReportMarkdown(const StudyReport& report) {
     if (cmp.match) continue;
     ++unreproduced;
     const auto& p = *cmp.published;
-    out += "- Table " + p.table + ", " + p.item_label + " – " + p.option_label + ", " + p.country + ": published " +
-           p.published_value + ", reproduced " + (cmp.reproduced.empty() ? "–" : cmp.reproduced) + " (" +
-           UnreproducedReason(cmp) + ")\n";
+    out += "- Table " + p.table + ", " + p.item_label + " – " + p.option_label + ", " + p.country +
+           ": published " + p.published_value + ", reproduced " +
+           (cmp.reproduced.empty() ? "–" : cmp.reproduced) + " (" + UnreproducedReason(cmp) + ")\n";
   }
   if (unreproduced == 0) out += "Every published cell is reproduced.\n";
   if (in.audit) {
     out += "\n## Audit of the published tables\n\n";
     for (const auto& f : in.audit->findings) {
-      out += "- **" + std::string(FindingKindName(f.kind)) + "** (Table " + f.table + "): " + f.message + "\n";
+      out += "- **" + std::string(FindingKindName(f.kind)) + "** (Table " + f.table +
+             "): " + f.message + "\n";
     }
   }
   return out;

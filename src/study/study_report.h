@@ -20,11 +20,11 @@
 #include <string>
 #include <vector>
 
-#include "study/published_audit.h"
 #include "analysis/table.h"
 #include "base/error.h"
 #include "base/progress.h"
 #include "fieldwork/rates.h"
+#include "study/published_audit.h"
 #include "study/study.h"
 
 namespace ngosurvey::study {
@@ -32,8 +32,8 @@ namespace ngosurvey::study {
 // One published cell and its reproduction.
 struct CellComparison {
   const CellAudit* published = nullptr;
-  const analysis::ItemResult* item = nullptr;   // the table row showing it
-  const analysis::Cell* cell = nullptr;         // percentage cells
+  const analysis::ItemResult* item = nullptr;  // the table row showing it
+  const analysis::Cell* cell = nullptr;        // percentage cells
   const analysis::NumericCell* numeric = nullptr;
   std::string reproduced;  // at the published precision; "no response"; "" when none
   bool match = false;      // reproduced text == published text
@@ -52,7 +52,7 @@ struct StudyReport {
   std::vector<analysis::TableResult> tables;
   std::vector<CellComparison> comparisons;  // in the published CSV's order
   std::vector<RatesScenario> fieldwork;
-  std::vector<std::string> summary;         // a few lines for the terminal
+  std::vector<std::string> summary;  // a few lines for the terminal
 };
 
 // Reads the study's data (the `data` CSV with the instrument), computes the tables,

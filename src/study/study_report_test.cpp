@@ -2,16 +2,17 @@
 // synthesiser, tabulated by the ordinary tabulation engine, and compared with the
 // published cells. The synthesiser's own account of which cells it met is checked
 // against what tabulation finds, so neither can fool the other.
+#include "study/study_report.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <random>
 
-#include "study/synth.h"
 #include "base/file.h"
 #include "study/study.h"
-#include "study/study_report.h"
+#include "study/synth.h"
 
 namespace ngosurvey::study {
 namespace {
@@ -35,8 +36,9 @@ class TempFolder {
 
 // A copy of the study folder to break.
 void CopyStudy(const TempFolder& dir) {
-  std::filesystem::copy(kStudy, dir.str(),
-                        std::filesystem::copy_options::recursive | std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::copy(
+      kStudy, dir.str(),
+      std::filesystem::copy_options::recursive | std::filesystem::copy_options::overwrite_existing);
 }
 
 void Replace(const std::string& path, const std::string& from, const std::string& to) {
@@ -102,7 +104,8 @@ TEST(StudyTest, TabulatedSyntheticDataReproduceEveryReachablePublishedCell) {
     std::string where = "table " + p.table + " " + p.item_id + "/" + p.option_id + " " + p.country;
     ASSERT_TRUE(cmp.item) << where << ": no table row shows it";
     if (reachable && met) {
-      EXPECT_TRUE(cmp.match) << where << ": published " << p.published_value << ", tabulated " << cmp.reproduced;
+      EXPECT_TRUE(cmp.match) << where << ": published " << p.published_value << ", tabulated "
+                             << cmp.reproduced;
       reproduced += cmp.match;
     }
     if (!reachable) {

@@ -1,9 +1,9 @@
 #include "study/synth.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <cmath>
 #include <map>
 #include <optional>
 #include <set>
@@ -50,12 +50,16 @@ using Row = std::map<std::string, std::string, std::less<>>;
 form::expr::TypeHint HintOf(QuestionType type) {
   using form::expr::TypeHint;
   switch (type) {
-    case QuestionType::kSelectMultiple: return TypeHint::kSelectMultiple;
-    case QuestionType::kSelectOne: return TypeHint::kSelectOne;
+    case QuestionType::kSelectMultiple:
+      return TypeHint::kSelectMultiple;
+    case QuestionType::kSelectOne:
+      return TypeHint::kSelectOne;
     case QuestionType::kInteger:
     case QuestionType::kDecimal:
-    case QuestionType::kRange: return TypeHint::kNumber;
-    default: return TypeHint::kString;
+    case QuestionType::kRange:
+      return TypeHint::kNumber;
+    default:
+      return TypeHint::kString;
   }
 }
 
@@ -101,7 +105,8 @@ class ChoiceContext final : public form::expr::EvalContext, public form::expr::N
   }
   size_t ValueCount(int) const override { return 1; }
   std::string_view ValueAt(int slot, size_t) const override {
-    return slot == 0 ? std::string_view(choice_.name) : std::string_view(choice_.extra_columns[slot - 1].second);
+    return slot == 0 ? std::string_view(choice_.name)
+                     : std::string_view(choice_.extra_columns[slot - 1].second);
   }
   void RandomBytes(uint8_t* out, size_t n) const override { std::fill(out, out + n, 0x5A); }
 
@@ -111,7 +116,7 @@ class ChoiceContext final : public form::expr::EvalContext, public form::expr::N
 
 std::string Quoted(std::string_view value) {
   return value.find('\'') == std::string_view::npos ? "'" + std::string(value) + "'"
-                                                     : "\"" + std::string(value) + "\"";
+                                                    : "\"" + std::string(value) + "\"";
 }
 
 std::string SubstituteReferences(std::string_view text, const Row& row) {
@@ -144,8 +149,13 @@ class Synthesizer {
   Synthesizer(const form::Form& form, const std::vector<TableSpec>& specs,
               const AuditReport& published, const std::vector<SynthRespondent>& respondents,
               const SynthOptions& options)
-      : form_(form), specs_(specs), published_(published), respondents_(respondents),
-        options_(options), rng_(options.seed), context_(form) {}
+      : form_(form),
+        specs_(specs),
+        published_(published),
+        respondents_(respondents),
+        options_(options),
+        rng_(options.seed),
+        context_(form) {}
 
   Result<SynthResult> Run() {
     if (respondents_.empty()) return MakeError("SY003", "no respondents to synthesise");
@@ -178,8 +188,9 @@ class Synthesizer {
         }
       }
       if (!shown) {
-        return MakeError("SY001", "published cell of table " + cell.table + ", item '" + cell.item_id +
-                                      "' is shown by no row of the table specs",
+        return MakeError("SY001",
+                         "published cell of table " + cell.table + ", item '" + cell.item_id +
+                             "' is shown by no row of the table specs",
                          Location{.file = published_.tables_file, .row = cell.line});
       }
       targets_by_item_[cell.item_id].push_back({&cell, shown});
@@ -200,7 +211,8 @@ class Synthesizer {
       if (!targets_by_item_.count(later.name)) continue;
       for (const Question* q : form_.RelevanceChain(later)) {
         std::string_view text = q->relevant;
-        for (size_t pos = text.find("${"); pos != std::string_view::npos; pos = text.find("${", pos + 2)) {
+        for (size_t pos = text.find("${"); pos != std::string_view::npos;
+             pos = text.find("${", pos + 2)) {
           size_t end = text.find('}', pos);
           if (end == std::string_view::npos) break;
           std::string name(text.substr(pos + 2, end - pos - 2));
@@ -209,8 +221,10 @@ class Synthesizer {
           size_t quote = text.find_first_of("'\"", end);
           if (quote == std::string_view::npos) continue;
           std::string_view between = text.substr(end + 1, quote - end - 1);
-          bool compared = between.find('=') != std::string_view::npos || between.find(',') != std::string_view::npos;
-          if (!compared || between.find("${") != std::string_view::npos || between.size() > 8) continue;
+          bool compared = between.find('=') != std::string_view::npos ||
+                          between.find(',') != std::string_view::npos;
+          if (!compared || between.find("${") != std::string_view::npos || between.size() > 8)
+            continue;
           size_t close = text.find(text[quote], quote + 1);
           if (close == std::string_view::npos) continue;
           gates_[name].insert(std::string(text.substr(quote + 1, close - quote - 1)));
@@ -301,7 +315,8 @@ class Synthesizer {
     std::vector<std::string> names;
     const form::ChoiceList* list = form_.FindChoiceList(q.list_name);
     if (!list) return names;
-    std::string filter = q.choice_filter.empty() ? "" : SubstituteReferences(q.choice_filter, rows_[i]);
+    std::string filter =
+        q.choice_filter.empty() ? "" : SubstituteReferences(q.choice_filter, rows_[i]);
     for (const form::Choice& choice : list->choices) {
       if (IsNonAnswer(choice.name)) continue;
       if (!filter.empty()) {
@@ -347,7 +362,10 @@ class Synthesizer {
     switch (q.type) {
       case QuestionType::kStart:
       case QuestionType::kEnd:
-        return Fill(q, relevant, [&](size_t) { return options_.date + (q.type == QuestionType::kStart ? "T09:00:00.000+07:00" : "T10:30:00.000+07:00"); });
+        return Fill(q, relevant, [&](size_t) {
+          return options_.date +
+                 (q.type == QuestionType::kStart ? "T09:00:00.000+07:00" : "T10:30:00.000+07:00");
+        });
       case QuestionType::kToday:
       case QuestionType::kDate:
         return Fill(q, relevant, [&](size_t) { return options_.date; });
@@ -478,10 +496,11 @@ class Synthesizer {
           ++got;
         }
         Met(cell, got,
-            pool.size() < g.base.size()
-                ? "only " + std::to_string(pool.size()) + " of the base are asked this question (skip logic)"
-                : "the item's published shares add to more than 100%: every NGO of the base already has an "
-                  "option printed before this one");
+            pool.size() < g.base.size() ? "only " + std::to_string(pool.size()) +
+                                              " of the base are asked this question (skip logic)"
+                                        : "the item's published shares add to more than 100%: "
+                                          "every NGO of the base already has an "
+                                          "option printed before this one");
       }
       // The rest of the base takes options the table does not print; when the table
       // prints every option, the published shares add to less than 100 and the rest
@@ -491,8 +510,10 @@ class Synthesizer {
       for (; next < pool.size(); ++next) {
         size_t i = pool[next];
         auto allowed = NGO_TRY(Options(q, i));
-        std::erase_if(allowed, [&](const std::string& o) { return printed.count(o) || o == "other"; });
-        rows_[i][q.name] = allowed.empty() ? options_.refused_code : allowed[rng_.Below(allowed.size())];
+        std::erase_if(allowed,
+                      [&](const std::string& o) { return printed.count(o) || o == "other"; });
+        rows_[i][q.name] =
+            allowed.empty() ? options_.refused_code : allowed[rng_.Below(allowed.size())];
         done[i] = true;
       }
     }
@@ -578,8 +599,9 @@ class Synthesizer {
         continue;
       }
       if (!NGO_TRY(Valid(q, i, value))) {
-        return MakeError("SY004", "synthetic answer '" + value + "' of " + respondents_[i].org_id +
-                                      " fails the constraint of '" + q.name + "'",
+        return MakeError("SY004",
+                         "synthetic answer '" + value + "' of " + respondents_[i].org_id +
+                             " fails the constraint of '" + q.name + "'",
                          form_.SurveyCell(q.row, "constraint"));
       }
       rows_[i][q.name] = value;
@@ -622,15 +644,17 @@ class Synthesizer {
       for (int64_t k = 0; k < total % t.base; ++k) ++values[static_cast<size_t>(k)];
       for (size_t step = 0; step < pool.size() * 4; ++step) {
         size_t from = rng_.Below(pool.size()), to = rng_.Below(pool.size());
-        int64_t amount = static_cast<int64_t>(rng_.Below(static_cast<uint64_t>(values[from] / 2 + 1)));
+        int64_t amount =
+            static_cast<int64_t>(rng_.Below(static_cast<uint64_t>(values[from] / 2 + 1)));
         values[from] -= amount, values[to] += amount;
       }
       int64_t achieved = 0;
       for (size_t k = 0; k < pool.size(); ++k) {
         size_t i = pool[k];
         if (!NGO_TRY(Valid(q, i, std::to_string(values[k])))) {
-          return MakeError("SY004", "synthetic value " + std::to_string(values[k]) + " of '" + q.name +
-                                        "' fails its constraint; the published mean cannot be met",
+          return MakeError("SY004",
+                           "synthetic value " + std::to_string(values[k]) + " of '" + q.name +
+                               "' fails its constraint; the published mean cannot be met",
                            form_.SurveyCell(q.row, "constraint"));
         }
         rows_[i][q.name] = std::to_string(values[k]);
@@ -708,7 +732,8 @@ class Synthesizer {
       const PrintedNumber& value = *g.mean->value;
       auto printed = [&](int64_t sum, int64_t count) {
         // mean = sum / (count * 10^6), rounded half-up at the printed precision.
-        return count > 0 && RoundHalfUpScaled(sum, count * 1'000'000, value.decimals) == value.scaled;
+        return count > 0 &&
+               RoundHalfUpScaled(sum, count * 1'000'000, value.decimals) == value.scaled;
       };
       int64_t sum = scaled_total(pool, &n);
       int64_t goal_scaled = value.scaled;  // target mean * 10^decimals
@@ -732,8 +757,10 @@ class Synthesizer {
             int64_t n_try = 0;
             int64_t s = scaled_total(pool, &n_try);
             double mean = n_try ? static_cast<double>(s) / 1e6 / static_cast<double>(n_try) : 0;
-            double distance = std::fabs(mean * std::pow(10.0, value.decimals) - static_cast<double>(goal_scaled));
-            if (first || distance < best_distance) best = text, best_distance = distance, first = false;
+            double distance =
+                std::fabs(mean * std::pow(10.0, value.decimals) - static_cast<double>(goal_scaled));
+            if (first || distance < best_distance)
+              best = text, best_distance = distance, first = false;
           }
           rows_[i][input->name] = best;
           rows_[i][q.name] = NGO_TRY(Calculate(q, i));
@@ -744,7 +771,8 @@ class Synthesizer {
       t.reachable = true;
       t.met = printed(sum, n);
       t.target = sum;
-      if (!t.met) t.note = "no values of '" + input->name + "' within its constraint give the printed mean";
+      if (!t.met)
+        t.note = "no values of '" + input->name + "' within its constraint give the printed mean";
     }
     return Ok();
   }
@@ -764,7 +792,7 @@ class Synthesizer {
 
   std::string Uuid() {
     uint64_t a = rng_.Next(), b = rng_.Next();
-    a = (a & ~0xF000ull) | 0x4000ull;                      // version 4
+    a = (a & ~0xF000ull) | 0x4000ull;                         // version 4
     b = (b & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;  // variant 10
     char text[48];
     std::snprintf(text, sizeof text, "uuid:%08x-%04x-%04x-%04x-%012llx",
@@ -786,7 +814,8 @@ class Synthesizer {
   std::vector<std::string> header_;
   SynthResult result_;
   std::map<std::pair<const TableSpec*, const RowSpec*>, CompiledRow> compiled_;
-  std::map<std::string, std::vector<std::pair<const CellAudit*, const CompiledRow*>>, std::less<>> targets_by_item_;
+  std::map<std::string, std::vector<std::pair<const CellAudit*, const CompiledRow*>>, std::less<>>
+      targets_by_item_;
   std::map<const CellAudit*, size_t> target_index_;
   std::map<int, form::expr::BoundExpr> relevance_, constraint_, calculation_;
   std::map<std::string, std::set<std::string>, std::less<>> gates_;
@@ -816,9 +845,10 @@ std::string SynthTargetsCsv(const SynthResult& result) {
                  &out);
   for (const SynthTarget& t : result.targets) {
     const CellAudit& c = *t.cell;
-    csv::AppendRow({c.table, c.item_id, c.option_id, c.country, c.published_value, std::to_string(t.base),
-                    std::to_string(t.target), t.reachable ? "yes" : "no", t.met ? "yes" : "no", t.note},
-                   &out);
+    csv::AppendRow(
+        {c.table, c.item_id, c.option_id, c.country, c.published_value, std::to_string(t.base),
+         std::to_string(t.target), t.reachable ? "yes" : "no", t.met ? "yes" : "no", t.note},
+        &out);
   }
   return out;
 }

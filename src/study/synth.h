@@ -27,11 +27,11 @@
 #include <string>
 #include <vector>
 
-#include "study/published_audit.h"
 #include "analysis/table.h"
 #include "base/csv.h"
 #include "base/error.h"
 #include "form/form.h"
+#include "study/published_audit.h"
 
 namespace ngosurvey::study {
 
@@ -44,10 +44,10 @@ struct SynthRespondent {
 
 struct SynthOptions {
   uint64_t seed = 20090601;
-  std::string group_column = "country";  // the question the specs group by
-  std::string refused_code = "refused";  // written for a refusal (form setting)
+  std::string group_column = "country";      // the question the specs group by
+  std::string refused_code = "refused";      // written for a refusal (form setting)
   std::string dont_know_code = "dont_know";  // written for don't know (form setting)
-  std::string date = "2008-06-02";       // fieldwork date written to start/end/today
+  std::string date = "2008-06-02";           // fieldwork date written to start/end/today
   // Questions every respondent answers the same way where relevant (the consent of
   // an NGO that completed the interview is "yes").
   std::map<std::string, std::string> fixed;
@@ -75,7 +75,8 @@ struct SynthResult {
 // lay those tables out (table id = the CSV's `table`). Errors: "SY001" a table or
 // item of the published cells that no spec row shows, "SY002" an expression of the
 // form or specs that does not compile, "SY003" no respondents.
-Result<SynthResult> Synthesize(const form::Form& form, const std::vector<analysis::TableSpec>& specs,
+Result<SynthResult> Synthesize(const form::Form& form,
+                               const std::vector<analysis::TableSpec>& specs,
                                const AuditReport& published,
                                const std::vector<SynthRespondent>& respondents,
                                const SynthOptions& options = {});

@@ -37,32 +37,39 @@ ngosurvey::Result<analysis::Column> Build(std::string name, std::string label,
 ngosurvey::Result<analysis::Dataset> StudyLikeData() {
   using analysis::ColumnKind;
   analysis::Dataset data;
-  NGO_TRY(data.AddColumn(NGO_TRY(Build("country", "Country", ColumnKind::kSingle, {"KH", "VN"},
-                                       {"Cambodia (កម្ពុជា)", "Việt Nam"},
-                                       {{Answer::Answered("KH"), 14}, {Answer::Answered("VN"), 13}}))));
+  NGO_TRY(data.AddColumn(NGO_TRY(Build(
+      "country", "Country", ColumnKind::kSingle, {"KH", "VN"}, {"Cambodia (កម្ពុជា)", "Việt Nam"},
+      {{Answer::Answered("KH"), 14}, {Answer::Answered("VN"), 13}}))));
   // KH: 6 yes, 8 no; VN: 2 yes (a small count), 10 no, 1 refused.
-  NGO_TRY(data.AddColumn(NGO_TRY(Build(
-      "training", "Staff trained on trafficking <law> & \"victim identification\"",
-      ColumnKind::kSingle, {"yes", "no"}, {"Có / បាទ", "Không / ទេ"},
-      {{Answer::Answered("yes"), 6}, {Answer::Answered("no"), 8}, {Answer::Answered("yes"), 2},
-       {Answer::Answered("no"), 10}, {Answer::Refused(), 1}}))));
+  NGO_TRY(data.AddColumn(
+      NGO_TRY(Build("training", "Staff trained on trafficking <law> & \"victim identification\"",
+                    ColumnKind::kSingle, {"yes", "no"}, {"Có / បាទ", "Không / ទេ"},
+                    {{Answer::Answered("yes"), 6},
+                     {Answer::Answered("no"), 8},
+                     {Answer::Answered("yes"), 2},
+                     {Answer::Answered("no"), 10},
+                     {Answer::Refused(), 1}}))));
   // Services (select_multiple): legal aid is rare in Viet Nam (1 NGO).
-  NGO_TRY(data.AddColumn(NGO_TRY(Build(
-      "services", "Services provided to victims", ColumnKind::kMulti,
-      {"shelter", "legal", "health", "reintegration"},
-      {"Nơi tạm trú an toàn (safe shelter)", "ជំនួយផ្នែកច្បាប់ (legal aid)", "Chăm sóc y tế",
-       "ការធ្វើសមាហរណកម្មឡើងវិញ (reintegration)"},
-      {{Answer::Answered("shelter legal health"), 4}, {Answer::Answered("shelter reintegration"), 5},
-       {Answer::Answered("legal"), 3}, {Answer::Answered("health reintegration"), 2},
-       {Answer::Answered("shelter health reintegration"), 6}, {Answer::Answered("legal health"), 1},
-       {Answer::Answered("health"), 5}, {Answer::DontKnow(), 1}}))));
+  NGO_TRY(
+      data.AddColumn(NGO_TRY(Build("services", "Services provided to victims", ColumnKind::kMulti,
+                                   {"shelter", "legal", "health", "reintegration"},
+                                   {"Nơi tạm trú an toàn (safe shelter)", "ជំនួយផ្នែកច្បាប់ (legal aid)",
+                                    "Chăm sóc y tế", "ការធ្វើសមាហរណកម្មឡើងវិញ (reintegration)"},
+                                   {{Answer::Answered("shelter legal health"), 4},
+                                    {Answer::Answered("shelter reintegration"), 5},
+                                    {Answer::Answered("legal"), 3},
+                                    {Answer::Answered("health reintegration"), 2},
+                                    {Answer::Answered("shelter health reintegration"), 6},
+                                    {Answer::Answered("legal health"), 1},
+                                    {Answer::Answered("health"), 5},
+                                    {Answer::DontKnow(), 1}}))));
   // Paid staff: KH 1..14; VN 12 answers and one don't know.
   std::vector<std::pair<Answer, int>> staff;
   for (int i = 1; i <= 14; ++i) staff.push_back({Answer::Answered(std::to_string(i)), 1});
   for (int i = 0; i < 12; ++i) staff.push_back({Answer::Answered(std::to_string(8 + i % 5)), 1});
   staff.push_back({Answer::DontKnow(), 1});
-  NGO_TRY(data.AddColumn(NGO_TRY(Build("staff", "Số nhân viên / ចំនួនបុគ្គលិក (paid staff)",
-                                       ColumnKind::kNumber, {}, {}, staff))));
+  NGO_TRY(data.AddColumn(NGO_TRY(
+      Build("staff", "Số nhân viên / ចំនួនបុគ្គលិក (paid staff)", ColumnKind::kNumber, {}, {}, staff))));
   return data;
 }
 

@@ -38,7 +38,9 @@ Status Build(const std::string& path) {
   NGO_TRY(db->CreateSubmission(a));
   NGO_TRY(db->CompleteSubmission(a.instance_id, 1764055800000));
   clock.Set(1764060000000);
-  NGO_TRY(db->Amend({a.instance_id, "supervisor-lina", "respondent corrected on callback",
+  NGO_TRY(db->Amend({a.instance_id,
+                     "supervisor-lina",
+                     "respondent corrected on callback",
                      {{"programs[2]/name", Answer::Answered("safe house (Phnom Penh)")}}}));
 
   Submission b = a;

@@ -13,15 +13,14 @@
 // for a number, a name that is not a choice, an impossible date), then plausible
 // values until one is accepted (the form's constraints decide; choices in list
 // order), refusing or "don't know" where nothing fits, and a refusal of every
-// seventh number or text after the tenth screen where the form allows it; every fifth required question is first left empty (the
-// required message); screen 3 goes back and forward again; two instances of each
-// repeat; OTHER_LANG is switched to at screen 8 and back at screen 16. The clock and
-// the random seed are fixed. Exit 1 when the interview cannot reach its end.
+// seventh number or text after the tenth screen where the form allows it; every fifth required
+// question is first left empty (the required message); screen 3 goes back and forward again; two
+// instances of each repeat; OTHER_LANG is switched to at screen 8 and back at screen 16. The clock
+// and the random seed are fixed. Exit 1 when the interview cannot reach its end.
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "base/diagnostic.h"
 #include "form/form.h"
@@ -29,8 +28,8 @@
 
 namespace {
 
-using nlohmann::json;
 using ngosurvey::interview::JsonEngine;
+using nlohmann::json;
 
 class Driver {
  public:
@@ -168,8 +167,10 @@ int main(int argc, char** argv) {
         }
       }
       if (!ok && prompt["type"] != "note") {
-        if (prompt["can_refuse"].get<bool>()) call({{"op", "refuse"}, {"prompt", i}});
-        else if (prompt["can_dont_know"].get<bool>()) call({{"op", "dont_know"}, {"prompt", i}});
+        if (prompt["can_refuse"].get<bool>())
+          call({{"op", "refuse"}, {"prompt", i}});
+        else if (prompt["can_dont_know"].get<bool>())
+          call({{"op", "dont_know"}, {"prompt", i}});
       }
     }
     r = call({{"op", "next"}});

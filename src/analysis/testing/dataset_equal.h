@@ -31,7 +31,8 @@ inline void ExpectSameDataset(const Dataset& a, const Dataset& b) {
     EXPECT_TRUE(x.states == y.states);
     EXPECT_EQ(x.numbers.size(), y.numbers.size());
     if (x.numbers.size() == y.numbers.size() && !x.numbers.empty()) {
-      EXPECT_EQ(0, std::memcmp(x.numbers.data(), y.numbers.data(), x.numbers.size() * sizeof(double)));
+      EXPECT_EQ(0,
+                std::memcmp(x.numbers.data(), y.numbers.data(), x.numbers.size() * sizeof(double)));
     }
   }
 }

@@ -14,9 +14,12 @@ namespace ngosurvey::analysis::testing {
 // text, a numeric and a text calculate; "99" is an option of `abc` (and a refused
 // code in some tests).
 inline Result<form::Form> EveryKindForm(Diagnostics* diags = nullptr) {
-  form::testing::Rows choices = {{"list_name", "name", "label"}, {"country", "KH", "Cambodia"},
-                                 {"country", "VN", "Viet Nam"},  {"abc", "a", "A"},
-                                 {"abc", "b", "B"},              {"abc", "c", "C"},
+  form::testing::Rows choices = {{"list_name", "name", "label"},
+                                 {"country", "KH", "Cambodia"},
+                                 {"country", "VN", "Viet Nam"},
+                                 {"abc", "a", "A"},
+                                 {"abc", "b", "B"},
+                                 {"abc", "c", "C"},
                                  {"abc", "99", "Refused"}};
   for (int i = 1; i <= 9; ++i) {
     choices.push_back({"many", "o" + std::to_string(i), "Option " + std::to_string(i)});
@@ -42,12 +45,15 @@ inline const char* const kEveryKindHeader = "country,s1,s2,g/m1,g/n1,d1,t1,c1,c2
 // select_one, a select_multiple wider than 64 planes, numbers.
 inline Result<form::Form> FastPathForm(Diagnostics* diags = nullptr) {
   form::testing::Rows choices = {{"list_name", "name", "label"}};
-  for (int i = 1; i <= 200; ++i) choices.push_back({"big", std::to_string(i), "B" + std::to_string(i)});
-  for (const char* name : {"a", "bb", "ccc", "dddd", "eeeee", "ffffff", "ggggggg", "hhhhhhhh", "iiiiiiiii",
-                           "a_long_option_name", "01", "1", "-1", "1.0", "99x", "\xC3\xA9"}) {
+  for (int i = 1; i <= 200; ++i)
+    choices.push_back({"big", std::to_string(i), "B" + std::to_string(i)});
+  for (const char* name :
+       {"a", "bb", "ccc", "dddd", "eeeee", "ffffff", "ggggggg", "hhhhhhhh", "iiiiiiiii",
+        "a_long_option_name", "01", "1", "-1", "1.0", "99x", "\xC3\xA9"}) {
     choices.push_back({"words", name, name});
   }
-  for (int i = 0; i < 500; ++i) choices.push_back({"wide", "o" + std::to_string(i), "O" + std::to_string(i)});
+  for (int i = 0; i < 500; ++i)
+    choices.push_back({"wide", "o" + std::to_string(i), "O" + std::to_string(i)});
   return form::testing::MakeForm({{"type", "name", "label"},
                                   {"select_one big", "big", "Big"},
                                   {"select_one words", "w", "W"},
@@ -64,11 +70,14 @@ inline const char* const kFastPathHeader = "big,w,mw,wide,x,i,note";  // note: n
 // options (two planes: the general path), names of mixed lengths.
 inline Result<form::Form> ShortCodeForm(Diagnostics* diags = nullptr) {
   form::testing::Rows choices = {{"list_name", "name", "label"}};
-  for (const char* name : {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "\xC3\xA9", "z"}) {
+  for (const char* name :
+       {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "\xC3\xA9", "z"}) {
     choices.push_back({"short", name, name});
   }
-  for (const char* name : {"a", "b", "c", "d", "e", "f", "g"}) choices.push_back({"seven", name, name});
-  for (const char* name : {"a", "b", "c", "d", "e", "f", "g", "h"}) choices.push_back({"eight", name, name});
+  for (const char* name : {"a", "b", "c", "d", "e", "f", "g"})
+    choices.push_back({"seven", name, name});
+  for (const char* name : {"a", "b", "c", "d", "e", "f", "g", "h"})
+    choices.push_back({"eight", name, name});
   for (const char* name : {"x", "yy", "zzz"}) choices.push_back({"mixed", name, name});
   return form::testing::MakeForm({{"type", "name", "label"},
                                   {"select_one short", "s", "S"},

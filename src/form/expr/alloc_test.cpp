@@ -9,7 +9,8 @@
 namespace ngosurvey::form::expr {
 namespace {
 
-long AllocationsDuring(Evaluator& evaluator, const BoundExpr& bound, const EvalContext& ctx, int runs) {
+long AllocationsDuring(Evaluator& evaluator, const BoundExpr& bound, const EvalContext& ctx,
+                       int runs) {
   // Warm up: the arena and vector pool reach their working size.
   for (int i = 0; i < 3; ++i) EXPECT_TRUE(evaluator.Evaluate(bound, ctx).has_value());
   long before = ngosurvey::alloc_count::g_allocations.load();

@@ -9,7 +9,20 @@
 namespace ngosurvey::form::expr {
 
 enum class BinaryOp : uint8_t {
-  kOr, kAnd, kEq, kNe, kLt, kLe, kGt, kGe, kAdd, kSub, kMul, kDiv, kMod, kUnion,
+  kOr,
+  kAnd,
+  kEq,
+  kNe,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
+  kAdd,
+  kSub,
+  kMul,
+  kDiv,
+  kMod,
+  kUnion,
 };
 
 // The operator as written ("and", "<=", "div"...).
@@ -29,8 +42,8 @@ enum class AstKind : uint8_t {
 struct AstStep {
   enum class Axis : uint8_t { kChild, kParent, kSelf, kAttribute, kDescendant };
   Axis axis = Axis::kChild;
-  std::string name;              // "" for . and ..; "*" for any name
-  std::vector<int> predicates;   // node indices
+  std::string name;             // "" for . and ..; "*" for any name
+  std::vector<int> predicates;  // node indices
   int offset = 0;
 };
 

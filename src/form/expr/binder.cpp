@@ -41,9 +41,9 @@ std::optional<Error> CheckCall(const std::string& text, const FunctionCall& call
   if (ok && def->id == FuncId::kIndexedRepeat && call.arity % 2 == 0) ok = false;
   if (!ok) {
     std::string given = std::to_string(call.arity);
-    return MakeExprError(ErrorCode::kWrongArity, text, call.offset, call.name,
-                         def->id == FuncId::kIndexedRepeat ? "3, 5 or 7 arguments" : ArityText(info),
-                         given);
+    return MakeExprError(
+        ErrorCode::kWrongArity, text, call.offset, call.name,
+        def->id == FuncId::kIndexedRepeat ? "3, 5 or 7 arguments" : ArityText(info), given);
   }
   return std::nullopt;
 }
@@ -95,7 +95,8 @@ class Binder {
       case AstKind::kPath:
         return BindPath(ast, in_predicate);
     }
-    return tl::unexpected(MakeExprError(ErrorCode::kUnsupportedPath, parsed_.text, ast.offset, "?"));
+    return tl::unexpected(
+        MakeExprError(ErrorCode::kUnsupportedPath, parsed_.text, ast.offset, "?"));
   }
 
  private:
@@ -124,7 +125,8 @@ class Binder {
 
   static bool OnlyUpOrSelf(const std::vector<AstStep>& steps, size_t count) {
     for (size_t i = 0; i < count; ++i) {
-      if (steps[i].axis != AstStep::Axis::kParent && steps[i].axis != AstStep::Axis::kSelf) return false;
+      if (steps[i].axis != AstStep::Axis::kParent && steps[i].axis != AstStep::Axis::kSelf)
+        return false;
     }
     return true;
   }
@@ -211,7 +213,8 @@ class Binder {
     }
     if (name.empty()) {
       return tl::unexpected(MakeExprError(ErrorCode::kBadArgument, parsed_.text, arg.offset,
-                                          "jr:choice-name", "the second argument names no question"));
+                                          "jr:choice-name",
+                                          "the second argument names no question"));
     }
     std::optional<Symbol> symbol = resolver_.Resolve(name);
     if (!symbol) {
@@ -242,7 +245,8 @@ class Binder {
         }
         std::optional<int> instance = resolver_.ResolveInstance(arg.text);
         if (!instance) {
-          return tl::unexpected(MakeExprError(ErrorCode::kUnknownInstance, parsed_.text, arg.offset, arg.text));
+          return tl::unexpected(
+              MakeExprError(ErrorCode::kUnknownInstance, parsed_.text, arg.offset, arg.text));
         }
         node.instance = *instance;
         return Add(std::move(node));
@@ -251,9 +255,9 @@ class Binder {
         node.args.push_back(NGO_TRY(Bind(ast.children[0], in_predicate)));
         const AstNode& arg = parsed_.nodes[ast.children[1]];
         if (arg.kind != AstKind::kString) {
-          return tl::unexpected(MakeExprError(ErrorCode::kBadArgument, parsed_.text, arg.offset,
-                                              "jr:choice-name",
-                                              "the second argument must be a quoted question, e.g. '${q}'"));
+          return tl::unexpected(
+              MakeExprError(ErrorCode::kBadArgument, parsed_.text, arg.offset, "jr:choice-name",
+                            "the second argument must be a quoted question, e.g. '${q}'"));
         }
         node.slot = NGO_TRY(BindQuestionLiteral(arg));
         return Add(std::move(node));
@@ -263,10 +267,11 @@ class Binder {
           int bound = NGO_TRY(Bind(ast.children[i], in_predicate));
           bool must_be_ref = i == 0 || i % 2 == 1;
           if (must_be_ref && out_->nodes[bound].op != BoundOp::kSlot) {
-            return tl::unexpected(MakeExprError(
-                ErrorCode::kBadArgument, parsed_.text, parsed_.nodes[ast.children[i]].offset,
-                "indexed-repeat", i == 0 ? "the first argument must be a question reference"
-                                         : "repeat arguments must be references to repeats"));
+            return tl::unexpected(
+                MakeExprError(ErrorCode::kBadArgument, parsed_.text,
+                              parsed_.nodes[ast.children[i]].offset, "indexed-repeat",
+                              i == 0 ? "the first argument must be a question reference"
+                                     : "repeat arguments must be references to repeats"));
           }
           node.args.push_back(bound);
         }
@@ -283,7 +288,8 @@ class Binder {
         int bound = NGO_TRY(Bind(ast.children[0], in_predicate));
         if (out_->nodes[bound].op != BoundOp::kSlot) {
           return tl::unexpected(MakeExprError(ErrorCode::kBadArgument, parsed_.text, arg.offset,
-                                              "position", "the argument must be .. or a reference"));
+                                              "position",
+                                              "the argument must be .. or a reference"));
         }
         node.args.push_back(bound);
         return Add(std::move(node));
@@ -318,7 +324,8 @@ class Binder {
 std::vector<Error> CheckFunctions(const ParsedExpr& parsed) {
   std::vector<Error> errors;
   for (const FunctionCall& call : parsed.function_calls()) {
-    if (std::optional<Error> error = CheckCall(parsed.text(), call)) errors.push_back(std::move(*error));
+    if (std::optional<Error> error = CheckCall(parsed.text(), call))
+      errors.push_back(std::move(*error));
   }
   return errors;
 }

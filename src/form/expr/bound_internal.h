@@ -30,14 +30,14 @@ inline constexpr std::regex_constants::syntax_option_type kRegexSyntax = std::re
 #endif
 
 enum class BoundOp : uint8_t {
-  kConst,       // constant
-  kSlot,        // slot (all its values seen from the current node: a node-set)
-  kCurrent,     // the current node's value (., current(), outside predicates)
-  kContextNode, // . inside a predicate: the node being filtered
-  kBinary,      // op, args = {left, right}
-  kNegate,      // args = {operand}
-  kCall,        // fn, args
-  kPath,        // head (arg 0 when has_head), steps over node-sets
+  kConst,        // constant
+  kSlot,         // slot (all its values seen from the current node: a node-set)
+  kCurrent,      // the current node's value (., current(), outside predicates)
+  kContextNode,  // . inside a predicate: the node being filtered
+  kBinary,       // op, args = {left, right}
+  kNegate,       // args = {operand}
+  kCall,         // fn, args
+  kPath,         // head (arg 0 when has_head), steps over node-sets
 };
 
 struct BoundStep {
@@ -53,11 +53,11 @@ struct BoundNode {
   FuncId fn = FuncId::kTrue;
   int offset = 0;
   std::vector<int> args;
-  Value constant;               // kConst; text views into `constant_text`
+  Value constant;  // kConst; text views into `constant_text`
   std::string constant_text;
-  int slot = -1;                // kSlot; jr:choice-name's question
+  int slot = -1;  // kSlot; jr:choice-name's question
   TypeHint hint = TypeHint::kUnknown;
-  int instance = -1;            // instance('id'): the resolved index
+  int instance = -1;  // instance('id'): the resolved index
   // kPath: when has_head, args[0] is the head expression; otherwise the path starts
   // at the context node (inside a predicate).
   bool has_head = false;

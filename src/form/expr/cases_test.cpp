@@ -40,9 +40,13 @@ std::string Trim(std::string s) {
 
 std::optional<TypeHint> ParseHint(const std::string& s) {
   static const std::map<std::string, TypeHint> kHints = {
-      {"string", TypeHint::kString}, {"number", TypeHint::kNumber}, {"date", TypeHint::kDate},
-      {"datetime", TypeHint::kDateTime}, {"time", TypeHint::kTime},
-      {"select_one", TypeHint::kSelectOne}, {"select_multiple", TypeHint::kSelectMultiple}};
+      {"string", TypeHint::kString},
+      {"number", TypeHint::kNumber},
+      {"date", TypeHint::kDate},
+      {"datetime", TypeHint::kDateTime},
+      {"time", TypeHint::kTime},
+      {"select_one", TypeHint::kSelectOne},
+      {"select_multiple", TypeHint::kSelectMultiple}};
   auto it = kHints.find(s);
   if (it == kHints.end()) return std::nullopt;
   return it->second;
@@ -50,12 +54,18 @@ std::optional<TypeHint> ParseHint(const std::string& s) {
 
 const char* KindName(ValueKind k) {
   switch (k) {
-    case ValueKind::kString: return "string";
-    case ValueKind::kNumber: return "number";
-    case ValueKind::kBoolean: return "boolean";
-    case ValueKind::kDate: return "date";
-    case ValueKind::kDateTime: return "datetime";
-    case ValueKind::kNodeSet: return "nodeset";
+    case ValueKind::kString:
+      return "string";
+    case ValueKind::kNumber:
+      return "number";
+    case ValueKind::kBoolean:
+      return "boolean";
+    case ValueKind::kDate:
+      return "date";
+    case ValueKind::kDateTime:
+      return "datetime";
+    case ValueKind::kNodeSet:
+      return "nodeset";
   }
   return "?";
 }
@@ -65,7 +75,8 @@ std::vector<std::string> SplitOn(const std::string& s, const std::string& sep) {
   size_t start = 0;
   while (true) {
     size_t at = s.find(sep, start);
-    parts.push_back(Trim(s.substr(start, at == std::string::npos ? std::string::npos : at - start)));
+    parts.push_back(
+        Trim(s.substr(start, at == std::string::npos ? std::string::npos : at - start)));
     if (at == std::string::npos) break;
     start = at + sep.size();
   }
@@ -145,8 +156,9 @@ class CaseFile {
       return;
     }
     size_t eq = line.find(" = ");
-    std::string head = eq == std::string::npos ? Trim(line.substr(0, line.size() - (line.back() == '=' ? 1 : 0)))
-                                               : line.substr(0, eq);
+    std::string head = eq == std::string::npos
+                           ? Trim(line.substr(0, line.size() - (line.back() == '=' ? 1 : 0)))
+                           : line.substr(0, eq);
     std::string value = eq == std::string::npos ? "" : line.substr(eq + 3);
     if (eq == std::string::npos && line.back() != '=') {
       ADD_FAILURE() << where << ": cannot read directive: " << line;
@@ -162,7 +174,8 @@ class CaseFile {
         return;
       }
       auto [repeat, hint] = NameAndHint(words[1], where);
-      std::vector<std::string> values = value.empty() ? std::vector<std::string>{} : SplitOn(value, "|");
+      std::vector<std::string> values =
+          value.empty() ? std::vector<std::string>{} : SplitOn(value, "|");
       ctx_->SetRepeated(words[0], repeat, values, hint);
     } else if (head.rfind("label ", 0) == 0) {
       std::vector<std::string> words = SplitOn(Trim(head.substr(6)), " ");
@@ -217,7 +230,8 @@ class CaseFile {
     }
     if (expect_value) {
       if (!result) {
-        ADD_FAILURE() << "expected value '" << expected << "' but got " << result.error().ToString();
+        ADD_FAILURE() << "expected value '" << expected << "' but got "
+                      << result.error().ToString();
         return;
       }
       EXPECT_EQ(text, expected);
@@ -237,7 +251,8 @@ class CaseFile {
       return;
     }
     EXPECT_EQ(result.error().code, parts[0]) << result.error().ToString();
-    EXPECT_EQ(std::to_string(result.error().where.expr_offset), parts[1]) << result.error().ToString();
+    EXPECT_EQ(std::to_string(result.error().where.expr_offset), parts[1])
+        << result.error().ToString();
   }
 
   std::string path_;

@@ -38,7 +38,8 @@ std::string FunctionsMarkdown() {
       "# Expressions\n\n"
       "ngosurvey evaluates the ODK XPath dialect of XLSForms (relevance, constraints,\n"
       "calculations, choice filters) with one engine, also used by imports, table filters and\n"
-      "derived variables. Try an expression with `ngosurvey expr eval EXPRESSION --set name=value`.\n\n"
+      "derived variables. Try an expression with `ngosurvey expr eval EXPRESSION --set "
+      "name=value`.\n\n"
       "## Values and operators\n\n"
       "- `${name}` is the answer to question `name`; paths such as `../name`, `/data/group/name`\n"
       "  and `current()/../name` name the same question by their last step.\n"
@@ -46,7 +47,8 @@ std::string FunctionsMarkdown() {
       "  comparisons with it are false and arithmetic gives NaN.\n"
       "- `=` and `!=` compare as booleans if either side is a boolean, else as numbers if either\n"
       "  side is a number, else as dates if either is a date, else as text.\n"
-      "- `<`, `<=`, `>`, `>=` compare numbers; text in ISO form (`2024-03-15`) compares as a date.\n"
+      "- `<`, `<=`, `>`, `>=` compare numbers; text in ISO form (`2024-03-15`) compares as a "
+      "date.\n"
       "- `+ - * div mod` and unary `-` work on numbers; `and`, `or` on booleans (evaluated\n"
       "  left to right, stopping early); `|` joins node-sets.\n"
       "- A date used as a number is days since 1970-01-01; a date-time, fractional days.\n"
@@ -54,17 +56,21 @@ std::string FunctionsMarkdown() {
       "  per instance (for `count`, `sum`, `join`, `max`...).\n"
       "- `instance('list')/root/item[name = ${q}]/label` reads a choice list.\n\n"
       "## Functions\n\n"
-      "Each example's result is checked by a test, with these answers: `${fruits}` = `apple mango`\n"
+      "Each example's result is checked by a test, with these answers: `${fruits}` = `apple "
+      "mango`\n"
       "(select_multiple; labels Apple, Mango, Banana), `${age}` = `34`, `${name}` = `Sokha`,\n"
-      "`${dob}` = `1990-05-17`, `${blank}` empty, `${member_age}` = 34, 8, 61 in three instances of\n"
-      "repeat `${members}`, choice list `districts` (name, label, province: d1 Phnom Penh Centre p1,\n"
+      "`${dob}` = `1990-05-17`, `${blank}` empty, `${member_age}` = 34, 8, 61 in three instances "
+      "of\n"
+      "repeat `${members}`, choice list `districts` (name, label, province: d1 Phnom Penh Centre "
+      "p1,\n"
       "d2 Takhmao p2, d3 Chbar Ampov p1), current node value `7` in repeat instance 2, and the\n"
       "clock at 2024-03-15T10:30:00+07:00.\n\n"
       "| Function | Arguments | Description | Example | Result |\n"
       "|---|---|---|---|---|\n";
   for (const FunctionInfo& info : Functions()) {
-    out += fmt::format("| `{}` | {} | {} | `{}` | `{}` |\n", EscapeCell(info.signature), ArityCell(info),
-                       EscapeCell(info.doc), EscapeCell(info.example), EscapeCell(info.expected));
+    out += fmt::format("| `{}` | {} | {} | `{}` | `{}` |\n", EscapeCell(info.signature),
+                       ArityCell(info), EscapeCell(info.doc), EscapeCell(info.example),
+                       EscapeCell(info.expected));
   }
   out +=
       "\n## Error codes\n\n"
@@ -79,8 +85,8 @@ std::string FunctionsMarkdown() {
 std::string FunctionsText() {
   std::string out;
   for (const FunctionInfo& info : Functions()) {
-    out += fmt::format("{}\n    {}\n    example: {}  =>  {}\n\n", info.signature, info.doc, info.example,
-                       info.expected);
+    out += fmt::format("{}\n    {}\n    example: {}  =>  {}\n\n", info.signature, info.doc,
+                       info.example, info.expected);
   }
   return out;
 }

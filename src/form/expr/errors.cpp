@@ -35,8 +35,8 @@ constexpr std::array<ErrorSpec, 20> kCatalogue = {{
 
 std::span<const ErrorSpec> ErrorCatalogue() { return kCatalogue; }
 
-Error MakeExprError(ErrorCode code, std::string_view expression, int offset,
-                    std::string_view arg0, std::string_view arg1, std::string_view arg2) {
+Error MakeExprError(ErrorCode code, std::string_view expression, int offset, std::string_view arg0,
+                    std::string_view arg1, std::string_view arg2) {
   const ErrorSpec& spec = kCatalogue[static_cast<int>(code) - 40];
   Error error;
   error.code = std::string(spec.id);

@@ -23,23 +23,23 @@ enum class ErrorCode : int {
   kBadReference = 48,         // E048 malformed ${...} reference: {0}
   kBadNumber = 49,            // E049 malformed number '{0}'
   // Functions and binding (CheckFunctions, Bind).
-  kUnknownFunction = 50,      // E050 unknown function '{0}'{1}
-  kWrongArity = 51,           // E051 {0}() takes {1} but is given {2}
-  kUnknownName = 52,          // E052 unknown name '{0}'
-  kUnknownInstance = 53,      // E053 unknown secondary instance '{0}'
-  kUnsupportedPath = 54,      // E054 cannot evaluate this path: {0}
-  kBadArgument = 55,          // E055 {0}(): {1}
+  kUnknownFunction = 50,  // E050 unknown function '{0}'{1}
+  kWrongArity = 51,       // E051 {0}() takes {1} but is given {2}
+  kUnknownName = 52,      // E052 unknown name '{0}'
+  kUnknownInstance = 53,  // E053 unknown secondary instance '{0}'
+  kUnsupportedPath = 54,  // E054 cannot evaluate this path: {0}
+  kBadArgument = 55,      // E055 {0}(): {1}
   // Evaluation (Evaluator::Evaluate).
-  kBadRegex = 56,             // E056 invalid regular expression '{0}': {1}
-  kRegexInputTooLong = 57,    // E057 regex() input longer than {0} characters
-  kNotNodeSet = 58,           // E058 {0}() needs a node-set (a reference or a path)
-  kEvalLimit = 59,            // E059 evaluation limit: {0}
+  kBadRegex = 56,           // E056 invalid regular expression '{0}': {1}
+  kRegexInputTooLong = 57,  // E057 regex() input longer than {0} characters
+  kNotNodeSet = 58,         // E058 {0}() needs a node-set (a reference or a path)
+  kEvalLimit = 59,          // E059 evaluation limit: {0}
 };
 
 struct ErrorSpec {
   ErrorCode code;
-  std::string_view id;        // "E040"
-  std::string_view message;   // fmt template; {0}, {1}, {2} are the arguments
+  std::string_view id;       // "E040"
+  std::string_view message;  // fmt template; {0}, {1}, {2} are the arguments
 };
 
 // Every code with its template, in code order (for docs and tests).

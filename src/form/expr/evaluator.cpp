@@ -165,7 +165,8 @@ struct Evaluator::State {
     v.kind = ValueKind::kNodeSet;
     v.node_count = static_cast<uint32_t>(nodes.size());
     if (!nodes.empty()) {
-      NodeRef* p = reinterpret_cast<NodeRef*>(arena.Alloc(sizeof(NodeRef) * nodes.size(), alignof(NodeRef)));
+      NodeRef* p =
+          reinterpret_cast<NodeRef*>(arena.Alloc(sizeof(NodeRef) * nodes.size(), alignof(NodeRef)));
       std::copy(nodes.begin(), nodes.end(), p);
       v.nodes = p;
     } else {
@@ -205,7 +206,8 @@ struct Evaluator::State {
         const SecondaryInstance* inst = InstanceOf(n);
         if (!inst || n.b < 0 || static_cast<size_t>(n.b) >= inst->items.size()) return {};
         const auto& row = inst->items[n.b];
-        return n.c >= 0 && static_cast<size_t>(n.c) < row.size() ? std::string_view(row[n.c]) : std::string_view();
+        return n.c >= 0 && static_cast<size_t>(n.c) < row.size() ? std::string_view(row[n.c])
+                                                                 : std::string_view();
       }
       case NodeRef::Kind::kItem: {
         const SecondaryInstance* inst = InstanceOf(n);
@@ -262,8 +264,10 @@ struct Evaluator::State {
   // ---- conversions ---------------------------------------------------------
   std::string_view StringOf(const Value& v) {
     switch (v.kind) {
-      case ValueKind::kString: return v.text;
-      case ValueKind::kBoolean: return v.number != 0 ? "true" : "false";
+      case ValueKind::kString:
+        return v.text;
+      case ValueKind::kBoolean:
+        return v.number != 0 ? "true" : "false";
       case ValueKind::kNumber: {
         char* p = arena.Alloc(kNumberBufferSize, 1);
         return std::string_view(p, FormatNumber(v.number, p));
@@ -286,11 +290,14 @@ struct Evaluator::State {
 
   double NumberOf(const Value& v) {
     switch (v.kind) {
-      case ValueKind::kString: return ParseXPathNumber(v.text);
+      case ValueKind::kString:
+        return ParseXPathNumber(v.text);
       case ValueKind::kBoolean:
       case ValueKind::kNumber:
-      case ValueKind::kDate: return v.number;
-      case ValueKind::kDateTime: return v.number / kMillisPerDay;
+      case ValueKind::kDate:
+        return v.number;
+      case ValueKind::kDateTime:
+        return v.number / kMillisPerDay;
       case ValueKind::kNodeSet: {
         if (v.node_count == 0) return NAN;
         return NumberOf(NodeAtom(NodeAt(v, 0), v.hint));
@@ -301,11 +308,15 @@ struct Evaluator::State {
 
   bool BoolOf(const Value& v) {
     switch (v.kind) {
-      case ValueKind::kString: return !v.text.empty();
-      case ValueKind::kBoolean: return v.number != 0;
-      case ValueKind::kNumber: return v.number != 0 && !std::isnan(v.number);
+      case ValueKind::kString:
+        return !v.text.empty();
+      case ValueKind::kBoolean:
+        return v.number != 0;
+      case ValueKind::kNumber:
+        return v.number != 0 && !std::isnan(v.number);
       case ValueKind::kDate:
-      case ValueKind::kDateTime: return !std::isnan(v.number);
+      case ValueKind::kDateTime:
+        return !std::isnan(v.number);
       case ValueKind::kNodeSet:
         // As JavaRosa does: one node counts by its value, so an unanswered ${q} is false.
         if (v.node_count != 1 || (v.hint == TypeHint::kRepeat && !v.nodes)) return v.node_count > 0;
@@ -346,11 +357,16 @@ struct Evaluator::State {
     }
     double x = CompareNumber(a), y = CompareNumber(b);
     switch (op) {
-      case BinaryOp::kLt: return x < y;
-      case BinaryOp::kLe: return x <= y;
-      case BinaryOp::kGt: return x > y;
-      case BinaryOp::kGe: return x >= y;
-      default: return false;
+      case BinaryOp::kLt:
+        return x < y;
+      case BinaryOp::kLe:
+        return x <= y;
+      case BinaryOp::kGt:
+        return x > y;
+      case BinaryOp::kGe:
+        return x >= y;
+      default:
+        return false;
     }
   }
 
@@ -416,8 +432,12 @@ struct Evaluator::State {
         if (!BoolOf(Eval(node.args[0]))) return Value::Boolean(false);
         return Value::Boolean(BoolOf(Eval(node.args[1])));
       }
-      case BinaryOp::kEq: case BinaryOp::kNe: case BinaryOp::kLt:
-      case BinaryOp::kLe: case BinaryOp::kGt: case BinaryOp::kGe: {
+      case BinaryOp::kEq:
+      case BinaryOp::kNe:
+      case BinaryOp::kLt:
+      case BinaryOp::kLe:
+      case BinaryOp::kGt:
+      case BinaryOp::kGe: {
         Value a = Eval(node.args[0]);
         Value b = Eval(node.args[1]);
         return Value::Boolean(Compare(node.binary, a, b));
@@ -448,12 +468,18 @@ struct Evaluator::State {
         double x = NumberOf(Eval(node.args[0]));
         double y = NumberOf(Eval(node.args[1]));
         switch (node.binary) {
-          case BinaryOp::kAdd: return Value::Number(x + y);
-          case BinaryOp::kSub: return Value::Number(x - y);
-          case BinaryOp::kMul: return Value::Number(x * y);
-          case BinaryOp::kDiv: return Value::Number(x / y);
-          case BinaryOp::kMod: return Value::Number(std::fmod(x, y));
-          default: return {};
+          case BinaryOp::kAdd:
+            return Value::Number(x + y);
+          case BinaryOp::kSub:
+            return Value::Number(x - y);
+          case BinaryOp::kMul:
+            return Value::Number(x * y);
+          case BinaryOp::kDiv:
+            return Value::Number(x / y);
+          case BinaryOp::kMod:
+            return Value::Number(std::fmod(x, y));
+          default:
+            return {};
         }
       }
     }
@@ -491,10 +517,17 @@ struct Evaluator::State {
 
   bool AddParent(const NodeRef& n, std::vector<NodeRef>* out) {
     switch (n.kind) {
-      case NodeRef::Kind::kField: out->push_back({NodeRef::Kind::kItem, n.a, n.b, 0}); return true;
-      case NodeRef::Kind::kItem: out->push_back({NodeRef::Kind::kInstanceElement, n.a, 0, 0}); return true;
-      case NodeRef::Kind::kInstanceElement: out->push_back({NodeRef::Kind::kInstanceRoot, n.a, 0, 0}); return true;
-      default: return false;
+      case NodeRef::Kind::kField:
+        out->push_back({NodeRef::Kind::kItem, n.a, n.b, 0});
+        return true;
+      case NodeRef::Kind::kItem:
+        out->push_back({NodeRef::Kind::kInstanceElement, n.a, 0, 0});
+        return true;
+      case NodeRef::Kind::kInstanceElement:
+        out->push_back({NodeRef::Kind::kInstanceRoot, n.a, 0, 0});
+        return true;
+      default:
+        return false;
     }
   }
 
@@ -555,10 +588,17 @@ struct Evaluator::State {
       for (const NodeRef& n : *current) {
         size_t begin = next->size();
         switch (step.axis) {
-          case AstStep::Axis::kChild: AddChildren(n, step.name, next); break;
-          case AstStep::Axis::kParent: AddParent(n, next); break;
-          case AstStep::Axis::kSelf: next->push_back(n); break;
-          default: break;
+          case AstStep::Axis::kChild:
+            AddChildren(n, step.name, next);
+            break;
+          case AstStep::Axis::kParent:
+            AddParent(n, next);
+            break;
+          case AstStep::Axis::kSelf:
+            next->push_back(n);
+            break;
+          default:
+            break;
         }
         for (int predicate : step.predicates) {
           Filter(predicate, next, begin, hint);
@@ -588,7 +628,9 @@ struct Evaluator::State {
   }
 
   // ---- functions -----------------------------------------------------------
-  std::string_view ArgString(const BoundNode& node, size_t i) { return StringOf(Eval(node.args[i])); }
+  std::string_view ArgString(const BoundNode& node, size_t i) {
+    return StringOf(Eval(node.args[i]));
+  }
   double ArgNumber(const BoundNode& node, size_t i) { return NumberOf(Eval(node.args[i])); }
   bool ArgBool(const BoundNode& node, size_t i) { return BoolOf(Eval(node.args[i])); }
 
@@ -663,21 +705,63 @@ Value Evaluator::State::FormatDateValue(const Value& v, std::string_view format,
     }
     char c = format[++i];
     switch (c) {
-      case 'Y': std::snprintf(num, sizeof num, "%04lld", static_cast<long long>(y)); put(num); break;
-      case 'y': std::snprintf(num, sizeof num, "%02lld", static_cast<long long>(((y % 100) + 100) % 100)); put(num); break;
-      case 'm': std::snprintf(num, sizeof num, "%02u", m); put(num); break;
-      case 'n': std::snprintf(num, sizeof num, "%u", m); put(num); break;
-      case 'b': put(kMonthNames[m - 1]); break;
-      case 'd': std::snprintf(num, sizeof num, "%02u", d); put(num); break;
-      case 'e': std::snprintf(num, sizeof num, "%u", d); put(num); break;
-      case 'a': put(kDayNames[weekday]); break;
-      case 'H': std::snprintf(num, sizeof num, "%02d", static_cast<int>(ms / 3600000)); put(num); break;
-      case 'h': std::snprintf(num, sizeof num, "%d", static_cast<int>(ms / 3600000)); put(num); break;
-      case 'M': std::snprintf(num, sizeof num, "%02d", static_cast<int>(ms / 60000 % 60)); put(num); break;
-      case 'S': std::snprintf(num, sizeof num, "%02d", static_cast<int>(ms / 1000 % 60)); put(num); break;
-      case '3': std::snprintf(num, sizeof num, "%03d", static_cast<int>(ms % 1000)); put(num); break;
-      case '%': out[n++] = '%'; break;
-      default: out[n++] = '%'; out[n++] = c; break;
+      case 'Y':
+        std::snprintf(num, sizeof num, "%04lld", static_cast<long long>(y));
+        put(num);
+        break;
+      case 'y':
+        std::snprintf(num, sizeof num, "%02lld", static_cast<long long>(((y % 100) + 100) % 100));
+        put(num);
+        break;
+      case 'm':
+        std::snprintf(num, sizeof num, "%02u", m);
+        put(num);
+        break;
+      case 'n':
+        std::snprintf(num, sizeof num, "%u", m);
+        put(num);
+        break;
+      case 'b':
+        put(kMonthNames[m - 1]);
+        break;
+      case 'd':
+        std::snprintf(num, sizeof num, "%02u", d);
+        put(num);
+        break;
+      case 'e':
+        std::snprintf(num, sizeof num, "%u", d);
+        put(num);
+        break;
+      case 'a':
+        put(kDayNames[weekday]);
+        break;
+      case 'H':
+        std::snprintf(num, sizeof num, "%02d", static_cast<int>(ms / 3600000));
+        put(num);
+        break;
+      case 'h':
+        std::snprintf(num, sizeof num, "%d", static_cast<int>(ms / 3600000));
+        put(num);
+        break;
+      case 'M':
+        std::snprintf(num, sizeof num, "%02d", static_cast<int>(ms / 60000 % 60));
+        put(num);
+        break;
+      case 'S':
+        std::snprintf(num, sizeof num, "%02d", static_cast<int>(ms / 1000 % 60));
+        put(num);
+        break;
+      case '3':
+        std::snprintf(num, sizeof num, "%03d", static_cast<int>(ms % 1000));
+        put(num);
+        break;
+      case '%':
+        out[n++] = '%';
+        break;
+      default:
+        out[n++] = '%';
+        out[n++] = c;
+        break;
     }
   }
   (void)offset;
@@ -762,7 +846,8 @@ Value Evaluator::State::Aggregate(const BoundNode& node) {
     if (failed) return {};
     uint32_t count = v.kind == ValueKind::kNodeSet ? v.node_count : 1;
     for (uint32_t i = 0; i < count; ++i) {
-      double x = v.kind == ValueKind::kNodeSet ? NumberOf(NodeAtom(NodeAt(v, i), v.hint)) : NumberOf(v);
+      double x =
+          v.kind == ValueKind::kNodeSet ? NumberOf(NodeAtom(NodeAt(v, i), v.hint)) : NumberOf(v);
       if (std::isnan(x)) return Value::Number(NAN);
       if (!any || (is_max ? x > best : x < best)) best = x;
       any = true;
@@ -774,10 +859,14 @@ Value Evaluator::State::Aggregate(const BoundNode& node) {
 Value Evaluator::State::EvalCall(const BoundNode& node) {
   switch (node.fn) {
     // ---- logic
-    case FuncId::kTrue: return Value::Boolean(true);
-    case FuncId::kFalse: return Value::Boolean(false);
-    case FuncId::kNot: return Value::Boolean(!ArgBool(node, 0));
-    case FuncId::kBoolean: return Value::Boolean(ArgBool(node, 0));
+    case FuncId::kTrue:
+      return Value::Boolean(true);
+    case FuncId::kFalse:
+      return Value::Boolean(false);
+    case FuncId::kNot:
+      return Value::Boolean(!ArgBool(node, 0));
+    case FuncId::kBoolean:
+      return Value::Boolean(ArgBool(node, 0));
     case FuncId::kBooleanFromString: {
       std::string_view s = ArgString(node, 0);
       return Value::Boolean(s == "true" || s == "1");
@@ -895,7 +984,8 @@ Value Evaluator::State::EvalCall(const BoundNode& node) {
         uint32_t count = v.kind == ValueKind::kNodeSet ? v.node_count : 1;
         if (v.kind == ValueKind::kNodeSet && v.hint == TypeHint::kRepeat && !v.nodes) count = 0;
         for (uint32_t j = 0; j < count; ++j) {
-          std::string_view part = v.kind == ValueKind::kNodeSet ? NodeText(NodeAt(v, j)) : StringOf(v);
+          std::string_view part =
+              v.kind == ValueKind::kNodeSet ? NodeText(NodeAt(v, j)) : StringOf(v);
           size_t size = acc.size() + (first ? 0 : sep.size()) + part.size();
           if (size > kMaxBuiltString) {
             Fail(ErrorCode::kEvalLimit, node.offset, "join() result too long");
@@ -948,7 +1038,8 @@ Value Evaluator::State::EvalCall(const BoundNode& node) {
       return Value::String(Substring(s, b, e));
     }
     case FuncId::kSubstring: {
-      // XPath 1.0: characters at 1-based positions p with round(start) <= p < round(start) + round(len).
+      // XPath 1.0: characters at 1-based positions p with round(start) <= p < round(start) +
+      // round(len).
       std::string_view s = ArgString(node, 0);
       int64_t length = static_cast<int64_t>(text::CodePointCount(s));
       double first = std::floor(ArgNumber(node, 1) + 0.5);
@@ -1015,8 +1106,10 @@ Value Evaluator::State::EvalCall(const BoundNode& node) {
 
     // ---- numbers
     case FuncId::kNumber:
-      return Value::Number(node.args.empty() ? ParseXPathNumber(ContextString()) : ArgNumber(node, 0));
-    case FuncId::kInt: return Value::Number(std::trunc(ArgNumber(node, 0)));
+      return Value::Number(node.args.empty() ? ParseXPathNumber(ContextString())
+                                             : ArgNumber(node, 0));
+    case FuncId::kInt:
+      return Value::Number(std::trunc(ArgNumber(node, 0)));
     case FuncId::kRound: {
       double x = ArgNumber(node, 0);
       if (node.args.size() == 1) {
@@ -1027,29 +1120,44 @@ Value Evaluator::State::EvalCall(const BoundNode& node) {
       if (std::isnan(digits)) return Value::Number(NAN);
       return Value::Number(RoundDecimal(x, static_cast<int>(ClampToInt(digits, -400, 400))));
     }
-    case FuncId::kFloor: return Value::Number(std::floor(ArgNumber(node, 0)));
-    case FuncId::kCeiling: return Value::Number(std::ceil(ArgNumber(node, 0)));
-    case FuncId::kAbs: return Value::Number(std::fabs(ArgNumber(node, 0)));
+    case FuncId::kFloor:
+      return Value::Number(std::floor(ArgNumber(node, 0)));
+    case FuncId::kCeiling:
+      return Value::Number(std::ceil(ArgNumber(node, 0)));
+    case FuncId::kAbs:
+      return Value::Number(std::fabs(ArgNumber(node, 0)));
     case FuncId::kPow: {
       double x = ArgNumber(node, 0);
       return Value::Number(std::pow(x, ArgNumber(node, 1)));
     }
-    case FuncId::kSqrt: return Value::Number(std::sqrt(ArgNumber(node, 0)));
-    case FuncId::kExp: return Value::Number(std::exp(ArgNumber(node, 0)));
-    case FuncId::kExp10: return Value::Number(std::pow(10.0, ArgNumber(node, 0)));
-    case FuncId::kLog: return Value::Number(std::log(ArgNumber(node, 0)));
-    case FuncId::kLog10: return Value::Number(std::log10(ArgNumber(node, 0)));
-    case FuncId::kSin: return Value::Number(std::sin(ArgNumber(node, 0)));
-    case FuncId::kCos: return Value::Number(std::cos(ArgNumber(node, 0)));
-    case FuncId::kTan: return Value::Number(std::tan(ArgNumber(node, 0)));
-    case FuncId::kAsin: return Value::Number(std::asin(ArgNumber(node, 0)));
-    case FuncId::kAcos: return Value::Number(std::acos(ArgNumber(node, 0)));
-    case FuncId::kAtan: return Value::Number(std::atan(ArgNumber(node, 0)));
+    case FuncId::kSqrt:
+      return Value::Number(std::sqrt(ArgNumber(node, 0)));
+    case FuncId::kExp:
+      return Value::Number(std::exp(ArgNumber(node, 0)));
+    case FuncId::kExp10:
+      return Value::Number(std::pow(10.0, ArgNumber(node, 0)));
+    case FuncId::kLog:
+      return Value::Number(std::log(ArgNumber(node, 0)));
+    case FuncId::kLog10:
+      return Value::Number(std::log10(ArgNumber(node, 0)));
+    case FuncId::kSin:
+      return Value::Number(std::sin(ArgNumber(node, 0)));
+    case FuncId::kCos:
+      return Value::Number(std::cos(ArgNumber(node, 0)));
+    case FuncId::kTan:
+      return Value::Number(std::tan(ArgNumber(node, 0)));
+    case FuncId::kAsin:
+      return Value::Number(std::asin(ArgNumber(node, 0)));
+    case FuncId::kAcos:
+      return Value::Number(std::acos(ArgNumber(node, 0)));
+    case FuncId::kAtan:
+      return Value::Number(std::atan(ArgNumber(node, 0)));
     case FuncId::kAtan2: {
       double y = ArgNumber(node, 0);
       return Value::Number(std::atan2(y, ArgNumber(node, 1)));
     }
-    case FuncId::kPi: return Value::Number(M_PI);
+    case FuncId::kPi:
+      return Value::Number(M_PI);
     case FuncId::kRandom: {
       uint8_t b[8];
       ctx->RandomBytes(b, 8);
@@ -1069,7 +1177,8 @@ Value Evaluator::State::EvalCall(const BoundNode& node) {
       if (failed) return {};
       if (v.kind != ValueKind::kNodeSet) {
         const FunctionInfo* info = FindFunction(node.fn == FuncId::kCount ? "count"
-                                                : node.fn == FuncId::kSum ? "sum" : "count-non-empty");
+                                                : node.fn == FuncId::kSum ? "sum"
+                                                                          : "count-non-empty");
         Fail(ErrorCode::kNotNodeSet, node.offset, info->name);
         return {};
       }
@@ -1181,20 +1290,23 @@ Value Evaluator::State::EvalCall(const BoundNode& node) {
       Value v = Eval(node.args[0]);
       if (v.kind == ValueKind::kDateTime) {
         double local = v.number + v.tz_minutes * 60000.0;
-        return Value::Number((local - std::floor(local / kMillisPerDay) * kMillisPerDay) / kMillisPerDay);
+        return Value::Number((local - std::floor(local / kMillisPerDay) * kMillisPerDay) /
+                             kMillisPerDay);
       }
       std::string_view s = StringOf(v);
       if (auto f = ParseIsoTimeFraction(s)) return Value::Number(*f);
       if (auto dt = ParseIsoDateTime(s); dt && dt->has_time) {
         double local = dt->millis + dt->tz_minutes * 60000.0;
-        return Value::Number((local - std::floor(local / kMillisPerDay) * kMillisPerDay) / kMillisPerDay);
+        return Value::Number((local - std::floor(local / kMillisPerDay) * kMillisPerDay) /
+                             kMillisPerDay);
       }
       return Value::Number(NAN);
     }
     case FuncId::kFormatDate:
     case FuncId::kFormatDateTime: {
       Value v = Eval(node.args[0]);
-      if (v.kind == ValueKind::kNodeSet) v = v.node_count ? NodeAtom(NodeAt(v, 0), v.hint) : Value::String("");
+      if (v.kind == ValueKind::kNodeSet)
+        v = v.node_count ? NodeAtom(NodeAt(v, 0), v.hint) : Value::String("");
       std::string_view format = ArgString(node, 1);
       return FormatDateValue(v, format, node.offset);
     }

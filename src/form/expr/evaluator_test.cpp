@@ -112,8 +112,9 @@ TEST_F(EvaluatorTest, SecondaryInstances) {
   ctx_.AddInstance("villages", list);
   ctx_.Set("district", "d1");
   EXPECT_EQ(Eval("count(instance('villages')/root/item[district = ${district}])"), "2");
-  EXPECT_EQ(Eval("join(' ', instance('villages')/root/item[district = current()/../district]/name)"),
-            "v1 v3");
+  EXPECT_EQ(
+      Eval("join(' ', instance('villages')/root/item[district = current()/../district]/name)"),
+      "v1 v3");
   EXPECT_EQ(Eval("instance('villages')/root/item[2]/label"), "Village 2");
   EXPECT_EQ(Eval("instance('villages')/root/item[name = 'v3']/label"), "Village 3");
   EXPECT_EQ(Eval("instance('villages')/root/item[name = 'v9']/label"), "");
@@ -216,7 +217,8 @@ TEST(ValueTest, IsoDates) {
   EXPECT_EQ(dt->tz_minutes, 420);
   EXPECT_EQ(dt->millis, 1710473400250.0);
   char buf[64];
-  EXPECT_EQ(std::string(buf, FormatDateTime(dt->millis, 420, buf)), "2024-03-15T10:30:00.250+07:00");
+  EXPECT_EQ(std::string(buf, FormatDateTime(dt->millis, 420, buf)),
+            "2024-03-15T10:30:00.250+07:00");
   EXPECT_EQ(std::string(buf, FormatDate(-1, buf)), "1969-12-31");
   EXPECT_EQ(*ParseIsoTimeFraction("06:00"), 0.25);
   EXPECT_FALSE(ParseIsoTimeFraction("25:00"));

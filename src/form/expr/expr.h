@@ -40,8 +40,8 @@ namespace ngosurvey::form::expr {
 // ---------------------------------------------------------------------------
 // Limits. Input beyond them is refused with an error, never a crash.
 inline constexpr size_t kMaxExpressionBytes = size_t{1} << 20;  // E045
-inline constexpr size_t kMaxTokens = 100000;                     // E046
-inline constexpr int kMaxDepth = 100;                            // E044: nesting levels
+inline constexpr size_t kMaxTokens = 100000;                    // E046
+inline constexpr int kMaxDepth = 100;                           // E044: nesting levels
 // regex() runs in polynomial time (libstdc++'s breadth-first matcher; patterns with
 // back-references are refused), and its subject is capped (E057) so that the
 // quadratic worst case of an unanchored search stays well under a second.
@@ -111,12 +111,12 @@ std::vector<Error> CheckFunctions(const ParsedExpr& parsed);
 // tells the evaluator how to read them (a date answer "2024-03-15" compares as a
 // date, a select_multiple answer "a b" is a space-separated list).
 enum class TypeHint : uint8_t {
-  kUnknown,         // treat as string (XPath default)
+  kUnknown,  // treat as string (XPath default)
   kString,
-  kNumber,          // integer, decimal, range
-  kDate,            // "YYYY-MM-DD"
-  kDateTime,        // "YYYY-MM-DDTHH:MM:SS[.sss][Z|+HH:MM]"
-  kTime,            // "HH:MM:SS[.sss][Z|+HH:MM]"
+  kNumber,    // integer, decimal, range
+  kDate,      // "YYYY-MM-DD"
+  kDateTime,  // "YYYY-MM-DDTHH:MM:SS[.sss][Z|+HH:MM]"
+  kTime,      // "HH:MM:SS[.sss][Z|+HH:MM]"
   kSelectOne,
   kSelectMultiple,  // space-separated choice names
   kRepeat,          // the name of a repeat (count(), position(), indexed-repeat())
@@ -181,8 +181,8 @@ Result<BoundExpr> Compile(std::string_view text, const NameResolver& resolver);
 // A secondary instance: a choice list as rows of named fields (name, label,
 // label::Khmer (km), and any choice_filter columns).
 struct SecondaryInstance {
-  std::vector<std::string> fields;               // column names
-  std::vector<std::vector<std::string>> items;   // one row per item, same width as fields
+  std::vector<std::string> fields;              // column names
+  std::vector<std::vector<std::string>> items;  // one row per item, same width as fields
   // Index of `field`, or -1.
   int FieldIndex(std::string_view field) const;
 };
@@ -209,20 +209,42 @@ struct Value {
   // kNumber: the number; kBoolean: 0 or 1; kDate: days since 1970-01-01;
   // kDateTime: milliseconds since 1970-01-01T00:00Z.
   double number = 0;
-  std::string_view text;               // kString
+  std::string_view text;  // kString
   // kNodeSet: the nodes, or, when nodes == nullptr, the values 0..node_count-1 of
   // `slot` (a reference such as ${name}).
   const NodeRef* nodes = nullptr;
   uint32_t node_count = 0;
   int32_t slot = -1;
 
-  static Value String(std::string_view s) { Value v; v.text = s; return v; }
-  static Value Number(double d) { Value v; v.kind = ValueKind::kNumber; v.number = d; return v; }
-  static Value Boolean(bool b) { Value v; v.kind = ValueKind::kBoolean; v.number = b ? 1 : 0; return v; }
-  static Value Date(double days) { Value v; v.kind = ValueKind::kDate; v.number = days; return v; }
+  static Value String(std::string_view s) {
+    Value v;
+    v.text = s;
+    return v;
+  }
+  static Value Number(double d) {
+    Value v;
+    v.kind = ValueKind::kNumber;
+    v.number = d;
+    return v;
+  }
+  static Value Boolean(bool b) {
+    Value v;
+    v.kind = ValueKind::kBoolean;
+    v.number = b ? 1 : 0;
+    return v;
+  }
+  static Value Date(double days) {
+    Value v;
+    v.kind = ValueKind::kDate;
+    v.number = days;
+    return v;
+  }
   static Value DateTime(double millis, int tz_minutes) {
-    Value v; v.kind = ValueKind::kDateTime; v.number = millis;
-    v.tz_minutes = static_cast<int16_t>(tz_minutes); return v;
+    Value v;
+    v.kind = ValueKind::kDateTime;
+    v.number = millis;
+    v.tz_minutes = static_cast<int16_t>(tz_minutes);
+    return v;
   }
 };
 
@@ -267,7 +289,8 @@ class EvalContext {
   virtual const SecondaryInstance* Instance(int instance) const { return nullptr; }
   // jr:choice-name(): the label, in the current language, of choice `choice_name` of
   // the select question at `slot`; nullopt when there is no such choice.
-  virtual std::optional<std::string_view> ChoiceLabel(int slot, std::string_view choice_name) const {
+  virtual std::optional<std::string_view> ChoiceLabel(int slot,
+                                                      std::string_view choice_name) const {
     return std::nullopt;
   }
 
@@ -316,13 +339,13 @@ class Evaluator {
 // The function table (one entry per function; docs/expressions.md is made from it).
 
 struct FunctionInfo {
-  std::string_view name;        // "count-selected"
+  std::string_view name;  // "count-selected"
   int min_args = 0;
-  int max_args = 0;             // -1: unbounded
-  std::string_view signature;   // "count-selected(list: string) -> number"
-  std::string_view doc;         // one line
-  std::string_view example;     // an expression
-  std::string_view expected;    // string() of the example's value, in the example context
+  int max_args = 0;            // -1: unbounded
+  std::string_view signature;  // "count-selected(list: string) -> number"
+  std::string_view doc;        // one line
+  std::string_view example;    // an expression
+  std::string_view expected;   // string() of the example's value, in the example context
 };
 
 // Every function, alphabetical.

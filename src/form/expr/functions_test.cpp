@@ -24,15 +24,67 @@ TEST(FunctionTableTest, SortedUniqueAndComplete) {
     EXPECT_EQ(FindFunction(info.name), &info);
   }
   // The functions the brief requires.
-  for (const char* name :
-       {"selected", "selected-at", "count-selected", "jr:choice-name", "if", "coalesce", "not", "true",
-        "false", "boolean", "boolean-from-string", "regex", "contains", "starts-with", "ends-with",
-        "string", "string-length", "concat", "join", "substr", "substring-before", "substring-after",
-        "translate", "normalize-space", "number", "int", "round", "floor", "ceiling", "abs", "pow", "sqrt",
-        "exp", "log", "log10", "min", "max", "sum", "count", "count-non-empty", "position",
-        "indexed-repeat", "today", "now", "date", "decimal-date-time", "format-date", "format-date-time",
-        "once", "uuid", "decimal-time", "date-time", "exp10", "sin", "cos", "tan", "asin", "acos", "atan",
-        "atan2", "pi"}) {
+  for (const char* name : {"selected",
+                           "selected-at",
+                           "count-selected",
+                           "jr:choice-name",
+                           "if",
+                           "coalesce",
+                           "not",
+                           "true",
+                           "false",
+                           "boolean",
+                           "boolean-from-string",
+                           "regex",
+                           "contains",
+                           "starts-with",
+                           "ends-with",
+                           "string",
+                           "string-length",
+                           "concat",
+                           "join",
+                           "substr",
+                           "substring-before",
+                           "substring-after",
+                           "translate",
+                           "normalize-space",
+                           "number",
+                           "int",
+                           "round",
+                           "floor",
+                           "ceiling",
+                           "abs",
+                           "pow",
+                           "sqrt",
+                           "exp",
+                           "log",
+                           "log10",
+                           "min",
+                           "max",
+                           "sum",
+                           "count",
+                           "count-non-empty",
+                           "position",
+                           "indexed-repeat",
+                           "today",
+                           "now",
+                           "date",
+                           "decimal-date-time",
+                           "format-date",
+                           "format-date-time",
+                           "once",
+                           "uuid",
+                           "decimal-time",
+                           "date-time",
+                           "exp10",
+                           "sin",
+                           "cos",
+                           "tan",
+                           "asin",
+                           "acos",
+                           "atan",
+                           "atan2",
+                           "pi"}) {
     EXPECT_NE(FindFunction(name), nullptr) << name;
   }
   EXPECT_EQ(FindFunction("no-such-function"), nullptr);
@@ -66,7 +118,8 @@ TEST(FunctionTableTest, EveryExampleEvaluatesToItsDocumentedResult) {
 
 TEST(FunctionTableTest, CommittedDocsMatchTheTable) {
   std::string path = std::string(NGOSURVEY_SOURCE_DIR) + "/docs/expressions.md";
-  if (const char* regenerate = std::getenv("NGOSURVEY_REGENERATE_DOCS"); regenerate && *regenerate == '1') {
+  if (const char* regenerate = std::getenv("NGOSURVEY_REGENERATE_DOCS");
+      regenerate && *regenerate == '1') {
     std::ofstream(path, std::ios::binary) << FunctionsMarkdown();
   }
   std::ifstream in(path, std::ios::binary);
@@ -81,7 +134,8 @@ TEST(FunctionTableTest, CommittedDocsMatchTheTable) {
 TEST(FunctionTableTest, MarkdownHasOneRowPerFunction) {
   std::string md = FunctionsMarkdown();
   for (const FunctionInfo& info : Functions()) {
-    EXPECT_NE(md.find("| `" + std::string(info.signature).substr(0, info.name.size() + 1)), std::string::npos)
+    EXPECT_NE(md.find("| `" + std::string(info.signature).substr(0, info.name.size() + 1)),
+              std::string::npos)
         << info.name;
   }
   EXPECT_NE(md.find("| E044 |"), std::string::npos);

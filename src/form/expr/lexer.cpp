@@ -20,11 +20,23 @@ bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 bool ExpectsOperand(const std::vector<Token>& tokens) {
   if (tokens.empty()) return true;
   switch (tokens.back().kind) {
-    case TokenKind::kAt: case TokenKind::kLParen: case TokenKind::kLBracket:
-    case TokenKind::kComma: case TokenKind::kOperatorName: case TokenKind::kMultiply:
-    case TokenKind::kSlash: case TokenKind::kDoubleSlash: case TokenKind::kPipe:
-    case TokenKind::kPlus: case TokenKind::kMinus: case TokenKind::kEq: case TokenKind::kNe:
-    case TokenKind::kLt: case TokenKind::kLe: case TokenKind::kGt: case TokenKind::kGe:
+    case TokenKind::kAt:
+    case TokenKind::kLParen:
+    case TokenKind::kLBracket:
+    case TokenKind::kComma:
+    case TokenKind::kOperatorName:
+    case TokenKind::kMultiply:
+    case TokenKind::kSlash:
+    case TokenKind::kDoubleSlash:
+    case TokenKind::kPipe:
+    case TokenKind::kPlus:
+    case TokenKind::kMinus:
+    case TokenKind::kEq:
+    case TokenKind::kNe:
+    case TokenKind::kLt:
+    case TokenKind::kLe:
+    case TokenKind::kGt:
+    case TokenKind::kGe:
       return true;
     default:
       return false;
@@ -35,7 +47,12 @@ bool ExpectsOperand(const std::vector<Token>& tokens) {
 std::string CharAt(std::string_view text, size_t pos) {
   size_t len = 1;
   unsigned char c = static_cast<unsigned char>(text[pos]);
-  if (c >= 0xF0) len = 4; else if (c >= 0xE0) len = 3; else if (c >= 0xC0) len = 2;
+  if (c >= 0xF0)
+    len = 4;
+  else if (c >= 0xE0)
+    len = 3;
+  else if (c >= 0xC0)
+    len = 2;
   return std::string(text.substr(pos, len));
 }
 
@@ -43,9 +60,12 @@ std::string CharAt(std::string_view text, size_t pos) {
 
 std::string DescribeToken(const Token& token) {
   switch (token.kind) {
-    case TokenKind::kEnd: return "end of expression";
-    case TokenKind::kString: return "'" + std::string(token.text) + "'";
-    default: return std::string(token.text);
+    case TokenKind::kEnd:
+      return "end of expression";
+    case TokenKind::kString:
+      return "'" + std::string(token.text) + "'";
+    default:
+      return std::string(token.text);
   }
 }
 
@@ -81,7 +101,8 @@ Result<std::vector<Token>> Tokenize(std::string_view text) {
         while (pos < text.size() && IsDigit(text[pos])) ++pos;
       }
       // "1.2.3" or "12abc" are not numbers (and not names either).
-      if (pos < text.size() && (text[pos] == '.' || IsNameStart(static_cast<unsigned char>(text[pos])))) {
+      if (pos < text.size() &&
+          (text[pos] == '.' || IsNameStart(static_cast<unsigned char>(text[pos])))) {
         size_t end = pos;
         while (end < text.size() && IsNameChar(static_cast<unsigned char>(text[end]))) ++end;
         return tl::unexpected(MakeExprError(ErrorCode::kBadNumber, text, static_cast<int>(start),
@@ -93,7 +114,8 @@ Result<std::vector<Token>> Tokenize(std::string_view text) {
     if (c == '\'' || c == '"') {
       size_t close = text.find(c, pos + 1);
       if (close == std::string_view::npos) {
-        return tl::unexpected(MakeExprError(ErrorCode::kUnterminatedString, text, static_cast<int>(start)));
+        return tl::unexpected(
+            MakeExprError(ErrorCode::kUnterminatedString, text, static_cast<int>(start)));
       }
       Token* t = add(TokenKind::kString, start, close + 1 - start);
       t->value = text.substr(start + 1, close - start - 1);
@@ -102,8 +124,9 @@ Result<std::vector<Token>> Tokenize(std::string_view text) {
     }
     if (c == '$') {
       if (next != '{') {
-        return tl::unexpected(MakeExprError(ErrorCode::kBadReference, text, static_cast<int>(start),
-                                            "XPath variables ($x) are not supported; write ${name}"));
+        return tl::unexpected(
+            MakeExprError(ErrorCode::kBadReference, text, static_cast<int>(start),
+                          "XPath variables ($x) are not supported; write ${name}"));
       }
       size_t close = text.find('}', pos + 2);
       if (close == std::string_view::npos) {
@@ -134,7 +157,8 @@ Result<std::vector<Token>> Tokenize(std::string_view text) {
     if (IsNameStart(static_cast<unsigned char>(c))) {
       while (pos < text.size() && IsNameChar(static_cast<unsigned char>(text[pos]))) ++pos;
       // QName: prefix:local (jr:choice-name). "::" (axes) is not supported.
-      if (pos + 1 < text.size() && text[pos] == ':' && IsNameStart(static_cast<unsigned char>(text[pos + 1]))) {
+      if (pos + 1 < text.size() && text[pos] == ':' &&
+          IsNameStart(static_cast<unsigned char>(text[pos + 1]))) {
         ++pos;
         while (pos < text.size() && IsNameChar(static_cast<unsigned char>(text[pos]))) ++pos;
       }
@@ -147,8 +171,8 @@ Result<std::vector<Token>> Tokenize(std::string_view text) {
           add(TokenKind::kOperatorName, start, pos - start);
           continue;
         }
-        return tl::unexpected(MakeExprError(ErrorCode::kUnexpectedToken, text, static_cast<int>(start),
-                                            word, "an operator"));
+        return tl::unexpected(MakeExprError(ErrorCode::kUnexpectedToken, text,
+                                            static_cast<int>(start), word, "an operator"));
       }
       add(TokenKind::kName, start, pos - start);
       continue;
@@ -156,34 +180,78 @@ Result<std::vector<Token>> Tokenize(std::string_view text) {
     TokenKind kind;
     size_t len = 1;
     switch (c) {
-      case '*': kind = ExpectsOperand(tokens) ? TokenKind::kStar : TokenKind::kMultiply; break;
+      case '*':
+        kind = ExpectsOperand(tokens) ? TokenKind::kStar : TokenKind::kMultiply;
+        break;
       case '/':
-        if (next == '/') { kind = TokenKind::kDoubleSlash; len = 2; } else { kind = TokenKind::kSlash; }
+        if (next == '/') {
+          kind = TokenKind::kDoubleSlash;
+          len = 2;
+        } else {
+          kind = TokenKind::kSlash;
+        }
         break;
       case '.':
-        if (next == '.') { kind = TokenKind::kDotDot; len = 2; } else { kind = TokenKind::kDot; }
+        if (next == '.') {
+          kind = TokenKind::kDotDot;
+          len = 2;
+        } else {
+          kind = TokenKind::kDot;
+        }
         break;
-      case '@': kind = TokenKind::kAt; break;
-      case ',': kind = TokenKind::kComma; break;
-      case '(': kind = TokenKind::kLParen; break;
-      case ')': kind = TokenKind::kRParen; break;
-      case '[': kind = TokenKind::kLBracket; break;
-      case ']': kind = TokenKind::kRBracket; break;
-      case '|': kind = TokenKind::kPipe; break;
-      case '+': kind = TokenKind::kPlus; break;
-      case '-': kind = TokenKind::kMinus; break;
-      case '=': kind = TokenKind::kEq; break;
+      case '@':
+        kind = TokenKind::kAt;
+        break;
+      case ',':
+        kind = TokenKind::kComma;
+        break;
+      case '(':
+        kind = TokenKind::kLParen;
+        break;
+      case ')':
+        kind = TokenKind::kRParen;
+        break;
+      case '[':
+        kind = TokenKind::kLBracket;
+        break;
+      case ']':
+        kind = TokenKind::kRBracket;
+        break;
+      case '|':
+        kind = TokenKind::kPipe;
+        break;
+      case '+':
+        kind = TokenKind::kPlus;
+        break;
+      case '-':
+        kind = TokenKind::kMinus;
+        break;
+      case '=':
+        kind = TokenKind::kEq;
+        break;
       case '!':
         if (next != '=') {
-          return tl::unexpected(MakeExprError(ErrorCode::kUnexpectedCharacter, text, static_cast<int>(start), "!"));
+          return tl::unexpected(
+              MakeExprError(ErrorCode::kUnexpectedCharacter, text, static_cast<int>(start), "!"));
         }
-        kind = TokenKind::kNe; len = 2;
+        kind = TokenKind::kNe;
+        len = 2;
         break;
       case '<':
-        if (next == '=') { kind = TokenKind::kLe; len = 2; } else { kind = TokenKind::kLt; }
+        if (next == '=') {
+          kind = TokenKind::kLe;
+          len = 2;
+        } else {
+          kind = TokenKind::kLt;
+        }
         break;
       case '>':
-        if (next == '=') { kind = TokenKind::kGe; len = 2; } else { kind = TokenKind::kGt; }
+        if (next == '=') {
+          kind = TokenKind::kGe;
+          len = 2;
+        } else {
+          kind = TokenKind::kGt;
+        }
         break;
       default:
         return tl::unexpected(MakeExprError(ErrorCode::kUnexpectedCharacter, text,

@@ -12,17 +12,41 @@
 namespace ngosurvey::form::expr {
 
 enum class TokenKind : uint8_t {
-  kEnd, kNumber, kString, kDollarRef, kName, kOperatorName, kStar, kMultiply,
-  kSlash, kDoubleSlash, kDot, kDotDot, kAt, kComma, kLParen, kRParen, kLBracket,
-  kRBracket, kPipe, kPlus, kMinus, kEq, kNe, kLt, kLe, kGt, kGe,
+  kEnd,
+  kNumber,
+  kString,
+  kDollarRef,
+  kName,
+  kOperatorName,
+  kStar,
+  kMultiply,
+  kSlash,
+  kDoubleSlash,
+  kDot,
+  kDotDot,
+  kAt,
+  kComma,
+  kLParen,
+  kRParen,
+  kLBracket,
+  kRBracket,
+  kPipe,
+  kPlus,
+  kMinus,
+  kEq,
+  kNe,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
 };
 
 struct Token {
   TokenKind kind = TokenKind::kEnd;
   int offset = 0;
   int length = 0;
-  std::string_view text;  // the token's source text (names, numbers, operators)
-  std::string_view value; // string literal contents; ${name} name
+  std::string_view text;   // the token's source text (names, numbers, operators)
+  std::string_view value;  // string literal contents; ${name} name
 };
 
 // A short description for messages: "end of expression", "'('", "name 'abc'".

@@ -87,7 +87,8 @@ std::optional<std::string_view> MapContext::IndexedValue(int slot,
   if (slot < 0 || static_cast<size_t>(slot) >= entries_.size() || path.empty()) return std::nullopt;
   const Entry& entry = entries_[slot];
   int position = path.back().position;
-  if (entry.repeat_slot < 0 || position < 1 || static_cast<size_t>(position) > entry.values.size()) {
+  if (entry.repeat_slot < 0 || position < 1 ||
+      static_cast<size_t>(position) > entry.values.size()) {
     return std::nullopt;
   }
   return std::string_view(entry.values[position - 1]);

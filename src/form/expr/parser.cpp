@@ -60,10 +60,11 @@ class Parser {
   tl::unexpected<Error> Unexpected(std::string_view expected) const {
     const Token& t = Peek();
     if (t.kind == TokenKind::kEnd) {
-      return tl::unexpected(MakeExprError(ErrorCode::kUnexpectedEnd, text_, t.offset, "", expected));
+      return tl::unexpected(
+          MakeExprError(ErrorCode::kUnexpectedEnd, text_, t.offset, "", expected));
     }
-    return tl::unexpected(MakeExprError(ErrorCode::kUnexpectedToken, text_, t.offset,
-                                        DescribeToken(t), expected));
+    return tl::unexpected(
+        MakeExprError(ErrorCode::kUnexpectedToken, text_, t.offset, DescribeToken(t), expected));
   }
 
   int Height(int node) const { return node < 0 ? 0 : heights_[node]; }
@@ -77,8 +78,8 @@ class Parser {
       for (int p : s.predicates) height = std::max(height, Height(p) + 1);
     }
     if (height > kMaxTreeHeight) {
-      return tl::unexpected(MakeExprError(ErrorCode::kTooDeep, text_, node.offset,
-                                          std::to_string(kMaxTreeHeight)));
+      return tl::unexpected(
+          MakeExprError(ErrorCode::kTooDeep, text_, node.offset, std::to_string(kMaxTreeHeight)));
     }
     out_->nodes.push_back(std::move(node));
     heights_.push_back(height);
@@ -102,8 +103,8 @@ class Parser {
   };
   Status CheckDepth() const {
     if (depth_ > kMaxDepth) {
-      return tl::unexpected(MakeExprError(ErrorCode::kTooDeep, text_, Peek().offset,
-                                          std::to_string(kMaxDepth)));
+      return tl::unexpected(
+          MakeExprError(ErrorCode::kTooDeep, text_, Peek().offset, std::to_string(kMaxDepth)));
     }
     return Ok();
   }
@@ -144,11 +145,20 @@ class Parser {
     while (true) {
       BinaryOp op;
       switch (Peek().kind) {
-        case TokenKind::kLt: op = BinaryOp::kLt; break;
-        case TokenKind::kLe: op = BinaryOp::kLe; break;
-        case TokenKind::kGt: op = BinaryOp::kGt; break;
-        case TokenKind::kGe: op = BinaryOp::kGe; break;
-        default: return left;
+        case TokenKind::kLt:
+          op = BinaryOp::kLt;
+          break;
+        case TokenKind::kLe:
+          op = BinaryOp::kLe;
+          break;
+        case TokenKind::kGt:
+          op = BinaryOp::kGt;
+          break;
+        case TokenKind::kGe:
+          op = BinaryOp::kGe;
+          break;
+        default:
+          return left;
       }
       int offset = Advance().offset;
       int right = NGO_TRY(ParseAdditive());
@@ -257,8 +267,8 @@ class Parser {
     int index = NGO_TRY(AddNode(std::move(path)));
     const AstNode& added = out_->nodes[index];
     // A path on the main instance names a question by its last step.
-    bool main_instance = added.head >= 0 ? IsCurrentCall(added.head)
-                                         : added.absolute || !IsInsidePredicate();
+    bool main_instance =
+        added.head >= 0 ? IsCurrentCall(added.head) : added.absolute || !IsInsidePredicate();
     if (main_instance) {
       if (!added.steps.empty() && added.steps.back().axis == AstStep::Axis::kChild &&
           added.steps.back().name != "*") {
@@ -396,7 +406,8 @@ class Parser {
       case TokenKind::kNumber: {
         Advance();
         node.kind = AstKind::kNumber;
-        auto [ptr, ec] = DecimalFromChars(t.text.data(), t.text.data() + t.text.size(), node.number);
+        auto [ptr, ec] =
+            DecimalFromChars(t.text.data(), t.text.data() + t.text.size(), node.number);
         if (ec != std::errc()) {
           // Too many digits for a double: XPath reads it as the nearest value.
           if (ec == std::errc::result_out_of_range) {
@@ -453,20 +464,34 @@ class Parser {
 
 const char* BinaryOpText(BinaryOp op) {
   switch (op) {
-    case BinaryOp::kOr: return "or";
-    case BinaryOp::kAnd: return "and";
-    case BinaryOp::kEq: return "=";
-    case BinaryOp::kNe: return "!=";
-    case BinaryOp::kLt: return "<";
-    case BinaryOp::kLe: return "<=";
-    case BinaryOp::kGt: return ">";
-    case BinaryOp::kGe: return ">=";
-    case BinaryOp::kAdd: return "+";
-    case BinaryOp::kSub: return "-";
-    case BinaryOp::kMul: return "*";
-    case BinaryOp::kDiv: return "div";
-    case BinaryOp::kMod: return "mod";
-    case BinaryOp::kUnion: return "|";
+    case BinaryOp::kOr:
+      return "or";
+    case BinaryOp::kAnd:
+      return "and";
+    case BinaryOp::kEq:
+      return "=";
+    case BinaryOp::kNe:
+      return "!=";
+    case BinaryOp::kLt:
+      return "<";
+    case BinaryOp::kLe:
+      return "<=";
+    case BinaryOp::kGt:
+      return ">";
+    case BinaryOp::kGe:
+      return ">=";
+    case BinaryOp::kAdd:
+      return "+";
+    case BinaryOp::kSub:
+      return "-";
+    case BinaryOp::kMul:
+      return "*";
+    case BinaryOp::kDiv:
+      return "div";
+    case BinaryOp::kMod:
+      return "mod";
+    case BinaryOp::kUnion:
+      return "|";
   }
   return "?";
 }

@@ -24,7 +24,8 @@ TEST(LexerTest, StarAndOperatorNamesDependOnThePreviousToken) {
   EXPECT_EQ(Kinds("2 * 3"), (std::vector<K>{K::kNumber, K::kMultiply, K::kNumber, K::kEnd}));
   EXPECT_EQ(Kinds("item/*"), (std::vector<K>{K::kName, K::kSlash, K::kStar, K::kEnd}));
   EXPECT_EQ(Kinds("div div div"), (std::vector<K>{K::kName, K::kOperatorName, K::kName, K::kEnd}));
-  EXPECT_EQ(Kinds("${a} and ${b}"), (std::vector<K>{K::kDollarRef, K::kOperatorName, K::kDollarRef, K::kEnd}));
+  EXPECT_EQ(Kinds("${a} and ${b}"),
+            (std::vector<K>{K::kDollarRef, K::kOperatorName, K::kDollarRef, K::kEnd}));
 }
 
 TEST(LexerTest, NamesMayContainHyphensDotsAndAPrefix) {
@@ -51,25 +52,11 @@ struct ErrorCase {
 
 TEST(ParserTest, SyntaxErrorsCarryCodeAndOffset) {
   const ErrorCase cases[] = {
-      {"1 +", "E043", 3},
-      {"(1", "E043", 2},
-      {"1 2", "E042", 2},
-      {"'abc", "E041", 0},
-      {"${a", "E048", 0},
-      {"${}", "E048", 0},
-      {"${a b}", "E048", 3},
-      {"$a", "E048", 0},
-      {"1 # 2", "E040", 2},
-      {"a ! b", "E040", 2},
-      {"1.2.3", "E049", 0},
-      {"", "E047", 0},
-      {"   ", "E047", 0},
-      {"f(1,)", "E042", 4},
-      {"foo bar", "E042", 4},
-      {")", "E042", 0},
-      {"a[1", "E043", 3},
-      {"a/node()", "E054", 2},
-      {"a/b[1]/c(", "E054", 7},
+      {"1 +", "E043", 3},   {"(1", "E043", 2},       {"1 2", "E042", 2},       {"'abc", "E041", 0},
+      {"${a", "E048", 0},   {"${}", "E048", 0},      {"${a b}", "E048", 3},    {"$a", "E048", 0},
+      {"1 # 2", "E040", 2}, {"a ! b", "E040", 2},    {"1.2.3", "E049", 0},     {"", "E047", 0},
+      {"   ", "E047", 0},   {"f(1,)", "E042", 4},    {"foo bar", "E042", 4},   {")", "E042", 0},
+      {"a[1", "E043", 3},   {"a/node()", "E054", 2}, {"a/b[1]/c(", "E054", 7},
   };
   for (const ErrorCase& c : cases) {
     auto parsed = Parse(c.text);

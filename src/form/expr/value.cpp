@@ -62,7 +62,8 @@ bool ReadTime(std::string_view s, size_t* pos, double* millis) {
       if (*pos == start) return false;
     }
   }
-  if (h > 24 || mi > 59 || sec > 60 || (h == 24 && (mi != 0 || sec != 0 || frac != 0))) return false;
+  if (h > 24 || mi > 59 || sec > 60 || (h == 24 && (mi != 0 || sec != 0 || frac != 0)))
+    return false;
   *millis = ((h * 60.0 + mi) * 60.0 + sec + frac) * 1000.0;
   *millis = std::round(*millis);
   return true;
@@ -298,8 +299,8 @@ size_t FormatDateTime(double millis, int tz_minutes, char* buf) {
   CivilFromDays(static_cast<int64_t>(days), &y, &m, &d);
   int tz_abs = tz_minutes < 0 ? -tz_minutes : tz_minutes;
   int n = std::snprintf(buf, 48, "%04lld-%02u-%02uT%02d:%02d:%02d.%03d%c%02d:%02d",
-                        static_cast<long long>(y), m, d,
-                        static_cast<int>(ms_of_day / 3600000), static_cast<int>(ms_of_day / 60000 % 60),
+                        static_cast<long long>(y), m, d, static_cast<int>(ms_of_day / 3600000),
+                        static_cast<int>(ms_of_day / 60000 % 60),
                         static_cast<int>(ms_of_day / 1000 % 60), static_cast<int>(ms_of_day % 1000),
                         tz_minutes < 0 ? '-' : '+', tz_abs / 60, tz_abs % 60);
   return n > 0 ? static_cast<size_t>(n) : 0;

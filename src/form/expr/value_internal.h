@@ -36,8 +36,8 @@ void CivilFromDays(int64_t days, int64_t* y, unsigned* m, unsigned* d);
 
 // A parsed ISO 8601 date or date-time.
 struct ParsedDateTime {
-  double millis = 0;        // since 1970-01-01T00:00Z (local time minus tz)
-  int tz_minutes = 0;       // offset written in the text (0 when none)
+  double millis = 0;   // since 1970-01-01T00:00Z (local time minus tz)
+  int tz_minutes = 0;  // offset written in the text (0 when none)
   bool has_time = false;
   bool has_tz = false;
 };
@@ -51,7 +51,7 @@ std::optional<ParsedDateTime> ParseIsoDateTime(std::string_view s);
 std::optional<double> ParseIsoTimeFraction(std::string_view s);
 
 // Formats into buf (>= 40 bytes), returns the length.
-size_t FormatDate(double days, char* buf);                         // YYYY-MM-DD
-size_t FormatDateTime(double millis, int tz_minutes, char* buf);   // ...THH:MM:SS.fff+HH:MM
+size_t FormatDate(double days, char* buf);                        // YYYY-MM-DD
+size_t FormatDateTime(double millis, int tz_minutes, char* buf);  // ...THH:MM:SS.fff+HH:MM
 
 }  // namespace ngosurvey::form::expr

@@ -35,7 +35,7 @@ inline Sheet MakeSheet(const std::string& name, const Rows& rows) {
 // The Form built from a survey sheet and optional choices and settings sheets.
 // `diags` receives the validator's findings.
 inline Result<Form> MakeForm(const Rows& survey, const Rows& choices = {},
-                            const Rows& settings = {}, Diagnostics* diags = nullptr) {
+                             const Rows& settings = {}, Diagnostics* diags = nullptr) {
   Workbook wb;
   wb.file = "test.xlsx";
   wb.sheets.push_back(MakeSheet("survey", survey));

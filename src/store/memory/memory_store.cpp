@@ -1,5 +1,3 @@
-#include "store/memory/memory_store_internal.h"
-
 #include <algorithm>
 #include <mutex>
 #include <set>
@@ -7,6 +5,7 @@
 
 #include "store/codings_internal.h"
 #include "store/fieldwork_log_internal.h"
+#include "store/memory/memory_store_internal.h"
 #include "store/store_internal.h"
 
 namespace ngosurvey::store::memory {
@@ -121,7 +120,8 @@ class MemoryStore final : public Store {
         return internal::NotFound("form \"" + submission.form_id + "\" version " +
                                   submission.form_version);
       }
-      if (submissions_.count(submission.instance_id) || !ids.insert(submission.instance_id).second) {
+      if (submissions_.count(submission.instance_id) ||
+          !ids.insert(submission.instance_id).second) {
         return MakeError("ST003", "submission " + submission.instance_id + " already exists");
       }
     }
@@ -131,7 +131,8 @@ class MemoryStore final : public Store {
       Submission stored = submission;
       stored.updated_at_ms = now;
       if (stored.status == SubmissionStatus::kComplete) {
-        AppendAudit({internal::CompletionEntry(stored.instance_id, stored.interviewer, false, now)});
+        AppendAudit(
+            {internal::CompletionEntry(stored.instance_id, stored.interviewer, false, now)});
       }
       submissions_.emplace(stored.instance_id, std::move(stored));
     }
@@ -290,8 +291,10 @@ class MemoryStore final : public Store {
       if (c.org_id == contact.org_id && c.date > latest) latest = c.date;
     }
     if (contact.date < latest) {
-      return MakeError("ST008", "contact date " + contact.date + " is before the latest contact "
-                                "with '" + contact.org_id + "' (" + latest + ")");
+      return MakeError("ST008", "contact date " + contact.date +
+                                    " is before the latest contact "
+                                    "with '" +
+                                    contact.org_id + "' (" + latest + ")");
     }
     ContactRecord stored = contact;
     stored.seq = static_cast<int64_t>(contacts_.size()) + 1;
@@ -341,9 +344,11 @@ class MemoryStore final : public Store {
     NGO_TRY(CheckWritable());
     std::vector<CodedSegment> after = NGO_TRY(internal::CheckReconciliation(reconciliation));
     NGO_TRY(Find(reconciliation.instance_id));
-    auto key = std::make_tuple(reconciliation.question, reconciliation.instance_id, std::string(kReconciledCoder));
+    auto key = std::make_tuple(reconciliation.question, reconciliation.instance_id,
+                               std::string(kReconciledCoder));
     auto it = codings_.find(key);
-    std::vector<CodedSegment> before = it == codings_.end() ? std::vector<CodedSegment>() : it->second.segments;
+    std::vector<CodedSegment> before =
+        it == codings_.end() ? std::vector<CodedSegment>() : it->second.segments;
     if (before == after) {
       return MakeError("ST007", "the reconciled codes of " + reconciliation.instance_id + " / " +
                                     reconciliation.question + " are already these");
@@ -383,7 +388,7 @@ class MemoryStore final : public Store {
   std::map<std::string, Submission> submissions_;
   std::vector<AuditEntry> audit_;
   ChainHead head_;
-  StoredFrame frame_;                   // entries in position order
+  StoredFrame frame_;                    // entries in position order
   std::vector<ContactRecord> contacts_;  // in seq order
   // Codings by (question, instance id, coder).
   std::map<std::tuple<std::string, std::string, std::string>, AnswerCoding> codings_;

@@ -1,7 +1,7 @@
-#include "store/sqlite/connection_internal.h"
-
 #include <chrono>
 #include <thread>
+
+#include "store/sqlite/connection_internal.h"
 
 namespace ngosurvey::store::sqlite {
 namespace {
@@ -10,14 +10,19 @@ namespace {
 std::string CodeFor(int rc) {
   switch (rc & 0xff) {
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return "IO106";
+    case SQLITE_LOCKED:
+      return "IO106";
     case SQLITE_READONLY:
     case SQLITE_PERM:
-    case SQLITE_AUTH: return "IO104";
+    case SQLITE_AUTH:
+      return "IO104";
     case SQLITE_CORRUPT:
-    case SQLITE_NOTADB: return "IO105";
-    case SQLITE_CANTOPEN: return "IO101";
-    default: return "IO107";
+    case SQLITE_NOTADB:
+      return "IO105";
+    case SQLITE_CANTOPEN:
+      return "IO101";
+    default:
+      return "IO107";
   }
 }
 
@@ -35,10 +40,15 @@ tl::unexpected<Error> SqliteError(sqlite3* db, int rc, const std::string& path,
   std::string message = doing + ": " + detail;
   switch (rc & 0xff) {
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: message += " (another process kept the store locked too long)"; break;
+    case SQLITE_LOCKED:
+      message += " (another process kept the store locked too long)";
+      break;
     case SQLITE_CORRUPT:
-    case SQLITE_NOTADB: message = "the store is damaged (" + doing + ": " + detail + ")"; break;
-    default: break;
+    case SQLITE_NOTADB:
+      message = "the store is damaged (" + doing + ": " + detail + ")";
+      break;
+    default:
+      break;
   }
   return MakeError(CodeFor(rc), message, FileLocation(path));
 }

@@ -245,8 +245,7 @@ Status SqliteStore::Migrate() {
       NGO_TRY(conn_->QueryInt("PRAGMA user_version", "cannot read the schema version"));
   if (version == kSchemaVersion) return Ok();
   return Write("cannot upgrade the store", [&]() -> Status {
-    int64_t app_id =
-        NGO_TRY(conn_->QueryInt("PRAGMA application_id", "cannot read the header"));
+    int64_t app_id = NGO_TRY(conn_->QueryInt("PRAGMA application_id", "cannot read the header"));
     int64_t current =
         NGO_TRY(conn_->QueryInt("PRAGMA user_version", "cannot read the schema version"));
     int64_t objects =

@@ -6,12 +6,11 @@
 // crash, reopen, nothing committed may be lost.
 //
 // NGOSURVEY_CRASH_KILLS sets the number of kills (default 200, what CI runs).
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -246,8 +245,8 @@ TEST(SqliteCrashTest, KilledWriterLosesNothingItReportedCommitted) {
   EXPECT_GT(reported_saves, kills);
   RecordProperty("kills", kills);
   RecordProperty("reported_saves", static_cast<int>(reported_saves));
-  std::printf("crash test: %d kills, %lld committed saves checked, %d cycles with reports\n",
-              kills, static_cast<long long>(reported_saves), cycles_with_reports);
+  std::printf("crash test: %d kills, %lld committed saves checked, %d cycles with reports\n", kills,
+              static_cast<long long>(reported_saves), cycles_with_reports);
 }
 
 }  // namespace

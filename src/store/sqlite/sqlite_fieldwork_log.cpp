@@ -30,9 +30,9 @@ Result<FrameImportResult> SqliteStore::ImportFrame(const FrameImport& import) {
     settings.Bind(4, int64_t{import.has_disposition_column});
     NGO_TRY(conn_->Done(settings.Step(), "cannot store the frame's columns"));
     for (const std::string& column : import.extra_columns) {
-      auto add = NGO_TRY(conn_->Prepare(
-          "INSERT OR IGNORE INTO frame_columns(position, name) "
-          "SELECT coalesce(max(position), 0) + 1, ?1 FROM frame_columns"));
+      auto add =
+          NGO_TRY(conn_->Prepare("INSERT OR IGNORE INTO frame_columns(position, name) "
+                                 "SELECT coalesce(max(position), 0) + 1, ?1 FROM frame_columns"));
       add.Bind(1, column);
       NGO_TRY(conn_->Done(add.Step(), "cannot store the frame's columns"));
     }
@@ -95,8 +95,8 @@ Result<ContactRecord> SqliteStore::AddContact(const ContactRecord& contact) {
     if (!NGO_TRY(conn_->StepRow(known, "cannot look up the organisation"))) {
       return internal::NotFound("organisation '" + contact.org_id + "' in the frame");
     }
-    auto latest = NGO_TRY(
-        conn_->Prepare("SELECT max(contact_date) FROM contacts WHERE org_id = ?"));
+    auto latest =
+        NGO_TRY(conn_->Prepare("SELECT max(contact_date) FROM contacts WHERE org_id = ?"));
     latest.Bind(1, contact.org_id);
     bool any = NGO_TRY(conn_->StepRow(latest, "cannot read the organisation's contacts"));
     if (any && !latest.IsNull(0) && contact.date < latest.Text(0)) {
@@ -151,9 +151,9 @@ Result<std::vector<ContactRecord>> SqliteStore::ListContacts(const std::string& 
 // The stored frame, inside the caller's transaction.
 Result<StoredFrame> SqliteStore::ReadFrameRows() const {
   StoredFrame frame;
-  auto settings = NGO_TRY(conn_->Prepare(
-      "SELECT stratum_column, has_address, has_contact_person, has_disposition "
-      "FROM frame_settings WHERE id = 1"));
+  auto settings = NGO_TRY(
+      conn_->Prepare("SELECT stratum_column, has_address, has_contact_person, has_disposition "
+                     "FROM frame_settings WHERE id = 1"));
   if (NGO_TRY(conn_->StepRow(settings, "cannot read the frame's columns"))) {
     frame.stratum_column = settings.Text(0);
     frame.has_address_column = settings.Int(1) != 0;

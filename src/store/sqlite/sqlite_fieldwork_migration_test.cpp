@@ -6,9 +6,9 @@
 
 #include "base/file.h"
 #include "store/sqlite/sqlite_store_internal.h"
+#include "store/sqlite/sqlite_test_util.h"
 #include "store/store.h"
 #include "store/store_internal.h"
-#include "store/sqlite/sqlite_test_util.h"
 #include "store/store_test_util.h"
 
 namespace ngosurvey::store {
@@ -91,7 +91,8 @@ TEST(SqliteFieldworkMigrationTest, Version1StoreIsMigratedToTheCurrentVersion) {
   EXPECT_EQ(QueryText(path, "SELECT description FROM schema_migrations WHERE version = 2"),
             "fieldwork log: sample frame and contacts");
   EXPECT_EQ(QueryText(path, "SELECT count(*) FROM submissions"), "1");
-  EXPECT_EQ(QueryText(path, "SELECT org_id || ' ' || contact_date FROM contacts"), "KH01 2026-03-02");
+  EXPECT_EQ(QueryText(path, "SELECT org_id || ' ' || contact_date FROM contacts"),
+            "KH01 2026-03-02");
 
   // Opened again: nothing to migrate, the log is there, read-only now works.
   auto again = OpenStore(path, ro);

@@ -54,13 +54,19 @@ std::string MakeVersion3Store(const TempDir& dir) {
          "VALUES('ngo_staff', '1', 'NGO staff survey', x'504b0304', 'sha', 5);"
          "INSERT INTO submissions(id, instance_id, form_id, form_version, status, wave, org_id, "
          "interviewer, started_at_ms, ended_at_ms, updated_at_ms) VALUES"
-         "(1, '" + Uuid(1) + "', 'ngo_staff', '1', 'complete', 'main', 'KH01', 'sokha', 1000, "
-         "2000, 2000),"
-         "(2, '" + Uuid(2) + "', 'ngo_staff', '1', 'draft', 'main', 'KH02', 'dara', 500, NULL, "
-         "600);"
-         "INSERT INTO packed_answers VALUES(1, x'" + HexOf(blob) + "');"
-         "INSERT INTO answers VALUES(2, 'age', 'answered', '51');"
-         "PRAGMA user_version = 3;");
+         "(1, '" +
+             Uuid(1) +
+             "', 'ngo_staff', '1', 'complete', 'main', 'KH01', 'sokha', 1000, "
+             "2000, 2000),"
+             "(2, '" +
+             Uuid(2) +
+             "', 'ngo_staff', '1', 'draft', 'main', 'KH02', 'dara', 500, NULL, "
+             "600);"
+             "INSERT INTO packed_answers VALUES(1, x'" +
+             HexOf(blob) +
+             "');"
+             "INSERT INTO answers VALUES(2, 'age', 'answered', '51');"
+             "PRAGMA user_version = 3;");
   return path;
 }
 

@@ -7,22 +7,22 @@
 #include "base/file.h"
 #include "store/packed_answers.h"
 #include "store/sqlite/sqlite_store_internal.h"
+#include "store/sqlite/sqlite_test_util.h"
 #include "store/store.h"
 #include "store/store_internal.h"
-#include "store/sqlite/sqlite_test_util.h"
 #include "store/store_test_util.h"
 
 namespace ngosurvey::store {
 namespace {
 
 using form::Answer;
-using testing::TempDir;
-using testing::TestDraft;
-using testing::TestForm;
 using testing::ExpectMigratedOnlyWhenWritable;
 using testing::MakeVersion2Store;
 using testing::QueryText;
 using testing::RawSql;
+using testing::TempDir;
+using testing::TestDraft;
+using testing::TestForm;
 using testing::Uuid;
 
 TEST(SqlitePackedAnswersTest, Version2StoreIsPackedOnceOpenedReadWrite) {
@@ -40,7 +40,8 @@ TEST(SqlitePackedAnswersTest, Version2StoreIsPackedOnceOpenedReadWrite) {
   EXPECT_EQ(QueryText(path, "SELECT description FROM schema_migrations WHERE version = 3"),
             "packed answers of completed submissions");
   // Only the draft keeps answer rows; both complete submissions are packed.
-  EXPECT_EQ(QueryText(path, "SELECT group_concat(submission_id || ':' || path) FROM answers"), "2:age");
+  EXPECT_EQ(QueryText(path, "SELECT group_concat(submission_id || ':' || path) FROM answers"),
+            "2:age");
   EXPECT_EQ(QueryText(path, "SELECT group_concat(submission_id) FROM packed_answers"), "1,3");
 
   auto store = OpenStore(path, ro);
@@ -66,15 +67,16 @@ TEST(SqlitePackedAnswersTest, FailedMigrationLeavesVersion2Untouched) {
   TempDir dir;
   // An answer row with a state no ngosurvey writes (forced past the CHECK): packing
   // it fails, and so the whole migration.
-  std::string path = MakeVersion2Store(
-      dir, "PRAGMA ignore_check_constraints = ON;"
-           "INSERT INTO answers VALUES(3, 'age', 'maybe', '1');"
-           "PRAGMA ignore_check_constraints = OFF;");
+  std::string path = MakeVersion2Store(dir,
+                                       "PRAGMA ignore_check_constraints = ON;"
+                                       "INSERT INTO answers VALUES(3, 'age', 'maybe', '1');"
+                                       "PRAGMA ignore_check_constraints = OFF;");
   auto store = OpenStore(path);
   ASSERT_FALSE(store);
   EXPECT_EQ(store.error().code, "IO105") << store.error().ToString();
   EXPECT_EQ(QueryText(path, "PRAGMA user_version"), "2");
-  EXPECT_EQ(QueryText(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'packed_answers'"), "0");
+  EXPECT_EQ(QueryText(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'packed_answers'"),
+            "0");
   EXPECT_EQ(QueryText(path, "SELECT count(*) FROM answers"), "6");
 }
 
@@ -104,8 +106,8 @@ class SqlitePackedStoreTest : public ::testing::Test {
 
 TEST_F(SqlitePackedStoreTest, CompletionMovesTheDraftRowsIntoTheBlob) {
   ASSERT_TRUE(store_->CreateSubmission(TestDraft(Uuid(1))));
-  ASSERT_TRUE(store_->SaveDraft(Uuid(1), {{"age", Answer::Answered("40")},
-                                          {"name", Answer::Answered("Lan")}}));
+  ASSERT_TRUE(store_->SaveDraft(
+      Uuid(1), {{"age", Answer::Answered("40")}, {"name", Answer::Answered("Lan")}}));
   EXPECT_EQ(QueryText(path_, "SELECT count(*) FROM answers"), "2");
   ASSERT_TRUE(store_->CompleteSubmission(Uuid(1), 5000));
   EXPECT_EQ(QueryText(path_, "SELECT count(*) FROM answers"), "0");
@@ -126,9 +128,8 @@ TEST_F(SqlitePackedStoreTest, AmendmentRewritesTheBlobAndAudits) {
   change.instance_id = Uuid(1);
   change.who = "supervisor";
   change.reason = "call-back";
-  change.changes = {{"age", Answer::Answered("44")},
-                    {"grp/q1", std::nullopt},
-                    {"grp/q0", Answer::DontKnow()}};
+  change.changes = {
+      {"age", Answer::Answered("44")}, {"grp/q1", std::nullopt}, {"grp/q0", Answer::DontKnow()}};
   ASSERT_TRUE(store_->Amend(change));
   auto s = store_->GetSubmission(Uuid(1));
   ASSERT_TRUE(s) << s.error().ToString();
@@ -179,10 +180,11 @@ TEST_F(SqlitePackedStoreTest, DamagedBlobIsNamedNeverRead) {
   ASSERT_FALSE(all);
   expect_damaged(all.error());
   int visited = 0;
-  Status walk = (*store)->ForEachSubmission({}, [&](const Submission&, const std::vector<AnswerView>&) {
-    ++visited;
-    return Ok();
-  });
+  Status walk =
+      (*store)->ForEachSubmission({}, [&](const Submission&, const std::vector<AnswerView>&) {
+        ++visited;
+        return Ok();
+      });
   ASSERT_FALSE(walk);
   expect_damaged(walk.error());
   EXPECT_EQ(visited, 1);
@@ -209,8 +211,8 @@ TEST_F(SqlitePackedStoreTest, ListingsMixDraftsAndCompleteInStartOrder) {
   ASSERT_TRUE(store_->CreateSubmission(Complete(2, 1000)));
   ASSERT_TRUE(store_->CreateSubmission(TestDraft(Uuid(3), 3000)));
   ASSERT_TRUE(store_->CreateSubmission(TestDraft(Uuid(4), 2000)));
-  ASSERT_TRUE(store_->SaveDraft(Uuid(4), {{"age", Answer::Answered("64")},
-                                          {"zz", Answer::Answered("last")}}));
+  ASSERT_TRUE(store_->SaveDraft(
+      Uuid(4), {{"age", Answer::Answered("64")}, {"zz", Answer::Answered("last")}}));
   ASSERT_TRUE(store_->CompleteSubmission(Uuid(4), 2500));
   SubmissionBatch batch;
   batch.submissions = {Complete(5, 5000)};
@@ -230,14 +232,15 @@ TEST_F(SqlitePackedStoreTest, ListingsMixDraftsAndCompleteInStartOrder) {
 
   std::vector<std::string> walked;
   std::vector<std::string> paths;
-  ASSERT_TRUE(store_->ForEachSubmission({}, [&](const Submission& s,
-                                                const std::vector<AnswerView>& answers) {
-    walked.push_back(s.instance_id);
-    std::string joined;
-    for (const AnswerView& a : answers) joined += std::string(a.path) + "=" + std::string(a.value) + ";";
-    paths.push_back(joined);
-    return Ok();
-  }));
+  ASSERT_TRUE(store_->ForEachSubmission(
+      {}, [&](const Submission& s, const std::vector<AnswerView>& answers) {
+        walked.push_back(s.instance_id);
+        std::string joined;
+        for (const AnswerView& a : answers)
+          joined += std::string(a.path) + "=" + std::string(a.value) + ";";
+        paths.push_back(joined);
+        return Ok();
+      }));
   EXPECT_EQ(walked, want_order);
   EXPECT_EQ(paths, (std::vector<std::string>{"age=22;grp/q1=;", "age=64;zz=last;", "", "age=61;",
                                              "age=25;grp/q1=;"}));

@@ -117,16 +117,16 @@ class SqliteStore::SqliteImportWriter final : public ImportWriter {
     if (s.status == SubmissionStatus::kComplete) {
       packed_.clear();
       packed::Encode(s.answers, &packed_);
-      auto pack = NGO_TRY(
-          conn.Prepare("INSERT INTO packed_answers(submission_id, data) VALUES(?, ?)"));
+      auto pack =
+          NGO_TRY(conn.Prepare("INSERT INTO packed_answers(submission_id, data) VALUES(?, ?)"));
       pack.Bind(1, id).BindStaticBlob(2, packed_);
       NGO_TRY(conn.Done(pack.Step(), "cannot store the answers"));
       NGO_TRY(store_->AppendAudit(
           {internal::CompletionEntry(s.instance_id, s.interviewer, false, now)}));
       return Ok();
     }
-    auto put = NGO_TRY(conn.Prepare(
-        "INSERT INTO answers(submission_id, path, state, value) VALUES(?, ?, ?, ?)"));
+    auto put = NGO_TRY(
+        conn.Prepare("INSERT INTO answers(submission_id, path, state, value) VALUES(?, ?, ?, ?)"));
     for (const auto& [path, answer] : s.answers) {
       put.Bind(1, id).BindStatic(2, path).BindStatic(3, form::AnswerStateName(answer.state));
       put.BindStatic(4, answer.value);
@@ -155,11 +155,11 @@ Status SqliteStore::PutForm(const FormVersion& form) {
 }
 
 Result<FormVersion> SqliteStore::GetForm(const std::string& form_id,
-                            const std::string& version) const {
+                                         const std::string& version) const {
   return Read("cannot read form \"" + form_id + "\"", [&]() -> Result<FormVersion> {
-    auto find = NGO_TRY(conn_->Prepare(
-        "SELECT title, xlsx, xlsx_sha256, uploaded_at_ms FROM forms "
-        "WHERE form_id = ? AND version = ?"));
+    auto find =
+        NGO_TRY(conn_->Prepare("SELECT title, xlsx, xlsx_sha256, uploaded_at_ms FROM forms "
+                               "WHERE form_id = ? AND version = ?"));
     find.Bind(1, form_id).Bind(2, version);
     if (!NGO_TRY(conn_->StepRow(find, "cannot read the form"))) {
       return internal::NotFound("form \"" + form_id + "\" version " + version);
@@ -170,9 +170,9 @@ Result<FormVersion> SqliteStore::GetForm(const std::string& form_id,
 
 Result<std::vector<FormVersion>> SqliteStore::ListForms(const std::string& form_id) const {
   return Read("cannot list forms", [&]() -> Result<std::vector<FormVersion>> {
-    auto list = NGO_TRY(conn_->Prepare(
-        "SELECT form_id, version, title, xlsx_sha256, uploaded_at_ms FROM forms "
-        "WHERE ?1 = '' OR form_id = ?1 ORDER BY id"));
+    auto list = NGO_TRY(
+        conn_->Prepare("SELECT form_id, version, title, xlsx_sha256, uploaded_at_ms FROM forms "
+                       "WHERE ?1 = '' OR form_id = ?1 ORDER BY id"));
     list.Bind(1, form_id);
     std::vector<FormVersion> out;
     NGO_TRY(conn_->EachRow(list, "cannot list forms", [&] {
@@ -198,8 +198,9 @@ Status SqliteStore::CreateSubmissions(const SubmissionBatch& batch) {
   });
 }
 
-Status SqliteStore::SaveDraft(const std::string& instance_id, const std::vector<AnswerChange>& changes,
-                 const std::optional<std::string>& language) {
+Status SqliteStore::SaveDraft(const std::string& instance_id,
+                              const std::vector<AnswerChange>& changes,
+                              const std::optional<std::string>& language) {
   NGO_TRY(internal::CheckChanges(changes));
   return Write("cannot save draft " + instance_id, [&]() -> Status {
     Row row = NGO_TRY(FindSubmission(instance_id));
@@ -274,7 +275,7 @@ Result<Submission> SqliteStore::GetSubmission(const std::string& instance_id) co
 }
 
 Result<std::optional<Submission>> SqliteStore::LookUpSubmission(const std::string& instance_id,
-                                                               std::string_view doing) const {
+                                                                std::string_view doing) const {
   auto find = NGO_TRY(conn_->Prepare(
       "SELECT id, instance_id, form_id, form_version, status, wave, org_id, interviewer, "
       "started_at_ms, ended_at_ms, updated_at_ms, language "
@@ -303,24 +304,24 @@ Result<Statement> SqliteStore::PrepareListSubmissions(const SubmissionFilter& fi
 Result<std::vector<Submission>> SqliteStore::ListSubmissions(const SubmissionFilter& filter) const {
   // The same cursor as ForEachSubmission, each submission copied out with its answers.
   std::vector<Submission> out;
-  NGO_TRY(ForEachSubmission(filter, [&](const Submission& s,
-                                        const std::vector<AnswerView>& answers) -> Status {
-    Submission& copy = out.emplace_back(s);
-    for (const AnswerView& a : answers) {
-      copy.answers.emplace_hint(copy.answers.end(), std::string(a.path),
-                                form::Answer{std::string(a.value), a.state});
-    }
-    return Ok();
-  }));
+  NGO_TRY(ForEachSubmission(
+      filter, [&](const Submission& s, const std::vector<AnswerView>& answers) -> Status {
+        Submission& copy = out.emplace_back(s);
+        for (const AnswerView& a : answers) {
+          copy.answers.emplace_hint(copy.answers.end(), std::string(a.path),
+                                    form::Answer{std::string(a.value), a.state});
+        }
+        return Ok();
+      }));
   return out;
 }
 
 Status SqliteStore::ForEachSubmission(const SubmissionFilter& filter,
-                         const SubmissionVisitor& visit) const {
+                                      const SubmissionVisitor& visit) const {
   return Read("cannot list submissions", [&]() -> Status {
     auto list = NGO_TRY(PrepareListSubmissions(filter));
-    auto answers = NGO_TRY(
-        conn_->Prepare("SELECT path, state, value FROM answers WHERE submission_id = ?"));
+    auto answers =
+        NGO_TRY(conn_->Prepare("SELECT path, state, value FROM answers WHERE submission_id = ?"));
     // The answers' bytes, copied out of SQLite's row buffers, and their views.
     std::string arena;
     std::vector<std::pair<size_t, size_t>> spans;  // path end, value end in arena
@@ -345,9 +346,9 @@ Status SqliteStore::ForEachSubmission(const SubmissionFilter& filter,
         spans.emplace_back(path_end, arena.size());
         auto state = StateFromText(answers.View(1));
         if (!state) {
-          return MakeError("IO105", "the store is damaged: answer state '" +
-                                        std::string(answers.View(1)) + "'",
-                           FileLocation(conn_->path()));
+          return MakeError(
+              "IO105", "the store is damaged: answer state '" + std::string(answers.View(1)) + "'",
+              FileLocation(conn_->path()));
         }
         states.push_back(*state);
         return Ok();
@@ -367,7 +368,8 @@ Status SqliteStore::ForEachSubmission(const SubmissionFilter& filter,
   });
 }
 
-Result<std::unique_ptr<ImportWriter>> SqliteStore::BeginImport(const std::optional<FormVersion>& form) {
+Result<std::unique_ptr<ImportWriter>> SqliteStore::BeginImport(
+    const std::optional<FormVersion>& form) {
   if (form) NGO_TRY(internal::CheckFormForPut(*form));
   std::unique_lock lock(mu_);
   const std::string doing = "cannot import submissions";
@@ -405,8 +407,8 @@ Result<AuditVerification> SqliteStore::VerifyAudit() const {
 // The body of PutForm, inside the caller's transaction.
 Status SqliteStore::InsertForm(const FormVersion& form) {
   std::string sha = internal::Sha256Hex(form.xlsx);
-  auto find = NGO_TRY(
-      conn_->Prepare("SELECT xlsx_sha256 FROM forms WHERE form_id = ? AND version = ?"));
+  auto find =
+      NGO_TRY(conn_->Prepare("SELECT xlsx_sha256 FROM forms WHERE form_id = ? AND version = ?"));
   find.Bind(1, form.form_id).Bind(2, form.version);
   if (NGO_TRY(conn_->StepRow(find, "cannot look up the form"))) {
     if (find.Text(0) == sha) return Ok();
@@ -476,10 +478,10 @@ Result<SqliteStore::Row> SqliteStore::FindSubmission(const std::string& instance
 }
 
 Status SqliteStore::PutAnswer(int64_t id, const std::string& path, const form::Answer& answer) {
-  auto put = NGO_TRY(conn_->Prepare(
-      "INSERT INTO answers(submission_id, path, state, value) VALUES(?, ?, ?, ?) "
-      "ON CONFLICT(submission_id, path) DO UPDATE SET state = excluded.state, "
-      "value = excluded.value"));
+  auto put = NGO_TRY(
+      conn_->Prepare("INSERT INTO answers(submission_id, path, state, value) VALUES(?, ?, ?, ?) "
+                     "ON CONFLICT(submission_id, path) DO UPDATE SET state = excluded.state, "
+                     "value = excluded.value"));
   put.Bind(1, id).Bind(2, path).Bind(3, form::AnswerStateName(answer.state)).Bind(4, answer.value);
   return conn_->Done(put.Step(), "cannot save answer \"" + path + "\"");
 }
@@ -497,11 +499,12 @@ Status SqliteStore::Touch(int64_t id, int64_t now) {
 }
 
 // The error for a packed blob that does not decode: IO105 naming the submission.
-tl::unexpected<Error> SqliteStore::DamagedAnswers(const std::string& instance_id, const Error& cause) const {
-  return MakeError("IO105",
-                   "the store is damaged: the answers of submission " + instance_id + " (" +
-                       cause.message + ")",
-                   FileLocation(conn_->path()));
+tl::unexpected<Error> SqliteStore::DamagedAnswers(const std::string& instance_id,
+                                                  const Error& cause) const {
+  return MakeError(
+      "IO105",
+      "the store is damaged: the answers of submission " + instance_id + " (" + cause.message + ")",
+      FileLocation(conn_->path()));
 }
 
 // A complete submission must have its packed answers (column 12 of the list query).
@@ -510,7 +513,8 @@ Status SqliteStore::CheckPacked(const Statement& row, const std::string& instanc
   return DamagedAnswers(instance_id, Error{"IO105", "they are missing", {}});
 }
 
-Result<Answers> SqliteStore::DecodePacked(std::string_view blob, const std::string& instance_id) const {
+Result<Answers> SqliteStore::DecodePacked(std::string_view blob,
+                                          const std::string& instance_id) const {
   auto answers = packed::DecodeToMap(blob);
   if (!answers) return DamagedAnswers(instance_id, answers.error());
   return answers;
@@ -537,9 +541,9 @@ Result<Answers> SqliteStore::ReadAnswersOf(int64_t id, const Submission& s) cons
 Status SqliteStore::WritePackedAnswers(int64_t id, const Answers& answers, bool replace) {
   std::string blob;
   packed::Encode(answers, &blob);
-  auto put = NGO_TRY(conn_->Prepare(
-      replace ? "UPDATE packed_answers SET data = ?2 WHERE submission_id = ?1"
-              : "INSERT INTO packed_answers(submission_id, data) VALUES(?1, ?2)"));
+  auto put = NGO_TRY(
+      conn_->Prepare(replace ? "UPDATE packed_answers SET data = ?2 WHERE submission_id = ?1"
+                             : "INSERT INTO packed_answers(submission_id, data) VALUES(?1, ?2)"));
   put.Bind(1, id).BindBlob(2, blob);
   return conn_->Done(put.Step(), "cannot store the answers");
 }
@@ -558,7 +562,7 @@ Status SqliteStore::PackCompletedSubmissions() {
   std::vector<int64_t> ids;
   auto list = NGO_TRY(conn_->Prepare("SELECT id FROM submissions WHERE status = 'complete'"));
   NGO_TRY(conn_->EachRow(list, "cannot list the complete submissions",
-                        [&] { ids.push_back(list.Int(0)); }));
+                         [&] { ids.push_back(list.Int(0)); }));
   list.Reset();
   for (int64_t id : ids) NGO_TRY(PackDraftAnswers(id));
   return Ok();
@@ -659,7 +663,8 @@ Status SqliteStore::AppendAudit(std::vector<AuditEntry> entries) {
   update.Bind(1, next.seq).Bind(2, next.hash);
   return conn_->Done(update.Step(), "cannot move the audit head");
 }
-Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const OpenOptions& options) {
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
+                                               const OpenOptions& options) {
   struct stat st;
   bool exists = ::stat(path.c_str(), &st) == 0;
   if (exists && !S_ISREG(st.st_mode)) {
@@ -690,8 +695,8 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const Op
   if (exists && !options.read_only) {
     // The mode bits count even for root (for whom access(2) ignores them): a file
     // someone made read-only is not one we write to.
-    bool writable = (st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) != 0 &&
-                    ::access(path.c_str(), W_OK) == 0;
+    bool writable =
+        (st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) != 0 && ::access(path.c_str(), W_OK) == 0;
     if (!writable) {
       return MakeError("IO104",
                        "the store is read-only (file permissions); open it read-only to read it",

@@ -140,10 +140,12 @@ class SqliteStore final : public Store {
   // Codings, inside the caller's transaction (sqlite_codings.cpp): those of a
   // question (one coder's, one submission's when set), and the replacement of one
   // (submission, question, coder)'s segments.
-  Result<std::vector<AnswerCoding>> ReadCodings(const std::string& question, const std::string& coder,
+  Result<std::vector<AnswerCoding>> ReadCodings(const std::string& question,
+                                                const std::string& coder,
                                                 const std::string& instance_id) const;
-  Status ReplaceCodings(int64_t submission_id, const std::string& question, const std::string& coder,
-                        const std::vector<CodedSegment>& segments, int64_t now);
+  Status ReplaceCodings(int64_t submission_id, const std::string& question,
+                        const std::string& coder, const std::vector<CodedSegment>& segments,
+                        int64_t now);
 
   // Adds the file name to errors raised while decoding rows (a store code ST...
   // becomes IO105: a row no ngosurvey writes means a damaged store).

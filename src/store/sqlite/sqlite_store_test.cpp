@@ -1,31 +1,30 @@
 // What only the SQLite back end has: the file, its pragmas and migrations, files it
 // must refuse without touching them, tamper detection, two processes on one file.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 
 #include "base/file.h"
 #include "store/sqlite/sqlite_store_internal.h"
+#include "store/sqlite/sqlite_test_util.h"
 #include "store/store.h"
 #include "store/store_internal.h"
-#include "store/sqlite/sqlite_test_util.h"
 #include "store/store_test_util.h"
 
 namespace ngosurvey::store {
 namespace {
 
 using form::Answer;
-using testing::TempDir;
 using testing::FileHash;
 using testing::QueryText;
 using testing::RawSql;
+using testing::TempDir;
 using testing::TestDraft;
 using testing::TestForm;
 using testing::Uuid;
@@ -190,7 +189,8 @@ TEST(SqliteStoreTest, RefusesGarbledPages) {
   // Overwrite each page after the first in turn with garbage.
   for (size_t page = 1; page < pages; ++page) {
     std::string garbled = bytes;
-    for (size_t i = 0; i < 4096; ++i) garbled[page * 4096 + i] = static_cast<char>((i * 131 + page) & 0xff);
+    for (size_t i = 0; i < 4096; ++i)
+      garbled[page * 4096 + i] = static_cast<char>((i * 131 + page) & 0xff);
     std::string path = dir.File("garbled-" + std::to_string(page) + ".db");
     ASSERT_TRUE(WriteFileAtomic(path, garbled));
     ExpectRefused(path, "IO105");
@@ -208,11 +208,14 @@ TEST(SqliteStoreTest, AuditRowsCannotBeChangedThroughSql) {
   std::string path = MakeStore(dir);
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  EXPECT_NE(sqlite3_exec(db, "UPDATE audit SET reason = 'x' WHERE seq = 2", nullptr, nullptr, nullptr),
+  EXPECT_NE(
+      sqlite3_exec(db, "UPDATE audit SET reason = 'x' WHERE seq = 2", nullptr, nullptr, nullptr),
+      SQLITE_OK);
+  EXPECT_NE(sqlite3_exec(db, "DELETE FROM audit WHERE seq = 3", nullptr, nullptr, nullptr),
             SQLITE_OK);
-  EXPECT_NE(sqlite3_exec(db, "DELETE FROM audit WHERE seq = 3", nullptr, nullptr, nullptr), SQLITE_OK);
-  EXPECT_NE(sqlite3_exec(db, "INSERT INTO audit(seq, instance_id, at_ms, who, field, reason, "
-                             "prev_hash, hash) VALUES(9, 'uuid:x', 0, 'a', 'f', '', 'p', 'h')",
+  EXPECT_NE(sqlite3_exec(db,
+                         "INSERT INTO audit(seq, instance_id, at_ms, who, field, reason, "
+                         "prev_hash, hash) VALUES(9, 'uuid:x', 0, 'a', 'f', '', 'p', 'h')",
                          nullptr, nullptr, nullptr),
             SQLITE_OK)
       << "an empty reason is refused by the schema too";
@@ -313,13 +316,15 @@ TEST(SqliteStoreTest, TwoProcessesOnOneFileKeepAllTheirAnswers) {
         std::string id = Uuid(p * 1000 + s);
         if (!(*store)->CreateSubmission(TestDraft(id))) ++failures;
         for (int i = 0; i < kSaves; ++i) {
-          if (!(*store)->SaveDraft(id, {{"q" + std::to_string(i),
-                                         Answer::Answered(std::to_string(p) + ":" + std::to_string(i))}})) {
+          if (!(*store)->SaveDraft(
+                  id, {{"q" + std::to_string(i),
+                        Answer::Answered(std::to_string(p) + ":" + std::to_string(i))}})) {
             ++failures;
           }
         }
         if (!(*store)->CompleteSubmission(id, 1)) ++failures;
-        if (!(*store)->Amend({id, "p" + std::to_string(p), "check", {{"q0", Answer::DontKnow()}}})) {
+        if (!(*store)->Amend(
+                {id, "p" + std::to_string(p), "check", {{"q0", Answer::DontKnow()}}})) {
           ++failures;
         }
       }

@@ -75,19 +75,25 @@ inline std::string MakeVersion2Store(const TempDir& dir, const std::string& extr
   RawSql(path, sqlite::MigrationSql(1));
   RawSql(path, sqlite::MigrationSql(2));
   RawSql(path,
-      "INSERT INTO schema_migrations VALUES(1, 'forms, submissions, answers, audit trail', 1);"
-      "INSERT INTO schema_migrations VALUES(2, 'fieldwork log: sample frame and contacts', 1);"
-      "INSERT INTO forms(form_id, version, title, xlsx, xlsx_sha256, uploaded_at_ms) "
-      "VALUES('ngo_staff', '1', 'NGO staff survey', x'504b0304', 'sha', 5);"
-      "INSERT INTO submissions(id, instance_id, form_id, form_version, status, wave, org_id, "
-      "interviewer, started_at_ms, ended_at_ms, updated_at_ms) VALUES"
-      "(1, '" + Uuid(1) + "', 'ngo_staff', '1', 'complete', 'main', 'KH01', 'sokha', 1000, 2000, 2000),"
-      "(2, '" + Uuid(2) + "', 'ngo_staff', '1', 'draft', 'main', 'KH02', 'dara', 500, NULL, 600),"
-      "(3, '" + Uuid(3) + "', 'ngo_staff', '1', 'complete', 'pretest', 'VN01', 'lan', 3000, 3100, 3100);"
-      "INSERT INTO answers VALUES(1, 'age', 'answered', '34'), (1, 'grp/q1', 'refused', ''),"
-      "(1, 'grp/q2', 'dont_know', ''), (1, 'name', 'answered', 'សុខា');"
-      "INSERT INTO answers VALUES(2, 'age', 'answered', '51');" + extra_sql +
-      "PRAGMA user_version = 2;");
+         "INSERT INTO schema_migrations VALUES(1, 'forms, submissions, answers, audit trail', 1);"
+         "INSERT INTO schema_migrations VALUES(2, 'fieldwork log: sample frame and contacts', 1);"
+         "INSERT INTO forms(form_id, version, title, xlsx, xlsx_sha256, uploaded_at_ms) "
+         "VALUES('ngo_staff', '1', 'NGO staff survey', x'504b0304', 'sha', 5);"
+         "INSERT INTO submissions(id, instance_id, form_id, form_version, status, wave, org_id, "
+         "interviewer, started_at_ms, ended_at_ms, updated_at_ms) VALUES"
+         "(1, '" +
+             Uuid(1) +
+             "', 'ngo_staff', '1', 'complete', 'main', 'KH01', 'sokha', 1000, 2000, 2000),"
+             "(2, '" +
+             Uuid(2) +
+             "', 'ngo_staff', '1', 'draft', 'main', 'KH02', 'dara', 500, NULL, 600),"
+             "(3, '" +
+             Uuid(3) +
+             "', 'ngo_staff', '1', 'complete', 'pretest', 'VN01', 'lan', 3000, 3100, 3100);"
+             "INSERT INTO answers VALUES(1, 'age', 'answered', '34'), (1, 'grp/q1', 'refused', ''),"
+             "(1, 'grp/q2', 'dont_know', ''), (1, 'name', 'answered', 'សុខា');"
+             "INSERT INTO answers VALUES(2, 'age', 'answered', '51');" +
+             extra_sql + "PRAGMA user_version = 2;");
   return path;
 }
 
