@@ -912,6 +912,10 @@ class PlanWriter final : public store::ImportWriter {
     batch_->submissions.push_back(s);
     return Ok();
   }
+  Status AddAttachment(const store::Attachment& attachment) override {
+    batch_->attachments.push_back(attachment);
+    return Ok();
+  }
   Status Commit() override { return Ok(); }
 
  private:

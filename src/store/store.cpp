@@ -68,6 +68,10 @@ class BatchImportWriter final : public ImportWriter {
     batch_.submissions.push_back(submission);
     return Ok();
   }
+  Status AddAttachment(const Attachment& attachment) override {
+    batch_.attachments.push_back(attachment);
+    return Ok();
+  }
   Status Commit() override { return store_.CreateSubmissions(batch_); }
 
  private:

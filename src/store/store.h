@@ -44,6 +44,7 @@
 //   ST005 an amendment needs a non-empty reason and author
 //   ST006 the submission is a draft: amend only completed submissions
 //   ST007 the amendment changes nothing
+//   ST009 an attachment name is stored for the submission with other bytes
 #pragma once
 
 #include <cstdint>
@@ -108,12 +109,33 @@ struct Submission {
   friend bool operator==(const Submission&, const Submission&) = default;
 };
 
+// A file that came with a submission (a photo, a recording, the audit log): kept
+// with it, content-addressed by the SHA-256 of its bytes (docs/formats/attachments.md).
+// A submission names each of its files once; the same bytes under several names or
+// submissions are stored once.
+struct Attachment {
+  std::string instance_id;   // the submission it belongs to
+  std::string name;          // its file name as the submission names it ("1710.jpg")
+  std::string content_type;  // MIME type as received ("image/jpeg"), may be empty
+  std::string data;          // the bytes (empty in ListAttachments results)
+  // Set by the store: SHA-256 of `data` in lower-case hex, its size and when it
+  // was stored.
+  std::string sha256;
+  int64_t size = 0;
+  int64_t added_at_ms = 0;
+
+  friend bool operator==(const Attachment&, const Attachment&) = default;
+};
+
 // An import: an optional form version and submissions, stored together by
 // CreateSubmissions in one transaction.
 struct SubmissionBatch {
   // Stored as by PutForm first (the same bytes again change nothing) when set.
   std::optional<FormVersion> form;
   std::vector<Submission> submissions;
+  // Files of the batch's submissions (or of submissions already stored), stored
+  // as by PutAttachments after the submissions, in the same transaction.
+  std::vector<Attachment> attachments;
 };
 
 // One answer as ForEachSubmission hands it out: views valid during the visit only.
@@ -142,6 +164,9 @@ class ImportWriter {
   // Adds one submission, checked as CreateSubmission does (ST001, ST002, ST003). On
   // error nothing of the import will be kept: the writer only accepts Abort/destroy.
   virtual Status Add(const Submission& submission) = 0;
+  // Adds one file of a submission added before (or already stored), checked as
+  // PutAttachments does (ST001, ST002, ST009). On error nothing will be kept.
+  virtual Status AddAttachment(const Attachment& attachment) = 0;
   // Makes everything added durable at once (one transaction).
   virtual Status Commit() = 0;
 };
@@ -294,6 +319,25 @@ class Store : public FieldworkLog, public CodingLog {
   // nothing. The default keeps the batch in memory and calls CreateSubmissions at
   // Commit; the SQLite back end writes as it goes (bounded memory).
   virtual Result<std::unique_ptr<ImportWriter>> BeginImport(const std::optional<FormVersion>& form);
+
+  // --- Attachments (docs/formats/attachments.md) ---
+
+  // Stores files of stored submissions in one transaction: each (instance_id, name)
+  // once. Storing a name again with the same bytes changes nothing (OpenRosa
+  // clients resend files); with other bytes it fails with ST009. ST002 for an
+  // unknown submission; ST001 for a name that is not a plain file name (no '/',
+  // '\\', NUL, "." or ".."; at most 255 bytes) or a name given twice with other
+  // bytes in the call, or a file over 10^9 bytes. All-or-nothing.
+  virtual Status PutAttachments(const std::vector<Attachment>& attachments) = 0;
+
+  // One file with its bytes, checked against its SHA-256 (IO105 when the stored
+  // bytes no longer match). ST002 when the submission has no such file.
+  virtual Result<Attachment> GetAttachment(const std::string& instance_id,
+                                           const std::string& name) const = 0;
+
+  // The files of a submission, without their bytes, by name (byte order). An
+  // unknown submission has none.
+  virtual Result<std::vector<Attachment>> ListAttachments(const std::string& instance_id) const = 0;
 
   // --- Audit trail ---
 

@@ -2,9 +2,12 @@
 
 #include <openssl/evp.h>
 
+#include <map>
 #include <set>
+#include <utility>
 
 #include "base/text.h"
+#include "form/odk_instance.h"
 
 namespace ngosurvey::store::internal {
 namespace {
@@ -168,6 +171,52 @@ Status CheckNewSubmission(const Submission& s) {
     if (!ok) return MakeError("ST001", "answer \"" + path + "\": " + ok.error().message);
   }
   return Ok();
+}
+
+Status CheckAttachment(const Attachment& a) {
+  if (!IsValidInstanceId(a.instance_id)) {
+    return MakeError("ST001", "attachment \"" + a.name.substr(0, 80) + "\": instance id \"" +
+                                  a.instance_id + "\" is not \"uuid:\" + a UUID");
+  }
+  if (!form::IsPlainFileName(a.name) || !text::IsValidUtf8(a.name)) {
+    return MakeError("ST001", "submission " + a.instance_id + ": attachment name \"" +
+                                  a.name.substr(0, 80) +
+                                  "\" is not a plain file name (no '/', '\\', '..')");
+  }
+  if (a.data.size() > kMaxAttachmentBytes) {
+    return MakeError("ST001", "submission " + a.instance_id + ": attachment \"" + a.name +
+                                  "\" is over " + std::to_string(kMaxAttachmentBytes) + " bytes");
+  }
+  if (!text::IsValidUtf8(a.content_type)) {
+    return MakeError("ST001", "submission " + a.instance_id + ": attachment \"" + a.name +
+                                  "\" has a content type that is not UTF-8");
+  }
+  return Ok();
+}
+
+Result<std::vector<Attachment>> PrepareAttachments(const std::vector<Attachment>& attachments,
+                                                   int64_t now) {
+  std::map<std::pair<std::string, std::string>, size_t> seen;
+  std::vector<Attachment> out;
+  out.reserve(attachments.size());
+  for (const Attachment& a : attachments) {
+    NGO_TRY(CheckAttachment(a));
+    std::string sha = Sha256Hex(a.data);
+    auto [it, fresh] = seen.emplace(std::pair(a.instance_id, a.name), out.size());
+    if (!fresh) {
+      if (out[it->second].sha256 != sha) {
+        return MakeError("ST001", "submission " + a.instance_id + ": attachment \"" + a.name +
+                                      "\" is given twice with different bytes");
+      }
+      continue;
+    }
+    Attachment prepared = a;
+    prepared.sha256 = std::move(sha);
+    prepared.size = static_cast<int64_t>(a.data.size());
+    prepared.added_at_ms = now;
+    out.push_back(std::move(prepared));
+  }
+  return out;
 }
 
 Status CheckChanges(const std::vector<AnswerChange>& changes) {

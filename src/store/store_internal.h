@@ -46,6 +46,18 @@ Status CheckChanges(const std::vector<AnswerChange>& changes);
 // ST005 for an empty who or reason, plus CheckChanges.
 Status CheckAmendment(const Amendment& amendment);
 
+// The largest attachment a store takes (SQLite's default limit on a value is 10^9).
+inline constexpr size_t kMaxAttachmentBytes = 1000000000;
+
+// An attachment as PutAttachments takes it: a valid instance id, a plain file name
+// (form::IsPlainFileName), ST001 otherwise. Sets nothing.
+Status CheckAttachment(const Attachment& attachment);
+// The attachments of a call, by (instance_id, name), with their sha256, size and
+// added_at_ms set; a name given twice with the same bytes once, with other bytes
+// ST001. Checks each (CheckAttachment).
+Result<std::vector<Attachment>> PrepareAttachments(const std::vector<Attachment>& attachments,
+                                                   int64_t now);
+
 // Applies `changes` in order to `answers`.
 void ApplyChanges(const std::vector<AnswerChange>& changes, Answers* answers);
 

@@ -126,6 +126,7 @@ class MemoryStore final : public Store {
       }
     }
     int64_t now = options_.clock->NowMillis();
+    std::vector<Attachment> files = NGO_TRY(CheckAttachments(batch.attachments, ids, now));
     if (new_form) forms_.push_back(std::move(*new_form));
     for (const Submission& submission : batch.submissions) {
       Submission stored = submission;
@@ -136,6 +137,7 @@ class MemoryStore final : public Store {
       }
       submissions_.emplace(stored.instance_id, std::move(stored));
     }
+    KeepAttachments(std::move(files));
     return Ok();
   }
 
@@ -205,6 +207,39 @@ class MemoryStore final : public Store {
       if (a.started_at_ms != b.started_at_ms) return a.started_at_ms < b.started_at_ms;
       return a.instance_id < b.instance_id;
     });
+    return out;
+  }
+
+  // --- Attachments ---
+
+  Status PutAttachments(const std::vector<Attachment>& attachments) override {
+    std::lock_guard lock(mu_);
+    NGO_TRY(CheckWritable());
+    std::vector<Attachment> files =
+        NGO_TRY(CheckAttachments(attachments, {}, options_.clock->NowMillis()));
+    KeepAttachments(std::move(files));
+    return Ok();
+  }
+
+  Result<Attachment> GetAttachment(const std::string& instance_id,
+                                   const std::string& name) const override {
+    std::lock_guard lock(mu_);
+    auto it = attachments_.find(std::pair(instance_id, name));
+    if (it == attachments_.end()) {
+      return internal::NotFound("attachment \"" + name + "\" of submission " + instance_id);
+    }
+    Attachment out = it->second;
+    out.data = blobs_.at(out.sha256);
+    return out;
+  }
+
+  Result<std::vector<Attachment>> ListAttachments(const std::string& instance_id) const override {
+    std::lock_guard lock(mu_);
+    std::vector<Attachment> out;
+    for (auto it = attachments_.lower_bound(std::pair(instance_id, std::string()));
+         it != attachments_.end() && it->first.first == instance_id; ++it) {
+      out.push_back(it->second);
+    }
     return out;
   }
 
@@ -377,6 +412,39 @@ class MemoryStore final : public Store {
     return &it->second;
   }
 
+  // Checks attachments against the stored ones and submissions (stored, or in
+  // `adding`): every check, nothing changed. Returns those to keep (new ones only).
+  Result<std::vector<Attachment>> CheckAttachments(const std::vector<Attachment>& attachments,
+                                                   const std::set<std::string>& adding,
+                                                   int64_t now) const {
+    std::vector<Attachment> files = NGO_TRY(internal::PrepareAttachments(attachments, now));
+    std::vector<Attachment> out;
+    for (Attachment& a : files) {
+      if (!adding.count(a.instance_id) && !submissions_.count(a.instance_id)) {
+        return internal::NotFound("submission " + a.instance_id + " (of attachment \"" + a.name +
+                                  "\")");
+      }
+      auto it = attachments_.find(std::pair(a.instance_id, a.name));
+      if (it != attachments_.end()) {
+        if (it->second.sha256 != a.sha256) {
+          return MakeError("ST009", "submission " + a.instance_id + " already has attachment \"" +
+                                        a.name + "\" with other bytes");
+        }
+        continue;
+      }
+      out.push_back(std::move(a));
+    }
+    return out;
+  }
+
+  void KeepAttachments(std::vector<Attachment> files) {
+    for (Attachment& a : files) {
+      blobs_.emplace(a.sha256, std::move(a.data));
+      a.data.clear();
+      attachments_.emplace(std::pair(a.instance_id, a.name), std::move(a));
+    }
+  }
+
   void AppendAudit(std::vector<AuditEntry> entries) {
     head_ = internal::LinkEntries(head_, &entries);
     for (AuditEntry& entry : entries) audit_.push_back(std::move(entry));
@@ -392,6 +460,9 @@ class MemoryStore final : public Store {
   std::vector<ContactRecord> contacts_;  // in seq order
   // Codings by (question, instance id, coder).
   std::map<std::tuple<std::string, std::string, std::string>, AnswerCoding> codings_;
+  // Attachments by (instance id, name), without bytes; the bytes by SHA-256.
+  std::map<std::pair<std::string, std::string>, Attachment> attachments_;
+  std::map<std::string, std::string> blobs_;
 };
 
 }  // namespace

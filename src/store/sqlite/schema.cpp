@@ -159,12 +159,31 @@ CREATE TABLE codings(
 CREATE INDEX codings_by_question ON codings(question, submission_id, coder);
 )sql";
 
+// Attachments (Store::PutAttachments): the files that came with submissions,
+// content-addressed: the bytes once per SHA-256 in `blobs`, named per submission in
+// `attachments` (docs/formats/attachments.md).
+constexpr const char* kSchemaV6 = R"sql(
+CREATE TABLE blobs(
+  sha256 TEXT NOT NULL UNIQUE CHECK(length(sha256) = 64),
+  size INTEGER NOT NULL CHECK(size >= 0),
+  data BLOB NOT NULL);
+CREATE TABLE attachments(
+  submission_id INTEGER NOT NULL REFERENCES submissions(id),
+  name TEXT NOT NULL CHECK(name <> ''),
+  sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+  content_type TEXT NOT NULL,
+  added_at_ms INTEGER NOT NULL,
+  PRIMARY KEY(submission_id, name)) WITHOUT ROWID;
+CREATE INDEX attachments_by_blob ON attachments(sha256);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "forms, submissions, answers, audit trail", kSchemaV1},
     {2, "fieldwork log: sample frame and contacts", kSchemaV2},
     {3, "packed answers of completed submissions", kSchemaV3},
     {4, "the language of each submission's interview", kSchemaV4},
     {5, "codings of open answers", kSchemaV5},
+    {6, "attachments of submissions, content-addressed", kSchemaV6},
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,
               "one migration per schema version");

@@ -70,6 +70,17 @@ class SqliteStore::SqliteImportWriter final : public ImportWriter {
     return added;
   }
 
+  Status AddAttachment(const Attachment& attachment) override {
+    NGO_TRY(Usable());
+    Status added = [&]() -> Status {
+      std::vector<Attachment> prepared =
+          NGO_TRY(internal::PrepareAttachments({attachment}, store_->options_.clock->NowMillis()));
+      return store_->InsertAttachments(prepared);
+    }();
+    if (!added) failed_ = true;
+    return added;
+  }
+
   Status Commit() override {
     NGO_TRY(Usable());
     Status done = store_->conn_->Exec("COMMIT", "cannot import submissions");
@@ -191,10 +202,12 @@ Status SqliteStore::CreateSubmission(const Submission& s) {
 Status SqliteStore::CreateSubmissions(const SubmissionBatch& batch) {
   if (batch.form) NGO_TRY(internal::CheckFormForPut(*batch.form));
   for (const Submission& s : batch.submissions) NGO_TRY(internal::CheckNewSubmission(s));
+  std::vector<Attachment> attachments =
+      NGO_TRY(internal::PrepareAttachments(batch.attachments, options_.clock->NowMillis()));
   return Write("cannot import submissions", [&]() -> Status {
     if (batch.form) NGO_TRY(InsertForm(*batch.form));
     for (const Submission& s : batch.submissions) NGO_TRY(InsertSubmission(s));
-    return Ok();
+    return InsertAttachments(attachments);
   });
 }
 

@@ -6,6 +6,7 @@
 //                     BeginImport's writer, and OpenSqliteStore
 //   sqlite_fieldwork_log.cpp  the fieldwork log: the sample frame and the contacts
 //   sqlite_codings.cpp  the codings of open answers and their reconciliation
+//   sqlite_attachments.cpp  the files of submissions (content-addressed blobs)
 // Private to store/sqlite/: the rest of store/ uses sqlite_store_internal.h.
 #pragma once
 
@@ -52,6 +53,12 @@ class SqliteStore final : public Store {
       const std::optional<FormVersion>& form) override;
   Result<std::vector<AuditEntry>> ReadAudit(const std::string& instance_id) const override;
   Result<AuditVerification> VerifyAudit() const override;
+
+  // Attachments (sqlite_attachments.cpp).
+  Status PutAttachments(const std::vector<Attachment>& attachments) override;
+  Result<Attachment> GetAttachment(const std::string& instance_id,
+                                   const std::string& name) const override;
+  Result<std::vector<Attachment>> ListAttachments(const std::string& instance_id) const override;
 
   // FieldworkLog (sqlite_fieldwork_log.cpp).
   Result<FrameImportResult> ImportFrame(const FrameImport& import) override;
@@ -128,6 +135,10 @@ class SqliteStore final : public Store {
   Status WritePackedAnswers(int64_t id, const Answers& answers, bool replace);
   Status PackDraftAnswers(int64_t id);
   Status PackCompletedSubmissions();
+
+  // Attachments prepared by internal::PrepareAttachments, inside the caller's
+  // transaction (sqlite_attachments.cpp).
+  Status InsertAttachments(const std::vector<Attachment>& attachments);
 
   // The audit trail.
   Result<std::vector<AuditEntry>> ReadEntries(const std::string& instance_id) const;

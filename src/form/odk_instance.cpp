@@ -1,0 +1,826 @@
+// ODK instance XML -> OdkInstance, streamed through expat in one pass: a stack of
+// open elements, each knowing which question (or group, repeat, meta field) it is,
+// and one path buffer from which each answer's path is cut. See odk_instance.h for
+// the grammar and docs/formats/odk-instance.md for the format.
+#include "form/odk_instance.h"
+
+#include <expat.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <unordered_map>
+
+namespace ngosurvey::form {
+namespace {
+
+std::string_view LocalName(const char* name) {
+  std::string_view view(name);
+  size_t colon = view.rfind(':');
+  return colon == std::string_view::npos ? view : view.substr(colon + 1);
+}
+
+// The attribute whose local name is `local` (any prefix), or nullptr.
+const char* Attribute(const char** attrs, std::string_view local) {
+  for (int i = 0; attrs[i]; i += 2) {
+    if (LocalName(attrs[i]) == local) return attrs[i + 1];
+  }
+  return nullptr;
+}
+
+// The default namespace declared on an element (xmlns="..."), or nullptr.
+const char* DefaultNamespace(const char** attrs) {
+  for (int i = 0; attrs[i]; i += 2) {
+    if (std::strcmp(attrs[i], "xmlns") == 0) return attrs[i + 1];
+  }
+  return nullptr;
+}
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
+  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+bool Digits(std::string_view s, size_t n) {
+  if (s.size() < n) return false;
+  for (size_t i = 0; i < n; ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+  }
+  return true;
+}
+
+bool IsIntegerText(std::string_view s) {
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
+  return !s.empty() && Digits(s, s.size());
+}
+
+bool IsNumberText(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s) {
+    if (!(std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '+' || c == '.' ||
+          c == 'e' || c == 'E')) {
+      return false;
+    }
+  }
+  char buffer[65];
+  std::memcpy(buffer, s.data(), s.size());
+  buffer[s.size()] = '\0';
+  char* end = nullptr;
+  double value = std::strtod(buffer, &end);
+  return end == buffer + s.size() && std::isfinite(value);
+}
+
+// "HH:MM[:SS[.sss]][Z|+hh:mm|-hh:mm]".
+bool IsTimeText(std::string_view s) {
+  if (!Digits(s, 2) || s.size() < 5 || s[2] != ':' || !Digits(s.substr(3), 2)) return false;
+  int hh = (s[0] - '0') * 10 + (s[1] - '0'), mm = (s[3] - '0') * 10 + (s[4] - '0');
+  if (hh > 24 || mm > 59) return false;
+  s.remove_prefix(5);
+  if (!s.empty() && s[0] == ':') {
+    if (!Digits(s.substr(1), 2) || (s[1] - '0') * 10 + (s[2] - '0') > 60) return false;
+    s.remove_prefix(3);
+    if (!s.empty() && s[0] == '.') {
+      size_t n = 1;
+      while (n < s.size() && std::isdigit(static_cast<unsigned char>(s[n]))) ++n;
+      if (n == 1) return false;
+      s.remove_prefix(n);
+    }
+  }
+  if (s.empty() || s == "Z") return true;
+  if (s[0] != '+' && s[0] != '-') return false;
+  s.remove_prefix(1);
+  if (s.size() == 5) return Digits(s, 2) && s[2] == ':' && Digits(s.substr(3), 2);
+  if (s.size() == 4 || s.size() == 2) return Digits(s, s.size());
+  return false;
+}
+
+bool IsDateTimeText(std::string_view s) {
+  if (s.size() < 10 || !IsIsoDate(s.substr(0, 10))) return false;
+  if (s.size() == 10) return true;
+  return (s[10] == 'T' || s[10] == ' ') && IsTimeText(s.substr(11));
+}
+
+// "lat lon [alt [acc]]", numbers, |lat| <= 90, |lon| <= 180.
+bool IsGeopointText(std::string_view s) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  while (start < s.size()) {
+    size_t end = s.find(' ', start);
+    if (end == std::string_view::npos) end = s.size();
+    if (end > start) parts.push_back(s.substr(start, end - start));
+    start = end + 1;
+  }
+  if (parts.size() < 2 || parts.size() > 4) return false;
+  for (std::string_view p : parts) {
+    if (!IsNumberText(p)) return false;
+  }
+  double lat = std::strtod(std::string(parts[0]).c_str(), nullptr);
+  double lon = std::strtod(std::string(parts[1]).c_str(), nullptr);
+  return std::fabs(lat) <= 90 && std::fabs(lon) <= 180;
+}
+
+// Geotraces and geoshapes: geopoints separated by ';'.
+bool IsGeoListText(std::string_view s) {
+  size_t start = 0;
+  int points = 0;
+  while (start <= s.size()) {
+    size_t end = s.find(';', start);
+    if (end == std::string_view::npos) end = s.size();
+    std::string_view point = Trim(s.substr(start, end - start));
+    if (!point.empty()) {
+      if (!IsGeopointText(point)) return false;
+      ++points;
+    }
+    start = end + 1;
+  }
+  return points > 0;
+}
+
+bool IsInstanceIdText(std::string_view id) {
+  static constexpr std::string_view kPrefix = "uuid:";
+  if (id.substr(0, kPrefix.size()) != kPrefix) return false;
+  std::string_view uuid = id.substr(kPrefix.size());
+  if (uuid.size() != 36) return false;
+  for (size_t i = 0; i < uuid.size(); ++i) {
+    char c = uuid[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return false;
+    } else if (!std::isxdigit(static_cast<unsigned char>(c))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool IsUpload(QuestionType type) {
+  switch (type) {
+    case QuestionType::kImage:
+    case QuestionType::kAudio:
+    case QuestionType::kVideo:
+    case QuestionType::kFile:
+    case QuestionType::kBackgroundAudio:
+    case QuestionType::kAudit:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Types whose text is kept exactly as written; the others are trimmed.
+bool KeepsWhitespace(QuestionType type) {
+  return type == QuestionType::kText || type == QuestionType::kCalculate ||
+         type == QuestionType::kHidden || type == QuestionType::kBarcode ||
+         type == QuestionType::kNote;
+}
+
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using NameMap = std::unordered_map<std::string, int, StringHash, std::equal_to<>>;
+
+// Children of the synthetic meta group (when the form has no group named meta).
+constexpr int kSyntheticMeta = -2;
+// Markers in the index for elements that are not questions.
+constexpr int kOtherText = -10;  // NAME_other of an or_other select: text
+constexpr int kCountSkip = -11;  // NAME_count before a repeat: skipped
+
+}  // namespace
+
+// For each container (question index; -1 the root; kSyntheticMeta), its child
+// elements by name: a question index or a marker above.
+struct OdkInstanceReader::Index {
+  std::unordered_map<int, NameMap> children;
+  int meta_group = -1;  // the form's own top-level "meta" group
+  int audit = -1;       // the audit question (an element of meta)
+  std::string audit_path;  // its answer path
+};
+
+OdkInstanceReader::OdkInstanceReader(const Form& form)
+    : form_(form), index_(std::make_unique<Index>()) {
+  Index& index = *index_;
+  for (const Question& q : form.questions) {
+    if (q.type == QuestionType::kAudit) {
+      index.audit = q.index;
+      continue;
+    }
+    if (q.is_group() && q.name == "meta" && q.parent < 0 && index.meta_group < 0) {
+      index.meta_group = q.index;
+    }
+    index.children[q.parent].emplace(q.name, q.index);
+  }
+  // The elements pyxform generates, unless a question has the name already.
+  for (const Question& q : form.questions) {
+    NameMap& names = index.children[q.parent];
+    if (q.or_other &&
+        (q.type == QuestionType::kSelectOne || q.type == QuestionType::kSelectMultiple)) {
+      names.emplace(q.name + "_other", kOtherText);
+    }
+    if (q.is_repeat() && !q.repeat_count.empty()) names.emplace(q.name + "_count", kCountSkip);
+  }
+  if (index.audit >= 0) {
+    const std::string& path = form.questions[static_cast<size_t>(index.audit)].path;
+    size_t slash = path.find('/', 1);
+    index.audit_path = slash == std::string::npos ? path : path.substr(slash + 1);
+    int meta = index.meta_group >= 0 ? index.meta_group : kSyntheticMeta;
+    index.children[meta].emplace("audit", index.audit);
+  }
+}
+
+OdkInstanceReader::~OdkInstanceReader() = default;
+
+namespace {
+
+enum class Kind {
+  kRoot,
+  kGroup,     // a group question, or meta
+  kRepeat,    // one instance of a repeat
+  kQuestion,  // a leaf question: its text is the value
+  kOther,     // NAME_other text
+  kMetaText,  // instanceID, deprecatedID, instanceName
+  kSkip,      // skipped with everything inside
+  kEnvelope,  // an element of an encrypted envelope whose text is kept
+  kMedia,     // <media> of an envelope
+};
+
+struct Frame {
+  Kind kind = Kind::kSkip;
+  int question = -1;    // the question, or the container for groups (kSyntheticMeta)
+  size_t path_len = 0;  // length of path_ (the answer path prefix) before this element
+  size_t xml_len = 0;   // length of xml_path_ before this element
+  int line = 0, column = 0;
+  std::string_view field;  // kMetaText / kEnvelope: which field
+  // kRoot, kGroup, kRepeat: how many instances of each repeat so far.
+  std::vector<std::pair<int, int>> repeat_counts;
+};
+
+class Parser {
+ public:
+  Parser(const Form* form, const OdkInstanceReader::Index* index,
+         const OdkInstanceOptions& options, bool head_only)
+      : form_(form), index_(index), options_(options), head_only_(head_only) {}
+
+  Result<OdkInstance> Run(std::string_view xml) {
+    if (xml.size() > options_.max_bytes) {
+      return MakeError("OI003",
+                       "the submission is " + std::to_string(xml.size()) +
+                           " bytes, over the limit of " + std::to_string(options_.max_bytes),
+                       Location{.file = options_.file});
+    }
+    XML_Parser parser = XML_ParserCreate("UTF-8");
+    if (!parser) return MakeError("OI001", "cannot create an XML parser");
+    parser_ = parser;
+    XML_SetUserData(parser, this);
+    XML_SetElementHandler(parser, &Parser::OnStart, &Parser::OnEnd);
+    XML_SetCharacterDataHandler(parser, &Parser::OnText);
+    XML_SetStartDoctypeDeclHandler(parser, &Parser::OnDoctype);
+    XML_SetEntityDeclHandler(parser, &Parser::OnEntity);
+    XML_SetParamEntityParsing(parser, XML_PARAM_ENTITY_PARSING_NEVER);
+    XML_Status status = XML_Parse(parser, xml.data(), static_cast<int>(xml.size()), XML_TRUE);
+    Status result = Ok();
+    if (failed_) {
+      result = tl::unexpected(error_);
+    } else if (status == XML_STATUS_ERROR && !stopped_head_) {
+      result = Fail("OI001", std::string("not well-formed XML: ") +
+                                 XML_ErrorString(XML_GetErrorCode(parser)));
+    }
+    XML_ParserFree(parser);
+    parser_ = nullptr;
+    if (!result) return tl::unexpected(result.error());
+    if (head_only_) return std::move(out_);
+    NGO_TRY(Finish());
+    return std::move(out_);
+  }
+
+ private:
+  static void XMLCALL OnStart(void* self, const XML_Char* name, const XML_Char** attrs) {
+    auto* p = static_cast<Parser*>(self);
+    if (!p->failed_ && !p->stopped_head_) p->Start(name, attrs);
+  }
+  static void XMLCALL OnEnd(void* self, const XML_Char* /*name*/) {
+    auto* p = static_cast<Parser*>(self);
+    if (!p->failed_ && !p->stopped_head_) p->End();
+  }
+  static void XMLCALL OnText(void* self, const XML_Char* data, int len) {
+    auto* p = static_cast<Parser*>(self);
+    if (!p->failed_ && !p->stopped_head_) p->Text(data, static_cast<size_t>(len));
+  }
+  static void XMLCALL OnDoctype(void* self, const XML_Char*, const XML_Char*, const XML_Char*,
+                                int) {
+    static_cast<Parser*>(self)->Stop(
+        Error{"OI002", "a DOCTYPE is not allowed in a submission (entities are refused)", {}});
+  }
+  static void XMLCALL OnEntity(void* self, const XML_Char*, int, const XML_Char*, int,
+                               const XML_Char*, const XML_Char*, const XML_Char*,
+                               const XML_Char*) {
+    static_cast<Parser*>(self)->Stop(
+        Error{"OI002", "an entity declaration is not allowed in a submission", {}});
+  }
+
+  Location Here() const {
+    Location where;
+    where.file = options_.file;
+    if (parser_) {
+      where.row = static_cast<int>(XML_GetCurrentLineNumber(parser_));
+      where.column = static_cast<int>(XML_GetCurrentColumnNumber(parser_)) + 1;
+    }
+    return where;
+  }
+
+  tl::unexpected<Error> Fail(std::string code, std::string message) const {
+    return MakeError(std::move(code), std::move(message), Here());
+  }
+
+  // Records the first error and stops the parse.
+  void Stop(Error error) {
+    if (failed_) return;
+    if (error.where.empty()) error.where = Here();
+    failed_ = true;
+    error_ = std::move(error);
+    XML_StopParser(parser_, XML_FALSE);
+  }
+  void Stop(tl::unexpected<Error> error) { Stop(std::move(error).value()); }
+
+  void Start(const char* raw_name, const char** attrs) {
+    std::string_view name = LocalName(raw_name);
+    if (static_cast<int>(stack_.size()) >= options_.max_depth) {
+      Stop(Fail("OI004", "elements nested deeper than " + std::to_string(options_.max_depth) +
+                             " at " + xml_path_));
+      return;
+    }
+    Frame frame;
+    frame.path_len = path_.size();
+    frame.xml_len = xml_path_.size();
+    frame.line = static_cast<int>(XML_GetCurrentLineNumber(parser_));
+    frame.column = static_cast<int>(XML_GetCurrentColumnNumber(parser_)) + 1;
+    xml_path_ += '/';
+    xml_path_ += name;
+    if (stack_.empty()) {
+      StartRoot(name, attrs, &frame);
+      if (!failed_) stack_.push_back(std::move(frame));
+      return;
+    }
+    Frame& parent = stack_.back();
+    switch (parent.kind) {
+      case Kind::kSkip:
+        frame.kind = Kind::kSkip;
+        break;
+      case Kind::kQuestion:
+      case Kind::kOther:
+      case Kind::kMetaText:
+      case Kind::kEnvelope:
+        Stop(Fail("OI006", "element " + xml_path_ + " inside a value"));
+        return;
+      case Kind::kMedia:
+        if (name != "file") {
+          Stop(Fail("OI011", "element " + xml_path_ + " in an encrypted envelope's media"));
+          return;
+        }
+        frame.kind = Kind::kEnvelope;
+        frame.field = "file";
+        break;
+      case Kind::kRoot:
+      case Kind::kGroup:
+      case Kind::kRepeat:
+        if (out_.encrypted) {
+          StartEnvelopeChild(name, &frame);
+        } else {
+          StartChild(name, attrs, &frame);
+        }
+        break;
+    }
+    if (!failed_) stack_.push_back(std::move(frame));
+  }
+
+  void StartRoot(std::string_view name, const char** attrs, Frame* frame) {
+    frame->kind = Kind::kRoot;
+    frame->question = -1;
+    out_.root = std::string(name);
+    const char* id = Attribute(attrs, "id");
+    if (!id || !*id) {
+      Stop(Fail("OI005", "the root element <" + out_.root + "> has no id attribute (the form id)"));
+      return;
+    }
+    out_.form_id = id;
+    if (const char* version = Attribute(attrs, "version")) out_.version = version;
+    const char* encrypted = Attribute(attrs, "encrypted");
+    if (encrypted && std::string_view(encrypted) == "yes") {
+      out_.encrypted.emplace();
+      if (const char* ns = DefaultNamespace(attrs)) out_.encrypted->xmlns = ns;
+    }
+    if (head_only_) {
+      stopped_head_ = true;
+      XML_StopParser(parser_, XML_FALSE);
+      return;
+    }
+    const Settings& settings = form_->settings;
+    if (!settings.form_id.empty() && out_.form_id != settings.form_id) {
+      Stop(Fail("OI005", "the submission is for form \"" + out_.form_id + "\", not \"" +
+                             settings.form_id + "\""));
+      return;
+    }
+    if (!settings.version.empty() && out_.version != settings.version) {
+      Stop(Fail("OI005", "the submission is for version \"" + out_.version + "\" of form \"" +
+                             out_.form_id + "\", not version \"" + settings.version + "\""));
+      return;
+    }
+  }
+
+  void StartEnvelopeChild(std::string_view name, Frame* frame) {
+    const Frame& parent = stack_.back();
+    if (parent.kind == Kind::kGroup) {  // inside meta
+      if (name == "instanceID") {
+        frame->kind = Kind::kMetaText;
+        frame->field = "instanceID";
+      } else {
+        frame->kind = Kind::kSkip;
+      }
+      return;
+    }
+    if (name == "meta") {
+      frame->kind = Kind::kGroup;
+      frame->question = kSyntheticMeta;
+    } else if (name == "media") {
+      frame->kind = Kind::kMedia;
+    } else if (name == "base64EncryptedKey" || name == "encryptedXmlFile" ||
+               name == "base64EncryptedElementSignature") {
+      frame->kind = Kind::kEnvelope;
+      frame->field = name == "base64EncryptedKey"   ? "key"
+                     : name == "encryptedXmlFile" ? "xml"
+                                                  : "signature";
+    } else {
+      Stop(Fail("OI011", "element " + xml_path_ + " is not part of an encrypted envelope"));
+    }
+  }
+
+  bool IsMetaContainer(int container) const {
+    return container == kSyntheticMeta || (container >= 0 && container == index_->meta_group);
+  }
+
+  void StartChild(std::string_view name, const char** attrs, Frame* frame) {
+    Frame& parent = stack_.back();
+    int container = parent.question;
+    if (const char* t = Attribute(attrs, "template"); t != nullptr) {
+      frame->kind = Kind::kSkip;  // a repeat's jr:template: never submitted data
+      return;
+    }
+    if (IsMetaContainer(container) &&
+        (name == "instanceID" || name == "deprecatedID" || name == "instanceName")) {
+      frame->kind = Kind::kMetaText;
+      frame->field = name == "instanceID"     ? "instanceID"
+                     : name == "deprecatedID" ? "deprecatedID"
+                                              : "instanceName";
+      return;
+    }
+    int found = -3;
+    if (auto it = index_->children.find(container); it != index_->children.end()) {
+      if (auto child = it->second.find(name); child != it->second.end()) found = child->second;
+    }
+    if (found == -3) {
+      if (container == -1 && name == "meta" && index_->meta_group < 0) {
+        frame->kind = Kind::kGroup;
+        frame->question = kSyntheticMeta;
+        return;
+      }
+      if (IsMetaContainer(container) ||
+          (container == -1 && (name == "formhub" || name.rfind("__version__", 0) == 0 ||
+                               name.rfind("_version_", 0) == 0))) {
+        frame->kind = Kind::kSkip;  // other metadata, KoboToolbox's own elements
+        return;
+      }
+      Stop(Fail("OI006", "element " + xml_path_ + " is not a question of form \"" +
+                             FormId() + "\" at this place"));
+      return;
+    }
+    if (found == kCountSkip) {
+      frame->kind = Kind::kSkip;
+      return;
+    }
+    if (found == kOtherText) {
+      frame->kind = Kind::kOther;
+      AppendPathStep(name, 0);
+      return;
+    }
+    const Question& q = form_->questions[static_cast<size_t>(found)];
+    frame->question = found;
+    if (q.is_loop()) {
+      Stop(Fail("OI012", "element " + xml_path_ + " is a begin loop, which is not read yet"));
+      return;
+    }
+    if (q.is_repeat()) {
+      int count = 0;
+      for (auto& [repeat, n] : parent.repeat_counts) {
+        if (repeat == found) count = ++n;
+      }
+      if (count == 0) {
+        parent.repeat_counts.emplace_back(found, 1);
+        count = 1;
+      }
+      frame->kind = Kind::kRepeat;
+      AppendPathStep(name, count);
+      xml_path_ += '[' + std::to_string(count) + ']';
+      return;
+    }
+    if (q.is_group()) {
+      frame->kind = Kind::kGroup;
+      AppendPathStep(name, 0);
+      return;
+    }
+    frame->kind = Kind::kQuestion;
+    if (q.type == QuestionType::kAudit) {
+      path_ = index_->audit_path;
+    } else {
+      AppendPathStep(name, 0);
+    }
+  }
+
+  std::string FormId() const {
+    return form_->settings.form_id.empty() ? out_.form_id : form_->settings.form_id;
+  }
+
+  void AppendPathStep(std::string_view name, int index) {
+    if (!path_.empty()) path_ += '/';
+    path_ += name;
+    if (index > 0) {
+      path_ += '[';
+      path_ += std::to_string(index);
+      path_ += ']';
+    }
+  }
+
+  void Text(const char* data, size_t len) {
+    if (stack_.empty()) return;
+    Kind kind = stack_.back().kind;
+    if (kind != Kind::kQuestion && kind != Kind::kOther && kind != Kind::kMetaText &&
+        kind != Kind::kEnvelope) {
+      return;
+    }
+    if (text_.size() + len > options_.max_text_bytes) {
+      Stop(Fail("OI003", "the value of " + xml_path_ + " is over " +
+                             std::to_string(options_.max_text_bytes) + " bytes"));
+      return;
+    }
+    text_.append(data, len);
+  }
+
+  void End() {
+    Frame& frame = stack_.back();
+    switch (frame.kind) {
+      case Kind::kQuestion:
+        EndQuestion(frame);
+        break;
+      case Kind::kOther: {
+        std::string_view value = text_;
+        if (!value.empty()) AddAnswer(Answer::Answered(std::string(value)), frame);
+        break;
+      }
+      case Kind::kMetaText:
+        EndMeta(frame);
+        break;
+      case Kind::kEnvelope:
+        EndEnvelopeField(frame);
+        break;
+      default:
+        break;
+    }
+    text_.clear();
+    if (failed_) return;
+    path_.resize(frame.path_len);
+    xml_path_.resize(frame.xml_len);
+    stack_.pop_back();
+  }
+
+  void AddAnswer(Answer answer, const Frame& frame) {
+    if (!out_.answers.emplace(path_, std::move(answer)).second) {
+      Stop(MakeError("OI010", "question " + xml_path_ + " is given twice",
+                     Location{.file = options_.file, .row = frame.line, .column = frame.column}));
+    }
+  }
+
+  tl::unexpected<Error> ValueError(const Frame& frame, std::string code,
+                                   std::string message) const {
+    return MakeError(std::move(code), std::move(message),
+                     Location{.file = options_.file, .row = frame.line, .column = frame.column});
+  }
+
+  static bool Contains(const std::vector<std::string>& list, std::string_view value) {
+    return std::find(list.begin(), list.end(), value) != list.end();
+  }
+
+  void EndQuestion(const Frame& frame) {
+    const Question& q = form_->questions[static_cast<size_t>(frame.question)];
+    std::string_view value = text_;
+    if (!KeepsWhitespace(q.type)) value = Trim(value);
+    if (value.empty() || (q.type == QuestionType::kNote && Trim(value).empty())) {
+      AddAnswer(Answer::Missing(), frame);
+      return;
+    }
+    if (Contains(options_.refused_codes, value)) {
+      AddAnswer(Answer::Refused(), frame);
+      return;
+    }
+    if (Contains(options_.dont_know_codes, value)) {
+      AddAnswer(Answer::DontKnow(), frame);
+      return;
+    }
+    if (auto problem = CheckValue(q, value, frame); !problem) {
+      Stop(problem.error());
+      return;
+    }
+    if (IsUpload(q.type)) {
+      if (!IsPlainFileName(value)) {
+        Stop(ValueError(frame, "OI013",
+                        xml_path_ + ": attachment name \"" + std::string(value) +
+                            "\" is not a plain file name"));
+        return;
+      }
+      if (!Contains(out_.attachments, value)) out_.attachments.emplace_back(value);
+    }
+    AddAnswer(Answer::Answered(std::string(value)), frame);
+  }
+
+  Status CheckValue(const Question& q, std::string_view value, const Frame& frame) const {
+    auto type_error = [&](std::string_view what) {
+      return ValueError(frame, "OI007",
+                        xml_path_ + ": \"" + std::string(value.substr(0, 80)) + "\" is not " +
+                            std::string(what));
+    };
+    switch (q.type) {
+      case QuestionType::kInteger:
+        if (!IsIntegerText(value)) return type_error("an integer");
+        break;
+      case QuestionType::kDecimal:
+      case QuestionType::kRange:
+        if (!IsNumberText(value)) return type_error("a number");
+        break;
+      case QuestionType::kDate:
+      case QuestionType::kToday:
+        if (!IsIsoDate(value)) return type_error("a date (YYYY-MM-DD)");
+        break;
+      case QuestionType::kTime:
+        if (!IsTimeText(value)) return type_error("a time (HH:MM:SS)");
+        break;
+      case QuestionType::kDateTime:
+      case QuestionType::kStart:
+      case QuestionType::kEnd:
+        if (!IsDateTimeText(value)) return type_error("a date-time (YYYY-MM-DDTHH:MM:SS)");
+        break;
+      case QuestionType::kGeopoint:
+      case QuestionType::kStartGeopoint:
+      case QuestionType::kBackgroundGeopoint:
+        if (!IsGeopointText(value)) return type_error("a geopoint (latitude longitude ...)");
+        break;
+      case QuestionType::kGeotrace:
+      case QuestionType::kGeoshape:
+        if (!IsGeoListText(value)) return type_error("a list of geopoints");
+        break;
+      case QuestionType::kSelectOne:
+      case QuestionType::kSelectMultiple:
+      case QuestionType::kRank:
+        return CheckChoices(q, value, frame);
+      default:
+        break;
+    }
+    return Ok();
+  }
+
+  Status CheckChoices(const Question& q, std::string_view value, const Frame& frame) const {
+    const ChoiceList* list = form_->FindChoiceList(q.list_name);
+    if (!list) return Ok();  // a list the form does not hold: nothing to check against
+    bool multiple = q.type != QuestionType::kSelectOne;
+    size_t start = 0;
+    while (start < value.size()) {
+      size_t end = multiple ? value.find(' ', start) : std::string_view::npos;
+      if (end == std::string_view::npos) end = value.size();
+      std::string_view name = value.substr(start, end - start);
+      start = end + 1;
+      if (name.empty()) continue;
+      if (list->Find(name) || (q.or_other && name == "other")) continue;
+      return ValueError(frame, "OI008",
+                        xml_path_ + ": \"" + std::string(name.substr(0, 80)) +
+                            "\" is not a choice of list \"" + q.list_name + "\"");
+    }
+    return Ok();
+  }
+
+  void EndMeta(const Frame& frame) {
+    std::string value(Trim(text_));
+    if (frame.field == "instanceID") {
+      out_.instance_id = std::move(value);
+    } else if (frame.field == "deprecatedID") {
+      out_.deprecated_id = std::move(value);
+    } else {
+      out_.instance_name = std::string(text_);
+    }
+  }
+
+  void EndEnvelopeField(const Frame& frame) {
+    std::string value(Trim(text_));
+    EncryptedEnvelope& envelope = *out_.encrypted;
+    if (frame.field == "file") {
+      if (!IsPlainFileName(value)) {
+        Stop(ValueError(frame, "OI011",
+                        xml_path_ + ": media file name \"" + value.substr(0, 80) +
+                            "\" is not a plain file name"));
+        return;
+      }
+      envelope.media.push_back(std::move(value));
+    } else if (frame.field == "key") {
+      envelope.base64_encrypted_key = std::move(value);
+    } else if (frame.field == "xml") {
+      if (!IsPlainFileName(value)) {
+        Stop(ValueError(frame, "OI011",
+                        xml_path_ + ": encryptedXmlFile \"" + value.substr(0, 80) +
+                            "\" is not a plain file name"));
+        return;
+      }
+      envelope.encrypted_xml_file = std::move(value);
+    } else {
+      envelope.base64_signature = std::move(value);
+    }
+  }
+
+  Status Finish() {
+    Location file{.file = options_.file};
+    std::string root = "/" + out_.root;
+    if (out_.instance_id.empty()) {
+      return MakeError("OI009", root + "/meta/instanceID is missing or empty", file);
+    }
+    if (!IsInstanceIdText(out_.instance_id)) {
+      return MakeError("OI009",
+                       root + "/meta/instanceID \"" + out_.instance_id.substr(0, 80) +
+                           "\" is not \"uuid:\" followed by a UUID",
+                       file);
+    }
+    if (!out_.deprecated_id.empty() && !IsInstanceIdText(out_.deprecated_id)) {
+      return MakeError("OI009",
+                       root + "/meta/deprecatedID \"" + out_.deprecated_id.substr(0, 80) +
+                           "\" is not \"uuid:\" followed by a UUID",
+                       file);
+    }
+    if (out_.encrypted) {
+      const EncryptedEnvelope& e = *out_.encrypted;
+      const char* missing = e.base64_encrypted_key.empty() ? "base64EncryptedKey"
+                            : e.encrypted_xml_file.empty() ? "encryptedXmlFile"
+                            : e.base64_signature.empty()   ? "base64EncryptedElementSignature"
+                                                           : nullptr;
+      if (missing) {
+        return MakeError("OI011", "the encrypted envelope has no " + root + "/" + missing, file);
+      }
+    }
+    return Ok();
+  }
+
+  const Form* form_;
+  const OdkInstanceReader::Index* index_;
+  const OdkInstanceOptions& options_;
+  bool head_only_;
+  XML_Parser parser_ = nullptr;
+  bool failed_ = false;
+  bool stopped_head_ = false;
+  Error error_;
+  std::vector<Frame> stack_;
+  std::string path_;      // the answer path of the open element ("programs[2]/name")
+  std::string xml_path_;  // the element path for messages ("/data/programs[2]/name")
+  std::string text_;      // the open leaf's text so far
+  OdkInstance out_;
+};
+
+}  // namespace
+
+Result<OdkInstance> OdkInstanceReader::Read(std::string_view xml,
+                                            const OdkInstanceOptions& options) const {
+  Parser parser(&form_, index_.get(), options, /*head_only=*/false);
+  return parser.Run(xml);
+}
+
+Result<OdkInstance> ReadOdkInstance(std::string_view xml, const Form& form,
+                                    const OdkInstanceOptions& options) {
+  return OdkInstanceReader(form).Read(xml, options);
+}
+
+Result<OdkInstanceHead> ReadOdkInstanceHead(std::string_view xml,
+                                            const OdkInstanceOptions& options) {
+  Parser parser(nullptr, nullptr, options, /*head_only=*/true);
+  OdkInstance instance = NGO_TRY(parser.Run(xml));
+  if (instance.root.empty()) {
+    return MakeError("OI001", "not well-formed XML: no root element",
+                     Location{.file = options.file});
+  }
+  return OdkInstanceHead{instance.root, instance.form_id, instance.version,
+                         instance.encrypted.has_value()};
+}
+
+bool IsPlainFileName(std::string_view name) {
+  if (name.empty() || name.size() > 255 || name == "." || name == "..") return false;
+  return name.find_first_of(std::string_view("/\\\0", 3)) == std::string_view::npos;
+}
+
+}  // namespace ngosurvey::form

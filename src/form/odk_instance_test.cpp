@@ -1,0 +1,289 @@
+#include "form/odk_instance.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "form/testing/form_rows.h"
+
+namespace ngosurvey::form {
+namespace {
+
+using testing::MakeForm;
+
+constexpr const char* kId = "uuid:6f1b5b4e-2a49-4c4e-9a43-2b9e1f6e1a01";
+
+Form Survey() {
+  auto form = MakeForm(
+      {{"type", "name", "label"},
+       {"start", "start", ""},
+       {"integer", "age", "Age"},
+       {"decimal", "budget", "Budget"},
+       {"date", "founded", "Founded"},
+       {"select_one yn", "consent", "Consent"},
+       {"select_multiple topics", "topics", "Topics"},
+       {"select_one yn or_other", "funded", "Funded"},
+       {"geopoint", "where", "Where"},
+       {"image", "photo", "Photo"},
+       {"text", "remarks", "Remarks"},
+       {"begin_group", "office", "Office"},
+       {"integer", "staff", "Staff"},
+       {"end_group", "", ""},
+       {"begin_repeat", "programs", "Programs"},
+       {"text", "name", "Name"},
+       {"begin_repeat", "sites", "Sites"},
+       {"text", "site", "Site"},
+       {"end_repeat", "", ""},
+       {"end_repeat", "", ""},
+       {"audit", "audit", ""}},
+      {{"list_name", "name", "label"},
+       {"yn", "yes", "Yes"},
+       {"yn", "no", "No"},
+       {"topics", "health", "Health"},
+       {"topics", "legal", "Legal"},
+       {"topics", "shelter", "Shelter"}},
+      {{"form_id", "version"}, {"ngo", "2024"}});
+  EXPECT_TRUE(form.has_value());
+  return *form;
+}
+
+std::string Instance(const std::string& body, const std::string& meta = "",
+                     const std::string& root_attrs = R"(id="ngo" version="2024")") {
+  return std::string("<?xml version='1.0' ?>\n<data ") + root_attrs +
+         R"( xmlns:jr="http://openrosa.org/javarosa" xmlns:orx="http://openrosa.org/xforms">)" +
+         "\n" + body + "\n<meta><instanceID>" + kId + "</instanceID>" + meta + "</meta></data>\n";
+}
+
+TEST(OdkInstance, ReadsAnswersGroupsRepeatsAndMeta) {
+  Form form = Survey();
+  std::string xml = Instance(R"(
+<start>2024-03-01T10:00:00.000+07:00</start>
+<age> 42 </age><budget>1200.5</budget><founded>2001-05-17</founded>
+<consent>yes</consent><topics>health  shelter</topics><funded>other</funded>
+<funded_other>a church</funded_other>
+<where>11.55 104.91 12 5</where><photo>1710000000000.jpg</photo><remarks>  two  spaces </remarks>
+<office><staff>12</staff></office>
+<programs><name>Shelter</name><sites><site>Phnom Penh</site></sites><sites><site>Kampot</site></sites></programs>
+<programs><name>Legal aid</name></programs>)",
+                             "<deprecatedID>uuid:00000000-0000-4000-8000-000000000000</deprecatedID>"
+                             "<instanceName>NGO 7</instanceName><audit>audit.csv</audit>");
+  auto read = ReadOdkInstance(xml, form, {.file = "sub.xml"});
+  ASSERT_TRUE(read.has_value()) << read.error().ToString();
+  EXPECT_EQ(read->root, "data");
+  EXPECT_EQ(read->form_id, "ngo");
+  EXPECT_EQ(read->version, "2024");
+  EXPECT_EQ(read->instance_id, kId);
+  EXPECT_EQ(read->deprecated_id, "uuid:00000000-0000-4000-8000-000000000000");
+  EXPECT_EQ(read->instance_name, "NGO 7");
+  EXPECT_FALSE(read->encrypted.has_value());
+  const auto& a = read->answers;
+  EXPECT_EQ(a.at("age"), Answer::Answered("42"));
+  EXPECT_EQ(a.at("budget"), Answer::Answered("1200.5"));
+  EXPECT_EQ(a.at("topics"), Answer::Answered("health  shelter"));
+  EXPECT_EQ(a.at("funded_other"), Answer::Answered("a church"));
+  EXPECT_EQ(a.at("remarks"), Answer::Answered("  two  spaces "));
+  EXPECT_EQ(a.at("office/staff"), Answer::Answered("12"));
+  EXPECT_EQ(a.at("programs[1]/name"), Answer::Answered("Shelter"));
+  EXPECT_EQ(a.at("programs[1]/sites[2]/site"), Answer::Answered("Kampot"));
+  EXPECT_EQ(a.at("programs[2]/name"), Answer::Answered("Legal aid"));
+  EXPECT_EQ(a.count("programs[2]/sites[1]/site"), 0u);
+  EXPECT_EQ(a.at("audit"), Answer::Answered("audit.csv"));
+  EXPECT_EQ(read->attachments, (std::vector<std::string>{"1710000000000.jpg", "audit.csv"}));
+}
+
+TEST(OdkInstance, EmptyElementIsMissingAndCodesBecomeStates) {
+  Form form = Survey();
+  OdkInstanceOptions options;
+  options.refused_codes = {"-99"};
+  options.dont_know_codes = {"-98"};
+  auto read = ReadOdkInstance(Instance("<age/><budget>-99</budget><consent>-98</consent>"),
+                              form, options);
+  ASSERT_TRUE(read.has_value()) << read.error().ToString();
+  EXPECT_EQ(read->answers.at("age"), Answer::Missing());
+  EXPECT_EQ(read->answers.at("budget"), Answer::Refused());
+  EXPECT_EQ(read->answers.at("consent"), Answer::DontKnow());
+}
+
+TEST(OdkInstance, SkipsTemplatesGeneratedAndKoboElements) {
+  Form form = Survey();
+  auto read = ReadOdkInstance(Instance(R"(<formhub><uuid>abc</uuid></formhub>
+<programs jr:template=""><name>never</name></programs><__version__>vX</__version__>
+<programs><name>One</name></programs>)",
+                                       "<rootUuid>x</rootUuid>"),
+                              form);
+  ASSERT_TRUE(read.has_value()) << read.error().ToString();
+  EXPECT_EQ(read->answers.at("programs[1]/name"), Answer::Answered("One"));
+  EXPECT_EQ(read->answers.size(), 1u);
+}
+
+struct Bad {
+  std::string name;
+  std::string xml;
+  std::string code;
+  std::string message_part;
+  int line = 0;
+};
+
+class OdkInstanceBad : public ::testing::TestWithParam<Bad> {};
+
+TEST_P(OdkInstanceBad, IsRefusedWithCodeElementAndLine) {
+  Form form = Survey();
+  const Bad& bad = GetParam();
+  auto read = ReadOdkInstance(bad.xml, form, {.file = "bad.xml"});
+  ASSERT_FALSE(read.has_value());
+  EXPECT_EQ(read.error().code, bad.code) << read.error().ToString();
+  EXPECT_NE(read.error().message.find(bad.message_part), std::string::npos)
+      << read.error().message;
+  EXPECT_EQ(read.error().where.file, "bad.xml");
+  if (bad.line > 0) {
+    EXPECT_EQ(read.error().where.row, bad.line) << read.error().ToString();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, OdkInstanceBad,
+    ::testing::Values(
+        Bad{"NotInteger", Instance("<age>forty</age>"), "OI007",
+            "/data/age: \"forty\" is not an integer", 3},
+        Bad{"NotNumber", Instance("<budget>1,5</budget>"), "OI007", "/data/budget", 3},
+        Bad{"NotDate", Instance("<founded>2001-02-30</founded>"), "OI007", "a date", 3},
+        Bad{"NotDateTime", Instance("<start>yesterday</start>"), "OI007", "a date-time", 3},
+        Bad{"NotGeopoint", Instance("<where>91 10</where>"), "OI007", "geopoint", 3},
+        Bad{"NotChoice", Instance("<consent>maybe</consent>"), "OI008",
+            "/data/consent: \"maybe\" is not a choice of list \"yn\"", 3},
+        Bad{"NotChoiceInMultiple", Instance("\n<topics>health food</topics>"), "OI008",
+            "\"food\"", 4},
+        Bad{"NestedRepeatPath",
+            Instance("<programs/><programs><sites><site>x</site><bogus/></sites></programs>"),
+            "OI006", "/data/programs[2]/sites[1]/bogus", 3},
+        Bad{"UnknownElement", Instance("<agee>4</agee>"), "OI006",
+            "element /data/agee is not a question of form \"ngo\""},
+        Bad{"Twice", Instance("<age>4</age>\n<age>5</age>"), "OI010", "/data/age is given twice",
+            4},
+        Bad{"OtherForm", Instance("", "", R"(id="other" version="2024")"), "OI005",
+            "form \"other\", not \"ngo\""},
+        Bad{"OtherVersion", Instance("", "", R"(id="ngo" version="2023")"), "OI005",
+            "version \"2023\""},
+        Bad{"NoId", Instance("", "", R"(version="2024")"), "OI005", "no id attribute"},
+        Bad{"NoInstanceId",
+            R"(<data id="ngo" version="2024"><age>3</age><meta><instanceID/></meta></data>)",
+            "OI009", "/data/meta/instanceID is missing"},
+        Bad{"BadInstanceId",
+            R"(<data id="ngo" version="2024"><meta><instanceID>12</instanceID></meta></data>)",
+            "OI009", "not \"uuid:\""},
+        Bad{"PathInAttachment", Instance("<photo>../../etc/passwd</photo>"), "OI013",
+            "not a plain file name"},
+        Bad{"NotWellFormed", Instance("<age>4</agee>"), "OI001", "not well-formed XML", 3},
+        Bad{"Doctype",
+            "<?xml version='1.0'?>\n<!DOCTYPE data [<!ENTITY a \"aaaaaaaa\"><!ENTITY b "
+            "\"&a;&a;&a;&a;&a;&a;\">]>\n<data id=\"ngo\" version=\"2024\"><remarks>&b;</remarks>"
+            "</data>",
+            "OI002", "DOCTYPE"},
+        Bad{"ExternalEntity",
+            "<!DOCTYPE data SYSTEM \"file:///etc/passwd\">\n<data id=\"ngo\" "
+            "version=\"2024\"/>",
+            "OI002", "DOCTYPE"},
+        Bad{"UndeclaredEntity", Instance("<remarks>&xxe;</remarks>"), "OI001", "entity"},
+        Bad{"Loopish", Instance("<programs><name>a<b/></name></programs>"), "OI006",
+            "inside a value"}),
+    [](const auto& info) { return info.param.name; });
+
+TEST(OdkInstance, DepthAndSizeLimits) {
+  Form form = Survey();
+  std::string deep = R"(<data id="ngo" version="2024">)";
+  for (int i = 0; i < 10000; ++i) deep += "<programs>";
+  auto too_deep = ReadOdkInstance(deep, form);
+  ASSERT_FALSE(too_deep.has_value());
+  // The repeat nests in itself only once in the form, so the second level is unknown;
+  // with only groups of the right names it is the depth that stops it.
+  EXPECT_TRUE(too_deep.error().code == "OI006" || too_deep.error().code == "OI004");
+
+  std::string nested = R"(<data id="ngo" version="2024">)";
+  for (int i = 0; i < 10000; ++i) nested += "<formhub>";
+  auto refused = ReadOdkInstance(nested, form);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, "OI004");
+  EXPECT_NE(refused.error().message.find("deeper than 64"), std::string::npos);
+
+  std::string big = Instance("<remarks>" + std::string(2 << 20, 'x') + "</remarks>");
+  auto too_big_text = ReadOdkInstance(big, form);
+  ASSERT_FALSE(too_big_text.has_value());
+  EXPECT_EQ(too_big_text.error().code, "OI003");
+  EXPECT_NE(too_big_text.error().message.find("/data/remarks"), std::string::npos);
+
+  OdkInstanceOptions small;
+  small.max_bytes = 100;
+  auto too_big = ReadOdkInstance(Instance("<age>1</age>"), form, small);
+  ASSERT_FALSE(too_big.has_value());
+  EXPECT_EQ(too_big.error().code, "OI003");
+}
+
+TEST(OdkInstance, EncryptedEnvelopeBothNamespaces) {
+  Form form = Survey();
+  for (std::string ns :
+       {"http://www.opendatakit.org/xforms/encrypted", "http://opendatakit.org/submissions"}) {
+    std::string xml = R"(<data id="ngo" version="2024" encrypted="yes" xmlns=")" + ns + R"(">
+<base64EncryptedKey>S0VZ</base64EncryptedKey>
+<meta xmlns="http://openrosa.org/xforms"><instanceID>)" + std::string(kId) +
+                      R"(</instanceID></meta>
+<media><file>photo.jpg.enc</file></media><media><file>audit.csv.enc</file></media>
+<encryptedXmlFile>submission.xml.enc</encryptedXmlFile>
+<base64EncryptedElementSignature>U0lH</base64EncryptedElementSignature></data>)";
+    auto read = ReadOdkInstance(xml, form);
+    ASSERT_TRUE(read.has_value()) << read.error().ToString();
+    ASSERT_TRUE(read->encrypted.has_value());
+    EXPECT_EQ(read->encrypted->xmlns, ns);
+    EXPECT_EQ(read->encrypted->base64_encrypted_key, "S0VZ");
+    EXPECT_EQ(read->encrypted->media,
+              (std::vector<std::string>{"photo.jpg.enc", "audit.csv.enc"}));
+    EXPECT_EQ(read->encrypted->encrypted_xml_file, "submission.xml.enc");
+    EXPECT_EQ(read->encrypted->base64_signature, "U0lH");
+    EXPECT_EQ(read->instance_id, kId);
+    EXPECT_TRUE(read->answers.empty());
+
+    auto head = ReadOdkInstanceHead(xml);
+    ASSERT_TRUE(head.has_value());
+    EXPECT_TRUE(head->encrypted);
+    EXPECT_EQ(head->form_id, "ngo");
+  }
+  auto no_signature = ReadOdkInstance(
+      std::string(R"(<data id="ngo" version="2024" encrypted="yes"><base64EncryptedKey>K)"
+                  R"(</base64EncryptedKey><meta><instanceID>)") +
+          kId + "</instanceID></meta><encryptedXmlFile>s.enc</encryptedXmlFile></data>",
+      form);
+  ASSERT_FALSE(no_signature.has_value());
+  EXPECT_EQ(no_signature.error().code, "OI011");
+  EXPECT_NE(no_signature.error().message.find("/data/base64EncryptedElementSignature"),
+            std::string::npos);
+  auto bad_media = ReadOdkInstance(
+      std::string(R"(<data id="ngo" version="2024" encrypted="yes"><media><file>../x.enc</file></media>)") +
+          "</data>",
+      form);
+  ASSERT_FALSE(bad_media.has_value());
+  EXPECT_EQ(bad_media.error().code, "OI011");
+}
+
+TEST(OdkInstance, HeadWithoutForm) {
+  auto head = ReadOdkInstanceHead(Instance("<age>oops</age>"));
+  ASSERT_TRUE(head.has_value()) << head.error().ToString();
+  EXPECT_EQ(head->root, "data");
+  EXPECT_EQ(head->form_id, "ngo");
+  EXPECT_EQ(head->version, "2024");
+  EXPECT_FALSE(head->encrypted);
+  EXPECT_EQ(ReadOdkInstanceHead("").error().code, "OI001");
+  EXPECT_EQ(ReadOdkInstanceHead("<data/>").error().code, "OI005");
+}
+
+TEST(OdkInstance, PlainFileNames) {
+  EXPECT_TRUE(IsPlainFileName("1710000000000.jpg"));
+  EXPECT_TRUE(IsPlainFileName("a b.m4a"));
+  EXPECT_FALSE(IsPlainFileName(""));
+  EXPECT_FALSE(IsPlainFileName(".."));
+  EXPECT_FALSE(IsPlainFileName("a/b.jpg"));
+  EXPECT_FALSE(IsPlainFileName("a\\b.jpg"));
+  EXPECT_FALSE(IsPlainFileName(std::string("a\0b", 3)));
+  EXPECT_FALSE(IsPlainFileName(std::string(256, 'a')));
+}
+
+}  // namespace
+}  // namespace ngosurvey::form
