@@ -916,6 +916,10 @@ class PlanWriter final : public store::ImportWriter {
     batch_->attachments.push_back(attachment);
     return Ok();
   }
+  Status Amend(const store::Amendment& amendment) override {
+    batch_->amendments.push_back(amendment);
+    return Ok();
+  }
   Status Commit() override { return Ok(); }
 
  private:

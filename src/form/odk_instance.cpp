@@ -198,8 +198,8 @@ constexpr int kCountSkip = -11;  // NAME_count before a repeat: skipped
 // elements by name: a question index or a marker above.
 struct OdkInstanceReader::Index {
   std::unordered_map<int, NameMap> children;
-  int meta_group = -1;  // the form's own top-level "meta" group
-  int audit = -1;       // the audit question (an element of meta)
+  int meta_group = -1;     // the form's own top-level "meta" group
+  int audit = -1;          // the audit question (an element of meta)
   std::string audit_path;  // its answer path
 };
 
@@ -263,8 +263,8 @@ struct Frame {
 
 class Parser {
  public:
-  Parser(const Form* form, const OdkInstanceReader::Index* index,
-         const OdkInstanceOptions& options, bool head_only)
+  Parser(const Form* form, const OdkInstanceReader::Index* index, const OdkInstanceOptions& options,
+         bool head_only)
       : form_(form), index_(index), options_(options), head_only_(head_only) {}
 
   Result<OdkInstance> Run(std::string_view xml) {
@@ -318,8 +318,7 @@ class Parser {
         Error{"OI002", "a DOCTYPE is not allowed in a submission (entities are refused)", {}});
   }
   static void XMLCALL OnEntity(void* self, const XML_Char*, int, const XML_Char*, int,
-                               const XML_Char*, const XML_Char*, const XML_Char*,
-                               const XML_Char*) {
+                               const XML_Char*, const XML_Char*, const XML_Char*, const XML_Char*) {
     static_cast<Parser*>(self)->Stop(
         Error{"OI002", "an entity declaration is not allowed in a submission", {}});
   }
@@ -452,7 +451,7 @@ class Parser {
     } else if (name == "base64EncryptedKey" || name == "encryptedXmlFile" ||
                name == "base64EncryptedElementSignature") {
       frame->kind = Kind::kEnvelope;
-      frame->field = name == "base64EncryptedKey"   ? "key"
+      frame->field = name == "base64EncryptedKey" ? "key"
                      : name == "encryptedXmlFile" ? "xml"
                                                   : "signature";
     } else {
@@ -495,8 +494,8 @@ class Parser {
         frame->kind = Kind::kSkip;  // other metadata, KoboToolbox's own elements
         return;
       }
-      Stop(Fail("OI006", "element " + xml_path_ + " is not a question of form \"" +
-                             FormId() + "\" at this place"));
+      Stop(Fail("OI006", "element " + xml_path_ + " is not a question of form \"" + FormId() +
+                             "\" at this place"));
       return;
     }
     if (found == kCountSkip) {
@@ -648,9 +647,9 @@ class Parser {
 
   Status CheckValue(const Question& q, std::string_view value, const Frame& frame) const {
     auto type_error = [&](std::string_view what) {
-      return ValueError(frame, "OI007",
-                        xml_path_ + ": \"" + std::string(value.substr(0, 80)) + "\" is not " +
-                            std::string(what));
+      return ValueError(
+          frame, "OI007",
+          xml_path_ + ": \"" + std::string(value.substr(0, 80)) + "\" is not " + std::string(what));
     };
     switch (q.type) {
       case QuestionType::kInteger:

@@ -14,35 +14,34 @@ using testing::MakeForm;
 constexpr const char* kId = "uuid:6f1b5b4e-2a49-4c4e-9a43-2b9e1f6e1a01";
 
 Form Survey() {
-  auto form = MakeForm(
-      {{"type", "name", "label"},
-       {"start", "start", ""},
-       {"integer", "age", "Age"},
-       {"decimal", "budget", "Budget"},
-       {"date", "founded", "Founded"},
-       {"select_one yn", "consent", "Consent"},
-       {"select_multiple topics", "topics", "Topics"},
-       {"select_one yn or_other", "funded", "Funded"},
-       {"geopoint", "where", "Where"},
-       {"image", "photo", "Photo"},
-       {"text", "remarks", "Remarks"},
-       {"begin_group", "office", "Office"},
-       {"integer", "staff", "Staff"},
-       {"end_group", "", ""},
-       {"begin_repeat", "programs", "Programs"},
-       {"text", "name", "Name"},
-       {"begin_repeat", "sites", "Sites"},
-       {"text", "site", "Site"},
-       {"end_repeat", "", ""},
-       {"end_repeat", "", ""},
-       {"audit", "audit", ""}},
-      {{"list_name", "name", "label"},
-       {"yn", "yes", "Yes"},
-       {"yn", "no", "No"},
-       {"topics", "health", "Health"},
-       {"topics", "legal", "Legal"},
-       {"topics", "shelter", "Shelter"}},
-      {{"form_id", "version"}, {"ngo", "2024"}});
+  auto form = MakeForm({{"type", "name", "label"},
+                        {"start", "start", ""},
+                        {"integer", "age", "Age"},
+                        {"decimal", "budget", "Budget"},
+                        {"date", "founded", "Founded"},
+                        {"select_one yn", "consent", "Consent"},
+                        {"select_multiple topics", "topics", "Topics"},
+                        {"select_one yn or_other", "funded", "Funded"},
+                        {"geopoint", "where", "Where"},
+                        {"image", "photo", "Photo"},
+                        {"text", "remarks", "Remarks"},
+                        {"begin_group", "office", "Office"},
+                        {"integer", "staff", "Staff"},
+                        {"end_group", "", ""},
+                        {"begin_repeat", "programs", "Programs"},
+                        {"text", "name", "Name"},
+                        {"begin_repeat", "sites", "Sites"},
+                        {"text", "site", "Site"},
+                        {"end_repeat", "", ""},
+                        {"end_repeat", "", ""},
+                        {"audit", "audit", ""}},
+                       {{"list_name", "name", "label"},
+                        {"yn", "yes", "Yes"},
+                        {"yn", "no", "No"},
+                        {"topics", "health", "Health"},
+                        {"topics", "legal", "Legal"},
+                        {"topics", "shelter", "Shelter"}},
+                       {{"form_id", "version"}, {"ngo", "2024"}});
   EXPECT_TRUE(form.has_value());
   return *form;
 }
@@ -56,7 +55,8 @@ std::string Instance(const std::string& body, const std::string& meta = "",
 
 TEST(OdkInstance, ReadsAnswersGroupsRepeatsAndMeta) {
   Form form = Survey();
-  std::string xml = Instance(R"(
+  std::string xml =
+      Instance(R"(
 <start>2024-03-01T10:00:00.000+07:00</start>
 <age> 42 </age><budget>1200.5</budget><founded>2001-05-17</founded>
 <consent>yes</consent><topics>health  shelter</topics><funded>other</funded>
@@ -65,8 +65,8 @@ TEST(OdkInstance, ReadsAnswersGroupsRepeatsAndMeta) {
 <office><staff>12</staff></office>
 <programs><name>Shelter</name><sites><site>Phnom Penh</site></sites><sites><site>Kampot</site></sites></programs>
 <programs><name>Legal aid</name></programs>)",
-                             "<deprecatedID>uuid:00000000-0000-4000-8000-000000000000</deprecatedID>"
-                             "<instanceName>NGO 7</instanceName><audit>audit.csv</audit>");
+               "<deprecatedID>uuid:00000000-0000-4000-8000-000000000000</deprecatedID>"
+               "<instanceName>NGO 7</instanceName><audit>audit.csv</audit>");
   auto read = ReadOdkInstance(xml, form, {.file = "sub.xml"});
   ASSERT_TRUE(read.has_value()) << read.error().ToString();
   EXPECT_EQ(read->root, "data");
@@ -96,8 +96,8 @@ TEST(OdkInstance, EmptyElementIsMissingAndCodesBecomeStates) {
   OdkInstanceOptions options;
   options.refused_codes = {"-99"};
   options.dont_know_codes = {"-98"};
-  auto read = ReadOdkInstance(Instance("<age/><budget>-99</budget><consent>-98</consent>"),
-                              form, options);
+  auto read =
+      ReadOdkInstance(Instance("<age/><budget>-99</budget><consent>-98</consent>"), form, options);
   ASSERT_TRUE(read.has_value()) << read.error().ToString();
   EXPECT_EQ(read->answers.at("age"), Answer::Missing());
   EXPECT_EQ(read->answers.at("budget"), Answer::Refused());
@@ -132,8 +132,7 @@ TEST_P(OdkInstanceBad, IsRefusedWithCodeElementAndLine) {
   auto read = ReadOdkInstance(bad.xml, form, {.file = "bad.xml"});
   ASSERT_FALSE(read.has_value());
   EXPECT_EQ(read.error().code, bad.code) << read.error().ToString();
-  EXPECT_NE(read.error().message.find(bad.message_part), std::string::npos)
-      << read.error().message;
+  EXPECT_NE(read.error().message.find(bad.message_part), std::string::npos) << read.error().message;
   EXPECT_EQ(read.error().where.file, "bad.xml");
   if (bad.line > 0) {
     EXPECT_EQ(read.error().where.row, bad.line) << read.error().ToString();
@@ -151,8 +150,8 @@ INSTANTIATE_TEST_SUITE_P(
         Bad{"NotGeopoint", Instance("<where>91 10</where>"), "OI007", "geopoint", 3},
         Bad{"NotChoice", Instance("<consent>maybe</consent>"), "OI008",
             "/data/consent: \"maybe\" is not a choice of list \"yn\"", 3},
-        Bad{"NotChoiceInMultiple", Instance("\n<topics>health food</topics>"), "OI008",
-            "\"food\"", 4},
+        Bad{"NotChoiceInMultiple", Instance("\n<topics>health food</topics>"), "OI008", "\"food\"",
+            4},
         Bad{"NestedRepeatPath",
             Instance("<programs/><programs><sites><site>x</site><bogus/></sites></programs>"),
             "OI006", "/data/programs[2]/sites[1]/bogus", 3},
@@ -224,7 +223,8 @@ TEST(OdkInstance, EncryptedEnvelopeBothNamespaces) {
        {"http://www.opendatakit.org/xforms/encrypted", "http://opendatakit.org/submissions"}) {
     std::string xml = R"(<data id="ngo" version="2024" encrypted="yes" xmlns=")" + ns + R"(">
 <base64EncryptedKey>S0VZ</base64EncryptedKey>
-<meta xmlns="http://openrosa.org/xforms"><instanceID>)" + std::string(kId) +
+<meta xmlns="http://openrosa.org/xforms"><instanceID>)" +
+                      std::string(kId) +
                       R"(</instanceID></meta>
 <media><file>photo.jpg.enc</file></media><media><file>audit.csv.enc</file></media>
 <encryptedXmlFile>submission.xml.enc</encryptedXmlFile>
@@ -234,8 +234,7 @@ TEST(OdkInstance, EncryptedEnvelopeBothNamespaces) {
     ASSERT_TRUE(read->encrypted.has_value());
     EXPECT_EQ(read->encrypted->xmlns, ns);
     EXPECT_EQ(read->encrypted->base64_encrypted_key, "S0VZ");
-    EXPECT_EQ(read->encrypted->media,
-              (std::vector<std::string>{"photo.jpg.enc", "audit.csv.enc"}));
+    EXPECT_EQ(read->encrypted->media, (std::vector<std::string>{"photo.jpg.enc", "audit.csv.enc"}));
     EXPECT_EQ(read->encrypted->encrypted_xml_file, "submission.xml.enc");
     EXPECT_EQ(read->encrypted->base64_signature, "U0lH");
     EXPECT_EQ(read->instance_id, kId);
@@ -256,7 +255,8 @@ TEST(OdkInstance, EncryptedEnvelopeBothNamespaces) {
   EXPECT_NE(no_signature.error().message.find("/data/base64EncryptedElementSignature"),
             std::string::npos);
   auto bad_media = ReadOdkInstance(
-      std::string(R"(<data id="ngo" version="2024" encrypted="yes"><media><file>../x.enc</file></media>)") +
+      std::string(
+          R"(<data id="ngo" version="2024" encrypted="yes"><media><file>../x.enc</file></media>)") +
           "</data>",
       form);
   ASSERT_FALSE(bad_media.has_value());

@@ -1,6 +1,7 @@
 // The attachments contract of store.h (PutAttachments, GetAttachment,
-// ListAttachments, SubmissionBatch::attachments, ImportWriter::AddAttachment), run
-// against every back end.
+// ListAttachments, SubmissionBatch::attachments, ImportWriter::AddAttachment) and the
+// amendments an import carries (SubmissionBatch::amendments, ImportWriter::Amend: ODK
+// edits), run against every back end.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -108,8 +109,8 @@ TYPED_TEST(AttachmentsTest, AddedLaterResentAndConflicts) {
   ASSERT_TRUE(store.PutAttachments({File(Uuid(1), "1.jpg", "first")}));
   EXPECT_EQ(store.GetAttachment(Uuid(1), "1.jpg")->added_at_ms, 1700000000000);
 
-  auto conflict = store.PutAttachments(
-      {File(Uuid(1), "2.m4a", "audio"), File(Uuid(1), "1.jpg", "second")});
+  auto conflict =
+      store.PutAttachments({File(Uuid(1), "2.m4a", "audio"), File(Uuid(1), "1.jpg", "second")});
   ASSERT_FALSE(conflict);
   EXPECT_EQ(conflict.error().code, "ST009");
   EXPECT_NE(conflict.error().message.find("1.jpg"), std::string::npos);
@@ -175,6 +176,63 @@ TYPED_TEST(AttachmentsTest, ImportWriterKeepsAttachmentsOnlyOnCommit) {
     ASSERT_TRUE((*writer)->Commit());
   }
   EXPECT_EQ(store.GetAttachment(Uuid(1), "1.jpg")->data, "bytes");
+}
+
+Amendment Edit(const std::string& id, const std::string& photo) {
+  Amendment a;
+  a.instance_id = id;
+  a.who = "odk";
+  a.reason = "ODK edit";
+  a.changes = {{"photo", form::Answer::Answered(photo)}, {"age", form::Answer::Answered("40")}};
+  return a;
+}
+
+TYPED_TEST(AttachmentsTest, BatchAmendmentsAreAuditedInTheSameTransaction) {
+  Store& store = this->store();
+  ASSERT_TRUE(store.CreateSubmission(Complete(Uuid(1))));
+  SubmissionBatch batch;
+  batch.submissions = {Complete(Uuid(2))};
+  batch.amendments = {Edit(Uuid(1), "2.jpg"), Edit(Uuid(2), "3.jpg")};
+  batch.attachments = {File(Uuid(1), "2.jpg", "new photo")};
+  ASSERT_TRUE(store.CreateSubmissions(batch));
+  auto one = store.GetSubmission(Uuid(1));
+  ASSERT_TRUE(one);
+  EXPECT_EQ(one->answers.at("photo"), form::Answer::Answered("2.jpg"));
+  EXPECT_EQ(one->answers.at("age"), form::Answer::Answered("40"));
+  EXPECT_EQ(store.GetSubmission(Uuid(2))->answers.at("photo"), form::Answer::Answered("3.jpg"));
+  auto audit = store.ReadAudit(Uuid(1));
+  ASSERT_TRUE(audit);
+  ASSERT_EQ(audit->size(), 3u);  // completion, then photo and age
+  EXPECT_EQ((*audit)[1].who, "odk");
+  EXPECT_EQ((*audit)[1].reason, "ODK edit");
+  EXPECT_TRUE(store.VerifyAudit()->ok());
+
+  // An amendment that fails (unknown submission) stores nothing of the batch.
+  SubmissionBatch bad;
+  bad.submissions = {Complete(Uuid(3))};
+  bad.amendments = {Edit(Uuid(1), "4.jpg"), Edit(Uuid(9), "5.jpg")};
+  auto refused = store.CreateSubmissions(bad);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, "ST002");
+  EXPECT_EQ(store.GetSubmission(Uuid(3)).error().code, "ST002");
+  EXPECT_EQ(store.GetSubmission(Uuid(1))->answers.at("photo"), form::Answer::Answered("2.jpg"));
+  EXPECT_EQ(store.ReadAudit(Uuid(1))->size(), 3u);
+
+  // Through a writer: kept only on Commit.
+  {
+    auto writer = store.BeginImport(std::nullopt);
+    ASSERT_TRUE(writer);
+    ASSERT_TRUE((*writer)->Amend(Edit(Uuid(1), "6.jpg")));
+  }
+  EXPECT_EQ(store.GetSubmission(Uuid(1))->answers.at("photo"), form::Answer::Answered("2.jpg"));
+  {
+    auto writer = store.BeginImport(std::nullopt);
+    ASSERT_TRUE(writer);
+    ASSERT_TRUE((*writer)->Amend(Edit(Uuid(1), "6.jpg")));
+    ASSERT_TRUE((*writer)->Commit());
+  }
+  EXPECT_EQ(store.GetSubmission(Uuid(1))->answers.at("photo"), form::Answer::Answered("6.jpg"));
+  EXPECT_TRUE(store.VerifyAudit()->ok());
 }
 
 }  // namespace

@@ -72,6 +72,10 @@ class BatchImportWriter final : public ImportWriter {
     batch_.attachments.push_back(attachment);
     return Ok();
   }
+  Status Amend(const Amendment& amendment) override {
+    batch_.amendments.push_back(amendment);
+    return Ok();
+  }
   Status Commit() override { return store_.CreateSubmissions(batch_); }
 
  private:

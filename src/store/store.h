@@ -109,6 +109,21 @@ struct Submission {
   friend bool operator==(const Submission&, const Submission&) = default;
 };
 
+// A change to one answer: set it, or (answer == nullopt) remove the path, e.g.
+// when a repeat instance is deleted.
+struct AnswerChange {
+  std::string path;
+  std::optional<form::Answer> answer;
+};
+
+// A change to a completed submission, recorded in the audit trail.
+struct Amendment {
+  std::string instance_id;
+  std::string who;     // the person making the change; non-empty
+  std::string reason;  // why; non-empty
+  std::vector<AnswerChange> changes;
+};
+
 // A file that came with a submission (a photo, a recording, the audit log): kept
 // with it, content-addressed by the SHA-256 of its bytes (docs/formats/attachments.md).
 // A submission names each of its files once; the same bytes under several names or
@@ -136,6 +151,10 @@ struct SubmissionBatch {
   // Files of the batch's submissions (or of submissions already stored), stored
   // as by PutAttachments after the submissions, in the same transaction.
   std::vector<Attachment> attachments;
+  // Changes to complete submissions (stored, or of this batch), applied last and in
+  // order as Amend does (audit entries, ST005-ST007): an ODK edit (deprecatedID)
+  // imported with the rest.
+  std::vector<Amendment> amendments;
 };
 
 // One answer as ForEachSubmission hands it out: views valid during the visit only.
@@ -167,23 +186,11 @@ class ImportWriter {
   // Adds one file of a submission added before (or already stored), checked as
   // PutAttachments does (ST001, ST002, ST009). On error nothing will be kept.
   virtual Status AddAttachment(const Attachment& attachment) = 0;
+  // Changes a complete submission (stored, or added before) as Store::Amend does
+  // (ST002, ST005-ST007), in the import's transaction. On error nothing will be kept.
+  virtual Status Amend(const Amendment& amendment) = 0;
   // Makes everything added durable at once (one transaction).
   virtual Status Commit() = 0;
-};
-
-// A change to one answer: set it, or (answer == nullopt) remove the path, e.g.
-// when a repeat instance is deleted.
-struct AnswerChange {
-  std::string path;
-  std::optional<form::Answer> answer;
-};
-
-// A change to a completed submission, recorded in the audit trail.
-struct Amendment {
-  std::string instance_id;
-  std::string who;     // the person making the change; non-empty
-  std::string reason;  // why; non-empty
-  std::vector<AnswerChange> changes;
 };
 
 // Which submissions ListSubmissions returns. Unset fields match everything.
@@ -274,7 +281,8 @@ class Store : public FieldworkLog, public CodingLog {
   virtual Status CreateSubmission(const Submission& submission) = 0;
 
   // Stores a batch (a CSV import): the form when given, as PutForm does, then every
-  // submission, as CreateSubmission does (complete ones start their audit trail), in
+  // submission, as CreateSubmission does (complete ones start their audit trail),
+  // the attachments as PutAttachments does and the amendments as Amend does, in
   // one transaction. Any failure (ST001 malformed, ST002 unknown form version, ST003
   // an instance id already stored or named twice in the batch, or form bytes that
   // differ) stores nothing of the batch; the error names the submission at fault.

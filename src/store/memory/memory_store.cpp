@@ -127,6 +127,29 @@ class MemoryStore final : public Store {
     }
     int64_t now = options_.clock->NowMillis();
     std::vector<Attachment> files = NGO_TRY(CheckAttachments(batch.attachments, ids, now));
+    // The amendments on a scratch copy of the answers they change, in order.
+    std::map<std::string, Answers> amended;
+    std::vector<AuditEntry> amendment_entries;
+    for (const Amendment& amendment : batch.amendments) {
+      NGO_TRY(internal::CheckAmendment(amendment));
+      auto it = amended.find(amendment.instance_id);
+      if (it == amended.end()) {
+        const Submission* s = nullptr;
+        for (const Submission& added : batch.submissions) {
+          if (added.instance_id == amendment.instance_id) s = &added;
+        }
+        if (!s) s = NGO_TRY(Find(amendment.instance_id));
+        if (s->status != SubmissionStatus::kComplete) {
+          return MakeError("ST006", "submission " + amendment.instance_id +
+                                        " is a draft; save drafts with SaveDraft");
+        }
+        it = amended.emplace(amendment.instance_id, s->answers).first;
+      }
+      std::vector<AuditEntry> entries =
+          NGO_TRY(internal::AmendmentEntries(it->second, amendment, now));
+      for (AuditEntry& e : entries) amendment_entries.push_back(std::move(e));
+      internal::ApplyChanges(amendment.changes, &it->second);
+    }
     if (new_form) forms_.push_back(std::move(*new_form));
     for (const Submission& submission : batch.submissions) {
       Submission stored = submission;
@@ -138,6 +161,12 @@ class MemoryStore final : public Store {
       submissions_.emplace(stored.instance_id, std::move(stored));
     }
     KeepAttachments(std::move(files));
+    AppendAudit(std::move(amendment_entries));
+    for (auto& [id, answers] : amended) {
+      Submission& s = submissions_.at(id);
+      s.answers = std::move(answers);
+      s.updated_at_ms = now;
+    }
     return Ok();
   }
 

@@ -17,8 +17,8 @@ Status SqliteStore::InsertAttachments(const std::vector<Attachment>& attachments
                                 "\")");
     }
     int64_t submission_id = find.Int(0);
-    auto stored = NGO_TRY(conn_->Prepare(
-        "SELECT sha256 FROM attachments WHERE submission_id = ? AND name = ?"));
+    auto stored = NGO_TRY(
+        conn_->Prepare("SELECT sha256 FROM attachments WHERE submission_id = ? AND name = ?"));
     stored.Bind(1, submission_id).Bind(2, a.name);
     if (NGO_TRY(conn_->StepRow(stored, "cannot look up the attachment"))) {
       if (stored.Text(0) == a.sha256) continue;
@@ -46,8 +46,7 @@ Status SqliteStore::InsertAttachments(const std::vector<Attachment>& attachments
 Status SqliteStore::PutAttachments(const std::vector<Attachment>& attachments) {
   std::vector<Attachment> prepared =
       NGO_TRY(internal::PrepareAttachments(attachments, options_.clock->NowMillis()));
-  return Write("cannot store attachments",
-               [&]() -> Status { return InsertAttachments(prepared); });
+  return Write("cannot store attachments", [&]() -> Status { return InsertAttachments(prepared); });
 }
 
 Result<Attachment> SqliteStore::GetAttachment(const std::string& instance_id,

@@ -81,6 +81,16 @@ class SqliteStore::SqliteImportWriter final : public ImportWriter {
     return added;
   }
 
+  Status Amend(const Amendment& amendment) override {
+    NGO_TRY(Usable());
+    Status amended = [&]() -> Status {
+      NGO_TRY(internal::CheckAmendment(amendment));
+      return store_->AmendInTransaction(amendment);
+    }();
+    if (!amended) failed_ = true;
+    return amended;
+  }
+
   Status Commit() override {
     NGO_TRY(Usable());
     Status done = store_->conn_->Exec("COMMIT", "cannot import submissions");
@@ -204,10 +214,13 @@ Status SqliteStore::CreateSubmissions(const SubmissionBatch& batch) {
   for (const Submission& s : batch.submissions) NGO_TRY(internal::CheckNewSubmission(s));
   std::vector<Attachment> attachments =
       NGO_TRY(internal::PrepareAttachments(batch.attachments, options_.clock->NowMillis()));
+  for (const Amendment& a : batch.amendments) NGO_TRY(internal::CheckAmendment(a));
   return Write("cannot import submissions", [&]() -> Status {
     if (batch.form) NGO_TRY(InsertForm(*batch.form));
     for (const Submission& s : batch.submissions) NGO_TRY(InsertSubmission(s));
-    return InsertAttachments(attachments);
+    NGO_TRY(InsertAttachments(attachments));
+    for (const Amendment& a : batch.amendments) NGO_TRY(AmendInTransaction(a));
+    return Ok();
   });
 }
 
@@ -257,7 +270,13 @@ Status SqliteStore::CompleteSubmission(const std::string& instance_id, int64_t e
 
 Status SqliteStore::Amend(const Amendment& amendment) {
   NGO_TRY(internal::CheckAmendment(amendment));
-  return Write("cannot change submission " + amendment.instance_id, [&]() -> Status {
+  return Write("cannot change submission " + amendment.instance_id,
+               [&]() -> Status { return AmendInTransaction(amendment); });
+}
+
+// The body of Amend, inside the caller's transaction (the amendment is checked).
+Status SqliteStore::AmendInTransaction(const Amendment& amendment) {
+  {
     Row row = NGO_TRY(FindSubmission(amendment.instance_id));
     if (!row.complete) {
       return MakeError("ST006", "submission " + amendment.instance_id +
@@ -276,7 +295,7 @@ Status SqliteStore::Amend(const Amendment& amendment) {
     NGO_TRY(WritePackedAnswers(row.id, answers, /*replace=*/true));
     NGO_TRY(Touch(row.id, now));
     return AppendAudit(std::move(entries));
-  });
+  }
 }
 
 Result<Submission> SqliteStore::GetSubmission(const std::string& instance_id) const {

@@ -112,6 +112,8 @@ class SqliteStore final : public Store {
   // Forms and submissions, inside the caller's transaction (sqlite_store.cpp).
   Status InsertForm(const FormVersion& form);
   Status InsertSubmission(const Submission& s);
+  // Amend's body: the amendment was checked (CheckAmendment).
+  Status AmendInTransaction(const Amendment& amendment);
   // NotFound (ST002) unless form `form_id` version `version` is stored.
   Status CheckFormStored(const std::string& form_id, const std::string& version);
   // The submission `instance_id` with its answers, or nothing; a SQLite error names
