@@ -14,13 +14,14 @@ void RegisterInterviewCommands(CLI::App& root, CommandContext& ctx);
 void RegisterExchangeCommands(CLI::App& root, CommandContext& ctx);
 void RegisterStudyCommands(CLI::App& root, CommandContext& ctx);
 void RegisterQualCommands(CLI::App& root, CommandContext& ctx);
+void RegisterKeysCommands(CLI::App& root, CommandContext& ctx);
 
 const std::vector<RegisterFn>& CommandGroups() {
   static const std::vector<RegisterFn> groups = {
       RegisterFormCommands,      RegisterFieldworkCommands, RegisterAuditCommands,
       RegisterExprCommands,      RegisterStoreCommands,     RegisterTabulateCommands,
       RegisterInterviewCommands, RegisterExchangeCommands,  RegisterStudyCommands,
-      RegisterQualCommands,
+      RegisterQualCommands,      RegisterKeysCommands,
 
   };
   return groups;

@@ -17,8 +17,12 @@
 #include "base/csv.h"
 #include "base/file.h"
 #include "cli/command.h"
+#include "cli/passphrase.h"
 #include "exchange/export.h"
 #include "exchange/import.h"
+#include "exchange/media.h"
+#include "exchange/odk_crypto.h"
+#include "exchange/odk_import.h"
 #include "exchange/pseudonymise.h"
 #include "form/form.h"
 #include "store/store.h"
@@ -33,6 +37,8 @@ struct ImportOptions {
   std::vector<std::string> repeats;  // NAME=FILE.csv
   std::string wave;
   std::string skip_invalid;  // rejects CSV path
+  std::string private_key;   // PEM file: decrypt encrypted ODK submissions
+  std::string passphrase_file;
 };
 
 struct ExportOptions {
@@ -154,6 +160,63 @@ class MappedFile {
   size_t released_ = 0;
 };
 
+// ODK submissions rather than a CSV file: a folder or an .xml file.
+bool IsOdkSubmissions(const std::string& path) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) return true;
+  return path.size() > 4 && path.substr(path.size() - 4) == ".xml";
+}
+
+// The import of ODK submissions (exchange/odk_import.h); true when it committed.
+bool ImportOdk(CommandContext& ctx, const ImportOptions& opts,
+               const exchange::ImportOptions& csv_options, const FormSource& source,
+               store::Store& db) {
+  auto fail = [&](const Error& error) {
+    ctx.exit_status = ReportError(ctx, error);
+    return false;
+  };
+  std::optional<store::FormVersion> form;
+  if (source.from_file) form = source.version;
+  auto writer = db.BeginImport(form);
+  if (!writer) return fail(writer.error());
+  exchange::OdkImportOptions options;
+  options.wave = csv_options.wave;
+  std::unique_ptr<exchange::PrivateKey> key;
+  if (!opts.private_key.empty()) {
+    auto pem = ReadFile(opts.private_key, 1 << 20);
+    if (!pem) return fail(pem.error());
+    // A key written without a passphrase needs none (ODK's documentation makes such keys).
+    bool encrypted = pem->find("ENCRYPTED") != std::string::npos;
+    Result<std::string> passphrase = std::string();
+    if (encrypted || !opts.passphrase_file.empty()) {
+      passphrase =
+          ReadPassphrase(opts.passphrase_file, "Passphrase for " + opts.private_key + ": ", false);
+    }
+    if (!passphrase) return fail(passphrase.error());
+    auto loaded = exchange::PrivateKey::Load(*pem, *passphrase, opts.private_key);
+    if (!loaded) return fail(loaded.error());
+    key = std::move(*loaded);
+    options.private_key = key.get();
+  }
+  auto report = exchange::ImportOdkSubmissions(source.form, source.version, opts.file, options,
+                                               writer->get());
+  if (!report) return fail(report.error());
+  PrintDiagnostics(ctx, report->warnings);
+  for (const Error& error : report->rejected) *ctx.err << "error: " << error.ToString() << "\n";
+  if (!report->rejected.empty()) {
+    *ctx.err << "import refused: " << report->rejected.size()
+             << " problems; nothing was stored (fix them and import again)\n";
+    ctx.exit_status = kExitFailure;
+    return false;
+  }
+  if (auto stored = (*writer)->Commit(); !stored) return fail(stored.error());
+  *ctx.out << "imported " << report->stored << " submissions (odk xml) into form '"
+           << source.version.form_id << "' version " << source.version.version << "; "
+           << report->edits << " edits, " << report->attachments << " attachments, "
+           << report->unchanged << " already stored\n";
+  return true;
+}
+
 void RunImport(CommandContext& ctx, const ImportOptions& opts) {
   exchange::ImportOptions options;
   if (!opts.wave.empty()) {
@@ -195,6 +258,17 @@ void RunImport(CommandContext& ctx, const ImportOptions& opts) {
   } remove_new_store{opts.db, db, !store_existed};
   auto source = LoadFormFrom(opts.form, **db);
   if (!source) return fail(source.error());
+  if (IsOdkSubmissions(opts.file)) {
+    if (!repeat_specs.empty() || !opts.skip_invalid.empty()) {
+      return Usage(ctx, "--repeat and --skip-invalid go with CSV files, not ODK submissions");
+    }
+  } else if (!opts.private_key.empty() || !opts.passphrase_file.empty()) {
+    return Usage(ctx, "--private-key and --passphrase-file go with ODK submissions");
+  }
+  if (IsOdkSubmissions(opts.file)) {
+    if (ImportOdk(ctx, opts, options, *source, **db)) remove_new_store.armed = false;
+    return;
+  }
   auto mapped = MappedFile::Open(opts.file);
   if (!mapped) return fail(mapped.error());
   csv::TableReader reader((*mapped)->view(), opts.file, exchange::ImportCsvOptions());
@@ -307,6 +381,17 @@ void RunExport(CommandContext& ctx, const ExportOptions& opts) {
     ctx.exit_status = ReportError(ctx, result.error());
     return;
   }
+  // The submissions' files beside the export (OUT-media/NAME). Pseudonymised exports
+  // leave them out: photos and recordings identify people.
+  if (!opts.pseudonymise) {
+    std::string media = exchange::MediaFolderFor(opts.output);
+    auto written = exchange::WriteMediaFolder(store, filter, media);
+    if (!written) {
+      ctx.exit_status = ReportError(ctx, written.error());
+      return;
+    }
+    if (*written > 0) result->files.push_back(media + "/ (" + std::to_string(*written) + " files)");
+  }
   *ctx.out << "exported " << result->submissions << " submissions, " << result->variables
            << " variables" << (opts.pseudonymise ? " (pseudonymised)" : "") << ":\n";
   for (const std::string& file : result->files) *ctx.out << "  " << file << "\n";
@@ -318,17 +403,24 @@ void RegisterExchangeCommands(CLI::App& root, CommandContext& ctx) {
   auto imp = std::make_shared<ImportOptions>();
   CLI::App* import = root.add_subcommand(
       "import",
-      "Import an ODK Central, KoboToolbox or ngosurvey CSV export into a store, every value "
-      "checked against the form; all rows or none (docs/exchange.md)");
+      "Import an ODK Central, KoboToolbox or ngosurvey CSV export, or ODK submissions (an "
+      "instance .xml, ODK Collect's instances/ folder, a Briefcase export) with their media, "
+      "into a store, every value checked against the form; all or nothing (docs/exchange.md)");
   import->add_option("--db", imp->db, "Store (SQLite file)")->required();
   import
       ->add_option("--form", imp->form,
                    "XLSForm .xlsx (stored with the data), or a form id in the store")
       ->required();
-  import->add_option("file", imp->file, "The main CSV file")->required();
+  import->add_option("file", imp->file, "The main CSV file, or ODK submissions (.xml or folder)")
+      ->required();
   import->add_option("--repeat", imp->repeats, "A repeat's CSV: NAME=FILE.csv (repeatable)");
   import->add_option("--wave", imp->wave,
                      "pretest or main (default: the file's wave column, else main)");
+  import->add_option("--private-key", imp->private_key,
+                     "The form's private key (PEM): decrypt encrypted ODK submissions");
+  import->add_option("--passphrase-file", imp->passphrase_file,
+                     "The private key's passphrase: the first line of this file (default: the "
+                     "terminal)");
   import->add_option("--skip-invalid", imp->skip_invalid,
                      "Store the valid rows and write the rejected ones, with reasons, to this CSV");
   import->callback([&ctx, imp]() { RunImport(ctx, *imp);
