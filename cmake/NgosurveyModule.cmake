@@ -1,4 +1,4 @@
-# ngosurvey_module(NAME [LIBS lib1 ...])
+# ngosurvey_module(NAME [LIBS lib1 ...] [PRIVATE_LIBS lib1 ...] [TEST_LIBS lib1 ...])
 #
 # Declares the static library ngosurvey_NAME from every *.cpp in the calling folder
 # and its subfolders (tests excluded), and a test binary ngosurvey_NAME_tests from
@@ -20,7 +20,7 @@ function(ngosurvey_layering_deps name out)
 endfunction()
 
 function(ngosurvey_module name)
-  cmake_parse_arguments(ARG "" "" "LIBS;TEST_LIBS" ${ARGN})
+  cmake_parse_arguments(ARG "" "" "LIBS;PRIVATE_LIBS;TEST_LIBS" ${ARGN})
   ngosurvey_layering_deps(${name} ARG_DEPS)
   file(GLOB_RECURSE all_sources CONFIGURE_DEPENDS
        "${CMAKE_CURRENT_SOURCE_DIR}/*.cpp")
@@ -41,6 +41,11 @@ function(ngosurvey_module name)
     list(APPEND dep_targets ngosurvey_${dep})
   endforeach()
   target_link_libraries(ngosurvey_${name} PUBLIC ${dep_targets} ${ARG_LIBS})
+  # PRIVATE_LIBS: used by the module's sources only (no header of the module includes
+  # them), so their include folders do not reach every module above it.
+  if(ARG_PRIVATE_LIBS)
+    target_link_libraries(ngosurvey_${name} PRIVATE ${ARG_PRIVATE_LIBS})
+  endif()
 
   if(NGOSURVEY_TESTS AND tests)
     add_executable(ngosurvey_${name}_tests ${tests})

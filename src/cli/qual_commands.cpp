@@ -1,8 +1,10 @@
-// `ngosurvey code` (the coding session, and `code export|import|reconcile`) and
+// `ngosurvey code` (the coding session, and `code export|import|reconcile`),
 // `ngosurvey agreement`: qualitative coding of open answers (issue 18; the codebook
 // is docs/formats/codebook.md, the CSV docs/formats/codings-csv.md, the
-// coefficients docs/statistics.md).
+// coefficients docs/statistics.md), and `ngosurvey network`, the coordination network
+// (docs/formats/network-spec.md).
 #include <algorithm>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -12,12 +14,15 @@
 #include <vector>
 
 #include "analysis/agreement.h"
+#include "analysis/network.h"
 #include "base/file.h"
 #include "base/text.h"
 #include "cli/command.h"
 #include "exchange/codings.h"
+#include "fieldwork/frame.h"
 #include "form/codebook.h"
 #include "report/agreement_render.h"
+#include "report/network_render.h"
 #include "store/store.h"
 
 namespace ngosurvey::cli {
@@ -43,6 +48,13 @@ struct AgreementCliOptions {
   std::string codebook;
   std::string output;
   int replicates = 1000;
+};
+
+struct NetworkCliOptions {
+  std::string db;
+  std::string spec;
+  std::string format = "csv";
+  std::string output;
 };
 
 Result<std::unique_ptr<store::Store>> OpenExisting(const std::string& db, bool read_only) {
@@ -459,6 +471,50 @@ void RunAgreement(CommandContext& ctx, const AgreementCliOptions& opts) {
   }
 }
 
+void RunNetwork(CommandContext& ctx, const NetworkCliOptions& opts) {
+  auto format = report::ParseNetworkFormat(opts.format);
+  if (!format) {
+    *ctx.err << "error: --format must be csv, graphml, svg or md, not '" << opts.format << "'\n";
+    ctx.exit_status = kExitUsage;
+    return;
+  }
+  auto spec = analysis::LoadNetworkSpec(opts.spec);
+  if (!spec) return (void)Fail(ctx, spec.error());
+  // The frame is named relative to the spec's folder.
+  std::vector<analysis::FrameOrganisation> frame;
+  if (!spec->frame.empty()) {
+    std::filesystem::path path = spec->frame;
+    if (path.is_relative()) path = std::filesystem::path(opts.spec).parent_path() / path;
+    Diagnostics diags;
+    auto read = fieldwork::ReadFrame(path.string(), &diags);
+    if (!read) {
+      PrintDiagnostics(ctx, diags);
+      return (void)Fail(ctx, read.error());
+    }
+    for (const auto& c : read->cases) frame.push_back({c.org_id, c.name, c.stratum});
+  }
+  auto db = OpenExisting(opts.db, true);
+  if (!db) return (void)Fail(ctx, db.error());
+  auto network = analysis::BuildNetwork(**db, *spec, frame);
+  if (!network) return (void)Fail(ctx, network.error());
+  auto scopes = analysis::ComputeNetworkMeasures(*network);
+  if (!scopes) return (void)Fail(ctx, scopes.error());
+  report::NetworkReport report;
+  report.network = &*network;
+  report.scopes = std::move(*scopes);
+  if (*format == report::NetworkFormat::kSvg) {
+    auto layout = analysis::LayoutNetwork(*network);
+    if (!layout) return (void)Fail(ctx, layout.error());
+    report.layout = std::move(*layout);
+  }
+  std::string document = report::RenderNetwork(report, *format);
+  if (opts.output.empty() || opts.output == "-") {
+    *ctx.out << document;
+  } else if (auto st = WriteFileAtomic(opts.output, document); !st) {
+    Fail(ctx, st.error());
+  }
+}
+
 }  // namespace
 
 void RegisterQualCommands(CLI::App& root, CommandContext& ctx) {
@@ -527,6 +583,21 @@ void RegisterQualCommands(CLI::App& root, CommandContext& ctx) {
   agreement->add_option("-o,--output", ag->output,
                         "Write to this file (atomically) instead of standard output");
   agreement->callback([&ctx, ag] { RunAgreement(ctx, *ag); });
+
+  auto net = std::make_shared<NetworkCliOptions>();
+  CLI::App* network = root.add_subcommand(
+      "network",
+      "The coordination network named by the answers (who works with whom): degrees, "
+      "betweenness, density, reciprocity and components per country and overall, or the graph "
+      "as GraphML or an SVG picture");
+  network->add_option("--db", net->db, "The store (SQLite file)")->required();
+  network->add_option("--spec", net->spec, "The network spec (TOML, docs/formats/network-spec.md)")
+      ->required();
+  network->add_option("--format", net->format, "csv (scope,node,measure,value), graphml, svg or md")
+      ->check(CLI::IsMember({"csv", "graphml", "svg", "md"}));
+  network->add_option("-o,--output", net->output,
+                      "Write to this file (atomically) instead of standard output");
+  network->callback([&ctx, net] { RunNetwork(ctx, *net); });
 }
 
 }  // namespace ngosurvey::cli

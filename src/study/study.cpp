@@ -69,7 +69,7 @@ Result<StudyConfig> ReadStudyConfig(const std::string& dir) {
   ConfigReader reader(config);
   NGO_TRY(reader.CheckKeys(root,
                            {"format", "title", "source", "instrument", "tables", "frame", "data",
-                            "synthetic", "published", "bases", "group", "synth"},
+                            "synthetic", "published", "bases", "group", "synth", "network"},
                            "study.toml"));
   std::string format = NGO_TRY(reader.String(root, "format", true));
   if (format != "ngosurvey-study/1") {
@@ -86,6 +86,7 @@ Result<StudyConfig> ReadStudyConfig(const std::string& dir) {
   config.data = (std::filesystem::path(dir) / data).string();
   config.published = NGO_TRY(reader.Path(root, "published", false));
   config.bases = NGO_TRY(reader.Path(root, "bases", false));
+  config.network = NGO_TRY(reader.Path(root, "network", false));
   if (config.published.empty() != config.bases.empty()) {
     return MakeError("SD002", "'published' and 'bases' go together: the audit needs both",
                      Location{.file = config.config_file, .row = 1});
@@ -144,6 +145,8 @@ Result<StudyInputs> LoadStudyInputs(const std::string& dir) {
   if (!in.config.published.empty()) {
     in.audit = NGO_TRY(AuditPublishedFiles(in.config.published, in.config.bases));
   }
+  if (!in.config.network.empty())
+    in.network = NGO_TRY(analysis::LoadNetworkSpec(in.config.network));
   return in;
 }
 

@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/network.h"
 #include "analysis/table.h"
 #include "base/diagnostic.h"
 #include "base/error.h"
@@ -41,6 +42,7 @@ struct StudyConfig {
   std::string title;
   std::string instrument, tables, frame, data;  // resolved paths
   std::string published, bases;                 // resolved; empty when not set
+  std::string network;                          // resolved; the network spec, may be empty
   bool synthetic = false;
   std::string group = "country";
   uint64_t seed = 1;
@@ -61,6 +63,8 @@ struct StudyInputs {
   fieldwork::Frame frame;
   Diagnostics frame_diagnostics;
   std::optional<AuditReport> audit;
+  // The coordination network's spec (analysis/network.h) when study.toml names one.
+  std::optional<analysis::NetworkSpec> network;
 };
 
 Result<StudyInputs> LoadStudyInputs(const std::string& dir);

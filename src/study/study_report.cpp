@@ -13,6 +13,7 @@
 #include "base/csv.h"
 #include "base/file.h"
 #include "report/html.h"
+#include "report/network_render.h"
 #include "report/table_render.h"
 
 namespace ngosurvey::study {
@@ -274,6 +275,18 @@ Result<StudyReport> BuildStudyReport(StudyInputs inputs, Progress& progress) {
       report.comparisons.push_back(Compare(cell, report.tables));
   }
 
+  if (in.network) {
+    // The network reads the answers as written (space-separated choice names).
+    auto raw = NGO_TRY(csv::ReadTable(in.config.data));
+    auto responses = NGO_TRY(analysis::NetworkResponsesFromTable(in.form, *in.network, raw));
+    std::vector<analysis::FrameOrganisation> frame;
+    for (const auto& c : in.frame.cases) frame.push_back({c.org_id, c.name, c.stratum});
+    report.network =
+        NGO_TRY(analysis::BuildNetworkFromResponses(in.form, *in.network, frame, responses));
+    report.network_scopes = NGO_TRY(analysis::ComputeNetworkMeasures(*report.network));
+    report.network_layout = NGO_TRY(analysis::LayoutNetwork(*report.network));
+  }
+
   auto e = NGO_TRY(fieldwork::ParseESpec("proportional"));
   RatesScenario as_recorded{"Final dispositions as recorded", "", {}};
   as_recorded.groups = NGO_TRY(fieldwork::RatesByGroup(in.frame, in.config.group, e));
@@ -405,6 +418,97 @@ void HtmlNonresponse(const StudyReport& report, std::string* out) {
 
 }  // namespace
 
+// The questions the network's ties come from, as "label (name)", for the prose.
+std::string NetworkQuestions(const StudyReport& report) {
+  const StudyInputs& in = report.inputs;
+  std::string out;
+  for (size_t i = 0; i < in.network->ties.size(); ++i) {
+    const auto& tie = in.network->ties[i];
+    const form::Question* q = in.form.FindQuestion(tie.question);
+    if (i > 0) out += i + 1 == in.network->ties.size() ? " and " : ", ";
+    out += "\u201c" + (q ? in.form.Text(q->label) : tie.question) + "\u201d (" + tie.question +
+           ", " + tie.kind + (tie.national ? ", one per country" : "") + ")";
+  }
+  return out;
+}
+
+std::string MeasureText(double value) {
+  return std::isnan(value) ? "–" : fmt::format("{:.3f}", value);
+}
+
+int NgoTies(const analysis::ScopeMeasures& scope, const std::string& kind) {
+  auto it = scope.ngo_ties_by_kind.find(kind);
+  return it == scope.ngo_ties_by_kind.end() ? 0 : it->second;
+}
+
+// Organisations named most often (in-degree, overall), at most `limit`.
+std::vector<const analysis::NodeMeasures*> MostNamed(const StudyReport& report, size_t limit) {
+  std::vector<const analysis::NodeMeasures*> out;
+  for (const auto& m : report.network_scopes.back().nodes) {
+    if (m.in_degree > 0) out.push_back(&m);
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto* a, const auto* b) { return a->in_degree > b->in_degree; });
+  if (out.size() > limit) out.resize(limit);
+  return out;
+}
+
+void HtmlNetwork(const StudyReport& report, std::string* out) {
+  const analysis::Network& net = *report.network;
+  size_t responded = 0, silent = 0;
+  for (const auto& node : net.nodes) {
+    responded += node.responded;
+    silent += node.in_frame && !node.responded;
+  }
+  *out +=
+      "<section id=\"network\"><h2>Coordination network</h2>\n<p>Each arrow is a tie from "
+      "a responding NGO to an organisation it named in " +
+      HtmlEscape(NetworkQuestions(report)) + ". " + std::to_string(responded) +
+      " NGOs responded; " + std::to_string(silent) +
+      " NGOs of the frame did not and are drawn hollow, with the ties others sent them. "
+      "Measures are defined in <code>docs/cli.md</code> (<code>ngosurvey network</code>)." +
+      (report.inputs.config.synthetic ? " <strong>SYNTHETIC DATA.</strong>" : "") + "</p>\n";
+  report::NetworkReport drawing;
+  drawing.network = &net;
+  drawing.layout = report.network_layout;
+  drawing.title = "Coordination network";
+  drawing.embedded_svg = true;
+  if (report.inputs.config.synthetic) drawing.banner = "SYNTHETIC DATA";
+  *out += "<figure class=\"network\">" +
+          report::RenderNetwork(drawing, report::NetworkFormat::kSvg) + "</figure>\n";
+  *out +=
+      "<div class=\"table-wrap\"><table><caption>Whole-network measures</caption><thead><tr>"
+      "<th scope=\"col\">Scope</th><th scope=\"col\">Organisations</th><th "
+      "scope=\"col\">Ties</th><th scope=\"col\">Density</th><th scope=\"col\">Reciprocity</th>"
+      "<th scope=\"col\">Weak components</th><th scope=\"col\">NGO–NGO ties</th><th "
+      "scope=\"col\">NGO–government ties</th></tr></thead><tbody>\n";
+  for (const auto& scope : report.network_scopes) {
+    *out += "<tr><th scope=\"row\">" +
+            HtmlEscape(scope.scope == "overall" ? "Overall" : scope.scope) + "</th><td>" +
+            std::to_string(scope.node_count) + "</td><td>" + std::to_string(scope.tie_count) +
+            "</td><td>" + MeasureText(scope.density) + "</td><td>" +
+            MeasureText(scope.reciprocity) + "</td><td>" + std::to_string(scope.weak_components) +
+            "</td><td>" + std::to_string(NgoTies(scope, "ngo")) + "</td><td>" +
+            std::to_string(NgoTies(scope, "government")) + "</td></tr>\n";
+  }
+  *out += "</tbody></table></div>\n";
+  auto named = MostNamed(report, 8);
+  if (!named.empty()) {
+    *out +=
+        "<div class=\"table-wrap\"><table><caption>Organisations named most often</caption>"
+        "<thead><tr><th scope=\"col\">Organisation</th><th scope=\"col\">Kind</th><th "
+        "scope=\"col\">Named by</th><th scope=\"col\">Betweenness</th></tr></thead><tbody>\n";
+    for (const auto* m : named) {
+      const auto& node = net.nodes[m->node];
+      *out += "<tr><th scope=\"row\">" + HtmlEscape(node.label) + "</th><td>" +
+              HtmlEscape(node.kind) + "</td><td>" + std::to_string(m->in_degree) + "</td><td>" +
+              MeasureText(m->betweenness) + "</td></tr>\n";
+    }
+    *out += "</tbody></table></div>\n";
+  }
+  *out += "</section>\n";
+}
+
 std::string RenderStudyReportHtml(const StudyReport& report) {
   const StudyInputs& in = report.inputs;
   HtmlPageOptions page;
@@ -436,7 +540,9 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
   out +=
       "<li><a href=\"#audit\">Audit of the published tables</a></li>"
       "<li><a href=\"#unreproduced\">Cells not reproduced</a></li>"
-      "<li><a href=\"#nonresponse\">Item nonresponse</a></li></ol></nav>\n";
+      "<li><a href=\"#nonresponse\">Item nonresponse</a></li>";
+  if (report.network) out += "<li><a href=\"#network\">Coordination network</a></li>";
+  out += "</ol></nav>\n";
 
   // Design.
   size_t questions = 0;
@@ -569,6 +675,7 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
       "study's respondents declined confidential items to protect victims.</p>\n";
   HtmlNonresponse(report, &out);
   out += "</section>\n";
+  if (report.network) HtmlNetwork(report, &out);
   out += "<footer><p>Generated by ngosurvey from " + HtmlEscape(in.config.config_file) +
          (in.config.synthetic ? ". SYNTHETIC DATA." : ".") + "</p></footer>\n";
   out += HtmlPageEnd();
@@ -646,6 +753,32 @@ std::string RenderStudyReportMarkdown(const StudyReport& report) {
            (cmp.reproduced.empty() ? "–" : cmp.reproduced) + " (" + UnreproducedReason(cmp) + ")\n";
   }
   if (unreproduced == 0) out += "Every published cell is reproduced.\n";
+  if (report.network) {
+    out +=
+        "\n## Coordination network\n\nTies from responding NGOs to the organisations they "
+        "named in " +
+        NetworkQuestions(report) + (in.config.synthetic ? " (SYNTHETIC DATA)" : "") +
+        "; the drawing is in report.html.\n\n";
+    out +=
+        "| Scope | Organisations | Ties | Density | Reciprocity | Weak components | NGO–NGO "
+        "ties | NGO–government ties |\n|---|---:|---:|---:|---:|---:|---:|---:|\n";
+    for (const auto& scope : report.network_scopes) {
+      out += "| " + std::string(scope.scope == "overall" ? "Overall" : scope.scope) + " | " +
+             std::to_string(scope.node_count) + " | " + std::to_string(scope.tie_count) + " | " +
+             MeasureText(scope.density) + " | " + MeasureText(scope.reciprocity) + " | " +
+             std::to_string(scope.weak_components) + " | " + std::to_string(NgoTies(scope, "ngo")) +
+             " | " + std::to_string(NgoTies(scope, "government")) + " |\n";
+    }
+    auto named = MostNamed(report, 8);
+    if (!named.empty()) {
+      out += "\nNamed most often: ";
+      for (size_t i = 0; i < named.size(); ++i) {
+        const auto& node = report.network->nodes[named[i]->node];
+        out += (i ? ", " : "") + node.label + " (" + std::to_string(named[i]->in_degree) + ")";
+      }
+      out += ".\n";
+    }
+  }
   if (in.audit) {
     out += "\n## Audit of the published tables\n\n";
     for (const auto& f : in.audit->findings) {

@@ -18,8 +18,10 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "analysis/network.h"
 #include "analysis/table.h"
 #include "base/error.h"
 #include "base/progress.h"
@@ -53,6 +55,11 @@ struct StudyReport {
   std::vector<CellComparison> comparisons;  // in the published CSV's order
   std::vector<RatesScenario> fieldwork;
   std::vector<std::string> summary;  // a few lines for the terminal
+  // The coordination network, when the study names a network spec: the graph, its
+  // measures per country and overall, and the drawing's layout.
+  std::optional<analysis::Network> network;
+  std::vector<analysis::ScopeMeasures> network_scopes;
+  std::vector<std::pair<double, double>> network_layout;
 };
 
 // Reads the study's data (the `data` CSV with the instrument), computes the tables,

@@ -147,6 +147,49 @@ TEST(StudyTest, ReportSaysSyntheticAndHasEveryTable) {
   EXPECT_NE(html.find("<svg"), std::string::npos);
 }
 
+TEST(StudyTest, ReportDrawsTheCoordinationNetwork) {
+  auto inputs = LoadStudyInputs(kStudy);
+  ASSERT_TRUE(inputs);
+  ASSERT_TRUE(inputs->network) << "study.toml names network.toml";
+  auto report = BuildStudyReport(std::move(*inputs), NullProgress::Instance());
+  ASSERT_TRUE(report) << report.error().ToString();
+  ASSERT_TRUE(report->network);
+  const analysis::Network& net = *report->network;
+  // Every organisation of the frame is a node, whether it responded or not.
+  size_t in_frame = 0, responded = 0;
+  for (const auto& node : net.nodes) {
+    in_frame += node.in_frame;
+    responded += node.responded;
+  }
+  EXPECT_EQ(in_frame, report->inputs.frame.cases.size());
+  EXPECT_EQ(responded, report->respondents);
+  // Agencies are national: no agency node is shared by the two countries.
+  for (const auto& tie : net.ties) {
+    EXPECT_EQ(net.nodes[tie.from].country, net.nodes[tie.to].country)
+        << net.nodes[tie.from].id << " -> " << net.nodes[tie.to].id;
+    EXPECT_EQ(tie.kind, "government");
+  }
+  // Countries, then overall; the overall network holds every tie.
+  ASSERT_EQ(report->network_scopes.size(), 3u);
+  EXPECT_EQ(report->network_scopes[0].scope, "KH");
+  EXPECT_EQ(report->network_scopes[2].scope, "overall");
+  EXPECT_EQ(report->network_scopes[2].tie_count, static_cast<int>(net.ties.size()));
+  std::string html = RenderStudyReportHtml(*report);
+  std::string md = RenderStudyReportMarkdown(*report);
+  size_t section = html.find("<section id=\"network\">");
+  ASSERT_NE(section, std::string::npos);
+  EXPECT_NE(html.find("href=\"#network\""), std::string::npos);
+  // One titled mark per organisation in the drawing.
+  size_t marks = 0;
+  for (size_t at = html.find("<title>", section); at != std::string::npos;
+       at = html.find("<title>", at + 1)) {
+    marks += html.compare(at, 7, "<title>") == 0;
+  }
+  EXPECT_EQ(marks, net.nodes.size());  // the drawing's own title is <title id=...>
+  EXPECT_NE(md.find("## Coordination network"), std::string::npos);
+  EXPECT_NE(md.find("(SYNTHETIC DATA)"), std::string::npos);
+}
+
 TEST(StudyTest, RatesDifferBetweenTheTwoReadings) {
   auto inputs = LoadStudyInputs(kStudy);
   ASSERT_TRUE(inputs);

@@ -1,0 +1,279 @@
+#include "report/network_render.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "base/csv.h"
+#include "report/html.h"
+#include "report/table_render.h"
+
+namespace ngosurvey::report {
+namespace {
+
+using analysis::Network;
+using analysis::NetworkNode;
+using analysis::ScopeMeasures;
+
+// Shortest text that reads back to the same double; empty for NaN.
+std::string Real(double value) {
+  if (std::isnan(value)) return "";
+  if (value == 0) return "0";
+  return fmt::format("{}", value);
+}
+
+std::string Fixed(double value, int digits) {
+  if (std::isnan(value)) return "–";
+  return fmt::format("{:.{}f}", value, digits);
+}
+
+// Whole-network measures of a scope, (name, value text), in the CSV's order.
+std::vector<std::pair<std::string, std::string>> WholeMeasures(const ScopeMeasures& scope) {
+  std::vector<std::pair<std::string, std::string>> out = {
+      {"density", Real(scope.density)},
+      {"reciprocity", Real(scope.reciprocity)},
+      {"weak_components", std::to_string(scope.weak_components)},
+      {"ties_ngo_ngo",
+       std::to_string(scope.ngo_ties_by_kind.count("ngo") ? scope.ngo_ties_by_kind.at("ngo") : 0)},
+      {"ties_ngo_government", std::to_string(scope.ngo_ties_by_kind.count("government")
+                                                 ? scope.ngo_ties_by_kind.at("government")
+                                                 : 0)},
+  };
+  for (const auto& [kind, count] : scope.ngo_ties_by_kind) {
+    if (kind == "ngo" || kind == "government") continue;
+    out.emplace_back("ties_ngo_" + kind, std::to_string(count));
+  }
+  return out;
+}
+
+std::string RenderCsv(const NetworkReport& report) {
+  std::string out = "scope,node,measure,value\n";
+  for (const auto& scope : report.scopes) {
+    const std::string scope_cell = csv::Quote(scope.scope);
+    for (const auto& m : scope.nodes) {
+      const std::string node = csv::Quote(report.network->nodes[m.node].id);
+      out += scope_cell + "," + node + ",in_degree," + std::to_string(m.in_degree) + "\n";
+      out += scope_cell + "," + node + ",out_degree," + std::to_string(m.out_degree) + "\n";
+      out += scope_cell + "," + node + ",betweenness," + Real(m.betweenness) + "\n";
+    }
+    for (const auto& [name, value] : WholeMeasures(scope)) {
+      out += scope_cell + ",," + name + "," + value + "\n";
+    }
+  }
+  return out;
+}
+
+std::string NodeStatus(const NetworkNode& node) {
+  if (node.kind != "ngo") return "named by respondents";
+  if (node.responded) return "responded";
+  return node.in_frame ? "did not respond (in-ties only)" : "named by respondents";
+}
+
+std::string RenderMarkdown(const NetworkReport& report) {
+  const Network& network = *report.network;
+  std::string out = "# " + MarkdownEscape(report.title) + "\n\n";
+  if (!report.banner.empty()) out += "**" + MarkdownEscape(report.banner) + "**\n\n";
+  size_t respondents = 0, in_frame_silent = 0;
+  for (const auto& node : network.nodes) {
+    if (node.responded) ++respondents;
+    if (node.in_frame && !node.responded) ++in_frame_silent;
+  }
+  out += fmt::format(
+      "{} organisations, {} ties, from {} completed submissions; {} responding organisations, "
+      "{} of the frame did not respond and appear with the ties others named.\n",
+      network.nodes.size(), network.ties.size(), network.submissions, respondents, in_frame_silent);
+  for (const auto& scope : report.scopes) {
+    out += "\n## " + MarkdownEscape(scope.scope == "overall" ? "Overall" : scope.scope) + "\n\n";
+    out += fmt::format("{} organisations, {} ties.\n\n", scope.node_count, scope.tie_count);
+    out += "| Measure | Value |\n|---|---:|\n";
+    for (const auto& [name, value] : WholeMeasures(scope)) {
+      out += "| " + name + " | " + (value.empty() ? "–" : value) + " |\n";
+    }
+    out += "\n| Organisation | Name | Kind | Status | In-degree | Out-degree | Betweenness |\n";
+    out += "|---|---|---|---|---:|---:|---:|\n";
+    for (const auto& m : scope.nodes) {
+      const NetworkNode& node = network.nodes[m.node];
+      out += "| " + MarkdownEscape(node.id) + " | " + MarkdownEscape(node.label) + " | " +
+             MarkdownEscape(node.kind) + " | " + NodeStatus(node) + " | " +
+             std::to_string(m.in_degree) + " | " + std::to_string(m.out_degree) + " | " +
+             Fixed(m.betweenness, 3) + " |\n";
+    }
+  }
+  return out;
+}
+
+std::string RenderGraphml(const NetworkReport& report) {
+  const Network& network = *report.network;
+  std::string out =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" "
+      "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+      "xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns "
+      "http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n"
+      "  <key id=\"label\" for=\"node\" attr.name=\"label\" attr.type=\"string\"/>\n"
+      "  <key id=\"kind\" for=\"node\" attr.name=\"kind\" attr.type=\"string\"/>\n"
+      "  <key id=\"country\" for=\"node\" attr.name=\"country\" attr.type=\"string\"/>\n"
+      "  <key id=\"in_frame\" for=\"node\" attr.name=\"in_frame\" attr.type=\"boolean\"/>\n"
+      "  <key id=\"responded\" for=\"node\" attr.name=\"responded\" attr.type=\"boolean\"/>\n"
+      "  <key id=\"tie_kind\" for=\"edge\" attr.name=\"kind\" attr.type=\"string\"/>\n"
+      "  <graph id=\"network\" edgedefault=\"directed\">\n";
+  for (const auto& node : network.nodes) {
+    out += "    <node id=\"" + HtmlEscape(node.id) + "\">";
+    out += "<data key=\"label\">" + HtmlEscape(node.label) + "</data>";
+    out += "<data key=\"kind\">" + HtmlEscape(node.kind) + "</data>";
+    out += "<data key=\"country\">" + HtmlEscape(node.country) + "</data>";
+    out += std::string("<data key=\"in_frame\">") + (node.in_frame ? "true" : "false") + "</data>";
+    out += std::string("<data key=\"responded\">") + (node.responded ? "true" : "false") +
+           "</data></node>\n";
+  }
+  for (size_t i = 0; i < network.ties.size(); ++i) {
+    const auto& tie = network.ties[i];
+    out += fmt::format(
+        "    <edge id=\"e{}\" source=\"{}\" target=\"{}\"><data key=\"tie_kind\">{}"
+        "</data></edge>\n",
+        i, HtmlEscape(network.nodes[tie.from].id), HtmlEscape(network.nodes[tie.to].id),
+        HtmlEscape(tie.kind));
+  }
+  out += "  </graph>\n</graphml>\n";
+  return out;
+}
+
+// Colours of node kinds, NGOs first; other kinds take the next free colour.
+const char* KindColour(const std::string& kind, const std::vector<std::string>& kinds) {
+  static const char* const kPalette[] = {"#1f5fa8", "#c8580f", "#2f8f46",
+                                         "#8e3fa0", "#9a7b12", "#4d4d4d"};
+  for (size_t i = 0; i < kinds.size(); ++i) {
+    if (kinds[i] == kind) return kPalette[std::min<size_t>(i, 5)];
+  }
+  return kPalette[5];
+}
+
+std::string RenderSvg(const NetworkReport& report) {
+  const Network& network = *report.network;
+  constexpr double kWidth = 760, kPlot = 520, kMargin = 40, kLegend = 70, kLabelRoom = 150;
+  const double height = kPlot + 2 * kMargin + kLegend;
+  std::vector<std::string> kinds = {"ngo"};
+  for (const auto& node : network.nodes) {
+    if (std::find(kinds.begin(), kinds.end(), node.kind) == kinds.end()) kinds.push_back(node.kind);
+  }
+  auto at = [&](int i) {
+    auto [x, y] = i < static_cast<int>(report.layout.size()) ? report.layout[i]
+                                                             : std::pair<double, double>{0.5, 0.5};
+    // Labels are written to the right of their mark: keep room for them.
+    return std::pair<double, double>{kMargin + x * (kWidth - kMargin - kLabelRoom),
+                                     kMargin + y * kPlot};
+  };
+  size_t respondents = 0;
+  for (const auto& node : network.nodes) respondents += node.responded;
+  std::string desc = fmt::format(
+      "{} organisations ({} responded) and {} directed ties: an arrow from an organisation to "
+      "each organisation it named as a partner.",
+      network.nodes.size(), respondents, network.ties.size());
+  std::string out = fmt::format(
+      "<svg{} viewBox=\"0 0 {} {}\" width=\"{}\" "
+      "height=\"{}\" role=\"img\" aria-labelledby=\"net-title net-desc\" "
+      "font-family=\"'Noto Sans', 'Noto Sans Khmer', sans-serif\" font-size=\"11\">\n",
+      report.embedded_svg ? "" : " xmlns=\"http://www.w3.org/2000/svg\"", kWidth, height, kWidth,
+      height);
+  out += "<title id=\"net-title\">" + HtmlEscape(report.title) + "</title>\n";
+  out += "<desc id=\"net-desc\">" + HtmlEscape(desc) + "</desc>\n";
+  out +=
+      "<defs><marker id=\"net-arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" "
+      "markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\">"
+      "<path d=\"M0,0 L10,5 L0,10 z\" fill=\"#777\"/></marker></defs>\n";
+  out += "<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n";
+  if (!report.banner.empty()) {
+    out += "<text x=\"" + Fixed(kWidth / 2, 1) +
+           "\" y=\"20\" text-anchor=\"middle\" font-weight=\"bold\" fill=\"#a00\">" +
+           HtmlEscape(report.banner) + "</text>\n";
+  }
+  constexpr double kRadius = 7;
+  out += "<g stroke=\"#999\" stroke-width=\"1\">\n";
+  for (const auto& tie : network.ties) {
+    auto [x1, y1] = at(tie.from);
+    auto [x2, y2] = at(tie.to);
+    const double dx = x2 - x1, dy = y2 - y1, length = std::hypot(dx, dy);
+    if (length < 2 * kRadius) continue;
+    // Stop the line at the target's edge so that the arrowhead shows.
+    const double ex = x2 - dx / length * (kRadius + 1), ey = y2 - dy / length * (kRadius + 1);
+    out += "<line x1=\"" + Fixed(x1, 1) + "\" y1=\"" + Fixed(y1, 1) + "\" x2=\"" + Fixed(ex, 1) +
+           "\" y2=\"" + Fixed(ey, 1) + "\" marker-end=\"url(#net-arrow)\"/>\n";
+  }
+  out += "</g>\n<g>\n";
+  for (size_t i = 0; i < network.nodes.size(); ++i) {
+    const NetworkNode& node = network.nodes[i];
+    auto [x, y] = at(static_cast<int>(i));
+    const char* colour = KindColour(node.kind, kinds);
+    const bool hollow = node.kind == "ngo" && !node.responded;
+    std::string fill = hollow ? "#fff" : colour;
+    std::string title = "<title>" +
+                        HtmlEscape(node.id + " — " + node.label + " (" + node.kind + ", " +
+                                   NodeStatus(node) + ")") +
+                        "</title>";
+    if (node.kind == "ngo") {
+      out += "<circle cx=\"" + Fixed(x, 1) + "\" cy=\"" + Fixed(y, 1) + "\" r=\"" +
+             Fixed(kRadius, 0) + "\" fill=\"" + fill + "\" stroke=\"" + colour +
+             "\" stroke-width=\"2\"" + (hollow ? " stroke-dasharray=\"3 2\"" : "") + ">" + title +
+             "</circle>\n";
+    } else {
+      out += "<rect x=\"" + Fixed(x - kRadius, 1) + "\" y=\"" + Fixed(y - kRadius, 1) +
+             "\" width=\"" + Fixed(2 * kRadius, 0) + "\" height=\"" + Fixed(2 * kRadius, 0) +
+             "\" fill=\"" + fill + "\" stroke=\"" + colour + "\" stroke-width=\"2\">" + title +
+             "</rect>\n";
+    }
+    out += "<text x=\"" + Fixed(x + kRadius + 2, 1) + "\" y=\"" + Fixed(y + 4, 1) + "\">" +
+           HtmlEscape(node.id) + "</text>\n";
+  }
+  out += "</g>\n";
+  // Legend: one entry per kind, and the hollow mark of a non-respondent.
+  double lx = kMargin, ly = kPlot + 2 * kMargin + 10;
+  out += "<g>\n";
+  for (const auto& kind : kinds) {
+    const char* colour = KindColour(kind, kinds);
+    if (kind == "ngo") {
+      out += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"6\" fill=\"{}\"/>", lx + 6, ly, colour);
+    } else {
+      out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{}\"/>", lx,
+                         ly - 6, colour);
+    }
+    out += "<text x=\"" + Fixed(lx + 18, 1) + "\" y=\"" + Fixed(ly + 4, 1) + "\">" +
+           HtmlEscape(kind == "ngo" ? "NGO (responded)" : kind) + "</text>\n";
+    lx += 170;
+  }
+  out += fmt::format(
+      "<circle cx=\"{}\" cy=\"{}\" r=\"6\" fill=\"#fff\" stroke=\"{}\" stroke-width=\"2\" "
+      "stroke-dasharray=\"3 2\"/><text x=\"{}\" y=\"{}\">NGO of the frame that did not "
+      "respond</text>\n",
+      kMargin + 6, ly + 24, KindColour("ngo", kinds), kMargin + 18, ly + 28);
+  out += "</g>\n</svg>\n";
+  return out;
+}
+
+}  // namespace
+
+std::optional<NetworkFormat> ParseNetworkFormat(std::string_view name) {
+  if (name == "csv") return NetworkFormat::kCsv;
+  if (name == "md") return NetworkFormat::kMarkdown;
+  if (name == "graphml") return NetworkFormat::kGraphml;
+  if (name == "svg") return NetworkFormat::kSvg;
+  return std::nullopt;
+}
+
+std::string RenderNetwork(const NetworkReport& report, NetworkFormat format) {
+  switch (format) {
+    case NetworkFormat::kCsv:
+      return RenderCsv(report);
+    case NetworkFormat::kMarkdown:
+      return RenderMarkdown(report);
+    case NetworkFormat::kGraphml:
+      return RenderGraphml(report);
+    case NetworkFormat::kSvg:
+      return RenderSvg(report);
+  }
+  return "";
+}
+
+}  // namespace ngosurvey::report
