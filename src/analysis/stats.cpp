@@ -15,6 +15,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "base/rounding.h"
+
 namespace ngosurvey::analysis {
 namespace {
 
@@ -949,32 +951,13 @@ Result<std::vector<std::optional<double>>> AdjustPValuesWithMissing(
 // ---- Printing ---------------------------------------------------------------------
 
 Result<std::string> RoundPercentHalfUp(int64_t k, int64_t n, int decimals) {
-  if (n <= 0 || k < 0 || decimals < 0 || decimals > 9) {
+  // The scaled result must fit in 63 bits: k/n at most 10^7 (a percentage of a
+  // billion percent), far beyond any count over its base.
+  if (n <= 0 || k < 0 || decimals < 0 || decimals > 9 || k / n >= 10'000'000) {
     return MakeError("STA006", "cannot round " + std::to_string(k) + "/" + std::to_string(n) +
                                    " as a percent to " + std::to_string(decimals) + " decimals");
   }
-  unsigned __int128 scale = 1;
-  for (int i = 0; i < decimals; ++i) scale *= 10;
-  // round(100 k scale / n) half-up = floor((200 k scale + n) / (2 n)); the largest
-  // numerator, 200 * 2^63 * 10^9, is far below 2^128.
-  unsigned __int128 numerator =
-      static_cast<unsigned __int128>(200) * static_cast<unsigned __int128>(k) * scale +
-      static_cast<unsigned __int128>(n);
-  unsigned __int128 q = numerator / (static_cast<unsigned __int128>(2) * n);
-  unsigned __int128 whole = q / scale;
-  unsigned __int128 fraction = q % scale;
-  std::string digits;
-  do {
-    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(whole % 10)));
-    whole /= 10;
-  } while (whole > 0);
-  if (decimals == 0) return digits;
-  std::string fraction_digits(static_cast<size_t>(decimals), '0');
-  for (int i = decimals - 1; i >= 0; --i) {
-    fraction_digits[i] = static_cast<char>('0' + static_cast<int>(fraction % 10));
-    fraction /= 10;
-  }
-  return digits + "." + fraction_digits;
+  return FormatScaled(RoundHalfUpScaled(__int128{100} * k, n, decimals), decimals);
 }
 
 std::string FormatRoundTrip(double value) {

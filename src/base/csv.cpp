@@ -9,6 +9,7 @@
 
 #include <functional>
 
+#include "base/escape.h"
 #include "base/file.h"
 #include "base/text.h"
 
@@ -255,26 +256,13 @@ Result<Table> ReadTable(const std::string& path, const Options& options) {
 }
 
 std::string Quote(std::string_view field, char delimiter) {
-  // A field that starts with U+FEFF is quoted too: unquoted at the start of a file it
-  // would be read back as a byte-order mark and dropped (found by csv_fuzzer).
-  bool needs =
-      field.find_first_of(std::string{delimiter, '"', '\r', '\n'}) != std::string_view::npos ||
-      (!field.empty() && (field.front() == ' ' || field.back() == ' ')) ||
-      field.starts_with("\xEF\xBB\xBF");
-  if (!needs) return std::string(field);
-  std::string out = "\"";
-  for (char c : field) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
+  return text::EscapeCsv(field, delimiter);
 }
 
 void AppendRow(const std::vector<std::string>& fields, std::string* out, char delimiter) {
   for (size_t i = 0; i < fields.size(); ++i) {
     if (i) out->push_back(delimiter);
-    out->append(Quote(fields[i], delimiter));
+    text::AppendCsvField(fields[i], out, delimiter);
   }
   out->push_back('\n');
 }

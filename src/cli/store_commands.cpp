@@ -1,13 +1,13 @@
 // `ngosurvey submissions list` and `ngosurvey audit show|verify`: read a store
 // (store/store.h) and print. The store is always opened read-only here, so these
 // commands never change a file, whatever state it is in.
-#include <ctime>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
 
 #include "base/csv.h"
+#include "base/date.h"
 #include "cli/command.h"
 #include "store/store.h"
 
@@ -32,18 +32,6 @@ Result<std::unique_ptr<store::Store>> OpenForReading(const std::string& db) {
   options.read_only = true;
   options.create_if_missing = false;
   return store::OpenStore(db, options);
-}
-
-// "2026-11-25T07:00:00.123Z"
-std::string IsoTime(int64_t millis) {
-  std::time_t seconds = static_cast<std::time_t>(millis / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[48];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(millis % 1000));
-  return out;
 }
 
 // Only answered values leave the store: a not_asked answer's kept-aside value is
@@ -97,8 +85,9 @@ void PrintText(CommandContext& ctx, const std::vector<store::Submission>& submis
     *ctx.out << s.instance_id << "  " << s.form_id << " v" << s.form_version << "  "
              << store::StatusName(s.status) << "  " << store::WaveName(s.wave) << "  org "
              << s.org_id << "  " << s.interviewer << "  language "
-             << (s.language.empty() ? "-" : s.language) << "  started " << IsoTime(s.started_at_ms)
-             << "  " << s.answers.size() << (s.answers.size() == 1 ? " answer\n" : " answers\n");
+             << (s.language.empty() ? "-" : s.language) << "  started "
+             << date::FormatIsoDateTimeUtc(s.started_at_ms) << "  " << s.answers.size()
+             << (s.answers.size() == 1 ? " answer\n" : " answers\n");
   }
   *ctx.out << submissions.size() << " submission" << (submissions.size() == 1 ? "" : "s") << "\n";
 }
@@ -148,9 +137,9 @@ void RunShow(CommandContext& ctx, const AuditOptions& opts) {
     return;
   }
   for (const store::AuditEntry& e : *entries) {
-    *ctx.out << "#" << e.seq << "  " << IsoTime(e.at_ms) << "  " << e.instance_id << "  " << e.who
-             << "  " << e.field << ": " << Describe(e.field, e.old_answer) << " -> "
-             << Describe(e.field, e.new_answer) << "  reason: " << e.reason << "  hash "
+    *ctx.out << "#" << e.seq << "  " << date::FormatIsoDateTimeUtc(e.at_ms) << "  " << e.instance_id
+             << "  " << e.who << "  " << e.field << ": " << Describe(e.field, e.old_answer)
+             << " -> " << Describe(e.field, e.new_answer) << "  reason: " << e.reason << "  hash "
              << e.hash.substr(0, 16) << "\n";
   }
   *ctx.out << entries->size() << " audit entr" << (entries->size() == 1 ? "y" : "ies") << "\n";

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <set>
 
+#include "base/escape.h"
 #include "base/file.h"
 #include "exchange/table_internal.h"
 
@@ -31,42 +32,6 @@ std::string MissingCodes(const Tables& t, const Variable& v) {
   return "refused: .a (Stata), -97 (SPSS), '" + t.refused_codes.front() +
          "' (CSV); don't know: .b, -98, '" + t.dont_know_codes.front() +
          "'; not asked / missing: system missing, empty";
-}
-
-std::string MdEscape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '|')
-      out += "\\|";
-    else if (c == '\n' || c == '\r')
-      out += ' ';
-    else
-      out += c;
-  }
-  return out;
-}
-
-std::string HtmlEscape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 std::string LevelFile(const Level& level) {
@@ -98,18 +63,20 @@ Status WriteCodebook(const form::Form& form, const Tables& tables, const std::st
                       tables.dont_know_codes.front() +
                       "', .b and -98. Not asked (skipped by relevance) and missing are empty / "
                       "system missing. Dates are Stata %td / SPSS DATE, date-times %tc / DATETIME.";
-  std::string md = "# " + MdEscape(title) + "\n\n" + intro + "\n";
+  std::string md = "# " + text::EscapeMarkdownCell(title) + "\n\n" + intro + "\n";
   std::string html = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" +
-                     HtmlEscape(title) +
+                     text::EscapeHtmlKeepApostrophes(title) +
                      "</title><style>body{font-family:sans-serif}table{border-collapse:collapse}"
                      "td,th{border:1px solid #999;padding:2px 6px;vertical-align:top}"
                      "</style></head><body>\n<h1>" +
-                     HtmlEscape(title) + "</h1>\n<p>" + HtmlEscape(intro) + "</p>\n";
+                     text::EscapeHtmlKeepApostrophes(title) + "</h1>\n<p>" +
+                     text::EscapeHtmlKeepApostrophes(intro) + "</p>\n";
   for (const Level& level : tables.levels) {
-    md += "\n## " + MdEscape(level.name) + " (" + LevelFile(level) + ", " +
+    md += "\n## " + text::EscapeMarkdownCell(level.name) + " (" + LevelFile(level) + ", " +
           std::to_string(level.rows) + " rows)\n\n|";
-    html += "<h2>" + HtmlEscape(level.name) + " (" + HtmlEscape(LevelFile(level)) + ", " +
-            std::to_string(level.rows) + " rows)</h2>\n<table><tr>";
+    html += "<h2>" + text::EscapeHtmlKeepApostrophes(level.name) + " (" +
+            text::EscapeHtmlKeepApostrophes(LevelFile(level)) + ", " + std::to_string(level.rows) +
+            " rows)</h2>\n<table><tr>";
     for (std::string_view column : CodebookColumns()) {
       std::string c(column);
       md += std::string(" ") + c + " |";
@@ -123,8 +90,8 @@ Status WriteCodebook(const form::Form& form, const Tables& tables, const std::st
       md += "|";
       html += "<tr>";
       for (const std::string& f : CodebookFields(tables, v)) {
-        md += " " + MdEscape(f) + " |";
-        html += "<td>" + HtmlEscape(f) + "</td>";
+        md += " " + text::EscapeMarkdownCell(f) + " |";
+        html += "<td>" + text::EscapeHtmlKeepApostrophes(f) + "</td>";
       }
       md += "\n";
       html += "</tr>\n";

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "base/csv.h"
+#include "base/escape.h"
 #include "exchange/table_internal.h"
 
 namespace ngosurvey::exchange {
@@ -45,12 +46,7 @@ class CsvWriter final : public RowWriter {
     line_.clear();
     for (size_t c = 0; c < row.size(); ++c) {
       if (c > 0) line_ += ',';
-      std::string_view text = CellText(tables_, row[c]);
-      if (NeedsQuotes(text)) {
-        line_ += csv::Quote(text);
-      } else {
-        line_ += text;
-      }
+      text::AppendCsvField(CellText(tables_, row[c]), &line_);
     }
     line_ += '\n';
     return Put(files_[level], line_);
@@ -70,12 +66,6 @@ class CsvWriter final : public RowWriter {
     std::string path;
   };
   explicit CsvWriter(const Tables& tables) : tables_(tables) {}
-  static bool NeedsQuotes(std::string_view text) {
-    if (text.empty()) return false;
-    if (text.front() == ' ' || text.back() == ' ') return true;
-    if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") return true;
-    return text.find_first_of(",\"\r\n") != std::string_view::npos;
-  }
   static Status Put(File& f, std::string_view bytes) {
     if (std::fwrite(bytes.data(), 1, bytes.size(), f.file) != bytes.size()) {
       return MakeError("IO004", "cannot write the file", Location{.file = f.path});

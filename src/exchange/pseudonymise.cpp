@@ -3,12 +3,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include <algorithm>
-
 #include "base/file.h"
 #include "base/text.h"
-#include "form/answer.h"
-#include "form/columns.h"
 #include "form/expr/expr.h"
 
 namespace ngosurvey::exchange {
@@ -20,25 +16,6 @@ bool Identifying(QuestionType type) {
   return type == QuestionType::kDeviceId || type == QuestionType::kSubscriberId ||
          type == QuestionType::kSimSerial || type == QuestionType::kPhoneNumber ||
          type == QuestionType::kEmail;
-}
-
-// The path inside its repeat (or from the root): what an answer path ends with.
-std::string PathTail(const form::Form& form, const form::Question& q) {
-  for (int p = q.parent; p >= 0; p = form.questions[p].parent) {
-    if (form.questions[p].is_repeat()) {
-      return q.path.substr(std::min(q.path.size(), form.questions[p].path.size() + 1));
-    }
-  }
-  return form::RelativePath(q);
-}
-
-// True when answer path `path` is an answer of a question whose tail is `tail`
-// ("programs[2]/name" and "name" inside programs).
-bool PathIs(std::string_view path, const std::string& tail, bool in_repeat) {
-  if (!in_repeat) return path == tail;
-  if (path.size() < tail.size() + 1) return false;
-  if (path.substr(path.size() - tail.size()) != tail) return false;
-  return path[path.size() - tail.size() - 1] == '/';
 }
 
 }  // namespace
@@ -108,41 +85,6 @@ PseudonymPlan PlanPseudonyms(const form::Form& form) {
     }
   }
   return plan;
-}
-
-void PseudonymiseSubmissions(const form::Form& form, std::string_view key,
-                             std::vector<store::Submission>* submissions,
-                             std::vector<bool>* dropped) {
-  PseudonymPlan plan = PlanPseudonyms(form);
-  *dropped = plan.dropped;
-  auto in_repeat = [&](const form::Question& q) {
-    for (int p = q.parent; p >= 0; p = form.questions[p].parent) {
-      if (form.questions[p].is_repeat()) return true;
-    }
-    return false;
-  };
-  for (store::Submission& s : *submissions) {
-    s.org_id = Pseudonym(key, "org", s.org_id);
-    s.interviewer = Pseudonym(key, "int", s.interviewer);
-    for (auto it = s.answers.begin(); it != s.answers.end();) {
-      bool erase = false;
-      for (const form::Question& q : form.questions) {
-        if (q.is_container()) continue;
-        if (!PathIs(it->first, PathTail(form, q), in_repeat(q))) continue;
-        if ((*dropped)[q.index]) {
-          erase = true;
-        } else if (plan.replaced[q.index] != PseudonymPlan::kKept &&
-                   it->second.state == form::AnswerState::kAnswered) {
-          bool org = plan.replaced[q.index] == PseudonymPlan::kOrg;
-          it->second.value = Pseudonym(key, org ? "org" : "int", it->second.value);
-        } else if (plan.replaced[q.index] != PseudonymPlan::kKept) {
-          it->second.value.clear();  // a kept-aside not_asked text
-        }
-        break;
-      }
-      it = erase ? s.answers.erase(it) : std::next(it);
-    }
-  }
 }
 
 }  // namespace ngosurvey::exchange

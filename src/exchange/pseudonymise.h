@@ -44,10 +44,4 @@ struct PseudonymPlan {
 };
 PseudonymPlan PlanPseudonyms(const form::Form& form);
 
-// Replaces ids in `submissions` and marks in `dropped` (one flag per question) the
-// questions an export must leave out; their answers are removed too.
-void PseudonymiseSubmissions(const form::Form& form, std::string_view key,
-                             std::vector<store::Submission>* submissions,
-                             std::vector<bool>* dropped);
-
 }  // namespace ngosurvey::exchange

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <memory>
 
+#include "base/date.h"
 #include "base/file.h"
 #include "exchange/table_internal.h"
 #include "exchange/values_internal.h"
@@ -62,7 +63,7 @@ std::optional<double> Numeric(const Variable& v, std::string_view text, bool sta
       }
       return std::nullopt;
     case VarKind::kDate: {
-      auto days = ParseDateDays(text);
+      auto days = date::ParseIsoDate(text);
       if (!days) return std::nullopt;
       return stata ? double(*days + kStataEpochDays) : double(*days + kSpssEpochDays) * 86400;
     }

@@ -2,6 +2,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "base/date.h"
 #include "exchange/values_internal.h"
 #include "form/answer.h"
 
@@ -17,16 +18,6 @@ bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
   }
   *out = value;
   return true;
-}
-
-// Days from 1970-01-01 to y-m-d (proleptic Gregorian; Howard Hinnant's algorithm).
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
 // "HH:MM[:SS[.fff]][Z|+hh:mm|-hh:mm]" from `pos`; sets millis of the day and the zone
@@ -76,23 +67,16 @@ bool ParseClock(std::string_view s, size_t pos, int64_t* millis, int* offset_min
 
 }  // namespace
 
-std::optional<int64_t> ParseDateDays(std::string_view text) {
-  if (text.size() != 10 || !form::IsIsoDate(text)) return std::nullopt;
-  int y = 0, m = 0, d = 0;
-  Digits(text, 0, 4, &y), Digits(text, 5, 2, &m), Digits(text, 8, 2, &d);
-  return DaysFromCivil(y, m, d);
-}
-
 std::optional<int64_t> ParseDateTimeMillis(std::string_view text) {
   if (text.size() < 10) return std::nullopt;
-  auto days = ParseDateDays(text.substr(0, 10));
+  auto days = date::ParseIsoDate(text.substr(0, 10));
   if (!days) return std::nullopt;
-  if (text.size() == 10) return *days * 86400000;
+  if (text.size() == 10) return *days * date::kMillisPerDay;
   if (text[10] != 'T' && text[10] != ' ') return std::nullopt;
   int64_t millis = 0;
   int offset = 0;
   if (!ParseClock(text, 11, &millis, &offset)) return std::nullopt;
-  return *days * 86400000 + millis - int64_t{offset} * 60000;
+  return *days * date::kMillisPerDay + millis - int64_t{offset} * 60000;
 }
 
 std::optional<int64_t> ParseTimeMillis(std::string_view text) {
@@ -146,7 +130,7 @@ std::optional<ValueProblem> CheckValue(const form::Form& form, const form::Quest
       return std::nullopt;
     case QuestionType::kDate:
     case QuestionType::kToday:
-      if (!ParseDateDays(raw))
+      if (!date::ParseIsoDate(raw))
         return ValueProblem{"IMP014",
                             "'" + value + "' is not a date YYYY-MM-DD (question '" + q.name + "')"};
       return std::nullopt;

@@ -26,8 +26,7 @@ std::optional<ValueProblem> CheckValue(const form::Form& form, const form::Quest
                                        const std::vector<std::string>& refused,
                                        const std::vector<std::string>& dont_know);
 
-// "2024-03-15" -> days since 1970-01-01.
-std::optional<int64_t> ParseDateDays(std::string_view text);
+// Dates alone: date::ParseIsoDate (base/date.h).
 // "2024-03-15T10:22:31.123+07:00" (or "Z", or no zone = UTC; a space for the T;
 // a bare date = midnight) -> milliseconds since 1970-01-01T00:00Z.
 std::optional<int64_t> ParseDateTimeMillis(std::string_view text);

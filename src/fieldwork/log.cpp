@@ -4,6 +4,7 @@
 #include <map>
 #include <utility>
 
+#include "base/date.h"
 #include "base/text.h"
 
 namespace ngosurvey::fieldwork {
@@ -11,12 +12,7 @@ namespace {
 
 using RC = RateCategory;
 
-constexpr int64_t kMillisPerDay = 86400000;
-
-Date DayOf(int64_t ms) {
-  int64_t days = ms >= 0 ? ms / kMillisPerDay : -((-ms + kMillisPerDay - 1) / kMillisPerDay);
-  return Date{static_cast<int32_t>(days)};
-}
+Date DayOf(int64_t ms) { return Date{static_cast<int32_t>(date::DayOfMillis(ms))}; }
 
 Location Named(const std::string& label) {
   Location where;
@@ -282,20 +278,6 @@ InterviewResult ClassifyInterview(const form::Form& form, const store::Submissio
                                 : result.share >= kPartialShare ? "1.2"
                                                                 : "2.12");
   return result;
-}
-
-std::string_view SourceName(DispositionSource source) {
-  switch (source) {
-    case DispositionSource::kInterview:
-      return "interview";
-    case DispositionSource::kContact:
-      return "contact";
-    case DispositionSource::kFrame:
-      return "frame";
-    case DispositionSource::kNotWorked:
-      return "not worked";
-  }
-  return "";
 }
 
 Result<FieldworkState> LoadFieldworkState(const store::Store& store, const std::string& label) {

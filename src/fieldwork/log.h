@@ -113,7 +113,6 @@ enum class DispositionSource {
   kFrame,      // the disposition column of the imported frame
   kNotWorked,  // nothing yet: 3.11 (not attempted or worked)
 };
-std::string_view SourceName(DispositionSource source);  // "interview", "contact", ...
 
 struct CaseState {
   std::string org_id;

@@ -1,52 +1,28 @@
 #include "fieldwork/schedule.h"
 
 #include <fmt/format.h>
-#include <toml++/toml.h>
 
 #include <algorithm>
-#include <chrono>
 #include <map>
 
+#include "base/date.h"
 #include "base/file.h"
+#include "base/toml_location.h"
 
 namespace ngosurvey::fieldwork {
 namespace {
-
-bool ParseDigits(std::string_view s, int* out) {
-  if (s.empty()) return false;
-  int value = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-    value = value * 10 + (c - '0');
-  }
-  *out = value;
-  return true;
-}
 
 constexpr std::string_view kModeNames[] = {"letter", "visit", "phone", "email"};
 
 }  // namespace
 
 Result<Date> ParseDate(std::string_view text) {
-  int y = 0;
-  int m = 0;
-  int d = 0;
-  bool shape = text.size() == 10 && text[4] == '-' && text[7] == '-' &&
-               ParseDigits(text.substr(0, 4), &y) && ParseDigits(text.substr(5, 2), &m) &&
-               ParseDigits(text.substr(8, 2), &d);
-  std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{unsigned(m)},
-                                  std::chrono::day{unsigned(d)}};
-  if (!shape || !ymd.ok()) {
-    return MakeError("FW030", "not a date (YYYY-MM-DD): '" + std::string(text) + "'");
-  }
-  return Date{static_cast<int32_t>(std::chrono::sys_days{ymd}.time_since_epoch().count())};
+  std::optional<int64_t> days = date::ParseIsoDate(text);
+  if (!days) return MakeError("FW030", "not a date (YYYY-MM-DD): '" + std::string(text) + "'");
+  return Date{static_cast<int32_t>(*days)};
 }
 
-std::string FormatDate(Date date) {
-  std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{date.days}}};
-  return fmt::format("{:04d}-{:02d}-{:02d}", int(ymd.year()), unsigned(ymd.month()),
-                     unsigned(ymd.day()));
-}
+std::string FormatDate(Date day) { return date::FormatIsoDate(day.days); }
 
 std::string_view ModeName(ContactMode mode) { return kModeNames[static_cast<size_t>(mode)]; }
 
@@ -161,14 +137,6 @@ Result<DueReport> ComputeDue(const Frame& frame, const std::vector<Contact>& con
 
 namespace {
 
-Location TomlWhere(const std::string& file, const toml::source_region& source) {
-  Location where;
-  where.file = file;
-  where.row = static_cast<int>(source.begin.line);
-  where.column = static_cast<int>(source.begin.column);
-  return where;
-}
-
 // Reads one schedule file's table; throws nothing (toml++ accessors only).
 class ScheduleReader {
  public:
@@ -269,14 +237,14 @@ class ScheduleReader {
     auto parsed = ParseDate(text);
     if (!parsed) {
       Error error = parsed.error();
-      error.where = TomlWhere(file_, node.source());
+      error.where = TomlLineColumn(file_, node.source());
       return tl::unexpected(std::move(error));
     }
     return *parsed;
   }
 
   tl::unexpected<Error> Fail(const toml::node& node, const std::string& message) {
-    return MakeError("FW033", message, TomlWhere(file_, node.source()));
+    return MakeError("FW033", message, TomlLineColumn(file_, node.source()));
   }
 
   std::string file_;
@@ -285,12 +253,8 @@ class ScheduleReader {
 }  // namespace
 
 Result<ScheduleConfig> ParseScheduleToml(std::string_view text, const std::string& file) {
-  try {
-    toml::table root = toml::parse(text, file);
-    return ScheduleReader(file).Read(root);
-  } catch (const toml::parse_error& error) {
-    return MakeError("FW033", std::string(error.description()), TomlWhere(file, error.source()));
-  }
+  toml::table root = NGO_TRY(ParseToml(text, file, "FW033"));
+  return ScheduleReader(file).Read(root);
 }
 
 Result<ScheduleConfig> ReadScheduleFile(const std::string& path) {

@@ -2,15 +2,14 @@
 
 #include <set>
 
+#include "base/date.h"
 #include "fieldwork/rates.h"
 
 namespace ngosurvey::fieldwork {
 
 Date Today(const Clock& clock) {
-  constexpr int64_t kMillisPerDay = 86400000;
   int64_t local = clock.NowMillis() + int64_t{clock.UtcOffsetMinutes()} * 60000;
-  int64_t days = local / kMillisPerDay - (local % kMillisPerDay < 0 ? 1 : 0);
-  return Date{static_cast<int32_t>(days)};
+  return Date{static_cast<int32_t>(date::DayOfMillis(local))};
 }
 
 Result<StatusSummary> SummariseStatus(const FieldworkState& state, Date today,

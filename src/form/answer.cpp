@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "base/date.h"
 #include "base/text.h"
 
 namespace ngosurvey::form {
@@ -137,24 +138,6 @@ std::string JoinSelected(const std::vector<std::string>& names) {
   return out;
 }
 
-bool IsIsoDate(std::string_view value) {
-  if (value.size() != 10 || value[4] != '-' || value[7] != '-') return false;
-  auto number = [&](size_t from, size_t len, int* out) {
-    int n = 0;
-    for (size_t i = from; i < from + len; ++i) {
-      if (!std::isdigit(static_cast<unsigned char>(value[i]))) return false;
-      n = n * 10 + (value[i] - '0');
-    }
-    *out = n;
-    return true;
-  };
-  int year = 0, month = 0, day = 0;
-  if (!number(0, 4, &year) || !number(5, 2, &month) || !number(8, 2, &day)) return false;
-  if (month < 1 || month > 12 || day < 1) return false;
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  int days = kDays[month - 1] + (month == 2 && leap ? 1 : 0);
-  return day <= days;
-}
+bool IsIsoDate(std::string_view value) { return date::IsIsoDate(value); }
 
 }  // namespace ngosurvey::form

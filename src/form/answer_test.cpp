@@ -84,16 +84,5 @@ TEST(CanonicalValueTest, SelectMultiple) {
   EXPECT_EQ(JoinSelected(SplitSelected("p  q")), "p q");
 }
 
-TEST(CanonicalValueTest, IsoDates) {
-  EXPECT_TRUE(IsIsoDate("2024-02-29"));
-  EXPECT_TRUE(IsIsoDate("2000-02-29"));
-  EXPECT_FALSE(IsIsoDate("1900-02-29"));
-  EXPECT_FALSE(IsIsoDate("2023-02-29"));
-  EXPECT_FALSE(IsIsoDate("2023-13-01"));
-  EXPECT_FALSE(IsIsoDate("2023-04-31"));
-  EXPECT_FALSE(IsIsoDate("2023-4-01"));
-  EXPECT_FALSE(IsIsoDate("01/02/2023"));
-}
-
 }  // namespace
 }  // namespace ngosurvey::form

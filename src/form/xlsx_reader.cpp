@@ -20,6 +20,7 @@
 #include <memory>
 #include <unordered_set>
 
+#include "base/date.h"
 #include "base/file.h"
 #include "base/text.h"
 
@@ -655,20 +656,9 @@ std::string SerialToIso(double serial, bool date1904, bool time_only) {
   // Days since 1970-01-01. The 1900 system counts 1900-02-29, which never existed
   // (Lotus 1-2-3's bug kept for compatibility): serials below 60 are one day later.
   int64_t z = date1904 ? days - 24107 : days - 25569 + (days < 60 ? 1 : 0);
-  // Civil date from days (proleptic Gregorian; H. Hinnant's algorithm).
-  z += 719468;
-  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  int64_t doe = z - era * 146097;
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t y = yoe + era * 400;
-  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153;
-  int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  if (m <= 2) ++y;
-  std::string date = fmt::format("{:04}-{:02}-{:02}", y, m, d);
-  if (seconds == 0) return date;  // whole days (after rounding to the second)
-  return fmt::format("{}T{:02}:{:02}:{:02}", date, hh, mm, ss);
+  std::string day = date::FormatIsoDate(z);
+  if (seconds == 0) return day;  // whole days (after rounding to the second)
+  return fmt::format("{}T{:02}:{:02}:{:02}", day, hh, mm, ss);
 }
 
 const Cell* Sheet::Find(int row, int column) const {

@@ -18,9 +18,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <ctime>
 #include <queue>
 
+#include "base/date.h"
 #include "base/text.h"
 #include "interview/interview_internal.h"
 #include "interview/messages_internal.h"
@@ -65,21 +65,6 @@ Key Prefix(const Key& key, size_t n) {
 
 bool StartsWith(const Key& key, const Key& prefix) {
   return key.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), key.begin());
-}
-
-// "2026-11-25T09:41:07.123+07:00"
-std::string IsoDateTime(int64_t millis, int offset_minutes) {
-  int64_t local = millis + int64_t{offset_minutes} * 60000;
-  std::time_t seconds = static_cast<std::time_t>(local >= 0 ? local / 1000 : (local - 999) / 1000);
-  int ms = static_cast<int>(local - int64_t{seconds} * 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buf[64];
-  int off = std::abs(offset_minutes);
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03d%c%02d:%02d", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms,
-                offset_minutes < 0 ? '-' : '+', off / 60, off % 60);
-  return buf;
 }
 
 }  // namespace
@@ -785,8 +770,8 @@ Result<std::unique_ptr<Interview>> Interview::Start(std::shared_ptr<const Compil
   auto s = NGO_TRY(NewState(std::move(form), options));
   int64_t now = s->options.clock->NowMillis();
   int offset = s->options.clock->UtcOffsetMinutes();
-  s->SetMetadata(QuestionType::kStart, IsoDateTime(now, offset));
-  s->SetMetadata(QuestionType::kToday, IsoDateTime(now, offset).substr(0, 10));
+  s->SetMetadata(QuestionType::kStart, date::FormatIsoDateTime(now, offset));
+  s->SetMetadata(QuestionType::kToday, date::FormatIsoDateTime(now, offset).substr(0, 10));
   s->SetMetadata(QuestionType::kDeviceId, options.device_id);
   s->SetMetadata(QuestionType::kUsername, options.username);
   // Expression defaults of silent nodes, once, at the start.
@@ -1267,7 +1252,8 @@ Status Interview::Complete() {
     return MakeError("IV010", "the interview is not at its end", Location{s.form->file});
   }
   int64_t now = s.options.clock->NowMillis();
-  s.SetMetadata(QuestionType::kEnd, IsoDateTime(now, s.options.clock->UtcOffsetMinutes()));
+  s.SetMetadata(QuestionType::kEnd,
+                date::FormatIsoDateTime(now, s.options.clock->UtcOffsetMinutes()));
   for (size_t i = 0; i < s.d->nodes.size(); ++i) {
     const Node& n = s.d->nodes[i];
     if (n.type == QuestionType::kBeginGroup || n.type == QuestionType::kBeginRepeat ||

@@ -4,6 +4,7 @@
 #include <iterator>
 #include <string>
 
+#include "base/date.h"
 #include "base/text.h"
 #include "form/answer.h"
 #include "interview/interview.h"
@@ -335,7 +336,7 @@ Canonical CanonicalValue(form::QuestionType type, std::string_view raw,
       break;
     }
     case QuestionType::kDate:
-      if (!form::IsIsoDate(value)) return fail(Msg::kNotDate);
+      if (!date::IsIsoDate(value)) return fail(Msg::kNotDate);
       c.value = std::string(value);
       break;
     case QuestionType::kTime:
@@ -345,7 +346,7 @@ Canonical CanonicalValue(form::QuestionType type, std::string_view raw,
       size_t t = value.find('T');
       if (t == std::string_view::npos) t = value.find(' ');
       std::string time;
-      if (t == std::string_view::npos || !form::IsIsoDate(value.substr(0, t)) ||
+      if (t == std::string_view::npos || !date::IsIsoDate(value.substr(0, t)) ||
           !CanonicalTime(value.substr(t + 1), &time)) {
         return fail(Msg::kNotDateTime);
       }

@@ -5,6 +5,7 @@
 
 #include "analysis/stats.h"
 #include "base/csv.h"
+#include "base/escape.h"
 #include "report/html.h"
 
 namespace ngosurvey::report {
@@ -31,19 +32,6 @@ std::string Interval(const CodeAgreement& row) {
 
 std::string Label(const AgreementReport& report, size_t i) {
   return i < report.labels.size() ? report.labels[i] : std::string();
-}
-
-std::string MdCell(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '|')
-      out += "\\|";
-    else if (c == '\n' || c == '\r')
-      out += ' ';
-    else
-      out += c;
-  }
-  return out;
 }
 
 std::string Caption(const AgreementReport& report) {
@@ -74,20 +62,20 @@ std::string RenderCsv(const AgreementReport& report) {
 std::string RenderMarkdown(const AgreementReport& report) {
   std::string out;
   if (!report.banner.empty()) out += "**" + report.banner + "**\n\n";
-  out += "# Agreement among coders: " + MdCell(report.question) + "\n\n";
+  out += "# Agreement among coders: " + text::EscapeMarkdownCell(report.question) + "\n\n";
   if (!report.codebook_version.empty())
-    out += "Codebook version " + MdCell(report.codebook_version) + ".\n\n";
+    out += "Codebook version " + text::EscapeMarkdownCell(report.codebook_version) + ".\n\n";
   out +=
       "| code | label | answers | coders | agreement | Cohen's kappa | Fleiss' kappa | "
       "Krippendorff's alpha | alpha interval |\n";
   out += "|---|---|---:|---:|---:|---:|---:|---:|---|\n";
   for (size_t i = 0; i < report.rows.size(); ++i) {
     const CodeAgreement& row = report.rows[i];
-    out += "| " + MdCell(row.code) + " | " + MdCell(Label(report, i)) + " | " +
-           std::to_string(row.n_units) + " | " + std::to_string(row.n_coders) + " | " +
-           Short(row.percent_agreement) + " | " + Short(row.cohen_kappa) + " | " +
-           Short(row.fleiss_kappa) + " | " + Short(row.krippendorff_alpha) + " | " + Interval(row) +
-           " |\n";
+    out += "| " + text::EscapeMarkdownCell(row.code) + " | " +
+           text::EscapeMarkdownCell(Label(report, i)) + " | " + std::to_string(row.n_units) +
+           " | " + std::to_string(row.n_coders) + " | " + Short(row.percent_agreement) + " | " +
+           Short(row.cohen_kappa) + " | " + Short(row.fleiss_kappa) + " | " +
+           Short(row.krippendorff_alpha) + " | " + Interval(row) + " |\n";
   }
   out += "\n" + Caption(report) + "\n";
   return out;
@@ -97,12 +85,14 @@ std::string RenderHtml(const AgreementReport& report) {
   HtmlPageOptions page;
   page.title = "Agreement among coders: " + report.question;
   std::string out = HtmlPageStart(page);
-  if (!report.banner.empty()) out += "<p class=\"banner\">" + HtmlEscape(report.banner) + "</p>\n";
-  out += "<h1>" + HtmlEscape(page.title) + "</h1>\n";
+  if (!report.banner.empty())
+    out += "<p class=\"banner\">" + text::EscapeHtml(report.banner) + "</p>\n";
+  out += "<h1>" + text::EscapeHtml(page.title) + "</h1>\n";
   if (!report.codebook_version.empty()) {
-    out += "<p>Codebook version " + HtmlEscape(report.codebook_version) + ".</p>\n";
+    out += "<p>Codebook version " + text::EscapeHtml(report.codebook_version) + ".</p>\n";
   }
-  out += "<table class=\"agreement\">\n<caption>" + HtmlEscape(Caption(report)) + "</caption>\n";
+  out +=
+      "<table class=\"agreement\">\n<caption>" + text::EscapeHtml(Caption(report)) + "</caption>\n";
   out +=
       "<thead><tr><th scope=\"col\">code</th><th scope=\"col\">label</th>"
       "<th scope=\"col\">answers</th><th scope=\"col\">coders</th><th scope=\"col\">agreement</th>"
@@ -112,11 +102,12 @@ std::string RenderHtml(const AgreementReport& report) {
       "<tbody>\n";
   for (size_t i = 0; i < report.rows.size(); ++i) {
     const CodeAgreement& row = report.rows[i];
-    out += "<tr><th scope=\"row\">" + HtmlEscape(row.code) + "</th><td>" +
-           HtmlEscape(Label(report, i)) + "</td><td>" + std::to_string(row.n_units) + "</td><td>" +
-           std::to_string(row.n_coders) + "</td><td>" + Short(row.percent_agreement) + "</td><td>" +
-           Short(row.cohen_kappa) + "</td><td>" + Short(row.fleiss_kappa) + "</td><td>" +
-           Short(row.krippendorff_alpha) + "</td><td>" + HtmlEscape(Interval(row)) + "</td></tr>\n";
+    out += "<tr><th scope=\"row\">" + text::EscapeHtml(row.code) + "</th><td>" +
+           text::EscapeHtml(Label(report, i)) + "</td><td>" + std::to_string(row.n_units) +
+           "</td><td>" + std::to_string(row.n_coders) + "</td><td>" + Short(row.percent_agreement) +
+           "</td><td>" + Short(row.cohen_kappa) + "</td><td>" + Short(row.fleiss_kappa) +
+           "</td><td>" + Short(row.krippendorff_alpha) + "</td><td>" +
+           text::EscapeHtml(Interval(row)) + "</td></tr>\n";
   }
   out += "</tbody>\n</table>\n" + HtmlPageEnd();
   return out;

@@ -1,4 +1,4 @@
-// HTML building blocks for tables and charts: escaping, the self-contained page
+// HTML building blocks for tables and charts: the self-contained page
 // shell (one inline stylesheet, no scripts, no external requests: the page's
 // Content-Security-Policy forbids them), one table as a <section>, and an SVG bar
 // chart with interval whiskers for one item. RenderHtml (declared in
@@ -6,7 +6,8 @@
 // same sections and charts in its own page.
 //
 // All functions are pure and thread-safe; every text that comes from data (titles,
-// labels, notes, keys) is escaped, so labels may contain <, & and quotes.
+// labels, notes, keys) is escaped (text::EscapeHtml, base/escape.h), so labels may
+// contain <, & and quotes.
 #pragma once
 
 #include <string>
@@ -18,11 +19,6 @@
 #include "report/table_render.h"
 
 namespace ngosurvey::report {
-
-// Escapes & < > " ' so the result is safe in element content and in quoted
-// attribute values. Malformed UTF-8 becomes U+FFFD and C0 control characters other
-// than tab and line breaks become spaces (HTML and SVG forbid them).
-std::string HtmlEscape(std::string_view text);
 
 // A token usable as an id attribute and URL fragment: ASCII letters, digits, '-'
 // and '_' kept, anything else (spaces, Khmer, quotes) replaced by '-'; never empty

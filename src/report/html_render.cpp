@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "base/escape.h"
 #include "base/text.h"
 #include "report/html.h"
 #include "report/render_internal.h"
@@ -148,7 +149,7 @@ std::string CellHtml(const Cell& cell, const Cell* mentions, const TableResult& 
   }
   std::string out = fmt::format(
       "<td class=\"cell\"><span class=\"pct\">{}%</span>{}<span class=\"cnt\">{}/{}</span>",
-      HtmlEscape(cell.percent), MarksHtml(cell), cell.count, cell.base);
+      text::EscapeHtml(cell.percent), MarksHtml(cell), cell.count, cell.base);
   if (const auto& ci = analysis::ShownInterval(cell)) {
     out += fmt::format("<span class=\"ci\" title=\"{:.0f}% {} interval\">{}</span>",
                        100 * table.level, cell.design ? "design-based" : "Wilson",
@@ -167,11 +168,11 @@ constexpr const char* kHiddenTest =
 std::string PHtml(const analysis::GroupTest& test) {
   if (!test.p) {
     return fmt::format("<span title=\"{}\">–</span>",
-                       HtmlEscape(test.note.empty() ? "no test" : test.note));
+                       text::EscapeHtml(test.note.empty() ? "no test" : test.note));
   }
-  std::string out = HtmlEscape(in::PValueText(test.p));
+  std::string out = text::EscapeHtml(in::PValueText(test.p));
   if (test.p_holm)
-    out += " <span class=\"holm\">(" + HtmlEscape(in::PValueText(test.p_holm)) + ")</span>";
+    out += " <span class=\"holm\">(" + text::EscapeHtml(in::PValueText(test.p_holm)) + ")</span>";
   return out;
 }
 
@@ -183,7 +184,8 @@ std::string OptionTestsHtml(const TableResult& table, const analysis::OptionRow&
   std::string out = "<td class=\"p\">";
   for (size_t i = 0; i < option.tests.size(); ++i) {
     if (i > 0) out += "<br>";
-    out += HtmlEscape(in::TestColumnsText(table, option.tests[i])) + ": " + PHtml(option.tests[i]);
+    out += text::EscapeHtml(in::TestColumnsText(table, option.tests[i])) + ": " +
+           PHtml(option.tests[i]);
   }
   return out + "</td>";
 }
@@ -191,7 +193,7 @@ std::string OptionTestsHtml(const TableResult& table, const analysis::OptionRow&
 void ItemRows(const TableResult& table, const ItemResult& item, size_t groups, std::string* out) {
   bool tests = groups >= 2;
   *out += "<tbody class=\"item\">\n<tr class=\"item-head\"><th scope=\"rowgroup\" colspan=\"" +
-          std::to_string(1 + table.columns.size()) + "\">" + HtmlEscape(item.label);
+          std::to_string(1 + table.columns.size()) + "\">" + text::EscapeHtml(item.label);
   if (item.denominator != analysis::DenominatorRule::kAnswered) {
     *out += fmt::format("<span class=\"base-rule\">(base: {})</span>",
                         analysis::DenominatorRuleName(item.denominator));
@@ -209,7 +211,7 @@ void ItemRows(const TableResult& table, const ItemResult& item, size_t groups, s
 
   if (item.kind == ItemKind::kNumeric && item.options.empty()) {
     for (const std::string& stat : in::NumericStatistics(item)) {
-      *out += "<tr class=\"numeric\"><th scope=\"row\">" + HtmlEscape(stat) + "</th>";
+      *out += "<tr class=\"numeric\"><th scope=\"row\">" + text::EscapeHtml(stat) + "</th>";
       for (size_t c = 0; c < table.columns.size(); ++c) {
         if (c >= item.numeric.size()) {
           *out += "<td class=\"empty\">–</td>";
@@ -223,7 +225,7 @@ void ItemRows(const TableResult& table, const ItemResult& item, size_t groups, s
           continue;
         }
         std::string value = in::NumberText(in::NumericValue(cell, stat));
-        *out += "<td>" + (value.empty() ? std::string("–") : HtmlEscape(value));
+        *out += "<td>" + (value.empty() ? std::string("–") : text::EscapeHtml(value));
         if (stat == "n" && cell.small_base) {
           *out +=
               fmt::format("<sup class=\"mark\" title=\"small base\">{}</sup>", in::kSmallBaseMark);
@@ -235,7 +237,7 @@ void ItemRows(const TableResult& table, const ItemResult& item, size_t groups, s
     }
   } else {
     for (const analysis::OptionRow& option : item.options) {
-      *out += "<tr><th scope=\"row\">" + HtmlEscape(option.label) + "</th>";
+      *out += "<tr><th scope=\"row\">" + text::EscapeHtml(option.label) + "</th>";
       for (size_t c = 0; c < option.cells.size(); ++c) {
         const Cell* mentions = c < option.mention_cells.size() ? &option.mention_cells[c] : nullptr;
         *out += CellHtml(option.cells[c], mentions, table);
@@ -249,7 +251,7 @@ void ItemRows(const TableResult& table, const ItemResult& item, size_t groups, s
   for (size_t c = 0; c < table.columns.size(); ++c) {
     *out += "<td>";
     if (c < item.nonresponse.size())
-      *out += HtmlEscape(in::NonresponseText(item.nonresponse[c], "; "));
+      *out += text::EscapeHtml(in::NonresponseText(item.nonresponse[c], "; "));
     *out += "</td>";
   }
   if (tests) *out += "<td class=\"p\"></td>";
@@ -257,51 +259,6 @@ void ItemRows(const TableResult& table, const ItemResult& item, size_t groups, s
 }
 
 }  // namespace
-
-std::string HtmlEscape(std::string_view input) {
-  std::string out;
-  out.reserve(input.size() + input.size() / 8);
-  size_t pos = 0;
-  while (pos < input.size()) {
-    unsigned char byte = static_cast<unsigned char>(input[pos]);
-    if (byte < 0x80) {
-      ++pos;
-      switch (byte) {
-        case '&':
-          out += "&amp;";
-          break;
-        case '<':
-          out += "&lt;";
-          break;
-        case '>':
-          out += "&gt;";
-          break;
-        case '"':
-          out += "&quot;";
-          break;
-        case '\'':
-          out += "&#39;";
-          break;
-        case '\t':
-        case '\n':
-        case '\r':
-          out += static_cast<char>(byte);
-          break;
-        default:
-          out += (byte < 0x20 || byte == 0x7F) ? ' ' : static_cast<char>(byte);
-      }
-      continue;
-    }
-    size_t start = pos;
-    char32_t cp = text::DecodeOne(input, &pos);
-    if (cp == 0xFFFD && input.substr(start, pos - start) != "\xEF\xBF\xBD") {
-      out += "\xEF\xBF\xBD";  // a malformed byte
-    } else {
-      out.append(input.substr(start, pos - start));
-    }
-  }
-  return out;
-}
 
 std::string HtmlId(std::string_view input) {
   std::string out = internal::IdentifierText(input, "-_");
@@ -321,7 +278,7 @@ std::string HtmlPageStart(const HtmlPageOptions& options) {
       "style-src 'unsafe-inline'; img-src data:\">\n"
       "<meta name=\"generator\" content=\"ngosurvey\">\n"
       "<title>{}</title>\n<style>{}{}</style>\n</head>\n<body>\n<main>\n",
-      HtmlEscape(options.lang), HtmlEscape(options.title), kStyles, options.extra_css);
+      text::EscapeHtml(options.lang), text::EscapeHtml(options.title), kStyles, options.extra_css);
 }
 
 std::string HtmlPageEnd() { return "</main>\n</body>\n</html>\n"; }
@@ -356,7 +313,7 @@ std::string SvgBarChart(const std::vector<analysis::ColumnHeader>& columns, cons
     body += fmt::format(
         "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"11\" font-weight=\"700\" "
         "fill=\"#b00020\" class=\"banner\">{}</text>\n",
-        Num(width - 4), Num(y + 11), HtmlEscape(options.banner));
+        Num(width - 4), Num(y + 11), text::EscapeHtml(options.banner));
     y += 18;
   }
   // Legend, wrapped onto as many lines as it needs.
@@ -372,7 +329,7 @@ std::string SvgBarChart(const std::vector<analysis::ColumnHeader>& columns, cons
     body += fmt::format(
         "<g class=\"legend\"><rect x=\"{}\" y=\"{}\" width=\"11\" height=\"11\" fill=\"{}\"/>"
         "<text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#1b1b1b\">{}</text></g>\n",
-        Num(legend_x), Num(y), s.colour, Num(legend_x + 16), Num(y + 10), HtmlEscape(label));
+        Num(legend_x), Num(y), s.colour, Num(legend_x + 16), Num(y + 10), text::EscapeHtml(label));
     legend_x += item_width;
   }
   y += 24;
@@ -387,8 +344,8 @@ std::string SvgBarChart(const std::vector<analysis::ColumnHeader>& columns, cons
     bars += fmt::format(
         "<text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#1b1b1b\" "
         "class=\"option-label\">{}{}</text>\n",
-        Num(left), Num(y + 12), HtmlEscape(shown),
-        shown == option.label ? "" : "<title>" + HtmlEscape(option.label) + "</title>");
+        Num(left), Num(y + 12), text::EscapeHtml(shown),
+        shown == option.label ? "" : "<title>" + text::EscapeHtml(option.label) + "</title>");
     y += kLabel;
     desc += option.label + ": ";
     for (size_t s = 0; s < series.size(); ++s) {
@@ -404,12 +361,12 @@ std::string SvgBarChart(const std::vector<analysis::ColumnHeader>& columns, cons
             "<text x=\"{}\" y=\"{}\" font-size=\"11\" fill=\"#595959\" class=\"suppressed\">"
             "<tspan font-size=\"12\" font-weight=\"700\" fill=\"{}\">s</tspan> suppressed"
             "<title>{}: suppressed</title></text>\n",
-            Num(left + 3), Num(mid + 4), series[s].colour, HtmlEscape(column_label));
+            Num(left + 3), Num(mid + 4), series[s].colour, text::EscapeHtml(column_label));
       } else if (cell.base == 0 || !cell.prop) {
         bars += fmt::format(
             "<text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#595959\" class=\"no-base\">–"
             "<title>{}: no respondents in the base</title></text>\n",
-            Num(left + 3), Num(mid + 4), HtmlEscape(column_label));
+            Num(left + 3), Num(mid + 4), text::EscapeHtml(column_label));
       } else {
         double prop = std::clamp(*cell.prop, 0.0, 1.0);
         // A zero bar is drawn one pixel wide so that "0%" is seen, not guessed.
@@ -418,7 +375,7 @@ std::string SvgBarChart(const std::vector<analysis::ColumnHeader>& columns, cons
             "<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\">"
             "<title>{}: {}</title></rect>\n",
             Num(left), Num(y), Num(bar_width), Num(kBar), series[s].colour,
-            HtmlEscape(column_label), HtmlEscape(what));
+            text::EscapeHtml(column_label), text::EscapeHtml(what));
         double text_x = left + bar_width;
         if (const auto& ci = analysis::ShownInterval(cell)) {
           double lo = left + std::clamp(ci->lower, 0.0, 1.0) * plot;
@@ -430,13 +387,13 @@ std::string SvgBarChart(const std::vector<analysis::ColumnHeader>& columns, cons
           bars += fmt::format(
               "<path class=\"whisker\" d=\"{}\" stroke=\"#111111\" stroke-width=\"1.5\" "
               "fill=\"none\"><title>{}: {}% interval {}%</title></path>\n",
-              d, HtmlEscape(column_label), level, IntervalText(ci, options.percent_decimals));
+              d, text::EscapeHtml(column_label), level, IntervalText(ci, options.percent_decimals));
           text_x = std::max(text_x, hi);
         }
         bars += fmt::format(
             "<text x=\"{}\" y=\"{}\" font-size=\"11\" fill=\"#1b1b1b\" class=\"value\" "
             "aria-hidden=\"true\">{}%{}</text>\n",
-            Num(text_x + 5), Num(mid + 4), HtmlEscape(cell.percent), ChartMarks(cell));
+            Num(text_x + 5), Num(mid + 4), text::EscapeHtml(cell.percent), ChartMarks(cell));
       }
       y += kBar + kBarGap;
     }
@@ -465,8 +422,8 @@ std::string SvgBarChart(const std::vector<analysis::ColumnHeader>& columns, cons
       "height=\"{2}\" viewBox=\"0 0 {1} {2}\" font-family=\"{3}\">\n"
       "<title id=\"{0}-title\">{4}</title>\n<desc id=\"{0}-desc\">{5}</desc>\n"
       "{6}{7}{8}</svg>\n",
-      id, Num(width), Num(height), kFontStack, HtmlEscape(title), HtmlEscape(desc), grid, body,
-      bars);
+      id, Num(width), Num(height), kFontStack, text::EscapeHtml(title), text::EscapeHtml(desc),
+      grid, body, bars);
 }
 
 std::string HtmlTableSection(const TableResult& table, const RenderOptions& options, size_t index) {
@@ -476,18 +433,18 @@ std::string HtmlTableSection(const TableResult& table, const RenderOptions& opti
   std::string out = fmt::format(
       "<section class=\"ngo-table\" id=\"{0}\" aria-labelledby=\"{0}-caption\">\n", sid);
   if (!options.banner.empty()) {
-    out += "<p class=\"banner\" role=\"note\">" + HtmlEscape(options.banner) + "</p>\n";
+    out += "<p class=\"banner\" role=\"note\">" + text::EscapeHtml(options.banner) + "</p>\n";
   }
   out += "<div class=\"table-wrap\">\n<table>\n";
   out += fmt::format("<caption id=\"{}-caption\">{}", sid,
-                     HtmlEscape(table.title.empty() ? table.id : table.title));
+                     text::EscapeHtml(table.title.empty() ? table.id : table.title));
   if (!table.title.empty() && !table.id.empty()) {
-    out += "<span class=\"table-id\">" + HtmlEscape(table.id) + "</span>";
+    out += "<span class=\"table-id\">" + text::EscapeHtml(table.id) + "</span>";
   }
   out += "</caption>\n<thead><tr><th scope=\"col\" class=\"stub\"></th>";
   for (size_t c = 0; c < table.columns.size(); ++c) {
     out += fmt::format("<th scope=\"col\">{}<span class=\"n\">N = {}</span></th>",
-                       HtmlEscape(table.columns[c].label), in::ColumnN(table, c));
+                       text::EscapeHtml(table.columns[c].label), in::ColumnN(table, c));
   }
   if (tests) {
     out += fmt::format("<th scope=\"col\" class=\"p\">{} p<span class=\"n\">(Holm)</span></th>",
@@ -507,15 +464,15 @@ std::string HtmlTableSection(const TableResult& table, const RenderOptions& opti
     chart.percent_decimals = table.percent_decimals;
     std::string svg = SvgBarChart(table.columns, item, chart);
     if (svg.empty()) continue;
-    charts += "<figure class=\"chart\">\n<figcaption>" + HtmlEscape(item.label) +
+    charts += "<figure class=\"chart\">\n<figcaption>" + text::EscapeHtml(item.label) +
               "</figcaption>\n" + svg + "</figure>\n";
   }
   if (!charts.empty()) out += "<div class=\"charts\">\n" + charts + "</div>\n";
 
   out += "<ul class=\"notes\">\n";
   for (const in::Footnote& note : in::TableFootnotes(table)) {
-    out += "<li><span class=\"mark\">" + HtmlEscape(note.marker) + "</span>" +
-           HtmlEscape(note.text) + "</li>\n";
+    out += "<li><span class=\"mark\">" + text::EscapeHtml(note.marker) + "</span>" +
+           text::EscapeHtml(note.text) + "</li>\n";
   }
   out += "</ul>\n</section>\n";
   return out;

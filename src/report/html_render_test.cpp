@@ -56,23 +56,6 @@ std::string Page(const std::vector<analysis::TableResult>& tables, std::string b
   return html ? *html : std::string();
 }
 
-TEST(HtmlEscapeTest, EscapesMarkupAndQuotes) {
-  EXPECT_EQ(HtmlEscape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&#39;");
-  EXPECT_EQ(HtmlEscape("Việt Nam កម្ពុជា"), "Việt Nam កម្ពុជា");
-}
-
-TEST(HtmlEscapeTest, ReplacesMalformedUtf8AndControls) {
-  EXPECT_EQ(HtmlEscape(std::string("a\xFF"
-                                   "b")),
-            "a\xEF\xBF\xBD"
-            "b");
-  EXPECT_EQ(HtmlEscape(std::string("a\x01"
-                                   "b\tc",
-                                   5)),
-            "a b\tc");
-  EXPECT_EQ(HtmlEscape("\xEF\xBF\xBD"), "\xEF\xBF\xBD");  // a real U+FFFD stays one
-}
-
 TEST(HtmlIdTest, KeepsSafeCharactersOnly) {
   EXPECT_EQ(HtmlId("table2"), "table2");
   EXPECT_EQ(HtmlId("Q3/Q4: x"), "Q3-Q4--x");

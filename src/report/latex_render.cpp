@@ -5,6 +5,7 @@
 // numeric items one row per statistic; the footnotes under the tabular.
 #include <fmt/format.h>
 
+#include "base/escape.h"
 #include "base/text.h"
 #include "report/render_internal.h"
 #include "report/table_render.h"
@@ -29,56 +30,6 @@ constexpr std::string_view kPreamble =
     "%                                             % switch to it by script)\n"
     "% Symbols: \\dag{} small count, \\ddag{} small base, s suppressed (see each table's notes).\n";
 
-// Escapes text for LaTeX: the ten special characters, plus < and > (which print as
-// other glyphs in OT1 fonts) and control characters (as spaces).
-std::string LatexEscape(std::string_view input) {
-  std::string out;
-  out.reserve(input.size() + input.size() / 8);
-  for (char ch : input) {
-    switch (ch) {
-      case '\\':
-        out += "\\textbackslash{}";
-        break;
-      case '&':
-        out += "\\&";
-        break;
-      case '%':
-        out += "\\%";
-        break;
-      case '$':
-        out += "\\$";
-        break;
-      case '#':
-        out += "\\#";
-        break;
-      case '_':
-        out += "\\_";
-        break;
-      case '{':
-        out += "\\{";
-        break;
-      case '}':
-        out += "\\}";
-        break;
-      case '~':
-        out += "\\textasciitilde{}";
-        break;
-      case '^':
-        out += "\\textasciicircum{}";
-        break;
-      case '<':
-        out += "\\textless{}";
-        break;
-      case '>':
-        out += "\\textgreater{}";
-        break;
-      default:
-        out += (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7F) ? ' ' : ch;
-    }
-  }
-  return out;
-}
-
 // A \label key: letters, digits, '-' and ':' kept, anything else '-'.
 std::string LabelKey(std::string_view id) { return in::IdentifierText(id, "-:"); }
 
@@ -94,7 +45,7 @@ std::string MarkerLatex(std::string_view marker) {
   if (marker == in::kSmallCountMark) return "\\textsuperscript{\\dag}~";
   if (marker == in::kSmallBaseMark) return "\\textsuperscript{\\ddag}~";
   if (marker.empty()) return "";
-  return "\\textit{" + LatexEscape(marker) + "}~";
+  return "\\textit{" + text::EscapeLatex(marker) + "}~";
 }
 
 std::string PLatex(const std::optional<double>& p) {
@@ -114,7 +65,7 @@ std::string TestLatex(const analysis::GroupTest& test) {
 std::string PercentCell(const Cell& cell) {
   if (cell.suppressed) return "s";
   if (cell.base == 0) return "--";
-  return fmt::format("{}\\% ({}/{}){}", LatexEscape(cell.percent), cell.count, cell.base,
+  return fmt::format("{}\\% ({}/{}){}", text::EscapeLatex(cell.percent), cell.count, cell.base,
                      Marks(cell));
 }
 
@@ -128,7 +79,7 @@ std::string IntervalCell(const Cell& cell, int decimals) {
 void ItemRows(const TableResult& table, const ItemResult& item, size_t groups, std::string* out) {
   const bool tests = groups >= 2;
   const size_t columns = table.columns.size();
-  std::string heading = "\\textbf{" + LatexEscape(item.label) + "}";
+  std::string heading = "\\textbf{" + text::EscapeLatex(item.label) + "}";
   if (item.denominator != analysis::DenominatorRule::kAnswered) {
     heading += fmt::format(" (base: {})", analysis::DenominatorRuleName(item.denominator));
   }
@@ -144,7 +95,7 @@ void ItemRows(const TableResult& table, const ItemResult& item, size_t groups, s
 
   if (item.kind == ItemKind::kNumeric && item.options.empty()) {
     for (const std::string& stat : in::NumericStatistics(item)) {
-      *out += "\\quad " + LatexEscape(stat);
+      *out += "\\quad " + text::EscapeLatex(stat);
       for (size_t c = 0; c < columns; ++c) {
         *out += " & ";
         if (c >= item.numeric.size()) continue;
@@ -162,7 +113,7 @@ void ItemRows(const TableResult& table, const ItemResult& item, size_t groups, s
     }
   } else {
     for (const analysis::OptionRow& option : item.options) {
-      *out += "\\quad " + LatexEscape(option.label);
+      *out += "\\quad " + text::EscapeLatex(option.label);
       for (size_t c = 0; c < columns; ++c) {
         *out += " & " + (c < option.cells.size() ? PercentCell(option.cells[c]) : std::string());
       }
@@ -175,8 +126,8 @@ void ItemRows(const TableResult& table, const ItemResult& item, size_t groups, s
         } else {
           std::string joined;
           for (const analysis::GroupTest& test : option.tests) {
-            joined += (joined.empty() ? "" : "; ") + LatexEscape(in::TestColumnsText(table, test)) +
-                      ": " + TestLatex(test);
+            joined += (joined.empty() ? "" : "; ") +
+                      text::EscapeLatex(in::TestColumnsText(table, test)) + ": " + TestLatex(test);
           }
           *out += joined.empty() ? "--" : "{\\footnotesize " + joined + "}";
         }
@@ -197,8 +148,8 @@ void ItemRows(const TableResult& table, const ItemResult& item, size_t groups, s
   for (size_t c = 0; c < columns; ++c) {
     *out += " & ";
     if (c < item.nonresponse.size()) {
-      *out +=
-          "{\\footnotesize " + LatexEscape(in::NonresponseText(item.nonresponse[c], "; ")) + "}";
+      *out += "{\\footnotesize " +
+              text::EscapeLatex(in::NonresponseText(item.nonresponse[c], "; ")) + "}";
     }
   }
   if (tests) *out += " &";
@@ -208,18 +159,18 @@ void ItemRows(const TableResult& table, const ItemResult& item, size_t groups, s
 void RenderTable(const TableResult& table, const RenderOptions& options, std::string* out) {
   const size_t groups = in::GroupColumnCount(table);
   const bool tests = groups >= 2;
-  const std::string title = LatexEscape(table.title.empty() ? table.id : table.title);
+  const std::string title = text::EscapeLatex(table.title.empty() ? table.id : table.title);
   *out += "\n\\begin{table}[htbp]\n\\centering\n";
   if (options.banner.empty()) {
     *out += "\\caption{" + title + "}\n";
   } else {
-    *out +=
-        "\\caption[" + title + "]{" + title + " \\textbf{(" + LatexEscape(options.banner) + ")}}\n";
+    *out += "\\caption[" + title + "]{" + title + " \\textbf{(" +
+            text::EscapeLatex(options.banner) + ")}}\n";
   }
   if (!table.id.empty()) *out += "\\label{tab:" + LabelKey(table.id) + "}\n";
   *out += "\\small\n\\begin{tabular}{@{}l" + std::string(table.columns.size(), 'r') +
           (tests ? "r" : "") + "@{}}\n\\toprule\n";
-  for (const auto& column : table.columns) *out += " & " + LatexEscape(column.label);
+  for (const auto& column : table.columns) *out += " & " + text::EscapeLatex(column.label);
   if (tests) *out += table.design.used() ? " & Rao-Scott $p$" : " & Fisher $p$";
   *out += " \\\\\n";
   for (size_t c = 0; c < table.columns.size(); ++c) {
@@ -233,7 +184,7 @@ void RenderTable(const TableResult& table, const RenderOptions& options, std::st
   }
   *out += "\\bottomrule\n\\end{tabular}\n\n\\smallskip\n{\\footnotesize\\raggedright\n";
   for (const in::Footnote& note : in::TableFootnotes(table)) {
-    *out += MarkerLatex(note.marker) + LatexEscape(note.text) + "\\par\n";
+    *out += MarkerLatex(note.marker) + text::EscapeLatex(note.text) + "\\par\n";
   }
   *out += "}\n\\end{table}\n";
 }

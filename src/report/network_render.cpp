@@ -8,6 +8,7 @@
 #include <set>
 
 #include "base/csv.h"
+#include "base/escape.h"
 #include "report/html.h"
 #include "report/table_render.h"
 
@@ -74,8 +75,8 @@ std::string NodeStatus(const NetworkNode& node) {
 
 std::string RenderMarkdown(const NetworkReport& report) {
   const Network& network = *report.network;
-  std::string out = "# " + MarkdownEscape(report.title) + "\n\n";
-  if (!report.banner.empty()) out += "**" + MarkdownEscape(report.banner) + "**\n\n";
+  std::string out = "# " + text::EscapeMarkdownCell(report.title) + "\n\n";
+  if (!report.banner.empty()) out += "**" + text::EscapeMarkdownCell(report.banner) + "**\n\n";
   size_t respondents = 0, in_frame_silent = 0;
   for (const auto& node : network.nodes) {
     if (node.responded) ++respondents;
@@ -86,7 +87,7 @@ std::string RenderMarkdown(const NetworkReport& report) {
       "{} of the frame did not respond and appear with the ties others named.\n",
       network.nodes.size(), network.ties.size(), network.submissions, respondents, in_frame_silent);
   for (const auto& scope : report.scopes) {
-    out += "\n## " + MarkdownEscape(scope.scope == "overall" ? "Overall" : scope.scope) + "\n\n";
+    out += "\n## " + text::EscapeMarkdownCell(scope.scope == "overall" ? "Overall" : scope.scope) + "\n\n";
     out += fmt::format("{} organisations, {} ties.\n\n", scope.node_count, scope.tie_count);
     out += "| Measure | Value |\n|---|---:|\n";
     for (const auto& [name, value] : WholeMeasures(scope)) {
@@ -96,8 +97,8 @@ std::string RenderMarkdown(const NetworkReport& report) {
     out += "|---|---|---|---|---:|---:|---:|\n";
     for (const auto& m : scope.nodes) {
       const NetworkNode& node = network.nodes[m.node];
-      out += "| " + MarkdownEscape(node.id) + " | " + MarkdownEscape(node.label) + " | " +
-             MarkdownEscape(node.kind) + " | " + NodeStatus(node) + " | " +
+      out += "| " + text::EscapeMarkdownCell(node.id) + " | " + text::EscapeMarkdownCell(node.label) + " | " +
+             text::EscapeMarkdownCell(node.kind) + " | " + NodeStatus(node) + " | " +
              std::to_string(m.in_degree) + " | " + std::to_string(m.out_degree) + " | " +
              Fixed(m.betweenness, 3) + " |\n";
     }
@@ -121,10 +122,10 @@ std::string RenderGraphml(const NetworkReport& report) {
       "  <key id=\"tie_kind\" for=\"edge\" attr.name=\"kind\" attr.type=\"string\"/>\n"
       "  <graph id=\"network\" edgedefault=\"directed\">\n";
   for (const auto& node : network.nodes) {
-    out += "    <node id=\"" + HtmlEscape(node.id) + "\">";
-    out += "<data key=\"label\">" + HtmlEscape(node.label) + "</data>";
-    out += "<data key=\"kind\">" + HtmlEscape(node.kind) + "</data>";
-    out += "<data key=\"country\">" + HtmlEscape(node.country) + "</data>";
+    out += "    <node id=\"" + text::EscapeHtml(node.id) + "\">";
+    out += "<data key=\"label\">" + text::EscapeHtml(node.label) + "</data>";
+    out += "<data key=\"kind\">" + text::EscapeHtml(node.kind) + "</data>";
+    out += "<data key=\"country\">" + text::EscapeHtml(node.country) + "</data>";
     out += std::string("<data key=\"in_frame\">") + (node.in_frame ? "true" : "false") + "</data>";
     out += std::string("<data key=\"responded\">") + (node.responded ? "true" : "false") +
            "</data></node>\n";
@@ -134,8 +135,8 @@ std::string RenderGraphml(const NetworkReport& report) {
     out += fmt::format(
         "    <edge id=\"e{}\" source=\"{}\" target=\"{}\"><data key=\"tie_kind\">{}"
         "</data></edge>\n",
-        i, HtmlEscape(network.nodes[tie.from].id), HtmlEscape(network.nodes[tie.to].id),
-        HtmlEscape(tie.kind));
+        i, text::EscapeHtml(network.nodes[tie.from].id), text::EscapeHtml(network.nodes[tie.to].id),
+        text::EscapeHtml(tie.kind));
   }
   out += "  </graph>\n</graphml>\n";
   return out;
@@ -178,8 +179,8 @@ std::string RenderSvg(const NetworkReport& report) {
       "font-family=\"'Noto Sans', 'Noto Sans Khmer', sans-serif\" font-size=\"11\">\n",
       report.embedded_svg ? "" : " xmlns=\"http://www.w3.org/2000/svg\"", kWidth, height, kWidth,
       height);
-  out += "<title id=\"net-title\">" + HtmlEscape(report.title) + "</title>\n";
-  out += "<desc id=\"net-desc\">" + HtmlEscape(desc) + "</desc>\n";
+  out += "<title id=\"net-title\">" + text::EscapeHtml(report.title) + "</title>\n";
+  out += "<desc id=\"net-desc\">" + text::EscapeHtml(desc) + "</desc>\n";
   out +=
       "<defs><marker id=\"net-arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" "
       "markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\">"
@@ -188,7 +189,7 @@ std::string RenderSvg(const NetworkReport& report) {
   if (!report.banner.empty()) {
     out += "<text x=\"" + Fixed(kWidth / 2, 1) +
            "\" y=\"20\" text-anchor=\"middle\" font-weight=\"bold\" fill=\"#a00\">" +
-           HtmlEscape(report.banner) + "</text>\n";
+           text::EscapeHtml(report.banner) + "</text>\n";
   }
   constexpr double kRadius = 7;
   out += "<g stroke=\"#999\" stroke-width=\"1\">\n";
@@ -210,7 +211,7 @@ std::string RenderSvg(const NetworkReport& report) {
     const bool hollow = node.kind == "ngo" && !node.responded;
     std::string fill = hollow ? "#fff" : colour;
     std::string title = "<title>" +
-                        HtmlEscape(node.id + " — " + node.label + " (" + node.kind + ", " +
+                        text::EscapeHtml(node.id + " — " + node.label + " (" + node.kind + ", " +
                                    NodeStatus(node) + ")") +
                         "</title>";
     if (node.kind == "ngo") {
@@ -225,7 +226,7 @@ std::string RenderSvg(const NetworkReport& report) {
              "</rect>\n";
     }
     out += "<text x=\"" + Fixed(x + kRadius + 2, 1) + "\" y=\"" + Fixed(y + 4, 1) + "\">" +
-           HtmlEscape(node.id) + "</text>\n";
+           text::EscapeHtml(node.id) + "</text>\n";
   }
   out += "</g>\n";
   // Legend: one entry per kind, and the hollow mark of a non-respondent.
@@ -240,7 +241,7 @@ std::string RenderSvg(const NetworkReport& report) {
                          ly - 6, colour);
     }
     out += "<text x=\"" + Fixed(lx + 18, 1) + "\" y=\"" + Fixed(ly + 4, 1) + "\">" +
-           HtmlEscape(kind == "ngo" ? "NGO (responded)" : kind) + "</text>\n";
+           text::EscapeHtml(kind == "ngo" ? "NGO (responded)" : kind) + "</text>\n";
     lx += 170;
   }
   out += fmt::format(

@@ -5,20 +5,9 @@
 #include <algorithm>
 #include <cmath>
 
-namespace ngosurvey::report {
+#include "base/escape.h"
 
-std::string MarkdownEscape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '|')
-      out += "\\|";
-    else if (c == '\n')
-      out += ' ';
-    else
-      out += c;
-  }
-  return out;
-}
+namespace ngosurvey::report {
 
 std::string PValueText(const std::optional<double>& p) {
   if (!p) return "";

@@ -19,8 +19,7 @@ inline constexpr std::string_view kSmallCountMark = "†";
 inline constexpr std::string_view kSmallBaseMark = "‡";
 inline constexpr std::string_view kSuppressedMark = "s";
 
-// MarkdownEscape and PValueText (table_render.h) are shared with the study report.
-using report::MarkdownEscape;
+// PValueText (table_render.h) is shared with the study report.
 using report::PValueText;
 
 // An identifier for HTML ids and LaTeX labels: ASCII letters and digits and the

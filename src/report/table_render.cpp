@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "base/escape.h"
 #include "base/file.h"
 #include "report/render_internal.h"
 
@@ -62,15 +63,16 @@ std::string NonresponseText(const analysis::Nonresponse& nr) {
 }
 
 void RenderTable(const TableResult& table, const RenderOptions& options, std::string* out) {
-  *out +=
-      fmt::format("## {}\n\n", in::MarkdownEscape(table.title.empty() ? table.id : table.title));
+  *out += fmt::format("## {}\n\n",
+                      text::EscapeMarkdownCell(table.title.empty() ? table.id : table.title));
   if (!options.banner.empty()) *out += fmt::format("> **{}**\n\n", options.banner);
   // Header: the item column, one column per group/Total, and the tests.
   size_t group_columns = 0;
   for (const auto& column : table.columns) group_columns += column.is_total ? 0 : 1;
   bool has_tests = group_columns == 2;
   *out += "| Item |";
-  for (const auto& column : table.columns) *out += " " + in::MarkdownEscape(column.label) + " |";
+  for (const auto& column : table.columns)
+    *out += " " + text::EscapeMarkdownCell(column.label) + " |";
   if (has_tests) *out += table.design.used() ? " Rao-Scott p |" : " Fisher p |";
   *out += "\n|---|";
   for (size_t c = 0; c < table.columns.size(); ++c) *out += "---|";
@@ -83,7 +85,7 @@ void RenderTable(const TableResult& table, const RenderOptions& options, std::st
     *out += "\n";
   };
   for (const analysis::ItemResult& item : table.items) {
-    std::string heading = "**" + in::MarkdownEscape(item.label) + "**";
+    std::string heading = "**" + text::EscapeMarkdownCell(item.label) + "**";
     if (item.denominator != analysis::DenominatorRule::kAnswered) {
       heading += fmt::format(" (base: {})", analysis::DenominatorRuleName(item.denominator));
     }
@@ -103,7 +105,7 @@ void RenderTable(const TableResult& table, const RenderOptions& options, std::st
     } else {
       blank_row(heading, item.item_test ? "all options: " + PValue(item.item_test->p) : "");
       for (const analysis::OptionRow& option : item.options) {
-        *out += "| " + in::MarkdownEscape(option.label) + " |";
+        *out += "| " + text::EscapeMarkdownCell(option.label) + " |";
         for (const Cell& cell : option.cells) *out += " " + CellText(cell) + " |";
         if (has_tests) {
           std::string p = option.tests.empty() ? "–" : PValue(option.tests[0].p);

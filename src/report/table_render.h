@@ -46,9 +46,8 @@ std::string RenderMarkdown(const std::vector<analysis::TableResult>& tables,
                            const RenderOptions& options = {});
 
 // The wording every format shares, for pages that embed tables (the study report):
-// a Markdown table cell's text ('|' escaped, line breaks as spaces), and a p-value
-// ("<0.001", or three decimals: "0.046"; "" when none was computed).
-std::string MarkdownEscape(std::string_view text);
+// a p-value ("<0.001", or three decimals: "0.046"; "" when none was computed).
+// Escaping is base/escape.h's.
 std::string PValueText(const std::optional<double>& p);
 
 }  // namespace ngosurvey::report

@@ -1,6 +1,6 @@
-#include <chrono>
 #include <set>
 
+#include "base/date.h"
 #include "store/fieldwork_log_internal.h"
 
 namespace ngosurvey::store::internal {
@@ -17,23 +17,6 @@ std::string ExtraValue(const FrameEntry& entry, std::string_view column) {
 }
 
 }  // namespace
-
-bool IsIsoDate(std::string_view text) {
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
-  int parts[3] = {0, 0, 0};
-  const std::pair<size_t, size_t> spans[3] = {{0, 4}, {5, 2}, {8, 2}};
-  for (int i = 0; i < 3; ++i) {
-    for (size_t k = 0; k < spans[i].second; ++k) {
-      char c = text[spans[i].first + k];
-      if (c < '0' || c > '9') return false;
-      parts[i] = parts[i] * 10 + (c - '0');
-    }
-  }
-  std::chrono::year_month_day ymd{std::chrono::year{parts[0]},
-                                  std::chrono::month{static_cast<unsigned>(parts[1])},
-                                  std::chrono::day{static_cast<unsigned>(parts[2])}};
-  return ymd.ok();
-}
 
 Status CheckFrameImport(const FrameImport& import) {
   if (import.stratum_column != "country" && import.stratum_column != "stratum") {
@@ -59,10 +42,10 @@ Status CheckFrameImport(const FrameImport& import) {
 
 Status CheckContact(const ContactRecord& contact) {
   if (contact.org_id.empty()) return MakeError("ST001", "contact without an org_id");
-  if (!IsIsoDate(contact.date)) {
+  if (!date::IsIsoDate(contact.date)) {
     return MakeError("ST001", "contact date '" + contact.date + "' is not a date (YYYY-MM-DD)");
   }
-  if (contact.appointment && !IsIsoDate(*contact.appointment)) {
+  if (contact.appointment && !date::IsIsoDate(*contact.appointment)) {
     return MakeError("ST001",
                      "appointment '" + *contact.appointment + "' is not a date (YYYY-MM-DD)");
   }

@@ -18,9 +18,6 @@ Status CheckFrameImport(const FrameImport& import);
 // unknown mode or an empty outcome or org_id.
 Status CheckContact(const ContactRecord& contact);
 
-// True for a real calendar date written YYYY-MM-DD.
-bool IsIsoDate(std::string_view text);
-
 // A stored entry updated by an imported row: the columns the import has take the
 // imported values, the others keep the stored ones (a re-import of a file with
 // fewer columns blanks nothing). `*changed` gets the names of the columns whose

@@ -8,14 +8,15 @@
 #include "study/published_audit.h"
 
 #include <fmt/format.h>
-#include <toml++/toml.h>
 
 #include <algorithm>
 #include <map>
 #include <set>
 
 #include "base/file.h"
+#include "base/rounding.h"
 #include "base/text.h"
+#include "base/toml_location.h"
 
 namespace ngosurvey::study {
 
@@ -41,7 +42,7 @@ i128 CeilDiv(i128 a, i128 b) { return -FloorDiv(-a, b); }
 
 // k*scale/base rounded half-up at `decimals`, scaled.
 i128 PrintedScaled(i128 k, int64_t scale, int64_t base, int decimals) {
-  return FloorDiv(2 * k * scale * Pow10(decimals) + base, 2 * static_cast<i128>(base));
+  return RoundHalfUpScaled(k * scale, base, decimals);
 }
 
 // Nearest count (ties to the smaller) for value/scale over base, k in [0, max_k].
@@ -90,21 +91,6 @@ std::optional<PrintedNumber> ParsePrintedNumber(std::string_view text) {
   if (digits == 0 || s.front() == '.' || s.back() == '.') return std::nullopt;
   number.scaled = scaled;
   return number;
-}
-
-int64_t RoundHalfUpScaled(int64_t num, int64_t den, int decimals) {
-  return static_cast<int64_t>(PrintedScaled(num, 1, den, decimals));
-}
-
-std::string FormatScaled(int64_t scaled, int decimals) {
-  std::string digits = std::to_string(scaled < 0 ? -scaled : scaled);
-  if (decimals > 0) {
-    if (digits.size() <= static_cast<size_t>(decimals)) {
-      digits.insert(0, static_cast<size_t>(decimals) + 1 - digits.size(), '0');
-    }
-    digits.insert(digits.size() - static_cast<size_t>(decimals), ".");
-  }
-  return scaled < 0 ? "-" + digits : digits;
 }
 
 Fit FitPercent(const PrintedNumber& value, int64_t base) {
@@ -291,9 +277,7 @@ class BasesReader {
   }
 
   tl::unexpected<Error> Fail(const toml::node& node, std::string message) const {
-    const auto& begin = node.source().begin;
-    return MakeError("AUD006", std::move(message),
-                     At(static_cast<int>(begin.line), static_cast<int>(begin.column)));
+    return MakeError("AUD006", std::move(message), TomlLineColumn(file_, node.source()));
   }
 
   Status CheckKeys(const toml::table& t, std::initializer_list<std::string_view> allowed,
@@ -302,10 +286,9 @@ class BasesReader {
       if (std::find(allowed.begin(), allowed.end(), key.str()) == allowed.end()) {
         std::string list;
         for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-        const auto& begin = key.source().begin;
         return MakeError(
             "AUD006", fmt::format("unknown key '{}' in {} (allowed: {})", key.str(), where, list),
-            At(static_cast<int>(begin.line), static_cast<int>(begin.column)));
+            TomlLineColumn(file_, key.source()));
       }
     }
     return Ok();
@@ -385,16 +368,7 @@ class BasesReader {
 }  // namespace
 
 Result<BasesSpec> ParseBases(std::string_view toml_text, const std::string& file_name) {
-  toml::table root;
-  try {
-    root = toml::parse(toml_text, file_name);
-  } catch (const toml::parse_error& e) {
-    Location where;
-    where.file = file_name;
-    where.row = static_cast<int>(e.source().begin.line);
-    where.column = static_cast<int>(e.source().begin.column);
-    return MakeError("AUD005", fmt::format("malformed TOML: {}", e.description()), where);
-  }
+  toml::table root = NGO_TRY(ParseToml(toml_text, file_name, "AUD005", "malformed TOML: "));
   return BasesReader(file_name).Read(root);
 }
 

@@ -24,6 +24,7 @@
 
 #include "base/csv.h"
 #include "base/error.h"
+#include "base/rounding.h"  // RoundHalfUpScaled, FormatScaled: how a printed value is made
 
 namespace ngosurvey::study {
 
@@ -46,14 +47,6 @@ inline constexpr int kMaxPrintedDigits = 15;
 // "." and more than kMaxPrintedDecimals decimals or kMaxPrintedDigits digits:
 // returns nullopt, and the caller reports where.
 std::optional<PrintedNumber> ParsePrintedNumber(std::string_view text);
-
-// num/den rounded half-up to `decimals` places, as a scaled integer
-// (RoundHalfUpScaled(1, 8, 0) == 0, RoundHalfUpScaled(100, 8, 0) == 13).
-// Requires num >= 0, den > 0, 0 <= decimals <= kMaxPrintedDecimals.
-int64_t RoundHalfUpScaled(int64_t num, int64_t den, int decimals);
-
-// Formats scaled / 10^decimals with exactly `decimals` decimals ("42.9", "50", "0.0").
-std::string FormatScaled(int64_t scaled, int decimals);
 
 // How well a printed value fits a base: the count (for a percentage) or the
 // total (for a mean) whose exact value lies nearest the printed value, ties going

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "base/csv.h"
+#include "base/escape.h"
 #include "study/published_audit.h"
 
 namespace ngosurvey::study {
@@ -55,50 +56,6 @@ std::vector<std::pair<std::string, std::string>> TablesInOrder(const AuditReport
     bool seen =
         std::any_of(out.begin(), out.end(), [&](const auto& t) { return t.first == c.table; });
     if (!seen) out.emplace_back(c.table, c.table_title);
-  }
-  return out;
-}
-
-std::string MdEscape(std::string_view s) {
-  std::string out;
-  for (char ch : s) {
-    // Underscores inside identifiers are not emphasis in CommonMark; leave them readable.
-    if (ch == '|' || ch == '\\' || ch == '*' || ch == '`') out += '\\';
-    if (ch == '<') {
-      out += "&lt;";
-      continue;
-    }
-    if (ch == '\n' || ch == '\r') {
-      out += ' ';
-      continue;
-    }
-    out += ch;
-  }
-  return out;
-}
-
-std::string HtmlEscape(std::string_view s) {
-  std::string out;
-  for (char ch : s) {
-    switch (ch) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += ch;
-    }
   }
   return out;
 }
@@ -157,19 +114,19 @@ std::string RenderAuditMarkdown(const AuditReport& report) {
     name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));
     out += fmt::format("### {} ({})\n\n", name, n);
     for (const Finding& f : report.findings) {
-      if (f.kind == kind) out += "- " + MdEscape(f.message) + "\n";
+      if (f.kind == kind) out += "- " + text::EscapeMarkdownText(f.message) + "\n";
     }
     out += "\n";
   }
   for (const CellAudit& c : report.cells) {
     if (c.verdict != Verdict::kNoResponse) continue;
     out += fmt::format("No-response cell (not audited): Table {} {} {}.\n\n", c.table,
-                       MdEscape(c.item_id), c.country);
+                       text::EscapeMarkdownText(c.item_id), c.country);
   }
 
   out += "## Cells\n\n";
   for (const auto& [table, title] : TablesInOrder(report)) {
-    out += fmt::format("### Table {}: {}\n\n", table, MdEscape(title));
+    out += fmt::format("### Table {}: {}\n\n", table, text::EscapeMarkdownText(title));
     out += "| item | option | country | printed | N | verdict | nearest | other bases |\n";
     out += "|---|---|---|---:|---:|---|---|---|\n";
     for (const CellAudit& c : report.cells) {
@@ -177,10 +134,11 @@ std::string RenderAuditMarkdown(const AuditReport& report) {
       std::string verdict(VerdictName(c.verdict));
       if (c.verdict == Verdict::kInconsistent) verdict = "**" + verdict + "**";
       out += fmt::format("| {} | {} | {} | {}{} | {} | {} | {} | {} |\n",
-                         MdEscape(Label(c.item_label, c.item_id)),
-                         MdEscape(Label(c.option_label, c.option_id)), c.country,
-                         MdEscape(c.published_value), c.unit == "mean" ? " (mean)" : "", c.base,
-                         verdict, NearestText(c), JoinBases(c.other_bases, ", "));
+                         text::EscapeMarkdownText(Label(c.item_label, c.item_id)),
+                         text::EscapeMarkdownText(Label(c.option_label, c.option_id)), c.country,
+                         text::EscapeMarkdownText(c.published_value),
+                         c.unit == "mean" ? " (mean)" : "", c.base, verdict, NearestText(c),
+                         JoinBases(c.other_bases, ", "));
     }
     out += "\n";
   }
@@ -202,8 +160,8 @@ std::string RenderAuditHtml(const AuditReport& report) {
       "<p>Tables: <code>{}</code>; bases: <code>{}</code>. Each printed percentage is checked "
       "against every count k of its base N (k/N &times; 100 rounded half-up, exactly, at the "
       "printed number of decimals); other bases searched: {} to {}.</p>\n",
-      HtmlEscape(report.tables_file), HtmlEscape(report.bases_file), report.candidate_min,
-      report.candidate_max);
+      text::EscapeHtml(report.tables_file), text::EscapeHtml(report.bases_file),
+      report.candidate_min, report.candidate_max);
   out += "<h2>Summary</h2>\n<table>\n<tr><th>cells</th><th>count</th></tr>\n";
   out += fmt::format("<tr><td>printed cells</td><td class=\"num\">{}</td></tr>\n",
                      report.cells.size());
@@ -226,18 +184,20 @@ std::string RenderAuditHtml(const AuditReport& report) {
     if (n == 0) continue;
     out += fmt::format("<h3>{} ({})</h3>\n<ul>\n", FindingKindName(kind), n);
     for (const Finding& f : report.findings) {
-      if (f.kind == kind) out += "<li>" + HtmlEscape(f.message) + "</li>\n";
+      if (f.kind == kind) out += "<li>" + text::EscapeHtml(f.message) + "</li>\n";
     }
     out += "</ul>\n";
   }
   for (const CellAudit& c : report.cells) {
     if (c.verdict != Verdict::kNoResponse) continue;
     out += fmt::format("<p>No-response cell (not audited): Table {} {} {}.</p>\n",
-                       HtmlEscape(c.table), HtmlEscape(c.item_id), HtmlEscape(c.country));
+                       text::EscapeHtml(c.table), text::EscapeHtml(c.item_id),
+                       text::EscapeHtml(c.country));
   }
   out += "<h2>Cells</h2>\n";
   for (const auto& [table, title] : TablesInOrder(report)) {
-    out += fmt::format("<h3>Table {}: {}</h3>\n<table>\n", HtmlEscape(table), HtmlEscape(title));
+    out += fmt::format("<h3>Table {}: {}</h3>\n<table>\n", text::EscapeHtml(table),
+                       text::EscapeHtml(title));
     out +=
         "<tr><th>item</th><th>option</th><th>country</th><th>printed</th><th>N</th>"
         "<th>verdict</th><th>nearest</th><th>other bases</th></tr>\n";
@@ -249,10 +209,10 @@ std::string RenderAuditHtml(const AuditReport& report) {
       out += fmt::format(
           "<tr{}><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}{}</td>"
           "<td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-          row_class, HtmlEscape(Label(c.item_label, c.item_id)),
-          HtmlEscape(Label(c.option_label, c.option_id)), HtmlEscape(c.country),
-          HtmlEscape(c.published_value), c.unit == "mean" ? " (mean)" : "", c.base,
-          VerdictName(c.verdict), HtmlEscape(NearestText(c)), JoinBases(c.other_bases, ", "));
+          row_class, text::EscapeHtml(Label(c.item_label, c.item_id)),
+          text::EscapeHtml(Label(c.option_label, c.option_id)), text::EscapeHtml(c.country),
+          text::EscapeHtml(c.published_value), c.unit == "mean" ? " (mean)" : "", c.base,
+          VerdictName(c.verdict), text::EscapeHtml(NearestText(c)), JoinBases(c.other_bases, ", "));
     }
     out += "</table>\n";
   }

@@ -11,6 +11,7 @@
 #include "analysis/csv_load.h"
 #include "analysis/load_data.h"
 #include "base/csv.h"
+#include "base/escape.h"
 #include "base/file.h"
 #include "report/html.h"
 #include "report/network_render.h"
@@ -18,7 +19,6 @@
 
 namespace ngosurvey::study {
 
-using report::HtmlEscape;
 using report::HtmlId;
 using report::HtmlPageEnd;
 using report::HtmlPageOptions;
@@ -352,8 +352,8 @@ void HtmlComparisonTable(const StudyReport& report, const TableResult& table, st
   *out +=
       "<table class=\"cmp\"><thead><tr><th scope=\"col\">Item</th><th scope=\"col\">Option</th>";
   for (const std::string& g : groups) {
-    *out +=
-        fmt::format("<th scope=\"col\" colspan=\"4\">{}</th>", HtmlEscape(GroupLabel(table, g)));
+    *out += fmt::format("<th scope=\"col\" colspan=\"4\">{}</th>",
+                        text::EscapeHtml(GroupLabel(table, g)));
   }
   *out += "<th scope=\"col\">Fisher p</th></tr><tr><th></th><th></th>";
   for (size_t i = 0; i < groups.size(); ++i) {
@@ -364,8 +364,9 @@ void HtmlComparisonTable(const StudyReport& report, const TableResult& table, st
   for (const ComparisonRow& row : rows) {
     bool new_item = row.item_label != last_item;
     last_item = row.item_label;
-    *out += "<tr><td class=\"label\">" + (new_item ? HtmlEscape(row.item_label) : std::string()) +
-            "</td><td class=\"label\">" + HtmlEscape(row.option_label) + "</td>";
+    *out += "<tr><td class=\"label\">" +
+            (new_item ? text::EscapeHtml(row.item_label) : std::string()) +
+            "</td><td class=\"label\">" + text::EscapeHtml(row.option_label) + "</td>";
     const analysis::GroupTest* test = nullptr;
     for (const std::string& g : groups) {
       auto it = row.by_group.find(g);
@@ -381,10 +382,10 @@ void HtmlComparisonTable(const StudyReport& report, const TableResult& table, st
       *out += fmt::format(
           "<td class=\"pub\">{}</td><td class=\"{}\">{} <span class=\"flag\">{}</span></td>"
           "<td>{}</td><td>{}</td>",
-          HtmlEscape(published), cmp.match ? "" : "miss", HtmlEscape(cmp.reproduced), Flags(cmp),
-          CountText(cmp), IntervalText(cmp, std::max(decimals, 1)));
+          text::EscapeHtml(published), cmp.match ? "" : "miss", text::EscapeHtml(cmp.reproduced),
+          Flags(cmp), CountText(cmp), IntervalText(cmp, std::max(decimals, 1)));
     }
-    *out += "<td>" + HtmlEscape(PText(test)) + "</td></tr>\n";
+    *out += "<td>" + text::EscapeHtml(PText(test)) + "</td></tr>\n";
   }
   *out += "</tbody></table>\n";
 }
@@ -406,8 +407,9 @@ void HtmlNonresponse(const StudyReport& report, std::string* out) {
             "<tr><td class=\"label\">{}</td><td class=\"label\">{}</td><td "
             "class=\"label\">{}</td><td>{}</td>"
             "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-            HtmlEscape(table.id), HtmlEscape(item.label), HtmlEscape(table.columns[c].label),
-            nr.total, nr.answered, nr.refused, nr.dont_know, nr.missing, nr.not_asked);
+            text::EscapeHtml(table.id), text::EscapeHtml(item.label),
+            text::EscapeHtml(table.columns[c].label), nr.total, nr.answered, nr.refused,
+            nr.dont_know, nr.missing, nr.not_asked);
       }
     }
   }
@@ -463,7 +465,7 @@ void HtmlNetwork(const StudyReport& report, std::string* out) {
   *out +=
       "<section id=\"network\"><h2>Coordination network</h2>\n<p>Each arrow is a tie from "
       "a responding NGO to an organisation it named in " +
-      HtmlEscape(NetworkQuestions(report)) + ". " + std::to_string(responded) +
+      text::EscapeHtml(NetworkQuestions(report)) + ". " + std::to_string(responded) +
       " NGOs responded; " + std::to_string(silent) +
       " NGOs of the frame did not and are drawn hollow, with the ties others sent them. "
       "Measures are defined in <code>docs/cli.md</code> (<code>ngosurvey network</code>)." +
@@ -484,7 +486,7 @@ void HtmlNetwork(const StudyReport& report, std::string* out) {
       "scope=\"col\">NGO–government ties</th></tr></thead><tbody>\n";
   for (const auto& scope : report.network_scopes) {
     *out += "<tr><th scope=\"row\">" +
-            HtmlEscape(scope.scope == "overall" ? "Overall" : scope.scope) + "</th><td>" +
+            text::EscapeHtml(scope.scope == "overall" ? "Overall" : scope.scope) + "</th><td>" +
             std::to_string(scope.node_count) + "</td><td>" + std::to_string(scope.tie_count) +
             "</td><td>" + MeasureText(scope.density) + "</td><td>" +
             MeasureText(scope.reciprocity) + "</td><td>" + std::to_string(scope.weak_components) +
@@ -500,8 +502,8 @@ void HtmlNetwork(const StudyReport& report, std::string* out) {
         "scope=\"col\">Named by</th><th scope=\"col\">Betweenness</th></tr></thead><tbody>\n";
     for (const auto* m : named) {
       const auto& node = net.nodes[m->node];
-      *out += "<tr><th scope=\"row\">" + HtmlEscape(node.label) + "</th><td>" +
-              HtmlEscape(node.kind) + "</td><td>" + std::to_string(m->in_degree) + "</td><td>" +
+      *out += "<tr><th scope=\"row\">" + text::EscapeHtml(node.label) + "</th><td>" +
+              text::EscapeHtml(node.kind) + "</td><td>" + std::to_string(m->in_degree) + "</td><td>" +
               MeasureText(m->betweenness) + "</td></tr>\n";
     }
     *out += "</tbody></table></div>\n";
@@ -516,10 +518,10 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
   page.extra_css = std::string(kReportCss);
   std::string out = HtmlPageStart(page);
   if (in.config.synthetic) {
-    out += "<div class=\"synthetic-banner\" role=\"note\">" + HtmlEscape(kSyntheticBanner) +
+    out += "<div class=\"synthetic-banner\" role=\"note\">" + text::EscapeHtml(kSyntheticBanner) +
            "</div>\n";
   }
-  out += "<h1>" + HtmlEscape(in.config.title) + "</h1>\n";
+  out += "<h1>" + text::EscapeHtml(in.config.title) + "</h1>\n";
   if (in.config.synthetic) {
     out +=
         "<p class=\"flag\">The paper published percentages but no microdata. Every table below is "
@@ -530,12 +532,13 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
         "printed "
         "(counts, bases, intervals, tests, nonresponse), not new findings.</p>\n";
   }
-  if (!in.config.source.empty()) out += "<p>" + HtmlEscape(in.config.source) + "</p>\n";
+  if (!in.config.source.empty()) out += "<p>" + text::EscapeHtml(in.config.source) + "</p>\n";
   out +=
       "<nav class=\"toc\"><ol><li><a href=\"#design\">Study design</a></li>"
       "<li><a href=\"#fieldwork\">Fieldwork and response rates</a></li>";
   for (const TableResult& t : report.tables) {
-    out += "<li><a href=\"#" + HtmlId("table-" + t.id) + "\">" + HtmlEscape(t.title) + "</a></li>";
+    out += "<li><a href=\"#" + HtmlId("table-" + t.id) + "\">" + text::EscapeHtml(t.title) +
+           "</a></li>";
   }
   out +=
       "<li><a href=\"#audit\">Audit of the published tables</a></li>"
@@ -552,12 +555,12 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
   for (const auto& l : in.form.languages) languages += (languages.empty() ? "" : ", ") + l.name;
   auto status = in.form.settings.values.find("translation_status");
   out += "<section id=\"design\"><h2>Study design</h2>\n<ul>";
-  out += "<li>Instrument: <em>" + HtmlEscape(in.form.title) + "</em>, version " +
-         HtmlEscape(in.form.settings.version) + ", " + std::to_string(questions) +
+  out += "<li>Instrument: <em>" + text::EscapeHtml(in.form.title) + "</em>, version " +
+         text::EscapeHtml(in.form.settings.version) + ", " + std::to_string(questions) +
          " questions and calculations, an XLSForm administered face to face.</li>";
-  out += "<li>Languages: " + HtmlEscape(languages) +
+  out += "<li>Languages: " + text::EscapeHtml(languages) +
          (status != in.form.settings.values.end()
-              ? " (translations: " + HtmlEscape(status->second) + ")"
+              ? " (translations: " + text::EscapeHtml(status->second) + ")"
               : "") +
          ".</li>";
   std::map<std::string, std::pair<int, int>> per_group;  // cases, completed
@@ -570,7 +573,7 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
   bool first = true;
   for (const auto& [group, counts] : per_group) {
     out += fmt::format("{}{}: {} organisations, {} interviewed", first ? "" : "; ",
-                       HtmlEscape(group), counts.first, counts.second);
+                       text::EscapeHtml(group), counts.first, counts.second);
     first = false;
   }
   out += ".</li>";
@@ -586,17 +589,19 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
       "partial, R refusal "
       "and break-off, NC non-contact, O other, UH/UO unknown eligibility, NE not eligible.</p>\n";
   for (const RatesScenario& s : report.fieldwork) {
-    out += "<h3>" + HtmlEscape(s.title) + "</h3>\n";
-    if (!s.explanation.empty()) out += "<p>" + HtmlEscape(s.explanation) + "</p>\n";
+    out += "<h3>" + text::EscapeHtml(s.title) + "</h3>\n";
+    if (!s.explanation.empty()) out += "<p>" + text::EscapeHtml(s.explanation) + "</p>\n";
     out += "<table class=\"cmp\"><thead><tr><th scope=\"col\">Group</th>";
     for (auto cat : kCategories)
-      out += "<th>" + HtmlEscape(fieldwork::CategoryAbbreviation(cat)) + "</th>";
-    for (auto m : kShownMeasures) out += "<th>" + HtmlEscape(fieldwork::Describe(m).name) + "</th>";
+      out += "<th>" + text::EscapeHtml(fieldwork::CategoryAbbreviation(cat)) + "</th>";
+    for (auto m : kShownMeasures)
+      out += "<th>" + text::EscapeHtml(fieldwork::Describe(m).name) + "</th>";
     out += "</tr></thead><tbody>\n";
     for (const auto& g : s.groups) {
-      out += "<tr><td class=\"label\">" + HtmlEscape(g.group) + "</td>";
+      out += "<tr><td class=\"label\">" + text::EscapeHtml(g.group) + "</td>";
       for (auto cat : kCategories) out += "<td>" + std::to_string(g.rates.counts[cat]) + "</td>";
-      for (auto m : kShownMeasures) out += "<td>" + HtmlEscape(RateText(g.rates[m])) + "</td>";
+      for (auto m : kShownMeasures)
+        out += "<td>" + text::EscapeHtml(RateText(g.rates[m])) + "</td>";
       out += "</tr>\n";
     }
     out += "</tbody></table>\n";
@@ -606,12 +611,12 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
   // Tables.
   for (size_t t = 0; t < report.tables.size(); ++t) {
     const TableResult& table = report.tables[t];
-    out += "<section id=\"" + HtmlId("table-" + table.id) + "\"><h2>" + HtmlEscape(table.title) +
-           "</h2>\n";
+    out += "<section id=\"" + HtmlId("table-" + table.id) + "\"><h2>" +
+           text::EscapeHtml(table.title) + "</h2>\n";
     for (const std::string& note : table.notes)
-      out += "<p class=\"note\">" + HtmlEscape(note) + "</p>\n";
+      out += "<p class=\"note\">" + text::EscapeHtml(note) + "</p>\n";
     HtmlComparisonTable(report, table, &out);
-    out += "<p class=\"note\">" + HtmlEscape(kFlagLegend) +
+    out += "<p class=\"note\">" + text::EscapeHtml(kFlagLegend) +
            " Fisher p: exact test between the groups for the option, adjusted across the item's "
            "options by Holm.</p>\n";
     out += "<div class=\"charts\">";
@@ -624,8 +629,8 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
       chart.include_total = false;
       std::string svg = SvgBarChart(table.columns, item, chart);
       if (!svg.empty())
-        out +=
-            "<figure>" + svg + "<figcaption>" + HtmlEscape(item.label) + "</figcaption></figure>";
+        out += "<figure>" + svg + "<figcaption>" + text::EscapeHtml(item.label) +
+               "</figcaption></figure>";
     }
     out += "</div></section>\n";
   }
@@ -642,8 +647,8 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
         a.CountVerdict(Verdict::kInconsistent), a.CountVerdict(Verdict::kNoResponse));
     out += "<ul>";
     for (const auto& f : a.findings) {
-      out += "<li><strong>" + HtmlEscape(FindingKindName(f.kind)) + "</strong> (Table " +
-             HtmlEscape(f.table) + "): " + HtmlEscape(f.message) + "</li>";
+      out += "<li><strong>" + text::EscapeHtml(FindingKindName(f.kind)) + "</strong> (Table " +
+             text::EscapeHtml(f.table) + "): " + text::EscapeHtml(f.message) + "</li>";
     }
     out += "</ul>";
   } else {
@@ -659,10 +664,11 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
     ++unreproduced;
     const auto& p = *cmp.published;
     out += fmt::format("<li>Table {}, {} – {}, {}: published {}, reproduced {} ({}).</li>",
-                       HtmlEscape(p.table), HtmlEscape(p.item_label), HtmlEscape(p.option_label),
-                       HtmlEscape(p.country), HtmlEscape(p.published_value),
-                       HtmlEscape(cmp.reproduced.empty() ? "–" : cmp.reproduced),
-                       HtmlEscape(UnreproducedReason(cmp)));
+                       text::EscapeHtml(p.table), text::EscapeHtml(p.item_label),
+                       text::EscapeHtml(p.option_label), text::EscapeHtml(p.country),
+                       text::EscapeHtml(p.published_value),
+                       text::EscapeHtml(cmp.reproduced.empty() ? "–" : cmp.reproduced),
+                       text::EscapeHtml(UnreproducedReason(cmp)));
   }
   out += "</ul>";
   if (unreproduced == 0) out += "<p>Every published cell is reproduced.</p>";
@@ -676,7 +682,7 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
   HtmlNonresponse(report, &out);
   out += "</section>\n";
   if (report.network) HtmlNetwork(report, &out);
-  out += "<footer><p>Generated by ngosurvey from " + HtmlEscape(in.config.config_file) +
+  out += "<footer><p>Generated by ngosurvey from " + text::EscapeHtml(in.config.config_file) +
          (in.config.synthetic ? ". SYNTHETIC DATA." : ".") + "</p></footer>\n";
   out += HtmlPageEnd();
   return out;
@@ -721,8 +727,8 @@ std::string RenderStudyReportMarkdown(const StudyReport& report) {
     for (size_t i = 0; i < groups.size(); ++i) out += "---:|---:|---:|";
     out += "---:|\n";
     for (const ComparisonRow& row : rows) {
-      out += "| " + report::MarkdownEscape(row.item_label) + " | " +
-             report::MarkdownEscape(row.option_label) + " |";
+      out += "| " + text::EscapeMarkdownCell(row.item_label) + " | " +
+             text::EscapeMarkdownCell(row.option_label) + " |";
       const analysis::GroupTest* test = nullptr;
       for (const std::string& g : groups) {
         auto it = row.by_group.find(g);

@@ -2,6 +2,7 @@
 // FunctionsMarkdown()'s output (`ngosurvey expr functions --format md`).
 #include <fmt/format.h>
 
+#include "base/escape.h"
 #include "form/expr/errors.h"
 #include "form/expr/expr.h"
 #include "form/expr/functions_internal.h"
@@ -9,18 +10,6 @@
 namespace ngosurvey::form::expr {
 
 namespace {
-
-std::string EscapeCell(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '|') {
-      out += "\\|";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
 std::string ArityCell(const FunctionInfo& info) {
   if (info.max_args < 0) return fmt::format("{}+", info.min_args);
@@ -68,16 +57,17 @@ std::string FunctionsMarkdown() {
       "| Function | Arguments | Description | Example | Result |\n"
       "|---|---|---|---|---|\n";
   for (const FunctionInfo& info : Functions()) {
-    out += fmt::format("| `{}` | {} | {} | `{}` | `{}` |\n", EscapeCell(info.signature),
-                       ArityCell(info), EscapeCell(info.doc), EscapeCell(info.example),
-                       EscapeCell(info.expected));
+    out += fmt::format("| `{}` | {} | {} | `{}` | `{}` |\n",
+                       text::EscapeMarkdownCell(info.signature), ArityCell(info),
+                       text::EscapeMarkdownCell(info.doc), text::EscapeMarkdownCell(info.example),
+                       text::EscapeMarkdownCell(info.expected));
   }
   out +=
       "\n## Error codes\n\n"
       "Errors point at the offending part of the expression with a caret.\n\n"
       "| Code | Message |\n|---|---|\n";
   for (const ErrorSpec& spec : ErrorCatalogue()) {
-    out += fmt::format("| {} | {} |\n", spec.id, EscapeCell(spec.message));
+    out += fmt::format("| {} | {} |\n", spec.id, text::EscapeMarkdownCell(spec.message));
   }
   return out;
 }
