@@ -233,6 +233,7 @@ class Binder {
     node.offset = ast.offset;
     node.op = BoundOp::kCall;
     node.fn = def->id;
+    node.family = def->family;
     switch (def->id) {
       case FuncId::kCurrent:
         node.op = BoundOp::kCurrent;

@@ -51,6 +51,7 @@ struct BoundNode {
   BoundOp op = BoundOp::kConst;
   BinaryOp binary = BinaryOp::kOr;
   FuncId fn = FuncId::kTrue;
+  FuncFamily family = FuncFamily::kLogic;  // fn's, from the function table
   int offset = 0;
   std::vector<int> args;
   Value constant;  // kConst; text views into `constant_text`

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <deque>
 
+#include "base/date.h"
 #include "base/text.h"
 #include "form/expr/bound_internal.h"
 #include "form/expr/errors.h"
@@ -661,6 +662,13 @@ struct Evaluator::State {
   }
 
   Value EvalCall(const BoundNode& node);
+  Value EvalLogic(const BoundNode& node);
+  Value EvalSelect(const BoundNode& node);
+  Value EvalString(const BoundNode& node);
+  Value EvalText(const BoundNode& node);
+  Value EvalNumber(const BoundNode& node);
+  Value EvalNodeSet(const BoundNode& node);
+  Value EvalDate(const BoundNode& node);
   Value FormatDateValue(const Value& v, std::string_view format, int offset);
   Value Regex(const BoundNode& node);
   Value Uuid(const BoundNode& node);
@@ -686,9 +694,9 @@ Value Evaluator::State::FormatDateValue(const Value& v, std::string_view format,
   }
   double days = std::floor(local_millis / kMillisPerDay);
   int64_t ms = static_cast<int64_t>(local_millis - days * kMillisPerDay);
-  int64_t y;
-  unsigned m, d;
-  CivilFromDays(static_cast<int64_t>(days), &y, &m, &d);
+  const date::Civil civil = date::CivilFromDays(static_cast<int64_t>(days));
+  const int64_t y = civil.year;
+  const unsigned m = civil.month, d = civil.day;
   int64_t weekday = (static_cast<int64_t>(days) % 7 + 7 + 4) % 7;  // 1970-01-01 was a Thursday
   char* out = arena.Alloc(format.size() * 8 + 32, 1);
   size_t n = 0;
@@ -856,9 +864,31 @@ Value Evaluator::State::Aggregate(const BoundNode& node) {
   return Value::Number(any ? best : NAN);
 }
 
+// A call dispatches on its family (the function table gives each function's: one
+// switch per family, each a screenful), then on the function.
 Value Evaluator::State::EvalCall(const BoundNode& node) {
+  switch (node.family) {
+    case FuncFamily::kLogic:
+      return EvalLogic(node);
+    case FuncFamily::kSelect:
+      return EvalSelect(node);
+    case FuncFamily::kString:
+      return EvalString(node);
+    case FuncFamily::kText:
+      return EvalText(node);
+    case FuncFamily::kNumber:
+      return EvalNumber(node);
+    case FuncFamily::kNodeSet:
+      return EvalNodeSet(node);
+    case FuncFamily::kDate:
+      return EvalDate(node);
+  }
+  return {};
+}
+
+// Logic: if, not, coalesce, once...
+Value Evaluator::State::EvalLogic(const BoundNode& node) {
   switch (node.fn) {
-    // ---- logic
     case FuncId::kTrue:
       return Value::Boolean(true);
     case FuncId::kFalse:
@@ -886,8 +916,15 @@ Value Evaluator::State::EvalCall(const BoundNode& node) {
       if (!current.empty()) return Value::String(current);
       return Eval(node.args[0]);
     }
+    default:
+      break;
+  }
+  return {};
+}
 
-    // ---- selects
+// Selects: selected, count-selected, selected-at, jr:choice-name.
+Value Evaluator::State::EvalSelect(const BoundNode& node) {
+  switch (node.fn) {
     case FuncId::kSelected: {
       std::string_view list = ArgString(node, 0);
       std::string_view want = TrimView(ArgString(node, 1));
@@ -931,8 +968,15 @@ Value Evaluator::State::EvalCall(const BoundNode& node) {
       std::optional<std::string_view> label = ctx->ChoiceLabel(node.slot, choice);
       return Value::String(label ? *label : std::string_view());
     }
+    default:
+      break;
+  }
+  return {};
+}
 
-    // ---- strings
+// Strings made or tested whole: string, concat, join, contains, starts-with...
+Value Evaluator::State::EvalString(const BoundNode& node) {
+  switch (node.fn) {
     case FuncId::kString:
       return Value::String(node.args.empty() ? ContextString() : ArgString(node, 0));
     case FuncId::kStringLength: {
@@ -1026,6 +1070,15 @@ Value Evaluator::State::EvalCall(const BoundNode& node) {
       if (node.fn == FuncId::kSubstringBefore) return Value::String(s.substr(0, at));
       return Value::String(s.substr(at + sep.size()));
     }
+    default:
+      break;
+  }
+  return {};
+}
+
+// Text cut or rewritten: substr, substring, translate, normalize-space, regex, uuid.
+Value Evaluator::State::EvalText(const BoundNode& node) {
+  switch (node.fn) {
     case FuncId::kSubstr: {
       std::string_view s = ArgString(node, 0);
       int64_t length = static_cast<int64_t>(text::CodePointCount(s));
@@ -1103,8 +1156,17 @@ Value Evaluator::State::EvalCall(const BoundNode& node) {
     }
     case FuncId::kRegex:
       return Regex(node);
+    case FuncId::kUuid:
+      return Uuid(node);
+    default:
+      break;
+  }
+  return {};
+}
 
-    // ---- numbers
+// Numbers: arithmetic functions, rounding, random.
+Value Evaluator::State::EvalNumber(const BoundNode& node) {
+  switch (node.fn) {
     case FuncId::kNumber:
       return Value::Number(node.args.empty() ? ParseXPathNumber(ContextString())
                                              : ArgNumber(node, 0));
@@ -1168,8 +1230,15 @@ Value Evaluator::State::EvalCall(const BoundNode& node) {
     case FuncId::kMin:
     case FuncId::kMax:
       return Aggregate(node);
+    default:
+      break;
+  }
+  return {};
+}
 
-    // ---- node-sets
+// Node-sets: count, sum, position, indexed-repeat, instance.
+Value Evaluator::State::EvalNodeSet(const BoundNode& node) {
+  switch (node.fn) {
     case FuncId::kCount:
     case FuncId::kSum:
     case FuncId::kCountNonEmpty: {
@@ -1230,8 +1299,15 @@ Value Evaluator::State::EvalCall(const BoundNode& node) {
     }
     case FuncId::kCurrent:
       return Value::String(ctx->CurrentValue());
+    default:
+      break;
+  }
+  return {};
+}
 
-    // ---- dates
+// Dates: today, now, date, format-date...
+Value Evaluator::State::EvalDate(const BoundNode& node) {
+  switch (node.fn) {
     case FuncId::kToday: {
       const Clock& clock = ctx->clock();
       double local = static_cast<double>(clock.NowMillis()) + clock.UtcOffsetMinutes() * 60000.0;
@@ -1310,9 +1386,8 @@ Value Evaluator::State::EvalCall(const BoundNode& node) {
       std::string_view format = ArgString(node, 1);
       return FormatDateValue(v, format, node.offset);
     }
-
-    case FuncId::kUuid:
-      return Uuid(node);
+    default:
+      break;
   }
   return {};
 }

@@ -77,8 +77,13 @@ enum class FuncId : uint8_t {
   kUuid,
 };
 
+// The evaluator's dispatch: a call goes to its family's function
+// (Evaluator::State::EvalLogic, EvalSelect...), then to its case there.
+enum class FuncFamily : uint8_t { kLogic, kSelect, kString, kText, kNumber, kNodeSet, kDate };
+
 struct FunctionDef {
   FuncId id;
+  FuncFamily family;
   bool is_volatile;  // may change between evaluations with the same answers
   FunctionInfo info;
 };

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "base/date.h"
 #include "form/expr/value_internal.h"
 
 namespace ngosurvey::form::expr {
@@ -31,12 +32,6 @@ bool ReadDigits(std::string_view s, size_t* pos, int n, int* out) {
   *pos += n;
   *out = value;
   return true;
-}
-
-unsigned DaysInMonth(int64_t y, unsigned m) {
-  static const unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
-  return kDays[m - 1];
 }
 
 // Parses "HH:MM[:SS[.fff]]" at *pos; returns milliseconds into the day.
@@ -220,29 +215,6 @@ std::string FormatNumber(double d) {
   return std::string(buf, FormatNumber(d, buf));
 }
 
-// Howard Hinnant's days_from_civil / civil_from_days (public-domain algorithms).
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t yy = static_cast<int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = yy + (*m <= 2);
-}
-
 std::optional<ParsedDateTime> ParseIsoDateTime(std::string_view s) {
   s = TrimSpaces(s);
   size_t pos = 0;
@@ -254,7 +226,8 @@ std::optional<ParsedDateTime> ParseIsoDateTime(std::string_view s) {
   if (pos >= s.size() || s[pos] != '-') return std::nullopt;
   ++pos;
   if (!ReadDigits(s, &pos, 2, &d)) return std::nullopt;
-  if (m < 1 || m > 12 || d < 1 || static_cast<unsigned>(d) > DaysInMonth(y, m)) return std::nullopt;
+  if (m < 1 || m > 12 || d < 1 || static_cast<unsigned>(d) > date::DaysInMonth(y, m))
+    return std::nullopt;
   ParsedDateTime out;
   double day_millis = 0;
   if (pos < s.size() && (s[pos] == 'T' || s[pos] == ' ')) {
@@ -264,7 +237,7 @@ std::optional<ParsedDateTime> ParseIsoDateTime(std::string_view s) {
     out.has_time = true;
   }
   if (pos != s.size()) return std::nullopt;
-  out.millis = static_cast<double>(DaysFromCivil(y, m, d)) * kMillisPerDay + day_millis -
+  out.millis = static_cast<double>(date::DaysFromCivil(y, m, d)) * kMillisPerDay + day_millis -
                out.tz_minutes * 60000.0;
   return out;
 }
@@ -282,28 +255,12 @@ std::optional<double> ParseIsoTimeFraction(std::string_view s) {
 
 size_t FormatDate(double days, char* buf) {
   if (!std::isfinite(days) || std::fabs(days) > 1e9) return 0;
-  int64_t y;
-  unsigned m, d;
-  CivilFromDays(static_cast<int64_t>(std::floor(days)), &y, &m, &d);
-  int n = std::snprintf(buf, 40, "%04lld-%02u-%02u", static_cast<long long>(y), m, d);
-  return n > 0 ? static_cast<size_t>(n) : 0;
+  return date::FormatIsoDate(static_cast<int64_t>(std::floor(days)), buf);
 }
 
 size_t FormatDateTime(double millis, int tz_minutes, char* buf) {
   if (!std::isfinite(millis) || std::fabs(millis) > 1e9 * kMillisPerDay) return 0;
-  double local = millis + tz_minutes * 60000.0;
-  double days = std::floor(local / kMillisPerDay);
-  int64_t ms_of_day = static_cast<int64_t>(local - days * kMillisPerDay);
-  int64_t y;
-  unsigned m, d;
-  CivilFromDays(static_cast<int64_t>(days), &y, &m, &d);
-  int tz_abs = tz_minutes < 0 ? -tz_minutes : tz_minutes;
-  int n = std::snprintf(buf, 48, "%04lld-%02u-%02uT%02d:%02d:%02d.%03d%c%02d:%02d",
-                        static_cast<long long>(y), m, d, static_cast<int>(ms_of_day / 3600000),
-                        static_cast<int>(ms_of_day / 60000 % 60),
-                        static_cast<int>(ms_of_day / 1000 % 60), static_cast<int>(ms_of_day % 1000),
-                        tz_minutes < 0 ? '-' : '+', tz_abs / 60, tz_abs % 60);
-  return n > 0 ? static_cast<size_t>(n) : 0;
+  return date::FormatIsoDateTime(static_cast<int64_t>(std::floor(millis)), tz_minutes, buf);
 }
 
 }  // namespace ngosurvey::form::expr

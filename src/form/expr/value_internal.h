@@ -30,10 +30,6 @@ inline constexpr size_t kNumberBufferSize = 400;
 size_t FormatNumber(double d, char* buf);
 std::string FormatNumber(double d);
 
-// Days since 1970-01-01 of a proleptic Gregorian date, and back.
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
-void CivilFromDays(int64_t days, int64_t* y, unsigned* m, unsigned* d);
-
 // A parsed ISO 8601 date or date-time.
 struct ParsedDateTime {
   double millis = 0;   // since 1970-01-01T00:00Z (local time minus tz)
@@ -50,7 +46,8 @@ std::optional<ParsedDateTime> ParseIsoDateTime(std::string_view s);
 // is not applied). nullopt when malformed.
 std::optional<double> ParseIsoTimeFraction(std::string_view s);
 
-// Formats into buf (>= 40 bytes), returns the length.
+// Formats into buf (>= date::kFormatBufferSize bytes), returns the length; 0 for a
+// value that is not finite or lies beyond a billion days (base/date.h).
 size_t FormatDate(double days, char* buf);                        // YYYY-MM-DD
 size_t FormatDateTime(double millis, int tz_minutes, char* buf);  // ...THH:MM:SS.fff+HH:MM
 
