@@ -232,8 +232,8 @@ class Loader {
   std::vector<Target> targets_;
   // What EncodeRow needs of each target, packed (one per target, same order).
   struct HotTarget {
-    enum Mode : uint8_t { kGeneral, kSingle, kMulti, kNumber };
-    Mode mode = kGeneral;
+    enum class Mode : uint8_t { kGeneral, kSingle, kMulti, kNumber };
+    Mode mode = Mode::kGeneral;
     size_t field = 0;
     size_t max_key = 0;                    // kNumber: longer cells are no codes
     const Lookup* lookup = nullptr;        // kNumber: the refused / don't-know codes
@@ -561,14 +561,14 @@ void Loader::EncodeRow(const Record& record, size_t row, size_t record_pos, Chun
     if (n == 0) {
       if (h.empty_missing) {
         h.out[at] = kCodeMissing;
-        if (h.mode == HotTarget::kNumber) h.numbers[at] = kNaN;
+        if (h.mode == HotTarget::Mode::kNumber) h.numbers[at] = kNaN;
         continue;
       }
     } else if (b[0] > ' ' && b[n - 1] > ' ' && cell.data() + 16 <= readable_end) {
       // The 16 bytes from the cell's start can be read (the cell and what follows it):
       // short cells without branches on their length.
       switch (h.mode) {
-        case HotTarget::kSingle: {
+        case HotTarget::Mode::kSingle: {
           uint16_t one = h.cells->one[b[0]];
           uint16_t two = h.cells->two[b[0] | size_t{b[1]} << 8];
           uint16_t code = n == 1 ? one : two;
@@ -577,7 +577,7 @@ void Loader::EncodeRow(const Record& record, size_t row, size_t record_pos, Chun
           h.out[at] = static_cast<uint8_t>(code);
           continue;
         }
-        case HotTarget::kMulti: {
+        case HotTarget::Mode::kMulti: {
           // A whole cell of one or two bytes by table (an option, or a refused or
           // don't-know code), else one-byte option names separated by single spaces:
           // "a c e".
@@ -602,7 +602,7 @@ void Loader::EncodeRow(const Record& record, size_t row, size_t record_pos, Chun
           h.out[at] = static_cast<uint8_t>(bits);
           continue;
         }
-        case HotTarget::kNumber: {
+        case HotTarget::Mode::kNumber: {
           double number;
           if ((n <= h.max_key && h.lookup->Find(cell) != Lookup::kNotFound) ||
               !FastDecimal(cell, &number))
@@ -861,7 +861,7 @@ void Loader::MakeHot() {
     if (!t.question) continue;  // an extra grouping column: its own codes, general path
     switch (t.kind) {
       case ColumnKind::kSingle:
-        h.mode = HotTarget::kSingle;
+        h.mode = HotTarget::Mode::kSingle;
         h.cells = &t.lookup->single_cells();
         h.out = t.planes[0];
         break;
@@ -871,20 +871,20 @@ void Loader::MakeHot() {
             t.lookup->key_with_space()) {
           break;
         }
-        h.mode = HotTarget::kMulti;
+        h.mode = HotTarget::Mode::kMulti;
         h.cells = &t.lookup->multi_cells();
         h.bits = t.lookup->option_bits().data();
         h.out = t.planes[0];
         break;
       case ColumnKind::kNumber:
-        h.mode = HotTarget::kNumber;
+        h.mode = HotTarget::Mode::kNumber;
         h.max_key = t.lookup->max_key();
         h.lookup = t.lookup;
         h.out = t.states;
         h.numbers = t.numbers;
         break;
     }
-    h.empty_missing = h.mode != HotTarget::kGeneral && t.relevance.empty();
+    h.empty_missing = h.mode != HotTarget::Mode::kGeneral && t.relevance.empty();
   }
 }
 

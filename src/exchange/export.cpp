@@ -149,8 +149,8 @@ class RowBuilder {
     Cell cell = a.state == AnswerState::kAnswered ? Cell{AnswerState::kAnswered, a.value}
                                                   : Cell{a.state, {}};
     if (cell.state == AnswerState::kAnswered && pseudonyms_ && t.question >= 0 &&
-        pseudonyms_->replaced[t.question] != PseudonymPlan::kKept) {
-      bool org = pseudonyms_->replaced[t.question] == PseudonymPlan::kOrg;
+        pseudonyms_->replaced[t.question] != PseudonymPlan::Replace::kKept) {
+      bool org = pseudonyms_->replaced[t.question] == PseudonymPlan::Replace::kOrg;
       cell.text = Keep(Pseudonym(key_, org ? "org" : "int", a.value));
     }
     if (t.column >= 0) (*row)[t.column] = cell;

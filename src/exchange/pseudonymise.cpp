@@ -58,12 +58,13 @@ bool IsSensitive(const form::Question& question) {
 PseudonymPlan PlanPseudonyms(const form::Form& form) {
   PseudonymPlan plan;
   plan.dropped.assign(form.questions.size(), false);
-  plan.replaced.assign(form.questions.size(), PseudonymPlan::kKept);
+  plan.replaced.assign(form.questions.size(), PseudonymPlan::Replace::kKept);
   std::vector<bool>& dropped = plan.dropped;
   for (const form::Question& q : form.questions) {
     if (IsSensitive(q) || Identifying(q.type)) dropped[q.index] = true;
-    if (q.name == "org_id") plan.replaced[q.index] = PseudonymPlan::kOrg;
-    if (q.type == QuestionType::kUsername) plan.replaced[q.index] = PseudonymPlan::kInterviewer;
+    if (q.name == "org_id") plan.replaced[q.index] = PseudonymPlan::Replace::kOrg;
+    if (q.type == QuestionType::kUsername)
+      plan.replaced[q.index] = PseudonymPlan::Replace::kInterviewer;
   }
   // Calculations that read a replaced or dropped question, until nothing changes
   // (a calculation of a dropped calculation is dropped too).
@@ -75,7 +76,7 @@ PseudonymPlan PlanPseudonyms(const form::Form& form) {
       if (!parsed) continue;
       for (const form::expr::Reference& ref : parsed->references()) {
         for (int other : form.QuestionsNamed(ref.name)) {
-          if (dropped[other] || plan.replaced[other] != PseudonymPlan::kKept) {
+          if (dropped[other] || plan.replaced[other] != PseudonymPlan::Replace::kKept) {
             dropped[q.index] = true;
             changed = true;
           }

@@ -38,7 +38,7 @@ bool IsSensitive(const form::Question& question);
 // What an export does to each question: left out (dropped), or its answered
 // values replaced by the pseudonym of an organisation or of an interviewer.
 struct PseudonymPlan {
-  enum Replace : char { kKept, kOrg, kInterviewer };
+  enum class Replace : char { kKept, kOrg, kInterviewer };
   std::vector<bool> dropped;      // one flag per question
   std::vector<Replace> replaced;  // one per question
 };

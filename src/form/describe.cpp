@@ -16,34 +16,45 @@ using expr::BinaryOp;
 
 // Binding strength, to put parentheses where the words would otherwise mislead:
 // "(a or b) and c". XPath's order, with = and < on one level.
-enum Precedence { kOr = 1, kAnd, kCompare, kAdditive, kMultiplicative, kUnary, kUnion, kPrimary };
+// Binding strength, loosest first: an operand that binds looser than its parent
+// needs parentheses.
+enum class Precedence {
+  kOr = 1,
+  kAnd,
+  kCompare,
+  kAdditive,
+  kMultiplicative,
+  kUnary,
+  kUnion,
+  kPrimary
+};
 
 Precedence PrecedenceOf(const AstNode& node) {
-  if (node.kind == AstKind::kNegate) return kUnary;
-  if (node.kind != AstKind::kBinary) return kPrimary;
+  if (node.kind == AstKind::kNegate) return Precedence::kUnary;
+  if (node.kind != AstKind::kBinary) return Precedence::kPrimary;
   switch (node.op) {
     case BinaryOp::kOr:
-      return kOr;
+      return Precedence::kOr;
     case BinaryOp::kAnd:
-      return kAnd;
+      return Precedence::kAnd;
     case BinaryOp::kEq:
     case BinaryOp::kNe:
     case BinaryOp::kLt:
     case BinaryOp::kLe:
     case BinaryOp::kGt:
     case BinaryOp::kGe:
-      return kCompare;
+      return Precedence::kCompare;
     case BinaryOp::kAdd:
     case BinaryOp::kSub:
-      return kAdditive;
+      return Precedence::kAdditive;
     case BinaryOp::kMul:
     case BinaryOp::kDiv:
     case BinaryOp::kMod:
-      return kMultiplicative;
+      return Precedence::kMultiplicative;
     case BinaryOp::kUnion:
-      return kUnion;
+      return Precedence::kUnion;
   }
-  return kPrimary;
+  return Precedence::kPrimary;
 }
 
 const char* ComparisonWords(BinaryOp op) {
@@ -135,15 +146,15 @@ class Describer {
     if (const char* words = ComparisonWords(node.op)) {
       // `x = ''` and `x != ''`: whether x has an answer.
       if ((node.op == BinaryOp::kEq || node.op == BinaryOp::kNe) && IsEmptyString(At(right))) {
-        return Operand(left, kCompare) +
+        return Operand(left, Precedence::kCompare) +
                (node.op == BinaryOp::kEq ? " is not answered" : " is answered");
       }
-      return Operand(left, kCompare) + " " + words + " " +
-             Against(right, QuestionOf(left), kAdditive);
+      return Operand(left, Precedence::kCompare) + " " + words + " " +
+             Against(right, QuestionOf(left), Precedence::kAdditive);
     }
     Precedence mine = PrecedenceOf(node);
     return Operand(left, mine) + " " + expr::BinaryOpText(node.op) + " " +
-           Operand(right, static_cast<Precedence>(mine + 1));
+           Operand(right, static_cast<Precedence>(static_cast<int>(mine) + 1));
   }
 
   std::string Call(const AstNode& node) {
@@ -153,22 +164,22 @@ class Describer {
       // On a select_one, selected() is equality.
       const Question* subject = QuestionOf(args[0]);
       bool single = subject != nullptr && subject->type == QuestionType::kSelectOne;
-      return Operand(args[0], kCompare) + (single ? " is " : " includes ") +
-             Against(args[1], subject, kCompare);
+      return Operand(args[0], Precedence::kCompare) + (single ? " is " : " includes ") +
+             Against(args[1], subject, Precedence::kCompare);
     }
     if (name == "not" && args.size() == 1) {
       const AstNode& inner = At(args[0]);
       if (inner.kind == AstKind::kCall && inner.text == "selected" && inner.children.size() == 2) {
-        return Operand(inner.children[0], kCompare) + " does not include " +
-               Against(inner.children[1], QuestionOf(inner.children[0]), kCompare);
+        return Operand(inner.children[0], Precedence::kCompare) + " does not include " +
+               Against(inner.children[1], QuestionOf(inner.children[0]), Precedence::kCompare);
       }
       return "not (" + Node(args[0]) + ")";
     }
     if (name == "count-selected" && args.size() == 1) {
-      return "the number of options chosen in " + Operand(args[0], kPrimary);
+      return "the number of options chosen in " + Operand(args[0], Precedence::kPrimary);
     }
     if (name == "string-length" && args.size() == 1) {
-      return "the length of " + Operand(args[0], kPrimary);
+      return "the length of " + Operand(args[0], Precedence::kPrimary);
     }
     if ((name == "true" || name == "false" || name == "today" || name == "now") && args.empty()) {
       return name;
@@ -209,13 +220,13 @@ class Describer {
       case AstKind::kBinary:
         return Binary(node);
       case AstKind::kNegate:
-        return "-" + Operand(node.children[0], kUnary);
+        return "-" + Operand(node.children[0], Precedence::kUnary);
       case AstKind::kCall:
         return Call(node);
       case AstKind::kPath:
         return Path(index);
       case AstKind::kFilter: {
-        std::string out = Operand(node.children[0], kPrimary);
+        std::string out = Operand(node.children[0], Precedence::kPrimary);
         for (int predicate : node.predicates) out += " [where " + Node(predicate) + "]";
         return out;
       }

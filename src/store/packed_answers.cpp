@@ -15,8 +15,8 @@ void PutVarint(uint32_t n, std::string* out) {
   out->push_back(static_cast<char>(n));
 }
 
-// Why a varint could not be read; kVarintOk when it was.
-enum VarintProblem { kVarintOk, kVarintTruncated, kVarintTooLong, kVarintTooBig, kVarintOverlong };
+// Why a varint could not be read; kOk when it was.
+enum class VarintProblem : uint8_t { kOk, kTruncated, kTooLong, kTooBig, kOverlong };
 
 // Reads a varint at *p (before `end`), advancing *p. One-byte values take the
 // first branch: nearly every length and every state in a blob.
@@ -25,23 +25,23 @@ inline VarintProblem ReadVarint(const unsigned char** p, const unsigned char* en
   if (q < end && *q < 0x80) [[likely]] {
     *n = *q;
     *p = q + 1;
-    return kVarintOk;
+    return VarintProblem::kOk;
   }
   uint64_t value = 0;
   for (int shift = 0; shift < 35; shift += 7) {
-    if (q >= end) return kVarintTruncated;
+    if (q >= end) return VarintProblem::kTruncated;
     unsigned char byte = *q++;
     value |= static_cast<uint64_t>(byte & 0x7f) << shift;
     if ((byte & 0x80) == 0) {
       // A last byte of 0 after others adds nothing: the short form must be used.
-      if (byte == 0 && shift > 0) return kVarintOverlong;
-      if (value > UINT32_MAX) return kVarintTooBig;
+      if (byte == 0 && shift > 0) return VarintProblem::kOverlong;
+      if (value > UINT32_MAX) return VarintProblem::kTooBig;
       *n = static_cast<uint32_t>(value);
       *p = q;
-      return kVarintOk;
+      return VarintProblem::kOk;
     }
   }
-  return kVarintTooLong;
+  return VarintProblem::kTooLong;
 }
 
 [[gnu::cold, gnu::noinline]] tl::unexpected<Error> Bad(size_t at, const std::string& what) {
@@ -51,11 +51,11 @@ inline VarintProblem ReadVarint(const unsigned char** p, const unsigned char* en
 [[gnu::cold, gnu::noinline]] tl::unexpected<Error> BadVarint(size_t at, const char* what,
                                                              VarintProblem problem) {
   switch (problem) {
-    case kVarintTruncated:
+    case VarintProblem::kTruncated:
       return Bad(at, std::string("truncated ") + what);
-    case kVarintTooLong:
+    case VarintProblem::kTooLong:
       return Bad(at, std::string(what) + " longer than 5 bytes");
-    case kVarintTooBig:
+    case VarintProblem::kTooBig:
       return Bad(at, std::string(what) + " out of range");
     default:
       return Bad(at, std::string(what) + " not in its shortest form");
@@ -99,7 +99,8 @@ Status Decode(std::string_view blob, std::string* arena, std::vector<AnswerView>
   if (*p != kFormatVersion) return Bad(0, "unknown format version " + std::to_string(*p));
   ++p;
   uint32_t count = 0;
-  if (auto problem = ReadVarint(&p, end, &count)) return BadVarint(1, "answer count", problem);
+  if (auto problem = ReadVarint(&p, end, &count); problem != VarintProblem::kOk)
+    return BadVarint(1, "answer count", problem);
   // Each answer takes at least 4 bytes: a count larger than that cannot be right
   // (and must not make us reserve gigabytes).
   if (count > static_cast<size_t>(end - p) / 4) {
@@ -116,7 +117,7 @@ Status Decode(std::string_view blob, std::string* arena, std::vector<AnswerView>
   for (uint32_t i = 0; i < count; ++i) {
     const unsigned char* at = p;
     uint32_t shared = 0, rest_size = 0, value_size = 0;
-    if (auto problem = ReadVarint(&p, end, &shared)) {
+    if (auto problem = ReadVarint(&p, end, &shared); problem != VarintProblem::kOk) {
       return BadVarint(offset(at), "shared path length", problem);
     }
     if (shared > previous_size) {
@@ -124,7 +125,7 @@ Status Decode(std::string_view blob, std::string* arena, std::vector<AnswerView>
                                  std::to_string(shared) + " bytes with a shorter path");
     }
     const unsigned char* field = p;
-    if (auto problem = ReadVarint(&p, end, &rest_size)) {
+    if (auto problem = ReadVarint(&p, end, &rest_size); problem != VarintProblem::kOk) {
       return BadVarint(offset(field), "path length", problem);
     }
     if (rest_size > static_cast<size_t>(end - p)) {
@@ -138,7 +139,7 @@ Status Decode(std::string_view blob, std::string* arena, std::vector<AnswerView>
       return Bad(offset(p) - 1, "unknown answer state " + std::to_string(state));
     }
     field = p;
-    if (auto problem = ReadVarint(&p, end, &value_size)) {
+    if (auto problem = ReadVarint(&p, end, &value_size); problem != VarintProblem::kOk) {
       return BadVarint(offset(field), "value length", problem);
     }
     if (value_size > static_cast<size_t>(end - p)) {
