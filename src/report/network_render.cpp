@@ -87,7 +87,8 @@ std::string RenderMarkdown(const NetworkReport& report) {
       "{} of the frame did not respond and appear with the ties others named.\n",
       network.nodes.size(), network.ties.size(), network.submissions, respondents, in_frame_silent);
   for (const auto& scope : report.scopes) {
-    out += "\n## " + text::EscapeMarkdownCell(scope.scope == "overall" ? "Overall" : scope.scope) + "\n\n";
+    out += "\n## " + text::EscapeMarkdownCell(scope.scope == "overall" ? "Overall" : scope.scope) +
+           "\n\n";
     out += fmt::format("{} organisations, {} ties.\n\n", scope.node_count, scope.tie_count);
     out += "| Measure | Value |\n|---|---:|\n";
     for (const auto& [name, value] : WholeMeasures(scope)) {
@@ -97,10 +98,10 @@ std::string RenderMarkdown(const NetworkReport& report) {
     out += "|---|---|---|---|---:|---:|---:|\n";
     for (const auto& m : scope.nodes) {
       const NetworkNode& node = network.nodes[m.node];
-      out += "| " + text::EscapeMarkdownCell(node.id) + " | " + text::EscapeMarkdownCell(node.label) + " | " +
-             text::EscapeMarkdownCell(node.kind) + " | " + NodeStatus(node) + " | " +
-             std::to_string(m.in_degree) + " | " + std::to_string(m.out_degree) + " | " +
-             Fixed(m.betweenness, 3) + " |\n";
+      out += "| " + text::EscapeMarkdownCell(node.id) + " | " +
+             text::EscapeMarkdownCell(node.label) + " | " + text::EscapeMarkdownCell(node.kind) +
+             " | " + NodeStatus(node) + " | " + std::to_string(m.in_degree) + " | " +
+             std::to_string(m.out_degree) + " | " + Fixed(m.betweenness, 3) + " |\n";
     }
   }
   return out;
@@ -212,7 +213,7 @@ std::string RenderSvg(const NetworkReport& report) {
     std::string fill = hollow ? "#fff" : colour;
     std::string title = "<title>" +
                         text::EscapeHtml(node.id + " — " + node.label + " (" + node.kind + ", " +
-                                   NodeStatus(node) + ")") +
+                                         NodeStatus(node) + ")") +
                         "</title>";
     if (node.kind == "ngo") {
       out += "<circle cx=\"" + Fixed(x, 1) + "\" cy=\"" + Fixed(y, 1) + "\" r=\"" +

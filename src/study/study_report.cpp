@@ -503,8 +503,8 @@ void HtmlNetwork(const StudyReport& report, std::string* out) {
     for (const auto* m : named) {
       const auto& node = net.nodes[m->node];
       *out += "<tr><th scope=\"row\">" + text::EscapeHtml(node.label) + "</th><td>" +
-              text::EscapeHtml(node.kind) + "</td><td>" + std::to_string(m->in_degree) + "</td><td>" +
-              MeasureText(m->betweenness) + "</td></tr>\n";
+              text::EscapeHtml(node.kind) + "</td><td>" + std::to_string(m->in_degree) +
+              "</td><td>" + MeasureText(m->betweenness) + "</td></tr>\n";
     }
     *out += "</tbody></table></div>\n";
   }
