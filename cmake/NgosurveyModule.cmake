@@ -1,10 +1,14 @@
-# ngosurvey_module(NAME [LIBS lib1 ...] [PRIVATE_LIBS lib1 ...] [TEST_LIBS lib1 ...])
+# ngosurvey_module(NAME [LIBS lib1 ...] [PRIVATE_LIBS lib1 ...] [TEST_LIBS lib1 ...]
+#                  [DISCOVER_FILTER FILTER])
 #
 # Declares the static library ngosurvey_NAME from every *.cpp in the calling folder
 # and its subfolders (tests excluded), and a test binary ngosurvey_NAME_tests from
 # every *_test.cpp there. The library links the ngosurvey modules that
 # src/layering.txt lists for NAME (the same table tools/lint checks includes
-# against); LIBS are third-party targets. Folders are globbed so that adding a file
+# against); LIBS are third-party targets. DISCOVER_FILTER (a --gtest_filter
+# expression) leaves out of CTest's discovered tests those that another CTest test
+# runs in its own setting (the store's *Postgres* tests run under a server of their
+# own: tests/store/CMakeLists.txt). Folders are globbed so that adding a file
 # needs no CMake edit; CONFIGURE_DEPENDS re-runs the glob on every build.
 # ngosurvey_layering_deps(NAME OUT): the modules src/layering.txt lists for NAME.
 function(ngosurvey_layering_deps name out)
@@ -20,7 +24,7 @@ function(ngosurvey_layering_deps name out)
 endfunction()
 
 function(ngosurvey_module name)
-  cmake_parse_arguments(ARG "" "" "LIBS;PRIVATE_LIBS;TEST_LIBS" ${ARGN})
+  cmake_parse_arguments(ARG "" "DISCOVER_FILTER" "LIBS;PRIVATE_LIBS;TEST_LIBS" ${ARGN})
   ngosurvey_layering_deps(${name} ARG_DEPS)
   file(GLOB_RECURSE all_sources CONFIGURE_DEPENDS
        "${CMAKE_CURRENT_SOURCE_DIR}/*.cpp")
@@ -53,8 +57,13 @@ function(ngosurvey_module name)
                           ${ARG_TEST_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
     target_compile_definitions(ngosurvey_${name}_tests PRIVATE
                                NGOSURVEY_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+    if(ARG_DISCOVER_FILTER)
+      set(filter TEST_FILTER "${ARG_DISCOVER_FILTER}")
+    else()
+      set(filter "")
+    endif()
     gtest_discover_tests(ngosurvey_${name}_tests
                          WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
-                         DISCOVERY_TIMEOUT 60)
+                         DISCOVERY_TIMEOUT 60 ${filter})
   endif()
 endfunction()

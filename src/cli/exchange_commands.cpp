@@ -236,7 +236,9 @@ void RunImport(CommandContext& ctx, const ImportOptions& opts) {
   store::OpenOptions open;
   open.create_if_missing = true;
   std::error_code exists_error;
-  bool store_existed = std::filesystem::exists(opts.db, exists_error) || exists_error;
+  // Only a store file can be left behind: a database server's store always "existed".
+  bool store_existed = opts.db.find("://") != std::string::npos ||
+                       std::filesystem::exists(opts.db, exists_error) || exists_error;
   auto db = store::OpenStore(opts.db, open);
   if (!db) return fail(db.error());
   // A refused import into a store it created leaves no file behind: the store is
@@ -406,7 +408,7 @@ void RegisterExchangeCommands(CLI::App& root, CommandContext& ctx) {
       "Import an ODK Central, KoboToolbox or ngosurvey CSV export, or ODK submissions (an "
       "instance .xml, ODK Collect's instances/ folder, a Briefcase export) with their media, "
       "into a store, every value checked against the form; all or nothing (docs/exchange.md)");
-  import->add_option("--db", imp->db, "Store (SQLite file)")->required();
+  import->add_option("--db", imp->db, "Store (SQLite file or postgresql:// URL)")->required();
   import
       ->add_option("--form", imp->form,
                    "XLSForm .xlsx (stored with the data), or a form id in the store")
@@ -431,7 +433,7 @@ CLI::App* exporter = root.add_subcommand(
     "export",
     "Export a form's complete submissions as CSV (ODK layout), XLSX, Stata .dta or SPSS .sav, "
     "with a codebook (docs/exchange.md)");
-exporter->add_option("--db", exp->db, "Store (SQLite file)")->required();
+exporter->add_option("--db", exp->db, "Store (SQLite file or postgresql:// URL)")->required();
 exporter->add_option("--form", exp->form, "Form id")->required();
 exporter->add_option("--format", exp->format, "csv, xlsx, dta or sav")->required();
 exporter->add_option("--lang", exp->lang, "Language of labels (code or name; default: the form's)");

@@ -202,7 +202,7 @@ bool LoadState(CommandContext& ctx, const StateOptions& opts, fw::FieldworkState
     Fail(ctx, store.error());
     return false;
   }
-  auto loaded = fw::LoadFieldworkState(**store, opts.db);
+  auto loaded = fw::LoadFieldworkState(**store, store::DisplayLocation(opts.db));
   if (!loaded) {
     Fail(ctx, loaded.error());
     return false;
@@ -274,7 +274,7 @@ void RunStatus(CommandContext& ctx, const StateOptions& opts) {
 
   if (opts.format == "json") {
     nlohmann::ordered_json doc;
-    doc["db"] = opts.db;
+    doc["db"] = store::DisplayLocation(opts.db);
     doc["date"] = fw::FormatDate(today);
     doc["by"] = opts.by.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(opts.by);
     nlohmann::ordered_json disp = nlohmann::ordered_json::array();
@@ -311,9 +311,9 @@ void RunStatus(CommandContext& ctx, const StateOptions& opts) {
     return;
   }
 
-  std::string out =
-      fmt::format("Fieldwork status of {} on {}: {} organisations, {} interviews\n", opts.db,
-                  fw::FormatDate(today), state.cases.size(), state.interviews.size());
+  std::string out = fmt::format("Fieldwork status of {} on {}: {} organisations, {} interviews\n",
+                                store::DisplayLocation(opts.db), fw::FormatDate(today),
+                                state.cases.size(), state.interviews.size());
   out += "\nDispositions (current; docs/fieldwork.md has the rule)\n";
   std::string head = fmt::format("{:<6} {:<3}", "code", "");
   for (const std::string& g : groups) head += fmt::format(" {:>7}", g);
@@ -371,7 +371,9 @@ void RegisterFieldworkLogCommands(CLI::App& root, CLI::App* fieldwork, CommandCo
   auto import_opts = std::make_shared<std::pair<std::string, std::string>>();
   CLI::App* import = frame->add_subcommand(
       "import", "Import a sample frame CSV into a store (all or nothing; re-import updates)");
-  import->add_option("--db", import_opts->first, "Store (SQLite file; created when missing)")
+  import
+      ->add_option("--db", import_opts->first,
+                   "Store (SQLite file, created when missing, or postgresql:// URL)")
       ->required();
   import->add_option("FRAME", import_opts->second, "Sample frame CSV")->required();
   import->callback(
@@ -380,7 +382,7 @@ void RegisterFieldworkLogCommands(CLI::App& root, CLI::App* fieldwork, CommandCo
 
 auto list_opts = std::make_shared<std::pair<std::string, std::string>>("", "text");
 CLI::App* list = frame->add_subcommand("list", "List the sample frame kept in a store");
-list->add_option("--db", list_opts->first, "Store (SQLite file)")->required();
+list->add_option("--db", list_opts->first, "Store (SQLite file or postgresql:// URL)")->required();
 list->add_option("--format", list_opts->second, "Output format")
     ->check(CLI::IsMember({"text", "csv", "json"}));
 list->callback([&ctx, list_opts] { RunFrameList(ctx, list_opts->first, list_opts->second); });
@@ -389,7 +391,7 @@ CLI::App* contact = root.add_subcommand("contact", "The contact log kept in a st
 contact->require_subcommand(1);
 auto contact_opts = std::make_shared<ContactOptions>();
 CLI::App* add = contact->add_subcommand("add", "Log one contact with an organisation");
-add->add_option("--db", contact_opts->db, "Store (SQLite file)")->required();
+add->add_option("--db", contact_opts->db, "Store (SQLite file or postgresql:// URL)")->required();
 add->add_option("ORG", contact_opts->org, "org_id of the organisation")->required();
 add->add_option("--date", contact_opts->date, "Day of the contact, YYYY-MM-DD")->required();
 add->add_option("--mode", contact_opts->mode, "visit, phone, email or letter")->required();
@@ -405,7 +407,7 @@ add->callback([&ctx, contact_opts] { RunContactAdd(ctx, *contact_opts); });
 auto due_opts = std::make_shared<StateOptions>();
 CLI::App* due =
     fieldwork->add_subcommand("due", "Follow-up contacts due, overdue and upcoming (store)");
-due->add_option("--db", due_opts->db, "Store (SQLite file)")->required();
+due->add_option("--db", due_opts->db, "Store (SQLite file or postgresql:// URL)")->required();
 due->add_option("--date", due_opts->date, "The day to compute for (default today)");
 due->add_option("--schedule", due_opts->schedule,
                 "Schedule file (TOML, docs/formats/schedule.md); default: built-in Dillman");
@@ -416,7 +418,7 @@ due->callback([&ctx, due_opts] { RunDue(ctx, *due_opts); });
 auto status_opts = std::make_shared<StateOptions>();
 CLI::App* status = fieldwork->add_subcommand(
     "status", "Dispositions, interviews per interviewer and day, overdue follow-ups (store)");
-status->add_option("--db", status_opts->db, "Store (SQLite file)")->required();
+status->add_option("--db", status_opts->db, "Store (SQLite file or postgresql:// URL)")->required();
 status->add_option("--by", status_opts->by, "Frame column to group dispositions by");
 status->add_option("--date", status_opts->date, "The day to compute for (default today)");
 status->add_option("--schedule", status_opts->schedule, "Schedule file for overdue follow-ups");

@@ -669,7 +669,9 @@ void RegisterInterviewCommands(CLI::App& root, CommandContext& ctx) {
   CLI::App* iv = root.add_subcommand(
       "interview", "Run an interview in the terminal; saves a draft after every answer");
   iv->add_option("--form", iv_opts->form_path, "The XLSForm (.xlsx) of a new interview");
-  iv->add_option("--db", iv_opts->db, "The store (SQLite file; created if missing)")->required();
+  iv->add_option("--db", iv_opts->db,
+                 "The store (SQLite file, created if missing, or postgresql:// URL)")
+      ->required();
   iv->add_option("--lang", iv_opts->lang, "Language code or name (default: the form's)");
   iv->add_option("--org", iv_opts->org, "The organisation interviewed");
   iv->add_option("--interviewer", iv_opts->interviewer, "Who interviews (the username metadata)");
@@ -681,7 +683,8 @@ void RegisterInterviewCommands(CLI::App& root, CommandContext& ctx) {
   auto edit_opts = std::make_shared<EditOptions>();
   CLI::App* edit =
       root.add_subcommand("edit", "Correct answers of a completed submission (validated, audited)");
-  edit->add_option("--db", edit_opts->db, "The store (SQLite file)")->required();
+  edit->add_option("--db", edit_opts->db, "The store (SQLite file or postgresql:// URL)")
+      ->required();
   edit->add_option("instance_id", edit_opts->instance_id, "The submission (uuid:...)")->required();
   edit->add_option("--set", edit_opts->sets,
                    "NAME=VALUE (or PATH=VALUE inside repeats; VALUE :refused or :dont_know)")

@@ -523,14 +523,14 @@ void RegisterQualCommands(CLI::App& root, CommandContext& ctx) {
       "code",
       "Code open answers with a codebook's themes in the terminal (resumable; each coder sees only "
       "their own codes), or move codings as CSV and reconcile them");
-  code->add_option("--db", opts->db, "The store (SQLite file)");
+  code->add_option("--db", opts->db, "The store (SQLite file or postgresql:// URL)");
   code->add_option("--codebook", opts->codebook, "The codebook (TOML, docs/formats/codebook.md)");
   code->add_option("--question", opts->question, "The open question to code (its name)");
   code->add_option("--coder", opts->coder, "Who codes");
   code->require_subcommand(0, 1);
 
   auto add_common = [&](CLI::App* sub, bool coder) {
-    sub->add_option("--db", opts->db, "The store (SQLite file)")->required();
+    sub->add_option("--db", opts->db, "The store (SQLite file or postgresql:// URL)")->required();
     sub->add_option("--question", opts->question, "The question (its name)")->required();
     if (coder) sub->add_option("--coder", opts->coder, "Only this coder's codings");
   };
@@ -570,7 +570,7 @@ void RegisterQualCommands(CLI::App& root, CommandContext& ctx) {
       "agreement",
       "Agreement among the coders of an open question: percent agreement, Cohen's and Fleiss' "
       "kappa, Krippendorff's alpha with a bootstrap interval, per code and overall");
-  agreement->add_option("--db", ag->db, "The store (SQLite file)")->required();
+  agreement->add_option("--db", ag->db, "The store (SQLite file or postgresql:// URL)")->required();
   agreement->add_option("--question", ag->question, "The coded question (its name)")->required();
   agreement->add_option("--format", ag->format, "md, csv (code,statistic,value) or html")
       ->check(CLI::IsMember({"md", "csv", "html"}));

@@ -1,6 +1,8 @@
 // `ngosurvey submissions list` and `ngosurvey audit show|verify`: read a store
 // (store/store.h) and print. The store is always opened read-only here, so these
-// commands never change a file, whatever state it is in.
+// commands never change a file, whatever state it is in. `ngosurvey store migrate`
+// copies a store into an empty one (SQLite to PostgreSQL), reading its source
+// read-only.
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -20,6 +22,11 @@ struct ListOptions {
   std::string status;
   std::string wave;
   std::string format = "text";
+};
+
+struct MigrateOptions {
+  std::string from;
+  std::string to;
 };
 
 struct AuditOptions {
@@ -177,6 +184,39 @@ void RunVerify(CommandContext& ctx, const AuditOptions& opts) {
   *ctx.out << "\n";
 }
 
+void RunMigrate(CommandContext& ctx, const MigrateOptions& opts) {
+  auto from = OpenForReading(opts.from);
+  if (!from) {
+    ctx.exit_status = ReportError(ctx, from.error());
+    return;
+  }
+  store::OpenOptions options;
+  options.create_if_missing = true;
+  auto to = store::OpenStore(opts.to, options);
+  if (!to) {
+    ctx.exit_status = ReportError(ctx, to.error());
+    return;
+  }
+  auto copied = store::CopyStore(**from, **to);
+  if (!copied) {
+    ctx.exit_status = ReportError(ctx, copied.error());
+    return;
+  }
+  auto plural = [](size_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+  };
+  *ctx.out << "copied " << store::DisplayLocation(opts.from) << " to "
+           << store::DisplayLocation(opts.to) << ": "
+           << plural(copied->forms, "form version", "form versions") << ", "
+           << plural(copied->submissions, "submission", "submissions") << ", "
+           << plural(copied->audit_entries, "audit entry", "audit entries") << ", "
+           << plural(copied->frame_entries, "frame entry", "frame entries") << ", "
+           << plural(copied->contacts, "contact", "contacts") << ", "
+           << plural(copied->codings, "coding", "codings") << "\n"
+           << "read back: the copy holds every row of the original and nothing else; its audit "
+              "trail verifies\n";
+}
+
 }  // namespace
 
 void RegisterStoreCommands(CLI::App& root, CommandContext& ctx) {
@@ -185,7 +225,8 @@ void RegisterStoreCommands(CLI::App& root, CommandContext& ctx) {
   auto list_opts = std::make_shared<ListOptions>();
   CLI::App* list = submissions->add_subcommand(
       "list", "List submissions with their answers (read-only; never changes the file)");
-  list->add_option("--db", list_opts->db, "The store (SQLite file)")->required();
+  list->add_option("--db", list_opts->db, "The store (SQLite file or postgresql:// URL)")
+      ->required();
   list->add_option("--form", list_opts->form, "Only this form id");
   list->add_option("--status", list_opts->status, "Only draft or complete submissions")
       ->check(CLI::IsMember({"draft", "complete"}));
@@ -201,15 +242,32 @@ void RegisterStoreCommands(CLI::App& root, CommandContext& ctx) {
   audit->require_subcommand(1);
   auto audit_opts = std::make_shared<AuditOptions>();
   CLI::App* show = audit->add_subcommand("show", "Print audit entries, oldest first");
-  show->add_option("--db", audit_opts->db, "The store (SQLite file)")->required();
+  show->add_option("--db", audit_opts->db, "The store (SQLite file or postgresql:// URL)")
+      ->required();
   show->add_option("instance_id", audit_opts->instance_id, "Only this submission (uuid:...)");
   show->callback([&ctx, audit_opts] { RunShow(ctx, *audit_opts); });
   CLI::App* verify = audit->add_subcommand(
       "verify", "Recompute the hash chain; exit 1 naming the first broken entry");
-  verify->add_option("--db", audit_opts->db, "The store (SQLite file)")->required();
+  verify->add_option("--db", audit_opts->db, "The store (SQLite file or postgresql:// URL)")
+      ->required();
   verify->add_option("instance_id", audit_opts->instance_id,
                      "Also count this submission's entries (the whole chain is checked)");
   verify->callback([&ctx, audit_opts] { RunVerify(ctx, *audit_opts); });
+
+  CLI::App* store_group = root.add_subcommand("store", "Move a store between back ends");
+  store_group->require_subcommand(1);
+  auto migrate_opts = std::make_shared<MigrateOptions>();
+  CLI::App* migrate = store_group->add_subcommand(
+      "migrate",
+      "Copy every row of a store (forms, submissions, answers, drafts, audit trail, fieldwork "
+      "log, codings) into an empty store, e.g. a SQLite file into PostgreSQL; refused when the "
+      "target is not empty");
+  migrate->add_option("--from", migrate_opts->from, "The store to copy (read-only)")->required();
+  migrate
+      ->add_option("--to", migrate_opts->to,
+                   "The empty target store (postgresql:// URL or SQLite file)")
+      ->required();
+  migrate->callback([&ctx, migrate_opts] { RunMigrate(ctx, *migrate_opts); });
 }
 
 }  // namespace ngosurvey::cli

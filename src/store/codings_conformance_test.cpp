@@ -4,23 +4,19 @@
 
 #include <memory>
 
+#include "store/back_ends_test_util.h"
 #include "store/store.h"
 #include "store/store_test_util.h"
 
 namespace ngosurvey::store {
 namespace {
 
+using testing::BackEndNames;
+using testing::BackEnds;
 using testing::TempDir;
 using testing::TestDraft;
 using testing::TestForm;
 using testing::Uuid;
-
-struct MemoryBackEnd {
-  static std::string Location(const TempDir&) { return "memory:"; }
-};
-struct SqliteBackEnd {
-  static std::string Location(const TempDir& dir) { return dir.File("store.db"); }
-};
 
 CodedSegment Whole(const std::string& code) {
   return CodedSegment{code, std::nullopt, std::nullopt};
@@ -65,14 +61,6 @@ class CodingLogTest : public ::testing::Test {
   std::unique_ptr<Store> store_;
 };
 
-using BackEnds = ::testing::Types<MemoryBackEnd, SqliteBackEnd>;
-class BackEndNames {
- public:
-  template <typename T>
-  static std::string GetName(int) {
-    return std::is_same_v<T, MemoryBackEnd> ? "Memory" : "Sqlite";
-  }
-};
 TYPED_TEST_SUITE(CodingLogTest, BackEnds, BackEndNames);
 
 TYPED_TEST(CodingLogTest, StoresSortedSegmentsAndListsByInstanceThenCoder) {

@@ -74,6 +74,8 @@ struct StoredFrame {
   bool has_disposition_column = false;
   std::vector<std::string> extra_columns;
   std::vector<FrameEntry> entries;
+
+  friend bool operator==(const StoredFrame&, const StoredFrame&) = default;
 };
 
 // One contact with an organisation.

@@ -4,20 +4,16 @@
 
 #include <memory>
 
+#include "store/back_ends_test_util.h"
 #include "store/store.h"
 #include "store/store_test_util.h"
 
 namespace ngosurvey::store {
 namespace {
 
+using testing::BackEndNames;
+using testing::BackEnds;
 using testing::TempDir;
-
-struct MemoryBackEnd {
-  static std::string Location(const TempDir&) { return "memory:"; }
-};
-struct SqliteBackEnd {
-  static std::string Location(const TempDir& dir) { return dir.File("store.db"); }
-};
 
 FrameEntry Entry(const std::string& id, const std::string& name, const std::string& country,
                  const std::string& city = "") {
@@ -80,14 +76,6 @@ class FieldworkLogTest : public ::testing::Test {
   std::unique_ptr<Store> store_;
 };
 
-using BackEnds = ::testing::Types<MemoryBackEnd, SqliteBackEnd>;
-class BackEndNames {
- public:
-  template <typename T>
-  static std::string GetName(int) {
-    return std::is_same_v<T, MemoryBackEnd> ? "Memory" : "Sqlite";
-  }
-};
 TYPED_TEST_SUITE(FieldworkLogTest, BackEnds, BackEndNames);
 
 TYPED_TEST(FieldworkLogTest, EmptyStoreHasNoFrameAndNoContacts) {

@@ -4,7 +4,10 @@
 #include <random>
 
 #include "store/memory/memory_store_internal.h"
+#include "store/postgres/connection_internal.h"
+#include "store/postgres/postgres_store_internal.h"
 #include "store/sqlite/sqlite_store_internal.h"
+#include "store/store_internal.h"
 
 namespace ngosurvey::store {
 
@@ -92,15 +95,35 @@ Result<std::unique_ptr<ImportWriter>> Store::BeginImport(const std::optional<For
 
 Result<std::unique_ptr<Store>> OpenStore(const std::string& location, const OpenOptions& options) {
   if (location == "memory:") return memory::OpenMemoryStore(options);
+  if (postgres::IsPostgresLocation(location)) return postgres::OpenPostgresStore(location, options);
   static constexpr std::string_view kSqlitePrefix = "sqlite:";
   std::string path = location;
   if (location.rfind(kSqlitePrefix, 0) == 0) path = location.substr(kSqlitePrefix.size());
   if (path.empty()) return MakeError("IO101", "no database file given");
   if (path.find("://") != std::string::npos) {
-    return MakeError("IO101", "unsupported store location \"" + location +
-                                  "\" (expected a file path, sqlite:PATH or memory:)");
+    return MakeError("IO101",
+                     "unsupported store location \"" + location +
+                         "\" (expected a file path, sqlite:PATH, postgresql://... or memory:)");
   }
   return sqlite::OpenSqliteStore(path, options);
+}
+
+std::string DisplayLocation(const std::string& location) {
+  return postgres::IsPostgresLocation(location) ? postgres::RedactedLocation(location) : location;
+}
+
+Result<CopySummary> CopyStore(const Store& from, Store& to) {
+  StoreContents contents = NGO_TRY(from.ReadContents());
+  NGO_TRY(to.LoadContents(contents));
+  StoreContents copied = NGO_TRY(to.ReadContents());
+  if (std::string diff = internal::FirstDifference(contents, copied); !diff.empty()) {
+    return MakeError("IO107", "the copy differs from the original store (" + diff + ")");
+  }
+  AuditVerification verified = NGO_TRY(to.VerifyAudit());
+  if (!verified.ok()) {
+    return MakeError("IO107", "the copy's audit trail does not verify: " + verified.problem);
+  }
+  return internal::Summarise(contents);
 }
 
 std::string NewInstanceId() {

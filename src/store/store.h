@@ -6,35 +6,40 @@
 // One interface, several back ends, chosen by a location string in OpenStore():
 //   "memory:"             in-memory (tests of other modules; nothing persists)
 //   "sqlite:PATH" or PATH the default: one SQLite file (store/sqlite/)
-// A PostgreSQL back end (store/postgres/, for a central server) would implement the
-// same Store class and be selected by a "postgresql://" location in OpenStore()
-// (store.cpp). The interface was designed for it: no SQLite types or SQL leak out,
-// every write is one method (one transaction), timestamps come from a Clock, and the
-// audit chain is computed by shared code (audit_internal.h) from portable values, so
-// a server database would serialise chain appends on the chain's head row
-// (SELECT ... FOR UPDATE) where SQLite relies on its single writer lock.
+//   "postgresql://..."    a PostgreSQL database (store/postgres/, libpq), for a
+//   or "postgres://..."   central server that several processes and machines share;
+//                         a libpq connection URL (user, host, port, database,
+//                         ?sslmode=..., ?options=-csearch_path%3DSCHEMA). Passwords
+//                         never appear in errors (see docs/store.md).
+// No SQLite types or SQL leak out, every write is one method (one transaction),
+// timestamps come from a Clock, and the audit chain is computed by shared code
+// (store_internal.h) from portable values: PostgreSQL serialises chain appends on
+// the chain's head row (SELECT ... FOR UPDATE) where SQLite relies on its single
+// writer lock.
 //
 // Every write is all-or-nothing: when a method returns an error, the store is as it
 // was before the call (nothing half-written, no audit entry without its change). A
 // write that returned success is durable: on the SQLite back end it has been
-// fsynced (WAL, synchronous=FULL) and survives a crash or power cut.
+// fsynced (WAL, synchronous=FULL) and survives a crash or power cut; on PostgreSQL
+// it has been committed with synchronous_commit=on (flushed to the server's WAL).
 //
 // Thread safety: a Store object may be used from several threads; its calls are
 // serialised internally. For parallel writers open one Store per thread or process
-// on the same file: the back end's locking orders their transactions and each
-// waits (up to OpenOptions::busy_timeout_ms) for the others, so every writer keeps
-// all it wrote.
+// on the same file or database: the back end's locking orders their transactions
+// and each waits (up to OpenOptions::busy_timeout_ms) for the others, so every
+// writer keeps all it wrote.
 //
-// Error codes (Error::code). IO1xx concern the database file itself, and the CLI
-// maps them to exit status 3; ST0xx concern a request.
-//   IO101 cannot open or create the database file
+// Error codes (Error::code). IO1xx concern the database file (or server) itself, and
+// the CLI maps them to exit status 3; ST0xx concern a request.
+//   IO101 cannot open or create the database file; cannot connect to the server
 //   IO102 the file is not an ngosurvey store (another SQLite database or no database)
 //   IO103 the store was written by a newer ngosurvey (schema version too new)
 //   IO104 the store is read-only (file permissions, or opened read-only) and a write
 //         or a schema migration was needed
 //   IO105 the file is damaged (integrity check failed or a page cannot be read)
 //   IO106 the store stayed locked by another writer longer than busy_timeout_ms
-//   IO107 another storage error (disk full, I/O error)
+//   IO107 another storage error (disk full, I/O error, the connection to the server
+//         was lost: then the Store reconnects on its next call)
 //   IO108 opened read-only, but the store's schema is older and needs a migration
 //   ST001 invalid request (malformed id, path, answer or filter)
 //   ST002 not found (form version, submission)
@@ -75,6 +80,8 @@ struct FormVersion {
   // Set by the store: SHA-256 of `xlsx` in lower-case hex, and the upload time.
   std::string xlsx_sha256;
   int64_t uploaded_at_ms = 0;
+
+  friend bool operator==(const FormVersion&, const FormVersion&) = default;
 };
 
 enum class SubmissionStatus { kDraft, kComplete };
@@ -235,6 +242,35 @@ struct AuditVerification {
   bool ok() const { return !first_broken.has_value(); }
 };
 
+// Everything a store holds, row for row, as CopyStore moves it from one back end to
+// another: nothing is recomputed (upload, update and coding times, sequence numbers,
+// positions and audit hashes are copied as they are), so the copy's audit chain
+// verifies exactly as the original's does.
+struct StoreContents {
+  std::vector<FormVersion> forms;       // with their bytes, in upload order
+  std::vector<Submission> submissions;  // with their answers, by instance_id
+  std::vector<AuditEntry> audit;        // the whole trail, in seq order
+  int64_t audit_head_seq = 0;           // the chain's recorded head
+  std::string audit_head_hash;
+  StoredFrame frame;                    // the sample frame, entries in position order
+  std::vector<ContactRecord> contacts;  // in seq order
+  // Every coder's codings (the reconciled ones included), by question, instance_id
+  // and coder.
+  std::vector<AnswerCoding> codings;
+
+  friend bool operator==(const StoreContents&, const StoreContents&) = default;
+};
+
+// What CopyStore copied.
+struct CopySummary {
+  size_t forms = 0;
+  size_t submissions = 0;
+  size_t audit_entries = 0;
+  size_t frame_entries = 0;
+  size_t contacts = 0;
+  size_t codings = 0;
+};
+
 struct OpenOptions {
   // Source of every timestamp the store sets. Not owned; must outlive the Store.
   const Clock* clock = &SystemClock::Instance();
@@ -356,6 +392,17 @@ class Store : public FieldworkLog, public CodingLog {
   // error result means the chain could not be read, not that it is broken.
   virtual Result<AuditVerification> VerifyAudit() const = 0;
 
+  // --- Moving a store (CopyStore) ---
+
+  // Everything the store holds, read in one transaction. The whole store is held
+  // in memory (about the size of its answers and workbooks).
+  virtual Result<StoreContents> ReadContents() const = 0;
+
+  // Writes `contents` as it is into this store, which must be empty: ST003 when it
+  // holds any form, submission, audit entry, frame entry, contact or coding (the
+  // error says what). One transaction: all of it or nothing.
+  virtual Status LoadContents(const StoreContents& contents) = 0;
+
  protected:
   Store() = default;
 };
@@ -367,6 +414,17 @@ class Store : public FieldworkLog, public CodingLog {
 // the file is inspected through a read-only connection before anything is written.
 Result<std::unique_ptr<Store>> OpenStore(const std::string& location,
                                          const OpenOptions& options = {});
+
+// Copies every row of `from` into the empty store `to` (ngosurvey store migrate:
+// SQLite to PostgreSQL, or any back end to any other) in one transaction on `to`,
+// then reads `to` back and checks that it holds exactly what `from` holds and that
+// its audit chain verifies (IO107 naming the first difference otherwise). A second
+// copy into the now non-empty `to` is refused with ST003 and changes nothing.
+Result<CopySummary> CopyStore(const Store& from, Store& to);
+
+// `location` as it may be shown to people: a postgresql:// URL without its password
+// ("***" instead); other locations as they are.
+std::string DisplayLocation(const std::string& location);
 
 // A new random instance id, "uuid:" + a version-4 UUID in lower case.
 std::string NewInstanceId();

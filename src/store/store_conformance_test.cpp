@@ -1,10 +1,14 @@
-// The contract of store.h, run against every back end: the in-memory store must
-// behave exactly like the SQLite one, since other modules test against it.
+// The contract of store.h, run against every back end (back_ends_test_util.h): the
+// in-memory store must behave exactly like the SQLite one, since other modules test
+// against it, and the PostgreSQL one like both.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <memory>
 #include <thread>
+#include <vector>
 
+#include "store/back_ends_test_util.h"
 #include "store/store.h"
 #include "store/store_internal.h"
 #include "store/store_test_util.h"
@@ -13,17 +17,13 @@ namespace ngosurvey::store {
 namespace {
 
 using form::Answer;
+using testing::BackEndNames;
+using testing::BackEnds;
+using testing::MemoryBackEnd;
 using testing::TempDir;
 using testing::TestDraft;
 using testing::TestForm;
 using testing::Uuid;
-
-struct MemoryBackEnd {
-  static std::string Location(const TempDir&) { return "memory:"; }
-};
-struct SqliteBackEnd {
-  static std::string Location(const TempDir& dir) { return dir.File("store.db"); }
-};
 
 template <typename BackEnd>
 class StoreConformanceTest : public ::testing::Test {
@@ -53,14 +53,6 @@ class StoreConformanceTest : public ::testing::Test {
   std::unique_ptr<Store> store_;
 };
 
-using BackEnds = ::testing::Types<MemoryBackEnd, SqliteBackEnd>;
-class BackEndNames {
- public:
-  template <typename T>
-  static std::string GetName(int) {
-    return std::is_same_v<T, MemoryBackEnd> ? "Memory" : "Sqlite";
-  }
-};
 TYPED_TEST_SUITE(StoreConformanceTest, BackEnds, BackEndNames);
 
 TYPED_TEST(StoreConformanceTest, FormVersionsRoundTrip) {
@@ -591,15 +583,84 @@ TYPED_TEST(StoreConformanceTest, ReadOnlyStoreRefusesWrites) {
   EXPECT_EQ(reader->CreateSubmission(TestDraft(Uuid(1))).error().code, "IO104");
 }
 
-// Both back ends, given the same calls at the same clock, produce the same audit
+// Several writers, each with its own Store on the same store (processes, or servers
+// on one database), race to create the same instance ids: each id is stored exactly
+// once (the others get ST003), every writer's own submissions are all kept, and the
+// audit chain they appended to together still verifies. The in-memory back end has
+// no shared storage: its writers share one Store object.
+TYPED_TEST(StoreConformanceTest, RacingWritersStoreEachInstanceIdOnce) {
+  constexpr int kWriters = 4;
+  constexpr int kShared = 40;  // instance ids every writer tries
+  constexpr int kOwn = 10;     // instance ids of one writer only
+  std::vector<std::unique_ptr<Store>> stores;
+  if constexpr (!std::is_same_v<TypeParam, MemoryBackEnd>) {
+    for (int w = 0; w < kWriters; ++w) {
+      auto opened = OpenStore(TypeParam::Location(this->dir_), this->options_);
+      ASSERT_TRUE(opened) << opened.error().ToString();
+      stores.push_back(std::move(*opened));
+    }
+  }
+  auto writer_store = [&](int w) -> Store& { return stores.empty() ? this->store() : *stores[w]; };
+  std::vector<std::vector<std::string>> outcomes(kWriters, std::vector<std::string>(kShared));
+  std::atomic<int> own_failures{0};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kWriters; ++w) {
+    threads.emplace_back([&, w] {
+      Store& store = writer_store(w);
+      for (int i = 0; i < kShared; ++i) {
+        Submission s = TestDraft(Uuid(i + 1));
+        s.status = SubmissionStatus::kComplete;
+        s.ended_at_ms = 2000;
+        s.interviewer = "writer" + std::to_string(w);
+        s.answers["age"] = Answer::Answered(std::to_string(w));
+        auto created = store.CreateSubmission(s);
+        outcomes[w][i] = created ? "ok" : created.error().code;
+        if (i % 4 == 0) {
+          Submission own = TestDraft(Uuid(1000 + w * kOwn + i / 4));
+          own.status = SubmissionStatus::kComplete;
+          own.ended_at_ms = 3000;
+          if (!store.CreateSubmission(own)) ++own_failures;
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(own_failures.load(), 0);
+  Store& store = this->store();
+  for (int i = 0; i < kShared; ++i) {
+    int stored = 0;
+    int winner = -1;
+    for (int w = 0; w < kWriters; ++w) {
+      if (outcomes[w][i] == "ok") {
+        ++stored;
+        winner = w;
+      } else {
+        EXPECT_EQ(outcomes[w][i], "ST003") << "writer " << w << ", submission " << i + 1;
+      }
+    }
+    ASSERT_EQ(stored, 1) << "submission " << i + 1 << " was stored by " << stored << " writers";
+    auto s = store.GetSubmission(Uuid(i + 1));
+    ASSERT_TRUE(s) << s.error().ToString();
+    EXPECT_EQ(s->interviewer, "writer" + std::to_string(winner)) << "the winner's submission";
+    EXPECT_EQ(s->answers.at("age"), Answer::Answered(std::to_string(winner)));
+  }
+  auto all = store.ListSubmissions();
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->size(), size_t{kShared + kWriters * kOwn});
+  auto verified = store.VerifyAudit();
+  ASSERT_TRUE(verified) << verified.error().ToString();
+  EXPECT_TRUE(verified->ok()) << verified->problem;
+  EXPECT_EQ(verified->entries_checked, kShared + kWriters * kOwn) << "one entry per submission";
+}
+
+// Every back end, given the same calls at the same clock, produces the same audit
 // trail, hashes included: the chain is a property of the data, not of the back end.
-TEST(StoreBackEndsTest, SameCallsGiveTheSameAuditChain) {
-  TempDir dir;
+void ExpectSameAuditChain(const std::vector<std::string>& locations) {
   FixedClock clock(1700000000000);
   OpenOptions options;
   options.clock = &clock;
   std::vector<std::vector<AuditEntry>> trails;
-  for (std::string location : {std::string("memory:"), dir.File("same.db")}) {
+  for (const std::string& location : locations) {
     clock.Set(1700000000000);
     auto store = OpenStore(location, options);
     ASSERT_TRUE(store) << store.error().ToString();
@@ -613,7 +674,17 @@ TEST(StoreBackEndsTest, SameCallsGiveTheSameAuditChain) {
     trails.push_back(*(*store)->ReadAudit());
   }
   ASSERT_EQ(trails[0].size(), 2u);
-  EXPECT_EQ(trails[0], trails[1]);
+  for (size_t i = 1; i < trails.size(); ++i) EXPECT_EQ(trails[0], trails[i]) << locations[i];
+}
+
+TEST(StoreBackEndsTest, SameCallsGiveTheSameAuditChain) {
+  TempDir dir;
+  ExpectSameAuditChain({"memory:", dir.File("same.db")});
+}
+
+TEST(StoreBackEndsPostgresTest, SameCallsGiveTheSameAuditChain) {
+  TempDir dir;
+  ExpectSameAuditChain({"memory:", dir.File("same.db"), testing::PostgresSchemaLocation(dir)});
 }
 
 }  // namespace

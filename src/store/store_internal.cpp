@@ -310,4 +310,60 @@ bool Matches(const Submission& s, const SubmissionFilter& filter) {
   return filter.include_pretest || s.wave != Wave::kPretest;
 }
 
+CopySummary Summarise(const StoreContents& c) {
+  return CopySummary{c.forms.size(),         c.submissions.size(), c.audit.size(),
+                     c.frame.entries.size(), c.contacts.size(),    c.codings.size()};
+}
+
+Status CheckEmptyTarget(const CopySummary& held) {
+  std::string what;
+  auto count = [&](size_t n, const char* one, const char* many) {
+    if (n == 0) return;
+    what += (what.empty() ? "" : ", ") + std::to_string(n) + " " + (n == 1 ? one : many);
+  };
+  count(held.forms, "form version", "form versions");
+  count(held.submissions, "submission", "submissions");
+  count(held.audit_entries, "audit entry", "audit entries");
+  count(held.frame_entries, "frame entry", "frame entries");
+  count(held.contacts, "contact", "contacts");
+  count(held.codings, "coding", "codings");
+  if (what.empty()) return Ok();
+  return MakeError("ST003", "the target store is not empty (it holds " + what +
+                                "): a store is copied only into an empty one");
+}
+
+std::string FirstDifference(const StoreContents& a, const StoreContents& b) {
+  auto sizes = [](const char* what, size_t x, size_t y) {
+    return std::string(what) + ": " + std::to_string(x) + " vs " + std::to_string(y);
+  };
+  if (a.forms.size() != b.forms.size())
+    return sizes("form versions", a.forms.size(), b.forms.size());
+  for (size_t i = 0; i < a.forms.size(); ++i) {
+    if (!(a.forms[i] == b.forms[i])) {
+      return "form \"" + a.forms[i].form_id + "\" version " + a.forms[i].version;
+    }
+  }
+  if (a.submissions.size() != b.submissions.size()) {
+    return sizes("submissions", a.submissions.size(), b.submissions.size());
+  }
+  for (size_t i = 0; i < a.submissions.size(); ++i) {
+    if (!(a.submissions[i] == b.submissions[i])) {
+      return "submission " + a.submissions[i].instance_id;
+    }
+  }
+  if (a.audit.size() != b.audit.size()) {
+    return sizes("audit entries", a.audit.size(), b.audit.size());
+  }
+  for (size_t i = 0; i < a.audit.size(); ++i) {
+    if (!(a.audit[i] == b.audit[i])) return "audit entry " + std::to_string(a.audit[i].seq);
+  }
+  if (a.audit_head_seq != b.audit_head_seq || a.audit_head_hash != b.audit_head_hash) {
+    return "the audit chain's head";
+  }
+  if (!(a.frame == b.frame)) return "the sample frame";
+  if (a.contacts != b.contacts) return sizes("contacts", a.contacts.size(), b.contacts.size());
+  if (a.codings != b.codings) return sizes("codings", a.codings.size(), b.codings.size());
+  return "";
+}
+
 }  // namespace ngosurvey::store::internal

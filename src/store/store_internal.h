@@ -73,6 +73,16 @@ AuditEntry CompletionEntry(const std::string& instance_id, const std::string& in
 // Whether a submission passes a filter.
 bool Matches(const Submission& submission, const SubmissionFilter& filter);
 
+// ST003 unless `held` (what a copy's target holds) is all zeros: LoadContents
+// copies only into an empty store.
+Status CheckEmptyTarget(const CopySummary& held);
+
+// How many rows of each kind `contents` holds.
+CopySummary Summarise(const StoreContents& contents);
+
+// The first difference between two stores' contents, for people ("" when equal).
+std::string FirstDifference(const StoreContents& a, const StoreContents& b);
+
 // Error helpers.
 inline tl::unexpected<Error> NotFound(const std::string& what) {
   return MakeError("ST002", what + " not found");

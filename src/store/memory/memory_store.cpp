@@ -474,6 +474,39 @@ class MemoryStore final : public Store {
     }
   }
 
+  Result<StoreContents> ReadContents() const override {
+    std::lock_guard lock(mu_);
+    StoreContents contents;
+    contents.forms = forms_;
+    for (const auto& [id, submission] : submissions_) contents.submissions.push_back(submission);
+    contents.audit = audit_;
+    contents.audit_head_seq = head_.seq;
+    contents.audit_head_hash = head_.hash;
+    contents.frame = frame_;
+    contents.contacts = contacts_;
+    // codings_ is keyed by (question, instance id, coder): the contents' order.
+    for (const auto& [key, coding] : codings_) contents.codings.push_back(coding);
+    return contents;
+  }
+
+  Status LoadContents(const StoreContents& contents) override {
+    std::lock_guard lock(mu_);
+    NGO_TRY(CheckWritable());
+    CopySummary held{forms_.size(),         submissions_.size(), audit_.size(),
+                     frame_.entries.size(), contacts_.size(),    codings_.size()};
+    NGO_TRY(internal::CheckEmptyTarget(held));
+    forms_ = contents.forms;
+    for (const Submission& s : contents.submissions) submissions_[s.instance_id] = s;
+    audit_ = contents.audit;
+    head_ = ChainHead{contents.audit_head_seq, contents.audit_head_hash};
+    frame_ = contents.frame;
+    contacts_ = contents.contacts;
+    for (const AnswerCoding& c : contents.codings) {
+      codings_[{c.question, c.instance_id, c.coder}] = c;
+    }
+    return Ok();
+  }
+
   void AppendAudit(std::vector<AuditEntry> entries) {
     head_ = internal::LinkEntries(head_, &entries);
     for (AuditEntry& entry : entries) audit_.push_back(std::move(entry));

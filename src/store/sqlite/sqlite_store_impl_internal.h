@@ -7,6 +7,7 @@
 //   sqlite_fieldwork_log.cpp  the fieldwork log: the sample frame and the contacts
 //   sqlite_codings.cpp  the codings of open answers and their reconciliation
 //   sqlite_attachments.cpp  the files of submissions (content-addressed blobs)
+//   sqlite_contents.cpp  every row at once, read and written (CopyStore)
 // Private to store/sqlite/: the rest of store/ uses sqlite_store_internal.h.
 #pragma once
 
@@ -53,6 +54,9 @@ class SqliteStore final : public Store {
       const std::optional<FormVersion>& form) override;
   Result<std::vector<AuditEntry>> ReadAudit(const std::string& instance_id) const override;
   Result<AuditVerification> VerifyAudit() const override;
+  // Moving a store (sqlite_contents.cpp).
+  Result<StoreContents> ReadContents() const override;
+  Status LoadContents(const StoreContents& contents) override;
 
   // Attachments (sqlite_attachments.cpp).
   Status PutAttachments(const std::vector<Attachment>& attachments) override;

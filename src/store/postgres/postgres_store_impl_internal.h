@@ -1,0 +1,158 @@
+// PostgresStore, the Store of the PostgreSQL back end, declared once for the files
+// that define its parts:
+//   schema.cpp            the schema scripts, the migrations (Migrate) and the
+//                         checks of an existing database before anything is written
+//   postgres_store.cpp    forms, submissions and their answers, the audit trail, and
+//                         OpenPostgresStore
+//   postgres_fieldwork_log.cpp  the sample frame and the contacts
+//   postgres_codings.cpp  the codings of open answers and their reconciliation
+//   postgres_contents.cpp  every row at once, read and written (CopyStore)
+//
+// Concurrency. Several processes (several servers) may write to one database. Every
+// write is one READ COMMITTED transaction that takes, before it reads what it
+// decides on, the row locks that order it against the others:
+//   - a submission's row (SELECT ... FOR UPDATE) before its answers, status or codings
+//     change;
+//   - the audit chain's head row (audit_head, FOR UPDATE) before entries are linked
+//     to it, so appends are serialised and the chain stays one chain; always after
+//     the submission row, never before, so two writers cannot wait for each other;
+//   - transaction-level advisory locks for the sample frame and the contact log,
+//     whose positions and sequence numbers are max + 1.
+// A new instance id is kept unique by the table's UNIQUE constraint: a concurrent
+// second insert fails with unique_violation, which is ST003 as it is on SQLite. A
+// deadlock or serialization failure rolls the transaction back and runs it again
+// (up to OpenOptions::busy_timeout_ms); lock waits are bounded by lock_timeout =
+// busy_timeout_ms (then IO106). Reads run in one REPEATABLE READ READ ONLY
+// transaction, so each call sees one snapshot.
+// Private to store/postgres/.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/postgres/connection_internal.h"
+#include "store/postgres/postgres_store_internal.h"
+#include "store/store.h"
+#include "store/store_internal.h"
+
+namespace ngosurvey::store::postgres {
+
+// Keys of the transaction-level advisory locks (pg_advisory_xact_lock).
+inline constexpr int64_t kMigrationLock = 0x4E474F5301;
+inline constexpr int64_t kFrameLock = 0x4E474F5302;
+inline constexpr int64_t kContactLock = 0x4E474F5303;
+
+// What Inspect found in the database.
+struct Inspection {
+  bool empty = false;          // no table at all in the store's schema
+  int64_t schema_version = 0;  // of an ngosurvey store
+};
+
+// Reads what the database holds, writing nothing (schema.cpp): IO102 for a
+// database with other tables, IO103 for a newer schema.
+Result<Inspection> Inspect(Connection& conn);
+
+class PostgresStore final : public Store {
+ public:
+  PostgresStore(std::unique_ptr<Connection> conn, const OpenOptions& options)
+      : conn_(std::move(conn)), options_(options) {}
+
+  // Brings the schema to kSchemaVersion in one transaction, under an advisory lock
+  // so that two processes opening a new database do not both create it (schema.cpp).
+  Status Migrate();
+
+  // Store (postgres_store.cpp).
+  Status PutForm(const FormVersion& form) override;
+  Result<FormVersion> GetForm(const std::string& form_id,
+                              const std::string& version) const override;
+  Result<std::vector<FormVersion>> ListForms(const std::string& form_id) const override;
+  Status CreateSubmission(const Submission& s) override;
+  Status CreateSubmissions(const SubmissionBatch& batch) override;
+  Status SaveDraft(const std::string& instance_id, const std::vector<AnswerChange>& changes,
+                   const std::optional<std::string>& language) override;
+  Status CompleteSubmission(const std::string& instance_id, int64_t ended_at_ms) override;
+  Status Amend(const Amendment& amendment) override;
+  Result<Submission> GetSubmission(const std::string& instance_id) const override;
+  Result<std::vector<Submission>> ListSubmissions(const SubmissionFilter& filter) const override;
+  Status ForEachSubmission(const SubmissionFilter& filter,
+                           const SubmissionVisitor& visit) const override;
+  Result<std::vector<AuditEntry>> ReadAudit(const std::string& instance_id) const override;
+  Result<AuditVerification> VerifyAudit() const override;
+  // Moving a store (postgres_contents.cpp).
+  Result<StoreContents> ReadContents() const override;
+  Status LoadContents(const StoreContents& contents) override;
+
+  // FieldworkLog (postgres_fieldwork_log.cpp).
+  Result<FrameImportResult> ImportFrame(const FrameImport& import) override;
+  Result<StoredFrame> ReadFrame() const override;
+  Result<ContactRecord> AddContact(const ContactRecord& contact) override;
+  Result<std::vector<ContactRecord>> ListContacts(const std::string& org_id) const override;
+
+  // CodingLog (postgres_codings.cpp).
+  Status PutCodings(const std::vector<AnswerCoding>& codings) override;
+  Result<std::vector<AnswerCoding>> ListCodings(const std::string& question,
+                                                const std::string& coder) const override;
+  Status Reconcile(const Reconciliation& reconciliation) override;
+
+ private:
+  // A submission's row, locked for the rest of the transaction.
+  struct Row {
+    int64_t id = 0;
+    bool complete = false;
+    std::string interviewer;
+  };
+
+  // Runs `body` in one READ COMMITTED transaction and commits it. On an error the
+  // transaction is rolled back; a deadlock or serialization failure runs it again
+  // (body must start from scratch each time) until busy_timeout_ms has passed.
+  Status Write(const std::string& doing, const std::function<Status()>& body);
+
+  // Runs `body` in a REPEATABLE READ READ ONLY transaction (one snapshot).
+  template <typename Body>
+  auto Read(const std::string& doing, Body&& body) const -> decltype(body()) {
+    std::lock_guard lock(mu_);
+    NGO_TRY(conn_->EnsureConnected());
+    NGO_TRY(conn_->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", doing));
+    auto result = body();
+    (void)conn_->Exec(result ? "COMMIT" : "ROLLBACK", doing);
+    return result;
+  }
+
+  // Inside the caller's transaction (postgres_store.cpp).
+  Status InsertForm(const FormVersion& form);
+  Status InsertSubmission(const Submission& s);
+  Status CheckFormStored(const std::string& form_id, const std::string& version);
+  Result<std::optional<Submission>> LookUpSubmission(const std::string& instance_id) const;
+  Result<Row> LockSubmission(const std::string& instance_id);
+  Result<Answers> ReadDraftAnswers(int64_t id) const;
+  Result<Answers> ReadPackedAnswers(int64_t id, const std::string& instance_id) const;
+  Status WritePackedAnswers(int64_t id, const Answers& answers, bool replace);
+  Result<Submission> SubmissionFromRow(const Rows& rows, int row, int64_t* id) const;
+  tl::unexpected<Error> Damaged(const std::string& what) const;
+
+  // The audit trail.
+  Result<std::vector<AuditEntry>> ReadEntries(const std::string& instance_id) const;
+  Result<internal::ChainHead> ReadHead(bool for_update) const;
+  Status AppendAudit(std::vector<AuditEntry> entries);
+
+  // Fieldwork log and codings, inside the caller's transaction.
+  Result<StoredFrame> ReadFrameRows() const;
+  Result<std::vector<AnswerCoding>> ReadCodings(const std::string& question,
+                                                const std::string& coder,
+                                                const std::string& instance_id) const;
+  Status ReplaceCodings(int64_t submission_id, const std::string& question,
+                        const std::string& coder, const std::vector<CodedSegment>& segments,
+                        int64_t now);
+
+  std::unique_ptr<Connection> conn_;
+  OpenOptions options_;
+  mutable std::mutex mu_;
+};
+
+}  // namespace ngosurvey::store::postgres

@@ -1,0 +1,195 @@
+// What only the PostgreSQL back end has: locations with passwords, databases it must
+// refuse without writing to them, the mapping of the server's errors (lock
+// timeouts, lost connections) to the store's codes, and the audit trail's
+// protection in the database. The shared contract is in the conformance suites.
+// These tests need the server tests/store/with_postgres.sh starts (CTest test
+// store_postgres).
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
+
+#include <string>
+
+#include "store/back_ends_test_util.h"
+#include "store/postgres/connection_internal.h"
+#include "store/store.h"
+#include "store/store_test_util.h"
+
+namespace ngosurvey::store {
+namespace {
+
+using form::Answer;
+using testing::PostgresSchemaLocation;
+using testing::TempDir;
+using testing::TestDraft;
+using testing::TestForm;
+using testing::Uuid;
+
+// A raw connection to a store's database, bypassing the store.
+class RawConnection {
+ public:
+  explicit RawConnection(const std::string& location) : conn_(PQconnectdb(location.c_str())) {
+    EXPECT_EQ(PQstatus(conn_), CONNECTION_OK) << PQerrorMessage(conn_);
+  }
+  ~RawConnection() { PQfinish(conn_); }
+  // Runs `sql`; returns the first value of the first row ("" if none), or the
+  // error's SQLSTATE prefixed with "error:".
+  std::string Run(const std::string& sql) {
+    PGresult* result = PQexec(conn_, sql.c_str());
+    std::string out;
+    ExecStatusType status = PQresultStatus(result);
+    if (status == PGRES_TUPLES_OK && PQntuples(result) > 0) {
+      out = PQgetvalue(result, 0, 0);
+    } else if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+      const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+      out = std::string("error:") + (state ? state : "?");
+    }
+    PQclear(result);
+    return out;
+  }
+
+ private:
+  PGconn* conn_;
+};
+
+TEST(PostgresLocationTest, PasswordsAreRedacted) {
+  using postgres::RedactedLocation;
+  EXPECT_EQ(RedactedLocation("postgresql://ana:s3cret@db.example.org:5432/survey"),
+            "postgresql://ana:***@db.example.org:5432/survey");
+  EXPECT_EQ(RedactedLocation("postgresql://ana@db/survey?password=s3cret&sslmode=require"),
+            "postgresql://ana@db/survey?password=***&sslmode=require");
+  EXPECT_EQ(RedactedLocation("postgresql://db/survey"), "postgresql://db/survey");
+  EXPECT_EQ(RedactedLocation("postgres://a:p%40ss@h/d"), "postgres://a:***@h/d");
+}
+
+TEST(PostgresStoreTest, UnreachableServerIsIO101WithoutThePassword) {
+  auto store = OpenStore("postgresql://ana:s3cret@127.0.0.1:1/survey?connect_timeout=2");
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code, "IO101") << store.error().ToString();
+  EXPECT_EQ(store.error().ToString().find("s3cret"), std::string::npos) << store.error().ToString();
+  EXPECT_NE(store.error().ToString().find("postgresql://ana:***@127.0.0.1:1/survey"),
+            std::string::npos)
+      << store.error().ToString();
+}
+
+TEST(PostgresStoreTest, AnotherProgramsDatabaseIsRefusedUntouched) {
+  TempDir dir;
+  std::string location = PostgresSchemaLocation(dir);
+  RawConnection raw(location);
+  raw.Run("CREATE TABLE customers(id integer)");
+  for (bool read_only : {false, true}) {
+    OpenOptions options;
+    options.read_only = read_only;
+    auto store = OpenStore(location, options);
+    ASSERT_FALSE(store);
+    EXPECT_EQ(store.error().code, "IO102") << store.error().ToString();
+  }
+  EXPECT_EQ(raw.Run("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"), "1")
+      << "nothing was created beside the other program's table";
+}
+
+TEST(PostgresStoreTest, EmptyDatabaseIsCreatedOnlyWhenAllowed) {
+  TempDir dir;
+  std::string location = PostgresSchemaLocation(dir);
+  OpenOptions options;
+  options.read_only = true;
+  auto reader = OpenStore(location, options);
+  ASSERT_FALSE(reader);
+  EXPECT_EQ(reader.error().code, "IO102");
+  options = {};
+  options.create_if_missing = false;
+  auto strict = OpenStore(location, options);
+  ASSERT_FALSE(strict);
+  EXPECT_EQ(strict.error().code, "IO101");
+  RawConnection raw(location);
+  EXPECT_EQ(raw.Run("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"), "0");
+  auto created = OpenStore(location);
+  ASSERT_TRUE(created) << created.error().ToString();
+  EXPECT_EQ(raw.Run("SELECT schema_version FROM ngosurvey_store"), "5");
+  EXPECT_EQ(raw.Run("SELECT string_agg(version::text, ',') FROM schema_migrations"), "5");
+}
+
+TEST(PostgresStoreTest, NewerOrOlderSchemasAreRefusedAsOnSqlite) {
+  TempDir dir;
+  std::string location = PostgresSchemaLocation(dir);
+  ASSERT_TRUE(OpenStore(location));
+  RawConnection raw(location);
+  raw.Run("UPDATE ngosurvey_store SET schema_version = 99");
+  auto newer = OpenStore(location);
+  ASSERT_FALSE(newer);
+  EXPECT_EQ(newer.error().code, "IO103") << newer.error().ToString();
+  raw.Run("UPDATE ngosurvey_store SET schema_version = 4");
+  OpenOptions options;
+  options.read_only = true;
+  auto older = OpenStore(location, options);
+  ASSERT_FALSE(older);
+  EXPECT_EQ(older.error().code, "IO108") << older.error().ToString();
+}
+
+TEST(PostgresStoreTest, AuditTrailIsAppendOnlyAndTamperingIsFound) {
+  TempDir dir;
+  std::string location = PostgresSchemaLocation(dir);
+  {
+    auto store = OpenStore(location);
+    ASSERT_TRUE(store) << store.error().ToString();
+    ASSERT_TRUE((*store)->PutForm(TestForm()));
+    ASSERT_TRUE((*store)->CreateSubmission(TestDraft(Uuid(1))));
+    ASSERT_TRUE((*store)->CompleteSubmission(Uuid(1), 2000));
+  }
+  RawConnection raw(location);
+  EXPECT_EQ(raw.Run("UPDATE audit SET who = 'mallory'"), "error:P0001");
+  EXPECT_EQ(raw.Run("DELETE FROM audit"), "error:P0001");
+  EXPECT_EQ(raw.Run("TRUNCATE audit"), "error:P0001");
+  // An entry inserted behind the store's back, even with a well-formed link, is found.
+  raw.Run(
+      "INSERT INTO audit SELECT 2, instance_id, at_ms, who, field, old_state, old_value, "
+      "new_state, new_value, reason, hash, hash FROM audit WHERE seq = 1");
+  auto store = OpenStore(location);
+  ASSERT_TRUE(store);
+  auto verified = (*store)->VerifyAudit();
+  ASSERT_TRUE(verified) << verified.error().ToString();
+  ASSERT_FALSE(verified->ok());
+  EXPECT_EQ(verified->first_broken->seq, 2);
+}
+
+TEST(PostgresStoreTest, LockHeldTooLongIsIO106AndChangesNothing) {
+  TempDir dir;
+  std::string location = PostgresSchemaLocation(dir);
+  OpenOptions options;
+  options.busy_timeout_ms = 300;
+  auto store = OpenStore(location, options);
+  ASSERT_TRUE(store) << store.error().ToString();
+  ASSERT_TRUE((*store)->PutForm(TestForm()));
+  ASSERT_TRUE((*store)->CreateSubmission(TestDraft(Uuid(1))));
+  RawConnection other(location);
+  other.Run("BEGIN");
+  other.Run("SELECT seq FROM audit_head FOR UPDATE");  // another writer's chain append
+  auto completed = (*store)->CompleteSubmission(Uuid(1), 2000);
+  ASSERT_FALSE(completed);
+  EXPECT_EQ(completed.error().code, "IO106") << completed.error().ToString();
+  other.Run("ROLLBACK");
+  auto s = (*store)->GetSubmission(Uuid(1));
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->status, SubmissionStatus::kDraft) << "the failed completion left nothing";
+  EXPECT_TRUE((*store)->CompleteSubmission(Uuid(1), 2000)) << "and works once the lock is free";
+}
+
+TEST(PostgresStoreTest, LostConnectionIsIO107ThenReconnects) {
+  TempDir dir;
+  std::string location = PostgresSchemaLocation(dir);
+  auto store = OpenStore(location);
+  ASSERT_TRUE(store) << store.error().ToString();
+  ASSERT_TRUE((*store)->PutForm(TestForm()));
+  RawConnection admin(location);
+  // Ends every other session of this store (the server restarting, a network cut).
+  admin.Run(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+      "AND application_name = 'ngosurvey'");
+  auto lost = (*store)->CreateSubmission(TestDraft(Uuid(1)));
+  ASSERT_FALSE(lost);
+  EXPECT_EQ(lost.error().code, "IO107") << lost.error().ToString();
+  ASSERT_TRUE((*store)->CreateSubmission(TestDraft(Uuid(1)))) << "reconnected";
+  EXPECT_TRUE((*store)->GetSubmission(Uuid(1)));
+}
+
+}  // namespace
+}  // namespace ngosurvey::store

@@ -1,0 +1,248 @@
+// The schema of the PostgreSQL store and what opens it safely: the migrations that
+// bring a database to kSchemaVersion (PostgresStore::Migrate) and the read-only
+// inspection of an existing database (Inspect). The tables are documented in
+// docs/store.md; they mirror the SQLite store's (docs/formats/sqlite-schema.md).
+#include "store/postgres/postgres_store_impl_internal.h"
+
+namespace ngosurvey::store::postgres {
+namespace {
+
+// Each migration takes the schema to `version` from the one before. Append only: a
+// released migration never changes. The PostgreSQL back end began at the SQLite
+// store's version 5, so its first migration creates that schema whole; later
+// versions are one migration each, under the same numbers as SQLite's.
+struct Migration {
+  int version;
+  const char* description;
+  const char* sql;
+};
+
+// Text columns that are compared or ordered use the "C" collation, so that rows come
+// back in byte order as SQLite's BINARY collation returns them, whatever the
+// database's locale.
+constexpr const char* kSchemaV5 = R"sql(
+CREATE TABLE ngosurvey_store(
+  id integer PRIMARY KEY CHECK(id = 1),
+  application_id integer NOT NULL,
+  schema_version integer NOT NULL);
+CREATE TABLE schema_migrations(
+  version integer PRIMARY KEY,
+  description text NOT NULL,
+  applied_at_ms bigint NOT NULL);
+CREATE TABLE forms(
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  form_id text COLLATE "C" NOT NULL,
+  version text COLLATE "C" NOT NULL,
+  title text NOT NULL,
+  xlsx bytea NOT NULL,
+  xlsx_sha256 text NOT NULL,
+  uploaded_at_ms bigint NOT NULL,
+  UNIQUE(form_id, version));
+CREATE TABLE submissions(
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  instance_id text COLLATE "C" NOT NULL UNIQUE,
+  form_id text COLLATE "C" NOT NULL,
+  form_version text COLLATE "C" NOT NULL,
+  status text NOT NULL CHECK(status IN ('draft', 'complete')),
+  wave text NOT NULL CHECK(wave IN ('pretest', 'main')),
+  org_id text COLLATE "C" NOT NULL,
+  interviewer text NOT NULL,
+  started_at_ms bigint NOT NULL,
+  ended_at_ms bigint,
+  updated_at_ms bigint NOT NULL,
+  language text NOT NULL DEFAULT '',
+  FOREIGN KEY(form_id, form_version) REFERENCES forms(form_id, version));
+CREATE INDEX submissions_by_form ON submissions(form_id, form_version, status);
+CREATE INDEX submissions_by_start ON submissions(started_at_ms, instance_id);
+CREATE TABLE answers(
+  submission_id bigint NOT NULL REFERENCES submissions(id),
+  path text COLLATE "C" NOT NULL,
+  state text NOT NULL
+    CHECK(state IN ('answered', 'refused', 'dont_know', 'not_asked', 'missing')),
+  value text NOT NULL,
+  PRIMARY KEY(submission_id, path));
+CREATE TABLE packed_answers(
+  submission_id bigint PRIMARY KEY REFERENCES submissions(id),
+  data bytea NOT NULL);
+CREATE TABLE audit(
+  seq bigint PRIMARY KEY,
+  instance_id text COLLATE "C" NOT NULL REFERENCES submissions(instance_id),
+  at_ms bigint NOT NULL,
+  who text NOT NULL CHECK(who <> ''),
+  field text NOT NULL,
+  old_state text,
+  old_value text,
+  new_state text,
+  new_value text,
+  reason text NOT NULL CHECK(btrim(reason) <> ''),
+  prev_hash text NOT NULL,
+  hash text NOT NULL);
+CREATE INDEX audit_by_instance ON audit(instance_id, seq);
+CREATE TABLE audit_head(
+  id integer PRIMARY KEY CHECK(id = 1),
+  seq bigint NOT NULL,
+  hash text NOT NULL);
+INSERT INTO audit_head(id, seq, hash) VALUES(1, 0,
+  '0000000000000000000000000000000000000000000000000000000000000000');
+CREATE FUNCTION ngosurvey_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'the audit trail is append-only';
+END $$;
+CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit
+  FOR EACH ROW EXECUTE FUNCTION ngosurvey_audit_append_only();
+CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
+  FOR EACH STATEMENT EXECUTE FUNCTION ngosurvey_audit_append_only();
+CREATE TABLE frame_settings(
+  id integer PRIMARY KEY CHECK(id = 1),
+  stratum_column text NOT NULL CHECK(stratum_column IN ('country', 'stratum')),
+  has_address bigint NOT NULL,
+  has_contact_person bigint NOT NULL,
+  has_disposition bigint NOT NULL);
+CREATE TABLE frame_columns(
+  position bigint PRIMARY KEY,
+  name text COLLATE "C" NOT NULL UNIQUE);
+CREATE TABLE frame_entries(
+  position bigint PRIMARY KEY,
+  org_id text COLLATE "C" NOT NULL UNIQUE CHECK(org_id <> ''),
+  name text NOT NULL,
+  stratum text NOT NULL,
+  address text NOT NULL,
+  contact_person text NOT NULL,
+  disposition text NOT NULL,
+  updated_at_ms bigint NOT NULL);
+CREATE TABLE frame_values(
+  org_id text COLLATE "C" NOT NULL REFERENCES frame_entries(org_id),
+  column_name text COLLATE "C" NOT NULL REFERENCES frame_columns(name),
+  value text NOT NULL,
+  PRIMARY KEY(org_id, column_name));
+CREATE TABLE contacts(
+  seq bigint PRIMARY KEY,
+  org_id text COLLATE "C" NOT NULL REFERENCES frame_entries(org_id),
+  contact_date text COLLATE "C" NOT NULL CHECK(length(contact_date) = 10),
+  mode text NOT NULL CHECK(mode IN ('visit', 'phone', 'email', 'letter')),
+  outcome text NOT NULL CHECK(outcome <> ''),
+  disposition text NOT NULL CHECK(disposition <> ''),
+  appointment text,
+  note text NOT NULL,
+  made_by text NOT NULL,
+  recorded_at_ms bigint NOT NULL);
+CREATE INDEX contacts_by_org ON contacts(org_id, contact_date);
+CREATE TABLE codings(
+  submission_id bigint NOT NULL REFERENCES submissions(id),
+  question text COLLATE "C" NOT NULL CHECK(question <> ''),
+  coder text COLLATE "C" NOT NULL CHECK(coder <> ''),
+  code text COLLATE "C" NOT NULL,
+  start_cp bigint CHECK(start_cp >= 0),
+  end_cp bigint CHECK(end_cp > start_cp),
+  coded_at_ms bigint NOT NULL,
+  CHECK((start_cp IS NULL) = (end_cp IS NULL)));
+CREATE INDEX codings_by_question ON codings(question, submission_id, coder);
+)sql";
+
+constexpr Migration kMigrations[] = {
+    {5,
+     "forms, submissions, answers (packed when complete), audit trail, languages, fieldwork "
+     "log, codings (the SQLite store's schema 5)",
+     kSchemaV5},
+};
+
+}  // namespace
+
+Result<Inspection> Inspect(Connection& conn) {
+  const std::string doing = "cannot read the database's schema";
+  NGO_TRY(conn.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", doing));
+  auto inspect = [&]() -> Result<Inspection> {
+    auto found = NGO_TRY(
+        conn.Query("SELECT current_schema() IS NOT NULL, "
+                   "(SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+                   "ON n.oid = c.relnamespace WHERE n.nspname = current_schema() "
+                   "AND c.relkind IN ('r', 'p', 'v', 'm', 'f')), "
+                   "to_regclass('ngosurvey_store') IS NOT NULL",
+                   doing));
+    if (found.Int(0, 0) == 0) {
+      return MakeError("IO101",
+                       "the database has no schema to hold the store (search_path names no "
+                       "existing schema)",
+                       DbLocation(conn.location()));
+    }
+    Inspection inspection;
+    if (found.Int(0, 2) == 0) {
+      if (found.Int(0, 1) == 0) {
+        inspection.empty = true;
+        return inspection;
+      }
+      return MakeError("IO102",
+                       "not an ngosurvey store: the database holds " +
+                           std::to_string(found.Int(0, 1)) +
+                           " other tables and no ngosurvey_store table",
+                       DbLocation(conn.location()));
+    }
+    auto meta = NGO_TRY(conn.Query(
+        "SELECT application_id::bigint, schema_version::bigint FROM ngosurvey_store WHERE id = 1",
+        doing));
+    if (meta.empty() || meta.Int(0, 0) != kApplicationId) {
+      return MakeError("IO102", "not an ngosurvey store: its ngosurvey_store table is not ours",
+                       DbLocation(conn.location()));
+    }
+    inspection.schema_version = meta.Int(0, 1);
+    if (inspection.schema_version > kSchemaVersion) {
+      return MakeError("IO103",
+                       "the store has schema version " + std::to_string(inspection.schema_version) +
+                           ", newer than this ngosurvey reads (" + std::to_string(kSchemaVersion) +
+                           "); use a newer ngosurvey",
+                       DbLocation(conn.location()));
+    }
+    return inspection;
+  };
+  auto result = inspect();
+  (void)conn.Exec("ROLLBACK", doing);
+  return result;
+}
+
+Status PostgresStore::Migrate() {
+  return Write("cannot upgrade the store", [&]() -> Status {
+    // Another process may be creating or upgrading the same store: wait for it, then
+    // look again.
+    auto lock = NGO_TRY(conn_->Query("SELECT pg_advisory_xact_lock($1::bigint)",
+                                     Params().Int(kMigrationLock), "cannot lock the schema"));
+    (void)lock;
+    auto found = NGO_TRY(conn_->Query("SELECT to_regclass('ngosurvey_store') IS NOT NULL",
+                                      "cannot read the schema"));
+    int64_t current = 0;
+    if (found.Int(0, 0) != 0) {
+      auto meta =
+          NGO_TRY(conn_->Query("SELECT schema_version::bigint FROM ngosurvey_store WHERE id = 1",
+                               "cannot read the schema version"));
+      current = meta.empty() ? 0 : meta.Int(0, 0);
+    }
+    if (current > kSchemaVersion) {
+      return MakeError("IO103", "the store has a newer schema version",
+                       DbLocation(conn_->location()));
+    }
+    for (const Migration& m : kMigrations) {
+      if (m.version <= current) continue;
+      NGO_TRY(conn_->Exec(m.sql, "cannot apply schema migration " + std::to_string(m.version)));
+      if (current == 0) {
+        auto init =
+            NGO_TRY(conn_->Query("INSERT INTO ngosurvey_store(id, application_id, schema_version) "
+                                 "VALUES(1, $1::bigint, 0)",
+                                 Params().Int(kApplicationId), "cannot initialise the store"));
+        (void)init;
+      }
+      auto record = NGO_TRY(
+          conn_->Query("INSERT INTO schema_migrations(version, description, applied_at_ms) "
+                       "VALUES($1::bigint, $2::text, $3::bigint)",
+                       Params().Int(m.version).Text(m.description).Int(options_.clock->NowMillis()),
+                       "cannot record schema migration"));
+      (void)record;
+      current = m.version;
+    }
+    auto set =
+        NGO_TRY(conn_->Query("UPDATE ngosurvey_store SET schema_version = $1::bigint WHERE id = 1",
+                             Params().Int(kSchemaVersion), "cannot set the schema version"));
+    (void)set;
+    return Ok();
+  });
+}
+
+}  // namespace ngosurvey::store::postgres
