@@ -53,13 +53,16 @@ trap 'exit 143' TERM
 "${AS[@]}" "$PGBIN/initdb" -D "$PGDATA_DIR" -U ngosurvey --auth=trust -E UTF8 \
   --locale=C.UTF-8 >"$DIR/initdb.log" 2>&1 || { cat "$DIR/initdb.log" >&2; echo "FAIL: initdb" >&2; exit 1; }
 
+DURABILITY="-c fsync=off -c full_page_writes=off"
+if [ "${NGOSURVEY_PG_DURABLE:-0}" = 1 ]; then DURABILITY="-c fsync=on"; fi
+
 # A free port: asked of the kernel, then used at once; another program may take it in
 # between, so a failed start tries another port.
 started=0
 for attempt in 1 2 3 4 5; do
   PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   if "${AS[@]}" "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -l "$DIR/server.log" -w -t 60 \
-      -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DIR -c fsync=off -c full_page_writes=off -c max_connections=200" \
+      -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DIR $DURABILITY -c max_connections=200" \
       start >/dev/null 2>&1; then
     started=1
     break
