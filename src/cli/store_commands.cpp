@@ -212,7 +212,8 @@ void RunMigrate(CommandContext& ctx, const MigrateOptions& opts) {
            << plural(copied->audit_entries, "audit entry", "audit entries") << ", "
            << plural(copied->frame_entries, "frame entry", "frame entries") << ", "
            << plural(copied->contacts, "contact", "contacts") << ", "
-           << plural(copied->codings, "coding", "codings") << "\n"
+           << plural(copied->codings, "coding", "codings") << ", "
+           << plural(copied->attachments, "attachment", "attachments") << "\n"
            << "read back: the copy holds every row of the original and nothing else; its audit "
               "trail verifies\n";
 }
@@ -260,7 +261,8 @@ void RegisterStoreCommands(CLI::App& root, CommandContext& ctx) {
   CLI::App* migrate = store_group->add_subcommand(
       "migrate",
       "Copy every row of a store (forms, submissions, answers, drafts, audit trail, fieldwork "
-      "log, codings) into an empty store, e.g. a SQLite file into PostgreSQL; refused when the "
+      "log, codings, attachments) into an empty store, e.g. a SQLite file into PostgreSQL; refused "
+      "when the "
       "target is not empty");
   migrate->add_option("--from", migrate_opts->from, "The store to copy (read-only)")->required();
   migrate

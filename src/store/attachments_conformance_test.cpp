@@ -1,11 +1,12 @@
 // The attachments contract of store.h (PutAttachments, GetAttachment,
 // ListAttachments, SubmissionBatch::attachments, ImportWriter::AddAttachment) and the
 // amendments an import carries (SubmissionBatch::amendments, ImportWriter::Amend: ODK
-// edits), run against every back end.
+// edits), run against every back end (back_ends_test_util.h).
 #include <gtest/gtest.h>
 
 #include <memory>
 
+#include "store/back_ends_test_util.h"
 #include "store/store.h"
 #include "store/store_internal.h"
 #include "store/store_test_util.h"
@@ -13,17 +14,12 @@
 namespace ngosurvey::store {
 namespace {
 
+using testing::BackEndNames;
+using testing::BackEnds;
 using testing::TempDir;
 using testing::TestDraft;
 using testing::TestForm;
 using testing::Uuid;
-
-struct MemoryBackEnd {
-  static std::string Location(const TempDir&) { return "memory:"; }
-};
-struct SqliteBackEnd {
-  static std::string Location(const TempDir& dir) { return dir.File("store.db"); }
-};
 
 Attachment File(const std::string& id, const std::string& name, const std::string& data,
                 const std::string& type = "image/jpeg") {
@@ -61,14 +57,6 @@ class AttachmentsTest : public ::testing::Test {
   std::unique_ptr<Store> store_;
 };
 
-using BackEnds = ::testing::Types<MemoryBackEnd, SqliteBackEnd>;
-class BackEndNames {
- public:
-  template <typename T>
-  static std::string GetName(int) {
-    return std::is_same_v<T, MemoryBackEnd> ? "Memory" : "Sqlite";
-  }
-};
 TYPED_TEST_SUITE(AttachmentsTest, BackEnds, BackEndNames);
 
 TYPED_TEST(AttachmentsTest, StoredWithTheBatchAndReadBack) {

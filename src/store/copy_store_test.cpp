@@ -23,7 +23,8 @@ using testing::Uuid;
 
 // A SQLite store with two form versions (one workbook with NUL bytes), drafts in two
 // languages, complete and amended submissions, a pretest, a reconciliation, a
-// sample frame with an extra column, contacts and codings with segments. SYNTHETIC.
+// sample frame with an extra column, contacts, codings with segments and
+// attachments (the same bytes under two names). SYNTHETIC.
 void FillSource(Store& db, FixedClock& clock) {
   ASSERT_TRUE(db.PutForm(TestForm()));
   clock.Set(1700000001000);
@@ -85,6 +86,10 @@ void FillSource(Store& db, FixedClock& clock) {
   ASSERT_TRUE(db.PutCodings({a, b, c}));
   clock.Set(1700000003000);
   ASSERT_TRUE(db.Reconcile({Uuid(3), "difficulties", {{"FUND", 0, 10}}, "lina", "agreed"}));
+  std::string photo("\xff\xd8\xff\xe0 not really a JPEG \0 with a NUL", 36);
+  ASSERT_TRUE(db.PutAttachments({{Uuid(3), "1710.jpg", "image/jpeg", photo},
+                                 {Uuid(3), "audit.csv", "text/csv", "event,start\n"},
+                                 {Uuid(1), "same-bytes.jpg", "image/jpeg", photo}}));
 }
 
 template <typename BackEnd>
@@ -112,6 +117,7 @@ TYPED_TEST(CopyStoreTest, CopyHoldsEveryRowAndNothingElse) {
   EXPECT_EQ(copied->frame_entries, 3u);
   EXPECT_EQ(copied->contacts, 2u);
   EXPECT_EQ(copied->codings, 4u);
+  EXPECT_EQ(copied->attachments, 3u);
 
   // Both ways: the whole contents are equal (every row of each is in the other).
   auto from = (*source)->ReadContents();
@@ -123,6 +129,7 @@ TYPED_TEST(CopyStoreTest, CopyHoldsEveryRowAndNothingElse) {
   EXPECT_EQ(from->frame, to->frame);
   EXPECT_EQ(from->contacts, to->contacts);
   EXPECT_EQ(from->codings, to->codings);
+  EXPECT_EQ(from->attachments, to->attachments);
   EXPECT_TRUE(*from == *to);
   EXPECT_EQ(to->forms[1].xlsx, std::string("PK\0\x01v2", 6));
 
@@ -138,6 +145,9 @@ TYPED_TEST(CopyStoreTest, CopyHoldsEveryRowAndNothingElse) {
   EXPECT_EQ(*s.ReadFrame(), *t.ReadFrame());
   EXPECT_EQ(*s.ListContacts(), *t.ListContacts());
   EXPECT_EQ(*s.ListCodings("difficulties"), *t.ListCodings("difficulties"));
+  EXPECT_EQ(*s.ListAttachments(Uuid(3)), *t.ListAttachments(Uuid(3)));
+  EXPECT_EQ(*s.GetAttachment(Uuid(1), "same-bytes.jpg"),
+            *t.GetAttachment(Uuid(1), "same-bytes.jpg"));
   auto verified = t.VerifyAudit();
   ASSERT_TRUE(verified);
   EXPECT_TRUE(verified->ok()) << verified->problem;

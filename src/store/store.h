@@ -257,6 +257,8 @@ struct StoreContents {
   // Every coder's codings (the reconciled ones included), by question, instance_id
   // and coder.
   std::vector<AnswerCoding> codings;
+  // Every submission's files with their bytes, by instance_id and name.
+  std::vector<Attachment> attachments;
 
   friend bool operator==(const StoreContents&, const StoreContents&) = default;
 };
@@ -269,6 +271,7 @@ struct CopySummary {
   size_t frame_entries = 0;
   size_t contacts = 0;
   size_t codings = 0;
+  size_t attachments = 0;
 };
 
 struct OpenOptions {
@@ -399,8 +402,8 @@ class Store : public FieldworkLog, public CodingLog {
   virtual Result<StoreContents> ReadContents() const = 0;
 
   // Writes `contents` as it is into this store, which must be empty: ST003 when it
-  // holds any form, submission, audit entry, frame entry, contact or coding (the
-  // error says what). One transaction: all of it or nothing.
+  // holds any form, submission, audit entry, frame entry, contact, coding or
+  // attachment (the error says what). One transaction: all of it or nothing.
   virtual Status LoadContents(const StoreContents& contents) = 0;
 
  protected:

@@ -312,7 +312,8 @@ bool Matches(const Submission& s, const SubmissionFilter& filter) {
 
 CopySummary Summarise(const StoreContents& c) {
   return CopySummary{c.forms.size(),         c.submissions.size(), c.audit.size(),
-                     c.frame.entries.size(), c.contacts.size(),    c.codings.size()};
+                     c.frame.entries.size(), c.contacts.size(),    c.codings.size(),
+                     c.attachments.size()};
 }
 
 Status CheckEmptyTarget(const CopySummary& held) {
@@ -327,6 +328,7 @@ Status CheckEmptyTarget(const CopySummary& held) {
   count(held.frame_entries, "frame entry", "frame entries");
   count(held.contacts, "contact", "contacts");
   count(held.codings, "coding", "codings");
+  count(held.attachments, "attachment", "attachments");
   if (what.empty()) return Ok();
   return MakeError("ST003", "the target store is not empty (it holds " + what +
                                 "): a store is copied only into an empty one");
@@ -363,6 +365,14 @@ std::string FirstDifference(const StoreContents& a, const StoreContents& b) {
   if (!(a.frame == b.frame)) return "the sample frame";
   if (a.contacts != b.contacts) return sizes("contacts", a.contacts.size(), b.contacts.size());
   if (a.codings != b.codings) return sizes("codings", a.codings.size(), b.codings.size());
+  if (a.attachments.size() != b.attachments.size()) {
+    return sizes("attachments", a.attachments.size(), b.attachments.size());
+  }
+  for (size_t i = 0; i < a.attachments.size(); ++i) {
+    if (!(a.attachments[i] == b.attachments[i])) {
+      return "attachment \"" + a.attachments[i].name + "\" of " + a.attachments[i].instance_id;
+    }
+  }
   return "";
 }
 

@@ -486,6 +486,11 @@ class MemoryStore final : public Store {
     contents.contacts = contacts_;
     // codings_ is keyed by (question, instance id, coder): the contents' order.
     for (const auto& [key, coding] : codings_) contents.codings.push_back(coding);
+    // attachments_ is keyed by (instance id, name): the contents' order.
+    for (const auto& [key, attachment] : attachments_) {
+      Attachment& a = contents.attachments.emplace_back(attachment);
+      a.data = blobs_.at(a.sha256);
+    }
     return contents;
   }
 
@@ -493,7 +498,8 @@ class MemoryStore final : public Store {
     std::lock_guard lock(mu_);
     NGO_TRY(CheckWritable());
     CopySummary held{forms_.size(),         submissions_.size(), audit_.size(),
-                     frame_.entries.size(), contacts_.size(),    codings_.size()};
+                     frame_.entries.size(), contacts_.size(),    codings_.size(),
+                     attachments_.size()};
     NGO_TRY(internal::CheckEmptyTarget(held));
     forms_ = contents.forms;
     for (const Submission& s : contents.submissions) submissions_[s.instance_id] = s;
@@ -504,6 +510,7 @@ class MemoryStore final : public Store {
     for (const AnswerCoding& c : contents.codings) {
       codings_[{c.question, c.instance_id, c.coder}] = c;
     }
+    KeepAttachments(contents.attachments);
     return Ok();
   }
 

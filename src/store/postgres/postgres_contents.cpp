@@ -55,6 +55,16 @@ Result<StoreContents> PostgresStore::ReadContents() const {
       std::vector<AnswerCoding> codings = NGO_TRY(ReadCodings(questions.Text(i, 0), "", ""));
       for (AnswerCoding& c : codings) out.codings.push_back(std::move(c));
     }
+    auto files = NGO_TRY(conn_->Query(
+        "SELECT s.instance_id, a.name, a.content_type, b.data, a.sha256, b.size, a.added_at_ms "
+        "FROM attachments a JOIN submissions s ON s.id = a.submission_id "
+        "JOIN blobs b ON b.sha256 = a.sha256 ORDER BY s.instance_id, a.name",
+        "cannot read the attachments"));
+    for (int i = 0; i < files.size(); ++i) {
+      out.attachments.push_back({files.Text(i, 0), files.Text(i, 1), files.Text(i, 2),
+                                 files.Text(i, 3), files.Text(i, 4), files.Int(i, 5),
+                                 files.Int(i, 6)});
+    }
     return out;
   });
 }
@@ -68,7 +78,8 @@ Status PostgresStore::LoadContents(const StoreContents& contents) {
     auto counts = NGO_TRY(
         conn_->Query("SELECT (SELECT count(*) FROM forms), (SELECT count(*) FROM submissions), "
                      "(SELECT count(*) FROM audit), (SELECT count(*) FROM frame_entries), "
-                     "(SELECT count(*) FROM contacts), (SELECT count(*) FROM codings)",
+                     "(SELECT count(*) FROM contacts), (SELECT count(*) FROM codings), "
+                     "(SELECT count(*) FROM attachments)",
                      "cannot count the store's rows"));
     CopySummary held;
     held.forms = static_cast<size_t>(counts.Int(0, 0));
@@ -77,6 +88,7 @@ Status PostgresStore::LoadContents(const StoreContents& contents) {
     held.frame_entries = static_cast<size_t>(counts.Int(0, 3));
     held.contacts = static_cast<size_t>(counts.Int(0, 4));
     held.codings = static_cast<size_t>(counts.Int(0, 5));
+    held.attachments = static_cast<size_t>(counts.Int(0, 6));
     NGO_TRY(internal::CheckEmptyTarget(held));
     for (const FormVersion& f : contents.forms) {
       NGO_TRY(conn_->Query(
@@ -217,7 +229,7 @@ Status PostgresStore::LoadContents(const StoreContents& contents) {
       if (it == ids.end()) return internal::NotFound("submission " + c.instance_id);
       NGO_TRY(ReplaceCodings(it->second, c.question, c.coder, c.segments, c.coded_at_ms));
     }
-    return Ok();
+    return InsertAttachments(contents.attachments);
   });
 }
 

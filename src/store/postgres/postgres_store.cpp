@@ -121,9 +121,14 @@ Status PostgresStore::CreateSubmission(const Submission& s) {
 Status PostgresStore::CreateSubmissions(const SubmissionBatch& batch) {
   if (batch.form) NGO_TRY(internal::CheckFormForPut(*batch.form));
   for (const Submission& s : batch.submissions) NGO_TRY(internal::CheckNewSubmission(s));
+  std::vector<Attachment> attachments =
+      NGO_TRY(internal::PrepareAttachments(batch.attachments, options_.clock->NowMillis()));
+  for (const Amendment& a : batch.amendments) NGO_TRY(internal::CheckAmendment(a));
   return Write("cannot import submissions", [&]() -> Status {
     if (batch.form) NGO_TRY(InsertForm(*batch.form));
     for (const Submission& s : batch.submissions) NGO_TRY(InsertSubmission(s));
+    NGO_TRY(InsertAttachments(attachments));
+    for (const Amendment& a : batch.amendments) NGO_TRY(AmendInTransaction(a));
     return Ok();
   });
 }
@@ -188,7 +193,13 @@ Status PostgresStore::CompleteSubmission(const std::string& instance_id, int64_t
 
 Status PostgresStore::Amend(const Amendment& amendment) {
   NGO_TRY(internal::CheckAmendment(amendment));
-  return Write("cannot change submission " + amendment.instance_id, [&]() -> Status {
+  return Write("cannot change submission " + amendment.instance_id,
+               [&]() -> Status { return AmendInTransaction(amendment); });
+}
+
+// The body of Amend, inside the caller's transaction (the amendment is checked).
+Status PostgresStore::AmendInTransaction(const Amendment& amendment) {
+  {
     Row row = NGO_TRY(LockSubmission(amendment.instance_id));
     if (!row.complete) {
       return MakeError("ST006", "submission " + amendment.instance_id +
@@ -202,7 +213,7 @@ Status PostgresStore::Amend(const Amendment& amendment) {
     NGO_TRY(conn_->Query("UPDATE submissions SET updated_at_ms = $1::bigint WHERE id = $2::bigint",
                          Params().Int(now).Int(row.id), "cannot update the submission"));
     return AppendAudit(std::move(entries));
-  });
+  }
 }
 
 Result<Submission> PostgresStore::GetSubmission(const std::string& instance_id) const {

@@ -6,6 +6,7 @@
 //                         OpenPostgresStore
 //   postgres_fieldwork_log.cpp  the sample frame and the contacts
 //   postgres_codings.cpp  the codings of open answers and their reconciliation
+//   postgres_attachments.cpp  the files of submissions (content-addressed blobs)
 //   postgres_contents.cpp  every row at once, read and written (CopyStore)
 //
 // Concurrency. Several processes (several servers) may write to one database. Every
@@ -88,6 +89,12 @@ class PostgresStore final : public Store {
   Result<StoreContents> ReadContents() const override;
   Status LoadContents(const StoreContents& contents) override;
 
+  // Attachments (postgres_attachments.cpp).
+  Status PutAttachments(const std::vector<Attachment>& attachments) override;
+  Result<Attachment> GetAttachment(const std::string& instance_id,
+                                   const std::string& name) const override;
+  Result<std::vector<Attachment>> ListAttachments(const std::string& instance_id) const override;
+
   // FieldworkLog (postgres_fieldwork_log.cpp).
   Result<FrameImportResult> ImportFrame(const FrameImport& import) override;
   Result<StoredFrame> ReadFrame() const override;
@@ -127,6 +134,10 @@ class PostgresStore final : public Store {
   // Inside the caller's transaction (postgres_store.cpp).
   Status InsertForm(const FormVersion& form);
   Status InsertSubmission(const Submission& s);
+  // The body of Amend (the amendment checked), and of PutAttachments (attachments
+  // prepared by internal::PrepareAttachments).
+  Status AmendInTransaction(const Amendment& amendment);
+  Status InsertAttachments(const std::vector<Attachment>& attachments);
   Status CheckFormStored(const std::string& form_id, const std::string& version);
   Result<std::optional<Submission>> LookUpSubmission(const std::string& instance_id) const;
   Result<Row> LockSubmission(const std::string& instance_id);

@@ -139,11 +139,29 @@ CREATE TABLE codings(
 CREATE INDEX codings_by_question ON codings(question, submission_id, coder);
 )sql";
 
+// Attachments of submissions (docs/formats/attachments.md): the bytes once per
+// SHA-256 in `blobs`, named per submission in `attachments`.
+constexpr const char* kSchemaV6 = R"sql(
+CREATE TABLE blobs(
+  sha256 text COLLATE "C" NOT NULL UNIQUE CHECK(length(sha256) = 64),
+  size bigint NOT NULL CHECK(size >= 0),
+  data bytea NOT NULL);
+CREATE TABLE attachments(
+  submission_id bigint NOT NULL REFERENCES submissions(id),
+  name text COLLATE "C" NOT NULL CHECK(name <> ''),
+  sha256 text COLLATE "C" NOT NULL REFERENCES blobs(sha256),
+  content_type text NOT NULL,
+  added_at_ms bigint NOT NULL,
+  PRIMARY KEY(submission_id, name));
+CREATE INDEX attachments_by_blob ON attachments(sha256);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {5,
      "forms, submissions, answers (packed when complete), audit trail, languages, fieldwork "
      "log, codings (the SQLite store's schema 5)",
      kSchemaV5},
+    {6, "attachments of submissions, content-addressed", kSchemaV6},
 };
 
 }  // namespace

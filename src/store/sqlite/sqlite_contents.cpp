@@ -55,6 +55,16 @@ Result<StoreContents> SqliteStore::ReadContents() const {
       std::vector<AnswerCoding> codings = NGO_TRY(ReadCodings(question, "", ""));
       for (AnswerCoding& c : codings) out.codings.push_back(std::move(c));
     }
+    auto files = NGO_TRY(conn_->Prepare(
+        "SELECT submissions.instance_id, attachments.name, attachments.content_type, "
+        "blobs.data, attachments.sha256, blobs.size, attachments.added_at_ms FROM attachments "
+        "JOIN submissions ON submissions.id = attachments.submission_id "
+        "JOIN blobs ON blobs.sha256 = attachments.sha256 "
+        "ORDER BY submissions.instance_id, attachments.name"));
+    NGO_TRY(conn_->EachRow(files, "cannot read the attachments", [&] {
+      out.attachments.push_back({files.Text(0), files.Text(1), files.Text(2), files.Blob(3),
+                                 files.Text(4), files.Int(5), files.Int(6)});
+    }));
     return out;
   });
 }
@@ -69,6 +79,7 @@ Status SqliteStore::LoadContents(const StoreContents& contents) {
         NGO_TRY(conn_->QueryInt("SELECT count(*) FROM frame_entries", "cannot count"));
     held.contacts = NGO_TRY(conn_->QueryInt("SELECT count(*) FROM contacts", "cannot count"));
     held.codings = NGO_TRY(conn_->QueryInt("SELECT count(*) FROM codings", "cannot count"));
+    held.attachments = NGO_TRY(conn_->QueryInt("SELECT count(*) FROM attachments", "cannot count"));
     NGO_TRY(internal::CheckEmptyTarget(held));
     for (const FormVersion& f : contents.forms) {
       auto insert = NGO_TRY(conn_->Prepare(
@@ -168,7 +179,7 @@ Status SqliteStore::LoadContents(const StoreContents& contents) {
       Row row = NGO_TRY(FindSubmission(c.instance_id));
       NGO_TRY(ReplaceCodings(row.id, c.question, c.coder, c.segments, c.coded_at_ms));
     }
-    return Ok();
+    return InsertAttachments(contents.attachments);
   });
 }
 
