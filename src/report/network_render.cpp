@@ -176,7 +176,8 @@ std::string RenderSvg(const NetworkReport& report) {
       network.nodes.size(), respondents, network.ties.size());
   std::string out = fmt::format(
       "<svg{} viewBox=\"0 0 {} {}\" width=\"{}\" "
-      "height=\"{}\" role=\"img\" aria-labelledby=\"net-title net-desc\" "
+      "height=\"{}\" style=\"max-width:100%;height:auto\" role=\"img\" aria-labelledby=\"net-title "
+      "net-desc\" "
       "font-family=\"'Noto Sans', 'Noto Sans Khmer', sans-serif\" font-size=\"11\">\n",
       report.embedded_svg ? "" : " xmlns=\"http://www.w3.org/2000/svg\"", kWidth, height, kWidth,
       height);
