@@ -33,6 +33,9 @@ function(ngosurvey_module name)
   foreach(src IN LISTS all_sources)
     if(src MATCHES "_test\\.cpp$")
       list(APPEND tests ${src})
+    elseif(src MATCHES "/testing/[^/]*\\.cpp$")
+      # Test support (testing/*.cpp) is built into ngosurvey_test_support
+      # (src/base/CMakeLists.txt), never into a shipped library.
     else()
       list(APPEND sources ${src})
     endif()
@@ -54,9 +57,8 @@ function(ngosurvey_module name)
   if(NGOSURVEY_TESTS AND tests)
     add_executable(ngosurvey_${name}_tests ${tests})
     target_link_libraries(ngosurvey_${name}_tests PRIVATE ngosurvey_${name}
-                          ${ARG_TEST_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
-    target_compile_definitions(ngosurvey_${name}_tests PRIVATE
-                               NGOSURVEY_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+                          ngosurvey_test_support ${ARG_TEST_LIBS} GTest::gtest
+                          GTest::gmock GTest::gtest_main)
     if(ARG_DISCOVER_FILTER)
       set(filter TEST_FILTER "${ARG_DISCOVER_FILTER}")
     else()

@@ -15,6 +15,7 @@
 
 #include "analysis/testing/dataset_equal.h"
 #include "base/file.h"
+#include "base/testing/source_dir.h"
 
 namespace ngosurvey::analysis {
 namespace {
@@ -26,7 +27,7 @@ class CsvCache : public ::testing::Test {
            ::testing::UnitTest::GetInstance()->current_test_info()->name();
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    std::string source = std::string(NGOSURVEY_SOURCE_DIR) + "/tests/data/tabulate/";
+    std::string source = std::string(::ngosurvey::testing::SourceDir()) + "/tests/data/tabulate/";
     std::filesystem::copy_file(source + "form.xlsx", dir_ + "/form.xlsx");
     std::filesystem::copy_file(source + "data.csv", dir_ + "/data.csv");
     Diagnostics diags;

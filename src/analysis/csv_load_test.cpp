@@ -15,6 +15,7 @@
 #include "analysis/testing/dataset_equal.h"
 #include "analysis/testing/loader_forms.h"
 #include "base/file.h"
+#include "base/testing/source_dir.h"
 #include "form/testing/form_rows.h"
 #include "form/xlsx_reader.h"
 
@@ -140,9 +141,10 @@ void ExpectSameEverySplit(const form::Form& form, const std::string& text,
 TEST(CsvLoad, TabulateTestDataset) {
   Diagnostics diags;
   auto form = form::LoadFormFile(
-      std::string(NGOSURVEY_SOURCE_DIR) + "/tests/data/tabulate/form.xlsx", &diags);
+      std::string(::ngosurvey::testing::SourceDir()) + "/tests/data/tabulate/form.xlsx", &diags);
   ASSERT_TRUE(form.has_value());
-  auto text = ReadFile(std::string(NGOSURVEY_SOURCE_DIR) + "/tests/data/tabulate/data.csv");
+  auto text =
+      ReadFile(std::string(::ngosurvey::testing::SourceDir()) + "/tests/data/tabulate/data.csv");
   ASSERT_TRUE(text.has_value());
   LoadDataOptions options;
   ExpectSameEverySplit(*form, *text, options, "all items");

@@ -9,6 +9,7 @@
 
 #include "analysis/table.h"
 #include "base/file.h"
+#include "base/testing/source_dir.h"
 
 namespace ngosurvey::analysis {
 namespace {
@@ -27,7 +28,8 @@ class LoadStoreTest : public ::testing::Test {
     auto opened = store::OpenStore("memory:");
     ASSERT_TRUE(opened) << opened.error().ToString();
     db_ = std::move(*opened);
-    auto bytes = ReadFile(std::string(NGOSURVEY_SOURCE_DIR) + "/tests/data/tabulate/form.xlsx");
+    auto bytes =
+        ReadFile(std::string(::ngosurvey::testing::SourceDir()) + "/tests/data/tabulate/form.xlsx");
     ASSERT_TRUE(bytes);
     store::FormVersion form;
     form.form_id = form_id_;
@@ -129,7 +131,8 @@ TEST_F(LoadStoreTest, UnknownOptionNamesTheSubmission) {
 }
 
 TEST_F(LoadStoreTest, SeveralFormsNeedAName) {
-  auto bytes = ReadFile(std::string(NGOSURVEY_SOURCE_DIR) + "/tests/data/tabulate/form.xlsx");
+  auto bytes =
+      ReadFile(std::string(::ngosurvey::testing::SourceDir()) + "/tests/data/tabulate/form.xlsx");
   store::FormVersion other;
   other.form_id = "other_form";
   other.version = "1";

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "analysis/testing/run_r.h"
+#include "base/testing/source_dir.h"
 
 namespace ngosurvey::analysis {
 namespace {
@@ -369,7 +370,7 @@ TEST(FisherTest, MonteCarloAgreesWithExactOnMidSizeTables) {
 
 // Lines of whitespace-separated fields of a fixture file under tests/data/stats.
 std::vector<std::vector<std::string>> ReadFixture(const std::string& name) {
-  std::ifstream in(std::string(NGOSURVEY_SOURCE_DIR) + "/tests/data/stats/" + name);
+  std::ifstream in(std::string(::ngosurvey::testing::SourceDir()) + "/tests/data/stats/" + name);
   EXPECT_TRUE(in) << "missing fixture " << name;
   std::vector<std::vector<std::string>> lines;
   std::string line;

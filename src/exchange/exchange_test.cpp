@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "base/file.h"
+#include "base/testing/source_dir.h"
 #include "base/text.h"
 #include "exchange/export.h"
 #include "exchange/import.h"
@@ -16,7 +17,7 @@
 namespace ngosurvey::exchange {
 namespace {
 
-const std::string kData = std::string(NGOSURVEY_SOURCE_DIR) + "/tests/data/exchange/";
+const std::string kData = std::string(::ngosurvey::testing::SourceDir()) + "/tests/data/exchange/";
 const std::string kU1 = "uuid:11111111-1111-4111-8111-111111111111";
 const std::string kU2 = "uuid:22222222-2222-4222-8222-222222222222";
 const std::string kU3 = "uuid:33333333-3333-4333-8333-333333333333";

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "base/testing/source_dir.h"
+
 namespace ngosurvey::fieldwork {
 namespace {
 
@@ -129,8 +131,8 @@ TEST(FrameTest, CsvAndFileErrorsPassThrough) {
 
 TEST(FrameTest, ReadsTheFixture) {
   Diagnostics diags;
-  auto frame =
-      ReadFrame(std::string(NGOSURVEY_SOURCE_DIR) + "/tests/data/fieldwork/frame.csv", &diags);
+  auto frame = ReadFrame(
+      std::string(::ngosurvey::testing::SourceDir()) + "/tests/data/fieldwork/frame.csv", &diags);
   ASSERT_TRUE(frame) << frame.error().ToString();
   EXPECT_EQ(frame->cases.size(), 13u);
   EXPECT_EQ(frame->cases[3].name, "Youth Network, Battambang");

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/file.h"
+#include "base/testing/source_dir.h"
 #include "fieldwork/status.h"
 
 namespace ngosurvey::fieldwork {
@@ -53,7 +54,8 @@ class LogTest : public ::testing::Test {
   // Puts examples/ngo_profile.xlsx in the store and a completed interview of `org`
   // answering the first `answered` of its 10 required questions.
   void Interview(const std::string& org, int n, int answered) {
-    auto bytes = ReadFile(std::string(NGOSURVEY_SOURCE_DIR) + "/examples/ngo_profile.xlsx");
+    auto bytes =
+        ReadFile(std::string(::ngosurvey::testing::SourceDir()) + "/examples/ngo_profile.xlsx");
     ASSERT_TRUE(bytes);
     ASSERT_TRUE(store_->PutForm({"ngo_profile", "2026112501", "NGO profile", *bytes, "", 0}));
     store::Submission s;
@@ -150,8 +152,8 @@ TEST_F(LogTest, ContactsAreValidatedAndNothingIsStoredOnError) {
 
 TEST_F(LogTest, PartialRuleCountsRequiredQuestionsOutsideRepeats) {
   Diagnostics diags;
-  auto form =
-      form::LoadFormFile(std::string(NGOSURVEY_SOURCE_DIR) + "/examples/ngo_profile.xlsx", &diags);
+  auto form = form::LoadFormFile(
+      std::string(::ngosurvey::testing::SourceDir()) + "/examples/ngo_profile.xlsx", &diags);
   ASSERT_TRUE(form);
   store::Submission s;
   s.instance_id = "uuid:x";

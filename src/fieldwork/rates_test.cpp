@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "base/testing/source_dir.h"
+
 namespace ngosurvey::fieldwork {
 namespace {
 
@@ -318,7 +320,8 @@ TEST(RatesByGroupTest, Errors) {
 //     CON1 = 20/20, COOP1 = 13/20.
 TEST(AlternativeRatesTest, StudyDeclinersAsRefusalsAndAsNotEligible) {
   Diagnostics diags;
-  auto frame = ReadFrame(std::string(NGOSURVEY_SOURCE_DIR) + "/study/frame.csv", &diags);
+  auto frame =
+      ReadFrame(std::string(::ngosurvey::testing::SourceDir()) + "/study/frame.csv", &diags);
   ASSERT_TRUE(frame) << frame.error().ToString();
   auto find = [](const std::vector<GroupRates>& groups, const std::string& name) {
     for (const GroupRates& g : groups) {

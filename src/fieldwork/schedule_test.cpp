@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "base/testing/source_dir.h"
+
 namespace ngosurvey::fieldwork {
 namespace {
 
@@ -291,7 +293,7 @@ TEST(ScheduleFileTest, ErrorsAreLocated) {
 }
 
 TEST(ScheduleFileTest, DocumentedDefaultFileEqualsTheBuiltInDefault) {
-  auto config = ReadScheduleFile(std::string(NGOSURVEY_SOURCE_DIR) +
+  auto config = ReadScheduleFile(std::string(::ngosurvey::testing::SourceDir()) +
                                  "/tests/data/fieldwork/schedule_default.toml");
   ASSERT_TRUE(config) << config.error().ToString();
   Schedule builtin = DefaultSchedule();

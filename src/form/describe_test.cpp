@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "base/testing/source_dir.h"
 #include "form/diagnostics.h"
 
 namespace ngosurvey::form {
@@ -108,7 +109,8 @@ TEST(DescribeRelevance, EnclosingGroupsFirstJoinedByAnd) {
 // falling back to the raw text of a whole condition (no "${" left).
 TEST(DescribeRelevance, TheStudyInstrumentInEveryLanguage) {
   Diagnostics diags;
-  auto form = LoadFormFile(std::string(NGOSURVEY_SOURCE_DIR) + "/study/instrument.xlsx", &diags);
+  auto form = LoadFormFile(
+      std::string(::ngosurvey::testing::SourceDir()) + "/study/instrument.xlsx", &diags);
   ASSERT_TRUE(form) << form.error().ToString();
   int described = 0;
   for (const Language& language : form->languages) {

@@ -4,13 +4,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/testing/source_dir.h"
 #include "form/testing/form_rows.h"
 
 namespace ngosurvey::form {
 namespace {
 
 std::string Source(const std::string& path) {
-  return std::string(NGOSURVEY_SOURCE_DIR) + "/" + path;
+  return std::string(::ngosurvey::testing::SourceDir()) + "/" + path;
 }
 
 // Every field of the model, one by one (not through FormToJson, which could drop a

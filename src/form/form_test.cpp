@@ -5,13 +5,14 @@
 #include <algorithm>
 #include <set>
 
+#include "base/testing/source_dir.h"
 #include "form/diagnostics.h"
 
 namespace ngosurvey::form {
 namespace {
 
 std::string Fixture(const std::string& name) {
-  return std::string(NGOSURVEY_SOURCE_DIR) + "/tests/forms/" + name;
+  return std::string(::ngosurvey::testing::SourceDir()) + "/tests/forms/" + name;
 }
 
 struct Loaded {
@@ -171,8 +172,8 @@ TEST(Form, LibreOfficeSavedWorkbooksMatchTheOriginals) {
 
 TEST(Form, ExampleFormIsCleanInThreeLanguages) {
   Diagnostics diags;
-  Result<Form> form =
-      LoadFormFile(std::string(NGOSURVEY_SOURCE_DIR) + "/examples/ngo_profile.xlsx", &diags);
+  Result<Form> form = LoadFormFile(
+      std::string(::ngosurvey::testing::SourceDir()) + "/examples/ngo_profile.xlsx", &diags);
   ASSERT_TRUE(form) << form.error().ToString();
   EXPECT_EQ(diags.items().size(), 0u) << All(diags);
   EXPECT_EQ(form->languages.size(), 3u);

@@ -3,12 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "base/file.h"
+#include "base/testing/source_dir.h"
 
 namespace ngosurvey::form {
 namespace {
 
 std::string Fixture(const std::string& name) {
-  return std::string(NGOSURVEY_SOURCE_DIR) + "/tests/forms/" + name;
+  return std::string(::ngosurvey::testing::SourceDir()) + "/tests/forms/" + name;
 }
 
 std::string CellText(const Sheet& sheet, int row, int column) {

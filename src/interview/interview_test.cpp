@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "base/testing/source_dir.h"
 #include "interview/test_forms.h"
 
 namespace ngosurvey::interview {
@@ -599,8 +600,8 @@ TEST(Interview, SetAtCorrectsAnyQuestionAndItsDependents) {
 
 TEST(Interview, ExampleFormRunsInKhmer) {
   Diagnostics diags;
-  auto form =
-      form::LoadFormFile(std::string(NGOSURVEY_SOURCE_DIR) + "/examples/ngo_profile.xlsx", &diags);
+  auto form = form::LoadFormFile(
+      std::string(::ngosurvey::testing::SourceDir()) + "/examples/ngo_profile.xlsx", &diags);
   ASSERT_TRUE(form) << form.error().ToString();
   auto compiled = CompileForm(*form);
   ASSERT_TRUE(compiled) << compiled.error().ToString();

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <string>
 
+#include "base/testing/source_dir.h"
 #include "study/published_audit.h"
 
 namespace ngosurvey::study {
@@ -14,9 +15,9 @@ namespace {
 class StudyAuditTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto result =
-        AuditPublishedFiles(std::string(NGOSURVEY_SOURCE_DIR) + "/study/published_tables.csv",
-                            std::string(NGOSURVEY_SOURCE_DIR) + "/study/bases.toml");
+    auto result = AuditPublishedFiles(
+        std::string(::ngosurvey::testing::SourceDir()) + "/study/published_tables.csv",
+        std::string(::ngosurvey::testing::SourceDir()) + "/study/bases.toml");
     ASSERT_TRUE(result.has_value()) << result.error().ToString();
     report_ = new AuditReport(std::move(*result));
   }

@@ -11,13 +11,14 @@
 #include <random>
 
 #include "base/file.h"
+#include "base/testing/source_dir.h"
 #include "study/study.h"
 #include "study/synth.h"
 
 namespace ngosurvey::study {
 namespace {
 
-const std::string kStudy = std::string(NGOSURVEY_SOURCE_DIR) + "/study";
+const std::string kStudy = std::string(::ngosurvey::testing::SourceDir()) + "/study";
 
 class TempFolder {
  public:

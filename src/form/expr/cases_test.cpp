@@ -25,6 +25,7 @@
 #include <map>
 #include <optional>
 
+#include "base/testing/source_dir.h"
 #include "form/expr/expr.h"
 #include "form/expr/value_internal.h"
 
@@ -264,7 +265,8 @@ class CaseFile {
 };
 
 TEST(ExpressionCasesTest, EveryCaseFilePasses) {
-  std::filesystem::path dir = std::filesystem::path(NGOSURVEY_SOURCE_DIR) / "tests" / "expr";
+  std::filesystem::path dir =
+      std::filesystem::path(::ngosurvey::testing::SourceDir()) / "tests" / "expr";
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     if (entry.path().extension() == ".test") files.push_back(entry.path());

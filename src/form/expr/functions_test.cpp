@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/testing/source_dir.h"
 #include "form/expr/expr.h"
 #include "form/expr/functions_internal.h"
 
@@ -117,7 +118,7 @@ TEST(FunctionTableTest, EveryExampleEvaluatesToItsDocumentedResult) {
 }
 
 TEST(FunctionTableTest, CommittedDocsMatchTheTable) {
-  std::string path = std::string(NGOSURVEY_SOURCE_DIR) + "/docs/expressions.md";
+  std::string path = std::string(::ngosurvey::testing::SourceDir()) + "/docs/expressions.md";
   if (const char* regenerate = std::getenv("NGOSURVEY_REGENERATE_DOCS");
       regenerate && *regenerate == '1') {
     std::ofstream(path, std::ios::binary) << FunctionsMarkdown();
