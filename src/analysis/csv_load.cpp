@@ -157,6 +157,15 @@ class RecordContext final : public form::expr::EvalContext, public form::expr::N
   const Record* record_ = nullptr;
 };
 
+// The first pass's counts of one byte range [from, to) of the body.
+struct RangeCount {
+  size_t from = 0, to = 0;
+  uint64_t quotes = 0;
+  uint64_t ends[2] = {0, 0};             // record ends at even / odd quote parity
+  size_t first_end[2] = {kNone, kNone};  // offset after the first such end
+  bool ascii = false;                    // no byte >= 0x80
+};
+
 class Loader {
  public:
   Loader(const form::Form& form, const LoadDataOptions& options, const CsvLoadSettings& settings,
@@ -175,7 +184,12 @@ class Loader {
   std::optional<CsvError> ReadHeader();
   // The plan from the header; an error (D004, D005) to report if the CSV is sound.
   std::optional<Error> Plan();
+  // The first pass: sets chunks_ (where each chunk of records begins, its rows at
+  // most, whether it is ASCII) and total_capacity_.
   void FirstPass();
+  void CountRange(RangeCount* r) const;
+  void CountRanges(std::vector<RangeCount>* counts) const;
+  void CutChunks(const std::vector<RangeCount>& counts);
   void ParseChunk(Chunk* chunk, bool report_progress);
   void ParseAll(bool sequential);
   // `readable_end`: the end of the memory the record's bytes are in (reading up to it
@@ -394,8 +408,9 @@ std::optional<Error> Loader::Plan() {
   return std::nullopt;
 }
 
-// The first pass: per byte range, quotes and record ends by quote parity; then each
-// range's state at its start, a record boundary in it, and the rows per chunk.
+// The first pass: per byte range, quotes and record ends by quote parity (CountRanges,
+// on the loader's threads); then each range's state at its start, a record boundary
+// in it, and the rows per chunk (CutChunks).
 void Loader::FirstPass() {
   const size_t begin = body_begin_, end = data_.size();
   size_t bytes = end - begin;
@@ -403,15 +418,20 @@ void Loader::FirstPass() {
                      ? settings_.range_bytes
                      : std::max<size_t>(size_t{1} << 20, bytes / (threads_ * 4) + 1);
   size_t ranges = bytes == 0 ? 0 : (bytes + range - 1) / range;
-  struct RangeCount {
-    size_t from = 0, to = 0;
-    uint64_t quotes = 0;
-    uint64_t ends[2] = {0, 0};             // record ends at even / odd quote parity
-    size_t first_end[2] = {kNone, kNone};  // offset after the first such end
-    bool ascii = false;                    // no byte >= 0x80
-  };
   std::vector<RangeCount> counts(ranges);
-  const char* p = data_.data();
+  for (size_t k = 0; k < ranges; ++k) {
+    counts[k].from = begin + k * range;
+    counts[k].to = std::min(end, begin + (k + 1) * range);
+  }
+  CountRanges(&counts);
+  CutChunks(counts);
+}
+
+// Counts q[0, n), the bytes from `offset` on, into *r; q[n, avail) (a byte at most) is
+// what follows, to tell CRLF from a lone CR at the end. *quotes_io and *high_io carry
+// the quotes so far and the high bits of every byte so far (0 for ASCII text).
+void CountBlock(RangeCount* r, const char* q, size_t n, size_t avail, size_t offset,
+                uint64_t* quotes_io, uint64_t* high_io) {
   // Bytes that matter here: quotes and line ends; 8 bytes at a time skip the rest
   // (a word with none of them, by the has-zero-byte trick; false positives are only
   // looked at byte by byte).
@@ -419,95 +439,96 @@ void Loader::FirstPass() {
     uint64_t x = word ^ (0x0101010101010101ULL * c);
     return (x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL;
   };
-  // Counts q[0, n), the bytes from `offset` on; q[n, avail) (a byte at most) is what
-  // follows, to tell CRLF from a lone CR at the end.
-  auto count_block = [&](RangeCount* r, const char* q, size_t n, size_t avail, size_t offset,
-                         uint64_t* quotes_io, uint64_t* high_io) {
-    uint64_t quotes = *quotes_io;
-    uint64_t high = *high_io;  // the high bits of every byte: 0 for ASCII text
-    auto byte = [&](size_t i) {
-      char c = q[i];
-      if (c == '"') {
-        ++quotes;
-      } else if (c == '\n' || (c == '\r' && !(i + 1 < avail && q[i + 1] == '\n'))) {
-        int parity = static_cast<int>(quotes & 1);
-        if (r->ends[parity]++ == 0) r->first_end[parity] = offset + i + 1;
-      }
-    };
-    size_t i = 0;
+  uint64_t quotes = *quotes_io;
+  uint64_t high = *high_io;
+  auto byte = [&](size_t i) {
+    char c = q[i];
+    if (c == '"') {
+      ++quotes;
+    } else if (c == '\n' || (c == '\r' && !(i + 1 < avail && q[i + 1] == '\n'))) {
+      int parity = static_cast<int>(quotes & 1);
+      if (r->ends[parity]++ == 0) r->first_end[parity] = offset + i + 1;
+    }
+  };
+  size_t i = 0;
 #if defined(__SSE2__)
-    const __m128i quote = _mm_set1_epi8('"'), lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
-    while (i + 16 <= n) {
-      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + i));
-      high |= static_cast<unsigned>(_mm_movemask_epi8(v));
-      unsigned special = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
-          _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, lf)), _mm_cmpeq_epi8(v, cr))));
-      while (special) {
-        byte(i + static_cast<size_t>(__builtin_ctz(special)));
-        special &= special - 1;
-      }
-      i += 16;
+  const __m128i quote = _mm_set1_epi8('"'), lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+  while (i + 16 <= n) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + i));
+    high |= static_cast<unsigned>(_mm_movemask_epi8(v));
+    unsigned special = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, lf)), _mm_cmpeq_epi8(v, cr))));
+    while (special) {
+      byte(i + static_cast<size_t>(__builtin_ctz(special)));
+      special &= special - 1;
     }
+    i += 16;
+  }
 #endif
-    while (i + 8 <= n) {
-      uint64_t word;
-      std::memcpy(&word, q + i, 8);
-      high |= word & 0x8080808080808080ULL;
-      if (has(word, '"') | has(word, '\n') | has(word, '\r')) {
-        for (size_t k = 0; k < 8; ++k) byte(i + k);
-      }
-      i += 8;
+  while (i + 8 <= n) {
+    uint64_t word;
+    std::memcpy(&word, q + i, 8);
+    high |= word & 0x8080808080808080ULL;
+    if (has(word, '"') | has(word, '\n') | has(word, '\r')) {
+      for (size_t k = 0; k < 8; ++k) byte(i + k);
     }
-    for (; i < n; ++i) {
-      high |= static_cast<unsigned char>(q[i]) & 0x80u;
-      byte(i);
-    }
-    *quotes_io = quotes;
-    *high_io = high;
-  };
-  const size_t block = ReadBytes();
-  auto count_range = [&](RangeCount* r) {
-    uint64_t quotes = 0, high = 0;
-    if (!input_.streamed()) {
-      count_block(r, p + r->from, r->to - r->from, std::min(end, r->to + 1) - r->from, r->from,
-                  &quotes, &high);
-    } else {
-      // No bigger than the range: a small file must not cost a full-size buffer.
-      const size_t piece = std::min(block, r->to - r->from);
-      std::unique_ptr<char[]> buffer(new char[piece + 1]);
-      for (size_t b = r->from; b < r->to; b += piece) {
-        size_t e = std::min(r->to, b + piece);
-        size_t avail = std::min(end, e + 1);
-        input_.Read(b, avail, buffer.get());
-        count_block(r, buffer.get(), e - b, avail - b, b, &quotes, &high);
-      }
-    }
-    r->quotes = quotes;
-    r->ascii = high == 0;
-  };
-  for (size_t k = 0; k < ranges; ++k) {
-    counts[k].from = begin + k * range;
-    counts[k].to = std::min(end, begin + (k + 1) * range);
+    i += 8;
   }
-  {
-    std::atomic<size_t> next{0};
-    auto work = [&] {
-      for (size_t k; (k = next.fetch_add(1)) < ranges;) count_range(&counts[k]);
-    };
-    std::vector<std::thread> pool;
-    for (int t = 1; t < threads_; ++t) pool.emplace_back(work);
-    work();
-    for (auto& t : pool) t.join();
+  for (; i < n; ++i) {
+    high |= static_cast<unsigned char>(q[i]) & 0x80u;
+    byte(i);
   }
-  // Chunks: from the body's start to the first record end of each later range. A
-  // chunk is ASCII when every range it overlaps is.
+  *quotes_io = quotes;
+  *high_io = high;
+}
+
+// One range's counts, from the mapped bytes or read in pieces of a streamed file.
+void Loader::CountRange(RangeCount* r) const {
+  const size_t end = data_.size();
+  uint64_t quotes = 0, high = 0;
+  if (!input_.streamed()) {
+    CountBlock(r, data_.data() + r->from, r->to - r->from, std::min(end, r->to + 1) - r->from,
+               r->from, &quotes, &high);
+  } else {
+    // No bigger than the range: a small file must not cost a full-size buffer.
+    const size_t piece = std::min(ReadBytes(), r->to - r->from);
+    std::unique_ptr<char[]> buffer(new char[piece + 1]);
+    for (size_t b = r->from; b < r->to; b += piece) {
+      size_t e = std::min(r->to, b + piece);
+      size_t avail = std::min(end, e + 1);
+      input_.Read(b, avail, buffer.get());
+      CountBlock(r, buffer.get(), e - b, avail - b, b, &quotes, &high);
+    }
+  }
+  r->quotes = quotes;
+  r->ascii = high == 0;
+}
+
+// Every range counted, on threads_ threads taking the next range as they finish.
+void Loader::CountRanges(std::vector<RangeCount>* counts) const {
+  const size_t ranges = counts->size();
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t k; (k = next.fetch_add(1)) < ranges;) CountRange(&(*counts)[k]);
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads_; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+}
+
+// Chunks: from the body's start to the first record end of each later range. A chunk
+// is ASCII when every range it overlaps is. Sets chunks_ and total_capacity_.
+void Loader::CutChunks(const std::vector<RangeCount>& counts) {
+  const size_t begin = body_begin_, end = data_.size();
+  const char* p = data_.data();
   chunks_.clear();
   Chunk current;
   current.begin = begin;
   uint64_t quotes = 0;
   uint64_t ends_in_chunk = 0;
   bool ascii = true;
-  for (size_t k = 0; k < ranges; ++k) {
+  for (size_t k = 0; k < counts.size(); ++k) {
     int parity = static_cast<int>(quotes & 1);  // 1: the range starts inside quotes
     const RangeCount& r = counts[k];
     // Ends of records in this range, with parity relative to the range's start.

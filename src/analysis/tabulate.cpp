@@ -335,6 +335,291 @@ NumberSummary SumSummaries(const std::vector<NumberSummary>& parts, int upto) {
   return total;
 }
 
+// ---- Tabulate's steps -------------------------------------------------------------
+
+// The result's fields that the spec gives as they are.
+TableResult ResultHeader(const TableSpec& spec) {
+  TableResult result;
+  result.id = spec.id;
+  result.title = spec.title;
+  result.notes = spec.notes;
+  result.by = spec.by;
+  result.percent_decimals = spec.percent_decimals;
+  result.level = spec.level;
+  result.min_count = spec.min_count;
+  result.min_base = spec.min_base;
+  result.suppress = spec.suppress;
+  result.design = spec.design;
+  return result;
+}
+
+// What the rows of one table share: its columns, the slots of a row with no filter
+// of its own, the survey design, and the counts of the dataset columns that use
+// those slots.
+struct TableFrame {
+  int groups = 1;                     // G
+  std::vector<ColumnHeader> columns;  // the G groups, then the Total when shown
+  // Per dataset row: groups 0..G-1, G = no group, G+1 = excluded by the table's filter.
+  std::vector<uint8_t> table_slots;
+  // Weights, strata and clusters: design-based figures replace the proportions and
+  // tests computed from the counts (tabulate_design.h).
+  std::optional<Design> design;
+  GroupedCounts shared_counts;
+  std::vector<int> shared_position;  // by dataset column: its index in shared_counts, or -1
+
+  // Column c's slot, or -1 for the Total (all included slots 0..G).
+  int SlotOf(int c) const { return columns[c].is_total ? -1 : c; }
+  int column_count() const { return static_cast<int>(columns.size()); }
+};
+
+// Rows of dataset columns with no filter, eligibility or bins of their own share the
+// table's slots, so the kernel counts all their columns in one pass (its packs span
+// items); a pass per row cost a pass over the group codes and the pack set-up each.
+bool UsesTableSlots(const RowSpec& row) {
+  return row.derived.empty() && row.bins.empty() && row.filter.empty() &&
+         (row.eligible.empty() || row.denominator != DenominatorRule::kEligible);
+}
+
+Result<TableFrame> MakeFrame(const Dataset& data, const TableSpec& spec) {
+  TableFrame frame;
+  Grouping grouping = NGO_TRY(MakeGrouping(data, spec));
+  frame.design = NGO_TRY(MakeTableDesign(data, spec));
+  frame.groups = grouping.groups;
+  frame.columns = grouping.headers;
+  if (spec.total) frame.columns.push_back({"total", "Total", true});
+
+  std::optional<std::vector<uint8_t>> table_filter;
+  if (!spec.filter.empty()) {
+    auto bound = NGO_TRY(CompileForDataset(data, spec.filter, SpecLine(spec, 0)));
+    table_filter = NGO_TRY(EvaluateForRows(data, bound));
+  }
+  frame.table_slots = std::move(grouping.slots);
+  if (table_filter) {
+    for (size_t r = 0; r < frame.table_slots.size(); ++r) {
+      if (!(*table_filter)[r]) frame.table_slots[r] = static_cast<uint8_t>(frame.groups + 1);
+    }
+  }
+
+  std::vector<int> shared_columns;
+  frame.shared_position.assign(data.columns().size(), -1);
+  for (const RowSpec& row : spec.rows) {
+    int index = UsesTableSlots(row) ? data.Find(row.item) : -1;
+    if (index >= 0 && frame.shared_position[index] < 0) {
+      frame.shared_position[index] = static_cast<int>(shared_columns.size());
+      shared_columns.push_back(index);
+    }
+  }
+  if (!shared_columns.empty()) {
+    frame.shared_counts =
+        NGO_TRY(CountBySlots(data, frame.table_slots, frame.groups + 2, shared_columns));
+  }
+  return frame;
+}
+
+Status CheckItemKind(const RowSpec& row, const Column& column, const TableSpec& spec) {
+  if (!row.bins.empty() && column.kind != ColumnKind::kNumber) {
+    return MakeError("T005", "bins are for numeric items; '" + row.item + "' is not numeric",
+                     SpecLine(spec, row.line));
+  }
+  if (row.mentions && column.kind != ColumnKind::kMulti) {
+    return MakeError("T005",
+                     "mentions are for select_multiple items; '" + row.item + "' is not one",
+                     SpecLine(spec, row.line));
+  }
+  return Ok();
+}
+
+// The slots of a row with a filter or eligibility of its own: the table's, and G+1
+// also for rows that the row's filter excludes or that are not eligible.
+Result<std::vector<uint8_t>> RowSlots(const Dataset& data, const TableSpec& spec,
+                                      const RowSpec& row, const TableFrame& frame) {
+  std::vector<uint8_t> slots = frame.table_slots;
+  for (const std::string* expression : {&row.filter, &row.eligible}) {
+    if (expression->empty()) continue;
+    if (expression == &row.eligible && row.denominator != DenominatorRule::kEligible) continue;
+    auto bound = NGO_TRY(CompileForDataset(data, *expression, SpecLine(spec, row.line)));
+    std::vector<uint8_t> keep = NGO_TRY(EvaluateForRows(data, bound));
+    for (size_t r = 0; r < slots.size(); ++r) {
+      if (!keep[r]) slots[r] = static_cast<uint8_t>(frame.groups + 1);
+    }
+  }
+  return slots;
+}
+
+// A numeric column as a single-choice column of its bins [edge, next edge); values
+// outside the edges count as answered but in no bin.
+Column BinnedColumn(const Column& column, const std::vector<double>& edges, size_t rows) {
+  Column bins;
+  bins.name = column.name;
+  bins.kind = ColumnKind::kSingle;
+  for (size_t e = 0; e + 1 < edges.size(); ++e) {
+    bins.options.push_back(fmt::format("[{}, {})", edges[e], edges[e + 1]));
+  }
+  bins.planes.assign(1, std::vector<uint8_t>(rows));
+  for (size_t r = 0; r < rows; ++r) {
+    uint8_t code = column.states[r];
+    if (code == kCodeAnswered) {
+      auto it = std::upper_bound(edges.begin(), edges.end(), column.numbers[r]);
+      size_t bin = static_cast<size_t>(it - edges.begin());
+      code = (bin == 0 || bin >= edges.size()) ? static_cast<uint8_t>(bins.options.size())
+                                               : static_cast<uint8_t>(bin - 1);
+    }
+    bins.planes[0][r] = code;
+  }
+  return bins;
+}
+
+// A numeric item's cells: the statistics of each column, from the kernel's sums.
+Status AddNumericCells(const TableFrame& frame, const TableSpec& spec, const RowSpec& row,
+                       const Column& counted, const ColumnCounts& counts,
+                       const std::vector<uint8_t>& slots, ItemResult* item) {
+  const int groups = frame.groups;
+  item->statistics = row.statistics.empty()
+                         ? std::vector<std::string>{"n", "mean", "sd", "median", "min", "max"}
+                         : row.statistics;
+  bool want_median = std::find(item->statistics.begin(), item->statistics.end(), "median") !=
+                     item->statistics.end();
+  std::vector<std::optional<double>> medians(groups + 1);
+  if (want_median) medians = MediansBySlot(counted, slots, groups);
+  for (int c = 0; c < frame.column_count(); ++c) {
+    int slot = frame.SlotOf(c);
+    NumberSummary summary = slot >= 0 ? counts.numbers[slot] : SumSummaries(counts.numbers, groups);
+    item->numeric.push_back(MakeNumericCell(summary, medians[slot >= 0 ? slot : groups], spec));
+  }
+  if (frame.design) {
+    NGO_TRY(ApplyDesignToNumbers(*frame.design, counted, slots, groups, frame.columns, item));
+  }
+  return Ok();
+}
+
+// The options a row shows: the spec's list (checked) or all; derived rows show "yes".
+Result<std::vector<int>> ShownOptions(const TableSpec& spec, const RowSpec& row,
+                                      const Column& counted, const ItemResult& item) {
+  std::vector<int> shown;
+  if (item.kind == ItemKind::kDerived) {
+    shown = {0};
+  } else if (row.options.empty()) {
+    shown.resize(counted.options.size());
+    std::iota(shown.begin(), shown.end(), 0);
+  } else {
+    for (const std::string& name : row.options) {
+      auto it = std::find(counted.options.begin(), counted.options.end(), name);
+      if (it == counted.options.end()) {
+        return MakeError("T002", "'" + name + "' is not an option of '" + row.item + "'",
+                         SpecLine(spec, row.line));
+      }
+      shown.push_back(static_cast<int>(it - counted.options.begin()));
+    }
+  }
+  return shown;
+}
+
+// A choice item's cells (single, multiple, derived or binned): a row per shown
+// option, then the tests, the design-based figures and the suppression.
+Status AddOptionCells(const TableFrame& frame, const TableSpec& spec, const RowSpec& row,
+                      const Column& counted, const ColumnCounts& counts,
+                      const std::vector<uint8_t>& slots, ItemResult* item) {
+  const int groups = frame.groups;
+  std::vector<int> shown = NGO_TRY(ShownOptions(spec, row, counted, *item));
+  // The slots a column sums: its own, or 0..G for the Total.
+  auto first_slot = [&](int slot) { return slot >= 0 ? slot : 0; };
+  auto last_slot = [&](int slot) { return slot >= 0 ? slot : groups; };
+  if (counted.kind == ColumnKind::kMulti) {
+    for (int c = 0; c < frame.column_count(); ++c) {
+      int slot = frame.SlotOf(c);
+      uint64_t mentions = 0;
+      for (int s = first_slot(slot); s <= last_slot(slot); ++s) {
+        mentions += MultiMentions(counts, s);
+      }
+      item->mentions_total.push_back(mentions);
+    }
+  }
+  for (int option : shown) {
+    OptionRow out;
+    out.option = item->kind == ItemKind::kDerived ? "yes" : counted.options[option];
+    out.label = item->kind == ItemKind::kDerived ? item->label : counted.OptionLabel(option);
+    for (int c = 0; c < frame.column_count(); ++c) {
+      int slot = frame.SlotOf(c);
+      uint64_t count = 0;
+      for (int s = first_slot(slot); s <= last_slot(slot); ++s) {
+        count += counted.kind == ColumnKind::kMulti ? MultiOptionCount(counts, s, option)
+                                                    : SingleOptionCount(counts, s, option);
+      }
+      out.cells.push_back(
+          NGO_TRY(MakeCell(count, BaseOf(item->nonresponse[c], row.denominator), spec)));
+      if (row.mentions) {
+        out.mention_cells.push_back(NGO_TRY(MakeCell(count, item->mentions_total[c], spec)));
+      }
+    }
+    item->options.push_back(std::move(out));
+  }
+  NGO_TRY(AddPairTests(item, frame.columns, groups));
+  if (counted.kind == ColumnKind::kSingle && groups >= 2) {
+    item->item_test = ItemTest(counts, counted, frame.columns, groups);
+  }
+  if (frame.design) {
+    NGO_TRY(ApplyDesignToOptions(*frame.design, counted, slots, groups, frame.columns, shown, spec,
+                                 item));
+  }
+  if (spec.suppress) Suppress(item, spec.total, groups);
+  return Ok();
+}
+
+// One row of the spec: its item's column (a dataset column, or a derived one built
+// here; numerics with bins counted as a single-choice column of bins), counted by
+// slot, then its cells.
+Result<ItemResult> TabulateRow(const Dataset& data, const TableSpec& spec, const RowSpec& row,
+                               const TableFrame& frame) {
+  Dataset scratch(data.rows());
+  if (!row.derived.empty()) {
+    NGO_TRY(scratch.AddColumn(NGO_TRY(MakeDerivedColumn(data, row, spec))));
+  }
+  const Dataset& source = row.derived.empty() ? data : scratch;
+  const int column_index = row.derived.empty() ? data.Find(row.item) : 0;
+  if (column_index < 0) {
+    return MakeError("T002", "unknown item '" + row.item + "'", SpecLine(spec, row.line));
+  }
+  const Column& column = source.column(column_index);
+  NGO_TRY(CheckItemKind(row, column, spec));
+
+  const bool shared = UsesTableSlots(row);
+  std::vector<uint8_t> own_slots;
+  if (!shared) own_slots = NGO_TRY(RowSlots(data, spec, row, frame));
+  const std::vector<uint8_t>& slots = shared ? frame.table_slots : own_slots;
+
+  Dataset binned(data.rows());
+  if (!row.bins.empty()) NGO_TRY(binned.AddColumn(BinnedColumn(column, row.bins, data.rows())));
+  const Dataset& counted_data = row.bins.empty() ? source : binned;
+  const int counted_index = row.bins.empty() ? column_index : 0;
+  const Column& counted = counted_data.column(counted_index);
+  GroupedCounts own_counts;
+  if (!shared) {
+    own_counts = NGO_TRY(CountBySlots(counted_data, slots, frame.groups + 2, {counted_index}));
+  }
+  const ColumnCounts& counts =
+      shared ? frame.shared_counts.columns[frame.shared_position[column_index]]
+             : own_counts.columns[0];
+
+  ItemResult item;
+  item.item = row.item;
+  item.label = row.label.empty() ? (column.label.empty() ? column.name : column.label) : row.label;
+  item.kind = !row.derived.empty()                  ? ItemKind::kDerived
+              : counted.kind == ColumnKind::kSingle ? ItemKind::kSingle
+              : counted.kind == ColumnKind::kMulti  ? ItemKind::kMulti
+                                                    : ItemKind::kNumeric;
+  item.denominator = row.denominator;
+  item.filter = row.filter;
+  for (int c = 0; c < frame.column_count(); ++c) {
+    item.nonresponse.push_back(NonresponseOf(counts, counted.kind, frame.SlotOf(c), frame.groups));
+  }
+  if (counted.kind == ColumnKind::kNumber) {
+    NGO_TRY(AddNumericCells(frame, spec, row, counted, counts, slots, &item));
+  } else {
+    NGO_TRY(AddOptionCells(frame, spec, row, counted, counts, slots, &item));
+  }
+  return item;
+}
+
 }  // namespace
 
 std::string_view DenominatorRuleName(DenominatorRule rule) {
@@ -350,233 +635,12 @@ std::string_view DenominatorRuleName(DenominatorRule rule) {
 }
 
 Result<TableResult> Tabulate(const Dataset& data, const TableSpec& spec, Progress& progress) {
-  TableResult result;
-  result.id = spec.id;
-  result.title = spec.title;
-  result.notes = spec.notes;
-  result.by = spec.by;
-  result.percent_decimals = spec.percent_decimals;
-  result.level = spec.level;
-  result.min_count = spec.min_count;
-  result.min_base = spec.min_base;
-  result.suppress = spec.suppress;
-  result.design = spec.design;
-
-  Grouping grouping = NGO_TRY(MakeGrouping(data, spec));
-  // Weights, strata and clusters: design-based figures replace the proportions and tests
-  // computed from the counts below (tabulate_design.h).
-  std::optional<Design> design = NGO_TRY(MakeTableDesign(data, spec));
-  const int groups = grouping.groups;
-  result.columns = grouping.headers;
-  if (spec.total) result.columns.push_back({"total", "Total", true});
-  const int column_count = static_cast<int>(result.columns.size());
-  // Column c's slot, or -1 for the Total (all included slots 0..G).
-  auto slot_of = [&](int c) { return result.columns[c].is_total ? -1 : c; };
-
-  std::optional<std::vector<uint8_t>> table_filter;
-  if (!spec.filter.empty()) {
-    auto bound = NGO_TRY(CompileForDataset(data, spec.filter, SpecLine(spec, 0)));
-    table_filter = NGO_TRY(EvaluateForRows(data, bound));
-  }
-
-  // Slots of a row with no filter of its own: groups 0..G-1, G = no group, G+1 =
-  // excluded by the table's filter.
-  std::vector<uint8_t> table_slots = grouping.slots;
-  if (table_filter) {
-    for (size_t r = 0; r < table_slots.size(); ++r) {
-      if (!(*table_filter)[r]) table_slots[r] = static_cast<uint8_t>(groups + 1);
-    }
-  }
-  // Rows of dataset columns with no filter, eligibility or bins of their own share
-  // those slots, so the kernel counts all their columns in one pass (its packs span
-  // items); a pass per row cost a pass over the group codes and the pack set-up each.
-  auto uses_table_slots = [](const RowSpec& row) {
-    return row.derived.empty() && row.bins.empty() && row.filter.empty() &&
-           (row.eligible.empty() || row.denominator != DenominatorRule::kEligible);
-  };
-  std::vector<int> shared_columns;
-  std::vector<int> shared_position(data.columns().size(), -1);  // by column index
-  for (const RowSpec& row : spec.rows) {
-    int index = uses_table_slots(row) ? data.Find(row.item) : -1;
-    if (index >= 0 && shared_position[index] < 0) {
-      shared_position[index] = static_cast<int>(shared_columns.size());
-      shared_columns.push_back(index);
-    }
-  }
-  GroupedCounts shared_counts;
-  if (!shared_columns.empty()) {
-    shared_counts = NGO_TRY(CountBySlots(data, table_slots, groups + 2, shared_columns));
-  }
-
+  TableResult result = ResultHeader(spec);
+  TableFrame frame = NGO_TRY(MakeFrame(data, spec));
+  result.columns = frame.columns;
   progress.Start("tabulating " + spec.id, spec.rows.size());
   for (size_t row_index = 0; row_index < spec.rows.size(); ++row_index) {
-    const RowSpec& row = spec.rows[row_index];
-    // The item's column: a dataset column, or a derived one built here.
-    Dataset scratch(data.rows());
-    const Dataset* source = &data;
-    int column_index = -1;
-    if (!row.derived.empty()) {
-      NGO_TRY(scratch.AddColumn(NGO_TRY(MakeDerivedColumn(data, row, spec))));
-      source = &scratch;
-      column_index = 0;
-    } else {
-      column_index = data.Find(row.item);
-      if (column_index < 0) {
-        return MakeError("T002", "unknown item '" + row.item + "'", SpecLine(spec, row.line));
-      }
-    }
-    const Column& column = source->column(column_index);
-    if (!row.bins.empty() && column.kind != ColumnKind::kNumber) {
-      return MakeError("T005", "bins are for numeric items; '" + row.item + "' is not numeric",
-                       SpecLine(spec, row.line));
-    }
-    if (row.mentions && column.kind != ColumnKind::kMulti) {
-      return MakeError("T005",
-                       "mentions are for select_multiple items; '" + row.item + "' is not one",
-                       SpecLine(spec, row.line));
-    }
-
-    // Slots: the table's, and G+1 also for rows excluded by the row's filter or not
-    // eligible.
-    const bool shared = uses_table_slots(row);
-    std::vector<uint8_t> own_slots;
-    if (!shared) {
-      own_slots = table_slots;
-      for (const std::string* expression : {&row.filter, &row.eligible}) {
-        if (expression->empty()) continue;
-        if (expression == &row.eligible && row.denominator != DenominatorRule::kEligible) continue;
-        auto bound = NGO_TRY(CompileForDataset(data, *expression, SpecLine(spec, row.line)));
-        std::vector<uint8_t> keep = NGO_TRY(EvaluateForRows(data, bound));
-        for (size_t r = 0; r < own_slots.size(); ++r) {
-          if (!keep[r]) own_slots[r] = static_cast<uint8_t>(groups + 1);
-        }
-      }
-    }
-    const std::vector<uint8_t>& slots = shared ? table_slots : own_slots;
-
-    // Binned numerics are counted as a single-choice column of bins.
-    Dataset binned(data.rows());
-    const Column* counted = &column;
-    if (!row.bins.empty()) {
-      Column bins;
-      bins.name = column.name;
-      bins.kind = ColumnKind::kSingle;
-      for (size_t e = 0; e + 1 < row.bins.size(); ++e) {
-        bins.options.push_back(fmt::format("[{}, {})", row.bins[e], row.bins[e + 1]));
-      }
-      bins.planes.assign(1, std::vector<uint8_t>(data.rows()));
-      for (size_t r = 0; r < data.rows(); ++r) {
-        uint8_t code = column.states[r];
-        if (code == kCodeAnswered) {
-          auto it = std::upper_bound(row.bins.begin(), row.bins.end(), column.numbers[r]);
-          size_t bin = static_cast<size_t>(it - row.bins.begin());
-          // Values outside the edges count as answered but in no bin.
-          code = (bin == 0 || bin >= row.bins.size()) ? static_cast<uint8_t>(bins.options.size())
-                                                      : static_cast<uint8_t>(bin - 1);
-        }
-        bins.planes[0][r] = code;
-      }
-      NGO_TRY(binned.AddColumn(std::move(bins)));
-      counted = &binned.column(0);
-    }
-    const Dataset& counted_data = counted == &column ? *source : binned;
-    int counted_index = counted == &column ? column_index : 0;
-    GroupedCounts own_counts;
-    if (!shared)
-      own_counts = NGO_TRY(CountBySlots(counted_data, slots, groups + 2, {counted_index}));
-    const ColumnCounts& counts =
-        shared ? shared_counts.columns[shared_position[column_index]] : own_counts.columns[0];
-
-    ItemResult item;
-    item.item = row.item;
-    item.label =
-        row.label.empty() ? (column.label.empty() ? column.name : column.label) : row.label;
-    item.kind = !row.derived.empty()                   ? ItemKind::kDerived
-                : counted->kind == ColumnKind::kSingle ? ItemKind::kSingle
-                : counted->kind == ColumnKind::kMulti  ? ItemKind::kMulti
-                                                       : ItemKind::kNumeric;
-    if (!row.bins.empty()) item.kind = ItemKind::kSingle;
-    item.denominator = row.denominator;
-    item.filter = row.filter;
-    for (int c = 0; c < column_count; ++c) {
-      item.nonresponse.push_back(NonresponseOf(counts, counted->kind, slot_of(c), groups));
-    }
-
-    if (counted->kind == ColumnKind::kNumber) {
-      item.statistics = row.statistics.empty()
-                            ? std::vector<std::string>{"n", "mean", "sd", "median", "min", "max"}
-                            : row.statistics;
-      bool want_median = std::find(item.statistics.begin(), item.statistics.end(), "median") !=
-                         item.statistics.end();
-      std::vector<std::optional<double>> medians(groups + 1);
-      if (want_median) medians = MediansBySlot(*counted, slots, groups);
-      for (int c = 0; c < column_count; ++c) {
-        int slot = slot_of(c);
-        NumberSummary summary =
-            slot >= 0 ? counts.numbers[slot] : SumSummaries(counts.numbers, groups);
-        item.numeric.push_back(MakeNumericCell(summary, medians[slot >= 0 ? slot : groups], spec));
-      }
-      if (design) {
-        NGO_TRY(ApplyDesignToNumbers(*design, *counted, slots, groups, result.columns, &item));
-      }
-    } else {
-      // Options to show: the spec's list (checked) or all; derived rows show "yes".
-      std::vector<int> shown;
-      if (item.kind == ItemKind::kDerived) {
-        shown = {0};
-      } else if (row.options.empty()) {
-        shown.resize(counted->options.size());
-        std::iota(shown.begin(), shown.end(), 0);
-      } else {
-        for (const std::string& name : row.options) {
-          auto it = std::find(counted->options.begin(), counted->options.end(), name);
-          if (it == counted->options.end()) {
-            return MakeError("T002", "'" + name + "' is not an option of '" + row.item + "'",
-                             SpecLine(spec, row.line));
-          }
-          shown.push_back(static_cast<int>(it - counted->options.begin()));
-        }
-      }
-      if (counted->kind == ColumnKind::kMulti) {
-        for (int c = 0; c < column_count; ++c) {
-          int slot = slot_of(c);
-          uint64_t mentions = 0;
-          for (int s = (slot >= 0 ? slot : 0); s <= (slot >= 0 ? slot : groups); ++s) {
-            mentions += MultiMentions(counts, s);
-          }
-          item.mentions_total.push_back(mentions);
-        }
-      }
-      for (int option : shown) {
-        OptionRow out;
-        out.option = item.kind == ItemKind::kDerived ? "yes" : counted->options[option];
-        out.label = item.kind == ItemKind::kDerived ? item.label : counted->OptionLabel(option);
-        for (int c = 0; c < column_count; ++c) {
-          int slot = slot_of(c);
-          uint64_t count = 0;
-          for (int s = (slot >= 0 ? slot : 0); s <= (slot >= 0 ? slot : groups); ++s) {
-            count += counted->kind == ColumnKind::kMulti ? MultiOptionCount(counts, s, option)
-                                                         : SingleOptionCount(counts, s, option);
-          }
-          out.cells.push_back(
-              NGO_TRY(MakeCell(count, BaseOf(item.nonresponse[c], row.denominator), spec)));
-          if (row.mentions) {
-            out.mention_cells.push_back(NGO_TRY(MakeCell(count, item.mentions_total[c], spec)));
-          }
-        }
-        item.options.push_back(std::move(out));
-      }
-      NGO_TRY(AddPairTests(&item, result.columns, groups));
-      if (counted->kind == ColumnKind::kSingle && groups >= 2) {
-        item.item_test = ItemTest(counts, *counted, result.columns, groups);
-      }
-      if (design) {
-        NGO_TRY(ApplyDesignToOptions(*design, *counted, slots, groups, result.columns, shown, spec,
-                                     &item));
-      }
-      if (spec.suppress) Suppress(&item, spec.total, groups);
-    }
-    result.items.push_back(std::move(item));
+    result.items.push_back(NGO_TRY(TabulateRow(data, spec, spec.rows[row_index], frame)));
     progress.Update(row_index + 1);
   }
   progress.Finish();
