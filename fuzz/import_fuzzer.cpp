@@ -1,7 +1,11 @@
 // Fuzz target for the CSV import mapping (exchange/import.h): any bytes, read as a main
 // file and a repeat file (split at the first line "--- programs"), checked against a small
-// form with groups, a repeat, selects, numbers, dates, constraints and relevance, must give
-// a plan or an error with a location, never a crash or a hang. The form is built in memory.
+// form with groups, a repeat, selects (or_other in a group and in the repeat), a geopoint
+// and a photo in a group, numbers, dates, constraints and relevance, must give a plan or
+// an error with a location, never a crash or a hang. The form is built in memory. Seeds
+// cover the platforms' layouts (docs/formats/platform-exports.md): Kobo's with specify
+// texts, geopoint parts, media URLs and "_..." columns, Central's with hyphens and
+// geopoint parts, Ona's with n/a and flattened repeats.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -53,8 +57,14 @@ const form::Form& TheForm() {
                      "select_multiple svc,services,Services,,\"not(selected(., 'none') and "
                      "count-selected(.) > 1)\"\n"
                      "date,founded,Founded,,\n"
+                     "select_one yn or_other,heard,Heard,,\n"
+                     "begin_group,geo,Where,,\n"
+                     "geopoint,loc,Location,,\n"
+                     "image,photo,Photo,,\n"
+                     "end_group,,,,\n"
                      "begin_repeat,programs,Programmes,,\n"
                      "text,pname,Name,,\n"
+                     "select_multiple svc or_other,pservices,Services,,\n"
                      "integer,pstaff,Staff,count(${programs}) > 0,. >= 0\n"
                      "end_repeat,,,,\n"));
     workbook.sheets.push_back(

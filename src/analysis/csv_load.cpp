@@ -977,6 +977,13 @@ Result<Dataset> Loader::Run(Diagnostics* diags) {
     size_t pos = 0;
     if (CheckUtf8(data_, &pos, body_begin_) != kNone) return tl::unexpected(*utf8_first());
   }
+  // A select_multiple given only as its 0/1 option columns: the list column is built
+  // from them first (load_data.h), on the whole table; such files take the reference
+  // loader's path.
+  if (HasOptionColumnsOnly(form_, header_)) {
+    csv::Table table = NGO_TRY(csv::ParseTable(data_, file_));
+    return LoadCsvWithForm(form_, table, options_, diags);
+  }
   std::optional<Error> plan_error = Plan();
   if (plan_error) targets_.clear();  // check the CSV only: its errors come first
   FirstPass();

@@ -722,3 +722,38 @@ TEST(CsvLoad, LongRecordsFromAFile) {
 
 }  // namespace
 }  // namespace ngosurvey::analysis
+
+namespace ngosurvey::analysis {
+namespace {
+
+// A select_multiple given only as its 0/1 option columns (a layout `import`
+// accepts; Kobo's and Ona's exports can be set to write only these): the same
+// dataset as from its space-separated column, through both loaders.
+TEST(CsvLoad, SelectMultipleGivenOnlyAsOptionColumns) {
+  form::Form form = Built(&testing::EveryKindForm);
+  std::string listed = "country,s1,g/m1\nKH,a,o1 o3\nVN,b,\nKH,a,refused\nVN,c,o9\n";
+  std::string options_only =
+      "country,s1,g/m1/o1,g/m1/o2,g/m1/o3,g/m1/o4,g/m1/o5,g/m1/o6,g/m1/o7,g/m1/o8,g/m1/o9\n"
+      "KH,a,1,0,1,0,0,0,0,0,0\n"
+      "VN,b,,,,,,,,,\n"
+      "KH,a,refused,refused,refused,refused,refused,refused,refused,refused,refused\n"
+      "VN,c,False,False,False,False,False,False,False,False,True\n";
+  LoadDataOptions options;
+  Diagnostics d1, d2;
+  auto from_list = LoadCsvText(form, listed, "data.csv", options, &d1);
+  auto from_options = LoadCsvText(form, options_only, "data.csv", options, &d2);
+  ASSERT_TRUE(from_list) << from_list.error().ToString();
+  ASSERT_TRUE(from_options) << from_options.error().ToString();
+  ASSERT_GE(from_options->Find("m1"), 0);
+  testing::ExpectSameDataset(*from_list, *from_options);
+  ExpectSameEverySplit(form, options_only, options, "options only");
+
+  // A cell that is not 0/1 is an error at its place.
+  auto bad = LoadCsvText(form, "country,g/m1/o1\nKH,2\n", "data.csv", options, &d2);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().ToString(),
+            "data.csv:2:2: D003: '2' is not 0 or 1 (option 'o1' of question 'm1')");
+}
+
+}  // namespace
+}  // namespace ngosurvey::analysis

@@ -142,8 +142,79 @@ void AddGroupingColumns(const form::Form& form, const csv::Table& table,
   }
 }
 
+namespace {
+
+// The option columns of a select_multiple without a column of its own:
+// (choice name, column), or nothing.
+std::vector<std::pair<std::string, size_t>> OnlyOptionColumns(const form::Form& form,
+                                                              const Question& q,
+                                                              const csv::Table& header) {
+  std::vector<std::pair<std::string, size_t>> out;
+  if (q.type != QuestionType::kSelectMultiple || FindColumn(header, q)) return out;
+  std::vector<std::string> choices;
+  if (const form::ChoiceList* list = form.FindChoiceList(q.list_name)) {
+    for (const form::Choice& c : list->choices) choices.push_back(c.name);
+  }
+  if (q.or_other) choices.push_back("other");
+  for (const std::string& choice : choices) {
+    for (const std::string& name : form::ColumnNames(q)) {
+      std::optional<size_t> column = header.ColumnIndex(name + "/" + choice);
+      if (!column) column = header.ColumnIndex(name + "-" + choice);
+      if (column) {
+        out.emplace_back(choice, *column);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+bool HasOptionColumnsOnly(const form::Form& form, const csv::Table& header) {
+  for (const Question& q : form.questions) {
+    if (!OnlyOptionColumns(form, q, header).empty()) return true;
+  }
+  return false;
+}
+
+Status AddListColumnsFromOptions(const form::Form& form, const LoadDataOptions& options,
+                                 csv::Table* table) {
+  auto is_one = [](std::string_view v) { return v == "1" || v == "True" || v == "true"; };
+  auto is_zero = [](std::string_view v) { return v == "0" || v == "False" || v == "false"; };
+  for (const Question& q : form.questions) {
+    auto columns = OnlyOptionColumns(form, q, *table);
+    if (columns.empty()) continue;
+    for (size_t row = 0; row < table->rows.size(); ++row) {
+      std::string value, code;
+      for (const auto& [choice, column] : columns) {
+        std::string_view cell = text::Trim(table->rows[row][column]);
+        if (cell.empty() || is_zero(cell)) continue;
+        if (Contains(options.refused_codes, cell) || Contains(options.dont_know_codes, cell)) {
+          code = std::string(cell);
+        } else if (is_one(cell)) {
+          value += (value.empty() ? "" : " ") + choice;
+        } else {
+          return MakeError("D003",
+                           "'" + std::string(cell) + "' is not 0 or 1 (option '" + choice +
+                               "' of question '" + q.name + "')",
+                           table->Where(row, column));
+        }
+      }
+      table->rows[row].push_back(code.empty() ? std::move(value) : std::move(code));
+    }
+    table->header.push_back(form::RelativePath(q));
+  }
+  return Ok();
+}
+
 Result<Dataset> LoadCsvWithForm(const form::Form& form, const csv::Table& table,
                                 const LoadDataOptions& options, Diagnostics* diags) {
+  if (HasOptionColumnsOnly(form, table)) {
+    csv::Table joined = table;
+    NGO_TRY(AddListColumnsFromOptions(form, options, &joined));
+    return LoadCsvWithForm(form, joined, options, diags);
+  }
   Dataset data(table.rows.size());
   CsvRowContext context(form, table);
   form::expr::Evaluator evaluator;

@@ -72,6 +72,19 @@ std::vector<form::expr::BoundExpr> BindRelevanceChain(const form::Form& form,
                                                       const form::expr::NameResolver& resolver,
                                                       Diagnostics* diags);
 
+// A select_multiple given only as its 0/1 option columns ("grp/q/option" or
+// "grp/q-option", 1/0 or True/False; a layout that `import` accepts): true when the
+// header has such a question (no column of its own, at least one option column).
+bool HasOptionColumnsOnly(const form::Form& form, const csv::Table& header);
+
+// Adds to `table` the list column of every question HasOptionColumnsOnly finds,
+// built from its option columns as `import` builds it: the chosen options
+// separated by spaces; a refused or don't know code in an option cell (as
+// ngosurvey's own export writes it) is the cell's value; all cells empty, empty. An
+// option cell that is none of these is error D003 at its line and column.
+Status AddListColumnsFromOptions(const form::Form& form, const LoadDataOptions& options,
+                                 csv::Table* table);
+
 // Adds to options->extra_single the grouping columns of `specs` that the data has
 // but the form does not define as questions (a "country" column added to an
 // export): loaded as single-choice columns whose options are the values seen.

@@ -51,6 +51,7 @@ struct ExportOptions {
   bool pseudonymise = false;
   std::string key_file;
   std::string output;
+  std::string headers = "path";
 };
 
 void Usage(CommandContext& ctx, const std::string& message) {
@@ -86,9 +87,14 @@ Result<FormSource> LoadFormFrom(const std::string& spec, const store::Store& db)
     source.version.form_id = source.form.settings.form_id;
     source.version.version = source.form.settings.version;
     source.version.title = source.form.title;
+    // Both settings are optional in XLSForm: the reader takes the form id from the
+    // file name, as pyxform does, and a form without a version is stored under the
+    // version its bytes give (store::WorkbookVersion).
+    if (source.version.version.empty()) source.version.version = store::WorkbookVersion(bytes);
     source.version.xlsx = std::move(bytes);
-    if (source.version.form_id.empty() || source.version.version.empty()) {
-      return MakeError("IMP006", "the form needs settings form_id and version to be stored",
+    if (source.version.form_id.empty()) {
+      return MakeError("IMP006",
+                       "the form has no form_id (settings) and no file name to take it from",
                        Location{.file = spec});
     }
     source.from_file = true;
@@ -350,8 +356,11 @@ void RunExport(CommandContext& ctx, const ExportOptions& opts) {
     if (!wave) return Usage(ctx, "--wave must be pretest or main, not '" + opts.wave + "'");
     filter.wave = *wave;
   }
+  auto headers = exchange::ParseHeaderStyle(opts.headers);
+  if (!headers) return Usage(ctx, headers.error().message);
   exchange::ExportOptions options;
   options.format = *format;
+  options.headers = *headers;
   options.language = opts.lang;
   if (opts.pseudonymise) {
     auto key = exchange::ReadPseudonymKey(opts.key_file);
@@ -438,6 +447,8 @@ exporter->add_option("--form", exp->form, "Form id")->required();
 exporter->add_option("--format", exp->format, "csv, xlsx, dta or sav")->required();
 exporter->add_option("--lang", exp->lang, "Language of labels (code or name; default: the form's)");
 exporter->add_option("--wave", exp->wave, "Only this wave: pretest or main");
+exporter->add_option("--headers", exp->headers,
+                     "CSV/XLSX column names: path (grp/q, the default) or bare (q, unique)");
 exporter->add_flag("--include-pretest", exp->include_pretest, "Include pretest interviews");
 exporter->add_flag("--pseudonymise", exp->pseudonymise,
                    "Replace org and interviewer ids by keyed pseudonyms; drop sensitive questions");

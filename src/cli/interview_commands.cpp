@@ -545,15 +545,17 @@ void RunInterview(CommandContext& ctx, const InterviewOptions& opts) {
     }
     loaded = std::move(*l);
     const form::Settings& settings = loaded.form->settings;
-    if (settings.form_id.empty() || settings.version.empty()) {
+    if (settings.form_id.empty()) {
       *ctx.err << "error: " << opts.form_path
-               << ": the settings sheet needs form_id and version to store interviews\n";
+               << ": the form has no form_id (settings) and no file name to take it from\n";
       ctx.exit_status = kExitFailure;
       return;
     }
     store::FormVersion version;
     version.form_id = settings.form_id;
-    version.version = settings.version;
+    // XLSForm's version is optional: the workbook's bytes give one (as import does).
+    version.version =
+        settings.version.empty() ? store::WorkbookVersion(loaded.xlsx) : settings.version;
     version.title = loaded.form->title;
     version.xlsx = loaded.xlsx;
     if (auto st = store.PutForm(version); !st) {
@@ -569,7 +571,7 @@ void RunInterview(CommandContext& ctx, const InterviewOptions& opts) {
     store::Submission sub;
     sub.instance_id = store::NewInstanceId();
     sub.form_id = settings.form_id;
-    sub.form_version = settings.version;
+    sub.form_version = version.version;
     sub.wave = opts.wave == "pretest" ? store::Wave::kPretest : store::Wave::kMain;
     sub.org_id = opts.org;
     sub.interviewer = opts.interviewer;

@@ -54,6 +54,10 @@ class RowBuilder {
         std::string relative = level.repeat >= 0
                                    ? q.path.substr(std::min(q.path.size(), repeat_path.size() + 1))
                                    : form::RelativePath(q);
+        if (v.specify) {
+          targets_[l][relative + "_other"].column = static_cast<int>(c);
+          continue;
+        }
         Target& t = targets_[l][relative];
         if (v.kind == VarKind::kOption) {
           t.options.emplace_back(v.option, c);
@@ -245,6 +249,12 @@ Result<ExportFormat> ParseExportFormat(std::string_view name) {
                    "unknown export format '" + std::string(name) + "' (csv, xlsx, dta or sav)");
 }
 
+Result<HeaderStyle> ParseHeaderStyle(std::string_view name) {
+  if (name == "path") return HeaderStyle::kPath;
+  if (name == "bare") return HeaderStyle::kBare;
+  return MakeError("EXP005", "unknown header style '" + std::string(name) + "' (path or bare)");
+}
+
 Result<ExportResult> ExportStream(const form::Form& form, const SubmissionSource& source,
                                   const ExportOptions& options, const std::string& path) {
   std::string language = form.default_language;
@@ -265,6 +275,7 @@ Result<ExportResult> ExportStream(const form::Form& form, const SubmissionSource
   }
   Tables tables;
   BuildLayout(form, dropped, language, &tables);
+  if (options.headers == HeaderStyle::kBare) UseBareHeaders(form, &tables);
   ExportResult result;
   for (const Level& level : tables.levels) result.variables += level.variables.size();
   OutputFiles files;

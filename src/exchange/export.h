@@ -15,7 +15,8 @@
 // Every file is written atomically (temporary file + rename); an error leaves the
 // files not yet written untouched. docs/exchange.md has the details.
 //
-// Error codes: EXP001 unknown format, EXP002 unknown language, EXP003 a value
+// Error codes: EXP001 unknown format, EXP002 unknown language, EXP005 unknown
+// header style, EXP003 a value
 // that cannot be written (ReadStat's or libxlsxwriter's message), EXP010-EXP011
 // pseudonymisation key (pseudonymise.h); IO0xx from base/file.h.
 #pragma once
@@ -37,8 +38,18 @@ enum class ExportFormat { kCsv, kXlsx, kDta, kSav };
 // "csv", "xlsx", "dta", "sav"; EXP001 otherwise.
 Result<ExportFormat> ParseExportFormat(std::string_view name);
 
+// The CSV and XLSX column names of questions: the group path ("grp/q", ODK
+// Central's and ngosurvey's layout, re-importable) or the bare name ("q", Kobo's
+// default without groups in headers; a name that repeats in one file gets "_2",
+// "_3"... after its second use). Stata and SPSS names are not affected.
+enum class HeaderStyle { kPath, kBare };
+
+// "path" or "bare"; EXP005 otherwise.
+Result<HeaderStyle> ParseHeaderStyle(std::string_view name);
+
 struct ExportOptions {
   ExportFormat format = ExportFormat::kCsv;
+  HeaderStyle headers = HeaderStyle::kPath;
   std::string language;  // a Language code or name of the form; empty = default
   // When set, org and interviewer ids become keyed pseudonyms and sensitive
   // questions are left out (pseudonymise.h). The key's bytes.

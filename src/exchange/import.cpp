@@ -1,10 +1,12 @@
 #include "exchange/import.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <unordered_map>
@@ -149,6 +151,16 @@ Meta MetaColumn(std::string_view header) {
   return Meta::kNone;
 }
 
+// Ona's CSV export: columns only Ona writes (onadata's export builder: media counts,
+// the duration, the form's id string).
+bool IsOnaExport(const csv::Table& table) {
+  for (std::string_view column : {"_xform_id_string", "_media_count", "_total_media",
+                                  "_media_all_received", "_duration", "_date_modified"}) {
+    if (table.ColumnIndex(column)) return true;
+  }
+  return false;
+}
+
 // The innermost begin_repeat around a question (or the repeat itself for a
 // begin_repeat), -1 at the top level.
 int EnclosingRepeat(const Form& form, const Question& q) {
@@ -164,54 +176,253 @@ struct ColumnPlan {
   std::vector<std::pair<int, size_t>> values;  // (question, column)
   // select_multiple option columns: question -> (choice name, column)
   std::map<int, std::vector<std::pair<std::string, size_t>>> options;
+  // The "specify" text of an or_other select ("q_other", "grp/q_other"): (select, column).
+  std::vector<std::pair<int, size_t>> specify;
+  // A geopoint given only in parts (Central's "loc-Latitude"..., Kobo's
+  // "grp/_loc_latitude"...): question -> columns of latitude, longitude, altitude,
+  // accuracy (SIZE_MAX where absent). Parts beside the geopoint's own column are
+  // Kobo's copies of it and are not read.
+  std::map<int, std::array<size_t, 4>> geo_parts;
   std::map<Meta, size_t> meta;
+  // Repeat instances flattened into this file's columns, as Ona writes them
+  // ("children[1]/name", "children[2]/name", "children[1]/toys[1]/name"): one plan
+  // per instance prefix ("children[1]/"), outer instances first.
+  struct Flattened {
+    std::string prefix;
+    int repeat = -1;
+    std::shared_ptr<const struct ColumnPlan> plan;
+  };
+  std::vector<Flattened> flattened;
   std::optional<size_t> Column(Meta m) const {
     auto it = meta.find(m);
     return it == meta.end() ? std::nullopt : std::optional<size_t>(it->second);
   }
 };
 
-Result<ColumnPlan> PlanColumns(const Form& form, const csv::Table& table, int level) {
-  // Header name -> question, for the questions of this level. Paths first, so that a
-  // bare name shared by two questions never wins over an exact path.
+// The header names of the questions of one level (-1: the top), most specific first:
+// a group path never loses to a bare name, and a bare name counts only when one
+// question of the level has it (a repeat may reuse a name of the top level).
+struct LevelNames {
   std::unordered_map<std::string, int> names;
   std::unordered_map<std::string, std::pair<int, std::string>> option_names;
+  std::unordered_map<std::string, int> specify_names;
+  std::unordered_map<std::string, std::pair<int, int>> geo_part_names;  // (question, part)
+};
+
+LevelNames NamesOfLevel(const Form& form, int level) {
+  LevelNames out;
+  std::unordered_map<std::string, int> bare_count;
+  for (const Question& q : form.questions) {
+    if (!q.is_container() && EnclosingRepeat(form, q) == level) ++bare_count[q.name];
+  }
+  static constexpr std::array<std::string_view, 4> kCentralParts = {"Latitude", "Longitude",
+                                                                    "Altitude", "Accuracy"};
+  static constexpr std::array<std::string_view, 4> kKoboParts = {"latitude", "longitude",
+                                                                 "altitude", "precision"};
   for (int pass = 0; pass < 2; ++pass) {
     for (const Question& q : form.questions) {
       if (q.is_container() || EnclosingRepeat(form, q) != level) continue;
-      std::vector<std::string> candidates = form::ColumnNames(q);
-      for (const std::string& name : candidates) {
+      const bool select =
+          q.type == QuestionType::kSelectOne || q.type == QuestionType::kSelectMultiple;
+      const form::ChoiceList* list = form.FindChoiceList(q.list_name);
+      for (const std::string& name : form::ColumnNames(q)) {
         bool bare = name == q.name;
         if ((pass == 0) == bare) continue;
-        if (bare && form.QuestionsNamed(q.name).size() != 1) continue;
-        names.emplace(name, q.index);
+        if (bare && bare_count[q.name] != 1) continue;
+        out.names.emplace(name, q.index);
+        if (q.or_other && select) out.specify_names.emplace(name + "_other", q.index);
         if (q.type == QuestionType::kSelectMultiple) {
-          if (const form::ChoiceList* list = form.FindChoiceList(q.list_name)) {
-            for (const form::Choice& choice : list->choices) {
-              option_names.emplace(name + "/" + choice.name, std::pair{q.index, choice.name});
-              option_names.emplace(name + "-" + choice.name, std::pair{q.index, choice.name});
+          std::vector<std::string> options;
+          if (list)
+            for (const form::Choice& choice : list->choices) options.push_back(choice.name);
+          if (q.or_other) options.push_back("other");
+          for (const std::string& option : options) {
+            out.option_names.emplace(name + "/" + option, std::pair{q.index, option});
+            out.option_names.emplace(name + "-" + option, std::pair{q.index, option});
+          }
+        }
+        if (q.type == QuestionType::kGeopoint) {
+          // Central: "loc-Latitude" (groups joined by '-' or '/'); Kobo: the group
+          // path, then "_loc_latitude".
+          size_t slash = name.rfind('/');
+          std::string kobo_prefix =
+              (slash == std::string::npos ? std::string() : name.substr(0, slash + 1)) + "_" +
+              q.name + "_";
+          for (int part = 0; part < 4; ++part) {
+            out.geo_part_names.emplace(name + "-" + std::string(kCentralParts[part]),
+                                       std::pair{q.index, part});
+            if (!kobo_prefix.empty()) {
+              out.geo_part_names.emplace(kobo_prefix + std::string(kKoboParts[part]),
+                                         std::pair{q.index, part});
             }
           }
         }
       }
     }
   }
+  return out;
+}
+
+// Columns the platforms add beside a question, which hold no answer: Kobo's media
+// URL ("photo_URL", "grp/audit_URL", beside the file name), and Kobo's "_..."
+// columns inside groups ("geo/_geolocation", attachments' metadata).
+bool IsPlatformExtra(const LevelNames& names, std::string_view header) {
+  size_t slash = header.rfind('/');
+  std::string_view last = slash == std::string_view::npos ? header : header.substr(slash + 1);
+  if (!last.empty() && last.front() == '_') return true;
+  constexpr std::string_view kUrl = "_URL";
+  if (header.size() > kUrl.size() && header.substr(header.size() - kUrl.size()) == kUrl) {
+    std::string stem(header.substr(0, header.size() - kUrl.size()));
+    if (names.names.count(stem)) return true;
+    size_t stem_slash = stem.rfind('/');
+    std::string_view stem_last = stem_slash == std::string::npos
+                                     ? std::string_view(stem)
+                                     : std::string_view(stem).substr(stem_slash + 1);
+    if (stem_last == "audit") return true;  // Kobo writes audit_URL even for meta/audit
+  }
+  return false;
+}
+
+// A header with repeat indexes, "grp/children[2]/toys[1]/name": the innermost
+// repeat's instance prefix ("grp/children[2]/toys[1]/"), its path without indexes
+// ("/data/grp/children/toys") and the header without indexes
+// ("grp/children/toys/name"). Nullopt for a header without "[n]" steps.
+struct IndexedHeader {
+  std::string prefix, repeat_path, plain;
+  std::vector<std::string> outer_paths;  // the other indexed steps' paths, outer first
+};
+std::optional<IndexedHeader> ParseIndexedHeader(std::string_view header) {
+  if (header.find('[') == std::string_view::npos) return std::nullopt;
+  IndexedHeader out;
+  std::string path = "/data";
+  size_t start = 0;
+  bool any = false;
+  while (start <= header.size()) {
+    size_t slash = header.find('/', start);
+    std::string_view step = header.substr(
+        start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    std::string_view name = step;
+    if (size_t open = step.find('['); open != std::string_view::npos) {
+      std::string_view index = step.substr(open + 1);
+      if (index.size() < 2 || index.back() != ']') return std::nullopt;
+      index.remove_suffix(1);
+      int n = 0;
+      auto [ptr, ec] = std::from_chars(index.data(), index.data() + index.size(), n);
+      if (ec != std::errc() || ptr != index.data() + index.size() || n < 1) return std::nullopt;
+      name = step.substr(0, open);
+      if (any) out.outer_paths.push_back(out.repeat_path);
+      any = true;
+      out.repeat_path = path + "/" + std::string(name);
+      out.prefix = std::string(header.substr(0, start + step.size())) + "/";
+    }
+    if (name.empty()) return std::nullopt;
+    path += "/" + std::string(name);
+    out.plain += (out.plain.empty() ? "" : "/") + std::string(name);
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  if (!any || out.prefix.size() > header.size()) return std::nullopt;
+  return out;
+}
+
+// `only`, when given, marks the columns to read (a flattened instance's own).
+Result<ColumnPlan> PlanColumns(const Form& form, const csv::Table& table, int level,
+                               const std::vector<bool>* only = nullptr) {
+  const LevelNames names = NamesOfLevel(form, level);
   ColumnPlan plan;
   plan.level = level;
   std::vector<size_t> unknown;
+  std::map<int, std::array<size_t, 4>> geo_parts;
+  // Flattened repeat instances: prefix -> (repeat, columns renamed without indexes).
+  struct FlatColumns {
+    int repeat = -1;
+    csv::Table table;  // the file's columns renamed without indexes
+    std::vector<bool> own;
+  };
+  std::map<std::string, FlatColumns> flat;
+  std::vector<std::string> flat_order;
+  std::unordered_map<std::string, int> repeat_by_path;
+  for (const Question& q : form.questions) {
+    if (q.is_repeat()) repeat_by_path.emplace(q.path, q.index);
+  }
   for (size_t col = 0; col < table.header.size(); ++col) {
+    if (only && !(*only)[col]) continue;
     const std::string& header = table.header[col];
-    if (auto it = names.find(header); it != names.end()) {
+    if (auto indexed = ParseIndexedHeader(header); indexed && !only) {
+      // Ona's flattened repeats: every indexed step a repeat of the form, the
+      // outermost inside this file's level.
+      auto repeat = repeat_by_path.find(indexed->repeat_path);
+      bool nested_ok = repeat != repeat_by_path.end();
+      for (const std::string& outer : indexed->outer_paths) {
+        nested_ok = nested_ok && repeat_by_path.count(outer);
+      }
+      int outermost =
+          nested_ok ? repeat_by_path.at(indexed->outer_paths.empty() ? indexed->repeat_path
+                                                                     : indexed->outer_paths.front())
+                    : -1;
+      if (nested_ok && EnclosingRepeat(form, form.questions[outermost]) == level) {
+        auto [it, inserted] = flat.try_emplace(indexed->prefix);
+        FlatColumns& f = it->second;
+        if (inserted) {
+          f.repeat = repeat->second;
+          f.table.file = table.file;
+          f.table.header.resize(table.header.size());
+          f.own.assign(table.header.size(), false);
+          flat_order.push_back(indexed->prefix);
+        }
+        // At the file's own column position: rows are the file's rows.
+        f.table.header[col] = indexed->plain;
+        f.own[col] = true;
+        continue;
+      }
+    }
+    if (auto it = names.names.find(header); it != names.names.end()) {
       plan.values.emplace_back(it->second, col);
-    } else if (auto opt = option_names.find(header); opt != option_names.end()) {
+    } else if (auto opt = names.option_names.find(header); opt != names.option_names.end()) {
       plan.options[opt->second.first].emplace_back(opt->second.second, col);
+    } else if (auto other = names.specify_names.find(header); other != names.specify_names.end()) {
+      plan.specify.emplace_back(other->second, col);
+    } else if (auto geo = names.geo_part_names.find(header); geo != names.geo_part_names.end()) {
+      auto [slot, inserted] = geo_parts.try_emplace(geo->second.first);
+      if (inserted) slot->second.fill(SIZE_MAX);
+      slot->second[geo->second.second] = col;
     } else if (Meta m = MetaColumn(header); m != Meta::kNone) {
       if (m != Meta::kIgnored) plan.meta.emplace(m, col);
     } else if (header.rfind("meta/", 0) == 0 || header.rfind("meta-", 0) == 0) {
       // other metadata of the instance (audit, deprecatedID...)
+    } else if (IsPlatformExtra(names, header)) {
+      // media URLs and Kobo's "_..." columns inside groups: not answers
     } else {
       unknown.push_back(col);
     }
+  }
+  for (const std::string& prefix : flat_order) {
+    const FlatColumns& f = flat.at(prefix);
+    const int repeat = f.repeat;
+    auto sub_plan = PlanColumns(form, f.table, repeat, &f.own);
+    if (!sub_plan) {
+      Error e = sub_plan.error();
+      // Name the column as the file writes it.
+      if (e.where.column > 0) {
+        e.message = "column '" + table.header[e.where.column - 1] +
+                    "' is not a question of form '" + form.settings.form_id + "' in repeat '" +
+                    form.questions[repeat].name + "'";
+      }
+      return tl::unexpected(e);
+    }
+    plan.flattened.push_back(
+        {prefix, repeat, std::make_shared<const ColumnPlan>(std::move(*sub_plan))});
+  }
+  // Outer instances before the ones inside them, each repeat's instances in order.
+  std::stable_sort(plan.flattened.begin(), plan.flattened.end(), [](const auto& x, const auto& y) {
+    return std::count(x.prefix.begin(), x.prefix.end(), '[') <
+           std::count(y.prefix.begin(), y.prefix.end(), '[');
+  });
+  // Geopoint parts count only for a geopoint without its own column.
+  for (const auto& [question, columns] : geo_parts) {
+    bool own = std::any_of(plan.values.begin(), plan.values.end(),
+                           [&](const auto& v) { return v.first == question; });
+    if (!own) plan.geo_parts.emplace(question, columns);
   }
   if (!unknown.empty()) {
     std::string message = "column '" + table.header[unknown[0]] + "' is not a question of form '" +
@@ -377,7 +588,13 @@ struct CellRef {
   size_t row = 0, column = 0;
   Location where() const { return table->Where(row, column); }
 };
-using RawValues = std::map<int, std::pair<std::string, CellRef>>;
+using RawValue = std::pair<std::string, CellRef>;
+using RawValues = std::map<int, RawValue>;
+// One row's cells: the questions' and the or_other selects' "specify" texts.
+struct RowValues {
+  RawValues answers;
+  RawValues specify;  // select question -> its "_other" text
+};
 
 // Rows of one submission being built.
 struct Draft {
@@ -408,7 +625,9 @@ class Importer {
     writer_ = writer;
     const csv::Table& main = *chunk;
     ColumnPlan main_plan = NGO_TRY(PlanColumns(form_, main, -1));
+    ona_ = IsOnaExport(main) || !main_plan.flattened.empty();
     report->layout = main_plan.Column(Meta::kWave) || main_plan.Column(Meta::kOrg) ? "ngosurvey"
+                     : ona_                                                        ? "ona"
                      : main.ColumnIndex("_uuid") || main.ColumnIndex("_submission_time") ? "kobo"
                                                                                          : "odk";
     std::optional<size_t> id_column = main_plan.Column(Meta::kInstanceId);
@@ -477,9 +696,11 @@ class Importer {
     expressions_ = CompileExpressions(form_, context_, &report->warnings);
 
     bool any_row = false;
+    const size_t chunk_rows =
+        std::clamp<size_t>(kChunkCells / std::max<size_t>(1, main.header.size()), 16, kChunkRows);
     std::vector<Draft> drafts;
     while (true) {
-      bool more = NGO_TRY(source(kChunkRows, chunk));
+      bool more = NGO_TRY(source(chunk_rows, chunk));
       if (!more) break;
       any_row = true;
       report->rows += main.rows.size();
@@ -511,6 +732,14 @@ class Importer {
         std::sort(keys.begin(), keys.end());
         keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
         for (const std::string& key : keys) AttachChildren(-1, key, row, "", &d);
+        // Ona's flattened instances: the columns of an instance the row does not
+        // have are empty (the file has as many as the row with the most).
+        for (size_t k = 0; k < main_plan.flattened.size(); ++k) {
+          const ColumnPlan::Flattened& flat = main_plan.flattened[k];
+          if (NoValue(main, row, *flat.plan)) continue;
+          d.instances.push_back(Instance{&main, flat.plan.get(), row, flat.prefix, flat.repeat,
+                                         repeat_files_.size() + k});
+        }
         // Instances in file order (outer files first), as the checks count them.
         std::stable_sort(
             d.instances.begin(), d.instances.end(), [](const Instance& x, const Instance& y) {
@@ -559,7 +788,11 @@ class Importer {
   }
 
  private:
+  // Rows are read a chunk at a time: at most kChunkRows, and at most kChunkCells cells
+  // (a chunk's cells cost about 60 bytes each: 2,048 rows of an 800-column tool held
+  // about 100 MB, of a 2,000-column one 250 MB).
   static constexpr size_t kChunkRows = 2048;
+  static constexpr size_t kChunkCells = size_t{1} << 18;
 
   // A repeat's file, indexed by its link column.
   struct RepeatFile {
@@ -641,19 +874,70 @@ class Importer {
     return true;
   }
 
+  // True when every cell of `plan` in `row` is empty.
+  bool NoValue(const csv::Table& table, size_t row, const ColumnPlan& plan) const {
+    auto empty = [&](size_t col) { return col == SIZE_MAX || Cell(table, row, col).empty(); };
+    for (const auto& [q, col] : plan.values)
+      if (!empty(col)) return false;
+    for (const auto& [q, col] : plan.specify)
+      if (!empty(col)) return false;
+    for (const auto& [q, columns] : plan.options)
+      for (const auto& [choice, col] : columns)
+        if (!empty(col)) return false;
+    for (const auto& [q, columns] : plan.geo_parts)
+      for (size_t col : columns)
+        if (!empty(col)) return false;
+    return true;
+  }
+
+  // A cell as the answer's text: exactly as written (no trimming: a trailing space
+  // or line break typed by the respondent is data), except Ona's "n/a", which
+  // stands for no value in its exports.
+  std::string_view Cell(const csv::Table& table, size_t row, size_t col) const {
+    std::string_view cell = table.rows[row][col];
+    if (ona_ && cell == "n/a") return {};
+    return cell;
+  }
+
   // Reads the raw text of each question column of one row into `raws` (the
-  // select_multiple list rebuilt from option columns when needed).
-  void ReadRow(const csv::Table& table, const ColumnPlan& plan, size_t row, RawValues* raws,
+  // select_multiple list rebuilt from option columns when needed, a geopoint from its
+  // parts when it has no column of its own).
+  void ReadRow(const csv::Table& table, const ColumnPlan& plan, size_t row, RowValues* values,
                std::vector<Error>* errors) {
+    RawValues* raws = &values->answers;
     for (const auto& [question, col] : plan.values) {
-      (*raws)[question] = {std::string(text::Trim(table.rows[row][col])),
-                           CellRef{&table, row, col}};
+      (*raws)[question] = {std::string(Cell(table, row, col)), CellRef{&table, row, col}};
+    }
+    for (const auto& [question, col] : plan.specify) {
+      std::string_view cell = Cell(table, row, col);
+      if (!cell.empty()) values->specify[question] = {std::string(cell), CellRef{&table, row, col}};
+    }
+    for (const auto& [question, columns] : plan.geo_parts) {
+      // "lat lon alt acc" as ODK writes a geopoint; trailing empty parts left out.
+      std::vector<std::string_view> parts;
+      size_t first = SIZE_MAX;
+      for (size_t col : columns) {
+        if (col == SIZE_MAX) {
+          parts.emplace_back();
+          continue;
+        }
+        first = std::min(first, col);
+        parts.push_back(Cell(table, row, col));
+      }
+      while (!parts.empty() && parts.back().empty()) parts.pop_back();
+      std::string joined;
+      for (size_t i = 0; i < parts.size(); ++i) {
+        if (i) joined += ' ';
+        joined += parts[i];  // an empty part in the middle fails the geopoint check
+      }
+      (*raws)[question] = {std::move(joined), CellRef{&table, row, first}};
     }
     for (const auto& [question, columns] : plan.options) {
       std::vector<std::string> chosen;
       bool any_cell = false;
       for (const auto& [choice, col] : columns) {
-        std::string_view cell = text::Trim(table.rows[row][col]);
+        // A 0/1 cell is a flag, not typed text: surrounding spaces mean nothing.
+        std::string_view cell = text::Trim(Cell(table, row, col));
         // ngosurvey's own export repeats a refused / don't know code in every option
         // column; the list column says the same.
         if (cell.empty() || Contains(refused_, cell) || Contains(dont_know_, cell)) continue;
@@ -715,27 +999,33 @@ class Importer {
     std::optional<int64_t> submitted = ParseDateTimeMillis(meta(Meta::kSubmissionTime));
 
     // Raw values of the main row and of every repeat row.
-    RawValues main_raw;
+    RowValues main_raw;
     ReadRow(main, plan, d->main_row, &main_raw, &d->errors);
-    std::vector<RawValues> instance_raw(d->instances.size());
+    std::vector<RowValues> instance_raw(d->instances.size());
     for (size_t i = 0; i < d->instances.size(); ++i) {
       const Instance& in = d->instances[i];
       ReadRow(*in.table, *in.plan, in.row, &instance_raw[i], &d->errors);
     }
     context_.Clear();
-    for (const auto& [q, raw] : main_raw) context_.Add(q, raw.first);
+    for (const auto& [q, raw] : main_raw.answers) context_.Add(q, raw.first);
     std::map<int, size_t> instances_of;  // repeat -> count, and per-instance ordinal
     std::vector<size_t> ordinal(d->instances.size());
     for (size_t i = 0; i < d->instances.size(); ++i) {
       int repeat = d->instances[i].repeat;
       ordinal[i] = instances_of[repeat]++;
       context_.Add(repeat, "");
-      for (const auto& [q, raw] : instance_raw[i]) context_.Add(q, raw.first);
+      for (const auto& [q, raw] : instance_raw[i].answers) context_.Add(q, raw.first);
     }
 
-    auto answer_all = [&](const RawValues& raws, const std::string& prefix, int repeat,
+    // A question's path from its level: "grp/q" at the top, "q" in a repeat's row.
+    auto relative = [&](const Question& q, int repeat) -> std::string {
+      if (repeat < 0) return relative_paths_[q.index];
+      const std::string& rpath = form_.questions[repeat].path;
+      return q.path.substr(std::min(q.path.size(), rpath.size() + 1));
+    };
+    auto answer_all = [&](const RowValues& values, const std::string& prefix, int repeat,
                           size_t ordinal_in_repeat) {
-      for (const auto& [qi, raw] : raws) {
+      for (const auto& [qi, raw] : values.answers) {
         const Question& q = form_.questions[qi];
         const auto& [text_value, where] = raw;
         context_.SetCurrentNode(repeat, ordinal_in_repeat, text_value);
@@ -764,12 +1054,7 @@ class Importer {
             }
           }
         }
-        std::string relative = repeat >= 0 ? std::string() : relative_paths_[qi];
-        if (repeat >= 0) {
-          const std::string& rpath = form_.questions[repeat].path;
-          relative = q.path.substr(std::min(q.path.size(), rpath.size() + 1));
-        }
-        s.answers[prefix + relative] = answer;
+        s.answers[prefix + relative(q, repeat)] = answer;
         if (answer.state == AnswerState::kAnswered) {
           if (q.type == QuestionType::kStart) {
             if (auto ms = ParseDateTimeMillis(answer.value)) s.started_at_ms = *ms;
@@ -781,6 +1066,25 @@ class Importer {
             s.org_id = answer.value;
           }
         }
+      }
+      // "Other, specify" texts, kept beside their select as the interview keeps them
+      // ("grp/q_other"), as written.
+      for (const auto& [qi, raw] : values.specify) {
+        const Question& q = form_.questions[qi];
+        const auto& [text_value, where] = raw;
+        Answer answer = Contains(refused_, text_value)     ? Answer::Refused()
+                        : Contains(dont_know_, text_value) ? Answer::DontKnow()
+                                                           : Answer::Answered(text_value);
+        auto chosen = values.answers.find(qi);
+        bool other = chosen != values.answers.end() &&
+                     Contains(form::SplitSelected(chosen->second.first), "other");
+        if (!other && answer.state == AnswerState::kAnswered) {
+          warnings->AddWarning("IMP030",
+                               "'" + q.name + "_other' has a text but 'other' is not chosen in '" +
+                                   q.name + "' (the text is kept)",
+                               where.where());
+        }
+        s.answers[prefix + relative(q, repeat) + "_other"] = std::move(answer);
       }
     };
     answer_all(main_raw, "", -1, 0);
@@ -863,6 +1167,7 @@ class Importer {
   std::vector<std::string> refused_, dont_know_;
   std::vector<RepeatFile> repeat_files_;
   std::vector<std::string> relative_paths_;  // per question
+  bool ona_ = false;                         // an Ona export: "n/a" is no value
   SeenInstanceIds seen_ids_;
   size_t unchanged_ = 0;
   std::optional<Error> store_error_;

@@ -17,8 +17,17 @@
 //                 repeat in its own file, rows linked to their parent by PARENT_KEY.
 //   KoboToolbox   the same paths with "/", "_uuid", "_submission_time", "_index",
 //                 "_submitted_by"; repeat rows linked by "_parent_index".
+//   Ona           the Kobo columns; repeats flattened into their parent's file
+//                 ("children[1]/name"), "n/a" for no value.
 //   ngosurvey     its own export (export.h): the ODK layout plus "wave", "org",
 //                 "interviewer" columns.
+// In all of them: a bare column name is the question of that name at the file's
+// level; an or_other select's "specify" text ("grp/q_other", "grp-q_other") is kept
+// at the select's answer path + "_other"; a geopoint given only in parts
+// ("loc-Latitude"..., "grp/_loc_latitude"...) is joined; media URL columns
+// ("photo_URL", "audit_URL") and Kobo's "_..." columns (also inside groups) are
+// accepted and not stored. Cells are stored as written (never trimmed).
+// docs/exchange.md and docs/formats/platform-exports.md have the details.
 //
 // Cells equal to the form's refused / don't know codes (settings columns
 // missing_refused and missing_dont_know, default "refused" and "dont_know") become
@@ -42,8 +51,9 @@
 //   IMP018 repeat row whose parent is not in the main file  IMP019 conflict: the
 //          instance id is stored with other answers (never overwritten)
 //   IMP020 a refused / don't know code chosen with other options
-// Warnings (the row is kept): IMP030 a value where the question is not relevant,
-// IMP031 a constraint or relevance that cannot be evaluated on imported data.
+// Warnings (the row is kept): IMP030 a value where the question is not relevant (or
+// a "specify" text whose select does not include "other"), IMP031 a constraint or
+// relevance that cannot be evaluated on imported data.
 #pragma once
 
 #include <cstdint>
@@ -86,7 +96,7 @@ struct RejectedRow {
 };
 
 struct ImportPlan {
-  std::string layout;  // "odk", "kobo" or "ngosurvey"
+  std::string layout;  // "odk", "kobo", "ona" or "ngosurvey"
   // The form version (when the caller set it) and the new, valid submissions.
   store::SubmissionBatch batch;
   // Rows already stored with the same answers (a re-import): skipped.
@@ -97,7 +107,7 @@ struct ImportPlan {
 
 // What a streaming import found.
 struct ImportReport {
-  std::string layout;    // "odk", "kobo" or "ngosurvey"
+  std::string layout;    // "odk", "kobo", "ona" or "ngosurvey"
   size_t rows = 0;       // data rows of the main file
   size_t stored = 0;     // new submissions added to the writer
   size_t unchanged = 0;  // rows already stored with the same answers (skipped)

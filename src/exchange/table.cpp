@@ -223,15 +223,54 @@ void BuildLayout(const form::Form& form, const std::vector<bool>& dropped,
         level.variables.push_back(std::move(o));
       }
     }
+    if (q.or_other &&
+        (q.type == QuestionType::kSelectOne || q.type == QuestionType::kSelectMultiple)) {
+      Variable o;
+      o.kind = VarKind::kText;
+      o.csv_name = v.csv_name + "_other";
+      o.label = v.label + ": other, specify";
+      o.type = "text (or_other)";
+      o.question = q.index;
+      o.specify = true;
+      std::string chosen =
+          q.name + (q.type == QuestionType::kSelectOne ? " is" : " includes") + " 'other'";
+      o.relevant = v.relevant.empty() ? "Asked if " + chosen : v.relevant + " and " + chosen;
+      level.variables.push_back(std::move(o));
+    }
   }
-  // Names per format, unique within each file.
+  // Names per format, unique within each file. The "specify" texts are named first:
+  // "q_other" is the name ODK and Kobo give them, so the 0/1 column of option
+  // "other" (also "q_other" by the option rule) gets "q_other_2".
   for (Level& level : t->levels) {
     std::vector<std::string> stata_taken, spss_taken;
+    for (bool specify_pass : {true, false}) {
+      for (Variable& v : level.variables) {
+        if (v.specify != specify_pass) continue;
+        std::string wanted = v.question >= 0 ? form.questions[v.question].name : Lower(v.csv_name);
+        if (v.kind == VarKind::kOption) wanted += "_" + v.option;
+        if (v.specify) wanted += "_other";
+        v.stata_name = StataName(wanted, &stata_taken);
+        v.spss_name = SpssName(wanted, &spss_taken);
+      }
+    }
+  }
+}
+
+void UseBareHeaders(const form::Form& form, Tables* t) {
+  for (Level& level : t->levels) {
+    std::set<std::string> taken;
+    for (const Variable& v : level.variables) {
+      if (v.question < 0) taken.insert(v.csv_name);  // KEY, PARENT_KEY, wave...
+    }
     for (Variable& v : level.variables) {
-      std::string wanted = v.question >= 0 ? form.questions[v.question].name : Lower(v.csv_name);
-      if (v.kind == VarKind::kOption) wanted += "_" + v.option;
-      v.stata_name = StataName(wanted, &stata_taken);
-      v.spss_name = SpssName(wanted, &spss_taken);
+      if (v.question < 0) continue;
+      std::string name = form.questions[v.question].name;
+      if (v.kind == VarKind::kOption) name += "/" + v.option;
+      if (v.specify) name += "_other";
+      std::string unique = name;
+      for (int n = 2; taken.count(unique); ++n) unique = name + "_" + std::to_string(n);
+      taken.insert(unique);
+      v.csv_name = std::move(unique);
     }
   }
 }

@@ -45,6 +45,9 @@ struct Variable {
   std::vector<Code> codes;  // kSelectOne: the choices and their numeric codes
   std::string relevant;     // when it is asked, in words (form/describe.h); "" = always
   bool integer = false;     // kNumber from an integer question
+  // The "specify" text of an or_other select (`question`): CSV "grp/q_other", beside
+  // the select's columns as Kobo writes it; stored at the select's path + "_other".
+  bool specify = false;
 };
 
 // One cell: an answer state and its text (answered values, keys and metadata).
@@ -71,6 +74,10 @@ struct Tables {
 // (indexes) are left out. Notes and groups have no variables.
 void BuildLayout(const form::Form& form, const std::vector<bool>& dropped,
                  const std::string& language, Tables* tables);
+
+// Replaces the CSV / XLSX names of question variables by the bare question name
+// ("q", "q/option", "q_other"), made unique within each level by "_2", "_3"...
+void UseBareHeaders(const form::Form& form, Tables* tables);
 
 // The CSV text of a cell: answered text, the first refused / don't know code, or "".
 std::string_view CellText(const Tables& tables, const Cell& cell);

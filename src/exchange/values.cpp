@@ -20,7 +20,7 @@ bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
   return true;
 }
 
-// "HH:MM[:SS[.fff]][Z|+hh:mm|-hh:mm]" from `pos`; sets millis of the day and the zone
+// "HH:MM[:SS[.fff]][Z|+hh:mm|-hh:mm|+hhmm|+hh]" from `pos`; sets millis of the day and the zone
 // offset in minutes.
 bool ParseClock(std::string_view s, size_t pos, int64_t* millis, int* offset_minutes) {
   int h = 0, mi = 0, sec = 0;
@@ -53,11 +53,16 @@ bool ParseClock(std::string_view s, size_t pos, int64_t* millis, int* offset_min
     } else if (s[pos] == '+' || s[pos] == '-') {
       int oh = 0, om = 0;
       if (!Digits(s, pos + 1, 2, &oh)) return false;
+      const int sign = s[pos] == '-' ? -1 : 1;
       size_t next = pos + 3;
-      if (next < s.size() && s[next] == ':') ++next;
-      if (!Digits(s, next, 2, &om)) return false;
-      *offset_minutes = (s[pos] == '-' ? -1 : 1) * (oh * 60 + om);
-      pos = next + 2;
+      if (next == s.size()) {
+        pos = next;  // "+hh" alone: ISO 8601's hour offset (Kobo's exports have "-04")
+      } else {
+        if (s[next] == ':') ++next;
+        if (!Digits(s, next, 2, &om)) return false;
+        pos = next + 2;
+      }
+      *offset_minutes = sign * (oh * 60 + om);
     }
   }
   if (pos != s.size()) return false;

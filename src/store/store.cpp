@@ -143,6 +143,10 @@ std::string NewInstanceId() {
   return out;
 }
 
+std::string WorkbookVersion(std::string_view xlsx) {
+  return "sha256-" + internal::Sha256Hex(xlsx).substr(0, 16);
+}
+
 bool IsValidInstanceId(std::string_view id) {
   static constexpr std::string_view kPrefix = "uuid:";
   if (id.substr(0, kPrefix.size()) != kPrefix) return false;

@@ -435,4 +435,10 @@ std::string NewInstanceId();
 // True for "uuid:" followed by a UUID in 8-4-4-4-12 hex form (any case).
 bool IsValidInstanceId(std::string_view instance_id);
 
+// The version under which a form whose settings give none is stored: "sha256-" and
+// the first 16 hex digits of the SHA-256 of its workbook bytes, so that the same
+// workbook always gets the same version and a changed one a new version. (XLSForm's
+// `version` is optional: pyxform writes no version attribute then.)
+std::string WorkbookVersion(std::string_view xlsx);
+
 }  // namespace ngosurvey::store
