@@ -22,6 +22,7 @@
 
 #include "base/date.h"
 #include "base/text.h"
+#include "base/words.h"
 #include "interview/interview_internal.h"
 #include "interview/messages_internal.h"
 
@@ -1299,6 +1300,9 @@ std::vector<ReviewItem> Interview::Review() const {
         item.state = cell.relevant ? AnswerState::kMissing : AnswerState::kNotAsked;
       }
       item.shown = item.value;
+      if (n.type == QuestionType::kDate && !item.value.empty()) {
+        item.shown = words::DateInWords(item.value, s.lang);
+      }
       if (n.list >= 0 && !item.value.empty()) {
         const form::ChoiceList& list = s.form->choice_lists[n.list];
         item.shown.clear();

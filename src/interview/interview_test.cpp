@@ -148,6 +148,25 @@ TEST(Interview, ConstraintMessageInTheInterviewLanguage) {
   EXPECT_EQ(r->At("year"), Answer::Answered("2005"));
 }
 
+TEST(Interview, ReviewShowsDatesInWordsInTheInterviewLanguage) {
+  Rows survey = {{"type", "name", "label::English (en)", "label::Khmer (km)"},
+                 {"date", "founded", "Founded", "បង្កើត"}};
+  Options options;
+  options.language = "km";
+  auto r = Start(survey, {}, {}, options);
+  ASSERT_TRUE(r->iv->Set(0, "2005-03-09"));
+  auto shown = [&] {
+    for (const ReviewItem& item : r->iv->Review()) {
+      if (item.name == "founded") return item.value + " | " + item.shown;
+    }
+    return std::string();
+  };
+  // The value stays ISO; what people read is the date in words.
+  EXPECT_EQ(shown(), "2005-03-09 | ថ្ងៃទី៩ ខែមីនា ឆ្នាំ២០០៥");
+  ASSERT_TRUE(r->iv->SetLanguage("en"));
+  EXPECT_EQ(shown(), "2005-03-09 | 9 March 2005");
+}
+
 TEST(Interview, RequiredAndOptionalQuestions) {
   auto r = Start({{"type", "name", "label", "required", "required_message"},
                   {"text", "a", "A", "yes", "Please answer A"},

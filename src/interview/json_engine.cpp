@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "base/words.h"
 #include "form/form_json.h"
 
 namespace ngosurvey::interview {
@@ -77,35 +78,6 @@ Json ScreenJson(const Screen& s) {
   }
   return out;
 }
-
-constexpr std::pair<ScreenWord, std::string_view> kWords[] = {
-    {ScreenWord::kRequired, "required"},
-    {ScreenWord::kHint, "hint"},
-    {ScreenWord::kPressEnter, "press_enter"},
-    {ScreenWord::kCurrent, "current"},
-    {ScreenWord::kEndOfForm, "end_of_form"},
-    {ScreenWord::kAddRepeat, "add_repeat"},
-    {ScreenWord::kNothingHere, "nothing_here"},
-    {ScreenWord::kQuestionsOnScreen, "questions_on_screen"},
-    {ScreenWord::kTypeYToComplete, "type_y_to_complete"},
-    {ScreenWord::kTypeYOrN, "type_y_or_n"},
-    {ScreenWord::kSaved, "saved"},
-    {ScreenWord::kRemoved, "removed"},
-    {ScreenWord::kRefused, "refused"},
-    {ScreenWord::kDontKnow, "dont_know"},
-    {ScreenWord::kNotAsked, "not_asked"},
-    {ScreenWord::kNoAnswer, "no_answer"},
-    {ScreenWord::kReviewTitle, "review_title"},
-    {ScreenWord::kLanguage, "language"},
-    {ScreenWord::kDraftSaved, "draft_saved"},
-    {ScreenWord::kStopped, "stopped"},
-    {ScreenWord::kInputEnded, "input_ended"},
-    {ScreenWord::kCompleted, "completed"},
-    {ScreenWord::kInterview, "interview"},
-    {ScreenWord::kUnknownCommand, "unknown_command"},
-    {ScreenWord::kSeveralChoices, "several_choices"},
-    {ScreenWord::kHelp, "help"},
-};
 
 // Typed access to request fields; a missing or mistyped field is JE001 naming it.
 class Request {
@@ -289,11 +261,19 @@ struct JsonEngine::Impl {
     }
     if (op == "words") {
       std::string language = r.TextOr("language", "");
+      // The whole shared catalogue (base/words.h) by key, "{}" kept, and the
+      // languages it speaks by their own and English names.
       Json words = Json::object();
-      for (const auto& [word, name] : kWords) {
-        words[std::string(name)] = ScreenText(word, language, "{}", "{}");
+      for (const words::Entry& e : words::Catalogue()) {
+        words[std::string(e.key)] = std::string(words::Pattern(e.word, language));
       }
-      return Dump({{"ok", true}, {"words", std::move(words)}});
+      Json languages = Json::array();
+      for (const words::LanguageNames& l : words::Languages()) {
+        languages.push_back({{"code", std::string(l.code)},
+                             {"own", std::string(l.own)},
+                             {"english", std::string(l.english)}});
+      }
+      return Dump({{"ok", true}, {"words", std::move(words)}, {"languages", std::move(languages)}});
     }
     int64_t id = NGO_TRY(r.Int("interview"));
     Session* s = NGO_TRY(FindSession(r));

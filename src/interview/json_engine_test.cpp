@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/words.h"
 #include "form/form_json.h"
 #include "interview/test_forms.h"
 
@@ -114,6 +115,20 @@ TEST(JsonEngine, BadRequestsAreJE001) {
   EXPECT_EQ(r["error"]["code"], "FJ001");
   r = json::parse(engine.Handle(R"({"op":"words","language":"vi"})"));
   EXPECT_EQ(r["words"]["required"], ScreenText(ScreenWord::kRequired, "vi"));
+}
+
+TEST(JsonEngine, WordsAreTheSharedCatalogue) {
+  JsonEngine engine;
+  json r = Call(engine, {{"op", "words"}, {"language", "km"}});
+  ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
+  EXPECT_EQ(r["words"]["button_next"], "បន្ទាប់");
+  EXPECT_EQ(r["words"]["status_waiting"], "កំពុងរង់ចាំផ្ញើ៖ {}");  // "{}" kept
+  EXPECT_EQ(r["words"]["required"], "ត្រូវតែឆ្លើយ");             // the terminal's words too
+  EXPECT_EQ(r["words"].size(), words::Catalogue().size());
+  EXPECT_EQ(r["languages"][1]["own"], "ខ្មែរ");
+  EXPECT_EQ(r["languages"][1]["english"], "Khmer");
+  r = Call(engine, {{"op", "words"}});  // no language: English
+  EXPECT_EQ(r["words"]["button_dont_know"], "Don't know");
 }
 
 }  // namespace

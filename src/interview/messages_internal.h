@@ -7,62 +7,14 @@
 #include <string_view>
 
 #include "base/error.h"
+#include "base/words.h"
 #include "form/form.h"
 
 namespace ngosurvey::interview {
 
-enum class Msg {
-  kNotInteger,
-  kNotDecimal,
-  kNotDate,
-  kNotTime,
-  kNotDateTime,
-  kNotChoice,
-  kChosenTwice,
-  kOutOfRange,
-  kConstraint,
-  kRequired,
-  kNoRefuse,
-  kNoDontKnow,
-  kUnsupported,
-  kNoteNoAnswer,
-  kNotUtf8,
-  kAcknowledge,
-  kOther,
-  kSpecifyOther,
-  kFirstScreen,
-  kNotEarlier,
-  kNotInRepeat,
-  kNoInstance,
-  // The words of an interviewer's screen around the form's own texts
-  // (interview.h ScreenText).
-  kWordRequired,
-  kWordHint,
-  kWordPressEnter,
-  kWordCurrent,
-  kWordEndOfForm,
-  kWordAddRepeat,
-  kWordNothingHere,
-  kWordQuestionsOnScreen,
-  kWordTypeYToComplete,
-  kWordTypeYOrN,
-  kWordSaved,
-  kWordRemoved,
-  kWordRefused,
-  kWordDontKnow,
-  kWordNotAsked,
-  kWordNoAnswer,
-  kWordReviewTitle,
-  kWordLanguage,
-  kWordDraftSaved,
-  kWordStopped,
-  kWordInputEnded,
-  kWordCompleted,
-  kWordInterview,
-  kWordUnknownCommand,
-  kWordSeveralChoices,
-  kWordHelp,
-};
+// The engine's messages and the screen's words live in the shared catalogue
+// (base/words.h), which the browser and the reports read too.
+using Msg = words::Word;
 
 // The message in `language` (a form language code; km and vi are translated, any
 // other language gets English), with each "{}" replaced by the next argument.
