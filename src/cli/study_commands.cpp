@@ -43,8 +43,10 @@ void RunSynth(CommandContext& ctx, const SynthOptions& opts) {
   }
   std::string data_path = (folder / data.filename()).string();
   std::string targets_path = (folder / "targets_SYNTHETIC.csv").string();
-  for (const auto& [path, text] : {std::pair{data_path, study::SynthCsv(*result)},
-                                   std::pair{targets_path, study::SynthTargetsCsv(*result)}}) {
+  std::vector<std::pair<std::string, std::string>> files = {{data_path, study::SynthCsv(*result)}};
+  // The targets are the published cells aimed at: none without published tables.
+  if (inputs->audit) files.push_back({targets_path, study::SynthTargetsCsv(*result)});
+  for (const auto& [path, text] : files) {
     if (auto written = WriteFileAtomic(path, text); !written) {
       ctx.exit_status = ReportError(ctx, written.error());
       return;
@@ -56,21 +58,26 @@ void RunSynth(CommandContext& ctx, const SynthOptions& opts) {
     unmet += !t.met;
   }
   *ctx.err << "SYNTHETIC data: " << result->rows.size() << " respondents, seed " << result->seed
-           << "\n"
-           << result->targets.size() << " published cells: " << unreachable
-           << " that no count of their base gives, " << unmet << " not met (see " << targets_path
-           << ")\n"
-           << "written to " << data_path << "\n";
+           << "\n";
+  if (inputs->audit) {
+    *ctx.err << result->targets.size() << " published cells: " << unreachable
+             << " that no count of their base gives, " << unmet << " not met (see " << targets_path
+             << ")\n";
+  }
+  *ctx.err << "written to " << data_path << "\n";
 }
 
 struct ReportOptions {
   std::string dir;
   std::string output = "out";
+  std::string lang;
 };
 
 void RunReport(CommandContext& ctx, const ReportOptions& opts) {
   TerminalProgress progress(ctx);
-  auto written = study::WriteStudyReport(opts.dir, opts.output, progress);
+  study::StudyReportOptions options;
+  options.language = opts.lang;
+  auto written = study::WriteStudyReport(opts.dir, opts.output, progress, options);
   if (!written) {
     ctx.exit_status = ReportError(ctx, written.error());
     return;
@@ -100,6 +107,8 @@ void RegisterStudyCommands(CLI::App& root, CommandContext& ctx) {
       "published value beside the reproduced one, the audit, item nonresponse, charts");
   report->add_option("STUDY_DIR", report_opts->dir, "Study folder with a study.toml")->required();
   report->add_option("-o,--output", report_opts->output, "Output folder (default: out)");
+  report->add_option("--lang", report_opts->lang,
+                     "A language of the form (code or name): the tables' labels in it");
   report->callback([&ctx, report_opts] { RunReport(ctx, *report_opts); });
 }
 

@@ -24,7 +24,8 @@ const FrameCase* Frame::Find(std::string_view org_id) const {
 }
 
 bool Frame::HasColumn(std::string_view column) const {
-  if (column == "org_id" || column == "name" || column == stratum_column) return true;
+  if (column == "org_id" || column == id_column || column == "name" || column == stratum_column)
+    return true;
   if (column == "address") return has_address_column;
   if (column == "contact_person") return has_contact_person_column;
   if (column == "disposition") return has_disposition_column;
@@ -36,7 +37,7 @@ bool Frame::HasColumn(std::string_view column) const {
 
 std::optional<std::string> Frame::Value(const FrameCase& c, std::string_view column) const {
   if (!HasColumn(column)) return std::nullopt;
-  if (column == "org_id") return c.org_id;
+  if (column == "org_id" || column == id_column) return c.org_id;
   if (column == "name") return c.name;
   if (column == stratum_column) return c.stratum;
   if (column == "address") return c.address;
@@ -55,7 +56,19 @@ Result<Frame> ParseFrame(const csv::Table& table, Diagnostics* diagnostics) {
   Frame frame;
   frame.file = table.file;
 
+  // `case_id` is the same column for frames of households, people or schools.
   std::optional<size_t> id_col = table.ColumnIndex("org_id");
+  std::optional<size_t> case_id_col = table.ColumnIndex("case_id");
+  if (id_col && case_id_col) {
+    Location where = HeaderWhere(table);
+    where.column = static_cast<int>(*case_id_col) + 1;
+    local.AddError("FW005", "both 'org_id' and 'case_id' columns: keep one as the case's id",
+                   where);
+  }
+  if (!id_col && case_id_col) {
+    id_col = case_id_col;
+    frame.id_column = "case_id";
+  }
   std::optional<size_t> name_col = table.ColumnIndex("name");
   std::optional<size_t> country_col = table.ColumnIndex("country");
   std::optional<size_t> stratum_col = table.ColumnIndex("stratum");
@@ -63,7 +76,9 @@ Result<Frame> ParseFrame(const csv::Table& table, Diagnostics* diagnostics) {
   std::optional<size_t> contact_col = table.ColumnIndex("contact_person");
   std::optional<size_t> disposition_col = table.ColumnIndex("disposition");
 
-  if (!id_col) local.AddError("FW001", "missing required column 'org_id'", HeaderWhere(table));
+  if (!id_col) {
+    local.AddError("FW001", "missing required column 'org_id' (or 'case_id')", HeaderWhere(table));
+  }
   if (!name_col) local.AddError("FW001", "missing required column 'name'", HeaderWhere(table));
   if (!country_col && !stratum_col) {
     local.AddError("FW001", "missing required column 'country' (or 'stratum')", HeaderWhere(table));

@@ -1,7 +1,7 @@
 // The sample frame: the organizations selected for a study, one CSV row each.
 //
 // Columns (header names, exact, any order):
-//   org_id          required; unique, non-empty
+//   org_id          required (or `case_id` instead); unique, non-empty
 //   name            required
 //   country         required, or `stratum` instead (the grouping the design uses)
 //   address         optional
@@ -37,7 +37,8 @@ struct FrameCase {
 
 struct Frame {
   std::string file;
-  std::string stratum_column;  // "country" or "stratum"
+  std::string id_column = "org_id";  // "org_id" or "case_id"
+  std::string stratum_column;        // "country" or "stratum"
   bool has_address_column = false;
   bool has_contact_person_column = false;
   bool has_disposition_column = false;
@@ -64,7 +65,8 @@ struct Frame {
 //   FW002 duplicate org_id (names the line of the first)
 //   FW003 unknown disposition code (with a suggestion when a zero was dropped)
 //   FW004 empty org_id
-//   FW005 both `country` and `stratum` columns (ambiguous grouping)
+//   FW005 both `country` and `stratum` columns (ambiguous grouping), or both `org_id`
+//         and `case_id`
 Result<Frame> ParseFrame(const csv::Table& table, Diagnostics* diagnostics);
 
 // Reads a frame file: csv::ReadTable's errors (IO001, CSV0xx), then ParseFrame's.

@@ -70,6 +70,21 @@ TEST(FrameTest, StratumInsteadOfCountryAndOptionalColumns) {
   EXPECT_EQ(frame->cases[1].stratum, "rural");
 }
 
+TEST(FrameTest, CaseIdForFramesOfHouseholdsOrPeople) {
+  Diagnostics diags;
+  auto frame = Parse("case_id,name,stratum\nH1,A,urban\nH2,B,rural\n", &diags);
+  ASSERT_TRUE(frame) << frame.error().ToString();
+  EXPECT_EQ(frame->id_column, "case_id");
+  EXPECT_EQ(frame->cases[1].org_id, "H2");
+  EXPECT_EQ(frame->Value(frame->cases[0], "case_id"), "H1");
+  EXPECT_FALSE(frame->HasColumn("address"));
+
+  Diagnostics both;
+  EXPECT_FALSE(Parse("org_id,case_id,name,stratum\n1,H1,A,urban\n", &both));
+  ASSERT_EQ(Messages(both).size(), 1u);
+  EXPECT_NE(Messages(both)[0].find("FW005"), std::string::npos);
+}
+
 TEST(FrameTest, MissingColumnsAreReportedTogether) {
   Diagnostics diags;
   auto frame = Parse("id,title,address\n1,A,x\n", &diags);
@@ -77,7 +92,7 @@ TEST(FrameTest, MissingColumnsAreReportedTogether) {
   EXPECT_EQ(frame.error().ToString(), "frame.csv: FW000: the sample frame has 3 errors");
   EXPECT_EQ(Messages(diags),
             (std::vector<std::string>{
-                "frame.csv:1: FW001: missing required column 'org_id'",
+                "frame.csv:1: FW001: missing required column 'org_id' (or 'case_id')",
                 "frame.csv:1: FW001: missing required column 'name'",
                 "frame.csv:1: FW001: missing required column 'country' (or 'stratum')",
             }));

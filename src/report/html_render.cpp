@@ -470,7 +470,7 @@ std::string HtmlTableSection(const TableResult& table, const RenderOptions& opti
   if (!charts.empty()) out += "<div class=\"charts\">\n" + charts + "</div>\n";
 
   out += "<ul class=\"notes\">\n";
-  for (const in::Footnote& note : in::TableFootnotes(table)) {
+  for (const in::Footnote& note : in::TableFootnotes(table, options)) {
     out += "<li><span class=\"mark\">" + text::EscapeHtml(note.marker) + "</span>" +
            text::EscapeHtml(note.text) + "</li>\n";
   }

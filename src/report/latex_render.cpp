@@ -183,7 +183,7 @@ void RenderTable(const TableResult& table, const RenderOptions& options, std::st
     ItemRows(table, table.items[i], groups, out);
   }
   *out += "\\bottomrule\n\\end{tabular}\n\n\\smallskip\n{\\footnotesize\\raggedright\n";
-  for (const in::Footnote& note : in::TableFootnotes(table)) {
+  for (const in::Footnote& note : in::TableFootnotes(table, options)) {
     *out += MarkerLatex(note.marker) + text::EscapeLatex(note.text) + "\\par\n";
   }
   *out += "}\n\\end{table}\n";

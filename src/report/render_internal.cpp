@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include "base/escape.h"
@@ -182,7 +183,18 @@ std::string DesignText(const analysis::DesignSpec& design) {
   return text;
 }
 
-std::vector<Footnote> TableFootnotes(const TableResult& table) {
+std::string_view Article(std::string_view noun) {
+  if (noun.empty()) return "a";
+  auto upper = [](char ch) { return ch >= 'A' && ch <= 'Z'; };
+  if (noun.size() > 1 && upper(noun[0]) && upper(noun[1])) {
+    // An acronym is read letter by letter: "an NGO", "an SME", "a UN agency".
+    return std::string_view("AEFHILMNORSX").find(noun[0]) != std::string_view::npos ? "an" : "a";
+  }
+  char c = static_cast<char>(std::tolower(static_cast<unsigned char>(noun.front())));
+  return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' ? "an" : "a";
+}
+
+std::vector<Footnote> TableFootnotes(const TableResult& table, const RenderOptions& options) {
   std::vector<Footnote> notes;
   int level = static_cast<int>(100 * table.level + 0.5);
   if (table.design.used()) {
@@ -200,15 +212,15 @@ std::vector<Footnote> TableFootnotes(const TableResult& table) {
     notes.push_back({FootnoteKind::kCells, "",
                      fmt::format("Each cell: the percentage, its count and base (count/base), and "
                                  "below it the {}% Wilson score interval of the percentage. With "
-                                 "bases of a dozen organisations these intervals are wide: a "
-                                 "difference of a few organisations is within chance.",
-                                 level)});
+                                 "bases of a dozen {} these intervals are wide: a "
+                                 "difference of a few {} is within chance.",
+                                 level, options.units, options.units)});
   }
   if (table.min_count > 1) {
     notes.push_back({FootnoteKind::kSmallCount, std::string(kSmallCountMark),
-                     fmt::format("Count of 1 to {}: few enough to identify an organisation; "
+                     fmt::format("Count of 1 to {}: few enough to identify {} {}; "
                                  "read it as a case, not a share.",
-                                 table.min_count - 1)});
+                                 table.min_count - 1, Article(options.unit), options.unit)});
   }
   bool small_base = AnyCell(table, [](const analysis::Cell& c) { return c.small_base; }) ||
                     AnyNumeric(table, [](const analysis::NumericCell& c) { return c.small_base; });

@@ -101,7 +101,12 @@ std::string DesignText(const analysis::DesignSpec& design);
 // tests (when there are at least two group columns), the tests that were not
 // exact (TestMethodNotes), nonresponse, numeric items,
 // bases other than "answered", item filters, then the spec's notes.
-std::vector<Footnote> TableFootnotes(const analysis::TableResult& table);
+// "a" or "an" before an English noun: "an" before a vowel letter ("an organisation",
+// "a household"); good enough for the units a study names (study.toml `unit`).
+std::string_view Article(std::string_view noun);
+
+std::vector<Footnote> TableFootnotes(const analysis::TableResult& table,
+                                     const RenderOptions& options);
 
 // A valid, unique Excel sheet name made from `wanted`: the characters []:*?/\ and
 // control characters become '_', leading and trailing apostrophes are dropped,

@@ -129,17 +129,18 @@ void RenderTable(const TableResult& table, const RenderOptions& options, std::st
   if (table.design.used()) {
     *out += fmt::format(
         "Weighted ({}). Cells: weighted percent (unweighted count/base) [{:.0f}% design-based "
-        "{} interval]. † count below {} (could identify an organisation){}; s suppressed (with "
+        "{} interval]. † count below {} (could identify {} {}){}; s suppressed (with "
         "complementary cells). Rao-Scott p: design-based test between the two columns, "
         "Holm-adjusted across the options of the item.\n",
         in::DesignText(table.design), 100 * table.level,
-        analysis::ProportionIntervalName(table.design.interval), table.min_count, base_note);
+        analysis::ProportionIntervalName(table.design.interval), table.min_count,
+        in::Article(options.unit), options.unit, base_note);
   } else {
     *out += fmt::format(
         "Cells: percent (count/base) [{:.0f}% Wilson interval]. † count below {} (could identify "
-        "an organisation){}; s suppressed (with complementary cells). Fisher p: exact test between "
+        "{} {}){}; s suppressed (with complementary cells). Fisher p: exact test between "
         "the two columns, Holm-adjusted across the options of the item.\n",
-        100 * table.level, table.min_count, base_note);
+        100 * table.level, table.min_count, in::Article(options.unit), options.unit, base_note);
   }
   for (const std::string& note : in::TestMethodNotes(table)) *out += "\n" + note + "\n";
   for (const std::string& note : table.notes) *out += "\n" + note + "\n";

@@ -28,6 +28,10 @@ struct RenderOptions {
   bool csv_table_column = false;
   // A line every page/table carries, e.g. "SYNTHETIC DATA" (empty: none).
   std::string banner;
+  // What one respondent is, in the footnotes ("could identify an organisation"): a
+  // study's unit (study.toml `unit`), singular and plural.
+  std::string unit = "organisation";
+  std::string units = "organisations";
 };
 
 // Renders text formats (md, csv, html, tex) to a string. Error "R002" for xlsx,

@@ -454,7 +454,7 @@ lxw_error WriteSheet(lxw_workbook* book, lxw_worksheet* sheet, const TableResult
   const int notes_last_col = std::max(last_col, test_col - 1);
   double width_chars = kLabelWidth + (kSubColumns - 1) * kFigureWidth * table.columns.size() +
                        kFlagsWidth * table.columns.size() + 2 * kFigureWidth * pairs.size();
-  for (const in::Footnote& note : in::TableFootnotes(table)) {
+  for (const in::Footnote& note : in::TableFootnotes(table, options)) {
     std::string line = note.marker.empty() ? note.text : note.marker + "  " + note.text;
     w.Merge(row, 0, notes_last_col, line, formats.wrapped);
     size_t chars = text::DisplayWidth(line);

@@ -6,6 +6,53 @@
 #include "base/toml_location.h"
 
 namespace ngosurvey::study {
+
+// --- Units ---------------------------------------------------------------------------
+
+const std::string& UnitWords::One(std::string_view language) const {
+  auto it = by_language.find(std::string(language));
+  if (it == by_language.end()) it = by_language.find("en");
+  return it->second.first;
+}
+
+const std::string& UnitWords::Other(std::string_view language) const {
+  auto it = by_language.find(std::string(language));
+  if (it == by_language.end()) it = by_language.find("en");
+  return it->second.second;
+}
+
+std::string UnitWords::Count(size_t n, std::string_view language) const {
+  return std::to_string(n) + " " + (n == 1 ? One(language) : Other(language));
+}
+
+std::optional<UnitWords> KnownUnitWords(std::string_view english) {
+  // Khmer and Vietnamese have no plural inflection; the drafts await native-speaker
+  // review, like the interview's words (interview/messages.cpp).
+  struct Known {
+    std::string_view en_one, en_other, km, vi;
+  };
+  static constexpr Known kKnown[] = {
+      {"organisation", "organisations", "អង្គការ", "tổ chức"},
+      {"organization", "organizations", "អង្គការ", "tổ chức"},
+      {"household", "households", "គ្រួសារ", "hộ gia đình"},
+      {"person", "people", "មនុស្ស", "người"},
+      {"respondent", "respondents", "អ្នកឆ្លើយ", "người trả lời"},
+      {"school", "schools", "សាលារៀន", "trường học"},
+      {"health facility", "health facilities", "មណ្ឌលសុខភាព", "cơ sở y tế"},
+      {"village", "villages", "ភូមិ", "thôn"},
+      {"business", "businesses", "អាជីវកម្ម", "doanh nghiệp"},
+  };
+  for (const Known& k : kKnown) {
+    if (k.en_one != english) continue;
+    UnitWords words;
+    words.by_language["en"] = {std::string(k.en_one), std::string(k.en_other)};
+    words.by_language["km"] = {std::string(k.km), std::string(k.km)};
+    words.by_language["vi"] = {std::string(k.vi), std::string(k.vi)};
+    return words;
+  }
+  return std::nullopt;
+}
+
 namespace {
 
 class ConfigReader {
@@ -58,6 +105,44 @@ class ConfigReader {
   const StudyConfig& config_;
 };
 
+// `unit = "household"` (a known unit: KnownUnitWords) or a table of the study's own
+// words, `[unit]` with `en = ["household", "households"]` and any other language.
+Result<UnitWords> ReadUnit(const StudyConfig& config, const toml::node& node) {
+  if (const auto* name = node.as_string()) {
+    auto known = KnownUnitWords(name->get());
+    if (!known) {
+      return MakeError("SD002",
+                       "unit \"" + std::string(name->get()) +
+                           "\" is not one ngosurvey knows the words of (organisation, household, "
+                           "person, respondent, school, health facility, village, business); give "
+                           "them as [unit] en = [\"one\", \"many\"]",
+                       TomlLocation(config.config_file, node));
+    }
+    return *known;
+  }
+  const auto* table = node.as_table();
+  if (!table) {
+    return MakeError("SD002", "'unit' must be a name or a table of words per language",
+                     TomlLocation(config.config_file, node));
+  }
+  UnitWords words;
+  for (const auto& [language, value] : *table) {
+    const auto* pair = value.as_array();
+    if (!pair || pair->size() != 2 || !(*pair)[0].is_string() || !(*pair)[1].is_string()) {
+      return MakeError(
+          "SD002", "unit." + std::string(language.str()) + " must be [\"singular\", \"plural\"]",
+          TomlLocation(config.config_file, value));
+    }
+    words.by_language[std::string(language.str())] = {std::string((*pair)[0].as_string()->get()),
+                                                      std::string((*pair)[1].as_string()->get())};
+  }
+  if (!words.by_language.count("en")) {
+    return MakeError("SD002", "[unit] needs the English words: en = [\"one\", \"many\"]",
+                     TomlLocation(config.config_file, node));
+  }
+  return words;
+}
+
 }  // namespace
 
 Result<StudyConfig> ReadStudyConfig(const std::string& dir) {
@@ -67,10 +152,11 @@ Result<StudyConfig> ReadStudyConfig(const std::string& dir) {
   std::string text = NGO_TRY(ReadFile(config.config_file, 1 << 20));
   toml::table root = NGO_TRY(ParseToml(text, config.config_file, "SD001"));
   ConfigReader reader(config);
-  NGO_TRY(reader.CheckKeys(root,
-                           {"format", "title", "source", "instrument", "tables", "frame", "data",
-                            "synthetic", "published", "bases", "group", "synth", "network"},
-                           "study.toml"));
+  NGO_TRY(reader.CheckKeys(
+      root,
+      {"format", "title", "source", "instrument", "tables", "frame", "data", "synthetic",
+       "published", "bases", "group", "synth", "network", "unit", "mode", "design", "notes"},
+      "study.toml"));
   std::string format = NGO_TRY(reader.String(root, "format", true));
   if (format != "ngosurvey-study/1") {
     return MakeError("SD002", "format must be \"ngosurvey-study/1\", not \"" + format + "\"",
@@ -80,7 +166,7 @@ Result<StudyConfig> ReadStudyConfig(const std::string& dir) {
   config.source = NGO_TRY(reader.String(root, "source", false));
   config.instrument = NGO_TRY(reader.Path(root, "instrument", true));
   config.tables = NGO_TRY(reader.Path(root, "tables", true));
-  config.frame = NGO_TRY(reader.Path(root, "frame", true));
+  config.frame = NGO_TRY(reader.Path(root, "frame", false));
   // The data may not exist yet: `ngosurvey synth` writes them.
   std::string data = NGO_TRY(reader.String(root, "data", true));
   config.data = (std::filesystem::path(dir) / data).string();
@@ -100,6 +186,49 @@ Result<StudyConfig> ReadStudyConfig(const std::string& dir) {
   }
   if (std::string group = NGO_TRY(reader.String(root, "group", false)); !group.empty())
     config.group = group;
+  config.unit = *KnownUnitWords("organisation");
+  if (const toml::node* node = root.get("unit")) config.unit = NGO_TRY(ReadUnit(config, *node));
+  config.mode = NGO_TRY(reader.String(root, "mode", false));
+  if (const toml::node* node = root.get("notes")) {
+    if (!node->is_table()) {
+      return MakeError("SD002", "[notes] must be a table", TomlLocation(config.config_file, *node));
+    }
+    const toml::table& notes = *node->as_table();
+    NGO_TRY(reader.CheckKeys(notes, {"design", "fieldwork", "nonresponse", "network"}, "[notes]"));
+    for (const auto& [section, value] : notes)
+      config.notes[std::string(section.str())] = NGO_TRY(reader.String(notes, section.str(), true));
+  }
+  if (const toml::node* node = root.get("design")) {
+    if (!node->is_table()) {
+      return MakeError("SD002", "[design] must be a table",
+                       TomlLocation(config.config_file, *node));
+    }
+    const toml::table& design = *node->as_table();
+    NGO_TRY(reader.CheckKeys(
+        design, {"weight", "strata", "cluster", "fpc", "lonely_psu", "design_interval"},
+        "[design]"));
+    config.design.weight = NGO_TRY(reader.String(design, "weight", false));
+    config.design.strata = NGO_TRY(reader.String(design, "strata", false));
+    config.design.cluster = NGO_TRY(reader.String(design, "cluster", false));
+    config.design.fpc = NGO_TRY(reader.String(design, "fpc", false));
+    if (const toml::node* lonely = design.get("lonely_psu")) {
+      auto parsed = analysis::ParseLonelyPsu(NGO_TRY(reader.String(design, "lonely_psu", false)));
+      if (!parsed) {
+        return MakeError("SD002", "[design] " + parsed.error().message,
+                         TomlLocation(config.config_file, *lonely));
+      }
+      config.design.lonely_psu = *parsed;
+    }
+    if (const toml::node* interval = design.get("design_interval")) {
+      auto parsed = analysis::ParseProportionInterval(
+          NGO_TRY(reader.String(design, "design_interval", false)));
+      if (!parsed) {
+        return MakeError("SD002", "[design] " + parsed.error().message,
+                         TomlLocation(config.config_file, *interval));
+      }
+      config.design.interval = *parsed;
+    }
+  }
   if (const toml::node* node = root.get("synth")) {
     if (!node->is_table()) {
       return MakeError("SD002", "[synth] must be a table", TomlLocation(config.config_file, *node));
@@ -141,7 +270,11 @@ Result<StudyInputs> LoadStudyInputs(const std::string& dir) {
         Location{.file = in.config.instrument});
   }
   in.specs = NGO_TRY(analysis::ReadTableSpecs(in.config.tables));
-  in.frame = NGO_TRY(fieldwork::ReadFrame(in.config.frame, &in.frame_diagnostics));
+  for (auto& spec : in.specs) {
+    if (!spec.design.used() && in.config.design.used()) spec.design = in.config.design;
+  }
+  if (!in.config.frame.empty())
+    in.frame = NGO_TRY(fieldwork::ReadFrame(in.config.frame, &in.frame_diagnostics));
   if (!in.config.published.empty()) {
     in.audit = NGO_TRY(AuditPublishedFiles(in.config.published, in.config.bases));
   }
@@ -156,17 +289,14 @@ bool IsCompletedInterview(const fieldwork::FrameCase& c) {
 
 std::vector<SynthRespondent> CompletedInterviews(const StudyInputs& inputs) {
   std::vector<SynthRespondent> out;
-  for (const fieldwork::FrameCase& c : inputs.frame.cases) {
+  if (!inputs.frame) return out;
+  for (const fieldwork::FrameCase& c : inputs.frame->cases) {
     if (IsCompletedInterview(c)) out.push_back({c.org_id, c.stratum});
   }
   return out;
 }
 
 Result<SynthResult> SynthesizeStudy(const StudyInputs& inputs) {
-  if (!inputs.audit) {
-    return MakeError("SD002", "synthesis needs the published tables: set 'published' and 'bases'",
-                     Location{.file = inputs.config.config_file, .row = 1});
-  }
   SynthOptions options;
   options.seed = inputs.config.seed;
   options.group_column = inputs.config.group;
@@ -179,7 +309,11 @@ Result<SynthResult> SynthesizeStudy(const StudyInputs& inputs) {
   if (dont_know != inputs.form.settings.values.end() && !dont_know->second.empty()) {
     options.dont_know_code = dont_know->second;
   }
-  return Synthesize(inputs.form, inputs.specs, *inputs.audit, CompletedInterviews(inputs), options);
+  // Without published tables there is nothing to aim at: answers follow the form's
+  // rules alone (skip logic, choice lists, constraints).
+  static const AuditReport kNothingPublished;
+  return Synthesize(inputs.form, inputs.specs, inputs.audit ? *inputs.audit : kNothingPublished,
+                    CompletedInterviews(inputs), options);
 }
 
 }  // namespace ngosurvey::study

@@ -6,7 +6,10 @@
 //   title      = "..."                     the report's title
 //   instrument = "instrument.xlsx"         the XLSForm
 //   tables     = "tables.toml"             table specs (docs/formats/table-spec.md)
-//   frame      = "frame.csv"               the sample frame with final dispositions
+//   frame      = "frame.csv"               optional: the sample frame with final dispositions
+//   unit       = "household"               what a respondent is (default "organisation")
+//   mode       = "face to face"            optional: how the instrument was administered
+//   [design]   weight, strata, cluster, fpc, lonely_psu   every table's sampling design
 //   data       = "synthetic/x.csv"         responses (CSV export layout)
 //   synthetic  = true                      the data are synthetic: say so everywhere
 //   published  = "published_tables.csv"   optional: published cells to compare with
@@ -36,11 +39,28 @@
 
 namespace ngosurvey::study {
 
+// What one respondent of a study is, for the report's sentences: "organisation",
+// "household", "person"... with its plural, per language code ("en", "km", "vi").
+// A known English name (KnownUnitWords) brings its Khmer and Vietnamese words; a
+// study may give its own (`[unit]` with `en = ["household", "households"]`).
+struct UnitWords {
+  std::map<std::string, std::pair<std::string, std::string>> by_language;  // one, other
+  // The words in `language`, else English.
+  const std::string& One(std::string_view language = "en") const;
+  const std::string& Other(std::string_view language = "en") const;
+  // "1 household", "3 households".
+  std::string Count(size_t n, std::string_view language = "en") const;
+};
+
+// The words of a known unit ("organisation", "household", "person", "respondent",
+// "school", "health facility", "village", "business"); nullopt for another name.
+std::optional<UnitWords> KnownUnitWords(std::string_view english);
+
 struct StudyConfig {
   std::string dir;          // the folder, as given
   std::string config_file;  // dir + "/study.toml"
   std::string title;
-  std::string instrument, tables, frame, data;  // resolved paths
+  std::string instrument, tables, frame, data;  // resolved paths; frame may be empty
   std::string published, bases;                 // resolved; empty when not set
   std::string network;                          // resolved; the network spec, may be empty
   bool synthetic = false;
@@ -48,6 +68,13 @@ struct StudyConfig {
   uint64_t seed = 1;
   std::map<std::string, std::string> fixed;  // [synth] fixed answers
   std::string source;                        // citation of the study, for the report
+  UnitWords unit;                            // default: organisation
+  std::string mode;                          // "face to face", "by telephone"...; may be empty
+  // [design]: the sampling design of every table whose spec sets none.
+  analysis::DesignSpec design;
+  // [notes]: a sentence of the study's own per report section ("design", "fieldwork",
+  // "nonresponse", "network").
+  std::map<std::string, std::string> notes;
 };
 
 Result<StudyConfig> ReadStudyConfig(const std::string& dir);
@@ -60,7 +87,7 @@ struct StudyInputs {
   form::Form form;
   Diagnostics form_diagnostics;
   std::vector<analysis::TableSpec> specs;
-  fieldwork::Frame frame;
+  std::optional<fieldwork::Frame> frame;  // when study.toml names one
   Diagnostics frame_diagnostics;
   std::optional<AuditReport> audit;
   // The coordination network's spec (analysis/network.h) when study.toml names one.

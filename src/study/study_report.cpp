@@ -32,8 +32,10 @@ using analysis::ItemKind;
 using analysis::ItemResult;
 using analysis::TableResult;
 
-constexpr std::string_view kSyntheticBanner =
-    "SYNTHETIC DATA: the respondents in this report are generated, not real NGOs' answers";
+std::string SyntheticBanner(const StudyConfig& config) {
+  return "SYNTHETIC DATA: the answers in this report are generated, not given by real " +
+         config.unit.Other();
+}
 
 // --- Reproduction -------------------------------------------------------------
 
@@ -238,22 +240,64 @@ std::string UnreproducedReason(const CellComparison& cmp) {
   return "the data give another value";
 }
 
-constexpr std::string_view kFlagLegend =
-    "† fewer than 3 NGOs: a cell this small could identify an organisation. "
-    "‡ no count of the base gives the published value (see the audit). "
-    "✗ the data do not reproduce the published value.";
+std::string FlagLegend(const StudyConfig& config, const TableResult& table) {
+  return fmt::format("† fewer than {} {}: a cell this small could identify one of them. ",
+                     table.min_count, config.unit.Other()) +
+         "‡ no count of the base gives the published value (see the audit). "
+         "✗ the data do not reproduce the published value.";
+}
+
+// A study's own sentence for a section (study.toml [notes]), as a paragraph.
+std::string HtmlNote(const StudyConfig& config, std::string_view section) {
+  auto it = config.notes.find(std::string(section));
+  return it == config.notes.end() ? std::string() : "<p>" + text::EscapeHtml(it->second) + "</p>\n";
+}
+
+std::string MarkdownNote(const StudyConfig& config, std::string_view section) {
+  auto it = config.notes.find(std::string(section));
+  return it == config.notes.end() ? std::string() : it->second + "\n\n";
+}
+
+// The fieldwork section's rates: as recorded, then under each alternative reading.
+Status AddFieldwork(const fieldwork::Frame& frame, const std::string& group_column,
+                    StudyReport* report) {
+  auto e = NGO_TRY(fieldwork::ParseESpec("proportional"));
+  RatesScenario as_recorded{"Final dispositions as recorded", "", {}};
+  as_recorded.groups = NGO_TRY(fieldwork::RatesByGroup(frame, group_column, e));
+  std::vector<AlternativeGroup> alternatives = AlternativeGroups(frame);
+  if (!alternatives.empty()) {
+    as_recorded.explanation =
+        "The frame's final disposition codes, as the study team recorded them.";
+  }
+  report->fieldwork.push_back(std::move(as_recorded));
+  for (const AlternativeGroup& g : alternatives) {
+    RatesScenario s;
+    s.title = "Read as " + CodeText(g.alternative) + " instead of " + CodeText(g.recorded);
+    s.explanation = g.names + ": recorded as " + CodeText(g.recorded) +
+                    "; the frame notes that they may be read as " + CodeText(g.alternative) +
+                    " (the disposition_alt column). These rates count them that way, "
+                    "everything else as recorded.";
+    s.groups = NGO_TRY(
+        fieldwork::AlternativeRatesByGroup(frame, group_column, e, "disposition_alt", g.org_ids));
+    report->fieldwork.push_back(std::move(s));
+  }
+  return Ok();
+}
 
 }  // namespace
 
 // --- Building -----------------------------------------------------------------------
 
-Result<StudyReport> BuildStudyReport(StudyInputs inputs, Progress& progress) {
+Result<StudyReport> BuildStudyReport(StudyInputs inputs, Progress& progress,
+                                     const StudyReportOptions& options) {
   StudyReport report;
   report.inputs = std::move(inputs);
+  report.language = options.language;
   const StudyInputs& in = report.inputs;
   // The header (for the grouping columns), then the rows by the streaming loader.
   auto table = NGO_TRY(analysis::ReadCsvHeader(in.config.data));
   analysis::LoadDataOptions load;
+  load.language = options.language;
   auto refused = in.form.settings.values.find("missing_refused");
   if (refused != in.form.settings.values.end() && !refused->second.empty())
     load.refused_codes = {refused->second};
@@ -280,34 +324,25 @@ Result<StudyReport> BuildStudyReport(StudyInputs inputs, Progress& progress) {
     auto raw = NGO_TRY(csv::ReadTable(in.config.data));
     auto responses = NGO_TRY(analysis::NetworkResponsesFromTable(in.form, *in.network, raw));
     std::vector<analysis::FrameOrganisation> frame;
-    for (const auto& c : in.frame.cases) frame.push_back({c.org_id, c.name, c.stratum});
+    if (in.frame) {
+      for (const auto& c : in.frame->cases) frame.push_back({c.org_id, c.name, c.stratum});
+    }
     report.network =
         NGO_TRY(analysis::BuildNetworkFromResponses(in.form, *in.network, frame, responses));
     report.network_scopes = NGO_TRY(analysis::ComputeNetworkMeasures(*report.network));
     report.network_layout = NGO_TRY(analysis::LayoutNetwork(*report.network));
   }
 
-  auto e = NGO_TRY(fieldwork::ParseESpec("proportional"));
-  RatesScenario as_recorded{"Final dispositions as recorded", "", {}};
-  as_recorded.groups = NGO_TRY(fieldwork::RatesByGroup(in.frame, in.config.group, e));
-  std::vector<AlternativeGroup> alternatives = AlternativeGroups(in.frame);
-  if (!alternatives.empty()) {
-    as_recorded.explanation =
-        "The frame's final disposition codes, as the study team recorded them.";
+  if (in.frame) {
+    // The frame groups its cases by its own stratum column ("country" or "stratum")
+    // when it has no column named as the data's grouping column.
+    const std::string& group =
+        in.frame->HasColumn(in.config.group) ? in.config.group : in.frame->stratum_column;
+    NGO_TRY(AddFieldwork(*in.frame, group, &report));
   }
-  report.fieldwork.push_back(std::move(as_recorded));
-  for (const AlternativeGroup& g : alternatives) {
-    RatesScenario s;
-    s.title = "Read as " + CodeText(g.alternative) + " instead of " + CodeText(g.recorded);
-    s.explanation = g.names + ": recorded as " + CodeText(g.recorded) +
-                    "; the frame notes that they may be read as " + CodeText(g.alternative) +
-                    " (the disposition_alt column). These rates count them that way, "
-                    "everything else as recorded.";
-    s.groups = NGO_TRY(fieldwork::AlternativeRatesByGroup(in.frame, in.config.group, e,
-                                                          "disposition_alt", g.org_ids));
-    report.fieldwork.push_back(std::move(s));
-  }
-
+  report.summary.push_back(fmt::format("{}{}; {} tables", in.config.unit.Count(report.respondents),
+                                       in.config.synthetic ? " (SYNTHETIC)" : "",
+                                       report.tables.size()));
   size_t matched = 0, reachable = 0, reachable_matched = 0;
   for (const auto& cmp : report.comparisons) {
     matched += cmp.match;
@@ -315,9 +350,6 @@ Result<StudyReport> BuildStudyReport(StudyInputs inputs, Progress& progress) {
     reachable += ok;
     reachable_matched += ok && cmp.match;
   }
-  report.summary.push_back(fmt::format("{} respondents{}; {} tables", report.respondents,
-                                       in.config.synthetic ? " (SYNTHETIC)" : "",
-                                       report.tables.size()));
   if (!report.comparisons.empty()) {
     report.summary.push_back(fmt::format(
         "{} of {} published cells reproduced; {} of the {} that some count of their base can give",
@@ -457,6 +489,7 @@ std::vector<const analysis::NodeMeasures*> MostNamed(const StudyReport& report, 
 
 void HtmlNetwork(const StudyReport& report, std::string* out) {
   const analysis::Network& net = *report.network;
+  const UnitWords& unit = report.inputs.config.unit;
   size_t responded = 0, silent = 0;
   for (const auto& node : net.nodes) {
     responded += node.responded;
@@ -464,10 +497,11 @@ void HtmlNetwork(const StudyReport& report, std::string* out) {
   }
   *out +=
       "<section id=\"network\"><h2>Coordination network</h2>\n<p>Each arrow is a tie from "
-      "a responding NGO to an organisation it named in " +
-      text::EscapeHtml(NetworkQuestions(report)) + ". " + std::to_string(responded) +
-      " NGOs responded; " + std::to_string(silent) +
-      " NGOs of the frame did not and are drawn hollow, with the ties others sent them. "
+      "a responding " +
+      text::EscapeHtml(unit.One()) + " to an organisation it named in " +
+      text::EscapeHtml(NetworkQuestions(report)) + ". " + text::EscapeHtml(unit.Count(responded)) +
+      " responded; " + text::EscapeHtml(unit.Count(silent)) +
+      " of the frame did not and are drawn hollow, with the ties others sent them. "
       "Measures are defined in <code>docs/cli.md</code> (<code>ngosurvey network</code>)." +
       (report.inputs.config.synthetic ? " <strong>SYNTHETIC DATA.</strong>" : "") + "</p>\n";
   report::NetworkReport drawing;
@@ -508,21 +542,24 @@ void HtmlNetwork(const StudyReport& report, std::string* out) {
     }
     *out += "</tbody></table></div>\n";
   }
-  *out += "</section>\n";
+  *out += HtmlNote(report.inputs.config, "network") + "</section>\n";
 }
 
 std::string RenderStudyReportHtml(const StudyReport& report) {
   const StudyInputs& in = report.inputs;
+  const UnitWords& unit = in.config.unit;
+  const bool published = in.audit.has_value();
   HtmlPageOptions page;
   page.title = in.config.title + (in.config.synthetic ? " (SYNTHETIC DATA)" : "");
+  if (!report.language.empty()) page.lang = report.language;
   page.extra_css = std::string(kReportCss);
   std::string out = HtmlPageStart(page);
   if (in.config.synthetic) {
-    out += "<div class=\"synthetic-banner\" role=\"note\">" + text::EscapeHtml(kSyntheticBanner) +
-           "</div>\n";
+    out += "<div class=\"synthetic-banner\" role=\"note\">" +
+           text::EscapeHtml(SyntheticBanner(in.config)) + "</div>\n";
   }
   out += "<h1>" + text::EscapeHtml(in.config.title) + "</h1>\n";
-  if (in.config.synthetic) {
+  if (in.config.synthetic && published) {
     out +=
         "<p class=\"flag\">The paper published percentages but no microdata. Every table below is "
         "computed from "
@@ -531,19 +568,24 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
         "published tables where whole counts can; they show what the study's tables should have "
         "printed "
         "(counts, bases, intervals, tests, nonresponse), not new findings.</p>\n";
+  } else if (in.config.synthetic) {
+    out +=
+        "<p class=\"flag\">Every table below is computed from <strong>synthetic</strong> "
+        "answers: they show how the study's tables will look, not findings.</p>\n";
   }
   if (!in.config.source.empty()) out += "<p>" + text::EscapeHtml(in.config.source) + "</p>\n";
-  out +=
-      "<nav class=\"toc\"><ol><li><a href=\"#design\">Study design</a></li>"
-      "<li><a href=\"#fieldwork\">Fieldwork and response rates</a></li>";
+  out += "<nav class=\"toc\"><ol><li><a href=\"#design\">Study design</a></li>";
+  if (in.frame) out += "<li><a href=\"#fieldwork\">Fieldwork and response rates</a></li>";
   for (const TableResult& t : report.tables) {
     out += "<li><a href=\"#" + HtmlId("table-" + t.id) + "\">" + text::EscapeHtml(t.title) +
            "</a></li>";
   }
-  out +=
-      "<li><a href=\"#audit\">Audit of the published tables</a></li>"
-      "<li><a href=\"#unreproduced\">Cells not reproduced</a></li>"
-      "<li><a href=\"#nonresponse\">Item nonresponse</a></li>";
+  if (published) {
+    out +=
+        "<li><a href=\"#audit\">Audit of the published tables</a></li>"
+        "<li><a href=\"#unreproduced\">Cells not reproduced</a></li>";
+  }
+  out += "<li><a href=\"#nonresponse\">Item nonresponse</a></li>";
   if (report.network) out += "<li><a href=\"#network\">Coordination network</a></li>";
   out += "</ol></nav>\n";
 
@@ -557,66 +599,96 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
   out += "<section id=\"design\"><h2>Study design</h2>\n<ul>";
   out += "<li>Instrument: <em>" + text::EscapeHtml(in.form.title) + "</em>, version " +
          text::EscapeHtml(in.form.settings.version) + ", " + std::to_string(questions) +
-         " questions and calculations, an XLSForm administered face to face.</li>";
+         " questions and calculations, an XLSForm" +
+         (in.config.mode.empty() ? "" : " administered " + text::EscapeHtml(in.config.mode)) +
+         ".</li>";
   out += "<li>Languages: " + text::EscapeHtml(languages) +
          (status != in.form.settings.values.end()
               ? " (translations: " + text::EscapeHtml(status->second) + ")"
               : "") +
          ".</li>";
-  std::map<std::string, std::pair<int, int>> per_group;  // cases, completed
-  for (const auto& c : in.frame.cases) {
-    auto& [cases, done] = per_group[c.stratum];
-    ++cases;
-    done += IsCompletedInterview(c);
+  if (in.frame) {
+    std::map<std::string, std::pair<size_t, int>> per_group;  // cases, completed
+    for (const auto& c : in.frame->cases) {
+      auto& [cases, done] = per_group[c.stratum];
+      ++cases;
+      done += IsCompletedInterview(c);
+    }
+    out += "<li>Sample frame: ";
+    bool first = true;
+    for (const auto& [group, counts] : per_group) {
+      out += fmt::format("{}{}: {}, {} interviewed", first ? "" : "; ", text::EscapeHtml(group),
+                         text::EscapeHtml(unit.Count(counts.first)), counts.second);
+      first = false;
+    }
+    out += ".</li>";
   }
-  out += "<li>Sample frame: ";
-  bool first = true;
-  for (const auto& [group, counts] : per_group) {
-    out += fmt::format("{}{}: {} organisations, {} interviewed", first ? "" : "; ",
-                       text::EscapeHtml(group), counts.first, counts.second);
-    first = false;
+  out += "<li>Data: " + text::EscapeHtml(unit.Count(report.respondents)) +
+         (in.config.synthetic ? " (<strong>SYNTHETIC</strong>)" : "") + ".</li>";
+  if (in.config.design.used()) {
+    const analysis::DesignSpec& d = in.config.design;
+    std::string design;
+    auto add = [&](std::string_view what, const std::string& column) {
+      if (column.empty()) return;
+      design += (design.empty() ? "" : ", ") + std::string(what) + " <code>" +
+                text::EscapeHtml(column) + "</code>";
+    };
+    add("weights", d.weight);
+    add("strata", d.strata);
+    add("clusters", d.cluster);
+    add("finite population correction", d.fpc);
+    out += "<li>Sampling design: " + design +
+           "; percentages are weighted, with design-based intervals and Rao-Scott tests.</li>";
   }
-  out += ".</li>";
-  out += "<li>Data: " + std::to_string(report.respondents) + " respondents" +
-         (in.config.synthetic ? " (<strong>SYNTHETIC</strong>)" : "") + ".</li></ul></section>\n";
+  out += "</ul>\n" + HtmlNote(in.config, "design") + "</section>\n";
 
   // Fieldwork.
-  out +=
-      "<section id=\"fieldwork\"><h2>Fieldwork and response rates</h2>\n"
-      "<p>AAPOR Standard Definitions outcome rates from the frame's final dispositions; e (the "
-      "share of cases of "
-      "unknown eligibility that are eligible) estimated proportionally. Counts: I complete, P "
-      "partial, R refusal "
-      "and break-off, NC non-contact, O other, UH/UO unknown eligibility, NE not eligible.</p>\n";
-  for (const RatesScenario& s : report.fieldwork) {
-    out += "<h3>" + text::EscapeHtml(s.title) + "</h3>\n";
-    if (!s.explanation.empty()) out += "<p>" + text::EscapeHtml(s.explanation) + "</p>\n";
-    out += "<table class=\"cmp\"><thead><tr><th scope=\"col\">Group</th>";
-    for (auto cat : kCategories)
-      out += "<th>" + text::EscapeHtml(fieldwork::CategoryAbbreviation(cat)) + "</th>";
-    for (auto m : kShownMeasures)
-      out += "<th>" + text::EscapeHtml(fieldwork::Describe(m).name) + "</th>";
-    out += "</tr></thead><tbody>\n";
-    for (const auto& g : s.groups) {
-      out += "<tr><td class=\"label\">" + text::EscapeHtml(g.group) + "</td>";
-      for (auto cat : kCategories) out += "<td>" + std::to_string(g.rates.counts[cat]) + "</td>";
+  if (in.frame) {
+    out +=
+        "<section id=\"fieldwork\"><h2>Fieldwork and response rates</h2>\n"
+        "<p>AAPOR Standard Definitions outcome rates from the frame's final dispositions; e (the "
+        "share of cases of "
+        "unknown eligibility that are eligible) estimated proportionally. Counts: I complete, P "
+        "partial, R refusal "
+        "and break-off, NC non-contact, O other, UH/UO unknown eligibility, NE not eligible.</p>\n";
+    for (const RatesScenario& s : report.fieldwork) {
+      out += "<h3>" + text::EscapeHtml(s.title) + "</h3>\n";
+      if (!s.explanation.empty()) out += "<p>" + text::EscapeHtml(s.explanation) + "</p>\n";
+      out += "<table class=\"cmp\"><thead><tr><th scope=\"col\">Group</th>";
+      for (auto cat : kCategories)
+        out += "<th>" + text::EscapeHtml(fieldwork::CategoryAbbreviation(cat)) + "</th>";
       for (auto m : kShownMeasures)
-        out += "<td>" + text::EscapeHtml(RateText(g.rates[m])) + "</td>";
-      out += "</tr>\n";
+        out += "<th>" + text::EscapeHtml(fieldwork::Describe(m).name) + "</th>";
+      out += "</tr></thead><tbody>\n";
+      for (const auto& g : s.groups) {
+        out += "<tr><td class=\"label\">" + text::EscapeHtml(g.group) + "</td>";
+        for (auto cat : kCategories) out += "<td>" + std::to_string(g.rates.counts[cat]) + "</td>";
+        for (auto m : kShownMeasures)
+          out += "<td>" + text::EscapeHtml(RateText(g.rates[m])) + "</td>";
+        out += "</tr>\n";
+      }
+      out += "</tbody></table>\n";
     }
-    out += "</tbody></table>\n";
+    out += HtmlNote(in.config, "fieldwork") + "</section>\n";
   }
-  out += "</section>\n";
 
-  // Tables.
-  for (size_t t = 0; t < report.tables.size(); ++t) {
+  // Tables: beside the published cells when the study has them, else the study's own.
+  report::RenderOptions own;
+  if (in.config.synthetic) own.banner = "SYNTHETIC DATA";
+  own.unit = unit.One();
+  own.units = unit.Other();
+  if (!published) {
+    for (size_t t = 0; t < report.tables.size(); ++t)
+      out += report::HtmlTableSection(report.tables[t], own, t);
+  }
+  for (size_t t = 0; published && t < report.tables.size(); ++t) {
     const TableResult& table = report.tables[t];
     out += "<section id=\"" + HtmlId("table-" + table.id) + "\"><h2>" +
            text::EscapeHtml(table.title) + "</h2>\n";
     for (const std::string& note : table.notes)
       out += "<p class=\"note\">" + text::EscapeHtml(note) + "</p>\n";
     HtmlComparisonTable(report, table, &out);
-    out += "<p class=\"note\">" + text::EscapeHtml(kFlagLegend) +
+    out += "<p class=\"note\">" + text::EscapeHtml(FlagLegend(in.config, table)) +
            " Fisher p: exact test between the groups for the option, adjusted across the item's "
            "options by Holm.</p>\n";
     out += "<div class=\"charts\">";
@@ -636,49 +708,49 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
   }
 
   // Audit.
-  out += "<section id=\"audit\"><h2>Audit of the published tables</h2>\n";
-  if (in.audit) {
-    const auto& a = *in.audit;
-    out += fmt::format(
-        "<p>{} published cells checked against their bases (study/bases.toml) with exact "
-        "arithmetic: "
-        "{} consistent, {} that no count of their base gives, {} printed as no response.</p>\n",
-        a.cells.size(), a.CountVerdict(Verdict::kConsistent),
-        a.CountVerdict(Verdict::kInconsistent), a.CountVerdict(Verdict::kNoResponse));
-    out += "<ul>";
-    for (const auto& f : a.findings) {
-      out += "<li><strong>" + text::EscapeHtml(FindingKindName(f.kind)) + "</strong> (Table " +
-             text::EscapeHtml(f.table) + "): " + text::EscapeHtml(f.message) + "</li>";
+  if (published) {
+    out += "<section id=\"audit\"><h2>Audit of the published tables</h2>\n";
+    {
+      const auto& a = *in.audit;
+      out += fmt::format(
+          "<p>{} published cells checked against their bases (study/bases.toml) with exact "
+          "arithmetic: "
+          "{} consistent, {} that no count of their base gives, {} printed as no response.</p>\n",
+          a.cells.size(), a.CountVerdict(Verdict::kConsistent),
+          a.CountVerdict(Verdict::kInconsistent), a.CountVerdict(Verdict::kNoResponse));
+      out += "<ul>";
+      for (const auto& f : a.findings) {
+        out += "<li><strong>" + text::EscapeHtml(FindingKindName(f.kind)) + "</strong> (Table " +
+               text::EscapeHtml(f.table) + "): " + text::EscapeHtml(f.message) + "</li>";
+      }
+      out += "</ul>";
+    }
+    out += "</section>\n";
+
+    // Unreproduced.
+    out += "<section id=\"unreproduced\"><h2>Cells not reproduced</h2>\n<ul>";
+    size_t unreproduced = 0;
+    for (const auto& cmp : report.comparisons) {
+      if (cmp.match) continue;
+      ++unreproduced;
+      const auto& p = *cmp.published;
+      out += fmt::format("<li>Table {}, {} – {}, {}: published {}, reproduced {} ({}).</li>",
+                         text::EscapeHtml(p.table), text::EscapeHtml(p.item_label),
+                         text::EscapeHtml(p.option_label), text::EscapeHtml(p.country),
+                         text::EscapeHtml(p.published_value),
+                         text::EscapeHtml(cmp.reproduced.empty() ? "–" : cmp.reproduced),
+                         text::EscapeHtml(UnreproducedReason(cmp)));
     }
     out += "</ul>";
-  } else {
-    out += "<p>The study has no published tables to audit.</p>";
+    if (unreproduced == 0) out += "<p>Every published cell is reproduced.</p>";
+    out += "</section>\n";
   }
-  out += "</section>\n";
-
-  // Unreproduced.
-  out += "<section id=\"unreproduced\"><h2>Cells not reproduced</h2>\n<ul>";
-  size_t unreproduced = 0;
-  for (const auto& cmp : report.comparisons) {
-    if (cmp.match) continue;
-    ++unreproduced;
-    const auto& p = *cmp.published;
-    out += fmt::format("<li>Table {}, {} – {}, {}: published {}, reproduced {} ({}).</li>",
-                       text::EscapeHtml(p.table), text::EscapeHtml(p.item_label),
-                       text::EscapeHtml(p.option_label), text::EscapeHtml(p.country),
-                       text::EscapeHtml(p.published_value),
-                       text::EscapeHtml(cmp.reproduced.empty() ? "–" : cmp.reproduced),
-                       text::EscapeHtml(UnreproducedReason(cmp)));
-  }
-  out += "</ul>";
-  if (unreproduced == 0) out += "<p>Every published cell is reproduced.</p>";
-  out += "</section>\n";
 
   out +=
       "<section id=\"nonresponse\"><h2>Item nonresponse</h2>\n"
       "<p>Respondents in each item's base who did not answer it, by kind. Refusals are answers "
-      "too: the "
-      "study's respondents declined confidential items to protect victims.</p>\n";
+      "too.</p>\n" +
+      HtmlNote(in.config, "nonresponse");
   HtmlNonresponse(report, &out);
   out += "</section>\n";
   if (report.network) HtmlNetwork(report, &out);
@@ -693,10 +765,12 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
 std::string RenderStudyReportMarkdown(const StudyReport& report) {
   const StudyInputs& in = report.inputs;
   std::string out;
-  if (in.config.synthetic) out += "> **" + std::string(kSyntheticBanner) + "**\n\n";
+  const bool published = in.audit.has_value();
+  if (in.config.synthetic) out += "> **" + SyntheticBanner(in.config) + "**\n\n";
   out += "# " + in.config.title + "\n\n";
   for (const std::string& line : report.summary) out += "- " + line + "\n";
-  out += "\n## Fieldwork and response rates\n\n";
+  out += "\n" + MarkdownNote(in.config, "design");
+  if (in.frame) out += "## Fieldwork and response rates\n\n" + MarkdownNote(in.config, "fieldwork");
   for (const RatesScenario& s : report.fieldwork) {
     out += "### " + s.title + "\n\n";
     if (!s.explanation.empty()) out += s.explanation + "\n\n";
@@ -716,7 +790,15 @@ std::string RenderStudyReportMarkdown(const StudyReport& report) {
     out += "\n";
   }
   std::vector<std::string> groups = GroupsOf(report);
+  if (!published) {
+    report::RenderOptions own;
+    if (in.config.synthetic) own.banner = "SYNTHETIC DATA";
+    own.unit = in.config.unit.One();
+    own.units = in.config.unit.Other();
+    out += report::RenderMarkdown(report.tables, own);
+  }
   for (const TableResult& table : report.tables) {
+    if (!published) break;
     out += "## " + table.title + "\n\n";
     if (in.config.synthetic) out += "*SYNTHETIC DATA*\n\n";
     std::vector<ComparisonRow> rows = RowsOf(report, table.id);
@@ -746,9 +828,9 @@ std::string RenderStudyReportMarkdown(const StudyReport& report) {
       }
       out += " " + PText(test) + " |\n";
     }
-    out += "\n" + std::string(kFlagLegend) + "\n\n";
+    out += "\n" + FlagLegend(in.config, table) + "\n\n";
   }
-  out += "## Cells not reproduced\n\n";
+  if (published) out += "## Cells not reproduced\n\n";
   size_t unreproduced = 0;
   for (const auto& cmp : report.comparisons) {
     if (cmp.match) continue;
@@ -758,13 +840,12 @@ std::string RenderStudyReportMarkdown(const StudyReport& report) {
            ": published " + p.published_value + ", reproduced " +
            (cmp.reproduced.empty() ? "–" : cmp.reproduced) + " (" + UnreproducedReason(cmp) + ")\n";
   }
-  if (unreproduced == 0) out += "Every published cell is reproduced.\n";
+  if (published && unreproduced == 0) out += "Every published cell is reproduced.\n";
   if (report.network) {
-    out +=
-        "\n## Coordination network\n\nTies from responding NGOs to the organisations they "
-        "named in " +
-        NetworkQuestions(report) + (in.config.synthetic ? " (SYNTHETIC DATA)" : "") +
-        "; the drawing is in report.html.\n\n";
+    out += "\n## Coordination network\n\nTies from responding " + in.config.unit.Other() +
+           " to the organisations they named in " + NetworkQuestions(report) +
+           (in.config.synthetic ? " (SYNTHETIC DATA)" : "") +
+           "; the drawing is in report.html.\n\n";
     out +=
         "| Scope | Organisations | Ties | Density | Reciprocity | Weak components | NGO–NGO "
         "ties | NGO–government ties |\n|---|---:|---:|---:|---:|---:|---:|---:|\n";
@@ -796,9 +877,9 @@ std::string RenderStudyReportMarkdown(const StudyReport& report) {
 }
 
 Result<StudyReportFiles> WriteStudyReport(const std::string& study_dir, const std::string& out_dir,
-                                          Progress& progress) {
+                                          Progress& progress, const StudyReportOptions& options) {
   StudyInputs inputs = NGO_TRY(LoadStudyInputs(study_dir));
-  StudyReport report = NGO_TRY(BuildStudyReport(std::move(inputs), progress));
+  StudyReport report = NGO_TRY(BuildStudyReport(std::move(inputs), progress, options));
   std::string html = RenderStudyReportHtml(report);
   std::string markdown = RenderStudyReportMarkdown(report);
   NGO_TRY(MakeDirectories(out_dir));

@@ -48,8 +48,15 @@ struct RatesScenario {
   std::vector<fieldwork::GroupRates> groups;  // per group, then "overall"
 };
 
+struct StudyReportOptions {
+  // A language of the form (code or name, as `tabulate --lang`): the labels of the
+  // tables; empty: the form's default.
+  std::string language;
+};
+
 struct StudyReport {
   StudyInputs inputs;
+  std::string language;  // StudyReportOptions::language
   size_t respondents = 0;
   std::vector<analysis::TableResult> tables;
   std::vector<CellComparison> comparisons;  // in the published CSV's order
@@ -66,7 +73,8 @@ struct StudyReport {
 // the comparisons and the rates. Errors name the file, row and column at fault
 // (data that do not fit the form, a spec that names an unknown item, a frame
 // without final dispositions).
-Result<StudyReport> BuildStudyReport(StudyInputs inputs, Progress& progress);
+Result<StudyReport> BuildStudyReport(StudyInputs inputs, Progress& progress,
+                                     const StudyReportOptions& options = {});
 
 std::string RenderStudyReportHtml(const StudyReport& report);
 std::string RenderStudyReportMarkdown(const StudyReport& report);
@@ -79,6 +87,7 @@ struct StudyReportFiles {
 // LoadStudyInputs + BuildStudyReport, then writes OUT/report.html and
 // OUT/report.md, each all-or-nothing; nothing is written when anything fails.
 Result<StudyReportFiles> WriteStudyReport(const std::string& study_dir, const std::string& out_dir,
-                                          Progress& progress);
+                                          Progress& progress,
+                                          const StudyReportOptions& options = {});
 
 }  // namespace ngosurvey::study

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <random>
 
+#include "base/escape.h"
 #include "base/file.h"
 #include "base/testing/source_dir.h"
 #include "study/study.h"
@@ -19,6 +20,10 @@ namespace ngosurvey::study {
 namespace {
 
 const std::string kStudy = std::string(::ngosurvey::testing::SourceDir()) + "/study";
+// A study of someone else's: households, a stratified cluster sample, no published
+// tables (examples/household/README.md).
+const std::string kHousehold =
+    std::string(::ngosurvey::testing::SourceDir()) + "/examples/household";
 
 class TempFolder {
  public:
@@ -162,7 +167,8 @@ TEST(StudyTest, ReportDrawsTheCoordinationNetwork) {
     in_frame += node.in_frame;
     responded += node.responded;
   }
-  EXPECT_EQ(in_frame, report->inputs.frame.cases.size());
+  ASSERT_TRUE(report->inputs.frame);
+  EXPECT_EQ(in_frame, report->inputs.frame->cases.size());
   EXPECT_EQ(responded, report->respondents);
   // Agencies are national: no agency node is shared by the two countries.
   for (const auto& tie : net.ties) {
@@ -255,6 +261,110 @@ TEST(StudyTest, DataThatDoNotFitTheFormAreNamedByRowAndColumn) {
   EXPECT_EQ(written.error().where.row, 2);
   EXPECT_GT(written.error().where.column, 0);
   EXPECT_FALSE(std::filesystem::exists(dir.Path("out/report.html")));
+}
+
+TEST(OtherStudyTest, ShippedDataAreWhatSynthesisWritesWithoutPublishedTables) {
+  auto inputs = LoadStudyInputs(kHousehold);
+  ASSERT_TRUE(inputs) << inputs.error().ToString();
+  EXPECT_FALSE(inputs->audit);
+  auto synth = SynthesizeStudy(*inputs);
+  ASSERT_TRUE(synth) << synth.error().ToString();
+  EXPECT_TRUE(synth->targets.empty());
+  size_t completed = 0;
+  for (const auto& c : inputs->frame->cases) completed += IsCompletedInterview(c);
+  EXPECT_EQ(synth->rows.size(), completed);
+  auto shipped = ReadFile(inputs->config.data);
+  ASSERT_TRUE(shipped) << shipped.error().ToString();
+  EXPECT_TRUE(*shipped == SynthCsv(*synth))
+      << inputs->config.data << " is not what synthesis gives today: run `ngosurvey synth "
+      << kHousehold << "`";
+}
+
+TEST(OtherStudyTest, ReportHasNumbersInEveryTableAndNoneOfTheReferenceStudysWords) {
+  auto inputs = LoadStudyInputs(kHousehold);
+  ASSERT_TRUE(inputs) << inputs.error().ToString();
+  auto report = BuildStudyReport(std::move(*inputs), NullProgress::Instance());
+  ASSERT_TRUE(report) << report.error().ToString();
+  ASSERT_EQ(report->tables.size(), 3u);
+  for (const auto& table : report->tables) {
+    // study.toml's [design] reaches every table: weighted, with design-based figures.
+    EXPECT_TRUE(table.design.used()) << table.id;
+    ASSERT_FALSE(table.items.empty()) << table.id;
+    for (const auto& item : table.items) {
+      bool has_figure = !item.options.empty() || !item.numeric.empty();
+      EXPECT_TRUE(has_figure) << table.id << " " << item.item;
+      for (const auto& option : item.options) {
+        for (const auto& cell : option.cells) EXPECT_TRUE(cell.design) << item.item;
+      }
+    }
+  }
+  std::string html = RenderStudyReportHtml(*report);
+  std::string md = RenderStudyReportMarkdown(*report);
+  for (const std::string& page : {html, md}) {
+    for (std::string_view leak :
+         {"NGO", "published", "audit", "victims", "organisation", "Every published cell"}) {
+      EXPECT_EQ(page.find(leak), std::string::npos) << "the reference study's words: " << leak;
+    }
+  }
+  EXPECT_NE(html.find("households"), std::string::npos);
+  EXPECT_NE(html.find("administered face to face"), std::string::npos);
+  EXPECT_NE(html.find("Sampling design: weights <code>weight</code>"), std::string::npos);
+  EXPECT_NE(html.find("Refusals were recorded as -99"), std::string::npos);  // [notes]
+  // Each table's own section, with its rows (not an empty header).
+  for (const auto& table : report->tables) {
+    EXPECT_NE(html.find(text::EscapeHtml(table.title)), std::string::npos) << table.title;
+    EXPECT_NE(md.find(table.title), std::string::npos) << table.title;
+  }
+  EXPECT_NE(html.find("Sources of income"), std::string::npos);
+  EXPECT_NE(html.find("Own business"), std::string::npos);  // a choice label as a row
+  EXPECT_NE(md.find("Own business"), std::string::npos);
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+}
+
+TEST(OtherStudyTest, ReportInAnotherLanguageOfTheForm) {
+  auto inputs = LoadStudyInputs(kHousehold);
+  ASSERT_TRUE(inputs) << inputs.error().ToString();
+  StudyReportOptions options;
+  options.language = "vi";
+  auto report = BuildStudyReport(std::move(*inputs), NullProgress::Instance(), options);
+  ASSERT_TRUE(report) << report.error().ToString();
+  std::string html = RenderStudyReportHtml(*report);
+  EXPECT_NE(html.find("<html lang=\"vi\""), std::string::npos);
+  EXPECT_NE(html.find("Kinh doanh"), std::string::npos);  // "Own business" in Vietnamese
+  EXPECT_EQ(html.find("Own business"), std::string::npos);
+}
+
+TEST(OtherStudyTest, UnitWordsAndBadUnitsAreNamed) {
+  auto known = KnownUnitWords("household");
+  ASSERT_TRUE(known);
+  EXPECT_EQ(known->Count(1), "1 household");
+  EXPECT_EQ(known->Count(3), "3 households");
+  EXPECT_EQ(known->Count(3, "vi"), "3 hộ gia đình");
+  EXPECT_EQ(known->Count(3, "fr"), "3 households");  // a language without words: English
+  EXPECT_FALSE(KnownUnitWords("ship"));
+
+  TempFolder dir;
+  std::filesystem::copy(
+      kHousehold, dir.str(),
+      std::filesystem::copy_options::recursive | std::filesystem::copy_options::overwrite_existing);
+  Replace(dir.Path("study.toml"), "unit = \"household\"", "unit = \"ship\"");
+  auto config = ReadStudyConfig(dir.str());
+  ASSERT_FALSE(config);
+  EXPECT_EQ(config.error().code, "SD002");
+  EXPECT_NE(config.error().message.find("ship"), std::string::npos);
+  EXPECT_GT(config.error().where.row, 1);
+
+  Replace(dir.Path("study.toml"), "unit = \"ship\"",
+          "unit = { en = [\"ship\", \"ships\"], vi = [\"tàu\", \"tàu\"] }");
+  config = ReadStudyConfig(dir.str());
+  ASSERT_TRUE(config) << config.error().ToString();
+  EXPECT_EQ(config->unit.Count(2), "2 ships");
+  EXPECT_EQ(config->unit.Count(2, "vi"), "2 tàu");
+
+  Replace(dir.Path("study.toml"), "strata = \"province\"", "strata = 3");
+  config = ReadStudyConfig(dir.str());
+  ASSERT_FALSE(config);
+  EXPECT_EQ(config.error().code, "SD002");
 }
 
 }  // namespace
