@@ -15,6 +15,7 @@
 #include "exchange/values_internal.h"
 #include "form/columns.h"
 #include "form/expr/expr.h"
+#include "form/instance_xml.h"
 
 namespace ngosurvey::exchange {
 namespace {
@@ -568,17 +569,6 @@ bool Contains(const std::vector<std::string>& list, std::string_view value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 
-std::vector<std::string> CodesSetting(const Form& form, const char* key, const char* fallback) {
-  std::vector<std::string> codes;
-  auto it = form.settings.values.find(key);
-  if (it == form.settings.values.end() || text::Trim(it->second).empty()) return {fallback};
-  for (std::string_view part : text::Split(it->second, ',')) {
-    part = text::Trim(part);
-    if (!part.empty()) codes.emplace_back(part);
-  }
-  return codes;
-}
-
 bool IsOne(std::string_view v) { return v == "1" || v == "True" || v == "true" || v == "TRUE"; }
 bool IsZero(std::string_view v) { return v == "0" || v == "False" || v == "false" || v == "FALSE"; }
 
@@ -611,8 +601,8 @@ class Importer {
         version_(version),
         options_(options),
         context_(form),
-        refused_(RefusedCodes(form)),
-        dont_know_(DontKnowCodes(form)) {
+        refused_(form::RefusedCodes(form)),
+        dont_know_(form::DontKnowCodes(form)) {
     for (const Question& q : form.questions) relative_paths_.push_back(form::RelativePath(q));
   }
 
@@ -1179,13 +1169,6 @@ csv::Options ImportCsvOptions() {
   csv::Options options;
   options.max_field_bytes = size_t{1} << 20;
   return options;
-}
-
-std::vector<std::string> RefusedCodes(const Form& form) {
-  return CodesSetting(form, "missing_refused", "refused");
-}
-std::vector<std::string> DontKnowCodes(const Form& form) {
-  return CodesSetting(form, "missing_dont_know", "dont_know");
 }
 
 Result<ImportReport> ImportRows(const Form& form, const store::FormVersion& version,

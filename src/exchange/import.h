@@ -145,11 +145,6 @@ Result<ImportPlan> PlanImport(const form::Form& form, const store::FormVersion& 
                               const csv::Table& main, const std::vector<RepeatTable>& repeats,
                               const ImportOptions& options, const store::Store& store);
 
-// The refused and don't know codes of a form (settings missing_refused and
-// missing_dont_know, comma-separated lists; defaults "refused", "dont_know").
-std::vector<std::string> RefusedCodes(const form::Form& form);
-std::vector<std::string> DontKnowCodes(const form::Form& form);
-
 // Rejected rows as CSV: file,line,column,instance_id,code,reason (one line per reason).
 std::string RejectsCsv(const std::vector<RejectedRow>& rejected);
 

@@ -15,6 +15,7 @@
 #include "exchange/import.h"
 #include "exchange/odk_crypto.h"
 #include "exchange/values_internal.h"
+#include "form/instance_xml.h"
 #include "form/odk_instance.h"
 
 namespace ngosurvey::exchange {
@@ -157,8 +158,8 @@ Result<OdkImportReport> ImportOdkSubmissions(const form::Form& form,
   OdkImportReport report;
   form::OdkInstanceReader reader(form);
   form::OdkInstanceOptions read_options;
-  read_options.refused_codes = RefusedCodes(form);
-  read_options.dont_know_codes = DontKnowCodes(form);
+  read_options.refused_codes = form::RefusedCodes(form);
+  read_options.dont_know_codes = form::DontKnowCodes(form);
   // Answers as this import leaves them, by instance id (stored ones read once), and
   // the edits' instance ids -> the submission they change.
   std::map<std::string, store::Answers> current;

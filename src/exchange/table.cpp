@@ -19,6 +19,7 @@
 #include "exchange/values_internal.h"
 #include "form/columns.h"
 #include "form/describe.h"
+#include "form/instance_xml.h"
 
 namespace ngosurvey::exchange {
 namespace {
@@ -117,8 +118,8 @@ std::string_view CellText(const Tables& tables, const Cell& cell) {
 
 void BuildLayout(const form::Form& form, const std::vector<bool>& dropped,
                  const std::string& language, Tables* t) {
-  t->refused_codes = RefusedCodes(form);
-  t->dont_know_codes = DontKnowCodes(form);
+  t->refused_codes = form::RefusedCodes(form);
+  t->dont_know_codes = form::DontKnowCodes(form);
   t->language = language;
   // Levels: the top, then every repeat in form order.
   std::map<int, size_t> level_of;  // repeat index (-1 top) -> position in t->levels

@@ -15,6 +15,8 @@
 #include <functional>
 #include <unordered_map>
 
+#include "form/instance_xml.h"
+
 namespace ngosurvey::form {
 namespace {
 
@@ -141,22 +143,6 @@ bool IsGeoListText(std::string_view s) {
     start = end + 1;
   }
   return points > 0;
-}
-
-bool IsInstanceIdText(std::string_view id) {
-  static constexpr std::string_view kPrefix = "uuid:";
-  if (id.substr(0, kPrefix.size()) != kPrefix) return false;
-  std::string_view uuid = id.substr(kPrefix.size());
-  if (uuid.size() != 36) return false;
-  for (size_t i = 0; i < uuid.size(); ++i) {
-    char c = uuid[i];
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (c != '-') return false;
-    } else if (!std::isxdigit(static_cast<unsigned char>(c))) {
-      return false;
-    }
-  }
-  return true;
 }
 
 bool IsUpload(QuestionType type) {
@@ -752,13 +738,13 @@ class Parser {
     if (out_.instance_id.empty()) {
       return MakeError("OI009", root + "/meta/instanceID is missing or empty", file);
     }
-    if (!IsInstanceIdText(out_.instance_id)) {
+    if (!IsInstanceId(out_.instance_id)) {
       return MakeError("OI009",
                        root + "/meta/instanceID \"" + out_.instance_id.substr(0, 80) +
                            "\" is not \"uuid:\" followed by a UUID",
                        file);
     }
-    if (!out_.deprecated_id.empty() && !IsInstanceIdText(out_.deprecated_id)) {
+    if (!out_.deprecated_id.empty() && !IsInstanceId(out_.deprecated_id)) {
       return MakeError("OI009",
                        root + "/meta/deprecatedID \"" + out_.deprecated_id.substr(0, 80) +
                            "\" is not \"uuid:\" followed by a UUID",

@@ -100,8 +100,8 @@ struct OdkInstanceOptions {
   size_t max_text_bytes = size_t{1} << 20;  // one value (as the CSV import's cells)
   int max_depth = 64;
   // Values that mean refused / don't know (the form's missing_refused and
-  // missing_dont_know codes; exchange::RefusedCodes): such a value alone becomes a
-  // refused / dont_know answer instead of being checked against the type.
+  // missing_dont_know codes: RefusedCodes, DontKnowCodes in instance_xml.h): such a value alone
+  // becomes a refused / dont_know answer instead of being checked against the type.
   std::vector<std::string> refused_codes, dont_know_codes;
 };
 

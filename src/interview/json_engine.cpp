@@ -7,6 +7,7 @@
 #include "base/clock.h"
 #include "base/words.h"
 #include "form/form_json.h"
+#include "form/instance_xml.h"
 
 namespace ngosurvey::interview {
 namespace {
@@ -116,6 +117,7 @@ struct LoadedForm {
 struct Session {
   std::unique_ptr<FixedClock> clock;  // when the request fixed the time
   std::unique_ptr<Interview> iv;
+  std::shared_ptr<const CompiledForm> compiled;  // keeps the form for instance_xml
 };
 
 }  // namespace
@@ -216,6 +218,7 @@ struct JsonEngine::Impl {
   Result<std::string> Begin(const Request& r, bool resume) {
     const LoadedForm* form = NGO_TRY(FindForm(r));
     Session session;
+    session.compiled = form->compiled;
     Options options = NGO_TRY(ReadOptions(r, &session));
     if (resume) {
       std::map<std::string, form::Answer> answers;
@@ -322,6 +325,16 @@ struct JsonEngine::Impl {
                          {"displayed", item.displayed}});
       }
       return State(id, *s, Ok(), Json{{"review", std::move(items)}});
+    }
+    if (op == "instance_xml") {
+      // The ODK instance XML of the answers so far, for POST /submission.
+      form::InstanceXmlOptions options;
+      options.instance_id = NGO_TRY(r.Text("instance_id"));
+      options.deprecated_id = r.TextOr("deprecated_id", "");
+      options.instance_name = r.TextOr("instance_name", "");
+      auto xml = form::WriteInstanceXml(s->compiled->form(), iv.Answers(), options);
+      if (!xml) return State(id, *s, tl::unexpected(xml.error()));
+      return State(id, *s, Ok(), Json{{"xml", std::move(*xml)}});
     }
     if (op == "answers") {
       Json answers = Json::object();

@@ -117,6 +117,26 @@ TEST(JsonEngine, BadRequestsAreJE001) {
   EXPECT_EQ(r["words"]["required"], ScreenText(ScreenWord::kRequired, "vi"));
 }
 
+TEST(JsonEngine, InstanceXmlOfTheAnswersSoFar) {
+  JsonEngine engine;
+  json loaded = json::parse(engine.LoadForm(FormJson()));
+  json r = Call(engine, {{"op", "start"}, {"form", loaded["form"]}, {"now_ms", 1795597200000}});
+  int64_t id = r["interview"];
+  r = Call(engine, {{"op", "set"}, {"interview", id}, {"prompt", 0}, {"value", "42"}});
+  ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
+  const std::string kId = "uuid:6f1b5b4e-2a49-4c4e-9a43-2b9e1f6e1a01";
+  r = Call(engine, {{"op", "instance_xml"}, {"interview", id}, {"instance_id", kId}});
+  ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
+  std::string xml = r["xml"];
+  EXPECT_NE(xml.find("<age>42</age>"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<instanceID>" + kId + "</instanceID>"), std::string::npos) << xml;
+  // A malformed instance ID is the writer's error, in the answer's usual shape.
+  r = Call(engine, {{"op", "instance_xml"}, {"interview", id}, {"instance_id", "7"}});
+  EXPECT_FALSE(r["ok"].get<bool>());
+  EXPECT_EQ(r["error"]["code"], "IX002");
+  EXPECT_EQ(r["screen"]["kind"], "questions");
+}
+
 TEST(JsonEngine, WordsAreTheSharedCatalogue) {
   JsonEngine engine;
   json r = Call(engine, {{"op", "words"}, {"language", "km"}});

@@ -44,9 +44,14 @@ for (const file of transcripts) {
     }
     // The transcript is a whole interview with the engine's and the form's messages,
     // not a few screens.
-    const last = JSON.parse(lines[lines.length - 1].response);
-    const completed = JSON.parse(lines[lines.length - 2].response);
+    const answersOf = (op) => lines.slice(1).filter((l) => JSON.parse(l.request).op === op)
+      .map((l) => JSON.parse(l.response));
+    const last = answersOf('answers').at(-1);
+    const completed = answersOf('complete').at(-1);
     assert.equal(completed.complete, true, 'the interview completed');
+    // The submission the browser sends, written by the wasm engine as natively (the
+    // transcript writer read it back through form/odk_instance).
+    assert.match(answersOf('instance_xml').at(-1).xml, /<instanceID>uuid:[0-9a-f-]{36}<\/instanceID>/);
     assert.ok(Object.keys(last.answers).length >= 10, 'answers were saved');
     assert.ok(changes >= 10, 'changes were handed out to save');
     for (const code of ['IV001', 'IV002', 'IV004']) {

@@ -24,6 +24,8 @@
 
 #include "base/diagnostic.h"
 #include "form/form.h"
+#include "form/instance_xml.h"
+#include "form/odk_instance.h"
 #include "interview/json_engine.h"
 
 namespace {
@@ -96,6 +98,7 @@ int main(int argc, char** argv) {
     std::cerr << argv[1] << ": the form does not load without errors\n";
     return 1;
   }
+  const ngosurvey::form::Form copy = *form;  // to read the instance XML back
   Driver d;
   std::string loaded = d.engine.AddForm(std::move(*form));
   std::cout << json{{"load_form", loaded}}.dump() << "\n";
@@ -124,9 +127,39 @@ int main(int argc, char** argv) {
     if (screen["kind"] == "end") {
       call({{"op", "review"}});
       r = call({{"op", "complete"}});
-      call({{"op", "answers"}});
+      json answers = call({{"op", "answers"}})["answers"];
       if (!r["complete"].get<bool>()) {
         std::cerr << "complete: " << r.dump() << "\n";
+        return 1;
+      }
+      // The submission the browser sends: read back natively (form/odk_instance.h),
+      // it must give every answer except the not_asked ones, which it leaves out.
+      const std::string kId = "uuid:0b6f2a52-3b7e-4c1d-9a55-5d0c2f6e7a11";
+      json x = call({{"op", "instance_xml"}, {"instance_id", kId}});
+      ngosurvey::form::OdkInstanceOptions options;
+      options.refused_codes = ngosurvey::form::RefusedCodes(copy);
+      options.dont_know_codes = ngosurvey::form::DontKnowCodes(copy);
+      auto back = ngosurvey::form::ReadOdkInstance(x["xml"].get<std::string>(), copy, options);
+      if (!back || back->instance_id != kId) {
+        std::cerr << "instance_xml: " << (back ? "wrong instance id" : back.error().message)
+                  << "\n";
+        return 1;
+      }
+      size_t expected = 0;
+      for (const auto& [path, a] : answers.items()) {
+        if (a["state"] == "not_asked") continue;
+        ++expected;
+        auto it = back->answers.find(path);
+        if (it == back->answers.end() ||
+            ngosurvey::form::AnswerStateName(it->second.state) != a["state"].get<std::string>() ||
+            it->second.value != a["value"].get<std::string>()) {
+          std::cerr << "instance_xml: " << path << " does not read back as " << a.dump() << "\n";
+          return 1;
+        }
+      }
+      if (back->answers.size() != expected) {
+        std::cerr << "instance_xml: " << back->answers.size() << " answers read back, expected "
+                  << expected << "\n";
         return 1;
       }
       std::cerr << "transcript: " << step << " screens\n";
