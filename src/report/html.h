@@ -43,6 +43,12 @@ std::string HtmlPageStart(const HtmlPageOptions& options);
 // "</main>\n</body>\n</html>\n".
 std::string HtmlPageEnd();
 
+// Names every <td> of each <tr> in `rows_html` by its column, as data-label="..."
+// (escaped), for the narrow-screen layout that stacks a table's cells: a row with
+// as many cells as `labels` gets them in order; a row with one cell (a heading row's
+// test) gets the last label; other rows are left as they are. Idempotent.
+std::string LabelCells(std::string_view rows_html, const std::vector<std::string>& labels);
+
 // One table as <section class="ngo-table" id="...">: the banner (when set), the
 // <table> (caption = title; headers with each column's N; per option the percent,
 // count/base, the Wilson interval and flag markers, "s" for suppressed cells;

@@ -66,7 +66,7 @@ tr.nonresponse th { font-style: italic; }
 td.p { font-size: 0.9em; }
 td.p .holm, td.p .rxc { color: var(--muted); }
 tr.numeric td { font-weight: 600; }
-.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(400px, 1fr));
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(400px, 100%), 1fr));
   gap: 20px 36px; margin-top: 22px; }
 figure.chart { margin: 0; }
 figure.chart figcaption { font-weight: 600; font-size: 0.95em; margin-bottom: 4px; }
@@ -75,6 +75,24 @@ ul.notes { font-size: 0.85em; color: #333; margin: 16px 0 0; padding: 0; list-st
 ul.notes li { margin: 3px 0; padding-left: 1.5em; text-indent: -1.5em; }
 ul.notes .mark { display: inline-block; width: 1.5em; text-indent: 0; color: var(--alert); font-weight: 700; }
 @media print { body { padding: 0; } .ngo-table { break-inside: avoid-page; } }
+/* Phones (360-390 px) and narrow windows: a table too wide for the screen is stacked,
+   one cell a line, each named by its column (data-label), so nothing is cut and
+   nothing scrolls sideways. The header row stays for screen readers. */
+@media screen and (max-width: 640px) {
+  body { padding: 12px; overflow-wrap: anywhere; }
+  .stack table, .stack tbody, .stack tr, .stack th, .stack td, .stack caption { display: block; }
+  .stack table { width: 100%; }
+  .stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden;
+    clip: rect(0 0 0 0); white-space: nowrap; }
+  .stack tr { border-top: 1px solid var(--light); padding: 4px 0; }
+  .stack th[scope="row"], .stack tbody th { padding: 4px 0; min-width: 0; max-width: none;
+    text-align: left; }
+  .stack td { text-align: left; white-space: normal; padding: 2px 0 2px 1em; }
+  .stack td[data-label]::before { content: attr(data-label); display: inline-block;
+    min-width: 45%; color: var(--muted); font-size: 0.85em; padding-right: 0.5em; }
+  .stack td:empty { display: none; }
+  .stack .ci, .stack .mentions { display: inline; margin-left: 0.5em; }
+}
 )css";
 
 std::string Num(double value) { return fmt::format("{:.1f}", value); }
@@ -260,6 +278,44 @@ void ItemRows(const TableResult& table, const ItemResult& item, size_t groups, s
 
 }  // namespace
 
+std::string LabelCells(std::string_view rows_html, const std::vector<std::string>& labels) {
+  std::string out;
+  out.reserve(rows_html.size() + rows_html.size() / 4);
+  size_t at = 0;
+  while (at < rows_html.size()) {
+    size_t start = rows_html.find("<tr", at);
+    if (start == std::string_view::npos) break;
+    size_t end = rows_html.find("</tr>", start);
+    if (end == std::string_view::npos) break;
+    end += 5;
+    out += rows_html.substr(at, start - at);
+    std::string_view row = rows_html.substr(start, end - start);
+    std::vector<size_t> cells;  // offsets of "<td" in the row
+    for (size_t td = row.find("<td"); td != std::string_view::npos; td = row.find("<td", td + 3)) {
+      char next = td + 3 < row.size() ? row[td + 3] : '\0';
+      if (next == ' ' || next == '>') cells.push_back(td);
+    }
+    std::vector<std::string_view> names;
+    if (cells.size() == labels.size()) {
+      for (const auto& l : labels) names.push_back(l);
+    } else if (cells.size() == 1 && !labels.empty()) {
+      names.push_back(labels.back());
+    }
+    size_t copied = 0;
+    for (size_t i = 0; i < names.size(); ++i) {
+      size_t insert = cells[i] + 3;
+      if (row.substr(insert).starts_with(" data-label=")) continue;
+      out += row.substr(copied, insert - copied);
+      out += " data-label=\"" + text::EscapeHtml(names[i]) + "\"";
+      copied = insert;
+    }
+    out += row.substr(copied);
+    at = end;
+  }
+  out += rows_html.substr(std::min(at, rows_html.size()));
+  return out;
+}
+
 std::string HtmlId(std::string_view input) {
   std::string out = internal::IdentifierText(input, "-_");
   if (out.empty() || (out[0] >= '0' && out[0] <= '9') || out[0] == '-' || out[0] == '_') {
@@ -435,7 +491,7 @@ std::string HtmlTableSection(const TableResult& table, const RenderOptions& opti
   if (!options.banner.empty()) {
     out += "<p class=\"banner\" role=\"note\">" + text::EscapeHtml(options.banner) + "</p>\n";
   }
-  out += "<div class=\"table-wrap\">\n<table>\n";
+  out += "<div class=\"table-wrap stack\">\n<table>\n";
   out += fmt::format("<caption id=\"{}-caption\">{}", sid,
                      text::EscapeHtml(table.title.empty() ? table.id : table.title));
   if (!table.title.empty() && !table.id.empty()) {
@@ -451,7 +507,14 @@ std::string HtmlTableSection(const TableResult& table, const RenderOptions& opti
                        table.design.used() ? "Rao-Scott" : "Fisher");
   }
   out += "</tr></thead>\n";
-  for (const ItemResult& item : table.items) ItemRows(table, item, groups, &out);
+  std::vector<std::string> labels;
+  for (const auto& column : table.columns) labels.push_back(column.label);
+  if (tests) labels.push_back(table.design.used() ? "Rao-Scott p" : "Fisher p");
+  for (const ItemResult& item : table.items) {
+    std::string rows;
+    ItemRows(table, item, groups, &rows);
+    out += LabelCells(rows, labels);
+  }
   out += "</table>\n</div>\n";
 
   std::string charts;

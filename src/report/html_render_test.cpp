@@ -93,9 +93,40 @@ TEST(HtmlRenderTest, EscapesLabelsEverywhere) {
   EXPECT_FALSE(std::regex_search(html, bare_amp));
 }
 
+// The page without the data-label attributes of the narrow-screen layout (tested in
+// CellsAreNamedByTheirColumnForNarrowScreens), so that markup can be matched whole.
+std::string Unlabelled(std::string html) {
+  for (size_t at = html.find(" data-label=\""); at != std::string::npos;
+       at = html.find(" data-label=\"", at)) {
+    size_t end = html.find('"', at + 13);
+    html.erase(at, end + 1 - at);
+  }
+  return html;
+}
+
+TEST(HtmlRenderTest, CellsAreNamedByTheirColumnForNarrowScreens) {
+  std::string html = Page({SampleTable()}, testing::kBanner);
+  EXPECT_NE(html.find("<div class=\"table-wrap stack\">"), std::string::npos);
+  // Every cell of an option row is named by its column, the test column too.
+  EXPECT_NE(html.find("<td data-label=\"Cambodia (កម្ពុជា)\" class=\"cell\">"), std::string::npos);
+  EXPECT_NE(html.find("<td data-label=\"Total\" class=\"cell"), std::string::npos);
+  EXPECT_NE(html.find("<td data-label=\"Fisher p\" class=\"p\">"), std::string::npos);
+  EXPECT_EQ(Count(Unlabelled(html), " data-label=\""), 0u);
+  // Labels are escaped, and labelling twice changes nothing.
+  std::string row = "<tr><td>1</td><td>2</td></tr>";
+  std::string once = LabelCells(row, {"a<b", "c"});
+  EXPECT_EQ(once, "<tr><td data-label=\"a&lt;b\">1</td><td data-label=\"c\">2</td></tr>");
+  EXPECT_EQ(LabelCells(once, {"a<b", "c"}), once);
+  // A row with another number of cells is left alone; one cell takes the last label.
+  EXPECT_EQ(LabelCells("<tr><td>1</td><td>2</td><td>3</td></tr>", {"a", "c"}),
+            "<tr><td>1</td><td>2</td><td>3</td></tr>");
+  EXPECT_EQ(LabelCells("<tr><th>x</th><td>p</td></tr>", {"a", "c"}),
+            "<tr><th>x</th><td data-label=\"c\">p</td></tr>");
+}
+
 TEST(HtmlRenderTest, TableShowsCountsBasesIntervalsFlagsAndTests) {
   analysis::TableResult table = SampleTable();
-  std::string html = Page({table}, testing::kBanner);
+  std::string html = Unlabelled(Page({table}, testing::kBanner));
   EXPECT_EQ(Count(html, "<table>"), 1u);
   EXPECT_NE(html.find("<caption id=\"table-table2-0-caption\">Services of NGOs by country"),
             std::string::npos);

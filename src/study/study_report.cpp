@@ -370,19 +370,36 @@ nav.toc ol{columns:2}
 table.cmp{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.9rem}
 table.cmp th,table.cmp td{border-bottom:1px solid #ddd;padding:.2rem .45rem;text-align:right;vertical-align:top}
 table.cmp th[scope=row],table.cmp td.label{text-align:left}
+table.cmp td.label{white-space:normal;min-width:8em;max-width:20em}
+table.cmp th{white-space:normal}
+table.cmp td:last-child{white-space:normal;min-width:6.5em}
 table.cmp td.miss{background:#fde8e8}
 table.cmp .pub{color:#555}
 .flag{color:#8a1c1c;font-weight:600}
 .charts{display:flex;flex-wrap:wrap;gap:1rem}
 @media print{.synthetic-banner{position:fixed}}
+@media screen and (max-width:640px){
+  body{padding-top:12px}
+  .synthetic-banner{position:sticky;margin:-12px -12px 12px}
+  nav.toc ol{columns:1}
+  .stack table.cmp td{text-align:left;border-bottom:none}
+}
 )css";
 
 void HtmlComparisonTable(const StudyReport& report, const TableResult& table, std::string* out) {
   std::vector<std::string> groups = GroupsOf(report);
   std::vector<ComparisonRow> rows = RowsOf(report, table.id);
   if (rows.empty()) return;
+  std::vector<std::string> labels = {"Item", "Option"};
+  for (const std::string& g : groups) {
+    std::string name = GroupLabel(table, g);
+    for (std::string_view column : {"published", "reproduced", "n/N", "95% CI"})
+      labels.push_back(name + " " + std::string(column));
+  }
+  labels.push_back("Fisher p");
   *out +=
-      "<table class=\"cmp\"><thead><tr><th scope=\"col\">Item</th><th scope=\"col\">Option</th>";
+      "<div class=\"stack\"><table class=\"cmp\"><thead><tr><th scope=\"col\">Item</th><th "
+      "scope=\"col\">Option</th>";
   for (const std::string& g : groups) {
     *out += fmt::format("<th scope=\"col\" colspan=\"4\">{}</th>",
                         text::EscapeHtml(GroupLabel(table, g)));
@@ -393,6 +410,9 @@ void HtmlComparisonTable(const StudyReport& report, const TableResult& table, st
   }
   *out += "<th></th></tr></thead><tbody>\n";
   std::string last_item;
+  std::string body;
+  std::string* table_out = out;
+  out = &body;
   for (const ComparisonRow& row : rows) {
     bool new_item = row.item_label != last_item;
     last_item = row.item_label;
@@ -419,12 +439,15 @@ void HtmlComparisonTable(const StudyReport& report, const TableResult& table, st
     }
     *out += "<td>" + text::EscapeHtml(PText(test)) + "</td></tr>\n";
   }
-  *out += "</tbody></table>\n";
+  *table_out += report::LabelCells(body, labels) + "</tbody></table></div>\n";
 }
 
-void HtmlNonresponse(const StudyReport& report, std::string* out) {
-  *out +=
-      "<table class=\"cmp\"><thead><tr><th scope=\"col\">Table</th><th scope=\"col\">Item</th>"
+void HtmlNonresponse(const StudyReport& report, std::string* table_out) {
+  std::string body;
+  std::string* out = &body;
+  *table_out +=
+      "<div class=\"stack\"><table class=\"cmp\"><thead><tr><th scope=\"col\">Table</th><th "
+      "scope=\"col\">Item</th>"
       "<th scope=\"col\">Group</th><th>In base</th><th>Answered</th><th>Refused</th><th>Don't "
       "know</th>"
       "<th>Missing</th><th>Not asked</th></tr></thead><tbody>\n";
@@ -445,9 +468,11 @@ void HtmlNonresponse(const StudyReport& report, std::string* out) {
       }
     }
   }
-  *out += "</tbody></table>\n";
+  *table_out += report::LabelCells(body, {"Table", "Item", "Group", "In base", "Answered",
+                                          "Refused", "Don't know", "Missing", "Not asked"}) +
+                "</tbody></table></div>\n";
   if (shown == 0)
-    *out += "<p>No item has a refusal, don't know or missing answer in any group.</p>\n";
+    *table_out += "<p>No item has a refusal, don't know or missing answer in any group.</p>\n";
 }
 
 }  // namespace
@@ -513,13 +538,14 @@ void HtmlNetwork(const StudyReport& report, std::string* out) {
   *out += "<figure class=\"network\">" +
           report::RenderNetwork(drawing, report::NetworkFormat::kSvg) + "</figure>\n";
   *out +=
-      "<div class=\"table-wrap\"><table><caption>Whole-network measures</caption><thead><tr>"
+      "<div class=\"table-wrap stack\"><table><caption>Whole-network measures</caption><thead><tr>"
       "<th scope=\"col\">Scope</th><th scope=\"col\">Organisations</th><th "
       "scope=\"col\">Ties</th><th scope=\"col\">Density</th><th scope=\"col\">Reciprocity</th>"
       "<th scope=\"col\">Weak components</th><th scope=\"col\">NGO–NGO ties</th><th "
       "scope=\"col\">NGO–government ties</th></tr></thead><tbody>\n";
+  std::string rows;
   for (const auto& scope : report.network_scopes) {
-    *out += "<tr><th scope=\"row\">" +
+    rows += "<tr><th scope=\"row\">" +
             text::EscapeHtml(scope.scope == "overall" ? "Overall" : scope.scope) + "</th><td>" +
             std::to_string(scope.node_count) + "</td><td>" + std::to_string(scope.tie_count) +
             "</td><td>" + MeasureText(scope.density) + "</td><td>" +
@@ -527,20 +553,24 @@ void HtmlNetwork(const StudyReport& report, std::string* out) {
             "</td><td>" + std::to_string(NgoTies(scope, "ngo")) + "</td><td>" +
             std::to_string(NgoTies(scope, "government")) + "</td></tr>\n";
   }
-  *out += "</tbody></table></div>\n";
+  *out += report::LabelCells(rows, {"Organisations", "Ties", "Density", "Reciprocity",
+                                    "Weak components", "NGO–NGO ties", "NGO–government ties"}) +
+          "</tbody></table></div>\n";
   auto named = MostNamed(report, 8);
   if (!named.empty()) {
     *out +=
-        "<div class=\"table-wrap\"><table><caption>Organisations named most often</caption>"
+        "<div class=\"table-wrap stack\"><table><caption>Organisations named most often</caption>"
         "<thead><tr><th scope=\"col\">Organisation</th><th scope=\"col\">Kind</th><th "
         "scope=\"col\">Named by</th><th scope=\"col\">Betweenness</th></tr></thead><tbody>\n";
+    std::string named_rows;
     for (const auto* m : named) {
       const auto& node = net.nodes[m->node];
-      *out += "<tr><th scope=\"row\">" + text::EscapeHtml(node.label) + "</th><td>" +
-              text::EscapeHtml(node.kind) + "</td><td>" + std::to_string(m->in_degree) +
-              "</td><td>" + MeasureText(m->betweenness) + "</td></tr>\n";
+      named_rows += "<tr><th scope=\"row\">" + text::EscapeHtml(node.label) + "</th><td>" +
+                    text::EscapeHtml(node.kind) + "</td><td>" + std::to_string(m->in_degree) +
+                    "</td><td>" + MeasureText(m->betweenness) + "</td></tr>\n";
     }
-    *out += "</tbody></table></div>\n";
+    *out += report::LabelCells(named_rows, {"Kind", "Named by", "Betweenness"}) +
+            "</tbody></table></div>\n";
   }
   *out += HtmlNote(report.inputs.config, "network") + "</section>\n";
 }
@@ -654,20 +684,24 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
     for (const RatesScenario& s : report.fieldwork) {
       out += "<h3>" + text::EscapeHtml(s.title) + "</h3>\n";
       if (!s.explanation.empty()) out += "<p>" + text::EscapeHtml(s.explanation) + "</p>\n";
-      out += "<table class=\"cmp\"><thead><tr><th scope=\"col\">Group</th>";
+      out += "<div class=\"stack\"><table class=\"cmp\"><thead><tr><th scope=\"col\">Group</th>";
       for (auto cat : kCategories)
         out += "<th>" + text::EscapeHtml(fieldwork::CategoryAbbreviation(cat)) + "</th>";
       for (auto m : kShownMeasures)
         out += "<th>" + text::EscapeHtml(fieldwork::Describe(m).name) + "</th>";
       out += "</tr></thead><tbody>\n";
+      std::vector<std::string> labels = {"Group"};
+      for (auto cat : kCategories) labels.emplace_back(fieldwork::CategoryAbbreviation(cat));
+      for (auto m : kShownMeasures) labels.emplace_back(fieldwork::Describe(m).name);
+      std::string rows;
       for (const auto& g : s.groups) {
-        out += "<tr><td class=\"label\">" + text::EscapeHtml(g.group) + "</td>";
-        for (auto cat : kCategories) out += "<td>" + std::to_string(g.rates.counts[cat]) + "</td>";
+        rows += "<tr><td class=\"label\">" + text::EscapeHtml(g.group) + "</td>";
+        for (auto cat : kCategories) rows += "<td>" + std::to_string(g.rates.counts[cat]) + "</td>";
         for (auto m : kShownMeasures)
-          out += "<td>" + text::EscapeHtml(RateText(g.rates[m])) + "</td>";
-        out += "</tr>\n";
+          rows += "<td>" + text::EscapeHtml(RateText(g.rates[m])) + "</td>";
+        rows += "</tr>\n";
       }
-      out += "</tbody></table>\n";
+      out += report::LabelCells(rows, labels) + "</tbody></table></div>\n";
     }
     out += HtmlNote(in.config, "fieldwork") + "</section>\n";
   }

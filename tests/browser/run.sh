@@ -19,4 +19,4 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 if [ ! -d node_modules/playwright-core ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
-exec node --test --test-reporter=spec report_tables.test.mjs
+exec node --test --test-reporter=spec report_tables.test.mjs study_report.test.mjs
