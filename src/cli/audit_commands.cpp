@@ -24,7 +24,7 @@ void RunAudit(CommandContext& ctx, const AuditOptions& opts) {
   auto format = study::ParseAuditFormat(opts.format);
   if (!format) {
     *ctx.err << "error: --format must be md, csv or html, not '" << opts.format << "'\n";
-    ctx.exit_status = kExitUsage;
+    ctx.exit_status = ExitStatus::kUsage;
     return;
   }
   auto report = study::AuditPublishedFiles(opts.tables, opts.bases);
@@ -45,7 +45,7 @@ void RunAudit(CommandContext& ctx, const AuditOptions& opts) {
              << " inconsistent with their base, " << report->findings.size()
              << " findings; written to " << opts.output << "\n";
   }
-  if (opts.fail_on_findings && !report->findings.empty()) ctx.exit_status = kExitFailure;
+  if (opts.fail_on_findings && !report->findings.empty()) ctx.exit_status = ExitStatus::kFailure;
 }
 
 }  // namespace

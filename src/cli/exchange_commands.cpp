@@ -56,7 +56,7 @@ struct ExportOptions {
 
 void Usage(CommandContext& ctx, const std::string& message) {
   *ctx.err << "error: " << message << "\n";
-  ctx.exit_status = kExitUsage;
+  ctx.exit_status = ExitStatus::kUsage;
 }
 
 // The form to import into: an XLSForm file (stored with the import), or the id of a
@@ -212,7 +212,7 @@ bool ImportOdk(CommandContext& ctx, const ImportOptions& opts,
   if (!report->rejected.empty()) {
     *ctx.err << "import refused: " << report->rejected.size()
              << " problems; nothing was stored (fix them and import again)\n";
-    ctx.exit_status = kExitFailure;
+    ctx.exit_status = ExitStatus::kFailure;
     return false;
   }
   if (auto stored = (*writer)->Commit(); !stored) return fail(stored.error());
@@ -322,7 +322,7 @@ void RunImport(CommandContext& ctx, const ImportOptions& opts) {
     *ctx.err << "import refused: " << rejected << " of " << report->rows
              << " rows have errors; nothing was stored (fix them, or use --skip-invalid "
                 "REJECTS.csv to store the valid rows)\n";
-    ctx.exit_status = kExitFailure;
+    ctx.exit_status = ExitStatus::kFailure;
     return;
   }
   if (rejected > 0) {

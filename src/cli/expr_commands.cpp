@@ -41,7 +41,7 @@ void RunEval(CommandContext& ctx, const ExprOptions& opts) {
     auto days = bound ? ev.EvaluateNumber(*bound, probe) : Result<double>(0.0);
     if (!bound || !days || *days != *days) {
       *ctx.err << "error: --now must be an ISO date-time such as 2024-03-15T10:30:00+07:00\n";
-      ctx.exit_status = kExitUsage;
+      ctx.exit_status = ExitStatus::kUsage;
       return;
     }
     int offset = 0;
@@ -62,7 +62,7 @@ void RunEval(CommandContext& ctx, const ExprOptions& opts) {
     size_t eq = set.find('=');
     if (eq == std::string::npos || eq == 0) {
       *ctx.err << "error: --set wants name=value or name:type=value, not '" << set << "'\n";
-      ctx.exit_status = kExitUsage;
+      ctx.exit_status = ExitStatus::kUsage;
       return;
     }
     std::string name = set.substr(0, eq);
@@ -72,7 +72,7 @@ void RunEval(CommandContext& ctx, const ExprOptions& opts) {
       if (!named) {
         *ctx.err << "error: unknown type '" << name.substr(colon + 1)
                  << "' (string, number, date, datetime, time, select_one, select_multiple)\n";
-        ctx.exit_status = kExitUsage;
+        ctx.exit_status = ExitStatus::kUsage;
         return;
       }
       hint = *named;

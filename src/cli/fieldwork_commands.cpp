@@ -185,13 +185,13 @@ void RunRates(CommandContext& ctx, const std::string& frame_path, const std::str
               const std::string& by, const std::string& e_text, const std::string& format) {
   if (frame_path.empty() == db.empty()) {
     *ctx.err << "error: give exactly one of --frame FRAME.csv and --db DB\n";
-    ctx.exit_status = kExitUsage;
+    ctx.exit_status = ExitStatus::kUsage;
     return;
   }
   auto e_spec = fw::ParseESpec(e_text);
   if (!e_spec) {
     ReportError(ctx, e_spec.error());
-    ctx.exit_status = kExitUsage;
+    ctx.exit_status = ExitStatus::kUsage;
     return;
   }
   Result<fw::Frame> frame = MakeError("FW040", "no frame");
@@ -223,8 +223,8 @@ void RunRates(CommandContext& ctx, const std::string& frame_path, const std::str
   const std::string& source = db.empty() ? frame_path : db;
   auto groups = fw::RatesByGroup(*frame, by, *e_spec);
   if (!groups) {
-    int status = ReportError(ctx, groups.error());
-    ctx.exit_status = groups.error().code == "FW012" ? kExitUsage : status;
+    ExitStatus status = ReportError(ctx, groups.error());
+    ctx.exit_status = groups.error().code == "FW012" ? ExitStatus::kUsage : status;
     return;
   }
   if (format == "csv") {

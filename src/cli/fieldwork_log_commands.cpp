@@ -35,7 +35,7 @@ bool ParseDateOption(CommandContext& ctx, const std::string& option, const std::
   auto date = fw::ParseDate(text);
   if (!date) {
     *ctx.err << "error: " << option << ": " << date.error().message << "\n";
-    ctx.exit_status = kExitUsage;
+    ctx.exit_status = ExitStatus::kUsage;
     return false;
   }
   *out = *date;
@@ -149,7 +149,7 @@ void RunContactAdd(CommandContext& ctx, const ContactOptions& opts) {
   auto mode = fw::FindMode(opts.mode);
   if (!mode) {
     *ctx.err << "error: --mode must be visit, phone, email or letter, not '" << opts.mode << "'\n";
-    ctx.exit_status = kExitUsage;
+    ctx.exit_status = ExitStatus::kUsage;
     return;
   }
   request.mode = *mode;
@@ -267,7 +267,7 @@ void RunStatus(CommandContext& ctx, const StateOptions& opts) {
   auto summary = fw::SummariseStatus(state, today, config, opts.by);
   if (!summary) {
     Fail(ctx, summary.error());
-    if (summary.error().code == "FW012") ctx.exit_status = kExitUsage;
+    if (summary.error().code == "FW012") ctx.exit_status = ExitStatus::kUsage;
     return;
   }
   auto& [groups, by_code, open_per_group, per_interviewer, per_day, overdue] = *summary;

@@ -62,7 +62,7 @@ void PrintSorted(std::ostream& out, const Diagnostics& diags) {
 }
 
 void RunCheck(CommandContext& ctx, const CheckOptions& opts) {
-  int status = kExitSuccess;
+  ExitStatus status = ExitStatus::kSuccess;
   for (const std::string& file : opts.files) {
     Diagnostics diags;
     Result<Form> form = form::LoadFormFile(file, &diags);
@@ -80,9 +80,9 @@ void RunCheck(CommandContext& ctx, const CheckOptions& opts) {
     if (opts.strict && errors == 0 && warnings > 0) summary += " [--strict: warnings fail]";
     *ctx.out << summary << "\n";
     if (!form && form.error().code.rfind("IO", 0) == 0) {
-      status = std::max<int>(status, kExitIo);
+      status = std::max(status, ExitStatus::kIo);
     } else if (failed) {
-      status = std::max<int>(status, kExitFailure);
+      status = std::max(status, ExitStatus::kFailure);
     }
   }
   ctx.exit_status = status;
@@ -202,7 +202,7 @@ std::optional<Form> LoadValidForm(CommandContext& ctx, const std::string& file) 
   if (diags.has_errors()) {
     *ctx.err << file << ": invalid, " << Plural(diags.error_count(), "error")
              << "; run `ngosurvey form check` for details\n";
-    ctx.exit_status = kExitFailure;
+    ctx.exit_status = ExitStatus::kFailure;
     return std::nullopt;
   }
   return std::move(*form);
@@ -219,7 +219,7 @@ void RunShow(CommandContext& ctx, const ShowOptions& opts) {
     *ctx.err << "error: --lang " << opts.lang
              << ": the form has no such language (it has: " << (known.empty() ? "none" : known)
              << ")\n";
-    ctx.exit_status = kExitUsage;
+    ctx.exit_status = ExitStatus::kUsage;
     return;
   }
   *ctx.out << (opts.format == "json" ? ShowJson(*form) : ShowText(*form, opts.lang));
@@ -256,7 +256,8 @@ void RunXForm(CommandContext& ctx, const XFormCommandOptions& opts) {
     *ctx.err << fmt::format("{}: invalid, {}, {}\n", opts.file,
                             Plural(diags.error_count(), "error"),
                             Plural(diags.warning_count(), "warning"));
-    ctx.exit_status = !form && form.error().code.rfind("IO", 0) == 0 ? kExitIo : kExitFailure;
+    ctx.exit_status =
+        !form && form.error().code.rfind("IO", 0) == 0 ? ExitStatus::kIo : ExitStatus::kFailure;
     return;
   }
   PrintSorted(*ctx.err, diags);  // warnings only

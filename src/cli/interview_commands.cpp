@@ -83,17 +83,17 @@ class Session {
         stored_language_(std::move(stored_language)) {}
 
   // Runs until the form is complete, :quit or the end of input. Returns the exit status.
-  int Run(std::istream& in) {
+  ExitStatus Run(std::istream& in) {
     if (!Save()) return status_;
     std::string line;
     while (true) {
-      if (iv_->complete()) return kExitSuccess;
+      if (iv_->complete()) return ExitStatus::kSuccess;
       Show();
       Out() << "> " << std::flush;
       if (!std::getline(in, line)) {
         if (!Save()) return status_;  // a :lang switch not saved yet
         Out() << "\n" << Word(interview::ScreenWord::kInputEnded, ResumeCommand()) << "\n";
-        return kExitSuccess;
+        return ExitStatus::kSuccess;
       }
       if (!line.empty() && line.back() == '\r') line.pop_back();
       std::string_view cmd = text::Trim(line);
@@ -421,7 +421,7 @@ class Session {
       if (!Save()) return false;
       Out() << Word(interview::ScreenWord::kStopped, ResumeCommand()) << "\n";
       quit_ = true;
-      status_ = kExitSuccess;
+      status_ = ExitStatus::kSuccess;
       return false;
     } else {
       Out() << "  ! " << Word(interview::ScreenWord::kUnknownCommand, name) << "\n";
@@ -438,14 +438,14 @@ class Session {
   std::unique_ptr<interview::Interview> iv_;
   std::string stored_language_;
   size_t prompt_ = 0;
-  int status_ = kExitSuccess;
+  ExitStatus status_ = ExitStatus::kSuccess;
   bool quit_ = false;
 };
 
 // An unknown --lang is a usage error (2), like `form show --lang`.
-int ReportStartError(CommandContext& ctx, const Error& error) {
-  int status = ReportError(ctx, error);
-  return error.code == "IV008" ? kExitUsage : status;
+ExitStatus ReportStartError(CommandContext& ctx, const Error& error) {
+  ExitStatus status = ReportError(ctx, error);
+  return error.code == "IV008" ? ExitStatus::kUsage : status;
 }
 
 Result<std::unique_ptr<store::Store>> OpenWritable(const std::string& db, bool create) {
@@ -463,7 +463,7 @@ std::string Hostname() {
 void RunInterview(CommandContext& ctx, const InterviewOptions& opts) {
   if (opts.resume.empty() && opts.form_path.empty()) {
     *ctx.err << "error: --form is required for a new interview (or --resume INSTANCE_ID)\n";
-    ctx.exit_status = kExitUsage;
+    ctx.exit_status = ExitStatus::kUsage;
     return;
   }
   auto db = OpenWritable(opts.db, opts.resume.empty());
@@ -490,7 +490,7 @@ void RunInterview(CommandContext& ctx, const InterviewOptions& opts) {
     if (sub->status != store::SubmissionStatus::kDraft) {
       *ctx.err << "error: " << opts.resume
                << " is complete; change it with `ngosurvey edit` (audited)\n";
-      ctx.exit_status = kExitFailure;
+      ctx.exit_status = ExitStatus::kFailure;
       return;
     }
     // The submission's own form version, from the store: resuming with another
@@ -548,7 +548,7 @@ void RunInterview(CommandContext& ctx, const InterviewOptions& opts) {
     if (settings.form_id.empty()) {
       *ctx.err << "error: " << opts.form_path
                << ": the form has no form_id (settings) and no file name to take it from\n";
-      ctx.exit_status = kExitFailure;
+      ctx.exit_status = ExitStatus::kFailure;
       return;
     }
     store::FormVersion version;
@@ -636,7 +636,7 @@ void RunEdit(CommandContext& ctx, const EditOptions& opts) {
     size_t eq = set.find('=');
     if (eq == std::string::npos || eq == 0) {
       *ctx.err << "error: --set wants NAME=VALUE, got \"" << set << "\"\n";
-      ctx.exit_status = kExitUsage;
+      ctx.exit_status = ExitStatus::kUsage;
       return;
     }
     auto st = (*iv)->SetAt(set.substr(0, eq), set.substr(eq + 1));

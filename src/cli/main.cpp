@@ -26,8 +26,8 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
-    return code == 0 ? kExitSuccess : kExitUsage;
+    return ExitCode(code == 0 ? ExitStatus::kSuccess : ExitStatus::kUsage);
   }
   std::cout.flush();
-  return ctx.exit_status;
+  return ExitCode(ctx.exit_status);
 }

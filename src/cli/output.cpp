@@ -4,10 +4,10 @@
 
 namespace ngosurvey::cli {
 
-int ReportError(CommandContext& ctx, const Error& error) {
+ExitStatus ReportError(CommandContext& ctx, const Error& error) {
   *ctx.err << "error: " << error.ToString() << "\n";
-  if (error.code.rfind("IO", 0) == 0) return kExitIo;
-  return kExitFailure;
+  if (error.code.rfind("IO", 0) == 0) return ExitStatus::kIo;
+  return ExitStatus::kFailure;
 }
 
 void PrintDiagnostics(CommandContext& ctx, const Diagnostics& diags) {

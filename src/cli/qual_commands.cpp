@@ -173,7 +173,7 @@ class CodingSession {
                 const CodeOptions& opts, std::vector<exchange::OpenAnswer> answers)
       : ctx_(ctx), db_(db), book_(book), opts_(opts), answers_(std::move(answers)) {}
 
-  int Run(std::istream& in) {
+  ExitStatus Run(std::istream& in) {
     auto mine = db_.ListCodings(opts_.question, opts_.coder);  // this coder's only, never others'
     if (!mine) return ReportError(ctx_, mine.error());
     for (auto& c : *mine) coded_[c.instance_id] = c.segments;
@@ -190,14 +190,14 @@ class CodingSession {
         at_ = NextUncoded(0);
         if (at_ >= answers_.size()) {
           Out() << "[end]\nevery answer is coded (" << answers_.size() << ")\n";
-          return kExitSuccess;
+          return ExitStatus::kSuccess;
         }
       }
       Show();
       Out() << "> " << std::flush;
       if (!std::getline(in, line)) {
         Out() << "\ninput ended; your codes are saved. Continue with the same command.\n";
-        return kExitSuccess;
+        return ExitStatus::kSuccess;
       }
       if (!line.empty() && line.back() == '\r') line.pop_back();
       std::string_view cmd = text::Trim(line);
@@ -208,7 +208,7 @@ class CodingSession {
       if (cmd[0] == ':') {
         if (cmd == ":quit") {
           Out() << "stopped; your codes are saved. Continue with the same command.\n";
-          return kExitSuccess;
+          return ExitStatus::kSuccess;
         }
         Command(cmd);
         continue;
@@ -331,12 +331,12 @@ void RunCodeSession(CommandContext& ctx, const CodeOptions& opts) {
     *ctx.err
         << "error: code needs --db, --codebook, --question and --coder (or a subcommand: export, "
            "import, reconcile)\n";
-    ctx.exit_status = kExitUsage;
+    ctx.exit_status = ExitStatus::kUsage;
     return;
   }
   if (opts.coder == store::kReconciledCoder) {
     *ctx.err << "error: '(reconciled)' is not a coder: use code reconcile\n";
-    ctx.exit_status = kExitUsage;
+    ctx.exit_status = ExitStatus::kUsage;
     return;
   }
   auto book = form::LoadCodebook(opts.codebook);
@@ -371,7 +371,7 @@ void RunCodeExport(CommandContext& ctx, const CodeOptions& opts) {
 void RunCodeImport(CommandContext& ctx, const CodeOptions& opts) {
   if (opts.codebook.empty()) {
     *ctx.err << "error: code import needs --codebook FILE: codes are checked against it\n";
-    ctx.exit_status = kExitUsage;
+    ctx.exit_status = ExitStatus::kUsage;
     return;
   }
   auto book = form::LoadCodebook(opts.codebook);
@@ -404,7 +404,7 @@ void RunCodeReconcile(CommandContext& ctx, const CodeOptions& opts) {
   if (!segments) return (void)Fail(ctx, segments.error());
   if (segments->empty()) {
     *ctx.err << "error: --codes is empty: give theme ids, or '-' for no code\n";
-    ctx.exit_status = kExitUsage;
+    ctx.exit_status = ExitStatus::kUsage;
     return;
   }
   auto db = OpenExisting(opts.db, false);
@@ -435,7 +435,7 @@ void RunAgreement(CommandContext& ctx, const AgreementCliOptions& opts) {
   auto format = report::ParseAgreementFormat(opts.format);
   if (!format) {
     *ctx.err << "error: --format must be md, csv or html, not '" << opts.format << "'\n";
-    ctx.exit_status = kExitUsage;
+    ctx.exit_status = ExitStatus::kUsage;
     return;
   }
   std::optional<form::Codebook> book;
@@ -475,7 +475,7 @@ void RunNetwork(CommandContext& ctx, const NetworkCliOptions& opts) {
   auto format = report::ParseNetworkFormat(opts.format);
   if (!format) {
     *ctx.err << "error: --format must be csv, graphml, svg or md, not '" << opts.format << "'\n";
-    ctx.exit_status = kExitUsage;
+    ctx.exit_status = ExitStatus::kUsage;
     return;
   }
   auto spec = analysis::LoadNetworkSpec(opts.spec);

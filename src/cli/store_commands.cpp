@@ -169,7 +169,7 @@ void RunVerify(CommandContext& ctx, const AuditOptions& opts) {
              << (bad.instance_id.empty() ? ""
                                          : " (" + bad.instance_id + ", field " + bad.field + ")")
              << ": " << verified->problem << "\n";
-    ctx.exit_status = kExitFailure;
+    ctx.exit_status = ExitStatus::kFailure;
     return;
   }
   *ctx.out << "audit trail intact: " << verified->entries_checked << " entries";

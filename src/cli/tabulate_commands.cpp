@@ -117,7 +117,7 @@ std::optional<analysis::Dataset> LoadCsv(CommandContext& ctx, const TabulateOpti
   if (diags.has_errors()) {
     PrintDiagnostics(ctx, diags);
     *ctx.err << "error: " << opts.form << " has errors; fix them first (ngosurvey form check)\n";
-    ctx.exit_status = kExitFailure;
+    ctx.exit_status = ExitStatus::kFailure;
     return std::nullopt;
   }
   // The header only: which grouping columns the data have. The rows are read by the
@@ -234,17 +234,17 @@ void Run(CommandContext& ctx, const TabulateOptions& opts) {
   }
   if (*format == report::TableFormat::kXlsx && opts.output.empty()) {
     *ctx.err << "error: --format xlsx needs -o PATH\n";
-    ctx.exit_status = kExitUsage;
+    ctx.exit_status = ExitStatus::kUsage;
     return;
   }
   if (opts.db.empty() == (opts.data.empty() || opts.form.empty())) {
     *ctx.err << "error: give either --db DB, or --data DATA.csv with --form FORM\n";
-    ctx.exit_status = kExitUsage;
+    ctx.exit_status = ExitStatus::kUsage;
     return;
   }
   if (opts.spec.empty() && opts.by.empty()) {
     *ctx.err << "error: give --spec SPEC.toml, or --by COLUMN for the quick form\n";
-    ctx.exit_status = kExitUsage;
+    ctx.exit_status = ExitStatus::kUsage;
     return;
   }
 
