@@ -79,14 +79,15 @@ bool Captured(QuestionType type) {
          type == QuestionType::kBarcode;
 }
 
-}  // namespace
+// ---- CompileForm's steps -----------------------------------------------------------
 
-const form::Form& CompiledForm::form() const { return *data_->form; }
-int CompiledForm::node_count() const { return static_cast<int>(data_->nodes.size()); }
+// The form-wide answers allowed (settings allow_refused / allow_dont_know, "yes" when
+// absent) and the codes that stand for them (missing_refused / missing_dont_know).
+struct NonAnswerSettings {
+  bool allow_refused = true, allow_dont_know = true;
+};
 
-Result<std::shared_ptr<const CompiledForm>> CompileForm(const form::Form& form) {
-  auto data = std::make_shared<CompiledFormData>();
-  data->form = &form;
+NonAnswerSettings ReadNonAnswerSettings(const form::Form& form, CompiledFormData* data) {
   const auto& settings = form.settings.values;
   auto setting = [&](const char* key) -> std::string {
     auto it = settings.find(key);
@@ -94,42 +95,56 @@ Result<std::shared_ptr<const CompiledForm>> CompileForm(const form::Form& form) 
   };
   if (!setting("missing_refused").empty()) data->refused_code = setting("missing_refused");
   if (!setting("missing_dont_know").empty()) data->dont_know_code = setting("missing_dont_know");
-  bool allow_refused = !IsNo(setting("allow_refused").empty() ? "yes" : setting("allow_refused"));
-  bool allow_dk = !IsNo(setting("allow_dont_know").empty() ? "yes" : setting("allow_dont_know"));
+  NonAnswerSettings out;
+  out.allow_refused = !IsNo(setting("allow_refused").empty() ? "yes" : setting("allow_refused"));
+  out.allow_dont_know =
+      !IsNo(setting("allow_dont_know").empty() ? "yes" : setting("allow_dont_know"));
+  return out;
+}
 
-  // Nodes, in sheet order (which is pre-order: children follow their parent).
+// The node of one question: what it displays and accepts, its choice list.
+Node MakeNode(const form::Form& form, const form::Question& q, int parent,
+              const NonAnswerSettings& allowed, const CompiledFormData& data) {
+  Node n;
+  n.question = q.index;
+  n.type = q.type;
+  n.name = q.name;
+  n.parent = parent;
+  n.hint = HintOf(q.type);
+  form::TypeTraits traits = form::Traits(q.type);
+  bool container = q.is_container();
+  n.displayed = !container && !traits.metadata && q.type != QuestionType::kCalculate &&
+                q.type != QuestionType::kHidden;
+  n.input = n.displayed && q.type != QuestionType::kNote;
+  n.supported = (container && !q.is_loop()) || Captured(q.type);
+  n.field_list = q.is_group() && q.appearance.find("field-list") != std::string::npos;
+  const std::string* own_refused = q.ExtraColumn("allow_refused");
+  const std::string* own_dk = q.ExtraColumn("allow_dont_know");
+  n.can_refuse =
+      n.input && n.supported && (own_refused ? !IsNo(*own_refused) : allowed.allow_refused);
+  n.can_dont_know = n.input && n.supported && (own_dk ? !IsNo(*own_dk) : allowed.allow_dont_know);
+  if (traits.has_list) {
+    const auto& lists = form.choice_lists;
+    for (size_t i = 0; i < lists.size(); ++i) {
+      if (lists[i].name == q.list_name) n.list = static_cast<int>(i);
+    }
+    if (n.list >= 0) {
+      n.list_has_refused = lists[n.list].Find(data.refused_code) != nullptr;
+      n.list_has_dont_know = lists[n.list].Find(data.dont_know_code) != nullptr;
+    }
+  }
+  return n;
+}
+
+// Nodes, in sheet order (which is pre-order: children follow their parent), with a
+// "NAME_other" text node after each or_other select.
+void MakeNodes(const form::Form& form, const NonAnswerSettings& allowed, CompiledFormData* data) {
   std::vector<int> node_of(form.questions.size(), -1);
   std::vector<Node>& nodes = data->nodes;
   for (const form::Question& q : form.questions) {
-    Node n;
-    n.question = q.index;
-    n.type = q.type;
-    n.name = q.name;
-    n.parent = q.parent >= 0 ? node_of[q.parent] : -1;
-    n.hint = HintOf(q.type);
-    form::TypeTraits traits = form::Traits(q.type);
-    bool container = q.is_container();
-    n.displayed = !container && !traits.metadata && q.type != QuestionType::kCalculate &&
-                  q.type != QuestionType::kHidden;
-    n.input = n.displayed && q.type != QuestionType::kNote;
-    n.supported = (container && !q.is_loop()) || Captured(q.type);
-    n.field_list = q.is_group() && q.appearance.find("field-list") != std::string::npos;
-    const std::string* own_refused = q.ExtraColumn("allow_refused");
-    const std::string* own_dk = q.ExtraColumn("allow_dont_know");
-    n.can_refuse = n.input && n.supported && (own_refused ? !IsNo(*own_refused) : allow_refused);
-    n.can_dont_know = n.input && n.supported && (own_dk ? !IsNo(*own_dk) : allow_dk);
-    if (traits.has_list) {
-      const auto& lists = form.choice_lists;
-      for (size_t i = 0; i < lists.size(); ++i) {
-        if (lists[i].name == q.list_name) n.list = static_cast<int>(i);
-      }
-      if (n.list >= 0) {
-        n.list_has_refused = lists[n.list].Find(data->refused_code) != nullptr;
-        n.list_has_dont_know = lists[n.list].Find(data->dont_know_code) != nullptr;
-      }
-    }
+    int parent = q.parent >= 0 ? node_of[q.parent] : -1;
     node_of[q.index] = static_cast<int>(nodes.size());
-    nodes.push_back(std::move(n));
+    nodes.push_back(MakeNode(form, q, parent, allowed, *data));
     bool select = q.type == QuestionType::kSelectOne || q.type == QuestionType::kSelectMultiple;
     if (q.or_other && select) {
       Node other;
@@ -143,6 +158,13 @@ Result<std::shared_ptr<const CompiledForm>> CompileForm(const form::Form& form) 
       nodes.push_back(std::move(other));
     }
   }
+}
+
+// Each node's place in the tree: children, path steps and repeats, its level (the
+// innermost enclosing repeat), its ordinal among the places of its level, and the end
+// of its subtree; the name and path indexes.
+void PlaceNodes(CompiledFormData* data) {
+  std::vector<Node>& nodes = data->nodes;
   int top_level_seen = 0;
   for (size_t i = 0; i < nodes.size(); ++i) {
     Node& n = nodes[i];
@@ -179,8 +201,10 @@ Result<std::shared_ptr<const CompiledForm>> CompileForm(const form::Form& form) 
       nodes[n.parent].subtree_end = std::max(nodes[n.parent].subtree_end, n.subtree_end);
     }
   }
+}
 
-  // Choice lists as secondary instances for choice_filter and instance('list').
+// Choice lists as secondary instances for choice_filter and instance('list').
+void MakeChoiceInstances(const form::Form& form, CompiledFormData* data) {
   for (const form::ChoiceList& list : form.choice_lists) {
     ex::SecondaryInstance inst;
     inst.fields = {"name", "label"};
@@ -206,8 +230,11 @@ Result<std::shared_ptr<const CompiledForm>> CompileForm(const form::Form& form) 
     }
     data->instances.push_back(std::move(inst));
   }
+}
 
-  // Expressions.
+// Every expression of every node, bound once against the nodes (IV011 at the cell).
+Status BindExpressions(const form::Form& form, CompiledFormData* data) {
+  std::vector<Node>& nodes = data->nodes;
   NodeResolver resolver(*data);
   auto bind = [&](const form::Question* q, std::string_view column,
                   const std::string& text) -> Result<ex::BoundExpr> {
@@ -257,10 +284,14 @@ Result<std::shared_ptr<const CompiledForm>> CompileForm(const form::Form& form) 
       }
     }
   }
+  return Ok();
+}
 
-  // The dependency graph: an expression's reads, plus parent -> child (relevance is
-  // inherited). Then Kahn's topological order; nodes on a cycle (which validation
-  // reports) follow in sheet order.
+// The dependency graph: an expression's reads, plus parent -> child (relevance is
+// inherited). Then Kahn's topological order; nodes on a cycle (which validation
+// reports) follow in sheet order. Sets each node's dependents and rank, and order.
+void OrderByDependencies(CompiledFormData* data) {
+  std::vector<Node>& nodes = data->nodes;
   for (size_t i = 0; i < nodes.size(); ++i) {
     Node& n = nodes[i];
     for (const ex::BoundExpr* e :
@@ -294,6 +325,22 @@ Result<std::shared_ptr<const CompiledForm>> CompileForm(const form::Form& form) 
     if (!placed[i]) data->order.push_back(static_cast<int>(i));
   }
   for (size_t r = 0; r < data->order.size(); ++r) nodes[data->order[r]].rank = static_cast<int>(r);
+}
+
+}  // namespace
+
+const form::Form& CompiledForm::form() const { return *data_->form; }
+int CompiledForm::node_count() const { return static_cast<int>(data_->nodes.size()); }
+
+Result<std::shared_ptr<const CompiledForm>> CompileForm(const form::Form& form) {
+  auto data = std::make_shared<CompiledFormData>();
+  data->form = &form;
+  NonAnswerSettings allowed = ReadNonAnswerSettings(form, data.get());
+  MakeNodes(form, allowed, data.get());
+  PlaceNodes(data.get());
+  MakeChoiceInstances(form, data.get());
+  NGO_TRY(BindExpressions(form, data.get()));
+  OrderByDependencies(data.get());
   return std::make_shared<const CompiledForm>(std::move(data));
 }
 
