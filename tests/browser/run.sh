@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Runs the browser tests of this folder: installs playwright-core from
-# package-lock.json when node_modules is missing (never a browser: the tests drive
-# Debian's /usr/bin/chromium), then node's built-in test runner.
-# Environment: RENDER_FIXTURE (the fixture binary), OUT_DIR (HTML and screenshot).
+# Runs the browser test files given (default: the report tests) with node's
+# built-in test runner, after installing playwright-core and axe-core from
+# package-lock.json when node_modules lacks them (never a browser: the tests drive
+# Debian's /usr/bin/chromium).
+# Environment: RENDER_FIXTURE (the fixture binary), OUT_DIR (HTML and screenshots),
+# NGOSURVEY (the CLI); for app_offline.test.mjs WEB_ROOT (web/app/build's output).
 # Fails (exit 1) when node or chromium is not installed: tools/install-deps installs
 # them, so a missing one is a broken set-up, not a reason to skip.
 set -euo pipefail
@@ -16,7 +18,10 @@ for tool in node npm /usr/bin/chromium; do
 done
 
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-if [ ! -d node_modules/playwright-core ]; then
+if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ]; then
   npm ci --no-audit --no-fund --loglevel=error
+fi
+if [ $# -gt 0 ]; then
+  exec node --test --test-reporter=spec "$@"
 fi
 exec node --test --test-reporter=spec report_tables.test.mjs study_report.test.mjs

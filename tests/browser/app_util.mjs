@@ -1,0 +1,56 @@
+// What the browser app's tests share: the CLI, the web root (built by
+// web/app/build) served on loopback, and a form put on the device.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+
+export const NGOSURVEY = process.env.NGOSURVEY;
+export const WEB_ROOT = process.env.WEB_ROOT;
+export const SOURCE_DIR = new URL('../..', import.meta.url).pathname;
+
+export function cli(args, input) {
+  return execFileSync(NGOSURVEY, args, { input, encoding: 'utf8', cwd: SOURCE_DIR });
+}
+
+// The web root's files alone, on loopback (node's http; GET /web/PATH, `/web/` as
+// index.html), for the tests of what the app does on the device without a
+// collection server: its forms put in IndexedDB as the app keeps them.
+export async function startStatic(root) {
+  const { createServer } = await import('node:http');
+  const { readFile } = await import('node:fs/promises');
+  const { extname, normalize } = await import('node:path');
+  const types = {
+    '.html': 'text/html; charset=utf-8', '.mjs': 'text/javascript', '.js': 'text/javascript',
+    '.css': 'text/css', '.wasm': 'application/wasm', '.webmanifest': 'application/manifest+json',
+    '.svg': 'image/svg+xml', '.png': 'image/png', '.ttf': 'font/ttf', '.json': 'application/json',
+  };
+  const server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    const rel = path === '/web/' ? 'index.html' : path.startsWith('/web/') ? path.slice(5) : null;
+    if (rel === null || normalize(rel).startsWith('..')) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    try {
+      const body = await readFile(join(root, rel));
+      res.writeHead(200, { 'Content-Type': types[extname(rel)] || 'application/octet-stream' }).end(body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { base: `http://127.0.0.1:${server.address().port}`, stop: () => new Promise((r) => server.close(r)) };
+}
+
+// Puts a form model in the app's IndexedDB as the app does after fetching it.
+export async function putForm(page, { form_id, version, title, model }) {
+  await page.evaluate((f) => new Promise((resolve, reject) => {
+    const req = indexedDB.open('ngosurvey');
+    req.onsuccess = () => {
+      const tx = req.result.transaction('forms', 'readwrite');
+      tx.objectStore('forms').put({ key: `${f.form_id}@${f.version}`, ...f, fetched_at: Date.now() });
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+    };
+    req.onerror = () => reject(req.error);
+  }), { form_id, version, title, model });
+}
