@@ -217,10 +217,10 @@ class SpecReader {
     }
     row.statistics = NGO_TRY(Strings(t, "statistics"));
     for (const std::string& stat : row.statistics) {
-      static const std::set<std::string> kKnown = {"n", "mean", "sd", "median", "min", "max"};
+      static const std::set<std::string> kKnown = {"n", "mean", "se", "sd", "median", "min", "max"};
       if (!kKnown.count(stat)) {
         return MakeError("TS003",
-                         "unknown statistic '" + stat + "' (n, mean, sd, median, min, max)",
+                         "unknown statistic '" + stat + "' (n, mean, se, sd, median, min, max)",
                          TomlLocation(file_, *t.get("statistics")));
       }
     }

@@ -474,9 +474,14 @@ Status AddNumericCells(const TableFrame& frame, const TableSpec& spec, const Row
                        const Column& counted, const ColumnCounts& counts,
                        const std::vector<uint8_t>& slots, ItemResult* item) {
   const int groups = frame.groups;
-  item->statistics = row.statistics.empty()
-                         ? std::vector<std::string>{"n", "mean", "sd", "median", "min", "max"}
-                         : row.statistics;
+  // By default a weighted table's means carry their linearised standard errors.
+  if (!row.statistics.empty()) {
+    item->statistics = row.statistics;
+  } else if (spec.design.used()) {
+    item->statistics = {"n", "mean", "se", "sd", "median", "min", "max"};
+  } else {
+    item->statistics = {"n", "mean", "sd", "median", "min", "max"};
+  }
   bool want_median = std::find(item->statistics.begin(), item->statistics.end(), "median") !=
                      item->statistics.end();
   std::vector<std::optional<double>> medians(groups + 1);

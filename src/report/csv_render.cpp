@@ -23,6 +23,8 @@
 // (a base of 0) has an empty value; a suppressed cell prints only n and flags.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "base/csv.h"
 #include "report/table_render.h"
 
@@ -167,7 +169,14 @@ std::string RenderCsvLong(const std::vector<TableResult>& tables, const RenderOp
             w.Line(item.item, "", group, "flags", "small_base;suppressed");
             continue;
           }
+          const bool has_mean = std::find(item.statistics.begin(), item.statistics.end(), "mean") !=
+                                item.statistics.end();
           for (const std::string& stat : item.statistics) {
+            // The layout puts a weighted mean's se right after its mean (below).
+            if (stat == "se") {
+              if (!has_mean && cell.mean_se) w.Line(item.item, "", group, "se", Real(cell.mean_se));
+              continue;
+            }
             std::string value;
             if (stat == "n") value = std::to_string(cell.n);
             if (stat == "mean") value = Real(cell.mean);

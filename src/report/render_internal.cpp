@@ -65,6 +65,7 @@ std::vector<std::string> NumericStatistics(const analysis::ItemResult& item) {
 std::optional<double> NumericValue(const analysis::NumericCell& cell, std::string_view name) {
   if (name == "n") return static_cast<double>(cell.n);
   if (name == "mean") return cell.mean;
+  if (name == "se") return cell.mean_se;
   if (name == "sd") return cell.sd;
   if (name == "median") return cell.median;
   if (name == "min") return cell.min;

@@ -96,8 +96,10 @@ void RenderTable(const TableResult& table, const RenderOptions& options, std::st
           *out += " s |";
           continue;
         }
-        *out += fmt::format(" mean {} (sd {}; median {}; {}–{}; n {}){} |", NumberText(cell.mean),
-                            NumberText(cell.sd), NumberText(cell.median), NumberText(cell.min),
+        // A weighted mean carries its linearised standard error.
+        std::string se = cell.mean_se ? "se " + NumberText(cell.mean_se) + "; " : "";
+        *out += fmt::format(" mean {} ({}sd {}; median {}; {}–{}; n {}){} |", NumberText(cell.mean),
+                            se, NumberText(cell.sd), NumberText(cell.median), NumberText(cell.min),
                             NumberText(cell.max), cell.n, cell.small_base ? " ‡" : "");
       }
       if (has_tests) *out += " |";

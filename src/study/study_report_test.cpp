@@ -319,6 +319,14 @@ TEST(OtherStudyTest, ReportHasNumbersInEveryTableAndNoneOfTheReferenceStudysWord
   EXPECT_NE(html.find("Own business"), std::string::npos);  // a choice label as a row
   EXPECT_NE(md.find("Own business"), std::string::npos);
   EXPECT_NE(html.find("<svg"), std::string::npos);
+  // A weighted mean shows its linearised standard error, in both formats.
+  const analysis::NumericCell* size = nullptr;
+  for (const auto& item : report->tables[0].items) {
+    if (item.item == "hh_size") size = &item.numeric[0];
+  }
+  ASSERT_TRUE(size && size->mean_se);
+  EXPECT_NE(html.find("<th scope=\"row\">se</th>"), std::string::npos);
+  EXPECT_NE(md.find("(se "), std::string::npos);
 }
 
 TEST(OtherStudyTest, ReportInAnotherLanguageOfTheForm) {
