@@ -84,7 +84,8 @@ function readStore(page, store, key) {
 async function withForm(context) {
   const { page, errors } = await openApp(context);
   await putForm(page, { form_id: 'ngo_trafficking_roles', version: '2026112501', title: TITLE, model });
-  await page.reload();
+  // Without an account the app shows the login; the forms list is one link away.
+  await page.goto(`${web.base}/web/index.html#forms`);
   await idle(page);
   return { page, errors };
 }

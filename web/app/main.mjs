@@ -103,12 +103,18 @@ async function latestForms() {
 async function formsPage() {
   app.onLanguage = null;
   app.rerender = formsPage;
-  let loginNeeded = false;
-  if (navigator.onLine) {
+  // Without an account the server is not asked: a request without a session meets
+  // the OpenRosa Digest challenge, which would open the browser's own password dialog.
+  let loginNeeded = !app.account;
+  if (navigator.onLine && app.account) {
     try {
       await syncForms();
     } catch (e) {
-      if (e instanceof api.HttpError && e.status === 401) loginNeeded = true;
+      if (e instanceof api.HttpError && e.status === 401) {
+        loginNeeded = true;
+        app.account = null;
+        await store.setMeta('account', null);
+      }
     }
   }
   const forms = await latestForms();

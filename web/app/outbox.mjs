@@ -72,6 +72,9 @@ async function sendOne(record, { force }) {
   } catch (e) {
     const retry = !(e instanceof api.HttpError) || e.status >= 500 || e.status === 429 ||
                   e.status === 408 || e.status === 401;
+    // The session ended: no request until the next log in (without a cookie the
+    // server answers with the Digest challenge).
+    if (e instanceof api.HttpError && e.status === 401) await store.setMeta('account', null);
     const attempts = record.attempts + 1;
     await store.put('outbox', {
       ...record,
@@ -90,7 +93,11 @@ export function flush({ force = false } = {}) {
   if (running) return running;
   running = (async () => {
     try {
-      for (const record of await pending()) {
+      // Only with a session: without one the server answers with the OpenRosa Digest
+      // challenge (the browser's password dialog); sent after the next log in.
+      const account = await store.getMeta('account');
+      const records = account ? await pending() : [];
+      for (const record of records) {
         if (typeof navigator !== 'undefined' && navigator.onLine === false) break;
         await sendOne(record, { force });
       }
