@@ -66,6 +66,7 @@
 #include "form/answer.h"
 #include "store/codings.h"
 #include "store/fieldwork_log.h"
+#include "store/server_data.h"
 
 namespace ngosurvey::store {
 
@@ -105,6 +106,9 @@ struct Submission {
   Wave wave = Wave::kMain;
   std::string org_id;  // the organisation interviewed
   std::string interviewer;
+  // The account that sent it to the collection server (store/server_data.h), empty
+  // for interviews stored by the CLI or an import. Interviewers see only theirs.
+  std::string submitted_by;
   // The form language code the interview was last shown in ("km"), so that a resumed
   // interview continues in it; empty when unknown (imports) or the form's default.
   std::string language;
@@ -210,6 +214,16 @@ struct SubmissionFilter {
   // When false, pretest submissions are left out (the analysis default). Ignored
   // when `wave` is set.
   bool include_pretest = true;
+  std::optional<std::string> submitted_by;
+  // Keyset pagination: only the submissions after this one in list order, i.e. with
+  // (started_at_ms, instance_id) greater than `after` (a page's last submission).
+  struct Position {
+    int64_t started_at_ms = 0;
+    std::string instance_id;
+  };
+  std::optional<Position> after;
+  // At most this many submissions (0: no limit).
+  int64_t limit = 0;
 };
 
 // One entry of the audit trail. Entries form one chain over the whole store:
@@ -289,8 +303,10 @@ struct OpenOptions {
 };
 
 // Every Store also keeps the fieldwork log (sample frame and contacts,
-// store/fieldwork_log.h) and the codings of open answers (store/codings.h).
-class Store : public FieldworkLog, public CodingLog {
+// store/fieldwork_log.h), the codings of open answers (store/codings.h) and what
+// the collection server needs (accounts, published forms, the access log:
+// store/server_data.h).
+class Store : public FieldworkLog, public CodingLog, public ServerData {
  public:
   virtual ~Store() = default;
   Store(const Store&) = delete;

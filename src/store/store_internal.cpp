@@ -163,6 +163,7 @@ Status CheckNewSubmission(const Submission& s) {
                                     ": organisation, interviewer and language must be valid UTF-8");
     }
   }
+  if (!s.submitted_by.empty()) NGO_TRY(CheckUserName(s.submitted_by));
   // CheckChanges without copying the answers (a map: no path twice).
   for (const auto& [path, answer] : s.answers) {
     auto parsed = form::ParseAnswerPath(path);
@@ -306,6 +307,12 @@ bool Matches(const Submission& s, const SubmissionFilter& filter) {
   if (filter.form_version && s.form_version != *filter.form_version) return false;
   if (filter.status && s.status != *filter.status) return false;
   if (filter.org_id && s.org_id != *filter.org_id) return false;
+  if (filter.submitted_by && s.submitted_by != *filter.submitted_by) return false;
+  if (filter.after) {
+    const SubmissionFilter::Position& after = *filter.after;
+    if (s.started_at_ms < after.started_at_ms) return false;
+    if (s.started_at_ms == after.started_at_ms && s.instance_id <= after.instance_id) return false;
+  }
   if (filter.wave) return s.wave == *filter.wave;
   return filter.include_pretest || s.wave != Wave::kPretest;
 }

@@ -6,6 +6,7 @@
 #include "store/codings_internal.h"
 #include "store/fieldwork_log_internal.h"
 #include "store/memory/memory_store_internal.h"
+#include "store/server_data_internal.h"
 #include "store/store_internal.h"
 
 namespace ngosurvey::store::memory {
@@ -236,6 +237,9 @@ class MemoryStore final : public Store {
       if (a.started_at_ms != b.started_at_ms) return a.started_at_ms < b.started_at_ms;
       return a.instance_id < b.instance_id;
     });
+    if (filter.limit > 0 && out.size() > static_cast<size_t>(filter.limit)) {
+      out.resize(static_cast<size_t>(filter.limit));
+    }
     return out;
   }
 
@@ -429,6 +433,129 @@ class MemoryStore final : public Store {
     return Ok();
   }
 
+  // --- Server data (server_data.h) ---
+
+  Status AddUser(const User& user) override {
+    std::lock_guard lock(mu_);
+    NGO_TRY(CheckWritable());
+    User stored = NGO_TRY(internal::CheckUser(user));
+    if (users_.count(stored.name)) {
+      return MakeError("ST003", "user " + stored.name + " already exists");
+    }
+    stored.created_at_ms = stored.updated_at_ms = options_.clock->NowMillis();
+    users_.emplace(stored.name, std::move(stored));
+    return Ok();
+  }
+
+  Status UpdateUser(const User& user) override {
+    std::lock_guard lock(mu_);
+    NGO_TRY(CheckWritable());
+    User stored = NGO_TRY(internal::CheckUser(user));
+    auto it = users_.find(stored.name);
+    if (it == users_.end()) return internal::NotFound("user " + stored.name);
+    stored.created_at_ms = it->second.created_at_ms;
+    stored.updated_at_ms = options_.clock->NowMillis();
+    it->second = std::move(stored);
+    return Ok();
+  }
+
+  Result<User> GetUser(const std::string& name) const override {
+    std::lock_guard lock(mu_);
+    auto it = users_.find(name);
+    if (it == users_.end()) return internal::NotFound("user " + name);
+    return it->second;
+  }
+
+  Result<std::vector<User>> ListUsers() const override {
+    std::lock_guard lock(mu_);
+    std::vector<User> out;
+    for (const auto& [name, user] : users_) out.push_back(user);
+    return out;
+  }
+
+  Result<PublishOutcome> PublishForm(const FormVersion& workbook,
+                                     const PublishedForm& published) override {
+    std::lock_guard lock(mu_);
+    NGO_TRY(CheckWritable());
+    NGO_TRY(internal::CheckFormForPut(workbook));
+    PublishedForm checked = NGO_TRY(internal::CheckPublished(workbook, published));
+    std::string sha = internal::Sha256Hex(workbook.xlsx);
+    bool form_stored = false;
+    for (const FormVersion& existing : forms_) {
+      if (existing.form_id == workbook.form_id && existing.version == workbook.version) {
+        if (existing.xlsx_sha256 != sha) {
+          return MakeError("ST003", "form \"" + workbook.form_id + "\" version " +
+                                        workbook.version +
+                                        " is already stored with different contents");
+        }
+        form_stored = true;
+      }
+    }
+    for (const PublishedForm& existing : published_) {
+      if (existing.form_id != checked.form_id || existing.version != checked.version) continue;
+      if (existing.xform_md5 == checked.xform_md5 && existing.media == checked.media) {
+        return PublishOutcome::kUnchanged;
+      }
+      return MakeError("ST003", "form \"" + checked.form_id + "\" version " + checked.version +
+                                    " is already published with another XForm or media; "
+                                    "publish it under a new version");
+    }
+    int64_t now = options_.clock->NowMillis();
+    if (!form_stored) {
+      FormVersion stored = workbook;
+      stored.xlsx_sha256 = sha;
+      stored.uploaded_at_ms = now;
+      forms_.push_back(std::move(stored));
+    }
+    checked.title = workbook.title;
+    checked.published_at_ms = now;
+    published_.push_back(std::move(checked));
+    return PublishOutcome::kPublished;
+  }
+
+  Result<PublishedForm> GetPublishedForm(const std::string& form_id,
+                                         const std::string& version) const override {
+    std::lock_guard lock(mu_);
+    for (auto it = published_.rbegin(); it != published_.rend(); ++it) {
+      if (it->form_id == form_id && (version.empty() || it->version == version)) return *it;
+    }
+    return internal::NotFound("published form \"" + form_id + "\"" +
+                              (version.empty() ? "" : " version " + version));
+  }
+
+  Result<std::vector<PublishedForm>> ListPublishedForms() const override {
+    std::lock_guard lock(mu_);
+    std::map<std::string, PublishedForm> latest;
+    for (const PublishedForm& form : published_) latest[form.form_id] = form;
+    std::vector<PublishedForm> out;
+    for (auto& [id, form] : latest) {
+      form.xform.clear();
+      for (MediaFile& m : form.media) m.bytes.clear();
+      out.push_back(std::move(form));
+    }
+    return out;
+  }
+
+  Result<AccessEntry> RecordAccess(const AccessEntry& entry) override {
+    std::lock_guard lock(mu_);
+    NGO_TRY(CheckWritable());
+    NGO_TRY(internal::CheckAccess(entry));
+    AccessEntry stored = entry;
+    stored.seq = static_cast<int64_t>(access_.size()) + 1;
+    stored.at_ms = options_.clock->NowMillis();
+    access_.push_back(stored);
+    return stored;
+  }
+
+  Result<std::vector<AccessEntry>> ReadAccessLog(const std::string& who) const override {
+    std::lock_guard lock(mu_);
+    std::vector<AccessEntry> out;
+    for (const AccessEntry& e : access_) {
+      if (who.empty() || e.who == who) out.push_back(e);
+    }
+    return out;
+  }
+
  private:
   Status CheckWritable() const {
     if (options_.read_only) return MakeError("IO104", "the in-memory store was opened read-only");
@@ -527,6 +654,9 @@ class MemoryStore final : public Store {
   ChainHead head_;
   StoredFrame frame_;                    // entries in position order
   std::vector<ContactRecord> contacts_;  // in seq order
+  std::map<std::string, User> users_;
+  std::vector<PublishedForm> published_;  // in publication order
+  std::vector<AccessEntry> access_;       // in seq order
   // Codings by (question, instance id, coder).
   std::map<std::tuple<std::string, std::string, std::string>, AnswerCoding> codings_;
   // Attachments by (instance id, name), without bytes; the bytes by SHA-256.

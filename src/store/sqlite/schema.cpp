@@ -177,6 +177,58 @@ CREATE TABLE attachments(
 CREATE INDEX attachments_by_blob ON attachments(sha256);
 )sql";
 
+// The collection server (store/server_data.h): accounts with their Argon2id hash
+// and Digest HA1, the forms each may use (none listed: every form), published
+// XForms with their media files, the append-only access log of reads of
+// submissions, and the account that sent each submission.
+constexpr const char* kSchemaV7 = R"sql(
+ALTER TABLE submissions ADD COLUMN submitted_by TEXT NOT NULL DEFAULT '';
+CREATE INDEX submissions_by_submitter ON submissions(submitted_by, started_at_ms, instance_id);
+CREATE TABLE users(
+  name TEXT PRIMARY KEY CHECK(name <> ''),
+  role TEXT NOT NULL CHECK(role IN ('interviewer', 'analyst', 'supervisor', 'admin')),
+  all_forms INTEGER NOT NULL CHECK(all_forms IN (0, 1)),
+  disabled INTEGER NOT NULL CHECK(disabled IN (0, 1)),
+  password_hash TEXT NOT NULL CHECK(password_hash <> ''),
+  digest_realm TEXT NOT NULL,
+  digest_ha1 TEXT NOT NULL CHECK(length(digest_ha1) = 32),
+  created_at_ms INTEGER NOT NULL,
+  updated_at_ms INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE user_forms(
+  user_name TEXT NOT NULL REFERENCES users(name),
+  form_id TEXT NOT NULL CHECK(form_id <> ''),
+  PRIMARY KEY(user_name, form_id)) WITHOUT ROWID;
+CREATE TABLE published_forms(
+  id INTEGER PRIMARY KEY,
+  form_id TEXT NOT NULL,
+  version TEXT NOT NULL,
+  title TEXT NOT NULL,
+  xform TEXT NOT NULL,
+  xform_md5 TEXT NOT NULL CHECK(length(xform_md5) = 32),
+  published_at_ms INTEGER NOT NULL,
+  UNIQUE(form_id, version),
+  FOREIGN KEY(form_id, version) REFERENCES forms(form_id, version));
+CREATE TABLE published_media(
+  published_id INTEGER NOT NULL REFERENCES published_forms(id),
+  name TEXT NOT NULL CHECK(name <> ''),
+  data BLOB NOT NULL,
+  md5 TEXT NOT NULL CHECK(length(md5) = 32),
+  PRIMARY KEY(published_id, name)) WITHOUT ROWID;
+CREATE TABLE access_log(
+  seq INTEGER PRIMARY KEY,
+  at_ms INTEGER NOT NULL,
+  who TEXT NOT NULL CHECK(who <> ''),
+  action TEXT NOT NULL CHECK(action <> ''),
+  form_id TEXT NOT NULL,
+  instance_id TEXT NOT NULL,
+  detail TEXT NOT NULL);
+CREATE INDEX access_log_by_who ON access_log(who, seq);
+CREATE TRIGGER access_log_no_update BEFORE UPDATE ON access_log
+  BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
+CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log
+  BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "forms, submissions, answers, audit trail", kSchemaV1},
     {2, "fieldwork log: sample frame and contacts", kSchemaV2},
@@ -184,6 +236,7 @@ constexpr Migration kMigrations[] = {
     {4, "the language of each submission's interview", kSchemaV4},
     {5, "codings of open answers", kSchemaV5},
     {6, "attachments of submissions, content-addressed", kSchemaV6},
+    {7, "collection server: accounts, published forms, access log, submitted_by", kSchemaV7},
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,
               "one migration per schema version");

@@ -17,12 +17,15 @@ namespace {
 // Unset filters bind NULL, which the "?n IS NULL OR" arms turn into "match all".
 constexpr const char* kListSubmissionsSql =
     "SELECT id, instance_id, form_id, form_version, status, wave, org_id, interviewer, "
-    "started_at_ms, ended_at_ms, updated_at_ms, language, packed_answers.data FROM submissions "
+    "started_at_ms, ended_at_ms, updated_at_ms, language, packed_answers.data, submitted_by "
+    "FROM submissions "
     "LEFT JOIN packed_answers ON packed_answers.submission_id = submissions.id "
     "WHERE (?1 IS NULL OR form_id = ?1) AND (?2 IS NULL OR form_version = ?2) "
     "AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR org_id = ?4) "
     "AND (CASE WHEN ?5 IS NOT NULL THEN wave = ?5 ELSE (?6 OR wave <> 'pretest') END) "
-    "ORDER BY started_at_ms, instance_id";
+    "AND (?7 IS NULL OR submitted_by = ?7) "
+    "AND (?8 IS NULL OR (started_at_ms, instance_id) > (?8, ?9)) "
+    "ORDER BY started_at_ms, instance_id LIMIT ?10";
 
 std::optional<form::AnswerState> StateFromText(std::string_view text) {
   using form::AnswerState;
@@ -118,8 +121,8 @@ class SqliteStore::SqliteImportWriter final : public ImportWriter {
     int64_t now = store_->options_.clock->NowMillis();
     auto insert = NGO_TRY(conn.Prepare(
         "INSERT INTO submissions(instance_id, form_id, form_version, status, wave, org_id, "
-        "interviewer, started_at_ms, ended_at_ms, updated_at_ms, language) "
-        "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        "interviewer, started_at_ms, ended_at_ms, updated_at_ms, language, submitted_by) "
+        "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     insert.BindStatic(1, s.instance_id).BindStatic(2, s.form_id).BindStatic(3, s.form_version);
     insert.BindStatic(4, StatusName(s.status)).BindStatic(5, WaveName(s.wave));
     insert.BindStatic(6, s.org_id).BindStatic(7, s.interviewer).Bind(8, s.started_at_ms);
@@ -128,7 +131,7 @@ class SqliteStore::SqliteImportWriter final : public ImportWriter {
     } else {
       insert.BindNull(9);
     }
-    insert.Bind(10, now).BindStatic(11, s.language);
+    insert.Bind(10, now).BindStatic(11, s.language).BindStatic(12, s.submitted_by);
     int rc = insert.Step();
     if ((rc & 0xff) == SQLITE_CONSTRAINT) {
       return MakeError("ST003", "submission " + s.instance_id + " already exists");
@@ -310,7 +313,7 @@ Result<std::optional<Submission>> SqliteStore::LookUpSubmission(const std::strin
                                                                 std::string_view doing) const {
   auto find = NGO_TRY(conn_->Prepare(
       "SELECT id, instance_id, form_id, form_version, status, wave, org_id, interviewer, "
-      "started_at_ms, ended_at_ms, updated_at_ms, language "
+      "started_at_ms, ended_at_ms, updated_at_ms, language, NULL, submitted_by "
       "FROM submissions WHERE instance_id = ?"));
   find.Bind(1, instance_id);
   if (!NGO_TRY(conn_->StepRow(find, doing))) return std::optional<Submission>();
@@ -330,6 +333,9 @@ Result<Statement> SqliteStore::PrepareListSubmissions(const SubmissionFilter& fi
   if (filter.org_id) list.Bind(4, *filter.org_id);
   if (filter.wave) list.Bind(5, WaveName(*filter.wave));
   list.Bind(6, int64_t{filter.include_pretest ? 1 : 0});
+  if (filter.submitted_by) list.Bind(7, *filter.submitted_by);
+  if (filter.after) list.Bind(8, filter.after->started_at_ms).Bind(9, filter.after->instance_id);
+  list.Bind(10, filter.limit > 0 ? filter.limit : int64_t{-1});  // -1: no limit
   return list;
 }
 
@@ -475,8 +481,8 @@ Status SqliteStore::InsertSubmission(const Submission& s) {
   int64_t now = options_.clock->NowMillis();
   auto insert = NGO_TRY(conn_->Prepare(
       "INSERT INTO submissions(instance_id, form_id, form_version, status, wave, org_id, "
-      "interviewer, started_at_ms, ended_at_ms, updated_at_ms, language) "
-      "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      "interviewer, started_at_ms, ended_at_ms, updated_at_ms, language, submitted_by) "
+      "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   insert.Bind(1, s.instance_id).Bind(2, s.form_id).Bind(3, s.form_version);
   insert.Bind(4, StatusName(s.status)).Bind(5, WaveName(s.wave)).Bind(6, s.org_id);
   insert.Bind(7, s.interviewer).Bind(8, s.started_at_ms);
@@ -485,7 +491,7 @@ Status SqliteStore::InsertSubmission(const Submission& s) {
   } else {
     insert.BindNull(9);
   }
-  insert.Bind(10, now).Bind(11, s.language);
+  insert.Bind(10, now).Bind(11, s.language).Bind(12, s.submitted_by);
   NGO_TRY(conn_->Done(insert.Step(), "cannot store the submission"));
   int64_t id = conn_->LastInsertRowid();
   if (s.status == SubmissionStatus::kComplete) {
@@ -629,6 +635,7 @@ Result<Submission> SqliteStore::SubmissionFromRow(const Statement& row, int64_t*
   if (!row.IsNull(9)) s.ended_at_ms = row.Int(9);
   s.updated_at_ms = row.Int(10);
   s.language = row.Text(11);
+  s.submitted_by = row.Text(13);  // column 12 is the list query's packed answers
   return s;
 }
 

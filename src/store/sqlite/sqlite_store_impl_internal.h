@@ -8,6 +8,7 @@
 //   sqlite_codings.cpp  the codings of open answers and their reconciliation
 //   sqlite_attachments.cpp  the files of submissions (content-addressed blobs)
 //   sqlite_contents.cpp  every row at once, read and written (CopyStore)
+//   sqlite_server_data.cpp  accounts, published forms and the access log
 // Private to store/sqlite/: the rest of store/ uses sqlite_store_internal.h.
 #pragma once
 
@@ -75,6 +76,19 @@ class SqliteStore final : public Store {
   Result<std::vector<AnswerCoding>> ListCodings(const std::string& question,
                                                 const std::string& coder) const override;
   Status Reconcile(const Reconciliation& reconciliation) override;
+
+  // ServerData (sqlite_server_data.cpp).
+  Status AddUser(const User& user) override;
+  Status UpdateUser(const User& user) override;
+  Result<User> GetUser(const std::string& name) const override;
+  Result<std::vector<User>> ListUsers() const override;
+  Result<PublishOutcome> PublishForm(const FormVersion& workbook,
+                                     const PublishedForm& published) override;
+  Result<PublishedForm> GetPublishedForm(const std::string& form_id,
+                                         const std::string& version) const override;
+  Result<std::vector<PublishedForm>> ListPublishedForms() const override;
+  Result<AccessEntry> RecordAccess(const AccessEntry& entry) override;
+  Result<std::vector<AccessEntry>> ReadAccessLog(const std::string& who) const override;
 
  private:
   class SqliteImportWriter;  // BeginImport's writer (sqlite_store.cpp)
@@ -163,6 +177,11 @@ class SqliteStore final : public Store {
   Status ReplaceCodings(int64_t submission_id, const std::string& question,
                         const std::string& coder, const std::vector<CodedSegment>& segments,
                         int64_t now);
+
+  // Accounts, inside the caller's transaction (sqlite_server_data.cpp): the rows of
+  // `name` (all when empty), and the replacement of one account's form list.
+  Result<std::vector<User>> ReadUsers(const std::string& name) const;
+  Status WriteUserForms(const User& user);
 
   // Adds the file name to errors raised while decoding rows (a store code ST...
   // becomes IO105: a row no ngosurvey writes means a damaged store).
