@@ -15,13 +15,14 @@ void RegisterExchangeCommands(CLI::App& root, CommandContext& ctx);
 void RegisterStudyCommands(CLI::App& root, CommandContext& ctx);
 void RegisterQualCommands(CLI::App& root, CommandContext& ctx);
 void RegisterKeysCommands(CLI::App& root, CommandContext& ctx);
+void RegisterServerCommands(CLI::App& root, CommandContext& ctx);  // after the form group
 
 const std::vector<RegisterFn>& CommandGroups() {
   static const std::vector<RegisterFn> groups = {
       RegisterFormCommands,      RegisterFieldworkCommands, RegisterAuditCommands,
       RegisterExprCommands,      RegisterStoreCommands,     RegisterTabulateCommands,
       RegisterInterviewCommands, RegisterExchangeCommands,  RegisterStudyCommands,
-      RegisterQualCommands,      RegisterKeysCommands,
+      RegisterQualCommands,      RegisterKeysCommands,      RegisterServerCommands,
 
   };
   return groups;

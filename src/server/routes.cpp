@@ -1,0 +1,325 @@
+#include "server/routes.h"
+
+#include <algorithm>
+#include <ctime>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "exchange/pseudonymise.h"
+#include "form/form.h"
+#include "report/html.h"
+
+namespace ngosurvey::server {
+namespace {
+
+std::string Xml(std::string_view text) { return report::HtmlEscape(text); }
+
+// A store error as a response: not found, not allowed, or the server's fault.
+Response FromError(const Error& error) {
+  if (error.code == "ST002") return Response::Text(404, error.message);
+  if (error.code == "ST010") return Response::Text(403, error.message);
+  if (error.code == "ST001") return Response::Text(400, error.message);
+  return Response::Text(500, "the store failed: " + error.code);
+}
+
+// Percent-encodes a path segment (RFC 3986 unreserved characters kept).
+std::string EncodeSegment(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    }
+  }
+  return out;
+}
+
+// Pagination cursors: "STARTED_MS~INSTANCE_ID" of a page's last submission.
+std::string EncodeCursor(int64_t started_at_ms, const std::string& instance_id) {
+  return std::to_string(started_at_ms) + "~" + instance_id;
+}
+
+std::optional<store::SubmissionFilter::Position> DecodeCursor(const std::string& cursor) {
+  size_t tilde = cursor.find('~');
+  if (tilde == std::string::npos || tilde == 0 || tilde > 19) return std::nullopt;
+  std::string ms = cursor.substr(0, tilde);
+  bool digits = std::all_of(ms.begin() + (ms[0] == '-' ? 1 : 0), ms.end(),
+                            [](char c) { return c >= '0' && c <= '9'; });
+  if (!digits || ms == "-") return std::nullopt;
+  store::SubmissionFilter::Position p;
+  p.started_at_ms = std::stoll(ms);
+  p.instance_id = cursor.substr(tilde + 1);
+  if (!store::IsValidInstanceId(p.instance_id)) return std::nullopt;
+  return p;
+}
+
+// Percent-encodes a query value.
+std::string EncodeQuery(std::string_view s) { return EncodeSegment(s); }
+
+// The last step of an answer path names its question: "programs[2]/name" -> "name".
+std::string_view QuestionOfPath(std::string_view path) {
+  size_t slash = path.rfind('/');
+  std::string_view last = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  return last.substr(0, last.find('['));
+}
+
+std::string Iso(int64_t millis) {
+  std::time_t seconds = static_cast<std::time_t>(millis / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[48];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(millis % 1000));
+  return out;
+}
+
+}  // namespace
+
+std::string OpenRosaMessage(std::string_view message) {
+  return "<OpenRosaResponse xmlns=\"http://openrosa.org/http/response\">\n  <message "
+         "nature=\"\">" +
+         Xml(message) + "</message>\n</OpenRosaResponse>\n";
+}
+
+std::vector<std::string> PathSegments(std::string_view path) {
+  std::vector<std::string> out;
+  size_t at = 0;
+  while (at < path.size()) {
+    size_t slash = path.find('/', at);
+    if (slash == std::string_view::npos) slash = path.size();
+    out.emplace_back(path.substr(at, slash - at));
+    at = slash + 1;
+  }
+  return out;
+}
+
+bool Router::NeedsAccount(const Request& request) { return request.path != "/healthz"; }
+
+Response Router::Handle(const Request& request, const store::User* user) {
+  if (request.path == "/healthz") {
+    if (request.method != "GET" && request.method != "HEAD") return Response::Text(405, "GET only");
+    return Health();
+  }
+  if (user == nullptr) return Response::Text(401, "log in first");
+  if (request.path == "/formList") {
+    if (request.method != "GET" && request.method != "HEAD") return Response::Text(405, "GET only");
+    return FormList(request, *user);
+  }
+  if (request.path == "/submission" && request.method == "HEAD") return SubmissionHead();
+  std::string_view path = request.path;
+  if (path.substr(0, 8) == "/api/v1/") {
+    if (request.method != "GET" && request.method != "HEAD") return Response::Text(405, "GET only");
+    std::vector<std::string> parts = PathSegments(path.substr(8));
+    if (parts.size() == 1 && parts[0] == "forms") return ApiForms(*user);
+    if (parts.size() == 3 && parts[0] == "forms" && parts[2] == "submissions") {
+      return ApiSubmissions(request, parts[1], *user);
+    }
+    return Response::Json(404, R"({"error":"no such endpoint"})");
+  }
+  if (path.substr(0, 7) == "/forms/") {
+    std::vector<std::string> parts = PathSegments(path.substr(7));
+    if (request.method != "GET" && request.method != "HEAD") return Response::Text(405, "GET only");
+    if (parts.size() == 2 && (parts[1] == "form.xml" || parts[1] == "manifest")) {
+      return FormFile(parts[0], parts[1], "", *user);
+    }
+    if (parts.size() == 3 && parts[1] == "media")
+      return FormFile(parts[0], "media", parts[2], *user);
+  }
+  return Response::Text(404, "no such page: " + std::string(path.substr(0, 200)));
+}
+
+Response Router::Health() {
+  auto forms = store_.ListPublishedForms();
+  if (!forms) return Response::Json(503, R"({"status":"unavailable"})");
+  return Response::Json(200, R"({"status":"ok","forms":)" + std::to_string(forms->size()) + "}");
+}
+
+Response Router::FormList(const Request& request, const store::User& user) {
+  auto forms = store_.ListPublishedForms();
+  if (!forms) return FromError(forms.error());
+  std::string wanted = request.Query("formID");
+  std::string xml =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<xforms xmlns=\"http://openrosa.org/xforms/xformsList\">\n";
+  for (const store::PublishedForm& f : *forms) {
+    if (!wanted.empty() && f.form_id != wanted) continue;
+    if (!store::Authorize(user, store::Action::kDownloadForm, f.form_id)) continue;
+    std::string base = options_.base_url + "/forms/" + EncodeSegment(f.form_id);
+    xml += "  <xform>\n    <formID>" + Xml(f.form_id) + "</formID>\n    <name>" +
+           Xml(f.title.empty() ? f.form_id : f.title) + "</name>\n    <version>" + Xml(f.version) +
+           "</version>\n    <hash>md5:" + f.xform_md5 + "</hash>\n    <downloadUrl>" +
+           Xml(base + "/form.xml") + "</downloadUrl>\n";
+    if (!f.media.empty()) xml += "    <manifestUrl>" + Xml(base + "/manifest") + "</manifestUrl>\n";
+    xml += "  </xform>\n";
+  }
+  xml += "</xforms>\n";
+  return Response::Xml(200, std::move(xml));
+}
+
+Response Router::FormFile(const std::string& form_id, const std::string& what,
+                          const std::string& media, const store::User& user) {
+  if (Status allowed = store::Authorize(user, store::Action::kDownloadForm, form_id); !allowed) {
+    return FromError(allowed.error());
+  }
+  auto form = store_.GetPublishedForm(form_id);
+  if (!form) return FromError(form.error());
+  if (what == "form.xml") return Response::Xml(200, std::move(form->xform));
+  if (what == "manifest") {
+    std::string base = options_.base_url + "/forms/" + EncodeSegment(form_id) + "/media/";
+    std::string xml =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<manifest xmlns=\"http://openrosa.org/xforms/xformsManifest\">\n";
+    for (const store::MediaFile& m : form->media) {
+      xml += "  <mediaFile>\n    <filename>" + Xml(m.name) + "</filename>\n    <hash>md5:" + m.md5 +
+             "</hash>\n    <downloadUrl>" + Xml(base + EncodeSegment(m.name)) +
+             "</downloadUrl>\n  </mediaFile>\n";
+    }
+    xml += "</manifest>\n";
+    return Response::Xml(200, std::move(xml));
+  }
+  for (store::MediaFile& m : form->media) {
+    if (m.name != media) continue;
+    Response r;
+    r.content_type = "application/octet-stream";
+    r.body = std::move(m.bytes);
+    return r;
+  }
+  return Response::Text(404,
+                        "form " + form_id + " has no media file \"" + media.substr(0, 100) + "\"");
+}
+
+Response Router::ApiForms(const store::User& user) {
+  auto forms = store_.ListPublishedForms();
+  if (!forms) return FromError(forms.error());
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const store::PublishedForm& f : *forms) {
+    bool fill = static_cast<bool>(store::Authorize(user, store::Action::kDownloadForm, f.form_id));
+    bool read =
+        static_cast<bool>(store::Authorize(user, store::Action::kReadSubmission, f.form_id));
+    if (!fill && !read) continue;
+    std::string base = options_.base_url + "/forms/" + EncodeSegment(f.form_id);
+    list.push_back({{"form_id", f.form_id},
+                    {"title", f.title},
+                    {"version", f.version},
+                    {"hash", "md5:" + f.xform_md5},
+                    {"download_url", base + "/form.xml"},
+                    {"submissions_url", options_.base_url + "/api/v1/forms/" +
+                                            EncodeSegment(f.form_id) + "/submissions"},
+                    {"may_submit", fill},
+                    {"may_read", read}});
+  }
+  nlohmann::ordered_json out;
+  out["forms"] = std::move(list);
+  return Response::Json(200, out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+Result<std::shared_ptr<const std::set<std::string>>> Router::SensitiveQuestions(
+    const std::string& form_id, const std::string& version) {
+  auto key = std::make_pair(form_id, version);
+  {
+    std::lock_guard lock(sensitive_mu_);
+    if (auto it = sensitive_.find(key); it != sensitive_.end()) return it->second;
+  }
+  store::FormVersion workbook = NGO_TRY(store_.GetForm(form_id, version));
+  Diagnostics diags;
+  form::Form form = NGO_TRY(form::LoadForm(workbook.xlsx, form_id + ".xlsx", &diags));
+  auto names = std::make_shared<std::set<std::string>>();
+  for (const form::Question& q : form.questions) {
+    if (exchange::IsSensitive(q)) names->insert(q.name);
+  }
+  std::lock_guard lock(sensitive_mu_);
+  sensitive_[key] = names;
+  return std::shared_ptr<const std::set<std::string>>(names);
+}
+
+Response Router::ApiSubmissions(const Request& request, const std::string& form_id,
+                                const store::User& user) {
+  if (Status allowed = store::Authorize(user, store::Action::kReadSubmission, form_id); !allowed) {
+    return FromError(allowed.error());
+  }
+  bool sensitive_allowed =
+      static_cast<bool>(store::Authorize(user, store::Action::kReadSensitive, form_id));
+  int64_t limit = 100;
+  std::string limit_text = request.Query("limit");
+  if (!limit_text.empty()) {
+    bool digits =
+        limit_text.size() <= 4 && std::all_of(limit_text.begin(), limit_text.end(),
+                                              [](char c) { return c >= '0' && c <= '9'; });
+    if (!digits || std::stoll(limit_text) < 1 || std::stoll(limit_text) > 1000) {
+      return Response::Json(400, R"({"error":"limit must be 1 to 1000"})");
+    }
+    limit = std::stoll(limit_text);
+  }
+  store::SubmissionFilter filter;
+  filter.form_id = form_id;
+  filter.status = store::SubmissionStatus::kComplete;
+  filter.submitted_by = store::ReadableSubmitter(user);
+  filter.limit = limit + 1;  // one more tells whether there is a next page
+  std::string after = request.Query("after");
+  if (!after.empty()) {
+    auto position = DecodeCursor(after);
+    if (!position) return Response::Json(400, R"({"error":"malformed after cursor"})");
+    filter.after = *position;
+  }
+  // The read is recorded before anything is read out.
+  store::AccessEntry entry;
+  entry.who = user.name;
+  entry.action = "list_submissions";
+  entry.form_id = form_id;
+  entry.detail = "limit=" + std::to_string(limit) + (after.empty() ? "" : " after=" + after);
+  if (auto recorded = store_.RecordAccess(entry); !recorded) return FromError(recorded.error());
+  auto submissions = store_.ListSubmissions(filter);
+  if (!submissions) return FromError(submissions.error());
+  bool more = static_cast<int64_t>(submissions->size()) > limit;
+  if (more) submissions->resize(static_cast<size_t>(limit));
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const store::Submission& s : *submissions) {
+    std::shared_ptr<const std::set<std::string>> hidden;
+    if (!sensitive_allowed) {
+      auto names = SensitiveQuestions(s.form_id, s.form_version);
+      if (!names) return FromError(names.error());
+      hidden = *names;
+    }
+    nlohmann::ordered_json answers = nlohmann::ordered_json::object();
+    for (const auto& [path, answer] : s.answers) {
+      if (hidden && hidden->count(std::string(QuestionOfPath(path)))) continue;
+      answers[path] = {{"value", answer.HasReportableValue() ? nlohmann::ordered_json(answer.value)
+                                                             : nlohmann::ordered_json(nullptr)},
+                       {"state", std::string(form::AnswerStateName(answer.state))}};
+    }
+    list.push_back({{"instance_id", s.instance_id},
+                    {"form_id", s.form_id},
+                    {"version", s.form_version},
+                    {"submitted_by", s.submitted_by},
+                    {"submitted_at", Iso(s.updated_at_ms)},
+                    {"status", std::string(store::StatusName(s.status))},
+                    {"answers", std::move(answers)}});
+  }
+  nlohmann::ordered_json out;
+  out["submissions"] = std::move(list);
+  if (more) {
+    const store::Submission& last = submissions->back();
+    out["next"] = options_.base_url + "/api/v1/forms/" + EncodeSegment(form_id) +
+                  "/submissions?limit=" + std::to_string(limit) +
+                  "&after=" + EncodeQuery(EncodeCursor(last.started_at_ms, last.instance_id));
+  } else {
+    out["next"] = nullptr;
+  }
+  return Response::Json(200, out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+Response Router::SubmissionHead() {
+  Response r;
+  r.status = 204;
+  r.headers.emplace_back("X-OpenRosa-Accept-Content-Length",
+                         std::to_string(options_.max_request_bytes));
+  return r;
+}
+
+}  // namespace ngosurvey::server
