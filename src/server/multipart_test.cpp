@@ -5,7 +5,10 @@
 namespace ngosurvey::server {
 namespace {
 
+using namespace std::string_literals;
+
 // What ODK Collect sends (okhttp's MultipartBody): CRLF line ends, a UUID boundary.
+// (A std::string literal: the photo holds a NUL byte.)
 const std::string kCollectBody =
     "--7c3a\r\n"
     "Content-Disposition: form-data; name=\"xml_submission_file\"; filename=\"s.xml\"\r\n"
@@ -23,7 +26,7 @@ const std::string kCollectBody =
     "Content-Disposition: form-data; name=\"*isIncomplete*\"\r\n"
     "\r\n"
     "yes\r\n"
-    "--7c3a--\r\n";
+    "--7c3a--\r\n"s;
 
 TEST(Multipart, ReadsCollectsSubmission) {
   std::string body(kCollectBody.data(), kCollectBody.size());
@@ -36,7 +39,7 @@ TEST(Multipart, ReadsCollectsSubmission) {
   EXPECT_EQ((*parts)[0].content, "<data id=\"x\"/>\n");
   EXPECT_EQ((*parts)[1].filename, "photo.jpg");
   // Binary content, including a CRLF and a near-boundary, is kept byte for byte.
-  EXPECT_EQ((*parts)[1].content, std::string_view("\xff\xd8\xff\r\n--7c3\x00\xff\xd9", 12));
+  EXPECT_EQ((*parts)[1].content, std::string_view("\xff\xd8\xff\r\n--7c3\x00\xff\xd9", 13));
   EXPECT_EQ((*parts)[2].filename, "");
   EXPECT_EQ((*parts)[2].content_type, "text/plain");
   EXPECT_EQ((*parts)[2].content, "yes");

@@ -56,7 +56,7 @@ try:
     challenge = parse_challenge(r.getheader("WWW-Authenticate"))
     check(challenge.get("realm") == "ngosurvey", f"realm: {challenge}")
     check("auth" in challenge.get("qop", ""), f"qop: {challenge}")
-    check(challenge.get("algorithm", "MD5") == "MD5", f"algorithm: {challenge}")
+    check(challenge.get("algorithm", "MD5").upper() == "MD5", f"algorithm: {challenge}")
 
     # The interviewer sees the form it works on; the supervisor both; the analyst none.
     sokha = Client(server, "sokha", "sokha-secret-1")
@@ -72,11 +72,13 @@ try:
     url = re.search(r"<downloadUrl>([^<]+)</downloadUrl>", text).group(1)
     check(url == server.base + "/forms/ngo_profile/form.xml", "downloadUrl " + url)
     check("manifestUrl" not in text, "a manifestUrl for a form without media")
-    # Several requests on one connection, one Digest challenge (nc counts up).
     r, xform = sokha.request("GET", "/forms/ngo_profile/form.xml")
     check(r.status == 200 and b"<h:html" in xform, f"form download: {r.status}")
     check(hashlib.md5(xform).hexdigest() == announced, "the XForm's md5 is not formList's")
-    check(sokha.nc >= 2, "the connection was challenged again")
+    # libmicrohttpd binds a nonce to its URI (another URI is answered stale=true, which
+    # clients follow without asking); on one URI the nonce is reused with nc + 1.
+    r, _ = sokha.request("GET", "/forms/ngo_profile/form.xml")
+    check(r.status == 200 and sokha.nc == 2, f"the same URI was challenged again (nc {sokha.nc})")
     r, _ = sokha.request("GET", "/forms/media_demo/form.xml")
     check(r.status == 403, f"a form sokha does not work on: {r.status}")
     r, _ = sokha.request("GET", "/formList?formID=media_demo")
