@@ -19,6 +19,7 @@ Response FromError(const Error& error) {
   if (error.code == "ST002") return Response::Text(404, error.message);
   if (error.code == "ST010") return Response::Text(403, error.message);
   if (error.code == "ST001") return Response::Text(400, error.message);
+  if (error.code == "ST003" || error.code == "ST009") return Response::Text(409, error.message);
   return Response::Text(500, "the store failed: " + error.code);
 }
 
@@ -111,7 +112,11 @@ Response Router::Handle(const Request& request, const store::User* user) {
     if (request.method != "GET" && request.method != "HEAD") return Response::Text(405, "GET only");
     return FormList(request, *user);
   }
-  if (request.path == "/submission" && request.method == "HEAD") return SubmissionHead();
+  if (request.path == "/submission") {
+    if (request.method == "HEAD") return SubmissionHead();
+    if (request.method == "POST") return Submit(request, *user);
+    return Response::Text(405, "HEAD or POST only");
+  }
   std::string_view path = request.path;
   if (path.substr(0, 8) == "/api/v1/") {
     if (request.method != "GET" && request.method != "HEAD") return Response::Text(405, "GET only");
@@ -119,6 +124,10 @@ Response Router::Handle(const Request& request, const store::User* user) {
     if (parts.size() == 1 && parts[0] == "forms") return ApiForms(*user);
     if (parts.size() == 3 && parts[0] == "forms" && parts[2] == "submissions") {
       return ApiSubmissions(request, parts[1], *user);
+    }
+    if (parts.size() == 6 && parts[0] == "forms" && parts[2] == "submissions" &&
+        parts[4] == "attachments") {
+      return ApiAttachment(parts[1], parts[3], parts[5], *user);
     }
     return Response::Json(404, R"({"error":"no such endpoint"})");
   }
@@ -312,6 +321,36 @@ Response Router::ApiSubmissions(const Request& request, const std::string& form_
     out["next"] = nullptr;
   }
   return Response::Json(200, out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+Response Router::ApiAttachment(const std::string& form_id, const std::string& instance_id,
+                               const std::string& name, const store::User& user) {
+  if (Status allowed = store::Authorize(user, store::Action::kReadSubmission, form_id); !allowed) {
+    return FromError(allowed.error());
+  }
+  auto submission = store_.GetSubmission(instance_id);
+  if (!submission || submission->form_id != form_id) {
+    return Response::Json(404, R"({"error":"no such submission"})");
+  }
+  if (Status allowed =
+          store::Authorize(user, store::Action::kReadSubmission, form_id, submission->submitted_by);
+      !allowed) {
+    // Not found rather than forbidden: another interviewer's submissions stay unseen.
+    return Response::Json(404, R"({"error":"no such submission"})");
+  }
+  store::AccessEntry entry;
+  entry.who = user.name;
+  entry.action = "read_attachment";
+  entry.form_id = form_id;
+  entry.instance_id = instance_id;
+  entry.detail = name.substr(0, 255);
+  if (auto recorded = store_.RecordAccess(entry); !recorded) return FromError(recorded.error());
+  auto file = store_.GetAttachment(instance_id, name);
+  if (!file) return FromError(file.error());
+  Response r;
+  r.content_type = file->content_type.empty() ? "application/octet-stream" : file->content_type;
+  r.body = std::move(file->data);
+  return r;
 }
 
 Response Router::SubmissionHead() {

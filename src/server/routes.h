@@ -5,11 +5,13 @@
 //   GET  /forms/ID/manifest             its media files (xformsManifest)
 //   GET  /forms/ID/media/NAME           one media file
 //   HEAD /submission                    204 + X-OpenRosa-Accept-Content-Length
+//   POST /submission                    a submission (multipart; submission.cpp)
 // the JSON API for web pages and scripts:
 //   GET  /api/v1/forms                  the forms the account may use
 //   GET  /api/v1/forms/ID/submissions[?limit=N&after=CURSOR]
 //        {"submissions": [...], "next": URL or null}, the role rules applied
 //        (an interviewer's own, an analyst's without sensitive answers)
+//   GET  /api/v1/forms/ID/submissions/IID/attachments/NAME   one file's bytes
 // and GET /healthz (no account needed: readiness, the store answers).
 // Every decision about who may do what is store::Authorize's.
 #pragma once
@@ -21,6 +23,8 @@
 #include <set>
 #include <string>
 
+#include "base/clock.h"
+#include "form/odk_instance.h"
 #include "server/http.h"
 #include "store/store.h"
 
@@ -40,8 +44,8 @@ class Router {
  public:
   // `store` must outlive the router; it is used from several threads (Store is
   // thread-safe).
-  Router(store::Store& store, RouterOptions options)
-      : store_(store), options_(std::move(options)) {}
+  Router(store::Store& store, RouterOptions options, const Clock* clock = &SystemClock::Instance())
+      : store_(store), options_(std::move(options)), clock_(clock) {}
 
   // Whether the request needs an account (everything but /healthz).
   static bool NeedsAccount(const Request& request);
@@ -57,6 +61,11 @@ class Router {
   Response FormFile(const std::string& form_id, const std::string& what, const std::string& media,
                     const store::User& user);
   Response SubmissionHead();
+  Response Submit(const Request& request, const store::User& user);
+  Response Edit(form::OdkInstance& instance, std::string_view xml,
+                std::vector<store::Attachment> files, const store::User& user);
+  Response ApiAttachment(const std::string& form_id, const std::string& instance_id,
+                         const std::string& name, const store::User& user);
   Response ApiForms(const store::User& user);
   Response ApiSubmissions(const Request& request, const std::string& form_id,
                           const store::User& user);
@@ -65,8 +74,19 @@ class Router {
   Result<std::shared_ptr<const std::set<std::string>>> SensitiveQuestions(
       const std::string& form_id, const std::string& version);
 
+  // A form version loaded from its stored workbook, with its instance reader.
+  struct LoadedForm {
+    form::Form form;
+    std::unique_ptr<form::OdkInstanceReader> reader;
+  };
+  Result<std::shared_ptr<const LoadedForm>> LoadForm(const std::string& form_id,
+                                                     const std::string& version);
+
   store::Store& store_;
   RouterOptions options_;
+  const Clock* clock_;
+  std::mutex forms_mu_;
+  std::map<std::pair<std::string, std::string>, std::shared_ptr<const LoadedForm>> forms_;
   std::mutex sensitive_mu_;
   std::map<std::pair<std::string, std::string>, std::shared_ptr<const std::set<std::string>>>
       sensitive_;

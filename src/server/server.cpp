@@ -217,8 +217,8 @@ class MhdServer final : public Server {
       base_url_ = std::string(tls_ ? "https://" : "http://") + host + ":" + std::to_string(port_);
     }
     while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
-    router_ =
-        std::make_unique<Router>(*store_, RouterOptions{base_url_, options_.max_request_bytes});
+    router_ = std::make_unique<Router>(
+        *store_, RouterOptions{base_url_, options_.max_request_bytes}, options_.clock);
     watchdog_ = std::thread([this] { Watchdog(); });
     return Ok();
   }
