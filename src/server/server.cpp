@@ -301,7 +301,11 @@ class MhdServer final : public Server {
         Authenticate(connection, st);
       }
       bool has_body = !length.empty() ? length != "0" : !req.Header("transfer-encoding").empty();
-      if (st->refusal && has_body) return Queue(connection, st, std::move(*st->refusal));
+      if (st->refusal && has_body) {
+        // Answered before the body is read: libmicrohttpd closes the connection after.
+        if (st->refusal->status == 401) return Challenge(connection, st, std::move(*st->refusal));
+        return Queue(connection, st, std::move(*st->refusal));
+      }
       return MHD_YES;
     }
     if (*upload_data_size > 0) {
