@@ -213,7 +213,11 @@ void RunMigrate(CommandContext& ctx, const MigrateOptions& opts) {
            << plural(copied->frame_entries, "frame entry", "frame entries") << ", "
            << plural(copied->contacts, "contact", "contacts") << ", "
            << plural(copied->codings, "coding", "codings") << ", "
-           << plural(copied->attachments, "attachment", "attachments") << "\n"
+           << plural(copied->attachments, "attachment", "attachments") << ", "
+           << plural(copied->users, "user", "users") << ", "
+           << plural(copied->published_forms, "published form version", "published form versions")
+           << ", " << plural(copied->access_entries, "access log entry", "access log entries")
+           << "\n"
            << "read back: the copy holds every row of the original and nothing else; its audit "
               "trail verifies\n";
 }

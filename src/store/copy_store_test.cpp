@@ -90,6 +90,36 @@ void FillSource(Store& db, FixedClock& clock) {
   ASSERT_TRUE(db.PutAttachments({{Uuid(3), "1710.jpg", "image/jpeg", photo},
                                  {Uuid(3), "audit.csv", "text/csv", "event,start\n"},
                                  {Uuid(1), "same-bytes.jpg", "image/jpeg", photo}}));
+
+  // The collection server's data: two accounts (one limited to two forms, one
+  // disabled), two published versions (media with a NUL byte), a submission sent by
+  // an account, and two reads in the access log.
+  User sokha;
+  sokha.name = "sokha";
+  sokha.all_forms = false;
+  sokha.forms = {"ngo_staff", "other"};
+  sokha.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA";
+  sokha.digest_realm = "ngosurvey";
+  sokha.digest_ha1 = "0123456789abcdef0123456789abcdef";
+  ASSERT_TRUE(db.AddUser(sokha));
+  User lan = sokha;
+  lan.name = "lan";
+  lan.role = Role::kSupervisor;
+  lan.all_forms = true;
+  lan.forms.clear();
+  lan.disabled = true;
+  ASSERT_TRUE(db.AddUser(lan));
+  PublishedForm v1{"ngo_staff", "1", "", "<h:html>v1</h:html>", "", {}, 0};
+  v1.media.push_back({"logo.png", std::string("PNG\0bytes", 9), ""});
+  ASSERT_TRUE(db.PublishForm(TestForm(), v1));
+  clock.Set(1700000004000);
+  PublishedForm v2{"ngo_staff", "2", "", "<h:html>v2</h:html>", "", {}, 0};
+  ASSERT_TRUE(db.PublishForm(TestForm("ngo_staff", "2", std::string("PK\0\x01v2", 6)), v2));
+  Submission sent = TestDraft(Uuid(4), 1400);
+  sent.submitted_by = "sokha";
+  ASSERT_TRUE(db.CreateSubmission(sent));
+  ASSERT_TRUE(db.RecordAccess({0, 0, "lan", "list_submissions", "ngo_staff", "", "page 1"}));
+  ASSERT_TRUE(db.RecordAccess({0, 0, "sokha", "read_attachment", "ngo_staff", Uuid(3), "a.jpg"}));
 }
 
 template <typename BackEnd>
@@ -112,12 +142,15 @@ TYPED_TEST(CopyStoreTest, CopyHoldsEveryRowAndNothingElse) {
   auto copied = CopyStore(**source, **target);
   ASSERT_TRUE(copied) << copied.error().ToString();
   EXPECT_EQ(copied->forms, 2u);
-  EXPECT_EQ(copied->submissions, 3u);
+  EXPECT_EQ(copied->submissions, 4u);
   EXPECT_EQ(copied->audit_entries, 5u);  // 2 completions, 2 amendments, 1 reconciliation
   EXPECT_EQ(copied->frame_entries, 3u);
   EXPECT_EQ(copied->contacts, 2u);
   EXPECT_EQ(copied->codings, 4u);
   EXPECT_EQ(copied->attachments, 3u);
+  EXPECT_EQ(copied->users, 2u);
+  EXPECT_EQ(copied->published_forms, 2u);
+  EXPECT_EQ(copied->access_entries, 2u);
 
   // Both ways: the whole contents are equal (every row of each is in the other).
   auto from = (*source)->ReadContents();
@@ -130,6 +163,9 @@ TYPED_TEST(CopyStoreTest, CopyHoldsEveryRowAndNothingElse) {
   EXPECT_EQ(from->contacts, to->contacts);
   EXPECT_EQ(from->codings, to->codings);
   EXPECT_EQ(from->attachments, to->attachments);
+  EXPECT_EQ(from->users, to->users);
+  EXPECT_EQ(from->published, to->published);
+  EXPECT_EQ(from->access_log, to->access_log);
   EXPECT_TRUE(*from == *to);
   EXPECT_EQ(to->forms[1].xlsx, std::string("PK\0\x01v2", 6));
 
@@ -148,6 +184,18 @@ TYPED_TEST(CopyStoreTest, CopyHoldsEveryRowAndNothingElse) {
   EXPECT_EQ(*s.ListAttachments(Uuid(3)), *t.ListAttachments(Uuid(3)));
   EXPECT_EQ(*s.GetAttachment(Uuid(1), "same-bytes.jpg"),
             *t.GetAttachment(Uuid(1), "same-bytes.jpg"));
+  EXPECT_EQ(*s.ListUsers(), *t.ListUsers());
+  EXPECT_EQ(t.GetUser("sokha")->forms, (std::vector<std::string>{"ngo_staff", "other"}));
+  EXPECT_TRUE(t.GetUser("lan")->disabled);
+  EXPECT_EQ(*s.ListPublishedForms(), *t.ListPublishedForms());
+  EXPECT_EQ(t.GetPublishedForm("ngo_staff")->version, "2") << "the latest stays the latest";
+  EXPECT_EQ(*s.GetPublishedForm("ngo_staff", "1"), *t.GetPublishedForm("ngo_staff", "1"));
+  EXPECT_EQ(t.GetPublishedForm("ngo_staff", "1")->media[0].bytes, std::string("PNG\0bytes", 9));
+  EXPECT_EQ(*s.ReadAccessLog(), *t.ReadAccessLog());
+  EXPECT_EQ(t.GetSubmission(Uuid(4))->submitted_by, "sokha");
+  SubmissionFilter sent;
+  sent.submitted_by = "sokha";
+  EXPECT_EQ(t.ListSubmissions(sent)->size(), 1u);
   auto verified = t.VerifyAudit();
   ASSERT_TRUE(verified);
   EXPECT_TRUE(verified->ok()) << verified->problem;
@@ -157,7 +205,7 @@ TYPED_TEST(CopyStoreTest, CopyHoldsEveryRowAndNothingElse) {
   auto again = CopyStore(s, t);
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().code, "ST003") << again.error().ToString();
-  EXPECT_NE(again.error().message.find("3 submissions"), std::string::npos)
+  EXPECT_NE(again.error().message.find("4 submissions"), std::string::npos)
       << again.error().message;
   EXPECT_TRUE(*t.ReadContents() == *to);
 
@@ -174,6 +222,16 @@ TYPED_TEST(CopyStoreTest, CopyHoldsEveryRowAndNothingElse) {
   auto added = t.AddContact(next);
   ASSERT_TRUE(added);
   EXPECT_EQ(added->seq, 3) << "contact numbers continue after the copied ones";
+  auto read = t.RecordAccess({0, 0, "lan", "list_submissions", "ngo_staff", "", "page 2"});
+  ASSERT_TRUE(read) << read.error().ToString();
+  EXPECT_EQ(read->seq, 3) << "access log numbers continue after the copied ones";
+  PublishedForm v3{"ngo_staff", "3", "", "<h:html>v3</h:html>", "", {}, 0};
+  ASSERT_TRUE(t.PublishForm(TestForm("ngo_staff", "3", "PK v3"), v3));
+  EXPECT_EQ(t.GetPublishedForm("ngo_staff")->version, "3");
+  User dara = *t.GetUser("sokha");
+  dara.name = "dara";
+  EXPECT_TRUE(t.AddUser(dara));
+  EXPECT_EQ(t.AddUser(dara).error().code, "ST003");
 }
 
 }  // namespace

@@ -1,27 +1,23 @@
 // The contract of server_data.h (accounts, published forms, the access log, the
 // role rules) and of submitted_by and keyset pagination in SubmissionFilter, run
-// against every back end: the in-memory store must behave exactly like the SQLite one.
+// against every back end (back_ends_test_util.h): memory, SQLite and PostgreSQL.
 #include <gtest/gtest.h>
 
 #include <memory>
 
+#include "store/back_ends_test_util.h"
 #include "store/store.h"
 #include "store/store_test_util.h"
 
 namespace ngosurvey::store {
 namespace {
 
+using testing::BackEndNames;
+using testing::BackEnds;
 using testing::TempDir;
 using testing::TestDraft;
 using testing::TestForm;
 using testing::Uuid;
-
-struct MemoryBackEnd {
-  static std::string Location(const TempDir&) { return "memory:"; }
-};
-struct SqliteBackEnd {
-  static std::string Location(const TempDir& dir) { return dir.File("store.db"); }
-};
 
 User TestUser(const std::string& name, Role role = Role::kInterviewer,
               std::vector<std::string> forms = {}) {
@@ -61,14 +57,6 @@ class ServerDataTest : public ::testing::Test {
   std::unique_ptr<Store> store_;
 };
 
-using BackEnds = ::testing::Types<MemoryBackEnd, SqliteBackEnd>;
-class BackEndNames {
- public:
-  template <typename T>
-  static std::string GetName(int) {
-    return std::is_same_v<T, MemoryBackEnd> ? "Memory" : "Sqlite";
-  }
-};
 TYPED_TEST_SUITE(ServerDataTest, BackEnds, BackEndNames);
 
 TYPED_TEST(ServerDataTest, AddsGetsListsAndUpdatesUsers) {

@@ -273,6 +273,12 @@ struct StoreContents {
   std::vector<AnswerCoding> codings;
   // Every submission's files with their bytes, by instance_id and name.
   std::vector<Attachment> attachments;
+  // The collection server's data (server_data.h): accounts by name, every published
+  // form version with its XForm and media bytes in publication order, and the
+  // access log in seq order.
+  std::vector<User> users;
+  std::vector<PublishedForm> published;
+  std::vector<AccessEntry> access_log;
 
   friend bool operator==(const StoreContents&, const StoreContents&) = default;
 };
@@ -286,6 +292,9 @@ struct CopySummary {
   size_t contacts = 0;
   size_t codings = 0;
   size_t attachments = 0;
+  size_t users = 0;
+  size_t published_forms = 0;  // published versions
+  size_t access_entries = 0;
 };
 
 struct OpenOptions {
@@ -418,8 +427,9 @@ class Store : public FieldworkLog, public CodingLog, public ServerData {
   virtual Result<StoreContents> ReadContents() const = 0;
 
   // Writes `contents` as it is into this store, which must be empty: ST003 when it
-  // holds any form, submission, audit entry, frame entry, contact, coding or
-  // attachment (the error says what). One transaction: all of it or nothing.
+  // holds any form, submission, audit entry, frame entry, contact, coding,
+  // attachment, user, published form or access log entry (the error says what). One transaction:
+  // all of it or nothing.
   virtual Status LoadContents(const StoreContents& contents) = 0;
 
  protected:

@@ -320,7 +320,8 @@ bool Matches(const Submission& s, const SubmissionFilter& filter) {
 CopySummary Summarise(const StoreContents& c) {
   return CopySummary{c.forms.size(),         c.submissions.size(), c.audit.size(),
                      c.frame.entries.size(), c.contacts.size(),    c.codings.size(),
-                     c.attachments.size()};
+                     c.attachments.size(),   c.users.size(),       c.published.size(),
+                     c.access_log.size()};
 }
 
 Status CheckEmptyTarget(const CopySummary& held) {
@@ -336,6 +337,9 @@ Status CheckEmptyTarget(const CopySummary& held) {
   count(held.contacts, "contact", "contacts");
   count(held.codings, "coding", "codings");
   count(held.attachments, "attachment", "attachments");
+  count(held.users, "user", "users");
+  count(held.published_forms, "published form version", "published form versions");
+  count(held.access_entries, "access log entry", "access log entries");
   if (what.empty()) return Ok();
   return MakeError("ST003", "the target store is not empty (it holds " + what +
                                 "): a store is copied only into an empty one");
@@ -378,6 +382,26 @@ std::string FirstDifference(const StoreContents& a, const StoreContents& b) {
   for (size_t i = 0; i < a.attachments.size(); ++i) {
     if (!(a.attachments[i] == b.attachments[i])) {
       return "attachment \"" + a.attachments[i].name + "\" of " + a.attachments[i].instance_id;
+    }
+  }
+  if (a.users.size() != b.users.size()) return sizes("users", a.users.size(), b.users.size());
+  for (size_t i = 0; i < a.users.size(); ++i) {
+    if (!(a.users[i] == b.users[i])) return "user " + a.users[i].name;
+  }
+  if (a.published.size() != b.published.size()) {
+    return sizes("published form versions", a.published.size(), b.published.size());
+  }
+  for (size_t i = 0; i < a.published.size(); ++i) {
+    if (!(a.published[i] == b.published[i])) {
+      return "published form \"" + a.published[i].form_id + "\" version " + a.published[i].version;
+    }
+  }
+  if (a.access_log.size() != b.access_log.size()) {
+    return sizes("access log entries", a.access_log.size(), b.access_log.size());
+  }
+  for (size_t i = 0; i < a.access_log.size(); ++i) {
+    if (!(a.access_log[i] == b.access_log[i])) {
+      return "access log entry " + std::to_string(a.access_log[i].seq);
     }
   }
   return "";

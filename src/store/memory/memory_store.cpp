@@ -541,7 +541,7 @@ class MemoryStore final : public Store {
     NGO_TRY(CheckWritable());
     NGO_TRY(internal::CheckAccess(entry));
     AccessEntry stored = entry;
-    stored.seq = static_cast<int64_t>(access_.size()) + 1;
+    stored.seq = access_.empty() ? 1 : access_.back().seq + 1;
     stored.at_ms = options_.clock->NowMillis();
     access_.push_back(stored);
     return stored;
@@ -618,6 +618,9 @@ class MemoryStore final : public Store {
       Attachment& a = contents.attachments.emplace_back(attachment);
       a.data = blobs_.at(a.sha256);
     }
+    for (const auto& [name, user] : users_) contents.users.push_back(user);
+    contents.published = published_;
+    contents.access_log = access_;
     return contents;
   }
 
@@ -626,7 +629,8 @@ class MemoryStore final : public Store {
     NGO_TRY(CheckWritable());
     CopySummary held{forms_.size(),         submissions_.size(), audit_.size(),
                      frame_.entries.size(), contacts_.size(),    codings_.size(),
-                     attachments_.size()};
+                     attachments_.size(),   users_.size(),       published_.size(),
+                     access_.size()};
     NGO_TRY(internal::CheckEmptyTarget(held));
     forms_ = contents.forms;
     for (const Submission& s : contents.submissions) submissions_[s.instance_id] = s;
@@ -638,6 +642,9 @@ class MemoryStore final : public Store {
       codings_[{c.question, c.instance_id, c.coder}] = c;
     }
     KeepAttachments(contents.attachments);
+    for (const User& u : contents.users) users_[u.name] = u;
+    published_ = contents.published;
+    access_ = contents.access_log;
     return Ok();
   }
 

@@ -65,6 +65,7 @@ Result<StoreContents> PostgresStore::ReadContents() const {
                                  files.Text(i, 3), files.Text(i, 4), files.Int(i, 5),
                                  files.Int(i, 6)});
     }
+    NGO_TRY(ReadServerContents(&out));
     return out;
   });
 }
@@ -79,7 +80,8 @@ Status PostgresStore::LoadContents(const StoreContents& contents) {
         conn_->Query("SELECT (SELECT count(*) FROM forms), (SELECT count(*) FROM submissions), "
                      "(SELECT count(*) FROM audit), (SELECT count(*) FROM frame_entries), "
                      "(SELECT count(*) FROM contacts), (SELECT count(*) FROM codings), "
-                     "(SELECT count(*) FROM attachments)",
+                     "(SELECT count(*) FROM attachments), (SELECT count(*) FROM users), "
+                     "(SELECT count(*) FROM published_forms), (SELECT count(*) FROM access_log)",
                      "cannot count the store's rows"));
     CopySummary held;
     held.forms = static_cast<size_t>(counts.Int(0, 0));
@@ -89,6 +91,9 @@ Status PostgresStore::LoadContents(const StoreContents& contents) {
     held.contacts = static_cast<size_t>(counts.Int(0, 4));
     held.codings = static_cast<size_t>(counts.Int(0, 5));
     held.attachments = static_cast<size_t>(counts.Int(0, 6));
+    held.users = static_cast<size_t>(counts.Int(0, 7));
+    held.published_forms = static_cast<size_t>(counts.Int(0, 8));
+    held.access_entries = static_cast<size_t>(counts.Int(0, 9));
     NGO_TRY(internal::CheckEmptyTarget(held));
     for (const FormVersion& f : contents.forms) {
       NGO_TRY(conn_->Query(
@@ -107,9 +112,9 @@ Status PostgresStore::LoadContents(const StoreContents& contents) {
     for (const Submission& s : contents.submissions) {
       auto inserted = NGO_TRY(conn_->Query(
           "INSERT INTO submissions(instance_id, form_id, form_version, status, wave, org_id, "
-          "interviewer, started_at_ms, ended_at_ms, updated_at_ms, language) "
+          "interviewer, started_at_ms, ended_at_ms, updated_at_ms, language, submitted_by) "
           "VALUES($1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, "
-          "$8::bigint, $9::bigint, $10::bigint, $11::text) RETURNING id",
+          "$8::bigint, $9::bigint, $10::bigint, $11::text, $12::text) RETURNING id",
           Params()
               .Text(s.instance_id)
               .Text(s.form_id)
@@ -121,7 +126,8 @@ Status PostgresStore::LoadContents(const StoreContents& contents) {
               .Int(s.started_at_ms)
               .OptionalInt(s.ended_at_ms)
               .Int(s.updated_at_ms)
-              .Text(s.language),
+              .Text(s.language)
+              .Text(s.submitted_by),
           "cannot copy submission " + s.instance_id));
       int64_t id = inserted.Int(0, 0);
       ids[s.instance_id] = id;
@@ -229,7 +235,8 @@ Status PostgresStore::LoadContents(const StoreContents& contents) {
       if (it == ids.end()) return internal::NotFound("submission " + c.instance_id);
       NGO_TRY(ReplaceCodings(it->second, c.question, c.coder, c.segments, c.coded_at_ms));
     }
-    return InsertAttachments(contents.attachments);
+    NGO_TRY(InsertAttachments(contents.attachments));
+    return WriteServerContents(contents);
   });
 }
 

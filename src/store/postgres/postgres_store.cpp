@@ -2,6 +2,7 @@
 // read transactions, and OpenPostgresStore. The class is declared in
 // postgres_store_impl_internal.h (with the locking rules every write follows); its
 // schema and migrations are in schema.cpp, the libpq wrappers in connection.cpp.
+#include <algorithm>
 #include <chrono>
 #include <random>
 #include <thread>
@@ -18,7 +19,8 @@ namespace {
 // OR" arms turn into "match all"; $7/$8 are the last row of the previous page.
 constexpr const char* kListSubmissionsSql =
     "SELECT s.id, s.instance_id, s.form_id, s.form_version, s.status, s.wave, s.org_id, "
-    "s.interviewer, s.started_at_ms, s.ended_at_ms, s.updated_at_ms, s.language, p.data "
+    "s.interviewer, s.started_at_ms, s.ended_at_ms, s.updated_at_ms, s.language, "
+    "s.submitted_by, p.data "
     "FROM submissions s LEFT JOIN packed_answers p ON p.submission_id = s.id "
     "WHERE ($1::text IS NULL OR s.form_id = $1::text) "
     "AND ($2::text IS NULL OR s.form_version = $2::text) "
@@ -26,13 +28,14 @@ constexpr const char* kListSubmissionsSql =
     "AND (CASE WHEN $5::text IS NOT NULL THEN s.wave = $5::text "
     "ELSE ($6::bigint <> 0 OR s.wave <> 'pretest') END) "
     "AND ($7::bigint IS NULL OR (s.started_at_ms, s.instance_id) > ($7::bigint, $8::text)) "
-    "ORDER BY s.started_at_ms, s.instance_id LIMIT 500";
+    "AND ($9::text IS NULL OR s.submitted_by = $9::text) "
+    "ORDER BY s.started_at_ms, s.instance_id LIMIT $10::bigint";
 constexpr int kPageSize = 500;
 
 constexpr const char* kSubmissionColumns =
     "SELECT id, instance_id, form_id, form_version, status, wave, org_id, interviewer, "
-    "started_at_ms, ended_at_ms, updated_at_ms, language FROM submissions WHERE instance_id = "
-    "$1::text";
+    "started_at_ms, ended_at_ms, updated_at_ms, language, submitted_by FROM submissions "
+    "WHERE instance_id = $1::text";
 
 std::optional<form::Answer> AnswerFromColumns(const Rows& rows, int row, int state_column,
                                               int value_column, bool* bad) {
@@ -261,7 +264,14 @@ Status PostgresStore::ForEachSubmission(const SubmissionFilter& filter,
     std::vector<AnswerView> views;
     std::optional<int64_t> after_started;
     std::string after_id;
-    while (true) {
+    if (filter.after) {
+      after_started = filter.after->started_at_ms;
+      after_id = filter.after->instance_id;
+    }
+    // What the caller's limit leaves (no limit: every page).
+    int64_t left = filter.limit > 0 ? filter.limit : -1;
+    while (left != 0) {
+      int64_t page_size = left < 0 ? kPageSize : std::min<int64_t>(left, kPageSize);
       Params params;
       params.OptionalText(filter.form_id).OptionalText(filter.form_version);
       if (filter.status) {
@@ -276,14 +286,15 @@ Status PostgresStore::ForEachSubmission(const SubmissionFilter& filter,
         params.Null();
       }
       params.Int(filter.include_pretest ? 1 : 0).OptionalInt(after_started).Text(after_id);
+      params.OptionalText(filter.submitted_by).Int(page_size);
       auto page = NGO_TRY(conn_->Query(kListSubmissionsSql, params, "cannot list submissions"));
       for (int i = 0; i < page.size(); ++i) {
         int64_t id = 0;
         Submission s = NGO_TRY(SubmissionFromRow(page, i, &id));
         Answers draft;
         if (s.status == SubmissionStatus::kComplete) {
-          if (page.IsNull(i, 12)) return Damaged("the answers of submission " + s.instance_id);
-          Status decoded = packed::Decode(page.View(i, 12), &arena, &views);
+          if (page.IsNull(i, 13)) return Damaged("the answers of submission " + s.instance_id);
+          Status decoded = packed::Decode(page.View(i, 13), &arena, &views);
           if (!decoded) {
             return Damaged("the answers of submission " + s.instance_id + " (" +
                            decoded.error().message + ")");
@@ -297,10 +308,12 @@ Status PostgresStore::ForEachSubmission(const SubmissionFilter& filter,
         }
         NGO_TRY(visit(s, views));
       }
-      if (page.size() < kPageSize) return Ok();
+      if (page.size() < page_size) return Ok();
+      if (left > 0) left -= page.size();
       after_started = page.Int(page.size() - 1, 8);
       after_id = page.Text(page.size() - 1, 1);
     }
+    return Ok();
   });
 }
 
@@ -358,9 +371,10 @@ Status PostgresStore::InsertSubmission(const Submission& s) {
   int64_t now = options_.clock->NowMillis();
   auto inserted = NGO_TRY(conn_->Query(
       "INSERT INTO submissions(instance_id, form_id, form_version, status, wave, org_id, "
-      "interviewer, started_at_ms, ended_at_ms, updated_at_ms, language) "
+      "interviewer, started_at_ms, ended_at_ms, updated_at_ms, language, submitted_by) "
       "VALUES($1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::bigint, "
-      "$9::bigint, $10::bigint, $11::text) ON CONFLICT(instance_id) DO NOTHING RETURNING id",
+      "$9::bigint, $10::bigint, $11::text, $12::text) ON CONFLICT(instance_id) DO NOTHING "
+      "RETURNING id",
       Params()
           .Text(s.instance_id)
           .Text(s.form_id)
@@ -372,7 +386,8 @@ Status PostgresStore::InsertSubmission(const Submission& s) {
           .Int(s.started_at_ms)
           .OptionalInt(s.ended_at_ms)
           .Int(now)
-          .Text(s.language),
+          .Text(s.language)
+          .Text(s.submitted_by),
       "cannot store the submission"));
   if (inserted.empty())
     return MakeError("ST003", "submission " + s.instance_id + " already exists");
@@ -459,6 +474,7 @@ Result<Submission> PostgresStore::SubmissionFromRow(const Rows& rows, int row, i
   if (!rows.IsNull(row, 9)) s.ended_at_ms = rows.Int(row, 9);
   s.updated_at_ms = rows.Int(row, 10);
   s.language = rows.Text(row, 11);
+  s.submitted_by = rows.Text(row, 12);
   return s;
 }
 

@@ -8,6 +8,7 @@
 //   postgres_codings.cpp  the codings of open answers and their reconciliation
 //   postgres_attachments.cpp  the files of submissions (content-addressed blobs)
 //   postgres_contents.cpp  every row at once, read and written (CopyStore)
+//   postgres_server_data.cpp  accounts, published forms and the access log
 //
 // Concurrency. Several processes (several servers) may write to one database. Every
 // write is one READ COMMITTED transaction that takes, before it reads what it
@@ -107,6 +108,19 @@ class PostgresStore final : public Store {
                                                 const std::string& coder) const override;
   Status Reconcile(const Reconciliation& reconciliation) override;
 
+  // ServerData (postgres_server_data.cpp).
+  Status AddUser(const User& user) override;
+  Status UpdateUser(const User& user) override;
+  Result<User> GetUser(const std::string& name) const override;
+  Result<std::vector<User>> ListUsers() const override;
+  Result<PublishOutcome> PublishForm(const FormVersion& workbook,
+                                     const PublishedForm& published) override;
+  Result<PublishedForm> GetPublishedForm(const std::string& form_id,
+                                         const std::string& version) const override;
+  Result<std::vector<PublishedForm>> ListPublishedForms() const override;
+  Result<AccessEntry> RecordAccess(const AccessEntry& entry) override;
+  Result<std::vector<AccessEntry>> ReadAccessLog(const std::string& who) const override;
+
  private:
   // A submission's row, locked for the rest of the transaction.
   struct Row {
@@ -160,6 +174,16 @@ class PostgresStore final : public Store {
   Status ReplaceCodings(int64_t submission_id, const std::string& question,
                         const std::string& coder, const std::vector<CodedSegment>& segments,
                         int64_t now);
+
+  // Server data, inside the caller's transaction (postgres_server_data.cpp): the
+  // accounts named `name` (all when empty), one account's form list, the access
+  // log, and what ReadContents/LoadContents move (rows written as they are).
+  Result<std::vector<User>> ReadUsers(const std::string& name) const;
+  Status WriteUserForms(const User& user);
+  Result<std::vector<AccessEntry>> ReadAccessRows(const std::string& who) const;
+  Result<std::vector<MediaFile>> ReadMedia(int64_t published_id, bool with_bytes) const;
+  Status ReadServerContents(StoreContents* out) const;
+  Status WriteServerContents(const StoreContents& contents);
 
   std::unique_ptr<Connection> conn_;
   OpenOptions options_;

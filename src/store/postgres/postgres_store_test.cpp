@@ -7,7 +7,10 @@
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "store/back_ends_test_util.h"
 #include "store/postgres/connection_internal.h"
@@ -104,10 +107,10 @@ TEST(PostgresStoreTest, EmptyDatabaseIsCreatedOnlyWhenAllowed) {
   EXPECT_EQ(raw.Run("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"), "0");
   auto created = OpenStore(location);
   ASSERT_TRUE(created) << created.error().ToString();
-  EXPECT_EQ(raw.Run("SELECT schema_version FROM ngosurvey_store"), "6");
+  EXPECT_EQ(raw.Run("SELECT schema_version FROM ngosurvey_store"), "7");
   EXPECT_EQ(
       raw.Run("SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations"),
-      "5,6");
+      "5,6,7");
 }
 
 TEST(PostgresStoreTest, NewerOrOlderSchemasAreRefusedAsOnSqlite) {
@@ -151,6 +154,60 @@ TEST(PostgresStoreTest, AuditTrailIsAppendOnlyAndTamperingIsFound) {
   ASSERT_TRUE(verified) << verified.error().ToString();
   ASSERT_FALSE(verified->ok());
   EXPECT_EQ(verified->first_broken->seq, 2);
+}
+
+TEST(PostgresStoreTest, AccessLogIsAppendOnlyInTheDatabase) {
+  TempDir dir;
+  std::string location = PostgresSchemaLocation(dir);
+  auto store = OpenStore(location);
+  ASSERT_TRUE(store) << store.error().ToString();
+  ASSERT_TRUE((*store)->RecordAccess({0, 0, "lan", "list_submissions", "ngo_staff", "", ""}));
+  RawConnection raw(location);
+  EXPECT_EQ(raw.Run("UPDATE access_log SET who = 'mallory'"), "error:P0001");
+  EXPECT_EQ(raw.Run("DELETE FROM access_log"), "error:P0001");
+  EXPECT_EQ(raw.Run("TRUNCATE access_log"), "error:P0001");
+  EXPECT_EQ(raw.Run("SELECT who FROM access_log"), "lan");
+}
+
+// Two servers on one database: the same account added, and the same form version
+// published, by many connections at once give one row each; the others get the
+// SQLite store's answers (ST003 for the account, kUnchanged for the publication).
+TEST(PostgresStoreTest, RacingServersAddOneUserAndPublishOnce) {
+  TempDir dir;
+  std::string location = PostgresSchemaLocation(dir);
+  ASSERT_TRUE(OpenStore(location));
+  constexpr int kWriters = 6;
+  std::vector<std::unique_ptr<Store>> stores;
+  for (int i = 0; i < kWriters; ++i) {
+    auto opened = OpenStore(location);
+    ASSERT_TRUE(opened) << opened.error().ToString();
+    stores.push_back(std::move(*opened));
+  }
+  User user;
+  user.name = "sokha";
+  user.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA";
+  user.digest_realm = "ngosurvey";
+  user.digest_ha1 = "0123456789abcdef0123456789abcdef";
+  PublishedForm published{"ngo_staff", "1", "", "<h:html/>", "", {{"a.png", "A", ""}}, 0};
+  std::vector<std::string> added(kWriters), outcomes(kWriters);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kWriters; ++i) {
+    threads.emplace_back([&, i] {
+      Status a = stores[i]->AddUser(user);
+      added[i] = a ? "ok" : a.error().code;
+      auto p = stores[i]->PublishForm(TestForm(), published);
+      outcomes[i] = !p ? p.error().code : *p == PublishOutcome::kPublished ? "published" : "same";
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(std::count(added.begin(), added.end(), "ok"), 1);
+  EXPECT_EQ(std::count(added.begin(), added.end(), "ST003"), kWriters - 1);
+  EXPECT_EQ(std::count(outcomes.begin(), outcomes.end(), "published"), 1);
+  EXPECT_EQ(std::count(outcomes.begin(), outcomes.end(), "same"), kWriters - 1);
+  RawConnection raw(location);
+  EXPECT_EQ(raw.Run("SELECT count(*) FROM users"), "1");
+  EXPECT_EQ(raw.Run("SELECT count(*) FROM published_forms"), "1");
+  EXPECT_EQ(raw.Run("SELECT count(*) FROM published_media"), "1");
 }
 
 TEST(PostgresStoreTest, LockHeldTooLongIsIO106AndChangesNothing) {

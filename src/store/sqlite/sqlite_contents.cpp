@@ -65,6 +65,7 @@ Result<StoreContents> SqliteStore::ReadContents() const {
       out.attachments.push_back({files.Text(0), files.Text(1), files.Text(2), files.Blob(3),
                                  files.Text(4), files.Int(5), files.Int(6)});
     }));
+    NGO_TRY(ReadServerContents(&out));
     return out;
   });
 }
@@ -80,6 +81,11 @@ Status SqliteStore::LoadContents(const StoreContents& contents) {
     held.contacts = NGO_TRY(conn_->QueryInt("SELECT count(*) FROM contacts", "cannot count"));
     held.codings = NGO_TRY(conn_->QueryInt("SELECT count(*) FROM codings", "cannot count"));
     held.attachments = NGO_TRY(conn_->QueryInt("SELECT count(*) FROM attachments", "cannot count"));
+    held.users = NGO_TRY(conn_->QueryInt("SELECT count(*) FROM users", "cannot count"));
+    held.published_forms =
+        NGO_TRY(conn_->QueryInt("SELECT count(*) FROM published_forms", "cannot count"));
+    held.access_entries =
+        NGO_TRY(conn_->QueryInt("SELECT count(*) FROM access_log", "cannot count"));
     NGO_TRY(internal::CheckEmptyTarget(held));
     for (const FormVersion& f : contents.forms) {
       auto insert = NGO_TRY(conn_->Prepare(
@@ -92,8 +98,8 @@ Status SqliteStore::LoadContents(const StoreContents& contents) {
     for (const Submission& s : contents.submissions) {
       auto insert = NGO_TRY(conn_->Prepare(
           "INSERT INTO submissions(instance_id, form_id, form_version, status, wave, org_id, "
-          "interviewer, started_at_ms, ended_at_ms, updated_at_ms, language) "
-          "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+          "interviewer, started_at_ms, ended_at_ms, updated_at_ms, language, submitted_by) "
+          "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
       insert.Bind(1, s.instance_id).Bind(2, s.form_id).Bind(3, s.form_version);
       insert.Bind(4, StatusName(s.status)).Bind(5, WaveName(s.wave)).Bind(6, s.org_id);
       insert.Bind(7, s.interviewer).Bind(8, s.started_at_ms);
@@ -102,7 +108,7 @@ Status SqliteStore::LoadContents(const StoreContents& contents) {
       } else {
         insert.BindNull(9);
       }
-      insert.Bind(10, s.updated_at_ms).Bind(11, s.language);
+      insert.Bind(10, s.updated_at_ms).Bind(11, s.language).Bind(12, s.submitted_by);
       NGO_TRY(conn_->Done(insert.Step(), "cannot copy submission " + s.instance_id));
       int64_t id = conn_->LastInsertRowid();
       if (s.status == SubmissionStatus::kComplete) {
@@ -179,7 +185,8 @@ Status SqliteStore::LoadContents(const StoreContents& contents) {
       Row row = NGO_TRY(FindSubmission(c.instance_id));
       NGO_TRY(ReplaceCodings(row.id, c.question, c.coder, c.segments, c.coded_at_ms));
     }
-    return InsertAttachments(contents.attachments);
+    NGO_TRY(InsertAttachments(contents.attachments));
+    return WriteServerContents(contents);
   });
 }
 

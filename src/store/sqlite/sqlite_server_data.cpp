@@ -240,19 +240,90 @@ Result<AccessEntry> SqliteStore::RecordAccess(const AccessEntry& entry) {
   return stored;
 }
 
+Result<std::vector<AccessEntry>> SqliteStore::ReadAccessRows(const std::string& who) const {
+  auto list = NGO_TRY(
+      conn_->Prepare("SELECT seq, at_ms, who, action, form_id, instance_id, detail FROM access_log "
+                     "WHERE ?1 = '' OR who = ?1 ORDER BY seq"));
+  list.Bind(1, who);
+  std::vector<AccessEntry> out;
+  NGO_TRY(conn_->EachRow(list, "cannot read the access log", [&] {
+    out.push_back({list.Int(0), list.Int(1), list.Text(2), list.Text(3), list.Text(4), list.Text(5),
+                   list.Text(6)});
+  }));
+  return out;
+}
+
 Result<std::vector<AccessEntry>> SqliteStore::ReadAccessLog(const std::string& who) const {
-  return Read("cannot read the access log", [&]() -> Result<std::vector<AccessEntry>> {
-    auto list = NGO_TRY(conn_->Prepare(
-        "SELECT seq, at_ms, who, action, form_id, instance_id, detail FROM access_log "
-        "WHERE ?1 = '' OR who = ?1 ORDER BY seq"));
-    list.Bind(1, who);
-    std::vector<AccessEntry> out;
-    NGO_TRY(conn_->EachRow(list, "cannot read the access log", [&] {
-      out.push_back({list.Int(0), list.Int(1), list.Text(2), list.Text(3), list.Text(4),
-                     list.Text(5), list.Text(6)});
-    }));
-    return out;
-  });
+  return Read("cannot read the access log",
+              [&]() -> Result<std::vector<AccessEntry>> { return ReadAccessRows(who); });
+}
+
+Status SqliteStore::ReadServerContents(StoreContents* out) const {
+  out->users = NGO_TRY(ReadUsers(""));
+  auto forms = NGO_TRY(
+      conn_->Prepare("SELECT id, form_id, version, title, xform, xform_md5, published_at_ms "
+                     "FROM published_forms ORDER BY id"));
+  std::vector<int64_t> ids;
+  NGO_TRY(conn_->EachRow(forms, "cannot read the published forms", [&] {
+    ids.push_back(forms.Int(0));
+    out->published.push_back({forms.Text(1),
+                              forms.Text(2),
+                              forms.Text(3),
+                              forms.Text(4),
+                              forms.Text(5),
+                              {},
+                              forms.Int(6)});
+  }));
+  auto media = NGO_TRY(conn_->Prepare(
+      "SELECT name, data, md5 FROM published_media WHERE published_id = ? ORDER BY name"));
+  for (size_t i = 0; i < ids.size(); ++i) {
+    media.Bind(1, ids[i]);
+    Status read = conn_->EachRow(media, "cannot read the published forms", [&] {
+      out->published[i].media.push_back({media.Text(0), media.Blob(1), media.Text(2)});
+    });
+    media.Reset();
+    NGO_TRY(read);
+  }
+  out->access_log = NGO_TRY(ReadAccessRows(""));
+  return Ok();
+}
+
+Status SqliteStore::WriteServerContents(const StoreContents& contents) {
+  for (const User& u : contents.users) {
+    auto insert = NGO_TRY(conn_->Prepare(
+        "INSERT INTO users(name, role, all_forms, disabled, password_hash, digest_realm, "
+        "digest_ha1, created_at_ms, updated_at_ms) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    insert.Bind(1, u.name).Bind(2, RoleName(u.role));
+    insert.Bind(3, int64_t{u.all_forms}).Bind(4, int64_t{u.disabled});
+    insert.Bind(5, u.password_hash).Bind(6, u.digest_realm).Bind(7, u.digest_ha1);
+    insert.Bind(8, u.created_at_ms).Bind(9, u.updated_at_ms);
+    NGO_TRY(conn_->Done(insert.Step(), "cannot copy user " + u.name));
+    NGO_TRY(WriteUserForms(u));
+  }
+  for (const PublishedForm& p : contents.published) {
+    auto insert = NGO_TRY(
+        conn_->Prepare("INSERT INTO published_forms(form_id, version, title, xform, xform_md5, "
+                       "published_at_ms) VALUES(?, ?, ?, ?, ?, ?)"));
+    insert.Bind(1, p.form_id).Bind(2, p.version).Bind(3, p.title).Bind(4, p.xform);
+    insert.Bind(5, p.xform_md5).Bind(6, p.published_at_ms);
+    NGO_TRY(conn_->Done(insert.Step(), "cannot copy published form \"" + p.form_id + "\""));
+    int64_t id = conn_->LastInsertRowid();
+    for (const MediaFile& m : p.media) {
+      auto add = NGO_TRY(conn_->Prepare(
+          "INSERT INTO published_media(published_id, name, data, md5) VALUES(?, ?, ?, ?)"));
+      add.Bind(1, id).Bind(2, m.name).BindBlob(3, m.bytes).Bind(4, m.md5);
+      NGO_TRY(conn_->Done(add.Step(), "cannot copy media file \"" + m.name + "\""));
+    }
+  }
+  for (const AccessEntry& e : contents.access_log) {
+    auto insert = NGO_TRY(conn_->Prepare(
+        "INSERT INTO access_log(seq, at_ms, who, action, form_id, instance_id, detail) "
+        "VALUES(?, ?, ?, ?, ?, ?, ?)"));
+    insert.Bind(1, e.seq).Bind(2, e.at_ms).Bind(3, e.who).Bind(4, e.action);
+    insert.Bind(5, e.form_id).Bind(6, e.instance_id).Bind(7, e.detail);
+    NGO_TRY(conn_->Done(insert.Step(), "cannot copy access log entry " + std::to_string(e.seq)));
+  }
+  return Ok();
 }
 
 }  // namespace ngosurvey::store::sqlite

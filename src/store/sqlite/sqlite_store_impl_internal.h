@@ -182,6 +182,12 @@ class SqliteStore final : public Store {
   // `name` (all when empty), and the replacement of one account's form list.
   Result<std::vector<User>> ReadUsers(const std::string& name) const;
   Status WriteUserForms(const User& user);
+  // The server data of ReadContents/LoadContents, inside the caller's transaction:
+  // every account, every published version with its bytes (publication order) and
+  // the access log; LoadContents's rows are written as they are (times, seq).
+  Status ReadServerContents(StoreContents* out) const;
+  Status WriteServerContents(const StoreContents& contents);
+  Result<std::vector<AccessEntry>> ReadAccessRows(const std::string& who) const;
 
   // Adds the file name to errors raised while decoding rows (a store code ST...
   // becomes IO105: a row no ngosurvey writes means a damaged store).
