@@ -5,12 +5,13 @@
 #include <filesystem>
 #include <fstream>
 
+#include "base/testing/source_dir.h"
 #include "store/store.h"
 
 namespace ngosurvey::server {
 namespace {
 
-const std::string kSource = NGOSURVEY_SOURCE_DIR;
+const std::string kSource = ::ngosurvey::testing::SourceDir();
 
 TEST(Publish, MediaReferencesAreTheJrFileNames) {
   std::string xform =

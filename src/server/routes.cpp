@@ -1,18 +1,17 @@
-#include "server/routes.h"
-
 #include <algorithm>
-#include <ctime>
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "base/date.h"
+#include "base/escape.h"
 #include "exchange/pseudonymise.h"
 #include "form/form.h"
-#include "report/html.h"
+#include "server/routes.h"
 
 namespace ngosurvey::server {
 namespace {
 
-std::string Xml(std::string_view text) { return report::HtmlEscape(text); }
+std::string Xml(std::string_view text) { return text::EscapeHtml(text); }
 
 // A store error as a response: not found, not allowed, or the server's fault.
 Response FromError(const Error& error) {
@@ -67,17 +66,6 @@ std::string_view QuestionOfPath(std::string_view path) {
   size_t slash = path.rfind('/');
   std::string_view last = slash == std::string_view::npos ? path : path.substr(slash + 1);
   return last.substr(0, last.find('['));
-}
-
-std::string Iso(int64_t millis) {
-  std::time_t seconds = static_cast<std::time_t>(millis / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[48];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(millis % 1000));
-  return out;
 }
 
 }  // namespace
@@ -306,7 +294,7 @@ Response Router::ApiSubmissions(const Request& request, const std::string& form_
                     {"form_id", s.form_id},
                     {"version", s.form_version},
                     {"submitted_by", s.submitted_by},
-                    {"submitted_at", Iso(s.updated_at_ms)},
+                    {"submitted_at", date::FormatIsoDateTimeUtc(s.updated_at_ms)},
                     {"status", std::string(store::StatusName(s.status))},
                     {"answers", std::move(answers)}});
   }

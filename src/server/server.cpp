@@ -6,8 +6,6 @@
 // upload is never read), once per piece of body, and once more when the request is
 // complete (the router answers then). Completed() ends every request (the log line);
 // Notify() sees connections start and end (the watchdog's table).
-#include "server/server.h"
-
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -29,9 +27,11 @@
 #include <set>
 #include <thread>
 
+#include "base/date.h"
 #include "base/text.h"
 #include "server/rate_limit.h"
 #include "server/routes.h"
+#include "server/server.h"
 
 namespace ngosurvey::server {
 namespace {
@@ -45,17 +45,6 @@ int64_t SteadyMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
       .count();
-}
-
-std::string IsoTime(int64_t millis) {
-  std::time_t seconds = static_cast<std::time_t>(millis / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[48];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(millis % 1000));
-  return out;
 }
 
 bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
@@ -639,7 +628,7 @@ class MhdServer final : public Server {
                int64_t duration_ms, const std::string* user) {
     if (!options_.log) return;
     nlohmann::ordered_json line;
-    line["time"] = IsoTime(options_.clock->NowMillis());
+    line["time"] = date::FormatIsoDateTimeUtc(options_.clock->NowMillis());
     line["method"] = method;
     line["path"] = path;
     line["status"] = status;
