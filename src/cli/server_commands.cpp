@@ -22,6 +22,7 @@
 
 #include "base/file.h"
 #include "base/text.h"
+#include "cli/build_paths.h"
 #include "cli/command.h"
 #include "server/credentials.h"
 #include "server/publish.h"
@@ -41,7 +42,7 @@ struct UserOptions {
 };
 
 struct ServeOptions {
-  std::string db, listen = "127.0.0.1:8080", tls_cert, tls_key, base_url;
+  std::string db, listen = "127.0.0.1:8080", tls_cert, tls_key, base_url, web_root;
   std::string realm = server::kDefaultRealm;
   std::vector<std::string> trusted_proxies;
 };
@@ -249,6 +250,7 @@ void RunServe(CommandContext& ctx, const ServeOptions& opts) {
   options.base_url = opts.base_url;
   options.realm = opts.realm;
   options.trusted_proxies = opts.trusted_proxies;
+  options.web_root = opts.web_root.empty() ? DefaultWebRoot() : opts.web_root;
   for (auto [path, pem] : {std::pair{&opts.tls_cert, &options.tls_cert_pem},
                            std::pair{&opts.tls_key, &options.tls_key_pem}}) {
     if (path->empty()) continue;
@@ -290,7 +292,10 @@ void RunServe(CommandContext& ctx, const ServeOptions& opts) {
       }
     }
   }
-  *ctx.out << "serving " << (*running)->base_url() << " (store " << opts.db
+  *ctx.out << "serving " << (*running)->base_url() << " (store " << store::DisplayLocation(opts.db)
+           << "; web app "
+           << (options.web_root.empty() ? std::string("none: no web/ folder found")
+                                        : options.web_root)
            << "); SIGTERM or Ctrl-C stops\n";
   ctx.out->flush();
   int signal_number = 0;
@@ -372,7 +377,8 @@ void RegisterServerCommands(CLI::App& root, CommandContext& ctx) {
       "Run the collection server: OpenRosa for ODK Collect, Enketo and ODK Web Forms, and the\n"
       "JSON API (docs/server.md). One JSON log line per request on standard error; SIGTERM\n"
       "stops it gracefully.");
-  serve->add_option("--db", serve_opts->db, "The store (SQLite file)")->required();
+  serve->add_option("--db", serve_opts->db, "The store (SQLite file or postgresql:// URL)")
+      ->required();
   serve->add_option("--listen", serve_opts->listen,
                     "ADDR:PORT or [IPv6]:PORT to listen on (default 127.0.0.1:8080; port 0: any)");
   serve->add_option("--tls-cert", serve_opts->tls_cert, "TLS certificate (PEM): serve HTTPS")
@@ -383,6 +389,10 @@ void RegisterServerCommands(CLI::App& root, CommandContext& ctx) {
                     "The URL clients reach the server at (default: from --listen)");
   serve->add_option("--realm", serve_opts->realm,
                     "The HTTP Digest realm (default ngosurvey; users' secrets are made for it)");
+  serve->add_option("--web-root", serve_opts->web_root,
+                    "The browser app's folder, served at / and /web/ (default: "
+                    "PREFIX/share/ngosurvey/web beside an installed binary, else the web/ "
+                    "folder of the checkout it was built from)");
   serve->add_option("--trusted-proxy", serve_opts->trusted_proxies,
                     "A reverse proxy's address: its last X-Forwarded-For hop names the client "
                     "(repeatable)");

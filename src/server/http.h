@@ -19,6 +19,9 @@ struct Request {
   std::string body;
   std::string client;  // the client's address (after --trusted-proxy rules)
   bool tls = false;
+  // The browser session's token when the request was authenticated by one (its
+  // cookie, checked), "" otherwise.
+  std::string session_token;
 
   // The header's value, or "" (name in lower case).
   std::string Header(const std::string& name) const {

@@ -1,3 +1,5 @@
+#include "server/routes.h"
+
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -6,7 +8,6 @@
 #include "base/escape.h"
 #include "exchange/pseudonymise.h"
 #include "form/form.h"
-#include "server/routes.h"
 
 namespace ngosurvey::server {
 namespace {
@@ -88,47 +89,148 @@ std::vector<std::string> PathSegments(std::string_view path) {
   return out;
 }
 
-bool Router::NeedsAccount(const Request& request) { return request.path != "/healthz"; }
+bool MatchRoutePattern(std::string_view pattern, std::string_view path, RouteParams* params) {
+  if (pattern == "/" || path == "/") return pattern == path;
+  if (pattern.empty() || path.empty() || pattern[0] != '/' || path[0] != '/') return false;
+  std::vector<std::string> want = PathSegments(pattern.substr(1));
+  std::vector<std::string> got = PathSegments(path.substr(1));
+  params->clear();
+  for (size_t i = 0; i < want.size(); ++i) {
+    const std::string& w = want[i];
+    bool param = w.size() > 2 && w.front() == '{' && w.back() == '}';
+    if (param && w[w.size() - 2] == '*' && i + 1 == want.size()) {
+      if (i >= got.size()) return false;
+      std::string rest = got[i];
+      for (size_t j = i + 1; j < got.size(); ++j) rest += "/" + got[j];
+      (*params)[w.substr(1, w.size() - 3)] = rest;
+      return true;
+    }
+    if (i >= got.size()) return false;
+    if (param) {
+      if (got[i].empty()) return false;
+      (*params)[w.substr(1, w.size() - 2)] = got[i];
+    } else if (w != got[i]) {
+      return false;
+    }
+  }
+  return want.size() == got.size();
+}
 
-Response Router::Handle(const Request& request, const store::User* user) {
-  if (request.path == "/healthz") {
-    if (request.method != "GET" && request.method != "HEAD") return Response::Text(405, "GET only");
-    return Health();
+Router::Router(store::Store& store, RouterOptions options, const Clock* clock)
+    : store_(store), options_(std::move(options)), clock_(clock) {
+  if (!options_.web_root.empty()) {
+    auto root = WebRoot::Open(options_.web_root);
+    if (root) web_root_ = std::move(*root);
   }
-  if (user == nullptr) return Response::Text(401, "log in first");
-  if (request.path == "/formList") {
-    if (request.method != "GET" && request.method != "HEAD") return Response::Text(405, "GET only");
-    return FormList(request, *user);
+  AddBuiltInRoutes();
+}
+
+void Router::Add(Route route) { routes_.push_back(std::move(route)); }
+
+void Router::AddBuiltInRoutes() {
+  // Handlers take the account as a pointer; kAccount routes get a non-null one.
+  auto account =
+      [this](Response (Router::*method)(const Request&, const RouteParams&, const store::User&)) {
+        return [this, method](const Request& r, const RouteParams& p, const store::User* u) {
+          return (this->*method)(r, p, *u);
+        };
+      };
+  Add({"GET", "/healthz", Access::kPublic,
+       [this](const Request&, const RouteParams&, const store::User*) { return Health(); }});
+  Add({"GET", "/", Access::kPublic,
+       [this](const Request& r, const RouteParams&, const store::User*) {
+         return StaticFile(r, "index.html");
+       }});
+  Add({"GET", "/web", Access::kPublic,  // also /web/
+       [this](const Request& r, const RouteParams&, const store::User*) {
+         return StaticFile(r, "index.html");
+       }});
+  Add({"GET", "/web/{path*}", Access::kPublic,
+       [this](const Request& r, const RouteParams& p, const store::User*) {
+         return StaticFile(r, p.at("path"));
+       }});
+  Add({"GET", "/formList", Access::kAccount, account(&Router::FormListRoute)});
+  Add({"GET", "/forms/{form_id}/form.xml", Access::kAccount, account(&Router::FormXmlRoute)});
+  Add({"GET", "/forms/{form_id}/manifest", Access::kAccount, account(&Router::ManifestRoute)});
+  Add({"GET", "/forms/{form_id}/media/{name}", Access::kAccount, account(&Router::MediaRoute)});
+  Add({"HEAD", "/submission", Access::kAccount,
+       [this](const Request&, const RouteParams&, const store::User*) {
+         return SubmissionHead();
+       }});
+  Add({"POST", "/submission", Access::kAccount,
+       [this](const Request& r, const RouteParams&, const store::User* u) {
+         return Submit(r, *u);
+       }});
+  Add({"GET", "/api/v1/forms", Access::kAccount,
+       [this](const Request&, const RouteParams&, const store::User* u) { return ApiForms(*u); }});
+  Add({"GET", "/api/v1/forms/{form_id}/submissions", Access::kAccount,
+       [this](const Request& r, const RouteParams& p, const store::User* u) {
+         return ApiSubmissions(r, p.at("form_id"), *u);
+       }});
+  Add({"GET", "/api/v1/forms/{form_id}/submissions/{instance_id}/attachments/{name}",
+       Access::kAccount, [this](const Request&, const RouteParams& p, const store::User* u) {
+         return ApiAttachment(p.at("form_id"), p.at("instance_id"), p.at("name"), *u);
+       }});
+}
+
+Response Router::FormListRoute(const Request& r, const RouteParams&, const store::User& u) {
+  return FormList(r, u);
+}
+Response Router::FormXmlRoute(const Request&, const RouteParams& p, const store::User& u) {
+  return FormFile(p.at("form_id"), "form.xml", "", u);
+}
+Response Router::ManifestRoute(const Request&, const RouteParams& p, const store::User& u) {
+  return FormFile(p.at("form_id"), "manifest", "", u);
+}
+Response Router::MediaRoute(const Request&, const RouteParams& p, const store::User& u) {
+  return FormFile(p.at("form_id"), "media", p.at("name"), u);
+}
+
+Response Router::StaticFile(const Request& request, const std::string& relative) const {
+  if (web_root_ == nullptr) return Response::Text(404, "this server has no web app");
+  return web_root_->Serve(request, relative);
+}
+
+const Route* Router::Find(const std::string& method, const std::string& path, RouteParams* params,
+                          std::string* allow) const {
+  allow->clear();
+  for (const Route& route : routes_) {
+    if (!MatchRoutePattern(route.pattern, path, params)) continue;
+    if (route.method == method || (method == "HEAD" && route.method == "GET")) return &route;
+    std::string methods = route.method == "GET" ? "GET, HEAD" : route.method;
+    if (allow->find(methods) == std::string::npos) *allow += (allow->empty() ? "" : ", ") + methods;
   }
-  if (request.path == "/submission") {
-    if (request.method == "HEAD") return SubmissionHead();
-    if (request.method == "POST") return Submit(request, *user);
-    return Response::Text(405, "HEAD or POST only");
-  }
-  std::string_view path = request.path;
-  if (path.substr(0, 8) == "/api/v1/") {
-    if (request.method != "GET" && request.method != "HEAD") return Response::Text(405, "GET only");
-    std::vector<std::string> parts = PathSegments(path.substr(8));
-    if (parts.size() == 1 && parts[0] == "forms") return ApiForms(*user);
-    if (parts.size() == 3 && parts[0] == "forms" && parts[2] == "submissions") {
-      return ApiSubmissions(request, parts[1], *user);
+  return nullptr;
+}
+
+bool Router::NeedsAccount(const Request& request) const {
+  RouteParams params;
+  std::string allow;
+  const Route* route = Find(request.method, request.path, &params, &allow);
+  // A known path asked with another method is answered 405 without an account.
+  if (route == nullptr) return allow.empty();
+  return route->access == Access::kAccount;
+}
+
+Response Router::Handle(const Request& request, const store::User* user) const {
+  RouteParams params;
+  std::string allow;
+  const Route* route = Find(request.method, request.path, &params, &allow);
+  if (route == nullptr) {
+    if (allow.empty()) {
+      if (request.path.rfind("/api/", 0) == 0) {
+        return Response::Json(404, R"({"error":"no such endpoint"})");
+      }
+      return Response::Text(404, "no such page: " + request.path.substr(0, 200));
     }
-    if (parts.size() == 6 && parts[0] == "forms" && parts[2] == "submissions" &&
-        parts[4] == "attachments") {
-      return ApiAttachment(parts[1], parts[3], parts[5], *user);
-    }
-    return Response::Json(404, R"({"error":"no such endpoint"})");
+    Response r = Response::Text(405, "this path answers " + allow);
+    r.headers.emplace_back("Allow", allow);
+    return r;
   }
-  if (path.substr(0, 7) == "/forms/") {
-    std::vector<std::string> parts = PathSegments(path.substr(7));
-    if (request.method != "GET" && request.method != "HEAD") return Response::Text(405, "GET only");
-    if (parts.size() == 2 && (parts[1] == "form.xml" || parts[1] == "manifest")) {
-      return FormFile(parts[0], parts[1], "", *user);
-    }
-    if (parts.size() == 3 && parts[1] == "media")
-      return FormFile(parts[0], "media", parts[2], *user);
+  if (route->access == Access::kAccount && user == nullptr) {
+    return Response::Text(401, "log in first");
   }
-  return Response::Text(404, "no such page: " + std::string(path.substr(0, 200)));
+  return route->handler(request, params, user);
 }
 
 Response Router::Health() {

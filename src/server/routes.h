@@ -1,19 +1,29 @@
-// server: the endpoints (docs/server.md), as functions of a request and the
-// authenticated account. OpenRosa 1.0 as ODK Collect and Enketo speak it:
+// server: the endpoints (docs/server.md), as a table of routes: a method, a path
+// pattern, whether an account is needed, and a handler that is a function of the
+// request, its path parameters and the authenticated account. The built-in routes
+// (Router's constructor, routes.cpp) are OpenRosa 1.0 as ODK Collect and Enketo
+// speak it:
 //   GET  /formList[?formID=ID]          the forms the account may fill (xforms list)
-//   GET  /forms/ID/form.xml             the latest published XForm of form ID
-//   GET  /forms/ID/manifest             its media files (xformsManifest)
-//   GET  /forms/ID/media/NAME           one media file
+//   GET  /forms/{form_id}/form.xml      the latest published XForm of the form
+//   GET  /forms/{form_id}/manifest      its media files (xformsManifest)
+//   GET  /forms/{form_id}/media/{name}  one media file
 //   HEAD /submission                    204 + X-OpenRosa-Accept-Content-Length
 //   POST /submission                    a submission (multipart; submission.cpp)
 // the JSON API for web pages and scripts:
 //   GET  /api/v1/forms                  the forms the account may use
-//   GET  /api/v1/forms/ID/submissions[?limit=N&after=CURSOR]
+//   GET  /api/v1/forms/{form_id}/submissions[?limit=N&after=CURSOR]
 //        {"submissions": [...], "next": URL or null}, the role rules applied
 //        (an interviewer's own, an analyst's without sensitive answers)
-//   GET  /api/v1/forms/ID/submissions/IID/attachments/NAME   one file's bytes
-// and GET /healthz (no account needed: readiness, the store answers).
-// Every decision about who may do what is store::Authorize's.
+//   GET  /api/v1/forms/{form_id}/submissions/{instance_id}/attachments/{name}
+// the browser app's files (static_files.h, public):
+//   GET  /  and  GET /web/{path*}
+// and GET /healthz (public: readiness, the store answers). The browser session
+// endpoints (POST, GET, DELETE /api/v1/session) are added by server.cpp, which
+// holds the login limits. Every decision about who may do what is
+// store::Authorize's. To add an endpoint, call Add() (before the server starts).
+#pragma once
+
+#include <functional>
 #pragma once
 
 #include <cstdint>
@@ -22,13 +32,38 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "base/clock.h"
 #include "form/odk_instance.h"
 #include "server/http.h"
+#include "server/static_files.h"
 #include "store/store.h"
 
 namespace ngosurvey::server {
+
+// The values of a route's {name} segments, by name.
+using RouteParams = std::map<std::string, std::string>;
+
+// Who may call a route: anyone, or an authenticated account (HTTP Digest, Basic over
+// TLS, or a browser session with its CSRF token on state-changing methods).
+enum class Access { kPublic, kAccount };
+
+struct Route {
+  std::string method;  // "GET" (which also answers HEAD), "POST", "DELETE", "HEAD"...
+  // Segments separated by '/': literal text, "{name}" (exactly one non-empty
+  // segment, decoded), or as the last segment "{name*}" (one or more segments, the
+  // rest of the path joined by '/'). "/" is the root alone.
+  std::string pattern;
+  Access access = Access::kAccount;
+  // Called from the server's threads, concurrently; `user` is null for a kPublic
+  // route (or the account, when the request carried valid credentials anyway).
+  std::function<Response(const Request&, const RouteParams&, const store::User*)> handler;
+};
+
+// Whether `path` (decoded, starting with '/') matches a route's `pattern`; fills
+// `params` with the values of its {name} segments.
+bool MatchRoutePattern(std::string_view pattern, std::string_view path, RouteParams* params);
 
 struct RouterOptions {
   // Where clients reach the server: "https://survey.example.org" (no trailing /);
@@ -38,24 +73,46 @@ struct RouterOptions {
   // X-OpenRosa-Accept-Content-Length: Collect splits larger submissions into
   // several POSTs.
   uint64_t max_request_bytes = 10 * 1024 * 1024;
+  // The browser app's folder (served at / and /web/...); empty: no app, 404.
+  std::string web_root;
 };
 
 class Router {
  public:
   // `store` must outlive the router; it is used from several threads (Store is
   // thread-safe).
-  Router(store::Store& store, RouterOptions options, const Clock* clock = &SystemClock::Instance())
-      : store_(store), options_(std::move(options)), clock_(clock) {}
+  // Registers the built-in routes. SV023 (from Open) when options.web_root is not a
+  // folder is reported by Start(); here an unusable web root serves nothing.
+  Router(store::Store& store, RouterOptions options, const Clock* clock = &SystemClock::Instance());
 
-  // Whether the request needs an account (everything but /healthz).
-  static bool NeedsAccount(const Request& request);
+  // Adds a route; the first route whose pattern and method match a request answers
+  // it. Not thread-safe: add every route before the server starts.
+  void Add(Route route);
 
-  // The response to `request` from `user` (ignored when !NeedsAccount).
-  Response Handle(const Request& request, const store::User* user);
+  // Whether the request needs an account: its route's access; none for a known path
+  // asked with another method (405); kAccount for a path no route knows (so that
+  // 404s are not given to strangers).
+  bool NeedsAccount(const Request& request) const;
+
+  // The response to `request` from `user` (null when not authenticated): 404 when
+  // no pattern matches the path, 405 with Allow when one matches but not the method,
+  // 401 when the route needs an account and `user` is null.
+  Response Handle(const Request& request, const store::User* user) const;
 
   const RouterOptions& options() const { return options_; }
 
  private:
+  // The route answering `method` on `path`, with its parameters; nullptr when none
+  // (then *allow lists the methods of the routes whose pattern matches, if any).
+  const Route* Find(const std::string& method, const std::string& path, RouteParams* params,
+                    std::string* allow) const;
+  void AddBuiltInRoutes();
+  Response FormListRoute(const Request& r, const RouteParams& p, const store::User& u);
+  Response FormXmlRoute(const Request& r, const RouteParams& p, const store::User& u);
+  Response ManifestRoute(const Request& r, const RouteParams& p, const store::User& u);
+  Response MediaRoute(const Request& r, const RouteParams& p, const store::User& u);
+  Response StaticFile(const Request& request, const std::string& relative) const;
+
   Response Health();
   Response FormList(const Request& request, const store::User& user);
   Response FormFile(const std::string& form_id, const std::string& what, const std::string& media,
@@ -85,6 +142,8 @@ class Router {
   store::Store& store_;
   RouterOptions options_;
   const Clock* clock_;
+  std::vector<Route> routes_;
+  std::unique_ptr<WebRoot> web_root_;  // null without a usable web root
   std::mutex forms_mu_;
   std::map<std::pair<std::string, std::string>, std::shared_ptr<const LoadedForm>> forms_;
   std::mutex sensitive_mu_;

@@ -6,6 +6,8 @@
 // upload is never read), once per piece of body, and once more when the request is
 // complete (the router answers then). Completed() ends every request (the log line);
 // Notify() sees connections start and end (the watchdog's table).
+#include "server/server.h"
+
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -30,8 +32,9 @@
 #include "base/date.h"
 #include "base/text.h"
 #include "server/rate_limit.h"
+#include "server/request_parse.h"
 #include "server/routes.h"
-#include "server/server.h"
+#include "server/static_files.h"
 
 namespace ngosurvey::server {
 namespace {
@@ -40,6 +43,54 @@ namespace {
 // replay protection (one per client in flight, with room).
 constexpr unsigned kNonceTimeoutS = 300;
 constexpr unsigned kNonceCount = 4096;
+
+// The browser session's cookie; its value is 32 random bytes in hex.
+constexpr const char* kSessionCookie = "ngosurvey_session";
+constexpr size_t kSessionTokenBytes = 32;
+
+std::string Hex(const unsigned char* bytes, size_t size) {
+  std::string out(size * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), bytes, size);
+  out.pop_back();
+  return out;
+}
+
+// What the store keeps of a session token: its SHA-256, so that reading the store
+// does not give a session away.
+std::string TokenHash(std::string_view token) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(token.data()), token.size());
+  return Hex(digest, sizeof digest);
+}
+
+// The CSRF token of a session: derived from the session's token (BLAKE2b keyed with
+// a fixed context), so every server on the database computes the same one, and a
+// page of another site, which cannot read the HttpOnly cookie, cannot compute it.
+std::string CsrfToken(std::string_view session_token) {
+  static constexpr unsigned char kContext[] = "ngosurvey csrf token, version 1";
+  unsigned char digest[32];
+  crypto_generichash(digest, sizeof digest,
+                     reinterpret_cast<const unsigned char*>(session_token.data()),
+                     session_token.size(), kContext, sizeof kContext - 1);
+  return Hex(digest, sizeof digest);
+}
+
+bool IsLowerHex(std::string_view s) {
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+// Methods that change nothing, which a session may use without its CSRF token.
+bool IsSafeMethod(std::string_view method) {
+  return method == "GET" || method == "HEAD" || method == "OPTIONS";
+}
+
+Response JsonError(int status, std::string_view message) {
+  nlohmann::ordered_json body;
+  body["error"] = message;
+  return Response::Json(status,
+                        body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
 
 int64_t SteadyMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -69,6 +120,7 @@ struct RequestState {
   Request request;
   std::optional<store::User> user;
   std::optional<Response> refusal;  // decided at the headers
+  bool no_challenge = false;        // a 401 without WWW-Authenticate (browser requests)
   bool too_large = false;
   int status = 0;
   uint64_t bytes = 0;
@@ -163,6 +215,7 @@ class MhdServer final : public Server {
     }
     tls_ = !options_.tls_cert_pem.empty();
     ParsedAddress address = NGO_TRY(ParseListen(options_.listen));
+    if (!options_.web_root.empty()) NGO_TRY(WebRoot::Open(options_.web_root));
     if (sodium_init() < 0) return MakeError("SV021", "libsodium could not be initialised");
     randombytes_buf(digest_random_, sizeof digest_random_);
     randombytes_buf(password_cache_key_, sizeof password_cache_key_);
@@ -207,7 +260,10 @@ class MhdServer final : public Server {
     }
     while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
     router_ = std::make_unique<Router>(
-        *store_, RouterOptions{base_url_, options_.max_request_bytes}, options_.clock);
+        *store_, RouterOptions{base_url_, options_.max_request_bytes, options_.web_root},
+        options_.clock);
+    AddSessionRoutes();
+    ready_.store(true);
     watchdog_ = std::thread([this] { Watchdog(); });
     return Ok();
   }
@@ -274,6 +330,7 @@ class MhdServer final : public Server {
         st->conn->phase_start_ms = SteadyMs();
         ++st->conn->requests;
       }
+      if (!ready_.load()) return Queue(connection, st, Response::Text(503, "starting"));
       Request& req = st->request;
       req.method = method == nullptr ? "" : method;
       req.path = url == nullptr ? "" : url;
@@ -286,13 +343,15 @@ class MhdServer final : public Server {
       if (!length.empty() && (length.size() > 18 || std::stoull("0" + length.substr(0, 18)) >
                                                         options_.max_request_bytes)) {
         st->refusal = TooLarge();
-      } else if (Router::NeedsAccount(req)) {
+      } else if (router_->NeedsAccount(req)) {
         Authenticate(connection, st);
       }
       bool has_body = !length.empty() ? length != "0" : !req.Header("transfer-encoding").empty();
       if (st->refusal && has_body) {
         // Answered before the body is read: libmicrohttpd closes the connection after.
-        if (st->refusal->status == 401) return Challenge(connection, st, std::move(*st->refusal));
+        if (st->refusal->status == 401 && !st->no_challenge) {
+          return Challenge(connection, st, std::move(*st->refusal));
+        }
         return Queue(connection, st, std::move(*st->refusal));
       }
       return MHD_YES;
@@ -320,7 +379,9 @@ class MhdServer final : public Server {
     }
     if (st->status != 0) return MHD_YES;  // answered already
     if (st->refusal) {
-      if (st->refusal->status == 401) return Challenge(connection, st, *st->refusal);
+      if (st->refusal->status == 401 && !st->no_challenge) {
+        return Challenge(connection, st, *st->refusal);
+      }
       return Queue(connection, st, std::move(*st->refusal));
     }
     if (st->too_large) return Queue(connection, st, TooLarge());
@@ -381,9 +442,16 @@ class MhdServer final : public Server {
   // Sets st->user, or st->refusal (401 with a challenge, 403, 429).
   void Authenticate(MHD_Connection* connection, RequestState* st) {
     const Request& req = st->request;
+    // A browser's own endpoint: a 401 there must not make the browser ask for a
+    // password in its own dialog, so it carries no challenge.
+    if (req.path == "/api/v1/session") st->no_challenge = true;
     if (Blocked(st, "addr:" + req.client)) return;
     std::string auth = req.Header("authorization");
-    if (auth.empty()) return Unauthorised(st, "log in: this server uses HTTP Digest");
+    if (auth.empty()) {
+      std::optional<std::string> token = CookieValue(req.Header("cookie"), kSessionCookie);
+      if (token) return AuthenticateSession(st, *token);
+      return Unauthorised(st, "log in: this server uses HTTP Digest");
+    }
     std::string name;
     bool verified = false;
     if (StartsWithNoCase(auth, "Digest ")) {
@@ -452,6 +520,184 @@ class MhdServer final : public Server {
     }
   }
 
+  // A browser session: its cookie's token must name a live session in the store, of
+  // an account not changed since (a new password, role or forms, or disabled, ends
+  // every session), and a state-changing method must carry its CSRF token.
+  void AuthenticateSession(RequestState* st, const std::string& token) {
+    st->no_challenge = true;
+    const std::string client = st->request.client;
+    auto end = [&](int status, std::string_view message) {
+      Response r = JsonError(status, message);
+      r.headers.emplace_back("Set-Cookie", SessionCookie("", 0));
+      st->refusal = std::move(r);
+    };
+    if (token.size() != kSessionTokenBytes * 2 || !IsLowerHex(token)) {
+      Failed("", client);
+      return end(401, "not a session of this server; log in again");
+    }
+    auto session = store_->GetSession(TokenHash(token));
+    if (!session) {
+      if (session.error().code != "ST002") {
+        return Refuse(st, JsonError(500, "the store failed: " + session.error().code));
+      }
+      Failed("", client);
+      return end(401, "not a session of this server (or it ended); log in again");
+    }
+    if (session->expires_at_ms <= options_.clock->NowMillis()) {
+      return end(401, "the session has expired; log in again");
+    }
+    if (Blocked(st, "user:" + session->user)) return;
+    auto user = store_->GetUser(session->user);
+    if (!user) {
+      if (user.error().code != "ST002") {
+        return Refuse(st, JsonError(500, "the store failed: " + user.error().code));
+      }
+      return end(401, "the session's account no longer exists");
+    }
+    if (user->disabled)
+      return Refuse(st, JsonError(403, "the account " + user->name + " is disabled"));
+    if (user->updated_at_ms > session->created_at_ms) {
+      return end(401, "the account changed since this login; log in again");
+    }
+    if (!IsSafeMethod(st->request.method)) {
+      std::string sent = st->request.Header("x-csrf-token");
+      std::string want = CsrfToken(token);
+      if (sent.size() != want.size() || sodium_memcmp(sent.data(), want.data(), want.size()) != 0) {
+        return Refuse(st, JsonError(403, "missing or wrong X-CSRF-Token header"));
+      }
+    }
+    st->user = std::move(*user);
+    st->request.session_token = token;
+  }
+
+  // A Set-Cookie value for the session token (an empty token with max_age 0 ends it).
+  std::string SessionCookie(const std::string& token, int64_t max_age_s) const {
+    std::string cookie = std::string(kSessionCookie) + "=" + token +
+                         "; Path=/; Max-Age=" + std::to_string(max_age_s) +
+                         "; HttpOnly; SameSite=Strict";
+    if (tls_ || base_url_.rfind("https://", 0) == 0) cookie += "; Secure";
+    return cookie;
+  }
+
+  // The browser session endpoints (docs/server.md), added to the router's table.
+  void AddSessionRoutes() {
+    router_->Add(
+        {"POST", "/api/v1/session", Access::kPublic,
+         [this](const Request& r, const RouteParams&, const store::User*) { return Login(r); }});
+    router_->Add({"GET", "/api/v1/session", Access::kAccount,
+                  [this](const Request& r, const RouteParams&, const store::User* u) {
+                    return SessionInfo(*u, r.session_token, 200);
+                  }});
+    router_->Add(
+        {"DELETE", "/api/v1/session", Access::kAccount,
+         [this](const Request& r, const RouteParams&, const store::User*) { return Logout(r); }});
+  }
+
+  // POST /api/v1/session: JSON {"user", "password"} or form fields User and Password.
+  Response Login(const Request& req) {
+    int64_t now_steady = SteadyMs();
+    auto too_many = [&](const std::string& key) -> std::optional<Response> {
+      int64_t wait = limiter_.RetryAfterSeconds(key, now_steady);
+      if (wait == 0) return std::nullopt;
+      Response r = JsonError(
+          429, "too many failed logins; try again in " + std::to_string(wait) + " seconds");
+      r.headers.emplace_back("Retry-After", std::to_string(wait));
+      return r;
+    };
+    if (auto r = too_many("addr:" + req.client)) return *r;
+    std::string name, password;
+    std::string type = text::AsciiLower(req.Header("content-type"));
+    if (type.rfind("application/json", 0) == 0) {
+      nlohmann::json body = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+      if (!body.is_object() || !body.contains("user") || !body["user"].is_string() ||
+          !body.contains("password") || !body["password"].is_string()) {
+        return JsonError(400, "send {\"user\": NAME, \"password\": PASSWORD}");
+      }
+      name = body["user"].get<std::string>();
+      password = body["password"].get<std::string>();
+    } else if (type.rfind("application/x-www-form-urlencoded", 0) == 0) {
+      auto fields = ParseUrlEncoded(req.body);
+      if (!fields) return JsonError(400, "malformed form fields");
+      auto field = [&](const char* a, const char* b) {
+        auto it = fields->find(a);
+        if (it == fields->end()) it = fields->find(b);
+        return it == fields->end() ? std::string() : it->second;
+      };
+      name = field("User", "user");
+      password = field("Password", "password");
+    } else {
+      return JsonError(415,
+                       "send JSON {\"user\", \"password\"} or the form fields User and Password");
+    }
+    if (name.empty() || password.empty()) return JsonError(400, "give a user name and a password");
+    if (auto r = too_many("user:" + name)) return *r;
+    auto user = store_->GetUser(name);
+    if (!user && user.error().code != "ST002" && user.error().code != "ST001") {
+      return JsonError(500, "the store failed: " + user.error().code);
+    }
+    bool verified = user && CheckPasswordCached(*user, password);
+    sodium_memzero(password.data(), password.size());
+    if (!verified) {
+      Failed(name, req.client);
+      return JsonError(401, "wrong user name or password");
+    }
+    if (user->disabled) return JsonError(403, "the account " + name + " is disabled");
+    unsigned char random[kSessionTokenBytes];
+    randombytes_buf(random, sizeof random);
+    std::string token = Hex(random, sizeof random);
+    store::Session session;
+    session.token_sha256 = TokenHash(token);
+    session.user = user->name;
+    session.expires_at_ms = options_.clock->NowMillis() + options_.session_ttl_ms;
+    if (Status created = store_->CreateSession(session); !created) {
+      return JsonError(500, "the store failed: " + created.error().code);
+    }
+    Response r = SessionInfo(*user, token, 200);
+    r.headers.emplace_back("Set-Cookie", SessionCookie(token, options_.session_ttl_ms / 1000));
+    return r;
+  }
+
+  // DELETE /api/v1/session: ends the browser session the request came with.
+  Response Logout(const Request& req) {
+    if (req.session_token.empty()) return JsonError(400, "no browser session to end");
+    if (Status ended = store_->DeleteSession(TokenHash(req.session_token)); !ended) {
+      return JsonError(500, "the store failed: " + ended.error().code);
+    }
+    Response r = Response::Json(200, R"({"logged_out":true})");
+    r.headers.emplace_back("Set-Cookie", SessionCookie("", 0));
+    return r;
+  }
+
+  // Who the account is: name, role, the forms it may fill or read, and (for a
+  // browser session) the CSRF token its state-changing requests must send.
+  Response SessionInfo(const store::User& user, const std::string& token, int status) {
+    nlohmann::ordered_json body;
+    body["user"] = user.name;
+    body["role"] = std::string(store::RoleName(user.role));
+    nlohmann::ordered_json forms = nlohmann::ordered_json::array();
+    if (auto published = store_->ListPublishedForms(); published) {
+      for (const store::PublishedForm& f : *published) {
+        bool fill =
+            static_cast<bool>(store::Authorize(user, store::Action::kDownloadForm, f.form_id));
+        bool read =
+            static_cast<bool>(store::Authorize(user, store::Action::kReadSubmission, f.form_id));
+        if (!fill && !read) continue;
+        forms.push_back({{"form_id", f.form_id},
+                         {"title", f.title},
+                         {"version", f.version},
+                         {"may_submit", fill},
+                         {"may_read", read}});
+      }
+    } else {
+      return JsonError(500, "the store failed: " + published.error().code);
+    }
+    body["forms"] = std::move(forms);
+    body["csrf_token"] =
+        token.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(CsrfToken(token));
+    return Response::Json(status,
+                          body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
+
   // Argon2id costs tens of milliseconds: a password checked once is remembered (as
   // a keyed BLAKE2b digest, never in clear) until the account's hash changes.
   bool CheckPasswordCached(const store::User& user, const std::string& password) {
@@ -515,7 +761,7 @@ class MhdServer final : public Server {
 
   static void AddHeaders(MHD_Response* r, const Response& response) {
     MHD_add_response_header(r, "X-OpenRosa-Version", "1.0");
-    if (response.status != 204 && !response.content_type.empty()) {
+    if (response.status != 204 && response.status != 304 && !response.content_type.empty()) {
       MHD_add_response_header(r, "Content-Type", response.content_type.c_str());
     }
     for (const auto& [name, value] : response.headers) {
@@ -644,6 +890,7 @@ class MhdServer final : public Server {
   store::Store* store_;
   ServerOptions options_;
   std::unique_ptr<Router> router_;  // made once the port, hence the base URL, is known
+  std::atomic<bool> ready_{false};  // router_ made and complete: requests may be answered
   bool tls_ = false;
   MHD_Daemon* daemon_ = nullptr;
   uint16_t port_ = 0;

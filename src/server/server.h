@@ -1,6 +1,8 @@
 // server: the collection server (issue 15, docs/server.md): HTTP/1.1 on
 // libmicrohttpd, one thread per connection, authentication (HTTP Digest with MD5
-// and qop=auth; Basic only over TLS), the limit on failed logins, one JSON log line
+// and qop=auth; Basic only over TLS; browser sessions: a cookie and a CSRF token,
+// kept in the store so that any server on the database accepts them), the limit on
+// failed logins, one JSON log line
 // per request, limits against slow and oversized clients, graceful shutdown. The
 // endpoints themselves are server/routes.h.
 //
@@ -8,6 +10,7 @@
 //   SV020 the listen address is not ADDR:PORT
 //   SV021 the server cannot listen there (port taken, no permission)
 //   SV022 only one of the TLS certificate and key was given
+//   SV023 the web root is not a folder
 #pragma once
 
 #include <cstdint>
@@ -46,6 +49,10 @@ struct ServerOptions {
   uint64_t body_min_rate = 500;
   unsigned idle_timeout_s = 30;
   unsigned max_connections = 1000;
+  // The browser app's folder, served at / and /web/ (static_files.h); empty: none.
+  std::string web_root;
+  // How long a browser session (POST /api/v1/session) lasts.
+  int64_t session_ttl_ms = 7LL * 24 * 3600 * 1000;
   // Shutdown waits this long for requests in flight.
   int64_t shutdown_grace_ms = 10000;
   LogSink log;  // nothing logged when empty

@@ -194,6 +194,18 @@ Result<PublishedForm> CheckPublished(const FormVersion& workbook, const Publishe
   return out;
 }
 
+Status CheckSession(const Session& session, int64_t now_ms) {
+  bool hex = session.token_sha256.size() == 64 &&
+             std::all_of(session.token_sha256.begin(), session.token_sha256.end(),
+                         [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  if (!hex) return MakeError("ST001", "a session's token hash must be 64 lower-case hex digits");
+  NGO_TRY(CheckUserName(session.user));
+  if (session.expires_at_ms <= now_ms) {
+    return MakeError("ST001", "a new session must expire in the future");
+  }
+  return Ok();
+}
+
 Status CheckAccess(const AccessEntry& entry) {
   if (entry.who.empty() || entry.action.empty()) {
     return MakeError("ST001", "an access entry needs who and action");

@@ -83,6 +83,18 @@ struct PublishedForm {
 
 enum class PublishOutcome { kPublished, kUnchanged };
 
+// A browser's login (POST /api/v1/session). The store keeps the SHA-256 of the
+// session's cookie token, never the token, so that reading the store gives no
+// session away; any server on the same database accepts it.
+struct Session {
+  std::string token_sha256;   // 64 lower-case hex digits
+  std::string user;           // the account
+  int64_t created_at_ms = 0;  // set by the store
+  int64_t expires_at_ms = 0;
+
+  friend bool operator==(const Session&, const Session&) = default;
+};
+
 // One read of submissions, as the access log keeps it.
 struct AccessEntry {
   int64_t seq = 0;     // set by the store: 1, 2, 3...
@@ -130,6 +142,18 @@ class ServerData {
   // The latest published version of every form, by form id, without the XForm's
   // text and the media bytes (names and md5 kept).
   virtual Result<std::vector<PublishedForm>> ListPublishedForms() const = 0;
+
+  // --- Browser sessions ---
+
+  // Keeps a new session and sets its created_at_ms; drops the sessions that expired
+  // before now in the same transaction. ST001 for a malformed hash or an expiry not
+  // after now, ST002 when the account does not exist, ST003 when the hash is taken.
+  virtual Status CreateSession(const Session& session) = 0;
+  // The session of this token hash (expired ones included: the caller compares
+  // expires_at_ms with its clock); ST002 when there is none.
+  virtual Result<Session> GetSession(const std::string& token_sha256) const = 0;
+  // Ends a session; ending one that is not there (any more) is not an error.
+  virtual Status DeleteSession(const std::string& token_sha256) = 0;
 
   // --- Access log ---
 

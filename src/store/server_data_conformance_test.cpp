@@ -229,6 +229,34 @@ TYPED_TEST(ServerDataTest, AccessLogIsAppendedInOrder) {
   EXPECT_EQ((*sokha)[0].instance_id, Uuid(1));
 }
 
+TYPED_TEST(ServerDataTest, SessionsAreKeptFoundEndedAndExpiredOnesDropped) {
+  ASSERT_TRUE(this->store_->AddUser(TestUser("sokha")));
+  const std::string a(64, 'a'), b(64, 'b'), c(64, 'c');
+  ASSERT_TRUE(this->store_->CreateSession({a, "sokha", 0, 1700000060000}));
+  auto found = this->store_->GetSession(a);
+  ASSERT_TRUE(found) << found.error().ToString();
+  EXPECT_EQ(*found, (Session{a, "sokha", 1700000000000, 1700000060000}));
+  auto expect = [&](Status status, const std::string& code) {
+    ASSERT_FALSE(status);
+    EXPECT_EQ(status.error().code, code) << status.error().message;
+  };
+  expect(this->store_->CreateSession({a, "sokha", 0, 1700000090000}), "ST003");
+  expect(this->store_->CreateSession({b, "nobody", 0, 1700000090000}), "ST002");
+  expect(this->store_->CreateSession({"ABC", "sokha", 0, 1700000090000}), "ST001");
+  expect(this->store_->CreateSession({std::string(64, 'A'), "sokha", 0, 1700000090000}), "ST001");
+  expect(this->store_->CreateSession({b, "sokha", 0, 1700000000000}), "ST001");  // not after now
+  // Once `a` has expired, the next login drops it; a live one stays.
+  this->clock_.Set(1700000070000);
+  ASSERT_TRUE(this->store_->CreateSession({b, "sokha", 0, 1700000100000}));
+  EXPECT_EQ(this->store_->GetSession(a).error().code, "ST002");
+  ASSERT_TRUE(this->store_->CreateSession({c, "sokha", 0, 1700000100000}));
+  EXPECT_TRUE(this->store_->GetSession(b));
+  ASSERT_TRUE(this->store_->DeleteSession(b));
+  EXPECT_EQ(this->store_->GetSession(b).error().code, "ST002");
+  EXPECT_TRUE(this->store_->DeleteSession(b)) << "ending an ended session is not an error";
+  EXPECT_EQ(this->store_->GetSession(c)->user, "sokha");
+}
+
 TYPED_TEST(ServerDataTest, SubmittedByIsKeptFilteredAndPagesFollowListOrder) {
   ASSERT_TRUE(this->store_->PutForm(TestForm()));
   for (int i = 1; i <= 5; ++i) {

@@ -22,6 +22,10 @@ Result<User> CheckUser(const User& user);
 // file names. Returns it with xform_md5 and every media md5 set, media by name.
 Result<PublishedForm> CheckPublished(const FormVersion& workbook, const PublishedForm& published);
 
+// ST001 for a session whose token hash is not 64 lower-case hex digits, whose user
+// name is malformed, or that expires at or before `now_ms`.
+Status CheckSession(const Session& session, int64_t now_ms);
+
 // ST001 for an access entry without who or action, or with text that is not UTF-8.
 Status CheckAccess(const AccessEntry& entry);
 

@@ -536,6 +536,36 @@ class MemoryStore final : public Store {
     return out;
   }
 
+  Status CreateSession(const Session& session) override {
+    std::lock_guard lock(mu_);
+    NGO_TRY(CheckWritable());
+    int64_t now = options_.clock->NowMillis();
+    NGO_TRY(internal::CheckSession(session, now));
+    if (!users_.count(session.user)) return internal::NotFound("user " + session.user);
+    std::erase_if(sessions_, [&](const auto& s) { return s.second.expires_at_ms <= now; });
+    if (sessions_.count(session.token_sha256)) {
+      return MakeError("ST003", "a session with this token already exists");
+    }
+    Session stored = session;
+    stored.created_at_ms = now;
+    sessions_.emplace(stored.token_sha256, stored);
+    return Ok();
+  }
+
+  Result<Session> GetSession(const std::string& token_sha256) const override {
+    std::lock_guard lock(mu_);
+    auto it = sessions_.find(token_sha256);
+    if (it == sessions_.end()) return internal::NotFound("session");
+    return it->second;
+  }
+
+  Status DeleteSession(const std::string& token_sha256) override {
+    std::lock_guard lock(mu_);
+    NGO_TRY(CheckWritable());
+    sessions_.erase(token_sha256);
+    return Ok();
+  }
+
   Result<AccessEntry> RecordAccess(const AccessEntry& entry) override {
     std::lock_guard lock(mu_);
     NGO_TRY(CheckWritable());
@@ -662,8 +692,9 @@ class MemoryStore final : public Store {
   StoredFrame frame_;                    // entries in position order
   std::vector<ContactRecord> contacts_;  // in seq order
   std::map<std::string, User> users_;
-  std::vector<PublishedForm> published_;  // in publication order
-  std::vector<AccessEntry> access_;       // in seq order
+  std::vector<PublishedForm> published_;     // in publication order
+  std::vector<AccessEntry> access_;          // in seq order
+  std::map<std::string, Session> sessions_;  // by token hash
   // Codings by (question, instance id, coder).
   std::map<std::tuple<std::string, std::string, std::string>, AnswerCoding> codings_;
   // Attachments by (instance id, name), without bytes; the bytes by SHA-256.

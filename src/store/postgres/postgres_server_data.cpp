@@ -118,13 +118,13 @@ Result<std::vector<User>> PostgresStore::ListUsers() const {
 
 Result<std::vector<MediaFile>> PostgresStore::ReadMedia(int64_t published_id,
                                                         bool with_bytes) const {
-  auto rows = NGO_TRY(
-      with_bytes ? conn_->Query("SELECT name, md5, data FROM published_media "
-                                "WHERE published_id = $1::bigint ORDER BY name",
-                                Params().Int(published_id), "cannot read the media files")
-                 : conn_->Query("SELECT name, md5 FROM published_media "
-                                "WHERE published_id = $1::bigint ORDER BY name",
-                                Params().Int(published_id), "cannot read the media files"));
+  auto rows =
+      NGO_TRY(with_bytes ? conn_->Query("SELECT name, md5, data FROM published_media "
+                                        "WHERE published_id = $1::bigint ORDER BY name",
+                                        Params().Int(published_id), "cannot read the media files")
+                         : conn_->Query("SELECT name, md5 FROM published_media "
+                                        "WHERE published_id = $1::bigint ORDER BY name",
+                                        Params().Int(published_id), "cannot read the media files"));
   std::vector<MediaFile> out;
   for (int i = 0; i < rows.size(); ++i) {
     out.push_back({rows.Text(i, 0), with_bytes ? rows.Text(i, 2) : "", rows.Text(i, 1)});
@@ -155,11 +155,11 @@ Result<PublishOutcome> PostgresStore::PublishForm(const FormVersion& workbook,
     if (inserted.empty()) {
       // Published before (perhaps just now by another server): the same XForm and
       // media are a no-op, anything else a conflict.
-      auto found = NGO_TRY(
-          conn_->Query("SELECT id, xform_md5 FROM published_forms "
-                       "WHERE form_id = $1::text AND version = $2::text",
-                       Params().Text(checked.form_id).Text(checked.version),
-                       "cannot look up the published form"));
+      auto found =
+          NGO_TRY(conn_->Query("SELECT id, xform_md5 FROM published_forms "
+                               "WHERE form_id = $1::text AND version = $2::text",
+                               Params().Text(checked.form_id).Text(checked.version),
+                               "cannot look up the published form"));
       if (found.empty()) return internal::NotFound("published form \"" + checked.form_id + "\"");
       std::vector<MediaFile> media = NGO_TRY(ReadMedia(found.Int(0, 0), /*with_bytes=*/false));
       bool same = found.View(0, 1) == checked.xform_md5 && media.size() == checked.media.size();
@@ -176,11 +176,11 @@ Result<PublishOutcome> PostgresStore::PublishForm(const FormVersion& workbook,
     }
     int64_t id = inserted.Int(0, 0);
     for (const MediaFile& m : checked.media) {
-      NGO_TRY(conn_->Query(
-          "INSERT INTO published_media(published_id, name, data, md5) "
-          "VALUES($1::bigint, $2::text, $3::bytea, $4::text)",
-          Params().Int(id).Text(m.name).Bytes(m.bytes).Text(m.md5),
-          "cannot store media file \"" + m.name + "\""));
+      NGO_TRY(
+          conn_->Query("INSERT INTO published_media(published_id, name, data, md5) "
+                       "VALUES($1::bigint, $2::text, $3::bytea, $4::text)",
+                       Params().Int(id).Text(m.name).Bytes(m.bytes).Text(m.md5),
+                       "cannot store media file \"" + m.name + "\""));
     }
     return Ok();
   }));
@@ -235,6 +235,45 @@ Result<std::vector<PublishedForm>> PostgresStore::ListPublishedForms() const {
   });
 }
 
+Status PostgresStore::CreateSession(const Session& session) {
+  int64_t now = options_.clock->NowMillis();
+  NGO_TRY(internal::CheckSession(session, now));
+  return Write("cannot keep the session", [&]() -> Status {
+    auto user = NGO_TRY(conn_->Query("SELECT 1 FROM users WHERE name = $1::text",
+                                     Params().Text(session.user), "cannot look up the user"));
+    if (user.empty()) return internal::NotFound("user " + session.user);
+    NGO_TRY(conn_->Query("DELETE FROM sessions WHERE expires_at_ms <= $1::bigint",
+                         Params().Int(now), "cannot drop expired sessions"));
+    auto inserted = NGO_TRY(conn_->Query(
+        "INSERT INTO sessions(token_sha256, user_name, created_at_ms, expires_at_ms) "
+        "VALUES($1::text, $2::text, $3::bigint, $4::bigint) "
+        "ON CONFLICT(token_sha256) DO NOTHING RETURNING token_sha256",
+        Params().Text(session.token_sha256).Text(session.user).Int(now).Int(session.expires_at_ms),
+        "cannot keep the session"));
+    if (inserted.empty()) return MakeError("ST003", "a session with this token already exists");
+    return Ok();
+  });
+}
+
+Result<Session> PostgresStore::GetSession(const std::string& token_sha256) const {
+  return Read("cannot read the session", [&]() -> Result<Session> {
+    auto rows =
+        NGO_TRY(conn_->Query("SELECT user_name, created_at_ms, expires_at_ms FROM sessions "
+                             "WHERE token_sha256 = $1::text",
+                             Params().Text(token_sha256), "cannot read the session"));
+    if (rows.empty()) return internal::NotFound("session");
+    return Session{token_sha256, rows.Text(0, 0), rows.Int(0, 1), rows.Int(0, 2)};
+  });
+}
+
+Status PostgresStore::DeleteSession(const std::string& token_sha256) {
+  return Write("cannot end the session", [&]() -> Status {
+    NGO_TRY(conn_->Query("DELETE FROM sessions WHERE token_sha256 = $1::text",
+                         Params().Text(token_sha256), "cannot end the session"));
+    return Ok();
+  });
+}
+
 Result<AccessEntry> PostgresStore::RecordAccess(const AccessEntry& entry) {
   NGO_TRY(internal::CheckAccess(entry));
   AccessEntry stored = entry;
@@ -278,13 +317,14 @@ Result<std::vector<AccessEntry>> PostgresStore::ReadAccessLog(const std::string&
 
 Status PostgresStore::ReadServerContents(StoreContents* out) const {
   out->users = NGO_TRY(ReadUsers(""));
-  auto forms = NGO_TRY(
-      conn_->Query("SELECT id, form_id, version, title, xform, xform_md5, published_at_ms "
-                   "FROM published_forms ORDER BY id",
-                   "cannot read the published forms"));
+  auto forms =
+      NGO_TRY(conn_->Query("SELECT id, form_id, version, title, xform, xform_md5, published_at_ms "
+                           "FROM published_forms ORDER BY id",
+                           "cannot read the published forms"));
   for (int i = 0; i < forms.size(); ++i) {
-    PublishedForm f{forms.Text(i, 1), forms.Text(i, 2), forms.Text(i, 3), forms.Text(i, 4),
-                    forms.Text(i, 5), {},               forms.Int(i, 6)};
+    PublishedForm f{forms.Text(i, 1), forms.Text(i, 2), forms.Text(i, 3),
+                    forms.Text(i, 4), forms.Text(i, 5), {},
+                    forms.Int(i, 6)};
     f.media = NGO_TRY(ReadMedia(forms.Int(i, 0), /*with_bytes=*/true));
     out->published.push_back(std::move(f));
   }
@@ -325,11 +365,11 @@ Status PostgresStore::WriteServerContents(const StoreContents& contents) {
             .Int(p.published_at_ms),
         "cannot copy published form \"" + p.form_id + "\""));
     for (const MediaFile& m : p.media) {
-      NGO_TRY(conn_->Query(
-          "INSERT INTO published_media(published_id, name, data, md5) "
-          "VALUES($1::bigint, $2::text, $3::bytea, $4::text)",
-          Params().Int(inserted.Int(0, 0)).Text(m.name).Bytes(m.bytes).Text(m.md5),
-          "cannot copy media file \"" + m.name + "\""));
+      NGO_TRY(
+          conn_->Query("INSERT INTO published_media(published_id, name, data, md5) "
+                       "VALUES($1::bigint, $2::text, $3::bytea, $4::text)",
+                       Params().Int(inserted.Int(0, 0)).Text(m.name).Bytes(m.bytes).Text(m.md5),
+                       "cannot copy media file \"" + m.name + "\""));
     }
   }
   for (const AccessEntry& e : contents.access_log) {
@@ -347,10 +387,10 @@ Status PostgresStore::WriteServerContents(const StoreContents& contents) {
         "cannot copy access log entry " + std::to_string(e.seq)));
   }
   // New entries continue after the copied ones.
-  NGO_TRY(conn_->Query(
-      "SELECT setval(pg_get_serial_sequence('access_log', 'seq'), "
-      "coalesce(max(seq), 1), max(seq) IS NOT NULL) FROM access_log",
-      "cannot continue the access log's numbering"));
+  NGO_TRY(
+      conn_->Query("SELECT setval(pg_get_serial_sequence('access_log', 'seq'), "
+                   "coalesce(max(seq), 1), max(seq) IS NOT NULL) FROM access_log",
+                   "cannot continue the access log's numbering"));
   return Ok();
 }
 

@@ -118,6 +118,9 @@ class PostgresStore final : public Store {
   Result<PublishedForm> GetPublishedForm(const std::string& form_id,
                                          const std::string& version) const override;
   Result<std::vector<PublishedForm>> ListPublishedForms() const override;
+  Status CreateSession(const Session& session) override;
+  Result<Session> GetSession(const std::string& token_sha256) const override;
+  Status DeleteSession(const std::string& token_sha256) override;
   Result<AccessEntry> RecordAccess(const AccessEntry& entry) override;
   Result<std::vector<AccessEntry>> ReadAccessLog(const std::string& who) const override;
 

@@ -214,6 +214,16 @@ CREATE TRIGGER access_log_no_truncate BEFORE TRUNCATE ON access_log
   FOR EACH STATEMENT EXECUTE FUNCTION ngosurvey_access_log_append_only();
 )sql";
 
+// Browser sessions (store/server_data.h), as the SQLite store's schema 8.
+constexpr const char* kSchemaV8 = R"sql(
+CREATE TABLE sessions(
+  token_sha256 text COLLATE "C" PRIMARY KEY CHECK(length(token_sha256) = 64),
+  user_name text COLLATE "C" NOT NULL REFERENCES users(name),
+  created_at_ms bigint NOT NULL,
+  expires_at_ms bigint NOT NULL);
+CREATE INDEX sessions_by_expiry ON sessions(expires_at_ms);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {5,
      "forms, submissions, answers (packed when complete), audit trail, languages, fieldwork "
@@ -221,6 +231,7 @@ constexpr Migration kMigrations[] = {
      kSchemaV5},
     {6, "attachments of submissions, content-addressed", kSchemaV6},
     {7, "collection server: accounts, published forms, access log, submitted_by", kSchemaV7},
+    {8, "browser sessions of the collection server", kSchemaV8},
 };
 
 }  // namespace

@@ -229,6 +229,17 @@ CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log
   BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
 )sql";
 
+// Browser sessions of the collection server (store/server_data.h): the SHA-256 of
+// each session's cookie token, its account and its expiry.
+constexpr const char* kSchemaV8 = R"sql(
+CREATE TABLE sessions(
+  token_sha256 TEXT PRIMARY KEY CHECK(length(token_sha256) = 64),
+  user_name TEXT NOT NULL REFERENCES users(name),
+  created_at_ms INTEGER NOT NULL,
+  expires_at_ms INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX sessions_by_expiry ON sessions(expires_at_ms);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "forms, submissions, answers, audit trail", kSchemaV1},
     {2, "fieldwork log: sample frame and contacts", kSchemaV2},
@@ -237,6 +248,7 @@ constexpr Migration kMigrations[] = {
     {5, "codings of open answers", kSchemaV5},
     {6, "attachments of submissions, content-addressed", kSchemaV6},
     {7, "collection server: accounts, published forms, access log, submitted_by", kSchemaV7},
+    {8, "browser sessions of the collection server", kSchemaV8},
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,
               "one migration per schema version");

@@ -223,6 +223,53 @@ Result<std::vector<PublishedForm>> SqliteStore::ListPublishedForms() const {
   });
 }
 
+Status SqliteStore::CreateSession(const Session& session) {
+  int64_t now = options_.clock->NowMillis();
+  NGO_TRY(internal::CheckSession(session, now));
+  return Write("cannot keep the session", [&]() -> Status {
+    auto user = NGO_TRY(conn_->Prepare("SELECT 1 FROM users WHERE name = ?"));
+    user.Bind(1, session.user);
+    if (!NGO_TRY(conn_->StepRow(user, "cannot look up the user"))) {
+      return internal::NotFound("user " + session.user);
+    }
+    auto expired = NGO_TRY(conn_->Prepare("DELETE FROM sessions WHERE expires_at_ms <= ?"));
+    expired.Bind(1, now);
+    NGO_TRY(conn_->Done(expired.Step(), "cannot drop expired sessions"));
+    auto taken = NGO_TRY(conn_->Prepare("SELECT 1 FROM sessions WHERE token_sha256 = ?"));
+    taken.Bind(1, session.token_sha256);
+    if (NGO_TRY(conn_->StepRow(taken, "cannot look up the session"))) {
+      return MakeError("ST003", "a session with this token already exists");
+    }
+    auto insert = NGO_TRY(conn_->Prepare(
+        "INSERT INTO sessions(token_sha256, user_name, created_at_ms, expires_at_ms) "
+        "VALUES(?, ?, ?, ?)"));
+    insert.Bind(1, session.token_sha256).Bind(2, session.user).Bind(3, now);
+    insert.Bind(4, session.expires_at_ms);
+    return conn_->Done(insert.Step(), "cannot keep the session");
+  });
+}
+
+Result<Session> SqliteStore::GetSession(const std::string& token_sha256) const {
+  return Read("cannot read the session", [&]() -> Result<Session> {
+    auto find =
+        NGO_TRY(conn_->Prepare("SELECT user_name, created_at_ms, expires_at_ms FROM sessions "
+                               "WHERE token_sha256 = ?"));
+    find.Bind(1, token_sha256);
+    if (!NGO_TRY(conn_->StepRow(find, "cannot read the session"))) {
+      return internal::NotFound("session");
+    }
+    return Session{token_sha256, find.Text(0), find.Int(1), find.Int(2)};
+  });
+}
+
+Status SqliteStore::DeleteSession(const std::string& token_sha256) {
+  return Write("cannot end the session", [&]() -> Status {
+    auto remove = NGO_TRY(conn_->Prepare("DELETE FROM sessions WHERE token_sha256 = ?"));
+    remove.Bind(1, token_sha256);
+    return conn_->Done(remove.Step(), "cannot end the session");
+  });
+}
+
 Result<AccessEntry> SqliteStore::RecordAccess(const AccessEntry& entry) {
   NGO_TRY(internal::CheckAccess(entry));
   AccessEntry stored = entry;
