@@ -230,7 +230,7 @@ void RunDisable(CommandContext& ctx, const UserOptions& opts) {
     u->disabled = true;
     return Ok();
   });
-  if (ctx.exit_status == kExitSuccess) *ctx.out << "disabled " << opts.name << "\n";
+  if (ctx.exit_status == ExitStatus::kSuccess) *ctx.out << "disabled " << opts.name << "\n";
 }
 
 void RunPasswd(CommandContext& ctx, const UserOptions& opts) {
@@ -238,7 +238,8 @@ void RunPasswd(CommandContext& ctx, const UserOptions& opts) {
     std::string password = NGO_TRY(ReadNewPassword(ctx, opts));
     return server::SetPassword(u, password, opts.realm);
   });
-  if (ctx.exit_status == kExitSuccess) *ctx.out << "password changed for " << opts.name << "\n";
+  if (ctx.exit_status == ExitStatus::kSuccess)
+    *ctx.out << "password changed for " << opts.name << "\n";
 }
 
 // Serves until SIGTERM or SIGINT, then shuts down gracefully (server.h). The

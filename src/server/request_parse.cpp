@@ -66,8 +66,8 @@ std::optional<std::map<std::string, std::string>> ParseUrlEncoded(std::string_vi
     if (!pair.empty()) {
       size_t eq = pair.find('=');
       auto name = DecodeComponent(pair.substr(0, eq));
-      auto value = DecodeComponent(eq == std::string_view::npos ? std::string_view()
-                                                                : pair.substr(eq + 1));
+      auto value =
+          DecodeComponent(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
       if (!name || !value) return std::nullopt;
       out.emplace(std::move(*name), std::move(*value));
     }

@@ -62,8 +62,8 @@ TEST(RoutePatterns, MatchLiteralsParametersAndTheRest) {
   EXPECT_TRUE(MatchRoutePattern("/api/v1/forms/{form_id}/submissions",
                                 "/api/v1/forms/ngo_staff/submissions", &p));
   EXPECT_EQ(p.at("form_id"), "ngo_staff");
-  EXPECT_FALSE(MatchRoutePattern("/api/v1/forms/{form_id}/submissions",
-                                 "/api/v1/forms//submissions", &p));
+  EXPECT_FALSE(
+      MatchRoutePattern("/api/v1/forms/{form_id}/submissions", "/api/v1/forms//submissions", &p));
   EXPECT_FALSE(MatchRoutePattern("/api/v1/forms/{form_id}", "/api/v1/forms/a/b", &p));
   EXPECT_TRUE(MatchRoutePattern("/web/{path*}", "/web/fonts/km.woff2", &p));
   EXPECT_EQ(p.at("path"), "fonts/km.woff2");

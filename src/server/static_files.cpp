@@ -20,8 +20,7 @@ constexpr int64_t kCacheBytes = 64ll * 1024 * 1024;
 
 // The canonical form of `path` (symbolic links followed), or nothing.
 std::optional<std::string> RealPath(const std::string& path) {
-  std::unique_ptr<char, decltype(&std::free)> resolved(realpath(path.c_str(), nullptr),
-                                                       &std::free);
+  std::unique_ptr<char, decltype(&std::free)> resolved(realpath(path.c_str(), nullptr), &std::free);
   if (!resolved) return std::nullopt;
   return std::string(resolved.get());
 }
