@@ -1,8 +1,8 @@
 // Fuzz target for the request parsing the server does itself (server/request_parse.h:
-// the Cookie header, application/x-www-form-urlencoded login bodies;
-// server/static_files.h: the web app's paths; server/routes.h: route patterns).
-// Input: four fields separated by NUL bytes: a Cookie header, a form body, a URL
-// path, a route pattern. Nothing may crash or hang, and:
+// the Cookie header (also read as a Digest Authorization header, server/digest.h),
+// application/x-www-form-urlencoded login bodies; server/static_files.h: the web app's paths;
+// server/routes.h: route patterns). Input: four fields separated by NUL bytes: a Cookie header, a
+// form body, a URL path, a route pattern. Nothing may crash or hang, and:
 //   - a cookie value found contains no ';' and is found again in a header of its own;
 //   - a form body that parses, percent-encoded again, parses to the same fields;
 //   - a path judged safe has no empty, "." or ".." segment and no NUL or backslash;
@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "server/digest.h"
 #include "server/request_parse.h"
 #include "server/routes.h"
 #include "server/static_files.h"
@@ -56,6 +57,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // taken off once more at most).
     auto again = CookieValue("ngosurvey_session=" + *value, "ngosurvey_session");
     if (!again || again->size() > value->size()) __builtin_trap();
+  }
+
+  // The first field is also read as a Digest Authorization header: names come back
+  // non-empty and in lower case.
+  if (auto digest = ParseDigestAuthorization(fields[0])) {
+    for (const auto& [name, value] : *digest) {
+      if (name.empty()) __builtin_trap();
+      for (char c : name) {
+        if (c >= 'A' && c <= 'Z') __builtin_trap();
+      }
+    }
   }
 
   if (auto form = ParseUrlEncoded(fields[1])) {

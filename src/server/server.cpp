@@ -31,6 +31,7 @@
 
 #include "base/date.h"
 #include "base/text.h"
+#include "server/digest.h"
 #include "server/rate_limit.h"
 #include "server/request_parse.h"
 #include "server/routes.h"
@@ -39,10 +40,8 @@
 namespace ngosurvey::server {
 namespace {
 
-// How long a Digest nonce stays valid, and how many nonces are remembered for
-// replay protection (one per client in flight, with room).
-constexpr unsigned kNonceTimeoutS = 300;
-constexpr unsigned kNonceCount = 4096;
+// How long a Digest nonce stays valid (digest.h).
+constexpr int64_t kNonceTimeoutS = 300;
 
 // The browser session's cookie; its value is 32 random bytes in hex.
 constexpr const char* kSessionCookie = "ngosurvey_session";
@@ -217,13 +216,8 @@ class MhdServer final : public Server {
     ParsedAddress address = NGO_TRY(ParseListen(options_.listen));
     if (!options_.web_root.empty()) NGO_TRY(WebRoot::Open(options_.web_root));
     if (sodium_init() < 0) return MakeError("SV021", "libsodium could not be initialised");
-    randombytes_buf(digest_random_, sizeof digest_random_);
     randombytes_buf(password_cache_key_, sizeof password_cache_key_);
-    unsigned char opaque[16];
-    randombytes_buf(opaque, sizeof opaque);
-    char hex[33];
-    sodium_bin2hex(hex, sizeof hex, opaque, sizeof opaque);
-    opaque_ = hex;
+    digest_ = std::make_unique<DigestAuth>(options_.realm, kNonceTimeoutS);
 
     unsigned int flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
                          MHD_USE_POLL | MHD_USE_ITC;
@@ -235,9 +229,6 @@ class MhdServer final : public Server {
         {MHD_OPTION_CONNECTION_LIMIT, static_cast<intptr_t>(options_.max_connections), nullptr},
         {MHD_OPTION_NOTIFY_COMPLETED, reinterpret_cast<intptr_t>(&Completed), this},
         {MHD_OPTION_NOTIFY_CONNECTION, reinterpret_cast<intptr_t>(&Notify), this},
-        {MHD_OPTION_DIGEST_AUTH_RANDOM, static_cast<intptr_t>(sizeof digest_random_),
-         digest_random_},
-        {MHD_OPTION_NONCE_NC_SIZE, static_cast<intptr_t>(kNonceCount), nullptr},
         {MHD_OPTION_EXTERNAL_LOGGER, reinterpret_cast<intptr_t>(&Logger), this},
     };
     if (tls_) {
@@ -455,30 +446,25 @@ class MhdServer final : public Server {
     std::string name;
     bool verified = false;
     if (StartsWithNoCase(auth, "Digest ")) {
-      char* got = MHD_digest_auth_get_username(connection);
-      if (got == nullptr) {
+      auto params = ParseDigestAuthorization(auth);
+      if (!params || params->count("username") == 0 || params->at("username").empty()) {
         Failed("", req.client);
         return Unauthorised(st, "malformed Digest authorization");
       }
-      name = got;
-      MHD_free(got);
+      name = params->at("username");
       if (Blocked(st, "user:" + name)) return;
       auto user = store_->GetUser(name);
-      if (!user && user.error().code != "ST002") {
+      if (!user && user.error().code != "ST002" && user.error().code != "ST001") {
         return Refuse(st, Response::Text(500, "the store failed: " + user.error().code));
       }
-      uint8_t ha1[16];
-      bool usable = user && user->digest_realm == options_.realm &&
-                    sodium_hex2bin(ha1, sizeof ha1, user->digest_ha1.c_str(),
-                                   user->digest_ha1.size(), nullptr, nullptr, nullptr) == 0;
+      bool usable = user && user->digest_realm == options_.realm;
       if (usable) {
-        int checked =
-            MHD_digest_auth_check_digest2(connection, options_.realm.c_str(), name.c_str(), ha1,
-                                          sizeof ha1, kNonceTimeoutS, MHD_DIGEST_ALG_MD5);
-        if (checked == MHD_INVALID_NONCE) {
+        DigestAuth::Outcome outcome =
+            digest_->Check(*params, req.method, req.path, user->digest_ha1, NowSeconds());
+        if (outcome == DigestAuth::Outcome::kStale) {
           return Unauthorised(st, "the login has expired; log in again", /*stale=*/true);
         }
-        verified = checked == MHD_YES;
+        verified = outcome == DigestAuth::Outcome::kOk;
       }
       if (verified) st->user = std::move(*user);
     } else if (StartsWithNoCase(auth, "Basic ")) {
@@ -698,6 +684,9 @@ class MhdServer final : public Server {
                           body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
 
+  // Wall-clock seconds for Digest nonces (their times travel in the nonce).
+  int64_t NowSeconds() const { return options_.clock->NowMillis() / 1000; }
+
   // Argon2id costs tens of milliseconds: a password checked once is remembered (as
   // a keyed BLAKE2b digest, never in clear) until the account's hash changes.
   bool CheckPasswordCached(const store::User& user, const std::string& password) {
@@ -745,14 +734,13 @@ class MhdServer final : public Server {
                                                       MHD_RESPMEM_MUST_COPY);
     if (r == nullptr) return MHD_NO;
     AddHeaders(r, response);
+    MHD_add_response_header(r, "WWW-Authenticate", digest_->Challenge(NowSeconds(), stale).c_str());
     if (tls_) {
       MHD_add_response_header(
           r, "WWW-Authenticate",
           ("Basic realm=\"" + options_.realm + "\", charset=\"UTF-8\"").c_str());
     }
-    MHD_Result queued =
-        MHD_queue_auth_fail_response2(connection, options_.realm.c_str(), opaque_.c_str(), r,
-                                      stale ? MHD_YES : MHD_NO, MHD_DIGEST_ALG_MD5);
+    MHD_Result queued = MHD_queue_response(connection, 401, r);
     MHD_destroy_response(r);
     st->status = 401;
     st->bytes = response.body.size();
@@ -895,8 +883,7 @@ class MhdServer final : public Server {
   MHD_Daemon* daemon_ = nullptr;
   uint16_t port_ = 0;
   std::string base_url_;
-  std::string opaque_;
-  char digest_random_[32] = {};
+  std::unique_ptr<DigestAuth> digest_;  // nonces and their counts (digest.h)
   unsigned char password_cache_key_[32] = {};
   FailureLimiter limiter_;
 
