@@ -131,7 +131,8 @@ DigestAuth::DigestAuth(std::string realm, int64_t nonce_timeout_s)
 
 std::string DigestAuth::Tag(std::string_view stamp_and_random) const {
   unsigned char tag[16];
-  crypto_generichash(tag, sizeof tag, reinterpret_cast<const unsigned char*>(stamp_and_random.data()),
+  crypto_generichash(tag, sizeof tag,
+                     reinterpret_cast<const unsigned char*>(stamp_and_random.data()),
                      stamp_and_random.size(), key_, sizeof key_);
   return Hex(tag, sizeof tag);
 }

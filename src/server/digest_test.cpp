@@ -47,8 +47,7 @@ std::map<std::string, std::string> Answer(const std::string& challenge, const st
                                             {"nc", nc},
                                             {"cnonce", "c0ffee"},
                                             {"algorithm", "MD5"}};
-  out["response"] =
-      DigestResponse(ha1, out["nonce"], nc, out["cnonce"], "auth", method, uri);
+  out["response"] = DigestResponse(ha1, out["nonce"], nc, out["cnonce"], "auth", method, uri);
   return out;
 }
 
@@ -75,8 +74,8 @@ TEST(Digest, EveryChallengeHasItsOwnNonceAndCountsCannotBeReplayed) {
   EXPECT_EQ(auth.Check(late, "GET", "/formList", ha1, 1301), O::kStale) << "expired";
   EXPECT_EQ(auth.Check(late, "GET", "/other", ha1, 1001), O::kMalformed) << "another URI";
   DigestAuth other("ngosurvey", 300);
-  auto foreign = Answer(other.Challenge(1000, false), "sokha", "sokha-secret-1", "GET",
-                        "/formList", "00000001");
+  auto foreign = Answer(other.Challenge(1000, false), "sokha", "sokha-secret-1", "GET", "/formList",
+                        "00000001");
   EXPECT_EQ(auth.Check(foreign, "GET", "/formList", ha1, 1001), O::kStale)
       << "another server's nonce";
   EXPECT_NE(auth.Challenge(1000, true).find("stale=true"), std::string::npos);
