@@ -9,17 +9,15 @@ namespace ngosurvey::study {
 
 // --- Units ---------------------------------------------------------------------------
 
-const std::string& UnitWords::One(std::string_view language) const {
+const std::pair<std::string, std::string>& UnitWords::In(std::string_view language) const {
   auto it = by_language.find(std::string(language));
-  if (it == by_language.end()) it = by_language.find("en");
-  return it->second.first;
+  // English is always there: ReadUnit and KnownUnitWords require it.
+  return it != by_language.end() ? it->second : by_language.at("en");
 }
 
-const std::string& UnitWords::Other(std::string_view language) const {
-  auto it = by_language.find(std::string(language));
-  if (it == by_language.end()) it = by_language.find("en");
-  return it->second.second;
-}
+const std::string& UnitWords::One(std::string_view language) const { return In(language).first; }
+
+const std::string& UnitWords::Other(std::string_view language) const { return In(language).second; }
 
 std::string UnitWords::Count(size_t n, std::string_view language) const {
   return std::to_string(n) + " " + (n == 1 ? One(language) : Other(language));

@@ -48,6 +48,8 @@ struct UnitWords {
   // The words in `language`, else English.
   const std::string& One(std::string_view language = "en") const;
   const std::string& Other(std::string_view language = "en") const;
+  // (one, other) in `language`, else English.
+  const std::pair<std::string, std::string>& In(std::string_view language) const;
   // "1 household", "3 households".
   std::string Count(size_t n, std::string_view language = "en") const;
 };

@@ -247,6 +247,16 @@ std::string FlagLegend(const StudyConfig& config, const TableResult& table) {
          "✗ the data do not reproduce the published value.";
 }
 
+// How the study's own tables are rendered (a study without published tables): its
+// banner and its unit in the footnotes, the same in HTML and Markdown.
+report::RenderOptions OwnTableOptions(const StudyConfig& config) {
+  report::RenderOptions options;
+  if (config.synthetic) options.banner = "SYNTHETIC DATA";
+  options.unit = config.unit.One();
+  options.units = config.unit.Other();
+  return options;
+}
+
 // A study's own sentence for a section (study.toml [notes]), as a paragraph.
 std::string HtmlNote(const StudyConfig& config, std::string_view section) {
   auto it = config.notes.find(std::string(section));
@@ -707,10 +717,7 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
   }
 
   // Tables: beside the published cells when the study has them, else the study's own.
-  report::RenderOptions own;
-  if (in.config.synthetic) own.banner = "SYNTHETIC DATA";
-  own.unit = unit.One();
-  own.units = unit.Other();
+  report::RenderOptions own = OwnTableOptions(in.config);
   if (!published) {
     for (size_t t = 0; t < report.tables.size(); ++t)
       out += report::HtmlTableSection(report.tables[t], own, t);
@@ -825,10 +832,7 @@ std::string RenderStudyReportMarkdown(const StudyReport& report) {
   }
   std::vector<std::string> groups = GroupsOf(report);
   if (!published) {
-    report::RenderOptions own;
-    if (in.config.synthetic) own.banner = "SYNTHETIC DATA";
-    own.unit = in.config.unit.One();
-    own.units = in.config.unit.Other();
+    report::RenderOptions own = OwnTableOptions(in.config);
     out += report::RenderMarkdown(report.tables, own);
   }
   for (const TableResult& table : report.tables) {
