@@ -171,6 +171,7 @@ void Router::AddBuiltInRoutes() {
        Access::kAccount, [this](const Request&, const RouteParams& p, const store::User* u) {
          return ApiAttachment(p.at("form_id"), p.at("instance_id"), p.at("name"), *u);
        }});
+  AddWebAppRoutes();
 }
 
 Response Router::FormListRoute(const Request& r, const RouteParams&, const store::User& u) {

@@ -107,6 +107,8 @@ class Router {
   const Route* Find(const std::string& method, const std::string& path, RouteParams* params,
                     std::string* allow) const;
   void AddBuiltInRoutes();
+  // The browser app's endpoints (web_api.cpp, issue 16).
+  void AddWebAppRoutes();
   Response FormListRoute(const Request& r, const RouteParams& p, const store::User& u);
   Response FormXmlRoute(const Request& r, const RouteParams& p, const store::User& u);
   Response ManifestRoute(const Request& r, const RouteParams& p, const store::User& u);

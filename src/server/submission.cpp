@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <ctime>
 
+#include "form/instance_xml.h"
 #include "form/odk_instance.h"
 #include "server/multipart.h"
 #include "server/routes.h"
@@ -98,6 +99,10 @@ Response Router::Submit(const Request& request, const store::User& user) {
   if (Status allowed = store::Authorize(user, store::Action::kSubmit, head->form_id); !allowed) {
     return OpenRosa(403, allowed.error().message);
   }
+  // Refused and don't know come as the form's codes (as the browser app and the
+  // imports write them).
+  read_options.refused_codes = form::RefusedCodes((*loaded)->form);
+  read_options.dont_know_codes = form::DontKnowCodes((*loaded)->form);
   auto instance = (*loaded)->reader->Read(xml, read_options);
   if (!instance) return OpenRosa(400, instance.error().ToString());
 

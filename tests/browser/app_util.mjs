@@ -1,6 +1,10 @@
-// What the browser app's tests share: the CLI, the web root (built by
-// web/app/build) served on loopback, and a form put on the device.
-import { execFileSync } from 'node:child_process';
+// What the browser app's tests share: the CLI, a real `ngosurvey serve` on loopback
+// (a fresh SQLite store, forms published and accounts made by the CLI; nothing here
+// fakes the server), the web root (built by web/app/build) served alone, and a form
+// put on the device.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const NGOSURVEY = process.env.NGOSURVEY;
@@ -9,6 +13,50 @@ export const SOURCE_DIR = new URL('../..', import.meta.url).pathname;
 
 export function cli(args, input) {
   return execFileSync(NGOSURVEY, args, { input, encoding: 'utf8', cwd: SOURCE_DIR });
+}
+
+export async function startServer({ forms = ['study/instrument.xlsx'], users = [] } = {}) {
+  if (!NGOSURVEY || !WEB_ROOT) throw new Error('NGOSURVEY and WEB_ROOT must be set (CTest sets them)');
+  const dir = mkdtempSync(join(tmpdir(), 'ngosurvey-web-'));
+  const db = join(dir, 'survey.db');
+  for (const f of forms) cli(['form', 'publish', '--db', db, f]);
+  for (const u of users) {
+    cli(['users', 'add', '--db', db, u.name, '--role', u.role, '--password-stdin'], `${u.password}\n`);
+  }
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * 30000);
+    const proc = spawn(NGOSURVEY, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`,
+      '--web-root', WEB_ROOT], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    proc.stderr.on('data', (d) => { log += d; });
+    const base = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < 100; i++) {
+      if (proc.exitCode !== null) break;
+      try {
+        const r = await fetch(`${base}/healthz`);
+        if (r.ok) {
+          return {
+            base, db, dir, proc,
+            log: () => log,
+            async stop() {
+              proc.kill('SIGTERM');
+              await new Promise((resolve) => (proc.exitCode !== null ? resolve() : proc.on('exit', resolve)));
+              rmSync(dir, { recursive: true, force: true });
+            },
+          };
+        }
+      } catch { /* not listening yet */ }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    proc.kill('SIGKILL');
+    if (!/address|in use|bind/i.test(log)) throw new Error(`serve did not start:\n${log}`);
+  }
+  throw new Error('no free port for serve');
+}
+
+// The stored submissions, as `submissions list --format json` prints them.
+export function storedSubmissions(db) {
+  return JSON.parse(cli(['submissions', 'list', '--db', db, '--format', 'json']));
 }
 
 // The web root's files alone, on loopback (node's http; GET /web/PATH, `/web/` as
