@@ -23,21 +23,6 @@ uint8_t StateCode(form::AnswerState state) {
   return kCodeMissing;
 }
 
-form::AnswerState StateOfCode(uint8_t code) {
-  switch (code) {
-    case kCodeRefused:
-      return form::AnswerState::kRefused;
-    case kCodeDontKnow:
-      return form::AnswerState::kDontKnow;
-    case kCodeNotAsked:
-      return form::AnswerState::kNotAsked;
-    case kCodeMissing:
-      return form::AnswerState::kMissing;
-    default:
-      return form::AnswerState::kAnswered;
-  }
-}
-
 size_t Column::size() const {
   if (kind == ColumnKind::kNumber) return numbers.size();
   return planes.empty() ? 0 : planes[0].size();

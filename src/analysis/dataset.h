@@ -45,8 +45,6 @@ inline constexpr int kOptionsPerPlane = 7;
 
 // The byte code of a non-answer state (kCodeAnswered for kAnswered).
 uint8_t StateCode(form::AnswerState state);
-// The state a byte code stands for: an option index means answered.
-form::AnswerState StateOfCode(uint8_t code);
 
 enum class ColumnKind { kSingle, kMulti, kNumber };
 

@@ -19,13 +19,6 @@ std::string AnswerPath(const Question& q) {
   return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
 }
 
-bool InRepeat(const form::Form& form, const Question& q) {
-  for (int p = q.parent; p >= 0; p = form.questions[p].parent) {
-    if (form.questions[p].is_repeat()) return true;
-  }
-  return false;
-}
-
 Result<std::string> PickForm(const store::Store& store, const std::string& wanted) {
   if (!wanted.empty()) return wanted;
   auto forms = NGO_TRY(store.ListForms());
@@ -69,7 +62,7 @@ Result<StoreData> LoadFromStore(const store::Store& store, const StoreDataOption
 
   Dataset data(counted.size());
   for (const Question& q : out.form.questions) {
-    if (!IsTabulable(q.type) || InRepeat(out.form, q)) continue;
+    if (!IsTabulable(q.type) || out.form.EnclosingRepeat(q) >= 0) continue;
     std::string path = AnswerPath(q);
     if (q.type == QuestionType::kCalculate) {
       // A calculate is an item only when every value it took is a number.

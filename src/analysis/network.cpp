@@ -206,13 +206,6 @@ std::string AnswerPathOf(const form::Question& q) {
   return std::string(path);
 }
 
-bool InRepeat(const form::Form& form, const form::Question& q) {
-  for (int p = q.parent; p >= 0; p = form.questions[p].parent) {
-    if (form.questions[p].is_repeat() || form.questions[p].is_loop()) return true;
-  }
-  return false;
-}
-
 Location SpecAt(const NetworkSpec& spec, int line) {
   Location where;
   where.file = spec.file;
@@ -228,7 +221,7 @@ Result<const form::Question*> SpecQuestion(const form::Form& form, const Network
                      "'" + name + "' is not a question of form '" + form.settings.form_id + "'",
                      SpecAt(spec, line));
   }
-  if (InRepeat(form, *q)) {
+  if (form.EnclosingRepeatOrLoop(*q) >= 0) {
     return MakeError("NET002",
                      "'" + name + "' sits in a repeat: one answer per organisation is needed",
                      SpecAt(spec, line));

@@ -255,10 +255,6 @@ Result<Table> ReadTable(const std::string& path, const Options& options) {
   return ParseTable(data, path, options);
 }
 
-std::string Quote(std::string_view field, char delimiter) {
-  return text::EscapeCsv(field, delimiter);
-}
-
 void AppendRow(const std::vector<std::string>& fields, std::string* out, char delimiter) {
   for (size_t i = 0; i < fields.size(); ++i) {
     if (i) out->push_back(delimiter);

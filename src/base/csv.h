@@ -121,11 +121,8 @@ class TableReader {
   std::vector<std::string> header_, fields_;
 };
 
-// Quotes a field for output when it needs it (delimiter, quote, CR or LF,
-// leading/trailing space, or a leading U+FEFF); doubles inner quotes.
-std::string Quote(std::string_view field, char delimiter = ',');
-
-// Appends one CSV record (fields quoted as needed) and "\n".
+// Appends one CSV record (fields quoted as needed, as text::AppendCsvField in
+// base/escape.h does) and "\n".
 void AppendRow(const std::vector<std::string>& fields, std::string* out, char delimiter = ',');
 
 }  // namespace ngosurvey::csv

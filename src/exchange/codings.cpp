@@ -60,13 +60,10 @@ class QuestionPaths {
                                      std::string(form::TypeName(q->type)) +
                                      ", not an open (text) question");
     }
-    for (int parent = q->parent; parent >= 0;
-         parent = form->questions[static_cast<size_t>(parent)].parent) {
-      if (form->questions[static_cast<size_t>(parent)].type == form::QuestionType::kBeginRepeat) {
-        return MakeError("COD002",
-                         "question '" + question_ + "' of " + where +
-                             " is inside a repeat; only questions outside repeats can be coded");
-      }
+    if (form->EnclosingRepeat(*q) >= 0) {
+      return MakeError("COD002",
+                       "question '" + question_ + "' of " + where +
+                           " is inside a repeat; only questions outside repeats can be coded");
     }
     constexpr std::string_view kRoot = "/data/";
     std::string path = q->path;

@@ -162,15 +162,6 @@ bool IsOnaExport(const csv::Table& table) {
   return false;
 }
 
-// The innermost begin_repeat around a question (or the repeat itself for a
-// begin_repeat), -1 at the top level.
-int EnclosingRepeat(const Form& form, const Question& q) {
-  for (int p = q.parent; p >= 0; p = form.questions[p].parent) {
-    if (form.questions[p].is_repeat()) return p;
-  }
-  return -1;
-}
-
 // How the columns of one file map to the form.
 struct ColumnPlan {
   int level = -1;                              // -1 main, else the repeat's question index
@@ -214,7 +205,7 @@ LevelNames NamesOfLevel(const Form& form, int level) {
   LevelNames out;
   std::unordered_map<std::string, int> bare_count;
   for (const Question& q : form.questions) {
-    if (!q.is_container() && EnclosingRepeat(form, q) == level) ++bare_count[q.name];
+    if (!q.is_container() && form.EnclosingRepeat(q) == level) ++bare_count[q.name];
   }
   static constexpr std::array<std::string_view, 4> kCentralParts = {"Latitude", "Longitude",
                                                                     "Altitude", "Accuracy"};
@@ -222,7 +213,7 @@ LevelNames NamesOfLevel(const Form& form, int level) {
                                                                  "altitude", "precision"};
   for (int pass = 0; pass < 2; ++pass) {
     for (const Question& q : form.questions) {
-      if (q.is_container() || EnclosingRepeat(form, q) != level) continue;
+      if (q.is_container() || form.EnclosingRepeat(q) != level) continue;
       const bool select =
           q.type == QuestionType::kSelectOne || q.type == QuestionType::kSelectMultiple;
       const form::ChoiceList* list = form.FindChoiceList(q.list_name);
@@ -361,7 +352,7 @@ Result<ColumnPlan> PlanColumns(const Form& form, const csv::Table& table, int le
           nested_ok ? repeat_by_path.at(indexed->outer_paths.empty() ? indexed->repeat_path
                                                                      : indexed->outer_paths.front())
                     : -1;
-      if (nested_ok && EnclosingRepeat(form, form.questions[outermost]) == level) {
+      if (nested_ok && form.EnclosingRepeat(form.questions[outermost]) == level) {
         auto [it, inserted] = flat.try_emplace(indexed->prefix);
         FlatColumns& f = it->second;
         if (inserted) {
@@ -479,13 +470,13 @@ class ImportContext final : public form::expr::EvalContext, public form::expr::N
   size_t ValueCount(int slot) const override {
     const Question& q = form_.questions[slot];
     if (q.is_repeat()) return values_[slot].size();
-    if (repeat_ >= 0 && EnclosingRepeat(form_, q) == repeat_) return 1;
+    if (repeat_ >= 0 && form_.EnclosingRepeat(q) == repeat_) return 1;
     return values_[slot].size();
   }
   std::string_view ValueAt(int slot, size_t index) const override {
     const Question& q = form_.questions[slot];
     const auto& values = values_[slot];
-    if (repeat_ >= 0 && EnclosingRepeat(form_, q) == repeat_) {
+    if (repeat_ >= 0 && form_.EnclosingRepeat(q) == repeat_) {
       return instance_ < values.size() ? values[instance_] : std::string_view{};
     }
     return index < values.size() ? values[index] : std::string_view{};
@@ -645,7 +636,7 @@ class Importer {
     }
     auto depth = [&](int index) {
       int n = 0;
-      for (int p = index; p >= 0; p = EnclosingRepeat(form_, form_.questions[p])) ++n;
+      for (int p = index; p >= 0; p = form_.EnclosingRepeat(form_.questions[p])) ++n;
       return n;
     };
     std::stable_sort(repeat_files_.begin(), repeat_files_.end(), [&](const auto& x, const auto& y) {
@@ -655,7 +646,7 @@ class Importer {
       f.plan = NGO_TRY(PlanColumns(form_, f.file->table, f.repeat));
       const csv::Table& table = f.file->table;
       const Question& rq = form_.questions[f.repeat];
-      int parent_level = EnclosingRepeat(form_, rq);
+      int parent_level = form_.EnclosingRepeat(rq);
       std::optional<size_t> link = f.plan.Column(Meta::kParentKey);
       f.key = f.plan.Column(Meta::kKey);
       if (!link) {

@@ -28,13 +28,6 @@ using form::AnswerState;
 using form::Question;
 using form::QuestionType;
 
-int EnclosingRepeat(const form::Form& form, const Question& q) {
-  for (int p = q.parent; p >= 0; p = form.questions[p].parent) {
-    if (form.questions[p].is_repeat()) return p;
-  }
-  return -1;
-}
-
 bool IsCode(const Tables& t, std::string_view name) {
   return std::find(t.refused_codes.begin(), t.refused_codes.end(), name) != t.refused_codes.end() ||
          std::find(t.dont_know_codes.begin(), t.dont_know_codes.end(), name) !=
@@ -151,7 +144,7 @@ void BuildLayout(const form::Form& form, const std::vector<bool>& dropped,
   }
   for (const Question& q : form.questions) {
     if (q.is_container() || q.type == QuestionType::kNote || dropped[q.index]) continue;
-    int repeat = EnclosingRepeat(form, q);
+    int repeat = form.EnclosingRepeat(q);
     auto it = level_of.find(repeat);
     if (it == level_of.end()) continue;  // inside a dropped repeat
     Level& level = t->levels[it->second];

@@ -68,13 +68,6 @@ bool TakesAnswer(const form::Question& q) {
   return !form::Traits(q.type).metadata;
 }
 
-bool InRepeat(const form::Form& form, const form::Question& q) {
-  for (int p = q.parent; p >= 0; p = form.questions[static_cast<size_t>(p)].parent) {
-    if (form.questions[static_cast<size_t>(p)].is_repeat()) return true;
-  }
-  return false;
-}
-
 bool IsRequired(const form::Question& q) {
   std::string lower = text::AsciiLower(text::Trim(q.required));
   return !lower.empty() && lower != "no" && lower != "false" && lower != "false()" && lower != "0";
@@ -257,7 +250,7 @@ InterviewResult ClassifyInterview(const form::Form& form, const store::Submissio
   std::vector<const form::Question*> answerable;
   std::vector<const form::Question*> required;
   for (const form::Question& q : form.questions) {
-    if (!TakesAnswer(q) || InRepeat(form, q)) continue;
+    if (!TakesAnswer(q) || form.EnclosingRepeat(q) >= 0) continue;
     answerable.push_back(&q);
     if (IsRequired(q)) required.push_back(&q);
   }

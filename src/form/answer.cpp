@@ -2,7 +2,6 @@
 
 #include <cctype>
 
-#include "base/date.h"
 #include "base/text.h"
 
 namespace ngosurvey::form {
@@ -137,7 +136,5 @@ std::string JoinSelected(const std::vector<std::string>& names) {
   }
   return out;
 }
-
-bool IsIsoDate(std::string_view value) { return date::IsIsoDate(value); }
 
 }  // namespace ngosurvey::form

@@ -104,7 +104,4 @@ std::vector<std::string> SplitSelected(std::string_view value);
 // {"a", "b"} -> "a b". Choice names contain no spaces (XLSForm forbids them).
 std::string JoinSelected(const std::vector<std::string>& names);
 
-// True for an existing calendar date "YYYY-MM-DD" (proleptic Gregorian).
-bool IsIsoDate(std::string_view value);
-
 }  // namespace ngosurvey::form

@@ -142,6 +142,21 @@ std::vector<const Question*> Form::RelevanceChain(const Question& question) cons
   return chain;
 }
 
+int Form::EnclosingRepeat(const Question& question) const {
+  for (int p = question.parent; p >= 0; p = questions[static_cast<size_t>(p)].parent) {
+    if (questions[static_cast<size_t>(p)].is_repeat()) return p;
+  }
+  return -1;
+}
+
+int Form::EnclosingRepeatOrLoop(const Question& question) const {
+  for (int p = question.parent; p >= 0; p = questions[static_cast<size_t>(p)].parent) {
+    const Question& container = questions[static_cast<size_t>(p)];
+    if (container.is_repeat() || container.is_loop()) return p;
+  }
+  return -1;
+}
+
 std::string Form::LanguageCode(std::string_view lang) const {
   for (const Language& language : languages) {
     if (language.code == lang) return language.code;

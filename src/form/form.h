@@ -220,6 +220,13 @@ struct Form {
   // The questions whose relevance decides whether `question` is asked: itself and
   // its enclosing groups and repeats, those with a relevance only, innermost first.
   std::vector<const Question*> RelevanceChain(const Question& question) const;
+  // The innermost begin_repeat around `question` (never the question itself, even
+  // when it is a begin_repeat), as an index into `questions`; -1 when no repeat
+  // encloses it. A question answered once per submission has -1.
+  int EnclosingRepeat(const Question& question) const;
+  // As EnclosingRepeat, but a begin_loop (a group asked once per choice of its list)
+  // counts as well: -1 when the question has one answer per submission.
+  int EnclosingRepeatOrLoop(const Question& question) const;
   // The text in `lang`, else in the default language, else in any language; "".
   std::string Text(const Translations& texts, std::string_view lang = {}) const;
   // True when `lang` is a Language::code or name of this form.

@@ -7,6 +7,7 @@
 
 #include "base/testing/source_dir.h"
 #include "form/diagnostics.h"
+#include "form/testing/form_rows.h"
 
 namespace ngosurvey::form {
 namespace {
@@ -119,6 +120,45 @@ TEST(Form, NestedRepeats) {
   EXPECT_EQ(job->repeat_count, "${n_jobs}");
   EXPECT_EQ(l.form->FindQuestion("job_income")->path, "/data/member/job/job_income");
   EXPECT_EQ(l.form->questions[static_cast<size_t>(job->parent)].name, "member");
+}
+
+TEST(Form, EnclosingRepeatIsTheInnermostRepeatAroundAQuestion) {
+  auto form = testing::MakeForm({{"type", "name", "label"},
+                                 {"text", "top", "Top"},
+                                 {"begin_repeat", "member", "Member"},
+                                 {"text", "name", "Name"},
+                                 {"begin_group", "work", "Work"},
+                                 {"begin_repeat", "job", "Job"},
+                                 {"integer", "income", "Income"},
+                                 {"end_repeat"},
+                                 {"text", "employer", "Employer"},
+                                 {"end_group"},
+                                 {"end_repeat"},
+                                 {"begin_group", "place", "Place"},
+                                 {"begin loop over fruits", "fruit", "Fruit"},
+                                 {"integer", "eaten", "Eaten?"},
+                                 {"end loop"},
+                                 {"text", "village", "Village"},
+                                 {"end_group"}},
+                                {{"list_name", "name", "label"}, {"fruits", "apple", "Apple"}});
+  ASSERT_TRUE(form) << form.error().ToString();
+  auto index = [&](const char* name) { return form->FindQuestion(name)->index; };
+  auto repeat = [&](const char* name) { return form->EnclosingRepeat(*form->FindQuestion(name)); };
+  auto repeat_or_loop = [&](const char* name) {
+    return form->EnclosingRepeatOrLoop(*form->FindQuestion(name));
+  };
+  EXPECT_EQ(repeat("top"), -1);
+  EXPECT_EQ(repeat("member"), -1);  // a repeat does not enclose itself
+  EXPECT_EQ(repeat("name"), index("member"));
+  EXPECT_EQ(repeat("work"), index("member"));
+  EXPECT_EQ(repeat("job"), index("member"));
+  EXPECT_EQ(repeat("income"), index("job"));       // the innermost one
+  EXPECT_EQ(repeat("employer"), index("member"));  // through a group
+  EXPECT_EQ(repeat("eaten"), -1);                  // a loop is no repeat
+  EXPECT_EQ(repeat_or_loop("eaten"), index("fruit"));
+  EXPECT_EQ(repeat_or_loop("income"), index("job"));
+  EXPECT_EQ(repeat_or_loop("village"), -1);
+  EXPECT_EQ(repeat_or_loop("fruit"), -1);
 }
 
 TEST(Form, CascadingSelects) {

@@ -15,6 +15,7 @@
 #include <functional>
 #include <unordered_map>
 
+#include "base/date.h"
 #include "form/instance_xml.h"
 
 namespace ngosurvey::form {
@@ -104,7 +105,7 @@ bool IsTimeText(std::string_view s) {
 }
 
 bool IsDateTimeText(std::string_view s) {
-  if (s.size() < 10 || !IsIsoDate(s.substr(0, 10))) return false;
+  if (s.size() < 10 || !date::IsIsoDate(s.substr(0, 10))) return false;
   if (s.size() == 10) return true;
   return (s[10] == 'T' || s[10] == ' ') && IsTimeText(s.substr(11));
 }
@@ -647,7 +648,7 @@ class Parser {
         break;
       case QuestionType::kDate:
       case QuestionType::kToday:
-        if (!IsIsoDate(value)) return type_error("a date (YYYY-MM-DD)");
+        if (!date::IsIsoDate(value)) return type_error("a date (YYYY-MM-DD)");
         break;
       case QuestionType::kTime:
         if (!IsTimeText(value)) return type_error("a time (HH:MM:SS)");

@@ -7,7 +7,6 @@
 #include <map>
 #include <set>
 
-#include "base/csv.h"
 #include "base/escape.h"
 #include "report/html.h"
 #include "report/table_render.h"
@@ -53,9 +52,9 @@ std::vector<std::pair<std::string, std::string>> WholeMeasures(const ScopeMeasur
 std::string RenderCsv(const NetworkReport& report) {
   std::string out = "scope,node,measure,value\n";
   for (const auto& scope : report.scopes) {
-    const std::string scope_cell = csv::Quote(scope.scope);
+    const std::string scope_cell = text::EscapeCsv(scope.scope);
     for (const auto& m : scope.nodes) {
-      const std::string node = csv::Quote(report.network->nodes[m.node].id);
+      const std::string node = text::EscapeCsv(report.network->nodes[m.node].id);
       out += scope_cell + "," + node + ",in_degree," + std::to_string(m.in_degree) + "\n";
       out += scope_cell + "," + node + ",out_degree," + std::to_string(m.out_degree) + "\n";
       out += scope_cell + "," + node + ",betweenness," + Real(m.betweenness) + "\n";
