@@ -16,8 +16,10 @@
 
 #include "base/csv.h"
 #include "base/file.h"
+#include "base/zip_archive.h"
 #include "cli/command.h"
 #include "cli/passphrase.h"
+#include "exchange/central_zip.h"
 #include "exchange/export.h"
 #include "exchange/import.h"
 #include "exchange/media.h"
@@ -279,36 +281,63 @@ void RunImport(CommandContext& ctx, const ImportOptions& opts) {
   }
   auto mapped = MappedFile::Open(opts.file);
   if (!mapped) return fail(mapped.error());
-  csv::TableReader reader((*mapped)->view(), opts.file, exchange::ImportCsvOptions());
-  // Start reads the whole file (its UTF-8 check): the pages behind the check are
-  // released as it goes, or the whole file would be resident at once (610 MB at a
-  // million rows), then the reading below starts from the beginning again.
-  auto started = reader.Start([&](size_t scanned) { (*mapped)->Release(scanned); });
-  if (!started) return fail(started.error());
-  (*mapped)->ReleaseAll();
-  // Repeat files are read whole (they are linked to their parents by key).
+  // ODK Central's submissions ZIP: its tables and media/ files, read into memory.
+  bool central_zip = LooksLikeZip((*mapped)->view());
+  if (central_zip && !repeat_specs.empty()) {
+    return Usage(ctx, "--repeat goes with CSV files: the ZIP's repeat tables are read from it");
+  }
+  std::optional<exchange::CentralZip> zip;
+  std::optional<csv::TableReader> reader;
   std::vector<exchange::RepeatTable> repeats;
-  for (const auto& [name, file] : repeat_specs) {
-    auto table = csv::ReadTable(file, exchange::ImportCsvOptions());
-    if (!table) return fail(table.error());
-    repeats.push_back({name, std::move(*table)});
+  if (central_zip) {
+    auto read = exchange::ReadCentralZip((*mapped)->view(), opts.file, source->form);
+    if (!read) return fail(read.error());
+    zip = std::move(*read);
+    repeats = std::move(zip->repeats);
+  } else {
+    reader.emplace((*mapped)->view(), opts.file, exchange::ImportCsvOptions());
+    // Start reads the whole file (its UTF-8 check): the pages behind the check are
+    // released as it goes, or the whole file would be resident at once (610 MB at a
+    // million rows), then the reading below starts from the beginning again.
+    auto started = reader->Start([&](size_t scanned) { (*mapped)->Release(scanned); });
+    if (!started) return fail(started.error());
+    (*mapped)->ReleaseAll();
+    // Repeat files are read whole (they are linked to their parents by key).
+    for (const auto& [name, file] : repeat_specs) {
+      auto table = csv::ReadTable(file, exchange::ImportCsvOptions());
+      if (!table) return fail(table.error());
+      repeats.push_back({name, std::move(*table)});
+    }
   }
   std::optional<store::FormVersion> form;
   if (source->from_file) form = source->version;
   auto writer = (*db)->BeginImport(form);
   if (!writer) return fail(writer.error());
   csv::Table chunk;
-  chunk.file = opts.file;
-  chunk.header = reader.header();
-  auto rows = [&](size_t max, csv::Table* out) -> Result<bool> {
-    bool more = NGO_TRY(reader.Next(max, out));
-    (*mapped)->Release(reader.consumed());
-    return more;
-  };
-  auto report = exchange::ImportRows(source->form, source->version, rows, &chunk, repeats, options,
-                                     writer->get());
+  exchange::RowSource rows;
+  Diagnostics media_warnings;
+  std::optional<exchange::MediaAttachingWriter> with_media;
+  store::ImportWriter* target = writer->get();
+  if (central_zip) {
+    chunk.file = zip->main.file;
+    chunk.header = zip->main.header;
+    rows = exchange::TableRowSource(zip->main, 4096);
+    with_media.emplace(source->form, zip->media, writer->get(), &media_warnings);
+    target = &*with_media;
+  } else {
+    chunk.file = opts.file;
+    chunk.header = reader->header();
+    rows = [&](size_t max, csv::Table* out) -> Result<bool> {
+      bool more = NGO_TRY(reader->Next(max, out));
+      (*mapped)->Release(reader->consumed());
+      return more;
+    };
+  }
+  auto report =
+      exchange::ImportRows(source->form, source->version, rows, &chunk, repeats, options, target);
   if (!report) return fail(report.error());
   PrintDiagnostics(ctx, report->warnings);
+  PrintDiagnostics(ctx, media_warnings);
   for (const exchange::RejectedRow& row : report->rejected) {
     for (const Error& reason : row.reasons) {
       Error shown = reason;
@@ -337,6 +366,7 @@ void RunImport(CommandContext& ctx, const ImportOptions& opts) {
            << " layout) into form '" << source->version.form_id << "' version "
            << source->version.version << "; " << report->unchanged << " already stored, "
            << rejected << " rejected";
+  if (with_media) *ctx.out << "; " << with_media->attached() << " attachments";
   if (rejected > 0) *ctx.out << " (reasons in " << opts.skip_invalid << ")";
   *ctx.out << "\n";
 }
@@ -422,7 +452,10 @@ void RegisterExchangeCommands(CLI::App& root, CommandContext& ctx) {
       ->add_option("--form", imp->form,
                    "XLSForm .xlsx (stored with the data), or a form id in the store")
       ->required();
-  import->add_option("file", imp->file, "The main CSV file, or ODK submissions (.xml or folder)")
+  import
+      ->add_option(
+          "file", imp->file,
+          "The main CSV file, an ODK Central submissions ZIP, or ODK submissions (.xml or folder)")
       ->required();
   import->add_option("--repeat", imp->repeats, "A repeat's CSV: NAME=FILE.csv (repeatable)");
   import->add_option("--wave", imp->wave,

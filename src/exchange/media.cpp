@@ -1,6 +1,7 @@
 // The attachments of exported submissions into OUT-media/ (media.h).
 #include "exchange/media.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <random>
@@ -10,6 +11,20 @@
 namespace ngosurvey::exchange {
 
 namespace fs = std::filesystem;
+
+// The MIME type ODK clients send for a file name, by its extension.
+std::string ContentTypeForName(const std::string& name) {
+  static const std::map<std::string, std::string> kTypes = {
+      {".jpg", "image/jpeg"},     {".jpeg", "image/jpeg"}, {".png", "image/png"},
+      {".m4a", "audio/mp4"},      {".mp3", "audio/mpeg"},  {".amr", "audio/amr"},
+      {".3gpp", "video/3gpp"},    {".mp4", "video/mp4"},   {".csv", "text/csv"},
+      {".pdf", "application/pdf"}};
+  std::string ext = fs::path(name).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  auto it = kTypes.find(ext);
+  return it == kTypes.end() ? "application/octet-stream" : it->second;
+}
 
 std::string MediaFolderFor(const std::string& output) {
   fs::path path(output);

@@ -11,6 +11,10 @@
 
 namespace ngosurvey::exchange {
 
+// The MIME type ODK clients send for a file name, by its extension
+// ("1710.jpg" -> "image/jpeg"); "application/octet-stream" when unknown.
+std::string ContentTypeForName(const std::string& name);
+
 // "out/demo.csv" -> "out/demo-media".
 std::string MediaFolderFor(const std::string& output);
 

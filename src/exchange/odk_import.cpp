@@ -13,6 +13,7 @@
 
 #include "base/file.h"
 #include "exchange/import.h"
+#include "exchange/media.h"
 #include "exchange/odk_crypto.h"
 #include "exchange/values_internal.h"
 #include "form/instance_xml.h"
@@ -32,20 +33,6 @@ bool HasExtension(const fs::path& path, std::string_view ext) {
   std::transform(tail.begin(), tail.end(), tail.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return tail == ext;
-}
-
-// The MIME type ODK clients send for a file name, by its extension.
-std::string ContentType(const std::string& name) {
-  static const std::map<std::string, std::string> kTypes = {
-      {".jpg", "image/jpeg"},     {".jpeg", "image/jpeg"}, {".png", "image/png"},
-      {".m4a", "audio/mp4"},      {".mp3", "audio/mpeg"},  {".amr", "audio/amr"},
-      {".3gpp", "video/3gpp"},    {".mp4", "video/mp4"},   {".csv", "text/csv"},
-      {".pdf", "application/pdf"}};
-  std::string ext = fs::path(name).extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  auto it = kTypes.find(ext);
-  return it == kTypes.end() ? "application/octet-stream" : it->second;
 }
 
 // Answers that count when comparing with what is stored.
@@ -109,7 +96,7 @@ Result<std::pair<form::OdkInstance, std::vector<store::Attachment>>> OpenEncrypt
   for (auto& [name, data] : plain.media) {
     store::Attachment a;
     a.name = name;
-    a.content_type = ContentType(name);
+    a.content_type = ContentTypeForName(name);
     a.data = std::move(data);
     media.push_back(std::move(a));
   }
@@ -226,7 +213,7 @@ Result<OdkImportReport> ImportOdkSubmissions(const form::Form& form,
         }
         store::Attachment a;
         a.name = name;
-        a.content_type = ContentType(name);
+        a.content_type = ContentTypeForName(name);
         a.data = std::move(*data);
         media.push_back(std::move(a));
       }

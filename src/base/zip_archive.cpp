@@ -1,0 +1,101 @@
+#include "base/zip_archive.h"
+
+#include <fmt/format.h>
+#include <zip.h>
+
+namespace ngosurvey {
+
+namespace {
+
+struct ZipFileCloser {
+  void operator()(zip_file_t* file) const { zip_fclose(file); }
+};
+
+}  // namespace
+
+Result<std::unique_ptr<ZipArchive>> ZipArchive::Open(std::string_view data, std::string file,
+                                                     ZipLimits limits) {
+  std::unique_ptr<ZipArchive> archive(new ZipArchive(std::move(file), limits));
+  zip_error_t error;
+  zip_error_init(&error);
+  zip_source_t* source = zip_source_buffer_create(data.data(), data.size(), 0, &error);
+  if (source == nullptr) {
+    std::string why = zip_error_strerror(&error);
+    zip_error_fini(&error);
+    return MakeError("ZIP001", "cannot read the archive: " + why, {archive->file_});
+  }
+  archive->zip_ = zip_open_from_source(source, ZIP_RDONLY, &error);
+  if (archive->zip_ == nullptr) {
+    zip_source_free(source);
+    int code = zip_error_code_zip(&error);
+    zip_error_fini(&error);
+    // A file that starts as a zip but has no central directory was cut short.
+    if (code == ZIP_ER_NOZIP && LooksLikeZip(data)) code = ZIP_ER_INCONS;
+    std::string why = code == ZIP_ER_NOZIP ? "not a zip archive"
+                      : code == ZIP_ER_INCONS || code == ZIP_ER_EOF
+                          ? "damaged or truncated zip archive (it is inconsistent)"
+                          : "cannot open the zip archive";
+    return MakeError("ZIP001", why, {archive->file_});
+  }
+  zip_error_fini(&error);
+  zip_int64_t count = zip_get_num_entries(archive->zip_, 0);
+  for (zip_int64_t i = 0; i < count; ++i) {
+    const char* name = zip_get_name(archive->zip_, static_cast<zip_uint64_t>(i), ZIP_FL_ENC_GUESS);
+    if (name == nullptr) {
+      return MakeError("ZIP001", fmt::format("entry {} has no readable name", i + 1),
+                       {archive->file_});
+    }
+    archive->names_.emplace_back(name);
+  }
+  return archive;
+}
+
+ZipArchive::~ZipArchive() {
+  if (zip_ != nullptr) zip_discard(zip_);
+}
+
+Result<std::string> ZipArchive::ReadEntry(size_t index) {
+  const std::string& name = names_.at(index);
+  std::unique_ptr<zip_file_t, ZipFileCloser> entry(
+      zip_fopen_index(zip_, static_cast<zip_uint64_t>(index), 0));
+  if (!entry) {
+    return MakeError("ZIP003", fmt::format("cannot open {}: {}", name, zip_strerror(zip_)),
+                     {file_});
+  }
+  std::string out;
+  char buffer[1 << 16];
+  while (true) {
+    zip_int64_t got = zip_fread(entry.get(), buffer, sizeof buffer);
+    if (got < 0) {
+      return MakeError("ZIP003",
+                       fmt::format("cannot decompress {}: {} (damaged or truncated archive?)", name,
+                                   zip_error_strerror(zip_file_get_error(entry.get()))),
+                       {file_});
+    }
+    if (got == 0) break;
+    total_read_ += static_cast<uint64_t>(got);
+    if (out.size() + static_cast<uint64_t>(got) > limits_.max_entry_bytes) {
+      return MakeError("ZIP002",
+                       fmt::format("{} decompresses to more than {} bytes; refusing it (a damaged "
+                                   "archive or a zip bomb)",
+                                   name, limits_.max_entry_bytes),
+                       {file_});
+    }
+    if (total_read_ > limits_.max_total_bytes) {
+      return MakeError("ZIP002",
+                       fmt::format("the archive decompresses to more than {} bytes; refusing it "
+                                   "(a damaged archive or a zip bomb)",
+                                   limits_.max_total_bytes),
+                       {file_});
+    }
+    out.append(buffer, static_cast<size_t>(got));
+  }
+  return out;
+}
+
+bool LooksLikeZip(std::string_view data) {
+  return data.size() >= 4 && (data.substr(0, 4) == std::string_view("PK\x03\x04", 4) ||
+                              data.substr(0, 4) == std::string_view("PK\x05\x06", 4));
+}
+
+}  // namespace ngosurvey
