@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <zip.h>
 
+#include <vector>
+
 namespace ngosurvey {
 
 namespace {
@@ -14,7 +16,7 @@ struct ZipFileCloser {
 }  // namespace
 
 Result<std::unique_ptr<ZipArchive>> ZipArchive::Open(std::string_view data, std::string file,
-                                                     ZipLimits limits) {
+                                                     ZipLimits limits, std::string_view kind) {
   std::unique_ptr<ZipArchive> archive(new ZipArchive(std::move(file), limits));
   zip_error_t error;
   zip_error_init(&error);
@@ -31,10 +33,18 @@ Result<std::unique_ptr<ZipArchive>> ZipArchive::Open(std::string_view data, std:
     zip_error_fini(&error);
     // A file that starts as a zip but has no central directory was cut short.
     if (code == ZIP_ER_NOZIP && LooksLikeZip(data)) code = ZIP_ER_INCONS;
-    std::string why = code == ZIP_ER_NOZIP ? "not a zip archive"
-                      : code == ZIP_ER_INCONS || code == ZIP_ER_EOF
-                          ? "damaged or truncated zip archive (it is inconsistent)"
-                          : "cannot open the zip archive";
+    bool plain = kind == "zip archive";
+    std::string article =
+        kind.empty() || std::string_view("aeiou.").find(kind[0]) != std::string_view::npos ? "an"
+                                                                                           : "a";
+    std::string why =
+        code == ZIP_ER_NOZIP ? (plain ? std::string("not a zip archive")
+                                      : fmt::format("not {} {} (not a zip archive)", article, kind))
+        : code == ZIP_ER_INCONS || code == ZIP_ER_EOF
+            ? (plain
+                   ? std::string("damaged or truncated zip archive (it is inconsistent)")
+                   : fmt::format("damaged or truncated {} (the zip archive is inconsistent)", kind))
+            : fmt::format("cannot open the {}", kind);
     return MakeError("ZIP001", why, {archive->file_});
   }
   zip_error_fini(&error);
@@ -54,7 +64,22 @@ ZipArchive::~ZipArchive() {
   if (zip_ != nullptr) zip_discard(zip_);
 }
 
+std::optional<size_t> ZipArchive::Find(const std::string& name) const {
+  zip_int64_t index = zip_name_locate(zip_, name.c_str(), ZIP_FL_NOCASE);
+  if (index < 0) return std::nullopt;
+  return static_cast<size_t>(index);
+}
+
 Result<std::string> ZipArchive::ReadEntry(size_t index) {
+  std::string out;
+  NGO_TRY(ReadEntryChunks(index, [&](std::string_view chunk, bool) {
+    out.append(chunk);
+    return Ok();
+  }));
+  return out;
+}
+
+Status ZipArchive::ReadEntryChunks(size_t index, const ChunkConsumer& consume) {
   const std::string& name = names_.at(index);
   std::unique_ptr<zip_file_t, ZipFileCloser> entry(
       zip_fopen_index(zip_, static_cast<zip_uint64_t>(index), 0));
@@ -62,19 +87,19 @@ Result<std::string> ZipArchive::ReadEntry(size_t index) {
     return MakeError("ZIP003", fmt::format("cannot open {}: {}", name, zip_strerror(zip_)),
                      {file_});
   }
-  std::string out;
-  char buffer[1 << 16];
+  uint64_t entry_read = 0;
+  std::vector<char> buffer(size_t{64} << 10);
   while (true) {
-    zip_int64_t got = zip_fread(entry.get(), buffer, sizeof buffer);
+    zip_int64_t got = zip_fread(entry.get(), buffer.data(), buffer.size());
     if (got < 0) {
       return MakeError("ZIP003",
                        fmt::format("cannot decompress {}: {} (damaged or truncated archive?)", name,
                                    zip_error_strerror(zip_file_get_error(entry.get()))),
                        {file_});
     }
-    if (got == 0) break;
+    entry_read += static_cast<uint64_t>(got);
     total_read_ += static_cast<uint64_t>(got);
-    if (out.size() + static_cast<uint64_t>(got) > limits_.max_entry_bytes) {
+    if (entry_read > limits_.max_entry_bytes) {
       return MakeError("ZIP002",
                        fmt::format("{} decompresses to more than {} bytes; refusing it (a damaged "
                                    "archive or a zip bomb)",
@@ -88,9 +113,10 @@ Result<std::string> ZipArchive::ReadEntry(size_t index) {
                                    limits_.max_total_bytes),
                        {file_});
     }
-    out.append(buffer, static_cast<size_t>(got));
+    bool last = got == 0;
+    NGO_TRY(consume(std::string_view(buffer.data(), static_cast<size_t>(got)), last));
+    if (last) return Ok();
   }
-  return out;
 }
 
 bool LooksLikeZip(std::string_view data) {

@@ -3,7 +3,8 @@
 // ReadEntry, which stops at a per-entry and a whole-archive limit on the bytes it
 // decompresses (the sizes the archive declares are not trusted).
 //
-// Used by the readers of ODK Central's submissions ZIP (exchange/central_zip.h).
+// Used by the XLSX reader (form/xlsx_reader.h, which streams each part through expat)
+// and the reader of ODK Central's submissions ZIP (exchange/central_zip.h).
 //
 // Error codes: ZIP001 not a zip archive, or damaged / truncated; ZIP002 an entry or
 // the archive decompresses to more than its limit; ZIP003 an entry cannot be
@@ -11,7 +12,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,9 +32,12 @@ struct ZipLimits {
 
 class ZipArchive {
  public:
-  // Opens the archive in `data`, which must outlive it; `file` names it in errors.
+  // Opens the archive in `data`, which must outlive it; `file` names it in errors,
+  // `kind` says what it should be (".xlsx workbook") in the messages of a file that is
+  // not a zip at all, or is cut short.
   static Result<std::unique_ptr<ZipArchive>> Open(std::string_view data, std::string file,
-                                                  ZipLimits limits = {});
+                                                  ZipLimits limits = {},
+                                                  std::string_view kind = "zip archive");
   ~ZipArchive();
   ZipArchive(const ZipArchive&) = delete;
   ZipArchive& operator=(const ZipArchive&) = delete;
@@ -39,8 +45,15 @@ class ZipArchive {
   // The entries' names as stored ("form.csv", "media/1710.jpg"; folders end in
   // "/"), in the archive's order.
   const std::vector<std::string>& names() const { return names_; }
+  // The index of the entry named `name`, compared without case, or nullopt.
+  std::optional<size_t> Find(const std::string& name) const;
   // The bytes of entry `index` (into names()).
   Result<std::string> ReadEntry(size_t index);
+  // The bytes of entry `index` handed to `consume` as they are decompressed (at most
+  // 64 KiB at a time), then once more with an empty chunk and `last` true. An error
+  // from `consume` stops the read and is returned.
+  using ChunkConsumer = std::function<Status(std::string_view chunk, bool last)>;
+  Status ReadEntryChunks(size_t index, const ChunkConsumer& consume);
 
  private:
   ZipArchive(std::string file, ZipLimits limits) : file_(std::move(file)), limits_(limits) {}

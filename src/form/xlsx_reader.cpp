@@ -10,7 +10,6 @@
 
 #include <expat.h>
 #include <fmt/format.h>
-#include <zip.h>
 
 #include <algorithm>
 #include <charconv>
@@ -23,13 +22,13 @@
 #include "base/date.h"
 #include "base/file.h"
 #include "base/text.h"
+#include "base/zip_archive.h"
 
 namespace ngosurvey::form {
 namespace {
 
 constexpr int kMaxRow = 1048576;
 constexpr int kMaxColumn = 16384;
-constexpr size_t kChunkBytes = 64 * 1024;
 
 std::string_view LocalName(const char* name) {
   std::string_view view(name);
@@ -140,10 +139,16 @@ class XmlHandler {
 
 struct ReadContext {
   std::string file;
-  const XlsxOptions* options;
-  zip_t* zip = nullptr;
-  uint64_t total_bytes = 0;
+  const XlsxOptions* options = nullptr;
+  ZipArchive* zip = nullptr;
 };
+
+// The archive's errors in the workbook's codes: X004 for a part (or the whole)
+// past its decompressed limit, X001 for anything else the archive refuses.
+Error AsWorkbookError(Error error) {
+  error.code = error.code == "ZIP002" ? "X004" : "X001";
+  return error;
+}
 
 void XMLCALL OnStart(void* user, const XML_Char* name, const XML_Char** attrs) {
   auto* handler = static_cast<XmlHandler*>(user);
@@ -165,25 +170,16 @@ void XMLCALL OnDoctype(void* user, const XML_Char*, const XML_Char*, const XML_C
 struct ParserDeleter {
   void operator()(XML_ParserStruct* parser) const { XML_ParserFree(parser); }
 };
-struct ZipFileCloser {
-  void operator()(zip_file_t* file) const { zip_fclose(file); }
-};
-
 // True when the archive holds `part` (case-insensitive match).
 bool HasPart(const ReadContext& ctx, const std::string& part) {
-  return zip_name_locate(ctx.zip, part.c_str(), ZIP_FL_NOCASE) >= 0;
+  return ctx.zip->Find(part).has_value();
 }
 
 // Streams the zip entry `part` through expat into `handler`.
 Status StreamPart(ReadContext& ctx, const std::string& part, XmlHandler& handler) {
-  zip_int64_t index = zip_name_locate(ctx.zip, part.c_str(), ZIP_FL_NOCASE);
-  if (index < 0) {
+  std::optional<size_t> index = ctx.zip->Find(part);
+  if (!index) {
     return MakeError("X002", fmt::format("the workbook has no part {}", part), {ctx.file});
-  }
-  std::unique_ptr<zip_file_t, ZipFileCloser> entry(zip_fopen_index(ctx.zip, index, 0));
-  if (!entry) {
-    return MakeError("X001", fmt::format("cannot open part {}: {}", part, zip_strerror(ctx.zip)),
-                     {ctx.file});
   }
   std::unique_ptr<XML_ParserStruct, ParserDeleter> parser(XML_ParserCreate("UTF-8"));
   if (!parser) return MakeError("X003", "cannot create an XML parser", {ctx.file});
@@ -200,35 +196,8 @@ Status StreamPart(ReadContext& ctx, const std::string& part, XmlHandler& handler
                     XML_GetCurrentColumnNumber(parser.get()) + 1, what),
         {ctx.file});
   };
-  uint64_t part_bytes = 0;
-  std::vector<char> buffer(kChunkBytes);
-  while (true) {
-    zip_int64_t got = zip_fread(entry.get(), buffer.data(), buffer.size());
-    if (got < 0) {
-      zip_error_t* err = zip_file_get_error(entry.get());
-      return MakeError("X001",
-                       fmt::format("cannot decompress part {}: {} (damaged or truncated file?)",
-                                   part, zip_error_strerror(err)),
-                       {ctx.file});
-    }
-    part_bytes += static_cast<uint64_t>(got);
-    ctx.total_bytes += static_cast<uint64_t>(got);
-    if (part_bytes > ctx.options->max_part_bytes) {
-      return MakeError("X004",
-                       fmt::format("part {} decompresses to more than {} bytes; refusing it "
-                                   "(a damaged file or a zip bomb)",
-                                   part, ctx.options->max_part_bytes),
-                       {ctx.file});
-    }
-    if (ctx.total_bytes > ctx.options->max_total_bytes) {
-      return MakeError("X004",
-                       fmt::format("the workbook decompresses to more than {} bytes; refusing "
-                                   "it (a damaged file or a zip bomb)",
-                                   ctx.options->max_total_bytes),
-                       {ctx.file});
-    }
-    bool last = got == 0;
-    if (XML_Parse(parser.get(), buffer.data(), static_cast<int>(got), last ? 1 : 0) ==
+  Status read = ctx.zip->ReadEntryChunks(*index, [&](std::string_view chunk, bool last) -> Status {
+    if (XML_Parse(parser.get(), chunk.data(), static_cast<int>(chunk.size()), last ? 1 : 0) ==
         XML_STATUS_ERROR) {
       if (handler.failed()) {
         Error error = handler.error();
@@ -238,9 +207,12 @@ Status StreamPart(ReadContext& ctx, const std::string& part, XmlHandler& handler
       return xml_error(XML_ErrorString(XML_GetErrorCode(parser.get())));
     }
     if (handler.failed()) return tl::unexpected(handler.error());
-    if (last) break;
+    return Ok();
+  });
+  if (!read && read.error().code.rfind("ZIP", 0) == 0) {
+    return tl::unexpected(AsWorkbookError(read.error()));
   }
-  return Ok();
+  return read;
 }
 
 // ---- Relationships and the workbook ---------------------------------------------
@@ -628,10 +600,6 @@ void Normalize(std::vector<Row>* rows) {
   }
 }
 
-struct ZipDiscard {
-  void operator()(zip_t* zip) const { zip_discard(zip); }
-};
-
 }  // namespace
 
 std::string FormatNumber(double value) {
@@ -684,30 +652,11 @@ Result<Workbook> ReadXlsx(std::string_view data, const std::string& file_name,
   ReadContext ctx;
   ctx.file = file_name;
   ctx.options = &options;
-  zip_error_t error;
-  zip_error_init(&error);
-  zip_source_t* source = zip_source_buffer_create(data.data(), data.size(), 0, &error);
-  if (source == nullptr) {
-    std::string why = zip_error_strerror(&error);
-    zip_error_fini(&error);
-    return MakeError("X001", "cannot read the archive: " + why, {file_name});
-  }
-  std::unique_ptr<zip_t, ZipDiscard> zip(zip_open_from_source(source, ZIP_RDONLY, &error));
-  if (!zip) {
-    zip_source_free(source);
-    int code = zip_error_code_zip(&error);
-    zip_error_fini(&error);
-    // A zip that starts like one but has no central directory was cut short.
-    bool zip_start = data.size() >= 4 && data.substr(0, 4) == std::string_view("PK\x03\x04", 4);
-    if (code == ZIP_ER_NOZIP && zip_start) code = ZIP_ER_INCONS;
-    std::string why = code == ZIP_ER_NOZIP ? "not an .xlsx workbook (not a zip archive)"
-                      : code == ZIP_ER_INCONS || code == ZIP_ER_EOF
-                          ? "damaged or truncated .xlsx workbook (the zip archive is inconsistent)"
-                          : "cannot open the .xlsx workbook";
-    return MakeError("X001", why, {file_name});
-  }
-  zip_error_fini(&error);
-  ctx.zip = zip.get();
+  ZipLimits limits{.max_entry_bytes = options.max_part_bytes,
+                   .max_total_bytes = options.max_total_bytes};
+  auto zip = ZipArchive::Open(data, file_name, limits, ".xlsx workbook");
+  if (!zip) return tl::unexpected(AsWorkbookError(zip.error()));
+  ctx.zip = zip->get();
 
   // Where the workbook part is.
   std::string workbook_part = "xl/workbook.xml";
