@@ -1,7 +1,10 @@
 #include "analysis/load_store.h"
 
 #include <algorithm>
+#include <charconv>
 #include <set>
+
+#include "analysis/units.h"
 
 namespace ngosurvey::analysis {
 namespace {
@@ -17,6 +20,36 @@ std::string AnswerPath(const Question& q) {
   if (path.starts_with("/")) path.remove_prefix(1);
   size_t slash = path.find('/');
   return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+// "/data/grp/members/m_sex" relative to "/data/grp/members": "m_sex".
+std::string PathBelow(const Question& q, const Question& node) {
+  return q.path.substr(std::min(q.path.size(), node.path.size() + 1));
+}
+
+// One row of the dataset: a submission, and at each level of the chain from the top to
+// the unit (outermost first), the answer path prefix of the instance ("" at the top,
+// "grp/members[2]/" for a member, "grp/members[2]/trips[1]/" for one of its trips).
+struct UnitRow {
+  const store::Submission* submission = nullptr;
+  std::vector<std::string> prefixes;
+};
+
+// The instance numbers of repeat `repeat` stored under `parent_prefix` in `answers`,
+// in order: answer paths "PREFIX" + the repeat's path from its parent + "[N]/...".
+std::vector<int> InstanceNumbers(const store::Answers& answers, const std::string& start) {
+  std::set<int> numbers;
+  for (auto it = answers.lower_bound(start); it != answers.end(); ++it) {
+    std::string_view key = it->first;
+    if (!key.starts_with(start)) break;
+    key.remove_prefix(start.size());
+    int n = 0;
+    auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), n);
+    if (ec == std::errc() && n > 0 && end < key.data() + key.size() && *end == ']') {
+      numbers.insert(n);
+    }
+  }
+  return {numbers.begin(), numbers.end()};
 }
 
 Result<std::string> PickForm(const store::Store& store, const std::string& wanted) {
@@ -60,20 +93,64 @@ Result<StoreData> LoadFromStore(const store::Store& store, const StoreDataOption
     }
   }
 
-  Dataset data(counted.size());
+  // The levels from the top to the unit: kTopLevel, then each repeat inward.
+  std::vector<int> chain = {kTopLevel};
+  if (!options.repeat.empty()) {
+    const Question* unit = out.form.FindQuestion(options.repeat);
+    if (!unit || !unit->is_repeat()) {
+      return MakeError("D004",
+                       "'" + options.repeat + "' is not a repeat of form '" + form_id + "'");
+    }
+    for (int l = unit->index; l != kTopLevel; l = out.form.EnclosingRepeat(out.form.questions[l])) {
+      chain.insert(chain.begin() + 1, l);
+    }
+  }
+  std::vector<UnitRow> rows;
+  for (const auto* s : counted) rows.push_back(UnitRow{s, {""}});
+  for (size_t i = 1; i < chain.size(); ++i) {
+    const Question& r = out.form.questions[chain[i]];
+    std::string relative =
+        chain[i - 1] == kTopLevel ? AnswerPath(r) : PathBelow(r, out.form.questions[chain[i - 1]]);
+    std::vector<UnitRow> inner;
+    for (const UnitRow& row : rows) {
+      std::string start = row.prefixes.back() + relative + "[";
+      for (int n : InstanceNumbers(row.submission->answers, start)) {
+        UnitRow instance = row;
+        instance.prefixes.push_back(start + std::to_string(n) + "]/");
+        inner.push_back(std::move(instance));
+      }
+    }
+    rows = std::move(inner);
+  }
+  // Where a question's answer is for a row, or nullptr (not on the chain).
+  auto answer_of = [&](const Question& q, const UnitRow& row) -> const Answer* {
+    int level = LevelOf(out.form, q);
+    for (size_t i = 0; i < chain.size(); ++i) {
+      if (chain[i] != level) continue;
+      std::string path = level == kTopLevel
+                             ? AnswerPath(q)
+                             : row.prefixes[i] + PathBelow(q, out.form.questions[level]);
+      auto it = row.submission->answers.find(path);
+      return it == row.submission->answers.end() ? nullptr : &it->second;
+    }
+    return nullptr;
+  };
+  auto on_chain = [&](const Question& q) {
+    return std::find(chain.begin(), chain.end(), LevelOf(out.form, q)) != chain.end();
+  };
+
+  Dataset data(rows.size());
   for (const Question& q : out.form.questions) {
-    if (!IsTabulable(q.type) || out.form.EnclosingRepeat(q) >= 0) continue;
-    std::string path = AnswerPath(q);
+    if (!IsTabulable(q.type) || !on_chain(q)) continue;
     if (q.type == QuestionType::kCalculate) {
       // A calculate is an item only when every value it took is a number.
       bool numeric = true;
-      for (const auto* s : counted) {
-        auto it = s->answers.find(path);
-        if (it == s->answers.end() || it->second.state != AnswerState::kAnswered) continue;
+      for (const UnitRow& row : rows) {
+        const Answer* a = answer_of(q, row);
+        if (!a || a->state != AnswerState::kAnswered) continue;
         char* end = nullptr;
-        std::strtod(it->second.value.c_str(), &end);
-        numeric &=
-            end == it->second.value.c_str() + it->second.value.size() && !it->second.value.empty();
+        std::strtod(a->value.c_str(), &end);
+        numeric &= end == a->value.c_str() + a->value.size() && !a->value.empty();
       }
       if (!numeric) continue;
     }
@@ -85,9 +162,10 @@ Result<StoreData> LoadFromStore(const store::Store& store, const StoreDataOption
     choice_options.language = options.language;
     ChoiceOptions(out.form, q, choice_options, &names, &labels);
     ColumnBuilder builder(q.name, kind, names);
-    for (const auto* s : counted) {
-      auto it = s->answers.find(path);
-      Answer answer = it == s->answers.end() ? Answer::Missing() : it->second;
+    for (const UnitRow& row : rows) {
+      const store::Submission* s = row.submission;
+      const Answer* stored = answer_of(q, row);
+      Answer answer = stored ? *stored : Answer::Missing();
       if (answer.state == AnswerState::kNotAsked)
         answer = Answer::NotAsked();  // a kept-aside value is not data
       Status appended = builder.Append(answer);
@@ -122,12 +200,12 @@ Result<StoreData> LoadFromStore(const store::Store& store, const StoreDataOption
           "'" + name + "' is neither a question of the form nor org, interviewer, wave or status");
     }
     std::set<std::string> values;
-    for (const auto* s : counted) {
-      if (std::string v = value_of(*s); !v.empty()) values.insert(v);
+    for (const UnitRow& row : rows) {
+      if (std::string v = value_of(*row.submission); !v.empty()) values.insert(v);
     }
     ColumnBuilder builder(name, ColumnKind::kSingle, {values.begin(), values.end()});
-    for (const auto* s : counted) {
-      std::string v = value_of(*s);
+    for (const UnitRow& row : rows) {
+      std::string v = value_of(*row.submission);
       NGO_TRY(builder.Append(v.empty() ? Answer::Missing() : Answer::Answered(v)));
     }
     Column column = std::move(builder).Finish();

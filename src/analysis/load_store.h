@@ -27,6 +27,10 @@ struct StoreDataOptions {
   // Single-choice columns to add from submission metadata when a spec groups by
   // them and the form has no such question: "org", "interviewer", "wave", "status".
   std::vector<std::string> extra_single;
+  // Empty: one row per submission (questions outside repeats). Else the name of a
+  // repeat: one row per instance of it, with its own questions and those of every
+  // level around it (a member's province is its household's; units.h).
+  std::string repeat;
 };
 
 struct StoreData {
@@ -38,7 +42,8 @@ struct StoreData {
 
 // Errors: "D010" no form in the store, or several and none named; ST002 an unknown
 // form id; a form whose workbook does not load (its own errors); "D003" an answer
-// that is not an option of the current version (with the instance id).
+// that is not an option of the current version (with the instance id); "D004" a
+// `repeat` that is not a repeat of the form.
 Result<StoreData> LoadFromStore(const store::Store& store, const StoreDataOptions& options,
                                 Diagnostics* diags);
 

@@ -147,5 +147,67 @@ TEST_F(LoadStoreTest, SeveralFormsNeedAName) {
   EXPECT_TRUE(LoadFromStore(*db_, named, &diags));
 }
 
+// One row per instance of a repeat, each with its household's fields and metadata;
+// instances in their numbers' order (10 after 2), states as recorded.
+TEST(LoadStoreRepeatTest, InstancesCarryTheirParentsFields) {
+  auto db = std::move(*store::OpenStore("memory:"));
+  auto bytes =
+      ReadFile(std::string(::ngosurvey::testing::SourceDir()) + "/tests/data/exchange/form.xlsx");
+  ASSERT_TRUE(bytes);
+  store::FormVersion form;
+  form.form_id = "exchange_demo";
+  form.version = "1";
+  form.xlsx = *bytes;
+  ASSERT_TRUE(db->PutForm(form));
+  auto add = [&](int n, const std::string& org, std::map<std::string, Answer> answers) {
+    store::Submission s;
+    s.instance_id = Uuid(n);
+    s.form_id = "exchange_demo";
+    s.form_version = "1";
+    s.status = store::SubmissionStatus::kComplete;
+    s.org_id = org;
+    s.interviewer = "sokha";
+    s.started_at_ms = 1000 + n;
+    s.ended_at_ms = 2000 + n;
+    s.answers = std::move(answers);
+    Status created = db->CreateSubmission(s);
+    ASSERT_TRUE(created) << created.error().ToString();
+  };
+  add(1, "KH07",
+      {{"country", Answer::Answered("KH")},
+       {"programs[1]/program_active", Answer::Answered("yes")},
+       {"programs[2]/program_active", Answer::Answered("no")},
+       {"programs[10]/program_active", Answer::Refused()},
+       {"programs[10]/program_staff", Answer::Answered("3")}});
+  add(2, "VN12", {{"country", Answer::Answered("VN")}});  // no programme
+  add(3, "VN13",
+      {{"country", Answer::Answered("VN")}, {"programs[1]/program_staff", Answer::Answered("4")}});
+
+  StoreDataOptions options;
+  options.repeat = "programs";
+  options.extra_single = {"org"};
+  Diagnostics diags;
+  auto loaded = LoadFromStore(*db, options, &diags);
+  ASSERT_TRUE(loaded) << loaded.error().ToString();
+  const Dataset& data = loaded->data;
+  ASSERT_EQ(data.rows(), 4u);
+  const Column& country = data.column(data.Find("country"));
+  const Column& active = data.column(data.Find("program_active"));
+  const Column& staff = data.column(data.Find("program_staff"));
+  const Column& org = data.column(data.Find("org"));
+  EXPECT_EQ(country.planes[0], (std::vector<uint8_t>{0, 0, 0, 1}));  // KH, KH, KH, VN
+  EXPECT_EQ(active.planes[0], (std::vector<uint8_t>{0, 1, kCodeRefused, kCodeMissing}));
+  EXPECT_EQ(staff.states,
+            (std::vector<uint8_t>{kCodeMissing, kCodeMissing, kCodeAnswered, kCodeAnswered}));
+  EXPECT_EQ(staff.numbers[2], 3.0);
+  EXPECT_EQ(org.options, (std::vector<std::string>{"KH07", "VN13"}));
+  EXPECT_EQ(data.Find("staff_n") >= 0, true);  // the household's questions too
+
+  options.repeat = "country";
+  auto not_a_repeat = LoadFromStore(*db, options, &diags);
+  ASSERT_FALSE(not_a_repeat);
+  EXPECT_EQ(not_a_repeat.error().code, "D004");
+}
+
 }  // namespace
 }  // namespace ngosurvey::analysis

@@ -2,7 +2,8 @@
 //   tabulate --spec SPEC.toml (--db DB | --data DATA.csv --form FORM) --format md|csv|html|xlsx|tex
 //   [-o PATH] tabulate --form FORM --data DATA.csv --by COLUMN [--items a,b] [--denominator R]
 //            [--refused V] [--dont-know V] --format csv
-//   either form: [--weight W] [--strata S] [--cluster C] [--fpc F] [--lonely-psu RULE]
+//   either form: [--repeat NAME=FILE.csv ...] (with --data: a repeat's file, for tables of its
+//            instances) [--weight W] [--strata S] [--cluster C] [--fpc F] [--lonely-psu RULE]
 //            [--design-interval logit|korn-graubard] (a sampling design; overrides the spec's)
 #include <fmt/format.h>
 
@@ -14,8 +15,10 @@
 #include "analysis/load_data.h"
 #include "analysis/load_store.h"
 #include "analysis/table.h"
+#include "analysis/units.h"
 #include "cli/command.h"
 #include "cli/progress.h"
+#include "exchange/import.h"
 #include "form/form.h"
 #include "report/table_render.h"
 #include "store/store.h"
@@ -41,6 +44,7 @@ struct TabulateOptions {
   bool total = false;
   std::string banner;
   bool no_cache = false;
+  std::vector<std::string> repeats;  // NAME=FILE.csv
   // The sampling design: each given flag overrides the spec's key of the same name.
   std::string weight, strata, cluster, fpc, lonely_psu, design_interval;
 };
@@ -105,9 +109,8 @@ analysis::TableSpec QuickSpec(const analysis::Dataset& data, const TabulateOptio
   return spec;
 }
 
-// The dataset from a CSV export and its form; nullopt after reporting an error.
-std::optional<analysis::Dataset> LoadCsv(CommandContext& ctx, const TabulateOptions& opts,
-                                         const std::vector<analysis::TableSpec>& specs) {
+// The form of --form; nullopt after reporting an error.
+std::optional<form::Form> LoadCsvForm(CommandContext& ctx, const TabulateOptions& opts) {
   Diagnostics diags;
   auto form = form::LoadFormFile(opts.form, &diags);
   if (!form) {
@@ -120,6 +123,15 @@ std::optional<analysis::Dataset> LoadCsv(CommandContext& ctx, const TabulateOpti
     ctx.exit_status = ExitStatus::kFailure;
     return std::nullopt;
   }
+  return std::move(*form);
+}
+
+// The top level's dataset from a CSV export and its form; nullopt after reporting an
+// error. `items`: the quick form's items at the top level (empty: every item).
+std::optional<analysis::Dataset> LoadCsv(CommandContext& ctx, const TabulateOptions& opts,
+                                         const form::Form* form,
+                                         const std::vector<analysis::TableSpec>& specs,
+                                         const std::vector<std::string>& items) {
   // The header only: which grouping columns the data have. The rows are read by the
   // streaming loader (or its cache) below.
   auto table = analysis::ReadCsvHeader(opts.data);
@@ -134,7 +146,7 @@ std::optional<analysis::Dataset> LoadCsv(CommandContext& ctx, const TabulateOpti
   if (!specs.empty()) {
     analysis::AddGroupingColumns(*form, *table, specs, &load);
   } else {
-    load.items = opts.items;
+    load.items = items;
     if (!load.items.empty() && form->FindQuestion(opts.by)) load.items.push_back(opts.by);
     load.extra_single.push_back(opts.by);
   }
@@ -173,9 +185,11 @@ std::optional<analysis::Dataset> LoadCsv(CommandContext& ctx, const TabulateOpti
 }
 
 // The dataset from the store: completed main-wave interviews of one form, with the
-// states the interviews recorded; nullopt after reporting an error.
-std::optional<analysis::Dataset> LoadStore(CommandContext& ctx, const TabulateOptions& opts,
-                                           const std::vector<analysis::TableSpec>& specs) {
+// states the interviews recorded (one row per instance of `repeat` when it is set);
+// nullopt after reporting an error.
+std::optional<analysis::StoreData> LoadStore(CommandContext& ctx, const TabulateOptions& opts,
+                                             const std::vector<analysis::TableSpec>& specs,
+                                             const std::string& repeat, bool notes) {
   store::OpenOptions open;
   open.read_only = true;
   auto db = store::OpenStore(opts.db, open);
@@ -187,6 +201,7 @@ std::optional<analysis::Dataset> LoadStore(CommandContext& ctx, const TabulateOp
   load.form_id = opts.form_id;
   load.include_pretest = opts.include_pretest;
   load.language = opts.lang;
+  load.repeat = repeat;
   for (const auto& spec : specs)
     load.extra_single.insert(load.extra_single.end(), spec.by.begin(), spec.by.end());
   if (specs.empty()) load.extra_single.push_back(opts.by);
@@ -197,33 +212,96 @@ std::optional<analysis::Dataset> LoadStore(CommandContext& ctx, const TabulateOp
     ctx.exit_status = ReportError(ctx, loaded.error());
     return std::nullopt;
   }
-  if (loaded->pretest_left_out > 0) {
+  if (notes && loaded->pretest_left_out > 0) {
     *ctx.err << "note: " << loaded->pretest_left_out
              << " pretest interview(s) not counted (--include-pretest counts them)\n";
   }
-  if (loaded->drafts_left_out > 0) {
+  if (notes && loaded->drafts_left_out > 0) {
     *ctx.err << "note: " << loaded->drafts_left_out << " unfinished interview(s) not counted\n";
   }
-  analysis::Dataset data = std::move(loaded->data);
-  if (specs.empty() && !opts.items.empty()) {
-    // The quick form's --items: keep those and the grouping column.
-    analysis::Dataset kept(data.rows());
-    for (const auto& column : data.columns()) {
-      bool wanted = column.name == opts.by || std::find(opts.items.begin(), opts.items.end(),
-                                                        column.name) != opts.items.end();
-      for (const analysis::DesignSpec& design : SpecDesigns(opts, specs)) {
-        for (const std::string& name : DesignColumns(design)) wanted |= column.name == name;
-      }
-      if (wanted) {
-        if (Status added = kept.AddColumn(column); !added) {
-          ctx.exit_status = ReportError(ctx, added.error());
-          return std::nullopt;
-        }
-      }
-    }
-    data = std::move(kept);
+  return std::move(*loaded);
+}
+
+// The instances of repeat `level` from --data and the --repeat files: each repeat row
+// joined with its parents' rows (analysis/units.h), loaded with the questions `specs`
+// use; nullopt after reporting an error.
+std::optional<analysis::Dataset> LoadCsvRepeat(
+    CommandContext& ctx, const TabulateOptions& opts, const form::Form& form, int level,
+    const std::map<std::string, std::string>& repeat_files,
+    const std::vector<analysis::TableSpec>& specs) {
+  auto fail = [&](const Error& error) -> std::optional<analysis::Dataset> {
+    ctx.exit_status = ReportError(ctx, error);
+    return std::nullopt;
+  };
+  auto main = csv::ReadTable(opts.data, exchange::ImportCsvOptions());
+  if (!main) return fail(main.error());
+  std::map<std::string, csv::Table> repeats;
+  for (const auto& [name, file] : repeat_files) {
+    auto table = csv::ReadTable(file, exchange::ImportCsvOptions());
+    if (!table) return fail(table.error());
+    repeats.emplace(name, std::move(*table));
   }
-  return data;
+  auto joined = analysis::JoinRepeatTable(form, level, *main, repeats);
+  if (!joined) return fail(joined.error());
+  analysis::LoadDataOptions load;
+  load.language = opts.lang;
+  load.refused_codes = opts.refused;
+  load.dont_know_codes = opts.dont_know;
+  for (const analysis::TableSpec& spec : specs) {
+    for (const std::string& name : analysis::SpecQuestions(form, spec)) {
+      if (std::find(load.items.begin(), load.items.end(), name) == load.items.end())
+        load.items.push_back(name);
+    }
+  }
+  analysis::AddGroupingColumns(form, *joined, specs, &load);
+  for (const analysis::TableSpec& spec : specs) {
+    for (const std::string& name : {spec.design.strata, spec.design.cluster}) {
+      if (!name.empty() && !form.FindQuestion(name)) load.extra_single.push_back(name);
+    }
+  }
+  Diagnostics diags;
+  auto data = analysis::LoadCsvWithForm(form, *joined, load, &diags);
+  PrintDiagnostics(ctx, diags);
+  if (!data) return fail(data.error());
+  return std::move(*data);
+}
+
+// The quick form's specs for --items: one table per level, its items in the order given.
+std::vector<analysis::TableSpec> QuickItemSpecs(const form::Form& form,
+                                                const TabulateOptions& opts) {
+  std::map<int, analysis::TableSpec> by_level;
+  std::vector<int> order;
+  for (const std::string& name : opts.items) {
+    const form::Question* q = form.FindQuestion(name);
+    int level = analysis::LevelOf(form, *q);
+    auto [it, added] = by_level.try_emplace(level);
+    analysis::TableSpec& spec = it->second;
+    if (added) {
+      order.push_back(level);
+      spec.id = level == analysis::kTopLevel ? "tabulate" : form.questions[level].name;
+      spec.title = level == analysis::kTopLevel
+                       ? "All items by " + opts.by
+                       : "Items of " + form.questions[level].name + " by " + opts.by;
+      spec.by = {opts.by};
+      spec.total = opts.total;
+      spec.denominator = opts.denominator == "all" ? analysis::DenominatorRule::kAll
+                                                   : analysis::DenominatorRule::kAnswered;
+    }
+    analysis::RowSpec row;
+    row.item = name;
+    row.denominator = spec.denominator;
+    row.mentions = q->type == form::QuestionType::kSelectMultiple;
+    spec.rows.push_back(row);
+  }
+  std::vector<analysis::TableSpec> specs;
+  for (int level : order) specs.push_back(std::move(by_level[level]));
+  return specs;
+}
+
+// A usage error: the message, exit status kUsage.
+void Usage(CommandContext& ctx, const std::string& message) {
+  *ctx.err << "error: " << message << "\n";
+  ctx.exit_status = ExitStatus::kUsage;
 }
 
 void Run(CommandContext& ctx, const TabulateOptions& opts) {
@@ -248,6 +326,18 @@ void Run(CommandContext& ctx, const TabulateOptions& opts) {
     return;
   }
 
+  std::map<std::string, std::string> repeat_files;
+  for (const std::string& pair : opts.repeats) {
+    size_t eq = pair.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == pair.size()) {
+      return Usage(ctx, "--repeat takes NAME=FILE.csv, not '" + pair + "'");
+    }
+    if (!opts.db.empty()) return Usage(ctx, "--repeat goes with --data; the store has its repeats");
+    if (!repeat_files.emplace(pair.substr(0, eq), pair.substr(eq + 1)).second) {
+      return Usage(ctx, "--repeat: '" + pair.substr(0, eq) + "' is given twice");
+    }
+  }
+
   std::vector<analysis::TableSpec> specs;
   if (!opts.spec.empty()) {
     auto read = analysis::ReadTableSpecs(opts.spec);
@@ -263,11 +353,106 @@ void Run(CommandContext& ctx, const TabulateOptions& opts) {
       return;
     }
   }
-  std::optional<analysis::Dataset> data =
-      opts.db.empty() ? LoadCsv(ctx, opts, specs) : LoadStore(ctx, opts, specs);
-  if (!data) return;
+
+  // The form (from --form, or the store's with its top level's dataset).
+  std::optional<form::Form> form;
+  std::optional<analysis::StoreData> stored;
+  if (opts.db.empty()) {
+    form = LoadCsvForm(ctx, opts);
+    if (!form) return;
+  } else {
+    stored = LoadStore(ctx, opts, specs, "", true);
+    if (!stored) return;
+    form = stored->form;
+  }
+
+  // Names given on the command line are checked before anything is loaded.
+  for (const auto& [name, file] : repeat_files) {
+    const form::Question* q = form->FindQuestion(name);
+    if (!q || !q->is_repeat()) {
+      return Usage(ctx, "--repeat: '" + name + "' is not a repeat of " + form->file);
+    }
+  }
+  for (const std::string& item : opts.items) {
+    if (!form->FindQuestion(item)) {
+      return Usage(ctx, "--items: '" + item + "' is not a question of " + form->file);
+    }
+  }
+  if (opts.spec.empty() && !form->FindQuestion(opts.by)) {
+    bool known = false;
+    if (opts.db.empty()) {
+      auto header = analysis::ReadCsvHeader(opts.data);
+      if (!header) {
+        ctx.exit_status = ReportError(ctx, header.error());
+        return;
+      }
+      known = header->ColumnIndex(opts.by).has_value();
+    } else {
+      known =
+          opts.by == "org" || opts.by == "interviewer" || opts.by == "wave" || opts.by == "status";
+    }
+    if (!known) {
+      return Usage(ctx, "--by: '" + opts.by + "' is neither a question of " + form->file +
+                            (opts.db.empty() ? " nor a column of " + opts.data
+                                             : " nor org, interviewer, wave or status"));
+    }
+  }
+
+  // The quick form with --items: a table per level of the items.
+  bool quick_items = specs.empty() && !opts.items.empty();
+  if (quick_items) {
+    specs = QuickItemSpecs(*form, opts);
+    for (analysis::TableSpec& spec : specs) {
+      if (Status applied = ApplyDesignFlags(opts, &spec); !applied) {
+        ctx.exit_status = ReportError(ctx, applied.error());
+        return;
+      }
+    }
+  }
+
+  // Each table's level: the top level's tables share one dataset, each repeat's another.
+  std::vector<int> levels;
+  for (const analysis::TableSpec& spec : specs) {
+    auto level = analysis::TableLevel(*form, spec);
+    if (!level) {
+      ctx.exit_status = quick_items ? ExitStatus::kUsage : ReportError(ctx, level.error());
+      if (quick_items) *ctx.err << "error: " << level.error().ToString() << "\n";
+      return;
+    }
+    levels.push_back(*level);
+  }
+  std::map<int, analysis::Dataset> datasets;
+  std::map<int, std::vector<analysis::TableSpec>> level_specs;
+  for (size_t i = 0; i < specs.size(); ++i) level_specs[levels[i]].push_back(specs[i]);
+  if (specs.empty()) level_specs[analysis::kTopLevel];  // the quick form over every item
+
+  for (const auto& [level, these] : level_specs) {
+    if (level == analysis::kTopLevel) {
+      if (stored) {
+        datasets.emplace(level, std::move(stored->data));
+        continue;
+      }
+      std::vector<std::string> items;
+      if (quick_items) {
+        for (const analysis::RowSpec& row : these.front().rows) items.push_back(row.item);
+      }
+      auto data = LoadCsv(ctx, opts, &*form,
+                          quick_items ? std::vector<analysis::TableSpec>{} : these, items);
+      if (!data) return;
+      datasets.emplace(level, std::move(*data));
+    } else if (opts.db.empty()) {
+      auto data = LoadCsvRepeat(ctx, opts, *form, level, repeat_files, these);
+      if (!data) return;
+      datasets.emplace(level, std::move(*data));
+    } else {
+      auto data = LoadStore(ctx, opts, these, form->questions[level].name, false);
+      if (!data) return;
+      datasets.emplace(level, std::move(data->data));
+    }
+  }
   if (specs.empty()) {
-    specs.push_back(QuickSpec(*data, opts));
+    specs.push_back(QuickSpec(datasets.at(analysis::kTopLevel), opts));
+    levels.push_back(analysis::kTopLevel);
     if (Status applied = ApplyDesignFlags(opts, &specs.back()); !applied) {
       ctx.exit_status = ReportError(ctx, applied.error());
       return;
@@ -276,8 +461,8 @@ void Run(CommandContext& ctx, const TabulateOptions& opts) {
 
   TerminalProgress progress(ctx);
   std::vector<analysis::TableResult> results;
-  for (const auto& spec : specs) {
-    auto result = analysis::Tabulate(*data, spec, progress);
+  for (size_t i = 0; i < specs.size(); ++i) {
+    auto result = analysis::Tabulate(datasets.at(levels[i]), specs[i], progress);
     if (!result) {
       ctx.exit_status = ReportError(ctx, result.error());
       return;
@@ -354,6 +539,11 @@ void RegisterTabulateCommands(CLI::App& root, CommandContext& ctx) {
                   "Interval of a weighted proportion: logit (default, svyciprop's) or "
                   "korn-graubard")
       ->check(CLI::IsMember({"logit", "korn-graubard", "beta"}));
+  cmd->add_option("--repeat", opts->repeats,
+                  "With --data: a repeat's CSV, NAME=FILE.csv (repeatable; rows linked by "
+                  "PARENT_KEY or _parent_index as export and import write them): its items are "
+                  "tabulated over its instances")
+      ->delimiter(',');
   cmd->add_flag("--no-cache", opts->no_cache,
                 "With --data: neither read nor write the binary cache DATA.csv.ngocache "
                 "(docs/formats/ngocache.md)");
