@@ -7,7 +7,8 @@
 # folder, trust authentication for its one user "ngosurvey" (nothing but this test
 # can reach it: loopback only, and the folder is private). fsync is off: the tests
 # check the store's behaviour, not the server's durability, and the folder is
-# thrown away. COMMAND sees NGOSURVEY_TEST_POSTGRES=postgresql://ngosurvey@127.0.0.1:PORT
+# thrown away; NGOSURVEY_PG_DURABLE=1 (bench/server.sh) gives a durable server
+# instead (fsync, synchronous_commit and full_page_writes on). COMMAND sees NGOSURVEY_TEST_POSTGRES=postgresql://ngosurvey@127.0.0.1:PORT
 # (add /ngotest for the database made for it, or create others) and PGBIN.
 #
 # initdb and postgres refuse to run as root, and CI runs the tests as root: then the
@@ -54,7 +55,9 @@ trap 'exit 143' TERM
   --locale=C.UTF-8 >"$DIR/initdb.log" 2>&1 || { cat "$DIR/initdb.log" >&2; echo "FAIL: initdb" >&2; exit 1; }
 
 DURABILITY="-c fsync=off -c full_page_writes=off"
-if [ "${NGOSURVEY_PG_DURABLE:-0}" = 1 ]; then DURABILITY="-c fsync=on"; fi
+if [ "${NGOSURVEY_PG_DURABLE:-0}" = 1 ]; then
+  DURABILITY="-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+fi
 
 # A free port: asked of the kernel, then used at once; another program may take it in
 # between, so a failed start tries another port.
