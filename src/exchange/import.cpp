@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "base/text.h"
+#include "exchange/import_context_internal.h"
 #include "exchange/values_internal.h"
 #include "form/columns.h"
 #include "form/expr/expr.h"
@@ -446,116 +447,6 @@ struct Instance {
   size_t file_order = 0;  // position of its file among the repeat files
 };
 
-// Names are questions (slot = question index) and repeats; values are the raw text
-// of the current submission, per instance for questions inside repeats.
-class ImportContext final : public form::expr::EvalContext, public form::expr::NameResolver {
- public:
-  explicit ImportContext(const Form& form) : form_(form), values_(form.questions.size()) {}
-
-  void Clear() {
-    for (auto& v : values_) v.clear();
-  }
-  void Add(int question, std::string_view value) { values_[question].push_back(value); }
-  // Evaluations now happen in instance `instance` (0-based, among the instances of
-  // `repeat` in this submission), or at the top level when repeat == -1.
-  void SetCurrentNode(int repeat, size_t instance, std::string_view current) {
-    repeat_ = repeat, instance_ = instance, current_ = current;
-  }
-
-  std::optional<form::expr::Symbol> Resolve(std::string_view name) const override {
-    const Question* q = form_.FindQuestion(name);
-    if (!q) return std::nullopt;
-    return form::expr::Symbol{q->index, HintFor(*q)};
-  }
-  size_t ValueCount(int slot) const override {
-    const Question& q = form_.questions[slot];
-    if (q.is_repeat()) return values_[slot].size();
-    if (repeat_ >= 0 && form_.EnclosingRepeat(q) == repeat_) return 1;
-    return values_[slot].size();
-  }
-  std::string_view ValueAt(int slot, size_t index) const override {
-    const Question& q = form_.questions[slot];
-    const auto& values = values_[slot];
-    if (repeat_ >= 0 && form_.EnclosingRepeat(q) == repeat_) {
-      return instance_ < values.size() ? values[instance_] : std::string_view{};
-    }
-    return index < values.size() ? values[index] : std::string_view{};
-  }
-  std::string_view CurrentValue() const override { return current_; }
-  int Position(int) const override { return repeat_ >= 0 ? static_cast<int>(instance_) + 1 : 0; }
-  void RandomBytes(uint8_t* out, size_t n) const override { std::fill(out, out + n, 0x5A); }
-
-  static form::expr::TypeHint HintFor(const Question& q) {
-    using form::expr::TypeHint;
-    switch (q.type) {
-      case QuestionType::kInteger:
-      case QuestionType::kDecimal:
-      case QuestionType::kRange:
-        return TypeHint::kNumber;
-      case QuestionType::kDate:
-      case QuestionType::kToday:
-        return TypeHint::kDate;
-      case QuestionType::kDateTime:
-      case QuestionType::kStart:
-      case QuestionType::kEnd:
-        return TypeHint::kDateTime;
-      case QuestionType::kTime:
-        return TypeHint::kTime;
-      case QuestionType::kSelectOne:
-        return TypeHint::kSelectOne;
-      case QuestionType::kSelectMultiple:
-        return TypeHint::kSelectMultiple;
-      case QuestionType::kBeginRepeat:
-        return TypeHint::kRepeat;
-      case QuestionType::kBeginGroup:
-        return TypeHint::kGroup;
-      default:
-        return TypeHint::kString;
-    }
-  }
-
- private:
-  const Form& form_;
-  std::vector<std::vector<std::string_view>> values_;
-  int repeat_ = -1;
-  size_t instance_ = 0;
-  std::string_view current_;
-};
-
-// Compiled relevance and constraint of each question, compiled once per import.
-struct Expressions {
-  std::vector<std::optional<form::expr::BoundExpr>> relevant, constraint;
-};
-
-Expressions CompileExpressions(const Form& form, const ImportContext& resolver,
-                               Diagnostics* warnings) {
-  Expressions out;
-  out.relevant.resize(form.questions.size());
-  out.constraint.resize(form.questions.size());
-  auto compile = [&](const Question& q, const std::string& text, const char* column,
-                     std::optional<form::expr::BoundExpr>* slot) {
-    if (text.empty()) return;
-    auto bound = form::expr::Compile(text, resolver);
-    if (bound) {
-      *slot = *bound;
-      return;
-    }
-    Location where = form.SurveyCell(q.row, column);
-    where.expression = text;
-    where.expr_offset = bound.error().where.expr_offset;
-    warnings->AddWarning("IMP031",
-                         std::string(column) + " of '" + q.name +
-                             "' cannot be evaluated on imported data (" + bound.error().message +
-                             "); it is not checked",
-                         where);
-  };
-  for (const Question& q : form.questions) {
-    compile(q, q.relevant, "relevant", &out.relevant[q.index]);
-    compile(q, q.constraint, "constraint", &out.constraint[q.index]);
-  }
-  return out;
-}
-
 bool Contains(const std::vector<std::string>& list, std::string_view value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
@@ -845,14 +736,7 @@ class Importer {
   }
 
   bool Relevant(const Question& q) {
-    for (const Question* node = &q; node;
-         node = node->parent >= 0 ? &form_.questions[node->parent] : nullptr) {
-      const auto& expr = expressions_.relevant[node->index];
-      if (!expr) continue;
-      auto relevant = evaluator_.EvaluateBoolean(*expr, context_);
-      if (relevant && !*relevant) return false;
-    }
-    return true;
+    return IsRelevant(form_, expressions_, context_, evaluator_, q);
   }
 
   // True when every cell of `plan` in `row` is empty.

@@ -13,6 +13,7 @@
 
 #include "base/file.h"
 #include "exchange/import.h"
+#include "exchange/import_context_internal.h"
 #include "exchange/media.h"
 #include "exchange/odk_crypto.h"
 #include "exchange/values_internal.h"
@@ -147,6 +148,11 @@ Result<OdkImportReport> ImportOdkSubmissions(const form::Form& form,
   form::OdkInstanceOptions read_options;
   read_options.refused_codes = form::RefusedCodes(form);
   read_options.dont_know_codes = form::DontKnowCodes(form);
+  // Relevance, to tell an irrelevant question's empty element (not asked) from an
+  // unanswered one (missing), as the CSV import does.
+  ImportContext context(form);
+  Expressions expressions = CompileExpressions(form, context, &report.warnings);
+  form::expr::Evaluator evaluator;
   // Answers as this import leaves them, by instance id (stored ones read once), and
   // the edits' instance ids -> the submission they change.
   std::map<std::string, store::Answers> current;
@@ -219,6 +225,7 @@ Result<OdkImportReport> ImportOdkSubmissions(const form::Form& form,
       }
     }
     ++report.found;
+    MarkNotAsked(form, expressions, context, evaluator, &instance->answers);
     bool missing = false;
     for (const std::string& name : instance->attachments) {
       bool have = std::any_of(media.begin(), media.end(),

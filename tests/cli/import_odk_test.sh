@@ -59,6 +59,11 @@ assert a["programs[2]/program_name"]["value"] == "Legal aid"
 assert a["programs[2]/program_staff"]["state"] == "missing", a["programs[2]/program_staff"]
 h = subs["uuid:33333333-3333-4333-8333-333333333333"]
 assert h["answers"]["photo"]["value"] == "1733390000000.jpg"
+# An irrelevant question's empty element is not asked (has_shelter = no), as the CSV
+# import decides; an empty relevant one is missing.
+assert h["answers"]["shelter_beds"]["state"] == "not_asked", h["answers"]["shelter_beds"]
+assert h["answers"]["founded"]["state"] == "missing", h["answers"]["founded"]
+assert a["shelter_beds"] == {"value": "20", "state": "answered"}, a["shelter_beds"]
 PY
 
 # The same folder again: nothing added, nothing changed.
