@@ -92,6 +92,32 @@ size_t Dataset::ByteSize() const {
   return bytes;
 }
 
+NestedInstances MakeNestedInstances(std::string repeat, std::shared_ptr<const Dataset> instances,
+                                    const std::vector<uint32_t>& parent_of, size_t parent_rows) {
+  NestedInstances nested;
+  nested.repeat = std::move(repeat);
+  nested.data = std::move(instances);
+  nested.offsets.assign(parent_rows + 1, 0);
+  for (uint32_t parent : parent_of) ++nested.offsets[parent + 1];
+  for (size_t r = 0; r < parent_rows; ++r) nested.offsets[r + 1] += nested.offsets[r];
+  nested.order.resize(parent_of.size());
+  std::vector<uint32_t> next(nested.offsets.begin(), nested.offsets.end() - 1);
+  for (size_t i = 0; i < parent_of.size(); ++i) {
+    nested.order[next[parent_of[i]]++] = static_cast<uint32_t>(i);
+  }
+  return nested;
+}
+
+Status Dataset::AddNested(NestedInstances nested) {
+  if (nested.offsets.size() != rows_ + 1 || !nested.data ||
+      nested.order.size() != nested.data->rows()) {
+    return MakeError(
+        "D001", "the instances of repeat '" + nested.repeat + "' do not match the dataset's rows");
+  }
+  nested_.push_back(std::move(nested));
+  return Ok();
+}
+
 ColumnBuilder::ColumnBuilder(std::string name, ColumnKind kind, std::vector<std::string> options) {
   column_.name = std::move(name);
   column_.kind = kind;

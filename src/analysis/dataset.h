@@ -121,6 +121,25 @@ struct Column {
   size_t ByteSize() const;
 };
 
+class Dataset;
+
+// The instances of a repeat inside a dataset's level (a household's members), for the
+// expressions of a table over that level: a name of the repeat's fields reads as the
+// node-set of the row's instances' values, the repeat's own name as its instances, as
+// ODK evaluates a household's calculate over its roster (count(${members}),
+// count(${m_migrant}[. = 'yes']) > 0, sum(${m_income})).
+struct NestedInstances {
+  std::string repeat;                   // the repeat's name
+  std::shared_ptr<const Dataset> data;  // one row per instance
+  // The instances of parent row r are data's rows order[offsets[r]] ..
+  // order[offsets[r + 1] - 1], in their order; offsets has the parent's rows() + 1 entries.
+  std::vector<uint32_t> offsets, order;
+};
+
+// Groups `instances` by `parent_of` (the parent row of each instance, < parent_rows).
+NestedInstances MakeNestedInstances(std::string repeat, std::shared_ptr<const Dataset> instances,
+                                    const std::vector<uint32_t>& parent_of, size_t parent_rows);
+
 // A set of columns of equal length. Columns are looked up by name once, outside hot
 // loops, and then addressed by index.
 class Dataset {
@@ -143,9 +162,15 @@ class Dataset {
   // Total bytes of all columns' values.
   size_t ByteSize() const;
 
+  // Repeats whose instances the rows' expressions may read (see NestedInstances). Error
+  // "D001" when the offsets do not match rows().
+  Status AddNested(NestedInstances nested);
+  const std::vector<NestedInstances>& nested() const { return nested_; }
+
  private:
   size_t rows_;
   std::vector<Column> columns_;
+  std::vector<NestedInstances> nested_;
 };
 
 // Builders that take answers in their canonical text form (form/answer.h) and

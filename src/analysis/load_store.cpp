@@ -33,6 +33,7 @@ std::string PathBelow(const Question& q, const Question& node) {
 struct UnitRow {
   const store::Submission* submission = nullptr;
   std::vector<std::string> prefixes;
+  std::vector<uint32_t> from;  // its row at each level of the chain (Lineage)
 };
 
 // The instance numbers of repeat `repeat` stored under `parent_prefix` in `answers`,
@@ -106,7 +107,9 @@ Result<StoreData> LoadFromStore(const store::Store& store, const StoreDataOption
     }
   }
   std::vector<UnitRow> rows;
-  for (const auto* s : counted) rows.push_back(UnitRow{s, {""}});
+  for (const auto* s : counted) {
+    rows.push_back(UnitRow{s, {""}, {static_cast<uint32_t>(rows.size())}});
+  }
   for (size_t i = 1; i < chain.size(); ++i) {
     const Question& r = out.form.questions[chain[i]];
     std::string relative =
@@ -117,6 +120,7 @@ Result<StoreData> LoadFromStore(const store::Store& store, const StoreDataOption
       for (int n : InstanceNumbers(row.submission->answers, start)) {
         UnitRow instance = row;
         instance.prefixes.push_back(start + std::to_string(n) + "]/");
+        instance.from.push_back(static_cast<uint32_t>(inner.size()));
         inner.push_back(std::move(instance));
       }
     }
@@ -186,7 +190,8 @@ Result<StoreData> LoadFromStore(const store::Store& store, const StoreDataOption
   }
 
   for (const std::string& name : options.extra_single) {
-    if (data.Find(name) >= 0) continue;
+    // A question of another level (a table's own level loads it) is not metadata.
+    if (data.Find(name) >= 0 || out.form.FindQuestion(name)) continue;
     auto value_of = [&](const store::Submission& s) -> std::string {
       if (name == "org") return s.org_id;
       if (name == "interviewer") return s.interviewer;
@@ -213,6 +218,12 @@ Result<StoreData> LoadFromStore(const store::Store& store, const StoreDataOption
     NGO_TRY(data.AddColumn(std::move(column)));
   }
   out.data = std::move(data);
+  if (!options.repeat.empty()) {
+    out.lineage.assign(chain.size(), std::vector<uint32_t>(rows.size()));
+    for (size_t r = 0; r < rows.size(); ++r) {
+      for (size_t k = 0; k < chain.size(); ++k) out.lineage[k][r] = rows[r].from[k];
+    }
+  }
   return out;
 }
 

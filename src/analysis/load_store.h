@@ -13,6 +13,7 @@
 
 #include "analysis/dataset.h"
 #include "analysis/load_data.h"
+#include "analysis/units.h"
 #include "base/diagnostic.h"
 #include "form/form.h"
 #include "store/store.h"
@@ -38,6 +39,7 @@ struct StoreData {
   Dataset data;
   size_t pretest_left_out = 0;  // pretest submissions not counted
   size_t drafts_left_out = 0;   // drafts not counted
+  Lineage lineage;              // with `repeat`: where each instance comes from (units.h)
 };
 
 // Errors: "D010" no form in the store, or several and none named; ST002 an unknown

@@ -11,8 +11,10 @@
 
 namespace ngosurvey::analysis {
 
-// Names are the dataset's column names; slot = column index. A value that is not
-// answered reads as "" (missing), as XForms does for unanswered questions.
+// Names are the dataset's column names (slot = column index), then the fields and
+// names of its nested repeats (Dataset::nested(): node-sets of the row's instances,
+// slots after the columns). A value that is not answered reads as "" (missing), as
+// XForms does for unanswered questions.
 // Not thread-safe: one per thread (it formats numbers into its own buffers).
 class RowContext final : public form::expr::EvalContext, public form::expr::NameResolver {
  public:
@@ -21,11 +23,21 @@ class RowContext final : public form::expr::EvalContext, public form::expr::Name
   void SetRow(size_t row) { row_ = row; }
 
   std::optional<form::expr::Symbol> Resolve(std::string_view name) const override;
-  size_t ValueCount(int slot) const override { return 1; }
+  size_t ValueCount(int slot) const override;
   std::string_view ValueAt(int slot, size_t index) const override;
   void RandomBytes(uint8_t* out, size_t n) const override;
 
+  // True when `slot` is a column of the dataset itself (not a nested repeat's).
+  bool IsColumn(int slot) const { return slot < static_cast<int>(data_.columns().size()); }
+
  private:
+  // A slot of a nested repeat: which one, and its column (-1: the repeat's name).
+  struct NestedSlot {
+    size_t nested = 0;
+    int column = -1;
+  };
+  NestedSlot Nested(int slot) const;
+
   const Dataset& data_;
   size_t row_ = 0;
   mutable std::vector<std::string> buffers_;  // per slot: formatted numbers, joined options

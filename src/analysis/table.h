@@ -39,6 +39,7 @@ struct RowSpec {
   std::string label;                 // shown label; empty = the column's label
   std::vector<std::string> options;  // options to show, in order; empty = all
   std::string derived;               // expression: a derived yes/no variable
+  bool derived_number = false;       // `derived` is a number (spec key `number`): numeric item
   std::string filter;                // expression: only respondents for whom it is true
   DenominatorRule denominator = DenominatorRule::kAnswered;
   std::string eligible;  // expression, with DenominatorRule::kEligible
@@ -73,7 +74,8 @@ struct TableSpec {
   std::string title;
   std::vector<std::string> notes;
   std::vector<std::string> by;  // grouping columns, outermost first; empty = one column
-  bool total = false;           // add a Total column
+  std::string unit;    // a repeat's name: the table counts its instances (empty: from the items)
+  bool total = false;  // add a Total column
   int percent_decimals = 1;
   double level = 0.95;                                       // confidence level of the intervals
   DenominatorRule denominator = DenominatorRule::kAnswered;  // default for rows

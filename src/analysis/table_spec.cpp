@@ -1,12 +1,12 @@
 // Table specs in TOML (docs/formats/table-spec.md):
 //
 //   [[table]]                 one per table, in order
-//   id, title, notes, by, total, percent_decimals, level, denominator, filter,
+//   id, title, notes, by, unit, total, percent_decimals, level, denominator, filter,
 //   min_count, min_base, suppress,
 //   weight, strata, cluster, fpc, lonely_psu, design_interval (the sampling design)
 //   [[table.row]]             one per row block, in order
-//   item, label, options, derived, filter, denominator, eligible, statistics,
-//   bins, mentions
+//   item, label, options, derived, number, filter, denominator, eligible,
+//   statistics, bins, mentions
 //
 // Unknown keys are errors, so a misspelt key never silently does nothing.
 #include <set>
@@ -142,9 +142,26 @@ class SpecReader {
 
   Result<TableSpec> ReadTable(const toml::table& t) {
     NGO_TRY(CheckKeys(t,
-                      {"id", "title", "notes", "by", "total", "percent_decimals", "level",
-                       "denominator", "filter", "min_count", "min_base", "suppress", "weight",
-                       "strata", "cluster", "fpc", "lonely_psu", "design_interval", "row"},
+                      {"id",
+                       "title",
+                       "notes",
+                       "by",
+                       "unit",
+                       "total",
+                       "percent_decimals",
+                       "level",
+                       "denominator",
+                       "filter",
+                       "min_count",
+                       "min_base",
+                       "suppress",
+                       "weight",
+                       "strata",
+                       "cluster",
+                       "fpc",
+                       "lonely_psu",
+                       "design_interval",
+                       "row"},
                       "[[table]]"));
     TableSpec spec;
     spec.file = file_;
@@ -152,6 +169,7 @@ class SpecReader {
     spec.id = NGO_TRY(String(t, "id", true));
     spec.title = NGO_TRY(String(t, "title"));
     spec.notes = NGO_TRY(Strings(t, "notes"));
+    spec.unit = NGO_TRY(String(t, "unit"));
     spec.by = NGO_TRY(Strings(t, "by"));
     spec.total = NGO_TRY(Boolean(t, "total", false));
     spec.percent_decimals = static_cast<int>(NGO_TRY(Integer(t, "percent_decimals", 1, 0, 6)));
@@ -199,8 +217,8 @@ class SpecReader {
 
   Result<RowSpec> ReadRow(const toml::table& t, const TableSpec& table) {
     NGO_TRY(CheckKeys(t,
-                      {"item", "label", "options", "derived", "filter", "denominator", "eligible",
-                       "statistics", "bins", "mentions"},
+                      {"item", "label", "options", "derived", "number", "filter", "denominator",
+                       "eligible", "statistics", "bins", "mentions"},
                       "[[table.row]]"));
     RowSpec row;
     row.line = TomlLocation(file_, t).row;
@@ -208,6 +226,14 @@ class SpecReader {
     row.label = NGO_TRY(String(t, "label"));
     row.options = NGO_TRY(Strings(t, "options"));
     row.derived = NGO_TRY(String(t, "derived"));
+    if (std::string number = NGO_TRY(String(t, "number")); !number.empty()) {
+      if (!row.derived.empty()) {
+        return MakeError("TS002", "a row is 'derived' (yes/no) or 'number', not both",
+                         TomlLocation(file_, t));
+      }
+      row.derived = std::move(number);
+      row.derived_number = true;
+    }
     row.filter = NGO_TRY(String(t, "filter"));
     row.denominator = NGO_TRY(Denominator(t, table.denominator));
     row.eligible = NGO_TRY(String(t, "eligible"));

@@ -95,8 +95,11 @@ Result<Grouping> MakeGrouping(const Dataset& data, const TableSpec& spec) {
   return grouping;
 }
 
-// A derived yes/no variable: the expression per row; a row where a referenced
-// column is not answered takes that column's state (the first such in column order).
+// A derived variable: the expression per row, yes/no (or a number with `number`); a
+// row where a referenced column is not answered takes that column's state (the first
+// such in column order). Names of a nested repeat's fields are node-sets of the row's
+// instances (count(${members})): their non-answers are values of the set, not the row's.
+// A number that is not finite (NaN from an empty set) is missing.
 Result<Column> MakeDerivedColumn(const Dataset& data, const RowSpec& row, const TableSpec& spec) {
   auto bound = NGO_TRY(CompileForDataset(data, row.derived, SpecLine(spec, row.line)));
   RowContext context(data);
@@ -104,13 +107,20 @@ Result<Column> MakeDerivedColumn(const Dataset& data, const RowSpec& row, const 
   Column column;
   column.name = row.item;
   column.label = row.label.empty() ? row.derived : row.label;
-  column.kind = ColumnKind::kSingle;
-  column.options = {"yes", "no"};
-  column.planes.assign(1, std::vector<uint8_t>(data.rows()));
+  if (row.derived_number) {
+    column.kind = ColumnKind::kNumber;
+    column.numbers = std::vector<double>(data.rows());
+    column.states = std::vector<uint8_t>(data.rows());
+  } else {
+    column.kind = ColumnKind::kSingle;
+    column.options = {"yes", "no"};
+    column.planes.assign(1, std::vector<uint8_t>(data.rows()));
+  }
   const std::vector<int>& deps = bound.dependencies();
   for (size_t r = 0; r < data.rows(); ++r) {
     uint8_t state = kCodeAnswered;
     for (int dep : deps) {
+      if (!context.IsColumn(dep)) continue;
       const Column& source = data.column(dep);
       uint8_t code = source.kind == ColumnKind::kNumber ? source.states[r] : source.planes[0][r];
       if (code >= kCodeNotAsked) {
@@ -118,11 +128,19 @@ Result<Column> MakeDerivedColumn(const Dataset& data, const RowSpec& row, const 
         break;
       }
     }
+    context.SetRow(r);
+    if (row.derived_number) {
+      double value =
+          state == kCodeAnswered ? NGO_TRY(evaluator.EvaluateNumber(bound, context)) : std::nan("");
+      if (state == kCodeAnswered && !std::isfinite(value)) state = kCodeMissing;
+      column.numbers[r] = value;
+      column.states[r] = state;
+      continue;
+    }
     if (state != kCodeAnswered) {
       column.planes[0][r] = state;
       continue;
     }
-    context.SetRow(r);
     bool value = NGO_TRY(evaluator.EvaluateBoolean(bound, context));
     column.planes[0][r] = value ? 0 : 1;
   }
@@ -608,10 +626,10 @@ Result<ItemResult> TabulateRow(const Dataset& data, const TableSpec& spec, const
   ItemResult item;
   item.item = row.item;
   item.label = row.label.empty() ? (column.label.empty() ? column.name : column.label) : row.label;
-  item.kind = !row.derived.empty()                  ? ItemKind::kDerived
-              : counted.kind == ColumnKind::kSingle ? ItemKind::kSingle
-              : counted.kind == ColumnKind::kMulti  ? ItemKind::kMulti
-                                                    : ItemKind::kNumeric;
+  item.kind = !row.derived.empty() && !row.derived_number ? ItemKind::kDerived
+              : counted.kind == ColumnKind::kSingle       ? ItemKind::kSingle
+              : counted.kind == ColumnKind::kMulti        ? ItemKind::kMulti
+                                                          : ItemKind::kNumeric;
   item.denominator = row.denominator;
   item.filter = row.filter;
   for (int c = 0; c < frame.column_count(); ++c) {

@@ -59,52 +59,74 @@ std::string LevelName(const form::Form& form, int level) {
   return level == kTopLevel ? "the top level" : "repeat '" + form.questions[level].name + "'";
 }
 
-Result<int> TableLevel(const form::Form& form, const TableSpec& spec) {
-  // What the table counts: its plain items and the names of its expressions.
-  std::vector<Use> counted, expressions, around;
+namespace {
+
+// The uses of names in a spec: plain items, grouping and design columns, expressions.
+struct SpecUses {
+  std::vector<Use> counted, around, expressions;
+};
+
+SpecUses UsesOf(const TableSpec& spec) {
+  SpecUses uses;
   for (const RowSpec& row : spec.rows) {
-    if (row.derived.empty()) counted.push_back(Use{row.item, "item", row.line});
-    AddExpressionUses(row.derived, "derived item '" + row.item + "'", row.line, &expressions);
-    AddExpressionUses(row.filter, "filter of '" + row.item + "'", row.line, &expressions);
-    AddExpressionUses(row.eligible, "eligible of '" + row.item + "'", row.line, &expressions);
+    if (row.derived.empty()) uses.counted.push_back(Use{row.item, "item", row.line});
+    AddExpressionUses(row.derived, "derived item '" + row.item + "'", row.line, &uses.expressions);
+    AddExpressionUses(row.filter, "filter of '" + row.item + "'", row.line, &uses.expressions);
+    AddExpressionUses(row.eligible, "eligible of '" + row.item + "'", row.line, &uses.expressions);
   }
-  AddExpressionUses(spec.filter, "table filter", spec.line, &expressions);
-  for (const std::string& by : spec.by) around.push_back(Use{by, "grouping column", spec.line});
+  AddExpressionUses(spec.filter, "table filter", spec.line, &uses.expressions);
+  for (const std::string& by : spec.by) {
+    uses.around.push_back(Use{by, "grouping column", spec.line});
+  }
   const DesignSpec& d = spec.design;
   for (const auto& [name, role] : {std::pair{&d.weight, "weight"}, std::pair{&d.strata, "strata"},
                                    std::pair{&d.cluster, "cluster"}, std::pair{&d.fpc, "fpc"}}) {
-    if (!name->empty()) around.push_back(Use{*name, role, spec.line});
+    if (!name->empty()) uses.around.push_back(Use{*name, role, spec.line});
   }
+  return uses;
+}
 
-  auto level_of = [&](const Use& use) -> std::optional<int> {
-    const form::Question* q = form.FindQuestion(use.name);
-    if (!q) return std::nullopt;
-    return LevelOf(form, *q);
-  };
+std::optional<int> UseLevel(const form::Form& form, const Use& use) {
+  const form::Question* q = form.FindQuestion(use.name);
+  if (!q) return std::nullopt;
+  return LevelOf(form, *q);
+}
 
-  // The innermost level of what is counted; all of it on one chain of nested repeats.
+}  // namespace
+
+Result<int> TableLevel(const form::Form& form, const TableSpec& spec) {
+  SpecUses uses = UsesOf(spec);
   int level = kTopLevel;
+  Use unit{spec.unit, "unit", spec.line};
   const Use* deepest = nullptr;
-  for (const std::vector<Use>* list : {&counted, &expressions}) {
-    for (const Use& use : *list) {
-      std::optional<int> l = level_of(use);
-      if (!l) continue;
-      if (LevelEncloses(form, level, *l)) {
-        if (*l != level || !deepest) deepest = &use;
-        level = *l;
-      } else if (!LevelEncloses(form, *l, level)) {
-        return MakeError("T006",
-                         "the " + use.role + " " + Describe(form, use, *l) + " and the " +
-                             deepest->role + " " + Describe(form, *deepest, level) +
-                             " are in different repeats: a table counts the instances of one",
-                         SpecLineOf(spec, use.line));
-      }
+  if (!spec.unit.empty()) {
+    const form::Question* q = form.FindQuestion(spec.unit);
+    if (!q || !q->is_repeat()) {
+      return MakeError("T002", "unit '" + spec.unit + "' is not a repeat of the form",
+                       SpecLineOf(spec, spec.line));
+    }
+    level = q->index;
+    deepest = &unit;
+  }
+  // The plain items: on one chain of nested repeats, the innermost their level.
+  for (const Use& use : uses.counted) {
+    std::optional<int> l = UseLevel(form, use);
+    if (!l || !spec.unit.empty()) continue;
+    if (LevelEncloses(form, level, *l)) {
+      if (*l != level || !deepest) deepest = &use;
+      level = *l;
+    } else if (!LevelEncloses(form, *l, level)) {
+      return MakeError("T006",
+                       "the " + use.role + " " + Describe(form, use, *l) + " and the " +
+                           deepest->role + " " + Describe(form, *deepest, level) +
+                           " are in different repeats: a table counts the instances of one",
+                       SpecLineOf(spec, use.line));
     }
   }
   // Every plain item is of the level counted (households and members are not added up
   // in one table).
-  for (const Use& use : counted) {
-    std::optional<int> l = level_of(use);
+  for (const Use& use : uses.counted) {
+    std::optional<int> l = UseLevel(form, use);
     if (l && *l != level) {
       return MakeError("T006",
                        "the item " + Describe(form, use, *l) + " and the " + deepest->role + " " +
@@ -113,10 +135,17 @@ Result<int> TableLevel(const form::Form& form, const TableSpec& spec) {
                        SpecLineOf(spec, use.line));
     }
   }
-  // Groups and the design come from the instance or a level around it.
-  for (const Use& use : around) {
-    std::optional<int> l = level_of(use);
+  // Groups and the design come from the instance or a level around it; a table of
+  // derived items only counts the innermost level of its groups.
+  const bool fixed = deepest != nullptr;
+  for (const Use& use : uses.around) {
+    std::optional<int> l = UseLevel(form, use);
     if (!l || LevelEncloses(form, *l, level)) continue;
+    if (!fixed && LevelEncloses(form, level, *l)) {
+      level = *l;
+      deepest = &use;
+      continue;
+    }
     std::string what = deepest ? "the " + deepest->role + " " + Describe(form, *deepest, level)
                                : "the table (" + LevelName(form, level) + ")";
     return MakeError("T006",
@@ -126,7 +155,74 @@ Result<int> TableLevel(const form::Form& form, const TableSpec& spec) {
                          "field of another repeat",
                      SpecLineOf(spec, use.line));
   }
+  // Expressions read the row's fields, those around it, and those of repeats inside it
+  // (node-sets of the row's instances).
+  for (const Use& use : uses.expressions) {
+    std::optional<int> l = UseLevel(form, use);
+    if (!l || LevelEncloses(form, *l, level) || LevelEncloses(form, level, *l)) continue;
+    return MakeError("T006",
+                     "the " + use.role + " names " + Describe(form, use, *l) +
+                         ", which is neither around nor inside " + LevelName(form, level) +
+                         ", the level the table counts",
+                     SpecLineOf(spec, use.line));
+  }
   return level;
+}
+
+std::map<int, std::vector<std::string>> NestedRepeats(const form::Form& form, const TableSpec& spec,
+                                                      int level) {
+  std::map<int, std::vector<std::string>> nested;
+  for (const Use& use : UsesOf(spec).expressions) {
+    std::optional<int> l = UseLevel(form, use);
+    if (!l || *l == level || !LevelEncloses(form, level, *l)) continue;
+    std::vector<std::string>& names = nested[*l];
+    const form::Question* q = form.FindQuestion(use.name);
+    if (!q->is_repeat() && std::find(names.begin(), names.end(), use.name) == names.end()) {
+      names.push_back(use.name);
+    }
+  }
+  return nested;
+}
+
+int LevelDepth(const form::Form& form, int level) {
+  int depth = 0;
+  for (int l = level; l != kTopLevel; l = ParentLevel(form, l)) ++depth;
+  return depth;
+}
+
+Result<std::map<int, Dataset>> LoadLevels(const form::Form& form,
+                                          const std::vector<TableSpec>& specs, LevelSource& source,
+                                          std::vector<int>* levels) {
+  levels->clear();
+  std::map<int, std::vector<TableSpec>> by_level;
+  for (const TableSpec& spec : specs) {
+    levels->push_back(NGO_TRY(TableLevel(form, spec)));
+    by_level[levels->back()].push_back(spec);
+  }
+  std::map<int, Dataset> datasets;
+  for (const auto& [level, these] : by_level) {
+    LevelData loaded = NGO_TRY(source.Load(level, these, {}));
+    Dataset data = std::move(loaded.data);
+    // The instances the expressions read, each repeat once, with the questions named.
+    std::map<int, std::vector<std::string>> nested;
+    for (const TableSpec& spec : these) {
+      for (auto& [repeat, names] : NestedRepeats(form, spec, level)) {
+        std::vector<std::string>& all = nested[repeat];
+        for (const std::string& name : names) {
+          if (std::find(all.begin(), all.end(), name) == all.end()) all.push_back(name);
+        }
+      }
+    }
+    for (auto& [repeat, names] : nested) {
+      LevelData instances = NGO_TRY(source.Load(repeat, {}, names));
+      const std::vector<uint32_t>& parent_of = instances.lineage[LevelDepth(form, level)];
+      NGO_TRY(data.AddNested(MakeNestedInstances(
+          form.questions[repeat].name, std::make_shared<const Dataset>(std::move(instances.data)),
+          parent_of, data.rows())));
+    }
+    datasets.emplace(level, std::move(data));
+  }
+  return datasets;
 }
 
 std::vector<std::string> SpecQuestions(const form::Form& form, const TableSpec& spec) {
@@ -155,12 +251,15 @@ std::vector<std::string> SpecQuestions(const form::Form& form, const TableSpec& 
 }
 
 Result<csv::Table> JoinRepeatTable(const form::Form& form, int level, const csv::Table& main,
-                                   const std::map<std::string, csv::Table>& repeats) {
+                                   const std::map<std::string, csv::Table>& repeats,
+                                   Lineage* lineage) {
   std::vector<int> chain;
   for (int l = level; l != kTopLevel; l = ParentLevel(form, l)) chain.push_back(l);
   std::reverse(chain.begin(), chain.end());
 
   csv::Table joined = main;
+  Lineage rows_from(1);
+  for (size_t r = 0; r < main.rows.size(); ++r) rows_from[0].push_back(static_cast<uint32_t>(r));
   for (int repeat : chain) {
     const std::string& name = form.questions[repeat].name;
     auto file = repeats.find(name);
@@ -173,8 +272,8 @@ Result<csv::Table> JoinRepeatTable(const form::Form& form, int level, const csv:
     const csv::Table& child = file->second;
     // The link to the parent row and the parent's columns it names.
     std::optional<size_t> link = child.ColumnIndex("PARENT_KEY");
-    std::vector<std::string> parent_keys = {"KEY", "meta/instanceID", "instanceID",
-                                            "data/meta/instanceID", "_uuid"};
+    std::vector<std::string> parent_keys = {"KEY",         "meta/instanceID",      "instanceID",
+                                            "instance_id", "data/meta/instanceID", "_uuid"};
     if (!link) {
       link = child.ColumnIndex("_parent_index");
       parent_keys = {"_index"};
@@ -205,6 +304,7 @@ Result<csv::Table> JoinRepeatTable(const form::Form& form, int level, const csv:
     for (size_t c : appended) next.header.push_back(joined.header[c]);
     next.rows.reserve(child.rows.size());
     next.row_lines = child.row_lines;
+    Lineage next_from(rows_from.size() + 1);
     for (size_t r = 0; r < child.rows.size(); ++r) {
       std::string key(text::Trim(child.rows[r][*link]));
       auto parent = parent_row.find(key);
@@ -218,10 +318,53 @@ Result<csv::Table> JoinRepeatTable(const form::Form& form, int level, const csv:
       const std::vector<std::string>& parent_cells = joined.rows[parent->second];
       for (size_t c : appended) row.push_back(parent_cells[c]);
       next.rows.push_back(std::move(row));
+      for (size_t k = 0; k < rows_from.size(); ++k) {
+        next_from[k].push_back(rows_from[k][parent->second]);
+      }
+      next_from.back().push_back(static_cast<uint32_t>(r));
     }
     joined = std::move(next);
+    rows_from = std::move(next_from);
   }
+  if (lineage) *lineage = std::move(rows_from);
   return joined;
+}
+
+Result<LevelData> LoadRepeatCsv(const form::Form& form, int level, const std::string& main_path,
+                                const std::map<std::string, std::string>& repeat_paths,
+                                const std::vector<TableSpec>& specs, LoadDataOptions options,
+                                Diagnostics* diags) {
+  csv::Options read;
+  read.max_field_bytes = size_t{1} << 20;  // as import reads them
+  csv::Table main = NGO_TRY(csv::ReadTable(main_path, read));
+  std::map<std::string, csv::Table> repeats;
+  for (int l = level; l != kTopLevel; l = ParentLevel(form, l)) {
+    const std::string& name = form.questions[l].name;
+    auto path = repeat_paths.find(name);
+    if (path == repeat_paths.end()) continue;  // JoinRepeatTable says which is missing
+    repeats.emplace(name, NGO_TRY(csv::ReadTable(path->second, read)));
+  }
+  LevelData out;
+  csv::Table joined = NGO_TRY(JoinRepeatTable(form, level, main, repeats, &out.lineage));
+  AddGroupingColumns(form, joined, specs, &options);
+  for (const TableSpec& spec : specs) {
+    for (const std::string& name : {spec.design.strata, spec.design.cluster}) {
+      if (!name.empty() && !form.FindQuestion(name) &&
+          std::find(options.extra_single.begin(), options.extra_single.end(), name) ==
+              options.extra_single.end()) {
+        options.extra_single.push_back(name);
+      }
+    }
+  }
+  out.data = NGO_TRY(LoadCsvWithForm(form, joined, options, diags));
+  return out;
+}
+
+std::string DefaultRepeatPath(const std::string& data_path, const std::string& repeat) {
+  std::string stem = data_path;
+  if (stem.size() > 4 && stem.compare(stem.size() - 4, 4, ".csv") == 0)
+    stem.resize(stem.size() - 4);
+  return stem + "-" + repeat + ".csv";
 }
 
 }  // namespace ngosurvey::analysis

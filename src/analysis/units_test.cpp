@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+
 #include "form/testing/form_rows.h"
 
 namespace ngosurvey::analysis {
@@ -68,10 +70,27 @@ TEST(UnitsTest, TableLevelIsTheInnermostOfItsItemsAndExpressions) {
   EXPECT_EQ(*TableLevel(form, Spec({"m_sex", "m_age"}, {"province"})), Index(form, "members"));
   // A field of a level around the trip (the member's sex, the household's province).
   EXPECT_EQ(*TableLevel(form, Spec({"t_dest"}, {"m_sex", "province"})), Index(form, "trips"));
-  // A derived item over the members is counted over the members.
+  // A table of derived items only counts the households, its expressions reading the
+  // members as node-sets; with unit = members (or a member's field as group) the members.
   TableSpec derived = Spec({}, {"province"});
   derived.rows.push_back(RowSpec{.item = "old", .derived = "${m_age} >= 60", .line = 7});
+  EXPECT_EQ(*TableLevel(form, derived), kTopLevel);
+  EXPECT_EQ(NestedRepeats(form, derived, kTopLevel),
+            (std::map<int, std::vector<std::string>>{{Index(form, "members"), {"m_age"}}}));
+  derived.unit = "members";
   EXPECT_EQ(*TableLevel(form, derived), Index(form, "members"));
+  EXPECT_TRUE(NestedRepeats(form, derived, Index(form, "members")).empty());
+  derived.unit = "";
+  derived.by = {"m_sex"};
+  EXPECT_EQ(*TableLevel(form, derived), Index(form, "members"));
+  // count(${trips}) over a member's trips; the repeat's own name needs no column.
+  TableSpec trips = Spec({"m_sex"}, {"province"});
+  trips.rows.push_back(RowSpec{.item = "n", .derived = "count(${trips})", .derived_number = true});
+  EXPECT_EQ(*TableLevel(form, trips), Index(form, "members"));
+  EXPECT_EQ(NestedRepeats(form, trips, Index(form, "members")),
+            (std::map<int, std::vector<std::string>>{{Index(form, "trips"), {}}}));
+  EXPECT_EQ(LevelDepth(form, kTopLevel), 0);
+  EXPECT_EQ(LevelDepth(form, Index(form, "trips")), 2);
   // Names that are not questions are left to Tabulate (metadata, extra columns).
   EXPECT_EQ(*TableLevel(form, Spec({"m_sex"}, {"org"})), Index(form, "members"));
 }
@@ -99,6 +118,17 @@ TEST(UnitsTest, AnotherRepeatsFieldIsAnErrorNamingBoth) {
   EXPECT_EQ(mixed.error().message,
             "the item 'crop' (repeat 'plots') and the item 'm_sex' (repeat 'members') are in "
             "different repeats: a table counts the instances of one");
+  TableSpec plots = Spec({"hh_size"}, {});
+  plots.rows.push_back(RowSpec{.item = "x", .derived = "${crop} = 'a'", .line = 9});
+  plots.unit = "members";
+  plots.rows.erase(plots.rows.begin());
+  auto other = TableLevel(form, plots);
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().ToString(),
+            "spec.toml:9: T006: the derived item 'x' names 'crop' (repeat 'plots'), which is "
+            "neither around nor inside repeat 'members', the level the table counts");
+  plots.unit = "hh_size";
+  EXPECT_EQ(TableLevel(form, plots).error().code, "T002");
   auto units = TableLevel(form, Spec({"hh_size", "m_sex"}, {}));
   ASSERT_FALSE(units);
   EXPECT_EQ(units.error().message,
@@ -140,8 +170,11 @@ TEST(UnitsTest, JoinsNestedRepeatsByOdkKeys) {
       Table("trips.csv", {{"members/trips/t_dest", "PARENT_KEY", "KEY"},
                           {"south", "uuid:a/members[2]", "uuid:a/members[2]/trips[1]"},
                           {"north", "uuid:b/members[1]", "uuid:b/members[1]/trips[1]"}});
-  auto joined = JoinRepeatTable(form, Index(form, "trips"), main, repeats);
+  Lineage lineage;
+  auto joined = JoinRepeatTable(form, Index(form, "trips"), main, repeats, &lineage);
   ASSERT_TRUE(joined) << joined.error().ToString();
+  // Each trip's household, member and own row.
+  EXPECT_EQ(lineage, (Lineage{{0, 1}, {2, 0}, {0, 1}}));
   EXPECT_EQ(joined->file, "trips.csv");
   EXPECT_EQ(joined->header, (std::vector<std::string>{"members/trips/t_dest", "PARENT_KEY", "KEY",
                                                       "members/m_sex", "province", "hh_size"}));
@@ -171,6 +204,11 @@ TEST(UnitsTest, JoinsByKoboIndexes) {
   EXPECT_EQ(provinces, (std::vector<std::string>{"south", "north", "south"}));
 }
 
+TEST(UnitsTest, DefaultRepeatFileIsBesideTheData) {
+  EXPECT_EQ(DefaultRepeatPath("synthetic/hh.csv", "members"), "synthetic/hh-members.csv");
+  EXPECT_EQ(DefaultRepeatPath("data", "members"), "data-members.csv");
+}
+
 TEST(UnitsTest, JoinErrorsNameTheFileAndRow) {
   form::Form form = RosterForm();
   csv::Table main = Table("main.csv", {{"province", "KEY"}, {"north", "uuid:a"}});
@@ -190,6 +228,67 @@ TEST(UnitsTest, JoinErrorsNameTheFileAndRow) {
   EXPECT_EQ(orphan.error().ToString(),
             "members.csv:3:2: D009: row of repeat 'members' whose parent 'uuid:z' is not in the "
             "parent's file (main.csv)");
+}
+
+Column Built(std::string name, ColumnKind kind, std::vector<std::string> options,
+             std::vector<form::Answer> answers) {
+  ColumnBuilder builder(std::move(name), kind, std::move(options));
+  for (const auto& answer : answers) EXPECT_TRUE(builder.Append(answer));
+  return std::move(builder).Finish();
+}
+
+// Per-household items over the members: counts, "at least one", a sum, and a mean that
+// is missing for a household without members; the members in any order in their file.
+TEST(UnitsTest, HouseholdItemsReadTheirMembersAsNodeSets) {
+  using form::Answer;
+  Dataset households;
+  ASSERT_TRUE(households.AddColumn(
+      Built("province", ColumnKind::kSingle, {"north", "south"},
+            {Answer::Answered("north"), Answer::Answered("north"), Answer::Answered("south")})));
+  auto members = std::make_shared<Dataset>();
+  ASSERT_TRUE(members->AddColumn(Built("m_migrant", ColumnKind::kSingle, {"yes", "no"},
+                                       {Answer::Answered("no"), Answer::Answered("yes"),
+                                        Answer::Refused(), Answer::Answered("no")})));
+  ASSERT_TRUE(members->AddColumn(Built("m_age", ColumnKind::kNumber, {},
+                                       {Answer::Answered("40"), Answer::Answered("20"),
+                                        Answer::Answered("7"), Answer::Answered("61")})));
+  // Members 0 and 2 are the first household's, 1 and 3 the third's; the second has none.
+  ASSERT_TRUE(households.AddNested(MakeNestedInstances("members", members, {0, 2, 0, 2}, 3)));
+  EXPECT_EQ(households.nested()[0].offsets, (std::vector<uint32_t>{0, 2, 2, 4}));
+  EXPECT_EQ(households.nested()[0].order, (std::vector<uint32_t>{0, 2, 1, 3}));
+
+  TableSpec spec;
+  spec.id = "M3";
+  spec.by = {"province"};
+  spec.rows.push_back(RowSpec{.item = "n", .derived = "count(${members})", .derived_number = true});
+  spec.rows.push_back(
+      RowSpec{.item = "with_migrant", .derived = "count(${m_migrant}[. = 'yes']) > 0"});
+  spec.rows.push_back(
+      RowSpec{.item = "age_sum", .derived = "sum(${m_age})", .derived_number = true});
+  spec.rows.push_back(RowSpec{.item = "any_old", .derived = "${m_age} >= 60"});
+  spec.rows.push_back(RowSpec{
+      .item = "mean_age", .derived = "sum(${m_age}) div count(${m_age})", .derived_number = true});
+  auto table = Tabulate(households, spec);
+  ASSERT_TRUE(table) << table.error().ToString();
+  const ItemResult& n = table->items[0];
+  EXPECT_EQ(n.kind, ItemKind::kNumeric);
+  EXPECT_EQ(n.numeric[0].n, 2u);
+  EXPECT_DOUBLE_EQ(*n.numeric[0].mean, 1.0);  // north: 2 members and none
+  EXPECT_DOUBLE_EQ(*n.numeric[1].mean, 2.0);
+  const ItemResult& with = table->items[1];
+  EXPECT_EQ(with.kind, ItemKind::kDerived);
+  EXPECT_EQ(with.options[0].cells[0].count, 0u);  // north: no migrant
+  EXPECT_EQ(with.options[0].cells[1].count, 1u);  // south: member 1
+  const ItemResult& sum = table->items[2];
+  EXPECT_EQ(sum.numeric[0].n, 2u);  // XPath's sum of no members is 0
+  EXPECT_DOUBLE_EQ(*sum.numeric[0].mean, 23.5);
+  const ItemResult& old = table->items[3];
+  EXPECT_EQ(old.options[0].cells[1].count, 1u);  // south's member of 61
+  EXPECT_EQ(old.options[0].cells[0].count, 0u);
+  const ItemResult& mean = table->items[4];
+  EXPECT_EQ(mean.numeric[0].n, 1u);  // 0 div 0 is NaN: missing for the empty household
+  EXPECT_EQ(mean.nonresponse[0].missing, 1u);
+  EXPECT_DOUBLE_EQ(*mean.numeric[0].mean, 23.5);
 }
 
 }  // namespace

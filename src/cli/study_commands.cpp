@@ -2,6 +2,7 @@
 // `ngosurvey report STUDY_DIR -o OUT` (the study report). The study folder is
 // described by its study.toml (docs/formats/study.md; study/study.h).
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -44,6 +45,13 @@ void RunSynth(CommandContext& ctx, const SynthOptions& opts) {
   std::string data_path = (folder / data.filename()).string();
   std::string targets_path = (folder / "targets_SYNTHETIC.csv").string();
   std::vector<std::pair<std::string, std::string>> files = {{data_path, study::SynthCsv(*result)}};
+  // Each repeat's instances beside the data, under the name the study gives them
+  // (study.toml's repeats, else DATA-REPEAT.csv).
+  std::map<std::string, std::string> repeat_files = study::RepeatFiles(*inputs);
+  for (const study::SynthRepeat& repeat : result->repeats) {
+    std::filesystem::path name = std::filesystem::path(repeat_files.at(repeat.name)).filename();
+    files.push_back({(folder / name).string(), study::SynthRepeatCsv(repeat)});
+  }
   // The targets are the published cells aimed at: none without published tables.
   if (inputs->audit) files.push_back({targets_path, study::SynthTargetsCsv(*result)});
   for (const auto& [path, text] : files) {
@@ -59,6 +67,10 @@ void RunSynth(CommandContext& ctx, const SynthOptions& opts) {
   }
   *ctx.err << "SYNTHETIC data: " << result->rows.size() << " respondents, seed " << result->seed
            << "\n";
+  for (size_t r = 0; r < result->repeats.size(); ++r) {
+    *ctx.err << "  " << result->repeats[r].rows.size() << " instances of repeat '"
+             << result->repeats[r].name << "' in " << files[1 + r].first << "\n";
+  }
   if (inputs->audit) {
     *ctx.err << result->targets.size() << " published cells: " << unreachable
              << " that no count of their base gives, " << unmet << " not met (see " << targets_path

@@ -7,6 +7,8 @@
 //            [--design-interval logit|korn-graubard] (a sampling design; overrides the spec's)
 #include <fmt/format.h>
 
+#include <map>
+#include <memory>
 #include <optional>
 #include <ostream>
 
@@ -18,7 +20,6 @@
 #include "analysis/units.h"
 #include "cli/command.h"
 #include "cli/progress.h"
-#include "exchange/import.h"
 #include "form/form.h"
 #include "report/table_render.h"
 #include "store/store.h"
@@ -126,25 +127,21 @@ std::optional<form::Form> LoadCsvForm(CommandContext& ctx, const TabulateOptions
   return std::move(*form);
 }
 
-// The top level's dataset from a CSV export and its form; nullopt after reporting an
-// error. `items`: the quick form's items at the top level (empty: every item).
-std::optional<analysis::Dataset> LoadCsv(CommandContext& ctx, const TabulateOptions& opts,
-                                         const form::Form* form,
-                                         const std::vector<analysis::TableSpec>& specs,
-                                         const std::vector<std::string>& items) {
+// The top level's dataset from a CSV export and its form (its warnings printed).
+// `items`: the quick form's items at the top level (empty: every item).
+Result<analysis::Dataset> LoadCsv(CommandContext& ctx, const TabulateOptions& opts,
+                                  const form::Form* form,
+                                  const std::vector<analysis::TableSpec>& specs,
+                                  const std::vector<std::string>& items) {
   // The header only: which grouping columns the data have. The rows are read by the
   // streaming loader (or its cache) below.
-  auto table = analysis::ReadCsvHeader(opts.data);
-  if (!table) {
-    ctx.exit_status = ReportError(ctx, table.error());
-    return std::nullopt;
-  }
+  auto table = NGO_TRY(analysis::ReadCsvHeader(opts.data));
   analysis::LoadDataOptions load;
   load.language = opts.lang;
   load.refused_codes = opts.refused;
   load.dont_know_codes = opts.dont_know;
   if (!specs.empty()) {
-    analysis::AddGroupingColumns(*form, *table, specs, &load);
+    analysis::AddGroupingColumns(*form, table, specs, &load);
   } else {
     load.items = items;
     if (!load.items.empty() && form->FindQuestion(opts.by)) load.items.push_back(opts.by);
@@ -163,7 +160,7 @@ std::optional<analysis::Dataset> LoadCsv(CommandContext& ctx, const TabulateOpti
   }
   // Grouping columns that the form defines are loaded as questions, not extras.
   std::erase_if(load.extra_single, [&](const std::string& name) {
-    return form->FindQuestion(name) != nullptr && table->ColumnIndex(name).has_value() &&
+    return form->FindQuestion(name) != nullptr && table.ColumnIndex(name).has_value() &&
            (load.items.empty() ||
             std::find(load.items.begin(), load.items.end(), name) != load.items.end());
   });
@@ -177,11 +174,7 @@ std::optional<analysis::Dataset> LoadCsv(CommandContext& ctx, const TabulateOpti
       analysis::LoadCsvWithCache(*form, opts.form, opts.data, load, &load_diags, settings, &cache);
   progress.Finish();
   PrintDiagnostics(ctx, load_diags);
-  if (!data) {
-    ctx.exit_status = ReportError(ctx, data.error());
-    return std::nullopt;
-  }
-  return std::move(*data);
+  return data;
 }
 
 // The dataset from the store: completed main-wave interviews of one form, with the
@@ -222,49 +215,92 @@ std::optional<analysis::StoreData> LoadStore(CommandContext& ctx, const Tabulate
   return std::move(*loaded);
 }
 
-// The instances of repeat `level` from --data and the --repeat files: each repeat row
-// joined with its parents' rows (analysis/units.h), loaded with the questions `specs`
-// use; nullopt after reporting an error.
-std::optional<analysis::Dataset> LoadCsvRepeat(
-    CommandContext& ctx, const TabulateOptions& opts, const form::Form& form, int level,
-    const std::map<std::string, std::string>& repeat_files,
-    const std::vector<analysis::TableSpec>& specs) {
-  auto fail = [&](const Error& error) -> std::optional<analysis::Dataset> {
-    ctx.exit_status = ReportError(ctx, error);
-    return std::nullopt;
-  };
-  auto main = csv::ReadTable(opts.data, exchange::ImportCsvOptions());
-  if (!main) return fail(main.error());
-  std::map<std::string, csv::Table> repeats;
-  for (const auto& [name, file] : repeat_files) {
-    auto table = csv::ReadTable(file, exchange::ImportCsvOptions());
-    if (!table) return fail(table.error());
-    repeats.emplace(name, std::move(*table));
-  }
-  auto joined = analysis::JoinRepeatTable(form, level, *main, repeats);
-  if (!joined) return fail(joined.error());
-  analysis::LoadDataOptions load;
-  load.language = opts.lang;
-  load.refused_codes = opts.refused;
-  load.dont_know_codes = opts.dont_know;
-  for (const analysis::TableSpec& spec : specs) {
-    for (const std::string& name : analysis::SpecQuestions(form, spec)) {
-      if (std::find(load.items.begin(), load.items.end(), name) == load.items.end())
-        load.items.push_back(name);
+// The levels' datasets from --data and the --repeat files.
+class CsvLevels final : public analysis::LevelSource {
+ public:
+  CsvLevels(CommandContext& ctx, const TabulateOptions& opts, const form::Form& form,
+            const std::map<std::string, std::string>& repeat_files, bool quick_items)
+      : ctx_(ctx), opts_(opts), form_(form), repeat_files_(repeat_files), quick_(quick_items) {}
+
+  Result<analysis::LevelData> Load(int level, const std::vector<analysis::TableSpec>& specs,
+                                   const std::vector<std::string>& questions) override {
+    analysis::LevelData out;
+    if (level == analysis::kTopLevel) {
+      std::vector<std::string> items;
+      if (quick_) {
+        for (const auto& spec : specs) {
+          for (const analysis::RowSpec& row : spec.rows) items.push_back(row.item);
+        }
+      }
+      out.data = NGO_TRY(
+          LoadCsv(ctx_, opts_, &form_, quick_ ? std::vector<analysis::TableSpec>{} : specs, items));
+      return out;
     }
-  }
-  analysis::AddGroupingColumns(form, *joined, specs, &load);
-  for (const analysis::TableSpec& spec : specs) {
-    for (const std::string& name : {spec.design.strata, spec.design.cluster}) {
-      if (!name.empty() && !form.FindQuestion(name)) load.extra_single.push_back(name);
+    analysis::LoadDataOptions load;
+    load.language = opts_.lang;
+    load.refused_codes = opts_.refused;
+    load.dont_know_codes = opts_.dont_know;
+    load.items = questions;
+    for (const analysis::TableSpec& spec : specs) {
+      for (const std::string& name : analysis::SpecQuestions(form_, spec)) {
+        if (std::find(load.items.begin(), load.items.end(), name) == load.items.end())
+          load.items.push_back(name);
+      }
     }
+    Diagnostics diags;
+    auto loaded =
+        analysis::LoadRepeatCsv(form_, level, opts_.data, repeat_files_, specs, load, &diags);
+    PrintDiagnostics(ctx_, diags);
+    return loaded;
   }
-  Diagnostics diags;
-  auto data = analysis::LoadCsvWithForm(form, *joined, load, &diags);
-  PrintDiagnostics(ctx, diags);
-  if (!data) return fail(data.error());
-  return std::move(*data);
-}
+
+ private:
+  CommandContext& ctx_;
+  const TabulateOptions& opts_;
+  const form::Form& form_;
+  const std::map<std::string, std::string>& repeat_files_;
+  bool quick_;
+};
+
+// The levels' datasets from the store (the top level's already loaded with the form).
+class StoreLevels final : public analysis::LevelSource {
+ public:
+  StoreLevels(CommandContext& ctx, const TabulateOptions& opts, const form::Form& form,
+              analysis::Dataset top)
+      : ctx_(ctx), opts_(opts), form_(form), top_(std::move(top)) {}
+
+  Result<analysis::LevelData> Load(int level, const std::vector<analysis::TableSpec>& specs,
+                                   const std::vector<std::string>&) override {
+    analysis::LevelData out;
+    if (level == analysis::kTopLevel) {
+      out.data = top_;
+      return out;
+    }
+    store::OpenOptions open;
+    open.read_only = true;
+    auto db = NGO_TRY(store::OpenStore(opts_.db, open));
+    analysis::StoreDataOptions load;
+    load.form_id = opts_.form_id;
+    load.include_pretest = opts_.include_pretest;
+    load.language = opts_.lang;
+    load.repeat = form_.questions[level].name;
+    for (const auto& spec : specs)
+      load.extra_single.insert(load.extra_single.end(), spec.by.begin(), spec.by.end());
+    Diagnostics diags;
+    auto loaded = analysis::LoadFromStore(*db, load, &diags);
+    PrintDiagnostics(ctx_, diags);
+    if (!loaded) return tl::unexpected(loaded.error());
+    out.data = std::move(loaded->data);
+    out.lineage = std::move(loaded->lineage);
+    return out;
+  }
+
+ private:
+  CommandContext& ctx_;
+  const TabulateOptions& opts_;
+  const form::Form& form_;
+  analysis::Dataset top_;
+};
 
 // The quick form's specs for --items: one table per level, its items in the order given.
 std::vector<analysis::TableSpec> QuickItemSpecs(const form::Form& form,
@@ -410,53 +446,42 @@ void Run(CommandContext& ctx, const TabulateOptions& opts) {
     }
   }
 
-  // Each table's level: the top level's tables share one dataset, each repeat's another.
+  // Each table's level: the top level's tables share one dataset, each repeat's another,
+  // with the instances their expressions read.
+  std::unique_ptr<analysis::LevelSource> source;
+  if (stored) {
+    source = std::make_unique<StoreLevels>(ctx, opts, *form, std::move(stored->data));
+  } else {
+    source = std::make_unique<CsvLevels>(ctx, opts, *form, repeat_files, quick_items);
+  }
   std::vector<int> levels;
-  for (const analysis::TableSpec& spec : specs) {
-    auto level = analysis::TableLevel(*form, spec);
-    if (!level) {
-      ctx.exit_status = quick_items ? ExitStatus::kUsage : ReportError(ctx, level.error());
-      if (quick_items) *ctx.err << "error: " << level.error().ToString() << "\n";
+  std::map<int, analysis::Dataset> datasets;
+  if (specs.empty()) {  // the quick form over every item of the top level
+    auto top = source->Load(analysis::kTopLevel, {}, {});
+    if (!top) {
+      ctx.exit_status = ReportError(ctx, top.error());
       return;
     }
-    levels.push_back(*level);
-  }
-  std::map<int, analysis::Dataset> datasets;
-  std::map<int, std::vector<analysis::TableSpec>> level_specs;
-  for (size_t i = 0; i < specs.size(); ++i) level_specs[levels[i]].push_back(specs[i]);
-  if (specs.empty()) level_specs[analysis::kTopLevel];  // the quick form over every item
-
-  for (const auto& [level, these] : level_specs) {
-    if (level == analysis::kTopLevel) {
-      if (stored) {
-        datasets.emplace(level, std::move(stored->data));
-        continue;
-      }
-      std::vector<std::string> items;
-      if (quick_items) {
-        for (const analysis::RowSpec& row : these.front().rows) items.push_back(row.item);
-      }
-      auto data = LoadCsv(ctx, opts, &*form,
-                          quick_items ? std::vector<analysis::TableSpec>{} : these, items);
-      if (!data) return;
-      datasets.emplace(level, std::move(*data));
-    } else if (opts.db.empty()) {
-      auto data = LoadCsvRepeat(ctx, opts, *form, level, repeat_files, these);
-      if (!data) return;
-      datasets.emplace(level, std::move(*data));
-    } else {
-      auto data = LoadStore(ctx, opts, these, form->questions[level].name, false);
-      if (!data) return;
-      datasets.emplace(level, std::move(data->data));
-    }
-  }
-  if (specs.empty()) {
-    specs.push_back(QuickSpec(datasets.at(analysis::kTopLevel), opts));
+    specs.push_back(QuickSpec(top->data, opts));
     levels.push_back(analysis::kTopLevel);
+    datasets.emplace(analysis::kTopLevel, std::move(top->data));
     if (Status applied = ApplyDesignFlags(opts, &specs.back()); !applied) {
       ctx.exit_status = ReportError(ctx, applied.error());
       return;
     }
+  } else {
+    auto loaded = analysis::LoadLevels(*form, specs, *source, &levels);
+    if (!loaded) {
+      // Names from the command line (the quick form's) are a usage error.
+      if (quick_items && loaded.error().code == "T006") {
+        *ctx.err << "error: " << loaded.error().ToString() << "\n";
+        ctx.exit_status = ExitStatus::kUsage;
+      } else {
+        ctx.exit_status = ReportError(ctx, loaded.error());
+      }
+      return;
+    }
+    datasets = std::move(*loaded);
   }
 
   TerminalProgress progress(ctx);

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "analysis/units.h"
 #include "base/file.h"
 #include "base/toml_location.h"
 
@@ -150,11 +151,11 @@ Result<StudyConfig> ReadStudyConfig(const std::string& dir) {
   std::string text = NGO_TRY(ReadFile(config.config_file, 1 << 20));
   toml::table root = NGO_TRY(ParseToml(text, config.config_file, "SD001"));
   ConfigReader reader(config);
-  NGO_TRY(reader.CheckKeys(
-      root,
-      {"format", "title", "source", "instrument", "tables", "frame", "data", "synthetic",
-       "published", "bases", "group", "synth", "network", "unit", "mode", "design", "notes"},
-      "study.toml"));
+  NGO_TRY(reader.CheckKeys(root,
+                           {"format", "title", "source", "instrument", "tables", "frame", "data",
+                            "synthetic", "published", "bases", "group", "synth", "network", "unit",
+                            "mode", "design", "notes", "repeats"},
+                           "study.toml"));
   std::string format = NGO_TRY(reader.String(root, "format", true));
   if (format != "ngosurvey-study/1") {
     return MakeError("SD002", "format must be \"ngosurvey-study/1\", not \"" + format + "\"",
@@ -168,6 +169,20 @@ Result<StudyConfig> ReadStudyConfig(const std::string& dir) {
   // The data may not exist yet: `ngosurvey synth` writes them.
   std::string data = NGO_TRY(reader.String(root, "data", true));
   config.data = (std::filesystem::path(dir) / data).string();
+  if (const toml::node* node = root.get("repeats")) {
+    if (!node->is_table()) {
+      return MakeError("SD002", "'repeats' must be a table: { NAME = \"FILE.csv\" }",
+                       TomlLocation(config.config_file, *node));
+    }
+    for (const auto& [name, value] : *node->as_table()) {
+      if (!value.is_string()) {
+        return MakeError("SD002", "repeats." + std::string(name.str()) + " must be a file name",
+                         TomlLocation(config.config_file, value));
+      }
+      config.repeats[std::string(name.str())] =
+          (std::filesystem::path(dir) / std::string(value.as_string()->get())).string();
+    }
+  }
   config.published = NGO_TRY(reader.Path(root, "published", false));
   config.bases = NGO_TRY(reader.Path(root, "bases", false));
   config.network = NGO_TRY(reader.Path(root, "network", false));
@@ -278,7 +293,24 @@ Result<StudyInputs> LoadStudyInputs(const std::string& dir) {
   }
   if (!in.config.network.empty())
     in.network = NGO_TRY(analysis::LoadNetworkSpec(in.config.network));
+  for (const auto& [name, file] : in.config.repeats) {
+    const form::Question* q = in.form.FindQuestion(name);
+    if (!q || !q->is_repeat()) {
+      return MakeError("SD002", "repeats." + name + ": the instrument has no repeat '" + name + "'",
+                       Location{.file = in.config.config_file});
+    }
+  }
   return in;
+}
+
+std::map<std::string, std::string> RepeatFiles(const StudyInputs& inputs) {
+  std::map<std::string, std::string> files = inputs.config.repeats;
+  for (const form::Question& q : inputs.form.questions) {
+    if (q.is_repeat() && !files.count(q.name)) {
+      files[q.name] = analysis::DefaultRepeatPath(inputs.config.data, q.name);
+    }
+  }
+  return files;
 }
 
 bool IsCompletedInterview(const fieldwork::FrameCase& c) {

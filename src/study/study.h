@@ -11,6 +11,8 @@
 //   mode       = "face to face"            optional: how the instrument was administered
 //   [design]   weight, strata, cluster, fpc, lonely_psu   every table's sampling design
 //   data       = "synthetic/x.csv"         responses (CSV export layout)
+//   repeats    = { members = "x-members.csv" }   optional: each repeat's CSV (default
+//                                          DATA-REPEAT.csv beside the data, as export names it)
 //   synthetic  = true                      the data are synthetic: say so everywhere
 //   published  = "published_tables.csv"   optional: published cells to compare with
 //   bases      = "bases.toml"              with `published`: their bases (audit)
@@ -63,8 +65,11 @@ struct StudyConfig {
   std::string config_file;  // dir + "/study.toml"
   std::string title;
   std::string instrument, tables, frame, data;  // resolved paths; frame may be empty
-  std::string published, bases;                 // resolved; empty when not set
-  std::string network;                          // resolved; the network spec, may be empty
+  // The CSV of each repeat named in study.toml (resolved); a repeat not named has
+  // analysis::DefaultRepeatPath(data, name).
+  std::map<std::string, std::string> repeats;
+  std::string published, bases;  // resolved; empty when not set
+  std::string network;           // resolved; the network spec, may be empty
   bool synthetic = false;
   std::string group = "country";
   uint64_t seed = 1;
@@ -97,6 +102,10 @@ struct StudyInputs {
 };
 
 Result<StudyInputs> LoadStudyInputs(const std::string& dir);
+
+// The CSV file of every repeat of the form: study.toml's `repeats`, else the default
+// beside the data.
+std::map<std::string, std::string> RepeatFiles(const StudyInputs& inputs);
 
 // True when a frame case's final disposition counts as a complete interview (I).
 bool IsCompletedInterview(const fieldwork::FrameCase& c);

@@ -6,13 +6,16 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "analysis/csv_load.h"
 #include "analysis/load_data.h"
+#include "analysis/units.h"
 #include "base/csv.h"
 #include "base/escape.h"
 #include "base/file.h"
+#include "form/instance_xml.h"
 #include "report/html.h"
 #include "report/network_render.h"
 #include "report/table_render.h"
@@ -298,31 +301,75 @@ Status AddFieldwork(const fieldwork::Frame& frame, const std::string& group_colu
 
 // --- Building -----------------------------------------------------------------------
 
+namespace {
+
+// The study's data by level: the data file (the streaming loader) for the top level,
+// the repeats' files joined with it for a repeat's instances (analysis/units.h).
+class StudyLevels final : public analysis::LevelSource {
+ public:
+  StudyLevels(const StudyInputs& in, const std::string& language, Progress& progress)
+      : in_(in), progress_(progress) {
+    load_.language = language;
+    load_.refused_codes = form::RefusedCodes(in.form);
+    load_.dont_know_codes = form::DontKnowCodes(in.form);
+  }
+
+  Result<analysis::LevelData> Load(int level, const std::vector<analysis::TableSpec>& specs,
+                                   const std::vector<std::string>& questions) override {
+    analysis::LevelData out;
+    analysis::LoadDataOptions load = load_;
+    Diagnostics diags;
+    if (level == analysis::kTopLevel) {
+      // The header (for the grouping columns), then the rows by the streaming loader.
+      auto table = NGO_TRY(analysis::ReadCsvHeader(in_.config.data));
+      analysis::AddGroupingColumns(in_.form, table, specs, &load);
+      analysis::CsvLoadSettings settings;
+      settings.progress = &progress_;
+      out.data = NGO_TRY(analysis::LoadCsvFile(in_.form, in_.config.data, load, &diags, settings));
+      top_rows_ = out.data.rows();
+      return out;
+    }
+    load.items = questions;
+    for (const analysis::TableSpec& spec : specs) {
+      for (const std::string& name : analysis::SpecQuestions(in_.form, spec)) {
+        if (std::find(load.items.begin(), load.items.end(), name) == load.items.end())
+          load.items.push_back(name);
+      }
+    }
+    return analysis::LoadRepeatCsv(in_.form, level, in_.config.data, RepeatFiles(in_), specs, load,
+                                   &diags);
+  }
+
+  // The study's respondents (rows of the data file), loaded if no table counted them.
+  Result<size_t> TopRows() {
+    if (!top_rows_) NGO_TRY(Load(analysis::kTopLevel, {}, {}));
+    return *top_rows_;
+  }
+
+ private:
+  const StudyInputs& in_;
+  Progress& progress_;
+  analysis::LoadDataOptions load_;
+  std::optional<size_t> top_rows_;
+};
+
+}  // namespace
+
 Result<StudyReport> BuildStudyReport(StudyInputs inputs, Progress& progress,
                                      const StudyReportOptions& options) {
   StudyReport report;
   report.inputs = std::move(inputs);
   report.language = options.language;
   const StudyInputs& in = report.inputs;
-  // The header (for the grouping columns), then the rows by the streaming loader.
-  auto table = NGO_TRY(analysis::ReadCsvHeader(in.config.data));
-  analysis::LoadDataOptions load;
-  load.language = options.language;
-  auto refused = in.form.settings.values.find("missing_refused");
-  if (refused != in.form.settings.values.end() && !refused->second.empty())
-    load.refused_codes = {refused->second};
-  auto dont_know = in.form.settings.values.find("missing_dont_know");
-  if (dont_know != in.form.settings.values.end() && !dont_know->second.empty()) {
-    load.dont_know_codes = {dont_know->second};
+  StudyLevels levels(in, options.language, progress);
+  std::vector<int> table_levels;
+  std::map<int, analysis::Dataset> datasets =
+      NGO_TRY(analysis::LoadLevels(in.form, in.specs, levels, &table_levels));
+  report.respondents = NGO_TRY(levels.TopRows());
+  for (size_t i = 0; i < in.specs.size(); ++i) {
+    report.tables.push_back(
+        NGO_TRY(analysis::Tabulate(datasets.at(table_levels[i]), in.specs[i], progress)));
   }
-  analysis::AddGroupingColumns(in.form, table, in.specs, &load);
-  Diagnostics load_diags;
-  analysis::CsvLoadSettings settings;
-  settings.progress = &progress;
-  auto data = NGO_TRY(analysis::LoadCsvFile(in.form, in.config.data, load, &load_diags, settings));
-  report.respondents = data.rows();
-  for (const auto& spec : in.specs)
-    report.tables.push_back(NGO_TRY(analysis::Tabulate(data, spec, progress)));
 
   if (in.audit) {
     for (const CellAudit& cell : in.audit->cells)

@@ -6,8 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 
 #include "base/escape.h"
@@ -278,6 +280,26 @@ TEST(OtherStudyTest, ShippedDataAreWhatSynthesisWritesWithoutPublishedTables) {
   EXPECT_TRUE(*shipped == SynthCsv(*synth))
       << inputs->config.data << " is not what synthesis gives today: run `ngosurvey synth "
       << kHousehold << "`";
+  // The roster: as many members as each household's size (the repeat's repeat_count),
+  // each linked to its household, in the file study.toml names.
+  ASSERT_EQ(synth->repeats.size(), 1u);
+  const SynthRepeat& members = synth->repeats[0];
+  EXPECT_EQ(members.name, "members");
+  std::map<std::string, size_t> listed;
+  for (const auto& row : members.rows) {
+    EXPECT_EQ(row.front(), "SYNTHETIC");
+    ++listed[row[row.size() - 2]];  // PARENT_KEY
+  }
+  size_t size_column =
+      std::find(synth->header.begin(), synth->header.end(), "hh_size") - synth->header.begin();
+  ASSERT_LT(size_column, synth->header.size());
+  for (const auto& household : synth->rows) {
+    EXPECT_EQ(std::to_string(listed[household[1]]), household[size_column]) << household[1];
+  }
+  auto shipped_members = ReadFile(RepeatFiles(*inputs).at("members"));
+  ASSERT_TRUE(shipped_members) << shipped_members.error().ToString();
+  EXPECT_TRUE(*shipped_members == SynthRepeatCsv(members))
+      << "the roster is not what synthesis gives today: run `ngosurvey synth " << kHousehold << "`";
 }
 
 TEST(OtherStudyTest, ReportHasNumbersInEveryTableAndNoneOfTheReferenceStudysWords) {
@@ -285,7 +307,15 @@ TEST(OtherStudyTest, ReportHasNumbersInEveryTableAndNoneOfTheReferenceStudysWord
   ASSERT_TRUE(inputs) << inputs.error().ToString();
   auto report = BuildStudyReport(std::move(*inputs), NullProgress::Instance());
   ASSERT_TRUE(report) << report.error().ToString();
-  ASSERT_EQ(report->tables.size(), 3u);
+  ASSERT_EQ(report->tables.size(), 6u);  // H1-H3 of households, M1-M3 of the roster
+  // M1 and M2 count the members (every member of the roster in M1's Total column), M3
+  // the households, with items computed over their members.
+  auto synth = SynthesizeStudy(*LoadStudyInputs(kHousehold));
+  ASSERT_TRUE(synth) << synth.error().ToString();
+  const size_t roster = synth->repeats.at(0).rows.size();
+  EXPECT_EQ(report->tables[3].items[0].nonresponse.back().total, roster);
+  EXPECT_EQ(report->tables[5].items[0].nonresponse.back().total, report->respondents);
+  EXPECT_EQ(report->tables[5].items[0].kind, analysis::ItemKind::kNumeric);
   for (const auto& table : report->tables) {
     // study.toml's [design] reaches every table: weighted, with design-based figures.
     EXPECT_TRUE(table.design.used()) << table.id;
@@ -340,6 +370,10 @@ TEST(OtherStudyTest, ReportInAnotherLanguageOfTheForm) {
   EXPECT_NE(html.find("<html lang=\"vi\""), std::string::npos);
   EXPECT_NE(html.find("Kinh doanh"), std::string::npos);  // "Own business" in Vietnamese
   EXPECT_EQ(html.find("Own business"), std::string::npos);
+  // The roster's questions and choices too.
+  EXPECT_NE(html.find("Giới tính"), std::string::npos);
+  EXPECT_NE(html.find("Thành phố trong nước"), std::string::npos);
+  EXPECT_EQ(html.find("A city in the country"), std::string::npos);
 }
 
 TEST(OtherStudyTest, UnitWordsAndBadUnitsAreNamed) {

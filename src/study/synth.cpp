@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <utility>
 
 #include "base/text.h"
 #include "form/expr/expr.h"
@@ -169,6 +170,7 @@ class Synthesizer {
     for (const Question& q : form_.questions) NGO_TRY(Generate(q));
     NGO_TRY(RecomputeCalculates());
     Finish();
+    NGO_TRY(GenerateRepeats());
     return std::move(result_);
   }
 
@@ -257,7 +259,7 @@ class Synthesizer {
   std::vector<size_t> Base(const CompiledRow& row, std::string_view group) {
     std::vector<size_t> base;
     for (size_t i = 0; i < rows_.size(); ++i) {
-      if (respondents_[i].group != group) continue;
+      if (Value(i, options_.group_column) != group) continue;
       bool in = true;
       context_.Set(&rows_[i]);
       for (const auto& filter : row.filters) {
@@ -339,7 +341,15 @@ class Synthesizer {
 
   // --- Generation --------------------------------------------------------------
 
+  // The value of `name` in row i ("" when none).
+  std::string_view Value(size_t i, std::string_view name) const {
+    auto it = rows_[i].find(name);
+    return it == rows_[i].end() ? std::string_view{} : std::string_view(it->second);
+  }
+
   Status Generate(const Question& q) {
+    // One level at a time: the respondents' questions, then each repeat's instances.
+    if (form_.EnclosingRepeat(q) != level_) return Ok();
     switch (q.type) {
       case QuestionType::kBeginGroup:
       case QuestionType::kBeginRepeat:
@@ -399,7 +409,7 @@ class Synthesizer {
   Status Text(const Question& q, const std::vector<bool>& relevant) {
     // "Other: please specify" fields follow their select; every text is marked.
     return Fill(q, relevant, [&](size_t i) {
-      return "SYNTHETIC text for " + respondents_[i].org_id + " (no real answer)";
+      return "SYNTHETIC text for " + std::string(Value(i, "org_id")) + " (no real answer)";
     });
   }
 
@@ -600,7 +610,7 @@ class Synthesizer {
       }
       if (!NGO_TRY(Valid(q, i, value))) {
         return MakeError("SY004",
-                         "synthetic answer '" + value + "' of " + respondents_[i].org_id +
+                         "synthetic answer '" + value + "' of " + std::string(Value(i, "org_id")) +
                              " fails the constraint of '" + q.name + "'",
                          form_.SurveyCell(q.row, "constraint"));
       }
@@ -685,6 +695,7 @@ class Synthesizer {
   Status RecomputeCalculates() {
     for (const Question& q : form_.questions) {
       if (q.type != QuestionType::kCalculate || q.calculation.empty()) continue;
+      if (form_.EnclosingRepeat(q) != level_) continue;
       for (size_t i = 0; i < rows_.size(); ++i) {
         rows_[i].erase(q.name);
         if (NGO_TRY(Relevant(q, i))) rows_[i][q.name] = NGO_TRY(Calculate(q, i));
@@ -790,6 +801,66 @@ class Synthesizer {
     }
   }
 
+  // The instances of each repeat at the top of the form, per respondent: as many as its
+  // repeat_count gives over the respondent's values (at most kMaxInstances), else 1 to 4;
+  // each instance's questions generated as a respondent's are (relevance, choice
+  // filters and constraints over the instance's and its respondent's values). Repeats
+  // inside repeats are not synthesised.
+  static constexpr int64_t kMaxInstances = 30;
+
+  Result<size_t> InstanceCount(const Question& repeat, size_t i) {
+    if (repeat.repeat_count.empty()) return 1 + rng_.Below(4);
+    auto bound = NGO_TRY(CompileForm(repeat, repeat.repeat_count, "repeat_count"));
+    context_.Set(&rows_[i]);
+    auto count = evaluator_.EvaluateNumber(bound, context_);
+    if (!count || !std::isfinite(*count) || *count < 0) return 0;
+    return static_cast<size_t>(std::min<double>(std::floor(*count), kMaxInstances));
+  }
+
+  Status GenerateRepeats() {
+    for (const Question& repeat : form_.questions) {
+      if (!repeat.is_repeat() || form_.EnclosingRepeat(repeat) != -1) continue;
+      std::vector<std::pair<size_t, size_t>> instances;  // (respondent, number)
+      std::vector<Row> instance_rows;
+      for (size_t i = 0; i < rows_.size(); ++i) {
+        size_t count = NGO_TRY(InstanceCount(repeat, i));
+        for (size_t k = 1; k <= count; ++k) {
+          instances.emplace_back(i, k);
+          instance_rows.push_back(rows_[i]);  // the respondent's values, for expressions
+        }
+      }
+      std::vector<Row> respondents = std::exchange(rows_, std::move(instance_rows));
+      std::vector<std::string> header = std::exchange(header_, {});
+      level_ = repeat.index;
+      Status generated = Ok();
+      for (const Question& q : form_.questions) {
+        if (generated) generated = Generate(q);
+      }
+      if (generated) generated = RecomputeCalculates();
+      SynthRepeat out;
+      out.name = repeat.name;
+      out.header = {"data_status"};
+      for (const std::string& name : header_) out.header.push_back(name);
+      out.header.push_back("PARENT_KEY");
+      out.header.push_back("KEY");
+      for (size_t r = 0; r < rows_.size(); ++r) {
+        std::vector<std::string> line = {"SYNTHETIC"};
+        for (const std::string& name : header_) line.emplace_back(Value(r, name));
+        const std::string& parent = result_.rows[instances[r].first][1];
+        line.push_back(parent);
+        line.push_back(parent + "/" + repeat.name + "[" + std::to_string(instances[r].second) +
+                       "]");
+        out.rows.push_back(std::move(line));
+      }
+      rows_ = std::move(respondents);
+      header_ = std::move(header);
+      level_ = -1;
+      NGO_TRY(generated);
+      result_.repeats.push_back(std::move(out));
+    }
+    return Ok();
+  }
+
   std::string Uuid() {
     uint64_t a = rng_.Next(), b = rng_.Next();
     a = (a & ~0xF000ull) | 0x4000ull;                         // version 4
@@ -810,8 +881,9 @@ class Synthesizer {
   Rng rng_;
   RowContext context_;
   form::expr::Evaluator evaluator_;
-  std::vector<Row> rows_;
+  std::vector<Row> rows_;  // respondents, or a repeat's instances while it is generated
   std::vector<std::string> header_;
+  int level_ = -1;  // the level generated: -1 the respondents, else a repeat's index
   SynthResult result_;
   std::map<std::pair<const TableSpec*, const RowSpec*>, CompiledRow> compiled_;
   std::map<std::string, std::vector<std::pair<const CellAudit*, const CompiledRow*>>, std::less<>>
@@ -835,6 +907,13 @@ std::string SynthCsv(const SynthResult& result) {
   std::string out;
   csv::AppendRow(result.header, &out);
   for (const auto& row : result.rows) csv::AppendRow(row, &out);
+  return out;
+}
+
+std::string SynthRepeatCsv(const SynthRepeat& repeat) {
+  std::string out;
+  csv::AppendRow(repeat.header, &out);
+  for (const auto& row : repeat.rows) csv::AppendRow(row, &out);
   return out;
 }
 

@@ -63,10 +63,20 @@ struct SynthTarget {
   std::string note;                 // why not, for people
 };
 
+// A repeat's SYNTHETIC instances, in ngosurvey's export layout (export.h): data_status,
+// the repeat's questions, PARENT_KEY (the respondent's instance_id) and KEY
+// ("PARENT_KEY/NAME[N]"); written beside the data as DATA-NAME.csv.
+struct SynthRepeat {
+  std::string name;
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+};
+
 struct SynthResult {
   std::vector<std::string> header;             // data_status, instance_id, then questions
   std::vector<std::vector<std::string>> rows;  // one per respondent, same width
   std::vector<SynthTarget> targets;            // one per published cell, in CSV order
+  std::vector<SynthRepeat> repeats;            // each repeat at the top of the form
   uint64_t seed = 0;
 };
 
@@ -83,6 +93,9 @@ Result<SynthResult> Synthesize(const form::Form& form,
 
 // The rows as CSV text (header first, RFC 4180 quoting, "\n" line ends).
 std::string SynthCsv(const SynthResult& result);
+
+// A repeat's rows as CSV text, as SynthCsv.
+std::string SynthRepeatCsv(const SynthRepeat& repeat);
 
 // One line per published cell: table,item_id,option_id,country,published_value,
 // base,target,reachable,met,note.

@@ -68,6 +68,51 @@ expect_status 0 "$NGOSURVEY" tabulate --spec "$TMP/spec.toml" --form "$F" "${ODK
   --format csv --no-cache
 grep -q '^m_migrant,yes,female,count,[0-9]*,T1$' "$TMP/stdout" || fail "spec: $(head "$TMP/stdout")"
 
+# Counts per household over its members (derived items reading the roster): the same
+# from the CSV files and from the store, and as the files say.
+cat > "$TMP/per_household.toml" <<'TOML'
+[[table]]
+id = "H1"
+title = "Members and migrants per household"
+by = ["province"]
+[[table.row]]
+item = "n_members"
+number = "count(${members})"
+statistics = ["n", "mean", "max"]
+[[table.row]]
+item = "with_migrant"
+derived = "count(${m_migrant}[. = 'yes']) > 0"
+[[table]]
+id = "H2"
+title = "Members aged 60 and over"
+unit = "members"
+by = ["province"]
+[[table.row]]
+item = "older"
+derived = "${m_age} >= 60"
+TOML
+expect_status 0 "$NGOSURVEY" tabulate --spec "$TMP/per_household.toml" --form "$F" "${ODK[@]}" \
+  --format csv --no-cache
+cp "$TMP/stdout" "$TMP/per_household.csv"
+expect_status 0 "$NGOSURVEY" tabulate --spec "$TMP/per_household.toml" --db "$DB" --format csv
+cmp "$TMP/stdout" "$TMP/per_household.csv" || fail "per-household items differ from the store"
+expect_status 0 "$NGOSURVEY" tabulate --spec "$TMP/per_household.toml" --form "$F" "${KOBO[@]}" \
+  --format csv --no-cache
+cmp "$TMP/stdout" "$TMP/per_household.csv" || fail "per-household items differ in Kobo's layout"
+stat() {  # stat ITEM OPTION GROUP STATISTIC (the spec's layout: table last)
+  awk -F, -v i="$1" -v o="$2" -v g="$3" -v s="$4" '$1==i && $2==o && $3==g && $4==s {print $5}' "$TMP/per_household.csv"
+}
+read -r want_n want_mean want_max want_with want_older < <(awk -F, '
+  NR==FNR { if (FNR>1) { p[$6]=$1; if ($1=="north") h++ } next }
+  FNR>1 && p[$5]=="north" { n[$5]++; if ($3=="yes") mig[$5]=1; if ($2>=60) old++ }
+  END { for (k in n) { t+=n[k]; if (n[k]>m) m=n[k] } for (k in mig) w++;
+        printf "%d %.6f %d %d %d\n", h, t/h, m, w, old }' "$TMP/odk/main.csv" "$TMP/odk/members.csv")
+[ "$(stat n_members "" north n)" = "$want_n" ] || fail "n_members n: $(stat n_members "" north n), want $want_n"
+[ "$(printf '%.6f' "$(stat n_members "" north mean)")" = "$want_mean" ] || fail "members per household"
+[ "$(stat n_members "" north max)" = "$want_max" ] || fail "largest roster"
+[ "$(stat with_migrant yes north count)" = "$want_with" ] || fail "households with a migrant: $(stat with_migrant yes north count), want $want_with"
+[ "$(stat older yes north count)" = "$want_older" ] || fail "members aged 60+: $(stat older yes north count), want $want_older"
+
 # Unknown names and another repeat's field.
 expect_status 2 "$NGOSURVEY" tabulate --form "$F" "${ODK[@]}" --by province \
   --items nonexistent --format csv --no-cache
@@ -116,11 +161,15 @@ dom <- subset(des, province == "north" & d[["members/m_sex"]] %in% c("female", "
 p <- svymean(~female, dom)
 ci <- svyciprop(~female, dom, method = "logit")
 mean_age <- svymean(~age, subset(des, province == "south"))
-cat(sprintf("%.15g %.15g %.15g %.15g %.15g %.15g %.15g\n", coef(p), SE(p),
+# Households with at least one migrant member, on the households' own design.
+h$mig <- as.numeric(h$KEY %in% m$PARENT_KEY[m[["members/m_migrant"]] == "yes"])
+hdes <- svydesign(ids = ~village, strata = ~province, weights = ~weight, data = h, nest = TRUE)
+hm <- svymean(~mig, subset(hdes, province == "north"))
+cat(sprintf("%.15g %.15g %.15g %.15g %.15g %.15g %.15g %.15g %.15g\n", coef(p), SE(p),
             attr(ci, "ci")[1], attr(ci, "ci")[2], sum(weights(dom)),
-            coef(mean_age), SE(mean_age)))
+            coef(mean_age), SE(mean_age), coef(hm), SE(hm)))
 RSCRIPT
-read -r r_prop r_se r_lo r_hi r_nw r_mean r_mean_se < "$TMP/r.txt"
+read -r r_prop r_se r_lo r_hi r_nw r_mean r_mean_se r_hh r_hh_se < "$TMP/r.txt"
 value() {  # value ITEM OPTION GROUP STATISTIC
   awk -F, -v i="$1" -v o="$2" -v g="$3" -v s="$4" '$1==i && $2==o && $3==g && $4==s {print $5}' "$TMP/weighted.csv"
 }
@@ -135,4 +184,10 @@ close "ci_hi" "$(value m_sex female north ci_hi)" "$r_hi"
 close "n_weighted" "$(value m_sex female north n_weighted)" "$r_nw"
 close "mean age" "$(value m_age "" south mean)" "$r_mean"
 close "se of the mean age" "$(value m_age "" south se)" "$r_mean_se"
+# The household-level derived item, weighted by the households' design.
+expect_status 0 "$NGOSURVEY" tabulate --spec "$TMP/per_household.toml" --form "$F" "${ODK[@]}" \
+  --weight weight --strata province --cluster village --format csv --no-cache
+cp "$TMP/stdout" "$TMP/weighted.csv"
+close "households with a migrant" "$(value with_migrant yes north prop)" "$r_hh"
+close "their se" "$(value with_migrant yes north se)" "$r_hh_se"
 echo "tabulate_repeat: ok"
