@@ -6,7 +6,7 @@ namespace ngosurvey::text {
 
 namespace {
 
-std::string EscapeHtmlAs(std::string_view input, bool apostrophes) {
+std::string EscapeHtmlAs(std::string_view input, bool apostrophes, bool whitespace_references) {
   std::string out;
   out.reserve(input.size() + input.size() / 8);
   size_t pos = 0;
@@ -33,7 +33,11 @@ std::string EscapeHtmlAs(std::string_view input, bool apostrophes) {
         case '\t':
         case '\n':
         case '\r':
-          out += static_cast<char>(byte);
+          if (whitespace_references) {
+            out += byte == '\t' ? "&#9;" : byte == '\n' ? "&#10;" : "&#13;";
+          } else {
+            out += static_cast<char>(byte);
+          }
           break;
         default:
           out += (byte < 0x20 || byte == 0x7F) ? ' ' : static_cast<char>(byte);
@@ -53,9 +57,15 @@ std::string EscapeHtmlAs(std::string_view input, bool apostrophes) {
 
 }  // namespace
 
-std::string EscapeHtml(std::string_view text) { return EscapeHtmlAs(text, true); }
+std::string EscapeHtml(std::string_view text) { return EscapeHtmlAs(text, true, false); }
 
-std::string EscapeHtmlKeepApostrophes(std::string_view text) { return EscapeHtmlAs(text, false); }
+std::string EscapeHtmlKeepApostrophes(std::string_view text) {
+  return EscapeHtmlAs(text, false, false);
+}
+
+std::string EscapeXmlKeepingPositions(std::string_view text) {
+  return EscapeHtmlAs(text, true, true);
+}
 
 std::string EscapeMarkdownCell(std::string_view text) {
   std::string out;

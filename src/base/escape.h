@@ -16,6 +16,10 @@ std::string EscapeHtml(std::string_view text);
 // content or double-quoted attribute values, where an apostrophe is plain text
 // (the export codebook's page, whose bytes predate EscapeHtml).
 std::string EscapeHtmlKeepApostrophes(std::string_view text);
+// EscapeHtml for XML whose text positions matter (REFI-QDA offsets in code points):
+// tab, LF and CR become character references, which an XML reader keeps as they are
+// (written raw, "\r\n" would come back as "\n" and shift every later position).
+std::string EscapeXmlKeepingPositions(std::string_view text);
 
 // A Markdown table cell: '|' becomes "\|" and line breaks (CR, LF) become spaces, so
 // the text stays in its cell; everything else is kept as written.

@@ -25,6 +25,11 @@ TEST(EscapeHtmlTest, ReplacesMalformedUtf8AndControls) {
   EXPECT_EQ(EscapeHtml("a\x7F\n"), "a \n");
 }
 
+TEST(EscapeHtmlTest, XmlKeepingPositionsWritesLineEndsAsReferences) {
+  EXPECT_EQ(EscapeXmlKeepingPositions("a\r\nb\tc<&'"), "a&#13;&#10;b&#9;c&lt;&amp;&#39;");
+  EXPECT_EQ(EscapeXmlKeepingPositions(std::string("x\x01y", 3)), "x y");
+}
+
 TEST(EscapeHtmlTest, KeepingApostrophes) {
   EXPECT_EQ(EscapeHtmlKeepApostrophes("don't <b>&\"x\""), "don't &lt;b&gt;&amp;&quot;x&quot;");
   EXPECT_EQ(EscapeHtmlKeepApostrophes("a\x01"), "a ");

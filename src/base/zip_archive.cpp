@@ -119,6 +119,68 @@ Status ZipArchive::ReadEntryChunks(size_t index, const ChunkConsumer& consume) {
   }
 }
 
+Result<std::string> WriteZip(const std::vector<std::pair<std::string, std::string>>& entries) {
+  auto failed = [](const std::string& why) {
+    return MakeError("ZIP001", "cannot write the zip: " + why);
+  };
+  zip_error_t error;
+  zip_error_init(&error);
+  zip_source_t* source = zip_source_buffer_create(nullptr, 0, 0, &error);
+  if (source == nullptr) {
+    std::string why = zip_error_strerror(&error);
+    zip_error_fini(&error);
+    return failed(why);
+  }
+  zip_t* zip = zip_open_from_source(source, ZIP_TRUNCATE, &error);
+  if (zip == nullptr) {
+    std::string why = zip_error_strerror(&error);
+    zip_error_fini(&error);
+    zip_source_free(source);
+    return failed(why);
+  }
+  zip_error_fini(&error);
+  zip_source_keep(source);  // kept past zip_close, to read the archive back
+  for (const auto& [name, bytes] : entries) {
+    zip_source_t* entry = zip_source_buffer(zip, bytes.data(), bytes.size(), 0);
+    zip_int64_t index =
+        entry == nullptr ? -1 : zip_file_add(zip, name.c_str(), entry, ZIP_FL_ENC_UTF_8);
+    // A fixed time (1980-01-01, the format's first) so that the same entries make the
+    // same bytes: an export run twice gives the same file.
+    if (index < 0 || zip_file_set_mtime(zip, static_cast<zip_uint64_t>(index), 315532800, 0) < 0) {
+      if (entry != nullptr && index < 0) zip_source_free(entry);
+      std::string why = zip_strerror(zip);
+      zip_discard(zip);
+      zip_source_free(source);
+      return failed(why);
+    }
+  }
+  if (zip_close(zip) != 0) {
+    std::string why = zip_strerror(zip);
+    zip_discard(zip);
+    zip_source_free(source);
+    return failed(why);
+  }
+  std::string out;
+  if (zip_source_open(source) != 0) {
+    zip_source_free(source);
+    return failed("cannot read the archive back");
+  }
+  char buffer[1 << 16];
+  while (true) {
+    zip_int64_t got = zip_source_read(source, buffer, sizeof buffer);
+    if (got < 0) {
+      zip_source_close(source);
+      zip_source_free(source);
+      return failed("cannot read the archive back");
+    }
+    if (got == 0) break;
+    out.append(buffer, static_cast<size_t>(got));
+  }
+  zip_source_close(source);
+  zip_source_free(source);
+  return out;
+}
+
 bool LooksLikeZip(std::string_view data) {
   return data.size() >= 4 && (data.substr(0, 4) == std::string_view("PK\x03\x04", 4) ||
                               data.substr(0, 4) == std::string_view("PK\x05\x06", 4));

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/error.h"
@@ -63,6 +64,11 @@ class ZipArchive {
   std::vector<std::string> names_;
   uint64_t total_read_ = 0;
 };
+
+// A zip archive of `entries` (name, bytes), in that order, deflated, made in memory
+// (REFI-QDA projects, exchange/qdpx.h); every entry dated 1980-01-01, so that the
+// same entries give the same bytes. ZIP001 when libzip refuses.
+Result<std::string> WriteZip(const std::vector<std::pair<std::string, std::string>>& entries);
 
 // True when `data` starts as a zip archive does ("PK\3\4", or "PK\5\6" when empty).
 bool LooksLikeZip(std::string_view data);

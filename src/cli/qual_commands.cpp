@@ -19,6 +19,7 @@
 #include "base/text.h"
 #include "cli/command.h"
 #include "exchange/codings.h"
+#include "exchange/qdpx.h"
 #include "fieldwork/frame.h"
 #include "form/codebook.h"
 #include "report/agreement_render.h"
@@ -353,7 +354,34 @@ void RunCodeSession(CommandContext& ctx, const CodeOptions& opts) {
   ctx.exit_status = session.Run(std::cin);
 }
 
+// `code export ... FILE.qdpx`: a REFI-QDA project for NVivo, ATLAS.ti, MAXQDA.
+void RunCodeExportQdpx(CommandContext& ctx, const CodeOptions& opts) {
+  if (opts.codebook.empty()) {
+    *ctx.err << "error: a .qdpx export needs --codebook FILE: its themes are the project's codes\n";
+    ctx.exit_status = ExitStatus::kUsage;
+    return;
+  }
+  if (!opts.coder.empty()) {
+    *ctx.err << "error: a .qdpx project holds every coder's codings; leave out --coder\n";
+    ctx.exit_status = ExitStatus::kUsage;
+    return;
+  }
+  auto book = form::LoadCodebook(opts.codebook);
+  if (!book) return (void)Fail(ctx, book.error());
+  auto db = OpenExisting(opts.db, true);
+  if (!db) return (void)Fail(ctx, db.error());
+  exchange::QdpxExportOptions options;
+  options.question = opts.question;
+  auto bytes = exchange::ExportQdpx(**db, *book, options);
+  if (!bytes) return (void)Fail(ctx, bytes.error());
+  if (auto st = WriteFileAtomic(opts.file, *bytes); !st) return (void)Fail(ctx, st.error());
+  *ctx.err << "REFI-QDA project of '" << opts.question << "' written to " << opts.file << "\n";
+}
+
 void RunCodeExport(CommandContext& ctx, const CodeOptions& opts) {
+  if (opts.file.size() > 5 && opts.file.substr(opts.file.size() - 5) == ".qdpx") {
+    return RunCodeExportQdpx(ctx, opts);
+  }
   auto db = OpenExisting(opts.db, true);
   if (!db) return (void)Fail(ctx, db.error());
   auto text = exchange::ExportCodings(**db, opts.question, opts.coder);
@@ -535,10 +563,14 @@ void RegisterQualCommands(CLI::App& root, CommandContext& ctx) {
     if (coder) sub->add_option("--coder", opts->coder, "Only this coder's codings");
   };
   CLI::App* exp = code->add_subcommand(
-      "export", "Write codings as CSV: instance_id,question,coder,code,start,end");
+      "export",
+      "Write codings as CSV (instance_id,question,coder,code,start,end), or as a REFI-QDA project "
+      "for NVivo, ATLAS.ti or MAXQDA when FILE ends in .qdpx");
   add_common(exp, true);
-  exp->add_option("--codebook", opts->codebook, "The codebook (not needed to export)");
-  exp->add_option("file", opts->file, "The CSV file to write ('-': standard output)")->required();
+  exp->add_option("--codebook", opts->codebook,
+                  "The codebook (needed for .qdpx: its themes are the project's codes)");
+  exp->add_option("file", opts->file, "The CSV file to write ('-': standard output), or FILE.qdpx")
+      ->required();
   exp->callback([&ctx, opts] { RunCodeExport(ctx, *opts); });
 
   CLI::App* imp = code->add_subcommand(

@@ -57,6 +57,19 @@ TEST(ZipArchiveTest, ListsAndReadsEntries) {
   EXPECT_EQ(*(*zip)->ReadEntry(1), std::string(5, '\0'));
 }
 
+TEST(ZipArchiveTest, WriteZipMakesWhatOpenReadsTheSameBytesEachTime) {
+  std::vector<std::pair<std::string, std::string>> entries = {{"project.qde", "<Project/>"},
+                                                              {"Sources/a.txt", "Tổ chức\r\nline"}};
+  auto zip = WriteZip(entries);
+  ASSERT_TRUE(zip) << zip.error().ToString();
+  EXPECT_TRUE(LooksLikeZip(*zip));
+  auto opened = ZipArchive::Open(*zip, "w.zip");
+  ASSERT_TRUE(opened) << opened.error().ToString();
+  ASSERT_EQ((*opened)->names(), (std::vector<std::string>{"project.qde", "Sources/a.txt"}));
+  EXPECT_EQ(*(*opened)->ReadEntry(1), "Tổ chức\r\nline");
+  EXPECT_EQ(*WriteZip(entries), *zip);  // dated 1980-01-01: reproducible
+}
+
 TEST(ZipArchiveTest, StopsAtTheLimitsWhateverTheArchiveDeclares) {
   std::string data = MakeZip({{"a", std::string(4096, 'a')}, {"b", std::string(4096, 'b')}});
   auto entry_limited = ZipArchive::Open(data, "t.zip", {.max_entry_bytes = 4095});
