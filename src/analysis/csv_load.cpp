@@ -263,6 +263,7 @@ class Loader {
   size_t ReadBytes() const { return settings_.read_bytes ? settings_.read_bytes : size_t{1} << 18; }
   std::shared_ptr<uint8_t> arena_;  // the columns' values (ColumnArena)
   size_t question_targets_ = 0;
+  Diagnostics skipped_diags_;  // D011: select_ones too wide to load unasked
   // options.extra_single in order: its target, or -1 when the header lacks it (D004).
   std::vector<std::pair<std::string, int>> extras_;
   std::vector<Chunk> chunks_;
@@ -345,6 +346,7 @@ std::optional<Error> Loader::Plan() {
     for (const Question& q : form_.questions) {
       if (!IsTabulable(q.type)) continue;
       if (!form::FindColumn(header_, q)) continue;
+      if (SkipTooWide(form_, q, options_, &skipped_diags_)) continue;
       questions.push_back(&q);
     }
   } else {
@@ -1071,6 +1073,7 @@ Result<Dataset> Loader::Finish(Diagnostics* diags) {
     return at;
   };
   Dataset data(rows);
+  diags->Append(skipped_diags_);  // D011, in form order, before the columns' own
   for (size_t k = 0; k < question_targets_; ++k) {
     Target& t = targets_[k];
     if (t.numeric_candidate) {

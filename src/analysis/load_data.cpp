@@ -113,6 +113,20 @@ ColumnKind ColumnKindOf(QuestionType type) {
                                                  : ColumnKind::kNumber;
 }
 
+bool SkipTooWide(const form::Form& form, const Question& q, const LoadDataOptions& options,
+                 Diagnostics* diags) {
+  if (ColumnKindOf(q.type) != ColumnKind::kSingle) return false;
+  std::vector<std::string> names, labels;
+  ChoiceOptions(form, q, options, &names, &labels);
+  if (names.size() <= static_cast<size_t>(kMaxSingleOptions)) return false;
+  diags->AddWarning("D011",
+                    "'" + q.name + "' has " + std::to_string(names.size()) +
+                        " options, more than a single-choice column holds (" +
+                        std::to_string(kMaxSingleOptions) + "): not loaded, as no table names it",
+                    form.SurveyCell(q.row, "type"));
+  return true;
+}
+
 void ChoiceOptions(const form::Form& form, const Question& q, const LoadDataOptions& options,
                    std::vector<std::string>* names, std::vector<std::string>* labels) {
   if (ColumnKindOf(q.type) == ColumnKind::kNumber) return;
@@ -228,6 +242,7 @@ Result<Dataset> LoadCsvWithForm(const form::Form& form, const csv::Table& table,
       auto column = FindColumn(table, q);
       if (!column) continue;
       if (q.type == QuestionType::kCalculate && !NumericColumn(table, *column, options)) continue;
+      if (SkipTooWide(form, q, options, diags)) continue;
       questions.push_back(&q);
     }
   } else {

@@ -53,6 +53,13 @@ bool IsTabulable(form::QuestionType type);
 // The dataset column kind of a tabulable question.
 ColumnKind ColumnKindOf(form::QuestionType type);
 
+// A select_one with more options than a single-choice column holds (kMaxSingleOptions):
+// when no item list names it, the loaders leave it out with warning "D011" in `diags`
+// (its name and number of options), so that a column nobody asked for never stops a
+// table; named in a list, it is error D002. True when `q` is one.
+bool SkipTooWide(const form::Form& form, const form::Question& q, const LoadDataOptions& options,
+                 Diagnostics* diags);
+
 // A select question's options as dataset options: its choices without the refused
 // and don't-know codes of `options` (non-answers, not options), then "other" for
 // or_other; labels in options.language. Nothing for a numeric question.

@@ -32,6 +32,10 @@ struct StoreDataOptions {
   // repeat: one row per instance of it, with its own questions and those of every
   // level around it (a member's province is its household's; units.h).
   std::string repeat;
+  // Questions to load (with their tabulable questions at the levels on the way); empty:
+  // every tabulable question, but a select_one too wide for a single-choice column is
+  // left out with warning D011 (load_data.h, SkipTooWide).
+  std::vector<std::string> items;
 };
 
 struct StoreData {

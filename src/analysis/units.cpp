@@ -184,6 +184,19 @@ std::map<int, std::vector<std::string>> NestedRepeats(const form::Form& form, co
   return nested;
 }
 
+std::vector<std::string> LoadedItems(const form::Form& form, const std::vector<TableSpec>& specs,
+                                     int level) {
+  std::vector<std::string> items;
+  for (const TableSpec& spec : specs) {
+    for (const std::string& name : SpecQuestions(form, spec)) {
+      const form::Question* q = form.FindQuestion(name);
+      if (!IsTabulable(q->type) || !LevelEncloses(form, LevelOf(form, *q), level)) continue;
+      if (std::find(items.begin(), items.end(), name) == items.end()) items.push_back(name);
+    }
+  }
+  return items;
+}
+
 int LevelDepth(const form::Form& form, int level) {
   int depth = 0;
   for (int l = level; l != kTopLevel; l = ParentLevel(form, l)) ++depth;
@@ -214,6 +227,9 @@ Result<std::map<int, Dataset>> LoadLevels(const form::Form& form,
       }
     }
     for (auto& [repeat, names] : nested) {
+      std::erase_if(names, [&](const std::string& name) {
+        return !IsTabulable(form.FindQuestion(name)->type);
+      });
       LevelData instances = NGO_TRY(source.Load(repeat, {}, names));
       const std::vector<uint32_t>& parent_of = instances.lineage[LevelDepth(form, level)];
       NGO_TRY(data.AddNested(MakeNestedInstances(
@@ -227,8 +243,16 @@ Result<std::map<int, Dataset>> LoadLevels(const form::Form& form,
 
 std::vector<std::string> SpecQuestions(const form::Form& form, const TableSpec& spec) {
   std::vector<std::string> names;
+  for (std::string& name : SpecNames(spec)) {
+    if (form.FindQuestion(name)) names.push_back(std::move(name));
+  }
+  return names;
+}
+
+std::vector<std::string> SpecNames(const TableSpec& spec) {
+  std::vector<std::string> names;
   auto add = [&](const std::string& name) {
-    if (name.empty() || !form.FindQuestion(name)) return;
+    if (name.empty()) return;
     if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
   };
   std::vector<Use> uses;

@@ -90,10 +90,21 @@ Result<std::map<int, Dataset>> LoadLevels(const form::Form& form,
                                           const std::vector<TableSpec>& specs, LevelSource& source,
                                           std::vector<int>* levels);
 
+// Every name `spec` uses (plain items, grouping and design columns, the names its
+// expressions reference), each once: questions or not.
+std::vector<std::string> SpecNames(const TableSpec& spec);
+
 // The questions of the form that `spec` uses: plain items, grouping columns, design
 // columns and the names its derived, filter and eligible expressions reference
 // (those that are questions of the form), each once, in that order.
 std::vector<std::string> SpecQuestions(const form::Form& form, const TableSpec& spec);
+
+// The tabulable questions (load_data.h, IsTabulable) of SpecQuestions over `specs` at
+// `level` or a level around it: what the loader of `level` needs for them, each once
+// (names of repeats inside it are the nested instances' own; text questions, metadata
+// and extra columns are left to the grouping columns' rules).
+std::vector<std::string> LoadedItems(const form::Form& form, const std::vector<TableSpec>& specs,
+                                     int level);
 
 // One row per instance of repeat `level`: the repeat's own file with, appended, the
 // columns of its parent's row and of every level around it (a column already present

@@ -141,6 +141,8 @@ Result<analysis::Dataset> LoadCsv(CommandContext& ctx, const TabulateOptions& op
   load.refused_codes = opts.refused;
   load.dont_know_codes = opts.dont_know;
   if (!specs.empty()) {
+    // Only what the tables need: a column nobody asked for never stops a table.
+    load.items = analysis::LoadedItems(*form, specs, analysis::kTopLevel);
     analysis::AddGroupingColumns(*form, table, specs, &load);
   } else {
     load.items = items;
@@ -152,7 +154,10 @@ Result<analysis::Dataset> LoadCsv(CommandContext& ctx, const TabulateOptions& op
   for (const analysis::DesignSpec& design : SpecDesigns(opts, specs)) {
     for (const std::string& name : DesignColumns(design)) {
       if (form->FindQuestion(name)) {
-        if (!load.items.empty()) load.items.push_back(name);
+        if (!load.items.empty() &&
+            std::find(load.items.begin(), load.items.end(), name) == load.items.end()) {
+          load.items.push_back(name);
+        }
       } else if (name == design.strata || name == design.cluster) {
         load.extra_single.push_back(name);
       }
@@ -198,12 +203,28 @@ std::optional<analysis::StoreData> LoadStore(CommandContext& ctx, const Tabulate
   for (const auto& spec : specs)
     load.extra_single.insert(load.extra_single.end(), spec.by.begin(), spec.by.end());
   if (specs.empty()) load.extra_single.push_back(opts.by);
+  // Only the names the tables use (the form is not read yet: names, not questions).
+  for (const auto& spec : specs) {
+    for (const std::string& name : analysis::SpecNames(spec)) load.items.push_back(name);
+  }
+  if (specs.empty() && !opts.items.empty()) {
+    load.items = opts.items;
+    load.items.push_back(opts.by);
+  }
+  if (!load.items.empty()) {
+    for (const analysis::DesignSpec& design : SpecDesigns(opts, specs)) {
+      for (const std::string& name : DesignColumns(design)) load.items.push_back(name);
+    }
+  }
   Diagnostics diags;
   auto loaded = analysis::LoadFromStore(**db, load, &diags);
   if (!loaded) {
     PrintDiagnostics(ctx, diags);
     ctx.exit_status = ReportError(ctx, loaded.error());
     return std::nullopt;
+  }
+  for (const Diagnostic& d : diags.items()) {  // what was left out (the form's own: form check)
+    if (d.error.code == "D011") *ctx.err << "warning: " << d.ToString() << "\n";
   }
   if (notes && loaded->pretest_left_out > 0) {
     *ctx.err << "note: " << loaded->pretest_left_out
@@ -241,11 +262,9 @@ class CsvLevels final : public analysis::LevelSource {
     load.refused_codes = opts_.refused;
     load.dont_know_codes = opts_.dont_know;
     load.items = questions;
-    for (const analysis::TableSpec& spec : specs) {
-      for (const std::string& name : analysis::SpecQuestions(form_, spec)) {
-        if (std::find(load.items.begin(), load.items.end(), name) == load.items.end())
-          load.items.push_back(name);
-      }
+    for (const std::string& name : analysis::LoadedItems(form_, specs, level)) {
+      if (std::find(load.items.begin(), load.items.end(), name) == load.items.end())
+        load.items.push_back(name);
     }
     Diagnostics diags;
     auto loaded =
@@ -270,7 +289,7 @@ class StoreLevels final : public analysis::LevelSource {
       : ctx_(ctx), opts_(opts), form_(form), top_(std::move(top)) {}
 
   Result<analysis::LevelData> Load(int level, const std::vector<analysis::TableSpec>& specs,
-                                   const std::vector<std::string>&) override {
+                                   const std::vector<std::string>& questions) override {
     analysis::LevelData out;
     if (level == analysis::kTopLevel) {
       out.data = top_;
@@ -286,6 +305,9 @@ class StoreLevels final : public analysis::LevelSource {
     load.repeat = form_.questions[level].name;
     for (const auto& spec : specs)
       load.extra_single.insert(load.extra_single.end(), spec.by.begin(), spec.by.end());
+    load.items = questions;
+    for (const std::string& name : analysis::LoadedItems(form_, specs, level))
+      load.items.push_back(name);
     Diagnostics diags;
     auto loaded = analysis::LoadFromStore(*db, load, &diags);
     PrintDiagnostics(ctx_, diags);

@@ -322,6 +322,8 @@ class StudyLevels final : public analysis::LevelSource {
     if (level == analysis::kTopLevel) {
       // The header (for the grouping columns), then the rows by the streaming loader.
       auto table = NGO_TRY(analysis::ReadCsvHeader(in_.config.data));
+      load.items =
+          analysis::LoadedItems(in_.form, specs, analysis::kTopLevel);  // only what the tables need
       analysis::AddGroupingColumns(in_.form, table, specs, &load);
       analysis::CsvLoadSettings settings;
       settings.progress = &progress_;
@@ -330,11 +332,9 @@ class StudyLevels final : public analysis::LevelSource {
       return out;
     }
     load.items = questions;
-    for (const analysis::TableSpec& spec : specs) {
-      for (const std::string& name : analysis::SpecQuestions(in_.form, spec)) {
-        if (std::find(load.items.begin(), load.items.end(), name) == load.items.end())
-          load.items.push_back(name);
-      }
+    for (const std::string& name : analysis::LoadedItems(in_.form, specs, level)) {
+      if (std::find(load.items.begin(), load.items.end(), name) == load.items.end())
+        load.items.push_back(name);
     }
     return analysis::LoadRepeatCsv(in_.form, level, in_.config.data, RepeatFiles(in_), specs, load,
                                    &diags);
