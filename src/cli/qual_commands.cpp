@@ -412,7 +412,9 @@ void RunCodeImport(CommandContext& ctx, const CodeOptions& opts) {
   import.question = opts.question;
   import.coder = opts.coder;
   import.codebook = &*book;
-  auto result = exchange::ImportCodings(**db, *text, opts.file, import);
+  bool qdpx = opts.file.size() > 5 && opts.file.substr(opts.file.size() - 5) == ".qdpx";
+  auto result = qdpx ? exchange::ImportQdpx(**db, *text, opts.file, import)
+                     : exchange::ImportCodings(**db, *text, opts.file, import);
   if (!result) {
     Fail(ctx, result.error());
     *ctx.err << "nothing was imported\n";
@@ -575,10 +577,11 @@ void RegisterQualCommands(CLI::App& root, CommandContext& ctx) {
 
   CLI::App* imp = code->add_subcommand(
       "import",
-      "Read codings from CSV (instance_id,question,coder,code,start,end), checked, all or nothing");
+      "Read codings from CSV (instance_id,question,coder,code,start,end) or a REFI-QDA project "
+      "(FILE.qdpx), checked, all or nothing");
   add_common(imp, true);
   imp->add_option("--codebook", opts->codebook, "The codebook the codes must be in")->required();
-  imp->add_option("file", opts->file, "The CSV file")->required();
+  imp->add_option("file", opts->file, "The CSV file, or FILE.qdpx")->required();
   imp->callback([&ctx, opts] { RunCodeImport(ctx, *opts); });
 
   CLI::App* rec = code->add_subcommand(

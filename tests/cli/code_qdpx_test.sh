@@ -5,7 +5,9 @@
 # refi-qda-project-subset.xsd); users are the coders, codes the codebook's themes nested as
 # its hierarchy, sources the answers with their text kept byte for byte (line ends
 # included), selections in code points with one Coding per coder; the same export twice
-# gives the same bytes. The data are SYNTHETIC test data.
+# gives the same bytes. code import FILE.qdpx brings the codings back (from ngosurvey's
+# export or another tool's project), checked as a CSV import, all or nothing, a refusal
+# naming its line in project.qde. The data are SYNTHETIC test data.
 source "$(dirname "$0")/lib.sh"
 command -v xmllint >/dev/null 2>&1 || fail "xmllint is not installed (run tools/install-deps)"
 D=tests/data/exchange
@@ -76,6 +78,53 @@ PY
 # The same export again: the same bytes (GUIDs made from what they stand for, fixed dates).
 expect_status 0 "$NGOSURVEY" code export --db "$DB" --question remarks --codebook $BOOK "$TMP/again.qdpx"
 cmp "$TMP/remarks.qdpx" "$TMP/again.qdpx" || fail "two exports of the same codings differ"
+# Back in (code import FILE.qdpx) into a second store with the same answers: the same codings
+# as the CSV export gives, but lan's "read, no code" on U3, which REFI-QDA cannot hold.
+DB2=$TMP/store2.db
+expect_status 0 "$NGOSURVEY" import --db "$DB2" --form $D/form.xlsx $D/odk/main.csv --repeat programs=$D/odk/programs.csv
+expect_status 0 "$NGOSURVEY" code import --db "$DB2" --question remarks --codebook $BOOK "$TMP/remarks.qdpx"
+expect_contains "$TMP/stdout" "imported 5 rows: 5 coded answers of 'remarks' by lan, sokha"
+expect_status 0 "$NGOSURVEY" code export --db "$DB2" --question remarks "$TMP/back.csv"
+grep -v "^$U3,remarks,lan,,," "$TMP/codings.csv" >"$TMP/want.csv"
+diff "$TMP/want.csv" "$TMP/back.csv" || fail "codings differ after the .qdpx round trip"
+
+# A project from another tool: codes named by their labels (no ngosurvey line in the
+# description), a whole-source coding; it comes in the same way.
+python3 - "$TMP/remarks.qdpx" "$TMP/foreign.qdpx" "$TMP/edited.qdpx" "$TMP/doctype.qdpx" "$TMP/unknown.qdpx" <<'PY'
+import re, sys, zipfile
+src, foreign, edited, doctype, unknown = sys.argv[1:]
+qde = zipfile.ZipFile(src).read("project.qde").decode()
+def write(path, text):
+    with zipfile.ZipFile(path, "w") as z: z.writestr("project.qde", text)
+write(foreign, re.sub(r"<Description>ngosurvey theme: [a-z]+(&#10;)?", "<Description>", qde))
+write(edited, qde.replace("Needs funding, urgently", "Needs money, urgently"))
+write(doctype, qde.replace('<?xml version="1.0" encoding="utf-8"?>',
+                           '<?xml version="1.0"?><!DOCTYPE Project [<!ENTITY a "b">]>'))
+write(unknown, qde.replace('name="Staffing"', 'name="Salaries"')
+                  .replace("ngosurvey theme: staffing", "ngosurvey theme: salaries"))
+PY
+DB3=$TMP/store3.db
+expect_status 0 "$NGOSURVEY" import --db "$DB3" --form $D/form.xlsx $D/odk/main.csv --repeat programs=$D/odk/programs.csv
+expect_status 0 "$NGOSURVEY" code import --db "$DB3" --question remarks --codebook $BOOK "$TMP/foreign.qdpx"
+expect_status 0 "$NGOSURVEY" code export --db "$DB3" --question remarks "$TMP/foreign.csv"
+diff "$TMP/want.csv" "$TMP/foreign.csv" || fail "codes matched by label differ"
+# Refused, nothing stored: an edited text, a DOCTYPE, a code not in the codebook (named
+# at its Coding element's line), a cut archive.
+before=$(sha256sum "$DB2" | cut -d' ' -f1)
+expect_status 1 "$NGOSURVEY" code import --db "$DB2" --question remarks --codebook $BOOK "$TMP/edited.qdpx"
+expect_contains "$TMP/stderr" "QDP003"
+expect_contains "$TMP/stderr" "edited.qdpx!project.qde:"
+expect_status 1 "$NGOSURVEY" code import --db "$DB2" --question remarks --codebook $BOOK "$TMP/doctype.qdpx"
+expect_contains "$TMP/stderr" "QDP001"
+expect_status 1 "$NGOSURVEY" code import --db "$DB2" --question remarks --codebook $BOOK "$TMP/unknown.qdpx"
+expect_contains "$TMP/stderr" "COD004"
+line=$(grep -o 'unknown.qdpx!project.qde:[0-9]*' "$TMP/stderr" | cut -d: -f2)
+python3 -c "import zipfile,sys; l=zipfile.ZipFile(sys.argv[1]).read('project.qde').decode().splitlines()[int(sys.argv[2])-1]; assert '<Coding ' in l, l"   "$TMP/unknown.qdpx" "$line" || fail "COD004 does not point at a Coding element"
+head -c 200 "$TMP/remarks.qdpx" >"$TMP/cut.qdpx"
+expect_status 1 "$NGOSURVEY" code import --db "$DB2" --question remarks --codebook $BOOK "$TMP/cut.qdpx"
+expect_contains "$TMP/stderr" "ZIP001"
+[ "$(sha256sum "$DB2" | cut -d' ' -f1)" = "$before" ] || fail "a refused .qdpx import changed the store"
+
 # Usage errors: no codebook, one coder only.
 expect_status 2 "$NGOSURVEY" code export --db "$DB" --question remarks "$TMP/x.qdpx"
 expect_contains "$TMP/stderr" "needs --codebook"
