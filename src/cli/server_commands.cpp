@@ -5,6 +5,7 @@
 //   users disable --db DB NAME
 //   users passwd --db DB NAME [--password-stdin] [--realm R]
 //   serve --db DB [--listen ADDR:PORT] [--tls-cert C --tls-key K] [--base-url URL]
+//         [--db-connections N]
 //         [--realm R] [--trusted-proxy ADDR]...
 // Passwords are read from the terminal without echo, or from the first line of
 // standard input with --password-stdin (for scripts); never from the command line,
@@ -45,6 +46,7 @@ struct ServeOptions {
   std::string db, listen = "127.0.0.1:8080", tls_cert, tls_key, base_url, web_root;
   std::string realm = server::kDefaultRealm;
   std::vector<std::string> trusted_proxies;
+  int db_connections = 8;
 };
 
 // Reads one line from the terminal with echo off (getpass is obsolete and not
@@ -262,12 +264,16 @@ void RunServe(CommandContext& ctx, const ServeOptions& opts) {
     }
     *pem = std::move(*bytes);
   }
+  options.tls_cert_name = opts.tls_cert;
+  options.tls_key_name = opts.tls_key;
   std::ostream* err = ctx.err;
   options.log = [err](std::string_view line) {
     *err << line << '\n';
     err->flush();
   };
-  auto db = store::OpenStore(opts.db);
+  store::OpenOptions store_options;
+  store_options.connections = opts.db_connections;
+  auto db = store::OpenStore(opts.db, store_options);
   if (!db) {
     ctx.exit_status = ReportError(ctx, db.error());
     return;
@@ -394,6 +400,11 @@ void RegisterServerCommands(CLI::App& root, CommandContext& ctx) {
                     "The browser app's folder, served at / and /web/ (default: "
                     "PREFIX/share/ngosurvey/web beside an installed binary, else the web/ "
                     "folder of the checkout it was built from)");
+  serve
+      ->add_option("--db-connections", serve_opts->db_connections,
+                   "PostgreSQL: connections to the database, each serving one request's "
+                   "transaction at a time (default 8; SQLite ignores it)")
+      ->check(CLI::Range(1, 1000));
   serve->add_option("--trusted-proxy", serve_opts->trusted_proxies,
                     "A reverse proxy's address: its last X-Forwarded-For hop names the client "
                     "(repeatable)");

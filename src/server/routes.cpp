@@ -117,7 +117,10 @@ bool MatchRoutePattern(std::string_view pattern, std::string_view path, RoutePar
 }
 
 Router::Router(store::Store& store, RouterOptions options, const Clock* clock)
-    : store_(store), options_(std::move(options)), clock_(clock) {
+    : store_(store),
+      options_(std::move(options)),
+      clock_(clock),
+      committer_(std::make_unique<GroupCommit>(store)) {
   if (!options_.web_root.empty()) {
     auto root = WebRoot::Open(options_.web_root);
     if (root) web_root_ = std::move(*root);

@@ -36,6 +36,7 @@
 
 #include "base/clock.h"
 #include "form/odk_instance.h"
+#include "server/group_commit.h"
 #include "server/http.h"
 #include "server/static_files.h"
 #include "store/store.h"
@@ -144,6 +145,8 @@ class Router {
   store::Store& store_;
   RouterOptions options_;
   const Clock* clock_;
+  // New submissions of POST /submission, committed in groups (group_commit.h).
+  std::unique_ptr<GroupCommit> committer_;
   std::vector<Route> routes_;
   std::unique_ptr<WebRoot> web_root_;  // null without a usable web root
   std::mutex forms_mu_;

@@ -36,6 +36,7 @@
 #include "server/request_parse.h"
 #include "server/routes.h"
 #include "server/static_files.h"
+#include "server/tls_check.h"
 
 namespace ngosurvey::server {
 namespace {
@@ -213,6 +214,11 @@ class MhdServer final : public Server {
       return MakeError("SV022", "give both --tls-cert and --tls-key, or neither");
     }
     tls_ = !options_.tls_cert_pem.empty();
+    if (tls_) {
+      // Checked here: libmicrohttpd would only fail to start, giving no reason.
+      NGO_TRY(CheckTlsCredentials(options_.tls_cert_pem, options_.tls_cert_name,
+                                  options_.tls_key_pem, options_.tls_key_name));
+    }
     ParsedAddress address = NGO_TRY(ParseListen(options_.listen));
     if (!options_.web_root.empty()) NGO_TRY(WebRoot::Open(options_.web_root));
     if (sodium_init() < 0) return MakeError("SV021", "libsodium could not be initialised");

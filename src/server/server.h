@@ -11,6 +11,7 @@
 //   SV021 the server cannot listen there (port taken, no permission)
 //   SV022 only one of the TLS certificate and key was given
 //   SV023 the web root is not a folder
+//   SV024 the TLS certificate or key is unusable, or the key is not the certificate's
 #pragma once
 
 #include <cstdint>
@@ -34,7 +35,9 @@ using LogSink = std::function<void(std::string_view line)>;
 struct ServerOptions {
   std::string listen = "127.0.0.1:8080";  // IPv4 ADDR:PORT or [IPv6]:PORT; port 0: any free
   std::string tls_cert_pem, tls_key_pem;  // both (HTTPS) or neither
-  std::string base_url;                   // default: http(s)://listen address and port
+  // Where they came from, for errors (SV024, tls_check.h): the files' names.
+  std::string tls_cert_name = "--tls-cert", tls_key_name = "--tls-key";
+  std::string base_url;  // default: http(s)://listen address and port
   std::string realm = kDefaultRealm;
   // Addresses of reverse proxies whose last X-Forwarded-For hop names the client.
   std::vector<std::string> trusted_proxies;

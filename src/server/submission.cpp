@@ -3,7 +3,8 @@
 // xml_submission_file and the files it names in other parts; large submissions
 // come in several POSTs of the same XML, the later ones adding files.
 //
-// What is stored, in one transaction before 201 is sent: the submission (complete,
+// What is stored, in one transaction before 201 is sent (shared with the other
+// submissions arriving at the same time: group_commit.h): the submission (complete,
 // its answers read by form/odk_instance.h against the form version named in the
 // XML, submitted_by the account), the XML itself as the attachment
 // "submission.xml" (kept as received: an encrypted envelope stays encrypted), and
@@ -169,7 +170,9 @@ Response Router::Submit(const Request& request, const store::User& user) {
   original.data = std::string(xml);
   batch.attachments.push_back(std::move(original));
   for (store::Attachment& a : files) batch.attachments.push_back(std::move(a));
-  Status created = store_.CreateSubmissions(batch);
+  // Committed with the other submissions waiting now (group_commit.h): one
+  // transaction, one fsync; 201 only once it is durable.
+  Status created = committer_->Commit(std::move(batch));
   if (!created) {
     // Another request stored the same instanceID meanwhile: answer as a retry.
     if (created.error().code == "ST003") return Submit(request, user);

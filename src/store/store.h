@@ -309,6 +309,12 @@ struct OpenOptions {
   int busy_timeout_ms = 30000;
   // Run SQLite's quick_check when opening (refuses a damaged file with IO105).
   bool check_integrity_on_open = true;
+  // PostgreSQL: how many connections the store may open, so that that many calls
+  // from different threads run at once (each call takes a free connection for its
+  // transaction, opening one when none is free and fewer are open, else waits).
+  // At least 1. SQLite ignores it (one connection; its writes are serialised by
+  // the file's lock anyway).
+  int connections = 1;
 };
 
 // Every Store also keeps the fieldwork log (sample frame and contacts,

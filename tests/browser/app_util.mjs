@@ -15,8 +15,8 @@ export function cli(args, input) {
   return execFileSync(NGOSURVEY, args, { input, encoding: 'utf8', cwd: SOURCE_DIR });
 }
 
-export async function startServer({ forms = ['study/instrument.xlsx'], users = [] } = {}) {
-  if (!NGOSURVEY || !WEB_ROOT) throw new Error('NGOSURVEY and WEB_ROOT must be set (CTest sets them)');
+export async function startServer({ forms = ['study/instrument.xlsx'], users = [], webRoot = WEB_ROOT } = {}) {
+  if (!NGOSURVEY || !webRoot) throw new Error('NGOSURVEY and WEB_ROOT must be set (CTest sets them)');
   const dir = mkdtempSync(join(tmpdir(), 'ngosurvey-web-'));
   const db = join(dir, 'survey.db');
   for (const f of forms) cli(['form', 'publish', '--db', db, f]);
@@ -26,7 +26,7 @@ export async function startServer({ forms = ['study/instrument.xlsx'], users = [
   for (let attempt = 0; attempt < 20; attempt++) {
     const port = 20000 + Math.floor(Math.random() * 30000);
     const proc = spawn(NGOSURVEY, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`,
-      '--web-root', WEB_ROOT], { stdio: ['ignore', 'ignore', 'pipe'] });
+      '--web-root', webRoot], { stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
     proc.stderr.on('data', (d) => { log += d; });
     const base = `http://127.0.0.1:${port}`;

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the browser test files given (default: the report tests) with node's
-# built-in test runner, after installing playwright-core and axe-core from
-# package-lock.json when node_modules lacks them (never a browser: the tests drive
-# Debian's /usr/bin/chromium).
+# built-in test runner, after installing playwright-core, axe-core and, for
+# web_forms.test.mjs, ODK Web Forms with Vue and esbuild from package-lock.json when
+# node_modules lacks them (never a browser: the tests drive Debian's /usr/bin/chromium).
 # Environment: RENDER_FIXTURE (the fixture binary), OUT_DIR (HTML and screenshots),
 # NGOSURVEY (the CLI); for app_offline.test.mjs WEB_ROOT (web/app/build's output).
 # Fails (exit 1) when node or chromium is not installed: tools/install-deps installs
@@ -18,9 +18,12 @@ for tool in node npm /usr/bin/chromium; do
 done
 
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ]; then
-  npm ci --no-audit --no-fund --loglevel=error
-fi
+for package in playwright-core axe-core @getodk/web-forms vue esbuild; do
+  if [ ! -d "node_modules/$package" ]; then
+    npm ci --no-audit --no-fund --loglevel=error
+    break
+  fi
+done
 if [ $# -gt 0 ]; then
   exec node --test --test-reporter=spec "$@"
 fi

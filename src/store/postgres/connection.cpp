@@ -162,6 +162,12 @@ tl::unexpected<Error> Connection::Fail(PGresult* result, std::string_view doing)
   return tl::unexpected(ErrorFor(last_sqlstate_, detail, doing, location_));
 }
 
+Status Connection::SetForSession(const std::string& sql, std::string_view doing) {
+  NGO_TRY(Exec(sql, doing));
+  session_settings_.push_back(sql);
+  return Ok();
+}
+
 Status Connection::EnsureConnected() {
   if (PQstatus(conn_) == CONNECTION_OK) return Ok();
   PQreset(conn_);
@@ -170,6 +176,10 @@ Status Connection::EnsureConnected() {
     std::string detail = PQerrorMessage(conn_);
     while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
     return MakeError("IO101", "cannot reconnect to the database: " + detail, DbLocation(location_));
+  }
+  // A new session: synchronous_commit, lock_timeout... as the store set them.
+  for (const std::string& sql : session_settings_) {
+    NGO_TRY(Exec(sql, "cannot set up the new connection"));
   }
   return Ok();
 }

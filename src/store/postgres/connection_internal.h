@@ -113,8 +113,13 @@ class Connection {
   // Runs SQL text without parameters (may hold several statements; text results).
   Status Exec(const std::string& sql, std::string_view doing);
 
-  // Reconnects when the server closed the connection (a restart, a network cut)
-  // and forgets the prepared statements; IO101 if it cannot.
+  // Runs a session setting (SET ...) now and again after every reconnection, which
+  // starts a new session without it.
+  Status SetForSession(const std::string& sql, std::string_view doing);
+
+  // Reconnects when the server closed the connection (a restart, a network cut),
+  // forgets the prepared statements and runs the session settings again; IO101 if
+  // it cannot.
   Status EnsureConnected();
 
   bool InTransaction() const { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }
@@ -135,6 +140,7 @@ class Connection {
   std::string location_;
   std::string last_sqlstate_;
   std::unordered_map<const char*, std::string> prepared_;  // sql -> statement name
+  std::vector<std::string> session_settings_;              // SetForSession's, in order
 };
 
 // The store's error for SQLSTATE `state` with PostgreSQL's `detail` while `doing`.

@@ -4,9 +4,12 @@
 // schema and migrations are in schema.cpp, the libpq wrappers in connection.cpp.
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <iterator>
 #include <random>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "store/packed_answers.h"
 #include "store/postgres/postgres_store_impl_internal.h"
@@ -55,11 +58,11 @@ bool IsPostgresLocation(std::string_view location) {
 }
 
 Status PostgresStore::Write(const std::string& doing, const std::function<Status()>& body) {
-  std::lock_guard lock(mu_);
   if (options_.read_only) {
     return MakeError("IO104", doing + ": the store was opened read-only",
-                     DbLocation(conn_->location()));
+                     DbLocation(pool_.location()));
   }
+  ConnectionPool::Lease lease = NGO_TRY(pool_.Acquire());
   auto deadline =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.busy_timeout_ms);
   static thread_local std::minstd_rand jitter{std::random_device{}()};
@@ -415,7 +418,7 @@ Result<PostgresStore::Row> PostgresStore::LockSubmission(const std::string& inst
 }
 
 tl::unexpected<Error> PostgresStore::Damaged(const std::string& what) const {
-  return MakeError("IO105", "the store is damaged: " + what, DbLocation(conn_->location()));
+  return MakeError("IO105", "the store is damaged: " + what, DbLocation(pool_.location()));
 }
 
 Result<Answers> PostgresStore::ReadDraftAnswers(int64_t id) const {
@@ -552,15 +555,99 @@ Status PostgresStore::AppendAudit(std::vector<AuditEntry> entries) {
   return Ok();
 }
 
-Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& location,
-                                                 const OpenOptions& options) {
+namespace {
+
+// One connection of the store, with the session settings every one of them has.
+Result<std::unique_ptr<Connection>> OpenSession(const std::string& location,
+                                                const OpenOptions& options) {
   auto conn = NGO_TRY(Connection::Open(location, options.busy_timeout_ms));
   const std::string doing = "cannot open the store";
   // Every commit waits for the WAL flush (the store's durability promise, whatever
   // the server's default); lock waits end after busy_timeout_ms with IO106.
-  NGO_TRY(conn->Exec("SET synchronous_commit = on", doing));
-  NGO_TRY(conn->Exec("SET lock_timeout = " + std::to_string(std::max(1, options.busy_timeout_ms)),
-                     doing));
+  // They are set again after a reconnection (Connection::SetForSession).
+  NGO_TRY(conn->SetForSession("SET synchronous_commit = on", doing));
+  NGO_TRY(conn->SetForSession(
+      "SET lock_timeout = " + std::to_string(std::max(1, options.busy_timeout_ms)), doing));
+  if (options.read_only) {
+    NGO_TRY(conn->SetForSession("SET default_transaction_read_only = on", doing));
+  }
+  return conn;
+}
+
+// The connections leased by this thread, latest last (one per store in practice).
+thread_local std::vector<std::pair<const ConnectionPool*, Connection*>> t_leases;
+
+}  // namespace
+
+ConnectionPool::ConnectionPool(std::unique_ptr<Connection> first, int size, Opener open)
+    : size_(std::max(1, size)), open_(std::move(open)), location_(first->location()) {
+  free_.push_back(first.get());
+  all_.push_back(std::move(first));
+}
+
+ConnectionPool::Lease::Lease(const ConnectionPool* pool, Connection* conn)
+    : pool_(pool), conn_(conn) {
+  t_leases.emplace_back(pool, conn);
+}
+
+ConnectionPool::Lease::Lease(Lease&& other) noexcept
+    : pool_(std::exchange(other.pool_, nullptr)), conn_(std::exchange(other.conn_, nullptr)) {}
+
+ConnectionPool::Lease::~Lease() {
+  if (pool_ == nullptr) return;
+  for (auto it = t_leases.rbegin(); it != t_leases.rend(); ++it) {
+    if (it->second == conn_) {
+      t_leases.erase(std::next(it).base());
+      break;
+    }
+  }
+  pool_->GiveBack(conn_);
+}
+
+Result<ConnectionPool::Lease> ConnectionPool::Acquire() const {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    if (!free_.empty()) {
+      Connection* conn = free_.back();
+      free_.pop_back();
+      return Lease(this, conn);
+    }
+    if (static_cast<int>(all_.size()) + opening_ < size_) break;
+    freed_.wait(lock);
+  }
+  // Opened outside the lock: the others keep taking and giving back meanwhile.
+  ++opening_;
+  lock.unlock();
+  auto opened = open_();
+  lock.lock();
+  --opening_;
+  if (!opened) {
+    freed_.notify_one();  // a waiter may open it instead
+    return tl::unexpected(std::move(opened).error());
+  }
+  Connection* conn = opened->get();
+  all_.push_back(std::move(*opened));
+  return Lease(this, conn);
+}
+
+void ConnectionPool::GiveBack(Connection* conn) const {
+  {
+    std::lock_guard lock(mu_);
+    free_.push_back(conn);
+  }
+  freed_.notify_one();
+}
+
+Connection* ConnectionPool::Current() const {
+  for (auto it = t_leases.rbegin(); it != t_leases.rend(); ++it) {
+    if (it->first == this) return it->second;
+  }
+  std::abort();  // a statement outside Read or Write: a programming error
+}
+
+Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& location,
+                                                 const OpenOptions& options) {
+  auto conn = NGO_TRY(OpenSession(location, options));
   Inspection found = NGO_TRY(Inspect(*conn));
   if (found.empty) {
     if (options.read_only) {
@@ -577,10 +664,8 @@ Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& location,
                          " and needs an upgrade; open it once read-write",
                      DbLocation(conn->location()));
   }
-  if (options.read_only) {
-    NGO_TRY(conn->Exec("SET default_transaction_read_only = on", doing));
-  }
-  auto store = std::make_unique<PostgresStore>(std::move(conn), options);
+  auto store = std::make_unique<PostgresStore>(
+      std::move(conn), options, [location, options] { return OpenSession(location, options); });
   if (!options.read_only && (found.empty || found.schema_version < kSchemaVersion)) {
     NGO_TRY(store->Migrate());
   }

@@ -26,9 +26,17 @@
 // (up to OpenOptions::busy_timeout_ms); lock waits are bounded by lock_timeout =
 // busy_timeout_ms (then IO106). Reads run in one REPEATABLE READ READ ONLY
 // transaction, so each call sees one snapshot.
+//
+// Connections. A store holds up to OpenOptions::connections connections
+// (ConnectionPool); each call (Read or Write) takes a free one for its transaction
+// and gives it back at the end, so calls from different threads run at once, each
+// in its own transaction, ordered by the row locks above exactly as calls from
+// different processes are. The code inside a transaction names the connection as
+// `conn_`: the one this thread holds (ConnectionRef).
 // Private to store/postgres/.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -60,10 +68,77 @@ struct Inspection {
 // database with other tables, IO103 for a newer schema.
 Result<Inspection> Inspect(Connection& conn);
 
+// The connections of one store. Thread-safe.
+class ConnectionPool {
+ public:
+  // Opens one more connection of the store (with its session settings).
+  using Opener = std::function<Result<std::unique_ptr<Connection>>()>;
+
+  // `first` is open already; up to `size` (at least 1) in all.
+  ConnectionPool(std::unique_ptr<Connection> first, int size, Opener open);
+  ConnectionPool(const ConnectionPool&) = delete;
+  ConnectionPool& operator=(const ConnectionPool&) = delete;
+
+  // A connection held by this thread until the lease ends (then given back).
+  class Lease {
+   public:
+    Lease(const ConnectionPool* pool, Connection* conn);
+    Lease(Lease&& other) noexcept;
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    Lease& operator=(Lease&&) = delete;
+    ~Lease();
+
+   private:
+    const ConnectionPool* pool_;
+    Connection* conn_;
+  };
+
+  // A free connection; a new one when none is free and fewer than `size` are open
+  // (IO101 when it cannot be opened); else waits until one is given back.
+  Result<Lease> Acquire() const;
+
+  // The connection this thread holds from this pool (the latest lease). Calling it
+  // without a lease is a programming error (aborts).
+  Connection* Current() const;
+
+  // The database's location, its password redacted.
+  const std::string& location() const { return location_; }
+
+ private:
+  void GiveBack(Connection* conn) const;
+
+  const int size_;
+  const Opener open_;
+  const std::string location_;
+  mutable std::mutex mu_;
+  mutable std::condition_variable freed_;
+  mutable std::vector<std::unique_ptr<Connection>> all_;
+  mutable std::vector<Connection*> free_;
+  mutable int opening_ = 0;  // connections being opened (counted against size_)
+};
+
+// What the code inside a transaction calls `conn_`: the connection this thread
+// holds from the store's pool.
+class ConnectionRef {
+ public:
+  explicit ConnectionRef(const ConnectionPool* pool) : pool_(pool) {}
+  Connection* operator->() const { return pool_->Current(); }
+  Connection& operator*() const { return *pool_->Current(); }
+
+ private:
+  const ConnectionPool* pool_;
+};
+
 class PostgresStore final : public Store {
  public:
-  PostgresStore(std::unique_ptr<Connection> conn, const OpenOptions& options)
-      : conn_(std::move(conn)), options_(options) {}
+  // `conn` is the connection the store was opened with; `open` opens more, up to
+  // options.connections.
+  PostgresStore(std::unique_ptr<Connection> conn, const OpenOptions& options,
+                ConnectionPool::Opener open)
+      : pool_(std::move(conn), options.connections, std::move(open)),
+        conn_(&pool_),
+        options_(options) {}
 
   // Brings the schema to kSchemaVersion in one transaction, under an advisory lock
   // so that two processes opening a new database do not both create it (schema.cpp).
@@ -140,7 +215,8 @@ class PostgresStore final : public Store {
   // Runs `body` in a REPEATABLE READ READ ONLY transaction (one snapshot).
   template <typename Body>
   auto Read(const std::string& doing, Body&& body) const -> decltype(body()) {
-    std::lock_guard lock(mu_);
+    auto lease = pool_.Acquire();
+    if (!lease) return tl::unexpected(std::move(lease).error());
     NGO_TRY(conn_->EnsureConnected());
     NGO_TRY(conn_->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", doing));
     auto result = body();
@@ -188,9 +264,9 @@ class PostgresStore final : public Store {
   Status ReadServerContents(StoreContents* out) const;
   Status WriteServerContents(const StoreContents& contents);
 
-  std::unique_ptr<Connection> conn_;
+  ConnectionPool pool_;
+  ConnectionRef conn_;  // inside a transaction: this thread's connection
   OpenOptions options_;
-  mutable std::mutex mu_;
 };
 
 }  // namespace ngosurvey::store::postgres
