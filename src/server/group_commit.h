@@ -42,11 +42,11 @@ class GroupCommit {
   // How many transactions committed groups of more than one batch, and how many
   // batches they held (for tests and the benchmark's notes).
   struct Counts {
-    uint64_t groups = 0;          // transactions of two batches or more
-    uint64_t grouped = 0;         // batches in those
-    uint64_t alone = 0;           // batches stored alone (a group of one, or a retry)
-    uint64_t failed_groups = 0;   // groups rolled back, then retried one by one
-    uint64_t taken = 0;           // batches the committer has taken from the queue
+    uint64_t groups = 0;         // transactions of two batches or more
+    uint64_t grouped = 0;        // batches in those
+    uint64_t alone = 0;          // batches stored alone (a group of one, or a retry)
+    uint64_t failed_groups = 0;  // groups rolled back, then retried one by one
+    uint64_t taken = 0;          // batches the committer has taken from the queue
   };
   Counts counts() const;
   // How many batches wait for the committer to take them (for tests).

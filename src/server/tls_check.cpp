@@ -59,13 +59,13 @@ Status CheckTlsCredentials(std::string_view cert_pem, const std::string& cert_na
   if (!cert) {
     return MakeError("SV024",
                      "no PEM certificate (\"-----BEGIN CERTIFICATE-----\") in the TLS certificate "
-                     "file" + OpenSslReason() + ": give the server's certificate with --tls-cert",
+                     "file" +
+                         OpenSslReason() + ": give the server's certificate with --tls-cert",
                      File(cert_name));
   }
   auto key_bio = ReadOnly(key_pem);
   std::unique_ptr<EVP_PKEY, KeyFree> key(
-      key_bio ? PEM_read_bio_PrivateKey(key_bio.get(), nullptr, &NoPassphrase, nullptr)
-              : nullptr);
+      key_bio ? PEM_read_bio_PrivateKey(key_bio.get(), nullptr, &NoPassphrase, nullptr) : nullptr);
   if (!key) {
     bool encrypted = key_pem.find("ENCRYPTED") != std::string_view::npos;
     return MakeError(
