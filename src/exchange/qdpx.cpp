@@ -14,6 +14,7 @@
 #include "base/date.h"
 #include "base/escape.h"
 #include "base/text.h"
+#include "base/xml_names.h"
 #include "base/zip_archive.h"
 #include "exchange/codings.h"
 
@@ -165,19 +166,7 @@ Result<std::string> ExportQdpx(const store::Store& store, const form::Codebook& 
 
 namespace {
 
-// The local name of an element ("qda:Code" -> "Code").
-std::string_view Local(const char* name) {
-  std::string_view n(name);
-  size_t colon = n.rfind(':');
-  return colon == std::string_view::npos ? n : n.substr(colon + 1);
-}
-
-const char* Attribute(const char** attrs, std::string_view name) {
-  for (int i = 0; attrs[i] != nullptr; i += 2) {
-    if (Local(attrs[i]) == name) return attrs[i + 1];
-  }
-  return nullptr;
-}
+using xml::Attribute;
 
 class ProjectReader {
  public:
@@ -206,11 +195,11 @@ class ProjectReader {
  private:
   static void XMLCALL OnStart(void* self, const XML_Char* name, const XML_Char** attrs) {
     auto* r = static_cast<ProjectReader*>(self);
-    if (!r->failed_) r->Start(Local(name), attrs);
+    if (!r->failed_) r->Start(xml::LocalName(name), attrs);
   }
   static void XMLCALL OnEnd(void* self, const XML_Char* name) {
     auto* r = static_cast<ProjectReader*>(self);
-    if (!r->failed_) r->End(Local(name));
+    if (!r->failed_) r->End(xml::LocalName(name));
   }
   static void XMLCALL OnText(void* self, const XML_Char* data, int len) {
     auto* r = static_cast<ProjectReader*>(self);

@@ -16,24 +16,14 @@
 #include <unordered_map>
 
 #include "base/date.h"
+#include "base/xml_names.h"
 #include "form/instance_xml.h"
 
 namespace ngosurvey::form {
 namespace {
 
-std::string_view LocalName(const char* name) {
-  std::string_view view(name);
-  size_t colon = view.rfind(':');
-  return colon == std::string_view::npos ? view : view.substr(colon + 1);
-}
-
-// The attribute whose local name is `local` (any prefix), or nullptr.
-const char* Attribute(const char** attrs, std::string_view local) {
-  for (int i = 0; attrs[i]; i += 2) {
-    if (LocalName(attrs[i]) == local) return attrs[i + 1];
-  }
-  return nullptr;
-}
+using xml::Attribute;
+using xml::LocalName;
 
 // The default namespace declared on an element (xmlns="..."), or nullptr.
 const char* DefaultNamespace(const char** attrs) {

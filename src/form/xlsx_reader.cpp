@@ -22,6 +22,7 @@
 #include "base/date.h"
 #include "base/file.h"
 #include "base/text.h"
+#include "base/xml_names.h"
 #include "base/zip_archive.h"
 
 namespace ngosurvey::form {
@@ -30,23 +31,8 @@ namespace {
 constexpr int kMaxRow = 1048576;
 constexpr int kMaxColumn = 16384;
 
-std::string_view LocalName(const char* name) {
-  std::string_view view(name);
-  size_t colon = view.rfind(':');
-  return colon == std::string_view::npos ? view : view.substr(colon + 1);
-}
-
-// The value of the attribute whose local name is `local` (any prefix), or nullptr.
-// `prefixed` requires a prefix (for r:id, which must not match a plain "id").
-const char* Attribute(const char** attrs, std::string_view local, bool prefixed = false) {
-  for (int i = 0; attrs[i] != nullptr; i += 2) {
-    std::string_view name(attrs[i]);
-    bool has_prefix = name.find(':') != std::string_view::npos;
-    if (prefixed && !has_prefix) continue;
-    if (LocalName(attrs[i]) == local) return attrs[i + 1];
-  }
-  return nullptr;
-}
+using xml::Attribute;
+using xml::LocalName;
 
 // Decodes OOXML's "_xHHHH_" escapes (control characters in shared strings).
 std::string DecodeEscapes(std::string text) {
