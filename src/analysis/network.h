@@ -11,7 +11,8 @@
 // `government`, `un`, ...). Each chosen option is a directed tie from the
 // respondent to the organisation named.
 //
-// Measures are computed with igraph (Debian libigraph-dev) per country (the
+// Measures are computed with igraph (Debian libigraph-dev), betweenness with our
+// own Brandes kernel (betweenness.h, checked against igraph's), per country (the
 // frame's `country` or `stratum` column, else the spec's `country` question) and
 // overall, and checked against networkx in the tests.
 //
