@@ -222,6 +222,45 @@ Status AddListColumnsFromOptions(const form::Form& form, const LoadDataOptions& 
   return Ok();
 }
 
+Result<std::vector<form::Answer>> AnswersFromTable(const form::Form& form, const Question& q,
+                                                   const csv::Table& table,
+                                                   const LoadDataOptions& options,
+                                                   Diagnostics* diags) {
+  auto column = FindColumn(table, q);
+  if (!column) {
+    return MakeError("D004", "'" + q.name + "' has no column in the data",
+                     Location{.file = table.file, .row = 1});
+  }
+  CsvRowContext context(form, table);
+  form::expr::Evaluator evaluator;
+  std::vector<form::expr::BoundExpr> relevance = BindRelevanceChain(form, q, context, diags);
+  std::vector<Answer> answers;
+  answers.reserve(table.rows.size());
+  for (size_t row = 0; row < table.rows.size(); ++row) {
+    std::string_view raw = text::Trim(table.rows[row][*column]);
+    Answer answer;
+    if (raw.empty()) {
+      answer = Answer::Missing();
+      context.SetRow(row);
+      for (const auto& condition : relevance) {
+        auto relevant = evaluator.EvaluateBoolean(condition, context);
+        if (relevant && !*relevant) {
+          answer = Answer::NotAsked();
+          break;
+        }
+      }
+    } else if (Contains(options.refused_codes, raw)) {
+      answer = Answer::Refused();
+    } else if (Contains(options.dont_know_codes, raw)) {
+      answer = Answer::DontKnow();
+    } else {
+      answer = Answer::Answered(table.rows[row][*column]);  // as written: offsets count on it
+    }
+    answers.push_back(std::move(answer));
+  }
+  return answers;
+}
+
 Result<Dataset> LoadCsvWithForm(const form::Form& form, const csv::Table& table,
                                 const LoadDataOptions& options, Diagnostics* diags) {
   if (HasOptionColumnsOnly(form, table)) {

@@ -98,6 +98,14 @@ Status AddListColumnsFromOptions(const form::Form& form, const LoadDataOptions& 
 void AddGroupingColumns(const form::Form& form, const csv::Table& table,
                         const std::vector<TableSpec>& specs, LoadDataOptions* options);
 
+// The answers of any question `q` (a text question too) in each row of `table`, with
+// the states above: refused and don't-know codes, and relevance for an empty cell.
+// Error D004 when the table has no column for `q`.
+Result<std::vector<form::Answer>> AnswersFromTable(const form::Form& form, const form::Question& q,
+                                                   const csv::Table& table,
+                                                   const LoadDataOptions& options,
+                                                   Diagnostics* diags);
+
 // The plain implementation over a parsed csv::Table: the reference that
 // csv_load_test compares the streaming loader (csv_load.h, what the CLI uses) with.
 Result<Dataset> LoadCsvWithForm(const form::Form& form, const csv::Table& table,

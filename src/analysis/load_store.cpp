@@ -226,6 +226,20 @@ Result<StoreData> LoadFromStore(const store::Store& store, const StoreDataOption
     NGO_TRY(data.AddColumn(std::move(column)));
   }
   out.data = std::move(data);
+  for (const UnitRow& row : rows) out.instance_ids.push_back(row.submission->instance_id);
+  for (const std::string& name : options.answers) {
+    const Question* q = out.form.FindQuestion(name);
+    if (!q) {
+      return MakeError("D004", "'" + name + "' is not a question of form '" + form_id + "'");
+    }
+    std::vector<Answer>& answers = out.answers[name];
+    for (const UnitRow& row : rows) {
+      const Answer* stored = on_chain(*q) ? answer_of(*q, row) : nullptr;
+      Answer answer = stored ? *stored : Answer::Missing();
+      if (answer.state == AnswerState::kNotAsked) answer = Answer::NotAsked();
+      answers.push_back(std::move(answer));
+    }
+  }
   if (!options.repeat.empty()) {
     out.lineage.assign(chain.size(), std::vector<uint32_t>(rows.size()));
     for (size_t r = 0; r < rows.size(); ++r) {

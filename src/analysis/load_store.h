@@ -8,6 +8,7 @@
 // kept in the store but never counted in tables by default.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -36,14 +37,20 @@ struct StoreDataOptions {
   // every tabulable question, but a select_one too wide for a single-choice column is
   // left out with warning D011 (load_data.h, SkipTooWide).
   std::vector<std::string> items;
+  // Questions of any type (open questions: themes.h) whose answers StoreData::answers
+  // gives per row, as stored.
+  std::vector<std::string> answers;
 };
 
 struct StoreData {
   form::Form form;
   Dataset data;
-  size_t pretest_left_out = 0;  // pretest submissions not counted
-  size_t drafts_left_out = 0;   // drafts not counted
-  Lineage lineage;              // with `repeat`: where each instance comes from (units.h)
+  size_t pretest_left_out = 0;            // pretest submissions not counted
+  size_t drafts_left_out = 0;             // drafts not counted
+  Lineage lineage;                        // with `repeat`: where each instance comes from (units.h)
+  std::vector<std::string> instance_ids;  // per row: its submission's
+  // StoreDataOptions::answers: per question, its answer in each row (missing when none).
+  std::map<std::string, std::vector<form::Answer>> answers;
 };
 
 // Errors: "D010" no form in the store, or several and none named; ST002 an unknown

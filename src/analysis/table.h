@@ -48,6 +48,7 @@ struct RowSpec {
   std::vector<std::string> statistics;
   std::vector<double> bins;  // edges e0 < e1 < ...: bins [e0,e1), [e1,e2), ...
   bool mentions = false;     // select_multiple: add "% of mentions"
+  std::string coder;         // a theme item (themes.h): whose codes count (empty: the agreed ones)
   int line = 0;              // spec line, for error locations
 };
 

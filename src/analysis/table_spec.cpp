@@ -6,12 +6,13 @@
 //   weight, strata, cluster, fpc, lonely_psu, design_interval (the sampling design)
 //   [[table.row]]             one per row block, in order
 //   item, label, options, derived, number, filter, denominator, eligible,
-//   statistics, bins, mentions
+//   statistics, bins, mentions, coder (a theme item's: analysis/themes.h)
 //
 // Unknown keys are errors, so a misspelt key never silently does nothing.
 #include <set>
 
 #include "analysis/table.h"
+#include "analysis/themes.h"
 #include "base/file.h"
 #include "base/toml_location.h"
 
@@ -218,7 +219,7 @@ class SpecReader {
   Result<RowSpec> ReadRow(const toml::table& t, const TableSpec& table) {
     NGO_TRY(CheckKeys(t,
                       {"item", "label", "options", "derived", "number", "filter", "denominator",
-                       "eligible", "statistics", "bins", "mentions"},
+                       "eligible", "statistics", "bins", "mentions", "coder"},
                       "[[table.row]]"));
     RowSpec row;
     row.line = TomlLocation(file_, t).row;
@@ -268,6 +269,19 @@ class SpecReader {
       }
     }
     row.mentions = NGO_TRY(Boolean(t, "mentions", false));
+    row.coder = NGO_TRY(String(t, "coder"));
+    if (const toml::node* coder = t.get("coder")) {
+      if (!ThemeItemQuestion(row.item)) {
+        return MakeError(
+            "TS002",
+            "'coder' is for a theme item (item = \"themes(QUESTION)\"), not '" + row.item + "'",
+            TomlLocation(file_, *coder));
+      }
+      if (row.coder.empty()) {
+        return MakeError("TS003", "'coder' names a coder; leave it out for the agreed codes",
+                         TomlLocation(file_, *coder));
+      }
+    }
     return row;
   }
 

@@ -5,6 +5,8 @@
 //   either form: [--repeat NAME=FILE.csv ...] (with --data: a repeat's file, for tables of its
 //            instances) [--weight W] [--strata S] [--cluster C] [--fpc F] [--lonely-psu RULE]
 //            [--design-interval logit|korn-graubard] (a sampling design; overrides the spec's)
+//   theme items (themes(QUESTION), analysis/themes.h): --codebook FILE [--coder NAME], and
+//            with --data --codings FILE.csv
 #include <fmt/format.h>
 
 #include <map>
@@ -17,9 +19,13 @@
 #include "analysis/load_data.h"
 #include "analysis/load_store.h"
 #include "analysis/table.h"
+#include "analysis/themes.h"
 #include "analysis/units.h"
+#include "base/csv.h"
+#include "base/file.h"
 #include "cli/command.h"
 #include "cli/progress.h"
+#include "form/codebook.h"
 #include "form/form.h"
 #include "report/table_render.h"
 #include "store/store.h"
@@ -46,6 +52,8 @@ struct TabulateOptions {
   std::string banner;
   bool no_cache = false;
   std::vector<std::string> repeats;  // NAME=FILE.csv
+  // Theme items: the codebook, the codings file (with --data) and whose codes count.
+  std::string codebook, codings, coder;
   // The sampling design: each given flag overrides the spec's key of the same name.
   std::string weight, strata, cluster, fpc, lonely_psu, design_interval;
 };
@@ -211,6 +219,13 @@ std::optional<analysis::StoreData> LoadStore(CommandContext& ctx, const Tabulate
     load.items = opts.items;
     load.items.push_back(opts.by);
   }
+  // The open questions of theme items: their answers, to match the codings with.
+  for (const std::string& name : load.items) {
+    if (auto question = analysis::ThemeItemQuestion(name)) {
+      if (std::find(load.answers.begin(), load.answers.end(), *question) == load.answers.end())
+        load.answers.push_back(*question);
+    }
+  }
   if (!load.items.empty()) {
     for (const analysis::DesignSpec& design : SpecDesigns(opts, specs)) {
       for (const std::string& name : DesignColumns(design)) load.items.push_back(name);
@@ -250,7 +265,9 @@ class CsvLevels final : public analysis::LevelSource {
       std::vector<std::string> items;
       if (quick_) {
         for (const auto& spec : specs) {
-          for (const analysis::RowSpec& row : spec.rows) items.push_back(row.item);
+          for (const analysis::RowSpec& row : spec.rows) {
+            if (!analysis::ThemeItemQuestion(row.item)) items.push_back(row.item);  // added later
+          }
         }
       }
       out.data = NGO_TRY(
@@ -331,7 +348,8 @@ std::vector<analysis::TableSpec> QuickItemSpecs(const form::Form& form,
   std::vector<int> order;
   for (const std::string& name : opts.items) {
     const form::Question* q = form.FindQuestion(name);
-    int level = analysis::LevelOf(form, *q);
+    bool themes = analysis::ThemeItemQuestion(name).has_value();  // at the top level
+    int level = themes ? analysis::kTopLevel : analysis::LevelOf(form, *q);
     auto [it, added] = by_level.try_emplace(level);
     analysis::TableSpec& spec = it->second;
     if (added) {
@@ -348,7 +366,8 @@ std::vector<analysis::TableSpec> QuickItemSpecs(const form::Form& form,
     analysis::RowSpec row;
     row.item = name;
     row.denominator = spec.denominator;
-    row.mentions = q->type == form::QuestionType::kSelectMultiple;
+    // Not for themes: a parent theme's mention would count beside its children's.
+    row.mentions = !themes && q->type == form::QuestionType::kSelectMultiple;
     spec.rows.push_back(row);
   }
   std::vector<analysis::TableSpec> specs;
@@ -360,6 +379,55 @@ std::vector<analysis::TableSpec> QuickItemSpecs(const form::Form& form,
 void Usage(CommandContext& ctx, const std::string& message) {
   *ctx.err << "error: " << message << "\n";
   ctx.exit_status = ExitStatus::kUsage;
+}
+
+// Adds the theme items' columns to the top level's dataset: the codings from the store
+// (--db) or from --codings (--data), matched with the open answers by instance id. A
+// usage error sets the exit status itself; other errors are returned.
+Status AddThemes(CommandContext& ctx, const TabulateOptions& opts, const form::Form& form,
+                 const std::vector<analysis::ThemeItemUse>& uses,
+                 const std::vector<std::string>& stored_ids,
+                 const std::map<std::string, std::vector<form::Answer>>& stored_answers,
+                 analysis::Dataset* top) {
+  if (opts.codebook.empty()) {
+    Usage(ctx, "'" + uses.front().item + "' needs the codebook of its themes: --codebook FILE");
+    return MakeError("THM003", "no codebook");
+  }
+  if (opts.db.empty() && opts.codings.empty()) {
+    Usage(ctx, "'" + uses.front().item +
+                   "' needs the codings of its answers: --codings FILE.csv (or --db DB)");
+    return MakeError("THM003", "no codings");
+  }
+  form::Codebook codebook = NGO_TRY(form::LoadCodebook(opts.codebook));
+  analysis::ThemeInputs inputs;
+  if (!opts.db.empty()) {
+    store::OpenOptions open;
+    open.read_only = true;
+    auto db = NGO_TRY(store::OpenStore(opts.db, open));
+    inputs.codebook = &codebook;
+    inputs.language = opts.lang;
+    for (const analysis::ThemeItemUse& use : uses) {
+      analysis::OpenAnswers answers;
+      answers.question = use.question;
+      answers.label = form.Text(form.FindQuestion(use.question)->label, opts.lang);
+      answers.instance_ids = stored_ids;
+      answers.answers = stored_answers.at(use.question);
+      inputs.answers[use.question] = std::move(answers);
+      inputs.codings[use.question] = NGO_TRY(db->ListCodings(use.question));
+    }
+  } else {
+    csv::Table table = NGO_TRY(csv::ReadTable(opts.data));
+    std::string codings = NGO_TRY(ReadFile(opts.codings));
+    analysis::LoadDataOptions load;
+    load.language = opts.lang;
+    load.refused_codes = opts.refused;
+    load.dont_know_codes = opts.dont_know;
+    Diagnostics diags;
+    inputs = NGO_TRY(analysis::ThemeInputsFromTable(form, table, uses, codebook, codings,
+                                                    opts.codings, load, &diags));
+    PrintDiagnostics(ctx, diags);
+  }
+  return analysis::AddThemeColumns(uses, inputs, top);
 }
 
 void Run(CommandContext& ctx, const TabulateOptions& opts) {
@@ -382,6 +450,12 @@ void Run(CommandContext& ctx, const TabulateOptions& opts) {
     *ctx.err << "error: give --spec SPEC.toml, or --by COLUMN for the quick form\n";
     ctx.exit_status = ExitStatus::kUsage;
     return;
+  }
+
+  if (analysis::ThemeItemQuestion(opts.by)) {
+    return Usage(ctx, "--by: '" + opts.by +
+                          "' is a theme item (several themes per answer); group by a "
+                          "single-choice item and list it in --items");
   }
 
   std::map<std::string, std::string> repeat_files;
@@ -432,10 +506,19 @@ void Run(CommandContext& ctx, const TabulateOptions& opts) {
     }
   }
   for (const std::string& item : opts.items) {
-    if (!form->FindQuestion(item)) {
+    if (auto question = analysis::ThemeItemQuestion(item)) {
+      const form::Question* q = form->FindQuestion(*question);
+      if (!q || q->type != form::QuestionType::kText ||
+          analysis::LevelOf(*form, *q) != analysis::kTopLevel) {
+        return Usage(ctx, "--items: '" + item + "': '" + *question +
+                              "' is not an open (text) question of " + form->file +
+                              " outside repeats");
+      }
+    } else if (!form->FindQuestion(item)) {
       return Usage(ctx, "--items: '" + item + "' is not a question of " + form->file);
     }
   }
+
   if (opts.spec.empty() && !form->FindQuestion(opts.by)) {
     bool known = false;
     if (opts.db.empty()) {
@@ -470,6 +553,12 @@ void Run(CommandContext& ctx, const TabulateOptions& opts) {
 
   // Each table's level: the top level's tables share one dataset, each repeat's another,
   // with the instances their expressions read.
+  std::vector<std::string> stored_ids;
+  std::map<std::string, std::vector<form::Answer>> stored_answers;
+  if (stored) {
+    stored_ids = std::move(stored->instance_ids);
+    stored_answers = std::move(stored->answers);
+  }
   std::unique_ptr<analysis::LevelSource> source;
   if (stored) {
     source = std::make_unique<StoreLevels>(ctx, opts, *form, std::move(stored->data));
@@ -504,6 +593,22 @@ void Run(CommandContext& ctx, const TabulateOptions& opts) {
       return;
     }
     datasets = std::move(*loaded);
+  }
+
+  // Theme items: built from the codebook and the codings, added to the top level's data.
+  auto uses = analysis::ThemeItemsOf(*form, specs, opts.coder);
+  if (!uses) {
+    ctx.exit_status = ReportError(ctx, uses.error());
+    return;
+  }
+  if (!uses->empty()) {
+    if (Status added = AddThemes(ctx, opts, *form, *uses, stored_ids, stored_answers,
+                                 &datasets[analysis::kTopLevel]);
+        !added) {
+      if (ctx.exit_status == ExitStatus::kSuccess)
+        ctx.exit_status = ReportError(ctx, added.error());
+      return;
+    }
   }
 
   TerminalProgress progress(ctx);
@@ -591,6 +696,17 @@ void RegisterTabulateCommands(CLI::App& root, CommandContext& ctx) {
                   "PARENT_KEY or _parent_index as export and import write them): its items are "
                   "tabulated over its instances")
       ->delimiter(',');
+  cmd->add_option("--codebook", opts->codebook,
+                  "Theme items (themes(QUESTION)): the codebook of the themes "
+                  "(docs/formats/codebook.md)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--codings", opts->codings,
+                  "Theme items with --data: the codings CSV (instance_id,question,coder,code,"
+                  "start,end; coder (reconciled) for agreed codes)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--coder", opts->coder,
+                  "Theme items: count this coder's codes where an answer was not reconciled "
+                  "(default: the reconciled codes, else the codes the coders agree on)");
   cmd->add_flag("--no-cache", opts->no_cache,
                 "With --data: neither read nor write the binary cache DATA.csv.ngocache "
                 "(docs/formats/ngocache.md)");

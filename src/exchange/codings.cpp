@@ -2,7 +2,6 @@
 #include "exchange/codings.h"
 
 #include <algorithm>
-#include <charconv>
 #include <map>
 #include <set>
 
@@ -12,8 +11,6 @@
 
 namespace ngosurvey::exchange {
 namespace {
-
-constexpr const char* kColumns[] = {"instance_id", "question", "coder", "code", "start", "end"};
 
 // Where a question's answer lives in the submissions of each form version, loaded
 // once per version.
@@ -76,13 +73,6 @@ class QuestionPaths {
   std::map<std::pair<std::string, std::string>, Result<std::string>> cache_;
 };
 
-std::optional<int64_t> ParseOffset(std::string_view text) {
-  int64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < 0) return std::nullopt;
-  return value;
-}
-
 tl::unexpected<Error> At(const Error& error, const Location& where) {
   Error out = error;
   out.where = where;
@@ -94,159 +84,51 @@ tl::unexpected<Error> At(const Error& error, const Location& where) {
 Result<CodingImportResult> ImportCodings(store::Store& store, std::string_view csv_text,
                                          const std::string& file_name,
                                          const CodingImportOptions& options) {
-  if (options.codebook == nullptr)
-    return MakeError("COD004", "no codebook to check the codes against");
-  csv::Table table = NGO_TRY(csv::ParseTable(csv_text, file_name));
-  std::vector<std::string> expected(std::begin(kColumns), std::end(kColumns));
-  if (table.header != expected) {
-    Location where;
-    where.file = file_name;
-    where.row = 1;
-    return MakeError("COD001", "the header must be exactly '" + std::string(kCodingsHeader) + "'",
-                     where);
-  }
   QuestionPaths paths(store, options.question);
-  std::map<std::string, store::Submission> submissions;  // by instance id, loaded once
-  std::map<std::pair<std::string, std::string>, store::AnswerCoding> codings;  // (instance, coder)
-  std::map<std::pair<std::string, std::string>, int> first_line;
+  // Each row's answer from its submission in the store (loaded once per instance).
+  auto answer_text = [&](const std::string& instance_id, const std::string&,
+                         const Location& instance_cell,
+                         const Location& question_cell) -> Result<std::string> {
+    auto loaded = store.GetSubmission(instance_id);
+    if (!loaded) {
+      if (loaded.error().code == "ST002") {
+        return MakeError("COD003", "no submission '" + instance_id + "' in the store",
+                         instance_cell);
+      }
+      return At(loaded.error(), instance_cell);
+    }
+    auto path = paths.PathIn(loaded->form_id, loaded->form_version);
+    if (!path) return At(path.error(), question_cell);
+    auto answer = loaded->answers.find(*path);
+    if (answer == loaded->answers.end() || !answer->second.HasReportableValue()) {
+      return MakeError(
+          "COD003", "submission '" + instance_id + "' has no answer to '" + options.question + "'",
+          instance_cell);
+    }
+    return answer->second.value;
+  };
+  store::CodingsCsvOptions parse;
+  parse.question = options.question;
+  parse.coder = options.coder;
+  parse.codebook = options.codebook;
+  store::CodingsCsv parsed =
+      NGO_TRY(store::ParseCodingsCsv(csv_text, file_name, parse, answer_text));
+  NGO_TRY(store.PutCodings(parsed.codings));
   CodingImportResult result;
-  std::set<std::string> coders;
-  for (size_t r = 0; r < table.rows.size(); ++r) {
-    const auto& row = table.rows[r];
-    const std::string& instance_id = row[0];
-    const std::string& question = row[1];
-    const std::string& coder = row[2];
-    const std::string& code = row[3];
-    if (question != options.question) {
-      return MakeError("COD002",
-                       "question '" + question + "': this import codes '" + options.question + "'",
-                       table.Where(r, 1));
-    }
-    if (coder.empty()) return MakeError("COD006", "no coder", table.Where(r, 2));
-    if (coder == store::kReconciledCoder) {
-      return MakeError("COD006",
-                       "codes of '(reconciled)' are set with 'code reconcile', not imported",
-                       table.Where(r, 2));
-    }
-    if (!options.coder.empty() && coder != options.coder) {
-      return MakeError("COD006",
-                       "coder '" + coder + "': this import is for '" + options.coder + "'",
-                       table.Where(r, 2));
-    }
-    if (!code.empty() && options.codebook->Find(code) == nullptr) {
-      return MakeError(
-          "COD004",
-          "code '" + code + "' is not in the codebook (version " + options.codebook->version + ")",
-          table.Where(r, 3));
-    }
-    auto sub = submissions.find(instance_id);
-    if (sub == submissions.end()) {
-      auto loaded = store.GetSubmission(instance_id);
-      if (!loaded) {
-        if (loaded.error().code == "ST002") {
-          return MakeError("COD003", "no submission '" + instance_id + "' in the store",
-                           table.Where(r, 0));
-        }
-        return At(loaded.error(), table.Where(r, 0));
-      }
-      sub = submissions.emplace(instance_id, std::move(*loaded)).first;
-    }
-    auto path = paths.PathIn(sub->second.form_id, sub->second.form_version);
-    if (!path) return At(path.error(), table.Where(r, 1));
-    auto answer = sub->second.answers.find(*path);
-    if (answer == sub->second.answers.end() || !answer->second.HasReportableValue()) {
-      return MakeError("COD003",
-                       "submission '" + instance_id + "' has no answer to '" + question + "'",
-                       table.Where(r, 0));
-    }
-    store::CodedSegment segment;
-    segment.code = code;
-    const std::string& start = row[4];
-    const std::string& end = row[5];
-    if (start.empty() != end.empty()) {
-      return MakeError("COD005", "start and end are both empty (the whole answer) or both set",
-                       table.Where(r, start.empty() ? 4 : 5));
-    }
-    if (!start.empty()) {
-      if (code.empty()) {
-        return MakeError(
-            "COD005", "a row without a code covers the whole answer: start and end must be empty",
-            table.Where(r, 4));
-      }
-      auto s = ParseOffset(start);
-      if (!s)
-        return MakeError("COD005", "start '" + start + "' is not a whole number >= 0",
-                         table.Where(r, 4));
-      auto e = ParseOffset(end);
-      if (!e)
-        return MakeError("COD005", "end '" + end + "' is not a whole number >= 0",
-                         table.Where(r, 5));
-      if (*s >= *e) {
-        return MakeError("COD005", "start " + start + " is not before end " + end,
-                         table.Where(r, 4));
-      }
-      int64_t length = static_cast<int64_t>(text::CodePointCount(answer->second.value));
-      if (*e > length) {
-        return MakeError("COD005",
-                         "end " + end + " is beyond the answer, which has " +
-                             std::to_string(length) + " characters (code points)",
-                         table.Where(r, 5));
-      }
-      segment.start = s;
-      segment.end = e;
-    }
-    auto key = std::make_pair(instance_id, coder);
-    auto [it, inserted] = codings.try_emplace(key);
-    if (inserted) {
-      it->second.instance_id = instance_id;
-      it->second.question = question;
-      it->second.coder = coder;
-      first_line[key] = table.row_lines[r];
-    }
-    auto& segments = it->second.segments;
-    bool no_code_here = code.empty();
-    bool had_no_code =
-        std::any_of(segments.begin(), segments.end(), [](const auto& s) { return s.code.empty(); });
-    if ((no_code_here && !segments.empty()) || (!no_code_here && had_no_code)) {
-      return MakeError(
-          "COD007",
-          "an empty code (read, no code) beside codes for the same answer and coder (see line " +
-              std::to_string(first_line[key]) + ")",
-          table.Where(r, 3));
-    }
-    if (std::find(segments.begin(), segments.end(), segment) != segments.end()) {
-      return MakeError("COD007", "the same code and segment twice for this answer and coder",
-                       table.Where(r, 3));
-    }
-    segments.push_back(std::move(segment));
-    coders.insert(coder);
-    ++result.rows;
-  }
-  std::vector<store::AnswerCoding> batch;
-  batch.reserve(codings.size());
-  for (auto& [key, coding] : codings) {
-    std::sort(coding.segments.begin(), coding.segments.end());
-    batch.push_back(std::move(coding));
-  }
-  NGO_TRY(store.PutCodings(batch));
-  result.answers = static_cast<int64_t>(batch.size());
-  result.coders.assign(coders.begin(), coders.end());
+  result.rows = parsed.rows;
+  result.answers = static_cast<int64_t>(parsed.codings.size());
+  result.coders = std::move(parsed.coders);
   return result;
 }
 
 Result<std::string> ExportCodings(const store::Store& store, const std::string& question,
                                   const std::string& coder) {
   std::vector<store::AnswerCoding> codings = NGO_TRY(store.ListCodings(question, coder));
-  std::string out = std::string(kCodingsHeader) + "\n";
-  for (const store::AnswerCoding& coding : codings) {
-    if (coder.empty() && coding.coder == store::kReconciledCoder) continue;
-    for (const store::CodedSegment& s : coding.segments) {
-      csv::AppendRow({coding.instance_id, coding.question, coding.coder, s.code,
-                      s.start ? std::to_string(*s.start) : "", s.end ? std::to_string(*s.end) : ""},
-                     &out);
-    }
+  if (coder.empty()) {
+    std::erase_if(codings,
+                  [](const store::AnswerCoding& c) { return c.coder == store::kReconciledCoder; });
   }
-  return out;
+  return store::CodingsToCsv(codings);
 }
 
 Result<std::vector<OpenAnswer>> ListOpenAnswers(const store::Store& store,

@@ -34,11 +34,12 @@
 
 #include "base/error.h"
 #include "form/codebook.h"
+#include "store/codings_csv.h"
 #include "store/store.h"
 
 namespace ngosurvey::exchange {
 
-inline constexpr const char* kCodingsHeader = "instance_id,question,coder,code,start,end";
+using store::kCodingsHeader;
 
 struct CodingImportOptions {
   std::string question;                      // required: the question the file codes

@@ -151,11 +151,11 @@ Result<StudyConfig> ReadStudyConfig(const std::string& dir) {
   std::string text = NGO_TRY(ReadFile(config.config_file, 1 << 20));
   toml::table root = NGO_TRY(ParseToml(text, config.config_file, "SD001"));
   ConfigReader reader(config);
-  NGO_TRY(reader.CheckKeys(root,
-                           {"format", "title", "source", "instrument", "tables", "frame", "data",
-                            "synthetic", "published", "bases", "group", "synth", "network", "unit",
-                            "mode", "design", "notes", "repeats"},
-                           "study.toml"));
+  NGO_TRY(reader.CheckKeys(
+      root, {"format",    "title",     "source", "instrument", "tables",   "frame",   "data",
+             "synthetic", "published", "bases",  "group",      "synth",    "network", "unit",
+             "mode",      "design",    "notes",  "repeats",    "codebook", "codings", "coder"},
+      "study.toml"));
   std::string format = NGO_TRY(reader.String(root, "format", true));
   if (format != "ngosurvey-study/1") {
     return MakeError("SD002", "format must be \"ngosurvey-study/1\", not \"" + format + "\"",
@@ -186,6 +186,13 @@ Result<StudyConfig> ReadStudyConfig(const std::string& dir) {
   config.published = NGO_TRY(reader.Path(root, "published", false));
   config.bases = NGO_TRY(reader.Path(root, "bases", false));
   config.network = NGO_TRY(reader.Path(root, "network", false));
+  config.codebook = NGO_TRY(reader.Path(root, "codebook", false));
+  config.codings = NGO_TRY(reader.Path(root, "codings", false));
+  config.coder = NGO_TRY(reader.String(root, "coder", false));
+  if (config.codebook.empty() != config.codings.empty()) {
+    return MakeError("SD002", "'codebook' and 'codings' go together: the themes and who coded what",
+                     Location{.file = config.config_file, .row = 1});
+  }
   if (config.published.empty() != config.bases.empty()) {
     return MakeError("SD002", "'published' and 'bases' go together: the audit needs both",
                      Location{.file = config.config_file, .row = 1});
@@ -293,6 +300,7 @@ Result<StudyInputs> LoadStudyInputs(const std::string& dir) {
   }
   if (!in.config.network.empty())
     in.network = NGO_TRY(analysis::LoadNetworkSpec(in.config.network));
+  if (!in.config.codebook.empty()) in.codebook = NGO_TRY(form::LoadCodebook(in.config.codebook));
   for (const auto& [name, file] : in.config.repeats) {
     const form::Question* q = in.form.FindQuestion(name);
     if (!q || !q->is_repeat()) {

@@ -18,6 +18,9 @@
 //   bases      = "bases.toml"              with `published`: their bases (audit)
 //   group      = "country"                 the column the tables group by
 //   [synth]    seed = 1, fixed = { consent = "yes" }   for `ngosurvey synth`
+//   codebook   = "codebook.toml"           optional: the themes of the open questions
+//   codings    = "codings.csv"             with codebook: their codings (codings-csv.md)
+//   coder      = "lan"                     optional: whose codes the theme items count
 //
 // Paths are relative to the folder. Errors name study.toml and the line: "SD001"
 // malformed TOML, "SD002" a missing or mistyped key, an unknown key, or a file that
@@ -35,6 +38,7 @@
 #include "base/diagnostic.h"
 #include "base/error.h"
 #include "fieldwork/frame.h"
+#include "form/codebook.h"
 #include "form/form.h"
 #include "study/published_audit.h"
 #include "study/synth.h"
@@ -70,6 +74,9 @@ struct StudyConfig {
   std::map<std::string, std::string> repeats;
   std::string published, bases;  // resolved; empty when not set
   std::string network;           // resolved; the network spec, may be empty
+  // The qualitative coding of open questions (analysis/themes.h): the codebook and the
+  // codings CSV (resolved; both or neither), and whose codes count (empty: the agreed).
+  std::string codebook, codings, coder;
   bool synthetic = false;
   std::string group = "country";
   uint64_t seed = 1;
@@ -99,6 +106,8 @@ struct StudyInputs {
   std::optional<AuditReport> audit;
   // The coordination network's spec (analysis/network.h) when study.toml names one.
   std::optional<analysis::NetworkSpec> network;
+  // The codebook of the open questions' themes when study.toml names one.
+  std::optional<form::Codebook> codebook;
 };
 
 Result<StudyInputs> LoadStudyInputs(const std::string& dir);

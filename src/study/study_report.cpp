@@ -11,6 +11,7 @@
 
 #include "analysis/csv_load.h"
 #include "analysis/load_data.h"
+#include "analysis/themes.h"
 #include "analysis/units.h"
 #include "base/csv.h"
 #include "base/escape.h"
@@ -353,6 +354,31 @@ class StudyLevels final : public analysis::LevelSource {
   std::optional<size_t> top_rows_;
 };
 
+// The theme items the specs name (analysis/themes.h), from the study's codebook and
+// codings, added to the top level's dataset. THM003 when the study names no codebook.
+Status AddThemeItems(const StudyInputs& in, const std::string& language,
+                     std::map<int, analysis::Dataset>* datasets) {
+  std::vector<analysis::ThemeItemUse> uses =
+      NGO_TRY(analysis::ThemeItemsOf(in.form, in.specs, in.config.coder));
+  if (uses.empty()) return Ok();
+  if (!in.codebook) {
+    return MakeError("THM003",
+                     "table item '" + uses.front().item +
+                         "' counts themes: name the codebook and the codings in study.toml",
+                     Location{.file = in.config.config_file});
+  }
+  csv::Table raw = NGO_TRY(csv::ReadTable(in.config.data));
+  std::string codings = NGO_TRY(ReadFile(in.config.codings));
+  analysis::LoadDataOptions load;
+  load.language = language;
+  load.refused_codes = form::RefusedCodes(in.form);
+  load.dont_know_codes = form::DontKnowCodes(in.form);
+  Diagnostics diags;
+  analysis::ThemeInputs inputs = NGO_TRY(analysis::ThemeInputsFromTable(
+      in.form, raw, uses, *in.codebook, codings, in.config.codings, load, &diags));
+  return analysis::AddThemeColumns(uses, inputs, &(*datasets)[analysis::kTopLevel]);
+}
+
 }  // namespace
 
 Result<StudyReport> BuildStudyReport(StudyInputs inputs, Progress& progress,
@@ -366,6 +392,7 @@ Result<StudyReport> BuildStudyReport(StudyInputs inputs, Progress& progress,
   std::map<int, analysis::Dataset> datasets =
       NGO_TRY(analysis::LoadLevels(in.form, in.specs, levels, &table_levels));
   report.respondents = NGO_TRY(levels.TopRows());
+  NGO_TRY(AddThemeItems(in, options.language, &datasets));
   for (size_t i = 0; i < in.specs.size(); ++i) {
     report.tables.push_back(
         NGO_TRY(analysis::Tabulate(datasets.at(table_levels[i]), in.specs[i], progress)));

@@ -12,6 +12,7 @@
 #include <map>
 #include <random>
 
+#include "base/csv.h"
 #include "base/escape.h"
 #include "base/file.h"
 #include "base/testing/source_dir.h"
@@ -244,6 +245,70 @@ TEST(StudyTest, MissingKeyAndMissingFileAreNamed) {
   config = ReadStudyConfig(dir.str());
   ASSERT_FALSE(config);
   EXPECT_NE(config.error().message.find("missing key 'tables'"), std::string::npos);
+}
+
+// A study folder whose codebook and codings (study.toml) give a table of themes: the
+// answers' themes counted by country from the codings file, its (reconciled) rows winning.
+TEST(StudyTest, ThemesOfAnOpenQuestionFromTheStudysCodingsFile) {
+  TempFolder dir;
+  CopyStudy(dir);
+  auto data = csv::ReadTable(dir.Path("synthetic/ngo_trafficking_roles_SYNTHETIC.csv"));
+  ASSERT_TRUE(data);
+  size_t id = *data->ColumnIndex("instance_id"), country = *data->ColumnIndex("country");
+  size_t answer = *data->ColumnIndex("major_difficulties");
+  std::vector<std::string> kh, vn;
+  for (const auto& row : data->rows) {
+    if (!row[answer].empty()) (row[country] == "KH" ? kh : vn).push_back(row[id]);
+  }
+  ASSERT_GE(kh.size(), 3u);
+  ASSERT_GE(vn.size(), 2u);
+  ASSERT_TRUE(WriteFileAtomic(dir.Path("codebook.toml"),
+                              "version = \"1\"\n[[theme]]\nid = \"resources\"\nlabel = "
+                              "\"Resources\"\n[[theme]]\nid = \"funding\"\nparent = "
+                              "\"resources\"\nlabel = \"Funding\"\n[[theme]]\nid = "
+                              "\"stigma\"\nlabel = \"Stigma\"\n"));
+  std::string codings = "instance_id,question,coder,code,start,end\n";
+  codings += kh[0] + ",major_difficulties,lan,funding,0,9\n";
+  codings += kh[1] + ",major_difficulties,lan,funding,,\n";
+  codings += kh[1] + ",major_difficulties,sokha,stigma,,\n";
+  codings += kh[1] + ",major_difficulties,(reconciled),stigma,,\n";
+  codings += kh[2] + ",major_difficulties,lan,,,\n";
+  codings += vn[0] + ",major_difficulties,sokha,stigma,,\n";
+  ASSERT_TRUE(WriteFileAtomic(dir.Path("codings.csv"), codings));
+  Replace(dir.Path("study.toml"), "group = \"country\"",
+          "group = \"country\"\ncodebook = \"codebook.toml\"\ncodings = \"codings.csv\"");
+  std::string tables = *ReadFile(dir.Path("tables.toml"));
+  tables +=
+      "\n[[table]]\nid = \"Q1\"\ntitle = \"Major difficulties\"\nby = \"country\"\n"
+      "[[table.row]]\nitem = \"themes(major_difficulties)\"\n";
+  ASSERT_TRUE(WriteFileAtomic(dir.Path("tables.toml"), tables));
+  auto inputs = LoadStudyInputs(dir.str());
+  ASSERT_TRUE(inputs) << inputs.error().ToString();
+  auto report = BuildStudyReport(std::move(*inputs), NullProgress::Instance());
+  ASSERT_TRUE(report) << report.error().ToString();
+  const analysis::TableResult& table = report->tables.back();
+  ASSERT_EQ(table.id, "Q1");
+  const analysis::ItemResult& item = table.items[0];
+  ASSERT_EQ(item.options.size(), 4u);  // resources, funding, stigma, (no theme)
+  ASSERT_EQ(table.columns[0].key, "KH");
+  EXPECT_EQ(item.options[1].cells[0].count, 1u);  // funding: kh[0]; kh[1] reconciled as stigma
+  EXPECT_EQ(item.options[1].cells[0].base, 3u);
+  EXPECT_EQ(item.options[0].cells[0].count, 1u);  // resources, through funding
+  EXPECT_EQ(item.options[2].cells[0].count, 1u);  // stigma: kh[1]
+  EXPECT_EQ(item.options[3].cells[0].count, 1u);  // no theme: kh[2]
+  EXPECT_EQ(item.options[2].cells[1].count, 1u);  // stigma: vn[0]
+  EXPECT_EQ(item.options[2].cells[1].base, 1u);
+  EXPECT_EQ(item.nonresponse[0].missing, kh.size() - 3);  // answered, not coded
+
+  // A codings row for an answer the data do not have: named at its line, nothing written.
+  ASSERT_TRUE(WriteFileAtomic(dir.Path("codings.csv"),
+                              codings + "uuid:nobody,major_difficulties,lan,funding,,\n"));
+  auto written = WriteStudyReport(dir.str(), dir.Path("out"), NullProgress::Instance());
+  ASSERT_FALSE(written);
+  EXPECT_EQ(written.error().code, "COD003");
+  EXPECT_TRUE(written.error().where.file.ends_with("codings.csv"));
+  EXPECT_EQ(written.error().where.row, 8);
+  EXPECT_FALSE(std::filesystem::exists(dir.Path("out/report.html")));
 }
 
 TEST(StudyTest, DataThatDoNotFitTheFormAreNamedByRowAndColumn) {
