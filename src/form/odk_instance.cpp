@@ -14,6 +14,8 @@
 #include <cstring>
 #include <functional>
 #include <unordered_map>
+#include <unordered_set>
+#include <utility>
 
 #include "base/date.h"
 #include "base/xml_names.h"
@@ -162,6 +164,8 @@ struct StringHash {
   size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 using NameMap = std::unordered_map<std::string, int, StringHash, std::equal_to<>>;
+// A choice list's names (views into the form, which outlives the reader).
+using ChoiceNames = std::unordered_set<std::string_view>;
 
 // Children of the synthetic meta group (when the form has no group named meta).
 constexpr int kSyntheticMeta = -2;
@@ -171,13 +175,36 @@ constexpr int kCountSkip = -11;  // NAME_count before a repeat: skipped
 
 }  // namespace
 
+namespace {
+
+// The child elements of one container: a question index or a marker above, by name
+// and in the form's order. Submissions list their elements in the form's order, so
+// the reader first tries the element after the one it last found (one comparison)
+// and looks the name up only when that is not it.
+struct Children {
+  NameMap position;                                        // name -> index in in_order
+  std::vector<std::pair<std::string_view, int>> in_order;  // names are position's keys
+
+  // Adds `name` unless the container has it already (the first one stays).
+  void Add(std::string name, int element) {
+    auto [it, added] = position.emplace(std::move(name), static_cast<int>(in_order.size()));
+    if (added) in_order.emplace_back(it->first, element);
+  }
+};
+
+}  // namespace
+
 // For each container (question index; -1 the root; kSyntheticMeta), its child
-// elements by name: a question index or a marker above.
+// elements.
 struct OdkInstanceReader::Index {
-  std::unordered_map<int, NameMap> children;
-  int meta_group = -1;     // the form's own top-level "meta" group
-  int audit = -1;          // the audit question (an element of meta)
-  std::string audit_path;  // its answer path
+  std::unordered_map<int, Children> children;
+  // By question index: the names of its choice list (selects and rank), nullptr when
+  // the question has none or the form does not hold its list (nothing to check).
+  std::vector<const ChoiceNames*> choices;
+  std::vector<std::unique_ptr<ChoiceNames>> choice_sets;  // one per list used
+  int meta_group = -1;                                    // the form's own top-level "meta" group
+  int audit = -1;                                         // the audit question (an element of meta)
+  std::string audit_path;                                 // its answer path
 };
 
 OdkInstanceReader::OdkInstanceReader(const Form& form)
@@ -191,29 +218,97 @@ OdkInstanceReader::OdkInstanceReader(const Form& form)
     if (q.is_group() && q.name == "meta" && q.parent < 0 && index.meta_group < 0) {
       index.meta_group = q.index;
     }
-    index.children[q.parent].emplace(q.name, q.index);
+    index.children[q.parent].Add(q.name, q.index);
+  }
+  // Each select's list once, as a set: the forms of large studies have long lists
+  // (countries, districts) shared by many questions.
+  index.choices.assign(form.questions.size(), nullptr);
+  std::unordered_map<const ChoiceList*, const ChoiceNames*> set_of;
+  for (const Question& q : form.questions) {
+    if (q.type != QuestionType::kSelectOne && q.type != QuestionType::kSelectMultiple &&
+        q.type != QuestionType::kRank) {
+      continue;
+    }
+    const ChoiceList* list = form.FindChoiceList(q.list_name);
+    if (!list) continue;
+    const ChoiceNames*& names = set_of[list];
+    if (!names) {
+      auto set = std::make_unique<ChoiceNames>();
+      for (const Choice& choice : list->choices) set->insert(choice.name);
+      names = set.get();
+      index.choice_sets.push_back(std::move(set));
+    }
+    index.choices[static_cast<size_t>(q.index)] = names;
   }
   // The elements pyxform generates, unless a question has the name already.
   for (const Question& q : form.questions) {
-    NameMap& names = index.children[q.parent];
+    Children& names = index.children[q.parent];
     if (q.or_other &&
         (q.type == QuestionType::kSelectOne || q.type == QuestionType::kSelectMultiple)) {
-      names.emplace(q.name + "_other", kOtherText);
+      names.Add(q.name + "_other", kOtherText);
     }
-    if (q.is_repeat() && !q.repeat_count.empty()) names.emplace(q.name + "_count", kCountSkip);
+    if (q.is_repeat() && !q.repeat_count.empty()) names.Add(q.name + "_count", kCountSkip);
   }
   if (index.audit >= 0) {
     const std::string& path = form.questions[static_cast<size_t>(index.audit)].path;
     size_t slash = path.find('/', 1);
     index.audit_path = slash == std::string::npos ? path : path.substr(slash + 1);
     int meta = index.meta_group >= 0 ? index.meta_group : kSyntheticMeta;
-    index.children[meta].emplace("audit", index.audit);
+    index.children[meta].Add("audit", index.audit);
   }
 }
 
 OdkInstanceReader::~OdkInstanceReader() = default;
 
 namespace {
+
+// An expat parser for one document: the calling thread's own, reset, when it has one
+// that is not in use. Creating and freeing a parser per submission (its buffers and
+// hash tables) was a tenth of the time of reading a typical submission. A parser that
+// read a large document (over kKeepBytes) is freed rather than kept.
+class ThreadParser {
+ public:
+  ThreadParser() = default;
+  ThreadParser(const ThreadParser&) = delete;
+  ThreadParser& operator=(const ThreadParser&) = delete;
+  ~ThreadParser() {
+    if (!parser_) return;
+    Holder& slot = Slot();
+    if (bytes_ <= kKeepBytes && !slot.parser) {
+      slot.parser = parser_;  // back to the thread, reset on its next use
+    } else {
+      XML_ParserFree(parser_);
+    }
+  }
+
+  // A parser ready for a document of `bytes` bytes, or nullptr (out of memory).
+  XML_Parser Get(size_t bytes) {
+    bytes_ = bytes;
+    Holder& slot = Slot();
+    if (slot.parser) {
+      parser_ = std::exchange(slot.parser, nullptr);
+      if (XML_ParserReset(parser_, "UTF-8")) return parser_;
+      XML_ParserFree(parser_);
+    }
+    parser_ = XML_ParserCreate("UTF-8");
+    return parser_;
+  }
+
+ private:
+  static constexpr size_t kKeepBytes = size_t{1} << 20;
+  struct Holder {
+    XML_Parser parser = nullptr;
+    ~Holder() {
+      if (parser) XML_ParserFree(parser);
+    }
+  };
+  static Holder& Slot() {
+    thread_local Holder holder;
+    return holder;
+  }
+  XML_Parser parser_ = nullptr;
+  size_t bytes_ = 0;
+};
 
 enum class Kind {
   kRoot,
@@ -229,9 +324,12 @@ enum class Kind {
 
 struct Frame {
   Kind kind = Kind::kSkip;
-  int question = -1;    // the question, or the container for groups (kSyntheticMeta)
-  size_t path_len = 0;  // length of path_ (the answer path prefix) before this element
-  size_t xml_len = 0;   // length of xml_path_ before this element
+  int question = -1;  // the question, or the container for groups (kSyntheticMeta)
+  // kRoot, kGroup, kRepeat: the index's elements of this container (nullptr: none).
+  const Children* children = nullptr;
+  size_t next_child = 0;  // in children->in_order: the element expected next
+  size_t path_len = 0;    // length of path_ (the answer path prefix) before this element
+  size_t xml_len = 0;     // length of xml_path_ before this element
   int line = 0, column = 0;
   std::string_view field;  // kMetaText / kEnvelope: which field
   // kRoot, kGroup, kRepeat: how many instances of each repeat so far.
@@ -240,9 +338,12 @@ struct Frame {
 
 class Parser {
  public:
+  // `exact`: track each element's line, column and path for messages. The first pass
+  // runs without (Parse below): a submission that fails is read again with them, so
+  // that the error is the one an exact pass finds, where it finds it.
   Parser(const Form* form, const OdkInstanceReader::Index* index, const OdkInstanceOptions& options,
-         bool head_only)
-      : form_(form), index_(index), options_(options), head_only_(head_only) {}
+         bool head_only, bool exact)
+      : form_(form), index_(index), options_(options), head_only_(head_only), exact_(exact) {}
 
   Result<OdkInstance> Run(std::string_view xml) {
     if (xml.size() > options_.max_bytes) {
@@ -251,7 +352,8 @@ class Parser {
                            " bytes, over the limit of " + std::to_string(options_.max_bytes),
                        Location{.file = options_.file});
     }
-    XML_Parser parser = XML_ParserCreate("UTF-8");
+    ThreadParser lease;
+    XML_Parser parser = lease.Get(xml.size());
     if (!parser) return MakeError("OI001", "cannot create an XML parser");
     parser_ = parser;
     XML_SetUserData(parser, this);
@@ -268,7 +370,6 @@ class Parser {
       result = Fail("OI001", std::string("not well-formed XML: ") +
                                  XML_ErrorString(XML_GetErrorCode(parser)));
     }
-    XML_ParserFree(parser);
     parser_ = nullptr;
     if (!result) return tl::unexpected(result.error());
     if (head_only_) return std::move(out_);
@@ -334,12 +435,15 @@ class Parser {
     Frame frame;
     frame.path_len = path_.size();
     frame.xml_len = xml_path_.size();
-    frame.line = static_cast<int>(XML_GetCurrentLineNumber(parser_));
-    frame.column = static_cast<int>(XML_GetCurrentColumnNumber(parser_)) + 1;
-    xml_path_ += '/';
-    xml_path_ += name;
+    if (exact_) {
+      frame.line = static_cast<int>(XML_GetCurrentLineNumber(parser_));
+      frame.column = static_cast<int>(XML_GetCurrentColumnNumber(parser_)) + 1;
+      xml_path_ += '/';
+      xml_path_ += name;
+    }
     if (stack_.empty()) {
       StartRoot(name, attrs, &frame);
+      frame.children = ChildrenOf(frame.question);
       if (!failed_) stack_.push_back(std::move(frame));
       return;
     }
@@ -372,7 +476,16 @@ class Parser {
         }
         break;
     }
+    if (frame.kind == Kind::kGroup || frame.kind == Kind::kRepeat) {
+      frame.children = ChildrenOf(frame.question);
+    }
     if (!failed_) stack_.push_back(std::move(frame));
+  }
+
+  const Children* ChildrenOf(int container) const {
+    if (!index_) return nullptr;  // the head only
+    auto it = index_->children.find(container);
+    return it == index_->children.end() ? nullptr : &it->second;
   }
 
   void StartRoot(std::string_view name, const char** attrs, Frame* frame) {
@@ -456,8 +569,17 @@ class Parser {
       return;
     }
     int found = -3;
-    if (auto it = index_->children.find(container); it != index_->children.end()) {
-      if (auto child = it->second.find(name); child != it->second.end()) found = child->second;
+    if (const Children* children = parent.children) {
+      size_t at = parent.next_child;
+      if (at >= children->in_order.size() || children->in_order[at].first != name) {
+        auto it = children->position.find(name);
+        at = it == children->position.end() ? children->in_order.size()
+                                            : static_cast<size_t>(it->second);
+      }
+      if (at < children->in_order.size()) {
+        found = children->in_order[at].second;
+        parent.next_child = at + 1;
+      }
     }
     if (found == -3) {
       if (container == -1 && name == "meta" && index_->meta_group < 0) {
@@ -501,7 +623,7 @@ class Parser {
       }
       frame->kind = Kind::kRepeat;
       AppendPathStep(name, count);
-      xml_path_ += '[' + std::to_string(count) + ']';
+      if (exact_) xml_path_ += '[' + std::to_string(count) + ']';
       return;
     }
     if (q.is_group()) {
@@ -668,7 +790,7 @@ class Parser {
   }
 
   Status CheckChoices(const Question& q, std::string_view value, const Frame& frame) const {
-    const ChoiceList* list = form_->FindChoiceList(q.list_name);
+    const ChoiceNames* list = index_->choices[static_cast<size_t>(q.index)];
     if (!list) return Ok();  // a list the form does not hold: nothing to check against
     bool multiple = q.type != QuestionType::kSelectOne;
     size_t start = 0;
@@ -678,7 +800,7 @@ class Parser {
       std::string_view name = value.substr(start, end - start);
       start = end + 1;
       if (name.empty()) continue;
-      if (list->Find(name) || (q.or_other && name == "other")) continue;
+      if (list->count(name) || (q.or_other && name == "other")) continue;
       return ValueError(frame, "OI008",
                         xml_path_ + ": \"" + std::string(name.substr(0, 80)) +
                             "\" is not a choice of list \"" + q.list_name + "\"");
@@ -758,6 +880,7 @@ class Parser {
   const OdkInstanceReader::Index* index_;
   const OdkInstanceOptions& options_;
   bool head_only_;
+  bool exact_;
   XML_Parser parser_ = nullptr;
   bool failed_ = false;
   bool stopped_head_ = false;
@@ -769,12 +892,25 @@ class Parser {
   OdkInstance out_;
 };
 
+// Reads without positions first (expat's line and column cost a second scan of every
+// byte, the element paths a string each), then again with them when that fails.
+Result<OdkInstance> Parse(std::string_view xml, const Form* form,
+                          const OdkInstanceReader::Index* index, const OdkInstanceOptions& options,
+                          bool head_only) {
+  {
+    Parser fast(form, index, options, head_only, /*exact=*/false);
+    Result<OdkInstance> read = fast.Run(xml);
+    if (read) return read;
+  }
+  Parser exact(form, index, options, head_only, /*exact=*/true);
+  return exact.Run(xml);
+}
+
 }  // namespace
 
 Result<OdkInstance> OdkInstanceReader::Read(std::string_view xml,
                                             const OdkInstanceOptions& options) const {
-  Parser parser(&form_, index_.get(), options, /*head_only=*/false);
-  return parser.Run(xml);
+  return Parse(xml, &form_, index_.get(), options, /*head_only=*/false);
 }
 
 Result<OdkInstance> ReadOdkInstance(std::string_view xml, const Form& form,
@@ -784,8 +920,7 @@ Result<OdkInstance> ReadOdkInstance(std::string_view xml, const Form& form,
 
 Result<OdkInstanceHead> ReadOdkInstanceHead(std::string_view xml,
                                             const OdkInstanceOptions& options) {
-  Parser parser(nullptr, nullptr, options, /*head_only=*/true);
-  OdkInstance instance = NGO_TRY(parser.Run(xml));
+  OdkInstance instance = NGO_TRY(Parse(xml, nullptr, nullptr, options, /*head_only=*/true));
   if (instance.root.empty()) {
     return MakeError("OI001", "not well-formed XML: no root element",
                      Location{.file = options.file});

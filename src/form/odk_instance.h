@@ -49,7 +49,8 @@
 //   OI012 a begin loop's elements (not read yet)
 //   OI013 an attachment name that is not a plain file name (a path, "..")
 // Thread-safety: an OdkInstanceReader is immutable after construction; Read may be
-// called from several threads at once.
+// called from several threads at once (each thread keeps one expat parser, reset
+// between documents).
 #pragma once
 
 #include <cstddef>

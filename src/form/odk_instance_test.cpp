@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "form/testing/form_rows.h"
 
@@ -159,6 +161,13 @@ INSTANTIATE_TEST_SUITE_P(
             "element /data/agee is not a question of form \"ngo\""},
         Bad{"Twice", Instance("<age>4</age>\n<age>5</age>"), "OI010", "/data/age is given twice",
             4},
+        // The first problem in document order is the one reported, where it is.
+        Bad{"TwiceThenNotInteger", Instance("<age>4</age>\n<age>5</age>\n<staff>x</staff>"),
+            "OI010", "/data/age is given twice", 4},
+        Bad{"NotIntegerInGroupAfterRepeats",
+            Instance("<programs><name>a</name></programs>\n<programs><name>b</name></programs>"
+                     "\n\n<office><staff>x</staff></office>"),
+            "OI007", "/data/office/staff: \"x\" is not an integer", 6},
         Bad{"OtherForm", Instance("", "", R"(id="other" version="2024")"), "OI005",
             "form \"other\", not \"ngo\""},
         Bad{"OtherVersion", Instance("", "", R"(id="ngo" version="2023")"), "OI005",
@@ -186,6 +195,85 @@ INSTANTIATE_TEST_SUITE_P(
         Bad{"Loopish", Instance("<programs><name>a<b/></name></programs>"), "OI006",
             "inside a value"}),
     [](const auto& info) { return info.param.name; });
+
+// One reader, many documents in a row on one thread and on several at once: each
+// thread's expat parser is reset between documents (and one that read a document over
+// 1 MB is freed), so a document stopped by an error, a head read, a large document or
+// another thread never changes what the next document gives.
+TEST(OdkInstance, ReadsTheSameAfterErrorsHeadsAndLargeDocumentsOnEveryThread) {
+  Form form = Survey();
+  OdkInstanceReader reader(form);
+  const std::string good = Instance(
+      "<age>42</age><consent>yes</consent><topics>health legal</topics>\n"
+      "<office><staff>3</staff></office><programs><name>A</name></programs>"
+      "<programs><name>B</name><sites><site>S</site></sites></programs>");
+  auto first = reader.Read(good);
+  ASSERT_TRUE(first.has_value()) << first.error().ToString();
+  ASSERT_EQ(first->answers.size(), 7u);
+  const std::string large =
+      Instance("<remarks>" + std::string(900000, 'r') + "</remarks><programs><name>" +
+               std::string(300000, 'n') + "</name></programs>");
+  ASSERT_GT(large.size(), size_t{1} << 20);
+  const std::string bad_value = Instance("<age>42</age>\n<consent>maybe</consent>");
+  const std::string broken = Instance("<age>4</agee>");
+
+  auto check_round = [&](int round) {
+    auto stopped = reader.Read(bad_value, {.file = "bad.xml"});
+    EXPECT_FALSE(stopped.has_value());
+    if (!stopped) {
+      EXPECT_EQ(stopped.error().code, "OI008") << round;
+      EXPECT_EQ(stopped.error().where.row, 4) << round;
+    }
+    auto again = reader.Read(good);
+    EXPECT_TRUE(again.has_value() && again->answers == first->answers) << round;
+    auto head = ReadOdkInstanceHead(good);
+    EXPECT_TRUE(head.has_value() && head->form_id == "ngo" && head->version == "2024") << round;
+    auto not_xml = reader.Read(broken);
+    EXPECT_TRUE(!not_xml.has_value() && not_xml.error().code == "OI001") << round;
+    if (round % 10 == 0) {
+      auto big = reader.Read(large);
+      EXPECT_TRUE(big.has_value()) << round;
+      if (big) {
+        EXPECT_EQ(big->answers.at("remarks").value.size(), 900000u) << round;
+        EXPECT_EQ(big->answers.at("programs[1]/name").value.size(), 300000u) << round;
+      }
+    }
+    auto after = reader.Read(good);
+    EXPECT_TRUE(after.has_value() && after->answers == first->answers) << round;
+  };
+  for (int round = 0; round < 30; ++round) check_round(round);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int round = 0; round < 30; ++round) check_round(round);
+    });
+  }
+  for (std::thread& t : threads) t.join();
+}
+
+// Elements are found by name in any order (the reader only guesses the form's order
+// first), and the NAME_other and NAME_count elements pyxform adds are found too.
+TEST(OdkInstance, ElementsInAnyOrderGiveTheSameAnswers) {
+  Form form = Survey();
+  const std::string in_order = Instance(
+      "<age>42</age><budget>3.5</budget><consent>no</consent><funded>other</funded>"
+      "<funded_other>x</funded_other><remarks>r</remarks><office><staff>3</staff></office>"
+      "<programs><name>A</name><sites><site>S1</site></sites><sites><site>S2</site></sites>"
+      "</programs><programs><name>B</name></programs>");
+  const std::string shuffled = Instance(
+      "<programs><sites><site>S1</site></sites><name>A</name><sites><site>S2</site></sites>"
+      "</programs><remarks>r</remarks><funded_other>x</funded_other><office><staff>3</staff>"
+      "</office><funded>other</funded><programs><name>B</name></programs><consent>no</consent>"
+      "<budget>3.5</budget><age>42</age>");
+  auto a = ReadOdkInstance(in_order, form);
+  auto b = ReadOdkInstance(shuffled, form);
+  ASSERT_TRUE(a.has_value()) << a.error().ToString();
+  ASSERT_TRUE(b.has_value()) << b.error().ToString();
+  EXPECT_EQ(a->answers.size(), 11u);
+  EXPECT_EQ(a->answers, b->answers);
+  EXPECT_EQ(b->answers.at("funded_other"), Answer::Answered("x"));
+  EXPECT_EQ(b->answers.at("programs[1]/sites[2]/site"), Answer::Answered("S2"));
+}
 
 TEST(OdkInstance, DepthAndSizeLimits) {
   Form form = Survey();
