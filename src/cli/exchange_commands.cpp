@@ -414,6 +414,14 @@ void RunExport(CommandContext& ctx, const ExportOptions& opts) {
     return;
   }
   const store::Store& store = **db;
+  auto reviews = store.ListReviews(opts.form);
+  if (!reviews) {
+    ctx.exit_status = ReportError(ctx, reviews.error());
+    return;
+  }
+  for (const store::Review& review : *reviews) {
+    options.validation_status[review.instance_id] = store::KoboValidationStatus(review.status);
+  }
   auto submissions = [&](const store::SubmissionVisitor& visit) {
     return store.ForEachSubmission(filter, visit);
   };

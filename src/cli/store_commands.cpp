@@ -217,7 +217,7 @@ void RunMigrate(CommandContext& ctx, const MigrateOptions& opts) {
            << plural(copied->users, "user", "users") << ", "
            << plural(copied->published_forms, "published form version", "published form versions")
            << ", " << plural(copied->access_entries, "access log entry", "access log entries")
-           << "\n"
+           << ", " << plural(copied->reviews, "review", "reviews") << "\n"
            << "read back: the copy holds every row of the original and nothing else; its audit "
               "trail verifies\n";
 }

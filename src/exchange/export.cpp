@@ -36,8 +36,12 @@ using form::QuestionType;
 class RowBuilder {
  public:
   RowBuilder(const form::Form& form, const Tables& tables, const PseudonymPlan* pseudonyms,
-             std::string_view key)
-      : form_(form), tables_(tables), pseudonyms_(pseudonyms), key_(key) {
+             std::string_view key, const std::map<std::string, std::string>& validation_status)
+      : form_(form),
+        tables_(tables),
+        pseudonyms_(pseudonyms),
+        key_(key),
+        validation_status_(validation_status) {
     targets_.resize(tables.levels.size());
     rows_.resize(tables.levels.size());
     for (size_t l = 0; l < tables.levels.size(); ++l) {
@@ -102,6 +106,10 @@ class RowBuilder {
         value = org;
       else if (name == "interviewer")
         value = interviewer;
+      else if (name == "_validation_status") {
+        auto it = validation_status_.find(s.instance_id);
+        if (it != validation_status_.end()) value = it->second;
+      }
       main[c] = value.empty() ? Cell{} : Cell{AnswerState::kAnswered, value};
     }
     NGO_TRY(writer->Row(0, main));
@@ -224,6 +232,7 @@ class RowBuilder {
   const Tables& tables_;
   const PseudonymPlan* pseudonyms_;
   std::string_view key_;
+  const std::map<std::string, std::string>& validation_status_;
   // Looked up by string_view (no copy of the path per answer).
   struct PathHash {
     using is_transparent = void;
@@ -295,7 +304,8 @@ Result<ExportResult> ExportStream(const form::Form& form, const SubmissionSource
       break;
   }
   RowBuilder builder(form, tables, pseudonyms ? &*pseudonyms : nullptr,
-                     options.pseudonym_key ? std::string_view(*options.pseudonym_key) : "");
+                     options.pseudonym_key ? std::string_view(*options.pseudonym_key) : "",
+                     options.validation_status);
   struct Counting final : RowWriter {
     RowWriter* inner;
     Tables* tables;

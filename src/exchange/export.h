@@ -22,6 +22,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,6 +55,11 @@ struct ExportOptions {
   // When set, org and interviewer ids become keyed pseudonyms and sensitive
   // questions are left out (pseudonymise.h). The key's bytes.
   std::optional<std::string> pseudonym_key;
+  // The review status of reviewed submissions, by instance id, as KoboToolbox's
+  // uid (store::KoboValidationStatus: validation_status_approved, ..._on_hold,
+  // ..._not_approved): the main level's `_validation_status` column, empty for a
+  // submission not reviewed (docs/exchange.md).
+  std::map<std::string, std::string> validation_status;
 };
 
 struct ExportResult {

@@ -203,8 +203,9 @@ TEST(PlatformLayoutsTest, SpecifyTextsAreExportedAndOurCsvReimportsToTheSameStor
   auto main = csv::ReadTable(dir.File("out.csv"));
   auto visits = csv::ReadTable(dir.File("out-visits.csv"));
   ASSERT_TRUE(main && visits);
-  // Kobo's order: the select, its 0/1 columns, then the specify text.
-  std::vector<std::string> questions(main->header.begin() + 5, main->header.end());
+  // Kobo's order: the select, its 0/1 columns, then the specify text (after the six
+  // metadata columns KEY, FormVersion, wave, org, interviewer, _validation_status).
+  std::vector<std::string> questions(main->header.begin() + 6, main->header.end());
   EXPECT_EQ(questions,
             (std::vector<std::string>{"grp/fav", "grp/fav_other", "grp/favs", "grp/favs/julius",
                                       "grp/favs/augustus", "grp/favs/other", "grp/favs_other"}));
@@ -282,12 +283,36 @@ TEST(PlatformLayoutsTest, BareHeadersAreNamesMadeUnique) {
   ASSERT_TRUE(result) << result.error().ToString();
   auto main = csv::ReadTable(dir.File("o.csv"));
   ASSERT_TRUE(main);
-  std::vector<std::string> questions(main->header.begin() + 5, main->header.end());
+  std::vector<std::string> questions(main->header.begin() + 6, main->header.end());
   EXPECT_EQ(questions, (std::vector<std::string>{"name", "name_2", "favs", "favs/julius",
                                                  "favs/augustus", "favs/other", "favs_other"}));
-  EXPECT_EQ(main->rows[0][6], "y");
+  EXPECT_EQ(main->rows[0][7], "y");
   EXPECT_FALSE(ParseHeaderStyle("groups"));
   EXPECT_EQ(ParseHeaderStyle("groups").error().code, "EXP005");
+}
+
+// A supervisor's review goes out as KoboToolbox's _validation_status (its uid), after
+// the interviewer; a submission nobody reviewed has it empty.
+TEST(PlatformLayoutsTest, ReviewStatusIsKobosValidationStatusColumn) {
+  Case c(kOtherSurvey, kOtherChoices);
+  auto plan = c.Plan(kKoboOtherMain, {{"visits", kKoboOtherVisits}});
+  ASSERT_TRUE(plan) << plan.error().ToString();
+  ASSERT_EQ(plan->batch.submissions.size(), 2u);
+  TempDir dir;
+  ExportOptions options;
+  options.validation_status[plan->batch.submissions[0].instance_id] =
+      "validation_status_not_approved";
+  auto result = ExportSubmissions(c.form, plan->batch.submissions, options, dir.File("o.csv"));
+  ASSERT_TRUE(result) << result.error().ToString();
+  auto main = csv::ReadTable(dir.File("o.csv"));
+  ASSERT_TRUE(main);
+  ASSERT_EQ(main->header[5], "_validation_status");
+  EXPECT_EQ(main->header[4], "interviewer");
+  std::map<std::string, std::string> got;
+  for (const auto& row : main->rows) got[row[0]] = row[5];
+  EXPECT_EQ(got, (std::map<std::string, std::string>{
+                     {plan->batch.submissions[0].instance_id, "validation_status_not_approved"},
+                     {plan->batch.submissions[1].instance_id, ""}}));
 }
 
 // Kobo writes a geopoint as its column and "_NAME_latitude"... beside it (in a group:

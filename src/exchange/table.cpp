@@ -140,6 +140,8 @@ void BuildLayout(const form::Form& form, const std::vector<bool>& dropped,
       level.variables.push_back(meta("wave", "Wave (pretest or main)"));
       level.variables.push_back(meta("org", "Organisation id"));
       level.variables.push_back(meta("interviewer", "Interviewer"));
+      level.variables.push_back(
+          meta("_validation_status", "Review status (KoboToolbox's validation status)"));
     }
   }
   for (const Question& q : form.questions) {

@@ -175,6 +175,7 @@ void Router::AddBuiltInRoutes() {
          return ApiAttachment(p.at("form_id"), p.at("instance_id"), p.at("name"), *u);
        }});
   AddWebAppRoutes();
+  AddSupervisorRoutes();
 }
 
 Response Router::FormListRoute(const Request& r, const RouteParams&, const store::User& u) {
@@ -396,12 +397,15 @@ Response Router::ApiSubmissions(const Request& request, const std::string& form_
                                                              : nlohmann::ordered_json(nullptr)},
                        {"state", std::string(form::AnswerStateName(answer.state))}};
     }
+    auto review = store_.GetReview(s.instance_id);
+    if (!review) return FromError(review.error());
     list.push_back({{"instance_id", s.instance_id},
                     {"form_id", s.form_id},
                     {"version", s.form_version},
                     {"submitted_by", s.submitted_by},
                     {"submitted_at", date::FormatIsoDateTimeUtc(s.updated_at_ms)},
                     {"status", std::string(store::StatusName(s.status))},
+                    {"review", ReviewJson(*review)},
                     {"answers", std::move(answers)}});
   }
   nlohmann::ordered_json out;

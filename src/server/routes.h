@@ -15,6 +15,10 @@
 //        {"submissions": [...], "next": URL or null}, the role rules applied
 //        (an interviewer's own, an analyst's without sensitive answers)
 //   GET  /api/v1/forms/{form_id}/submissions/{instance_id}/attachments/{name}
+// the supervisor's (supervisor_api.cpp): GET /api/v1/submissions (the table),
+// GET /api/v1/forms/{form_id}/submissions/{instance_id} (by labels),
+// GET|PUT|POST .../{instance_id}/review (the review status), GET /api/v1/progress
+// and GET /api/v1/forms/{form_id}/export;
 // the browser app's files (static_files.h, public):
 //   GET  /  and  GET /web/{path*}
 // and GET /healthz (public: readiness, the store answers). The browser session
@@ -30,12 +34,15 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "base/clock.h"
 #include "form/odk_instance.h"
+#include "interview/interview.h"
 #include "server/group_commit.h"
 #include "server/http.h"
 #include "server/static_files.h"
@@ -61,6 +68,10 @@ struct Route {
   // route (or the account, when the request carried valid credentials anyway).
   std::function<Response(const Request&, const RouteParams&, const store::User*)> handler;
 };
+
+// A submission's review as the JSON API shows it: {"status", "validation_status"
+// (KoboToolbox's uid), "comment", "by", "at"}, or null without one.
+nlohmann::ordered_json ReviewJson(const std::optional<store::Review>& review);
 
 // Whether `path` (decoded, starting with '/') matches a route's `pattern`; fills
 // `params` with the values of its {name} segments.
@@ -110,6 +121,14 @@ class Router {
   void AddBuiltInRoutes();
   // The browser app's endpoints (web_api.cpp, issue 16).
   void AddWebAppRoutes();
+  // The supervisor's endpoints (supervisor_api.cpp, issue 16).
+  void AddSupervisorRoutes();
+  Response ApiSubmissionTable(const Request& request, const store::User& user);
+  Response ApiSubmissionView(const Request& request, const std::string& form_id,
+                             const std::string& instance_id, const store::User& user);
+  Response ApiReview(const Request& request, const std::string& form_id,
+                     const std::string& instance_id, const store::User& user);
+  Response ApiExport(const Request& request, const std::string& form_id, const store::User& user);
   Response FormListRoute(const Request& r, const RouteParams& p, const store::User& u);
   Response FormXmlRoute(const Request& r, const RouteParams& p, const store::User& u);
   Response ManifestRoute(const Request& r, const RouteParams& p, const store::User& u);
@@ -134,13 +153,21 @@ class Router {
   Result<std::shared_ptr<const std::set<std::string>>> SensitiveQuestions(
       const std::string& form_id, const std::string& version);
 
-  // A form version loaded from its stored workbook, with its instance reader.
+  // A form version loaded from its stored workbook, with its instance reader and
+  // the interview engine's compiled form (null when the engine cannot compile it).
   struct LoadedForm {
     form::Form form;
     std::unique_ptr<form::OdkInstanceReader> reader;
+    std::shared_ptr<const interview::CompiledForm> compiled;
   };
   Result<std::shared_ptr<const LoadedForm>> LoadForm(const std::string& form_id,
                                                      const std::string& version);
+  // Never trust the client (submission_check.cpp): the answers of a received
+  // instance checked by the interview engine against its form version (types,
+  // choices, constraints, required, lengths); a 400 naming the question and the
+  // form's message when one fails.
+  std::optional<Response> CheckReceivedAnswers(const LoadedForm& loaded,
+                                               const store::Answers& answers);
 
   store::Store& store_;
   RouterOptions options_;

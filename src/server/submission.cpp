@@ -69,6 +69,7 @@ Result<std::shared_ptr<const Router::LoadedForm>> Router::LoadForm(const std::st
   auto loaded = std::make_shared<LoadedForm>();
   loaded->form = NGO_TRY(form::LoadForm(workbook.xlsx, form_id + ".xlsx", &diags));
   loaded->reader = std::make_unique<form::OdkInstanceReader>(loaded->form);
+  if (auto compiled = interview::CompileForm(loaded->form)) loaded->compiled = *compiled;
   std::lock_guard lock(forms_mu_);
   auto [it, added] = forms_.emplace(key, loaded);
   return std::shared_ptr<const LoadedForm>(it->second);
@@ -106,6 +107,9 @@ Response Router::Submit(const Request& request, const store::User& user) {
   read_options.dont_know_codes = form::DontKnowCodes((*loaded)->form);
   auto instance = (*loaded)->reader->Read(xml, read_options);
   if (!instance) return OpenRosa(400, instance.error().ToString());
+  if (!instance->encrypted) {
+    if (auto refused = CheckReceivedAnswers(**loaded, instance->answers)) return *refused;
+  }
 
   // The files of this POST that the instance names (the encrypted parts of an envelope
   // included); other parts are ignored, as ODK Central does.
@@ -157,8 +161,17 @@ Response Router::Submit(const Request& request, const store::User& user) {
   s.ended_at_ms = now;
   s.interviewer = user.name;
   s.submitted_by = user.name;
-  if (auto org = instance->answers.find("org_id"); org != instance->answers.end()) {
-    s.org_id = org->second.value;
+  // The organisation: the question named org_id outside repeats, wherever its group
+  // puts it ("grp_intro/org_id"), as the imports read it.
+  for (const auto& [path, answer] : instance->answers) {
+    if (path.find('[') != std::string::npos) continue;
+    size_t slash = path.rfind('/');
+    if (path.compare(slash == std::string::npos ? 0 : slash + 1, std::string::npos, "org_id") !=
+        0) {
+      continue;
+    }
+    s.org_id = answer.value;
+    break;
   }
   s.answers = std::move(instance->answers);
   store::SubmissionBatch batch;

@@ -103,6 +103,10 @@ Status Authorize(const User& user, Action action, std::string_view form_id,
       if (user.role == Role::kAnalyst) return refuse("read sensitive answers");
       if (!on_form) return refuse("read submissions of " + form);
       return Ok();
+    case Action::kReview:
+      if (user.role != Role::kSupervisor) return refuse("review submissions");
+      if (!on_form) return refuse("review submissions of " + form);
+      return Ok();
     case Action::kReadSubmission:
       if (!on_form) return refuse("read submissions of " + form);
       if (user.role == Role::kInterviewer && submitted_by && *submitted_by != user.name) {

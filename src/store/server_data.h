@@ -177,6 +177,7 @@ enum class Action {
   kReadFieldworkLog,  // the frame, contacts and fieldwork status
   kManageForms,       // publish forms
   kManageUsers,       // add, change and disable accounts
+  kReview,            // set the review status of submissions (store/review.h)
 };
 
 // The role rules, for every caller (issue 15):
@@ -187,6 +188,8 @@ enum class Action {
 //     sensitive answers, and the fieldwork log;
 //   - an analyst reads the submissions of its forms, never the sensitive answers,
 //     and neither downloads nor submits;
+//   - a supervisor (and an admin) reviews the submissions of its forms; nobody
+//     else does (kReview);
 //   - an admin may do everything on every form.
 // `form_id` is the form concerned (empty for kReadFieldworkLog, kManageForms,
 // kManageUsers); `submitted_by` the account that sent the submission read

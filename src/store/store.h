@@ -66,6 +66,7 @@
 #include "form/answer.h"
 #include "store/codings.h"
 #include "store/fieldwork_log.h"
+#include "store/review.h"
 #include "store/server_data.h"
 
 namespace ngosurvey::store {
@@ -279,6 +280,9 @@ struct StoreContents {
   std::vector<User> users;
   std::vector<PublishedForm> published;
   std::vector<AccessEntry> access_log;
+  // The current review of each reviewed submission, by instance_id (review.h; the
+  // history is in `audit`).
+  std::vector<Review> reviews;
 
   friend bool operator==(const StoreContents&, const StoreContents&) = default;
 };
@@ -295,6 +299,7 @@ struct CopySummary {
   size_t users = 0;
   size_t published_forms = 0;  // published versions
   size_t access_entries = 0;
+  size_t reviews = 0;
 };
 
 struct OpenOptions {
@@ -320,8 +325,8 @@ struct OpenOptions {
 // Every Store also keeps the fieldwork log (sample frame and contacts,
 // store/fieldwork_log.h), the codings of open answers (store/codings.h) and what
 // the collection server needs (accounts, published forms, the access log:
-// store/server_data.h).
-class Store : public FieldworkLog, public CodingLog, public ServerData {
+// store/server_data.h), and the supervisors' reviews (store/review.h).
+class Store : public FieldworkLog, public CodingLog, public ServerData, public ReviewLog {
  public:
   virtual ~Store() = default;
   Store(const Store&) = delete;
@@ -434,7 +439,8 @@ class Store : public FieldworkLog, public CodingLog, public ServerData {
 
   // Writes `contents` as it is into this store, which must be empty: ST003 when it
   // holds any form, submission, audit entry, frame entry, contact, coding,
-  // attachment, user, published form or access log entry (the error says what). One transaction:
+  // attachment, user, published form, access log entry or review (the error says
+  // what). One transaction:
   // all of it or nothing.
   virtual Status LoadContents(const StoreContents& contents) = 0;
 

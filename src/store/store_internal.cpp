@@ -321,7 +321,7 @@ CopySummary Summarise(const StoreContents& c) {
   return CopySummary{c.forms.size(),         c.submissions.size(), c.audit.size(),
                      c.frame.entries.size(), c.contacts.size(),    c.codings.size(),
                      c.attachments.size(),   c.users.size(),       c.published.size(),
-                     c.access_log.size()};
+                     c.access_log.size(),    c.reviews.size()};
 }
 
 Status CheckEmptyTarget(const CopySummary& held) {
@@ -340,6 +340,7 @@ Status CheckEmptyTarget(const CopySummary& held) {
   count(held.users, "user", "users");
   count(held.published_forms, "published form version", "published form versions");
   count(held.access_entries, "access log entry", "access log entries");
+  count(held.reviews, "review", "reviews");
   if (what.empty()) return Ok();
   return MakeError("ST003", "the target store is not empty (it holds " + what +
                                 "): a store is copied only into an empty one");
@@ -403,6 +404,12 @@ std::string FirstDifference(const StoreContents& a, const StoreContents& b) {
     if (!(a.access_log[i] == b.access_log[i])) {
       return "access log entry " + std::to_string(a.access_log[i].seq);
     }
+  }
+  if (a.reviews.size() != b.reviews.size()) {
+    return sizes("reviews", a.reviews.size(), b.reviews.size());
+  }
+  for (size_t i = 0; i < a.reviews.size(); ++i) {
+    if (!(a.reviews[i] == b.reviews[i])) return "the review of " + a.reviews[i].instance_id;
   }
   return "";
 }

@@ -25,7 +25,7 @@ expect_status 0 "$NGOSURVEY" export --db "$DB" --form exchange_demo --format csv
 [ "$(rows "$TMP/all.csv")" = 5 ] || fail "--include-pretest: $(rows "$TMP/all.csv") rows"
 expect_status 0 "$NGOSURVEY" export --db "$DB" --form exchange_demo --format csv --wave pretest -o "$TMP/pre.csv"
 [ "$(rows "$TMP/pre.csv")" = 2 ] || fail "--wave pretest: $(rows "$TMP/pre.csv") rows"
-head -1 "$TMP/main.csv" | grep -q '^KEY,FormVersion,wave,org,interviewer,start,end,username,org_id,country,profile/staff_n,' ||
+head -1 "$TMP/main.csv" | grep -q '^KEY,FormVersion,wave,org,interviewer,_validation_status,start,end,username,org_id,country,profile/staff_n,' ||
   fail "ODK layout header: $(head -1 "$TMP/main.csv")"
 [ "$(head -1 "$TMP/main-programs.csv")" = "KEY,PARENT_KEY,programs/program_name,programs/program_active,programs/program_staff" ] ||
   fail "repeat header: $(head -1 "$TMP/main-programs.csv")"

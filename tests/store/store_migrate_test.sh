@@ -37,7 +37,7 @@ PG="${NGOSURVEY_TEST_POSTGRES/ngosurvey@/ngosurvey:s3cret@}/migrate_target"
 
 expect_status 0 "$NGOSURVEY" store migrate --from "$DB" --to "$PG"
 expect_contains "$TMP/stdout" "copied $DB to postgresql://ngosurvey:***@127.0.0.1:"
-expect_contains "$TMP/stdout" ": 3 form versions, 3 submissions, 2 audit entries, 12 frame entries, 2 contacts, 0 codings, 0 attachments, 2 users, 1 published form version, 1 access log entry"
+expect_contains "$TMP/stdout" ": 3 form versions, 3 submissions, 2 audit entries, 12 frame entries, 2 contacts, 0 codings, 0 attachments, 2 users, 1 published form version, 1 access log entry, 0 reviews"
 expect_contains "$TMP/stdout" "its audit trail verifies"
 if grep -q s3cret "$TMP/stdout" "$TMP/stderr"; then fail "the password was printed"; fi
 

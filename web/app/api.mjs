@@ -80,3 +80,7 @@ export async function getJson(url) {
 export async function postJson(url, json) {
   return (await call('POST', url, { json })).json();
 }
+
+export async function putJson(url, json) {
+  return (await call('PUT', url, { json })).json();
+}

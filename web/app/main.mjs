@@ -5,6 +5,8 @@
 //   #login            User, Password, Log in
 //   #new/FORM_KEY     a new interview of a form version
 //   #iv/INSTANCE_ID   an interview (a draft resumes where it stopped)
+//   #submissions, #submission/FORM/INSTANCE, #progress  the supervisor's pages
+//                     (supervisor.mjs; an interviewer sees its own work only)
 // docs/web.md describes the app; the service worker (sw.js) keeps it offline.
 import { loadEngine } from '/web/engine/engine.mjs';
 import * as api from './api.mjs';
@@ -13,6 +15,7 @@ import { el, t } from './i18n.mjs';
 import * as outbox from './outbox.mjs';
 import * as store from './store.mjs';
 import { busy, Interviews } from './interview.mjs';
+import { Supervisor } from './supervisor.mjs';
 
 const main = document.getElementById('main');
 const statusLine = document.getElementById('outbox-status');
@@ -54,7 +57,17 @@ function renderHeader() {
     ...i18n.catalogueLanguages().map((l) =>
       el('option', { value: l.code, selected: l.code === lang }, i18n.languageName(l.code))),
   );
-  const links = [el('a', { href: '#forms' }, t('heading_forms'))];
+  const link = (href, key) => {
+    const name = i18n.accessibleName(key);
+    return el('a', { href, 'aria-label': name === t(key) ? null : name }, t(key));
+  };
+  const links = [link('#forms', 'heading_forms')];
+  // The supervisor's pages, for every account: the server shows an interviewer its
+  // own submissions only.
+  if (app.account) {
+    links.push(link('#submissions', 'heading_submissions'));
+    links.push(link('#progress', 'heading_progress'));
+  }
   nav.replaceChildren(...links);
 }
 
@@ -204,6 +217,9 @@ async function route() {
     if (page === 'login') return loginPage();
     if (page === 'new') return await app.interviews.start(arg[0]);
     if (page === 'iv') return await app.interviews.open(arg[0]);
+    if (page.startsWith('submissions')) return await app.supervisor.table();
+    if (page === 'submission') return await app.supervisor.submission(arg[0], arg[1]);
+    if (page === 'progress') return await app.supervisor.progress();
     return await formsPage();
   } catch (e) {
     if (e instanceof api.HttpError && e.status === 401) {
@@ -229,6 +245,7 @@ async function start() {
   app.main = main;
   app.setNotice = (text) => { app.notice = text; };
   app.interviews = new Interviews(app);
+  app.supervisor = new Supervisor(app);
   languageSelect.addEventListener('change', () => setLanguage(languageSelect.value));
   renderHeader();
   outbox.onChange(showStatus);

@@ -6,6 +6,7 @@
 #include "store/codings_internal.h"
 #include "store/fieldwork_log_internal.h"
 #include "store/memory/memory_store_internal.h"
+#include "store/review_internal.h"
 #include "store/server_data_internal.h"
 #include "store/store_internal.h"
 
@@ -586,6 +587,53 @@ class MemoryStore final : public Store {
     return out;
   }
 
+  Result<Review> SetReview(const Review& review) override {
+    std::lock_guard lock(mu_);
+    NGO_TRY(CheckWritable());
+    NGO_TRY(internal::CheckReview(review));
+    Submission* s = NGO_TRY(Find(review.instance_id));
+    if (s->status != SubmissionStatus::kComplete) {
+      return MakeError("ST006", "submission " + review.instance_id +
+                                    " is a draft: only complete submissions are reviewed");
+    }
+    Review stored = review;
+    stored.at_ms = options_.clock->NowMillis();
+    auto it = reviews_.find(review.instance_id);
+    std::optional<Review> previous;
+    if (it != reviews_.end()) previous = it->second;
+    AppendAudit({internal::ReviewEntry(previous, stored)});
+    reviews_[stored.instance_id] = stored;
+    return stored;
+  }
+
+  Result<std::optional<Review>> GetReview(const std::string& instance_id) const override {
+    std::lock_guard lock(mu_);
+    auto it = reviews_.find(instance_id);
+    if (it == reviews_.end()) return std::optional<Review>();
+    return std::optional<Review>(it->second);
+  }
+
+  Result<std::vector<Review>> ListReviews(const std::string& form_id) const override {
+    std::lock_guard lock(mu_);
+    std::vector<Review> out;
+    for (const auto& [id, review] : reviews_) {
+      if (form_id.empty() || submissions_.at(id).form_id == form_id) out.push_back(review);
+    }
+    return out;
+  }
+
+  Result<std::vector<SubmissionRow>> QuerySubmissions(const SubmissionQuery& query) const override {
+    std::lock_guard lock(mu_);
+    NGO_TRY(internal::CheckQuery(query));
+    std::vector<SubmissionRow> rows;
+    for (const auto& [id, s] : submissions_) {
+      auto it = reviews_.find(id);
+      rows.push_back(internal::RowOf(
+          s, it == reviews_.end() ? std::nullopt : std::optional<Review>(it->second)));
+    }
+    return internal::QueryPage(std::move(rows), query);
+  }
+
  private:
   Status CheckWritable() const {
     if (options_.read_only) return MakeError("IO104", "the in-memory store was opened read-only");
@@ -651,6 +699,7 @@ class MemoryStore final : public Store {
     for (const auto& [name, user] : users_) contents.users.push_back(user);
     contents.published = published_;
     contents.access_log = access_;
+    for (const auto& [id, review] : reviews_) contents.reviews.push_back(review);
     return contents;
   }
 
@@ -660,7 +709,7 @@ class MemoryStore final : public Store {
     CopySummary held{forms_.size(),         submissions_.size(), audit_.size(),
                      frame_.entries.size(), contacts_.size(),    codings_.size(),
                      attachments_.size(),   users_.size(),       published_.size(),
-                     access_.size()};
+                     access_.size(),        reviews_.size()};
     NGO_TRY(internal::CheckEmptyTarget(held));
     forms_ = contents.forms;
     for (const Submission& s : contents.submissions) submissions_[s.instance_id] = s;
@@ -675,6 +724,7 @@ class MemoryStore final : public Store {
     for (const User& u : contents.users) users_[u.name] = u;
     published_ = contents.published;
     access_ = contents.access_log;
+    for (const Review& r : contents.reviews) reviews_[r.instance_id] = r;
     return Ok();
   }
 
@@ -695,6 +745,7 @@ class MemoryStore final : public Store {
   std::vector<PublishedForm> published_;     // in publication order
   std::vector<AccessEntry> access_;          // in seq order
   std::map<std::string, Session> sessions_;  // by token hash
+  std::map<std::string, Review> reviews_;    // by instance id
   // Codings by (question, instance id, coder).
   std::map<std::tuple<std::string, std::string, std::string>, AnswerCoding> codings_;
   // Attachments by (instance id, name), without bytes; the bytes by SHA-256.

@@ -66,6 +66,7 @@ Result<StoreContents> PostgresStore::ReadContents() const {
                                  files.Int(i, 6)});
     }
     NGO_TRY(ReadServerContents(&out));
+    out.reviews = NGO_TRY(ReadReviewRows(""));
     return out;
   });
 }
@@ -81,7 +82,8 @@ Status PostgresStore::LoadContents(const StoreContents& contents) {
                      "(SELECT count(*) FROM audit), (SELECT count(*) FROM frame_entries), "
                      "(SELECT count(*) FROM contacts), (SELECT count(*) FROM codings), "
                      "(SELECT count(*) FROM attachments), (SELECT count(*) FROM users), "
-                     "(SELECT count(*) FROM published_forms), (SELECT count(*) FROM access_log)",
+                     "(SELECT count(*) FROM published_forms), (SELECT count(*) FROM access_log), "
+                     "(SELECT count(*) FROM reviews)",
                      "cannot count the store's rows"));
     CopySummary held;
     held.forms = static_cast<size_t>(counts.Int(0, 0));
@@ -94,6 +96,7 @@ Status PostgresStore::LoadContents(const StoreContents& contents) {
     held.users = static_cast<size_t>(counts.Int(0, 7));
     held.published_forms = static_cast<size_t>(counts.Int(0, 8));
     held.access_entries = static_cast<size_t>(counts.Int(0, 9));
+    held.reviews = static_cast<size_t>(counts.Int(0, 10));
     NGO_TRY(internal::CheckEmptyTarget(held));
     for (const FormVersion& f : contents.forms) {
       NGO_TRY(conn_->Query(
@@ -236,7 +239,9 @@ Status PostgresStore::LoadContents(const StoreContents& contents) {
       NGO_TRY(ReplaceCodings(it->second, c.question, c.coder, c.segments, c.coded_at_ms));
     }
     NGO_TRY(InsertAttachments(contents.attachments));
-    return WriteServerContents(contents);
+    NGO_TRY(WriteServerContents(contents));
+    for (const Review& review : contents.reviews) NGO_TRY(WriteReview(review));
+    return Ok();
   });
 }
 

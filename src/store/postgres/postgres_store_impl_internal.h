@@ -9,6 +9,7 @@
 //   postgres_attachments.cpp  the files of submissions (content-addressed blobs)
 //   postgres_contents.cpp  every row at once, read and written (CopyStore)
 //   postgres_server_data.cpp  accounts, published forms and the access log
+//   postgres_review.cpp   reviews of submissions and the submissions table
 //
 // Concurrency. Several processes (several servers) may write to one database. Every
 // write is one READ COMMITTED transaction that takes, before it reads what it
@@ -199,6 +200,12 @@ class PostgresStore final : public Store {
   Result<AccessEntry> RecordAccess(const AccessEntry& entry) override;
   Result<std::vector<AccessEntry>> ReadAccessLog(const std::string& who) const override;
 
+  // ReviewLog (postgres_review.cpp).
+  Result<Review> SetReview(const Review& review) override;
+  Result<std::optional<Review>> GetReview(const std::string& instance_id) const override;
+  Result<std::vector<Review>> ListReviews(const std::string& form_id) const override;
+  Result<std::vector<SubmissionRow>> QuerySubmissions(const SubmissionQuery& query) const override;
+
  private:
   // A submission's row, locked for the rest of the transaction.
   struct Row {
@@ -263,6 +270,12 @@ class PostgresStore final : public Store {
   Result<std::vector<MediaFile>> ReadMedia(int64_t published_id, bool with_bytes) const;
   Status ReadServerContents(StoreContents* out) const;
   Status WriteServerContents(const StoreContents& contents);
+
+  // Reviews, inside the caller's transaction (postgres_review.cpp): the current
+  // reviews of a form's submissions (every form when empty) by instance id, and the
+  // write of one (its row and the submission's review_status; no audit entry).
+  Result<std::vector<Review>> ReadReviewRows(const std::string& form_id) const;
+  Status WriteReview(const Review& review);
 
   ConnectionPool pool_;
   ConnectionRef conn_;  // inside a transaction: this thread's connection

@@ -240,6 +240,29 @@ CREATE TABLE sessions(
 CREATE INDEX sessions_by_expiry ON sessions(expires_at_ms);
 )sql";
 
+// Reviews of submissions (store/review.h): the current review of each reviewed
+// submission (its history is in the audit trail), its status copied into
+// submissions.review_status ('' when none) so that the submissions table filters
+// and sorts by it through an index; and an index per sort column of that table,
+// each ending with instance_id as its keyset pagination does.
+constexpr const char* kSchemaV9 = R"sql(
+ALTER TABLE submissions ADD COLUMN review_status TEXT NOT NULL DEFAULT ''
+  CHECK(review_status IN ('', 'approved', 'needs_checking', 'rejected'));
+CREATE TABLE reviews(
+  submission_id INTEGER PRIMARY KEY REFERENCES submissions(id),
+  status TEXT NOT NULL CHECK(status IN ('approved', 'needs_checking', 'rejected')),
+  comment TEXT NOT NULL,
+  who TEXT NOT NULL CHECK(who <> ''),
+  at_ms INTEGER NOT NULL);
+CREATE INDEX submissions_by_review ON submissions(review_status, instance_id);
+CREATE INDEX submissions_by_review_start ON submissions(review_status, started_at_ms, instance_id);
+CREATE INDEX submissions_by_form_start ON submissions(form_id, started_at_ms, instance_id);
+CREATE INDEX submissions_by_form_id ON submissions(form_id, instance_id);
+CREATE INDEX submissions_by_submitter_id ON submissions(submitted_by, instance_id);
+CREATE INDEX submissions_by_org_id ON submissions(org_id, instance_id);
+CREATE INDEX submissions_by_status_id ON submissions(status, instance_id);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "forms, submissions, answers, audit trail", kSchemaV1},
     {2, "fieldwork log: sample frame and contacts", kSchemaV2},
@@ -249,6 +272,7 @@ constexpr Migration kMigrations[] = {
     {6, "attachments of submissions, content-addressed", kSchemaV6},
     {7, "collection server: accounts, published forms, access log, submitted_by", kSchemaV7},
     {8, "browser sessions of the collection server", kSchemaV8},
+    {9, "reviews of submissions; an index per column of the submissions table", kSchemaV9},
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,
               "one migration per schema version");

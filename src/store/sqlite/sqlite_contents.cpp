@@ -66,6 +66,7 @@ Result<StoreContents> SqliteStore::ReadContents() const {
                                  files.Text(4), files.Int(5), files.Int(6)});
     }));
     NGO_TRY(ReadServerContents(&out));
+    out.reviews = NGO_TRY(ReadReviewRows(""));
     return out;
   });
 }
@@ -86,6 +87,7 @@ Status SqliteStore::LoadContents(const StoreContents& contents) {
         NGO_TRY(conn_->QueryInt("SELECT count(*) FROM published_forms", "cannot count"));
     held.access_entries =
         NGO_TRY(conn_->QueryInt("SELECT count(*) FROM access_log", "cannot count"));
+    held.reviews = NGO_TRY(conn_->QueryInt("SELECT count(*) FROM reviews", "cannot count"));
     NGO_TRY(internal::CheckEmptyTarget(held));
     for (const FormVersion& f : contents.forms) {
       auto insert = NGO_TRY(conn_->Prepare(
@@ -186,7 +188,9 @@ Status SqliteStore::LoadContents(const StoreContents& contents) {
       NGO_TRY(ReplaceCodings(row.id, c.question, c.coder, c.segments, c.coded_at_ms));
     }
     NGO_TRY(InsertAttachments(contents.attachments));
-    return WriteServerContents(contents);
+    NGO_TRY(WriteServerContents(contents));
+    for (const Review& review : contents.reviews) NGO_TRY(WriteReview(review));
+    return Ok();
   });
 }
 

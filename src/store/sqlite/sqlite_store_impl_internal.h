@@ -9,6 +9,7 @@
 //   sqlite_attachments.cpp  the files of submissions (content-addressed blobs)
 //   sqlite_contents.cpp  every row at once, read and written (CopyStore)
 //   sqlite_server_data.cpp  accounts, published forms and the access log
+//   sqlite_review.cpp  reviews of submissions and the submissions table
 // Private to store/sqlite/: the rest of store/ uses sqlite_store_internal.h.
 #pragma once
 
@@ -92,6 +93,12 @@ class SqliteStore final : public Store {
   Status DeleteSession(const std::string& token_sha256) override;
   Result<AccessEntry> RecordAccess(const AccessEntry& entry) override;
   Result<std::vector<AccessEntry>> ReadAccessLog(const std::string& who) const override;
+
+  // ReviewLog (sqlite_review.cpp).
+  Result<Review> SetReview(const Review& review) override;
+  Result<std::optional<Review>> GetReview(const std::string& instance_id) const override;
+  Result<std::vector<Review>> ListReviews(const std::string& form_id) const override;
+  Result<std::vector<SubmissionRow>> QuerySubmissions(const SubmissionQuery& query) const override;
 
  private:
   class SqliteImportWriter;  // BeginImport's writer (sqlite_store.cpp)
@@ -191,6 +198,12 @@ class SqliteStore final : public Store {
   Status ReadServerContents(StoreContents* out) const;
   Status WriteServerContents(const StoreContents& contents);
   Result<std::vector<AccessEntry>> ReadAccessRows(const std::string& who) const;
+
+  // Reviews, inside the caller's transaction (sqlite_review.cpp): the current
+  // reviews of a form's submissions (every form when empty) by instance id, and
+  // the write of one (its row and the submission's review_status; no audit entry).
+  Result<std::vector<Review>> ReadReviewRows(const std::string& form_id) const;
+  Status WriteReview(const Review& review);
 
   // Adds the file name to errors raised while decoding rows (a store code ST...
   // becomes IO105: a row no ngosurvey writes means a damaged store).
