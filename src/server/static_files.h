@@ -27,10 +27,11 @@ namespace ngosurvey::server {
 // from this origin only (no external origin at all), WebAssembly compilation
 // allowed ('wasm-unsafe-eval', which the engine needs) but not JavaScript eval;
 // inline style attributes allowed (the UI library sets them), inline scripts not;
-// no plugins, no framing by other sites.
+// fonts also as data: URIs (ODK Web Forms' bundled icon font is embedded that way;
+// a font cannot run code); no plugins, no framing by other sites.
 inline constexpr const char* kContentSecurityPolicy =
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
-    "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
     "connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; "
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 

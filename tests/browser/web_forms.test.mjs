@@ -90,6 +90,11 @@ async function openForm(context, formId) {
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  // Anything the server's content-security policy blocks (Web Forms' embedded fonts
+  // were, until font-src allowed data: URIs) is a problem too.
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) problems.push(`CSP: ${m.text()}`);
+  });
   page.on('response', (r) => {
     // The favicon is the only file the page may miss (the web root has none).
     if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) problems.push(`${r.status()} ${r.url()}`);
