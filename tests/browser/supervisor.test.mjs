@@ -154,6 +154,18 @@ for (const [name, viewport] of [['tablet', { width: 1280, height: 800 }], ['phon
     assert.ok(await page.locator('table.rates tbody tr').filter({ hasText: 'overall' }).count() === 1);
     await shot(page, `supervisor-${name}-progress`);
     assert.deepEqual(await axe(page), []);
+    // In Vietnamese the page's own words come from the catalogue: none left in English.
+    await page.getByLabel('Language').selectOption('vi');
+    await idle(page);
+    await page.locator('table.rates').waitFor();
+    await page.getByRole('heading', { name: 'Tải xuống' }).waitFor();
+    const shown = await page.locator('#main').innerText();
+    for (const english of ['Follow-ups', 'Downloads', 'Open cases', 'Interviews', 'Progress', 'Day']) {
+      assert.ok(!shown.includes(english), `"${english}" still English under vi`);
+    }
+    await shot(page, `supervisor-${name}-progress-vi`);
+    await page.getByLabel(/Language/).selectOption('en');
+    await idle(page);
     assert.deepEqual(errors, []);
     await context.close();
   });

@@ -45,6 +45,11 @@ function reviewWord(review) {
   return found ? t(found[1]) : review.status;
 }
 
+// A submission's status ("complete", "draft") in the page's language.
+function statusWord(status) {
+  return status === 'complete' || status === 'draft' ? t(`submission_${status}`) : status;
+}
+
 function day(iso) {
   return iso ? i18n.dateTimeInWords(Date.parse(iso)) : '';
 }
@@ -117,8 +122,8 @@ export class Supervisor {
     const who = el('input', { id: 'filter-interviewer', name: 'submitted_by', type: 'text', value: params.get('submitted_by') || '', autocomplete: 'off' });
     const status = el('select', { id: 'filter-status', name: 'status' },
       el('option', { value: '' }, '—'),
-      el('option', { value: 'complete', selected: params.get('status') === 'complete' }, 'complete'),
-      el('option', { value: 'draft', selected: params.get('status') === 'draft' }, 'draft'));
+      el('option', { value: 'complete', selected: params.get('status') === 'complete' }, t('submission_complete')),
+      el('option', { value: 'draft', selected: params.get('status') === 'draft' }, t('submission_draft')));
     const review = el('select', { id: 'filter-review', name: 'review' },
       el('option', { value: '' }, '—'),
       [...REVIEWS, ['none', 'review_none']].map(([value, key]) =>
@@ -139,7 +144,7 @@ export class Supervisor {
     },
     field('column_form', formSelect), field('column_interviewer', who), field('column_status', status),
     field('label_review_status', review), field('column_day', from, ' ≥'), field('column_day', to, ' ≤'),
-    el('button', { type: 'submit', class: 'primary', 'aria-label': 'Filter' }, magnifier()));
+    el('button', { type: 'submit', class: 'primary', 'aria-label': i18n.accessibleName('button_filter') }, magnifier()));
 
     const sort = params.get('sort') || 'started';
     const order = params.get('order') || 'asc';
@@ -165,7 +170,7 @@ export class Supervisor {
       el('td', {}, s.submitted_by || s.interviewer),
       el('td', {}, s.form_id),
       el('td', {}, s.org_id),
-      el('td', {}, s.status),
+      el('td', {}, statusWord(s.status)),
       el('td', { class: `rv ${s.review ? s.review.status : 'none'}` }, reviewWord(s.review)),
       el('td', {}, el('a', {
         href: `#submission/${encodeURIComponent(s.form_id)}/${encodeURIComponent(s.instance_id)}`,
@@ -217,7 +222,10 @@ export class Supervisor {
         el('dt', {}, t('column_interviewer')), el('dd', {}, s.submitted_by || s.interviewer),
         el('dt', {}, t('column_organisation')), el('dd', {}, s.org_id || '—'),
         el('dt', {}, t('column_day')), el('dd', {}, day(s.started_at)),
-        el('dt', {}, t('column_status')), el('dd', {}, s.status)),
+        el('dt', {}, t('column_status')), el('dd', {}, statusWord(s.status))),
+      // The review first (as Kobo's validation status): a supervisor going through
+      // the day's submissions sets it without scrolling past every answer.
+      this.reviewBox(s, formId, instanceId),
     ];
     // The answers, a heading each time the enclosing group or repeat instance changes.
     let where = null;
@@ -239,7 +247,6 @@ export class Supervisor {
       else value = el('span', { class: 'muted' }, '—');
       list.append(el('dt', {}, item.label || item.name), el('dd', {}, value));
     }
-    children.push(this.reviewBox(s, formId, instanceId));
     this.main.replaceChildren(...children);
   }
 
@@ -292,8 +299,8 @@ export class Supervisor {
       p = await api.getJson('/api/v1/progress');
     } catch (e) {
       children.push(el('p', { class: 'note', role: 'status' }, e.status === 403
-        ? 'Progress, rates and follow-ups are for supervisors.'
-        : e.status === 404 ? 'No sample frame in the store yet.' : e.message));
+        ? t('progress_for_supervisors')
+        : e.status === 404 ? t('progress_no_frame') : e.message));
       children.push(await this.downloads());
       this.main.replaceChildren(...children);
       return;
@@ -307,7 +314,7 @@ export class Supervisor {
     children.push(el('h2', {}, `${t('column_interviews')} · ${byGroup}`));
     children.push(el('div', { class: 'table-wrap', tabindex: 0 }, el('table', { class: 'progress-groups' },
       el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, byGroup),
-        el('th', { scope: 'col' }, t('column_interviews')), el('th', { scope: 'col' }, 'open'))),
+        el('th', { scope: 'col' }, t('column_interviews')), el('th', { scope: 'col' }, t('column_open_cases')))),
       el('tbody', {}, p.groups.map((g) => el('tr', {}, el('th', { scope: 'row' }, g),
         el('td', {}, String(completed(g))), el('td', {}, String(p.open_cases[g] || 0))))))));
     // Per interviewer.
@@ -340,14 +347,15 @@ export class Supervisor {
       children.push(el('p', { class: 'note' }, p.rates_problem));
     }
     // Follow-ups due and overdue (the Dillman schedule).
-    children.push(el('h2', {}, 'Follow-ups'));
+    children.push(el('h2', {}, t('heading_follow_ups')));
     if (!p.follow_ups.length) children.push(el('p', { class: 'muted' }, '—'));
     else {
       children.push(el('div', { class: 'table-wrap', tabindex: 0 }, el('table', { class: 'follow-ups' },
-        el('thead', {}, el('tr', {}, ['org', 'action', 'mode', 'due', 'status', 'days late'].map((h) => el('th', { scope: 'col' }, h)))),
+        el('thead', {}, el('tr', {}, ['column_organisation', 'column_action', 'column_mode', 'column_due',
+          'column_status', 'column_days_late'].map((key) => el('th', { scope: 'col' }, t(key))))),
         el('tbody', {}, p.follow_ups.map((f) => el('tr', { class: f.status },
           el('td', {}, f.org_id), el('td', {}, f.action), el('td', {}, f.mode), el('td', {}, f.due),
-          el('td', {}, f.status), el('td', {}, String(f.days_late))))))));
+          el('td', {}, t(`due_${f.status}`)), el('td', {}, String(f.days_late))))))));
     }
     children.push(await this.downloads());
     this.main.replaceChildren(...children);
@@ -394,7 +402,7 @@ export class Supervisor {
   async downloads() {
     const forms = await this.formsList();
     return el('section', { 'aria-labelledby': 'downloads' },
-      el('h2', { id: 'downloads' }, 'Downloads'),
+      el('h2', { id: 'downloads' }, t('heading_downloads')),
       el('ul', { class: 'downloads' }, forms.map((f) => el('li', {}, `${f.title || f.form_id}: `,
         ['csv', 'xlsx'].map((format) => el('a', {
           class: 'button',
