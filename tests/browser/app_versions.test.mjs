@@ -69,10 +69,10 @@ test('a draft keeps its form version when a new one is published; a new intervie
   // Version 1 started: its first question answered, so the draft is on the device.
   await page.getByRole('button', { name: TITLE }).click();
   await idle(page);
-  await page.getByLabel('Organisation name (version 1)').fill('Synthetic NGO one');
+  await page.getByRole('textbox', { name: 'Organisation name (version 1)' }).fill('Synthetic NGO one');
   await page.getByRole('button', { name: 'Next' }).click();
   await idle(page);
-  await page.getByLabel('Staff').waitFor();
+  await page.getByRole('textbox', { name: 'Staff' }).waitFor();
   const draftId = decodeURIComponent(new URL(page.url()).hash.replace('#iv/', ''));
   assert.match(draftId, /^uuid:/);
 
@@ -85,7 +85,7 @@ test('a draft keeps its form version when a new one is published; a new intervie
   await idle(page);
   await page.getByRole('button', { name: 'Resume' }).click();
   await idle(page);
-  await page.getByLabel('Staff').waitFor();
+  await page.getByRole('textbox', { name: 'Staff' }).waitFor();
   await interview(page);
   assert.equal(await page.getByText('Registered with the ministry').count(), 0, 'the draft shows version 2');
   await page.getByRole('button', { name: /Complete/ }).click();
@@ -99,7 +99,7 @@ test('a draft keeps its form version when a new one is published; a new intervie
   // A new interview of the form: version 2.
   await page.getByRole('button', { name: TITLE }).click();
   await idle(page);
-  await page.getByLabel('Organisation name (version 2)').waitFor();
+  await page.getByRole('textbox', { name: 'Organisation name (version 2)' }).waitFor();
   const newId = decodeURIComponent(new URL(page.url()).hash.replace('#iv/', ''));
   await interview(page);
   await page.getByRole('button', { name: /Complete/ }).click();
