@@ -402,8 +402,8 @@ void RegisterServerCommands(CLI::App& root, CommandContext& ctx) {
                     "folder of the checkout it was built from)");
   serve
       ->add_option("--db-connections", serve_opts->db_connections,
-                   "PostgreSQL: connections to the database, each serving one request's "
-                   "transaction at a time (default 8; SQLite ignores it)")
+                   "Connections to the store (default 8): on PostgreSQL each serves one "
+                   "request's transaction at a time; on SQLite one writer and N-1 readers")
       ->check(CLI::Range(1, 1000));
   serve->add_option("--trusted-proxy", serve_opts->trusted_proxies,
                     "A reverse proxy's address: its last X-Forwarded-For hop names the client "

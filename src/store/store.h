@@ -314,11 +314,11 @@ struct OpenOptions {
   int busy_timeout_ms = 30000;
   // Run SQLite's quick_check when opening (refuses a damaged file with IO105).
   bool check_integrity_on_open = true;
-  // PostgreSQL: how many connections the store may open, so that that many calls
-  // from different threads run at once (each call takes a free connection for its
-  // transaction, opening one when none is free and fewer are open, else waits).
-  // At least 1. SQLite ignores it (one connection; its writes are serialised by
-  // the file's lock anyway).
+  // How many connections the store may open. PostgreSQL: so that that many calls from
+  // different threads run at once (each takes a free connection for its transaction,
+  // opening one when none is free and fewer are open, else waits). SQLite: one writer
+  // and up to connections - 1 read-only readers, so that reads never wait for a
+  // commit (writes are serialised by the file's lock anyway). At least 1.
   int connections = 1;
 };
 

@@ -702,6 +702,42 @@ Status SqliteStore::AppendAudit(std::vector<AuditEntry> entries) {
   update.Bind(1, next.seq).Bind(2, next.hash);
   return conn_->Done(update.Step(), "cannot move the audit head");
 }
+Result<Connection*> ReaderPool::Take() const {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    if (!free_.empty()) {
+      Connection* conn = free_.back();
+      free_.pop_back();
+      return conn;
+    }
+    if (static_cast<int>(all_.size()) + opening_ < size_) break;
+    freed_.wait(lock);
+  }
+  ++opening_;
+  lock.unlock();
+  auto opened = [&]() -> Result<std::unique_ptr<Connection>> {
+    auto conn = NGO_TRY(Connection::Open(path_, SQLITE_OPEN_READONLY, busy_timeout_ms_));
+    NGO_TRY(conn->Exec("PRAGMA query_only = ON", "cannot open a reader of the store"));
+    return conn;
+  }();
+  lock.lock();
+  --opening_;
+  if (!opened) {
+    freed_.notify_one();  // another waiter may open one instead
+    return tl::unexpected(opened.error());
+  }
+  all_.push_back(std::move(*opened));
+  return all_.back().get();
+}
+
+void ReaderPool::GiveBack(Connection* conn) const {
+  {
+    std::lock_guard lock(mu_);
+    free_.push_back(conn);
+  }
+  freed_.notify_one();
+}
+
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
                                                const OpenOptions& options) {
   struct stat st;

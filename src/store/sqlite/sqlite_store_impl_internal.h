@@ -13,6 +13,8 @@
 // Private to store/sqlite/: the rest of store/ uses sqlite_store_internal.h.
 #pragma once
 
+#include <algorithm>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -28,10 +30,68 @@
 
 namespace ngosurvey::store::sqlite {
 
+class SqliteStore;
+
+// Read-only connections of one store file beside its writer, so that reads (a
+// login, a duplicate check, the supervisor's table) do not wait behind a write's
+// commit: in WAL mode readers see the last committed state while a writer works.
+// Opened when first needed, up to `size`; a Read takes a free one, or waits for
+// one. Thread-safe.
+class ReaderPool {
+ public:
+  // No readers when `size` is 0.
+  ReaderPool(std::string path, int size, int busy_timeout_ms)
+      : path_(std::move(path)), size_(size), busy_timeout_ms_(busy_timeout_ms) {}
+  ReaderPool(const ReaderPool&) = delete;
+  ReaderPool& operator=(const ReaderPool&) = delete;
+
+  bool enabled() const { return size_ > 0; }
+  // A free reader; a new one when none is free and fewer than `size` are open
+  // (IO101 when it cannot be opened); else waits until one is given back.
+  Result<Connection*> Take() const;
+  void GiveBack(Connection* conn) const;
+
+ private:
+  const std::string path_;
+  const int size_;
+  const int busy_timeout_ms_;
+  mutable std::mutex mu_;
+  mutable std::condition_variable freed_;
+  mutable std::vector<std::unique_ptr<Connection>> all_;
+  mutable std::vector<Connection*> free_;
+  mutable int opening_ = 0;  // readers being opened (counted against size_)
+};
+
+// The reader this thread holds inside SqliteStore::Read, and the store it is of.
+inline thread_local const SqliteStore* tl_reading_store = nullptr;
+inline thread_local Connection* tl_reader = nullptr;
+
+// What the code inside a transaction calls `conn_`: the reader this thread holds
+// inside a Read of this store, else the writer.
+class CurrentConnection {
+ public:
+  CurrentConnection(const SqliteStore* store, std::unique_ptr<Connection> writer)
+      : store_(store), writer_(std::move(writer)) {}
+  Connection* operator->() const {
+    return tl_reading_store == store_ ? tl_reader : writer_.get();
+  }
+  Connection& operator*() const { return *operator->(); }
+
+ private:
+  const SqliteStore* store_;
+  std::unique_ptr<Connection> writer_;
+};
+
 class SqliteStore final : public Store {
  public:
+  // `conn` is the writer (every write, and every read when there are no readers).
+  // With options.connections > 1 and a writable store, Reads use up to
+  // connections - 1 read-only connections of their own (ReaderPool).
   SqliteStore(std::unique_ptr<Connection> conn, const OpenOptions& options)
-      : conn_(std::move(conn)), options_(options) {}
+      : conn_(this, std::move(conn)),
+        options_(options),
+        readers_(conn_->path(), options.read_only ? 0 : std::max(options.connections - 1, 0),
+                 options.busy_timeout_ms) {}
 
   // Brings the schema to kSchemaVersion in one transaction (schema.cpp). Another
   // process may be doing the same, so the version is read again under the write lock.
@@ -127,9 +187,29 @@ class SqliteStore final : public Store {
     return result;
   }
 
-  // Runs `body` in a read transaction, so that it sees one consistent state.
+  // Runs `body` in a read transaction, so that it sees one consistent state: on a
+  // reader of its own when the store has readers (the last committed state; never
+  // waits for a writer), else on the writer's connection under its lock.
   template <typename Body>
   auto Read(const std::string& doing, Body&& body) const -> decltype(body()) {
+    if (readers_.enabled() && tl_reading_store != this) {
+      Connection* reader = NGO_TRY(readers_.Take());
+      struct Lease {
+        const SqliteStore* store;
+        Connection* reader;
+        ~Lease() {
+          tl_reading_store = nullptr;
+          tl_reader = nullptr;
+          store->readers_.GiveBack(reader);
+        }
+      } lease{this, reader};
+      tl_reading_store = this;
+      tl_reader = reader;
+      NGO_TRY(reader->Exec("BEGIN", doing));
+      auto result = body();
+      (void)reader->Exec(result ? "COMMIT" : "ROLLBACK", doing);
+      return result;
+    }
     std::lock_guard lock(mu_);
     NGO_TRY(conn_->Exec("BEGIN", doing));
     auto result = body();
@@ -227,9 +307,10 @@ class SqliteStore final : public Store {
     return tl::unexpected(std::move(error));
   }
 
-  std::unique_ptr<Connection> conn_;
+  CurrentConnection conn_;
   OpenOptions options_;
-  mutable std::mutex mu_;
+  mutable std::mutex mu_;  // the writer's
+  ReaderPool readers_;
 };
 
 }  // namespace ngosurvey::store::sqlite

@@ -7,8 +7,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <future>
 
 #include "base/file.h"
 #include "store/sqlite/sqlite_store_internal.h"
@@ -294,6 +296,46 @@ TEST(SqliteStoreTest, RehashedEntryBreaksTheNextLink) {
 }
 
 // Two processes write the same file at once; both keep everything they wrote.
+// With readers (OpenOptions::connections > 1, as `serve` opens its store), a read
+// does not wait for a write in progress, and sees only what was committed.
+TEST(SqliteStoreTest, ReadersDoNotWaitForAWriteInProgress) {
+  TempDir dir;
+  std::string path = MakeStore(dir);
+  OpenOptions options;
+  options.connections = 3;
+  auto store = OpenStore(path, options);
+  ASSERT_TRUE(store) << store.error().ToString();
+  auto import = (*store)->BeginImport(std::nullopt);
+  ASSERT_TRUE(import) << import.error().ToString();
+  ASSERT_TRUE((*import)->Add(TestDraft(Uuid(2))));  // the writer is busy, not committed
+  auto reads = std::async(std::launch::async, [&] {
+    auto before = (*store)->GetSubmission(Uuid(1));
+    auto added = (*store)->GetSubmission(Uuid(2));
+    return std::make_pair(before ? before->answers.at("age").value : before.error().code,
+                          added ? std::string("visible") : added.error().code);
+  });
+  bool ready = reads.wait_for(std::chrono::seconds(20)) == std::future_status::ready;
+  // Let a read that waited for the writer finish before failing.
+  ASSERT_TRUE((*import)->Commit());
+  import->reset();
+  ASSERT_TRUE(ready) << "the read waited for the write to commit";
+  auto [before, added] = reads.get();
+  EXPECT_EQ(before, "43");
+  EXPECT_EQ(added, "ST002") << "an uncommitted submission was visible";
+  EXPECT_TRUE((*store)->GetSubmission(Uuid(2))) << "committed: visible to the next read";
+  // Several threads reading at once, more than there are readers.
+  std::vector<std::future<bool>> many;
+  for (int i = 0; i < 8; ++i) {
+    many.push_back(std::async(std::launch::async, [&] {
+      for (int k = 0; k < 20; ++k) {
+        if (!(*store)->GetSubmission(Uuid(1 + k % 2))) return false;
+      }
+      return true;
+    }));
+  }
+  for (auto& f : many) EXPECT_TRUE(f.get());
+}
+
 TEST(SqliteStoreTest, TwoProcessesOnOneFileKeepAllTheirAnswers) {
   TempDir dir;
   std::string path = dir.File("shared.db");
