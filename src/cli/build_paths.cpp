@@ -28,8 +28,10 @@ std::string DefaultWebRoot() {
     std::string installed = bin + "/../share/ngosurvey/web";
     if (IsFolder(installed)) return installed;
   }
-  std::string checkout = std::string(NGOSURVEY_SOURCE_DIR) + "/web";
-  if (IsFolder(checkout)) return checkout;
+  // What web/app/build assembles in the checkout (the pages, the WebAssembly engine,
+  // the fonts): the web/ sources alone are not an app a browser can run.
+  std::string built = std::string(NGOSURVEY_SOURCE_DIR) + "/build/webroot";
+  if (IsFolder(built)) return built;
   return "";
 }
 

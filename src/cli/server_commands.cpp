@@ -301,7 +301,7 @@ void RunServe(CommandContext& ctx, const ServeOptions& opts) {
   }
   *ctx.out << "serving " << (*running)->base_url() << " (store " << store::DisplayLocation(opts.db)
            << "; web app "
-           << (options.web_root.empty() ? std::string("none: no web/ folder found")
+           << (options.web_root.empty() ? std::string("none: web/app/build makes it, or give --web-root")
                                         : options.web_root)
            << "); SIGTERM or Ctrl-C stops\n";
   ctx.out->flush();
