@@ -63,8 +63,10 @@ list=$(get sokha /formList)
   { echo "FAIL: formList's downloadUrl is not the README's --base-url: $list"; exit 1; }
 version=$(sed -n 's|.*<version>\([^<]*\)</version>.*|\1|p' <<<"$list" | head -1)
 iid="uuid:$(cat /proc/sys/kernel/random/uuid)"
-printf '<?xml version="1.0"?><data id="ngo_profile" version="%s"><meta><instanceID>%s</instanceID></meta></data>' \
-  "$version" "$iid" >submission.xml
+# A whole interview, as ODK Collect sends one (the server checks it against the form).
+printf '<?xml version="1.0"?><data id="ngo_profile" version="%s">%s<meta><instanceID>%s</instanceID></meta></data>' \
+  "$version" '<organisation><org_name>Synthetic NGO</org_name><year_founded>2004</year_founded><org_type>local_ngo</org_type><org_type_other/></organisation><location><province>siem_reap</province><district>puok</district></location><staff><staff_paid>12</staff_paid><staff_volunteer>3</staff_volunteer><staff_total>15</staff_total><staff_note/></staff><programme_count>1</programme_count><programme><programme_name>Shelter</programme_name><sector>health rights</sector><programme_budget>2500</programme_budget></programme><total_budget>2500</total_budget><has_website>no</has_website><website/><thanks/>' \
+  "$iid" >submission.xml
 status=$(curl -sS --digest -u "sokha:$(password_of sokha)" -H 'X-OpenRosa-Version: 1.0' \
   -F "xml_submission_file=@submission.xml;type=text/xml" -o post.out -w '%{http_code}' \
   http://127.0.0.1:8080/submission)
