@@ -301,8 +301,9 @@ void RunServe(CommandContext& ctx, const ServeOptions& opts) {
   }
   *ctx.out << "serving " << (*running)->base_url() << " (store " << store::DisplayLocation(opts.db)
            << "; web app "
-           << (options.web_root.empty() ? std::string("none: web/app/build makes it, or give --web-root")
-                                        : options.web_root)
+           << (options.web_root.empty()
+                   ? std::string("none: web/app/build makes it, or give --web-root")
+                   : options.web_root)
            << "); SIGTERM or Ctrl-C stops\n";
   ctx.out->flush();
   int signal_number = 0;

@@ -72,9 +72,7 @@ class CurrentConnection {
  public:
   CurrentConnection(const SqliteStore* store, std::unique_ptr<Connection> writer)
       : store_(store), writer_(std::move(writer)) {}
-  Connection* operator->() const {
-    return tl_reading_store == store_ ? tl_reader : writer_.get();
-  }
+  Connection* operator->() const { return tl_reading_store == store_ ? tl_reader : writer_.get(); }
   Connection& operator*() const { return *operator->(); }
 
  private:
