@@ -24,8 +24,9 @@ build="${1:-build/release}"
 rows="${2:-1000000}"
 reps="${3:-10}"
 stores="${4:-sqlite postgres}"
-ngosurvey="${NGOSURVEY:-$PWD/$build/ngosurvey}"
-fill="$PWD/$build/bench/supervisor_fill"
+case "$build" in /*) ;; *) build="$PWD/$build" ;; esac
+ngosurvey="${NGOSURVEY:-$build/ngosurvey}"
+fill="$build/bench/supervisor_fill"
 for f in "$ngosurvey" "$fill"; do
   [ -x "$f" ] || { echo "FAIL: $f is missing (cmake --build --preset release)" >&2; exit 1; }
 done
