@@ -226,8 +226,8 @@ CREATE INDEX sessions_by_expiry ON sessions(expires_at_ms);
 
 // Reviews of submissions (store/review.h), as the SQLite store's schema 9: the
 // current review of each reviewed submission, its status copied into
-// submissions.review_status for the submissions table's filter and sort, and an
-// index per sort column of that table.
+// submissions.review_status for the submissions table's filter and sort, and the
+// same indexes of that table, per form.
 constexpr const char* kSchemaV9 = R"sql(
 ALTER TABLE submissions ADD COLUMN review_status text COLLATE "C" NOT NULL DEFAULT ''
   CHECK(review_status IN ('', 'approved', 'needs_checking', 'rejected'));
@@ -237,13 +237,12 @@ CREATE TABLE reviews(
   comment text NOT NULL,
   who text NOT NULL CHECK(who <> ''),
   at_ms bigint NOT NULL);
-CREATE INDEX submissions_by_review ON submissions(review_status, instance_id);
-CREATE INDEX submissions_by_review_start ON submissions(review_status, started_at_ms, instance_id);
 CREATE INDEX submissions_by_form_start ON submissions(form_id, started_at_ms, instance_id);
 CREATE INDEX submissions_by_form_id ON submissions(form_id, instance_id);
-CREATE INDEX submissions_by_submitter_id ON submissions(submitted_by, instance_id);
-CREATE INDEX submissions_by_org_id ON submissions(org_id, instance_id);
-CREATE INDEX submissions_by_status_id ON submissions(status, instance_id);
+CREATE INDEX submissions_by_form_submitter ON submissions(form_id, submitted_by, started_at_ms, instance_id);
+CREATE INDEX submissions_by_form_org ON submissions(form_id, org_id, instance_id);
+CREATE INDEX submissions_by_form_status ON submissions(form_id, status, started_at_ms, instance_id);
+CREATE INDEX submissions_by_form_review ON submissions(form_id, review_status, started_at_ms, instance_id);
 )sql";
 
 constexpr Migration kMigrations[] = {
@@ -254,7 +253,7 @@ constexpr Migration kMigrations[] = {
     {6, "attachments of submissions, content-addressed", kSchemaV6},
     {7, "collection server: accounts, published forms, access log, submitted_by", kSchemaV7},
     {8, "browser sessions of the collection server", kSchemaV8},
-    {9, "reviews of submissions; an index per column of the submissions table", kSchemaV9},
+    {9, "reviews of submissions; indexes of the submissions table per form", kSchemaV9},
 };
 
 }  // namespace

@@ -243,8 +243,10 @@ CREATE INDEX sessions_by_expiry ON sessions(expires_at_ms);
 // Reviews of submissions (store/review.h): the current review of each reviewed
 // submission (its history is in the audit trail), its status copied into
 // submissions.review_status ('' when none) so that the submissions table filters
-// and sorts by it through an index; and an index per sort column of that table,
-// each ending with instance_id as its keyset pagination does.
+// and sorts by it through an index; and the indexes of that table, which always
+// shows one form: each starts with form_id (so that a filter or sort inside one form
+// never scans the others), then a filter or sort column, started_at_ms (the default
+// order) where the column has few values, and instance_id, the keyset tie-breaker.
 constexpr const char* kSchemaV9 = R"sql(
 ALTER TABLE submissions ADD COLUMN review_status TEXT NOT NULL DEFAULT ''
   CHECK(review_status IN ('', 'approved', 'needs_checking', 'rejected'));
@@ -254,13 +256,12 @@ CREATE TABLE reviews(
   comment TEXT NOT NULL,
   who TEXT NOT NULL CHECK(who <> ''),
   at_ms INTEGER NOT NULL);
-CREATE INDEX submissions_by_review ON submissions(review_status, instance_id);
-CREATE INDEX submissions_by_review_start ON submissions(review_status, started_at_ms, instance_id);
 CREATE INDEX submissions_by_form_start ON submissions(form_id, started_at_ms, instance_id);
 CREATE INDEX submissions_by_form_id ON submissions(form_id, instance_id);
-CREATE INDEX submissions_by_submitter_id ON submissions(submitted_by, instance_id);
-CREATE INDEX submissions_by_org_id ON submissions(org_id, instance_id);
-CREATE INDEX submissions_by_status_id ON submissions(status, instance_id);
+CREATE INDEX submissions_by_form_submitter ON submissions(form_id, submitted_by, started_at_ms, instance_id);
+CREATE INDEX submissions_by_form_org ON submissions(form_id, org_id, instance_id);
+CREATE INDEX submissions_by_form_status ON submissions(form_id, status, started_at_ms, instance_id);
+CREATE INDEX submissions_by_form_review ON submissions(form_id, review_status, started_at_ms, instance_id);
 )sql";
 
 constexpr Migration kMigrations[] = {
@@ -272,7 +273,7 @@ constexpr Migration kMigrations[] = {
     {6, "attachments of submissions, content-addressed", kSchemaV6},
     {7, "collection server: accounts, published forms, access log, submitted_by", kSchemaV7},
     {8, "browser sessions of the collection server", kSchemaV8},
-    {9, "reviews of submissions; an index per column of the submissions table", kSchemaV9},
+    {9, "reviews of submissions; indexes of the submissions table per form", kSchemaV9},
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,
               "one migration per schema version");
