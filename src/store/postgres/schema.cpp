@@ -239,10 +239,16 @@ CREATE TABLE reviews(
   at_ms bigint NOT NULL);
 CREATE INDEX submissions_by_form_start ON submissions(form_id, started_at_ms, instance_id);
 CREATE INDEX submissions_by_form_id ON submissions(form_id, instance_id);
-CREATE INDEX submissions_by_form_submitter ON submissions(form_id, submitted_by, started_at_ms, instance_id);
+CREATE INDEX submissions_by_form_submitter ON submissions(form_id, submitted_by, instance_id);
+CREATE INDEX submissions_by_form_submitter_start
+  ON submissions(form_id, submitted_by, started_at_ms, instance_id);
 CREATE INDEX submissions_by_form_org ON submissions(form_id, org_id, instance_id);
-CREATE INDEX submissions_by_form_status ON submissions(form_id, status, started_at_ms, instance_id);
-CREATE INDEX submissions_by_form_review ON submissions(form_id, review_status, started_at_ms, instance_id);
+CREATE INDEX submissions_by_form_status ON submissions(form_id, status, instance_id);
+CREATE INDEX submissions_by_form_status_start
+  ON submissions(form_id, status, started_at_ms, instance_id);
+CREATE INDEX submissions_by_form_review ON submissions(form_id, review_status, instance_id);
+CREATE INDEX submissions_by_form_review_start
+  ON submissions(form_id, review_status, started_at_ms, instance_id);
 )sql";
 
 constexpr Migration kMigrations[] = {

@@ -245,8 +245,9 @@ CREATE INDEX sessions_by_expiry ON sessions(expires_at_ms);
 // submissions.review_status ('' when none) so that the submissions table filters
 // and sorts by it through an index; and the indexes of that table, which always
 // shows one form: each starts with form_id (so that a filter or sort inside one form
-// never scans the others), then a filter or sort column, started_at_ms (the default
-// order) where the column has few values, and instance_id, the keyset tie-breaker.
+// never scans the others), then the sort column and instance_id (the keyset
+// tie-breaker), and for the columns it filters by, a second one with started_at_ms
+// (the default order) before instance_id: every page is read in index order.
 constexpr const char* kSchemaV9 = R"sql(
 ALTER TABLE submissions ADD COLUMN review_status TEXT NOT NULL DEFAULT ''
   CHECK(review_status IN ('', 'approved', 'needs_checking', 'rejected'));
@@ -258,10 +259,16 @@ CREATE TABLE reviews(
   at_ms INTEGER NOT NULL);
 CREATE INDEX submissions_by_form_start ON submissions(form_id, started_at_ms, instance_id);
 CREATE INDEX submissions_by_form_id ON submissions(form_id, instance_id);
-CREATE INDEX submissions_by_form_submitter ON submissions(form_id, submitted_by, started_at_ms, instance_id);
+CREATE INDEX submissions_by_form_submitter ON submissions(form_id, submitted_by, instance_id);
+CREATE INDEX submissions_by_form_submitter_start
+  ON submissions(form_id, submitted_by, started_at_ms, instance_id);
 CREATE INDEX submissions_by_form_org ON submissions(form_id, org_id, instance_id);
-CREATE INDEX submissions_by_form_status ON submissions(form_id, status, started_at_ms, instance_id);
-CREATE INDEX submissions_by_form_review ON submissions(form_id, review_status, started_at_ms, instance_id);
+CREATE INDEX submissions_by_form_status ON submissions(form_id, status, instance_id);
+CREATE INDEX submissions_by_form_status_start
+  ON submissions(form_id, status, started_at_ms, instance_id);
+CREATE INDEX submissions_by_form_review ON submissions(form_id, review_status, instance_id);
+CREATE INDEX submissions_by_form_review_start
+  ON submissions(form_id, review_status, started_at_ms, instance_id);
 )sql";
 
 constexpr Migration kMigrations[] = {
