@@ -219,6 +219,7 @@ constexpr Entry kEntries[] = {
      "Tiến độ, tỷ lệ và liên hệ lại dành cho giám sát viên."},
     {Word::kProgressNoFrame, "progress_no_frame", "No sample frame in the store yet.",
      "មិនទាន់មានបញ្ជីគំរូនៅក្នុងឃ្លាំងទិន្នន័យទេ។", "Chưa có khung mẫu trong kho dữ liệu."},
+    {Word::kGroupOverall, "group_overall", "Overall", "សរុប", "Tổng cộng"},
     {Word::kDatePattern, "date_pattern", "{} {} {}", "ថ្ងៃទី{} ខែ{} ឆ្នាំ{}", "ngày {} {} năm {}"},
     {Word::kMonth1, "month_1", "January", "មករា", "tháng 1"},
     {Word::kMonth2, "month_2", "February", "កុម្ភៈ", "tháng 2"},

@@ -134,6 +134,7 @@ enum class Word {
   kDueOverdue,
   kProgressForSupervisors,
   kProgressNoFrame,
+  kGroupOverall,
   // Dates: "{day} {month} {year}" and the months' names.
   kDatePattern,
   kMonth1,

@@ -151,7 +151,7 @@ for (const [name, viewport] of [['tablet', { width: 1280, height: 800 }], ['phon
     assert.ok(Number(await dayRow.locator('td').textContent()) >= 1, 'today counted');
     const status = JSON.parse(cli(['fieldwork', 'status', '--db', server.db, '--by', 'country', '--format', 'json']));
     assert.equal(Number(await dayRow.locator('td').textContent()), status.interviews_per_day[today]);
-    assert.ok(await page.locator('table.rates tbody tr').filter({ hasText: 'overall' }).count() === 1);
+    assert.ok(await page.locator('table.rates tbody tr').filter({ hasText: 'Overall' }).count() === 1);
     await shot(page, `supervisor-${name}-progress`);
     assert.deepEqual(await axe(page), []);
     // In Vietnamese the page's own words come from the catalogue: none left in English.

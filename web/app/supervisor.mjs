@@ -45,6 +45,12 @@ function reviewWord(review) {
   return found ? t(found[1]) : review.status;
 }
 
+// A group of the progress tables: "overall" (the fieldwork library's name for all
+// groups together) in the page's language, a country or organisation as it is.
+function groupName(group) {
+  return group === 'overall' ? t('group_overall') : group;
+}
+
 // A submission's status ("complete", "draft") in the page's language.
 function statusWord(status) {
   return status === 'complete' || status === 'draft' ? t(`submission_${status}`) : status;
@@ -315,7 +321,7 @@ export class Supervisor {
     children.push(el('div', { class: 'table-wrap', tabindex: 0 }, el('table', { class: 'progress-groups' },
       el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, byGroup),
         el('th', { scope: 'col' }, t('column_interviews')), el('th', { scope: 'col' }, t('column_open_cases')))),
-      el('tbody', {}, p.groups.map((g) => el('tr', {}, el('th', { scope: 'row' }, g),
+      el('tbody', {}, p.groups.map((g) => el('tr', {}, el('th', { scope: 'row' }, groupName(g)),
         el('td', {}, String(completed(g))), el('td', {}, String(p.open_cases[g] || 0))))))));
     // Per interviewer.
     const people = Object.entries(p.interviews_per_interviewer);
@@ -341,7 +347,7 @@ export class Supervisor {
       children.push(el('div', { class: 'table-wrap', tabindex: 0 }, el('table', { class: 'rates' },
         el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, byGroup),
           el('th', { scope: 'col' }, 'n'), measures.map((m) => el('th', { scope: 'col' }, m)))),
-        el('tbody', {}, p.rates.map((r) => el('tr', {}, el('th', { scope: 'row' }, r.group),
+        el('tbody', {}, p.rates.map((r) => el('tr', {}, el('th', { scope: 'row' }, groupName(r.group)),
           el('td', {}, String(r.cases)), measures.map((m) => el('td', {}, percent(r[m])))))))));
     } else {
       children.push(el('p', { class: 'note' }, p.rates_problem));
