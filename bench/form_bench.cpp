@@ -7,11 +7,16 @@
 #include <zip.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "base/file.h"
+#include "base/text.h"
 #include "form/form.h"
 #include "form/xform_writer.h"
+#include "form/xlsx_reader.h"
 
 namespace {
 
@@ -203,6 +208,73 @@ void BM_WriteXForm(benchmark::State& state) {
   state.counters["xml_bytes"] = static_cast<double>(bytes);
 }
 BENCHMARK(BM_WriteXForm)->Unit(benchmark::kMillisecond);
+
+// `form xform`'s phases on a workbook file, NGOSURVEY_BENCH_XLSX (bench/xform_bench.py
+// writes its generated gen10k.xlsx): the .xlsx read (unzip and XML), the form built
+// and checked from it, and the XForm written. Without the variable they report an error.
+const std::string* BenchFile() {
+  static const std::optional<std::string> data = []() -> std::optional<std::string> {
+    const char* path = std::getenv("NGOSURVEY_BENCH_XLSX");
+    if (path == nullptr) return std::nullopt;
+    auto read = ngosurvey::ReadFile(path);
+    if (!read) return std::nullopt;
+    return *read;
+  }();
+  return data ? &*data : nullptr;
+}
+
+ngosurvey::form::XlsxOptions FormSheets() {
+  ngosurvey::form::XlsxOptions options;  // as LoadForm reads a workbook
+  options.want_sheet = [](std::string_view name) {
+    std::string lower = ngosurvey::text::AsciiLower(name);
+    return lower == "survey" || lower == "choices" || lower == "settings" ||
+           lower == "external_choices";
+  };
+  options.read_lone_sheet = true;
+  return options;
+}
+
+void BM_FileReadXlsx(benchmark::State& state) {
+  const std::string* data = BenchFile();
+  if (!data) return state.SkipWithError("set NGOSURVEY_BENCH_XLSX to an .xlsx file");
+  for (auto _ : state) {
+    auto book = ngosurvey::form::ReadXlsx(*data, "bench.xlsx", FormSheets());
+    if (!book) return state.SkipWithError(book.error().ToString().c_str());
+    benchmark::DoNotOptimize(book->sheets.data());
+  }
+}
+BENCHMARK(BM_FileReadXlsx)->Unit(benchmark::kMillisecond);
+
+void BM_FileBuildForm(benchmark::State& state) {
+  const std::string* data = BenchFile();
+  if (!data) return state.SkipWithError("set NGOSURVEY_BENCH_XLSX to an .xlsx file");
+  auto book = ngosurvey::form::ReadXlsx(*data, "bench.xlsx", FormSheets());
+  if (!book) return state.SkipWithError(book.error().ToString().c_str());
+  for (auto _ : state) {
+    ngosurvey::Diagnostics diags;
+    auto form = ngosurvey::form::BuildForm(*book, &diags);
+    if (!form) return state.SkipWithError(form.error().ToString().c_str());
+    benchmark::DoNotOptimize(form->questions.data());
+  }
+}
+BENCHMARK(BM_FileBuildForm)->Unit(benchmark::kMillisecond);
+
+void BM_FileWriteXForm(benchmark::State& state) {
+  const std::string* data = BenchFile();
+  if (!data) return state.SkipWithError("set NGOSURVEY_BENCH_XLSX to an .xlsx file");
+  ngosurvey::Diagnostics diags;
+  auto form = ngosurvey::form::LoadForm(*data, "bench.xlsx", &diags);
+  if (!form) return state.SkipWithError(form.error().ToString().c_str());
+  size_t bytes = 0;
+  for (auto _ : state) {
+    auto xml = ngosurvey::form::WriteXForm(*form, {"bench"});
+    if (!xml) return state.SkipWithError(xml.error().ToString().c_str());
+    bytes = xml->size();
+    benchmark::DoNotOptimize(xml->data());
+  }
+  state.counters["xml_bytes"] = static_cast<double>(bytes);
+}
+BENCHMARK(BM_FileWriteXForm)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

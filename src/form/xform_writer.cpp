@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <array>
+#include <deque>
 #include <map>
 #include <optional>
 #include <unordered_map>
@@ -22,43 +23,40 @@ namespace {
 
 // ---- XML text -------------------------------------------------------------------
 
-void AppendEscaped(std::string* out, std::string_view text, bool attribute) {
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        *out += "&amp;";
-        break;
-      case '<':
-        *out += "&lt;";
-        break;
-      case '>':
-        *out += "&gt;";
-        break;
-      case '"':
-        if (attribute)
-          *out += "&quot;";
-        else
-          *out += c;
-        break;
-      case '\n':
-        if (attribute)
-          *out += "&#10;";
-        else
-          *out += c;
-        break;
-      case '\t':
-        if (attribute)
-          *out += "&#9;";
-        else
-          *out += c;
-        break;
-      case '\r':
-        *out += "&#13;";
-        break;
-      default:
-        *out += c;
-    }
+// The replacement for a character that XML text (or an attribute value) cannot hold
+// as itself, or nullptr.
+const char* EscapeOf(char c, bool attribute) {
+  switch (c) {
+    case '&':
+      return "&amp;";
+    case '<':
+      return "&lt;";
+    case '>':
+      return "&gt;";
+    case '\r':
+      return "&#13;";
+    case '"':
+      return attribute ? "&quot;" : nullptr;
+    case '\n':
+      return attribute ? "&#10;" : nullptr;
+    case '\t':
+      return attribute ? "&#9;" : nullptr;
+    default:
+      return nullptr;
   }
+}
+
+// Appends `text` escaped, copying the runs between escapes whole.
+void AppendEscaped(std::string* out, std::string_view text, bool attribute) {
+  size_t run = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char* escape = EscapeOf(text[i], attribute);
+    if (escape == nullptr) continue;
+    out->append(text.data() + run, i - run);
+    out->append(escape);
+    run = i + 1;
+  }
+  out->append(text.data() + run, text.size() - run);
 }
 
 std::string Escape(std::string_view text, bool attribute = false) {
@@ -350,6 +348,8 @@ class Writer {
   Result<std::string> ReferencePath(std::string_view name, bool last_saved, int context,
                                     bool use_current, std::string_view whole, size_t at);
   Result<std::string> InsertOutputs(std::string_view text, int context);
+  // InsertOutputs appending to `out` (which holds a partial text when it fails).
+  Status AppendOutputs(std::string* out, std::string_view text, int context);
   std::string RelativeTo(int elem, int ancestor) const;
   Location Where(int elem, std::string_view column) const;
 
@@ -473,6 +473,9 @@ Elem Writer::FromQuestion(const Question& q) {
 }
 
 void Writer::BuildTree() {
+  // Room for every row and the elements pyxform adds, so that the tree never moves
+  // (an Elem is copied, not moved, when the vector grows).
+  tree_.elems.reserve(form_.questions.size() + 16);
   auto clean = form_.settings.values.find("clean_text_values");
   if (clean != form_.settings.values.end()) {
     std::string value = text::AsciiLower(clean->second);
@@ -727,6 +730,12 @@ Result<std::string> Writer::InsertXpaths(std::string_view text, int context, boo
 // A text for people: escaped, each ${name} an <output value="..."/>.
 Result<std::string> Writer::InsertOutputs(std::string_view text, int context) {
   std::string out;
+  NGO_TRY(AppendOutputs(&out, text, context));
+  return out;
+}
+
+Status Writer::AppendOutputs(std::string* out_text, std::string_view text, int context) {
+  std::string& out = *out_text;
   size_t pos = 0;
   while (true) {
     size_t open = text.find("${", pos);
@@ -740,11 +749,13 @@ Result<std::string> Writer::InsertOutputs(std::string_view text, int context) {
       name.remove_prefix(11);
     }
     std::string path = NGO_TRY(ReferencePath(name, last_saved, context, false, text, open));
-    out += "<output value=\"" + Escape(path, true) + "\"/>";
+    out += "<output value=\"";
+    AppendEscaped(&out, path, true);
+    out += "\"/>";
     pos = close + 1;
   }
   AppendEscaped(&out, text.substr(pos), false);
-  return out;
+  return Ok();
 }
 
 // ---- Output -------------------------------------------------------------------------
@@ -770,9 +781,18 @@ void Writer::Line(int depth, std::string_view text) {
 }
 
 std::string Writer::Open(std::string_view tag, const Attrs& attrs, bool close) const {
-  std::string s = "<" + std::string(tag);
+  size_t size = tag.size() + 3;
+  for (const auto& [key, value] : attrs) size += key.size() + value.size() + 4;
+  std::string s;
+  s.reserve(size);
+  s += '<';
+  s += tag;
   for (const auto& [key, value] : attrs) {
-    s += " " + key + "=\"" + Escape(value, true) + "\"";
+    s += ' ';
+    s += key;
+    s += "=\"";
+    AppendEscaped(&s, value, true);
+    s += '"';
   }
   s += close ? "/>" : ">";
   return s;
@@ -780,22 +800,44 @@ std::string Writer::Open(std::string_view tag, const Attrs& attrs, bool close) c
 
 Status Writer::WriteItext() {
   // id -> form ("long", "guidance", "image", ...) -> language code -> (value, context)
+  // Texts are not copied: they stay in the elements' Texts, or in `kept` for the
+  // choices' (a deque, so that they do not move).
   struct Value {
-    std::string text;
+    const std::string* text = nullptr;
     int context = -1;  // element for ${} in the text; -1: absolute paths
     bool is_media = false;
   };
+  // Language code -> value: a handful of languages, searched in order.
+  struct ByLang {
+    std::vector<std::pair<std::string_view, Value>> values;
+    void Set(std::string_view lang, Value value) {
+      for (auto& [l, v] : values) {
+        if (l == lang) {
+          v = value;
+          return;
+        }
+      }
+      values.emplace_back(lang, value);
+    }
+    const Value* Find(std::string_view lang) const {
+      for (const auto& [l, v] : values) {
+        if (l == lang) return &v;
+      }
+      return nullptr;
+    }
+  };
   struct Entry {
     std::string id;
-    std::vector<std::pair<std::string, std::map<std::string, Value>>> forms;
-    std::map<std::string, Value>& Form(const std::string& kind) {
+    std::vector<std::pair<std::string, ByLang>> forms;
+    ByLang& Form(const std::string& kind) {
       for (auto& [k, v] : forms) {
         if (k == kind) return v;
       }
-      forms.emplace_back(kind, std::map<std::string, Value>{});
+      forms.emplace_back(kind, ByLang{});
       return forms.back().second;
     }
   };
+  std::deque<Text> kept;
   std::vector<Entry> entries;
   std::vector<std::string> langs;  // codes, in order of first use
   auto use_lang = [&](const std::string& code) {
@@ -804,7 +846,7 @@ Status Writer::WriteItext() {
   auto add = [&](Entry& entry, const std::string& kind, const Text& text, int context, bool media) {
     auto& values = entry.Form(kind);
     for (const auto& [lang, value] : text.texts) {
-      values[lang] = Value{value, context, media};
+      values.Set(lang, Value{&value, context, media});
       use_lang(lang);
     }
   };
@@ -816,15 +858,17 @@ Status Writer::WriteItext() {
     auto add_choice = [&](const Translations& label, const Choice* choice) {
       Entry entry;
       entry.id = fmt::format("{}-{}", info.list->name, idx++);
-      Text text = MakeText(form_, label, "label", plain, false);
+      const Text& text = kept.emplace_back(MakeText(form_, label, "label", plain, false));
       if (!text.empty()) add(entry, "long", text, -1, false);
       if (choice != nullptr) {
         for (auto [kind, texts] :
              {std::pair<const char*, const Translations*>{"image", &choice->image},
               {"audio", &choice->audio},
               {"video", &choice->video}}) {
-          if (!texts->empty())
-            add(entry, kind, MakeText(form_, *texts, kind, plain, false), -1, true);
+          if (!texts->empty()) {
+            add(entry, kind, kept.emplace_back(MakeText(form_, *texts, kind, plain, false)), -1,
+                true);
+          }
         }
       }
       if (!entry.forms.empty()) entries.push_back(std::move(entry));
@@ -845,27 +889,34 @@ Status Writer::WriteItext() {
   for (int index : preorder_) {
     const Elem& e = tree_.elems[static_cast<size_t>(index)];
     bool needs_itext = (!e.label.empty() && !e.label.plain) || !e.media.empty();
-    Entry constraint{e.path + ":jr:constraintMsg", {}};
+    // Ids are made only for the entries kept (most rows have no hint, say).
     if (!e.constraint_msg.empty() &&
         (!e.constraint_msg.plain || HasReference(e.constraint_msg.only()))) {
+      Entry constraint{e.path + ":jr:constraintMsg", {}};
       add(constraint, "long", e.constraint_msg, index, false);
       entries.push_back(std::move(constraint));
     }
-    Entry required{e.path + ":jr:requiredMsg", {}};
     if (!e.required_msg.empty() && (!e.required_msg.plain || HasReference(e.required_msg.only()))) {
+      Entry required{e.path + ":jr:requiredMsg", {}};
       add(required, "long", e.required_msg, index, false);
       entries.push_back(std::move(required));
     }
-    Entry label{e.path + ":label", {}};
+    Entry label;
     if (!e.label.empty() && needs_itext) add(label, "long", e.label, index, false);
     for (const auto& [kind, texts] : e.media) add(label, kind, texts, -1, true);
-    if (!label.forms.empty()) entries.push_back(std::move(label));
-    Entry hint{e.path + ":hint", {}};
+    if (!label.forms.empty()) {
+      label.id = e.path + ":label";
+      entries.push_back(std::move(label));
+    }
+    Entry hint;
     if (!e.hint.empty() && (!e.hint.plain || !e.guidance.empty())) {
       add(hint, "long", e.hint, index, false);
     }
     if (!e.guidance.empty()) add(hint, "guidance", e.guidance, index, false);
-    if (!hint.forms.empty()) entries.push_back(std::move(hint));
+    if (!hint.forms.empty()) {
+      hint.id = e.path + ":hint";
+      entries.push_back(std::move(hint));
+    }
   }
   if (entries.empty()) return Ok();
   Line(3, "<itext>");
@@ -873,32 +924,42 @@ Status Writer::WriteItext() {
     Attrs attrs = {{"lang", LangText(lang)}};
     if (lang == form_.default_language) attrs.emplace_back("default", "true()");
     Line(4, Open("translation", attrs, false));
+    // Each entry's line written in place: Line(5, "<text id=...>" + values + "</text>").
     for (const Entry& entry : entries) {
-      std::string values;
+      out_.append(10, ' ');
+      out_ += "<text id=\"";
+      AppendEscaped(&out_, entry.id, true);
+      out_ += "\">";
       for (const auto& [kind, by_lang] : entry.forms) {
-        auto it = by_lang.find(lang);
+        const Value* it = by_lang.Find(lang);
         bool media = kind != "long" && kind != "guidance";
-        if (it == by_lang.end()) {
+        if (it == nullptr) {
           // pyxform's _add_empty_translations: "-" where another language has a text.
           if (!media) {
-            values +=
-                kind == "guidance" ? "<value form=\"guidance\">-</value>" : "<value>-</value>";
+            out_ += kind == "guidance" ? "<value form=\"guidance\">-</value>" : "<value>-</value>";
           }
           continue;
         }
         if (media) {
-          std::string prefix = kind == "image" || kind == "big-image" ? "images" : kind;
-          values += fmt::format("<value form=\"{}\">jr://{}/{}</value>", kind, prefix,
-                                Escape(it->second.text));
+          out_ += "<value form=\"";
+          out_ += kind;
+          out_ += "\">jr://";
+          out_ += kind == "image" || kind == "big-image" ? std::string_view("images")
+                                                         : std::string_view(kind);
+          out_ += '/';
+          AppendEscaped(&out_, *it->text, false);
+          out_ += "</value>";
           continue;
         }
-        std::string text =
-            NGO_TRY(it->second.text == "-" ? Result<std::string>(std::string("-"))
-                                           : InsertOutputs(it->second.text, it->second.context));
-        values += kind == "guidance" ? "<value form=\"guidance\">" : "<value>";
-        values += text + "</value>";
+        out_ += kind == "guidance" ? "<value form=\"guidance\">" : "<value>";
+        if (*it->text == "-") {
+          out_ += '-';
+        } else {
+          NGO_TRY(AppendOutputs(&out_, *it->text, it->context));
+        }
+        out_ += "</value>";
       }
-      Line(5, "<text id=\"" + Escape(entry.id, true) + "\">" + values + "</text>");
+      out_ += "</text>\n";
     }
     Line(4, "</translation>");
   }
@@ -1357,10 +1418,12 @@ Result<std::string> Writer::Write() {
   // Binds first into a side buffer: they decide whether __last-saved is needed,
   // and the secondary instances come before them.
   std::string head = std::move(out_);
-  out_.clear();
+  out_ = std::string();
+  out_.reserve(head.size());
   NGO_TRY(WriteBinds());
   std::string binds = std::move(out_);
-  out_.clear();
+  out_ = std::string();
+  out_.reserve(head.size() * 2);
   Line(1, "</h:head>");
   Attrs body;
   if (!form_.settings.style.empty()) body.emplace_back("class", form_.settings.style);
@@ -1371,6 +1434,7 @@ Result<std::string> Writer::Write() {
   std::string tail = std::move(out_);
   out_ = std::move(head);
   WriteSecondaryInstances();
+  out_.reserve(out_.size() + binds.size() + tail.size() + 64);
   out_ += binds;
   Line(2, "</model>");
   out_ += tail;

@@ -920,20 +920,28 @@ void Builder::CheckTranslations(const Sheet& sheet, const std::vector<ColumnSpec
   }
   for (const auto& [base, columns] : by_base) {
     if (columns.size() < 2) continue;
-    for (const ColumnSpec* spec : columns) {
-      std::vector<int> rows;
-      for (size_t row_idx = 1; row_idx < sheet.rows.size(); ++row_idx) {
-        const Row& row = sheet.rows[row_idx];
-        auto has_text = [&](int column) {
-          const Cell* cell = sheet.Find(row.number, column);
-          return cell != nullptr && !text::Trim(cell->value).empty();
-        };
-        if (has_text(spec->column)) continue;
-        bool other = std::any_of(columns.begin(), columns.end(), [&](const ColumnSpec* o) {
-          return o != spec && has_text(o->column);
-        });
-        if (other) rows.push_back(row.number);
+    // One pass over the rows: which of the base's columns have text in each (a lookup
+    // in the row's own cells), and for each column the rows where only others do.
+    std::vector<std::vector<int>> rows_of(columns.size());
+    std::vector<char> has(columns.size());
+    for (size_t row_idx = 1; row_idx < sheet.rows.size(); ++row_idx) {
+      const Row& row = sheet.rows[row_idx];
+      bool any = false;
+      for (size_t k = 0; k < columns.size(); ++k) {
+        auto cell = std::lower_bound(row.cells.begin(), row.cells.end(), columns[k]->column,
+                                     [](const Cell& c, int column) { return c.column < column; });
+        has[k] = cell != row.cells.end() && cell->column == columns[k]->column &&
+                 !text::Trim(cell->value).empty();
+        any = any || has[k];
       }
+      if (!any) continue;
+      for (size_t k = 0; k < columns.size(); ++k) {
+        if (!has[k]) rows_of[k].push_back(row.number);
+      }
+    }
+    for (size_t k = 0; k < columns.size(); ++k) {
+      const ColumnSpec* spec = columns[k];
+      const std::vector<int>& rows = rows_of[k];
       if (rows.empty()) continue;
       std::string list;
       for (size_t i = 0; i < rows.size() && i < 5; ++i) {

@@ -537,7 +537,10 @@ class SheetHandler : public XmlHandler {
     }
     if (cell.value.empty()) return;
     if (rows_->empty() || rows_->back().number != cell.row) {
+      // Rows of a sheet are alike: room for as many cells as the row before had.
+      size_t expected = rows_->empty() ? 0 : rows_->back().cells.size();
       rows_->push_back(Row{cell.row, {}});
+      rows_->back().cells.reserve(expected);
     }
     rows_->back().cells.push_back(std::move(cell));
   }
