@@ -206,7 +206,12 @@ std::string Instance(const std::string& iid, std::mt19937_64& rng) {
   x += "<volunteers>" + std::to_string(pick(200)) + "</volunteers>";
   x += "<budget>" + std::to_string(pick(1000000)) + "." + std::to_string(pick(100)) + "</budget>";
   x += "<sector>" + std::string(kSectors[pick(5)]) + "</sector>";
-  x += "<services>" + std::string(kSectors[pick(5)]) + " " + kSectors[pick(5)] + "</services>";
+  // Two different services: a choice named twice is refused by the server's check,
+  // as by ODK's clients, which never send one.
+  int first_service = pick(5);
+  int second_service = (first_service + 1 + pick(4)) % 5;
+  x += "<services>" + std::string(kSectors[first_service]) + " " + kSectors[second_service] +
+       "</services>";
   x += "<registered>" + std::string(pick(2) ? "yes" : "no") + "</registered>";
   x += "<visit_date>2026-" + std::to_string(10 + pick(3)) + "-" + std::to_string(10 + pick(18)) +
        "</visit_date>";
