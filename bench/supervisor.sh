@@ -35,36 +35,10 @@ done
 if [ "${NGOSURVEY_BENCH_INNER:-}" != 1 ]; then
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
-  # The SYNTHETIC form the fill's answers belong to (the server benchmark's 16 questions).
+  # The SYNTHETIC benchmark form of 16 questions of the usual types
+  # (bench/server_form: the server's and the supervisor's benchmarks share it).
   mkdir "$tmp/src"
-  cat >"$tmp/src/survey.csv" <<'EOF'
-type,name,label
-text,org_name,Organisation
-select_one country,country,Country
-text,province,Province
-integer,founded,Year founded
-integer,staff,Staff
-integer,volunteers,Volunteers
-decimal,budget,Yearly budget (USD)
-select_one sector,sector,Main sector
-select_multiple sector,services,Services
-select_one yes_no,registered,Registered
-date,visit_date,Date of the visit
-text,respondent,Respondent
-text,position,Position
-integer,cases,Cases last year
-text,challenges,Challenges
-text,remarks,Remarks
-EOF
-  cat >"$tmp/src/choices.csv" <<'EOF'
-list_name,name,label
-country,kh,Cambodia
-country,vn,Vietnam
-sector,health,Health
-sector,legal,Legal aid
-yes_no,yes,Yes
-yes_no,no,No
-EOF
+  cp bench/server_form/survey.csv bench/server_form/choices.csv "$tmp/src/"
   printf 'form_id,version,form_title\nbench_sup,1,Supervisor benchmark (synthetic)\n' \
     >"$tmp/src/settings.csv"
   tools/xlsform-from-csv "$tmp/src" "$tmp/bench_sup.xlsx"
