@@ -360,9 +360,17 @@ Result<std::vector<CodeAgreement>> ComputeQuestionAgreement(const store::Store& 
                                                             const form::Codebook* codebook,
                                                             const AgreementOptions& options) {
   std::vector<store::AnswerCoding> codings = NGO_TRY(store.ListCodings(question));
+  return ComputeAnswerCodingsAgreement(codings, question, codebook, options);
+}
+
+Result<std::vector<CodeAgreement>> ComputeAnswerCodingsAgreement(
+    const std::vector<store::AnswerCoding>& codings, const std::string& question,
+    const form::Codebook* codebook, const AgreementOptions& options) {
   std::vector<std::string> codes;
   if (codebook != nullptr) {
-    for (const form::Theme& theme : codebook->themes) codes.push_back(theme.id);
+    for (const form::Theme& theme : codebook->themes) {
+      if (codebook->AppliesTo(theme.id, question)) codes.push_back(theme.id);
+    }
   } else {
     std::set<std::string> used;
     for (const store::AnswerCoding& c : codings) {

@@ -112,10 +112,15 @@ Result<std::vector<CodeAgreement>> ComputeCodingAgreement(const std::vector<Codi
                                                           const std::vector<std::string>& codes,
                                                           const AgreementOptions& options = {});
 
-// The agreement of the coders of `question` in the store (reconciled codes left
-// out): units are the answers anyone coded, codes are the codebook's themes in its
-// order when a codebook is given (AG003 for a stored code it does not have), else
-// the codes used, sorted. Store errors are passed on.
+// The agreement of the coders of `question` in `codings` (reconciled codes left
+// out): units are the answers anyone coded, codes are the codebook's themes that
+// apply to the question (form::Codebook::AppliesTo) in its order when a codebook is
+// given (AG003 for a code it does not have), else the codes used, sorted.
+Result<std::vector<CodeAgreement>> ComputeAnswerCodingsAgreement(
+    const std::vector<store::AnswerCoding>& codings, const std::string& question,
+    const form::Codebook* codebook, const AgreementOptions& options = {});
+
+// The same over the codings of `question` in the store. Store errors are passed on.
 Result<std::vector<CodeAgreement>> ComputeQuestionAgreement(const store::Store& store,
                                                             const std::string& question,
                                                             const form::Codebook* codebook,

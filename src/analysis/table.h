@@ -49,6 +49,8 @@ struct RowSpec {
   std::vector<double> bins;  // edges e0 < e1 < ...: bins [e0,e1), [e1,e2), ...
   bool mentions = false;     // select_multiple: add "% of mentions"
   std::string coder;         // a theme item (themes.h): whose codes count (empty: the agreed ones)
+  int quotes = 0;            // a theme item in a report: quotes shown under each theme (themes.h)
+  uint64_t quote_seed = 1;   // which quotes: the seed of the draw (SelectQuotes)
   int line = 0;              // spec line, for error locations
 };
 

@@ -217,10 +217,11 @@ class SpecReader {
   }
 
   Result<RowSpec> ReadRow(const toml::table& t, const TableSpec& table) {
-    NGO_TRY(CheckKeys(t,
-                      {"item", "label", "options", "derived", "number", "filter", "denominator",
-                       "eligible", "statistics", "bins", "mentions", "coder"},
-                      "[[table.row]]"));
+    NGO_TRY(
+        CheckKeys(t,
+                  {"item", "label", "options", "derived", "number", "filter", "denominator",
+                   "eligible", "statistics", "bins", "mentions", "coder", "quotes", "quote_seed"},
+                  "[[table.row]]"));
     RowSpec row;
     row.line = TomlLocation(file_, t).row;
     row.item = NGO_TRY(String(t, "item", true));
@@ -280,6 +281,35 @@ class SpecReader {
       if (row.coder.empty()) {
         return MakeError("TS003", "'coder' names a coder; leave it out for the agreed codes",
                          TomlLocation(file_, *coder));
+      }
+    }
+    for (const char* key : {"quotes", "quote_seed"}) {
+      const toml::node* node = t.get(key);
+      if (!node) continue;
+      if (!ThemeItemQuestion(row.item)) {
+        return MakeError("TS002",
+                         "'" + std::string(key) +
+                             "' is for a theme item (item = \"themes(QUESTION)\"), not '" +
+                             row.item + "'",
+                         TomlLocation(file_, *node));
+      }
+      std::optional<int64_t> value = node->value<int64_t>();
+      if (!node->is_integer() || !value) {
+        return MakeError("TS002", "'" + std::string(key) + "' must be a whole number",
+                         TomlLocation(file_, *node));
+      }
+      bool quotes = std::string_view(key) == "quotes";
+      if (*value < 0 || (quotes && *value > kMaxQuotesPerTheme)) {
+        return MakeError(
+            "TS003",
+            quotes ? "'quotes' is 0 to " + std::to_string(kMaxQuotesPerTheme) + " quotes per theme"
+                   : std::string("'quote_seed' must not be negative"),
+            TomlLocation(file_, *node));
+      }
+      if (quotes) {
+        row.quotes = static_cast<int>(*value);
+      } else {
+        row.quote_seed = static_cast<uint64_t>(*value);
       }
     }
     return row;

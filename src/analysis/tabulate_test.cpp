@@ -324,6 +324,31 @@ TEST(TableSpecTest, UnknownKeysAndBadValuesAreErrorsWithLines) {
             "denominator = \"eligible\" needs an 'eligible' expression");
 }
 
+TEST(TableSpecTest, ThemeItemKeys) {
+  auto spec = ParseTableSpecs(
+      "[[table]]\nid = \"a\"\n[[table.row]]\nitem = \"themes(q)\"\ncoder = \"lan\"\n"
+      "quotes = 3\nquote_seed = 9\n",
+      "s.toml");
+  ASSERT_TRUE(spec) << spec.error().ToString();
+  EXPECT_EQ((*spec)[0].rows[0].coder, "lan");
+  EXPECT_EQ((*spec)[0].rows[0].quotes, 3);
+  EXPECT_EQ((*spec)[0].rows[0].quote_seed, 9u);
+  struct Bad {
+    std::string row, code;
+    int line;
+  };
+  for (const Bad& bad : {Bad{"item = \"q\"\nquotes = 2\n", "TS002", 5},
+                         Bad{"item = \"q\"\ncoder = \"lan\"\n", "TS002", 5},
+                         Bad{"item = \"themes(q)\"\nquotes = 21\n", "TS003", 5},
+                         Bad{"item = \"themes(q)\"\nquotes = \"2\"\n", "TS002", 5},
+                         Bad{"item = \"themes(q)\"\nquote_seed = -1\n", "TS003", 5}}) {
+    auto refused = ParseTableSpecs("[[table]]\nid = \"a\"\n[[table.row]]\n" + bad.row, "s.toml");
+    ASSERT_FALSE(refused) << bad.row;
+    EXPECT_EQ(refused.error().code, bad.code) << bad.row;
+    EXPECT_EQ(refused.error().where.row, bad.line) << bad.row;
+  }
+}
+
 // Records what Tabulate reports, as the CLI's terminal bar would receive it.
 class RecordingProgress final : public Progress {
  public:

@@ -42,7 +42,7 @@ std::optional<std::string> ThemeItemQuestion(std::string_view item) {
   return std::string(inner);
 }
 
-Result<std::map<std::string, std::vector<std::string>>> CountedThemes(
+Result<std::map<std::string, const store::AnswerCoding*>> CountedCodings(
     const std::vector<store::AnswerCoding>& codings, const std::string& coder) {
   // Per answer: the reconciled codes, the named coder's, and every coder's.
   struct PerAnswer {
@@ -60,13 +60,15 @@ Result<std::map<std::string, std::vector<std::string>>> CountedThemes(
       if (c.coder == coder) a.named = &c;
     }
   }
-  std::map<std::string, std::vector<std::string>> out;
-  for (const auto& [instance, a] : answers) {
+  std::map<std::string, const store::AnswerCoding*> out;
+  for (auto& [instance, a] : answers) {
     if (a.reconciled) {
-      out[instance] = ThemesOf(*a.reconciled);
+      out[instance] = a.reconciled;
     } else if (!coder.empty()) {
-      if (a.named) out[instance] = ThemesOf(*a.named);
+      if (a.named) out[instance] = a.named;
     } else if (!a.coders.empty()) {
+      std::sort(a.coders.begin(), a.coders.end(),
+                [](const auto* x, const auto* y) { return x->coder < y->coder; });
       std::vector<std::string> first = ThemesOf(*a.coders.front());
       for (const store::AnswerCoding* other : a.coders) {
         std::vector<std::string> themes = ThemesOf(*other);
@@ -79,9 +81,18 @@ Result<std::map<std::string, std::vector<std::string>>> CountedThemes(
                 ") and nobody reconciled it: reconcile it (ngosurvey code reconcile), or name the "
                 "coder whose codes count (--coder, or a row's coder key)");
       }
-      out[instance] = std::move(first);
+      out[instance] = a.coders.front();
     }
   }
+  return out;
+}
+
+Result<std::map<std::string, std::vector<std::string>>> CountedThemes(
+    const std::vector<store::AnswerCoding>& codings, const std::string& coder) {
+  std::map<std::string, const store::AnswerCoding*> chosen =
+      NGO_TRY(CountedCodings(codings, coder));
+  std::map<std::string, std::vector<std::string>> out;
+  for (const auto& [instance, coding] : chosen) out[instance] = ThemesOf(*coding);
   return out;
 }
 
@@ -98,6 +109,7 @@ Result<Column> BuildThemeColumn(const form::Codebook& codebook, const OpenAnswer
   column.label = answers.label.empty() ? answers.question : answers.label;
   column.kind = ColumnKind::kMulti;
   for (const form::Theme& theme : codebook.themes) {
+    if (!codebook.AppliesTo(theme.id, answers.question)) continue;
     index[theme.id] = column.options.size();
     column.options.push_back(theme.id);
     std::string label = theme.label.Get(language, codebook.DefaultLanguage());
@@ -136,11 +148,120 @@ Result<Column> BuildThemeColumn(const form::Codebook& codebook, const OpenAnswer
                                        "', which is not a theme of the codebook (version " +
                                        codebook.version + ")");
       }
+      if (!index.count(code)) {
+        return MakeError("THM002", "the answer of " + it->first + " to '" + answers.question +
+                                       "' is coded '" + code +
+                                       "', a theme the codebook gives other questions");
+      }
       set(row, index.at(code));
       for (const std::string& ancestor : codebook.Ancestors(code)) set(row, index.at(ancestor));
     }
   }
   return column;
+}
+
+namespace {
+
+uint64_t Fnv1a(std::string_view text) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 0x100000001b3ull;
+  }
+  return h;
+}
+
+uint64_t SplitMix64(uint64_t x) {
+  x += 0x9E3779B97F4A7C15ull;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
+// Code points [start, end) of `s`.
+std::string CodePoints(std::string_view s, int64_t start, int64_t end) {
+  size_t pos = 0;
+  int64_t index = 0;
+  size_t from = s.size(), to = s.size();
+  while (pos < s.size()) {
+    if (index == start) from = pos;
+    if (index == end) {
+      to = pos;
+      break;
+    }
+    text::DecodeOne(s, &pos);
+    ++index;
+  }
+  return from >= to ? std::string() : std::string(s.substr(from, to - from));
+}
+
+// The quote of `theme` in an answer: its segments (and its sub-themes'), or the whole.
+std::string QuoteText(const form::Codebook& codebook, const std::string& theme,
+                      const store::AnswerCoding& coding, const std::string& answer) {
+  std::vector<std::pair<int64_t, int64_t>> ranges;
+  for (const store::CodedSegment& s : coding.segments) {
+    if (s.code.empty()) continue;
+    std::vector<std::string> up = codebook.Ancestors(s.code);
+    if (s.code != theme && std::find(up.begin(), up.end(), theme) == up.end()) continue;
+    if (!s.start) return answer;
+    ranges.emplace_back(*s.start, *s.end);
+  }
+  // Overlapping or touching segments are one stretch of the answer, quoted once.
+  std::sort(ranges.begin(), ranges.end());
+  std::vector<std::pair<int64_t, int64_t>> merged;
+  for (const auto& range : ranges) {
+    if (!merged.empty() && range.first <= merged.back().second) {
+      merged.back().second = std::max(merged.back().second, range.second);
+    } else {
+      merged.push_back(range);
+    }
+  }
+  std::string out;
+  for (const auto& [start, end] : merged) {
+    if (!out.empty()) out += " … ";
+    out += CodePoints(answer, start, end);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<ThemeQuotes>> SelectQuotes(const form::Codebook& codebook,
+                                              const OpenAnswers& answers,
+                                              const std::vector<store::AnswerCoding>& codings,
+                                              const QuoteOptions& options) {
+  ThemeItemOptions item;
+  item.coder = options.coder;
+  item.language = options.language;
+  Column column = NGO_TRY(BuildThemeColumn(codebook, answers, codings, item));
+  std::map<std::string, const store::AnswerCoding*> chosen =
+      NGO_TRY(CountedCodings(codings, options.coder));
+  std::vector<ThemeQuotes> out;
+  for (size_t option = 0; option + 1 < column.options.size(); ++option) {  // not (no theme)
+    ThemeQuotes theme;
+    theme.theme = column.options[option];
+    theme.label = column.option_labels[option];
+    const Buffer<uint8_t>& plane = column.planes[option / kOptionsPerPlane];
+    const uint8_t bit = static_cast<uint8_t>(1u << (option % kOptionsPerPlane));
+    std::vector<std::pair<uint64_t, size_t>> pool;  // (score, row)
+    for (size_t row = 0; row < answers.answers.size(); ++row) {
+      if (column.planes[0][row] >= kCodeNotAsked || !(plane[row] & bit)) continue;
+      uint64_t score =
+          SplitMix64(options.seed ^ Fnv1a(theme.theme + "\x1f" + answers.instance_ids[row]));
+      pool.emplace_back(score, row);
+    }
+    theme.mentioned = pool.size();
+    std::sort(pool.begin(), pool.end());
+    for (size_t k = 0; k < pool.size() && k < static_cast<size_t>(options.per_theme); ++k) {
+      size_t row = pool[k].second;
+      const std::string& id = answers.instance_ids[row];
+      ThemeQuote quote{
+          row, id, QuoteText(codebook, theme.theme, *chosen.at(id), answers.answers[row].value)};
+      theme.quotes.push_back(std::move(quote));
+    }
+    out.push_back(std::move(theme));
+  }
+  return out;
 }
 
 Result<std::vector<ThemeItemUse>> ThemeItemsOf(const form::Form& form,
@@ -201,6 +322,9 @@ Result<OpenAnswers> OpenAnswersFromTable(const form::Form& form, const std::stri
   }
   out.instance_ids.reserve(table.rows.size());
   for (const auto& row : table.rows) out.instance_ids.emplace_back(text::Trim(row[*id]));
+  if (std::optional<size_t> org = table.ColumnIndex("org_id")) {
+    for (const auto& row : table.rows) out.org_ids.emplace_back(text::Trim(row[*org]));
+  }
   return out;
 }
 

@@ -46,6 +46,9 @@
 
 namespace ngosurvey::analysis {
 
+// At most this many quotes per theme (a spec row's `quotes`).
+inline constexpr int kMaxQuotesPerTheme = 20;
+
 // The option of an answer read and given no code.
 inline constexpr std::string_view kNoThemeOption = "(no theme)";
 
@@ -61,6 +64,7 @@ struct OpenAnswers {
   std::string label;                      // the question's text, for the item's label
   std::vector<std::string> instance_ids;  // per row
   std::vector<form::Answer> answers;      // per row
+  std::vector<std::string> org_ids;       // per row, when the data name organisations
 };
 
 // The themes that count for each coded answer (rules above), by instance id: the
@@ -68,6 +72,11 @@ struct OpenAnswers {
 // Answers without codings that count are absent. Errors: THM001 coders who disagree
 // on an answer nobody reconciled.
 Result<std::map<std::string, std::vector<std::string>>> CountedThemes(
+    const std::vector<store::AnswerCoding>& codings, const std::string& coder);
+
+// The coding whose themes count for each answer (rules above; for coders who agree,
+// the first of them by name), by instance id. Errors: THM001 as CountedThemes.
+Result<std::map<std::string, const store::AnswerCoding*>> CountedCodings(
     const std::vector<store::AnswerCoding>& codings, const std::string& coder);
 
 struct ThemeItemOptions {
@@ -81,6 +90,40 @@ struct ThemeItemOptions {
 Result<Column> BuildThemeColumn(const form::Codebook& codebook, const OpenAnswers& answers,
                                 const std::vector<store::AnswerCoding>& codings,
                                 const ThemeItemOptions& options);
+
+// Quotes by theme: under each theme of the item (the codebook's themes that apply to
+// the question), up to `per_theme` answers that count the theme, each quoted as the
+// segments coded with the theme or a theme under it (in the coding that counts, in
+// answer order, " … " between them), or whole when such a code covers the whole
+// answer. Which answers: a seeded draw, the `per_theme` answers with the smallest
+// SplitMix64(seed XOR FNV-1a-64(theme id + "\x1f" + instance id)), in that order, so the
+// same codings and seed give the same quotes, and another seed another sample; a theme
+// draws independently of the others.
+struct ThemeQuote {
+  size_t row = 0;  // the answer's row in OpenAnswers
+  std::string instance_id;
+  std::string text;
+};
+
+struct ThemeQuotes {
+  std::string theme;     // the theme's id
+  std::string label;     // as the item's option label
+  size_t mentioned = 0;  // answers that count the theme (what the quotes are drawn from)
+  std::vector<ThemeQuote> quotes;
+};
+
+struct QuoteOptions {
+  int per_theme = 2;
+  uint64_t seed = 1;
+  std::string coder;     // as ThemeItemOptions
+  std::string language;  // of the labels
+};
+
+// Errors as BuildThemeColumn.
+Result<std::vector<ThemeQuotes>> SelectQuotes(const form::Codebook& codebook,
+                                              const OpenAnswers& answers,
+                                              const std::vector<store::AnswerCoding>& codings,
+                                              const QuoteOptions& options);
 
 // A theme item a spec uses: its question and whose codes count.
 struct ThemeItemUse {

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
+#include <set>
 
 #include "form/testing/form_rows.h"
 
@@ -206,6 +208,76 @@ TEST(ThemesTest, TableCountsNgosMentioningEachThemeCheckedByHand) {
   EXPECT_EQ(item.nonresponse[0].missing, 1u);
   EXPECT_EQ(item.nonresponse[0].answered, 4u);
   EXPECT_EQ(item.nonresponse[1].refused, 1u);
+}
+
+TEST(ThemesTest, QuotesAreTheThemesSegmentsDrawnWithASeed) {
+  Fixture f;
+  // Segments: uuid:1 "answer 1" coded funding on "answer" and staff on "1".
+  f.codings[0].segments = {{"funding", 0, 6}, {"staff", 7, 8}};
+  f.answers.answers[0] = Answer::Answered("answer 1");
+  // uuid:2: two funding segments, one overlapping the other, and staff whole.
+  f.answers.answers[1] = Answer::Answered("Tài chính thiếu, lương thấp");
+  f.codings[1].segments = {{"funding", 0, 9}, {"funding", 4, 15}, {"staff", {}, {}}};
+  QuoteOptions options;
+  options.per_theme = 5;
+  auto quotes = SelectQuotes(f.book, f.answers, f.codings, options);
+  ASSERT_TRUE(quotes) << quotes.error().ToString();
+  ASSERT_EQ(quotes->size(), 4u);  // every theme but (no theme)
+  const ThemeQuotes& funding = (*quotes)[1];
+  EXPECT_EQ(funding.theme, "funding");
+  EXPECT_EQ(funding.label, "Resources: Funding");
+  EXPECT_EQ(funding.mentioned, 3u);  // uuid:1, 2, 3
+  ASSERT_EQ(funding.quotes.size(), 3u);
+  std::map<std::string, std::string> by_id;
+  for (const ThemeQuote& q : funding.quotes) by_id[q.instance_id] = q.text;
+  EXPECT_EQ(by_id.at("uuid:1"), "answer");           // its segment
+  EXPECT_EQ(by_id.at("uuid:2"), "Tài chính thiếu");  // overlapping segments once
+  EXPECT_EQ(by_id.at("uuid:3"), "answer 3");         // whole-answer code
+  // The parent quotes its children's segments: uuid:1's funding and staff segments.
+  for (const ThemeQuote& q : (*quotes)[0].quotes) {
+    if (q.instance_id == "uuid:1") {
+      EXPECT_EQ(q.text, "answer … 1");
+    }
+    if (q.instance_id == "uuid:2") {
+      EXPECT_EQ(q.text, "Tài chính thiếu, lương thấp");
+    }
+  }
+  EXPECT_EQ((*quotes)[3].theme, "stigma");
+  ASSERT_EQ((*quotes)[3].quotes.size(), 1u);
+  EXPECT_EQ((*quotes)[3].quotes[0].instance_id, "uuid:8");
+
+  // A seeded draw: the same seed the same quotes, in the same order; one per theme.
+  options.per_theme = 1;
+  std::set<std::string> drawn;
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    options.seed = seed;
+    auto a = SelectQuotes(f.book, f.answers, f.codings, options);
+    auto b = SelectQuotes(f.book, f.answers, f.codings, options);
+    ASSERT_TRUE(a && b);
+    ASSERT_EQ((*a)[1].quotes.size(), 1u);
+    EXPECT_EQ((*a)[1].quotes[0].instance_id, (*b)[1].quotes[0].instance_id);
+    drawn.insert((*a)[1].quotes[0].instance_id);
+  }
+  EXPECT_EQ(drawn.size(), 3u);  // every answer mentioning funding is drawn by some seed
+}
+
+TEST(ThemesTest, AThemeOfAnotherQuestionIsNoOption) {
+  auto book = form::ParseCodebook(
+      "version = \"1\"\nquestions = [\"difficulties\", \"factors\"]\n"
+      "[[theme]]\nid = \"funding\"\nlabel = \"Funding\"\nquestions = [\"difficulties\"]\n"
+      "[[theme]]\nid = \"partners\"\nlabel = \"Partners\"\nquestions = [\"factors\"]\n",
+      "book.toml");
+  ASSERT_TRUE(book) << book.error().ToString();
+  Fixture f;
+  std::vector<AnswerCoding> codings = {Coding("uuid:1", "lan", {"funding"})};
+  auto column = BuildThemeColumn(*book, f.answers, codings, {});
+  ASSERT_TRUE(column) << column.error().ToString();
+  EXPECT_EQ(column->options, (std::vector<std::string>{"funding", "(no theme)"}));
+  codings.push_back(Coding("uuid:2", "lan", {"partners"}));
+  auto other = BuildThemeColumn(*book, f.answers, codings, {});
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().code, "THM002");
+  EXPECT_NE(other.error().message.find("other questions"), std::string::npos);
 }
 
 TEST(ThemesTest, SpecUsesAreCheckedAgainstTheForm) {

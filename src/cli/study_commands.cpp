@@ -52,6 +52,13 @@ void RunSynth(CommandContext& ctx, const SynthOptions& opts) {
     std::filesystem::path name = std::filesystem::path(repeat_files.at(repeat.name)).filename();
     files.push_back({(folder / name).string(), study::SynthRepeatCsv(repeat)});
   }
+  // A synthetic study's codings of its open answers, where study.toml names them.
+  if (!result->codings_csv.empty()) {
+    std::filesystem::path codings = inputs->config.codings;
+    files.push_back(
+        {opts.output.empty() ? codings.string() : (folder / codings.filename()).string(),
+         result->codings_csv});
+  }
   // The targets are the published cells aimed at: none without published tables.
   if (inputs->audit) files.push_back({targets_path, study::SynthTargetsCsv(*result)});
   for (const auto& [path, text] : files) {

@@ -1,10 +1,9 @@
 // Pseudonymised exports (see import.h for the module's scope). With a secret key,
-// organisation and interviewer ids become stable keyed pseudonyms: the same id and
-// key always give the same pseudonym, so files exported at different times still
-// link, while without the key the id cannot be recovered or confirmed by guessing.
-//
-//   pseudonym = prefix + the first 16 hex digits of HMAC-SHA256(key, kind + ":" + id)
-//   ("org-" for organisations, "int-" for interviewers)
+// organisation and interviewer ids become stable keyed pseudonyms (base/pseudonym.h,
+// which the study report's quotes use too): the same id and key always give the same
+// pseudonym, so files exported at different times still link, while without the key
+// the id cannot be recovered or confirmed by guessing ("org-" for organisations,
+// "int-" for interviewers).
 //
 // What changes in each submission:
 //  - Submission::org_id and the answer of a question named `org_id`;
@@ -20,17 +19,14 @@
 #include <vector>
 
 #include "base/error.h"
+#include "base/pseudonym.h"
 #include "form/form.h"
 #include "store/store.h"
 
 namespace ngosurvey::exchange {
 
-// Reads a key file: at least 16 bytes once surrounding white space is trimmed.
-// EXP010 too short (or empty); IO0xx when it cannot be read.
-Result<std::string> ReadPseudonymKey(const std::string& path);
-
-// prefix + 16 hex digits of HMAC-SHA256(key, kind + ":" + id); "" for an empty id.
-std::string Pseudonym(std::string_view key, std::string_view kind, std::string_view id);
+using ::ngosurvey::Pseudonym;
+using ::ngosurvey::ReadPseudonymKey;
 
 // True when the question's `sensitive` column says yes.
 bool IsSensitive(const form::Question& question);

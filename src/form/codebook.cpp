@@ -69,6 +69,18 @@ std::vector<std::string> Codebook::Ancestors(std::string_view id) const {
 
 int Codebook::Depth(std::string_view id) const { return static_cast<int>(Ancestors(id).size()); }
 
+bool Codebook::AppliesTo(std::string_view id, std::string_view question) const {
+  for (const Theme* theme = Find(id); theme != nullptr; theme = Find(theme->parent)) {
+    if (theme->questions.empty()) {
+      if (theme->parent.empty()) break;
+      continue;
+    }
+    return std::find(theme->questions.begin(), theme->questions.end(), question) !=
+           theme->questions.end();
+  }
+  return true;
+}
+
 namespace {
 
 class CodebookReader {
@@ -106,7 +118,7 @@ class CodebookReader {
     }
     std::unordered_map<std::string, size_t> index;
     for (const toml::node& node : array) {
-      Theme theme = NGO_TRY(ReadTheme(*node.as_table(), book.languages));
+      Theme theme = NGO_TRY(ReadTheme(*node.as_table(), book.languages, book.questions));
       auto [it, inserted] = index.emplace(theme.id, book.themes.size());
       if (!inserted) {
         return MakeError("CB003",
@@ -217,11 +229,13 @@ class CodebookReader {
     return text;
   }
 
-  Result<Theme> ReadTheme(const toml::table& t, const std::vector<std::string>& languages) const {
+  Result<Theme> ReadTheme(const toml::table& t, const std::vector<std::string>& languages,
+                          const std::vector<std::string>& questions) const {
     Theme theme;
     theme.line = static_cast<int>(t.source().begin.line);
     NGO_TRY(CheckKeys(t,
-                      {"id", "parent", "label", "definition", "inclusion", "exclusion", "example"},
+                      {"id", "parent", "label", "definition", "inclusion", "exclusion", "example",
+                       "questions", "source"},
                       "a [[theme]]"));
     const toml::node* id = t.get("id");
     if (id == nullptr) return MakeError("CB002", "a [[theme]] without 'id'", Line(theme.line));
@@ -244,6 +258,17 @@ class CodebookReader {
     theme.inclusion = NGO_TRY(Text(t, "inclusion", languages));
     theme.exclusion = NGO_TRY(Text(t, "exclusion", languages));
     theme.example = NGO_TRY(Text(t, "example", languages));
+    theme.questions = NGO_TRY(Names(t, "questions"));
+    for (const std::string& q : theme.questions) {
+      if (!questions.empty() &&
+          std::find(questions.begin(), questions.end(), q) == questions.end()) {
+        return MakeError("CB002",
+                         "theme '" + theme.id + "' codes question '" + q +
+                             "', which is not in the codebook's 'questions'",
+                         TomlLocation(file_, *t.get("questions")));
+      }
+    }
+    theme.source = NGO_TRY(String(t, "source"));
 
     bool has_label = false;
     for (const auto& [lang, text] : theme.label.texts) {

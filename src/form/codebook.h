@@ -7,7 +7,8 @@
 // codes), and one `[[theme]]` table per theme with an `id`, an optional `parent`
 // (the hierarchy), a `label` and optional `definition`, `inclusion`, `exclusion`
 // and `example`; each text is a string (the default language) or a table of
-// language -> text.
+// language -> text; optional `questions` (which of the codebook's questions the theme
+// codes) and `source` (where the theme comes from).
 //
 // ParseCodebook refuses, with the file and line of the theme at fault: duplicate
 // ids, a parent that is no theme, cycles in the hierarchy, a theme without a
@@ -44,7 +45,11 @@ struct Theme {
   LangText inclusion;  // when to apply the theme
   LangText exclusion;  // when not to (and which theme to use instead)
   LangText example;
-  int line = 0;  // where the [[theme]] table starts in the file
+  // The open questions the theme (and its sub-themes) codes; empty: its parent's, else
+  // every question (a codebook that codes several questions gives each its themes).
+  std::vector<std::string> questions;
+  std::string source;  // where the theme comes from (a reference, a page of a report)
+  int line = 0;        // where the [[theme]] table starts in the file
 };
 
 // Limits against hostile files.
@@ -67,6 +72,9 @@ struct Codebook {
   std::vector<std::string> Ancestors(std::string_view id) const;
   // 0 for a top-level theme, 1 for its children, ...
   int Depth(std::string_view id) const;
+  // Whether the theme codes `question`: the nearest `questions` of the theme and its
+  // ancestors names it, or none of them has one.
+  bool AppliesTo(std::string_view id, std::string_view question) const;
   std::string DefaultLanguage() const { return languages.empty() ? "" : languages.front(); }
 };
 

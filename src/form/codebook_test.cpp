@@ -36,6 +36,53 @@ id = "coordination"
 label = { en = "Coordination with government" }
 )";
 
+// One codebook for several open questions: each theme codes its own (inherited by its
+// sub-themes), and says where it comes from.
+TEST(CodebookTest, ThemesOfSeveralQuestionsAndTheirSources) {
+  auto book = ParseCodebook(R"(version = "1"
+questions = ["factors", "difficulties"]
+[[theme]]
+id = "performance"
+label = "Factors"
+questions = ["factors"]
+source = "Section 'Major Factors', paragraph 1"
+[[theme]]
+id = "partners"
+parent = "performance"
+label = "Partners"
+[[theme]]
+id = "funding"
+label = "Funding"
+questions = ["difficulties"]
+[[theme]]
+id = "other"
+label = "Other"
+)",
+                            "book.toml");
+  ASSERT_TRUE(book) << book.error().ToString();
+  EXPECT_EQ(book->Find("performance")->source, "Section 'Major Factors', paragraph 1");
+  EXPECT_EQ(book->Find("performance")->questions, (std::vector<std::string>{"factors"}));
+  EXPECT_TRUE(book->AppliesTo("partners", "factors"));  // its parent's question
+  EXPECT_FALSE(book->AppliesTo("partners", "difficulties"));
+  EXPECT_TRUE(book->AppliesTo("funding", "difficulties"));
+  EXPECT_FALSE(book->AppliesTo("funding", "factors"));
+  EXPECT_TRUE(book->AppliesTo("other", "factors"));  // no questions: every question
+  EXPECT_TRUE(book->AppliesTo("other", "difficulties"));
+
+  auto unknown = ParseCodebook(R"(version = "1"
+questions = ["factors"]
+[[theme]]
+id = "funding"
+label = "Funding"
+questions = ["difficulties"]
+)",
+                               "book.toml");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, "CB002");
+  EXPECT_EQ(unknown.error().where.row, 6);
+  EXPECT_NE(unknown.error().message.find("'difficulties'"), std::string::npos);
+}
+
 TEST(CodebookTest, ReadsThemesHierarchyAndLanguages) {
   auto book = ParseCodebook(kBook, "book.toml");
   ASSERT_TRUE(book) << book.error().ToString();
@@ -128,7 +175,7 @@ TEST(CodebookTest, StructureErrors) {
   EXPECT_EQ(ErrorOf("version = \"1\"\n"), "book.toml:1: CB002: no [[theme]] in the codebook");
   EXPECT_EQ(ErrorOf("version = \"1\"\n[[theme]]\nid = \"a\"\nlabel = \"A\"\nlable = \"x\"\n"),
             "book.toml:5: CB002: unknown key 'lable' in a [[theme]] (known: id, parent, label, "
-            "definition, inclusion, exclusion, example)");
+            "definition, inclusion, exclusion, example, questions, source)");
   EXPECT_EQ(ErrorOf("version = \"1\"\n[[theme]]\nlabel = \"A\"\n"),
             "book.toml:2: CB002: a [[theme]] without 'id'");
   EXPECT_EQ(ErrorOf("version = \"1\"\n[[theme]]\nid = 3\nlabel = \"A\"\n"),

@@ -152,9 +152,10 @@ Result<StudyConfig> ReadStudyConfig(const std::string& dir) {
   toml::table root = NGO_TRY(ParseToml(text, config.config_file, "SD001"));
   ConfigReader reader(config);
   NGO_TRY(reader.CheckKeys(
-      root, {"format",    "title",     "source", "instrument", "tables",   "frame",   "data",
-             "synthetic", "published", "bases",  "group",      "synth",    "network", "unit",
-             "mode",      "design",    "notes",  "repeats",    "codebook", "codings", "coder"},
+      root, {"format",   "title",     "source",    "instrument",  "tables",       "frame",
+             "data",     "synthetic", "published", "bases",       "group",        "synth",
+             "network",  "unit",      "mode",      "design",      "notes",        "repeats",
+             "codebook", "codings",   "coder",     "qualitative", "pseudonym_key"},
       "study.toml"));
   std::string format = NGO_TRY(reader.String(root, "format", true));
   if (format != "ngosurvey-study/1") {
@@ -187,8 +188,17 @@ Result<StudyConfig> ReadStudyConfig(const std::string& dir) {
   config.bases = NGO_TRY(reader.Path(root, "bases", false));
   config.network = NGO_TRY(reader.Path(root, "network", false));
   config.codebook = NGO_TRY(reader.Path(root, "codebook", false));
-  config.codings = NGO_TRY(reader.Path(root, "codings", false));
+  // The codings may not exist yet: `ngosurvey synth` writes a synthetic study's.
+  if (std::string codings = NGO_TRY(reader.String(root, "codings", false)); !codings.empty())
+    config.codings = (std::filesystem::path(dir) / codings).string();
   config.coder = NGO_TRY(reader.String(root, "coder", false));
+  config.qualitative = NGO_TRY(reader.Path(root, "qualitative", false));
+  config.pseudonym_key = NGO_TRY(reader.Path(root, "pseudonym_key", false));
+  if (!config.qualitative.empty() && config.codebook.empty()) {
+    return MakeError("SD002",
+                     "'qualitative' counts themes: name the 'codebook' and the 'codings' too",
+                     TomlLocation(config.config_file, *root.get("qualitative")));
+  }
   if (config.codebook.empty() != config.codings.empty()) {
     return MakeError("SD002", "'codebook' and 'codings' go together: the themes and who coded what",
                      Location{.file = config.config_file, .row = 1});
@@ -301,6 +311,19 @@ Result<StudyInputs> LoadStudyInputs(const std::string& dir) {
   if (!in.config.network.empty())
     in.network = NGO_TRY(analysis::LoadNetworkSpec(in.config.network));
   if (!in.config.codebook.empty()) in.codebook = NGO_TRY(form::LoadCodebook(in.config.codebook));
+  if (!in.config.qualitative.empty()) {
+    in.qualitative_specs = NGO_TRY(analysis::ReadTableSpecs(in.config.qualitative));
+    bool quotes = false;
+    for (const auto& spec : in.qualitative_specs) {
+      for (const auto& row : spec.rows) quotes |= row.quotes > 0;
+    }
+    if (quotes && in.config.pseudonym_key.empty()) {
+      return MakeError("SD002",
+                       "quotes are attributed by pseudonym only: name the key file of the "
+                       "pseudonyms (pseudonym_key = \"FILE\", at least 16 random bytes)",
+                       Location{.file = in.config.config_file});
+    }
+  }
   for (const auto& [name, file] : in.config.repeats) {
     const form::Question* q = in.form.FindQuestion(name);
     if (!q || !q->is_repeat()) {
@@ -350,8 +373,15 @@ Result<SynthResult> SynthesizeStudy(const StudyInputs& inputs) {
   // Without published tables there is nothing to aim at: answers follow the form's
   // rules alone (skip logic, choice lists, constraints).
   static const AuditReport kNothingPublished;
-  return Synthesize(inputs.form, inputs.specs, inputs.audit ? *inputs.audit : kNothingPublished,
-                    CompletedInterviews(inputs), options);
+  SynthResult result = NGO_TRY(Synthesize(inputs.form, inputs.specs,
+                                          inputs.audit ? *inputs.audit : kNothingPublished,
+                                          CompletedInterviews(inputs), options));
+  // A synthetic study's open answers and their codings, from its codebook.
+  if (inputs.codebook && inputs.config.synthetic) {
+    result.codings_csv =
+        NGO_TRY(SynthesizeOpenAnswers(*inputs.codebook, &result, inputs.config.seed));
+  }
+  return result;
 }
 
 }  // namespace ngosurvey::study

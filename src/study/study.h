@@ -21,6 +21,9 @@
 //   codebook   = "codebook.toml"           optional: the themes of the open questions
 //   codings    = "codings.csv"             with codebook: their codings (codings-csv.md)
 //   coder      = "lan"                     optional: whose codes the theme items count
+//   qualitative = "qualitative.toml"       optional: table specs of the report's qualitative
+//                                          section (theme items; quotes by theme)
+//   pseudonym_key = "pseudonym.key"        with quotes: the key of their pseudonyms
 //
 // Paths are relative to the folder. Errors name study.toml and the line: "SD001"
 // malformed TOML, "SD002" a missing or mistyped key, an unknown key, or a file that
@@ -77,6 +80,8 @@ struct StudyConfig {
   // The qualitative coding of open questions (analysis/themes.h): the codebook and the
   // codings CSV (resolved; both or neither), and whose codes count (empty: the agreed).
   std::string codebook, codings, coder;
+  std::string qualitative;    // resolved; table specs of the qualitative section, may be empty
+  std::string pseudonym_key;  // resolved; the key quotes are attributed with (base/pseudonym.h)
   bool synthetic = false;
   std::string group = "country";
   uint64_t seed = 1;
@@ -108,6 +113,8 @@ struct StudyInputs {
   std::optional<analysis::NetworkSpec> network;
   // The codebook of the open questions' themes when study.toml names one.
   std::optional<form::Codebook> codebook;
+  // The qualitative section's table specs when study.toml names them.
+  std::vector<analysis::TableSpec> qualitative_specs;
 };
 
 Result<StudyInputs> LoadStudyInputs(const std::string& dir);

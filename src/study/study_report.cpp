@@ -16,6 +16,7 @@
 #include "base/csv.h"
 #include "base/escape.h"
 #include "base/file.h"
+#include "base/pseudonym.h"
 #include "form/instance_xml.h"
 #include "report/html.h"
 #include "report/network_render.h"
@@ -354,13 +355,11 @@ class StudyLevels final : public analysis::LevelSource {
   std::optional<size_t> top_rows_;
 };
 
-// The theme items the specs name (analysis/themes.h), from the study's codebook and
-// codings, added to the top level's dataset. THM003 when the study names no codebook.
-Status AddThemeItems(const StudyInputs& in, const std::string& language,
-                     std::map<int, analysis::Dataset>* datasets) {
-  std::vector<analysis::ThemeItemUse> uses =
-      NGO_TRY(analysis::ThemeItemsOf(in.form, in.specs, in.config.coder));
-  if (uses.empty()) return Ok();
+// The answers and codings of the theme items `uses` from the study's data and codings
+// file. THM003 when the study names no codebook.
+Result<analysis::ThemeInputs> StudyThemeInputs(const StudyInputs& in,
+                                               const std::vector<analysis::ThemeItemUse>& uses,
+                                               const std::string& language) {
   if (!in.codebook) {
     return MakeError("THM003",
                      "table item '" + uses.front().item +
@@ -374,9 +373,84 @@ Status AddThemeItems(const StudyInputs& in, const std::string& language,
   load.refused_codes = form::RefusedCodes(in.form);
   load.dont_know_codes = form::DontKnowCodes(in.form);
   Diagnostics diags;
-  analysis::ThemeInputs inputs = NGO_TRY(analysis::ThemeInputsFromTable(
-      in.form, raw, uses, *in.codebook, codings, in.config.codings, load, &diags));
+  return analysis::ThemeInputsFromTable(in.form, raw, uses, *in.codebook, codings,
+                                        in.config.codings, load, &diags);
+}
+
+// The theme items the specs name (analysis/themes.h), from the study's codebook and
+// codings, added to the top level's dataset.
+Status AddThemeItems(const StudyInputs& in, const std::string& language,
+                     std::map<int, analysis::Dataset>* datasets) {
+  std::vector<analysis::ThemeItemUse> uses =
+      NGO_TRY(analysis::ThemeItemsOf(in.form, in.specs, in.config.coder));
+  if (uses.empty()) return Ok();
+  analysis::ThemeInputs inputs = NGO_TRY(StudyThemeInputs(in, uses, language));
   return analysis::AddThemeColumns(uses, inputs, &(*datasets)[analysis::kTopLevel]);
+}
+
+// The qualitative section: its tables, and per theme item the coders' agreement and
+// the quotes its row asks for.
+Status AddQualitative(const StudyInputs& in, analysis::LevelSource& levels,
+                      const std::string& language, Progress& progress, StudyReport* report) {
+  const std::vector<analysis::TableSpec>& specs = in.qualitative_specs;
+  std::vector<int> table_levels;
+  std::map<int, analysis::Dataset> datasets =
+      NGO_TRY(analysis::LoadLevels(in.form, specs, levels, &table_levels));
+  std::vector<analysis::ThemeItemUse> uses =
+      NGO_TRY(analysis::ThemeItemsOf(in.form, specs, in.config.coder));
+  analysis::ThemeInputs inputs = NGO_TRY(StudyThemeInputs(in, uses, language));
+  NGO_TRY(analysis::AddThemeColumns(uses, inputs, &datasets[analysis::kTopLevel]));
+  for (size_t i = 0; i < specs.size(); ++i) {
+    report->qualitative_tables.push_back(
+        NGO_TRY(analysis::Tabulate(datasets.at(table_levels[i]), specs[i], progress)));
+  }
+  std::string key;
+  if (!in.config.pseudonym_key.empty()) key = NGO_TRY(ReadPseudonymKey(in.config.pseudonym_key));
+  for (const analysis::TableSpec& spec : specs) {
+    for (const analysis::RowSpec& row : spec.rows) {
+      auto use = std::find_if(uses.begin(), uses.end(),
+                              [&](const analysis::ThemeItemUse& u) { return u.item == row.item; });
+      if (use == uses.end()) continue;
+      const std::vector<store::AnswerCoding>& codings = inputs.codings.at(use->question);
+      const analysis::OpenAnswers& answers = inputs.answers.at(use->question);
+      QualitativeItem item;
+      item.table_id = spec.id;
+      item.item = row.item;
+      item.question = use->question;
+      std::set<std::string> coders;
+      for (const store::AnswerCoding& c : codings) {
+        if (c.coder == store::kReconciledCoder) {
+          ++item.reconciled;
+        } else {
+          coders.insert(c.coder);
+        }
+      }
+      item.coders.assign(coders.begin(), coders.end());
+      item.agreement =
+          NGO_TRY(analysis::ComputeAnswerCodingsAgreement(codings, use->question, &*in.codebook));
+      if (row.quotes > 0) {
+        analysis::QuoteOptions quote_options;
+        quote_options.per_theme = row.quotes;
+        quote_options.seed = row.quote_seed;
+        quote_options.coder = use->coder;
+        quote_options.language = language;
+        for (analysis::ThemeQuotes& theme :
+             NGO_TRY(analysis::SelectQuotes(*in.codebook, answers, codings, quote_options))) {
+          ThemeQuoteBlock block{theme.theme, theme.label, theme.mentioned, {}};
+          for (const analysis::ThemeQuote& quote : theme.quotes) {
+            // Pseudonyms only: never the organisation's name or id.
+            std::string org = quote.row < answers.org_ids.size() ? answers.org_ids[quote.row] : "";
+            block.quotes.push_back({quote.text, org.empty()
+                                                    ? Pseudonym(key, "resp", quote.instance_id)
+                                                    : Pseudonym(key, "org", org)});
+          }
+          item.quotes.push_back(std::move(block));
+        }
+      }
+      report->qualitative.push_back(std::move(item));
+    }
+  }
+  return Ok();
 }
 
 }  // namespace
@@ -402,6 +476,8 @@ Result<StudyReport> BuildStudyReport(StudyInputs inputs, Progress& progress,
     for (const CellAudit& cell : in.audit->cells)
       report.comparisons.push_back(Compare(cell, report.tables));
   }
+  if (!in.qualitative_specs.empty())
+    NGO_TRY(AddQualitative(in, levels, options.language, progress, &report));
 
   if (in.network) {
     // The network reads the answers as written (space-separated choice names).
@@ -445,6 +521,149 @@ Result<StudyReport> BuildStudyReport(StudyInputs inputs, Progress& progress,
 // --- HTML ----------------------------------------------------------------------
 
 namespace {
+
+std::string Coefficient(const std::optional<double>& value) {
+  return value ? fmt::format("{:.2f}", *value) : "–";
+}
+
+std::string AlphaText(const analysis::CodeAgreement& a) {
+  std::string text = Coefficient(a.krippendorff_alpha);
+  if (a.alpha_lo && a.alpha_hi)
+    text += fmt::format(" ({:.2f} to {:.2f})", *a.alpha_lo, *a.alpha_hi);
+  return text;
+}
+
+// The label of a theme in the item's table (its option label), or its id.
+std::string ThemeLabel(const StudyReport& report, const QualitativeItem& item,
+                       const std::string& code) {
+  if (code == analysis::kOverallCode) return "All themes (pooled)";
+  for (const TableResult& table : report.qualitative_tables) {
+    if (table.id != item.table_id) continue;
+    for (const ItemResult& result : table.items) {
+      if (result.item != item.item) continue;
+      for (const auto& option : result.options) {
+        if (option.option == code) return option.label;
+      }
+    }
+  }
+  return code;
+}
+
+std::string CodersSentence(const StudyReport& report, const QualitativeItem& item) {
+  std::string coders;
+  for (size_t i = 0; i < item.coders.size(); ++i) {
+    coders += (i == 0 ? "" : i + 1 == item.coders.size() ? " and " : ", ") + item.coders[i];
+  }
+  int64_t units = item.agreement.empty() ? 0 : item.agreement.back().n_units;
+  return fmt::format(
+      "Coded by {} ({} coder{}); {} coded by two coders or more; {} reconciled after review "
+      "(code reconcile). Agreement per theme: each answer judged theme present or absent by "
+      "each coder; Krippendorff's alpha (nominal) with its 95% bootstrap interval.",
+      coders.empty() ? "nobody" : coders, item.coders.size(), item.coders.size() == 1 ? "" : "s",
+      report.inputs.config.unit.Count(static_cast<size_t>(units)),
+      report.inputs.config.unit.Count(item.reconciled));
+}
+
+void HtmlQualitative(const StudyReport& report, std::string* out) {
+  const StudyInputs& in = report.inputs;
+  const form::Codebook& book = *in.codebook;
+  *out +=
+      "<section id=\"qualitative\"><h2>Qualitative findings</h2>\n<p>Open answers coded "
+      "with the codebook " +
+      text::EscapeHtml(book.title.empty() ? in.config.codebook : "“" + book.title + "”") +
+      " (version " + text::EscapeHtml(book.version) +
+      "). Each theme is counted as an item: the share of " +
+      text::EscapeHtml(in.config.unit.Other()) +
+      " whose answer mentions it, with 95% intervals and Fisher tests between the groups; a "
+      "theme counts the answers coded with its sub-themes too. The codes counted are the "
+      "reconciled ones, else those the coders agree on. Quotes are attributed by pseudonym "
+      "only.</p>\n";
+  if (in.config.synthetic) {
+    *out +=
+        "<p class=\"flag\">The open answers, their codings and the quotes below are "
+        "<strong>SYNTHETIC</strong>: generated from the codebook's themes, not said by any "
+        "organisation.</p>\n";
+  }
+  report::RenderOptions own = OwnTableOptions(in.config);
+  for (size_t t = 0; t < report.qualitative_tables.size(); ++t) {
+    const TableResult& table = report.qualitative_tables[t];
+    *out += report::HtmlTableSection(table, own, 1000 + t);
+    for (const QualitativeItem& item : report.qualitative) {
+      if (item.table_id != table.id) continue;
+      *out += "<h3>Agreement of the coders</h3>\n<p>" +
+              text::EscapeHtml(CodersSentence(report, item)) + "</p>\n";
+      std::vector<std::string> labels = {"Theme", "Answers", "Percent agreement", "Cohen's kappa",
+                                         "Krippendorff's alpha (95% CI)"};
+      *out +=
+          "<div class=\"stack\"><table class=\"cmp\"><thead><tr><th scope=\"col\">Theme</th>"
+          "<th>Answers</th><th>Percent agreement</th><th>Cohen's kappa</th><th>Krippendorff's "
+          "alpha (95% CI)</th></tr></thead><tbody>\n";
+      std::string rows;
+      for (const analysis::CodeAgreement& a : item.agreement) {
+        rows += "<tr><td class=\"label\">" + text::EscapeHtml(ThemeLabel(report, item, a.code)) +
+                "</td><td>" + std::to_string(a.n_units) + "</td><td>" +
+                (a.percent_agreement ? fmt::format("{:.1f}%", *a.percent_agreement * 100) : "–") +
+                "</td><td>" + Coefficient(a.cohen_kappa) + "</td><td>" +
+                text::EscapeHtml(AlphaText(a)) + "</td></tr>\n";
+      }
+      *out += report::LabelCells(rows, labels) + "</tbody></table></div>\n";
+      if (item.quotes.empty()) continue;
+      *out += "<h3>Quotes by theme</h3>\n";
+      for (const ThemeQuoteBlock& block : item.quotes) {
+        if (block.quotes.empty()) continue;
+        *out += fmt::format("<h4>{} <small>({} of {} {} mentioning it)</small></h4>\n",
+                            text::EscapeHtml(block.label), block.quotes.size(), block.mentioned,
+                            text::EscapeHtml(in.config.unit.Other()));
+        for (const QuotedAnswer& quote : block.quotes) {
+          *out += "<blockquote class=\"quote\"><p>" + text::EscapeHtml(quote.text) +
+                  "</p><footer>— " + text::EscapeHtml(quote.pseudonym) + "</footer></blockquote>\n";
+        }
+      }
+    }
+  }
+  *out += "</section>\n";
+}
+
+void MarkdownQualitative(const StudyReport& report, std::string* out) {
+  const StudyInputs& in = report.inputs;
+  const form::Codebook& book = *in.codebook;
+  *out += "\n## Qualitative findings\n\nOpen answers coded with the codebook " +
+          (book.title.empty() ? in.config.codebook : "“" + book.title + "”") + " (version " +
+          book.version + "); each theme counted as an item (the share of " +
+          in.config.unit.Other() +
+          " whose answer mentions it), the reconciled codes, else those the coders agree on. "
+          "Quotes are attributed by pseudonym only.\n\n";
+  if (in.config.synthetic) {
+    *out += "*The open answers, their codings and the quotes are SYNTHETIC.*\n\n";
+  }
+  report::RenderOptions own = OwnTableOptions(in.config);
+  for (const TableResult& table : report.qualitative_tables) {
+    *out += report::RenderMarkdown({table}, own);
+    for (const QualitativeItem& item : report.qualitative) {
+      if (item.table_id != table.id) continue;
+      *out += "\n#### Agreement of the coders\n\n" + CodersSentence(report, item) +
+              "\n\n| Theme | Answers | Percent agreement | Cohen's kappa | Krippendorff's alpha "
+              "(95% CI) |\n|---|---:|---:|---:|---:|\n";
+      for (const analysis::CodeAgreement& a : item.agreement) {
+        *out += "| " + text::EscapeMarkdownCell(ThemeLabel(report, item, a.code)) + " | " +
+                std::to_string(a.n_units) + " | " +
+                (a.percent_agreement ? fmt::format("{:.1f}%", *a.percent_agreement * 100) : "–") +
+                " | " + Coefficient(a.cohen_kappa) + " | " + AlphaText(a) + " |\n";
+      }
+      if (item.quotes.empty()) continue;
+      *out += "\n#### Quotes by theme\n";
+      for (const ThemeQuoteBlock& block : item.quotes) {
+        if (block.quotes.empty()) continue;
+        *out += fmt::format("\n**{}** ({} of {} {} mentioning it)\n\n",
+                            text::EscapeMarkdownText(block.label), block.quotes.size(),
+                            block.mentioned, in.config.unit.Other());
+        for (const QuotedAnswer& quote : block.quotes) {
+          *out += "> " + text::EscapeMarkdownText(quote.text) + " — " + quote.pseudonym + "\n\n";
+        }
+      }
+    }
+  }
+}
 
 constexpr std::string_view kReportCss = R"css(
 .synthetic-banner{position:fixed;top:0;left:0;right:0;z-index:10;background:#8a1c1c;color:#fff;
@@ -700,6 +919,8 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
         "<li><a href=\"#unreproduced\">Cells not reproduced</a></li>";
   }
   out += "<li><a href=\"#nonresponse\">Item nonresponse</a></li>";
+  if (!report.qualitative_tables.empty())
+    out += "<li><a href=\"#qualitative\">Qualitative findings</a></li>";
   if (report.network) out += "<li><a href=\"#network\">Coordination network</a></li>";
   out += "</ol></nav>\n";
 
@@ -868,6 +1089,7 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
       HtmlNote(in.config, "nonresponse");
   HtmlNonresponse(report, &out);
   out += "</section>\n";
+  if (!report.qualitative_tables.empty()) HtmlQualitative(report, &out);
   if (report.network) HtmlNetwork(report, &out);
   out += "<footer><p>Generated by ngosurvey from " + text::EscapeHtml(in.config.config_file) +
          (in.config.synthetic ? ". SYNTHETIC DATA." : ".") + "</p></footer>\n";
@@ -985,6 +1207,7 @@ std::string RenderStudyReportMarkdown(const StudyReport& report) {
              "): " + f.message + "\n";
     }
   }
+  if (!report.qualitative_tables.empty()) MarkdownQualitative(report, &out);
   return out;
 }
 

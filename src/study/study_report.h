@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "analysis/agreement.h"
 #include "analysis/network.h"
 #include "analysis/table.h"
 #include "base/error.h"
@@ -48,6 +49,27 @@ struct RatesScenario {
   std::vector<fieldwork::GroupRates> groups;  // per group, then "overall"
 };
 
+// The qualitative section (study.toml's `qualitative` specs): per theme item, who
+// coded, how well the coders agree, and quotes by theme attributed by pseudonym.
+struct QuotedAnswer {
+  std::string text;       // the coded segments, or the whole answer (analysis/themes.h)
+  std::string pseudonym;  // base/pseudonym.h: of the organisation (org_id), else the answer
+};
+
+struct ThemeQuoteBlock {
+  std::string theme, label;
+  size_t mentioned = 0;  // answers that count the theme
+  std::vector<QuotedAnswer> quotes;
+};
+
+struct QualitativeItem {
+  std::string table_id, item, question;
+  std::vector<std::string> coders;  // who coded the question (not the reconciled codes)
+  size_t reconciled = 0;            // answers whose codes were reconciled
+  std::vector<analysis::CodeAgreement> agreement;  // per theme, then "(overall)"
+  std::vector<ThemeQuoteBlock> quotes;             // empty when the row asks for none
+};
+
 struct StudyReportOptions {
   // A language of the form (code or name, as `tabulate --lang`): the labels of the
   // tables; empty: the form's default.
@@ -67,6 +89,9 @@ struct StudyReport {
   std::optional<analysis::Network> network;
   std::vector<analysis::ScopeMeasures> network_scopes;
   std::vector<std::pair<double, double>> network_layout;
+  // The qualitative section, when study.toml names `qualitative` specs.
+  std::vector<analysis::TableResult> qualitative_tables;
+  std::vector<QualitativeItem> qualitative;
 };
 
 // Reads the study's data (the `data` CSV with the instrument), computes the tables,

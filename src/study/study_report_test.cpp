@@ -82,6 +82,13 @@ TEST(StudyTest, SynthesisIsDeterministicAndTheShippedDataAreItsOutput) {
   ASSERT_TRUE(shipped) << shipped.error().ToString();
   EXPECT_TRUE(*shipped == SynthCsv(*first))
       << inputs->config.data << " is not what synthesis gives today: run `ngosurvey synth study/`";
+  // And so are the codings of its open answers.
+  EXPECT_EQ(first->codings_csv, second->codings_csv);
+  auto codings = ReadFile(inputs->config.codings);
+  ASSERT_TRUE(codings) << codings.error().ToString();
+  EXPECT_TRUE(*codings == first->codings_csv)
+      << inputs->config.codings
+      << " is not what synthesis gives today: run `ngosurvey synth study/`";
   // Another seed gives other respondents but the same published figures.
   inputs->config.seed += 1;
   auto other = SynthesizeStudy(*inputs);
@@ -200,6 +207,102 @@ TEST(StudyTest, ReportDrawsTheCoordinationNetwork) {
   EXPECT_NE(md.find("(SYNTHETIC DATA)"), std::string::npos);
 }
 
+// The qualitative section (study/qualitative.toml): the three open questions' themes by
+// country from the SYNTHETIC codings, the coders' agreement and quotes by pseudonym only.
+TEST(StudyTest, ReportHasTheQualitativeSection) {
+  auto inputs = LoadStudyInputs(kStudy);
+  ASSERT_TRUE(inputs) << inputs.error().ToString();
+  std::vector<std::string> org_ids, names;
+  for (const auto& c : inputs->frame->cases) {
+    org_ids.push_back(c.org_id);
+    names.push_back(c.name);
+  }
+  auto report = BuildStudyReport(std::move(*inputs), NullProgress::Instance());
+  ASSERT_TRUE(report) << report.error().ToString();
+  ASSERT_EQ(report->qualitative_tables.size(), 3u);
+  ASSERT_EQ(report->qualitative.size(), 3u);
+  const analysis::TableResult& difficulties = report->qualitative_tables[1];
+  EXPECT_EQ(difficulties.items[0].item, "themes(major_difficulties)");
+  // Its options are the difficulties' themes only, then (no theme).
+  EXPECT_EQ(difficulties.items[0].options.front().option, "difficulties");
+  EXPECT_EQ(difficulties.items[0].options.back().option, "(no theme)");
+  for (const auto& option : difficulties.items[0].options)
+    EXPECT_NE(option.option, "partner_commitment");
+  // Every answer is coded (and reconciled where the coders differ): no answer is missing.
+  for (const auto& nr : difficulties.items[0].nonresponse) EXPECT_EQ(nr.missing, 0u);
+  const QualitativeItem& item = report->qualitative[1];
+  EXPECT_EQ(item.coders, (std::vector<std::string>{"coder_a", "coder_b"}));
+  EXPECT_GT(item.reconciled, 0u);
+  ASSERT_FALSE(item.agreement.empty());
+  EXPECT_EQ(item.agreement.back().code, "(overall)");
+  ASSERT_TRUE(item.agreement.back().krippendorff_alpha);
+  EXPECT_GT(*item.agreement.back().krippendorff_alpha, 0.5);
+  EXPECT_LT(*item.agreement.back().krippendorff_alpha, 1.0);
+  size_t quotes = 0;
+  for (const ThemeQuoteBlock& block : item.quotes) {
+    EXPECT_LE(block.quotes.size(), 2u);
+    for (const QuotedAnswer& q : block.quotes) {
+      ++quotes;
+      EXPECT_TRUE(q.pseudonym.starts_with("org-")) << q.pseudonym;
+      EXPECT_FALSE(q.text.empty());
+    }
+  }
+  EXPECT_GT(quotes, 5u);
+
+  std::string html = RenderStudyReportHtml(*report);
+  std::string md = RenderStudyReportMarkdown(*report);
+  for (const std::string* doc : {&html, &md}) {
+    EXPECT_NE(doc->find("Qualitative findings"), std::string::npos);
+    EXPECT_NE(doc->find("SYNTHETIC"), std::string::npos);
+    EXPECT_NE(doc->find("Krippendorff"), std::string::npos);
+    // Attributed by pseudonym only: no organisation's id or name appears beside a quote.
+    size_t section =
+        doc->find(doc == &html ? "<section id=\"qualitative\">" : "## Qualitative findings");
+    ASSERT_NE(section, std::string::npos);
+    size_t end = doc->find(doc == &html ? "<section id=\"network\">" : "## Coordination", section);
+    std::string qualitative = doc->substr(section, end == std::string::npos ? end : end - section);
+    for (const std::string& id : org_ids) {
+      EXPECT_EQ(qualitative.find(id + ")"), std::string::npos) << id;
+      EXPECT_EQ(qualitative.find("— " + id), std::string::npos) << id;
+    }
+    for (const std::string& name : names) EXPECT_EQ(qualitative.find(name), std::string::npos);
+  }
+  EXPECT_NE(html.find("<blockquote class=\"quote\">"), std::string::npos);
+  EXPECT_NE(html.find("href=\"#qualitative\""), std::string::npos);
+}
+
+// Quotes are HTML-escaped, and the key of their pseudonyms is required.
+TEST(StudyTest, QuotesAreEscapedAndNeedAPseudonymKey) {
+  TempFolder dir;
+  CopyStudy(dir);
+  Replace(dir.Path("codebook.toml"), "example = \"Some officials are paid by the traffickers.\"",
+          "example = \"Officials <script>alert(1)</script> & \\\"friends\\\" are paid.\"");
+  auto inputs = LoadStudyInputs(dir.str());
+  ASSERT_TRUE(inputs) << inputs.error().ToString();
+  auto synth = SynthesizeStudy(*inputs);
+  ASSERT_TRUE(synth) << synth.error().ToString();
+  ASSERT_TRUE(WriteFileAtomic(inputs->config.data, SynthCsv(*synth)));
+  ASSERT_TRUE(WriteFileAtomic(inputs->config.codings, synth->codings_csv));
+  auto report = BuildStudyReport(std::move(*inputs), NullProgress::Instance());
+  ASSERT_TRUE(report) << report.error().ToString();
+  bool quoted = false;
+  for (const auto& item : report->qualitative) {
+    for (const auto& block : item.quotes)
+      quoted |= block.theme == "corruption" && !block.quotes.empty();
+  }
+  ASSERT_TRUE(quoted) << "no quote of corruption to check the escaping with";
+  std::string html = RenderStudyReportHtml(*report);
+  EXPECT_EQ(html.find("<script>"), std::string::npos);
+  EXPECT_NE(html.find("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;friends&quot;"),
+            std::string::npos);
+
+  Replace(dir.Path("study.toml"), "pseudonym_key = \"synthetic/pseudonym_SYNTHETIC.key\"", "");
+  auto keyless = LoadStudyInputs(dir.str());
+  ASSERT_FALSE(keyless);
+  EXPECT_EQ(keyless.error().code, "SD002");
+  EXPECT_NE(keyless.error().message.find("pseudonym"), std::string::npos);
+}
+
 TEST(StudyTest, RatesDifferBetweenTheTwoReadings) {
   auto inputs = LoadStudyInputs(kStudy);
   ASSERT_TRUE(inputs);
@@ -275,8 +378,10 @@ TEST(StudyTest, ThemesOfAnOpenQuestionFromTheStudysCodingsFile) {
   codings += kh[2] + ",major_difficulties,lan,,,\n";
   codings += vn[0] + ",major_difficulties,sokha,stigma,,\n";
   ASSERT_TRUE(WriteFileAtomic(dir.Path("codings.csv"), codings));
-  Replace(dir.Path("study.toml"), "group = \"country\"",
-          "group = \"country\"\ncodebook = \"codebook.toml\"\ncodings = \"codings.csv\"");
+  // The study's own codebook replaced, its qualitative section left out.
+  Replace(dir.Path("study.toml"), "codings = \"synthetic/codings_SYNTHETIC.csv\"",
+          "codings = \"codings.csv\"");
+  Replace(dir.Path("study.toml"), "qualitative = \"qualitative.toml\"", "");
   std::string tables = *ReadFile(dir.Path("tables.toml"));
   tables +=
       "\n[[table]]\nid = \"Q1\"\ntitle = \"Major difficulties\"\nby = \"country\"\n"

@@ -30,6 +30,7 @@
 #include "analysis/table.h"
 #include "base/csv.h"
 #include "base/error.h"
+#include "form/codebook.h"
 #include "form/form.h"
 #include "study/published_audit.h"
 
@@ -78,6 +79,9 @@ struct SynthResult {
   std::vector<SynthTarget> targets;            // one per published cell, in CSV order
   std::vector<SynthRepeat> repeats;            // each repeat at the top of the form
   uint64_t seed = 0;
+  // With a codebook: the SYNTHETIC codings of the open answers (SynthesizeOpenAnswers),
+  // as a codings CSV; empty otherwise.
+  std::string codings_csv;
 };
 
 // Builds the rows. `published` is the audit of the published tables (its cells name
@@ -90,6 +94,26 @@ Result<SynthResult> Synthesize(const form::Form& form,
                                const AuditReport& published,
                                const std::vector<SynthRespondent>& respondents,
                                const SynthOptions& options = {});
+
+// The two SYNTHETIC coders of SynthesizeOpenAnswers.
+inline constexpr const char* kSynthCoders[] = {"coder_a", "coder_b"};
+
+// SYNTHETIC open answers and their codings, for a study whose codebook codes open
+// questions (form::Codebook::questions). For each question, each row where the
+// synthesis gave it an answer (its relevance holds) gets a new answer built from the
+// codebook: with probability 1/10 "SYNTHETIC answer: nothing to add." (coded "read,
+// no code"), else "SYNTHETIC answer:" then the `example` sentences of 1 to 3 distinct
+// themes drawn among the question's themes without sub-themes (those with an
+// example). Coder kSynthCoders[0] codes each sentence as a segment of its theme;
+// kSynthCoders[1] codes whole answers, missing each theme with probability 0.12 and
+// adding a theme the answer does not say with probability 0.08; where they differ, the
+// (reconciled) codes are the themes the answer says. Deterministic (splitmix64 seeded
+// with seed XOR FNV-1a-64("open answers")); the rest of `data` is left as it is.
+// Returns the codings CSV (store/codings_csv.h), ordered by question, instance, coder.
+// Errors: SY001 a question of the codebook that the data do not have, or without a
+// theme with an example; SY003 no instance_id column.
+Result<std::string> SynthesizeOpenAnswers(const form::Codebook& codebook, SynthResult* data,
+                                          uint64_t seed);
 
 // The rows as CSV text (header first, RFC 4180 quoting, "\n" line ends).
 std::string SynthCsv(const SynthResult& result);
