@@ -422,6 +422,12 @@ void RunExport(CommandContext& ctx, const ExportOptions& opts) {
   for (const store::Review& review : *reviews) {
     options.validation_status[review.instance_id] = store::KoboValidationStatus(review.status);
   }
+  auto metadata = store.MetadataColumns(opts.form);
+  if (!metadata) {
+    ctx.exit_status = ReportError(ctx, metadata.error());
+    return;
+  }
+  options.metadata_columns = std::move(*metadata);
   auto submissions = [&](const store::SubmissionVisitor& visit) {
     return store.ForEachSubmission(filter, visit);
   };

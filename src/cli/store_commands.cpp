@@ -56,6 +56,10 @@ void PrintJson(CommandContext& ctx, const std::vector<store::Submission>& submis
       answers[path] = {{"value", ValueJson(answer)},
                        {"state", std::string(form::AnswerStateName(answer.state))}};
     }
+    // The platform's metadata columns of an imported submission, by column (an
+    // object: empty for interviews not imported from a platform's export).
+    nlohmann::json metadata = nlohmann::json::object();
+    for (const store::MetadataField& field : s.metadata) metadata[field.column] = field.value;
     out.push_back({{"instance_id", s.instance_id},
                    {"form_id", s.form_id},
                    {"version", s.form_version},
@@ -63,7 +67,8 @@ void PrintJson(CommandContext& ctx, const std::vector<store::Submission>& submis
                    {"wave", std::string(store::WaveName(s.wave))},
                    {"org", s.org_id},
                    {"language", s.language},
-                   {"answers", std::move(answers)}});
+                   {"answers", std::move(answers)},
+                   {"metadata", std::move(metadata)}});
   }
   *ctx.out << out.dump(2) << "\n";
 }

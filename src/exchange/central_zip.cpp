@@ -166,6 +166,10 @@ Status MediaAttachingWriter::AddAttachment(const store::Attachment& attachment) 
   return inner_->AddAttachment(attachment);
 }
 
+Status MediaAttachingWriter::SetReview(const store::Review& review) {
+  return inner_->SetReview(review);
+}
+
 Status MediaAttachingWriter::Amend(const store::Amendment& amendment) {
   return inner_->Amend(amendment);
 }

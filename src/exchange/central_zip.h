@@ -55,6 +55,7 @@ class MediaAttachingWriter final : public store::ImportWriter {
   Status Add(const store::Submission& submission) override;
   Status AddAttachment(const store::Attachment& attachment) override;
   Status Amend(const store::Amendment& amendment) override;
+  Status SetReview(const store::Review& review) override;
   Status Commit() override;
   size_t attached() const { return attached_; }
 

@@ -43,6 +43,7 @@ class RowBuilder {
         key_(key),
         validation_status_(validation_status) {
     targets_.resize(tables.levels.size());
+    kept_.resize(tables.levels.size());
     rows_.resize(tables.levels.size());
     for (size_t l = 0; l < tables.levels.size(); ++l) {
       const Level& level = tables.levels[l];
@@ -50,6 +51,10 @@ class RowBuilder {
       const std::string& repeat_path = level.repeat >= 0 ? form.questions[level.repeat].path : "";
       for (size_t c = 0; c < level.variables.size(); ++c) {
         const Variable& v = level.variables[c];
+        if (v.kept) {
+          kept_[l].emplace(v.csv_name, c);
+          continue;
+        }
         if (v.question < 0) {
           metadata_.push_back({l, c});
           continue;
@@ -91,6 +96,22 @@ class RowBuilder {
         continue;
       }
       RepeatAnswer(s, a);
+    }
+    for (const store::MetadataField& field : s.metadata) {
+      auto [prefix, header] = SplitMetadataColumn(field.column);
+      size_t level = 0;
+      std::vector<Cell>* row = &main;
+      if (!prefix.empty()) {
+        auto steps = form::ParseAnswerPath(prefix);
+        if (!steps) continue;
+        size_t after = 0;
+        Instance* instance = FindInstance(s, *steps, steps->size(), &level, &after);
+        if (!instance || after != prefix.size() + 1) continue;  // a repeat left out
+        row = &instance->row;
+      }
+      auto it = kept_[level].find(header);
+      if (it == kept_[level].end()) continue;  // not in the layout (a dropped repeat)
+      (*row)[it->second] = Cell{AnswerState::kAnswered, field.value};
     }
     for (auto [l, c] : metadata_) {
       if (l != 0) continue;
@@ -191,12 +212,24 @@ class RowBuilder {
   void RepeatAnswer(const store::Submission& s, const store::AnswerView& a) {
     auto steps = form::ParseAnswerPath(a.path);
     if (!steps) return;
+    size_t innermost_level = 0, relative_start = 0;
+    Instance* innermost = FindInstance(s, *steps, steps->size(), &innermost_level, &relative_start);
+    if (!innermost || relative_start >= a.path.size()) return;
+    Put(innermost_level, a.path.substr(relative_start), a, &innermost->row);
+  }
+
+  // The innermost repeat instance named by the first `count` steps of a path
+  // (created on first sight, with the instances around it), its level, and where
+  // the rest of the path starts after it; nullptr when no step is a repeat's.
+  Instance* FindInstance(const store::Submission& s, const std::vector<form::PathStep>& steps,
+                         size_t count, size_t* innermost_level, size_t* relative_start = nullptr) {
     std::string plain = "/data", with_index;
     std::vector<int> indexes;
     const std::string* parent_key = &s.instance_id;
     Instance* innermost = nullptr;
-    size_t innermost_level = 0, relative_start = 0, consumed = 0;
-    for (const form::PathStep& step : *steps) {
+    size_t consumed = 0;
+    for (size_t k = 0; k < count; ++k) {
+      const form::PathStep& step = steps[k];
       plain += "/" + step.name;
       with_index += step.name;
       consumed += step.name.size();
@@ -217,15 +250,14 @@ class RowBuilder {
           }
           parent_key = it->second.key;
           innermost = &it->second;
-          innermost_level = level->second;
-          relative_start = consumed + 1;
+          *innermost_level = level->second;
+          if (relative_start) *relative_start = consumed + 1;
         }
       }
       with_index += "/";
       consumed += 1;
     }
-    if (!innermost || relative_start >= a.path.size()) return;
-    Put(innermost_level, a.path.substr(relative_start), a, &innermost->row);
+    return innermost;
   }
 
   const form::Form& form_;
@@ -242,6 +274,8 @@ class RowBuilder {
   std::vector<Targets> targets_;                     // per level: relative path
   std::map<std::string, size_t> level_of_repeat_;    // repeat path -> level
   std::vector<std::pair<size_t, size_t>> metadata_;  // (level, column)
+  // Per level: a platform's metadata column (its header) -> column.
+  std::vector<std::unordered_map<std::string, size_t, PathHash, std::equal_to<>>> kept_;
   std::vector<std::vector<Cell>> rows_;
   std::vector<std::map<std::vector<int>, Instance>> instances_;  // per level
   std::deque<std::string> scratch_;  // texts cells point at (keys, pseudonyms)
@@ -282,8 +316,21 @@ Result<ExportResult> ExportStream(const form::Form& form, const SubmissionSource
     pseudonyms = PlanPseudonyms(form);
     dropped = pseudonyms->dropped;
   }
+  std::vector<std::string> metadata;
+  if (!options.pseudonym_key) {
+    if (options.metadata_columns) {
+      metadata = *options.metadata_columns;
+    } else {
+      std::vector<store::Submission> heads;
+      NGO_TRY(source([&](const store::Submission& s, const std::vector<store::AnswerView>&) {
+        if (!s.metadata.empty()) heads.emplace_back().metadata = s.metadata;
+        return Ok();
+      }));
+      metadata = store::MetadataColumnsOf(heads);
+    }
+  }
   Tables tables;
-  BuildLayout(form, dropped, language, &tables);
+  BuildLayout(form, dropped, language, &tables, metadata);
   if (options.headers == HeaderStyle::kBare) UseBareHeaders(form, &tables);
   ExportResult result;
   for (const Level& level : tables.levels) result.variables += level.variables.size();
@@ -331,6 +378,10 @@ Result<ExportResult> ExportStream(const form::Form& form, const SubmissionSource
 Result<ExportResult> ExportSubmissions(const form::Form& form,
                                        const std::vector<store::Submission>& submissions,
                                        const ExportOptions& options, const std::string& path) {
+  ExportOptions with_metadata = options;
+  if (!with_metadata.metadata_columns) {
+    with_metadata.metadata_columns = store::MetadataColumnsOf(submissions);
+  }
   auto source = [&](const store::SubmissionVisitor& visit) -> Status {
     std::vector<store::AnswerView> views;
     for (const store::Submission& s : submissions) {
@@ -340,7 +391,7 @@ Result<ExportResult> ExportSubmissions(const form::Form& form,
     }
     return Ok();
   };
-  return ExportStream(form, source, options, path);
+  return ExportStream(form, source, with_metadata, path);
 }
 
 }  // namespace ngosurvey::exchange

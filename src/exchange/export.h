@@ -55,6 +55,11 @@ struct ExportOptions {
   // When set, org and interviewer ids become keyed pseudonyms and sensitive
   // questions are left out (pseudonymise.h). The key's bytes.
   std::optional<std::string> pseudonym_key;
+  // The platforms' metadata columns to write (Store::MetadataColumns of the form):
+  // where the layout puts them is BuildLayout's business (table_internal.h). When
+  // unset, ExportStream reads the submissions once more to find them. Never written
+  // in a pseudonymised export (they may name people: _submitted_by, SubmitterName).
+  std::optional<std::vector<std::string>> metadata_columns;
   // The review status of reviewed submissions, by instance id, as KoboToolbox's
   // uid (store::KoboValidationStatus: validation_status_approved, ..._on_hold,
   // ..._not_approved): the main level's `_validation_status` column, empty for a

@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "base/text.h"
 #include "exchange/import_context_internal.h"
@@ -110,6 +111,7 @@ enum class Meta {
   kSubmitter,       // SubmitterName, _submitted_by, interviewer
   kWave,            // wave (ngosurvey)
   kOrg,             // org (ngosurvey)
+  kReview,          // _validation_status (Kobo, ngosurvey): the store's review
   kIgnored,         // other known metadata
 };
 
@@ -130,6 +132,7 @@ Meta MetaColumn(std::string_view header) {
       {"interviewer", Meta::kSubmitter},
       {"wave", Meta::kWave},
       {"org", Meta::kOrg},
+      {"_validation_status", Meta::kReview},
   };
   static const std::set<std::string_view> ignored = {"SubmitterID",
                                                      "AttachmentsPresent",
@@ -151,6 +154,37 @@ Meta MetaColumn(std::string_view header) {
   // Kobo adds many "_..." columns (_id, _status, _tags, _notes, _geolocation...).
   if (!header.empty() && header.front() == '_') return Meta::kIgnored;
   return Meta::kNone;
+}
+
+// The columns ngosurvey's own export writes from the store (export.h): never kept as
+// metadata, so that its export re-imported and exported again has each once.
+bool IsOwnExportColumn(std::string_view header) {
+  for (std::string_view own :
+       {"KEY", "PARENT_KEY", "FormVersion", "wave", "org", "interviewer", "_validation_status"}) {
+    if (header == own) return true;
+  }
+  return false;
+}
+
+// A `_validation_status` cell as the store's review status: KoboToolbox's uid (as
+// ngosurvey's export writes it) or its label, or ngosurvey's status name; nullopt
+// for anything else.
+std::optional<store::ReviewStatus> ReviewStatusOf(std::string_view cell) {
+  using store::ReviewStatus;
+  static const std::map<std::string_view, ReviewStatus> known = {
+      {"validation_status_approved", ReviewStatus::kApproved},
+      {"Approved", ReviewStatus::kApproved},
+      {"approved", ReviewStatus::kApproved},
+      {"validation_status_on_hold", ReviewStatus::kNeedsChecking},
+      {"On Hold", ReviewStatus::kNeedsChecking},
+      {"needs_checking", ReviewStatus::kNeedsChecking},
+      {"validation_status_not_approved", ReviewStatus::kRejected},
+      {"Not Approved", ReviewStatus::kRejected},
+      {"rejected", ReviewStatus::kRejected},
+  };
+  auto it = known.find(cell);
+  if (it == known.end()) return std::nullopt;
+  return it->second;
 }
 
 // Ona's CSV export: columns only Ona writes (onadata's export builder: media counts,
@@ -177,6 +211,11 @@ struct ColumnPlan {
   // Kobo's copies of it and are not read.
   std::map<int, std::array<size_t, 4>> geo_parts;
   std::map<Meta, size_t> meta;
+  // The platform's metadata columns kept with the submission (Submission::metadata),
+  // in file order: every metadata column except ngosurvey's own export's (KEY,
+  // PARENT_KEY, FormVersion, wave, org, interviewer, _validation_status), which its
+  // export writes from the store itself.
+  std::vector<size_t> kept;
   // Repeat instances flattened into this file's columns, as Ona writes them
   // ("children[1]/name", "children[2]/name", "children[1]/toys[1]/name"): one plan
   // per instance prefix ("children[1]/"), outer instances first.
@@ -200,7 +239,21 @@ struct LevelNames {
   std::unordered_map<std::string, std::pair<int, std::string>> option_names;
   std::unordered_map<std::string, int> specify_names;
   std::unordered_map<std::string, std::pair<int, int>> geo_part_names;  // (question, part)
+  // Kobo's literacy widget (a select_multiple with appearance "literacy"): the
+  // parameters formpack writes before the question's column, "q/Word at flash"...
+  std::unordered_set<std::string> literacy_names;
 };
+
+// The parameters of Kobo's literacy widget as formpack's export names them after the
+// question's header (FormLiteracyTestField: the first three numbers of the answer;
+// the answer's column holds the words read incorrectly).
+constexpr std::array<std::string_view, 3> kLiteracyParameters = {
+    "Word at flash", "Duration of exercise", "Total words attempted"};
+
+bool IsLiteracy(const Question& q) {
+  return q.type == QuestionType::kSelectMultiple &&
+         q.appearance.find("literacy") != std::string::npos;
+}
 
 LevelNames NamesOfLevel(const Form& form, int level) {
   LevelNames out;
@@ -224,6 +277,11 @@ LevelNames NamesOfLevel(const Form& form, int level) {
         if (bare && bare_count[q.name] != 1) continue;
         out.names.emplace(name, q.index);
         if (q.or_other && select) out.specify_names.emplace(name + "_other", q.index);
+        if (IsLiteracy(q)) {
+          for (std::string_view parameter : kLiteracyParameters) {
+            out.literacy_names.insert(name + "/" + std::string(parameter));
+          }
+        }
         if (q.type == QuestionType::kSelectMultiple) {
           std::vector<std::string> options;
           if (list)
@@ -375,16 +433,21 @@ Result<ColumnPlan> PlanColumns(const Form& form, const csv::Table& table, int le
       plan.options[opt->second.first].emplace_back(opt->second.second, col);
     } else if (auto other = names.specify_names.find(header); other != names.specify_names.end()) {
       plan.specify.emplace_back(other->second, col);
+    } else if (names.literacy_names.count(header)) {
+      plan.kept.push_back(col);  // the literacy widget's parameters: kept as metadata
     } else if (auto geo = names.geo_part_names.find(header); geo != names.geo_part_names.end()) {
       auto [slot, inserted] = geo_parts.try_emplace(geo->second.first);
       if (inserted) slot->second.fill(SIZE_MAX);
       slot->second[geo->second.second] = col;
     } else if (Meta m = MetaColumn(header); m != Meta::kNone) {
       if (m != Meta::kIgnored) plan.meta.emplace(m, col);
+      if (!IsOwnExportColumn(header)) plan.kept.push_back(col);
     } else if (header.rfind("meta/", 0) == 0 || header.rfind("meta-", 0) == 0) {
       // other metadata of the instance (audit, deprecatedID...)
+      plan.kept.push_back(col);
     } else if (IsPlatformExtra(names, header)) {
       // media URLs and Kobo's "_..." columns inside groups: not answers
+      plan.kept.push_back(col);
     } else {
       unknown.push_back(col);
     }
@@ -411,12 +474,20 @@ Result<ColumnPlan> PlanColumns(const Form& form, const csv::Table& table, int le
     return std::count(x.prefix.begin(), x.prefix.end(), '[') <
            std::count(y.prefix.begin(), y.prefix.end(), '[');
   });
-  // Geopoint parts count only for a geopoint without its own column.
+  // Geopoint parts count only for a geopoint without its own column; beside it they
+  // are Kobo's copies of its parts, kept as metadata.
   for (const auto& [question, columns] : geo_parts) {
     bool own = std::any_of(plan.values.begin(), plan.values.end(),
                            [&](const auto& v) { return v.first == question; });
-    if (!own) plan.geo_parts.emplace(question, columns);
+    if (!own) {
+      plan.geo_parts.emplace(question, columns);
+      continue;
+    }
+    for (size_t col : columns) {
+      if (col != SIZE_MAX) plan.kept.push_back(col);
+    }
   }
+  std::sort(plan.kept.begin(), plan.kept.end());
   if (!unknown.empty()) {
     std::string message = "column '" + table.header[unknown[0]] + "' is not a question of form '" +
                           form.settings.form_id + "'";
@@ -473,7 +544,8 @@ struct Draft {
   size_t main_row = 0;
   store::Submission submission;
   std::vector<Error> errors;
-  std::vector<Instance> instances;  // repeat rows, in file order
+  std::vector<Instance> instances;            // repeat rows, in file order
+  std::optional<store::ReviewStatus> review;  // from _validation_status
 };
 
 class Importer {
@@ -624,7 +696,12 @@ class Importer {
         if (store_error_) return tl::unexpected(*store_error_);
         if (d.errors.empty()) {
           if (d.submission.instance_id.empty()) continue;  // unchanged: already stored
-          if (auto added = writer_->Add(d.submission); !added) {
+          Status added = writer_->Add(d.submission);
+          if (added && d.review) {
+            added = writer_->SetReview(
+                store::Review{d.submission.instance_id, *d.review, "", options_.reviewer, 0});
+          }
+          if (!added) {
             Error e = added.error();
             if (e.where.file.empty())
               e.where = Location{.file = main.file, .row = main.row_lines[d.main_row]};
@@ -861,6 +938,17 @@ class Importer {
     }
     s.org_id = meta(Meta::kOrg);
     s.interviewer = meta(Meta::kSubmitter);
+    if (std::string review = meta(Meta::kReview); !review.empty()) {
+      d->review = ReviewStatusOf(review);
+      if (!d->review) {
+        d->errors.push_back(Error{"IMP013",
+                                  "_validation_status '" + review +
+                                      "' is not a review status (validation_status_approved, "
+                                      "validation_status_on_hold, validation_status_not_approved "
+                                      "or their labels Approved, On Hold, Not Approved)",
+                                  main.Where(d->main_row, *plan.Column(Meta::kReview))});
+      }
+    }
     std::optional<int64_t> submitted = ParseDateTimeMillis(meta(Meta::kSubmissionTime));
 
     // Raw values of the main row and of every repeat row.
@@ -955,6 +1043,20 @@ class Importer {
     answer_all(main_raw, "", -1, 0);
     for (size_t i = 0; i < d->instances.size(); ++i) {
       answer_all(instance_raw[i], d->instances[i].prefix, d->instances[i].repeat, ordinal[i]);
+    }
+    // The platform's metadata columns, as written: the main row's, then each repeat
+    // instance's under its path ("members[2]/_index"; Ona's flattened headers
+    // already start with it). A name seen before (two rows claiming one instance
+    // number) keeps its first value, as the answers do.
+    for (size_t col : plan.kept) s.metadata.push_back({main.header[col], cells[col]});
+    std::set<std::string> instance_columns;
+    for (const Instance& in : d->instances) {
+      for (size_t col : in.plan->kept) {
+        const std::string& header = in.table->header[col];
+        std::string name = header.rfind(in.prefix, 0) == 0 ? header : in.prefix + header;
+        if (!instance_columns.insert(name).second) continue;
+        s.metadata.push_back({std::move(name), in.table->rows[in.row][col]});
+      }
     }
     if (s.started_at_ms == 0 && submitted) s.started_at_ms = *submitted;
     if (!s.ended_at_ms) s.ended_at_ms = submitted ? *submitted : s.started_at_ms;
@@ -1081,6 +1183,10 @@ class PlanWriter final : public store::ImportWriter {
   }
   Status Amend(const store::Amendment& amendment) override {
     batch_->amendments.push_back(amendment);
+    return Ok();
+  }
+  Status SetReview(const store::Review& review) override {
+    batch_->reviews.push_back(review);
     return Ok();
   }
   Status Commit() override { return Ok(); }

@@ -24,9 +24,12 @@
 // In all of them: a bare column name is the question of that name at the file's
 // level; an or_other select's "specify" text ("grp/q_other", "grp-q_other") is kept
 // at the select's answer path + "_other"; a geopoint given only in parts
-// ("loc-Latitude"..., "grp/_loc_latitude"...) is joined; media URL columns
-// ("photo_URL", "audit_URL") and Kobo's "_..." columns (also inside groups) are
-// accepted and not stored. Cells are stored as written (never trimmed).
+// ("loc-Latitude"..., "grp/_loc_latitude"...) is joined; the platforms' metadata
+// columns (Kobo's "_..." columns, also inside groups and in repeat files, media URL
+// columns "photo_URL" and "audit_URL", Central's SubmissionDate, DeviceID...) are
+// kept as written in Submission::metadata, except the columns ngosurvey's own export
+// writes from the store (KEY, FormVersion, wave, org, interviewer, _validation_status).
+// Cells are stored as written (never trimmed).
 // docs/exchange.md and docs/formats/platform-exports.md have the details.
 //
 // Cells equal to the form's refused / don't know codes (settings columns
@@ -85,6 +88,9 @@ struct ImportOptions {
   // The wave of the imported submissions; when unset, a "wave" column of
   // ngosurvey's own export is used, else main.
   std::optional<store::Wave> wave;
+  // The reviewer recorded for the reviews read from a `_validation_status` column
+  // (KoboToolbox's validation status; its export does not say who reviewed).
+  std::string reviewer = "import";
 };
 
 // A row that is not imported, with every reason found (each with its location).

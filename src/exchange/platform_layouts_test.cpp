@@ -204,8 +204,9 @@ TEST(PlatformLayoutsTest, SpecifyTextsAreExportedAndOurCsvReimportsToTheSameStor
   auto visits = csv::ReadTable(dir.File("out-visits.csv"));
   ASSERT_TRUE(main && visits);
   // Kobo's order: the select, its 0/1 columns, then the specify text (after the six
-  // metadata columns KEY, FormVersion, wave, org, interviewer, _validation_status).
-  std::vector<std::string> questions(main->header.begin() + 6, main->header.end());
+  // metadata columns KEY, FormVersion, wave, org, interviewer, _validation_status, and
+  // before Kobo's own metadata columns).
+  std::vector<std::string> questions(main->header.begin() + 6, main->header.begin() + 13);
   EXPECT_EQ(questions,
             (std::vector<std::string>{"grp/fav", "grp/fav_other", "grp/favs", "grp/favs/julius",
                                       "grp/favs/augustus", "grp/favs/other", "grp/favs_other"}));
@@ -284,8 +285,9 @@ TEST(PlatformLayoutsTest, BareHeadersAreNamesMadeUnique) {
   auto main = csv::ReadTable(dir.File("o.csv"));
   ASSERT_TRUE(main);
   std::vector<std::string> questions(main->header.begin() + 6, main->header.end());
-  EXPECT_EQ(questions, (std::vector<std::string>{"name", "name_2", "favs", "favs/julius",
-                                                 "favs/augustus", "favs/other", "favs_other"}));
+  EXPECT_EQ(questions,
+            (std::vector<std::string>{"name", "name_2", "favs", "favs/julius", "favs/augustus",
+                                      "favs/other", "favs_other", "meta/instanceID"}));
   EXPECT_EQ(main->rows[0][7], "y");
   EXPECT_FALSE(ParseHeaderStyle("groups"));
   EXPECT_EQ(ParseHeaderStyle("groups").error().code, "EXP005");
@@ -315,6 +317,214 @@ TEST(PlatformLayoutsTest, ReviewStatusIsKobosValidationStatusColumn) {
                      {plan->batch.submissions[1].instance_id, ""}}));
 }
 
+// Kobo's metadata columns (formpack's export with kpi's copy_fields: _id, _uuid,
+// _submission_time, _validation_status, _notes, _status, _submitted_by, __version__,
+// _tags, then _index; a repeat sheet's _index, _parent_index, _parent_table_name,
+// _submission__*) are kept with each submission as written and exported back after
+// the answers, so that every column of Kobo's file comes back with its values.
+TEST(PlatformLayoutsTest, KoboMetadataColumnsAreKeptAndExportedBack) {
+  Case c(kOtherSurvey, kOtherChoices);
+  auto plan = c.Plan(kKoboOtherMain, {{"visits", kKoboOtherVisits}});
+  ASSERT_TRUE(plan) << plan.error().ToString();
+  ASSERT_TRUE(plan->rejected.empty()) << FirstReason(*plan);
+  ASSERT_EQ(plan->batch.submissions.size(), 2u);
+  const std::string u1 = kU1.substr(5);
+  EXPECT_EQ(plan->batch.submissions[0].metadata, (std::vector<store::MetadataField>{
+                                                     {"_id", "101"},
+                                                     {"_uuid", u1},
+                                                     {"_submission_time", "2024-03-01T10:00:00"},
+                                                     {"_notes", ""},
+                                                     {"_status", "submitted_via_web"},
+                                                     {"_submitted_by", "ana"},
+                                                     {"__version__", "vABC"},
+                                                     {"_tags", ""},
+                                                     {"_index", "1"},
+                                                     {"visits[1]/_index", "1"},
+                                                     {"visits[1]/_parent_index", "1"},
+                                                     {"visits[1]/_parent_table_name", "layouts"},
+                                                     {"visits[1]/_submission__id", "101"},
+                                                     {"visits[1]/_submission__uuid", u1},
+                                                     {"visits[2]/_index", "2"},
+                                                     {"visits[2]/_parent_index", "1"},
+                                                     {"visits[2]/_parent_table_name", "layouts"},
+                                                     {"visits[2]/_submission__id", "101"},
+                                                     {"visits[2]/_submission__uuid", u1},
+                                                 }))
+      << "_validation_status is the store's review, not metadata";
+  EXPECT_EQ(plan->batch.submissions[1].metadata.size(), 9u) << "no visits";
+
+  for (HeaderStyle style : {HeaderStyle::kPath, HeaderStyle::kBare}) {
+    TempDir dir;
+    ExportOptions options;
+    options.headers = style;
+    ASSERT_TRUE(ExportSubmissions(c.form, plan->batch.submissions, options, dir.File("o.csv")));
+    auto main = csv::ReadTable(dir.File("o.csv"));
+    auto visits = csv::ReadTable(dir.File("o-visits.csv"));
+    ASSERT_TRUE(main && visits);
+    std::vector<std::string> tail(main->header.end() - 9, main->header.end());
+    EXPECT_EQ(tail,
+              (std::vector<std::string>{"_id", "_uuid", "_submission_time", "_notes", "_status",
+                                        "_submitted_by", "__version__", "_tags", "_index"}))
+        << "after the answers, in Kobo's order";
+    // Every column of Kobo's files is in ours with the same values, row by row (the
+    // question columns named in the export's header style: Kobo's file has group paths
+    // in the main file and names in the repeat's).
+    auto original = csv::ParseTable(kKoboOtherMain, "kobo.csv");
+    auto original_visits = csv::ParseTable(kKoboOtherVisits, "visits.csv");
+    ASSERT_TRUE(original && original_visits);
+    for (auto [theirs, ours] : {std::pair{&*original, &*main}, {&*original_visits, &*visits}}) {
+      ASSERT_EQ(ours->rows.size(), theirs->rows.size());
+      for (size_t col = 0; col < theirs->header.size(); ++col) {
+        std::string name = theirs->header[col];
+        if (style == HeaderStyle::kBare && name.rfind("grp/", 0) == 0) name = name.substr(4);
+        if (style == HeaderStyle::kPath && theirs == &*original_visits && name[0] != '_') {
+          name = "visits/" + name;
+        }
+        auto at = ours->ColumnIndex(name);
+        ASSERT_TRUE(at) << name << " is missing from " << ours->file;
+        for (size_t row = 0; row < theirs->rows.size(); ++row) {
+          EXPECT_EQ(ours->rows[row][*at], theirs->rows[row][col]) << name << " row " << row;
+        }
+      }
+    }
+    // Imported again: the same answers and metadata.
+    Case again(kOtherSurvey, kOtherChoices);
+    auto reimport =
+        PlanImport(again.form, again.version, *main, {{"visits", *visits}}, {}, *again.store);
+    ASSERT_TRUE(reimport) << reimport.error().ToString();
+    ASSERT_TRUE(reimport->rejected.empty()) << FirstReason(*reimport);
+    for (size_t i = 0; i < 2; ++i) {
+      EXPECT_EQ(reimport->batch.submissions[i].answers, plan->batch.submissions[i].answers);
+      EXPECT_EQ(reimport->batch.submissions[i].metadata, plan->batch.submissions[i].metadata);
+    }
+  }
+
+  // Stata and SPSS: string variables with a label; the codebook lists them.
+  TempDir dir;
+  for (bool stata : {true, false}) {
+    ExportOptions options;
+    options.format = stata ? ExportFormat::kDta : ExportFormat::kSav;
+    std::string out = dir.File(stata ? "m.dta" : "m.sav");
+    ASSERT_TRUE(ExportSubmissions(c.form, plan->batch.submissions, options, out));
+    auto values = StringValues(out, stata);
+    EXPECT_EQ(values["v_submission_time"],
+              (std::vector<std::string>{"2024-03-01T10:00:00", "2024-03-01T11:00:00"}))
+        << stata;
+    EXPECT_EQ(values["v_id"], (std::vector<std::string>{"101", "102"})) << stata;
+    auto repeat = StringValues(dir.File(stata ? "m-visits.dta" : "m-visits.sav"), stata);
+    EXPECT_EQ(repeat["v_parent_table_name"], (std::vector<std::string>{"layouts", "layouts"}));
+    std::string codebook = *ReadFile(dir.File("m-codebook.md"));
+    EXPECT_NE(codebook.find("Platform metadata: _submission_time"), std::string::npos);
+  }
+
+  // A pseudonymised export leaves them out (_submitted_by names a person).
+  ExportOptions pseudonymised;
+  pseudonymised.pseudonym_key = std::string(32, 'k');
+  ASSERT_TRUE(ExportSubmissions(c.form, plan->batch.submissions, pseudonymised, dir.File("p.csv")));
+  auto p = csv::ReadTable(dir.File("p.csv"));
+  ASSERT_TRUE(p);
+  EXPECT_FALSE(p->ColumnIndex("_submitted_by"));
+  EXPECT_FALSE(p->ColumnIndex("_id"));
+}
+
+// Kobo's _validation_status (its uid, as ngosurvey's export writes it, or its label)
+// becomes the store's review, set in the import's transaction; anything else refuses
+// the row.
+TEST(PlatformLayoutsTest, KoboValidationStatusBecomesTheReview) {
+  Case c(kOtherSurvey, kOtherChoices);
+  auto plan = c.Plan("grp/fav,_uuid,_validation_status\njulius," + kU1.substr(5) +
+                     ",validation_status_on_hold\naugustus," + kU2.substr(5) +
+                     ",Not Approved\njulius," + kU3.substr(5) + ",\n");
+  ASSERT_TRUE(plan) << plan.error().ToString();
+  ASSERT_TRUE(plan->rejected.empty()) << FirstReason(*plan);
+  ASSERT_EQ(plan->batch.reviews.size(), 2u);
+  EXPECT_EQ(plan->batch.reviews[0].instance_id, kU1);
+  EXPECT_EQ(plan->batch.reviews[0].status, store::ReviewStatus::kNeedsChecking);
+  EXPECT_EQ(plan->batch.reviews[0].who, "import");
+  EXPECT_EQ(plan->batch.reviews[1].status, store::ReviewStatus::kRejected);
+  EXPECT_TRUE(plan->batch.submissions[0].metadata.size() == 1u &&
+              plan->batch.submissions[0].metadata[0].column == "_uuid")
+      << "the review is not also kept as metadata";
+  ASSERT_TRUE(c.store->CreateSubmissions(plan->batch));
+  auto review = c.store->GetReview(kU2);
+  ASSERT_TRUE(review && *review);
+  EXPECT_EQ((*review)->status, store::ReviewStatus::kRejected);
+  EXPECT_FALSE(*c.store->GetReview(kU3)) << "an empty cell: not reviewed";
+  EXPECT_EQ(c.store->ReadAudit(kU1)->back().field, "_validation_status");
+
+  auto bad = c.Plan("grp/fav,_uuid,_validation_status\njulius," + kU1.substr(5) + ",maybe\n");
+  ASSERT_TRUE(bad) << bad.error().ToString();
+  ASSERT_EQ(bad->rejected.size(), 1u);
+  EXPECT_EQ(bad->rejected[0].reasons[0].code, "IMP013");
+  EXPECT_EQ(bad->rejected[0].reasons[0].where.column, 3);
+}
+
+// Kobo's literacy widget (a select_multiple with appearance "literacy"): formpack's
+// FormLiteracyTestField writes the first three numbers of the answer as
+// "q/Word at flash", "q/Duration of exercise", "q/Total words attempted" before the
+// question's column, which holds the words read incorrectly (with their 0/1 columns).
+// They are kept as the submission's metadata and written back where formpack puts
+// them.
+TEST(PlatformLayoutsTest, KoboLiteracyWidgetParametersAreKept) {
+  Case c(
+      {
+          {"type", "name", "label", "appearance"},
+          {"select_multiple words", "passage", "Read the passage", "literacy"},
+      },
+      {{"list_name", "name", "label"},
+       {"words", "1", "Мама"},
+       {"words", "2", "мыла"},
+       {"words", "3", "раму"}});
+  const std::string kobo =
+      "passage/Word at flash,passage/Duration of exercise,passage/Total words attempted,"
+      "passage,passage/1,passage/2,passage/3,_id,_uuid\n"
+      "2,16,3,1 3,1,0,1,7," +
+      kU1.substr(5) + "\n";
+  auto plan = c.Plan(kobo);
+  ASSERT_TRUE(plan) << plan.error().ToString();
+  ASSERT_TRUE(plan->rejected.empty()) << FirstReason(*plan);
+  const store::Submission& s = plan->batch.submissions[0];
+  EXPECT_EQ(s.answers.at("passage"), Answer::Answered("1 3"));
+  EXPECT_EQ(s.metadata, (std::vector<store::MetadataField>{{"passage/Word at flash", "2"},
+                                                           {"passage/Duration of exercise", "16"},
+                                                           {"passage/Total words attempted", "3"},
+                                                           {"_id", "7"},
+                                                           {"_uuid", kU1.substr(5)}}));
+  TempDir dir;
+  ASSERT_TRUE(ExportSubmissions(c.form, plan->batch.submissions, {}, dir.File("o.csv")));
+  auto main = csv::ReadTable(dir.File("o.csv"));
+  auto original = csv::ParseTable(kobo, "kobo.csv");
+  ASSERT_TRUE(main && original);
+  std::vector<std::string> ours(main->header.begin() + 6, main->header.end());
+  EXPECT_EQ(ours, original->header) << "formpack's order, before the question";
+  std::vector<std::string> row(main->rows[0].begin() + 6, main->rows[0].end());
+  EXPECT_EQ(row, original->rows[0]);
+}
+
+// ODK Central's columns are kept too, in its order (FormVersion is ngosurvey's own
+// column, written from the stored version).
+TEST(PlatformLayoutsTest, CentralMetadataColumnsAreKept) {
+  Case c(kOtherSurvey, kOtherChoices);
+  auto plan = c.Plan(
+      "SubmissionDate,grp-fav,meta-instanceID,KEY,SubmitterID,SubmitterName,"
+      "AttachmentsPresent,AttachmentsExpected,Status,ReviewState,DeviceID,Edits,FormVersion\n"
+      "2024-03-01T10:00:00.000Z,julius," +
+      kU1 + "," + kU1 + ",5,ana,0,0,,hasIssues,collect:abc,1,1\n");
+  ASSERT_TRUE(plan) << plan.error().ToString();
+  ASSERT_TRUE(plan->rejected.empty()) << FirstReason(*plan);
+  EXPECT_EQ(plan->batch.submissions[0].metadata,
+            (std::vector<store::MetadataField>{{"SubmissionDate", "2024-03-01T10:00:00.000Z"},
+                                               {"meta-instanceID", kU1},
+                                               {"SubmitterID", "5"},
+                                               {"SubmitterName", "ana"},
+                                               {"AttachmentsPresent", "0"},
+                                               {"AttachmentsExpected", "0"},
+                                               {"Status", ""},
+                                               {"ReviewState", "hasIssues"},
+                                               {"DeviceID", "collect:abc"},
+                                               {"Edits", "1"}}));
+}
+
 // Kobo writes a geopoint as its column and "_NAME_latitude"... beside it (in a group:
 // "grp/_NAME_latitude"; formpack's restaurant_profile test), media as the file name
 // and "NAME_URL" (formpack's test_media_types_include_media_url, also "audit_URL").
@@ -341,6 +551,20 @@ TEST(PlatformLayoutsTest, KoboGeopointPartsAndMediaUrlsBesideTheirQuestion) {
   EXPECT_EQ(a.at("geo/geolocation"), Answer::Answered("11.5 104.9 12 5"));
   EXPECT_EQ(a.at("geo/photo"), Answer::Answered("p 1).jpg"));
   EXPECT_EQ(a.at("audit"), Answer::Answered("audit.csv"));
+
+  // Exported back beside their question, as Kobo writes them.
+  TempDir dir;
+  ASSERT_TRUE(ExportSubmissions(c.form, plan->batch.submissions, {}, dir.File("o.csv")));
+  auto main = csv::ReadTable(dir.File("o.csv"));
+  ASSERT_TRUE(main);
+  std::vector<std::string> ours(main->header.begin() + 6, main->header.end());
+  EXPECT_EQ(ours, (std::vector<std::string>{
+                      "audit", "audit_URL", "geo/geolocation", "geo/_geolocation_latitude",
+                      "geo/_geolocation_longitude", "geo/_geolocation_altitude",
+                      "geo/_geolocation_precision", "geo/photo", "geo/photo_URL", "_uuid",
+                      "_geolocation", "_attachments"}));
+  EXPECT_EQ(main->rows[0][main->header.size() - 3], kU1.substr(5));
+  EXPECT_EQ(main->rows[0][main->header.size() - 2], "[11.5, 104.9]");
 }
 
 TEST(PlatformLayoutsTest, CentralGeopointGivenOnlyInParts) {

@@ -109,8 +109,133 @@ std::string_view CellText(const Tables& tables, const Cell& cell) {
   }
 }
 
+std::pair<std::string_view, std::string_view> SplitMetadataColumn(std::string_view column) {
+  size_t split = column.rfind("]/");
+  if (split == std::string_view::npos) return {std::string_view(), column};
+  return {column.substr(0, split + 1), column.substr(split + 2)};
+}
+
+namespace {
+
+// "hh/members[2]/visits[1]" -> "/data/hh/members/visits".
+std::string RepeatPathOf(std::string_view prefix) {
+  std::string path = "/data/";
+  bool in_index = false;
+  for (char c : prefix) {
+    if (c == '[') in_index = true;
+    if (!in_index) path += c;
+    if (c == ']') in_index = false;
+  }
+  return path;
+}
+
+// The question a metadata column sits beside in the platform's export: a media
+// URL "NAME_URL" (also "grp/NAME_URL") after question NAME, Kobo's geopoint parts
+// "_NAME_latitude"... after geopoint NAME, the parameters of Kobo's literacy widget
+// "NAME/Word at flash"... before select_multiple NAME (`*before`); -1 for the others.
+int MetadataAnchor(const form::Form& form, const Level& level, std::string_view column,
+                   bool* before) {
+  auto last_step = [](std::string_view s) {
+    size_t slash = s.rfind('/');
+    return slash == std::string_view::npos ? s : s.substr(slash + 1);
+  };
+  auto ends_with = [](std::string_view s, std::string_view end) {
+    return s.size() > end.size() && s.substr(s.size() - end.size()) == end;
+  };
+  std::string_view name;
+  bool geo = false;
+  *before = false;
+  for (std::string_view parameter :
+       {"/Word at flash", "/Duration of exercise", "/Total words attempted"}) {
+    if (!ends_with(column, parameter)) continue;
+    std::string_view stem = last_step(column.substr(0, column.size() - parameter.size()));
+    for (const Variable& v : level.variables) {
+      if (v.question < 0 || v.kind == VarKind::kOption || v.specify) continue;
+      const Question& q = form.questions[v.question];
+      if (q.name == stem && q.type == QuestionType::kSelectMultiple) {
+        *before = true;
+        return v.question;
+      }
+    }
+  }
+  if (ends_with(column, "_URL")) {
+    name = last_step(column.substr(0, column.size() - 4));
+  } else if (std::string_view last = last_step(column); last.size() > 1 && last[0] == '_') {
+    for (std::string_view part : {"_latitude", "_longitude", "_altitude", "_precision"}) {
+      if (ends_with(last, part)) {
+        name = last.substr(1, last.size() - 1 - part.size());
+        geo = true;
+      }
+    }
+  }
+  if (name.empty()) return -1;
+  for (const Variable& v : level.variables) {
+    if (v.question < 0 || v.kind == VarKind::kOption || v.specify) continue;
+    const Question& q = form.questions[v.question];
+    if (q.name == name && (!geo || q.type == QuestionType::kGeopoint)) return v.question;
+  }
+  return -1;
+}
+
+// Adds the metadata variables of BuildLayout (before the variables are named).
+void AddMetadataVariables(const form::Form& form, const std::vector<std::string>& metadata,
+                          Tables* t) {
+  std::vector<std::vector<std::string>> names(t->levels.size());
+  for (const std::string& column : metadata) {
+    auto [prefix, header] = SplitMetadataColumn(column);
+    size_t level = 0;
+    if (!prefix.empty()) {
+      std::string path = RepeatPathOf(prefix);
+      for (size_t l = 1; l < t->levels.size(); ++l) {
+        if (form.questions[t->levels[l].repeat].path == path) level = l;
+      }
+      if (level == 0) continue;  // a repeat the layout leaves out
+    }
+    if (header.empty()) continue;
+    auto& list = names[level];
+    bool taken = std::find(list.begin(), list.end(), header) != list.end() ||
+                 std::any_of(t->levels[level].variables.begin(), t->levels[level].variables.end(),
+                             [&](const Variable& v) { return v.csv_name == header; });
+    if (!taken) list.emplace_back(header);
+  }
+  for (size_t l = 0; l < t->levels.size(); ++l) {
+    Level& level = t->levels[l];
+    std::map<int, std::vector<Variable>> beside, ahead;  // anchor question -> its columns
+    std::vector<Variable> last;
+    for (const std::string& header : names[l]) {
+      Variable v;
+      v.csv_name = header;
+      v.label = "Platform metadata: " + header;
+      v.type = "metadata";
+      v.kept = true;
+      bool before = false;
+      int anchor = MetadataAnchor(form, level, header, &before);
+      (anchor < 0 ? last : before ? ahead[anchor] : beside[anchor]).push_back(std::move(v));
+    }
+    if (beside.empty() && ahead.empty() && last.empty()) continue;
+    std::vector<Variable> out;
+    for (size_t i = 0; i < level.variables.size(); ++i) {
+      int q = level.variables[i].question;
+      bool start_of_question = q >= 0 && (i == 0 || level.variables[i - 1].question != q);
+      if (auto it = ahead.find(q); start_of_question && it != ahead.end()) {
+        for (Variable& v : it->second) out.push_back(std::move(v));
+      }
+      out.push_back(std::move(level.variables[i]));
+      bool end_of_question =
+          q >= 0 && (i + 1 == level.variables.size() || level.variables[i + 1].question != q);
+      if (auto it = beside.find(q); end_of_question && it != beside.end()) {
+        for (Variable& v : it->second) out.push_back(std::move(v));
+      }
+    }
+    for (Variable& v : last) out.push_back(std::move(v));
+    level.variables = std::move(out);
+  }
+}
+
+}  // namespace
+
 void BuildLayout(const form::Form& form, const std::vector<bool>& dropped,
-                 const std::string& language, Tables* t) {
+                 const std::string& language, Tables* t, const std::vector<std::string>& metadata) {
   t->refused_codes = form::RefusedCodes(form);
   t->dont_know_codes = form::DontKnowCodes(form);
   t->language = language;
@@ -234,6 +359,7 @@ void BuildLayout(const form::Form& form, const std::vector<bool>& dropped,
       level.variables.push_back(std::move(o));
     }
   }
+  AddMetadataVariables(form, metadata, t);
   // Names per format, unique within each file. The "specify" texts are named first:
   // "q_other" is the name ODK and Kobo give them, so the 0/1 column of option
   // "other" (also "q_other" by the option rule) gets "q_other_2".

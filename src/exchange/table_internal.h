@@ -48,6 +48,10 @@ struct Variable {
   // The "specify" text of an or_other select (`question`): CSV "grp/q_other", beside
   // the select's columns as Kobo writes it; stored at the select's path + "_other".
   bool specify = false;
+  // A platform's metadata column kept with the submissions (Submission::metadata):
+  // `csv_name` is its header as the platform wrote it (a repeat instance's own
+  // without the instance path), in every header style.
+  bool kept = false;
 };
 
 // One cell: an answer state and its text (answered values, keys and metadata).
@@ -71,9 +75,19 @@ struct Tables {
 };
 
 // Builds the levels and their variables (no rows). Questions in `dropped`
-// (indexes) are left out. Notes and groups have no variables.
+// (indexes) are left out. Notes and groups have no variables. `metadata` names
+// the platforms' metadata columns to write (Store::MetadataColumns): each goes to
+// the level of its instance path ("members[2]/_index": the repeat members), where
+// the platform puts it: a media URL ("photo_URL") after its question's columns,
+// Kobo's geopoint parts ("_loc_latitude") after the geopoint's, the others after
+// every answer, in the given order.
 void BuildLayout(const form::Form& form, const std::vector<bool>& dropped,
-                 const std::string& language, Tables* tables);
+                 const std::string& language, Tables* tables,
+                 const std::vector<std::string>& metadata = {});
+
+// A metadata column's level and header: "hh/members[2]/_index" -> ("hh/members",
+// "_index"); ("", name) at the top level. The repeat path has no indexes.
+std::pair<std::string_view, std::string_view> SplitMetadataColumn(std::string_view column);
 
 // Replaces the CSV / XLSX names of question variables by the bare question name
 // ("q", "q/option", "q_other"), made unique within each level by "_2", "_3"...

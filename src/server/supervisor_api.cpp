@@ -468,6 +468,9 @@ Response Router::ApiExport(const Request& request, const std::string& form_id,
   for (const store::Review& review : *reviews) {
     options.validation_status[review.instance_id] = store::KoboValidationStatus(review.status);
   }
+  auto metadata = store_.MetadataColumns(form_id);
+  if (!metadata) return StoreError(metadata.error());
+  options.metadata_columns = std::move(*metadata);
   store::SubmissionFilter filter;
   filter.form_id = form_id;
   filter.status = store::SubmissionStatus::kComplete;

@@ -44,6 +44,8 @@ void FillSource(Store& db, FixedClock& clock) {
   received.status = SubmissionStatus::kComplete;
   received.ended_at_ms = 2300;
   received.answers["age"] = Answer::Answered("29");
+  received.metadata = {
+      {"_id", "271"}, {"_submission_time", "2024-01-02T03:04:05"}, {"programs[1]/_index", "1"}};
   received.answers["difficulties"] = Answer::Answered("no funding and no staff");
   received.answers["comments"] = Answer::NotAsked("kept aside");
   ASSERT_TRUE(db.CreateSubmission(received));

@@ -102,6 +102,58 @@ TYPED_TEST(ReviewTest, ReviewIsKeptReplacedAndEveryChangeAudited) {
   EXPECT_TRUE(this->store_->ListReviews("household")->empty());
 }
 
+// An import's reviews (a Kobo export's _validation_status): set with the batch, in
+// its transaction, through CreateSubmissions and through a streaming import; a bad
+// one (a draft, an unknown submission) stores nothing of the batch.
+TYPED_TEST(ReviewTest, ImportsCarryReviewsAllOrNothing) {
+  Store& store = *this->store_;
+  Submission received = TestDraft(Uuid(1), 1000);
+  received.status = SubmissionStatus::kComplete;
+  received.ended_at_ms = 2000;
+  SubmissionBatch batch;
+  batch.submissions = {received};
+  batch.reviews = {{Uuid(1), ReviewStatus::kRejected, "", "import", 0}};
+  ASSERT_TRUE(store.CreateSubmissions(batch));
+  auto review = store.GetReview(Uuid(1));
+  ASSERT_TRUE(review && review->has_value()) << "set with its submission";
+  EXPECT_EQ(**review, (Review{Uuid(1), ReviewStatus::kRejected, "", "import", 1700000000000}));
+  auto audit = store.ReadAudit(Uuid(1));
+  ASSERT_TRUE(audit);
+  ASSERT_EQ(audit->size(), 2u) << "completion, then the review";
+  EXPECT_EQ((*audit)[1].field, "_validation_status");
+
+  Submission draft = TestDraft(Uuid(2), 1100);
+  Submission other = received;
+  other.instance_id = Uuid(3);
+  for (const Review& bad : {Review{Uuid(2), ReviewStatus::kApproved, "", "import", 0},
+                            Review{Uuid(9), ReviewStatus::kApproved, "", "import", 0},
+                            Review{Uuid(3), ReviewStatus::kApproved, "", "", 0}}) {
+    SubmissionBatch refused;
+    refused.submissions = {draft, other};
+    refused.reviews = {bad};
+    EXPECT_FALSE(store.CreateSubmissions(refused)) << bad.instance_id;
+    auto writer = store.BeginImport(std::nullopt);
+    ASSERT_TRUE(writer) << writer.error().ToString();
+    Status streamed = (*writer)->Add(draft);
+    if (streamed) streamed = (*writer)->Add(other);
+    if (streamed) streamed = (*writer)->SetReview(bad);
+    if (streamed) streamed = (*writer)->Commit();
+    EXPECT_FALSE(streamed) << bad.instance_id;
+  }
+  EXPECT_EQ(store.ListSubmissions()->size(), 1u) << "nothing of a refused batch is kept";
+
+  {
+    // A writer holds the store until it is destroyed.
+    auto writer = store.BeginImport(std::nullopt);
+    ASSERT_TRUE(writer);
+    ASSERT_TRUE((*writer)->Add(other));
+    ASSERT_TRUE((*writer)->SetReview({Uuid(3), ReviewStatus::kNeedsChecking, "", "import", 0}));
+    ASSERT_TRUE((*writer)->Commit());
+  }
+  EXPECT_EQ((*store.GetReview(Uuid(3)))->status, ReviewStatus::kNeedsChecking);
+  EXPECT_TRUE(store.VerifyAudit()->ok());
+}
+
 TYPED_TEST(ReviewTest, BadReviewsAreRefusedAndChangeNothing) {
   this->Complete(1, 1000, "sokha");
   ASSERT_TRUE(this->store_->CreateSubmission(TestDraft(Uuid(2), 2000)));

@@ -1,6 +1,8 @@
 #include "store/store.h"
 
+#include <algorithm>
 #include <cctype>
+#include <map>
 #include <random>
 
 #include "store/memory/memory_store_internal.h"
@@ -45,6 +47,33 @@ Status Store::ForEachSubmission(const SubmissionFilter& filter,
   return Ok();
 }
 
+std::vector<std::string> MetadataColumnsOf(const std::vector<Submission>& submissions) {
+  std::map<std::string_view, size_t> first;  // column -> smallest position
+  for (const Submission& s : submissions) {
+    for (size_t i = 0; i < s.metadata.size(); ++i) {
+      auto [it, inserted] = first.emplace(s.metadata[i].column, i);
+      if (!inserted) it->second = std::min(it->second, i);
+    }
+  }
+  std::vector<std::pair<size_t, std::string_view>> order;
+  for (const auto& [column, position] : first) order.emplace_back(position, column);
+  std::sort(order.begin(), order.end());
+  std::vector<std::string> out;
+  for (const auto& [position, column] : order) out.emplace_back(column);
+  return out;
+}
+
+Result<std::vector<std::string>> Store::MetadataColumns(const std::string& form_id) const {
+  SubmissionFilter filter;
+  if (!form_id.empty()) filter.form_id = form_id;
+  std::vector<Submission> heads;
+  NGO_TRY(ForEachSubmission(filter, [&](const Submission& s, const std::vector<AnswerView>&) {
+    if (!s.metadata.empty()) heads.emplace_back().metadata = s.metadata;
+    return Ok();
+  }));
+  return MetadataColumnsOf(heads);
+}
+
 namespace {
 
 // BeginImport's default: the batch in memory, stored by CreateSubmissions.
@@ -77,6 +106,10 @@ class BatchImportWriter final : public ImportWriter {
   }
   Status Amend(const Amendment& amendment) override {
     batch_.amendments.push_back(amendment);
+    return Ok();
+  }
+  Status SetReview(const Review& review) override {
+    batch_.reviews.push_back(review);
     return Ok();
   }
   Status Commit() override { return store_.CreateSubmissions(batch_); }

@@ -98,6 +98,18 @@ Result<Wave> ParseWave(std::string_view name);                // ST001 if unknow
 // Answers keyed by answer path ("age", "programs[2]/name"; see form/answer.h).
 using Answers = std::map<std::string, form::Answer>;
 
+// A column that a platform's export wrote beside the answers (KoboToolbox's "_id",
+// "_submission_time", "_index"; ODK Central's "SubmissionDate", "DeviceID"; Ona's
+// "_xform_id_string"...), kept as written so that an export writes it back
+// (docs/formats/platform-exports.md). A repeat instance's own columns carry the
+// instance's path before the header: "members[2]/_index".
+struct MetadataField {
+  std::string column;  // non-empty UTF-8, once per submission
+  std::string value;   // UTF-8, as written (may be empty)
+
+  friend bool operator==(const MetadataField&, const MetadataField&) = default;
+};
+
 // One interview.
 struct Submission {
   std::string instance_id;  // "uuid:" + a UUID (OpenRosa instanceID)
@@ -117,6 +129,9 @@ struct Submission {
   std::optional<int64_t> ended_at_ms;  // set when completed
   int64_t updated_at_ms = 0;           // set by the store on every write
   Answers answers;
+  // The platform's metadata columns, in the order of its export; empty for
+  // interviews not imported from a platform's export.
+  std::vector<MetadataField> metadata;
 
   friend bool operator==(const Submission&, const Submission&) = default;
 };
@@ -167,6 +182,10 @@ struct SubmissionBatch {
   // order as Amend does (audit entries, ST005-ST007): an ODK edit (deprecatedID)
   // imported with the rest.
   std::vector<Amendment> amendments;
+  // Reviews of complete submissions (stored, or of this batch), set last and in
+  // order as SetReview does (ST001, ST002, ST006; an audit entry each, at_ms from the
+  // store's clock): a KoboToolbox export's _validation_status imported with the rest.
+  std::vector<Review> reviews;
 };
 
 // One answer as ForEachSubmission hands it out: views valid during the visit only.
@@ -201,9 +220,18 @@ class ImportWriter {
   // Changes a complete submission (stored, or added before) as Store::Amend does
   // (ST002, ST005-ST007), in the import's transaction. On error nothing will be kept.
   virtual Status Amend(const Amendment& amendment) = 0;
+  // Sets the review of a complete submission (stored, or added before) as
+  // ReviewLog::SetReview does (ST001, ST002, ST006), in the import's transaction. On
+  // error nothing will be kept.
+  virtual Status SetReview(const Review& review) = 0;
   // Makes everything added durable at once (one transaction).
   virtual Status Commit() = 0;
 };
+
+// The metadata columns of `submissions`, each once, ordered by the smallest position
+// at which a submission lists it, then by name (so a column every submission has
+// keeps its place, and one that only later versions add goes where they put it).
+std::vector<std::string> MetadataColumnsOf(const std::vector<Submission>& submissions);
 
 // Which submissions ListSubmissions returns. Unset fields match everything.
 struct SubmissionFilter {
@@ -395,6 +423,12 @@ class Store : public FieldworkLog, public CodingLog, public ServerData, public R
   // cursor inside one read transaction). `visit` must not call this Store.
   virtual Status ForEachSubmission(const SubmissionFilter& filter,
                                    const SubmissionVisitor& visit) const;
+
+  // The metadata columns (Submission::metadata) of the submissions of `form_id`
+  // (every form when empty), each once, as MetadataColumnsOf orders them: what an
+  // export of the form writes beside the answers. The SQL back ends answer from an
+  // index without reading any answers.
+  virtual Result<std::vector<std::string>> MetadataColumns(const std::string& form_id) const;
 
   // Starts a streaming import of many submissions in one transaction: the form (when
   // given) is stored as by PutForm, then each ImportWriter::Add stores one

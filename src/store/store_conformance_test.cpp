@@ -147,7 +147,48 @@ Submission CompleteCensus(int n) {
   s.ended_at_ms = 200 + n;
   s.answers["name"] = Answer::Answered("Tổ chức " + std::to_string(n));
   s.answers["programs[1]/name"] = Answer::Refused();
+  // A platform's metadata columns, in its order (not sorted), with quotes, a
+  // backslash, a comma, braces and an empty value.
+  s.metadata = {{"_id", std::to_string(n)},
+                {"_uuid", Uuid(n).substr(5)},
+                {"_submission_time", "2024-03-0" + std::to_string(n % 10) + "T10:00:00"},
+                {"_notes", "said \"no\", \\ then {yes}"},
+                {"_tags", ""},
+                {"programs[1]/_index", std::to_string(n)}};
   return s;
+}
+
+TYPED_TEST(StoreConformanceTest, MetadataKeepItsOrderAndIsChecked) {
+  Store& store = this->store();
+  Submission draft = TestDraft(Uuid(1));
+  draft.metadata = {{"SubmitterID", "7"}, {"DeviceID", "collect:ab12"}, {"Edits", "0"}};
+  ASSERT_TRUE(store.CreateSubmission(draft));
+  auto got = store.GetSubmission(Uuid(1));
+  ASSERT_TRUE(got) << got.error().ToString();
+  EXPECT_EQ(got->metadata, draft.metadata);
+  ASSERT_TRUE(store.CompleteSubmission(Uuid(1), 5000));
+  EXPECT_EQ(store.GetSubmission(Uuid(1))->metadata, draft.metadata) << "completion keeps them";
+  auto listed = store.ListSubmissions();
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].metadata, draft.metadata);
+
+  for (auto bad :
+       {std::vector<MetadataField>{{"_id", "1"}, {"_id", "2"}},
+        std::vector<MetadataField>{{"", "1"}}, std::vector<MetadataField>{{"_notes", "\xff"}}}) {
+    Submission s = TestDraft(Uuid(2));
+    s.metadata = bad;
+    auto refused = store.CreateSubmission(s);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, "ST001");
+    EXPECT_NE(refused.error().message.find("metadata"), std::string::npos)
+        << refused.error().message;
+    SubmissionBatch batch;
+    batch.submissions = {CompleteCensus(3), s};
+    batch.form = TestForm("ngo_census", "2", "PK\x03\x04 census");
+    EXPECT_FALSE(store.CreateSubmissions(batch));
+  }
+  EXPECT_EQ(store.ListSubmissions()->size(), 1u) << "refused submissions leave nothing";
 }
 
 TYPED_TEST(StoreConformanceTest, BatchesAreStoredWholeOrNotAtAll) {
@@ -242,6 +283,7 @@ TYPED_TEST(StoreConformanceTest, ForEachSubmissionMatchesListSubmissions) {
   this->MakeComplete(Uuid(2));
   this->MakeComplete(Uuid(1));
   Submission draft = TestDraft(Uuid(3), 50);
+  draft.metadata = {{"_id", "3"}, {"KEY_extra", "x"}};
   draft.answers["b"] = Answer::NotAsked();
   draft.answers["a"] = Answer::DontKnow();
   ASSERT_TRUE(store.CreateSubmission(draft));

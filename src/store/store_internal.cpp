@@ -144,6 +144,23 @@ Status CheckFormForPut(const FormVersion& form) {
   return Ok();
 }
 
+Status CheckMetadata(const Submission& s) {
+  std::set<std::string_view> columns;
+  for (const MetadataField& field : s.metadata) {
+    if (field.column.empty() || !text::IsValidUtf8(field.column) ||
+        !text::IsValidUtf8(field.value)) {
+      return MakeError("ST001", "submission " + s.instance_id +
+                                    ": a metadata column needs a name, and its name and value "
+                                    "must be valid UTF-8");
+    }
+    if (!columns.insert(field.column).second) {
+      return MakeError("ST001", "submission " + s.instance_id + ": metadata column \"" +
+                                    field.column + "\" is given twice");
+    }
+  }
+  return Ok();
+}
+
 Status CheckNewSubmission(const Submission& s) {
   if (!IsValidInstanceId(s.instance_id)) {
     return MakeError("ST001", "instance id \"" + s.instance_id + "\" is not \"uuid:\" + a UUID");
@@ -164,6 +181,7 @@ Status CheckNewSubmission(const Submission& s) {
     }
   }
   if (!s.submitted_by.empty()) NGO_TRY(CheckUserName(s.submitted_by));
+  NGO_TRY(CheckMetadata(s));
   // CheckChanges without copying the answers (a map: no path twice).
   for (const auto& [path, answer] : s.answers) {
     auto parsed = form::ParseAnswerPath(path);

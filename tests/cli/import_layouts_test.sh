@@ -8,11 +8,31 @@ source "$(dirname "$0")/lib.sh"
 D=tests/data/exchange/layouts
 tools/xlsform-from-csv $D/form "$TMP/household.xlsx" >/dev/null
 
-answers() {  # answers DB: the stored answers of every submission, as sorted JSON
+answers() {  # answers DB: the stored answers and metadata of every submission, as sorted JSON
   "$NGOSURVEY" submissions list --db "$1" --format json | python3 -c '
 import json, sys
 subs = json.load(sys.stdin)
-print(json.dumps(sorted((s["instance_id"], s["answers"]) for s in subs), sort_keys=True))'
+print(json.dumps(sorted((s["instance_id"], s["answers"], s["metadata"]) for s in subs), sort_keys=True))'
+}
+
+same_columns() {  # same_columns THEIRS OURS: every column of THEIRS is in OURS with its values
+  python3 - "$1" "$2" <<'PY' || fail "$2 differs from $1"
+import csv, sys
+theirs = list(csv.reader(open(sys.argv[1], newline="")))
+ours = list(csv.reader(open(sys.argv[2], newline="")))
+assert len(theirs) == len(ours), (len(theirs), len(ours))
+at = {name: i for i, name in enumerate(ours[0])}
+order = [at.get(name) for name in theirs[0]]
+missing = [name for name, i in zip(theirs[0], order) if i is None]
+assert not missing, "missing columns: %s" % missing
+# The platform's own columns ("_..." also in groups) keep their order (where questions
+# go is the form's business).
+meta = [i for name, i in zip(theirs[0], order) if name.split("/")[-1].startswith("_")]
+assert meta == sorted(meta), "metadata out of the platform's order: %s" % ours[0]
+for row_t, row_o in zip(theirs[1:], ours[1:]):
+    for name, j, value in zip(theirs[0], order, row_t):
+        assert row_o[j] == value, (name, row_o[j], value)
+PY
 }
 
 # No form_id, no version: the id is the file name, the version comes from the bytes.
@@ -30,7 +50,18 @@ assert a["hh/info_source_other"]["value"] == "Church\nand school"
 assert a["hh/location"]["value"] == "11.55 104.92 12 5"
 assert a["members[1]/works_other"]["value"] == "seasonal, fishing"
 assert a["members[2]/name"]["value"] == "Srey ", "not trimmed"
+m = dict((i, m) for i, _, m in json.load(open(sys.argv[1])))["uuid:11111111-1111-4111-8111-111111111111"]
+assert m["_id"] == "101" and m["_submission_time"] == "2024-03-01T02:21:00", m
+assert m["audit_URL"].startswith("https://kc.example.org/") and m["_tags"] == "[]", m
+assert m["members[2]/_parent_table_name"] == "household", m
+assert "_validation_status" not in m, "the review, not metadata"
 PY
+
+# Kobo's metadata columns come back where Kobo writes them, with their values: every
+# column of Kobo's files is in ngosurvey's export, Kobo's own in Kobo's order.
+expect_status 0 "$NGOSURVEY" export --db "$TMP/a.db" --form household --format csv -o "$TMP/meta.csv"
+same_columns $D/kobo.csv "$TMP/meta.csv"
+same_columns $D/kobo-members.csv "$TMP/meta-members.csv"
 
 # Every export carries the specify texts.
 expect_status 0 "$NGOSURVEY" export --db "$TMP/a.db" --form household --format csv -o "$TMP/out.csv"

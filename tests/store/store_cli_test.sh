@@ -13,7 +13,7 @@ got = json.load(open(sys.argv[1]))
 want = [
   {"instance_id": "uuid:22222222-2222-4222-8222-222222222222", "form_id": "ngo_staff",
    "version": "2025-11", "status": "draft", "wave": "pretest", "org": "org-03", "language": "",
-   "answers": {"role": {"value": "manager", "state": "answered"}}},
+   "answers": {"role": {"value": "manager", "state": "answered"}}, "metadata": {}},
   {"instance_id": "uuid:11111111-1111-4111-8111-111111111111", "form_id": "ngo_staff",
    "version": "2025-11", "status": "complete", "wave": "main", "org": "org-03",
    "language": "km", "answers": {
@@ -24,7 +24,7 @@ want = [
      "role": {"value": "outreach", "state": "answered"},
      "salary": {"value": None, "state": "refused"},
      "services": {"value": "shelter legal", "state": "answered"},
-     "victims_count": {"value": None, "state": "dont_know"}}},
+     "victims_count": {"value": None, "state": "dont_know"}}, "metadata": {}},
 ]
 if got != want:
     print("got:", json.dumps(got, indent=2))

@@ -152,6 +152,28 @@ class MemoryStore final : public Store {
       for (AuditEntry& e : entries) amendment_entries.push_back(std::move(e));
       internal::ApplyChanges(amendment.changes, &it->second);
     }
+    // The reviews, checked against the batch's submissions and the stored ones.
+    std::map<std::string, Review> reviewed = reviews_;
+    std::vector<AuditEntry> review_entries;
+    for (const Review& review : batch.reviews) {
+      NGO_TRY(internal::CheckReview(review));
+      const Submission* s = nullptr;
+      for (const Submission& added : batch.submissions) {
+        if (added.instance_id == review.instance_id) s = &added;
+      }
+      if (!s) s = NGO_TRY(Find(review.instance_id));
+      if (s->status != SubmissionStatus::kComplete) {
+        return MakeError("ST006", "submission " + review.instance_id +
+                                      " is a draft: only complete submissions are reviewed");
+      }
+      Review stored = review;
+      stored.at_ms = now;
+      auto previous = reviewed.find(review.instance_id);
+      review_entries.push_back(internal::ReviewEntry(
+          previous == reviewed.end() ? std::nullopt : std::optional<Review>(previous->second),
+          stored));
+      reviewed[review.instance_id] = stored;
+    }
     if (new_form) forms_.push_back(std::move(*new_form));
     for (const Submission& submission : batch.submissions) {
       Submission stored = submission;
@@ -169,6 +191,8 @@ class MemoryStore final : public Store {
       s.answers = std::move(answers);
       s.updated_at_ms = now;
     }
+    AppendAudit(std::move(review_entries));
+    reviews_ = std::move(reviewed);
     return Ok();
   }
 

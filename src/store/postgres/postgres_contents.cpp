@@ -134,6 +134,7 @@ Status PostgresStore::LoadContents(const StoreContents& contents) {
           "cannot copy submission " + s.instance_id));
       int64_t id = inserted.Int(0, 0);
       ids[s.instance_id] = id;
+      NGO_TRY(WriteMetadata(id, s.metadata));
       if (s.status == SubmissionStatus::kComplete) {
         NGO_TRY(WritePackedAnswers(id, s.answers, /*replace=*/false));
         continue;

@@ -53,6 +53,15 @@ Result<Review> PostgresStore::SetReview(const Review& review) {
   NGO_TRY(internal::CheckReview(review));
   Review stored = review;
   NGO_TRY(Write("cannot review submission " + review.instance_id, [&]() -> Status {
+    stored = NGO_TRY(ReviewInTransaction(review));
+    return Ok();
+  }));
+  return stored;
+}
+
+Result<Review> PostgresStore::ReviewInTransaction(const Review& review) {
+  Review stored = review;
+  {
     Row row = NGO_TRY(LockSubmission(review.instance_id));
     if (!row.complete) {
       return MakeError("ST006", "submission " + review.instance_id +
@@ -69,8 +78,8 @@ Result<Review> PostgresStore::SetReview(const Review& review) {
     }
     stored.at_ms = options_.clock->NowMillis();
     NGO_TRY(WriteReview(stored));
-    return AppendAudit({internal::ReviewEntry(previous, stored)});
-  }));
+    NGO_TRY(AppendAudit({internal::ReviewEntry(previous, stored)}));
+  }
   return stored;
 }
 

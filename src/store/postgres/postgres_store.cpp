@@ -13,6 +13,7 @@
 
 #include "store/packed_answers.h"
 #include "store/postgres/postgres_store_impl_internal.h"
+#include "store/review_internal.h"
 
 namespace ngosurvey::store::postgres {
 namespace {
@@ -49,6 +50,24 @@ std::optional<form::Answer> AnswerFromColumns(const Rows& rows, int row, int sta
     return std::nullopt;
   }
   return form::Answer{rows.Text(row, value_column), *state};
+}
+
+// A PostgreSQL array literal of texts ('{"a","b\\"c"}'), for a parameter cast
+// to text[]: every element quoted, '"' and '\\' escaped.
+template <typename Range, typename Text>
+std::string ArrayLiteral(const Range& items, Text text) {
+  std::string out = "{";
+  for (const auto& item : items) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char c : text(item)) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  out += '}';
+  return out;
 }
 
 }  // namespace
@@ -130,11 +149,13 @@ Status PostgresStore::CreateSubmissions(const SubmissionBatch& batch) {
   std::vector<Attachment> attachments =
       NGO_TRY(internal::PrepareAttachments(batch.attachments, options_.clock->NowMillis()));
   for (const Amendment& a : batch.amendments) NGO_TRY(internal::CheckAmendment(a));
+  for (const Review& r : batch.reviews) NGO_TRY(internal::CheckReview(r));
   return Write("cannot import submissions", [&]() -> Status {
     if (batch.form) NGO_TRY(InsertForm(*batch.form));
     for (const Submission& s : batch.submissions) NGO_TRY(InsertSubmission(s));
     NGO_TRY(InsertAttachments(attachments));
     for (const Amendment& a : batch.amendments) NGO_TRY(AmendInTransaction(a));
+    for (const Review& r : batch.reviews) NGO_TRY(ReviewInTransaction(r));
     return Ok();
   });
 }
@@ -242,6 +263,7 @@ Result<std::optional<Submission>> PostgresStore::LookUpSubmission(
   } else {
     s.answers = NGO_TRY(ReadDraftAnswers(id));
   }
+  s.metadata = NGO_TRY(ReadMetadata(id));
   return std::optional<Submission>(std::move(s));
 }
 
@@ -291,9 +313,13 @@ Status PostgresStore::ForEachSubmission(const SubmissionFilter& filter,
       params.Int(filter.include_pretest ? 1 : 0).OptionalInt(after_started).Text(after_id);
       params.OptionalText(filter.submitted_by).Int(page_size);
       auto page = NGO_TRY(conn_->Query(kListSubmissionsSql, params, "cannot list submissions"));
+      std::vector<int64_t> ids;
+      for (int i = 0; i < page.size(); ++i) ids.push_back(page.Int(i, 0));
+      auto metadata = NGO_TRY(ReadMetadata(ids));
       for (int i = 0; i < page.size(); ++i) {
         int64_t id = 0;
         Submission s = NGO_TRY(SubmissionFromRow(page, i, &id));
+        if (auto it = metadata.find(id); it != metadata.end()) s.metadata = std::move(it->second);
         Answers draft;
         if (s.status == SubmissionStatus::kComplete) {
           if (page.IsNull(i, 13)) return Damaged("the answers of submission " + s.instance_id);
@@ -395,6 +421,7 @@ Status PostgresStore::InsertSubmission(const Submission& s) {
   if (inserted.empty())
     return MakeError("ST003", "submission " + s.instance_id + " already exists");
   int64_t id = inserted.Int(0, 0);
+  NGO_TRY(WriteMetadata(id, s.metadata));
   if (s.status == SubmissionStatus::kComplete) {
     NGO_TRY(WritePackedAnswers(id, s.answers, /*replace=*/false));
     return AppendAudit({internal::CompletionEntry(s.instance_id, s.interviewer, false, now)});
@@ -433,6 +460,54 @@ Result<Answers> PostgresStore::ReadDraftAnswers(int64_t id) const {
     answers.emplace_hint(answers.end(), rows.Text(i, 0), std::move(*answer));
   }
   return answers;
+}
+
+Result<std::vector<std::string>> PostgresStore::MetadataColumns(const std::string& form_id) const {
+  return Read("cannot list the metadata columns", [&]() -> Result<std::vector<std::string>> {
+    auto rows = NGO_TRY(conn_->Query(
+        "SELECT m.name FROM submission_metadata m JOIN submissions s ON s.id = m.submission_id "
+        "WHERE $1::text = '' OR s.form_id = $1::text GROUP BY m.name "
+        "ORDER BY min(m.position), m.name COLLATE \"C\"",
+        Params().Text(form_id), "cannot list the metadata columns"));
+    std::vector<std::string> out;
+    for (int i = 0; i < rows.size(); ++i) out.push_back(rows.Text(i, 0));
+    return out;
+  });
+}
+
+Status PostgresStore::WriteMetadata(int64_t id, const std::vector<MetadataField>& metadata) {
+  if (metadata.empty()) return Ok();
+  auto column = [](const MetadataField& f) -> std::string_view { return f.column; };
+  auto value = [](const MetadataField& f) -> std::string_view { return f.value; };
+  auto inserted = NGO_TRY(conn_->Query(
+      "INSERT INTO submission_metadata(submission_id, position, name, value) "
+      "SELECT $1::bigint, t.ord - 1, t.name, t.value "
+      "FROM unnest(($2::text)::text[], ($3::text)::text[]) WITH ORDINALITY AS t(name, value, ord)",
+      Params().Int(id).Text(ArrayLiteral(metadata, column)).Text(ArrayLiteral(metadata, value)),
+      "cannot store the metadata"));
+  (void)inserted;
+  return Ok();
+}
+
+Result<std::vector<MetadataField>> PostgresStore::ReadMetadata(int64_t id) const {
+  auto found = NGO_TRY(ReadMetadata(std::vector<int64_t>{id}));
+  auto it = found.find(id);
+  return it == found.end() ? std::vector<MetadataField>() : std::move(it->second);
+}
+
+Result<std::map<int64_t, std::vector<MetadataField>>> PostgresStore::ReadMetadata(
+    const std::vector<int64_t>& ids) const {
+  std::map<int64_t, std::vector<MetadataField>> out;
+  if (ids.empty()) return out;
+  auto text = [](int64_t id) { return std::to_string(id); };
+  auto rows = NGO_TRY(conn_->Query(
+      "SELECT submission_id, name, value FROM submission_metadata "
+      "WHERE submission_id = ANY(($1::text)::bigint[]) ORDER BY submission_id, position",
+      Params().Text(ArrayLiteral(ids, text)), "cannot read the metadata"));
+  for (int i = 0; i < rows.size(); ++i) {
+    out[rows.Int(i, 0)].push_back({rows.Text(i, 1), rows.Text(i, 2)});
+  }
+  return out;
 }
 
 Result<Answers> PostgresStore::ReadPackedAnswers(int64_t id, const std::string& instance_id) const {

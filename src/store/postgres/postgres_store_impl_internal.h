@@ -40,6 +40,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -160,6 +161,7 @@ class PostgresStore final : public Store {
   Result<std::vector<Submission>> ListSubmissions(const SubmissionFilter& filter) const override;
   Status ForEachSubmission(const SubmissionFilter& filter,
                            const SubmissionVisitor& visit) const override;
+  Result<std::vector<std::string>> MetadataColumns(const std::string& form_id) const override;
   Result<std::vector<AuditEntry>> ReadAudit(const std::string& instance_id) const override;
   Result<AuditVerification> VerifyAudit() const override;
   // Moving a store (postgres_contents.cpp).
@@ -244,6 +246,12 @@ class PostgresStore final : public Store {
   Result<Answers> ReadDraftAnswers(int64_t id) const;
   Result<Answers> ReadPackedAnswers(int64_t id, const std::string& instance_id) const;
   Status WritePackedAnswers(int64_t id, const Answers& answers, bool replace);
+  // Submission::metadata: written once for a new submission (one statement), read
+  // in column order for one submission or for a page of them (by id).
+  Status WriteMetadata(int64_t id, const std::vector<MetadataField>& metadata);
+  Result<std::vector<MetadataField>> ReadMetadata(int64_t id) const;
+  Result<std::map<int64_t, std::vector<MetadataField>>> ReadMetadata(
+      const std::vector<int64_t>& ids) const;
   Result<Submission> SubmissionFromRow(const Rows& rows, int row, int64_t* id) const;
   tl::unexpected<Error> Damaged(const std::string& what) const;
 
@@ -276,6 +284,9 @@ class PostgresStore final : public Store {
   // write of one (its row and the submission's review_status; no audit entry).
   Result<std::vector<Review>> ReadReviewRows(const std::string& form_id) const;
   Status WriteReview(const Review& review);
+  // SetReview's body inside the caller's transaction (the review already checked);
+  // returns the review with at_ms set.
+  Result<Review> ReviewInTransaction(const Review& review);
 
   ConnectionPool pool_;
   ConnectionRef conn_;  // inside a transaction: this thread's connection

@@ -251,6 +251,18 @@ CREATE INDEX submissions_by_form_review_start
   ON submissions(form_id, review_status, started_at_ms, instance_id);
 )sql";
 
+// The platforms' metadata columns of imported submissions (Submission::metadata):
+// one row per column, in the export's order.
+constexpr const char* kSchemaV10 = R"sql(
+CREATE TABLE submission_metadata(
+  submission_id bigint NOT NULL REFERENCES submissions(id),
+  position integer NOT NULL CHECK(position >= 0),
+  name text NOT NULL CHECK(name <> ''),
+  value text NOT NULL,
+  PRIMARY KEY(submission_id, position),
+  UNIQUE(submission_id, name));
+)sql";
+
 constexpr Migration kMigrations[] = {
     {5,
      "forms, submissions, answers (packed when complete), audit trail, languages, fieldwork "
@@ -260,6 +272,7 @@ constexpr Migration kMigrations[] = {
     {7, "collection server: accounts, published forms, access log, submitted_by", kSchemaV7},
     {8, "browser sessions of the collection server", kSchemaV8},
     {9, "reviews of submissions; indexes of the submissions table per form", kSchemaV9},
+    {10, "the platforms' metadata columns of imported submissions", kSchemaV10},
 };
 
 }  // namespace

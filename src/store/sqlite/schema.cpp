@@ -271,6 +271,18 @@ CREATE INDEX submissions_by_form_review_start
   ON submissions(form_id, review_status, started_at_ms, instance_id);
 )sql";
 
+// The platforms' metadata columns of imported submissions (Submission::metadata):
+// one row per column, in the export's order.
+constexpr const char* kSchemaV10 = R"sql(
+CREATE TABLE submission_metadata(
+  submission_id INTEGER NOT NULL REFERENCES submissions(id),
+  position INTEGER NOT NULL CHECK(position >= 0),
+  name TEXT NOT NULL CHECK(name <> ''),
+  value TEXT NOT NULL,
+  PRIMARY KEY(submission_id, position),
+  UNIQUE(submission_id, name)) WITHOUT ROWID;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "forms, submissions, answers, audit trail", kSchemaV1},
     {2, "fieldwork log: sample frame and contacts", kSchemaV2},
@@ -281,6 +293,7 @@ constexpr Migration kMigrations[] = {
     {7, "collection server: accounts, published forms, access log, submitted_by", kSchemaV7},
     {8, "browser sessions of the collection server", kSchemaV8},
     {9, "reviews of submissions; indexes of the submissions table per form", kSchemaV9},
+    {10, "the platforms' metadata columns of imported submissions", kSchemaV10},
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,
               "one migration per schema version");

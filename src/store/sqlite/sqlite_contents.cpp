@@ -113,6 +113,7 @@ Status SqliteStore::LoadContents(const StoreContents& contents) {
       insert.Bind(10, s.updated_at_ms).Bind(11, s.language).Bind(12, s.submitted_by);
       NGO_TRY(conn_->Done(insert.Step(), "cannot copy submission " + s.instance_id));
       int64_t id = conn_->LastInsertRowid();
+      NGO_TRY(WriteMetadata(id, s.metadata));
       if (s.status == SubmissionStatus::kComplete) {
         NGO_TRY(WritePackedAnswers(id, s.answers, /*replace=*/false));
       } else {

@@ -47,6 +47,15 @@ Result<Review> SqliteStore::SetReview(const Review& review) {
   NGO_TRY(internal::CheckReview(review));
   Review stored = review;
   NGO_TRY(Write("cannot review submission " + review.instance_id, [&]() -> Status {
+    stored = NGO_TRY(ReviewInTransaction(review));
+    return Ok();
+  }));
+  return stored;
+}
+
+Result<Review> SqliteStore::ReviewInTransaction(const Review& review) {
+  Review stored = review;
+  {
     Row row = NGO_TRY(FindSubmission(review.instance_id));
     if (!row.complete) {
       return MakeError("ST006", "submission " + review.instance_id +
@@ -62,8 +71,8 @@ Result<Review> SqliteStore::SetReview(const Review& review) {
     current.Reset();
     stored.at_ms = options_.clock->NowMillis();
     NGO_TRY(WriteReview(stored));
-    return AppendAudit({internal::ReviewEntry(previous, stored)});
-  }));
+    NGO_TRY(AppendAudit({internal::ReviewEntry(previous, stored)}));
+  }
   return stored;
 }
 

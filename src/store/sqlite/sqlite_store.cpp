@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "store/packed_answers.h"
+#include "store/review_internal.h"
 #include "store/sqlite/schema_internal.h"
 #include "store/sqlite/sqlite_store_impl_internal.h"
 
@@ -94,6 +95,17 @@ class SqliteStore::SqliteImportWriter final : public ImportWriter {
     return amended;
   }
 
+  Status SetReview(const Review& review) override {
+    NGO_TRY(Usable());
+    Status set = [&]() -> Status {
+      NGO_TRY(internal::CheckReview(review));
+      NGO_TRY(store_->ReviewInTransaction(review));
+      return Ok();
+    }();
+    if (!set) failed_ = true;
+    return set;
+  }
+
   Status Commit() override {
     NGO_TRY(Usable());
     Status done = store_->conn_->Exec("COMMIT", "cannot import submissions");
@@ -138,6 +150,7 @@ class SqliteStore::SqliteImportWriter final : public ImportWriter {
     }
     NGO_TRY(conn.Done(rc, "cannot store the submission"));
     int64_t id = conn.LastInsertRowid();
+    NGO_TRY(store_->WriteMetadata(id, s.metadata));
     if (s.status == SubmissionStatus::kComplete) {
       packed_.clear();
       packed::Encode(s.answers, &packed_);
@@ -218,11 +231,13 @@ Status SqliteStore::CreateSubmissions(const SubmissionBatch& batch) {
   std::vector<Attachment> attachments =
       NGO_TRY(internal::PrepareAttachments(batch.attachments, options_.clock->NowMillis()));
   for (const Amendment& a : batch.amendments) NGO_TRY(internal::CheckAmendment(a));
+  for (const Review& r : batch.reviews) NGO_TRY(internal::CheckReview(r));
   return Write("cannot import submissions", [&]() -> Status {
     if (batch.form) NGO_TRY(InsertForm(*batch.form));
     for (const Submission& s : batch.submissions) NGO_TRY(InsertSubmission(s));
     NGO_TRY(InsertAttachments(attachments));
     for (const Amendment& a : batch.amendments) NGO_TRY(AmendInTransaction(a));
+    for (const Review& r : batch.reviews) NGO_TRY(ReviewInTransaction(r));
     return Ok();
   });
 }
@@ -320,6 +335,7 @@ Result<std::optional<Submission>> SqliteStore::LookUpSubmission(const std::strin
   int64_t id = 0;
   Submission s = NGO_TRY(SubmissionFromRow(find, &id));
   s.answers = NGO_TRY(ReadAnswersOf(id, s));
+  s.metadata = NGO_TRY(ReadMetadata(id));
   return std::optional<Submission>(std::move(s));
 }
 
@@ -368,6 +384,7 @@ Status SqliteStore::ForEachSubmission(const SubmissionFilter& filter,
     return conn_->EachRow(list, "cannot list submissions", [&]() -> Status {
       int64_t id = 0;
       Submission s = NGO_TRY(SubmissionFromRow(list, &id));
+      s.metadata = NGO_TRY(ReadMetadata(id));
       if (s.status == SubmissionStatus::kComplete) {
         // Values point into SQLite's copy of the blob, valid until the next Step().
         NGO_TRY(CheckPacked(list, s.instance_id));
@@ -403,6 +420,21 @@ Status SqliteStore::ForEachSubmission(const SubmissionFilter& filter,
       }
       return visit(s, views);
     });
+  });
+}
+
+Result<std::vector<std::string>> SqliteStore::MetadataColumns(const std::string& form_id) const {
+  return Read("cannot list the metadata columns", [&]() -> Result<std::vector<std::string>> {
+    auto list = NGO_TRY(conn_->Prepare(
+        "SELECT m.name FROM submission_metadata m JOIN submissions s ON s.id = m.submission_id "
+        "WHERE ?1 = '' OR s.form_id = ?1 GROUP BY m.name ORDER BY min(m.position), m.name"));
+    list.Bind(1, form_id);
+    std::vector<std::string> out;
+    NGO_TRY(conn_->EachRow(list, "cannot list the metadata columns", [&]() -> Status {
+      out.push_back(list.Text(0));
+      return Ok();
+    }));
+    return out;
   });
 }
 
@@ -494,6 +526,7 @@ Status SqliteStore::InsertSubmission(const Submission& s) {
   insert.Bind(10, now).Bind(11, s.language).Bind(12, s.submitted_by);
   NGO_TRY(conn_->Done(insert.Step(), "cannot store the submission"));
   int64_t id = conn_->LastInsertRowid();
+  NGO_TRY(WriteMetadata(id, s.metadata));
   if (s.status == SubmissionStatus::kComplete) {
     NGO_TRY(WritePackedAnswers(id, s.answers, /*replace=*/false));
   } else {
@@ -503,6 +536,32 @@ Status SqliteStore::InsertSubmission(const Submission& s) {
     NGO_TRY(AppendAudit({internal::CompletionEntry(s.instance_id, s.interviewer, false, now)}));
   }
   return Ok();
+}
+
+Status SqliteStore::WriteMetadata(int64_t id, const std::vector<MetadataField>& metadata) {
+  if (metadata.empty()) return Ok();
+  auto put = NGO_TRY(conn_->Prepare(
+      "INSERT INTO submission_metadata(submission_id, position, name, value) VALUES(?, ?, ?, ?)"));
+  for (size_t i = 0; i < metadata.size(); ++i) {
+    put.Bind(1, id).Bind(2, static_cast<int64_t>(i));
+    put.BindStatic(3, metadata[i].column).BindStatic(4, metadata[i].value);
+    int rc = put.Step();
+    put.Reset();
+    NGO_TRY(conn_->Done(rc, "cannot store metadata column \"" + metadata[i].column + "\""));
+  }
+  return Ok();
+}
+
+Result<std::vector<MetadataField>> SqliteStore::ReadMetadata(int64_t id) const {
+  auto list = NGO_TRY(conn_->Prepare(
+      "SELECT name, value FROM submission_metadata WHERE submission_id = ? ORDER BY position"));
+  list.Bind(1, id);
+  std::vector<MetadataField> out;
+  NGO_TRY(conn_->EachRow(list, "cannot read the metadata", [&]() -> Status {
+    out.push_back({list.Text(0), list.Text(1)});
+    return Ok();
+  }));
+  return out;
 }
 
 Result<SqliteStore::Row> SqliteStore::FindSubmission(const std::string& instance_id) {

@@ -110,6 +110,7 @@ class SqliteStore final : public Store {
   Result<std::vector<Submission>> ListSubmissions(const SubmissionFilter& filter) const override;
   Status ForEachSubmission(const SubmissionFilter& filter,
                            const SubmissionVisitor& visit) const override;
+  Result<std::vector<std::string>> MetadataColumns(const std::string& form_id) const override;
   Result<std::unique_ptr<ImportWriter>> BeginImport(
       const std::optional<FormVersion>& form) override;
   Result<std::vector<AuditEntry>> ReadAudit(const std::string& instance_id) const override;
@@ -241,6 +242,10 @@ class SqliteStore final : public Store {
   Result<Answers> ReadAnswersOf(int64_t id, const Submission& s) const;
   Result<Answers> ReadAnswers(int64_t id) const;
   Status WritePackedAnswers(int64_t id, const Answers& answers, bool replace);
+  // Submission::metadata of submission `id`: written once (a new submission), read
+  // in column order.
+  Status WriteMetadata(int64_t id, const std::vector<MetadataField>& metadata);
+  Result<std::vector<MetadataField>> ReadMetadata(int64_t id) const;
   Status PackDraftAnswers(int64_t id);
   Status PackCompletedSubmissions();
 
@@ -282,6 +287,9 @@ class SqliteStore final : public Store {
   // the write of one (its row and the submission's review_status; no audit entry).
   Result<std::vector<Review>> ReadReviewRows(const std::string& form_id) const;
   Status WriteReview(const Review& review);
+  // SetReview's body inside the caller's transaction (the review already checked);
+  // returns the review with at_ms set.
+  Result<Review> ReviewInTransaction(const Review& review);
 
   // Adds the file name to errors raised while decoding rows (a store code ST...
   // becomes IO105: a row no ngosurvey writes means a damaged store).

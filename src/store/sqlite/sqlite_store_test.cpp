@@ -69,7 +69,7 @@ TEST(SqliteStoreTest, FileHasTheDocumentedSettings) {
   EXPECT_EQ(QueryText(path, "PRAGMA user_version"), std::to_string(sqlite::kSchemaVersion));
   EXPECT_EQ(QueryText(path, "PRAGMA journal_mode"), "wal");
   EXPECT_EQ(QueryText(path, "SELECT group_concat(version) FROM schema_migrations"),
-            "1,2,3,4,5,6,7,8,9");
+            "1,2,3,4,5,6,7,8,9,10");
   EXPECT_EQ(QueryText(path, "SELECT count(*) FROM audit"), "3");
   EXPECT_EQ(QueryText(path, "PRAGMA foreign_key_check"), "") << "no dangling references";
 }
