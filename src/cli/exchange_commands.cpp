@@ -422,7 +422,7 @@ void RunExport(CommandContext& ctx, const ExportOptions& opts) {
   for (const store::Review& review : *reviews) {
     options.validation_status[review.instance_id] = store::KoboValidationStatus(review.status);
   }
-  auto metadata = store.MetadataColumns(opts.form);
+  auto metadata = store.MetadataColumns(filter);
   if (!metadata) {
     ctx.exit_status = ReportError(ctx, metadata.error());
     return;

@@ -55,7 +55,8 @@ struct ExportOptions {
   // When set, org and interviewer ids become keyed pseudonyms and sensitive
   // questions are left out (pseudonymise.h). The key's bytes.
   std::optional<std::string> pseudonym_key;
-  // The platforms' metadata columns to write (Store::MetadataColumns of the form):
+  // The platforms' metadata columns to write (Store::MetadataColumns of the exported
+  // submissions' filter):
   // where the layout puts them is BuildLayout's business (table_internal.h). When
   // unset, ExportStream reads the submissions once more to find them. Never written
   // in a pseudonymised export (they may name people: _submitted_by, SubmitterName).

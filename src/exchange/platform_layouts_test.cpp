@@ -203,10 +203,10 @@ TEST(PlatformLayoutsTest, SpecifyTextsAreExportedAndOurCsvReimportsToTheSameStor
   auto main = csv::ReadTable(dir.File("out.csv"));
   auto visits = csv::ReadTable(dir.File("out-visits.csv"));
   ASSERT_TRUE(main && visits);
-  // Kobo's order: the select, its 0/1 columns, then the specify text (after the six
-  // metadata columns KEY, FormVersion, wave, org, interviewer, _validation_status, and
-  // before Kobo's own metadata columns).
-  std::vector<std::string> questions(main->header.begin() + 6, main->header.begin() + 13);
+  // Kobo's order: the select, its 0/1 columns, then the specify text (after
+  // ngosurvey's KEY, FormVersion, wave, org, interviewer, and before Kobo's own
+  // metadata columns, _validation_status among them).
+  std::vector<std::string> questions(main->header.begin() + 5, main->header.begin() + 12);
   EXPECT_EQ(questions,
             (std::vector<std::string>{"grp/fav", "grp/fav_other", "grp/favs", "grp/favs/julius",
                                       "grp/favs/augustus", "grp/favs/other", "grp/favs_other"}));
@@ -308,13 +308,23 @@ TEST(PlatformLayoutsTest, ReviewStatusIsKobosValidationStatusColumn) {
   ASSERT_TRUE(result) << result.error().ToString();
   auto main = csv::ReadTable(dir.File("o.csv"));
   ASSERT_TRUE(main);
-  ASSERT_EQ(main->header[5], "_validation_status");
-  EXPECT_EQ(main->header[4], "interviewer");
+  // With Kobo's metadata columns it sits where Kobo's export has it, after
+  // _submission_time; without them, after interviewer.
+  auto column = main->ColumnIndex("_validation_status");
+  ASSERT_TRUE(column);
+  EXPECT_EQ(main->header[*column - 1], "_submission_time");
+  EXPECT_EQ(main->header[*column + 1], "_notes");
   std::map<std::string, std::string> got;
-  for (const auto& row : main->rows) got[row[0]] = row[5];
+  for (const auto& row : main->rows) got[row[0]] = row[*column];
   EXPECT_EQ(got, (std::map<std::string, std::string>{
                      {plan->batch.submissions[0].instance_id, "validation_status_not_approved"},
                      {plan->batch.submissions[1].instance_id, ""}}));
+  for (auto& s : plan->batch.submissions) s.metadata.clear();
+  ASSERT_TRUE(ExportSubmissions(c.form, plan->batch.submissions, options, dir.File("p.csv")));
+  auto plain = csv::ReadTable(dir.File("p.csv"));
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->header[4], "interviewer");
+  EXPECT_EQ(plain->header[5], "_validation_status");
 }
 
 // Kobo's metadata columns (formpack's export with kpi's copy_fields: _id, _uuid,
@@ -361,11 +371,11 @@ TEST(PlatformLayoutsTest, KoboMetadataColumnsAreKeptAndExportedBack) {
     auto main = csv::ReadTable(dir.File("o.csv"));
     auto visits = csv::ReadTable(dir.File("o-visits.csv"));
     ASSERT_TRUE(main && visits);
-    std::vector<std::string> tail(main->header.end() - 9, main->header.end());
-    EXPECT_EQ(tail,
-              (std::vector<std::string>{"_id", "_uuid", "_submission_time", "_notes", "_status",
-                                        "_submitted_by", "__version__", "_tags", "_index"}))
-        << "after the answers, in Kobo's order";
+    std::vector<std::string> tail(main->header.end() - 10, main->header.end());
+    EXPECT_EQ(tail, (std::vector<std::string>{"_id", "_uuid", "_submission_time",
+                                              "_validation_status", "_notes", "_status",
+                                              "_submitted_by", "__version__", "_tags", "_index"}))
+        << "after the answers, in Kobo's order (the review where Kobo has it)";
     // Every column of Kobo's files is in ours with the same values, row by row (the
     // question columns named in the export's header style: Kobo's file has group paths
     // in the main file and names in the repeat's).

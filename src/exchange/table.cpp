@@ -230,6 +230,21 @@ void AddMetadataVariables(const form::Form& form, const std::vector<std::string>
     for (Variable& v : last) out.push_back(std::move(v));
     level.variables = std::move(out);
   }
+  // With Kobo's columns, the review goes where Kobo's export has _validation_status:
+  // right after _submission_time (kpi's copy_fields order).
+  std::vector<Variable>& top = t->levels[0].variables;
+  auto named = [&](std::string_view name, bool kept) {
+    return std::find_if(top.begin(), top.end(), [&](const Variable& v) {
+      return v.csv_name == name && v.kept == kept && v.question < 0;
+    });
+  };
+  if (auto time = named("_submission_time", true); time != top.end()) {
+    if (auto review = named("_validation_status", false); review != top.end()) {
+      Variable moved = std::move(*review);
+      top.erase(review);
+      top.insert(named("_submission_time", true) + 1, std::move(moved));
+    }
+  }
 }
 
 }  // namespace

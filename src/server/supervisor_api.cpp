@@ -468,14 +468,14 @@ Response Router::ApiExport(const Request& request, const std::string& form_id,
   for (const store::Review& review : *reviews) {
     options.validation_status[review.instance_id] = store::KoboValidationStatus(review.status);
   }
-  auto metadata = store_.MetadataColumns(form_id);
-  if (!metadata) return StoreError(metadata.error());
-  options.metadata_columns = std::move(*metadata);
   store::SubmissionFilter filter;
   filter.form_id = form_id;
   filter.status = store::SubmissionStatus::kComplete;
   filter.include_pretest = false;
   filter.submitted_by = store::ReadableSubmitter(user);
+  auto metadata = store_.MetadataColumns(filter);
+  if (!metadata) return StoreError(metadata.error());
+  options.metadata_columns = std::move(*metadata);
   store::AccessEntry entry;
   entry.who = user.name;
   entry.action = "export";

@@ -63,11 +63,12 @@ std::vector<std::string> MetadataColumnsOf(const std::vector<Submission>& submis
   return out;
 }
 
-Result<std::vector<std::string>> Store::MetadataColumns(const std::string& form_id) const {
-  SubmissionFilter filter;
-  if (!form_id.empty()) filter.form_id = form_id;
+Result<std::vector<std::string>> Store::MetadataColumns(const SubmissionFilter& filter) const {
+  SubmissionFilter all = filter;
+  all.after.reset();
+  all.limit = 0;
   std::vector<Submission> heads;
-  NGO_TRY(ForEachSubmission(filter, [&](const Submission& s, const std::vector<AnswerView>&) {
+  NGO_TRY(ForEachSubmission(all, [&](const Submission& s, const std::vector<AnswerView>&) {
     if (!s.metadata.empty()) heads.emplace_back().metadata = s.metadata;
     return Ok();
   }));

@@ -424,11 +424,11 @@ class Store : public FieldworkLog, public CodingLog, public ServerData, public R
   virtual Status ForEachSubmission(const SubmissionFilter& filter,
                                    const SubmissionVisitor& visit) const;
 
-  // The metadata columns (Submission::metadata) of the submissions of `form_id`
-  // (every form when empty), each once, as MetadataColumnsOf orders them: what an
-  // export of the form writes beside the answers. The SQL back ends answer from an
-  // index without reading any answers.
-  virtual Result<std::vector<std::string>> MetadataColumns(const std::string& form_id) const;
+  // The metadata columns (Submission::metadata) of the submissions that match
+  // `filter` (its `after` and `limit` ignored), each once, as MetadataColumnsOf orders
+  // them: what an export of those submissions writes beside the answers. The SQL back
+  // ends answer without reading any answers.
+  virtual Result<std::vector<std::string>> MetadataColumns(const SubmissionFilter& filter) const;
 
   // Starts a streaming import of many submissions in one transaction: the form (when
   // given) is stored as by PutForm, then each ImportWriter::Add stores one

@@ -158,6 +158,41 @@ Submission CompleteCensus(int n) {
   return s;
 }
 
+// What an export writes: the columns of the submissions a filter selects, each once,
+// by smallest position then name, whichever back end.
+TYPED_TEST(StoreConformanceTest, MetadataColumnsOfTheFilteredSubmissions) {
+  Store& store = this->store();
+  ASSERT_TRUE(store.PutForm(TestForm("other", "1")));
+  Submission a = TestDraft(Uuid(1));
+  a.metadata = {{"_id", "1"}, {"_uuid", "x"}, {"_submission_time", "t"}};
+  Submission b = TestDraft(Uuid(2));
+  b.metadata = {{"_id", "2"},
+                {"_uuid", "y"},
+                {"_submission_time", "t"},
+                {"_index", "2"},
+                {"members[1]/_index", "1"}};
+  b.wave = Wave::kPretest;
+  Submission c = TestDraft(Uuid(3), 1000, "other");
+  c.metadata = {{"SubmissionDate", "d"}, {"DeviceID", "e"}};
+  Submission d = TestDraft(Uuid(4));
+  d.metadata = {{"_status", "s"}, {"_id", "4"}};
+  for (const Submission& s : {a, b, c, d}) ASSERT_TRUE(store.CreateSubmission(s));
+  auto columns = [&](SubmissionFilter filter) {
+    auto got = store.MetadataColumns(filter);
+    EXPECT_TRUE(got) << got.error().ToString();
+    return got ? *got : std::vector<std::string>{"error"};
+  };
+  using Names = std::vector<std::string>;
+  EXPECT_EQ(columns({.form_id = "ngo_staff"}),
+            (Names{"_id", "_status", "_uuid", "_submission_time", "_index", "members[1]/_index"}));
+  EXPECT_EQ(columns({.form_id = "ngo_staff", .include_pretest = false}),
+            (Names{"_id", "_status", "_uuid", "_submission_time"}));
+  EXPECT_EQ(columns({.form_id = "other"}), (Names{"SubmissionDate", "DeviceID"}));
+  EXPECT_EQ(columns({.form_id = "ngo_staff", .status = SubmissionStatus::kComplete}), Names{});
+  EXPECT_EQ(columns({.form_id = "ngo_staff", .limit = 1}).size(), 6u) << "limit is ignored";
+  EXPECT_EQ(store::MetadataColumnsOf({a, b, c, d}).size(), 8u);
+}
+
 TYPED_TEST(StoreConformanceTest, MetadataKeepItsOrderAndIsChecked) {
   Store& store = this->store();
   Submission draft = TestDraft(Uuid(1));

@@ -27,8 +27,15 @@ expect_status 0 "$NGOSURVEY" export --db "$DB" --form exchange_demo --format csv
 [ "$(rows "$TMP/pre.csv")" = 2 ] || fail "--wave pretest: $(rows "$TMP/pre.csv") rows"
 head -1 "$TMP/main.csv" | grep -q '^KEY,FormVersion,wave,org,interviewer,_validation_status,start,end,username,org_id,country,profile/staff_n,' ||
   fail "ODK layout header: $(head -1 "$TMP/main.csv")"
+# The questions, then the platform's metadata columns kept by the import of the
+# exported submissions: Central's SubmissionDate... in the main file; the repeat's
+# file has none (the Kobo import's _index, _parent_index... are pretest's).
 [ "$(head -1 "$TMP/main-programs.csv")" = "KEY,PARENT_KEY,programs/program_name,programs/program_active,programs/program_staff" ] ||
   fail "repeat header: $(head -1 "$TMP/main-programs.csv")"
+head -1 "$TMP/main.csv" | grep -q ',SubmissionDate,meta/instanceID,SubmitterID,SubmitterName,ReviewState$' ||
+  fail "Central's metadata after the answers: $(head -1 "$TMP/main.csv")"
+head -1 "$TMP/all-programs.csv" | grep -q ',programs/program_staff,_index,_parent_index,' ||
+  fail "Kobo's repeat metadata with --include-pretest: $(head -1 "$TMP/all-programs.csv")"
 expect_contains "$TMP/main-codebook.md" "| number_of_partner_organisations_working_with_us_in_2026 | number_of_partner_organisation_2 | number_of_partner_organisations_working_with_us_in_2026 |"
 expect_contains "$TMP/main-codebook.html" "<td>1 = KH (Cambodia); 2 = VN (Viet Nam)</td>"
 expect_contains "$TMP/main-codebook.md" "| Asked if has_shelter is 'yes' (\"Yes\") |"   # relevance in words

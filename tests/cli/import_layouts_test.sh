@@ -42,7 +42,7 @@ expect_contains "$TMP/stdout" "imported 2 submissions (kobo layout) into form 'h
 answers "$TMP/a.db" >"$TMP/a.json"
 python3 - "$TMP/a.json" <<'PY'
 import json, sys
-subs = dict((i, a) for i, a in json.load(open(sys.argv[1])))
+subs = dict((i, a) for i, a, _ in json.load(open(sys.argv[1])))
 a = subs["uuid:11111111-1111-4111-8111-111111111111"]
 assert a["hh/main_source_other"]["value"] == "Village chief ", a["hh/main_source_other"]
 assert a["hh/info_source"]["value"] == "radio other"

@@ -34,6 +34,16 @@ constexpr const char* kListSubmissionsSql =
     "AND ($7::bigint IS NULL OR (s.started_at_ms, s.instance_id) > ($7::bigint, $8::text)) "
     "AND ($9::text IS NULL OR s.submitted_by = $9::text) "
     "ORDER BY s.started_at_ms, s.instance_id LIMIT $10::bigint";
+// The metadata columns of the submissions the same filter ($1-$6, $9) selects.
+constexpr const char* kMetadataColumnsSql =
+    "SELECT m.name FROM submissions s JOIN submission_metadata m ON m.submission_id = s.id "
+    "WHERE ($1::text IS NULL OR s.form_id = $1::text) "
+    "AND ($2::text IS NULL OR s.form_version = $2::text) "
+    "AND ($3::text IS NULL OR s.status = $3::text) AND ($4::text IS NULL OR s.org_id = $4::text) "
+    "AND (CASE WHEN $5::text IS NOT NULL THEN s.wave = $5::text "
+    "ELSE ($6::bigint <> 0 OR s.wave <> 'pretest') END) "
+    "AND ($7::text IS NULL OR s.submitted_by = $7::text) "
+    "GROUP BY m.name ORDER BY min(m.position), m.name COLLATE \"C\"";
 constexpr int kPageSize = 500;
 
 constexpr const char* kSubmissionColumns =
@@ -462,13 +472,25 @@ Result<Answers> PostgresStore::ReadDraftAnswers(int64_t id) const {
   return answers;
 }
 
-Result<std::vector<std::string>> PostgresStore::MetadataColumns(const std::string& form_id) const {
+Result<std::vector<std::string>> PostgresStore::MetadataColumns(
+    const SubmissionFilter& filter) const {
   return Read("cannot list the metadata columns", [&]() -> Result<std::vector<std::string>> {
-    auto rows = NGO_TRY(conn_->Query(
-        "SELECT m.name FROM submission_metadata m JOIN submissions s ON s.id = m.submission_id "
-        "WHERE $1::text = '' OR s.form_id = $1::text GROUP BY m.name "
-        "ORDER BY min(m.position), m.name COLLATE \"C\"",
-        Params().Text(form_id), "cannot list the metadata columns"));
+    Params params;
+    params.OptionalText(filter.form_id).OptionalText(filter.form_version);
+    if (filter.status) {
+      params.Text(StatusName(*filter.status));
+    } else {
+      params.Null();
+    }
+    params.OptionalText(filter.org_id);
+    if (filter.wave) {
+      params.Text(WaveName(*filter.wave));
+    } else {
+      params.Null();
+    }
+    params.Int(filter.include_pretest ? 1 : 0).OptionalText(filter.submitted_by);
+    auto rows =
+        NGO_TRY(conn_->Query(kMetadataColumnsSql, params, "cannot list the metadata columns"));
     std::vector<std::string> out;
     for (int i = 0; i < rows.size(); ++i) out.push_back(rows.Text(i, 0));
     return out;

@@ -161,7 +161,7 @@ class PostgresStore final : public Store {
   Result<std::vector<Submission>> ListSubmissions(const SubmissionFilter& filter) const override;
   Status ForEachSubmission(const SubmissionFilter& filter,
                            const SubmissionVisitor& visit) const override;
-  Result<std::vector<std::string>> MetadataColumns(const std::string& form_id) const override;
+  Result<std::vector<std::string>> MetadataColumns(const SubmissionFilter& filter) const override;
   Result<std::vector<AuditEntry>> ReadAudit(const std::string& instance_id) const override;
   Result<AuditVerification> VerifyAudit() const override;
   // Moving a store (postgres_contents.cpp).

@@ -16,17 +16,31 @@ namespace ngosurvey::store::sqlite {
 namespace {
 
 // Unset filters bind NULL, which the "?n IS NULL OR" arms turn into "match all".
-constexpr const char* kListSubmissionsSql =
-    "SELECT id, instance_id, form_id, form_version, status, wave, org_id, interviewer, "
-    "started_at_ms, ended_at_ms, updated_at_ms, language, packed_answers.data, submitted_by "
-    "FROM submissions "
-    "LEFT JOIN packed_answers ON packed_answers.submission_id = submissions.id "
+constexpr const char* kSubmissionFilterSql =
     "WHERE (?1 IS NULL OR form_id = ?1) AND (?2 IS NULL OR form_version = ?2) "
     "AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR org_id = ?4) "
     "AND (CASE WHEN ?5 IS NOT NULL THEN wave = ?5 ELSE (?6 OR wave <> 'pretest') END) "
     "AND (?7 IS NULL OR submitted_by = ?7) "
-    "AND (?8 IS NULL OR (started_at_ms, instance_id) > (?8, ?9)) "
-    "ORDER BY started_at_ms, instance_id LIMIT ?10";
+    "AND (?8 IS NULL OR (started_at_ms, instance_id) > (?8, ?9)) ";
+const std::string& ListSubmissionsSql() {
+  static const std::string sql =
+      std::string(
+          "SELECT id, instance_id, form_id, form_version, status, wave, org_id, interviewer, "
+          "started_at_ms, ended_at_ms, updated_at_ms, language, packed_answers.data, submitted_by "
+          "FROM submissions "
+          "LEFT JOIN packed_answers ON packed_answers.submission_id = submissions.id ") +
+      kSubmissionFilterSql + "ORDER BY started_at_ms, instance_id LIMIT ?10";
+  return sql;
+}
+// The metadata columns of the same submissions.
+const std::string& MetadataColumnsSql() {
+  static const std::string sql =
+      std::string(
+          "SELECT m.name FROM submissions "
+          "JOIN submission_metadata m ON m.submission_id = submissions.id ") +
+      kSubmissionFilterSql + "GROUP BY m.name ORDER BY min(m.position), m.name LIMIT ?10";
+  return sql;
+}
 
 std::optional<form::AnswerState> StateFromText(std::string_view text) {
   using form::AnswerState;
@@ -341,8 +355,9 @@ Result<std::optional<Submission>> SqliteStore::LookUpSubmission(const std::strin
 
 // The submissions query with `filter` bound (unset filters bind NULL, which the
 // "?n IS NULL OR" arms turn into "match all").
-Result<Statement> SqliteStore::PrepareListSubmissions(const SubmissionFilter& filter) const {
-  auto list = NGO_TRY(conn_->Prepare(kListSubmissionsSql));
+Result<Statement> SqliteStore::PrepareListSubmissions(const SubmissionFilter& filter,
+                                                      const std::string& sql) const {
+  auto list = NGO_TRY(conn_->Prepare((sql.empty() ? ListSubmissionsSql() : sql).c_str()));
   if (filter.form_id) list.Bind(1, *filter.form_id);
   if (filter.form_version) list.Bind(2, *filter.form_version);
   if (filter.status) list.Bind(3, StatusName(*filter.status));
@@ -423,12 +438,13 @@ Status SqliteStore::ForEachSubmission(const SubmissionFilter& filter,
   });
 }
 
-Result<std::vector<std::string>> SqliteStore::MetadataColumns(const std::string& form_id) const {
+Result<std::vector<std::string>> SqliteStore::MetadataColumns(
+    const SubmissionFilter& filter) const {
   return Read("cannot list the metadata columns", [&]() -> Result<std::vector<std::string>> {
-    auto list = NGO_TRY(conn_->Prepare(
-        "SELECT m.name FROM submission_metadata m JOIN submissions s ON s.id = m.submission_id "
-        "WHERE ?1 = '' OR s.form_id = ?1 GROUP BY m.name ORDER BY min(m.position), m.name"));
-    list.Bind(1, form_id);
+    SubmissionFilter all = filter;
+    all.after.reset();
+    all.limit = 0;
+    auto list = NGO_TRY(PrepareListSubmissions(all, MetadataColumnsSql()));
     std::vector<std::string> out;
     NGO_TRY(conn_->EachRow(list, "cannot list the metadata columns", [&]() -> Status {
       out.push_back(list.Text(0));

@@ -110,7 +110,7 @@ class SqliteStore final : public Store {
   Result<std::vector<Submission>> ListSubmissions(const SubmissionFilter& filter) const override;
   Status ForEachSubmission(const SubmissionFilter& filter,
                            const SubmissionVisitor& visit) const override;
-  Result<std::vector<std::string>> MetadataColumns(const std::string& form_id) const override;
+  Result<std::vector<std::string>> MetadataColumns(const SubmissionFilter& filter) const override;
   Result<std::unique_ptr<ImportWriter>> BeginImport(
       const std::optional<FormVersion>& form) override;
   Result<std::vector<AuditEntry>> ReadAudit(const std::string& instance_id) const override;
@@ -227,7 +227,10 @@ class SqliteStore final : public Store {
   // what the caller was `doing`.
   Result<std::optional<Submission>> LookUpSubmission(const std::string& instance_id,
                                                      std::string_view doing) const;
-  Result<Statement> PrepareListSubmissions(const SubmissionFilter& filter) const;
+  // The submissions query with `filter` bound (`sql`: another query over the same
+  // filter parameters ?1..?10, e.g. the metadata columns').
+  Result<Statement> PrepareListSubmissions(const SubmissionFilter& filter,
+                                           const std::string& sql = "") const;
   Result<Row> FindSubmission(const std::string& instance_id);
   Status PutAnswer(int64_t id, const std::string& path, const form::Answer& answer);
   Status DeleteAnswer(int64_t id, const std::string& path);
