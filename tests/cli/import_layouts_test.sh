@@ -15,11 +15,14 @@ subs = json.load(sys.stdin)
 print(json.dumps(sorted((s["instance_id"], s["answers"], s["metadata"]) for s in subs), sort_keys=True))'
 }
 
-same_columns() {  # same_columns THEIRS OURS: every column of THEIRS is in OURS with its values
-  python3 - "$1" "$2" <<'PY' || fail "$2 differs from $1"
+same_columns() {  # same_columns THEIRS OURS [PREFIX]: every column of THEIRS is in OURS with
+  # its values (THEIRS's question columns named PREFIX + name in OURS: Kobo's repeat sheet
+  # has bare names, a path-style export the repeat's path)
+  python3 - "$1" "$2" "${3:-}" <<'PY' || fail "$2 differs from $1"
 import csv, sys
-theirs = list(csv.reader(open(sys.argv[1], newline="")))
-ours = list(csv.reader(open(sys.argv[2], newline="")))
+theirs = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8-sig")))
+ours = list(csv.reader(open(sys.argv[2], newline="", encoding="utf-8-sig")))
+theirs[0] = [n if n.startswith("_") else sys.argv[3] + n for n in theirs[0]]
 assert len(theirs) == len(ours), (len(theirs), len(ours))
 at = {name: i for i, name in enumerate(ours[0])}
 order = [at.get(name) for name in theirs[0]]
@@ -61,7 +64,7 @@ PY
 # column of Kobo's files is in ngosurvey's export, Kobo's own in Kobo's order.
 expect_status 0 "$NGOSURVEY" export --db "$TMP/a.db" --form household --format csv -o "$TMP/meta.csv"
 same_columns $D/kobo.csv "$TMP/meta.csv"
-same_columns $D/kobo-members.csv "$TMP/meta-members.csv"
+same_columns $D/kobo-members.csv "$TMP/meta-members.csv" members/
 
 # Every export carries the specify texts.
 expect_status 0 "$NGOSURVEY" export --db "$TMP/a.db" --form household --format csv -o "$TMP/out.csv"
