@@ -59,6 +59,19 @@ export function storedSubmissions(db) {
   return JSON.parse(cli(['submissions', 'list', '--db', db, '--format', 'json']));
 }
 
+// Waits until the server's store holds submission `instanceId` and returns it (as
+// storedSubmissions lists it). A page's "Waiting to be sent: 0" is no proof: right
+// after "Complete" it may still be the count from before the interview was queued.
+export async function waitForStored(db, instanceId, timeoutMs = 60000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const found = storedSubmissions(db).filter((s) => s.instance_id === instanceId);
+    if (found.length) return found;
+    if (Date.now() > until) throw new Error(`${instanceId} did not arrive within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 // The web root's files alone, on loopback (node's http; GET /web/PATH, `/web/` as
 // index.html), for the tests of what the app does on the device without a
 // collection server: its forms put in IndexedDB as the app keeps them.

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { idle, interview } from './interview_driver.mjs';
-import { SOURCE_DIR, cli, startServer, storedSubmissions } from './app_util.mjs';
+import { SOURCE_DIR, cli, startServer, storedSubmissions, waitForStored } from './app_util.mjs';
 
 const TITLE = 'Version demo (synthetic)';
 
@@ -89,6 +89,7 @@ test('a draft keeps its form version when a new one is published; a new intervie
   await interview(page);
   assert.equal(await page.getByText('Registered with the ministry').count(), 0, 'the draft shows version 2');
   await page.getByRole('button', { name: /Complete/ }).click();
+  await waitForStored(server.db, draftId);
   await sentAll(page);
   let stored = storedSubmissions(server.db).filter((s) => s.instance_id === draftId);
   assert.equal(stored.length, 1);
@@ -103,6 +104,7 @@ test('a draft keeps its form version when a new one is published; a new intervie
   const newId = decodeURIComponent(new URL(page.url()).hash.replace('#iv/', ''));
   await interview(page);
   await page.getByRole('button', { name: /Complete/ }).click();
+  await waitForStored(server.db, newId);
   await sentAll(page);
   stored = storedSubmissions(server.db).filter((s) => s.instance_id === newId);
   assert.equal(stored.length, 1);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { axe, idle, interview, smallTargets } from './interview_driver.mjs';
-import { startServer, storedSubmissions } from './app_util.mjs';
+import { startServer, storedSubmissions, waitForStored } from './app_util.mjs';
 
 const OUT_DIR = process.env.OUT_DIR || '/tmp/ngosurvey-browser';
 mkdirSync(OUT_DIR, { recursive: true });
@@ -196,6 +196,7 @@ test('a Vietnamese interview on a phone', async () => {
   } });
   assert.ok(screens > 20, `${screens} screens`);
   await page.getByRole('button', { name: /Complete/ }).click();
+  await waitForStored(server.db, instanceId);
   await page.waitForFunction(() => /Waiting to be sent: 0/.test(document.getElementById('outbox-status').textContent));
   const stored = storedSubmissions(server.db).filter((s) => s.instance_id === instanceId);
   assert.equal(stored.length, 1);

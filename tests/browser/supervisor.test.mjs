@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { axe, idle, interview, smallTargets } from './interview_driver.mjs';
-import { cli, startServer, storedSubmissions } from './app_util.mjs';
+import { cli, startServer, storedSubmissions, waitForStored } from './app_util.mjs';
 
 const OUT_DIR = process.env.OUT_DIR || '/tmp/ngosurvey-browser';
 mkdirSync(OUT_DIR, { recursive: true });
@@ -84,6 +84,7 @@ test('the interviewer\'s Khmer interview arrives', async () => {
   instanceId = decodeURIComponent(new URL(page.url()).hash.replace('#iv/', ''));
   await interview(page);
   await page.getByRole('button', { name: /Complete/ }).click();
+  await waitForStored(server.db, instanceId);
   await page.waitForFunction(() => /Waiting to be sent: 0/.test(document.getElementById('outbox-status').textContent));
   assert.equal(storedSubmissions(server.db).filter((s) => s.instance_id === instanceId).length, 1);
 
