@@ -182,6 +182,8 @@ std::optional<double> CohenKappa(const std::vector<int64_t>& table, int categori
   return static_cast<double>(static_cast<long double>(num) / static_cast<long double>(den));
 }
 
+// Long on purpose: one pass over the codings fills the tables that every coefficient then reads.
+// NOLINTNEXTLINE(readability-function-size)
 Result<std::vector<CodeAgreement>> ComputeCodingAgreement(const std::vector<Coding>& codings,
                                                           size_t n_units, size_t n_coders,
                                                           const std::vector<std::string>& codes,

@@ -1008,7 +1008,8 @@ Result<Dataset> Loader::Run(Diagnostics* diags) {
     whole.begin = body_begin_;
     whole.end = data_.size();
     whole.row_capacity = total_capacity_ = data_.size() - body_begin_ + 1;
-    chunks_.assign(1, std::move(whole));
+    chunks_.clear();
+    chunks_.push_back(std::move(whole));
     ParseAll(true);
     if (input_.changed()) return tl::unexpected(ChangedError());
     if (chunks_[0].structural_error && chunks_[0].error.code != "CSV000") {
@@ -1020,7 +1021,8 @@ Result<Dataset> Loader::Run(Diagnostics* diags) {
     again.begin = body_begin_;
     again.end = data_.size();
     again.row_capacity = total_capacity_;
-    chunks_.assign(1, std::move(again));
+    chunks_.clear();
+    chunks_.push_back(std::move(again));
     targets_ = std::move(targets);
     ParseAll(true);
     if (input_.changed()) return tl::unexpected(ChangedError());

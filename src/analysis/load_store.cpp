@@ -68,6 +68,9 @@ Result<std::string> PickForm(const store::Store& store, const std::string& wante
 
 }  // namespace
 
+// Long on purpose: one walk down the form's levels over the store's rows; the steps share the level
+// chain.
+// NOLINTNEXTLINE(readability-function-size)
 Result<StoreData> LoadFromStore(const store::Store& store, const StoreDataOptions& options,
                                 Diagnostics* diags) {
   std::string form_id = NGO_TRY(PickForm(store, options.form_id));

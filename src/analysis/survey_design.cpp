@@ -492,6 +492,8 @@ Result<RaoScottResult> Design::RaoScott(std::span<const int32_t> row_codes,
   return RaoScottFromTotals(cell_totals, cell_rows, nr, nc, psu_rows);
 }
 
+// Long on purpose: svychisq's steps in R's order, checked against R step by step.
+// NOLINTNEXTLINE(readability-function-size)
 Result<RaoScottResult> Design::RaoScottFromTotals(std::span<const double> all_cell_weights,
                                                   std::span<const int64_t> all_cell_rows,
                                                   int all_rows, int all_columns,

@@ -225,6 +225,9 @@ bool ImportOdk(CommandContext& ctx, const ImportOptions& opts,
   return true;
 }
 
+// Long on purpose: the command's steps in order: flags to options, the store, the import, the
+// output.
+// NOLINTNEXTLINE(readability-function-size)
 void RunImport(CommandContext& ctx, const ImportOptions& opts) {
   exchange::ImportOptions options;
   if (!opts.wave.empty()) {

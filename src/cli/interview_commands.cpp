@@ -460,6 +460,9 @@ std::string Hostname() {
   return buf;
 }
 
+// Long on purpose: the command's steps in order: resume or new, form version, language, the
+// session.
+// NOLINTNEXTLINE(readability-function-size)
 void RunInterview(CommandContext& ctx, const InterviewOptions& opts) {
   if (opts.resume.empty() && opts.form_path.empty()) {
     *ctx.err << "error: --form is required for a new interview (or --resume INSTANCE_ID)\n";

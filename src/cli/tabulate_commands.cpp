@@ -430,6 +430,8 @@ Status AddThemes(CommandContext& ctx, const TabulateOptions& opts, const form::F
   return analysis::AddThemeColumns(uses, inputs, top);
 }
 
+// Long on purpose: the command's steps in order: form, names checked, levels, tables, output.
+// NOLINTNEXTLINE(readability-function-size)
 void Run(CommandContext& ctx, const TabulateOptions& opts) {
   auto format = report::ParseTableFormat(opts.format);
   if (!format) {

@@ -11,10 +11,6 @@
 namespace ngosurvey::exchange {
 namespace {
 
-using form::AnswerState;
-using form::Question;
-using form::QuestionType;
-
 class CsvWriter final : public RowWriter {
  public:
   static Result<std::unique_ptr<RowWriter>> Open(const Tables& tables, const std::string& path,

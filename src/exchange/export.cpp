@@ -29,7 +29,6 @@ namespace {
 
 using form::AnswerState;
 using form::Question;
-using form::QuestionType;
 
 // Turns one submission into its rows: one on the main level, one per repeat
 // instance. Answer paths are looked up in tables built once from the layout.
@@ -37,11 +36,7 @@ class RowBuilder {
  public:
   RowBuilder(const form::Form& form, const Tables& tables, const PseudonymPlan* pseudonyms,
              std::string_view key, const std::map<std::string, std::string>& validation_status)
-      : form_(form),
-        tables_(tables),
-        pseudonyms_(pseudonyms),
-        key_(key),
-        validation_status_(validation_status) {
+      : tables_(tables), pseudonyms_(pseudonyms), key_(key), validation_status_(validation_status) {
     targets_.resize(tables.levels.size());
     kept_.resize(tables.levels.size());
     rows_.resize(tables.levels.size());
@@ -260,7 +255,6 @@ class RowBuilder {
     return innermost;
   }
 
-  const form::Form& form_;
   const Tables& tables_;
   const PseudonymPlan* pseudonyms_;
   std::string_view key_;

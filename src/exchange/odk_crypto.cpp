@@ -159,7 +159,7 @@ std::optional<std::string> AesCfbDecrypt(std::string_view key, const unsigned ch
     ERR_clear_error();
     return std::nullopt;
   }
-  out.resize(static_cast<size_t>(n + tail));
+  out.resize(static_cast<size_t>(n) + static_cast<size_t>(tail));
   unsigned char pad = static_cast<unsigned char>(out.back());
   if (pad == 0 || pad > 16 || pad > out.size()) return std::nullopt;
   for (size_t i = out.size() - pad; i < out.size(); ++i) {

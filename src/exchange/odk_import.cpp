@@ -137,6 +137,9 @@ Result<std::vector<std::string>> FindOdkSubmissions(const std::string& path) {
   return found;
 }
 
+// Long on purpose: all-or-nothing: every file read and checked before the writer commits; steps
+// share it.
+// NOLINTNEXTLINE(readability-function-size)
 Result<OdkImportReport> ImportOdkSubmissions(const form::Form& form,
                                              const store::FormVersion& version,
                                              const std::string& path,

@@ -150,6 +150,8 @@ class LevelFile {
     return Ok();
   }
 
+  // Long on purpose: ReadStat's calls for both formats, in the order ReadStat requires.
+  // NOLINTNEXTLINE(readability-function-size)
   Status Finish() {
     if (std::fflush(spool_) != 0) {
       return MakeError("IO004", "cannot write a temporary file (disk full?)",

@@ -380,6 +380,9 @@ std::string FormToJson(const Form& form) {
   return doc.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
 }
 
+// Long on purpose: the format's fields in docs/formats/form-json.md's order, each checked where
+// read.
+// NOLINTNEXTLINE(readability-function-size)
 Result<Form> FormFromJson(std::string_view json, const std::string& file_name, size_t max_bytes) {
   Location where{file_name};
   if (json.size() > max_bytes) {

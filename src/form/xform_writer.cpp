@@ -798,6 +798,8 @@ std::string Writer::Open(std::string_view tag, const Attrs& attrs, bool close) c
   return s;
 }
 
+// Long on purpose: pyxform's itext in its order, one pass over the translations.
+// NOLINTNEXTLINE(readability-function-size)
 Status Writer::WriteItext() {
   // id -> form ("long", "guidance", "image", ...) -> language code -> (value, context)
   // Texts are not copied: they stay in the elements' Texts, or in `kept` for the
@@ -1134,8 +1136,11 @@ Status Writer::WriteBinds() {
         if (it != e.parameters.end()) attrs.emplace_back("odk:quality", it->second);
       }
     }
-    for (const auto& [key, raw] : e.bind) {
-      std::string value = raw;
+    // A named pair, not a structured binding: clang 14 (tools/tidy) cannot capture a
+    // binding in the lambda below.
+    for (const auto& entry : e.bind) {
+      const std::string& key = entry.first;
+      std::string value = entry.second;
       if (key == "required" || key == "relevant" || key == "readonly" || key == "constraint" ||
           key == "calculate") {
         value = ConvertBinding(value);
@@ -1207,6 +1212,8 @@ Status Writer::WriteLabelHint(int index, int depth, bool hint_too) {
   return Ok();
 }
 
+// Long on purpose: each body element kind as pyxform writes it, in one recursive writer.
+// NOLINTNEXTLINE(readability-function-size)
 Status Writer::WriteBody(int index, int depth) {
   const Elem& e = tree_.elems[static_cast<size_t>(index)];
   if (e.meta_group) return Ok();

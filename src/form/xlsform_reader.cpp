@@ -680,6 +680,8 @@ bool IsValidName(std::string_view name) {
 
 // ---- Survey ---------------------------------------------------------------------
 
+// Long on purpose: one pass over the survey rows as pyxform reads them, a column's rule at a time.
+// NOLINTNEXTLINE(readability-function-size)
 Status Builder::ReadSurvey(const Sheet& sheet) {
   form_.survey_sheet = sheet.name;
   survey_specs_ =
@@ -1057,6 +1059,8 @@ void Builder::ReadChoices(const Sheet& sheet, bool external) {
 
 // ---- Whole-form structure checks ------------------------------------------------
 
+// Long on purpose: the whole-form checks in pyxform's order, over indexes built once.
+// NOLINTNEXTLINE(readability-function-size)
 void Builder::CheckQuestions() {
   const std::string root = "/data";
   std::map<int, std::map<std::string, int>> names_at_level;

@@ -49,7 +49,6 @@ struct Pos {
   ScreenKind kind = ScreenKind::kEnd;
   int node = -1;
   Key key;
-  friend bool operator==(const Pos&, const Pos&) = default;
 };
 
 // A place in the walk: node at a level key; `after` on a repeat means "past its
@@ -997,7 +996,7 @@ Status Interview::SetAt(std::string_view name_or_path, std::string_view value) {
 Status Interview::SetNode(int node, const std::vector<int>& key_in, std::string_view raw) {
   State& s = *state_;
   const Node& n = s.d->nodes[node];
-  const Key key = key_in;
+  const Key& key = key_in;
   if (!n.supported)
     return s.Fail("IV007", Message(Msg::kUnsupported, s.lang, form::TypeName(n.type)), node,
                   "type");

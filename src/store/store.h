@@ -356,7 +356,7 @@ struct OpenOptions {
 // store/server_data.h), and the supervisors' reviews (store/review.h).
 class Store : public FieldworkLog, public CodingLog, public ServerData, public ReviewLog {
  public:
-  virtual ~Store() = default;
+  ~Store() override = default;
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 

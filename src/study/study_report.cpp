@@ -878,6 +878,8 @@ void HtmlNetwork(const StudyReport& report, std::string* out) {
   *out += HtmlNote(report.inputs.config, "network") + "</section>\n";
 }
 
+// Long on purpose: the report's sections in page order.
+// NOLINTNEXTLINE(readability-function-size)
 std::string RenderStudyReportHtml(const StudyReport& report) {
   const StudyInputs& in = report.inputs;
   const UnitWords& unit = in.config.unit;

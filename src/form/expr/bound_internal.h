@@ -7,7 +7,9 @@
 // GCC 12 warns about std::function internals of <regex> at -O1 with sanitizers (a
 // false positive in templates instantiated in the files that include this one, so
 // the warning stays off for them).
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <regex>
 #include <string>
 #include <vector>

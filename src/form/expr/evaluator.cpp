@@ -1252,9 +1252,8 @@ Value Evaluator::State::EvalNodeSet(const BoundNode& node) {
         return {};
       }
       if (node.fn == FuncId::kCount) return Value::Number(v.node_count);
-      if (v.hint == TypeHint::kRepeat && !v.nodes) {
-        return Value::Number(node.fn == FuncId::kSum ? 0 : 0);
-      }
+      // sum() and count-non-empty() of a repeat with no instances.
+      if (v.hint == TypeHint::kRepeat && !v.nodes) return Value::Number(0);
       double total = 0;
       for (uint32_t i = 0; i < v.node_count; ++i) {
         NodeRef n = NodeAt(v, i);

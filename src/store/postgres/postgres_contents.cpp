@@ -71,6 +71,8 @@ Result<StoreContents> PostgresStore::ReadContents() const {
   });
 }
 
+// Long on purpose: one transaction copying the store's tables, one after another.
+// NOLINTNEXTLINE(readability-function-size)
 Status PostgresStore::LoadContents(const StoreContents& contents) {
   return Write("cannot copy into the store", [&]() -> Status {
     NGO_TRY(ReadHead(/*for_update=*/true));

@@ -71,6 +71,8 @@ Result<StoreContents> SqliteStore::ReadContents() const {
   });
 }
 
+// Long on purpose: one transaction copying the store's tables, one after another.
+// NOLINTNEXTLINE(readability-function-size)
 Status SqliteStore::LoadContents(const StoreContents& contents) {
   return Write("cannot copy into the store", [&]() -> Status {
     CopySummary held;
