@@ -17,7 +17,9 @@ namespace ngosurvey::analysis {
 namespace {
 
 constexpr char kMagic[8] = {'N', 'G', 'O', 'C', 'A', 'C', 'H', 'E'};
-constexpr uint32_t kVersion = 1;
+// 2: cells read as written (issue 14); a version-1 cache holds trimmed cells and is
+// rebuilt.
+constexpr uint32_t kVersion = 2;
 constexpr size_t kHeaderBytes = 96;
 constexpr size_t kAlign = 64;
 constexpr size_t kProbeBytes = size_t{64} << 10;

@@ -42,7 +42,6 @@ using csv_internal::CheckUtf8;
 using csv_internal::CsvError;
 using csv_internal::FastDecimal;
 using csv_internal::FastRecord;
-using csv_internal::FastTrim;
 using csv_internal::Input;
 using csv_internal::IsBlank;
 using csv_internal::kNone;
@@ -579,8 +578,9 @@ void Loader::EncodeRow(const Record& record, size_t row, size_t record_pos, Chun
     const std::string_view cell = fields[h.field];
     const size_t n = cell.size();
     const unsigned char* b = reinterpret_cast<const unsigned char*>(cell.data());
-    // The common cells, straight to their bytes: not empty, nothing to trim (no byte
-    // <= ' ' at either end, as text::Trim's whitespace is), short codes by table.
+    // The common cells, straight to their bytes: not empty, no byte <= ' ' at either
+    // end (EncodeCell reads those as written: " 12" is not a number), short codes by
+    // table.
     if (n == 0) {
       if (h.empty_missing) {
         h.out[at] = kCodeMissing;
@@ -646,7 +646,8 @@ void Loader::EncodeCell(const Record& record, size_t k, size_t at, size_t row, s
                         Chunk* chunk, form::expr::Evaluator* evaluator, RecordContext* context) {
   {
     Target& t = targets_[k];
-    std::string_view raw = FastTrim(record.fields[t.field]);
+    // As written, as `import` stores it (LoadCsvWithForm reads it so too).
+    std::string_view raw = record.fields[t.field];
     if (raw.empty()) {
       // Missing, or not asked when a relevance of the chain is false on this row.
       uint8_t state = kCodeMissing;

@@ -757,3 +757,38 @@ TEST(CsvLoad, SelectMultipleGivenOnlyAsOptionColumns) {
 
 }  // namespace
 }  // namespace ngosurvey::analysis
+
+namespace ngosurvey::analysis {
+namespace {
+
+// Cells are read as written, as `import` stores them (issue 14): a space around a
+// choice or a number is not silently dropped (D003, where import says IMP013 /
+// IMP012), and a grouping column's texts keep their spaces, so "Phnom Penh " and
+// "Phnom Penh" stay two groups as they are two stored values. Both loaders agree.
+TEST(CsvLoad, CellsAreReadAsWrittenAsImportStoresThem) {
+  form::Form form = Built(&testing::EveryKindForm);
+  LoadDataOptions options;
+  Diagnostics diags;
+  auto choice = LoadCsvText(form, "country,s1\nKH,a\nVN,b \n", "data.csv", options, &diags);
+  ASSERT_FALSE(choice);
+  EXPECT_EQ(choice.error().ToString(),
+            "data.csv:3:2: D003: 'b ' is not an option of abc (question 's1')");
+  ExpectSameEverySplit(form, "country,s1\nKH,a\nVN,b \n", options, "choice with a space");
+  auto number = LoadCsvText(form, "country,d1\nKH, 12\n", "data.csv", options, &diags);
+  ASSERT_FALSE(number);
+  EXPECT_EQ(number.error().code, "D003");
+  ExpectSameEverySplit(form, "country,d1\nKH, 12\n", options, "number with a space");
+
+  options.extra_single = {"city"};
+  std::string cities = "country,s1,city\nKH,a,Phnom Penh\nKH,a,Phnom Penh \nVN,b,Hanoi\n";
+  auto grouped = LoadCsvText(form, cities, "data.csv", options, &diags);
+  ASSERT_TRUE(grouped) << grouped.error().ToString();
+  int city = grouped->Find("city");
+  ASSERT_GE(city, 0);
+  EXPECT_EQ(grouped->column(city).options,
+            (std::vector<std::string>{"Hanoi", "Phnom Penh", "Phnom Penh "}));
+  ExpectSameEverySplit(form, cities, options, "grouping texts with spaces");
+}
+
+}  // namespace
+}  // namespace ngosurvey::analysis

@@ -52,7 +52,7 @@ class CsvRowContext final : public form::expr::EvalContext, public form::expr::N
 // calculate that builds a text, such as an instance name, is not an item).
 bool NumericColumn(const csv::Table& table, size_t column, const LoadDataOptions& options) {
   for (const auto& row : table.rows) {
-    std::string_view raw = text::Trim(row[column]);
+    std::string_view raw = row[column];
     if (raw.empty() || Contains(options.refused_codes, raw) ||
         Contains(options.dont_know_codes, raw)) {
       continue;
@@ -313,7 +313,8 @@ Result<Dataset> LoadCsvWithForm(const form::Form& form, const csv::Table& table,
     ColumnBuilder builder(q->name, kind, options_list);
     std::vector<form::expr::BoundExpr> relevance = BindRelevanceChain(form, *q, context, diags);
     for (size_t row = 0; row < table.rows.size(); ++row) {
-      std::string_view raw = text::Trim(table.rows[row][column_index]);
+      // As written, as `import` stores it: " 12" is not a number, "yes " not a choice.
+      std::string_view raw = table.rows[row][column_index];
       Answer answer;
       if (raw.empty()) {
         answer = Answer::Missing();
@@ -359,12 +360,12 @@ Result<Dataset> LoadCsvWithForm(const form::Form& form, const csv::Table& table,
     }
     std::set<std::string> values;
     for (const auto& row : table.rows) {
-      std::string_view v = text::Trim(row[*column_index]);
+      std::string_view v = row[*column_index];  // as written: "Phnom Penh " is its own group
       if (!v.empty() && !is_refused(v) && !is_dont_know(v)) values.emplace(v);
     }
     ColumnBuilder builder(name, ColumnKind::kSingle, {values.begin(), values.end()});
     for (const auto& row : table.rows) {
-      std::string_view v = text::Trim(row[*column_index]);
+      std::string_view v = row[*column_index];
       Answer answer = v.empty()         ? Answer::Missing()
                       : is_refused(v)   ? Answer::Refused()
                       : is_dont_know(v) ? Answer::DontKnow()
