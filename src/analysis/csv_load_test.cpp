@@ -305,16 +305,23 @@ class RandomCsv {
     return out + "\"";
   }
 
+  // Cells are read as written (issue 14): a space around a choice, a code or a number
+  // makes it no choice, code or number (D003 in both loaders), so padded cells of
+  // such columns come only in CSVs that may hold errors; a text or a grouping column
+  // (region: "KH " is a group of its own) takes them in every CSV.
   std::string Cell(const std::string& column, bool allow_errors) {
     std::string value;
+    const bool coded = column != "t1" && column != "region" && column != "c2";
     double roll = std::uniform_real_distribution<double>(0, 1)(rng_);
     if (roll < 0.12) {
       value = OneOf<std::string>({"", " ", "refused", "dont_know", "99", " refused "});
+      if (coded && !allow_errors && (value == " " || value == " refused ")) value = "";
     } else if (column == "country" || column == "region") {
       value = OneOf<std::string>({"KH", "VN", "KH ", "TH", "Lao PDR", "z\"q", "a,b"});
       if (column == "country" && !allow_errors && value != "KH" && value != "VN") value = "KH";
     } else if (column == "s1" || column == "s2") {
-      value = OneOf<std::string>({"a", "b", "c", " b"});
+      value = OneOf<std::string>({"a", "b", "c", " b", "c "});
+      if (!allow_errors && value.size() > 1) value = "b";
       if (allow_errors && Chance(0.03)) value = "x";
     } else if (column == "g/m1") {
       int n = Pick(1, 3);
@@ -322,8 +329,9 @@ class RandomCsv {
         value += (k ? (Chance(0.2) ? "  " : " ") : "") + ("o" + std::to_string(Pick(1, 9)));
       if (allow_errors && Chance(0.03)) value += " o10";
     } else if (column == "g/n1" || column == "d1" || column == "c1") {
-      value = OneOf<std::string>({"1", "2.5", "-3", "1e3", " 7 ", "+4", "0x10", ".5", "5.",
-                                  "1e-320", "12345678901234567890"});
+      value = OneOf<std::string>({"1", "2.5", "-3", "1e3", " 7 ", " 7", "\t8", "9 ", "+4", "0x10",
+                                  ".5", "5.", "1e-320", "12345678901234567890"});
+      if (!allow_errors && (value[0] <= ' ' || value.back() == ' ')) value = "7";
       if (allow_errors && Chance(0.03))
         value = OneOf<std::string>({"inf", "abc", "1e999", "nan", "1,5"});
     } else if (column == "c2") {
@@ -440,11 +448,20 @@ std::string FastPathCsv(uint32_t seed, bool allow_errors) {
   int rows = std::uniform_int_distribution<int>(1, 60)(rng);
   for (int r = 0; r < rows; ++r) {
     std::vector<std::string> cells;
+    // Cells are read as written (issue 14): a padded code or number is no code or
+    // number (D003 in both loaders), so padding comes only in CSVs that may hold errors.
+    auto unpadded = [&](const std::string& v) {
+      return allow_errors || v.empty() || (v.front() != ' ' && v.back() != ' ');
+    };
     auto value = [&](const std::string& column) -> std::string {
-      if (chance(0.1)) return pick(non_answers);
+      if (chance(0.1)) {
+        std::string v = pick(non_answers);
+        return unpadded(v) || column == "note" ? v : "";
+      }
       if (column == "big") {
         std::string code = std::to_string(std::uniform_int_distribution<int>(1, 200)(rng));
-        if (chance(0.1)) code = (chance(0.5) ? " " : "") + code + (chance(0.5) ? " " : "");
+        if (allow_errors && chance(0.1))
+          code = (chance(0.5) ? " " : "") + code + (chance(0.5) ? " " : "");
         if (allow_errors && chance(0.02)) code = pick({"0", "201", "01", "1.0", "2.0"});
         return code;
       }
@@ -469,7 +486,7 @@ std::string FastPathCsv(uint32_t seed, bool allow_errors) {
       if (allow_errors && chance(0.02)) return pick(bad_numbers);
       std::string v = pick(numbers);
       if (column == "i" && v.find_first_of(".e") != std::string::npos) v = "3";
-      return v;
+      return unpadded(v) ? v : "42";
     };
     for (const char* column : {"big", "w", "mw", "wide", "x", "i", "note"})
       cells.push_back(value(column));
@@ -606,9 +623,17 @@ std::string ShortCodeCsv(uint32_t seed, bool allow_errors) {
       if (k) v += allow_errors ? pick({" ", " ", " ", "  ", "\t"}) : pick({" ", " ", " ", "  "});
       v += pick(names);
     }
-    if (chance(0.05)) v = pick({" ", "\t"}) + v;
-    if (chance(0.05)) v += pick({" ", "\t"});
+    // A space around a list is an empty token, skipped; a tab is part of the option's
+    // name as written (not an option: only in CSVs that may hold errors).
+    if (chance(0.05)) v = (allow_errors ? pick({" ", "\t"}) : " ") + v;
+    if (chance(0.05)) v += allow_errors ? pick({" ", "\t"}) : " ";
     return v;
+  };
+  // Cells are read as written (issue 14): a padded code or number is no code or number
+  // (D003 in both loaders), so padding comes only in CSVs that may hold errors.
+  auto unpadded = [&](const std::string& v, const std::string& instead) {
+    bool padded = !v.empty() && (v.front() <= ' ' || v.back() <= ' ');
+    return padded && !allow_errors ? instead : v;
   };
   std::string eol = chance(0.3) ? "\r\n" : "\n";
   // Even seeds: 30 more columns no item reads, so that records span several 64-byte
@@ -624,10 +649,10 @@ std::string ShortCodeCsv(uint32_t seed, bool allow_errors) {
       std::string c = column;
       std::string v;
       if (chance(0.15)) {
-        v = pick(non_answers);
+        v = unpadded(pick(non_answers), "");
         if (seed % 4 == 0 && (c == "m7" || c == "m8") && chance(0.3)) v = "a b";  // refused then
       } else if (c == "s") {
-        v = pick({"0", "1", "5", "9", "10", "\xC3\xA9", "z", " 5", "5 ", "\t7"});
+        v = unpadded(pick({"0", "1", "5", "9", "10", "\xC3\xA9", "z", " 5", "5 ", "\t7"}), "5");
         if (allow_errors && chance(0.03)) v = pick({"11", "01", "1.0", "\xC3", "A", "00"});
       } else if (c == "m7") {
         v = options(seven);
@@ -638,7 +663,8 @@ std::string ShortCodeCsv(uint32_t seed, bool allow_errors) {
         v = options({"x", "yy", "zzz"});
         if (allow_errors && chance(0.03)) v += " y";
       } else {
-        v = pick({"1.5", "12.375", "-0.125", "7", "100.000", " 3.5", "99.5", "2e3"});
+        v = unpadded(pick({"1.5", "12.375", "-0.125", "7", "100.000", " 3.5", "99.5", "2e3"}),
+                     "3.5");
       }
       cells.push_back(v);
     }

@@ -243,7 +243,8 @@ inline void ParseNumber(std::string_view text, bool* consumed, double* out) {
   std::string copy(text);
   char* stop = nullptr;
   *out = std::strtod(copy.c_str(), &stop);
-  *consumed = stop == copy.c_str() + copy.size();
+  // As written: strtod skips leading white space, which makes " 12" no number here.
+  *consumed = stop == copy.c_str() + copy.size() && !StartsWithSpace(text);
 }
 
 }  // namespace ngosurvey::analysis::csv_internal

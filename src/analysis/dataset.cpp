@@ -175,7 +175,8 @@ Status ColumnBuilder::Append(const form::Answer& answer) {
         char* end = nullptr;
         std::string text(answer.value);
         number = std::strtod(text.c_str(), &end);
-        if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(number)) {
+        if (text.empty() || StartsWithSpace(text) || end != text.c_str() + text.size() ||
+            !std::isfinite(number)) {
           return MakeError("D003", "row " + std::to_string(row + 1) + ": '" + text +
                                        "' is not a number ('" + column_.name + "')");
         }

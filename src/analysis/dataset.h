@@ -46,6 +46,13 @@ inline constexpr int kOptionsPerPlane = 7;
 // The byte code of a non-answer state (kCodeAnswered for kAnswered).
 uint8_t StateCode(form::AnswerState state);
 
+// Whether a cell's text starts with white space (what strtod would skip): such a cell
+// is not a number as written (" 12"; import refuses it too, IMP012), so every loader
+// checks this before strtod.
+inline bool StartsWithSpace(std::string_view text) {
+  return !text.empty() && (text[0] == ' ' || (text[0] >= '\t' && text[0] <= '\r'));
+}
+
 enum class ColumnKind { kSingle, kMulti, kNumber };
 
 // The values of one column: either owned (a std::vector, as builders and kernels

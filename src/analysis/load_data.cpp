@@ -60,7 +60,7 @@ bool NumericColumn(const csv::Table& table, size_t column, const LoadDataOptions
     char* end = nullptr;
     std::string copy(raw);
     std::strtod(copy.c_str(), &end);
-    if (end != copy.c_str() + copy.size()) return false;
+    if (end != copy.c_str() + copy.size() || StartsWithSpace(raw)) return false;
   }
   return true;
 }
