@@ -21,7 +21,7 @@
 //       prints the rows and the load time.
 //
 //   peers_bench cached FORM.xlsx DATA.csv
-//       loads as `tabulate --refused 99` does with its binary cache (DATA.csv.ngocache:
+//       loads as `tabulate --refused 99` does with its binary cache (in $XDG_CACHE_HOME/ngosurvey:
 //       mapped when it matches, else the CSV is parsed and the cache written), then one
 //       CountByGroup; prints the load time and whether the cache was used.
 #include <algorithm>

@@ -17,8 +17,8 @@
 # MemAvailable at that moment is skipped and recorded as such, so that a large run
 # never drives the shared machine out of memory.
 # ngosurvey runs twice per round: `peers_bench compute` (the CSV parsed, no cache) and
-# `peers_bench cached` (the binary cache DATA.csv.ngocache, written once before the
-# first round, mapped).
+# `peers_bench cached` (the binary cache of DATA.csv, in the run's own cache folder
+# $OUT/xdg-cache/ngosurvey, written once before the first round, mapped).
 # Needs: `npm ci` done in bench/peers (DuckDB), /usr/bin/python3 with pandas,
 # Rscript with data.table, /usr/bin/time, tools/xlsform-from-csv (openpyxl).
 #
@@ -80,7 +80,8 @@ run_peer() {  # run_peer PEER ROUND
 }
 
 # The cache, written once (its load time is the parse plus the write).
-rm -f "$DATA.ngocache"
+export XDG_CACHE_HOME="$(realpath -m "$OUT")/xdg-cache"  # the run's own (absolute, as XDG asks)
+rm -rf "$XDG_CACHE_HOME/ngosurvey"
 "${TIME[@]}" -o "$OUT/runs/ngosurvey-cachewrite.1.time" "$BUILD/bench/peers_bench" cached "$FORM" "$DATA" \
   > "$OUT/runs/ngosurvey-cachewrite.1.out"
 

@@ -7,6 +7,8 @@
 
 #include <cerrno>
 #include <cstddef>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <memory>
@@ -128,7 +130,25 @@ void ForEachBuffer(const Column& c, F f) {
 
 }  // namespace
 
-std::string CachePathFor(const std::string& csv_path) { return csv_path + ".ngocache"; }
+std::string DefaultCacheFolder() {
+  const char* xdg = std::getenv("XDG_CACHE_HOME");
+  if (xdg && xdg[0] == '/') return std::string(xdg) + "/ngosurvey";
+  const char* home = std::getenv("HOME");
+  if (home && home[0] != '\0') return std::string(home) + "/.cache/ngosurvey";
+  return {};
+}
+
+std::string CachePathFor(const std::string& csv_path, const std::string& folder) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  fs::path absolute = fs::weakly_canonical(fs::absolute(csv_path, error), error);
+  if (error) absolute = fs::absolute(csv_path, error);
+  std::string text = absolute.string();
+  char hash[17];
+  std::snprintf(hash, sizeof hash, "%016llx",
+                static_cast<unsigned long long>(Fnv(text.data(), text.size())));
+  return folder + "/" + fs::path(csv_path).filename().string() + "-" + hash + ".ngocache";
+}
 
 Result<CacheKey> ComputeCacheKey(const std::string& csv_path, const std::string& form_path,
                                  const LoadDataOptions& options) {
@@ -373,8 +393,9 @@ Result<Dataset> LoadCsvWithCache(const form::Form& form, const std::string& form
                                  Diagnostics* diags, const CsvLoadSettings& settings,
                                  CachedLoad* cache) {
   std::optional<CacheKey> key;
-  std::string cache_path = CachePathFor(csv_path);
-  if (cache->use_cache && csv_path != "-") {
+  const std::string folder = cache->folder.empty() ? DefaultCacheFolder() : cache->folder;
+  const std::string cache_path = folder.empty() ? "" : CachePathFor(csv_path, folder);
+  if (cache->use_cache && csv_path != "-" && !cache_path.empty()) {
     struct stat st {};
     if (::stat(csv_path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
       if (auto computed = ComputeCacheKey(csv_path, form_path, options)) key = *computed;
@@ -394,6 +415,8 @@ Result<Dataset> LoadCsvWithCache(const form::Form& form, const std::string& form
     // Only when the CSV did not change while it was read; a failed write (a
     // read-only folder) leaves things as they were.
     auto after = ComputeCacheKey(csv_path, form_path, options);
+    std::error_code made;  // a folder made here is private to the user, as XDG asks
+    if (std::filesystem::create_directories(folder, made) && !made) ::chmod(folder.c_str(), 0700);
     if (after && after->csv_size == key->csv_size && after->csv_mtime_ns == key->csv_mtime_ns &&
         after->csv_probe == key->csv_probe && ::access(FolderOf(cache_path).c_str(), W_OK) == 0) {
       cache->cache_written = WriteCache(cache_path, *key, *data, load_diags).has_value();

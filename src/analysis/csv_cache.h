@@ -1,6 +1,8 @@
-// The binary cache of a loaded CSV: DATA.csv.ngocache beside DATA.csv, holding the
-// Dataset's columns as they are in memory, so that a second load maps the file
-// instead of parsing the CSV. Format and invalidation rule: docs/formats/ngocache.md.
+// The binary cache of a loaded CSV, holding the Dataset's columns as they are in
+// memory, so that a second load maps the file instead of parsing the CSV. It lives in
+// the user's cache folder ($XDG_CACHE_HOME/ngosurvey/, else ~/.cache/ngosurvey/), named
+// by a hash of the CSV's absolute path, never beside the data (which may be read-only
+// or shared). Format and invalidation rule: docs/formats/ngocache.md.
 //
 // A cache is used only when everything that went into it is unchanged: the CSV's
 // size and modification time, a hash of its first and last 64 KiB, the form file's
@@ -27,8 +29,16 @@ struct CacheKey {
   uint64_t inputs = 0;     // hash of the form file's bytes and the load options
 };
 
-// DATA.csv -> DATA.csv.ngocache
-std::string CachePathFor(const std::string& csv_path);
+// The user's cache folder for ngosurvey: $XDG_CACHE_HOME/ngosurvey when that variable
+// is an absolute path (the XDG Base Directory rule), else $HOME/.cache/ngosurvey; empty
+// when neither is set (then nothing is cached).
+std::string DefaultCacheFolder();
+
+// The cache file of `csv_path` in `folder`: NAME-HASH.ngocache, where NAME is the CSV's
+// file name and HASH 16 hex digits of the 64-bit FNV-1a hash of its absolute path
+// (symbolic links and "." resolved), so that two data files of the same name never
+// share a cache and the same file reached by another path does.
+std::string CachePathFor(const std::string& csv_path, const std::string& folder);
 
 // The key of `csv_path` loaded with the form file `form_path` and `options`.
 // Errors IO001 (a file cannot be read).
@@ -52,13 +62,16 @@ void ResealCacheForTesting(std::string* bytes, const CacheKey& key);
 
 struct CachedLoad {
   bool use_cache = true;       // false: neither read nor write a cache (--no-cache)
+  std::string folder;          // where caches live; empty: DefaultCacheFolder()
   bool from_cache = false;     // out: the dataset came from the cache
   bool cache_written = false;  // out
 };
 
-// LoadCsvFile with the cache: reads DATA.csv.ngocache when it matches, else loads
-// the CSV and writes the cache (not for standard input, and silently not when the
-// folder is not writable: the load itself has succeeded).
+// LoadCsvFile with the cache: reads CachePathFor(csv_path, folder) when it matches,
+// else loads the CSV and writes the cache, creating the folder (not for standard
+// input, and silently not when the folder cannot be made or written: the load itself
+// has succeeded). A DATA.csv.ngocache beside the data (where earlier versions kept
+// it) is never read.
 Result<Dataset> LoadCsvWithCache(const form::Form& form, const std::string& form_path,
                                  const std::string& csv_path, const LoadDataOptions& options,
                                  Diagnostics* diags, const CsvLoadSettings& settings,

@@ -1,6 +1,6 @@
-// The CSV cache: written after a load, used on the next one with identical columns,
-// and ignored (then rebuilt) when the CSV, the form or the options change or the
-// cache file is damaged.
+// The CSV cache: written after a load into the cache folder (never beside the data),
+// used on the next one with identical columns, and ignored (then rebuilt) when the CSV,
+// the form or the options change or the cache file is damaged.
 #include "analysis/csv_cache.h"
 
 #include <fcntl.h>
@@ -38,12 +38,16 @@ class CsvCache : public ::testing::Test {
   }
 
   Result<Dataset> Load(CachedLoad* cache) {
+    if (cache->folder.empty()) cache->folder = CacheFolder();
     Diagnostics diags;
     return LoadCsvWithCache(form_, dir_ + "/form.xlsx", dir_ + "/data.csv", options_, &diags, {},
                             cache);
   }
 
   static void ExpectEqual(const Dataset& a, const Dataset& b) { testing::ExpectSameDataset(a, b); }
+  // The test's own cache folder (never the user's), and its cache of data.csv there.
+  std::string CacheFolder() const { return dir_ + "/cache"; }
+  std::string CacheFile() const { return CachePathFor(dir_ + "/data.csv", CacheFolder()); }
 
   std::string dir_;
   form::Form form_;
@@ -56,7 +60,7 @@ TEST_F(CsvCache, SecondLoadMapsTheCache) {
   ASSERT_TRUE(a.has_value()) << a.error().ToString();
   EXPECT_FALSE(first.from_cache);
   EXPECT_TRUE(first.cache_written);
-  EXPECT_TRUE(std::filesystem::exists(dir_ + "/data.csv.ngocache"));
+  EXPECT_TRUE(std::filesystem::exists(CacheFile()));
   CachedLoad second;
   auto b = Load(&second);
   ASSERT_TRUE(b.has_value());
@@ -71,7 +75,7 @@ TEST_F(CsvCache, NoCacheNeitherReadsNorWrites) {
   off.use_cache = false;
   ASSERT_TRUE(Load(&off).has_value());
   EXPECT_FALSE(off.cache_written);
-  EXPECT_FALSE(std::filesystem::exists(dir_ + "/data.csv.ngocache"));
+  EXPECT_FALSE(std::filesystem::exists(CacheFile()));
 }
 
 TEST_F(CsvCache, ChangedCsvOrOptionsRebuild) {
@@ -110,7 +114,7 @@ TEST_F(CsvCache, DamagedCacheIsIgnoredAndRebuilt) {
   CachedLoad first;
   auto reference = Load(&first);
   ASSERT_TRUE(reference.has_value());
-  std::string cache = dir_ + "/data.csv.ngocache";
+  std::string cache = CacheFile();
   auto bytes = ReadFile(cache);
   ASSERT_TRUE(bytes.has_value());
   // Truncated; a flipped byte in the header; in the meta; garbage.
@@ -138,7 +142,7 @@ TEST_F(CsvCache, ResealedCacheReachesTheStructuralChecks) {
   CachedLoad first;
   auto reference = Load(&first);
   ASSERT_TRUE(reference.has_value());
-  auto bytes = ReadFile(dir_ + "/data.csv.ngocache");
+  auto bytes = ReadFile(CacheFile());
   ASSERT_TRUE(bytes.has_value());
   CacheKey other{.csv_size = 1, .csv_mtime_ns = 2, .csv_probe = 3, .inputs = 4};
   auto read_as = [&](std::string content) {
@@ -165,52 +169,101 @@ TEST_F(CsvCache, ResealedCacheReachesTheStructuralChecks) {
   EXPECT_FALSE(read_as(more_rows).has_value());
 }
 
-// A folder nobody may write to: the data load, no cache is written. Root writes to
-// read-only folders, so when the suite runs as root (CI) the load runs in a child
-// process that has given up root for `nobody` (uid/gid 65534), for whom the
-// permission bits hold; the child reports by its exit status.
-TEST_F(CsvCache, ReadOnlyFolderJustLoads) {
-  namespace fs = std::filesystem;
-  fs::permissions(dir_, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
-                            fs::perms::group_exec | fs::perms::others_read |
-                            fs::perms::others_exec);
-  int outcome = -1;  // 0 loaded without a cache, 3 load failed, 4 cache written
-  if (::geteuid() != 0) {
-    CachedLoad load;
-    auto data = Load(&load);
-    outcome = !data ? 3 : load.cache_written ? 4 : 0;
-  } else {
-    pid_t pid = ::fork();
-    ASSERT_GE(pid, 0) << std::strerror(errno);
-    if (pid == 0) {
-      if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(2);
-      CachedLoad load;
-      auto data = Load(&load);
-      ::_exit(!data ? 3 : load.cache_written ? 4 : 0);
-    }
-    int status = 0;
-    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-    ASSERT_TRUE(WIFEXITED(status)) << "the child ended by signal " << WTERMSIG(status);
-    outcome = WEXITSTATUS(status);
-    ASSERT_NE(outcome, 2) << "could not become nobody";
+// Runs `body` as a user for whom permission bits hold: this process, or when the suite
+// runs as root (CI) a child that has given up root for `nobody` (uid/gid 65534), which
+// reports by its exit status. Returns that status (2: could not become nobody).
+template <typename Body>
+int AsUnprivileged(Body body) {
+  if (::geteuid() != 0) return body();
+  pid_t pid = ::fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(2);
+    ::_exit(body());
   }
-  fs::permissions(dir_, fs::perms::owner_all);
-  EXPECT_EQ(outcome, 0) << "3: the load failed, 4: a cache was written";
-  EXPECT_FALSE(fs::exists(dir_ + "/data.csv.ngocache"));
+  int status = 0;
+  if (::waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) return -1;
+  return WEXITSTATUS(status);
 }
 
-// The same "cannot write the cache" path as the read-only folder, reachable as root
-// too (CI runs as root): a folder stands where the cache file would go.
+constexpr std::filesystem::perms kReadOnly =
+    std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec |
+    std::filesystem::perms::group_read | std::filesystem::perms::group_exec |
+    std::filesystem::perms::others_read | std::filesystem::perms::others_exec;
+
+// Data in a folder nobody may write to (read-only or shared): the cache lives in the
+// cache folder, so the second load maps it all the same, and nothing is written
+// beside the data.
+TEST_F(CsvCache, ReadOnlyDataFolderStillGetsACachedSecondRun) {
+  namespace fs = std::filesystem;
+  fs::create_directories(CacheFolder());
+  fs::permissions(CacheFolder(), fs::perms::all);  // nobody's cache folder, in the test's
+  fs::permissions(dir_, kReadOnly);
+  int outcome = AsUnprivileged([&] {
+    CachedLoad first, second;
+    auto a = Load(&first);
+    if (!a || !first.cache_written) return 3;
+    auto b = Load(&second);
+    return !b ? 3 : second.from_cache ? 0 : 4;
+  });
+  fs::permissions(dir_, fs::perms::owner_all);
+  EXPECT_EQ(outcome, 0) << "2: could not become nobody, 3: a load failed or wrote no cache, "
+                           "4: the second load parsed the CSV again";
+  for (const auto& entry : fs::directory_iterator(dir_)) {  // nothing new beside the data
+    std::string name = entry.path().filename().string();
+    EXPECT_TRUE(name == "form.xlsx" || name == "data.csv" || name == "cache") << name;
+  }
+}
+
+// A cache folder nobody may write to: the data load, no cache is written.
+TEST_F(CsvCache, ReadOnlyCacheFolderJustLoads) {
+  namespace fs = std::filesystem;
+  fs::create_directories(CacheFolder());
+  fs::permissions(CacheFolder(), kReadOnly);
+  int outcome = AsUnprivileged([&] {
+    CachedLoad load;
+    auto data = Load(&load);
+    return !data ? 3 : load.cache_written ? 4 : 0;
+  });
+  fs::permissions(CacheFolder(), fs::perms::owner_all);
+  EXPECT_EQ(outcome, 0) << "2: could not become nobody, 3: the load failed, 4: a cache was written";
+  EXPECT_FALSE(fs::exists(CacheFile()));
+}
+
+// Where earlier versions kept it, beside the data: such a file is never read, even
+// when it would match.
+TEST_F(CsvCache, OldCacheBesideTheDataIsIgnored) {
+  CachedLoad first;
+  ASSERT_TRUE(Load(&first).has_value());
+  ASSERT_TRUE(first.cache_written);
+  std::filesystem::rename(CacheFile(), dir_ + "/data.csv" + ".ngocache");
+  CachedLoad second;
+  ASSERT_TRUE(Load(&second).has_value());
+  EXPECT_FALSE(second.from_cache);
+  EXPECT_TRUE(second.cache_written);
+}
+
+// The cache file's name: the CSV's name and a hash of its absolute path, so that the
+// same file reached by another path shares it and another file of the same name does not.
+TEST_F(CsvCache, CacheFileIsNamedByTheAbsolutePath) {
+  std::string here = CachePathFor(dir_ + "/data.csv", "/c");
+  EXPECT_EQ(here, CachePathFor(dir_ + "/./cache/../data.csv", "/c"));
+  EXPECT_NE(here, CachePathFor(dir_ + "/cache/data.csv", "/c"));
+  EXPECT_EQ(here.rfind("/c/data.csv-", 0), 0u) << here;
+  EXPECT_EQ(here.size(), std::string("/c/data.csv-").size() + 16 + std::string(".ngocache").size());
+}
+
+// The same "cannot write the cache" path as the read-only cache folder, reachable as
+// root too without a child: a folder stands where the cache file would go.
 TEST_F(CsvCache, UnwritableCachePathJustLoads) {
-  std::filesystem::create_directories(dir_ + "/data.csv.ngocache/occupied");
+  std::filesystem::create_directories(CacheFile() + "/occupied");
   CachedLoad load;
   auto data = Load(&load);
   ASSERT_TRUE(data.has_value()) << data.error().ToString();
   EXPECT_FALSE(load.cache_written);
-  EXPECT_TRUE(std::filesystem::is_directory(dir_ + "/data.csv.ngocache/occupied"));
-  for (const auto& entry : std::filesystem::directory_iterator(dir_)) {  // no temporary left
-    std::string name = entry.path().filename().string();
-    EXPECT_TRUE(name == "form.xlsx" || name == "data.csv" || name == "data.csv.ngocache") << name;
+  EXPECT_TRUE(std::filesystem::is_directory(CacheFile() + "/occupied"));
+  for (const auto& entry : std::filesystem::directory_iterator(CacheFolder())) {  // no temporary
+    EXPECT_EQ(entry.path(), std::filesystem::path(CacheFile())) << entry.path();
   }
 }
 

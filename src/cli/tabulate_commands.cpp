@@ -710,8 +710,8 @@ void RegisterTabulateCommands(CLI::App& root, CommandContext& ctx) {
                   "Theme items: count this coder's codes where an answer was not reconciled "
                   "(default: the reconciled codes, else the codes the coders agree on)");
   cmd->add_flag("--no-cache", opts->no_cache,
-                "With --data: neither read nor write the binary cache DATA.csv.ngocache "
-                "(docs/formats/ngocache.md)");
+                "With --data: neither read nor write the binary cache of the CSV (in "
+                "$XDG_CACHE_HOME/ngosurvey, docs/formats/ngocache.md)");
   cmd->callback([&ctx, opts] { Run(ctx, *opts); });
 }
 

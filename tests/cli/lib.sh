@@ -3,6 +3,9 @@ set -euo pipefail
 : "${NGOSURVEY:?set NGOSURVEY to the ngosurvey binary}"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+# The binary caches of `tabulate --data` go to the user's cache folder: the test's own,
+# never the real home's.
+export XDG_CACHE_HOME="$TMP/xdg-cache"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 # expect_status WANT CMD...: runs CMD, checks its exit status, keeps stdout/stderr in $TMP.
 expect_status() {

@@ -4,20 +4,31 @@
 # spec form in every format, and bad input.
 source "$(dirname "$0")/lib.sh"
 D=tests/data/tabulate
-# The data in the test's folder: tabulate writes its cache (data.csv.ngocache) beside it.
-cp $D/data.csv "$TMP/data.csv"
+# The data in a folder of the test's own, made read-only as shared data may be: the
+# binary cache goes to the user's cache folder ($XDG_CACHE_HOME/ngosurvey, the test's
+# own: lib.sh), never beside the data.
+mkdir "$TMP/shared"
+cp $D/data.csv "$TMP/shared/data.csv"
+chmod a-w "$TMP/shared"
+CACHES="$XDG_CACHE_HOME/ngosurvey"
 
-expect_status 0 "$NGOSURVEY" tabulate --form $D/form.xlsx --data "$TMP/data.csv" --by country --format csv
+expect_status 0 "$NGOSURVEY" tabulate --form $D/form.xlsx --data "$TMP/shared/data.csv" --by country --format csv
 cp "$TMP/stdout" "$TMP/quick.csv"
 # The second run maps the binary cache the first one wrote, with the same output;
 # --no-cache parses the CSV again, with the same output too.
-[ -s "$TMP/data.csv.ngocache" ] || fail "no cache written beside the CSV"
-expect_status 0 "$NGOSURVEY" tabulate --form $D/form.xlsx --data "$TMP/data.csv" --by country --format csv
+ls "$CACHES"/data.csv-*.ngocache >/dev/null 2>&1 || fail "no cache written in $CACHES"
+[ "$(ls "$TMP/shared")" = "data.csv" ] || fail "something was written beside the data: $(ls "$TMP/shared")"
+cache_file=$(ls "$CACHES"/data.csv-*.ngocache)
+stamp=$(stat -c %i.%Y "$cache_file")  # a rewrite is a new file (renamed into place)
+expect_status 0 "$NGOSURVEY" tabulate --form $D/form.xlsx --data "$TMP/shared/data.csv" --by country --format csv
 cmp -s "$TMP/stdout" "$TMP/quick.csv" || fail "output from the cache differs"
-rm "$TMP/data.csv.ngocache"
-expect_status 0 "$NGOSURVEY" tabulate --form $D/form.xlsx --data "$TMP/data.csv" --by country --format csv --no-cache
+[ "$(stat -c %i.%Y "$cache_file")" = "$stamp" ] || fail "the second run rewrote the cache instead of mapping it"
+rm "$cache_file"
+expect_status 0 "$NGOSURVEY" tabulate --form $D/form.xlsx --data "$TMP/shared/data.csv" --by country --format csv --no-cache
 cmp -s "$TMP/stdout" "$TMP/quick.csv" || fail "output with --no-cache differs"
-[ ! -e "$TMP/data.csv.ngocache" ] || fail "--no-cache wrote a cache"
+[ ! -e "$cache_file" ] || fail "--no-cache wrote a cache"
+chmod u+w "$TMP/shared"
+cp $D/data.csv "$TMP/data.csv"
 [ "$(head -1 "$TMP/quick.csv")" = "item,option,group,statistic,value" ] || fail "header: $(head -1 "$TMP/quick.csv")"
 value() {  # value ITEM OPTION GROUP STATISTIC
   awk -F, -v i="$1" -v o="$2" -v g="$3" -v s="$4" '$1==i && $2==o && $3==g && $4==s {print $5}' "$TMP/quick.csv"
