@@ -11,6 +11,7 @@
 
 #include <map>
 #include <memory>
+#include <random>
 
 #include "analysis/group_counts.h"
 #include "analysis/stats.h"
@@ -43,6 +44,46 @@ void BM_CountByGroup(benchmark::State& state) {
     benchmark::DoNotOptimize(counts);
   }
   state.counters["bytes"] = static_cast<double>(data.ByteSize());
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * data.ByteSize());
+}
+
+// Lists of any length (issue 17): the grouping column of the workload and two
+// select_ones of wide codes, 1,491 options (16 bits) and 70,000 (32 bits), options drawn
+// uniformly with ~3% missing; counted by group on both cores (one increment per row and
+// column into its (group, code) counts).
+const Dataset& WideWorkload(size_t rows) {
+  static std::map<size_t, std::unique_ptr<Dataset>> cache;
+  auto& slot = cache[rows];
+  if (slot) return *slot;
+  slot = std::make_unique<Dataset>(rows);
+  (void)slot->AddColumn(Workload(rows).column(0));
+  std::mt19937_64 rng(20261206);
+  for (int size : {1491, 70000}) {
+    Column c;
+    c.name = "wide" + std::to_string(size);
+    c.kind = ColumnKind::kSingle;
+    for (int i = 0; i < size; ++i) c.options.push_back("o" + std::to_string(i));
+    std::vector<uint32_t> codes(rows);
+    for (uint32_t& code : codes) {
+      uint64_t r = rng();
+      code = r % 100 < 3 ? kWideNotAsked + 3 : static_cast<uint32_t>((r >> 8) % size);
+    }
+    if (c.code_width() == 2) {
+      c.codes16 = std::vector<uint16_t>(codes.begin(), codes.end());
+    } else {
+      c.codes32 = std::move(codes);
+    }
+    (void)slot->AddColumn(std::move(c));
+  }
+  return *slot;
+}
+
+void BM_CountByGroupWide(benchmark::State& state) {
+  const Dataset& data = WideWorkload(static_cast<size_t>(state.range(0)));
+  for (auto _ : state) {
+    auto counts = CountByGroup(data, 0, {1, 2}, 2);
+    benchmark::DoNotOptimize(counts);
+  }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * data.ByteSize());
 }
 
@@ -115,6 +156,11 @@ BENCHMARK(BM_TabulateAllStatistics)->Arg(1'000'000)->Unit(benchmark::kMillisecon
 BENCHMARK(BM_Fisher2x2)->Arg(400'000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_FisherRxc)->Arg(100)->Arg(20'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_CountByGroup)
+    ->Arg(1'000'000)
+    ->Arg(10'000'000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_CountByGroupWide)
     ->Arg(1'000'000)
     ->Arg(10'000'000)
     ->Unit(benchmark::kMillisecond)

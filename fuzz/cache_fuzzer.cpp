@@ -48,7 +48,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const Column& column = dataset->columns()[c];
     Check(column.size() == dataset->rows());
     for (const auto& plane : column.planes) Check(plane.size() == dataset->rows());
-    if (column.kind == ColumnKind::kSingle && group < 0) group = static_cast<int>(c);
+    // A grouping column holds one byte per row (wider codes are never groups).
+    if (column.kind == ColumnKind::kSingle && !column.planes.empty() && group < 0) {
+      group = static_cast<int>(c);
+    }
   }
   auto counts = CountByGroup(*dataset, group, columns, 1);
   Check(counts.has_value());
@@ -56,6 +59,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const PlaneCounts& plane : column.planes) {
       uint64_t total = std::accumulate(plane.counts.begin(), plane.counts.end(), uint64_t{0});
       Check(total == dataset->rows());  // every row counted once, in some slot
+    }
+    if (!column.wide.empty()) {  // 16- and 32-bit codes
+      Check(std::accumulate(column.wide.begin(), column.wide.end(), uint64_t{0}) ==
+            dataset->rows());
     }
   }
   return 0;

@@ -20,8 +20,8 @@ namespace {
 
 constexpr char kMagic[8] = {'N', 'G', 'O', 'C', 'A', 'C', 'H', 'E'};
 // 2: cells read as written (issue 14); a version-1 cache holds trimmed cells and is
-// rebuilt.
-constexpr uint32_t kVersion = 2;
+// rebuilt. 3: a column's code width (select_ones of any length, issue 17).
+constexpr uint32_t kVersion = 3;
 constexpr size_t kHeaderBytes = 96;
 constexpr size_t kAlign = 64;
 constexpr size_t kProbeBytes = size_t{64} << 10;
@@ -122,6 +122,8 @@ size_t Aligned(size_t n) { return (n + kAlign - 1) / kAlign * kAlign; }
 template <typename F>
 void ForEachBuffer(const Column& c, F f) {
   for (const auto& plane : c.planes) f(plane.data(), plane.size());
+  if (!c.codes16.empty()) f(c.codes16.data(), c.codes16.size() * sizeof(uint16_t));
+  if (!c.codes32.empty()) f(c.codes32.data(), c.codes32.size() * sizeof(uint32_t));
   if (c.kind == ColumnKind::kNumber) {
     f(c.numbers.data(), c.numbers.size() * sizeof(double));
     f(c.states.data(), c.states.size());
@@ -230,10 +232,12 @@ std::optional<Dataset> ReadCache(const std::string& cache_path, const CacheKey& 
   std::shared_ptr<const void> owner = mapping;
   for (uint64_t c = 0; c < columns; ++c) {
     Column column;
-    uint64_t kind = 0, planes = 0;
+    uint64_t kind = 0, planes = 0, width = 0;
+    // Each plane's offset takes 8 bytes of the metadata: no more planes than that.
     if (!meta.Str(&column.name) || !meta.Str(&column.label) || !meta.U64(&kind) || kind > 2 ||
         !meta.Strs(&column.options) || !meta.Strs(&column.option_labels) ||
-        !meta.Str(&column.relevant) || !meta.U64(&planes) || planes > 64) {
+        !meta.Str(&column.relevant) || !meta.U64(&planes) || planes > h.meta_bytes / 8 ||
+        !meta.U64(&width) || (width != 0 && width != 2 && width != 4)) {
       return std::nullopt;
     }
     column.kind = static_cast<ColumnKind>(kind);
@@ -243,6 +247,19 @@ std::optional<Dataset> ReadCache(const std::string& cache_path, const CacheKey& 
       if (!meta.U64(&offset) || !view(offset, h.rows, &at)) return std::nullopt;
       column.planes.push_back(
           Buffer<uint8_t>::View(static_cast<const uint8_t*>(at), h.rows, owner));
+    }
+    if (width != 0) {  // a kSingle column's 16- or 32-bit codes (AddColumn checks them)
+      uint64_t offset = 0;
+      const void* at = nullptr;
+      if (!meta.U64(&offset) || h.rows > mapping->size / width ||
+          !view(offset, h.rows * width, &at)) {
+        return std::nullopt;
+      }
+      if (width == 2) {
+        column.codes16 = Buffer<uint16_t>::View(static_cast<const uint16_t*>(at), h.rows, owner);
+      } else {
+        column.codes32 = Buffer<uint32_t>::View(static_cast<const uint32_t*>(at), h.rows, owner);
+      }
     }
     if (column.kind == ColumnKind::kNumber) {
       uint64_t numbers = 0, states = 0;
@@ -311,6 +328,7 @@ Status WriteCache(const std::string& cache_path, const CacheKey& key, const Data
       for (const auto& s : c.option_labels) meta.Str(s);
       meta.Str(c.relevant);
       meta.U64(c.planes.size());
+      meta.U64(!c.codes16.empty() ? 2 : !c.codes32.empty() ? 4 : 0);
       ForEachBuffer(c, [&](const void*, size_t bytes) {
         meta.U64(offset);
         offset = Aligned(offset + bytes);

@@ -267,5 +267,40 @@ TEST_F(CsvCache, UnwritableCachePathJustLoads) {
   }
 }
 
+// Columns of every width (issue 17): one-byte, 16- and 32-bit select_one codes and a
+// select_multiple of 143 planes are written and mapped back as they were.
+TEST_F(CsvCache, WideColumnsRoundTrip) {
+  Dataset data;
+  for (int size : {3, 300, 70000}) {
+    std::vector<std::string> options;
+    for (int i = 0; i < size; ++i) options.push_back("o" + std::to_string(i));
+    ColumnBuilder builder("q" + std::to_string(size), ColumnKind::kSingle, options);
+    ASSERT_TRUE(builder.Append(form::Answer::Answered("o" + std::to_string(size - 1))));
+    ASSERT_TRUE(builder.Append(form::Answer::Refused()));
+    ASSERT_TRUE(builder.Append(form::Answer::Answered("o0")));
+    ASSERT_TRUE(data.AddColumn(std::move(builder).Finish()));
+  }
+  std::vector<std::string> many;
+  for (int i = 0; i < 1000; ++i) many.push_back("m" + std::to_string(i));
+  ColumnBuilder multi("m", ColumnKind::kMulti, many);
+  ASSERT_TRUE(multi.Append(form::Answer::Answered("m0 m999")));
+  ASSERT_TRUE(multi.Append(form::Answer::Missing()));
+  ASSERT_TRUE(multi.Append(form::Answer::Answered("m500")));
+  ASSERT_TRUE(data.AddColumn(std::move(multi).Finish()));
+  ASSERT_FALSE(data.column(1).codes16.empty());
+  ASSERT_FALSE(data.column(2).codes32.empty());
+  CacheKey key{.csv_size = 1, .csv_mtime_ns = 2, .csv_probe = 3, .inputs = 4};
+  std::string path = dir_ + "/wide.ngocache";
+  ASSERT_TRUE(WriteCache(path, key, data, Diagnostics{}).has_value());
+  Diagnostics diags;
+  auto read = ReadCache(path, key, &diags);
+  ASSERT_TRUE(read.has_value());
+  ExpectEqual(data, *read);
+  EXPECT_TRUE(read->column(2).codes32.is_view());
+  EXPECT_EQ(read->column(2).SingleCode(0), 69999u);
+  EXPECT_EQ(read->column(2).StateAt(1), kCodeRefused);
+  EXPECT_EQ(read->column(3).planes.size(), 143u);
+}
+
 }  // namespace
 }  // namespace ngosurvey::analysis

@@ -71,11 +71,28 @@ struct Target {
   Diagnostics relevance_diags;  // D006 warnings of this target's relevance
   // Output: the column's values in the loader's arena (ColumnArena), written row by
   // row; Finish makes `column` from them.
-  std::vector<uint8_t*> planes;  // kSingle: 1; kMulti: one per 7 options
+  std::vector<uint8_t*> planes;  // kSingle of one byte: 1; kMulti: one per 7 options
+  uint16_t* codes16 = nullptr;   // kSingle of 2 bytes (SingleCodeWidth)
+  uint32_t* codes32 = nullptr;   // kSingle of 4 bytes
   double* numbers = nullptr;     // kNumber
   uint8_t* states = nullptr;     // kNumber
   Column column;
+
+  // A kSingle code in its column's width, from its wide form (Column::SingleCode: an
+  // option index, or 0xFFFFFF00 | the state code, which every width truncates to its own).
+  void StoreSingle(size_t at, uint32_t code) const {
+    if (!planes.empty()) {
+      planes[0][at] = static_cast<uint8_t>(code);
+    } else if (codes16) {
+      codes16[at] = static_cast<uint16_t>(code);
+    } else {
+      codes32[at] = code;
+    }
+  }
 };
+
+// The wide form of a non-answer's byte code (kCodeNotAsked..kCodeMissing).
+constexpr uint32_t WideState(uint8_t state) { return 0xFFFFFF00u | state; }
 
 // The columns' memory: one anonymous mapping for all of them, sized by the first
 // pass, left uninitialised (every row of every column is written once by the parse,
@@ -214,6 +231,8 @@ class Loader {
   void DropColumn(const Target& t) const {
     if (t.numbers) ColumnArena::Drop(t.numbers, total_capacity_ * sizeof(double));
     if (t.states) ColumnArena::Drop(t.states, total_capacity_);
+    if (t.codes16) ColumnArena::Drop(t.codes16, total_capacity_ * sizeof(uint16_t));
+    if (t.codes32) ColumnArena::Drop(t.codes32, total_capacity_ * sizeof(uint32_t));
     for (uint8_t* plane : t.planes) ColumnArena::Drop(plane, total_capacity_);
   }
 
@@ -262,7 +281,6 @@ class Loader {
   size_t ReadBytes() const { return settings_.read_bytes ? settings_.read_bytes : size_t{1} << 18; }
   std::shared_ptr<uint8_t> arena_;  // the columns' values (ColumnArena)
   size_t question_targets_ = 0;
-  Diagnostics skipped_diags_;  // D011: select_ones too wide to load unasked
   // options.extra_single in order: its target, or -1 when the header lacks it (D004).
   std::vector<std::pair<std::string, int>> extras_;
   std::vector<Chunk> chunks_;
@@ -345,7 +363,6 @@ std::optional<Error> Loader::Plan() {
     for (const Question& q : form_.questions) {
       if (!IsTabulable(q.type)) continue;
       if (!form::FindColumn(header_, q)) continue;
-      if (SkipTooWide(form_, q, options_, &skipped_diags_)) continue;
       questions.push_back(&q);
     }
   } else {
@@ -664,6 +681,8 @@ void Loader::EncodeCell(const Record& record, size_t k, size_t at, size_t row, s
       if (t.kind == ColumnKind::kNumber) {
         t.numbers[at] = kNaN;
         t.states[at] = state;
+      } else if (t.kind == ColumnKind::kSingle) {
+        t.StoreSingle(at, WideState(state));
       } else {
         t.planes[0][at] = state;
         for (size_t p = 1; p < t.planes.size(); ++p) t.planes[p][at] = 0;
@@ -685,11 +704,11 @@ void Loader::EncodeCell(const Record& record, size_t k, size_t at, size_t row, s
     };
     switch (t.kind) {
       case ColumnKind::kSingle: {
-        uint8_t code = 0;
+        uint32_t code = 0;
         if (found >= 0 && t.question) {
-          code = static_cast<uint8_t>(found);
+          code = static_cast<uint32_t>(found);
         } else if (state != kCodeAnswered) {
-          code = state;
+          code = WideState(state);
         } else if (!t.question) {
           // An extra grouping column: a chunk-local code, renumbered in Finish.
           auto it = result.dictionary.find(std::string(raw));
@@ -701,11 +720,11 @@ void Loader::EncodeCell(const Record& record, size_t k, size_t at, size_t row, s
           } else {
             local = it->second;
           }
-          code = static_cast<uint8_t>(local < kMaxSingleOptions ? local : 0);
+          code = static_cast<uint32_t>(local < kMaxSingleOptions ? local : 0);
         } else {
           bad(raw);
         }
-        t.planes[0][at] = code;
+        t.StoreSingle(at, code);
         break;
       }
       case ColumnKind::kMulti: {
@@ -885,6 +904,7 @@ void Loader::MakeHot() {
     if (!t.question) continue;  // an extra grouping column: its own codes, general path
     switch (t.kind) {
       case ColumnKind::kSingle:
+        if (t.planes.empty()) break;  // wide codes: the general path
         h.mode = HotTarget::Mode::kSingle;
         h.cells = &t.lookup->single_cells();
         h.out = t.planes[0];
@@ -921,10 +941,15 @@ void Loader::ParseAll(bool sequential) {
     t.column = Column{};
     t.column.kind = t.kind;
     t.planes.clear();
+    t.codes16 = nullptr;
+    t.codes32 = nullptr;
     t.numbers = nullptr;
     t.states = nullptr;
+    const int width = t.kind == ColumnKind::kSingle ? SingleCodeWidth(t.options.size()) : 0;
     if (t.kind == ColumnKind::kNumber) {
       bytes += room(total_capacity_ * sizeof(double)) + room(total_capacity_);
+    } else if (width > 1) {
+      bytes += room(total_capacity_ * static_cast<size_t>(width));
     } else {
       size_t planes =
           t.kind == ColumnKind::kSingle
@@ -943,6 +968,12 @@ void Loader::ParseAll(bool sequential) {
       next += room(total_capacity_ * sizeof(double));
       t.states = next;
       next += room(total_capacity_);
+    } else if (t.kind == ColumnKind::kSingle && SingleCodeWidth(t.options.size()) == 2) {
+      t.codes16 = reinterpret_cast<uint16_t*>(next);
+      next += room(total_capacity_ * sizeof(uint16_t));
+    } else if (t.kind == ColumnKind::kSingle && SingleCodeWidth(t.options.size()) == 4) {
+      t.codes32 = reinterpret_cast<uint32_t*>(next);
+      next += room(total_capacity_ * sizeof(uint32_t));
     } else {
       for (uint8_t*& plane : t.planes) {
         plane = next;
@@ -1054,6 +1085,8 @@ Result<Dataset> Loader::Finish(Diagnostics* diags) {
         compact(t.states);
       } else {
         for (uint8_t* plane : t.planes) compact(plane);
+        if (t.codes16) compact(t.codes16);
+        if (t.codes32) compact(t.codes32);
       }
     }
     // The column: views of the arena.
@@ -1064,6 +1097,8 @@ Result<Dataset> Loader::Finish(Diagnostics* diags) {
       t.column.planes.clear();
       for (uint8_t* plane : t.planes)
         t.column.planes.push_back(Buffer<uint8_t>::View(plane, rows, arena_));
+      if (t.codes16) t.column.codes16 = Buffer<uint16_t>::View(t.codes16, rows, arena_);
+      if (t.codes32) t.column.codes32 = Buffer<uint32_t>::View(t.codes32, rows, arena_);
     }
   }
   // Global row of a chunk's row, and its record's line.
@@ -1076,7 +1111,6 @@ Result<Dataset> Loader::Finish(Diagnostics* diags) {
     return at;
   };
   Dataset data(rows);
-  diags->Append(skipped_diags_);  // D011, in form order, before the columns' own
   for (size_t k = 0; k < question_targets_; ++k) {
     Target& t = targets_[k];
     if (t.numeric_candidate) {
@@ -1123,7 +1157,10 @@ Result<Dataset> Loader::Finish(Diagnostics* diags) {
     for (const Chunk& c : chunks_)
       values.insert(c.results[k].values.begin(), c.results[k].values.end());
     std::vector<std::string> sorted(values.begin(), values.end());
-    if (sorted.size() <= static_cast<size_t>(kMaxSingleOptions)) {
+    if (sorted.size() > static_cast<size_t>(kMaxSingleOptions)) {
+      return tl::unexpected(TooManyGroupValues(name, sorted.size(), file_, t.field));
+    }
+    {
       uint8_t* codes = t.planes[0];
       size_t row = 0;
       for (const Chunk& c : chunks_) {

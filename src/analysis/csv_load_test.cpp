@@ -818,3 +818,92 @@ TEST(CsvLoad, CellsAreReadAsWrittenAsImportStoresThem) {
 
 }  // namespace
 }  // namespace ngosurvey::analysis
+
+namespace ngosurvey::analysis {
+namespace {
+
+// Lists of any length (issue 17): each select_one in the narrowest width that holds its
+// options (1 byte up to 252, 16 bits up to 65,532, 32 bits beyond), the same dataset from
+// both loaders on every split, options at both ends of each list, refusals, relevance.
+TEST(CsvLoad, WideListsMatchTheReferencePath) {
+  form::Form form = Built(&testing::WideListsForm);
+  std::mt19937 rng(17);
+  auto pick = [&](int size) {
+    int roll = static_cast<int>(rng() % 10);
+    if (roll == 0) return std::string("");
+    if (roll == 1) return std::string("99");
+    int option = roll == 2 ? 0 : roll == 3 ? size - 1 : static_cast<int>(rng() % size);
+    return "o" + std::to_string(option);
+  };
+  std::string text = std::string(testing::kWideListsHeader) + "\n";
+  for (int r = 0; r < 120; ++r) {
+    text += pick(252) + "," + pick(253) + "," + pick(65532) + "," + pick(65533) + ",";
+    for (int k = 0, n = static_cast<int>(rng() % 4); k < n; ++k)
+      text += (k ? " m" : "m") + std::to_string(k == 0 ? 999 : rng() % 1000);
+    text += "\n";
+  }
+  LoadDataOptions options;
+  options.refused_codes = {"99"};
+  ExpectSameEverySplit(form, text, options, "wide lists");
+  ExpectSameFromFileEveryRead(form, text, options, "wide lists");
+  Diagnostics diags;
+  auto data = LoadCsvText(form, text, "data.csv", options, &diags);
+  ASSERT_TRUE(data) << data.error().ToString();
+  auto at = [&](const char* name) -> const Column& { return data->column(data->Find(name)); };
+  EXPECT_EQ(at("a").planes.size(), 1u);
+  EXPECT_EQ(at("b").codes16.size(), data->rows());
+  EXPECT_EQ(at("c").codes16.size(), data->rows());
+  EXPECT_EQ(at("d").codes32.size(), data->rows());
+  EXPECT_EQ(at("m").planes.size(), 143u);
+  // Row by row, the code is what the cell says, in every width.
+  auto table = csv::ParseTable(text, "data.csv");
+  ASSERT_TRUE(table);
+  std::vector<std::string> names = {"a", "b", "c", "d"};
+  for (size_t r = 0; r < table->rows.size(); ++r) {
+    for (size_t k = 0; k < names.size(); ++k) {
+      const Column& column = at(names[k].c_str());
+      const std::string& cell = table->rows[r][k];
+      uint32_t code = column.SingleCode(r);
+      if (cell == "99") {
+        EXPECT_EQ(code, kWideNotAsked + (kCodeRefused - kCodeNotAsked)) << names[k] << r;
+        EXPECT_EQ(column.StateAt(r), kCodeRefused);
+      } else if (cell.empty()) {
+        EXPECT_GE(code, kWideNotAsked) << names[k] << r;
+      } else {
+        ASSERT_LT(code, column.options.size()) << names[k] << r;
+        EXPECT_EQ(column.options[code], cell);
+        EXPECT_EQ(column.StateAt(r), kCodeAnswered);
+      }
+    }
+  }
+  // A value that is not an option of a wide list is D003 at its cell, in both loaders.
+  std::string bad = std::string(testing::kWideListsHeader) + "\no1,o1,o1,o70000,m1\n";
+  ExpectSameEverySplit(form, bad, options, "not an option");
+  auto refused = LoadCsvText(form, bad, "data.csv", options, &diags);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().ToString(),
+            "data.csv:2:4: D003: 'o70000' is not an option of l65533 (question 'd')");
+}
+
+// A column the form does not define, loaded to group by, holds at most 252 values
+// (a grouping holds 250 groups): beyond, D002 naming it, in both loaders.
+TEST(CsvLoad, GroupingColumnOfTooManyValuesIsRefused) {
+  form::Form form = Built(&testing::EveryKindForm);
+  std::string text = "country,s1,place\n";
+  for (int i = 0; i < 253; ++i) text += "KH,a,p" + std::to_string(i) + "\n";
+  LoadDataOptions options;
+  options.extra_single = {"place"};
+  ExpectSameEverySplit(form, text, options, "253 places");
+  Diagnostics diags;
+  auto data = LoadCsvText(form, text, "data.csv", options, &diags);
+  ASSERT_FALSE(data);
+  EXPECT_EQ(data.error().code, "D002");
+  EXPECT_NE(data.error().message.find("'place' is not a question of the form and has 253"),
+            std::string::npos)
+      << data.error().message;
+  text.erase(text.rfind("KH,a,p252\n"));
+  EXPECT_TRUE(LoadCsvText(form, text, "data.csv", options, &diags).has_value());
+}
+
+}  // namespace
+}  // namespace ngosurvey::analysis

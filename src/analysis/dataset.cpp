@@ -23,9 +23,16 @@ uint8_t StateCode(form::AnswerState state) {
   return kCodeMissing;
 }
 
+int SingleCodeWidth(size_t options) {
+  return options <= static_cast<size_t>(kMaxSingleOptions)     ? 1
+         : options <= static_cast<size_t>(kMaxSingle16Options) ? 2
+                                                               : 4;
+}
+
 size_t Column::size() const {
   if (kind == ColumnKind::kNumber) return numbers.size();
-  return planes.empty() ? 0 : planes[0].size();
+  if (!planes.empty()) return planes[0].size();
+  return codes16.empty() ? codes32.size() : codes16.size();
 }
 
 const std::string& Column::OptionLabel(size_t index) const {
@@ -34,7 +41,8 @@ const std::string& Column::OptionLabel(size_t index) const {
 }
 
 size_t Column::ByteSize() const {
-  size_t bytes = numbers.size() * sizeof(double) + states.size();
+  size_t bytes = numbers.size() * sizeof(double) + states.size() +
+                 codes16.size() * sizeof(uint16_t) + codes32.size() * sizeof(uint32_t);
   for (const auto& plane : planes) bytes += plane.size();
   return bytes;
 }
@@ -43,8 +51,9 @@ Status Dataset::AddColumn(Column column) {
   if (Find(column.name) >= 0) {
     return MakeError("D001", "column '" + column.name + "' is already in the dataset");
   }
+  const int width = column.kind == ColumnKind::kSingle ? column.code_width() : 0;
   size_t expected_planes =
-      column.kind == ColumnKind::kSingle ? 1
+      width == 1 ? 1
       : column.kind == ColumnKind::kMulti
           ? (column.options.size() + kOptionsPerPlane - 1) / std::max<size_t>(kOptionsPerPlane, 1)
           : 0;
@@ -54,12 +63,31 @@ Status Dataset::AddColumn(Column column) {
                                  std::to_string(column.planes.size()) + " byte planes, expected " +
                                  std::to_string(expected_planes));
   }
-  if (column.kind == ColumnKind::kSingle && column.options.size() > kMaxSingleOptions) {
+  // A kSingle column's codes are in the one width its options take (a column of 300
+  // options in bytes, or of 3 in 16 bits, would be read wrong).
+  bool has16 = !column.codes16.empty(), has32 = !column.codes32.empty();
+  if ((has16 && width != 2) || (has32 && width != 4) ||
+      (column.size() > 0 && ((width == 2 && !has16) || (width == 4 && !has32)))) {
     return MakeError("D002", "column '" + column.name + "' has " +
                                  std::to_string(column.options.size()) +
-                                 " options; a single-choice column holds at most " +
-                                 std::to_string(kMaxSingleOptions));
+                                 " options, whose codes take " + std::to_string(width) +
+                                 " bytes, and codes of another width");
   }
+  // Wide codes are checked once here, so that the kernels can index by them.
+  auto check_codes = [&](const auto& codes, uint32_t first_state) -> Status {
+    const uint32_t options = static_cast<uint32_t>(column.options.size());
+    for (size_t r = 0; r < codes.size(); ++r) {
+      uint32_t code = codes[r];
+      if (code >= options && code < first_state) {
+        return MakeError("D002", "column '" + column.name + "' row " + std::to_string(r + 1) +
+                                     ": code " + std::to_string(code) + " is not one of its " +
+                                     std::to_string(options) + " options");
+      }
+    }
+    return Ok();
+  };
+  if (width == 2) NGO_TRY(check_codes(column.codes16, 0xFFFCu));
+  if (width == 4) NGO_TRY(check_codes(column.codes32, kWideNotAsked));
   for (const auto& plane : column.planes) {
     if (plane.size() != column.size()) {
       return MakeError("D001", "column '" + column.name + "' has planes of different lengths");
@@ -123,21 +151,34 @@ ColumnBuilder::ColumnBuilder(std::string name, ColumnKind kind, std::vector<std:
   column_.kind = kind;
   column_.options = std::move(options);
   size_t planes =
-      kind == ColumnKind::kSingle ? 1
+      kind == ColumnKind::kSingle ? (column_.code_width() == 1 ? 1 : 0)
       : kind == ColumnKind::kMulti
           ? std::max<size_t>(1, (column_.options.size() + kOptionsPerPlane - 1) / kOptionsPerPlane)
           : 0;
   column_.planes.resize(planes);
+  // A long list (hundreds or thousands of districts) is looked up by hash, not by a
+  // scan per answer; the views point into column_.options, which moves with its buffer.
+  if (kind != ColumnKind::kNumber && column_.options.size() > 16) {
+    index_.reserve(column_.options.size());
+    for (size_t i = 0; i < column_.options.size(); ++i) {
+      index_.emplace(column_.options[i], static_cast<int>(i));  // the first of a name wins
+    }
+  }
+}
+
+int ColumnBuilder::OptionIndex(std::string_view value) const {
+  if (!index_.empty()) {
+    auto it = index_.find(value);
+    return it == index_.end() ? -1 : it->second;
+  }
+  for (size_t i = 0; i < column_.options.size(); ++i) {
+    if (column_.options[i] == value) return static_cast<int>(i);
+  }
+  return -1;
 }
 
 Status ColumnBuilder::Append(const form::Answer& answer) {
   size_t row = rows_++;
-  auto option_index = [&](std::string_view value) -> int {
-    for (size_t i = 0; i < column_.options.size(); ++i) {
-      if (column_.options[i] == value) return static_cast<int>(i);
-    }
-    return -1;
-  };
   auto not_an_option = [&](std::string_view value) {
     return MakeError("D003", "row " + std::to_string(row + 1) + ": '" + std::string(value) +
                                  "' is not an option of '" + column_.name + "'");
@@ -145,13 +186,24 @@ Status ColumnBuilder::Append(const form::Answer& answer) {
   bool answered = answer.state == form::AnswerState::kAnswered;
   switch (column_.kind) {
     case ColumnKind::kSingle: {
-      uint8_t code = StateCode(answer.state);
+      uint8_t state = StateCode(answer.state);
+      uint32_t code = kWideNotAsked + (state - kCodeNotAsked);
       if (answered) {
-        int index = option_index(answer.value);
+        int index = OptionIndex(answer.value);
         if (index < 0) return not_an_option(answer.value);
-        code = static_cast<uint8_t>(index);
+        code = static_cast<uint32_t>(index);
       }
-      column_.planes[0].push_back(code);
+      switch (column_.code_width()) {
+        case 1:
+          column_.planes[0].push_back(static_cast<uint8_t>(code));
+          break;
+        case 2:
+          column_.codes16.push_back(static_cast<uint16_t>(code));
+          break;
+        default:
+          column_.codes32.push_back(code);
+          break;
+      }
       break;
     }
     case ColumnKind::kMulti: {
@@ -159,7 +211,7 @@ Status ColumnBuilder::Append(const form::Answer& answer) {
       if (answered) {
         for (std::string_view token : text::Split(answer.value, ' ')) {
           if (token.empty()) continue;
-          int index = option_index(token);
+          int index = OptionIndex(token);
           if (index < 0) return not_an_option(token);
           bytes[index / kOptionsPerPlane] |= static_cast<uint8_t>(1u << (index % kOptionsPerPlane));
         }

@@ -7,9 +7,15 @@
 // refused, don't know, not asked, missing; form/answer.h), in the narrowest type
 // that fits, so that a pass over a column touches as few bytes as possible:
 //
-//   kSingle    select_one with at most kMaxSingleOptions options: one byte per
-//              respondent; bytes 0..n-1 are the option index, kCodeNotAsked..
-//              kCodeMissing the non-answers.
+//   kSingle    select_one: a code per respondent in the narrowest width that holds
+//              its options (SingleCodeWidth, chosen per column). With at most
+//              kMaxSingleOptions options one byte (`planes[0]`): bytes 0..n-1 are
+//              the option index, kCodeNotAsked..kCodeMissing the non-answers. Wider
+//              lists (districts, communes, cadastral units) take 16-bit codes
+//              (`codes16`, up to kMaxSingle16Options options, non-answers
+//              0xFFFC..0xFFFF) or 32-bit codes (`codes32`, non-answers
+//              0xFFFFFFFC..0xFFFFFFFF): the same layout, wider, so that narrow
+//              columns are exactly as they were and cost nothing more.
 //   kMulti     select_multiple: one byte "plane" per 7 options; bit j of plane p is
 //              option 7p+j. A non-answer is the state code in plane 0 (state codes
 //              are >= 0xFC and so never collide with 7 option bits) and 0 in the
@@ -27,6 +33,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "base/error.h"
@@ -41,7 +48,12 @@ inline constexpr uint8_t kCodeDontKnow = 0xFD;
 inline constexpr uint8_t kCodeRefused = 0xFE;
 inline constexpr uint8_t kCodeMissing = 0xFF;
 inline constexpr int kMaxSingleOptions = 0xFC;
+inline constexpr int kMaxSingle16Options = 0xFFFC;
 inline constexpr int kOptionsPerPlane = 7;
+// A kSingle code of any width as Column::SingleCode gives it: an option index, or
+// kWideNotAsked + (state code - kCodeNotAsked) for a non-answer, whose low byte is
+// the state's byte code.
+inline constexpr uint32_t kWideNotAsked = 0xFFFFFFFC;
 
 // The byte code of a non-answer state (kCodeAnswered for kAnswered).
 uint8_t StateCode(form::AnswerState state);
@@ -52,6 +64,9 @@ uint8_t StateCode(form::AnswerState state);
 inline bool StartsWithSpace(std::string_view text) {
   return !text.empty() && (text[0] == ' ' || (text[0] >= '\t' && text[0] <= '\r'));
 }
+
+// The bytes of a kSingle column's code for `options` options: 1, 2 or 4.
+int SingleCodeWidth(size_t options);
 
 enum class ColumnKind { kSingle, kMulti, kNumber };
 
@@ -117,11 +132,37 @@ struct Column {
   std::vector<std::string> options;        // kSingle, kMulti: option names in order
   std::vector<std::string> option_labels;  // same length as options, or empty
   std::string relevant;                    // the question's relevance, as written
-  std::vector<Buffer<uint8_t>> planes;     // kSingle: 1 plane; kMulti: ceil(options/7)
+  std::vector<Buffer<uint8_t>> planes;     // kSingle of 1 byte: 1 plane; kMulti: ceil(options/7)
+  Buffer<uint16_t> codes16;                // kSingle of 2 bytes (no planes)
+  Buffer<uint32_t> codes32;                // kSingle of 4 bytes (no planes)
   Buffer<double> numbers;                  // kNumber
   Buffer<uint8_t> states;                  // kNumber: state code per respondent
 
   size_t size() const;
+  // The width of a kSingle column's codes (1, 2 or 4), from its options.
+  int code_width() const { return SingleCodeWidth(options.size()); }
+  // kSingle: the code of `row` in any width (an option index, or >= kWideNotAsked).
+  uint32_t SingleCode(size_t row) const {
+    if (!planes.empty()) {
+      uint32_t code = planes[0][row];
+      return code >= kCodeNotAsked ? code | 0xFFFFFF00u : code;
+    }
+    if (!codes16.empty()) {
+      uint32_t code = codes16[row];
+      return code >= 0xFFFCu ? code | 0xFFFF0000u : code;
+    }
+    return codes32[row];
+  }
+  // Any kind: kCodeAnswered, or the byte code of the row's non-answer state.
+  uint8_t StateAt(size_t row) const {
+    if (kind == ColumnKind::kNumber) return states[row];
+    if (kind == ColumnKind::kMulti) {
+      uint8_t code = planes[0][row];
+      return code >= kCodeNotAsked ? code : kCodeAnswered;
+    }
+    uint32_t code = SingleCode(row);
+    return code >= kWideNotAsked ? static_cast<uint8_t>(code) : kCodeAnswered;
+  }
   // The label of option `index`: option_labels[index] when set, else the name.
   const std::string& OptionLabel(size_t index) const;
   // Bytes of memory the column's values occupy (what a pass over it touches).
@@ -157,9 +198,9 @@ class Dataset {
   const std::vector<Column>& columns() const { return columns_; }
 
   // Adds a column; error "D001" when its length differs from rows() (the first
-  // column sets rows() for an empty dataset) or its name is taken, "D002" when a
-  // kSingle column has more than kMaxSingleOptions options or its planes do not
-  // match its kind.
+  // column sets rows() for an empty dataset) or its name is taken, "D002" when its
+  // buffers do not match its kind and options (planes, or a kSingle column's code
+  // width) or a wide kSingle code is neither an option nor a non-answer.
   Status AddColumn(Column column);
 
   // Index of the column named `name`, or -1.
@@ -181,7 +222,8 @@ class Dataset {
 };
 
 // Builders that take answers in their canonical text form (form/answer.h) and
-// encode them; errors "D003" name the row and the value that is not an option.
+// encode them (a kSingle column in its SingleCodeWidth); errors "D003" name the row
+// and the value that is not an option.
 class ColumnBuilder {
  public:
   ColumnBuilder(std::string name, ColumnKind kind, std::vector<std::string> options = {});
@@ -189,8 +231,10 @@ class ColumnBuilder {
   Column Finish() &&;
 
  private:
+  int OptionIndex(std::string_view value) const;
   Column column_;
   size_t rows_ = 0;
+  std::unordered_map<std::string_view, int> index_;  // long lists: option -> index
 };
 
 }  // namespace ngosurvey::analysis

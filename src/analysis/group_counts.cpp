@@ -418,6 +418,19 @@ void SumNumbers(const Column& column, const GroupSource& groups, int slots, size
   SumNumbersScalar(column.numbers.data(), column.states.data(), groups, begin, end, sums);
 }
 
+// A kSingle column of 16- or 32-bit codes, rows [begin, end): one increment per row
+// into (slot, digit) counts; the digit is the code + 4 in the code's width (option i
+// is i + 4, the non-answer codes wrap to 0..3), below the stride by Dataset::AddColumn's
+// check of the codes.
+template <typename Code>
+void CountWideCodes(const Code* codes, const GroupSource& groups, size_t stride, size_t begin,
+                    size_t end, uint64_t* counts) {
+  for (size_t i = begin; i < end; ++i) {
+    const size_t digit = static_cast<Code>(codes[i] + 4);
+    ++counts[groups.at(i) * stride + digit];
+  }
+}
+
 // Counts rows [begin, end) into `result` (this thread's own copy).
 void CountRange(const Dataset& data, const GroupSource& groups, const std::vector<int>& columns,
                 int slots, size_t begin, size_t end, GroupedCounts* result, Progress* progress) {
@@ -430,6 +443,15 @@ void CountRange(const Dataset& data, const GroupSource& groups, const std::vecto
     if (column.kind == ColumnKind::kNumber) {
       state_counts[c].assign(static_cast<size_t>(slots) * 256, 0);
       planes.push_back({column.states.data(), 5, &state_counts[c]});  // answered + 4 states
+      continue;
+    }
+    if (column.kind == ColumnKind::kSingle && column.planes.empty()) {
+      ColumnCounts& out = result->columns[c];
+      if (!column.codes16.empty()) {
+        CountWideCodes(column.codes16.data(), groups, out.wide_stride, begin, end, out.wide.data());
+      } else if (!column.codes32.empty()) {
+        CountWideCodes(column.codes32.data(), groups, out.wide_stride, begin, end, out.wide.data());
+      }
       continue;
     }
     for (size_t p = 0; p < column.planes.size(); ++p) {
@@ -494,6 +516,7 @@ void MergeInto(GroupedCounts* total, const GroupedCounts& part) {
         to.planes[p].counts[bin] += from.planes[p].counts[bin];
       }
     }
+    for (size_t bin = 0; bin < to.wide.size(); ++bin) to.wide[bin] += from.wide[bin];
     for (size_t g = 0; g < to.numbers.size(); ++g) {
       NumberSummary& a = to.numbers[g];
       const NumberSummary& b = from.numbers[g];
@@ -520,6 +543,10 @@ GroupedCounts EmptyCounts(const Dataset& data, const std::vector<int>& columns, 
     cc.planes.resize(column.planes.size());
     for (auto& plane : cc.planes) plane.counts.assign(static_cast<size_t>(slots) * 256, 0);
     if (column.kind == ColumnKind::kNumber) cc.numbers.resize(slots);
+    if (column.kind == ColumnKind::kSingle && column.planes.empty()) {
+      cc.wide_stride = column.options.size() + 4;
+      cc.wide.assign(static_cast<size_t>(slots) * cc.wide_stride, 0);
+    }
     counts.columns.push_back(std::move(cc));
   }
   return counts;
@@ -610,6 +637,9 @@ Result<GroupedCounts> CountByGroup(const Dataset& data, int group_column,
   if (group_column >= column_count || data.column(group_column).kind != ColumnKind::kSingle) {
     return MakeError("T001", "the grouping column must be a single-choice column");
   }
+  if (data.column(group_column).planes.empty()) {  // wide codes: more groups than slots
+    return MakeError("T001", "the grouping column has more options than 255 groups");
+  }
   int group_count = static_cast<int>(data.column(group_column).options.size());
   // Codes past the options (the non-answers) go to the "no group" slot.
   GroupSource groups{data.column(group_column).planes[0].data(), static_cast<uint8_t>(group_count)};
@@ -633,6 +663,10 @@ Result<GroupedCounts> CountBySlots(const Dataset& data, const std::vector<uint8_
 }
 
 uint64_t SingleOptionCount(const ColumnCounts& counts, int group, int option) {
+  if (!counts.wide.empty()) {
+    return counts
+        .wide[static_cast<size_t>(group) * counts.wide_stride + 4 + static_cast<size_t>(option)];
+  }
   return counts.planes[0].at(group, option);
 }
 
@@ -674,6 +708,15 @@ uint64_t StateCount(const ColumnCounts& counts, ColumnKind kind, int group,
         return s.state_counts[3];
     }
     return 0;
+  }
+  if (!counts.wide.empty()) {
+    const uint64_t* row = counts.wide.data() + static_cast<size_t>(group) * counts.wide_stride;
+    if (state == form::AnswerState::kAnswered) {
+      uint64_t total = 0;
+      for (size_t digit = 4; digit < counts.wide_stride; ++digit) total += row[digit];
+      return total;
+    }
+    return row[StateCode(state) - kCodeNotAsked];
   }
   const PlaneCounts& plane = counts.planes[0];
   if (state == form::AnswerState::kAnswered) {

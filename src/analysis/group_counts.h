@@ -33,8 +33,14 @@ struct NumberSummary {
 // The kernel's result for one column.
 struct ColumnCounts {
   int column = -1;
-  std::vector<PlaneCounts> planes;     // kSingle, kMulti
+  std::vector<PlaneCounts> planes;     // kSingle of one byte, kMulti
   std::vector<NumberSummary> numbers;  // kNumber: one per group
+  // A kSingle column of 16- or 32-bit codes: count(group, digit) at
+  // group * wide_stride + digit, where the digit of option i is i + 4 and of the
+  // non-answers 0..3 (not asked, don't know, refused, missing); wide_stride is the
+  // options + 4.
+  std::vector<uint64_t> wide;
+  size_t wide_stride = 0;
 };
 
 // The result of CountByGroup. Group g in 0..group_count-1 is option g of the
@@ -47,7 +53,8 @@ struct GroupedCounts {
 
 // Counts `columns` (indexes into `data`) by the kSingle column `group_column`
 // (-1 for no grouping), using up to `threads` threads (0 = hardware threads).
-// Errors "T001": a bad column index, or a grouping column that is not kSingle.
+// Errors "T001": a bad column index, or a grouping column that is not a kSingle
+// column of one byte.
 // Thread-safe with respect to `data` (read only).
 Result<GroupedCounts> CountByGroup(const Dataset& data, int group_column,
                                    const std::vector<int>& columns, unsigned threads = 0,

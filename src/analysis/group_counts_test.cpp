@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 #include <random>
 
 namespace ngosurvey::analysis {
@@ -440,6 +441,110 @@ TEST(GroupCountsTest, CallerMadeSlotsMustBeBelowTheSlotCount) {
       << counts.error().message;
   slots[9] = 3;
   EXPECT_TRUE(CountBySlots(data, slots, 4, {1}));
+}
+
+}  // namespace
+}  // namespace ngosurvey::analysis
+
+namespace ngosurvey::analysis {
+namespace {
+
+// Lists of any length (issue 17): a select_one's code width follows its options (1 byte
+// up to 252, 16 bits up to 65,532, 32 bits beyond), every width is counted by group as a
+// plain loop over the answers counts it, on both threads, with the narrow columns of the
+// same pass; a grouping column is narrow (a wide one is T001), and AddColumn refuses
+// codes of the wrong width or outside the options.
+TEST(GroupCountsTest, WideCodesAgreeWithANaiveCount) {
+  const size_t rows = 150000;
+  std::mt19937 rng(7);
+  Dataset data;
+  std::vector<Answer> groups;
+  for (size_t r = 0; r < rows; ++r) {
+    groups.push_back(rng() % 17 == 0 ? Answer::Missing()
+                                     : Answer::Answered(rng() % 2 ? "KH" : "VN"));
+  }
+  ASSERT_TRUE(data.AddColumn(Build("country", ColumnKind::kSingle, {"KH", "VN"}, groups)));
+  std::vector<int> sizes = {6, 252, 253, 65532, 65533, 70000};
+  std::vector<std::vector<Answer>> answers(sizes.size());
+  for (size_t k = 0; k < sizes.size(); ++k) {
+    std::vector<std::string> options;
+    for (int i = 0; i < sizes[k]; ++i) options.push_back("o" + std::to_string(i));
+    for (size_t r = 0; r < rows; ++r) {
+      int roll = static_cast<int>(rng() % 40);
+      int option = roll < 5    ? 0
+                   : roll < 10 ? sizes[k] - 1
+                               : static_cast<int>(rng() % static_cast<uint32_t>(sizes[k]));
+      answers[k].push_back(roll == 10   ? Answer::Refused()
+                           : roll == 11 ? Answer::DontKnow()
+                           : roll == 12 ? Answer::NotAsked()
+                           : roll == 13 ? Answer::Missing()
+                                        : Answer::Answered("o" + std::to_string(option)));
+    }
+    Column column = Build("q" + std::to_string(sizes[k]), ColumnKind::kSingle, options, answers[k]);
+    EXPECT_EQ(column.code_width(), sizes[k] <= 252 ? 1 : sizes[k] <= 65532 ? 2 : 4);
+    EXPECT_EQ(column.planes.empty(), sizes[k] > 252);
+    ASSERT_TRUE(data.AddColumn(std::move(column)));
+  }
+  std::vector<int> columns;
+  for (size_t k = 0; k < sizes.size(); ++k) columns.push_back(static_cast<int>(k) + 1);
+  for (unsigned threads : {1u, 2u}) {
+    auto counts = CountByGroup(data, 0, columns, threads);
+    ASSERT_TRUE(counts) << counts.error().ToString();
+    for (size_t k = 0; k < sizes.size(); ++k) {
+      SCOPED_TRACE(sizes[k]);
+      // The naive count: (group, option) and (group, state).
+      std::map<std::pair<int, std::string>, uint64_t> chosen;
+      std::map<std::pair<int, int>, uint64_t> states;
+      for (size_t r = 0; r < rows; ++r) {
+        int g = groups[r].state != AnswerState::kAnswered ? 2 : groups[r].value == "KH" ? 0 : 1;
+        if (answers[k][r].state == AnswerState::kAnswered) ++chosen[{g, answers[k][r].value}];
+        ++states[{g, static_cast<int>(answers[k][r].state)}];
+      }
+      const ColumnCounts& c = counts->columns[k];
+      for (int g = 0; g < 3; ++g) {
+        for (int option : {0, 1, sizes[k] / 2, sizes[k] - 1}) {
+          auto it = chosen.find({g, "o" + std::to_string(option)});
+          EXPECT_EQ(SingleOptionCount(c, g, option), it == chosen.end() ? 0 : it->second)
+              << "group " << g << " option " << option;
+        }
+        for (AnswerState state :
+             {AnswerState::kAnswered, AnswerState::kRefused, AnswerState::kDontKnow,
+              AnswerState::kNotAsked, AnswerState::kMissing}) {
+          auto it = states.find({g, static_cast<int>(state)});
+          EXPECT_EQ(StateCount(c, ColumnKind::kSingle, g, state),
+                    it == states.end() ? 0 : it->second)
+              << "group " << g << " state " << static_cast<int>(state);
+        }
+      }
+    }
+  }
+  // A wide column is no grouping.
+  auto grouped = CountByGroup(data, 3, {1}, 1);
+  ASSERT_FALSE(grouped);
+  EXPECT_EQ(grouped.error().code, "T001");
+}
+
+TEST(DatasetTest, WideCodesMustFitTheirOptions) {
+  std::vector<std::string> options;
+  for (int i = 0; i < 300; ++i) options.push_back("o" + std::to_string(i));
+  Column good = Build("q", ColumnKind::kSingle, options, {Answer::Answered("o299")});
+  ASSERT_EQ(good.codes16, std::vector<uint16_t>{299});
+  Column outside = good;
+  outside.codes16 = std::vector<uint16_t>{300};  // neither an option nor a state
+  Dataset data;
+  auto status = data.AddColumn(outside);
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().code, "D002");
+  Column narrow = good;  // 300 options in bytes
+  narrow.codes16 = Buffer<uint16_t>();
+  narrow.planes.assign(1, std::vector<uint8_t>{1});
+  EXPECT_FALSE(data.AddColumn(narrow));
+  Column too_wide = good;  // 300 options in 32 bits
+  too_wide.codes16 = Buffer<uint16_t>();
+  too_wide.codes32 = std::vector<uint32_t>{1};
+  EXPECT_FALSE(data.AddColumn(too_wide));
+  EXPECT_TRUE(data.AddColumn(good));
+  EXPECT_EQ(data.column(0).SingleCode(0), 299u);
 }
 
 }  // namespace

@@ -113,18 +113,14 @@ ColumnKind ColumnKindOf(QuestionType type) {
                                                  : ColumnKind::kNumber;
 }
 
-bool SkipTooWide(const form::Form& form, const Question& q, const LoadDataOptions& options,
-                 Diagnostics* diags) {
-  if (ColumnKindOf(q.type) != ColumnKind::kSingle) return false;
-  std::vector<std::string> names, labels;
-  ChoiceOptions(form, q, options, &names, &labels);
-  if (names.size() <= static_cast<size_t>(kMaxSingleOptions)) return false;
-  diags->AddWarning("D011",
-                    "'" + q.name + "' has " + std::to_string(names.size()) +
-                        " options, more than a single-choice column holds (" +
-                        std::to_string(kMaxSingleOptions) + "): not loaded, as no table names it",
-                    form.SurveyCell(q.row, "type"));
-  return true;
+Error TooManyGroupValues(const std::string& name, size_t values, const std::string& file,
+                         size_t field) {
+  return Error{"D002",
+               "'" + name + "' is not a question of the form and has " + std::to_string(values) +
+                   " distinct values; a column added to the form's is loaded only to group by, "
+                   "and at most " +
+                   std::to_string(kMaxSingleOptions) + " values fit",
+               Location{.file = file, .row = 1, .column = static_cast<int>(field) + 1}};
 }
 
 void ChoiceOptions(const form::Form& form, const Question& q, const LoadDataOptions& options,
@@ -281,7 +277,6 @@ Result<Dataset> LoadCsvWithForm(const form::Form& form, const csv::Table& table,
       auto column = FindColumn(table, q);
       if (!column) continue;
       if (q.type == QuestionType::kCalculate && !NumericColumn(table, *column, options)) continue;
-      if (SkipTooWide(form, q, options, diags)) continue;
       questions.push_back(&q);
     }
   } else {
@@ -362,6 +357,9 @@ Result<Dataset> LoadCsvWithForm(const form::Form& form, const csv::Table& table,
     for (const auto& row : table.rows) {
       std::string_view v = row[*column_index];  // as written: "Phnom Penh " is its own group
       if (!v.empty() && !is_refused(v) && !is_dont_know(v)) values.emplace(v);
+    }
+    if (values.size() > static_cast<size_t>(kMaxSingleOptions)) {
+      return tl::unexpected(TooManyGroupValues(name, values.size(), table.file, *column_index));
     }
     ColumnBuilder builder(name, ColumnKind::kSingle, {values.begin(), values.end()});
     for (const auto& row : table.rows) {

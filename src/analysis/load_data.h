@@ -53,12 +53,12 @@ bool IsTabulable(form::QuestionType type);
 // The dataset column kind of a tabulable question.
 ColumnKind ColumnKindOf(form::QuestionType type);
 
-// A select_one with more options than a single-choice column holds (kMaxSingleOptions):
-// when no item list names it, the loaders leave it out with warning "D011" in `diags`
-// (its name and number of options), so that a column nobody asked for never stops a
-// table; named in a list, it is error D002. True when `q` is one.
-bool SkipTooWide(const form::Form& form, const form::Question& q, const LoadDataOptions& options,
-                 Diagnostics* diags);
+// Error D002 for a column the form does not define (a grouping column added to an
+// export, options.extra_single) with more distinct values than a one-byte column holds
+// (kMaxSingleOptions): such a column is loaded only to group by, and a grouping holds
+// at most 250 groups. `field` is its column in the file (from 0).
+Error TooManyGroupValues(const std::string& name, size_t values, const std::string& file,
+                         size_t field);
 
 // A select question's options as dataset options: its choices without the refused
 // and don't-know codes of `options` (non-answers, not options), then "other" for

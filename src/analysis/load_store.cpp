@@ -153,10 +153,6 @@ Result<StoreData> LoadFromStore(const store::Store& store, const StoreDataOption
         std::find(options.items.begin(), options.items.end(), q.name) == options.items.end()) {
       continue;
     }
-    if (options.items.empty()) {
-      LoadDataOptions choice_options;
-      if (SkipTooWide(out.form, q, choice_options, diags)) continue;
-    }
     if (q.type == QuestionType::kCalculate) {
       // A calculate is an item only when every value it took is a number.
       bool numeric = true;

@@ -34,8 +34,7 @@ struct StoreDataOptions {
   // level around it (a member's province is its household's; units.h).
   std::string repeat;
   // Questions to load (with their tabulable questions at the levels on the way); empty:
-  // every tabulable question, but a select_one too wide for a single-choice column is
-  // left out with warning D011 (load_data.h, SkipTooWide).
+  // every tabulable question (a list of any length: dataset.h's code widths).
   std::vector<std::string> items;
   // Questions of any type (open questions: themes.h) whose answers StoreData::answers
   // gives per row, as stored.

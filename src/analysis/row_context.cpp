@@ -30,7 +30,7 @@ form::expr::TypeHint HintOf(const Column& column) {
 std::string_view ValueText(const Column& column, size_t row, std::string& buffer) {
   switch (column.kind) {
     case ColumnKind::kSingle: {
-      uint8_t code = column.planes[0][row];
+      uint32_t code = column.SingleCode(row);
       if (code >= column.options.size()) return {};
       return column.options[code];
     }

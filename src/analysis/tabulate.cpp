@@ -83,12 +83,12 @@ Result<Grouping> MakeGrouping(const Dataset& data, const TableSpec& spec) {
     bool known = true;
     for (int index : columns) {
       const Column& column = data.column(index);
-      uint8_t code = column.planes[0][row];
+      uint32_t code = column.SingleCode(row);
       if (code >= column.options.size()) {
         known = false;
         break;
       }
-      combo = combo * static_cast<int>(column.options.size()) + code;
+      combo = combo * static_cast<int>(column.options.size()) + static_cast<int>(code);
     }
     grouping.slots[row] = static_cast<uint8_t>(known ? combo : groups);
   }
@@ -121,8 +121,7 @@ Result<Column> MakeDerivedColumn(const Dataset& data, const RowSpec& row, const 
     uint8_t state = kCodeAnswered;
     for (int dep : deps) {
       if (!context.IsColumn(dep)) continue;
-      const Column& source = data.column(dep);
-      uint8_t code = source.kind == ColumnKind::kNumber ? source.states[r] : source.planes[0][r];
+      uint8_t code = data.column(dep).StateAt(r);
       if (code >= kCodeNotAsked) {
         state = code;
         break;

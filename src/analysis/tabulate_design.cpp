@@ -41,8 +41,8 @@ Result<std::vector<int64_t>> IdentifierColumn(const Dataset& data, const std::st
   for (size_t r = 0; r < data.rows(); ++r) {
     bool answered = false;
     if (column.kind == ColumnKind::kSingle) {
-      uint8_t code = column.planes[0][r];
-      answered = code < kCodeNotAsked;
+      uint32_t code = column.SingleCode(r);
+      answered = code < kWideNotAsked;
       ids[r] = code;
     } else if (column.kind == ColumnKind::kNumber) {
       answered = column.states[r] == kCodeAnswered;
@@ -87,9 +87,10 @@ Result<std::vector<double>> NumberColumn(const Dataset& data, const std::string&
 }
 
 // Is row r answered, and is option o chosen, in a single- or multiple-choice column.
-bool Answered(const Column& column, size_t r) { return column.planes[0][r] < kCodeNotAsked; }
+bool Answered(const Column& column, size_t r) { return column.StateAt(r) == kCodeAnswered; }
 bool Chosen(const Column& column, size_t r, int option) {
-  if (column.kind == ColumnKind::kSingle) return column.planes[0][r] == option;
+  if (column.kind == ColumnKind::kSingle)
+    return column.SingleCode(r) == static_cast<uint32_t>(option);
   if (!Answered(column, r)) return false;
   return (column.planes[option / kOptionsPerPlane][r] >> (option % kOptionsPerPlane)) & 1;
 }
@@ -209,8 +210,8 @@ Status ApplyDesignToOptions(const Design& design, const Column& counted,
     ++t.base_rows[t.At(slot, psu)];
     if (!answered) continue;
     if (counted.kind == ColumnKind::kSingle) {
-      uint8_t code = counted.planes[0][r];
-      if (code < options && kept_position[code] >= 0) {
+      uint32_t code = counted.SingleCode(r);
+      if (code < static_cast<uint32_t>(options) && kept_position[code] >= 0) {
         t.option_weight[t.At(slot, psu, kept_position[code])] += w;
         ++t.option_rows[t.At(slot, psu, kept_position[code])];
       }

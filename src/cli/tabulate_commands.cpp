@@ -238,9 +238,6 @@ std::optional<analysis::StoreData> LoadStore(CommandContext& ctx, const Tabulate
     ctx.exit_status = ReportError(ctx, loaded.error());
     return std::nullopt;
   }
-  for (const Diagnostic& d : diags.items()) {  // what was left out (the form's own: form check)
-    if (d.error.code == "D011") *ctx.err << "warning: " << d.ToString() << "\n";
-  }
   if (notes && loaded->pretest_left_out > 0) {
     *ctx.err << "note: " << loaded->pretest_left_out
              << " pretest interview(s) not counted (--include-pretest counts them)\n";

@@ -28,6 +28,8 @@ inline void ExpectSameDataset(const Dataset& a, const Dataset& b) {
     for (size_t p = 0; p < std::min(x.planes.size(), y.planes.size()); ++p) {
       EXPECT_TRUE(x.planes[p] == y.planes[p]);
     }
+    EXPECT_TRUE(x.codes16 == y.codes16);
+    EXPECT_TRUE(x.codes32 == y.codes32);
     EXPECT_TRUE(x.states == y.states);
     EXPECT_EQ(x.numbers.size(), y.numbers.size());
     if (x.numbers.size() == y.numbers.size() && !x.numbers.empty()) {

@@ -89,4 +89,25 @@ inline Result<form::Form> ShortCodeForm(Diagnostics* diags = nullptr) {
 }
 inline const char* const kShortCodeHeader = "s,m7,m8,mx,x";
 
+// Lists of any length (issue 17): select_ones of 252 options (the last one-byte width),
+// 253 and 65,532 (16-bit codes) and 65,533 (32-bit codes), and a select_multiple of
+// 1,000 options (143 planes), refused and don't-know codes that are also choices.
+inline Result<form::Form> WideListsForm(Diagnostics* diags = nullptr) {
+  form::testing::Rows choices = {{"list_name", "name", "label"}};
+  for (int size : {252, 253, 65532, 65533}) {
+    std::string list = "l" + std::to_string(size);
+    for (int i = 0; i < size; ++i) choices.push_back({list, "o" + std::to_string(i), "O"});
+    choices.push_back({list, "99", "Refused"});
+  }
+  for (int i = 0; i < 1000; ++i) choices.push_back({"many", "m" + std::to_string(i), "M"});
+  return form::testing::MakeForm({{"type", "name", "label", "relevant"},
+                                  {"select_one l252", "a", "A", ""},
+                                  {"select_one l253", "b", "B", ""},
+                                  {"select_one l65532", "c", "C", "${a} != 'o0'"},
+                                  {"select_one l65533", "d", "D", ""},
+                                  {"select_multiple many", "m", "M", ""}},
+                                 choices, {}, diags);
+}
+inline const char* const kWideListsHeader = "a,b,c,d,m";
+
 }  // namespace ngosurvey::analysis::testing
