@@ -10,8 +10,10 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analysis/dataset.h"
@@ -19,6 +21,7 @@
 #include "analysis/survey_design.h"
 #include "base/error.h"
 #include "base/progress.h"
+#include "base/words.h"
 
 namespace ngosurvey::analysis {
 
@@ -35,12 +38,13 @@ std::string_view DenominatorRuleName(DenominatorRule rule);
 // One row block of a table: an item (select_one, select_multiple, numeric) or a
 // derived variable.
 struct RowSpec {
-  std::string item;                  // column name; for derived rows, the new name
-  std::string label;                 // shown label; empty = the column's label
-  std::vector<std::string> options;  // options to show, in order; empty = all
-  std::string derived;               // expression: a derived yes/no variable
-  bool derived_number = false;       // `derived` is a number (spec key `number`): numeric item
-  std::string filter;                // expression: only respondents for whom it is true
+  std::string item;   // column name; for derived rows, the new name
+  std::string label;  // shown label; empty = the column's label
+  std::map<std::string, std::string> label_by_language;  // `label = { en = ..., vi = ... }`
+  std::vector<std::string> options;                      // options to show, in order; empty = all
+  std::string derived;                                   // expression: a derived yes/no variable
+  bool derived_number = false;  // `derived` is a number (spec key `number`): numeric item
+  std::string filter;           // expression: only respondents for whom it is true
   DenominatorRule denominator = DenominatorRule::kAnswered;
   std::string eligible;  // expression, with DenominatorRule::kEligible
   // Numeric items: the statistics to show (n, mean, sd, median, min, max); empty =
@@ -76,6 +80,11 @@ struct TableSpec {
   std::string id;
   std::string title;
   std::vector<std::string> notes;
+  // The spec's texts by language when it gives them per language (`title = { en = "...",
+  // vi = "..." }`): `title`, `notes` and each row's `label` hold the English until
+  // UseLanguage picks another.
+  std::map<std::string, std::string> title_by_language;
+  std::map<std::string, std::vector<std::string>> notes_by_language;
   std::vector<std::string> by;  // grouping columns, outermost first; empty = one column
   std::string unit;    // a repeat's name: the table counts its instances (empty: from the items)
   bool total = false;  // add a Total column
@@ -95,6 +104,10 @@ struct TableSpec {
 // value out of range.
 Result<std::vector<TableSpec>> ParseTableSpecs(std::string_view toml_text, const std::string& file);
 Result<std::vector<TableSpec>> ReadTableSpecs(const std::string& path);
+
+// The spec's title, notes and row labels in `language` (a code of the form, as the
+// spec's per-language tables name it) where the spec gives them; the English otherwise.
+void UseLanguage(std::string_view language, TableSpec* spec);
 
 // --- Results --------------------------------------------------------------------
 
@@ -141,6 +154,15 @@ struct GroupTest {
   std::optional<double> p;          // none: not computed (see note)
   std::optional<double> p_holm, p_bh;
   std::string note;  // why no p, e.g. "no test: one group answered"
+  // The note as a word of the tool's catalogue with its argument (base/words.h), for
+  // renderers that say it in another language; `note` is its English.
+  std::optional<words::Word> note_word;
+  std::string note_arg;
+  void SetNote(words::Word word, std::string arg = {}) {
+    note = words::Text(word, "en", {arg});
+    note_word = word;
+    note_arg = std::move(arg);
+  }
   // How p was obtained: always exact for a 2x2 pair; an item's r x c test beyond
   // the exact budget is a Monte Carlo estimate from `replicates` random tables or
   // the asymptotic chi-square p (stats.h, docs/statistics.md).

@@ -9,6 +9,7 @@
 //   statistics, bins, mentions, coder (a theme item's: analysis/themes.h)
 //
 // Unknown keys are errors, so a misspelt key never silently does nothing.
+#include <map>
 #include <set>
 
 #include "analysis/table.h"
@@ -76,6 +77,54 @@ class SpecReader {
                        TomlLocation(file_, *node));
     }
     return std::string(*node->value<std::string>());
+  }
+
+  // A text people read that may differ by language: a string, or a table of language
+  // codes (the form's) to strings with English required, as study.toml writes its own
+  // texts (`title = { en = "...", vi = "..." }`). Returns the English (or only) text;
+  // every language's goes into `by_language`.
+  Result<std::string> LocalString(const toml::table& t, std::string_view key,
+                                  std::map<std::string, std::string>* by_language) {
+    const toml::node* node = t.get(key);
+    if (!node || !node->is_table()) return String(t, key);
+    NGO_TRY(LanguageTable(
+        *node, key, [&](const std::string& language, const toml::node& value) -> Status {
+          if (!value.is_string()) {
+            return MakeError("TS002",
+                             "'" + std::string(key) + "." + language + "' must be a string",
+                             TomlLocation(file_, value));
+          }
+          (*by_language)[language] = *value.value<std::string>();
+          return Ok();
+        }));
+    return by_language->at("en");
+  }
+
+  // As LocalString for a string or an array of strings (`notes`).
+  Result<std::vector<std::string>> LocalStrings(
+      const toml::table& t, std::string_view key,
+      std::map<std::string, std::vector<std::string>>* by_language) {
+    const toml::node* node = t.get(key);
+    if (!node || !node->is_table()) return Strings(t, key);
+    const toml::table& texts = *node->as_table();
+    NGO_TRY(
+        LanguageTable(*node, key, [&](const std::string& language, const toml::node&) -> Status {
+          (*by_language)[language] = NGO_TRY(Strings(texts, language));
+          return Ok();
+        }));
+    return by_language->at("en");
+  }
+
+  template <typename Each>
+  Status LanguageTable(const toml::node& node, std::string_view key, Each each) {
+    const toml::table& texts = *node.as_table();
+    for (const auto& [language, value] : texts) NGO_TRY(each(std::string(language.str()), value));
+    if (!texts.contains("en")) {
+      return MakeError("TS002",
+                       "'" + std::string(key) + "' by language needs its English text (en = ...)",
+                       TomlLocation(file_, node));
+    }
+    return Ok();
   }
 
   // A string or an array of strings.
@@ -168,8 +217,8 @@ class SpecReader {
     spec.file = file_;
     spec.line = TomlLocation(file_, t).row;
     spec.id = NGO_TRY(String(t, "id", true));
-    spec.title = NGO_TRY(String(t, "title"));
-    spec.notes = NGO_TRY(Strings(t, "notes"));
+    spec.title = NGO_TRY(LocalString(t, "title", &spec.title_by_language));
+    spec.notes = NGO_TRY(LocalStrings(t, "notes", &spec.notes_by_language));
     spec.unit = NGO_TRY(String(t, "unit"));
     spec.by = NGO_TRY(Strings(t, "by"));
     spec.total = NGO_TRY(Boolean(t, "total", false));
@@ -225,7 +274,7 @@ class SpecReader {
     RowSpec row;
     row.line = TomlLocation(file_, t).row;
     row.item = NGO_TRY(String(t, "item", true));
-    row.label = NGO_TRY(String(t, "label"));
+    row.label = NGO_TRY(LocalString(t, "label", &row.label_by_language));
     row.options = NGO_TRY(Strings(t, "options"));
     row.derived = NGO_TRY(String(t, "derived"));
     if (std::string number = NGO_TRY(String(t, "number")); !number.empty()) {
@@ -324,6 +373,16 @@ Result<std::vector<TableSpec>> ParseTableSpecs(std::string_view toml_text,
                                                const std::string& file) {
   toml::table root = NGO_TRY(ParseToml(toml_text, file, "TS001"));
   return SpecReader(file).Read(root);
+}
+
+void UseLanguage(std::string_view language, TableSpec* spec) {
+  auto pick = [&](const auto& by_language, auto* text) {
+    auto it = by_language.find(std::string(language));
+    if (it != by_language.end()) *text = it->second;
+  };
+  pick(spec->title_by_language, &spec->title);
+  pick(spec->notes_by_language, &spec->notes);
+  for (RowSpec& row : spec->rows) pick(row.label_by_language, &row.label);
 }
 
 Result<std::vector<TableSpec>> ReadTableSpecs(const std::string& path) {

@@ -201,15 +201,15 @@ Status AddPairTests(ItemResult* item, const std::vector<ColumnHeader>& headers, 
         GroupTest test;
         test.groups = {headers[a].key, headers[b].key};
         if (x.base == 0 || y.base == 0) {
-          test.note = "no test: a column has no respondents";
+          test.SetNote(words::Word::kNoteEmptyColumn);
         } else {
           auto fisher =
               FisherExact2x2(static_cast<int64_t>(x.count), static_cast<int64_t>(x.base - x.count),
                              static_cast<int64_t>(y.count), static_cast<int64_t>(y.base - y.count));
           if (!fisher) {
-            test.note = "not computed: " + fisher.error().message;
+            test.SetNote(words::Word::kNoteNotComputed, fisher.error().message);
           } else if (!fisher->informative) {
-            test.note = "no test: every respondent gave the same answer";
+            test.SetNote(words::Word::kNoteSameAnswer);
           } else {
             test.p = fisher->p_value;
           }
@@ -243,9 +243,9 @@ GroupTest ItemTest(const ColumnCounts& counts, const Column& column,
   }
   auto fisher = FisherExact(table);
   if (!fisher) {
-    test.note = "not computed: " + fisher.error().message;
+    test.SetNote(words::Word::kNoteNotComputed, fisher.error().message);
   } else if (!fisher->informative) {
-    test.note = "no test: fewer than two answered options or groups";
+    test.SetNote(words::Word::kNoteTooFew);
   } else {
     test.p = fisher->p_value;
     test.method = fisher->method;
@@ -298,7 +298,6 @@ void Suppress(ItemResult* item, bool has_total, int groups) {
   }
   // A test computed from a hidden count could give it away (the p-value of a 2x2
   // table with known margins pins the count): withhold the tests that use one.
-  const std::string withheld = "withheld: the test would reveal a suppressed cell";
   bool any_hidden = false;
   for (OptionRow& option : item->options) {
     bool hidden = std::any_of(option.cells.begin(), option.cells.end(),
@@ -307,12 +306,12 @@ void Suppress(ItemResult* item, bool has_total, int groups) {
     if (!hidden) continue;
     for (GroupTest& test : option.tests) {
       test.p.reset(), test.p_holm.reset(), test.p_bh.reset();
-      test.note = withheld;
+      test.SetNote(words::Word::kNoteWithheld);
     }
   }
   if (any_hidden && item->item_test) {
     item->item_test->p.reset();
-    item->item_test->note = withheld;
+    item->item_test->SetNote(words::Word::kNoteWithheld);
   }
 }
 

@@ -317,13 +317,13 @@ Status ApplyDesignToOptions(const Design& design, const Column& counted,
           }
         }
         if (base_a == 0 || base_b == 0) {
-          test.note = "no test: a column has no respondents";
+          test.SetNote(words::Word::kNoteEmptyColumn);
         } else {
           RaoScottResult rs =
               NGO_TRY(design.RaoScottFromTotals(cell_weights, cell_rows, 2, 2, psu_rows));
           if (!rs.informative) {
-            test.note = rs.rows_present < 2 ? "no test: every respondent gave the same answer"
-                                            : "no test: no degrees of freedom";
+            test.SetNote(rs.rows_present < 2 ? words::Word::kNoteSameAnswer
+                                             : words::Word::kNoteNoDf);
           } else {
             test.p = rs.p_value;
           }
@@ -346,7 +346,7 @@ Status ApplyDesignToOptions(const Design& design, const Column& counted,
     test.rao_scott = true;
     test.groups = item->item_test->groups;
     if (!keep_all) {
-      test.note = fmt::format("no test: more than {} options", kMaxDesignOptions);
+      test.SetNote(words::Word::kNoteTooManyOptions, std::to_string(kMaxDesignOptions));
     } else {
       const int cells = options * groups;
       std::vector<double> cell_weights(static_cast<size_t>(t.psus) * cells, 0.0);
@@ -365,9 +365,8 @@ Status ApplyDesignToOptions(const Design& design, const Column& counted,
       RaoScottResult rs =
           NGO_TRY(design.RaoScottFromTotals(cell_weights, cell_rows, options, groups, psu_rows));
       if (!rs.informative) {
-        test.note = (rs.rows_present < 2 || rs.columns_present < 2)
-                        ? "no test: fewer than two answered options or groups"
-                        : "no test: no degrees of freedom";
+        test.SetNote((rs.rows_present < 2 || rs.columns_present < 2) ? words::Word::kNoteTooFew
+                                                                     : words::Word::kNoteNoDf);
       } else {
         test.p = rs.p_value;
       }

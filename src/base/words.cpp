@@ -233,6 +233,581 @@ constexpr Entry kEntries[] = {
     {Word::kMonth10, "month_10", "October", "តុលា", "tháng 10"},
     {Word::kMonth11, "month_11", "November", "វិច្ឆិកា", "tháng 11"},
     {Word::kMonth12, "month_12", "December", "ធ្នូ", "tháng 12"},
+    {Word::kTableItem, "table_item", "Item", "ធាតុ", "Mục"},
+    {Word::kTableTables, "table_tables", "Tables", "តារាង", "Các bảng"},
+    {Word::kTableFisherP, "table_fisher_p", "Fisher p", "p (Fisher)", "p (Fisher)"},
+    {Word::kTableRaoScottP, "table_rao_scott_p", "Rao-Scott p", "p (Rao-Scott)", "p (Rao-Scott)"},
+    {Word::kTableHolm, "table_holm", "(Holm)", "(កែតម្រូវ Holm)", "(hiệu chỉnh Holm)"},
+    {Word::kTableHolmP, "table_holm_p", "(Holm {})", "(កែតម្រូវ Holm {})", "(hiệu chỉnh Holm {})"},
+    {Word::kTableBaseRule, "table_base_rule", "(base: {})", "(មូលដ្ឋាន៖ {})", "(mẫu số: {})"},
+    {Word::kRuleAnswered, "rule_answered", "answered", "អ្នកបានឆ្លើយ", "người đã trả lời"},
+    {Word::kRuleAll, "rule_all", "all", "ទាំងអស់", "tất cả"},
+    {Word::kRuleEligible, "rule_eligible", "eligible", "អ្នកមានលក្ខខណ្ឌ", "người đủ điều kiện"},
+    {Word::kTableAllOptions, "table_all_options", "all options", "គ្រប់ជម្រើស", "mọi phương án"},
+    {Word::kTableAllOptionsTest, "table_all_options_test", "exact test of all options",
+     "តេស្តពិតប្រាកដនៃគ្រប់ជម្រើស", "kiểm định chính xác trên mọi phương án"},
+    {Word::kTableNonresponse, "table_nonresponse", "Nonresponse", "ការមិនឆ្លើយ", "Không trả lời"},
+    {Word::kTableAnsweredOf, "table_answered_of", "{} of {} answered", "{} ក្នុងចំណោម {} បានឆ្លើយ",
+     "{} trên {} đã trả lời"},
+    {Word::kTableMissing, "table_missing", "missing", "បាត់", "thiếu"},
+    {Word::kTableVersus, "table_versus", "{} vs {}", "{} ធៀបនឹង {}", "{} so với {}"},
+    {Word::kStatMean, "stat_mean", "mean", "មធ្យមភាគ", "trung bình"},
+    {Word::kStatSd, "stat_sd", "sd", "គម្លាតស្តង់ដារ", "độ lệch chuẩn"},
+    {Word::kStatSe, "stat_se", "se", "កំហុសស្តង់ដារ", "sai số chuẩn"},
+    {Word::kStatMedian, "stat_median", "median", "មេដ្យាន", "trung vị"},
+    {Word::kStatMin, "stat_min", "min", "អប្បបរមា", "nhỏ nhất"},
+    {Word::kStatMax, "stat_max", "max", "អតិបរមា", "lớn nhất"},
+    {Word::kStatN, "stat_n", "n", "ចំនួន", "cỡ mẫu"},
+    {Word::kCellSuppressed, "cell_suppressed", "suppressed", "បានលាក់", "đã ẩn"},
+    {Word::kCellNoBase, "cell_no_base", "no respondents in the base", "គ្មានអ្នកឆ្លើយក្នុងមូលដ្ឋាន",
+     "không có người trả lời trong mẫu số"},
+    {Word::kCellCountOf, "cell_count_of", "{}% ({} of {})", "{}% ({} ក្នុងចំណោម {})",
+     "{}% ({} trên {})"},
+    {Word::kCellInterval, "cell_interval", "{}% interval {}%", "ចន្លោះ {}% {}%", "khoảng {}% {}%"},
+    {Word::kCellSmallCount, "cell_small_count", "small count", "ចំនួនតូច", "số đếm nhỏ"},
+    {Word::kCellSmallBase, "cell_small_base", "small base", "មូលដ្ឋានតូច", "mẫu số nhỏ"},
+    {Word::kCellDesignInterval, "cell_design_interval", "{}% design-based interval",
+     "ចន្លោះ {}% តាមប្លង់គំរូ", "khoảng {}% theo thiết kế mẫu"},
+    {Word::kCellWilsonInterval, "cell_wilson_interval", "{}% Wilson interval", "ចន្លោះ Wilson {}%",
+     "khoảng Wilson {}%"},
+    {Word::kCellOfMentions, "cell_of_mentions", "{}% of mentions", "{}% នៃការលើកឡើង",
+     "{}% số lần được nhắc đến"},
+    {Word::kTestHidden, "test_hidden", "hidden: a cell of this item is suppressed",
+     "បានលាក់៖ ក្រឡាមួយនៃធាតុនេះត្រូវបានលាក់", "đã ẩn: một ô của mục này bị ẩn"},
+    {Word::kTestNone, "test_none", "no test", "គ្មានតេស្ត", "không có kiểm định"},
+    {Word::kChartTitle, "chart_title", "{}: percentage by column with {}% Wilson intervals",
+     "{}៖ ភាគរយតាមជួរឈរ ជាមួយចន្លោះ Wilson {}%", "{}: tỷ lệ phần trăm theo cột với khoảng Wilson {}%"},
+    {Word::kFootCellsDesign, "foot_cells_design",
+     "Weighted estimates ({}), with Taylor-linearised standard errors as R's survey package "
+     "computes them. Each cell: the weighted percentage, the unweighted count and base "
+     "(count/base), and below it the {}% design-based interval ({} method, with the design's "
+     "degrees of freedom). A stratum with one PSU is handled by the '{}' rule.",
+     "ការប៉ាន់ស្មានមានទម្ងន់ ({}) ជាមួយកំហុសស្តង់ដារលីនេអ៊ែរ Taylor ដូចដែលកញ្ចប់ survey របស់ R គណនា។ ក្រឡានីមួយៗ៖ "
+     "ភាគរយមានទម្ងន់ ចំនួន និងមូលដ្ឋានគ្មានទម្ងន់ (ចំនួន/មូលដ្ឋាន) ហើយខាងក្រោមជាចន្លោះ {}% តាមប្លង់គំរូ (វិធី {} "
+     "ជាមួយដឺក្រេសេរីនៃប្លង់គំរូ)។ ស្រទាប់ដែលមាន PSU តែមួយ ត្រូវបានដោះស្រាយតាមវិធាន '{}'។",
+     "Ước lượng có trọng số ({}), với sai số chuẩn tuyến tính hóa Taylor như gói survey của R "
+     "tính. Mỗi ô: tỷ lệ phần trăm có trọng số, số đếm và mẫu số không trọng số (số đếm/mẫu số), "
+     "và bên dưới là khoảng {}% theo thiết kế mẫu (phương pháp {}, với bậc tự do của thiết kế "
+     "mẫu). Một tầng chỉ có một PSU được xử lý theo quy tắc '{}'."},
+    {Word::kFootCells, "foot_cells",
+     "Each cell: the percentage, its count and base (count/base), and below it the {}% Wilson "
+     "score interval of the percentage. With bases of a dozen {} these intervals are wide: a "
+     "difference of a few {} is within chance.",
+     "ក្រឡានីមួយៗ៖ ភាគរយ ចំនួន និងមូលដ្ឋានរបស់វា (ចំនួន/មូលដ្ឋាន) ហើយខាងក្រោមជាចន្លោះពិន្ទុ Wilson {}% នៃភាគរយ។ "
+     "ជាមួយមូលដ្ឋានប្រហែលដប់ពីរ {} ចន្លោះទាំងនេះធំ៖ ភាពខុសគ្នានៃ {} ពីរបី គឺស្ថិតក្នុងភាពចៃដន្យ។",
+     "Mỗi ô: tỷ lệ phần trăm, số đếm và mẫu số của nó (số đếm/mẫu số), và bên dưới là khoảng điểm "
+     "Wilson {}% của tỷ lệ phần trăm. Với mẫu số khoảng một chục {}, các khoảng này rộng: chênh "
+     "lệch vài {} nằm trong phạm vi ngẫu nhiên."},
+    {Word::kFootSmallCount, "foot_small_count",
+     "Count of 1 to {}: few enough to identify {}; read it as a case, not a share.",
+     "ចំនួនពី 1 ដល់ {}៖ តិចល្មមអាចកំណត់អត្តសញ្ញាណ {} មួយបាន; សូមអានវាជាករណីមួយ មិនមែនជាចំណែកទេ។",
+     "Số đếm từ 1 đến {}: đủ ít để nhận ra một {}; hãy đọc như một trường hợp, không phải một tỷ "
+     "lệ."},
+    {Word::kFootSmallBase, "foot_small_base",
+     "Base below {} respondents: the percentage rests on too few answers to compare.",
+     "មូលដ្ឋានតិចជាង {} អ្នកឆ្លើយ៖ ភាគរយផ្អែកលើចម្លើយតិចពេកដើម្បីប្រៀបធៀប។",
+     "Mẫu số dưới {} người trả lời: tỷ lệ phần trăm dựa trên quá ít câu trả lời để so sánh."},
+    {Word::kFootSuppressed, "foot_suppressed",
+     "Suppressed: the cell is hidden to protect respondents, together with the complementary cells "
+     "that would let a reader work it out, and the tests of its row and item (a p-value with known "
+     "margins can reveal a count).",
+     "បានលាក់៖ ក្រឡាត្រូវបានលាក់ដើម្បីការពារអ្នកឆ្លើយ រួមជាមួយក្រឡាបំពេញដែលអាចឲ្យអ្នកអានគណនាវាបាន និងតេស្តនៃជួរដេក "
+     "និងធាតុរបស់វា (តម្លៃ p ដែលមានរឹមដឹងរួច អាចបង្ហាញចំនួនបាន)។",
+     "Đã ẩn: ô bị ẩn để bảo vệ người trả lời, cùng với các ô bổ sung có thể giúp người đọc suy ra "
+     "nó, và các kiểm định của hàng và mục của nó (một giá trị p với các biên đã biết có thể để lộ "
+     "một số đếm)."},
+    {Word::kFootTestsDesign, "foot_tests_design",
+     "p: the Rao-Scott second-order corrected F test (R's svychisq) of each option between group "
+     "columns, with the Holm adjustment across the options of the item in brackets; on the item's "
+     "own row, the test of all its options over the group columns. A dash means no test was "
+     "possible.",
+     "p៖ តេស្ត F កែតម្រូវលំដាប់ទីពីរ Rao-Scott (svychisq របស់ R) នៃជម្រើសនីមួយៗរវាងជួរឈរក្រុម ជាមួយការកែតម្រូវ Holm "
+     "លើជម្រើសនៃធាតុក្នុងវង់ក្រចក; នៅលើជួរដេករបស់ធាតុ គឺតេស្តនៃគ្រប់ជម្រើសរបស់វាលើជួរឈរក្រុម។ សញ្ញាដាច់ "
+     "មានន័យថាមិនអាចធ្វើតេស្តបាន។",
+     "p: kiểm định F hiệu chỉnh bậc hai Rao-Scott (svychisq của R) cho mỗi phương án giữa các cột "
+     "nhóm, với hiệu chỉnh Holm trên các phương án của mục trong ngoặc; trên hàng của chính mục, "
+     "kiểm định mọi phương án của nó trên các cột nhóm. Dấu gạch ngang nghĩa là không thể kiểm "
+     "định."},
+    {Word::kFootTestsTwo, "foot_tests_two",
+     "p: two-sided Fisher exact test of each option between the two group columns, with the Holm "
+     "adjustment across the options of the item in brackets; on the item's own row, the r x c test "
+     "of all its options (exact unless a note below says otherwise). A dash means no test was "
+     "possible (for example when only one group answered).",
+     "p៖ តេស្តពិតប្រាកដ Fisher ពីរខាង នៃជម្រើសនីមួយៗរវាងជួរឈរក្រុមទាំងពីរ ជាមួយការកែតម្រូវ Holm "
+     "លើជម្រើសនៃធាតុក្នុងវង់ក្រចក; នៅលើជួរដេករបស់ធាតុ គឺតេស្ត r x c នៃគ្រប់ជម្រើសរបស់វា (ពិតប្រាកដ "
+     "លើកលែងតែកំណត់សម្គាល់ខាងក្រោមនិយាយផ្សេង)។ សញ្ញាដាច់ មានន័យថាមិនអាចធ្វើតេស្តបាន (ឧទាហរណ៍ "
+     "នៅពេលមានក្រុមតែមួយបានឆ្លើយ)។",
+     "p: kiểm định chính xác Fisher hai phía cho mỗi phương án giữa hai cột nhóm, với hiệu chỉnh "
+     "Holm trên các phương án của mục trong ngoặc; trên hàng của chính mục, kiểm định r x c của "
+     "mọi phương án (chính xác trừ khi một ghi chú bên dưới nói khác). Dấu gạch ngang nghĩa là "
+     "không thể kiểm định (ví dụ khi chỉ một nhóm trả lời)."},
+    {Word::kFootTestsPairs, "foot_tests_pairs",
+     "p: two-sided Fisher exact tests between pairs of group columns, with the Holm adjustment "
+     "across the options of the item in brackets; on the item's own row, the r x c test of all its "
+     "options over the group columns (exact unless a note below says otherwise).",
+     "p៖ តេស្តពិតប្រាកដ Fisher ពីរខាង រវាងគូជួរឈរក្រុម ជាមួយការកែតម្រូវ Holm លើជម្រើសនៃធាតុក្នុងវង់ក្រចក; "
+     "នៅលើជួរដេករបស់ធាតុ គឺតេស្ត r x c នៃគ្រប់ជម្រើសរបស់វាលើជួរឈរក្រុម (ពិតប្រាកដ "
+     "លើកលែងតែកំណត់សម្គាល់ខាងក្រោមនិយាយផ្សេង)។",
+     "p: các kiểm định chính xác Fisher hai phía giữa từng cặp cột nhóm, với hiệu chỉnh Holm trên "
+     "các phương án của mục trong ngoặc; trên hàng của chính mục, kiểm định r x c của mọi phương "
+     "án trên các cột nhóm (chính xác trừ khi một ghi chú bên dưới nói khác)."},
+    {Word::kFootMonteCarlo, "foot_monte_carlo",
+     "The p of all options of {} is a Monte Carlo estimate of Fisher's exact test from {} random "
+     "tables with the observed margins (fixed seed, so it is reproducible; standard error at most "
+     "{}): the exact test needs too much work at these counts.",
+     "តម្លៃ p នៃគ្រប់ជម្រើសរបស់ {} គឺជាការប៉ាន់ស្មាន Monte Carlo នៃតេស្តពិតប្រាកដ Fisher ពីតារាងចៃដន្យ {} "
+     "ដែលមានរឹមដូចបានសង្កេត (គ្រាប់ពូជថេរ ដូច្នេះអាចធ្វើឡើងវិញបាន; កំហុសស្តង់ដារយ៉ាងច្រើន {})៖ "
+     "តេស្តពិតប្រាកដត្រូវការការគណនាច្រើនពេកនៅចំនួនទាំងនេះ។",
+     "Giá trị p của mọi phương án của {} là ước lượng Monte Carlo của kiểm định chính xác Fisher "
+     "từ {} bảng ngẫu nhiên có cùng các biên quan sát được (hạt giống cố định nên có thể lặp lại; "
+     "sai số chuẩn tối đa {}): kiểm định chính xác cần quá nhiều tính toán ở các số đếm này."},
+    {Word::kFootAsymptotic, "foot_asymptotic",
+     "The p of all options of {} is from Pearson's chi-square test (asymptotic) instead of "
+     "Fisher's exact test: at these counts neither the exact test nor its simulation is feasible, "
+     "and the two agree closely when every expected count is large.",
+     "តម្លៃ p នៃគ្រប់ជម្រើសរបស់ {} បានមកពីតេស្តខាការេ Pearson (អាស៊ីមតូទិក) ជំនួសឲ្យតេស្តពិតប្រាកដ Fisher៖ "
+     "នៅចំនួនទាំងនេះ ទាំងតេស្តពិតប្រាកដ និងការក្លែងធ្វើរបស់វា មិនអាចធ្វើបាន ហើយទាំងពីរស្របគ្នាខ្លាំង "
+     "នៅពេលចំនួនរំពឹងទុកទាំងអស់ធំ។",
+     "Giá trị p của mọi phương án của {} lấy từ kiểm định khi bình phương Pearson (tiệm cận) thay "
+     "cho kiểm định chính xác Fisher: ở các số đếm này, cả kiểm định chính xác lẫn mô phỏng của nó "
+     "đều không khả thi, và hai kiểm định khớp nhau khi mọi số đếm kỳ vọng đều lớn."},
+    {Word::kFootNonresponse, "foot_nonresponse",
+     "Nonresponse: of the respondents in the column, how many answered, and how many refused, did "
+     "not know, were not asked (skipped by the questionnaire's logic) or are missing. Only kinds "
+     "that occur are listed.",
+     "ការមិនឆ្លើយ៖ ក្នុងចំណោមអ្នកឆ្លើយក្នុងជួរឈរ តើប៉ុន្មាននាក់បានឆ្លើយ និងប៉ុន្មាននាក់បានបដិសេធ មិនដឹង មិនត្រូវបានសួរ "
+     "(រំលងដោយតក្កវិជ្ជានៃកម្រងសំណួរ) ឬបាត់។ មានតែប្រភេទដែលកើតឡើងប៉ុណ្ណោះដែលត្រូវបានរាយ។",
+     "Không trả lời: trong số người trả lời của cột, bao nhiêu người đã trả lời, và bao nhiêu "
+     "người từ chối, không biết, không được hỏi (bị bỏ qua theo logic của bảng hỏi) hoặc bị thiếu. "
+     "Chỉ liệt kê các loại có xảy ra."},
+    {Word::kFootNumeric, "foot_numeric",
+     "Numeric items: mean, standard deviation (sd), median, minimum, maximum and the number of "
+     "respondents who gave a number (n).",
+     "ធាតុជាលេខ៖ មធ្យមភាគ គម្លាតស្តង់ដារ មេដ្យាន អប្បបរមា អតិបរមា និងចំនួនអ្នកឆ្លើយដែលបានផ្តល់លេខ។",
+     "Mục dạng số: trung bình, độ lệch chuẩn, trung vị, nhỏ nhất, lớn nhất và cỡ mẫu (số người trả "
+     "lời đã cho một con số)."},
+    {Word::kFootBaseAll, "foot_base_all", "{}: base = all respondents, nonresponse included.",
+     "{}៖ មូលដ្ឋាន = អ្នកឆ្លើយទាំងអស់ រួមទាំងការមិនឆ្លើយ។",
+     "{}: mẫu số = tất cả người trả lời, kể cả không trả lời."},
+    {Word::kFootBaseEligible, "foot_base_eligible", "{}: base = eligible respondents.",
+     "{}៖ មូលដ្ឋាន = អ្នកឆ្លើយដែលមានលក្ខខណ្ឌ។", "{}: mẫu số = người trả lời đủ điều kiện."},
+    {Word::kFootFilter, "foot_filter", "{}: only respondents for whom {} holds.",
+     "{}៖ មានតែអ្នកឆ្លើយដែល {} ពិត។", "{}: chỉ những người trả lời mà {} đúng."},
+    {Word::kDesignWeight, "design_weight", "weight", "ទម្ងន់", "trọng số"},
+    {Word::kDesignWeights, "design_weights", "weights", "ទម្ងន់", "các trọng số"},
+    {Word::kDesignStrata, "design_strata", "strata", "ស្រទាប់", "tầng"},
+    {Word::kDesignClusters, "design_clusters", "clusters", "ចង្កោម", "cụm"},
+    {Word::kDesignFpc, "design_fpc", "fpc", "ការកែតម្រូវប្រជាជនកំណត់", "hiệu chỉnh tổng thể hữu hạn"},
+    {Word::kDesignFpcLong, "design_fpc_long", "finite population correction", "ការកែតម្រូវប្រជាជនកំណត់",
+     "hiệu chỉnh tổng thể hữu hạn"},
+    {Word::kDesignEqualWeights, "design_equal_weights", "equal weights", "ទម្ងន់ស្មើគ្នា",
+     "trọng số bằng nhau"},
+    {Word::kDesignLonelyPsu, "design_lonely_psu", "lonely PSU: {}", "PSU តែមួយ៖ {}",
+     "PSU đơn lẻ: {}"},
+    {Word::kMdCellsDesign, "md_cells_design",
+     "Weighted ({}). Cells: weighted percent (unweighted count/base) [{}% design-based {} "
+     "interval]. † count below {} (could identify {}){}; s suppressed (with complementary cells). "
+     "Rao-Scott p: design-based test between the two columns, Holm-adjusted across the options of "
+     "the item.",
+     "មានទម្ងន់ ({})។ ក្រឡា៖ ភាគរយមានទម្ងន់ (ចំនួន/មូលដ្ឋានគ្មានទម្ងន់) [ចន្លោះ {}% តាមប្លង់គំរូ វិធី {}]។ † ចំនួនតិចជាង "
+     "{} (អាចកំណត់អត្តសញ្ញាណ {} មួយបាន){}; s បានលាក់ (ជាមួយក្រឡាបំពេញ)។ p (Rao-Scott)៖ "
+     "តេស្តតាមប្លង់គំរូរវាងជួរឈរទាំងពីរ កែតម្រូវ Holm លើជម្រើសនៃធាតុ។",
+     "Có trọng số ({}). Ô: phần trăm có trọng số (số đếm/mẫu số không trọng số) [khoảng {}% theo "
+     "thiết kế mẫu, phương pháp {}]. † số đếm dưới {} (có thể nhận ra một {}){}; s đã ẩn (cùng các "
+     "ô bổ sung). p (Rao-Scott): kiểm định theo thiết kế mẫu giữa hai cột, hiệu chỉnh Holm trên "
+     "các phương án của mục."},
+    {Word::kMdCells, "md_cells",
+     "Cells: percent (count/base) [{}% Wilson interval]. † count below {} (could identify {}){}; s "
+     "suppressed (with complementary cells). Fisher p: exact test between the two columns, "
+     "Holm-adjusted across the options of the item.",
+     "ក្រឡា៖ ភាគរយ (ចំនួន/មូលដ្ឋាន) [ចន្លោះ Wilson {}%]។ † ចំនួនតិចជាង {} (អាចកំណត់អត្តសញ្ញាណ {} មួយបាន){}; s "
+     "បានលាក់ (ជាមួយក្រឡាបំពេញ)។ p (Fisher)៖ តេស្តពិតប្រាកដរវាងជួរឈរទាំងពីរ កែតម្រូវ Holm លើជម្រើសនៃធាតុ។",
+     "Ô: phần trăm (số đếm/mẫu số) [khoảng Wilson {}%]. † số đếm dưới {} (có thể nhận ra một "
+     "{}){}; s đã ẩn (cùng các ô bổ sung). p (Fisher): kiểm định chính xác giữa hai cột, hiệu "
+     "chỉnh Holm trên các phương án của mục."},
+    {Word::kMdBaseBelow, "md_base_below", "; ‡ base below {}", "; ‡ មូលដ្ឋានតិចជាង {}",
+     "; ‡ mẫu số dưới {}"},
+    {Word::kSyntheticData, "synthetic_data", "SYNTHETIC DATA", "ទិន្នន័យសំយោគ (SYNTHETIC)",
+     "DỮ LIỆU TỔNG HỢP (SYNTHETIC)"},
+    {Word::kSyntheticBanner, "synthetic_banner",
+     "SYNTHETIC DATA: the answers in this report are generated, not given by real {}",
+     "ទិន្នន័យសំយោគ (SYNTHETIC)៖ ចម្លើយក្នុងរបាយការណ៍នេះត្រូវបានបង្កើតឡើង មិនមែនផ្តល់ដោយ {} ពិតប្រាកដទេ",
+     "DỮ LIỆU TỔNG HỢP (SYNTHETIC): các câu trả lời trong báo cáo này được tạo ra, không phải do "
+     "{} thật đưa ra"},
+    {Word::kWordSynthetic, "word_synthetic", "synthetic", "សំយោគ", "tổng hợp"},
+    {Word::kReportSummary, "report_summary", "{}{}; {} tables", "{}{}; តារាង {}", "{}{}; {} bảng"},
+    {Word::kReportReproducedSummary, "report_reproduced_summary",
+     "{} of {} published cells reproduced; {} of the {} that some count of their base can give",
+     "ក្រឡាដែលបានបោះពុម្ព {} ក្នុងចំណោម {} ត្រូវបានបង្កើតឡើងវិញ; {} ក្នុងចំណោម {} "
+     "ដែលចំនួនណាមួយនៃមូលដ្ឋានរបស់វាអាចផ្តល់បាន",
+     "{} trên {} ô đã công bố được tái tạo; {} trên {} ô mà một số đếm nào đó của mẫu số có thể "
+     "cho ra"},
+    {Word::kReportSyntheticTables, "report_synthetic_tables",
+     "Every table below is computed from {} answers: they show how the study's tables will look, "
+     "not findings.",
+     "តារាងទាំងអស់ខាងក្រោមត្រូវបានគណនាពីចម្លើយ{}៖ វាបង្ហាញពីរបៀបដែលតារាងនៃការសិក្សានឹងមើលទៅ មិនមែនជាលទ្ធផលទេ។",
+     "Mọi bảng dưới đây được tính từ các câu trả lời {}: chúng cho thấy các bảng của nghiên cứu sẽ "
+     "trông thế nào, không phải kết quả."},
+    {Word::kReportPublishedSynthetic, "report_published_synthetic",
+     "The paper published percentages but no microdata. Every table below is computed from {} "
+     "respondents generated by {} to reproduce the published tables where whole counts can; they "
+     "show what the study's tables should have printed (counts, bases, intervals, tests, "
+     "nonresponse), not new findings.",
+     "អត្ថបទបានបោះពុម្ពភាគរយ ប៉ុន្តែគ្មានទិន្នន័យលម្អិតទេ។ តារាងទាំងអស់ខាងក្រោមត្រូវបានគណនាពីអ្នកឆ្លើយ{} ដែលបង្កើតដោយ "
+     "{} ដើម្បីបង្កើតតារាងដែលបានបោះពុម្ពឡើងវិញ នៅកន្លែងដែលចំនួនគត់អាចធ្វើបាន; "
+     "វាបង្ហាញពីអ្វីដែលតារាងនៃការសិក្សាគួរតែបានបោះពុម្ព (ចំនួន មូលដ្ឋាន ចន្លោះ តេស្ត ការមិនឆ្លើយ) មិនមែនជាលទ្ធផលថ្មីទេ។",
+     "Bài báo đã công bố tỷ lệ phần trăm nhưng không có vi dữ liệu. Mọi bảng dưới đây được tính từ "
+     "những người trả lời {} do {} tạo ra để tái tạo các bảng đã công bố ở những chỗ số đếm nguyên "
+     "cho phép; chúng cho thấy các bảng của nghiên cứu lẽ ra đã phải in gì (số đếm, mẫu số, khoảng "
+     "tin cậy, kiểm định, không trả lời), không phải kết quả mới."},
+    {Word::kReportStudyDesign, "report_study_design", "Study design", "ការរចនាការសិក្សា",
+     "Thiết kế nghiên cứu"},
+    {Word::kReportFieldwork, "report_fieldwork", "Fieldwork and response rates",
+     "ការងារវាល និងអត្រាឆ្លើយតប", "Khảo sát thực địa và tỷ lệ trả lời"},
+    {Word::kReportAudit, "report_audit", "Audit of the published tables", "សវនកម្មតារាងដែលបានបោះពុម្ព",
+     "Kiểm tra các bảng đã công bố"},
+    {Word::kReportUnreproduced, "report_unreproduced", "Cells not reproduced",
+     "ក្រឡាដែលមិនអាចបង្កើតឡើងវិញបាន", "Các ô không tái tạo được"},
+    {Word::kReportItemNonresponse, "report_item_nonresponse", "Item nonresponse", "ការមិនឆ្លើយតាមធាតុ",
+     "Không trả lời theo mục"},
+    {Word::kReportQualitative, "report_qualitative", "Qualitative findings", "លទ្ធផលគុណភាព",
+     "Kết quả định tính"},
+    {Word::kReportNetwork, "report_network", "Coordination network", "បណ្តាញសម្របសម្រួល",
+     "Mạng lưới phối hợp"},
+    {Word::kReportInstrument, "report_instrument",
+     "Instrument: {}, version {}, {} questions and calculations, an XLSForm{}.",
+     "ឧបករណ៍៖ {} កំណែ {} សំណួរ និងការគណនាចំនួន {} ជា XLSForm{}។",
+     "Bảng hỏi: {}, phiên bản {}, {} câu hỏi và phép tính, dạng XLSForm{}."},
+    {Word::kReportAdministered, "report_administered", " administered {}", " អនុវត្ត{}",
+     ", thực hiện {}"},
+    {Word::kReportLanguages, "report_languages", "Languages: {}{}.", "ភាសា៖ {}{}។",
+     "Ngôn ngữ: {}{}."},
+    {Word::kReportTranslations, "report_translations", " (translations: {})", " (ការបកប្រែ៖ {})",
+     " (bản dịch: {})"},
+    {Word::kReportSampleFrame, "report_sample_frame", "Sample frame: {}.", "បញ្ជីគំរូ៖ {}។",
+     "Khung mẫu: {}."},
+    {Word::kReportFrameGroup, "report_frame_group", "{}: {}, {} interviewed", "{}៖ {} បានសម្ភាសន៍ {}",
+     "{}: {}, {} đã phỏng vấn"},
+    {Word::kReportData, "report_data", "Data: {}{}.", "ទិន្នន័យ៖ {}{}។", "Dữ liệu: {}{}."},
+    {Word::kReportSamplingDesign, "report_sampling_design",
+     "Sampling design: {}; percentages are weighted, with design-based intervals and Rao-Scott "
+     "tests.",
+     "ប្លង់គំរូ៖ {}; ភាគរយមានទម្ងន់ ជាមួយចន្លោះតាមប្លង់គំរូ និងតេស្ត Rao-Scott។",
+     "Thiết kế mẫu: {}; tỷ lệ phần trăm có trọng số, với khoảng tin cậy theo thiết kế mẫu và kiểm "
+     "định Rao-Scott."},
+    {Word::kReportFieldworkIntro, "report_fieldwork_intro",
+     "AAPOR Standard Definitions outcome rates from the frame's final dispositions; e (the share "
+     "of cases of unknown eligibility that are eligible) estimated proportionally. Counts: I "
+     "complete, P partial, R refusal and break-off, NC non-contact, O other, UH/UO unknown "
+     "eligibility, NE not eligible.",
+     "អត្រាលទ្ធផលតាមនិយមន័យស្តង់ដារ AAPOR ពីកូដលទ្ធផលចុងក្រោយនៃបញ្ជីគំរូ; e (ចំណែកនៃករណីដែលមិនដឹងលក្ខខណ្ឌ "
+     "ដែលពិតជាមានលក្ខខណ្ឌ) ប៉ាន់ស្មានតាមសមាមាត្រ។ ចំនួន៖ I បញ្ចប់ P មួយផ្នែក R បដិសេធ និងបោះបង់ NC មិនអាចទាក់ទងបាន O "
+     "ផ្សេងៗ UH/UO មិនដឹងលក្ខខណ្ឌ NE គ្មានលក្ខខណ្ឌ។",
+     "Tỷ lệ kết quả theo Định nghĩa chuẩn của AAPOR từ các mã kết quả cuối cùng của khung mẫu; e "
+     "(tỷ lệ các trường hợp chưa rõ điều kiện mà thực sự đủ điều kiện) được ước lượng theo tỷ lệ. "
+     "Số đếm: I hoàn thành, P một phần, R từ chối và bỏ dở, NC không liên lạc được, O khác, UH/UO "
+     "chưa rõ điều kiện, NE không đủ điều kiện."},
+    {Word::kColumnGroup, "column_group", "Group", "ក្រុម", "Nhóm"},
+    {Word::kReportAsRecorded, "report_as_recorded", "Final dispositions as recorded",
+     "លទ្ធផលចុងក្រោយដូចដែលបានកត់ត្រា", "Kết quả cuối cùng như đã ghi"},
+    {Word::kReportAsRecordedNote, "report_as_recorded_note",
+     "The frame's final disposition codes, as the study team recorded them.",
+     "កូដលទ្ធផលចុងក្រោយនៃបញ្ជីគំរូ ដូចដែលក្រុមការសិក្សាបានកត់ត្រា។",
+     "Các mã kết quả cuối cùng của khung mẫu, như nhóm nghiên cứu đã ghi."},
+    {Word::kReportReadAs, "report_read_as", "Read as {} instead of {}", "អានជា {} ជំនួសឲ្យ {}",
+     "Đọc là {} thay vì {}"},
+    {Word::kReportReadAsNote, "report_read_as_note",
+     "{}: recorded as {}; the frame notes that they may be read as {} (the disposition_alt "
+     "column). These rates count them that way, everything else as recorded.",
+     "{}៖ បានកត់ត្រាជា {}; បញ្ជីគំរូកត់សម្គាល់ថាអាចអានជា {} (ជួរឈរ disposition_alt)។ "
+     "អត្រាទាំងនេះរាប់ពួកវាតាមរបៀបនោះ អ្វីៗផ្សេងទៀតដូចដែលបានកត់ត្រា។",
+     "{}: được ghi là {}; khung mẫu ghi chú rằng có thể đọc là {} (cột disposition_alt). Các tỷ lệ "
+     "này tính chúng theo cách đó, mọi thứ khác như đã ghi."},
+    {Word::kReportNotApplicable, "report_not_applicable", "n/a", "គ្មាន", "không có"},
+    {Word::kReportNonresponseIntro, "report_nonresponse_intro",
+     "Respondents in each item's base who did not answer it, by kind. Refusals are answers too.",
+     "អ្នកឆ្លើយក្នុងមូលដ្ឋាននៃធាតុនីមួយៗ ដែលមិនបានឆ្លើយវា តាមប្រភេទ។ ការបដិសេធក៏ជាចម្លើយដែរ។",
+     "Những người trả lời trong mẫu số của mỗi mục mà không trả lời mục đó, theo loại. Từ chối "
+     "cũng là một câu trả lời."},
+    {Word::kColumnTable, "column_table", "Table", "តារាង", "Bảng"},
+    {Word::kColumnInBase, "column_in_base", "In base", "ក្នុងមូលដ្ឋាន", "Trong mẫu số"},
+    {Word::kColumnAnswered, "column_answered", "Answered", "បានឆ្លើយ", "Đã trả lời"},
+    {Word::kValueRefused, "value_refused", "Refused", "បដិសេធមិនឆ្លើយ", "Từ chối trả lời"},
+    {Word::kValueDontKnow, "value_dont_know", "Don't know", "មិនដឹង", "Không biết"},
+    {Word::kColumnMissing, "column_missing", "Missing", "បាត់", "Thiếu"},
+    {Word::kColumnNotAsked, "column_not_asked", "Not asked", "មិនបានសួរ", "Không hỏi"},
+    {Word::kReportNoNonresponse, "report_no_nonresponse",
+     "No item has a refusal, don't know or missing answer in any group.",
+     "គ្មានធាតុណាមួយមានការបដិសេធ មិនដឹង ឬចម្លើយបាត់ ក្នុងក្រុមណាមួយទេ។",
+     "Không mục nào có câu trả lời từ chối, không biết hoặc bị thiếu ở bất kỳ nhóm nào."},
+    {Word::kReportGenerated, "report_generated", "Generated by ngosurvey from {}",
+     "បង្កើតដោយ ngosurvey ពី {}", "Do ngosurvey tạo từ {}"},
+    {Word::kCodebookTitle, "codebook_title", "Codebook: {} ({}, version {})",
+     "សៀវភៅកូដ៖ {} ({} កំណែ {})", "Sổ mã: {} ({}, phiên bản {})"},
+    {Word::kCodebookIntro, "codebook_intro",
+     "Labels in language '{}'. Refused is stored as '{}' in CSV and XLSX, .a in Stata and -97 "
+     "(user-missing) in SPSS; don't know as '{}', .b and -98. Not asked (skipped by relevance) and "
+     "missing are empty / system missing. Dates are Stata %td / SPSS DATE, date-times %tc / "
+     "DATETIME.",
+     "ស្លាកជាភាសា '{}'។ ការបដិសេធត្រូវបានរក្សាទុកជា '{}' ក្នុង CSV និង XLSX, .a ក្នុង Stata និង -97 "
+     "(តម្លៃបាត់កំណត់ដោយអ្នកប្រើ) ក្នុង SPSS; មិនដឹងជា '{}', .b និង -98។ មិនបានសួរ (រំលងដោយលក្ខខណ្ឌ) និងបាត់ គឺទទេ / "
+     "តម្លៃបាត់របស់ប្រព័ន្ធ។ កាលបរិច្ឆេទជា Stata %td / SPSS DATE, កាលបរិច្ឆេទ-ម៉ោងជា %tc / DATETIME។",
+     "Nhãn bằng ngôn ngữ '{}'. Từ chối trả lời được lưu là '{}' trong CSV và XLSX, .a trong Stata "
+     "và -97 (giá trị thiếu do người dùng định nghĩa) trong SPSS; không biết là '{}', .b và -98. "
+     "Không hỏi (bị bỏ qua theo điều kiện hiển thị) và thiếu là ô trống / giá trị thiếu hệ thống. "
+     "Ngày là %td của Stata / DATE của SPSS, ngày giờ là %tc / DATETIME."},
+    {Word::kCodebookMainFile, "codebook_main_file", "the main file", "ឯកសារមេ", "tệp chính"},
+    {Word::kCodebookRepeatFile, "codebook_repeat_file", "repeat '{}' (linked by PARENT_KEY)",
+     "ក្រុមដដែលៗ '{}' (ភ្ជាប់ដោយ PARENT_KEY)", "nhóm lặp '{}' (liên kết bằng PARENT_KEY)"},
+    {Word::kCodebookLevel, "codebook_level", "{} ({}, {} rows)", "{} ({} {} ជួរ)",
+     "{} ({}, {} dòng)"},
+    {Word::kCodebookColumnLabel, "codebook_column_label", "Label", "ស្លាក", "Nhãn"},
+    {Word::kCodebookColumnType, "codebook_column_type", "Type", "ប្រភេទ", "Loại"},
+    {Word::kCodebookColumnChoices, "codebook_column_choices", "Choices (codes)", "ជម្រើស (កូដ)",
+     "Lựa chọn (mã)"},
+    {Word::kCodebookColumnRelevance, "codebook_column_relevance", "Relevance", "លក្ខខណ្ឌសួរ",
+     "Điều kiện hỏi"},
+    {Word::kCodebookColumnMissing, "codebook_column_missing", "Missing values", "តម្លៃបាត់",
+     "Giá trị thiếu"},
+    {Word::kCodebookSelected, "codebook_selected", "1 = selected, 0 = not selected",
+     "1 = បានជ្រើស, 0 = មិនបានជ្រើស", "1 = được chọn, 0 = không được chọn"},
+    {Word::kCodebookMissingText, "codebook_missing_text",
+     "refused: '{}', don't know: '{}', not asked / missing: empty",
+     "បដិសេធ៖ '{}', មិនដឹង៖ '{}', មិនបានសួរ / បាត់៖ ទទេ",
+     "từ chối: '{}', không biết: '{}', không hỏi / thiếu: trống"},
+    {Word::kCodebookMissingCodes, "codebook_missing_codes",
+     "refused: .a (Stata), -97 (SPSS), '{}' (CSV); don't know: .b, -98, '{}'; not asked / missing: "
+     "system missing, empty",
+     "បដិសេធ៖ .a (Stata), -97 (SPSS), '{}' (CSV); មិនដឹង៖ .b, -98, '{}'; មិនបានសួរ / បាត់៖ "
+     "តម្លៃបាត់របស់ប្រព័ន្ធ, ទទេ",
+     "từ chối: .a (Stata), -97 (SPSS), '{}' (CSV); không biết: .b, -98, '{}'; không hỏi / thiếu: "
+     "giá trị thiếu hệ thống, trống"},
+    {Word::kValueSelected, "value_selected", "Selected", "បានជ្រើស", "Được chọn"},
+    {Word::kValueNotSelected, "value_not_selected", "Not selected", "មិនបានជ្រើស", "Không được chọn"},
+    {Word::kExportPlatformMetadata, "export_platform_metadata", "Platform metadata: {}",
+     "ទិន្នន័យមេតានៃវេទិកា៖ {}", "Siêu dữ liệu nền tảng: {}"},
+    {Word::kExportOtherSpecify, "export_other_specify", "{}: other, specify", "{}៖ ផ្សេងៗ សូមបញ្ជាក់",
+     "{}: khác, ghi rõ"},
+    {Word::kTabulateAllItemsBy, "tabulate_all_items_by", "All items by {}", "ធាតុទាំងអស់តាម {}",
+     "Mọi mục theo {}"},
+    {Word::kTabulateItemsOfBy, "tabulate_items_of_by", "Items of {} by {}", "ធាតុនៃ {} តាម {}",
+     "Các mục của {} theo {}"},
+    {Word::kCmpPublished, "cmp_published", "published", "បានបោះពុម្ព", "đã công bố"},
+    {Word::kCmpReproduced, "cmp_reproduced", "reproduced", "បង្កើតឡើងវិញ", "tái tạo"},
+    {Word::kCmpPublishedHeading, "cmp_published_heading", "Published", "បានបោះពុម្ព", "Đã công bố"},
+    {Word::kCmpReproducedHeading, "cmp_reproduced_heading", "Reproduced", "បង្កើតឡើងវិញ", "Tái tạo"},
+    {Word::kColumnOption, "column_option", "Option", "ជម្រើស", "Phương án"},
+    {Word::kCmpInterval, "cmp_interval", "95% CI", "ចន្លោះទំនុកចិត្ត 95%", "KTC 95%"},
+    {Word::kCmpNoResponse, "cmp_no_response", "no response", "គ្មានចម្លើយ", "không trả lời"},
+    {Word::kCmpAnswered, "cmp_answered", "{} answered", "{} បានឆ្លើយ", "{} đã trả lời"},
+    {Word::kCmpFlagLegend, "cmp_flag_legend",
+     "† fewer than {} {}: a cell this small could identify one of them. ‡ no count of the base "
+     "gives the published value (see the audit). ✗ the data do not reproduce the published value.",
+     "† តិចជាង {} {}៖ ក្រឡាតូចបែបនេះអាចកំណត់អត្តសញ្ញាណម្នាក់ក្នុងចំណោមពួកគេបាន។ ‡ "
+     "គ្មានចំនួនណាមួយនៃមូលដ្ឋានផ្តល់តម្លៃដែលបានបោះពុម្ពទេ (មើលសវនកម្ម)។ ✗ ទិន្នន័យមិនបង្កើតតម្លៃដែលបានបោះពុម្ពឡើងវិញទេ។",
+     "† ít hơn {} {}: một ô nhỏ như vậy có thể nhận ra một trong số họ. ‡ không có số đếm nào của "
+     "mẫu số cho ra giá trị đã công bố (xem phần kiểm tra). ✗ dữ liệu không tái tạo được giá trị "
+     "đã công bố."},
+    {Word::kCmpFisherNote, "cmp_fisher_note",
+     "Fisher p: exact test between the groups for the option, adjusted across the item's options "
+     "by Holm.",
+     "p (Fisher)៖ តេស្តពិតប្រាកដរវាងក្រុមសម្រាប់ជម្រើស កែតម្រូវលើជម្រើសនៃធាតុដោយ Holm។",
+     "p (Fisher): kiểm định chính xác giữa các nhóm cho phương án, hiệu chỉnh Holm trên các phương "
+     "án của mục."},
+    {Word::kCmpNoCount, "cmp_no_count", "no count of the base {} gives it (nearest {})",
+     "គ្មានចំនួនណាមួយនៃមូលដ្ឋាន {} ផ្តល់តម្លៃនេះទេ (ជិតបំផុត {})",
+     "không có số đếm nào của mẫu số {} cho ra giá trị này (gần nhất {})"},
+    {Word::kCmpOtherValue, "cmp_other_value", "the data give another value", "ទិន្នន័យផ្តល់តម្លៃផ្សេង",
+     "dữ liệu cho ra giá trị khác"},
+    {Word::kAuditSummary, "audit_summary",
+     "{} published cells checked against their bases (study/bases.toml) with exact arithmetic: {} "
+     "consistent, {} that no count of their base gives, {} printed as no response.",
+     "ក្រឡាដែលបានបោះពុម្ព {} ត្រូវបានពិនិត្យធៀបនឹងមូលដ្ឋានរបស់វា (study/bases.toml) ដោយនព្វន្តពិតប្រាកដ៖ {} ស្របគ្នា "
+     "{} ដែលគ្មានចំនួនណាមួយនៃមូលដ្ឋានផ្តល់បាន {} បោះពុម្ពជាគ្មានចម្លើយ។",
+     "{} ô đã công bố được đối chiếu với mẫu số của chúng (study/bases.toml) bằng số học chính "
+     "xác: {} nhất quán, {} không có số đếm nào của mẫu số cho ra, {} được in là không trả lời."},
+    {Word::kAuditTable, "audit_table", "(Table {})", "(តារាង {})", "(Bảng {})"},
+    {Word::kUnreproducedCell, "unreproduced_cell",
+     "Table {}, {} – {}, {}: published {}, reproduced {} ({})",
+     "តារាង {}, {} – {}, {}៖ បានបោះពុម្ព {} បង្កើតឡើងវិញ {} ({})",
+     "Bảng {}, {} – {}, {}: công bố {}, tái tạo {} ({})"},
+    {Word::kEveryCellReproduced, "every_cell_reproduced", "Every published cell is reproduced.",
+     "ក្រឡាដែលបានបោះពុម្ពទាំងអស់ត្រូវបានបង្កើតឡើងវិញ។", "Mọi ô đã công bố đều được tái tạo."},
+    {Word::kQualCodedBy, "qual_coded_by",
+     "Coded by {} ({}); {} coded by two coders or more; {} reconciled after review (code "
+     "reconcile). Agreement per theme: each answer judged theme present or absent by each coder; "
+     "Krippendorff's alpha (nominal) with its 95% bootstrap interval.",
+     "បានដាក់កូដដោយ {} ({}); {} បានដាក់កូដដោយអ្នកដាក់កូដពីរនាក់ឡើងទៅ; {} បានផ្សះផ្សាបន្ទាប់ពីពិនិត្យ (code "
+     "reconcile)។ ការយល់ស្របតាមប្រធានបទ៖ ចម្លើយនីមួយៗត្រូវបានវិនិច្ឆ័យថាមាន ឬគ្មានប្រធានបទ ដោយអ្នកដាក់កូដម្នាក់ៗ; "
+     "alpha របស់ Krippendorff (nominal) ជាមួយចន្លោះ bootstrap 95%។",
+     "Được mã hóa bởi {} ({}); {} được mã hóa bởi từ hai người mã hóa trở lên; {} được thống nhất "
+     "lại sau khi xem xét (code reconcile). Mức đồng thuận theo chủ đề: mỗi câu trả lời được từng "
+     "người mã hóa đánh giá là có hay không có chủ đề; alpha của Krippendorff (định danh) với "
+     "khoảng bootstrap 95%."},
+    {Word::kQualOneCoder, "qual_one_coder", "{} coder", "អ្នកដាក់កូដ {} នាក់", "{} người mã hóa"},
+    {Word::kQualCoders, "qual_coders", "{} coders", "អ្នកដាក់កូដ {} នាក់", "{} người mã hóa"},
+    {Word::kQualNobody, "qual_nobody", "nobody", "គ្មាននរណាម្នាក់", "không ai"},
+    {Word::kWordAnd, "word_and", "{} and {}", "{} និង {}", "{} và {}"},
+    {Word::kQualIntro, "qual_intro",
+     "Open answers coded with the codebook {} (version {}). Each theme is counted as an item: the "
+     "share of {} whose answer mentions it, with 95% intervals and Fisher tests between the "
+     "groups; a theme counts the answers coded with its sub-themes too. The codes counted are the "
+     "reconciled ones, else those the coders agree on. Quotes are attributed by pseudonym only.",
+     "ចម្លើយបើកចំហបានដាក់កូដតាមសៀវភៅកូដ {} (កំណែ {})។ ប្រធានបទនីមួយៗត្រូវបានរាប់ជាធាតុមួយ៖ ចំណែកនៃ {} "
+     "ដែលចម្លើយលើកឡើងពីវា ជាមួយចន្លោះ 95% និងតេស្ត Fisher រវាងក្រុម; "
+     "ប្រធានបទមួយរាប់ទាំងចម្លើយដែលបានដាក់កូដជាមួយប្រធានបទរងរបស់វាដែរ។ កូដដែលត្រូវបានរាប់ គឺកូដដែលបានផ្សះផ្សា "
+     "បើមិនដូច្នោះទេ កូដដែលអ្នកដាក់កូដយល់ស្របគ្នា។ សម្រង់ត្រូវបានកំណត់ដោយឈ្មោះក្លែងក្លាយតែប៉ុណ្ណោះ។",
+     "Các câu trả lời mở được mã hóa theo sổ mã {} (phiên bản {}). Mỗi chủ đề được tính như một "
+     "mục: tỷ lệ {} có câu trả lời nhắc đến chủ đề, với khoảng 95% và kiểm định Fisher giữa các "
+     "nhóm; một chủ đề tính cả các câu trả lời được mã hóa bằng các chủ đề con của nó. Mã được "
+     "tính là mã đã thống nhất, nếu không thì mã mà những người mã hóa đồng ý. Trích dẫn chỉ ghi "
+     "bằng bí danh."},
+    {Word::kQualIntroShort, "qual_intro_short",
+     "Open answers coded with the codebook {} (version {}); each theme counted as an item (the "
+     "share of {} whose answer mentions it), the reconciled codes, else those the coders agree on. "
+     "Quotes are attributed by pseudonym only.",
+     "ចម្លើយបើកចំហបានដាក់កូដតាមសៀវភៅកូដ {} (កំណែ {}); ប្រធានបទនីមួយៗរាប់ជាធាតុមួយ (ចំណែកនៃ {} "
+     "ដែលចម្លើយលើកឡើងពីវា) កូដដែលបានផ្សះផ្សា បើមិនដូច្នោះទេ កូដដែលអ្នកដាក់កូដយល់ស្របគ្នា។ "
+     "សម្រង់ត្រូវបានកំណត់ដោយឈ្មោះក្លែងក្លាយតែប៉ុណ្ណោះ។",
+     "Các câu trả lời mở được mã hóa theo sổ mã {} (phiên bản {}); mỗi chủ đề tính như một mục (tỷ "
+     "lệ {} có câu trả lời nhắc đến chủ đề), theo mã đã thống nhất, nếu không thì mã mà những "
+     "người mã hóa đồng ý. Trích dẫn chỉ ghi bằng bí danh."},
+    {Word::kQualSynthetic, "qual_synthetic",
+     "The open answers, their codings and the quotes below are {}: generated from the codebook's "
+     "themes, not said by any organisation.",
+     "ចម្លើយបើកចំហ ការដាក់កូដ និងសម្រង់ខាងក្រោម គឺ{}៖ បង្កើតពីប្រធានបទនៃសៀវភៅកូដ មិនមែននិយាយដោយអង្គការណាមួយទេ។",
+     "Các câu trả lời mở, mã hóa của chúng và các trích dẫn dưới đây là {}: được tạo từ các chủ đề "
+     "của sổ mã, không phải do tổ chức nào nói."},
+    {Word::kQualSyntheticShort, "qual_synthetic_short",
+     "The open answers, their codings and the quotes are {}.", "ចម្លើយបើកចំហ ការដាក់កូដ និងសម្រង់ គឺ{}។",
+     "Các câu trả lời mở, mã hóa của chúng và các trích dẫn là {}."},
+    {Word::kQualAgreement, "qual_agreement", "Agreement of the coders", "ការយល់ស្របរបស់អ្នកដាក់កូដ",
+     "Mức đồng thuận của người mã hóa"},
+    {Word::kQualTheme, "qual_theme", "Theme", "ប្រធានបទ", "Chủ đề"},
+    {Word::kQualAnswers, "qual_answers", "Answers", "ចម្លើយ", "Câu trả lời"},
+    {Word::kQualPercentAgreement, "qual_percent_agreement", "Percent agreement", "ភាគរយនៃការយល់ស្រប",
+     "Tỷ lệ đồng thuận"},
+    {Word::kQualCohen, "qual_cohen", "Cohen's kappa", "kappa របស់ Cohen", "kappa của Cohen"},
+    {Word::kQualAlpha, "qual_alpha", "Krippendorff's alpha (95% CI)",
+     "alpha របស់ Krippendorff (ចន្លោះ 95%)", "alpha của Krippendorff (KTC 95%)"},
+    {Word::kQualQuotes, "qual_quotes", "Quotes by theme", "សម្រង់តាមប្រធានបទ",
+     "Trích dẫn theo chủ đề"},
+    {Word::kQualMentioning, "qual_mentioning", "({} of {} {} mentioning it)",
+     "({} ក្នុងចំណោម {} {} ដែលលើកឡើងពីវា)", "({} trên {} {} nhắc đến chủ đề này)"},
+    {Word::kQualAllThemes, "qual_all_themes", "All themes (pooled)", "គ្រប់ប្រធានបទ (រួមគ្នា)",
+     "Mọi chủ đề (gộp)"},
+    {Word::kNetIntro, "net_intro",
+     "Each arrow is a tie from a responding {} to an organisation it named in {}. {} responded; {} "
+     "of the frame did not and are drawn hollow, with the ties others sent them. Measures are "
+     "defined in {} ({}).",
+     "ព្រួញនីមួយៗជាទំនាក់ទំនងពី {} ដែលបានឆ្លើយ ទៅអង្គការមួយដែលវាបានដាក់ឈ្មោះក្នុង {}។ {} បានឆ្លើយ; {} "
+     "នៃបញ្ជីគំរូមិនបានឆ្លើយទេ ហើយត្រូវបានគូរប្រហោង ជាមួយទំនាក់ទំនងដែលអ្នកដទៃផ្ញើមកពួកគេ។ រង្វាស់ត្រូវបានកំណត់ក្នុង {} "
+     "({})។",
+     "Mỗi mũi tên là một liên kết từ một {} có trả lời đến một tổ chức mà nó nêu tên trong {}. {} "
+     "đã trả lời; {} trong khung mẫu không trả lời và được vẽ rỗng, với các liên kết mà người khác "
+     "gửi đến họ. Các thước đo được định nghĩa trong {} ({})."},
+    {Word::kNetOnePerCountry, "net_one_per_country", ", one per country", ", មួយក្នុងមួយប្រទេស",
+     ", mỗi quốc gia một"},
+    {Word::kNetMeasures, "net_measures", "Whole-network measures", "រង្វាស់នៃបណ្តាញទាំងមូល",
+     "Các thước đo toàn mạng lưới"},
+    {Word::kNetScope, "net_scope", "Scope", "វិសាលភាព", "Phạm vi"},
+    {Word::kNetOrganisations, "net_organisations", "Organisations", "អង្គការ", "Tổ chức"},
+    {Word::kNetTies, "net_ties", "Ties", "ទំនាក់ទំនង", "Liên kết"},
+    {Word::kNetDensity, "net_density", "Density", "ដង់ស៊ីតេ", "Mật độ"},
+    {Word::kNetReciprocity, "net_reciprocity", "Reciprocity", "ភាពទៅវិញទៅមក", "Tính tương hỗ"},
+    {Word::kNetWeakComponents, "net_weak_components", "Weak components", "សមាសភាគខ្សោយ",
+     "Thành phần liên thông yếu"},
+    {Word::kNetNgoNgo, "net_ngo_ngo", "NGO–NGO ties", "ទំនាក់ទំនង NGO–NGO", "Liên kết NGO–NGO"},
+    {Word::kNetNgoGovernment, "net_ngo_government", "NGO–government ties", "ទំនាក់ទំនង NGO–រដ្ឋាភិបាល",
+     "Liên kết NGO–chính phủ"},
+    {Word::kNetNamedMost, "net_named_most", "Organisations named most often",
+     "អង្គការដែលត្រូវបានដាក់ឈ្មោះញឹកញាប់បំផុត", "Các tổ chức được nêu tên nhiều nhất"},
+    {Word::kNetKind, "net_kind", "Kind", "ប្រភេទ", "Loại"},
+    {Word::kNetNamedBy, "net_named_by", "Named by", "ដាក់ឈ្មោះដោយ", "Được nêu tên bởi"},
+    {Word::kNetBetweenness, "net_betweenness", "Betweenness", "ភាពជាកណ្តាល", "Độ trung gian"},
+    {Word::kNetIntroShort, "net_intro_short",
+     "Ties from responding {} to the organisations they named in {}{}; the drawing is in "
+     "report.html.",
+     "ទំនាក់ទំនងពី {} ដែលបានឆ្លើយ ទៅអង្គការដែលពួកគេបានដាក់ឈ្មោះក្នុង {}{}; គំនូរមាននៅក្នុង report.html។",
+     "Liên kết từ các {} có trả lời đến các tổ chức mà họ nêu tên trong {}{}; hình vẽ có trong "
+     "report.html."},
+    {Word::kNetNamedMostShort, "net_named_most_short", "Named most often: {}.",
+     "ត្រូវបានដាក់ឈ្មោះញឹកញាប់បំផុត៖ {}។", "Được nêu tên nhiều nhất: {}."},
+    {Word::kTableTotal, "table_total", "Total", "សរុប", "Tổng"},
+    {Word::kTableAll, "table_all", "All", "ទាំងអស់", "Tất cả"},
+    {Word::kXlsxItemOption, "xlsx_item_option", "Item / option", "ធាតុ / ជម្រើស", "Mục / phương án"},
+    {Word::kXlsxCount, "xlsx_count", "count", "ចំនួន", "số đếm"},
+    {Word::kXlsxBase, "xlsx_base", "base", "មូលដ្ឋាន", "mẫu số"},
+    {Word::kXlsxWilsonLo, "xlsx_wilson_lo", "Wilson lo", "Wilson ទាប", "Wilson dưới"},
+    {Word::kXlsxWilsonHi, "xlsx_wilson_hi", "Wilson hi", "Wilson ខ្ពស់", "Wilson trên"},
+    {Word::kXlsxCiLo, "xlsx_ci_lo", "CI lo", "ចន្លោះទាប", "KTC dưới"},
+    {Word::kXlsxCiHi, "xlsx_ci_hi", "CI hi", "ចន្លោះខ្ពស់", "KTC trên"},
+    {Word::kXlsxFlags, "xlsx_flags", "flags", "សញ្ញា", "ký hiệu"},
+    {Word::kXlsxFisherOf, "xlsx_fisher_of", "Fisher: {}", "តេស្ត Fisher៖ {}",
+     "Kiểm định Fisher: {}"},
+    {Word::kXlsxRaoScottOf, "xlsx_rao_scott_of", "Rao-Scott: {}", "តេស្ត Rao-Scott៖ {}",
+     "Kiểm định Rao-Scott: {}"},
+    {Word::kXlsxHolmP, "xlsx_holm_p", "Holm p", "p កែតម្រូវ Holm", "p hiệu chỉnh Holm"},
+    {Word::kXlsxMentions, "xlsx_mentions", "Share of all mentions", "ចំណែកនៃការលើកឡើងទាំងអស់",
+     "Tỷ lệ trên tổng số lần nhắc đến"},
+    {Word::kXlsxNumericItems, "xlsx_numeric_items", "Numeric items", "ធាតុជាលេខ", "Các mục dạng số"},
+    {Word::kXlsxNotes, "xlsx_notes", "Notes", "កំណត់សម្គាល់", "Ghi chú"},
+    {Word::kXlsxNoTables, "xlsx_no_tables", "No tables.", "គ្មានតារាងទេ។", "Không có bảng nào."},
+    {Word::kXlsxAnswered, "xlsx_answered", "answered", "បានឆ្លើយ", "đã trả lời"},
+    {Word::kDescIs, "desc_is", "{} is {}", "{} គឺ {}", "{} là {}"},
+    {Word::kDescIsNot, "desc_is_not", "{} is not {}", "{} មិនមែនជា {}", "{} không phải là {}"},
+    {Word::kDescLessThan, "desc_less_than", "{} is less than {}", "{} តិចជាង {}", "{} nhỏ hơn {}"},
+    {Word::kDescAtMost, "desc_at_most", "{} is at most {}", "{} មិនលើសពី {}", "{} không quá {}"},
+    {Word::kDescMoreThan, "desc_more_than", "{} is more than {}", "{} ច្រើនជាង {}", "{} lớn hơn {}"},
+    {Word::kDescAtLeast, "desc_at_least", "{} is at least {}", "{} យ៉ាងតិច {}", "{} ít nhất là {}"},
+    {Word::kDescNotAnswered, "desc_not_answered", "{} is not answered", "{} មិនទាន់បានឆ្លើយ",
+     "{} chưa được trả lời"},
+    {Word::kDescAnswered, "desc_answered", "{} is answered", "{} បានឆ្លើយ", "{} đã được trả lời"},
+    {Word::kDescIncludes, "desc_includes", "{} includes {}", "{} រួមមាន {}", "{} có chọn {}"},
+    {Word::kDescNotIncludes, "desc_not_includes", "{} does not include {}", "{} មិនរួមមាន {}",
+     "{} không chọn {}"},
+    {Word::kDescNot, "desc_not", "not ({})", "មិនមែន ({})", "không phải ({})"},
+    {Word::kDescCountSelected, "desc_count_selected", "the number of options chosen in {}",
+     "ចំនួនជម្រើសដែលបានជ្រើសក្នុង {}", "số phương án được chọn trong {}"},
+    {Word::kDescLength, "desc_length", "the length of {}", "ប្រវែងនៃ {}", "độ dài của {}"},
+    {Word::kDescTheAnswer, "desc_the_answer", "the answer", "ចម្លើយ", "câu trả lời"},
+    {Word::kDescExpression, "desc_expression", "(an expression)", "(កន្សោមមួយ)", "(một biểu thức)"},
+    {Word::kDescWhere, "desc_where", "{} [where {}]", "{} [ដែល {}]", "{} [với {}]"},
+    {Word::kDescAskedIf, "desc_asked_if", "Asked if {}", "សួរប្រសិនបើ {}", "Hỏi nếu {}"},
+    {Word::kWordOr, "word_or", "{} or {}", "{} ឬ {}", "{} hoặc {}"},
+    {Word::kNoteEmptyColumn, "note_empty_column", "no test: a column has no respondents",
+     "គ្មានតេស្ត៖ ជួរឈរមួយគ្មានអ្នកឆ្លើយ", "không có kiểm định: một cột không có người trả lời"},
+    {Word::kNoteNotComputed, "note_not_computed", "not computed: {}", "មិនបានគណនា៖ {}",
+     "không tính được: {}"},
+    {Word::kNoteSameAnswer, "note_same_answer", "no test: every respondent gave the same answer",
+     "គ្មានតេស្ត៖ អ្នកឆ្លើយទាំងអស់បានផ្តល់ចម្លើយដូចគ្នា",
+     "không có kiểm định: mọi người trả lời đều đưa ra cùng một câu trả lời"},
+    {Word::kNoteTooFew, "note_too_few", "no test: fewer than two answered options or groups",
+     "គ្មានតេស្ត៖ ជម្រើស ឬក្រុមដែលមានចម្លើយ តិចជាងពីរ",
+     "không có kiểm định: ít hơn hai phương án hoặc nhóm có trả lời"},
+    {Word::kNoteWithheld, "note_withheld", "withheld: the test would reveal a suppressed cell",
+     "មិនបង្ហាញ៖ តេស្តនឹងបង្ហាញក្រឡាដែលបានលាក់", "không công bố: kiểm định sẽ làm lộ một ô đã ẩn"},
+    {Word::kNoteTooManyOptions, "note_too_many_options", "no test: more than {} options",
+     "គ្មានតេស្ត៖ ច្រើនជាង {} ជម្រើស", "không có kiểm định: nhiều hơn {} phương án"},
+    {Word::kNoteNoDf, "note_no_df", "no test: no degrees of freedom", "គ្មានតេស្ត៖ គ្មានដឺក្រេសេរី",
+     "không có kiểm định: không có bậc tự do"},
+    {Word::kExportInstanceId, "export_instance_id", "Instance id", "លេខសម្គាល់ការសម្ភាសន៍",
+     "Mã bản ghi"},
+    {Word::kExportRepeatKey, "export_repeat_key", "Key of this repeat row", "កូនសោនៃជួរដេកដដែលៗនេះ",
+     "Khóa của dòng lặp này"},
+    {Word::kExportParentKey, "export_parent_key", "Key of the parent row", "កូនសោនៃជួរដេកមេ",
+     "Khóa của dòng cha"},
+    {Word::kExportFormVersion, "export_form_version", "Form version", "កំណែកម្រងសំណួរ",
+     "Phiên bản bảng hỏi"},
+    {Word::kExportWave, "export_wave", "Wave (pretest or main)", "វគ្គ (សាកល្បង ឬចម្បង)",
+     "Đợt (thử nghiệm hoặc chính thức)"},
+    {Word::kExportOrganisationId, "export_organisation_id", "Organisation id", "លេខសម្គាល់អង្គការ",
+     "Mã tổ chức"},
+    {Word::kExportReviewStatus, "export_review_status",
+     "Review status (KoboToolbox's validation status)",
+     "ស្ថានភាពត្រួតពិនិត្យ (validation status របស់ KoboToolbox)",
+     "Trạng thái kiểm tra (validation status của KoboToolbox)"},
+    {Word::kExportLevel, "export_level", "Level", "កម្រិត", "Cấp"},
 };
 
 // The table is in the order of Word, so that a word is its index.
@@ -240,7 +815,7 @@ constexpr bool InOrder() {
   for (size_t i = 0; i < std::size(kEntries); ++i) {
     if (static_cast<size_t>(kEntries[i].word) != i) return false;
   }
-  return std::size(kEntries) == static_cast<size_t>(Word::kMonth12) + 1;
+  return std::size(kEntries) == static_cast<size_t>(Word::kExportLevel) + 1;
 }
 static_assert(InOrder(), "kEntries must list every Word once, in the order of the enum");
 
@@ -300,6 +875,24 @@ std::optional<Word> FromKey(std::string_view key) {
 }
 
 std::span<const LanguageNames> Languages() { return kLanguages; }
+
+std::string_view CatalogueLanguage(std::string_view code_or_name) {
+  auto same = [](std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+      char x = a[i] >= 'A' && a[i] <= 'Z' ? static_cast<char>(a[i] - 'A' + 'a') : a[i];
+      char y = b[i] >= 'A' && b[i] <= 'Z' ? static_cast<char>(b[i] - 'A' + 'a') : b[i];
+      if (x != y) return false;
+    }
+    return true;
+  };
+  for (const LanguageNames& l : kLanguages) {
+    if (same(code_or_name, l.code) || same(code_or_name, l.own) || same(code_or_name, l.english)) {
+      return l.code;
+    }
+  }
+  return "en";
+}
 
 std::string DateInWords(std::string_view iso, std::string_view language) {
   std::optional<int64_t> days = date::ParseIsoDate(iso);

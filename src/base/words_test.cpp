@@ -76,6 +76,32 @@ TEST(Words, LanguagesByTheirOwnAndEnglishNames) {
   EXPECT_EQ(Languages()[2].own, "Tiếng Việt");
 }
 
+TEST(Words, TextsAreSafeInHtmlAndMarkdownPages) {
+  // Reports put patterns into HTML as they are (arguments are escaped by the caller):
+  // no text may hold markup of its own.
+  for (const Entry& e : Catalogue()) {
+    for (std::string_view text : {e.en, e.km, e.vi}) {
+      EXPECT_EQ(text.find_first_of("<>&"), std::string_view::npos) << e.key;
+      EXPECT_EQ(text.find('|'), std::string_view::npos) << e.key << ": a Markdown table's cell";
+    }
+  }
+}
+
+TEST(Words, TheCatalogueLanguageOfAFormsLanguage) {
+  EXPECT_EQ(CatalogueLanguage("vi"), "vi");
+  EXPECT_EQ(CatalogueLanguage("Vietnamese"), "vi");
+  EXPECT_EQ(CatalogueLanguage("VI"), "vi");
+  EXPECT_EQ(CatalogueLanguage("Tiếng Việt"), "vi");
+  EXPECT_EQ(CatalogueLanguage("khmer"), "km");
+  EXPECT_EQ(CatalogueLanguage("ខ្មែរ"), "km");
+  EXPECT_EQ(CatalogueLanguage("fr"), "en");
+  EXPECT_EQ(CatalogueLanguage(""), "en");
+  // The report's words exist in every language, with their placeholders.
+  EXPECT_EQ(Text(Word::kTableAnsweredOf, "en", {"13", "14"}), "13 of 14 answered");
+  EXPECT_EQ(Text(Word::kTableAnsweredOf, "vi", {"13", "14"}), "13 trên 14 đã trả lời");
+  EXPECT_EQ(Text(Word::kValueRefused, "km"), "បដិសេធមិនឆ្លើយ");
+}
+
 TEST(Words, DatesInWords) {
   EXPECT_EQ(DateInWords("2026-12-06", "en"), "6 December 2026");
   EXPECT_EQ(DateInWords("2026-12-06", "km"), "ថ្ងៃទី៦ ខែធ្នូ ឆ្នាំ២០២៦");

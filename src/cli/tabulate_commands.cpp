@@ -23,6 +23,7 @@
 #include "analysis/units.h"
 #include "base/csv.h"
 #include "base/file.h"
+#include "base/words.h"
 #include "cli/command.h"
 #include "cli/progress.h"
 #include "form/codebook.h"
@@ -97,7 +98,8 @@ std::vector<std::string> DesignColumns(const analysis::DesignSpec& design) {
 analysis::TableSpec QuickSpec(const analysis::Dataset& data, const TabulateOptions& opts) {
   analysis::TableSpec spec;
   spec.id = "tabulate";
-  spec.title = "All items by " + opts.by;
+  spec.title =
+      words::Text(words::Word::kTabulateAllItemsBy, words::CatalogueLanguage(opts.lang), {opts.by});
   spec.by = {opts.by};
   spec.total = opts.total;
   spec.denominator = opts.denominator == "all" ? analysis::DenominatorRule::kAll
@@ -352,9 +354,12 @@ std::vector<analysis::TableSpec> QuickItemSpecs(const form::Form& form,
     if (added) {
       order.push_back(level);
       spec.id = level == analysis::kTopLevel ? "tabulate" : form.questions[level].name;
+      std::string_view lang = words::CatalogueLanguage(
+          form.LanguageCode(opts.lang).empty() ? opts.lang : form.LanguageCode(opts.lang));
       spec.title = level == analysis::kTopLevel
-                       ? "All items by " + opts.by
-                       : "Items of " + form.questions[level].name + " by " + opts.by;
+                       ? words::Text(words::Word::kTabulateAllItemsBy, lang, {opts.by})
+                       : words::Text(words::Word::kTabulateItemsOfBy, lang,
+                                     {form.questions[level].name, opts.by});
       spec.by = {opts.by};
       spec.total = opts.total;
       spec.denominator = opts.denominator == "all" ? analysis::DenominatorRule::kAll
@@ -497,6 +502,13 @@ void Run(CommandContext& ctx, const TabulateOptions& opts) {
     form = stored->form;
   }
 
+  // The language of the words: the form's code for --lang; the specs' own texts in it.
+  std::string language = form->LanguageCode(opts.lang);
+  if (language.empty()) language = opts.lang;
+  if (!language.empty()) {
+    for (analysis::TableSpec& spec : specs) analysis::UseLanguage(language, &spec);
+  }
+
   // Names given on the command line are checked before anything is loaded.
   for (const auto& [name, file] : repeat_files) {
     const form::Question* q = form->FindQuestion(name);
@@ -620,9 +632,12 @@ void Run(CommandContext& ctx, const TabulateOptions& opts) {
     }
     results.push_back(std::move(*result));
   }
+  // The tool's labels in the tables (Total), except in the CSV long layout, an interface.
+  if (*format != report::TableFormat::kCsv) report::UseLanguage(language, &results);
   report::RenderOptions render;
   render.csv_table_column = !opts.spec.empty();
   render.banner = opts.banner;
+  if (!language.empty()) render.language = language;
   if (!opts.output.empty()) {
     Status written = report::WriteTables(results, *format, opts.output, render);
     if (!written) ctx.exit_status = ReportError(ctx, written.error());

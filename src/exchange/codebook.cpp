@@ -7,62 +7,64 @@
 
 #include "base/escape.h"
 #include "base/file.h"
+#include "base/words.h"
 #include "exchange/table_internal.h"
 
 namespace ngosurvey::exchange {
 namespace {
 
-std::string Choices(const Variable& v) {
+using words::Word;
+
+// The export's language for the tool's words: its labels' (Tables::language).
+std::string_view Lang(const Tables& t) { return words::CatalogueLanguage(t.language); }
+
+std::string Choices(const Tables& t, const Variable& v) {
   std::string out;
   for (const Code& c : v.codes) {
     char number[32];
     std::snprintf(number, sizeof number, "%g", c.value);
     out += (out.empty() ? "" : "; ") + std::string(number) + " = " + c.name + " (" + c.label + ")";
   }
-  if (v.kind == VarKind::kOption) out = "1 = selected, 0 = not selected";
+  if (v.kind == VarKind::kOption) out = words::Text(Word::kCodebookSelected, Lang(t));
   return out;
 }
 
 std::string MissingCodes(const Tables& t, const Variable& v) {
   if (v.question < 0) return "";
-  if (v.kind == VarKind::kText) {
-    return "refused: '" + t.refused_codes.front() + "', don't know: '" + t.dont_know_codes.front() +
-           "', not asked / missing: empty";
-  }
-  return "refused: .a (Stata), -97 (SPSS), '" + t.refused_codes.front() +
-         "' (CSV); don't know: .b, -98, '" + t.dont_know_codes.front() +
-         "'; not asked / missing: system missing, empty";
+  return words::Text(
+      v.kind == VarKind::kText ? Word::kCodebookMissingText : Word::kCodebookMissingCodes, Lang(t),
+      {t.refused_codes.front(), t.dont_know_codes.front()});
 }
 
-std::string LevelFile(const Level& level) {
-  return level.repeat < 0 ? "the main file" : "repeat '" + level.name + "' (linked by PARENT_KEY)";
+std::string LevelFile(const Tables& t, const Level& level) {
+  return level.repeat < 0 ? words::Text(Word::kCodebookMainFile, Lang(t))
+                          : words::Text(Word::kCodebookRepeatFile, Lang(t), {level.name});
 }
 
 }  // namespace
 
-const std::vector<std::string_view>& CodebookColumns() {
-  static const std::vector<std::string_view> kColumns = {
-      "CSV / XLSX", "Stata",           "SPSS",      "Label",
-      "Type",       "Choices (codes)", "Relevance", "Missing values"};
-  return kColumns;
+std::vector<std::string> CodebookColumns(const Tables& t) {
+  std::vector<std::string> columns = {"CSV / XLSX", "Stata", "SPSS"};
+  for (Word w :
+       {Word::kCodebookColumnLabel, Word::kCodebookColumnType, Word::kCodebookColumnChoices,
+        Word::kCodebookColumnRelevance, Word::kCodebookColumnMissing}) {
+    columns.push_back(words::Text(w, Lang(t)));
+  }
+  return columns;
 }
 
 std::vector<std::string> CodebookFields(const Tables& t, const Variable& v) {
-  return {v.csv_name, v.stata_name, v.spss_name, v.label,
-          v.type,     Choices(v),   v.relevant,  MissingCodes(t, v)};
+  return {v.csv_name, v.stata_name,  v.spss_name, v.label,
+          v.type,     Choices(t, v), v.relevant,  MissingCodes(t, v)};
 }
 
 Status WriteCodebook(const form::Form& form, const Tables& tables, const std::string& path,
                      OutputFiles* files) {
-  std::string title = "Codebook: " + form.title + " (" + form.settings.form_id + ", version " +
-                      form.settings.version + ")";
-  std::string intro = "Labels in language '" + tables.language + "'. Refused is stored as '" +
-                      tables.refused_codes.front() +
-                      "' in CSV and XLSX, .a in Stata and -97 (user-missing) in SPSS; don't know "
-                      "as '" +
-                      tables.dont_know_codes.front() +
-                      "', .b and -98. Not asked (skipped by relevance) and missing are empty / "
-                      "system missing. Dates are Stata %td / SPSS DATE, date-times %tc / DATETIME.";
+  std::string title = words::Text(Word::kCodebookTitle, Lang(tables),
+                                  {form.title, form.settings.form_id, form.settings.version});
+  std::string intro =
+      words::Text(Word::kCodebookIntro, Lang(tables),
+                  {tables.language, tables.refused_codes.front(), tables.dont_know_codes.front()});
   std::string md = "# " + text::EscapeMarkdownCell(title) + "\n\n" + intro + "\n";
   std::string html = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" +
                      text::EscapeHtmlKeepApostrophes(title) +
@@ -71,20 +73,25 @@ Status WriteCodebook(const form::Form& form, const Tables& tables, const std::st
                      "</style></head><body>\n<h1>" +
                      text::EscapeHtmlKeepApostrophes(title) + "</h1>\n<p>" +
                      text::EscapeHtmlKeepApostrophes(intro) + "</p>\n";
+  const std::vector<std::string> columns = CodebookColumns(tables);
   for (const Level& level : tables.levels) {
-    md += "\n## " + text::EscapeMarkdownCell(level.name) + " (" + LevelFile(level) + ", " +
-          std::to_string(level.rows) + " rows)\n\n|";
-    html += "<h2>" + text::EscapeHtmlKeepApostrophes(level.name) + " (" +
-            text::EscapeHtmlKeepApostrophes(LevelFile(level)) + ", " + std::to_string(level.rows) +
-            " rows)</h2>\n<table><tr>";
-    for (std::string_view column : CodebookColumns()) {
-      std::string c(column);
-      md += std::string(" ") + c + " |";
-      html += std::string("<th>") + c + "</th>";
+    std::string rows = std::to_string(level.rows);
+    md += "\n## " +
+          words::Text(Word::kCodebookLevel, Lang(tables),
+                      {text::EscapeMarkdownCell(level.name), LevelFile(tables, level), rows}) +
+          "\n\n|";
+    html += "<h2>" +
+            words::Text(Word::kCodebookLevel, Lang(tables),
+                        {text::EscapeHtmlKeepApostrophes(level.name),
+                         text::EscapeHtmlKeepApostrophes(LevelFile(tables, level)), rows}) +
+            "</h2>\n<table><tr>";
+    for (const std::string& c : columns) {
+      md += " " + c + " |";
+      html += "<th>" + c + "</th>";
     }
     md += "\n|";
     html += "</tr>\n";
-    for (size_t i = 0; i < CodebookColumns().size(); ++i) md += "---|";
+    for (size_t i = 0; i < columns.size(); ++i) md += "---|";
     md += "\n";
     for (const Variable& v : level.variables) {
       md += "|";

@@ -12,6 +12,7 @@
 
 #include "base/date.h"
 #include "base/file.h"
+#include "base/words.h"
 #include "exchange/table_internal.h"
 #include "exchange/values_internal.h"
 
@@ -173,13 +174,19 @@ class LevelFile {
 
     readstat_label_set_t* selected = nullptr;  // shared by the 0/1 option columns
     readstat_type_t label_type = stata ? READSTAT_TYPE_INT32 : READSTAT_TYPE_DOUBLE;
+    // The value labels of the tool's own codes, in the export's language (base/words.h).
+    const std::string_view lang = words::CatalogueLanguage(tables_.language);
+    const std::string refused = words::Text(words::Word::kValueRefused, lang);
+    const std::string dont_know = words::Text(words::Word::kValueDontKnow, lang);
+    const std::string not_selected = words::Text(words::Word::kValueNotSelected, lang);
+    const std::string is_selected = words::Text(words::Word::kValueSelected, lang);
     auto add_missing_labels = [&](readstat_label_set_t* set) {
       if (stata) {
-        readstat_label_tagged_value(set, 'a', "Refused");
-        readstat_label_tagged_value(set, 'b', "Don't know");
+        readstat_label_tagged_value(set, 'a', refused.c_str());
+        readstat_label_tagged_value(set, 'b', dont_know.c_str());
       } else {
-        readstat_label_double_value(set, kSpssRefused, "Refused");
-        readstat_label_double_value(set, kSpssDontKnow, "Don't know");
+        readstat_label_double_value(set, kSpssRefused, refused.c_str());
+        readstat_label_double_value(set, kSpssDontKnow, dont_know.c_str());
       }
     };
     const auto& variables = level_.variables;
@@ -213,11 +220,11 @@ class LevelFile {
           if (!selected) {
             selected = readstat_add_label_set(w, label_type, "selected");
             if (stata) {
-              readstat_label_int32_value(selected, 0, "Not selected");
-              readstat_label_int32_value(selected, 1, "Selected");
+              readstat_label_int32_value(selected, 0, not_selected.c_str());
+              readstat_label_int32_value(selected, 1, is_selected.c_str());
             } else {
-              readstat_label_double_value(selected, 0, "Not selected");
-              readstat_label_double_value(selected, 1, "Selected");
+              readstat_label_double_value(selected, 0, not_selected.c_str());
+              readstat_label_double_value(selected, 1, is_selected.c_str());
             }
             add_missing_labels(selected);
           }

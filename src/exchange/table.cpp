@@ -13,6 +13,7 @@
 #include <set>
 
 #include "base/text.h"
+#include "base/words.h"
 #include "exchange/export.h"
 #include "exchange/import.h"
 #include "exchange/table_internal.h"
@@ -209,7 +210,8 @@ void AddMetadataVariables(const form::Form& form, const std::vector<std::string>
     for (const std::string& header : names[l]) {
       Variable v;
       v.csv_name = header;
-      v.label = "Platform metadata: " + header;
+      v.label = words::Text(words::Word::kExportPlatformMetadata,
+                            words::CatalogueLanguage(t->language), {header});
       v.type = "metadata";
       v.kept = true;
       bool before = false;
@@ -270,6 +272,9 @@ void BuildLayout(const form::Form& form, const std::vector<bool>& dropped,
     level_of[q.index] = t->levels.size();
     t->levels.push_back(Level{q.name, q.index, {}, 0});
   }
+  using words::Word;
+  const std::string_view lang = words::CatalogueLanguage(language);
+  auto say = [&](Word word) { return words::Text(word, lang); };
   auto meta = [](std::string name, std::string label) {
     Variable v;
     v.csv_name = std::move(name);
@@ -279,16 +284,15 @@ void BuildLayout(const form::Form& form, const std::vector<bool>& dropped,
   };
   for (Level& level : t->levels) {
     level.variables.push_back(
-        meta("KEY", level.repeat < 0 ? "Instance id" : "Key of this repeat row"));
+        meta("KEY", say(level.repeat < 0 ? Word::kExportInstanceId : Word::kExportRepeatKey)));
     if (level.repeat >= 0) {
-      level.variables.push_back(meta("PARENT_KEY", "Key of the parent row"));
+      level.variables.push_back(meta("PARENT_KEY", say(Word::kExportParentKey)));
     } else {
-      level.variables.push_back(meta("FormVersion", "Form version"));
-      level.variables.push_back(meta("wave", "Wave (pretest or main)"));
-      level.variables.push_back(meta("org", "Organisation id"));
-      level.variables.push_back(meta("interviewer", "Interviewer"));
-      level.variables.push_back(
-          meta("_validation_status", "Review status (KoboToolbox's validation status)"));
+      level.variables.push_back(meta("FormVersion", say(Word::kExportFormVersion)));
+      level.variables.push_back(meta("wave", say(Word::kExportWave)));
+      level.variables.push_back(meta("org", say(Word::kExportOrganisationId)));
+      level.variables.push_back(meta("interviewer", say(Word::kColumnInterviewer)));
+      level.variables.push_back(meta("_validation_status", say(Word::kExportReviewStatus)));
     }
   }
   for (const Question& q : form.questions) {
@@ -371,7 +375,8 @@ void BuildLayout(const form::Form& form, const std::vector<bool>& dropped,
       Variable o;
       o.kind = VarKind::kText;
       o.csv_name = v.csv_name + "_other";
-      o.label = v.label + ": other, specify";
+      o.label = words::Text(words::Word::kExportOtherSpecify, words::CatalogueLanguage(language),
+                            {v.label});
       o.type = "text (or_other)";
       o.question = q.index;
       o.specify = true;

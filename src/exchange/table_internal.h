@@ -136,7 +136,7 @@ Result<std::unique_ptr<RowWriter>> OpenReadStat(const Tables& tables, bool stata
                                                 const std::string& path, OutputFiles* files);
 // The codebook's columns, and one variable's fields under them (codebook.cpp): the
 // codebook files and the XLSX export's codebook sheet show the same.
-const std::vector<std::string_view>& CodebookColumns();
+std::vector<std::string> CodebookColumns(const Tables& tables);
 std::vector<std::string> CodebookFields(const Tables& tables, const Variable& variable);
 
 // The codebook (Markdown and HTML), written once the rows are counted.

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "base/file.h"
+#include "base/words.h"
 #include "exchange/table_internal.h"
 
 namespace ngosurvey::exchange {
@@ -40,8 +41,9 @@ class XlsxWriter final : public RowWriter {
       next_row_.push_back(1);
     }
     lxw_worksheet* codebook = workbook_add_worksheet(workbook_, SheetName("codebook").c_str());
-    std::vector<std::string> names = {"Level"};
-    for (std::string_view c : CodebookColumns()) names.push_back(std::string(c));
+    std::vector<std::string> names = {
+        words::Text(words::Word::kExportLevel, words::CatalogueLanguage(tables_.language))};
+    for (const std::string& c : CodebookColumns(tables_)) names.push_back(c);
     Header(codebook, names);
     lxw_row_t r = 1;
     for (const Level& level : tables_.levels) {

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <charconv>
+#include <optional>
 #include <vector>
 
+#include "base/words.h"
 #include "form/expr/ast_internal.h"
 #include "form/expr/expr.h"
 
@@ -13,6 +15,7 @@ namespace {
 using expr::AstKind;
 using expr::AstNode;
 using expr::BinaryOp;
+using words::Word;
 
 // Binding strength, to put parentheses where the words would otherwise mislead:
 // "(a or b) and c". XPath's order, with = and < on one level.
@@ -57,29 +60,30 @@ Precedence PrecedenceOf(const AstNode& node) {
   return Precedence::kPrimary;
 }
 
-const char* ComparisonWords(BinaryOp op) {
+// "{} is {}", "{} is less than {}"... (base/words.h); nullopt for other operators.
+std::optional<Word> ComparisonWords(BinaryOp op) {
   switch (op) {
     case BinaryOp::kEq:
-      return "is";
+      return Word::kDescIs;
     case BinaryOp::kNe:
-      return "is not";
+      return Word::kDescIsNot;
     case BinaryOp::kLt:
-      return "is less than";
+      return Word::kDescLessThan;
     case BinaryOp::kLe:
-      return "is at most";
+      return Word::kDescAtMost;
     case BinaryOp::kGt:
-      return "is more than";
+      return Word::kDescMoreThan;
     case BinaryOp::kGe:
-      return "is at least";
+      return Word::kDescAtLeast;
     default:
-      return nullptr;
+      return std::nullopt;
   }
 }
 
 class Describer {
  public:
   Describer(const Form& form, std::string_view lang, const expr::ParsedExprData& tree)
-      : form_(form), lang_(lang), tree_(tree) {}
+      : form_(form), lang_(lang), words_(words::CatalogueLanguage(lang)), tree_(tree) {}
 
   std::string Root() { return Node(tree_.root); }
   bool RootIsOr() const {
@@ -140,17 +144,17 @@ class Describer {
     int left = node.children[0], right = node.children[1];
     if (node.op == BinaryOp::kAnd || node.op == BinaryOp::kOr) {
       Precedence mine = PrecedenceOf(node);
-      const char* word = node.op == BinaryOp::kAnd ? " and " : " or ";
-      return Operand(left, mine) + word + Operand(right, mine);
+      return Say(node.op == BinaryOp::kAnd ? Word::kWordAnd : Word::kWordOr,
+                 {Operand(left, mine), Operand(right, mine)});
     }
-    if (const char* words = ComparisonWords(node.op)) {
+    if (std::optional<Word> words = ComparisonWords(node.op)) {
       // `x = ''` and `x != ''`: whether x has an answer.
       if ((node.op == BinaryOp::kEq || node.op == BinaryOp::kNe) && IsEmptyString(At(right))) {
-        return Operand(left, Precedence::kCompare) +
-               (node.op == BinaryOp::kEq ? " is not answered" : " is answered");
+        return Say(node.op == BinaryOp::kEq ? Word::kDescNotAnswered : Word::kDescAnswered,
+                   {Operand(left, Precedence::kCompare)});
       }
-      return Operand(left, Precedence::kCompare) + " " + words + " " +
-             Against(right, QuestionOf(left), Precedence::kAdditive);
+      return Say(*words, {Operand(left, Precedence::kCompare),
+                          Against(right, QuestionOf(left), Precedence::kAdditive)});
     }
     Precedence mine = PrecedenceOf(node);
     return Operand(left, mine) + " " + expr::BinaryOpText(node.op) + " " +
@@ -164,22 +168,25 @@ class Describer {
       // On a select_one, selected() is equality.
       const Question* subject = QuestionOf(args[0]);
       bool single = subject != nullptr && subject->type == QuestionType::kSelectOne;
-      return Operand(args[0], Precedence::kCompare) + (single ? " is " : " includes ") +
-             Against(args[1], subject, Precedence::kCompare);
+      return Say(single ? Word::kDescIs : Word::kDescIncludes,
+                 {Operand(args[0], Precedence::kCompare),
+                  Against(args[1], subject, Precedence::kCompare)});
     }
     if (name == "not" && args.size() == 1) {
       const AstNode& inner = At(args[0]);
       if (inner.kind == AstKind::kCall && inner.text == "selected" && inner.children.size() == 2) {
-        return Operand(inner.children[0], Precedence::kCompare) + " does not include " +
-               Against(inner.children[1], QuestionOf(inner.children[0]), Precedence::kCompare);
+        return Say(
+            Word::kDescNotIncludes,
+            {Operand(inner.children[0], Precedence::kCompare),
+             Against(inner.children[1], QuestionOf(inner.children[0]), Precedence::kCompare)});
       }
-      return "not (" + Node(args[0]) + ")";
+      return Say(Word::kDescNot, {Node(args[0])});
     }
     if (name == "count-selected" && args.size() == 1) {
-      return "the number of options chosen in " + Operand(args[0], Precedence::kPrimary);
+      return Say(Word::kDescCountSelected, {Operand(args[0], Precedence::kPrimary)});
     }
     if (name == "string-length" && args.size() == 1) {
-      return "the length of " + Operand(args[0], Precedence::kPrimary);
+      return Say(Word::kDescLength, {Operand(args[0], Precedence::kPrimary)});
     }
     if ((name == "true" || name == "false" || name == "today" || name == "now") && args.empty()) {
       return name;
@@ -193,14 +200,14 @@ class Describer {
     const AstNode& node = At(index);
     if (node.head < 0 && !node.absolute && node.steps.size() == 1 &&
         node.steps[0].axis == expr::AstStep::Axis::kSelf && node.steps[0].predicates.empty()) {
-      return "the answer";
+      return Say(Word::kDescTheAnswer);
     }
     if (const Question* q = QuestionOf(index);
         q != nullptr && node.steps.back().predicates.empty()) {
       return QuestionWords(*q);
     }
     if (node.length > 0) return tree_.text.substr(node.offset, node.length);
-    return "(an expression)";
+    return Say(Word::kDescExpression);
   }
 
   std::string Node(int index) {
@@ -227,15 +234,21 @@ class Describer {
         return Path(index);
       case AstKind::kFilter: {
         std::string out = Operand(node.children[0], Precedence::kPrimary);
-        for (int predicate : node.predicates) out += " [where " + Node(predicate) + "]";
+        for (int predicate : node.predicates) out = Say(Word::kDescWhere, {out, Node(predicate)});
         return out;
       }
     }
-    return "(an expression)";
+    return Say(Word::kDescExpression);
+  }
+
+  // The tool's words in the form language's catalogue language (base/words.h).
+  std::string Say(Word word, std::initializer_list<std::string_view> args = {}) const {
+    return words::Text(word, words_, args);
   }
 
   const Form& form_;
   std::string_view lang_;
+  std::string_view words_;
   const expr::ParsedExprData& tree_;
 };
 
@@ -258,6 +271,7 @@ std::string DescribeRelevance(const Form& form, const Question& question, std::s
       distinct.push_back((*it)->relevant);
     }
   }
+  const std::string_view lang_words = words::CatalogueLanguage(lang);
   std::string out;
   for (std::string_view condition : distinct) {
     auto parsed = expr::Parse(condition);
@@ -268,10 +282,10 @@ std::string DescribeRelevance(const Form& form, const Question& question, std::s
       words = describer.Root();
       is_or = describer.RootIsOr();
     }
-    if (!out.empty()) out += " and ";
-    out += distinct.size() > 1 && is_or ? "(" + words + ")" : words;
+    std::string part = distinct.size() > 1 && is_or ? "(" + words + ")" : words;
+    out = out.empty() ? part : words::Text(Word::kWordAnd, lang_words, {out, part});
   }
-  return out.empty() ? out : "Asked if " + out;
+  return out.empty() ? out : words::Text(Word::kDescAskedIf, lang_words, {out});
 }
 
 }  // namespace ngosurvey::form

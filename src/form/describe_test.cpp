@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "base/testing/source_dir.h"
+#include "base/words.h"
 #include "form/diagnostics.h"
 
 namespace ngosurvey::form {
@@ -55,10 +56,11 @@ TEST(DescribeExpression, PlainWordsWithLabelsInTheLanguage) {
   Form form = SmallForm();
   const Case cases[] = {
       {"${has_shelter} = 'yes'", "en", "has_shelter is 'yes' (\"Yes\")"},
-      {"${has_shelter} = 'yes'", "km", "has_shelter is 'yes' (\"បាទ/ចាស\")"},
+      {"${has_shelter} = 'yes'", "km", "has_shelter គឺ 'yes' (\"បាទ/ចាស\")"},
       {"${has_shelter} != 'no'", "en", "has_shelter is not 'no' (\"No\")"},
       {"selected(${services}, 'legal')", "en", "services includes 'legal' (\"Legal aid\")"},
-      {"selected(${has_shelter}, 'yes')", "km", "has_shelter is 'yes' (\"បាទ/ចាស\")"},
+      // In Khmer, the tool's words too (base/words.h).
+      {"selected(${has_shelter}, 'yes')", "km", "has_shelter គឺ 'yes' (\"បាទ/ចាស\")"},
       {"not(selected(${services}, 'legal'))", "en",
        "services does not include 'legal' (\"Legal aid\")"},
       {"${staff} > 10 and ${staff} <= 50", "en", "staff is more than 10 and staff is at most 50"},
@@ -101,8 +103,7 @@ TEST(DescribeRelevance, EnclosingGroupsFirstJoinedByAnd) {
   EXPECT_EQ(DescribeRelevance(form, *form.FindQuestion("beds"), "en"),
             "Asked if has_shelter is 'yes' (\"Yes\") or staff is more than 50");
   EXPECT_EQ(DescribeRelevance(form, *form.FindQuestion("shelter"), "km"),
-            "Asked if has_shelter is 'yes' (\"បាទ/ចាស\") or staff is "
-            "more than 50");
+            "សួរប្រសិនបើ has_shelter គឺ 'yes' (\"បាទ/ចាស\") ឬ staff ច្រើនជាង 50");
 }
 
 // Every relevance of the reference study's instrument is put into words without
@@ -118,7 +119,9 @@ TEST(DescribeRelevance, TheStudyInstrumentInEveryLanguage) {
       std::string words = DescribeRelevance(*form, q, language.code);
       if (words.empty()) continue;
       ++described;
-      EXPECT_EQ(words.rfind("Asked if ", 0), 0u) << words;
+      std::string asked =
+          words::Text(words::Word::kDescAskedIf, words::CatalogueLanguage(language.code), {""});
+      EXPECT_EQ(words.rfind(asked, 0), 0u) << words;
       EXPECT_EQ(words.find("${"), std::string::npos) << q.name << ": " << words;
     }
   }

@@ -60,12 +60,13 @@ std::string HtmlTableSection(const analysis::TableResult& table, const RenderOpt
                              size_t index = 0);
 
 struct SvgChartOptions {
-  std::string id;             // prefix of the ids inside the SVG; HtmlId() is applied
-  std::string banner;         // drawn in the chart's corner when set ("SYNTHETIC DATA")
-  double level = 0.95;        // the intervals' confidence level, for the labels
-  int percent_decimals = 1;   // decimals of interval bounds in labels
-  bool include_total = true;  // also draw the Total column's bars
-  int width = 560;            // in CSS pixels; the height follows from the rows
+  std::string id;               // prefix of the ids inside the SVG; HtmlId() is applied
+  std::string banner;           // drawn in the chart's corner when set ("SYNTHETIC DATA")
+  double level = 0.95;          // the intervals' confidence level, for the labels
+  int percent_decimals = 1;     // decimals of interval bounds in labels
+  bool include_total = true;    // also draw the Total column's bars
+  int width = 560;              // in CSS pixels; the height follows from the rows
+  std::string language = "en";  // of the chart's own words (RenderOptions::language)
 };
 
 // A horizontal grouped bar chart of one item: per option, its label and one bar per

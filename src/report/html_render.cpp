@@ -17,6 +17,7 @@ using analysis::Cell;
 using analysis::ItemKind;
 using analysis::ItemResult;
 using analysis::TableResult;
+using words::Word;
 namespace in = internal;
 
 // Okabe & Ito's palette, in an order whose neighbours differ for deuteranopes,
@@ -127,15 +128,17 @@ std::string IntervalText(const std::optional<analysis::Interval>& ci, int decima
 }
 
 // The whole value of a cell in words, for <title> and <desc>.
-std::string CellDescription(const Cell& cell, double level, int decimals) {
-  if (cell.suppressed) return "suppressed";
-  if (cell.base == 0) return "no respondents in the base";
-  std::string text = fmt::format("{}% ({} of {})", cell.percent, cell.count, cell.base);
+std::string CellDescription(const Cell& cell, double level, int decimals, std::string_view lang) {
+  if (cell.suppressed) return in::Say(Word::kCellSuppressed, lang);
+  if (cell.base == 0) return in::Say(Word::kCellNoBase, lang);
+  std::string text = in::Say(Word::kCellCountOf, lang,
+                             {cell.percent, std::to_string(cell.count), std::to_string(cell.base)});
   if (const auto& ci = analysis::ShownInterval(cell)) {
-    text += fmt::format(", {:.0f}% interval {}%", 100 * level, IntervalText(ci, decimals));
+    text += ", " + in::Say(Word::kCellInterval, lang,
+                           {fmt::format("{:.0f}", 100 * level), IntervalText(ci, decimals)});
   }
-  if (cell.small_count) text += ", small count";
-  if (cell.small_base) text += ", small base";
+  if (cell.small_count) text += ", " + in::Say(Word::kCellSmallCount, lang);
+  if (cell.small_base) text += ", " + in::Say(Word::kCellSmallBase, lang);
   return text;
 }
 
@@ -149,44 +152,53 @@ std::string ChartMarks(const Cell& cell) {
   return out;
 }
 
-std::string MarksHtml(const Cell& cell) {
+std::string MarksHtml(const Cell& cell, std::string_view lang) {
   std::string out;
   for (std::string_view mark : in::CellMarks(cell)) {
-    const char* what = mark == in::kSmallCountMark ? "small count" : "small base";
-    out += fmt::format("<sup class=\"mark\" title=\"{}\">{}</sup>", what, mark);
+    std::string what =
+        in::Say(mark == in::kSmallCountMark ? Word::kCellSmallCount : Word::kCellSmallBase, lang);
+    out += fmt::format("<sup class=\"mark\" title=\"{}\">{}</sup>", text::EscapeHtml(what), mark);
   }
   return out;
 }
 
-std::string CellHtml(const Cell& cell, const Cell* mentions, const TableResult& table) {
+std::string CellHtml(const Cell& cell, const Cell* mentions, const TableResult& table,
+                     std::string_view lang) {
   if (cell.suppressed) {
-    return "<td class=\"cell suppressed\"><span class=\"pct\" title=\"suppressed\">s</span></td>";
+    return "<td class=\"cell suppressed\"><span class=\"pct\" title=\"" +
+           text::EscapeHtml(in::Say(Word::kCellSuppressed, lang)) + "\">s</span></td>";
   }
   if (cell.base == 0) {
-    return "<td class=\"cell empty\" title=\"no respondents in the base\">–</td>";
+    return "<td class=\"cell empty\" title=\"" +
+           text::EscapeHtml(in::Say(Word::kCellNoBase, lang)) + "\">–</td>";
   }
   std::string out = fmt::format(
       "<td class=\"cell\"><span class=\"pct\">{}%</span>{}<span class=\"cnt\">{}/{}</span>",
-      text::EscapeHtml(cell.percent), MarksHtml(cell), cell.count, cell.base);
+      text::EscapeHtml(cell.percent), MarksHtml(cell, lang), cell.count, cell.base);
   if (const auto& ci = analysis::ShownInterval(cell)) {
-    out += fmt::format("<span class=\"ci\" title=\"{:.0f}% {} interval\">{}</span>",
-                       100 * table.level, cell.design ? "design-based" : "Wilson",
+    std::string title = in::Say(cell.design ? Word::kCellDesignInterval : Word::kCellWilsonInterval,
+                                lang, {fmt::format("{:.0f}", 100 * table.level)});
+    out += fmt::format("<span class=\"ci\" title=\"{}\">{}</span>", text::EscapeHtml(title),
                        IntervalText(ci, table.percent_decimals));
   }
   if (mentions != nullptr && !mentions->suppressed && mentions->prop) {
-    out += fmt::format("<span class=\"mentions\">{}% of mentions</span>",
-                       in::PercentText(*mentions->prop, table.percent_decimals));
+    out += "<span class=\"mentions\">" +
+           text::EscapeHtml(in::Say(Word::kCellOfMentions, lang,
+                                    {in::PercentText(*mentions->prop, table.percent_decimals)})) +
+           "</span>";
   }
   return out + "</td>";
 }
 
-constexpr const char* kHiddenTest =
-    "<span class=\"hidden-test\" title=\"hidden: a cell of this item is suppressed\">s</span>";
+std::string HiddenTest(std::string_view lang) {
+  return "<span class=\"hidden-test\" title=\"" +
+         text::EscapeHtml(in::Say(Word::kTestHidden, lang)) + "\">s</span>";
+}
 
-std::string PHtml(const analysis::GroupTest& test) {
+std::string PHtml(const analysis::GroupTest& test, std::string_view lang) {
   if (!test.p) {
     return fmt::format("<span title=\"{}\">–</span>",
-                       text::EscapeHtml(test.note.empty() ? "no test" : test.note));
+                       text::EscapeHtml(in::TestNote(test, lang, in::Say(Word::kTestNone, lang))));
   }
   std::string out = text::EscapeHtml(in::PValueText(test.p));
   if (test.p_holm)
@@ -195,33 +207,38 @@ std::string PHtml(const analysis::GroupTest& test) {
 }
 
 std::string OptionTestsHtml(const TableResult& table, const analysis::OptionRow& option,
-                            size_t groups) {
-  if (in::HidesTests(option)) return std::string("<td class=\"p\">") + kHiddenTest + "</td>";
+                            size_t groups, std::string_view lang) {
+  if (in::HidesTests(option)) return "<td class=\"p\">" + HiddenTest(lang) + "</td>";
   if (option.tests.empty()) return "<td class=\"p\">–</td>";
-  if (groups == 2) return "<td class=\"p\">" + PHtml(option.tests.front()) + "</td>";
+  if (groups == 2) return "<td class=\"p\">" + PHtml(option.tests.front(), lang) + "</td>";
   std::string out = "<td class=\"p\">";
   for (size_t i = 0; i < option.tests.size(); ++i) {
     if (i > 0) out += "<br>";
-    out += text::EscapeHtml(in::TestColumnsText(table, option.tests[i])) + ": " +
-           PHtml(option.tests[i]);
+    out += text::EscapeHtml(in::TestColumnsText(table, option.tests[i], lang)) + ": " +
+           PHtml(option.tests[i], lang);
   }
   return out + "</td>";
 }
 
-void ItemRows(const TableResult& table, const ItemResult& item, size_t groups, std::string* out) {
+void ItemRows(const TableResult& table, const ItemResult& item, size_t groups,
+              std::string_view lang, std::string* out) {
   bool tests = groups >= 2;
   *out += "<tbody class=\"item\">\n<tr class=\"item-head\"><th scope=\"rowgroup\" colspan=\"" +
           std::to_string(1 + table.columns.size()) + "\">" + text::EscapeHtml(item.label);
   if (item.denominator != analysis::DenominatorRule::kAnswered) {
-    *out += fmt::format("<span class=\"base-rule\">(base: {})</span>",
-                        analysis::DenominatorRuleName(item.denominator));
+    *out += "<span class=\"base-rule\">" +
+            text::EscapeHtml(
+                in::Say(Word::kTableBaseRule, lang, {in::RuleName(item.denominator, lang)})) +
+            "</span>";
   }
   *out += "</th>";
   if (tests) {
     *out += "<td class=\"p\">";
     if (item.item_test) {
-      *out += "<span class=\"rxc\" title=\"exact test of all options\">all options</span> " +
-              (in::HidesTests(item) ? std::string(kHiddenTest) : PHtml(*item.item_test));
+      *out += "<span class=\"rxc\" title=\"" +
+              text::EscapeHtml(in::Say(Word::kTableAllOptionsTest, lang)) + "\">" +
+              text::EscapeHtml(in::Say(Word::kTableAllOptions, lang)) + "</span> " +
+              (in::HidesTests(item) ? HiddenTest(lang) : PHtml(*item.item_test, lang));
     }
     *out += "</td>";
   }
@@ -229,7 +246,8 @@ void ItemRows(const TableResult& table, const ItemResult& item, size_t groups, s
 
   if (item.kind == ItemKind::kNumeric && item.options.empty()) {
     for (const std::string& stat : in::NumericStatistics(item)) {
-      *out += "<tr class=\"numeric\"><th scope=\"row\">" + text::EscapeHtml(stat) + "</th>";
+      *out += "<tr class=\"numeric\"><th scope=\"row\">" +
+              text::EscapeHtml(in::StatisticName(stat, lang)) + "</th>";
       for (size_t c = 0; c < table.columns.size(); ++c) {
         if (c >= item.numeric.size()) {
           *out += "<td class=\"empty\">–</td>";
@@ -237,16 +255,16 @@ void ItemRows(const TableResult& table, const ItemResult& item, size_t groups, s
         }
         const analysis::NumericCell& cell = item.numeric[c];
         if (cell.suppressed) {
-          *out +=
-              "<td class=\"cell suppressed\"><span class=\"pct\" "
-              "title=\"suppressed\">s</span></td>";
+          *out += "<td class=\"cell suppressed\"><span class=\"pct\" title=\"" +
+                  text::EscapeHtml(in::Say(Word::kCellSuppressed, lang)) + "\">s</span></td>";
           continue;
         }
         std::string value = in::NumberText(in::NumericValue(cell, stat));
         *out += "<td>" + (value.empty() ? std::string("–") : text::EscapeHtml(value));
         if (stat == "n" && cell.small_base) {
-          *out +=
-              fmt::format("<sup class=\"mark\" title=\"small base\">{}</sup>", in::kSmallBaseMark);
+          *out += fmt::format("<sup class=\"mark\" title=\"{}\">{}</sup>",
+                              text::EscapeHtml(in::Say(Word::kCellSmallBase, lang)),
+                              in::kSmallBaseMark);
         }
         *out += "</td>";
       }
@@ -258,18 +276,19 @@ void ItemRows(const TableResult& table, const ItemResult& item, size_t groups, s
       *out += "<tr><th scope=\"row\">" + text::EscapeHtml(option.label) + "</th>";
       for (size_t c = 0; c < option.cells.size(); ++c) {
         const Cell* mentions = c < option.mention_cells.size() ? &option.mention_cells[c] : nullptr;
-        *out += CellHtml(option.cells[c], mentions, table);
+        *out += CellHtml(option.cells[c], mentions, table, lang);
       }
-      if (tests) *out += OptionTestsHtml(table, option, groups);
+      if (tests) *out += OptionTestsHtml(table, option, groups, lang);
       *out += "</tr>\n";
     }
   }
 
-  *out += "<tr class=\"nonresponse\"><th scope=\"row\">Nonresponse</th>";
+  *out += "<tr class=\"nonresponse\"><th scope=\"row\">" +
+          text::EscapeHtml(in::Say(Word::kTableNonresponse, lang)) + "</th>";
   for (size_t c = 0; c < table.columns.size(); ++c) {
     *out += "<td>";
     if (c < item.nonresponse.size())
-      *out += text::EscapeHtml(in::NonresponseText(item.nonresponse[c], "; "));
+      *out += text::EscapeHtml(in::NonresponseText(item.nonresponse[c], "; ", lang));
     *out += "</td>";
   }
   if (tests) *out += "<td class=\"p\"></td>";
@@ -364,6 +383,7 @@ std::string SvgBarChart(const std::vector<analysis::ColumnHeader>& columns, cons
   const double plot = right - left;
   constexpr double kBar = 12, kBarGap = 3, kLabel = 17, kBlockGap = 9;
   const int level = static_cast<int>(100 * options.level + 0.5);
+  const std::string_view lang = words::CatalogueLanguage(options.language);
 
   std::string body;
   double y = 4;
@@ -411,20 +431,23 @@ std::string SvgBarChart(const std::vector<analysis::ColumnHeader>& columns, cons
       if (c >= option.cells.size()) continue;
       const Cell& cell = option.cells[c];
       const std::string& column_label = columns[c].label;
-      std::string what = CellDescription(cell, options.level, options.percent_decimals);
+      std::string what = CellDescription(cell, options.level, options.percent_decimals, lang);
       desc += (s > 0 ? "; " : "") + column_label + " " + what;
       const double mid = y + kBar / 2;
       if (cell.suppressed) {
+        std::string suppressed = text::EscapeHtml(in::Say(Word::kCellSuppressed, lang));
         bars += fmt::format(
             "<text x=\"{}\" y=\"{}\" font-size=\"11\" fill=\"#595959\" class=\"suppressed\">"
-            "<tspan font-size=\"12\" font-weight=\"700\" fill=\"{}\">s</tspan> suppressed"
-            "<title>{}: suppressed</title></text>\n",
-            Num(left + 3), Num(mid + 4), series[s].colour, text::EscapeHtml(column_label));
+            "<tspan font-size=\"12\" font-weight=\"700\" fill=\"{}\">s</tspan> {}"
+            "<title>{}: {}</title></text>\n",
+            Num(left + 3), Num(mid + 4), series[s].colour, suppressed,
+            text::EscapeHtml(column_label), suppressed);
       } else if (cell.base == 0 || !cell.prop) {
         bars += fmt::format(
             "<text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#595959\" class=\"no-base\">–"
-            "<title>{}: no respondents in the base</title></text>\n",
-            Num(left + 3), Num(mid + 4), text::EscapeHtml(column_label));
+            "<title>{}: {}</title></text>\n",
+            Num(left + 3), Num(mid + 4), text::EscapeHtml(column_label),
+            text::EscapeHtml(in::Say(Word::kCellNoBase, lang)));
       } else {
         double prop = std::clamp(*cell.prop, 0.0, 1.0);
         // A zero bar is drawn one pixel wide so that "0%" is seen, not guessed.
@@ -444,8 +467,11 @@ std::string SvgBarChart(const std::vector<analysis::ColumnHeader>& columns, cons
           // Near-black on every palette colour has a contrast of at least 3.6:1.
           bars += fmt::format(
               "<path class=\"whisker\" d=\"{}\" stroke=\"#111111\" stroke-width=\"1.5\" "
-              "fill=\"none\"><title>{}: {}% interval {}%</title></path>\n",
-              d, text::EscapeHtml(column_label), level, IntervalText(ci, options.percent_decimals));
+              "fill=\"none\"><title>{}: {}</title></path>\n",
+              d, text::EscapeHtml(column_label),
+              text::EscapeHtml(
+                  in::Say(Word::kCellInterval, lang,
+                          {std::to_string(level), IntervalText(ci, options.percent_decimals)})));
           text_x = std::max(text_x, hi);
         }
         bars += fmt::format(
@@ -473,8 +499,7 @@ std::string SvgBarChart(const std::vector<analysis::ColumnHeader>& columns, cons
   }
   const double height = plot_bottom + 20;
 
-  std::string title =
-      fmt::format("{}: percentage by column with {}% Wilson intervals", item.label, level);
+  std::string title = in::Say(Word::kChartTitle, lang, {item.label, std::to_string(level)});
   return fmt::format(
       "<svg class=\"bar-chart\" role=\"img\" aria-labelledby=\"{0}-title {0}-desc\" width=\"{1}\" "
       "height=\"{2}\" viewBox=\"0 0 {1} {2}\" font-family=\"{3}\">\n"
@@ -485,6 +510,7 @@ std::string SvgBarChart(const std::vector<analysis::ColumnHeader>& columns, cons
 }
 
 std::string HtmlTableSection(const TableResult& table, const RenderOptions& options, size_t index) {
+  const std::string_view lang = in::Language(options);
   const std::string sid = HtmlId(fmt::format("table-{}-{}", table.id, index));
   const size_t groups = in::GroupColumnCount(table);
   const bool tests = groups >= 2;
@@ -504,17 +530,20 @@ std::string HtmlTableSection(const TableResult& table, const RenderOptions& opti
     out += fmt::format("<th scope=\"col\">{}<span class=\"n\">N = {}</span></th>",
                        text::EscapeHtml(table.columns[c].label), in::ColumnN(table, c));
   }
+  const std::string test_name =
+      in::Say(table.design.used() ? Word::kTableRaoScottP : Word::kTableFisherP, lang);
   if (tests) {
-    out += fmt::format("<th scope=\"col\" class=\"p\">{} p<span class=\"n\">(Holm)</span></th>",
-                       table.design.used() ? "Rao-Scott" : "Fisher");
+    out +=
+        fmt::format("<th scope=\"col\" class=\"p\">{}<span class=\"n\">{}</span></th>",
+                    text::EscapeHtml(test_name), text::EscapeHtml(in::Say(Word::kTableHolm, lang)));
   }
   out += "</tr></thead>\n";
   std::vector<std::string> labels;
   for (const auto& column : table.columns) labels.push_back(column.label);
-  if (tests) labels.push_back(table.design.used() ? "Rao-Scott p" : "Fisher p");
+  if (tests) labels.push_back(test_name);
   for (const ItemResult& item : table.items) {
     std::string rows;
-    ItemRows(table, item, groups, &rows);
+    ItemRows(table, item, groups, lang, &rows);
     out += LabelCells(rows, labels);
   }
   out += "</table>\n</div>\n";
@@ -527,6 +556,7 @@ std::string HtmlTableSection(const TableResult& table, const RenderOptions& opti
     chart.banner = options.banner;
     chart.level = table.level;
     chart.percent_decimals = table.percent_decimals;
+    chart.language = options.language;
     std::string svg = SvgBarChart(table.columns, item, chart);
     if (svg.empty()) continue;
     charts += "<figure class=\"chart\">\n<figcaption>" + text::EscapeHtml(item.label) +
@@ -546,7 +576,10 @@ std::string HtmlTableSection(const TableResult& table, const RenderOptions& opti
 Result<std::string> RenderHtml(const std::vector<TableResult>& tables,
                                const RenderOptions& options) {
   HtmlPageOptions page;
-  page.title = tables.size() == 1 && !tables[0].title.empty() ? tables[0].title : "Tables";
+  page.title = tables.size() == 1 && !tables[0].title.empty()
+                   ? tables[0].title
+                   : in::Say(Word::kTableTables, in::Language(options));
+  page.lang = std::string(in::Language(options));
   if (!options.banner.empty()) page.title = options.banner + ": " + page.title;
   std::string out = HtmlPageStart(page);
   for (size_t i = 0; i < tables.size(); ++i) out += HtmlTableSection(tables[i], options, i);

@@ -76,26 +76,28 @@ std::string IntervalCell(const Cell& cell, int decimals) {
                      in::PercentText(ci->upper, decimals));
 }
 
-void ItemRows(const TableResult& table, const ItemResult& item, size_t groups, std::string* out) {
+void ItemRows(const TableResult& table, const ItemResult& item, size_t groups,
+              std::string_view lang, std::string* out) {
   const bool tests = groups >= 2;
   const size_t columns = table.columns.size();
   std::string heading = "\\textbf{" + text::EscapeLatex(item.label) + "}";
   if (item.denominator != analysis::DenominatorRule::kAnswered) {
-    heading += fmt::format(" (base: {})", analysis::DenominatorRuleName(item.denominator));
+    heading += " " + text::EscapeLatex(in::Say(words::Word::kTableBaseRule, lang,
+                                               {in::RuleName(item.denominator, lang)}));
   }
   *out += fmt::format("\\multicolumn{{{}}}{{@{{}}l}}{{{}}}", 1 + columns, heading);
   if (tests) {
     *out += " & ";
     if (item.item_test) {
-      *out +=
-          "{\\footnotesize all: " + (in::HidesTests(item) ? "s" : TestLatex(*item.item_test)) + "}";
+      *out += "{\\footnotesize " + text::EscapeLatex(in::Say(words::Word::kRuleAll, lang)) + ": " +
+              (in::HidesTests(item) ? "s" : TestLatex(*item.item_test)) + "}";
     }
   }
   *out += " \\\\\n";
 
   if (item.kind == ItemKind::kNumeric && item.options.empty()) {
     for (const std::string& stat : in::NumericStatistics(item)) {
-      *out += "\\quad " + text::EscapeLatex(stat);
+      *out += "\\quad " + text::EscapeLatex(in::StatisticName(stat, lang));
       for (size_t c = 0; c < columns; ++c) {
         *out += " & ";
         if (c >= item.numeric.size()) continue;
@@ -127,7 +129,8 @@ void ItemRows(const TableResult& table, const ItemResult& item, size_t groups, s
           std::string joined;
           for (const analysis::GroupTest& test : option.tests) {
             joined += (joined.empty() ? "" : "; ") +
-                      text::EscapeLatex(in::TestColumnsText(table, test)) + ": " + TestLatex(test);
+                      text::EscapeLatex(in::TestColumnsText(table, test, lang)) + ": " +
+                      TestLatex(test);
           }
           *out += joined.empty() ? "--" : "{\\footnotesize " + joined + "}";
         }
@@ -144,12 +147,13 @@ void ItemRows(const TableResult& table, const ItemResult& item, size_t groups, s
       if (any) *out += intervals + (tests ? " &" : "") + " \\\\\n";
     }
   }
-  *out += "\\quad {\\footnotesize\\textit{Nonresponse}}";
+  *out += "\\quad {\\footnotesize\\textit{" +
+          text::EscapeLatex(in::Say(words::Word::kTableNonresponse, lang)) + "}}";
   for (size_t c = 0; c < columns; ++c) {
     *out += " & ";
     if (c < item.nonresponse.size()) {
       *out += "{\\footnotesize " +
-              text::EscapeLatex(in::NonresponseText(item.nonresponse[c], "; ")) + "}";
+              text::EscapeLatex(in::NonresponseText(item.nonresponse[c], "; ", lang)) + "}";
     }
   }
   if (tests) *out += " &";
@@ -171,16 +175,25 @@ void RenderTable(const TableResult& table, const RenderOptions& options, std::st
   *out += "\\small\n\\begin{tabular}{@{}l" + std::string(table.columns.size(), 'r') +
           (tests ? "r" : "") + "@{}}\n\\toprule\n";
   for (const auto& column : table.columns) *out += " & " + text::EscapeLatex(column.label);
-  if (tests) *out += table.design.used() ? " & Rao-Scott $p$" : " & Fisher $p$";
+  const std::string_view lang = in::Language(options);
+  if (tests && lang == "en") {
+    *out += table.design.used() ? " & Rao-Scott $p$" : " & Fisher $p$";  // p in math
+  } else if (tests) {
+    *out += " & " + text::EscapeLatex(in::Say(table.design.used() ? words::Word::kTableRaoScottP
+                                                                  : words::Word::kTableFisherP,
+                                              lang));
+  }
   *out += " \\\\\n";
   for (size_t c = 0; c < table.columns.size(); ++c) {
     *out += fmt::format(" & {{\\footnotesize $N = {}$}}", in::ColumnN(table, c));
   }
-  if (tests) *out += " & {\\footnotesize (Holm)}";
+  if (tests) {
+    *out += " & {\\footnotesize " + text::EscapeLatex(in::Say(words::Word::kTableHolm, lang)) + "}";
+  }
   *out += " \\\\\n\\midrule\n";
   for (size_t i = 0; i < table.items.size(); ++i) {
     if (i > 0) *out += "\\addlinespace\n";
-    ItemRows(table, table.items[i], groups, out);
+    ItemRows(table, table.items[i], groups, lang, out);
   }
   *out += "\\bottomrule\n\\end{tabular}\n\n\\smallskip\n{\\footnotesize\\raggedright\n";
   for (const in::Footnote& note : in::TableFootnotes(table, options)) {

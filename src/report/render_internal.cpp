@@ -20,6 +20,51 @@ namespace internal {
 
 using analysis::ItemKind;
 using analysis::TableResult;
+using words::Word;
+
+std::string_view Language(const RenderOptions& options) {
+  return words::CatalogueLanguage(options.language);
+}
+
+std::string Say(Word word, std::string_view language,
+                std::initializer_list<std::string_view> args) {
+  return words::Text(word, language, args);
+}
+
+std::string TestNote(const analysis::GroupTest& test, std::string_view language,
+                     std::string_view fallback) {
+  if (test.note_word) return words::Text(*test.note_word, language, {test.note_arg});
+  return test.note.empty() ? std::string(fallback) : test.note;
+}
+
+std::string StatisticName(std::string_view name, std::string_view language) {
+  static constexpr std::pair<std::string_view, Word> kNames[] = {
+      {"mean", Word::kStatMean}, {"sd", Word::kStatSd},
+      {"se", Word::kStatSe},     {"median", Word::kStatMedian},
+      {"min", Word::kStatMin},   {"max", Word::kStatMax},
+      {"n", Word::kStatN}};
+  for (const auto& [stat, word] : kNames) {
+    if (stat == name) return words::Text(word, language);
+  }
+  return std::string(name);
+}
+
+std::string RuleName(analysis::DenominatorRule rule, std::string_view language) {
+  switch (rule) {
+    case analysis::DenominatorRule::kAnswered:
+      return words::Text(Word::kRuleAnswered, language);
+    case analysis::DenominatorRule::kAll:
+      return words::Text(Word::kRuleAll, language);
+    case analysis::DenominatorRule::kEligible:
+      return words::Text(Word::kRuleEligible, language);
+  }
+  return std::string(analysis::DenominatorRuleName(rule));
+}
+
+std::string UnitWithArticle(const RenderOptions& options) {
+  if (Language(options) != "en") return options.unit;
+  return std::string(Article(options.unit)) + " " + options.unit;
+}
 
 std::string IdentifierText(std::string_view input, std::string_view also_kept) {
   std::string out;
@@ -73,15 +118,17 @@ std::optional<double> NumericValue(const analysis::NumericCell& cell, std::strin
   return std::nullopt;
 }
 
-std::string NonresponseText(const analysis::Nonresponse& nr, std::string_view separator) {
-  std::string text = fmt::format("{} of {} answered", nr.answered, nr.total);
-  auto add = [&](uint64_t count, std::string_view what) {
-    if (count > 0) text += fmt::format("{}{} {}", separator, what, count);
+std::string NonresponseText(const analysis::Nonresponse& nr, std::string_view separator,
+                            std::string_view language) {
+  std::string text = Say(Word::kTableAnsweredOf, language,
+                         {std::to_string(nr.answered), std::to_string(nr.total)});
+  auto add = [&](uint64_t count, Word what) {
+    if (count > 0) text += fmt::format("{}{} {}", separator, Say(what, language), count);
   };
-  add(nr.refused, "refused");
-  add(nr.dont_know, "don't know");
-  add(nr.not_asked, "not asked");
-  add(nr.missing, "missing");
+  add(nr.refused, Word::kWordRefused);
+  add(nr.dont_know, Word::kWordDontKnow);
+  add(nr.not_asked, Word::kWordNotAsked);
+  add(nr.missing, Word::kTableMissing);
   return text;
 }
 
@@ -103,14 +150,15 @@ bool HidesTests(const analysis::ItemResult& item) {
                      [](const analysis::OptionRow& option) { return HidesTests(option); });
 }
 
-std::string TestColumnsText(const TableResult& table, const analysis::GroupTest& test) {
+std::string TestColumnsText(const TableResult& table, const analysis::GroupTest& test,
+                            std::string_view language) {
   std::string text;
   for (const std::string& key : test.groups) {
     std::string label = key;
     for (const auto& column : table.columns) {
       if (column.key == key) label = column.label;
     }
-    text += (text.empty() ? "" : " vs ") + label;
+    text = text.empty() ? label : Say(Word::kTableVersus, language, {text, label});
   }
   return text;
 }
@@ -135,7 +183,7 @@ bool AnyNumeric(const TableResult& table, bool (*pred)(const analysis::NumericCe
 
 }  // namespace
 
-std::vector<std::string> TestMethodNotes(const TableResult& table) {
+std::vector<std::string> TestMethodNotes(const TableResult& table, std::string_view language) {
   std::string monte_carlo;
   std::string asymptotic;
   int64_t replicates = 0;
@@ -151,35 +199,34 @@ std::vector<std::string> TestMethodNotes(const TableResult& table) {
   }
   std::vector<std::string> notes;
   if (!monte_carlo.empty()) {
-    notes.push_back(fmt::format(
-        "The p of all options of {} is a Monte Carlo estimate of Fisher's exact test from {} "
-        "random tables with the observed margins (fixed seed, so it is reproducible; standard "
-        "error at most {:.3f}): the exact test needs too much work at these counts.",
-        monte_carlo, replicates,
-        0.5 / std::sqrt(static_cast<double>(std::max<int64_t>(replicates, 1)))));
+    notes.push_back(Say(Word::kFootMonteCarlo, language,
+                        {monte_carlo, std::to_string(replicates),
+                         fmt::format("{:.3f}", 0.5 / std::sqrt(static_cast<double>(
+                                                         std::max<int64_t>(replicates, 1))))}));
   }
   if (!asymptotic.empty()) {
-    notes.push_back(fmt::format(
-        "The p of all options of {} is from Pearson's chi-square test (asymptotic) instead of "
-        "Fisher's exact test: at these counts neither the exact test nor its simulation is "
-        "feasible, and the two agree closely when every expected count is large.",
-        asymptotic));
+    notes.push_back(Say(Word::kFootAsymptotic, language, {asymptotic}));
   }
   return notes;
 }
 
-std::string DesignText(const analysis::DesignSpec& design) {
+std::string DesignText(const analysis::DesignSpec& design, std::string_view language) {
   std::string text;
-  auto add = [&](std::string_view what, const std::string& column) {
-    if (!column.empty()) text += fmt::format("{}{} {}", text.empty() ? "" : ", ", what, column);
+  auto add = [&](Word what, const std::string& column) {
+    if (!column.empty()) {
+      text += fmt::format("{}{} {}", text.empty() ? "" : ", ", Say(what, language), column);
+    }
   };
-  add("weight", design.weight);
-  add("strata", design.strata);
-  add("clusters", design.cluster);
-  add("fpc", design.fpc);
-  if (design.weight.empty()) text += text.empty() ? "equal weights" : ", equal weights";
+  add(Word::kDesignWeight, design.weight);
+  add(Word::kDesignStrata, design.strata);
+  add(Word::kDesignClusters, design.cluster);
+  add(Word::kDesignFpc, design.fpc);
+  if (design.weight.empty()) {
+    text += (text.empty() ? "" : ", ") + Say(Word::kDesignEqualWeights, language);
+  }
   if (!design.strata.empty()) {
-    text += fmt::format(", lonely PSU: {}", analysis::LonelyPsuName(design.lonely_psu));
+    text +=
+        ", " + Say(Word::kDesignLonelyPsu, language, {analysis::LonelyPsuName(design.lonely_psu)});
   }
   return text;
 }
@@ -197,99 +244,64 @@ std::string_view Article(std::string_view noun) {
 
 std::vector<Footnote> TableFootnotes(const TableResult& table, const RenderOptions& options) {
   std::vector<Footnote> notes;
+  const std::string_view lang = Language(options);
   int level = static_cast<int>(100 * table.level + 0.5);
   if (table.design.used()) {
+    notes.push_back({FootnoteKind::kCells, "",
+                     Say(Word::kFootCellsDesign, lang,
+                         {DesignText(table.design, lang), std::to_string(level),
+                          analysis::ProportionIntervalName(table.design.interval),
+                          analysis::LonelyPsuName(table.design.lonely_psu)})});
+  } else {
     notes.push_back(
         {FootnoteKind::kCells, "",
-         fmt::format("Weighted estimates ({}), with Taylor-linearised standard errors as R's "
-                     "survey package computes them. Each cell: the weighted percentage, the "
-                     "unweighted count and base (count/base), and below it the {}% design-based "
-                     "interval ({} method, with the design's degrees of freedom). A stratum with "
-                     "one PSU is handled by the '{}' rule.",
-                     DesignText(table.design), level,
-                     analysis::ProportionIntervalName(table.design.interval),
-                     analysis::LonelyPsuName(table.design.lonely_psu))});
-  } else {
-    notes.push_back({FootnoteKind::kCells, "",
-                     fmt::format("Each cell: the percentage, its count and base (count/base), and "
-                                 "below it the {}% Wilson score interval of the percentage. With "
-                                 "bases of a dozen {} these intervals are wide: a "
-                                 "difference of a few {} is within chance.",
-                                 level, options.units, options.units)});
+         Say(Word::kFootCells, lang, {std::to_string(level), options.units, options.units})});
   }
   if (table.min_count > 1) {
     notes.push_back({FootnoteKind::kSmallCount, std::string(kSmallCountMark),
-                     fmt::format("Count of 1 to {}: few enough to identify {} {}; "
-                                 "read it as a case, not a share.",
-                                 table.min_count - 1, Article(options.unit), options.unit)});
+                     Say(Word::kFootSmallCount, lang,
+                         {std::to_string(table.min_count - 1), UnitWithArticle(options)})});
   }
   bool small_base = AnyCell(table, [](const analysis::Cell& c) { return c.small_base; }) ||
                     AnyNumeric(table, [](const analysis::NumericCell& c) { return c.small_base; });
   if (table.min_base > 0 || small_base) {
     notes.push_back({FootnoteKind::kSmallBase, std::string(kSmallBaseMark),
-                     fmt::format("Base below {} respondents: the percentage rests on too few "
-                                 "answers to compare.",
-                                 table.min_base)});
+                     Say(Word::kFootSmallBase, lang, {std::to_string(table.min_base)})});
   }
   bool suppressed = AnyCell(table, [](const analysis::Cell& c) { return c.suppressed; }) ||
                     AnyNumeric(table, [](const analysis::NumericCell& c) { return c.suppressed; });
   if (table.suppress || suppressed) {
     notes.push_back({FootnoteKind::kSuppressed, std::string(kSuppressedMark),
-                     "Suppressed: the cell is hidden to protect respondents, together with the "
-                     "complementary cells that would let a reader work it out, and the tests "
-                     "of its row and item (a p-value with known margins can reveal a count)."});
+                     Say(Word::kFootSuppressed, lang)});
   }
   size_t groups = GroupColumnCount(table);
   if (groups >= 2 && table.design.used()) {
-    notes.push_back(
-        {FootnoteKind::kTests, "",
-         "p: the Rao-Scott second-order corrected F test (R's svychisq) of each option between "
-         "group columns, with the Holm adjustment across the options of the item in brackets; "
-         "on the item's own row, the test of all its options over the group columns. A dash "
-         "means no test was possible."});
+    notes.push_back({FootnoteKind::kTests, "", Say(Word::kFootTestsDesign, lang)});
   } else if (groups >= 2) {
-    notes.push_back(
-        {FootnoteKind::kTests, "",
-         groups == 2
-             ? "p: two-sided Fisher exact test of each option between the two group columns, "
-               "with the Holm adjustment across the options of the item in brackets; on the "
-               "item's own row, the r x c test of all its options (exact unless a note below says "
-               "otherwise). A dash means no test "
-               "was possible (for example when only one group answered)."
-             : "p: two-sided Fisher exact tests between pairs of group columns, with the Holm "
-               "adjustment across the options of the item in brackets; on the item's own row, "
-               "the r x c test of all its options over the group columns (exact unless a note "
-               "below "
-               "says otherwise)."});
+    notes.push_back({FootnoteKind::kTests, "",
+                     Say(groups == 2 ? Word::kFootTestsTwo : Word::kFootTestsPairs, lang)});
   }
-  for (std::string& text : TestMethodNotes(table)) {
+  for (std::string& text : TestMethodNotes(table, lang)) {
     notes.push_back({FootnoteKind::kTestMethod, "", std::move(text)});
   }
-  notes.push_back({FootnoteKind::kNonresponse, "",
-                   "Nonresponse: of the respondents in the column, how many answered, and how "
-                   "many refused, did not know, were not asked (skipped by the questionnaire's "
-                   "logic) or are missing. Only kinds that occur are listed."});
+  notes.push_back({FootnoteKind::kNonresponse, "", Say(Word::kFootNonresponse, lang)});
   bool numeric = std::any_of(table.items.begin(), table.items.end(), [](const auto& item) {
     return item.kind == ItemKind::kNumeric && item.options.empty();
   });
   if (numeric) {
-    notes.push_back({FootnoteKind::kNumeric, "",
-                     "Numeric items: mean, standard deviation (sd), median, minimum, maximum and "
-                     "the number of respondents who gave a number (n)."});
+    notes.push_back({FootnoteKind::kNumeric, "", Say(Word::kFootNumeric, lang)});
   }
   for (const analysis::ItemResult& item : table.items) {
     if (item.denominator != analysis::DenominatorRule::kAnswered) {
-      notes.push_back({FootnoteKind::kDenominator, "",
-                       fmt::format("{}: base = {} respondents{}.", item.label,
-                                   analysis::DenominatorRuleName(item.denominator),
-                                   item.denominator == analysis::DenominatorRule::kAll
-                                       ? ", nonresponse included"
-                                       : "")});
+      notes.push_back(
+          {FootnoteKind::kDenominator, "",
+           Say(item.denominator == analysis::DenominatorRule::kAll ? Word::kFootBaseAll
+                                                                   : Word::kFootBaseEligible,
+               lang, {item.label})});
     }
     if (!item.filter.empty()) {
       notes.push_back(
-          {FootnoteKind::kFilter, "",
-           fmt::format("{}: only respondents for whom {} holds.", item.label, item.filter)});
+          {FootnoteKind::kFilter, "", Say(Word::kFootFilter, lang, {item.label, item.filter})});
     }
   }
   for (const std::string& note : table.notes) notes.push_back({FootnoteKind::kNote, "", note});

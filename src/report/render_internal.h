@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "analysis/table.h"
+#include "base/words.h"
 #include "report/table_render.h"
 
 namespace ngosurvey::report::internal {
@@ -21,6 +22,28 @@ inline constexpr std::string_view kSuppressedMark = "s";
 
 // PValueText (table_render.h) is shared with the study report.
 using report::PValueText;
+
+// The catalogue's language of the options (words::CatalogueLanguage).
+std::string_view Language(const RenderOptions& options);
+
+// The tool's word in `language` (base/words.h), "{}" filled in order.
+std::string Say(words::Word word, std::string_view language,
+                std::initializer_list<std::string_view> args = {});
+
+// Why a test has no p, in `language` (GroupTest::note_word, else its note as written);
+// `fallback` when it has no note.
+std::string TestNote(const analysis::GroupTest& test, std::string_view language,
+                     std::string_view fallback);
+
+// A statistic's name for people ("mean", "sd"... in `language`); other names as given.
+std::string StatisticName(std::string_view name, std::string_view language);
+
+// The denominator rule's name for people ("answered", "all", "eligible").
+std::string RuleName(analysis::DenominatorRule rule, std::string_view language);
+
+// What a small count could identify: "an organisation" in English, the unit alone in
+// languages without articles.
+std::string UnitWithArticle(const RenderOptions& options);
 
 // An identifier for HTML ids and LaTeX labels: ASCII letters and digits and the
 // characters of `also_kept` stay, every other byte becomes '-'.
@@ -50,7 +73,8 @@ std::optional<double> NumericValue(const analysis::NumericCell& cell, std::strin
 
 // "13 of 14 answered; refused 1, don't know 0 ..." shortened to the kinds that
 // occur: "13 of 14 answered · refused 1". `separator` joins the parts.
-std::string NonresponseText(const analysis::Nonresponse& nr, std::string_view separator);
+std::string NonresponseText(const analysis::Nonresponse& nr, std::string_view separator,
+                            std::string_view language = "en");
 
 // The markers of a cell, in order († small count, ‡ small base); empty for a
 // suppressed cell (it prints "s" instead) or an unflagged one.
@@ -63,7 +87,8 @@ bool HidesTests(const analysis::OptionRow& option);
 bool HidesTests(const analysis::ItemResult& item);
 
 // "Cambodia vs Viet Nam" for a test, naming columns by their labels.
-std::string TestColumnsText(const analysis::TableResult& table, const analysis::GroupTest& test);
+std::string TestColumnsText(const analysis::TableResult& table, const analysis::GroupTest& test,
+                            std::string_view language = "en");
 
 // What a footnote explains; renderers draw the marker in their own syntax.
 enum class FootnoteKind {
@@ -89,11 +114,12 @@ struct Footnote {
 // One sentence per method other than exact used by the items' r x c tests (Monte
 // Carlo, asymptotic), naming the items: "Whole-item p of Q1, Q2: a Monte Carlo
 // estimate from 10,000 random tables ...". Empty when every test was exact.
-std::vector<std::string> TestMethodNotes(const analysis::TableResult& table);
+std::vector<std::string> TestMethodNotes(const analysis::TableResult& table,
+                                         std::string_view language = "en");
 
 // The design in words for notes: "weight w, strata region, clusters village, lonely PSU:
 // adjust".
-std::string DesignText(const analysis::DesignSpec& design);
+std::string DesignText(const analysis::DesignSpec& design, std::string_view language = "en");
 
 // The footnotes a table needs, in order: how to read a cell, the disclosure
 // symbols (the small-base one only when the table sets min_base or flags a cell,

@@ -23,6 +23,7 @@ namespace in = internal;
 using analysis::Cell;
 using analysis::ItemKind;
 using analysis::TableResult;
+using words::Word;
 
 struct FormatEntry {
   TableFormat format;
@@ -57,12 +58,15 @@ std::string NumberText(const std::optional<double>& value) {
   return value ? fmt::format("{:.4g}", *value) : "–";
 }
 
-std::string NonresponseText(const analysis::Nonresponse& nr) {
-  return fmt::format("refused {} · don't know {} · missing {} · not asked {}", nr.refused,
-                     nr.dont_know, nr.missing, nr.not_asked);
+std::string NonresponseText(const analysis::Nonresponse& nr, std::string_view lang) {
+  return fmt::format("{} {} · {} {} · {} {} · {} {}", in::Say(Word::kWordRefused, lang), nr.refused,
+                     in::Say(Word::kWordDontKnow, lang), nr.dont_know,
+                     in::Say(Word::kTableMissing, lang), nr.missing,
+                     in::Say(Word::kWordNotAsked, lang), nr.not_asked);
 }
 
 void RenderTable(const TableResult& table, const RenderOptions& options, std::string* out) {
+  const std::string_view lang = in::Language(options);
   *out += fmt::format("## {}\n\n",
                       text::EscapeMarkdownCell(table.title.empty() ? table.id : table.title));
   if (!options.banner.empty()) *out += fmt::format("> **{}**\n\n", options.banner);
@@ -70,10 +74,13 @@ void RenderTable(const TableResult& table, const RenderOptions& options, std::st
   size_t group_columns = 0;
   for (const auto& column : table.columns) group_columns += column.is_total ? 0 : 1;
   bool has_tests = group_columns == 2;
-  *out += "| Item |";
+  *out += "| " + in::Say(Word::kTableItem, lang) + " |";
   for (const auto& column : table.columns)
     *out += " " + text::EscapeMarkdownCell(column.label) + " |";
-  if (has_tests) *out += table.design.used() ? " Rao-Scott p |" : " Fisher p |";
+  if (has_tests) {
+    *out += " " + in::Say(table.design.used() ? Word::kTableRaoScottP : Word::kTableFisherP, lang) +
+            " |";
+  }
   *out += "\n|---|";
   for (size_t c = 0; c < table.columns.size(); ++c) *out += "---|";
   if (has_tests) *out += "---|";
@@ -87,7 +94,7 @@ void RenderTable(const TableResult& table, const RenderOptions& options, std::st
   for (const analysis::ItemResult& item : table.items) {
     std::string heading = "**" + text::EscapeMarkdownCell(item.label) + "**";
     if (item.denominator != analysis::DenominatorRule::kAnswered) {
-      heading += fmt::format(" (base: {})", analysis::DenominatorRuleName(item.denominator));
+      heading += " " + in::Say(Word::kTableBaseRule, lang, {in::RuleName(item.denominator, lang)});
     }
     if (item.kind == ItemKind::kNumeric && item.options.empty()) {
       *out += "| " + heading + " |";
@@ -97,59 +104,78 @@ void RenderTable(const TableResult& table, const RenderOptions& options, std::st
           continue;
         }
         // A weighted mean carries its linearised standard error.
-        std::string se = cell.mean_se ? "se " + NumberText(cell.mean_se) + "; " : "";
-        *out += fmt::format(" mean {} ({}sd {}; median {}; {}–{}; n {}){} |", NumberText(cell.mean),
-                            se, NumberText(cell.sd), NumberText(cell.median), NumberText(cell.min),
-                            NumberText(cell.max), cell.n, cell.small_base ? " ‡" : "");
+        std::string se = cell.mean_se
+                             ? in::StatisticName("se", lang) + " " + NumberText(cell.mean_se) + "; "
+                             : "";
+        *out += fmt::format(" {} {} ({}{} {}; {} {}; {}–{}; {} {}){} |",
+                            in::StatisticName("mean", lang), NumberText(cell.mean), se,
+                            in::StatisticName("sd", lang), NumberText(cell.sd),
+                            in::StatisticName("median", lang), NumberText(cell.median),
+                            NumberText(cell.min), NumberText(cell.max),
+                            in::StatisticName("n", lang), cell.n, cell.small_base ? " ‡" : "");
       }
       if (has_tests) *out += " |";
       *out += "\n";
     } else {
-      blank_row(heading, item.item_test ? "all options: " + PValue(item.item_test->p) : "");
+      blank_row(heading, item.item_test ? in::Say(Word::kTableAllOptions, lang) + ": " +
+                                              PValue(item.item_test->p)
+                                        : "");
       for (const analysis::OptionRow& option : item.options) {
         *out += "| " + text::EscapeMarkdownCell(option.label) + " |";
         for (const Cell& cell : option.cells) *out += " " + CellText(cell) + " |";
         if (has_tests) {
           std::string p = option.tests.empty() ? "–" : PValue(option.tests[0].p);
           if (!option.tests.empty() && option.tests[0].p_holm) {
-            p += " (Holm " + PValue(option.tests[0].p_holm) + ")";
+            p += " " + in::Say(Word::kTableHolmP, lang, {PValue(option.tests[0].p_holm)});
           }
           *out += " " + p + " |";
         }
         *out += "\n";
       }
     }
-    *out += "| *Nonresponse* |";
+    *out += "| *" + in::Say(Word::kTableNonresponse, lang) + "* |";
     for (const analysis::Nonresponse& nr : item.nonresponse)
-      *out += " " + NonresponseText(nr) + " |";
+      *out += " " + NonresponseText(nr, lang) + " |";
     if (has_tests) *out += " |";
     *out += "\n";
   }
   *out += "\n";
-  std::string base_note =
-      table.min_base > 0 ? fmt::format("; ‡ base below {}", table.min_base) : std::string();
+  std::string base_note = table.min_base > 0
+                              ? in::Say(Word::kMdBaseBelow, lang, {std::to_string(table.min_base)})
+                              : std::string();
+  std::string level = fmt::format("{:.0f}", 100 * table.level);
   if (table.design.used()) {
-    *out += fmt::format(
-        "Weighted ({}). Cells: weighted percent (unweighted count/base) [{:.0f}% design-based "
-        "{} interval]. † count below {} (could identify {} {}){}; s suppressed (with "
-        "complementary cells). Rao-Scott p: design-based test between the two columns, "
-        "Holm-adjusted across the options of the item.\n",
-        in::DesignText(table.design), 100 * table.level,
-        analysis::ProportionIntervalName(table.design.interval), table.min_count,
-        in::Article(options.unit), options.unit, base_note);
+    *out += in::Say(Word::kMdCellsDesign, lang,
+                    {in::DesignText(table.design, lang), level,
+                     analysis::ProportionIntervalName(table.design.interval),
+                     std::to_string(table.min_count), in::UnitWithArticle(options), base_note}) +
+            "\n";
   } else {
-    *out += fmt::format(
-        "Cells: percent (count/base) [{:.0f}% Wilson interval]. † count below {} (could identify "
-        "{} {}){}; s suppressed (with complementary cells). Fisher p: exact test between "
-        "the two columns, Holm-adjusted across the options of the item.\n",
-        100 * table.level, table.min_count, in::Article(options.unit), options.unit, base_note);
+    *out +=
+        in::Say(Word::kMdCells, lang,
+                {level, std::to_string(table.min_count), in::UnitWithArticle(options), base_note}) +
+        "\n";
   }
-  for (const std::string& note : in::TestMethodNotes(table)) *out += "\n" + note + "\n";
+  for (const std::string& note : in::TestMethodNotes(table, lang)) *out += "\n" + note + "\n";
   for (const std::string& note : table.notes) *out += "\n" + note + "\n";
   *out += "\n";
 }
 
 }  // namespace
+
+void UseLanguage(std::string_view language, std::vector<TableResult>* tables) {
+  std::string_view lang = words::CatalogueLanguage(language);
+  if (lang == "en") return;
+  for (TableResult& table : *tables) {
+    for (analysis::ColumnHeader& column : table.columns) {
+      if (column.is_total && column.label == "Total") {
+        column.label = words::Text(Word::kTableTotal, lang);
+      } else if (column.key == "all" && column.label == "All") {
+        column.label = words::Text(Word::kTableAll, lang);
+      }
+    }
+  }
+}
 
 Result<TableFormat> ParseTableFormat(std::string_view name) {
   for (const FormatEntry& entry : kFormats) {

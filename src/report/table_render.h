@@ -32,7 +32,17 @@ struct RenderOptions {
   // study's unit (study.toml `unit`), singular and plural.
   std::string unit = "organisation";
   std::string units = "organisations";
+  // The language of the tool's own words (headers, footnotes, notes: base/words.h), a
+  // code or name ("vi", "Vietnamese"); the catalogue's English for any language it
+  // does not speak. The form's labels come translated in the TableResult already.
+  // `unit` and `units` are then words of this language.
+  std::string language = "en";
 };
+
+// The tool's own labels inside computed tables in `language` (base/words.h): the Total
+// column's and the single "All" column's of a table without groups. Other labels come
+// from the form and the spec in their language already. English leaves them as they are.
+void UseLanguage(std::string_view language, std::vector<analysis::TableResult>* tables);
 
 // Renders text formats (md, csv, html, tex) to a string. Error "R002" for xlsx,
 // which is binary: use WriteTables.

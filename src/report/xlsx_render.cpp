@@ -88,6 +88,7 @@ using analysis::ItemKind;
 using analysis::ItemResult;
 using analysis::TableResult;
 namespace in = internal;
+using words::Word;
 
 constexpr int kSubColumns = 6;      // per table column: count base % lo hi flags
 constexpr double kLineHeight = 15;  // points per line of the default 11-point font
@@ -209,21 +210,21 @@ std::vector<std::vector<std::string>> TestGroups(const TableResult& table) {
   return out;
 }
 
-std::string FlagsText(const Cell& cell) {
+std::string FlagsText(const Cell& cell, std::string_view lang) {
   std::string text;
-  auto add = [&](bool on, std::string_view mark, std::string_view what) {
-    if (on) text += fmt::format("{}{} {}", text.empty() ? "" : "; ", mark, what);
+  auto add = [&](bool on, std::string_view mark, Word what) {
+    if (on) text += fmt::format("{}{} {}", text.empty() ? "" : "; ", mark, in::Say(what, lang));
   };
-  add(cell.suppressed, in::kSuppressedMark, "suppressed");
-  add(!cell.suppressed && cell.small_count, in::kSmallCountMark, "small count");
-  add(!cell.suppressed && cell.small_base, in::kSmallBaseMark, "small base");
+  add(cell.suppressed, in::kSuppressedMark, Word::kCellSuppressed);
+  add(!cell.suppressed && cell.small_count, in::kSmallCountMark, Word::kCellSmallCount);
+  add(!cell.suppressed && cell.small_base, in::kSmallBaseMark, Word::kCellSmallBase);
   return text;
 }
 
-void WriteCell(SheetWriter& w, int row, int col, const Cell& cell) {
+void WriteCell(SheetWriter& w, int row, int col, const Cell& cell, std::string_view lang) {
   const Formats& f = w.f();
   w.Number(row, col + 1, static_cast<double>(cell.base));
-  std::string flags = FlagsText(cell);
+  std::string flags = FlagsText(cell, lang);
   if (!flags.empty()) w.Text(row, col + 5, flags);
   if (cell.suppressed) {
     w.Text(row, col, in::kSuppressedMark);
@@ -237,7 +238,8 @@ void WriteCell(SheetWriter& w, int row, int col, const Cell& cell) {
   }
 }
 
-void WriteTest(SheetWriter& w, int row, int col, const analysis::GroupTest& test) {
+void WriteTest(SheetWriter& w, int row, int col, const analysis::GroupTest& test,
+               std::string_view lang) {
   if (test.p) {
     w.Number(row, col, *test.p, w.f().p);
     if (test.p_holm) w.Number(row, col + 1, *test.p_holm, w.f().p);
@@ -245,24 +247,33 @@ void WriteTest(SheetWriter& w, int row, int col, const analysis::GroupTest& test
     // A dash, as the notes say, with the reason in the cell's comment (the HTML puts it
     // in a tooltip): a long reason in the cell would widen the printed page.
     w.Text(row, col, "–", w.f().centered);
-    w.Comment(row, col, test.note.empty() ? "no test" : test.note);
+    w.Comment(row, col, in::TestNote(test, lang, in::Say(Word::kTestNone, lang)));
   }
 }
 
 // Returns the next free row.
 int WritePercentBlock(SheetWriter& w, const TableResult& table,
-                      const std::vector<std::vector<std::string>>& pairs, int row) {
+                      const std::vector<std::vector<std::string>>& pairs, std::string_view lang,
+                      int row) {
   const Formats& f = w.f();
   const int test_col = 1 + kSubColumns * static_cast<int>(table.columns.size());
   // Two header rows.
-  w.Text(row, 0, "Item / option", f.header_left);
+  w.Text(row, 0, in::Say(Word::kXlsxItemOption, lang), f.header_left);
   w.Text(row + 1, 0, "", f.header_left);
   for (size_t c = 0; c < table.columns.size(); ++c) {
     int col = 1 + kSubColumns * static_cast<int>(c);
     w.Merge(row, col, col + kSubColumns - 1,
             fmt::format("{} (N = {})", table.columns[c].label, in::ColumnN(table, c)), f.header);
-    const char* sub[kSubColumns] = {"count", "base", "%", "Wilson lo", "Wilson hi", "flags"};
-    if (table.design.used()) sub[3] = "CI lo", sub[4] = "CI hi";  // design-based
+    std::string sub[kSubColumns] = {in::Say(Word::kXlsxCount, lang),
+                                    in::Say(Word::kXlsxBase, lang),
+                                    "%",
+                                    in::Say(Word::kXlsxWilsonLo, lang),
+                                    in::Say(Word::kXlsxWilsonHi, lang),
+                                    in::Say(Word::kXlsxFlags, lang)};
+    if (table.design.used()) {  // design-based
+      sub[3] = in::Say(Word::kXlsxCiLo, lang);
+      sub[4] = in::Say(Word::kXlsxCiHi, lang);
+    }
     for (int s = 0; s < kSubColumns; ++s) w.Text(row + 1, col + s, sub[s], f.header);
   }
   w.Lines(row, 2);  // "Cambodia (N = 14)" over a narrow group, "Fisher: A vs B" over two
@@ -274,12 +285,14 @@ int WritePercentBlock(SheetWriter& w, const TableResult& table,
       for (const auto& column : table.columns) {
         if (column.key == key) name = column.label;
       }
-      label += (label.empty() ? "" : " vs ") + name;
+      label = label.empty() ? name : in::Say(Word::kTableVersus, lang, {label, name});
     }
-    w.Merge(row, col, col + 1, (table.design.used() ? "Rao-Scott: " : "Fisher: ") + label,
-            f.header);
+    w.Merge(
+        row, col, col + 1,
+        in::Say(table.design.used() ? Word::kXlsxRaoScottOf : Word::kXlsxFisherOf, lang, {label}),
+        f.header);
     w.Text(row + 1, col, "p", f.header);
-    w.Text(row + 1, col + 1, "Holm p", f.header);
+    w.Text(row + 1, col + 1, in::Say(Word::kXlsxHolmP, lang), f.header);
   }
   worksheet_freeze_panes(w.sheet(), row + 2, 1);
   row += 2;
@@ -288,20 +301,20 @@ int WritePercentBlock(SheetWriter& w, const TableResult& table,
     if (item.options.empty()) continue;
     std::string heading = item.label;
     if (item.denominator != analysis::DenominatorRule::kAnswered) {
-      heading += fmt::format(" (base: {})", analysis::DenominatorRuleName(item.denominator));
+      heading += " " + in::Say(Word::kTableBaseRule, lang, {in::RuleName(item.denominator, lang)});
     }
     w.Text(row, 0, heading, f.item);
     if (item.item_test && !pairs.empty()) {
       if (in::HidesTests(item))
         w.Text(row, test_col, in::kSuppressedMark);
       else
-        WriteTest(w, row, test_col, *item.item_test);
+        WriteTest(w, row, test_col, *item.item_test, lang);
     }
     ++row;
     for (const analysis::OptionRow& option : item.options) {
       w.Text(row, 0, option.label, f.option);
       for (size_t c = 0; c < option.cells.size() && c < table.columns.size(); ++c) {
-        WriteCell(w, row, 1 + kSubColumns * static_cast<int>(c), option.cells[c]);
+        WriteCell(w, row, 1 + kSubColumns * static_cast<int>(c), option.cells[c], lang);
       }
       for (const analysis::GroupTest& test : option.tests) {
         auto at = std::find(pairs.begin(), pairs.end(), test.groups);
@@ -309,18 +322,18 @@ int WritePercentBlock(SheetWriter& w, const TableResult& table,
         if (in::HidesTests(option))
           w.Text(row, col, in::kSuppressedMark);
         else
-          WriteTest(w, row, col, test);
+          WriteTest(w, row, col, test, lang);
       }
       ++row;
     }
     bool mentions = std::any_of(item.options.begin(), item.options.end(),
                                 [](const auto& o) { return !o.mention_cells.empty(); });
     if (mentions) {
-      w.Text(row++, 0, "Share of all mentions", f.note);
+      w.Text(row++, 0, in::Say(Word::kXlsxMentions, lang), f.note);
       for (const analysis::OptionRow& option : item.options) {
         w.Text(row, 0, option.label, f.option);
         for (size_t c = 0; c < option.mention_cells.size() && c < table.columns.size(); ++c) {
-          WriteCell(w, row, 1 + kSubColumns * static_cast<int>(c), option.mention_cells[c]);
+          WriteCell(w, row, 1 + kSubColumns * static_cast<int>(c), option.mention_cells[c], lang);
         }
         ++row;
       }
@@ -345,20 +358,21 @@ std::vector<std::string> NumericColumns(const TableResult& table) {
   return columns;
 }
 
-int WriteNumericBlock(SheetWriter& w, const TableResult& table, int row) {
+int WriteNumericBlock(SheetWriter& w, const TableResult& table, std::string_view lang, int row) {
   const Formats& f = w.f();
   const std::vector<std::string> stats = NumericColumns(table);
   if (stats.empty()) return row;
   ++row;
-  w.Text(row++, 0, "Numeric items", f.block);
+  w.Text(row++, 0, in::Say(Word::kXlsxNumericItems, lang), f.block);
   const int n_stats = static_cast<int>(stats.size());
-  w.Text(row, 0, "Item", f.header_left);
+  w.Text(row, 0, in::Say(Word::kTableItem, lang), f.header_left);
   for (size_t c = 0; c < table.columns.size(); ++c) {
     // Groups keep the percent block's stride so that a group's figures stay under its
     // heading; only the statistics shown get a sub-column.
     int col = 1 + kSubColumns * static_cast<int>(c);
     w.Merge(row, col, col + n_stats - 1, table.columns[c].label, f.header);
-    for (int s = 0; s < n_stats; ++s) w.Text(row + 1, col + s, stats[s], f.header);
+    for (int s = 0; s < n_stats; ++s)
+      w.Text(row + 1, col + s, in::StatisticName(stats[s], lang), f.header);
   }
   w.Lines(row + 1, 1);
   w.Text(row + 1, 0, "", f.header_left);
@@ -389,13 +403,18 @@ int WriteNumericBlock(SheetWriter& w, const TableResult& table, int row) {
   return row;
 }
 
-int WriteNonresponseBlock(SheetWriter& w, const TableResult& table, int row) {
+int WriteNonresponseBlock(SheetWriter& w, const TableResult& table, std::string_view lang,
+                          int row) {
   const Formats& f = w.f();
   ++row;
-  w.Text(row++, 0, "Item nonresponse", f.block);
-  const char* kinds[kSubColumns] = {"N",          "answered",  "refused",
-                                    "don't know", "not asked", "missing"};
-  w.Text(row, 0, "Item", f.header_left);
+  w.Text(row++, 0, in::Say(Word::kReportItemNonresponse, lang), f.block);
+  const std::string kinds[kSubColumns] = {"N",
+                                          in::Say(Word::kXlsxAnswered, lang),
+                                          in::Say(Word::kWordRefused, lang),
+                                          in::Say(Word::kWordDontKnow, lang),
+                                          in::Say(Word::kWordNotAsked, lang),
+                                          in::Say(Word::kTableMissing, lang)};
+  w.Text(row, 0, in::Say(Word::kTableItem, lang), f.header_left);
   for (size_t c = 0; c < table.columns.size(); ++c) {
     int col = 1 + kSubColumns * static_cast<int>(c);
     w.Merge(row, col, col + kSubColumns - 1, table.columns[c].label, f.header);
@@ -445,11 +464,12 @@ lxw_error WriteSheet(lxw_workbook* book, lxw_worksheet* sheet, const TableResult
   const int header_row = row;
   worksheet_repeat_rows(sheet, header_row, header_row + 1);
 
-  row = WritePercentBlock(w, table, pairs, row);
-  row = WriteNumericBlock(w, table, row);
-  row = WriteNonresponseBlock(w, table, row);
+  const std::string_view lang = in::Language(options);
+  row = WritePercentBlock(w, table, pairs, lang, row);
+  row = WriteNumericBlock(w, table, lang, row);
+  row = WriteNonresponseBlock(w, table, lang, row);
   ++row;
-  w.Text(row++, 0, "Notes", formats.block);
+  w.Text(row++, 0, in::Say(Word::kXlsxNotes, lang), formats.block);
   // Each note wraps across the table's width, its row as high as its lines.
   const int notes_last_col = std::max(last_col, test_col - 1);
   double width_chars = kLabelWidth + (kSubColumns - 1) * kFigureWidth * table.columns.size() +
@@ -505,8 +525,12 @@ Status WriteXlsx(const std::vector<TableResult>& tables, const std::string& path
     }
     if (tables.empty()) {
       // A workbook needs a sheet; say why it is empty rather than write an invalid file.
-      lxw_worksheet* sheet = workbook_add_worksheet(book, "Tables");
-      if (sheet != nullptr) worksheet_write_string(sheet, 0, 0, "No tables.", nullptr);
+      std::string_view lang = in::Language(options);
+      lxw_worksheet* sheet =
+          workbook_add_worksheet(book, in::Say(Word::kTableTables, lang).c_str());
+      if (sheet != nullptr) {
+        worksheet_write_string(sheet, 0, 0, in::Say(Word::kXlsxNoTables, lang).c_str(), nullptr);
+      }
     }
     lxw_error closed = workbook_close(book);
     if (closed != LXW_NO_ERROR) return tl::unexpected(XlsxError(path, closed, "closing"));

@@ -86,6 +86,38 @@ class ConfigReader {
     return std::string(node->as_string()->get());
   }
 
+  // A text of the study's own that may differ by language: a string, or a table of
+  // language codes to strings with English required (`title = { en = "...", vi = "..." }`,
+  // as `[unit]` gives its words). Returns the English (or only) text; every language's
+  // text goes into `by_language` when given.
+  Result<std::string> LocalText(const toml::table& t, std::string_view key, bool required,
+                                std::map<std::string, std::string>* by_language) {
+    const toml::node* node = t.get(key);
+    if (!node || node->is_string()) return String(t, key, required);
+    const toml::table* texts = node->as_table();
+    if (!texts) {
+      return MakeError("SD002",
+                       "'" + std::string(key) +
+                           "' must be a string or a table of languages (en = \"...\", vi = "
+                           "\"...\")",
+                       TomlLocation(config_.config_file, *node));
+    }
+    for (const auto& [language, value] : *texts) {
+      if (!value.is_string()) {
+        return MakeError("SD002",
+                         std::string(key) + "." + std::string(language.str()) + " must be a string",
+                         TomlLocation(config_.config_file, value));
+      }
+      (*by_language)[std::string(language.str())] = std::string(value.as_string()->get());
+    }
+    auto en = by_language->find("en");
+    if (en == by_language->end()) {
+      return MakeError("SD002", "'" + std::string(key) + "' needs its English text (en = \"...\")",
+                       TomlLocation(config_.config_file, *node));
+    }
+    return en->second;
+  }
+
   // A file of the study, relative to its folder; it must exist.
   Result<std::string> Path(const toml::table& t, std::string_view key, bool required) {
     std::string relative = NGO_TRY(String(t, key, required));
@@ -164,7 +196,7 @@ Result<StudyConfig> ReadStudyConfig(const std::string& dir) {
     return MakeError("SD002", "format must be \"ngosurvey-study/1\", not \"" + format + "\"",
                      TomlLocation(config.config_file, *root.get("format")));
   }
-  config.title = NGO_TRY(reader.String(root, "title", true));
+  config.title = NGO_TRY(reader.LocalText(root, "title", true, &config.title_by_language));
   config.source = NGO_TRY(reader.String(root, "source", false));
   config.instrument = NGO_TRY(reader.Path(root, "instrument", true));
   config.tables = NGO_TRY(reader.Path(root, "tables", true));
@@ -220,15 +252,18 @@ Result<StudyConfig> ReadStudyConfig(const std::string& dir) {
     config.group = group;
   config.unit = *KnownUnitWords("organisation");
   if (const toml::node* node = root.get("unit")) config.unit = NGO_TRY(ReadUnit(config, *node));
-  config.mode = NGO_TRY(reader.String(root, "mode", false));
+  config.mode = NGO_TRY(reader.LocalText(root, "mode", false, &config.mode_by_language));
   if (const toml::node* node = root.get("notes")) {
     if (!node->is_table()) {
       return MakeError("SD002", "[notes] must be a table", TomlLocation(config.config_file, *node));
     }
     const toml::table& notes = *node->as_table();
     NGO_TRY(reader.CheckKeys(notes, {"design", "fieldwork", "nonresponse", "network"}, "[notes]"));
-    for (const auto& [section, value] : notes)
-      config.notes[std::string(section.str())] = NGO_TRY(reader.String(notes, section.str(), true));
+    for (const auto& [section, value] : notes) {
+      std::string name(section.str());
+      config.notes[name] =
+          NGO_TRY(reader.LocalText(notes, section.str(), true, &config.notes_by_language[name]));
+    }
   }
   if (const toml::node* node = root.get("design")) {
     if (!node->is_table()) {

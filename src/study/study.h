@@ -3,7 +3,7 @@
 // reference study (study/) is one; a new wave or another country's study is
 // another folder with its own study.toml.
 //
-//   title      = "..."                     the report's title
+//   title      = "..."                     the report's title (or { en = "...", vi = "..." })
 //   instrument = "instrument.xlsx"         the XLSForm
 //   tables     = "tables.toml"             table specs (docs/formats/table-spec.md)
 //   frame      = "frame.csv"               optional: the sample frame with final dispositions
@@ -71,6 +71,10 @@ struct StudyConfig {
   std::string dir;          // the folder, as given
   std::string config_file;  // dir + "/study.toml"
   std::string title;
+  // A text of the study's own per language code when study.toml gives a table
+  // (`title = { en = "...", vi = "..." }`); `title`, `mode` and `notes` hold the English.
+  std::map<std::string, std::string> title_by_language, mode_by_language;
+  std::map<std::string, std::map<std::string, std::string>> notes_by_language;  // by section
   std::string instrument, tables, frame, data;  // resolved paths; frame may be empty
   // The CSV of each repeat named in study.toml (resolved); a repeat not named has
   // analysis::DefaultRepeatPath(data, name).

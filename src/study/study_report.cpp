@@ -17,6 +17,7 @@
 #include "base/escape.h"
 #include "base/file.h"
 #include "base/pseudonym.h"
+#include "base/words.h"
 #include "form/instance_xml.h"
 #include "report/html.h"
 #include "report/network_render.h"
@@ -36,10 +37,25 @@ namespace {
 using analysis::ItemKind;
 using analysis::ItemResult;
 using analysis::TableResult;
+using words::Word;
 
-std::string SyntheticBanner(const StudyConfig& config) {
-  return "SYNTHETIC DATA: the answers in this report are generated, not given by real " +
-         config.unit.Other();
+// The report's own word in its language (StudyReport::words_language).
+std::string Say(const StudyReport& report, Word word,
+                std::initializer_list<std::string_view> args = {}) {
+  return words::Text(word, report.words_language, args);
+}
+
+const UnitWords& Unit(const StudyReport& report) { return report.inputs.config.unit; }
+std::string UnitOne(const StudyReport& report) { return Unit(report).One(report.unit_language); }
+std::string UnitOther(const StudyReport& report) {
+  return Unit(report).Other(report.unit_language);
+}
+std::string UnitCount(const StudyReport& report, size_t n) {
+  return Unit(report).Count(n, report.unit_language);
+}
+
+std::string SyntheticBanner(const StudyReport& report) {
+  return Say(report, Word::kSyntheticBanner, {UnitOther(report)});
 }
 
 // --- Reproduction -------------------------------------------------------------
@@ -65,7 +81,8 @@ int ColumnOf(const TableResult& table, std::string_view key) {
   return -1;
 }
 
-CellComparison Compare(const CellAudit& published, const std::vector<TableResult>& tables) {
+CellComparison Compare(const CellAudit& published, const std::vector<TableResult>& tables,
+                       std::string_view lang) {
   CellComparison out;
   out.published = &published;
   for (const TableResult& table : tables) {
@@ -77,8 +94,9 @@ CellComparison Compare(const CellAudit& published, const std::vector<TableResult
       if (column < 0) return out;
       if (published.verdict == Verdict::kNoResponse) {
         const auto& nr = item.nonresponse[static_cast<size_t>(column)];
-        out.reproduced =
-            nr.answered == 0 ? "no response" : std::to_string(nr.answered) + " answered";
+        out.reproduced = nr.answered == 0
+                             ? words::Text(Word::kCmpNoResponse, lang)
+                             : words::Text(Word::kCmpAnswered, lang, {std::to_string(nr.answered)});
         out.match = nr.answered == 0;
         return out;
       }
@@ -151,8 +169,8 @@ constexpr fieldwork::RateCategory kCategories[] = {
     fieldwork::RateCategory::kUnknownOther, fieldwork::RateCategory::kNotEligible,
 };
 
-std::string RateText(const fieldwork::RateValue& rate) {
-  if (!rate.value) return "n/a";
+std::string RateText(const fieldwork::RateValue& rate, std::string_view lang) {
+  if (!rate.value) return words::Text(Word::kReportNotApplicable, lang);
   return fmt::format("{:.1f}%", *rate.value * 100);
 }
 
@@ -185,11 +203,16 @@ const analysis::GroupTest* TestOf(const CellComparison& cmp) {
   return nullptr;
 }
 
-std::string PText(const analysis::GroupTest* test) {
+std::string PText(const StudyReport& report, const analysis::GroupTest* test) {
   if (!test) return "";
-  if (!test->p) return test->note.empty() ? "–" : test->note;
+  if (!test->p) {
+    if (test->note_word) return Say(report, *test->note_word, {test->note_arg});
+    return test->note.empty() ? "–" : test->note;
+  }
   std::string text = report::PValueText(*test->p);
-  if (test->p_holm) text += " (Holm " + report::PValueText(*test->p_holm) + ")";
+  if (test->p_holm) {
+    text += " " + Say(report, Word::kTableHolmP, {report::PValueText(*test->p_holm)});
+  }
   return text;
 }
 
@@ -236,62 +259,90 @@ std::string Flags(const CellComparison& cmp) {
 }
 
 // Why a published cell is not reproduced, for people.
-std::string UnreproducedReason(const CellComparison& cmp) {
+std::string UnreproducedReason(const StudyReport& report, const CellComparison& cmp) {
   const CellAudit& p = *cmp.published;
   if (p.verdict == Verdict::kInconsistent) {
-    return "no count of the base " + std::to_string(p.base) + " gives it (nearest " +
-           p.nearest_value + ")";
+    return Say(report, Word::kCmpNoCount, {std::to_string(p.base), p.nearest_value});
   }
-  return "the data give another value";
+  return Say(report, Word::kCmpOtherValue);
 }
 
-std::string FlagLegend(const StudyConfig& config, const TableResult& table) {
-  return fmt::format("† fewer than {} {}: a cell this small could identify one of them. ",
-                     table.min_count, config.unit.Other()) +
-         "‡ no count of the base gives the published value (see the audit). "
-         "✗ the data do not reproduce the published value.";
+std::string FlagLegend(const StudyReport& report, const TableResult& table) {
+  return Say(report, Word::kCmpFlagLegend, {std::to_string(table.min_count), UnitOther(report)});
+}
+
+// "a, b and c" in the report's language.
+std::string Enumeration(const StudyReport& report, const std::vector<std::string>& parts) {
+  std::string out;
+  for (size_t i = 0; i + 1 < parts.size(); ++i) out += (i == 0 ? "" : ", ") + parts[i];
+  if (parts.size() < 2) return parts.empty() ? "" : parts.front();
+  return Say(report, Word::kWordAnd, {out, parts.back()});
 }
 
 // How the study's own tables are rendered (a study without published tables): its
 // banner and its unit in the footnotes, the same in HTML and Markdown.
-report::RenderOptions OwnTableOptions(const StudyConfig& config) {
+report::RenderOptions OwnTableOptions(const StudyReport& report) {
   report::RenderOptions options;
-  if (config.synthetic) options.banner = "SYNTHETIC DATA";
-  options.unit = config.unit.One();
-  options.units = config.unit.Other();
+  if (report.inputs.config.synthetic) options.banner = Say(report, Word::kSyntheticData);
+  options.unit = UnitOne(report);
+  options.units = UnitOther(report);
+  options.language = report.words_language;
   return options;
 }
 
-// A study's own sentence for a section (study.toml [notes]), as a paragraph.
-std::string HtmlNote(const StudyConfig& config, std::string_view section) {
-  auto it = config.notes.find(std::string(section));
-  return it == config.notes.end() ? std::string() : "<p>" + text::EscapeHtml(it->second) + "</p>\n";
+// A text of the study's own (study.toml) in the report's language: the form's code
+// for it, else the catalogue's, else `fallback` (the English).
+std::string ConfigText(const StudyReport& report, const std::string& fallback,
+                       const std::map<std::string, std::string>& by_language) {
+  std::string code = report.inputs.form.LanguageCode(report.language);
+  if (code.empty()) code = report.language;
+  for (const std::string& key : {code, report.words_language}) {
+    auto it = by_language.find(key);
+    if (it != by_language.end()) return it->second;
+  }
+  return fallback;
 }
 
-std::string MarkdownNote(const StudyConfig& config, std::string_view section) {
+std::string ReportTitle(const StudyReport& report) {
+  const StudyConfig& config = report.inputs.config;
+  return ConfigText(report, config.title, config.title_by_language);
+}
+
+// A study's own sentence for a section (study.toml [notes]) in the report's language.
+std::string Note(const StudyReport& report, std::string_view section) {
+  const StudyConfig& config = report.inputs.config;
   auto it = config.notes.find(std::string(section));
-  return it == config.notes.end() ? std::string() : it->second + "\n\n";
+  if (it == config.notes.end()) return "";
+  auto texts = config.notes_by_language.find(it->first);
+  return texts == config.notes_by_language.end() ? it->second
+                                                 : ConfigText(report, it->second, texts->second);
+}
+
+// The note as a paragraph.
+std::string HtmlNote(const StudyReport& report, std::string_view section) {
+  std::string note = Note(report, section);
+  return note.empty() ? std::string() : "<p>" + text::EscapeHtml(note) + "</p>\n";
+}
+
+std::string MarkdownNote(const StudyReport& report, std::string_view section) {
+  std::string note = Note(report, section);
+  return note.empty() ? std::string() : note + "\n\n";
 }
 
 // The fieldwork section's rates: as recorded, then under each alternative reading.
 Status AddFieldwork(const fieldwork::Frame& frame, const std::string& group_column,
                     StudyReport* report) {
   auto e = NGO_TRY(fieldwork::ParseESpec("proportional"));
-  RatesScenario as_recorded{"Final dispositions as recorded", "", {}};
+  RatesScenario as_recorded{Say(*report, Word::kReportAsRecorded), "", {}};
   as_recorded.groups = NGO_TRY(fieldwork::RatesByGroup(frame, group_column, e));
   std::vector<AlternativeGroup> alternatives = AlternativeGroups(frame);
-  if (!alternatives.empty()) {
-    as_recorded.explanation =
-        "The frame's final disposition codes, as the study team recorded them.";
-  }
+  if (!alternatives.empty()) as_recorded.explanation = Say(*report, Word::kReportAsRecordedNote);
   report->fieldwork.push_back(std::move(as_recorded));
   for (const AlternativeGroup& g : alternatives) {
     RatesScenario s;
-    s.title = "Read as " + CodeText(g.alternative) + " instead of " + CodeText(g.recorded);
-    s.explanation = g.names + ": recorded as " + CodeText(g.recorded) +
-                    "; the frame notes that they may be read as " + CodeText(g.alternative) +
-                    " (the disposition_alt column). These rates count them that way, "
-                    "everything else as recorded.";
+    s.title = Say(*report, Word::kReportReadAs, {CodeText(g.alternative), CodeText(g.recorded)});
+    s.explanation = Say(*report, Word::kReportReadAsNote,
+                        {g.names, CodeText(g.recorded), CodeText(g.alternative)});
     s.groups = NGO_TRY(
         fieldwork::AlternativeRatesByGroup(frame, group_column, e, "disposition_alt", g.org_ids));
     report->fieldwork.push_back(std::move(s));
@@ -461,6 +512,18 @@ Result<StudyReport> BuildStudyReport(StudyInputs inputs, Progress& progress,
   report.inputs = std::move(inputs);
   report.language = options.language;
   const StudyInputs& in = report.inputs;
+  if (!options.language.empty()) {
+    // The form's code for the language ("Vietnamese" -> "vi"), else as given.
+    std::string code = in.form.LanguageCode(options.language);
+    if (code.empty()) code = options.language;
+    report.words_language = std::string(words::CatalogueLanguage(code));
+    report.unit_language =
+        in.config.unit.by_language.count(code) > 0 ? code : report.words_language;
+    // The specs' own titles, notes and labels in the language where they give them.
+    for (auto* specs : {&report.inputs.specs, &report.inputs.qualitative_specs}) {
+      for (analysis::TableSpec& spec : *specs) analysis::UseLanguage(code, &spec);
+    }
+  }
   StudyLevels levels(in, options.language, progress);
   std::vector<int> table_levels;
   std::map<int, analysis::Dataset> datasets =
@@ -472,12 +535,15 @@ Result<StudyReport> BuildStudyReport(StudyInputs inputs, Progress& progress,
         NGO_TRY(analysis::Tabulate(datasets.at(table_levels[i]), in.specs[i], progress)));
   }
 
+  report::UseLanguage(report.words_language, &report.tables);
   if (in.audit) {
     for (const CellAudit& cell : in.audit->cells)
-      report.comparisons.push_back(Compare(cell, report.tables));
+      report.comparisons.push_back(Compare(cell, report.tables, report.words_language));
   }
-  if (!in.qualitative_specs.empty())
+  if (!in.qualitative_specs.empty()) {
     NGO_TRY(AddQualitative(in, levels, options.language, progress, &report));
+    report::UseLanguage(report.words_language, &report.qualitative_tables);
+  }
 
   if (in.network) {
     // The network reads the answers as written (space-separated choice names).
@@ -500,9 +566,10 @@ Result<StudyReport> BuildStudyReport(StudyInputs inputs, Progress& progress,
         in.frame->HasColumn(in.config.group) ? in.config.group : in.frame->stratum_column;
     NGO_TRY(AddFieldwork(*in.frame, group, &report));
   }
-  report.summary.push_back(fmt::format("{}{}; {} tables", in.config.unit.Count(report.respondents),
-                                       in.config.synthetic ? " (SYNTHETIC)" : "",
-                                       report.tables.size()));
+  report.summary.push_back(
+      Say(report, Word::kReportSummary,
+          {UnitCount(report, report.respondents), in.config.synthetic ? " (SYNTHETIC)" : "",
+           std::to_string(report.tables.size())}));
   size_t matched = 0, reachable = 0, reachable_matched = 0;
   for (const auto& cmp : report.comparisons) {
     matched += cmp.match;
@@ -511,9 +578,10 @@ Result<StudyReport> BuildStudyReport(StudyInputs inputs, Progress& progress,
     reachable_matched += ok && cmp.match;
   }
   if (!report.comparisons.empty()) {
-    report.summary.push_back(fmt::format(
-        "{} of {} published cells reproduced; {} of the {} that some count of their base can give",
-        matched, report.comparisons.size(), reachable_matched, reachable));
+    report.summary.push_back(
+        Say(report, Word::kReportReproducedSummary,
+            {std::to_string(matched), std::to_string(report.comparisons.size()),
+             std::to_string(reachable_matched), std::to_string(reachable)}));
   }
   return report;
 }
@@ -536,7 +604,7 @@ std::string AlphaText(const analysis::CodeAgreement& a) {
 // The label of a theme in the item's table (its option label), or its id.
 std::string ThemeLabel(const StudyReport& report, const QualitativeItem& item,
                        const std::string& code) {
-  if (code == analysis::kOverallCode) return "All themes (pooled)";
+  if (code == analysis::kOverallCode) return Say(report, Word::kQualAllThemes);
   for (const TableResult& table : report.qualitative_tables) {
     if (table.id != item.table_id) continue;
     for (const ItemResult& result : table.items) {
@@ -550,54 +618,51 @@ std::string ThemeLabel(const StudyReport& report, const QualitativeItem& item,
 }
 
 std::string CodersSentence(const StudyReport& report, const QualitativeItem& item) {
-  std::string coders;
-  for (size_t i = 0; i < item.coders.size(); ++i) {
-    coders += (i == 0 ? "" : i + 1 == item.coders.size() ? " and " : ", ") + item.coders[i];
-  }
+  std::string coders = Enumeration(report, item.coders);
   int64_t units = item.agreement.empty() ? 0 : item.agreement.back().n_units;
-  return fmt::format(
-      "Coded by {} ({} coder{}); {} coded by two coders or more; {} reconciled after review "
-      "(code reconcile). Agreement per theme: each answer judged theme present or absent by "
-      "each coder; Krippendorff's alpha (nominal) with its 95% bootstrap interval.",
-      coders.empty() ? "nobody" : coders, item.coders.size(), item.coders.size() == 1 ? "" : "s",
-      report.inputs.config.unit.Count(static_cast<size_t>(units)),
-      report.inputs.config.unit.Count(item.reconciled));
+  return Say(report, Word::kQualCodedBy,
+             {coders.empty() ? Say(report, Word::kQualNobody) : coders,
+              Say(report, item.coders.size() == 1 ? Word::kQualOneCoder : Word::kQualCoders,
+                  {std::to_string(item.coders.size())}),
+              UnitCount(report, static_cast<size_t>(units)), UnitCount(report, item.reconciled)});
+}
+
+// The agreement table's columns.
+std::vector<std::string> AgreementColumns(const StudyReport& report) {
+  std::vector<std::string> columns;
+  for (Word w : {Word::kQualTheme, Word::kQualAnswers, Word::kQualPercentAgreement,
+                 Word::kQualCohen, Word::kQualAlpha}) {
+    columns.push_back(Say(report, w));
+  }
+  return columns;
 }
 
 void HtmlQualitative(const StudyReport& report, std::string* out) {
   const StudyInputs& in = report.inputs;
   const form::Codebook& book = *in.codebook;
-  *out +=
-      "<section id=\"qualitative\"><h2>Qualitative findings</h2>\n<p>Open answers coded "
-      "with the codebook " +
-      text::EscapeHtml(book.title.empty() ? in.config.codebook : "“" + book.title + "”") +
-      " (version " + text::EscapeHtml(book.version) +
-      "). Each theme is counted as an item: the share of " +
-      text::EscapeHtml(in.config.unit.Other()) +
-      " whose answer mentions it, with 95% intervals and Fisher tests between the groups; a "
-      "theme counts the answers coded with its sub-themes too. The codes counted are the "
-      "reconciled ones, else those the coders agree on. Quotes are attributed by pseudonym "
-      "only.</p>\n";
+  *out += "<section id=\"qualitative\"><h2>" +
+          text::EscapeHtml(Say(report, Word::kReportQualitative)) + "</h2>\n<p>" +
+          Say(report, Word::kQualIntro,
+              {text::EscapeHtml(book.title.empty() ? in.config.codebook : "“" + book.title + "”"),
+               text::EscapeHtml(book.version), text::EscapeHtml(UnitOther(report))}) +
+          "</p>\n";
   if (in.config.synthetic) {
-    *out +=
-        "<p class=\"flag\">The open answers, their codings and the quotes below are "
-        "<strong>SYNTHETIC</strong>: generated from the codebook's themes, not said by any "
-        "organisation.</p>\n";
+    *out += "<p class=\"flag\">" +
+            Say(report, Word::kQualSynthetic, {"<strong>SYNTHETIC</strong>"}) + "</p>\n";
   }
-  report::RenderOptions own = OwnTableOptions(in.config);
+  report::RenderOptions own = OwnTableOptions(report);
   for (size_t t = 0; t < report.qualitative_tables.size(); ++t) {
     const TableResult& table = report.qualitative_tables[t];
     *out += report::HtmlTableSection(table, own, 1000 + t);
     for (const QualitativeItem& item : report.qualitative) {
       if (item.table_id != table.id) continue;
-      *out += "<h3>Agreement of the coders</h3>\n<p>" +
+      *out += "<h3>" + text::EscapeHtml(Say(report, Word::kQualAgreement)) + "</h3>\n<p>" +
               text::EscapeHtml(CodersSentence(report, item)) + "</p>\n";
-      std::vector<std::string> labels = {"Theme", "Answers", "Percent agreement", "Cohen's kappa",
-                                         "Krippendorff's alpha (95% CI)"};
-      *out +=
-          "<div class=\"stack\"><table class=\"cmp\"><thead><tr><th scope=\"col\">Theme</th>"
-          "<th>Answers</th><th>Percent agreement</th><th>Cohen's kappa</th><th>Krippendorff's "
-          "alpha (95% CI)</th></tr></thead><tbody>\n";
+      std::vector<std::string> labels = AgreementColumns(report);
+      // The headers as written before the catalogue (apostrophes unescaped).
+      *out += "<div class=\"stack\"><table class=\"cmp\"><thead><tr><th scope=\"col\">" +
+              labels[0] + "</th><th>" + labels[1] + "</th><th>" + labels[2] + "</th><th>" +
+              labels[3] + "</th><th>" + labels[4] + "</th></tr></thead><tbody>\n";
       std::string rows;
       for (const analysis::CodeAgreement& a : item.agreement) {
         rows += "<tr><td class=\"label\">" + text::EscapeHtml(ThemeLabel(report, item, a.code)) +
@@ -608,12 +673,14 @@ void HtmlQualitative(const StudyReport& report, std::string* out) {
       }
       *out += report::LabelCells(rows, labels) + "</tbody></table></div>\n";
       if (item.quotes.empty()) continue;
-      *out += "<h3>Quotes by theme</h3>\n";
+      *out += "<h3>" + text::EscapeHtml(Say(report, Word::kQualQuotes)) + "</h3>\n";
       for (const ThemeQuoteBlock& block : item.quotes) {
         if (block.quotes.empty()) continue;
-        *out += fmt::format("<h4>{} <small>({} of {} {} mentioning it)</small></h4>\n",
-                            text::EscapeHtml(block.label), block.quotes.size(), block.mentioned,
-                            text::EscapeHtml(in.config.unit.Other()));
+        *out += "<h4>" + text::EscapeHtml(block.label) + " <small>" +
+                Say(report, Word::kQualMentioning,
+                    {std::to_string(block.quotes.size()), std::to_string(block.mentioned),
+                     text::EscapeHtml(UnitOther(report))}) +
+                "</small></h4>\n";
         for (const QuotedAnswer& quote : block.quotes) {
           *out += "<blockquote class=\"quote\"><p>" + text::EscapeHtml(quote.text) +
                   "</p><footer>— " + text::EscapeHtml(quote.pseudonym) + "</footer></blockquote>\n";
@@ -627,23 +694,23 @@ void HtmlQualitative(const StudyReport& report, std::string* out) {
 void MarkdownQualitative(const StudyReport& report, std::string* out) {
   const StudyInputs& in = report.inputs;
   const form::Codebook& book = *in.codebook;
-  *out += "\n## Qualitative findings\n\nOpen answers coded with the codebook " +
-          (book.title.empty() ? in.config.codebook : "“" + book.title + "”") + " (version " +
-          book.version + "); each theme counted as an item (the share of " +
-          in.config.unit.Other() +
-          " whose answer mentions it), the reconciled codes, else those the coders agree on. "
-          "Quotes are attributed by pseudonym only.\n\n";
+  *out += "\n## " + Say(report, Word::kReportQualitative) + "\n\n" +
+          Say(report, Word::kQualIntroShort,
+              {book.title.empty() ? in.config.codebook : "“" + book.title + "”", book.version,
+               UnitOther(report)}) +
+          "\n\n";
   if (in.config.synthetic) {
-    *out += "*The open answers, their codings and the quotes are SYNTHETIC.*\n\n";
+    *out += "*" + Say(report, Word::kQualSyntheticShort, {"SYNTHETIC"}) + "*\n\n";
   }
-  report::RenderOptions own = OwnTableOptions(in.config);
+  report::RenderOptions own = OwnTableOptions(report);
   for (const TableResult& table : report.qualitative_tables) {
     *out += report::RenderMarkdown({table}, own);
     for (const QualitativeItem& item : report.qualitative) {
       if (item.table_id != table.id) continue;
-      *out += "\n#### Agreement of the coders\n\n" + CodersSentence(report, item) +
-              "\n\n| Theme | Answers | Percent agreement | Cohen's kappa | Krippendorff's alpha "
-              "(95% CI) |\n|---|---:|---:|---:|---:|\n";
+      *out += "\n#### " + Say(report, Word::kQualAgreement) + "\n\n" +
+              CodersSentence(report, item) + "\n\n|";
+      for (const std::string& c : AgreementColumns(report)) *out += " " + c + " |";
+      *out += "\n|---|---:|---:|---:|---:|\n";
       for (const analysis::CodeAgreement& a : item.agreement) {
         *out += "| " + text::EscapeMarkdownCell(ThemeLabel(report, item, a.code)) + " | " +
                 std::to_string(a.n_units) + " | " +
@@ -651,12 +718,14 @@ void MarkdownQualitative(const StudyReport& report, std::string* out) {
                 " | " + Coefficient(a.cohen_kappa) + " | " + AlphaText(a) + " |\n";
       }
       if (item.quotes.empty()) continue;
-      *out += "\n#### Quotes by theme\n";
+      *out += "\n#### " + Say(report, Word::kQualQuotes) + "\n";
       for (const ThemeQuoteBlock& block : item.quotes) {
         if (block.quotes.empty()) continue;
-        *out += fmt::format("\n**{}** ({} of {} {} mentioning it)\n\n",
-                            text::EscapeMarkdownText(block.label), block.quotes.size(),
-                            block.mentioned, in.config.unit.Other());
+        *out += "\n**" + text::EscapeMarkdownText(block.label) + "** " +
+                Say(report, Word::kQualMentioning,
+                    {std::to_string(block.quotes.size()), std::to_string(block.mentioned),
+                     UnitOther(report)}) +
+                "\n\n";
         for (const QuotedAnswer& quote : block.quotes) {
           *out += "> " + text::EscapeMarkdownText(quote.text) + " — " + quote.pseudonym + "\n\n";
         }
@@ -693,23 +762,31 @@ void HtmlComparisonTable(const StudyReport& report, const TableResult& table, st
   std::vector<std::string> groups = GroupsOf(report);
   std::vector<ComparisonRow> rows = RowsOf(report, table.id);
   if (rows.empty()) return;
-  std::vector<std::string> labels = {"Item", "Option"};
+  const std::string item_word = Say(report, Word::kTableItem);
+  const std::string option_word = Say(report, Word::kColumnOption);
+  const std::string fisher_p = Say(report, Word::kTableFisherP);
+  const std::string interval = Say(report, Word::kCmpInterval);
+  std::vector<std::string> labels = {item_word, option_word};
   for (const std::string& g : groups) {
     std::string name = GroupLabel(table, g);
-    for (std::string_view column : {"published", "reproduced", "n/N", "95% CI"})
-      labels.push_back(name + " " + std::string(column));
+    for (const std::string& column :
+         {Say(report, Word::kCmpPublished), Say(report, Word::kCmpReproduced), std::string("n/N"),
+          interval})
+      labels.push_back(name + " " + column);
   }
-  labels.push_back("Fisher p");
-  *out +=
-      "<div class=\"stack\"><table class=\"cmp\"><thead><tr><th scope=\"col\">Item</th><th "
-      "scope=\"col\">Option</th>";
+  labels.push_back(fisher_p);
+  *out += "<div class=\"stack\"><table class=\"cmp\"><thead><tr><th scope=\"col\">" +
+          text::EscapeHtml(item_word) + "</th><th scope=\"col\">" + text::EscapeHtml(option_word) +
+          "</th>";
   for (const std::string& g : groups) {
     *out += fmt::format("<th scope=\"col\" colspan=\"4\">{}</th>",
                         text::EscapeHtml(GroupLabel(table, g)));
   }
-  *out += "<th scope=\"col\">Fisher p</th></tr><tr><th></th><th></th>";
+  *out += "<th scope=\"col\">" + text::EscapeHtml(fisher_p) + "</th></tr><tr><th></th><th></th>";
   for (size_t i = 0; i < groups.size(); ++i) {
-    *out += "<th>Published</th><th>Reproduced</th><th>n/N</th><th>95% CI</th>";
+    *out += "<th>" + text::EscapeHtml(Say(report, Word::kCmpPublishedHeading)) + "</th><th>" +
+            text::EscapeHtml(Say(report, Word::kCmpReproducedHeading)) + "</th><th>n/N</th><th>" +
+            text::EscapeHtml(interval) + "</th>";
   }
   *out += "<th></th></tr></thead><tbody>\n";
   std::string last_item;
@@ -732,15 +809,16 @@ void HtmlComparisonTable(const StudyReport& report, const TableResult& table, st
       const CellComparison& cmp = *it->second;
       if (!test) test = TestOf(cmp);
       int decimals = cmp.published->value ? cmp.published->value->decimals : 1;
-      std::string published =
-          cmp.published->published_value.empty() ? "no response" : cmp.published->published_value;
+      std::string published = cmp.published->published_value.empty()
+                                  ? Say(report, Word::kCmpNoResponse)
+                                  : cmp.published->published_value;
       *out += fmt::format(
           "<td class=\"pub\">{}</td><td class=\"{}\">{} <span class=\"flag\">{}</span></td>"
           "<td>{}</td><td>{}</td>",
           text::EscapeHtml(published), cmp.match ? "" : "miss", text::EscapeHtml(cmp.reproduced),
           Flags(cmp), CountText(cmp), IntervalText(cmp, std::max(decimals, 1)));
     }
-    *out += "<td>" + text::EscapeHtml(PText(test)) + "</td></tr>\n";
+    *out += "<td>" + text::EscapeHtml(PText(report, test)) + "</td></tr>\n";
   }
   *table_out += report::LabelCells(body, labels) + "</tbody></table></div>\n";
 }
@@ -748,12 +826,18 @@ void HtmlComparisonTable(const StudyReport& report, const TableResult& table, st
 void HtmlNonresponse(const StudyReport& report, std::string* table_out) {
   std::string body;
   std::string* out = &body;
-  *table_out +=
-      "<div class=\"stack\"><table class=\"cmp\"><thead><tr><th scope=\"col\">Table</th><th "
-      "scope=\"col\">Item</th>"
-      "<th scope=\"col\">Group</th><th>In base</th><th>Answered</th><th>Refused</th><th>Don't "
-      "know</th>"
-      "<th>Missing</th><th>Not asked</th></tr></thead><tbody>\n";
+  std::vector<std::string> labels;
+  for (Word w : {Word::kColumnTable, Word::kTableItem, Word::kColumnGroup, Word::kColumnInBase,
+                 Word::kColumnAnswered, Word::kValueRefused, Word::kValueDontKnow,
+                 Word::kColumnMissing, Word::kColumnNotAsked}) {
+    labels.push_back(Say(report, w));
+  }
+  *table_out += fmt::format(
+      "<div class=\"stack\"><table class=\"cmp\"><thead><tr><th scope=\"col\">{}</th><th "
+      "scope=\"col\">{}</th><th scope=\"col\">{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}"
+      "</th><th>{}</th><th>{}</th></tr></thead><tbody>\n",
+      labels[0], labels[1], labels[2], labels[3], labels[4], labels[5], labels[6], labels[7],
+      labels[8]);
   size_t shown = 0;
   for (const TableResult& table : report.tables) {
     for (const ItemResult& item : table.items) {
@@ -771,11 +855,8 @@ void HtmlNonresponse(const StudyReport& report, std::string* table_out) {
       }
     }
   }
-  *table_out += report::LabelCells(body, {"Table", "Item", "Group", "In base", "Answered",
-                                          "Refused", "Don't know", "Missing", "Not asked"}) +
-                "</tbody></table></div>\n";
-  if (shown == 0)
-    *table_out += "<p>No item has a refusal, don't know or missing answer in any group.</p>\n";
+  *table_out += report::LabelCells(body, labels) + "</tbody></table></div>\n";
+  if (shown == 0) *table_out += "<p>" + Say(report, Word::kReportNoNonresponse) + "</p>\n";
 }
 
 }  // namespace
@@ -783,15 +864,21 @@ void HtmlNonresponse(const StudyReport& report, std::string* table_out) {
 // The questions the network's ties come from, as "label (name)", for the prose.
 std::string NetworkQuestions(const StudyReport& report) {
   const StudyInputs& in = report.inputs;
-  std::string out;
-  for (size_t i = 0; i < in.network->ties.size(); ++i) {
-    const auto& tie = in.network->ties[i];
+  std::vector<std::string> parts;
+  for (const auto& tie : in.network->ties) {
     const form::Question* q = in.form.FindQuestion(tie.question);
-    if (i > 0) out += i + 1 == in.network->ties.size() ? " and " : ", ";
-    out += "\u201c" + (q ? in.form.Text(q->label) : tie.question) + "\u201d (" + tie.question +
-           ", " + tie.kind + (tie.national ? ", one per country" : "") + ")";
+    parts.push_back("\u201c" + (q ? in.form.Text(q->label, report.language) : tie.question) +
+                    "\u201d (" + tie.question + ", " + tie.kind +
+                    (tie.national ? Say(report, Word::kNetOnePerCountry) : "") + ")");
   }
-  return out;
+  return Enumeration(report, parts);
+}
+
+// The columns of the whole-network measures, the scope first.
+std::vector<Word> NetworkColumns() {
+  return {Word::kNetScope,   Word::kNetOrganisations, Word::kNetTies,
+          Word::kNetDensity, Word::kNetReciprocity,   Word::kNetWeakComponents,
+          Word::kNetNgoNgo,  Word::kNetNgoGovernment};
 }
 
 std::string MeasureText(double value) {
@@ -817,54 +904,59 @@ std::vector<const analysis::NodeMeasures*> MostNamed(const StudyReport& report, 
 
 void HtmlNetwork(const StudyReport& report, std::string* out) {
   const analysis::Network& net = *report.network;
-  const UnitWords& unit = report.inputs.config.unit;
   size_t responded = 0, silent = 0;
   for (const auto& node : net.nodes) {
     responded += node.responded;
     silent += node.in_frame && !node.responded;
   }
-  *out +=
-      "<section id=\"network\"><h2>Coordination network</h2>\n<p>Each arrow is a tie from "
-      "a responding " +
-      text::EscapeHtml(unit.One()) + " to an organisation it named in " +
-      text::EscapeHtml(NetworkQuestions(report)) + ". " + text::EscapeHtml(unit.Count(responded)) +
-      " responded; " + text::EscapeHtml(unit.Count(silent)) +
-      " of the frame did not and are drawn hollow, with the ties others sent them. "
-      "Measures are defined in <code>docs/cli.md</code> (<code>ngosurvey network</code>)." +
-      (report.inputs.config.synthetic ? " <strong>SYNTHETIC DATA.</strong>" : "") + "</p>\n";
+  *out += "<section id=\"network\"><h2>" + text::EscapeHtml(Say(report, Word::kReportNetwork)) +
+          "</h2>\n<p>" +
+          Say(report, Word::kNetIntro,
+              {text::EscapeHtml(UnitOne(report)), text::EscapeHtml(NetworkQuestions(report)),
+               text::EscapeHtml(UnitCount(report, responded)),
+               text::EscapeHtml(UnitCount(report, silent)), "<code>docs/cli.md</code>",
+               "<code>ngosurvey network</code>"}) +
+          (report.inputs.config.synthetic
+               ? " <strong>" + text::EscapeHtml(Say(report, Word::kSyntheticData)) + ".</strong>"
+               : "") +
+          "</p>\n";
   report::NetworkReport drawing;
   drawing.network = &net;
   drawing.layout = report.network_layout;
-  drawing.title = "Coordination network";
+  drawing.title = Say(report, Word::kReportNetwork);
   drawing.embedded_svg = true;
-  if (report.inputs.config.synthetic) drawing.banner = "SYNTHETIC DATA";
+  if (report.inputs.config.synthetic) drawing.banner = Say(report, Word::kSyntheticData);
   *out += "<figure class=\"network\">" +
           report::RenderNetwork(drawing, report::NetworkFormat::kSvg) + "</figure>\n";
-  *out +=
-      "<div class=\"table-wrap stack\"><table><caption>Whole-network measures</caption><thead><tr>"
-      "<th scope=\"col\">Scope</th><th scope=\"col\">Organisations</th><th "
-      "scope=\"col\">Ties</th><th scope=\"col\">Density</th><th scope=\"col\">Reciprocity</th>"
-      "<th scope=\"col\">Weak components</th><th scope=\"col\">NGO–NGO ties</th><th "
-      "scope=\"col\">NGO–government ties</th></tr></thead><tbody>\n";
+  std::vector<std::string> columns;
+  for (Word w : NetworkColumns()) columns.push_back(Say(report, w));
+  *out += "<div class=\"table-wrap stack\"><table><caption>" +
+          text::EscapeHtml(Say(report, Word::kNetMeasures)) + "</caption><thead><tr>";
+  for (const std::string& c : columns) *out += "<th scope=\"col\">" + text::EscapeHtml(c) + "</th>";
+  *out += "</tr></thead><tbody>\n";
   std::string rows;
   for (const auto& scope : report.network_scopes) {
     rows += "<tr><th scope=\"row\">" +
-            text::EscapeHtml(scope.scope == "overall" ? "Overall" : scope.scope) + "</th><td>" +
-            std::to_string(scope.node_count) + "</td><td>" + std::to_string(scope.tie_count) +
-            "</td><td>" + MeasureText(scope.density) + "</td><td>" +
-            MeasureText(scope.reciprocity) + "</td><td>" + std::to_string(scope.weak_components) +
-            "</td><td>" + std::to_string(NgoTies(scope, "ngo")) + "</td><td>" +
+            text::EscapeHtml(scope.scope == "overall" ? Say(report, Word::kGroupOverall)
+                                                      : scope.scope) +
+            "</th><td>" + std::to_string(scope.node_count) + "</td><td>" +
+            std::to_string(scope.tie_count) + "</td><td>" + MeasureText(scope.density) +
+            "</td><td>" + MeasureText(scope.reciprocity) + "</td><td>" +
+            std::to_string(scope.weak_components) + "</td><td>" +
+            std::to_string(NgoTies(scope, "ngo")) + "</td><td>" +
             std::to_string(NgoTies(scope, "government")) + "</td></tr>\n";
   }
-  *out += report::LabelCells(rows, {"Organisations", "Ties", "Density", "Reciprocity",
-                                    "Weak components", "NGO–NGO ties", "NGO–government ties"}) +
+  *out += report::LabelCells(rows, std::vector<std::string>(columns.begin() + 1, columns.end())) +
           "</tbody></table></div>\n";
   auto named = MostNamed(report, 8);
   if (!named.empty()) {
-    *out +=
-        "<div class=\"table-wrap stack\"><table><caption>Organisations named most often</caption>"
-        "<thead><tr><th scope=\"col\">Organisation</th><th scope=\"col\">Kind</th><th "
-        "scope=\"col\">Named by</th><th scope=\"col\">Betweenness</th></tr></thead><tbody>\n";
+    std::vector<std::string> heads = {Say(report, Word::kColumnOrganisation),
+                                      Say(report, Word::kNetKind), Say(report, Word::kNetNamedBy),
+                                      Say(report, Word::kNetBetweenness)};
+    *out += "<div class=\"table-wrap stack\"><table><caption>" +
+            text::EscapeHtml(Say(report, Word::kNetNamedMost)) + "</caption><thead><tr>";
+    for (const std::string& h : heads) *out += "<th scope=\"col\">" + text::EscapeHtml(h) + "</th>";
+    *out += "</tr></thead><tbody>\n";
     std::string named_rows;
     for (const auto* m : named) {
       const auto& node = net.nodes[m->node];
@@ -872,58 +964,62 @@ void HtmlNetwork(const StudyReport& report, std::string* out) {
                     text::EscapeHtml(node.kind) + "</td><td>" + std::to_string(m->in_degree) +
                     "</td><td>" + MeasureText(m->betweenness) + "</td></tr>\n";
     }
-    *out += report::LabelCells(named_rows, {"Kind", "Named by", "Betweenness"}) +
-            "</tbody></table></div>\n";
+    *out +=
+        report::LabelCells(named_rows, std::vector<std::string>(heads.begin() + 1, heads.end())) +
+        "</tbody></table></div>\n";
   }
-  *out += HtmlNote(report.inputs.config, "network") + "</section>\n";
+  *out += HtmlNote(report, "network") + "</section>\n";
 }
 
 // Long on purpose: the report's sections in page order.
 // NOLINTNEXTLINE(readability-function-size)
 std::string RenderStudyReportHtml(const StudyReport& report) {
   const StudyInputs& in = report.inputs;
-  const UnitWords& unit = in.config.unit;
   const bool published = in.audit.has_value();
   HtmlPageOptions page;
-  page.title = in.config.title + (in.config.synthetic ? " (SYNTHETIC DATA)" : "");
+  page.title = ReportTitle(report) +
+               (in.config.synthetic ? " (" + Say(report, Word::kSyntheticData) + ")" : "");
   if (!report.language.empty()) page.lang = report.language;
   page.extra_css = std::string(kReportCss);
   std::string out = HtmlPageStart(page);
   if (in.config.synthetic) {
     out += "<div class=\"synthetic-banner\" role=\"note\">" +
-           text::EscapeHtml(SyntheticBanner(in.config)) + "</div>\n";
+           text::EscapeHtml(SyntheticBanner(report)) + "</div>\n";
   }
-  out += "<h1>" + text::EscapeHtml(in.config.title) + "</h1>\n";
+  out += "<h1>" + text::EscapeHtml(ReportTitle(report)) + "</h1>\n";
   if (in.config.synthetic && published) {
-    out +=
-        "<p class=\"flag\">The paper published percentages but no microdata. Every table below is "
-        "computed from "
-        "<strong>synthetic</strong> respondents generated by <code>ngosurvey synth</code> to "
-        "reproduce the "
-        "published tables where whole counts can; they show what the study's tables should have "
-        "printed "
-        "(counts, bases, intervals, tests, nonresponse), not new findings.</p>\n";
+    out += "<p class=\"flag\">" +
+           Say(report, Word::kReportPublishedSynthetic,
+               {"<strong>" + Say(report, Word::kWordSynthetic) + "</strong>",
+                "<code>ngosurvey synth</code>"}) +
+           "</p>\n";
   } else if (in.config.synthetic) {
-    out +=
-        "<p class=\"flag\">Every table below is computed from <strong>synthetic</strong> "
-        "answers: they show how the study's tables will look, not findings.</p>\n";
+    out += "<p class=\"flag\">" +
+           Say(report, Word::kReportSyntheticTables,
+               {"<strong>" + Say(report, Word::kWordSynthetic) + "</strong>"}) +
+           "</p>\n";
   }
   if (!in.config.source.empty()) out += "<p>" + text::EscapeHtml(in.config.source) + "</p>\n";
-  out += "<nav class=\"toc\"><ol><li><a href=\"#design\">Study design</a></li>";
-  if (in.frame) out += "<li><a href=\"#fieldwork\">Fieldwork and response rates</a></li>";
+  auto heading = [&](Word word) { return text::EscapeHtml(Say(report, word)); };
+  out += "<nav class=\"toc\"><ol><li><a href=\"#design\">" + heading(Word::kReportStudyDesign) +
+         "</a></li>";
+  if (in.frame) {
+    out += "<li><a href=\"#fieldwork\">" + heading(Word::kReportFieldwork) + "</a></li>";
+  }
   for (const TableResult& t : report.tables) {
     out += "<li><a href=\"#" + HtmlId("table-" + t.id) + "\">" + text::EscapeHtml(t.title) +
            "</a></li>";
   }
   if (published) {
-    out +=
-        "<li><a href=\"#audit\">Audit of the published tables</a></li>"
-        "<li><a href=\"#unreproduced\">Cells not reproduced</a></li>";
+    out += "<li><a href=\"#audit\">" + heading(Word::kReportAudit) +
+           "</a></li><li><a href=\"#unreproduced\">" + heading(Word::kReportUnreproduced) +
+           "</a></li>";
   }
-  out += "<li><a href=\"#nonresponse\">Item nonresponse</a></li>";
+  out += "<li><a href=\"#nonresponse\">" + heading(Word::kReportItemNonresponse) + "</a></li>";
   if (!report.qualitative_tables.empty())
-    out += "<li><a href=\"#qualitative\">Qualitative findings</a></li>";
-  if (report.network) out += "<li><a href=\"#network\">Coordination network</a></li>";
+    out += "<li><a href=\"#qualitative\">" + heading(Word::kReportQualitative) + "</a></li>";
+  if (report.network)
+    out += "<li><a href=\"#network\">" + heading(Word::kReportNetwork) + "</a></li>";
   out += "</ol></nav>\n";
 
   // Design.
@@ -933,17 +1029,22 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
   std::string languages;
   for (const auto& l : in.form.languages) languages += (languages.empty() ? "" : ", ") + l.name;
   auto status = in.form.settings.values.find("translation_status");
-  out += "<section id=\"design\"><h2>Study design</h2>\n<ul>";
-  out += "<li>Instrument: <em>" + text::EscapeHtml(in.form.title) + "</em>, version " +
-         text::EscapeHtml(in.form.settings.version) + ", " + std::to_string(questions) +
-         " questions and calculations, an XLSForm" +
-         (in.config.mode.empty() ? "" : " administered " + text::EscapeHtml(in.config.mode)) +
-         ".</li>";
-  out += "<li>Languages: " + text::EscapeHtml(languages) +
-         (status != in.form.settings.values.end()
-              ? " (translations: " + text::EscapeHtml(status->second) + ")"
-              : "") +
-         ".</li>";
+  out += "<section id=\"design\"><h2>" + heading(Word::kReportStudyDesign) + "</h2>\n<ul>";
+  std::string mode = ConfigText(report, in.config.mode, in.config.mode_by_language);
+  out +=
+      "<li>" +
+      Say(report, Word::kReportInstrument,
+          {"<em>" + text::EscapeHtml(in.form.title) + "</em>",
+           text::EscapeHtml(in.form.settings.version), std::to_string(questions),
+           mode.empty() ? "" : Say(report, Word::kReportAdministered, {text::EscapeHtml(mode)})}) +
+      "</li>";
+  out += "<li>" +
+         Say(report, Word::kReportLanguages,
+             {text::EscapeHtml(languages),
+              status != in.form.settings.values.end()
+                  ? Say(report, Word::kReportTranslations, {text::EscapeHtml(status->second)})
+                  : ""}) +
+         "</li>";
   if (in.frame) {
     std::map<std::string, std::pair<size_t, int>> per_group;  // cases, completed
     for (const auto& c : in.frame->cases) {
@@ -951,53 +1052,51 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
       ++cases;
       done += IsCompletedInterview(c);
     }
-    out += "<li>Sample frame: ";
-    bool first = true;
+    std::string groups;
     for (const auto& [group, counts] : per_group) {
-      out += fmt::format("{}{}: {}, {} interviewed", first ? "" : "; ", text::EscapeHtml(group),
-                         text::EscapeHtml(unit.Count(counts.first)), counts.second);
-      first = false;
+      groups += (groups.empty() ? "" : "; ") +
+                Say(report, Word::kReportFrameGroup,
+                    {text::EscapeHtml(group), text::EscapeHtml(UnitCount(report, counts.first)),
+                     std::to_string(counts.second)});
     }
-    out += ".</li>";
+    out += "<li>" + Say(report, Word::kReportSampleFrame, {groups}) + "</li>";
   }
-  out += "<li>Data: " + text::EscapeHtml(unit.Count(report.respondents)) +
-         (in.config.synthetic ? " (<strong>SYNTHETIC</strong>)" : "") + ".</li>";
+  out += "<li>" +
+         Say(report, Word::kReportData,
+             {text::EscapeHtml(UnitCount(report, report.respondents)),
+              in.config.synthetic ? " (<strong>SYNTHETIC</strong>)" : ""}) +
+         "</li>";
   if (in.config.design.used()) {
     const analysis::DesignSpec& d = in.config.design;
     std::string design;
-    auto add = [&](std::string_view what, const std::string& column) {
+    auto add = [&](Word what, const std::string& column) {
       if (column.empty()) return;
-      design += (design.empty() ? "" : ", ") + std::string(what) + " <code>" +
+      design += (design.empty() ? "" : ", ") + text::EscapeHtml(Say(report, what)) + " <code>" +
                 text::EscapeHtml(column) + "</code>";
     };
-    add("weights", d.weight);
-    add("strata", d.strata);
-    add("clusters", d.cluster);
-    add("finite population correction", d.fpc);
-    out += "<li>Sampling design: " + design +
-           "; percentages are weighted, with design-based intervals and Rao-Scott tests.</li>";
+    add(Word::kDesignWeights, d.weight);
+    add(Word::kDesignStrata, d.strata);
+    add(Word::kDesignClusters, d.cluster);
+    add(Word::kDesignFpcLong, d.fpc);
+    out += "<li>" + Say(report, Word::kReportSamplingDesign, {design}) + "</li>";
   }
-  out += "</ul>\n" + HtmlNote(in.config, "design") + "</section>\n";
+  out += "</ul>\n" + HtmlNote(report, "design") + "</section>\n";
 
   // Fieldwork.
   if (in.frame) {
-    out +=
-        "<section id=\"fieldwork\"><h2>Fieldwork and response rates</h2>\n"
-        "<p>AAPOR Standard Definitions outcome rates from the frame's final dispositions; e (the "
-        "share of cases of "
-        "unknown eligibility that are eligible) estimated proportionally. Counts: I complete, P "
-        "partial, R refusal "
-        "and break-off, NC non-contact, O other, UH/UO unknown eligibility, NE not eligible.</p>\n";
+    out += "<section id=\"fieldwork\"><h2>" + heading(Word::kReportFieldwork) + "</h2>\n<p>" +
+           Say(report, Word::kReportFieldworkIntro) + "</p>\n";
     for (const RatesScenario& s : report.fieldwork) {
       out += "<h3>" + text::EscapeHtml(s.title) + "</h3>\n";
       if (!s.explanation.empty()) out += "<p>" + text::EscapeHtml(s.explanation) + "</p>\n";
-      out += "<div class=\"stack\"><table class=\"cmp\"><thead><tr><th scope=\"col\">Group</th>";
+      out += "<div class=\"stack\"><table class=\"cmp\"><thead><tr><th scope=\"col\">" +
+             heading(Word::kColumnGroup) + "</th>";
       for (auto cat : kCategories)
         out += "<th>" + text::EscapeHtml(fieldwork::CategoryAbbreviation(cat)) + "</th>";
       for (auto m : kShownMeasures)
         out += "<th>" + text::EscapeHtml(fieldwork::Describe(m).name) + "</th>";
       out += "</tr></thead><tbody>\n";
-      std::vector<std::string> labels = {"Group"};
+      std::vector<std::string> labels = {Say(report, Word::kColumnGroup)};
       for (auto cat : kCategories) labels.emplace_back(fieldwork::CategoryAbbreviation(cat));
       for (auto m : kShownMeasures) labels.emplace_back(fieldwork::Describe(m).name);
       std::string rows;
@@ -1005,16 +1104,16 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
         rows += "<tr><td class=\"label\">" + text::EscapeHtml(g.group) + "</td>";
         for (auto cat : kCategories) rows += "<td>" + std::to_string(g.rates.counts[cat]) + "</td>";
         for (auto m : kShownMeasures)
-          rows += "<td>" + text::EscapeHtml(RateText(g.rates[m])) + "</td>";
+          rows += "<td>" + text::EscapeHtml(RateText(g.rates[m], report.words_language)) + "</td>";
         rows += "</tr>\n";
       }
       out += report::LabelCells(rows, labels) + "</tbody></table></div>\n";
     }
-    out += HtmlNote(in.config, "fieldwork") + "</section>\n";
+    out += HtmlNote(report, "fieldwork") + "</section>\n";
   }
 
   // Tables: beside the published cells when the study has them, else the study's own.
-  report::RenderOptions own = OwnTableOptions(in.config);
+  report::RenderOptions own = OwnTableOptions(report);
   if (!published) {
     for (size_t t = 0; t < report.tables.size(); ++t)
       out += report::HtmlTableSection(report.tables[t], own, t);
@@ -1026,14 +1125,14 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
     for (const std::string& note : table.notes)
       out += "<p class=\"note\">" + text::EscapeHtml(note) + "</p>\n";
     HtmlComparisonTable(report, table, &out);
-    out += "<p class=\"note\">" + text::EscapeHtml(FlagLegend(in.config, table)) +
-           " Fisher p: exact test between the groups for the option, adjusted across the item's "
-           "options by Holm.</p>\n";
+    out += "<p class=\"note\">" + text::EscapeHtml(FlagLegend(report, table)) + " " +
+           Say(report, Word::kCmpFisherNote) + "</p>\n";
     out += "<div class=\"charts\">";
     for (const ItemResult& item : table.items) {
       SvgChartOptions chart;
       chart.id = "chart-" + table.id + "-" + item.item;
-      chart.banner = in.config.synthetic ? "SYNTHETIC DATA" : "";
+      chart.banner = in.config.synthetic ? Say(report, Word::kSyntheticData) : "";
+      chart.language = report.words_language;
       chart.level = table.level;
       chart.percent_decimals = table.percent_decimals;
       chart.include_total = false;
@@ -1047,54 +1146,58 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
 
   // Audit.
   if (published) {
-    out += "<section id=\"audit\"><h2>Audit of the published tables</h2>\n";
+    out += "<section id=\"audit\"><h2>" + heading(Word::kReportAudit) + "</h2>\n";
     {
       const auto& a = *in.audit;
-      out += fmt::format(
-          "<p>{} published cells checked against their bases (study/bases.toml) with exact "
-          "arithmetic: "
-          "{} consistent, {} that no count of their base gives, {} printed as no response.</p>\n",
-          a.cells.size(), a.CountVerdict(Verdict::kConsistent),
-          a.CountVerdict(Verdict::kInconsistent), a.CountVerdict(Verdict::kNoResponse));
+      out +=
+          "<p>" +
+          Say(report, Word::kAuditSummary,
+              {std::to_string(a.cells.size()), std::to_string(a.CountVerdict(Verdict::kConsistent)),
+               std::to_string(a.CountVerdict(Verdict::kInconsistent)),
+               std::to_string(a.CountVerdict(Verdict::kNoResponse))}) +
+          "</p>\n";
       out += "<ul>";
       for (const auto& f : a.findings) {
-        out += "<li><strong>" + text::EscapeHtml(FindingKindName(f.kind)) + "</strong> (Table " +
-               text::EscapeHtml(f.table) + "): " + text::EscapeHtml(f.message) + "</li>";
+        out += "<li><strong>" + text::EscapeHtml(FindingKindName(f.kind)) + "</strong> " +
+               text::EscapeHtml(Say(report, Word::kAuditTable, {f.table})) + ": " +
+               text::EscapeHtml(f.message) + "</li>";
       }
       out += "</ul>";
     }
     out += "</section>\n";
 
     // Unreproduced.
-    out += "<section id=\"unreproduced\"><h2>Cells not reproduced</h2>\n<ul>";
+    out += "<section id=\"unreproduced\"><h2>" + heading(Word::kReportUnreproduced) + "</h2>\n<ul>";
     size_t unreproduced = 0;
     for (const auto& cmp : report.comparisons) {
       if (cmp.match) continue;
       ++unreproduced;
       const auto& p = *cmp.published;
-      out += fmt::format("<li>Table {}, {} – {}, {}: published {}, reproduced {} ({}).</li>",
-                         text::EscapeHtml(p.table), text::EscapeHtml(p.item_label),
-                         text::EscapeHtml(p.option_label), text::EscapeHtml(p.country),
-                         text::EscapeHtml(p.published_value),
-                         text::EscapeHtml(cmp.reproduced.empty() ? "–" : cmp.reproduced),
-                         text::EscapeHtml(UnreproducedReason(cmp)));
+      out += "<li>" +
+             Say(report, Word::kUnreproducedCell,
+                 {text::EscapeHtml(p.table), text::EscapeHtml(p.item_label),
+                  text::EscapeHtml(p.option_label), text::EscapeHtml(p.country),
+                  text::EscapeHtml(p.published_value),
+                  text::EscapeHtml(cmp.reproduced.empty() ? "–" : cmp.reproduced),
+                  text::EscapeHtml(UnreproducedReason(report, cmp))}) +
+             ".</li>";
     }
     out += "</ul>";
-    if (unreproduced == 0) out += "<p>Every published cell is reproduced.</p>";
+    if (unreproduced == 0) out += "<p>" + Say(report, Word::kEveryCellReproduced) + "</p>";
     out += "</section>\n";
   }
 
-  out +=
-      "<section id=\"nonresponse\"><h2>Item nonresponse</h2>\n"
-      "<p>Respondents in each item's base who did not answer it, by kind. Refusals are answers "
-      "too.</p>\n" +
-      HtmlNote(in.config, "nonresponse");
+  out += "<section id=\"nonresponse\"><h2>" + heading(Word::kReportItemNonresponse) + "</h2>\n<p>" +
+         Say(report, Word::kReportNonresponseIntro) + "</p>\n" + HtmlNote(report, "nonresponse");
   HtmlNonresponse(report, &out);
   out += "</section>\n";
   if (!report.qualitative_tables.empty()) HtmlQualitative(report, &out);
   if (report.network) HtmlNetwork(report, &out);
-  out += "<footer><p>Generated by ngosurvey from " + text::EscapeHtml(in.config.config_file) +
-         (in.config.synthetic ? ". SYNTHETIC DATA." : ".") + "</p></footer>\n";
+  out += "<footer><p>" +
+         Say(report, Word::kReportGenerated, {text::EscapeHtml(in.config.config_file)}) +
+         (in.config.synthetic ? ". " + text::EscapeHtml(Say(report, Word::kSyntheticData)) + "."
+                              : ".") +
+         "</p></footer>\n";
   out += HtmlPageEnd();
   return out;
 }
@@ -1105,15 +1208,17 @@ std::string RenderStudyReportMarkdown(const StudyReport& report) {
   const StudyInputs& in = report.inputs;
   std::string out;
   const bool published = in.audit.has_value();
-  if (in.config.synthetic) out += "> **" + SyntheticBanner(in.config) + "**\n\n";
-  out += "# " + in.config.title + "\n\n";
+  if (in.config.synthetic) out += "> **" + SyntheticBanner(report) + "**\n\n";
+  out += "# " + ReportTitle(report) + "\n\n";
   for (const std::string& line : report.summary) out += "- " + line + "\n";
-  out += "\n" + MarkdownNote(in.config, "design");
-  if (in.frame) out += "## Fieldwork and response rates\n\n" + MarkdownNote(in.config, "fieldwork");
+  out += "\n" + MarkdownNote(report, "design");
+  if (in.frame) {
+    out += "## " + Say(report, Word::kReportFieldwork) + "\n\n" + MarkdownNote(report, "fieldwork");
+  }
   for (const RatesScenario& s : report.fieldwork) {
     out += "### " + s.title + "\n\n";
     if (!s.explanation.empty()) out += s.explanation + "\n\n";
-    out += "| Group |";
+    out += "| " + Say(report, Word::kColumnGroup) + " |";
     for (auto cat : kCategories)
       out += " " + std::string(fieldwork::CategoryAbbreviation(cat)) + " |";
     for (auto m : kShownMeasures) out += " " + std::string(fieldwork::Describe(m).name) + " |";
@@ -1123,25 +1228,27 @@ std::string RenderStudyReportMarkdown(const StudyReport& report) {
     for (const auto& g : s.groups) {
       out += "| " + g.group + " |";
       for (auto cat : kCategories) out += " " + std::to_string(g.rates.counts[cat]) + " |";
-      for (auto m : kShownMeasures) out += " " + RateText(g.rates[m]) + " |";
+      for (auto m : kShownMeasures) out += " " + RateText(g.rates[m], report.words_language) + " |";
       out += "\n";
     }
     out += "\n";
   }
   std::vector<std::string> groups = GroupsOf(report);
   if (!published) {
-    report::RenderOptions own = OwnTableOptions(in.config);
+    report::RenderOptions own = OwnTableOptions(report);
     out += report::RenderMarkdown(report.tables, own);
   }
   for (const TableResult& table : report.tables) {
     if (!published) break;
     out += "## " + table.title + "\n\n";
-    if (in.config.synthetic) out += "*SYNTHETIC DATA*\n\n";
+    if (in.config.synthetic) out += "*" + Say(report, Word::kSyntheticData) + "*\n\n";
     std::vector<ComparisonRow> rows = RowsOf(report, table.id);
-    out += "| Item | Option |";
-    for (const std::string& g : groups)
-      out += " " + GroupLabel(table, g) + " published | reproduced | n/N |";
-    out += " Fisher p |\n|---|---|";
+    out += "| " + Say(report, Word::kTableItem) + " | " + Say(report, Word::kColumnOption) + " |";
+    for (const std::string& g : groups) {
+      out += " " + GroupLabel(table, g) + " " + Say(report, Word::kCmpPublished) + " | " +
+             Say(report, Word::kCmpReproduced) + " | n/N |";
+    }
+    out += " " + Say(report, Word::kTableFisherP) + " |\n|---|---|";
     for (size_t i = 0; i < groups.size(); ++i) out += "---:|---:|---:|";
     out += "---:|\n";
     for (const ComparisonRow& row : rows) {
@@ -1157,56 +1264,58 @@ std::string RenderStudyReportMarkdown(const StudyReport& report) {
         const CellComparison& cmp = *it->second;
         if (!test) test = TestOf(cmp);
         out += " " +
-               (cmp.published->published_value.empty() ? "no response"
+               (cmp.published->published_value.empty() ? Say(report, Word::kCmpNoResponse)
                                                        : cmp.published->published_value) +
                " | " + cmp.reproduced + (Flags(cmp).empty() ? "" : " " + Flags(cmp)) + " | " +
                CountText(cmp) + " |";
       }
-      out += " " + PText(test) + " |\n";
+      out += " " + PText(report, test) + " |\n";
     }
-    out += "\n" + FlagLegend(in.config, table) + "\n\n";
+    out += "\n" + FlagLegend(report, table) + "\n\n";
   }
-  if (published) out += "## Cells not reproduced\n\n";
+  if (published) out += "## " + Say(report, Word::kReportUnreproduced) + "\n\n";
   size_t unreproduced = 0;
   for (const auto& cmp : report.comparisons) {
     if (cmp.match) continue;
     ++unreproduced;
     const auto& p = *cmp.published;
-    out += "- Table " + p.table + ", " + p.item_label + " – " + p.option_label + ", " + p.country +
-           ": published " + p.published_value + ", reproduced " +
-           (cmp.reproduced.empty() ? "–" : cmp.reproduced) + " (" + UnreproducedReason(cmp) + ")\n";
+    out += "- " +
+           Say(report, Word::kUnreproducedCell,
+               {p.table, p.item_label, p.option_label, p.country, p.published_value,
+                cmp.reproduced.empty() ? "–" : cmp.reproduced, UnreproducedReason(report, cmp)}) +
+           "\n";
   }
-  if (published && unreproduced == 0) out += "Every published cell is reproduced.\n";
+  if (published && unreproduced == 0) out += Say(report, Word::kEveryCellReproduced) + "\n";
   if (report.network) {
-    out += "\n## Coordination network\n\nTies from responding " + in.config.unit.Other() +
-           " to the organisations they named in " + NetworkQuestions(report) +
-           (in.config.synthetic ? " (SYNTHETIC DATA)" : "") +
-           "; the drawing is in report.html.\n\n";
-    out +=
-        "| Scope | Organisations | Ties | Density | Reciprocity | Weak components | NGO–NGO "
-        "ties | NGO–government ties |\n|---|---:|---:|---:|---:|---:|---:|---:|\n";
+    out += "\n## " + Say(report, Word::kReportNetwork) + "\n\n" +
+           Say(report, Word::kNetIntroShort,
+               {UnitOther(report), NetworkQuestions(report),
+                in.config.synthetic ? " (" + Say(report, Word::kSyntheticData) + ")" : ""}) +
+           "\n\n|";
+    for (Word w : NetworkColumns()) out += " " + Say(report, w) + " |";
+    out += "\n|---|---:|---:|---:|---:|---:|---:|---:|\n";
     for (const auto& scope : report.network_scopes) {
-      out += "| " + std::string(scope.scope == "overall" ? "Overall" : scope.scope) + " | " +
-             std::to_string(scope.node_count) + " | " + std::to_string(scope.tie_count) + " | " +
-             MeasureText(scope.density) + " | " + MeasureText(scope.reciprocity) + " | " +
+      out += "| " + (scope.scope == "overall" ? Say(report, Word::kGroupOverall) : scope.scope) +
+             " | " + std::to_string(scope.node_count) + " | " + std::to_string(scope.tie_count) +
+             " | " + MeasureText(scope.density) + " | " + MeasureText(scope.reciprocity) + " | " +
              std::to_string(scope.weak_components) + " | " + std::to_string(NgoTies(scope, "ngo")) +
              " | " + std::to_string(NgoTies(scope, "government")) + " |\n";
     }
     auto named = MostNamed(report, 8);
     if (!named.empty()) {
-      out += "\nNamed most often: ";
+      std::string list;
       for (size_t i = 0; i < named.size(); ++i) {
         const auto& node = report.network->nodes[named[i]->node];
-        out += (i ? ", " : "") + node.label + " (" + std::to_string(named[i]->in_degree) + ")";
+        list += (i ? ", " : "") + node.label + " (" + std::to_string(named[i]->in_degree) + ")";
       }
-      out += ".\n";
+      out += "\n" + Say(report, Word::kNetNamedMostShort, {list}) + "\n";
     }
   }
   if (in.audit) {
-    out += "\n## Audit of the published tables\n\n";
+    out += "\n## " + Say(report, Word::kReportAudit) + "\n\n";
     for (const auto& f : in.audit->findings) {
-      out += "- **" + std::string(FindingKindName(f.kind)) + "** (Table " + f.table +
-             "): " + f.message + "\n";
+      out += "- **" + std::string(FindingKindName(f.kind)) + "** " +
+             Say(report, Word::kAuditTable, {f.table}) + ": " + f.message + "\n";
     }
   }
   if (!report.qualitative_tables.empty()) MarkdownQualitative(report, &out);

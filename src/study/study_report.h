@@ -79,6 +79,10 @@ struct StudyReportOptions {
 struct StudyReport {
   StudyInputs inputs;
   std::string language;  // StudyReportOptions::language
+  // The language of the report's own words (base/words.h: "en", "km" or "vi") and of
+  // the study's unit words (study.toml `unit`), from `language`.
+  std::string words_language = "en";
+  std::string unit_language = "en";
   size_t respondents = 0;
   std::vector<analysis::TableResult> tables;
   std::vector<CellComparison> comparisons;  // in the published CSV's order

@@ -16,6 +16,8 @@
 #include "base/escape.h"
 #include "base/file.h"
 #include "base/testing/source_dir.h"
+#include "base/words.h"
+#include "report/table_render.h"
 #include "study/study.h"
 #include "study/synth.h"
 
@@ -544,6 +546,245 @@ TEST(OtherStudyTest, ReportInAnotherLanguageOfTheForm) {
   EXPECT_NE(html.find("Giới tính"), std::string::npos);
   EXPECT_NE(html.find("Thành phố trong nước"), std::string::npos);
   EXPECT_EQ(html.find("A city in the country"), std::string::npos);
+}
+
+// The text a reader sees on a page: HTML without its tags, styles and entities, but
+// with the words of its title, data-label and aria-label attributes (tooltips and the
+// narrow layout's labels); Markdown as it is.
+std::string VisibleText(std::string_view page) {
+  std::string out;
+  size_t at = 0;
+  auto unescape = [](std::string text) {
+    for (auto [from, to] : {std::pair<std::string_view, std::string_view>{"&lt;", "<"},
+                            {"&gt;", ">"},
+                            {"&quot;", "\""},
+                            {"&#39;", "'"},
+                            {"&#x27;", "'"},
+                            {"&amp;", "&"}}) {
+      for (size_t i = text.find(from); i != std::string::npos; i = text.find(from, i)) {
+        text.replace(i, from.size(), to);
+        i += to.size();
+      }
+    }
+    return text;
+  };
+  while (at < page.size()) {
+    size_t open = page.find('<', at);
+    out += unescape(
+        std::string(page.substr(at, open == std::string_view::npos ? page.npos : open - at)));
+    if (open == std::string_view::npos) break;
+    if (page.substr(open).starts_with("<style")) {
+      size_t end = page.find("</style>", open);
+      at = end == std::string_view::npos ? page.size() : end + 8;
+      continue;
+    }
+    size_t close = page.find('>', open);
+    std::string_view tag = page.substr(open, close - open);
+    for (std::string_view attribute : {" title=\"", " data-label=\"", " aria-label=\""}) {
+      size_t a = tag.find(attribute);
+      if (a == std::string_view::npos) continue;
+      size_t start = a + attribute.size();
+      out += "\n" + unescape(std::string(tag.substr(start, tag.find('"', start) - start))) + "\n";
+    }
+    out += "\n";
+    at = close == std::string_view::npos ? page.size() : close + 1;
+  }
+  return out;
+}
+
+// The English words of the tool's catalogue (base/words.h) that show on `page` although
+// the catalogue has them in `language`: each stretch of an English text between its
+// "{}" with three letters or more, found as whole words, unless its translation keeps
+// it (a name: "Fisher", "Holm"). `names` are the data's identifiers (the form's
+// question names, a design's columns) and `texts` the study's own texts in any language
+// (labels of the form, titles and notes of the specs and of study.toml: English where
+// the study gives no translation), which are not words of the tool.
+std::vector<std::string> EnglishWordsOn(std::string_view page, std::string_view language,
+                                        const std::vector<std::string>& names,
+                                        std::vector<std::string> texts) {
+  auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  auto word_char = [&](char c) { return letter(c) || (c >= '0' && c <= '9') || c == '_'; };
+  std::string text = VisibleText(page);
+  std::sort(texts.begin(), texts.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  for (const std::string& own : texts) {
+    if (own.size() < 3) continue;
+    for (size_t at = text.find(own); at != std::string::npos; at = text.find(own, at)) {
+      text.replace(at, own.size(), "#");
+    }
+  }
+  for (const std::string& name : names) {
+    for (size_t at = text.find(name); at != std::string::npos; at = text.find(name, at + 1)) {
+      bool starts = at == 0 || !word_char(text[at - 1]);
+      bool ends = at + name.size() >= text.size() || !word_char(text[at + name.size()]);
+      if (starts && ends) text.replace(at, name.size(), std::string(name.size(), '#'));
+    }
+  }
+  std::vector<std::string> found;
+  for (const words::Entry& e : words::Catalogue()) {
+    std::string_view translated = words::Pattern(e.word, language);
+    if (translated == e.en) continue;  // no translation: nothing to leak
+    size_t from = 0;
+    while (from <= e.en.size()) {
+      size_t hole = e.en.find("{}", from);
+      std::string_view part =
+          e.en.substr(from, hole == std::string_view::npos ? e.en.npos : hole - from);
+      from = hole == std::string_view::npos ? e.en.size() + 1 : hole + 2;
+      while (!part.empty() && !letter(part.front())) part.remove_prefix(1);
+      while (!part.empty() && !letter(part.back()) && part.back() != ')') part.remove_suffix(1);
+      if (std::count_if(part.begin(), part.end(), letter) < 3) continue;
+      if (translated.find(part) != std::string_view::npos) continue;  // a name it keeps
+      for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) {
+        bool starts = at == 0 || !word_char(text[at - 1]);
+        bool ends = at + part.size() >= text.size() || !word_char(text[at + part.size()]);
+        if (starts && ends) {
+          size_t line = text.rfind('\n', at);
+          line = line == std::string::npos ? 0 : line + 1;
+          found.push_back(std::string(e.key) + ": \"" + std::string(part) + "\" in \"" +
+                          text.substr(line, std::min<size_t>(text.find('\n', at) - line, 160)) +
+                          "\"");
+          break;
+        }
+      }
+    }
+  }
+  return found;
+}
+
+TEST(OtherStudyTest, TheReportAndTablesSpeakTheLanguageAskedFor) {
+  for (std::string language : {"vi", "km"}) {
+    SCOPED_TRACE(language);
+    auto inputs = LoadStudyInputs(kHousehold);
+    ASSERT_TRUE(inputs) << inputs.error().ToString();
+    StudyReportOptions options;
+    options.language = language;
+    auto report = BuildStudyReport(std::move(*inputs), NullProgress::Instance(), options);
+    ASSERT_TRUE(report) << report.error().ToString();
+    EXPECT_EQ(report->words_language, language);
+    std::string html = RenderStudyReportHtml(*report);
+    std::string md = RenderStudyReportMarkdown(*report);
+    // The tables as `tabulate --lang` prints them, in both text formats.
+    report::RenderOptions render;
+    render.language = language;
+    auto tables_html = report::RenderTables(report->tables, report::TableFormat::kHtml, render);
+    auto tables_md = report::RenderTables(report->tables, report::TableFormat::kMarkdown, render);
+    ASSERT_TRUE(tables_html && tables_md);
+    std::vector<std::string> names;
+    for (const form::Question& q : report->inputs.form.questions) names.push_back(q.name);
+    const analysis::DesignSpec& design = report->inputs.config.design;
+    for (const std::string& column : {design.weight, design.strata, design.cluster, design.fpc}) {
+      if (!column.empty()) names.push_back(column);
+    }
+    // The study's own texts, in every language it has them (English where not translated).
+    std::vector<std::string> texts;
+    const form::Form& form = report->inputs.form;
+    for (const form::Question& q : form.questions) {
+      for (const auto& [code, label] : q.label) texts.push_back(label);
+    }
+    for (const form::ChoiceList& list : form.choice_lists) {
+      for (const form::Choice& choice : list.choices) {
+        for (const auto& [code, label] : choice.label) texts.push_back(label);
+      }
+    }
+    texts.push_back(form.title);
+    for (const auto& [key, value] : form.settings.values) texts.push_back(value);
+    for (const form::Language& l : form.languages) texts.push_back(l.name);
+    auto add_all = [&](const std::map<std::string, std::string>& by_language) {
+      for (const auto& [code, text] : by_language) texts.push_back(text);
+    };
+    const StudyConfig& config = report->inputs.config;
+    add_all(config.title_by_language);
+    add_all(config.mode_by_language);
+    for (const auto& [section, by_language] : config.notes_by_language) add_all(by_language);
+    auto specs = analysis::ReadTableSpecs(config.tables);
+    ASSERT_TRUE(specs);
+    for (const analysis::TableSpec& spec : *specs) {
+      add_all(spec.title_by_language);
+      texts.push_back(spec.title);
+      for (const auto& [code, notes] : spec.notes_by_language)
+        texts.insert(texts.end(), notes.begin(), notes.end());
+      texts.insert(texts.end(), spec.notes.begin(), spec.notes.end());
+      for (const analysis::RowSpec& row : spec.rows) {
+        add_all(row.label_by_language);
+        texts.push_back(row.label);
+      }
+    }
+    for (const auto& [name, page] : {std::pair<std::string, std::string*>{"report.html", &html},
+                                     {"report.md", &md},
+                                     {"tables.html", &*tables_html},
+                                     {"tables.md", &*tables_md}}) {
+      for (const std::string& leak : EnglishWordsOn(*page, language, names, texts))
+        ADD_FAILURE() << name << " prints the English of " << leak;
+      // Still SYNTHETIC on every page (a word readers of any language search for).
+      if (name.starts_with("report")) {
+        EXPECT_NE(page->find("SYNTHETIC"), std::string::npos);
+      }
+    }
+    // The words are the catalogue's: a word of each kind, in this language.
+    for (words::Word word : {words::Word::kTableNonresponse, words::Word::kReportStudyDesign,
+                             words::Word::kStatMean}) {
+      EXPECT_NE(html.find(words::Text(word, language)), std::string::npos) << words::Key(word);
+    }
+    EXPECT_NE(md.find(words::Text(words::Word::kTableItem, language)), std::string::npos);
+  }
+  // Only Vietnamese titles are given (examples/household/tables.toml): Khmer keeps English.
+  auto inputs = LoadStudyInputs(kHousehold);
+  ASSERT_TRUE(inputs);
+  StudyReportOptions options;
+  options.language = "Vietnamese";  // a name of the form's language works as its code
+  auto report = BuildStudyReport(std::move(*inputs), NullProgress::Instance(), options);
+  ASSERT_TRUE(report) << report.error().ToString();
+  EXPECT_EQ(report->words_language, "vi");
+  EXPECT_EQ(report->tables[1].title, "Bảng H2. Các nguồn thu nhập");
+  std::string html = RenderStudyReportHtml(*report);
+  EXPECT_NE(html.find("<h1>" + report->inputs.config.title_by_language.at("vi") + "</h1>"),
+            std::string::npos);
+  EXPECT_NE(html.find(report->inputs.config.unit.Count(report->respondents, "vi")),
+            std::string::npos)
+      << "the unit in Vietnamese";
+  EXPECT_NE(html.find(report->inputs.config.notes_by_language.at("nonresponse").at("vi")),
+            std::string::npos);
+}
+
+TEST(OtherStudyTest, PerLanguageTextsOfTheStudyAndItsSpecs) {
+  TempFolder dir;
+  std::filesystem::copy(
+      kHousehold, dir.str(),
+      std::filesystem::copy_options::recursive | std::filesystem::copy_options::overwrite_existing);
+  auto config = ReadStudyConfig(dir.str());
+  ASSERT_TRUE(config) << config.error().ToString();
+  EXPECT_EQ(config->mode, "face to face");  // `mode = { en = ..., vi = ... }`: the English
+  EXPECT_EQ(config->mode_by_language.at("vi"), "trực tiếp");
+  EXPECT_TRUE(config->title.starts_with("Household migration survey"));
+  // A table of languages without English is refused at its line.
+  Replace(dir.Path("study.toml"), "mode = { en = \"face to face\", ", "mode = { ");
+  config = ReadStudyConfig(dir.str());
+  ASSERT_FALSE(config);
+  EXPECT_EQ(config.error().code, "SD002");
+  EXPECT_NE(config.error().message.find("English"), std::string::npos);
+  EXPECT_GT(config.error().where.row, 1);
+
+  auto specs = analysis::ParseTableSpecs(
+      "[[table]]\nid = \"T\"\ntitle = { en = \"Income\", vi = \"Thu nhập\" }\n"
+      "notes = { en = [\"A note\"], vi = \"Ghi chú\" }\n"
+      "[[table.row]]\nitem = \"q\"\nlabel = { en = \"Q\", km = \"សំណួរ\" }\n",
+      "t.toml");
+  ASSERT_TRUE(specs) << specs.error().ToString();
+  analysis::TableSpec spec = specs->at(0);
+  EXPECT_EQ(spec.title, "Income");
+  EXPECT_EQ(spec.notes, std::vector<std::string>{"A note"});
+  analysis::UseLanguage("vi", &spec);
+  EXPECT_EQ(spec.title, "Thu nhập");
+  EXPECT_EQ(spec.notes, std::vector<std::string>{"Ghi chú"});
+  EXPECT_EQ(spec.rows[0].label, "Q");  // no Vietnamese label: the English
+  analysis::UseLanguage("km", &spec);
+  EXPECT_EQ(spec.rows[0].label, "សំណួរ");
+  auto bad = analysis::ParseTableSpecs(
+      "[[table]]\nid = \"T\"\ntitle = { vi = \"Thu nhập\" }\n[[table.row]]\nitem = \"q\"\n",
+      "t.toml");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, "TS002");
+  EXPECT_EQ(bad.error().where.row, 3);
 }
 
 TEST(OtherStudyTest, UnitWordsAndBadUnitsAreNamed) {
