@@ -94,7 +94,7 @@ class RowContext final : public form::expr::EvalContext, public form::expr::Name
 // substituted as a literal first (bare names are the choice's columns).
 class ChoiceContext final : public form::expr::EvalContext, public form::expr::NameResolver {
  public:
-  ChoiceContext(const form::Choice& choice) : choice_(choice) {}
+  explicit ChoiceContext(const form::Choice& choice) : choice_(choice) {}
   std::optional<form::expr::Symbol> Resolve(std::string_view name) const override {
     if (name == "name") return form::expr::Symbol{0, form::expr::TypeHint::kString};
     for (size_t i = 0; i < choice_.extra_columns.size(); ++i) {
