@@ -81,9 +81,13 @@ constexpr std::array kCatalogue = {
                    "Fill in the name column of the choice (the value stored in the data)."},
     DiagnosticInfo{"E016", kE, "A choice list has no choices with a name.",
                    "Add choices to the list, or remove the rows."},
-    DiagnosticInfo{"E017", kE, "A choice row has a name but no list name.",
-                   "Fill in the list_name column so the choice belongs to a list."},
-    DiagnosticInfo{"E018", kE, "A question shown to the interviewer has no label and no hint.",
+    DiagnosticInfo{"E017", kE,
+                   "No longer reported (a choice row without a list name is warning W113, as "
+                   "pyxform skips the row).",
+                   "Nothing: the code is kept so that it keeps its meaning."},
+    DiagnosticInfo{"E018", kE,
+                   "A question shown to the interviewer has no label, no hint and no media "
+                   "(image, audio or video).",
                    "Add a label (in every language of the form)."},
     DiagnosticInfo{"E019", kE,
                    "Calculations depend on each other in a circle (the cycle is listed).",
@@ -176,6 +180,11 @@ constexpr std::array kCatalogue = {
     DiagnosticInfo{"W112", kW,
                    "repeat_count is set on a row that is not begin repeat; it is ignored.",
                    "Move repeat_count to the begin repeat row."},
+    DiagnosticInfo{"W113", kW,
+                   "A choice row has a name or a label but no list name; it is skipped (as "
+                   "pyxform does).",
+                   "Fill in the list_name column if the choice belongs to a list, or delete the "
+                   "row."},
 };
 
 }  // namespace

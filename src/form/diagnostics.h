@@ -56,7 +56,7 @@ inline constexpr const char kAmbiguousReference[] = "E013";
 inline constexpr const char kDuplicateChoice[] = "E014";
 inline constexpr const char kChoiceWithoutName[] = "E015";
 inline constexpr const char kEmptyChoiceList[] = "E016";
-inline constexpr const char kChoiceWithoutList[] = "E017";
+// E017 (a choice row without a list name) is warning W113 now: pyxform skips the row.
 inline constexpr const char kMissingLabel[] = "E018";
 inline constexpr const char kCircularCalculation[] = "E019";
 // E020 (a choice_filter column the choices sheet lacks) is no longer an error:
@@ -87,6 +87,7 @@ inline constexpr const char kRowWithoutType[] = "W109";
 inline constexpr const char kFilterColumnMissing[] = "W110";
 inline constexpr const char kPathToNothing[] = "W111";
 inline constexpr const char kRepeatCountIgnored[] = "W112";
+inline constexpr const char kChoiceWithoutList[] = "W113";
 }  // namespace code
 
 }  // namespace ngosurvey::form

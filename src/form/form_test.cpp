@@ -231,7 +231,7 @@ TEST(Form, ReportsEveryProblemInOnePass) {
   std::set<std::string> codes;
   for (const std::string& c : Codes(l.diags)) codes.insert(c);
   for (const char* want : {"E003", "E005", "E006", "E008", "E009", "E011", "E012", "E014", "E015",
-                           "E016", "E017", "E018", "E019", "E050", "E051", "W102", "W110"}) {
+                           "E016", "E018", "E019", "E050", "E051", "W102", "W110", "W113"}) {
     EXPECT_EQ(codes.count(want), 1u) << want << "\n" << All(l.diags);
   }
   for (const Diagnostic& d : l.diags.items()) {

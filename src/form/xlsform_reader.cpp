@@ -1021,10 +1021,12 @@ void Builder::ReadChoices(const Sheet& sheet, bool external) {
       }
     }
     if (list_name.empty()) {
+      // pyxform groups the rows by list name and drops the rows without one.
       if (!choice.name.empty() || has_label) {
-        diags_->AddError(code::kChoiceWithoutList,
-                         fmt::format("choice \"{}\" has no list name", choice.name),
-                         SheetWhere(sheet.name, row.number, list_column));
+        diags_->AddWarning(
+            code::kChoiceWithoutList,
+            fmt::format("choice \"{}\" has no list name; the row is skipped", choice.name),
+            SheetWhere(sheet.name, row.number, list_column));
       }
       continue;
     }
@@ -1038,7 +1040,9 @@ void Builder::ReadChoices(const Sheet& sheet, bool external) {
       continue;
     }
     auto [dup, fresh] = seen.emplace(std::make_pair(it->second, choice.name), row.number);
-    if (!fresh && !form_.settings.allow_choice_duplicates) {
+    // pyxform checks duplicates on the choices sheet only: the external_choices
+    // sheet goes to itemsets.csv as it is.
+    if (!fresh && !external && !form_.settings.allow_choice_duplicates) {
       diags_->AddError(code::kDuplicateChoice,
                        fmt::format("list \"{}\" already has a choice named \"{}\" (row {})",
                                    list_name, choice.name, dup->second),
@@ -1179,12 +1183,16 @@ void Builder::CheckQuestions() {
         }
       }
     }
-    if (traits.needs_label && q.label.empty() && q.hint.empty() && q.type != QuestionType::kNote) {
+    // pyxform shows a note (or a question) that has only media: an image, audio or video
+    // (a big-image needs an image beside it).
+    bool has_media = !q.image.empty() || !q.audio.empty() || !q.video.empty();
+    if (traits.needs_label && q.label.empty() && q.hint.empty() && !has_media &&
+        q.type != QuestionType::kNote) {
       diags_->AddError(code::kMissingLabel,
                        fmt::format("\"{}\" is shown to the interviewer but has no label", q.name),
                        form_.SurveyCell(q.row, label_key));
     }
-    if (q.type == QuestionType::kNote && q.label.empty() && q.hint.empty()) {
+    if (q.type == QuestionType::kNote && q.label.empty() && q.hint.empty() && !has_media) {
       diags_->AddError(code::kMissingLabel, fmt::format("note \"{}\" has no label to show", q.name),
                        form_.SurveyCell(q.row, label_key));
     }
