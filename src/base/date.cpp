@@ -19,6 +19,65 @@ bool ReadDigits(std::string_view s, size_t pos, size_t n, unsigned* out) {
   return true;
 }
 
+bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
+  if (pos + n > s.size()) return false;
+  unsigned value = 0;
+  if (!ReadDigits(s, pos, n, &value)) return false;
+  *out = static_cast<int>(value);
+  return true;
+}
+
+// The time of ParseIsoTime from s[pos] to the end.
+std::optional<ZonedTime> ParseClock(std::string_view s, size_t pos) {
+  int h = 0, mi = 0, sec = 0;
+  if (!Digits(s, pos, 2, &h) || pos + 2 >= s.size() || s[pos + 2] != ':' ||
+      !Digits(s, pos + 3, 2, &mi)) {
+    return std::nullopt;
+  }
+  pos += 5;
+  int64_t ms = 0;
+  if (pos < s.size() && s[pos] == ':') {
+    if (!Digits(s, pos + 1, 2, &sec)) return std::nullopt;
+    pos += 3;
+    if (pos < s.size() && s[pos] == '.') {
+      ++pos;
+      size_t start = pos;
+      int scale = 100;
+      while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+        ms += (s[pos] - '0') * scale;
+        scale /= 10;
+        ++pos;
+      }
+      if (pos == start) return std::nullopt;
+    }
+  }
+  if (h > 23 || mi > 59 || sec > 60) return std::nullopt;
+  ZonedTime out;
+  if (pos < s.size()) {
+    if (s[pos] == 'Z' && pos + 1 == s.size()) {
+      ++pos;
+      out.offset_minutes = 0;
+    } else if (s[pos] == '+' || s[pos] == '-') {
+      int oh = 0, om = 0;
+      if (!Digits(s, pos + 1, 2, &oh)) return std::nullopt;
+      const int sign = s[pos] == '-' ? -1 : 1;
+      size_t next = pos + 3;
+      if (next == s.size()) {
+        pos = next;  // "+hh" alone: ISO 8601's hour offset (Kobo's exports have "-04")
+      } else {
+        if (s[next] == ':') ++next;
+        if (!Digits(s, next, 2, &om)) return std::nullopt;
+        pos = next + 2;
+      }
+      if (om > 59 || oh * 60 + om > kMaxUtcOffsetMinutes) return std::nullopt;
+      out.offset_minutes = sign * (oh * 60 + om);
+    }
+  }
+  if (pos != s.size()) return std::nullopt;
+  out.millis = ((h * 60 + mi) * 60 + sec) * int64_t{1000} + ms;
+  return out;
+}
+
 }  // namespace
 
 bool IsLeapYear(int64_t year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
@@ -65,6 +124,20 @@ std::optional<int64_t> ParseIsoDate(std::string_view text) {
   return DaysFromCivil(year, month, day);
 }
 
+std::optional<ZonedTime> ParseIsoTime(std::string_view text) { return ParseClock(text, 0); }
+
+std::optional<ZonedTime> ParseIsoDateTime(std::string_view text) {
+  if (text.size() < 10) return std::nullopt;
+  auto days = ParseIsoDate(text.substr(0, 10));
+  if (!days) return std::nullopt;
+  if (text.size() == 10) return ZonedTime{*days * kMillisPerDay, std::nullopt};
+  if (text[10] != 'T' && text[10] != ' ') return std::nullopt;
+  std::optional<ZonedTime> clock = ParseClock(text, 11);
+  if (!clock) return std::nullopt;
+  clock->millis += *days * kMillisPerDay - int64_t{clock->offset_minutes.value_or(0)} * 60000;
+  return clock;
+}
+
 size_t FormatIsoDate(int64_t days, char* buf) {
   Civil c = CivilFromDays(days);
   int n = std::snprintf(buf, kFormatBufferSize, "%04lld-%02u-%02u", static_cast<long long>(c.year),
@@ -101,6 +174,15 @@ std::string FormatIsoDateTimeUtc(int64_t millis) {
   std::string out = FormatIsoDateTime(millis, 0);
   out.replace(out.size() - 6, 6, "Z");  // "+00:00" -> "Z"
   return out;
+}
+
+std::string FormatLocalDateTime(int64_t millis, std::optional<int> offset_minutes) {
+  if (!offset_minutes || *offset_minutes == 0) return FormatIsoDateTimeUtc(millis);
+  return FormatIsoDateTime(millis, *offset_minutes);
+}
+
+int64_t LocalDayOfMillis(int64_t millis, std::optional<int> offset_minutes) {
+  return DayOfMillis(millis + int64_t{offset_minutes.value_or(0)} * 60000);
 }
 
 }  // namespace ngosurvey::date

@@ -80,5 +80,57 @@ TEST(DateTest, FormatsDatesAndInstants) {
   EXPECT_EQ(std::string_view(buf, FormatIsoDate(0, buf)), "1970-01-01");
 }
 
+TEST(DateTest, ParsesTimesWithTheOffsetWritten) {
+  const int64_t day = DaysFromCivil(2024, 3, 5) * kMillisPerDay;
+  const int64_t local = ((9 * 60 + 12) * 60 + 44) * int64_t{1000} + 123;
+  // Kobo and ODK Central write the device's offset.
+  auto kobo = ParseIsoDateTime("2024-03-05T09:12:44.123+07:00");
+  ASSERT_TRUE(kobo);
+  EXPECT_EQ(kobo->millis, day + local - 7 * 3600000);
+  EXPECT_EQ(kobo->offset_minutes, 420);
+  auto west = ParseIsoDateTime("2024-03-05T09:12:44.123-0930");
+  ASSERT_TRUE(west);
+  EXPECT_EQ(west->millis, day + local + (9 * 60 + 30) * 60000);
+  EXPECT_EQ(west->offset_minutes, -570);
+  EXPECT_EQ(ParseIsoDateTime("2024-03-05T09:12:44.123-04")->offset_minutes, -240);
+  // "Z" is a known offset of 0; no zone at all is read as UTC with no offset known.
+  auto zulu = ParseIsoDateTime("2024-03-05T09:12:44.123Z");
+  ASSERT_TRUE(zulu);
+  EXPECT_EQ(zulu->offset_minutes, 0);
+  auto bare = ParseIsoDateTime("2024-03-05 09:12:44.123");
+  ASSERT_TRUE(bare);
+  EXPECT_EQ(bare->millis, zulu->millis);
+  EXPECT_FALSE(bare->offset_minutes);
+  EXPECT_EQ(ParseIsoDateTime("2024-03-05")->millis, day);
+  EXPECT_FALSE(ParseIsoDateTime("2024-03-05")->offset_minutes);
+  for (std::string_view bad :
+       {"2024-03-05T09:12:44+19:00", "2024-03-05T09:12:44+07:60", "2024-03-05T09:12:44+7",
+        "2024-03-05T24:00", "2024-02-30T09:00", "2024-03-05T09:12:44Zx", "2024-03-05X09:12"}) {
+    EXPECT_FALSE(ParseIsoDateTime(bad)) << bad;
+  }
+  auto time = ParseIsoTime("09:12:44.5+05:45");
+  ASSERT_TRUE(time);
+  EXPECT_EQ(time->millis, ((9 * 60 + 12) * 60 + 44) * int64_t{1000} + 500) << "as written";
+  EXPECT_EQ(time->offset_minutes, 345);
+}
+
+TEST(DateTest, LocalTimesAndDaysFollowTheOffsetWritten) {
+  // 23:30 in Phnom Penh on 5 March is 16:30 UTC the same day; 06:30 on 6 March in
+  // Phnom Penh is 23:30 UTC on 5 March: the local day is the 6th.
+  auto late = ParseIsoDateTime("2024-03-06T06:30:00.000+07:00");
+  ASSERT_TRUE(late);
+  EXPECT_EQ(FormatLocalDateTime(late->millis, late->offset_minutes),
+            "2024-03-06T06:30:00.000+07:00");
+  EXPECT_EQ(FormatLocalDateTime(late->millis, std::nullopt), "2024-03-05T23:30:00.000Z");
+  EXPECT_EQ(FormatLocalDateTime(late->millis, 0), "2024-03-05T23:30:00.000Z");
+  EXPECT_EQ(LocalDayOfMillis(late->millis, late->offset_minutes), DaysFromCivil(2024, 3, 6));
+  EXPECT_EQ(LocalDayOfMillis(late->millis, std::nullopt), DaysFromCivil(2024, 3, 5));
+  auto americas = ParseIsoDateTime("2024-03-05T21:00:00-05:00");
+  ASSERT_TRUE(americas);
+  EXPECT_EQ(LocalDayOfMillis(americas->millis, americas->offset_minutes),
+            DaysFromCivil(2024, 3, 5));
+  EXPECT_EQ(DayOfMillis(americas->millis), DaysFromCivil(2024, 3, 6)) << "the UTC day differs";
+}
+
 }  // namespace
 }  // namespace ngosurvey::date

@@ -548,14 +548,17 @@ constexpr Entry kEntries[] = {
      "Labels in language '{}'. Refused is stored as '{}' in CSV and XLSX, .a in Stata and -97 "
      "(user-missing) in SPSS; don't know as '{}', .b and -98. Not asked (skipped by relevance) and "
      "missing are empty / system missing. Dates are Stata %td / SPSS DATE, date-times %tc / "
-     "DATETIME.",
+     "DATETIME in the local time they were written in (CSV and XLSX keep their UTC offset: "
+     "2024-03-05T09:12:44.123+07:00).",
      "ស្លាកជាភាសា '{}'។ ការបដិសេធត្រូវបានរក្សាទុកជា '{}' ក្នុង CSV និង XLSX, .a ក្នុង Stata និង -97 "
      "(តម្លៃបាត់កំណត់ដោយអ្នកប្រើ) ក្នុង SPSS; មិនដឹងជា '{}', .b និង -98។ មិនបានសួរ (រំលងដោយលក្ខខណ្ឌ) និងបាត់ គឺទទេ / "
-     "តម្លៃបាត់របស់ប្រព័ន្ធ។ កាលបរិច្ឆេទជា Stata %td / SPSS DATE, កាលបរិច្ឆេទ-ម៉ោងជា %tc / DATETIME។",
+     "តម្លៃបាត់របស់ប្រព័ន្ធ។ កាលបរិច្ឆេទជា Stata %td / SPSS DATE, កាលបរិច្ឆេទ-ម៉ោងជា %tc / DATETIME "
+     "តាមម៉ោងក្នុងស្រុកដែលបានសរសេរ (CSV និង XLSX រក្សាគម្លាតម៉ោង UTC របស់វា៖ 2024-03-05T09:12:44.123+07:00)។",
      "Nhãn bằng ngôn ngữ '{}'. Từ chối trả lời được lưu là '{}' trong CSV và XLSX, .a trong Stata "
      "và -97 (giá trị thiếu do người dùng định nghĩa) trong SPSS; không biết là '{}', .b và -98. "
      "Không hỏi (bị bỏ qua theo điều kiện hiển thị) và thiếu là ô trống / giá trị thiếu hệ thống. "
-     "Ngày là %td của Stata / DATE của SPSS, ngày giờ là %tc / DATETIME."},
+     "Ngày là %td của Stata / DATE của SPSS, ngày giờ là %tc / DATETIME theo giờ địa phương lúc "
+     "ghi (CSV và XLSX giữ độ lệch UTC: 2024-03-05T09:12:44.123+07:00)."},
     {Word::kCodebookMainFile, "codebook_main_file", "the main file", "ឯកសារមេ", "tệp chính"},
     {Word::kCodebookRepeatFile, "codebook_repeat_file", "repeat '{}' (linked by PARENT_KEY)",
      "ក្រុមដដែលៗ '{}' (ភ្ជាប់ដោយ PARENT_KEY)", "nhóm lặp '{}' (liên kết bằng PARENT_KEY)"},

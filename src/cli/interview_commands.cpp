@@ -331,7 +331,9 @@ class Session {
       return true;
     }
     if (!Save()) return false;
-    auto done = db_.CompleteSubmission(id_, SystemClock::Instance().NowMillis());
+    // The machine's time zone is where the interview happens.
+    const SystemClock& clock = SystemClock::Instance();
+    auto done = db_.CompleteSubmission(id_, clock.NowMillis(), clock.UtcOffsetMinutes());
     if (!done) {
       status_ = ReportError(ctx_, done.error());
       return false;
@@ -580,6 +582,7 @@ void RunInterview(CommandContext& ctx, const InterviewOptions& opts) {
     sub.interviewer = opts.interviewer;
     sub.language = iv->language();
     sub.started_at_ms = SystemClock::Instance().NowMillis();
+    sub.started_offset_minutes = SystemClock::Instance().UtcOffsetMinutes();
     if (auto st = store.CreateSubmission(sub); !st) {
       ctx.exit_status = ReportError(ctx, st.error());
       return;

@@ -60,15 +60,23 @@ void PrintJson(CommandContext& ctx, const std::vector<store::Submission>& submis
     // object: empty for interviews not imported from a platform's export).
     nlohmann::json metadata = nlohmann::json::object();
     for (const store::MetadataField& field : s.metadata) metadata[field.column] = field.value;
-    out.push_back({{"instance_id", s.instance_id},
-                   {"form_id", s.form_id},
-                   {"version", s.form_version},
-                   {"status", std::string(store::StatusName(s.status))},
-                   {"wave", std::string(store::WaveName(s.wave))},
-                   {"org", s.org_id},
-                   {"language", s.language},
-                   {"answers", std::move(answers)},
-                   {"metadata", std::move(metadata)}});
+    // Times in the local time they were written in (UTC when no offset is known).
+    out.push_back(
+        {{"instance_id", s.instance_id},
+         {"form_id", s.form_id},
+         {"version", s.form_version},
+         {"status", std::string(store::StatusName(s.status))},
+         {"wave", std::string(store::WaveName(s.wave))},
+         {"org", s.org_id},
+         {"interviewer", s.interviewer},
+         {"account", store::AccountOf(s)},
+         {"started_at", date::FormatLocalDateTime(s.started_at_ms, s.started_offset_minutes)},
+         {"ended_at", s.ended_at_ms ? nlohmann::json(date::FormatLocalDateTime(
+                                          *s.ended_at_ms, s.ended_offset_minutes))
+                                    : nlohmann::json(nullptr)},
+         {"language", s.language},
+         {"answers", std::move(answers)},
+         {"metadata", std::move(metadata)}});
   }
   *ctx.out << out.dump(2) << "\n";
 }
@@ -94,12 +102,14 @@ void PrintCsv(CommandContext& ctx, const std::vector<store::Submission>& submiss
 
 void PrintText(CommandContext& ctx, const std::vector<store::Submission>& submissions) {
   for (const store::Submission& s : submissions) {
+    std::string account = store::AccountOf(s);
     *ctx.out << s.instance_id << "  " << s.form_id << " v" << s.form_version << "  "
              << store::StatusName(s.status) << "  " << store::WaveName(s.wave) << "  org "
-             << s.org_id << "  " << s.interviewer << "  language "
+             << s.org_id << "  interviewer " << (s.interviewer.empty() ? "-" : s.interviewer)
+             << "  account " << (account.empty() ? "-" : account) << "  language "
              << (s.language.empty() ? "-" : s.language) << "  started "
-             << date::FormatIsoDateTimeUtc(s.started_at_ms) << "  " << s.answers.size()
-             << (s.answers.size() == 1 ? " answer\n" : " answers\n");
+             << date::FormatLocalDateTime(s.started_at_ms, s.started_offset_minutes) << "  "
+             << s.answers.size() << (s.answers.size() == 1 ? " answer\n" : " answers\n");
   }
   *ctx.out << submissions.size() << " submission" << (submissions.size() == 1 ? "" : "s") << "\n";
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "base/date.h"
 #include "base/file.h"
 #include "base/testing/source_dir.h"
 #include "base/text.h"
@@ -114,7 +115,20 @@ TEST(ExchangeImportTest, OdkExportWithRepeatAndSelectMultiple) {
   const store::Submission& s1 = plan->batch.submissions[0];
   EXPECT_EQ(s1.instance_id, kU1);
   EXPECT_EQ(s1.org_id, "KH07");
-  EXPECT_EQ(s1.interviewer, "Field team");
+  // The interviewer is the username question's answer, not SubmitterName (the
+  // account, often a team's: kept as metadata).
+  EXPECT_EQ(s1.interviewer, "sokha");
+  EXPECT_EQ(store::AccountOf(s1), "Field team");
+  // Times keep the offset written (2026-03-02T08:00:00.000+07:00).
+  EXPECT_EQ(s1.started_offset_minutes, 420);
+  EXPECT_EQ(s1.ended_offset_minutes, 420);
+  EXPECT_EQ(date::FormatLocalDateTime(s1.started_at_ms, s1.started_offset_minutes),
+            "2026-03-02T08:00:00.000+07:00");
+  // ReviewState "approved" is the store's review.
+  ASSERT_EQ(plan->batch.reviews.size(), 3u);
+  EXPECT_EQ(plan->batch.reviews[0].instance_id, kU1);
+  EXPECT_EQ(plan->batch.reviews[0].status, store::ReviewStatus::kApproved);
+  EXPECT_EQ(plan->batch.reviews[0].who, "import");
   EXPECT_EQ(s1.answers.at("profile/staff_n"), form::Answer::Answered("25"));
   EXPECT_EQ(s1.answers.at("services"), form::Answer::Answered("shelter legal"));
   EXPECT_EQ(s1.answers.at("programs[1]/program_name"), form::Answer::Answered("Hotline ១២៣៤"));
@@ -155,7 +169,9 @@ TEST(ExchangeImportTest, KoboExportLinksRepeatsByIndex) {
   ASSERT_EQ(plan->batch.submissions.size(), 2u);
   const store::Submission& s = plan->batch.submissions[0];
   EXPECT_EQ(s.instance_id, "uuid:44444444-4444-4444-8444-444444444444");
-  EXPECT_EQ(s.interviewer, "kobo_team");
+  EXPECT_EQ(s.interviewer, "dara") << "username, not _submitted_by (a shared account)";
+  EXPECT_EQ(store::AccountOf(s), "kobo_team");
+  EXPECT_EQ(s.started_offset_minutes, 420);
   EXPECT_EQ(s.answers.at("programs[2]/program_active"), form::Answer::Refused());
   EXPECT_EQ(s.answers.at("programs[2]/program_staff"), form::Answer::Missing());
   EXPECT_EQ(plan->batch.submissions[1].answers.at("services"), form::Answer::Answered("none"));

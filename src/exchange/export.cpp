@@ -23,12 +23,24 @@
 #include "exchange/values_internal.h"
 #include "form/columns.h"
 #include "form/describe.h"
+#include "store/review.h"
 
 namespace ngosurvey::exchange {
 namespace {
 
 using form::AnswerState;
 using form::Question;
+
+// ODK Central's ReviewState for a review given as KoboToolbox's uid (ExportOptions::
+// validation_status).
+std::string_view CentralStateOfKoboStatus(std::string_view uid) {
+  for (store::ReviewStatus status :
+       {store::ReviewStatus::kApproved, store::ReviewStatus::kNeedsChecking,
+        store::ReviewStatus::kRejected}) {
+    if (store::KoboValidationStatus(status) == uid) return store::CentralReviewState(status);
+  }
+  return uid;
+}
 
 // Turns one submission into its rows: one on the main level, one per repeat
 // instance. Answer paths are looked up in tables built once from the layout.
@@ -106,7 +118,16 @@ class RowBuilder {
       }
       auto it = kept_[level].find(header);
       if (it == kept_[level].end()) continue;  // not in the layout (a dropped repeat)
-      (*row)[it->second] = Cell{AnswerState::kAnswered, field.value};
+      std::string_view value = field.value;
+      // ODK Central's review state, kept as it came (received, edited...), says the
+      // store's review when there is one, as Kobo's _validation_status does.
+      if (level == 0 && header == "ReviewState") {
+        if (auto review = validation_status_.find(s.instance_id);
+            review != validation_status_.end()) {
+          value = CentralStateOfKoboStatus(review->second);
+        }
+      }
+      (*row)[it->second] = Cell{AnswerState::kAnswered, value};
     }
     for (auto [l, c] : metadata_) {
       if (l != 0) continue;

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "base/date.h"
 #include "base/text.h"
 #include "exchange/import_context_internal.h"
 #include "exchange/values_internal.h"
@@ -108,11 +109,15 @@ enum class Meta {
   kIndex,           // _index (Kobo)
   kParentIndex,     // _parent_index (Kobo)
   kSubmissionTime,  // SubmissionDate, _submission_time
-  kSubmitter,       // SubmitterName, _submitted_by, interviewer
+  kInterviewer,     // interviewer (ngosurvey's own export, from the store)
+  kUsername,        // username: the interviewer, when the form has no such question
   kWave,            // wave (ngosurvey)
   kOrg,             // org (ngosurvey)
   kReview,          // _validation_status (Kobo, ngosurvey): the store's review
-  kIgnored,         // other known metadata
+  kCentralReview,   // ReviewState (ODK Central): the store's review, kept as written
+  kIgnored,         // other known metadata, among them the account that sent the
+                    // submission (SubmitterName, _submitted_by: often an account that
+                    // several interviewers share, never taken as the interviewer)
 };
 
 Meta MetaColumn(std::string_view header) {
@@ -127,18 +132,18 @@ Meta MetaColumn(std::string_view header) {
       {"_parent_index", Meta::kParentIndex},
       {"SubmissionDate", Meta::kSubmissionTime},
       {"_submission_time", Meta::kSubmissionTime},
-      {"SubmitterName", Meta::kSubmitter},
-      {"_submitted_by", Meta::kSubmitter},
-      {"interviewer", Meta::kSubmitter},
+      {"interviewer", Meta::kInterviewer},
+      {"username", Meta::kUsername},
       {"wave", Meta::kWave},
       {"org", Meta::kOrg},
       {"_validation_status", Meta::kReview},
+      {"ReviewState", Meta::kCentralReview},
   };
   static const std::set<std::string_view> ignored = {"SubmitterID",
+                                                     "SubmitterName",
                                                      "AttachmentsPresent",
                                                      "AttachmentsExpected",
                                                      "Status",
-                                                     "ReviewState",
                                                      "DeviceID",
                                                      "Edits",
                                                      "FormVersion",
@@ -185,6 +190,20 @@ std::optional<store::ReviewStatus> ReviewStatusOf(std::string_view cell) {
   auto it = known.find(cell);
   if (it == known.end()) return std::nullopt;
   return it->second;
+}
+
+// ODK Central's `ReviewState` cell: nullopt when it is not one of Central's states;
+// else the store's review status it stands for, none for "received" (Central's
+// state before any review, also written empty) and "edited" (changed since, not
+// reviewed). The cell itself is kept as metadata, so that an export gives these
+// back as they came.
+std::optional<std::optional<store::ReviewStatus>> CentralReviewOf(std::string_view cell) {
+  using store::ReviewStatus;
+  if (cell == "approved") return ReviewStatus::kApproved;
+  if (cell == "hasIssues") return ReviewStatus::kNeedsChecking;
+  if (cell == "rejected") return ReviewStatus::kRejected;
+  if (cell.empty() || cell == "received" || cell == "edited") return std::optional<ReviewStatus>();
+  return std::nullopt;
 }
 
 // Ona's CSV export: columns only Ona writes (onadata's export builder: media counts,
@@ -947,7 +966,13 @@ class Importer {
       }
     }
     s.org_id = meta(Meta::kOrg);
-    s.interviewer = meta(Meta::kSubmitter);
+    // The interviewer: ngosurvey's own `interviewer` column (what the store said),
+    // else the form's username question (below), else a `username` column, else the
+    // form's interviewer field (a top-level question named `interviewer`). Never the
+    // account that sent the submission (SubmitterName, _submitted_by: kept as
+    // metadata), which a team often shares.
+    s.interviewer = meta(Meta::kInterviewer);
+    std::string interviewer_field;
     if (std::string review = meta(Meta::kReview); !review.empty()) {
       d->review = ReviewStatusOf(review);
       if (!d->review) {
@@ -959,7 +984,25 @@ class Importer {
                                   main.Where(d->main_row, *plan.Column(Meta::kReview))});
       }
     }
-    std::optional<int64_t> submitted = ParseDateTimeMillis(meta(Meta::kSubmissionTime));
+    if (auto col = plan.Column(Meta::kCentralReview)) {
+      std::string state = meta(Meta::kCentralReview);
+      auto central = CentralReviewOf(state);
+      if (!central) {
+        d->errors.push_back(Error{"IMP013",
+                                  "ReviewState '" + state +
+                                      "' is not a review state of ODK Central (received, "
+                                      "hasIssues, edited, approved, rejected or empty)",
+                                  main.Where(d->main_row, *col)});
+      } else if (*central && d->review && *d->review != **central) {
+        d->errors.push_back(Error{"IMP013",
+                                  "ReviewState '" + state + "' and _validation_status '" +
+                                      meta(Meta::kReview) + "' give two different reviews",
+                                  main.Where(d->main_row, *col)});
+      } else if (*central) {
+        d->review = *central;
+      }
+    }
+    std::optional<date::ZonedTime> submitted = date::ParseIsoDateTime(meta(Meta::kSubmissionTime));
 
     // Raw values of the main row and of every repeat row.
     RowValues main_raw;
@@ -1019,14 +1062,24 @@ class Importer {
         }
         s.answers[prefix + relative(q, repeat)] = answer;
         if (answer.state == AnswerState::kAnswered) {
+          // The start and end times with the offset they were written with
+          // (the answers keep the text as written).
           if (q.type == QuestionType::kStart) {
-            if (auto ms = ParseDateTimeMillis(answer.value)) s.started_at_ms = *ms;
+            if (auto time = date::ParseIsoDateTime(answer.value)) {
+              s.started_at_ms = time->millis;
+              s.started_offset_minutes = time->offset_minutes;
+            }
           } else if (q.type == QuestionType::kEnd) {
-            if (auto ms = ParseDateTimeMillis(answer.value)) s.ended_at_ms = *ms;
+            if (auto time = date::ParseIsoDateTime(answer.value)) {
+              s.ended_at_ms = time->millis;
+              s.ended_offset_minutes = time->offset_minutes;
+            }
           } else if (q.type == QuestionType::kUsername && s.interviewer.empty()) {
             s.interviewer = answer.value;
           } else if (q.name == "org_id" && repeat < 0 && s.org_id.empty()) {
             s.org_id = answer.value;
+          } else if (q.name == "interviewer" && repeat < 0) {
+            interviewer_field = answer.value;
           }
         }
       }
@@ -1068,8 +1121,21 @@ class Importer {
         s.metadata.push_back({std::move(name), in.table->rows[in.row][col]});
       }
     }
-    if (s.started_at_ms == 0 && submitted) s.started_at_ms = *submitted;
-    if (!s.ended_at_ms) s.ended_at_ms = submitted ? *submitted : s.started_at_ms;
+    if (s.interviewer.empty()) s.interviewer = meta(Meta::kUsername);
+    if (s.interviewer.empty()) s.interviewer = interviewer_field;
+    if (s.started_at_ms == 0 && submitted) {
+      s.started_at_ms = submitted->millis;
+      s.started_offset_minutes = submitted->offset_minutes;
+    }
+    if (!s.ended_at_ms) {
+      if (submitted) {
+        s.ended_at_ms = submitted->millis;
+        s.ended_offset_minutes = submitted->offset_minutes;
+      } else {
+        s.ended_at_ms = s.started_at_ms;
+        s.ended_offset_minutes = s.started_offset_minutes;
+      }
+    }
   }
 
   // Only what leaves the store counts when comparing: answered values, refused and

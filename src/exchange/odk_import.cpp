@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 
+#include "base/date.h"
 #include "base/file.h"
 #include "exchange/import.h"
 #include "exchange/import_context_internal.h"
@@ -60,16 +61,35 @@ std::vector<store::AnswerChange> Diff(const store::Answers& before, const store:
   return changes;
 }
 
-// The time of a dateTime answer (start, end), if it has one.
-std::optional<int64_t> AnswerTime(const form::Form& form, const store::Answers& answers,
-                                  form::QuestionType type) {
+// The time of a dateTime answer (start, end) with the offset it was written with, if
+// it has one.
+std::optional<date::ZonedTime> AnswerTime(const form::Form& form, const store::Answers& answers,
+                                          form::QuestionType type) {
   for (const form::Question& q : form.questions) {
     if (q.type != type || q.parent >= 0) continue;
     auto it = answers.find(q.name);
     if (it == answers.end() || it->second.state != form::AnswerState::kAnswered) continue;
-    if (auto ms = ParseDateTimeMillis(it->second.value)) return ms;
+    if (auto time = date::ParseIsoDateTime(it->second.value)) return time;
   }
   return std::nullopt;
+}
+
+// The interviewer as the CSV import takes it: the username question (ODK Collect
+// fills it from its settings), else the form's interviewer field (a top-level
+// question named `interviewer`).
+std::string InterviewerOf(const form::Form& form, const store::Answers& answers) {
+  for (bool username : {true, false}) {
+    for (const form::Question& q : form.questions) {
+      if (q.parent >= 0) continue;
+      if (username ? q.type != form::QuestionType::kUsername : q.name != "interviewer") continue;
+      auto it = answers.find(q.name);
+      if (it != answers.end() && it->second.state == form::AnswerState::kAnswered &&
+          !it->second.value.empty()) {
+        return it->second.value;
+      }
+    }
+  }
+  return "";
 }
 
 // An encrypted submission: the manifest in `bytes` read, its files (beside it in
@@ -318,8 +338,20 @@ Result<OdkImportReport> ImportOdkSubmissions(const form::Form& form,
         s.status = store::SubmissionStatus::kComplete;
         s.wave = options.wave.value_or(store::Wave::kMain);
         s.answers = instance->answers;
-        std::optional<int64_t> start = AnswerTime(form, s.answers, form::QuestionType::kStart);
-        std::optional<int64_t> end = AnswerTime(form, s.answers, form::QuestionType::kEnd);
+        s.interviewer = InterviewerOf(form, s.answers);
+        std::optional<date::ZonedTime> start_time =
+            AnswerTime(form, s.answers, form::QuestionType::kStart);
+        std::optional<date::ZonedTime> end_time =
+            AnswerTime(form, s.answers, form::QuestionType::kEnd);
+        std::optional<int64_t> start, end;
+        if (start_time) {
+          start = start_time->millis;
+          s.started_offset_minutes = start_time->offset_minutes;
+        }
+        if (end_time) {
+          end = end_time->millis;
+          s.ended_offset_minutes = end_time->offset_minutes;
+        }
         if (!start || !end) {
           std::error_code time_error;
           auto written = fs::last_write_time(file, time_error);
@@ -328,6 +360,7 @@ Result<OdkImportReport> ImportOdkSubmissions(const form::Form& form,
                               : std::chrono::duration_cast<std::chrono::milliseconds>(
                                     std::chrono::file_clock::to_sys(written).time_since_epoch())
                                     .count();
+          if (!start && end) s.started_offset_minutes = s.ended_offset_minutes;
           if (!start) start = end.value_or(mtime);
           if (!end) end = std::max(*start, mtime);
         }

@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "base/date.h"
 #include "base/file.h"
 #include "exchange/export.h"
 #include "exchange/import.h"
@@ -117,7 +118,9 @@ TEST(PlatformLayoutsTest, KoboOrOtherExportKeepsTheSpecifyTexts) {
   EXPECT_EQ(a.at("grp/favs_other"), Answer::Answered("Commodus\nand Nerva"));
   EXPECT_EQ(a.at("visits[1]/seen_other"), Answer::Answered("Tiberius the younger"));
   EXPECT_EQ(a.count("visits[2]/seen_other"), 0u);
-  EXPECT_EQ(plan->batch.submissions[0].interviewer, "ana");
+  // No username question or column: no interviewer; _submitted_by is the account.
+  EXPECT_EQ(plan->batch.submissions[0].interviewer, "");
+  EXPECT_EQ(store::AccountOf(plan->batch.submissions[0]), "ana");
   EXPECT_EQ(plan->batch.submissions[1].answers.count("grp/fav_other"), 0u);
 }
 
@@ -172,6 +175,35 @@ std::map<std::string, std::vector<std::string>> StringValues(const std::string& 
       });
   readstat_error_t error = stata ? readstat_parse_dta(parser, path.c_str(), &read)
                                  : readstat_parse_sav(parser, path.c_str(), &read);
+  readstat_parser_free(parser);
+  EXPECT_EQ(error, READSTAT_OK) << path;
+  return read.values;
+}
+
+// The numbers of one variable of a .dta file, in row order.
+std::vector<double> NumericValues(const std::string& path, const std::string& variable) {
+  struct Read {
+    std::string wanted;
+    int index = -1;
+    std::vector<double> values;
+  } read{variable, -1, {}};
+  readstat_parser_t* parser = readstat_parser_init();
+  readstat_set_variable_handler(
+      parser, [](int index, readstat_variable_t* var, const char*, void* ctx) -> int {
+        auto* r = static_cast<Read*>(ctx);
+        if (r->wanted == readstat_variable_get_name(var)) r->index = index;
+        return READSTAT_HANDLER_OK;
+      });
+  readstat_set_value_handler(
+      parser, [](int, readstat_variable_t* var, readstat_value_t value, void* ctx) -> int {
+        auto* r = static_cast<Read*>(ctx);
+        if (readstat_variable_get_index(var) == r->index &&
+            readstat_value_type(value) == READSTAT_TYPE_DOUBLE) {
+          r->values.push_back(readstat_double_value(value));
+        }
+        return READSTAT_HANDLER_OK;
+      });
+  readstat_error_t error = readstat_parse_dta(parser, path.c_str(), &read);
   readstat_parser_free(parser);
   EXPECT_EQ(error, READSTAT_OK) << path;
   return read.values;
@@ -467,6 +499,183 @@ TEST(PlatformLayoutsTest, KoboValidationStatusBecomesTheReview) {
   ASSERT_EQ(bad->rejected.size(), 1u);
   EXPECT_EQ(bad->rejected[0].reasons[0].code, "IMP013");
   EXPECT_EQ(bad->rejected[0].reasons[0].where.column, 3);
+}
+
+// ODK Central's ReviewState (received, hasIssues, edited, approved, rejected, or
+// empty) becomes the store's review as Kobo's _validation_status does; it is kept as
+// written, so that an export in Central's layout gives it back: the store's review
+// where there is one, else the state that came (received, edited). Round trip: the
+// export re-imported gives the same reviews and the same states.
+TEST(PlatformLayoutsTest, CentralReviewStateBecomesTheReviewAndGoesBack) {
+  Case c(kOtherSurvey, kOtherChoices);
+  const std::string kU4 = "uuid:44444444-4444-4444-8444-444444444444";
+  const std::string kU5 = "uuid:55555555-5555-4555-8555-555555555555";
+  const std::string kU6 = "uuid:66666666-6666-4666-8666-666666666666";
+  std::string central =
+      "SubmissionDate,grp-fav,meta-instanceID,KEY,SubmitterID,SubmitterName,"
+      "AttachmentsPresent,AttachmentsExpected,Status,ReviewState,DeviceID,Edits,FormVersion\n";
+  const std::vector<std::pair<std::string, std::string>> states = {
+      {kU1, "approved"}, {kU2, "hasIssues"}, {kU3, "rejected"},
+      {kU4, "received"}, {kU5, "edited"},    {kU6, ""}};
+  for (const auto& [id, state] : states) {
+    central += "2024-03-01T10:00:00.000Z,julius," + id + "," + id + ",5,team,0,0,," + state +
+               ",collect:abc,0,1\n";
+  }
+  auto plan = c.Plan(central);
+  ASSERT_TRUE(plan) << plan.error().ToString();
+  EXPECT_EQ(plan->layout, "odk");
+  ASSERT_TRUE(plan->rejected.empty()) << FirstReason(*plan);
+  std::map<std::string, store::ReviewStatus> reviews;
+  for (const store::Review& r : plan->batch.reviews) {
+    reviews[r.instance_id] = r.status;
+    EXPECT_EQ(r.who, "import");
+  }
+  EXPECT_EQ(reviews,
+            (std::map<std::string, store::ReviewStatus>{{kU1, store::ReviewStatus::kApproved},
+                                                        {kU2, store::ReviewStatus::kNeedsChecking},
+                                                        {kU3, store::ReviewStatus::kRejected}}))
+      << "received, edited and empty are no review";
+  ASSERT_TRUE(c.store->CreateSubmissions(plan->batch));
+  EXPECT_EQ(c.store->ReadAudit(kU2)->back().field, "_validation_status");
+
+  // A supervisor approves the edited one; the export says so in ReviewState, and keeps
+  // received and empty as they came.
+  ASSERT_TRUE(c.store->SetReview({kU5, store::ReviewStatus::kApproved, "checked", "lan", 0}));
+  auto export_csv = [&](const store::Store& from, const std::string& path) {
+    ExportOptions options;
+    auto stored = from.ListReviews();
+    EXPECT_TRUE(stored);
+    for (const store::Review& r : *stored) {
+      options.validation_status[r.instance_id] = store::KoboValidationStatus(r.status);
+    }
+    auto submissions = from.ListSubmissions();
+    EXPECT_TRUE(submissions);
+    auto written = ExportSubmissions(c.form, *submissions, options, path);
+    EXPECT_TRUE(written) << written.error().ToString();
+    return csv::ReadTable(path);
+  };
+  TempDir dir;
+  auto out = export_csv(*c.store, dir.File("central.csv"));
+  ASSERT_TRUE(out) << out.error().ToString();
+  auto state_column = out->ColumnIndex("ReviewState");
+  ASSERT_TRUE(state_column);
+  std::map<std::string, std::string> written;
+  for (const auto& row : out->rows) written[row[0]] = row[*state_column];
+  EXPECT_EQ(written, (std::map<std::string, std::string>{{kU1, "approved"},
+                                                         {kU2, "hasIssues"},
+                                                         {kU3, "rejected"},
+                                                         {kU4, "received"},
+                                                         {kU5, "approved"},
+                                                         {kU6, ""}}));
+
+  // Re-imported into a fresh store: the same reviews, and the same file again.
+  Case fresh(kOtherSurvey, kOtherChoices);
+  auto again = PlanImport(fresh.form, fresh.version, *out, {}, {}, *fresh.store);
+  ASSERT_TRUE(again) << again.error().ToString();
+  ASSERT_TRUE(again->rejected.empty()) << FirstReason(*again);
+  ASSERT_TRUE(fresh.store->CreateSubmissions(again->batch));
+  std::map<std::string, store::ReviewStatus> before, after;
+  auto reviews_before = c.store->ListReviews();
+  auto reviews_after = fresh.store->ListReviews();
+  ASSERT_TRUE(reviews_before && reviews_after);
+  for (const store::Review& r : *reviews_before) before[r.instance_id] = r.status;
+  for (const store::Review& r : *reviews_after) after[r.instance_id] = r.status;
+  EXPECT_EQ(after, before);
+  EXPECT_EQ(after.size(), 4u);
+  auto round = export_csv(*fresh.store, dir.File("round.csv"));
+  ASSERT_TRUE(round) << round.error().ToString();
+  EXPECT_EQ(round->header, out->header);
+  EXPECT_EQ(round->rows, out->rows);
+
+  // Anything else refuses the row; so does a _validation_status that says otherwise.
+  auto bad = c.Plan("meta-instanceID,grp-fav,ReviewState\n" + kU1 + ",julius,Approved\n");
+  ASSERT_TRUE(bad) << bad.error().ToString();
+  ASSERT_EQ(bad->rejected.size(), 1u);
+  EXPECT_EQ(bad->rejected[0].reasons[0].code, "IMP013");
+  EXPECT_EQ(bad->rejected[0].reasons[0].where.column, 3);
+  Case empty(kOtherSurvey, kOtherChoices);
+  auto conflict = empty.Plan("meta-instanceID,grp-fav,_validation_status,ReviewState\n" + kU1 +
+                             ",julius,validation_status_approved,rejected\n" + kU2 +
+                             ",julius,validation_status_approved,received\n");
+  ASSERT_TRUE(conflict) << conflict.error().ToString();
+  ASSERT_EQ(conflict->rejected.size(), 1u);
+  EXPECT_EQ(conflict->rejected[0].instance_id, kU1);
+  EXPECT_NE(conflict->rejected[0].reasons[0].message.find("two different reviews"),
+            std::string::npos);
+  ASSERT_EQ(conflict->batch.reviews.size(), 1u) << "received: no review, the other stands";
+  EXPECT_EQ(conflict->batch.reviews[0].status, store::ReviewStatus::kApproved);
+}
+
+// Times as Kobo and ODK Central write them ("2024-03-05T09:12:44.123+07:00") keep
+// their offset: the answers as written, the store's start and end with the offset,
+// so that they are shown in local time. The interviewer is the `username` column (a
+// form without a username question), never _submitted_by, a shared account kept as
+// metadata and exported back.
+TEST(PlatformLayoutsTest, KoboTimesKeepTheirOffsetAndUsernameIsTheInterviewer) {
+  Case c(
+      {
+          {"type", "name", "label"},
+          {"start", "start", ""},
+          {"end", "end", ""},
+          {"text", "note_text", "Note"},
+      },
+      {});
+  const std::string kobo =
+      "start,end,note_text,username,_id,_uuid,_submission_time,_submitted_by\n"
+      "2024-03-05T23:40:00.000+07:00,2024-03-06T00:10:00.000+07:00,a,sokha,1," +
+      kU1.substr(5) +
+      ",2024-03-05T17:20:00,ngo_team\n"
+      "2024-03-05T09:12:44.123-04,2024-03-05T09:30:00.000Z,b,,2," +
+      kU2.substr(5) + ",2024-03-05T13:40:00,ngo_team\n";
+  auto plan = c.Plan(kobo);
+  ASSERT_TRUE(plan) << plan.error().ToString();
+  ASSERT_TRUE(plan->rejected.empty()) << FirstReason(*plan);
+  const store::Submission& a = plan->batch.submissions[0];
+  EXPECT_EQ(a.answers.at("start"), Answer::Answered("2024-03-05T23:40:00.000+07:00"))
+      << "the text as written";
+  EXPECT_EQ(a.started_offset_minutes, 420);
+  EXPECT_EQ(a.ended_offset_minutes, 420);
+  EXPECT_EQ(date::FormatIsoDateTimeUtc(a.started_at_ms), "2024-03-05T16:40:00.000Z");
+  EXPECT_EQ(date::FormatLocalDateTime(*a.ended_at_ms, a.ended_offset_minutes),
+            "2024-03-06T00:10:00.000+07:00");
+  EXPECT_EQ(date::LocalDayOfMillis(*a.ended_at_ms, a.ended_offset_minutes),
+            date::DaysFromCivil(2024, 3, 6))
+      << "the local day, not the UTC day (the 5th)";
+  EXPECT_EQ(a.interviewer, "sokha");
+  EXPECT_EQ(store::AccountOf(a), "ngo_team");
+  const store::Submission& b = plan->batch.submissions[1];
+  EXPECT_EQ(b.started_offset_minutes, -240) << "Kobo's hour-only offset";
+  EXPECT_EQ(b.ended_offset_minutes, 0) << "Z";
+  EXPECT_EQ(b.interviewer, "") << "no username: not the shared account";
+  EXPECT_EQ(store::AccountOf(b), "ngo_team");
+
+  // Exported: the times as written, _submitted_by and username back as they came.
+  TempDir dir;
+  ASSERT_TRUE(ExportSubmissions(c.form, plan->batch.submissions, {}, dir.File("o.csv")));
+  auto main = csv::ReadTable(dir.File("o.csv"));
+  ASSERT_TRUE(main) << main.error().ToString();
+  auto at = [&](std::string_view column) {
+    auto col = main->ColumnIndex(column);
+    EXPECT_TRUE(col) << column;
+    return col ? main->rows[1][*col] : std::string();
+  };
+  EXPECT_EQ(at("start"), "2024-03-05T09:12:44.123-04");
+  EXPECT_EQ(at("_submitted_by"), "ngo_team");
+  EXPECT_EQ(at("username"), "");
+  EXPECT_EQ(main->rows[0][*main->ColumnIndex("username")], "sokha");
+  EXPECT_EQ(main->rows[0][*main->ColumnIndex("interviewer")], "sokha");
+  // Stata's %tc holds the local time as written: 2024-03-05 23:40 (+07:00) is
+  // 1,962,834,000,000 ms after 1960-01-01 plus 23:40 of the day.
+  ExportOptions stata;
+  stata.format = ExportFormat::kDta;
+  ASSERT_TRUE(ExportSubmissions(c.form, plan->batch.submissions, stata, dir.File("o.dta")));
+  std::vector<double> starts = NumericValues(dir.File("o.dta"), "start");
+  ASSERT_EQ(starts.size(), 2u);
+  const double day_ms = 86400000.0;
+  const double stata_day =
+      double(date::DaysFromCivil(2024, 3, 5) - date::DaysFromCivil(1960, 1, 1));
+  EXPECT_EQ(starts[0], stata_day * day_ms + (23 * 60 + 40) * 60000.0);
+  EXPECT_EQ(starts[1], stata_day * day_ms + ((9 * 60 + 12) * 60 + 44) * 1000.0 + 123);
 }
 
 // Kobo's literacy widget (a select_multiple with appearance "literacy"): formpack's

@@ -69,10 +69,13 @@ std::optional<double> Numeric(const Variable& v, std::string_view text, bool sta
       return stata ? double(*days + kStataEpochDays) : double(*days + kSpssEpochDays) * 86400;
     }
     case VarKind::kDateTime: {
-      auto ms = ParseDateTimeMillis(text);
-      if (!ms) return std::nullopt;
-      return stata ? double(*ms + kStataEpochDays * 86400000)
-                   : double(*ms) / 1000 + double(kSpssEpochDays) * 86400;
+      // Stata's %tc and SPSS's DATETIME have no zone: the local time of the offset
+      // the answer was written with ("09:12+07:00" is 09:12), as the CSV shows it.
+      auto time = date::ParseIsoDateTime(text);
+      if (!time) return std::nullopt;
+      const int64_t ms = time->millis + int64_t{time->offset_minutes.value_or(0)} * 60000;
+      return stata ? double(ms + kStataEpochDays * 86400000)
+                   : double(ms) / 1000 + double(kSpssEpochDays) * 86400;
     }
     case VarKind::kText:
       return std::nullopt;

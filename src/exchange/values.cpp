@@ -7,88 +7,17 @@
 #include "form/answer.h"
 
 namespace ngosurvey::exchange {
-namespace {
-
-bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
-  if (pos + n > s.size()) return false;
-  int value = 0;
-  for (size_t i = pos; i < pos + n; ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    value = value * 10 + (s[i] - '0');
-  }
-  *out = value;
-  return true;
-}
-
-// "HH:MM[:SS[.fff]][Z|+hh:mm|-hh:mm|+hhmm|+hh]" from `pos`; sets millis of the day and the zone
-// offset in minutes.
-bool ParseClock(std::string_view s, size_t pos, int64_t* millis, int* offset_minutes) {
-  int h = 0, mi = 0, sec = 0;
-  if (!Digits(s, pos, 2, &h) || pos + 2 >= s.size() || s[pos + 2] != ':' ||
-      !Digits(s, pos + 3, 2, &mi)) {
-    return false;
-  }
-  pos += 5;
-  int64_t ms = 0;
-  if (pos < s.size() && s[pos] == ':') {
-    if (!Digits(s, pos + 1, 2, &sec)) return false;
-    pos += 3;
-    if (pos < s.size() && s[pos] == '.') {
-      ++pos;
-      size_t start = pos;
-      int scale = 100;
-      while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-        ms += (s[pos] - '0') * scale;
-        scale /= 10;
-        ++pos;
-      }
-      if (pos == start) return false;
-    }
-  }
-  if (h > 23 || mi > 59 || sec > 60) return false;
-  *offset_minutes = 0;
-  if (pos < s.size()) {
-    if (s[pos] == 'Z' && pos + 1 == s.size()) {
-      ++pos;
-    } else if (s[pos] == '+' || s[pos] == '-') {
-      int oh = 0, om = 0;
-      if (!Digits(s, pos + 1, 2, &oh)) return false;
-      const int sign = s[pos] == '-' ? -1 : 1;
-      size_t next = pos + 3;
-      if (next == s.size()) {
-        pos = next;  // "+hh" alone: ISO 8601's hour offset (Kobo's exports have "-04")
-      } else {
-        if (s[next] == ':') ++next;
-        if (!Digits(s, next, 2, &om)) return false;
-        pos = next + 2;
-      }
-      *offset_minutes = sign * (oh * 60 + om);
-    }
-  }
-  if (pos != s.size()) return false;
-  *millis = ((h * 60 + mi) * 60 + sec) * int64_t{1000} + ms;
-  return true;
-}
-
-}  // namespace
 
 std::optional<int64_t> ParseDateTimeMillis(std::string_view text) {
-  if (text.size() < 10) return std::nullopt;
-  auto days = date::ParseIsoDate(text.substr(0, 10));
-  if (!days) return std::nullopt;
-  if (text.size() == 10) return *days * date::kMillisPerDay;
-  if (text[10] != 'T' && text[10] != ' ') return std::nullopt;
-  int64_t millis = 0;
-  int offset = 0;
-  if (!ParseClock(text, 11, &millis, &offset)) return std::nullopt;
-  return *days * date::kMillisPerDay + millis - int64_t{offset} * 60000;
+  auto time = date::ParseIsoDateTime(text);
+  if (!time) return std::nullopt;
+  return time->millis;
 }
 
 std::optional<int64_t> ParseTimeMillis(std::string_view text) {
-  int64_t millis = 0;
-  int offset = 0;
-  if (!ParseClock(text, 0, &millis, &offset)) return std::nullopt;
-  return millis;
+  auto time = date::ParseIsoTime(text);
+  if (!time) return std::nullopt;
+  return time->millis;
 }
 
 std::optional<double> ParseNumber(std::string_view text) {

@@ -28,7 +28,8 @@ std::optional<ValueProblem> CheckValue(const form::Form& form, const form::Quest
 
 // Dates alone: date::ParseIsoDate (base/date.h).
 // "2024-03-15T10:22:31.123+07:00" (or "Z", or no zone = UTC; a space for the T;
-// a bare date = midnight) -> milliseconds since 1970-01-01T00:00Z.
+// a bare date = midnight) -> milliseconds since 1970-01-01T00:00Z
+// (date::ParseIsoDateTime without the offset written).
 std::optional<int64_t> ParseDateTimeMillis(std::string_view text);
 // "10:22:31.123+07:00" or "10:22" -> milliseconds since midnight (zone ignored).
 std::optional<int64_t> ParseTimeMillis(std::string_view text);

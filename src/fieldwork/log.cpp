@@ -12,7 +12,9 @@ namespace {
 
 using RC = RateCategory;
 
-Date DayOf(int64_t ms) { return Date{static_cast<int32_t>(date::DayOfMillis(ms))}; }
+Date LocalDayOf(int64_t ms, std::optional<int> offset_minutes) {
+  return Date{static_cast<int32_t>(date::LocalDayOfMillis(ms, offset_minutes))};
+}
 
 Location Named(const std::string& label) {
   Location where;
@@ -245,7 +247,11 @@ InterviewResult ClassifyInterview(const form::Form& form, const store::Submissio
   result.instance_id = submission.instance_id;
   result.org_id = submission.org_id;
   result.interviewer = submission.interviewer;
-  result.day = DayOf(submission.ended_at_ms.value_or(submission.started_at_ms));
+  // The local day where the interview happened (the offset its end, else its start,
+  // was written with; UTC when none is known), not the UTC day.
+  result.day = submission.ended_at_ms
+                   ? LocalDayOf(*submission.ended_at_ms, submission.ended_offset_minutes)
+                   : LocalDayOf(submission.started_at_ms, submission.started_offset_minutes);
 
   std::vector<const form::Question*> answerable;
   std::vector<const form::Question*> required;

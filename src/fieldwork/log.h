@@ -94,7 +94,9 @@ struct InterviewResult {
   std::string instance_id;
   std::string org_id;
   std::string interviewer;
-  Date day;  // the UTC day it ended (started, when it has no end time)
+  // The local day it ended (started, when it has no end time) where it happened: in
+  // the UTC offset its time was written with (UTC when none is known).
+  Date day;
   int applicable = 0;
   int answered = 0;
   double share = 1;

@@ -192,6 +192,29 @@ TEST_F(LogTest, PartialRuleCountsRequiredQuestionsOutsideRepeats) {
   EXPECT_EQ(ClassifyInterview(*form, s).applicable, 10);
 }
 
+TEST_F(LogTest, TheDayOfAnInterviewIsTheLocalDayWhereItHappened) {
+  Diagnostics diags;
+  auto form = form::LoadFormFile(
+      std::string(::ngosurvey::testing::SourceDir()) + "/examples/ngo_profile.xlsx", &diags);
+  ASSERT_TRUE(form);
+  store::Submission s;
+  s.instance_id = "uuid:x";
+  s.org_id = "KH01";
+  // Ended 2026-03-19T20:30Z: 03:30 on the 20th in Phnom Penh (+07:00).
+  s.started_at_ms = 1773950000000;
+  s.ended_at_ms = 1773952200000;
+  EXPECT_EQ(FormatDate(ClassifyInterview(*form, s).day), "2026-03-19") << "no offset known: UTC";
+  s.ended_offset_minutes = 420;
+  EXPECT_EQ(FormatDate(ClassifyInterview(*form, s).day), "2026-03-20");
+  // Without an end time, the start's offset (-05:00: 14:53 on the 19th).
+  s.ended_at_ms.reset();
+  s.ended_offset_minutes.reset();
+  s.started_offset_minutes = -300;
+  EXPECT_EQ(FormatDate(ClassifyInterview(*form, s).day), "2026-03-19");
+  s.started_offset_minutes = 600;  // 05:53 on the 20th at +10:00
+  EXPECT_EQ(FormatDate(ClassifyInterview(*form, s).day), "2026-03-20");
+}
+
 TEST_F(LogTest, StateAppliesThePrecedenceRule) {
   ASSERT_TRUE(Log("KH01", "2026-03-02", "refusal"));
   ASSERT_TRUE(Log("KH01", "2026-03-09", "no-reply"));  // after a refusal: still a refusal

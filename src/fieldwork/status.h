@@ -29,7 +29,8 @@ struct StatusSummary {
   std::map<std::string, int> open_per_group;
   // Interviewer -> disposition code -> completed main-wave interviews.
   std::map<std::string, std::map<std::string, int>> per_interviewer;
-  // "YYYY-MM-DD" (UTC) -> completed main-wave interviews.
+  // "YYYY-MM-DD" -> completed main-wave interviews: the local day of each
+  // interview's end where it happened (InterviewResult::day).
   std::map<std::string, int> per_day;
   // The follow-ups overdue on the day, in the schedule's order.
   std::vector<DueItem> overdue;

@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <ctime>
 
+#include "base/date.h"
 #include "form/instance_xml.h"
 #include "form/odk_instance.h"
 #include "server/multipart.h"
@@ -53,6 +54,27 @@ Response StoreFailure(const Error& error) {
   if (error.code == "ST001") return OpenRosa(400, error.message);
   if (error.code == "ST003" || error.code == "ST009") return OpenRosa(409, error.message);
   return OpenRosa(500, "the server could not store the submission (" + error.code + ")");
+}
+
+// The UTC offset of the device that filled the form: the one its start or end
+// answer was written with ("2024-03-05T09:12:44.123+07:00", as ODK Collect and the
+// browser app write them), so that the receipt is shown, and counted on a day, in
+// the local time where the interview happened.
+std::optional<int> DeviceOffset(const form::Form& form, const store::Answers& answers,
+                                form::QuestionType preferred) {
+  for (form::QuestionType type :
+       {preferred, preferred == form::QuestionType::kEnd ? form::QuestionType::kStart
+                                                         : form::QuestionType::kEnd}) {
+    for (const form::Question& q : form.questions) {
+      if (q.type != type || q.parent >= 0) continue;
+      auto it = answers.find(q.name);
+      if (it == answers.end() || it->second.state != form::AnswerState::kAnswered) continue;
+      if (auto time = date::ParseIsoDateTime(it->second.value); time && time->offset_minutes) {
+        return time->offset_minutes;
+      }
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -159,6 +181,10 @@ Response Router::Submit(const Request& request, const store::User& user) {
   s.status = store::SubmissionStatus::kComplete;
   s.started_at_ms = now;
   s.ended_at_ms = now;
+  s.started_offset_minutes =
+      DeviceOffset((*loaded)->form, instance->answers, form::QuestionType::kStart);
+  s.ended_offset_minutes =
+      DeviceOffset((*loaded)->form, instance->answers, form::QuestionType::kEnd);
   s.interviewer = user.name;
   s.submitted_by = user.name;
   // The organisation: the question named org_id outside repeats, wherever its group

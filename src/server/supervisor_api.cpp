@@ -61,17 +61,21 @@ nlohmann::ordered_json ReviewJson(const std::optional<store::Review>& review) {
 namespace {
 
 Json RowJson(const store::SubmissionRow& row) {
-  return Json{{"instance_id", row.instance_id},
-              {"form_id", row.form_id},
-              {"version", row.form_version},
-              {"submitted_by", row.submitted_by},
-              {"interviewer", row.interviewer},
-              {"org_id", row.org_id},
-              {"status", std::string(store::StatusName(row.status))},
-              {"started_at", date::FormatIsoDateTimeUtc(row.started_at_ms)},
-              {"ended_at", row.ended_at_ms ? Json(date::FormatIsoDateTimeUtc(*row.ended_at_ms))
-                                           : Json(nullptr)},
-              {"review", ReviewJson(row.review)}};
+  return Json{
+      {"instance_id", row.instance_id},
+      {"form_id", row.form_id},
+      {"version", row.form_version},
+      {"submitted_by", row.submitted_by},
+      {"interviewer", row.interviewer},
+      {"org_id", row.org_id},
+      {"status", std::string(store::StatusName(row.status))},
+      // In the local time of the offset each was written with (the page
+      // shows that wall-clock time), "...Z" when none is known.
+      {"started_at", date::FormatLocalDateTime(row.started_at_ms, row.started_offset_minutes)},
+      {"ended_at", row.ended_at_ms
+                       ? Json(date::FormatLocalDateTime(*row.ended_at_ms, row.ended_offset_minutes))
+                       : Json(nullptr)},
+      {"review", ReviewJson(row.review)}};
 }
 
 // GET /api/v1/progress[?by=COLUMN&date=YYYY-MM-DD]: the fieldwork's progress from the
@@ -377,8 +381,13 @@ Response Router::ApiSubmissionView(const Request& request, const std::string& fo
   row.submitted_by = submission->submitted_by;
   row.started_at_ms = submission->started_at_ms;
   row.ended_at_ms = submission->ended_at_ms;
+  row.started_offset_minutes = submission->started_offset_minutes;
+  row.ended_offset_minutes = submission->ended_offset_minutes;
   row.review = *review;
   Json out = RowJson(row);
+  // The account that sent it (an import's SubmitterName or _submitted_by), which is
+  // not the interviewer.
+  out["account"] = store::AccountOf(*submission);
   out["form_title"] = form.title;
   out["language"] = language.empty() ? form.default_language : form.LanguageCode(language);
   out["languages"] = std::move(languages);

@@ -43,6 +43,8 @@ void FillSource(Store& db, FixedClock& clock) {
   Submission received = TestDraft(Uuid(3), 1300);
   received.status = SubmissionStatus::kComplete;
   received.ended_at_ms = 2300;
+  received.started_offset_minutes = 420;  // as written: "...+07:00"
+  received.ended_offset_minutes = -330;
   received.answers["age"] = Answer::Answered("29");
   received.metadata = {
       {"_id", "271"}, {"_submission_time", "2024-01-02T03:04:05"}, {"programs[1]/_index", "1"}};

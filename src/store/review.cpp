@@ -45,6 +45,18 @@ std::string_view KoboValidationStatus(ReviewStatus status) {
   return "validation_status_on_hold";
 }
 
+std::string_view CentralReviewState(ReviewStatus status) {
+  switch (status) {
+    case ReviewStatus::kApproved:
+      return "approved";
+    case ReviewStatus::kNeedsChecking:
+      return "hasIssues";
+    case ReviewStatus::kRejected:
+      return "rejected";
+  }
+  return "hasIssues";
+}
+
 namespace {
 
 constexpr std::pair<SubmissionSort, std::string_view> kSortNames[] = {
@@ -151,6 +163,8 @@ SubmissionRow RowOf(const Submission& s, const std::optional<Review>& review) {
   row.submitted_by = s.submitted_by;
   row.started_at_ms = s.started_at_ms;
   row.ended_at_ms = s.ended_at_ms;
+  row.started_offset_minutes = s.started_offset_minutes;
+  row.ended_offset_minutes = s.ended_offset_minutes;
   row.review = review;
   return row;
 }
@@ -278,7 +292,8 @@ SqlText SubmissionQuerySql(const SubmissionQuery& query, bool postgres) {
   }
   std::string sql =
       "SELECT s.instance_id, s.form_id, s.form_version, s.status, s.org_id, s.interviewer, "
-      "s.submitted_by, s.started_at_ms, s.ended_at_ms, r.status, r.comment, r.who, r.at_ms "
+      "s.submitted_by, s.started_at_ms, s.ended_at_ms, r.status, r.comment, r.who, r.at_ms, "
+      "s.started_offset_min, s.ended_offset_min "
       "FROM submissions s LEFT JOIN reviews r ON r.submission_id = s.id" +
       where + " ORDER BY " + column + dir + ", s.instance_id" + dir + " LIMIT " +
       param(query.limit);

@@ -41,6 +41,9 @@ Result<ReviewStatus> ParseReviewStatus(std::string_view name);
 // its API carry it: validation_status_approved, validation_status_on_hold (needs
 // checking), validation_status_not_approved (rejected).
 std::string_view KoboValidationStatus(ReviewStatus status);
+// ODK Central's review state of a status, as its API and CSV export name it:
+// approved, hasIssues (needs checking), rejected.
+std::string_view CentralReviewState(ReviewStatus status);
 
 // The field of the audit entries that record reviews.
 inline constexpr std::string_view kReviewAuditField = "_validation_status";
@@ -82,6 +85,8 @@ struct SubmissionRow {
   std::string submitted_by;
   int64_t started_at_ms = 0;
   std::optional<int64_t> ended_at_ms;
+  std::optional<int> started_offset_minutes;  // Submission's
+  std::optional<int> ended_offset_minutes;
   std::optional<Review> review;
 
   friend bool operator==(const SubmissionRow&, const SubmissionRow&) = default;

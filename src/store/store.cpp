@@ -181,6 +181,16 @@ std::string WorkbookVersion(std::string_view xlsx) {
   return "sha256-" + internal::Sha256Hex(xlsx).substr(0, 16);
 }
 
+std::string AccountOf(const Submission& s) {
+  if (!s.submitted_by.empty()) return s.submitted_by;
+  for (std::string_view column : {"SubmitterName", "_submitted_by"}) {
+    for (const MetadataField& field : s.metadata) {
+      if (field.column == column && !field.value.empty()) return field.value;
+    }
+  }
+  return "";
+}
+
 bool IsValidInstanceId(std::string_view id) {
   static constexpr std::string_view kPrefix = "uuid:";
   if (id.substr(0, kPrefix.size()) != kPrefix) return false;

@@ -127,7 +127,14 @@ struct Submission {
   std::string language;
   int64_t started_at_ms = 0;
   std::optional<int64_t> ended_at_ms;  // set when completed
-  int64_t updated_at_ms = 0;           // set by the store on every write
+  // The UTC offsets (minutes east, at most date::kMaxUtcOffsetMinutes either way)
+  // that the start and end times were written with where the interview happened
+  // ("2024-03-05T09:12:44.123+07:00": 420), so that times and days are shown in
+  // that local time (date::FormatLocalDateTime); nullopt when unknown (a time
+  // without a zone, a clock's), shown in UTC. Store schema 11.
+  std::optional<int> started_offset_minutes;
+  std::optional<int> ended_offset_minutes;
+  int64_t updated_at_ms = 0;  // set by the store on every write
   Answers answers;
   // The platform's metadata columns, in the order of its export; empty for
   // interviews not imported from a platform's export.
@@ -400,9 +407,12 @@ class Store : public FieldworkLog, public CodingLog, public ServerData, public R
   virtual Status SaveDraft(const std::string& instance_id, const std::vector<AnswerChange>& changes,
                            const std::optional<std::string>& language = std::nullopt) = 0;
 
-  // Marks a draft complete at `ended_at_ms` and records a "status" audit entry by
-  // the interviewer. ST004 if already complete. All-or-nothing.
-  virtual Status CompleteSubmission(const std::string& instance_id, int64_t ended_at_ms) = 0;
+  // Marks a draft complete at `ended_at_ms` (written at UTC offset
+  // `ended_offset_minutes`, Submission's) and records a "status" audit entry by the
+  // interviewer. ST004 if already complete, ST001 for an offset beyond 18 hours.
+  // All-or-nothing.
+  virtual Status CompleteSubmission(const std::string& instance_id, int64_t ended_at_ms,
+                                    std::optional<int> ended_offset_minutes = std::nullopt) = 0;
 
   // Changes answers of a completed submission and appends one audit entry per
   // changed answer (who, when, field, old, new, reason), in one transaction.
@@ -506,6 +516,12 @@ std::string NewInstanceId();
 
 // True for "uuid:" followed by a UUID in 8-4-4-4-12 hex form (any case).
 bool IsValidInstanceId(std::string_view instance_id);
+
+// The account that sent a submission, shown as such and never as its interviewer:
+// the collection server's (submitted_by), else the platform's of an imported one as
+// its export kept it (ODK Central's SubmitterName, KoboToolbox's and Ona's
+// _submitted_by: often one account that a team shares); empty when none.
+std::string AccountOf(const Submission& submission);
 
 // The version under which a form whose settings give none is stored: "sha256-" and
 // the first 16 hex digits of the SHA-256 of its workbook bytes, so that the same

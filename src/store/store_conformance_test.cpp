@@ -226,6 +226,67 @@ TYPED_TEST(StoreConformanceTest, MetadataKeepItsOrderAndIsChecked) {
   EXPECT_EQ(store.ListSubmissions()->size(), 1u) << "refused submissions leave nothing";
 }
 
+// Schema 11: the UTC offsets the start and end times were written with come back
+// from every way a submission is stored and read; none is none, not zero.
+TYPED_TEST(StoreConformanceTest, UtcOffsetsOfTheTimesAreKept) {
+  Store& store = this->store();
+  Submission draft = TestDraft(Uuid(1));
+  draft.started_offset_minutes = 420;
+  ASSERT_TRUE(store.CreateSubmission(draft));
+  auto beyond = store.CompleteSubmission(Uuid(1), 5000, 19 * 60);
+  ASSERT_FALSE(beyond);
+  EXPECT_EQ(beyond.error().code, "ST001");
+  EXPECT_EQ(store.GetSubmission(Uuid(1))->status, SubmissionStatus::kDraft);
+  auto got = store.GetSubmission(Uuid(1));
+  ASSERT_TRUE(got) << got.error().ToString();
+  EXPECT_EQ(got->started_offset_minutes, 420);
+  EXPECT_EQ(got->ended_offset_minutes, std::nullopt);
+  ASSERT_TRUE(store.CompleteSubmission(Uuid(1), 5000, 345));
+  EXPECT_EQ(store.GetSubmission(Uuid(1))->ended_offset_minutes, 345);
+
+  Submission received = TestDraft(Uuid(2), 2000);
+  received.status = SubmissionStatus::kComplete;
+  received.ended_at_ms = 3000;
+  received.started_offset_minutes = -570;
+  received.ended_offset_minutes = 0;
+  {
+    auto writer = store.BeginImport(TestForm());
+    ASSERT_TRUE(writer) << writer.error().ToString();
+    ASSERT_TRUE((*writer)->Add(received));
+    ASSERT_TRUE((*writer)->Commit());
+  }
+  Submission plain = TestDraft(Uuid(3), 4000);
+  ASSERT_TRUE(store.CreateSubmission(plain));
+  auto listed = store.ListSubmissions();
+  ASSERT_TRUE(listed) << listed.error().ToString();
+  ASSERT_EQ(listed->size(), 3u);
+  EXPECT_EQ((*listed)[0].started_offset_minutes, 420);
+  EXPECT_EQ((*listed)[1].started_offset_minutes, -570);
+  EXPECT_EQ((*listed)[1].ended_offset_minutes, 0) << "Z is a known offset of zero";
+  EXPECT_EQ((*listed)[2].started_offset_minutes, std::nullopt);
+  EXPECT_EQ((*listed)[2].ended_offset_minutes, std::nullopt);
+  SubmissionQuery query;
+  query.form_id = "ngo_staff";
+  auto rows = store.QuerySubmissions(query);
+  ASSERT_TRUE(rows) << rows.error().ToString();
+  ASSERT_EQ(rows->size(), 3u);
+  EXPECT_EQ((*rows)[1].started_offset_minutes, -570);
+  EXPECT_EQ((*rows)[1].ended_offset_minutes, 0);
+  EXPECT_EQ((*rows)[2].started_offset_minutes, std::nullopt);
+
+  for (int bad : {1081, -1081}) {
+    Submission s = TestDraft(Uuid(4));
+    s.started_offset_minutes = bad;
+    auto refused = store.CreateSubmission(s);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, "ST001");
+  }
+  Submission draft_end = TestDraft(Uuid(4));
+  draft_end.ended_offset_minutes = 60;
+  EXPECT_FALSE(store.CreateSubmission(draft_end)) << "an end offset without an end time";
+  EXPECT_EQ(store.ListSubmissions()->size(), 3u);
+}
+
 TYPED_TEST(StoreConformanceTest, BatchesAreStoredWholeOrNotAtAll) {
   Store& store = this->store();
   ASSERT_TRUE(store.CreateSubmission(TestDraft(Uuid(9))));

@@ -6,6 +6,7 @@
 #include <set>
 #include <utility>
 
+#include "base/date.h"
 #include "base/text.h"
 #include "form/odk_instance.h"
 
@@ -161,6 +162,16 @@ Status CheckMetadata(const Submission& s) {
   return Ok();
 }
 
+Status CheckUtcOffset(const std::string& instance_id, std::optional<int> offset_minutes) {
+  if (offset_minutes && (*offset_minutes < -date::kMaxUtcOffsetMinutes ||
+                         *offset_minutes > date::kMaxUtcOffsetMinutes)) {
+    return MakeError("ST001", "submission " + instance_id + ": UTC offset " +
+                                  std::to_string(*offset_minutes) +
+                                  " minutes is more than 18 hours either way");
+  }
+  return Ok();
+}
+
 Status CheckNewSubmission(const Submission& s) {
   if (!IsValidInstanceId(s.instance_id)) {
     return MakeError("ST001", "instance id \"" + s.instance_id + "\" is not \"uuid:\" + a UUID");
@@ -181,6 +192,11 @@ Status CheckNewSubmission(const Submission& s) {
     }
   }
   if (!s.submitted_by.empty()) NGO_TRY(CheckUserName(s.submitted_by));
+  NGO_TRY(CheckUtcOffset(s.instance_id, s.started_offset_minutes));
+  NGO_TRY(CheckUtcOffset(s.instance_id, s.ended_offset_minutes));
+  if (s.ended_offset_minutes && !s.ended_at_ms) {
+    return MakeError("ST001", "submission " + s.instance_id + " has an end offset but no end time");
+  }
   NGO_TRY(CheckMetadata(s));
   // CheckChanges without copying the answers (a map: no path twice).
   for (const auto& [path, answer] : s.answers) {

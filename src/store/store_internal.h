@@ -41,6 +41,8 @@ AuditVerification VerifyChain(const std::vector<AuditEntry>& entries, const Chai
 // Request checks (ST001 unless noted).
 Status CheckFormForPut(const FormVersion& form);
 Status CheckNewSubmission(const Submission& submission);
+// A UTC offset of a start or end time: within date::kMaxUtcOffsetMinutes either way.
+Status CheckUtcOffset(const std::string& instance_id, std::optional<int> offset_minutes);
 // Paths well-formed, answers consistent (form::CheckAnswer), no path twice.
 Status CheckChanges(const std::vector<AnswerChange>& changes);
 // ST005 for an empty who or reason, plus CheckChanges.

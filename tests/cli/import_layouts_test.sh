@@ -4,6 +4,10 @@
 # "other, specify" texts in a group and in a repeat, Kobo's metadata, geopoint parts and
 # media URLs import; the texts come out of every export, and ngosurvey's own CSV
 # re-imports into a fresh store with identical answers. `export --headers bare`.
+# Times and people as the data say (issue 17 item 7): the interviewer is the username,
+# the shared account (_submitted_by, SubmitterName) is the account; times keep their
+# offset and are shown in local time. ODK Central's ReviewState is the review and goes
+# back out (issue 14).
 source "$(dirname "$0")/lib.sh"
 D=tests/data/exchange/layouts
 tools/xlsform-from-csv $D/form "$TMP/household.xlsx" >/dev/null
@@ -108,4 +112,79 @@ printf ':quit\n' | "$NGOSURVEY" interview --form "$TMP/household.xlsx" --db "$TM
 import json, sys
 versions = {(s["form_id"], s["version"]) for s in json.load(sys.stdin)}
 assert len(versions) == 1 and next(iter(versions))[1].startswith("sha256-"), versions'
+
+# Kobo: the interviewer is the username, _submitted_by (one account the team shares) the
+# account; times in the local time they were written in.
+"$NGOSURVEY" submissions list --db "$TMP/b.db" --format json >"$TMP/kobo.json"
+python3 - "$TMP/kobo.json" <<'PY'
+import json, sys
+subs = {s["instance_id"]: s for s in json.load(open(sys.argv[1]))}
+a = subs["uuid:11111111-1111-4111-8111-111111111111"]
+assert (a["interviewer"], a["account"]) == ("sokha", "ngo_team"), a
+assert a["started_at"] == "2024-03-01T09:00:00.000+07:00", a["started_at"]
+assert a["ended_at"] == "2024-03-01T09:20:00.000+07:00", a["ended_at"]
+assert a["answers"]["start"]["value"] == "2024-03-01T09:00:00.000+07:00", "the text as written"
+assert subs["uuid:22222222-2222-4222-8222-222222222222"]["interviewer"] == "dara"
+PY
+expect_status 0 "$NGOSURVEY" submissions list --db "$TMP/a.db"
+expect_contains "$TMP/stdout" "  interviewer sokha  account ngo_team  language -  started 2024-03-01T09:00:00.000+07:00"
+
+# ODK Central's export of the same form.
+expect_status 0 "$NGOSURVEY" import --db "$TMP/c.db" --form "$TMP/household.xlsx" $D/central.csv \
+  --repeat members=$D/central-members.csv
+expect_contains "$TMP/stdout" "imported 3 submissions (odk layout)"
+"$NGOSURVEY" submissions list --db "$TMP/c.db" --format json >"$TMP/central.json"
+python3 - "$TMP/central.json" <<'PY'
+import json, sys
+subs = {s["instance_id"][5:13]: s for s in json.load(open(sys.argv[1]))}
+b = subs["44444444"]
+assert (b["interviewer"], b["account"]) == ("dara", "ngo_team"), b
+# Begun at 06:40 on 5 March in Phnom Penh (23:40 on the 4th in UTC).
+assert b["started_at"] == "2024-03-05T06:40:00.000+07:00", b["started_at"]
+assert b["answers"]["hh/info_source_other"]["value"] == "Temple board"
+assert b["answers"]["members[1]/works_other"]["value"] == "street vendor"
+assert b["metadata"]["ReviewState"] == "received" and b["metadata"]["SubmitterName"] == "ngo_team"
+PY
+expect_status 0 "$NGOSURVEY" submissions list --db "$TMP/c.db"
+expect_contains "$TMP/stdout" "  interviewer dara  account ngo_team  language -  started 2024-03-05T06:40:00.000+07:00"
+
+# ReviewState is the review: approved came in approved, received and edited are none; the
+# export writes it back where Central has it, with the review beside it as Kobo's.
+review_columns() {  # review_columns CSV: "id ReviewState _validation_status" per row, sorted
+  python3 - "$1" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8-sig")))
+for r in sorted(rows, key=lambda r: r["KEY"]):
+    print(r["KEY"][5:13], r["ReviewState"] or "-", r["_validation_status"] or "-")
+PY
+}
+expect_status 0 "$NGOSURVEY" export --db "$TMP/c.db" --form household --format csv -o "$TMP/central-out.csv"
+review_columns "$TMP/central-out.csv" >"$TMP/central-reviews.txt"
+printf '%s\n' "33333333 approved validation_status_approved" "44444444 received -" \
+  "55555555 edited -" >"$TMP/want-reviews.txt"
+cmp -s "$TMP/want-reviews.txt" "$TMP/central-reviews.txt" ||
+  { cat "$TMP/central-reviews.txt"; fail "ReviewState and _validation_status of the export"; }
+# Every column of Central's files comes back with its values (group paths with '/').
+python3 - $D/central.csv "$TMP/central-out.csv" <<'PY' || fail "Central's columns are not all back"
+import csv, sys
+theirs = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
+ours = {r["KEY"]: r for r in csv.DictReader(open(sys.argv[2], newline="", encoding="utf-8-sig"))}
+for t in theirs:
+    o = ours[t["KEY"]]
+    for name in ("SubmissionDate", "start", "end", "username", "SubmitterID", "SubmitterName",
+                 "AttachmentsPresent", "AttachmentsExpected", "Status", "ReviewState", "DeviceID",
+                 "Edits", "meta-instanceID"):
+        assert o[name] == t[name], (name, o[name], t[name])
+    assert o["hh/main_source_other"] == t["hh-main_source_other"]
+PY
+# Round trip: the export re-imported into a fresh store has the same answers, metadata
+# and reviews, and exports the same file.
+expect_status 0 "$NGOSURVEY" import --db "$TMP/d.db" --form "$TMP/household.xlsx" "$TMP/central-out.csv" \
+  --repeat members="$TMP/central-out-members.csv"
+answers "$TMP/c.db" >"$TMP/c.json"
+answers "$TMP/d.db" >"$TMP/d.json"
+cmp -s "$TMP/c.json" "$TMP/d.json" || { diff "$TMP/c.json" "$TMP/d.json" | head; fail "Central round trip changed answers"; }
+expect_status 0 "$NGOSURVEY" export --db "$TMP/d.db" --form household --format csv -o "$TMP/central-again.csv"
+cmp -s "$TMP/central-out.csv" "$TMP/central-again.csv" ||
+  { diff "$TMP/central-out.csv" "$TMP/central-again.csv" | head; fail "Central round trip changed the export"; }
 echo "import_layouts_test: OK"

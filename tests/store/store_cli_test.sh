@@ -12,10 +12,14 @@ import json, sys
 got = json.load(open(sys.argv[1]))
 want = [
   {"instance_id": "uuid:22222222-2222-4222-8222-222222222222", "form_id": "ngo_staff",
-   "version": "2025-11", "status": "draft", "wave": "pretest", "org": "org-03", "language": "",
+   "version": "2025-11", "status": "draft", "wave": "pretest", "org": "org-03",
+   "interviewer": "sokha", "account": "", "started_at": "2025-11-25T05:53:20.000Z",
+   "ended_at": None, "language": "",
    "answers": {"role": {"value": "manager", "state": "answered"}}, "metadata": {}},
   {"instance_id": "uuid:11111111-1111-4111-8111-111111111111", "form_id": "ngo_staff",
    "version": "2025-11", "status": "complete", "wave": "main", "org": "org-03",
+   "interviewer": "sokha", "account": "",
+   "started_at": "2025-11-25T14:00:00.000+07:00", "ended_at": "2025-11-25T14:30:00.000+07:00",
    "language": "km", "answers": {
      "comments": {"value": None, "state": "missing"},
      "funding_other": {"value": None, "state": "not_asked"},
@@ -36,10 +40,10 @@ expect_status 0 "$NGOSURVEY" submissions list --db "$DB" --status complete --wav
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert [s["instance_id"][5:13] for s in d]==["11111111"], d' "$TMP/stdout"
 expect_status 0 "$NGOSURVEY" submissions list --db "$DB" --wave pretest
 expect_contains "$TMP/stdout" "uuid:22222222-2222-4222-8222-222222222222"
-expect_contains "$TMP/stdout" "  sokha  language -  started 2025-11-25T05:53:20.000Z"  # unknown
+expect_contains "$TMP/stdout" "  interviewer sokha  account -  language -  started 2025-11-25T05:53:20.000Z"  # unknown
 expect_contains "$TMP/stdout" "1 submission"
 expect_status 0 "$NGOSURVEY" submissions list --db "$DB" --wave main
-expect_contains "$TMP/stdout" "  sokha  language km  started 2025-11-25T07:00:00.000Z"
+expect_contains "$TMP/stdout" "  interviewer sokha  account -  language km  started 2025-11-25T14:00:00.000+07:00"  # local
 expect_status 0 "$NGOSURVEY" submissions list --db "$DB" --format csv
 expect_contains "$TMP/stdout" "instance_id,form_id,version,status,wave,org,name,state,value"
 expect_contains "$TMP/stdout" "uuid:33333333-3333-4333-8333-333333333333,org_profile,1,draft,main,org-09,founded,answered,2004-05-01"

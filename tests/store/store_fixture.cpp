@@ -27,6 +27,7 @@ Status Build(const std::string& path) {
   a.interviewer = "sokha";
   a.language = "km";
   a.started_at_ms = 1764054000000;
+  a.started_offset_minutes = 420;  // begun at 14:00 in Phnom Penh
   a.answers["role"] = Answer::Answered("outreach");
   a.answers["services"] = Answer::Answered("shelter legal");
   a.answers["programs[1]/name"] = Answer::Answered("hotline");
@@ -36,7 +37,7 @@ Status Build(const std::string& path) {
   a.answers["funding_other"] = Answer::NotAsked("kept aside, never exported");
   a.answers["comments"] = Answer::Missing();
   NGO_TRY(db->CreateSubmission(a));
-  NGO_TRY(db->CompleteSubmission(a.instance_id, 1764055800000));
+  NGO_TRY(db->CompleteSubmission(a.instance_id, 1764055800000, 420));
   clock.Set(1764060000000);
   NGO_TRY(db->Amend({a.instance_id,
                      "supervisor-lina",
@@ -48,6 +49,7 @@ Status Build(const std::string& path) {
   b.wave = Wave::kPretest;
   b.language = "";  // unknown, as for an import
   b.started_at_ms = 1764050000000;
+  b.started_offset_minutes.reset();  // no offset known: shown in UTC
   b.answers = {{"role", Answer::Answered("manager")}};
   NGO_TRY(db->CreateSubmission(b));
 

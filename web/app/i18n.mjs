@@ -68,8 +68,21 @@ export function languageName(code, fallback) {
 // "6 December 2026 14:05", "ថ្ងៃទី៦ ខែធ្នូ ឆ្នាំ២០២៦ ១៤:០៥", "ngày 6 tháng 12 năm 2026 14:05".
 export function dateTimeInWords(ms) {
   const d = new Date(ms);
+  return wallClockInWords(d.getFullYear(), d.getMonth() + 1, d.getDate(), d.getHours(), d.getMinutes());
+}
+
+// A time as the server writes it ("2024-03-05T09:12:44.123+07:00") in words, in the
+// local time of its own offset (where the interview happened: 09:12), not in the
+// browser's; a time in UTC ("...Z", no offset known) in the browser's, as above.
+export function writtenDateTimeInWords(iso) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})[^Z]*[+-]\d{2}:\d{2}$/.exec(iso);
+  if (!m) return dateTimeInWords(Date.parse(iso));
+  return wallClockInWords(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]));
+}
+
+function wallClockInWords(year, month, dayOfMonth, hours, minutes) {
   const pad = (n) => String(n).padStart(2, '0');
-  let text = `${t('date_pattern', d.getDate(), t(`month_${d.getMonth() + 1}`), d.getFullYear())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  let text = `${t('date_pattern', dayOfMonth, t(`month_${month}`), year)} ${pad(hours)}:${pad(minutes)}`;
   if (current === 'km') text = text.replace(/[0-9]/g, (c) => String.fromCharCode(0x17e0 + Number(c)));
   return text;
 }

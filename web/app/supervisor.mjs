@@ -56,8 +56,9 @@ function statusWord(status) {
   return status === 'complete' || status === 'draft' ? t(`submission_${status}`) : status;
 }
 
+// A start time in the local time it was written in (where the interview happened).
 function day(iso) {
-  return iso ? i18n.dateTimeInWords(Date.parse(iso)) : '';
+  return iso ? i18n.writtenDateTimeInWords(iso) : '';
 }
 
 // The table's query, kept in the page's address so that Back and reloads keep it.

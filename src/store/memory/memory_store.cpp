@@ -212,7 +212,9 @@ class MemoryStore final : public Store {
     return Ok();
   }
 
-  Status CompleteSubmission(const std::string& instance_id, int64_t ended_at_ms) override {
+  Status CompleteSubmission(const std::string& instance_id, int64_t ended_at_ms,
+                            std::optional<int> ended_offset_minutes) override {
+    NGO_TRY(internal::CheckUtcOffset(instance_id, ended_offset_minutes));
     std::lock_guard lock(mu_);
     NGO_TRY(CheckWritable());
     Submission* s = NGO_TRY(Find(instance_id));
@@ -223,6 +225,7 @@ class MemoryStore final : public Store {
     AppendAudit({internal::CompletionEntry(instance_id, s->interviewer, true, now)});
     s->status = SubmissionStatus::kComplete;
     s->ended_at_ms = ended_at_ms;
+    s->ended_offset_minutes = ended_offset_minutes;
     s->updated_at_ms = now;
     return Ok();
   }

@@ -117,9 +117,11 @@ Status PostgresStore::LoadContents(const StoreContents& contents) {
     for (const Submission& s : contents.submissions) {
       auto inserted = NGO_TRY(conn_->Query(
           "INSERT INTO submissions(instance_id, form_id, form_version, status, wave, org_id, "
-          "interviewer, started_at_ms, ended_at_ms, updated_at_ms, language, submitted_by) "
+          "interviewer, started_at_ms, ended_at_ms, updated_at_ms, language, submitted_by, "
+          "started_offset_min, ended_offset_min) "
           "VALUES($1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, "
-          "$8::bigint, $9::bigint, $10::bigint, $11::text, $12::text) RETURNING id",
+          "$8::bigint, $9::bigint, $10::bigint, $11::text, $12::text, $13::bigint, $14::bigint) "
+          "RETURNING id",
           Params()
               .Text(s.instance_id)
               .Text(s.form_id)
@@ -132,7 +134,9 @@ Status PostgresStore::LoadContents(const StoreContents& contents) {
               .OptionalInt(s.ended_at_ms)
               .Int(s.updated_at_ms)
               .Text(s.language)
-              .Text(s.submitted_by),
+              .Text(s.submitted_by)
+              .OptionalInt(s.started_offset_minutes)
+              .OptionalInt(s.ended_offset_minutes),
           "cannot copy submission " + s.instance_id));
       int64_t id = inserted.Int(0, 0);
       ids[s.instance_id] = id;

@@ -144,6 +144,8 @@ Result<std::vector<SubmissionRow>> PostgresStore::QuerySubmissions(
       row.submitted_by = rows.Text(i, 6);
       row.started_at_ms = rows.Int(i, 7);
       if (!rows.IsNull(i, 8)) row.ended_at_ms = rows.Int(i, 8);
+      if (!rows.IsNull(i, 13)) row.started_offset_minutes = static_cast<int>(rows.Int(i, 13));
+      if (!rows.IsNull(i, 14)) row.ended_offset_minutes = static_cast<int>(rows.Int(i, 14));
       auto review = ReviewFrom(rows, i, 9, row.instance_id);
       if (!review) return Damaged(review.error().message);
       row.review = std::move(*review);

@@ -24,7 +24,7 @@ namespace {
 constexpr const char* kListSubmissionsSql =
     "SELECT s.id, s.instance_id, s.form_id, s.form_version, s.status, s.wave, s.org_id, "
     "s.interviewer, s.started_at_ms, s.ended_at_ms, s.updated_at_ms, s.language, "
-    "s.submitted_by, p.data "
+    "s.submitted_by, p.data, s.started_offset_min, s.ended_offset_min "
     "FROM submissions s LEFT JOIN packed_answers p ON p.submission_id = s.id "
     "WHERE ($1::text IS NULL OR s.form_id = $1::text) "
     "AND ($2::text IS NULL OR s.form_version = $2::text) "
@@ -48,8 +48,8 @@ constexpr int kPageSize = 500;
 
 constexpr const char* kSubmissionColumns =
     "SELECT id, instance_id, form_id, form_version, status, wave, org_id, interviewer, "
-    "started_at_ms, ended_at_ms, updated_at_ms, language, submitted_by FROM submissions "
-    "WHERE instance_id = $1::text";
+    "started_at_ms, ended_at_ms, updated_at_ms, language, submitted_by, NULL::bytea, "
+    "started_offset_min, ended_offset_min FROM submissions WHERE instance_id = $1::text";
 
 std::optional<form::Answer> AnswerFromColumns(const Rows& rows, int row, int state_column,
                                               int value_column, bool* bad) {
@@ -209,7 +209,9 @@ Status PostgresStore::SaveDraft(const std::string& instance_id,
   });
 }
 
-Status PostgresStore::CompleteSubmission(const std::string& instance_id, int64_t ended_at_ms) {
+Status PostgresStore::CompleteSubmission(const std::string& instance_id, int64_t ended_at_ms,
+                                         std::optional<int> ended_offset_minutes) {
+  NGO_TRY(internal::CheckUtcOffset(instance_id, ended_offset_minutes));
   return Write("cannot complete submission " + instance_id, [&]() -> Status {
     Row row = NGO_TRY(LockSubmission(instance_id));
     if (row.complete) {
@@ -218,8 +220,9 @@ Status PostgresStore::CompleteSubmission(const std::string& instance_id, int64_t
     int64_t now = options_.clock->NowMillis();
     NGO_TRY(conn_->Query(
         "UPDATE submissions SET status = 'complete', ended_at_ms = $1::bigint, "
-        "updated_at_ms = $2::bigint WHERE id = $3::bigint",
-        Params().Int(ended_at_ms).Int(now).Int(row.id), "cannot complete the submission"));
+        "updated_at_ms = $2::bigint, ended_offset_min = $4::bigint WHERE id = $3::bigint",
+        Params().Int(ended_at_ms).Int(now).Int(row.id).OptionalInt(ended_offset_minutes),
+        "cannot complete the submission"));
     Answers answers = NGO_TRY(ReadDraftAnswers(row.id));
     NGO_TRY(WritePackedAnswers(row.id, answers, /*replace=*/false));
     NGO_TRY(conn_->Query("DELETE FROM answers WHERE submission_id = $1::bigint",
@@ -410,9 +413,11 @@ Status PostgresStore::InsertSubmission(const Submission& s) {
   int64_t now = options_.clock->NowMillis();
   auto inserted = NGO_TRY(conn_->Query(
       "INSERT INTO submissions(instance_id, form_id, form_version, status, wave, org_id, "
-      "interviewer, started_at_ms, ended_at_ms, updated_at_ms, language, submitted_by) "
+      "interviewer, started_at_ms, ended_at_ms, updated_at_ms, language, submitted_by, "
+      "started_offset_min, ended_offset_min) "
       "VALUES($1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::bigint, "
-      "$9::bigint, $10::bigint, $11::text, $12::text) ON CONFLICT(instance_id) DO NOTHING "
+      "$9::bigint, $10::bigint, $11::text, $12::text, $13::bigint, $14::bigint) "
+      "ON CONFLICT(instance_id) DO NOTHING "
       "RETURNING id",
       Params()
           .Text(s.instance_id)
@@ -426,7 +431,9 @@ Status PostgresStore::InsertSubmission(const Submission& s) {
           .OptionalInt(s.ended_at_ms)
           .Int(now)
           .Text(s.language)
-          .Text(s.submitted_by),
+          .Text(s.submitted_by)
+          .OptionalInt(s.started_offset_minutes)
+          .OptionalInt(s.ended_offset_minutes),
       "cannot store the submission"));
   if (inserted.empty())
     return MakeError("ST003", "submission " + s.instance_id + " already exists");
@@ -575,6 +582,9 @@ Result<Submission> PostgresStore::SubmissionFromRow(const Rows& rows, int row, i
   s.updated_at_ms = rows.Int(row, 10);
   s.language = rows.Text(row, 11);
   s.submitted_by = rows.Text(row, 12);
+  // column 13 is the list query's packed answers
+  if (!rows.IsNull(row, 14)) s.started_offset_minutes = static_cast<int>(rows.Int(row, 14));
+  if (!rows.IsNull(row, 15)) s.ended_offset_minutes = static_cast<int>(rows.Int(row, 15));
   return s;
 }
 

@@ -107,10 +107,10 @@ TEST(PostgresStoreTest, EmptyDatabaseIsCreatedOnlyWhenAllowed) {
   EXPECT_EQ(raw.Run("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"), "0");
   auto created = OpenStore(location);
   ASSERT_TRUE(created) << created.error().ToString();
-  EXPECT_EQ(raw.Run("SELECT schema_version FROM ngosurvey_store"), "10");
+  EXPECT_EQ(raw.Run("SELECT schema_version FROM ngosurvey_store"), "11");
   EXPECT_EQ(
       raw.Run("SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations"),
-      "5,6,7,8,9,10");
+      "5,6,7,8,9,10,11");
 }
 
 TEST(PostgresStoreTest, NewerOrOlderSchemasAreRefusedAsOnSqlite) {

@@ -263,6 +263,16 @@ CREATE TABLE submission_metadata(
   UNIQUE(submission_id, name));
 )sql";
 
+// The UTC offsets (minutes east) that the start and end times were written with, so
+// that they are shown in the local time of the interview (Submission); NULL when
+// unknown.
+constexpr const char* kSchemaV11 = R"sql(
+ALTER TABLE submissions ADD COLUMN started_offset_min bigint
+  CHECK(started_offset_min BETWEEN -1080 AND 1080);
+ALTER TABLE submissions ADD COLUMN ended_offset_min bigint
+  CHECK(ended_offset_min BETWEEN -1080 AND 1080);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {5,
      "forms, submissions, answers (packed when complete), audit trail, languages, fieldwork "
@@ -273,6 +283,7 @@ constexpr Migration kMigrations[] = {
     {8, "browser sessions of the collection server", kSchemaV8},
     {9, "reviews of submissions; indexes of the submissions table per form", kSchemaV9},
     {10, "the platforms' metadata columns of imported submissions", kSchemaV10},
+    {11, "the UTC offsets of the start and end times as written", kSchemaV11},
 };
 
 }  // namespace

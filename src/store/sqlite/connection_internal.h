@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -56,6 +57,10 @@ class Statement {
   Statement& BindNull(int index) {
     sqlite3_bind_null(stmt_, index);
     return *this;
+  }
+  // A number, or NULL when there is none.
+  Statement& BindOptional(int index, std::optional<int64_t> number) {
+    return number ? Bind(index, *number) : BindNull(index);
   }
   // Binds text that stays valid until the statement is stepped and reset.
   Statement& BindStatic(int index, std::string_view text) {

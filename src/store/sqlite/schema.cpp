@@ -283,6 +283,16 @@ CREATE TABLE submission_metadata(
   UNIQUE(submission_id, name)) WITHOUT ROWID;
 )sql";
 
+// The UTC offsets (minutes east) that the start and end times were written with, so
+// that they are shown in the local time of the interview (Submission); NULL when
+// unknown.
+constexpr const char* kSchemaV11 = R"sql(
+ALTER TABLE submissions ADD COLUMN started_offset_min INTEGER
+  CHECK(started_offset_min BETWEEN -1080 AND 1080);
+ALTER TABLE submissions ADD COLUMN ended_offset_min INTEGER
+  CHECK(ended_offset_min BETWEEN -1080 AND 1080);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "forms, submissions, answers, audit trail", kSchemaV1},
     {2, "fieldwork log: sample frame and contacts", kSchemaV2},
@@ -294,6 +304,7 @@ constexpr Migration kMigrations[] = {
     {8, "browser sessions of the collection server", kSchemaV8},
     {9, "reviews of submissions; indexes of the submissions table per form", kSchemaV9},
     {10, "the platforms' metadata columns of imported submissions", kSchemaV10},
+    {11, "the UTC offsets of the start and end times as written", kSchemaV11},
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,
               "one migration per schema version");

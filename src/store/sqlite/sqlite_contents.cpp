@@ -102,8 +102,9 @@ Status SqliteStore::LoadContents(const StoreContents& contents) {
     for (const Submission& s : contents.submissions) {
       auto insert = NGO_TRY(conn_->Prepare(
           "INSERT INTO submissions(instance_id, form_id, form_version, status, wave, org_id, "
-          "interviewer, started_at_ms, ended_at_ms, updated_at_ms, language, submitted_by) "
-          "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+          "interviewer, started_at_ms, ended_at_ms, updated_at_ms, language, submitted_by, "
+          "started_offset_min, ended_offset_min) "
+          "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
       insert.Bind(1, s.instance_id).Bind(2, s.form_id).Bind(3, s.form_version);
       insert.Bind(4, StatusName(s.status)).Bind(5, WaveName(s.wave)).Bind(6, s.org_id);
       insert.Bind(7, s.interviewer).Bind(8, s.started_at_ms);
@@ -113,6 +114,7 @@ Status SqliteStore::LoadContents(const StoreContents& contents) {
         insert.BindNull(9);
       }
       insert.Bind(10, s.updated_at_ms).Bind(11, s.language).Bind(12, s.submitted_by);
+      insert.BindOptional(13, s.started_offset_minutes).BindOptional(14, s.ended_offset_minutes);
       NGO_TRY(conn_->Done(insert.Step(), "cannot copy submission " + s.instance_id));
       int64_t id = conn_->LastInsertRowid();
       NGO_TRY(WriteMetadata(id, s.metadata));

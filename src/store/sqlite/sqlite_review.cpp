@@ -135,6 +135,8 @@ Result<std::vector<SubmissionRow>> SqliteStore::QuerySubmissions(
       row.submitted_by = list.Text(6);
       row.started_at_ms = list.Int(7);
       if (!list.IsNull(8)) row.ended_at_ms = list.Int(8);
+      if (!list.IsNull(13)) row.started_offset_minutes = static_cast<int>(list.Int(13));
+      if (!list.IsNull(14)) row.ended_offset_minutes = static_cast<int>(list.Int(14));
       row.review = NGO_TRY(WithPath(ReviewFrom(list, 9, row.instance_id)));
       out.push_back(std::move(row));
       return Ok();

@@ -26,7 +26,8 @@ const std::string& ListSubmissionsSql() {
   static const std::string sql =
       std::string(
           "SELECT id, instance_id, form_id, form_version, status, wave, org_id, interviewer, "
-          "started_at_ms, ended_at_ms, updated_at_ms, language, packed_answers.data, submitted_by "
+          "started_at_ms, ended_at_ms, updated_at_ms, language, packed_answers.data, submitted_by, "
+          "started_offset_min, ended_offset_min "
           "FROM submissions "
           "LEFT JOIN packed_answers ON packed_answers.submission_id = submissions.id ") +
       kSubmissionFilterSql + "ORDER BY started_at_ms, instance_id LIMIT ?10";
@@ -147,8 +148,9 @@ class SqliteStore::SqliteImportWriter final : public ImportWriter {
     int64_t now = store_->options_.clock->NowMillis();
     auto insert = NGO_TRY(conn.Prepare(
         "INSERT INTO submissions(instance_id, form_id, form_version, status, wave, org_id, "
-        "interviewer, started_at_ms, ended_at_ms, updated_at_ms, language, submitted_by) "
-        "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        "interviewer, started_at_ms, ended_at_ms, updated_at_ms, language, submitted_by, "
+        "started_offset_min, ended_offset_min) "
+        "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     insert.BindStatic(1, s.instance_id).BindStatic(2, s.form_id).BindStatic(3, s.form_version);
     insert.BindStatic(4, StatusName(s.status)).BindStatic(5, WaveName(s.wave));
     insert.BindStatic(6, s.org_id).BindStatic(7, s.interviewer).Bind(8, s.started_at_ms);
@@ -158,6 +160,7 @@ class SqliteStore::SqliteImportWriter final : public ImportWriter {
       insert.BindNull(9);
     }
     insert.Bind(10, now).BindStatic(11, s.language).BindStatic(12, s.submitted_by);
+    insert.BindOptional(13, s.started_offset_minutes).BindOptional(14, s.ended_offset_minutes);
     int rc = insert.Step();
     if ((rc & 0xff) == SQLITE_CONSTRAINT) {
       return MakeError("ST003", "submission " + s.instance_id + " already exists");
@@ -283,7 +286,9 @@ Status SqliteStore::SaveDraft(const std::string& instance_id,
   });
 }
 
-Status SqliteStore::CompleteSubmission(const std::string& instance_id, int64_t ended_at_ms) {
+Status SqliteStore::CompleteSubmission(const std::string& instance_id, int64_t ended_at_ms,
+                                       std::optional<int> ended_offset_minutes) {
+  NGO_TRY(internal::CheckUtcOffset(instance_id, ended_offset_minutes));
   return Write("cannot complete submission " + instance_id, [&]() -> Status {
     Row row = NGO_TRY(FindSubmission(instance_id));
     if (row.complete) {
@@ -291,9 +296,10 @@ Status SqliteStore::CompleteSubmission(const std::string& instance_id, int64_t e
     }
     int64_t now = options_.clock->NowMillis();
     auto update = NGO_TRY(conn_->Prepare(
-        "UPDATE submissions SET status = 'complete', ended_at_ms = ?, updated_at_ms = ? "
-        "WHERE id = ?"));
-    update.Bind(1, ended_at_ms).Bind(2, now).Bind(3, row.id);
+        "UPDATE submissions SET status = 'complete', ended_at_ms = ?, updated_at_ms = ?, "
+        "ended_offset_min = ? WHERE id = ?"));
+    update.Bind(1, ended_at_ms).Bind(2, now).BindOptional(3, ended_offset_minutes);
+    update.Bind(4, row.id);
     NGO_TRY(conn_->Done(update.Step(), "cannot complete the submission"));
     NGO_TRY(PackDraftAnswers(row.id));
     return AppendAudit({internal::CompletionEntry(instance_id, row.interviewer, true, now)});
@@ -342,7 +348,8 @@ Result<std::optional<Submission>> SqliteStore::LookUpSubmission(const std::strin
                                                                 std::string_view doing) const {
   auto find = NGO_TRY(conn_->Prepare(
       "SELECT id, instance_id, form_id, form_version, status, wave, org_id, interviewer, "
-      "started_at_ms, ended_at_ms, updated_at_ms, language, NULL, submitted_by "
+      "started_at_ms, ended_at_ms, updated_at_ms, language, NULL, submitted_by, "
+      "started_offset_min, ended_offset_min "
       "FROM submissions WHERE instance_id = ?"));
   find.Bind(1, instance_id);
   if (!NGO_TRY(conn_->StepRow(find, doing))) return std::optional<Submission>();
@@ -529,8 +536,9 @@ Status SqliteStore::InsertSubmission(const Submission& s) {
   int64_t now = options_.clock->NowMillis();
   auto insert = NGO_TRY(conn_->Prepare(
       "INSERT INTO submissions(instance_id, form_id, form_version, status, wave, org_id, "
-      "interviewer, started_at_ms, ended_at_ms, updated_at_ms, language, submitted_by) "
-      "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      "interviewer, started_at_ms, ended_at_ms, updated_at_ms, language, submitted_by, "
+      "started_offset_min, ended_offset_min) "
+      "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   insert.Bind(1, s.instance_id).Bind(2, s.form_id).Bind(3, s.form_version);
   insert.Bind(4, StatusName(s.status)).Bind(5, WaveName(s.wave)).Bind(6, s.org_id);
   insert.Bind(7, s.interviewer).Bind(8, s.started_at_ms);
@@ -540,6 +548,7 @@ Status SqliteStore::InsertSubmission(const Submission& s) {
     insert.BindNull(9);
   }
   insert.Bind(10, now).Bind(11, s.language).Bind(12, s.submitted_by);
+  insert.BindOptional(13, s.started_offset_minutes).BindOptional(14, s.ended_offset_minutes);
   NGO_TRY(conn_->Done(insert.Step(), "cannot store the submission"));
   int64_t id = conn_->LastInsertRowid();
   NGO_TRY(WriteMetadata(id, s.metadata));
@@ -711,6 +720,8 @@ Result<Submission> SqliteStore::SubmissionFromRow(const Statement& row, int64_t*
   s.updated_at_ms = row.Int(10);
   s.language = row.Text(11);
   s.submitted_by = row.Text(13);  // column 12 is the list query's packed answers
+  if (!row.IsNull(14)) s.started_offset_minutes = static_cast<int>(row.Int(14));
+  if (!row.IsNull(15)) s.ended_offset_minutes = static_cast<int>(row.Int(15));
   return s;
 }
 

@@ -104,7 +104,8 @@ class SqliteStore final : public Store {
   Status CreateSubmissions(const SubmissionBatch& batch) override;
   Status SaveDraft(const std::string& instance_id, const std::vector<AnswerChange>& changes,
                    const std::optional<std::string>& language) override;
-  Status CompleteSubmission(const std::string& instance_id, int64_t ended_at_ms) override;
+  Status CompleteSubmission(const std::string& instance_id, int64_t ended_at_ms,
+                            std::optional<int> ended_offset_minutes) override;
   Status Amend(const Amendment& amendment) override;
   Result<Submission> GetSubmission(const std::string& instance_id) const override;
   Result<std::vector<Submission>> ListSubmissions(const SubmissionFilter& filter) const override;
