@@ -77,6 +77,24 @@ std::optional<int> DeviceOffset(const form::Form& form, const store::Answers& an
   return std::nullopt;
 }
 
+// What a received submission's answers say about it: the organisation (the question
+// named org_id outside repeats, wherever its group puts it, "grp_intro/org_id", as
+// the imports read it) and the device's UTC offset of its times.
+void ReadFromAnswers(const form::Form& form, store::Submission* s) {
+  for (const auto& [path, answer] : s->answers) {
+    if (path.find('[') != std::string::npos) continue;
+    size_t slash = path.rfind('/');
+    if (path.compare(slash == std::string::npos ? 0 : slash + 1, std::string::npos, "org_id") !=
+        0) {
+      continue;
+    }
+    s->org_id = answer.value;
+    break;
+  }
+  s->started_offset_minutes = DeviceOffset(form, s->answers, form::QuestionType::kStart);
+  s->ended_offset_minutes = DeviceOffset(form, s->answers, form::QuestionType::kEnd);
+}
+
 }  // namespace
 
 Result<std::shared_ptr<const Router::LoadedForm>> Router::LoadForm(const std::string& form_id,
@@ -181,25 +199,10 @@ Response Router::Submit(const Request& request, const store::User& user) {
   s.status = store::SubmissionStatus::kComplete;
   s.started_at_ms = now;
   s.ended_at_ms = now;
-  s.started_offset_minutes =
-      DeviceOffset((*loaded)->form, instance->answers, form::QuestionType::kStart);
-  s.ended_offset_minutes =
-      DeviceOffset((*loaded)->form, instance->answers, form::QuestionType::kEnd);
   s.interviewer = user.name;
   s.submitted_by = user.name;
-  // The organisation: the question named org_id outside repeats, wherever its group
-  // puts it ("grp_intro/org_id"), as the imports read it.
-  for (const auto& [path, answer] : instance->answers) {
-    if (path.find('[') != std::string::npos) continue;
-    size_t slash = path.rfind('/');
-    if (path.compare(slash == std::string::npos ? 0 : slash + 1, std::string::npos, "org_id") !=
-        0) {
-      continue;
-    }
-    s.org_id = answer.value;
-    break;
-  }
   s.answers = std::move(instance->answers);
+  ReadFromAnswers((*loaded)->form, &s);
   store::SubmissionBatch batch;
   batch.submissions.push_back(std::move(s));
   store::Attachment original;
