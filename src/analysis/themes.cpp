@@ -6,6 +6,7 @@
 
 #include "analysis/units.h"
 #include "base/text.h"
+#include "base/words.h"
 
 namespace ngosurvey::analysis {
 namespace {
@@ -121,7 +122,8 @@ Result<Column> BuildThemeColumn(const form::Codebook& codebook, const OpenAnswer
   }
   const size_t no_theme = column.options.size();
   column.options.emplace_back(kNoThemeOption);
-  column.option_labels.emplace_back("No theme");
+  column.option_labels.push_back(
+      words::Text(words::Word::kThemeNone, words::CatalogueLanguage(language)));
   const size_t planes = (column.options.size() + kOptionsPerPlane - 1) / kOptionsPerPlane;
   const size_t rows = answers.answers.size();
   column.planes.assign(planes, Buffer<uint8_t>(std::vector<uint8_t>(rows, 0)));

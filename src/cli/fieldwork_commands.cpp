@@ -252,7 +252,7 @@ void RunDispositions(CommandContext& ctx, const std::string& format) {
     csv::AppendRow({"code", "category", "label"}, &out);
     for (const fw::DispositionCode& row : fw::FinalDispositions()) {
       csv::AppendRow({std::string(row.code), std::string(fw::CategoryAbbreviation(row.category)),
-                      std::string(row.label)},
+                      std::string(fw::DispositionLabel(row))},
                      &out);
     }
     *ctx.out << out;
@@ -262,8 +262,8 @@ void RunDispositions(CommandContext& ctx, const std::string& format) {
               "households)\n\ncode   rate  label\n";
   for (const fw::DispositionCode& row : fw::FinalDispositions()) {
     *ctx.out << PadRight(std::string(row.code), 6) << " "
-             << PadRight(std::string(fw::CategoryAbbreviation(row.category)), 5) << " " << row.label
-             << "\n";
+             << PadRight(std::string(fw::CategoryAbbreviation(row.category)), 5) << " "
+             << fw::DispositionLabel(row) << "\n";
   }
   *ctx.out << "\nContact outcomes (contact log) and the final code each becomes at close-out\n\n"
               "outcome                 code   closes  meaning\n";

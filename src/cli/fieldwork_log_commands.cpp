@@ -168,7 +168,7 @@ void RunContactAdd(CommandContext& ctx, const ContactOptions& opts) {
   auto outcome = fw::ResolveOutcome(record->outcome);
   *ctx.out << fmt::format("contact #{} with {} on {} ({}): {} -> {} {}{}{}\n", record->seq,
                           record->org_id, record->date, record->mode, record->outcome,
-                          record->disposition, outcome ? outcome->code->label : "",
+                          record->disposition, outcome ? fw::DispositionLabel(*outcome->code) : "",
                           outcome && outcome->closes_case ? " (closes the case)" : "",
                           record->appointment ? ", appointment on " + *record->appointment : "");
 }
@@ -284,7 +284,7 @@ void RunStatus(CommandContext& ctx, const StateOptions& opts) {
       nlohmann::ordered_json row;
       row["code"] = code.code;
       row["category"] = fw::CategoryAbbreviation(code.category);
-      row["label"] = code.label;
+      row["label"] = fw::DispositionLabel(code);
       nlohmann::ordered_json counts;
       for (const std::string& g : groups) counts[g] = it->second.count(g) ? it->second.at(g) : 0;
       row["counts"] = counts;
@@ -326,7 +326,7 @@ void RunStatus(CommandContext& ctx, const StateOptions& opts) {
     for (const std::string& g : groups) {
       line += fmt::format(" {:>7}", it->second.count(g) ? it->second.at(g) : 0);
     }
-    out += line + "  " + std::string(code.label) + "\n";
+    out += line + "  " + std::string(fw::DispositionLabel(code)) + "\n";
   }
   std::string open_line = fmt::format("{:<10}", "open");
   for (const std::string& g : groups) open_line += fmt::format(" {:>7}", open_per_group[g]);

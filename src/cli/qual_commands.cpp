@@ -17,6 +17,7 @@
 #include "analysis/network.h"
 #include "base/file.h"
 #include "base/text.h"
+#include "base/words.h"
 #include "cli/command.h"
 #include "exchange/codings.h"
 #include "exchange/qdpx.h"
@@ -56,6 +57,7 @@ struct NetworkCliOptions {
   std::string spec;
   std::string format = "csv";
   std::string output;
+  std::string lang = "en";
 };
 
 Result<std::unique_ptr<store::Store>> OpenExisting(const std::string& db, bool read_only) {
@@ -531,6 +533,7 @@ void RunNetwork(CommandContext& ctx, const NetworkCliOptions& opts) {
   if (!scopes) return (void)Fail(ctx, scopes.error());
   report::NetworkReport report;
   report.network = &*network;
+  report.language = std::string(words::CatalogueLanguage(opts.lang));
   report.scopes = std::move(*scopes);
   if (*format == report::NetworkFormat::kSvg) {
     auto layout = analysis::LayoutNetwork(*network);
@@ -632,6 +635,9 @@ void RegisterQualCommands(CLI::App& root, CommandContext& ctx) {
       ->check(CLI::IsMember({"csv", "graphml", "svg", "md"}));
   network->add_option("-o,--output", net->output,
                       "Write to this file (atomically) instead of standard output");
+  network->add_option("--lang", net->lang,
+                      "Language of the tool's words in md and svg: en, km or vi (code or name; "
+                      "default en); the organisations' names stay as written");
   network->callback([&ctx, net] { RunNetwork(ctx, *net); });
 }
 

@@ -4,55 +4,56 @@
 #include <string>
 
 #include "base/text.h"
+#include "base/words.h"
 
 namespace ngosurvey::fieldwork {
 namespace {
 
 using RC = RateCategory;
+using W = words::Word;
 
 // AAPOR Standard Definitions, Table 2 (in-person surveys). Where AAPOR speaks of
 // a household or housing unit, the label adds the organization reading used for
 // establishment surveys after a slash.
 constexpr DispositionCode kCodes[] = {
-    {"1.1", "Complete interview", RC::kComplete},
-    {"1.2", "Partial interview", RC::kPartial},
-    {"2.10", "Refusal and break-off", RC::kRefusal},
-    {"2.11", "Refusal", RC::kRefusal},
-    {"2.111", "Household-level / organization-level refusal", RC::kRefusal},
-    {"2.112", "Known-respondent refusal", RC::kRefusal},
-    {"2.12", "Break-off / partial with insufficient information", RC::kRefusal},
-    {"2.20", "Non-contact", RC::kNonContact},
-    {"2.23", "Unable to enter building / reach housing unit or office", RC::kNonContact},
-    {"2.24", "No one at residence / office", RC::kNonContact},
-    {"2.25", "Respondent away / unavailable", RC::kNonContact},
-    {"2.30", "Other (eligible, non-interview)", RC::kOther},
-    {"2.31", "Dead", RC::kOther},
-    {"2.32", "Physically or mentally unable / incompetent", RC::kOther},
-    {"2.33", "Language", RC::kOther},
-    {"2.331", "Household-level / organization-level language problem", RC::kOther},
-    {"2.332", "Respondent language problem", RC::kOther},
-    {"2.333", "No interviewer available for needed language", RC::kOther},
-    {"2.36", "Miscellaneous", RC::kOther},
-    {"3.10", "Unknown if housing unit / if the organization exists or operates",
-     RC::kUnknownHousehold},
-    {"3.11", "Not attempted or worked", RC::kUnknownHousehold},
-    {"3.17", "Unable to reach / unsafe area", RC::kUnknownHousehold},
-    {"3.18", "Unable to locate address", RC::kUnknownHousehold},
-    {"3.20", "Housing unit or organization, unknown if eligible respondent", RC::kUnknownOther},
-    {"3.21", "No screener completed", RC::kUnknownOther},
-    {"3.90", "Other (unknown eligibility)", RC::kUnknownOther},
-    {"4.10", "Out of sample", RC::kNotEligible},
-    {"4.50", "Not a housing unit / not an eligible organization", RC::kNotEligible},
-    {"4.51", "Business, government office, other organization", RC::kNotEligible},
-    {"4.52", "Institution", RC::kNotEligible},
-    {"4.53", "Group quarters", RC::kNotEligible},
-    {"4.60", "Vacant housing unit / organization closed", RC::kNotEligible},
-    {"4.61", "Regular, vacant residences", RC::kNotEligible},
-    {"4.62", "Seasonal / vacation / temporary residence", RC::kNotEligible},
-    {"4.63", "Other vacant", RC::kNotEligible},
-    {"4.70", "No eligible respondent", RC::kNotEligible},
-    {"4.80", "Quota filled", RC::kNotEligible},
-    {"4.90", "Other (not eligible)", RC::kNotEligible},
+    {"1.1", W::kDisposition1_1, RC::kComplete},
+    {"1.2", W::kDisposition1_2, RC::kPartial},
+    {"2.10", W::kDisposition2_10, RC::kRefusal},
+    {"2.11", W::kDisposition2_11, RC::kRefusal},
+    {"2.111", W::kDisposition2_111, RC::kRefusal},
+    {"2.112", W::kDisposition2_112, RC::kRefusal},
+    {"2.12", W::kDisposition2_12, RC::kRefusal},
+    {"2.20", W::kDisposition2_20, RC::kNonContact},
+    {"2.23", W::kDisposition2_23, RC::kNonContact},
+    {"2.24", W::kDisposition2_24, RC::kNonContact},
+    {"2.25", W::kDisposition2_25, RC::kNonContact},
+    {"2.30", W::kDisposition2_30, RC::kOther},
+    {"2.31", W::kDisposition2_31, RC::kOther},
+    {"2.32", W::kDisposition2_32, RC::kOther},
+    {"2.33", W::kDisposition2_33, RC::kOther},
+    {"2.331", W::kDisposition2_331, RC::kOther},
+    {"2.332", W::kDisposition2_332, RC::kOther},
+    {"2.333", W::kDisposition2_333, RC::kOther},
+    {"2.36", W::kDisposition2_36, RC::kOther},
+    {"3.10", W::kDisposition3_10, RC::kUnknownHousehold},
+    {"3.11", W::kDisposition3_11, RC::kUnknownHousehold},
+    {"3.17", W::kDisposition3_17, RC::kUnknownHousehold},
+    {"3.18", W::kDisposition3_18, RC::kUnknownHousehold},
+    {"3.20", W::kDisposition3_20, RC::kUnknownOther},
+    {"3.21", W::kDisposition3_21, RC::kUnknownOther},
+    {"3.90", W::kDisposition3_90, RC::kUnknownOther},
+    {"4.10", W::kDisposition4_10, RC::kNotEligible},
+    {"4.50", W::kDisposition4_50, RC::kNotEligible},
+    {"4.51", W::kDisposition4_51, RC::kNotEligible},
+    {"4.52", W::kDisposition4_52, RC::kNotEligible},
+    {"4.53", W::kDisposition4_53, RC::kNotEligible},
+    {"4.60", W::kDisposition4_60, RC::kNotEligible},
+    {"4.61", W::kDisposition4_61, RC::kNotEligible},
+    {"4.62", W::kDisposition4_62, RC::kNotEligible},
+    {"4.63", W::kDisposition4_63, RC::kNotEligible},
+    {"4.70", W::kDisposition4_70, RC::kNotEligible},
+    {"4.80", W::kDisposition4_80, RC::kNotEligible},
+    {"4.90", W::kDisposition4_90, RC::kNotEligible},
 };
 
 using CO = ContactOutcome;
@@ -98,6 +99,10 @@ std::string_view CategoryName(RateCategory category) {
 }
 
 std::span<const DispositionCode> FinalDispositions() { return kCodes; }
+
+std::string_view DispositionLabel(const DispositionCode& code, std::string_view language) {
+  return words::Pattern(code.label, language);
+}
 
 const DispositionCode* FindDisposition(std::string_view code) {
   code = text::Trim(code);

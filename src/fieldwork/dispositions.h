@@ -13,6 +13,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/words.h"
+
 namespace ngosurvey::fieldwork {
 
 // The eight groups the outcome-rate formulas count (AAPOR's letters in comments).
@@ -36,10 +38,14 @@ std::string_view CategoryName(RateCategory category);
 
 // One row of the final disposition code table.
 struct DispositionCode {
-  std::string_view code;   // "2.11"
-  std::string_view label;  // "Refusal"
-  RateCategory category;   // what it counts as in the rates
+  std::string_view code;  // "2.11"
+  words::Word label;      // AAPOR's label ("Refusal") in the one catalogue
+  RateCategory category;  // what it counts as in the rates
 };
+
+// The code's label in `language` (a catalogue language code; English otherwise):
+// "Refusal", "Từ chối".
+std::string_view DispositionLabel(const DispositionCode& code, std::string_view language = "en");
 
 // Every final code ngosurvey accepts, in AAPOR order. Group headings that span
 // several categories ("1.0", "2.0", "3.0") are not final codes and are absent;

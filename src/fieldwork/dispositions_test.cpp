@@ -75,7 +75,8 @@ TEST(DispositionsTest, CodesAreUniqueAndLookupIsExact) {
   std::set<std::string_view> seen;
   for (const DispositionCode& row : FinalDispositions()) {
     EXPECT_TRUE(seen.insert(row.code).second) << row.code;
-    EXPECT_FALSE(row.label.empty());
+    EXPECT_FALSE(DispositionLabel(row).empty());
+    EXPECT_NE(DispositionLabel(row, "vi"), DispositionLabel(row)) << row.code;
   }
   EXPECT_EQ(FindDisposition("2.2"), nullptr);  // not "2.20"
   EXPECT_EQ(FindDisposition("1.0"), nullptr);  // heading, not a final code

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "base/escape.h"
+#include "base/words.h"
 #include "report/html.h"
 #include "report/table_render.h"
 
@@ -17,6 +18,7 @@ namespace {
 using analysis::Network;
 using analysis::NetworkNode;
 using analysis::ScopeMeasures;
+using words::Word;
 
 // Shortest text that reads back to the same double; empty for NaN.
 std::string Real(double value) {
@@ -66,10 +68,11 @@ std::string RenderCsv(const NetworkReport& report) {
   return out;
 }
 
-std::string NodeStatus(const NetworkNode& node) {
-  if (node.kind != "ngo") return "named by respondents";
-  if (node.responded) return "responded";
-  return node.in_frame ? "did not respond (in-ties only)" : "named by respondents";
+std::string NodeStatus(const NetworkNode& node, std::string_view language) {
+  if (node.kind != "ngo") return words::Text(Word::kNetworkStatusNamed, language);
+  if (node.responded) return words::Text(Word::kNetworkStatusResponded, language);
+  return words::Text(node.in_frame ? Word::kNetworkStatusSilent : Word::kNetworkStatusNamed,
+                     language);
 }
 
 std::string RenderMarkdown(const NetworkReport& report) {
@@ -81,25 +84,39 @@ std::string RenderMarkdown(const NetworkReport& report) {
     if (node.responded) ++respondents;
     if (node.in_frame && !node.responded) ++in_frame_silent;
   }
-  out += fmt::format(
-      "{} organisations, {} ties, from {} completed submissions; {} responding organisations, "
-      "{} of the frame did not respond and appear with the ties others named.\n",
-      network.nodes.size(), network.ties.size(), network.submissions, respondents, in_frame_silent);
+  const std::string_view lang = report.language;
+  out += words::Text(Word::kNetworkSummary, lang,
+                     {std::to_string(network.nodes.size()), std::to_string(network.ties.size()),
+                      std::to_string(network.submissions), std::to_string(respondents),
+                      std::to_string(in_frame_silent)}) +
+         "\n";
   for (const auto& scope : report.scopes) {
-    out += "\n## " + text::EscapeMarkdownCell(scope.scope == "overall" ? "Overall" : scope.scope) +
+    out += "\n## " +
+           text::EscapeMarkdownCell(
+               scope.scope == "overall" ? words::Text(Word::kNetworkOverall, lang) : scope.scope) +
            "\n\n";
-    out += fmt::format("{} organisations, {} ties.\n\n", scope.node_count, scope.tie_count);
-    out += "| Measure | Value |\n|---|---:|\n";
+    out += words::Text(Word::kNetworkScopeSummary, lang,
+                       {std::to_string(scope.node_count), std::to_string(scope.tie_count)}) +
+           "\n\n";
+    out += "| " + words::Text(Word::kNetworkColumnMeasure, lang) + " | " +
+           words::Text(Word::kNetworkColumnValue, lang) + " |\n|---|---:|\n";
     for (const auto& [name, value] : WholeMeasures(scope)) {
       out += "| " + name + " | " + (value.empty() ? "–" : value) + " |\n";
     }
-    out += "\n| Organisation | Name | Kind | Status | In-degree | Out-degree | Betweenness |\n";
+    out += "\n|";
+    for (Word w :
+         {Word::kNetworkColumnOrganisation, Word::kNetworkColumnName, Word::kNetworkColumnKind,
+          Word::kNetworkColumnStatus, Word::kNetworkColumnInDegree, Word::kNetworkColumnOutDegree,
+          Word::kNetworkColumnBetweenness}) {
+      out += " " + words::Text(w, lang) + " |";
+    }
+    out += "\n";
     out += "|---|---|---|---|---:|---:|---:|\n";
     for (const auto& m : scope.nodes) {
       const NetworkNode& node = network.nodes[m.node];
       out += "| " + text::EscapeMarkdownCell(node.id) + " | " +
              text::EscapeMarkdownCell(node.label) + " | " + text::EscapeMarkdownCell(node.kind) +
-             " | " + NodeStatus(node) + " | " + std::to_string(m.in_degree) + " | " +
+             " | " + NodeStatus(node, lang) + " | " + std::to_string(m.in_degree) + " | " +
              std::to_string(m.out_degree) + " | " + Fixed(m.betweenness, 3) + " |\n";
     }
   }
@@ -169,10 +186,9 @@ std::string RenderSvg(const NetworkReport& report) {
   };
   size_t respondents = 0;
   for (const auto& node : network.nodes) respondents += node.responded;
-  std::string desc = fmt::format(
-      "{} organisations ({} responded) and {} directed ties: an arrow from an organisation to "
-      "each organisation it named as a partner.",
-      network.nodes.size(), respondents, network.ties.size());
+  std::string desc = words::Text(Word::kNetworkDescription, report.language,
+                                 {std::to_string(network.nodes.size()), std::to_string(respondents),
+                                  std::to_string(network.ties.size())});
   std::string out = fmt::format(
       "<svg{} viewBox=\"0 0 {} {}\" width=\"{}\" "
       "height=\"{}\" style=\"max-width:100%;height:auto\" role=\"img\" aria-labelledby=\"net-title "
@@ -213,7 +229,7 @@ std::string RenderSvg(const NetworkReport& report) {
     std::string fill = hollow ? "#fff" : colour;
     std::string title = "<title>" +
                         text::EscapeHtml(node.id + " — " + node.label + " (" + node.kind + ", " +
-                                         NodeStatus(node) + ")") +
+                                         NodeStatus(node, report.language) + ")") +
                         "</title>";
     if (node.kind == "ngo") {
       out += "<circle cx=\"" + Fixed(x, 1) + "\" cy=\"" + Fixed(y, 1) + "\" r=\"" +
@@ -242,14 +258,16 @@ std::string RenderSvg(const NetworkReport& report) {
                          ly - 6, colour);
     }
     out += "<text x=\"" + Fixed(lx + 18, 1) + "\" y=\"" + Fixed(ly + 4, 1) + "\">" +
-           text::EscapeHtml(kind == "ngo" ? "NGO (responded)" : kind) + "</text>\n";
+           text::EscapeHtml(
+               kind == "ngo" ? words::Text(Word::kNetworkLegendResponded, report.language) : kind) +
+           "</text>\n";
     lx += 170;
   }
   out += fmt::format(
       "<circle cx=\"{}\" cy=\"{}\" r=\"6\" fill=\"#fff\" stroke=\"{}\" stroke-width=\"2\" "
-      "stroke-dasharray=\"3 2\"/><text x=\"{}\" y=\"{}\">NGO of the frame that did not "
-      "respond</text>\n",
-      kMargin + 6, ly + 24, KindColour("ngo", kinds), kMargin + 18, ly + 28);
+      "stroke-dasharray=\"3 2\"/><text x=\"{}\" y=\"{}\">{}</text>\n",
+      kMargin + 6, ly + 24, KindColour("ngo", kinds), kMargin + 18, ly + 28,
+      text::EscapeHtml(words::Text(Word::kNetworkLegendSilent, report.language)));
   out += "</g>\n</svg>\n";
   return out;
 }

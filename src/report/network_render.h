@@ -38,6 +38,9 @@ struct NetworkReport {
   // The SVG goes inside an HTML page: written without the xmlns attribute, which an
   // HTML parser does not need (and the report's pages name no URL at all).
   bool embedded_svg = false;
+  // The language of the tool's own words (base/words.h: "en", "km", "vi"); the
+  // nodes' ids, names and kinds are the study's data and stay as written.
+  std::string language = "en";
 };
 
 std::string RenderNetwork(const NetworkReport& report, NetworkFormat format);

@@ -17,12 +17,14 @@
 #include "base/rounding.h"
 #include "base/text.h"
 #include "base/toml_location.h"
+#include "base/words.h"
 
 namespace ngosurvey::study {
 
 namespace {
 
 using i128 = __int128;
+using words::Word;
 
 constexpr int64_t kMaxBase = 1000000;
 
@@ -141,22 +143,26 @@ std::string_view VerdictName(Verdict verdict) {
   return "?";
 }
 
-std::string_view FindingKindName(FindingKind kind) {
+std::string_view FindingKindName(FindingKind kind, std::string_view language) {
   switch (kind) {
     case FindingKind::kInconsistentCell:
-      return "inconsistent cell";
+      return words::Pattern(Word::kAuditKindInconsistentCell, language);
     case FindingKind::kTransposed:
-      return "transposed cells";
+      return words::Pattern(Word::kAuditKindTransposed, language);
     case FindingKind::kOtherBase:
-      return "fits another cell's base";
+      return words::Pattern(Word::kAuditKindOtherBase, language);
     case FindingKind::kColumnBase:
-      return "column computed on another base";
+      return words::Pattern(Word::kAuditKindColumnBase, language);
     case FindingKind::kSumOver100:
-      return "single-choice shares over 100";
+      return words::Pattern(Word::kAuditKindSumOver100, language);
     case FindingKind::kImpossibleMean:
-      return "impossible mean";
+      return words::Pattern(Word::kAuditKindImpossibleMean, language);
   }
   return "?";
+}
+
+std::string Finding::Message(std::string_view language) const {
+  return say ? say(language) : message;
 }
 
 namespace {
@@ -403,10 +409,10 @@ bool FitsBase(const CellAudit& cell, int64_t n) {
                              : FitPercent(*cell.value, n).consistent;
 }
 
-std::string CellName(const CellAudit& c) {
-  std::string name = fmt::format("Table {} {}", c.table, c.item_id);
-  if (c.option_id != "value") name += "/" + c.option_id;
-  return name + " " + c.country;
+std::string CellName(const CellAudit& c, std::string_view lang) {
+  std::string item = c.item_id;
+  if (c.option_id != "value") item += "/" + c.option_id;
+  return words::Text(Word::kAuditCellName, lang, {c.table, item}) + " " + c.country;
 }
 
 // "6/14 = 42.9"
@@ -421,6 +427,16 @@ std::string BasesList(const std::vector<int64_t>& bases) {
   std::string out;
   for (int64_t n : bases) out += (out.empty() ? "" : ", ") + std::to_string(n);
   return out;
+}
+
+// "; it fits N = 13, 26", or that it fits no base of the searched range.
+std::string OtherBasesText(const CellAudit& c, int64_t candidate_min, int64_t candidate_max,
+                           std::string_view lang) {
+  if (c.other_bases.empty()) {
+    return words::Text(Word::kAuditFitsNoBase, lang,
+                       {std::to_string(candidate_min), std::to_string(candidate_max)});
+  }
+  return words::Text(Word::kAuditFitsBases, lang, {BasesList(c.other_bases)});
 }
 
 class Auditor {
@@ -565,15 +581,19 @@ class Auditor {
     return Ok();
   }
 
-  void AddFinding(FindingKind kind, const CellAudit& c, std::string message,
-                  std::vector<size_t> cells, bool with_option = true, bool with_country = true) {
+  // `say` writes the finding's sentence in a language of the catalogue; it keeps copies
+  // of what it needs, since a finding outlives the audit.
+  void AddFinding(FindingKind kind, const CellAudit& c,
+                  std::function<std::string(std::string_view)> say, std::vector<size_t> cells,
+                  bool with_option = true, bool with_country = true) {
     Finding f;
     f.kind = kind;
     f.table = c.table;
     f.item_id = c.item_id;
     if (with_option) f.option_id = c.option_id;
     if (with_country) f.country = c.country;
-    f.message = std::move(message);
+    f.message = say("en");
+    f.say = std::move(say);
     f.cells = std::move(cells);
     report_.findings.push_back(std::move(f));
   }
@@ -592,17 +612,24 @@ class Auditor {
       }
       if (fit.consistent) continue;
       if (mean) {
-        AddFinding(FindingKind::kImpossibleMean, c,
-                   fmt::format("{}: mean {} cannot come from {} integer values (nearest total "
-                               "{} gives {}){}",
-                               CellName(c), c.published_value, c.base, fit.nearest_count,
-                               fit.nearest_value, OtherBasesText(c)),
-                   {i});
+        AddFinding(
+            FindingKind::kImpossibleMean, c,
+            [c, fit, min = bases_.candidate_min, max = bases_.candidate_max](std::string_view l) {
+              return words::Text(Word::kAuditImpossibleMean, l,
+                                 {CellName(c, l), c.published_value, std::to_string(c.base),
+                                  std::to_string(fit.nearest_count), fit.nearest_value,
+                                  OtherBasesText(c, min, max, l)});
+            },
+            {i});
         continue;
       }
       AddFinding(FindingKind::kInconsistentCell, c,
-                 fmt::format("{}: {}% is not k/{} for any count k ({}){}", CellName(c),
-                             c.published_value, c.base, Bracket(c), OtherBasesText(c)),
+                 [c, bracket = Bracket(c), min = bases_.candidate_min,
+                  max = bases_.candidate_max](std::string_view l) {
+                   return words::Text(Word::kAuditInconsistentCell, l,
+                                      {CellName(c, l), c.published_value, std::to_string(c.base),
+                                       bracket, OtherBasesText(c, min, max, l)});
+                 },
                  {i});
     }
   }
@@ -615,14 +642,6 @@ class Auditor {
     std::string out = CountText(c, below, c.base);
     if (below + 1 <= c.base) out += ", " + CountText(c, below + 1, c.base);
     return out;
-  }
-
-  std::string OtherBasesText(const CellAudit& c) const {
-    if (c.other_bases.empty()) {
-      return fmt::format("; it fits no base from {} to {}", bases_.candidate_min,
-                         bases_.candidate_max);
-    }
-    return fmt::format("; it fits N = {}", BasesList(c.other_bases));
   }
 
   // Transposition and other-base checks between a cell and its neighbours: the
@@ -652,13 +671,16 @@ class Auditor {
         if (b.verdict == Verdict::kInconsistent && FitsBase(b, a.base)) {
           auto key = std::minmax(i, j);
           if (swapped.insert(key).second) {
-            AddFinding(FindingKind::kTransposed, a,
-                       fmt::format("{} = {} fits N = {} but not its own N = {}, and {} = {} fits "
-                                   "N = {} but not its own N = {}: the two values look swapped",
-                                   CellName(a), a.published_value, b.base, a.base, CellName(b),
-                                   b.published_value, a.base, b.base),
-                       {std::min(i, j), std::max(i, j)}, a.option_id == b.option_id,
-                       a.country == b.country);
+            AddFinding(
+                FindingKind::kTransposed, a,
+                [a, b](std::string_view l) {
+                  return words::Text(Word::kAuditTransposed, l,
+                                     {CellName(a, l), a.published_value, std::to_string(b.base),
+                                      std::to_string(a.base), CellName(b, l), b.published_value,
+                                      std::to_string(a.base), std::to_string(b.base)});
+                },
+                {std::min(i, j), std::max(i, j)}, a.option_id == b.option_id,
+                a.country == b.country);
           }
           reported = true;
           break;
@@ -669,9 +691,11 @@ class Auditor {
         const CellAudit& b = cells[j];
         if (!FitsBase(a, b.base)) continue;
         AddFinding(FindingKind::kOtherBase, a,
-                   fmt::format("{} = {} does not fit its own N = {} but fits N = {}, the base of "
-                               "{}: possibly computed on, or copied from, the neighbouring column",
-                               CellName(a), a.published_value, a.base, b.base, CellName(b)),
+                   [a, b](std::string_view l) {
+                     return words::Text(Word::kAuditOtherBase, l,
+                                        {CellName(a, l), a.published_value, std::to_string(a.base),
+                                         std::to_string(b.base), CellName(b, l)});
+                   },
                    {i, j});
         break;
       }
@@ -732,12 +756,15 @@ class Auditor {
       if (fitting.empty()) continue;
       const CellAudit& first = report_.cells[members.front()];
       std::vector<int64_t> own_list(own.begin(), own.end());
-      AddFinding(FindingKind::kColumnBase, first,
-                 fmt::format("Table {} {}: {} of its {} printed percentages do not fit N = {}, "
-                             "but all {} fit N = {}: the column looks computed on another base",
-                             table, country, inconsistent, members.size(), BasesList(own_list),
-                             members.size(), BasesList(fitting)),
-                 members, false, true);
+      AddFinding(
+          FindingKind::kColumnBase, first,
+          [table = table, country = country, inconsistent, size = members.size(),
+           own_text = BasesList(own_list), fitting_text = BasesList(fitting)](std::string_view l) {
+            return words::Text(Word::kAuditColumnBase, l,
+                               {table, country, std::to_string(inconsistent), std::to_string(size),
+                                own_text, std::to_string(size), fitting_text});
+          },
+          members, false, true);
       report_.findings.back().item_id.clear();
     }
   }
@@ -796,21 +823,29 @@ class Auditor {
         return FormatScaled(scaled, decimals);
       };
       const CellAudit& first = report_.cells[members.front()];
-      std::string message =
-          fmt::format("Table {} {} {} is single-choice, but its {} shares add to {}", table,
-                      item_id, country, members.size(), half_units(printed));
-      if (over_rounding) {
-        // Lowering stops at 0, so the tolerance used is what was actually taken off.
-        message += fmt::format(
-            "; even lowered by their rounding tolerance ({} in all) they add "
-            "to at least {}, more than 100",
-            half_units(printed - lowest), half_units(lowest));
-      }
-      if (all_fit && same_base) {
-        message += fmt::format("; the fewest units that print these shares add to {} of N = {}",
-                               min_count, base);
-      }
-      AddFinding(FindingKind::kSumOver100, first, message, members, false, true);
+      // Lowering stops at 0, so the tolerance used is what was actually taken off.
+      std::optional<std::pair<std::string, std::string>> rounding;
+      if (over_rounding) rounding.emplace(half_units(printed - lowest), half_units(lowest));
+      std::optional<std::pair<int64_t, int64_t>> fewest;
+      if (all_fit && same_base) fewest.emplace(min_count, base);
+      AddFinding(
+          FindingKind::kSumOver100, first,
+          [table = table, item_id = item_id, country = country, size = members.size(),
+           sum = half_units(printed), rounding, fewest](std::string_view l) {
+            std::string message = words::Text(Word::kAuditSumOver100, l,
+                                              {table, item_id, country, std::to_string(size), sum});
+            if (rounding) {
+              message +=
+                  words::Text(Word::kAuditSumRounding, l, {rounding->first, rounding->second});
+            }
+            if (fewest) {
+              message +=
+                  words::Text(Word::kAuditSumFewest, l,
+                              {std::to_string(fewest->first), std::to_string(fewest->second)});
+            }
+            return message;
+          },
+          members, false, true);
     }
   }
 

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -160,13 +161,20 @@ enum class FindingKind {
   kImpossibleMean,    // no integer data with that base gives the printed mean
 };
 
-std::string_view FindingKindName(FindingKind kind);
+// The kind's name in `language` (base/words.h; English otherwise): "inconsistent cell".
+std::string_view FindingKindName(FindingKind kind, std::string_view language = "en");
 
 struct Finding {
   FindingKind kind = FindingKind::kInconsistentCell;
   std::string table, item_id, option_id, country;  // option_id/country empty when n/a
   std::string message;                             // one sentence, with the numbers
   std::vector<size_t> cells;                       // indices into AuditReport::cells
+  // The same sentence in another language of the catalogue (base/words.h); `message`
+  // is its English. Set by the audit; empty in a Finding made by hand.
+  std::function<std::string(std::string_view language)> say;
+
+  // The sentence in `language`: say(language) when set, else `message`.
+  std::string Message(std::string_view language) const;
 };
 
 struct AuditReport {

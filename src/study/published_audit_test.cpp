@@ -305,6 +305,26 @@ TEST(AuditTest, SwappedCountriesAreTransposed) {
   EXPECT_NE(f.message.find("swapped"), std::string::npos);
 }
 
+TEST(AuditTest, FindingsSpeakTheCataloguesLanguages) {
+  auto report = Audit(
+      "2,T,partner,P,value,v,KH,61.5,pct,x\n"
+      "2,T,partner,P,value,v,VN,28.6,pct,x\n");
+  ASSERT_TRUE(report.has_value());
+  const Finding& f = report->findings[2];
+  EXPECT_EQ(f.Message("en"), f.message);
+  const std::string vi = f.Message("vi");
+  // The same numbers, in Vietnamese words.
+  EXPECT_NE(vi.find("Bảng 2 partner KH = 61.5"), std::string::npos) << vi;
+  EXPECT_NE(vi.find("bị đổi chỗ"), std::string::npos) << vi;
+  EXPECT_EQ(vi.find("swapped"), std::string::npos) << vi;
+  EXPECT_EQ(FindingKindName(FindingKind::kTransposed, "vi"), "các ô bị đổi chỗ");
+  EXPECT_EQ(FindingKindName(FindingKind::kTransposed), "transposed cells");
+  // A finding made by hand has no translations: its message in any language.
+  Finding by_hand;
+  by_hand.message = "as written";
+  EXPECT_EQ(by_hand.Message("vi"), "as written");
+}
+
 TEST(AuditTest, FitsTheOtherCountrysBaseWithoutASwap) {
   auto report = Audit(
       "2,T,funding,F,own,O,KH,61.5,pct,x\n"

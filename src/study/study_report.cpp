@@ -153,9 +153,10 @@ std::vector<AlternativeGroup> AlternativeGroups(const fieldwork::Frame& frame) {
   return groups;
 }
 
-std::string CodeText(std::string_view code) {
+std::string CodeText(std::string_view code, std::string_view lang) {
   const auto* d = fieldwork::FindDisposition(code);
-  return std::string(code) + (d ? " " + std::string(d->label) : std::string());
+  return std::string(code) +
+         (d ? " " + std::string(fieldwork::DispositionLabel(*d, lang)) : std::string());
 }
 
 constexpr fieldwork::Measure kShownMeasures[] = {
@@ -340,9 +341,11 @@ Status AddFieldwork(const fieldwork::Frame& frame, const std::string& group_colu
   report->fieldwork.push_back(std::move(as_recorded));
   for (const AlternativeGroup& g : alternatives) {
     RatesScenario s;
-    s.title = Say(*report, Word::kReportReadAs, {CodeText(g.alternative), CodeText(g.recorded)});
+    const std::string_view lang = report->words_language;
+    s.title = Say(*report, Word::kReportReadAs,
+                  {CodeText(g.alternative, lang), CodeText(g.recorded, lang)});
     s.explanation = Say(*report, Word::kReportReadAsNote,
-                        {g.names, CodeText(g.recorded), CodeText(g.alternative)});
+                        {g.names, CodeText(g.recorded, lang), CodeText(g.alternative, lang)});
     s.groups = NGO_TRY(
         fieldwork::AlternativeRatesByGroup(frame, group_column, e, "disposition_alt", g.org_ids));
     report->fieldwork.push_back(std::move(s));
@@ -925,6 +928,7 @@ void HtmlNetwork(const StudyReport& report, std::string* out) {
   drawing.layout = report.network_layout;
   drawing.title = Say(report, Word::kReportNetwork);
   drawing.embedded_svg = true;
+  drawing.language = report.words_language;
   if (report.inputs.config.synthetic) drawing.banner = Say(report, Word::kSyntheticData);
   *out += "<figure class=\"network\">" +
           report::RenderNetwork(drawing, report::NetworkFormat::kSvg) + "</figure>\n";
@@ -1158,9 +1162,9 @@ std::string RenderStudyReportHtml(const StudyReport& report) {
           "</p>\n";
       out += "<ul>";
       for (const auto& f : a.findings) {
-        out += "<li><strong>" + text::EscapeHtml(FindingKindName(f.kind)) + "</strong> " +
-               text::EscapeHtml(Say(report, Word::kAuditTable, {f.table})) + ": " +
-               text::EscapeHtml(f.message) + "</li>";
+        out += "<li><strong>" + text::EscapeHtml(FindingKindName(f.kind, report.words_language)) +
+               "</strong> " + text::EscapeHtml(Say(report, Word::kAuditTable, {f.table})) + ": " +
+               text::EscapeHtml(f.Message(report.words_language)) + "</li>";
       }
       out += "</ul>";
     }
@@ -1314,8 +1318,9 @@ std::string RenderStudyReportMarkdown(const StudyReport& report) {
   if (in.audit) {
     out += "\n## " + Say(report, Word::kReportAudit) + "\n\n";
     for (const auto& f : in.audit->findings) {
-      out += "- **" + std::string(FindingKindName(f.kind)) + "** " +
-             Say(report, Word::kAuditTable, {f.table}) + ": " + f.message + "\n";
+      out += "- **" + std::string(FindingKindName(f.kind, report.words_language)) + "** " +
+             Say(report, Word::kAuditTable, {f.table}) + ": " + f.Message(report.words_language) +
+             "\n";
     }
   }
   if (!report.qualitative_tables.empty()) MarkdownQualitative(report, &out);

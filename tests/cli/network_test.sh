@@ -61,6 +61,11 @@ PY
 expect_status 0 "$NGOSURVEY" network --db "$DB" --spec $D/spec.toml --format md -o "$TMP/net.md"
 expect_contains "$TMP/net.md" "| A4 | NGO A4 | ngo | did not respond (in-ties only) | 1 | 0 |"
 expect_contains "$TMP/net.md" "| police | Police | government | named by respondents | 3 | 0 |"
+# --lang: the tool's words in Vietnamese; the organisations' names and kinds as written.
+expect_status 0 "$NGOSURVEY" network --db "$DB" --spec $D/spec.toml --format md --lang vi -o "$TMP/net-vi.md"
+expect_contains "$TMP/net-vi.md" "| A4 | NGO A4 | ngo | không trả lời (chỉ có liên kết đến) | 1 | 0 |"
+expect_contains "$TMP/net-vi.md" "| Tổ chức | Tên | Loại | Trạng thái | Bậc vào | Bậc ra |"
+! grep -q "organisations\|did not respond" "$TMP/net-vi.md" || fail "English words in the Vietnamese network"
 
 # GraphML: read back by networkx with the same nodes, ties and attributes.
 expect_status 0 "$NGOSURVEY" network --db "$DB" --spec $D/spec.toml --format graphml -o "$TMP/net.graphml"
