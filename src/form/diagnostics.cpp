@@ -138,6 +138,10 @@ constexpr std::array kCatalogue = {
                    "A select_one_from_file or select_multiple_from_file names a file without one "
                    ".csv, .xml or .geojson extension.",
                    "Name the file with its extension: \"districts.csv\"."},
+    DiagnosticInfo{"E033", kE,
+                   "Two headers of a sheet give the same column as written (\"label\" twice, or "
+                   "\"name\" and its alias \"value\"); pyxform refuses the form.",
+                   "Delete or rename one of the columns."},
 
     DiagnosticInfo{"W101", kW,
                    "A sheet's name is close to survey, choices or settings but not equal.",
@@ -154,7 +158,9 @@ constexpr std::array kCatalogue = {
         "A column header is close to a known XLSForm column but not equal; it is ignored.",
         "Correct the spelling (\"relevent\" -> \"relevant\")."},
     DiagnosticInfo{"W105", kW,
-                   "Two columns of a sheet have the same header; the later one is ignored.",
+                   "Two columns of a sheet name one language of one column in different "
+                   "spellings (\"label::English\" and \"label::English (en)\"); the later "
+                   "one is ignored. The same header twice is error E033.",
                    "Delete or rename one of the columns."},
     DiagnosticInfo{"W106", kW, "A group or repeat contains no questions.",
                    "Add questions to it or remove the begin and end rows."},
@@ -185,6 +191,10 @@ constexpr std::array kCatalogue = {
                    "pyxform does).",
                    "Fill in the list_name column if the choice belongs to a list, or delete the "
                    "row."},
+    DiagnosticInfo{"W114", kW,
+                   "A sheet has more than 60 empty rows in a row: pyxform stops reading it there, "
+                   "so the rows below are ignored.",
+                   "Delete the empty rows if the rows below belong to the form."},
 };
 
 }  // namespace

@@ -74,6 +74,7 @@ inline constexpr const char kReservedName[] = "E029";
 inline constexpr const char kDuplicateRepeatName[] = "E030";
 inline constexpr const char kUnknownExternalList[] = "E031";
 inline constexpr const char kBadFileName[] = "E032";
+inline constexpr const char kDuplicateHeader[] = "E033";
 
 inline constexpr const char kNearMissSheet[] = "W101";
 inline constexpr const char kMissingTranslation[] = "W102";
@@ -88,6 +89,7 @@ inline constexpr const char kFilterColumnMissing[] = "W110";
 inline constexpr const char kPathToNothing[] = "W111";
 inline constexpr const char kRepeatCountIgnored[] = "W112";
 inline constexpr const char kChoiceWithoutList[] = "W113";
+inline constexpr const char kRowsAfterEmptyRun[] = "W114";
 }  // namespace code
 
 }  // namespace ngosurvey::form

@@ -115,7 +115,7 @@ void Validator::CheckExpression(const Question& q, std::string_view column_key,
   for (const expr::Reference& ref : parsed->references()) {
     if (ref.syntax == expr::Reference::Syntax::kDollar) {
       int index = Resolve(ref.name, form_.SurveyCell(q.row, column_key), text, ref.offset);
-      if (index >= 0 && refs != nullptr) refs->push_back(index);
+      if (index >= 0 && refs != nullptr && !ref.last_saved) refs->push_back(index);
     } else if (choice_filter) {
       // In a choice_filter, a bare name is a column of the choices sheet (of the
       // external_choices sheet for select_one_external). A column that is not
@@ -157,6 +157,7 @@ void Validator::CheckTextReferences(const Question& q, std::string_view base,
       size_t close = text.find('}', pos + 2);
       if (close == std::string::npos) break;
       std::string name(text::Trim(std::string_view(text).substr(pos + 2, close - pos - 2)));
+      if (name.starts_with("last-saved#")) name.erase(0, 11);  // pyxform's last saved value
       if (!name.empty()) {
         Resolve(name, form_.SurveyCell(q.row, std::string(base) + "::" + lang), text,
                 static_cast<int>(pos));

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <deque>
 #include <optional>
 #include <set>
 
@@ -197,7 +198,10 @@ class Builder {
   void CheckTranslations(const Sheet& sheet, const std::vector<ColumnSpec>& specs);
   std::string LanguageFor(std::string_view lang_text);
 
+  const Sheet& WithoutRowsAfterEmptyRun(const Sheet& sheet);
+
   const Workbook& workbook_;
+  std::deque<Sheet> cut_sheets_;  // sheets cut at a run of empty rows (stable addresses)
   Diagnostics* diags_;
   const LoadOptions& options_;
   Form form_;
@@ -287,6 +291,7 @@ std::vector<ColumnSpec> Builder::ReadHeader(const Sheet& sheet,
   if (sheet.rows.empty()) return specs;
   const Row& header = sheet.rows[0];
   std::set<std::string> seen;
+  std::map<std::string, std::string> written;  // (key, language as written) -> first header
   // As pyxform: headers are split on "::", or on a single ':' ("label:English",
   // legacy) when no header of the row uses "::" (jr:count stays whole).
   bool double_colon = std::any_of(header.cells.begin(), header.cells.end(), [](const Cell& c) {
@@ -347,6 +352,16 @@ std::vector<ColumnSpec> Builder::ReadHeader(const Sheet& sheet,
       }
     }
     std::string column_key = spec.lang.empty() ? spec.key : spec.key + "::" + spec.lang;
+    // pyxform refuses two headers that give the same column as written: "label" twice,
+    // or "name" and "value" (an alias).
+    auto [first, fresh] = written.emplace(spec.key + "\t" + lang_text, spec.header);
+    if (!fresh) {
+      diags_->AddError(code::kDuplicateHeader,
+                       fmt::format("column \"{}\" is the same column as \"{}\" before it",
+                                   spec.header, first->second),
+                       SheetWhere(sheet.name, header.number, cell.column));
+      continue;
+    }
     if (!seen.insert(column_key).second) {
       diags_->AddWarning(
           code::kDuplicateColumn,
@@ -1239,6 +1254,41 @@ void Builder::CheckQuestions() {
   }
 }
 
+// pyxform stops reading a sheet at a run of more than 60 rows with nothing under a
+// header (xls2json_backends.get_excel_rows): the rows below are not part of the form.
+const Sheet& Builder::WithoutRowsAfterEmptyRun(const Sheet& sheet) {
+  constexpr int kMaxEmptyRows = 60;
+  if (sheet.rows.size() < 2) return sheet;
+  std::set<int> header_columns;
+  for (const Cell& cell : sheet.rows[0].cells) {
+    if (!text::Trim(cell.value).empty()) header_columns.insert(cell.column);
+  }
+  int last = sheet.rows[0].number;  // the last row with something under a header
+  for (size_t row_idx = 1; row_idx < sheet.rows.size(); ++row_idx) {
+    const Row& row = sheet.rows[row_idx];
+    bool content = std::any_of(row.cells.begin(), row.cells.end(), [&](const Cell& cell) {
+      return header_columns.count(cell.column) != 0 && !text::Trim(cell.value).empty();
+    });
+    if (!content) continue;
+    if (row.number - last - 1 > kMaxEmptyRows) {
+      diags_->AddWarning(code::kRowsAfterEmptyRun,
+                         fmt::format("rows {} to {} are empty; this row and those below it are "
+                                     "ignored, as pyxform stops reading the sheet there",
+                                     last + 1, row.number - 1),
+                         SheetWhere(sheet.name, row.number));
+      Sheet& cut = cut_sheets_.emplace_back();
+      cut.name = sheet.name;
+      cut.part = sheet.part;
+      cut.loaded = sheet.loaded;
+      cut.rows.assign(sheet.rows.begin(),
+                      sheet.rows.begin() + static_cast<std::ptrdiff_t>(row_idx));
+      return cut;
+    }
+    last = row.number;
+  }
+  return sheet;
+}
+
 Result<Form> Builder::Build() {
   CheckSheetNames();
   const Sheet* survey = workbook_.FindSheet("survey");
@@ -1274,11 +1324,13 @@ Result<Form> Builder::Build() {
     form_.default_language = language.code;
   }
   // The default language goes first in the list once some column uses it.
-  Status status = ReadSurvey(*survey);
+  Status status = ReadSurvey(WithoutRowsAfterEmptyRun(*survey));
   if (!status) return tl::unexpected(status.error());
-  if (const Sheet* choices = workbook_.FindSheet("choices")) ReadChoices(*choices, false);
+  if (const Sheet* choices = workbook_.FindSheet("choices")) {
+    ReadChoices(WithoutRowsAfterEmptyRun(*choices), false);
+  }
   if (const Sheet* external = workbook_.FindSheet("external_choices")) {
-    ReadChoices(*external, true);
+    ReadChoices(WithoutRowsAfterEmptyRun(*external), true);
   }
 
   // Put the default language first; drop it when nothing uses it.

@@ -667,7 +667,9 @@ struct Interview::State final : ex::EvalContext {
       out.append(label, i, open - i);
       std::string name = label.substr(open + 2, close - open - 2);
       auto it = d->by_name.find(name);
-      if (it == d->by_name.end()) {
+      if (name.starts_with("last-saved#")) {
+        // The last saved submission's value: ngosurvey keeps none, so it is ''.
+      } else if (it == d->by_name.end()) {
         out.append(label, open, close - open + 1);
       } else {
         At(node, key);

@@ -55,6 +55,8 @@ struct AstNode {
   double number = 0;
   std::string text;
   std::vector<int> children;
+  // kDollarRef: ${last-saved#name}, the name's value in the last saved submission
+  bool last_saved = false;
   // kPath
   int head = -1;
   bool absolute = false;

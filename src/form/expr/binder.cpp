@@ -67,6 +67,16 @@ class Binder {
         node.constant_text = ast.text;
         return Add(std::move(node));
       case AstKind::kDollarRef:
+        if (ast.last_saved) {
+          // ngosurvey keeps no last saved submission: the value is '', as in ODK Collect
+          // before the first one is saved. No dependency on the question.
+          if (!resolver_.Resolve(ast.text)) {
+            return tl::unexpected(
+                MakeExprError(ErrorCode::kUnknownName, parsed_.text, ast.offset, ast.text));
+          }
+          node.op = BoundOp::kConst;
+          return Add(std::move(node));
+        }
         return BindName(ast.text, ast.offset);
       case AstKind::kBinary: {
         node.op = BoundOp::kBinary;

@@ -977,6 +977,8 @@ Value Evaluator::State::EvalSelect(const BoundNode& node) {
 // Strings made or tested whole: string, concat, join, contains, starts-with...
 Value Evaluator::State::EvalString(const BoundNode& node) {
   switch (node.fn) {
+    case FuncId::kPulldata:
+      return Value::String("");  // no media file here: see the function table
     case FuncId::kString:
       return Value::String(node.args.empty() ? ContextString() : ArgString(node, 0));
     case FuncId::kStringLength: {

@@ -56,6 +56,27 @@ TEST_F(EvaluatorTest, EmptyAnswersAreNaNAndComparisonsWithThemFalse) {
   EXPECT_EQ(Eval("boolean(${x})"), "true");
 }
 
+// ${last-saved#x} (pyxform, ODK): x's value in the last saved submission. ngosurvey keeps
+// none, so it is '' (as ODK Collect before the first one is saved), and it is no dependency.
+TEST_F(EvaluatorTest, LastSavedReferenceIsEmptyAndNoDependency) {
+  ctx_.Set("x", "7");
+  EXPECT_EQ(Eval("${x}"), "7");
+  EXPECT_EQ(Eval("${last-saved#x}"), "");
+  EXPECT_EQ(Eval("concat('[', ${last-saved#x}, ']', ${x})"), "[]7");
+  EXPECT_EQ(Eval("${last-saved#nope}"), "error E052");
+  EXPECT_EQ(Eval("${last-saved#}"), "error E048");
+  EXPECT_EQ(Eval("${last-saved#x y}"), "error E048");
+  auto bound = Compile("${last-saved#x} + 1", ctx_);
+  ASSERT_TRUE(bound);
+  EXPECT_TRUE(bound->dependencies().empty());
+  auto parsed = Parse("${last-saved#x} = ${x}");
+  ASSERT_TRUE(parsed);
+  ASSERT_EQ(parsed->references().size(), 2u);
+  EXPECT_TRUE(parsed->references()[0].last_saved);
+  EXPECT_EQ(parsed->references()[0].name, "x");
+  EXPECT_FALSE(parsed->references()[1].last_saved);
+}
+
 TEST_F(EvaluatorTest, ShortCircuitSkipsErrors) {
   ctx_.Set("a", "1");
   EXPECT_EQ(Eval("true() or regex('a', '(')"), "error E056");  // constant pattern: a bind error

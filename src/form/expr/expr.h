@@ -62,6 +62,9 @@ struct Reference {
   std::string name;  // without ${ }
   int offset = 0;    // byte offset of the reference's first character in the text
   int length = 0;    // bytes the reference spans, e.g. 7 for "${name}"
+  // ${last-saved#name}: the value in the last saved submission; checked like ${name},
+  // but not a dependency (ngosurvey evaluates it as '').
+  bool last_saved = false;
   Syntax syntax = Syntax::kDollar;
 };
 

@@ -55,6 +55,7 @@ enum class FuncId : uint8_t {
   kPi,
   kPosition,
   kPow,
+  kPulldata,
   kRandom,
   kRegex,
   kRound,

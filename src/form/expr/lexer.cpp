@@ -136,6 +136,10 @@ Result<std::vector<Token>> Tokenize(std::string_view text) {
                                             "no closing '}'"));
       }
       std::string_view name = text.substr(pos + 2, close - pos - 2);
+      // ${last-saved#name}: the value in the last saved submission (pyxform, ODK).
+      constexpr std::string_view kLastSaved = "last-saved#";
+      size_t prefix = name.starts_with(kLastSaved) ? kLastSaved.size() : 0;
+      name.remove_prefix(prefix);
       if (name.empty()) {
         return tl::unexpected(MakeExprError(ErrorCode::kBadReference, text, static_cast<int>(start),
                                             "the name is empty"));
@@ -147,12 +151,13 @@ Result<std::vector<Token>> Tokenize(std::string_view text) {
       for (size_t i = 0; i < name.size(); ++i) {
         if (!IsNameChar(static_cast<unsigned char>(name[i]))) {
           return tl::unexpected(MakeExprError(ErrorCode::kBadReference, text,
-                                              static_cast<int>(pos + 2 + i),
+                                              static_cast<int>(pos + 2 + prefix + i),
                                               "'" + CharAt(name, i) + "' cannot appear in a name"));
         }
       }
       Token* t = add(TokenKind::kDollarRef, start, close + 1 - start);
       t->value = name;
+      t->last_saved = prefix != 0;
       pos = close + 1;
       continue;
     }

@@ -45,8 +45,9 @@ struct Token {
   TokenKind kind = TokenKind::kEnd;
   int offset = 0;
   int length = 0;
-  std::string_view text;   // the token's source text (names, numbers, operators)
-  std::string_view value;  // string literal contents; ${name} name
+  std::string_view text;    // the token's source text (names, numbers, operators)
+  std::string_view value;   // string literal contents; ${name} name
+  bool last_saved = false;  // ${last-saved#name}
 };
 
 // A short description for messages: "end of expression", "'('", "name 'abc'".

@@ -391,10 +391,12 @@ class Parser {
         Advance();
         node.kind = AstKind::kDollarRef;
         node.text = std::string(t.value);
+        node.last_saved = t.last_saved;
         Reference ref;
         ref.name = node.text;
         ref.offset = t.offset;
         ref.length = t.length;
+        ref.last_saved = t.last_saved;
         references.push_back(std::move(ref));
         return AddNode(std::move(node));
       }
