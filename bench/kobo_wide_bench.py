@@ -12,7 +12,10 @@ select_multiple with or_other (the space-separated column, 6 option columns incl
 "_NAME_latitude"... columns (40 columns a group); then Kobo's 10 metadata columns (_id,
 _uuid, _submission_time, _validation_status, _notes, _status, _submitted_by, __version__,
 _tags, _index). 810 columns in all; the selects after the first are relevant on an earlier
-answer of their group.
+answer of their group. After the groups, a repeat "members" (a text, an integer, a
+select_one and a select_multiple) of 0 to 4 instances a submission (2 on average), exported
+as Kobo exports a repeat sheet: "members/..." columns, then _index, _parent_table_name,
+_parent_index and the _submission__* columns; imported with --repeat members=FILE.
 Then ROUNDS times each binary (a fresh store each run; `flock /work/bench.lock` is taken
 around the timed runs), /usr/bin/time -v's wall time and peak resident memory, and prints
 the medians as a Markdown table.
@@ -52,6 +55,12 @@ def make_form(folder):
             survey.append(["text", "%s_t%d" % (grp, i), "Text %d" % i, ""])
         survey.append(["geopoint", "%s_loc" % grp, "Location", ""])
         survey.append(["end_group", "", "", ""])
+    survey.append(["begin_repeat", "members", "Household members", ""])
+    survey.append(["text", "m_name", "Name", ""])
+    survey.append(["integer", "m_age", "Age", ""])
+    survey.append(["select_one five", "m_relation", "Relation", ""])
+    survey.append(["select_multiple opts", "m_work", "Work", "${m_age} >= 10"])
+    survey.append(["end_repeat", "", "", ""])
     choices = [["list_name", "name", "label"]]
     choices += [["five", str(c), "Option %d" % c] for c in range(1, 6)]
     choices += [["opts", c, "Option " + c] for c in "abcde"]
@@ -117,6 +126,37 @@ def make_csv(path, rows):
     return len(header)
 
 
+REPEAT_META = ["_index", "_parent_table_name", "_parent_index", "_submission__id",
+               "_submission__uuid", "_submission__submission_time",
+               "_submission__validation_status", "_submission__notes", "_submission__status",
+               "_submission__submitted_by", "_submission___version__", "_submission__tags"]
+
+
+def make_repeat_csv(path, rows):
+    """Kobo's sheet of the repeat "members" (its instances' parents are the main rows)."""
+    rng = random.Random(801)
+    header = ["members/m_name", "members/m_age", "members/m_relation", "members/m_work"]
+    header += ["members/m_work/" + c for c in "abcde"] + REPEAT_META
+    index = 0
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        for n in range(rows):
+            uuid = "%08x-0000-4000-8000-%012x" % (n, n)
+            for m in range(rng.randint(0, 4)):
+                index += 1
+                age = rng.randint(0, 90)
+                chosen = [c for c in "abcde" if rng.random() < 0.3] if age >= 10 else []
+                work = [" ".join(chosen)] + ["1" if c in chosen else "0" for c in "abcde"]
+                if age < 10:
+                    work = [""] * 6
+                w.writerow(["member %d %d" % (n, m), str(age), str(rng.randint(1, 5))] + work +
+                           [str(index), "kobo_wide", str(n + 1), str(100000 + n), uuid,
+                            "2024-03-01T10:00:00", "", "[]", "submitted_via_web",
+                            "enumerator%d" % (n % 20), "vAbC", "[]"])
+    return index
+
+
 def timed(cmd):
     out = subprocess.run(["/usr/bin/time", "-v"] + cmd, capture_output=True, text=True)
     if out.returncode != 0:
@@ -135,6 +175,12 @@ def main():
     rows = int(sys.argv[4]) if len(sys.argv) > 4 else 5000
     os.makedirs(work, exist_ok=True)
     make_form(os.path.join(work, "form"))
+    for stale in ("kobo-%d.csv" % rows, "kobo-%d-members.csv" % rows):
+        # Files of an earlier version of this script (before the repeat) are made again.
+        if os.path.exists(os.path.join(work, stale)) and not os.path.exists(
+                os.path.join(work, ".with-repeat")):
+            os.remove(os.path.join(work, stale))
+    open(os.path.join(work, ".with-repeat"), "w").close()
     xlsx = os.path.join(work, "kobo_wide.xlsx")
     subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tools", "xlsform-from-csv"),
                     os.path.join(work, "form"), xlsx], check=True, capture_output=True)
@@ -144,7 +190,15 @@ def main():
         os.rename(data + ".tmp", data)
     with open(data) as f:
         columns = len(next(csv.reader(f)))
-    print("%d rows x %d columns, %.1f MB (SYNTHETIC)" % (rows, columns, os.path.getsize(data) / 1e6))
+    members = os.path.join(work, "kobo-%d-members.csv" % rows)
+    if not os.path.exists(members):
+        make_repeat_csv(members + ".tmp", rows)
+        os.rename(members + ".tmp", members)
+    with open(members) as f:
+        instances = sum(1 for _ in f) - 1
+    print("%d rows x %d columns, %.1f MB, and %d repeat instances x %d columns, %.1f MB "
+          "(SYNTHETIC)" % (rows, columns, os.path.getsize(data) / 1e6, instances,
+                           9 + len(REPEAT_META), os.path.getsize(members) / 1e6))
     print("| binary | wall s (median of %d) | peak RSS MiB (median) |" % rounds)
     print("|---|---|---|")
     for binary in binaries:
@@ -154,7 +208,8 @@ def main():
             for suffix in ("", "-wal", "-shm"):
                 if os.path.exists(db + suffix):
                     os.remove(db + suffix)
-            wall, rss = timed([binary, "import", "--db", db, "--form", xlsx, data])
+            wall, rss = timed([binary, "import", "--db", db, "--form", xlsx, data,
+                               "--repeat", "members=" + members])
             walls.append(wall)
             rsss.append(rss)
         print("| %s | %.2f | %.0f |" % (binary, statistics.median(walls), statistics.median(rsss)))
