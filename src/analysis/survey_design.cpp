@@ -9,7 +9,7 @@
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <string>
-#include <unordered_map>
+#include <vector>
 
 namespace ngosurvey::analysis {
 namespace {
@@ -39,6 +39,64 @@ double StudentQuantile(double p, double df) {
   boost::math::students_t dist(df);
   return boost::math::quantile(dist, p);
 }
+
+// Numbers (stratum, cluster) keys in order of first appearance. An open-addressing table
+// (linear probing, a power-of-two size kept at most half full) instead of std::unordered_map,
+// whose node per key and pointer chase per row were most of Design::Make's time on a
+// million rows (bench/README.md, "Weighted tables"); rows of one stratum or cluster usually
+// come together, so the previous row's key is tried first.
+class FirstSeenIndex {
+ public:
+  // The key's index; a new key takes the next one and sets *added.
+  int32_t Find(int32_t stratum, int64_t cluster, bool* added) {
+    *added = false;
+    if (last_ >= 0 && keys_[last_].stratum == stratum && keys_[last_].cluster == cluster) {
+      return last_;
+    }
+    if ((keys_.size() + 1) * 2 > slots_.size()) Grow();
+    size_t mask = slots_.size() - 1;
+    for (size_t slot = Hash(stratum, cluster) & mask;; slot = (slot + 1) & mask) {
+      int32_t index = slots_[slot];
+      if (index < 0) {
+        index = static_cast<int32_t>(keys_.size());
+        keys_.push_back({stratum, cluster});
+        slots_[slot] = index;
+        *added = true;
+        return last_ = index;
+      }
+      if (keys_[index].stratum == stratum && keys_[index].cluster == cluster) {
+        return last_ = index;
+      }
+    }
+  }
+
+ private:
+  struct Key {
+    int32_t stratum;
+    int64_t cluster;
+  };
+  static size_t Hash(int32_t stratum, int64_t cluster) {
+    // splitmix64's finaliser: identifiers are often small consecutive integers or the bits of
+    // a double, and both need mixing before a power-of-two mask.
+    uint64_t x =
+        static_cast<uint64_t>(cluster) * 0x9E3779B97F4A7C15ull + static_cast<uint32_t>(stratum);
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+    return static_cast<size_t>(x ^ (x >> 31));
+  }
+  void Grow() {
+    slots_.assign(std::max<size_t>(64, slots_.size() * 2), -1);
+    size_t mask = slots_.size() - 1;
+    for (size_t i = 0; i < keys_.size(); ++i) {
+      size_t slot = Hash(keys_[i].stratum, keys_[i].cluster) & mask;
+      while (slots_[slot] >= 0) slot = (slot + 1) & mask;
+      slots_[slot] = static_cast<int32_t>(i);
+    }
+  }
+  std::vector<Key> keys_;
+  std::vector<int32_t> slots_;
+  int32_t last_ = -1;
+};
 
 double Logit(double p) { return std::log(p / (1 - p)); }
 double Expit(double x) { return 1 / (1 + std::exp(-x)); }
@@ -114,30 +172,22 @@ Result<Design> Design::Make(const DesignColumns& columns) {
   // Strata and PSUs, numbered in order of first appearance.
   std::vector<int32_t> stratum_of_row(n, 0);
   if (!columns.strata.empty()) {
-    std::unordered_map<int64_t, int32_t> stratum_index;
+    FirstSeenIndex stratum_index;
     for (size_t row = 0; row < n; ++row) {
-      auto [it, added] = stratum_index.try_emplace(columns.strata[row],
-                                                   static_cast<int32_t>(stratum_index.size()));
+      bool added = false;
+      stratum_of_row[row] = stratum_index.Find(0, columns.strata[row], &added);
       if (added) design.stratum_id_.push_back(columns.strata[row]);
-      stratum_of_row[row] = it->second;
     }
   } else {
     design.stratum_id_.push_back(1);
   }
   design.psu_of_row_.resize(n);
   if (!columns.clusters.empty()) {
-    struct KeyHash {
-      size_t operator()(const std::pair<int32_t, int64_t>& key) const {
-        return std::hash<uint64_t>()(static_cast<uint64_t>(key.second) * 1000003u +
-                                     static_cast<uint32_t>(key.first));
-      }
-    };
-    std::unordered_map<std::pair<int32_t, int64_t>, int32_t, KeyHash> psu_index;
+    FirstSeenIndex psu_index;
     for (size_t row = 0; row < n; ++row) {
-      auto [it, added] = psu_index.try_emplace({stratum_of_row[row], columns.clusters[row]},
-                                               static_cast<int32_t>(psu_index.size()));
+      bool added = false;
+      design.psu_of_row_[row] = psu_index.Find(stratum_of_row[row], columns.clusters[row], &added);
       if (added) design.stratum_of_psu_.push_back(stratum_of_row[row]);
-      design.psu_of_row_[row] = it->second;
     }
   } else {
     for (size_t row = 0; row < n; ++row) {

@@ -987,6 +987,8 @@ constexpr Entry kEntries[] = {
     {Word::kDisposition4_80, "disposition_4_80", "Quota filled", "កូតាពេញហើយ", "Đã đủ chỉ tiêu"},
     {Word::kDisposition4_90, "disposition_4_90", "Other (not eligible)", "ផ្សេងទៀត (គ្មានលក្ខណៈសម្បត្តិ)",
      "Khác (không đủ điều kiện)"},
+    {Word::kUnitOrganisation, "unit_organisation", "organisation", "អង្គការ", "tổ chức"},
+    {Word::kUnitOrganisations, "unit_organisations", "organisations", "អង្គការ", "tổ chức"},
 };
 
 // The table is in the order of Word, so that a word is its index.
@@ -994,7 +996,7 @@ constexpr bool InOrder() {
   for (size_t i = 0; i < std::size(kEntries); ++i) {
     if (static_cast<size_t>(kEntries[i].word) != i) return false;
   }
-  return std::size(kEntries) == static_cast<size_t>(Word::kDisposition4_90) + 1;
+  return std::size(kEntries) == static_cast<size_t>(Word::kUnitOrganisations) + 1;
 }
 static_assert(InOrder(), "kEntries must list every Word once, in the order of the enum");
 

@@ -462,6 +462,9 @@ enum class Word {
   kDisposition4_70,
   kDisposition4_80,
   kDisposition4_90,
+  // The respondent unit of tables without a study (report/table_render.h RenderOptions).
+  kUnitOrganisation,
+  kUnitOrganisations,
 };
 
 struct Entry {

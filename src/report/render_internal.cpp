@@ -61,9 +61,18 @@ std::string RuleName(analysis::DenominatorRule rule, std::string_view language) 
   return std::string(analysis::DenominatorRuleName(rule));
 }
 
+std::string UnitOne(const RenderOptions& options) {
+  return options.unit.empty() ? Say(Word::kUnitOrganisation, Language(options)) : options.unit;
+}
+
+std::string UnitOther(const RenderOptions& options) {
+  return options.units.empty() ? Say(Word::kUnitOrganisations, Language(options)) : options.units;
+}
+
 std::string UnitWithArticle(const RenderOptions& options) {
-  if (Language(options) != "en") return options.unit;
-  return std::string(Article(options.unit)) + " " + options.unit;
+  const std::string unit = UnitOne(options);
+  if (Language(options) != "en") return unit;
+  return std::string(Article(unit)) + " " + unit;
 }
 
 std::string IdentifierText(std::string_view input, std::string_view also_kept) {
@@ -253,9 +262,9 @@ std::vector<Footnote> TableFootnotes(const TableResult& table, const RenderOptio
                           analysis::ProportionIntervalName(table.design.interval),
                           analysis::LonelyPsuName(table.design.lonely_psu)})});
   } else {
-    notes.push_back(
-        {FootnoteKind::kCells, "",
-         Say(Word::kFootCells, lang, {std::to_string(level), options.units, options.units})});
+    notes.push_back({FootnoteKind::kCells, "",
+                     Say(Word::kFootCells, lang,
+                         {std::to_string(level), UnitOther(options), UnitOther(options)})});
   }
   if (table.min_count > 1) {
     notes.push_back({FootnoteKind::kSmallCount, std::string(kSmallCountMark),

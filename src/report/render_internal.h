@@ -41,6 +41,10 @@ std::string StatisticName(std::string_view name, std::string_view language);
 // The denominator rule's name for people ("answered", "all", "eligible").
 std::string RuleName(analysis::DenominatorRule rule, std::string_view language);
 
+// The respondent unit, singular and plural: the options' own, else the catalogue's
+// "organisation(s)" in the options' language.
+std::string UnitOne(const RenderOptions& options);
+std::string UnitOther(const RenderOptions& options);
 // What a small count could identify: "an organisation" in English, the unit alone in
 // languages without articles.
 std::string UnitWithArticle(const RenderOptions& options);

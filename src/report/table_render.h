@@ -29,13 +29,14 @@ struct RenderOptions {
   // A line every page/table carries, e.g. "SYNTHETIC DATA" (empty: none).
   std::string banner;
   // What one respondent is, in the footnotes ("could identify an organisation"): a
-  // study's unit (study.toml `unit`), singular and plural.
-  std::string unit = "organisation";
-  std::string units = "organisations";
+  // study's unit (study.toml `unit`), singular and plural, in `language`. Empty: the
+  // catalogue's "organisation" / "organisations" in `language`.
+  std::string unit;
+  std::string units;
   // The language of the tool's own words (headers, footnotes, notes: base/words.h), a
   // code or name ("vi", "Vietnamese"); the catalogue's English for any language it
   // does not speak. The form's labels come translated in the TableResult already.
-  // `unit` and `units` are then words of this language.
+  // `unit` and `units`, when set, are words of this language.
   std::string language = "en";
 };
 
