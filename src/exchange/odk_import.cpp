@@ -268,8 +268,11 @@ Result<OdkImportReport> ImportOdkSubmissions(const form::Form& form,
       if (auto alias = edited_as.find(earlier); alias != edited_as.end()) earlier = alias->second;
       bool known = current.count(earlier) > 0;
       if (!known && writing()) {
+        // Find also finds a submission by an instanceID it has had (an earlier edit's,
+        // kept as an InstanceAlias), under its own: an edit of an edit.
         auto stored = NGO_TRY(writer->Find(earlier));
         if (stored && stored->status == store::SubmissionStatus::kComplete) {
+          earlier = stored->instance_id;
           current.emplace(earlier, stored->answers);
           known = true;
         }
@@ -289,6 +292,15 @@ Result<OdkImportReport> ImportOdkSubmissions(const form::Form& form,
 
     if (edit) {
       if (edited_as.count(instance->instance_id)) continue;  // the same edit twice
+      if (writing()) {
+        // The same edit imported before: the submission already has its instanceID.
+        auto seen = NGO_TRY(writer->Find(instance->instance_id));
+        if (seen && seen->instance_id == target) {
+          edited_as[instance->instance_id] = target;
+          ++report.unchanged;
+          continue;
+        }
+      }
       store::Answers& before = current[target];
       store::Amendment amendment;
       amendment.instance_id = target;
@@ -296,16 +308,19 @@ Result<OdkImportReport> ImportOdkSubmissions(const form::Form& form,
       amendment.reason = "ODK edit: submission " + instance->instance_id + " replaces " +
                          instance->deprecated_id + " (meta/deprecatedID)";
       amendment.changes = Diff(before, instance->answers);
+      // The edit's instanceID stays the submission's (InstanceAlias), so that an edit of
+      // this edit (its meta/deprecatedID) finds the submission in a later import too.
+      amendment.alias = instance->instance_id;
       edited_as[instance->instance_id] = target;
+      if (auto amended = writing() ? writer->Amend(amendment) : Ok(); !amended) {
+        Error error = amended.error();
+        error.where = here;
+        reject(error);
+        continue;
+      }
       if (amendment.changes.empty()) {
         ++report.unchanged;
       } else {
-        if (auto amended = writing() ? writer->Amend(amendment) : Ok(); !amended) {
-          Error error = amended.error();
-          error.where = here;
-          reject(error);
-          continue;
-        }
         ++report.edits;
         changed = true;
         before = instance->answers;

@@ -16,8 +16,10 @@
 // same import) is an edit: its answers replace the earlier submission's as an
 // amendment (one audit entry per changed answer, who "odk import", the reason
 // naming both instance ids), and its files join the earlier submission's; the
-// earlier instance id stays the submission's id. An edit of an unknown submission
-// is stored as a new one (warning ODI010).
+// earlier instance id stays the submission's id and the edit's is kept as another of
+// its ids (Amendment::alias), so that an edit of the edit finds the submission, in
+// this import or a later one. An edit of an unknown submission is stored as a new one
+// (warning ODI010).
 //
 // Errors (each names the file; the reader's OI0xx name the element and line):
 //   ODI001 no submission (no .xml file) under the path

@@ -54,6 +54,8 @@ void FillSource(Store& db, FixedClock& clock) {
   clock.Set(1700000002000);
   ASSERT_TRUE(db.Amend({Uuid(3), "lina", "typo", {{"age", Answer::Answered("30")}}}));
   ASSERT_TRUE(db.Amend({Uuid(3), "lina", "withdrawn", {{"comments", std::nullopt}}}));
+  // An ODK edit's instanceID, kept as the submission's (schema 12).
+  ASSERT_TRUE(db.Amend({Uuid(3), "odk import", "ODK edit", {}, Uuid(33)}));
 
   FrameImport frame;
   frame.source = "frame.csv";
@@ -170,6 +172,8 @@ TYPED_TEST(CopyStoreTest, CopyHoldsEveryRowAndNothingElse) {
   EXPECT_EQ(from->users, to->users);
   EXPECT_EQ(from->published, to->published);
   EXPECT_EQ(from->access_log, to->access_log);
+  EXPECT_EQ(from->aliases.size(), 1u);
+  EXPECT_EQ(from->aliases, to->aliases);
   EXPECT_TRUE(*from == *to);
   EXPECT_EQ(to->forms[1].xlsx, std::string("PK\0\x01v2", 6));
 

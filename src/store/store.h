@@ -156,6 +156,21 @@ struct Amendment {
   std::string who;     // the person making the change; non-empty
   std::string reason;  // why; non-empty
   std::vector<AnswerChange> changes;
+  // Another instanceID the submission has from now on (ODK's edit: the edit's own
+  // instanceID, meta/deprecatedID naming the submission), kept as an InstanceAlias;
+  // empty for none. With an alias, `changes` may change nothing. ST003 when it is
+  // already another submission's instanceID or alias (the same alias again is kept
+  // once).
+  std::string alias;
+};
+
+// An instanceID a submission has had besides its own (an ODK edit's, Amendment::alias).
+// GetSubmission and ImportWriter::Find find the submission by it, under its own.
+struct InstanceAlias {
+  std::string alias;
+  std::string instance_id;  // the submission's own
+
+  friend bool operator==(const InstanceAlias&, const InstanceAlias&) = default;
 };
 
 // A file that came with a submission (a photo, a recording, the audit log): kept
@@ -216,7 +231,7 @@ class ImportWriter {
  public:
   virtual ~ImportWriter() = default;
   // The submission stored under `instance_id` (including those added through this
-  // writer), or nullopt.
+  // writer) or under an alias of its (InstanceAlias, once committed), or nullopt.
   virtual Result<std::optional<Submission>> Find(const std::string& instance_id) = 0;
   // Adds one submission, checked as CreateSubmission does (ST001, ST002, ST003). On
   // error nothing of the import will be kept: the writer only accepts Abort/destroy.
@@ -318,6 +333,8 @@ struct StoreContents {
   // The current review of each reviewed submission, by instance_id (review.h; the
   // history is in `audit`).
   std::vector<Review> reviews;
+  // The submissions' other instanceIDs (Amendment::alias), by alias.
+  std::vector<InstanceAlias> aliases;
 
   friend bool operator==(const StoreContents&, const StoreContents&) = default;
 };
@@ -420,7 +437,8 @@ class Store : public FieldworkLog, public CodingLog, public ServerData, public R
   // changes, ST007. ST005 for an empty reason or author, ST006 for a draft.
   virtual Status Amend(const Amendment& amendment) = 0;
 
-  // One submission with all its answers. ST002 when absent.
+  // One submission with all its answers, by its instanceID or an earlier one
+  // (InstanceAlias; the result has its own). ST002 when absent.
   virtual Result<Submission> GetSubmission(const std::string& instance_id) const = 0;
 
   // The submissions that match, with their answers, ordered by started_at_ms and

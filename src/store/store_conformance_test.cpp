@@ -626,6 +626,57 @@ TYPED_TEST(StoreConformanceTest, RefusedAmendmentsChangeNothing) {
   EXPECT_EQ(store.ReadAudit()->size(), 1u) << "only the completion entry";
 }
 
+// ODK's edit of an edit: an amendment's alias (the edit's own instanceID) stays the
+// submission's, found by GetSubmission under the submission's own instanceID.
+TYPED_TEST(StoreConformanceTest, AmendmentAliasesFindTheSubmission) {
+  Store& store = this->store();
+  this->MakeComplete(Uuid(1));
+  this->MakeComplete(Uuid(2));
+  Amendment edit{Uuid(1), "odk import", "ODK edit", {{"age", Answer::Answered("35")}}, Uuid(11)};
+  ASSERT_TRUE(store.Amend(edit));
+  // An edit that changes nothing keeps its instanceID too.
+  ASSERT_TRUE(store.Amend({Uuid(1), "odk import", "ODK edit", {}, Uuid(12)}));
+  ASSERT_TRUE(store.Amend(edit)) << "the same alias again is kept once";
+  for (const std::string& id : {Uuid(1), Uuid(11), Uuid(12)}) {
+    auto got = store.GetSubmission(id);
+    ASSERT_TRUE(got) << id << ": " << got.error().ToString();
+    EXPECT_EQ(got->instance_id, Uuid(1));
+    EXPECT_EQ(got->answers.at("age"), Answer::Answered("35"));
+  }
+  auto before = store.ReadContents();
+  ASSERT_TRUE(before);
+  auto code_of = [&](const Amendment& a) { return store.Amend(a).error().code; };
+  EXPECT_EQ(code_of({Uuid(2), "odk import", "ODK edit", {}, Uuid(11)}), "ST003");
+  EXPECT_EQ(code_of({Uuid(1), "odk import", "ODK edit", {}, Uuid(2)}), "ST003");
+  EXPECT_EQ(code_of({Uuid(1), "odk import", "ODK edit", {}, Uuid(1)}), "ST001");
+  EXPECT_EQ(code_of({Uuid(1), "odk import", "ODK edit", {}}), "ST007");
+  EXPECT_EQ(store.GetSubmission(Uuid(13)).error().code, "ST002");
+  auto after = store.ReadContents();
+  ASSERT_TRUE(after);
+  EXPECT_EQ(internal::FirstDifference(*before, *after), "") << "refused aliases change nothing";
+  EXPECT_EQ(after->aliases, (std::vector<InstanceAlias>{{Uuid(11), Uuid(1)}, {Uuid(12), Uuid(1)}}));
+
+  // An import's batch: a new submission and an edit of its edit.
+  SubmissionBatch batch;
+  Submission s = TestDraft(Uuid(3));
+  s.status = SubmissionStatus::kComplete;
+  s.ended_at_ms = 2000;
+  s.answers["age"] = Answer::Answered("50");
+  batch.submissions.push_back(s);
+  batch.amendments.push_back({Uuid(3), "odk import", "ODK edit", {}, Uuid(31)});
+  batch.amendments.push_back(
+      {Uuid(3), "odk import", "ODK edit", {{"age", Answer::Answered("51")}}, Uuid(32)});
+  ASSERT_TRUE(store.CreateSubmissions(batch));
+  auto got = store.GetSubmission(Uuid(32));
+  ASSERT_TRUE(got) << got.error().ToString();
+  EXPECT_EQ(got->instance_id, Uuid(3));
+  EXPECT_EQ(got->answers.at("age"), Answer::Answered("51"));
+  SubmissionBatch clash;
+  clash.amendments.push_back({Uuid(2), "odk import", "ODK edit", {}, Uuid(31)});
+  EXPECT_EQ(store.CreateSubmissions(clash).error().code, "ST003");
+  EXPECT_EQ(store.ReadContents()->aliases.size(), 4u);
+}
+
 TYPED_TEST(StoreConformanceTest, ListingFiltersAndOrders) {
   Store& store = this->store();
   ASSERT_TRUE(store.PutForm(TestForm("ngo_staff", "2", "v2")));

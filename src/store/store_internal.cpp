@@ -282,6 +282,11 @@ Status CheckAmendment(const Amendment& amendment) {
     return MakeError("ST005", "the author's name and the reason of a change to " +
                                   amendment.instance_id + " must be valid UTF-8 text");
   }
+  if (!amendment.alias.empty() &&
+      (amendment.alias == amendment.instance_id || !text::IsValidUtf8(amendment.alias))) {
+    return MakeError("ST001", "\"" + amendment.alias + "\" cannot be another instance id of " +
+                                  amendment.instance_id);
+  }
   return CheckChanges(amendment.changes);
 }
 
@@ -312,7 +317,7 @@ Result<std::vector<AuditEntry>> AmendmentEntries(const Answers& current, const A
     entry.reason = amendment.reason;
     entries.push_back(std::move(entry));
   }
-  if (entries.empty()) {
+  if (entries.empty() && amendment.alias.empty()) {
     std::string what;
     for (const AnswerChange& change : amendment.changes) {
       what += (what.empty() ? "" : ", ") + change.path + " = " + Describe(change.answer);
@@ -444,6 +449,9 @@ std::string FirstDifference(const StoreContents& a, const StoreContents& b) {
   }
   for (size_t i = 0; i < a.reviews.size(); ++i) {
     if (!(a.reviews[i] == b.reviews[i])) return "the review of " + a.reviews[i].instance_id;
+  }
+  if (a.aliases != b.aliases) {
+    return sizes("earlier instance ids", a.aliases.size(), b.aliases.size());
   }
   return "";
 }

@@ -17,6 +17,9 @@ if [ ! -d $XF/node_modules/@getodk/xforms-engine ] || [ ! -d $XF/node_modules/js
   (cd $XF && npm ci --no-audit --no-fund --loglevel=error)
 fi
 store_sum() { sha256sum "$DB" | cut -d' ' -f1; }
+expect_not_contains() {  # expect_not_contains FILE TEXT
+  if grep -qF -- "$2" "$1"; then cat "$1"; fail "unexpected: $2"; fi
+}
 
 # Two instances filled in ODK's engine, in ODK Collect's layout (NAME/NAME.xml).
 "$NGOSURVEY" form xform $D/form.xlsx -o "$TMP/form.xml" 2>/dev/null
@@ -129,4 +132,66 @@ sed 's|id="odk_demo"|id="other_form"|' "$C/odk_demo_3/odk_demo_3.xml" >"$TMP/oth
 expect_status 1 "$NGOSURVEY" import --db "$DB" --form odk_demo "$TMP/other.xml"
 expect_contains "$TMP/stderr" "other.xml: ODI004: the submission is for form \"other_form\""
 [ "$(store_sum)" = "$before" ] || fail "a refused import changed the store"
+
+# An edit of an edit (ODK Collect: A -> B with deprecatedID A -> C with deprecatedID B) is
+# an edit of the same submission, whether B and C come in later imports (the store keeps
+# every instanceID a submission has had) or all three in one folder.
+edit_of() {  # edit_of SRC NEW_ID OLD_ID STAFF DEST
+  sed -e "s|<staff_n>[0-9]*</staff_n>|<staff_n>$4</staff_n>|" \
+      -e "s|<instanceID>[^<]*</instanceID>\(<deprecatedID>[^<]*</deprecatedID>\)\?|<instanceID>$2</instanceID><deprecatedID>$3</deprecatedID>|" \
+      "$1" >"$5"
+}
+U33=uuid:33333333-3333-4333-8333-333333333333
+U44=uuid:44444444-4444-4444-8444-444444444444
+U88=uuid:88888888-8888-4888-8888-888888888888
+mkdir -p "$TMP/third/c"
+edit_of "$B/submission.xml" $U88 $U44 6 "$TMP/third/c/c.xml"
+sed -i 's|<photo>[^<]*</photo>|<photo/>|' "$TMP/third/c/c.xml"
+expect_status 0 "$NGOSURVEY" import --db "$DB" --form odk_demo "$TMP/third"
+expect_contains "$TMP/stdout" "imported 0 submissions (odk xml) into form 'odk_demo' version 2026120501; 1 edits, 0 attachments, 0 already stored"
+expect_status 0 "$NGOSURVEY" audit show --db "$DB" $U33
+expect_contains "$TMP/stdout" "reason: ODK edit: submission $U88 replaces $U44 (meta/deprecatedID)"
+"$NGOSURVEY" submissions list --db "$DB" --format json >"$TMP/list.json"
+python3 - "$TMP/list.json" $U33 <<'PY'
+import json, sys
+subs = {s["instance_id"]: s for s in json.load(open(sys.argv[1]))}
+assert len(subs) == 3, sorted(subs)
+assert subs[sys.argv[2]]["answers"]["staff_n"]["value"] == "6", subs[sys.argv[2]]["answers"]["staff_n"]
+PY
+# C again: already the submission's, nothing changes; B again likewise.
+before=$(store_sum)
+expect_status 0 "$NGOSURVEY" import --db "$DB" --form odk_demo "$TMP/third"
+expect_contains "$TMP/stdout" "0 edits, 0 attachments, 1 already stored"
+[ "$(store_sum)" = "$before" ] || fail "importing an edit again changed the store"
+# All three in one folder (Collect's instance folders sort by time), into a new store.
+ONE=$TMP/one
+mkdir -p "$ONE/a" "$ONE/b" "$ONE/c"
+sed "s|<photo>[^<]*</photo>|<photo/>|" "$C/odk_demo_3/odk_demo_3.xml" >"$ONE/a/a.xml"
+edit_of "$ONE/a/a.xml" $U44 $U33 5 "$ONE/b/b.xml"
+edit_of "$ONE/b/b.xml" $U88 $U44 7 "$ONE/c/c.xml"
+DB=$TMP/one.db
+expect_status 0 "$NGOSURVEY" import --db "$DB" --form $D/form.xlsx "$ONE"
+expect_contains "$TMP/stdout" "imported 1 submissions (odk xml) into form 'odk_demo' version 2026120501; 2 edits, 0 attachments, 0 already stored"
+expect_not_contains "$TMP/stderr" "ODI010"
+expect_status 0 "$NGOSURVEY" audit show --db "$DB" $U33
+expect_contains "$TMP/stdout" 'staff_n: answered "5" -> answered "7"'
+# And once more in three successive imports, into a third store.
+DB=$TMP/three.db
+for f in a b c; do
+  expect_status 0 "$NGOSURVEY" import --db "$DB" --form $D/form.xlsx "$ONE/$f"
+  expect_not_contains "$TMP/stderr" "ODI010"
+done
+expect_contains "$TMP/stdout" "1 edits"
+"$NGOSURVEY" submissions list --db "$DB" --format json >"$TMP/list.json"
+python3 - "$TMP/list.json" $U33 <<'PY'
+import json, sys
+subs = {s["instance_id"]: s for s in json.load(open(sys.argv[1]))}
+assert list(subs) == [sys.argv[2]], sorted(subs)
+assert subs[sys.argv[2]]["answers"]["staff_n"]["value"] == "7"
+PY
+# A deprecatedID never seen stays a warning (ODI010) and a new submission.
+mkdir -p "$TMP/orphan/d"
+edit_of "$ONE/a/a.xml" uuid:99999999-9999-4999-8999-999999999999 uuid:00000000-0000-4000-8000-000000000000 8 "$TMP/orphan/d/d.xml"
+expect_status 0 "$NGOSURVEY" import --db "$DB" --form odk_demo "$TMP/orphan"
+expect_contains "$TMP/stderr" "ODI010"
 echo "ok"

@@ -131,9 +131,11 @@ class MemoryStore final : public Store {
     std::vector<Attachment> files = NGO_TRY(CheckAttachments(batch.attachments, ids, now));
     // The amendments on a scratch copy of the answers they change, in order.
     std::map<std::string, Answers> amended;
+    std::map<std::string, std::string> named = aliases_;
     std::vector<AuditEntry> amendment_entries;
     for (const Amendment& amendment : batch.amendments) {
       NGO_TRY(internal::CheckAmendment(amendment));
+      NGO_TRY(KeepAlias(amendment, ids, &named));
       auto it = amended.find(amendment.instance_id);
       if (it == amended.end()) {
         const Submission* s = nullptr;
@@ -193,6 +195,7 @@ class MemoryStore final : public Store {
     }
     AppendAudit(std::move(review_entries));
     reviews_ = std::move(reviewed);
+    aliases_ = std::move(named);
     return Ok();
   }
 
@@ -242,6 +245,9 @@ class MemoryStore final : public Store {
     int64_t now = options_.clock->NowMillis();
     std::vector<AuditEntry> entries =
         NGO_TRY(internal::AmendmentEntries(s->answers, amendment, now));
+    std::map<std::string, std::string> named = aliases_;
+    NGO_TRY(KeepAlias(amendment, {}, &named));
+    aliases_ = std::move(named);
     AppendAudit(std::move(entries));
     internal::ApplyChanges(amendment.changes, &s->answers);
     s->updated_at_ms = now;
@@ -251,6 +257,11 @@ class MemoryStore final : public Store {
   Result<Submission> GetSubmission(const std::string& instance_id) const override {
     std::lock_guard lock(mu_);
     auto it = submissions_.find(instance_id);
+    // An earlier instanceID of a submission finds it, under its own.
+    if (auto alias = aliases_.find(instance_id);
+        it == submissions_.end() && alias != aliases_.end()) {
+      it = submissions_.find(alias->second);
+    }
     if (it == submissions_.end()) return internal::NotFound("submission " + instance_id);
     return it->second;
   }
@@ -667,6 +678,24 @@ class MemoryStore final : public Store {
     return Ok();
   }
 
+  // Adds amendment.alias (if any) to `named` (earlier instanceID -> the submission's):
+  // nothing when the submission already has it, ST003 when it names another
+  // submission (stored, in `adding`, or by another alias).
+  Status KeepAlias(const Amendment& amendment, const std::set<std::string>& adding,
+                   std::map<std::string, std::string>* named) const {
+    if (amendment.alias.empty()) return Ok();
+    auto it = named->find(amendment.alias);
+    if (it != named->end() && it->second == amendment.instance_id) return Ok();
+    if (it != named->end() || submissions_.count(amendment.alias) ||
+        adding.count(amendment.alias)) {
+      return MakeError("ST003", "instance id " + amendment.alias +
+                                    " is already another submission's: it cannot also name " +
+                                    amendment.instance_id);
+    }
+    named->emplace(amendment.alias, amendment.instance_id);
+    return Ok();
+  }
+
   Result<Submission*> Find(const std::string& instance_id) {
     auto it = submissions_.find(instance_id);
     if (it == submissions_.end()) return internal::NotFound("submission " + instance_id);
@@ -727,6 +756,7 @@ class MemoryStore final : public Store {
     contents.published = published_;
     contents.access_log = access_;
     for (const auto& [id, review] : reviews_) contents.reviews.push_back(review);
+    for (const auto& [alias, id] : aliases_) contents.aliases.push_back({alias, id});
     return contents;
   }
 
@@ -752,6 +782,7 @@ class MemoryStore final : public Store {
     published_ = contents.published;
     access_ = contents.access_log;
     for (const Review& r : contents.reviews) reviews_[r.instance_id] = r;
+    for (const InstanceAlias& a : contents.aliases) aliases_[a.alias] = a.instance_id;
     return Ok();
   }
 
@@ -773,6 +804,8 @@ class MemoryStore final : public Store {
   std::vector<AccessEntry> access_;          // in seq order
   std::map<std::string, Session> sessions_;  // by token hash
   std::map<std::string, Review> reviews_;    // by instance id
+  // Earlier instanceIDs of submissions (InstanceAlias): alias -> the submission's own.
+  std::map<std::string, std::string> aliases_;
   // Codings by (question, instance id, coder).
   std::map<std::tuple<std::string, std::string, std::string>, AnswerCoding> codings_;
   // Attachments by (instance id, name), without bytes; the bytes by SHA-256.

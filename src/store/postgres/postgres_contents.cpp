@@ -67,6 +67,13 @@ Result<StoreContents> PostgresStore::ReadContents() const {
     }
     NGO_TRY(ReadServerContents(&out));
     out.reviews = NGO_TRY(ReadReviewRows(""));
+    auto aliases = NGO_TRY(
+        conn_->Query("SELECT a.alias, s.instance_id FROM instance_aliases a "
+                     "JOIN submissions s ON s.id = a.submission_id ORDER BY a.alias COLLATE \"C\"",
+                     "cannot read the earlier instance ids"));
+    for (int i = 0; i < aliases.size(); ++i) {
+      out.aliases.push_back({aliases.Text(i, 0), aliases.Text(i, 1)});
+    }
     return out;
   });
 }
@@ -248,6 +255,12 @@ Status PostgresStore::LoadContents(const StoreContents& contents) {
     NGO_TRY(InsertAttachments(contents.attachments));
     NGO_TRY(WriteServerContents(contents));
     for (const Review& review : contents.reviews) NGO_TRY(WriteReview(review));
+    for (const InstanceAlias& a : contents.aliases) {
+      NGO_TRY(conn_->Query(
+          "INSERT INTO instance_aliases(alias, submission_id) "
+          "SELECT $1::text, id FROM submissions WHERE instance_id = $2::text",
+          Params().Text(a.alias).Text(a.instance_id), "cannot copy instance id " + a.alias));
+    }
     return Ok();
   });
 }

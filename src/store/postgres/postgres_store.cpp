@@ -252,8 +252,29 @@ Status PostgresStore::AmendInTransaction(const Amendment& amendment) {
     NGO_TRY(WritePackedAnswers(row.id, answers, /*replace=*/true));
     NGO_TRY(conn_->Query("UPDATE submissions SET updated_at_ms = $1::bigint WHERE id = $2::bigint",
                          Params().Int(now).Int(row.id), "cannot update the submission"));
+    NGO_TRY(KeepAlias(row.id, amendment));
     return AppendAudit(std::move(entries));
   }
+}
+
+// The amendment's alias (an earlier instanceID of the submission, ODK's edit) kept:
+// nothing when the submission already has it, ST003 when it names another submission.
+Status PostgresStore::KeepAlias(int64_t id, const Amendment& amendment) {
+  if (amendment.alias.empty()) return Ok();
+  auto owner = NGO_TRY(
+      conn_->Query("SELECT submission_id FROM instance_aliases WHERE alias = $1::text UNION ALL "
+                   "SELECT id FROM submissions WHERE instance_id = $1::text",
+                   Params().Text(amendment.alias), "cannot look up the instance id"));
+  if (!owner.empty()) {
+    if (owner.Int(0, 0) == id) return Ok();
+    return MakeError("ST003", "instance id " + amendment.alias +
+                                  " is already another submission's: it cannot also name " +
+                                  amendment.instance_id);
+  }
+  NGO_TRY(conn_->Query(
+      "INSERT INTO instance_aliases(alias, submission_id) VALUES($1::text, $2::bigint)",
+      Params().Text(amendment.alias).Int(id), "cannot keep instance id " + amendment.alias));
+  return Ok();
 }
 
 Result<Submission> PostgresStore::GetSubmission(const std::string& instance_id) const {
@@ -268,7 +289,17 @@ Result<std::optional<Submission>> PostgresStore::LookUpSubmission(
     const std::string& instance_id) const {
   auto rows = NGO_TRY(
       conn_->Query(kSubmissionColumns, Params().Text(instance_id), "cannot read the submission"));
-  if (rows.empty()) return std::optional<Submission>();
+  if (rows.empty()) {
+    // An earlier instanceID of a submission finds it, under its own.
+    auto own = NGO_TRY(conn_->Query(
+        "SELECT s.instance_id FROM instance_aliases a JOIN submissions s ON s.id = a.submission_id "
+        "WHERE a.alias = $1::text",
+        Params().Text(instance_id), "cannot look up the instance id"));
+    if (own.empty()) return std::optional<Submission>();
+    rows = NGO_TRY(conn_->Query(kSubmissionColumns, Params().Text(own.Text(0, 0)),
+                                "cannot read the submission"));
+    if (rows.empty()) return std::optional<Submission>();
+  }
   int64_t id = 0;
   Submission s = NGO_TRY(SubmissionFromRow(rows, 0, &id));
   if (s.status == SubmissionStatus::kComplete) {

@@ -240,6 +240,8 @@ class PostgresStore final : public Store {
   // The body of Amend (the amendment checked), and of PutAttachments (attachments
   // prepared by internal::PrepareAttachments).
   Status AmendInTransaction(const Amendment& amendment);
+  // Keeps amendment.alias (if any) as an instanceID of submission row `id`.
+  Status KeepAlias(int64_t id, const Amendment& amendment);
   Status InsertAttachments(const std::vector<Attachment>& attachments);
   Status CheckFormStored(const std::string& form_id, const std::string& version);
   Result<std::optional<Submission>> LookUpSubmission(const std::string& instance_id) const;

@@ -273,6 +273,16 @@ ALTER TABLE submissions ADD COLUMN ended_offset_min bigint
   CHECK(ended_offset_min BETWEEN -1080 AND 1080);
 )sql";
 
+// Earlier instanceIDs of submissions (InstanceAlias, Amendment::alias): an ODK edit's
+// own instanceID, so that an edit of that edit (its meta/deprecatedID) finds the
+// submission in a later import.
+constexpr const char* kSchemaV12 = R"sql(
+CREATE TABLE instance_aliases(
+  alias text COLLATE "C" PRIMARY KEY CHECK(alias <> ''),
+  submission_id bigint NOT NULL REFERENCES submissions(id));
+CREATE INDEX instance_aliases_by_submission ON instance_aliases(submission_id);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {5,
      "forms, submissions, answers (packed when complete), audit trail, languages, fieldwork "
@@ -284,6 +294,7 @@ constexpr Migration kMigrations[] = {
     {9, "reviews of submissions; indexes of the submissions table per form", kSchemaV9},
     {10, "the platforms' metadata columns of imported submissions", kSchemaV10},
     {11, "the UTC offsets of the start and end times as written", kSchemaV11},
+    {12, "earlier instance ids of submissions (ODK edits of edits)", kSchemaV12},
 };
 
 }  // namespace

@@ -293,6 +293,16 @@ ALTER TABLE submissions ADD COLUMN ended_offset_min INTEGER
   CHECK(ended_offset_min BETWEEN -1080 AND 1080);
 )sql";
 
+// Earlier instanceIDs of submissions (InstanceAlias, Amendment::alias): an ODK edit's
+// own instanceID, so that an edit of that edit (its meta/deprecatedID) finds the
+// submission in a later import.
+constexpr const char* kSchemaV12 = R"sql(
+CREATE TABLE instance_aliases(
+  alias TEXT PRIMARY KEY CHECK(alias <> ''),
+  submission_id INTEGER NOT NULL REFERENCES submissions(id)) WITHOUT ROWID;
+CREATE INDEX instance_aliases_by_submission ON instance_aliases(submission_id);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "forms, submissions, answers, audit trail", kSchemaV1},
     {2, "fieldwork log: sample frame and contacts", kSchemaV2},
@@ -305,6 +315,7 @@ constexpr Migration kMigrations[] = {
     {9, "reviews of submissions; indexes of the submissions table per form", kSchemaV9},
     {10, "the platforms' metadata columns of imported submissions", kSchemaV10},
     {11, "the UTC offsets of the start and end times as written", kSchemaV11},
+    {12, "earlier instance ids of submissions (ODK edits of edits)", kSchemaV12},
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,
               "one migration per schema version");

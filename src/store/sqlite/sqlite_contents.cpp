@@ -67,6 +67,12 @@ Result<StoreContents> SqliteStore::ReadContents() const {
     }));
     NGO_TRY(ReadServerContents(&out));
     out.reviews = NGO_TRY(ReadReviewRows(""));
+    auto aliases = NGO_TRY(conn_->Prepare(
+        "SELECT alias, submissions.instance_id FROM instance_aliases "
+        "JOIN submissions ON submissions.id = instance_aliases.submission_id ORDER BY alias"));
+    NGO_TRY(conn_->EachRow(aliases, "cannot read the earlier instance ids", [&] {
+      out.aliases.push_back({aliases.Text(0), aliases.Text(1)});
+    }));
     return out;
   });
 }
@@ -195,6 +201,13 @@ Status SqliteStore::LoadContents(const StoreContents& contents) {
     NGO_TRY(InsertAttachments(contents.attachments));
     NGO_TRY(WriteServerContents(contents));
     for (const Review& review : contents.reviews) NGO_TRY(WriteReview(review));
+    for (const InstanceAlias& a : contents.aliases) {
+      Row row = NGO_TRY(FindSubmission(a.instance_id));
+      auto insert = NGO_TRY(
+          conn_->Prepare("INSERT INTO instance_aliases(alias, submission_id) VALUES(?, ?)"));
+      insert.Bind(1, a.alias).Bind(2, row.id);
+      NGO_TRY(conn_->Done(insert.Step(), "cannot copy instance id " + a.alias));
+    }
     return Ok();
   });
 }

@@ -332,8 +332,42 @@ Status SqliteStore::AmendInTransaction(const Amendment& amendment) {
     }
     NGO_TRY(WritePackedAnswers(row.id, answers, /*replace=*/true));
     NGO_TRY(Touch(row.id, now));
+    NGO_TRY(KeepAlias(row.id, amendment));
     return AppendAudit(std::move(entries));
   }
+}
+
+// The amendment's alias (an earlier instanceID of the submission, ODK's edit) kept:
+// nothing when the submission already has it, ST003 when it names another submission.
+Status SqliteStore::KeepAlias(int64_t id, const Amendment& amendment) {
+  if (amendment.alias.empty()) return Ok();
+  auto owner =
+      NGO_TRY(conn_->Prepare("SELECT submission_id FROM instance_aliases WHERE alias = ? UNION ALL "
+                             "SELECT id FROM submissions WHERE instance_id = ?"));
+  owner.Bind(1, amendment.alias).Bind(2, amendment.alias);
+  if (NGO_TRY(conn_->StepRow(owner, "cannot look up the instance id"))) {
+    if (owner.Int(0) == id) return Ok();
+    return MakeError("ST003", "instance id " + amendment.alias +
+                                  " is already another submission's: it cannot also name " +
+                                  amendment.instance_id);
+  }
+  owner.Reset();
+  auto put =
+      NGO_TRY(conn_->Prepare("INSERT INTO instance_aliases(alias, submission_id) VALUES(?, ?)"));
+  put.Bind(1, amendment.alias).Bind(2, id);
+  return conn_->Done(put.Step(), "cannot keep instance id " + amendment.alias);
+}
+
+// The instanceID of the submission that once had `alias` (InstanceAlias), or nullopt.
+Result<std::optional<std::string>> SqliteStore::ResolveAlias(const std::string& alias) const {
+  auto find = NGO_TRY(
+      conn_->Prepare("SELECT submissions.instance_id FROM instance_aliases JOIN submissions "
+                     "ON submissions.id = instance_aliases.submission_id WHERE alias = ?"));
+  find.Bind(1, alias);
+  if (!NGO_TRY(conn_->StepRow(find, "cannot look up the instance id"))) {
+    return std::optional<std::string>();
+  }
+  return std::optional<std::string>(find.Text(0));
 }
 
 Result<Submission> SqliteStore::GetSubmission(const std::string& instance_id) const {
@@ -352,7 +386,14 @@ Result<std::optional<Submission>> SqliteStore::LookUpSubmission(const std::strin
       "started_offset_min, ended_offset_min "
       "FROM submissions WHERE instance_id = ?"));
   find.Bind(1, instance_id);
-  if (!NGO_TRY(conn_->StepRow(find, doing))) return std::optional<Submission>();
+  if (!NGO_TRY(conn_->StepRow(find, doing))) {
+    // An earlier instanceID of a submission finds it, under its own.
+    find.Reset();
+    auto own = NGO_TRY(ResolveAlias(instance_id));
+    if (!own) return std::optional<Submission>();
+    find.Bind(1, *own);
+    if (!NGO_TRY(conn_->StepRow(find, doing))) return std::optional<Submission>();
+  }
   int64_t id = 0;
   Submission s = NGO_TRY(SubmissionFromRow(find, &id));
   s.answers = NGO_TRY(ReadAnswersOf(id, s));

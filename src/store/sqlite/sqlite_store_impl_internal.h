@@ -222,6 +222,10 @@ class SqliteStore final : public Store {
   Status InsertSubmission(const Submission& s);
   // Amend's body: the amendment was checked (CheckAmendment).
   Status AmendInTransaction(const Amendment& amendment);
+  // Keeps amendment.alias (if any) as an instanceID of submission row `id`.
+  Status KeepAlias(int64_t id, const Amendment& amendment);
+  // The instanceID of the submission that `alias` names (InstanceAlias), or nullopt.
+  Result<std::optional<std::string>> ResolveAlias(const std::string& alias) const;
   // NotFound (ST002) unless form `form_id` version `version` is stored.
   Status CheckFormStored(const std::string& form_id, const std::string& version);
   // The submission `instance_id` with its answers, or nothing; a SQLite error names
