@@ -24,8 +24,9 @@ TEST(SqliteAliasMigrationTest, Version11StoreGetsAliasesAndKeepsItsSubmissions) 
   std::string path = dir.File("v11.db");
   RawSql(path, "PRAGMA application_id = " + std::to_string(sqlite::kApplicationId));
   for (int v = 1; v <= 11; ++v) RawSql(path, sqlite::MigrationSql(v));
-  std::string migrations = "INSERT INTO schema_migrations(version, description, applied_at_ms) "
-                           "VALUES(1, 'v1', 1)";
+  std::string migrations =
+      "INSERT INTO schema_migrations(version, description, applied_at_ms) "
+      "VALUES(1, 'v1', 1)";
   for (int v = 2; v <= 11; ++v) migrations += ", (" + std::to_string(v) + ", 'v', 1)";
   RawSql(path,
          migrations +
