@@ -173,6 +173,25 @@ TEST(XFormWriter, OrOtherAddsAChoiceAndASpecifyQuestion) {
       <label>Specify other.</label>)x"));
 }
 
+TEST(XFormWriter, ChoiceColumnsWhoseHeaderIsNoXmlNameStayOutOfTheItems) {
+  // kobocat's tutorial.xls has a "tutorial notes" column on its choices sheet.
+  std::string xml = XForm({{"type", "name", "label"}, {"select_one yn", "ok", "OK?"}},
+                          {{"list_name", "name", "label", "tutorial notes", "region"},
+                           {"yn", "yes", "Yes", "a note to the authors", "north"}});
+  EXPECT_TRUE(Has(xml, "<item><name>yes</name><label>Yes</label><region>north</region></item>"))
+      << xml;
+  EXPECT_FALSE(Has(xml, "tutorial")) << xml;
+}
+
+TEST(XFormWriter, LegacySingleColonBindColumnsAreRead) {
+  // tutorial.xls again: bind:relevant and bind:constraint, no "::" in the row.
+  std::string xml = XForm({{"type", "name", "label", "bind:relevant", "bind:constraint"},
+                           {"integer", "age", "Age", "", ". >= 5"},
+                           {"integer", "months", "Months", "${age} < 5", ""}});
+  EXPECT_TRUE(Has(xml, R"x(constraint=". &gt;= 5")x")) << xml;
+  EXPECT_TRUE(Has(xml, R"x(relevant=" /data/age  &lt; 5")x")) << xml;
+}
+
 TEST(XFormWriter, MetadataPreloadsInstanceNameSubmissionAndDefaults) {
   std::string xml =
       XForm({{"type", "name", "label", "default", "calculation", "trigger"},

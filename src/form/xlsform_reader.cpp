@@ -302,10 +302,17 @@ std::vector<ColumnSpec> Builder::ReadHeader(const Sheet& sheet,
     spec.column = cell.column;
     spec.header = std::string(text::Trim(cell.value));
     std::string lower = text::AsciiLower(spec.header);
-    // Prefixes some tools write: bind::relevant, body::appearance, media::image.
+    // Prefixes some tools write: bind::relevant, body::appearance, media::image; with a
+    // single colon in a legacy row without "::" (bind:relevant, bind:constraint in pyxform's
+    // own tutorial.xls), as pyxform reads them.
     for (std::string_view prefix : {"bind::", "body::", "control::", "media::"}) {
+      std::string_view legacy = prefix.substr(0, prefix.size() - 1);
       if (lower.rfind(prefix, 0) == 0) {
         lower = lower.substr(prefix.size());
+        break;
+      }
+      if (!double_colon && lower.rfind(legacy, 0) == 0) {
+        lower = lower.substr(legacy.size());
         break;
       }
     }
@@ -1019,7 +1026,10 @@ void Builder::ReadChoices(const Sheet& sheet, bool external) {
       std::string value = CleanText(cell.value, false);
       if (value.empty()) continue;
       if (spec->extra) {
-        choice.extra_columns.emplace_back(spec->header, value);
+        // A column whose header is no XML name ("tutorial notes", a note to the form's
+        // authors) stays out of the choice's instance item, as pyxform leaves it out: kept,
+        // it would make the XForm malformed, and no expression can name it.
+        if (IsValidName(spec->header)) choice.extra_columns.emplace_back(spec->header, value);
       } else if (spec->key == "list_name") {
         list_name = value;
       } else if (spec->key == "name") {
