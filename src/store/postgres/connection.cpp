@@ -96,8 +96,8 @@ const char* const* Params::values() const {
 
 int64_t Rows::Int(int row, int column) const {
   if (IsNull(row, column)) return 0;
-  const char* data = PQgetvalue(result_, row, column);
-  switch (PQgetlength(result_, row, column)) {
+  const char* data = pq_->PQgetvalue(result_, row, column);
+  switch (pq_->PQgetlength(result_, row, column)) {
     case 1:
       return data[0] != 0;
     case 2: {
@@ -120,40 +120,48 @@ int64_t Rows::Int(int row, int column) const {
   }
 }
 
-Connection::~Connection() { PQfinish(conn_); }
+Connection::~Connection() { pq_->PQfinish(conn_); }
 
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& location,
                                                      int connect_timeout_ms) {
   std::string redacted = RedactedLocation(location);
+  Result<const LibPq*> loaded = LoadLibPq();
+  if (!loaded) {
+    Error error = loaded.error();
+    error.where = DbLocation(redacted);
+    return tl::unexpected(std::move(error));
+  }
+  const LibPq* pq = *loaded;
   std::string timeout = std::to_string(std::max(2, (connect_timeout_ms + 999) / 1000));
   // Defaults first: the location's own settings (expanded at "dbname") override
   // them; the client encoding comes last so that text is always UTF-8.
   const char* keys[] = {"connect_timeout", "application_name", "dbname", "client_encoding",
                         nullptr};
   const char* values[] = {timeout.c_str(), "ngosurvey", location.c_str(), "UTF8", nullptr};
-  PGconn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+  PGconn* conn = pq->PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (conn == nullptr) {
     return MakeError("IO101", "cannot connect to the database: out of memory",
                      DbLocation(redacted));
   }
-  if (PQstatus(conn) != CONNECTION_OK) {
-    std::string detail = PQerrorMessage(conn);
+  if (pq->PQstatus(conn) != CONNECTION_OK) {
+    std::string detail = pq->PQerrorMessage(conn);
     while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
-    PQfinish(conn);
+    pq->PQfinish(conn);
     return MakeError("IO101", "cannot connect to the database: " + detail, DbLocation(redacted));
   }
-  return std::unique_ptr<Connection>(new Connection(conn, std::move(redacted)));
+  return std::unique_ptr<Connection>(new Connection(pq, conn, std::move(redacted)));
 }
 
 tl::unexpected<Error> Connection::Fail(PGresult* result, std::string_view doing) {
-  const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  const char* state =
+      result != nullptr ? pq_->PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   last_sqlstate_ = state != nullptr ? state : "";
   const char* primary =
-      result != nullptr ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
-  std::string detail = primary != nullptr ? primary : PQerrorMessage(conn_);
+      result != nullptr ? pq_->PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  std::string detail = primary != nullptr ? primary : pq_->PQerrorMessage(conn_);
   while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
-  if (result != nullptr) PQclear(result);
-  if (PQstatus(conn_) == CONNECTION_BAD) {
+  if (result != nullptr) pq_->PQclear(result);
+  if (pq_->PQstatus(conn_) == CONNECTION_BAD) {
     if (last_sqlstate_.empty()) last_sqlstate_ = "08006";
     return MakeError("IO107",
                      std::string(doing) + ": lost the connection to the database (" + detail + ")",
@@ -169,11 +177,11 @@ Status Connection::SetForSession(const std::string& sql, std::string_view doing)
 }
 
 Status Connection::EnsureConnected() {
-  if (PQstatus(conn_) == CONNECTION_OK) return Ok();
-  PQreset(conn_);
+  if (pq_->PQstatus(conn_) == CONNECTION_OK) return Ok();
+  pq_->PQreset(conn_);
   prepared_.clear();
-  if (PQstatus(conn_) != CONNECTION_OK) {
-    std::string detail = PQerrorMessage(conn_);
+  if (pq_->PQstatus(conn_) != CONNECTION_OK) {
+    std::string detail = pq_->PQerrorMessage(conn_);
     while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
     return MakeError("IO101", "cannot reconnect to the database: " + detail, DbLocation(location_));
   }
@@ -188,24 +196,24 @@ Result<Rows> Connection::Query(const char* sql, const Params& params, std::strin
   auto it = prepared_.find(sql);
   if (it == prepared_.end()) {
     std::string name = "ngo" + std::to_string(prepared_.size() + 1);
-    PGresult* prepared = PQprepare(conn_, name.c_str(), sql, 0, nullptr);
-    if (PQresultStatus(prepared) != PGRES_COMMAND_OK) return Fail(prepared, doing);
-    PQclear(prepared);
+    PGresult* prepared = pq_->PQprepare(conn_, name.c_str(), sql, 0, nullptr);
+    if (pq_->PQresultStatus(prepared) != PGRES_COMMAND_OK) return Fail(prepared, doing);
+    pq_->PQclear(prepared);
     it = prepared_.emplace(sql, std::move(name)).first;
   }
-  PGresult* result = PQexecPrepared(conn_, it->second.c_str(), params.size(), params.values(),
-                                    params.lengths(), params.formats(), /*resultFormat=*/1);
-  ExecStatusType status = PQresultStatus(result);
+  PGresult* result = pq_->PQexecPrepared(conn_, it->second.c_str(), params.size(), params.values(),
+                                         params.lengths(), params.formats(), /*resultFormat=*/1);
+  ExecStatusType status = pq_->PQresultStatus(result);
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return Fail(result, doing);
   last_sqlstate_.clear();
-  return Rows(result);
+  return Rows(pq_, result);
 }
 
 Status Connection::Exec(const std::string& sql, std::string_view doing) {
-  PGresult* result = PQexec(conn_, sql.c_str());
-  ExecStatusType status = PQresultStatus(result);
+  PGresult* result = pq_->PQexec(conn_, sql.c_str());
+  ExecStatusType status = pq_->PQresultStatus(result);
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return Fail(result, doing);
-  PQclear(result);
+  pq_->PQclear(result);
   last_sqlstate_.clear();
   return Ok();
 }

@@ -1,10 +1,9 @@
 // The libpq wrappers of the PostgreSQL back end: statement parameters and result
 // rows in binary format, a Connection with a cache of prepared statements, and the
-// mapping of PostgreSQL's SQLSTATEs to the store's error codes. Private to
-// store/postgres/.
+// mapping of PostgreSQL's SQLSTATEs to the store's error codes. libpq is called
+// through the table LoadLibPq resolves when the first connection is opened
+// (libpq_internal.h), never directly. Private to store/postgres/.
 #pragma once
-
-#include <libpq-fe.h>
 
 #include <cstdint>
 #include <memory>
@@ -16,6 +15,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "store/postgres/libpq_internal.h"
 
 namespace ngosurvey::store::postgres {
 
@@ -62,14 +62,16 @@ class Params {
 class Rows {
  public:
   Rows() = default;
-  explicit Rows(PGresult* result) : result_(result) {}
+  // `pq` is the table that made `result`.
+  Rows(const LibPq* pq, PGresult* result) : pq_(pq), result_(result) {}
   ~Rows() {
-    if (result_ != nullptr) PQclear(result_);
+    if (result_ != nullptr) pq_->PQclear(result_);
   }
-  Rows(Rows&& other) noexcept : result_(std::exchange(other.result_, nullptr)) {}
+  Rows(Rows&& other) noexcept : pq_(other.pq_), result_(std::exchange(other.result_, nullptr)) {}
   Rows& operator=(Rows&& other) noexcept {
     if (this != &other) {
-      if (result_ != nullptr) PQclear(result_);
+      if (result_ != nullptr) pq_->PQclear(result_);
+      pq_ = other.pq_;
       result_ = std::exchange(other.result_, nullptr);
     }
     return *this;
@@ -77,19 +79,20 @@ class Rows {
   Rows(const Rows&) = delete;
   Rows& operator=(const Rows&) = delete;
 
-  int size() const { return result_ == nullptr ? 0 : PQntuples(result_); }
+  int size() const { return result_ == nullptr ? 0 : pq_->PQntuples(result_); }
   bool empty() const { return size() == 0; }
-  bool IsNull(int row, int column) const { return PQgetisnull(result_, row, column) != 0; }
+  bool IsNull(int row, int column) const { return pq_->PQgetisnull(result_, row, column) != 0; }
   // The bytes of a text or bytea column, valid while this object lives.
   std::string_view View(int row, int column) const {
-    return std::string_view(PQgetvalue(result_, row, column),
-                            static_cast<size_t>(PQgetlength(result_, row, column)));
+    return std::string_view(pq_->PQgetvalue(result_, row, column),
+                            static_cast<size_t>(pq_->PQgetlength(result_, row, column)));
   }
   std::string Text(int row, int column) const { return std::string(View(row, column)); }
   // A bigint, integer, smallint or boolean column (0 when NULL).
   int64_t Int(int row, int column) const;
 
  private:
+  const LibPq* pq_ = nullptr;
   PGresult* result_ = nullptr;
 };
 
@@ -100,8 +103,9 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // Connects to `location` (a postgresql:// URL or libpq key=value string). A
-  // connection that cannot be made is IO101, naming the redacted location.
+  // Connects to `location` (a postgresql:// URL or libpq key=value string), loading
+  // libpq first if no connection did (LoadLibPq: IO109 when it cannot be loaded). A
+  // connection that cannot be made is IO101; both name the redacted location.
   static Result<std::unique_ptr<Connection>> Open(const std::string& location,
                                                   int connect_timeout_ms);
 
@@ -122,7 +126,7 @@ class Connection {
   // it cannot.
   Status EnsureConnected();
 
-  bool InTransaction() const { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }
+  bool InTransaction() const { return pq_->PQtransactionStatus(conn_) != PQTRANS_IDLE; }
   // The SQLSTATE of the last failed statement ("" when it had none).
   const std::string& last_sqlstate() const { return last_sqlstate_; }
   // True when the last failure was a serialization failure or a deadlock: the
@@ -133,9 +137,11 @@ class Connection {
   const std::string& location() const { return location_; }  // redacted
 
  private:
-  Connection(PGconn* conn, std::string location) : conn_(conn), location_(std::move(location)) {}
+  Connection(const LibPq* pq, PGconn* conn, std::string location)
+      : pq_(pq), conn_(conn), location_(std::move(location)) {}
   tl::unexpected<Error> Fail(PGresult* result, std::string_view doing);
 
+  const LibPq* pq_;
   PGconn* conn_;
   std::string location_;
   std::string last_sqlstate_;
