@@ -1,5 +1,6 @@
-// base: names in expat's element and attribute arrays, the one home of the helpers
-// every expat reader needs (the XLSX reader, ODK instances, REFI-QDA projects).
+// base: names in XML element and attribute names, the one home of the helpers the
+// XML readers need (LocalName: every reader; Attribute, over expat's arrays: ODK
+// instances and REFI-QDA projects).
 // Header only; needs no XML library.
 #pragma once
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <zip.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace ngosurvey {
@@ -72,14 +73,15 @@ std::optional<size_t> ZipArchive::Find(const std::string& name) const {
 
 Result<std::string> ZipArchive::ReadEntry(size_t index) {
   std::string out;
-  NGO_TRY(ReadEntryChunks(index, [&](std::string_view chunk, bool) {
-    out.append(chunk);
-    return Ok();
-  }));
+  NGO_TRY(Read(index, &out, nullptr));
   return out;
 }
 
 Status ZipArchive::ReadEntryChunks(size_t index, const ChunkConsumer& consume) {
+  return Read(index, nullptr, &consume);
+}
+
+Status ZipArchive::Read(size_t index, std::string* whole, const ChunkConsumer* consume) {
   const std::string& name = names_.at(index);
   std::unique_ptr<zip_file_t, ZipFileCloser> entry(
       zip_fopen_index(zip_, static_cast<zip_uint64_t>(index), 0));
@@ -87,10 +89,29 @@ Status ZipArchive::ReadEntryChunks(size_t index, const ChunkConsumer& consume) {
     return MakeError("ZIP003", fmt::format("cannot open {}: {}", name, zip_strerror(zip_)),
                      {file_});
   }
+  constexpr size_t kChunk = size_t{64} << 10;
+  std::vector<char> buffer;
+  if (whole != nullptr) {
+    // Decompressed straight into `whole`, with room for the size the archive declares
+    // (a hint only: never more than the entry's limit, and the limits still count).
+    zip_stat_t stat;
+    zip_stat_init(&stat);
+    if (zip_stat_index(zip_, static_cast<zip_uint64_t>(index), 0, &stat) == 0 &&
+        (stat.valid & ZIP_STAT_SIZE) != 0) {
+      whole->reserve(static_cast<size_t>(std::min<uint64_t>(stat.size, limits_.max_entry_bytes)) +
+                     kChunk);
+    }
+  } else {
+    buffer.resize(kChunk);
+  }
   uint64_t entry_read = 0;
-  std::vector<char> buffer(size_t{64} << 10);
   while (true) {
-    zip_int64_t got = zip_fread(entry.get(), buffer.data(), buffer.size());
+    char* into = buffer.data();
+    if (whole != nullptr) {
+      whole->resize(static_cast<size_t>(entry_read) + kChunk);
+      into = whole->data() + entry_read;
+    }
+    zip_int64_t got = zip_fread(entry.get(), into, kChunk);
     if (got < 0) {
       return MakeError("ZIP003",
                        fmt::format("cannot decompress {}: {} (damaged or truncated archive?)", name,
@@ -99,6 +120,7 @@ Status ZipArchive::ReadEntryChunks(size_t index, const ChunkConsumer& consume) {
     }
     entry_read += static_cast<uint64_t>(got);
     total_read_ += static_cast<uint64_t>(got);
+    if (whole != nullptr) whole->resize(static_cast<size_t>(entry_read));
     if (entry_read > limits_.max_entry_bytes) {
       return MakeError("ZIP002",
                        fmt::format("{} decompresses to more than {} bytes; refusing it (a damaged "
@@ -114,7 +136,9 @@ Status ZipArchive::ReadEntryChunks(size_t index, const ChunkConsumer& consume) {
                        {file_});
     }
     bool last = got == 0;
-    NGO_TRY(consume(std::string_view(buffer.data(), static_cast<size_t>(got)), last));
+    if (consume != nullptr) {
+      NGO_TRY((*consume)(std::string_view(buffer.data(), static_cast<size_t>(got)), last));
+    }
     if (last) return Ok();
   }
 }

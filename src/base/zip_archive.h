@@ -3,7 +3,7 @@
 // ReadEntry, which stops at a per-entry and a whole-archive limit on the bytes it
 // decompresses (the sizes the archive declares are not trusted).
 //
-// Used by the XLSX reader (form/xlsx_reader.h, which streams each part through expat)
+// Used by the XLSX reader (form/xlsx_reader.h, which reads each part whole for pugixml)
 // and the reader of ODK Central's submissions ZIP (exchange/central_zip.h).
 //
 // Error codes: ZIP001 not a zip archive, or damaged / truncated; ZIP002 an entry or
@@ -48,7 +48,8 @@ class ZipArchive {
   const std::vector<std::string>& names() const { return names_; }
   // The index of the entry named `name`, compared without case, or nullopt.
   std::optional<size_t> Find(const std::string& name) const;
-  // The bytes of entry `index` (into names()).
+  // The bytes of entry `index` (into names()), decompressed straight into the string
+  // (sized from the size the archive declares, within the limits).
   Result<std::string> ReadEntry(size_t index);
   // The bytes of entry `index` handed to `consume` as they are decompressed (at most
   // 64 KiB at a time), then once more with an empty chunk and `last` true. An error
@@ -58,6 +59,8 @@ class ZipArchive {
 
  private:
   ZipArchive(std::string file, ZipLimits limits) : file_(std::move(file)), limits_(limits) {}
+  // ReadEntry into `whole`, or ReadEntryChunks to `consume` (one of them is null).
+  Status Read(size_t index, std::string* whole, const ChunkConsumer* consume);
   std::string file_;
   ZipLimits limits_;
   ::zip* zip_ = nullptr;

@@ -5,10 +5,11 @@
 //   xl/sharedStrings.xml            -> <si> (<t> | <r><t>)* with <rPh> ignored
 //   xl/styles.xml                   -> <numFmts><numFmt>, <cellXfs><xf numFmtId>
 //   xl/worksheets/sheetN.xml        -> <sheetData><row r><c r t s>(<v>|<is>)
-// Every part is decompressed in chunks straight into expat.
+// Every part is decompressed whole (within the archive's limits) and parsed in place
+// by pugixml; the sheet's cells are read from the tree, their text where the parser
+// left it.
 #include "form/xlsx_reader.h"
 
-#include <expat.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -17,6 +18,7 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <pugixml.hpp>
 #include <unordered_set>
 
 #include "base/date.h"
@@ -31,12 +33,11 @@ namespace {
 constexpr int kMaxRow = 1048576;
 constexpr int kMaxColumn = 16384;
 
-using xml::Attribute;
 using xml::LocalName;
 
 // Decodes OOXML's "_xHHHH_" escapes (control characters in shared strings).
-std::string DecodeEscapes(std::string text) {
-  if (text.find("_x") == std::string::npos) return text;
+std::string DecodeEscapes(std::string_view text) {
+  if (text.find("_x") == std::string_view::npos) return std::string(text);
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size();) {
@@ -95,33 +96,7 @@ std::string ResolveTarget(const std::string& base_dir, std::string_view target) 
   return out;
 }
 
-// ---- Streaming XML over zip entries -------------------------------------------
-
-class XmlHandler {
- public:
-  virtual ~XmlHandler() = default;
-  virtual void Start(std::string_view name, const char** attrs) = 0;
-  virtual void End(std::string_view name) = 0;
-  virtual void Text(const char* data, int len) {}
-
-  // Stops the parse with `error` (reported instead of an XML error).
-  void Fail(Error error) {
-    if (!failed_) {
-      failed_ = true;
-      error_ = std::move(error);
-      XML_StopParser(parser_, XML_FALSE);
-    }
-  }
-  bool failed() const { return failed_; }
-  const Error& error() const { return error_; }
-  void set_parser(XML_Parser parser) { parser_ = parser; }
-  int line() const { return static_cast<int>(XML_GetCurrentLineNumber(parser_)); }
-
- private:
-  XML_Parser parser_ = nullptr;
-  bool failed_ = false;
-  Error error_;
-};
+// ---- Whole parts parsed in place ------------------------------------------------
 
 struct ReadContext {
   std::string file;
@@ -136,69 +111,415 @@ Error AsWorkbookError(Error error) {
   return error;
 }
 
-void XMLCALL OnStart(void* user, const XML_Char* name, const XML_Char** attrs) {
-  auto* handler = static_cast<XmlHandler*>(user);
-  if (!handler->failed()) handler->Start(LocalName(name), attrs);
-}
-void XMLCALL OnEnd(void* user, const XML_Char* name) {
-  auto* handler = static_cast<XmlHandler*>(user);
-  if (!handler->failed()) handler->End(LocalName(name));
-}
-void XMLCALL OnText(void* user, const XML_Char* data, int len) {
-  auto* handler = static_cast<XmlHandler*>(user);
-  if (!handler->failed()) handler->Text(data, len);
-}
-void XMLCALL OnDoctype(void* user, const XML_Char*, const XML_Char*, const XML_Char*, int) {
-  // Office never writes a DTD; refusing one rules out entity-expansion attacks.
-  static_cast<XmlHandler*>(user)->Fail(Error{"X003", "", {}});
-}
-
-struct ParserDeleter {
-  void operator()(XML_ParserStruct* parser) const { XML_ParserFree(parser); }
-};
 // True when the archive holds `part` (case-insensitive match).
 bool HasPart(const ReadContext& ctx, const std::string& part) {
   return ctx.zip->Find(part).has_value();
 }
 
-// Streams the zip entry `part` through expat into `handler`.
-Status StreamPart(ReadContext& ctx, const std::string& part, XmlHandler& handler) {
-  std::optional<size_t> index = ctx.zip->Find(part);
-  if (!index) {
-    return MakeError("X002", fmt::format("the workbook has no part {}", part), {ctx.file});
-  }
-  std::unique_ptr<XML_ParserStruct, ParserDeleter> parser(XML_ParserCreate("UTF-8"));
-  if (!parser) return MakeError("X003", "cannot create an XML parser", {ctx.file});
-  XML_SetUserData(parser.get(), &handler);
-  XML_SetElementHandler(parser.get(), OnStart, OnEnd);
-  XML_SetCharacterDataHandler(parser.get(), OnText);
-  XML_SetStartDoctypeDeclHandler(parser.get(), OnDoctype);
-  handler.set_parser(parser.get());
+// Escapes and character references decoded, line ends normalised and attribute
+// whitespace converted as XML requires (expat did the same); whitespace-only text
+// kept (a cell may hold " "); the DOCTYPE and the declaration kept as nodes so that
+// they can be checked; comments and processing instructions skipped.
+constexpr unsigned kParseFlags =
+    pugi::parse_escapes | pugi::parse_eol | pugi::parse_wconv_attribute | pugi::parse_cdata |
+    pugi::parse_ws_pcdata | pugi::parse_doctype | pugi::parse_declaration;
 
-  auto xml_error = [&](std::string what) {
-    return MakeError(
-        "X003",
-        fmt::format("{} line {}, column {}: {}", part, XML_GetCurrentLineNumber(parser.get()),
-                    XML_GetCurrentColumnNumber(parser.get()) + 1, what),
-        {ctx.file});
-  };
-  Status read = ctx.zip->ReadEntryChunks(*index, [&](std::string_view chunk, bool last) -> Status {
-    if (XML_Parse(parser.get(), chunk.data(), static_cast<int>(chunk.size()), last ? 1 : 0) ==
-        XML_STATUS_ERROR) {
-      if (handler.failed()) {
-        Error error = handler.error();
-        if (error.message.empty()) return xml_error("a DTD is not allowed in a workbook part");
-        return tl::unexpected(std::move(error));
+// The offset of the first byte that XML 1.0 in UTF-8 does not allow (a control
+// character other than tab, line feed and carriage return, a malformed or overlong
+// UTF-8 sequence, a surrogate, U+FFFE or U+FFFF), or npos. pugixml checks none of
+// this; expat did, and a cell value must be valid text.
+size_t FirstInvalidByte(std::string_view text) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  size_t size = text.size(), i = 0;
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  while (i < size) {
+    // Eight printable ASCII bytes at a time (most of SpreadsheetML's markup and text).
+    if (i + 8 <= size) {
+      uint64_t word = 0;
+      std::memcpy(&word, bytes + i, 8);
+      if (((word - kOnes * 0x20) | word) & kHigh) {
+        // a byte under 0x20 or over 0x7F in these eight: check them one by one
+      } else {
+        i += 8;
+        continue;
       }
-      return xml_error(XML_ErrorString(XML_GetErrorCode(parser.get())));
     }
-    if (handler.failed()) return tl::unexpected(handler.error());
-    return Ok();
-  });
-  if (!read && read.error().code.rfind("ZIP", 0) == 0) {
-    return tl::unexpected(AsWorkbookError(read.error()));
+    unsigned char c = bytes[i];
+    if (c < 0x80) {
+      if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return i;
+      ++i;
+      continue;
+    }
+    size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+    if (length == 0 || c > 0xF4 || i + length > size) return i;
+    char32_t code = c & (0x7F >> length);
+    for (size_t k = 1; k < length; ++k) {
+      if ((bytes[i + k] & 0xC0) != 0x80) return i;
+      code = (code << 6) | (bytes[i + k] & 0x3F);
+    }
+    bool overlong = (length == 3 && code < 0x800) || (length == 4 && code < 0x10000);
+    if (overlong || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF) || code == 0xFFFE ||
+        code == 0xFFFF) {
+      return i;
+    }
+    i += length;
   }
-  return read;
+  return std::string_view::npos;
+}
+
+// "PART line L, column C: WHAT" at byte `offset` of the part's text: lines end at
+// LF, CR LF or CR, columns count characters from 1 (as expat counted them).
+std::string AtOffset(const std::string& part, std::string_view text, size_t offset,
+                     std::string_view what) {
+  offset = std::min(offset, text.size());
+  size_t line = 1, column = 1;
+  for (size_t i = 0; i < offset; ++i) {
+    char c = text[i];
+    if (c == '\n' || (c == '\r' && (i + 1 >= text.size() || text[i + 1] != '\n'))) {
+      ++line;
+      column = 1;
+    } else if ((static_cast<unsigned char>(c) & 0xC0) != 0x80 && c != '\r') {
+      ++column;  // not a UTF-8 continuation byte: a character
+    }
+  }
+  return fmt::format("{} line {}, column {}: {}", part, line, column, what);
+}
+
+// The line of byte `offset` in `part`, read again from the archive: the text parsed
+// in place no longer has its original bytes (only error messages need this).
+int LineAt(const ReadContext& ctx, const std::string& part, ptrdiff_t offset) {
+  std::optional<size_t> index = ctx.zip->Find(part);
+  if (!index || offset < 0) return 0;
+  Result<std::string> text = ctx.zip->ReadEntry(*index);
+  if (!text) return 0;
+  std::string where = AtOffset(part, *text, static_cast<size_t>(offset), "");
+  size_t at = where.rfind(" line ");
+  return std::atoi(where.c_str() + at + 6);
+}
+
+// A well-formedness fault: where (byte offset) and what, in expat's words (the
+// messages users and tests know).
+struct Fault {
+  size_t offset = std::string_view::npos;
+  std::string_view what;
+};
+
+void KeepFirst(Fault* first, Fault candidate) {
+  if (candidate.offset < first->offset) *first = candidate;
+}
+
+// True when `c` is a character XML 1.0 allows.
+bool IsXmlChar(uint32_t c) {
+  return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) ||
+         (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
+}
+
+// Whether byte `offset` lies in a CDATA section, a comment or a processing instruction,
+// where '&' is plain text. Scans on from where the previous call stopped, so a part
+// is scanned at most once (and only when it has a suspicious '&').
+class MarkupScanner {
+ public:
+  explicit MarkupScanner(std::string_view text) : text_(text) {}
+  bool InLiteral(size_t offset) {
+    while (pos_ < offset) {
+      if (!close_.empty()) {
+        size_t end = text_.find(close_, pos_);
+        if (end == std::string_view::npos || end >= offset) return true;
+        pos_ = end + close_.size();
+        close_ = {};
+        continue;
+      }
+      size_t open = text_.find('<', pos_);
+      if (open == std::string_view::npos || open >= offset) {
+        pos_ = offset;
+        break;
+      }
+      std::string_view rest = text_.substr(open);
+      if (rest.substr(0, 9) == "<![CDATA[") {
+        close_ = "]]>";
+        pos_ = open + 9;
+      } else if (rest.substr(0, 4) == "<!--") {
+        close_ = "-->";
+        pos_ = open + 4;
+      } else if (rest.substr(0, 2) == "<?") {
+        close_ = "?>";
+        pos_ = open + 2;
+      } else {
+        pos_ = open + 1;
+      }
+    }
+    return !close_.empty();
+  }
+
+ private:
+  std::string_view text_;
+  size_t pos_ = 0;
+  std::string_view close_;
+};
+
+// The first entity or character reference that expat refused: a named entity other
+// than the five XML predefines (no DTD can define one here), or a character number
+// XML does not allow. pugixml leaves the first as it is and decodes the second.
+Fault FirstBadReference(std::string_view text) {
+  MarkupScanner scanner(text);
+  constexpr std::string_view kNotName = " \t\r\n<>&\"';=/?!#";
+  for (size_t amp = text.find('&'); amp != std::string_view::npos; amp = text.find('&', amp + 1)) {
+    Fault fault;
+    if (amp + 1 < text.size() && text[amp + 1] == '#') {
+      bool hex = amp + 2 < text.size() && text[amp + 2] == 'x';
+      size_t digits = amp + (hex ? 3 : 2);
+      size_t end = digits;
+      while (end < text.size() && (hex ? std::isxdigit(static_cast<unsigned char>(text[end]))
+                                       : std::isdigit(static_cast<unsigned char>(text[end])))) {
+        ++end;
+      }
+      uint32_t code = 0;
+      auto [last, ec] =
+          std::from_chars(text.data() + digits, text.data() + end, code, hex ? 16 : 10);
+      if (end == digits || end >= text.size() || text[end] != ';') {
+        fault = {end, "not well-formed (invalid token)"};
+      } else if (ec != std::errc() || !IsXmlChar(code)) {
+        fault = {amp, "reference to invalid character number"};
+      }
+    } else {
+      size_t end = std::min(text.find_first_of(kNotName, amp + 1), text.size());
+      std::string_view ref = text.substr(amp + 1, end - amp - 1);
+      if (ref.empty() || end >= text.size() || text[end] != ';') {
+        fault = {end, "not well-formed (invalid token)"};
+      } else if (ref != "lt" && ref != "gt" && ref != "amp" && ref != "apos" && ref != "quot") {
+        fault = {amp, "undefined entity"};
+      }
+    }
+    if (fault.offset == std::string_view::npos || scanner.InLiteral(amp)) continue;
+    // In an attribute value expat reported the tag, at its '<'.
+    size_t tag = text.find_last_of("<>", amp);
+    if (fault.what == "undefined entity" && tag != std::string_view::npos && text[tag] == '<') {
+      fault.offset = tag;
+    }
+    return fault;
+  }
+  return {};
+}
+
+// Text before the first markup or after the last ('>'), which expat refused.
+Fault JunkOutsideRoot(std::string_view text) {
+  constexpr std::string_view kSpace = " \t\r\n";
+  size_t start = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+  size_t first = text.find_first_not_of(kSpace, start);
+  if (first != std::string_view::npos && text[first] != '<') {
+    size_t end = std::min(text.find_first_of("< \t\r\n", first), text.size());
+    if (end < text.size() && text[end] == '<') return {end, "not well-formed (invalid token)"};
+    return {first, "syntax error"};
+  }
+  size_t last = text.rfind('>');
+  if (last != std::string_view::npos) {
+    size_t after = text.find_first_not_of(kSpace, last + 1);
+    if (after != std::string_view::npos) return {after, "junk after document element"};
+  }
+  return {};
+}
+
+// Where expat reported a DOCTYPE that starts at `start`: the '[' of its internal
+// subset or its closing '>'.
+size_t DoctypeReported(std::string_view text, size_t start) {
+  char quote = 0;
+  for (size_t i = start + 9; i < text.size(); ++i) {
+    char c = text[i];
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '[' || c == '>') {
+      return i;
+    }
+  }
+  return text.size();
+}
+
+bool HasDoctype(const pugi::xml_document& doc) {
+  for (pugi::xml_node node = doc.first_child(); node; node = node.next_sibling()) {
+    if (node.type() == pugi::node_doctype) return true;
+  }
+  return false;
+}
+
+// pugixml's parse faults in expat's words, at expat's place where they differ.
+Fault ParseFault(const pugi::xml_parse_result& parsed, size_t size) {
+  auto offset = static_cast<size_t>(std::max<ptrdiff_t>(0, parsed.offset));
+  switch (parsed.status) {
+    case pugi::status_ok:
+      return {};
+    case pugi::status_no_document_element:
+      return {size, "no element found"};
+    case pugi::status_end_element_mismatch:
+      // The text ended with elements open: expat saw its end, not a wrong tag.
+      if (offset + 1 >= size) return {size, "no element found"};
+      return {offset, "mismatched tag"};
+    case pugi::status_out_of_memory:
+      return {offset, "out of memory"};
+    default:
+      return {offset, "not well-formed (invalid token)"};
+  }
+}
+
+// Calls `visit` with every node under `root`, in document order, without recursion
+// (a fuzzed part may nest a million deep).
+template <typename Visit>
+void ForEachNode(pugi::xml_node root, const Visit& visit) {
+  pugi::xml_node node = root.first_child();
+  while (node) {
+    visit(node);
+    if (pugi::xml_node child = node.first_child()) {
+      node = child;
+      continue;
+    }
+    while (node != root && !node.next_sibling()) node = node.parent();
+    if (node == root) break;
+    node = node.next_sibling();
+  }
+}
+
+template <typename Visit>
+void ForEachElement(pugi::xml_node root, const Visit& visit) {
+  ForEachNode(root, [&](pugi::xml_node node) {
+    if (node.type() == pugi::node_element) visit(node);
+  });
+}
+
+// The second of two attributes of `node` with the same name (expat refused it), or
+// an empty attribute.
+pugi::xml_attribute DuplicateAttribute(pugi::xml_node node) {
+  for (pugi::xml_attribute a = node.first_attribute(); a; a = a.next_attribute()) {
+    for (pugi::xml_attribute b = a.next_attribute(); b; b = b.next_attribute()) {
+      if (std::strcmp(a.name(), b.name()) == 0) return b;
+    }
+  }
+  return {};
+}
+
+// X003 at byte `offset` of `part`, whose text is read again (it was parsed in place).
+Error MalformedAt(const ReadContext& ctx, const std::string& part, size_t offset,
+                  std::string_view what) {
+  std::optional<size_t> index = ctx.zip->Find(part);
+  Result<std::string> pristine =
+      index ? ctx.zip->ReadEntry(*index) : Result<std::string>(std::string());
+  if (!pristine) return AsWorkbookError(pristine.error());
+  return Error{"X003", AtOffset(part, *pristine, offset, what), {ctx.file}};
+}
+
+// One part of the workbook, decompressed whole and parsed in place: the document's
+// strings point into `text`.
+struct Part {
+  std::string text;
+  pugi::xml_document doc;
+};
+
+// Decompresses `name` whole (within the archive's limits against zip bombs) and
+// parses it into `part`. X002 when the archive has no such part, X003 for text that
+// is not well-formed XML or holds a DTD (Office never writes one; refusing it rules
+// out entity-expansion attacks), with the part's name, line and column of the
+// first fault, as expat found them: pugixml does not check what the checks around
+// it do (UTF-8, references, text outside the root, a second root, the declaration).
+// With `every_attribute`, every element's attributes are checked for duplicates
+// here; the sheet reader checks those of the elements it reads (rows and cells).
+Status LoadPart(const ReadContext& ctx, const std::string& name, Part* part,
+                bool every_attribute = true) {
+  std::optional<size_t> index = ctx.zip->Find(name);
+  if (!index) {
+    return MakeError("X002", fmt::format("the workbook has no part {}", name), {ctx.file});
+  }
+  Result<std::string> text = ctx.zip->ReadEntry(*index);
+  if (!text) return tl::unexpected(AsWorkbookError(text.error()));
+  part->text = std::move(*text);
+  Fault fault;
+  if (size_t bad = FirstInvalidByte(part->text); bad != std::string_view::npos) {
+    fault = {bad, "not well-formed (invalid token)"};
+  }
+  KeepFirst(&fault, FirstBadReference(part->text));
+  KeepFirst(&fault, JunkOutsideRoot(part->text));
+  size_t size = part->text.size();
+  pugi::xml_parse_result parsed = part->doc.load_buffer_inplace(
+      part->text.data(), part->text.size(), kParseFlags, pugi::encoding_utf8);
+  KeepFirst(&fault, ParseFault(parsed, size));
+  // The nodes before the root element: a DOCTYPE, a declaration not at the start.
+  bool doctype = parsed.status == pugi::status_bad_doctype;
+  int roots = 0;
+  for (pugi::xml_node node = part->doc.first_child(); node; node = node.next_sibling()) {
+    auto at = static_cast<size_t>(std::max<ptrdiff_t>(0, node.offset_debug()));
+    if (node.type() == pugi::node_doctype) doctype = true;
+    if (node.type() == pugi::node_declaration && node != part->doc.first_child()) {
+      KeepFirst(&fault, {at - 2, "XML or text declaration not at start of entity"});
+    } else if (node.type() == pugi::node_declaration && at != 2 && at != 5) {
+      KeepFirst(&fault, {at - 2, "XML or text declaration not at start of entity"});
+    }
+    if (node.type() == pugi::node_element && ++roots == 2) {
+      KeepFirst(&fault, {at - 1, "junk after document element"});
+    }
+  }
+  if (fault.offset == std::string_view::npos && !doctype) {
+    if (!every_attribute) return Ok();
+    pugi::xml_attribute duplicate;
+    ForEachElement(part->doc, [&](pugi::xml_node node) {
+      if (!duplicate) duplicate = DuplicateAttribute(node);
+    });
+    if (!duplicate) return Ok();
+    return tl::unexpected(MalformedAt(ctx, name,
+                                      static_cast<size_t>(duplicate.name() - part->text.data()),
+                                      "duplicate attribute"));
+  }
+  // The text was changed in place: read it again for the line and column.
+  Result<std::string> pristine = ctx.zip->ReadEntry(*index);
+  if (!pristine) return tl::unexpected(AsWorkbookError(pristine.error()));
+  if (doctype) {
+    size_t start = pristine->find("<!DOCTYPE");
+    if (start != std::string::npos && start <= fault.offset) {
+      // A DTD at the top is refused; one inside an element is just malformed.
+      fault =
+          parsed.status == pugi::status_bad_doctype && !HasDoctype(part->doc)
+              ? Fault{start + 2, "not well-formed (invalid token)"}
+              : Fault{DoctypeReported(*pristine, start), "a DTD is not allowed in a workbook part"};
+    }
+  }
+  return MakeError("X003", AtOffset(name, *pristine, fault.offset, fault.what), {ctx.file});
+}
+
+// The element's name without its namespace prefix ("x:c" -> "c").
+std::string_view Local(pugi::xml_node node) { return LocalName(node.name()); }
+
+// Whether `name` is `local`, with or without a prefix; no strlen on the usual path.
+bool NameIs(const char* name, std::string_view local) {
+  size_t i = 0;
+  while (i < local.size() && name[i] == local[i]) ++i;
+  if (i == local.size() && name[i] == '\0') return true;
+  const char* colon = std::strrchr(name, ':');
+  return colon != nullptr && std::string_view(colon + 1) == local;
+}
+
+bool IsElement(pugi::xml_node node, std::string_view local) {
+  return node.type() == pugi::node_element && NameIs(node.name(), local);
+}
+
+// The value of the attribute of `node` whose local name is `local` (any prefix), or
+// nullptr. With `prefixed`, only a prefixed name counts ("r:id", not "id").
+const char* Attr(pugi::xml_node node, std::string_view local, bool prefixed = false) {
+  for (pugi::xml_attribute a = node.first_attribute(); a; a = a.next_attribute()) {
+    std::string_view name = a.name();
+    if (prefixed && name.find(':') == std::string_view::npos) continue;
+    if (LocalName(a.name()) == local) return a.value();
+  }
+  return nullptr;
+}
+
+bool IsText(pugi::xml_node node) {
+  return node.type() == pugi::node_pcdata || node.type() == pugi::node_cdata;
+}
+
+// Appends the character data inside `node` (nested elements' too, as expat's reader
+// collected it) to `out`.
+void AppendText(pugi::xml_node node, std::string* out) {
+  ForEachNode(node, [&](pugi::xml_node child) {
+    if (IsText(child)) out->append(child.value());
+  });
 }
 
 // ---- Relationships and the workbook ---------------------------------------------
@@ -207,93 +528,100 @@ struct Relationship {
   std::string id, type, target;
 };
 
-class RelsHandler : public XmlHandler {
- public:
+std::vector<Relationship> ReadRels(const Part& part) {
   std::vector<Relationship> rels;
-  void Start(std::string_view name, const char** attrs) override {
-    if (name != "Relationship") return;
+  ForEachElement(part.doc, [&](pugi::xml_node node) {
+    if (Local(node) != "Relationship") return;
     Relationship rel;
-    if (const char* v = Attribute(attrs, "Id")) rel.id = v;
-    if (const char* v = Attribute(attrs, "Type")) rel.type = v;
-    if (const char* v = Attribute(attrs, "Target")) rel.target = v;
+    if (const char* v = Attr(node, "Id")) rel.id = v;
+    if (const char* v = Attr(node, "Type")) rel.type = v;
+    if (const char* v = Attr(node, "Target")) rel.target = v;
     rels.push_back(std::move(rel));
-  }
-  void End(std::string_view) override {}
-};
+  });
+  return rels;
+}
 
 bool TypeEndsWith(const std::string& type, std::string_view suffix) {
   return type.size() >= suffix.size() &&
          type.compare(type.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-class WorkbookHandler : public XmlHandler {
- public:
+struct WorkbookXml {
   struct SheetRef {
     std::string name, rel_id;
   };
   std::vector<SheetRef> sheets;
   bool date1904 = false;
-  void Start(std::string_view name, const char** attrs) override {
-    if (name == "sheet") {
-      SheetRef ref;
-      if (const char* v = Attribute(attrs, "name")) ref.name = v;
-      if (const char* v = Attribute(attrs, "id", /*prefixed=*/true)) ref.rel_id = v;
-      sheets.push_back(std::move(ref));
-    } else if (name == "workbookPr") {
-      const char* v = Attribute(attrs, "date1904");
-      date1904 = v != nullptr && (std::strcmp(v, "1") == 0 || std::strcmp(v, "true") == 0);
-    }
-  }
-  void End(std::string_view) override {}
 };
+
+WorkbookXml ReadWorkbookXml(const Part& part) {
+  WorkbookXml out;
+  ForEachElement(part.doc, [&](pugi::xml_node node) {
+    std::string_view name = Local(node);
+    if (name == "sheet") {
+      WorkbookXml::SheetRef ref;
+      if (const char* v = Attr(node, "name")) ref.name = v;
+      if (const char* v = Attr(node, "id", /*prefixed=*/true)) ref.rel_id = v;
+      out.sheets.push_back(std::move(ref));
+    } else if (name == "workbookPr") {
+      const char* v = Attr(node, "date1904");
+      out.date1904 = v != nullptr && (std::strcmp(v, "1") == 0 || std::strcmp(v, "true") == 0);
+    }
+  });
+  return out;
+}
 
 // ---- Shared strings -------------------------------------------------------------
 
-class SharedStringsHandler : public XmlHandler {
- public:
-  explicit SharedStringsHandler(size_t max_bytes) : max_bytes_(max_bytes) {}
+struct SharedStrings {
   std::vector<std::string> strings;
   std::unordered_set<size_t> too_long;  // indexes of strings over the cell limit
-
-  void Start(std::string_view name, const char**) override {
-    if (name == "si") {
-      in_si_ = true;
-      over_ = false;
-      text_.clear();
-    } else if (name == "rPh") {
-      ++phonetic_depth_;
-    } else if (name == "t" && in_si_ && phonetic_depth_ == 0) {
-      in_t_ = true;
-    }
-  }
-  void End(std::string_view name) override {
-    if (name == "si") {
-      if (over_) too_long.insert(strings.size());
-      strings.push_back(over_ ? std::string() : DecodeEscapes(std::move(text_)));
-      text_ = std::string();
-      in_si_ = false;
-    } else if (name == "rPh") {
-      if (phonetic_depth_ > 0) --phonetic_depth_;
-    } else if (name == "t") {
-      in_t_ = false;
-    }
-  }
-  void Text(const char* data, int len) override {
-    if (!in_t_ || over_) return;
-    if (text_.size() + static_cast<size_t>(len) > max_bytes_) {
-      over_ = true;
-      text_ = std::string();
-      return;
-    }
-    text_.append(data, static_cast<size_t>(len));
-  }
-
- private:
-  size_t max_bytes_;
-  bool in_si_ = false, in_t_ = false, over_ = false;
-  int phonetic_depth_ = 0;
-  std::string text_;
 };
+
+// <sst><si>: the text of its <t>, or of the <t> of its rich-text runs <r>; phonetic
+// runs <rPh> are not part of the text.
+SharedStrings ReadSharedStrings(const Part& part, size_t max_bytes) {
+  SharedStrings out;
+  pugi::xml_node sst = part.doc.document_element();
+  std::string text;
+  for (pugi::xml_node si = sst.first_child(); si; si = si.next_sibling()) {
+    if (!IsElement(si, "si")) continue;
+    // The usual <si><t>text</t></si>: read where it lies.
+    pugi::xml_node only = si.first_child();
+    if (only && !only.next_sibling() && IsElement(only, "t")) {
+      pugi::xml_node piece = only.first_child();
+      if (piece && !piece.next_sibling() && IsText(piece)) {
+        std::string_view view = piece.value();
+        if (view.size() > max_bytes) {
+          out.too_long.insert(out.strings.size());
+          out.strings.emplace_back();
+        } else {
+          out.strings.push_back(DecodeEscapes(view));
+        }
+        continue;
+      }
+    }
+    text.clear();
+    for (pugi::xml_node child = si.first_child(); child; child = child.next_sibling()) {
+      if (child.type() != pugi::node_element) continue;
+      std::string_view name = Local(child);
+      if (name == "t") {
+        AppendText(child, &text);
+      } else if (name == "r") {
+        for (pugi::xml_node t = child.first_child(); t; t = t.next_sibling()) {
+          if (t.type() == pugi::node_element && Local(t) == "t") AppendText(t, &text);
+        }
+      }
+    }
+    if (text.size() > max_bytes) {
+      out.too_long.insert(out.strings.size());
+      out.strings.emplace_back();
+    } else {
+      out.strings.push_back(DecodeEscapes(text));
+    }
+  }
+  return out;
+}
 
 // ---- Styles: which cell styles are dates ------------------------------------------
 
@@ -348,124 +676,61 @@ DateStyle ClassifyFormatCode(std::string_view code) {
   return DateStyle::kNone;
 }
 
-class StylesHandler : public XmlHandler {
- public:
+// numFmt (anywhere in the part, as before) -> the kind of its custom format;
+// cellXfs' xf -> its numFmtId; the result: cell style index -> date kind.
+std::vector<DateStyle> ReadStyles(const Part& part) {
   std::map<int, DateStyle> custom;  // numFmtId -> kind, for custom formats
   std::vector<int> xf_formats;      // cellXfs index -> numFmtId
-
-  void Start(std::string_view name, const char** attrs) override {
+  ForEachElement(part.doc, [&](pugi::xml_node node) {
+    std::string_view name = Local(node);
     if (name == "numFmt") {
-      const char* id = Attribute(attrs, "numFmtId");
-      const char* code = Attribute(attrs, "formatCode");
+      const char* id = Attr(node, "numFmtId");
+      const char* code = Attr(node, "formatCode");
       if (id != nullptr && code != nullptr) custom[std::atoi(id)] = ClassifyFormatCode(code);
-    } else if (name == "cellXfs") {
-      in_cell_xfs_ = true;
-    } else if (name == "xf" && in_cell_xfs_) {
-      const char* id = Attribute(attrs, "numFmtId");
+    } else if (name == "xf") {
+      bool in_cell_xfs = false;
+      for (pugi::xml_node up = node.parent(); up && !in_cell_xfs; up = up.parent()) {
+        in_cell_xfs = up.type() == pugi::node_element && Local(up) == "cellXfs";
+      }
+      if (!in_cell_xfs) return;
+      const char* id = Attr(node, "numFmtId");
       xf_formats.push_back(id == nullptr ? 0 : std::atoi(id));
     }
+  });
+  std::vector<DateStyle> out;
+  out.reserve(xf_formats.size());
+  for (int id : xf_formats) {
+    auto it = custom.find(id);
+    out.push_back(it != custom.end() ? it->second : ClassifyBuiltin(id));
   }
-  void End(std::string_view name) override {
-    if (name == "cellXfs") in_cell_xfs_ = false;
-  }
-
-  std::vector<DateStyle> Resolve() const {
-    std::vector<DateStyle> out;
-    out.reserve(xf_formats.size());
-    for (int id : xf_formats) {
-      auto it = custom.find(id);
-      out.push_back(it != custom.end() ? it->second : ClassifyBuiltin(id));
-    }
-    return out;
-  }
-
- private:
-  bool in_cell_xfs_ = false;
-};
+  return out;
+}
 
 // ---- Worksheets -----------------------------------------------------------------
 
-class SheetHandler : public XmlHandler {
+// <worksheet><sheetData><row r><c r t s>(<v>|<is>) into `sheet.rows`: the cell text
+// is read where the parser left it (in the part's own buffer), and copied once, into
+// the cell.
+class SheetReader {
  public:
-  SheetHandler(const ReadContext& ctx, const Sheet& sheet, const SharedStringsHandler& strings,
-               const std::vector<DateStyle>& styles, bool date1904, std::vector<Row>* rows)
-      : ctx_(ctx),
-        sheet_(sheet),
-        strings_(strings),
-        styles_(styles),
-        date1904_(date1904),
-        rows_(rows) {}
+  SheetReader(const ReadContext& ctx, Sheet* sheet, const SharedStrings& strings,
+              const std::vector<DateStyle>& styles, bool date1904)
+      : ctx_(ctx), sheet_(*sheet), strings_(strings), styles_(styles), date1904_(date1904) {}
 
-  void Start(std::string_view name, const char** attrs) override {
-    if (name == "sheetData") {
-      in_data_ = true;
-    } else if (!in_data_) {
-      return;
-    } else if (name == "row") {
-      const char* r = Attribute(attrs, "r");
-      int number = row_ + 1;
-      if (r != nullptr) {
-        auto [end, ec] = std::from_chars(r, r + std::strlen(r), number);
-        if (ec != std::errc() || *end != '\0' || number < 1 || number > kMaxRow) {
-          return Fail(Error{
-              "X006", fmt::format("bad row number \"{}\" in {} line {}", r, sheet_.part, line()),
-              Where(0, 0)});
+  Status Read(const Part& part) {
+    text_ = part.text.data();
+    for (pugi::xml_node data = part.doc.document_element().first_child(); data;
+         data = data.next_sibling()) {
+      if (!IsElement(data, "sheetData")) continue;
+      for (pugi::xml_node row = data.first_child(); row; row = row.next_sibling()) {
+        if (!IsElement(row, "row")) continue;
+        NGO_TRY(StartRow(row));
+        for (pugi::xml_node c = row.first_child(); c; c = c.next_sibling()) {
+          if (IsElement(c, "c")) NGO_TRY(ReadCell(c));
         }
       }
-      row_ = number;
-      column_ = 0;
-    } else if (name == "c") {
-      const char* r = Attribute(attrs, "r");
-      int row = row_ == 0 ? 1 : row_, column = column_ + 1;
-      if (r != nullptr && !ParseCellRef(r, &row, &column)) {
-        return Fail(Error{
-            "X006", fmt::format("bad cell reference \"{}\" in {} line {}", r, sheet_.part, line()),
-            Where(0, 0)});
-      }
-      if (row_ == 0) row_ = row;
-      cell_row_ = row;
-      column_ = column;
-      const char* t = Attribute(attrs, "t");
-      type_ = t == nullptr ? "n" : t;
-      const char* s = Attribute(attrs, "s");
-      style_ = s == nullptr ? 0 : std::atoi(s);
-      value_.clear();
-      in_cell_ = true;
-    } else if (!in_cell_) {
-      return;
-    } else if (name == "v") {
-      collecting_ = true;
-    } else if (name == "is") {
-      in_inline_ = true;
-    } else if (name == "rPh") {
-      ++phonetic_depth_;
-    } else if (name == "t" && in_inline_ && phonetic_depth_ == 0) {
-      collecting_ = true;
     }
-  }
-
-  void End(std::string_view name) override {
-    if (name == "sheetData") {
-      in_data_ = false;
-    } else if (name == "v" || name == "t") {
-      collecting_ = false;
-    } else if (name == "is") {
-      in_inline_ = false;
-    } else if (name == "rPh") {
-      if (phonetic_depth_ > 0) --phonetic_depth_;
-    } else if (name == "c" && in_cell_) {
-      in_cell_ = false;
-      FinishCell();
-    }
-  }
-
-  void Text(const char* data, int len) override {
-    if (!collecting_) return;
-    if (value_.size() + static_cast<size_t>(len) > ctx_.options->max_cell_bytes) {
-      TooLong();
-      return;
-    }
-    value_.append(data, static_cast<size_t>(len));
+    return Ok();
   }
 
  private:
@@ -477,54 +742,137 @@ class SheetHandler : public XmlHandler {
     return where;
   }
 
-  void TooLong() {
-    Fail(Error{"X005",
-               fmt::format("cell value is longer than {} bytes (a spreadsheet cell holds at "
-                           "most 32,767 characters)",
-                           ctx_.options->max_cell_bytes),
-               Where(cell_row_, column_)});
+  Status CheckAttributes(pugi::xml_node node) const {
+    pugi::xml_attribute duplicate = DuplicateAttribute(node);
+    if (!duplicate) return Ok();
+    return tl::unexpected(MalformedAt(
+        ctx_, sheet_.part, static_cast<size_t>(duplicate.name() - text_), "duplicate attribute"));
   }
 
-  void FinishCell() {
-    Cell cell;
-    cell.row = cell_row_;
-    cell.column = column_;
-    if (type_ == "s") {
-      size_t index = 0;
-      auto [end, ec] = std::from_chars(value_.data(), value_.data() + value_.size(), index);
-      if (ec != std::errc() || index >= strings_.strings.size()) {
-        return Fail(Error{"X006", fmt::format("shared string index \"{}\" does not exist", value_),
-                          Where(cell_row_, column_)});
+  Status StartRow(pugi::xml_node row) {
+    NGO_TRY(CheckAttributes(row));
+    const char* r = Attr(row, "r");
+    int number = row_ + 1;
+    if (r != nullptr) {
+      auto [end, ec] = std::from_chars(r, r + std::strlen(r), number);
+      if (ec != std::errc() || *end != '\0' || number < 1 || number > kMaxRow) {
+        return MakeError("X006",
+                         fmt::format("bad row number \"{}\" in {} line {}", r, sheet_.part,
+                                     LineAt(ctx_, sheet_.part, row.offset_debug())),
+                         Where(0, 0));
       }
-      if (strings_.too_long.count(index) != 0) return TooLong();
+    }
+    row_ = number;
+    column_ = 0;
+    return Ok();
+  }
+
+  Status TooLong(int row, int column) const {
+    return MakeError("X005",
+                     fmt::format("cell value is longer than {} bytes (a spreadsheet cell holds at "
+                                 "most 32,767 characters)",
+                                 ctx_.options->max_cell_bytes),
+                     Where(row, column));
+  }
+
+  // The cell's text: its <v>, or the <t> of its inline string <is> (rich-text runs
+  // concatenated, phonetic runs not). A view of the part's buffer when it is one
+  // piece of text (nearly always), else built in `scratch_`.
+  std::string_view CellText(pugi::xml_node c) {
+    pugi::xml_node first = c.first_child();
+    if (first && !first.next_sibling() && first.type() == pugi::node_element) {
+      pugi::xml_node text = first.first_child();
+      if (text && !text.next_sibling() && IsText(text) && NameIs(first.name(), "v")) {
+        return text.value();
+      }
+    }
+    scratch_.clear();
+    for (pugi::xml_node child = c.first_child(); child; child = child.next_sibling()) {
+      if (child.type() != pugi::node_element) continue;
+      std::string_view name = Local(child);
+      if (name == "v") {
+        AppendText(child, &scratch_);
+      } else if (name == "is") {
+        for (pugi::xml_node run = child.first_child(); run; run = run.next_sibling()) {
+          if (run.type() != pugi::node_element) continue;
+          std::string_view run_name = Local(run);
+          if (run_name == "t") {
+            AppendText(run, &scratch_);
+          } else if (run_name == "r") {
+            for (pugi::xml_node t = run.first_child(); t; t = t.next_sibling()) {
+              if (t.type() == pugi::node_element && Local(t) == "t") AppendText(t, &scratch_);
+            }
+          }
+        }
+      }
+    }
+    return scratch_;
+  }
+
+  Status ReadCell(pugi::xml_node c) {
+    NGO_TRY(CheckAttributes(c));
+    const char* ref = nullptr;
+    std::string_view type = "n";
+    int style = 0;
+    for (pugi::xml_attribute a = c.first_attribute(); a; a = a.next_attribute()) {
+      const char* name = a.name();
+      if (NameIs(name, "r")) {
+        ref = a.value();
+      } else if (NameIs(name, "t")) {
+        type = a.value();
+      } else if (NameIs(name, "s")) {
+        style = std::atoi(a.value());
+      }
+    }
+    int row = row_ == 0 ? 1 : row_, column = column_ + 1;
+    if (ref != nullptr && !ParseCellRef(ref, &row, &column)) {
+      return MakeError("X006",
+                       fmt::format("bad cell reference \"{}\" in {} line {}", ref, sheet_.part,
+                                   LineAt(ctx_, sheet_.part, c.offset_debug())),
+                       Where(0, 0));
+    }
+    if (row_ == 0) row_ = row;
+    column_ = column;
+    std::string_view value = CellText(c);
+    if (value.size() > ctx_.options->max_cell_bytes) return TooLong(row, column);
+
+    Cell cell;
+    cell.row = row;
+    cell.column = column;
+    if (type == "s") {
+      size_t index = 0;
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), index);
+      if (ec != std::errc() || index >= strings_.strings.size()) {
+        return MakeError("X006", fmt::format("shared string index \"{}\" does not exist", value),
+                         Where(row, column));
+      }
+      if (strings_.too_long.count(index) != 0) return TooLong(row, column);
       cell.value = strings_.strings[index];
-    } else if (type_ == "inlineStr") {
-      cell.value = DecodeEscapes(std::move(value_));
-    } else if (type_ == "str") {
-      cell.value = DecodeEscapes(std::move(value_));
-    } else if (type_ == "b") {
+    } else if (type == "inlineStr" || type == "str") {
+      cell.value = DecodeEscapes(value);
+    } else if (type == "b") {
       cell.kind = CellKind::kBoolean;
-      std::string_view v = text::Trim(value_);
-      if (v.empty()) return;
+      std::string_view v = text::Trim(value);
+      if (v.empty()) return Ok();
       cell.number = v == "1" || v == "true" ? 1 : 0;
       cell.value = cell.number != 0 ? "TRUE" : "FALSE";
-    } else if (type_ == "e") {
+    } else if (type == "e") {
       cell.kind = CellKind::kError;
-      cell.value = value_;
-    } else if (type_ == "d") {
+      cell.value = value;
+    } else if (type == "d") {
       cell.kind = CellKind::kDate;
-      cell.value = std::string(text::Trim(value_));
+      cell.value = text::Trim(value);
     } else {  // "n" or absent: a number
-      std::string_view v = text::Trim(value_);
-      if (v.empty()) return;
+      std::string_view v = text::Trim(value);
+      if (v.empty()) return Ok();
       double number = 0;
       auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), number);
       if (ec != std::errc() || end != v.data() + v.size() || !std::isfinite(number)) {
-        cell.value = std::string(v);  // not a number after all: keep the text
+        cell.value = v;  // not a number after all: keep the text
       } else {
         cell.number = number;
-        DateStyle date = style_ >= 0 && static_cast<size_t>(style_) < styles_.size()
-                             ? styles_[static_cast<size_t>(style_)]
+        DateStyle date = style >= 0 && static_cast<size_t>(style) < styles_.size()
+                             ? styles_[static_cast<size_t>(style)]
                              : DateStyle::kNone;
         if (date != DateStyle::kNone && number >= 0 && number < 2958466) {
           cell.kind = CellKind::kDate;
@@ -535,28 +883,26 @@ class SheetHandler : public XmlHandler {
         }
       }
     }
-    if (cell.value.empty()) return;
-    if (rows_->empty() || rows_->back().number != cell.row) {
+    if (cell.value.empty()) return Ok();
+    std::vector<Row>& rows = sheet_.rows;
+    if (rows.empty() || rows.back().number != cell.row) {
       // Rows of a sheet are alike: room for as many cells as the row before had.
-      size_t expected = rows_->empty() ? 0 : rows_->back().cells.size();
-      rows_->push_back(Row{cell.row, {}});
-      rows_->back().cells.reserve(expected);
+      size_t expected = rows.empty() ? 0 : rows.back().cells.size();
+      rows.push_back(Row{cell.row, {}});
+      rows.back().cells.reserve(expected);
     }
-    rows_->back().cells.push_back(std::move(cell));
+    rows.back().cells.push_back(std::move(cell));
+    return Ok();
   }
 
   const ReadContext& ctx_;
-  const Sheet& sheet_;
-  const SharedStringsHandler& strings_;
+  Sheet& sheet_;
+  const SharedStrings& strings_;
   const std::vector<DateStyle>& styles_;
   bool date1904_;
-  std::vector<Row>* rows_;
-
-  bool in_data_ = false, in_cell_ = false, in_inline_ = false, collecting_ = false;
-  int phonetic_depth_ = 0;
-  int row_ = 0, column_ = 0, cell_row_ = 0, style_ = 0;
-  std::string type_;
-  std::string value_;
+  int row_ = 0, column_ = 0;
+  std::string scratch_;
+  const char* text_ = nullptr;  // the part's text, where the offsets of names count from
 };
 
 // Puts rows and cells in order and merges rows a file listed twice (allowed by
@@ -650,10 +996,9 @@ Result<Workbook> ReadXlsx(std::string_view data, const std::string& file_name,
   // Where the workbook part is.
   std::string workbook_part = "xl/workbook.xml";
   if (HasPart(ctx, "_rels/.rels")) {
-    RelsHandler root_rels;
-    if (Status status = StreamPart(ctx, "_rels/.rels", root_rels); !status)
-      return tl::unexpected(status.error());
-    for (const Relationship& rel : root_rels.rels) {
+    Part root_rels;
+    NGO_TRY(LoadPart(ctx, "_rels/.rels", &root_rels));
+    for (const Relationship& rel : ReadRels(root_rels)) {
       if (TypeEndsWith(rel.type, "/officeDocument")) {
         workbook_part = ResolveTarget("", rel.target);
         break;
@@ -665,19 +1010,21 @@ Result<Workbook> ReadXlsx(std::string_view data, const std::string& file_name,
                      fmt::format("not an .xlsx workbook: the archive has no {}", workbook_part),
                      {file_name});
   }
-  WorkbookHandler workbook_xml;
-  if (Status status = StreamPart(ctx, workbook_part, workbook_xml); !status)
-    return tl::unexpected(status.error());
+  WorkbookXml workbook_xml;
+  {
+    Part part;
+    NGO_TRY(LoadPart(ctx, workbook_part, &part));
+    workbook_xml = ReadWorkbookXml(part);
+  }
 
   std::string base = DirName(workbook_part);
   std::string rels_part = base + "_rels/" + workbook_part.substr(base.size()) + ".rels";
   std::map<std::string, std::string> targets;  // relationship id -> part
   std::string shared_part, styles_part;
   if (HasPart(ctx, rels_part)) {
-    RelsHandler rels;
-    if (Status status = StreamPart(ctx, rels_part, rels); !status)
-      return tl::unexpected(status.error());
-    for (const Relationship& rel : rels.rels) {
+    Part part;
+    NGO_TRY(LoadPart(ctx, rels_part, &part));
+    for (const Relationship& rel : ReadRels(part)) {
       std::string target = ResolveTarget(base, rel.target);
       targets[rel.id] = target;
       if (TypeEndsWith(rel.type, "/sharedStrings")) shared_part = target;
@@ -710,23 +1057,24 @@ Result<Workbook> ReadXlsx(std::string_view data, const std::string& file_name,
   }
   if (!any_wanted) return workbook;
 
-  SharedStringsHandler strings(options.max_cell_bytes);
+  SharedStrings strings;
   if (!shared_part.empty() && HasPart(ctx, shared_part)) {
-    if (Status status = StreamPart(ctx, shared_part, strings); !status)
-      return tl::unexpected(status.error());
+    Part part;
+    NGO_TRY(LoadPart(ctx, shared_part, &part));
+    strings = ReadSharedStrings(part, options.max_cell_bytes);
   }
-  StylesHandler styles_xml;
+  std::vector<DateStyle> styles;
   if (!styles_part.empty() && HasPart(ctx, styles_part)) {
-    if (Status status = StreamPart(ctx, styles_part, styles_xml); !status)
-      return tl::unexpected(status.error());
+    Part part;
+    NGO_TRY(LoadPart(ctx, styles_part, &part));
+    styles = ReadStyles(part);
   }
-  std::vector<DateStyle> styles = styles_xml.Resolve();
 
   for (Sheet& sheet : workbook.sheets) {
     if (!wanted(sheet)) continue;
-    SheetHandler handler(ctx, sheet, strings, styles, workbook_xml.date1904, &sheet.rows);
-    if (Status status = StreamPart(ctx, sheet.part, handler); !status)
-      return tl::unexpected(status.error());
+    Part part;
+    NGO_TRY(LoadPart(ctx, sheet.part, &part, /*every_attribute=*/false));
+    NGO_TRY(SheetReader(ctx, &sheet, strings, styles, workbook_xml.date1904).Read(part));
     Normalize(&sheet.rows);
     sheet.loaded = true;
   }

@@ -4,6 +4,7 @@
 
 #include "base/file.h"
 #include "base/testing/source_dir.h"
+#include "base/zip_archive.h"
 
 namespace ngosurvey::form {
 namespace {
@@ -15,6 +16,32 @@ std::string Fixture(const std::string& name) {
 std::string CellText(const Sheet& sheet, int row, int column) {
   const Cell* cell = sheet.Find(row, column);
   return cell == nullptr ? "<none>" : cell->value;
+}
+
+// A workbook of one sheet "survey" whose sheet part is `sheet` (and whose shared
+// strings part is `shared`, when not empty), made in memory.
+std::string Book(const std::string& sheet, const std::string& shared = "") {
+  std::vector<std::pair<std::string, std::string>> parts = {
+      {"xl/workbook.xml",
+       "<workbook xmlns:r=\"urn:r\"><sheets><sheet name=\"survey\" r:id=\"rId1\"/></sheets>"
+       "</workbook>"},
+      {"xl/_rels/workbook.xml.rels",
+       "<Relationships><Relationship Id=\"rId1\" Type=\"urn:x/worksheet\" "
+       "Target=\"worksheets/sheet1.xml\"/></Relationships>"},
+      {"xl/worksheets/sheet1.xml", sheet}};
+  if (!shared.empty()) parts.emplace_back("xl/sharedStrings.xml", shared);
+  Result<std::string> zip = WriteZip(parts);
+  EXPECT_TRUE(zip);
+  return zip ? *zip : std::string();
+}
+
+std::string SheetXml(const std::string& rows) {
+  return "<?xml version=\"1.0\"?>\n<worksheet><sheetData>" + rows + "</sheetData></worksheet>";
+}
+
+std::string ErrorOf(const std::string& data) {
+  Result<Workbook> book = ReadXlsx(data, "t.xlsx");
+  return book ? "(no error)" : book.error().ToString();
 }
 
 TEST(XlsxReader, ExcelStyleSharedStringsRichTextFormulasAndSparseRows) {
@@ -138,6 +165,74 @@ TEST(XlsxReader, PartSizeLimitStopsZipBombs) {
 TEST(XlsxReader, GarbageNeverCrashes) {
   EXPECT_FALSE(ReadXlsx("", "empty.xlsx"));
   EXPECT_FALSE(ReadXlsx("PK\x03\x04", "short.xlsx"));
+}
+
+TEST(XlsxReader, TextAsXmlDefinesIt) {
+  // Entities and character references decoded, CDATA read, whitespace-only text kept,
+  // CR LF read as LF, prefixed names (as .NET's OpenXML SDK writes them), inline
+  // strings with runs and a phonetic run dropped, shared strings likewise.
+  std::string shared =
+      "<x:sst xmlns:x=\"urn:s\"><x:si><x:t>a &amp; b &#x41;&#66;</x:t></x:si>"
+      "<x:si><x:r><x:t>one </x:t></x:r><x:r><x:t>two</x:t></x:r><x:rPh><x:t>X</x:t></x:rPh>"
+      "</x:si><x:si><x:t>tab_x0009_here</x:t></x:si></x:sst>";
+  std::string sheet = SheetXml(
+      "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>1</v></c>"
+      "<c r=\"C1\" t=\"s\"><v>2</v></c></row>"
+      "<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t xml:space=\"preserve\"> </t></is></c>"
+      "<c r=\"B2\" t=\"inlineStr\"><is><t><![CDATA[<b>]]></t></is></c>"
+      "<c r=\"C2\" t=\"inlineStr\"><is><r><t>x</t></r><r><t>y</t></r><rPh><t>Z</t></rPh></is>"
+      "</c><c r=\"D2\" t=\"str\"><f>A1</f><v>line\r\nend</v></c></row>");
+  Result<Workbook> book = ReadXlsx(Book(sheet, shared), "t.xlsx");
+  ASSERT_TRUE(book) << book.error().ToString();
+  const Sheet& s = book->sheets.at(0);
+  EXPECT_EQ(CellText(s, 1, 1), "a & b AB");
+  EXPECT_EQ(CellText(s, 1, 2), "one two");
+  EXPECT_EQ(CellText(s, 1, 3), "tab\there");
+  EXPECT_EQ(CellText(s, 2, 1), " ");
+  EXPECT_EQ(CellText(s, 2, 2), "<b>");
+  EXPECT_EQ(CellText(s, 2, 3), "xy");
+  EXPECT_EQ(CellText(s, 2, 4), "line\nend");
+}
+
+TEST(XlsxReader, DtdRefusedWithItsPlace) {
+  // At the '[' of the internal subset or the closing '>', where expat reported it.
+  std::string sheet =
+      "<?xml version=\"1.0\"?>\n<!DOCTYPE worksheet [<!ENTITY e \"boom\">]>\n"
+      "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&e;</t></is></c>"
+      "</row></sheetData></worksheet>";
+  EXPECT_EQ(ErrorOf(Book(sheet)),
+            "t.xlsx: X003: xl/worksheets/sheet1.xml line 2, column 21: a DTD is not allowed in a "
+            "workbook part");
+  // Also when the part is malformed after it.
+  EXPECT_EQ(ErrorOf(Book("<?xml version=\"1.0\"?><!DOCTYPE w><w><a></w>")),
+            "t.xlsx: X003: xl/worksheets/sheet1.xml line 1, column 33: a DTD is not allowed in a "
+            "workbook part");
+}
+
+TEST(XlsxReader, MalformedXmlNamesPartLineAndColumn) {
+  EXPECT_EQ(ErrorOf(Book(SheetXml("<row r=\"1\">\n<c r=\"A1\"><v>1</x></c></row>"))),
+            "t.xlsx: X003: xl/worksheets/sheet1.xml line 3, column 17: mismatched tag");
+  // Bytes that are not UTF-8, and a control character, as expat refused them.
+  EXPECT_EQ(ErrorOf(Book(SheetXml("<row r=\"1\">\n<c t=\"str\"><v>caf\xE9</v></c></row>"))),
+            "t.xlsx: X003: xl/worksheets/sheet1.xml line 3, column 18: not well-formed (invalid "
+            "token)");
+  EXPECT_EQ(ErrorOf(Book(SheetXml("<row r=\"1\"><c t=\"str\"><v>a\x01</v></c></row>"))),
+            "t.xlsx: X003: xl/worksheets/sheet1.xml line 2, column 49: not well-formed (invalid "
+            "token)");
+  EXPECT_EQ(ErrorOf(Book("")),
+            "t.xlsx: X003: xl/worksheets/sheet1.xml line 1, column 1: no element found");
+}
+
+TEST(XlsxReader, BadReferencesNameTheirLine) {
+  EXPECT_EQ(ErrorOf(Book(SheetXml("<row r=\"1\"/>\n<row r=\"0\"/>"))),
+            "t.xlsx:survey: X006: bad row number \"0\" in xl/worksheets/sheet1.xml line 3");
+  EXPECT_EQ(ErrorOf(Book(SheetXml("<row r=\"1\">\n\n<c r=\"A1B\"><v>1</v></c></row>"))),
+            "t.xlsx:survey: X006: bad cell reference \"A1B\" in xl/worksheets/sheet1.xml line 4");
+  EXPECT_EQ(ErrorOf(Book(SheetXml("<row r=\"2\"><c r=\"XFE2\"><v>1</v></c></row>"))),
+            "t.xlsx:survey: X006: bad cell reference \"XFE2\" in xl/worksheets/sheet1.xml line 2");
+  EXPECT_EQ(ErrorOf(Book(SheetXml("<row r=\"2\"><c r=\"B2\" t=\"s\"><v>3</v></c></row>"),
+                         "<sst><si><t>a</t></si></sst>")),
+            "t.xlsx:survey!B2: X006: shared string index \"3\" does not exist");
 }
 
 TEST(XlsxReader, SerialToIso) {
