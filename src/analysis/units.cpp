@@ -1,9 +1,14 @@
 #include "analysis/units.h"
 
 #include <algorithm>
+#include <functional>
+#include <memory>
+#include <set>
 #include <unordered_map>
 
+#include "base/file.h"
 #include "base/text.h"
+#include "form/columns.h"
 #include "form/expr/expr.h"
 
 namespace ngosurvey::analysis {
@@ -325,6 +330,7 @@ Result<csv::Table> JoinRepeatTable(const form::Form& form, int level, const csv:
     csv::Table next;
     next.file = child.file;
     next.header = child.header;
+    next.file_columns = child.file_columns;  // the appended parent's columns: no place here
     for (size_t c : appended) next.header.push_back(joined.header[c]);
     next.rows.reserve(child.rows.size());
     next.row_lines = child.row_lines;
@@ -354,19 +360,103 @@ Result<csv::Table> JoinRepeatTable(const form::Form& form, int level, const csv:
   return joined;
 }
 
+namespace {
+
+// The columns LoadCsvWithForm reads of a level's joined table when `options.items` names
+// what to load: the links between the files, the grouping and design columns, and the
+// columns of the loaded questions and of the questions their relevance reads (with a
+// select_multiple's 0/1 option columns). Null when every column is needed.
+std::function<bool(std::string_view)> NeededColumns(const form::Form& form,
+                                                    const std::vector<TableSpec>& specs,
+                                                    const LoadDataOptions& options) {
+  if (options.items.empty()) return {};
+  auto names = std::make_shared<std::set<std::string, std::less<>>>();
+  auto add_question = [&](const form::Question& q) {
+    for (std::string& name : form::ColumnNames(q)) names->insert(std::move(name));
+  };
+  auto add = [&](const std::string& name) {
+    if (name.empty()) return;
+    names->insert(name);
+    if (const form::Question* q = form.FindQuestion(name)) add_question(*q);
+  };
+  for (const std::string& item : options.items) {
+    const form::Question* q = form.FindQuestion(item);
+    if (!q) continue;  // LoadCsvWithForm names it (D004)
+    add_question(*q);
+    // Its relevance decides whether an empty cell was asked: the questions it reads.
+    for (const form::Question* around : form.RelevanceChain(*q)) {
+      std::vector<Use> uses;
+      AddExpressionUses(around->relevant, "", 0, &uses);
+      for (const Use& use : uses) add(use.name);
+    }
+  }
+  for (const std::string& name : options.extra_single) add(name);
+  for (const TableSpec& spec : specs) {
+    for (const std::string& by : spec.by) add(by);
+    for (const std::string* name :
+         {&spec.design.weight, &spec.design.strata, &spec.design.cluster, &spec.design.fpc}) {
+      add(*name);
+    }
+  }
+  // The links between the files (JoinRepeatTable).
+  for (const char* link : {"PARENT_KEY", "KEY", "meta/instanceID", "instanceID", "instance_id",
+                           "data/meta/instanceID", "_uuid", "_index", "_parent_index"}) {
+    names->insert(link);
+  }
+  return [names](std::string_view header) {
+    if (names->count(header)) return true;
+    // A select_multiple's 0/1 option columns: "grp/q/option", "grp-q-option".
+    size_t cut = header.find_last_of("/-");
+    return cut != std::string_view::npos && names->count(header.substr(0, cut)) > 0;
+  };
+}
+
+// A CSV read as csv::ReadTable reads it (the same errors), keeping only the columns
+// `needed` accepts, with their places in the file (csv::Table::file_columns).
+Result<csv::Table> ReadNeededColumns(const std::string& path, const csv::Options& options,
+                                     const std::function<bool(std::string_view)>& needed) {
+  if (!needed) return csv::ReadTable(path, options);
+  std::string bytes = NGO_TRY(ReadFile(path));
+  csv::TableReader reader(bytes, path, options);
+  NGO_TRY(reader.Start());
+  csv::Table table;
+  table.file = path;
+  for (size_t c = 0; c < reader.header().size(); ++c) {
+    if (!needed(reader.header()[c])) continue;
+    table.header.push_back(reader.header()[c]);
+    table.file_columns.push_back(static_cast<int>(c));
+  }
+  csv::Table chunk;
+  while (NGO_TRY(reader.Next(4096, &chunk))) {
+    for (size_t r = 0; r < chunk.rows.size(); ++r) {
+      std::vector<std::string> row;
+      row.reserve(table.file_columns.size());
+      for (int c : table.file_columns) row.push_back(std::move(chunk.rows[r][c]));
+      table.rows.push_back(std::move(row));
+      table.row_lines.push_back(chunk.row_lines[r]);
+    }
+  }
+  return table;
+}
+
+}  // namespace
+
 Result<LevelData> LoadRepeatCsv(const form::Form& form, int level, const std::string& main_path,
                                 const std::map<std::string, std::string>& repeat_paths,
                                 const std::vector<TableSpec>& specs, LoadDataOptions options,
                                 Diagnostics* diags) {
   csv::Options read;
   read.max_field_bytes = size_t{1} << 20;  // as import reads them
-  csv::Table main = NGO_TRY(csv::ReadTable(main_path, read));
+  // Only the columns the load needs are kept (with their places in the files, for
+  // errors): a wide export's other hundreds of columns are parsed and dropped.
+  const auto needed = NeededColumns(form, specs, options);
+  csv::Table main = NGO_TRY(ReadNeededColumns(main_path, read, needed));
   std::map<std::string, csv::Table> repeats;
   for (int l = level; l != kTopLevel; l = ParentLevel(form, l)) {
     const std::string& name = form.questions[l].name;
     auto path = repeat_paths.find(name);
     if (path == repeat_paths.end()) continue;  // JoinRepeatTable says which is missing
-    repeats.emplace(name, NGO_TRY(csv::ReadTable(path->second, read)));
+    repeats.emplace(name, NGO_TRY(ReadNeededColumns(path->second, read, needed)));
   }
   LevelData out;
   csv::Table joined = NGO_TRY(JoinRepeatTable(form, level, main, repeats, &out.lineage));

@@ -121,7 +121,11 @@ Result<csv::Table> JoinRepeatTable(const form::Form& form, int level, const csv:
 // The CSV files of a repeat and the levels around it read as `import` reads them
 // (RFC 4180, UTF-8 or UTF-16 with a BOM, no cell over 1 MiB), joined (JoinRepeatTable)
 // and loaded with LoadCsvWithForm: `options.items` (every tabulable question when
-// empty) and the grouping columns of `specs` that the form does not define.
+// empty) and the grouping columns of `specs` that the form does not define. With
+// `options.items` given, only the columns the load needs are kept from each file (the
+// items', the questions their relevance reads, the grouping and design columns, the
+// links between the files): the other columns of a wide export are parsed and dropped,
+// and errors still name the file's own column.
 Result<LevelData> LoadRepeatCsv(const form::Form& form, int level, const std::string& main_path,
                                 const std::map<std::string, std::string>& repeat_paths,
                                 const std::vector<TableSpec>& specs, LoadDataOptions options,

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <memory>
 
 #include "form/testing/form_rows.h"
@@ -228,6 +230,53 @@ TEST(UnitsTest, JoinErrorsNameTheFileAndRow) {
   EXPECT_EQ(orphan.error().ToString(),
             "members.csv:3:2: D009: row of repeat 'members' whose parent 'uuid:z' is not in the "
             "parent's file (main.csv)");
+}
+
+// A repeat's files read for a table keep only the columns it needs (issue 17): the other
+// columns of the files, here "junk", are not loaded, and an error still names the file's
+// own line and column.
+TEST(UnitsTest, RepeatFilesKeepOnlyTheColumnsATableNeeds) {
+  form::Form form = RosterForm();
+  std::string dir = ::testing::TempDir() + "/units_needed_columns";
+  std::filesystem::create_directories(dir);
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir + "/" + name, std::ios::binary) << text;
+    return dir + "/" + name;
+  };
+  std::string main = write("main.csv",
+                           "junk1,province,hh_size,junk2,KEY\n"
+                           "x,north,2,y,uuid:a\n"
+                           "x,south,1,y,uuid:b\n");
+  std::string members = write("members.csv",
+                              "junk_a,members/m_sex,members/m_age,PARENT_KEY,KEY,junk_b\n"
+                              "1,a,30,uuid:a,uuid:a/members[1],2\n"
+                              "1,b,31,uuid:b,uuid:b/members[1],2\n"
+                              "1,a,32,uuid:a,uuid:a/members[2],2\n");
+  std::map<std::string, std::string> paths = {{"members", members}};
+  std::vector<TableSpec> specs = {Spec({"m_sex"}, {"province"})};
+  LoadDataOptions options;
+  options.items = {"m_sex"};
+  Diagnostics diags;
+  auto level = LoadRepeatCsv(form, Index(form, "members"), main, paths, specs, options, &diags);
+  ASSERT_TRUE(level) << level.error().ToString();
+  EXPECT_EQ(level->data.rows(), 3u);
+  EXPECT_GE(level->data.Find("m_sex"), 0);
+  EXPECT_GE(level->data.Find("province"), 0);
+  EXPECT_LT(level->data.Find("m_age"), 0);
+  EXPECT_EQ(level->lineage, (Lineage{{0, 1, 0}, {0, 1, 2}}));
+  // A value that is not a number: the file's line and column (3), not the kept table's.
+  write("members.csv",
+        "junk_a,members/m_sex,members/m_age,PARENT_KEY,KEY,junk_b\n"
+        "1,a,30,uuid:a,uuid:a/members[1],2\n"
+        "1,b,old,uuid:b,uuid:b/members[1],2\n");
+  options.items = {"m_age"};
+  auto bad = LoadRepeatCsv(form, Index(form, "members"), main, paths, {Spec({"m_age"}, {})},
+                           options, &diags);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, "D003");
+  EXPECT_EQ(bad.error().where.file, members);
+  EXPECT_EQ(bad.error().where.row, 3);
+  EXPECT_EQ(bad.error().where.column, 3);
 }
 
 Column Built(std::string name, ColumnKind kind, std::vector<std::string> options,

@@ -203,8 +203,9 @@ std::optional<size_t> Table::ColumnIndex(std::string_view name) const {
 }
 
 Location Table::Where(size_t row_idx, size_t column_idx) const {
-  return At(file, row_idx < row_lines.size() ? row_lines[row_idx] : 0,
-            static_cast<int>(column_idx) + 1);
+  int column =
+      column_idx < file_columns.size() ? file_columns[column_idx] : static_cast<int>(column_idx);
+  return At(file, row_idx < row_lines.size() ? row_lines[row_idx] : 0, column + 1);
 }
 
 Result<Table> ParseTable(std::string_view raw, const std::string& file_name,

@@ -38,6 +38,9 @@ struct Table {
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;
   std::vector<int> row_lines;  // 1-based line where each data row starts
+  // For a table of some of a file's columns: the file's column (0-based) of each of
+  // the first header cells; Where reports that column. Empty: the file's own columns.
+  std::vector<int> file_columns;
 
   // Index of the header cell equal to `name`, or nullopt.
   std::optional<size_t> ColumnIndex(std::string_view name) const;
