@@ -6,8 +6,10 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <string_view>
 
 #include "base/escape.h"
+#include "base/text.h"
 #include "base/words.h"
 #include "report/html.h"
 #include "report/table_render.h"
@@ -169,14 +171,54 @@ const char* KindColour(const std::string& kind, const std::vector<std::string>& 
   return kPalette[5];
 }
 
+constexpr double kWidth = 760, kPlot = 520, kMargin = 40, kLabelRoom = 150, kLegendLine = 24;
+
+// The room a legend entry takes: its 12 px mark, a gap, its text at font-size 11 (about
+// 7 px a column: combining marks take none, wide characters two) and the gap before the
+// next entry. Generous on purpose: an overlap hides a kind, extra room costs nothing.
+double LegendEntryWidth(std::string_view text) {
+  return 18 + 7.0 * static_cast<double>(text::DisplayWidth(text)) + 24;
+}
+
+struct LegendEntry {
+  std::string kind, text;
+  double x = 0;
+  int line = 0;
+};
+
+// The legend's entries, one per kind (NGOs first), placed left to right and wrapped to
+// a new line before the right edge.
+std::vector<LegendEntry> LayOutLegend(const std::vector<std::string>& kinds,
+                                      const std::string& language) {
+  std::vector<LegendEntry> entries;
+  double x = kMargin;
+  int line = 0;
+  for (const auto& kind : kinds) {
+    LegendEntry entry{kind,
+                      kind == "ngo" ? words::Text(Word::kNetworkLegendResponded, language) : kind};
+    const double width = LegendEntryWidth(entry.text);
+    if (x > kMargin && x + width > kWidth - kMargin) {
+      x = kMargin;
+      ++line;
+    }
+    entry.x = x;
+    entry.line = line;
+    x += width;
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
 std::string RenderSvg(const NetworkReport& report) {
   const Network& network = *report.network;
-  constexpr double kWidth = 760, kPlot = 520, kMargin = 40, kLegend = 70, kLabelRoom = 150;
-  const double height = kPlot + 2 * kMargin + kLegend;
   std::vector<std::string> kinds = {"ngo"};
   for (const auto& node : network.nodes) {
     if (std::find(kinds.begin(), kinds.end(), node.kind) == kinds.end()) kinds.push_back(node.kind);
   }
+  const std::vector<LegendEntry> legend = LayOutLegend(kinds, report.language);
+  // The kinds' lines, the non-respondent's line and a margin below.
+  const int legend_lines = (legend.empty() ? 0 : legend.back().line + 1) + 1;
+  const double height = kPlot + 2 * kMargin + 10 + legend_lines * kLegendLine + 12;
   auto at = [&](int i) {
     auto [x, y] = i < static_cast<int>(report.layout.size()) ? report.layout[i]
                                                              : std::pair<double, double>{0.5, 0.5};
@@ -246,27 +288,26 @@ std::string RenderSvg(const NetworkReport& report) {
            text::EscapeHtml(node.id) + "</text>\n";
   }
   out += "</g>\n";
-  // Legend: one entry per kind, and the hollow mark of a non-respondent.
-  double lx = kMargin, ly = kPlot + 2 * kMargin + 10;
+  // Legend (LayOutLegend), then the hollow mark of a non-respondent on its own line.
+  const double legend_top = kPlot + 2 * kMargin + 10;
   out += "<g>\n";
-  for (const auto& kind : kinds) {
-    const char* colour = KindColour(kind, kinds);
-    if (kind == "ngo") {
+  for (const LegendEntry& entry : legend) {
+    const double lx = entry.x, ly = legend_top + entry.line * kLegendLine;
+    const char* colour = KindColour(entry.kind, kinds);
+    if (entry.kind == "ngo") {
       out += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"6\" fill=\"{}\"/>", lx + 6, ly, colour);
     } else {
       out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{}\"/>", lx,
                          ly - 6, colour);
     }
     out += "<text x=\"" + Fixed(lx + 18, 1) + "\" y=\"" + Fixed(ly + 4, 1) + "\">" +
-           text::EscapeHtml(
-               kind == "ngo" ? words::Text(Word::kNetworkLegendResponded, report.language) : kind) +
-           "</text>\n";
-    lx += 170;
+           text::EscapeHtml(entry.text) + "</text>\n";
   }
+  const double ly = legend_top + (legend_lines - 1) * kLegendLine;
   out += fmt::format(
       "<circle cx=\"{}\" cy=\"{}\" r=\"6\" fill=\"#fff\" stroke=\"{}\" stroke-width=\"2\" "
       "stroke-dasharray=\"3 2\"/><text x=\"{}\" y=\"{}\">{}</text>\n",
-      kMargin + 6, ly + 24, KindColour("ngo", kinds), kMargin + 18, ly + 28,
+      kMargin + 6, ly, KindColour("ngo", kinds), kMargin + 18, ly + 4,
       text::EscapeHtml(words::Text(Word::kNetworkLegendSilent, report.language)));
   out += "</g>\n</svg>\n";
   return out;
