@@ -52,6 +52,10 @@ struct Language {
   std::string code;
   // The human name: "English" for "English (en)", else the same as code.
   std::string name;
+  // The header's text after "::" as the form writes it ("English(en)"), which pyxform
+  // names the XForm's translation by; empty when the form spells the language more
+  // than one way ("English (en)" and "en"), or for a form not read from a workbook.
+  std::string written;
 };
 
 // Every question type of the XLSForm spec, canonical names in TypeName().
@@ -144,6 +148,9 @@ struct Question {
   // syntax: ${name} references, "." for the current answer.
   std::string relevant, constraint, calculation, required, read_only, default_value;
   std::string appearance, parameters, choice_filter, repeat_count, trigger;
+  // The hint came from the type ("phone number": "Enter numbers only."), not from a
+  // cell: pyxform writes such a hint inline, in no language.
+  bool hint_from_type = false;
 
   // Columns the reader does not know, as (header, value) in column order, for the
   // engines that want them (e.g. "body::accuracyThreshold", "publishable").

@@ -12,6 +12,7 @@
 #include <array>
 #include <deque>
 #include <map>
+#include <utility>
 #include <optional>
 #include <unordered_map>
 
@@ -316,8 +317,11 @@ TypeInfo InfoFor(QuestionType type) {
       return {"geopoint", "", "", "", ""};
     case QuestionType::kOsm:
       return {"binary", "upload", "osm/*", "", ""};
-    // Refused by Writer::Write before any output (not written yet, docs/xform.md).
+    // An input whose `query` names the external_choices list (the client builds it
+    // from itemsets.csv, which the form's author ships beside the XForm).
     case QuestionType::kSelectOneExternal:
+      return {"string", "input", "", "", ""};
+    // Refused by Writer::Write before any output (not written yet, docs/xform.md).
     case QuestionType::kBackgroundGeopoint:
     case QuestionType::kBeginLoop:
     case QuestionType::kBeginGroup:
@@ -340,6 +344,8 @@ class Writer {
   // Tree building.
   void BuildTree();
   int AddElem(Elem elem, int parent);
+  int TableListGroup(Elem group, int row, int parent);
+  void TableListRow(Elem* select, int row, int group, bool* header_written);
   Elem FromQuestion(const Question& q);
   Status PrepareChoiceLists();
 
@@ -383,6 +389,8 @@ class Writer {
   std::map<std::string, size_t> list_index_;
   // Triggers: the triggering element's index -> (target element, value).
   std::multimap<int, int> triggered_by_;
+  // Table-list groups (TableListGroup) -> whether their header select is written.
+  std::map<int, bool> table_lists_;
   std::vector<int> preorder_;
   bool collapse_ = true;  // settings clean_text_values (default yes)
 };
@@ -391,6 +399,67 @@ Location Writer::Where(int elem, std::string_view column) const {
   const Elem& e = tree_.elems[static_cast<size_t>(elem)];
   if (e.q == nullptr) return Location{form_.file, form_.survey_sheet};
   return form_.SurveyCell(e.q->row, column);
+}
+
+bool HasAppearanceWord(std::string_view appearance, std::string_view word) {
+  for (size_t pos = 0; pos < appearance.size();) {
+    size_t end = appearance.find(' ', pos);
+    if (end == std::string_view::npos) end = appearance.size();
+    if (appearance.substr(pos, end - pos) == word) return true;
+    pos = end + 1;
+  }
+  return false;
+}
+
+// pyxform's table-list (xls2json.py): the group is a field-list (its other appearance
+// words kept after it), and its label and hint move to a generated note, the group's
+// first child, named after the group's row. Returns the group's index.
+int Writer::TableListGroup(Elem group, int row, int parent) {
+  std::string appearance = "field-list";
+  for (auto& [key, value] : group.control) {
+    if (key != "appearance") continue;
+    for (size_t pos = 0; pos < value.size();) {
+      size_t end = value.find(' ', pos);
+      if (end == std::string::npos) end = value.size();
+      std::string_view word = std::string_view(value).substr(pos, end - pos);
+      if (!word.empty() && word != "table-list") appearance += " " + std::string(word);
+      pos = end + 1;
+    }
+    value = appearance;
+  }
+  Elem note;
+  if (!group.label.empty() || !group.hint.empty()) {
+    note.type = QuestionType::kNote;
+    note.name = "generated_table_list_label_" + std::to_string(row);
+    note.label = std::exchange(group.label, Text{});
+    note.hint = std::exchange(group.hint, Text{});
+  }
+  int index = AddElem(std::move(group), parent);
+  if (!note.name.empty()) AddElem(std::move(note), index);
+  return index;
+}
+
+// A select of a table-list group: the first one is preceded by a generated select of
+// the same list that shows the choices' labels once, as the table's header (appearance
+// "label", a label of one space); each shows its choices without their labels.
+void Writer::TableListRow(Elem* select, int row, int group, bool* header_written) {
+  if (!*header_written) {
+    Elem header;
+    header.type = select->type;
+    header.name = "reserved_name_for_field_list_labels_" + std::to_string(row);
+    header.list_name = select->list_name;
+    header.control = {{"appearance", "label"}};
+    header.label.texts[form_.default_language] = " ";
+    header.label.plain = true;
+    AddElem(std::move(header), group);
+    *header_written = true;
+  }
+  auto appearance = std::find_if(select->control.begin(), select->control.end(),
+                                 [](const auto& attr) { return attr.first == "appearance"; });
+  if (appearance != select->control.end())
+    appearance->second = "list-nolabel";
+  else
+    select->control.emplace(select->control.begin(), "appearance", "list-nolabel");
 }
 
 int Writer::AddElem(Elem elem, int parent) {
@@ -418,6 +487,7 @@ Elem Writer::FromQuestion(const Question& q) {
   e.is_repeat = q.is_repeat();
   e.label = MakeText(form_, q.label, "label", plain, collapse_);
   e.hint = MakeText(form_, q.hint, "hint", plain, collapse_);
+  if (q.hint_from_type) e.hint.plain = true;  // pyxform's type dictionary: a plain string
   e.guidance = MakeText(form_, q.guidance_hint, "guidance_hint", plain, collapse_);
   e.constraint_msg = MakeText(form_, q.constraint_message, "constraint_message", plain, collapse_);
   e.required_msg = MakeText(form_, q.required_message, "required_message", plain, collapse_);
@@ -444,7 +514,8 @@ Elem Writer::FromQuestion(const Question& q) {
     if (q.trigger.empty()) e.bind.emplace_back("calculate", C(q.calculation));
   }
   e.calculation = C(q.calculation);
-  e.trigger = C(q.trigger);
+  // pyxform reads `trigger` on questions only: on a group or repeat it is ignored.
+  if (!e.is_group && !e.is_repeat) e.trigger = C(q.trigger);
   for (const auto& [header, value] : q.extra_columns) {
     std::string lower = text::AsciiLower(header);
     if (lower.rfind("bind::", 0) == 0)
@@ -475,7 +546,8 @@ Elem Writer::FromQuestion(const Question& q) {
 void Writer::BuildTree() {
   // Room for every row and the elements pyxform adds, so that the tree never moves
   // (an Elem is copied, not moved, when the vector grows).
-  tree_.elems.reserve(form_.questions.size() + 16);
+  // A table-list group adds two elements (TableListGroup).
+  tree_.elems.reserve(3 * form_.questions.size() + 16);
   auto clean = form_.settings.values.find("clean_text_values");
   if (clean != form_.settings.values.end()) {
     std::string value = text::AsciiLower(clean->second);
@@ -522,6 +594,17 @@ void Writer::BuildTree() {
       }
       elem_of[static_cast<size_t>(q.index)] = AddElem(std::move(e), meta);
       continue;
+    }
+    if (q.is_group() && HasAppearanceWord(q.appearance, "table-list")) {
+      int group = TableListGroup(std::move(e), q.row, parent);
+      elem_of[static_cast<size_t>(q.index)] = group;
+      table_lists_.emplace(group, false);
+      continue;
+    }
+    if (auto table = table_lists_.find(parent);
+        table != table_lists_.end() &&
+        (q.type == QuestionType::kSelectOne || q.type == QuestionType::kSelectMultiple)) {
+      TableListRow(&e, q.row, parent, &table->second);
     }
     int index = AddElem(std::move(e), parent);
     elem_of[static_cast<size_t>(q.index)] = index;
@@ -767,6 +850,7 @@ std::string Writer::LangText(const std::string& code) const {
   }
   for (const Language& language : form_.languages) {
     if (language.code == code) {
+      if (!language.written.empty()) return language.written;  // as pyxform names it
       return language.name != language.code ? language.name + " (" + language.code + ")"
                                             : language.code;
     }
@@ -924,7 +1008,13 @@ Status Writer::WriteItext() {
   Line(3, "<itext>");
   for (const std::string& lang : langs) {
     Attrs attrs = {{"lang", LangText(lang)}};
-    if (lang == form_.default_language) attrs.emplace_back("default", "true()");
+    // pyxform marks its default_language: settings' default_language, else "default"
+    // (texts from columns without a language). A form whose every column names a
+    // language has no default translation (ODK clients then start with the first).
+    if (lang == form_.default_language &&
+        (lang == "default" || !form_.settings.default_language.empty())) {
+      attrs.emplace_back("default", "true()");
+    }
     Line(4, Open("translation", attrs, false));
     // Each entry's line written in place: Line(5, "<text id=...>" + values + "</text>").
     for (const Entry& entry : entries) {
@@ -1281,6 +1371,15 @@ Status Writer::WriteBody(int index, int depth) {
         attrs.emplace_back("odk:placeholder", value);
     }
   }
+  if (e.type == QuestionType::kSelectOneExternal) {
+    // As pyxform: the list's items, filtered by the choice filter with the paths of
+    // the form (not current()/, which only an itemset's predicate needs).
+    std::string query = "instance('" + e.list_name + "')/root/item";
+    if (!e.choice_filter.empty()) {
+      query += "[" + NGO_TRY(InsertXpaths(e.choice_filter, index)) + "]";
+    }
+    attrs.emplace_back("query", std::move(query));
+  }
   if (e.type == QuestionType::kText) {
     auto it = e.parameters.find("rows");
     if (it != e.parameters.end()) attrs.emplace_back("rows", it->second);
@@ -1348,8 +1447,7 @@ Status Writer::WriteBody(int index, int depth) {
 
 Result<std::string> Writer::Write() {
   for (const Question& q : form_.questions) {
-    if (q.type == QuestionType::kSelectOneExternal || q.type == QuestionType::kBackgroundGeopoint ||
-        q.type == QuestionType::kBeginLoop) {
+    if (q.type == QuestionType::kBackgroundGeopoint || q.type == QuestionType::kBeginLoop) {
       return MakeError(code::kUnknownType,
                        fmt::format("type \"{}\" is not written to ODK XForms yet (docs/xform.md)",
                                    TypeName(q.type)),
@@ -1407,7 +1505,14 @@ Result<std::string> Writer::Write() {
     submission.emplace_back("method", "post");
   }
   if (!form_.settings.public_key.empty()) {
-    submission.emplace_back("base64RsaPublicKey", form_.settings.public_key);
+    // A key pasted from a PEM file keeps its line breaks in the cell. pyxform writes
+    // them raw into the attribute, where every XML parser reads them as spaces (XML
+    // 1.0 section 3.3.3): write that value rather than escaped line breaks, which
+    // would reach ODK's base64 decoder as line breaks.
+    std::string key = form_.settings.public_key;
+    key.erase(std::remove(key.begin(), key.end(), '\r'), key.end());  // CR LF is one break
+    std::replace_if(key.begin(), key.end(), [](char c) { return c == '\n' || c == '\t'; }, ' ');
+    submission.emplace_back("base64RsaPublicKey", key);
   }
   if (!setting("auto_send").empty()) submission.emplace_back("orx:auto-send", setting("auto_send"));
   if (!setting("auto_delete").empty()) {

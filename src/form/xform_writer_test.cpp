@@ -30,6 +30,19 @@ bool Has(const std::string& xml, std::string_view part) {
   return xml.find(part) != std::string::npos;
 }
 
+// `part` in `xml` read without its line breaks and indentation.
+bool HasFlat(const std::string& xml, std::string_view part) {
+  std::string flat;
+  for (size_t i = 0; i < xml.size(); ++i) {
+    if (xml[i] != '\n') {
+      flat += xml[i];
+      continue;
+    }
+    while (i + 1 < xml.size() && xml[i + 1] == ' ') ++i;
+  }
+  return Has(flat, part);
+}
+
 TEST(XFormWriter, WholeDocumentOfAPlainForm) {
   std::string xml =
       XForm({{"type", "name", "label", "hint", "required"},
@@ -190,6 +203,94 @@ TEST(XFormWriter, LegacySingleColonBindColumnsAreRead) {
                            {"integer", "months", "Months", "${age} < 5", ""}});
   EXPECT_TRUE(Has(xml, R"x(constraint=". &gt;= 5")x")) << xml;
   EXPECT_TRUE(Has(xml, R"x(relevant=" /data/age  &lt; 5")x")) << xml;
+}
+
+// Found by comparing with pyxform on 200 public forms (issue 20, docs/xform.md).
+TEST(XFormWriter, NoDefaultTranslationWhenEveryColumnNamesALanguage) {
+  // pyxform marks only its default_language ("default" or the setting) as default.
+  std::string xml = XForm({{"type", "name", "label::English", "label::Khmer"},
+                           {"text", "a", "A", "ក"}});
+  EXPECT_TRUE(Has(xml, R"x(<translation lang="English">)x")) << xml;
+  EXPECT_FALSE(Has(xml, "default=")) << xml;
+  std::string plain = XForm({{"type", "name", "label", "label::Khmer"}, {"text", "a", "A", "ក"}});
+  EXPECT_TRUE(Has(plain, R"x(<translation lang="default" default="true()">)x")) << plain;
+}
+
+TEST(XFormWriter, LanguageIsNamedAsTheColumnsSpellIt) {
+  std::string xml =
+      XForm({{"type", "name", "label::English(en)", "hint::English(en)"}, {"text", "a", "A", "H"}});
+  EXPECT_TRUE(Has(xml, R"x(<translation lang="English(en)">)x")) << xml;
+  // Spelt two ways: one language, named canonically (docs/xform.md, differences).
+  std::string two =
+      XForm({{"type", "name", "label::English(en)", "hint::English (en)"}, {"text", "a", "A", "H"}});
+  EXPECT_TRUE(Has(two, R"x(<translation lang="English (en)">)x")) << two;
+}
+
+TEST(XFormWriter, TypesWithAConstraintAndHintOfTheirOwn) {
+  std::string xml = XForm({{"type", "name", "label", "constraint"},
+                           {"phone number", "phone", "Phone", ""},
+                           {"percentage", "share", "Share", ""},
+                           {"number of days in last month", "days", "Days", ". < 10"}});
+  EXPECT_TRUE(Has(xml, R"x(<bind nodeset="/data/phone" type="string" constraint="regex(., '^\d*$')"/>)x"))
+      << xml;
+  EXPECT_TRUE(Has(xml, "<hint>Enter numbers only.</hint>")) << xml;
+  EXPECT_TRUE(Has(xml, R"x(constraint="0 &lt;= . and . &lt;= 100")x")) << xml;
+  // The row's own constraint wins; the type's hint stays.
+  EXPECT_TRUE(Has(xml, R"x(constraint=". &lt; 10")x")) << xml;
+  EXPECT_TRUE(Has(xml, "<hint>Enter a number 0-31.</hint>")) << xml;
+  // In a translated form the type's hint stays plain, as pyxform writes it.
+  std::string translated =
+      XForm({{"type", "name", "label::English", "label::Khmer"}, {"phone number", "p", "P", "ទ"}});
+  EXPECT_TRUE(Has(translated, "<hint>Enter numbers only.</hint>")) << translated;
+}
+
+TEST(XFormWriter, TriggerOnAGroupIsIgnoredAsPyxformDoes) {
+  std::string xml = XForm({{"type", "name", "label", "trigger"},
+                           {"text", "a", "A", ""},
+                           {"begin_group", "g", "G", "${a}"},
+                           {"text", "b", "B", ""},
+                           {"end_group", "", "", ""}});
+  EXPECT_FALSE(Has(xml, "setvalue")) << xml;
+}
+
+TEST(XFormWriter, PublicKeyLineBreaksAreWrittenAsSpaces) {
+  std::string xml = XForm({{"type", "name", "label"}, {"text", "a", "A"}}, {},
+                          {{"public_key"}, {"MIIBIjAN\nBgkqhkiG\r\n9w0B"}});
+  EXPECT_TRUE(Has(xml, R"x(base64RsaPublicKey="MIIBIjAN BgkqhkiG 9w0B")x")) << xml;
+}
+
+TEST(XFormWriter, SelectOneExternalIsAnInputWithAQuery) {
+  std::string xml = XForm({{"type", "name", "label", "choice_filter"},
+                           {"select_one states", "state", "State", ""},
+                           {"select_one_external counties", "county", "County", "state=${state}"},
+                           {"select_one_external cities", "city", "City", ""}},
+                          {{"list_name", "name", "label"}, {"states", "tx", "Texas"}});
+  EXPECT_TRUE(Has(xml, R"x(<input ref="/data/county" query="instance('counties')/root/item[state= /data/state ]">)x"))
+      << xml;
+  EXPECT_TRUE(Has(xml, R"x(<input ref="/data/city" query="instance('cities')/root/item">)x")) << xml;
+  EXPECT_TRUE(Has(xml, R"x(<bind nodeset="/data/county" type="string"/>)x")) << xml;
+  EXPECT_FALSE(Has(xml, "<instance id=\"counties\">")) << xml;
+}
+
+TEST(XFormWriter, TableListGroupGetsPyxformsGeneratedRows) {
+  std::string xml = XForm({{"type", "name", "label", "hint", "appearance"},
+                           {"begin group", "tbl", "Table", "Tick one a row", "table-list compact"},
+                           {"select_one yn", "q1", "Q1", "", ""},
+                           {"select_one yn", "q2", "Q2", "", "minimal"},
+                           {"end group", "", "", "", ""}},
+                          {{"list_name", "name", "label"}, {"yn", "yes", "Yes"}, {"yn", "no", "No"}});
+  EXPECT_TRUE(HasFlat(xml, R"x(<group ref="/data/tbl" appearance="field-list compact">)x")) << xml;
+  EXPECT_TRUE(HasFlat(xml, "<tbl><generated_table_list_label_2/><reserved_name_for_field_list_labels_3/>"
+                       "<q1/><q2/></tbl>"))
+      << xml;
+  EXPECT_TRUE(HasFlat(xml, R"x(<bind nodeset="/data/tbl/generated_table_list_label_2" type="string" readonly="true()"/>)x"))
+      << xml;
+  EXPECT_TRUE(HasFlat(xml, R"x(<input ref="/data/tbl/generated_table_list_label_2"><label>Table</label><hint>Tick one a row</hint></input>)x"))
+      << xml;
+  EXPECT_TRUE(HasFlat(xml, R"x(<select1 ref="/data/tbl/reserved_name_for_field_list_labels_3" appearance="label"><label> </label>)x"))
+      << xml;
+  EXPECT_TRUE(HasFlat(xml, R"x(<select1 ref="/data/tbl/q1" appearance="list-nolabel">)x")) << xml;
+  EXPECT_TRUE(HasFlat(xml, R"x(<select1 ref="/data/tbl/q2" appearance="list-nolabel">)x")) << xml;
 }
 
 TEST(XFormWriter, MetadataPreloadsInstanceNameSubmissionAndDefaults) {

@@ -92,10 +92,12 @@ Language ParseLanguage(std::string_view text) {
     if (open != std::string_view::npos) {
       std::string_view code = text::Trim(trimmed.substr(open + 1, trimmed.size() - open - 2));
       std::string_view name = text::Trim(trimmed.substr(0, open));
-      if (!code.empty()) return {std::string(code), std::string(name.empty() ? code : name)};
+      if (!code.empty()) {
+        return {std::string(code), std::string(name.empty() ? code : name), std::string(trimmed)};
+      }
     }
   }
-  return {std::string(trimmed), std::string(trimmed)};
+  return {std::string(trimmed), std::string(trimmed), std::string(trimmed)};
 }
 
 // One column of a sheet after alias resolution.
@@ -192,6 +194,7 @@ class Builder {
                                      std::map<std::string, int>* columns,
                                      std::set<std::string>* untranslated);
   const Language& AddLanguage(const Language& language);
+  void ApplyTypeImpliedChecks();
   Status ReadSurvey(const Sheet& sheet);
   void ReadChoices(const Sheet& sheet, bool external);
   void CheckQuestions();
@@ -262,6 +265,36 @@ void Builder::ReadSettings(const Sheet& sheet) {
   s.allow_choice_duplicates = dup == "yes" || dup == "true" || dup == "true()" || dup == "1";
 }
 
+// The types of pyxform's question type dictionary that bring a constraint and a
+// hint of their own (question_type_dictionary.py); a row's own cells win.
+struct TypeImpliedCheck {
+  std::string_view type, constraint, hint;
+};
+constexpr std::array kTypeImpliedChecks = {
+    TypeImpliedCheck{"phone number", "regex(., '^\\d*$')", "Enter numbers only."},
+    TypeImpliedCheck{"percentage", "0 <= . and . <= 100", ""},
+    TypeImpliedCheck{"number of days in last month", "0 <= . and . <= 31",
+                     "Enter a number 0-31."},
+    TypeImpliedCheck{"number of days in last six months", "0 <= . and . <= 183",
+                     "Enter a number 0-183."},
+    TypeImpliedCheck{"number of days in last year", "0 <= . and . <= 365",
+                     "Enter a number 0-365."},
+};
+
+// After the default language is known: the hint is in it.
+void Builder::ApplyTypeImpliedChecks() {
+  for (Question& q : form_.questions) {
+    for (const TypeImpliedCheck& check : kTypeImpliedChecks) {
+      if (text::Trim(q.type_text) != check.type) continue;
+      if (q.constraint.empty()) q.constraint = std::string(check.constraint);
+      if (q.hint.empty() && !check.hint.empty()) {
+        q.hint[form_.default_language] = std::string(check.hint);
+        q.hint_from_type = true;
+      }
+    }
+  }
+}
+
 const Language& Builder::AddLanguage(const Language& language) {
   for (const Language& existing : form_.languages) {
     if (existing.code == language.code) return existing;
@@ -274,9 +307,12 @@ std::string Builder::LanguageFor(std::string_view lang_text) {
   if (lang_text.empty()) return form_.default_language;
   Language language = ParseLanguage(lang_text);
   // "label::English" and "label::English (en)" name the same language.
-  for (const Language& existing : form_.languages) {
-    if (existing.code == language.code) return existing.code;
-    if (existing.name == language.name && existing.name != existing.code) return existing.code;
+  for (Language& existing : form_.languages) {
+    if (existing.code == language.code ||
+        (existing.name == language.name && existing.name != existing.code)) {
+      if (existing.written != language.written) existing.written.clear();  // spelt two ways
+      return existing.code;
+    }
   }
   return AddLanguage(language).code;
 }
@@ -1388,6 +1424,7 @@ Result<Form> Builder::Build() {
         form_.settings.default_language.empty() ? "default" : form_.settings.default_language);
     form_.languages.insert(form_.languages.begin(), language);
   }
+  ApplyTypeImpliedChecks();
   // Columns without "::" may have been added under "default" before the settings
   // were known; they are keyed by default_language already (LanguageFor).
   form_.title =
