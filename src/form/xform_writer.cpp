@@ -12,9 +12,9 @@
 #include <array>
 #include <deque>
 #include <map>
-#include <utility>
 #include <optional>
 #include <unordered_map>
+#include <utility>
 
 #include "base/text.h"
 #include "form/diagnostics.h"
@@ -1511,7 +1511,8 @@ Result<std::string> Writer::Write() {
     // would reach ODK's base64 decoder as line breaks.
     std::string key = form_.settings.public_key;
     key.erase(std::remove(key.begin(), key.end(), '\r'), key.end());  // CR LF is one break
-    std::replace_if(key.begin(), key.end(), [](char c) { return c == '\n' || c == '\t'; }, ' ');
+    std::replace_if(
+        key.begin(), key.end(), [](char c) { return c == '\n' || c == '\t'; }, ' ');
     submission.emplace_back("base64RsaPublicKey", key);
   }
   if (!setting("auto_send").empty()) submission.emplace_back("orx:auto-send", setting("auto_send"));

@@ -208,8 +208,8 @@ TEST(XFormWriter, LegacySingleColonBindColumnsAreRead) {
 // Found by comparing with pyxform on 200 public forms (issue 20, docs/xform.md).
 TEST(XFormWriter, NoDefaultTranslationWhenEveryColumnNamesALanguage) {
   // pyxform marks only its default_language ("default" or the setting) as default.
-  std::string xml = XForm({{"type", "name", "label::English", "label::Khmer"},
-                           {"text", "a", "A", "ក"}});
+  std::string xml =
+      XForm({{"type", "name", "label::English", "label::Khmer"}, {"text", "a", "A", "ក"}});
   EXPECT_TRUE(Has(xml, R"x(<translation lang="English">)x")) << xml;
   EXPECT_FALSE(Has(xml, "default=")) << xml;
   std::string plain = XForm({{"type", "name", "label", "label::Khmer"}, {"text", "a", "A", "ក"}});
@@ -221,8 +221,8 @@ TEST(XFormWriter, LanguageIsNamedAsTheColumnsSpellIt) {
       XForm({{"type", "name", "label::English(en)", "hint::English(en)"}, {"text", "a", "A", "H"}});
   EXPECT_TRUE(Has(xml, R"x(<translation lang="English(en)">)x")) << xml;
   // Spelt two ways: one language, named canonically (docs/xform.md, differences).
-  std::string two =
-      XForm({{"type", "name", "label::English(en)", "hint::English (en)"}, {"text", "a", "A", "H"}});
+  std::string two = XForm(
+      {{"type", "name", "label::English(en)", "hint::English (en)"}, {"text", "a", "A", "H"}});
   EXPECT_TRUE(Has(two, R"x(<translation lang="English (en)">)x")) << two;
 }
 
@@ -231,7 +231,8 @@ TEST(XFormWriter, TypesWithAConstraintAndHintOfTheirOwn) {
                            {"phone number", "phone", "Phone", ""},
                            {"percentage", "share", "Share", ""},
                            {"number of days in last month", "days", "Days", ". < 10"}});
-  EXPECT_TRUE(Has(xml, R"x(<bind nodeset="/data/phone" type="string" constraint="regex(., '^\d*$')"/>)x"))
+  EXPECT_TRUE(
+      Has(xml, R"x(<bind nodeset="/data/phone" type="string" constraint="regex(., '^\d*$')"/>)x"))
       << xml;
   EXPECT_TRUE(Has(xml, "<hint>Enter numbers only.</hint>")) << xml;
   EXPECT_TRUE(Has(xml, R"x(constraint="0 &lt;= . and . &lt;= 100")x")) << xml;
@@ -260,34 +261,60 @@ TEST(XFormWriter, PublicKeyLineBreaksAreWrittenAsSpaces) {
 }
 
 TEST(XFormWriter, SelectOneExternalIsAnInputWithAQuery) {
-  std::string xml = XForm({{"type", "name", "label", "choice_filter"},
-                           {"select_one states", "state", "State", ""},
-                           {"select_one_external counties", "county", "County", "state=${state}"},
-                           {"select_one_external cities", "city", "City", ""}},
-                          {{"list_name", "name", "label"}, {"states", "tx", "Texas"}});
-  EXPECT_TRUE(Has(xml, R"x(<input ref="/data/county" query="instance('counties')/root/item[state= /data/state ]">)x"))
+  Workbook wb;
+  wb.file = "test.xlsx";
+  wb.sheets.push_back(testing::MakeSheet(
+      "survey", {{"type", "name", "label", "choice_filter"},
+                 {"select_one states", "state", "State", ""},
+                 {"select_one_external counties", "county", "County", "state=${state}"},
+                 {"select_one_external cities", "city", "City", ""}}));
+  wb.sheets.push_back(
+      testing::MakeSheet("choices", {{"list_name", "name", "label"}, {"states", "tx", "Texas"}}));
+  wb.sheets.push_back(
+      testing::MakeSheet("external_choices", {{"list_name", "name", "label", "state"},
+                                              {"counties", "king", "King", "tx"},
+                                              {"cities", "dumont", "Dumont", "tx"}}));
+  Diagnostics diags;
+  Result<Form> form = BuildForm(wb, &diags);
+  ASSERT_TRUE(form.has_value());
+  ASSERT_FALSE(diags.has_errors()) << diags.items()[0].ToString();
+  Result<std::string> written = WriteXForm(*form, {});
+  ASSERT_TRUE(written.has_value()) << written.error().message;
+  const std::string& xml = *written;
+  EXPECT_TRUE(Has(
+      xml,
+      R"x(<input ref="/data/county" query="instance('counties')/root/item[state= /data/state ]">)x"))
       << xml;
-  EXPECT_TRUE(Has(xml, R"x(<input ref="/data/city" query="instance('cities')/root/item">)x")) << xml;
+  EXPECT_TRUE(Has(xml, R"x(<input ref="/data/city" query="instance('cities')/root/item">)x"))
+      << xml;
   EXPECT_TRUE(Has(xml, R"x(<bind nodeset="/data/county" type="string"/>)x")) << xml;
   EXPECT_FALSE(Has(xml, "<instance id=\"counties\">")) << xml;
 }
 
 TEST(XFormWriter, TableListGroupGetsPyxformsGeneratedRows) {
-  std::string xml = XForm({{"type", "name", "label", "hint", "appearance"},
-                           {"begin group", "tbl", "Table", "Tick one a row", "table-list compact"},
-                           {"select_one yn", "q1", "Q1", "", ""},
-                           {"select_one yn", "q2", "Q2", "", "minimal"},
-                           {"end group", "", "", "", ""}},
-                          {{"list_name", "name", "label"}, {"yn", "yes", "Yes"}, {"yn", "no", "No"}});
-  EXPECT_TRUE(HasFlat(xml, R"x(<group ref="/data/tbl" appearance="field-list compact">)x")) << xml;
-  EXPECT_TRUE(HasFlat(xml, "<tbl><generated_table_list_label_2/><reserved_name_for_field_list_labels_3/>"
-                       "<q1/><q2/></tbl>"))
+  std::string xml =
+      XForm({{"type", "name", "label", "hint", "appearance"},
+             {"begin group", "tbl", "Table", "Tick one a row", "table-list compact"},
+             {"select_one yn", "q1", "Q1", "", ""},
+             {"select_one yn", "q2", "Q2", "", "minimal"},
+             {"end group", "", "", "", ""}},
+            {{"list_name", "name", "label"}, {"yn", "yes", "Yes"}, {"yn", "no", "No"}});
+  EXPECT_TRUE(HasFlat(xml, R"x(<group appearance="field-list compact" ref="/data/tbl">)x")) << xml;
+  EXPECT_TRUE(HasFlat(xml,
+                      "<tbl><generated_table_list_label_2/><reserved_name_for_field_list_labels_3/>"
+                      "<q1/><q2/></tbl>"))
       << xml;
-  EXPECT_TRUE(HasFlat(xml, R"x(<bind nodeset="/data/tbl/generated_table_list_label_2" type="string" readonly="true()"/>)x"))
+  EXPECT_TRUE(HasFlat(
+      xml,
+      R"x(<bind nodeset="/data/tbl/generated_table_list_label_2" type="string" readonly="true()"/>)x"))
       << xml;
-  EXPECT_TRUE(HasFlat(xml, R"x(<input ref="/data/tbl/generated_table_list_label_2"><label>Table</label><hint>Tick one a row</hint></input>)x"))
+  EXPECT_TRUE(HasFlat(
+      xml,
+      R"x(<input ref="/data/tbl/generated_table_list_label_2"><label>Table</label><hint>Tick one a row</hint></input>)x"))
       << xml;
-  EXPECT_TRUE(HasFlat(xml, R"x(<select1 ref="/data/tbl/reserved_name_for_field_list_labels_3" appearance="label"><label> </label>)x"))
+  EXPECT_TRUE(HasFlat(
+      xml,
+      R"x(<select1 ref="/data/tbl/reserved_name_for_field_list_labels_3" appearance="label"><label> </label>)x"))
       << xml;
   EXPECT_TRUE(HasFlat(xml, R"x(<select1 ref="/data/tbl/q1" appearance="list-nolabel">)x")) << xml;
   EXPECT_TRUE(HasFlat(xml, R"x(<select1 ref="/data/tbl/q2" appearance="list-nolabel">)x")) << xml;

@@ -273,12 +273,10 @@ struct TypeImpliedCheck {
 constexpr std::array kTypeImpliedChecks = {
     TypeImpliedCheck{"phone number", "regex(., '^\\d*$')", "Enter numbers only."},
     TypeImpliedCheck{"percentage", "0 <= . and . <= 100", ""},
-    TypeImpliedCheck{"number of days in last month", "0 <= . and . <= 31",
-                     "Enter a number 0-31."},
+    TypeImpliedCheck{"number of days in last month", "0 <= . and . <= 31", "Enter a number 0-31."},
     TypeImpliedCheck{"number of days in last six months", "0 <= . and . <= 183",
                      "Enter a number 0-183."},
-    TypeImpliedCheck{"number of days in last year", "0 <= . and . <= 365",
-                     "Enter a number 0-365."},
+    TypeImpliedCheck{"number of days in last year", "0 <= . and . <= 365", "Enter a number 0-365."},
 };
 
 // After the default language is known: the hint is in it.
