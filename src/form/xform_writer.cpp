@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <deque>
+#include <deque>
 #include <map>
 #include <optional>
 #include <unordered_map>
@@ -346,6 +347,7 @@ class Writer {
   int AddElem(Elem elem, int parent);
   int TableListGroup(Elem group, int row, int parent);
   void TableListRow(Elem* select, int row, int group, bool* header_written);
+  void ExpandLoop(const Question& loop, int parent, std::vector<int>* elem_of);
   Elem FromQuestion(const Question& q);
   Status PrepareChoiceLists();
 
@@ -391,6 +393,9 @@ class Writer {
   std::multimap<int, int> triggered_by_;
   // Table-list groups (TableListGroup) -> whether their header select is written.
   std::map<int, bool> table_lists_;
+  // The rows of a loop's questions as written for each choice (ExpandLoop): the
+  // elements point at them. A deque: its elements never move.
+  std::deque<Question> loop_rows_;
   std::vector<int> preorder_;
   bool collapse_ = true;  // settings clean_text_values (default yes)
 };
@@ -460,6 +465,102 @@ void Writer::TableListRow(Elem* select, int row, int group, bool* header_written
     appearance->second = "list-nolabel";
   else
     select->control.emplace(select->control.begin(), "appearance", "list-nolabel");
+}
+
+// Python's "%" formatting of pyxform's loops: %(name)s and %(label)s replaced, "%%"
+// is "%"; anything else is kept as written (where pyxform would stop).
+std::string LoopSubstitute(std::string_view text, std::string_view name, std::string_view label) {
+  if (text.find('%') == std::string_view::npos) return std::string(text);
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    std::string_view rest = text.substr(i);
+    if (rest.starts_with("%(name)s")) {
+      out += name;
+      i += 7;
+    } else if (rest.starts_with("%(label)s")) {
+      out += label;
+      i += 8;
+    } else if (rest.starts_with("%%")) {
+      out += '%';
+      i += 1;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+// pyxform's "begin loop over LIST" (builder.py, _create_loop_from_dict): a group
+// named and labelled as the loop's row, holding for each choice of LIST but "none" a
+// group named after the choice and labelled with its label, which holds the loop's
+// questions with %(name)s and %(label)s in their cells replaced by the choice's name
+// and label (in the cell's language). Only the loop's direct children are
+// substituted, as pyxform does; deeper rows are copied as written.
+void Writer::ExpandLoop(const Question& loop, int parent, std::vector<int>* elem_of) {
+  Elem group = FromQuestion(loop);
+  group.type = QuestionType::kBeginGroup;
+  group.is_group = true;
+  group.list_name.clear();
+  const int loop_index = AddElem(std::move(group), parent);
+  const ChoiceList* list = form_.FindChoiceList(loop.list_name);
+  if (list == nullptr) return;  // the reader reports the unknown list
+  std::vector<const Question*> rows;  // the loop's rows in sheet order
+  for (size_t i = static_cast<size_t>(loop.index) + 1; i < form_.questions.size(); ++i) {
+    const Question& q = form_.questions[i];
+    bool inside = false;
+    for (int up = q.parent; up >= 0; up = form_.questions[static_cast<size_t>(up)].parent) {
+      if (up == loop.index) inside = true;
+    }
+    if (!inside) break;
+    rows.push_back(&q);
+  }
+  const auto& plain_choice = form_.untranslated_choices_columns;
+  for (const Choice& choice : list->choices) {
+    if (choice.name == "none") continue;
+    Elem column;
+    column.type = QuestionType::kBeginGroup;
+    column.is_group = true;
+    column.name = choice.name;
+    column.label = MakeText(form_, choice.label, "label", plain_choice, collapse_);
+    const int column_index = AddElem(std::move(column), loop_index);
+    std::map<int, int> copy_of;  // a row's index -> its element under this choice
+    copy_of[loop.index] = column_index;
+    for (const Question* row : rows) {
+      auto parent_elem = copy_of.find(row->parent);
+      if (parent_elem == copy_of.end() || row->name.empty() || IsExternal(row->type)) continue;
+      Question copy = *row;
+      if (row->parent == loop.index) {
+        auto label_in = [&](const std::string& lang) {
+          auto it = choice.label.find(lang);
+          if (it != choice.label.end()) return it->second;
+          return choice.label.empty() ? choice.name : choice.label.begin()->second;
+        };
+        auto sub = [&](std::string* cell) {
+          *cell = LoopSubstitute(*cell, choice.name, label_in(form_.default_language));
+        };
+        auto sub_texts = [&](Translations* texts) {
+          for (auto& [lang, value] : *texts) value = LoopSubstitute(value, choice.name, label_in(lang));
+        };
+        for (std::string* cell : {&copy.name, &copy.relevant, &copy.constraint, &copy.calculation,
+                                  &copy.required, &copy.read_only, &copy.default_value,
+                                  &copy.appearance, &copy.parameters, &copy.choice_filter,
+                                  &copy.repeat_count, &copy.trigger}) {
+          sub(cell);
+        }
+        for (Translations* texts : {&copy.label, &copy.hint, &copy.guidance_hint,
+                                    &copy.constraint_message, &copy.required_message, &copy.image,
+                                    &copy.audio, &copy.video}) {
+          sub_texts(texts);
+        }
+      }
+      loop_rows_.push_back(std::move(copy));
+      Elem e = FromQuestion(loop_rows_.back());
+      copy_of[row->index] = AddElem(std::move(e), parent_elem->second);
+    }
+  }
+  // The loop's rows are written only through their copies: BuildTree skips the rows
+  // of a container without an element.
+  (*elem_of)[static_cast<size_t>(loop.index)] = -1;
 }
 
 int Writer::AddElem(Elem elem, int parent) {
@@ -546,8 +647,16 @@ Elem Writer::FromQuestion(const Question& q) {
 void Writer::BuildTree() {
   // Room for every row and the elements pyxform adds, so that the tree never moves
   // (an Elem is copied, not moved, when the vector grows).
-  // A table-list group adds two elements (TableListGroup).
-  tree_.elems.reserve(3 * form_.questions.size() + 16);
+  // A table-list group adds two elements (TableListGroup); a loop a group and a copy
+  // of its rows per choice (ExpandLoop).
+  size_t room = 3 * form_.questions.size() + 16;
+  for (const Question& q : form_.questions) {
+    if (q.parent < 0 || !form_.questions[static_cast<size_t>(q.parent)].is_loop()) continue;
+    const ChoiceList* list =
+        form_.FindChoiceList(form_.questions[static_cast<size_t>(q.parent)].list_name);
+    if (list != nullptr) room += 2 * list->choices.size();  // a child, or a choice's group
+  }
+  tree_.elems.reserve(room);
   auto clean = form_.settings.values.find("clean_text_values");
   if (clean != form_.settings.values.end()) {
     std::string value = text::AsciiLower(clean->second);
@@ -578,6 +687,10 @@ void Writer::BuildTree() {
       Elem e = FromQuestion(q);
       e.control.emplace_back("jr:count", count);
       elem_of[static_cast<size_t>(q.index)] = AddElem(std::move(e), parent);
+      continue;
+    }
+    if (q.is_loop()) {
+      ExpandLoop(q, parent, &elem_of);
       continue;
     }
     Elem e = FromQuestion(q);
@@ -1447,7 +1560,7 @@ Status Writer::WriteBody(int index, int depth) {
 
 Result<std::string> Writer::Write() {
   for (const Question& q : form_.questions) {
-    if (q.type == QuestionType::kBackgroundGeopoint || q.type == QuestionType::kBeginLoop) {
+    if (q.type == QuestionType::kBackgroundGeopoint) {
       return MakeError(code::kUnknownType,
                        fmt::format("type \"{}\" is not written to ODK XForms yet (docs/xform.md)",
                                    TypeName(q.type)),
