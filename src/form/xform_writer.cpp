@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <array>
 #include <deque>
-#include <deque>
 #include <map>
 #include <optional>
 #include <unordered_map>
@@ -503,7 +502,7 @@ void Writer::ExpandLoop(const Question& loop, int parent, std::vector<int>* elem
   group.list_name.clear();
   const int loop_index = AddElem(std::move(group), parent);
   const ChoiceList* list = form_.FindChoiceList(loop.list_name);
-  if (list == nullptr) return;  // the reader reports the unknown list
+  if (list == nullptr) return;        // the reader reports the unknown list
   std::vector<const Question*> rows;  // the loop's rows in sheet order
   for (size_t i = static_cast<size_t>(loop.index) + 1; i < form_.questions.size(); ++i) {
     const Question& q = form_.questions[i];
@@ -539,17 +538,18 @@ void Writer::ExpandLoop(const Question& loop, int parent, std::vector<int>* elem
           *cell = LoopSubstitute(*cell, choice.name, label_in(form_.default_language));
         };
         auto sub_texts = [&](Translations* texts) {
-          for (auto& [lang, value] : *texts) value = LoopSubstitute(value, choice.name, label_in(lang));
+          for (auto& [lang, value] : *texts)
+            value = LoopSubstitute(value, choice.name, label_in(lang));
         };
-        for (std::string* cell : {&copy.name, &copy.relevant, &copy.constraint, &copy.calculation,
-                                  &copy.required, &copy.read_only, &copy.default_value,
-                                  &copy.appearance, &copy.parameters, &copy.choice_filter,
-                                  &copy.repeat_count, &copy.trigger}) {
+        for (std::string* cell :
+             {&copy.name, &copy.relevant, &copy.constraint, &copy.calculation, &copy.required,
+              &copy.read_only, &copy.default_value, &copy.appearance, &copy.parameters,
+              &copy.choice_filter, &copy.repeat_count, &copy.trigger}) {
           sub(cell);
         }
-        for (Translations* texts : {&copy.label, &copy.hint, &copy.guidance_hint,
-                                    &copy.constraint_message, &copy.required_message, &copy.image,
-                                    &copy.audio, &copy.video}) {
+        for (Translations* texts :
+             {&copy.label, &copy.hint, &copy.guidance_hint, &copy.constraint_message,
+              &copy.required_message, &copy.image, &copy.audio, &copy.video}) {
           sub_texts(texts);
         }
       }

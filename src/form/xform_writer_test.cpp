@@ -322,26 +322,37 @@ TEST(XFormWriter, TableListGroupGetsPyxformsGeneratedRows) {
 
 // pyxform's tests/example_xls/simple_loop.xls, with %(label)s and a nested group.
 TEST(XFormWriter, LoopOverAListIsAGroupPerChoice) {
-  std::string xml = XForm({{"type", "name", "label::English", "hint::English"},
-                           {"begin loop over my_columns", "my_table", "My Table", ""},
-                           {"integer", "count", "How many are there in this group?", "In %(label)s"},
-                           {"begin group", "more", "More", ""},
-                           {"text", "why_%(name)s", "Why?", ""},
-                           {"end group", "", "", ""},
-                           {"end loop", "", "", ""}},
-                          {{"list name", "name", "label::English"},
-                           {"my_columns", "col1", "Column 1"},
-                           {"my_columns", "col2", "Column 2"},
-                           {"my_columns", "none", "None"}});
-  EXPECT_TRUE(HasFlat(xml, "<my_table><col1><count/><more><why_%(name)s/></more></col1>"
-                           "<col2><count/><more><why_%(name)s/></more></col2></my_table>"))
+  std::string xml =
+      XForm({{"type", "name", "label::English", "hint::English"},
+             {"begin loop over my_columns", "my_table", "My Table", ""},
+             {"integer", "count", "How many are there in this group?", "In %(label)s"},
+             {"begin group", "more", "More", ""},
+             {"text", "why", "Why %(label)s?", ""},
+             {"end group", "", "", ""},
+             {"end loop", "", "", ""}},
+            {{"list name", "name", "label::English"},
+             {"my_columns", "col1", "Column 1"},
+             {"my_columns", "col2", "Column 2"},
+             {"my_columns", "none", "None"}});
+  EXPECT_TRUE(HasFlat(xml,
+                      "<my_table><col1><count/><more><why/></more></col1>"
+                      "<col2><count/><more><why/></more></col2></my_table>"))
       << xml;
-  EXPECT_TRUE(HasFlat(xml, R"x(<text id="/data/my_table/col1:label"><value>Column 1</value></text>)x"))
+  EXPECT_TRUE(
+      HasFlat(xml, R"x(<text id="/data/my_table/col1:label"><value>Column 1</value></text>)x"))
       << xml;
-  EXPECT_TRUE(HasFlat(xml, R"x(<text id="/data/my_table/col2/count:hint"><value>In Column 2</value></text>)x"))
+  EXPECT_TRUE(HasFlat(
+      xml, R"x(<text id="/data/my_table/col2/count:hint"><value>In Column 2</value></text>)x"))
       << xml;
   EXPECT_TRUE(Has(xml, R"x(<bind nodeset="/data/my_table/col2/count" type="int"/>)x")) << xml;
-  EXPECT_TRUE(HasFlat(xml, R"x(<group ref="/data/my_table"><label ref="jr:itext('/data/my_table:label')"/><group ref="/data/my_table/col1"><label ref="jr:itext('/data/my_table/col1:label')"/><input ref="/data/my_table/col1/count">)x"))
+  EXPECT_TRUE(HasFlat(
+      xml,
+      R"x(<group ref="/data/my_table"><label ref="jr:itext('/data/my_table:label')"/><group ref="/data/my_table/col1"><label ref="jr:itext('/data/my_table/col1:label')"/><input ref="/data/my_table/col1/count">)x"))
+      << xml;
+  // Rows deeper than the loop's children are copied as written (pyxform).
+  EXPECT_TRUE(HasFlat(
+      xml,
+      R"x(<text id="/data/my_table/col1/more/why:label"><value>Why %(label)s?</value></text>)x"))
       << xml;
   EXPECT_FALSE(Has(xml, "/data/my_table/none")) << xml;
   EXPECT_FALSE(Has(xml, "<count/></my_table>")) << xml;
