@@ -514,7 +514,18 @@ void Writer::ExpandLoop(const Question& loop, int parent, std::vector<int>* elem
     rows.push_back(&q);
   }
   const auto& plain_choice = form_.untranslated_choices_columns;
-  for (const Choice& choice : list->choices) {
+  std::vector<Choice> choices = list->choices;
+  // pyxform adds "other" to a list that an or_other select uses, for the loop too.
+  const bool or_other =
+      std::any_of(form_.questions.begin(), form_.questions.end(),
+                  [&](const Question& q) { return q.or_other && q.list_name == loop.list_name; });
+  if (or_other && list->Find("other") == nullptr) {
+    Choice other;
+    other.name = "other";
+    other.label[form_.default_language] = "Other";
+    choices.push_back(std::move(other));
+  }
+  for (const Choice& choice : choices) {
     if (choice.name == "none") continue;
     Elem column;
     column.type = QuestionType::kBeginGroup;

@@ -358,6 +358,22 @@ TEST(XFormWriter, LoopOverAListIsAGroupPerChoice) {
   EXPECT_FALSE(Has(xml, "<count/></my_table>")) << xml;
 }
 
+// kobocat's transportation.xls: the loop's list is also an or_other select's, so
+// pyxform's added "other" gets its group too.
+TEST(XFormWriter, LoopOverAnOrOtherListHasAnOtherGroup) {
+  std::string xml = XForm({{"type", "name", "label"},
+                           {"select_multiple modes or_other", "modes", "Modes"},
+                           {"begin loop over modes", "each", "Each"},
+                           {"integer", "trips", "Trips by %(label)s"},
+                           {"end loop", "", ""}},
+                          {{"list_name", "name", "label"}, {"modes", "taxi", "Taxi"}});
+  EXPECT_TRUE(HasFlat(xml, "<each><taxi><trips/></taxi><other><trips/></other></each>")) << xml;
+  EXPECT_TRUE(HasFlat(
+      xml,
+      R"x(<group ref="/data/each/other"><label>Other</label><input ref="/data/each/other/trips"><label>Trips by Other</label>)x"))
+      << xml;
+}
+
 TEST(XFormWriter, MetadataPreloadsInstanceNameSubmissionAndDefaults) {
   std::string xml =
       XForm({{"type", "name", "label", "default", "calculation", "trigger"},
