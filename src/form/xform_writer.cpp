@@ -343,6 +343,8 @@ class Writer {
  private:
   // Tree building.
   void BuildTree();
+  size_t ElemRoom() const;
+  void ReadSettings();
   int AddElem(Elem elem, int parent);
   int TableListGroup(Elem group, int row, int parent);
   void TableListRow(Elem* select, int row, int group, bool* header_written);
@@ -655,11 +657,11 @@ Elem Writer::FromQuestion(const Question& q) {
   return e;
 }
 
-void Writer::BuildTree() {
-  // Room for every row and the elements pyxform adds, so that the tree never moves
-  // (an Elem is copied, not moved, when the vector grows).
-  // A table-list group adds two elements (TableListGroup); a loop a group and a copy
-  // of its rows per choice (ExpandLoop).
+// Room for every row and the elements pyxform adds, so that the tree never moves
+// (an Elem is copied, not moved, when the vector grows). A table-list group adds two
+// elements (TableListGroup); a loop a group and a copy of its rows per choice
+// (ExpandLoop).
+size_t Writer::ElemRoom() const {
   size_t room = 3 * form_.questions.size() + 16;
   for (const Question& q : form_.questions) {
     if (q.parent < 0 || !form_.questions[static_cast<size_t>(q.parent)].is_loop()) continue;
@@ -667,7 +669,11 @@ void Writer::BuildTree() {
         form_.FindChoiceList(form_.questions[static_cast<size_t>(q.parent)].list_name);
     if (list != nullptr) room += 2 * list->choices.size();  // a child, or a choice's group
   }
-  tree_.elems.reserve(room);
+  return room;
+}
+
+// settings clean_text_values and name.
+void Writer::ReadSettings() {
   auto clean = form_.settings.values.find("clean_text_values");
   if (clean != form_.settings.values.end()) {
     std::string value = text::AsciiLower(clean->second);
@@ -675,6 +681,10 @@ void Writer::BuildTree() {
   }
   auto it = form_.settings.values.find("name");
   if (it != form_.settings.values.end() && !it->second.empty()) root_name_ = it->second;
+}
+
+void Writer::BuildTree() {
+  tree_.elems.reserve(ElemRoom());
   // Questions in sheet order: parents come before their children.
   std::vector<int> elem_of(form_.questions.size(), -1);
   int meta = -1;
@@ -1578,6 +1588,7 @@ Result<std::string> Writer::Write() {
                        form_.SurveyCell(q.row, "type"));
     }
   }
+  ReadSettings();
   BuildTree();
   NGO_TRY(PrepareChoiceLists());
   // Triggers: "${a}" or "${a} ${b}"... names the questions whose change runs it.
