@@ -1332,6 +1332,8 @@ Status Writer::WriteBinds() {
     TypeInfo info = InfoFor(e.type);
     Attrs attrs = {{"nodeset", e.path}};
     bool container = e.is_group || e.is_repeat;
+    // pyxform's "trigger" type (unlike "acknowledge") has no bind type.
+    const bool trigger_type = e.q != nullptr && text::Trim(e.q->type_text) == "trigger";
     if (!container) {
       std::string_view type = info.bind_type;
       if (e.type == QuestionType::kRange) {
@@ -1345,6 +1347,7 @@ Status Writer::WriteBinds() {
           }
         }
       }
+      if (trigger_type) type = "";
       if (!type.empty()) attrs.emplace_back("type", std::string(type));
       if (e.type == QuestionType::kNote) attrs.emplace_back("readonly", "true()");
       if (!info.preload.empty()) {
@@ -1388,8 +1391,8 @@ Status Writer::WriteBinds() {
     };
     NGO_TRY(message(e.constraint_msg, "jr:constraintMsg"));
     NGO_TRY(message(e.required_msg, "jr:requiredMsg"));
-    // Groups and repeats have a bind only when the row gives one.
-    if (!(container && attrs.size() == 1)) Line(3, Open("bind", attrs, true));
+    // Groups, repeats and "trigger" rows have a bind only when the row gives one.
+    if (!(attrs.size() == 1 && (container || trigger_type))) Line(3, Open("bind", attrs, true));
     // Actions of the model: dynamic defaults, start-geopoint, background-audio.
     if (!e.default_value.empty() && e.dynamic_default) {
       std::string value = NGO_TRY(InsertXpaths(e.default_value, index));

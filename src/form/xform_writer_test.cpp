@@ -374,6 +374,18 @@ TEST(XFormWriter, LoopOverAnOrOtherListHasAnOtherGroup) {
       << xml;
 }
 
+// pyxform's widgets.xls: "trigger" has no bind, "acknowledge" a string one.
+TEST(XFormWriter, TriggerTypeHasNoBindUnlikeAcknowledge) {
+  std::string xml = XForm({{"type", "name", "label", "relevant"},
+                           {"trigger", "t", "Push", ""},
+                           {"acknowledge", "a", "OK", ""},
+                           {"trigger", "r", "Push", "${a} = 'OK'"}});
+  EXPECT_FALSE(Has(xml, R"x(<bind nodeset="/data/t")x")) << xml;
+  EXPECT_TRUE(Has(xml, R"x(<bind nodeset="/data/a" type="string"/>)x")) << xml;
+  EXPECT_TRUE(Has(xml, R"x(<bind nodeset="/data/r" relevant=" /data/a  = 'OK'"/>)x")) << xml;
+  EXPECT_TRUE(HasFlat(xml, R"x(<trigger ref="/data/t"><label>Push</label></trigger>)x")) << xml;
+}
+
 TEST(XFormWriter, MetadataPreloadsInstanceNameSubmissionAndDefaults) {
   std::string xml =
       XForm({{"type", "name", "label", "default", "calculation", "trigger"},
