@@ -9,7 +9,6 @@
 #include "server/server.h"
 
 #include <arpa/inet.h>
-#include <microhttpd.h>
 #include <netinet/in.h>
 #include <sodium.h>
 #include <sys/socket.h>
@@ -32,6 +31,7 @@
 #include "base/date.h"
 #include "base/text.h"
 #include "server/digest.h"
+#include "server/microhttpd_internal.h"
 #include "server/rate_limit.h"
 #include "server/request_parse.h"
 #include "server/routes.h"
@@ -225,6 +225,8 @@ class MhdServer final : public Server {
     randombytes_buf(password_cache_key_, sizeof password_cache_key_);
     digest_ = std::make_unique<DigestAuth>(options_.realm, kNonceTimeoutS);
 
+    // libmicrohttpd is loaded now, not when the program starts (microhttpd_internal.h).
+    mhd_ = NGO_TRY(LoadMicrohttpd());
     unsigned int flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
                          MHD_USE_POLL | MHD_USE_ITC;
     if (address.v6) flags |= MHD_USE_IPv6;
@@ -242,13 +244,13 @@ class MhdServer final : public Server {
       items.push_back({MHD_OPTION_HTTPS_MEM_CERT, 0, options_.tls_cert_pem.data()});
     }
     items.push_back({MHD_OPTION_END, 0, nullptr});
-    daemon_ = MHD_start_daemon(flags, address.port, nullptr, nullptr, &Access, this,
-                               MHD_OPTION_ARRAY, items.data(), MHD_OPTION_END);
+    daemon_ = mhd_->MHD_start_daemon(flags, address.port, nullptr, nullptr, &Access, this,
+                                     MHD_OPTION_ARRAY, items.data(), MHD_OPTION_END);
     if (daemon_ == nullptr) {
       std::string why = last_mhd_error_.empty() ? std::strerror(errno) : last_mhd_error_;
       return MakeError("SV021", "cannot serve on " + options_.listen + ": " + why);
     }
-    const MHD_DaemonInfo* info = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT);
+    const MHD_DaemonInfo* info = mhd_->MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT);
     port_ = info != nullptr ? info->port : address.port;
     base_url_ = options_.base_url;
     if (base_url_.empty()) {
@@ -272,7 +274,7 @@ class MhdServer final : public Server {
     std::lock_guard shutdown_lock(shutdown_mu_);
     if (daemon_ == nullptr) return 0;
     // Stop accepting: close the listening socket; connections already open go on.
-    MHD_socket listen_fd = MHD_quiesce_daemon(daemon_);
+    MHD_socket listen_fd = mhd_->MHD_quiesce_daemon(daemon_);
     if (listen_fd != MHD_INVALID_SOCKET) ::close(listen_fd);
     int left = 0;
     {
@@ -287,7 +289,7 @@ class MhdServer final : public Server {
     }
     watchdog_cv_.notify_all();
     if (watchdog_.joinable()) watchdog_.join();
-    MHD_stop_daemon(daemon_);
+    mhd_->MHD_stop_daemon(daemon_);
     daemon_ = nullptr;
     return left;
   }
@@ -317,7 +319,7 @@ class MhdServer final : public Server {
         ++in_flight_;
       }
       const MHD_ConnectionInfo* info =
-          MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+          mhd_->MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
       st->conn = info != nullptr ? static_cast<ConnState*>(info->socket_context) : nullptr;
       if (st->conn != nullptr) {
         std::lock_guard lock(conns_mu_);
@@ -332,8 +334,9 @@ class MhdServer final : public Server {
       req.method = method == nullptr ? "" : method;
       req.path = url == nullptr ? "" : url;
       req.tls = tls_;
-      MHD_get_connection_values(connection, MHD_HEADER_KIND, &CollectValue, &req.headers);
-      MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, &CollectArgument, &req.query);
+      mhd_->MHD_get_connection_values(connection, MHD_HEADER_KIND, &CollectValue, &req.headers);
+      mhd_->MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, &CollectArgument,
+                                      &req.query);
       req.client = ClientAddress(connection, req);
       // Decided now, before any body is read: the size limit and the account.
       std::string length = req.Header("content-length");
@@ -399,7 +402,7 @@ class MhdServer final : public Server {
   // trusted proxy's.
   std::string ClientAddress(MHD_Connection* connection, const Request& req) const {
     const MHD_ConnectionInfo* info =
-        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        mhd_->MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     std::string peer = info != nullptr ? AddressText(info->client_addr) : "";
     if (std::find(options_.trusted_proxies.begin(), options_.trusted_proxies.end(), peer) ==
         options_.trusted_proxies.end()) {
@@ -478,18 +481,18 @@ class MhdServer final : public Server {
         return Unauthorised(st, "Basic authentication is accepted only over HTTPS; use Digest");
       }
       char* password = nullptr;
-      char* got = MHD_basic_auth_get_username_password(connection, &password);
+      char* got = mhd_->MHD_basic_auth_get_username_password(connection, &password);
       if (got == nullptr) {
-        if (password != nullptr) MHD_free(password);
+        if (password != nullptr) mhd_->MHD_free(password);
         Failed("", req.client);
         return Unauthorised(st, "malformed Basic authorization");
       }
       name = got;
-      MHD_free(got);
+      mhd_->MHD_free(got);
       std::string secret = password == nullptr ? "" : password;
       if (password != nullptr) {
         sodium_memzero(password, std::strlen(password));
-        MHD_free(password);
+        mhd_->MHD_free(password);
       }
       if (Blocked(st, "user:" + name)) return;
       auto user = store_->GetUser(name);
@@ -717,12 +720,13 @@ class MhdServer final : public Server {
   }
 
   MHD_Result Queue(MHD_Connection* connection, RequestState* st, Response response) {
-    MHD_Response* r = MHD_create_response_from_buffer(response.body.size(), response.body.data(),
-                                                      MHD_RESPMEM_MUST_COPY);
+    MHD_Response* r = mhd_->MHD_create_response_from_buffer(
+        response.body.size(), response.body.data(), MHD_RESPMEM_MUST_COPY);
     if (r == nullptr) return MHD_NO;
     AddHeaders(r, response);
-    MHD_Result queued = MHD_queue_response(connection, static_cast<unsigned>(response.status), r);
-    MHD_destroy_response(r);
+    MHD_Result queued =
+        mhd_->MHD_queue_response(connection, static_cast<unsigned>(response.status), r);
+    mhd_->MHD_destroy_response(r);
     st->status = response.status;
     st->bytes = st->request.method == "HEAD" ? 0 : response.body.size();
     return queued;
@@ -736,30 +740,31 @@ class MhdServer final : public Server {
       stale = true;
       return true;
     });
-    MHD_Response* r = MHD_create_response_from_buffer(response.body.size(), response.body.data(),
-                                                      MHD_RESPMEM_MUST_COPY);
+    MHD_Response* r = mhd_->MHD_create_response_from_buffer(
+        response.body.size(), response.body.data(), MHD_RESPMEM_MUST_COPY);
     if (r == nullptr) return MHD_NO;
     AddHeaders(r, response);
-    MHD_add_response_header(r, "WWW-Authenticate", digest_->Challenge(NowSeconds(), stale).c_str());
+    mhd_->MHD_add_response_header(r, "WWW-Authenticate",
+                                  digest_->Challenge(NowSeconds(), stale).c_str());
     if (tls_) {
-      MHD_add_response_header(
+      mhd_->MHD_add_response_header(
           r, "WWW-Authenticate",
           ("Basic realm=\"" + options_.realm + "\", charset=\"UTF-8\"").c_str());
     }
-    MHD_Result queued = MHD_queue_response(connection, 401, r);
-    MHD_destroy_response(r);
+    MHD_Result queued = mhd_->MHD_queue_response(connection, 401, r);
+    mhd_->MHD_destroy_response(r);
     st->status = 401;
     st->bytes = response.body.size();
     return queued;
   }
 
-  static void AddHeaders(MHD_Response* r, const Response& response) {
-    MHD_add_response_header(r, "X-OpenRosa-Version", "1.0");
+  void AddHeaders(MHD_Response* r, const Response& response) const {
+    mhd_->MHD_add_response_header(r, "X-OpenRosa-Version", "1.0");
     if (response.status != 204 && response.status != 304 && !response.content_type.empty()) {
-      MHD_add_response_header(r, "Content-Type", response.content_type.c_str());
+      mhd_->MHD_add_response_header(r, "Content-Type", response.content_type.c_str());
     }
     for (const auto& [name, value] : response.headers) {
-      MHD_add_response_header(r, name.c_str(), value.c_str());
+      mhd_->MHD_add_response_header(r, name.c_str(), value.c_str());
     }
   }
 
@@ -801,7 +806,7 @@ class MhdServer final : public Server {
     if (code == MHD_CONNECTION_NOTIFY_STARTED) {
       auto* cs = new ConnState;
       const MHD_ConnectionInfo* info =
-          MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+          self->mhd_->MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
       cs->fd = info != nullptr ? info->connect_fd : -1;
       cs->phase_start_ms = SteadyMs();
       std::lock_guard lock(self->conns_mu_);
@@ -886,6 +891,7 @@ class MhdServer final : public Server {
   std::unique_ptr<Router> router_;  // made once the port, hence the base URL, is known
   std::atomic<bool> ready_{false};  // router_ made and complete: requests may be answered
   bool tls_ = false;
+  const Microhttpd* mhd_ = nullptr;  // set by Begin() before daemon_
   MHD_Daemon* daemon_ = nullptr;
   uint16_t port_ = 0;
   std::string base_url_;

@@ -1,8 +1,7 @@
-#include <dlfcn.h>
-
 #include <mutex>
 #include <string>
 
+#include "base/shared_library.h"
 #include "store/postgres/libpq_internal.h"
 
 namespace ngosurvey::store::postgres {
@@ -14,29 +13,15 @@ tl::unexpected<Error> LoadError(const char* soname, const std::string& detail) {
                        " (Debian package libpq5), needed for a postgresql:// store: " + detail);
 }
 
-// Resolves `name` in `library` into `function`; false when the library lacks it.
-template <typename Function>
-bool Resolve(void* library, const char* name, Function& function) {
-  void* symbol = ::dlsym(library, name);
-  if (symbol == nullptr) return false;
-  function = reinterpret_cast<Function>(symbol);
-  return true;
-}
-
 }  // namespace
 
 Status LoadLibPqFrom(const char* soname, LibPq& out) {
-  // RTLD_NOW: every symbol bound here, once, rather than at the first call of each.
-  // RTLD_LOCAL: libpq's symbols stay out of the global scope.
-  void* library = ::dlopen(soname, RTLD_NOW | RTLD_LOCAL);
-  if (library == nullptr) {
-    const char* why = ::dlerror();
-    return LoadError(soname, why != nullptr ? why : "unknown reason");
-  }
+  auto library = SharedLibrary::Open(soname);
+  if (!library) return LoadError(soname, library.error());
   LibPq pq;
 #define NGO_RESOLVE(name)                                  \
-  if (!Resolve(library, #name, pq.name)) {                 \
-    ::dlclose(library);                                    \
+  if (!library->Resolve(#name, pq.name)) {                 \
+    library->Close();                                      \
     return LoadError(soname, "it has no function " #name); \
   }
   NGO_RESOLVE(PQconnectdbParams)
