@@ -1,6 +1,12 @@
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <thread>
 
 #include "base/diagnostic.h"
 #include "base/error.h"
@@ -109,6 +115,32 @@ TEST(FileTest, AtomicWriteReplacesAndLeavesNoTemporary) {
   EXPECT_FALSE(failed);
   EXPECT_EQ(ReadFile(path).value(), "second");
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir), {}), 1);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(FileTest, WritesIntoANamedPipeInsteadOfReplacingIt) {
+  // What `-o /dev/null` or `-o /dev/stdout` meet: a target that is no regular file
+  // is written into, and stays what it was (a rename would have replaced it).
+  auto dir = std::filesystem::temp_directory_path() / ("ngo_fifo_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::string path = (dir / "pipe").string();
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  std::string got;
+  std::thread reader([&] {
+    std::ifstream in(path, std::ios::binary);
+    got.assign(std::istreambuf_iterator<char>(in), {});
+  });
+  Status written = WriteFileAtomic(path, "through the pipe");
+  reader.join();
+  ASSERT_TRUE(written) << written.error().ToString();
+  EXPECT_EQ(got, "through the pipe");
+  EXPECT_TRUE(std::filesystem::is_fifo(path));
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir), {}), 1);  // no temporary
+  // A folder is refused, and left as it was.
+  Status folder = WriteFileAtomic(dir.string(), "x");
+  ASSERT_FALSE(folder);
+  EXPECT_EQ(folder.error().code, "IO004");
+  EXPECT_TRUE(std::filesystem::is_directory(dir));
   std::filesystem::remove_all(dir);
 }
 

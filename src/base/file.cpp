@@ -34,6 +34,45 @@ Status FsyncPath(const std::string& path, int flags) {
   return Ok();
 }
 
+// Copies the file `from` into `to`, an existing file that is not a regular one (a
+// character device such as /dev/null or /dev/stdout, a named pipe), opened for writing
+// as it is: it cannot be replaced by a rename.
+Status CopyInto(const std::string& from, const std::string& to) {
+  int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) return MakeError("IO004", "cannot read back: " + ErrnoText(), FileLocation(to));
+  int out = ::open(to.c_str(), O_WRONLY | O_CLOEXEC);
+  if (out < 0) {
+    std::string why = ErrnoText();
+    ::close(in);
+    return MakeError("IO004", "cannot open: " + why, FileLocation(to));
+  }
+  Status copied = Ok();
+  char buffer[65536];
+  for (;;) {
+    ssize_t n = ::read(in, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      if (n < 0) copied = MakeError("IO004", "cannot read back: " + ErrnoText(), FileLocation(to));
+      break;
+    }
+    ssize_t done = 0;
+    while (done < n && copied) {
+      ssize_t w = ::write(out, buffer + done, static_cast<size_t>(n - done));
+      if (w < 0 && errno == EINTR) continue;
+      if (w < 0)
+        copied = MakeError("IO004", "cannot write: " + ErrnoText(), FileLocation(to));
+      else
+        done += w;
+    }
+    if (!copied) break;
+  }
+  ::close(in);
+  if (::close(out) != 0 && copied) {
+    copied = MakeError("IO004", "cannot write: " + ErrnoText(), FileLocation(to));
+  }
+  return copied;
+}
+
 std::string ParentOf(const std::string& path) {
   std::filesystem::path parent = std::filesystem::path(path).parent_path();
   return parent.empty() ? "." : parent.string();
@@ -76,6 +115,24 @@ Result<std::string> ReadFile(const std::string& path, uint64_t max_bytes) {
 
 Status WriteFileAtomicWith(const std::string& path,
                            const std::function<Status(const std::string& temp_path)>& write) {
+  // A target that exists and is not a regular file (/dev/null, /dev/stdout, a named
+  // pipe) is written into, not replaced: renaming over it would put a regular file
+  // in its place (for /dev/null, as root, the whole machine's). The output is made in
+  // the temporary folder, then copied in.
+  struct stat target;
+  if (::stat(path.c_str(), &target) == 0 && !S_ISREG(target.st_mode)) {
+    if (S_ISDIR(target.st_mode)) {
+      return MakeError("IO004", "cannot write: it is a folder", FileLocation(path));
+    }
+    std::error_code ec;
+    std::filesystem::path folder = std::filesystem::temp_directory_path(ec);
+    if (ec) folder = "/tmp";
+    std::string temp = TempPathFor((folder / "ngosurvey-output").string());
+    Status written = write(temp);
+    if (written) written = CopyInto(temp, path);
+    ::unlink(temp.c_str());
+    return written;
+  }
   std::string temp = TempPathFor(path);
   Status written = write(temp);
   if (written) written = FsyncPath(temp, O_RDONLY);

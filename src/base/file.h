@@ -22,6 +22,9 @@ Result<std::string> ReadFile(const std::string& path, uint64_t max_bytes = kDefa
 
 // Writes `contents` to `path` atomically (temporary file + fsync + rename + fsync
 // of the folder). On error the target is untouched and no temporary file remains.
+// A target that exists and is no regular file (/dev/null, /dev/stdout, a named
+// pipe) is written into instead, not replaced: the output is made in the temporary
+// folder and copied in (not atomic; nothing to replace). A folder is IO004.
 Status WriteFileAtomic(const std::string& path, std::string_view contents);
 
 // Like WriteFileAtomic for output produced by a library that writes to a path
