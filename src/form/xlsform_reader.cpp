@@ -759,6 +759,9 @@ Status Builder::ReadSurvey(const Sheet& sheet) {
     int question;  // index in questions
   };
   std::vector<Open> open;
+  // At most a question per row: room for them all at once, so that the vector never
+  // moves its (large) questions as it grows.
+  form_.questions.reserve(form_.questions.size() + sheet.rows.size());
 
   for (size_t row_idx = 1; row_idx < sheet.rows.size(); ++row_idx) {
     const Row& row = sheet.rows[row_idx];
