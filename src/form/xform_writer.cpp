@@ -4,6 +4,11 @@
 // meta/instanceName), then writes the model (itext, instances, binds) and the body
 // from that tree. The rules follow pyxform 4.x (survey.py, survey_element.py,
 // question.py, section.py, xls2json.py); docs/xform.md lists the differences.
+//
+// Speed (bench/README.md, 10,000 rows in tens of milliseconds): the tree holds views
+// of the Form's cells (a copy only where pyxform's cleaning changes a cell, kept in
+// the writer's deque), names are found through hash maps and indices built once, and
+// every element is written straight into one output buffer.
 #include "form/xform_writer.h"
 
 #include <fmt/format.h>
@@ -60,26 +65,30 @@ void AppendEscaped(std::string* out, std::string_view text, bool attribute) {
   out->append(text.data() + run, text.size() - run);
 }
 
-std::string Escape(std::string_view text, bool attribute = false) {
-  std::string out;
-  out.reserve(text.size());
-  AppendEscaped(&out, text, attribute);
-  return out;
-}
+// Attributes of an element: name and unescaped value, views of the Form, of the
+// tree, of literals or of strings the writer keeps (Writer::Keep).
+using Attrs = std::vector<std::pair<std::string_view, std::string_view>>;
 
-using Attrs = std::vector<std::pair<std::string, std::string>>;
+// Hash and equality that find a std::string key from a string_view without a copy.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
 
 // ---- pyxform's element tree -----------------------------------------------------
 
 // A text that pyxform keeps as a plain string (one untranslated column) or as a
-// dictionary of languages (itext). `texts` is keyed by Language::code.
+// dictionary of languages (itext). `texts` holds (Language::code, text) in the
+// order of the codes, as Translations does.
 struct Text {
-  Translations texts;
+  std::vector<std::pair<std::string_view, std::string_view>> texts;
   bool plain = false;  // one text, from a column without a language
   bool empty() const { return texts.empty(); }
-  const std::string& only() const { return texts.begin()->second; }
+  std::string_view only() const { return texts.front().second; }
 };
 
+// Views (std::string_view) point into the Form, the writer's loop_rows_ or strings
+// the writer keeps: all outlive the tree.
 struct Elem {
   const Question* q = nullptr;  // the survey row, nullptr for generated elements
   QuestionType type = QuestionType::kText;
@@ -92,24 +101,24 @@ struct Elem {
 
   Text label, hint, guidance, constraint_msg, required_msg;
   // Media of the label: kind ("image", "audio", "video", "big-image") -> texts.
-  std::vector<std::pair<std::string, Text>> media;
+  std::vector<std::pair<std::string_view, Text>> media;
   // Bind attributes from the row, in pyxform's order, before conversions and ${}.
   Attrs bind;
   // Body (control) attributes from the row: appearance, jr:count, body:: columns.
   Attrs control;
-  std::string default_value;
+  std::string_view default_value;
   bool dynamic_default = false;
-  std::string list_name;  // selects: the choice list (or_other already applied)
-  std::string choice_filter;
-  std::string trigger;      // the ${name} whose change recomputes the calculation
-  std::string calculation;  // kept aside for trigger
+  std::string_view list_name;  // selects: the choice list (or_other already applied)
+  std::string_view choice_filter;
+  std::string_view trigger;      // the ${name} whose change recomputes the calculation
+  std::string_view calculation;  // kept aside for trigger
   std::map<std::string, std::string> parameters;
 };
 
 struct Tree {
   std::vector<Elem> elems;
   std::vector<int> roots;
-  std::unordered_map<std::string, int> by_name;  // -2: several elements
+  std::unordered_map<std::string, int, StringHash, std::equal_to<>> by_name;  // -2: several
 };
 
 // pyxform's clean_text_values: "smart" quotes become plain ones in every cell, and
@@ -139,15 +148,13 @@ std::string Clean(std::string_view value, bool collapse_spaces) {
   return out;
 }
 
-// Whether pyxform keeps `texts` as a plain string: one text in the default
-// language, from a column without a language.
-Text MakeText(const Form& form, const Translations& texts, std::string_view key,
-              const std::set<std::string>& untranslated, bool collapse_spaces) {
-  Text text;
-  for (const auto& [lang, value] : texts) text.texts[lang] = Clean(value, collapse_spaces);
-  text.plain = texts.size() == 1 && texts.begin()->first == form.default_language &&
-               untranslated.count(std::string(key)) != 0;
-  return text;
+// Whether Clean would change `value`: a "smart" quote, or two spaces in a row.
+bool NeedsClean(std::string_view value, bool collapse_spaces) {
+  for (size_t i = 0; i + 1 < value.size(); ++i) {
+    if (value[i] == '\xE2' && value[i + 1] == '\x80') return true;
+    if (collapse_spaces && value[i] == ' ' && value[i + 1] == ' ') return true;
+  }
+  return false;
 }
 
 bool HasReference(std::string_view text) {
@@ -156,7 +163,7 @@ bool HasReference(std::string_view text) {
 }
 
 // pyxform's BINDING_CONVERSIONS for relevant/required/readonly/constraint/calculate.
-std::string ConvertBinding(const std::string& value) {
+std::string_view ConvertBinding(std::string_view value) {
   static const std::array<std::string_view, 6> kTrue = {"yes",  "Yes",  "YES",
                                                         "true", "True", "TRUE"};
   static const std::array<std::string_view, 6> kFalse = {"no",    "No",    "NO",
@@ -341,6 +348,16 @@ class Writer {
   Result<std::string> Write();
 
  private:
+  // Strings the tree and the attributes point at.
+  std::string_view Keep(std::string value) { return kept_.emplace_back(std::move(value)); }
+  std::string_view CleanView(std::string_view value, bool collapse_spaces) {
+    return NeedsClean(value, collapse_spaces) ? Keep(Clean(value, collapse_spaces)) : value;
+  }
+  // pyxform's text of `texts`, and whether it keeps it as a plain string: one text
+  // in the default language, from a column without a language.
+  Text MakeText(const Translations& texts, std::string_view key,
+                const std::set<std::string>& untranslated, bool collapse_spaces);
+
   // Tree building.
   void BuildTree();
   size_t ElemRoom() const;
@@ -354,31 +371,49 @@ class Writer {
 
   // ${name} rewriting.
   Result<std::string> InsertXpaths(std::string_view text, int context, bool use_current = false);
-  Result<std::string> ReferencePath(std::string_view name, bool last_saved, int context,
-                                    bool use_current, std::string_view whole, size_t at);
-  Result<std::string> InsertOutputs(std::string_view text, int context);
-  // InsertOutputs appending to `out` (which holds a partial text when it fails).
+  // InsertXpaths as a view: `text` itself when it has no ${name}, else the result,
+  // kept in `scratch_` until the next ClearScratch.
+  Result<std::string_view> XpathsView(std::string_view text, int context, bool use_current = false);
+  void ClearScratch() { scratch_.clear(); }
+  // Appends the path that replaces ${name}, with a space either side; `escape`:
+  // escaped for an attribute.
+  Status AppendReference(std::string* out, std::string_view name, bool last_saved, int context,
+                         bool use_current, std::string_view whole, size_t at, bool escape);
+  // A text for people appended to `out` (which holds a partial text when it
+  // fails): escaped, each ${name} an <output value="..."/>.
   Status AppendOutputs(std::string* out, std::string_view text, int context);
-  std::string RelativeTo(int elem, int ancestor) const;
   Location Where(int elem, std::string_view column) const;
 
-  // Output.
-  std::string LangText(const std::string& code) const;
+  // Output, appended to out_.
+  std::string LangText(std::string_view code) const;
   Status WriteItext();
   Status WriteInstance(int elem, int depth, bool template_copy, bool in_repeat_copy);
   void WriteSecondaryInstances();
   Status WriteBinds();
   Status WriteBody(int elem, int depth);
   Status WriteLabelHint(int elem, int depth, bool hint_too);
+  void Indent(int depth) { out_.append(static_cast<size_t>(depth) * 2, ' '); }
   void Line(int depth, std::string_view text);
-  std::string Open(std::string_view tag, const Attrs& attrs, bool close) const;
+  // <tag a="v"...> or <tag a="v".../> on a line of its own.
+  void OpenLine(int depth, std::string_view tag, const Attrs& attrs, bool close);
+  // <tag a="v"...>, without indentation or line break.
+  void Open(std::string_view tag, const Attrs& attrs, bool close);
+  // </tag> and the line break.
+  void CloseLine(std::string_view tag);
 
   const Form& form_;
   const XFormOptions& options_;
   Tree tree_;
   std::string root_name_ = "data";
+  std::string root_path_;     // "/" + root_name_
   std::string default_lang_;  // pyxform's default_language: a Language::code
   std::string out_;
+  // Strings the tree points at (a deque: they never move).
+  std::deque<std::string> kept_;
+  // Strings an element's attributes point at while it is written (ClearScratch).
+  std::deque<std::string> scratch_;
+  Attrs attrs_;          // the attributes of the element being written, reused
+  std::string nodeset_;  // an itemset's nodeset, reused
   bool last_saved_ = false;
   // Choice lists as pyxform sees them: or_other adds "other"; itext when any label
   // is translated or has media or a ${reference}.
@@ -389,7 +424,9 @@ class Writer {
     bool itext = false;
   };
   std::vector<ListInfo> lists_;
-  std::map<std::string, size_t> list_index_;
+  std::unordered_map<std::string_view, size_t> list_index_;
+  // The "Other" labels of lists that an or_other select extends, by list index.
+  std::deque<Translations> other_labels_;
   // Triggers: the triggering element's index -> (target element, value).
   std::multimap<int, int> triggered_by_;
   // Table-list groups (TableListGroup) -> whether their header select is written.
@@ -397,9 +434,22 @@ class Writer {
   // The rows of a loop's questions as written for each choice (ExpandLoop): the
   // elements point at them. A deque: its elements never move.
   std::deque<Question> loop_rows_;
+  std::deque<Choice> loop_choices_;  // the "other" choice ExpandLoop adds
   std::vector<int> preorder_;
   bool collapse_ = true;  // settings clean_text_values (default yes)
 };
+
+Text Writer::MakeText(const Translations& texts, std::string_view key,
+                      const std::set<std::string>& untranslated, bool collapse_spaces) {
+  Text text;
+  text.texts.reserve(texts.size());
+  for (const auto& [lang, value] : texts) {
+    text.texts.emplace_back(lang, CleanView(value, collapse_spaces));
+  }
+  text.plain = texts.size() == 1 && texts.begin()->first == form_.default_language &&
+               untranslated.count(std::string(key)) != 0;
+  return text;
+}
 
 Location Writer::Where(int elem, std::string_view column) const {
   const Elem& e = tree_.elems[static_cast<size_t>(elem)];
@@ -428,10 +478,10 @@ int Writer::TableListGroup(Elem group, int row, int parent) {
       size_t end = value.find(' ', pos);
       if (end == std::string::npos) end = value.size();
       std::string_view word = std::string_view(value).substr(pos, end - pos);
-      if (!word.empty() && word != "table-list") appearance += " " + std::string(word);
+      if (!word.empty() && word != "table-list") appearance.append(" ").append(word);
       pos = end + 1;
     }
-    value = appearance;
+    value = Keep(appearance);
   }
   Elem note;
   if (!group.label.empty() || !group.hint.empty()) {
@@ -455,7 +505,7 @@ void Writer::TableListRow(Elem* select, int row, int group, bool* header_written
     header.name = "reserved_name_for_field_list_labels_" + std::to_string(row);
     header.list_name = select->list_name;
     header.control = {{"appearance", "label"}};
-    header.label.texts[form_.default_language] = " ";
+    header.label.texts = {{form_.default_language, " "}};
     header.label.plain = true;
     AddElem(std::move(header), group);
     *header_written = true;
@@ -501,7 +551,7 @@ void Writer::ExpandLoop(const Question& loop, int parent, std::vector<int>* elem
   Elem group = FromQuestion(loop);
   group.type = QuestionType::kBeginGroup;
   group.is_group = true;
-  group.list_name.clear();
+  group.list_name = {};
   const int loop_index = AddElem(std::move(group), parent);
   const ChoiceList* list = form_.FindChoiceList(loop.list_name);
   if (list == nullptr) return;        // the reader reports the unknown list
@@ -516,24 +566,27 @@ void Writer::ExpandLoop(const Question& loop, int parent, std::vector<int>* elem
     rows.push_back(&q);
   }
   const auto& plain_choice = form_.untranslated_choices_columns;
-  std::vector<Choice> choices = list->choices;
+  std::vector<const Choice*> choices;  // the tree points at their texts: never copies
+  choices.reserve(list->choices.size() + 1);
+  for (const Choice& choice : list->choices) choices.push_back(&choice);
   // pyxform adds "other" to a list that an or_other select uses, for the loop too.
   const bool or_other =
       std::any_of(form_.questions.begin(), form_.questions.end(),
                   [&](const Question& q) { return q.or_other && q.list_name == loop.list_name; });
   if (or_other && list->Find("other") == nullptr) {
-    Choice other;
+    Choice& other = loop_choices_.emplace_back();
     other.name = "other";
     other.label[form_.default_language] = "Other";
-    choices.push_back(std::move(other));
+    choices.push_back(&other);
   }
-  for (const Choice& choice : choices) {
+  for (const Choice* choice_ptr : choices) {
+    const Choice& choice = *choice_ptr;
     if (choice.name == "none") continue;
     Elem column;
     column.type = QuestionType::kBeginGroup;
     column.is_group = true;
     column.name = choice.name;
-    column.label = MakeText(form_, choice.label, "label", plain_choice, collapse_);
+    column.label = MakeText(choice.label, "label", plain_choice, collapse_);
     const int column_index = AddElem(std::move(column), loop_index);
     std::map<int, int> copy_of;  // a row's index -> its element under this choice
     copy_of[loop.index] = column_index;
@@ -578,9 +631,10 @@ void Writer::ExpandLoop(const Question& loop, int parent, std::vector<int>* elem
 
 int Writer::AddElem(Elem elem, int parent) {
   elem.parent = parent;
-  std::string parent_path =
-      parent < 0 ? "/" + root_name_ : tree_.elems[static_cast<size_t>(parent)].path;
-  elem.path = parent_path + "/" + elem.name;
+  const std::string& parent_path =
+      parent < 0 ? root_path_ : tree_.elems[static_cast<size_t>(parent)].path;
+  elem.path.reserve(parent_path.size() + 1 + elem.name.size());
+  elem.path.append(parent_path).append(1, '/').append(elem.name);
   int index = static_cast<int>(tree_.elems.size());
   tree_.elems.push_back(std::move(elem));
   if (parent < 0)
@@ -592,28 +646,27 @@ int Writer::AddElem(Elem elem, int parent) {
 
 Elem Writer::FromQuestion(const Question& q) {
   const auto& plain = form_.untranslated_survey_columns;
-  auto C = [this](const std::string& value) { return Clean(value, collapse_); };
+  auto C = [this](std::string_view value) { return CleanView(value, collapse_); };
   Elem e;
   e.q = &q;
   e.type = q.type;
   e.name = q.name;
   e.is_group = q.is_group();
   e.is_repeat = q.is_repeat();
-  e.label = MakeText(form_, q.label, "label", plain, collapse_);
-  e.hint = MakeText(form_, q.hint, "hint", plain, collapse_);
+  e.label = MakeText(q.label, "label", plain, collapse_);
+  e.hint = MakeText(q.hint, "hint", plain, collapse_);
   if (q.hint_from_type) e.hint.plain = true;  // pyxform's type dictionary: a plain string
-  e.guidance = MakeText(form_, q.guidance_hint, "guidance_hint", plain, collapse_);
-  e.constraint_msg = MakeText(form_, q.constraint_message, "constraint_message", plain, collapse_);
-  e.required_msg = MakeText(form_, q.required_message, "required_message", plain, collapse_);
+  e.guidance = MakeText(q.guidance_hint, "guidance_hint", plain, collapse_);
+  e.constraint_msg = MakeText(q.constraint_message, "constraint_message", plain, collapse_);
+  e.required_msg = MakeText(q.required_message, "required_message", plain, collapse_);
   for (auto [kind, texts] : {std::pair<const char*, const Translations*>{"image", &q.image},
                              {"audio", &q.audio},
                              {"video", &q.video}}) {
-    if (!texts->empty())
-      e.media.emplace_back(kind, MakeText(form_, *texts, kind, plain, collapse_));
+    if (!texts->empty()) e.media.emplace_back(kind, MakeText(*texts, kind, plain, collapse_));
   }
   if (const std::string* big = q.ExtraColumn("big-image")) {
     Text text;
-    text.texts[form_.default_language] = *big;
+    text.texts = {{form_.default_language, *big}};
     text.plain = true;
     e.media.emplace_back("big-image", text);
   }
@@ -633,11 +686,11 @@ Elem Writer::FromQuestion(const Question& q) {
   for (const auto& [header, value] : q.extra_columns) {
     std::string lower = text::AsciiLower(header);
     if (lower.rfind("bind::", 0) == 0)
-      e.bind.emplace_back(header.substr(6), C(value));
+      e.bind.emplace_back(std::string_view(header).substr(6), C(value));
     else if (lower.rfind("body::", 0) == 0)
-      e.control.emplace_back(header.substr(6), C(value));
+      e.control.emplace_back(std::string_view(header).substr(6), C(value));
     else if (lower.rfind("control::", 0) == 0)
-      e.control.emplace_back(header.substr(9), C(value));
+      e.control.emplace_back(std::string_view(header).substr(9), C(value));
   }
   if (!q.appearance.empty()) e.control.emplace(e.control.begin(), "appearance", C(q.appearance));
   if (info.preload.empty() && !q.default_value.empty()) {
@@ -646,7 +699,7 @@ Elem Writer::FromQuestion(const Question& q) {
   }
   e.list_name = q.list_name;
   e.choice_filter = C(q.choice_filter);
-  e.parameters = ParseParameters(C(q.parameters));
+  if (!q.parameters.empty()) e.parameters = ParseParameters(C(q.parameters));
   if (q.type == QuestionType::kRange) {
     // pyxform: start=1 end=10 step=1 unless given; decimal when any has a fraction.
     for (auto [key, fallback] :
@@ -681,6 +734,7 @@ void Writer::ReadSettings() {
   }
   auto it = form_.settings.values.find("name");
   if (it != form_.settings.values.end() && !it->second.empty()) root_name_ = it->second;
+  root_path_ = "/" + root_name_;
 }
 
 void Writer::BuildTree() {
@@ -701,12 +755,12 @@ void Writer::BuildTree() {
         Elem gen;
         gen.type = QuestionType::kCalculate;
         gen.name = q.name + "_count";
-        gen.bind = {{"readonly", "true()"}, {"calculate", count}};
+        gen.bind = {{"readonly", "true()"}, {"calculate", Keep(count)}};
         AddElem(std::move(gen), parent);
         count = "${" + q.name + "_count}";
       }
       Elem e = FromQuestion(q);
-      e.control.emplace_back("jr:count", count);
+      e.control.emplace_back("jr:count", Keep(count));
       elem_of[static_cast<size_t>(q.index)] = AddElem(std::move(e), parent);
       continue;
     }
@@ -748,9 +802,9 @@ void Writer::BuildTree() {
       Elem other;
       other.type = QuestionType::kText;
       other.name = q.name + "_other";
-      other.label.texts[form_.default_language] = "Specify other.";
+      other.label.texts = {{form_.default_language, "Specify other."}};
       other.label.plain = true;
-      other.bind = {{"relevant", fmt::format("selected(../{}, 'other')", q.name)}};
+      other.bind = {{"relevant", Keep(fmt::format("selected(../{}, 'other')", q.name))}};
       AddElem(std::move(other), parent);
     }
   }
@@ -778,15 +832,15 @@ void Writer::BuildTree() {
       auto preload = form_.settings.values.find("instance_id");
       id.bind = {{"readonly", "true()"},
                  {"jr:preload", preload != form_.settings.values.end() && !preload->second.empty()
-                                    ? preload->second
-                                    : "uid"}};
+                                    ? std::string_view(preload->second)
+                                    : std::string_view("uid")}};
       AddElem(std::move(id), meta);
     }
     if (!instance_name.empty()) {
       Elem name;
       name.type = QuestionType::kCalculate;
       name.name = "instanceName";
-      name.bind = {{"calculate", instance_name}};
+      name.bind = {{"calculate", Keep(instance_name)}};
       AddElem(std::move(name), meta);
     }
   }
@@ -811,7 +865,7 @@ Status Writer::PrepareChoiceLists() {
     ListInfo info;
     info.list = &list;
     for (const Choice& choice : list.choices) {
-      Text label = MakeText(form_, choice.label, "label", plain, false);
+      Text label = MakeText(choice.label, "label", plain, false);
       bool media = !choice.image.empty() || !choice.audio.empty() || !choice.video.empty();
       if (media || (!label.empty() && !label.plain) ||
           (label.plain && HasReference(label.only()))) {
@@ -831,7 +885,7 @@ Status Writer::PrepareChoiceLists() {
     // pyxform labels the added choice in every language when some label is a
     // dictionary of languages.
     for (const Choice& choice : info.list->choices) {
-      if (!MakeText(form_, choice.label, "label", plain, false).plain && !choice.label.empty()) {
+      if (!MakeText(choice.label, "label", plain, false).plain && !choice.label.empty()) {
         info.other_translated = true;
       }
     }
@@ -841,22 +895,10 @@ Status Writer::PrepareChoiceLists() {
 
 // ---- ${name} ----------------------------------------------------------------------
 
-// The path of `elem` below `ancestor` ("/group/name"); the absolute path when
-// ancestor is -1.
-std::string Writer::RelativeTo(int elem, int ancestor) const {
-  std::vector<const std::string*> names;
-  for (int at = elem; at != ancestor && at >= 0; at = tree_.elems[static_cast<size_t>(at)].parent) {
-    names.push_back(&tree_.elems[static_cast<size_t>(at)].name);
-  }
-  std::string path;
-  if (ancestor < 0) path = "/" + root_name_;
-  for (auto it = names.rbegin(); it != names.rend(); ++it) path += "/" + **it;
-  return path;
-}
-
-Result<std::string> Writer::ReferencePath(std::string_view name, bool last_saved, int context,
-                                          bool use_current, std::string_view whole, size_t at) {
-  auto found = tree_.by_name.find(std::string(name));
+Status Writer::AppendReference(std::string* out, std::string_view name, bool last_saved,
+                               int context, bool use_current, std::string_view whole, size_t at,
+                               bool escape) {
+  auto found = tree_.by_name.find(name);
   if (found == tree_.by_name.end()) {
     return MakeError(code::kUnknownReference,
                      fmt::format("${{{}}}: there is no element named '{}'", name, name),
@@ -867,7 +909,14 @@ Result<std::string> Writer::ReferencePath(std::string_view name, bool last_saved
                      fmt::format("${{{}}}: several elements are named '{}'", name, name),
                      context >= 0 ? Where(context, "name") : Location{form_.file});
   }
-  int target = found->second;
+  const int target = found->second;
+  const std::string& target_path = tree_.elems[static_cast<size_t>(target)].path;
+  auto append = [&](std::string_view text) {
+    if (escape)
+      AppendEscaped(out, text, true);
+    else
+      out->append(text);
+  };
   bool relative = !last_saved && context >= 0;
   if (relative) {
     // pyxform: inside indexed-repeat(), the arguments 1, 2, 4 and 6 (the repeat
@@ -885,19 +934,21 @@ Result<std::string> Writer::ReferencePath(std::string_view name, bool last_saved
     }
   }
   if (relative) {
-    // The lowest repeat that contains both the context and the target.
-    std::map<int, int> context_steps;
-    int steps = 1;
-    for (int a = tree_.elems[static_cast<size_t>(context)].parent; a >= 0;
-         a = tree_.elems[static_cast<size_t>(a)].parent, ++steps) {
-      context_steps.emplace(a, steps);
-    }
+    // The lowest repeat that contains both the context and the target, and the
+    // steps up from the context to it.
     int lcar = -1;
-    for (int a = tree_.elems[static_cast<size_t>(target)].parent; a >= 0;
+    int lcar_steps = 0;
+    for (int a = tree_.elems[static_cast<size_t>(target)].parent; a >= 0 && lcar < 0;
          a = tree_.elems[static_cast<size_t>(a)].parent) {
-      if (tree_.elems[static_cast<size_t>(a)].is_repeat && context_steps.count(a) != 0) {
-        lcar = a;
-        break;
+      if (!tree_.elems[static_cast<size_t>(a)].is_repeat) continue;
+      int steps = 1;
+      for (int c = tree_.elems[static_cast<size_t>(context)].parent; c >= 0;
+           c = tree_.elems[static_cast<size_t>(c)].parent, ++steps) {
+        if (c == a) {
+          lcar = a;
+          lcar_steps = steps;
+          break;
+        }
       }
     }
     if (lcar >= 0) {
@@ -910,14 +961,21 @@ Result<std::string> Writer::ReferencePath(std::string_view name, bool last_saved
           use_current = true;
         }
       }
-      std::string ups;
-      for (int i = 0; i < context_steps[lcar]; ++i) ups += i == 0 ? ".." : "/..";
-      return fmt::format(" {}{}{} ", use_current ? "current()/" : "", ups,
-                         RelativeTo(target, lcar));
+      *out += ' ';
+      if (use_current) *out += "current()/";
+      for (int i = 0; i < lcar_steps; ++i) *out += i == 0 ? ".." : "/..";
+      // The target's path below the repeat (its path starts with the repeat's).
+      append(
+          std::string_view(target_path).substr(tree_.elems[static_cast<size_t>(lcar)].path.size()));
+      *out += ' ';
+      return Ok();
     }
   }
-  return fmt::format(" {}{} ", last_saved ? "instance('__last-saved')" : "",
-                     RelativeTo(target, -1));
+  *out += ' ';
+  if (last_saved) append("instance('__last-saved')");
+  append(target_path);
+  *out += ' ';
+  return Ok();
 }
 
 Result<std::string> Writer::InsertXpaths(std::string_view text, int context, bool use_current) {
@@ -936,19 +994,20 @@ Result<std::string> Writer::InsertXpaths(std::string_view text, int context, boo
       name.remove_prefix(11);
     }
     out.append(text.substr(pos, open - pos));
-    std::string path = NGO_TRY(ReferencePath(name, last_saved, context, use_current, text, open));
-    out += path;
+    NGO_TRY(AppendReference(&out, name, last_saved, context, use_current, text, open, false));
     pos = close + 1;
   }
   out.append(text.substr(pos));
   return out;
 }
 
-// A text for people: escaped, each ${name} an <output value="..."/>.
-Result<std::string> Writer::InsertOutputs(std::string_view text, int context) {
-  std::string out;
-  NGO_TRY(AppendOutputs(&out, text, context));
-  return out;
+Result<std::string_view> Writer::XpathsView(std::string_view text, int context, bool use_current) {
+  size_t open = text.find("${");
+  if (open == std::string_view::npos || text.find('}', open + 2) == std::string_view::npos) {
+    return text;
+  }
+  std::string out = NGO_TRY(InsertXpaths(text, context, use_current));
+  return std::string_view(scratch_.emplace_back(std::move(out)));
 }
 
 Status Writer::AppendOutputs(std::string* out_text, std::string_view text, int context) {
@@ -965,9 +1024,8 @@ Status Writer::AppendOutputs(std::string* out_text, std::string_view text, int c
       last_saved_ = true;
       name.remove_prefix(11);
     }
-    std::string path = NGO_TRY(ReferencePath(name, last_saved, context, false, text, open));
     out += "<output value=\"";
-    AppendEscaped(&out, path, true);
+    NGO_TRY(AppendReference(&out, name, last_saved, context, false, text, open, true));
     out += "\"/>";
     pos = close + 1;
   }
@@ -978,7 +1036,7 @@ Status Writer::AppendOutputs(std::string* out_text, std::string_view text, int c
 // ---- Output -------------------------------------------------------------------------
 
 // The language as pyxform names it: the column header's text after "::".
-std::string Writer::LangText(const std::string& code) const {
+std::string Writer::LangText(std::string_view code) const {
   if (code == form_.default_language && !form_.settings.default_language.empty()) {
     return std::string(text::Trim(form_.settings.default_language));
   }
@@ -989,113 +1047,123 @@ std::string Writer::LangText(const std::string& code) const {
                                             : language.code;
     }
   }
-  return code;
+  return std::string(code);
 }
 
 void Writer::Line(int depth, std::string_view text) {
-  out_.append(static_cast<size_t>(depth) * 2, ' ');
+  Indent(depth);
   out_ += text;
   out_ += '\n';
 }
 
-std::string Writer::Open(std::string_view tag, const Attrs& attrs, bool close) const {
-  size_t size = tag.size() + 3;
-  for (const auto& [key, value] : attrs) size += key.size() + value.size() + 4;
-  std::string s;
-  s.reserve(size);
-  s += '<';
-  s += tag;
+void Writer::Open(std::string_view tag, const Attrs& attrs, bool close) {
+  out_ += '<';
+  out_ += tag;
   for (const auto& [key, value] : attrs) {
-    s += ' ';
-    s += key;
-    s += "=\"";
-    AppendEscaped(&s, value, true);
-    s += '"';
+    out_ += ' ';
+    out_ += key;
+    out_ += "=\"";
+    AppendEscaped(&out_, value, true);
+    out_ += '"';
   }
-  s += close ? "/>" : ">";
-  return s;
+  out_ += close ? "/>" : ">";
+}
+
+void Writer::OpenLine(int depth, std::string_view tag, const Attrs& attrs, bool close) {
+  Indent(depth);
+  Open(tag, attrs, close);
+  out_ += '\n';
+}
+
+void Writer::CloseLine(std::string_view tag) {
+  out_ += "</";
+  out_ += tag;
+  out_ += ">\n";
 }
 
 // Long on purpose: pyxform's itext in its order, one pass over the translations.
 // NOLINTNEXTLINE(readability-function-size)
 Status Writer::WriteItext() {
-  // id -> form ("long", "guidance", "image", ...) -> language code -> (value, context)
-  // Texts are not copied: they stay in the elements' Texts, or in `kept` for the
-  // choices' (a deque, so that they do not move).
+  // The entries in pyxform's order, flat: an entry's forms ("long", "guidance",
+  // "image"...) in the order they were added, a form's texts by language. Texts are
+  // views of the tree's, or of the Form's choices; languages are indexes in `langs`,
+  // in order of first use; the ids are escaped once, into `ids`.
   struct Value {
-    const std::string* text = nullptr;
+    size_t lang = 0;
+    std::string_view text;
     int context = -1;  // element for ${} in the text; -1: absolute paths
-    bool is_media = false;
   };
-  // Language code -> value: a handful of languages, searched in order.
-  struct ByLang {
-    std::vector<std::pair<std::string_view, Value>> values;
-    void Set(std::string_view lang, Value value) {
-      for (auto& [l, v] : values) {
-        if (l == lang) {
-          v = value;
-          return;
-        }
-      }
-      values.emplace_back(lang, value);
-    }
-    const Value* Find(std::string_view lang) const {
-      for (const auto& [l, v] : values) {
-        if (l == lang) return &v;
-      }
-      return nullptr;
-    }
+  struct FormValues {
+    std::string_view kind;
+    bool media = false, guidance = false;
+    size_t begin = 0, end = 0;  // in `values`
   };
   struct Entry {
-    std::string id;
-    std::vector<std::pair<std::string, ByLang>> forms;
-    ByLang& Form(const std::string& kind) {
-      for (auto& [k, v] : forms) {
-        if (k == kind) return v;
-      }
-      forms.emplace_back(kind, ByLang{});
-      return forms.back().second;
-    }
+    size_t id_begin = 0, id_end = 0;        // in `ids`
+    size_t forms_begin = 0, forms_end = 0;  // in `forms`
   };
-  std::deque<Text> kept;
+  std::vector<std::string_view> langs;  // codes
+  std::vector<Value> values;
+  std::vector<FormValues> forms;
   std::vector<Entry> entries;
-  std::vector<std::string> langs;  // codes, in order of first use
-  auto use_lang = [&](const std::string& code) {
-    if (std::find(langs.begin(), langs.end(), code) == langs.end()) langs.push_back(code);
-  };
-  auto add = [&](Entry& entry, const std::string& kind, const Text& text, int context, bool media) {
-    auto& values = entry.Form(kind);
-    for (const auto& [lang, value] : text.texts) {
-      values.Set(lang, Value{&value, context, media});
-      use_lang(lang);
+  std::string ids;
+  values.reserve(preorder_.size() * 4);
+  forms.reserve(preorder_.size() * 2);
+  entries.reserve(preorder_.size() * 2);
+  ids.reserve(preorder_.size() * 64);
+  auto lang_index = [&](std::string_view code) {
+    for (size_t i = 0; i < langs.size(); ++i) {
+      if (langs[i] == code) return i;
     }
+    langs.push_back(code);
+    return langs.size() - 1;
+  };
+  auto add = [&](std::string_view kind, const Text& text, int context) {
+    FormValues form{kind, kind != "long" && kind != "guidance", kind == "guidance", values.size(),
+                    0};
+    for (const auto& [lang, value] : text.texts) {
+      values.push_back(Value{lang_index(lang), value, context});
+    }
+    form.end = values.size();
+    forms.push_back(form);
+  };
+  // An entry made of the forms added since `forms_begin`, if any, with the id that
+  // `write_id` appends.
+  auto finish = [&](size_t forms_begin, auto write_id) {
+    if (forms.size() == forms_begin) return;
+    Entry entry;
+    entry.id_begin = ids.size();
+    write_id();
+    entry.id_end = ids.size();
+    entry.forms_begin = forms_begin;
+    entry.forms_end = forms.size();
+    entries.push_back(entry);
   };
   // Choices of lists that need itext, in list order.
-  for (const ListInfo& info : lists_) {
+  const auto& plain = form_.untranslated_choices_columns;
+  for (size_t list_idx = 0; list_idx < lists_.size(); ++list_idx) {
+    const ListInfo& info = lists_[list_idx];
     if (!info.itext) continue;
-    const auto& plain = form_.untranslated_choices_columns;
     size_t idx = 0;
     auto add_choice = [&](const Translations& label, const Choice* choice) {
-      Entry entry;
-      entry.id = fmt::format("{}-{}", info.list->name, idx++);
-      const Text& text = kept.emplace_back(MakeText(form_, label, "label", plain, false));
-      if (!text.empty()) add(entry, "long", text, -1, false);
+      size_t begin = forms.size();
+      Text text = MakeText(label, "label", plain, false);
+      if (!text.empty()) add("long", text, -1);
       if (choice != nullptr) {
         for (auto [kind, texts] :
              {std::pair<const char*, const Translations*>{"image", &choice->image},
               {"audio", &choice->audio},
               {"video", &choice->video}}) {
-          if (!texts->empty()) {
-            add(entry, kind, kept.emplace_back(MakeText(form_, *texts, kind, plain, false)), -1,
-                true);
-          }
+          if (!texts->empty()) add(kind, MakeText(*texts, kind, plain, false), -1);
         }
       }
-      if (!entry.forms.empty()) entries.push_back(std::move(entry));
+      finish(begin, [&] { AppendEscaped(&ids, fmt::format("{}-{}", info.list->name, idx), true); });
+      ++idx;
     };
     for (const Choice& choice : info.list->choices) add_choice(choice.label, &choice);
     if (info.add_other) {
-      Translations other;
+      // Kept: the entries point at its texts.
+      Translations& other = other_labels_.emplace_back();
       if (info.other_translated) {
         for (const Choice& choice : info.list->choices) {
           for (const auto& [lang, text] : choice.label) other[lang] = "Other";
@@ -1108,80 +1176,85 @@ Status Writer::WriteItext() {
   }
   for (int index : preorder_) {
     const Elem& e = tree_.elems[static_cast<size_t>(index)];
+    auto id = [&](std::string_view suffix) {
+      return [&e, &ids, suffix] {
+        AppendEscaped(&ids, e.path, true);
+        ids += suffix;
+      };
+    };
     bool needs_itext = (!e.label.empty() && !e.label.plain) || !e.media.empty();
-    // Ids are made only for the entries kept (most rows have no hint, say).
     if (!e.constraint_msg.empty() &&
         (!e.constraint_msg.plain || HasReference(e.constraint_msg.only()))) {
-      Entry constraint{e.path + ":jr:constraintMsg", {}};
-      add(constraint, "long", e.constraint_msg, index, false);
-      entries.push_back(std::move(constraint));
+      size_t begin = forms.size();
+      add("long", e.constraint_msg, index);
+      finish(begin, id(":jr:constraintMsg"));
     }
     if (!e.required_msg.empty() && (!e.required_msg.plain || HasReference(e.required_msg.only()))) {
-      Entry required{e.path + ":jr:requiredMsg", {}};
-      add(required, "long", e.required_msg, index, false);
-      entries.push_back(std::move(required));
+      size_t begin = forms.size();
+      add("long", e.required_msg, index);
+      finish(begin, id(":jr:requiredMsg"));
     }
-    Entry label;
-    if (!e.label.empty() && needs_itext) add(label, "long", e.label, index, false);
-    for (const auto& [kind, texts] : e.media) add(label, kind, texts, -1, true);
-    if (!label.forms.empty()) {
-      label.id = e.path + ":label";
-      entries.push_back(std::move(label));
-    }
-    Entry hint;
+    size_t label_begin = forms.size();
+    if (!e.label.empty() && needs_itext) add("long", e.label, index);
+    for (const auto& [kind, texts] : e.media) add(kind, texts, -1);
+    finish(label_begin, id(":label"));
+    size_t hint_begin = forms.size();
     if (!e.hint.empty() && (!e.hint.plain || !e.guidance.empty())) {
-      add(hint, "long", e.hint, index, false);
+      add("long", e.hint, index);
     }
-    if (!e.guidance.empty()) add(hint, "guidance", e.guidance, index, false);
-    if (!hint.forms.empty()) {
-      hint.id = e.path + ":hint";
-      entries.push_back(std::move(hint));
-    }
+    if (!e.guidance.empty()) add("guidance", e.guidance, index);
+    finish(hint_begin, id(":hint"));
   }
   if (entries.empty()) return Ok();
   Line(3, "<itext>");
-  for (const std::string& lang : langs) {
-    Attrs attrs = {{"lang", LangText(lang)}};
+  for (size_t lang = 0; lang < langs.size(); ++lang) {
+    std::string name = LangText(langs[lang]);
+    Attrs attrs = {{"lang", name}};
     // pyxform marks its default_language: settings' default_language, else "default"
     // (texts from columns without a language). A form whose every column names a
     // language has no default translation (ODK clients then start with the first).
-    if (lang == form_.default_language &&
-        (lang == "default" || !form_.settings.default_language.empty())) {
+    if (langs[lang] == form_.default_language &&
+        (langs[lang] == "default" || !form_.settings.default_language.empty())) {
       attrs.emplace_back("default", "true()");
     }
-    Line(4, Open("translation", attrs, false));
-    // Each entry's line written in place: Line(5, "<text id=...>" + values + "</text>").
+    OpenLine(4, "translation", attrs, false);
     for (const Entry& entry : entries) {
       out_.append(10, ' ');
       out_ += "<text id=\"";
-      AppendEscaped(&out_, entry.id, true);
+      out_.append(ids, entry.id_begin, entry.id_end - entry.id_begin);
       out_ += "\">";
-      for (const auto& [kind, by_lang] : entry.forms) {
-        const Value* it = by_lang.Find(lang);
-        bool media = kind != "long" && kind != "guidance";
+      for (size_t f = entry.forms_begin; f < entry.forms_end; ++f) {
+        const FormValues& form = forms[f];
+        const Value* it = nullptr;
+        for (size_t v = form.begin; v < form.end; ++v) {
+          if (values[v].lang == lang) {
+            it = &values[v];
+            break;
+          }
+        }
         if (it == nullptr) {
           // pyxform's _add_empty_translations: "-" where another language has a text.
-          if (!media) {
-            out_ += kind == "guidance" ? "<value form=\"guidance\">-</value>" : "<value>-</value>";
+          if (!form.media) {
+            out_ += form.guidance ? "<value form=\"guidance\">-</value>" : "<value>-</value>";
           }
           continue;
         }
-        if (media) {
+        if (form.media) {
           out_ += "<value form=\"";
-          out_ += kind;
+          out_ += form.kind;
           out_ += "\">jr://";
-          out_ += kind == "image" || kind == "big-image" ? std::string_view("images")
-                                                         : std::string_view(kind);
+          out_ += form.kind == "image" || form.kind == "big-image" ? std::string_view("images")
+                                                                   : form.kind;
           out_ += '/';
-          AppendEscaped(&out_, *it->text, false);
+          AppendEscaped(&out_, it->text, false);
           out_ += "</value>";
           continue;
         }
-        out_ += kind == "guidance" ? "<value form=\"guidance\">" : "<value>";
-        if (*it->text == "-") {
+        out_ += form.guidance ? "<value form=\"guidance\">" : "<value>";
+        if (it->text == "-") {
           out_ += '-';
         } else {
-          NGO_TRY(AppendOutputs(&out_, *it->text, it->context));
+          NGO_TRY(AppendOutputs(&out_, it->text, it->context));
         }
         out_ += "</value>";
       }
@@ -1202,8 +1275,8 @@ Status Writer::WriteInstance(int index, int depth, bool template_copy, bool in_r
   if (e.q != nullptr) {
     for (const auto& [header, value] : e.q->extra_columns) {
       if (text::AsciiLower(header).rfind("instance::", 0) == 0) {
-        std::string v = NGO_TRY(InsertXpaths(value, index));
-        attrs.emplace_back(header.substr(10), v);
+        std::string_view v = NGO_TRY(XpathsView(value, index));
+        attrs.emplace_back(std::string_view(header).substr(10), v);
       }
     }
   }
@@ -1215,37 +1288,44 @@ Status Writer::WriteInstance(int index, int depth, bool template_copy, bool in_r
     if (e.is_repeat && !in_repeat_copy && !template_copy) {
       Attrs template_attrs = attrs;
       template_attrs.emplace_back("jr:template", "");
-      Line(depth, Open(e.name, template_attrs, e.children.empty()));
+      OpenLine(depth, e.name, template_attrs, e.children.empty());
       if (!e.children.empty()) {
         NGO_TRY(write_children(true, false));
-        Line(depth, "</" + e.name + ">");
+        Indent(depth);
+        CloseLine(e.name);
       }
-      Line(depth, Open(e.name, attrs, e.children.empty()));
+      OpenLine(depth, e.name, attrs, e.children.empty());
       if (!e.children.empty()) {
         NGO_TRY(write_children(false, true));
-        Line(depth, "</" + e.name + ">");
+        Indent(depth);
+        CloseLine(e.name);
       }
       return Ok();
     }
     if (e.is_repeat && template_copy) attrs.emplace_back("jr:template", "");
-    Line(depth, Open(e.name, attrs, e.children.empty()));
+    OpenLine(depth, e.name, attrs, e.children.empty());
     if (!e.children.empty()) {
       NGO_TRY(write_children(template_copy, in_repeat_copy || e.is_repeat));
-      Line(depth, "</" + e.name + ">");
+      Indent(depth);
+      CloseLine(e.name);
     }
     return Ok();
   }
+  Indent(depth);
   if (!e.default_value.empty() && !e.dynamic_default) {
-    Line(depth, Open(e.name, attrs, false) + Escape(e.default_value) + "</" + e.name + ">");
+    Open(e.name, attrs, false);
+    AppendEscaped(&out_, e.default_value, false);
+    CloseLine(e.name);
   } else {
-    Line(depth, Open(e.name, attrs, true));
+    Open(e.name, attrs, true);
+    out_ += '\n';
   }
   return Ok();
 }
 
 void Writer::WriteSecondaryInstances() {
   // select_one_from_file and external instances first, as pyxform yields them.
-  std::set<std::string> seen;
+  std::set<std::string, std::less<>> seen;
   for (const Question& q : form_.questions) {
     // pulldata('file', ...) in an expression: the CSV file as an instance.
     for (const std::string* expr : {&q.calculation, &q.constraint, &q.relevant, &q.required,
@@ -1263,7 +1343,8 @@ void Writer::WriteSecondaryInstances() {
         }
         file = std::string(text::Trim(file));
         if (file.empty() || !seen.insert(file).second) continue;
-        Line(3, Open("instance", {{"id", file}, {"src", "jr://file-csv/" + file + ".csv"}}, true));
+        std::string src = "jr://file-csv/" + file + ".csv";
+        OpenLine(3, "instance", {{"id", file}, {"src", src}}, true);
       }
     }
     std::string id, src;
@@ -1283,31 +1364,47 @@ void Writer::WriteSecondaryInstances() {
       continue;
     }
     if (!seen.insert(id).second) continue;
-    Line(3, Open("instance", {{"id", id}, {"src", src}}, true));
+    OpenLine(3, "instance", {{"id", id}, {"src", src}}, true);
   }
   if (last_saved_) {
-    Line(3, Open("instance", {{"id", "__last-saved"}, {"src", "jr://instance/last-saved"}}, true));
+    OpenLine(3, "instance", {{"id", "__last-saved"}, {"src", "jr://instance/last-saved"}}, true);
   }
+  const auto& plain = form_.untranslated_choices_columns;
   for (const ListInfo& info : lists_) {
     if (seen.count(info.list->name) != 0) continue;
-    Line(3, Open("instance", {{"id", info.list->name}}, false));
+    OpenLine(3, "instance", {{"id", info.list->name}}, false);
     Line(4, "<root>");
-    const auto& plain = form_.untranslated_choices_columns;
     size_t idx = 0;
-    auto item = [&](const Choice* choice, const std::string& name, const Translations& label) {
-      std::string s = "<item>";
-      if (info.itext) s += fmt::format("<itextId>{}-{}</itextId>", Escape(info.list->name), idx);
+    auto item = [&](const Choice* choice, std::string_view name, const Translations& label) {
+      Indent(5);
+      out_ += "<item>";
+      if (info.itext) {
+        out_ += "<itextId>";
+        AppendEscaped(&out_, info.list->name, false);
+        fmt::format_to(std::back_inserter(out_), "-{}</itextId>", idx);
+      }
       ++idx;
-      s += "<name>" + Escape(Clean(name, false)) + "</name>";
-      Text text = MakeText(form_, label, "label", plain, false);
-      if (!info.itext && text.plain) s += "<label>" + Escape(text.only()) + "</label>";
+      out_ += "<name>";
+      AppendEscaped(&out_, CleanView(name, false), false);
+      out_ += "</name>";
+      Text text = MakeText(label, "label", plain, false);
+      if (!info.itext && text.plain) {
+        out_ += "<label>";
+        AppendEscaped(&out_, text.only(), false);
+        out_ += "</label>";
+      }
       if (choice != nullptr) {
         for (const auto& [header, value] : choice->extra_columns) {
-          s += "<" + header + ">" + Escape(Clean(value, false)) + "</" + header + ">";
+          out_ += '<';
+          out_ += header;
+          out_ += '>';
+          AppendEscaped(&out_, CleanView(value, false), false);
+          out_ += "</";
+          out_ += header;
+          out_ += '>';
         }
       }
-      s += "</item>";
-      Line(5, s);
+      out_ += "</item>\n";
     };
     for (const Choice& choice : info.list->choices) item(&choice, choice.name, choice.label);
     if (info.add_other) {
@@ -1326,11 +1423,16 @@ void Writer::WriteSecondaryInstances() {
   }
 }
 
+// Long on purpose: the bind's attributes in pyxform's rules, then the model's actions.
+// NOLINTNEXTLINE(readability-function-size)
 Status Writer::WriteBinds() {
+  Attrs& attrs = attrs_;
   for (int index : preorder_) {
     const Elem& e = tree_.elems[static_cast<size_t>(index)];
+    ClearScratch();
     TypeInfo info = InfoFor(e.type);
-    Attrs attrs = {{"nodeset", e.path}};
+    attrs.clear();
+    attrs.emplace_back("nodeset", e.path);
     bool container = e.is_group || e.is_repeat;
     // pyxform's "trigger" type (unlike "acknowledge") has no bind type.
     const bool trigger_type = e.q != nullptr && text::Trim(e.q->type_text) == "trigger";
@@ -1348,11 +1450,11 @@ Status Writer::WriteBinds() {
         }
       }
       if (trigger_type) type = "";
-      if (!type.empty()) attrs.emplace_back("type", std::string(type));
+      if (!type.empty()) attrs.emplace_back("type", type);
       if (e.type == QuestionType::kNote) attrs.emplace_back("readonly", "true()");
       if (!info.preload.empty()) {
-        attrs.emplace_back("jr:preload", std::string(info.preload));
-        attrs.emplace_back("jr:preloadParams", std::string(info.preload_params));
+        attrs.emplace_back("jr:preload", info.preload);
+        attrs.emplace_back("jr:preloadParams", info.preload_params);
       }
       if (e.type == QuestionType::kImage) {
         auto it = e.parameters.find("max-pixels");
@@ -1363,54 +1465,50 @@ Status Writer::WriteBinds() {
         if (it != e.parameters.end()) attrs.emplace_back("odk:quality", it->second);
       }
     }
-    // A named pair, not a structured binding: clang 14 (tools/tidy) cannot capture a
-    // binding in the lambda below.
-    for (const auto& entry : e.bind) {
-      const std::string& key = entry.first;
-      std::string value = entry.second;
+    for (const auto& [key, cell] : e.bind) {
+      std::string_view value = cell;
       if (key == "required" || key == "relevant" || key == "readonly" || key == "constraint" ||
           key == "calculate") {
         value = ConvertBinding(value);
       }
-      std::string bound = NGO_TRY(InsertXpaths(value, index));
-      auto existing =
-          std::find_if(attrs.begin(), attrs.end(), [&](const auto& a) { return a.first == key; });
+      std::string_view bound = NGO_TRY(XpathsView(value, index));
+      auto existing = std::find_if(attrs.begin(), attrs.end(),
+                                   [key = key](const auto& a) { return a.first == key; });
       if (existing != attrs.end())
         existing->second = bound;
       else
         attrs.emplace_back(key, bound);
     }
-    auto message = [&](const Text& text, const char* attr) -> Status {
-      if (text.empty()) return Ok();
+    auto message = [&](const Text& text, std::string_view attr) {
+      if (text.empty()) return;
       if (!text.plain || HasReference(text.only())) {
-        attrs.emplace_back(attr, fmt::format("jr:itext('{}:{}')", e.path, attr));
+        attrs.emplace_back(attr,
+                           scratch_.emplace_back(fmt::format("jr:itext('{}:{}')", e.path, attr)));
       } else {
         attrs.emplace_back(attr, text.only());
       }
-      return Ok();
     };
-    NGO_TRY(message(e.constraint_msg, "jr:constraintMsg"));
-    NGO_TRY(message(e.required_msg, "jr:requiredMsg"));
+    message(e.constraint_msg, "jr:constraintMsg");
+    message(e.required_msg, "jr:requiredMsg");
     // Groups, repeats and "trigger" rows have a bind only when the row gives one.
-    if (!(attrs.size() == 1 && (container || trigger_type))) Line(3, Open("bind", attrs, true));
+    if (!(attrs.size() == 1 && (container || trigger_type))) OpenLine(3, "bind", attrs, true);
     // Actions of the model: dynamic defaults, start-geopoint, background-audio.
     if (!e.default_value.empty() && e.dynamic_default) {
       std::string value = NGO_TRY(InsertXpaths(e.default_value, index));
-      Line(3,
-           Open("setvalue",
-                {{"ref", e.path}, {"event", "odk-instance-first-load"}, {"value", value}}, true));
+      OpenLine(3, "setvalue",
+               {{"ref", e.path}, {"event", "odk-instance-first-load"}, {"value", value}}, true);
     }
     if (e.type == QuestionType::kStartGeopoint) {
-      Line(3,
-           Open("odk:setgeopoint", {{"ref", e.path}, {"event", "odk-instance-first-load"}}, true));
+      OpenLine(3, "odk:setgeopoint", {{"ref", e.path}, {"event", "odk-instance-first-load"}}, true);
     }
     if (e.type == QuestionType::kBackgroundAudio) {
       Attrs action = {{"ref", e.path}, {"event", "odk-instance-load"}};
       auto it = e.parameters.find("quality");
       if (it != e.parameters.end()) action.emplace_back("odk:quality", it->second);
-      Line(3, Open("odk:recordaudio", action, true));
+      OpenLine(3, "odk:recordaudio", action, true);
     }
   }
+  ClearScratch();
   return Ok();
 }
 
@@ -1419,21 +1517,29 @@ Status Writer::WriteLabelHint(int index, int depth, bool hint_too) {
   bool needs_itext = (!e.label.empty() && !e.label.plain) || !e.media.empty();
   bool has_hint = hint_too && (!e.hint.empty() || !e.guidance.empty());
   if (!e.label.empty() || !e.media.empty() || has_hint) {
+    Indent(depth);
     if (needs_itext) {
-      Line(depth, fmt::format("<label ref=\"jr:itext('{}:label')\"/>", Escape(e.path, true)));
+      out_ += "<label ref=\"jr:itext('";
+      AppendEscaped(&out_, e.path, true);
+      out_ += ":label')\"/>\n";
     } else if (!e.label.empty()) {
-      std::string text = NGO_TRY(InsertOutputs(e.label.only(), index));
-      Line(depth, "<label>" + text + "</label>");
+      out_ += "<label>";
+      NGO_TRY(AppendOutputs(&out_, e.label.only(), index));
+      out_ += "</label>\n";
     } else {
-      Line(depth, "<label/>");
+      out_ += "<label/>\n";
     }
   }
   if (has_hint) {
+    Indent(depth);
     if (!e.hint.plain || !e.guidance.empty()) {
-      Line(depth, fmt::format("<hint ref=\"jr:itext('{}:hint')\"/>", Escape(e.path, true)));
+      out_ += "<hint ref=\"jr:itext('";
+      AppendEscaped(&out_, e.path, true);
+      out_ += ":hint')\"/>\n";
     } else {
-      std::string text = NGO_TRY(InsertOutputs(e.hint.only(), index));
-      Line(depth, "<hint>" + text + "</hint>");
+      out_ += "<hint>";
+      NGO_TRY(AppendOutputs(&out_, e.hint.only(), index));
+      out_ += "</hint>\n";
     }
   }
   return Ok();
@@ -1444,34 +1550,35 @@ Status Writer::WriteLabelHint(int index, int depth, bool hint_too) {
 Status Writer::WriteBody(int index, int depth) {
   const Elem& e = tree_.elems[static_cast<size_t>(index)];
   if (e.meta_group) return Ok();
-  Attrs control;
+  // attrs_ holds this element's attributes until its start tag is written, before
+  // its children are.
+  Attrs& attrs = attrs_;
+  attrs.clear();
   for (const auto& [key, value] : e.control) {
-    std::string v =
-        NGO_TRY(key == "appearance" ? Result<std::string>(value) : InsertXpaths(value, index));
-    control.emplace_back(key, v);
+    std::string_view v = key == "appearance" ? value : NGO_TRY(XpathsView(value, index));
+    attrs.emplace_back(key, v);
   }
   if (e.is_group) {
-    Attrs attrs = control;
     attrs.emplace_back("ref", e.path);
     bool empty = e.label.empty() && e.media.empty() && e.children.empty();
-    Line(depth, Open("group", attrs, empty));
+    OpenLine(depth, "group", attrs, empty);
     if (empty) return Ok();
     if (!e.label.empty() || !e.media.empty()) NGO_TRY(WriteLabelHint(index, depth + 1, false));
     for (int child : e.children) NGO_TRY(WriteBody(child, depth + 1));
-    Line(depth, "</group>");
+    Indent(depth);
+    CloseLine("group");
     return Ok();
   }
   if (e.is_repeat) {
-    Line(depth, Open("group", {{"ref", e.path}}, false));
+    attrs.emplace(attrs.begin(), "nodeset", e.path);
+    OpenLine(depth, "group", {{"ref", e.path}}, false);
     // pyxform always gives the repeat's group a label element, empty if need be.
     if (!e.label.empty() || !e.media.empty()) {
       NGO_TRY(WriteLabelHint(index, depth + 1, false));
     } else {
       Line(depth + 1, "<label/>");
     }
-    Attrs attrs = {{"nodeset", e.path}};
-    attrs.insert(attrs.end(), control.begin(), control.end());
-    Line(depth + 1, Open("repeat", attrs, false));
+    OpenLine(depth + 1, "repeat", attrs, false);
     for (int child : e.children) NGO_TRY(WriteBody(child, depth + 2));
     // Dynamic defaults of the repeat's own questions run again for each new repeat.
     for (int child : preorder_) {
@@ -1483,11 +1590,13 @@ Status Writer::WriteBody(int index, int depth) {
       }
       if (car != index) continue;
       std::string value = NGO_TRY(InsertXpaths(c.default_value, child));
-      Line(depth + 2, Open("setvalue",
-                           {{"ref", c.path}, {"event", "odk-new-repeat"}, {"value", value}}, true));
+      OpenLine(depth + 2, "setvalue",
+               {{"ref", c.path}, {"event", "odk-new-repeat"}, {"value", value}}, true);
     }
-    Line(depth + 1, "</repeat>");
-    Line(depth, "</group>");
+    Indent(depth + 1);
+    CloseLine("repeat");
+    Indent(depth);
+    CloseLine("group");
     return Ok();
   }
   TypeInfo info = InfoFor(e.type);
@@ -1496,8 +1605,10 @@ Status Writer::WriteBody(int index, int depth) {
   bool calculated = std::any_of(e.bind.begin(), e.bind.end(),
                                 [](const auto& a) { return a.first == "calculate"; });
   if ((calculated || !e.trigger.empty()) && !has_text) return Ok();
-  Attrs attrs = {{"ref", e.path}};
-  if (!info.mediatype.empty()) attrs.emplace_back("mediatype", std::string(info.mediatype));
+  // The control's own attributes, then (rotated after them) the row's.
+  const size_t control_count = attrs.size();
+  attrs.emplace_back("ref", e.path);
+  if (!info.mediatype.empty()) attrs.emplace_back("mediatype", info.mediatype);
   if (e.type == QuestionType::kRange) {
     for (const auto& [key, value] : e.parameters) {
       if (key == "start" || key == "end" || key == "step")
@@ -1511,30 +1622,33 @@ Status Writer::WriteBody(int index, int depth) {
   if (e.type == QuestionType::kSelectOneExternal) {
     // As pyxform: the list's items, filtered by the choice filter with the paths of
     // the form (not current()/, which only an itemset's predicate needs).
-    std::string query = "instance('" + e.list_name + "')/root/item";
+    std::string query = fmt::format("instance('{}')/root/item", e.list_name);
     if (!e.choice_filter.empty()) {
       query += "[" + NGO_TRY(InsertXpaths(e.choice_filter, index)) + "]";
     }
-    attrs.emplace_back("query", std::move(query));
+    attrs.emplace_back("query", scratch_.emplace_back(std::move(query)));
   }
   if (e.type == QuestionType::kText) {
     auto it = e.parameters.find("rows");
     if (it != e.parameters.end()) attrs.emplace_back("rows", it->second);
   }
-  attrs.insert(attrs.end(), control.begin(), control.end());
-  std::string tag(info.control);
-  Line(depth, Open(tag, attrs, false));
+  std::rotate(attrs.begin(), attrs.begin() + static_cast<std::ptrdiff_t>(control_count),
+              attrs.end());
+  const std::string_view tag = info.control;
+  OpenLine(depth, tag, attrs, false);
   NGO_TRY(WriteLabelHint(index, depth + 1, true));
   bool select = e.type == QuestionType::kSelectOne || e.type == QuestionType::kSelectMultiple ||
                 e.type == QuestionType::kRank || e.type == QuestionType::kSelectOneFromFile ||
                 e.type == QuestionType::kSelectMultipleFromFile;
   if (select) {
-    std::string nodeset, value_ref = "name", label_ref = "label";
+    std::string& nodeset = nodeset_;
+    nodeset.clear();
+    std::string_view value_ref = "name", label_ref = "label";
     bool from_file = e.type == QuestionType::kSelectOneFromFile ||
                      e.type == QuestionType::kSelectMultipleFromFile;
     if (from_file) {
       size_t dot = e.list_name.rfind('.');
-      std::string stem = dot == std::string::npos ? e.list_name : e.list_name.substr(0, dot);
+      std::string_view stem = dot == std::string::npos ? e.list_name : e.list_name.substr(0, dot);
       if (text::AsciiLower(e.list_name).size() > 8 &&
           text::AsciiLower(e.list_name).ends_with(".geojson")) {
         value_ref = "id";
@@ -1542,15 +1656,15 @@ Status Writer::WriteBody(int index, int depth) {
       }
       if (auto it = e.parameters.find("value"); it != e.parameters.end()) value_ref = it->second;
       if (auto it = e.parameters.find("label"); it != e.parameters.end()) label_ref = it->second;
-      nodeset = "instance('" + stem + "')/root/item";
+      nodeset.append("instance('").append(stem).append("')/root/item");
     } else {
       auto it = list_index_.find(e.list_name);
       if (it != list_index_.end() && lists_[it->second].itext) label_ref = "jr:itext(itextId)";
-      nodeset = "instance('" + e.list_name + "')/root/item";
+      nodeset.append("instance('").append(e.list_name).append("')/root/item");
     }
     if (!e.choice_filter.empty()) {
       std::string filter = NGO_TRY(InsertXpaths(e.choice_filter, index, true));
-      nodeset += "[" + filter + "]";
+      nodeset.append("[").append(filter).append("]");
     }
     auto randomize = e.parameters.find("randomize");
     if (randomize != e.parameters.end() && randomize->second == "true") {
@@ -1562,23 +1676,35 @@ Status Writer::WriteBody(int index, int depth) {
         nodeset = "randomize(" + nodeset + ")";
       }
     }
-    Line(depth + 1, Open("itemset", {{"nodeset", nodeset}}, false));
-    Line(depth + 2, Open("value", {{"ref", value_ref}}, true));
-    Line(depth + 2, Open("label", {{"ref", label_ref}}, true));
-    Line(depth + 1, "</itemset>");
+    Indent(depth + 1);
+    out_ += "<itemset nodeset=\"";
+    AppendEscaped(&out_, nodeset, true);
+    out_ += "\">\n";
+    Indent(depth + 2);
+    out_ += "<value ref=\"";
+    AppendEscaped(&out_, value_ref, true);
+    out_ += "\"/>\n";
+    Indent(depth + 2);
+    out_ += "<label ref=\"";
+    AppendEscaped(&out_, label_ref, true);
+    out_ += "\"/>\n";
+    Indent(depth + 1);
+    CloseLine("itemset");
   }
   // setvalue for the calculations that this question triggers.
   auto [first, last] = triggered_by_.equal_range(index);
   for (auto it = first; it != last; ++it) {
     const Elem& target = tree_.elems[static_cast<size_t>(it->second)];
     Attrs action = {{"ref", target.path}, {"event", "xforms-value-changed"}};
+    std::string value;
     if (!target.calculation.empty()) {
-      std::string value = NGO_TRY(InsertXpaths(target.calculation, index));
+      value = NGO_TRY(InsertXpaths(target.calculation, index));
       action.emplace_back("value", value);
     }
-    Line(depth + 1, Open("setvalue", action, true));
+    OpenLine(depth + 1, "setvalue", action, true);
   }
-  Line(depth, "</" + tag + ">");
+  Indent(depth);
+  CloseLine(tag);
   return Ok();
 }
 
@@ -1602,7 +1728,7 @@ Result<std::string> Writer::Write() {
     while ((pos = e.trigger.find("${", pos)) != std::string::npos) {
       size_t close = e.trigger.find('}', pos);
       if (close == std::string::npos) break;
-      std::string name = e.trigger.substr(pos + 2, close - pos - 2);
+      std::string_view name = e.trigger.substr(pos + 2, close - pos - 2);
       auto found = tree_.by_name.find(name);
       if (found == tree_.by_name.end() || found->second < 0) {
         return MakeError(
@@ -1619,7 +1745,9 @@ Result<std::string> Writer::Write() {
   std::string title =
       form_.settings.form_title.empty() ? id : Clean(form_.settings.form_title, false);
 
-  out_.reserve(4096 + form_.questions.size() * 512);
+  // Room for the whole document, so that the binds and the body are appended to the
+  // head without a copy (pages reserved and never written cost nothing).
+  out_.reserve(65536 + form_.questions.size() * 1024);
   out_ += "<?xml version=\"1.0\"?>\n";
   Attrs ns = {{"xmlns", "http://www.w3.org/2002/xforms"},
               {"xmlns:h", "http://www.w3.org/1999/xhtml"},
@@ -1628,16 +1756,20 @@ Result<std::string> Writer::Write() {
               {"xmlns:jr", "http://openrosa.org/javarosa"},
               {"xmlns:orx", "http://openrosa.org/xforms"},
               {"xmlns:odk", "http://www.opendatakit.org/xforms"}};
-  Line(0, Open("h:html", ns, false));
+  OpenLine(0, "h:html", ns, false);
   Line(1, "<h:head>");
-  Line(2, "<h:title>" + Escape(title) + "</h:title>");
+  Indent(2);
+  out_ += "<h:title>";
+  AppendEscaped(&out_, title, false);
+  out_ += "</h:title>\n";
   Line(2, "<model odk:xforms-version=\"1.0.0\">");
   const auto& values = form_.settings.values;
   auto setting = [&](const char* key) {
     auto it = values.find(key);
-    return it == values.end() ? std::string() : it->second;
+    return it == values.end() ? std::string_view() : std::string_view(it->second);
   };
   Attrs submission;
+  std::string key;  // the public key, which `submission` points at
   if (!form_.settings.submission_url.empty()) {
     submission.emplace_back("action", form_.settings.submission_url);
     submission.emplace_back("method", "post");
@@ -1647,7 +1779,7 @@ Result<std::string> Writer::Write() {
     // them raw into the attribute, where every XML parser reads them as spaces (XML
     // 1.0 section 3.3.3): write that value rather than escaped line breaks, which
     // would reach ODK's base64 decoder as line breaks.
-    std::string key = form_.settings.public_key;
+    key = form_.settings.public_key;
     key.erase(std::remove(key.begin(), key.end(), '\r'), key.end());  // CR LF is one break
     std::replace_if(
         key.begin(), key.end(), [](char c) { return c == '\n' || c == '\t'; }, ' ');
@@ -1657,28 +1789,29 @@ Result<std::string> Writer::Write() {
   if (!setting("auto_delete").empty()) {
     submission.emplace_back("orx:auto-delete", setting("auto_delete"));
   }
-  if (!submission.empty()) Line(3, Open("submission", submission, true));
+  if (!submission.empty()) OpenLine(3, "submission", submission, true);
   NGO_TRY(WriteItext());
   Line(3, "<instance>");
   Attrs root = {{"id", id}};
   if (!form_.settings.version.empty()) root.emplace_back("version", form_.settings.version);
-  Line(4, Open(root_name_, root, false));
+  OpenLine(4, root_name_, root, false);
   for (int index : tree_.roots) NGO_TRY(WriteInstance(index, 5, false, false));
-  Line(4, "</" + root_name_ + ">");
+  Indent(4);
+  CloseLine(root_name_);
   Line(3, "</instance>");
   // Binds first into a side buffer: they decide whether __last-saved is needed,
   // and the secondary instances come before them.
   std::string head = std::move(out_);
   out_ = std::string();
-  out_.reserve(head.size());
+  out_.reserve(4096 + preorder_.size() * 256);
   NGO_TRY(WriteBinds());
   std::string binds = std::move(out_);
   out_ = std::string();
-  out_.reserve(head.size() * 2);
+  out_.reserve(4096 + preorder_.size() * 512);
   Line(1, "</h:head>");
   Attrs body;
   if (!form_.settings.style.empty()) body.emplace_back("class", form_.settings.style);
-  Line(1, Open("h:body", body, false));
+  OpenLine(1, "h:body", body, false);
   for (int index : tree_.roots) NGO_TRY(WriteBody(index, 2));
   Line(1, "</h:body>");
   Line(0, "</h:html>");
