@@ -27,8 +27,6 @@ bool IsYesNo(std::string_view value) {
 class Validator {
  public:
   Validator(const Form& form, Diagnostics* diags) : form_(form), diags_(diags) {
-    for (const auto& [name, indexes] : form.name_index) names_.push_back(name);
-    std::sort(names_.begin(), names_.end());
     for (const auto& [key, column] : form.choices_columns) {
       size_t sep = key.find("::");
       choice_columns_.insert(key);
@@ -49,8 +47,18 @@ class Validator {
                        bool choice_filter, std::vector<int>* refs);
   // Checks ${name} inside label/hint texts (no expression syntax there).
   void CheckTextReferences(const Question& q, std::string_view base, const Translations& texts);
-  // Resolves one ${name}; reports E012/E013; returns the question index or -1.
-  int Resolve(const std::string& name, const Location& cell, const std::string& text, int offset);
+  // Resolves one ${name} of q's cell in column `column_key` (with "::lang" when
+  // `lang` is not empty); reports E012/E013; returns the question index or -1.
+  int Resolve(const std::string& name, const Question& q, std::string_view column_key,
+              std::string_view lang, const std::string& text, int offset);
+  // The form's names, sorted, for the hints of errors (made when first needed).
+  const std::vector<std::string_view>& Names() {
+    if (names_.empty()) {
+      for (const auto& [name, indexes] : form_.name_index) names_.push_back(name);
+      std::sort(names_.begin(), names_.end());
+    }
+    return names_;
+  }
   void CheckCycles();
 
   Location At(const Question& q, std::string_view column_key, const std::string& text,
@@ -69,14 +77,17 @@ class Validator {
   std::map<int, std::vector<int>> calc_deps_;  // question -> questions its calculation reads
 };
 
-int Validator::Resolve(const std::string& name, const Location& cell, const std::string& text,
-                       int offset) {
-  Location where = cell;
+int Validator::Resolve(const std::string& name, const Question& q, std::string_view column_key,
+                       std::string_view lang, const std::string& text, int offset) {
+  const std::vector<int>& found = form_.QuestionsNamed(name);
+  if (found.size() == 1) return found[0];
+  // The cell's location, made only for an error.
+  Location where = form_.SurveyCell(
+      q.row, lang.empty() ? std::string(column_key) : fmt::format("{}::{}", column_key, lang));
   where.expression = text;
   where.expr_offset = std::clamp(offset, 0, static_cast<int>(text.size()));
-  const std::vector<int>& found = form_.QuestionsNamed(name);
   if (found.empty()) {
-    std::string hint = ClosestName(name, names_);
+    std::string hint = ClosestName(name, Names());
     diags_->AddError(code::kUnknownReference,
                      fmt::format("unknown reference ${{{}}}{}", name,
                                  hint.empty() ? "" : fmt::format("; did you mean ${{{}}}?", hint)),
@@ -114,7 +125,7 @@ void Validator::CheckExpression(const Question& q, std::string_view column_key,
   }
   for (const expr::Reference& ref : parsed->references()) {
     if (ref.syntax == expr::Reference::Syntax::kDollar) {
-      int index = Resolve(ref.name, form_.SurveyCell(q.row, column_key), text, ref.offset);
+      int index = Resolve(ref.name, q, column_key, "", text, ref.offset);
       if (index >= 0 && refs != nullptr && !ref.last_saved) refs->push_back(index);
     } else if (choice_filter) {
       // In a choice_filter, a bare name is a column of the choices sheet (of the
@@ -136,7 +147,7 @@ void Validator::CheckExpression(const Question& q, std::string_view column_key,
     } else if (form_.QuestionsNamed(ref.name).empty()) {
       // XPath reads a bare word as a path: with no such question it is an empty
       // node-set, which compares false with anything (as ODK clients evaluate it).
-      std::string hint = ClosestName(ref.name, names_);
+      std::string hint = ClosestName(ref.name, Names());
       std::string_view written = std::string_view(text).substr(static_cast<size_t>(ref.offset),
                                                                static_cast<size_t>(ref.length));
       diags_->AddWarning(
@@ -159,8 +170,7 @@ void Validator::CheckTextReferences(const Question& q, std::string_view base,
       std::string name(text::Trim(std::string_view(text).substr(pos + 2, close - pos - 2)));
       if (name.starts_with("last-saved#")) name.erase(0, 11);  // pyxform's last saved value
       if (!name.empty()) {
-        Resolve(name, form_.SurveyCell(q.row, std::string(base) + "::" + lang), text,
-                static_cast<int>(pos));
+        Resolve(name, q, base, lang, text, static_cast<int>(pos));
       }
       pos = close + 1;
     }

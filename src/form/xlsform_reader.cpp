@@ -755,6 +755,52 @@ Status Builder::ReadSurvey(const Sheet& sheet) {
   bool collapse_spaces =
       clean_setting == form_.settings.values.end() || !IsNoText(clean_setting->second);
 
+  // What each column fills, found once per column rather than per cell.
+  enum class Field { kNone, kType, kName, kText, kCell };
+  std::vector<Field> field_of(survey_specs_.size(), Field::kNone);
+  std::vector<Translations Question::*> text_of(survey_specs_.size(), nullptr);
+  std::vector<std::string Question::*> cell_of(survey_specs_.size(), nullptr);
+  for (size_t k = 0; k < survey_specs_.size(); ++k) {
+    static const std::array<std::pair<std::string_view, Translations Question::*>, 8> kTexts = {{
+        {"label", &Question::label},
+        {"hint", &Question::hint},
+        {"guidance_hint", &Question::guidance_hint},
+        {"constraint_message", &Question::constraint_message},
+        {"required_message", &Question::required_message},
+        {"image", &Question::image},
+        {"audio", &Question::audio},
+        {"video", &Question::video},
+    }};
+    static const std::array<std::pair<std::string_view, std::string Question::*>, 11> kCells = {{
+        {"relevant", &Question::relevant},
+        {"constraint", &Question::constraint},
+        {"calculation", &Question::calculation},
+        {"required", &Question::required},
+        {"read_only", &Question::read_only},
+        {"default", &Question::default_value},
+        {"appearance", &Question::appearance},
+        {"parameters", &Question::parameters},
+        {"choice_filter", &Question::choice_filter},
+        {"repeat_count", &Question::repeat_count},
+        {"trigger", &Question::trigger},
+    }};
+    const std::string& key = survey_specs_[k].key;
+    if (key == "type") field_of[k] = Field::kType;
+    if (key == "name") field_of[k] = Field::kName;
+    for (const auto& [text_key, member] : kTexts) {
+      if (key == text_key) {
+        field_of[k] = Field::kText;
+        text_of[k] = member;
+      }
+    }
+    for (const auto& [cell_key, member] : kCells) {
+      if (key == cell_key) {
+        field_of[k] = Field::kCell;
+        cell_of[k] = member;
+      }
+    }
+  }
+
   struct Open {
     int question;  // index in questions
   };
@@ -777,53 +823,27 @@ Status Builder::ReadSurvey(const Sheet& sheet) {
       std::string value = CleanText(cell.value, collapse_spaces);
       if (value.empty()) continue;
       if (spec->extra) {
-        q.extra_columns.emplace_back(spec->header, value);
+        q.extra_columns.emplace_back(spec->header, std::move(value));
         continue;
       }
       has_content = true;
-      const std::string& key = spec->key;
-      if (key == "type")
-        type_text = value;
-      else if (key == "name")
-        q.name = value;
-      else if (key == "label")
-        q.label[spec->lang] = value;
-      else if (key == "hint")
-        q.hint[spec->lang] = value;
-      else if (key == "guidance_hint")
-        q.guidance_hint[spec->lang] = value;
-      else if (key == "constraint_message")
-        q.constraint_message[spec->lang] = value;
-      else if (key == "required_message")
-        q.required_message[spec->lang] = value;
-      else if (key == "image")
-        q.image[spec->lang] = value;
-      else if (key == "audio")
-        q.audio[spec->lang] = value;
-      else if (key == "video")
-        q.video[spec->lang] = value;
-      else if (key == "relevant")
-        q.relevant = value;
-      else if (key == "constraint")
-        q.constraint = value;
-      else if (key == "calculation")
-        q.calculation = value;
-      else if (key == "required")
-        q.required = value;
-      else if (key == "read_only")
-        q.read_only = value;
-      else if (key == "default")
-        q.default_value = value;
-      else if (key == "appearance")
-        q.appearance = value;
-      else if (key == "parameters")
-        q.parameters = value;
-      else if (key == "choice_filter")
-        q.choice_filter = value;
-      else if (key == "repeat_count")
-        q.repeat_count = value;
-      else if (key == "trigger")
-        q.trigger = value;
+      switch (field_of[static_cast<size_t>(spec - survey_specs_.begin())]) {
+        case Field::kType:
+          type_text = std::move(value);
+          break;
+        case Field::kName:
+          q.name = std::move(value);
+          break;
+        case Field::kText:
+          (q.*text_of[static_cast<size_t>(spec - survey_specs_.begin())])[spec->lang] =
+              std::move(value);
+          break;
+        case Field::kCell:
+          q.*cell_of[static_cast<size_t>(spec - survey_specs_.begin())] = std::move(value);
+          break;
+        case Field::kNone:
+          break;
+      }
     }
     // A "disabled" row (a legacy column pyxform still reads) is not part of the form.
     if (const std::string* disabled = q.ExtraColumn("disabled"); disabled != nullptr) {
