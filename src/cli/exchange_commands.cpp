@@ -72,7 +72,11 @@ struct FormSource {
 Result<FormSource> LoadFormFrom(const std::string& spec, const store::Store& db) {
   FormSource source;
   Diagnostics diags;
-  if (spec.size() > 5 && spec.substr(spec.size() - 5) == ".xlsx") {
+  auto ends_with = [&](std::string_view tail) {
+    return spec.size() > tail.size() &&
+           spec.compare(spec.size() - tail.size(), tail.size(), tail) == 0;
+  };
+  if (ends_with(".xlsx") || ends_with(".xls")) {
     std::string bytes = NGO_TRY(ReadFile(spec));
     source.form = NGO_TRY(form::LoadForm(bytes, spec, &diags));
     if (diags.has_errors()) {
@@ -467,7 +471,7 @@ void RegisterExchangeCommands(CLI::App& root, CommandContext& ctx) {
   import->add_option("--db", imp->db, "Store (SQLite file or postgresql:// URL)")->required();
   import
       ->add_option("--form", imp->form,
-                   "XLSForm .xlsx (stored with the data), or a form id in the store")
+                   "XLSForm .xlsx or .xls (stored with the data), or a form id in the store")
       ->required();
   import
       ->add_option(

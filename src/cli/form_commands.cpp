@@ -285,7 +285,7 @@ void RegisterFormCommands(CLI::App& root, CommandContext& ctx) {
       "check",
       "Validate XLSForms: print every problem (errors, then warnings) with its cell and code,\n"
       "then a summary line per file. Exit 0 when valid, 1 when any file has errors.");
-  check->add_option("files", check_opts->files, "XLSForm workbooks (.xlsx)")
+  check->add_option("files", check_opts->files, "XLSForm workbooks (.xlsx or .xls)")
       ->required()
       ->check(CLI::ExistingFile);
   check->add_flag("--strict", check_opts->strict, "Warnings fail the check too");
@@ -294,7 +294,7 @@ void RegisterFormCommands(CLI::App& root, CommandContext& ctx) {
   auto show_opts = std::make_shared<ShowOptions>();
   CLI::App* show = group->add_subcommand(
       "show", "Print a form's questions, groups and choice lists (outline or JSON)");
-  show->add_option("file", show_opts->file, "XLSForm workbook (.xlsx)")
+  show->add_option("file", show_opts->file, "XLSForm workbook (.xlsx or .xls)")
       ->required()
       ->check(CLI::ExistingFile);
   show->add_option("--format", show_opts->format, "text (outline) or json (see docs/cli.md)")
@@ -308,7 +308,7 @@ void RegisterFormCommands(CLI::App& root, CommandContext& ctx) {
       "model",
       "Write a valid form's model as JSON, lossless: what the WebAssembly interview engine\n"
       "reads (docs/formats/form-json.md). Exit 1 when the form has errors.");
-  model->add_option("file", model_opts->file, "XLSForm workbook (.xlsx)")
+  model->add_option("file", model_opts->file, "XLSForm workbook (.xlsx or .xls)")
       ->required()
       ->check(CLI::ExistingFile);
   model->add_option("-o,--output", model_opts->output,
@@ -321,7 +321,7 @@ void RegisterFormCommands(CLI::App& root, CommandContext& ctx) {
       "Write the ODK XForm (XML) of an XLSForm, as pyxform would, for ODK Collect, Enketo\n"
       "and ODK Web Forms (differences: docs/xform.md). Exit 1 on an invalid form, with the\n"
       "diagnostics of `form check`.");
-  xform->add_option("file", xform_opts->file, "XLSForm workbook (.xlsx)")
+  xform->add_option("file", xform_opts->file, "XLSForm workbook (.xlsx or .xls)")
       ->required()
       ->check(CLI::ExistingFile);
   xform->add_option("-o,--output", xform_opts->output,

@@ -16,8 +16,8 @@ constexpr Severity kW = Severity::kWarning;
 constexpr std::array kCatalogue = {
     DiagnosticInfo{"X001", kE,
                    "The file is not an .xlsx workbook, or the zip archive is damaged or truncated.",
-                   "Save the form from Excel or LibreOffice as \"Excel Workbook (.xlsx)\"; .xls "
-                   "and .ods are not read."},
+                   "Save the form from Excel or LibreOffice as \"Excel Workbook (.xlsx)\" (or "
+                   "\"Excel 97-2003 (.xls)\"); .ods is not read."},
     DiagnosticInfo{
         "X002", kE,
         "A part every workbook needs (such as xl/workbook.xml) is missing from the archive.",
@@ -37,6 +37,22 @@ constexpr std::array kCatalogue = {
     DiagnosticInfo{"X006", kE,
                    "A row number, cell reference or shared-string index in a sheet is invalid.",
                    "Re-save the workbook from a spreadsheet program."},
+    DiagnosticInfo{"X007", kE,
+                   "The file is not a legacy Excel 97-2003 (.xls) workbook, or it is damaged or "
+                   "truncated (the reason, and the sheet and cell when known, are given).",
+                   "Open the file in a spreadsheet program and save it again, as .xlsx or as "
+                   "\"Excel 97-2003 (.xls)\"; a file with the .xls name must be an Excel file."},
+    DiagnosticInfo{"X008", kE, "The .xls workbook is encrypted (password-protected).",
+                   "Open it with its password in a spreadsheet program and save it without one."},
+    DiagnosticInfo{"X009", kE,
+                   "The workbook is in the format of Excel 5.0/95 or older (BIFF5 and before).",
+                   "Open it in a spreadsheet program and save it as .xlsx (or as Excel 97-2003 "
+                   ".xls)."},
+    DiagnosticInfo{"X010", kE,
+                   "The sheets of the .xls workbook span more cells than the limit (rows times "
+                   "columns from A1 to each sheet's last cell: a damaged or hostile file).",
+                   "Check the file's origin; re-save it from a spreadsheet program after "
+                   "deleting the empty rows and columns below and right of the form."},
 
     DiagnosticInfo{"E001", kE, "The workbook has no sheet named \"survey\".",
                    "Name the questionnaire sheet \"survey\" (any case)."},

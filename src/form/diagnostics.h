@@ -3,7 +3,8 @@
 // tests and users rely on them. docs/diagnostics.md is generated from this table
 // (`ngosurvey form diagnostics`), and a test keeps the two equal.
 //
-//   X001-X009  the .xlsx file itself (zip, XML, limits)         errors
+//   X001-X019  the workbook file itself (.xlsx zip and XML,     errors
+//              .xls compound file and records, limits)
 //   E001-E039  form structure (sheets, types, names, choices)   errors
 //   E040-E059  expressions (from form/expr; see expr/errors.h)   errors
 //   W101-W199  things that work but are probably mistakes       warnings
@@ -39,6 +40,10 @@ inline constexpr const char kBadXml[] = "X003";
 inline constexpr const char kPartTooBig[] = "X004";
 inline constexpr const char kCellTooLong[] = "X005";
 inline constexpr const char kBadCellRef[] = "X006";
+inline constexpr const char kBadXls[] = "X007";
+inline constexpr const char kEncryptedXls[] = "X008";
+inline constexpr const char kOldXls[] = "X009";
+inline constexpr const char kXlsTooBig[] = "X010";
 
 inline constexpr const char kNoSurveySheet[] = "E001";
 inline constexpr const char kNoTypeColumn[] = "E002";

@@ -15,6 +15,7 @@
 #include "form/diagnostics.h"
 #include "form/form.h"
 #include "form/validate_internal.h"
+#include "form/xls_reader.h"
 
 namespace ngosurvey::form {
 namespace {
@@ -1462,7 +1463,8 @@ Result<Form> BuildForm(const Workbook& workbook, Diagnostics* diags, const LoadO
   return builder.Build();
 }
 
-// LoadForm and LoadFormFile live here, with the reader, so that a build without
+// LoadForm and LoadFormFile live here, with the readers (ReadWorkbook: .xlsx or .xls by
+// the first bytes, xls_reader.h), so that a build without
 // the xlsx reader (the WebAssembly engine, docs/web.md) links form.cpp alone.
 Result<Form> LoadForm(std::string_view data, const std::string& file_name, Diagnostics* diags,
                       const LoadOptions& options) {
@@ -1477,7 +1479,7 @@ Result<Form> LoadForm(std::string_view data, const std::string& file_name, Diagn
     };
     xlsx.read_lone_sheet = true;  // a workbook whose only sheet is the survey
   }
-  Workbook workbook = NGO_TRY(ReadXlsx(data, file_name, xlsx));
+  Workbook workbook = NGO_TRY(ReadWorkbook(data, file_name, xlsx));
   return BuildForm(workbook, diags, options);
 }
 
