@@ -25,6 +25,7 @@
 
 #include "base/date.h"
 #include "base/text.h"
+#include "form/number_format_internal.h"
 
 namespace ngosurvey::form {
 namespace {
@@ -331,6 +332,18 @@ class RecordWalker {
           // After the last sheet: what follows (padding) is not read, by FreeXL either.
           if (sheets_found == scan_.sheets.size()) at = s_.size();
           break;
+        case 0x00E0:  // XF: its number format
+          if (len >= 4) xf_formats_.push_back(U16(r, 2));
+          break;
+        case 0x041E:  // FORMAT: a custom number format
+          if (len >= 5) {
+            std::string code;
+            size_t left = U16(r, 2);
+            size_t chars_at = 5;
+            AppendChars(r, &chars_at, &left, (U8(r, 4) & 1) != 0, &code);
+            custom_formats_.emplace_back(U16(r, 0), std::move(code));
+          }
+          break;
         case 0x0022:  // DATEMODE
           if (len >= 2) scan_.date1904 = U16(r, 0) == 1;
           break;
@@ -466,12 +479,24 @@ class RecordWalker {
     if (kind == CellKind::kBoolean) {
       cell.number = number != 0 ? 1 : 0;
       cell.value = number != 0 ? "TRUE" : "FALSE";
+    } else if (kind == CellKind::kDate) {
+      cell.value = FormatNumber(number);  // the caller writes the date
     } else if (kind == CellKind::kError) {
       cell.value = fmt::format("{}", static_cast<int>(number));  // xlrd's value, as pyxform
     } else {
       cell.value = FormatNumber(number);
     }
     sheet->cells.push_back(std::move(cell));
+  }
+
+  // The date style of cell format (XF) `xf`, from its number format.
+  DateStyle StyleOf(uint16_t xf) const {
+    if (xf >= xf_formats_.size()) return DateStyle::kNone;
+    uint16_t format = xf_formats_[xf];
+    for (const auto& [id, code] : custom_formats_) {
+      if (id == format) return ClassifyFormatCode(code);
+    }
+    return ClassifyBuiltin(format);
   }
 
   // The cached result of a FORMULA record; true when it is text, in the STRING record
@@ -481,7 +506,16 @@ class RecordWalker {
     if (U16(r, 12) != 0xFFFF) {
       double value;
       std::memcpy(&value, r.data() + 6, sizeof value);  // little-endian IEEE 754
-      if (std::isfinite(value)) Add(sheet, row, column, CellKind::kNumber, value);
+      if (!std::isfinite(value)) return false;
+      DateStyle style = StyleOf(U16(r, 4));
+      if (style != DateStyle::kNone && value >= 0 && value < 2958466) {
+        // A date as xlrd reads it (a formula such as NOW() in the settings' version),
+        // written as the .xlsx reader writes dates.
+        Add(sheet, row, column, CellKind::kDate, value);
+        sheet->cells.back().value = SerialToIso(value, scan_.date1904, style == DateStyle::kTime);
+        return false;
+      }
+      Add(sheet, row, column, CellKind::kNumber, value);
       return false;
     }
     switch (U8(r, 6)) {
@@ -538,8 +572,10 @@ class RecordWalker {
   const XlsxOptions& options_;
   uint64_t max_cells_;
   Scan scan_;
-  uint32_t rows_ = 0, columns_ = 0;  // the extent of the substream's cells so far
-  bool worksheet_ = false;           // the substream is a worksheet's
+  uint32_t rows_ = 0, columns_ = 0;   // the extent of the substream's cells so far
+  std::vector<uint16_t> xf_formats_;  // XF index -> number format id
+  std::vector<std::pair<uint16_t, std::string>> custom_formats_;  // FORMAT records
+  bool worksheet_ = false;                                        // the substream is a worksheet's
   uint16_t formula_row_ = 0, formula_column_ = 0;
 };
 

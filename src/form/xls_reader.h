@@ -23,8 +23,9 @@
 //              #N/A, "7" for #DIV/0! (CellKind::kError, number the code);
 //   dates      the .xlsx reader's rule (SerialToIso): "2024-03-01",
 //              "2024-03-01T08:30:00", "08:30:00"; Cell::number keeps the serial;
-//   formulas   the cached value: a number, text, boolean or error as above (a formula's
-//              number is never read as a date).
+//   formulas   the cached value: a number (a date when its cell format is a date's, as
+//              xlrd reads it: HOT's forms set the version with NOW()), text, boolean or
+//              error as above.
 // Sheet::part is empty (a .xls has no parts).
 //
 // Errors (Error::code, all naming the file; the sheet, row and column when known):

@@ -395,5 +395,27 @@ TEST_F(XlsReader, FormulasGiveTheirCachedValues) {
   EXPECT_EQ(Cells(*book), Xlrd(xls));
 }
 
+TEST_F(XlsReader, FormulaDatesAreDates) {
+  // HOT's forms set the settings' version with a formula (NOW()) in a date-time format:
+  // xlrd reads its cached number as a date, so must this reader.
+  std::string xls = Make(R"j({"sheets": [{"name": "settings", "rows": [
+    ["version", "form_id"], [{"formula": "NOW()", "format": "yyyy-mm-dd hh:mm:ss"}, "f"]]}]})j",
+                         "now.xls");
+  int patched = 0;
+  for (size_t at = 0; (at = xls.find(std::string("\x06\x00", 2), at)) != std::string::npos; ++at) {
+    if (xls.compare(at + 4, 4, std::string("\x01\x00\x00\x00", 4)) != 0) continue;  // A2
+    double when = 45417.395379609;  // 2024-05-05 09:29:21
+    xls.replace(at + 10, 8, std::string(reinterpret_cast<const char*>(&when), 8));
+    ++patched;
+  }
+  ASSERT_EQ(patched, 1);
+  Result<Workbook> book = ReadXls(xls, "now.xls");
+  ASSERT_TRUE(book) << book.error().ToString();
+  const Cell* version = At(*book, "settings", 2, 1);
+  ASSERT_NE(version, nullptr);
+  EXPECT_EQ(version->kind, CellKind::kDate);
+  EXPECT_EQ(version->value, "2024-05-05T09:29:21");
+}
+
 }  // namespace
 }  // namespace ngosurvey::form

@@ -22,7 +22,8 @@ A row is a list of cells, column A first; a row that is null is left empty. A ce
   {"time": "08:30:00"}     formatted as a time of day
   {"error": "#N/A"}        an error cell (#NULL!, #DIV/0!, #VALUE!, #REF!, #NAME?, #NUM!, #N/A)
   {"number": 3, "format": "0.00"}       a number with a number format
-  {"formula": "1+2"}       a formula (xlwt writes no cached value: the cell reads as empty)
+  {"formula": "1+2"}       a formula (xlwt writes no cached value: the cell reads as empty),
+                           with "format" as for numbers
 """
 import datetime
 import json
@@ -56,7 +57,8 @@ def write_cell(sheet, row, col, cell):
     elif 'number' in cell:
         sheet.write(row, col, cell['number'], xlwt.easyxf(num_format_str=cell['format']))
     elif 'formula' in cell:
-        sheet.write(row, col, xlwt.Formula(cell['formula']))
+        style = xlwt.easyxf(num_format_str=cell['format']) if 'format' in cell else xlwt.Style.default_style
+        sheet.write(row, col, xlwt.Formula(cell['formula']), style)
     else:
         raise ValueError('unknown cell %r' % (cell,))
 
