@@ -330,10 +330,27 @@ Result<csv::Table> JoinRepeatTable(const form::Form& form, int level, const csv:
     csv::Table next;
     next.file = child.file;
     next.header = child.header;
-    next.file_columns = child.file_columns;  // the appended parent's columns: no place here
-    for (size_t c : appended) next.header.push_back(joined.header[c]);
-    next.rows.reserve(child.rows.size());
+    next.file_columns = child.file_columns;
     next.row_lines = child.row_lines;
+    // The appended columns keep their places in the parent's file (or further up).
+    for (const csv::Table::Origin& origin : joined.origins) {
+      next.origins.push_back({.file = origin.file, .row_lines = {}});
+    }
+    next.origins.push_back({.file = joined.file, .row_lines = {}});
+    size_t parent_origin = next.origins.size() - 1;
+    next.first_borrowed = next.header.size();
+    for (size_t c : appended) {
+      next.header.push_back(joined.header[c]);
+      bool upper = c >= joined.first_borrowed && c - joined.first_borrowed < joined.borrowed.size();
+      if (upper) {
+        next.borrowed.push_back(joined.borrowed[c - joined.first_borrowed]);
+      } else {
+        int column = c < joined.file_columns.size() ? joined.file_columns[c] : static_cast<int>(c);
+        next.borrowed.push_back({.origin = parent_origin, .file_column = column});
+      }
+    }
+    for (auto& origin : next.origins) origin.row_lines.reserve(child.rows.size());
+    next.rows.reserve(child.rows.size());
     Lineage next_from(rows_from.size() + 1);
     for (size_t r = 0; r < child.rows.size(); ++r) {
       std::string key(text::Trim(child.rows[r][*link]));
@@ -348,6 +365,13 @@ Result<csv::Table> JoinRepeatTable(const form::Form& form, int level, const csv:
       const std::vector<std::string>& parent_cells = joined.rows[parent->second];
       for (size_t c : appended) row.push_back(parent_cells[c]);
       next.rows.push_back(std::move(row));
+      for (size_t o = 0; o < parent_origin; ++o) {
+        const std::vector<int>& lines = joined.origins[o].row_lines;
+        next.origins[o].row_lines.push_back(parent->second < lines.size() ? lines[parent->second]
+                                                                          : 0);
+      }
+      next.origins[parent_origin].row_lines.push_back(
+          parent->second < joined.row_lines.size() ? joined.row_lines[parent->second] : 0);
       for (size_t k = 0; k < rows_from.size(); ++k) {
         next_from[k].push_back(rows_from[k][parent->second]);
       }

@@ -186,6 +186,13 @@ TEST(UnitsTest, JoinsNestedRepeatsByOdkKeys) {
                                       "a", "north", "2"}));
   EXPECT_EQ(joined->rows[1][3], "a");
   EXPECT_EQ(joined->rows[1][4], "south");
+  // A cell from a parent's file is placed in that file: the second trip's member is line 2
+  // of members.csv (column 1), its household line 3 of main.csv (column 1); its own cells
+  // are in trips.csv.
+  EXPECT_EQ(joined->Where(1, 3).ToString(), "members.csv:2:1");
+  EXPECT_EQ(joined->Where(1, 4).ToString(), "main.csv:3:1");
+  EXPECT_EQ(joined->Where(1, 5).ToString(), "main.csv:3:2");
+  EXPECT_EQ(joined->Where(1, 0).ToString(), "trips.csv:3:1");
 }
 
 TEST(UnitsTest, JoinsByKoboIndexes) {
@@ -277,6 +284,23 @@ TEST(UnitsTest, RepeatFilesKeepOnlyTheColumnsATableNeeds) {
   EXPECT_EQ(bad.error().where.file, members);
   EXPECT_EQ(bad.error().where.row, 3);
   EXPECT_EQ(bad.error().where.column, 3);
+  // A bad value in a column the members borrow from their households: the household
+  // file's own line and column.
+  write("members.csv",
+        "junk_a,members/m_sex,members/m_age,PARENT_KEY,KEY,junk_b\n"
+        "1,a,30,uuid:a,uuid:a/members[1],2\n"
+        "1,b,31,uuid:b,uuid:b/members[1],2\n");
+  write("main.csv",
+        "junk1,province,hh_size,junk2,KEY\n"
+        "x,north,2,y,uuid:a\n"
+        "x,west,1,y,uuid:b\n");
+  options.items = {"m_sex", "province"};
+  auto parent_bad = LoadRepeatCsv(form, Index(form, "members"), main, paths,
+                                  {Spec({"m_sex"}, {"province"})}, options, &diags);
+  ASSERT_FALSE(parent_bad);
+  EXPECT_EQ(parent_bad.error().where.file, main);
+  EXPECT_EQ(parent_bad.error().where.row, 3);
+  EXPECT_EQ(parent_bad.error().where.column, 2);
 }
 
 Column Built(std::string name, ColumnKind kind, std::vector<std::string> options,

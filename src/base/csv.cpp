@@ -203,6 +203,12 @@ std::optional<size_t> Table::ColumnIndex(std::string_view name) const {
 }
 
 Location Table::Where(size_t row_idx, size_t column_idx) const {
+  if (column_idx >= first_borrowed && column_idx - first_borrowed < borrowed.size()) {
+    const BorrowedColumn& column = borrowed[column_idx - first_borrowed];
+    const Origin& origin = origins[column.origin];
+    int line = row_idx < origin.row_lines.size() ? origin.row_lines[row_idx] : 0;
+    return At(origin.file, line, column.file_column + 1);
+  }
   int column =
       column_idx < file_columns.size() ? file_columns[column_idx] : static_cast<int>(column_idx);
   return At(file, row_idx < row_lines.size() ? row_lines[row_idx] : 0, column + 1);

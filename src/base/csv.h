@@ -41,6 +41,20 @@ struct Table {
   // For a table of some of a file's columns: the file's column (0-based) of each of
   // the first header cells; Where reports that column. Empty: the file's own columns.
   std::vector<int> file_columns;
+  // Columns copied in from other files' rows (a repeat's rows carry their parents' columns,
+  // analysis/units.cpp): columns first_borrowed, first_borrowed + 1, ... come from
+  // borrowed[0], borrowed[1], ...; Where reports the other file's line and column.
+  struct Origin {
+    std::string file;
+    std::vector<int> row_lines;  // for each row of this table, its origin row's line
+  };
+  struct BorrowedColumn {
+    size_t origin = 0;    // index in origins
+    int file_column = 0;  // 0-based, in the origin's file
+  };
+  std::vector<Origin> origins;
+  std::vector<BorrowedColumn> borrowed;
+  size_t first_borrowed = 0;
 
   // Index of the header cell equal to `name`, or nullopt.
   std::optional<size_t> ColumnIndex(std::string_view name) const;
