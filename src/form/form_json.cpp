@@ -1,6 +1,6 @@
 // Grammar of the document (docs/formats/form-json.md has every field):
 //   {"ngosurvey_form": 1, "file": S, "title": S, "default_language": S,
-//    "languages": [{"code": S, "name": S}], "settings": {...}, "sheets": {...},
+//    "languages": [{"code": S, "name": S, "written": S}], "settings": {...}, "sheets": {...},
 //    "survey_columns": {S: N}, "choices_columns": {S: N},
 //    "untranslated_survey_columns": [S], "untranslated_choices_columns": [S],
 //    "questions": [{"row": N, "type": S, "name": S, ... "parent": N, "children": [N]}],
@@ -329,8 +329,11 @@ std::string FormToJson(const Form& form) {
   doc["title"] = form.title;
   doc["default_language"] = form.default_language;
   OrderedJson languages = OrderedJson::array();
-  for (const Language& l : form.languages)
-    languages.push_back({{"code", l.code}, {"name", l.name}});
+  for (const Language& l : form.languages) {
+    OrderedJson language = {{"code", l.code}, {"name", l.name}};
+    if (!l.written.empty()) language["written"] = l.written;  // the XForm names it so
+    languages.push_back(std::move(language));
+  }
   doc["languages"] = std::move(languages);
 
   const Settings& s = form.settings;
@@ -446,6 +449,7 @@ Result<Form> FormFromJson(std::string_view json, const std::string& file_name, s
     Language l;
     NGO_TRY(lr.Text("code", &l.code));
     NGO_TRY(lr.Text("name", &l.name));
+    NGO_TRY(lr.Text("written", &l.written));
     form.languages.push_back(std::move(l));
   }
   if (const Json* settings = r.Get("settings")) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "base/testing/source_dir.h"
@@ -24,6 +25,7 @@ void ExpectSameForm(const Form& a, const Form& b) {
   for (size_t i = 0; i < a.languages.size(); ++i) {
     EXPECT_EQ(a.languages[i].code, b.languages[i].code);
     EXPECT_EQ(a.languages[i].name, b.languages[i].name);
+    EXPECT_EQ(a.languages[i].written, b.languages[i].written);
   }
   const Settings &sa = a.settings, &sb = b.settings;
   EXPECT_EQ(sa.form_id, sb.form_id);
@@ -142,6 +144,12 @@ TEST(FormJson, FieldsTheExamplesDoNotUse) {
   EXPECT_EQ(back->questions[0].extra_columns.size(), 1u);
   EXPECT_EQ(back->choice_lists[0].choices[1].extra_columns.at(0).second, "VN");
   EXPECT_TRUE(back->settings.allow_choice_duplicates);
+  // The language as the header spells it, which names the XForm's translation.
+  // English is spelt two ways here ("English (en)", "en"): no single spelling.
+  std::map<std::string, std::string> written;
+  for (const Language& language : back->languages) written[language.code] = language.written;
+  EXPECT_EQ(written.at("km"), "Khmer (km)");
+  EXPECT_EQ(written.at("en"), "");
 }
 
 Error ReadError(const std::string& json) {
