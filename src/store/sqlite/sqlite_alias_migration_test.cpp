@@ -12,35 +12,25 @@ namespace ngosurvey::store {
 namespace {
 
 using testing::ExpectMigratedOnlyWhenWritable;
+using testing::MakeStoreAtVersion;
 using testing::QueryText;
-using testing::RawSql;
 using testing::TempDir;
-using testing::TestDraft;
 using testing::Uuid;
 
 TEST(SqliteAliasMigrationTest, Version11StoreGetsAliasesAndKeepsItsSubmissions) {
   ASSERT_NE(sqlite::MigrationSql(12), nullptr);
   TempDir dir;
-  std::string path = dir.File("v11.db");
-  RawSql(path, "PRAGMA application_id = " + std::to_string(sqlite::kApplicationId));
-  for (int v = 1; v <= 11; ++v) RawSql(path, sqlite::MigrationSql(v));
-  std::string migrations =
-      "INSERT INTO schema_migrations(version, description, applied_at_ms) "
-      "VALUES(1, 'v1', 1)";
-  for (int v = 2; v <= 11; ++v) migrations += ", (" + std::to_string(v) + ", 'v', 1)";
-  RawSql(path,
-         migrations +
-             ";"
-             "INSERT INTO forms(form_id, version, title, xlsx, xlsx_sha256, uploaded_at_ms) "
-             "VALUES('ngo_staff', '1', 'NGO staff survey', x'504b0304', 'sha', 5);"
-             "INSERT INTO submissions(id, instance_id, form_id, form_version, status, wave, "
-             "org_id, interviewer, started_at_ms, ended_at_ms, updated_at_ms, language, "
-             "submitted_by) VALUES(1, '" +
-             Uuid(1) +
-             "', 'ngo_staff', '1', 'draft', 'main', 'KH02', 'dara', 500, NULL, 900, 'km', '');"
-             "INSERT INTO answers(submission_id, path, state, value) "
-             "VALUES(1, 'age', 'answered', '71');"
-             "PRAGMA user_version = 11;");
+  std::string path = MakeStoreAtVersion(
+      dir, 11,
+      "INSERT INTO forms(form_id, version, title, xlsx, xlsx_sha256, uploaded_at_ms) "
+      "VALUES('ngo_staff', '1', 'NGO staff survey', x'504b0304', 'sha', 5);"
+      "INSERT INTO submissions(id, instance_id, form_id, form_version, status, wave, "
+      "org_id, interviewer, started_at_ms, ended_at_ms, updated_at_ms, language, "
+      "submitted_by) VALUES(1, '" +
+          Uuid(1) +
+          "', 'ngo_staff', '1', 'draft', 'main', 'KH02', 'dara', 500, NULL, 900, 'km', '');"
+          "INSERT INTO answers(submission_id, path, state, value) "
+          "VALUES(1, 'age', 'answered', '71');");
 
   ASSERT_NO_FATAL_FAILURE(ExpectMigratedOnlyWhenWritable(path));
   EXPECT_EQ(QueryText(path, "SELECT description FROM schema_migrations WHERE version = 12"),

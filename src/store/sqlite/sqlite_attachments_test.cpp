@@ -12,6 +12,7 @@ namespace ngosurvey::store {
 namespace {
 
 using testing::ExpectMigratedOnlyWhenWritable;
+using testing::MakeStoreAtVersion;
 using testing::QueryText;
 using testing::RawSql;
 using testing::TempDir;
@@ -56,23 +57,14 @@ TEST(SqliteAttachmentsTest, SameBytesStoredOnceAndDamageDetected) {
 TEST(SqliteAttachmentsTest, Version5StoreMigrates) {
   ASSERT_NE(sqlite::MigrationSql(6), nullptr);
   TempDir dir;
-  std::string path = dir.File("v5.db");
-  RawSql(path, "PRAGMA application_id = " + std::to_string(sqlite::kApplicationId));
-  for (int v = 1; v <= 5; ++v) RawSql(path, sqlite::MigrationSql(v));
-  RawSql(path,
-         "INSERT INTO schema_migrations VALUES(1, 'forms, submissions, answers, audit trail', 1);"
-         "INSERT INTO schema_migrations VALUES(2, 'fieldwork log: sample frame and contacts', 1);"
-         "INSERT INTO schema_migrations VALUES(3, 'packed answers of completed submissions', 1);"
-         "INSERT INTO schema_migrations VALUES(4, 'the language of each submission''s "
-         "interview', 1);"
-         "INSERT INTO schema_migrations VALUES(5, 'codings of open answers', 1);"
-         "INSERT INTO forms(form_id, version, title, xlsx, xlsx_sha256, uploaded_at_ms) "
-         "VALUES('ngo_staff', '1', 'NGO staff survey', x'504b0304', 'sha', 5);"
-         "INSERT INTO submissions(id, instance_id, form_id, form_version, status, wave, org_id, "
-         "interviewer, started_at_ms, ended_at_ms, updated_at_ms, language) VALUES(1, '" +
-             Uuid(1) +
-             "', 'ngo_staff', '1', 'draft', 'main', 'KH01', 'sokha', 1000, NULL, 2000, 'km');"
-             "PRAGMA user_version = 5;");
+  std::string path = MakeStoreAtVersion(
+      dir, 5,
+      "INSERT INTO forms(form_id, version, title, xlsx, xlsx_sha256, uploaded_at_ms) "
+      "VALUES('ngo_staff', '1', 'NGO staff survey', x'504b0304', 'sha', 5);"
+      "INSERT INTO submissions(id, instance_id, form_id, form_version, status, wave, org_id, "
+      "interviewer, started_at_ms, ended_at_ms, updated_at_ms, language) VALUES(1, '" +
+          Uuid(1) +
+          "', 'ngo_staff', '1', 'draft', 'main', 'KH01', 'sokha', 1000, NULL, 2000, 'km');");
   ASSERT_NO_FATAL_FAILURE(ExpectMigratedOnlyWhenWritable(path));
   EXPECT_EQ(QueryText(path, "SELECT description FROM schema_migrations WHERE version = 6"),
             "attachments of submissions, content-addressed");

@@ -14,23 +14,16 @@ namespace {
 
 using form::Answer;
 using testing::ExpectMigratedOnlyWhenWritable;
+using testing::MakeStoreAtVersion;
 using testing::QueryText;
-using testing::RawSql;
 using testing::TempDir;
 using testing::Uuid;
 
 // A schema-4 store as ngosurvey with schema 4 left it, written by hand: a draft with an
 // open answer. `extra_sql` runs last (to break migration 5).
 std::string MakeVersion4Store(const TempDir& dir, const std::string& extra_sql = "") {
-  std::string path = dir.File("v4.db");
-  RawSql(path, "PRAGMA application_id = " + std::to_string(sqlite::kApplicationId));
-  for (int v = 1; v <= 4; ++v) RawSql(path, sqlite::MigrationSql(v));
-  RawSql(
-      path,
-      "INSERT INTO schema_migrations VALUES(1, 'forms, submissions, answers, audit trail', 1);"
-      "INSERT INTO schema_migrations VALUES(2, 'fieldwork log: sample frame and contacts', 1);"
-      "INSERT INTO schema_migrations VALUES(3, 'packed answers of completed submissions', 1);"
-      "INSERT INTO schema_migrations VALUES(4, 'the language of each submission''s interview', 1);"
+  std::string path = MakeStoreAtVersion(
+      dir, 4,
       "INSERT INTO forms(form_id, version, title, xlsx, xlsx_sha256, uploaded_at_ms) "
       "VALUES('ngo_staff', '1', 'NGO staff survey', x'504b0304', 'sha', 5);"
       "INSERT INTO submissions(id, instance_id, form_id, form_version, status, wave, org_id, "
@@ -40,7 +33,7 @@ std::string MakeVersion4Store(const TempDir& dir, const std::string& extra_sql =
           "', 'ngo_staff', '1', 'draft', 'main', 'KH01', 'sokha', 1000, NULL, "
           "2000, 'km');"
           "INSERT INTO answers VALUES(1, 'remarks', 'answered', 'Needs funding');" +
-          extra_sql + "PRAGMA user_version = 4;");
+          extra_sql);
   return path;
 }
 

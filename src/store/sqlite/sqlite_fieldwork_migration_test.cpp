@@ -27,23 +27,15 @@ void Sql(sqlite3* db, const std::string& sql) {
 // A schema-1 store exactly as ngosurvey 1 created it (migration 1's script), with a
 // form and a completed submission written by hand.
 std::string MakeVersion1Store(const TempDir& dir) {
-  std::string path = dir.File("v1.db");
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  Sql(db, "PRAGMA application_id = " + std::to_string(sqlite::kApplicationId));
-  Sql(db, sqlite::MigrationSql(1));
-  Sql(db,
-      "INSERT INTO schema_migrations VALUES(1, 'forms, submissions, answers, audit trail', 1);"
+  return testing::MakeStoreAtVersion(
+      dir, 1,
       "INSERT INTO forms(form_id, version, title, xlsx, xlsx_sha256, uploaded_at_ms) "
       "VALUES('ngo_staff', '1', 'NGO staff survey', x'504b0304', 'sha', 5);"
       "INSERT INTO submissions(instance_id, form_id, form_version, status, wave, org_id, "
       "interviewer, started_at_ms, ended_at_ms, updated_at_ms) VALUES("
       "'uuid:00000000-0000-4000-8000-000000000001', 'ngo_staff', '1', 'complete', 'main', "
       "'KH01', 'sokha', 1000, 2000, 2000);"
-      "INSERT INTO answers VALUES(1, 'age', 'answered', '34');"
-      "PRAGMA user_version = 1;");
-  sqlite3_close(db);
-  return path;
+      "INSERT INTO answers VALUES(1, 'age', 'answered', '34');");
 }
 
 TEST(SqliteFieldworkMigrationTest, Version1StoreIsMigratedToTheCurrentVersion) {

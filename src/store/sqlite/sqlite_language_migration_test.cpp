@@ -16,9 +16,9 @@ namespace {
 
 using form::Answer;
 using testing::ExpectMigratedOnlyWhenWritable;
+using testing::MakeStoreAtVersion;
 using testing::MakeVersion2Store;
 using testing::QueryText;
-using testing::RawSql;
 using testing::TempDir;
 using testing::Uuid;
 
@@ -41,32 +41,26 @@ std::string HexOf(const std::string& bytes) {
 // A schema-3 store as ngosurvey with schema 3 left it, written by hand: a complete
 // submission (packed answers) and a draft (answer rows).
 std::string MakeVersion3Store(const TempDir& dir) {
-  std::string path = dir.File("v3.db");
   std::string blob;
   packed::Encode(CompleteAnswers(), &blob);
-  RawSql(path, "PRAGMA application_id = " + std::to_string(sqlite::kApplicationId));
-  for (int v = 1; v <= 3; ++v) RawSql(path, sqlite::MigrationSql(v));
-  RawSql(path,
-         "INSERT INTO schema_migrations VALUES(1, 'forms, submissions, answers, audit trail', 1);"
-         "INSERT INTO schema_migrations VALUES(2, 'fieldwork log: sample frame and contacts', 1);"
-         "INSERT INTO schema_migrations VALUES(3, 'packed answers of completed submissions', 1);"
-         "INSERT INTO forms(form_id, version, title, xlsx, xlsx_sha256, uploaded_at_ms) "
-         "VALUES('ngo_staff', '1', 'NGO staff survey', x'504b0304', 'sha', 5);"
-         "INSERT INTO submissions(id, instance_id, form_id, form_version, status, wave, org_id, "
-         "interviewer, started_at_ms, ended_at_ms, updated_at_ms) VALUES"
-         "(1, '" +
-             Uuid(1) +
-             "', 'ngo_staff', '1', 'complete', 'main', 'KH01', 'sokha', 1000, "
-             "2000, 2000),"
-             "(2, '" +
-             Uuid(2) +
-             "', 'ngo_staff', '1', 'draft', 'main', 'KH02', 'dara', 500, NULL, "
-             "600);"
-             "INSERT INTO packed_answers VALUES(1, x'" +
-             HexOf(blob) +
-             "');"
-             "INSERT INTO answers VALUES(2, 'age', 'answered', '51');"
-             "PRAGMA user_version = 3;");
+  std::string path = MakeStoreAtVersion(
+      dir, 3,
+      "INSERT INTO forms(form_id, version, title, xlsx, xlsx_sha256, uploaded_at_ms) "
+      "VALUES('ngo_staff', '1', 'NGO staff survey', x'504b0304', 'sha', 5);"
+      "INSERT INTO submissions(id, instance_id, form_id, form_version, status, wave, org_id, "
+      "interviewer, started_at_ms, ended_at_ms, updated_at_ms) VALUES"
+      "(1, '" +
+          Uuid(1) +
+          "', 'ngo_staff', '1', 'complete', 'main', 'KH01', 'sokha', 1000, "
+          "2000, 2000),"
+          "(2, '" +
+          Uuid(2) +
+          "', 'ngo_staff', '1', 'draft', 'main', 'KH02', 'dara', 500, NULL, "
+          "600);"
+          "INSERT INTO packed_answers VALUES(1, x'" +
+          HexOf(blob) +
+          "');"
+          "INSERT INTO answers VALUES(2, 'age', 'answered', '51');");
   return path;
 }
 

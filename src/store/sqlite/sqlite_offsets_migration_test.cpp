@@ -14,8 +14,8 @@ namespace ngosurvey::store {
 namespace {
 
 using testing::ExpectMigratedOnlyWhenWritable;
+using testing::MakeStoreAtVersion;
 using testing::QueryText;
-using testing::RawSql;
 using testing::TempDir;
 using testing::TestDraft;
 using testing::Uuid;
@@ -23,25 +23,19 @@ using testing::Uuid;
 TEST(SqliteOffsetsMigrationTest, Version10StoreGetsOffsetsAndKeepsItsSubmissions) {
   ASSERT_NE(sqlite::MigrationSql(11), nullptr);
   TempDir dir;
-  std::string path = dir.File("v10.db");
-  RawSql(path, "PRAGMA application_id = " + std::to_string(sqlite::kApplicationId));
-  for (int v = 1; v <= 10; ++v) RawSql(path, sqlite::MigrationSql(v));
-  RawSql(path,
-         "INSERT INTO schema_migrations(version, description, applied_at_ms) VALUES"
-         "(1, 'a', 1), (2, 'b', 1), (3, 'c', 1), (4, 'd', 1), (5, 'e', 1), (6, 'f', 1), "
-         "(7, 'g', 1), (8, 'h', 1), (9, 'i', 1), (10, 'j', 1);"
-         "INSERT INTO forms(form_id, version, title, xlsx, xlsx_sha256, uploaded_at_ms) "
-         "VALUES('ngo_staff', '1', 'NGO staff survey', x'504b0304', 'sha', 5);"
-         "INSERT INTO submissions(id, instance_id, form_id, form_version, status, wave, org_id, "
-         "interviewer, started_at_ms, ended_at_ms, updated_at_ms, language, submitted_by) "
-         "VALUES(1, '" +
-             Uuid(1) +
-             "', 'ngo_staff', '1', 'draft', 'main', 'KH02', 'dara', 500, NULL, 900, 'km', '');"
-             "INSERT INTO submission_metadata(submission_id, position, name, value) "
-             "VALUES(1, 0, '_id', '12');"
-             "INSERT INTO answers(submission_id, path, state, value) "
-             "VALUES(1, 'age', 'answered', '71');"
-             "PRAGMA user_version = 10;");
+  std::string path = MakeStoreAtVersion(
+      dir, 10,
+      "INSERT INTO forms(form_id, version, title, xlsx, xlsx_sha256, uploaded_at_ms) "
+      "VALUES('ngo_staff', '1', 'NGO staff survey', x'504b0304', 'sha', 5);"
+      "INSERT INTO submissions(id, instance_id, form_id, form_version, status, wave, org_id, "
+      "interviewer, started_at_ms, ended_at_ms, updated_at_ms, language, submitted_by) "
+      "VALUES(1, '" +
+          Uuid(1) +
+          "', 'ngo_staff', '1', 'draft', 'main', 'KH02', 'dara', 500, NULL, 900, 'km', '');"
+          "INSERT INTO submission_metadata(submission_id, position, name, value) "
+          "VALUES(1, 0, '_id', '12');"
+          "INSERT INTO answers(submission_id, path, state, value) "
+          "VALUES(1, 'age', 'answered', '71');");
 
   ASSERT_NO_FATAL_FAILURE(ExpectMigratedOnlyWhenWritable(path));
   EXPECT_EQ(QueryText(path, "SELECT description FROM schema_migrations WHERE version = 11"),

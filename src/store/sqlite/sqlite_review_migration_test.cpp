@@ -13,8 +13,8 @@ namespace ngosurvey::store {
 namespace {
 
 using testing::ExpectMigratedOnlyWhenWritable;
+using testing::MakeStoreAtVersion;
 using testing::QueryText;
-using testing::RawSql;
 using testing::TempDir;
 using testing::Uuid;
 
@@ -31,27 +31,20 @@ std::string Hex(const std::string& bytes) {
 TEST(SqliteReviewMigrationTest, Version8StoreGetsReviewsAndKeepsItsSubmissions) {
   ASSERT_NE(sqlite::MigrationSql(9), nullptr);
   TempDir dir;
-  std::string path = dir.File("v8.db");
-  RawSql(path, "PRAGMA application_id = " + std::to_string(sqlite::kApplicationId));
-  for (int v = 1; v <= 8; ++v) RawSql(path, sqlite::MigrationSql(v));
   std::string packed;
   packed::Encode({{"age", form::Answer::Answered("71")}}, &packed);
-  RawSql(path,
-         "INSERT INTO schema_migrations(version, description, applied_at_ms) VALUES"
-         "(1, 'a', 1), (2, 'b', 1), (3, 'c', 1), (4, 'd', 1), (5, 'e', 1), (6, 'f', 1), "
-         "(7, 'g', 1), (8, 'h', 1);"
-         "INSERT INTO forms(form_id, version, title, xlsx, xlsx_sha256, uploaded_at_ms) "
-         "VALUES('ngo_staff', '1', 'NGO staff survey', x'504b0304', 'sha', 5);"
-         "INSERT INTO submissions(id, instance_id, form_id, form_version, status, wave, org_id, "
-         "interviewer, started_at_ms, ended_at_ms, updated_at_ms, language, submitted_by) "
-         "VALUES(1, '" +
-             Uuid(1) +
-             "', 'ngo_staff', '1', 'complete', 'main', 'KH02', 'dara', 500, 900, 900, 'km', "
-             "'dara');"
-             "INSERT INTO packed_answers(submission_id, data) VALUES(1, x'" +
-             Hex(packed) +
-             "');"
-             "PRAGMA user_version = 8;");
+  std::string path = MakeStoreAtVersion(
+      dir, 8,
+      "INSERT INTO forms(form_id, version, title, xlsx, xlsx_sha256, uploaded_at_ms) "
+      "VALUES('ngo_staff', '1', 'NGO staff survey', x'504b0304', 'sha', 5);"
+      "INSERT INTO submissions(id, instance_id, form_id, form_version, status, wave, org_id, "
+      "interviewer, started_at_ms, ended_at_ms, updated_at_ms, language, submitted_by) "
+      "VALUES(1, '" +
+          Uuid(1) +
+          "', 'ngo_staff', '1', 'complete', 'main', 'KH02', 'dara', 500, 900, 900, 'km', "
+          "'dara');"
+          "INSERT INTO packed_answers(submission_id, data) VALUES(1, x'" +
+          Hex(packed) + "');");
 
   ASSERT_NO_FATAL_FAILURE(ExpectMigratedOnlyWhenWritable(path));
   EXPECT_EQ(QueryText(path, "SELECT description FROM schema_migrations WHERE version = 9"),

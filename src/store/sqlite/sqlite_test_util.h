@@ -66,35 +66,50 @@ inline void ExpectMigratedOnlyWhenWritable(const std::string& path) {
   EXPECT_EQ(QueryText(path, "PRAGMA user_version"), std::to_string(sqlite::kSchemaVersion));
 }
 
+// The beginning of a store as an ngosurvey with schema `version` left it, written by
+// hand in dir/v<version>.db: the application id, migrations 1 to `version` with their
+// schema_migrations rows, then `data_sql` (its rows), then the user_version. Returns
+// the path.
+inline std::string MakeStoreAtVersion(const TempDir& dir, int version,
+                                      const std::string& data_sql) {
+  std::string path = dir.File("v" + std::to_string(version) + ".db");
+  RawSql(path, "PRAGMA application_id = " + std::to_string(sqlite::kApplicationId));
+  std::string migrations;
+  for (int v = 1; v <= version; ++v) {
+    const char* sql = sqlite::MigrationSql(v);
+    EXPECT_NE(sql, nullptr) << "no migration " << v;
+    if (sql == nullptr) return path;
+    RawSql(path, sql);
+    migrations += "INSERT INTO schema_migrations(version, description, applied_at_ms) VALUES(" +
+                  std::to_string(v) + ", 'migration " + std::to_string(v) + "', 1);";
+  }
+  RawSql(path, migrations + data_sql + "PRAGMA user_version = " + std::to_string(version) + ";");
+  return path;
+}
+
 // A schema-2 store as ngosurvey with schema 2 left it: two complete submissions
 // (one without answers) and a draft, written by hand; `extra_sql` runs before the
 // version is set.
 inline std::string MakeVersion2Store(const TempDir& dir, const std::string& extra_sql = "") {
-  std::string path = dir.File("v2.db");
-  RawSql(path, "PRAGMA application_id = " + std::to_string(sqlite::kApplicationId));
-  RawSql(path, sqlite::MigrationSql(1));
-  RawSql(path, sqlite::MigrationSql(2));
-  RawSql(path,
-         "INSERT INTO schema_migrations VALUES(1, 'forms, submissions, answers, audit trail', 1);"
-         "INSERT INTO schema_migrations VALUES(2, 'fieldwork log: sample frame and contacts', 1);"
-         "INSERT INTO forms(form_id, version, title, xlsx, xlsx_sha256, uploaded_at_ms) "
-         "VALUES('ngo_staff', '1', 'NGO staff survey', x'504b0304', 'sha', 5);"
-         "INSERT INTO submissions(id, instance_id, form_id, form_version, status, wave, org_id, "
-         "interviewer, started_at_ms, ended_at_ms, updated_at_ms) VALUES"
-         "(1, '" +
-             Uuid(1) +
-             "', 'ngo_staff', '1', 'complete', 'main', 'KH01', 'sokha', 1000, 2000, 2000),"
-             "(2, '" +
-             Uuid(2) +
-             "', 'ngo_staff', '1', 'draft', 'main', 'KH02', 'dara', 500, NULL, 600),"
-             "(3, '" +
-             Uuid(3) +
-             "', 'ngo_staff', '1', 'complete', 'pretest', 'VN01', 'lan', 3000, 3100, 3100);"
-             "INSERT INTO answers VALUES(1, 'age', 'answered', '34'), (1, 'grp/q1', 'refused', ''),"
-             "(1, 'grp/q2', 'dont_know', ''), (1, 'name', 'answered', 'សុខា');"
-             "INSERT INTO answers VALUES(2, 'age', 'answered', '51');" +
-             extra_sql + "PRAGMA user_version = 2;");
-  return path;
+  return MakeStoreAtVersion(
+      dir, 2,
+      "INSERT INTO forms(form_id, version, title, xlsx, xlsx_sha256, uploaded_at_ms) "
+      "VALUES('ngo_staff', '1', 'NGO staff survey', x'504b0304', 'sha', 5);"
+      "INSERT INTO submissions(id, instance_id, form_id, form_version, status, wave, org_id, "
+      "interviewer, started_at_ms, ended_at_ms, updated_at_ms) VALUES"
+      "(1, '" +
+          Uuid(1) +
+          "', 'ngo_staff', '1', 'complete', 'main', 'KH01', 'sokha', 1000, 2000, 2000),"
+          "(2, '" +
+          Uuid(2) +
+          "', 'ngo_staff', '1', 'draft', 'main', 'KH02', 'dara', 500, NULL, 600),"
+          "(3, '" +
+          Uuid(3) +
+          "', 'ngo_staff', '1', 'complete', 'pretest', 'VN01', 'lan', 3000, 3100, 3100);"
+          "INSERT INTO answers VALUES(1, 'age', 'answered', '34'), (1, 'grp/q1', 'refused', ''),"
+          "(1, 'grp/q2', 'dont_know', ''), (1, 'name', 'answered', 'សុខា');"
+          "INSERT INTO answers VALUES(2, 'age', 'answered', '51');" +
+          extra_sql);
 }
 
 }  // namespace ngosurvey::store::testing
