@@ -254,6 +254,69 @@ TEST(TabulateDesignTest, EveryFigureOfAWeightedTableAgreesWithRSurvey) {
   EXPECT_EQ(checked, 47);
 }
 
+// An item with more options than the per-PSU totals keep for every option (64): the shown
+// options' weighted cells are the same as those of the same answers under a short list, and
+// the item test, which needs every option's totals, says why it is not computed.
+TEST(TabulateDesignTest, AnItemWithManyOptionsKeepsItsShownCells) {
+  Generated g = Generate(11);
+  std::vector<std::string> many;
+  for (int o = 0; o < 70; ++o) many.push_back(fmt::format("o{:02}", o));
+  const std::map<std::string, std::string> renamed = {
+      {"yes", "o05"}, {"no", "o40"}, {"maybe", "o66"}};
+  const std::vector<std::string> few = {"o05", "o40", "o66"};
+  const Column& item = g.data.column(g.data.Find("item"));
+  std::vector<Answer> answers;
+  for (size_t r = 0; r < g.data.rows(); ++r) {
+    uint32_t code = item.SingleCode(r);
+    answers.push_back(code < item.options.size() ? Answer::Answered(renamed.at(item.options[code]))
+                                                 : Answer::Refused());
+  }
+  Dataset wide = g.data, narrow = g.data;
+  ASSERT_TRUE(wide.AddColumn(Build("district", ColumnKind::kSingle, many, answers)));
+  ASSERT_TRUE(narrow.AddColumn(Build("district", ColumnKind::kSingle, few, answers)));
+  TableSpec spec = WeightedSpec();
+  spec.rows.clear();
+  RowSpec row;
+  row.item = "district";
+  row.options = few;
+  spec.rows.push_back(row);
+  auto from_wide = Tabulate(wide, spec);
+  auto from_narrow = Tabulate(narrow, spec);
+  ASSERT_TRUE(from_wide) << from_wide.error().ToString();
+  ASSERT_TRUE(from_narrow) << from_narrow.error().ToString();
+  const ItemResult& w = from_wide->items.at(0);
+  const ItemResult& n = from_narrow->items.at(0);
+  ASSERT_EQ(w.options.size(), 3u);
+  ASSERT_EQ(n.options.size(), 3u);
+  int checked = 0;
+  for (size_t o = 0; o < 3; ++o) {
+    EXPECT_EQ(w.options[o].option, few[o]);
+    ASSERT_EQ(w.options[o].cells.size(), n.options[o].cells.size());
+    for (size_t c = 0; c < w.options[o].cells.size(); ++c) {
+      const Cell &a = w.options[o].cells[c], &b = n.options[o].cells[c];
+      ASSERT_TRUE(a.design && b.design && a.prop && b.prop) << few[o] << " column " << c;
+      EXPECT_DOUBLE_EQ(*a.prop, *b.prop);
+      EXPECT_DOUBLE_EQ(a.design->se, b.design->se);
+      EXPECT_DOUBLE_EQ(a.design->n_weighted, b.design->n_weighted);
+      EXPECT_EQ(a.count, b.count);
+      EXPECT_EQ(a.base, b.base);
+      ++checked;
+    }
+    // The pairwise tests of one option need only that option's totals.
+    ASSERT_EQ(w.options[o].tests.size(), n.options[o].tests.size());
+    for (size_t t = 0; t < w.options[o].tests.size(); ++t) {
+      ASSERT_TRUE(w.options[o].tests[t].p && n.options[o].tests[t].p);
+      EXPECT_DOUBLE_EQ(*w.options[o].tests[t].p, *n.options[o].tests[t].p);
+    }
+  }
+  EXPECT_EQ(checked, 12);  // three options in groups a, b, c and the Total
+  ASSERT_TRUE(n.item_test && n.item_test->p);
+  ASSERT_TRUE(w.item_test);
+  EXPECT_FALSE(w.item_test->p);
+  EXPECT_EQ(w.item_test->note_word, words::Word::kNoteTooManyOptions);
+  EXPECT_EQ(w.item_test->note_arg, "64");
+}
+
 TEST(TabulateDesignTest, ADesignColumnThatIsNotThereOrNotNumericIsAnError) {
   Generated g = Generate(7);
   TableSpec spec = WeightedSpec();
