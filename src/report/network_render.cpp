@@ -209,16 +209,25 @@ std::vector<LegendEntry> LayOutLegend(const std::vector<std::string>& kinds,
   return entries;
 }
 
-std::string RenderSvg(const NetworkReport& report) {
-  const Network& network = *report.network;
+// The kinds of the network's nodes, NGOs first, then in the order of their first node.
+std::vector<std::string> KindsOf(const Network& network) {
   std::vector<std::string> kinds = {"ngo"};
   for (const auto& node : network.nodes) {
     if (std::find(kinds.begin(), kinds.end(), node.kind) == kinds.end()) kinds.push_back(node.kind);
   }
-  const std::vector<LegendEntry> legend = LayOutLegend(kinds, report.language);
+  return kinds;
+}
+
+std::string RenderSvg(const NetworkReport& report) {
+  const Network& network = *report.network;
+  const std::vector<std::string> kinds = KindsOf(network);
+  const std::vector<LegendEntry> legend =
+      report.svg_legend ? LayOutLegend(kinds, report.language) : std::vector<LegendEntry>{};
   // The kinds' lines, the non-respondent's line and a margin below.
   const int legend_lines = (legend.empty() ? 0 : legend.back().line + 1) + 1;
-  const double height = kPlot + 2 * kMargin + 10 + legend_lines * kLegendLine + 12;
+  const double height = report.svg_legend
+                            ? kPlot + 2 * kMargin + 10 + legend_lines * kLegendLine + 12
+                            : kPlot + 2 * kMargin;
   auto at = [&](int i) {
     auto [x, y] = i < static_cast<int>(report.layout.size()) ? report.layout[i]
                                                              : std::pair<double, double>{0.5, 0.5};
@@ -288,6 +297,7 @@ std::string RenderSvg(const NetworkReport& report) {
            text::EscapeHtml(node.id) + "</text>\n";
   }
   out += "</g>\n";
+  if (!report.svg_legend) return out + "</svg>\n";
   // Legend (LayOutLegend), then the hollow mark of a non-respondent on its own line.
   const double legend_top = kPlot + 2 * kMargin + 10;
   out += "<g>\n";
@@ -314,6 +324,41 @@ std::string RenderSvg(const NetworkReport& report) {
 }
 
 }  // namespace
+
+std::vector<NetworkLegendEntry> NetworkLegend(const analysis::Network& network,
+                                              const std::string& language) {
+  const std::vector<std::string> kinds = KindsOf(network);
+  std::vector<NetworkLegendEntry> entries;
+  for (const std::string& kind : kinds) {
+    const bool ngo = kind == "ngo";
+    entries.push_back(
+        {.mark = ngo ? NetworkLegendEntry::Mark::kDisc : NetworkLegendEntry::Mark::kSquare,
+         .colour = KindColour(kind, kinds),
+         .text = ngo ? words::Text(Word::kNetworkLegendResponded, language) : kind});
+  }
+  entries.push_back({.mark = NetworkLegendEntry::Mark::kHollowDisc,
+                     .colour = KindColour("ngo", kinds),
+                     .text = words::Text(Word::kNetworkLegendSilent, language)});
+  return entries;
+}
+
+std::string NetworkLegendMarkSvg(const NetworkLegendEntry& entry) {
+  std::string shape;
+  switch (entry.mark) {
+    case NetworkLegendEntry::Mark::kDisc:
+      shape = "<circle cx=\"7\" cy=\"7\" r=\"6\" fill=\"" + entry.colour + "\"/>";
+      break;
+    case NetworkLegendEntry::Mark::kSquare:
+      shape = "<rect x=\"1\" y=\"1\" width=\"12\" height=\"12\" fill=\"" + entry.colour + "\"/>";
+      break;
+    case NetworkLegendEntry::Mark::kHollowDisc:
+      shape = "<circle cx=\"7\" cy=\"7\" r=\"5\" fill=\"#fff\" stroke=\"" + entry.colour +
+              "\" stroke-width=\"2\" stroke-dasharray=\"3 2\"/>";
+      break;
+  }
+  return "<svg width=\"14\" height=\"14\" viewBox=\"0 0 14 14\" aria-hidden=\"true\">" + shape +
+         "</svg>";
+}
 
 std::optional<NetworkFormat> ParseNetworkFormat(std::string_view name) {
   if (name == "csv") return NetworkFormat::kCsv;

@@ -41,7 +41,24 @@ struct NetworkReport {
   // The language of the tool's own words (base/words.h: "en", "km", "vi"); the
   // nodes' ids, names and kinds are the study's data and stay as written.
   std::string language = "en";
+  // False: the SVG has no legend, because the page shows NetworkLegend as text, which
+  // stays legible when a phone's screen shrinks the picture to half its size.
+  bool svg_legend = true;
 };
+
+// One line of the picture's legend: each kind of node (NGOs first, then the other kinds
+// in the order of their first node), then the hollow mark of an NGO that did not respond.
+struct NetworkLegendEntry {
+  enum class Mark { kDisc, kSquare, kHollowDisc };
+  Mark mark = Mark::kDisc;
+  std::string colour;  // "#rrggbb", as the picture draws the kind
+  std::string text;    // the tool's words in `language`; another kind as the data write it
+};
+std::vector<NetworkLegendEntry> NetworkLegend(const analysis::Network& network,
+                                              const std::string& language);
+
+// The entry's mark as a small inline SVG (12 x 12 px) for an HTML page.
+std::string NetworkLegendMarkSvg(const NetworkLegendEntry& entry);
 
 std::string RenderNetwork(const NetworkReport& report, NetworkFormat format);
 

@@ -5,7 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "base/escape.h"
 #include "base/text.h"
+#include "base/words.h"
 
 namespace ngosurvey::report {
 namespace {
@@ -96,6 +98,37 @@ TEST(NetworkRenderTest, OneLineLegendKeepsTheHeight) {
   ASSERT_EQ(texts.size(), 3u);
   EXPECT_EQ(texts[0].y, texts[1].y);
   EXPECT_EQ(ViewBoxHeight(svg), 670.0);
+}
+
+// For a page that shows the legend as text: the SVG has none (only the plot's height),
+// and NetworkLegend lists every kind in the picture's colours, then the non-respondent.
+TEST(NetworkRenderTest, LegendAsTextForAPage) {
+  analysis::Network network = SampleNetwork({"government", "police"});
+  NetworkReport report;
+  report.network = &network;
+  report.language = "vi";
+  report.svg_legend = false;
+  const std::string svg = RenderNetwork(report, NetworkFormat::kSvg);
+  EXPECT_EQ(ViewBoxHeight(svg), 600.0);
+  const std::string responded = words::Text(words::Word::kNetworkLegendResponded, "vi");
+  EXPECT_EQ(svg.find(text::EscapeHtml(responded)), std::string::npos);
+  std::vector<NetworkLegendEntry> legend = NetworkLegend(network, "vi");
+  ASSERT_EQ(legend.size(), 4u);
+  EXPECT_EQ(legend[0].text, responded);
+  EXPECT_EQ(legend[0].mark, NetworkLegendEntry::Mark::kDisc);
+  EXPECT_EQ(legend[1].text, "government");
+  EXPECT_EQ(legend[1].mark, NetworkLegendEntry::Mark::kSquare);
+  EXPECT_EQ(legend[2].text, "police");
+  EXPECT_EQ(legend[3].mark, NetworkLegendEntry::Mark::kHollowDisc);
+  EXPECT_EQ(legend[3].colour, legend[0].colour);
+  // Each kind's colour is the one its nodes are drawn in.
+  for (size_t i = 1; i < 3; ++i) {
+    EXPECT_NE(svg.find("fill=\"" + legend[i].colour + "\" stroke=\"" + legend[i].colour + "\""),
+              std::string::npos)
+        << legend[i].text;
+    EXPECT_NE(legend[i].colour, legend[0].colour);
+  }
+  EXPECT_NE(NetworkLegendMarkSvg(legend[3]).find("stroke-dasharray"), std::string::npos);
 }
 
 }  // namespace

@@ -752,11 +752,19 @@ table.cmp td.miss{background:#fde8e8}
 table.cmp .pub{color:#555}
 .flag{color:#8a1c1c;font-weight:600}
 .charts{display:flex;flex-wrap:wrap;gap:1rem}
+figure.network{margin:1rem 0}
+ul.net-legend{list-style:none;margin:.4rem 0 0;padding:0;display:flex;flex-wrap:wrap;gap:.3rem 1.4rem;
+  font-size:.9rem}
+ul.net-legend svg{vertical-align:-2px}
 @media print{.synthetic-banner{position:fixed}}
 @media screen and (max-width:640px){
   body{padding-top:12px}
   .synthetic-banner{position:sticky;margin:-12px -12px 12px}
   nav.toc ol{columns:1}
+  /* The picture keeps a legible size (its labels at 8 px or more) and scrolls inside its
+     own box; the legend below it is text. */
+  figure.network .net-drawing{overflow-x:auto}
+  figure.network .net-drawing>svg{min-width:560px}
   .stack table.cmp td{text-align:left;border-bottom:none}
 }
 )css";
@@ -929,9 +937,16 @@ void HtmlNetwork(const StudyReport& report, std::string* out) {
   drawing.title = Say(report, Word::kReportNetwork);
   drawing.embedded_svg = true;
   drawing.language = report.words_language;
+  drawing.svg_legend = false;  // the legend is the figure's caption: text at any width
   if (report.inputs.config.synthetic) drawing.banner = Say(report, Word::kSyntheticData);
-  *out += "<figure class=\"network\">" +
-          report::RenderNetwork(drawing, report::NetworkFormat::kSvg) + "</figure>\n";
+  *out += "<figure class=\"network\"><div class=\"net-drawing\">" +
+          report::RenderNetwork(drawing, report::NetworkFormat::kSvg) +
+          "</div><figcaption><ul class=\"net-legend\">";
+  for (const report::NetworkLegendEntry& entry : report::NetworkLegend(net, drawing.language)) {
+    *out +=
+        "<li>" + report::NetworkLegendMarkSvg(entry) + " " + text::EscapeHtml(entry.text) + "</li>";
+  }
+  *out += "</ul></figcaption></figure>\n";
   std::vector<std::string> columns;
   for (Word w : NetworkColumns()) columns.push_back(Say(report, w));
   *out += "<div class=\"table-wrap stack\"><table><caption>" +

@@ -70,6 +70,28 @@ for (const name of Object.keys(studies)) {
             .map((td) => td.textContent.trim()).slice(0, 5));
         assert.deepEqual(unnamed, []);
       }
+      // The coordination network: its legend is text of a readable size at any width,
+      // and the picture is never shrunk below 560 px (its 11 px labels stay 8 px or more;
+      // on a phone it scrolls inside its own box, not the page).
+      const network = await page.evaluate(() => {
+        const figure = document.querySelector('figure.network');
+        if (!figure) return null;
+        const items = [...figure.querySelectorAll('ul.net-legend li')];
+        return {
+          items: items.length,
+          smallest: Math.min(...items.map((li) => parseFloat(getComputedStyle(li).fontSize))),
+          drawing: figure.querySelector('.net-drawing > svg').getBoundingClientRect().width,
+          boxRight: figure.querySelector('.net-drawing').getBoundingClientRect().right,
+          client: document.documentElement.clientWidth,
+        };
+      });
+      if (name === 'reference') assert.ok(network, 'the reference report draws its network');
+      if (network) {
+        assert.ok(network.items >= 2, 'a legend entry per kind and the non-respondent');
+        assert.ok(network.smallest >= 12, `legend text ${network.smallest} px`);
+        assert.ok(network.drawing >= 560 - 0.5, `network drawn ${network.drawing} px wide`);
+        assert.ok(network.boxRight <= network.client + 0.5, 'the network box fits the window');
+      }
       await page.screenshot({ path: path.join(outDir, `${name}-${width}.png`), fullPage: false });
       await page.close();
     });

@@ -11,7 +11,7 @@ DATA=(--form $H/instrument.xlsx --data $H/synthetic/households_SYNTHETIC.csv
 # English, unchanged: the reports of the reference study and of the household example,
 # and the household's tables (SHA-256 of the outputs of b80e736, before the catalogue;
 # a deliberate change of an English word updates them here; the network legend's layout
-# by text width changed the reference report.html).
+# by text width, then the legend as the figure's HTML caption, changed the reference report.html, and its style both reports).
 expect_status 0 "$NGOSURVEY" report study/ -o "$TMP/ref"
 expect_status 0 "$NGOSURVEY" report $H -o "$TMP/hh"
 expect_status 0 "$NGOSURVEY" tabulate --spec $H/tables.toml "${DATA[@]}" --format md -o "$TMP/hh.md"
@@ -21,9 +21,9 @@ same() {  # same FILE SHA256
   got=$(sha256sum "$1" | cut -d' ' -f1)
   [ "$got" = "$2" ] || fail "$1 changed in English (sha256 $got): the English output must stay as it was"
 }
-same "$TMP/ref/report.html" 17b59ef4aa9d61159e62bea6e2fd4dcb8f277b191ffebbfb71bb1e30c071bbb4
+same "$TMP/ref/report.html" 9a7eb46048cdf81ecb99fd73083d04ad6ea8ffe2947321fa2b7780d784dcc904
 same "$TMP/ref/report.md" 49dbc2b72adbbb6047e9f15e9f13a6c896968d5f446c78059d08ae4c19ba515c
-same "$TMP/hh/report.html" d935ff4d8061b873cbbeb847514a2878e3c00fc22d8b420b5bff30df9d36d23c
+same "$TMP/hh/report.html" c6460d27baa3ad250ad193cf51a6fc893a8c50a2d12c23867a2db1da65288107
 same "$TMP/hh/report.md" 242f0d2ea13c869ace0b191779e97ab9c89991a24a84a2445b736c5b01ac56ba
 same "$TMP/hh.md" 81f99a1de85cf93ff2d0795d4c2f1019306339d3908cc329c72e6ce5b288d400
 same "$TMP/hh.html" d832015054498d8fb79fcd2607e789b4c5821dbc395bc5d2359ddefaacd33234
