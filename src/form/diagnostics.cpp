@@ -158,6 +158,22 @@ constexpr std::array kCatalogue = {
                    "Two headers of a sheet give the same column as written (\"label\" twice, or "
                    "\"name\" and its alias \"value\"); pyxform refuses the form.",
                    "Delete or rename one of the columns."},
+    DiagnosticInfo{"E034", kE,
+                   "A parameters cell is not key=value pairs separated by spaces, commas or "
+                   "semicolons (\"${x}\", \"step=\"); pyxform refuses the form.",
+                   "Write the parameters as key=value, e.g. \"start=0 end=10 step=1\"."},
+    DiagnosticInfo{"E035", kE,
+                   "A parameter the question's type does not take, or a value it cannot have "
+                   "(a range's step larger than the range, randomize=maybe, a seed without "
+                   "randomize, max-pixels=big...); pyxform refuses the form.",
+                   "Use the parameters xlsform.org lists for the type, with the values it "
+                   "gives."},
+    DiagnosticInfo{"E036", kE,
+                   "Two secondary instances of the XForm would have the same id: a choice list, "
+                   "a select_one_from_file's file (its name without extension) and an "
+                   "xml-external or csv-external question each make one; pyxform refuses the "
+                   "form.",
+                   "Rename the file, the choice list or the question so that the names differ."},
 
     DiagnosticInfo{"W101", kW,
                    "A sheet's name is close to survey, choices or settings but not equal.",

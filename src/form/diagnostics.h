@@ -80,6 +80,9 @@ inline constexpr const char kDuplicateRepeatName[] = "E030";
 inline constexpr const char kUnknownExternalList[] = "E031";
 inline constexpr const char kBadFileName[] = "E032";
 inline constexpr const char kDuplicateHeader[] = "E033";
+inline constexpr const char kBadParameters[] = "E034";
+inline constexpr const char kParameterNotAccepted[] = "E035";
+inline constexpr const char kDuplicateInstanceId[] = "E036";
 
 inline constexpr const char kNearMissSheet[] = "W101";
 inline constexpr const char kMissingTranslation[] = "W102";

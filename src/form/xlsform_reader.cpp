@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <deque>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -14,6 +15,7 @@
 #include "base/text.h"
 #include "form/diagnostics.h"
 #include "form/form.h"
+#include "form/parameters.h"
 #include "form/validate_internal.h"
 #include "form/xls_reader.h"
 
@@ -199,6 +201,13 @@ class Builder {
   Status ReadSurvey(const Sheet& sheet);
   void ReadChoices(const Sheet& sheet, bool external);
   void CheckQuestions();
+  // The parameters cell read and checked as pyxform does (form/parameters.h): E034 when
+  // it is not key=value pairs, E035 for each key or value the type does not take.
+  void CheckRowParameters(const Question& q);
+  // E036: two secondary instances of the XForm would have one id (pyxform's check): a
+  // choice list, a select_*_from_file's file and an xml-/csv-external each make one,
+  // named by the list, the file's stem or the question.
+  void CheckInstanceIds();
   void CheckTranslations(const Sheet& sheet, const std::vector<ColumnSpec>& specs);
   std::string LanguageFor(std::string_view lang_text);
 
@@ -1148,6 +1157,55 @@ void Builder::ReadChoices(const Sheet& sheet, bool external) {
 
 // Long on purpose: the whole-form checks in pyxform's order, over indexes built once.
 // NOLINTNEXTLINE(readability-function-size)
+void Builder::CheckRowParameters(const Question& q) {
+  if (text::Trim(q.parameters).empty()) return;
+  Location cell = form_.SurveyCell(q.row, "parameters");
+  Result<Parameters> parameters = ParseParameters(q.parameters);
+  if (!parameters) {
+    diags_->AddError(code::kBadParameters, parameters.error().message, cell);
+    return;
+  }
+  for (const std::string& problem :
+       CheckParameters(q.type, q.appearance, *parameters, form_.choice_lists)) {
+    diags_->AddError(code::kParameterNotAccepted,
+                     fmt::format("{} (\"{}\" question)", problem, q.type_text), cell);
+  }
+}
+
+void Builder::CheckInstanceIds() {
+  struct Source {
+    std::string uri;  // empty: the form's own choice list
+    std::string what;
+  };
+  std::map<std::string, Source> sources;
+  for (const ChoiceList& list : form_.choice_lists) {
+    sources.emplace(list.name, Source{"", fmt::format("choice list \"{}\"", list.name)});
+  }
+  for (const Question& q : form_.questions) {
+    std::string id, uri;
+    if (Traits(q.type).from_file && !q.list_name.empty()) {
+      const size_t dot = q.list_name.rfind('.');
+      id = q.list_name.substr(0, dot);
+      const bool csv = dot != std::string::npos && q.list_name.substr(dot) == ".csv";
+      uri = (csv ? "jr://file-csv/" : "jr://file/") + q.list_name;
+    } else if (q.type == QuestionType::kXmlExternal || q.type == QuestionType::kCsvExternal) {
+      id = q.name;
+      uri = q.type == QuestionType::kXmlExternal ? "jr://file/" + q.name + ".xml"
+                                                 : "jr://file-csv/" + q.name + ".csv";
+    }
+    if (id.empty()) continue;
+    auto [it, fresh] = sources.emplace(id, Source{uri, fmt::format("\"{}\"", q.type_text)});
+    if (fresh || it->second.uri == uri) continue;
+    diags_->AddError(
+        code::kDuplicateInstanceId,
+        fmt::format("\"{}\" needs an instance named \"{}\" ({}), but {} already makes an "
+                    "instance of that name ({}); rename the file, the list or the question",
+                    q.type_text, id, uri, it->second.what,
+                    it->second.uri.empty() ? "the form's choices" : it->second.uri),
+        form_.SurveyCell(q.row, "type"));
+  }
+}
+
 void Builder::CheckQuestions() {
   const std::string root = "/data";
   std::map<int, std::map<std::string, int>> names_at_level;
@@ -1179,6 +1237,7 @@ void Builder::CheckQuestions() {
     Location name_cell = form_.SurveyCell(q.row, "name");
     Location type_cell = form_.SurveyCell(q.row, "type");
     TypeTraits traits = Traits(q.type);
+    CheckRowParameters(q);
     std::string parent_path =
         q.parent < 0 ? root : form_.questions[static_cast<size_t>(q.parent)].path;
     q.path = parent_path + "/" + q.name;
@@ -1248,6 +1307,12 @@ void Builder::CheckQuestions() {
       }
     }
     if (q.type == QuestionType::kSelectMultiple) multiple_lists.insert(q.list_name);
+    if (q.type == QuestionType::kRange) {  // a range's tick labels are a list's choices
+      auto parameters = ParseParameters(q.parameters);
+      if (parameters && parameters->count("tick_labelset") > 0) {
+        used_lists.insert(parameters->at("tick_labelset"));
+      }
+    }
     if (traits.has_list && !q.list_name.empty()) {
       used_lists.insert(q.list_name);
       if (form_.FindChoiceList(q.list_name) == nullptr) {
@@ -1313,6 +1378,7 @@ void Builder::CheckQuestions() {
                        form_.ChoicesCell(choice.row, "name"));
     }
   }
+  CheckInstanceIds();
   for (const ChoiceList& list : form_.choice_lists) {
     if (used_lists.count(list.name) == 0 && !list.choices.empty()) {
       diags_->AddWarning(code::kUnusedChoiceList,

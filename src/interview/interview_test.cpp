@@ -536,7 +536,7 @@ TEST(Interview, TypesAreCheckedAndCanonical) {
                   {"date", "d", "D", ""},
                   {"time", "t", "T", ""},
                   {"dateTime", "dt", "DT", ""},
-                  {"range", "rg", "R", "start=0 end=10 step=2"},
+                  {"range", "rg", "R", "start = 0, end=10; step=2"},  // as pyxform reads it
                   {"decimal", "dec", "Dec", ""},
                   {"rank sectors", "rk", "Rank", ""}},
                  {{"list_name", "name", "label"}, {"sectors", "a", "A"}, {"sectors", "b", "B"}});

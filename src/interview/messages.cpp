@@ -7,6 +7,7 @@
 #include "base/date.h"
 #include "base/text.h"
 #include "form/answer.h"
+#include "form/parameters.h"
 #include "interview/interview.h"
 #include "interview/messages_internal.h"
 
@@ -71,20 +72,6 @@ bool CanonicalTime(std::string_view s, std::string* out) {
   std::snprintf(buf, sizeof buf, "%02d:%02d:", hh, mm);
   *out = buf + sec + std::string(zone);
   return true;
-}
-
-// A "key=value" of a range's parameters, or `fallback`.
-double RangeParameter(std::string_view parameters, std::string_view key, double fallback) {
-  for (std::string_view part : text::Split(parameters, ' ')) {
-    part = text::Trim(part);
-    size_t eq = part.find('=');
-    if (eq == std::string_view::npos || text::Trim(part.substr(0, eq)) != key) continue;
-    std::string v(text::Trim(part.substr(eq + 1)));
-    char* end = nullptr;
-    double d = std::strtod(v.c_str(), &end);
-    if (end != v.c_str() && *end == '\0') return d;
-  }
-  return fallback;
 }
 
 }  // namespace
@@ -176,9 +163,12 @@ Canonical CanonicalValue(form::QuestionType type, std::string_view raw,
       double d = std::strtod(v.c_str(), nullptr);
       if (!std::isfinite(d)) return fail(Msg::kNotDecimal);
       if (type == QuestionType::kRange) {
-        double start = RangeParameter(parameters, "start", 1);
-        double end = RangeParameter(parameters, "end", 10);
-        double step = RangeParameter(parameters, "step", 1);
+        // The form check refused parameters that do not parse: none is no parameter.
+        const form::Parameters given =
+            form::ParseParameters(parameters).value_or(form::Parameters{});
+        double start = form::NumberParameter(given, "start", 1);
+        double end = form::NumberParameter(given, "end", 10);
+        double step = form::NumberParameter(given, "step", 1);
         double lo = std::min(start, end), hi = std::max(start, end);
         double steps = step != 0 ? (d - start) / step : 0;
         if (d < lo || d > hi || std::fabs(steps - std::round(steps)) > 1e-9) {
