@@ -103,9 +103,8 @@ bool IsMultiple(const Decimal& a, const Decimal& b) {
 
 bool IsInteger(std::string_view text) {
   if (!text.empty() && (text[0] == '+' || text[0] == '-')) text.remove_prefix(1);
-  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-    return c >= '0' && c <= '9';
-  });
+  return !text.empty() &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 bool IsFloat(std::string_view text) {
@@ -137,9 +136,10 @@ struct Checker {
     if (extra.empty()) return;
     std::vector<std::string> sorted(accepted.begin(), accepted.end());
     std::sort(sorted.begin(), sorted.end());
-    problems->push_back(fmt::format("the parameters {} are not accepted for this type: accepted "
-                                    "are {}",
-                                    fmt::join(extra, ", "), fmt::join(sorted, ", ")));
+    problems->push_back(
+        fmt::format("the parameters {} are not accepted for this type: accepted "
+                    "are {}",
+                    fmt::join(extra, ", "), fmt::join(sorted, ", ")));
   }
 
   void TrueOrFalse(std::string_view key) const {
@@ -203,8 +203,7 @@ void Checker::Range(std::string_view appearance, const std::vector<ChoiceList>& 
   const Decimal width = Abs(Minus(*end, *start));
   auto fits = [&](const Decimal& value, std::string_view key) {
     if (value.mantissa == 0) {
-      problems->push_back(
-          fmt::format("for a range, the parameter '{}' must not be 0 (zero)", key));
+      problems->push_back(fmt::format("for a range, the parameter '{}' must not be 0 (zero)", key));
       return false;
     }
     if (Compare(value, width) > 0) {
@@ -271,11 +270,11 @@ void Checker::Range(std::string_view appearance, const std::vector<ChoiceList>& 
       labels.push_back(*value);
     }
   }
-  if (no_ticks && (labels.size() != 2 || std::none_of(labels.begin(), labels.end(), [&](auto& d) {
-                     return Compare(d, *start) == 0;
-                   }) || std::none_of(labels.begin(), labels.end(), [&](auto& d) {
-                     return Compare(d, *end) == 0;
-                   }))) {
+  if (no_ticks && (labels.size() != 2 ||
+                   std::none_of(labels.begin(), labels.end(),
+                                [&](auto& d) { return Compare(d, *start) == 0; }) ||
+                   std::none_of(labels.begin(), labels.end(),
+                                [&](auto& d) { return Compare(d, *end) == 0; }))) {
     problems->push_back(
         "for a range with the appearance 'no-ticks', the tick_labelset must have exactly two "
         "choices, the 'start' and 'end' values");
@@ -328,8 +327,8 @@ Result<Parameters> ParseParameters(std::string_view cell) {
     return cell.substr(from, i - from);
   };
   const auto bad = [&](std::string_view why) -> Result<Parameters> {
-    return MakeError("E034", fmt::format("the parameters \"{}\" are not key=value pairs: {}",
-                                         cell, why));
+    return MakeError("E034",
+                     fmt::format("the parameters \"{}\" are not key=value pairs: {}", cell, why));
   };
   for (skip(); i < cell.size(); skip()) {
     std::string_view key = token();

@@ -26,16 +26,14 @@ TEST(ParametersTest, PairsSeparatedAsPyxformSeparatesThem) {
   EXPECT_EQ(Parsed("\nstart=1\n\nend=10,,;"), (Parameters{{"start", "1"}, {"end", "10"}}));
   // Keys and values lowercase, except label and value (a file's column names).
   EXPECT_EQ(Parsed("Randomize=TRUE Seed=${S} value=Code label=Name_EN"),
-            (Parameters{{"randomize", "true"},
-                        {"seed", "${s}"},
-                        {"value", "Code"},
-                        {"label", "Name_EN"}}));
+            (Parameters{
+                {"randomize", "true"}, {"seed", "${s}"}, {"value", "Code"}, {"label", "Name_EN"}}));
   EXPECT_EQ(Parsed("a=1 a=2"), (Parameters{{"a", "2"}}));  // the last wins, as in a dict
 }
 
 TEST(ParametersTest, AnythingElseIsAnError) {
-  for (const char* cell : {"${existing}", "start", "start=", "=1", "start==1", "a=1=2",
-                           "start=1 end", "a=1 =2"}) {
+  for (const char* cell :
+       {"${existing}", "start", "start=", "=1", "start==1", "a=1=2", "start=1 end", "a=1 =2"}) {
     auto parsed = ParseParameters(cell);
     ASSERT_FALSE(parsed) << cell;
     EXPECT_EQ(parsed.error().code, "E034");
@@ -113,14 +111,14 @@ TEST(ParametersTest, RangeTickLabelsetNamesAListOfNumbersOnTheTicks) {
   EXPECT_EQ(Problems(QuestionType::kRange, range, "", {levels}).size(), 1u);
   // no-ticks: exactly the two ends.
   levels.choices = {Choice{.name = "0"}, Choice{.name = "10"}};
-  EXPECT_TRUE(Problems(QuestionType::kRange, "start=0 end=10 tick_labelset=levels", "no-ticks",
-                       {levels})
-                  .empty());
+  EXPECT_TRUE(
+      Problems(QuestionType::kRange, "start=0 end=10 tick_labelset=levels", "no-ticks", {levels})
+          .empty());
   levels.choices.push_back(Choice{.name = "5"});
-  EXPECT_EQ(Problems(QuestionType::kRange, "start=0 end=10 tick_labelset=levels", "no-ticks",
-                     {levels})
-                .size(),
-            1u);
+  EXPECT_EQ(
+      Problems(QuestionType::kRange, "start=0 end=10 tick_labelset=levels", "no-ticks", {levels})
+          .size(),
+      1u);
 }
 
 TEST(ParametersTest, AuditLocationTakesAllThreeTogether) {

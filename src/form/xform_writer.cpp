@@ -23,6 +23,7 @@
 
 #include "base/text.h"
 #include "form/diagnostics.h"
+#include "form/parameters.h"
 
 namespace ngosurvey::form {
 namespace {
@@ -112,7 +113,7 @@ struct Elem {
   std::string_view choice_filter;
   std::string_view trigger;      // the ${name} whose change recomputes the calculation
   std::string_view calculation;  // kept aside for trigger
-  std::map<std::string, std::string> parameters;
+  Parameters parameters;         // form/parameters.h
 };
 
 struct Tree {
@@ -171,39 +172,6 @@ std::string_view ConvertBinding(std::string_view value) {
   if (std::find(kTrue.begin(), kTrue.end(), value) != kTrue.end()) return "true()";
   if (std::find(kFalse.begin(), kFalse.end(), value) != kFalse.end()) return "false()";
   return value;
-}
-
-// pyxform's parameters cell: "a=1 b=2", "a=1, b=2", "a=1;b=2"; keys lowercase.
-std::map<std::string, std::string> ParseParameters(std::string_view cell) {
-  std::map<std::string, std::string> out;
-  std::string normal;
-  for (char c : cell) normal += (c == ',' || c == ';' || c == '\t' || c == '\n') ? ' ' : c;
-  // "a = 1" -> "a=1"
-  std::string compact;
-  for (size_t i = 0; i < normal.size(); ++i) {
-    if (normal[i] == ' ') {
-      size_t j = i;
-      while (j < normal.size() && normal[j] == ' ') ++j;
-      bool before_eq = j < normal.size() && normal[j] == '=';
-      bool after_eq = !compact.empty() && compact.back() == '=';
-      if (!before_eq && !after_eq && !compact.empty()) compact += ' ';
-      i = j - 1;
-      continue;
-    }
-    compact += normal[i];
-  }
-  size_t pos = 0;
-  while (pos < compact.size()) {
-    size_t end = compact.find(' ', pos);
-    if (end == std::string::npos) end = compact.size();
-    std::string_view item(compact.data() + pos, end - pos);
-    size_t eq = item.find('=');
-    if (eq != std::string_view::npos) {
-      out[text::AsciiLower(item.substr(0, eq))] = std::string(item.substr(eq + 1));
-    }
-    pos = end + 1;
-  }
-  return out;
 }
 
 // pyxform's default_is_dynamic: a default with an operator, a bracket, a function
@@ -699,7 +667,8 @@ Elem Writer::FromQuestion(const Question& q) {
   }
   e.list_name = q.list_name;
   e.choice_filter = C(q.choice_filter);
-  if (!q.parameters.empty()) e.parameters = ParseParameters(C(q.parameters));
+  // The form check refused a cell that does not parse: none is no parameter here.
+  if (!q.parameters.empty()) e.parameters = ParseParameters(C(q.parameters)).value_or(Parameters{});
   if (q.type == QuestionType::kRange) {
     // pyxform: start=1 end=10 step=1 unless given; decimal when any has a fraction.
     for (auto [key, fallback] :
@@ -1464,6 +1433,11 @@ Status Writer::WriteBinds() {
         auto it = e.parameters.find("quality");
         if (it != e.parameters.end()) attrs.emplace_back("odk:quality", it->second);
       }
+      if (e.type == QuestionType::kGeopoint || e.type == QuestionType::kGeoshape ||
+          e.type == QuestionType::kGeotrace) {
+        auto it = e.parameters.find("allow-mock-accuracy");
+        if (it != e.parameters.end()) attrs.emplace_back("odk:allow-mock-accuracy", it->second);
+      }
     }
     for (const auto& [key, cell] : e.bind) {
       std::string_view value = cell;
@@ -1632,6 +1606,18 @@ Status Writer::WriteBody(int index, int depth) {
     auto it = e.parameters.find("rows");
     if (it != e.parameters.end()) attrs.emplace_back("rows", it->second);
   }
+  if (e.type == QuestionType::kGeopoint) {  // pyxform's names of the accuracy parameters
+    if (auto it = e.parameters.find("capture-accuracy"); it != e.parameters.end()) {
+      attrs.emplace_back("accuracyThreshold", it->second);
+    }
+    if (auto it = e.parameters.find("warning-accuracy"); it != e.parameters.end()) {
+      attrs.emplace_back("unacceptableAccuracyThreshold", it->second);
+    }
+  }
+  if ((e.type == QuestionType::kGeoshape || e.type == QuestionType::kGeotrace) &&
+      e.parameters.count("incremental") > 0) {
+    attrs.emplace_back("incremental", "true");  // the check let only yes/true through
+  }
   std::rotate(attrs.begin(), attrs.begin() + static_cast<std::ptrdiff_t>(control_count),
               attrs.end());
   const std::string_view tag = info.control;
@@ -1640,7 +1626,11 @@ Status Writer::WriteBody(int index, int depth) {
   bool select = e.type == QuestionType::kSelectOne || e.type == QuestionType::kSelectMultiple ||
                 e.type == QuestionType::kRank || e.type == QuestionType::kSelectOneFromFile ||
                 e.type == QuestionType::kSelectMultipleFromFile;
-  if (select) {
+  // A range's tick labels are the items of the list its tick_labelset names.
+  auto tick_labelset =
+      e.type == QuestionType::kRange ? e.parameters.find("tick_labelset") : e.parameters.end();
+  const bool range_labels = tick_labelset != e.parameters.end();
+  if (select || range_labels) {
     std::string& nodeset = nodeset_;
     nodeset.clear();
     std::string_view value_ref = "name", label_ref = "label";
@@ -1658,9 +1648,11 @@ Status Writer::WriteBody(int index, int depth) {
       if (auto it = e.parameters.find("label"); it != e.parameters.end()) label_ref = it->second;
       nodeset.append("instance('").append(stem).append("')/root/item");
     } else {
-      auto it = list_index_.find(e.list_name);
+      const std::string_view list =
+          range_labels ? std::string_view(tick_labelset->second) : e.list_name;
+      auto it = list_index_.find(list);
       if (it != list_index_.end() && lists_[it->second].itext) label_ref = "jr:itext(itextId)";
-      nodeset.append("instance('").append(e.list_name).append("')/root/item");
+      nodeset.append("instance('").append(list).append("')/root/item");
     }
     if (!e.choice_filter.empty()) {
       std::string filter = NGO_TRY(InsertXpaths(e.choice_filter, index, true));

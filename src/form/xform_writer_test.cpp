@@ -291,6 +291,38 @@ TEST(XFormWriter, SelectOneExternalIsAnInputWithAQuery) {
   EXPECT_FALSE(Has(xml, "<instance id=\"counties\">")) << xml;
 }
 
+// Parameters as pyxform writes them: read through form/parameters.h (values lowercase,
+// commas and spaces around '='), a geopoint's accuracies, a geotrace's incremental, the
+// geo types' allow-mock-accuracy bind and a range's tick labels from a choice list.
+TEST(XFormWriter, ParametersAsPyxformWritesThem) {
+  std::string xml =
+      XForm({{"type", "name", "label", "appearance", "parameters"},
+             {"geopoint", "where", "Where", "",
+              "capture-accuracy=5, warning-accuracy = 10.5 "
+              "allow-mock-accuracy=FALSE"},
+             {"geotrace", "path", "Path", "", "incremental=yes"},
+             {"range", "level", "Level", "vertical", "start=10 end=0 step=2 tick_labelset=levels"},
+             {"select_one colour", "colour", "Colour", "", "Randomize=TRUE"}},
+            {{"list_name", "name", "label"},
+             {"colour", "red", "Red"},
+             {"levels", "2", "Low"},
+             {"levels", "10", "High"}},
+            {});
+  EXPECT_TRUE(Has(
+      xml, R"x(<bind nodeset="/data/where" type="geopoint" odk:allow-mock-accuracy="false"/>)x"))
+      << xml;
+  EXPECT_TRUE(Has(
+      xml,
+      R"x(<input ref="/data/where" accuracyThreshold="5" unacceptableAccuracyThreshold="10.5">)x"))
+      << xml;
+  EXPECT_TRUE(Has(xml, R"x(<input ref="/data/path" incremental="true">)x")) << xml;
+  EXPECT_TRUE(HasFlat(
+      xml,
+      R"x(<label>Level</label><itemset nodeset="instance('levels')/root/item"><value ref="name"/><label ref="label"/></itemset></range>)x"))
+      << xml;
+  EXPECT_TRUE(Has(xml, R"x(<itemset nodeset="randomize(instance('colour')/root/item)">)x")) << xml;
+}
+
 TEST(XFormWriter, TableListGroupGetsPyxformsGeneratedRows) {
   std::string xml =
       XForm({{"type", "name", "label", "hint", "appearance"},

@@ -1155,8 +1155,6 @@ void Builder::ReadChoices(const Sheet& sheet, bool external) {
 
 // ---- Whole-form structure checks ------------------------------------------------
 
-// Long on purpose: the whole-form checks in pyxform's order, over indexes built once.
-// NOLINTNEXTLINE(readability-function-size)
 void Builder::CheckRowParameters(const Question& q) {
   if (text::Trim(q.parameters).empty()) return;
   Location cell = form_.SurveyCell(q.row, "parameters");
@@ -1206,6 +1204,8 @@ void Builder::CheckInstanceIds() {
   }
 }
 
+// Long on purpose: the whole-form checks in pyxform's order, over indexes built once.
+// NOLINTNEXTLINE(readability-function-size)
 void Builder::CheckQuestions() {
   const std::string root = "/data";
   std::map<int, std::map<std::string, int>> names_at_level;
