@@ -174,6 +174,11 @@ constexpr std::array kCatalogue = {
                    "xml-external or csv-external question each make one; pyxform refuses the "
                    "form.",
                    "Rename the file, the choice list or the question so that the names differ."},
+    DiagnosticInfo{"E037", kE,
+                   "A translatable column's header has \"::\" twice (\"label::fr::en\", or two "
+                   "headers run together); pyxform fails on it.",
+                   "Split the header into one column per language: \"label::fr\", "
+                   "\"label::en\"."},
 
     DiagnosticInfo{"W101", kW,
                    "A sheet's name is close to survey, choices or settings but not equal.",

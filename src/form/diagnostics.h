@@ -83,6 +83,7 @@ inline constexpr const char kDuplicateHeader[] = "E033";
 inline constexpr const char kBadParameters[] = "E034";
 inline constexpr const char kParameterNotAccepted[] = "E035";
 inline constexpr const char kDuplicateInstanceId[] = "E036";
+inline constexpr const char kLanguageWithSeparator[] = "E037";
 
 inline constexpr const char kNearMissSheet[] = "W101";
 inline constexpr const char kMissingTranslation[] = "W102";

@@ -377,6 +377,16 @@ std::vector<ColumnSpec> Builder::ReadHeader(const Sheet& sheet,
       lang_text = std::string(text::Trim(spec.header.substr(offset + sep + sep_width)));
     }
     std::optional<std::string_view> key = LookupAlias(aliases, base);
+    if (key && IsTranslatable(*key) && sep_width == 2 &&
+        lang_text.find("::") != std::string::npos) {
+      // pyxform nests such a header twice and fails on it (a TypeError in its itext).
+      diags_->AddError(code::kLanguageWithSeparator,
+                       fmt::format("column \"{}\" has \"::\" twice: one \"::\" separates the "
+                                   "column from its language (two headers run together?)",
+                                   spec.header),
+                       SheetWhere(sheet.name, header.number, cell.column));
+      continue;
+    }
     if (key && (sep == std::string::npos || IsTranslatable(*key))) {
       spec.key = std::string(*key);
       if (IsTranslatable(spec.key)) {
