@@ -22,6 +22,7 @@
 #include <utility>
 
 #include "base/text.h"
+#include "form/appearance.h"
 #include "form/diagnostics.h"
 #include "form/parameters.h"
 
@@ -423,16 +424,6 @@ Location Writer::Where(int elem, std::string_view column) const {
   const Elem& e = tree_.elems[static_cast<size_t>(elem)];
   if (e.q == nullptr) return Location{form_.file, form_.survey_sheet};
   return form_.SurveyCell(e.q->row, column);
-}
-
-bool HasAppearanceWord(std::string_view appearance, std::string_view word) {
-  for (size_t pos = 0; pos < appearance.size();) {
-    size_t end = appearance.find(' ', pos);
-    if (end == std::string_view::npos) end = appearance.size();
-    if (appearance.substr(pos, end - pos) == word) return true;
-    pos = end + 1;
-  }
-  return false;
 }
 
 // pyxform's table-list (xls2json.py): the group is a field-list (its other appearance

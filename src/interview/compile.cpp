@@ -6,6 +6,7 @@
 #include <deque>
 
 #include "base/text.h"
+#include "form/appearance.h"
 #include "interview/interview_internal.h"
 
 namespace ngosurvey::interview {
@@ -117,7 +118,7 @@ Node MakeNode(const form::Form& form, const form::Question& q, int parent,
                 q.type != QuestionType::kHidden;
   n.input = n.displayed && q.type != QuestionType::kNote;
   n.supported = (container && !q.is_loop()) || Captured(q.type);
-  n.field_list = q.is_group() && q.appearance.find("field-list") != std::string::npos;
+  n.field_list = form::IsOneScreenGroup(q);
   const std::string* own_refused = q.ExtraColumn("allow_refused");
   const std::string* own_dk = q.ExtraColumn("allow_dont_know");
   n.can_refuse =

@@ -464,6 +464,28 @@ TEST(Interview, FieldListShowsAGroupOnOneScreen) {
   EXPECT_EQ(r->At("contact/ext"), Answer::Answered("12"));
 }
 
+// A table-list group is a field-list for ODK (pyxform writes it as one): one screen.
+// An appearance word is a whole word: "field-listing" is not "field-list".
+TEST(Interview, TableListShowsAGroupOnOneScreen) {
+  auto r = Start({{"type", "name", "label", "appearance"},
+                  {"begin_group", "grid", "Grid", "table-list compact"},
+                  {"select_one yn", "q1", "Q1", ""},
+                  {"select_one yn", "q2", "Q2", ""},
+                  {"end_group", "", "", ""},
+                  {"begin_group", "other", "Other", "field-listing"},
+                  {"text", "a", "A", ""},
+                  {"text", "b", "B", ""},
+                  {"end_group", "", "", ""}},
+                 {{"list_name", "name", "label"}, {"yn", "yes", "Yes"}, {"yn", "no", "No"}});
+  ASSERT_EQ(r->iv->screen().prompts.size(), 2u);
+  EXPECT_EQ(r->iv->screen().prompts[1].path, "grid/q2");
+  ASSERT_TRUE(r->iv->Set(0, "yes"));
+  ASSERT_TRUE(r->iv->Set(1, "no"));
+  ASSERT_TRUE(r->iv->Next());
+  EXPECT_EQ(r->iv->screen().prompts.size(), 1u);
+  EXPECT_EQ(r->Name(), "a");
+}
+
 TEST(Interview, RequiredOnAScreenOfSeveralNamesTheQuestionByLabel) {
   auto r = Start({{"type", "name", "label::English (en)", "label::Khmer (km)", "appearance",
                    "required", "required_message::English (en)"},
