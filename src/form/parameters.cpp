@@ -29,10 +29,15 @@ struct Decimal {
   int scale = 0;
 };
 
-constexpr int kMaxDigits = 30;  // __int128 holds 38 digits: room to align two scales
+// Bounds that keep every sum and alignment below __int128's 1.7e38: at most 18 significant
+// digits and 19 after the point, so a value is under 1e18 and a mantissa, at any scale a
+// check aligns it to, under 2e37. Python's Decimal has no bound: a longer number is refused
+// here as not a number (no real range needs one).
+constexpr int kMaxDigits = 18;
+constexpr int kMaxScale = 19;
 
 // "12", "-0.25", "1e3", "+4.": the forms Python's Decimal reads, bar infinities and NaN
-// (which pyxform refuses) and numbers of more than kMaxDigits digits (nullopt too).
+// (which pyxform refuses) and numbers beyond kMaxDigits and kMaxScale (nullopt too).
 std::optional<Decimal> ParseDecimal(std::string_view text) {
   size_t i = 0;
   bool negative = false;
@@ -40,14 +45,17 @@ std::optional<Decimal> ParseDecimal(std::string_view text) {
   Decimal d;
   int digits = 0;
   bool any = false;
+  // Significant digits count against kMaxDigits; leading zeros do not.
+  auto push = [&](char c) {
+    d.mantissa = d.mantissa * 10 + (c - '0');
+    return d.mantissa == 0 || ++digits <= kMaxDigits;
+  };
   for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, any = true) {
-    if (++digits > kMaxDigits) return std::nullopt;
-    d.mantissa = d.mantissa * 10 + (text[i] - '0');
+    if (!push(text[i])) return std::nullopt;
   }
   if (i < text.size() && text[i] == '.') {
     for (++i; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, any = true) {
-      if (++digits > kMaxDigits) return std::nullopt;
-      d.mantissa = d.mantissa * 10 + (text[i] - '0');
+      if (!push(text[i])) return std::nullopt;
       ++d.scale;
     }
   }
@@ -67,7 +75,7 @@ std::optional<Decimal> ParseDecimal(std::string_view text) {
     if (++digits > kMaxDigits) return std::nullopt;
     d.mantissa *= 10;
   }
-  if (d.scale > kMaxDigits) return std::nullopt;
+  if (d.scale > kMaxScale) return std::nullopt;
   if (negative) d.mantissa = -d.mantissa;
   return d;
 }

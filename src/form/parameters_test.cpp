@@ -87,6 +87,13 @@ TEST(ParametersTest, RangeBoundsAreExactDecimals) {
   EXPECT_TRUE(Problems(QuestionType::kRange, "start=-1e1 end=1E1 step=.5").empty());
   EXPECT_EQ(Problems(QuestionType::kRange, "start=a").size(), 1u);
   EXPECT_EQ(Problems(QuestionType::kRange, "end=inf").size(), 1u);
+  // Numbers too long to check exactly are refused, never overflowed.
+  EXPECT_EQ(Problems(QuestionType::kRange, "end=1234567890123456789").size(), 1u);
+  EXPECT_EQ(Problems(QuestionType::kRange, "step=1e-20").size(), 1u);
+  EXPECT_TRUE(Problems(QuestionType::kRange,
+                       "start=-999999999999999999 end=999999999999999999 "
+                       "step=0.0000000000000000001")
+                  .empty());
   EXPECT_EQ(Problems(QuestionType::kRange, "step=0").size(), 1u);
   EXPECT_EQ(Problems(QuestionType::kRange, "start=0 end=5 step=10").size(), 1u);
   EXPECT_EQ(Problems(QuestionType::kRange, "start=0 end=1 step=0.2 tick_interval=0.3").size(), 1u);
