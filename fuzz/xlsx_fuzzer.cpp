@@ -1,12 +1,15 @@
 // Fuzz target for the xlsx reader and the XLSForm layer (form/form.h): any bytes
 // must give a form (with diagnostics) or an error with a code, never a crash, a
-// hang or unbounded memory. Everything happens in memory: no temporary files.
+// hang or unbounded memory; and the reader's scan of the sheets and shared strings
+// must read the same workbook as pugixml's document, or refuse it with the same
+// error. Everything happens in memory: no temporary files.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "base/diagnostic.h"
 #include "form/form.h"
+#include "form/xlsx_reader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);
@@ -15,6 +18,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.xlsx.max_part_bytes = 8 << 20;
   options.xlsx.max_total_bytes = 32 << 20;
   options.xlsx.max_cell_bytes = 1 << 16;
+  ngosurvey::form::XlsxOptions document_only = options.xlsx;
+  document_only.document_only = true;
+  auto scanned = ngosurvey::form::ReadXlsx(input, "fuzz.xlsx", options.xlsx);
+  auto parsed = ngosurvey::form::ReadXlsx(input, "fuzz.xlsx", document_only);
+  if (scanned.has_value() != parsed.has_value()) __builtin_trap();
+  if (scanned && !(*scanned == *parsed)) __builtin_trap();
+  if (!scanned && scanned.error().ToString() != parsed.error().ToString()) __builtin_trap();
   ngosurvey::Diagnostics diags;
   auto form = ngosurvey::form::LoadForm(input, "fuzz.xlsx", &diags, options);
   if (!form && form.error().code.empty()) __builtin_trap();

@@ -5,9 +5,12 @@
 //   xl/sharedStrings.xml            -> <si> (<t> | <r><t>)* with <rPh> ignored
 //   xl/styles.xml                   -> <numFmts><numFmt>, <cellXfs><xf numFmtId>
 //   xl/worksheets/sheetN.xml        -> <sheetData><row r><c r t s>(<v>|<is>)
-// Every part is decompressed whole (within the archive's limits) and parsed in place
-// by pugixml; the sheet's cells are read from the tree, their text where the parser
-// left it.
+// Every part is decompressed whole (within the archive's limits). The worksheets and
+// the shared strings, nearly all of a workbook's bytes, are first scanned where they
+// lie (ScanXml: no document, no copy of a cell's text but into the cell); a part the
+// scan does not read through (XML it leaves to pugixml, or a refused cell) and the
+// small parts are parsed in place by pugixml, their cells read from the tree, so that
+// every error keeps its message and place.
 #include "form/xlsx_reader.h"
 
 #include <fmt/format.h>
@@ -415,29 +418,42 @@ struct Part {
   pugi::xml_document doc;
 };
 
-// Decompresses `name` whole (within the archive's limits against zip bombs) and
-// parses it into `part`. X002 when the archive has no such part, X003 for text that
-// is not well-formed XML or holds a DTD (Office never writes one; refusing it rules
-// out entity-expansion attacks), with the part's name, line and column of the
-// first fault, as expat found them: pugixml does not check what the checks around
-// it do (UTF-8, references, text outside the root, a second root, the declaration).
-// With `every_attribute`, every element's attributes are checked for duplicates
-// here; the sheet reader checks those of the elements it reads (rows and cells).
-Status LoadPart(const ReadContext& ctx, const std::string& name, Part* part,
-                bool every_attribute = true) {
+// The faults of `text` that pugixml does not see and expat did: bytes that are not
+// UTF-8 or not XML's characters, references other than XML's own, text outside the
+// root. The first of them, or none.
+Fault TextFault(std::string_view text) {
+  Fault fault;
+  if (size_t bad = FirstInvalidByte(text); bad != std::string_view::npos) {
+    fault = {bad, "not well-formed (invalid token)"};
+  }
+  KeepFirst(&fault, FirstBadReference(text));
+  KeepFirst(&fault, JunkOutsideRoot(text));
+  return fault;
+}
+
+// The bytes of part `name`, decompressed whole (within the archive's limits against
+// zip bombs). X002 when the archive has no such part.
+Result<std::string> ReadPartText(const ReadContext& ctx, const std::string& name) {
   std::optional<size_t> index = ctx.zip->Find(name);
   if (!index) {
     return MakeError("X002", fmt::format("the workbook has no part {}", name), {ctx.file});
   }
   Result<std::string> text = ctx.zip->ReadEntry(*index);
   if (!text) return tl::unexpected(AsWorkbookError(text.error()));
-  part->text = std::move(*text);
-  Fault fault;
-  if (size_t bad = FirstInvalidByte(part->text); bad != std::string_view::npos) {
-    fault = {bad, "not well-formed (invalid token)"};
-  }
-  KeepFirst(&fault, FirstBadReference(part->text));
-  KeepFirst(&fault, JunkOutsideRoot(part->text));
+  return text;
+}
+
+// Parses `text`, the bytes of part `name`, in place into `part`. X003 for text that
+// is not well-formed XML or holds a DTD (Office never writes one; refusing it rules
+// out entity-expansion attacks), with the part's name, line and column of the first
+// fault, as expat found them: pugixml does not check what the checks around it do
+// (UTF-8, references, text outside the root, a second root, the declaration). With
+// `every_attribute`, every element's attributes are checked for duplicates here; the
+// sheet reader checks those of the elements it reads (rows and cells).
+Status ParsePart(const ReadContext& ctx, const std::string& name, std::string text, Part* part,
+                 bool every_attribute = true) {
+  part->text = std::move(text);
+  Fault fault = TextFault(part->text);
   size_t size = part->text.size();
   pugi::xml_parse_result parsed = part->doc.load_buffer_inplace(
       part->text.data(), part->text.size(), kParseFlags, pugi::encoding_utf8);
@@ -469,19 +485,24 @@ Status LoadPart(const ReadContext& ctx, const std::string& name, Part* part,
                                       "duplicate attribute"));
   }
   // The text was changed in place: read it again for the line and column.
-  Result<std::string> pristine = ctx.zip->ReadEntry(*index);
-  if (!pristine) return tl::unexpected(AsWorkbookError(pristine.error()));
+  std::string pristine = NGO_TRY(ReadPartText(ctx, name));
   if (doctype) {
-    size_t start = pristine->find("<!DOCTYPE");
+    size_t start = pristine.find("<!DOCTYPE");
     if (start != std::string::npos && start <= fault.offset) {
       // A DTD at the top is refused; one inside an element is just malformed.
       fault =
           parsed.status == pugi::status_bad_doctype && !HasDoctype(part->doc)
               ? Fault{start + 2, "not well-formed (invalid token)"}
-              : Fault{DoctypeReported(*pristine, start), "a DTD is not allowed in a workbook part"};
+              : Fault{DoctypeReported(pristine, start), "a DTD is not allowed in a workbook part"};
     }
   }
-  return MakeError("X003", AtOffset(name, *pristine, fault.offset, fault.what), {ctx.file});
+  return MakeError("X003", AtOffset(name, pristine, fault.offset, fault.what), {ctx.file});
+}
+
+// Decompresses part `name` and parses it into `part` (ReadPartText, ParsePart).
+Status LoadPart(const ReadContext& ctx, const std::string& name, Part* part) {
+  std::string text = NGO_TRY(ReadPartText(ctx, name));
+  return ParsePart(ctx, name, std::move(text), part);
 }
 
 // The element's name without its namespace prefix ("x:c" -> "c").
@@ -572,12 +593,255 @@ WorkbookXml ReadWorkbookXml(const Part& part) {
   return out;
 }
 
+// ---- Parts scanned without a document ----------------------------------------------
+
+// An attribute as the part writes it: views of its name and of its value.
+struct RawAttribute {
+  std::string_view name, value;
+};
+
+// What ScanXml made of a part: read through, or left to the document path.
+enum class Scan { kRead, kFallBack };
+
+bool IsNameStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+
+bool IsNameChar(char c) {
+  return IsNameStart(c) || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == ':';
+}
+
+bool IsXmlSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// The ASCII name at `*at` (moved past it), or an empty view.
+std::string_view ScanName(std::string_view text, size_t* at) {
+  size_t start = *at;
+  if (start >= text.size() || !IsNameStart(text[start])) return {};
+  size_t end = start + 1;
+  while (end < text.size() && IsNameChar(text[end])) ++end;
+  *at = end;
+  return text.substr(start, end - start);
+}
+
+// The attributes of a tag from `*at` to its end ('>', '/' or '?', where `*at` is
+// left), each `name="value"` after whitespace. False for anything else: a value
+// with a reference, '<' or whitespace other than spaces (which the document path
+// decodes or converts), a duplicate name, spaces around '='.
+bool ScanAttributes(std::string_view text, size_t* at, std::vector<RawAttribute>* out) {
+  out->clear();
+  while (true) {
+    size_t before = *at;
+    while (*at < text.size() && IsXmlSpace(text[*at])) ++*at;
+    if (*at >= text.size()) return false;
+    char c = text[*at];
+    if (c == '>' || c == '/' || c == '?') return true;
+    if (*at == before) return false;  // attributes are separated by whitespace
+    std::string_view name = ScanName(text, at);
+    if (name.empty() || *at + 1 >= text.size() || text[*at] != '=') return false;
+    char quote = text[*at + 1];
+    if (quote != '"' && quote != '\'') return false;
+    size_t end = text.find(quote, *at + 2);
+    if (end == std::string_view::npos) return false;
+    std::string_view value = text.substr(*at + 2, end - *at - 2);
+    if (value.find_first_of("<&\t\n\r") != std::string_view::npos) return false;
+    for (const RawAttribute& seen : *out) {
+      if (seen.name == name) return false;
+    }
+    out->push_back({name, value});
+    *at = end + 1;
+  }
+}
+
+// Appends `raw`, character data as the part writes it, to `out` with XML's five
+// entities and character references decoded. False for a CR (the document path
+// normalises line ends) or a reference it does not know.
+bool AppendDecoded(std::string_view raw, std::string* out) {
+  if (raw.find('\r') != std::string_view::npos) return false;
+  size_t amp = raw.find('&');
+  while (amp != std::string_view::npos) {
+    out->append(raw.substr(0, amp));
+    size_t semi = raw.find(';', amp);
+    if (semi == std::string_view::npos) return false;
+    std::string_view ref = raw.substr(amp + 1, semi - amp - 1);
+    if (ref == "lt") {
+      *out += '<';
+    } else if (ref == "gt") {
+      *out += '>';
+    } else if (ref == "amp") {
+      *out += '&';
+    } else if (ref == "apos") {
+      *out += '\'';
+    } else if (ref == "quot") {
+      *out += '"';
+    } else {
+      bool hex = ref.size() > 2 && ref[0] == '#' && ref[1] == 'x';
+      size_t digits = hex ? 2 : 1;
+      uint32_t code = 0;
+      auto [end, ec] =
+          std::from_chars(ref.data() + digits, ref.data() + ref.size(), code, hex ? 16 : 10);
+      if (ref.size() <= digits || ref[0] != '#' || ec != std::errc() ||
+          end != ref.data() + ref.size() || !IsXmlChar(code)) {
+        return false;
+      }
+      text::AppendUtf8(static_cast<char32_t>(code), out);
+    }
+    raw.remove_prefix(semi + 1);
+    amp = raw.find('&');
+  }
+  out->append(raw);
+  return true;
+}
+
+// Reads `text`, a part's XML, without building a document and without changing it:
+// handler.Start(name, attributes, offset of the name), handler.Text(raw character
+// data) and handler.End(), in document order. Only the plain XML that spreadsheet
+// programs write is read: an optional declaration at the start, elements with
+// ASCII names and attributes as ScanAttributes reads them, end tags written as
+// their start tags were, character data. Anything else (a comment, CDATA, a
+// processing instruction, a DTD, a second root, `</a >`...) or a handler's false
+// gives kFallBack, and the caller reads the part through the document path, which
+// accepts it or refuses it as expat did. The caller checks TextFault first: this
+// trusts that the bytes are UTF-8 and XML's characters and the references valid.
+template <typename Handler>
+Scan ScanXml(std::string_view text, Handler* handler) {
+  constexpr size_t kMaxDepth = 256;  // deeper parts are left to the document path
+  std::vector<RawAttribute> attributes;
+  size_t at = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+  if (text.substr(at, 6) == "<?xml ") {
+    at += 5;
+    if (!ScanAttributes(text, &at, &attributes) || text.substr(at, 2) != "?>") {
+      return Scan::kFallBack;
+    }
+    at += 2;
+  }
+  std::vector<std::string_view> open;  // the names of the elements open
+  bool root_seen = false;
+  while (at < text.size()) {
+    size_t lt = std::min(text.find('<', at), text.size());
+    if (lt > at) {
+      std::string_view raw = text.substr(at, lt - at);
+      if (open.empty()) {
+        if (raw.find_first_not_of(" \t\r\n") != std::string_view::npos) return Scan::kFallBack;
+      } else if (!handler->Text(raw)) {
+        return Scan::kFallBack;
+      }
+    }
+    if (lt == text.size()) break;
+    at = lt + 1;
+    if (at < text.size() && text[at] == '/') {
+      if (open.empty()) return Scan::kFallBack;
+      std::string_view name = open.back();
+      if (text.substr(at + 1, name.size()) != name || at + 1 + name.size() >= text.size() ||
+          text[at + 1 + name.size()] != '>') {
+        return Scan::kFallBack;
+      }
+      at += name.size() + 2;
+      open.pop_back();
+      if (!handler->End()) return Scan::kFallBack;
+      continue;
+    }
+    if (open.empty() && root_seen) return Scan::kFallBack;  // a second root
+    std::string_view name = ScanName(text, &at);
+    if (name.empty() || !ScanAttributes(text, &at, &attributes)) return Scan::kFallBack;
+    bool empty = text[at] == '/';
+    if (empty && (at + 1 >= text.size() || text[at + 1] != '>')) return Scan::kFallBack;
+    if (!empty && text[at] != '>') return Scan::kFallBack;
+    at += empty ? 2 : 1;
+    if (open.size() >= kMaxDepth) return Scan::kFallBack;
+    root_seen = true;
+    if (!handler->Start(name, attributes, static_cast<ptrdiff_t>(lt + 1))) return Scan::kFallBack;
+    if (empty) {
+      if (!handler->End()) return Scan::kFallBack;
+    } else {
+      open.push_back(name);
+    }
+  }
+  return root_seen && open.empty() ? Scan::kRead : Scan::kFallBack;
+}
+
+// Whether `name` is `local`, with or without a prefix.
+bool NameIs(std::string_view name, std::string_view local) {
+  if (name == local) return true;
+  size_t colon = name.rfind(':');
+  return colon != std::string_view::npos && name.substr(colon + 1) == local;
+}
+
+// Where an element sits in a worksheet or the shared strings, for a scan's handler:
+// which elements' character data is a cell's or a string's text.
+enum class Place : uint8_t {
+  kRoot,       // the document element
+  kSheetData,  // <sheetData> in the root
+  kRow,        // <row> in sheetData
+  kCell,       // <c> in a row
+  kRich,       // a cell's <is>, or <si> in the shared strings: <t> and runs <r>
+  kRun,        // <r> in kRich: its <t>
+  kText,       // <v> in a cell, <t> in kRich or kRun, and all inside: their text counts
+  kOther,      // anything else, with all inside
+};
+
+// The place of an element named `name` (any prefix) in `parent`.
+Place PlaceIn(Place parent, std::string_view name) {
+  switch (parent) {
+    case Place::kRoot:
+      return NameIs(name, "sheetData") ? Place::kSheetData : Place::kOther;
+    case Place::kSheetData:
+      return NameIs(name, "row") ? Place::kRow : Place::kOther;
+    case Place::kRow:
+      return NameIs(name, "c") ? Place::kCell : Place::kOther;
+    case Place::kCell:
+      return NameIs(name, "v") ? Place::kText : NameIs(name, "is") ? Place::kRich : Place::kOther;
+    case Place::kRich:
+      return NameIs(name, "t") ? Place::kText : NameIs(name, "r") ? Place::kRun : Place::kOther;
+    case Place::kRun:
+      return NameIs(name, "t") ? Place::kText : Place::kOther;
+    case Place::kText:
+      return Place::kText;
+    case Place::kOther:
+      return Place::kOther;
+  }
+  return Place::kOther;
+}
+
+// The text of a cell or a string as a scan meets it: a view of the part when it is
+// one piece without references (nearly always), else decoded into a buffer.
+class TextCollector {
+ public:
+  void Clear() {
+    pieces_ = 0;
+    view_ = {};
+    buffer_.clear();
+  }
+  bool Add(std::string_view raw) {
+    if (++pieces_ == 1 && raw.find_first_of("&\r") == std::string_view::npos) {
+      view_ = raw;
+      return true;
+    }
+    if (pieces_ == 2 && !view_.empty()) buffer_.assign(view_);
+    view_ = {};
+    return AppendDecoded(raw, &buffer_);
+  }
+  std::string_view text() const { return pieces_ == 1 && !view_.empty() ? view_ : buffer_; }
+
+ private:
+  int pieces_ = 0;
+  std::string_view view_;
+  std::string buffer_;
+};
+
 // ---- Shared strings -------------------------------------------------------------
 
 struct SharedStrings {
   std::vector<std::string> strings;
   std::unordered_set<size_t> too_long;  // indexes of strings over the cell limit
 };
+
+// One <si>'s text: kept, or marked too long (X005 when a cell uses it).
+void AddString(std::string_view text, size_t max_bytes, SharedStrings* out) {
+  if (text.size() > max_bytes) {
+    out->too_long.insert(out->strings.size());
+    out->strings.emplace_back();
+  } else {
+    out->strings.push_back(DecodeEscapes(text));
+  }
+}
 
 // <sst><si>: the text of its <t>, or of the <t> of its rich-text runs <r>; phonetic
 // runs <rPh> are not part of the text.
@@ -592,13 +856,7 @@ SharedStrings ReadSharedStrings(const Part& part, size_t max_bytes) {
     if (only && !only.next_sibling() && IsElement(only, "t")) {
       pugi::xml_node piece = only.first_child();
       if (piece && !piece.next_sibling() && IsText(piece)) {
-        std::string_view view = piece.value();
-        if (view.size() > max_bytes) {
-          out.too_long.insert(out.strings.size());
-          out.strings.emplace_back();
-        } else {
-          out.strings.push_back(DecodeEscapes(view));
-        }
+        AddString(piece.value(), max_bytes, &out);
         continue;
       }
     }
@@ -614,15 +872,47 @@ SharedStrings ReadSharedStrings(const Part& part, size_t max_bytes) {
         }
       }
     }
-    if (text.size() > max_bytes) {
-      out.too_long.insert(out.strings.size());
-      out.strings.emplace_back();
-    } else {
-      out.strings.push_back(DecodeEscapes(text));
-    }
+    AddString(text, max_bytes, &out);
   }
   return out;
 }
+
+// The same strings from a scan of the part's text (ScanXml's handler): each <si> in
+// the root is read as a cell's <is> is.
+class SharedStringsScan {
+ public:
+  SharedStringsScan(size_t max_bytes, SharedStrings* out) : max_bytes_(max_bytes), out_(*out) {}
+
+  bool Start(std::string_view name, const std::vector<RawAttribute>& /*attributes*/,
+             ptrdiff_t /*offset*/) {
+    Place place = Place::kRoot;
+    if (places_.size() == 1) {
+      place = NameIs(name, "si") ? Place::kRich : Place::kOther;
+      text_collector_.Clear();
+    } else if (!places_.empty()) {
+      place = PlaceIn(places_.back(), name);
+    }
+    places_.push_back(place);
+    return true;
+  }
+  bool Text(std::string_view raw) {
+    return places_.back() != Place::kText || text_collector_.Add(raw);
+  }
+  bool End() {
+    Place place = places_.back();
+    places_.pop_back();
+    if (places_.size() == 1 && place == Place::kRich) {
+      AddString(text_collector_.text(), max_bytes_, &out_);
+    }
+    return true;
+  }
+
+ private:
+  size_t max_bytes_;
+  SharedStrings& out_;
+  std::vector<Place> places_;
+  TextCollector text_collector_;
+};
 
 // ---- Styles: which cell styles are dates ------------------------------------------
 
@@ -658,14 +948,22 @@ std::vector<DateStyle> ReadStyles(const Part& part) {
 
 // ---- Worksheets -----------------------------------------------------------------
 
-// <worksheet><sheetData><row r><c r t s>(<v>|<is>) into `sheet.rows`: the cell text
-// is read where the parser left it (in the part's own buffer), and copied once, into
-// the cell.
+// std::atoi of a view (a style index as the document path read it).
+int AtoiOf(std::string_view value) { return std::atoi(std::string(value).c_str()); }
+
+// <worksheet><sheetData><row r><c r t s>(<v>|<is>) into `sheet.rows`, from a scan of
+// the part's text (Scan) or from its document (Read): the same cells either way. A
+// cell's text is read where it lies in the part and copied once, into the cell.
 class SheetReader {
  public:
   SheetReader(const ReadContext& ctx, Sheet* sheet, const SharedStrings& strings,
               const std::vector<DateStyle>& styles, bool date1904)
       : ctx_(ctx), sheet_(*sheet), strings_(strings), styles_(styles), date1904_(date1904) {}
+
+  // kFallBack when the part is not the plain XML ScanXml reads or a cell or row is
+  // refused: the caller then reads the part through the document (Read), which
+  // gives the error at its place.
+  Scan ScanText(std::string_view text) { return ScanXml(text, this); }
 
   Status Read(const Part& part) {
     text_ = part.text.data();
@@ -674,7 +972,10 @@ class SheetReader {
       if (!IsElement(data, "sheetData")) continue;
       for (pugi::xml_node row = data.first_child(); row; row = row.next_sibling()) {
         if (!IsElement(row, "row")) continue;
-        NGO_TRY(StartRow(row));
+        NGO_TRY(CheckAttributes(row));
+        const char* r = Attr(row, "r");
+        NGO_TRY(StartRow(r == nullptr ? std::nullopt : std::optional<std::string_view>(r),
+                         row.offset_debug()));
         for (pugi::xml_node c = row.first_child(); c; c = c.next_sibling()) {
           if (IsElement(c, "c")) NGO_TRY(ReadCell(c));
         }
@@ -683,7 +984,57 @@ class SheetReader {
     return Ok();
   }
 
+  // ScanXml's handler.
+  bool Start(std::string_view name, const std::vector<RawAttribute>& attributes, ptrdiff_t offset) {
+    Place place = places_.empty() ? Place::kRoot : PlaceIn(places_.back(), name);
+    places_.push_back(place);
+    if (place == Place::kRow) {
+      std::optional<std::string_view> r;
+      for (const RawAttribute& a : attributes) {
+        if (NameIs(a.name, "r")) {
+          r = a.value;
+          break;
+        }
+      }
+      return StartRow(r, offset).has_value();
+    }
+    if (place == Place::kCell) {
+      cell_ = CellAttributes{};
+      cell_.offset = offset;
+      for (const RawAttribute& a : attributes) {
+        if (NameIs(a.name, "r")) {
+          cell_.ref = a.value;
+        } else if (NameIs(a.name, "t")) {
+          cell_.type = a.value;
+        } else if (NameIs(a.name, "s")) {
+          cell_.style = AtoiOf(a.value);
+        }
+      }
+      text_collector_.Clear();
+    }
+    return true;
+  }
+  bool Text(std::string_view raw) {
+    return places_.back() != Place::kText || text_collector_.Add(raw);
+  }
+  bool End() {
+    Place place = places_.back();
+    places_.pop_back();
+    if (place != Place::kCell) return true;
+    int row = 0, column = 0;
+    return PlaceCell(cell_, &row, &column).has_value() &&
+           AddCell(row, column, cell_, text_collector_.text()).has_value();
+  }
+
  private:
+  // What a <c> says of itself: its reference, type and style.
+  struct CellAttributes {
+    std::optional<std::string_view> ref;
+    std::string_view type = "n";
+    int style = 0;
+    ptrdiff_t offset = 0;  // of the element's name in the part, for messages
+  };
+
   Location Where(int row, int column) const {
     Location where{ctx_.file};
     where.sheet = sheet_.name;
@@ -699,16 +1050,16 @@ class SheetReader {
         ctx_, sheet_.part, static_cast<size_t>(duplicate.name() - text_), "duplicate attribute"));
   }
 
-  Status StartRow(pugi::xml_node row) {
-    NGO_TRY(CheckAttributes(row));
-    const char* r = Attr(row, "r");
+  // A <row> with its `r` (when it has one) starts at byte `offset` of the part.
+  Status StartRow(std::optional<std::string_view> r, ptrdiff_t offset) {
     int number = row_ + 1;
-    if (r != nullptr) {
-      auto [end, ec] = std::from_chars(r, r + std::strlen(r), number);
-      if (ec != std::errc() || *end != '\0' || number < 1 || number > kMaxRow) {
+    if (r) {
+      const char* last = r->data() + r->size();
+      auto [end, ec] = std::from_chars(r->data(), last, number);
+      if (ec != std::errc() || end != last || number < 1 || number > kMaxRow) {
         return MakeError("X006",
-                         fmt::format("bad row number \"{}\" in {} line {}", r, sheet_.part,
-                                     LineAt(ctx_, sheet_.part, row.offset_debug())),
+                         fmt::format("bad row number \"{}\" in {} line {}", *r, sheet_.part,
+                                     LineAt(ctx_, sheet_.part, offset)),
                          Where(0, 0));
       }
     }
@@ -761,31 +1112,45 @@ class SheetReader {
 
   Status ReadCell(pugi::xml_node c) {
     NGO_TRY(CheckAttributes(c));
-    const char* ref = nullptr;
-    std::string_view type = "n";
-    int style = 0;
+    CellAttributes attributes;
+    attributes.offset = c.offset_debug();
     for (pugi::xml_attribute a = c.first_attribute(); a; a = a.next_attribute()) {
       const char* name = a.name();
       if (NameIs(name, "r")) {
-        ref = a.value();
+        attributes.ref = a.value();
       } else if (NameIs(name, "t")) {
-        type = a.value();
+        attributes.type = a.value();
       } else if (NameIs(name, "s")) {
-        style = std::atoi(a.value());
+        attributes.style = std::atoi(a.value());
       }
     }
-    int row = row_ == 0 ? 1 : row_, column = column_ + 1;
-    if (ref != nullptr && !ParseCellRef(ref, &row, &column)) {
+    int row = 0, column = 0;
+    NGO_TRY(PlaceCell(attributes, &row, &column));
+    return AddCell(row, column, attributes, CellText(c));
+  }
+
+  // The cell's row and column: its reference's, or the next column of the row. X006
+  // for a reference that is not one.
+  Status PlaceCell(const CellAttributes& attributes, int* row, int* column) {
+    *row = row_ == 0 ? 1 : row_;
+    *column = column_ + 1;
+    if (attributes.ref && !ParseCellRef(*attributes.ref, row, column)) {
       return MakeError("X006",
-                       fmt::format("bad cell reference \"{}\" in {} line {}", ref, sheet_.part,
-                                   LineAt(ctx_, sheet_.part, c.offset_debug())),
+                       fmt::format("bad cell reference \"{}\" in {} line {}", *attributes.ref,
+                                   sheet_.part, LineAt(ctx_, sheet_.part, attributes.offset)),
                        Where(0, 0));
     }
-    if (row_ == 0) row_ = row;
-    column_ = column;
-    std::string_view value = CellText(c);
-    if (value.size() > ctx_.options->max_cell_bytes) return TooLong(row, column);
+    if (row_ == 0) row_ = *row;
+    column_ = *column;
+    return Ok();
+  }
 
+  // The cell at (row, column) whose text is `value`, as its type and style make it;
+  // not stored when it is empty.
+  Status AddCell(int row, int column, const CellAttributes& attributes, std::string_view value) {
+    if (value.size() > ctx_.options->max_cell_bytes) return TooLong(row, column);
+    std::string_view type = attributes.type;
+    int style = attributes.style;
     Cell cell;
     cell.row = row;
     cell.column = column;
@@ -853,6 +1218,10 @@ class SheetReader {
   int row_ = 0, column_ = 0;
   std::string scratch_;
   const char* text_ = nullptr;  // the part's text, where the offsets of names count from
+  // The scan's state: the places of the elements open, the cell being read.
+  std::vector<Place> places_;
+  CellAttributes cell_;
+  TextCollector text_collector_;
 };
 
 // Puts rows and cells in order and merges rows a file listed twice (allowed by
@@ -1009,9 +1378,15 @@ Result<Workbook> ReadXlsx(std::string_view data, const std::string& file_name,
 
   SharedStrings strings;
   if (!shared_part.empty() && HasPart(ctx, shared_part)) {
-    Part part;
-    NGO_TRY(LoadPart(ctx, shared_part, &part));
-    strings = ReadSharedStrings(part, options.max_cell_bytes);
+    std::string text = NGO_TRY(ReadPartText(ctx, shared_part));
+    SharedStringsScan scan(options.max_cell_bytes, &strings);
+    if (options.document_only || TextFault(text).offset != std::string_view::npos ||
+        ScanXml(text, &scan) != Scan::kRead) {
+      strings = {};
+      Part part;
+      NGO_TRY(ParsePart(ctx, shared_part, std::move(text), &part));
+      strings = ReadSharedStrings(part, options.max_cell_bytes);
+    }
   }
   std::vector<DateStyle> styles;
   if (!styles_part.empty() && HasPart(ctx, styles_part)) {
@@ -1022,9 +1397,15 @@ Result<Workbook> ReadXlsx(std::string_view data, const std::string& file_name,
 
   for (Sheet& sheet : workbook.sheets) {
     if (!wanted(sheet)) continue;
-    Part part;
-    NGO_TRY(LoadPart(ctx, sheet.part, &part, /*every_attribute=*/false));
-    NGO_TRY(SheetReader(ctx, &sheet, strings, styles, workbook_xml.date1904).Read(part));
+    std::string text = NGO_TRY(ReadPartText(ctx, sheet.part));
+    if (options.document_only || TextFault(text).offset != std::string_view::npos ||
+        SheetReader(ctx, &sheet, strings, styles, workbook_xml.date1904).ScanText(text) !=
+            Scan::kRead) {
+      sheet.rows.clear();
+      Part part;
+      NGO_TRY(ParsePart(ctx, sheet.part, std::move(text), &part, /*every_attribute=*/false));
+      NGO_TRY(SheetReader(ctx, &sheet, strings, styles, workbook_xml.date1904).Read(part));
+    }
     Normalize(&sheet.rows);
     sheet.loaded = true;
   }

@@ -235,6 +235,103 @@ TEST(XlsxReader, BadReferencesNameTheirLine) {
             "t.xlsx:survey!B2: X006: shared string index \"3\" does not exist");
 }
 
+// Reads `data` by the scan (where it applies) and through pugixml's document only,
+// and expects the same workbook or the same error both ways.
+void ExpectScanAgrees(const std::string& data, const std::string& what) {
+  XlsxOptions document_only;
+  document_only.document_only = true;
+  document_only.max_cell_bytes = 40;
+  XlsxOptions scan;
+  scan.max_cell_bytes = 40;
+  Result<Workbook> by_document = ReadXlsx(data, "t.xlsx", document_only);
+  Result<Workbook> by_scan = ReadXlsx(data, "t.xlsx", scan);
+  ASSERT_EQ(by_document.has_value(), by_scan.has_value())
+      << what << ": " << (by_document ? by_scan.error() : by_document.error()).ToString();
+  if (by_document) {
+    EXPECT_TRUE(*by_document == *by_scan) << what;
+  } else {
+    EXPECT_EQ(by_document.error().ToString(), by_scan.error().ToString()) << what;
+  }
+}
+
+TEST(XlsxReader, ScanReadsWhatTheDocumentReads) {
+  const std::string shared =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n"
+      "<sst xmlns=\"urn:s\" count=\"4\"><si><t>plain</t></si><si><t>a &amp; b &#x41;&#66; "
+      "&lt;&gt;&apos;&quot;</t></si><si><r><rPr><b/></rPr><t>one </t></r><r><t>two</t></r>"
+      "<rPh><t>X</t></rPh></si><si><t>tab_x0009_here</t></si><si><t/></si>"
+      "<si><t>0123456789012345678901234567890123456789+</t></si></sst>";
+  // Each sheet body is read in a workbook with the shared strings above; those the
+  // scan reads, those it leaves to the document, and those refused.
+  const std::vector<std::string> rows = {
+      // Read by the scan.
+      "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>1</v></c>"
+      "<c r=\"C1\" t=\"s\" s=\"0\"><v>2</v></c><c r=\"D1\" t=\"s\"><v>3</v></c>"
+      "<c r=\"E1\" t=\"s\"><v>4</v></c></row>",
+      "<row r=\"2\" spans=\"1:3\"><c r=\"A2\"><v>12</v></c><c r=\"B2\"><v>0.1</v></c>"
+      "<c r=\"C2\" t=\"b\"><v>1</v></c><c r=\"D2\" t=\"e\"><v>#N/A</v></c><c r=\"E2\"/>"
+      "<c r=\"F2\" t=\"str\"><f>A1</f><v>x &lt; 3</v></c><c r=\"G2\"><v> 7 </v></c></row>",
+      "<row><c t=\"inlineStr\"><is><t xml:space=\"preserve\"> </t></is></c><c t=\"inlineStr\">"
+      "<is><r><t>x</t></r><r><t>y</t></r><rPh><t>Z</t></rPh></is></c><c><v>1<x>2</x>3</v></c>"
+      "</row><row/><row r=\"9\"><c r=\"C9\" t='inlineStr'><is><t>late</t></is></c></row>",
+      "<x:row x:r=\"4\"\n\t><x:c x:r=\"B4\" x:t=\"inlineStr\"><x:is><x:t>pre&#x1F600;fixed</x:t>"
+      "</x:is></x:c></x:row>",
+      "<row r=\"5\"><c r=\"A5\" t=\"s\"><v>9</v></c></row>",  // an index that does not exist
+      "<row r=\"0\"/>",                                       // a bad row number
+      "<row r=\"6\"><c r=\"6A\"><v>1</v></c></row>",          // a bad reference
+      "<row r=\"6\"><c r=\"A6\" t=\"s\"><v>5</v></c></row>",  // a string over the limit
+      "<row r=\"6\"><c r=\"A6\" t=\"inlineStr\"><is><t>0123456789012345678901234567890123456789"
+      "+</t></is></c></row>",
+      "<row r=\"8\"><c r=\"A8\"><v>1</v></c></row><row r=\"7\"><c r=\"B7\"><v>2</v></c>"
+      "<c r=\"A7\"><v>3</v></c></row><row r=\"8\"><c r=\"B8\"><v>4</v></c></row>",
+      // Left to the document.
+      "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t><![CDATA[<b>]]></t></is></c></row>",
+      "<row r=\"1\"><c r=\"A1\" t=\"str\"><v>line\r\nend</v></c><!-- note --></row>",
+      "<row r=\"1\"><c r=\"A1\" t=\"str\"><v>a<?pi x?>b</v></c></row>",
+      "<row r=\"&#49;\"><c r = \"A1\"><v>1</v></c></row>",
+      "<row r=\"1\"><c r=\"A1\"\tt=\"str\"><v>1</v></c ></row>",
+      "<row r=\"1\" r=\"2\"><c><v>1</v></c></row>",  // a duplicate attribute: refused
+      "<row r=\"1\"><c r=\"A1\" s=\"1\" s=\"2\"><v>1</v></c></row>",
+      "<row r=\"1\"><c r=\"A1\" t=\"str\"><v>1</v></c></row><foo a=\"1\" a=\"2\"/>",  // not read
+      "<row r=\"1\"><c r=\"A1\" t=\"str\"><v>1</v></c></row><row r=\"<2\"/>",
+      "<row r=\"1\"><c r=\"A1\" t=\"str\"><v>1</x></c></row>",  // malformed
+      "<row r=\"1\"><c r=\"A1\" t=\"str\"><v>&nbsp;</v></c></row>",
+      "<row r=\"1\"><c r=\"A1\" "
+      "t=\"str\"><v>1</v></c></row></sheetData></worksheet><w/><sheetData>",
+      "<row r=\"1\"><c r=\"A1\" t=\"str\"><v>\xC3\x28</v></c></row>",
+  };
+  for (const std::string& body : rows) {
+    ExpectScanAgrees(Book(SheetXml(body), shared), body);
+    ExpectScanAgrees(Book("\xEF\xBB\xBF" + SheetXml(body)), "BOM " + body);
+  }
+  // Parts around the rows.
+  const std::vector<std::string> sheets = {
+      "<worksheet/>",
+      "<worksheet><sheetData/><sheetData><row><c><v>1</v></c></row></sheetData></worksheet>",
+      "<?xml version='1.0'?><worksheet><sheetData><row><c><v>1</v></c></row></sheetData>"
+      "</worksheet>",
+      " <?xml version=\"1.0\"?><worksheet/>",
+      "<?xml version=\"1.0\"?><!DOCTYPE w><worksheet/>",
+      "<worksheet><sheetData><row><c><v>1</v></c></row></sheetData></worksheet> x",
+      "<worksheet><sheetData><row><c><v>1</v></c></row></sheetData></worksheet><w/>",
+      "<worksheet><sheetData><row><c><v>1</v></c></row></sheetData>",
+      "<worksheet><other><sheetData><row><c><v>1</v></c></row></sheetData></other></worksheet>",
+      "",
+  };
+  for (const std::string& sheet : sheets) ExpectScanAgrees(Book(sheet, shared), sheet);
+  // Shared strings the scan leaves to the document, or refused.
+  const std::vector<std::string> strings = {
+      "<sst><si><t>a</t><!-- c --></si></sst>",
+      "<sst><si><t>a\r\nb</t></si></sst>",
+      "<sst><si a=\"1\" a=\"2\"><t>a</t></si></sst>",
+      "<sst><si><t>a</t></si></sst><sst/>",
+      "<sst><si><t>a</t><t>b</t></si><other><si><t>c</t></si></other></sst>",
+  };
+  for (const std::string& sst : strings) {
+    ExpectScanAgrees(Book(SheetXml("<row><c t=\"s\"><v>0</v></c></row>"), sst), sst);
+  }
+}
+
 TEST(XlsxReader, SerialToIso) {
   EXPECT_EQ(SerialToIso(45352, false, false), "2024-03-01");
   EXPECT_EQ(SerialToIso(60, false, false), "1900-02-28");  // Lotus phantom 02-29: none
