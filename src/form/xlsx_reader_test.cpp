@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "base/file.h"
 #include "base/testing/source_dir.h"
 #include "base/zip_archive.h"
@@ -237,12 +239,13 @@ TEST(XlsxReader, BadReferencesNameTheirLine) {
 
 // Reads `data` by the scan (where it applies) and through pugixml's document only,
 // and expects the same workbook or the same error both ways.
-void ExpectScanAgrees(const std::string& data, const std::string& what) {
+void ExpectScanAgrees(const std::string& data, const std::string& what,
+                      size_t max_cell_bytes = 40) {
   XlsxOptions document_only;
   document_only.document_only = true;
-  document_only.max_cell_bytes = 40;
+  document_only.max_cell_bytes = max_cell_bytes;
   XlsxOptions scan;
-  scan.max_cell_bytes = 40;
+  scan.max_cell_bytes = max_cell_bytes;
   Result<Workbook> by_document = ReadXlsx(data, "t.xlsx", document_only);
   Result<Workbook> by_scan = ReadXlsx(data, "t.xlsx", scan);
   ASSERT_EQ(by_document.has_value(), by_scan.has_value())
@@ -330,6 +333,23 @@ TEST(XlsxReader, ScanReadsWhatTheDocumentReads) {
   for (const std::string& sst : strings) {
     ExpectScanAgrees(Book(SheetXml("<row><c t=\"s\"><v>0</v></c></row>"), sst), sst);
   }
+}
+
+TEST(XlsxReader, ScanReadsTheRepositorysWorkbooksAsTheDocumentDoes) {
+  // Every .xlsx of the repository (forms, fixtures, fuzz seeds, the study's), read
+  // both ways: the same workbook or the same error.
+  int read = 0;
+  for (const char* folder : {"tests", "examples", "study", "fuzz"}) {
+    std::filesystem::path root = std::filesystem::path(::ngosurvey::testing::SourceDir()) / folder;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+      if (!entry.is_regular_file() || entry.path().extension() != ".xlsx") continue;
+      Result<std::string> data = ReadFile(entry.path().string());
+      ASSERT_TRUE(data) << entry.path();
+      ExpectScanAgrees(*data, entry.path().string(), XlsxOptions().max_cell_bytes);
+      ++read;
+    }
+  }
+  EXPECT_GT(read, 50);
 }
 
 TEST(XlsxReader, SerialToIso) {
