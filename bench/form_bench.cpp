@@ -17,6 +17,7 @@
 #include "form/form.h"
 #include "form/xform_writer.h"
 #include "form/xlsx_reader.h"
+#include "form/xlsx_reader_paths.h"
 
 namespace {
 
@@ -250,10 +251,8 @@ BENCHMARK(BM_FileReadXlsx)->Unit(benchmark::kMillisecond);
 void BM_FileReadXlsxDocument(benchmark::State& state) {
   const std::string* data = BenchFile();
   if (!data) return state.SkipWithError("set NGOSURVEY_BENCH_XLSX to an .xlsx file");
-  ngosurvey::form::XlsxOptions options = FormSheets();
-  options.document_only = true;
   for (auto _ : state) {
-    auto book = ngosurvey::form::ReadXlsx(*data, "bench.xlsx", options);
+    auto book = ngosurvey::form::ReadXlsxDocumentOnly(*data, "bench.xlsx", FormSheets());
     if (!book) return state.SkipWithError(book.error().ToString().c_str());
     benchmark::DoNotOptimize(book->sheets.data());
   }
