@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string_view>
+#include <vector>
 
 #include "form/form.h"
 
@@ -20,6 +21,19 @@ inline bool HasAppearanceWord(std::string_view appearance, std::string_view word
     pos = end + 1;
   }
   return false;
+}
+
+// The appearance's words in order ("field-list  compact" -> field-list, compact): views
+// into `appearance`, without the empty words of repeated spaces.
+inline std::vector<std::string_view> AppearanceWords(std::string_view appearance) {
+  std::vector<std::string_view> words;
+  for (size_t pos = 0; pos < appearance.size();) {
+    size_t end = appearance.find(' ', pos);
+    if (end == std::string_view::npos) end = appearance.size();
+    if (end > pos) words.push_back(appearance.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  return words;
 }
 
 // A group that ODK shows on one screen: `field-list`, or `table-list`, which pyxform writes

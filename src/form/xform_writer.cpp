@@ -433,12 +433,8 @@ int Writer::TableListGroup(Elem group, int row, int parent) {
   std::string appearance = "field-list";
   for (auto& [key, value] : group.control) {
     if (key != "appearance") continue;
-    for (size_t pos = 0; pos < value.size();) {
-      size_t end = value.find(' ', pos);
-      if (end == std::string::npos) end = value.size();
-      std::string_view word = std::string_view(value).substr(pos, end - pos);
-      if (!word.empty() && word != "table-list") appearance.append(" ").append(word);
-      pos = end + 1;
+    for (std::string_view word : AppearanceWords(value)) {
+      if (word != "table-list") appearance.append(" ").append(word);
     }
     value = Keep(appearance);
   }

@@ -59,10 +59,9 @@ TEST(SqliteAttachmentsTest, Version5StoreMigrates) {
   TempDir dir;
   std::string path = MakeStoreAtVersion(
       dir, 5,
-      "INSERT INTO forms(form_id, version, title, xlsx, xlsx_sha256, uploaded_at_ms) "
-      "VALUES('ngo_staff', '1', 'NGO staff survey', x'504b0304', 'sha', 5);"
-      "INSERT INTO submissions(id, instance_id, form_id, form_version, status, wave, org_id, "
-      "interviewer, started_at_ms, ended_at_ms, updated_at_ms, language) VALUES(1, '" +
+      std::string(testing::kNgoStaffFormRowSql) +
+          "INSERT INTO submissions(id, instance_id, form_id, form_version, status, wave, org_id, "
+          "interviewer, started_at_ms, ended_at_ms, updated_at_ms, language) VALUES(1, '" +
           Uuid(1) +
           "', 'ngo_staff', '1', 'draft', 'main', 'KH01', 'sokha', 1000, NULL, 2000, 'km');");
   ASSERT_NO_FATAL_FAILURE(ExpectMigratedOnlyWhenWritable(path));

@@ -24,11 +24,10 @@ using testing::Uuid;
 std::string MakeVersion4Store(const TempDir& dir, const std::string& extra_sql = "") {
   std::string path = MakeStoreAtVersion(
       dir, 4,
-      "INSERT INTO forms(form_id, version, title, xlsx, xlsx_sha256, uploaded_at_ms) "
-      "VALUES('ngo_staff', '1', 'NGO staff survey', x'504b0304', 'sha', 5);"
-      "INSERT INTO submissions(id, instance_id, form_id, form_version, status, wave, org_id, "
-      "interviewer, started_at_ms, ended_at_ms, updated_at_ms, language) VALUES"
-      "(1, '" +
+      std::string(testing::kNgoStaffFormRowSql) +
+          "INSERT INTO submissions(id, instance_id, form_id, form_version, status, wave, org_id, "
+          "interviewer, started_at_ms, ended_at_ms, updated_at_ms, language) VALUES"
+          "(1, '" +
           Uuid(1) +
           "', 'ngo_staff', '1', 'draft', 'main', 'KH01', 'sokha', 1000, NULL, "
           "2000, 'km');"

@@ -29,13 +29,12 @@ void Sql(sqlite3* db, const std::string& sql) {
 std::string MakeVersion1Store(const TempDir& dir) {
   return testing::MakeStoreAtVersion(
       dir, 1,
-      "INSERT INTO forms(form_id, version, title, xlsx, xlsx_sha256, uploaded_at_ms) "
-      "VALUES('ngo_staff', '1', 'NGO staff survey', x'504b0304', 'sha', 5);"
-      "INSERT INTO submissions(instance_id, form_id, form_version, status, wave, org_id, "
-      "interviewer, started_at_ms, ended_at_ms, updated_at_ms) VALUES("
-      "'uuid:00000000-0000-4000-8000-000000000001', 'ngo_staff', '1', 'complete', 'main', "
-      "'KH01', 'sokha', 1000, 2000, 2000);"
-      "INSERT INTO answers VALUES(1, 'age', 'answered', '34');");
+      std::string(testing::kNgoStaffFormRowSql) +
+          "INSERT INTO submissions(instance_id, form_id, form_version, status, wave, org_id, "
+          "interviewer, started_at_ms, ended_at_ms, updated_at_ms) VALUES("
+          "'uuid:00000000-0000-4000-8000-000000000001', 'ngo_staff', '1', 'complete', 'main', "
+          "'KH01', 'sokha', 1000, 2000, 2000);"
+          "INSERT INTO answers VALUES(1, 'age', 'answered', '34');");
 }
 
 TEST(SqliteFieldworkMigrationTest, Version1StoreIsMigratedToTheCurrentVersion) {

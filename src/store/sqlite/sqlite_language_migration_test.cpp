@@ -45,11 +45,10 @@ std::string MakeVersion3Store(const TempDir& dir) {
   packed::Encode(CompleteAnswers(), &blob);
   std::string path = MakeStoreAtVersion(
       dir, 3,
-      "INSERT INTO forms(form_id, version, title, xlsx, xlsx_sha256, uploaded_at_ms) "
-      "VALUES('ngo_staff', '1', 'NGO staff survey', x'504b0304', 'sha', 5);"
-      "INSERT INTO submissions(id, instance_id, form_id, form_version, status, wave, org_id, "
-      "interviewer, started_at_ms, ended_at_ms, updated_at_ms) VALUES"
-      "(1, '" +
+      std::string(testing::kNgoStaffFormRowSql) +
+          "INSERT INTO submissions(id, instance_id, form_id, form_version, status, wave, org_id, "
+          "interviewer, started_at_ms, ended_at_ms, updated_at_ms) VALUES"
+          "(1, '" +
           Uuid(1) +
           "', 'ngo_staff', '1', 'complete', 'main', 'KH01', 'sokha', 1000, "
           "2000, 2000),"

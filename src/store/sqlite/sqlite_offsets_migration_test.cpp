@@ -25,11 +25,10 @@ TEST(SqliteOffsetsMigrationTest, Version10StoreGetsOffsetsAndKeepsItsSubmissions
   TempDir dir;
   std::string path = MakeStoreAtVersion(
       dir, 10,
-      "INSERT INTO forms(form_id, version, title, xlsx, xlsx_sha256, uploaded_at_ms) "
-      "VALUES('ngo_staff', '1', 'NGO staff survey', x'504b0304', 'sha', 5);"
-      "INSERT INTO submissions(id, instance_id, form_id, form_version, status, wave, org_id, "
-      "interviewer, started_at_ms, ended_at_ms, updated_at_ms, language, submitted_by) "
-      "VALUES(1, '" +
+      std::string(testing::kNgoStaffFormRowSql) +
+          "INSERT INTO submissions(id, instance_id, form_id, form_version, status, wave, org_id, "
+          "interviewer, started_at_ms, ended_at_ms, updated_at_ms, language, submitted_by) "
+          "VALUES(1, '" +
           Uuid(1) +
           "', 'ngo_staff', '1', 'draft', 'main', 'KH02', 'dara', 500, NULL, 900, 'km', '');"
           "INSERT INTO submission_metadata(submission_id, position, name, value) "

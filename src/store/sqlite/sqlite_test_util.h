@@ -66,6 +66,12 @@ inline void ExpectMigratedOnlyWhenWritable(const std::string& path) {
   EXPECT_EQ(QueryText(path, "PRAGMA user_version"), std::to_string(sqlite::kSchemaVersion));
 }
 
+// The one form row of every old-schema fixture: the `forms` table's columns have not
+// changed since schema 1 (each fixture's submissions row has its own schema's columns).
+inline constexpr const char* kNgoStaffFormRowSql =
+    "INSERT INTO forms(form_id, version, title, xlsx, xlsx_sha256, uploaded_at_ms) "
+    "VALUES('ngo_staff', '1', 'NGO staff survey', x'504b0304', 'sha', 5);";
+
 // The beginning of a store as an ngosurvey with schema `version` left it, written by
 // hand in dir/v<version>.db: the application id, migrations 1 to `version` with their
 // schema_migrations rows, then `data_sql` (its rows), then the user_version. Returns
@@ -93,11 +99,10 @@ inline std::string MakeStoreAtVersion(const TempDir& dir, int version,
 inline std::string MakeVersion2Store(const TempDir& dir, const std::string& extra_sql = "") {
   return MakeStoreAtVersion(
       dir, 2,
-      "INSERT INTO forms(form_id, version, title, xlsx, xlsx_sha256, uploaded_at_ms) "
-      "VALUES('ngo_staff', '1', 'NGO staff survey', x'504b0304', 'sha', 5);"
-      "INSERT INTO submissions(id, instance_id, form_id, form_version, status, wave, org_id, "
-      "interviewer, started_at_ms, ended_at_ms, updated_at_ms) VALUES"
-      "(1, '" +
+      std::string(kNgoStaffFormRowSql) +
+          "INSERT INTO submissions(id, instance_id, form_id, form_version, status, wave, org_id, "
+          "interviewer, started_at_ms, ended_at_ms, updated_at_ms) VALUES"
+          "(1, '" +
           Uuid(1) +
           "', 'ngo_staff', '1', 'complete', 'main', 'KH01', 'sokha', 1000, 2000, 2000),"
           "(2, '" +
