@@ -676,7 +676,7 @@ void RegisterInterviewCommands(CLI::App& root, CommandContext& ctx) {
   auto iv_opts = std::make_shared<InterviewOptions>();
   CLI::App* iv = root.add_subcommand(
       "interview", "Run an interview in the terminal; saves a draft after every answer");
-  iv->add_option("--form", iv_opts->form_path, "The XLSForm (.xlsx) of a new interview");
+  iv->add_option("--form", iv_opts->form_path, "The XLSForm (.xlsx or .xls) of a new interview");
   iv->add_option("--db", iv_opts->db,
                  "The store (SQLite file, created if missing, or postgresql:// URL)")
       ->required();

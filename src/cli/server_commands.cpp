@@ -339,7 +339,7 @@ void RegisterServerCommands(CLI::App& root, CommandContext& ctx) {
       "media files it names from FORM-media/ beside it. The same file again changes nothing;\n"
       "a changed form needs a new version in its settings.");
   publish->add_option("--db", publish_opts->db, "The store (SQLite file)")->required();
-  publish->add_option("file", publish_opts->file, "XLSForm workbook (.xlsx)")
+  publish->add_option("file", publish_opts->file, "XLSForm workbook (.xlsx or .xls)")
       ->required()
       ->check(CLI::ExistingFile);
   publish->callback([&ctx, publish_opts] { RunPublish(ctx, *publish_opts); });

@@ -7,9 +7,11 @@ Retry-After, per account and per client address behind --trusted-proxy), the JSO
 log lines (exactly the documented keys, no secret), a client sending one byte a
 second closed while others are served, and graceful shutdown on SIGTERM."""
 import hashlib
+import json
 import os
 import re
 import socket
+import subprocess
 import sys
 import tempfile
 import threading
@@ -36,6 +38,22 @@ logo = b"\x89PNG\r\n\x1a\n synthetic picture"
 with open(os.path.join(tmp, "media_demo-media", "logo.png"), "wb") as f:
     f.write(logo)
 run("form", "publish", "--db", db, os.path.join(tmp, "media_demo.xlsx"))
+# A legacy .xls workbook (Excel 97-2003, written at test time by tests/xls/make_xls.py with
+# python3-xlwt) is published and served as an .xlsx is: its XForm is `form xform`'s.
+with open(os.path.join(tmp, "xls_demo.json"), "w") as f:
+    json.dump({"sheets": [
+        {"name": "survey", "rows": [["type", "name", "label::English (en)", "label::Khmer (km)"],
+                                    ["text", "org", "Organisation", "អង្គការ"],
+                                    ["integer", "staff", "Staff", "បុគ្គលិក"]]},
+        {"name": "settings", "rows": [["form_id", "version"], ["xls_demo", "2026120601"]]}]}, f)
+xls_path = os.path.join(tmp, "xls_demo.xls")
+made = subprocess.run(["/usr/bin/python3", "tests/xls/make_xls.py",
+                       os.path.join(tmp, "xls_demo.json"), xls_path])
+check(made.returncode == 0, "make_xls.py (python3-xlwt, tools/install-deps) failed")
+run("form", "publish", "--db", db, xls_path)
+run("form", "xform", xls_path, "-o", os.path.join(tmp, "xls_demo.xml"))
+with open(os.path.join(tmp, "xls_demo.xml"), "rb") as f:
+    xls_xform = f.read()
 
 add_user(db, "sokha", "interviewer", "sokha-secret-1", forms="ngo_profile")
 add_user(db, "lan", "supervisor", "lan-secret-22")
@@ -91,6 +109,11 @@ try:
     text = body.decode()
     check("<formID>media_demo</formID>" in text and "<formID>ngo_profile</formID>" in text,
           "lan's formList: " + text)
+    check("<formID>xls_demo</formID>" in text, "the .xls form is not in lan's formList")
+    r, body = lan.request("GET", "/forms/xls_demo/form.xml")
+    check(r.status == 200 and body == xls_xform,
+          f"the .xls form's XForm ({r.status}) is not what `form xform` writes")
+    check("បុគ្គលិក".encode() in body, "the .xls form's Khmer label")
     manifest_url = re.search(r"<manifestUrl>([^<]+)</manifestUrl>", text).group(1)
     check(manifest_url == server.base + "/forms/media_demo/manifest", manifest_url)
     r, body = lan.request("GET", "/forms/media_demo/manifest")
