@@ -801,42 +801,57 @@ class Synthesizer {
     }
   }
 
-  // The instances of each repeat at the top of the form, per respondent: as many as its
-  // repeat_count gives over the respondent's values (at most kMaxInstances), else 1 to 4;
-  // each instance's questions generated as a respondent's are (relevance, choice
-  // filters and constraints over the instance's and its respondent's values). Repeats
-  // inside repeats are not synthesised.
+  // The instances of each repeat, per parent (a respondent, or an instance of the enclosing
+  // repeat for a repeat inside a repeat): as many as its repeat_count gives over the
+  // parent's values (at most kMaxInstances), else 1 to 4; each instance's questions
+  // generated as a respondent's are (relevance, choice filters and constraints over the
+  // instance's values and those of its parents, as an instance carries them).
   static constexpr int64_t kMaxInstances = 30;
 
-  Result<size_t> InstanceCount(const Question& repeat, size_t i) {
+  Result<size_t> InstanceCount(const Question& repeat, const Row& parent) {
     if (repeat.repeat_count.empty()) return 1 + rng_.Below(4);
     auto bound = NGO_TRY(CompileForm(repeat, repeat.repeat_count, "repeat_count"));
-    context_.Set(&rows_[i]);
+    context_.Set(&parent);
     auto count = evaluator_.EvaluateNumber(bound, context_);
     if (!count || !std::isfinite(*count) || *count < 0) return 0;
     return static_cast<size_t>(std::min<double>(std::floor(*count), kMaxInstances));
   }
 
+  // A generated repeat's instances: their values (with their parents') and their KEYs.
+  struct Generated {
+    std::vector<Row> rows;
+    std::vector<std::string> keys;
+  };
+
   Status GenerateRepeats() {
+    Generated respondents_level;
+    for (const auto& line : result_.rows) respondents_level.keys.push_back(line[1]);
+    // By repeat index; a repeat comes after the repeat that encloses it in the form.
+    std::map<int, Generated> generated;
     for (const Question& repeat : form_.questions) {
-      if (!repeat.is_repeat() || form_.EnclosingRepeat(repeat) != -1) continue;
-      std::vector<std::pair<size_t, size_t>> instances;  // (respondent, number)
+      if (!repeat.is_repeat()) continue;
+      const int enclosing = form_.EnclosingRepeat(repeat);
+      const std::vector<Row>& parent_rows = enclosing < 0 ? rows_ : generated[enclosing].rows;
+      const std::vector<std::string>& parent_keys =
+          enclosing < 0 ? respondents_level.keys : generated[enclosing].keys;
       std::vector<Row> instance_rows;
-      for (size_t i = 0; i < rows_.size(); ++i) {
-        size_t count = NGO_TRY(InstanceCount(repeat, i));
+      std::vector<std::string> parent_of, keys;
+      for (size_t i = 0; i < parent_rows.size(); ++i) {
+        size_t count = NGO_TRY(InstanceCount(repeat, parent_rows[i]));
         for (size_t k = 1; k <= count; ++k) {
-          instances.emplace_back(i, k);
-          instance_rows.push_back(rows_[i]);  // the respondent's values, for expressions
+          instance_rows.push_back(parent_rows[i]);  // the parents' values, for expressions
+          parent_of.push_back(parent_keys[i]);
+          keys.push_back(parent_keys[i] + "/" + repeat.name + "[" + std::to_string(k) + "]");
         }
       }
       std::vector<Row> respondents = std::exchange(rows_, std::move(instance_rows));
       std::vector<std::string> header = std::exchange(header_, {});
       level_ = repeat.index;
-      Status generated = Ok();
+      Status done = Ok();
       for (const Question& q : form_.questions) {
-        if (generated) generated = Generate(q);
+        if (done) done = Generate(q);
       }
-      if (generated) generated = RecomputeCalculates();
+      if (done) done = RecomputeCalculates();
       SynthRepeat out;
       out.name = repeat.name;
       out.header = {"data_status"};
@@ -846,16 +861,15 @@ class Synthesizer {
       for (size_t r = 0; r < rows_.size(); ++r) {
         std::vector<std::string> line = {"SYNTHETIC"};
         for (const std::string& name : header_) line.emplace_back(Value(r, name));
-        const std::string& parent = result_.rows[instances[r].first][1];
-        line.push_back(parent);
-        line.push_back(parent + "/" + repeat.name + "[" + std::to_string(instances[r].second) +
-                       "]");
+        line.push_back(parent_of[r]);
+        line.push_back(keys[r]);
         out.rows.push_back(std::move(line));
       }
-      rows_ = std::move(respondents);
+      generated[repeat.index] =
+          Generated{std::exchange(rows_, std::move(respondents)), std::move(keys)};
       header_ = std::move(header);
       level_ = -1;
-      NGO_TRY(generated);
+      NGO_TRY(done);
       result_.repeats.push_back(std::move(out));
     }
     return Ok();

@@ -65,8 +65,9 @@ struct SynthTarget {
 };
 
 // A repeat's SYNTHETIC instances, in ngosurvey's export layout (export.h): data_status,
-// the repeat's questions, PARENT_KEY (the respondent's instance_id) and KEY
-// ("PARENT_KEY/NAME[N]"); written beside the data as DATA-NAME.csv.
+// the repeat's questions, PARENT_KEY (the respondent's instance_id, or the KEY of the
+// enclosing repeat's instance for a repeat inside a repeat) and KEY ("PARENT_KEY/NAME[N]");
+// written beside the data as DATA-NAME.csv.
 struct SynthRepeat {
   std::string name;
   std::vector<std::string> header;
@@ -77,7 +78,7 @@ struct SynthResult {
   std::vector<std::string> header;             // data_status, instance_id, then questions
   std::vector<std::vector<std::string>> rows;  // one per respondent, same width
   std::vector<SynthTarget> targets;            // one per published cell, in CSV order
-  std::vector<SynthRepeat> repeats;            // each repeat at the top of the form
+  std::vector<SynthRepeat> repeats;            // each repeat, in the form's order
   uint64_t seed = 0;
   // With a codebook: the SYNTHETIC codings of the open answers (SynthesizeOpenAnswers),
   // as a codings CSV; empty otherwise.
