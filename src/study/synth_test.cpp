@@ -50,8 +50,7 @@ TEST(SynthRepeatsTest, RepeatInsideRepeatIsSynthesisedPerParentInstance) {
   std::map<std::string, int> members_of;
   for (const auto& row : members.rows) ++members_of[Field(members.header, row, "PARENT_KEY")];
   for (const auto& household : synth->rows) {
-    EXPECT_EQ(std::to_string(members_of[household[1]]),
-              Field(synth->header, household, "hh_size"));
+    EXPECT_EQ(std::to_string(members_of[household[1]]), Field(synth->header, household, "hh_size"));
   }
   // Each member has as many trips as its m_trips, linked by the member's KEY, and each
   // trip's month keeps its constraint.
