@@ -98,6 +98,14 @@ nlohmann::ordered_json TextOrNull(const std::string& text) {
   return text.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(text);
 }
 
+// Where an entity's meta/entity is: a group's or repeat's path, "/data" for the
+// survey's meta, "" when the XForm has none.
+std::string EntityContainer(const Form& form, const form::EntityDeclaration& entity) {
+  if (entity.container == form::EntityDeclaration::kNoContainer) return "";
+  if (entity.container == form::EntityDeclaration::kRootContainer) return "/data";
+  return form.questions[static_cast<size_t>(entity.container)].path;
+}
+
 std::string ShowJson(const Form& form) {
   nlohmann::ordered_json out;
   out["form_id"] = form.settings.form_id;
@@ -135,6 +143,27 @@ std::string ShowJson(const Form& form) {
     lists[list.name] = choices;
   }
   out["choice_lists"] = lists;
+  if (!form.entities.empty()) {
+    nlohmann::ordered_json entities = nlohmann::ordered_json::array();
+    for (const form::EntityDeclaration& entity : form.entities) {
+      nlohmann::ordered_json item;
+      item["list_name"] = entity.list_name;
+      item["creates"] = entity.creates();
+      item["updates"] = entity.updates();
+      item["label"] = TextOrNull(entity.label);
+      item["entity_id"] = TextOrNull(entity.entity_id);
+      item["create_if"] = TextOrNull(entity.create_if);
+      item["update_if"] = TextOrNull(entity.update_if);
+      item["container"] = EntityContainer(form, entity);
+      nlohmann::ordered_json saved = nlohmann::ordered_json::object();
+      for (const Question& q : form.questions) {
+        if (q.save_to_list == entity.list_name && !q.save_to.empty()) saved[q.save_to] = q.name;
+      }
+      item["save_to"] = saved;
+      entities.push_back(std::move(item));
+    }
+    out["entities"] = entities;
+  }
   // Invalid UTF-8 in a cell must not throw: replace it.
   return out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
@@ -184,6 +213,25 @@ std::string ShowText(const Form& form, const std::string& lang) {
       if (!label.empty()) items += " (" + label + ")";
     }
     out += fmt::format("  {}: {}\n", list.name, items);
+  }
+  if (!form.entities.empty()) out += "\nEntities:\n";
+  for (const form::EntityDeclaration& entity : form.entities) {
+    std::string where = EntityContainer(form, entity);
+    std::string_view mode = entity.creates() && entity.updates() ? "creates or updates"
+                            : entity.creates()                   ? "creates"
+                                                                 : "updates";
+    out += fmt::format("  {} ({}, meta/entity {})\n", entity.list_name, mode,
+                       where.empty() ? "not written" : "in " + where);
+    if (!entity.label.empty()) out += "    label " + entity.label + "\n";
+    if (!entity.entity_id.empty()) out += "    id " + entity.entity_id + "\n";
+    if (!entity.create_if.empty()) out += "    create if " + entity.create_if + "\n";
+    if (!entity.update_if.empty()) out += "    update if " + entity.update_if + "\n";
+    std::string saved;
+    for (const Question& q : form.questions) {
+      if (q.save_to_list != entity.list_name || q.save_to.empty()) continue;
+      saved += (saved.empty() ? "" : ", ") + q.name + " -> " + q.save_to;
+    }
+    if (!saved.empty()) out += "    saves " + saved + "\n";
   }
   return out;
 }

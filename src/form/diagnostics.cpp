@@ -180,6 +180,74 @@ constexpr std::array kCatalogue = {
                    "Split the header into one column per language: \"label::fr\", "
                    "\"label::en\"."},
 
+    DiagnosticInfo{"E060", kE,
+                   "The entities sheet has a column pyxform does not know (the columns are "
+                   "list_name, label, entity_id, create_if, update_if), with a value in it.",
+                   "Check the column's spelling, or delete the column."},
+    DiagnosticInfo{"E061", kE,
+                   "An entities row has no list_name, or one that is not an XML name, that "
+                   "contains a period or that begins with two underscores.",
+                   "Name the entity list as ODK Central names it: a letter or underscore, then "
+                   "letters, digits, underscores or hyphens (\"trees\", \"households\")."},
+    DiagnosticInfo{"E062", kE, "Two rows of the entities sheet declare the same entity list.",
+                   "Keep one row per entity list."},
+    DiagnosticInfo{"E063", kE,
+                   "An entities row creates entities (no entity_id, or a create_if) but has no "
+                   "label: ODK Central needs a label for every new entity.",
+                   "Give the row a label, e.g. ${name} or concat(${first}, ' ', ${last})."},
+    DiagnosticInfo{"E064", kE,
+                   "An entities row has an update_if but no entity_id: an update needs the id of "
+                   "the entity to update.",
+                   "Add an entity_id (e.g. ${tree_id}, a select_one_from_file of the list), or "
+                   "delete the update_if."},
+    DiagnosticInfo{"E065", kE,
+                   "An entities row has an entity_id and a create_if but no update_if: creating "
+                   "or updating (an upsert) needs both conditions.",
+                   "Add an update_if, or delete the create_if (an entity_id alone updates)."},
+    DiagnosticInfo{"E066", kE,
+                   "A survey row has a save_to but the form declares no entity (no entities "
+                   "sheet, or one without rows).",
+                   "Add an entities sheet with a row for the entity list, or clear the save_to "
+                   "cell."},
+    DiagnosticInfo{"E067", kE,
+                   "A begin or end row of a group or repeat has a save_to: only questions can be "
+                   "saved as entity properties.",
+                   "Move the save_to to a question of the group or repeat."},
+    DiagnosticInfo{"E068", kE,
+                   "A save_to is not a property name ODK Central accepts: empty after its list "
+                   "prefix, more than one '#', \"name\" or \"label\" (any case), beginning "
+                   "with two underscores, or not an XML name.",
+                   "Write the property as \"property\" or \"list#property\", with a name that "
+                   "begins with a letter or underscore (\"species\", \"trees#height\")."},
+    DiagnosticInfo{"E069", kE, "Two survey rows save to the same property of the same entity list.",
+                   "Rename one of the save_to properties, or clear one cell."},
+    DiagnosticInfo{"E070", kE,
+                   "A save_to's \"list#\" prefix names an entity list the entities sheet does "
+                   "not declare.",
+                   "Check the prefix's spelling, or add a row for the list to the entities "
+                   "sheet."},
+    DiagnosticInfo{"E071", kE,
+                   "The form declares several entity lists and a save_to does not say which one "
+                   "it belongs to.",
+                   "Prefix the property with its list and '#': \"households#address\"."},
+    DiagnosticInfo{"E072", kE,
+                   "An entity list's references (save_to cells, ${} in its entities row) are in "
+                   "repeats that do not nest: one entity cannot be in both (pyxform's placement "
+                   "rule).",
+                   "Keep each entity's save_to questions and referenced questions in one repeat "
+                   "(and the groups and repeats around it), or declare one list per repeat."},
+    DiagnosticInfo{"E073", kE,
+                   "Several entity lists would share a group, repeat or the survey: each "
+                   "container holds at most one meta/entity, and pyxform finds none free for "
+                   "this one.",
+                   "Put each list's save_to questions in a group (or repeat) of their own."},
+    DiagnosticInfo{"E074", kE,
+                   "An entities row updates entities (entity_id) but the form has no instance "
+                   "of the list: ODK Validate refuses the XForm (instance('LIST') does not "
+                   "exist).",
+                   "Attach the entity list: a select_one_from_file LIST.csv, or a csv-external "
+                   "named as the list."},
+
     DiagnosticInfo{"W101", kW,
                    "A sheet's name is close to survey, choices or settings but not equal.",
                    "Rename the sheet (\"survery\" -> \"survey\") or it is ignored."},

@@ -7,6 +7,7 @@
 //              .xls compound file and records, limits)
 //   E001-E039  form structure (sheets, types, names, choices)   errors
 //   E040-E059  expressions (from form/expr; see expr/errors.h)   errors
+//   E060-E079  ODK entities (the entities sheet, save_to)         errors
 //   W101-W199  things that work but are probably mistakes       warnings
 #pragma once
 
@@ -84,6 +85,22 @@ inline constexpr const char kBadParameters[] = "E034";
 inline constexpr const char kParameterNotAccepted[] = "E035";
 inline constexpr const char kDuplicateInstanceId[] = "E036";
 inline constexpr const char kLanguageWithSeparator[] = "E037";
+
+inline constexpr const char kEntitiesColumn[] = "E060";
+inline constexpr const char kEntityListName[] = "E061";
+inline constexpr const char kDuplicateEntityList[] = "E062";
+inline constexpr const char kEntityWithoutLabel[] = "E063";
+inline constexpr const char kEntityUpdateWithoutId[] = "E064";
+inline constexpr const char kEntityUpsertWithoutUpdateIf[] = "E065";
+inline constexpr const char kSaveToWithoutEntities[] = "E066";
+inline constexpr const char kSaveToOnContainer[] = "E067";
+inline constexpr const char kBadSaveTo[] = "E068";
+inline constexpr const char kDuplicateSaveTo[] = "E069";
+inline constexpr const char kSaveToUnknownList[] = "E070";
+inline constexpr const char kSaveToWithoutList[] = "E071";
+inline constexpr const char kEntityScopeConflict[] = "E072";
+inline constexpr const char kEntityWithoutContainer[] = "E073";
+inline constexpr const char kEntityUpdateWithoutList[] = "E074";
 
 inline constexpr const char kNearMissSheet[] = "W101";
 inline constexpr const char kMissingTranslation[] = "W102";

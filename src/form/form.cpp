@@ -194,4 +194,22 @@ Location Form::ChoicesCell(int row, std::string_view column_key) const {
   return where;
 }
 
+Location Form::EntitiesCell(int row, std::string_view column_key) const {
+  Location where{file, entities_sheet, row};
+  auto it = entities_columns.find(std::string(column_key));
+  if (it != entities_columns.end()) where.column = it->second;
+  return where;
+}
+
+std::string_view Form::EntitiesVersion() const {
+  if (entities.empty()) return "";
+  if (entities.size() > 1) return "2025.1.0";
+  // pyxform: 2025.1.0 as soon as an entity sits in a repeat (at any depth).
+  for (int index = entities[0].container; index >= 0;
+       index = questions[static_cast<size_t>(index)].parent) {
+    if (questions[static_cast<size_t>(index)].is_repeat()) return "2025.1.0";
+  }
+  return "2024.1.0";
+}
+
 }  // namespace ngosurvey::form

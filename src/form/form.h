@@ -148,6 +148,10 @@ struct Question {
   // syntax: ${name} references, "." for the current answer.
   std::string relevant, constraint, calculation, required, read_only, default_value;
   std::string appearance, parameters, choice_filter, repeat_count, trigger;
+  // The save_to cell (ODK entities): the entity property this answer is saved to,
+  // without the "list#" prefix, and the entity list it belongs to (the prefix, or
+  // the only list of the entities sheet); both "" when the cell is empty.
+  std::string save_to, save_to_list;
   // The hint came from the type ("phone number": "Enter numbers only."), not from a
   // cell: pyxform writes such a hint inline, in no language.
   bool hint_from_type = false;
@@ -193,6 +197,26 @@ struct Settings {
   std::map<std::string, std::string> values;
 };
 
+// One row of the entities sheet (ODK entities): a submission creates or updates an
+// entity of the list `list_name` on ODK Central. Which of the two follows from the
+// cells, as pyxform reads them: no entity_id, or a create_if, creates; an entity_id
+// updates (both with create_if and update_if: the conditions decide).
+struct EntityDeclaration {
+  int row = 0;            // 1-based row of the entities sheet
+  std::string list_name;  // the entity list (pyxform's "dataset")
+  // Expressions with ${name} references, as written; "" when the cell is empty.
+  std::string label, entity_id, create_if, update_if;
+  // Where its meta/entity element goes: the index of the begin_group or begin_repeat
+  // in Form::questions, kRootContainer for the survey's own meta, kNoContainer when
+  // pyxform writes none (a save_to outside the repeat its other references are in).
+  int container = kRootContainer;
+  static constexpr int kRootContainer = -1;
+  static constexpr int kNoContainer = -2;
+
+  bool creates() const { return entity_id.empty() || !create_if.empty(); }
+  bool updates() const { return !entity_id.empty(); }
+};
+
 // Where a field of the model came from, for diagnostics of later stages (the
 // interview, imports) that want to point at the cell.
 enum class SheetKind { kSurvey, kChoices, kSettings };
@@ -207,13 +231,17 @@ struct Form {
   std::vector<ChoiceList> choice_lists;  // in order of first appearance
   // The lists of the external_choices sheet (select_one_external), same layout.
   std::vector<ChoiceList> external_choice_lists;
+  // The rows of the entities sheet, in sheet order (empty without the sheet).
+  std::vector<EntityDeclaration> entities;
 
   // Sheet names as written in the workbook ("Survey"), for locations.
   std::string survey_sheet = "survey", choices_sheet = "choices", settings_sheet = "settings";
-  std::string external_choices_sheet = "external_choices";
+  std::string external_choices_sheet = "external_choices", entities_sheet = "entities";
   // Column numbers of each field by canonical key: "relevant", "label::en",
-  // "choice_filter", or an extra column's header. Per sheet.
-  std::map<std::string, int> survey_columns, choices_columns, external_choices_columns;
+  // "choice_filter", or an extra column's header. Per sheet (the entities sheet's
+  // keys: list_name, label, entity_id, create_if, update_if).
+  std::map<std::string, int> survey_columns, choices_columns, external_choices_columns,
+      entities_columns;
   // Translatable columns written without a language ("label", "hint", "image"), by
   // base key, per sheet: their texts are keyed by default_language, and pyxform
   // writes a text that only such a column gives inline rather than as itext.
@@ -245,6 +273,10 @@ struct Form {
   // survey_columns ("relevant", "label::en"); column 0 when the key is unknown.
   Location SurveyCell(int row, std::string_view column_key) const;
   Location ChoicesCell(int row, std::string_view column_key) const;
+  Location EntitiesCell(int row, std::string_view column_key) const;
+  // The ODK entities spec version the XForm declares: "" without entities,
+  // "2025.1.0" for several lists or an entity inside a repeat, else "2024.1.0".
+  std::string_view EntitiesVersion() const;
 
   // Internal index built by the loader (name -> question indexes).
   std::unordered_map<std::string, std::vector<int>> name_index;

@@ -51,6 +51,12 @@ class Validator {
   // `lang` is not empty); reports E012/E013; returns the question index or -1.
   int Resolve(const std::string& name, const Question& q, std::string_view column_key,
               std::string_view lang, const std::string& text, int offset);
+  // The same for a cell that `cell()` locates (made only for an error).
+  template <typename CellOf>
+  int ResolveIn(const std::string& name, CellOf cell, const std::string& text, int offset);
+  // Checks an expression of the entities sheet (label, entity_id, create_if, update_if).
+  void CheckEntityExpression(const EntityDeclaration& entity, std::string_view column_key,
+                             const std::string& text);
   // The form's names, sorted, for the hints of errors (made when first needed).
   const std::vector<std::string_view>& Names() {
     if (names_.empty()) {
@@ -79,11 +85,22 @@ class Validator {
 
 int Validator::Resolve(const std::string& name, const Question& q, std::string_view column_key,
                        std::string_view lang, const std::string& text, int offset) {
+  return ResolveIn(
+      name,
+      [&] {
+        return form_.SurveyCell(q.row, lang.empty() ? std::string(column_key)
+                                                    : fmt::format("{}::{}", column_key, lang));
+      },
+      text, offset);
+}
+
+template <typename CellOf>
+int Validator::ResolveIn(const std::string& name, CellOf cell, const std::string& text,
+                         int offset) {
   const std::vector<int>& found = form_.QuestionsNamed(name);
   if (found.size() == 1) return found[0];
   // The cell's location, made only for an error.
-  Location where = form_.SurveyCell(
-      q.row, lang.empty() ? std::string(column_key) : fmt::format("{}::{}", column_key, lang));
+  Location where = cell();
   where.expression = text;
   where.expr_offset = std::clamp(offset, 0, static_cast<int>(text.size()));
   if (found.empty()) {
@@ -177,6 +194,41 @@ void Validator::CheckTextReferences(const Question& q, std::string_view base,
   }
 }
 
+// As pyxform and ODK Validate read them: the ${} references must name one question,
+// and the expression must parse (a bare word is a path, as in any expression).
+void Validator::CheckEntityExpression(const EntityDeclaration& entity, std::string_view column_key,
+                                      const std::string& text) {
+  auto cell = [&] { return form_.EntitiesCell(entity.row, column_key); };
+  auto at = [&](int offset) {
+    Location where = cell();
+    where.expression = text;
+    where.expr_offset = std::clamp(offset, 0, static_cast<int>(text.size()));
+    return where;
+  };
+  Result<expr::ParsedExpr> parsed = expr::Parse(text);
+  if (!parsed) {
+    diags_->AddError(parsed.error().code, parsed.error().message,
+                     at(parsed.error().where.expr_offset));
+    return;
+  }
+  for (const Error& error : expr::CheckFunctions(*parsed)) {
+    diags_->AddError(error.code, error.message, at(error.where.expr_offset));
+  }
+  for (const expr::Reference& ref : parsed->references()) {
+    if (ref.syntax == expr::Reference::Syntax::kDollar) {
+      ResolveIn(ref.name, cell, text, ref.offset);
+    } else if (form_.QuestionsNamed(ref.name).empty()) {
+      std::string_view written = std::string_view(text).substr(static_cast<size_t>(ref.offset),
+                                                               static_cast<size_t>(ref.length));
+      diags_->AddWarning(code::kPathToNothing,
+                         fmt::format("'{}' is no question, so XPath reads it as a path to "
+                                     "nothing (an empty node-set); did you mean '{}'?",
+                                     written, ref.name),
+                         at(ref.offset));
+    }
+  }
+}
+
 void Validator::Run() {
   for (const Question& q : form_.questions) {
     if (!q.relevant.empty()) CheckExpression(q, "relevant", q.relevant, false, nullptr);
@@ -202,6 +254,13 @@ void Validator::Run() {
     CheckTextReferences(q, "label", q.label);
     CheckTextReferences(q, "hint", q.hint);
     CheckTextReferences(q, "constraint_message", q.constraint_message);
+  }
+  for (const EntityDeclaration& entity : form_.entities) {
+    for (const auto& [column_key, text] :
+         {std::pair{"label", &entity.label}, std::pair{"entity_id", &entity.entity_id},
+          std::pair{"create_if", &entity.create_if}, std::pair{"update_if", &entity.update_if}}) {
+      if (!text->empty()) CheckEntityExpression(entity, column_key, *text);
+    }
   }
   CheckCycles();
 }

@@ -14,6 +14,7 @@
 #include "base/file.h"
 #include "base/text.h"
 #include "form/diagnostics.h"
+#include "form/entities_internal.h"
 #include "form/form.h"
 #include "form/parameters.h"
 #include "form/validate_internal.h"
@@ -71,6 +72,7 @@ constexpr std::array kSurveyAliases = {
     ColumnAlias{"jr:count", "repeat_count"},
     ColumnAlias{"count", "repeat_count"},
     ColumnAlias{"trigger", "trigger"},
+    ColumnAlias{"save_to", "save_to"},
 };
 constexpr std::array kChoicesAliases = {
     ColumnAlias{"list_name", "list_name"}, ColumnAlias{"list name", "list_name"},
@@ -200,6 +202,8 @@ class Builder {
   void ApplyTypeImpliedChecks();
   Status ReadSurvey(const Sheet& sheet);
   void ReadChoices(const Sheet& sheet, bool external);
+  // The entities sheet into Form::entities, with the checks of one row (E060-E065).
+  void ReadEntities(const Sheet& sheet);
   void CheckQuestions();
   // The parameters cell read and checked as pyxform does (form/parameters.h): E034 when
   // it is not key=value pairs, E035 for each key or value the type does not take.
@@ -224,8 +228,8 @@ class Builder {
 
 // ---- Sheets ---------------------------------------------------------------------
 
-constexpr std::array<std::string_view, 4> kSheetNames = {"survey", "choices", "settings",
-                                                         "external_choices"};
+constexpr std::array<std::string_view, 5> kSheetNames = {"survey", "choices", "settings",
+                                                         "external_choices", "entities"};
 
 void Builder::CheckSheetNames() {
   for (const Sheet& sheet : workbook_.sheets) {
@@ -742,18 +746,6 @@ ParsedType ParseType(std::string_view cell) {
   return parsed;
 }
 
-// XML element names (the ASCII subset pyxform allows, plus any non-ASCII letter).
-bool IsValidName(std::string_view name) {
-  if (name.empty()) return false;
-  auto letter = [](unsigned char c) { return std::isalpha(c) || c == '_' || c >= 0x80; };
-  if (!letter(static_cast<unsigned char>(name[0]))) return false;
-  for (char ch : name) {
-    auto c = static_cast<unsigned char>(ch);
-    if (!(letter(c) || std::isdigit(c) || c == '-' || c == '.')) return false;
-  }
-  return true;
-}
-
 // ---- Survey ---------------------------------------------------------------------
 
 // Long on purpose: one pass over the survey rows as pyxform reads them, a column's rule at a time.
@@ -791,7 +783,7 @@ Status Builder::ReadSurvey(const Sheet& sheet) {
         {"audio", &Question::audio},
         {"video", &Question::video},
     }};
-    static const std::array<std::pair<std::string_view, std::string Question::*>, 11> kCells = {{
+    static const std::array<std::pair<std::string_view, std::string Question::*>, 12> kCells = {{
         {"relevant", &Question::relevant},
         {"constraint", &Question::constraint},
         {"calculation", &Question::calculation},
@@ -803,6 +795,7 @@ Status Builder::ReadSurvey(const Sheet& sheet) {
         {"choice_filter", &Question::choice_filter},
         {"repeat_count", &Question::repeat_count},
         {"trigger", &Question::trigger},
+        {"save_to", &Question::save_to},
     }};
     const std::string& key = survey_specs_[k].key;
     if (key == "type") field_of[k] = Field::kType;
@@ -909,6 +902,20 @@ Status Builder::ReadSurvey(const Sheet& sheet) {
         continue;
       }
       Question& begin = form_.questions[static_cast<size_t>(open.back().question)];
+      if (!q.save_to.empty() && form_.entities.empty()) {
+        // pyxform reports the missing entities first.
+        diags_->AddError(code::kSaveToWithoutEntities,
+                         fmt::format("save_to \"{}\" saves to an entity, but the form declares "
+                                     "none (and an end row cannot be saved)",
+                                     q.save_to),
+                         form_.SurveyCell(row.number, "save_to"));
+      } else if (!q.save_to.empty()) {
+        diags_->AddError(code::kSaveToOnContainer,
+                         fmt::format("save_to \"{}\" is on the end row of \"{}\": groups and "
+                                     "repeats cannot be saved as entity properties",
+                                     q.save_to, begin.name),
+                         form_.SurveyCell(row.number, "save_to"));
+      }
       if (begin.type != parsed.type) {
         diags_->AddError(code::kMismatchedEnd,
                          fmt::format("\"{}\" closes {} \"{}\" (row {}), which is a {}", type_text,
@@ -1161,6 +1168,125 @@ void Builder::ReadChoices(const Sheet& sheet, bool external) {
     }
   }
   if (!external) CheckTranslations(sheet, specs);
+}
+
+// ---- Entities -------------------------------------------------------------------
+
+// The entities sheet as pyxform reads it: headers in any case and spacing ("List
+// Name"), "dataset" as another name of list_name, the legacy "repeat" column
+// ignored; one entity list per row with a value.
+void Builder::ReadEntities(const Sheet& sheet) {
+  form_.entities_sheet = sheet.name;
+  if (sheet.rows.empty()) return;
+  static constexpr std::array<std::string_view, 6> kColumns = {
+      "list_name", "label", "entity_id", "create_if", "update_if", "repeat"};
+  struct Column {
+    int column = 0;
+    std::string header;
+    std::string key;  // one of kColumns, "" for a column pyxform does not know
+    bool refused = false;
+  };
+  std::vector<Column> columns;
+  for (const Cell& cell : sheet.rows[0].cells) {
+    Column column{cell.column, std::string(text::Trim(cell.value)), "", false};
+    if (column.header.empty()) continue;
+    std::string key = SnakeCase(text::AsciiLower(column.header));
+    if (key == "dataset") key = "list_name";
+    if (std::find(kColumns.begin(), kColumns.end(), key) != kColumns.end()) {
+      column.key = key;
+      auto [slot, fresh] = form_.entities_columns.emplace(key, cell.column);
+      // pyxform takes a second column written exactly as its own name for the first
+      // ("label" twice, or "dataset" after "list_name") and refuses any other.
+      bool own_name = column.header == (key == "list_name" ? "dataset" : key);
+      if (!fresh && !own_name) {
+        diags_->AddError(code::kDuplicateHeader,
+                         fmt::format("column \"{}\" is the same column as the one in column {}",
+                                     column.header, slot->second),
+                         SheetWhere(sheet.name, sheet.rows[0].number, cell.column));
+        continue;
+      }
+      // Both are read, in column order: a value in the second wins.
+      slot->second = cell.column;
+    }
+    columns.push_back(std::move(column));
+  }
+  std::set<std::string> lists;
+  for (size_t row_idx = 1; row_idx < sheet.rows.size(); ++row_idx) {
+    const Row& row = sheet.rows[row_idx];
+    EntityDeclaration entity;
+    entity.row = row.number;
+    bool has_value = false;
+    for (Column& column : columns) {
+      const Cell* cell = sheet.Find(row.number, column.column);
+      if (cell == nullptr) continue;
+      std::string value = CleanText(cell->value, false);
+      if (value.empty()) continue;
+      has_value = true;
+      if (column.key.empty()) {
+        if (!column.refused) {
+          diags_->AddError(code::kEntitiesColumn,
+                           fmt::format("the entities sheet has no column \"{}\" (its columns: "
+                                       "list_name, label, entity_id, create_if, update_if)",
+                                       column.header),
+                           SheetWhere(sheet.name, sheet.rows[0].number, column.column));
+          column.refused = true;
+        }
+      } else if (column.key == "list_name") {
+        entity.list_name = std::move(value);
+      } else if (column.key == "label") {
+        entity.label = std::move(value);
+      } else if (column.key == "entity_id") {
+        entity.entity_id = std::move(value);
+      } else if (column.key == "create_if") {
+        entity.create_if = std::move(value);
+      } else if (column.key == "update_if") {
+        entity.update_if = std::move(value);
+      }
+    }
+    if (!has_value) continue;
+    auto refuse = [&](const char* code, std::string_view column, const std::string& message) {
+      diags_->AddError(code, message, form_.EntitiesCell(row.number, column));
+    };
+    const std::string& list = entity.list_name;
+    if (list.empty()) {
+      refuse(code::kEntityListName, "list_name", "the entity list has no name (list_name)");
+    } else if (list.starts_with("__")) {
+      refuse(code::kEntityListName, "list_name",
+             fmt::format("entity list \"{}\" begins with two underscores, which ODK Central "
+                         "reserves",
+                         list));
+    } else if (list.find('.') != std::string::npos) {
+      refuse(code::kEntityListName, "list_name",
+             fmt::format("entity list \"{}\" contains a period", list));
+    } else if (!IsValidName(list)) {
+      refuse(code::kEntityListName, "list_name",
+             fmt::format("entity list \"{}\" is not an XML name (a letter or underscore, then "
+                         "letters, digits, '_', '-')",
+                         list));
+    }
+    if (entity.entity_id.empty() && !entity.update_if.empty()) {
+      refuse(code::kEntityUpdateWithoutId, "update_if",
+             fmt::format("entity list \"{}\" has an update_if but no entity_id: an update needs "
+                         "the id of the entity",
+                         list));
+    }
+    if (!entity.entity_id.empty() && !entity.create_if.empty() && entity.update_if.empty()) {
+      refuse(code::kEntityUpsertWithoutUpdateIf, "create_if",
+             fmt::format("entity list \"{}\" has an entity_id and a create_if but no update_if: "
+                         "creating or updating needs both conditions",
+                         list));
+    }
+    if (entity.entity_id.empty() && entity.label.empty()) {
+      refuse(code::kEntityWithoutLabel, "label",
+             fmt::format("entity list \"{}\" creates entities but has no label", list));
+    }
+    if (!list.empty() && !lists.insert(list).second) {
+      refuse(code::kDuplicateEntityList, "list_name",
+             fmt::format("entity list \"{}\" is declared twice", list));
+      continue;
+    }
+    form_.entities.push_back(std::move(entity));
+  }
 }
 
 // ---- Whole-form structure checks ------------------------------------------------
@@ -1467,6 +1593,9 @@ Result<Form> Builder::Build() {
     Language language = ParseLanguage(form_.settings.default_language);
     form_.default_language = language.code;
   }
+  if (const Sheet* entities = workbook_.FindSheet("entities")) {
+    ReadEntities(WithoutRowsAfterEmptyRun(*entities));
+  }
   // The default language goes first in the list once some column uses it.
   Status status = ReadSurvey(WithoutRowsAfterEmptyRun(*survey));
   if (!status) return tl::unexpected(status.error());
@@ -1476,6 +1605,8 @@ Result<Form> Builder::Build() {
   if (const Sheet* external = workbook_.FindSheet("external_choices")) {
     ReadChoices(WithoutRowsAfterEmptyRun(*external), true);
   }
+  // After the choices: an updated entity list needs an instance (a choice list may be it).
+  PlaceEntities(&form_, diags_);
 
   // Put the default language first; drop it when nothing uses it.
   std::set<std::string> used;
@@ -1534,6 +1665,18 @@ Result<Form> Builder::Build() {
 
 }  // namespace
 
+// XML element names (the ASCII subset pyxform allows, plus any non-ASCII letter).
+bool IsValidName(std::string_view name) {
+  if (name.empty()) return false;
+  auto letter = [](unsigned char c) { return std::isalpha(c) || c == '_' || c >= 0x80; };
+  if (!letter(static_cast<unsigned char>(name[0]))) return false;
+  for (char ch : name) {
+    auto c = static_cast<unsigned char>(ch);
+    if (!(letter(c) || std::isdigit(c) || c == '-' || c == '.')) return false;
+  }
+  return true;
+}
+
 Result<Form> BuildForm(const Workbook& workbook, Diagnostics* diags, const LoadOptions& options) {
   Builder builder(workbook, diags, options);
   return builder.Build();
@@ -1551,7 +1694,7 @@ Result<Form> LoadForm(std::string_view data, const std::string& file_name, Diagn
     xlsx.want_sheet = [](std::string_view name) {
       std::string lower = text::AsciiLower(name);
       return lower == "survey" || lower == "choices" || lower == "settings" ||
-             lower == "external_choices";
+             lower == "external_choices" || lower == "entities";
     };
     xlsx.read_lone_sheet = true;  // a workbook whose only sheet is the survey
   }

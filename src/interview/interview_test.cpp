@@ -718,5 +718,35 @@ TEST(ScreenText, EveryWordInEnglishKhmerAndVietnamese) {
             "(4 questions on this screen, answered in turn)");
 }
 
+// ODK entities are for ODK Central: the interview asks the questions, saves the answers
+// and has no meta/entity of its own (nothing of the entities sheet is a question).
+TEST(Interview, FormWithEntitiesRunsAsItsQuestions) {
+  Diagnostics diags;
+  auto form = form::testing::MakeFormWithEntities(
+      {{"type", "name", "label", "save_to"},
+       {"text", "tree", "Tree", "trees#species"},
+       {"begin_repeat", "stem", "Stems", ""},
+       {"integer", "girth", "Girth", "stems#girth"},
+       {"end_repeat", "", "", ""}},
+      {{"list_name", "label"}, {"trees", "${tree}"}, {"stems", "${girth}"}}, {}, &diags);
+  ASSERT_TRUE(form) << form.error().ToString();
+  ASSERT_FALSE(diags.has_errors()) << diags.items()[0].ToString();
+  ASSERT_EQ(form->entities.size(), 2U);
+  auto compiled = CompileForm(*form);
+  ASSERT_TRUE(compiled) << compiled.error().ToString();
+  Options options;
+  options.clock = &kClock;
+  auto iv = Interview::Start(*compiled, options);
+  ASSERT_TRUE(iv) << iv.error().ToString();
+  ASSERT_TRUE((*iv)->Set(0, "teak"));
+  ASSERT_TRUE((*iv)->Next());
+  auto answers = (*iv)->Answers();
+  ASSERT_EQ(answers.count("tree"), 1U);
+  EXPECT_EQ(answers.at("tree").value, "teak");
+  for (const auto& entry : answers) {
+    EXPECT_EQ(entry.first.find("entity"), std::string::npos) << entry.first;
+  }
+}
+
 }  // namespace
 }  // namespace ngosurvey::interview

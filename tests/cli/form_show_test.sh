@@ -95,4 +95,27 @@ expect_contains "$TMP/stderr" "E012"
 [ ! -e "$TMP/bad.json" ] || fail "form model wrote the model of an invalid form"
 expect_status 3 "$NGOSURVEY" form model examples/ngo_profile.xlsx -o "$TMP/no/such/dir/x.json"
 
+# ODK entities: the lists, their mode, where meta/entity goes and what is saved, in the
+# outline and as a last "entities" key of the JSON (only for a form that has them).
+expect_status 0 "$NGOSURVEY" form show tests/forms/parity/entities_two_lists.xlsx
+expect_contains "$TMP/stdout" "Entities:"
+expect_contains "$TMP/stdout" "  households (creates, meta/entity in /data/household)"
+expect_contains "$TMP/stdout" "  people (creates, meta/entity in /data/member)"
+expect_contains "$TMP/stdout" "    saves person -> full_name, age -> age"
+expect_status 0 "$NGOSURVEY" form show tests/forms/parity/entities_upsert.xlsx
+expect_contains "$TMP/stdout" "  trees (creates or updates, meta/entity in /data)"
+expect_contains "$TMP/stdout" "    update if \${new} = 'no'"
+expect_status 0 "$NGOSURVEY" form show --format json tests/forms/parity/entities_two_lists.xlsx
+/usr/bin/python3 - "$TMP/stdout" <<'PY' || fail "JSON entities"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+assert list(doc)[-1] == "entities", list(doc)
+people = doc["entities"][1]
+assert list(people) == ["list_name", "creates", "updates", "label", "entity_id", "create_if",
+                        "update_if", "container", "save_to"], list(people)
+assert people["list_name"] == "people" and people["creates"] and not people["updates"], people
+assert people["container"] == "/data/member" and people["entity_id"] is None, people
+assert people["save_to"] == {"full_name": "person", "age": "age"}, people["save_to"]
+PY
+
 echo "form_show_test: ok"

@@ -45,4 +45,16 @@ inline Result<Form> MakeForm(const Rows& survey, const Rows& choices = {},
   return BuildForm(wb, diags ? diags : &local);
 }
 
+// The same with an entities sheet (ODK entities) after the other sheets.
+inline Result<Form> MakeFormWithEntities(const Rows& survey, const Rows& entities,
+                                         const Rows& choices = {}, Diagnostics* diags = nullptr) {
+  Workbook wb;
+  wb.file = "test.xlsx";
+  wb.sheets.push_back(MakeSheet("survey", survey));
+  if (!choices.empty()) wb.sheets.push_back(MakeSheet("choices", choices));
+  wb.sheets.push_back(MakeSheet("entities", entities));
+  Diagnostics local;
+  return BuildForm(wb, diags ? diags : &local);
+}
+
 }  // namespace ngosurvey::form::testing
