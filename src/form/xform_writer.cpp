@@ -100,6 +100,12 @@ struct Elem {
   std::vector<int> children;
   bool meta_group = false;  // the generated "meta" group: no body
   bool is_group = false, is_repeat = false;
+  // ODK entities: the meta/entity element of this declaration; its children are its
+  // attributes with a bind (`attribute`: written on the entity, path ".../@name") and
+  // its label. None of them is a name ${} can refer to (`entity_part`).
+  const EntityDeclaration* entity = nullptr;
+  bool attribute = false;
+  bool entity_part = false;
 
   Text label, hint, guidance, constraint_msg, required_msg;
   // Media of the label: kind ("image", "audio", "video", "big-image") -> texts.
@@ -335,6 +341,13 @@ class Writer {
   int TableListGroup(Elem group, int row, int parent);
   void TableListRow(Elem* select, int row, int group, bool* header_written);
   void ExpandLoop(const Question& loop, int parent, std::vector<int>* elem_of);
+  // The meta/entity element of `entity` and its attributes' and label's elements,
+  // under the meta group `meta`; `first`: as the meta group's first child.
+  void AddEntity(const EntityDeclaration& entity, int meta, bool first);
+  int AddMetaGroup(int parent);
+  // Every placed entity (EntityDeclaration::container), `elem_of` giving the element of
+  // each question; `meta`: the survey's meta group, made when needed.
+  void AddEntities(const std::vector<int>& elem_of, int* meta);
   Elem FromQuestion(const Question& q);
   Status PrepareChoiceLists();
 
@@ -355,8 +368,12 @@ class Writer {
 
   // Output, appended to out_.
   std::string LangText(std::string_view code) const;
+  // From the XML declaration to the model's start tag.
+  void WriteHead(std::string_view title);
   Status WriteItext();
   Status WriteInstance(int elem, int depth, bool template_copy, bool in_repeat_copy);
+  // <entity dataset="..." create="1" ... id=""> with its label element.
+  Status WriteEntityInstance(int elem, int depth);
   void WriteSecondaryInstances();
   Status WriteBinds();
   Status WriteBody(int elem, int depth);
@@ -671,7 +688,8 @@ Elem Writer::FromQuestion(const Question& q) {
 // elements (TableListGroup); a loop a group and a copy of its rows per choice
 // (ExpandLoop).
 size_t Writer::ElemRoom() const {
-  size_t room = 3 * form_.questions.size() + 16;
+  // An entity: a meta group, the entity, six attributes and a label.
+  size_t room = 3 * form_.questions.size() + 16 + 9 * form_.entities.size();
   for (const Question& q : form_.questions) {
     if (q.parent < 0 || !form_.questions[static_cast<size_t>(q.parent)].is_loop()) continue;
     const ChoiceList* list =
@@ -764,6 +782,7 @@ void Writer::BuildTree() {
       AddElem(std::move(other), parent);
     }
   }
+  AddEntities(elem_of, &meta);
   // meta/instanceID and meta/instanceName.
   std::string omit = text::AsciiLower(form_.settings.values.count("omit_instanceid")
                                           ? form_.settings.values.at("omit_instanceid")
@@ -772,12 +791,7 @@ void Writer::BuildTree() {
   std::string instance_name = Clean(form_.settings.instance_name, false);
   if (!omit_id || !instance_name.empty()) {
     if (meta < 0) {
-      Elem group;
-      group.type = QuestionType::kBeginGroup;
-      group.is_group = true;
-      group.meta_group = true;
-      group.name = "meta";
-      meta = AddElem(std::move(group), -1);
+      meta = AddMetaGroup(-1);
     } else {
       tree_.elems[static_cast<size_t>(meta)].meta_group = true;
     }
@@ -807,12 +821,83 @@ void Writer::BuildTree() {
     stack.pop_back();
     preorder_.push_back(index);
     const Elem& e = tree_.elems[static_cast<size_t>(index)];
-    auto [slot, fresh] = tree_.by_name.emplace(e.name, index);
-    if (!fresh) slot->second = -2;
+    if (!e.entity_part) {
+      auto [slot, fresh] = tree_.by_name.emplace(e.name, index);
+      if (!fresh) slot->second = -2;
+    }
     for (auto child = e.children.rbegin(); child != e.children.rend(); ++child) {
       stack.push_back(*child);
     }
   }
+}
+
+// meta/entity in the survey's meta (first, as pyxform adds it before instanceID) or in
+// a meta group of its own at the end of its group or repeat.
+void Writer::AddEntities(const std::vector<int>& elem_of, int* meta) {
+  for (const EntityDeclaration& entity : form_.entities) {
+    if (entity.container == EntityDeclaration::kNoContainer) continue;
+    if (entity.container == EntityDeclaration::kRootContainer) {
+      if (*meta < 0) *meta = AddMetaGroup(-1);
+      AddEntity(entity, *meta, true);
+      continue;
+    }
+    int container = elem_of[static_cast<size_t>(entity.container)];
+    if (container < 0) continue;
+    int group = AddMetaGroup(container);
+    tree_.elems[static_cast<size_t>(group)].entity_part = true;
+    AddEntity(entity, group, false);
+  }
+}
+
+int Writer::AddMetaGroup(int parent) {
+  Elem group;
+  group.type = QuestionType::kBeginGroup;
+  group.is_group = true;
+  group.meta_group = true;
+  group.name = "meta";
+  return AddElem(std::move(group), parent);
+}
+
+// pyxform's entity declaration: dataset and, by mode, create="1" (create_if as its
+// calculation), update="1" (update_if), the version attributes read from the list's
+// instance, the id (a new uuid() when creating, else entity_id) and the label.
+void Writer::AddEntity(const EntityDeclaration& entity, int meta, bool first) {
+  Elem e;
+  e.type = QuestionType::kBeginGroup;
+  e.name = "entity";
+  e.entity = &entity;
+  e.entity_part = true;
+  const int index = AddElem(std::move(e), meta);
+  if (first) {
+    std::vector<int>& siblings = tree_.elems[static_cast<size_t>(meta)].children;
+    std::rotate(siblings.begin(), siblings.end() - 1, siblings.end());
+  }
+  auto add = [&](std::string_view name, std::string_view calculation) {
+    Elem attribute;
+    attribute.type = QuestionType::kCalculate;
+    attribute.name = name;
+    attribute.attribute = name.starts_with('@');
+    attribute.entity_part = true;
+    attribute.bind = {{"readonly", "true()"}};
+    if (!calculation.empty()) attribute.bind.emplace_back("calculate", calculation);
+    return AddElem(std::move(attribute), index);
+  };
+  if (!entity.create_if.empty() && entity.creates()) add("@create", entity.create_if);
+  if (!entity.update_if.empty() && entity.updates()) add("@update", entity.update_if);
+  if (entity.updates()) {
+    std::string item =
+        fmt::format("instance('{}')/root/item[name={}]/", entity.list_name, entity.entity_id);
+    add("@baseVersion", Keep(item + "__version"));
+    add("@trunkVersion", Keep(item + "__trunkVersion"));
+    add("@branchId", Keep(item + "__branchId"));
+  }
+  const int id = add("@id", entity.entity_id);
+  if (entity.entity_id.empty()) {
+    // A new entity's id, set when the form opens and in each new repeat instance.
+    tree_.elems[static_cast<size_t>(id)].default_value = "uuid()";
+    tree_.elems[static_cast<size_t>(id)].dynamic_default = true;
+  }
+  if (!entity.label.empty()) add("label", entity.label);
 }
 
 Status Writer::PrepareChoiceLists() {
@@ -1227,6 +1312,7 @@ Status Writer::WriteItext() {
 // a template too; inside the plain copy nested repeats have no template.
 Status Writer::WriteInstance(int index, int depth, bool template_copy, bool in_repeat_copy) {
   const Elem& e = tree_.elems[static_cast<size_t>(index)];
+  if (e.entity != nullptr) return WriteEntityInstance(index, depth);
   Attrs attrs;
   if (e.q != nullptr) {
     for (const auto& [header, value] : e.q->extra_columns) {
@@ -1275,6 +1361,28 @@ Status Writer::WriteInstance(int index, int depth, bool template_copy, bool in_r
   } else {
     Open(e.name, attrs, true);
     out_ += '\n';
+  }
+  return Ok();
+}
+
+Status Writer::WriteEntityInstance(int index, int depth) {
+  const Elem& e = tree_.elems[static_cast<size_t>(index)];
+  const EntityDeclaration& entity = *e.entity;
+  Attrs attrs = {{"dataset", entity.list_name}};
+  if (entity.creates()) attrs.emplace_back("create", "1");
+  if (entity.updates()) {
+    attrs.emplace_back("update", "1");
+    attrs.emplace_back("baseVersion", "");
+    attrs.emplace_back("trunkVersion", "");
+    attrs.emplace_back("branchId", "");
+  }
+  attrs.emplace_back("id", "");
+  const bool labelled = !entity.label.empty();
+  OpenLine(depth, "entity", attrs, !labelled);
+  if (labelled) {
+    Line(depth + 1, "<label/>");
+    Indent(depth);
+    CloseLine("entity");
   }
   return Ok();
 }
@@ -1385,6 +1493,7 @@ Status Writer::WriteBinds() {
   Attrs& attrs = attrs_;
   for (int index : preorder_) {
     const Elem& e = tree_.elems[static_cast<size_t>(index)];
+    if (e.entity != nullptr) continue;  // its attributes and label have the binds
     ClearScratch();
     TypeInfo info = InfoFor(e.type);
     attrs.clear();
@@ -1451,6 +1560,8 @@ Status Writer::WriteBinds() {
     };
     message(e.constraint_msg, "jr:constraintMsg");
     message(e.required_msg, "jr:requiredMsg");
+    if (e.q != nullptr && !e.q->save_to.empty())
+      attrs.emplace_back("entities:saveto", e.q->save_to);
     // Groups, repeats and "trigger" rows have a bind only when the row gives one.
     if (!(attrs.size() == 1 && (container || trigger_type))) OpenLine(3, "bind", attrs, true);
     // Actions of the model: dynamic defaults, start-geopoint, background-audio.
@@ -1687,6 +1798,34 @@ Status Writer::WriteBody(int index, int depth) {
   return Ok();
 }
 
+void Writer::WriteHead(std::string_view title) {
+  out_ += "<?xml version=\"1.0\"?>\n";
+  Attrs ns = {{"xmlns", "http://www.w3.org/2002/xforms"},
+              {"xmlns:h", "http://www.w3.org/1999/xhtml"},
+              {"xmlns:ev", "http://www.w3.org/2001/xml-events"},
+              {"xmlns:xsd", "http://www.w3.org/2001/XMLSchema"},
+              {"xmlns:jr", "http://openrosa.org/javarosa"},
+              {"xmlns:orx", "http://openrosa.org/xforms"},
+              {"xmlns:odk", "http://www.opendatakit.org/xforms"}};
+  const std::string_view entities_version = form_.EntitiesVersion();
+  if (!entities_version.empty()) {
+    ns.emplace_back("xmlns:entities", "http://www.opendatakit.org/xforms/entities");
+  }
+  OpenLine(0, "h:html", ns, false);
+  Line(1, "<h:head>");
+  Indent(2);
+  out_ += "<h:title>";
+  AppendEscaped(&out_, title, false);
+  out_ += "</h:title>\n";
+  if (entities_version.empty()) {
+    Line(2, "<model odk:xforms-version=\"1.0.0\">");
+  } else {
+    OpenLine(2, "model",
+             {{"odk:xforms-version", "1.0.0"}, {"entities:entities-version", entities_version}},
+             false);
+  }
+}
+
 Result<std::string> Writer::Write() {
   for (const Question& q : form_.questions) {
     if (q.type == QuestionType::kBackgroundGeopoint) {
@@ -1727,21 +1866,7 @@ Result<std::string> Writer::Write() {
   // Room for the whole document, so that the binds and the body are appended to the
   // head without a copy (pages reserved and never written cost nothing).
   out_.reserve(65536 + form_.questions.size() * 1024);
-  out_ += "<?xml version=\"1.0\"?>\n";
-  Attrs ns = {{"xmlns", "http://www.w3.org/2002/xforms"},
-              {"xmlns:h", "http://www.w3.org/1999/xhtml"},
-              {"xmlns:ev", "http://www.w3.org/2001/xml-events"},
-              {"xmlns:xsd", "http://www.w3.org/2001/XMLSchema"},
-              {"xmlns:jr", "http://openrosa.org/javarosa"},
-              {"xmlns:orx", "http://openrosa.org/xforms"},
-              {"xmlns:odk", "http://www.opendatakit.org/xforms"}};
-  OpenLine(0, "h:html", ns, false);
-  Line(1, "<h:head>");
-  Indent(2);
-  out_ += "<h:title>";
-  AppendEscaped(&out_, title, false);
-  out_ += "</h:title>\n";
-  Line(2, "<model odk:xforms-version=\"1.0.0\">");
+  WriteHead(title);
   const auto& values = form_.settings.values;
   auto setting = [&](const char* key) {
     auto it = values.find(key);

@@ -26,6 +26,18 @@ std::string XForm(const Rows& survey, const Rows& choices = {}, const Rows& sett
   return xml ? *xml : "";
 }
 
+// The XForm of rows with an entities sheet (ODK entities).
+std::string EntityXForm(const Rows& survey, const Rows& entities, const Rows& choices = {}) {
+  Diagnostics diags;
+  Result<Form> form = testing::MakeFormWithEntities(survey, entities, choices, &diags);
+  EXPECT_TRUE(form.has_value());
+  EXPECT_FALSE(diags.has_errors()) << (diags.items().empty() ? "" : diags.items()[0].ToString());
+  if (!form) return "";
+  Result<std::string> xml = WriteXForm(*form);
+  EXPECT_TRUE(xml.has_value()) << (xml ? "" : xml.error().message);
+  return xml ? *xml : "";
+}
+
 bool Has(const std::string& xml, std::string_view part) {
   return xml.find(part) != std::string::npos;
 }
@@ -533,6 +545,126 @@ TEST(XFormWriter, FormIdFallsBackOnTheFileNameThenData) {
   form.settings.form_id.clear();
   EXPECT_TRUE(Has(*WriteXForm(form, {"survey_2"}), R"x(<data id="survey_2">)x"));
   EXPECT_TRUE(Has(*WriteXForm(form), R"x(<data id="data">)x"));
+}
+
+}  // namespace
+}  // namespace ngosurvey::form
+
+namespace ngosurvey::form {
+namespace {
+
+TEST(XFormWriter, EntityCreatedFromTheSurveyMeta) {
+  std::string xml =
+      EntityXForm({{"type", "name", "label", "save_to"},
+                   {"text", "tree", "Tree", "species"},
+                   {"integer", "height", "Height", "height"}},
+                  {{"list_name", "label"}, {"trees", "concat(${tree}, ' ', ${height})"}});
+  EXPECT_EQ(xml,
+            R"x(<?xml version="1.0"?>
+<h:html xmlns="http://www.w3.org/2002/xforms" xmlns:h="http://www.w3.org/1999/xhtml" xmlns:ev="http://www.w3.org/2001/xml-events" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:jr="http://openrosa.org/javarosa" xmlns:orx="http://openrosa.org/xforms" xmlns:odk="http://www.opendatakit.org/xforms" xmlns:entities="http://www.opendatakit.org/xforms/entities">
+  <h:head>
+    <h:title>test</h:title>
+    <model odk:xforms-version="1.0.0" entities:entities-version="2024.1.0">
+      <instance>
+        <data id="test">
+          <tree/>
+          <height/>
+          <meta>
+            <entity dataset="trees" create="1" id="">
+              <label/>
+            </entity>
+            <instanceID/>
+          </meta>
+        </data>
+      </instance>
+      <bind nodeset="/data/tree" type="string" entities:saveto="species"/>
+      <bind nodeset="/data/height" type="int" entities:saveto="height"/>
+      <bind nodeset="/data/meta/entity/@id" type="string" readonly="true()"/>
+      <setvalue ref="/data/meta/entity/@id" event="odk-instance-first-load" value="uuid()"/>
+      <bind nodeset="/data/meta/entity/label" type="string" readonly="true()" calculate="concat( /data/tree , ' ',  /data/height )"/>
+      <bind nodeset="/data/meta/instanceID" type="string" readonly="true()" jr:preload="uid"/>
+    </model>
+  </h:head>
+  <h:body>
+    <input ref="/data/tree">
+      <label>Tree</label>
+    </input>
+    <input ref="/data/height">
+      <label>Height</label>
+    </input>
+  </h:body>
+</h:html>
+)x");
+}
+
+TEST(XFormWriter, EntityUpdateReadsItsVersionsFromTheListsInstance) {
+  std::string xml = EntityXForm({{"type", "name", "label", "save_to"},
+                                 {"csv-external", "trees", "", ""},
+                                 {"text", "tid", "Tree id", ""},
+                                 {"integer", "height", "Height", "height"},
+                                 {"integer", "c", "C", ""}},
+                                {{"list_name", "entity_id", "create_if", "update_if"},
+                                 {"trees", "${tid}", "${c} = 1", "${c} = 2"}});
+  EXPECT_TRUE(HasFlat(xml, R"x(<entity dataset="trees" create="1" update="1" baseVersion="" )x"
+                           R"x(trunkVersion="" branchId="" id=""/>)x"));
+  EXPECT_TRUE(HasFlat(xml, R"x(<bind nodeset="/data/meta/entity/@create" type="string" )x"
+                           R"x(readonly="true()" calculate=" /data/c  = 1"/>)x"));
+  EXPECT_TRUE(HasFlat(xml, R"x(<bind nodeset="/data/meta/entity/@update" type="string" )x"
+                           R"x(readonly="true()" calculate=" /data/c  = 2"/>)x"));
+  for (const auto& [attribute, field] :
+       {std::pair{"baseVersion", "__version"}, std::pair{"trunkVersion", "__trunkVersion"},
+        std::pair{"branchId", "__branchId"}}) {
+    EXPECT_TRUE(Has(xml, std::string(R"x(<bind nodeset="/data/meta/entity/@)x") + attribute +
+                             R"x(" type="string" readonly="true()" calculate="instance('trees')/)x"
+                             R"x(root/item[name= /data/tid ]/)x" +
+                             field + R"x("/>)x"))
+        << attribute;
+  }
+  EXPECT_TRUE(Has(xml, R"x(<bind nodeset="/data/meta/entity/@id" type="string" readonly="true()" )x"
+                       R"x(calculate=" /data/tid "/>)x"));
+  // The id comes from entity_id: no uuid(), and no label without a label cell.
+  EXPECT_FALSE(Has(xml, "uuid()"));
+  EXPECT_FALSE(Has(xml, "/data/meta/entity/label"));
+}
+
+TEST(XFormWriter, EntityInARepeatIsOnePerInstance) {
+  std::string xml = EntityXForm({{"type", "name", "label", "save_to"},
+                                 {"begin_repeat", "r", "R", ""},
+                                 {"text", "tree", "Tree", "species"},
+                                 {"end_repeat", "", "", ""}},
+                                {{"list_name", "label"}, {"trees", "${tree}"}});
+  EXPECT_TRUE(Has(xml, R"x(entities:entities-version="2025.1.0")x"));
+  // In the template and the first instance, before the survey's meta.
+  EXPECT_TRUE(HasFlat(xml,
+                      R"x(<r jr:template=""><tree/><meta><entity dataset="trees" create="1" )x"
+                      R"x(id=""><label/></entity></meta></r><r><tree/><meta><entity )x"
+                      R"x(dataset="trees" create="1" id=""><label/></entity></meta></r><meta>)x"
+                      R"x(<instanceID/></meta>)x"));
+  EXPECT_TRUE(Has(xml, R"x(<bind nodeset="/data/r/meta/entity/label" type="string" )x"
+                       R"x(readonly="true()" calculate=" ../../../tree "/>)x"));
+  EXPECT_TRUE(Has(xml, R"x(<setvalue ref="/data/r/meta/entity/@id" )x"
+                       R"x(event="odk-instance-first-load" value="uuid()"/>)x"));
+  EXPECT_TRUE(HasFlat(xml, R"x(</input><setvalue ref="/data/r/meta/entity/@id" )x"
+                           R"x(event="odk-new-repeat" value="uuid()"/></repeat>)x"));
+}
+
+TEST(XFormWriter, EntityUpdateInARepeatReadsItsVersionsRelatively) {
+  std::string xml = EntityXForm({{"type", "name", "label"},
+                                 {"csv-external", "trees", ""},
+                                 {"begin_repeat", "r", "R"},
+                                 {"text", "tid", "Tree id"},
+                                 {"end_repeat", "", ""}},
+                                {{"list_name", "entity_id"}, {"trees", "${tid}"}});
+  EXPECT_TRUE(Has(xml, R"x(calculate="instance('trees')/root/item[name= current()/../../../tid )x"
+                       R"x(]/__version")x"));
+  EXPECT_TRUE(Has(xml, R"x(<bind nodeset="/data/r/meta/entity/@id" type="string" )x"
+                       R"x(readonly="true()" calculate=" ../../../tid "/>)x"));
+  EXPECT_FALSE(Has(xml, "setvalue"));
+}
+
+TEST(XFormWriter, FormWithoutEntitiesDeclaresNoEntitiesNamespace) {
+  std::string xml = XForm({{"type", "name", "label"}, {"text", "q", "Q"}});
+  EXPECT_FALSE(Has(xml, "entities"));
 }
 
 }  // namespace

@@ -7,8 +7,8 @@
 //   node engine_check.mjs FORM.xml FORM.json
 //
 // Elements pyxform generates (meta/instanceID, meta/instanceName, NAME_other after
-// an or_other select, NAME_count before a repeat counted by an expression) are the
-// only ones allowed beyond the form's. Repeats are opened with one instance (a
+// an or_other select, NAME_count before a repeat counted by an expression, the
+// meta/entity of ODK entities) are the only ones allowed beyond the form's. Repeats are opened with one instance (a
 // counted repeat through its count question), so that their questions are checked
 // too. Labels are compared with ${name} references (shown empty by the engine on a
 // blank instance) removed and whitespace collapsed. Exit 0 when all match; 1 with
@@ -113,8 +113,13 @@ function collect(node, out) {
 
 const wanted = expected.questions.filter((q) => q.type !== 'xml-external' && q.type !== 'csv-external');
 const wantedPaths = new Set(wanted.map((q) => q.path));
+// ODK entities: a meta/entity (and its label) in the container `form show` names for
+// each entity list (the survey's meta, or a meta of a group or repeat).
+const entityContainers = new Set((expected.entities || []).map((e) => e.container).filter((c) => c));
 const generated = (path) => {
   if (/^\/[^/]+\/meta\/(instanceID|instanceName|audit)$/.test(path) || /^\/[^/]+\/meta$/.test(path)) return true;
+  const entity = /^(.*)\/meta(\/entity(\/label)?)?$/.exec(path);
+  if (entity && entityContainers.has(entity[1])) return true;
   const name = path.slice(path.lastIndexOf('/') + 1);
   const parent = path.slice(0, path.lastIndexOf('/'));
   for (const q of wanted) {
