@@ -24,6 +24,7 @@
 #include "base/text.h"
 #include "form/diagnostics.h"
 #include "form/entities_internal.h"
+#include "form/pulldata.h"
 
 namespace ngosurvey::form {
 namespace {
@@ -413,12 +414,16 @@ void Placer::Allocate(std::vector<Request> requests) {
 }
 
 // ODK Validate evaluates an update's instance('LIST') paths: the list must be one of
-// the XForm's secondary instances (a choice list, a select_*_from_file's file or an
-// external question of that name).
+// the XForm's secondary instances (a choice list, a select_*_from_file's file, an
+// external question of that name or a pulldata() file: form/pulldata.h).
 void Placer::CheckInstances() {
   std::set<std::string, std::less<>> instances;
   for (const ChoiceList& list : form_.choice_lists) instances.insert(list.name);
   for (const Question& q : form_.questions) {
+    for (const std::string* expr : {&q.calculation, &q.constraint, &q.relevant, &q.required,
+                                    &q.read_only, &q.choice_filter, &q.default_value}) {
+      for (std::string& file : PulldataFiles(*expr)) instances.insert(std::move(file));
+    }
     if (q.type == QuestionType::kSelectOneFromFile ||
         q.type == QuestionType::kSelectMultipleFromFile) {
       instances.insert(q.list_name.substr(0, q.list_name.rfind('.')));

@@ -260,7 +260,11 @@ TEST(Entities, UpdateNeedsAnInstanceOfTheList) {
   EXPECT_EQ(ErrorCodes(bare.diags), std::vector<std::string>{code::kEntityUpdateWithoutList});
   for (const Rows& survey :
        {Rows{{"type", "name", "label"}, {"text", "q", "Q"}, {"csv-external", "trees", ""}},
-        Rows{{"type", "name", "label"}, {"select_one_from_file trees.csv", "q", "Q"}}}) {
+        Rows{{"type", "name", "label"}, {"select_one_from_file trees.csv", "q", "Q"}},
+        // pulldata('trees', ...) makes trees.csv an instance of the XForm too.
+        Rows{{"type", "name", "label", "calculation"},
+             {"text", "q", "Q", ""},
+             {"calculate", "height", "", "pulldata('trees', 'height', 'id', ${q})"}}}) {
     EXPECT_TRUE(ErrorCodes(Build(survey, entities).diags).empty());
   }
 }

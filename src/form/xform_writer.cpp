@@ -25,6 +25,7 @@
 #include "form/appearance.h"
 #include "form/diagnostics.h"
 #include "form/parameters.h"
+#include "form/pulldata.h"
 
 namespace ngosurvey::form {
 namespace {
@@ -1394,19 +1395,8 @@ void Writer::WriteSecondaryInstances() {
     // pulldata('file', ...) in an expression: the CSV file as an instance.
     for (const std::string* expr : {&q.calculation, &q.constraint, &q.relevant, &q.required,
                                     &q.read_only, &q.choice_filter, &q.default_value}) {
-      size_t pos = 0;
-      while ((pos = expr->find("pulldata", pos)) != std::string::npos) {
-        pos += 8;
-        size_t open = expr->find_first_not_of(" \t", pos);
-        if (open == std::string::npos || (*expr)[open] != '(') continue;
-        size_t comma = expr->find(',', open);
-        if (comma == std::string::npos) break;
-        std::string file;
-        for (char c : std::string_view(*expr).substr(open + 1, comma - open - 1)) {
-          if (c != '\'' && c != '"') file += c;
-        }
-        file = std::string(text::Trim(file));
-        if (file.empty() || !seen.insert(file).second) continue;
+      for (const std::string& file : PulldataFiles(*expr)) {
+        if (!seen.insert(file).second) continue;
         std::string src = "jr://file-csv/" + file + ".csv";
         OpenLine(3, "instance", {{"id", file}, {"src", src}}, true);
       }
