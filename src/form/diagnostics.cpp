@@ -245,8 +245,8 @@ constexpr std::array kCatalogue = {
                    "An entities row updates entities (entity_id) but the form has no instance "
                    "of the list: ODK Validate refuses the XForm (instance('LIST') does not "
                    "exist).",
-                   "Attach the entity list: a select_one_from_file LIST.csv, or a csv-external "
-                   "named as the list."},
+                   "Attach the entity list: a select_one_from_file LIST.csv, a csv-external "
+                   "named as the list, or a pulldata('LIST', ...) call."},
 
     DiagnosticInfo{"W101", kW,
                    "A sheet's name is close to survey, choices or settings but not equal.",

@@ -437,13 +437,13 @@ void Placer::CheckInstances() {
         instances.count(declaration.list_name) != 0) {
       continue;
     }
-    diags_->AddError(
-        code::kEntityUpdateWithoutList,
-        fmt::format("list \"{}\" is updated (entity_id) but the form has no "
-                    "instance of it: add a select_one_from_file {}.csv or a "
-                    "csv-external named {}",
-                    declaration.list_name, declaration.list_name, declaration.list_name),
-        form_.EntitiesCell(declaration.row, "entity_id"));
+    diags_->AddError(code::kEntityUpdateWithoutList,
+                     fmt::format("list \"{}\" is updated (entity_id) but the form has no "
+                                 "instance of it: add a select_one_from_file {}.csv, a "
+                                 "csv-external named {} or a pulldata('{}', ...) call",
+                                 declaration.list_name, declaration.list_name,
+                                 declaration.list_name, declaration.list_name),
+                     form_.EntitiesCell(declaration.row, "entity_id"));
   }
 }
 
