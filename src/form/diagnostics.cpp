@@ -124,7 +124,7 @@ constexpr std::array kCatalogue = {
                    "Write the expression in the calculation column, or change the type."},
     DiagnosticInfo{"E025", kE,
                    "No longer reported (repeat_count on a row that is not a repeat is warning "
-                   "W112, as pyxform ignores it).",
+                   "W112, as pyxform accepts it).",
                    "Nothing: the code is kept so that it keeps its meaning."},
     DiagnosticInfo{"E026", kE,
                    "A select has or_other and a choice_filter; pyxform refuses the pair.",

@@ -420,10 +420,7 @@ void Placer::CheckInstances() {
   std::set<std::string, std::less<>> instances;
   for (const ChoiceList& list : form_.choice_lists) instances.insert(list.name);
   for (const Question& q : form_.questions) {
-    for (const std::string* expr : {&q.calculation, &q.constraint, &q.relevant, &q.required,
-                                    &q.read_only, &q.choice_filter, &q.default_value}) {
-      for (std::string& file : PulldataFiles(*expr)) instances.insert(std::move(file));
-    }
+    for (std::string& file : PulldataFiles(q)) instances.insert(std::move(file));
     if (q.type == QuestionType::kSelectOneFromFile ||
         q.type == QuestionType::kSelectMultipleFromFile) {
       instances.insert(q.list_name.substr(0, q.list_name.rfind('.')));

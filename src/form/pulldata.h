@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/text.h"
+#include "form/form.h"
 
 namespace ngosurvey::form {
 
@@ -31,6 +32,17 @@ inline std::vector<std::string> PulldataFiles(std::string_view expr) {
     }
     file = std::string(text::Trim(file));
     if (!file.empty()) files.push_back(std::move(file));
+  }
+  return files;
+}
+
+// The files of every pulldata() call in a question's expression columns (calculation,
+// constraint, relevant, required, read_only, choice_filter, default), in that order.
+inline std::vector<std::string> PulldataFiles(const Question& q) {
+  std::vector<std::string> files;
+  for (const std::string* expr : {&q.calculation, &q.constraint, &q.relevant, &q.required,
+                                  &q.read_only, &q.choice_filter, &q.default_value}) {
+    for (std::string& file : PulldataFiles(*expr)) files.push_back(std::move(file));
   }
   return files;
 }

@@ -220,6 +220,21 @@ struct TypeInfo {
   std::string_view preload, preload_params;
 };
 
+// pyxform keeps the `uri:` of a metadata type in its preload parameter
+// (`uri:deviceid` -> jr:preloadParams="uri:deviceid"); ODK Collect reads both spellings.
+std::string_view PreloadParams(const Elem& e, std::string_view params) {
+  static constexpr std::array<std::string_view, 6> kUriSpelled = {
+      "uri:deviceid",    "uri:subscriberid", "uri:simserial",
+      "uri:phonenumber", "uri:username",     "uri:email"};
+  if (e.q == nullptr || !text::AsciiLower(text::Trim(e.q->type_text)).starts_with("uri:")) {
+    return params;
+  }
+  for (std::string_view spelled : kUriSpelled) {
+    if (spelled.substr(4) == params) return spelled;
+  }
+  return params;
+}
+
 TypeInfo InfoFor(QuestionType type) {
   switch (type) {
     case QuestionType::kText:
@@ -360,6 +375,7 @@ class Writer {
   void ClearScratch() { scratch_.clear(); }
   // Appends the path that replaces ${name}, with a space either side; `escape`:
   // escaped for an attribute.
+  int AncestorDistance(int from, int ancestor) const;
   Status AppendReference(std::string* out, std::string_view name, bool last_saved, int context,
                          bool use_current, std::string_view whole, size_t at, bool escape);
   // A text for people appended to `out` (which holds a partial text when it
@@ -721,29 +737,30 @@ void Writer::BuildTree() {
     if (q.name.empty() || IsExternal(q.type)) continue;
     int parent = q.parent < 0 ? -1 : elem_of[static_cast<size_t>(q.parent)];
     if (q.parent >= 0 && parent < 0) continue;  // inside a skipped container
-    if (q.is_repeat() && !q.repeat_count.empty()) {
-      // pyxform: a count that is not one ${reference} gets a calculate of its own.
-      std::string count = Clean(text::Trim(q.repeat_count), collapse_);
-      bool single_ref = count.size() > 3 && count.rfind("${", 0) == 0 && count.back() == '}' &&
-                        count.find("${", 2) == std::string::npos;
-      if (!single_ref) {
-        Elem gen;
-        gen.type = QuestionType::kCalculate;
-        gen.name = q.name + "_count";
-        gen.bind = {{"readonly", "true()"}, {"calculate", Keep(count)}};
-        AddElem(std::move(gen), parent);
-        count = "${" + q.name + "_count}";
-      }
-      Elem e = FromQuestion(q);
-      e.control.emplace_back("jr:count", Keep(count));
-      elem_of[static_cast<size_t>(q.index)] = AddElem(std::move(e), parent);
-      continue;
-    }
     if (q.is_loop()) {
       ExpandLoop(q, parent, &elem_of);
       continue;
     }
+    // jr:count: pyxform writes repeat_count on any row's control, not only a repeat's
+    // (ODK clients ignore it elsewhere; the reader warns, W112). On a repeat or a group
+    // a count that is not one ${reference} gets a calculate of its own before it.
+    std::string_view count;
+    if (!q.repeat_count.empty()) {
+      std::string cleaned = Clean(text::Trim(q.repeat_count), collapse_);
+      bool single_ref = cleaned.size() > 3 && cleaned.rfind("${", 0) == 0 &&
+                        cleaned.back() == '}' && cleaned.find("${", 2) == std::string::npos;
+      if (q.is_container() && !single_ref) {
+        Elem gen;
+        gen.type = QuestionType::kCalculate;
+        gen.name = q.name + "_count";
+        gen.bind = {{"readonly", "true()"}, {"calculate", Keep(cleaned)}};
+        AddElem(std::move(gen), parent);
+        cleaned = "${" + q.name + "_count}";
+      }
+      count = Keep(cleaned);
+    }
     Elem e = FromQuestion(q);
+    if (!count.empty()) e.control.emplace_back("jr:count", count);
     if (q.type == QuestionType::kAudit) {
       // pyxform puts the audit in the meta group, always named "audit".
       e.name = "audit";
@@ -772,8 +789,8 @@ void Writer::BuildTree() {
     int index = AddElem(std::move(e), parent);
     elem_of[static_cast<size_t>(q.index)] = index;
     if (q.is_group() && q.name == "meta" && q.parent < 0 && meta < 0) meta = index;
-    if (q.or_other &&
-        (q.type == QuestionType::kSelectOne || q.type == QuestionType::kSelectMultiple)) {
+    if (q.or_other && (q.type == QuestionType::kSelectOne ||
+                       q.type == QuestionType::kSelectMultiple || q.type == QuestionType::kRank)) {
       Elem other;
       other.type = QuestionType::kText;
       other.name = q.name + "_other";
@@ -937,6 +954,17 @@ Status Writer::PrepareChoiceLists() {
 
 // ---- ${name} ----------------------------------------------------------------------
 
+// How many steps up from element `from` its ancestor `ancestor` is (1: the parent), or
+// 0 when it is not an ancestor.
+int Writer::AncestorDistance(int from, int ancestor) const {
+  int steps = 1;
+  for (int c = tree_.elems[static_cast<size_t>(from)].parent; c >= 0;
+       c = tree_.elems[static_cast<size_t>(c)].parent, ++steps) {
+    if (c == ancestor) return steps;
+  }
+  return 0;
+}
+
 Status Writer::AppendReference(std::string* out, std::string_view name, bool last_saved,
                                int context, bool use_current, std::string_view whole, size_t at,
                                bool escape) {
@@ -983,17 +1011,26 @@ Status Writer::AppendReference(std::string* out, std::string_view name, bool las
     for (int a = tree_.elems[static_cast<size_t>(target)].parent; a >= 0 && lcar < 0;
          a = tree_.elems[static_cast<size_t>(a)].parent) {
       if (!tree_.elems[static_cast<size_t>(a)].is_repeat) continue;
-      int steps = 1;
-      for (int c = tree_.elems[static_cast<size_t>(context)].parent; c >= 0;
-           c = tree_.elems[static_cast<size_t>(c)].parent, ++steps) {
-        if (c == a) {
-          lcar = a;
-          lcar_steps = steps;
-          break;
-        }
+      int steps = AncestorDistance(context, a);
+      if (steps > 0) {
+        lcar = a;
+        lcar_steps = steps;
       }
     }
     if (lcar >= 0) {
+      // The path itself goes up only to the lowest group or repeat that holds both
+      // (pyxform's get_path_relative_to_lcar): ` ../a ` from /data/r/g/b to /data/r/g/a.
+      int lca = lcar;
+      int lca_steps = lcar_steps;
+      for (int a = tree_.elems[static_cast<size_t>(target)].parent; a != lcar;
+           a = tree_.elems[static_cast<size_t>(a)].parent) {
+        int steps = AncestorDistance(context, a);
+        if (steps > 0) {
+          lca = a;
+          lca_steps = steps;
+          break;
+        }
+      }
       // pyxform: a ${} inside a predicate of an instance() path is relative to current().
       if (!use_current && whole.find("instance(") != std::string_view::npos) {
         size_t open = whole.rfind('[', at);
@@ -1005,10 +1042,10 @@ Status Writer::AppendReference(std::string* out, std::string_view name, bool las
       }
       *out += ' ';
       if (use_current) *out += "current()/";
-      for (int i = 0; i < lcar_steps; ++i) *out += i == 0 ? ".." : "/..";
-      // The target's path below the repeat (its path starts with the repeat's).
+      for (int i = 0; i < lca_steps; ++i) *out += i == 0 ? ".." : "/..";
+      // The target's path below that ancestor (its path starts with the ancestor's).
       append(
-          std::string_view(target_path).substr(tree_.elems[static_cast<size_t>(lcar)].path.size()));
+          std::string_view(target_path).substr(tree_.elems[static_cast<size_t>(lca)].path.size()));
       *out += ' ';
       return Ok();
     }
@@ -1309,8 +1346,10 @@ Status Writer::WriteItext() {
 }
 
 // pyxform's Section.xml_instance: a repeat outside a repeat's own copy is written as
-// a jr:template followed by one instance; inside a template every nested repeat is
-// a template too; inside the plain copy nested repeats have no template.
+// a jr:template followed by one instance; inside a template a nested repeat is a
+// template too, but a group of the template is written as outside any repeat (its
+// repeats get a template and an instance); inside the plain copy nested repeats have
+// no template.
 Status Writer::WriteInstance(int index, int depth, bool template_copy, bool in_repeat_copy) {
   const Elem& e = tree_.elems[static_cast<size_t>(index)];
   if (e.entity != nullptr) return WriteEntityInstance(index, depth);
@@ -1348,7 +1387,13 @@ Status Writer::WriteInstance(int index, int depth, bool template_copy, bool in_r
     if (e.is_repeat && template_copy) attrs.emplace_back("jr:template", "");
     OpenLine(depth, e.name, attrs, e.children.empty());
     if (!e.children.empty()) {
-      NGO_TRY(write_children(template_copy, in_repeat_copy || e.is_repeat));
+      if (template_copy && !e.is_repeat) {
+        // pyxform writes a group inside a template as it writes one outside any repeat,
+        // so a repeat in it gets a template and an instance again.
+        NGO_TRY(write_children(false, false));
+      } else {
+        NGO_TRY(write_children(template_copy, in_repeat_copy || e.is_repeat));
+      }
       Indent(depth);
       CloseLine(e.name);
     }
@@ -1393,13 +1438,10 @@ void Writer::WriteSecondaryInstances() {
   std::set<std::string, std::less<>> seen;
   for (const Question& q : form_.questions) {
     // pulldata('file', ...) in an expression: the CSV file as an instance.
-    for (const std::string* expr : {&q.calculation, &q.constraint, &q.relevant, &q.required,
-                                    &q.read_only, &q.choice_filter, &q.default_value}) {
-      for (const std::string& file : PulldataFiles(*expr)) {
-        if (!seen.insert(file).second) continue;
-        std::string src = "jr://file-csv/" + file + ".csv";
-        OpenLine(3, "instance", {{"id", file}, {"src", src}}, true);
-      }
+    for (const std::string& file : PulldataFiles(q)) {
+      if (!seen.insert(file).second) continue;
+      std::string src = "jr://file-csv/" + file + ".csv";
+      OpenLine(3, "instance", {{"id", file}, {"src", src}}, true);
     }
     std::string id, src;
     if (q.type == QuestionType::kSelectOneFromFile ||
@@ -1509,7 +1551,7 @@ Status Writer::WriteBinds() {
       if (e.type == QuestionType::kNote) attrs.emplace_back("readonly", "true()");
       if (!info.preload.empty()) {
         attrs.emplace_back("jr:preload", info.preload);
-        attrs.emplace_back("jr:preloadParams", info.preload_params);
+        attrs.emplace_back("jr:preloadParams", PreloadParams(e, info.preload_params));
       }
       if (e.type == QuestionType::kImage) {
         auto it = e.parameters.find("max-pixels");

@@ -20,8 +20,9 @@
 //    defaults, trigger);
 //  - the body: input, select1, select, odk:rank, trigger, upload, range, group,
 //    repeat (jr:count, through a generated NAME_count when not a plain ${ref}).
-// ${name} becomes the absolute path, or the path relative to the lowest common
-// repeat when the reference and the referring element share one, as pyxform does.
+// ${name} becomes the absolute path, or, when a repeat holds both the reference and
+// the referring element, the path relative to their lowest common group or repeat,
+// as pyxform does.
 //
 // Preconditions: a Form that LoadForm built without errors. On a form with errors
 // the writer still returns a document or an Error, never crashes.

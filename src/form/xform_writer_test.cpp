@@ -186,6 +186,93 @@ TEST(XFormWriter, RepeatsGetATemplateAndRelativePaths) {
           </member>)x"));
 }
 
+TEST(XFormWriter, ReferencesInAGroupOfARepeatGoUpToTheGroupOnly) {
+  // pyxform's get_path_relative_to_lcar: a repeat must hold both, but the path goes up
+  // only to their lowest common group or repeat.
+  std::string xml = XForm({{"type", "name", "label", "relevant"},
+                           {"begin_repeat", "r", "R", ""},
+                           {"text", "top", "Top", ""},
+                           {"begin_group", "g", "G", ""},
+                           {"integer", "a", "A", ""},
+                           {"integer", "b", "B", "${a} > 1"},
+                           {"begin_group", "g2", "G2", "${b} > 0"},
+                           {"text", "c", "C", "${a} > 2 and ${top} != ''"},
+                           {"end_group", "", "", ""},
+                           {"end_group", "", "", ""},
+                           {"end_repeat", "", "", ""}});
+  EXPECT_TRUE(Has(xml, R"x(<bind nodeset="/data/r/g/b" type="int" relevant=" ../a  &gt; 1"/>)x"))
+      << xml;
+  EXPECT_TRUE(Has(xml, R"x(<bind nodeset="/data/r/g/g2" relevant=" ../b  &gt; 0"/>)x")) << xml;
+  EXPECT_TRUE(Has(
+      xml,
+      R"x(<bind nodeset="/data/r/g/g2/c" type="string" relevant=" ../../a  &gt; 2 and  ../../../top  != ''"/>)x"))
+      << xml;
+}
+
+TEST(XFormWriter, ARepeatInAGroupOfATemplateGetsATemplateAndAnInstance) {
+  // pyxform writes a group inside a repeat's template as it writes one outside any
+  // repeat (Section.xml_instance), so the repeat in it appears twice there.
+  std::string xml = XForm({{"type", "name", "label"},
+                           {"begin_repeat", "r", "R"},
+                           {"begin_group", "g", "G"},
+                           {"begin_repeat", "rr", "RR"},
+                           {"text", "c", "C"},
+                           {"end_repeat", "", ""},
+                           {"end_group", "", ""},
+                           {"end_repeat", "", ""}});
+  EXPECT_TRUE(HasFlat(xml,
+                      R"x(<r jr:template=""><g><rr jr:template=""><c/></rr><rr><c/></rr></g></r>)x"
+                      R"x(<r><g><rr><c/></rr></g></r>)x"))
+      << xml;
+}
+
+TEST(XFormWriter, RepeatCountOutsideARepeatIsWrittenAsPyxformWritesIt) {
+  // pyxform puts jr:count on any control: on a group with its NAME_count calculate as
+  // for a repeat, on a question as written (clients ignore both; W112 says so).
+  Diagnostics diags;
+  Result<Form> form = MakeForm({{"type", "name", "label", "repeat_count"},
+                                {"integer", "n", "N", ""},
+                                {"begin_group", "h", "H", "${n} + 1"},
+                                {"text", "q", "Q", ""},
+                                {"end_group", "", "", ""},
+                                {"text", "t", "T", "4"}},
+                               {}, {}, &diags);
+  ASSERT_TRUE(form.has_value());
+  Result<std::string> xml = WriteXForm(*form);
+  ASSERT_TRUE(xml.has_value());
+  EXPECT_TRUE(Has(
+      *xml,
+      R"x(<bind nodeset="/data/h_count" type="string" readonly="true()" calculate=" /data/n  + 1"/>)x"))
+      << *xml;
+  EXPECT_TRUE(Has(*xml, R"x(<group jr:count=" /data/h_count " ref="/data/h">)x")) << *xml;
+  EXPECT_TRUE(Has(*xml, R"x(<input ref="/data/t" jr:count="4">)x")) << *xml;
+}
+
+TEST(XFormWriter, UriMetadataTypesKeepTheirSpellingInThePreloadParameter) {
+  std::string xml = XForm({{"type", "name", "label"},
+                           {"uri:deviceid", "device", ""},
+                           {"deviceid", "device2", ""},
+                           {"uri:username", "user", ""}});
+  EXPECT_TRUE(Has(
+      xml,
+      R"x(nodeset="/data/device" type="string" jr:preload="property" jr:preloadParams="uri:deviceid")x"))
+      << xml;
+  EXPECT_TRUE(Has(
+      xml,
+      R"x(nodeset="/data/device2" type="string" jr:preload="property" jr:preloadParams="deviceid")x"))
+      << xml;
+  EXPECT_TRUE(Has(xml, R"x(jr:preloadParams="uri:username")x")) << xml;
+}
+
+TEST(XFormWriter, RankOrOtherAddsASpecifyQuestion) {
+  std::string xml = XForm({{"type", "name", "label"}, {"rank yn or_other", "q1", "Q?"}},
+                          {{"list_name", "name", "label"}, {"yn", "yes", "Yes"}});
+  EXPECT_TRUE(Has(
+      xml,
+      R"x(<bind nodeset="/data/q1_other" type="string" relevant="selected(../q1, 'other')"/>)x"))
+      << xml;
+}
+
 TEST(XFormWriter, OrOtherAddsAChoiceAndASpecifyQuestion) {
   std::string xml =
       XForm({{"type", "name", "label"}, {"select_multiple src or_other", "source", "Sources"}},

@@ -1486,7 +1486,7 @@ void Builder::CheckQuestions() {
                        form_.SurveyCell(q.row, "calculation"));
     }
     if (!q.repeat_count.empty() && !q.is_repeat()) {
-      // pyxform ignores it there.
+      // pyxform accepts it there (and writes a jr:count that ODK clients ignore).
       diags_->AddWarning(code::kRepeatCountIgnored,
                          fmt::format("repeat_count is set on \"{}\", which is not a repeat; it "
                                      "is ignored",
