@@ -165,8 +165,12 @@ Result<Design> Design::Make(const DesignColumns& columns) {
   design.lonely_psu_ = columns.lonely_psu;
   design.weights_.assign(columns.weights.begin(), columns.weights.end());
   for (size_t row = 0; row < n; ++row) {
-    NGO_TRY(CheckPositive(columns.weights[row], row, "SVY001", "weight",
-                          "a sampling weight must be a positive number"));
+    // The test inline, the message only for a bad weight (a call per row was 3% of a
+    // weighted table's time).
+    const double w = columns.weights[row];
+    if (std::isfinite(w) && w > 0) continue;
+    NGO_TRY(
+        CheckPositive(w, row, "SVY001", "weight", "a sampling weight must be a positive number"));
   }
 
   // Strata and PSUs, numbered in order of first appearance.

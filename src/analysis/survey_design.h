@@ -164,7 +164,7 @@ class Design {
   // kernel): `cell_weights` holds psus() x (rows * columns) weighted totals, row-major by
   // PSU, cell (r, c) at r + rows * c; `cell_rows` the domain's rows in each cell (a level
   // with no row is absent, as R's factor levels of the subset); `rows_per_psu` the domain's
-  // rows in each PSU. Errors: SVY004, SVY006 (sizes).
+  // rows in each PSU (only whether it is zero matters). Errors: SVY004, SVY006 (sizes).
   Result<RaoScottResult> RaoScottFromTotals(std::span<const double> cell_weights,
                                             std::span<const int64_t> cell_rows, int rows,
                                             int columns,

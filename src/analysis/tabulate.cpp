@@ -382,6 +382,8 @@ struct TableFrame {
   std::optional<Design> design;
   GroupedCounts shared_counts;
   std::vector<int> shared_position;  // by dataset column: its index in shared_counts, or -1
+  // By shared position: the design's sums of the choice items summed together (one pass).
+  std::vector<std::optional<DesignOptionSums>> shared_design_sums;
 
   // Column c's slot, or -1 for the Total (all included slots 0..G).
   int SlotOf(int c) const { return columns[c].is_total ? -1 : c; }
@@ -428,6 +430,10 @@ Result<TableFrame> MakeFrame(const Dataset& data, const TableSpec& spec) {
   if (!shared_columns.empty()) {
     frame.shared_counts =
         NGO_TRY(CountBySlots(data, frame.table_slots, frame.groups + 2, shared_columns));
+    if (frame.design) {
+      frame.shared_design_sums =
+          SumOptionsTogether(*frame.design, data, shared_columns, frame.table_slots, frame.groups);
+    }
   }
   return frame;
 }
@@ -539,7 +545,8 @@ Result<std::vector<int>> ShownOptions(const TableSpec& spec, const RowSpec& row,
 // option, then the tests, the design-based figures and the suppression.
 Status AddOptionCells(const TableFrame& frame, const TableSpec& spec, const RowSpec& row,
                       const Column& counted, const ColumnCounts& counts,
-                      const std::vector<uint8_t>& slots, ItemResult* item) {
+                      const std::vector<uint8_t>& slots, const DesignOptionSums* design_sums,
+                      ItemResult* item) {
   const int groups = frame.groups;
   std::vector<int> shown = NGO_TRY(ShownOptions(spec, row, counted, *item));
   // The slots a column sums: its own, or 0..G for the Total.
@@ -580,7 +587,7 @@ Status AddOptionCells(const TableFrame& frame, const TableSpec& spec, const RowS
   }
   if (frame.design) {
     NGO_TRY(ApplyDesignToOptions(*frame.design, counted, slots, groups, frame.columns, shown, spec,
-                                 item));
+                                 design_sums, item));
   }
   if (spec.suppress) Suppress(item, spec.total, groups);
   return Ok();
@@ -636,7 +643,12 @@ Result<ItemResult> TabulateRow(const Dataset& data, const TableSpec& spec, const
   if (counted.kind == ColumnKind::kNumber) {
     NGO_TRY(AddNumericCells(frame, spec, row, counted, counts, slots, &item));
   } else {
-    NGO_TRY(AddOptionCells(frame, spec, row, counted, counts, slots, &item));
+    const DesignOptionSums* design_sums = nullptr;
+    if (shared && !frame.shared_design_sums.empty()) {
+      const auto& summed = frame.shared_design_sums[frame.shared_position[column_index]];
+      if (summed) design_sums = &*summed;
+    }
+    NGO_TRY(AddOptionCells(frame, spec, row, counted, counts, slots, design_sums, &item));
   }
   return item;
 }

@@ -6,13 +6,11 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <memory>
+#include <span>
 
 namespace ngosurvey::analysis {
 namespace {
-
-// Beyond this many options the per-PSU totals of every option (needed by the item's r x c
-// test and by the weighted share of mentions) are not kept: only the shown options' are.
-constexpr int kMaxDesignOptions = 64;
 
 Location SpecLocation(const TableSpec& spec) {
   Location where;
@@ -95,16 +93,104 @@ bool Chosen(const Column& column, size_t r, int option) {
   return (column.planes[option / kOptionsPerPlane][r] >> (option % kOptionsPerPlane)) & 1;
 }
 
-// Per (slot, PSU) sums of the item's base and of each kept option.
-struct SlotTotals {
-  int slots = 0, psus = 0, kept = 0;
-  std::vector<double> base_weight;  // [slot][psu]
-  std::vector<int64_t> base_rows;
-  std::vector<double> option_weight;  // [slot][psu][kept option]
-  std::vector<int64_t> option_rows;
-  size_t At(int slot, int psu) const { return static_cast<size_t>(slot) * psus + psu; }
-  size_t At(int slot, int psu, int k) const { return At(slot, psu) * kept + k; }
-};
+// Index helpers over DesignOptionSums' arrays.
+size_t At(const DesignOptionSums& t, int slot, int psu) {
+  return static_cast<size_t>(slot) * t.psus + psu;
+}
+size_t At(const DesignOptionSums& t, int slot, int psu, int k) {
+  return At(t, slot, psu) * t.kept + k;
+}
+
+DesignOptionSums EmptySums(const Design& design, int groups, int kept) {
+  DesignOptionSums t;
+  t.slots = groups + 1;
+  t.psus = design.psus();
+  t.kept = kept;
+  t.option_weight.assign(static_cast<size_t>(t.slots) * t.psus * t.kept, 0.0);
+  t.option_rows.assign(static_cast<size_t>(t.slots) * t.kept, 0);
+  return t;
+}
+
+std::shared_ptr<SlotBase> EmptyBase(const DesignOptionSums& t) {
+  auto base = std::make_shared<SlotBase>();
+  base->weight.assign(static_cast<size_t>(t.slots) * t.psus, 0.0);
+  base->rows.assign(base->weight.size(), 0);
+  return base;
+}
+
+// One item's sums, in one pass over the rows, with the base its denominator asks for (both
+// of DesignOptionSums' bases point at it).
+DesignOptionSums SumOptions(const Design& design, const Column& counted,
+                            const std::vector<uint8_t>& slots, int groups,
+                            const std::vector<int>& kept_options,
+                            const std::vector<int>& kept_position, bool answered_base) {
+  const int options = static_cast<int>(counted.options.size());
+  DesignOptionSums t = EmptySums(design, groups, static_cast<int>(kept_options.size()));
+  std::shared_ptr<SlotBase> base = EmptyBase(t);
+  std::span<const int32_t> psu_of_row = design.psu_of_row();
+  const bool narrow_single = counted.kind == ColumnKind::kSingle && !counted.planes.empty();
+  if (narrow_single) {
+    // One-byte codes (the common case): the same sums with the code read straight from the
+    // plane, without the per-row width and kind dispatch of Answered() and SingleCode()
+    // (bench/README.md, "Weighted tables": this pass was a fifth of a weighted run).
+    const uint8_t* codes = counted.planes[0].data();
+    for (size_t r = 0; r < slots.size(); ++r) {
+      const int slot = slots[r];
+      if (slot > groups) continue;
+      const uint8_t code = codes[r];
+      const bool answered = code < kCodeNotAsked;
+      if (answered_base && !answered) continue;
+      const size_t at = At(t, slot, psu_of_row[r]);
+      const double w = design.weight(static_cast<int64_t>(r));
+      base->weight[at] += w;
+      ++base->rows[at];
+      if (!answered || code >= options) continue;
+      const int k = kept_position[code];
+      if (k < 0) continue;
+      t.option_weight[at * t.kept + k] += w;
+      ++t.option_rows[static_cast<size_t>(slot) * t.kept + k];
+    }
+  }
+  // Wider codes and select_multiples.
+  for (size_t r = 0; !narrow_single && r < slots.size(); ++r) {
+    int slot = slots[r];
+    if (slot > groups) continue;
+    bool answered = Answered(counted, r);
+    if (answered_base && !answered) continue;
+    int psu = psu_of_row[r];
+    double w = design.weight(static_cast<int64_t>(r));
+    base->weight[At(t, slot, psu)] += w;
+    ++base->rows[At(t, slot, psu)];
+    if (!answered) continue;
+    if (counted.kind == ColumnKind::kSingle) {
+      uint32_t code = counted.SingleCode(r);
+      if (code < static_cast<uint32_t>(options) && kept_position[code] >= 0) {
+        t.option_weight[At(t, slot, psu, kept_position[code])] += w;
+        ++t.option_rows[static_cast<size_t>(slot) * t.kept + kept_position[code]];
+      }
+    } else {
+      for (int k = 0; k < t.kept; ++k) {
+        if (Chosen(counted, r, kept_options[k])) {
+          t.option_weight[At(t, slot, psu, k)] += w;
+          ++t.option_rows[static_cast<size_t>(slot) * t.kept + k];
+        }
+      }
+    }
+  }
+  t.all_rows = base;
+  t.answered = base;
+  return t;
+}
+
+// The columns SumOptionsTogether sums: one-byte single-choice codes, every option kept.
+bool SummedTogether(const Column& column) {
+  return column.kind == ColumnKind::kSingle && !column.planes.empty() &&
+         static_cast<int>(column.options.size()) <= kMaxDesignOptions;
+}
+
+// The memory SumOptionsTogether may keep for options' sums (a table of many items over a
+// design of many PSUs sums the rest item by item).
+constexpr size_t kTogetherBudgetBytes = size_t{64} << 20;
 
 // The slots a column sums: its own, or 0..groups for the Total.
 std::pair<int, int> SlotRange(const std::vector<ColumnHeader>& columns, int c, int groups) {
@@ -170,13 +256,94 @@ Result<std::optional<Design>> MakeTableDesign(const Dataset& data, const TableSp
   return std::optional<Design>(std::move(*design));
 }
 
-// Long on purpose: cells, mentions and tests over the same PSU totals (bench/README: a split into
-// passes is planned).
+std::vector<std::optional<DesignOptionSums>> SumOptionsTogether(const Design& design,
+                                                                const Dataset& data,
+                                                                const std::vector<int>& columns,
+                                                                const std::vector<uint8_t>& slots,
+                                                                int groups) {
+  std::vector<std::optional<DesignOptionSums>> sums(columns.size());
+  struct Summed {
+    DesignOptionSums* sums;
+    const uint8_t* codes;
+    int options;
+    SlotBase* answered;  // its own answered base, or nullptr when every row is answered
+  };
+  std::vector<Summed> together;
+  size_t budget = kTogetherBudgetBytes;
+  const size_t slot_psus = static_cast<size_t>(groups + 1) * design.psus();
+  std::shared_ptr<SlotBase> all_rows;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    const Column& column = data.column(columns[i]);
+    if (!SummedTogether(column)) continue;
+    const int options = static_cast<int>(column.options.size());
+    const uint8_t* codes = column.planes[0].data();
+    const bool unanswered =
+        std::any_of(codes, codes + data.rows(), [](uint8_t code) { return code >= kCodeNotAsked; });
+    const size_t bytes = slot_psus * (options + (unanswered ? 2 : 0)) * sizeof(double);
+    if (bytes > budget) continue;
+    budget -= bytes;
+    sums[i] = EmptySums(design, groups, options);
+    if (!all_rows) all_rows = EmptyBase(*sums[i]);
+    sums[i]->all_rows = all_rows;
+    std::shared_ptr<SlotBase> answered = unanswered ? EmptyBase(*sums[i]) : all_rows;
+    sums[i]->answered = answered;
+    together.push_back({&*sums[i], codes, options, unanswered ? answered.get() : nullptr});
+  }
+  if (together.empty()) return sums;
+
+  // Blocks of rows: each row's slot, PSU and weight read once per block, then each item's
+  // codes in a tight loop over them. Every sum still adds its rows in row order, as
+  // SumOptions does (the same floating-point results).
+  constexpr size_t kBlock = 4096;
+  std::vector<uint32_t> row_of(kBlock);
+  std::vector<uint8_t> slot_of(kBlock);
+  std::vector<size_t> at_of(kBlock);
+  std::vector<double> weight_of(kBlock);
+  std::span<const int32_t> psu_of_row = design.psu_of_row();
+  const size_t psus = static_cast<size_t>(design.psus());
+  for (size_t begin = 0; begin < slots.size(); begin += kBlock) {
+    const size_t end = std::min(slots.size(), begin + kBlock);
+    size_t m = 0;
+    for (size_t r = begin; r < end; ++r) {
+      const uint8_t slot = slots[r];
+      if (slot > groups) continue;
+      const size_t at = slot * psus + psu_of_row[r];
+      const double w = design.weight(static_cast<int64_t>(r));
+      all_rows->weight[at] += w;
+      ++all_rows->rows[at];
+      row_of[m] = static_cast<uint32_t>(r - begin);
+      slot_of[m] = slot;
+      at_of[m] = at;
+      weight_of[m] = w;
+      ++m;
+    }
+    for (const Summed& item : together) {
+      DesignOptionSums& t = *item.sums;
+      const uint8_t* codes = item.codes + begin;
+      const size_t kept = static_cast<size_t>(t.kept);
+      for (size_t i = 0; i < m; ++i) {
+        const uint8_t code = codes[row_of[i]];
+        if (item.answered && code < kCodeNotAsked) {
+          item.answered->weight[at_of[i]] += weight_of[i];
+          ++item.answered->rows[at_of[i]];
+        }
+        if (code >= item.options) continue;
+        t.option_weight[at_of[i] * kept + code] += weight_of[i];
+        ++t.option_rows[slot_of[i] * kept + code];
+      }
+    }
+  }
+  return sums;
+}
+
+// Long on purpose: cells, mentions and tests over the same PSU totals (one function: they share
+// the sums and the kept options).
 // NOLINTNEXTLINE(readability-function-size)
 Status ApplyDesignToOptions(const Design& design, const Column& counted,
                             const std::vector<uint8_t>& slots, int groups,
                             const std::vector<ColumnHeader>& columns, const std::vector<int>& shown,
-                            const TableSpec& spec, ItemResult* item) {
+                            const TableSpec& spec, const DesignOptionSums* summed,
+                            ItemResult* item) {
   const int options = static_cast<int>(counted.options.size());
   const bool keep_all = options <= kMaxDesignOptions;
   std::vector<int> kept_options;
@@ -189,65 +356,13 @@ Status ApplyDesignToOptions(const Design& design, const Column& counted,
   for (size_t k = 0; k < kept_options.size(); ++k)
     kept_position[kept_options[k]] = static_cast<int>(k);
 
-  SlotTotals t;
-  t.slots = groups + 1;
-  t.psus = design.psus();
-  t.kept = static_cast<int>(kept_options.size());
-  t.base_weight.assign(static_cast<size_t>(t.slots) * t.psus, 0.0);
-  t.base_rows.assign(t.base_weight.size(), 0);
-  t.option_weight.assign(t.base_weight.size() * t.kept, 0.0);
-  t.option_rows.assign(t.option_weight.size(), 0);
   const bool answered_base = item->denominator == DenominatorRule::kAnswered;
-  std::span<const int32_t> psu_of_row = design.psu_of_row();
-  const bool narrow_single = counted.kind == ColumnKind::kSingle && !counted.planes.empty();
-  if (narrow_single) {
-    // One-byte codes (the common case): the same sums with the code read straight from the
-    // plane, without the per-row width and kind dispatch of Answered() and SingleCode()
-    // (bench/README.md, "Weighted tables": this pass was a fifth of a weighted run).
-    const uint8_t* codes = counted.planes[0].data();
-    for (size_t r = 0; r < slots.size(); ++r) {
-      const int slot = slots[r];
-      if (slot > groups) continue;
-      const uint8_t code = codes[r];
-      const bool answered = code < kCodeNotAsked;
-      if (answered_base && !answered) continue;
-      const size_t at = t.At(slot, psu_of_row[r]);
-      const double w = design.weight(static_cast<int64_t>(r));
-      t.base_weight[at] += w;
-      ++t.base_rows[at];
-      if (!answered || code >= options) continue;
-      const int k = kept_position[code];
-      if (k < 0) continue;
-      t.option_weight[at * t.kept + k] += w;
-      ++t.option_rows[at * t.kept + k];
-    }
+  DesignOptionSums own;
+  if (!summed) {
+    own = SumOptions(design, counted, slots, groups, kept_options, kept_position, answered_base);
   }
-  // Wider codes and select_multiples.
-  for (size_t r = 0; !narrow_single && r < slots.size(); ++r) {
-    int slot = slots[r];
-    if (slot > groups) continue;
-    bool answered = Answered(counted, r);
-    if (answered_base && !answered) continue;
-    int psu = psu_of_row[r];
-    double w = design.weight(static_cast<int64_t>(r));
-    t.base_weight[t.At(slot, psu)] += w;
-    ++t.base_rows[t.At(slot, psu)];
-    if (!answered) continue;
-    if (counted.kind == ColumnKind::kSingle) {
-      uint32_t code = counted.SingleCode(r);
-      if (code < static_cast<uint32_t>(options) && kept_position[code] >= 0) {
-        t.option_weight[t.At(slot, psu, kept_position[code])] += w;
-        ++t.option_rows[t.At(slot, psu, kept_position[code])];
-      }
-    } else {
-      for (int k = 0; k < t.kept; ++k) {
-        if (Chosen(counted, r, kept_options[k])) {
-          t.option_weight[t.At(slot, psu, k)] += w;
-          ++t.option_rows[t.At(slot, psu, k)];
-        }
-      }
-    }
-  }
+  const DesignOptionSums& t = summed ? *summed : own;
+  const SlotBase& base = answered_base ? *t.answered : *t.all_rows;
 
   // The cells.
   const int column_count = static_cast<int>(columns.size());
@@ -263,11 +378,11 @@ Status ApplyDesignToOptions(const Design& design, const Column& counted,
       double weighted_count = 0;
       for (int s = first; s <= last; ++s) {
         for (int p = 0; p < t.psus; ++p) {
-          sums.weight[p] += t.base_weight[t.At(s, p)];
-          sums.rows[p] += t.base_rows[t.At(s, p)];
-          sums.weighted_y[p] += t.option_weight[t.At(s, p, k)];
-          rows += t.base_rows[t.At(s, p)];
-          weighted_count += t.option_weight[t.At(s, p, k)];
+          sums.weight[p] += base.weight[At(t, s, p)];
+          sums.rows[p] += base.rows[At(t, s, p)];
+          sums.weighted_y[p] += t.option_weight[At(t, s, p, k)];
+          rows += base.rows[At(t, s, p)];
+          weighted_count += t.option_weight[At(t, s, p, k)];
         }
       }
       sums.weighted_yy = sums.weighted_y;  // a 0/1 variable
@@ -289,7 +404,7 @@ Status ApplyDesignToOptions(const Design& design, const Column& counted,
       if (keep_all) {
         for (int s = first; s <= last; ++s) {
           for (int p = 0; p < t.psus; ++p) {
-            for (int k = 0; k < t.kept; ++k) all_mentions += t.option_weight[t.At(s, p, k)];
+            for (int k = 0; k < t.kept; ++k) all_mentions += t.option_weight[At(t, s, p, k)];
           }
         }
       }
@@ -329,16 +444,16 @@ Status ApplyDesignToOptions(const Design& design, const Column& counted,
         for (int side = 0; side < 2; ++side) {
           int slot = side == 0 ? a : b;
           for (int p = 0; p < t.psus; ++p) {
-            double yes = t.option_weight[t.At(slot, p, k)];
-            int64_t yes_rows = t.option_rows[t.At(slot, p, k)];
+            double yes = t.option_weight[At(t, slot, p, k)];
             cell_weights[static_cast<size_t>(p) * 4 + 0 + 2 * side] = yes;
             cell_weights[static_cast<size_t>(p) * 4 + 1 + 2 * side] =
-                t.base_weight[t.At(slot, p)] - yes;
-            cell_rows[0 + 2 * side] += yes_rows;
-            cell_rows[1 + 2 * side] += t.base_rows[t.At(slot, p)] - yes_rows;
-            psu_rows[p] += t.base_rows[t.At(slot, p)];
-            (side == 0 ? base_a : base_b) += t.base_rows[t.At(slot, p)];
+                base.weight[At(t, slot, p)] - yes;
+            psu_rows[p] += base.rows[At(t, slot, p)];
+            (side == 0 ? base_a : base_b) += base.rows[At(t, slot, p)];
           }
+          const int64_t yes_rows = t.option_rows[static_cast<size_t>(slot) * t.kept + k];
+          cell_rows[0 + 2 * side] += yes_rows;
+          cell_rows[1 + 2 * side] += (side == 0 ? base_a : base_b) - yes_rows;
         }
         if (base_a == 0 || base_b == 0) {
           test.SetNote(words::Word::kNoteEmptyColumn);
@@ -379,12 +494,15 @@ Status ApplyDesignToOptions(const Design& design, const Column& counted,
       for (int g = 0; g < groups; ++g) {
         for (int p = 0; p < t.psus; ++p) {
           for (int o = 0; o < options; ++o) {
-            cell_weights[static_cast<size_t>(p) * cells + o + options * g] =
-                t.option_weight[t.At(g, p, o)];
-            cell_rows[o + options * g] += t.option_rows[t.At(g, p, o)];
-            psu_rows[p] += t.option_rows[t.At(g, p, o)];
+            const double weight = t.option_weight[At(t, g, p, o)];
+            cell_weights[static_cast<size_t>(p) * cells + o + options * g] = weight;
+            // Only whether a PSU has a row of the domain matters to the test, and weights
+            // are positive: a PSU's sum is above zero exactly when it has a row.
+            psu_rows[p] += weight > 0 ? 1 : 0;
           }
         }
+        for (int o = 0; o < options; ++o)
+          cell_rows[o + options * g] = t.option_rows[static_cast<size_t>(g) * t.kept + o];
       }
       RaoScottResult rs =
           NGO_TRY(design.RaoScottFromTotals(cell_weights, cell_rows, options, groups, psu_rows));

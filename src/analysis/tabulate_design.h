@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -24,14 +25,48 @@ namespace ngosurvey::analysis {
 // (the row named is the data's row, 1 = the first respondent).
 Result<std::optional<Design>> MakeTableDesign(const Dataset& data, const TableSpec& spec);
 
+// A base's per (slot, PSU) sums: every row of the slot, or its answered rows.
+struct SlotBase {
+  std::vector<double> weight;  // [slot][psu]: the sum of the rows' weights
+  std::vector<int64_t> rows;   // [slot][psu]: the number of rows
+};
+
+// What a choice item's design-based cells and tests are made from: per (slot, PSU) sums of
+// its two possible bases and of each kept option. Slots 0..groups (the excluded slot is not
+// summed); options kept: all of them, or the shown ones beyond kMaxDesignOptions.
+struct DesignOptionSums {
+  int slots = 0, psus = 0, kept = 0;
+  // Shared between items summed together; `answered` is `all_rows` itself when the item has
+  // no unanswered row (the same rows in the same order: the same sums).
+  std::shared_ptr<const SlotBase> all_rows, answered;
+  std::vector<double> option_weight;  // [slot][psu][kept option]
+  std::vector<int64_t> option_rows;   // [slot][kept option], over all PSUs
+};
+
+// Beyond this many options the per-PSU sums of every option (needed by the item's r x c
+// test and by the weighted share of mentions) are not kept: only the shown options' are.
+inline constexpr int kMaxDesignOptions = 64;
+
+// The sums of many items that share the table's `slots` in one pass over the rows (a pass
+// per item read the slots, PSUs and weights again each time): one entry per dataset column
+// of `columns`, nullopt for those ApplyDesignToOptions sums itself (not single-choice,
+// codes wider than a byte, more than kMaxDesignOptions options, or beyond a memory budget).
+std::vector<std::optional<DesignOptionSums>> SumOptionsTogether(const Design& design,
+                                                                const Dataset& data,
+                                                                const std::vector<int>& columns,
+                                                                const std::vector<uint8_t>& slots,
+                                                                int groups);
+
 // Replaces the proportions of `item`'s shown options (`shown`: option indexes of `counted`,
 // in the order of item->options) and its tests by design-based ones. `slots` as Tabulate
 // made them for the row: 0..groups-1 a group, `groups` no group (Total only), above that
-// excluded. Call before suppression.
+// excluded. `summed`: the item's sums from SumOptionsTogether, or nullptr to sum them here.
+// Call before suppression.
 Status ApplyDesignToOptions(const Design& design, const Column& counted,
                             const std::vector<uint8_t>& slots, int groups,
                             const std::vector<ColumnHeader>& columns, const std::vector<int>& shown,
-                            const TableSpec& spec, ItemResult* item);
+                            const TableSpec& spec, const DesignOptionSums* summed,
+                            ItemResult* item);
 
 // The weighted mean (with its se), sd and median of a numeric item per column.
 Status ApplyDesignToNumbers(const Design& design, const Column& counted,

@@ -317,6 +317,60 @@ TEST(TabulateDesignTest, AnItemWithManyOptionsKeepsItsShownCells) {
   EXPECT_EQ(w.item_test->note_arg, "64");
 }
 
+// The select_ones of a table are summed together in one pass over the rows
+// (SumOptionsTogether); a row with a filter of its own is summed alone. A filter that keeps
+// every row (every weight is positive) must give the same figures to the last bit, for
+// both denominators (the answered rows have a base of their own: the item has refusals).
+TEST(TabulateDesignTest, ItemsSummedTogetherEqualItemsSummedAlone) {
+  Generated g = Generate(5);
+  TableSpec spec = WeightedSpec();
+  spec.rows.clear();
+  for (DenominatorRule rule : {DenominatorRule::kAnswered, DenominatorRule::kAll}) {
+    for (const char* filter : {"", "${w} > 0"}) {
+      RowSpec row;
+      row.item = "item";
+      row.denominator = rule;
+      row.filter = filter;
+      spec.rows.push_back(row);
+    }
+  }
+  auto table = Tabulate(g.data, spec);
+  ASSERT_TRUE(table) << table.error().ToString();
+  ASSERT_EQ(table->items.size(), 4u);
+  int compared = 0;
+  for (size_t i = 0; i < 4; i += 2) {
+    const ItemResult& together = table->items[i];
+    const ItemResult& alone = table->items[i + 1];
+    ASSERT_EQ(together.options.size(), 3u);
+    ASSERT_EQ(alone.options.size(), 3u);
+    for (size_t o = 0; o < 3; ++o) {
+      ASSERT_EQ(together.options[o].cells.size(), alone.options[o].cells.size());
+      for (size_t c = 0; c < together.options[o].cells.size(); ++c) {
+        const Cell &a = together.options[o].cells[c], &b = alone.options[o].cells[c];
+        ASSERT_TRUE(a.design && b.design && a.prop && b.prop);
+        EXPECT_EQ(*a.prop, *b.prop);
+        EXPECT_EQ(a.design->se, b.design->se);
+        EXPECT_EQ(a.design->deff, b.design->deff);
+        EXPECT_EQ(a.design->n_weighted, b.design->n_weighted);
+        ASSERT_TRUE(a.design->interval && b.design->interval);
+        EXPECT_EQ(a.design->interval->lower, b.design->interval->lower);
+        EXPECT_EQ(a.design->interval->upper, b.design->interval->upper);
+        ++compared;
+      }
+      ASSERT_EQ(together.options[o].tests.size(), alone.options[o].tests.size());
+      for (size_t t = 0; t < together.options[o].tests.size(); ++t) {
+        EXPECT_EQ(together.options[o].tests[t].p, alone.options[o].tests[t].p);
+      }
+    }
+    ASSERT_TRUE(together.item_test && alone.item_test && together.item_test->p);
+    EXPECT_EQ(together.item_test->p, alone.item_test->p);
+  }
+  EXPECT_EQ(compared, 2 * 3 * 4);
+  // The two denominators differ (the refusals are in one base only).
+  EXPECT_NE(table->items[0].options[0].cells[3].design->n_weighted,
+            table->items[2].options[0].cells[3].design->n_weighted);
+}
+
 TEST(TabulateDesignTest, ADesignColumnThatIsNotThereOrNotNumericIsAnError) {
   Generated g = Generate(7);
   TableSpec spec = WeightedSpec();
