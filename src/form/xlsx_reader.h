@@ -1,12 +1,12 @@
 // Generic .xlsx reading: workbook -> sheets -> cells. Knows nothing about XLSForm.
 //
-// The zip is read with libzip from a memory buffer; every XML part is decompressed
-// whole (within XlsxOptions' limits) and parsed in place with pugixml, the cells'
-// text read where the parser left it. A sheet's text and tree live only while it
-// is read (the peak memory of `form xform` on a 10,000-row form, 4.8 MB of sheet
-// XML: 62.1 MB when expat streamed it, 64.2 MB now); rows without a value are not
-// stored. Malformed XML is refused as expat refused it
-// (UTF-8, references, a DTD, text outside the root: X003 with line and column).
+// The zip is read with libzip from a memory buffer; every XML part is decompressed whole
+// (within XlsxOptions' limits). Worksheets and shared strings are scanned where they lie
+// (ScanXml in xlsx_reader.cpp: no document; a cell's text is a view of the part until copied
+// into the cell); a part the scan does not read through (XML other than the plain kind, or a
+// refused cell) and the small parts are parsed in place by pugixml (xlsx_reader_paths.h: both
+// paths give the same workbook or error). Rows without a value are not stored. Malformed XML
+// is refused as expat refused it (UTF-8, references, a DTD, text outside the root: X003).
 //
 // Cell values become text the way a person reading the sheet would see them:
 //   shared and inline strings  the text, rich-text runs concatenated, phonetic runs
