@@ -680,6 +680,10 @@ Elem Writer::FromQuestion(const Question& q) {
       e.control.emplace_back(std::string_view(header).substr(6), C(value));
     else if (lower.rfind("control::", 0) == 0)
       e.control.emplace_back(std::string_view(header).substr(9), C(value));
+    else if (lower == "autoplay" || lower == "rows")  // pyxform's aliases of control::
+      e.control.emplace_back(lower == "rows" ? "rows" : "autoplay", C(value));
+    else if (lower == "noapperrorstring" || lower == "no_app_error_string")
+      e.bind.emplace_back("jr:noAppErrorString", C(value));
   }
   if (!q.appearance.empty()) e.control.emplace(e.control.begin(), "appearance", C(q.appearance));
   if (info.preload.empty() && !q.default_value.empty()) {
@@ -1302,6 +1306,9 @@ Status Writer::WriteItext() {
       out_ += "<text id=\"";
       out_.append(ids, entry.id_begin, entry.id_end - entry.id_begin);
       out_ += "\">";
+      // pyxform's _add_empty_translations: "-" where another language has a text, added
+      // after the language's own values (so after its media, too).
+      std::string_view placeholders[2];  // the text's and the guidance's, when missing
       for (size_t f = entry.forms_begin; f < entry.forms_end; ++f) {
         const FormValues& form = forms[f];
         const Value* it = nullptr;
@@ -1312,9 +1319,9 @@ Status Writer::WriteItext() {
           }
         }
         if (it == nullptr) {
-          // pyxform's _add_empty_translations: "-" where another language has a text.
           if (!form.media) {
-            out_ += form.guidance ? "<value form=\"guidance\">-</value>" : "<value>-</value>";
+            placeholders[form.guidance ? 1 : 0] =
+                form.guidance ? "<value form=\"guidance\">-</value>" : "<value>-</value>";
           }
           continue;
         }
@@ -1337,6 +1344,7 @@ Status Writer::WriteItext() {
         }
         out_ += "</value>";
       }
+      for (std::string_view placeholder : placeholders) out_ += placeholder;
       out_ += "</text>\n";
     }
     Line(4, "</translation>");
@@ -1367,9 +1375,10 @@ Status Writer::WriteInstance(int index, int depth, bool template_copy, bool in_r
       for (int child : e.children) NGO_TRY(WriteInstance(child, depth + 1, as_template, in_copy));
       return Ok();
     };
+    // pyxform's generate_repeating_template: a template carries jr:template only, no
+    // instance:: attributes (the instance copy has them).
     if (e.is_repeat && !in_repeat_copy && !template_copy) {
-      Attrs template_attrs = attrs;
-      template_attrs.emplace_back("jr:template", "");
+      Attrs template_attrs = {{"jr:template", ""}};
       OpenLine(depth, e.name, template_attrs, e.children.empty());
       if (!e.children.empty()) {
         NGO_TRY(write_children(true, false));
@@ -1384,7 +1393,7 @@ Status Writer::WriteInstance(int index, int depth, bool template_copy, bool in_r
       }
       return Ok();
     }
-    if (e.is_repeat && template_copy) attrs.emplace_back("jr:template", "");
+    if (e.is_repeat && template_copy) attrs = {{"jr:template", ""}};
     OpenLine(depth, e.name, attrs, e.children.empty());
     if (!e.children.empty()) {
       if (template_copy && !e.is_repeat) {

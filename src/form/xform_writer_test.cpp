@@ -273,6 +273,36 @@ TEST(XFormWriter, RankOrOtherAddsASpecifyQuestion) {
       << xml;
 }
 
+TEST(XFormWriter, PyxformsColumnAliasesAndTemplateAttributes) {
+  // `rows` and `autoplay` are pyxform's aliases of control::, `noAppErrorString` of
+  // bind::jr:noAppErrorString; an instance:: attribute of a repeat is on its instance
+  // copy only, not on its jr:template (pyxform's generate_repeating_template).
+  std::string xml =
+      XForm({{"type", "name", "label", "rows", "autoplay", "noAppErrorString", "instance::kind"},
+             {"text", "story", "Story", "12", "", "", ""},
+             {"integer", "launch", "Launch", "", "", "No app.", ""},
+             {"begin_repeat", "r", "R", "", "", "", "member"},
+             {"text", "q", "Q", "", "audio", "", ""},
+             {"end_repeat", "", "", "", "", "", ""}});
+  EXPECT_TRUE(Has(xml, R"x(<input ref="/data/story" rows="12">)x")) << xml;
+  EXPECT_TRUE(Has(xml, R"x(<input ref="/data/r/q" autoplay="audio">)x")) << xml;
+  EXPECT_TRUE(
+      Has(xml, R"x(<bind nodeset="/data/launch" type="int" jr:noAppErrorString="No app."/>)x"))
+      << xml;
+  EXPECT_TRUE(HasFlat(xml, R"x(<r jr:template=""><q/></r><r kind="member"><q/></r>)x")) << xml;
+}
+
+TEST(XFormWriter, AMissingTranslationsPlaceholderComesAfterTheLanguagesMedia) {
+  // pyxform's _add_empty_translations adds "-" after what the language has.
+  std::string xml =
+      XForm({{"type", "name", "label::English (en)", "label::French (fr)", "image::English (en)"},
+             {"note", "n", "", "Bonjour", "hello.jpg"}});
+  EXPECT_TRUE(HasFlat(
+      xml,
+      R"x(<text id="/data/n:label"><value form="image">jr://images/hello.jpg</value><value>-</value></text>)x"))
+      << xml;
+}
+
 TEST(XFormWriter, OrOtherAddsAChoiceAndASpecifyQuestion) {
   std::string xml =
       XForm({{"type", "name", "label"}, {"select_multiple src or_other", "source", "Sources"}},

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <deque>
 #include <map>
 #include <optional>
@@ -250,17 +251,47 @@ void Builder::CheckSheetNames() {
   }
 }
 
+// A settings cell as pyxform reads it: a date cell is Python's str() of the datetime
+// (or time) that openpyxl (.xlsx: milliseconds kept, printed as microseconds) or xlrd
+// (.xls: whole seconds) makes of it, "2023-05-02 10:43:54", "2022-04-11 16:26:28.971000",
+// "1900-01-01 00:00:00", "08:30:00"; any other cell its text. Only the settings take
+// it: their values are free text that ODK Central compares (a form's version), while
+// elsewhere a date cell keeps the ISO text an ODK date question reads (docs/xform.md).
+// `xls`: the workbook is an .xls (its sheets have no zip part).
+std::string SettingText(const Cell& cell, bool xls) {
+  std::string iso(text::Trim(cell.value));
+  if (cell.kind != CellKind::kDate) return iso;
+  size_t t = iso.find('T');
+  const bool has_date = iso.size() >= 10 && iso[4] == '-' && iso[7] == '-';
+  if (has_date && t == std::string::npos) return iso + " 00:00:00";  // a whole day
+  std::string date = has_date ? iso.substr(0, 10) : std::string();
+  std::string time = t == std::string::npos ? iso : iso.substr(t + 1);
+  if (cell.number > 0) {
+    // The time of day from the serial, rounded as the Python reader rounds it (the
+    // ISO text rounds to whole seconds; openpyxl keeps milliseconds).
+    double fraction = cell.number - std::floor(cell.number);
+    auto ms = static_cast<int64_t>(std::llround(fraction * 86400000.0));
+    if (xls) ms = std::llround(fraction * 86400.0) * 1000;
+    if (ms < 86400000) {
+      time = fmt::format("{:02}:{:02}:{:02}", ms / 3600000, ms / 60000 % 60, ms / 1000 % 60);
+      if (ms % 1000 != 0) time += fmt::format(".{:03}000", ms % 1000);
+    }
+  }
+  return date.empty() ? time : date + " " + time;
+}
+
 void Builder::ReadSettings(const Sheet& sheet) {
   form_.settings_sheet = sheet.name;
   if (sheet.rows.size() < 2) return;
   const Row& header = sheet.rows[0];
   const Row& values = sheet.rows[1];
+  const bool xls = sheet.part.empty();
   for (const Cell& cell : header.cells) {
     std::string key = text::AsciiLower(text::Trim(cell.value));
     if (key == "id_string") key = "form_id";
     if (key == "title") key = "form_title";
     const Cell* value = sheet.Find(values.number, cell.column);
-    if (value != nullptr) form_.settings.values[key] = std::string(text::Trim(value->value));
+    if (value != nullptr) form_.settings.values[key] = SettingText(*value, xls);
   }
   auto get = [&](const char* key) {
     auto it = form_.settings.values.find(key);
