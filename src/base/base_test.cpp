@@ -86,6 +86,18 @@ TEST(TextTest, CodePointsAndWidth) {
   EXPECT_EQ(text::DisplayWidth("中文"), 4u);
 }
 
+TEST(TextTest, TrimDropsAsciiSpaceAtBothEndsOnly) {
+  EXPECT_EQ(text::Trim(" \t\r\n\v\fa b\tc \n"), "a b\tc");
+  EXPECT_EQ(text::Trim("abc"), "abc");
+  EXPECT_EQ(text::Trim("  x"), "x");
+  EXPECT_EQ(text::Trim("x  "), "x");
+  EXPECT_EQ(text::Trim(" \t\n "), "");
+  EXPECT_EQ(text::Trim(""), "");
+  // Not ASCII space: a no-break space (U+00A0) and a NUL stay.
+  EXPECT_EQ(text::Trim("\xC2\xA0x\xC2\xA0"), "\xC2\xA0x\xC2\xA0");
+  EXPECT_EQ(text::Trim(std::string_view("\0x", 2)), std::string_view("\0x", 2));
+}
+
 TEST(TextTest, EditDistance) {
   EXPECT_EQ(text::EditDistance("agee", "age"), 1u);
   EXPECT_EQ(text::EditDistance("", "abc"), 3u);
