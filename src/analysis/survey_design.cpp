@@ -43,16 +43,41 @@ double StudentQuantile(double p, double df) {
 // Numbers (stratum, cluster) keys in order of first appearance. An open-addressing table
 // (linear probing, a power-of-two size kept at most half full) instead of std::unordered_map,
 // whose node per key and pointer chase per row were most of Design::Make's time on a
-// million rows (bench/README.md, "Weighted tables"); rows of one stratum or cluster usually
-// come together, so the previous row's key is tried first.
+// million rows (bench/README.md, "Weighted tables"). Rows of one stratum or a few clusters
+// usually come together, so a small direct-mapped cache of recent keys (in L1, one multiply
+// to place a key) is tried first: the table's probe cost a third of Design::Make.
 class FirstSeenIndex {
  public:
   // The key's index; a new key takes the next one and sets *added.
   int32_t Find(int32_t stratum, int64_t cluster, bool* added) {
     *added = false;
-    if (last_ >= 0 && keys_[last_].stratum == stratum && keys_[last_].cluster == cluster) {
-      return last_;
+    Recent& recent = recent_[RecentSlot(stratum, cluster)];
+    if (recent.index >= 0 && recent.stratum == stratum && recent.cluster == cluster) {
+      return recent.index;
     }
+    const int32_t index = FindInTable(stratum, cluster, added);
+    recent = {cluster, stratum, index};
+    return index;
+  }
+
+ private:
+  struct Key {
+    int32_t stratum;
+    int64_t cluster;
+  };
+  struct Recent {
+    int64_t cluster = 0;
+    int32_t stratum = 0;
+    int32_t index = -1;
+  };
+  static constexpr int kRecentBits = 10;
+  static size_t RecentSlot(int32_t stratum, int64_t cluster) {
+    // The product's top bits depend on every bit of the key (doubles' low bits are often 0).
+    uint64_t x =
+        (static_cast<uint64_t>(cluster) ^ static_cast<uint32_t>(stratum)) * 0x9E3779B97F4A7C15ull;
+    return static_cast<size_t>(x >> (64 - kRecentBits));
+  }
+  int32_t FindInTable(int32_t stratum, int64_t cluster, bool* added) {
     if ((keys_.size() + 1) * 2 > slots_.size()) Grow();
     size_t mask = slots_.size() - 1;
     for (size_t slot = Hash(stratum, cluster) & mask;; slot = (slot + 1) & mask) {
@@ -62,19 +87,11 @@ class FirstSeenIndex {
         keys_.push_back({stratum, cluster});
         slots_[slot] = index;
         *added = true;
-        return last_ = index;
+        return index;
       }
-      if (keys_[index].stratum == stratum && keys_[index].cluster == cluster) {
-        return last_ = index;
-      }
+      if (keys_[index].stratum == stratum && keys_[index].cluster == cluster) return index;
     }
   }
-
- private:
-  struct Key {
-    int32_t stratum;
-    int64_t cluster;
-  };
   static size_t Hash(int32_t stratum, int64_t cluster) {
     // splitmix64's finaliser: identifiers are often small consecutive integers or the bits of
     // a double, and both need mixing before a power-of-two mask.
@@ -95,7 +112,7 @@ class FirstSeenIndex {
   }
   std::vector<Key> keys_;
   std::vector<int32_t> slots_;
-  int32_t last_ = -1;
+  std::vector<Recent> recent_ = std::vector<Recent>(size_t{1} << kRecentBits);
 };
 
 double Logit(double p) { return std::log(p / (1 - p)); }
@@ -201,6 +218,17 @@ Result<Design> Design::Make(const DesignColumns& columns) {
   }
   design.psus_in_stratum_.assign(design.stratum_id_.size(), 0);
   for (int32_t stratum : design.stratum_of_psu_) ++design.psus_in_stratum_[stratum];
+  design.first_psu_of_stratum_.assign(design.stratum_id_.size() + 1, 0);
+  for (size_t h = 0; h < design.psus_in_stratum_.size(); ++h) {
+    design.first_psu_of_stratum_[h + 1] =
+        design.first_psu_of_stratum_[h] + design.psus_in_stratum_[h];
+  }
+  design.psus_by_stratum_.resize(design.stratum_of_psu_.size());
+  std::vector<int32_t> next(design.first_psu_of_stratum_.begin(),
+                            design.first_psu_of_stratum_.end() - 1);
+  for (size_t psu = 0; psu < design.stratum_of_psu_.size(); ++psu) {
+    design.psus_by_stratum_[next[design.stratum_of_psu_[psu]]++] = static_cast<int32_t>(psu);
+  }
   if (columns.strata.empty() && design.psus() == 1) {
     return MakeError("SVY005",
                      "the design has only one primary sampling unit: no variance "
@@ -299,16 +327,17 @@ Result<std::vector<double>> Design::Variance(std::span<const double> z, int k,
   // scale_h = f_h n_h / (n_h - 1), where the PSUs without a row of the domain count as
   // zero totals (subset() keeps the full design's n_h), and the sum over strata is scaled
   // by (strata present) / (strata that could contribute) for lonely_psu = average.
-  std::vector<std::vector<int32_t>> present(strata());
-  for (int psu = 0; psu < psus(); ++psu) {
-    if (rows_per_psu[psu] > 0) present[stratum_of_psu_[psu]].push_back(psu);
-  }
   std::vector<double> variance(static_cast<size_t>(k) * k, 0.0);
   std::vector<double> mean(k);
+  std::vector<int32_t> psus_here;  // the stratum's PSUs with a row of the domain
+  std::vector<double> deviation;   // theirs z - mean, k per PSU
   int strata_present = 0;
   int strata_contributing = 0;
   for (int h = 0; h < strata(); ++h) {
-    const std::vector<int32_t>& psus_here = present[h];
+    psus_here.clear();
+    for (int32_t i = first_psu_of_stratum_[h]; i < first_psu_of_stratum_[h + 1]; ++i) {
+      if (rows_per_psu[psus_by_stratum_[i]] > 0) psus_here.push_back(psus_by_stratum_[i]);
+    }
     if (psus_here.empty()) continue;
     ++strata_present;
     const double f = fpc_factor_[h];
@@ -350,12 +379,14 @@ Result<std::vector<double>> Design::Variance(std::span<const double> z, int k,
     }
     for (int a = 0; a < k; ++a) mean[a] /= n_h;
     const double absent = n_h - in_domain;  // zero totals: deviation -mean
+    deviation.resize(static_cast<size_t>(in_domain) * k);
+    for (int i = 0; i < in_domain; ++i) {
+      for (int a = 0; a < k; ++a) deviation[i * k + a] = z[psus_here[i] * k + a] - mean[a];
+    }
     for (int a = 0; a < k; ++a) {
       for (int b = a; b < k; ++b) {
         double sum = absent * mean[a] * mean[b];
-        for (int32_t psu : psus_here) {
-          sum += (z[psu * k + a] - mean[a]) * (z[psu * k + b] - mean[b]);
-        }
+        for (int i = 0; i < in_domain; ++i) sum += deviation[i * k + a] * deviation[i * k + b];
         variance[a * k + b] += scale * sum;
         if (b != a) variance[b * k + a] += scale * sum;
       }

@@ -186,7 +186,11 @@ class Design {
   std::vector<int32_t> stratum_of_psu_;
   std::vector<int64_t> stratum_id_;       // the identifier given, for messages
   std::vector<int32_t> psus_in_stratum_;  // n_h: the full design's PSU count
-  std::vector<double> fpc_factor_;        // (N_h - n_h) / N_h, or 1 without fpc
+  // The PSUs of stratum h, in increasing order: psus_by_stratum_[first_psu_of_stratum_[h] ..
+  // first_psu_of_stratum_[h + 1]) (Variance's walk by stratum without a list per call).
+  std::vector<int32_t> psus_by_stratum_;
+  std::vector<int32_t> first_psu_of_stratum_;
+  std::vector<double> fpc_factor_;  // (N_h - n_h) / N_h, or 1 without fpc
   LonelyPsu lonely_psu_ = LonelyPsu::kAdjust;
 };
 

@@ -8,6 +8,7 @@
 #include <limits>
 #include <memory>
 #include <span>
+#include <thread>
 
 namespace ngosurvey::analysis {
 namespace {
@@ -234,8 +235,12 @@ std::optional<double> WeightedMedian(std::vector<std::pair<double, double>> valu
 Result<std::optional<Design>> MakeTableDesign(const Dataset& data, const TableSpec& spec) {
   const DesignSpec& d = spec.design;
   if (!d.used()) return std::optional<Design>();
-  std::vector<double> weights(data.rows(), 1.0);
-  if (!d.weight.empty()) weights = NGO_TRY(NumberColumn(data, d.weight, "weight", spec));
+  std::vector<double> weights;
+  if (!d.weight.empty()) {
+    weights = NGO_TRY(NumberColumn(data, d.weight, "weight", spec));
+  } else {
+    weights.assign(data.rows(), 1.0);
+  }
   std::vector<int64_t> strata, clusters;
   std::vector<double> fpc;
   if (!d.strata.empty()) strata = NGO_TRY(IdentifierColumn(data, d.strata, "strata", spec));
@@ -256,19 +261,73 @@ Result<std::optional<Design>> MakeTableDesign(const Dataset& data, const TableSp
   return std::optional<Design>(std::move(*design));
 }
 
+namespace {
+
+// An item SumOptionsTogether sums.
+struct SummedItem {
+  DesignOptionSums* sums;
+  const uint8_t* codes;
+  int options;
+  SlotBase* answered;  // its own answered base, or nullptr when every row is answered
+};
+
+// Sums `items` (and `all_rows` unless nullptr) over every row, in blocks: each row's slot,
+// PSU and weight read once per block, then each item's codes in a tight loop over them.
+// Every sum adds its rows in row order, as SumOptions does (the same floating-point results).
+void SumItemsByBlocks(const Design& design, const std::vector<uint8_t>& slots, int groups,
+                      std::span<const SummedItem> items, SlotBase* all_rows) {
+  constexpr size_t kBlock = 4096;
+  std::vector<uint32_t> row_of(kBlock);
+  std::vector<uint8_t> slot_of(kBlock);
+  std::vector<size_t> at_of(kBlock);
+  std::vector<double> weight_of(kBlock);
+  std::span<const int32_t> psu_of_row = design.psu_of_row();
+  const size_t psus = static_cast<size_t>(design.psus());
+  for (size_t begin = 0; begin < slots.size(); begin += kBlock) {
+    const size_t end = std::min(slots.size(), begin + kBlock);
+    size_t m = 0;
+    for (size_t r = begin; r < end; ++r) {
+      const uint8_t slot = slots[r];
+      if (slot > groups) continue;
+      row_of[m] = static_cast<uint32_t>(r - begin);
+      slot_of[m] = slot;
+      at_of[m] = slot * psus + psu_of_row[r];
+      weight_of[m] = design.weight(static_cast<int64_t>(r));
+      ++m;
+    }
+    if (all_rows) {
+      for (size_t i = 0; i < m; ++i) {
+        all_rows->weight[at_of[i]] += weight_of[i];
+        ++all_rows->rows[at_of[i]];
+      }
+    }
+    for (const SummedItem& item : items) {
+      DesignOptionSums& t = *item.sums;
+      const uint8_t* codes = item.codes + begin;
+      const size_t kept = static_cast<size_t>(t.kept);
+      for (size_t i = 0; i < m; ++i) {
+        const uint8_t code = codes[row_of[i]];
+        if (item.answered && code < kCodeNotAsked) {
+          item.answered->weight[at_of[i]] += weight_of[i];
+          ++item.answered->rows[at_of[i]];
+        }
+        if (code >= item.options) continue;
+        t.option_weight[at_of[i] * kept + code] += weight_of[i];
+        ++t.option_rows[slot_of[i] * kept + code];
+      }
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<std::optional<DesignOptionSums>> SumOptionsTogether(const Design& design,
                                                                 const Dataset& data,
                                                                 const std::vector<int>& columns,
                                                                 const std::vector<uint8_t>& slots,
-                                                                int groups) {
+                                                                int groups, unsigned threads) {
   std::vector<std::optional<DesignOptionSums>> sums(columns.size());
-  struct Summed {
-    DesignOptionSums* sums;
-    const uint8_t* codes;
-    int options;
-    SlotBase* answered;  // its own answered base, or nullptr when every row is answered
-  };
-  std::vector<Summed> together;
+  std::vector<SummedItem> together;
   size_t budget = kTogetherBudgetBytes;
   const size_t slot_psus = static_cast<size_t>(groups + 1) * design.psus();
   std::shared_ptr<SlotBase> all_rows;
@@ -291,48 +350,26 @@ std::vector<std::optional<DesignOptionSums>> SumOptionsTogether(const Design& de
   }
   if (together.empty()) return sums;
 
-  // Blocks of rows: each row's slot, PSU and weight read once per block, then each item's
-  // codes in a tight loop over them. Every sum still adds its rows in row order, as
-  // SumOptions does (the same floating-point results).
-  constexpr size_t kBlock = 4096;
-  std::vector<uint32_t> row_of(kBlock);
-  std::vector<uint8_t> slot_of(kBlock);
-  std::vector<size_t> at_of(kBlock);
-  std::vector<double> weight_of(kBlock);
-  std::span<const int32_t> psu_of_row = design.psu_of_row();
-  const size_t psus = static_cast<size_t>(design.psus());
-  for (size_t begin = 0; begin < slots.size(); begin += kBlock) {
-    const size_t end = std::min(slots.size(), begin + kBlock);
-    size_t m = 0;
-    for (size_t r = begin; r < end; ++r) {
-      const uint8_t slot = slots[r];
-      if (slot > groups) continue;
-      const size_t at = slot * psus + psu_of_row[r];
-      const double w = design.weight(static_cast<int64_t>(r));
-      all_rows->weight[at] += w;
-      ++all_rows->rows[at];
-      row_of[m] = static_cast<uint32_t>(r - begin);
-      slot_of[m] = slot;
-      at_of[m] = at;
-      weight_of[m] = w;
-      ++m;
-    }
-    for (const Summed& item : together) {
-      DesignOptionSums& t = *item.sums;
-      const uint8_t* codes = item.codes + begin;
-      const size_t kept = static_cast<size_t>(t.kept);
-      for (size_t i = 0; i < m; ++i) {
-        const uint8_t code = codes[row_of[i]];
-        if (item.answered && code < kCodeNotAsked) {
-          item.answered->weight[at_of[i]] += weight_of[i];
-          ++item.answered->rows[at_of[i]];
-        }
-        if (code >= item.options) continue;
-        t.option_weight[at_of[i] * kept + code] += weight_of[i];
-        ++t.option_rows[slot_of[i] * kept + code];
-      }
-    }
+  // The items shared out between threads, each summing its own over every row (a split of
+  // the rows would change the order of the additions); the first also sums the shared base.
+  if (threads == 0) {
+    constexpr size_t kRowsForThreads = size_t{1} << 16;
+    threads =
+        slots.size() < kRowsForThreads ? 1 : std::max(1u, std::thread::hardware_concurrency());
   }
+  threads = static_cast<unsigned>(std::min<size_t>(threads, together.size()));
+  const std::span<const SummedItem> items(together);
+  auto part = [&](unsigned t) {
+    const size_t first = items.size() * t / threads, last = items.size() * (t + 1) / threads;
+    return items.subspan(first, last - first);
+  };
+  std::vector<std::thread> workers;
+  for (unsigned t = 1; t < threads; ++t) {
+    workers.emplace_back(SumItemsByBlocks, std::cref(design), std::cref(slots), groups, part(t),
+                         nullptr);
+  }
+  SumItemsByBlocks(design, slots, groups, part(0), all_rows.get());
+  for (std::thread& worker : workers) worker.join();
   return sums;
 }
 

@@ -51,11 +51,13 @@ inline constexpr int kMaxDesignOptions = 64;
 // per item read the slots, PSUs and weights again each time): one entry per dataset column
 // of `columns`, nullopt for those ApplyDesignToOptions sums itself (not single-choice,
 // codes wider than a byte, more than kMaxDesignOptions options, or beyond a memory budget).
+// The items are shared out between up to `threads` threads (0: one per core for large
+// data); the sums do not depend on it.
 std::vector<std::optional<DesignOptionSums>> SumOptionsTogether(const Design& design,
                                                                 const Dataset& data,
                                                                 const std::vector<int>& columns,
                                                                 const std::vector<uint8_t>& slots,
-                                                                int groups);
+                                                                int groups, unsigned threads = 0);
 
 // Replaces the proportions of `item`'s shown options (`shown`: option indexes of `counted`,
 // in the order of item->options) and its tests by design-based ones. `slots` as Tabulate

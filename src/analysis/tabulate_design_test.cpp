@@ -371,6 +371,46 @@ TEST(TabulateDesignTest, ItemsSummedTogetherEqualItemsSummedAlone) {
             table->items[2].options[0].cells[3].design->n_weighted);
 }
 
+// Items shared out between threads: every sum the same as on one thread.
+TEST(TabulateDesignTest, SumsTogetherDoNotDependOnTheThreads) {
+  Generated g = Generate(9);
+  // A second select_one without refusals (its answered base is the shared one).
+  const Column& item = g.data.column(g.data.Find("item"));
+  std::vector<Answer> answers;
+  for (size_t r = 0; r < g.data.rows(); ++r) {
+    answers.push_back(Answer::Answered(item.SingleCode(r) == 0 ? "yes" : "no"));
+  }
+  ASSERT_TRUE(g.data.AddColumn(Build("answered", ColumnKind::kSingle, {"yes", "no"}, answers)));
+  auto design = MakeTableDesign(g.data, WeightedSpec());
+  ASSERT_TRUE(design && *design) << design.error().ToString();
+  const Column& group = g.data.column(g.data.Find("grp"));
+  std::vector<uint8_t> slots;
+  for (size_t r = 0; r < g.data.rows(); ++r) {
+    uint32_t code = group.SingleCode(r);
+    slots.push_back(static_cast<uint8_t>(r % 10 == 0 ? 4 : (code < 3 ? code : 3)));  // 4: out
+  }
+  const std::vector<int> columns = {g.data.Find("item"), g.data.Find("multi"),
+                                    g.data.Find("answered")};
+  auto one = SumOptionsTogether(**design, g.data, columns, slots, 3, 1);
+  auto three = SumOptionsTogether(**design, g.data, columns, slots, 3, 3);
+  ASSERT_EQ(one.size(), 3u);
+  ASSERT_EQ(three.size(), 3u);
+  EXPECT_FALSE(one[1] || three[1]);  // a select_multiple is summed item by item
+  for (size_t i : {0u, 2u}) {
+    ASSERT_TRUE(one[i] && three[i]);
+    EXPECT_EQ(one[i]->option_weight, three[i]->option_weight);
+    EXPECT_EQ(one[i]->option_rows, three[i]->option_rows);
+    EXPECT_EQ(one[i]->all_rows->weight, three[i]->all_rows->weight);
+    EXPECT_EQ(one[i]->answered->weight, three[i]->answered->weight);
+    EXPECT_EQ(one[i]->answered->rows, three[i]->answered->rows);
+  }
+  EXPECT_NE(one[0]->answered, one[0]->all_rows);  // refusals: a base of its own
+  EXPECT_EQ(one[2]->answered, one[2]->all_rows);
+  int64_t rows = 0;
+  for (int64_t n : one[2]->option_rows) rows += n;
+  EXPECT_EQ(rows, static_cast<int64_t>(g.data.rows() - (g.data.rows() + 9) / 10));
+}
+
 TEST(TabulateDesignTest, ADesignColumnThatIsNotThereOrNotNumericIsAnError) {
   Generated g = Generate(7);
   TableSpec spec = WeightedSpec();
