@@ -190,30 +190,24 @@ Result<Design> Design::Make(const DesignColumns& columns) {
         CheckPositive(w, row, "SVY001", "weight", "a sampling weight must be a positive number"));
   }
 
-  // Strata and PSUs, numbered in order of first appearance.
-  std::vector<int32_t> stratum_of_row(n, 0);
-  if (!columns.strata.empty()) {
-    FirstSeenIndex stratum_index;
-    for (size_t row = 0; row < n; ++row) {
-      bool added = false;
-      stratum_of_row[row] = stratum_index.Find(0, columns.strata[row], &added);
+  // Strata and PSUs, numbered in order of first appearance, in one pass (no stratum per
+  // row kept: a column of the data's size less to allocate).
+  FirstSeenIndex stratum_index, psu_index;
+  if (columns.strata.empty()) design.stratum_id_.push_back(1);
+  design.psu_of_row_.resize(n);
+  for (size_t row = 0; row < n; ++row) {
+    int32_t stratum = 0;
+    bool added = false;
+    if (!columns.strata.empty()) {
+      stratum = stratum_index.Find(0, columns.strata[row], &added);
       if (added) design.stratum_id_.push_back(columns.strata[row]);
     }
-  } else {
-    design.stratum_id_.push_back(1);
-  }
-  design.psu_of_row_.resize(n);
-  if (!columns.clusters.empty()) {
-    FirstSeenIndex psu_index;
-    for (size_t row = 0; row < n; ++row) {
-      bool added = false;
-      design.psu_of_row_[row] = psu_index.Find(stratum_of_row[row], columns.clusters[row], &added);
-      if (added) design.stratum_of_psu_.push_back(stratum_of_row[row]);
-    }
-  } else {
-    for (size_t row = 0; row < n; ++row) {
+    if (columns.clusters.empty()) {
       design.psu_of_row_[row] = static_cast<int32_t>(row);
-      design.stratum_of_psu_.push_back(stratum_of_row[row]);
+      design.stratum_of_psu_.push_back(stratum);
+    } else {
+      design.psu_of_row_[row] = psu_index.Find(stratum, columns.clusters[row], &added);
+      if (added) design.stratum_of_psu_.push_back(stratum);
     }
   }
   design.psus_in_stratum_.assign(design.stratum_id_.size(), 0);
@@ -254,7 +248,7 @@ Result<Design> Design::Make(const DesignColumns& columns) {
     }
     std::vector<double> stratum_fpc(design.stratum_id_.size(), -1);
     for (size_t row = 0; row < n; ++row) {
-      double& seen = stratum_fpc[stratum_of_row[row]];
+      double& seen = stratum_fpc[design.stratum_of_psu_[design.psu_of_row_[row]]];
       if (seen < 0) {
         seen = columns.fpc[row];
       } else if (seen != columns.fpc[row]) {
@@ -262,7 +256,7 @@ Result<Design> Design::Make(const DesignColumns& columns) {
             "SVY003",
             fmt::format("row {}: the fpc {} differs from {} given earlier for stratum {}", row + 1,
                         FormatNumber(columns.fpc[row]), FormatNumber(seen),
-                        design.stratum_id_[stratum_of_row[row]]),
+                        design.stratum_id_[design.stratum_of_psu_[design.psu_of_row_[row]]]),
             RowLocation(static_cast<int64_t>(row)));
       }
     }
