@@ -250,6 +250,47 @@ struct ColumnPlan {
   }
 };
 
+// Ona's older exports (formhub's) carry none of Ona's metadata columns but still write
+// "n/a" for a value not asked. A column that cannot hold that text (a number, a date, a
+// geopoint, a choice of a list without an "n/a" choice, a select_multiple option's 0/1)
+// holding it in the first chunk of rows says the file uses the marker.
+bool UsesOnaNotAskedMarker(const Form& form, const csv::Table& table, const ColumnPlan& plan) {
+  auto holds_marker = [&](size_t col) {
+    for (const auto& row : table.rows) {
+      if (col < row.size() && row[col] == "n/a") return true;
+    }
+    return false;
+  };
+  for (const auto& [q, col] : plan.values) {
+    const Question& question = form.questions[static_cast<size_t>(q)];
+    switch (question.type) {
+      case QuestionType::kInteger:
+      case QuestionType::kDecimal:
+      case QuestionType::kRange:
+      case QuestionType::kDate:
+      case QuestionType::kTime:
+      case QuestionType::kDateTime:
+      case QuestionType::kGeopoint:
+        break;
+      case QuestionType::kSelectOne:
+      case QuestionType::kSelectMultiple: {
+        const form::ChoiceList* list = form.FindChoiceList(question.list_name);
+        if (list == nullptr || list->Find("n/a") != nullptr) continue;
+        break;
+      }
+      default:
+        continue;
+    }
+    if (holds_marker(col)) return true;
+  }
+  for (const auto& [q, columns] : plan.options) {
+    for (const auto& [choice, col] : columns) {
+      if (holds_marker(col)) return true;
+    }
+  }
+  return false;
+}
+
 // The header names of the questions of one level (-1: the top), most specific first:
 // a group path never loses to a bare name, and a bare name counts only when one
 // question of the level has it (a repeat may reuse a name of the top level).
@@ -672,6 +713,11 @@ class Importer {
     while (true) {
       bool more = NGO_TRY(source(chunk_rows, chunk));
       if (!more) break;
+      if (!any_row && !ona_ && UsesOnaNotAskedMarker(form_, main, main_plan)) {
+        // The first rows show Ona's marker (formhub's exports have no Ona column).
+        ona_ = true;
+        if (report->layout != "ngosurvey") report->layout = "ona";
+      }
       any_row = true;
       report->rows += main.rows.size();
       drafts.resize(main.rows.size());

@@ -866,6 +866,37 @@ TEST(PlatformLayoutsTest, OnaNotApplicableIsNoValue) {
   EXPECT_EQ(kobo->batch.submissions[0].answers.at("school"), Answer::Answered("n/a"));
 }
 
+// formhub's and older Ona exports (onadata's csv_export/tutorial.csv) have none of Ona's
+// metadata columns but write "n/a" all the same: "n/a" where it cannot be a value (a
+// number, a choice of a list without such a choice, an option column's 0/1) says so.
+TEST(PlatformLayoutsTest, OnaNotApplicableWithoutOnasColumns) {
+  Case c(
+      {
+          {"type", "name", "label"},
+          {"integer", "age", "Age"},
+          {"text", "school", "School"},
+          {"select_multiple langs", "langs", "Languages"},
+      },
+      {{"list_name", "name", "label"}, {"langs", "km", "Khmer"}, {"langs", "vi", "Vietnamese"}});
+  auto plan = c.Plan(
+      "age,school,langs/km,langs/vi,meta/instanceID\n"
+      "n/a,n/a,n/a,n/a,uuid:11111111-1111-4111-8111-111111111111\n"
+      "40,Lycee,1,0,uuid:22222222-2222-4222-8222-222222222222\n");
+  ASSERT_TRUE(plan) << plan.error().ToString();
+  EXPECT_EQ(plan->layout, "ona");
+  ASSERT_TRUE(plan->rejected.empty()) << FirstReason(*plan);
+  EXPECT_EQ(plan->batch.submissions[0].answers.at("age"), Answer::Missing());
+  EXPECT_EQ(plan->batch.submissions[0].answers.at("school"), Answer::Missing());
+  EXPECT_EQ(plan->batch.submissions[1].answers.at("langs"), Answer::Answered("km"));
+
+  // Only a text column holding "n/a": a text like any other.
+  auto text =
+      c.Plan("age,school,meta/instanceID\n12,n/a,uuid:11111111-1111-4111-8111-111111111111\n");
+  ASSERT_TRUE(text) << text.error().ToString();
+  EXPECT_EQ(text->layout, "odk");
+  EXPECT_EQ(text->batch.submissions[0].answers.at("school"), Answer::Answered("n/a"));
+}
+
 }  // namespace
 }  // namespace ngosurvey::exchange
 
