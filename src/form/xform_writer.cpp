@@ -373,9 +373,10 @@ class Writer {
   // kept in `scratch_` until the next ClearScratch.
   Result<std::string_view> XpathsView(std::string_view text, int context, bool use_current = false);
   void ClearScratch() { scratch_.clear(); }
+  // How many steps up from element `from` its ancestor `ancestor` is, 0 if none.
+  int AncestorDistance(int from, int ancestor) const;
   // Appends the path that replaces ${name}, with a space either side; `escape`:
   // escaped for an attribute.
-  int AncestorDistance(int from, int ancestor) const;
   Status AppendReference(std::string* out, std::string_view name, bool last_saved, int context,
                          bool use_current, std::string_view whole, size_t at, bool escape);
   // A text for people appended to `out` (which holds a partial text when it
