@@ -44,8 +44,7 @@ constexpr std::array kCatalogue = {
                    "\"Excel 97-2003 (.xls)\"; a file with the .xls name must be an Excel file."},
     DiagnosticInfo{"X008", kE, "The .xls workbook is encrypted (password-protected).",
                    "Open it with its password in a spreadsheet program and save it without one."},
-    DiagnosticInfo{"X009", kE,
-                   "The workbook is in the format of Excel 5.0/95 or older (BIFF5 and before).",
+    DiagnosticInfo{"X009", kE, "The workbook is in the format of Excel 4.0 or older (BIFF2-4).",
                    "Open it in a spreadsheet program and save it as .xlsx (or as Excel 97-2003 "
                    ".xls)."},
     DiagnosticInfo{"X010", kE,

@@ -1,4 +1,5 @@
-// .xls reading ([MS-CFB] compound file, [MS-XLS] BIFF8 records). Two passes:
+// .xls reading ([MS-CFB] compound file, [MS-XLS] BIFF8 records, and BIFF5's, Excel 5.0/95,
+// as OpenOffice's "Microsoft Excel File Format" documents them). Two passes:
 //   1. Here, bounds-checked: the compound file's header, DIFAT, FAT, directory and
 //      mini stream give the "Workbook" (or BIFF5's "Book") stream; its records are
 //      walked once: BOF (version), FILEPASS (encryption), BOUNDSHEET (sheet names and
@@ -12,6 +13,7 @@
 
 #include <fmt/format.h>
 #include <freexl.h>
+#include <iconv.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -38,7 +40,7 @@ constexpr size_t kDirectoryEntryBytes = 128;
 constexpr uint32_t kMaxRows = 65536;   // BIFF8's sheet
 constexpr uint32_t kMaxColumns = 256;  // BIFF8's sheet
 
-// BIFF8 record types read by the first pass.
+// BIFF8 record types read by the first pass (BIFF5 has the same numbers).
 constexpr uint16_t kBof = 0x0809;
 constexpr uint16_t kEof = 0x000A;
 constexpr uint16_t kFilePass = 0x002F;
@@ -49,6 +51,9 @@ constexpr uint16_t kBoolErr = 0x0205;
 constexpr uint16_t kFormula = 0x0006;
 constexpr uint16_t kString = 0x0207;
 constexpr uint16_t kContinue = 0x003C;
+constexpr uint16_t kCodePage = 0x0042;
+constexpr uint16_t kLabel = 0x0204;
+constexpr uint16_t kRString = 0x00D6;
 
 uint16_t U16(std::string_view d, size_t at) {
   return static_cast<uint16_t>(static_cast<uint8_t>(d[at]) |
@@ -247,6 +252,7 @@ struct Extent {
 
 struct Scan {
   bool date1904 = false;
+  bool biff5 = false;                // Excel 5.0/95: DIMENSIONS' rows are 2 bytes
   std::vector<ScannedSheet> sheets;  // in BOUNDSHEET order
   std::vector<Extent> extents;
 };
@@ -271,6 +277,42 @@ void AppendChars(std::string_view body, size_t* at, size_t* left, bool wide, std
   }
 }
 
+// BIFF5's 8-bit text: bytes in the workbook's code page (its CODEPAGE record; Windows-1252
+// when there is none), as FreeXL converts its cells, with iconv. A code page iconv does
+// not know is read as Latin-1; a byte it cannot convert becomes U+FFFD.
+void AppendCodePage(std::string_view bytes, uint16_t code_page, std::string* out) {
+  if (std::all_of(bytes.begin(), bytes.end(), [](char c) { return (c & 0x80) == 0; })) {
+    out->append(bytes);
+    return;
+  }
+  std::string name = code_page == 10000  ? "MACINTOSH"
+                     : code_page == 367  ? "ASCII"
+                     : code_page == 1200 ? "UTF-16LE"  // not in BIFF5; said for completeness
+                                         : fmt::format("CP{}", code_page);
+  iconv_t cd = iconv_open("UTF-8", name.c_str());
+  if (cd == reinterpret_cast<iconv_t>(-1)) {
+    for (char c : bytes) text::AppendUtf8(static_cast<uint8_t>(c), out);
+    return;
+  }
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    // One byte at a time: BIFF5's Western code pages are single-byte, and a byte iconv
+    // refuses is replaced without losing the rest.
+    char in = bytes[i];
+    char buffer[8];
+    char* in_at = &in;
+    size_t in_left = 1;
+    char* out_at = buffer;
+    size_t out_left = sizeof buffer;
+    if (iconv(cd, &in_at, &in_left, &out_at, &out_left) == static_cast<size_t>(-1)) {
+      iconv(cd, nullptr, nullptr, nullptr, nullptr);  // reset the state
+      text::AppendUtf8(0xFFFD, out);
+    } else {
+      out->append(buffer, static_cast<size_t>(out_at - buffer));
+    }
+  }
+  iconv_close(cd);
+}
+
 class RecordWalker {
  public:
   RecordWalker(std::string_view stream, const std::string& file, const XlsxOptions& options,
@@ -285,8 +327,9 @@ class RecordWalker {
     if (first == 0x0009 || first == 0x0209 || first == 0x0409) return TooOld("2.x to 4.0", "2-4");
     if (first != kBof) return Damaged(file_, "the Workbook stream does not start with a BOF");
     uint16_t version = U16(s_, 4);
-    if (version == 0x0500) return TooOld("5.0/95", "5");
-    if (version != 0x0600) return TooOld("before 97", "2-5");
+    if (version != 0x0500 && version != 0x0600) return TooOld("before 5.0", "2-4");
+    biff5_ = version == 0x0500;
+    scan_.biff5 = biff5_;
     ScannedSheet* sheet = nullptr;
     bool pending_string = false;
     uint64_t cells = 0;
@@ -335,8 +378,15 @@ class RecordWalker {
         case 0x00E0:  // XF: its number format
           if (len >= 4) xf_formats_.push_back(U16(r, 2));
           break;
-        case 0x041E:  // FORMAT: a custom number format
-          if (len >= 5) {
+        case kCodePage:
+          if (len >= 2) code_page_ = U16(r, 0);
+          break;
+        case 0x041E:                 // FORMAT: a custom number format
+          if (biff5_ && len >= 3) {  // its index, then a byte string
+            std::string code;
+            AppendCodePage(r.substr(3, U8(r, 2)), code_page_, &code);
+            custom_formats_.emplace_back(U16(r, 0), std::move(code));
+          } else if (len >= 5) {
             std::string code;
             size_t left = U16(r, 2);
             size_t chars_at = 5;
@@ -348,7 +398,17 @@ class RecordWalker {
           if (len >= 2) scan_.date1904 = U16(r, 0) == 1;
           break;
         case kBoundSheet:
-          if (len >= 8) scan_.sheets.push_back(BoundSheet(r));
+          if (len >= (biff5_ ? 7 : 8)) scan_.sheets.push_back(BoundSheet(r));
+          break;
+        case kLabel:
+        case kRString:
+          // BIFF5's text cells: a byte string whose length FreeXL trusts; one that runs past
+          // its record is refused here.
+          if (biff5_ && (len < 8 || size_t{8} + U16(r, 6) > len)) {
+            return Damaged(file_, fmt::format("a text cell's record at byte {} of the Book "
+                                              "stream is shorter than its text",
+                                              record_at));
+          }
           break;
         case kDimensions:
           // FreeXL allocates a sheet's cells at each DIMENSIONS and loses the previous
@@ -356,7 +416,8 @@ class RecordWalker {
           if (++dimensions_seen > 1) {
             return Damaged(file_, "a sheet has two DIMENSIONS records");
           }
-          if (len >= 14) dimensions_at = record_at + 4;
+          // BIFF8's rows are 4 bytes (14 in all), BIFF5's 2 (10).
+          if (len >= (biff5_ ? 10 : 14)) dimensions_at = record_at + 4;
           break;
         case kSst:
           if (len >= 8 && U32(r, 4) > s_.size() / 3 + 1) {
@@ -408,6 +469,10 @@ class RecordWalker {
   ScannedSheet BoundSheet(std::string_view r) const {
     ScannedSheet sheet;
     sheet.offset = U32(r, 0);
+    if (biff5_) {  // the name: a byte count, then bytes in the code page
+      AppendCodePage(r.substr(7, U8(r, 6)), code_page_, &sheet.name);
+      return sheet;
+    }
     size_t left = U8(r, 6);
     size_t at = 8;
     AppendChars(r, &at, &left, (U8(r, 7) & 1) != 0, &sheet.name);
@@ -540,7 +605,12 @@ class RecordWalker {
     size_t left = U16(r, 0);
     size_t at = 3;
     std::string value;
-    AppendChars(r, &at, &left, (U8(r, 2) & 1) != 0, &value);
+    if (biff5_) {  // a byte count, then bytes in the code page (never continued)
+      AppendCodePage(r.substr(2, left), code_page_, &value);
+      left = 0;
+    } else {
+      AppendChars(r, &at, &left, (U8(r, 2) & 1) != 0, &value);
+    }
     while (left > 0 && next + 5 <= s_.size() && U16(s_, next) == kContinue) {
       uint16_t len = U16(s_, next + 2);
       if (len < 1 || next + 4 + len > s_.size()) break;
@@ -576,6 +646,8 @@ class RecordWalker {
   std::vector<uint16_t> xf_formats_;  // XF index -> number format id
   std::vector<std::pair<uint16_t, std::string>> custom_formats_;  // FORMAT records
   bool worksheet_ = false;                                        // the substream is a worksheet's
+  bool biff5_ = false;                                            // Excel 5.0/95's records
+  uint16_t code_page_ = 1252;                                     // BIFF5's 8-bit text (CODEPAGE)
   uint16_t formula_row_ = 0, formula_column_ = 0;
 };
 
@@ -809,14 +881,9 @@ Result<Scan> FirstPass(std::string_view data, const std::string& file, const Xls
   CompoundFile cfb(data, file);
   NGO_TRY(cfb.Open());
   std::vector<Stream> streams = NGO_TRY(cfb.Streams("Workbook"));
+  // Excel 5.0/95 names its stream "Book"; FreeXL reads a "Workbook" first, as here.
+  if (streams.empty()) streams = NGO_TRY(cfb.Streams("Book"));
   if (streams.empty()) {
-    std::vector<Stream> book = NGO_TRY(cfb.Streams("Book"));
-    if (!book.empty()) {
-      return MakeError("X009",
-                       "the workbook is in the file format of Excel 5.0/95 (BIFF5), which is not "
-                       "read: save it as .xlsx (or as Excel 97-2003 .xls)",
-                       {file});
-    }
     return Damaged(file, "the compound file holds no Workbook stream (another Office document?)");
   }
   // FreeXL reads one of them: every one is checked and patched.
@@ -825,14 +892,19 @@ Result<Scan> FirstPass(std::string_view data, const std::string& file, const Xls
   for (size_t i = 0; i < streams.size(); ++i) {
     Scan one = NGO_TRY(RecordWalker(streams[i].bytes, file, options, max_cells).Walk());
     for (const Extent& extent : one.extents) {
-      // DIMENSIONS (BIFF8): first row (4 bytes), last row + 1 (4), first column (2),
-      // last column + 1 (2).
-      uint8_t body[12] = {0, 0, 0, 0};
-      for (int b = 0; b < 4; ++b) body[4 + b] = static_cast<uint8_t>(extent.rows >> (8 * b));
-      body[8] = body[9] = 0;
-      body[10] = static_cast<uint8_t>(extent.columns & 0xFF);
-      body[11] = static_cast<uint8_t>(extent.columns >> 8);
-      for (size_t b = 0; b < sizeof body; ++b) {
+      // DIMENSIONS: first row, last row + 1 (4 bytes each in BIFF8, 2 in BIFF5), first
+      // column (2), last column + 1 (2).
+      if (one.biff5 && extent.rows > 0xFFFF) {
+        return Damaged(file, "a sheet of an Excel 5.0/95 workbook has more than 65,535 rows");
+      }
+      const size_t row_bytes = one.biff5 ? 2 : 4;
+      std::vector<uint8_t> body(2 * row_bytes + 4, 0);
+      for (size_t b = 0; b < row_bytes; ++b) {
+        body[row_bytes + b] = static_cast<uint8_t>(extent.rows >> (8 * b));
+      }
+      body[2 * row_bytes + 2] = static_cast<uint8_t>(extent.columns & 0xFF);
+      body[2 * row_bytes + 3] = static_cast<uint8_t>(extent.columns >> 8);
+      for (size_t b = 0; b < body.size(); ++b) {
         (*patched)[streams[i].FileOffset(extent.at + b)] = static_cast<char>(body[b]);
       }
     }

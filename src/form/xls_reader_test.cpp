@@ -46,11 +46,19 @@ class XlsReader : public ::testing::Test {
   // The bytes of the workbook make_xls.py writes from `description` (JSON), as .xls or,
   // with `xlsx`, as .xlsx.
   std::string Make(const std::string& description, const std::string& name, bool xlsx = false) {
+    return MakeAs(xlsx ? "--xlsx " : "", description, name);
+  }
+  // The same as an Excel 5.0/95 workbook (BIFF5).
+  std::string MakeBiff5(const std::string& description, const std::string& name) {
+    return MakeAs("--biff5 ", description, name);
+  }
+  std::string MakeAs(const std::string& flag, const std::string& description,
+                     const std::string& name) {
     fs::path json = dir_ / (name + ".json");
     std::ofstream(json) << description;
     fs::path out = dir_ / name;
-    Python(std::string(::ngosurvey::testing::SourceDir()) + "/tests/xls/make_xls.py " +
-           (xlsx ? "--xlsx " : "") + "'" + json.string() + "' '" + out.string() + "'");
+    Python(std::string(::ngosurvey::testing::SourceDir()) + "/tests/xls/make_xls.py " + flag + "'" +
+           json.string() + "' '" + out.string() + "'");
     Result<std::string> data = ReadFile(out.string());
     EXPECT_TRUE(data) << (data ? "" : data.error().ToString());
     return data ? *data : std::string();
@@ -342,11 +350,11 @@ TEST_F(XlsReader, EncryptedOldAndOversizedWorkbooksAreRefused) {
   // The workbook's BOF: version 0x0600, globals 0x0005.
   size_t bof = FindRecord(xls, 0x0809, std::string("\x00\x06\x05\x00", 4));
   ASSERT_NE(bof, std::string::npos);
-  std::string biff5 = xls;
-  biff5[bof + 5] = 0x05;
-  EXPECT_EQ(ErrorOf(biff5),
-            "t.xls: X009: the workbook is in the file format of Excel 5.0/95 (BIFF5), which is "
-            "not read: save it as .xlsx (or as Excel 97-2003 .xls)");
+  std::string biff4 = xls;
+  biff4[bof + 5] = 0x04;
+  EXPECT_EQ(ErrorOf(biff4),
+            "t.xls: X009: the workbook is in the file format of Excel before 5.0 (BIFF2-4), "
+            "which is not read: save it as .xlsx (or as Excel 97-2003 .xls)");
   // The record after the BOF becomes a FILEPASS.
   std::string encrypted = xls;
   size_t next = bof + 4 + static_cast<uint8_t>(xls[bof + 2]);
@@ -382,6 +390,50 @@ TEST_F(XlsReader, EncryptedOldAndOversizedWorkbooksAreRefused) {
   ASSERT_FALSE(small);
   EXPECT_EQ(small.error().code, "X010");
   EXPECT_TRUE(ReadXls(xls, "t.xls", {}, /*max_cells=*/100));
+}
+
+// Excel 5.0/95 workbooks (BIFF5), which xlrd and so pyxform read: Kobo's own test forms
+// include one. Text is 8-bit in the workbook's code page.
+TEST_F(XlsReader, Excel95WorkbooksReadAsXlrdReadsThem) {
+  constexpr const char kWestern[] = R"j({"codepage": 1252, "sheets": [
+    {"name": "survey", "rows": [["type", "name", "label"],
+      ["text", "q", "Café – “Q”?"], ["integer", "n", 3], null,
+      ["date", "d", {"date": "2024-03-01"}], ["note", "b", true],
+      ["calculate", "c", {"string_formula": "naïve"}]]},
+    {"name": "choices", "rows": [["list_name", "name", "label"], ["yn", 1, 2.5]]}]})j";
+  std::string xls = MakeBiff5(kWestern, "western.xls");
+  Result<Workbook> book = ReadWorkbook(xls, "western.xls");
+  ASSERT_TRUE(book) << book.error().ToString();
+  EXPECT_EQ(Cells(*book), Xlrd(xls));
+  EXPECT_EQ(ValueAt(*book, "survey", 2, 3), "Café – “Q”?");
+  EXPECT_EQ(ValueAt(*book, "survey", 5, 3), "2024-03-01");
+  EXPECT_EQ(ValueAt(*book, "survey", 7, 3), "naïve");  // a formula's cached text
+
+  // Another code page: Cyrillic (Windows-1251), sheet names included.
+  constexpr const char kCyrillic[] = R"j({"codepage": 1251, "sheets": [
+    {"name": "survey", "rows": [["type", "name", "label"], ["text", "q", "Вопрос"]]},
+    {"name": "Лист", "rows": [["x"]]}]})j";
+  std::string cyrillic = MakeBiff5(kCyrillic, "cyrillic.xls");
+  book = ReadWorkbook(cyrillic, "cyrillic.xls");
+  ASSERT_TRUE(book) << book.error().ToString();
+  EXPECT_EQ(Cells(*book), Xlrd(cyrillic));
+  EXPECT_EQ(ValueAt(*book, "survey", 2, 3), "Вопрос");
+
+  // The form loads.
+  Diagnostics diags;
+  Result<Form> form = LoadForm(xls, "western.xls", &diags);
+  ASSERT_TRUE(form) << AllOf(diags);
+  EXPECT_EQ(form->questions.front().name, "q");
+
+  // A text cell whose length runs past its record.
+  size_t label = FindRecord(xls, 0x0204, std::string("\x01\x00\x02\x00", 4));
+  ASSERT_NE(label, std::string::npos);
+  std::string cut = xls;
+  cut[label + 10] = static_cast<char>(0xF0);
+  EXPECT_NE(ErrorOf(cut).find("X007: not a readable .xls workbook: a text cell's record at "
+                              "byte "),
+            std::string::npos)
+      << ErrorOf(cut);
 }
 
 TEST_F(XlsReader, FormulasGiveTheirCachedValues) {

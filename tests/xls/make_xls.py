@@ -6,6 +6,12 @@ test time instead of committing binaries.
     make_xls.py DESCRIPTION.json OUT.xls
     make_xls.py --xlsx DESCRIPTION.json OUT.xlsx   the same content as .xlsx (openpyxl),
                                                    for tests that compare the two readers
+    make_xls.py --biff5 DESCRIPTION.json OUT.xls   an Excel 5.0/95 workbook (BIFF5: a "Book"
+                                                   stream, 8-bit text in the code page of
+                                                   "codepage", default 1252), written here
+                                                   record by record (xlwt writes only BIFF8);
+                                                   text, numbers, booleans, dates and
+                                                   {"string_formula": "text"} cells only
 
 The description:
     {"datemode": 0,                      optional: 1 for the Mac 1904 date system
@@ -26,10 +32,13 @@ A row is a list of cells, column A first; a row that is null is left empty. A ce
                            with "format" as for numbers
 """
 import datetime
+import io
 import json
+import struct
 import sys
 
 import xlwt
+import xlwt.CompoundDoc
 
 DATE = xlwt.easyxf(num_format_str='yyyy-mm-dd')
 DATETIME = xlwt.easyxf(num_format_str='yyyy-mm-dd hh:mm:ss')
@@ -61,6 +70,81 @@ def write_cell(sheet, row, col, cell):
         sheet.write(row, col, xlwt.Formula(cell['formula']), style)
     else:
         raise ValueError('unknown cell %r' % (cell,))
+
+
+def biff5_record(rtype, body):
+    return struct.pack('<HH', rtype, len(body)) + body
+
+
+def biff5_text(value, codepage):
+    data = value.encode('cp%d' % codepage)
+    return struct.pack('<H', len(data)) + data
+
+
+def biff5_cell(row, col, cell, codepage):
+    """The records of one cell. XF 0 is General, XF 1 a date (built-in format 14)."""
+    if cell is None:
+        return b''
+    if isinstance(cell, bool):
+        return biff5_record(0x0205, struct.pack('<HHHBB', row, col, 0, int(cell), 0))
+    if isinstance(cell, (int, float)):
+        return biff5_record(0x0203, struct.pack('<HHHd', row, col, 0, float(cell)))
+    if isinstance(cell, str):
+        return biff5_record(0x0204, struct.pack('<HHH', row, col, 0) + biff5_text(cell, codepage))
+    if 'date' in cell:
+        days = (datetime.date.fromisoformat(cell['date']) - datetime.date(1899, 12, 30)).days
+        return biff5_record(0x0203, struct.pack('<HHHd', row, col, 1, float(days)))
+    if 'string_formula' in cell:
+        # A formula whose cached result is text: FORMULA (result bytes 0xFFFF, type 0),
+        # then STRING with the text. The parsed formula is a string constant (tStr, BIFF5:
+        # a byte count and the bytes).
+        data = cell['string_formula'].encode('cp%d' % codepage)
+        tokens = b'\x17' + bytes([len(data)]) + data
+        result = b'\x00' + b'\x00' * 5 + b'\xff\xff'
+        formula = struct.pack('<HHH', row, col, 0) + result + struct.pack('<HI', 0, 0)
+        formula += struct.pack('<H', len(tokens)) + tokens
+        return biff5_record(0x0006, formula) + biff5_record(0x0207, biff5_text(cell['string_formula'], codepage))
+    raise ValueError('no BIFF5 form for %r' % (cell,))
+
+
+def write_biff5(description, path):
+    codepage = description.get('codepage', 1252)
+    sheets = []
+    for spec in description['sheets']:
+        rows = spec.get('rows', [])
+        width = max([len(cells or []) for cells in rows] + [0])
+        body = biff5_record(0x0809, struct.pack('<HHHH', 0x0500, 0x0010, 0, 1995))
+        body += biff5_record(0x0200, struct.pack('<HHHHH', 0, len(rows), 0, width, 0))
+        for row, cells in enumerate(rows):
+            for col, cell in enumerate(cells or []):
+                body += biff5_cell(row, col, cell, codepage)
+        sheets.append((spec['name'], body + biff5_record(0x000A, b'')))
+    xf = lambda fmt: biff5_record(0x00E0, struct.pack('<HHHHHHHH', 0, fmt, 0x0001, 0x20, 0, 0, 0, 0))
+    head = biff5_record(0x0809, struct.pack('<HHHH', 0x0500, 0x0005, 0, 1995))
+    head += biff5_record(0x0042, struct.pack('<H', codepage))
+    head += biff5_record(0x0022, struct.pack('<H', description.get('datemode', 0)))
+    head += xf(0) + xf(14)
+    bound = [biff5_record(0x0085, struct.pack('<IBB', 0, 0, 0) + bytes([len(name.encode('cp%d' % codepage))])
+                          + name.encode('cp%d' % codepage)) for name, _ in sheets]
+    offset = len(head) + sum(len(b) for b in bound) + 4  # the globals' EOF
+    stream = head
+    for (name, body), record in zip(sheets, bound):
+        stream += record[:4] + struct.pack('<I', offset) + record[8:]
+        offset += len(body)
+    stream += biff5_record(0x000A, b'')
+    for _, body in sheets:
+        stream += body
+    # xlwt's compound file writer names its stream "Workbook"; Excel 5.0/95 names it "Book".
+    doc = io.BytesIO()
+    xlwt.CompoundDoc.XlsDoc().save(doc, stream)
+    data = bytearray(doc.getvalue())
+    workbook = 'Workbook\x00'.encode('utf-16-le')
+    at = data.index(workbook)
+    book = 'Book\x00'.encode('utf-16-le')
+    data[at:at + len(workbook)] = book + b'\x00' * (len(workbook) - len(book))
+    data[at + 0x40:at + 0x42] = struct.pack('<H', len(book))
+    with open(path, 'wb') as f:
+        f.write(bytes(data))
 
 
 def write_xlsx(description, path):
@@ -97,15 +181,18 @@ def write_xlsx(description, path):
 
 def main():
     args = sys.argv[1:]
-    xlsx = args[:1] == ['--xlsx']
-    if xlsx:
+    mode = args[0] if args[:1] in (['--xlsx'], ['--biff5']) else None
+    if mode:
         args = args[1:]
     if len(args) != 2:
-        sys.exit('usage: make_xls.py [--xlsx] DESCRIPTION.json OUT')
+        sys.exit('usage: make_xls.py [--xlsx | --biff5] DESCRIPTION.json OUT')
     with open(args[0], encoding='utf-8') as f:
         description = json.load(f)
-    if xlsx:
+    if mode == '--xlsx':
         write_xlsx(description, args[1])
+        return
+    if mode == '--biff5':
+        write_biff5(description, args[1])
         return
     book = xlwt.Workbook(encoding='utf-8')
     book.dates_1904 = description.get('datemode', 0)
