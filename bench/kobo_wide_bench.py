@@ -18,7 +18,7 @@ as Kobo exports a repeat sheet: "members/..." columns, then _index, _parent_tabl
 _parent_index and the _submission__* columns; imported with --repeat members=FILE.
 Then ROUNDS times each binary (a fresh store each run; `flock /work/bench.lock` is taken
 around the timed runs), /usr/bin/time -v's wall time and peak resident memory, and prints
-the medians as a Markdown table.
+the medians as a Markdown table. ROUNDS 0 writes the files only.
 """
 import csv
 import os
@@ -199,6 +199,8 @@ def main():
     print("%d rows x %d columns, %.1f MB, and %d repeat instances x %d columns, %.1f MB "
           "(SYNTHETIC)" % (rows, columns, os.path.getsize(data) / 1e6, instances,
                            9 + len(REPEAT_META), os.path.getsize(members) / 1e6))
+    if rounds == 0:  # only the files (for other measurements of the same export)
+        return
     print("| binary | wall s (median of %d) | peak RSS MiB (median) |" % rounds)
     print("|---|---|---|")
     for binary in binaries:

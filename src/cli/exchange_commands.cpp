@@ -26,6 +26,7 @@
 #include "exchange/odk_crypto.h"
 #include "exchange/odk_import.h"
 #include "exchange/pseudonymise.h"
+#include "exchange/xlsx_export.h"
 #include "form/form.h"
 #include "store/store.h"
 
@@ -288,12 +289,18 @@ void RunImport(CommandContext& ctx, const ImportOptions& opts) {
   }
   auto mapped = MappedFile::Open(opts.file);
   if (!mapped) return fail(mapped.error());
-  // ODK Central's submissions ZIP: its tables and media/ files, read into memory.
-  bool central_zip = LooksLikeZip((*mapped)->view());
-  if (central_zip && !repeat_specs.empty()) {
-    return Usage(ctx, "--repeat goes with CSV files: the ZIP's repeat tables are read from it");
+  // ODK Central's submissions ZIP: its tables and media/ files, read into memory; a
+  // Kobo or Ona XLSX export (a ZIP too): its sheets, read into memory.
+  bool xlsx_export = exchange::IsXlsxWorkbook((*mapped)->view(), opts.file);
+  bool central_zip = !xlsx_export && LooksLikeZip((*mapped)->view());
+  if ((central_zip || xlsx_export) && !repeat_specs.empty()) {
+    return Usage(ctx, xlsx_export ? "--repeat goes with CSV files: the XLSX export's repeat "
+                                    "sheets are read from it"
+                                  : "--repeat goes with CSV files: the ZIP's repeat tables are "
+                                    "read from it");
   }
   std::optional<exchange::CentralZip> zip;
+  std::optional<exchange::XlsxExport> workbook;
   std::optional<csv::TableReader> reader;
   std::vector<exchange::RepeatTable> repeats;
   if (central_zip) {
@@ -301,6 +308,11 @@ void RunImport(CommandContext& ctx, const ImportOptions& opts) {
     if (!read) return fail(read.error());
     zip = std::move(*read);
     repeats = std::move(zip->repeats);
+  } else if (xlsx_export) {
+    auto read = exchange::ReadXlsxExport((*mapped)->view(), opts.file, source->form);
+    if (!read) return fail(read.error());
+    workbook = std::move(*read);
+    repeats = std::move(workbook->repeats);
   } else {
     reader.emplace((*mapped)->view(), opts.file, exchange::ImportCsvOptions());
     // Start reads the whole file (its UTF-8 check): the pages behind the check are
@@ -331,6 +343,10 @@ void RunImport(CommandContext& ctx, const ImportOptions& opts) {
     rows = exchange::TableRowSource(zip->main, 4096);
     with_media.emplace(source->form, zip->media, writer->get(), &media_warnings);
     target = &*with_media;
+  } else if (xlsx_export) {
+    chunk.file = workbook->main.file;
+    chunk.header = workbook->main.header;
+    rows = exchange::TableRowSource(workbook->main, 4096);
   } else {
     chunk.file = opts.file;
     chunk.header = reader->header();
@@ -465,7 +481,8 @@ void RegisterExchangeCommands(CLI::App& root, CommandContext& ctx) {
   auto imp = std::make_shared<ImportOptions>();
   CLI::App* import = root.add_subcommand(
       "import",
-      "Import an ODK Central, KoboToolbox or ngosurvey CSV export, or ODK submissions (an "
+      "Import an ODK Central, KoboToolbox, Ona or ngosurvey CSV export, a KoboToolbox or Ona "
+      "XLSX export, or ODK submissions (an "
       "instance .xml, ODK Collect's instances/ folder, a Briefcase export) with their media, "
       "into a store, every value checked against the form; all or nothing (docs/exchange.md)");
   import->add_option("--db", imp->db, "Store (SQLite file or postgresql:// URL)")->required();
@@ -476,7 +493,8 @@ void RegisterExchangeCommands(CLI::App& root, CommandContext& ctx) {
   import
       ->add_option(
           "file", imp->file,
-          "The main CSV file, an ODK Central submissions ZIP, or ODK submissions (.xml or folder)")
+          "The main CSV file, an ODK Central submissions ZIP, a Kobo or Ona XLSX export (its "
+          "repeats in its sheets), or ODK submissions (.xml or folder)")
       ->required();
   import->add_option("--repeat", imp->repeats, "A repeat's CSV: NAME=FILE.csv (repeatable)");
   import->add_option("--wave", imp->wave,

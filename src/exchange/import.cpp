@@ -636,11 +636,9 @@ class Importer {
     writer_ = writer;
     const csv::Table& main = *chunk;
     ColumnPlan main_plan = NGO_TRY(PlanColumns(form_, main, -1));
+    // Ona's by its columns here, or by the first rows' "n/a" below (formhub's exports have
+    // no Ona column); the layout is said once the rows are read.
     ona_ = IsOnaExport(main) || !main_plan.flattened.empty();
-    report->layout = main_plan.Column(Meta::kWave) || main_plan.Column(Meta::kOrg) ? "ngosurvey"
-                     : ona_                                                        ? "ona"
-                     : main.ColumnIndex("_uuid") || main.ColumnIndex("_submission_time") ? "kobo"
-                                                                                         : "odk";
     std::optional<size_t> id_column = main_plan.Column(Meta::kInstanceId);
     if (!id_column) id_column = main_plan.Column(Meta::kKey);
     if (!id_column) {
@@ -713,11 +711,7 @@ class Importer {
     while (true) {
       bool more = NGO_TRY(source(chunk_rows, chunk));
       if (!more) break;
-      if (!any_row && !ona_ && UsesOnaNotAskedMarker(form_, main, main_plan)) {
-        // The first rows show Ona's marker (formhub's exports have no Ona column).
-        ona_ = true;
-        if (report->layout != "ngosurvey") report->layout = "ona";
-      }
+      if (!any_row && !ona_) ona_ = UsesOnaNotAskedMarker(form_, main, main_plan);
       any_row = true;
       report->rows += main.rows.size();
       drafts.resize(main.rows.size());
@@ -790,6 +784,10 @@ class Importer {
       return MakeError("IMP005", "no data rows: nothing to import",
                        Location{.file = main.file, .row = 1});
     }
+    report->layout = main_plan.Column(Meta::kWave) || main_plan.Column(Meta::kOrg) ? "ngosurvey"
+                     : ona_                                                        ? "ona"
+                     : main.ColumnIndex("_uuid") || main.ColumnIndex("_submission_time") ? "kobo"
+                                                                                         : "odk";
     // Repeat rows whose parent never came.
     for (const RepeatFile& f : repeat_files_) {
       const csv::Table& table = f.file->table;
