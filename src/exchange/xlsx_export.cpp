@@ -84,16 +84,16 @@ Result<csv::Table> SheetTable(const form::Sheet& sheet, const std::string& file)
   for (const form::Cell& cell : head.cells) {
     auto [it, fresh] = seen.emplace(cell.value, cell.column);
     if (!fresh) {
-      return Refused(file, sheet, head.number, cell.column,
-                               fmt::format("duplicate column name '{}' (also column {})",
-                                           cell.value, it->second));
+      return Refused(
+          file, sheet, head.number, cell.column,
+          fmt::format("duplicate column name '{}' (also column {})", cell.value, it->second));
     }
     table.header[static_cast<size_t>(cell.column - 1)] = cell.value;
   }
   for (size_t i = 0; i < table.header.size(); ++i) {
     if (table.header[i].empty()) {
       return Refused(file, sheet, head.number, static_cast<int>(i) + 1,
-                               "the header row has an empty cell");
+                     "the header row has an empty cell");
     }
   }
   size_t first = 1;
@@ -105,7 +105,7 @@ Result<csv::Table> SheetTable(const form::Sheet& sheet, const std::string& file)
     for (const form::Cell& cell : row.cells) {
       if (cell.column > width) {
         return Refused(file, sheet, row.number, cell.column,
-               fmt::format("a cell right of the header's last column ({})", width));
+                       fmt::format("a cell right of the header's last column ({})", width));
       }
       values[static_cast<size_t>(cell.column - 1)] = cell.value;
     }
@@ -162,10 +162,10 @@ Result<XlsxExport> ReadXlsxExport(std::string_view data, const std::string& file
       return MakeError(
           "IMP042",
           matches.empty()
-              ? fmt::format("the sheet '{}' names no repeat of form '{}' (its repeats: {})",
-                            sheet.name, form.settings.form_id,
-                            names.empty() ? std::string("none")
-                                          : fmt::format("{}", fmt::join(names, ", ")))
+              ? fmt::format(
+                    "the sheet '{}' names no repeat of form '{}' (its repeats: {})", sheet.name,
+                    form.settings.form_id,
+                    names.empty() ? std::string("none") : fmt::format("{}", fmt::join(names, ", ")))
               : fmt::format("the sheet '{}' could be the sheet of the repeats {}", sheet.name,
                             fmt::join(names, ", ")),
           where);

@@ -20,17 +20,17 @@ using form::testing::MakeForm;
 
 form::Form Household() {
   Diagnostics diags;
-  auto made = MakeForm(
-      {{"type", "name", "label"},
-       {"text", "village", "Village"},
-       {"begin_repeat", "members_of_the_household_listed_by_age", "Members"},
-       {"text", "name", "Name"},
-       {"integer", "age", "Age"},
-       {"end_repeat", "", ""},
-       {"begin_repeat", "visits", "Visits"},
-       {"date", "day", "Day"},
-       {"end_repeat", "", ""}},
-      {{"list_name", "name", "label"}}, {{"form_id", "version"}, {"household", "1"}}, &diags);
+  auto made = MakeForm({{"type", "name", "label"},
+                        {"text", "village", "Village"},
+                        {"begin_repeat", "members_of_the_household_listed_by_age", "Members"},
+                        {"text", "name", "Name"},
+                        {"integer", "age", "Age"},
+                        {"end_repeat", "", ""},
+                        {"begin_repeat", "visits", "Visits"},
+                        {"date", "day", "Day"},
+                        {"end_repeat", "", ""}},
+                       {{"list_name", "name", "label"}},
+                       {{"form_id", "version"}, {"household", "1"}}, &diags);
   EXPECT_TRUE(made) << made.error().ToString();
   return *made;
 }
