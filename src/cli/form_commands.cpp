@@ -8,10 +8,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "base/file.h"
@@ -65,9 +68,23 @@ void PrintSorted(std::ostream& out, const Diagnostics& diags) {
 // The heap PrepareBatchHeap gives `form check` and `form xform`: about what a
 // 10,000-row form needs at its peak (50 MB), address space only until touched.
 constexpr size_t kBatchHeapBytes = size_t{64} << 20;
+// About the heap's peak per byte of an .xlsx file: gen10k's 436 KB peaked near 50 MB
+// (bench/README.md). PrepareBatchHeap wants 2 MB blocks free for twice that.
+constexpr size_t kHeapPerWorkbookByte = 128;
+
+// PrepareBatchHeap for commands that read `files`, sized by the largest of them.
+void PrepareHeapFor(const std::vector<std::string>& files) {
+  uintmax_t largest = 0;
+  for (const std::string& file : files) {
+    std::error_code error;
+    uintmax_t size = std::filesystem::file_size(file, error);
+    if (!error) largest = std::max(largest, size);
+  }
+  PrepareBatchHeap(kBatchHeapBytes, static_cast<size_t>(largest) * kHeapPerWorkbookByte);
+}
 
 void RunCheck(CommandContext& ctx, const CheckOptions& opts) {
-  PrepareBatchHeap(kBatchHeapBytes);
+  PrepareHeapFor(opts.files);
   ExitStatus status = ExitStatus::kSuccess;
   for (const std::string& file : opts.files) {
     Diagnostics diags;
@@ -301,7 +318,7 @@ std::string FileStem(const std::string& path) {
 }
 
 void RunXForm(CommandContext& ctx, const XFormCommandOptions& opts) {
-  PrepareBatchHeap(kBatchHeapBytes);
+  PrepareHeapFor({opts.file});
   Diagnostics diags;
   Result<Form> form = form::LoadFormFile(opts.file, &diags);
   if (!form) diags.Add(Severity::kError, form.error());
