@@ -9,32 +9,15 @@
 #include <string>
 #include <string_view>
 
-#include "base/file.h"
 #include "exchange/central_zip.h"
-#include "form/form.h"
-
-namespace {
+#include "odk_form.h"
 
 using namespace ngosurvey;
-
-const form::Form& TheForm() {
-  static const form::Form form = [] {
-    auto bytes = ReadFile(std::string(NGOSURVEY_SOURCE_DIR) + "/tests/data/odk/form.xlsx");
-    if (!bytes) __builtin_trap();
-    Diagnostics diags;
-    auto loaded = form::LoadForm(*bytes, "form.xlsx", &diags);
-    if (!loaded) __builtin_trap();
-    return *loaded;
-  }();
-  return form;
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);
   ZipLimits limits{.max_entry_bytes = 1 << 20, .max_total_bytes = 4 << 20};
-  auto zip = exchange::ReadCentralZip(input, "central.zip", TheForm(), limits);
+  auto zip = exchange::ReadCentralZip(input, "central.zip", fuzz::OdkTestForm(), limits);
   if (!zip) {
     const Error& e = zip.error();
     bool known = e.code.rfind("ZIP", 0) == 0 || e.code == "IMP040" || e.code == "IMP041" ||

@@ -9,25 +9,12 @@
 #include <string>
 #include <string_view>
 
-#include "base/file.h"
 #include "exchange/xlsx_export.h"
-#include "form/form.h"
+#include "odk_form.h"
 
 namespace {
 
 using namespace ngosurvey;
-
-const form::Form& TheForm() {
-  static const form::Form form = [] {
-    auto bytes = ReadFile(std::string(NGOSURVEY_SOURCE_DIR) + "/tests/data/odk/form.xlsx");
-    if (!bytes) __builtin_trap();
-    Diagnostics diags;
-    auto loaded = form::LoadForm(*bytes, "form.xlsx", &diags);
-    if (!loaded) __builtin_trap();
-    return *loaded;
-  }();
-  return form;
-}
 
 void CheckRectangular(const csv::Table& table) {
   if (table.rows.size() != table.row_lines.size()) __builtin_trap();
@@ -41,7 +28,7 @@ void CheckRectangular(const csv::Table& table) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);
   exchange::XlsxExportLimits limits{.max_part_bytes = 1 << 20, .max_total_bytes = 4 << 20};
-  auto read = exchange::ReadXlsxExport(input, "export.xlsx", TheForm(), limits);
+  auto read = exchange::ReadXlsxExport(input, "export.xlsx", fuzz::OdkTestForm(), limits);
   if (!read) {
     const Error& e = read.error();
     bool known = e.code.rfind("X0", 0) == 0 || e.code == "IMP042" || e.code == "IMP043";

@@ -12,13 +12,6 @@ source "$(dirname "$0")/lib.sh"
 D=tests/data/exchange/layouts
 tools/xlsform-from-csv $D/form "$TMP/household.xlsx" >/dev/null
 
-answers() {  # answers DB: the stored answers and metadata of every submission, as sorted JSON
-  "$NGOSURVEY" submissions list --db "$1" --format json | python3 -c '
-import json, sys
-subs = json.load(sys.stdin)
-print(json.dumps(sorted((s["instance_id"], s["answers"], s["metadata"]) for s in subs), sort_keys=True))'
-}
-
 same_columns() {  # same_columns THEIRS OURS [PREFIX]: every column of THEIRS is in OURS with
   # its values (THEIRS's question columns named PREFIX + name in OURS: Kobo's repeat sheet
   # has bare names, a path-style export the repeat's path)
@@ -46,7 +39,7 @@ PY
 expect_status 0 "$NGOSURVEY" import --db "$TMP/a.db" --form "$TMP/household.xlsx" $D/kobo.csv \
   --repeat members=$D/kobo-members.csv
 expect_contains "$TMP/stdout" "imported 2 submissions (kobo layout) into form 'household' version sha256-"
-answers "$TMP/a.db" >"$TMP/a.json"
+store_answers "$TMP/a.db" >"$TMP/a.json"
 python3 - "$TMP/a.json" <<'PY'
 import json, sys
 subs = dict((i, a) for i, a, _ in json.load(open(sys.argv[1])))
@@ -95,7 +88,7 @@ PY
 expect_status 0 "$NGOSURVEY" import --db "$TMP/b.db" --form "$TMP/household.xlsx" "$TMP/out.csv" \
   --repeat members="$TMP/out-members.csv"
 expect_contains "$TMP/stdout" "imported 2 submissions (ngosurvey layout)"
-answers "$TMP/b.db" >"$TMP/b.json"
+store_answers "$TMP/b.db" >"$TMP/b.json"
 cmp -s "$TMP/a.json" "$TMP/b.json" || { diff "$TMP/a.json" "$TMP/b.json" | head; fail "round trip changed answers"; }
 
 # Kobo's default headers: question names only.
@@ -181,8 +174,8 @@ PY
 # and reviews, and exports the same file.
 expect_status 0 "$NGOSURVEY" import --db "$TMP/d.db" --form "$TMP/household.xlsx" "$TMP/central-out.csv" \
   --repeat members="$TMP/central-out-members.csv"
-answers "$TMP/c.db" >"$TMP/c.json"
-answers "$TMP/d.db" >"$TMP/d.json"
+store_answers "$TMP/c.db" >"$TMP/c.json"
+store_answers "$TMP/d.db" >"$TMP/d.json"
 cmp -s "$TMP/c.json" "$TMP/d.json" || { diff "$TMP/c.json" "$TMP/d.json" | head; fail "Central round trip changed answers"; }
 expect_status 0 "$NGOSURVEY" export --db "$TMP/d.db" --form household --format csv -o "$TMP/central-again.csv"
 cmp -s "$TMP/central-out.csv" "$TMP/central-again.csv" ||

@@ -11,13 +11,6 @@ PY=${PYTHON:-/usr/bin/python3}   # the system Python has openpyxl (tools/install
 D=tests/data/exchange/layouts
 tools/xlsform-from-csv $D/form "$TMP/household.xlsx" >/dev/null
 
-answers() {  # answers DB: the stored answers and metadata of every submission, as sorted JSON
-  "$NGOSURVEY" submissions list --db "$1" --format json | python3 -c '
-import json, sys
-subs = json.load(sys.stdin)
-print(json.dumps(sorted((s["instance_id"], s["answers"], s["metadata"]) for s in subs), sort_keys=True))'
-}
-
 # to_xlsx OUT MODE [SHEET=CSV...]: a workbook of the CSV files, one sheet each, as formpack
 # writes it. MODE text: every cell a string (Kobo's "store date and number responses as
 # text", its default); numbers: cells that are numbers written as numbers; hxl: numbers
@@ -51,14 +44,14 @@ PY
 # The CSV export: the reference store.
 expect_status 0 "$NGOSURVEY" import --db "$TMP/csv.db" --form "$TMP/household.xlsx" $D/kobo.csv \
   --repeat members=$D/kobo-members.csv
-answers "$TMP/csv.db" >"$TMP/csv.json"
+store_answers "$TMP/csv.db" >"$TMP/csv.json"
 
 for mode in text numbers hxl; do
   to_xlsx "$TMP/kobo-$mode.xlsx" $mode "household=$D/kobo.csv" "members=$D/kobo-members.csv"
   expect_status 0 "$NGOSURVEY" import --db "$TMP/$mode.db" --form "$TMP/household.xlsx" \
     "$TMP/kobo-$mode.xlsx"
   expect_contains "$TMP/stdout" "imported 2 submissions (kobo layout) into form 'household'"
-  answers "$TMP/$mode.db" >"$TMP/$mode.json"
+  store_answers "$TMP/$mode.db" >"$TMP/$mode.json"
   cmp -s "$TMP/csv.json" "$TMP/$mode.json" ||
     fail "the XLSX export ($mode) did not give the CSV export's store: $(diff "$TMP/csv.json" "$TMP/$mode.json" | head -5)"
 done

@@ -19,6 +19,14 @@ expect_status() {
     fail "exit status $got, wanted $want: $*"
   fi
 }
+# store_answers DB: the stored answers and metadata of every submission, as sorted JSON
+# (two stores hold the same data when their store_answers are equal).
+store_answers() {
+  "$NGOSURVEY" submissions list --db "$1" --format json | python3 -c '
+import json, sys
+subs = json.load(sys.stdin)
+print(json.dumps(sorted((s["instance_id"], s["answers"], s["metadata"]) for s in subs), sort_keys=True))'
+}
 expect_contains() {  # expect_contains FILE TEXT
   grep -qF -- "$2" "$1" || { echo "--- $1"; cat "$1"; fail "missing: $2"; }
 }
