@@ -410,6 +410,16 @@ class RecordWalker {
                                               record_at));
           }
           break;
+        case 0x0000:
+          // BIFF2's DIMENSIONS number, which FreeXL reads as one whatever the version: it
+          // allocates the sheet's cells again and loses the first ones (found by
+          // fuzz/xls_fuzzer). No writer puts a record of type 0 in a substream.
+          if (in_substream) {
+            return Damaged(file_, fmt::format("a record of type 0 at byte {} of the Workbook "
+                                              "stream, inside a sheet",
+                                              record_at));
+          }
+          break;
         case kDimensions:
           // FreeXL allocates a sheet's cells at each DIMENSIONS and loses the previous
           // ones (found by fuzz/xls_fuzzer): one per substream, as Excel writes.
