@@ -164,6 +164,24 @@ Result<ProportionInterval> ParseProportionInterval(std::string_view name) {
                                          name));
 }
 
+std::string DesignIds::Name(size_t row) const {
+  switch (kind_) {
+    case Kind::kInt64:
+      return fmt::format("{}", static_cast<const int64_t*>(data_)[row]);
+    case Kind::kNumber:
+      return FormatNumber(static_cast<const double*>(data_)[row] + 0.0);
+    case Kind::kCode8:
+    case Kind::kCode16:
+    case Kind::kCode32: {
+      uint32_t code = kind_ == Kind::kCode8    ? static_cast<const uint8_t*>(data_)[row]
+                      : kind_ == Kind::kCode16 ? static_cast<const uint16_t*>(data_)[row]
+                                               : static_cast<const uint32_t*>(data_)[row];
+      return code < names_.size() ? names_[code] : fmt::format("{}", code);
+    }
+  }
+  return {};
+}
+
 Result<Design> Design::Make(const DesignColumns& columns) {
   const size_t n = columns.weights.size();
   if (n == 0) return MakeError("SVY002", "a survey design needs at least one row");
@@ -180,7 +198,15 @@ Result<Design> Design::Make(const DesignColumns& columns) {
 
   Design design;
   design.lonely_psu_ = columns.lonely_psu;
-  design.weights_.assign(columns.weights.begin(), columns.weights.end());
+  if (columns.weights_owner) {
+    design.weights_ = columns.weights;
+    design.weights_owner_ = columns.weights_owner;
+  } else {
+    auto copy =
+        std::make_shared<const std::vector<double>>(columns.weights.begin(), columns.weights.end());
+    design.weights_ = *copy;
+    design.weights_owner_ = std::move(copy);
+  }
   for (size_t row = 0; row < n; ++row) {
     // The test inline, the message only for a bad weight (a call per row was 3% of a
     // weighted table's time).
@@ -190,29 +216,44 @@ Result<Design> Design::Make(const DesignColumns& columns) {
         CheckPositive(w, row, "SVY001", "weight", "a sampling weight must be a positive number"));
   }
 
-  // Strata and PSUs, numbered in order of first appearance, in one pass (no stratum per
-  // row kept: a column of the data's size less to allocate).
-  FirstSeenIndex stratum_index, psu_index;
-  if (columns.strata.empty()) design.stratum_id_.push_back(1);
+  // Strata, then PSUs, numbered in order of first appearance, a pass each (each column read
+  // in its own type, dispatched once: no identifier copied per row). The first pass leaves
+  // each row's stratum in psu_of_row_, which the second replaces by the row's PSU (no
+  // stratum per row kept: a column of the data's size less to allocate).
   design.psu_of_row_.resize(n);
-  for (size_t row = 0; row < n; ++row) {
-    int32_t stratum = 0;
-    bool added = false;
-    if (!columns.strata.empty()) {
-      stratum = stratum_index.Find(0, columns.strata[row], &added);
-      if (added) design.stratum_id_.push_back(columns.strata[row]);
-    }
-    if (columns.clusters.empty()) {
-      design.psu_of_row_[row] = static_cast<int32_t>(row);
-      design.stratum_of_psu_.push_back(stratum);
-    } else {
-      design.psu_of_row_[row] = psu_index.Find(stratum, columns.clusters[row], &added);
-      if (added) design.stratum_of_psu_.push_back(stratum);
-    }
+  if (columns.strata.empty()) {
+    design.stratum_name_.emplace_back("1");
+  } else {
+    FirstSeenIndex stratum_index;
+    columns.strata.Visit([&](auto id) {
+      for (size_t row = 0; row < n; ++row) {
+        bool added = false;
+        design.psu_of_row_[row] = stratum_index.Find(0, id(row), &added);
+        if (added) design.stratum_name_.push_back(columns.strata.Name(row));
+      }
+    });
   }
-  design.psus_in_stratum_.assign(design.stratum_id_.size(), 0);
+  const bool stratified = !columns.strata.empty();
+  if (columns.clusters.empty()) {
+    design.stratum_of_psu_.resize(n, 0);
+    for (size_t row = 0; row < n; ++row) {
+      if (stratified) design.stratum_of_psu_[row] = design.psu_of_row_[row];
+      design.psu_of_row_[row] = static_cast<int32_t>(row);
+    }
+  } else {
+    FirstSeenIndex psu_index;
+    columns.clusters.Visit([&](auto id) {
+      for (size_t row = 0; row < n; ++row) {
+        const int32_t stratum = stratified ? design.psu_of_row_[row] : 0;
+        bool added = false;
+        design.psu_of_row_[row] = psu_index.Find(stratum, id(row), &added);
+        if (added) design.stratum_of_psu_.push_back(stratum);
+      }
+    });
+  }
+  design.psus_in_stratum_.assign(design.stratum_name_.size(), 0);
   for (int32_t stratum : design.stratum_of_psu_) ++design.psus_in_stratum_[stratum];
-  design.first_psu_of_stratum_.assign(design.stratum_id_.size() + 1, 0);
+  design.first_psu_of_stratum_.assign(design.stratum_name_.size() + 1, 0);
   for (size_t h = 0; h < design.psus_in_stratum_.size(); ++h) {
     design.first_psu_of_stratum_[h + 1] =
         design.first_psu_of_stratum_[h] + design.psus_in_stratum_[h];
@@ -230,7 +271,7 @@ Result<Design> Design::Make(const DesignColumns& columns) {
   }
 
   // The finite population correction, one factor per stratum.
-  design.fpc_factor_.assign(design.stratum_id_.size(), 1.0);
+  design.fpc_factor_.assign(design.stratum_name_.size(), 1.0);
   if (!columns.fpc.empty()) {
     bool any_above_one = false;
     bool all_at_least_one = true;
@@ -246,7 +287,7 @@ Result<Design> Design::Make(const DesignColumns& columns) {
                        "the fpc column mixes population sizes (> 1) and sampling "
                        "fractions (< 1)");
     }
-    std::vector<double> stratum_fpc(design.stratum_id_.size(), -1);
+    std::vector<double> stratum_fpc(design.stratum_name_.size(), -1);
     for (size_t row = 0; row < n; ++row) {
       double& seen = stratum_fpc[design.stratum_of_psu_[design.psu_of_row_[row]]];
       if (seen < 0) {
@@ -256,7 +297,7 @@ Result<Design> Design::Make(const DesignColumns& columns) {
             "SVY003",
             fmt::format("row {}: the fpc {} differs from {} given earlier for stratum {}", row + 1,
                         FormatNumber(columns.fpc[row]), FormatNumber(seen),
-                        design.stratum_id_[design.stratum_of_psu_[design.psu_of_row_[row]]]),
+                        design.stratum_name_[design.stratum_of_psu_[design.psu_of_row_[row]]]),
             RowLocation(static_cast<int64_t>(row)));
       }
     }
@@ -267,7 +308,7 @@ Result<Design> Design::Make(const DesignColumns& columns) {
         return MakeError("SVY003",
                          fmt::format("stratum {}: the fpc gives a population of {} PSUs but {} "
                                      "were sampled (more than 100%)",
-                                     design.stratum_id_[h], FormatNumber(population),
+                                     design.stratum_name_[h], FormatNumber(population),
                                      design.psus_in_stratum_[h]));
       }
       design.fpc_factor_[h] = (population - sampled) / population;
@@ -347,7 +388,7 @@ Result<std::vector<double>> Design::Variance(std::span<const double> z, int k,
           return MakeError("SVY004",
                            fmt::format("stratum {} has only one PSU (lonely_psu = fail; use "
                                        "certainty, remove, adjust or average)",
-                                       stratum_id_[h]));
+                                       stratum_name_[h]));
         case LonelyPsu::kAverage:
           continue;  // replaced by the average of the others
         case LonelyPsu::kCertainty:

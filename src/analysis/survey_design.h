@@ -31,9 +31,12 @@
 //   SVY007 an unknown lonely_psu or interval method name
 #pragma once
 
+#include <bit>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -58,13 +61,84 @@ std::string_view LonelyPsuName(LonelyPsu lonely);
 // The inverse; SVY007 for any other text.
 Result<LonelyPsu> ParseLonelyPsu(std::string_view name);
 
+// A column of identifiers (strata or clusters), one per row, read where it lies in the type
+// it has: a table's design reads the loaded column itself, without an int64 copy of it (80 MB
+// a column at 10 million rows: bench/README.md, "Weighted tables"). Equal identifiers are one
+// stratum or cluster: integers; numbers (+0 and -0 alike); or single-choice codes of 1, 2 or
+// 4 bytes, named in messages by their option's name. The memory must outlive Design::Make
+// only (the design keeps no identifier per row).
+class DesignIds {
+ public:
+  DesignIds() = default;                   // no column
+  DesignIds(std::span<const int64_t> ids)  // NOLINT(google-explicit-constructor): as a span
+      : kind_(Kind::kInt64), data_(ids.data()), size_(ids.size()) {}
+  DesignIds(const std::vector<int64_t>& ids)  // NOLINT(google-explicit-constructor)
+      : DesignIds(std::span<const int64_t>(ids)) {}
+  static DesignIds Numbers(std::span<const double> values) {
+    return DesignIds(Kind::kNumber, values.data(), values.size(), {});
+  }
+  // `names`: the options' names for messages (empty: the codes' numbers).
+  static DesignIds Codes(std::span<const uint8_t> codes, std::span<const std::string> names = {}) {
+    return DesignIds(Kind::kCode8, codes.data(), codes.size(), names);
+  }
+  static DesignIds Codes(std::span<const uint16_t> codes, std::span<const std::string> names = {}) {
+    return DesignIds(Kind::kCode16, codes.data(), codes.size(), names);
+  }
+  static DesignIds Codes(std::span<const uint32_t> codes, std::span<const std::string> names = {}) {
+    return DesignIds(Kind::kCode32, codes.data(), codes.size(), names);
+  }
+
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  // The identifier of `row` as messages show it ("9", "2.5", an option's name).
+  std::string Name(size_t row) const;
+
+  // Calls f(id) once, with id(row) giving row's identifier as an int64_t (equal for equal
+  // identifiers, distinct otherwise): the dispatch on the column's type is made once per
+  // column, not per row.
+  template <typename F>
+  void Visit(F&& f) const {
+    switch (kind_) {
+      case Kind::kInt64:
+        f([p = static_cast<const int64_t*>(data_)](size_t row) { return p[row]; });
+        return;
+      case Kind::kNumber:
+        f([p = static_cast<const double*>(data_)](size_t row) {
+          return std::bit_cast<int64_t>(p[row] + 0.0);  // +0.0 for -0.0
+        });
+        return;
+      case Kind::kCode8:
+        f([p = static_cast<const uint8_t*>(data_)](size_t row) { return int64_t{p[row]}; });
+        return;
+      case Kind::kCode16:
+        f([p = static_cast<const uint16_t*>(data_)](size_t row) { return int64_t{p[row]}; });
+        return;
+      case Kind::kCode32:
+        f([p = static_cast<const uint32_t*>(data_)](size_t row) { return int64_t{p[row]}; });
+        return;
+    }
+  }
+
+ private:
+  enum class Kind : uint8_t { kInt64, kNumber, kCode8, kCode16, kCode32 };
+  DesignIds(Kind kind, const void* data, size_t size, std::span<const std::string> names)
+      : kind_(kind), data_(data), size_(size), names_(names) {}
+  Kind kind_ = Kind::kInt64;
+  const void* data_ = nullptr;
+  size_t size_ = 0;
+  std::span<const std::string> names_;
+};
+
 // The columns of a design, one entry per row of the sample (all of one length). Stratum and
-// cluster values are identifiers (any integers; clusters are nested in strata, so cluster 7 of
-// stratum 1 and cluster 7 of stratum 2 are two PSUs).
+// cluster values are identifiers (clusters are nested in strata, so cluster 7 of stratum 1 and
+// cluster 7 of stratum 2 are two PSUs).
 struct DesignColumns {
-  std::span<const double> weights;    // required: finite and > 0
-  std::span<const int64_t> strata;    // empty: one stratum
-  std::span<const int64_t> clusters;  // empty: each row is its own PSU
+  std::span<const double> weights;  // required: finite and > 0
+  // Set: it keeps `weights` alive, and the design reads them where they are (a loaded column)
+  // for as long as it lives. Null: the design keeps a copy of them.
+  std::shared_ptr<const void> weights_owner;
+  DesignIds strata;    // empty: one stratum
+  DesignIds clusters;  // empty: each row is its own PSU
   // Empty: sampling with replacement. Otherwise, as R reads an fpc column: all values >= 1
   // are the number of PSUs in the row's stratum's population, all values <= 1 the stratum's
   // sampling fraction; one value per stratum.
@@ -134,6 +208,7 @@ class Design {
   int psus() const { return static_cast<int>(stratum_of_psu_.size()); }
   int strata() const { return static_cast<int>(psus_in_stratum_.size()); }
   double weight(int64_t row) const { return weights_[row]; }
+  std::span<const double> weights() const { return weights_; }
   // PSUs are numbered 0..psus()-1 in order of first appearance.
   std::span<const int32_t> psu_of_row() const { return psu_of_row_; }
   LonelyPsu lonely_psu() const { return lonely_psu_; }
@@ -181,11 +256,14 @@ class Design {
   Result<std::vector<double>> Variance(std::span<const double> z, int k,
                                        std::span<const int64_t> rows_per_psu) const;
 
-  std::vector<double> weights_;
+  // The weights where DesignColumns::weights_owner keeps them, or in a copy the owner holds:
+  // copies of a Design share them.
+  std::span<const double> weights_;
+  std::shared_ptr<const void> weights_owner_;
   std::vector<int32_t> psu_of_row_;
   std::vector<int32_t> stratum_of_psu_;
-  std::vector<int64_t> stratum_id_;       // the identifier given, for messages
-  std::vector<int32_t> psus_in_stratum_;  // n_h: the full design's PSU count
+  std::vector<std::string> stratum_name_;  // the identifier given, for messages
+  std::vector<int32_t> psus_in_stratum_;   // n_h: the full design's PSU count
   // The PSUs of stratum h, in increasing order: psus_by_stratum_[first_psu_of_stratum_[h] ..
   // first_psu_of_stratum_[h + 1]) (Variance's walk by stratum without a list per call).
   std::vector<int32_t> psus_by_stratum_;

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <limits>
 #include <map>
+#include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -116,6 +118,81 @@ TEST(SurveyDesignTest, LonelyPsuFailNamesTheStratum) {
   ASSERT_FALSE(mean);
   EXPECT_EQ(mean.error().code, "SVY004");
   EXPECT_NE(mean.error().message.find("stratum 9"), std::string::npos);
+}
+
+// Identifiers read in the column's own type number strata and PSUs as int64 ones do, and
+// messages name a stratum as the column gives it.
+TEST(SurveyDesignTest, IdentifiersOfEveryTypeNumberTheSamePsus) {
+  std::vector<double> weights(9, 1.0);
+  std::vector<int64_t> strata = {3, 3, 1, 1, 3, 1, 7, 7, 7};  // stratum 7: one PSU
+  std::vector<int64_t> clusters = {2, 5, 2, 2, 5, 9, 4, 4, 4};
+  auto reference = Design::Make({.weights = weights, .strata = strata, .clusters = clusters});
+  ASSERT_TRUE(reference);
+  ASSERT_EQ(reference->strata(), 3);
+  ASSERT_EQ(reference->psus(), 5);
+  const std::vector<int32_t> psus(reference->psu_of_row().begin(), reference->psu_of_row().end());
+  EXPECT_EQ(psus, (std::vector<int32_t>{0, 1, 2, 2, 1, 3, 4, 4, 4}));
+
+  // The same identifiers as numbers (-0 and +0 one cluster), as codes of each width.
+  std::vector<double> strata_numbers = {0.5, 0.5, 1, 1, 0.5, 1, -2, -2, -2};
+  std::vector<double> cluster_numbers = {0.0, 5, -0.0, 0.0, 5, 9, 4, 4, 4};
+  std::vector<uint8_t> strata8 = {2, 2, 0, 0, 2, 0, 1, 1, 1};
+  std::vector<uint16_t> clusters16 = {700, 5, 700, 700, 5, 9, 4, 4, 4};
+  std::vector<uint32_t> clusters32 = {70000, 5, 70000, 70000, 5, 9, 4, 4, 4};
+  std::vector<uint16_t> strata16(strata8.begin(), strata8.end());
+  std::vector<uint32_t> strata32(strata8.begin(), strata8.end());
+  const std::vector<std::string> names = {"north", "lonely", "south"};
+  struct Case {
+    DesignIds strata, clusters;
+    std::string lonely;  // how the message names the stratum with one PSU
+  };
+  const std::vector<Case> cases = {
+      {strata, clusters, "stratum 7 "},
+      {DesignIds::Numbers(strata_numbers), DesignIds::Numbers(cluster_numbers), "stratum -2 "},
+      {DesignIds::Codes(strata8, names), DesignIds::Codes(clusters16), "stratum lonely "},
+      {DesignIds::Codes(strata16), DesignIds::Codes(clusters32), "stratum 1 "},
+      {DesignIds::Codes(strata32, names), DesignIds::Codes(clusters16), "stratum lonely "},
+  };
+  for (const Case& c : cases) {
+    auto design = Design::Make({.weights = weights,
+                                .strata = c.strata,
+                                .clusters = c.clusters,
+                                .lonely_psu = LonelyPsu::kFail});
+    ASSERT_TRUE(design) << design.error().ToString();
+    EXPECT_EQ(design->strata(), 3) << c.lonely;
+    EXPECT_EQ(std::vector<int32_t>(design->psu_of_row().begin(), design->psu_of_row().end()), psus)
+        << c.lonely;
+    auto mean = design->Mean(*design->Sum({}, {}));
+    ASSERT_FALSE(mean);
+    EXPECT_EQ(mean.error().code, "SVY004");
+    EXPECT_EQ(mean.error().message.find(c.lonely), 0u) << mean.error().message;
+  }
+}
+
+// Weights that something keeps alive are read where they are; others are copied, and the
+// copy lives as long as the design (and its copies).
+TEST(SurveyDesignTest, WeightsWithAnOwnerAreNotCopied) {
+  auto loaded = std::make_shared<std::vector<double>>(std::vector<double>{1, 2, 3, 4});
+  std::vector<int64_t> clusters = {1, 1, 2, 2};
+  auto shared = Design::Make({.weights = *loaded, .weights_owner = loaded, .clusters = clusters});
+  ASSERT_TRUE(shared);
+  EXPECT_EQ(shared->weights().data(), loaded->data());
+  EXPECT_EQ(loaded.use_count(), 2);
+
+  std::optional<Design> copied;
+  {
+    std::vector<double> weights = {1, 2, 3, 4};
+    auto made = Design::Make({.weights = weights, .clusters = clusters});
+    ASSERT_TRUE(made);
+    EXPECT_NE(made->weights().data(), weights.data());
+    Design copy = *made;  // copies share the weights
+    EXPECT_EQ(copy.weights().data(), made->weights().data());
+    copied = std::move(copy);
+    weights.assign(4, 0.0);
+  }
+  EXPECT_EQ(std::vector<double>(copied->weights().begin(), copied->weights().end()),
+            (std::vector<double>{1, 2, 3, 4}));
+  EXPECT_EQ(copied->weight(3), 4);
 }
 
 TEST(SurveyDesignTest, AnEmptyDomainHasNoMeanAndARaoScottTestOfOneGroupSaysSo) {

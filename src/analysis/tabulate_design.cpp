@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -27,62 +26,96 @@ std::string WeightedPercentText(double prop, int decimals) {
   return fmt::format("{:.{}f}", rounded, decimals);
 }
 
-// One identifier per row from a single-choice or numeric column; T005 for another kind or a
-// row without an answer.
-Result<std::vector<int64_t>> IdentifierColumn(const Dataset& data, const std::string& name,
-                                              std::string_view role, const TableSpec& spec) {
+// The column named `name`, or T002.
+Result<const Column*> DesignColumn(const Dataset& data, const std::string& name,
+                                   std::string_view role, const TableSpec& spec) {
   int index = data.Find(name);
   if (index < 0) {
     return MakeError("T002", fmt::format("unknown {} column '{}'", role, name), SpecLocation(spec));
   }
-  const Column& column = data.column(index);
-  std::vector<int64_t> ids(data.rows());
-  for (size_t r = 0; r < data.rows(); ++r) {
-    bool answered = false;
-    if (column.kind == ColumnKind::kSingle) {
-      uint32_t code = column.SingleCode(r);
-      answered = code < kWideNotAsked;
-      ids[r] = code;
-    } else if (column.kind == ColumnKind::kNumber) {
-      answered = column.states[r] == kCodeAnswered;
-      // Equal numbers are one identifier (+0.0 for -0.0).
-      ids[r] = std::bit_cast<int64_t>(column.numbers[r] + 0.0);
-    } else {
-      return MakeError("T005",
-                       fmt::format("the {} column '{}' must be a single-choice or a "
-                                   "numeric item",
-                                   role, name),
-                       SpecLocation(spec));
-    }
-    if (!answered) {
-      Location where = SpecLocation(spec);
-      return MakeError(
-          "T005",
-          fmt::format("row {} of the data has no {} ('{}' is not answered)", r + 1, role, name),
-          where);
-    }
-  }
-  return ids;
+  return &data.column(index);
 }
 
-// A numeric column's values, NaN where not answered (the design reports the row).
-Result<std::vector<double>> NumberColumn(const Dataset& data, const std::string& name,
-                                         std::string_view role, const TableSpec& spec) {
-  int index = data.Find(name);
-  if (index < 0) {
-    return MakeError("T002", fmt::format("unknown {} column '{}'", role, name), SpecLocation(spec));
+// The first row of a single-choice or numeric column without an answer, or `rows`: a scan
+// of the codes or states in the column's own width (Column::StateAt dispatches per row).
+size_t FirstUnanswered(const Column& column, size_t rows) {
+  auto first = [rows](const auto* values, auto unanswered) {
+    return static_cast<size_t>(std::find_if(values, values + rows, unanswered) - values);
+  };
+  if (column.kind == ColumnKind::kNumber) {
+    return first(column.states.data(), [](uint8_t state) { return state != kCodeAnswered; });
   }
-  const Column& column = data.column(index);
+  if (!column.planes.empty()) {
+    return first(column.planes[0].data(), [](uint8_t code) { return code >= kCodeNotAsked; });
+  }
+  if (!column.codes16.empty()) {
+    return first(column.codes16.data(), [](uint16_t code) { return code >= 0xFFFCu; });
+  }
+  return first(column.codes32.data(), [](uint32_t code) { return code >= kWideNotAsked; });
+}
+
+// A single-choice or numeric column's identifiers as the column holds them (the design reads
+// them there: no copy per row); T005 for another kind or a row without an answer.
+Result<DesignIds> IdentifierColumn(const Dataset& data, const std::string& name,
+                                   std::string_view role, const TableSpec& spec) {
+  const Column& column = *NGO_TRY(DesignColumn(data, name, role, spec));
+  if (column.kind != ColumnKind::kSingle && column.kind != ColumnKind::kNumber) {
+    return MakeError("T005",
+                     fmt::format("the {} column '{}' must be a single-choice or a "
+                                 "numeric item",
+                                 role, name),
+                     SpecLocation(spec));
+  }
+  if (size_t r = FirstUnanswered(column, data.rows()); r < data.rows()) {
+    return MakeError(
+        "T005",
+        fmt::format("row {} of the data has no {} ('{}' is not answered)", r + 1, role, name),
+        SpecLocation(spec));
+  }
+  if (column.kind == ColumnKind::kNumber) {
+    return DesignIds::Numbers({column.numbers.data(), column.numbers.size()});
+  }
+  if (!column.planes.empty()) {
+    return DesignIds::Codes(std::span<const uint8_t>(column.planes[0].data(), data.rows()),
+                            column.options);
+  }
+  if (!column.codes16.empty()) {
+    return DesignIds::Codes(std::span<const uint16_t>(column.codes16.data(), data.rows()),
+                            column.options);
+  }
+  return DesignIds::Codes(std::span<const uint32_t>(column.codes32.data(), data.rows()),
+                          column.options);
+}
+
+// A numeric design column's values: where the column holds them when every row is answered,
+// else a copy with NaN where not answered (the design reports the row), which `owner` holds.
+// `keep`: `owner` keeps the values alive too when they are the column's (a loaded column's
+// memory is shared, not copied; a column the Dataset owns is copied, as a Design may outlive
+// the Dataset).
+struct DesignNumbers {
+  std::span<const double> values;
+  std::shared_ptr<const void> owner;
+};
+
+Result<DesignNumbers> NumberColumn(const Dataset& data, const std::string& name,
+                                   std::string_view role, const TableSpec& spec, bool keep) {
+  const Column& column = *NGO_TRY(DesignColumn(data, name, role, spec));
   if (column.kind != ColumnKind::kNumber) {
     return MakeError("T005", fmt::format("the {} column '{}' must be numeric", role, name),
                      SpecLocation(spec));
   }
-  std::vector<double> values(data.rows());
-  for (size_t r = 0; r < data.rows(); ++r) {
-    values[r] = column.states[r] == kCodeAnswered ? column.numbers[r]
-                                                  : std::numeric_limits<double>::quiet_NaN();
+  if (FirstUnanswered(column, data.rows()) == data.rows()) {
+    if (!keep) return DesignNumbers{{column.numbers.data(), data.rows()}, nullptr};
+    // A copy of a view is a view of the same memory that keeps it alive.
+    auto kept = std::make_shared<const Buffer<double>>(column.numbers);
+    return DesignNumbers{{kept->data(), data.rows()}, kept};
   }
-  return values;
+  auto values = std::make_shared<std::vector<double>>(data.rows());
+  for (size_t r = 0; r < data.rows(); ++r) {
+    (*values)[r] = column.states[r] == kCodeAnswered ? column.numbers[r]
+                                                     : std::numeric_limits<double>::quiet_NaN();
+  }
+  return DesignNumbers{*values, values};
 }
 
 // Is row r answered, and is option o chosen, in a single- or multiple-choice column.
@@ -235,21 +268,25 @@ std::optional<double> WeightedMedian(std::vector<std::pair<double, double>> valu
 Result<std::optional<Design>> MakeTableDesign(const Dataset& data, const TableSpec& spec) {
   const DesignSpec& d = spec.design;
   if (!d.used()) return std::optional<Design>();
-  std::vector<double> weights;
+  DesignNumbers weights;
   if (!d.weight.empty()) {
-    weights = NGO_TRY(NumberColumn(data, d.weight, "weight", spec));
+    weights = NGO_TRY(NumberColumn(data, d.weight, "weight", spec, /*keep=*/true));
   } else {
-    weights.assign(data.rows(), 1.0);
+    auto ones = std::make_shared<const std::vector<double>>(data.rows(), 1.0);
+    weights = {*ones, ones};
   }
-  std::vector<int64_t> strata, clusters;
-  std::vector<double> fpc;
+  DesignIds strata, clusters;
+  DesignNumbers fpc;
   if (!d.strata.empty()) strata = NGO_TRY(IdentifierColumn(data, d.strata, "strata", spec));
   if (!d.cluster.empty()) clusters = NGO_TRY(IdentifierColumn(data, d.cluster, "cluster", spec));
-  if (!d.fpc.empty()) fpc = NGO_TRY(NumberColumn(data, d.fpc, "fpc", spec));
-  auto design = Design::Make({.weights = weights,
+  if (!d.fpc.empty()) fpc = NGO_TRY(NumberColumn(data, d.fpc, "fpc", spec, /*keep=*/false));
+  // The design keeps the weights where they are (a loaded column's memory, or a copy), held
+  // by their owner: no copy of a loaded column.
+  auto design = Design::Make({.weights = weights.values,
+                              .weights_owner = weights.owner,
                               .strata = strata,
                               .clusters = clusters,
-                              .fpc = fpc,
+                              .fpc = fpc.values,
                               .lonely_psu = d.lonely_psu});
   if (!design) {
     Error error = design.error();

@@ -22,7 +22,9 @@ namespace ngosurvey::analysis {
 // The design of a table's data, or nullopt when the spec names none. Errors: T002 (an
 // unknown column), T005 (a weight or fpc that is not numeric, strata or cluster that are
 // neither single-choice nor numeric, a design value that is not answered), SVY001-SVY005
-// (the row named is the data's row, 1 = the first respondent).
+// (the row named is the data's row, 1 = the first respondent). The design reads the weights
+// where a loaded column (a view) holds them, and strata and clusters in the column's own
+// type: no copy of a column the size of the data, other than the PSU of each row.
 Result<std::optional<Design>> MakeTableDesign(const Dataset& data, const TableSpec& spec);
 
 // A base's per (slot, PSU) sums: every row of the slot, or its answered rows.

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -423,6 +424,55 @@ TEST(TabulateDesignTest, ADesignColumnThatIsNotThereOrNotNumericIsAnError) {
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, "SVY001");
   EXPECT_NE(missing.error().message.find("missing"), std::string::npos);
+}
+
+// A loaded weight column (a view of the loader's memory) is read where it is: the design
+// keeps no copy of it, and the table is the one of the same weights in a column the Dataset
+// owns (which the design copies). A view with a row without a value is still refused.
+TEST(TabulateDesignTest, TheDesignReadsALoadedWeightColumnWhereItIs) {
+  Generated g = Generate(5);
+  const Column& owned = g.data.column(g.data.Find("w"));
+  auto numbers = std::make_shared<std::vector<double>>(owned.numbers.begin(), owned.numbers.end());
+  auto states = std::make_shared<std::vector<uint8_t>>(owned.states.begin(), owned.states.end());
+  Column loaded;
+  loaded.name = "w_loaded";
+  loaded.kind = ColumnKind::kNumber;
+  loaded.numbers = Buffer<double>::View(numbers->data(), numbers->size(), numbers);
+  loaded.states = Buffer<uint8_t>::View(states->data(), states->size(), states);
+  ASSERT_TRUE(g.data.AddColumn(std::move(loaded)));
+  TableSpec spec = WeightedSpec();
+  spec.design.weight = "w_loaded";
+  auto design = MakeTableDesign(g.data, spec);
+  ASSERT_TRUE(design && *design) << design.error().ToString();
+  EXPECT_EQ((*design)->weights().data(), numbers->data());
+  auto copied = MakeTableDesign(g.data, WeightedSpec());
+  ASSERT_TRUE(copied && *copied);
+  EXPECT_NE((*copied)->weights().data(), owned.numbers.data());
+
+  auto from_view = Tabulate(g.data, spec);
+  auto from_owned = Tabulate(g.data, WeightedSpec());
+  ASSERT_TRUE(from_view && from_owned);
+  int checked = 0;
+  for (size_t i = 0; i < from_owned->items.size(); ++i) {
+    const ItemResult &a = from_view->items.at(i), &b = from_owned->items[i];
+    for (size_t o = 0; o < b.options.size(); ++o) {
+      for (size_t c = 0; c < b.options[o].cells.size(); ++c) {
+        const Cell &x = a.options.at(o).cells.at(c), &y = b.options[o].cells[c];
+        ASSERT_TRUE(x.design && y.design && x.prop && y.prop);
+        EXPECT_EQ(*x.prop, *y.prop);
+        EXPECT_EQ(x.design->se, y.design->se);
+        ++checked;
+      }
+    }
+  }
+  EXPECT_EQ(checked, 2 * 3 * 4);  // item and multi, three options, four columns
+
+  (*states)[26] = kCodeMissing;
+  auto missing = MakeTableDesign(g.data, spec);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, "SVY001");
+  EXPECT_NE(missing.error().message.find("row 27: the weight is missing"), std::string::npos)
+      << missing.error().message;
 }
 
 TEST(TabulateDesignTest, WeightedMedianIsTheFirstValueReachingHalfTheWeight) {
