@@ -233,8 +233,10 @@ inline const std::optional<Interval>& ShownInterval(const Cell& cell) {
 // E040-E059, with its caret and the spec line), "T004" a grouping with more than
 // 250 combined groups, "T005" an item whose kind does not fit the row (bins on a
 // select, mentions on a select_one) or a design column of the wrong kind, the design's
-// SVY001-SVY007 (a bad weight names the data row).
+// SVY001-SVY007 (a bad weight names the data row). A weighted table of many rows computes
+// its items' estimates on `threads` threads (0: one per core; 1: the calling thread only);
+// the result does not depend on it.
 Result<TableResult> Tabulate(const Dataset& data, const TableSpec& spec,
-                             Progress& progress = NullProgress::Instance());
+                             Progress& progress = NullProgress::Instance(), unsigned threads = 0);
 
 }  // namespace ngosurvey::analysis

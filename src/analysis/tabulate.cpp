@@ -8,8 +8,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <numeric>
+#include <optional>
+#include <thread>
 
 #include "analysis/group_counts.h"
 #include "analysis/medians.h"
@@ -667,15 +670,69 @@ std::string_view DenominatorRuleName(DenominatorRule rule) {
   return "answered";
 }
 
-Result<TableResult> Tabulate(const Dataset& data, const TableSpec& spec, Progress& progress) {
+namespace {
+
+// The rows of a table by TabulateRow, in the spec's order. A large weighted table's rows are
+// shared out between `threads` threads (0: one per core): their design-based estimates, a
+// variance over every PSU for each cell and test, were most of what is left once the rows
+// are summed (bench/README.md, "Weighted tables"). Rows that read only the table's frame
+// (UsesTableSlots) go to any thread; the others compile and evaluate expressions of their
+// own, and stay on the calling thread, as does `progress`. The items do not depend on the
+// threads; the error is the first in the spec's order.
+Result<std::vector<ItemResult>> TabulateRows(const Dataset& data, const TableSpec& spec,
+                                             const TableFrame& frame, unsigned threads,
+                                             Progress& progress) {
+  const size_t rows = spec.rows.size();
+  if (threads == 0) {
+    constexpr size_t kRowsForThreads = size_t{1} << 16;
+    threads = frame.design && data.rows() >= kRowsForThreads
+                  ? std::max(1u, std::thread::hardware_concurrency())
+                  : 1;
+  }
+  std::vector<size_t> anywhere, here;
+  for (size_t i = 0; i < rows; ++i) (UsesTableSlots(spec.rows[i]) ? anywhere : here).push_back(i);
+  threads = static_cast<unsigned>(std::min<size_t>(threads, anywhere.size()));
+  std::vector<std::optional<Result<ItemResult>>> results(rows);
+  std::atomic<size_t> next{0}, done{0};
+  auto work = [&] {
+    for (size_t k; (k = next.fetch_add(1)) < anywhere.size();) {
+      results[anywhere[k]] = TabulateRow(data, spec, spec.rows[anywhere[k]], frame);
+      done.fetch_add(1);
+    }
+  };
+  std::vector<std::thread> workers;
+  for (unsigned t = 1; t < threads; ++t) workers.emplace_back(work);
+  for (size_t i : here) {
+    results[i] = TabulateRow(data, spec, spec.rows[i], frame);
+    progress.Update(done.fetch_add(1) + 1);
+  }
+  if (threads <= 1) {
+    for (size_t i : anywhere) {
+      results[i] = TabulateRow(data, spec, spec.rows[i], frame);
+      progress.Update(done.fetch_add(1) + 1);
+    }
+  } else {
+    work();
+    for (std::thread& worker : workers) worker.join();
+  }
+  progress.Update(rows);
+  std::vector<ItemResult> items;
+  items.reserve(rows);
+  for (std::optional<Result<ItemResult>>& result : results) {
+    items.push_back(NGO_TRY(std::move(*result)));
+  }
+  return items;
+}
+
+}  // namespace
+
+Result<TableResult> Tabulate(const Dataset& data, const TableSpec& spec, Progress& progress,
+                             unsigned threads) {
   TableResult result = ResultHeader(spec);
   TableFrame frame = NGO_TRY(MakeFrame(data, spec));
   result.columns = frame.columns;
   progress.Start("tabulating " + spec.id, spec.rows.size());
-  for (size_t row_index = 0; row_index < spec.rows.size(); ++row_index) {
-    result.items.push_back(NGO_TRY(TabulateRow(data, spec, spec.rows[row_index], frame)));
-    progress.Update(row_index + 1);
-  }
+  result.items = NGO_TRY(TabulateRows(data, spec, frame, threads, progress));
   progress.Finish();
   return result;
 }

@@ -475,6 +475,74 @@ TEST(TabulateDesignTest, TheDesignReadsALoadedWeightColumnWhereItIs) {
       << missing.error().message;
 }
 
+// A weighted table's rows computed on several threads are those of one thread to the last
+// bit, with a row that has a filter of its own among them (computed on the calling
+// thread); the error is the first in the spec's order.
+TEST(TabulateDesignTest, RowsOnThreadsEqualRowsOnOneThread) {
+  Generated g = Generate(13);
+  TableSpec spec = WeightedSpec();
+  RowSpec filtered;
+  filtered.item = "item";
+  filtered.filter = "${w} > 3";
+  spec.rows.insert(spec.rows.begin() + 1, filtered);
+  auto one = Tabulate(g.data, spec, NullProgress::Instance(), 1);
+  auto three = Tabulate(g.data, spec, NullProgress::Instance(), 3);
+  ASSERT_TRUE(one) << one.error().ToString();
+  ASSERT_TRUE(three) << three.error().ToString();
+  ASSERT_EQ(one->items.size(), 4u);
+  ASSERT_EQ(three->items.size(), 4u);
+  auto same = [](const auto& a, const auto& b) { return a == b; };
+  int cells = 0, tests = 0, numbers = 0;
+  for (size_t i = 0; i < 4; ++i) {
+    const ItemResult &a = one->items[i], &b = three->items[i];
+    EXPECT_EQ(a.item, b.item);
+    EXPECT_EQ(a.filter, b.filter);
+    ASSERT_EQ(a.options.size(), b.options.size());
+    for (size_t o = 0; o < a.options.size(); ++o) {
+      ASSERT_EQ(a.options[o].cells.size(), b.options[o].cells.size());
+      for (size_t c = 0; c < a.options[o].cells.size(); ++c) {
+        const Cell &x = a.options[o].cells[c], &y = b.options[o].cells[c];
+        ASSERT_TRUE(x.design && y.design);
+        EXPECT_TRUE(same(x.prop, y.prop));
+        EXPECT_EQ(x.design->se, y.design->se);
+        EXPECT_TRUE(same(x.design->deff, y.design->deff));
+        ASSERT_EQ(x.design->interval.has_value(), y.design->interval.has_value());
+        if (x.design->interval) {
+          EXPECT_EQ(x.design->interval->lower, y.design->interval->lower);
+          EXPECT_EQ(x.design->interval->upper, y.design->interval->upper);
+        }
+        ++cells;
+      }
+      ASSERT_EQ(a.options[o].tests.size(), b.options[o].tests.size());
+      for (size_t t = 0; t < a.options[o].tests.size(); ++t) {
+        EXPECT_TRUE(same(a.options[o].tests[t].p, b.options[o].tests[t].p));
+        EXPECT_TRUE(same(a.options[o].tests[t].p_holm, b.options[o].tests[t].p_holm));
+        ++tests;
+      }
+    }
+    ASSERT_EQ(a.item_test.has_value(), b.item_test.has_value());
+    if (a.item_test) {
+      EXPECT_TRUE(same(a.item_test->p, b.item_test->p));
+    }
+    ASSERT_EQ(a.numeric.size(), b.numeric.size());
+    for (size_t c = 0; c < a.numeric.size(); ++c) {
+      EXPECT_TRUE(same(a.numeric[c].mean, b.numeric[c].mean));
+      EXPECT_TRUE(same(a.numeric[c].mean_se, b.numeric[c].mean_se));
+      ++numbers;
+    }
+  }
+  EXPECT_EQ(cells, 3 * 3 * 4);  // item, filtered item, multi: three options, four columns
+  EXPECT_EQ(tests, 3 * 3 * 3);  // three pairs of groups
+  EXPECT_EQ(numbers, 4);
+  EXPECT_NE(one->items[0].options[0].cells[3].base, one->items[1].options[0].cells[3].base);
+
+  spec.rows[2].item = "not_a";
+  spec.rows[3].item = "not_b";
+  auto error = Tabulate(g.data, spec, NullProgress::Instance(), 3);
+  ASSERT_FALSE(error);
+  EXPECT_NE(error.error().message.find("not_a"), std::string::npos) << error.error().message;
+}
+
 TEST(TabulateDesignTest, WeightedMedianIsTheFirstValueReachingHalfTheWeight) {
   EXPECT_EQ(WeightedMedian({{1, 1}, {2, 1}, {3, 1}}), 2.0);
   EXPECT_EQ(WeightedMedian({{1, 1}, {2, 1}}), 1.0);  // the cumulative share reaches 1/2 at 1
