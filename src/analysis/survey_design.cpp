@@ -115,6 +115,48 @@ class FirstSeenIndex {
   std::vector<Recent> recent_ = std::vector<Recent>(size_t{1} << kRecentBits);
 };
 
+// Strata, then PSUs, numbered in order of first appearance, a pass each (each column read in
+// its own type, dispatched once: no identifier copied per row). The first pass leaves each
+// row's stratum in *psu_of_row, which the second replaces by the row's PSU (no stratum per
+// row kept: a column of the data's size less to allocate). *stratum_name gets each
+// stratum's identifier as messages show it.
+void NumberStrataAndPsus(const DesignIds& strata, const DesignIds& clusters, size_t n,
+                         std::vector<int32_t>* psu_of_row, std::vector<int32_t>* stratum_of_psu,
+                         std::vector<std::string>* stratum_name) {
+  psu_of_row->resize(n);
+  int32_t* psu = psu_of_row->data();
+  if (strata.empty()) {
+    stratum_name->emplace_back("1");
+  } else {
+    FirstSeenIndex stratum_index;
+    strata.Visit([&](auto id) {
+      for (size_t row = 0; row < n; ++row) {
+        bool added = false;
+        psu[row] = stratum_index.Find(0, id(row), &added);
+        if (added) stratum_name->push_back(strata.Name(row));
+      }
+    });
+  }
+  const bool stratified = !strata.empty();
+  if (clusters.empty()) {
+    stratum_of_psu->resize(n, 0);
+    for (size_t row = 0; row < n; ++row) {
+      if (stratified) (*stratum_of_psu)[row] = psu[row];
+      psu[row] = static_cast<int32_t>(row);
+    }
+    return;
+  }
+  FirstSeenIndex psu_index;
+  clusters.Visit([&](auto id) {
+    for (size_t row = 0; row < n; ++row) {
+      const int32_t stratum = stratified ? psu[row] : 0;
+      bool added = false;
+      psu[row] = psu_index.Find(stratum, id(row), &added);
+      if (added) stratum_of_psu->push_back(stratum);
+    }
+  });
+}
+
 double Logit(double p) { return std::log(p / (1 - p)); }
 double Expit(double x) { return 1 / (1 + std::exp(-x)); }
 
@@ -216,41 +258,8 @@ Result<Design> Design::Make(const DesignColumns& columns) {
         CheckPositive(w, row, "SVY001", "weight", "a sampling weight must be a positive number"));
   }
 
-  // Strata, then PSUs, numbered in order of first appearance, a pass each (each column read
-  // in its own type, dispatched once: no identifier copied per row). The first pass leaves
-  // each row's stratum in psu_of_row_, which the second replaces by the row's PSU (no
-  // stratum per row kept: a column of the data's size less to allocate).
-  design.psu_of_row_.resize(n);
-  if (columns.strata.empty()) {
-    design.stratum_name_.emplace_back("1");
-  } else {
-    FirstSeenIndex stratum_index;
-    columns.strata.Visit([&](auto id) {
-      for (size_t row = 0; row < n; ++row) {
-        bool added = false;
-        design.psu_of_row_[row] = stratum_index.Find(0, id(row), &added);
-        if (added) design.stratum_name_.push_back(columns.strata.Name(row));
-      }
-    });
-  }
-  const bool stratified = !columns.strata.empty();
-  if (columns.clusters.empty()) {
-    design.stratum_of_psu_.resize(n, 0);
-    for (size_t row = 0; row < n; ++row) {
-      if (stratified) design.stratum_of_psu_[row] = design.psu_of_row_[row];
-      design.psu_of_row_[row] = static_cast<int32_t>(row);
-    }
-  } else {
-    FirstSeenIndex psu_index;
-    columns.clusters.Visit([&](auto id) {
-      for (size_t row = 0; row < n; ++row) {
-        const int32_t stratum = stratified ? design.psu_of_row_[row] : 0;
-        bool added = false;
-        design.psu_of_row_[row] = psu_index.Find(stratum, id(row), &added);
-        if (added) design.stratum_of_psu_.push_back(stratum);
-      }
-    });
-  }
+  NumberStrataAndPsus(columns.strata, columns.clusters, n, &design.psu_of_row_,
+                      &design.stratum_of_psu_, &design.stratum_name_);
   design.psus_in_stratum_.assign(design.stratum_name_.size(), 0);
   for (int32_t stratum : design.stratum_of_psu_) ++design.psus_in_stratum_[stratum];
   design.first_psu_of_stratum_.assign(design.stratum_name_.size() + 1, 0);
