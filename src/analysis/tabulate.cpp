@@ -714,8 +714,8 @@ Result<std::vector<ItemResult>> TabulateRows(const Dataset& data, const TableSpe
   } else {
     work();
     for (std::thread& worker : workers) worker.join();
+    progress.Update(rows);  // the workers' rows (reported once they are all done)
   }
-  progress.Update(rows);
   std::vector<ItemResult> items;
   items.reserve(rows);
   for (std::optional<Result<ItemResult>>& result : results) {
