@@ -381,7 +381,10 @@ class RecordWalker {
         case kCodePage:
           if (len >= 2) code_page_ = U16(r, 0);
           break;
-        case 0x041E:                 // FORMAT: a custom number format
+        case 0x041E:  // FORMAT: a custom number format
+          // FreeXL copies as many characters as the record says it has (found by
+          // fuzz/xls_fuzzer): one that runs past its record is refused here.
+          if (!TextFits(r, 2, biff5_ ? 1 : 2)) return Overrun("FORMAT", record_at);
           if (biff5_ && len >= 3) {  // its index, then a byte string
             std::string code;
             AppendCodePage(r.substr(3, U8(r, 2)), code_page_, &code);
@@ -398,6 +401,7 @@ class RecordWalker {
           if (len >= 2) scan_.date1904 = U16(r, 0) == 1;
           break;
         case kBoundSheet:
+          if (!TextFits(r, 6, /*count_bytes=*/1)) return Overrun("BOUNDSHEET", record_at);
           if (len >= (biff5_ ? 7 : 8)) scan_.sheets.push_back(BoundSheet(r));
           break;
         case kLabel:
@@ -474,6 +478,28 @@ class RecordWalker {
                                  "is not read: save it as .xlsx (or as Excel 97-2003 .xls)",
                                  excel, biff),
                      {file_});
+  }
+
+  // Whether the text of record `r` whose character count (of `count_bytes` bytes) is at
+  // `count_at` lies inside the record: BIFF5's bytes right after the count; BIFF8's
+  // XLUnicodeString, a flags byte, then a run count (rich text) and a phonetic size when
+  // its flags say so, then the characters, one or two bytes each. A record too short to
+  // hold the count is left to the cases' own length checks.
+  bool TextFits(std::string_view r, size_t count_at, size_t count_bytes = 2) const {
+    if (r.size() < count_at + count_bytes) return true;
+    size_t chars = count_bytes == 1 ? U8(r, count_at) : U16(r, count_at);
+    size_t at = count_at + count_bytes;
+    if (biff5_) return at + chars <= r.size();
+    if (at >= r.size()) return chars == 0;
+    uint8_t flags = U8(r, at);
+    at += 1 + ((flags & 0x08) != 0 ? 2 : 0) + ((flags & 0x04) != 0 ? 4 : 0);
+    return at + chars * ((flags & 0x01) != 0 ? 2 : 1) <= r.size();
+  }
+
+  tl::unexpected<Error> Overrun(std::string_view record, size_t record_at) const {
+    return Damaged(file_, fmt::format("a {} record at byte {} of the Workbook stream is shorter "
+                                      "than its text",
+                                      record, record_at));
   }
 
   ScannedSheet BoundSheet(std::string_view r) const {
