@@ -336,6 +336,7 @@ class RecordWalker {
     int dimensions_seen = 0;
     size_t dimensions_at = 0;  // 0: none in this substream
     bool in_substream = false;
+    int substreams = 0;  // begun so far: the first is the workbook's globals
     size_t sheets_found = 0;
     for (size_t at = 0; at + 4 <= s_.size();) {
       uint16_t id = U16(s_, at), len = U16(s_, at + 2);
@@ -358,6 +359,7 @@ class RecordWalker {
           // sheet and leaks its cells (found by fuzz/xls_fuzzer).
           if (in_substream) return Damaged(file_, "a sheet's records do not end with an EOF");
           in_substream = true;
+          ++substreams;
           worksheet_ = len >= 4 && U16(r, 2) == 0x0010;
           sheet = nullptr;
           dimensions_seen = 0;
@@ -401,6 +403,13 @@ class RecordWalker {
           if (len >= 2) scan_.date1904 = U16(r, 0) == 1;
           break;
         case kBoundSheet:
+          // The globals' record: one elsewhere would also move the sheets that `sheet`
+          // points into (found by fuzz/xls_fuzzer).
+          if (!in_substream || substreams != 1) {
+            return Damaged(file_, fmt::format("a BOUNDSHEET record at byte {} of the Workbook "
+                                              "stream, outside the workbook's globals",
+                                              record_at));
+          }
           if (!TextFits(r, 6, /*count_bytes=*/1)) return Overrun("BOUNDSHEET", record_at);
           if (len >= (biff5_ ? 7 : 8)) scan_.sheets.push_back(BoundSheet(r));
           break;
