@@ -644,7 +644,8 @@ void Loader::EncodeRow(const Record& record, size_t row, size_t record_pos, Chun
         }
         case HotTarget::Mode::kNumber: {
           double number;
-          if ((n <= h.max_key && h.lookup->Find(cell) != Lookup::kNotFound) ||
+          if ((n <= h.max_key && h.lookup->StartsKey(b[0]) &&
+               h.lookup->Find(cell) != Lookup::kNotFound) ||
               !FastDecimal(cell, &number))
             break;
           h.numbers[at] = number;

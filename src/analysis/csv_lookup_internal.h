@@ -149,6 +149,10 @@ class Lookup {
   const std::array<uint8_t, 256>& option_bits() const { return bits_; }
   // The longest key: a longer cell is no refused or don't-know code.
   size_t max_key() const { return max_key_; }
+  // Whether a key starts with byte `b`: a number cell that starts with no key's first byte
+  // (a digit, when the codes are words) is no code, without the lookup (which was 5% of a
+  // weighted table's load, a lookup per number: bench/README.md, "Weighted tables").
+  bool StartsKey(unsigned char b) const { return first_bytes_[b]; }
   // Whether a key has a space (a select_multiple cell could then be a whole key).
   bool key_with_space() const { return key_with_space_; }
 
@@ -169,11 +173,13 @@ class Lookup {
     single_.two.assign(size_t{1} << 16, kSlow);
     multi_.two.assign(size_t{1} << 16, kSlow);
     bits_.fill(0);
+    first_bytes_.fill(false);
     max_key_ = 0;
     key_with_space_ = false;
     for (size_t k = 0; k < keys_.size(); ++k) {
       const std::string& key = keys_[k];
       max_key_ = std::max(max_key_, key.size());
+      if (!key.empty()) first_bytes_[static_cast<unsigned char>(key[0])] = true;
       key_with_space_ |= key.find(' ') != std::string::npos;
       // Find gives the first entry of a key: keys_ holds only first entries.
       int code = codes_[k];
@@ -201,6 +207,7 @@ class Lookup {
   std::unordered_map<std::string, int> long_;  // every key
   Cells single_, multi_;
   std::array<uint8_t, 256> bits_{};
+  std::array<bool, 256> first_bytes_{};
   size_t max_key_ = 0;
   bool key_with_space_ = false;
 };
