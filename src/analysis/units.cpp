@@ -463,6 +463,54 @@ Result<csv::Table> ReadNeededColumns(const std::string& path, const csv::Options
   return table;
 }
 
+// The columns of `table` that `needed` accepts (all when it is empty), with their
+// places in the table's file kept for errors.
+csv::Table KeepNeededColumns(const csv::Table& table,
+                             const std::function<bool(std::string_view)>& needed) {
+  if (!needed) return table;
+  csv::Table kept;
+  kept.file = table.file;
+  kept.row_lines = table.row_lines;
+  std::vector<size_t> columns;
+  for (size_t c = 0; c < table.header.size(); ++c) {
+    if (!needed(table.header[c])) continue;
+    columns.push_back(c);
+    kept.header.push_back(table.header[c]);
+    kept.file_columns.push_back(c < table.file_columns.size() ? table.file_columns[c]
+                                                              : static_cast<int>(c));
+  }
+  kept.rows.reserve(table.rows.size());
+  for (const auto& row : table.rows) {
+    std::vector<std::string> values;
+    values.reserve(columns.size());
+    for (size_t c : columns) values.push_back(c < row.size() ? row[c] : std::string());
+    kept.rows.push_back(std::move(values));
+  }
+  return kept;
+}
+
+// The join and the load shared by files and tables already read: `main` and `repeats`
+// hold only the needed columns.
+Result<LevelData> JoinAndLoad(const form::Form& form, int level, const csv::Table& main,
+                              const std::map<std::string, csv::Table>& repeats,
+                              const std::vector<TableSpec>& specs, LoadDataOptions options,
+                              Diagnostics* diags) {
+  LevelData out;
+  csv::Table joined = NGO_TRY(JoinRepeatTable(form, level, main, repeats, &out.lineage));
+  AddGroupingColumns(form, joined, specs, &options);
+  for (const TableSpec& spec : specs) {
+    for (const std::string& name : {spec.design.strata, spec.design.cluster}) {
+      if (!name.empty() && !form.FindQuestion(name) &&
+          std::find(options.extra_single.begin(), options.extra_single.end(), name) ==
+              options.extra_single.end()) {
+        options.extra_single.push_back(name);
+      }
+    }
+  }
+  out.data = NGO_TRY(LoadCsvWithForm(form, joined, options, diags));
+  return out;
+}
+
 }  // namespace
 
 Result<LevelData> LoadRepeatCsv(const form::Form& form, int level, const std::string& main_path,
@@ -482,20 +530,22 @@ Result<LevelData> LoadRepeatCsv(const form::Form& form, int level, const std::st
     if (path == repeat_paths.end()) continue;  // JoinRepeatTable says which is missing
     repeats.emplace(name, NGO_TRY(ReadNeededColumns(path->second, read, needed)));
   }
-  LevelData out;
-  csv::Table joined = NGO_TRY(JoinRepeatTable(form, level, main, repeats, &out.lineage));
-  AddGroupingColumns(form, joined, specs, &options);
-  for (const TableSpec& spec : specs) {
-    for (const std::string& name : {spec.design.strata, spec.design.cluster}) {
-      if (!name.empty() && !form.FindQuestion(name) &&
-          std::find(options.extra_single.begin(), options.extra_single.end(), name) ==
-              options.extra_single.end()) {
-        options.extra_single.push_back(name);
-      }
-    }
+  return JoinAndLoad(form, level, main, repeats, specs, std::move(options), diags);
+}
+
+Result<LevelData> LoadRepeatTables(const form::Form& form, int level, const csv::Table& main,
+                                   const std::map<std::string, csv::Table>& repeats,
+                                   const std::vector<TableSpec>& specs, LoadDataOptions options,
+                                   Diagnostics* diags) {
+  const auto needed = NeededColumns(form, specs, options);
+  std::map<std::string, csv::Table> kept;
+  for (int l = level; l != kTopLevel; l = ParentLevel(form, l)) {
+    auto table = repeats.find(form.questions[l].name);
+    if (table != repeats.end())
+      kept.emplace(table->first, KeepNeededColumns(table->second, needed));
   }
-  out.data = NGO_TRY(LoadCsvWithForm(form, joined, options, diags));
-  return out;
+  return JoinAndLoad(form, level, KeepNeededColumns(main, needed), kept, specs, std::move(options),
+                     diags);
 }
 
 std::string DefaultRepeatPath(const std::string& data_path, const std::string& repeat) {

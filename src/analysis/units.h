@@ -131,6 +131,15 @@ Result<LevelData> LoadRepeatCsv(const form::Form& form, int level, const std::st
                                 const std::vector<TableSpec>& specs, LoadDataOptions options,
                                 Diagnostics* diags);
 
+// The same over tables already read (the sheets of a Kobo or Ona XLSX export, the CSV
+// files of ODK Central's ZIP: the CLI reads them with exchange/): `main` and each
+// repeat's table by its name. With `options.items` given, only the columns the load
+// needs are copied out of them (errors still name each table's own column).
+Result<LevelData> LoadRepeatTables(const form::Form& form, int level, const csv::Table& main,
+                                   const std::map<std::string, csv::Table>& repeats,
+                                   const std::vector<TableSpec>& specs, LoadDataOptions options,
+                                   Diagnostics* diags);
+
 // The CSV file of repeat `repeat` when a study or command names none: DATA-REPEAT.csv
 // beside DATA.csv, the name `export` writes.
 std::string DefaultRepeatPath(const std::string& data_path, const std::string& repeat);

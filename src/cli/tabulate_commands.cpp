@@ -1,5 +1,7 @@
 // `ngosurvey tabulate`: tables from a spec, or the quick form without one.
 //   tabulate --spec SPEC.toml (--db DB | --data DATA.csv --form FORM) --format md|csv|html|xlsx|tex
+//   (--data also takes a Kobo or Ona XLSX export, or ODK Central's submissions ZIP: their
+//   repeat sheets or tables come with them)
 //   [-o PATH] tabulate --form FORM --data DATA.csv --by COLUMN [--items a,b] [--denominator R]
 //            [--refused V] [--dont-know V] --format csv
 //   either form: [--repeat NAME=FILE.csv ...] (with --data: a repeat's file, for tables of its
@@ -9,6 +11,7 @@
 //            with --data --codings FILE.csv
 #include <fmt/format.h>
 
+#include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
@@ -24,8 +27,11 @@
 #include "base/csv.h"
 #include "base/file.h"
 #include "base/words.h"
+#include "base/zip_archive.h"
 #include "cli/command.h"
 #include "cli/progress.h"
+#include "exchange/central_zip.h"
+#include "exchange/xlsx_export.h"
 #include "form/codebook.h"
 #include "form/form.h"
 #include "report/table_render.h"
@@ -137,15 +143,54 @@ std::optional<form::Form> LoadCsvForm(CommandContext& ctx, const TabulateOptions
   return std::move(*form);
 }
 
-// The top level's dataset from a CSV export and its form (its warnings printed).
-// `items`: the quick form's items at the top level (empty: every item).
+// --data read whole when it is an archive: a Kobo or Ona XLSX export (its first sheet and
+// its repeats' sheets) or ODK Central's submissions ZIP (its CSV files; the media are
+// not needed for tables). A CSV file is streamed instead (analysis/csv_load.h).
+struct ArchiveData {
+  csv::Table main;
+  std::map<std::string, csv::Table> repeats;  // by the begin_repeat's name
+};
+
+// The tables of --data when it is an archive; nullopt for a CSV file (or standard input).
+Result<std::optional<ArchiveData>> ReadArchiveData(const std::string& path,
+                                                   const form::Form& form) {
+  if (path == "-") return std::nullopt;
+  char magic[4] = {};
+  std::ifstream in(path, std::ios::binary);
+  in.read(magic, sizeof magic);
+  if (!LooksLikeZip(std::string_view(magic, static_cast<size_t>(in.gcount())))) return std::nullopt;
+  // Read whole (up to ReadFile's 2 GiB): its parts are inflated into memory anyway.
+  std::string data = NGO_TRY(ReadFile(path));
+  std::string_view bytes = data;
+  ArchiveData out;
+  std::vector<exchange::RepeatTable> repeats;
+  if (exchange::IsXlsxWorkbook(bytes, path)) {
+    exchange::XlsxExport book = NGO_TRY(exchange::ReadXlsxExport(bytes, path, form));
+    out.main = std::move(book.main);
+    repeats = std::move(book.repeats);
+  } else {
+    exchange::CentralZip zip = NGO_TRY(exchange::ReadCentralZip(bytes, path, form));
+    out.main = std::move(zip.main);
+    repeats = std::move(zip.repeats);
+  }
+  for (exchange::RepeatTable& repeat : repeats)
+    out.repeats.emplace(repeat.repeat, std::move(repeat.table));
+  return out;
+}
+
+// The top level's dataset from a CSV export (or an archive's main table, `archive`) and
+// its form (its warnings printed). `items`: the quick form's items at the top level
+// (empty: every item).
 Result<analysis::Dataset> LoadCsv(CommandContext& ctx, const TabulateOptions& opts,
                                   const form::Form* form,
                                   const std::vector<analysis::TableSpec>& specs,
-                                  const std::vector<std::string>& items) {
+                                  const std::vector<std::string>& items,
+                                  const ArchiveData* archive) {
   // The header only: which grouping columns the data have. The rows are read by the
   // streaming loader (or its cache) below.
-  auto table = NGO_TRY(analysis::ReadCsvHeader(opts.data));
+  csv::Table header_only;
+  if (!archive) header_only = NGO_TRY(analysis::ReadCsvHeader(opts.data));
+  const csv::Table& table = archive ? archive->main : header_only;
   analysis::LoadDataOptions load;
   load.language = opts.lang;
   load.refused_codes = opts.refused;
@@ -180,6 +225,11 @@ Result<analysis::Dataset> LoadCsv(CommandContext& ctx, const TabulateOptions& op
             std::find(load.items.begin(), load.items.end(), name) != load.items.end());
   });
   Diagnostics load_diags;
+  if (archive) {
+    auto data = analysis::LoadCsvWithForm(*form, archive->main, load, &load_diags);
+    PrintDiagnostics(ctx, load_diags);
+    return data;
+  }
   TerminalProgress progress(ctx);
   analysis::CsvLoadSettings settings;
   settings.progress = &progress;
@@ -250,12 +300,18 @@ std::optional<analysis::StoreData> LoadStore(CommandContext& ctx, const Tabulate
   return std::move(*loaded);
 }
 
-// The levels' datasets from --data and the --repeat files.
+// The levels' datasets from --data and the --repeat files, or from --data's archive.
 class CsvLevels final : public analysis::LevelSource {
  public:
   CsvLevels(CommandContext& ctx, const TabulateOptions& opts, const form::Form& form,
-            const std::map<std::string, std::string>& repeat_files, bool quick_items)
-      : ctx_(ctx), opts_(opts), form_(form), repeat_files_(repeat_files), quick_(quick_items) {}
+            const std::map<std::string, std::string>& repeat_files, bool quick_items,
+            const ArchiveData* archive)
+      : ctx_(ctx),
+        opts_(opts),
+        form_(form),
+        repeat_files_(repeat_files),
+        quick_(quick_items),
+        archive_(archive) {}
 
   Result<analysis::LevelData> Load(int level, const std::vector<analysis::TableSpec>& specs,
                                    const std::vector<std::string>& questions) override {
@@ -269,8 +325,9 @@ class CsvLevels final : public analysis::LevelSource {
           }
         }
       }
-      out.data = NGO_TRY(
-          LoadCsv(ctx_, opts_, &form_, quick_ ? std::vector<analysis::TableSpec>{} : specs, items));
+      out.data =
+          NGO_TRY(LoadCsv(ctx_, opts_, &form_, quick_ ? std::vector<analysis::TableSpec>{} : specs,
+                          items, archive_));
       return out;
     }
     analysis::LoadDataOptions load;
@@ -283,8 +340,10 @@ class CsvLevels final : public analysis::LevelSource {
         load.items.push_back(name);
     }
     Diagnostics diags;
-    auto loaded =
-        analysis::LoadRepeatCsv(form_, level, opts_.data, repeat_files_, specs, load, &diags);
+    auto loaded = archive_ ? analysis::LoadRepeatTables(form_, level, archive_->main,
+                                                        archive_->repeats, specs, load, &diags)
+                           : analysis::LoadRepeatCsv(form_, level, opts_.data, repeat_files_, specs,
+                                                     load, &diags);
     PrintDiagnostics(ctx_, diags);
     return loaded;
   }
@@ -295,6 +354,7 @@ class CsvLevels final : public analysis::LevelSource {
   const form::Form& form_;
   const std::map<std::string, std::string>& repeat_files_;
   bool quick_;
+  const ArchiveData* archive_;  // null: CSV files
 };
 
 // The levels' datasets from the store (the top level's already loaded with the form).
@@ -390,7 +450,7 @@ Status AddThemes(CommandContext& ctx, const TabulateOptions& opts, const form::F
                  const std::vector<analysis::ThemeItemUse>& uses,
                  const std::vector<std::string>& stored_ids,
                  const std::map<std::string, std::vector<form::Answer>>& stored_answers,
-                 analysis::Dataset* top) {
+                 const ArchiveData* archive, analysis::Dataset* top) {
   if (opts.codebook.empty()) {
     Usage(ctx, "'" + uses.front().item + "' needs the codebook of its themes: --codebook FILE");
     return MakeError("THM003", "no codebook");
@@ -418,7 +478,9 @@ Status AddThemes(CommandContext& ctx, const TabulateOptions& opts, const form::F
       inputs.codings[use.question] = NGO_TRY(db->ListCodings(use.question));
     }
   } else {
-    csv::Table table = NGO_TRY(csv::ReadTable(opts.data));
+    csv::Table read;
+    if (!archive) read = NGO_TRY(csv::ReadTable(opts.data));
+    const csv::Table& table = archive ? archive->main : read;
     std::string codings = NGO_TRY(ReadFile(opts.codings));
     analysis::LoadDataOptions load;
     load.language = opts.lang;
@@ -502,6 +564,21 @@ void Run(CommandContext& ctx, const TabulateOptions& opts) {
     form = stored->form;
   }
 
+  // --data as an archive (an XLSX export, Central's ZIP): read whole, with its repeats.
+  std::optional<ArchiveData> archive;
+  if (opts.db.empty()) {
+    auto read = ReadArchiveData(opts.data, *form);
+    if (!read) {
+      ctx.exit_status = ReportError(ctx, read.error());
+      return;
+    }
+    archive = std::move(*read);
+    if (archive && !repeat_files.empty()) {
+      return Usage(ctx, "--repeat goes with CSV files: " + opts.data +
+                            "'s repeat sheets or tables are read from it");
+    }
+  }
+
   // The language of the words: the form's code for --lang; the specs' own texts in it.
   std::string language = form->LanguageCode(opts.lang);
   if (language.empty()) language = opts.lang;
@@ -532,7 +609,9 @@ void Run(CommandContext& ctx, const TabulateOptions& opts) {
 
   if (opts.spec.empty() && !form->FindQuestion(opts.by)) {
     bool known = false;
-    if (opts.db.empty()) {
+    if (archive) {
+      known = archive->main.ColumnIndex(opts.by).has_value();
+    } else if (opts.db.empty()) {
       auto header = analysis::ReadCsvHeader(opts.data);
       if (!header) {
         ctx.exit_status = ReportError(ctx, header.error());
@@ -574,7 +653,8 @@ void Run(CommandContext& ctx, const TabulateOptions& opts) {
   if (stored) {
     source = std::make_unique<StoreLevels>(ctx, opts, *form, std::move(stored->data));
   } else {
-    source = std::make_unique<CsvLevels>(ctx, opts, *form, repeat_files, quick_items);
+    source = std::make_unique<CsvLevels>(ctx, opts, *form, repeat_files, quick_items,
+                                         archive ? &*archive : nullptr);
   }
   std::vector<int> levels;
   std::map<int, analysis::Dataset> datasets;
@@ -614,7 +694,7 @@ void Run(CommandContext& ctx, const TabulateOptions& opts) {
   }
   if (!uses->empty()) {
     if (Status added = AddThemes(ctx, opts, *form, *uses, stored_ids, stored_answers,
-                                 &datasets[analysis::kTopLevel]);
+                                 archive ? &*archive : nullptr, &datasets[analysis::kTopLevel]);
         !added) {
       if (ctx.exit_status == ExitStatus::kSuccess)
         ctx.exit_status = ReportError(ctx, added.error());
@@ -660,7 +740,9 @@ void RegisterTabulateCommands(CLI::App& root, CommandContext& ctx) {
       "Tables of counts, bases, percentages, intervals, Fisher tests and nonresponse by group");
   cmd->add_option("--spec", opts->spec, "Table spec (TOML; docs/formats/table-spec.md)")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--data", opts->data, "Data: a CSV export (ngosurvey, ODK Central or Kobo)")
+  cmd->add_option("--data", opts->data,
+                  "Data: a CSV export (ngosurvey, ODK Central or Kobo), a Kobo or Ona XLSX "
+                  "export, or ODK Central's submissions ZIP")
       ->check(CLI::ExistingFile);
   cmd->add_option("--form", opts->form, "The XLSForm the data were collected with")
       ->check(CLI::ExistingFile);

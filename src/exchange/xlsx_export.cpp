@@ -73,7 +73,8 @@ bool IsHashtagRow(const form::Row& row) {
 }
 
 // The sheet as a table: its first row is the header, every later row a data row as wide.
-Result<csv::Table> SheetTable(const form::Sheet& sheet, const std::string& file) {
+// The cells' texts are moved out of `sheet`.
+Result<csv::Table> SheetTable(form::Sheet& sheet, const std::string& file) {
   csv::Table table;
   table.file = file + "!" + sheet.name;
   if (sheet.rows.empty()) return table;
@@ -100,14 +101,14 @@ Result<csv::Table> SheetTable(const form::Sheet& sheet, const std::string& file)
   if (sheet.rows.size() > 1 && IsHashtagRow(sheet.rows[1])) first = 2;
   table.rows.reserve(sheet.rows.size() - first);
   for (size_t r = first; r < sheet.rows.size(); ++r) {
-    const form::Row& row = sheet.rows[r];
+    form::Row& row = sheet.rows[r];
     std::vector<std::string> values(static_cast<size_t>(width));
-    for (const form::Cell& cell : row.cells) {
+    for (form::Cell& cell : row.cells) {
       if (cell.column > width) {
         return Refused(file, sheet, row.number, cell.column,
                        fmt::format("a cell right of the header's last column ({})", width));
       }
-      values[static_cast<size_t>(cell.column - 1)] = cell.value;
+      values[static_cast<size_t>(cell.column - 1)] = std::move(cell.value);
     }
     table.rows.push_back(std::move(values));
     table.row_lines.push_back(row.number);
@@ -141,14 +142,15 @@ Result<XlsxExport> ReadXlsxExport(std::string_view data, const std::string& file
   for (const form::Question& q : form.questions) {
     if (q.is_repeat()) repeats.push_back(&q);
   }
+  // ngosurvey's own XLSX export ends with its codebook (export.h): not data, unless the
+  // form has a repeat of that name.
+  const bool codebook_repeat =
+      std::any_of(repeats.begin(), repeats.end(),
+                  [](const form::Question* q) { return q->name == "codebook"; });
   XlsxExport out;
   out.main = NGO_TRY(SheetTable(book.sheets.front(), file));
   for (size_t s = 1; s < book.sheets.size(); ++s) {
-    const form::Sheet& sheet = book.sheets[s];
-    // ngosurvey's own XLSX export ends with its codebook (export.h): not data.
-    bool codebook_repeat = std::any_of(repeats.begin(), repeats.end(), [](const form::Question* q) {
-      return q->name == "codebook";
-    });
+    form::Sheet& sheet = book.sheets[s];
     if (s + 1 == book.sheets.size() && sheet.name == "codebook" && !codebook_repeat) continue;
     std::vector<const form::Question*> matches;
     for (const form::Question* repeat : repeats) {

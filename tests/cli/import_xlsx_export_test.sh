@@ -7,39 +7,9 @@
 # finds its repeat; ngosurvey's own XLSX export re-imports to the same answers; a sheet
 # that names no repeat, or a sheet that is no table, is refused and stores nothing.
 source "$(dirname "$0")/lib.sh"
-PY=${PYTHON:-/usr/bin/python3}   # the system Python has openpyxl (tools/install-deps)
 D=tests/data/exchange/layouts
 tools/xlsform-from-csv $D/form "$TMP/household.xlsx" >/dev/null
 
-# to_xlsx OUT MODE [SHEET=CSV...]: a workbook of the CSV files, one sheet each, as formpack
-# writes it. MODE text: every cell a string (Kobo's "store date and number responses as
-# text", its default); numbers: cells that are numbers written as numbers; hxl: numbers
-# and a second header row of hashtags.
-to_xlsx() {
-  "$PY" - "$@" <<'PY'
-import csv, re, sys
-import openpyxl
-out, mode, specs = sys.argv[1], sys.argv[2], sys.argv[3:]
-book = openpyxl.Workbook()
-book.remove(book.active)
-number = re.compile(r"^-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?$")
-for spec in specs:
-    name, path = spec.split("=", 1)
-    sheet = book.create_sheet(name)
-    rows = list(csv.reader(open(path, newline="", encoding="utf-8-sig")))
-    if mode == "hxl":
-        rows.insert(1, ["#" + h.replace("/", "+") if i % 2 == 0 else None
-                        for i, h in enumerate(rows[0])])
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            if value is None or value == "":
-                continue
-            if mode != "text" and r > 0 and number.match(value):
-                value = float(value) if "." in value else int(value)
-            sheet.cell(row=r + 1, column=c + 1, value=value)
-book.save(out)
-PY
-}
 
 # The CSV export: the reference store.
 expect_status 0 "$NGOSURVEY" import --db "$TMP/csv.db" --form "$TMP/household.xlsx" $D/kobo.csv \
@@ -47,7 +17,7 @@ expect_status 0 "$NGOSURVEY" import --db "$TMP/csv.db" --form "$TMP/household.xl
 store_answers "$TMP/csv.db" >"$TMP/csv.json"
 
 for mode in text numbers hxl; do
-  to_xlsx "$TMP/kobo-$mode.xlsx" $mode "household=$D/kobo.csv" "members=$D/kobo-members.csv"
+  csv_to_xlsx "$TMP/kobo-$mode.xlsx" $mode "household=$D/kobo.csv" "members=$D/kobo-members.csv"
   expect_status 0 "$NGOSURVEY" import --db "$TMP/$mode.db" --form "$TMP/household.xlsx" \
     "$TMP/kobo-$mode.xlsx"
   expect_contains "$TMP/stdout" "imported 2 submissions (kobo layout) into form 'household'"
@@ -68,7 +38,7 @@ mkdir -p "$TMP/longform"
 cp $D/form/choices.csv $D/form/settings.csv "$TMP/longform/"
 cp "$TMP/survey.csv" "$TMP/longform/survey.csv"
 tools/xlsform-from-csv "$TMP/longform" "$TMP/long.xlsx" >/dev/null
-to_xlsx "$TMP/kobo-long.xlsx" text "long=$D/kobo.csv" "members_of_the_household_lis...=$D/kobo-members.csv"
+csv_to_xlsx "$TMP/kobo-long.xlsx" text "long=$D/kobo.csv" "members_of_the_household_lis...=$D/kobo-members.csv"
 expect_status 0 "$NGOSURVEY" import --db "$TMP/long.db" --form "$TMP/long.xlsx" "$TMP/kobo-long.xlsx"
 expect_contains "$TMP/stdout" "imported 2 submissions (kobo layout)"
 "$NGOSURVEY" submissions list --db "$TMP/long.db" --format json | python3 -c "
@@ -91,7 +61,7 @@ cmp -s "$TMP/csv-answers.json" "$TMP/ours.json" ||
   fail "ngosurvey's XLSX export re-imported to other answers: $(diff "$TMP/csv-answers.json" "$TMP/ours.json" | head -5)"
 
 # A sheet that names no repeat of the form: refused, naming it; no store left behind.
-to_xlsx "$TMP/extra.xlsx" text "household=$D/kobo.csv" "members=$D/kobo-members.csv" \
+csv_to_xlsx "$TMP/extra.xlsx" text "household=$D/kobo.csv" "members=$D/kobo-members.csv" \
   "notes=$D/kobo-members.csv"
 expect_status 1 "$NGOSURVEY" import --db "$TMP/extra.db" --form "$TMP/household.xlsx" "$TMP/extra.xlsx"
 expect_contains "$TMP/stderr" "IMP042"
@@ -99,7 +69,7 @@ expect_contains "$TMP/stderr" "the sheet 'notes' names no repeat of form 'househ
 [ ! -e "$TMP/extra.db" ] || fail "a refused import left a store behind"
 
 # A sheet that is no table (a column name twice): refused with its sheet and cell.
-"$PY" - "$TMP/dup.xlsx" <<'PY'
+"${PYTHON:-/usr/bin/python3}" - "$TMP/dup.xlsx" <<'PY'
 import sys, openpyxl
 book = openpyxl.Workbook()
 sheet = book.active

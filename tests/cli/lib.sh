@@ -43,3 +43,33 @@ wait_for_output() {
   cat "$file" "$err"
   fail "timeout waiting for: $text"
 }
+# csv_to_xlsx OUT MODE [SHEET=CSV...]: a workbook of the CSV files, one sheet each, as
+# formpack (KoboToolbox's XLSX export) writes it. MODE text: every cell a string (Kobo's
+# "store date and number responses as text", its default); numbers: cells that are
+# numbers written as numbers; hxl: numbers and a second header row of hashtags. Needs the
+# system Python's openpyxl (tools/install-deps).
+csv_to_xlsx() {
+  "${PYTHON:-/usr/bin/python3}" - "$@" <<'PY'
+import csv, re, sys
+import openpyxl
+out, mode, specs = sys.argv[1], sys.argv[2], sys.argv[3:]
+book = openpyxl.Workbook()
+book.remove(book.active)
+number = re.compile(r"^-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?$")
+for spec in specs:
+    name, path = spec.split("=", 1)
+    sheet = book.create_sheet(name)
+    rows = list(csv.reader(open(path, newline="", encoding="utf-8-sig")))
+    if mode == "hxl":
+        rows.insert(1, ["#" + h.replace("/", "+") if i % 2 == 0 else None
+                        for i, h in enumerate(rows[0])])
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value is None or value == "":
+                continue
+            if mode != "text" and r > 0 and number.match(value):
+                value = float(value) if "." in value else int(value)
+            sheet.cell(row=r + 1, column=c + 1, value=value)
+book.save(out)
+PY
+}
