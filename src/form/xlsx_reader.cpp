@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -61,18 +62,24 @@ std::string DecodeEscapes(std::string_view text) {
 }
 
 // Parses "AB12" into column 28, row 12. Returns false for malformed references.
+// Plain loops over ASCII: every cell has a reference, and isalpha, toupper and
+// from_chars were calls (the program runs in the C locale, where they mean the same).
 bool ParseCellRef(std::string_view ref, int* row, int* column) {
   size_t i = 0;
   int col = 0;
-  while (i < ref.size() && std::isalpha(static_cast<unsigned char>(ref[i]))) {
-    col = col * 26 + (std::toupper(static_cast<unsigned char>(ref[i])) - 'A' + 1);
+  while (i < ref.size() && ((ref[i] | 0x20) >= 'a' && (ref[i] | 0x20) <= 'z')) {
+    col = col * 26 + ((ref[i] | 0x20) - 'a' + 1);
     if (col > kMaxColumn) return false;
     ++i;
   }
   if (i == 0 || i == ref.size()) return false;
   int r = 0;
-  auto [end, ec] = std::from_chars(ref.data() + i, ref.data() + ref.size(), r);
-  if (ec != std::errc() || end != ref.data() + ref.size() || r < 1 || r > kMaxRow) return false;
+  for (; i < ref.size(); ++i) {
+    if (ref[i] < '0' || ref[i] > '9') return false;
+    r = r * 10 + (ref[i] - '0');
+    if (r > kMaxRow) return false;
+  }
+  if (r < 1) return false;
   *row = r;
   *column = col;
   return true;
@@ -219,6 +226,44 @@ bool IsXmlChar(uint32_t c) {
          (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
 }
 
+// What CodePointOf gives for a number that is no character: none is this large.
+constexpr uint32_t kNotACodePoint = 0x110000;
+
+// The number a character reference writes in `digits` (hexadecimal with `hex`), or
+// kNotACodePoint when `digits` is empty, holds anything but digits of its base or
+// writes a number past Unicode's last. A loop, not from_chars: the Khmer and
+// Vietnamese labels of a workbook are mostly references (94,000 in a 10,000-row
+// form), and from_chars cost 100 instructions a call.
+uint32_t CodePointOf(std::string_view digits, bool hex) {
+  if (digits.empty()) return kNotACodePoint;
+  uint32_t code = 0;
+  if (!hex) {
+    for (char c : digits) {
+      if (c < '0' || c > '9') return kNotACodePoint;
+      code = code * 10 + static_cast<uint32_t>(c - '0');
+      if (code >= kNotACodePoint) return kNotACodePoint;  // and no overflow below
+    }
+    return code;
+  }
+  for (char c : digits) {
+    uint32_t digit = 0;
+    if (c >= '0' && c <= '9') {
+      digit = static_cast<uint32_t>(c - '0');
+    } else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') {
+      digit = static_cast<uint32_t>((c | 0x20) - 'a' + 10);
+    } else {
+      return kNotACodePoint;
+    }
+    code = code * 16 + digit;
+    if (code >= kNotACodePoint) return kNotACodePoint;
+  }
+  return code;
+}
+
+bool IsDigitOf(char c, bool hex) {
+  return (c >= '0' && c <= '9') || (hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+}
+
 // Whether byte `offset` lies in a CDATA section, a comment or a processing instruction,
 // where '&' is plain text. Scans on from where the previous call stopped, so a part
 // is scanned at most once (and only when it has a suspicious '&').
@@ -274,16 +319,10 @@ Fault FirstBadReference(std::string_view text) {
       bool hex = amp + 2 < text.size() && text[amp + 2] == 'x';
       size_t digits = amp + (hex ? 3 : 2);
       size_t end = digits;
-      while (end < text.size() && (hex ? std::isxdigit(static_cast<unsigned char>(text[end]))
-                                       : std::isdigit(static_cast<unsigned char>(text[end])))) {
-        ++end;
-      }
-      uint32_t code = 0;
-      auto [last, ec] =
-          std::from_chars(text.data() + digits, text.data() + end, code, hex ? 16 : 10);
+      while (end < text.size() && IsDigitOf(text[end], hex)) ++end;
       if (end == digits || end >= text.size() || text[end] != ';') {
         fault = {end, "not well-formed (invalid token)"};
-      } else if (ec != std::errc() || !IsXmlChar(code)) {
+      } else if (!IsXmlChar(CodePointOf(text.substr(digits, end - digits), hex))) {
         fault = {amp, "reference to invalid character number"};
       }
     } else {
@@ -604,13 +643,38 @@ struct RawAttribute {
 // What ScanXml made of a part: read through, or left to the document path.
 enum class Scan { kRead, kFallBack };
 
-bool IsNameStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+// The classes of bytes the scan tests, one table lookup each instead of a chain of
+// compares per byte of every name and attribute value.
+enum ByteClass : uint8_t {
+  kNameStart = 1,  // ASCII letters and '_'
+  kNameChar = 2,   // those, digits, '-', '.', ':'
+  kSpace = 4,      // XML's whitespace
+  kValueStop = 8,  // what ends a plain attribute value or refuses it: quotes, '<', '&', tab, LF, CR
+};
 
-bool IsNameChar(char c) {
-  return IsNameStart(c) || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == ':';
+constexpr std::array<uint8_t, 256> kByteClasses = [] {
+  std::array<uint8_t, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (letter || c == '_') table[c] |= kNameStart | kNameChar;
+    if ((c >= '0' && c <= '9') || c == '-' || c == '.' || c == ':') table[c] |= kNameChar;
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') table[c] |= kSpace;
+    if (c == '"' || c == '\'' || c == '<' || c == '&' || c == '\t' || c == '\n' || c == '\r') {
+      table[c] |= kValueStop;
+    }
+  }
+  return table;
+}();
+
+bool Is(char c, ByteClass byte_class) {
+  return (kByteClasses[static_cast<unsigned char>(c)] & byte_class) != 0;
 }
 
-bool IsXmlSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool IsNameStart(char c) { return Is(c, kNameStart); }
+
+bool IsNameChar(char c) { return Is(c, kNameChar); }
+
+bool IsXmlSpace(char c) { return Is(c, kSpace); }
 
 // The ASCII name at `*at` (moved past it), or an empty view.
 std::string_view ScanName(std::string_view text, size_t* at) {
@@ -619,7 +683,8 @@ std::string_view ScanName(std::string_view text, size_t* at) {
   size_t end = start + 1;
   while (end < text.size() && IsNameChar(text[end])) ++end;
   *at = end;
-  return text.substr(start, end - start);
+  // Not substr: its range check made it a call, on every name of the part.
+  return {text.data() + start, end - start};
 }
 
 // The attributes of a tag from `*at` to its end ('>', '/' or '?', where `*at` is
@@ -641,12 +706,14 @@ bool ScanAttributes(std::string_view text, size_t* at, std::vector<RawAttribute>
     if (quote != '"' && quote != '\'') return false;
     // A loop, not find_first_of: libstdc++'s calls memchr once per byte of the value.
     size_t end = *at + 2;
-    for (; end < text.size() && text[end] != quote; ++end) {
-      char v = text[end];
-      if (v == '<' || v == '&' || v == '\t' || v == '\n' || v == '\r') return false;
+    while (true) {
+      while (end < text.size() && !Is(text[end], kValueStop)) ++end;
+      if (end >= text.size() || text[end] == quote) break;
+      if (text[end] != '"' && text[end] != '\'') return false;
+      ++end;  // the other quote, plain text here
     }
     if (end >= text.size()) return false;
-    std::string_view value = text.substr(*at + 2, end - *at - 2);
+    std::string_view value(text.data() + *at + 2, end - *at - 2);
     for (const RawAttribute& seen : *out) {
       if (seen.name == name) return false;
     }
@@ -655,43 +722,94 @@ bool ScanAttributes(std::string_view text, size_t* at, std::vector<RawAttribute>
   }
 }
 
-// Appends `raw`, character data as the part writes it, to `out` with XML's five
-// entities and character references decoded. False for a CR (the document path
-// normalises line ends) or a reference it does not know.
-bool AppendDecoded(std::string_view raw, std::string* out) {
-  if (raw.find('\r') != std::string_view::npos) return false;
-  size_t amp = raw.find('&');
-  while (amp != std::string_view::npos) {
-    out->append(raw.substr(0, amp));
-    size_t semi = raw.find(';', amp);
-    if (semi == std::string_view::npos) return false;
-    std::string_view ref = raw.substr(amp + 1, semi - amp - 1);
-    if (ref == "lt") {
-      *out += '<';
-    } else if (ref == "gt") {
-      *out += '>';
-    } else if (ref == "amp") {
-      *out += '&';
-    } else if (ref == "apos") {
-      *out += '\'';
-    } else if (ref == "quot") {
-      *out += '"';
-    } else {
-      bool hex = ref.size() > 2 && ref[0] == '#' && ref[1] == 'x';
-      size_t digits = hex ? 2 : 1;
-      uint32_t code = 0;
-      auto [end, ec] =
-          std::from_chars(ref.data() + digits, ref.data() + ref.size(), code, hex ? 16 : 10);
-      if (ref.size() <= digits || ref[0] != '#' || ec != std::errc() ||
-          end != ref.data() + ref.size() || !IsXmlChar(code)) {
-        return false;
-      }
-      text::AppendUtf8(static_cast<char32_t>(code), out);
-    }
-    raw.remove_prefix(semi + 1);
-    amp = raw.find('&');
+// The character that reference `ref` (the text between '&' and ';') stands for: one
+// of XML's five entities or a character's number. False for anything else.
+bool DecodeReference(std::string_view ref, char32_t* decoded) {
+  if (!ref.empty() && ref[0] == '#') {  // nearly every reference: a character's number
+    bool hex = ref.size() > 2 && ref[1] == 'x';
+    uint32_t code = CodePointOf(ref.substr(hex ? 2 : 1), hex);
+    *decoded = static_cast<char32_t>(code);
+    return IsXmlChar(code);
   }
-  out->append(raw);
+  if (ref == "lt") {
+    *decoded = '<';
+  } else if (ref == "gt") {
+    *decoded = '>';
+  } else if (ref == "amp") {
+    *decoded = '&';
+  } else if (ref == "apos") {
+    *decoded = '\'';
+  } else if (ref == "quot") {
+    *decoded = '"';
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// Whether every reference in `raw`, character data the reader skips, is one
+// DecodeReference knows (the scan then stands for FirstBadReference's check).
+bool ReferencesValid(std::string_view raw) {
+  for (size_t amp = raw.find('&'); amp != std::string_view::npos; amp = raw.find('&', amp + 1)) {
+    size_t semi = raw.find(';', amp);
+    char32_t decoded = 0;
+    if (semi == std::string_view::npos ||
+        !DecodeReference(raw.substr(amp + 1, semi - amp - 1), &decoded)) {
+      return false;
+    }
+    amp = semi;
+  }
+  return true;
+}
+
+// Writes the UTF-8 encoding of `code` (a Unicode scalar value) at `out`; returns
+// the end of it.
+char* PutUtf8(char32_t code, char* out) {
+  if (code < 0x80) {
+    *out++ = static_cast<char>(code);
+  } else if (code < 0x800) {
+    *out++ = static_cast<char>(0xC0 | (code >> 6));
+    *out++ = static_cast<char>(0x80 | (code & 0x3F));
+  } else if (code < 0x10000) {
+    *out++ = static_cast<char>(0xE0 | (code >> 12));
+    *out++ = static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+    *out++ = static_cast<char>(0x80 | (code & 0x3F));
+  } else {
+    *out++ = static_cast<char>(0xF0 | (code >> 18));
+    *out++ = static_cast<char>(0x80 | ((code >> 12) & 0x3F));
+    *out++ = static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+    *out++ = static_cast<char>(0x80 | (code & 0x3F));
+  }
+  return out;
+}
+
+// Appends `raw`, character data as the part writes it, to `out` with XML's five
+// entities and character references decoded, in one pass over it. False for a CR
+// (the document path normalises line ends) or a reference it does not know. The
+// text is written in place: a reference is never shorter than its character's
+// UTF-8 ("&lt;" is 4 bytes for 1, "&#2048;" 7 for 3, "&#65536;" 8 for 4), so
+// `raw`'s size is room enough, and no append call is made per character.
+bool AppendDecoded(std::string_view raw, std::string* out) {
+  size_t base = out->size();
+  out->resize(base + raw.size());
+  char* into = out->data() + base;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    char c = raw[i];
+    if (c == '\r') return false;
+    if (c != '&') {
+      *into++ = c;
+      continue;
+    }
+    size_t semi = i + 1;
+    while (semi < raw.size() && raw[semi] != ';') ++semi;
+    char32_t decoded = 0;
+    if (semi == raw.size() || !DecodeReference(raw.substr(i + 1, semi - i - 1), &decoded)) {
+      return false;
+    }
+    into = PutUtf8(decoded, into);
+    i = semi;
+  }
+  out->resize(static_cast<size_t>(into - out->data()));
   return true;
 }
 
@@ -703,8 +821,13 @@ bool AppendDecoded(std::string_view raw, std::string* out) {
 // their start tags were, character data. Anything else (a comment, CDATA, a
 // processing instruction, a DTD, a second root, `</a >`...) or a handler's false
 // gives kFallBack, and the caller reads the part through the document path, which
-// accepts it or refuses it as expat did. The caller checks TextFault first: this
-// trusts that the bytes are UTF-8 and XML's characters and the references valid.
+// accepts it or refuses it as expat did. The caller checks FirstInvalidByte first:
+// this trusts that the bytes are UTF-8 and XML's characters. The handler's Text must
+// refuse a reference DecodeReference does not know (decoding it or ReferencesValid):
+// with that, a part read through has none of TextFault's faults (the scan itself
+// refuses text outside the root and every '&' outside character data), so the
+// caller need not run TextFault's other checks, and a part that has one of them
+// falls back to the document path, which reports it.
 template <typename Handler>
 Scan ScanXml(std::string_view text, Handler* handler) {
   constexpr size_t kMaxDepth = 256;  // deeper parts are left to the document path
@@ -736,7 +859,8 @@ Scan ScanXml(std::string_view text, Handler* handler) {
     if (at < text.size() && text[at] == '/') {
       if (open.empty()) return Scan::kFallBack;
       std::string_view name = open.back();
-      if (text.substr(at + 1, name.size()) != name || at + 1 + name.size() >= text.size() ||
+      if (at + 1 + name.size() >= text.size() ||
+          std::memcmp(text.data() + at + 1, name.data(), name.size()) != 0 ||
           text[at + 1 + name.size()] != '>') {
         return Scan::kFallBack;
       }
@@ -764,11 +888,19 @@ Scan ScanXml(std::string_view text, Handler* handler) {
   return root_seen && open.empty() ? Scan::kRead : Scan::kFallBack;
 }
 
-// Whether `name` is `local`, with or without a prefix.
-bool NameIs(std::string_view name, std::string_view local) {
-  if (name == local) return true;
-  size_t colon = name.rfind(':');
-  return colon != std::string_view::npos && name.substr(colon + 1) == local;
+// Whether `name` is `local` (a literal name without a colon), with or without a
+// prefix: the text after the last colon, so `name` ends with `local` after a colon or
+// nothing. The literal's length is known here, so the compare is a few inlined byte
+// tests: the scan asks this of nearly every element and attribute of a sheet.
+template <size_t N>
+bool LocalNameIs(std::string_view name, const char (&local)[N]) {
+  constexpr size_t kSize = N - 1;
+  if (name.size() < kSize) return false;
+  const char* tail = name.data() + name.size() - kSize;
+  for (size_t i = 0; i < kSize; ++i) {
+    if (tail[i] != local[i]) return false;
+  }
+  return name.size() == kSize || tail[-1] == ':';
 }
 
 // Where an element sits in a worksheet or the shared strings, for a scan's handler:
@@ -788,17 +920,21 @@ enum class Place : uint8_t {
 Place PlaceIn(Place parent, std::string_view name) {
   switch (parent) {
     case Place::kRoot:
-      return NameIs(name, "sheetData") ? Place::kSheetData : Place::kOther;
+      return LocalNameIs(name, "sheetData") ? Place::kSheetData : Place::kOther;
     case Place::kSheetData:
-      return NameIs(name, "row") ? Place::kRow : Place::kOther;
+      return LocalNameIs(name, "row") ? Place::kRow : Place::kOther;
     case Place::kRow:
-      return NameIs(name, "c") ? Place::kCell : Place::kOther;
+      return LocalNameIs(name, "c") ? Place::kCell : Place::kOther;
     case Place::kCell:
-      return NameIs(name, "v") ? Place::kText : NameIs(name, "is") ? Place::kRich : Place::kOther;
+      return LocalNameIs(name, "v")    ? Place::kText
+             : LocalNameIs(name, "is") ? Place::kRich
+                                       : Place::kOther;
     case Place::kRich:
-      return NameIs(name, "t") ? Place::kText : NameIs(name, "r") ? Place::kRun : Place::kOther;
+      return LocalNameIs(name, "t")   ? Place::kText
+             : LocalNameIs(name, "r") ? Place::kRun
+                                      : Place::kOther;
     case Place::kRun:
-      return NameIs(name, "t") ? Place::kText : Place::kOther;
+      return LocalNameIs(name, "t") ? Place::kText : Place::kOther;
     case Place::kText:
       return Place::kText;
     case Place::kOther:
@@ -895,7 +1031,7 @@ class SharedStringsScan {
              ptrdiff_t /*offset*/) {
     Place place = Place::kRoot;
     if (places_.size() == 1) {
-      place = NameIs(name, "si") ? Place::kRich : Place::kOther;
+      place = LocalNameIs(name, "si") ? Place::kRich : Place::kOther;
       text_collector_.Clear();
     } else if (!places_.empty()) {
       place = PlaceIn(places_.back(), name);
@@ -904,7 +1040,7 @@ class SharedStringsScan {
     return true;
   }
   bool Text(std::string_view raw) {
-    return places_.back() != Place::kText || text_collector_.Add(raw);
+    return places_.back() == Place::kText ? text_collector_.Add(raw) : ReferencesValid(raw);
   }
   bool End() {
     Place place = places_.back();
@@ -999,7 +1135,7 @@ class SheetReader {
     if (place == Place::kRow) {
       std::optional<std::string_view> r;
       for (const RawAttribute& a : attributes) {
-        if (NameIs(a.name, "r")) {
+        if (LocalNameIs(a.name, "r")) {
           r = a.value;
           break;
         }
@@ -1010,11 +1146,11 @@ class SheetReader {
       cell_ = CellAttributes{};
       cell_.offset = offset;
       for (const RawAttribute& a : attributes) {
-        if (NameIs(a.name, "r")) {
+        if (LocalNameIs(a.name, "r")) {
           cell_.ref = a.value;
-        } else if (NameIs(a.name, "t")) {
+        } else if (LocalNameIs(a.name, "t")) {
           cell_.type = a.value;
-        } else if (NameIs(a.name, "s")) {
+        } else if (LocalNameIs(a.name, "s")) {
           cell_.style = AtoiOf(a.value);
         }
       }
@@ -1023,7 +1159,7 @@ class SheetReader {
     return true;
   }
   bool Text(std::string_view raw) {
-    return places_.back() != Place::kText || text_collector_.Add(raw);
+    return places_.back() == Place::kText ? text_collector_.Add(raw) : ReferencesValid(raw);
   }
   bool End() {
     Place place = places_.back();
@@ -1391,7 +1527,7 @@ Result<Workbook> ReadWorkbookParts(std::string_view data, const std::string& fil
   if (!shared_part.empty() && HasPart(ctx, shared_part)) {
     std::string text = NGO_TRY(ReadPartText(ctx, shared_part));
     SharedStringsScan scan(options.max_cell_bytes, &strings);
-    if (document_only || TextFault(text).offset != std::string_view::npos ||
+    if (document_only || FirstInvalidByte(text) != std::string_view::npos ||
         ScanXml(text, &scan) != Scan::kRead) {
       strings = {};
       Part part;
@@ -1409,7 +1545,7 @@ Result<Workbook> ReadWorkbookParts(std::string_view data, const std::string& fil
   for (Sheet& sheet : workbook.sheets) {
     if (!wanted(sheet)) continue;
     std::string text = NGO_TRY(ReadPartText(ctx, sheet.part));
-    if (document_only || TextFault(text).offset != std::string_view::npos ||
+    if (document_only || FirstInvalidByte(text) != std::string_view::npos ||
         SheetReader(ctx, &sheet, strings, styles, workbook_xml.date1904).ScanText(text) !=
             Scan::kRead) {
       sheet.rows.clear();

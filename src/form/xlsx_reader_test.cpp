@@ -285,6 +285,26 @@ TEST(XlsxReader, ScanReadsWhatTheDocumentReads) {
       "+</t></is></c></row>",
       "<row r=\"8\"><c r=\"A8\"><v>1</v></c></row><row r=\"7\"><c r=\"B7\"><v>2</v></c>"
       "<c r=\"A7\"><v>3</v></c></row><row r=\"8\"><c r=\"B8\"><v>4</v></c></row>",
+      // References: in text the reader skips (the scan checks them as TextFault does),
+      // in cells (decoded in place), bad ones refused the same way both ways.
+      "<row r=\"1\"><c r=\"A1\"><f>&amp;&#x41;&lt;</f><v>1</v></c></row>",
+      "<row r=\"1\"><c r=\"A1\"><f>&bogus;</f><v>1</v></c></row>",
+      "<row r=\"1\"><c r=\"A1\"><f>&#0;</f><v>1</v></c></row>",
+      "<row r=\"1\"><c r=\"A1\"><f>a &amp b</f><v>1</v></c></row>",
+      "<row r=\"1\"><c r=\"A1\" t=\"str\"><v>&#X41;</v></c></row>",
+      "<row r=\"1\"><c r=\"A1\" t=\"str\"><v>&#x;</v></c></row>",
+      "<row r=\"1\"><c r=\"A1\" t=\"str\"><v>&#99999999999999999999;</v></c></row>",
+      "<row r=\"1\"><c r=\"A1\" t=\"str\"><v>&#xD800;</v></c></row>",
+      "<row r=\"1\"><c r=\"A1\" t=\"str\"><v>&#65 ;</v></c></row>",
+      "<row r=\"1\"><c r=\"A1\" t=\"str\"><v>&#000000000000065;&#x10FFFF;&#65536;&#2048;&#128;"
+      "&#x1f600;&#9;&lt;</v></c></row>",
+      // Attribute values holding the other quote; references the scan reads in ASCII.
+      "<row r=\"1\"><c r=\"A1\" t=\"str\" x=\"it's\"><v>1</v></c>"
+      "<c r='B1' t='str' y='say \"hi\"'><v>2</v></c></row>",
+      "<row r=\"1\"><c r=\"b1\"><v>1</v></c><c r=\"xfd1\"><v>2</v></c></row>",
+      "<row r=\"1\"><c r=\"B+1\"><v>1</v></c></row>",
+      "<row r=\"1\"><c r=\"B-1\"><v>1</v></c></row>",
+      "<row r=\"1\"><c r=\"B99999999999\"><v>1</v></c></row>",
       // Left to the document.
       "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t><![CDATA[<b>]]></t></is></c></row>",
       "<row r=\"1\"><c r=\"A1\" t=\"str\"><v>line\r\nend</v></c><!-- note --></row>",
@@ -317,6 +337,10 @@ TEST(XlsxReader, ScanReadsWhatTheDocumentReads) {
       "<worksheet><sheetData><row><c><v>1</v></c></row></sheetData></worksheet><w/>",
       "<worksheet><sheetData><row><c><v>1</v></c></row></sheetData>",
       "<worksheet><other><sheetData><row><c><v>1</v></c></row></sheetData></other></worksheet>",
+      "<worksheet><sheetPr>&bogus;</sheetPr><sheetData><row><c><v>1</v></c></row></sheetData>"
+      "</worksheet>",
+      "<worksheet><sheetPr>&amp;&#66;</sheetPr><sheetData><row><c><v>1</v></c></row></sheetData>"
+      "</worksheet>",
       "",
   };
   for (const std::string& sheet : sheets) ExpectScanAgrees(Book(sheet, shared), sheet);
