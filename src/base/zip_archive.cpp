@@ -1,6 +1,7 @@
 #include "base/zip_archive.h"
 
 #include <fmt/format.h>
+#include <libdeflate.h>
 #include <zip.h>
 
 #include <algorithm>
@@ -13,6 +14,53 @@ namespace {
 struct ZipFileCloser {
   void operator()(zip_file_t* file) const { zip_fclose(file); }
 };
+
+struct DecompressorFree {
+  void operator()(libdeflate_decompressor* decompressor) const {
+    libdeflate_free_decompressor(decompressor);
+  }
+};
+
+// Entry `index` of `zip`, a deflated entry without encryption, decompressed whole into
+// `out` by libdeflate, when it decompresses without fault to the size and CRC-32 the
+// archive declares and that size is at most `max_bytes`. False for any other entry or
+// outcome, `out` then unspecified: the caller reads the entry through libzip, which
+// counts, limits and reports it as it always has. libdeflate decompresses the whole
+// buffer in one call about twice as fast as zlib's inflate streaming through libzip,
+// and its CRC-32 (carry-less multiplication) costs a tenth of zlib's: together a tenth
+// of `form xform`'s instructions on a 10,000-row form (bench/README.md, "XForm").
+bool InflateWhole(zip_t* zip, zip_uint64_t index, uint64_t max_bytes, std::string* out) {
+  constexpr zip_uint64_t kNeeded = ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD |
+                                   ZIP_STAT_ENCRYPTION_METHOD | ZIP_STAT_CRC;
+  zip_stat_t stat;
+  zip_stat_init(&stat);
+  if (zip_stat_index(zip, index, 0, &stat) != 0 || (stat.valid & kNeeded) != kNeeded ||
+      stat.comp_method != ZIP_CM_DEFLATE || stat.encryption_method != ZIP_EM_NONE ||
+      stat.size > max_bytes || stat.comp_size > max_bytes) {
+    return false;
+  }
+  // The compressed bytes as stored (ZIP_FL_COMPRESSED: libzip neither inflates nor
+  // checks them), read to their end rather than trusting the declared size.
+  std::unique_ptr<zip_file_t, ZipFileCloser> raw(zip_fopen_index(zip, index, ZIP_FL_COMPRESSED));
+  if (!raw) return false;
+  std::string compressed;
+  compressed.resize(static_cast<size_t>(stat.comp_size));
+  zip_int64_t got = zip_fread(raw.get(), compressed.data(), compressed.size());
+  if (got < 0 || static_cast<zip_uint64_t>(got) != stat.comp_size) return false;
+  // DEFLATE expands at most 1032 times: a larger declared size is a lie that would
+  // only fail after the output buffer had been zeroed, so it goes to libzip at once.
+  if (stat.size / 1032 > stat.comp_size) return false;
+  std::unique_ptr<libdeflate_decompressor, DecompressorFree> decompressor(
+      libdeflate_alloc_decompressor());
+  if (!decompressor) return false;
+  out->resize(static_cast<size_t>(stat.size));
+  // No actual size asked for: a stream that ends short is LIBDEFLATE_SHORT_OUTPUT.
+  if (libdeflate_deflate_decompress(decompressor.get(), compressed.data(), compressed.size(),
+                                    out->data(), out->size(), nullptr) != LIBDEFLATE_SUCCESS) {
+    return false;
+  }
+  return libdeflate_crc32(0, out->data(), out->size()) == stat.crc;
+}
 
 }  // namespace
 
@@ -89,6 +137,14 @@ Status ZipArchive::Read(size_t index, std::string* whole, const ChunkConsumer* c
     return MakeError("ZIP003", fmt::format("cannot open {}: {}", name, zip_strerror(zip_)),
                      {file_});
   }
+  if (whole != nullptr && total_read_ < limits_.max_total_bytes &&
+      InflateWhole(zip_, static_cast<zip_uint64_t>(index),
+                   std::min(limits_.max_entry_bytes, limits_.max_total_bytes - total_read_),
+                   whole)) {
+    total_read_ += whole->size();
+    return Ok();
+  }
+  if (whole != nullptr) whole->clear();
   constexpr size_t kChunk = size_t{64} << 10;
   std::vector<char> buffer;
   if (whole != nullptr) {
