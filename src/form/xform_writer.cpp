@@ -20,6 +20,9 @@
 #include <optional>
 #include <unordered_map>
 #include <utility>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "base/text.h"
 #include "form/appearance.h"
@@ -55,14 +58,68 @@ const char* EscapeOf(char c, bool attribute) {
   }
 }
 
+// Which bytes EscapeOf replaces: bit 1 in text, bit 2 in an attribute value.
+constexpr std::array<uint8_t, 256> kEscaped = [] {
+  std::array<uint8_t, 256> table{};
+  for (unsigned char c : {'&', '<', '>', '\r'}) table[c] = 3;
+  for (unsigned char c : {'"', '\n', '\t'}) table[c] = 2;
+  return table;
+}();
+
+#ifdef __SSE2__
+// Bit k set when byte k of `bytes` is one EscapeOf replaces.
+int EscapeMask(__m128i bytes, bool attribute) {
+  __m128i hits = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('&')),
+                                           _mm_cmpeq_epi8(bytes, _mm_set1_epi8('<'))),
+                              _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('>')),
+                                           _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\r'))));
+  if (attribute) {
+    hits =
+        _mm_or_si128(hits, _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('"')),
+                                        _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\n')),
+                                                     _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\t')))));
+  }
+  return _mm_movemask_epi8(hits);
+}
+#endif
+
+// The offset of the first byte at or after `from` in `text` that EscapeOf replaces,
+// or text.size(). Sixteen bytes at a time with SSE2 (x86-64's baseline), the last
+// sixteen of a text loaded again rather than tested one by one: the writer escapes
+// every text and attribute value of the XForm (128,000 texts of 25 bytes on average
+// for a 10,000-row form), nearly none with a byte to replace, and the byte-by-byte
+// switch cost 5-6 instructions a byte.
+size_t NextEscape(std::string_view text, size_t from, bool attribute) {
+  size_t i = from;
+#ifdef __SSE2__
+  if (text.size() >= 16) {
+    for (; i + 16 <= text.size(); i += 16) {
+      int mask =
+          EscapeMask(_mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i)), attribute);
+      if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+    }
+    if (i == text.size()) return i;
+    // The last 16 bytes, of which those before `i` were tested already.
+    size_t last = text.size() - 16;
+    unsigned mask =
+        static_cast<unsigned>(EscapeMask(
+            _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + last)), attribute)) >>
+        (i - last);
+    return mask != 0 ? i + static_cast<size_t>(__builtin_ctz(mask)) : text.size();
+  }
+#endif
+  uint8_t bit = attribute ? 2 : 1;
+  while (i < text.size() && (kEscaped[static_cast<unsigned char>(text[i])] & bit) == 0) ++i;
+  return i;
+}
+
 // Appends `text` escaped, copying the runs between escapes whole.
 void AppendEscaped(std::string* out, std::string_view text, bool attribute) {
   size_t run = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char* escape = EscapeOf(text[i], attribute);
-    if (escape == nullptr) continue;
+  for (size_t i = NextEscape(text, 0, attribute); i < text.size();
+       i = NextEscape(text, i + 1, attribute)) {
     out->append(text.data() + run, i - run);
-    out->append(escape);
+    out->append(EscapeOf(text[i], attribute));
     run = i + 1;
   }
   out->append(text.data() + run, text.size() - run);

@@ -325,6 +325,47 @@ TEST(XFormWriter, ChoiceColumnsWhoseHeaderIsNoXmlNameStayOutOfTheItems) {
   EXPECT_FALSE(Has(xml, "tutorial")) << xml;
 }
 
+// What AppendEscaped should make of `text`, one character at a time.
+std::string EscapedSlowly(std::string_view text, bool attribute) {
+  std::string out;
+  for (char c : text) {
+    if (c == '&') {
+      out += "&amp;";
+    } else if (c == '<') {
+      out += "&lt;";
+    } else if (c == '>') {
+      out += "&gt;";
+    } else if (attribute && c == '"') {
+      out += "&quot;";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+TEST(XFormWriter, EscapesEveryPlaceOfShortAndLongTexts) {
+  // The writer looks for characters to escape 16 bytes at a time and tests a text's
+  // last 16 bytes again: one at every place around those blocks, in a label (text)
+  // and in a constraint (an attribute value).
+  Rows survey = {{"type", "name", "label", "constraint"}};
+  std::vector<std::pair<std::string, std::string>> expected;
+  for (int n = 0; n < 40; ++n) {
+    std::string label = std::string(static_cast<size_t>(n), 'a') + "<&>\"" +
+                        std::string(static_cast<size_t>(n % 17), 'b');
+    std::string constraint = ". != '" + std::string(static_cast<size_t>(n), 'c') + "<" +
+                             std::string(static_cast<size_t>(n % 19), 'd') + "'";
+    survey.push_back({"text", "q" + std::to_string(n), label, constraint});
+    expected.emplace_back("<label>" + EscapedSlowly(label, false) + "</label>",
+                          "constraint=\"" + EscapedSlowly(constraint, true) + "\"");
+  }
+  std::string xml = XForm(survey);
+  for (const auto& [label, constraint] : expected) {
+    EXPECT_TRUE(Has(xml, label)) << label;
+    EXPECT_TRUE(Has(xml, constraint)) << constraint;
+  }
+}
+
 TEST(XFormWriter, LegacySingleColonBindColumnsAreRead) {
   // tutorial.xls again: bind:relevant and bind:constraint, no "::" in the row.
   std::string xml = XForm({{"type", "name", "label", "bind:relevant", "bind:constraint"},

@@ -847,7 +847,7 @@ Scan ScanXml(std::string_view text, Handler* handler) {
     size_t lt = at;
     while (lt < text.size() && text[lt] != '<') ++lt;
     if (lt > at) {
-      std::string_view raw = text.substr(at, lt - at);
+      std::string_view raw(text.data() + at, lt - at);
       if (open.empty()) {
         if (raw.find_first_not_of(" \t\r\n") != std::string_view::npos) return Scan::kFallBack;
       } else if (!handler->Text(raw)) {
@@ -859,10 +859,12 @@ Scan ScanXml(std::string_view text, Handler* handler) {
     if (at < text.size() && text[at] == '/') {
       if (open.empty()) return Scan::kFallBack;
       std::string_view name = open.back();
-      if (at + 1 + name.size() >= text.size() ||
-          std::memcmp(text.data() + at + 1, name.data(), name.size()) != 0 ||
-          text[at + 1 + name.size()] != '>') {
+      if (at + 1 + name.size() >= text.size() || text[at + 1 + name.size()] != '>') {
         return Scan::kFallBack;
+      }
+      // A loop, not memcmp: names are a letter or two, and a call cost more.
+      for (size_t i = 0; i < name.size(); ++i) {
+        if (text[at + 1 + i] != name[i]) return Scan::kFallBack;
       }
       at += name.size() + 2;
       open.pop_back();
@@ -901,6 +903,17 @@ bool LocalNameIs(std::string_view name, const char (&local)[N]) {
     if (tail[i] != local[i]) return false;
   }
   return name.size() == kSize || tail[-1] == ':';
+}
+
+// Whether `text` is the literal `literal`: compared inline, where string_view's ==
+// with a literal was a call on every cell.
+template <size_t N>
+bool Equals(std::string_view text, const char (&literal)[N]) {
+  if (text.size() != N - 1) return false;
+  for (size_t i = 0; i + 1 < N; ++i) {
+    if (text[i] != literal[i]) return false;
+  }
+  return true;
 }
 
 // Where an element sits in a worksheet or the shared strings, for a scan's handler:
@@ -1298,7 +1311,7 @@ class SheetReader {
     Cell cell;
     cell.row = row;
     cell.column = column;
-    if (type == "s") {
+    if (Equals(type, "s")) {
       size_t index = 0;
       auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), index);
       if (ec != std::errc() || index >= strings_.strings.size()) {
@@ -1307,18 +1320,18 @@ class SheetReader {
       }
       if (strings_.too_long.count(index) != 0) return TooLong(row, column);
       cell.value = strings_.strings[index];
-    } else if (type == "inlineStr" || type == "str") {
+    } else if (Equals(type, "inlineStr") || Equals(type, "str")) {
       cell.value = DecodeEscapes(value);
-    } else if (type == "b") {
+    } else if (Equals(type, "b")) {
       cell.kind = CellKind::kBoolean;
       std::string_view v = text::Trim(value);
       if (v.empty()) return Ok();
       cell.number = v == "1" || v == "true" ? 1 : 0;
       cell.value = cell.number != 0 ? "TRUE" : "FALSE";
-    } else if (type == "e") {
+    } else if (Equals(type, "e")) {
       cell.kind = CellKind::kError;
       cell.value = value;
-    } else if (type == "d") {
+    } else if (Equals(type, "d")) {
       cell.kind = CellKind::kDate;
       cell.value = text::Trim(value);
     } else {  // "n" or absent: a number
