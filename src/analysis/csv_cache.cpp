@@ -182,8 +182,8 @@ Result<CacheKey> ComputeCacheKey(const std::string& csv_path, const std::string&
   if (!form_bytes) return tl::unexpected(form_bytes.error());
   uint64_t h = FnvString(*form_bytes, 1469598103934665603ULL);
   h = FnvString(options.language, h);
-  for (const auto* list :
-       {&options.refused_codes, &options.dont_know_codes, &options.items, &options.extra_single}) {
+  for (const auto* list : {&options.refused_codes, &options.dont_know_codes, &options.items,
+                           &options.extra_single, &options.identifiers}) {
     h = FnvString("|", h);
     for (const auto& s : *list) h = FnvString(s, h);
   }

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <bit>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -76,6 +77,12 @@ struct Target {
   uint32_t* codes32 = nullptr;   // kSingle of 4 bytes
   double* numbers = nullptr;     // kNumber
   uint8_t* states = nullptr;     // kNumber
+  // A numeric question loaded as codes of its values (LoadedAsIdentifier): each chunk numbers
+  // the texts it meets (TargetResult::ids) and writes their chunk-local codes here, 16 bits a
+  // row (a chunk with more texts than that keeps its codes in ids.wide), which
+  // IdentifierCodes turns into the column's codes.
+  bool identifier = false;
+  uint16_t* local16 = nullptr;
   Column column;
 
   // A kSingle code in its column's width, from its wide form (Column::SingleCode: an
@@ -122,6 +129,86 @@ class ColumnArena {
   }
 };
 
+// The distinct texts of an identifier column (a design's strata or clusters) in one chunk,
+// numbered in order of first appearance, each with its number: a text is parsed as a number
+// once per chunk, not once per row. Texts of 1..8 bytes (any identifier below 10^8) are
+// packed into an integer, little-endian and zero-padded, and found with a probe or two of an
+// open-addressing table; longer ones in a map.
+class IdTexts {
+ public:
+  static constexpr uint32_t kNotFound = 0xFFFFFFFF;
+  // Local codes from here on do not fit 16 bits beside the non-answers (0xFFFC..0xFFFF).
+  static constexpr uint32_t kMax16 = 0xFFFC;
+  static_assert(std::endian::native == std::endian::little, "texts are packed little-endian");
+
+  // A text of 1..8 bytes as the table holds it.
+  static uint64_t Pack(std::string_view text) {
+    uint64_t word = 0;
+    std::memcpy(&word, text.data(), text.size());
+    return word;
+  }
+  // The code of a packed text of `length` (1..8) bytes, or kNotFound.
+  uint32_t Find(uint64_t word, size_t length) const {
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = Slot(word, length);; i = (i + 1) & mask) {
+      const Entry& e = slots_[i];
+      if (e.code == kNotFound || (e.word == word && e.length == length)) return e.code;
+    }
+  }
+  uint32_t Find(std::string_view text) const {
+    if (text.size() - 1 < 8) return Find(Pack(text), text.size());
+    auto it = long_.find(std::string(text));
+    return it == long_.end() ? kNotFound : it->second;
+  }
+  // Adds a text that Find does not know, with its number; returns its code.
+  uint32_t Add(std::string_view text, double value) {
+    const auto code = static_cast<uint32_t>(values_.size());
+    values_.push_back(value);
+    if (text.size() - 1 >= 8) {
+      long_.emplace(std::string(text), code);
+      return code;
+    }
+    if ((short_ + 1) * 2 > slots_.size()) Grow();
+    Put({Pack(text), static_cast<uint32_t>(text.size()), code});
+    ++short_;
+    return code;
+  }
+  // The number of each code.
+  const std::vector<double>& values() const { return values_; }
+
+  std::vector<uint32_t> wide;  // the chunk's local codes by row, once one is kMax16 or more
+
+ private:
+  struct Entry {
+    uint64_t word = 0;
+    uint32_t length = 0;
+    uint32_t code = kNotFound;
+  };
+  size_t Slot(uint64_t word, size_t length) const {
+    return static_cast<size_t>(((word ^ (uint64_t{length} << 59)) * 0x9E3779B97F4A7C15ULL) >>
+                               shift_);
+  }
+  void Put(const Entry& entry) {
+    const size_t mask = slots_.size() - 1;
+    size_t i = Slot(entry.word, entry.length);
+    while (slots_[i].code != kNotFound) i = (i + 1) & mask;
+    slots_[i] = entry;
+  }
+  void Grow() {
+    std::vector<Entry> old = std::move(slots_);
+    slots_.assign(old.size() * 2, Entry{});
+    --shift_;
+    for (const Entry& e : old) {
+      if (e.code != kNotFound) Put(e);
+    }
+  }
+  std::vector<Entry> slots_ = std::vector<Entry>(64);
+  int shift_ = 64 - 6;
+  size_t short_ = 0;
+  std::unordered_map<std::string, uint32_t> long_;
+  std::vector<double> values_;
+};
+
 // Per chunk and target: what a chunk found.
 struct TargetResult {
   size_t bad_row = kNone;  // first row with a value that is not an option / number
@@ -131,6 +218,7 @@ struct TargetResult {
   // Extra grouping columns: the chunk's distinct values by first appearance.
   std::unordered_map<std::string, int> dictionary;
   std::vector<std::string> values;
+  IdTexts ids;  // an identifier column: the chunk's texts and their numbers
 };
 
 struct Chunk {
@@ -218,6 +306,12 @@ class Loader {
   void EncodeCell(const Record& record, size_t k, size_t at, size_t row, size_t record_pos,
                   Chunk* chunk, form::expr::Evaluator* evaluator, RecordContext* context);
   Result<Dataset> Finish(Diagnostics* diags);
+  // An identifier target's cell (local code, or the wide form of a non-answer), in
+  // target.local16 or, once the chunk's codes outgrow 16 bits, in ids->wide.
+  static void StoreIdentifier(const Target& t, IdTexts* ids, size_t at, size_t row, uint32_t code,
+                              size_t row_capacity);
+  // Target k's column of codes (it is an identifier), from the chunks' local codes.
+  Column IdentifierCodes(const Target& t, size_t k, size_t rows) const;
   // IO001 for a file that changed while it was read (Input::changed).
   Error ChangedError() const {
     return Error{
@@ -233,6 +327,7 @@ class Loader {
     if (t.states) ColumnArena::Drop(t.states, total_capacity_);
     if (t.codes16) ColumnArena::Drop(t.codes16, total_capacity_ * sizeof(uint16_t));
     if (t.codes32) ColumnArena::Drop(t.codes32, total_capacity_ * sizeof(uint32_t));
+    if (t.local16) ColumnArena::Drop(t.local16, total_capacity_ * sizeof(uint16_t));
     for (uint8_t* plane : t.planes) ColumnArena::Drop(plane, total_capacity_);
   }
 
@@ -264,7 +359,7 @@ class Loader {
   std::vector<Target> targets_;
   // What EncodeRow needs of each target, packed (one per target, same order).
   struct HotTarget {
-    enum class Mode : uint8_t { kGeneral, kSingle, kMulti, kNumber };
+    enum class Mode : uint8_t { kGeneral, kSingle, kMulti, kNumber, kIdentifier };
     Mode mode = Mode::kGeneral;
     size_t field = 0;
     size_t max_key = 0;                    // kNumber: longer cells are no codes
@@ -273,6 +368,7 @@ class Loader {
     const uint8_t* bits = nullptr;         // kMulti: option bits by byte
     uint8_t* out = nullptr;                // plane 0, or the states of kNumber
     double* numbers = nullptr;             // kNumber
+    uint16_t* local16 = nullptr;           // kIdentifier: the chunk-local codes
     bool empty_missing = false;            // an empty cell is missing (no relevance)
   };
   std::vector<HotTarget> hot_;
@@ -393,6 +489,7 @@ std::optional<Error> Loader::Plan() {
     t.field = *form::FindColumn(header_, *q);
     t.kind = ColumnKindOf(q->type);
     t.numeric_candidate = !listed && q->type == QuestionType::kCalculate;
+    t.identifier = LoadedAsIdentifier(options_, *q);
     ChoiceOptions(form_, *q, options_, &t.options, &t.option_labels);
     Lookup lookup = NonAnswerLookup();
     for (size_t i = 0; i < t.options.size(); ++i) lookup.Add(t.options[i], static_cast<int>(i));
@@ -652,6 +749,22 @@ void Loader::EncodeRow(const Record& record, size_t row, size_t record_pos, Chun
           h.out[at] = kCodeAnswered;
           continue;
         }
+        case HotTarget::Mode::kIdentifier: {
+          // A text this chunk has met: its code, without parsing the number again.
+          if (n > 8) break;
+          uint64_t word;
+          std::memcpy(&word, b, sizeof word);  // readable: see above
+          word &= ~uint64_t{0} >> (64 - 8 * n);
+          IdTexts& ids = chunk->results[k].ids;
+          const uint32_t code = ids.Find(word, n);
+          if (code == IdTexts::kNotFound) break;
+          if (ids.wide.empty()) {
+            h.local16[at] = static_cast<uint16_t>(code);
+          } else {
+            ids.wide[row] = code;
+          }
+          continue;
+        }
         default:
           break;
       }
@@ -679,7 +792,9 @@ void Loader::EncodeCell(const Record& record, size_t k, size_t at, size_t row, s
           }
         }
       }
-      if (t.kind == ColumnKind::kNumber) {
+      if (t.identifier) {
+        StoreIdentifier(t, &chunk->results[k].ids, at, row, WideState(state), chunk->row_capacity);
+      } else if (t.kind == ColumnKind::kNumber) {
         t.numbers[at] = kNaN;
         t.states[at] = state;
       } else if (t.kind == ColumnKind::kSingle) {
@@ -703,6 +818,22 @@ void Loader::EncodeCell(const Record& record, size_t k, size_t at, size_t row, s
         result.bad_value = std::string(value);
       }
     };
+    if (t.identifier) {
+      uint32_t code = WideState(state);
+      if (state == kCodeAnswered && (code = result.ids.Find(raw)) == IdTexts::kNotFound) {
+        double number = kNaN;
+        bool consumed = FastDecimal(raw, &number);
+        if (!consumed) ParseNumber(raw, &consumed, &number);
+        if (consumed && std::isfinite(number)) {
+          code = result.ids.Add(raw, number);
+        } else {
+          bad(raw);
+          code = WideState(kCodeMissing);
+        }
+      }
+      StoreIdentifier(t, &result.ids, at, row, code, chunk->row_capacity);
+      return;
+    }
     switch (t.kind) {
       case ColumnKind::kSingle: {
         uint32_t code = 0;
@@ -922,6 +1053,11 @@ void Loader::MakeHot() {
         h.out = t.planes[0];
         break;
       case ColumnKind::kNumber:
+        if (t.identifier) {
+          h.mode = HotTarget::Mode::kIdentifier;
+          h.local16 = t.local16;
+          break;
+        }
         h.mode = HotTarget::Mode::kNumber;
         h.max_key = t.lookup->max_key();
         h.lookup = t.lookup;
@@ -929,7 +1065,8 @@ void Loader::MakeHot() {
         h.numbers = t.numbers;
         break;
     }
-    h.empty_missing = h.mode != HotTarget::Mode::kGeneral && t.relevance.empty();
+    h.empty_missing = h.mode != HotTarget::Mode::kGeneral &&
+                      h.mode != HotTarget::Mode::kIdentifier && t.relevance.empty();
   }
 }
 
@@ -946,8 +1083,11 @@ void Loader::ParseAll(bool sequential) {
     t.codes32 = nullptr;
     t.numbers = nullptr;
     t.states = nullptr;
+    t.local16 = nullptr;
     const int width = t.kind == ColumnKind::kSingle ? SingleCodeWidth(t.options.size()) : 0;
-    if (t.kind == ColumnKind::kNumber) {
+    if (t.identifier) {
+      bytes += room(total_capacity_ * sizeof(uint16_t));
+    } else if (t.kind == ColumnKind::kNumber) {
       bytes += room(total_capacity_ * sizeof(double)) + room(total_capacity_);
     } else if (width > 1) {
       bytes += room(total_capacity_ * static_cast<size_t>(width));
@@ -964,7 +1104,10 @@ void Loader::ParseAll(bool sequential) {
   arena_ = ColumnArena::Map(bytes);
   uint8_t* next = arena_.get();
   for (Target& t : targets_) {
-    if (t.kind == ColumnKind::kNumber) {
+    if (t.identifier) {
+      t.local16 = reinterpret_cast<uint16_t*>(next);
+      next += room(total_capacity_ * sizeof(uint16_t));
+    } else if (t.kind == ColumnKind::kNumber) {
       t.numbers = reinterpret_cast<double*>(next);
       next += room(total_capacity_ * sizeof(double));
       t.states = next;
@@ -1080,6 +1223,7 @@ Result<Dataset> Loader::Finish(Diagnostics* diags) {
     }
   };
   for (Target& t : targets_) {
+    if (t.identifier) continue;  // IdentifierCodes compacts them as it renumbers them
     if (rows != total_capacity_) {
       if (t.kind == ColumnKind::kNumber) {
         compact(t.numbers);
@@ -1135,9 +1279,9 @@ Result<Dataset> Loader::Finish(Diagnostics* diags) {
                       " (question '" + q.name + "')";
       return tl::unexpected(error);
     }
-    Column column = std::move(t.column);
+    Column column = t.identifier ? IdentifierCodes(t, k, rows) : std::move(t.column);
     column.name = t.name;
-    column.options = t.options;
+    if (!t.identifier) column.options = t.options;
     column.label = form_.Text(t.question->label, options_.language);
     column.option_labels = t.option_labels;
     column.relevant = t.question->relevant;
@@ -1182,6 +1326,75 @@ Result<Dataset> Loader::Finish(Diagnostics* diags) {
     NGO_TRY(data.AddColumn(std::move(column)));
   }
   return data;
+}
+
+void Loader::StoreIdentifier(const Target& t, IdTexts* ids, size_t at, size_t row, uint32_t code,
+                             size_t row_capacity) {
+  if (ids->wide.empty() && code >= IdTexts::kMax16 && code < kWideNotAsked) {
+    // More texts than 16 bits number beside the non-answers: this chunk's codes go wide.
+    ids->wide.resize(row_capacity);
+    const uint16_t* local = t.local16 + (at - row);
+    for (size_t r = 0; r < row; ++r) {
+      ids->wide[r] = local[r] >= IdTexts::kMax16 ? 0xFFFF0000u | local[r] : local[r];
+    }
+  }
+  if (ids->wide.empty()) {
+    t.local16[at] = static_cast<uint16_t>(code);
+  } else {
+    ids->wide[row] = code;
+  }
+}
+
+Column Loader::IdentifierCodes(const Target& t, size_t k, size_t rows) const {
+  // Codes by value in order of first appearance in the file: the chunks in order, and each
+  // chunk's texts in their order of first appearance (NumbersAsCodes' numbering).
+  Column column;
+  column.kind = ColumnKind::kSingle;
+  std::unordered_map<uint64_t, uint32_t> index;  // a value's bits (+0 for -0) to its code
+  std::vector<std::vector<uint32_t>> remap(chunks_.size());
+  for (size_t c = 0; c < chunks_.size(); ++c) {
+    for (double value : chunks_[c].results[k].ids.values()) {
+      auto [it, added] = index.emplace(std::bit_cast<uint64_t>(value + 0.0),
+                                       static_cast<uint32_t>(column.options.size()));
+      if (added) column.options.push_back(IdentifierName(value));
+      remap[c].push_back(it->second);
+    }
+  }
+  // The column's codes over the local ones, front to back (a code is never written past the
+  // local code it comes from, nor in its width past it: rows only move towards the front),
+  // closing the gaps of blank lines; past 16 bits, in a column of their own.
+  const int width = SingleCodeWidth(column.options.size());
+  std::vector<uint32_t> codes32(width == 4 ? rows : 0);
+  auto* codes8 = reinterpret_cast<uint8_t*>(t.local16);
+  size_t to = 0;
+  for (size_t c = 0; c < chunks_.size(); ++c) {
+    const IdTexts& ids = chunks_[c].results[k].ids;
+    const uint16_t* local = t.local16 + chunks_[c].row_offset;
+    for (size_t i = 0; i < chunks_[c].rows; ++i, ++to) {
+      uint32_t code = !ids.wide.empty()             ? ids.wide[i]
+                      : local[i] >= IdTexts::kMax16 ? 0xFFFF0000u | local[i]
+                                                    : local[i];
+      if (code < kWideNotAsked) code = remap[c][code];
+      if (width == 1) {
+        codes8[to] = static_cast<uint8_t>(code);
+      } else if (width == 2) {
+        t.local16[to] = static_cast<uint16_t>(code);
+      } else {
+        codes32[to] = code;
+      }
+    }
+  }
+  const size_t room = total_capacity_ * sizeof(uint16_t);
+  if (width == 1) {
+    column.planes.push_back(Buffer<uint8_t>::View(codes8, rows, arena_));
+    ColumnArena::Drop(codes8 + rows, room - rows);
+  } else if (width == 2) {
+    column.codes16 = Buffer<uint16_t>::View(t.local16, rows, arena_);
+  } else {
+    column.codes32 = std::move(codes32);
+    ColumnArena::Drop(t.local16, room);
+  }
+  return column;
 }
 
 }  // namespace

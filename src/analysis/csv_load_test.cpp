@@ -11,6 +11,7 @@
 #include <cstring>
 #include <filesystem>
 #include <random>
+#include <set>
 
 #include "analysis/testing/dataset_equal.h"
 #include "analysis/testing/loader_forms.h"
@@ -883,6 +884,89 @@ TEST(CsvLoad, WideListsMatchTheReferencePath) {
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().ToString(),
             "data.csv:2:4: D003: 'o70000' is not an option of l65533 (question 'd')");
+}
+
+// Numeric design identifiers (LoadDataOptions::identifiers) as codes of their values, in
+// both loaders: numbered by value in order of first appearance ("7", "07" and "7.0" are one,
+// -0 and 0 too), non-integers, identifiers longer than 8 bytes, refused codes and not-asked
+// cells kept as states, in 1, 2 and 4 bytes a row; a chunk with more than 65,532 texts.
+TEST(CsvLoad, IdentifiersAsCodesMatchTheReferencePath) {
+  form::Form form = Built(&testing::EveryKindForm);
+  LoadDataOptions options;
+  options.items = {"s1", "s2", "n1", "d1"};
+  options.identifiers = {"n1", "d1"};
+  options.refused_codes = {"-99"};
+  std::mt19937 rng(2026);
+  const std::vector<std::string> values = {"7",   "07",  "7.0", "-0",   "0",
+                                           "2.5", "-99", "1e3", "1000", "123456789012345678901234"};
+  auto text_of = [&](int rows, int distinct) {
+    std::string text = std::string(testing::kEveryKindHeader) + "\n";
+    for (int r = 0; r < rows; ++r) {
+      // s2 = 'b' makes n1 relevant: an empty n1 is then missing, else not asked.
+      text += ",a," + std::string(rng() % 3 ? "b" : "c") + ",,";
+      int roll = static_cast<int>(rng() % 12);
+      text += roll == 0 ? "" : roll < 3 ? values[rng() % values.size()] : std::to_string(rng() % 9);
+      text += ",";
+      text += distinct > 0 ? std::to_string(r % distinct) : values[rng() % values.size()];
+      text += ",,,\n";
+    }
+    return text;
+  };
+  std::string text = text_of(150, 0);
+  ExpectSameEverySplit(form, text, options, "identifiers");
+  ExpectSameFromFileEveryRead(form, text, options, "identifiers");
+  Diagnostics diags;
+  auto data = LoadCsvText(form, text, "data.csv", options, &diags);
+  ASSERT_TRUE(data) << data.error().ToString();
+  const Column& n1 = data->column(data->Find("n1"));
+  ASSERT_EQ(n1.kind, ColumnKind::kSingle);
+  EXPECT_EQ(n1.planes.size(), 1u);
+  // Row by row, the option of a row's code is its number.
+  auto table = csv::ParseTable(text, "data.csv");
+  ASSERT_TRUE(table);
+  for (size_t r = 0; r < table->rows.size(); ++r) {
+    const std::string& cell = table->rows[r][4];
+    if (cell.empty() || cell == "-99") {
+      EXPECT_EQ(n1.StateAt(r), cell.empty()
+                                   ? (table->rows[r][2] == "b" ? kCodeMissing : kCodeNotAsked)
+                                   : kCodeRefused)
+          << r;
+      continue;
+    }
+    ASSERT_LT(n1.SingleCode(r), n1.options.size()) << r;
+    EXPECT_EQ(n1.options[n1.SingleCode(r)], IdentifierName(std::stod(cell))) << r;
+  }
+  // One identifier per value, named as a number.
+  std::set<std::string> names(n1.options.begin(), n1.options.end());
+  EXPECT_EQ(names.size(), n1.options.size());
+  EXPECT_TRUE(names.count("7") && names.count("0") && names.count("2.5") && names.count("1000"));
+  EXPECT_FALSE(names.count("07") || names.count("7.0") || names.count("-0") || names.count("1e3"));
+  EXPECT_TRUE(names.count("1.2345678901234568e+23"));
+
+  // Wider codes: 300 values (16 bits), 70,000 (32 bits) in one chunk of more than 65,532
+  // texts and in three chunks of fewer.
+  for (int distinct : {300, 70000}) {
+    std::string many = text_of(distinct, distinct);
+    for (int threads : {1, 2}) {
+      CsvLoadSettings settings;
+      settings.threads = threads;
+      settings.range_bytes = threads == 1 ? 0 : many.size() / 3;
+      ExpectSame(form, many, options, settings, std::to_string(distinct) + " values");
+    }
+    auto wide = LoadCsvText(form, many, "data.csv", options, &diags);
+    ASSERT_TRUE(wide) << wide.error().ToString();
+    const Column& d1 = wide->column(wide->Find("d1"));
+    EXPECT_EQ(d1.options.size(), static_cast<size_t>(distinct));
+    EXPECT_EQ(distinct == 300 ? d1.codes16.size() : d1.codes32.size(), wide->rows());
+    EXPECT_EQ(d1.options[d1.SingleCode(wide->rows() - 1)], std::to_string(distinct - 1));
+  }
+
+  // A value that is not a number is D003 at its cell, as for a numeric item.
+  std::string bad = std::string(testing::kEveryKindHeader) + "\nKH,a,b,,x7,1,,,\n";
+  ExpectSameEverySplit(form, bad, options, "not a number");
+  auto refused = LoadCsvText(form, bad, "data.csv", options, &diags);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().ToString(), "data.csv:2:5: D003: 'x7' is not a number (question 'n1')");
 }
 
 // A column the form does not define, loaded to group by, holds at most 252 values

@@ -1,5 +1,8 @@
 #include "analysis/dataset.h"
 
+#include <fmt/format.h>
+
+#include <bit>
 #include <cmath>
 #include <cstdlib>
 
@@ -27,6 +30,41 @@ int SingleCodeWidth(size_t options) {
   return options <= static_cast<size_t>(kMaxSingleOptions)     ? 1
          : options <= static_cast<size_t>(kMaxSingle16Options) ? 2
                                                                : 4;
+}
+
+std::string IdentifierName(double value) { return fmt::format("{}", value + 0.0); }
+
+Column NumbersAsCodes(const Column& numbers) {
+  Column out;
+  out.name = numbers.name;
+  out.label = numbers.label;
+  out.relevant = numbers.relevant;
+  out.kind = ColumnKind::kSingle;
+  const size_t rows = numbers.size();
+  std::unordered_map<uint64_t, uint32_t> index;  // a value's bits (+0 for -0) to its code
+  std::vector<uint32_t> codes(rows);
+  for (size_t r = 0; r < rows; ++r) {
+    if (numbers.states[r] != kCodeAnswered) {
+      codes[r] = kWideNotAsked + (numbers.states[r] - kCodeNotAsked);
+      continue;
+    }
+    const double value = numbers.numbers[r] + 0.0;
+    auto [it, added] =
+        index.emplace(std::bit_cast<uint64_t>(value), static_cast<uint32_t>(out.options.size()));
+    if (added) out.options.push_back(IdentifierName(value));
+    codes[r] = it->second;
+  }
+  switch (SingleCodeWidth(out.options.size())) {
+    case 1:
+      out.planes.emplace_back(std::vector<uint8_t>(codes.begin(), codes.end()));
+      break;
+    case 2:
+      out.codes16 = std::vector<uint16_t>(codes.begin(), codes.end());
+      break;
+    default:
+      out.codes32 = std::move(codes);
+  }
+  return out;
 }
 
 size_t Column::size() const {

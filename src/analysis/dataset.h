@@ -169,6 +169,18 @@ struct Column {
   size_t ByteSize() const;
 };
 
+// A design identifier's text: a number as messages show it ("9", "2.5"; -0 as "0").
+std::string IdentifierName(double value);
+
+// A numeric column of design identifiers (a table's strata or clusters) as a kSingle column:
+// each row's code is the index of its value among the column's distinct values in order of
+// first appearance (compared by value: "7", "07" and "7.0" are one identifier, +0 and -0
+// too), the options are those values' IdentifierName, and non-answers keep their states. That
+// is all a design reads of such a column (which rows share an identifier), in 1 or 2 bytes a
+// row instead of a double and a state byte (bench/README.md, "Weighted tables"). The name,
+// label and relevance are kept.
+Column NumbersAsCodes(const Column& numbers);
+
 class Dataset;
 
 // The instances of a repeat inside a dataset's level (a household's members), for the

@@ -113,6 +113,11 @@ ColumnKind ColumnKindOf(QuestionType type) {
                                                  : ColumnKind::kNumber;
 }
 
+bool LoadedAsIdentifier(const LoadDataOptions& options, const form::Question& q) {
+  return IsTabulable(q.type) && ColumnKindOf(q.type) == ColumnKind::kNumber &&
+         q.type != QuestionType::kCalculate && Contains(options.identifiers, q.name);
+}
+
 Error TooManyGroupValues(const std::string& name, size_t values, const std::string& file,
                          size_t field) {
   return Error{"D002",
@@ -343,6 +348,7 @@ Result<Dataset> LoadCsvWithForm(const form::Form& form, const csv::Table& table,
     column.label = form.Text(q->label, options.language);
     column.option_labels = std::move(option_labels);
     column.relevant = q->relevant;
+    if (LoadedAsIdentifier(options, *q)) column = NumbersAsCodes(column);
     NGO_TRY(data.AddColumn(std::move(column)));
   }
 

@@ -40,7 +40,15 @@ struct LoadDataOptions {
   // grouping column such as "country" added to an export): their options are the
   // distinct values, sorted.
   std::vector<std::string> extra_single;
+  // Numeric questions (integer, decimal, range) that are only a design's strata or clusters:
+  // loaded as codes of their distinct values (NumbersAsCodes, dataset.h), all a design reads
+  // of them, in 1 or 2 bytes a row instead of 9. Never for a column a table shows, groups
+  // by, filters on or weighs with (units.h, DesignIdentifiers).
+  std::vector<std::string> identifiers;
 };
+
+// Whether `q` is loaded as codes of its values (options.identifiers, a numeric question).
+bool LoadedAsIdentifier(const LoadDataOptions& options, const form::Question& q);
 
 // Loads the dataset. Errors name the file, line and column: "D003" a value that is
 // not an option or not a number, "D004" a listed item with no column in the data,

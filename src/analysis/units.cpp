@@ -254,6 +254,30 @@ std::vector<std::string> SpecQuestions(const form::Form& form, const TableSpec& 
   return names;
 }
 
+std::vector<std::string> DesignIdentifiers(const form::Form& form,
+                                           const std::vector<TableSpec>& specs) {
+  std::vector<std::string> identifiers, other_uses;
+  auto has = [](const std::vector<std::string>& names, const std::string& name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  for (const TableSpec& spec : specs) {
+    TableSpec rest = spec;
+    rest.design.strata.clear();
+    rest.design.cluster.clear();
+    for (std::string& name : SpecNames(rest)) other_uses.push_back(std::move(name));
+  }
+  for (const TableSpec& spec : specs) {
+    for (const std::string* name : {&spec.design.strata, &spec.design.cluster}) {
+      const form::Question* q = name->empty() ? nullptr : form.FindQuestion(*name);
+      if (!q || has(other_uses, *name) || has(identifiers, *name)) continue;
+      LoadDataOptions as_identifier;
+      as_identifier.identifiers = {*name};
+      if (LoadedAsIdentifier(as_identifier, *q)) identifiers.push_back(*name);
+    }
+  }
+  return identifiers;
+}
+
 std::vector<std::string> SpecNames(const TableSpec& spec) {
   std::vector<std::string> names;
   auto add = [&](const std::string& name) {

@@ -99,6 +99,12 @@ std::vector<std::string> SpecNames(const TableSpec& spec);
 // (those that are questions of the form), each once, in that order.
 std::vector<std::string> SpecQuestions(const form::Form& form, const TableSpec& spec);
 
+// The numeric questions that `specs` use only as a design's strata or clusters (no table
+// shows, groups by, filters on, weighs with or takes an fpc from them): those the loaders
+// may read as codes of their values (LoadDataOptions::identifiers).
+std::vector<std::string> DesignIdentifiers(const form::Form& form,
+                                           const std::vector<TableSpec>& specs);
+
 // The tabulable questions (load_data.h, IsTabulable) of SpecQuestions over `specs` at
 // `level` or a level around it: what the loader of `level` needs for them, each once
 // (names of repeats inside it are the nested instances' own; text questions, metadata

@@ -204,6 +204,20 @@ Result<analysis::Dataset> LoadCsv(CommandContext& ctx, const TabulateOptions& op
     if (!load.items.empty() && form->FindQuestion(opts.by)) load.items.push_back(opts.by);
     load.extra_single.push_back(opts.by);
   }
+  // Numeric strata and clusters that the tables use for nothing else: codes of their values
+  // (1 or 2 bytes a row instead of 9), all the design reads of them.
+  std::vector<analysis::TableSpec> quick;
+  if (specs.empty()) {
+    analysis::TableSpec table;
+    table.by = {opts.by};
+    for (const std::string& item : items) {
+      analysis::RowSpec row;
+      row.item = item;
+      table.rows.push_back(std::move(row));
+    }
+    if (ApplyDesignFlags(opts, &table)) quick.push_back(std::move(table));
+  }
+  load.identifiers = analysis::DesignIdentifiers(*form, specs.empty() ? quick : specs);
   // The design's columns: questions of the form are loaded as such (with --items too);
   // strata and clusters the form does not define are read as extra single-choice columns.
   for (const analysis::DesignSpec& design : SpecDesigns(opts, specs)) {

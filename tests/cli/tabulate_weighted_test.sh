@@ -46,6 +46,16 @@ expect_status 0 "$NGOSURVEY" tabulate --form $D/form.xlsx --data "$TMP/data.csv"
 grep -q ',fisher_p,' "$TMP/stdout" || fail "the unweighted table lost its Fisher tests"
 grep -q ',se,' "$TMP/stdout" && fail "the unweighted table printed design statistics"
 
+# A numeric cluster (or stratum) that no table shows is read as codes of its values (all
+# the design reads of it); shown too, it is read as numbers: the same table either way.
+expect_status 0 "$NGOSURVEY" tabulate --form $D/form.xlsx --data "$TMP/data.csv" --by country \
+  --items training --weight staff --cluster staff --total --format csv --no-cache
+cp "$TMP/stdout" "$TMP/codes.csv"
+grep -q ',se,' "$TMP/codes.csv" || fail "clusters as codes: no design statistics"
+expect_status 0 "$NGOSURVEY" tabulate --form $D/form.xlsx --data "$TMP/data.csv" --by country \
+  --items training,staff --weight staff --cluster staff --total --format csv --no-cache
+cmp -s "$TMP/codes.csv" "$TMP/stdout" || fail "clusters as codes and as numbers differ"
+
 # The Markdown table names the design and its test.
 expect_status 0 "$NGOSURVEY" tabulate --form $D/form.xlsx --data "$TMP/data.csv" --by country \
   --weight staff --strata country --format md --no-cache
