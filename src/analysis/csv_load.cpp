@@ -19,6 +19,7 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 
 #if defined(__SSE2__)
@@ -310,6 +311,12 @@ class Loader {
   // target.local16 or, once the chunk's codes outgrow 16 bits, in ids->wide.
   static void StoreIdentifier(const Target& t, IdTexts* ids, size_t at, size_t row, uint32_t code,
                               size_t row_capacity);
+  // An identifier's cell that is not empty: its chunk-local code (the text numbered when the
+  // chunk first meets it), or its non-answer `state`; a text that is no number is `result`'s
+  // bad value.
+  static void EncodeIdentifier(const Target& t, std::string_view raw, uint8_t state, size_t row,
+                               size_t record_pos, size_t row_capacity, TargetResult* result,
+                               size_t at);
   // Target k's column of codes (it is an identifier), from the chunks' local codes.
   Column IdentifierCodes(const Target& t, size_t k, size_t rows) const;
   // IO001 for a file that changed while it was read (Input::changed).
@@ -819,19 +826,7 @@ void Loader::EncodeCell(const Record& record, size_t k, size_t at, size_t row, s
       }
     };
     if (t.identifier) {
-      uint32_t code = WideState(state);
-      if (state == kCodeAnswered && (code = result.ids.Find(raw)) == IdTexts::kNotFound) {
-        double number = kNaN;
-        bool consumed = FastDecimal(raw, &number);
-        if (!consumed) ParseNumber(raw, &consumed, &number);
-        if (consumed && std::isfinite(number)) {
-          code = result.ids.Add(raw, number);
-        } else {
-          bad(raw);
-          code = WideState(kCodeMissing);
-        }
-      }
-      StoreIdentifier(t, &result.ids, at, row, code, chunk->row_capacity);
+      EncodeIdentifier(t, raw, state, row, record_pos, chunk->row_capacity, &result, at);
       return;
     }
     switch (t.kind) {
@@ -1345,6 +1340,28 @@ void Loader::StoreIdentifier(const Target& t, IdTexts* ids, size_t at, size_t ro
   }
 }
 
+void Loader::EncodeIdentifier(const Target& t, std::string_view raw, uint8_t state, size_t row,
+                              size_t record_pos, size_t row_capacity, TargetResult* result,
+                              size_t at) {
+  uint32_t code = WideState(state);
+  if (state == kCodeAnswered && (code = result->ids.Find(raw)) == IdTexts::kNotFound) {
+    double number = kNaN;
+    bool consumed = FastDecimal(raw, &number);
+    if (!consumed) ParseNumber(raw, &consumed, &number);
+    if (consumed && std::isfinite(number)) {
+      code = result->ids.Add(raw, number);
+    } else {
+      if (result->bad_row == kNone) {
+        result->bad_row = row;
+        result->bad_row_pos = record_pos;
+        result->bad_value = std::string(raw);
+      }
+      code = WideState(kCodeMissing);
+    }
+  }
+  StoreIdentifier(t, &result->ids, at, row, code, row_capacity);
+}
+
 Column Loader::IdentifierCodes(const Target& t, size_t k, size_t rows) const {
   // Codes by value in order of first appearance in the file: the chunks in order, and each
   // chunk's texts in their order of first appearance (NumbersAsCodes' numbering).
@@ -1362,27 +1379,39 @@ Column Loader::IdentifierCodes(const Target& t, size_t k, size_t rows) const {
   }
   // The column's codes over the local ones, front to back (a code is never written past the
   // local code it comes from, nor in its width past it: rows only move towards the front),
-  // closing the gaps of blank lines; past 16 bits, in a column of their own.
+  // closing the gaps of blank lines; past 16 bits, in a column of their own. A loop per width
+  // and per kind of local codes: a row is a load, a lookup and a store (one thread, so that
+  // it costs little at 10 million rows).
   const int width = SingleCodeWidth(column.options.size());
   std::vector<uint32_t> codes32(width == 4 ? rows : 0);
   auto* codes8 = reinterpret_cast<uint8_t*>(t.local16);
-  size_t to = 0;
-  for (size_t c = 0; c < chunks_.size(); ++c) {
-    const IdTexts& ids = chunks_[c].results[k].ids;
-    const uint16_t* local = t.local16 + chunks_[c].row_offset;
-    for (size_t i = 0; i < chunks_[c].rows; ++i, ++to) {
-      uint32_t code = !ids.wide.empty()             ? ids.wide[i]
-                      : local[i] >= IdTexts::kMax16 ? 0xFFFF0000u | local[i]
-                                                    : local[i];
-      if (code < kWideNotAsked) code = remap[c][code];
-      if (width == 1) {
-        codes8[to] = static_cast<uint8_t>(code);
-      } else if (width == 2) {
-        t.local16[to] = static_cast<uint16_t>(code);
+  auto rewrite = [&](auto* out) {
+    using Code = std::remove_pointer_t<decltype(out)>;
+    size_t to = 0;
+    for (size_t c = 0; c < chunks_.size(); ++c) {
+      const std::vector<uint32_t>& wide = chunks_[c].results[k].ids.wide;
+      const uint32_t* global = remap[c].data();
+      const size_t n = chunks_[c].rows;
+      if (wide.empty()) {
+        const uint16_t* local = t.local16 + chunks_[c].row_offset;
+        for (size_t i = 0; i < n; ++i, ++to) {
+          const uint32_t code = local[i];
+          out[to] = static_cast<Code>(code >= IdTexts::kMax16 ? 0xFFFF0000u | code : global[code]);
+        }
       } else {
-        codes32[to] = code;
+        for (size_t i = 0; i < n; ++i, ++to) {
+          const uint32_t code = wide[i];
+          out[to] = static_cast<Code>(code >= kWideNotAsked ? code : global[code]);
+        }
       }
     }
+  };
+  if (width == 1) {
+    rewrite(codes8);
+  } else if (width == 2) {
+    rewrite(t.local16);
+  } else {
+    rewrite(codes32.data());
   }
   const size_t room = total_capacity_ * sizeof(uint16_t);
   if (width == 1) {
