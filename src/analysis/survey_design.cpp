@@ -115,24 +115,53 @@ class FirstSeenIndex {
   std::vector<Recent> recent_ = std::vector<Recent>(size_t{1} << kRecentBits);
 };
 
+// FirstSeenIndex with, for identifiers that are codes of 1 or 2 bytes, a table by code that
+// keeps the stratum and index each code was last found with: in a nested design a cluster
+// code is one PSU, so the table answers every row after the code's first, without the
+// index's hash and probe (3.4% of a weighted table's time at 10M rows, on one thread:
+// bench/README.md, "Weighted tables"). The numbers are the index's: first appearance.
+class Numbering {
+ public:
+  explicit Numbering(std::optional<size_t> code_limit) {
+    if (code_limit) by_code_.assign(*code_limit, Entry{});
+  }
+  int32_t Find(int32_t stratum, int64_t id, bool* added) {
+    if (by_code_.empty()) return index_.Find(stratum, id, added);
+    Entry& entry = by_code_[static_cast<size_t>(id)];
+    if (entry.stratum == stratum) {
+      *added = false;
+      return entry.index;
+    }
+    entry = {stratum, index_.Find(stratum, id, added)};
+    return entry.index;
+  }
+
+ private:
+  struct Entry {
+    int32_t stratum = -1;  // no stratum: never found
+    int32_t index = -1;
+  };
+  std::vector<Entry> by_code_;
+  FirstSeenIndex index_;
+};
+
 // Strata, then PSUs, numbered in order of first appearance, a pass each (each column read in
 // its own type, dispatched once: no identifier copied per row). The first pass leaves each
 // row's stratum in *psu_of_row, which the second replaces by the row's PSU (no stratum per
 // row kept: a column of the data's size less to allocate). *stratum_name gets each
 // stratum's identifier as messages show it.
 void NumberStrataAndPsus(const DesignIds& strata, const DesignIds& clusters, size_t n,
-                         std::vector<int32_t>* psu_of_row, std::vector<int32_t>* stratum_of_psu,
+                         PsuOfRow* psu_of_row, std::vector<int32_t>* stratum_of_psu,
                          std::vector<std::string>* stratum_name) {
-  psu_of_row->resize(n);
-  int32_t* psu = psu_of_row->data();
+  psu_of_row->Reset(n);
   if (strata.empty()) {
     stratum_name->emplace_back("1");
   } else {
-    FirstSeenIndex stratum_index;
+    Numbering stratum_index(strata.code_limit());
     strata.Visit([&](auto id) {
       for (size_t row = 0; row < n; ++row) {
         bool added = false;
-        psu[row] = stratum_index.Find(0, id(row), &added);
+        psu_of_row->Set(row, stratum_index.Find(0, id(row), &added));
         if (added) stratum_name->push_back(strata.Name(row));
       }
     });
@@ -141,17 +170,17 @@ void NumberStrataAndPsus(const DesignIds& strata, const DesignIds& clusters, siz
   if (clusters.empty()) {
     stratum_of_psu->resize(n, 0);
     for (size_t row = 0; row < n; ++row) {
-      if (stratified) (*stratum_of_psu)[row] = psu[row];
-      psu[row] = static_cast<int32_t>(row);
+      if (stratified) (*stratum_of_psu)[row] = (*psu_of_row)[row];
+      psu_of_row->Set(row, static_cast<int32_t>(row));
     }
     return;
   }
-  FirstSeenIndex psu_index;
+  Numbering psu_index(clusters.code_limit());
   clusters.Visit([&](auto id) {
     for (size_t row = 0; row < n; ++row) {
-      const int32_t stratum = stratified ? psu[row] : 0;
+      const int32_t stratum = stratified ? (*psu_of_row)[row] : 0;
       bool added = false;
-      psu[row] = psu_index.Find(stratum, id(row), &added);
+      psu_of_row->Set(row, psu_index.Find(stratum, id(row), &added));
       if (added) stratum_of_psu->push_back(stratum);
     }
   });

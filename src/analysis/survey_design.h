@@ -90,6 +90,13 @@ class DesignIds {
 
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
+  // For codes of 1 or 2 bytes, how many codes there can be (256 or 65,536: a table by code
+  // is small); nullopt for other identifiers.
+  std::optional<size_t> code_limit() const {
+    if (kind_ == Kind::kCode8) return size_t{1} << 8;
+    if (kind_ == Kind::kCode16) return size_t{1} << 16;
+    return std::nullopt;
+  }
   // The identifier of `row` as messages show it ("9", "2.5", an option's name).
   std::string Name(size_t row) const;
 
@@ -127,6 +134,37 @@ class DesignIds {
   const void* data_ = nullptr;
   size_t size_ = 0;
   std::span<const std::string> names_;
+};
+
+// The PSU of each row (numbered 0..psus-1): 16 bits a row while every number fits them (any
+// design of up to 65,536 PSUs: 20 MB less than 32 bits at 10 million rows, and less to read
+// for every table), else 32.
+class PsuOfRow {
+ public:
+  size_t size() const { return wide_.empty() ? narrow_.size() : wide_.size(); }
+  int32_t operator[](size_t row) const { return wide_.empty() ? narrow_[row] : wide_[row]; }
+  // Room for `rows` rows, 16 bits each.
+  void Reset(size_t rows) {
+    wide_.clear();
+    narrow_.assign(rows, 0);
+  }
+  // Sets a row's number (>= 0), going to 32 bits when it does not fit 16.
+  void Set(size_t row, int32_t value) {
+    if (wide_.empty() && value > 0xFFFF) {
+      wide_.assign(narrow_.begin(), narrow_.end());
+      narrow_ = {};
+    }
+    if (wide_.empty()) {
+      narrow_[row] = static_cast<uint16_t>(value);
+    } else {
+      wide_[row] = value;
+    }
+  }
+  bool narrow() const { return wide_.empty(); }
+
+ private:
+  std::vector<uint16_t> narrow_;
+  std::vector<int32_t> wide_;
 };
 
 // The columns of a design, one entry per row of the sample (all of one length). Stratum and
@@ -210,7 +248,7 @@ class Design {
   double weight(int64_t row) const { return weights_[row]; }
   std::span<const double> weights() const { return weights_; }
   // PSUs are numbered 0..psus()-1 in order of first appearance.
-  std::span<const int32_t> psu_of_row() const { return psu_of_row_; }
+  const PsuOfRow& psu_of_row() const { return psu_of_row_; }
   LonelyPsu lonely_psu() const { return lonely_psu_; }
 
   // One pass over the rows: the per-PSU sums of y over the domain. `domain` empty: every
@@ -260,7 +298,7 @@ class Design {
   // copies of a Design share them.
   std::span<const double> weights_;
   std::shared_ptr<const void> weights_owner_;
-  std::vector<int32_t> psu_of_row_;
+  PsuOfRow psu_of_row_;
   std::vector<int32_t> stratum_of_psu_;
   std::vector<std::string> stratum_name_;  // the identifier given, for messages
   std::vector<int32_t> psus_in_stratum_;   // n_h: the full design's PSU count

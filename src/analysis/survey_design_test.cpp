@@ -120,6 +120,52 @@ TEST(SurveyDesignTest, LonelyPsuFailNamesTheStratum) {
   EXPECT_NE(mean.error().message.find("stratum 9"), std::string::npos);
 }
 
+std::vector<int32_t> PsusOf(const Design& design) {
+  std::vector<int32_t> psus;
+  for (size_t row = 0; row < design.psu_of_row().size(); ++row)
+    psus.push_back(design.psu_of_row()[row]);
+  return psus;
+}
+
+// The PSU of each row takes 16 bits up to 65,536 PSUs and 32 beyond, with the same numbers
+// and estimates: 70,000 rows each its own PSU, the PSUs past 65,535 in clusters or strata.
+TEST(SurveyDesignTest, PsusBeyondSixteenBits) {
+  const size_t n = 70000;
+  std::vector<double> weights(n), y(n);
+  std::vector<int64_t> ids(n), two_strata(n);
+  for (size_t row = 0; row < n; ++row) {
+    weights[row] = 1 + static_cast<double>(row % 7);
+    y[row] = static_cast<double>(row % 3);
+    ids[row] = static_cast<int64_t>(row);
+    two_strata[row] = row < n / 2 ? 1 : 2;
+  }
+  auto by_cluster = Design::Make({.weights = weights, .clusters = ids});
+  auto by_row = Design::Make({.weights = weights, .strata = two_strata});
+  auto narrow = Design::Make({.weights = std::span<const double>(weights).first(65536),
+                              .clusters = std::span<const int64_t>(ids).first(65536)});
+  ASSERT_TRUE(by_cluster && by_row && narrow);
+  EXPECT_FALSE(by_cluster->psu_of_row().narrow());
+  EXPECT_FALSE(by_row->psu_of_row().narrow());
+  EXPECT_TRUE(narrow->psu_of_row().narrow());
+  EXPECT_EQ(by_cluster->psus(), static_cast<int>(n));
+  EXPECT_EQ(by_row->psus(), static_cast<int>(n));
+  EXPECT_EQ(narrow->psus(), 65536);
+  EXPECT_EQ(narrow->psu_of_row()[65535], 65535);
+  for (size_t row : {size_t{0}, size_t{65535}, size_t{65536}, n - 1}) {
+    EXPECT_EQ(by_cluster->psu_of_row()[row], static_cast<int32_t>(row));
+    EXPECT_EQ(by_row->psu_of_row()[row], static_cast<int32_t>(row));
+  }
+  // Each row its own PSU in one stratum, as clusters or as rows: one design, one estimate.
+  auto one_stratum = Design::Make({.weights = weights});
+  ASSERT_TRUE(one_stratum);
+  auto a = by_cluster->Mean(*by_cluster->Sum(y, {}));
+  auto b = one_stratum->Mean(*one_stratum->Sum(y, {}));
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->value, b->value);
+  EXPECT_EQ(a->se, b->se);
+  EXPECT_GT(a->se, 0);
+}
+
 // Identifiers read in the column's own type number strata and PSUs as int64 ones do, and
 // messages name a stratum as the column gives it.
 TEST(SurveyDesignTest, IdentifiersOfEveryTypeNumberTheSamePsus) {
@@ -130,7 +176,7 @@ TEST(SurveyDesignTest, IdentifiersOfEveryTypeNumberTheSamePsus) {
   ASSERT_TRUE(reference);
   ASSERT_EQ(reference->strata(), 3);
   ASSERT_EQ(reference->psus(), 5);
-  const std::vector<int32_t> psus(reference->psu_of_row().begin(), reference->psu_of_row().end());
+  const std::vector<int32_t> psus = PsusOf(*reference);
   EXPECT_EQ(psus, (std::vector<int32_t>{0, 1, 2, 2, 1, 3, 4, 4, 4}));
 
   // The same identifiers as numbers (-0 and +0 one cluster), as codes of each width.
@@ -160,8 +206,7 @@ TEST(SurveyDesignTest, IdentifiersOfEveryTypeNumberTheSamePsus) {
                                 .lonely_psu = LonelyPsu::kFail});
     ASSERT_TRUE(design) << design.error().ToString();
     EXPECT_EQ(design->strata(), 3) << c.lonely;
-    EXPECT_EQ(std::vector<int32_t>(design->psu_of_row().begin(), design->psu_of_row().end()), psus)
-        << c.lonely;
+    EXPECT_EQ(PsusOf(*design), psus) << c.lonely;
     auto mean = design->Mean(*design->Sum({}, {}));
     ASSERT_FALSE(mean);
     EXPECT_EQ(mean.error().code, "SVY004");

@@ -161,7 +161,7 @@ DesignOptionSums SumOptions(const Design& design, const Column& counted,
   const int options = static_cast<int>(counted.options.size());
   DesignOptionSums t = EmptySums(design, groups, static_cast<int>(kept_options.size()));
   std::shared_ptr<SlotBase> base = EmptyBase(t);
-  std::span<const int32_t> psu_of_row = design.psu_of_row();
+  const PsuOfRow& psu_of_row = design.psu_of_row();
   const bool narrow_single = counted.kind == ColumnKind::kSingle && !counted.planes.empty();
   if (narrow_single) {
     // One-byte codes (the common case): the same sums with the code read straight from the
@@ -318,7 +318,7 @@ void SumItemsByBlocks(const Design& design, const std::vector<uint8_t>& slots, i
   std::vector<uint8_t> slot_of(kBlock);
   std::vector<size_t> at_of(kBlock);
   std::vector<double> weight_of(kBlock);
-  std::span<const int32_t> psu_of_row = design.psu_of_row();
+  const PsuOfRow& psu_of_row = design.psu_of_row();
   const size_t psus = static_cast<size_t>(design.psus());
   for (size_t begin = 0; begin < slots.size(); begin += kBlock) {
     const size_t end = std::min(slots.size(), begin + kBlock);
