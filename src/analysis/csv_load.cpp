@@ -311,6 +311,10 @@ class Loader {
   // target.local16 or, once the chunk's codes outgrow 16 bits, in ids->wide.
   static void StoreIdentifier(const Target& t, IdTexts* ids, size_t at, size_t row, uint32_t code,
                               size_t row_capacity);
+  // An empty cell's state: missing, or not asked when a relevance of the chain is false on
+  // the record.
+  static uint8_t EmptyCellState(const Target& t, const Record& record,
+                                form::expr::Evaluator* evaluator, RecordContext* context);
   // An identifier's cell that is not empty: its chunk-local code (the text numbered when the
   // chunk first meets it), or its non-answer `state`; a text that is no number is `result`'s
   // bad value.
@@ -780,6 +784,17 @@ void Loader::EncodeRow(const Record& record, size_t row, size_t record_pos, Chun
   }
 }
 
+uint8_t Loader::EmptyCellState(const Target& t, const Record& record,
+                               form::expr::Evaluator* evaluator, RecordContext* context) {
+  if (t.relevance.empty()) return kCodeMissing;
+  context->SetRecord(&record);
+  for (const auto& condition : t.relevance) {
+    auto relevant = evaluator->EvaluateBoolean(condition, *context);
+    if (relevant && !*relevant) return kCodeNotAsked;
+  }
+  return kCodeMissing;
+}
+
 void Loader::EncodeCell(const Record& record, size_t k, size_t at, size_t row, size_t record_pos,
                         Chunk* chunk, form::expr::Evaluator* evaluator, RecordContext* context) {
   {
@@ -787,18 +802,7 @@ void Loader::EncodeCell(const Record& record, size_t k, size_t at, size_t row, s
     // As written, as `import` stores it (LoadCsvWithForm reads it so too).
     std::string_view raw = record.fields[t.field];
     if (raw.empty()) {
-      // Missing, or not asked when a relevance of the chain is false on this row.
-      uint8_t state = kCodeMissing;
-      if (!t.relevance.empty()) {
-        context->SetRecord(&record);
-        for (const auto& condition : t.relevance) {
-          auto relevant = evaluator->EvaluateBoolean(condition, *context);
-          if (relevant && !*relevant) {
-            state = kCodeNotAsked;
-            break;
-          }
-        }
-      }
+      const uint8_t state = EmptyCellState(t, record, evaluator, context);
       if (t.identifier) {
         StoreIdentifier(t, &chunk->results[k].ids, at, row, WideState(state), chunk->row_capacity);
       } else if (t.kind == ColumnKind::kNumber) {
