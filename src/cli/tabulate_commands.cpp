@@ -208,14 +208,14 @@ Result<analysis::Dataset> LoadCsv(CommandContext& ctx, const TabulateOptions& op
   // (1 or 2 bytes a row instead of 9), all the design reads of them.
   std::vector<analysis::TableSpec> quick;
   if (specs.empty()) {
-    analysis::TableSpec table;
-    table.by = {opts.by};
+    analysis::TableSpec quick_spec;
+    quick_spec.by = {opts.by};
     for (const std::string& item : items) {
       analysis::RowSpec row;
       row.item = item;
-      table.rows.push_back(std::move(row));
+      quick_spec.rows.push_back(std::move(row));
     }
-    if (ApplyDesignFlags(opts, &table)) quick.push_back(std::move(table));
+    if (ApplyDesignFlags(opts, &quick_spec)) quick.push_back(std::move(quick_spec));
   }
   load.identifiers = analysis::DesignIdentifiers(*form, specs.empty() ? quick : specs);
   // The design's columns: questions of the form are loaded as such (with --items too);
