@@ -110,6 +110,9 @@ Result<csv::Table> SheetTable(form::Sheet& sheet, const std::string& file) {
       }
       values[static_cast<size_t>(cell.column - 1)] = std::move(cell.value);
     }
+    // The row's cells are freed as the table grows, so that the workbook and the table
+    // are not both whole in memory at once.
+    std::vector<form::Cell>().swap(row.cells);
     table.rows.push_back(std::move(values));
     table.row_lines.push_back(row.number);
   }

@@ -1,5 +1,6 @@
 #include "form/answer.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "base/text.h"
@@ -7,9 +8,12 @@
 namespace ngosurvey::form {
 namespace {
 
-bool IsNameStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
+// ASCII letters and digits, whatever the process's locale (std::isalpha depends on it),
+// without a library call per character.
+bool IsAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool IsNameStart(char c) { return IsAsciiLetter(c) || c == '_'; }
 bool IsNameChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+  return IsAsciiLetter(c) || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
 }
 
 Result<PathStep> ParseStep(std::string_view step, std::string_view path) {
@@ -93,6 +97,7 @@ Status CheckAnswer(const Answer& answer) {
 Result<std::vector<PathStep>> ParseAnswerPath(std::string_view path) {
   if (path.empty()) return MakeError("A003", "empty answer path");
   std::vector<PathStep> steps;
+  steps.reserve(static_cast<size_t>(std::count(path.begin(), path.end(), '/')) + 1);
   size_t start = 0;
   while (true) {
     size_t slash = path.find('/', start);

@@ -176,7 +176,10 @@ TYPED_TEST(StoreConformanceTest, MetadataColumnsOfTheFilteredSubmissions) {
   c.metadata = {{"SubmissionDate", "d"}, {"DeviceID", "e"}};
   Submission d = TestDraft(Uuid(4));
   d.metadata = {{"_status", "s"}, {"_id", "4"}};
-  for (const Submission& s : {a, b, c, d}) ASSERT_TRUE(store.CreateSubmission(s));
+  for (const Submission& s : {a, b, c, d}) {
+    auto created = store.CreateSubmission(s);
+    ASSERT_TRUE(created) << created.error().ToString();
+  }
   auto columns = [&](SubmissionFilter filter) {
     auto got = store.MetadataColumns(filter);
     EXPECT_TRUE(got) << got.error().ToString();
@@ -687,7 +690,10 @@ TYPED_TEST(StoreConformanceTest, ListingFiltersAndOrders) {
   Submission c = TestDraft(Uuid(3), 200, "other", "1");
   c.org_id = "org-9";
   Submission d = TestDraft(Uuid(4), 100);
-  for (const Submission& s : {a, b, c, d}) ASSERT_TRUE(store.CreateSubmission(s));
+  for (const Submission& s : {a, b, c, d}) {
+    auto created = store.CreateSubmission(s);
+    ASSERT_TRUE(created) << created.error().ToString();
+  }
   ASSERT_TRUE(store.CompleteSubmission(Uuid(1), 400));
 
   auto ids = [&](const SubmissionFilter& filter) {

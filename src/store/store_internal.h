@@ -41,6 +41,11 @@ AuditVerification VerifyChain(const std::vector<AuditEntry>& entries, const Chai
 // Request checks (ST001 unless noted).
 Status CheckFormForPut(const FormVersion& form);
 Status CheckNewSubmission(const Submission& submission);
+
+// A submission's metadata columns as both back ends store them (schema 13,
+// docs/formats/sqlite-schema.md): a JSON array of [name, value] pairs in the given order.
+// The texts are valid UTF-8 (CheckNewSubmission).
+std::string PackMetadata(const std::vector<MetadataField>& metadata);
 // A UTC offset of a start or end time: within date::kMaxUtcOffsetMinutes either way.
 Status CheckUtcOffset(const std::string& instance_id, std::optional<int> offset_minutes);
 // Paths well-formed, answers consistent (form::CheckAnswer), no path twice.

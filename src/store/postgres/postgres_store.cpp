@@ -36,14 +36,16 @@ constexpr const char* kListSubmissionsSql =
     "ORDER BY s.started_at_ms, s.instance_id LIMIT $10::bigint";
 // The metadata columns of the submissions the same filter ($1-$6, $9) selects.
 constexpr const char* kMetadataColumnsSql =
-    "SELECT m.name FROM submissions s JOIN submission_metadata m ON m.submission_id = s.id "
+    "SELECT m.pair->>0 FROM submissions s "
+    "JOIN packed_metadata p ON p.submission_id = s.id "
+    "CROSS JOIN LATERAL jsonb_array_elements(p.data) WITH ORDINALITY AS m(pair, ord) "
     "WHERE ($1::text IS NULL OR s.form_id = $1::text) "
     "AND ($2::text IS NULL OR s.form_version = $2::text) "
     "AND ($3::text IS NULL OR s.status = $3::text) AND ($4::text IS NULL OR s.org_id = $4::text) "
     "AND (CASE WHEN $5::text IS NOT NULL THEN s.wave = $5::text "
     "ELSE ($6::bigint <> 0 OR s.wave <> 'pretest') END) "
     "AND ($7::text IS NULL OR s.submitted_by = $7::text) "
-    "GROUP BY m.name ORDER BY min(m.position), m.name COLLATE \"C\"";
+    "GROUP BY m.pair->>0 ORDER BY min(m.ord), (m.pair->>0) COLLATE \"C\"";
 constexpr int kPageSize = 500;
 
 constexpr const char* kSubmissionColumns =
@@ -537,14 +539,9 @@ Result<std::vector<std::string>> PostgresStore::MetadataColumns(
 
 Status PostgresStore::WriteMetadata(int64_t id, const std::vector<MetadataField>& metadata) {
   if (metadata.empty()) return Ok();
-  auto column = [](const MetadataField& f) -> std::string_view { return f.column; };
-  auto value = [](const MetadataField& f) -> std::string_view { return f.value; };
   auto inserted = NGO_TRY(conn_->Query(
-      "INSERT INTO submission_metadata(submission_id, position, name, value) "
-      "SELECT $1::bigint, t.ord - 1, t.name, t.value "
-      "FROM unnest(($2::text)::text[], ($3::text)::text[]) WITH ORDINALITY AS t(name, value, ord)",
-      Params().Int(id).Text(ArrayLiteral(metadata, column)).Text(ArrayLiteral(metadata, value)),
-      "cannot store the metadata"));
+      "INSERT INTO packed_metadata(submission_id, data) VALUES($1::bigint, ($2::text)::jsonb)",
+      Params().Int(id).Text(internal::PackMetadata(metadata)), "cannot store the metadata"));
   (void)inserted;
   return Ok();
 }
@@ -561,8 +558,9 @@ Result<std::map<int64_t, std::vector<MetadataField>>> PostgresStore::ReadMetadat
   if (ids.empty()) return out;
   auto text = [](int64_t id) { return std::to_string(id); };
   auto rows = NGO_TRY(conn_->Query(
-      "SELECT submission_id, name, value FROM submission_metadata "
-      "WHERE submission_id = ANY(($1::text)::bigint[]) ORDER BY submission_id, position",
+      "SELECT p.submission_id, m.pair->>0, m.pair->>1 FROM packed_metadata p "
+      "CROSS JOIN LATERAL jsonb_array_elements(p.data) WITH ORDINALITY AS m(pair, ord) "
+      "WHERE p.submission_id = ANY(($1::text)::bigint[]) ORDER BY p.submission_id, m.ord",
       Params().Text(ArrayLiteral(ids, text)), "cannot read the metadata"));
   for (int i = 0; i < rows.size(); ++i) {
     out[rows.Int(i, 0)].push_back({rows.Text(i, 1), rows.Text(i, 2)});

@@ -20,7 +20,7 @@ inline constexpr int32_t kApplicationId = 0x4E474F53;
 
 // The schema version this build writes and reads: the SQLite store's number, so
 // that both back ends take each migration under the same version.
-inline constexpr int kSchemaVersion = 12;
+inline constexpr int kSchemaVersion = 13;
 
 // True for a location this back end opens: "postgresql://..." or "postgres://...".
 bool IsPostgresLocation(std::string_view location);

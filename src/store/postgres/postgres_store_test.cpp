@@ -161,6 +161,59 @@ TEST(PostgresStoreTest, AuditTrailIsAppendOnlyAndTamperingIsFound) {
   EXPECT_EQ(verified->first_broken->seq, 2);
 }
 
+// Schema 13 packs the metadata columns, one row per submission, as SQLite's: a database an
+// ngosurvey with schema 12 left (one row per column) keeps every column in order, texts
+// JSON must escape included; the old table is gone.
+TEST(PostgresStoreTest, Version12MetadataRowsArePackedInOrder) {
+  TempDir dir;
+  std::string location = PostgresSchemaLocation(dir);
+  {
+    auto store = OpenStore(location);
+    ASSERT_TRUE(store) << store.error().ToString();
+    ASSERT_TRUE((*store)->PutForm(TestForm()));
+    ASSERT_TRUE((*store)->CreateSubmission(TestDraft(Uuid(1))));
+    ASSERT_TRUE((*store)->CreateSubmission(TestDraft(Uuid(2))));
+  }
+  RawConnection raw(location);
+  // Back to schema 12, rows written out of position order.
+  EXPECT_EQ(raw.Run("DROP TABLE packed_metadata;"
+                    "CREATE TABLE submission_metadata(submission_id bigint NOT NULL "
+                    "REFERENCES submissions(id), position integer NOT NULL, name text NOT NULL, "
+                    "value text NOT NULL, PRIMARY KEY(submission_id, position));"
+                    "INSERT INTO submission_metadata SELECT id, 1, 'note', "
+                    "'said \"no\" \\ then' || chr(10) || 'left' FROM submissions "
+                    "WHERE instance_id = '" +
+                    Uuid(1) +
+                    "';"
+                    "INSERT INTO submission_metadata SELECT id, 0, '_id', '12' FROM submissions "
+                    "WHERE instance_id = '" +
+                    Uuid(1) +
+                    "';"
+                    "INSERT INTO submission_metadata SELECT id, 0, 'Tên', '' FROM submissions "
+                    "WHERE instance_id = '" +
+                    Uuid(2) +
+                    "';"
+                    "DELETE FROM schema_migrations WHERE version = 13;"
+                    "UPDATE ngosurvey_store SET schema_version = 12"),
+            "");
+  auto store = OpenStore(location);
+  ASSERT_TRUE(store) << store.error().ToString();
+  EXPECT_EQ(raw.Run("SELECT to_regclass('submission_metadata') IS NULL"), "t");
+  EXPECT_EQ(raw.Run("SELECT description FROM schema_migrations WHERE version = 13"),
+            "the platforms' metadata columns packed, one row per submission");
+  auto first = (*store)->GetSubmission(Uuid(1));
+  ASSERT_TRUE(first) << first.error().ToString();
+  ASSERT_EQ(first->metadata.size(), 2u);
+  EXPECT_EQ(first->metadata[0].column, "_id");
+  EXPECT_EQ(first->metadata[0].value, "12");
+  EXPECT_EQ(first->metadata[1].column, "note");
+  EXPECT_EQ(first->metadata[1].value, "said \"no\" \\ then\nleft");
+  auto columns = (*store)->MetadataColumns({});
+  ASSERT_TRUE(columns) << columns.error().ToString();
+  EXPECT_EQ(*columns, (std::vector<std::string>{"Tên", "_id", "note"}))
+      << "by smallest position, then name in bytes";
+}
+
 TEST(PostgresStoreTest, AccessLogIsAppendOnlyInTheDatabase) {
   TempDir dir;
   std::string location = PostgresSchemaLocation(dir);

@@ -283,6 +283,20 @@ CREATE TABLE instance_aliases(
 CREATE INDEX instance_aliases_by_submission ON instance_aliases(submission_id);
 )sql";
 
+// The platforms' metadata columns packed, one row per submission, as SQLite's schema 13:
+// a JSON array of [name, value] pairs in the export's order (jsonb keeps an array's order
+// and its strings' texts). The rows of submission_metadata are packed, in position order,
+// and that table dropped, in the migration's transaction.
+constexpr const char* kSchemaV13 = R"sql(
+CREATE TABLE packed_metadata(
+  submission_id bigint PRIMARY KEY REFERENCES submissions(id),
+  data jsonb NOT NULL CHECK(jsonb_typeof(data) = 'array'));
+INSERT INTO packed_metadata(submission_id, data)
+  SELECT submission_id, jsonb_agg(jsonb_build_array(name, value) ORDER BY position)
+  FROM submission_metadata GROUP BY submission_id;
+DROP TABLE submission_metadata;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {5,
      "forms, submissions, answers (packed when complete), audit trail, languages, fieldwork "
@@ -295,6 +309,7 @@ constexpr Migration kMigrations[] = {
     {10, "the platforms' metadata columns of imported submissions", kSchemaV10},
     {11, "the UTC offsets of the start and end times as written", kSchemaV11},
     {12, "earlier instance ids of submissions (ODK edits of edits)", kSchemaV12},
+    {13, "the platforms' metadata columns packed, one row per submission", kSchemaV13},
 };
 
 }  // namespace

@@ -33,13 +33,14 @@ const std::string& ListSubmissionsSql() {
       kSubmissionFilterSql + "ORDER BY started_at_ms, instance_id LIMIT ?10";
   return sql;
 }
-// The metadata columns of the same submissions.
+// The metadata columns of the same submissions: each pair of packed_metadata's array is a
+// column, its index the column's position.
 const std::string& MetadataColumnsSql() {
   static const std::string sql =
       std::string(
-          "SELECT m.name FROM submissions "
-          "JOIN submission_metadata m ON m.submission_id = submissions.id ") +
-      kSubmissionFilterSql + "GROUP BY m.name ORDER BY min(m.position), m.name LIMIT ?10";
+          "SELECT json_extract(m.value, '$[0]') AS name FROM submissions "
+          "JOIN packed_metadata p ON p.submission_id = submissions.id, json_each(p.data) m ") +
+      kSubmissionFilterSql + "GROUP BY name ORDER BY min(m.key), name LIMIT ?10";
   return sql;
 }
 
@@ -606,21 +607,17 @@ Status SqliteStore::InsertSubmission(const Submission& s) {
 
 Status SqliteStore::WriteMetadata(int64_t id, const std::vector<MetadataField>& metadata) {
   if (metadata.empty()) return Ok();
-  auto put = NGO_TRY(conn_->Prepare(
-      "INSERT INTO submission_metadata(submission_id, position, name, value) VALUES(?, ?, ?, ?)"));
-  for (size_t i = 0; i < metadata.size(); ++i) {
-    put.Bind(1, id).Bind(2, static_cast<int64_t>(i));
-    put.BindStatic(3, metadata[i].column).BindStatic(4, metadata[i].value);
-    int rc = put.Step();
-    put.Reset();
-    NGO_TRY(conn_->Done(rc, "cannot store metadata column \"" + metadata[i].column + "\""));
-  }
-  return Ok();
+  std::string packed = internal::PackMetadata(metadata);
+  auto put =
+      NGO_TRY(conn_->Prepare("INSERT INTO packed_metadata(submission_id, data) VALUES(?, ?)"));
+  put.Bind(1, id).BindStatic(2, packed);
+  return conn_->Done(put.Step(), "cannot store the metadata columns");
 }
 
 Result<std::vector<MetadataField>> SqliteStore::ReadMetadata(int64_t id) const {
   auto list = NGO_TRY(conn_->Prepare(
-      "SELECT name, value FROM submission_metadata WHERE submission_id = ? ORDER BY position"));
+      "SELECT json_extract(m.value, '$[0]'), json_extract(m.value, '$[1]') "
+      "FROM packed_metadata p, json_each(p.data) m WHERE p.submission_id = ? ORDER BY m.key"));
   list.Bind(1, id);
   std::vector<MetadataField> out;
   NGO_TRY(conn_->EachRow(list, "cannot read the metadata", [&]() -> Status {
@@ -718,6 +715,37 @@ Status SqliteStore::PackDraftAnswers(int64_t id) {
   auto del = NGO_TRY(conn_->Prepare("DELETE FROM answers WHERE submission_id = ?"));
   del.Bind(1, id);
   return conn_->Done(del.Step(), "cannot pack the answers");
+}
+
+// Migration 13: the rows of submission_metadata (schemas 10 to 12) packed into
+// packed_metadata, one row per submission; the old table dropped.
+Status SqliteStore::PackStoredMetadata() {
+  auto rows =
+      NGO_TRY(conn_->Prepare("SELECT submission_id, name, value FROM submission_metadata "
+                             "ORDER BY submission_id, position"));
+  auto put =
+      NGO_TRY(conn_->Prepare("INSERT INTO packed_metadata(submission_id, data) VALUES(?, ?)"));
+  int64_t current = -1;
+  std::vector<MetadataField> fields;
+  auto flush = [&]() -> Status {
+    if (fields.empty()) return Ok();
+    std::string packed = internal::PackMetadata(fields);
+    put.Bind(1, current).BindStatic(2, packed);
+    int rc = put.Step();
+    put.Reset();
+    fields.clear();
+    return conn_->Done(rc, "cannot pack the metadata columns");
+  };
+  NGO_TRY(conn_->EachRow(rows, "cannot read the metadata columns", [&]() -> Status {
+    if (rows.Int(0) != current) {
+      NGO_TRY(flush());
+      current = rows.Int(0);
+    }
+    fields.push_back({rows.Text(1), rows.Text(2)});
+    return Ok();
+  }));
+  NGO_TRY(flush());
+  return conn_->Exec("DROP TABLE submission_metadata", "cannot drop the unpacked metadata");
 }
 
 // Migration 3: packs every complete submission stored by schema 2.

@@ -256,6 +256,7 @@ class SqliteStore final : public Store {
   Result<std::vector<MetadataField>> ReadMetadata(int64_t id) const;
   Status PackDraftAnswers(int64_t id);
   Status PackCompletedSubmissions();
+  Status PackStoredMetadata();
 
   // Attachments prepared by internal::PrepareAttachments, inside the caller's
   // transaction (sqlite_attachments.cpp).

@@ -18,7 +18,7 @@ inline constexpr int32_t kApplicationId = 0x4E474F53;
 
 // The schema version this build writes and reads. A store with a higher
 // user_version is refused (IO103); a lower one is migrated when opened read-write.
-inline constexpr int kSchemaVersion = 12;
+inline constexpr int kSchemaVersion = 13;
 
 // The SQL script of migration `version` (1..kSchemaVersion), for tests that build
 // a store as an older ngosurvey left it.
