@@ -49,8 +49,9 @@ TEST(SqlitePackedMetadataMigrationTest, Version12StoreKeepsEveryColumnInOrder) {
   ASSERT_NO_FATAL_FAILURE(ExpectMigratedOnlyWhenWritable(path));
   EXPECT_EQ(QueryText(path, "SELECT description FROM schema_migrations WHERE version = 13"),
             "the platforms' metadata columns packed, one row per submission");
-  EXPECT_EQ(QueryText(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'submission_metadata'"),
-            "0");
+  EXPECT_EQ(
+      QueryText(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'submission_metadata'"),
+      "0");
   EXPECT_EQ(QueryText(path, "SELECT count(*) FROM packed_metadata"), "2") << "none for 2";
   auto store = OpenStore(path);
   ASSERT_TRUE(store) << store.error().ToString();
@@ -77,8 +78,8 @@ TEST(SqlitePackedMetadataMigrationTest, Version12StoreKeepsEveryColumnInOrder) {
   // The export's columns: each once, by smallest position, then name.
   auto columns = (*store)->MetadataColumns({});
   ASSERT_TRUE(columns) << columns.error().ToString();
-  EXPECT_EQ(*columns,
-            (std::vector<std::string>{"_id", "_uuid", "grp/_loc_latitude", "extra", "note", "Tên"}));
+  EXPECT_EQ(*columns, (std::vector<std::string>{"_id", "_uuid", "grp/_loc_latitude", "extra",
+                                                "note", "Tên"}));
 
   // New submissions are packed as they are written, and listed with the others.
   Submission imported = TestDraft(Uuid(4));
