@@ -410,13 +410,15 @@ Status SqliteStore::Migrate() {
   int64_t version =
       NGO_TRY(conn_->QueryInt("PRAGMA user_version", "cannot read the schema version"));
   if (version == kSchemaVersion) return Ok();
-  return Write("cannot upgrade the store", [&]() -> Status {
+  bool created = false;
+  NGO_TRY(Write("cannot upgrade the store", [&]() -> Status {
     int64_t app_id = NGO_TRY(conn_->QueryInt("PRAGMA application_id", "cannot read the header"));
     int64_t current =
         NGO_TRY(conn_->QueryInt("PRAGMA user_version", "cannot read the schema version"));
     int64_t objects =
         NGO_TRY(conn_->QueryInt("SELECT count(*) FROM sqlite_schema", "cannot read the schema"));
     if (app_id == 0 && current == 0 && objects == 0) {
+      created = true;
       NGO_TRY(conn_->Exec("PRAGMA application_id = " + std::to_string(kApplicationId),
                           "cannot initialise the store"));
     } else if (app_id != kApplicationId) {
@@ -439,7 +441,13 @@ Status SqliteStore::Migrate() {
     }
     return conn_->Exec("PRAGMA user_version = " + std::to_string(kSchemaVersion),
                        "cannot set the schema version");
-  });
+  }));
+  // A new store went through every migration, and the tables later ones replace (schema
+  // 13's submission_metadata) left free pages: a new file holds only live pages, so that
+  // every page of it is checked when opened (VACUUM runs outside a transaction; the file
+  // is empty, so it is instant).
+  if (created) NGO_TRY(conn_->Exec("VACUUM", "cannot initialise the store"));
+  return Ok();
 }
 
 }  // namespace ngosurvey::store::sqlite
