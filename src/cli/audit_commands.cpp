@@ -51,24 +51,27 @@ void RunAudit(CommandContext& ctx, const AuditOptions& opts) {
 }  // namespace
 
 void RegisterAuditCommands(CLI::App& root, CommandContext& ctx) {
-  auto opts = std::make_shared<AuditOptions>();
-  CLI::App* audit = root.add_subcommand(
-      "audit-published",
+  AddCommand(
+      root, "audit-published",
       "Check published percentages against their bases: which counts give each printed value, "
-      "transposed cells, single-choice shares over 100, impossible means");
-  audit
-      ->add_option("--tables", opts->tables,
-                   "Published cells CSV (table,item_id,option_id,country,published_value,unit,"
-                   "base_note,...)")
-      ->required();
-  audit->add_option("--bases", opts->bases, "Bases file (TOML, docs/formats/bases.md)")->required();
-  audit->add_option("--format", opts->format, "Output format: md, csv or html")
-      ->check(CLI::IsMember({"md", "csv", "html"}));
-  audit->add_option("-o,--output", opts->output,
-                    "Write the report to this file (atomically) instead of standard output");
-  audit->add_flag("--fail-on-findings", opts->fail_on_findings,
-                  "Exit with status 1 when the audit finds anything");
-  audit->callback([&ctx, opts] { RunAudit(ctx, *opts); });
+      "transposed cells, single-choice shares over 100, impossible means",
+      [&ctx](CLI::App& audit) {
+        auto opts = std::make_shared<AuditOptions>();
+        audit
+            .add_option("--tables", opts->tables,
+                        "Published cells CSV (table,item_id,option_id,country,published_value,"
+                        "unit,base_note,...)")
+            ->required();
+        audit.add_option("--bases", opts->bases, "Bases file (TOML, docs/formats/bases.md)")
+            ->required();
+        audit.add_option("--format", opts->format, "Output format: md, csv or html")
+            ->check(CLI::IsMember({"md", "csv", "html"}));
+        audit.add_option("-o,--output", opts->output,
+                         "Write the report to this file (atomically) instead of standard output");
+        audit.add_flag("--fail-on-findings", opts->fail_on_findings,
+                       "Exit with status 1 when the audit finds anything");
+        audit.callback([&ctx, opts] { RunAudit(ctx, *opts); });
+      });
 }
 
 }  // namespace ngosurvey::cli

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <iosfwd>
 #include <string>
 
@@ -33,6 +34,16 @@ struct CommandContext {
 
 // A command group's registration function.
 using RegisterFn = void (*)(CLI::App& root, CommandContext& ctx);
+
+// Adds the command `name` to `parent`, listed in the parent's --help with `description`,
+// and leaves its options and callback to `build`: the one place that decides when a
+// command's options are built. CLI11 runs `build` as the command's pre-parse callback,
+// once, when the command line names the command and before its own arguments (--help
+// too) are parsed; a run builds the options of the commands it names and no other (the
+// set-up of all of them was a tenth of `form xform`'s instructions on the reference
+// instrument, bench/README.md). Returns the command, for subcommands of its own.
+CLI::App* AddCommand(CLI::App& parent, std::string name, std::string description,
+                     std::function<void(CLI::App& command)> build);
 
 // Prints an error to ctx.err and returns the exit status that fits its code.
 ExitStatus ReportError(CommandContext& ctx, const Error& error);

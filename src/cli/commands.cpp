@@ -2,6 +2,8 @@
 // `ngosurvey --help` lists them.
 #include "cli/commands.h"
 
+#include <utility>
+
 namespace ngosurvey::cli {
 
 void RegisterFormCommands(CLI::App& root, CommandContext& ctx);
@@ -16,6 +18,19 @@ void RegisterStudyCommands(CLI::App& root, CommandContext& ctx);
 void RegisterQualCommands(CLI::App& root, CommandContext& ctx);
 void RegisterKeysCommands(CLI::App& root, CommandContext& ctx);
 void RegisterServerCommands(CLI::App& root, CommandContext& ctx);  // after the form group
+
+CLI::App* AddCommand(CLI::App& parent, std::string name, std::string description,
+                     std::function<void(CLI::App& command)> build) {
+  CLI::App* command = parent.add_subcommand(std::move(name), std::move(description));
+  // Once: CLI11 calls it again if the same App were parsed twice.
+  command->preparse_callback(
+      [command, built = false, build = std::move(build)](size_t /*remaining_args*/) mutable {
+        if (built) return;
+        built = true;
+        build(*command);
+      });
+  return command;
+}
 
 const std::vector<RegisterFn>& CommandGroups() {
   static const std::vector<RegisterFn> groups = {

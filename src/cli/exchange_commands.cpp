@@ -478,56 +478,64 @@ void RunExport(CommandContext& ctx, const ExportOptions& opts) {
 }  // namespace
 
 void RegisterExchangeCommands(CLI::App& root, CommandContext& ctx) {
-  auto imp = std::make_shared<ImportOptions>();
-  CLI::App* import = root.add_subcommand(
-      "import",
+  AddCommand(
+      root, "import",
       "Import an ODK Central, KoboToolbox, Ona or ngosurvey CSV export, a KoboToolbox or Ona "
       "XLSX export, or ODK submissions (an "
       "instance .xml, ODK Collect's instances/ folder, a Briefcase export) with their media, "
-      "into a store, every value checked against the form; all or nothing (docs/exchange.md)");
-  import->add_option("--db", imp->db, "Store (SQLite file or postgresql:// URL)")->required();
-  import
-      ->add_option("--form", imp->form,
-                   "XLSForm .xlsx or .xls (stored with the data), or a form id in the store")
-      ->required();
-  import
-      ->add_option(
-          "file", imp->file,
-          "The main CSV file, an ODK Central submissions ZIP, a Kobo or Ona XLSX export (its "
-          "repeats in its sheets), or ODK submissions (.xml or folder)")
-      ->required();
-  import->add_option("--repeat", imp->repeats, "A repeat's CSV: NAME=FILE.csv (repeatable)");
-  import->add_option("--wave", imp->wave,
-                     "pretest or main (default: the file's wave column, else main)");
-  import->add_option("--private-key", imp->private_key,
-                     "The form's private key (PEM): decrypt encrypted ODK submissions");
-  import->add_option("--passphrase-file", imp->passphrase_file,
-                     "The private key's passphrase: the first line of this file (default: the "
-                     "terminal)");
-  import->add_option("--skip-invalid", imp->skip_invalid,
-                     "Store the valid rows and write the rejected ones, with reasons, to this CSV");
-  import->callback([&ctx, imp]() { RunImport(ctx, *imp);
+      "into a store, every value checked against the form; all or nothing (docs/exchange.md)",
+      [&ctx](CLI::App& import) {
+        auto imp = std::make_shared<ImportOptions>();
+        import.add_option("--db", imp->db, "Store (SQLite file or postgresql:// URL)")->required();
+        import
+            .add_option("--form", imp->form,
+                        "XLSForm .xlsx or .xls (stored with the data), or a form id in the store")
+            ->required();
+        import
+            .add_option("file", imp->file,
+                        "The main CSV file, an ODK Central submissions ZIP, a Kobo or Ona XLSX "
+                        "export (its repeats in its sheets), or ODK submissions (.xml or folder)")
+            ->required();
+        import.add_option("--repeat", imp->repeats, "A repeat's CSV: NAME=FILE.csv (repeatable)");
+        import.add_option("--wave", imp->wave,
+                          "pretest or main (default: the file's wave column, else main)");
+        import.add_option("--private-key", imp->private_key,
+                          "The form's private key (PEM): decrypt encrypted ODK submissions");
+        import.add_option("--passphrase-file", imp->passphrase_file,
+                          "The private key's passphrase: the first line of this file (default: "
+                          "the terminal)");
+        import.add_option(
+            "--skip-invalid", imp->skip_invalid,
+            "Store the valid rows and write the rejected ones, with reasons, to this CSV");
+        import.callback([&ctx, imp]() { RunImport(ctx, *imp);
+      });
 });
 
-auto exp = std::make_shared<ExportOptions>();
-CLI::App* exporter = root.add_subcommand(
-    "export",
+AddCommand(
+    root, "export",
     "Export a form's complete submissions as CSV (ODK layout), XLSX, Stata .dta or SPSS .sav, "
-    "with a codebook (docs/exchange.md)");
-exporter->add_option("--db", exp->db, "Store (SQLite file or postgresql:// URL)")->required();
-exporter->add_option("--form", exp->form, "Form id")->required();
-exporter->add_option("--format", exp->format, "csv, xlsx, dta or sav")->required();
-exporter->add_option("--lang", exp->lang, "Language of labels (code or name; default: the form's)");
-exporter->add_option("--wave", exp->wave, "Only this wave: pretest or main");
-exporter->add_option("--headers", exp->headers,
-                     "CSV/XLSX column names: path (grp/q, the default) or bare (q, unique)");
-exporter->add_flag("--include-pretest", exp->include_pretest, "Include pretest interviews");
-exporter->add_flag("--pseudonymise", exp->pseudonymise,
-                   "Replace org and interviewer ids by keyed pseudonyms; drop sensitive questions");
-exporter->add_option("--key-file", exp->key_file, "Secret key for --pseudonymise (>= 16 bytes)");
-exporter->add_option("-o,--output", exp->output, "Output file (repeats and codebook beside it)")
-    ->required();
-exporter->callback([&ctx, exp]() { RunExport(ctx, *exp); });
-}  // namespace ngosurvey::cli
+    "with a codebook (docs/exchange.md)",
+    [&ctx](CLI::App& exporter) {
+      auto exp = std::make_shared<ExportOptions>();
+      exporter.add_option("--db", exp->db, "Store (SQLite file or postgresql:// URL)")->required();
+      exporter.add_option("--form", exp->form, "Form id")->required();
+      exporter.add_option("--format", exp->format, "csv, xlsx, dta or sav")->required();
+      exporter.add_option("--lang", exp->lang,
+                          "Language of labels (code or name; default: the form's)");
+      exporter.add_option("--wave", exp->wave, "Only this wave: pretest or main");
+      exporter.add_option("--headers", exp->headers,
+                          "CSV/XLSX column names: path (grp/q, the default) or bare (q, unique)");
+      exporter.add_flag("--include-pretest", exp->include_pretest, "Include pretest interviews");
+      exporter.add_flag(
+          "--pseudonymise", exp->pseudonymise,
+          "Replace org and interviewer ids by keyed pseudonyms; drop sensitive questions");
+      exporter.add_option("--key-file", exp->key_file,
+                          "Secret key for --pseudonymise (>= 16 bytes)");
+      exporter
+          .add_option("-o,--output", exp->output, "Output file (repeats and codebook beside it)")
+          ->required();
+      exporter.callback([&ctx, exp]() { RunExport(ctx, *exp); });
+    });
+}
 
 }  // namespace ngosurvey::cli

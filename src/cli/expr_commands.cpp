@@ -101,27 +101,31 @@ void RegisterExprCommands(CLI::App& root, CommandContext& ctx) {
       root.add_subcommand("expr", "Evaluate ODK XPath expressions; list the functions");
   expr->require_subcommand(1);
 
-  auto opts = std::make_shared<ExprOptions>();
-  CLI::App* eval = expr->add_subcommand(
-      "eval", "Evaluate an expression and print its value (errors show a caret; exit 1)");
-  eval->add_option("expression", opts->expression, "The expression, e.g. \"${age} >= 18\"")
-      ->required();
-  eval->add_option(
-      "--set", opts->sets,
-      "An answer: name=value or name:type=value (type: string, number, date, datetime, "
-      "time, select_one, select_multiple); repeatable");
-  eval->add_option("--now", opts->now,
-                   "The clock for today() and now(), e.g. 2024-03-15T10:30:00+07:00");
-  eval->callback([&ctx, opts] { RunEval(ctx, *opts); });
+  AddCommand(
+      *expr, "eval", "Evaluate an expression and print its value (errors show a caret; exit 1)",
+      [&ctx](CLI::App& eval) {
+        auto opts = std::make_shared<ExprOptions>();
+        eval.add_option("expression", opts->expression, "The expression, e.g. \"${age} >= 18\"")
+            ->required();
+        eval.add_option(
+            "--set", opts->sets,
+            "An answer: name=value or name:type=value (type: string, number, date, datetime, "
+            "time, select_one, select_multiple); repeatable");
+        eval.add_option("--now", opts->now,
+                        "The clock for today() and now(), e.g. 2024-03-15T10:30:00+07:00");
+        eval.callback([&ctx, opts] { RunEval(ctx, *opts); });
+      });
 
-  CLI::App* functions = expr->add_subcommand(
-      "functions", "Print the function table (--format md is docs/expressions.md)");
-  functions->add_option("--format", opts->format, "md or text")
-      ->check(CLI::IsMember({"md", "text"}));
-  functions->callback([&ctx, opts] {
-    *ctx.out << (opts->format == "md" ? form::expr::FunctionsMarkdown()
-                                      : form::expr::FunctionsText());
-  });
+  AddCommand(*expr, "functions", "Print the function table (--format md is docs/expressions.md)",
+             [&ctx](CLI::App& functions) {
+               auto opts = std::make_shared<ExprOptions>();
+               functions.add_option("--format", opts->format, "md or text")
+                   ->check(CLI::IsMember({"md", "text"}));
+               functions.callback([&ctx, opts] {
+                 *ctx.out << (opts->format == "md" ? form::expr::FunctionsMarkdown()
+                                                   : form::expr::FunctionsText());
+               });
+             });
 }
 
 }  // namespace ngosurvey::cli

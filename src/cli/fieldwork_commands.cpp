@@ -274,6 +274,14 @@ void RunDispositions(CommandContext& ctx, const std::string& format) {
   }
 }
 
+struct RatesOptions {
+  std::string frame;
+  std::string db;
+  std::string by;
+  std::string e = "proportional";
+  std::string format = "text";
+};
+
 }  // namespace
 
 void RegisterFieldworkCommands(CLI::App& root, CommandContext& ctx) {
@@ -281,36 +289,32 @@ void RegisterFieldworkCommands(CLI::App& root, CommandContext& ctx) {
       "fieldwork", "Fieldwork: sample frame, AAPOR dispositions and outcome rates");
   group->require_subcommand(1);
 
-  struct RatesOptions {
-    std::string frame;
-    std::string db;
-    std::string by;
-    std::string e = "proportional";
-    std::string format = "text";
-  };
-  auto rates_opts = std::make_shared<RatesOptions>();
-  CLI::App* rates = group->add_subcommand(
-      "rates", "AAPOR response, cooperation, refusal and contact rates from a sample frame");
-  rates->add_option("--frame", rates_opts->frame, "Sample frame CSV with a 'disposition' column");
-  rates->add_option("--db", rates_opts->db,
-                    "Store: its frame, contacts and interviews give the dispositions");
-  rates->add_option("--by", rates_opts->by, "Column to group by (e.g. country); overall always");
-  rates->add_option("--e", rates_opts->e,
-                    "Share of unknown-eligibility cases taken as eligible: a number from 0 to 1, "
-                    "or 'proportional' (default)");
-  rates->add_option("--format", rates_opts->format, "Output format")
-      ->check(CLI::IsMember({"text", "csv", "json"}));
-  rates->callback([&ctx, rates_opts] {
-    RunRates(ctx, rates_opts->frame, rates_opts->db, rates_opts->by, rates_opts->e,
-             rates_opts->format);
-  });
+  AddCommand(
+      *group, "rates", "AAPOR response, cooperation, refusal and contact rates from a sample frame",
+      [&ctx](CLI::App& rates) {
+        auto opts = std::make_shared<RatesOptions>();
+        rates.add_option("--frame", opts->frame, "Sample frame CSV with a 'disposition' column");
+        rates.add_option("--db", opts->db,
+                         "Store: its frame, contacts and interviews give the dispositions");
+        rates.add_option("--by", opts->by, "Column to group by (e.g. country); overall always");
+        rates.add_option(
+            "--e", opts->e,
+            "Share of unknown-eligibility cases taken as eligible: a number from 0 to 1, "
+            "or 'proportional' (default)");
+        rates.add_option("--format", opts->format, "Output format")
+            ->check(CLI::IsMember({"text", "csv", "json"}));
+        rates.callback([&ctx, opts] {
+          RunRates(ctx, opts->frame, opts->db, opts->by, opts->e, opts->format);
+        });
+      });
 
-  auto disp_format = std::make_shared<std::string>("text");
-  CLI::App* dispositions =
-      group->add_subcommand("dispositions", "List the AAPOR final disposition codes");
-  dispositions->add_option("--format", *disp_format, "Output format")
-      ->check(CLI::IsMember({"text", "csv"}));
-  dispositions->callback([&ctx, disp_format] { RunDispositions(ctx, *disp_format); });
+  AddCommand(*group, "dispositions", "List the AAPOR final disposition codes",
+             [&ctx](CLI::App& dispositions) {
+               auto format = std::make_shared<std::string>("text");
+               dispositions.add_option("--format", *format, "Output format")
+                   ->check(CLI::IsMember({"text", "csv"}));
+               dispositions.callback([&ctx, format] { RunDispositions(ctx, *format); });
+             });
 
   RegisterFieldworkLogCommands(root, group, ctx);
 }

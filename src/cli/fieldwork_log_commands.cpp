@@ -368,63 +368,71 @@ void RegisterFieldworkLogCommands(CLI::App& root, CLI::App* fieldwork, CommandCo
   CLI::App* frame =
       root.add_subcommand("frame", "The sample frame kept in a store (fieldwork log)");
   frame->require_subcommand(1);
-  auto import_opts = std::make_shared<std::pair<std::string, std::string>>();
-  CLI::App* import = frame->add_subcommand(
-      "import", "Import a sample frame CSV into a store (all or nothing; re-import updates)");
-  import
-      ->add_option("--db", import_opts->first,
-                   "Store (SQLite file, created when missing, or postgresql:// URL)")
-      ->required();
-  import->add_option("FRAME", import_opts->second, "Sample frame CSV")->required();
-  import->callback(
-      [&ctx, import_opts] { RunFrameImport(ctx, import_opts->first, import_opts->second);
+  AddCommand(*frame, "import",
+             "Import a sample frame CSV into a store (all or nothing; re-import updates)",
+             [&ctx](CLI::App& import) {
+               auto opts = std::make_shared<std::pair<std::string, std::string>>();
+               import
+                   .add_option("--db", opts->first,
+                               "Store (SQLite file, created when missing, or postgresql:// URL)")
+                   ->required();
+               import.add_option("FRAME", opts->second, "Sample frame CSV")->required();
+        import.callback([&ctx, opts] { RunFrameImport(ctx, opts->first, opts->second);
+             });
 });
 
-auto list_opts = std::make_shared<std::pair<std::string, std::string>>("", "text");
-CLI::App* list = frame->add_subcommand("list", "List the sample frame kept in a store");
-list->add_option("--db", list_opts->first, "Store (SQLite file or postgresql:// URL)")->required();
-list->add_option("--format", list_opts->second, "Output format")
-    ->check(CLI::IsMember({"text", "csv", "json"}));
-list->callback([&ctx, list_opts] { RunFrameList(ctx, list_opts->first, list_opts->second); });
+AddCommand(*frame, "list", "List the sample frame kept in a store", [&ctx](CLI::App& list) {
+  auto opts = std::make_shared<std::pair<std::string, std::string>>("", "text");
+  list.add_option("--db", opts->first, "Store (SQLite file or postgresql:// URL)")->required();
+  list.add_option("--format", opts->second, "Output format")
+      ->check(CLI::IsMember({"text", "csv", "json"}));
+  list.callback([&ctx, opts] { RunFrameList(ctx, opts->first, opts->second); });
+});
 
 CLI::App* contact = root.add_subcommand("contact", "The contact log kept in a store");
 contact->require_subcommand(1);
-auto contact_opts = std::make_shared<ContactOptions>();
-CLI::App* add = contact->add_subcommand("add", "Log one contact with an organisation");
-add->add_option("--db", contact_opts->db, "Store (SQLite file or postgresql:// URL)")->required();
-add->add_option("ORG", contact_opts->org, "org_id of the organisation")->required();
-add->add_option("--date", contact_opts->date, "Day of the contact, YYYY-MM-DD")->required();
-add->add_option("--mode", contact_opts->mode, "visit, phone, email or letter")->required();
-add->add_option("--outcome", contact_opts->outcome,
-                "Outcome name (refusal, appointment, ...) or AAPOR code (2.112)")
-    ->required();
-add->add_option("--appointment", contact_opts->appointment,
-                "With --outcome appointment: the day set for the interview");
-add->add_option("--note", contact_opts->note, "Free text");
-add->add_option("--by", contact_opts->by, "Who made the contact");
-add->callback([&ctx, contact_opts] { RunContactAdd(ctx, *contact_opts); });
+AddCommand(*contact, "add", "Log one contact with an organisation", [&ctx](CLI::App& add) {
+  auto opts = std::make_shared<ContactOptions>();
+  add.add_option("--db", opts->db, "Store (SQLite file or postgresql:// URL)")->required();
+  add.add_option("ORG", opts->org, "org_id of the organisation")->required();
+  add.add_option("--date", opts->date, "Day of the contact, YYYY-MM-DD")->required();
+  add.add_option("--mode", opts->mode, "visit, phone, email or letter")->required();
+  add.add_option("--outcome", opts->outcome,
+                 "Outcome name (refusal, appointment, ...) or AAPOR code (2.112)")
+      ->required();
+  add.add_option("--appointment", opts->appointment,
+                 "With --outcome appointment: the day set for the interview");
+  add.add_option("--note", opts->note, "Free text");
+  add.add_option("--by", opts->by, "Who made the contact");
+  add.callback([&ctx, opts] { RunContactAdd(ctx, *opts); });
+});
 
-auto due_opts = std::make_shared<StateOptions>();
-CLI::App* due =
-    fieldwork->add_subcommand("due", "Follow-up contacts due, overdue and upcoming (store)");
-due->add_option("--db", due_opts->db, "Store (SQLite file or postgresql:// URL)")->required();
-due->add_option("--date", due_opts->date, "The day to compute for (default today)");
-due->add_option("--schedule", due_opts->schedule,
-                "Schedule file (TOML, docs/formats/schedule.md); default: built-in Dillman");
-due->add_option("--format", due_opts->format, "Output format")
-    ->check(CLI::IsMember({"text", "csv"}));
-due->callback([&ctx, due_opts] { RunDue(ctx, *due_opts); });
+AddCommand(
+    *fieldwork, "due", "Follow-up contacts due, overdue and upcoming (store)",
+    [&ctx](CLI::App& due) {
+      auto opts = std::make_shared<StateOptions>();
+      due.add_option("--db", opts->db, "Store (SQLite file or postgresql:// URL)")->required();
+      due.add_option("--date", opts->date, "The day to compute for (default today)");
+      due.add_option("--schedule", opts->schedule,
+                     "Schedule file (TOML, docs/formats/schedule.md); default: built-in Dillman");
+      due.add_option("--format", opts->format, "Output format")
+          ->check(CLI::IsMember({"text", "csv"}));
+      due.callback([&ctx, opts] { RunDue(ctx, *opts); });
+    });
 
-auto status_opts = std::make_shared<StateOptions>();
-CLI::App* status = fieldwork->add_subcommand(
-    "status", "Dispositions, interviews per interviewer and day, overdue follow-ups (store)");
-status->add_option("--db", status_opts->db, "Store (SQLite file or postgresql:// URL)")->required();
-status->add_option("--by", status_opts->by, "Frame column to group dispositions by");
-status->add_option("--date", status_opts->date, "The day to compute for (default today)");
-status->add_option("--schedule", status_opts->schedule, "Schedule file for overdue follow-ups");
-status->add_option("--format", status_opts->format, "Output format")
-    ->check(CLI::IsMember({"text", "json"}));
-status->callback([&ctx, status_opts] { RunStatus(ctx, *status_opts); });
-}  // namespace ngosurvey::cli
+AddCommand(
+    *fieldwork, "status",
+    "Dispositions, interviews per interviewer and day, overdue follow-ups (store)",
+    [&ctx](CLI::App& status) {
+      auto opts = std::make_shared<StateOptions>();
+      status.add_option("--db", opts->db, "Store (SQLite file or postgresql:// URL)")->required();
+      status.add_option("--by", opts->by, "Frame column to group dispositions by");
+      status.add_option("--date", opts->date, "The day to compute for (default today)");
+      status.add_option("--schedule", opts->schedule, "Schedule file for overdue follow-ups");
+      status.add_option("--format", opts->format, "Output format")
+          ->check(CLI::IsMember({"text", "json"}));
+      status.callback([&ctx, opts] { RunStatus(ctx, *opts); });
+    });
+}
 
 }  // namespace ngosurvey::cli

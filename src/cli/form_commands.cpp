@@ -367,57 +367,64 @@ void RegisterFormCommands(CLI::App& root, CommandContext& ctx) {
   CLI::App* group = root.add_subcommand("form", "Check and describe XLSForm questionnaires");
   group->require_subcommand(1);
 
-  auto check_opts = std::make_shared<CheckOptions>();
-  CLI::App* check = group->add_subcommand(
-      "check",
-      "Validate XLSForms: print every problem (errors, then warnings) with its cell and code,\n"
-      "then a summary line per file. Exit 0 when valid, 1 when any file has errors.");
-  check->add_option("files", check_opts->files, "XLSForm workbooks (.xlsx or .xls)")
-      ->required()
-      ->check(CLI::ExistingFile);
-  check->add_flag("--strict", check_opts->strict, "Warnings fail the check too");
-  check->callback([&ctx, check_opts] { RunCheck(ctx, *check_opts); });
+  AddCommand(*group, "check",
+             "Validate XLSForms: print every problem (errors, then warnings) with its cell and "
+             "code,\nthen a summary line per file. Exit 0 when valid, 1 when any file has errors.",
+             [&ctx](CLI::App& check) {
+               auto opts = std::make_shared<CheckOptions>();
+               check.add_option("files", opts->files, "XLSForm workbooks (.xlsx or .xls)")
+                   ->required()
+                   ->check(CLI::ExistingFile);
+               check.add_flag("--strict", opts->strict, "Warnings fail the check too");
+               check.callback([&ctx, opts] { RunCheck(ctx, *opts); });
+             });
 
-  auto show_opts = std::make_shared<ShowOptions>();
-  CLI::App* show = group->add_subcommand(
-      "show", "Print a form's questions, groups and choice lists (outline or JSON)");
-  show->add_option("file", show_opts->file, "XLSForm workbook (.xlsx or .xls)")
-      ->required()
-      ->check(CLI::ExistingFile);
-  show->add_option("--format", show_opts->format, "text (outline) or json (see docs/cli.md)")
-      ->check(CLI::IsMember({"text", "json"}));
-  show->add_option("--lang", show_opts->lang,
-                   "Language code or name for labels in the text outline");
-  show->callback([&ctx, show_opts] { RunShow(ctx, *show_opts); });
+  AddCommand(*group, "show", "Print a form's questions, groups and choice lists (outline or JSON)",
+             [&ctx](CLI::App& show) {
+               auto opts = std::make_shared<ShowOptions>();
+               show.add_option("file", opts->file, "XLSForm workbook (.xlsx or .xls)")
+                   ->required()
+                   ->check(CLI::ExistingFile);
+               show.add_option("--format", opts->format, "text (outline) or json (see docs/cli.md)")
+                   ->check(CLI::IsMember({"text", "json"}));
+               show.add_option("--lang", opts->lang,
+                               "Language code or name for labels in the text outline");
+               show.callback([&ctx, opts] { RunShow(ctx, *opts); });
+             });
 
-  auto model_opts = std::make_shared<ModelOptions>();
-  CLI::App* model = group->add_subcommand(
-      "model",
-      "Write a valid form's model as JSON, lossless: what the WebAssembly interview engine\n"
-      "reads (docs/formats/form-json.md). Exit 1 when the form has errors.");
-  model->add_option("file", model_opts->file, "XLSForm workbook (.xlsx or .xls)")
-      ->required()
-      ->check(CLI::ExistingFile);
-  model->add_option("-o,--output", model_opts->output,
-                    "Write to PATH (all-or-nothing) instead of stdout");
-  model->callback([&ctx, model_opts] { RunModel(ctx, *model_opts); });
+  AddCommand(*group, "model",
+             "Write a valid form's model as JSON, lossless: what the WebAssembly interview "
+             "engine\nreads (docs/formats/form-json.md). Exit 1 when the form has errors.",
+             [&ctx](CLI::App& model) {
+               auto opts = std::make_shared<ModelOptions>();
+               model.add_option("file", opts->file, "XLSForm workbook (.xlsx or .xls)")
+                   ->required()
+                   ->check(CLI::ExistingFile);
+               model.add_option("-o,--output", opts->output,
+                                "Write to PATH (all-or-nothing) instead of stdout");
+               model.callback([&ctx, opts] { RunModel(ctx, *opts); });
+             });
 
-  auto xform_opts = std::make_shared<XFormCommandOptions>();
-  CLI::App* xform = group->add_subcommand(
-      "xform",
-      "Write the ODK XForm (XML) of an XLSForm, as pyxform would, for ODK Collect, Enketo\n"
-      "and ODK Web Forms (differences: docs/xform.md). Exit 1 on an invalid form, with the\n"
-      "diagnostics of `form check`.");
-  xform->add_option("file", xform_opts->file, "XLSForm workbook (.xlsx or .xls)")
-      ->required()
-      ->check(CLI::ExistingFile);
-  xform->add_option("-o,--output", xform_opts->output,
-                    "Write the XForm to this file (atomically) instead of standard output");
-  xform->callback([&ctx, xform_opts] { RunXForm(ctx, *xform_opts); });
+  AddCommand(*group, "xform",
+             "Write the ODK XForm (XML) of an XLSForm, as pyxform would, for ODK Collect, "
+             "Enketo\nand ODK Web Forms (differences: docs/xform.md). Exit 1 on an invalid form, "
+             "with the\ndiagnostics of `form check`.",
+             [&ctx](CLI::App& xform) {
+               auto opts = std::make_shared<XFormCommandOptions>();
+               xform.add_option("file", opts->file, "XLSForm workbook (.xlsx or .xls)")
+                   ->required()
+                   ->check(CLI::ExistingFile);
+               xform.add_option(
+                   "-o,--output", opts->output,
+                   "Write the XForm to this file (atomically) instead of standard output");
+               xform.callback([&ctx, opts] { RunXForm(ctx, *opts); });
+             });
 
-  CLI::App* catalogue = group->add_subcommand(
-      "diagnostics", "Print the catalogue of diagnostic codes as Markdown (docs/diagnostics.md)");
-  catalogue->callback([&ctx] { *ctx.out << form::DiagnosticsMarkdown(); });
+  AddCommand(*group, "diagnostics",
+             "Print the catalogue of diagnostic codes as Markdown (docs/diagnostics.md)",
+             [&ctx](CLI::App& catalogue) {
+               catalogue.callback([&ctx] { *ctx.out << form::DiagnosticsMarkdown(); });
+             });
 }
 
 }  // namespace ngosurvey::cli

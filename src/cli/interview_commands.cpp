@@ -673,33 +673,37 @@ void RunEdit(CommandContext& ctx, const EditOptions& opts) {
 }  // namespace
 
 void RegisterInterviewCommands(CLI::App& root, CommandContext& ctx) {
-  auto iv_opts = std::make_shared<InterviewOptions>();
-  CLI::App* iv = root.add_subcommand(
-      "interview", "Run an interview in the terminal; saves a draft after every answer");
-  iv->add_option("--form", iv_opts->form_path, "The XLSForm (.xlsx or .xls) of a new interview");
-  iv->add_option("--db", iv_opts->db,
-                 "The store (SQLite file, created if missing, or postgresql:// URL)")
-      ->required();
-  iv->add_option("--lang", iv_opts->lang, "Language code or name (default: the form's)");
-  iv->add_option("--org", iv_opts->org, "The organisation interviewed");
-  iv->add_option("--interviewer", iv_opts->interviewer, "Who interviews (the username metadata)");
-  iv->add_option("--wave", iv_opts->wave, "pretest or main (pretests are kept, never tabulated)")
-      ->check(CLI::IsMember({"pretest", "main"}));
-  iv->add_option("--resume", iv_opts->resume, "Resume the draft INSTANCE_ID where it stopped");
-  iv->callback([&ctx, iv_opts] { RunInterview(ctx, *iv_opts); });
+  AddCommand(
+      root, "interview", "Run an interview in the terminal; saves a draft after every answer",
+      [&ctx](CLI::App& iv) {
+        auto opts = std::make_shared<InterviewOptions>();
+        iv.add_option("--form", opts->form_path, "The XLSForm (.xlsx or .xls) of a new interview");
+        iv.add_option("--db", opts->db,
+                      "The store (SQLite file, created if missing, or postgresql:// URL)")
+            ->required();
+        iv.add_option("--lang", opts->lang, "Language code or name (default: the form's)");
+        iv.add_option("--org", opts->org, "The organisation interviewed");
+        iv.add_option("--interviewer", opts->interviewer, "Who interviews (the username metadata)");
+        iv.add_option("--wave", opts->wave, "pretest or main (pretests are kept, never tabulated)")
+            ->check(CLI::IsMember({"pretest", "main"}));
+        iv.add_option("--resume", opts->resume, "Resume the draft INSTANCE_ID where it stopped");
+        iv.callback([&ctx, opts] { RunInterview(ctx, *opts); });
+      });
 
-  auto edit_opts = std::make_shared<EditOptions>();
-  CLI::App* edit =
-      root.add_subcommand("edit", "Correct answers of a completed submission (validated, audited)");
-  edit->add_option("--db", edit_opts->db, "The store (SQLite file or postgresql:// URL)")
-      ->required();
-  edit->add_option("instance_id", edit_opts->instance_id, "The submission (uuid:...)")->required();
-  edit->add_option("--set", edit_opts->sets,
-                   "NAME=VALUE (or PATH=VALUE inside repeats; VALUE :refused or :dont_know)")
-      ->required();
-  edit->add_option("--reason", edit_opts->reason, "Why (kept in the audit trail)")->required();
-  edit->add_option("--by", edit_opts->by, "Who makes the change")->required();
-  edit->callback([&ctx, edit_opts] { RunEdit(ctx, *edit_opts); });
+  AddCommand(
+      root, "edit", "Correct answers of a completed submission (validated, audited)",
+      [&ctx](CLI::App& edit) {
+        auto opts = std::make_shared<EditOptions>();
+        edit.add_option("--db", opts->db, "The store (SQLite file or postgresql:// URL)")
+            ->required();
+        edit.add_option("instance_id", opts->instance_id, "The submission (uuid:...)")->required();
+        edit.add_option("--set", opts->sets,
+                        "NAME=VALUE (or PATH=VALUE inside repeats; VALUE :refused or :dont_know)")
+            ->required();
+        edit.add_option("--reason", opts->reason, "Why (kept in the audit trail)")->required();
+        edit.add_option("--by", opts->by, "Who makes the change")->required();
+        edit.callback([&ctx, opts] { RunEdit(ctx, *opts); });
+      });
 }
 
 }  // namespace ngosurvey::cli

@@ -121,16 +121,19 @@ void RegisterKeysCommands(CLI::App& root, CommandContext& ctx) {
   CLI::App* keys = root.add_subcommand(
       "keys", "The RSA key pair of an encrypted ODK form (docs/cli.md#keys-generate)");
   keys->require_subcommand(1);
-  auto opts = std::make_shared<GenerateOptions>();
-  CLI::App* generate = keys->add_subcommand(
-      "generate",
+  AddCommand(
+      *keys, "generate",
       "Write DIR/private.pem (RSA-2048, PKCS#8, encrypted with a passphrase) and DIR/public.pem, "
-      "and print the public_key value for the form's settings");
-  generate->add_option("-o,--output", opts->output, "The folder to write the keys in")->required();
-  generate->add_option("--passphrase-file", opts->passphrase_file,
-                       "Read the passphrase from the first line of this file (default: the "
-                       "terminal)");
-  generate->callback([&ctx, opts] { RunGenerate(ctx, *opts); });
+      "and print the public_key value for the form's settings",
+      [&ctx](CLI::App& generate) {
+        auto opts = std::make_shared<GenerateOptions>();
+        generate.add_option("-o,--output", opts->output, "The folder to write the keys in")
+            ->required();
+        generate.add_option("--passphrase-file", opts->passphrase_file,
+                            "Read the passphrase from the first line of this file (default: the "
+                            "terminal)");
+        generate.callback([&ctx, opts] { RunGenerate(ctx, *opts); });
+      });
 }
 
 }  // namespace ngosurvey::cli

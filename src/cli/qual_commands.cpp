@@ -551,94 +551,117 @@ void RunNetwork(CommandContext& ctx, const NetworkCliOptions& opts) {
 }  // namespace
 
 void RegisterQualCommands(CLI::App& root, CommandContext& ctx) {
+  // Shared by `code` and its subcommands: `code export` fills what both declare.
   auto opts = std::make_shared<CodeOptions>();
-  CLI::App* code = root.add_subcommand(
-      "code",
+  CLI::App* code = AddCommand(
+      root, "code",
       "Code open answers with a codebook's themes in the terminal (resumable; each coder sees only "
-      "their own codes), or move codings as CSV and reconcile them");
-  code->add_option("--db", opts->db, "The store (SQLite file or postgresql:// URL)");
-  code->add_option("--codebook", opts->codebook, "The codebook (TOML, docs/formats/codebook.md)");
-  code->add_option("--question", opts->question, "The open question to code (its name)");
-  code->add_option("--coder", opts->coder, "Who codes");
+      "their own codes), or move codings as CSV and reconcile them",
+      [&ctx, opts](CLI::App& code) {
+        code.add_option("--db", opts->db, "The store (SQLite file or postgresql:// URL)");
+        code.add_option("--codebook", opts->codebook,
+                        "The codebook (TOML, docs/formats/codebook.md)");
+        code.add_option("--question", opts->question, "The open question to code (its name)");
+        code.add_option("--coder", opts->coder, "Who codes");
+        code.callback([&ctx, opts, command = &code] {
+          if (command->get_subcommands().empty()) RunCodeSession(ctx, *opts);
+        });
+      });
   code->require_subcommand(0, 1);
 
-  auto add_common = [&](CLI::App* sub, bool coder) {
-    sub->add_option("--db", opts->db, "The store (SQLite file or postgresql:// URL)")->required();
-    sub->add_option("--question", opts->question, "The question (its name)")->required();
-    if (coder) sub->add_option("--coder", opts->coder, "Only this coder's codings");
+  auto add_common = [opts](CLI::App& sub, bool coder) {
+    sub.add_option("--db", opts->db, "The store (SQLite file or postgresql:// URL)")->required();
+    sub.add_option("--question", opts->question, "The question (its name)")->required();
+    if (coder) sub.add_option("--coder", opts->coder, "Only this coder's codings");
   };
-  CLI::App* exp = code->add_subcommand(
-      "export",
+  AddCommand(
+      *code, "export",
       "Write codings as CSV (instance_id,question,coder,code,start,end), or as a REFI-QDA project "
-      "for NVivo, ATLAS.ti or MAXQDA when FILE ends in .qdpx");
-  add_common(exp, true);
-  exp->add_option("--codebook", opts->codebook,
-                  "The codebook (needed for .qdpx: its themes are the project's codes)");
-  exp->add_option("file", opts->file, "The CSV file to write ('-': standard output), or FILE.qdpx")
-      ->required();
-  exp->callback([&ctx, opts] { RunCodeExport(ctx, *opts); });
+      "for NVivo, ATLAS.ti or MAXQDA when FILE ends in .qdpx",
+      [&ctx, opts, add_common](CLI::App& exp) {
+        add_common(exp, true);
+        exp.add_option("--codebook", opts->codebook,
+                       "The codebook (needed for .qdpx: its themes are the project's codes)");
+        exp.add_option("file", opts->file,
+                       "The CSV file to write ('-': standard output), or FILE.qdpx")
+            ->required();
+        exp.callback([&ctx, opts] { RunCodeExport(ctx, *opts); });
+      });
 
-  CLI::App* imp = code->add_subcommand(
-      "import",
+  AddCommand(
+      *code, "import",
       "Read codings from CSV (instance_id,question,coder,code,start,end) or a REFI-QDA project "
-      "(FILE.qdpx), checked, all or nothing");
-  add_common(imp, true);
-  imp->add_option("--codebook", opts->codebook, "The codebook the codes must be in")->required();
-  imp->add_option("file", opts->file, "The CSV file, or FILE.qdpx")->required();
-  imp->callback([&ctx, opts] { RunCodeImport(ctx, *opts); });
+      "(FILE.qdpx), checked, all or nothing",
+      [&ctx, opts, add_common](CLI::App& imp) {
+        add_common(imp, true);
+        imp.add_option("--codebook", opts->codebook, "The codebook the codes must be in")
+            ->required();
+        imp.add_option("file", opts->file, "The CSV file, or FILE.qdpx")->required();
+        imp.callback([&ctx, opts] { RunCodeImport(ctx, *opts); });
+      });
 
-  CLI::App* rec = code->add_subcommand(
-      "reconcile", "Record the agreed codes of one answer and who decided (audited)");
-  add_common(rec, false);
-  rec->add_option("--codebook", opts->codebook, "The codebook the codes must be in")->required();
-  rec->add_option("--instance", opts->instance_id, "The submission (uuid:...)")->required();
-  rec->add_option("--codes", opts->codes,
-                  "The agreed codes: ids, CODE@START-END, or '-' for no code")
-      ->required();
-  rec->add_option("--by", opts->by, "Who decided")->required();
-  rec->add_option("--reason", opts->reason, "Why (kept in the audit trail)")->required();
-  rec->callback([&ctx, opts] { RunCodeReconcile(ctx, *opts); });
+  AddCommand(
+      *code, "reconcile", "Record the agreed codes of one answer and who decided (audited)",
+      [&ctx, opts, add_common](CLI::App& rec) {
+        add_common(rec, false);
+        rec.add_option("--codebook", opts->codebook, "The codebook the codes must be in")
+            ->required();
+        rec.add_option("--instance", opts->instance_id, "The submission (uuid:...)")->required();
+        rec.add_option("--codes", opts->codes,
+                       "The agreed codes: ids, CODE@START-END, or '-' for no code")
+            ->required();
+        rec.add_option("--by", opts->by, "Who decided")->required();
+        rec.add_option("--reason", opts->reason, "Why (kept in the audit trail)")->required();
+        rec.callback([&ctx, opts] { RunCodeReconcile(ctx, *opts); });
+      });
 
-  code->callback([&ctx, opts, code] {
-    if (code->get_subcommands().empty()) RunCodeSession(ctx, *opts);
-  });
-
-  auto ag = std::make_shared<AgreementCliOptions>();
-  CLI::App* agreement = root.add_subcommand(
-      "agreement",
+  AddCommand(
+      root, "agreement",
       "Agreement among the coders of an open question: percent agreement, Cohen's and Fleiss' "
-      "kappa, Krippendorff's alpha with a bootstrap interval, per code and overall");
-  agreement->add_option("--db", ag->db, "The store (SQLite file or postgresql:// URL)")->required();
-  agreement->add_option("--question", ag->question, "The coded question (its name)")->required();
-  agreement->add_option("--format", ag->format, "md, csv (code,statistic,value) or html")
-      ->check(CLI::IsMember({"md", "csv", "html"}));
-  agreement->add_option("--codebook", ag->codebook,
-                        "Order and label the codes as this codebook does");
-  agreement
-      ->add_option("--replicates", ag->replicates,
-                   "Bootstrap resamples (default 1000; 0: no interval)")
-      ->check(CLI::Range(0, 100000));
-  agreement->add_option("-o,--output", ag->output,
-                        "Write to this file (atomically) instead of standard output");
-  agreement->callback([&ctx, ag] { RunAgreement(ctx, *ag); });
+      "kappa, Krippendorff's alpha with a bootstrap interval, per code and overall",
+      [&ctx](CLI::App& agreement) {
+        auto ag = std::make_shared<AgreementCliOptions>();
+        agreement.add_option("--db", ag->db, "The store (SQLite file or postgresql:// URL)")
+            ->required();
+        agreement.add_option("--question", ag->question, "The coded question (its name)")
+            ->required();
+        agreement.add_option("--format", ag->format, "md, csv (code,statistic,value) or html")
+            ->check(CLI::IsMember({"md", "csv", "html"}));
+        agreement.add_option("--codebook", ag->codebook,
+                             "Order and label the codes as this codebook does");
+        agreement
+            .add_option("--replicates", ag->replicates,
+                        "Bootstrap resamples (default 1000; 0: no interval)")
+            ->check(CLI::Range(0, 100000));
+        agreement.add_option("-o,--output", ag->output,
+                             "Write to this file (atomically) instead of standard output");
+        agreement.callback([&ctx, ag] { RunAgreement(ctx, *ag); });
+      });
 
-  auto net = std::make_shared<NetworkCliOptions>();
-  CLI::App* network = root.add_subcommand(
-      "network",
+  AddCommand(
+      root, "network",
       "The coordination network named by the answers (who works with whom): degrees, "
       "betweenness, density, reciprocity and components per country and overall, or the graph "
-      "as GraphML or an SVG picture");
-  network->add_option("--db", net->db, "The store (SQLite file)")->required();
-  network->add_option("--spec", net->spec, "The network spec (TOML, docs/formats/network-spec.md)")
-      ->required();
-  network->add_option("--format", net->format, "csv (scope,node,measure,value), graphml, svg or md")
-      ->check(CLI::IsMember({"csv", "graphml", "svg", "md"}));
-  network->add_option("-o,--output", net->output,
-                      "Write to this file (atomically) instead of standard output");
-  network->add_option("--lang", net->lang,
-                      "Language of the tool's words in md and svg: en, km or vi (code or name; "
-                      "default en); the organisations' names stay as written");
-  network->callback([&ctx, net] { RunNetwork(ctx, *net); });
+      "as GraphML or an SVG picture",
+      [&ctx](CLI::App& network) {
+        auto net = std::make_shared<NetworkCliOptions>();
+        network.add_option("--db", net->db, "The store (SQLite file)")->required();
+        network
+            .add_option("--spec", net->spec,
+                        "The network spec (TOML, docs/formats/network-spec.md)")
+            ->required();
+        network
+            .add_option("--format", net->format,
+                        "csv (scope,node,measure,value), graphml, svg or md")
+            ->check(CLI::IsMember({"csv", "graphml", "svg", "md"}));
+        network.add_option("-o,--output", net->output,
+                           "Write to this file (atomically) instead of standard output");
+        network.add_option(
+            "--lang", net->lang,
+            "Language of the tool's words in md and svg: en, km or vi (code or name; "
+            "default en); the organisations' names stay as written");
+        network.callback([&ctx, net] { RunNetwork(ctx, *net); });
+      });
 }
 
 }  // namespace ngosurvey::cli

@@ -327,89 +327,97 @@ void AddPasswordOptions(CLI::App* cmd, UserOptions* opts) {
                   "ngosurvey): the stored HA1 is made for it");
 }
 
+// serve's options and callback (AddCommand's build).
+void AddServeOptions(CLI::App& serve, CommandContext& ctx) {
+  auto opts = std::make_shared<ServeOptions>();
+  serve.add_option("--db", opts->db, "The store (SQLite file or postgresql:// URL)")->required();
+  serve.add_option("--listen", opts->listen,
+                   "ADDR:PORT or [IPv6]:PORT to listen on (default 127.0.0.1:8080; port 0: any)");
+  serve.add_option("--tls-cert", opts->tls_cert, "TLS certificate (PEM): serve HTTPS")
+      ->check(CLI::ExistingFile);
+  serve.add_option("--tls-key", opts->tls_key, "TLS private key (PEM)")->check(CLI::ExistingFile);
+  serve.add_option("--base-url", opts->base_url,
+                   "The URL clients reach the server at (default: from --listen)");
+  serve.add_option("--realm", opts->realm,
+                   "The HTTP Digest realm (default ngosurvey; users' secrets are made for it)");
+  serve.add_option("--web-root", opts->web_root,
+                   "The browser app's folder, served at / and /web/ (default: "
+                   "PREFIX/share/ngosurvey/web beside an installed binary, else the web/ "
+                   "folder of the checkout it was built from)");
+  serve
+      .add_option("--db-connections", opts->db_connections,
+                  "Connections to the store (default 8): on PostgreSQL each serves one "
+                  "request's transaction at a time; on SQLite one writer and N-1 readers")
+      ->check(CLI::Range(1, 1000));
+  serve.add_option("--trusted-proxy", opts->trusted_proxies,
+                   "A reverse proxy's address: its last X-Forwarded-For hop names the client "
+                   "(repeatable)");
+  serve.callback([&ctx, opts] { RunServe(ctx, *opts); });
+}
+
 }  // namespace
 
 void RegisterServerCommands(CLI::App& root, CommandContext& ctx) {
   // `form publish` joins the form group registered before (commands.cpp's order).
-  CLI::App* form = root.get_subcommand("form");
-  auto publish_opts = std::make_shared<PublishOptions>();
-  CLI::App* publish = form->add_subcommand(
-      "publish",
+  AddCommand(
+      *root.get_subcommand("form"), "publish",
       "Publish a version of a form for ODK clients (serve): the workbook, its XForm and the\n"
       "media files it names from FORM-media/ beside it. The same file again changes nothing;\n"
-      "a changed form needs a new version in its settings.");
-  publish->add_option("--db", publish_opts->db, "The store (SQLite file)")->required();
-  publish->add_option("file", publish_opts->file, "XLSForm workbook (.xlsx or .xls)")
-      ->required()
-      ->check(CLI::ExistingFile);
-  publish->callback([&ctx, publish_opts] { RunPublish(ctx, *publish_opts); });
+      "a changed form needs a new version in its settings.",
+      [&ctx](CLI::App& publish) {
+        auto opts = std::make_shared<PublishOptions>();
+        publish.add_option("--db", opts->db, "The store (SQLite file)")->required();
+        publish.add_option("file", opts->file, "XLSForm workbook (.xlsx or .xls)")
+            ->required()
+            ->check(CLI::ExistingFile);
+        publish.callback([&ctx, opts] { RunPublish(ctx, *opts); });
+      });
 
   CLI::App* users = root.add_subcommand(
       "users", "Accounts of the collection server: roles, forms, passwords (docs/server.md)");
   users->require_subcommand(1);
 
-  auto add_opts = std::make_shared<UserOptions>();
-  CLI::App* add = users->add_subcommand("add", "Add an account");
-  AddDb(add, add_opts.get());
-  add->add_option("name", add_opts->name, "The user name ([A-Za-z0-9._@-], 1 to 64)")->required();
-  add->add_option("--role", add_opts->role, "admin, supervisor, interviewer or analyst")
-      ->required()
-      ->check(CLI::IsMember({"admin", "supervisor", "interviewer", "analyst"}));
-  add->add_option("--forms", add_opts->forms,
-                  "The form ids the account works on, comma-separated (default: every form)");
-  AddPasswordOptions(add, add_opts.get());
-  add->callback([&ctx, add_opts] { RunAdd(ctx, *add_opts); });
+  AddCommand(*users, "add", "Add an account", [&ctx](CLI::App& add) {
+    auto opts = std::make_shared<UserOptions>();
+    AddDb(&add, opts.get());
+    add.add_option("name", opts->name, "The user name ([A-Za-z0-9._@-], 1 to 64)")->required();
+    add.add_option("--role", opts->role, "admin, supervisor, interviewer or analyst")
+        ->required()
+        ->check(CLI::IsMember({"admin", "supervisor", "interviewer", "analyst"}));
+    add.add_option("--forms", opts->forms,
+                   "The form ids the account works on, comma-separated (default: every form)");
+    AddPasswordOptions(&add, opts.get());
+    add.callback([&ctx, opts] { RunAdd(ctx, *opts); });
+  });
 
-  auto list_opts = std::make_shared<UserOptions>();
-  CLI::App* list = users->add_subcommand("list", "List the accounts (never their secrets)");
-  AddDb(list, list_opts.get());
-  list->callback([&ctx, list_opts] { RunList(ctx, *list_opts); });
+  AddCommand(*users, "list", "List the accounts (never their secrets)", [&ctx](CLI::App& list) {
+    auto opts = std::make_shared<UserOptions>();
+    AddDb(&list, opts.get());
+    list.callback([&ctx, opts] { RunList(ctx, *opts); });
+  });
 
-  auto disable_opts = std::make_shared<UserOptions>();
-  CLI::App* disable =
-      users->add_subcommand("disable", "Disable an account: it can no longer log in");
-  AddDb(disable, disable_opts.get());
-  disable->add_option("name", disable_opts->name, "The user name")->required();
-  disable->callback([&ctx, disable_opts] { RunDisable(ctx, *disable_opts); });
+  AddCommand(*users, "disable", "Disable an account: it can no longer log in",
+             [&ctx](CLI::App& disable) {
+               auto opts = std::make_shared<UserOptions>();
+               AddDb(&disable, opts.get());
+               disable.add_option("name", opts->name, "The user name")->required();
+               disable.callback([&ctx, opts] { RunDisable(ctx, *opts); });
+             });
 
-  auto passwd_opts = std::make_shared<UserOptions>();
-  CLI::App* passwd = users->add_subcommand("passwd", "Set an account's password");
-  AddDb(passwd, passwd_opts.get());
-  passwd->add_option("name", passwd_opts->name, "The user name")->required();
-  AddPasswordOptions(passwd, passwd_opts.get());
-  passwd->callback([&ctx, passwd_opts] { RunPasswd(ctx, *passwd_opts); });
+  AddCommand(*users, "passwd", "Set an account's password", [&ctx](CLI::App& passwd) {
+    auto opts = std::make_shared<UserOptions>();
+    AddDb(&passwd, opts.get());
+    passwd.add_option("name", opts->name, "The user name")->required();
+    AddPasswordOptions(&passwd, opts.get());
+    passwd.callback([&ctx, opts] { RunPasswd(ctx, *opts); });
+  });
 
-  auto serve_opts = std::make_shared<ServeOptions>();
-  CLI::App* serve = root.add_subcommand(
-      "serve",
+  AddCommand(
+      root, "serve",
       "Run the collection server: OpenRosa for ODK Collect, Enketo and ODK Web Forms, and the\n"
       "JSON API (docs/server.md). One JSON log line per request on standard error; SIGTERM\n"
-      "stops it gracefully.");
-  serve->add_option("--db", serve_opts->db, "The store (SQLite file or postgresql:// URL)")
-      ->required();
-  serve->add_option("--listen", serve_opts->listen,
-                    "ADDR:PORT or [IPv6]:PORT to listen on (default 127.0.0.1:8080; port 0: any)");
-  serve->add_option("--tls-cert", serve_opts->tls_cert, "TLS certificate (PEM): serve HTTPS")
-      ->check(CLI::ExistingFile);
-  serve->add_option("--tls-key", serve_opts->tls_key, "TLS private key (PEM)")
-      ->check(CLI::ExistingFile);
-  serve->add_option("--base-url", serve_opts->base_url,
-                    "The URL clients reach the server at (default: from --listen)");
-  serve->add_option("--realm", serve_opts->realm,
-                    "The HTTP Digest realm (default ngosurvey; users' secrets are made for it)");
-  serve->add_option("--web-root", serve_opts->web_root,
-                    "The browser app's folder, served at / and /web/ (default: "
-                    "PREFIX/share/ngosurvey/web beside an installed binary, else the web/ "
-                    "folder of the checkout it was built from)");
-  serve
-      ->add_option("--db-connections", serve_opts->db_connections,
-                   "Connections to the store (default 8): on PostgreSQL each serves one "
-                   "request's transaction at a time; on SQLite one writer and N-1 readers")
-      ->check(CLI::Range(1, 1000));
-  serve->add_option("--trusted-proxy", serve_opts->trusted_proxies,
-                    "A reverse proxy's address: its last X-Forwarded-For hop names the client "
-                    "(repeatable)");
-  serve->callback([&ctx, serve_opts] { RunServe(ctx, *serve_opts); });
+      "stops it gracefully.",
+      [&ctx](CLI::App& serve) { AddServeOptions(serve, ctx); });
 }
 
 }  // namespace ngosurvey::cli

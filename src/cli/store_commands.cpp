@@ -242,53 +242,62 @@ void RunMigrate(CommandContext& ctx, const MigrateOptions& opts) {
 void RegisterStoreCommands(CLI::App& root, CommandContext& ctx) {
   CLI::App* submissions = root.add_subcommand("submissions", "List the interviews kept in a store");
   submissions->require_subcommand(1);
-  auto list_opts = std::make_shared<ListOptions>();
-  CLI::App* list = submissions->add_subcommand(
-      "list", "List submissions with their answers (read-only; never changes the file)");
-  list->add_option("--db", list_opts->db, "The store (SQLite file or postgresql:// URL)")
-      ->required();
-  list->add_option("--form", list_opts->form, "Only this form id");
-  list->add_option("--status", list_opts->status, "Only draft or complete submissions")
-      ->check(CLI::IsMember({"draft", "complete"}));
-  list->add_option("--wave", list_opts->wave, "Only the pretest or the main wave")
-      ->check(CLI::IsMember({"pretest", "main"}));
-  list->add_option("--format", list_opts->format,
-                   "text (one line each), json (answers with states) or csv (one row per answer)")
-      ->check(CLI::IsMember({"text", "json", "csv"}));
-  list->callback([&ctx, list_opts] { RunList(ctx, *list_opts); });
+  AddCommand(
+      *submissions, "list",
+      "List submissions with their answers (read-only; never changes the file)",
+      [&ctx](CLI::App& list) {
+        auto opts = std::make_shared<ListOptions>();
+        list.add_option("--db", opts->db, "The store (SQLite file or postgresql:// URL)")
+            ->required();
+        list.add_option("--form", opts->form, "Only this form id");
+        list.add_option("--status", opts->status, "Only draft or complete submissions")
+            ->check(CLI::IsMember({"draft", "complete"}));
+        list.add_option("--wave", opts->wave, "Only the pretest or the main wave")
+            ->check(CLI::IsMember({"pretest", "main"}));
+        list.add_option(
+                "--format", opts->format,
+                "text (one line each), json (answers with states) or csv (one row per answer)")
+            ->check(CLI::IsMember({"text", "json", "csv"}));
+        list.callback([&ctx, opts] { RunList(ctx, *opts); });
+      });
 
   CLI::App* audit = root.add_subcommand(
       "audit", "The audit trail of changes to completed submissions (hash-chained)");
   audit->require_subcommand(1);
-  auto audit_opts = std::make_shared<AuditOptions>();
-  CLI::App* show = audit->add_subcommand("show", "Print audit entries, oldest first");
-  show->add_option("--db", audit_opts->db, "The store (SQLite file or postgresql:// URL)")
-      ->required();
-  show->add_option("instance_id", audit_opts->instance_id, "Only this submission (uuid:...)");
-  show->callback([&ctx, audit_opts] { RunShow(ctx, *audit_opts); });
-  CLI::App* verify = audit->add_subcommand(
-      "verify", "Recompute the hash chain; exit 1 naming the first broken entry");
-  verify->add_option("--db", audit_opts->db, "The store (SQLite file or postgresql:// URL)")
-      ->required();
-  verify->add_option("instance_id", audit_opts->instance_id,
-                     "Also count this submission's entries (the whole chain is checked)");
-  verify->callback([&ctx, audit_opts] { RunVerify(ctx, *audit_opts); });
+  AddCommand(*audit, "show", "Print audit entries, oldest first", [&ctx](CLI::App& show) {
+    auto opts = std::make_shared<AuditOptions>();
+    show.add_option("--db", opts->db, "The store (SQLite file or postgresql:// URL)")->required();
+    show.add_option("instance_id", opts->instance_id, "Only this submission (uuid:...)");
+    show.callback([&ctx, opts] { RunShow(ctx, *opts); });
+  });
+  AddCommand(*audit, "verify", "Recompute the hash chain; exit 1 naming the first broken entry",
+             [&ctx](CLI::App& verify) {
+               auto opts = std::make_shared<AuditOptions>();
+               verify.add_option("--db", opts->db, "The store (SQLite file or postgresql:// URL)")
+                   ->required();
+               verify.add_option(
+                   "instance_id", opts->instance_id,
+                   "Also count this submission's entries (the whole chain is checked)");
+               verify.callback([&ctx, opts] { RunVerify(ctx, *opts); });
+             });
 
   CLI::App* store_group = root.add_subcommand("store", "Move a store between back ends");
   store_group->require_subcommand(1);
-  auto migrate_opts = std::make_shared<MigrateOptions>();
-  CLI::App* migrate = store_group->add_subcommand(
-      "migrate",
+  AddCommand(
+      *store_group, "migrate",
       "Copy every row of a store (forms, submissions, answers, drafts, audit trail, fieldwork "
       "log, codings, attachments) into an empty store, e.g. a SQLite file into PostgreSQL; refused "
       "when the "
-      "target is not empty");
-  migrate->add_option("--from", migrate_opts->from, "The store to copy (read-only)")->required();
-  migrate
-      ->add_option("--to", migrate_opts->to,
-                   "The empty target store (postgresql:// URL or SQLite file)")
-      ->required();
-  migrate->callback([&ctx, migrate_opts] { RunMigrate(ctx, *migrate_opts); });
+      "target is not empty",
+      [&ctx](CLI::App& migrate) {
+        auto opts = std::make_shared<MigrateOptions>();
+        migrate.add_option("--from", opts->from, "The store to copy (read-only)")->required();
+        migrate
+            .add_option("--to", opts->to,
+                        "The empty target store (postgresql:// URL or SQLite file)")
+            ->required();
+        migrate.callback([&ctx, opts] { RunMigrate(ctx, *opts); });
+      });
 }
 
 }  // namespace ngosurvey::cli

@@ -108,27 +108,31 @@ void RunReport(CommandContext& ctx, const ReportOptions& opts) {
 }  // namespace
 
 void RegisterStudyCommands(CLI::App& root, CommandContext& ctx) {
-  auto synth_opts = std::make_shared<SynthOptions>();
-  CLI::App* synth = root.add_subcommand(
-      "synth",
+  AddCommand(
+      root, "synth",
       "Generate SYNTHETIC microdata that reproduce a study's published tables (deterministic; "
-      "respects the instrument's skip logic and choices)");
-  synth->add_option("STUDY_DIR", synth_opts->dir, "Study folder with a study.toml")->required();
-  synth->add_option("-o,--output", synth_opts->output,
-                    "Folder to write to (default: the folder of the study's `data` file)");
-  synth->add_option("--seed", synth_opts->seed, "Seed (default: [synth] seed of study.toml)");
-  synth->callback([&ctx, synth_opts] { RunSynth(ctx, *synth_opts); });
+      "respects the instrument's skip logic and choices)",
+      [&ctx](CLI::App& synth) {
+        auto opts = std::make_shared<SynthOptions>();
+        synth.add_option("STUDY_DIR", opts->dir, "Study folder with a study.toml")->required();
+        synth.add_option("-o,--output", opts->output,
+                         "Folder to write to (default: the folder of the study's `data` file)");
+        synth.add_option("--seed", opts->seed, "Seed (default: [synth] seed of study.toml)");
+        synth.callback([&ctx, opts] { RunSynth(ctx, *opts); });
+      });
 
-  auto report_opts = std::make_shared<ReportOptions>();
-  CLI::App* report = root.add_subcommand(
-      "report",
+  AddCommand(
+      root, "report",
       "Write a study's report: design and fieldwork with response rates, every table with the "
-      "published value beside the reproduced one, the audit, item nonresponse, charts");
-  report->add_option("STUDY_DIR", report_opts->dir, "Study folder with a study.toml")->required();
-  report->add_option("-o,--output", report_opts->output, "Output folder (default: out)");
-  report->add_option("--lang", report_opts->lang,
-                     "A language of the form (code or name): the tables' labels in it");
-  report->callback([&ctx, report_opts] { RunReport(ctx, *report_opts); });
+      "published value beside the reproduced one, the audit, item nonresponse, charts",
+      [&ctx](CLI::App& report) {
+        auto opts = std::make_shared<ReportOptions>();
+        report.add_option("STUDY_DIR", opts->dir, "Study folder with a study.toml")->required();
+        report.add_option("-o,--output", opts->output, "Output folder (default: out)");
+        report.add_option("--lang", opts->lang,
+                          "A language of the form (code or name): the tables' labels in it");
+        report.callback([&ctx, opts] { RunReport(ctx, *opts); });
+      });
 }
 
 }  // namespace ngosurvey::cli

@@ -745,82 +745,85 @@ void Run(CommandContext& ctx, const TabulateOptions& opts) {
   *ctx.out << *text;
 }
 
+// tabulate's options and callback (AddCommand's build).
+void AddTabulateOptions(CLI::App& cmd, CommandContext& ctx) {
+  auto opts = std::make_shared<TabulateOptions>();
+  cmd.add_option("--spec", opts->spec, "Table spec (TOML; docs/formats/table-spec.md)")
+      ->check(CLI::ExistingFile);
+  cmd.add_option("--data", opts->data,
+                 "Data: a CSV export (ngosurvey, ODK Central or Kobo), a Kobo or Ona XLSX "
+                 "export, or ODK Central's submissions ZIP")
+      ->check(CLI::ExistingFile);
+  cmd.add_option("--form", opts->form, "The XLSForm the data were collected with")
+      ->check(CLI::ExistingFile);
+  cmd.add_option("--db", opts->db,
+                 "Data: the store's completed interviews (instead of --data/--form; the form comes "
+                 "from the store)");
+  cmd.add_option("--form-id", opts->form_id,
+                 "With --db: the form to tabulate (default: the only one)");
+  cmd.add_flag("--include-pretest", opts->include_pretest,
+               "With --db: count pretest interviews too (left out by default)");
+  cmd.add_option("--format", opts->format, "md, csv, html, xlsx or tex")
+      ->check(CLI::IsMember({"md", "csv", "html", "xlsx", "tex"}));
+  cmd.add_option("-o,--output", opts->output, "Write to PATH (all-or-nothing) instead of stdout");
+  cmd.add_option("--by", opts->by, "Quick form: the grouping column (e.g. country)");
+  cmd.add_option("--items", opts->items, "Quick form: only these items (comma-separated)")
+      ->delimiter(',');
+  cmd.add_option("--denominator", opts->denominator,
+                 "Quick form: answered (default) or all (every respondent in the column)")
+      ->check(CLI::IsMember({"answered", "all"}));
+  cmd.add_option("--refused", opts->refused, "Value(s) meaning refused (default: refused)")
+      ->delimiter(',');
+  cmd.add_option("--dont-know", opts->dont_know, "Value(s) meaning don't know (default: dont_know)")
+      ->delimiter(',');
+  cmd.add_option("--lang", opts->lang, "Language of labels (a code of the form)");
+  cmd.add_flag("--total", opts->total, "Quick form: add a Total column");
+  cmd.add_option("--banner", opts->banner, "A line shown with every table (e.g. SYNTHETIC DATA)");
+  cmd.add_option("--weight", opts->weight,
+                 "A numeric column of sampling weights: weighted percentages with design-based "
+                 "standard errors, intervals and Rao-Scott tests (docs/statistics.md)");
+  cmd.add_option("--strata", opts->strata, "The design's strata column");
+  cmd.add_option("--cluster", opts->cluster,
+                 "The design's primary sampling units (clusters, nested in the strata)");
+  cmd.add_option("--fpc", opts->fpc,
+                 "Finite population correction: PSUs in the stratum's population, or the "
+                 "sampling fraction (default: sampling with replacement)");
+  cmd.add_option("--lonely-psu", opts->lonely_psu,
+                 "A stratum with one PSU: fail, certainty, remove, adjust (default) or average")
+      ->check(CLI::IsMember({"fail", "certainty", "remove", "adjust", "average"}));
+  cmd.add_option("--design-interval", opts->design_interval,
+                 "Interval of a weighted proportion: logit (default, svyciprop's) or "
+                 "korn-graubard")
+      ->check(CLI::IsMember({"logit", "korn-graubard", "beta"}));
+  cmd.add_option("--repeat", opts->repeats,
+                 "With --data: a repeat's CSV, NAME=FILE.csv (repeatable; rows linked by "
+                 "PARENT_KEY or _parent_index as export and import write them): its items are "
+                 "tabulated over its instances")
+      ->delimiter(',');
+  cmd.add_option("--codebook", opts->codebook,
+                 "Theme items (themes(QUESTION)): the codebook of the themes "
+                 "(docs/formats/codebook.md)")
+      ->check(CLI::ExistingFile);
+  cmd.add_option("--codings", opts->codings,
+                 "Theme items with --data: the codings CSV (instance_id,question,coder,code,"
+                 "start,end; coder (reconciled) for agreed codes)")
+      ->check(CLI::ExistingFile);
+  cmd.add_option("--coder", opts->coder,
+                 "Theme items: count this coder's codes where an answer was not reconciled "
+                 "(default: the reconciled codes, else the codes the coders agree on)");
+  cmd.add_flag("--no-cache", opts->no_cache,
+               "With --data: neither read nor write the binary cache of the CSV (in "
+               "$XDG_CACHE_HOME/ngosurvey, docs/formats/ngocache.md)");
+  cmd.callback([&ctx, opts] { Run(ctx, *opts); });
+}
+
 }  // namespace
 
 void RegisterTabulateCommands(CLI::App& root, CommandContext& ctx) {
-  auto opts = std::make_shared<TabulateOptions>();
-  CLI::App* cmd = root.add_subcommand(
-      "tabulate",
-      "Tables of counts, bases, percentages, intervals, Fisher tests and nonresponse by group");
-  cmd->add_option("--spec", opts->spec, "Table spec (TOML; docs/formats/table-spec.md)")
-      ->check(CLI::ExistingFile);
-  cmd->add_option("--data", opts->data,
-                  "Data: a CSV export (ngosurvey, ODK Central or Kobo), a Kobo or Ona XLSX "
-                  "export, or ODK Central's submissions ZIP")
-      ->check(CLI::ExistingFile);
-  cmd->add_option("--form", opts->form, "The XLSForm the data were collected with")
-      ->check(CLI::ExistingFile);
-  cmd->add_option(
-      "--db", opts->db,
-      "Data: the store's completed interviews (instead of --data/--form; the form comes "
-      "from the store)");
-  cmd->add_option("--form-id", opts->form_id,
-                  "With --db: the form to tabulate (default: the only one)");
-  cmd->add_flag("--include-pretest", opts->include_pretest,
-                "With --db: count pretest interviews too (left out by default)");
-  cmd->add_option("--format", opts->format, "md, csv, html, xlsx or tex")
-      ->check(CLI::IsMember({"md", "csv", "html", "xlsx", "tex"}));
-  cmd->add_option("-o,--output", opts->output, "Write to PATH (all-or-nothing) instead of stdout");
-  cmd->add_option("--by", opts->by, "Quick form: the grouping column (e.g. country)");
-  cmd->add_option("--items", opts->items, "Quick form: only these items (comma-separated)")
-      ->delimiter(',');
-  cmd->add_option("--denominator", opts->denominator,
-                  "Quick form: answered (default) or all (every respondent in the column)")
-      ->check(CLI::IsMember({"answered", "all"}));
-  cmd->add_option("--refused", opts->refused, "Value(s) meaning refused (default: refused)")
-      ->delimiter(',');
-  cmd->add_option("--dont-know", opts->dont_know,
-                  "Value(s) meaning don't know (default: dont_know)")
-      ->delimiter(',');
-  cmd->add_option("--lang", opts->lang, "Language of labels (a code of the form)");
-  cmd->add_flag("--total", opts->total, "Quick form: add a Total column");
-  cmd->add_option("--banner", opts->banner, "A line shown with every table (e.g. SYNTHETIC DATA)");
-  cmd->add_option("--weight", opts->weight,
-                  "A numeric column of sampling weights: weighted percentages with design-based "
-                  "standard errors, intervals and Rao-Scott tests (docs/statistics.md)");
-  cmd->add_option("--strata", opts->strata, "The design's strata column");
-  cmd->add_option("--cluster", opts->cluster,
-                  "The design's primary sampling units (clusters, nested in the strata)");
-  cmd->add_option("--fpc", opts->fpc,
-                  "Finite population correction: PSUs in the stratum's population, or the "
-                  "sampling fraction (default: sampling with replacement)");
-  cmd->add_option("--lonely-psu", opts->lonely_psu,
-                  "A stratum with one PSU: fail, certainty, remove, adjust (default) or average")
-      ->check(CLI::IsMember({"fail", "certainty", "remove", "adjust", "average"}));
-  cmd->add_option("--design-interval", opts->design_interval,
-                  "Interval of a weighted proportion: logit (default, svyciprop's) or "
-                  "korn-graubard")
-      ->check(CLI::IsMember({"logit", "korn-graubard", "beta"}));
-  cmd->add_option("--repeat", opts->repeats,
-                  "With --data: a repeat's CSV, NAME=FILE.csv (repeatable; rows linked by "
-                  "PARENT_KEY or _parent_index as export and import write them): its items are "
-                  "tabulated over its instances")
-      ->delimiter(',');
-  cmd->add_option("--codebook", opts->codebook,
-                  "Theme items (themes(QUESTION)): the codebook of the themes "
-                  "(docs/formats/codebook.md)")
-      ->check(CLI::ExistingFile);
-  cmd->add_option("--codings", opts->codings,
-                  "Theme items with --data: the codings CSV (instance_id,question,coder,code,"
-                  "start,end; coder (reconciled) for agreed codes)")
-      ->check(CLI::ExistingFile);
-  cmd->add_option("--coder", opts->coder,
-                  "Theme items: count this coder's codes where an answer was not reconciled "
-                  "(default: the reconciled codes, else the codes the coders agree on)");
-  cmd->add_flag("--no-cache", opts->no_cache,
-                "With --data: neither read nor write the binary cache of the CSV (in "
-                "$XDG_CACHE_HOME/ngosurvey, docs/formats/ngocache.md)");
-  cmd->callback([&ctx, opts] { Run(ctx, *opts); });
+  AddCommand(
+      root, "tabulate",
+      "Tables of counts, bases, percentages, intervals, Fisher tests and nonresponse by group",
+      [&ctx](CLI::App& cmd) { AddTabulateOptions(cmd, ctx); });
 }
 
 }  // namespace ngosurvey::cli
