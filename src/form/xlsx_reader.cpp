@@ -800,6 +800,22 @@ bool AppendDecoded(std::string_view raw, std::string* out) {
       *into++ = c;
       continue;
     }
+    // A decimal character reference, nearly every one (the Khmer and Vietnamese
+    // labels: 20,000 in the reference instrument), decoded here in one pass; the
+    // same references as DecodeReference's are refused.
+    if (i + 2 < raw.size() && raw[i + 1] == '#' && raw[i + 2] != 'x') {
+      size_t at = i + 2;
+      uint32_t code = 0;
+      while (at < raw.size() && raw[at] >= '0' && raw[at] <= '9') {
+        code = code * 10 + static_cast<uint32_t>(raw[at] - '0');
+        if (code >= kNotACodePoint) return false;
+        ++at;
+      }
+      if (at == i + 2 || at == raw.size() || raw[at] != ';' || !IsXmlChar(code)) return false;
+      into = PutUtf8(static_cast<char32_t>(code), into);
+      i = at;
+      continue;
+    }
     size_t semi = i + 1;
     while (semi < raw.size() && raw[semi] != ';') ++semi;
     char32_t decoded = 0;

@@ -296,6 +296,14 @@ TEST(XlsxReader, ScanReadsWhatTheDocumentReads) {
       "<row r=\"1\"><c r=\"A1\" t=\"str\"><v>&#99999999999999999999;</v></c></row>",
       "<row r=\"1\"><c r=\"A1\" t=\"str\"><v>&#xD800;</v></c></row>",
       "<row r=\"1\"><c r=\"A1\" t=\"str\"><v>&#65 ;</v></c></row>",
+      // The decimal references the reader decodes inline: empty, cut short, past
+      // Unicode, not XML's, and good ones next to each other and to text.
+      "<row r=\"1\"><c r=\"A1\" t=\"str\"><v>a&#;</v></c></row>",
+      "<row r=\"1\"><c r=\"A1\" t=\"str\"><v>a&#6016</v></c></row>",
+      "<row r=\"1\"><c r=\"A1\" t=\"str\"><v>a&#</v></c></row>",
+      "<row r=\"1\"><c r=\"A1\" t=\"str\"><v>&#1114112;</v></c></row>",
+      "<row r=\"1\"><c r=\"A1\" t=\"str\"><v>&#1114111;&#65534;&#55296;</v></c></row>",
+      "<row r=\"1\"><c r=\"A1\" t=\"str\"><v>&#6016;&#6070;&#32;x&#7893;&#39;</v></c></row>",
       "<row r=\"1\"><c r=\"A1\" t=\"str\"><v>&#000000000000065;&#x10FFFF;&#65536;&#2048;&#128;"
       "&#x1f600;&#9;&lt;</v></c></row>",
       // Attribute values holding the other quote; references the scan reads in ASCII.
