@@ -42,8 +42,18 @@ using RegisterFn = void (*)(CLI::App& root, CommandContext& ctx);
 // too) are parsed; a run builds the options of the commands it names and no other (the
 // set-up of all of them was a tenth of `form xform`'s instructions on the reference
 // instrument, bench/README.md). Returns the command, for subcommands of its own.
+// The command's -h,--help is added there too: the commands are registered while the
+// root has none (main.cpp), since CLI11 gives every command added a copy of its
+// parent's help flag, and those copies were most of what the registration still cost.
 CLI::App* AddCommand(CLI::App& parent, std::string name, std::string description,
                      std::function<void(CLI::App& command)> build);
+
+// Adds the command group `name` (form, fieldwork, ...): a command without options of
+// its own whose subcommands do the work, one of which the command line must name.
+CLI::App* AddGroup(CLI::App& parent, std::string name, std::string description);
+
+// Gives `command` CLI11's help flag, as CLI11 itself would have.
+void AddHelpFlag(CLI::App& command);
 
 // Prints an error to ctx.err and returns the exit status that fits its code.
 ExitStatus ReportError(CommandContext& ctx, const Error& error);

@@ -27,9 +27,21 @@ CLI::App* AddCommand(CLI::App& parent, std::string name, std::string description
       [command, built = false, build = std::move(build)](size_t /*remaining_args*/) mutable {
         if (built) return;
         built = true;
+        AddHelpFlag(*command);
         build(*command);
       });
   return command;
+}
+
+CLI::App* AddGroup(CLI::App& parent, std::string name, std::string description) {
+  CLI::App* group =
+      AddCommand(parent, std::move(name), std::move(description), [](CLI::App& /*group*/) {});
+  group->require_subcommand(1);
+  return group;
+}
+
+void AddHelpFlag(CLI::App& command) {
+  command.set_help_flag("-h,--help", "Print this help message and exit");
 }
 
 const std::vector<RegisterFn>& CommandGroups() {

@@ -97,9 +97,7 @@ void RunEval(CommandContext& ctx, const ExprOptions& opts) {
 }  // namespace
 
 void RegisterExprCommands(CLI::App& root, CommandContext& ctx) {
-  CLI::App* expr =
-      root.add_subcommand("expr", "Evaluate ODK XPath expressions; list the functions");
-  expr->require_subcommand(1);
+  CLI::App* expr = AddGroup(root, "expr", "Evaluate ODK XPath expressions; list the functions");
 
   AddCommand(
       *expr, "eval", "Evaluate an expression and print its value (errors show a caret; exit 1)",

@@ -285,9 +285,8 @@ struct RatesOptions {
 }  // namespace
 
 void RegisterFieldworkCommands(CLI::App& root, CommandContext& ctx) {
-  CLI::App* group = root.add_subcommand(
-      "fieldwork", "Fieldwork: sample frame, AAPOR dispositions and outcome rates");
-  group->require_subcommand(1);
+  CLI::App* group =
+      AddGroup(root, "fieldwork", "Fieldwork: sample frame, AAPOR dispositions and outcome rates");
 
   AddCommand(
       *group, "rates", "AAPOR response, cooperation, refusal and contact rates from a sample frame",

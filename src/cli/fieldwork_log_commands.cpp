@@ -365,9 +365,7 @@ void RunStatus(CommandContext& ctx, const StateOptions& opts) {
 // Adds `frame import|list` and `contact add` to the root, `due` and `status` to the
 // fieldwork group.
 void RegisterFieldworkLogCommands(CLI::App& root, CLI::App* fieldwork, CommandContext& ctx) {
-  CLI::App* frame =
-      root.add_subcommand("frame", "The sample frame kept in a store (fieldwork log)");
-  frame->require_subcommand(1);
+  CLI::App* frame = AddGroup(root, "frame", "The sample frame kept in a store (fieldwork log)");
   AddCommand(*frame, "import",
              "Import a sample frame CSV into a store (all or nothing; re-import updates)",
              [&ctx](CLI::App& import) {
@@ -389,8 +387,7 @@ AddCommand(*frame, "list", "List the sample frame kept in a store", [&ctx](CLI::
   list.callback([&ctx, opts] { RunFrameList(ctx, opts->first, opts->second); });
 });
 
-CLI::App* contact = root.add_subcommand("contact", "The contact log kept in a store");
-contact->require_subcommand(1);
+CLI::App* contact = AddGroup(root, "contact", "The contact log kept in a store");
 AddCommand(*contact, "add", "Log one contact with an organisation", [&ctx](CLI::App& add) {
   auto opts = std::make_shared<ContactOptions>();
   add.add_option("--db", opts->db, "Store (SQLite file or postgresql:// URL)")->required();

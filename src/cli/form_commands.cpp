@@ -364,8 +364,7 @@ void RunXForm(CommandContext& ctx, const XFormCommandOptions& opts) {
 }  // namespace
 
 void RegisterFormCommands(CLI::App& root, CommandContext& ctx) {
-  CLI::App* group = root.add_subcommand("form", "Check and describe XLSForm questionnaires");
-  group->require_subcommand(1);
+  CLI::App* group = AddGroup(root, "form", "Check and describe XLSForm questionnaires");
 
   AddCommand(*group, "check",
              "Validate XLSForms: print every problem (errors, then warnings) with its cell and "

@@ -118,9 +118,8 @@ Result<std::string> ReadPassphrase(const std::string& file, const std::string& p
 }
 
 void RegisterKeysCommands(CLI::App& root, CommandContext& ctx) {
-  CLI::App* keys = root.add_subcommand(
-      "keys", "The RSA key pair of an encrypted ODK form (docs/cli.md#keys-generate)");
-  keys->require_subcommand(1);
+  CLI::App* keys = AddGroup(
+      root, "keys", "The RSA key pair of an encrypted ODK form (docs/cli.md#keys-generate)");
   AddCommand(
       *keys, "generate",
       "Write DIR/private.pem (RSA-2048, PKCS#8, encrypted with a passphrase) and DIR/public.pem, "

@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
       "ngosurvey: survey-based assessment studies end to end (questionnaires as XLSForms,\n"
       "interviews, confidential storage, analysis tables with small-sample statistics, reports).",
       "ngosurvey"};
-  app.set_version_flag("--version", "ngosurvey 0.1.0");
+  app.set_help_flag();  // added back below, after the commands (AddCommand)
   app.require_subcommand(1);
   app.fallthrough(false);
 
@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   ctx.stdout_is_terminal = ::isatty(STDOUT_FILENO) == 1;
   ctx.stderr_is_terminal = ::isatty(STDERR_FILENO) == 1;
   for (RegisterFn fn : CommandGroups()) fn(app, ctx);
+  AddHelpFlag(app);
+  app.set_version_flag("--version", "ngosurvey 0.1.0");
 
   try {
     app.parse(argc, argv);

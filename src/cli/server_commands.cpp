@@ -373,9 +373,8 @@ void RegisterServerCommands(CLI::App& root, CommandContext& ctx) {
         publish.callback([&ctx, opts] { RunPublish(ctx, *opts); });
       });
 
-  CLI::App* users = root.add_subcommand(
-      "users", "Accounts of the collection server: roles, forms, passwords (docs/server.md)");
-  users->require_subcommand(1);
+  CLI::App* users = AddGroup(
+      root, "users", "Accounts of the collection server: roles, forms, passwords (docs/server.md)");
 
   AddCommand(*users, "add", "Add an account", [&ctx](CLI::App& add) {
     auto opts = std::make_shared<UserOptions>();

@@ -240,8 +240,7 @@ void RunMigrate(CommandContext& ctx, const MigrateOptions& opts) {
 }  // namespace
 
 void RegisterStoreCommands(CLI::App& root, CommandContext& ctx) {
-  CLI::App* submissions = root.add_subcommand("submissions", "List the interviews kept in a store");
-  submissions->require_subcommand(1);
+  CLI::App* submissions = AddGroup(root, "submissions", "List the interviews kept in a store");
   AddCommand(
       *submissions, "list",
       "List submissions with their answers (read-only; never changes the file)",
@@ -261,9 +260,8 @@ void RegisterStoreCommands(CLI::App& root, CommandContext& ctx) {
         list.callback([&ctx, opts] { RunList(ctx, *opts); });
       });
 
-  CLI::App* audit = root.add_subcommand(
-      "audit", "The audit trail of changes to completed submissions (hash-chained)");
-  audit->require_subcommand(1);
+  CLI::App* audit =
+      AddGroup(root, "audit", "The audit trail of changes to completed submissions (hash-chained)");
   AddCommand(*audit, "show", "Print audit entries, oldest first", [&ctx](CLI::App& show) {
     auto opts = std::make_shared<AuditOptions>();
     show.add_option("--db", opts->db, "The store (SQLite file or postgresql:// URL)")->required();
@@ -281,8 +279,7 @@ void RegisterStoreCommands(CLI::App& root, CommandContext& ctx) {
                verify.callback([&ctx, opts] { RunVerify(ctx, *opts); });
              });
 
-  CLI::App* store_group = root.add_subcommand("store", "Move a store between back ends");
-  store_group->require_subcommand(1);
+  CLI::App* store_group = AddGroup(root, "store", "Move a store between back ends");
   AddCommand(
       *store_group, "migrate",
       "Copy every row of a store (forms, submissions, answers, drafts, audit trail, fieldwork "
