@@ -346,7 +346,7 @@ void RunImport(CommandContext& ctx, const ImportOptions& opts) {
   } else if (xlsx_export) {
     chunk.file = workbook->main.file;
     chunk.header = workbook->main.header;
-    rows = exchange::TableRowSource(workbook->main, 4096);
+    rows = exchange::MainRows(*workbook, 4096);
   } else {
     chunk.file = opts.file;
     chunk.header = reader->header();

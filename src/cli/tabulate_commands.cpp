@@ -166,7 +166,7 @@ Result<std::optional<ArchiveData>> ReadArchiveData(const std::string& path,
   std::vector<exchange::RepeatTable> repeats;
   if (exchange::IsXlsxWorkbook(bytes, path)) {
     exchange::XlsxExport book = NGO_TRY(exchange::ReadXlsxExport(bytes, path, form));
-    out.main = std::move(book.main);
+    out.main = exchange::TakeMainTable(&book);
     repeats = std::move(book.repeats);
   } else {
     exchange::CentralZip zip = NGO_TRY(exchange::ReadCentralZip(bytes, path, form));

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 #include <map>
+#include <optional>
 
 #include "base/text.h"
 #include "base/zip_archive.h"
@@ -56,68 +58,110 @@ bool SheetOf(std::string_view sheet, std::string_view repeat) {
   return !stem.empty() && std::string_view(safe).substr(0, stem.size()) == stem;
 }
 
-tl::unexpected<Error> Refused(const std::string& file, const form::Sheet& sheet, int row,
-                              int column, const std::string& message) {
-  Location where;
-  where.file = file;
-  where.sheet = sheet.name;
-  where.row = row;
-  where.column = column;
-  return MakeError("IMP043", message, where);
-}
-
 // Whether every non-empty cell of `row` is an HXL hashtag (#adm1, #affected+f).
 bool IsHashtagRow(const form::Row& row) {
   return !row.cells.empty() && std::all_of(row.cells.begin(), row.cells.end(),
                                            [](const form::Cell& c) { return c.value[0] == '#'; });
 }
 
-// The sheet as a table: its first row is the header, every later row a data row as wide.
-// The cells' texts are moved out of `sheet`.
-Result<csv::Table> SheetTable(form::Sheet& sheet, const std::string& file) {
-  csv::Table table;
-  table.file = file + "!" + sheet.name;
-  if (sheet.rows.empty()) return table;
-  const form::Row& head = sheet.rows.front();
-  int width = head.cells.back().column;
-  table.header.assign(static_cast<size_t>(width), "");
-  std::map<std::string_view, int> seen;
-  for (const form::Cell& cell : head.cells) {
-    auto [it, fresh] = seen.emplace(cell.value, cell.column);
-    if (!fresh) {
-      return Refused(
-          file, sheet, head.number, cell.column,
-          fmt::format("duplicate column name '{}' (also column {})", cell.value, it->second));
-    }
-    table.header[static_cast<size_t>(cell.column - 1)] = cell.value;
+// A sheet as the reader hands its rows over: the first row is the header, a second row
+// of hashtags is skipped, every later row is packed, as wide as the header at most. The
+// first fault is kept, not returned: it counts only if the sheet is one the import reads
+// (ngosurvey's own codebook sheet is not).
+class SheetRows {
+ public:
+  SheetRows(const form::Sheet* sheet, const std::string& file) : sheet_(sheet), file_(file) {
+    header_.file = file + "!" + sheet->name;
   }
-  for (size_t i = 0; i < table.header.size(); ++i) {
-    if (table.header[i].empty()) {
-      return Refused(file, sheet, head.number, static_cast<int>(i) + 1,
-                     "the header row has an empty cell");
+
+  const form::Sheet* sheet() const { return sheet_; }
+
+  void Add(form::Row&& row) {
+    if (fault_) return;
+    ++rows_seen_;
+    if (rows_seen_ > 1 && row.number <= last_row_) {
+      fault_ = Refused(row.number, 0,
+                       fmt::format("row {} is listed after row {}: a sheet lists its rows in order",
+                                   row.number, last_row_));
+      return;
     }
-  }
-  size_t first = 1;
-  if (sheet.rows.size() > 1 && IsHashtagRow(sheet.rows[1])) first = 2;
-  table.rows.reserve(sheet.rows.size() - first);
-  for (size_t r = first; r < sheet.rows.size(); ++r) {
-    form::Row& row = sheet.rows[r];
-    std::vector<std::string> values(static_cast<size_t>(width));
-    for (form::Cell& cell : row.cells) {
-      if (cell.column > width) {
-        return Refused(file, sheet, row.number, cell.column,
-                       fmt::format("a cell right of the header's last column ({})", width));
+    last_row_ = row.number;
+    if (rows_seen_ == 1) return ReadHeader(row);
+    if (rows_seen_ == 2 && IsHashtagRow(row)) return;
+    const size_t width = header_.header.size();
+    values_.clear();
+    for (const form::Cell& cell : row.cells) {
+      if (static_cast<size_t>(cell.column) > width) {
+        fault_ = Refused(row.number, cell.column,
+                         fmt::format("a cell right of the header's last column ({})", width));
+        return;
       }
-      values[static_cast<size_t>(cell.column - 1)] = std::move(cell.value);
+      values_.emplace_back(static_cast<size_t>(cell.column - 1), cell.value);
     }
-    // The row's cells are freed as the table grows, so that the workbook and the table
-    // are not both whole in memory at once.
-    std::vector<form::Cell>().swap(row.cells);
-    table.rows.push_back(std::move(values));
-    table.row_lines.push_back(row.number);
+    rows_.Add(row.number, values_);
   }
-  return table;
-}
+
+  Status Fault() const {
+    if (fault_) return tl::unexpected(*fault_);
+    return Ok();
+  }
+  csv::Table& header() { return header_; }
+  PackedRows& rows() { return rows_; }
+
+  // The sheet as a whole table (its packed rows freed).
+  csv::Table TakeTable() {
+    csv::Table table = std::move(header_);
+    table.rows.reserve(rows_.size());
+    table.row_lines.reserve(rows_.size());
+    for (size_t r = 0; r < rows_.size(); ++r) {
+      table.rows.push_back(rows_.Unpack(r, table.header.size()));
+      table.row_lines.push_back(rows_.line(r));
+    }
+    rows_ = {};
+    return table;
+  }
+
+ private:
+  Error Refused(int row, int column, const std::string& message) const {
+    Location where;
+    where.file = file_;
+    where.sheet = sheet_->name;
+    where.row = row;
+    where.column = column;
+    return Error{"IMP043", message, std::move(where)};
+  }
+
+  void ReadHeader(const form::Row& head) {
+    const int width = head.cells.back().column;
+    header_.header.assign(static_cast<size_t>(width), "");
+    std::map<std::string_view, int> seen;
+    for (const form::Cell& cell : head.cells) {
+      auto [it, fresh] = seen.emplace(cell.value, cell.column);
+      if (!fresh) {
+        fault_ = Refused(
+            head.number, cell.column,
+            fmt::format("duplicate column name '{}' (also column {})", cell.value, it->second));
+        return;
+      }
+      header_.header[static_cast<size_t>(cell.column - 1)] = cell.value;
+    }
+    for (size_t i = 0; i < header_.header.size(); ++i) {
+      if (header_.header[i].empty()) {
+        fault_ = Refused(head.number, static_cast<int>(i) + 1, "the header row has an empty cell");
+        return;
+      }
+    }
+  }
+
+  const form::Sheet* sheet_;
+  const std::string& file_;
+  csv::Table header_;
+  PackedRows rows_;
+  std::optional<Error> fault_;
+  int rows_seen_ = 0;
+  int last_row_ = 0;
+  std::vector<std::pair<size_t, std::string_view>> values_;  // the row being packed
+};
 
 }  // namespace
 
@@ -133,11 +177,81 @@ bool IsXlsxWorkbook(std::string_view data, const std::string& file) {
   return archive && (*archive)->Find("xl/workbook.xml").has_value();
 }
 
+void PackedRows::Add(int line, const std::vector<std::pair<size_t, std::string_view>>& values) {
+  constexpr size_t kBlockBytes = size_t{1} << 20;
+  size_t bytes = 0;
+  for (const auto& value : values) bytes += 8 + value.second.size();
+  if (blocks_.empty() || blocks_.back().size() + bytes > blocks_.back().capacity()) {
+    blocks_.emplace_back();
+    blocks_.back().reserve(std::max(kBlockBytes, bytes));
+  }
+  std::string& block = blocks_.back();
+  rows_.push_back({static_cast<uint32_t>(blocks_.size() - 1), static_cast<uint32_t>(block.size()),
+                   static_cast<uint32_t>(bytes), line});
+  for (const auto& [column, text] : values) {
+    // The column index and the text's length, 4 bytes each (a cell holds at most a MiB).
+    uint32_t head[2] = {static_cast<uint32_t>(column), static_cast<uint32_t>(text.size())};
+    block.append(reinterpret_cast<const char*>(head), sizeof head);
+    block.append(text);
+  }
+}
+
+std::vector<std::string> PackedRows::Unpack(size_t row, size_t width) const {
+  std::vector<std::string> values(width);
+  const Place& place = rows_[row];
+  const char* at = blocks_[place.block].data() + place.offset;
+  const char* end = at + place.bytes;
+  while (at < end) {
+    uint32_t head[2];
+    std::memcpy(head, at, sizeof head);
+    at += sizeof head;
+    if (head[0] < width) values[head[0]].assign(at, head[1]);
+    at += head[1];
+  }
+  return values;
+}
+
+RowSource MainRows(const XlsxExport& book, size_t max_chunk) {
+  return [&book, max_chunk, next = size_t{0}](size_t max, csv::Table* out) mutable -> Result<bool> {
+    out->rows.clear();
+    out->row_lines.clear();
+    const size_t limit = std::min(max, max_chunk);
+    for (; next < book.main_rows.size() && out->rows.size() < limit; ++next) {
+      out->rows.push_back(book.main_rows.Unpack(next, book.main.header.size()));
+      out->row_lines.push_back(book.main_rows.line(next));
+    }
+    return !out->rows.empty();
+  };
+}
+
+csv::Table TakeMainTable(XlsxExport* book) {
+  csv::Table table = std::move(book->main);
+  table.rows.reserve(book->main_rows.size());
+  table.row_lines.reserve(book->main_rows.size());
+  for (size_t r = 0; r < book->main_rows.size(); ++r) {
+    table.rows.push_back(book->main_rows.Unpack(r, table.header.size()));
+    table.row_lines.push_back(book->main_rows.line(r));
+  }
+  book->main_rows = {};
+  return table;
+}
+
 Result<XlsxExport> ReadXlsxExport(std::string_view data, const std::string& file,
                                   const form::Form& form, XlsxExportLimits limits) {
   form::XlsxOptions options;
   options.max_part_bytes = limits.max_part_bytes;
   options.max_total_bytes = limits.max_total_bytes;
+  std::vector<SheetRows> sheets;
+  options.on_sheet = [&](const form::Sheet& sheet) -> Status {
+    // Again from its start (the reader's document path): forget what the scan gave.
+    if (!sheets.empty() && sheets.back().sheet() == &sheet) sheets.pop_back();
+    sheets.emplace_back(&sheet, file);
+    return Ok();
+  };
+  options.on_row = [&](const form::Sheet&, form::Row&& row) -> Status {
+    sheets.back().Add(std::move(row));
+    return Ok();
+  };
   form::Workbook book = NGO_TRY(form::ReadXlsx(data, file, options));
   if (book.sheets.empty()) return MakeError("X002", "the workbook has no sheet", {file});
 
@@ -151,10 +265,12 @@ Result<XlsxExport> ReadXlsxExport(std::string_view data, const std::string& file
       std::any_of(repeats.begin(), repeats.end(),
                   [](const form::Question* q) { return q->name == "codebook"; });
   XlsxExport out;
-  out.main = NGO_TRY(SheetTable(book.sheets.front(), file));
-  for (size_t s = 1; s < book.sheets.size(); ++s) {
-    form::Sheet& sheet = book.sheets[s];
-    if (s + 1 == book.sheets.size() && sheet.name == "codebook" && !codebook_repeat) continue;
+  NGO_TRY(sheets.front().Fault());
+  out.main = std::move(sheets.front().header());
+  out.main_rows = std::move(sheets.front().rows());
+  for (size_t s = 1; s < sheets.size(); ++s) {
+    const form::Sheet& sheet = *sheets[s].sheet();
+    if (s + 1 == sheets.size() && sheet.name == "codebook" && !codebook_repeat) continue;
     std::vector<const form::Question*> matches;
     for (const form::Question* repeat : repeats) {
       if (SheetOf(sheet.name, repeat->name)) matches.push_back(repeat);
@@ -175,7 +291,8 @@ Result<XlsxExport> ReadXlsxExport(std::string_view data, const std::string& file
                             fmt::join(names, ", ")),
           where);
     }
-    out.repeats.push_back({matches.front()->name, NGO_TRY(SheetTable(sheet, file))});
+    NGO_TRY(sheets[s].Fault());
+    out.repeats.push_back({matches.front()->name, sheets[s].TakeTable()});
   }
   return out;
 }

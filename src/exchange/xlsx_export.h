@@ -12,14 +12,21 @@
 // off reads as one made with it on. A second header row of HXL hashtags (Kobo's
 // "include HXL tags") is skipped.
 //
+// The sheets are read as a stream of rows (form/xlsx_reader.h's XlsxOptions::on_row), the
+// main table's rows kept packed, so that a wide export is never whole in memory as cells
+// or as a table of strings (5,000 rows x 810 columns: 341 MiB peak before, see
+// bench/README.md). Rows must be listed in order, as OOXML requires (IMP043 otherwise).
+//
 // The tables are checked and stored by ImportRows as a CSV import is: a cell right of the
 // header's last column is IMP043, a repeated column name IMP043, a sheet that names no
 // repeat of the form IMP042; X001-X006 for a workbook that cannot be read.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/error.h"
@@ -28,10 +35,44 @@
 
 namespace ngosurvey::exchange {
 
+// A sheet's data rows as read, packed: each cell's column and text, one after the other
+// in blocks of about a MiB, so that the rows take about the size of their text. (A
+// csv::Table row holds a std::string per column, 32 bytes even when empty: 26 KB a row
+// of an 810-column Kobo export, 130 MB at 5,000 rows.)
+class PackedRows {
+ public:
+  // Adds the sheet row `line` with `values` (column index from 0, text), in column order.
+  void Add(int line, const std::vector<std::pair<size_t, std::string_view>>& values);
+  size_t size() const { return rows_.size(); }
+  int line(size_t row) const { return rows_[row].line; }
+  // Row `row`'s values, `width` of them ("" where the sheet has no cell).
+  std::vector<std::string> Unpack(size_t row, size_t width) const;
+
+ private:
+  struct Place {
+    uint32_t block = 0;
+    uint32_t offset = 0;
+    uint32_t bytes = 0;
+    int line = 0;
+  };
+  std::vector<std::string> blocks_;
+  std::vector<Place> rows_;
+};
+
 struct XlsxExport {
-  csv::Table main;                   // its `file` is "FILE!SHEET"
+  // The first sheet: its `file` ("FILE!SHEET") and header; its rows are in main_rows
+  // (read them with MainRows or TakeMainTable), so main.rows is empty.
+  csv::Table main;
+  PackedRows main_rows;
   std::vector<RepeatTable> repeats;  // each with its begin_repeat's name
 };
+
+// The first sheet's rows a chunk of at most `max_chunk` at a time (import.h's RowSource).
+// `book` must outlive the source.
+RowSource MainRows(const XlsxExport& book, size_t max_chunk = SIZE_MAX);
+
+// The first sheet as a whole table (its rows unpacked; book->main_rows emptied).
+csv::Table TakeMainTable(XlsxExport* book);
 
 // True when `data` is a ZIP holding a spreadsheet (xl/workbook.xml): an XLSX export
 // rather than ODK Central's ZIP of CSV files. An unreadable ZIP is not one.

@@ -103,9 +103,11 @@ TEST(XlsxExportTest, SheetsBecomeTheMainTableAndTheRepeats) {
   ASSERT_TRUE(read) << read.error().ToString();
   EXPECT_EQ(read->main.file, "e.xlsx!Household survey");
   EXPECT_EQ(read->main.header, (std::vector<std::string>{"village", "_uuid", "_index"}));
-  ASSERT_EQ(read->main.rows.size(), 1u);
-  EXPECT_EQ(read->main.rows[0][0], "Kampot ") << "kept as written";
-  EXPECT_EQ(read->main.rows[0][2], "1") << "a number cell as the CSV has it";
+  EXPECT_TRUE(read->main.rows.empty()) << "the rows stay packed";
+  ASSERT_EQ(read->main_rows.size(), 1u);
+  EXPECT_EQ(read->main_rows.line(0), 2);
+  EXPECT_EQ(read->main_rows.Unpack(0, 3), (std::vector<std::string>{"Kampot ", "u1", "1"}))
+      << "kept as written; a number cell as the CSV has it";
   ASSERT_EQ(read->repeats.size(), 2u);
   EXPECT_EQ(read->repeats[0].repeat, "members_of_the_household_listed_by_age");
   ASSERT_EQ(read->repeats[0].table.rows.size(), 1u);
@@ -128,6 +130,66 @@ TEST(XlsxExportTest, SheetsThatAreNoTableOfTheFormAreRefused) {
   EXPECT_EQ(error(Workbook({{"main", {{"village"}, {"Kampot", "extra"}}}})),
             "e.xlsx:main!B2: IMP043: a cell right of the header's last column (1)");
   EXPECT_NE(error("PK\x03\x04 not a zip").find("X001"), std::string::npos);
+}
+
+// The sheets are read as a stream of rows, which must come in order as OOXML requires.
+TEST(XlsxExportTest, RowsOutOfOrderAreRefused) {
+  auto book =
+      WriteZip({{"xl/workbook.xml",
+                 "<workbook xmlns:r=\"urn:r\"><sheets><sheet name=\"main\" r:id=\"rId1\"/></sheets>"
+                 "</workbook>"},
+                {"xl/_rels/workbook.xml.rels",
+                 "<Relationships><Relationship Id=\"rId1\" Type=\"urn:x/worksheet\" "
+                 "Target=\"worksheets/sheet1.xml\"/></Relationships>"},
+                {"xl/worksheets/sheet1.xml",
+                 "<worksheet><sheetData>"
+                 "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>village</t></is></c></row>"
+                 "<row r=\"3\"><c r=\"A3\" t=\"inlineStr\"><is><t>Kep</t></is></c></row>"
+                 "<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>Kampot</t></is></c></row>"
+                 "</sheetData></worksheet>"}});
+  ASSERT_TRUE(book);
+  auto read = ReadXlsxExport(*book, "e.xlsx", Household());
+  ASSERT_FALSE(read);
+  EXPECT_EQ(read.error().ToString(),
+            "e.xlsx:main!2: IMP043: row 2 is listed after row 3: a sheet lists its rows in order");
+}
+
+// The main sheet's rows, packed, come out as the table had them: through MainRows a
+// chunk at a time and through TakeMainTable whole.
+TEST(XlsxExportTest, MainRowsUnpackAsTheTable) {
+  std::vector<std::vector<std::string>> rows = {{"village", "_uuid", "_index"}};
+  for (int i = 1; i <= 2500; ++i) {
+    // Sparse rows, a long text (rows across the packing's 1 MiB blocks) and Khmer.
+    rows.push_back({i % 3 == 0 ? "" : "ភូមិ " + std::to_string(i), std::string(i % 7 * 200, 'x'),
+                    std::to_string(i)});
+  }
+  auto read = ReadXlsxExport(Workbook({{"main", rows}}), "e.xlsx", Household());
+  ASSERT_TRUE(read) << read.error().ToString();
+  ASSERT_EQ(read->main_rows.size(), 2500u);
+  csv::Table chunk;
+  RowSource source = MainRows(*read, 1000);
+  std::vector<std::vector<std::string>> chunked;
+  std::vector<int> lines;
+  size_t chunks = 0;
+  while (true) {
+    auto more = source(SIZE_MAX, &chunk);
+    ASSERT_TRUE(more);
+    if (!*more) break;
+    ++chunks;
+    EXPECT_LE(chunk.rows.size(), 1000u);
+    chunked.insert(chunked.end(), chunk.rows.begin(), chunk.rows.end());
+    lines.insert(lines.end(), chunk.row_lines.begin(), chunk.row_lines.end());
+  }
+  EXPECT_EQ(chunks, 3u);
+  csv::Table whole = TakeMainTable(&*read);
+  EXPECT_EQ(read->main_rows.size(), 0u) << "freed";
+  EXPECT_EQ(whole.rows, chunked);
+  EXPECT_EQ(whole.row_lines, lines);
+  ASSERT_EQ(whole.rows.size(), 2500u);
+  for (size_t i = 0; i < whole.rows.size(); ++i) {
+    EXPECT_EQ(whole.rows[i], rows[i + 1]) << i;
+    EXPECT_EQ(whole.row_lines[i], static_cast<int>(i) + 2);
+  }
 }
 
 }  // namespace

@@ -1124,6 +1124,14 @@ std::vector<DateStyle> ReadStyles(const Part& part) {
 // std::atoi of a view (a style index as the document path read it).
 int AtoiOf(std::string_view value) { return std::atoi(std::string(value).c_str()); }
 
+// Puts a row's cells in column order (a part may list them in any order).
+void SortCells(Row* row) {
+  auto by_column = [](const Cell& a, const Cell& b) { return a.column < b.column; };
+  if (!std::is_sorted(row->cells.begin(), row->cells.end(), by_column)) {
+    std::stable_sort(row->cells.begin(), row->cells.end(), by_column);
+  }
+}
+
 // <worksheet><sheetData><row r><c r t s>(<v>|<is>) into `sheet.rows`, from a scan of
 // the part's text (Scan) or from its document (Read): the same cells either way. A
 // cell's text is read where it lies in the part and copied once, into the cell.
@@ -1136,7 +1144,11 @@ class SheetReader {
   // kFallBack when the part is not the plain XML ScanXml reads or a cell or row is
   // refused: the caller then reads the part through the document (Read), which
   // gives the error at its place.
-  Scan ScanText(std::string_view text) { return ScanXml(text, this); }
+  Scan ScanText(std::string_view text) {
+    Scan scan = ScanXml(text, this);
+    if (scan == Scan::kRead && !HandOverRow().has_value()) return Scan::kFallBack;
+    return scan;
+  }
 
   Status Read(const Part& part) {
     text_ = part.text.data();
@@ -1154,7 +1166,7 @@ class SheetReader {
         }
       }
     }
-    return Ok();
+    return HandOverRow();
   }
 
   // ScanXml's handler.
@@ -1375,12 +1387,24 @@ class SheetReader {
     std::vector<Row>& rows = sheet_.rows;
     if (rows.empty() || rows.back().number != cell.row) {
       // Rows of a sheet are alike: room for as many cells as the row before had.
-      size_t expected = rows.empty() ? 0 : rows.back().cells.size();
+      size_t expected = rows.empty() ? handed_over_cells_ : rows.back().cells.size();
+      NGO_TRY(HandOverRow());
       rows.push_back(Row{cell.row, {}});
       rows.back().cells.reserve(expected);
     }
     rows.back().cells.push_back(std::move(cell));
     return Ok();
+  }
+
+  // With XlsxOptions::on_row, the row read so far goes to it rather than staying in
+  // the sheet (a no-op without it).
+  Status HandOverRow() {
+    if (!ctx_.options->on_row || sheet_.rows.empty()) return Ok();
+    Row row = std::move(sheet_.rows.back());
+    sheet_.rows.clear();
+    handed_over_cells_ = row.cells.size();
+    SortCells(&row);
+    return ctx_.options->on_row(sheet_, std::move(row));
   }
 
   const ReadContext& ctx_;
@@ -1389,6 +1413,7 @@ class SheetReader {
   const std::vector<DateStyle>& styles_;
   bool date1904_;
   int row_ = 0, column_ = 0;
+  size_t handed_over_cells_ = 0;  // of the last row given to on_row
   std::string scratch_;
   const char* text_ = nullptr;  // the part's text, where the offsets of names count from
   // The scan's state: the places of the elements open, the cell being read.
@@ -1419,12 +1444,7 @@ void Normalize(std::vector<Row>* rows) {
     }
     *rows = std::move(merged);
   }
-  for (Row& row : *rows) {
-    auto by_column = [](const Cell& a, const Cell& b) { return a.column < b.column; };
-    if (!std::is_sorted(row.cells.begin(), row.cells.end(), by_column)) {
-      std::stable_sort(row.cells.begin(), row.cells.end(), by_column);
-    }
-  }
+  for (Row& row : *rows) SortCells(&row);
 }
 
 }  // namespace
@@ -1574,10 +1594,12 @@ Result<Workbook> ReadWorkbookParts(std::string_view data, const std::string& fil
   for (Sheet& sheet : workbook.sheets) {
     if (!wanted(sheet)) continue;
     std::string text = NGO_TRY(ReadPartText(ctx, sheet.part));
+    if (options.on_sheet) NGO_TRY(options.on_sheet(sheet));
     if (document_only || FirstInvalidByte(text) != std::string_view::npos ||
         SheetReader(ctx, &sheet, strings, styles, workbook_xml.date1904).ScanText(text) !=
             Scan::kRead) {
       sheet.rows.clear();
+      if (options.on_sheet) NGO_TRY(options.on_sheet(sheet));
       Part part;
       NGO_TRY(ParsePart(ctx, sheet.part, std::move(text), &part, /*every_attribute=*/false));
       NGO_TRY(SheetReader(ctx, &sheet, strings, styles, workbook_xml.date1904).Read(part));

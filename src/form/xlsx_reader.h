@@ -86,6 +86,17 @@ struct XlsxOptions {
   // When true, a workbook of a single sheet has it read whatever want_sheet says
   // (an XLSForm whose only sheet is the survey, named "Sheet1").
   bool read_lone_sheet = false;
+  // When on_row is set, a wanted sheet's rows are handed to it as they are read
+  // instead of being kept in Sheet::rows (which stays empty): a large sheet need not be
+  // whole in memory as cells (an export's 5,000 x 810 cells are 140 MB as Cells). Rows
+  // come in the part's order, each once with its cells in column order; rows the part
+  // lists out of order or twice are given as listed (Sheet::rows would have them sorted
+  // and merged). on_sheet is called before a sheet's first row, and again when the
+  // sheet is read again from its start (a part the scan leaves to the document path):
+  // the receiver then forgets the rows it had of that sheet. An error from either ends
+  // the reading with it. Read by ReadXlsx only (not by xls_reader.h's .xls reader).
+  std::function<Status(const Sheet& sheet)> on_sheet;
+  std::function<Status(const Sheet& sheet, Row&& row)> on_row;
 };
 
 // Reads a workbook from `data`, which need only live during the call. `file_name`

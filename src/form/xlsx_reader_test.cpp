@@ -382,6 +382,66 @@ TEST(XlsxReader, ScanReadsTheRepositorysWorkbooksAsTheDocumentDoes) {
   EXPECT_GT(read, 50);
 }
 
+// XlsxOptions::on_row: the rows a whole read keeps, handed over one at a time, each with
+// its cells in column order; a part the scan leaves to the document path (a comment
+// here) is handed over again from its start, after a second on_sheet.
+TEST(XlsxReader, RowsHandedOverAsRead) {
+  for (const std::string comment : {"", "<!-- a comment -->"}) {
+    std::string data =
+        Book(SheetXml("<row r=\"1\"><c r=\"B1\" t=\"inlineStr\"><is><t>b</t></is></c>"
+                      "<c r=\"A1\" t=\"inlineStr\"><is><t>a</t></is></c></row>" +
+                      comment + "<row r=\"3\"><c r=\"C3\"><v>7</v></c></row>"));
+    Result<Workbook> whole = ReadXlsx(data, "t.xlsx");
+    ASSERT_TRUE(whole) << whole.error().ToString();
+    int starts = 0;
+    std::vector<Row> rows;
+    XlsxOptions options;
+    options.on_sheet = [&](const Sheet& sheet) -> Status {
+      ++starts;
+      rows.clear();
+      EXPECT_EQ(sheet.name, "survey");
+      return Ok();
+    };
+    options.on_row = [&](const Sheet&, Row&& row) -> Status {
+      rows.push_back(std::move(row));
+      return Ok();
+    };
+    Result<Workbook> streamed = ReadXlsx(data, "t.xlsx", options);
+    ASSERT_TRUE(streamed) << streamed.error().ToString();
+    EXPECT_EQ(starts, comment.empty() ? 1 : 2) << comment;
+    ASSERT_EQ(streamed->sheets.size(), 1u);
+    EXPECT_TRUE(streamed->sheets[0].rows.empty()) << "not kept";
+    EXPECT_TRUE(streamed->sheets[0].loaded);
+    ASSERT_EQ(rows.size(), 2u);
+    streamed->sheets[0].rows = rows;
+    EXPECT_TRUE(SameWorkbook(*streamed, *whole)) << comment;
+  }
+}
+
+TEST(XlsxReader, RowsHandedOverAsListedAndTheReceiversErrorEndsTheRead) {
+  std::string data =
+      Book(SheetXml("<row r=\"3\"><c r=\"A3\"><v>3</v></c></row>"
+                    "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>"
+                    "<row r=\"2\"><c r=\"A2\"><v>2</v></c></row>"));
+  std::vector<int> numbers;
+  XlsxOptions options;
+  options.on_row = [&](const Sheet& sheet, Row&& row) -> Status {
+    numbers.push_back(row.number);
+    if (row.number == 2) {
+      Location where{"t.xlsx"};
+      where.sheet = sheet.name;
+      where.row = row.number;
+      return MakeError("T001", "the receiver refuses row 2", where);
+    }
+    return Ok();
+  };
+  Result<Workbook> book = ReadXlsx(data, "t.xlsx", options);
+  ASSERT_FALSE(book);
+  EXPECT_EQ(book.error().ToString(), "t.xlsx:survey!2: T001: the receiver refuses row 2");
+  // The scan met the error and left the part to the document path, which met it again.
+  EXPECT_EQ(numbers, (std::vector<int>{3, 1, 2, 3, 1, 2}));
+}
+
 TEST(XlsxReader, SerialToIso) {
   EXPECT_EQ(SerialToIso(45352, false, false), "2024-03-01");
   EXPECT_EQ(SerialToIso(60, false, false), "1900-02-28");  // Lotus phantom 02-29: none
