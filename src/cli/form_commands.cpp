@@ -24,6 +24,7 @@
 #include "form/diagnostics.h"
 #include "form/form.h"
 #include "form/form_json.h"
+#include "form/loops.h"
 #include "form/xform_writer.h"
 
 namespace ngosurvey::cli {
@@ -226,7 +227,7 @@ std::string ShowText(const Form& form, const std::string& lang) {
                      form.default_language);
   for (const Question& q : form.questions) {
     std::string indent(static_cast<size_t>(Depth(form, q)) * 2, ' ');
-    std::string type(form::TypeName(q.type));
+    std::string type(form::IsLoopGroup(q) ? "begin_loop" : form::TypeName(q.type));
     if (!q.list_name.empty()) type += " " + q.list_name;
     if (q.or_other) type += " or_other";
     std::string marker = q.is_repeat() ? "* " : q.is_container() ? "+ " : "- ";

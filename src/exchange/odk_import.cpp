@@ -199,7 +199,11 @@ Result<OdkImportReport> ImportOdkSubmissions(const form::Form& form,
       reject(head.error());
       continue;
     }
-    if (head->form_id != version.form_id || head->version != version.version) {
+    // A form without a version in its settings has an XForm without one, so its
+    // submissions carry none, though the store names its version by the workbook's hash.
+    const bool same_version = head->version == version.version ||
+                              (form.settings.version.empty() && head->version.empty());
+    if (head->form_id != version.form_id || !same_version) {
       reject(Error{"ODI004",
                    "the submission is for form \"" + head->form_id + "\" version \"" +
                        head->version + "\", not \"" + version.form_id + "\" version \"" +

@@ -67,8 +67,8 @@ constexpr std::array kTypes = {
     TypeEntry{QuestionType::kStartGeopoint, "start-geopoint", kMetaLater},
     TypeEntry{QuestionType::kBeginGroup, "begin_group", kSilent},
     TypeEntry{QuestionType::kBeginRepeat, "begin_repeat", kSilent},
-    TypeEntry{QuestionType::kBeginLoop, "begin_loop",
-              TypeTraits{false, false, false, false, false}},
+    // Run as the groups it becomes at load (form/loops.h).
+    TypeEntry{QuestionType::kBeginLoop, "begin_loop", kSilent},
 };
 
 const TypeEntry& Entry(QuestionType type) {
@@ -152,7 +152,10 @@ int Form::EnclosingRepeat(const Question& question) const {
 int Form::EnclosingRepeatOrLoop(const Question& question) const {
   for (int p = question.parent; p >= 0; p = questions[static_cast<size_t>(p)].parent) {
     const Question& container = questions[static_cast<size_t>(p)];
-    if (container.is_repeat() || container.is_loop()) return p;
+    // A loop is a group keeping its list's name once expanded (form/loops.h; tested
+    // here, not through IsLoopGroup, which the WebAssembly engine does not link).
+    const bool loop = container.is_loop() || (container.is_group() && !container.list_name.empty());
+    if (container.is_repeat() || loop) return p;
   }
   return -1;
 }

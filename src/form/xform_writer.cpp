@@ -27,6 +27,7 @@
 #include "base/text.h"
 #include "form/appearance.h"
 #include "form/diagnostics.h"
+#include "form/loops.h"
 #include "form/parameters.h"
 #include "form/pulldata.h"
 
@@ -147,7 +148,7 @@ struct Text {
   std::string_view only() const { return texts.front().second; }
 };
 
-// Views (std::string_view) point into the Form, the writer's loop_rows_ or strings
+// Views (std::string_view) point into the Form or strings
 // the writer keeps: all outlive the tree.
 struct Elem {
   const Question* q = nullptr;  // the survey row, nullptr for generated elements
@@ -413,7 +414,9 @@ class Writer {
   int AddElem(Elem elem, int parent);
   int TableListGroup(Elem group, int row, int parent);
   void TableListRow(Elem* select, int row, int group, bool* header_written);
-  void ExpandLoop(const Question& loop, int parent, std::vector<int>* elem_of);
+  // A group that a loop became (form/loops.h), or a choice's group in it, as pyxform
+  // writes them (-1 when `q` is neither).
+  int AddLoopGroup(const Question& q, int parent);
   // The meta/entity element of `entity` and its attributes' and label's elements,
   // under the meta group `meta`; `first`: as the meta group's first child.
   void AddEntity(const EntityDeclaration& entity, int meta, bool first);
@@ -492,10 +495,6 @@ class Writer {
   std::multimap<int, int> triggered_by_;
   // Table-list groups (TableListGroup) -> whether their header select is written.
   std::map<int, bool> table_lists_;
-  // The rows of a loop's questions as written for each choice (ExpandLoop): the
-  // elements point at them. A deque: its elements never move.
-  std::deque<Question> loop_rows_;
-  std::deque<Choice> loop_choices_;  // the "other" choice ExpandLoop adds
   std::vector<int> preorder_;
   bool collapse_ = true;  // settings clean_text_values (default yes)
 };
@@ -565,115 +564,29 @@ void Writer::TableListRow(Elem* select, int row, int group, bool* header_written
     select->control.emplace(select->control.begin(), "appearance", "list-nolabel");
 }
 
-// Python's "%" formatting of pyxform's loops: %(name)s and %(label)s replaced, "%%"
-// is "%"; anything else is kept as written (where pyxform would stop).
-std::string LoopSubstitute(std::string_view text, std::string_view name, std::string_view label) {
-  if (text.find('%') == std::string_view::npos) return std::string(text);
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    std::string_view rest = text.substr(i);
-    if (rest.starts_with("%(name)s")) {
-      out += name;
-      i += 7;
-    } else if (rest.starts_with("%(label)s")) {
-      out += label;
-      i += 8;
-    } else if (rest.starts_with("%%")) {
-      out += '%';
-      i += 1;
-    } else {
-      out += text[i];
-    }
+// pyxform writes a loop's group (form/loops.h) from its row alone (no jr:count, no
+// table-list), a choice's group with the choice's name and label only (a label in the
+// choices sheet's columns: inline or itext as they are), and the rows inside a loop
+// as plain elements.
+int Writer::AddLoopGroup(const Question& q, int parent) {
+  if (IsLoopGroup(q)) {
+    Elem group = FromQuestion(q);
+    group.list_name = {};
+    return AddElem(std::move(group), parent);
   }
-  return out;
-}
-
-// pyxform's "begin loop over LIST" (builder.py, _create_loop_from_dict): a group
-// named and labelled as the loop's row, holding for each choice of LIST but "none" a
-// group named after the choice and labelled with its label, which holds the loop's
-// questions with %(name)s and %(label)s in their cells replaced by the choice's name
-// and label (in the cell's language). Only the loop's direct children are
-// substituted, as pyxform does; deeper rows are copied as written.
-void Writer::ExpandLoop(const Question& loop, int parent, std::vector<int>* elem_of) {
-  Elem group = FromQuestion(loop);
-  group.type = QuestionType::kBeginGroup;
-  group.is_group = true;
-  group.list_name = {};
-  const int loop_index = AddElem(std::move(group), parent);
-  const ChoiceList* list = form_.FindChoiceList(loop.list_name);
-  if (list == nullptr) return;        // the reader reports the unknown list
-  std::vector<const Question*> rows;  // the loop's rows in sheet order
-  for (size_t i = static_cast<size_t>(loop.index) + 1; i < form_.questions.size(); ++i) {
-    const Question& q = form_.questions[i];
-    bool inside = false;
-    for (int up = q.parent; up >= 0; up = form_.questions[static_cast<size_t>(up)].parent) {
-      if (up == loop.index) inside = true;
-    }
-    if (!inside) break;
-    rows.push_back(&q);
-  }
-  const auto& plain_choice = form_.untranslated_choices_columns;
-  std::vector<const Choice*> choices;  // the tree points at their texts: never copies
-  choices.reserve(list->choices.size() + 1);
-  for (const Choice& choice : list->choices) choices.push_back(&choice);
-  // pyxform adds "other" to a list that an or_other select uses, for the loop too.
-  const bool or_other =
-      std::any_of(form_.questions.begin(), form_.questions.end(),
-                  [&](const Question& q) { return q.or_other && q.list_name == loop.list_name; });
-  if (or_other && list->Find("other") == nullptr) {
-    Choice& other = loop_choices_.emplace_back();
-    other.name = "other";
-    other.label[form_.default_language] = "Other";
-    choices.push_back(&other);
-  }
-  for (const Choice* choice_ptr : choices) {
-    const Choice& choice = *choice_ptr;
-    if (choice.name == "none") continue;
+  bool in_loop = false;
+  for (int up = q.parent; up >= 0 && !in_loop; up = form_.questions[static_cast<size_t>(up)].parent)
+    in_loop = IsLoopGroup(form_.questions[static_cast<size_t>(up)]);
+  if (!in_loop) return -1;
+  if (IsLoopGroup(form_.questions[static_cast<size_t>(q.parent)])) {
     Elem column;
     column.type = QuestionType::kBeginGroup;
     column.is_group = true;
-    column.name = choice.name;
-    column.label = MakeText(choice.label, "label", plain_choice, collapse_);
-    const int column_index = AddElem(std::move(column), loop_index);
-    std::map<int, int> copy_of;  // a row's index -> its element under this choice
-    copy_of[loop.index] = column_index;
-    for (const Question* row : rows) {
-      auto parent_elem = copy_of.find(row->parent);
-      if (parent_elem == copy_of.end() || row->name.empty() || IsExternal(row->type)) continue;
-      Question copy = *row;
-      if (row->parent == loop.index) {
-        auto label_in = [&](const std::string& lang) {
-          auto it = choice.label.find(lang);
-          if (it != choice.label.end()) return it->second;
-          return choice.label.empty() ? choice.name : choice.label.begin()->second;
-        };
-        auto sub = [&](std::string* cell) {
-          *cell = LoopSubstitute(*cell, choice.name, label_in(form_.default_language));
-        };
-        auto sub_texts = [&](Translations* texts) {
-          for (auto& [lang, value] : *texts)
-            value = LoopSubstitute(value, choice.name, label_in(lang));
-        };
-        for (std::string* cell :
-             {&copy.name, &copy.relevant, &copy.constraint, &copy.calculation, &copy.required,
-              &copy.read_only, &copy.default_value, &copy.appearance, &copy.parameters,
-              &copy.choice_filter, &copy.repeat_count, &copy.trigger}) {
-          sub(cell);
-        }
-        for (Translations* texts :
-             {&copy.label, &copy.hint, &copy.guidance_hint, &copy.constraint_message,
-              &copy.required_message, &copy.image, &copy.audio, &copy.video}) {
-          sub_texts(texts);
-        }
-      }
-      loop_rows_.push_back(std::move(copy));
-      Elem e = FromQuestion(loop_rows_.back());
-      copy_of[row->index] = AddElem(std::move(e), parent_elem->second);
-    }
+    column.name = q.name;
+    column.label = MakeText(q.label, "label", form_.untranslated_choices_columns, collapse_);
+    return AddElem(std::move(column), parent);
   }
-  // The loop's rows are written only through their copies: BuildTree skips the rows
-  // of a container without an element.
-  (*elem_of)[static_cast<size_t>(loop.index)] = -1;
+  return AddElem(FromQuestion(q), parent);
 }
 
 int Writer::AddElem(Elem elem, int parent) {
@@ -764,17 +677,10 @@ Elem Writer::FromQuestion(const Question& q) {
 
 // Room for every row and the elements pyxform adds, so that the tree never moves
 // (an Elem is copied, not moved, when the vector grows). A table-list group adds two
-// elements (TableListGroup); a loop a group and a copy of its rows per choice
-// (ExpandLoop).
+// elements (TableListGroup).
 size_t Writer::ElemRoom() const {
   // An entity: a meta group, the entity, six attributes and a label.
   size_t room = 3 * form_.questions.size() + 16 + 9 * form_.entities.size();
-  for (const Question& q : form_.questions) {
-    if (q.parent < 0 || !form_.questions[static_cast<size_t>(q.parent)].is_loop()) continue;
-    const ChoiceList* list =
-        form_.FindChoiceList(form_.questions[static_cast<size_t>(q.parent)].list_name);
-    if (list != nullptr) room += 2 * list->choices.size();  // a child, or a choice's group
-  }
   return room;
 }
 
@@ -799,8 +705,8 @@ void Writer::BuildTree() {
     if (q.name.empty() || IsExternal(q.type)) continue;
     int parent = q.parent < 0 ? -1 : elem_of[static_cast<size_t>(q.parent)];
     if (q.parent >= 0 && parent < 0) continue;  // inside a skipped container
-    if (q.is_loop()) {
-      ExpandLoop(q, parent, &elem_of);
+    if (int group = AddLoopGroup(q, parent); group >= 0) {
+      elem_of[static_cast<size_t>(q.index)] = group;
       continue;
     }
     // jr:count: pyxform writes repeat_count on any row's control, not only a repeat's

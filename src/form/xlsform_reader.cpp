@@ -17,6 +17,7 @@
 #include "form/diagnostics.h"
 #include "form/entities_internal.h"
 #include "form/form.h"
+#include "form/loops.h"
 #include "form/parameters.h"
 #include "form/validate_internal.h"
 #include "form/xls_reader.h"
@@ -1691,6 +1692,8 @@ Result<Form> Builder::Build() {
       !form_.settings.form_title.empty() ? form_.settings.form_title : form_.settings.form_id;
   CheckQuestions();
   if (options_.check_expressions) ValidateExpressions(form_, diags_);
+  // After the checks, which report a loop's rows once, as written.
+  ExpandLoops(&form_);
   return std::move(form_);
 }
 

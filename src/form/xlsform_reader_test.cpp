@@ -4,6 +4,7 @@
 
 #include "form/diagnostics.h"
 #include "form/form.h"
+#include "form/loops.h"
 #include "form/testing/form_rows.h"
 
 namespace ngosurvey::form {
@@ -87,20 +88,24 @@ TEST(XlsformReader, OrOtherKeepsTheListAndFlag) {
   EXPECT_EQ(b.form->questions[0].type_text, "select_multiple fruits or other");
 }
 
-TEST(XlsformReader, LoopOverAListIsAContainerKeptForTheXFormWriter) {
+// The loop's expansion itself is form/loops_test.cpp's.
+TEST(XlsformReader, LoopOverAListBecomesAGroupPerChoice) {
   Built b = Build({{"type", "name", "label"},
                    {"begin loop over fruits", "loop", "Fruit"},
                    {"integer", "eaten", "Eaten?"},
                    {"end loop"}},
                   {{"list_name", "name", "label"}, {"fruits", "apple", "Apple"}});
   ASSERT_TRUE(b.form);
-  EXPECT_EQ(b.Codes(), "W103") << b.All();
+  EXPECT_EQ(b.Codes(), "") << b.All();
+  ASSERT_EQ(b.form->questions.size(), 3u);
   const Question& loop = b.form->questions[0];
-  EXPECT_TRUE(loop.is_loop() && loop.is_container());
+  EXPECT_TRUE(IsLoopGroup(loop));
   EXPECT_EQ(loop.list_name, "fruits");
-  EXPECT_EQ(TypeName(loop.type), "begin_loop");
+  EXPECT_EQ(loop.type_text, "begin loop over fruits");
   EXPECT_EQ(loop.children, std::vector<int>{1});
-  EXPECT_EQ(b.form->questions[1].path, "/data/loop/eaten");
+  EXPECT_EQ(b.form->questions[1].path, "/data/loop/apple");
+  EXPECT_EQ(b.form->questions[2].path, "/data/loop/apple/eaten");
+  EXPECT_EQ(b.form->questions[2].row, 3) << "a copy keeps its sheet row";
   // end group does not close a loop.
   b = Build({{"type", "name", "label"},
              {"begin loop over fruits", "loop", "Fruit"},
