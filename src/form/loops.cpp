@@ -34,8 +34,8 @@ class LoopExpander {
     q.index = static_cast<int>(out_.size());
     q.parent = parent;
     q.children.clear();
-    q.path = (parent < 0 ? std::string("/data") : out_[static_cast<size_t>(parent)].path) + "/" +
-             q.name;
+    q.path =
+        (parent < 0 ? std::string("/data") : out_[static_cast<size_t>(parent)].path) + "/" + q.name;
     if (parent >= 0) out_[static_cast<size_t>(parent)].children.push_back(q.index);
     if (original >= 0 && copy_of_[static_cast<size_t>(original)] < 0) {
       copy_of_[static_cast<size_t>(original)] = q.index;
@@ -100,15 +100,13 @@ class LoopExpander {
       return choice.label.empty() ? choice.name : choice.label.begin()->second;
     };
     const std::string plain_label = label_in(in_.default_language);
-    for (std::string* cell :
-         {&q->name, &q->relevant, &q->constraint, &q->calculation, &q->required, &q->read_only,
-          &q->default_value, &q->appearance, &q->parameters, &q->choice_filter, &q->repeat_count,
-          &q->trigger}) {
+    for (std::string* cell : {&q->name, &q->relevant, &q->constraint, &q->calculation, &q->required,
+                              &q->read_only, &q->default_value, &q->appearance, &q->parameters,
+                              &q->choice_filter, &q->repeat_count, &q->trigger}) {
       *cell = LoopSubstitute(*cell, choice.name, plain_label);
     }
-    for (Translations* texts :
-         {&q->label, &q->hint, &q->guidance_hint, &q->constraint_message, &q->required_message,
-          &q->image, &q->audio, &q->video}) {
+    for (Translations* texts : {&q->label, &q->hint, &q->guidance_hint, &q->constraint_message,
+                                &q->required_message, &q->image, &q->audio, &q->video}) {
       for (auto& [lang, value] : *texts) value = LoopSubstitute(value, choice.name, label_in(lang));
     }
   }
