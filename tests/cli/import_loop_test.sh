@@ -7,12 +7,7 @@
 # export writes the loop's columns and re-imports to the same answers. SYNTHETIC data.
 source "$(dirname "$0")/lib.sh"
 XF=tests/xform
-for tool in node npm; do
-  command -v "$tool" >/dev/null 2>&1 || fail "$tool is not installed (run tools/install-deps)"
-done
-if [ ! -d $XF/node_modules/@getodk/xforms-engine ] || [ ! -d $XF/node_modules/jsdom ]; then
-  (cd $XF && npm ci --no-audit --no-fund --loglevel=error)
-fi
+need_odk_engine
 
 cat >"$TMP/survey.csv" <<'CSV'
 type,name,label,relevant

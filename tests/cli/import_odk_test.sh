@@ -10,12 +10,7 @@ source "$(dirname "$0")/lib.sh"
 D=tests/data/odk
 DB=$TMP/store.db
 XF=tests/xform
-for tool in node npm; do
-  command -v "$tool" >/dev/null 2>&1 || fail "$tool is not installed (run tools/install-deps)"
-done
-if [ ! -d $XF/node_modules/@getodk/xforms-engine ] || [ ! -d $XF/node_modules/jsdom ]; then
-  (cd $XF && npm ci --no-audit --no-fund --loglevel=error)
-fi
+need_odk_engine
 store_sum() { sha256sum "$DB" | cut -d' ' -f1; }
 expect_not_contains() {  # expect_not_contains FILE TEXT
   if grep -qF -- "$2" "$1"; then cat "$1"; fail "unexpected: $2"; fi

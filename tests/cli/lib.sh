@@ -73,3 +73,17 @@ for spec in specs:
 book.save(out)
 PY
 }
+
+# need_odk_engine: node and npm, and ODK's own JavaScript engine (@getodk/xforms-engine with
+# jsdom) in tests/xform/node_modules, installed from its lockfile when missing; fails, not
+# skips, when node or npm is absent.
+need_odk_engine() {
+  local tool
+  for tool in node npm; do
+    command -v "$tool" >/dev/null 2>&1 || fail "$tool is not installed (run tools/install-deps)"
+  done
+  if [ ! -d tests/xform/node_modules/@getodk/xforms-engine ] ||
+    [ ! -d tests/xform/node_modules/jsdom ]; then
+    (cd tests/xform && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
