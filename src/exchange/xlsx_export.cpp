@@ -64,6 +64,18 @@ bool IsHashtagRow(const form::Row& row) {
                                            [](const form::Cell& c) { return c.value[0] == '#'; });
 }
 
+// `table` (its file and header) with the rows of `rows` unpacked; `rows` freed.
+csv::Table Unpacked(csv::Table table, PackedRows* rows) {
+  table.rows.reserve(rows->size());
+  table.row_lines.reserve(rows->size());
+  for (size_t r = 0; r < rows->size(); ++r) {
+    table.rows.push_back(rows->Unpack(r, table.header.size()));
+    table.row_lines.push_back(rows->line(r));
+  }
+  *rows = {};
+  return table;
+}
+
 // A sheet as the reader hands its rows over: the first row is the header, a second row
 // of hashtags is skipped, every later row is packed, as wide as the header at most. The
 // first fault is kept, not returned: it counts only if the sheet is one the import reads
@@ -109,17 +121,7 @@ class SheetRows {
   PackedRows& rows() { return rows_; }
 
   // The sheet as a whole table (its packed rows freed).
-  csv::Table TakeTable() {
-    csv::Table table = std::move(header_);
-    table.rows.reserve(rows_.size());
-    table.row_lines.reserve(rows_.size());
-    for (size_t r = 0; r < rows_.size(); ++r) {
-      table.rows.push_back(rows_.Unpack(r, table.header.size()));
-      table.row_lines.push_back(rows_.line(r));
-    }
-    rows_ = {};
-    return table;
-  }
+  csv::Table TakeTable() { return Unpacked(std::move(header_), &rows_); }
 
  private:
   Error Refused(int row, int column, const std::string& message) const {
@@ -225,15 +227,7 @@ RowSource MainRows(const XlsxExport& book, size_t max_chunk) {
 }
 
 csv::Table TakeMainTable(XlsxExport* book) {
-  csv::Table table = std::move(book->main);
-  table.rows.reserve(book->main_rows.size());
-  table.row_lines.reserve(book->main_rows.size());
-  for (size_t r = 0; r < book->main_rows.size(); ++r) {
-    table.rows.push_back(book->main_rows.Unpack(r, table.header.size()));
-    table.row_lines.push_back(book->main_rows.line(r));
-  }
-  book->main_rows = {};
-  return table;
+  return Unpacked(std::move(book->main), &book->main_rows);
 }
 
 Result<XlsxExport> ReadXlsxExport(std::string_view data, const std::string& file,
