@@ -1,18 +1,24 @@
-// ODK instance XML -> OdkInstance, streamed through expat in one pass: a stack of
-// open elements, each knowing which question (or group, repeat, meta field) it is,
-// and one path buffer from which each answer's path is cut. See odk_instance.h for
-// the grammar and docs/formats/odk-instance.md for the format.
+// ODK instance XML -> OdkInstance in one pass over the elements: a stack of open
+// elements, each knowing which question (or group, repeat, meta field) it is, and
+// one path buffer from which each answer's path is cut. The elements come from
+// pugixml's tree (the fast pass, Parser::RunTree) or from expat's events (the
+// reference, Parser::Run); odk_instance.h and Parse below say when each is used. See odk_instance.h
+// for the grammar and docs/formats/odk-instance.md for the format.
 #include "form/odk_instance.h"
 
 #include <expat.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <optional>
+#include <pugixml.hpp>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -331,9 +337,64 @@ struct Frame {
   size_t path_len = 0;    // length of path_ (the answer path prefix) before this element
   size_t xml_len = 0;     // length of xml_path_ before this element
   int line = 0, column = 0;
+  // In the parent's children->in_order: which element this is (-1: none there, as
+  // meta when the form has none, or a skipped element).
+  int slot = -1;
+  // Where this frame's "already given" marks begin in Parser::seen_ (one per element
+  // of children->in_order, for containers; none for the others).
+  size_t seen_at = 0;
   std::string_view field;  // kMetaText / kEnvelope: which field
   // kRoot, kGroup, kRepeat: how many instances of each repeat so far.
   std::vector<std::pair<int, int>> repeat_counts;
+};
+
+// A read's working buffers, kept by the thread between reads (emptied, their
+// capacity kept): allocating them afresh for each submission was, after the answers
+// themselves, most of a read's calls to malloc.
+struct Scratch {
+  std::vector<Frame> stack;
+  std::string path;                // the answer path of the open element ("programs[2]/name")
+  std::string xml_path;            // the element path for messages ("/data/programs[2]/name")
+  std::string text;                // the open leaf's text so far
+  std::vector<const char*> attrs;  // RunTree: an element's attributes as expat gives them
+  // The answers in document order, until Parser::Complete sorts them into the map.
+  std::vector<std::pair<std::string, Answer>> answers;
+  std::vector<char> seen;  // the open containers' "already given" marks (Frame::seen_at)
+
+  void Clear() {
+    stack.clear();
+    path.clear();
+    xml_path.clear();
+    text.clear();
+    attrs.clear();
+    answers.clear();
+    seen.clear();
+  }
+  size_t Capacity() const {
+    return path.capacity() + xml_path.capacity() + text.capacity() + seen.capacity() +
+           answers.capacity() * sizeof(answers[0]) + stack.capacity() * sizeof(Frame);
+  }
+};
+
+// The calling thread's Scratch while no other read of the thread holds it, a new one
+// otherwise. One that grew over 1 MiB (a large text value) is not kept.
+class ScratchLease {
+ public:
+  ScratchLease() : scratch_(Slot() ? std::move(Slot()) : std::make_unique<Scratch>()) {}
+  ScratchLease(const ScratchLease&) = delete;
+  ScratchLease& operator=(const ScratchLease&) = delete;
+  ~ScratchLease() {
+    scratch_->Clear();
+    if (!Slot() && scratch_->Capacity() <= (size_t{1} << 20)) Slot() = std::move(scratch_);
+  }
+  Scratch& Get() { return *scratch_; }
+
+ private:
+  static std::unique_ptr<Scratch>& Slot() {
+    thread_local std::unique_ptr<Scratch> slot;
+    return slot;
+  }
+  std::unique_ptr<Scratch> scratch_;
 };
 
 class Parser {
@@ -372,12 +433,109 @@ class Parser {
     }
     parser_ = nullptr;
     if (!result) return tl::unexpected(result.error());
-    if (head_only_) return std::move(out_);
-    NGO_TRY(Finish());
-    return std::move(out_);
+    return Complete();
+  }
+
+  // The same reading over pugixml's tree of a document IsFastPathBody accepted
+  // (`body`: the document after its XML declaration). A refusal here is not final:
+  // Parse reads the document again with Run.
+  Result<OdkInstance> RunTree(std::string_view body) {
+    pugi::xml_document document;
+    constexpr unsigned kOptions = pugi::parse_escapes | pugi::parse_eol |
+                                  pugi::parse_wconv_attribute | pugi::parse_ws_pcdata |
+                                  pugi::parse_fragment;
+    if (!document.load_buffer(body.data(), body.size(), kOptions, pugi::encoding_utf8)) {
+      return NotFast();
+    }
+    // One element at the top, and only white space beside it (parse_fragment keeps
+    // top-level text, which a whole-document parse would drop unseen).
+    pugi::xml_node top;
+    for (pugi::xml_node node : document.children()) {
+      if (node.type() == pugi::node_element && !top) {
+        top = node;
+      } else if (node.type() != pugi::node_pcdata || !IsXmlSpace(node.value())) {
+        return NotFast();
+      }
+    }
+    if (!top) return NotFast();
+    pugi::xml_node node = top;
+    for (;;) {
+      if (node.type() == pugi::node_element) {
+        if (!StartTreeElement(node)) return NotFast();
+        if (failed_) return tl::unexpected(error_);
+        if (stopped_head_) break;
+        if (pugi::xml_node child = node.first_child()) {
+          node = child;
+          continue;
+        }
+        End();
+      } else if (node.type() == pugi::node_pcdata) {
+        const char* text = node.value();
+        Text(text, std::strlen(text));
+      } else {
+        return NotFast();
+      }
+      if (failed_) return tl::unexpected(error_);
+      while (node != top && !node.next_sibling()) {
+        node = node.parent();
+        End();
+        if (failed_) return tl::unexpected(error_);
+      }
+      if (node == top) break;
+      node = node.next_sibling();
+    }
+    if (failed_) return tl::unexpected(error_);
+    return Complete();
   }
 
  private:
+  Result<OdkInstance> Complete() {
+    if (head_only_) return std::move(out_);
+    NGO_TRY(Finish());
+    SortAnswers();
+    return std::move(out_);
+  }
+
+  static tl::unexpected<Error> NotFast() {
+    return tl::unexpected(Error{"OI001", "not read by the fast pass", {}});
+  }
+
+  static bool IsXmlSpace(const char* text) {
+    for (; *text; ++text) {
+      if (!IsSpace(*text)) return false;
+    }
+    return true;
+  }
+
+  static bool IsAsciiName(const char* name) {
+    for (; *name; ++name) {
+      if (static_cast<unsigned char>(*name) >= 0x80) return false;
+    }
+    return true;
+  }
+
+  // Start for a tree element, after the checks pugixml does not make: ASCII names
+  // (pugixml takes any byte over 127 as a name character), no attribute twice, no
+  // '<' in a value. False when the element is outside the fast pass's subset.
+  bool StartTreeElement(pugi::xml_node element) {
+    if (!IsAsciiName(element.name())) return false;
+    attrs_.clear();
+    for (pugi::xml_attribute attribute = element.first_attribute(); attribute;
+         attribute = attribute.next_attribute()) {
+      const char* name = attribute.name();
+      const char* value = attribute.value();
+      if (!IsAsciiName(name) || std::strchr(value, '<')) return false;
+      for (size_t i = 0; i < attrs_.size(); i += 2) {
+        if (std::strcmp(attrs_[i], name) == 0) return false;
+      }
+      attrs_.push_back(name);
+      attrs_.push_back(value);
+    }
+    attrs_.push_back(nullptr);
+    Start(element.name(), attrs_.data());
+    return true;
+  }
+
   static void XMLCALL OnStart(void* self, const XML_Char* name, const XML_Char** attrs) {
     auto* p = static_cast<Parser*>(self);
     if (!p->failed_ && !p->stopped_head_) p->Start(name, attrs);
@@ -421,7 +579,7 @@ class Parser {
     if (error.where.empty()) error.where = Here();
     failed_ = true;
     error_ = std::move(error);
-    XML_StopParser(parser_, XML_FALSE);
+    if (parser_) XML_StopParser(parser_, XML_FALSE);
   }
   void Stop(tl::unexpected<Error> error) { Stop(std::move(error).value()); }
 
@@ -444,7 +602,7 @@ class Parser {
     if (stack_.empty()) {
       StartRoot(name, attrs, &frame);
       frame.children = ChildrenOf(frame.question);
-      if (!failed_) stack_.push_back(std::move(frame));
+      if (!failed_) Push(std::move(frame));
       return;
     }
     Frame& parent = stack_.back();
@@ -479,7 +637,13 @@ class Parser {
     if (frame.kind == Kind::kGroup || frame.kind == Kind::kRepeat) {
       frame.children = ChildrenOf(frame.question);
     }
-    if (!failed_) stack_.push_back(std::move(frame));
+    if (!failed_) Push(std::move(frame));
+  }
+
+  void Push(Frame frame) {
+    frame.seen_at = seen_.size();
+    if (frame.children) seen_.resize(seen_.size() + frame.children->in_order.size(), 0);
+    stack_.push_back(std::move(frame));
   }
 
   const Children* ChildrenOf(int container) const {
@@ -506,7 +670,7 @@ class Parser {
     }
     if (head_only_) {
       stopped_head_ = true;
-      XML_StopParser(parser_, XML_FALSE);
+      if (parser_) XML_StopParser(parser_, XML_FALSE);
       return;
     }
     const Settings& settings = form_->settings;
@@ -571,7 +735,7 @@ class Parser {
     int found = -3;
     if (const Children* children = parent.children) {
       size_t at = parent.next_child;
-      if (at >= children->in_order.size() || children->in_order[at].first != name) {
+      if (at >= children->in_order.size() || !SameName(children->in_order[at].first, name)) {
         auto it = children->position.find(name);
         at = it == children->position.end() ? children->in_order.size()
                                             : static_cast<size_t>(it->second);
@@ -579,12 +743,14 @@ class Parser {
       if (at < children->in_order.size()) {
         found = children->in_order[at].second;
         parent.next_child = at + 1;
+        frame->slot = static_cast<int>(at);
       }
     }
     if (found == -3) {
       if (container == -1 && name == "meta" && index_->meta_group < 0) {
         frame->kind = Kind::kGroup;
         frame->question = kSyntheticMeta;
+        if (std::exchange(synthetic_meta_seen_, true)) repeated_group_ = true;
         return;
       }
       if (IsMetaContainer(container) ||
@@ -629,6 +795,13 @@ class Parser {
     if (q.is_group()) {
       frame->kind = Kind::kGroup;
       AppendPathStep(name, 0);
+      // A group given twice in one container gives its questions' paths twice:
+      // from here on, AddAnswer looks for the path among the answers so far.
+      if (char& seen = seen_[parent.seen_at + at_slot(*frame)]; seen) {
+        repeated_group_ = true;
+      } else {
+        seen = 1;
+      }
       return;
     }
     frame->kind = Kind::kQuestion;
@@ -638,6 +811,17 @@ class Parser {
       AppendPathStep(name, 0);
     }
   }
+
+  // a == b, inline: element names are short, and this runs once per element.
+  static bool SameName(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (a[i] != b[i]) return false;
+    }
+    return true;
+  }
+
+  static size_t at_slot(const Frame& frame) { return static_cast<size_t>(frame.slot); }
 
   std::string FormId() const {
     return form_->settings.form_id.empty() ? out_.form_id : form_->settings.form_id;
@@ -692,14 +876,67 @@ class Parser {
     if (failed_) return;
     path_.resize(frame.path_len);
     xml_path_.resize(frame.xml_len);
+    seen_.resize(frame.seen_at);
     stack_.pop_back();
   }
 
+  // Keeps the answer at path_ (sorted into out_.answers by Complete), or stops with
+  // OI010 when that question was given already. `frame` is the top of the stack.
   void AddAnswer(Answer answer, const Frame& frame) {
-    if (!out_.answers.emplace(path_, std::move(answer)).second) {
+    bool given;
+    if (frame.slot >= 0 && !repeated_group_) {
+      char& seen = seen_[stack_[stack_.size() - 2].seen_at + at_slot(frame)];
+      given = seen != 0;
+      seen = 1;
+    } else {
+      given = std::any_of(answers_.begin(), answers_.end(),
+                          [&](const auto& earlier) { return earlier.first == path_; });
+    }
+    if (given) {
       Stop(MakeError("OI010", "question " + xml_path_ + " is given twice",
                      Location{.file = options_.file, .row = frame.line, .column = frame.column}));
+      return;
     }
+    answers_.emplace_back(path_, std::move(answer));
+  }
+
+  // Moves answers_ into out_.answers in key order, so that each insertion is at the
+  // end (one comparison instead of a search from the root). The order: the path's
+  // first eight bytes as one big-endian number (most paths differ there), then the
+  // whole path.
+  void SortAnswers() {
+    struct Entry {
+      uint64_t prefix;
+      uint32_t index;
+    };
+    std::vector<Entry> order(answers_.size());
+    for (uint32_t i = 0; i < order.size(); ++i) {
+      const std::string& path = answers_[i].first;
+      uint64_t prefix = 0;
+      for (size_t b = 0; b < 8; ++b) {
+        prefix = (prefix << 8) | (b < path.size() ? static_cast<unsigned char>(path[b]) : 0);
+      }
+      order[i] = {prefix, i};
+    }
+    std::sort(order.begin(), order.end(), [&](const Entry& a, const Entry& b) {
+      if (a.prefix != b.prefix) return a.prefix < b.prefix;
+      return KeyLess(answers_[a.index].first, answers_[b.index].first);
+    });
+    for (const Entry& entry : order) {
+      out_.answers.emplace_hint(out_.answers.end(), std::move(answers_[entry.index].first),
+                                std::move(answers_[entry.index].second));
+    }
+    answers_.clear();
+  }
+
+  // std::string's order (bytes as unsigned char), inline: answer paths are short,
+  // and a call to memcmp per comparison cost more than the comparison.
+  static bool KeyLess(std::string_view a, std::string_view b) {
+    size_t n = std::min(a.size(), b.size());
+    for (size_t i = 0; i < n; ++i) {
+      if (a[i] != b[i]) return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[i]);
+    }
+    return a.size() < b.size();
   }
 
   tl::unexpected<Error> ValueError(const Frame& frame, std::string code,
@@ -885,22 +1122,166 @@ class Parser {
   bool failed_ = false;
   bool stopped_head_ = false;
   Error error_;
-  std::vector<Frame> stack_;
-  std::string path_;      // the answer path of the open element ("programs[2]/name")
-  std::string xml_path_;  // the element path for messages ("/data/programs[2]/name")
-  std::string text_;      // the open leaf's text so far
+  ScratchLease scratch_;  // the buffers below (Scratch says what each holds)
+  std::vector<Frame>& stack_ = scratch_.Get().stack;
+  std::string& path_ = scratch_.Get().path;
+  std::string& xml_path_ = scratch_.Get().xml_path;
+  std::string& text_ = scratch_.Get().text;
+  std::vector<const char*>& attrs_ = scratch_.Get().attrs;
+  std::vector<std::pair<std::string, Answer>>& answers_ = scratch_.Get().answers;
+  std::vector<char>& seen_ = scratch_.Get().seen;
+  bool repeated_group_ = false;       // a group was given twice in one container
+  bool synthetic_meta_seen_ = false;  // <meta> (not a group of the form) was opened
   OdkInstance out_;
 };
 
-// Reads without positions first (expat's line and column cost a second scan of every
-// byte, the element paths a string each), then again with them when that fails.
+// The XML declaration at the start of `xml`, when it is one the fast pass may skip:
+// version 1.0, UTF-8 if an encoding is named, standalone yes or no, in that order.
+// Returns its length (0 when there is no declaration), or npos for one to leave to
+// expat (which checks the declaration's grammar itself).
+size_t FastDeclarationLength(std::string_view xml) {
+  constexpr size_t kNotFast = std::string_view::npos;
+  if (xml.rfind("<?xml", 0) != 0 || xml.size() < 6 || !IsSpace(xml[5])) return 0;
+  size_t at = 5;
+  auto skip_space = [&] {
+    size_t from = at;
+    while (at < xml.size() && IsSpace(xml[at])) ++at;
+    return at > from;
+  };
+  // ` NAME = 'VALUE'` (either quote), the value returned.
+  auto pseudo_attribute = [&](std::string_view name) -> std::optional<std::string_view> {
+    size_t from = at;
+    if (!skip_space() || xml.substr(at, name.size()) != name) {
+      at = from;
+      return std::nullopt;
+    }
+    at += name.size();
+    skip_space();
+    if (at >= xml.size() || xml[at] != '=') return std::nullopt;
+    ++at;
+    skip_space();
+    if (at >= xml.size() || (xml[at] != '"' && xml[at] != '\'')) return std::nullopt;
+    char quote = xml[at++];
+    size_t end = xml.find(quote, at);
+    if (end == std::string_view::npos) return std::nullopt;
+    std::string_view value = xml.substr(at, end - at);
+    at = end + 1;
+    return value;
+  };
+  auto version = pseudo_attribute("version");
+  if (!version || *version != "1.0") return kNotFast;
+  size_t before = at;
+  if (auto encoding = pseudo_attribute("encoding")) {
+    std::string lower(*encoding);
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower != "utf-8") return kNotFast;
+  } else if (at != before) {
+    return kNotFast;
+  }
+  before = at;
+  if (auto standalone = pseudo_attribute("standalone")) {
+    if (*standalone != "yes" && *standalone != "no") return kNotFast;
+  } else if (at != before) {
+    return kNotFast;
+  }
+  skip_space();
+  if (xml.substr(at, 2) != "?>") return kNotFast;
+  return at + 2;
+}
+
+// Byte classes of the fast pass's scan.
+enum : unsigned char { kPlain = 0, kRefuse, kMarkup, kReference, kBracket, kHigh };
+constexpr std::array<unsigned char, 256> kByteClass = [] {
+  std::array<unsigned char, 256> classes{};
+  for (int c = 0; c < 0x20; ++c) classes[static_cast<size_t>(c)] = kRefuse;
+  classes['\t'] = classes['\n'] = classes['\r'] = kPlain;
+  classes['<'] = kMarkup;
+  classes['&'] = kReference;
+  classes[']'] = kBracket;
+  for (int c = 0x80; c < 0x100; ++c) classes[static_cast<size_t>(c)] = kHigh;
+  return classes;
+}();
+
+// The length of the UTF-8 sequence at `s` (n bytes left) if it encodes an XML
+// character (not a surrogate, not U+FFFE or U+FFFF, not overlong), else 0.
+size_t XmlCharLength(const unsigned char* s, size_t n) {
+  auto continuation = [&](size_t i) { return i < n && (s[i] & 0xC0) == 0x80; };
+  if (s[0] >= 0xC2 && s[0] <= 0xDF) return continuation(1) ? 2 : 0;
+  if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+    if (!continuation(1) || !continuation(2)) return 0;
+    if (s[0] == 0xE0 && s[1] < 0xA0) return 0;                   // overlong
+    if (s[0] == 0xED && s[1] >= 0xA0) return 0;                  // a surrogate
+    if (s[0] == 0xEF && s[1] == 0xBF && s[2] >= 0xBE) return 0;  // U+FFFE, U+FFFF
+    return 3;
+  }
+  if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+    if (!continuation(1) || !continuation(2) || !continuation(3)) return 0;
+    if (s[0] == 0xF0 && s[1] < 0x90) return 0;   // overlong
+    if (s[0] == 0xF4 && s[1] >= 0x90) return 0;  // over U+10FFFF
+    return 4;
+  }
+  return 0;
+}
+
+// True when `body` is inside the fast pass's subset as far as a scan of its bytes
+// can tell (odk_instance.h): valid UTF-8 of XML characters, no markup that starts
+// with "<!" or "<?", no reference but &amp; &lt; &gt; &quot; &apos;, no "]]>".
+bool IsFastPathBody(std::string_view body) {
+  const auto* s = reinterpret_cast<const unsigned char*>(body.data());
+  size_t n = body.size();
+  for (size_t i = 0; i < n;) {
+    while (kByteClass[s[i]] == kPlain) {
+      if (++i == n) return true;
+    }
+    switch (kByteClass[s[i]]) {
+      case kRefuse:
+        return false;
+      case kMarkup:
+        if (i + 1 < n && (s[i + 1] == '!' || s[i + 1] == '?')) return false;
+        ++i;
+        break;
+      case kReference: {
+        std::string_view rest = body.substr(i + 1, 5);
+        if (rest.rfind("amp;", 0) == 0 || rest.rfind("quot;", 0) == 0 ||
+            rest.rfind("apos;", 0) == 0) {
+          i += rest[1] == 'm' ? 5 : 6;
+        } else if (rest.rfind("lt;", 0) == 0 || rest.rfind("gt;", 0) == 0) {
+          i += 4;
+        } else {
+          return false;
+        }
+        break;
+      }
+      case kBracket:
+        if (body.substr(i, 3) == "]]>") return false;
+        ++i;
+        break;
+      default: {
+        size_t length = XmlCharLength(s + i, n - i);
+        if (length == 0) return false;
+        i += length;
+      }
+    }
+  }
+  return true;
+}
+
+// The fast pass when the document is within its subset (odk_instance.h), without
+// positions; expat with positions (line, column, element path) when it is not or
+// when the fast pass refuses it, so that every error is expat's, where expat finds it.
 Result<OdkInstance> Parse(std::string_view xml, const Form* form,
                           const OdkInstanceReader::Index* index, const OdkInstanceOptions& options,
-                          bool head_only) {
-  {
-    Parser fast(form, index, options, head_only, /*exact=*/false);
-    Result<OdkInstance> read = fast.Run(xml);
-    if (read) return read;
+                          bool head_only, bool exact_only = false) {
+  if (!exact_only && xml.size() <= options.max_bytes) {
+    size_t declaration = FastDeclarationLength(xml);
+    if (declaration != std::string_view::npos) {
+      std::string_view body = xml.substr(declaration);
+      if (IsFastPathBody(body)) {
+        Parser fast(form, index, options, head_only, /*exact=*/false);
+        Result<OdkInstance> read = fast.RunTree(body);
+        if (read) return read;
+      }
+    }
   }
   Parser exact(form, index, options, head_only, /*exact=*/true);
   return exact.Run(xml);
@@ -911,6 +1292,11 @@ Result<OdkInstance> Parse(std::string_view xml, const Form* form,
 Result<OdkInstance> OdkInstanceReader::Read(std::string_view xml,
                                             const OdkInstanceOptions& options) const {
   return Parse(xml, &form_, index_.get(), options, /*head_only=*/false);
+}
+
+Result<OdkInstance> OdkInstanceReader::ReadExact(std::string_view xml,
+                                                 const OdkInstanceOptions& options) const {
+  return Parse(xml, &form_, index_.get(), options, /*head_only=*/false, /*exact_only=*/true);
 }
 
 Result<OdkInstance> ReadOdkInstance(std::string_view xml, const Form& form,

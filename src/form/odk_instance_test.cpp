@@ -193,8 +193,119 @@ INSTANTIATE_TEST_SUITE_P(
             "OI002", "DOCTYPE"},
         Bad{"UndeclaredEntity", Instance("<remarks>&xxe;</remarks>"), "OI001", "entity"},
         Bad{"Loopish", Instance("<programs><name>a<b/></name></programs>"), "OI006",
-            "inside a value"}),
+            "inside a value"},
+        // A group given twice gives its questions twice.
+        Bad{"GroupTwice",
+            Instance("<office><staff>1</staff></office>\n<office><staff>2</staff></office>"),
+            "OI010", "/data/office/staff is given twice", 4},
+        Bad{"TwiceInOneRepeatInstance",
+            Instance("<programs><name>a</name>\n<name>b</name></programs>"), "OI010",
+            "/data/programs[1]/name is given twice", 4},
+        Bad{"AuditInTwoMetas",
+            R"(<data id="ngo" version="2024"><meta><audit>a.csv</audit></meta>)"
+            "\n<meta><instanceID>uuid:6f1b5b4e-2a49-4c4e-9a43-2b9e1f6e1a01</instanceID>"
+            "<audit>b.csv</audit></meta></data>",
+            "OI010", "/data/meta/audit is given twice", 2}),
     [](const auto& info) { return info.param.name; });
+
+// Read (the fast pass, expat when it declines) and ReadExact (expat alone) agree on
+// every document: the same instance, or the same error. The documents sit on the
+// edges of the fast pass's subset (odk_instance.h): each is either inside it and
+// well-formed, inside it and refused by expat (the fast pass must not accept it), or
+// outside it (left to expat).
+TEST(OdkInstance, FastPassAndExpatAgree) {
+  Form form = Survey();
+  OdkInstanceReader reader(form);
+  const std::string id = kId;
+  const std::string open = R"(<data id="ngo" version="2024">)";
+  const std::string meta = "<meta><instanceID>" + id + "</instanceID></meta>";
+  auto doc = [&](const std::string& body) { return open + body + meta + "</data>"; };
+  const std::vector<std::string> documents = {
+      Instance("<age>42</age><remarks>plain</remarks>"),
+      doc("<remarks>   </remarks>"),        // white space kept by a text
+      doc("<remarks>a\r\nb\rc</remarks>"),  // line ends as XML reads them
+      doc("<remarks>a &amp; b &lt;c&gt; &quot;d&quot; &apos;e&apos;</remarks>"),
+      doc("<remarks>&#x1780;&#6016;</remarks>"),  // character references
+      doc("<remarks>&#0;</remarks>"),             // not a character
+      doc("<remarks>&nbsp;</remarks>"),           // undeclared entity
+      doc("<remarks><![CDATA[a < b]]></remarks>"),
+      doc("<remarks>a ]]> b</remarks>"),
+      doc("<remarks>a > b</remarks>"),
+      doc("<!-- note --><age>1</age>"),
+      doc("<!-- a -- b --><age>1</age>"),
+      doc("<?pi data?><age>1</age>"),
+      doc("<?xml version='1.0'?><age>1</age>"),
+      "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\" ?>" + doc(""),
+      "<?xml version='1.0' encoding='utf-8'?>\n" + doc(""),
+      "<?xml version='1.0' encoding='ISO-8859-1'?>" + doc(""),
+      "<?xml version='1.1'?>" + doc(""),
+      "<?xml encoding='UTF-8'?>" + doc(""),
+      "<?xml version='1.0' standalone='maybe'?>" + doc(""),
+      "<?xml version='1.0'?>" + doc(""),
+      "<?xml  version = '1.0'  ?>" + doc(""),
+      " <?xml version='1.0'?>" + doc(""),
+      "\xEF\xBB\xBF" + doc(""),  // a byte order mark
+      "\n\n" + doc("") + "\n\n",
+      doc("") + "text after",
+      doc("") + "<data/>",
+      "text before" + doc(""),
+      "",
+      "   ",
+      R"(<data id="ngo" version="2024" id="ngo">)" + meta + "</data>",
+      R"(<data id="ngo" version="2024" x="a<b">)" + meta + "</data>",
+      R"(<data id="ngo" version="2024" x="a&lt;b">)" + meta + "</data>",
+      R"(<data id="ngo"version="2024">)" + meta + "</data>",
+      R"(<data id="ngo" version="2024" x="a)"
+      "\r\n"
+      R"(b	c">)" +
+          meta + "</data>",
+      R"(<data id='ngo' version='2024'>)" + meta + "</data >",
+      doc("<age>1</age >"),
+      doc("<age>1</age"),
+      doc("<age/ >"),
+      doc("<age>1</ age>"),
+      doc("<age>1"),
+      doc("<\xC3\xA9t\xC3\xA9>1</\xC3\xA9t\xC3\xA9>"),  // a name beyond ASCII
+      doc("<remarks>\xE1\x9E\x80\xE1\x9E\x81 Vi\xE1\xBB\x87t</remarks>"),
+      doc("<remarks>\xC3\x28</remarks>"),          // not UTF-8
+      doc("<remarks>\xC0\xAF</remarks>"),          // overlong
+      doc("<remarks>\xED\xA0\x80</remarks>"),      // a surrogate
+      doc("<remarks>\xEF\xBF\xBE</remarks>"),      // U+FFFE
+      doc("<remarks>\xEF\xB7\x90</remarks>"),      // U+FDD0
+      doc("<remarks>\xF4\x90\x80\x80</remarks>"),  // over U+10FFFF
+      doc("<remarks>\xF0\x9F\x98\x80</remarks>"),  // U+1F600
+      doc(std::string("<remarks>a\x01b</remarks>")),
+      doc(std::string("<remarks>a\0b</remarks>", 18)),
+      doc("<-age>1</-age>"),
+      doc("<1age>1</1age>"),
+      doc("<a:age xmlns:a='urn:x'>7</a:age>"),
+      doc("<age>4</age><age>5</age>"),
+      doc("<office><staff>1</staff></office><office/>"),
+      doc("<programs><name>a</name></programs><programs><sites><site>b</site></sites></programs>"),
+      doc("<programs jr:template=''><name>t</name></programs>"),
+      doc(std::string(100, ' ') + "<remarks>" + std::string(5000, 'x') + "</remarks>"),
+  };
+  for (const std::string& xml : documents) {
+    SCOPED_TRACE(xml.substr(0, 200));
+    auto fast = reader.Read(xml, {.file = "a.xml"});
+    auto exact = reader.ReadExact(xml, {.file = "a.xml"});
+    ASSERT_EQ(fast.has_value(), exact.has_value())
+        << (fast ? exact.error().ToString() : fast.error().ToString());
+    if (fast) {
+      EXPECT_TRUE(*fast == *exact);
+    } else {
+      EXPECT_EQ(fast.error().ToString(), exact.error().ToString());
+    }
+  }
+  // The head reader too.
+  for (const std::string& xml : documents) {
+    auto head = ReadOdkInstanceHead(xml);
+    auto exact = reader.ReadExact(xml);
+    if (exact) {
+      EXPECT_TRUE(head.has_value()) << xml.substr(0, 200);
+    }
+  }
+}
 
 // One reader, many documents in a row on one thread and on several at once: each
 // thread's expat parser is reset between documents (and one that read a document over
