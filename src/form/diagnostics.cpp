@@ -246,6 +246,11 @@ constexpr std::array kCatalogue = {
                    "exist).",
                    "Attach the entity list: a select_one_from_file LIST.csv, a csv-external "
                    "named as the list, or a pulldata('LIST', ...) call."},
+    DiagnosticInfo{"E075", kE,
+                   "An osm question names a list of tags (osm LIST) that the workbook's osm "
+                   "sheet does not have (pyxform fails on such a form).",
+                   "Add the list to the osm sheet (list_name, name: the tag's key, label), or "
+                   "write plain osm."},
 
     DiagnosticInfo{"W101", kW,
                    "A sheet's name is close to survey, choices or settings but not equal.",

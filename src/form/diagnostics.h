@@ -101,6 +101,7 @@ inline constexpr const char kSaveToWithoutList[] = "E071";
 inline constexpr const char kEntityScopeConflict[] = "E072";
 inline constexpr const char kEntityWithoutContainer[] = "E073";
 inline constexpr const char kEntityUpdateWithoutList[] = "E074";
+inline constexpr const char kUnknownOsmList[] = "E075";
 
 inline constexpr const char kNearMissSheet[] = "W101";
 inline constexpr const char kMissingTranslation[] = "W102";

@@ -231,21 +231,26 @@ struct Form {
   std::vector<ChoiceList> choice_lists;  // in order of first appearance
   // The lists of the external_choices sheet (select_one_external), same layout.
   std::vector<ChoiceList> external_choice_lists;
+  // The lists of the osm sheet: an `osm LIST` question's OpenStreetMap tags (a tag's
+  // key is a choice's name, its label the choice's label), same layout.
+  std::vector<ChoiceList> osm_lists;
   // The rows of the entities sheet, in sheet order (empty without the sheet).
   std::vector<EntityDeclaration> entities;
 
   // Sheet names as written in the workbook ("Survey"), for locations.
   std::string survey_sheet = "survey", choices_sheet = "choices", settings_sheet = "settings";
   std::string external_choices_sheet = "external_choices", entities_sheet = "entities";
+  std::string osm_sheet = "osm";
   // Column numbers of each field by canonical key: "relevant", "label::en",
   // "choice_filter", or an extra column's header. Per sheet (the entities sheet's
   // keys: list_name, label, entity_id, create_if, update_if).
   std::map<std::string, int> survey_columns, choices_columns, external_choices_columns,
-      entities_columns;
+      entities_columns, osm_columns;
   // Translatable columns written without a language ("label", "hint", "image"), by
   // base key, per sheet: their texts are keyed by default_language, and pyxform
   // writes a text that only such a column gives inline rather than as itext.
-  std::set<std::string> untranslated_survey_columns, untranslated_choices_columns;
+  std::set<std::string> untranslated_survey_columns, untranslated_choices_columns,
+      untranslated_osm_columns;
 
   // The questions named `name` (there can be several at different levels).
   const std::vector<int>& QuestionsNamed(std::string_view name) const;

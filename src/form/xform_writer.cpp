@@ -18,6 +18,7 @@
 #include <deque>
 #include <map>
 #include <optional>
+#include <set>
 #include <unordered_map>
 #include <utility>
 #ifdef __SSE2__
@@ -456,6 +457,10 @@ class Writer {
   Status WriteBinds();
   Status WriteBody(int elem, int depth);
   Status WriteLabelHint(int elem, int depth, bool hint_too);
+  // An `osm LIST` question's tags, as pyxform writes them in its upload control.
+  Status WriteOsmTags(int elem, int depth);
+  // The osm sheet's list an `osm LIST` question names (nullptr: none).
+  const ChoiceList* OsmList(const Elem& e) const;
   void Indent(int depth) { out_.append(static_cast<size_t>(depth) * 2, ' '); }
   void Line(int depth, std::string_view text);
   // <tag a="v"...> or <tag a="v".../> on a line of its own.
@@ -1252,6 +1257,24 @@ Status Writer::WriteItext() {
     if (!e.guidance.empty()) add("guidance", e.guidance, index);
     finish(hint_begin, id(":hint"));
   }
+  // The texts of the osm tags' translated labels ("/NAME:label", WriteOsmTags), each
+  // name once.
+  std::set<std::string_view> tag_ids;
+  for (int index : preorder_) {
+    const ChoiceList* list = OsmList(tree_.elems[static_cast<size_t>(index)]);
+    if (list == nullptr) continue;
+    for (const Choice& tag : list->choices) {
+      Text label = MakeText(tag.label, "label", form_.untranslated_osm_columns, collapse_);
+      if (label.empty() || label.plain || !tag_ids.insert(tag.name).second) continue;
+      size_t begin = forms.size();
+      add("long", label, -1);
+      finish(begin, [&ids, &tag] {
+        ids += '/';
+        AppendEscaped(&ids, tag.name, true);
+        ids += ":label";
+      });
+    }
+  }
   if (entries.empty()) return Ok();
   Line(3, "<itext>");
   for (size_t lang = 0; lang < langs.size(); ++lang) {
@@ -1622,6 +1645,45 @@ Status Writer::WriteLabelHint(int index, int depth, bool hint_too) {
   return Ok();
 }
 
+const ChoiceList* Writer::OsmList(const Elem& e) const {
+  if (e.type != QuestionType::kOsm || e.list_name.empty()) return nullptr;
+  for (const ChoiceList& list : form_.osm_lists) {
+    if (list.name == e.list_name) return &list;
+  }
+  return nullptr;
+}
+
+// <tag key="NAME"><label>LABEL</label></tag> per row of the list, as pyxform's Tag
+// writes them: duplicates and rows without a label (<label/>) kept. A label with a
+// language is an itext reference, "/NAME:label" (the tag's path outside the survey,
+// as pyxform names it); WriteItext adds those texts, which pyxform leaves out.
+Status Writer::WriteOsmTags(int index, int depth) {
+  const ChoiceList* list = OsmList(tree_.elems[static_cast<size_t>(index)]);
+  if (list == nullptr) return Ok();
+  for (const Choice& tag : list->choices) {
+    Indent(depth);
+    out_ += "<tag key=\"";
+    AppendEscaped(&out_, tag.name, true);
+    out_ += "\">\n";
+    Indent(depth + 1);
+    Text label = MakeText(tag.label, "label", form_.untranslated_osm_columns, collapse_);
+    if (label.empty()) {
+      out_ += "<label/>\n";
+    } else if (label.plain) {
+      out_ += "<label>";
+      NGO_TRY(AppendOutputs(&out_, label.only(), index));
+      out_ += "</label>\n";
+    } else {
+      out_ += "<label ref=\"jr:itext('/";
+      AppendEscaped(&out_, tag.name, true);
+      out_ += ":label')\"/>\n";
+    }
+    Indent(depth);
+    out_ += "</tag>\n";
+  }
+  return Ok();
+}
+
 // Long on purpose: each body element kind as pyxform writes it, in one recursive writer.
 // NOLINTNEXTLINE(readability-function-size)
 Status Writer::WriteBody(int index, int depth) {
@@ -1798,6 +1860,7 @@ Status Writer::WriteBody(int index, int depth) {
     }
     OpenLine(depth + 1, "setvalue", action, true);
   }
+  NGO_TRY(WriteOsmTags(index, depth + 1));  // pyxform appends them last
   Indent(depth);
   CloseLine(tag);
   return Ok();

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "form/diagnostics.h"
 #include "form/testing/form_rows.h"
 
@@ -103,6 +105,84 @@ TEST(XFormWriter, WholeDocumentOfAPlainForm) {
   </h:body>
 </h:html>
 )x");
+}
+
+// The Form of rows with an osm sheet (an `osm LIST` question's tags).
+Result<Form> OsmForm(const Rows& survey, const Rows& osm, Diagnostics* diags) {
+  Workbook wb;
+  wb.file = "test.xlsx";
+  wb.sheets.push_back(testing::MakeSheet("survey", survey));
+  wb.sheets.push_back(testing::MakeSheet("osm", osm));
+  return BuildForm(wb, diags);
+}
+
+// pyxform 4.5.0's output for these rows (tests/test_osm.py's layout): the tags in the
+// upload control after its label and hint, duplicates and rows without a label kept.
+TEST(XFormWriter, OsmTagsAreWrittenInTheUploadControl) {
+  Diagnostics diags;
+  auto form = OsmForm({{"type", "name", "label", "hint"},
+                       {"osm building", "building", "Building?", "a hint"},
+                       {"osm", "footprint", "Footprint?", ""}},
+                      {{"list name", "name", "label"},
+                       {"building", "name", "Name"},
+                       {"building", "levels", "Levels"},
+                       {"building", "roof", ""},
+                       {"building", "name", "Again"},
+                       {"rooms", "room:type", "Type"}},
+                      &diags);
+  ASSERT_TRUE(form.has_value());
+  EXPECT_FALSE(diags.has_errors()) << (diags.items().empty() ? "" : diags.items()[0].ToString());
+  ASSERT_EQ(form->osm_lists.size(), 2u);
+  Result<std::string> xml = WriteXForm(*form);
+  ASSERT_TRUE(xml.has_value()) << xml.error().message;
+  EXPECT_TRUE(HasFlat(
+      *xml, R"x(<upload ref="/data/building" mediatype="osm/*"><label>Building?</label>)x"
+            R"x(<hint>a hint</hint><tag key="name"><label>Name</label></tag>)x"
+            R"x(<tag key="levels"><label>Levels</label></tag><tag key="roof"><label/></tag>)x"
+            R"x(<tag key="name"><label>Again</label></tag></upload>)x"))
+      << *xml;
+  EXPECT_TRUE(HasFlat(
+      *xml,
+      R"x(<upload ref="/data/footprint" mediatype="osm/*"><label>Footprint?</label></upload>)x"));
+  EXPECT_FALSE(Has(*xml, "room:type"));  // a list no question names is written nowhere
+  EXPECT_FALSE(Has(*xml, "<itext>"));
+}
+
+// Translated tag labels: pyxform refers to "/NAME:label" but writes no such text (its
+// XForm then names texts it does not have); ngosurvey writes the texts too.
+TEST(XFormWriter, TranslatedOsmTagLabelsGetTheirTexts) {
+  Diagnostics diags;
+  auto form = OsmForm({{"type", "name", "label::English (en)", "label::French (fr)"},
+                       {"osm building", "building", "Building?", "Bâtiment ?"}},
+                      {{"list_name", "name", "label::English (en)", "label::French (fr)"},
+                       {"building", "name", "Name", "Nom"},
+                       {"building", "levels", "Levels", ""},
+                       {"building", "roof", "", ""}},
+                      &diags);
+  ASSERT_TRUE(form.has_value());
+  Result<std::string> xml = WriteXForm(*form);
+  ASSERT_TRUE(xml.has_value()) << xml.error().message;
+  EXPECT_TRUE(HasFlat(*xml, R"x(<tag key="name"><label ref="jr:itext('/name:label')"/></tag>)x"));
+  EXPECT_TRUE(HasFlat(*xml, R"x(<tag key="roof"><label/></tag>)x"));
+  EXPECT_TRUE(Has(*xml, R"x(<text id="/name:label"><value>Name</value></text>)x")) << *xml;
+  EXPECT_TRUE(Has(*xml, R"x(<text id="/name:label"><value>Nom</value></text>)x"));
+  EXPECT_TRUE(Has(*xml, R"x(<text id="/levels:label"><value>-</value></text>)x"));
+}
+
+// pyxform fails on an `osm LIST` whose list the osm sheet lacks (when it has rows):
+// E075. Without an osm sheet, `osm LIST` is a plain osm question, as for pyxform.
+TEST(XFormWriter, OsmListTheSheetLacksIsRefused) {
+  Diagnostics diags;
+  auto form = OsmForm({{"type", "name", "label"}, {"osm rooms", "room", "Room"}},
+                      {{"list_name", "name", "label"}, {"building", "name", "Name"}}, &diags);
+  ASSERT_TRUE(diags.has_errors());
+  auto e075 = std::find_if(diags.items().begin(), diags.items().end(),
+                           [](const auto& item) { return item.error.code == "E075"; });
+  ASSERT_NE(e075, diags.items().end());
+  EXPECT_NE(e075->error.message.find("the osm sheet has no list \"rooms\""), std::string::npos);
+  std::string xml = XForm({{"type", "name", "label"}, {"osm rooms", "room", "Room"}});
+  EXPECT_TRUE(
+      HasFlat(xml, R"x(<upload ref="/data/room" mediatype="osm/*"><label>Room</label></upload>)x"));
 }
 
 TEST(XFormWriter, TranslatedTextsGoToItextWithDashesForMissingLanguages) {

@@ -203,7 +203,9 @@ class Builder {
   const Language& AddLanguage(const Language& language);
   void ApplyTypeImpliedChecks();
   Status ReadSurvey(const Sheet& sheet);
-  void ReadChoices(const Sheet& sheet, bool external);
+  // The choices sheet, or one with its layout: external_choices, osm.
+  enum class ListSheet { kChoices, kExternal, kOsm };
+  void ReadChoices(const Sheet& sheet, ListSheet kind);
   // The entities sheet into Form::entities, with the checks of one row (E060-E065).
   void ReadEntities(const Sheet& sheet);
   void CheckQuestions();
@@ -237,6 +239,8 @@ void Builder::CheckSheetNames() {
   for (const Sheet& sheet : workbook_.sheets) {
     std::string lower = text::AsciiLower(text::Trim(sheet.name));
     if (std::find(kSheetNames.begin(), kSheetNames.end(), lower) != kSheetNames.end()) continue;
+    // Read too, but no sheet is taken for a misspelt "osm" (a "form" sheet would be).
+    if (lower == "osm") continue;
     for (std::string_view wanted : kSheetNames) {
       if (workbook_.FindSheet(wanted) != nullptr) continue;
       size_t distance = text::EditDistance(lower, wanted);
@@ -1101,22 +1105,34 @@ void Builder::CheckTranslations(const Sheet& sheet, const std::vector<ColumnSpec
 
 // ---- Choices --------------------------------------------------------------------
 
-void Builder::ReadChoices(const Sheet& sheet, bool external) {
+void Builder::ReadChoices(const Sheet& sheet, ListSheet kind) {
   // The external_choices sheet has the same layout; its lists feed
-  // select_one_external questions only.
-  std::map<std::string, int>& columns =
-      external ? form_.external_choices_columns : form_.choices_columns;
-  std::vector<ChoiceList>& lists = external ? form_.external_choice_lists : form_.choice_lists;
-  std::vector<ColumnSpec> external_specs;
-  std::vector<ColumnSpec>& specs = external ? external_specs : choices_specs_;
+  // select_one_external questions only. So has the osm sheet, whose lists are the
+  // tags of osm questions; pyxform checks none of its rows (no duplicate, no empty
+  // list), and skips a row without a list name or a name.
+  const bool external = kind == ListSheet::kExternal, osm = kind == ListSheet::kOsm;
+  std::map<std::string, int>& columns = external ? form_.external_choices_columns
+                                        : osm    ? form_.osm_columns
+                                                 : form_.choices_columns;
+  std::vector<ChoiceList>& lists = external ? form_.external_choice_lists
+                                   : osm    ? form_.osm_lists
+                                            : form_.choice_lists;
+  std::vector<ColumnSpec> other_specs;
+  std::vector<ColumnSpec>& specs = kind == ListSheet::kChoices ? choices_specs_ : other_specs;
   std::set<std::string> external_untranslated;  // not used by the XForm writer
-  if (external)
+  if (external) {
     form_.external_choices_sheet = sheet.name;
-  else
+  } else if (osm) {
+    form_.osm_sheet = sheet.name;
+  } else {
     form_.choices_sheet = sheet.name;
+  }
   specs = ReadHeader(sheet, kChoicesAliases, &columns,
-                     external ? &external_untranslated : &form_.untranslated_choices_columns);
+                     external ? &external_untranslated
+                     : osm    ? &form_.untranslated_osm_columns
+                              : &form_.untranslated_choices_columns);
   if (sheet.rows.empty()) return;
+  if (osm && (columns.count("list_name") == 0 || columns.count("name") == 0)) return;
   if (columns.count("list_name") == 0 || columns.count("name") == 0) {
     diags_->AddError(code::kNoChoiceNameColumn,
                      fmt::format("the {} sheet has no \"{}\" column in its first row", sheet.name,
@@ -1174,6 +1190,7 @@ void Builder::ReadChoices(const Sheet& sheet, bool external) {
     auto [it, inserted] = list_index.emplace(list_name, lists.size());
     if (inserted) lists.push_back(ChoiceList{list_name, row.number, {}});
     ChoiceList& list = lists[it->second];
+    if (choice.name.empty() && osm) continue;  // a tag needs its key
     if (choice.name.empty()) {
       diags_->AddError(code::kChoiceWithoutName,
                        fmt::format("a choice of list \"{}\" has no name", list_name),
@@ -1183,7 +1200,7 @@ void Builder::ReadChoices(const Sheet& sheet, bool external) {
     auto [dup, fresh] = seen.emplace(std::make_pair(it->second, choice.name), row.number);
     // pyxform checks duplicates on the choices sheet only: the external_choices
     // sheet goes to itemsets.csv as it is.
-    if (!fresh && !external && !form_.settings.allow_choice_duplicates) {
+    if (!fresh && kind == ListSheet::kChoices && !form_.settings.allow_choice_duplicates) {
       diags_->AddError(code::kDuplicateChoice,
                        fmt::format("list \"{}\" already has a choice named \"{}\" (row {})",
                                    list_name, choice.name, dup->second),
@@ -1193,7 +1210,7 @@ void Builder::ReadChoices(const Sheet& sheet, bool external) {
     list.choices.push_back(std::move(choice));
   }
   for (const ChoiceList& list : lists) {
-    if (list.choices.empty()) {
+    if (list.choices.empty() && !osm) {
       diags_->AddError(code::kEmptyChoiceList,
                        fmt::format("choice list \"{}\" has no choices with a name", list.name),
                        SheetWhere(sheet.name, list.row, list_column));
@@ -1474,6 +1491,15 @@ void Builder::CheckQuestions() {
             type_cell);
       }
     }
+    // pyxform reads an osm LIST's tags only when the osm sheet has rows, and fails on a
+    // LIST that sheet does not have.
+    if (q.type == QuestionType::kOsm && !q.list_name.empty() && !form_.osm_lists.empty() &&
+        std::none_of(form_.osm_lists.begin(), form_.osm_lists.end(),
+                     [&](const ChoiceList& list) { return list.name == q.list_name; })) {
+      diags_->AddError(code::kUnknownOsmList,
+                       fmt::format("the {} sheet has no list \"{}\"", form_.osm_sheet, q.list_name),
+                       type_cell);
+    }
     if (q.type == QuestionType::kSelectMultiple) multiple_lists.insert(q.list_name);
     if (q.type == QuestionType::kRange) {  // a range's tick labels are a list's choices
       auto parameters = ParseParameters(q.parameters);
@@ -1632,10 +1658,13 @@ Result<Form> Builder::Build() {
   Status status = ReadSurvey(WithoutRowsAfterEmptyRun(*survey));
   if (!status) return tl::unexpected(status.error());
   if (const Sheet* choices = workbook_.FindSheet("choices")) {
-    ReadChoices(WithoutRowsAfterEmptyRun(*choices), false);
+    ReadChoices(WithoutRowsAfterEmptyRun(*choices), ListSheet::kChoices);
   }
   if (const Sheet* external = workbook_.FindSheet("external_choices")) {
-    ReadChoices(WithoutRowsAfterEmptyRun(*external), true);
+    ReadChoices(WithoutRowsAfterEmptyRun(*external), ListSheet::kExternal);
+  }
+  if (const Sheet* osm = workbook_.FindSheet("osm")) {
+    ReadChoices(WithoutRowsAfterEmptyRun(*osm), ListSheet::kOsm);
   }
   // After the choices: an updated entity list needs an instance (a choice list may be it).
   PlaceEntities(&form_, diags_);
@@ -1728,7 +1757,7 @@ Result<Form> LoadForm(std::string_view data, const std::string& file_name, Diagn
     xlsx.want_sheet = [](std::string_view name) {
       std::string lower = text::AsciiLower(name);
       return lower == "survey" || lower == "choices" || lower == "settings" ||
-             lower == "external_choices" || lower == "entities";
+             lower == "external_choices" || lower == "entities" || lower == "osm";
     };
     xlsx.read_lone_sheet = true;  // a workbook whose only sheet is the survey
   }
