@@ -31,6 +31,8 @@ Expressions CompileExpressions(const form::Form& form, const ImportContext& reso
   for (const form::Question& q : form.questions) {
     compile(q, q.relevant, "relevant", &out.relevant[q.index]);
     compile(q, q.constraint, "constraint", &out.constraint[q.index]);
+    if (out.relevant[q.index]) out.any_relevant = true;
+    out.question_by_path.emplace(q.path, q.index);
   }
   return out;
 }
@@ -55,15 +57,16 @@ namespace {
 struct Placed {
   int question = -1;
   std::vector<int> instance;  // empty outside repeats
-  std::string path;
+  form::Answer* answer = nullptr;
 };
 
 }  // namespace
 
 void MarkNotAsked(const form::Form& form, const Expressions& expressions, ImportContext& context,
                   form::expr::Evaluator& evaluator, store::Answers* answers) {
-  std::map<std::string, int> by_path;  // "/data/grp/q" -> question index
-  for (const form::Question& q : form.questions) by_path.emplace(q.path, q.index);
+  // Without a relevance, every question is asked: nothing to mark (and no need to
+  // place the answers, most of the time of an import of such a form's submissions).
+  if (!expressions.any_relevant) return;
   std::vector<std::string> refused = form::RefusedCodes(form);
   std::vector<std::string> dont_know = form::DontKnowCodes(form);
   auto text_of = [&](const form::Answer& a) -> std::string_view {
@@ -81,22 +84,25 @@ void MarkNotAsked(const form::Form& form, const Expressions& expressions, Import
 
   // Every answer placed; the instances of each repeat, in instance order.
   std::vector<Placed> placed;
+  placed.reserve(answers->size());
   std::map<int, std::vector<std::vector<int>>> instances_of;  // repeat -> sorted instances
-  for (const auto& [path, answer] : *answers) {
+  std::string question_path;
+  for (auto& [path, answer] : *answers) {
     auto steps = form::ParseAnswerPath(path);
     if (!steps) continue;
-    std::string question_path = "/data";
+    question_path = "/data";
     std::vector<int> indexes;
     for (const form::PathStep& step : *steps) {
-      question_path += "/" + step.name;
+      question_path += '/';
+      question_path += step.name;
       if (step.index > 0) indexes.push_back(step.index);
     }
-    auto found = by_path.find(question_path);
-    if (found == by_path.end()) continue;
+    auto found = expressions.question_by_path.find(question_path);
+    if (found == expressions.question_by_path.end()) continue;
     const form::Question& q = form.questions[found->second];
     int repeat = form.EnclosingRepeat(q);
-    placed.push_back({q.index, indexes, path});
     if (repeat >= 0) instances_of[repeat].push_back(indexes);
+    placed.push_back({q.index, std::move(indexes), &answer});
   }
   for (auto& [repeat, list] : instances_of) {
     std::sort(list.begin(), list.end());
@@ -117,7 +123,7 @@ void MarkNotAsked(const form::Form& form, const Expressions& expressions, Import
     size_t count = repeat >= 0 ? instances_of[repeat].size() : 1;
     auto& v = values[p.question];
     if (v.size() < count) v.resize(count);
-    v[repeat >= 0 ? ordinal(repeat, p.instance) : 0] = text_of(answers->at(p.path));
+    v[repeat >= 0 ? ordinal(repeat, p.instance) : 0] = text_of(*p.answer);
   }
   for (const auto& [repeat, list] : instances_of) {
     for (size_t i = 0; i < list.size(); ++i) context.Add(repeat, "");
@@ -127,7 +133,7 @@ void MarkNotAsked(const form::Form& form, const Expressions& expressions, Import
   }
 
   for (const Placed& p : placed) {
-    form::Answer& answer = answers->at(p.path);
+    form::Answer& answer = *p.answer;
     if (answer.state != form::AnswerState::kMissing) continue;
     const form::Question& q = form.questions[p.question];
     int repeat = form.EnclosingRepeat(q);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "base/diagnostic.h"
@@ -95,6 +96,9 @@ class ImportContext final : public form::expr::EvalContext, public form::expr::N
 // Compiled relevance and constraint of each question, compiled once per import.
 struct Expressions {
   std::vector<std::optional<form::expr::BoundExpr>> relevant, constraint;
+  bool any_relevant = false;  // some question has a compiled relevance
+  // Each question's index by its XForm path ("/data/grp/q"), for MarkNotAsked.
+  std::unordered_map<std::string, int> question_by_path;
 };
 
 // Compiles every question's relevance and constraint against `resolver`; one that
