@@ -23,10 +23,11 @@ the medians as a Markdown table. ROUNDS 0 writes the files only.
 import csv
 import os
 import random
-import re
 import statistics
 import subprocess
 import sys
+
+from timed_command import timed
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -157,16 +158,6 @@ def make_repeat_csv(path, rows):
     return index
 
 
-def timed(cmd):
-    out = subprocess.run(["/usr/bin/time", "-v"] + cmd, capture_output=True, text=True)
-    if out.returncode != 0:
-        sys.exit("failed: %s\n%s%s" % (" ".join(cmd), out.stdout, out.stderr[-2000:]))
-    wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", out.stderr)
-    seconds = int(wall.group(1) or 0) * 3600 + int(wall.group(2)) * 60 + float(wall.group(3))
-    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", out.stderr).group(1))
-    return seconds, rss / 1024
-
-
 def main():
     if len(sys.argv) < 4:
         sys.exit(__doc__)
@@ -210,8 +201,8 @@ def main():
             for suffix in ("", "-wal", "-shm"):
                 if os.path.exists(db + suffix):
                     os.remove(db + suffix)
-            wall, rss = timed([binary, "import", "--db", db, "--form", xlsx, data,
-                               "--repeat", "members=" + members])
+            wall, _, rss = timed([binary, "import", "--db", db, "--form", xlsx, data,
+                                  "--repeat", "members=" + members])
             walls.append(wall)
             rsss.append(rss)
         print("| %s | %.2f | %.0f |" % (binary, statistics.median(walls), statistics.median(rsss)))

@@ -18,10 +18,11 @@ form (form/odk_instance.h), checks relevance and constraints, and stores every s
 with its audit entry in one transaction (all or nothing).
 """
 import os
-import re
 import statistics
 import subprocess
 import sys
+
+from timed_command import timed
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -108,18 +109,6 @@ def submission(seq, body, group, repeat):
     parts.append("<meta><instanceID>uuid:6f1b5b4e-2a49-4c4e-9a43-%012x</instanceID>"
                  "<instanceName>Typical %d</instanceName></meta></data>" % (seq, seq))
     return "".join(parts)
-
-
-def timed(cmd):
-    out = subprocess.run(["/usr/bin/time", "-v"] + cmd, capture_output=True, text=True)
-    if out.returncode != 0:
-        sys.exit("failed: %s\n%s%s" % (" ".join(cmd), out.stdout, out.stderr[-2000:]))
-    wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", out.stderr)
-    seconds = int(wall.group(1) or 0) * 3600 + int(wall.group(2)) * 60 + float(wall.group(3))
-    user = float(re.search(r"User time \(seconds\): ([\d.]+)", out.stderr).group(1))
-    system = float(re.search(r"System time \(seconds\): ([\d.]+)", out.stderr).group(1))
-    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", out.stderr).group(1))
-    return seconds, user + system, rss / 1024
 
 
 def main():
