@@ -296,8 +296,8 @@ constexpr std::array kCatalogue = {
                    "repeat_count is set on a row that is not begin repeat; it is ignored.",
                    "Move repeat_count to the begin repeat row."},
     DiagnosticInfo{"W113", kW,
-                   "A choice row has a name or a label but no list name; it is skipped (as "
-                   "pyxform does).",
+                   "A choice row (or an osm sheet's tag row) has a name or a label but no list "
+                   "name; it is skipped (as pyxform does).",
                    "Fill in the list_name column if the choice belongs to a list, or delete the "
                    "row."},
     DiagnosticInfo{"W114", kW,

@@ -128,10 +128,16 @@ TEST(XFormWriter, OsmTagsAreWrittenInTheUploadControl) {
                        {"building", "levels", "Levels"},
                        {"building", "roof", ""},
                        {"building", "name", "Again"},
-                       {"rooms", "room:type", "Type"}},
+                       {"rooms", "room:type", "Type"},
+                       {"", "stray", "Stray"}},
                       &diags);
   ASSERT_TRUE(form.has_value());
   EXPECT_FALSE(diags.has_errors()) << (diags.items().empty() ? "" : diags.items()[0].ToString());
+  // A row without a list name is skipped, as pyxform skips it, with W113.
+  auto w113 = std::find_if(diags.items().begin(), diags.items().end(),
+                           [](const auto& item) { return item.error.code == "W113"; });
+  ASSERT_NE(w113, diags.items().end());
+  EXPECT_EQ(w113->error.message, "tag \"stray\" has no list name; the row is skipped");
   ASSERT_EQ(form->osm_lists.size(), 2u);
   Result<std::string> xml = WriteXForm(*form);
   ASSERT_TRUE(xml.has_value()) << xml.error().message;

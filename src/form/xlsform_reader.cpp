@@ -1180,10 +1180,10 @@ void Builder::ReadChoices(const Sheet& sheet, ListSheet kind) {
     if (list_name.empty()) {
       // pyxform groups the rows by list name and drops the rows without one.
       if (!choice.name.empty() || has_label) {
-        diags_->AddWarning(
-            code::kChoiceWithoutList,
-            fmt::format("choice \"{}\" has no list name; the row is skipped", choice.name),
-            SheetWhere(sheet.name, row.number, list_column));
+        diags_->AddWarning(code::kChoiceWithoutList,
+                           fmt::format("{} \"{}\" has no list name; the row is skipped",
+                                       osm ? "tag" : "choice", choice.name),
+                           SheetWhere(sheet.name, row.number, list_column));
       }
       continue;
     }
